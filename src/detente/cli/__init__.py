@@ -1,0 +1,1 @@
+"""The ``detente`` command line: one Typer app, one module per group of subcommands."""

@@ -1,0 +1,271 @@
+"""``detente monitor``: ingest event data, say/do measures, flags, and ledger verification.
+
+::
+
+    detente monitor ingest FILE... --db STORE.duckdb [--input-format F] [--mapping CSV]
+    detente monitor measures --db STORE.duckdb [--window week] [--actor RU] [--region R]
+    detente monitor flags --db STORE.duckdb (SCENARIO | --actor A --date D [--region R] ...)
+    detente monitor verify SCENARIO --db STORE.duckdb [--out observations.yaml]
+
+``--format table|json|csv`` sets the output as everywhere; the *input* format of event files is
+``--input-format`` (detected from the header or column count when omitted).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from detente.cli.output import OutputFormat, console, err_console, render_records
+from detente.errors import DetenteError, InputError
+
+__all__ = ["register"]
+
+Fmt = Annotated[OutputFormat, typer.Option("--format", help="Output: table, json or csv.")]
+Db = Annotated[Path, typer.Option("--db", help="DuckDB event store file.")]
+
+
+@contextmanager
+def _clean_errors() -> Iterator[None]:
+    try:
+        yield
+    except DetenteError as err:
+        err_console.print(f"error: {err}", markup=False, highlight=False)
+        raise typer.Exit(err.exit_code) from None
+
+
+def _date(value: str | None, name: str) -> _dt.date | None:
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{name}: expected YYYY-MM-DD, got {value!r}") from None
+
+
+def _emit(text: str) -> None:
+    console.print(text, markup=False, highlight=False, end="" if text.endswith("\n") else "\n")
+
+
+def _flag_columns() -> list[str]:
+    return ["actor", "date", "kind", "region", "ref", "evidence"]
+
+
+def _flag_table(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for r in records:
+        ev = r["evidence"]
+        summary = ev.get("reason", "")
+        if "rate_ratio" in ev:
+            summary = (
+                f"RR {ev['rate_ratio']:.3g} [{ev['ci_low']:.3g}, {ev['ci_high']:.3g}]; " + summary
+            )
+        out.append({**r, "evidence": summary})
+    return out
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``monitor`` group to ``app``."""
+    mon = typer.Typer(
+        help="Event data: ingest, say/do measures, flags, verify ledger claims.",
+        no_args_is_help=True,
+    )
+    app.add_typer(mon, name="monitor")
+
+    @mon.command("ingest")
+    def ingest(
+        files: Annotated[list[Path], typer.Argument(help="Event files (plain or .zip).")],
+        db: Db,
+        input_format: Annotated[
+            str | None,
+            typer.Option(
+                "--input-format",
+                help="gdelt1, gdelt2, gdelt2-mentions, icews, acled, ucdp or counts.",
+            ),
+        ] = None,
+        mapping: Annotated[
+            Path | None, typer.Option("--mapping", help="CSV 'key,actor' actor mapping.")
+        ] = None,
+        parquet: Annotated[
+            Path | None, typer.Option("--parquet", help="Also export all events to Parquet.")
+        ] = None,
+        fmt: Fmt = OutputFormat.table,
+    ) -> None:
+        """Stream event files into the store; every row is loaded, rejected or a duplicate."""
+        with _clean_errors():
+            from detente.monitor.mapping import default_mapping, load_mapping
+            from detente.monitor.store import EventStore
+
+            amap = load_mapping(mapping) if mapping else default_mapping()
+            reports = []
+            with EventStore(db) as store:
+                if mapping:
+                    store.apply_mapping(amap)
+                for f in files:
+                    rep = store.ingest(f, fmt=input_format, mapping=amap)
+                    reports.append(rep)
+                    line = rep.line()
+                    if fmt is OutputFormat.table:
+                        _emit(line)
+                    else:
+                        err_console.print(line, markup=False, highlight=False)
+                if parquet:
+                    store.export_parquet(parquet)
+            records = [r.record() for r in reports]
+            cols = [
+                "file",
+                "format",
+                "rows_read",
+                "rows_loaded",
+                "rows_rejected",
+                "duplicates_dropped",
+                "rejected_by_reason",
+            ]
+            if fmt is OutputFormat.table:
+                for r in records:
+                    r["rejected_by_reason"] = "; ".join(
+                        f"{k}: {v}" for k, v in r["rejected_by_reason"].items()
+                    )
+                _emit(render_records(records, fmt, title="Ingest", columns=cols))
+            else:
+                _emit(
+                    render_records(records, fmt, columns=cols if fmt is OutputFormat.csv else None)
+                )
+
+    @mon.command("measures")
+    def measures(
+        db: Db,
+        window: Annotated[str, typer.Option(help="day, week, month, quarter or year.")] = "week",
+        actor: Annotated[str | None, typer.Option(help="Keep dyads with this actor.")] = None,
+        region: Annotated[str | None, typer.Option(help="Keep this region.")] = None,
+        start: Annotated[str | None, typer.Option(help="From (YYYY-MM-DD).")] = None,
+        end: Annotated[str | None, typer.Option(help="Before (YYYY-MM-DD).")] = None,
+        fmt: Fmt = OutputFormat.table,
+    ) -> None:
+        """Counts, Goldstein sums, fatalities and the say/do gap per dyad, region, window."""
+        with _clean_errors():
+            from detente.monitor.measures import dyad_measures
+            from detente.monitor.store import EventStore
+
+            with EventStore(db, read_only=True) as store:
+                recs = dyad_measures(
+                    store,
+                    window=window,
+                    actor=actor,
+                    region=region,
+                    start=_date(start, "--start"),
+                    end=_date(end, "--end"),
+                )
+            _emit(render_records(recs, fmt, title=f"Say/do measures per {window}"))
+
+    @mon.command("flags")
+    def flags(
+        db: Db,
+        scenario: Annotated[
+            Path | None, typer.Argument(help="Scenario whose ledger claims are flagged.")
+        ] = None,
+        actor: Annotated[str | None, typer.Option(help="Claimant (ad-hoc claim).")] = None,
+        date: Annotated[str | None, typer.Option(help="Claim start (YYYY-MM-DD).")] = None,
+        region: Annotated[str | None, typer.Option(help="Claimed region.")] = None,
+        direction: Annotated[str, typer.Option(help="cease, decrease or maintain.")] = "cease",
+        size: Annotated[float | None, typer.Option(help="Promised fall (decrease).")] = None,
+        deadline: Annotated[str | None, typer.Option(help="Last day judged.")] = None,
+        counterpart: Annotated[str | None, typer.Option(help="The other party.")] = None,
+        fmt: Fmt = OutputFormat.table,
+    ) -> None:
+        """Peace-offensive, de-escalation and claim flags (ledger claims or one ad-hoc claim)."""
+        with _clean_errors():
+            from detente.monitor.claims import Claim
+            from detente.monitor.flags import flag_claim
+            from detente.monitor.store import EventStore
+
+            with EventStore(db, read_only=True) as store:
+                found = []
+                if scenario is not None:
+                    from detente.monitor.verify import verify_scenario
+                    from detente.scenario import load_scenario
+
+                    for v in verify_scenario(load_scenario(scenario), store):
+                        found += list(v.flags)
+                if actor is not None or date is not None:
+                    start = _date(date, "--date")
+                    if actor is None or start is None:
+                        raise InputError("an ad-hoc claim needs both --actor and --date")
+                    claim = Claim(
+                        actor=actor,
+                        start=start,
+                        direction=direction,
+                        region=region,
+                        size=size,
+                        deadline=_date(deadline, "--deadline"),
+                        counterpart=counterpart,
+                        ref="cli",
+                    )
+                    found += flag_claim(store, claim)
+                if scenario is None and actor is None:
+                    raise InputError("give a SCENARIO or an ad-hoc claim (--actor, --date)")
+            recs = [f.record() for f in found]
+            if fmt is OutputFormat.json:
+                _emit(render_records(recs, fmt))
+            else:
+                _emit(
+                    render_records(_flag_table(recs), fmt, title="Flags", columns=_flag_columns())
+                )
+
+    @mon.command("verify")
+    def verify(
+        scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+        db: Db,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Write observations (.yaml or .json).")
+        ] = None,
+        fmt: Fmt = OutputFormat.table,
+    ) -> None:
+        """Resolve ledger claims against the store; write observation entries for trust."""
+        with _clean_errors():
+            from detente.monitor.store import EventStore
+            from detente.monitor.verify import observation_records, verify_scenario
+            from detente.scenario import load_scenario
+
+            scen = load_scenario(scenario)
+            with EventStore(db, read_only=True) as store:
+                verified = verify_scenario(scen, store)
+            obs = observation_records(verified)
+            if out is not None:
+                _write_observations(out, obs)
+            if fmt is OutputFormat.table:
+                cols = [
+                    "id",
+                    "about",
+                    "date",
+                    "assessment",
+                    "verification",
+                    "region",
+                    "value",
+                    "baseline",
+                    "refers_to",
+                ]
+                _emit(render_records(obs, fmt, title="Observations", columns=cols))
+            else:
+                _emit(render_records(obs, fmt))
+
+
+def _write_observations(out: Path, obs: list[dict[str, Any]]) -> None:
+    if out.suffix.lower() == ".json":
+        out.write_text(json.dumps(obs, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.default_flow_style = False
+    buf = io.StringIO()
+    yaml.dump({"ledger": obs}, buf)
+    out.write_text(buf.getvalue(), encoding="utf-8")

@@ -1,0 +1,130 @@
+"""Rendering of results for every command: ``--format table|json|csv``.
+
+Commands build plain data (records: a list of flat mappings, or a JSON-able document) and hand
+it here, so every subcommand prints tables, JSON and CSV the same way. JSON output is stable:
+keys are emitted in the order the command gives them, floats unchanged, dates as ISO strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import enum
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["OutputFormat", "console", "err_console", "render_records", "to_json"]
+
+
+class OutputFormat(str, enum.Enum):
+    """How a command prints its result."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+def _default(obj: object) -> object:
+    if isinstance(obj, _dt.date | _dt.datetime):
+        return obj.isoformat()
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, set | frozenset):
+        return sorted(obj)  # type: ignore[type-var]
+    if hasattr(obj, "tolist"):  # numpy scalars and arrays
+        return obj.tolist()
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def _clean(obj: Any) -> Any:
+    """Replace non-finite floats by ``None`` so the output is strict JSON."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, Mapping):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def to_json(document: Any) -> str:
+    """Stable, strict JSON (UTF-8 text, two-space indent, no NaN)."""
+    return json.dumps(
+        _clean(json.loads(json.dumps(document, default=_default))), indent=2, ensure_ascii=False
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}" if math.isfinite(value) else ""
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def render_records(
+    records: Sequence[Mapping[str, Any]],
+    fmt: OutputFormat,
+    *,
+    title: str | None = None,
+    columns: Iterable[str] | None = None,
+    document: Any = None,
+) -> str:
+    """Render ``records`` as a rich table, CSV or JSON text.
+
+    For JSON, ``document`` (if given) is emitted instead of the bare records, so a command can
+    wrap its records with a manifest or summary. Table output is rendered to text here so that
+    callers (and tests) get a string.
+    """
+    cols = list(columns) if columns is not None else _columns(records)
+    if fmt is OutputFormat.json:
+        return to_json(document if document is not None else list(records))
+    if fmt is OutputFormat.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(cols)
+        for rec in records:
+            writer.writerow([_csv_cell(rec.get(c)) for c in cols])
+        return buf.getvalue()
+    table = Table(title=title, show_lines=False)
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for rec in records:
+        table.add_row(*(_cell(rec.get(c)) for c in cols))
+    out = Console(width=160, record=True, file=io.StringIO(), force_terminal=False)
+    out.print(table)
+    return out.export_text()
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def _columns(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    cols: dict[str, None] = {}
+    for rec in records:
+        for k in rec:
+            cols.setdefault(k, None)
+    return list(cols)

@@ -1,0 +1,255 @@
+"""The backtest harness: out-of-fold forecasts, error metrics and a paired bootstrap.
+
+Procedure (all randomness from one ``SeedSequence(seed)``, children spawned up front):
+
+1. **Screening.** Issues with fewer than 3 actors with positions, or with no outcome, are
+   skipped and counted (``skipped``), never silently dropped.
+2. **Folds.** Issues are assigned to ``K`` folds by a seeded permutation. A *tunable* model is
+   fitted on the other ``K - 1`` folds and predicts the held-out fold, so every forecast is out
+   of fold. A non-tunable model has nothing to fit and predicts every issue directly.
+3. **Metrics** per model: MAE, RMSE, median absolute error, and hit rates (share of issues with
+   absolute error <= 5, 10, 20 points on the issue scale; on a 0–100 scale, points).
+4. **Paired bootstrap** of ``MAE(model) - MAE(compromise)``: issues are resampled with
+   replacement (``B`` = 2000 by default) and the same resample is used for both models; the
+   interval is the 2.5–97.5 % percentile interval. A negative estimate means the model beats
+   the compromise baseline; an interval excluding 0 means it does so beyond resampling noise.
+5. **Residuals**: one row per issue × model (forecast − outcome), with its fold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from detente.errors import InputError
+from detente.forecast.base import BASELINE, get_model
+from detente.forecast.data import FloatArray, IssueData
+
+__all__ = [
+    "MIN_ACTORS",
+    "BacktestResult",
+    "ModelScore",
+    "Residual",
+    "metrics",
+    "run_backtest",
+    "screen",
+]
+
+MIN_ACTORS = 3
+
+
+@dataclass(frozen=True)
+class Residual:
+    """One out-of-fold forecast."""
+
+    issue_id: str
+    model: str
+    fold: int
+    forecast: float
+    outcome: float
+
+    @property
+    def residual(self) -> float:
+        """Forecast minus outcome."""
+        return self.forecast - self.outcome
+
+
+@dataclass(frozen=True)
+class ModelScore:
+    """A model's out-of-fold scores."""
+
+    model: str
+    tunable: bool
+    n_issues: int
+    mae: float
+    rmse: float
+    median_ae: float
+    hit_5: float
+    hit_10: float
+    hit_20: float
+    mae_diff_vs_compromise: dict[str, float]
+    tuned_parameters: list[dict[str, float]] | None
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON form documented in ``docs/how-to/backtest-forecasts.md``."""
+        return {
+            "mae": self.mae,
+            "rmse": self.rmse,
+            "median_ae": self.median_ae,
+            "n_issues": self.n_issues,
+            "hit_5": self.hit_5,
+            "hit_10": self.hit_10,
+            "hit_20": self.hit_20,
+            "mae_diff_vs_compromise": self.mae_diff_vs_compromise,
+            "tunable": self.tunable,
+            "tuned_parameters": self.tuned_parameters,
+        }
+
+    def as_record(self) -> dict[str, Any]:
+        """A flat table row."""
+        d = self.mae_diff_vs_compromise
+        return {
+            "model": self.model,
+            "n_issues": self.n_issues,
+            "mae": self.mae,
+            "rmse": self.rmse,
+            "median_ae": self.median_ae,
+            "hit_5": self.hit_5,
+            "hit_10": self.hit_10,
+            "hit_20": self.hit_20,
+            "mae_diff": d["estimate"],
+            "diff_low": d["low"],
+            "diff_high": d["high"],
+            "fit_in_folds": "yes" if self.tunable else "no (nothing to fit)",
+        }
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Scores per model, residuals, skip counts and the options used."""
+
+    scores: dict[str, ModelScore]
+    residuals: list[Residual]
+    skipped: dict[str, int]
+    n_issues_read: int
+    folds: int
+    seed: int
+    bootstrap: int
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def screen(issues: Sequence[IssueData]) -> tuple[list[IssueData], dict[str, int]]:
+    """Split issues into scoreable ones and counts of the skipped ones by reason."""
+    kept: list[IssueData] = []
+    skipped = {"fewer_than_3_actors": 0, "no_outcome": 0}
+    for issue in issues:
+        if issue.n_actors < MIN_ACTORS:
+            skipped["fewer_than_3_actors"] += 1
+        elif issue.outcome is None:
+            skipped["no_outcome"] += 1
+        else:
+            kept.append(issue)
+    return kept, skipped
+
+
+def metrics(errors: FloatArray) -> dict[str, float]:
+    """MAE, RMSE, median absolute error and hit rates of absolute errors."""
+    a = np.abs(errors)
+    return {
+        "mae": float(a.mean()),
+        "rmse": float(np.sqrt((a**2).mean())),
+        "median_ae": float(np.median(a)),
+        "hit_5": float((a <= 5).mean()),
+        "hit_10": float((a <= 10).mean()),
+        "hit_20": float((a <= 20).mean()),
+    }
+
+
+def _folds(n: int, k: int, rng: np.random.Generator) -> npt.NDArray[np.int64]:
+    """Balanced fold labels 0..k-1 in a seeded random order."""
+    assignment = np.empty(n, dtype=np.int64)
+    assignment[rng.permutation(n)] = np.arange(n) % k
+    return assignment
+
+
+def run_backtest(
+    issues: Sequence[IssueData],
+    models: Sequence[str],
+    *,
+    folds: int = 5,
+    seed: int = 20261122,
+    bootstrap: int = 2000,
+) -> BacktestResult:
+    """Backtest ``models`` (registry names) on ``issues``; see the module docstring."""
+    import time
+
+    if folds < 2:
+        raise InputError(f"--folds must be at least 2, got {folds}")
+    names = list(dict.fromkeys([BASELINE, *models]))
+    instances = [get_model(n) for n in names]
+    kept, skipped = screen(issues)
+    if len(kept) < folds:
+        raise InputError(
+            f"only {len(kept)} scoreable issue(s) (skipped: {skipped}); need at least "
+            f"{folds} for {folds}-fold cross-validation"
+        )
+    fold_seq, fit_seq, boot_seq = np.random.SeedSequence(seed).spawn(3)
+    fold_of = _folds(len(kept), folds, np.random.default_rng(fold_seq))
+    fit_rngs = [np.random.default_rng(s) for s in fit_seq.spawn(folds)]
+    outcomes = np.array([i.outcome for i in kept], dtype=np.float64)
+    preds: dict[str, FloatArray] = {}
+    tuned: dict[str, list[dict[str, float]] | None] = {}
+    seconds: dict[str, float] = {}
+    for name, model in zip(names, instances, strict=True):
+        t0 = time.perf_counter()
+        p = np.empty(len(kept))
+        if model.tunable:
+            tuned[name] = []
+            for k in range(folds):
+                train = [iss for iss, f in zip(kept, fold_of, strict=True) if f != k]
+                fitted = model.fit(train, fit_rngs[k])
+                params = {"fold": float(k), **fitted.parameters()}
+                tuned_list = tuned[name]
+                assert tuned_list is not None
+                tuned_list.append(params)
+                for j in np.flatnonzero(fold_of == k):
+                    p[j] = fitted.predict(kept[int(j)])
+        else:
+            tuned[name] = None
+            for idx, iss in enumerate(kept):
+                p[idx] = model.predict(iss)
+        preds[name] = p
+        seconds[name] = time.perf_counter() - t0
+    boot_idx = np.random.default_rng(boot_seq).integers(0, len(kept), size=(bootstrap, len(kept)))
+    base_abs = np.abs(preds[BASELINE] - outcomes)
+    scores: dict[str, ModelScore] = {}
+    residuals: list[Residual] = []
+    for name, model in zip(names, instances, strict=True):
+        err = preds[name] - outcomes
+        m = metrics(err)
+        diff = np.abs(err) - base_abs
+        boot = diff[boot_idx].mean(axis=1)
+        lo, hi = np.quantile(boot, [0.025, 0.975]) if bootstrap > 0 else (np.nan, np.nan)
+        scores[name] = ModelScore(
+            model=name,
+            tunable=model.tunable,
+            n_issues=len(kept),
+            mae=m["mae"],
+            rmse=m["rmse"],
+            median_ae=m["median_ae"],
+            hit_5=m["hit_5"],
+            hit_10=m["hit_10"],
+            hit_20=m["hit_20"],
+            mae_diff_vs_compromise={
+                "estimate": float(diff.mean()),
+                "low": float(lo),
+                "high": float(hi),
+            },
+            tuned_parameters=tuned[name],
+            seconds=seconds[name],
+        )
+        for idx, iss in enumerate(kept):
+            residuals.append(
+                Residual(
+                    iss.issue_id,
+                    name,
+                    int(fold_of[idx]),
+                    float(preds[name][idx]),
+                    float(outcomes[idx]),
+                )
+            )
+    return BacktestResult(
+        scores=scores,
+        residuals=residuals,
+        skipped=skipped,
+        n_issues_read=len(issues),
+        folds=folds,
+        seed=seed,
+        bootstrap=bootstrap,
+        options={"models": names},
+    )

@@ -1,0 +1,94 @@
+"""The forecast-model plugin interface and its registry.
+
+A model is any object with a ``name``, declared traits and two methods (style guide §5):
+
+- ``fit(train, rng)`` returns a fitted model (or ``self`` when there is nothing to fit). It may
+  look at the training issues' outcomes; it must never see the issue it will score.
+- ``predict(issue)`` returns one number on the issue's scale.
+
+Every registered model passes the shared conformance suite in ``tests/forecast``. Register a new
+model by adding a factory to :data:`MODEL_FACTORIES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from detente.errors import InputError
+from detente.forecast.data import IssueData
+
+__all__ = [
+    "BASELINE",
+    "MODEL_FACTORIES",
+    "ForecastModel",
+    "available_models",
+    "get_model",
+]
+
+
+@runtime_checkable
+class ForecastModel(Protocol):
+    """A multi-actor outcome model.
+
+    Traits: ``tunable`` (``fit`` estimates parameters from outcomes, so backtests must fit it in
+    training folds only), ``uses_status_quo`` (the forecast depends on the status quo),
+    ``within_hull`` (the forecast always lies between the lowest and highest actor position).
+    """
+
+    name: str
+    tunable: bool
+    uses_status_quo: bool
+    within_hull: bool
+
+    def fit(self, train: Sequence[IssueData], rng: np.random.Generator) -> ForecastModel:
+        """Return a model fitted on ``train`` (``self`` if there is nothing to fit)."""
+        ...
+
+    def predict(self, issue: IssueData) -> float:
+        """Forecast the outcome of ``issue``."""
+        ...
+
+    def parameters(self) -> Mapping[str, float]:
+        """The model's current parameter values (fitted ones included), for reports."""
+        ...
+
+
+BASELINE = "compromise"
+
+
+def _factories() -> dict[str, Callable[[], ForecastModel]]:
+    from detente.forecast.bdm import BdmModel
+    from detente.forecast.compromise import CompromiseModel, MedianModel
+    from detente.forecast.nash import NashModel
+    from detente.forecast.own import BlendModel, CapabilityExponentModel, StatusQuoGravityModel
+
+    return {
+        "compromise": CompromiseModel,
+        "median": MedianModel,
+        "nash": NashModel,
+        "bdm": BdmModel,
+        "sq-gravity": StatusQuoGravityModel,
+        "blend": BlendModel,
+        "cap-exponent": CapabilityExponentModel,
+    }
+
+
+MODEL_FACTORIES: Mapping[str, Callable[[], ForecastModel]] = _factories()
+
+
+def available_models() -> list[str]:
+    """Names of the registered models, baseline first."""
+    return list(MODEL_FACTORIES)
+
+
+def get_model(name: str) -> ForecastModel:
+    """A fresh instance of the model called ``name``."""
+    try:
+        return MODEL_FACTORIES[name]()
+    except KeyError:
+        raise InputError(
+            f"unknown forecast model {name!r}; expected one of: {', '.join(MODEL_FACTORIES)}"
+        ) from None

@@ -1,0 +1,78 @@
+"""The building blocks every report section uses: ``Section`` and ``ReportContext``."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+
+__all__ = ["ReportContext", "Section", "html_table", "esc"]
+
+
+def esc(text: object) -> str:
+    """HTML-escape any value's string form."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a section may use: the scenario, run options, and a cache shared between sections.
+
+    ``seed`` and ``runs`` size the stochastic sections (simulation, forecast bands). ``cache``
+    lets one section reuse another's expensive result (e.g. the zone of agreement) by key.
+    """
+
+    scenario: Scenario
+    scenario_hash: str
+    seed: int = 20261122
+    runs: int = 2000
+    quick: bool = False
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One titled part of the HTML report; ``body`` is trusted HTML (escape inputs!)."""
+
+    anchor: str
+    title: str
+    body: str
+    summary: str = ""
+
+
+def html_table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str] | None = None,
+    *,
+    caption: str | None = None,
+    numeric_format: str = "{:.3g}",
+) -> str:
+    """A plain, escaped HTML table from records."""
+    if not rows:
+        return "<p class='muted'>(none)</p>"
+    cols = list(columns) if columns is not None else list(rows[0].keys())
+    head = "".join(f"<th>{esc(c)}</th>" for c in cols)
+    body_rows = []
+    for r in rows:
+        cells = []
+        for c in cols:
+            v = r.get(c)
+            if isinstance(v, float):
+                cells.append(f"<td class='num'>{esc(numeric_format.format(v))}</td>")
+            elif isinstance(v, int) and not isinstance(v, bool):
+                cells.append(f"<td class='num'>{v}</td>")
+            elif isinstance(v, list | tuple):
+                cells.append(f"<td>{esc(', '.join(str(x) for x in v))}</td>")
+            else:
+                cells.append(f"<td>{esc(v)}</td>")
+        body_rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (
+        f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>"
+        + "".join(body_rows)
+        + "</tbody></table>"
+    )

@@ -1,0 +1,48 @@
+"""Charts: Vega-Lite specifications rendered offline to SVG/PNG with vl-convert.
+
+No JavaScript and no CDN: the HTML report embeds the SVG text directly. Sections build
+charts with Altair (or a raw Vega-Lite dict) and call :func:`to_svg`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["save_chart", "to_png", "to_svg"]
+
+
+def _spec(chart: Any) -> dict[str, Any]:
+    if isinstance(chart, dict):
+        return chart
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
+
+
+def to_svg(chart: Any) -> str:
+    """Render an Altair chart or Vega-Lite dict to SVG text (offline)."""
+    import vl_convert as vlc
+
+    svg: str = vlc.vegalite_to_svg(json.dumps(_spec(chart)))
+    return svg
+
+
+def to_png(chart: Any, scale: float = 2.0) -> bytes:
+    """Render an Altair chart or Vega-Lite dict to PNG bytes (offline)."""
+    import vl_convert as vlc
+
+    png: bytes = vlc.vegalite_to_png(json.dumps(_spec(chart)), scale=scale)
+    return png
+
+
+def save_chart(chart: Any, path: Path) -> Path:
+    """Write a chart to ``path``; the suffix (.svg or .png) picks the format."""
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        path.write_text(to_svg(chart), encoding="utf-8")
+    elif suffix == ".png":
+        path.write_bytes(to_png(chart))
+    else:
+        raise ValueError(f"chart file must end in .svg or .png, not {suffix or '(none)'}")
+    return path

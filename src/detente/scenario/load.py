@@ -1,0 +1,358 @@
+"""Loading scenario files (YAML, or JSON) into a validated :class:`Scenario`.
+
+Every problem is reported with file, line, column, field path and what was expected, and all
+problems are reported at once. YAML is parsed with ruamel.yaml's round-trip parser, which keeps
+each node's position; no tag is ever constructed into an object (safe loading): a file with any
+explicit tag (``!!python/object`` …) is rejected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from detente.errors import InputError
+from detente.scenario.schema import SCHEMA_VERSION, Scenario
+from detente.scenario.validate import Finding, check_references, check_traceability
+
+__all__ = [
+    "MAX_BYTES",
+    "Problem",
+    "ScenarioError",
+    "dump_scenario",
+    "load_scenario",
+    "parse_scenario",
+]
+
+MAX_BYTES = 5_000_000
+"""Largest scenario file accepted (bytes). Real scenarios are far smaller."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a scenario file (line and column are 1-based; 0 = unknown)."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        field = f" {self.path}:" if self.path else ""
+        return f"{where}:{field} {self.message}"
+
+
+class ScenarioError(InputError):
+    """A scenario file could not be loaded; ``problems`` lists every located problem."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in {self.problems[0].file}" if n else ""
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+def load_scenario(path: str | Path, *, strict: bool = False) -> Scenario:
+    """Read and validate a scenario file; raise :class:`ScenarioError` listing all problems.
+
+    ``strict`` also requires every object carrying numbers to cite a source or mark an
+    assumption (the rule the shipped scenarios follow).
+    """
+    p = Path(path)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise ScenarioError([Problem(name, 0, 0, "", "no such file")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(name, 0, 0, "", f"cannot read: {exc.strerror}")]) from None
+    if p.is_dir():
+        raise ScenarioError([Problem(name, 0, 0, "", "is a directory, not a scenario file")])
+    if size > MAX_BYTES:
+        raise ScenarioError(
+            [Problem(name, 0, 0, "", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")]
+        )
+    return parse_scenario(p.read_bytes(), name=name, strict=strict)
+
+
+def parse_scenario(data: bytes | str, *, name: str = "<string>", strict: bool = False) -> Scenario:
+    """Validate scenario text (YAML or JSON); see :func:`load_scenario`."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            raise ScenarioError(
+                [Problem(name, 0, 0, "", f"input is {len(data):,} bytes; limit {MAX_BYTES:,}")]
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ScenarioError(
+                [Problem(name, 0, 0, "", f"not UTF-8 text (byte {exc.start}); save as UTF-8")]
+            ) from None
+    else:
+        text = data
+    if not text.strip():
+        raise ScenarioError([Problem(name, 0, 0, "", "file is empty; expected a scenario")])
+    tree = _parse_yaml(text, name)
+    if not isinstance(tree, Mapping):
+        line, col = _pos(tree)
+        kind = type(tree).__name__ if tree is not None else "nothing"
+        raise ScenarioError(
+            [Problem(name, line, col, "", f"expected a mapping at the top level, got {kind}")]
+        )
+    version = tree.get("schema_version")
+    if version is None:
+        raise ScenarioError(
+            [Problem(name, 1, 1, "schema_version", f"missing; add `schema_version: {SCHEMA_VERSION}`")]
+        )
+    if version != SCHEMA_VERSION:
+        line, col = _key_pos(tree, "schema_version")
+        raise ScenarioError(
+            [
+                Problem(
+                    name,
+                    line,
+                    col,
+                    "schema_version",
+                    f"unsupported version {version!r}; this detente reads schema_version "
+                    f"{SCHEMA_VERSION}",
+                )
+            ]
+        )
+    try:
+        scenario = Scenario.model_validate(_plain(tree))
+    except ValidationError as exc:
+        raise ScenarioError(_from_pydantic(exc, tree, name)) from None
+    findings = check_references(scenario)
+    if strict:
+        findings += check_traceability(scenario)
+    if findings:
+        raise ScenarioError([_locate(f, tree, name) for f in findings])
+    return scenario
+
+
+def dump_scenario(scenario: Scenario, *, fmt: str = "yaml") -> str:
+    """Serialise a scenario to YAML (or JSON) text that loads back to an equal scenario."""
+    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    if fmt == "json":
+        from detente.cli.output import to_json
+
+        return to_json(data) + "\n"
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    yaml.width = 100
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------------------- internals
+
+
+def _parse_yaml(text: str, name: str) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        tree = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        raise ScenarioError(
+            [Problem(name, line, col, "", f"not valid YAML/JSON: {what or exc}")]
+        ) from None
+    except YAMLError as exc:
+        raise ScenarioError([Problem(name, 0, 0, "", f"not valid YAML/JSON: {exc}")]) from None
+    tagged = _find_tag(tree, ())
+    if tagged is not None:
+        path, node, tag = tagged
+        line, col = _pos(node)
+        raise ScenarioError(
+            [Problem(name, line, col, _fmt_path(path), f"explicit YAML tag {tag!r} not allowed")]
+        )
+    return tree
+
+
+def _find_tag(node: Any, path: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any, str] | None:
+    tag = getattr(node, "tag", None)
+    value = getattr(tag, "value", tag) if tag is not None else None
+    if isinstance(value, str) and value and not value.startswith("tag:yaml.org,2002:"):
+        return path, node, value
+    if isinstance(value, str) and value.startswith("tag:yaml.org,2002:python"):
+        return path, node, value
+    if isinstance(node, Mapping):
+        for k, v in node.items():
+            found = _find_tag(v, (*path, k))
+            if found:
+                return found
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            found = _find_tag(v, (*path, i))
+            if found:
+                return found
+    elif value is not None and not isinstance(node, str | int | float | bool):
+        return path, node, value
+    return None
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's round-trip containers and scalars → plain Python values."""
+    if isinstance(node, Mapping):
+        return {str(k) if not isinstance(k, int | float) else k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _pos(node: Any) -> tuple[int, int]:
+    lc = getattr(node, "lc", None)
+    if lc is not None and getattr(lc, "line", None) is not None:
+        return int(lc.line) + 1, int(lc.col) + 1
+    return 0, 0
+
+
+def _key_pos(node: Any, key: Any) -> tuple[int, int]:
+    lc = getattr(node, "lc", None)
+    try:
+        line, col = lc.key(key)  # type: ignore[union-attr]
+        return int(line) + 1, int(col) + 1
+    except Exception:
+        return _pos(node)
+
+
+def _value_pos(node: Any, key: Any) -> tuple[int, int]:
+    lc = getattr(node, "lc", None)
+    try:
+        if isinstance(node, list):
+            line, col = lc.item(key)  # type: ignore[union-attr]
+        else:
+            line, col = lc.value(key)  # type: ignore[union-attr]
+        return int(line) + 1, int(col) + 1
+    except Exception:
+        return _pos(node)
+
+
+def _resolve(tree: Any, loc: Sequence[Any]) -> tuple[int, int, list[Any], bool]:
+    """Walk ``loc`` through the parsed tree; return the best position, real path, found?"""
+    node = tree
+    line, col = _pos(tree)
+    real: list[Any] = []
+    found = True
+    for part in loc:
+        if isinstance(node, Mapping) and part in node:
+            line, col = _key_pos(node, part)
+            real.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            line, col = _value_pos(node, part)
+            real.append(part)
+            node = node[part]
+        elif isinstance(part, str) and not isinstance(node, Mapping | list):
+            found = False
+            break
+        else:
+            # union tags (`commitment`, `Evidence`, …) or a missing key: stay where we are
+            if isinstance(node, Mapping) and isinstance(part, str) and part[:1].islower():
+                if part not in _TAGS:
+                    real.append(part)
+                    found = False
+            continue
+    return line, col, real, found
+
+
+_TAGS = {"claim", "commitment", "observation", "event"}
+
+
+def _fmt_path(path: Sequence[Any]) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _from_pydantic(exc: ValidationError, tree: Any, name: str) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for err in exc.errors(include_url=False):
+        loc = list(err["loc"])
+        line, col, real, _ = _resolve(tree, loc)
+        path = _fmt_path(real)
+        msg = _message(err, loc)
+        key = (path, msg)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(Problem(name, line, col, path, msg))
+    problems.sort(key=lambda p: (p.line, p.column))
+    return problems
+
+
+def _message(err: Mapping[str, Any], loc: Sequence[Any]) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        key = str(loc[-1]) if loc else "?"
+        close = difflib.get_close_matches(key, sorted(_field_names()), n=1, cutoff=0.75)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown field {key!r}{hint}"
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    text = str(err["msg"])
+    if text.startswith("Value error, "):
+        text = text[len("Value error, ") :]
+    if kind.startswith("union_tag") or kind in {"model_type", "dict_type", "tuple_type"}:
+        return f"{text}"
+    return f"{text} (got {shown})"
+
+
+@cache
+def _field_names() -> frozenset[str]:
+    names: set[str] = set()
+
+    def visit(schema: Any) -> None:
+        if isinstance(schema, dict):
+            props = schema.get("properties")
+            if isinstance(props, dict):
+                names.update(props)
+            for v in schema.values():
+                visit(v)
+        elif isinstance(schema, list):
+            for v in schema:
+                visit(v)
+
+    visit(Scenario.model_json_schema())
+    return frozenset(names)
+
+
+def _locate(f: Finding, tree: Any, name: str) -> Problem:
+    line, col, real, _ = _resolve(tree, f.path)
+    path = _fmt_path(f.path)
+    return Problem(name, line, col, path, f.message)

@@ -1,0 +1,733 @@
+"""The scenario format, ``schema_version: 1``: frozen, documented pydantic models.
+
+A scenario describes one conflict at one date: who the parties are, what is at stake, where
+each party stands, how far each trusts the others, what was promised and what was seen, which
+mechanisms could be used, which proposals are on the table, and how continued fighting is
+modelled. Units are stated on every numeric field. Traceability: every object that carries
+numbers has ``sources`` (ids into ``meta.sources``) and/or ``assumption`` (a one-line rationale
+for a number the facts do not fix); ``detente check --strict`` requires one of the two.
+
+Cross-references (actor, issue, source, mechanism, ledger ids) are checked in
+:mod:`detente.scenario.validate`, not here, so that every problem is reported at once with its
+file location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from detente.scenario.simulation import SimulationSettings
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Actor",
+    "ActorKind",
+    "Anchor",
+    "Assessment",
+    "ClaimEntry",
+    "Commitment",
+    "CommitmentTerm",
+    "Direction",
+    "EventEntry",
+    "EventType",
+    "Evidence",
+    "ExpectedTrust",
+    "Issue",
+    "IssueOption",
+    "LedgerEntry",
+    "Mechanism",
+    "MechanismKind",
+    "Meta",
+    "ObservationEntry",
+    "Period",
+    "Position",
+    "Proposal",
+    "Reliability",
+    "Scenario",
+    "Source",
+    "Stage",
+    "SanctionsStep",
+    "Support",
+    "TrustPrior",
+    "TrustValue",
+    "Verification",
+    "War",
+]
+
+SCHEMA_VERSION = 1
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*$",
+        max_length=64,
+        description="Identifier: a letter, then letters, digits, '_', '-' or '.'.",
+    ),
+]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+ScalePoint = Annotated[float, Field(ge=0.0, le=100.0)]
+SourceIds = Annotated[
+    tuple[Id, ...],
+    Field(description="Ids of entries in meta.sources that support the numbers here."),
+]
+AssumptionText = Annotated[
+    str | None,
+    Field(
+        description=(
+            "Marks the numbers here as an assumption the facts do not fix, "
+            "with a one-line rationale."
+        ),
+        max_length=500,
+    ),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class _Traced(_Model):
+    sources: SourceIds = ()
+    assumption: AssumptionText = None
+
+
+# --------------------------------------------------------------------------------------- meta
+
+
+class Reliability(str, enum.Enum):
+    """How far a source's factual claims can be relied on."""
+
+    high = "high"
+    medium = "medium"
+    low = "low"
+    partisan = "partisan"
+
+
+class Source(_Model):
+    """A document that numbers in the scenario cite."""
+
+    title: str = Field(min_length=1, description="Title of the document.")
+    url: str | None = Field(default=None, description="Where it can be found.")
+    date: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.",
+    )
+    reliability: Reliability = Field(
+        default=Reliability.medium, description="How far its factual claims can be relied on."
+    )
+    note: str | None = Field(default=None, description="Reliability note or caveat.")
+
+
+class Period(str, enum.Enum):
+    """Length of one model period."""
+
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+    @property
+    def days(self) -> float:
+        """Length in days (month = 365.25/12)."""
+        return {"day": 1.0, "week": 7.0, "month": 30.4375, "quarter": 91.3125, "year": 365.25}[
+            self.value
+        ]
+
+
+class Meta(_Model):
+    """What the scenario is and when it describes."""
+
+    name: str = Field(min_length=1, description="Short name of the scenario.")
+    description: str = Field(default="", description="What the scenario describes, for whom.")
+    as_of: dt.date = Field(description="The date the scenario describes (YYYY-MM-DD).")
+    sources: dict[Id, Source] = Field(
+        default_factory=dict, description="Source id → source; cited by `sources` lists."
+    )
+    authors: tuple[str, ...] = Field(default=(), description="Who wrote the scenario.")
+
+
+# ------------------------------------------------------------------------------------- actors
+
+
+class ActorKind(str, enum.Enum):
+    """What kind of actor this is."""
+
+    state = "state"
+    leader = "leader"
+    faction = "faction"
+    negotiator = "negotiator"
+    mediator = "mediator"
+    guarantor = "guarantor"
+    coalition = "coalition"
+    organisation = "organisation"
+
+
+class Support(_Traced):
+    """Allies' support (aid) received by an actor: a named input that changes its war model."""
+
+    id: Id = Field(description="Name of this support line, e.g. `us_military_aid`.")
+    provider: Id | None = Field(default=None, description="Actor id of the provider, if modelled.")
+    capability: float = Field(
+        default=0.0,
+        ge=0.0,
+        description="Capability added at full level (same units as Actor.capability).",
+    )
+    cost_relief: float = Field(
+        default=0.0,
+        ge=0.0,
+        description="Reduction of the recipient's cost of fighting per period at full level "
+        "(utility units, as Actor.cost_of_fighting).",
+    )
+    level: Unit = Field(default=1.0, description="Current level, 0 (stopped) to 1 (full).")
+    responsiveness: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="How strongly the level reacts to events in simulations (0 = fixed).",
+    )
+
+
+class Actor(_Traced):
+    """A party: a state, its leader or factions, a mediator, guarantor, coalition or body."""
+
+    id: Id = Field(description="Short id used everywhere else, e.g. `RU`, `UA_MIL`.")
+    name: str = Field(min_length=1, description="Display name.")
+    kind: ActorKind = Field(description="What kind of actor this is.")
+    parent: Id | None = Field(
+        default=None, description="The actor this one belongs to (a faction's state)."
+    )
+    veto: bool = Field(default=False, description="Is its consent needed for a settlement?")
+    belligerent: bool = Field(
+        default=False, description="Does it fight (and so bear costs and gain from the war)?"
+    )
+    capability: float = Field(
+        default=1.0,
+        ge=0.0,
+        description="Relative military-economic capability; any positive unit shared by all "
+        "actors of the scenario (only ratios matter).",
+    )
+    cost_of_fighting: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="Cost of continued fighting per period, in utility units (0..1 scale "
+        "where 1 is the gap between an actor's best and worst settlement).",
+    )
+    discount: float = Field(
+        default=0.99, gt=0.0, le=1.0, description="Per-period discount factor δ."
+    )
+    risk: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=5.0,
+        description="Risk-attitude exponent r of the loss function: 1 neutral (linear "
+        "loss), >1 risk-averse (concave utility), <1 risk-acceptant.",
+    )
+    control: Unit | None = Field(
+        default=None,
+        description="For a faction: its leader's control over it, 0 (none) to 1 (full).",
+    )
+    reservation: float | None = Field(
+        default=None,
+        ge=-5.0,
+        le=1.0,
+        description="Reservation utility stated directly (overrides the war model).",
+    )
+    support: tuple[Support, ...] = Field(default=(), description="Allies' support received.")
+
+
+# ------------------------------------------------------------------------------------- issues
+
+
+class Anchor(_Model):
+    """A labelled point of an issue's 0–100 scale."""
+
+    value: ScalePoint = Field(description="Point on the 0–100 scale.")
+    label: str = Field(min_length=1, description="What the point means.")
+
+
+class IssueOption(_Model):
+    """A discrete option of an issue, located on its scale."""
+
+    id: Id = Field(description="Option id.")
+    value: ScalePoint = Field(description="Its point on the 0–100 scale.")
+    label: str = Field(min_length=1, description="What the option is.")
+
+
+class Issue(_Traced):
+    """A dimension of the settlement, on a 0–100 scale with labelled anchors."""
+
+    id: Id = Field(description="Issue id, e.g. `crimea`.")
+    name: str = Field(min_length=1, description="Display name.")
+    description: str = Field(default="", description="What the issue covers.")
+    anchors: tuple[Anchor, ...] = Field(
+        description="Labelled points; at least the two ends 0 and 100."
+    )
+    options: tuple[IssueOption, ...] = Field(
+        default=(), description="Discrete options, if the issue is not continuous."
+    )
+    status_quo: ScalePoint = Field(description="Facts on the ground today, on the scale.")
+    contested: bool = Field(
+        default=False,
+        description="Does fighting move it (e.g. the line of contact in a region)?",
+    )
+    outcome: ScalePoint | None = Field(
+        default=None, description="Known outcome (historical cases and backtests)."
+    )
+
+
+class Position(_Traced):
+    """Where an actor stands on an issue at a date."""
+
+    actor: Id = Field(description="Actor id.")
+    issue: Id = Field(description="Issue id.")
+    ideal: ScalePoint = Field(description="Ideal point on the issue's scale.")
+    salience: Unit = Field(
+        description="How much the issue matters to the actor, 0–1 (weights are normalised "
+        "over the actor's issues)."
+    )
+    acceptable: tuple[ScalePoint, ScalePoint] | None = Field(
+        default=None,
+        description="Red lines: [low, high] range the actor can accept; outside is rejected.",
+    )
+    date: dt.date | None = Field(
+        default=None, description="When the position was stated (latest ≤ as_of applies)."
+    )
+    note: str | None = Field(default=None, description="Paraphrase of the stated position.")
+
+    @model_validator(mode="after")
+    def _range_contains_ideal(self) -> Position:
+        if self.acceptable is not None:
+            lo, hi = self.acceptable
+            if lo > hi:
+                raise ValueError(f"acceptable range [{lo}, {hi}] has low > high")
+            if not lo <= self.ideal <= hi:
+                raise ValueError(f"ideal {self.ideal} lies outside acceptable [{lo}, {hi}]")
+        return self
+
+
+# -------------------------------------------------------------------------------------- trust
+
+
+class Evidence(_Model):
+    """Trust prior as evidence counts (Beta reputation / subjective logic)."""
+
+    positive: float = Field(ge=0.0, description="Weight of positive evidence r.")
+    negative: float = Field(ge=0.0, description="Weight of negative evidence s.")
+    base_rate: Unit = Field(default=0.5, description="Base rate a (prior expectation).")
+
+
+class ExpectedTrust(_Model):
+    """Trust prior as an expected value with a confidence (1 − uncertainty)."""
+
+    expected: Unit = Field(description="Expected trust P = b + a·u, 0–1.")
+    confidence: float = Field(
+        ge=0.0, lt=1.0, description="1 − uncertainty u; 0 = no evidence at all."
+    )
+    base_rate: Unit = Field(default=0.5, description="Base rate a.")
+
+    @model_validator(mode="after")
+    def _feasible(self) -> ExpectedTrust:
+        u = 1.0 - self.confidence
+        b = self.expected - self.base_rate * u
+        d = 1.0 - b - u
+        if b < -1e-9 or d < -1e-9:
+            lo = self.base_rate * u
+            hi = lo + self.confidence
+            raise ValueError(
+                f"expected {self.expected} impossible with confidence {self.confidence} and "
+                f"base rate {self.base_rate}: must lie in [{lo:.3f}, {hi:.3f}]"
+            )
+        return self
+
+
+TrustValue = Evidence | ExpectedTrust
+
+
+class TrustPrior(_Traced):
+    """A truster's prior trust in a trustee on the four dimensions."""
+
+    truster: Id = Field(description="Who trusts.")
+    trustee: Id = Field(description="Who is trusted.")
+    capacity: TrustValue | None = Field(
+        default=None, description="Can the trustee deliver (control its forces, spoilers)?"
+    )
+    peaceful_intention: TrustValue | None = Field(
+        default=None, description="Does it intend peace rather than conquest?"
+    )
+    integrity: TrustValue | None = Field(default=None, description="Does it keep its word?")
+    predictability: TrustValue | None = Field(
+        default=None, description="Does it act as expected?"
+    )
+
+
+# ------------------------------------------------------------------------------------- ledger
+
+
+class Direction(str, enum.Enum):
+    """What a commitment term says will happen to its indicator."""
+
+    cease = "cease"
+    decrease = "decrease"
+    increase = "increase"
+    maintain = "maintain"
+    complete = "complete"
+
+
+class CommitmentTerm(_Model):
+    """A measurable term of a claim or commitment."""
+
+    indicator: str = Field(
+        min_length=1,
+        description="What is measured, e.g. `attacks`, `fatalities`, `prisoners_released`.",
+    )
+    region: str | None = Field(default=None, description="Where (region name), if local.")
+    direction: Direction = Field(description="What the party says will happen to it.")
+    size: float | None = Field(
+        default=None,
+        ge=0.0,
+        description="For decrease/increase: relative change (0.5 = by half); for complete: "
+        "the target count.",
+    )
+    start: dt.date | None = Field(default=None, description="From when (default: entry date).")
+    deadline: dt.date | None = Field(
+        default=None, description="By when (default: the entry's deadline)."
+    )
+
+
+class Verification(str, enum.Enum):
+    """How well an observation is verified."""
+
+    unverified = "unverified"
+    single_source = "single_source"
+    independently_verified = "independently_verified"
+    monitor_verified = "monitor_verified"
+
+
+class Assessment(str, enum.Enum):
+    """An observer's verdict on a commitment."""
+
+    kept = "kept"
+    partly_kept = "partly_kept"
+    broken = "broken"
+    unverifiable = "unverifiable"
+
+
+class _Entry(_Traced):
+    id: Id = Field(description="Ledger entry id (unique in the scenario).")
+    date: dt.date = Field(description="When it happened or was made.")
+    text: str = Field(default="", description="What it says, in a sentence.")
+
+
+class ClaimEntry(_Entry):
+    """A statement of fact or intent by a party (cheap talk unless made costly)."""
+
+    kind: Literal["claim"] = Field(description="Entry kind: `claim`.")
+    by: Id = Field(description="Who claims.")
+    to: tuple[Id, ...] = Field(default=(), description="Addressees (actor ids).")
+    about: Id | None = Field(default=None, description="Whose behaviour it is about.")
+    terms: tuple[CommitmentTerm, ...] = Field(default=(), description="Measurable terms.")
+    overture: bool = Field(
+        default=False, description="Is it a peace overture (offer of talks, truce, de-escalation)?"
+    )
+
+
+class Commitment(_Entry):
+    """A promise with terms, resolved at its deadline against observations."""
+
+    kind: Literal["commitment"] = Field(description="Entry kind: `commitment`.")
+    by: Id = Field(description="Who commits.")
+    to: tuple[Id, ...] = Field(default=(), description="To whom (actor ids).")
+    terms: tuple[CommitmentTerm, ...] = Field(default=(), description="Measurable terms.")
+    deadline: dt.date | None = Field(default=None, description="When it is resolved.")
+    cost: Unit = Field(
+        default=0.1,
+        description="How costly/hard to reverse keeping it is, 0 (cheap talk) to 1.",
+    )
+    domain: Literal["military", "humanitarian", "political", "economic", "legal"] = Field(
+        default="military", description="Kind of commitment (compliance differs by kind)."
+    )
+    guarantors: tuple[Id, ...] = Field(default=(), description="Actors standing behind it.")
+
+    @model_validator(mode="after")
+    def _deadline_after_date(self) -> Commitment:
+        if self.deadline is not None and self.deadline < self.date:
+            raise ValueError(f"deadline {self.deadline} is before the entry date {self.date}")
+        return self
+
+
+class ObservationEntry(_Entry):
+    """Something seen, by someone, with a stated verification level."""
+
+    kind: Literal["observation"] = Field(description="Entry kind: `observation`.")
+    observer: str = Field(description="Who observed (actor id or a named body).")
+    about: Id = Field(description="Whose behaviour was observed.")
+    verification: Verification = Field(description="How well verified it is.")
+    region: str | None = Field(default=None, description="Where.")
+    indicator: str | None = Field(default=None, description="Indicator measured.")
+    value: float | None = Field(default=None, description="Indicator value.")
+    baseline: float | None = Field(
+        default=None, description="Indicator value before the commitment, for comparison."
+    )
+    refers_to: tuple[Id, ...] = Field(
+        default=(), description="Ledger ids of the claims/commitments this bears on."
+    )
+    assessment: Assessment | None = Field(
+        default=None, description="The observer's verdict on the commitments referred to."
+    )
+
+
+class EventType(str, enum.Enum):
+    """What kind of event happened."""
+
+    talks = "talks"
+    summit = "summit"
+    gesture = "gesture"
+    prisoner_exchange = "prisoner_exchange"
+    violation = "violation"
+    atrocity = "atrocity"
+    agreement_signed = "agreement_signed"
+    agreement_ended = "agreement_ended"
+    offensive = "offensive"
+    aid = "aid"
+    sanctions = "sanctions"
+    statement = "statement"
+
+
+class EventEntry(_Entry):
+    """A dated event: talks, summits, gestures, exchanges, violations, agreements."""
+
+    kind: Literal["event"] = Field(description="Entry kind: `event`.")
+    type: EventType = Field(description="What kind of event.")
+    by: Id | None = Field(default=None, description="Who did it (for acts by one side).")
+    actors: tuple[Id, ...] = Field(default=(), description="Participants.")
+    against: Id | None = Field(default=None, description="Target or counterpart of the act.")
+    magnitude: Unit = Field(default=0.5, description="How large the act was, 0–1.")
+    cost: Unit = Field(default=0.0, description="How costly it was to its author, 0–1.")
+    verification: Verification = Field(
+        default=Verification.single_source, description="How well verified it is."
+    )
+    refers_to: tuple[Id, ...] = Field(default=(), description="Ledger ids it bears on.")
+
+
+LedgerEntry = Annotated[
+    ClaimEntry | Commitment | ObservationEntry | EventEntry, Field(discriminator="kind")
+]
+
+
+# --------------------------------------------------------------------------------- mechanisms
+
+
+class MechanismKind(str, enum.Enum):
+    """Kinds of mechanism a settlement can use."""
+
+    monitors = "monitors"
+    peacekeepers = "peacekeepers"
+    dmz = "dmz"
+    guarantee = "guarantee"
+    staged_sanctions = "staged_sanctions"
+    joint_commission = "joint_commission"
+    ratification = "ratification"
+    security_guarantee = "security_guarantee"
+
+
+class SanctionsStep(_Model):
+    """One layer of staged sanctions relief."""
+
+    after_periods: int = Field(ge=0, description="Periods of verified compliance before it.")
+    fraction: Unit = Field(description="Share of sanctions lifted at this step.")
+
+
+class Mechanism(_Traced):
+    """A mechanism available in this conflict, with its parameters and costs.
+
+    Which parameters apply depends on ``kind`` (see docs/reference/scenario-format.md):
+    monitors use ``detection``; peacekeepers and dmz use ``hazard_ratio`` and
+    ``loss_if_cheated``; guarantee uses ``guarantor`` and ``leverage``; staged_sanctions uses
+    ``schedule``; ratification uses ``delay_periods``; security_guarantee uses ``beneficiary``
+    and ``fallback_gain``.
+    """
+
+    id: Id = Field(description="Mechanism id.")
+    kind: MechanismKind = Field(description="What kind of mechanism.")
+    name: str = Field(min_length=1, description="Display name.")
+    detection: Unit | None = Field(
+        default=None, description="Probability a violation is detected and attributed."
+    )
+    hazard_ratio: float | None = Field(
+        default=None, gt=0.0, le=5.0, description="Multiplier on the breakdown hazard."
+    )
+    loss_if_cheated: Unit | None = Field(
+        default=None,
+        description="Multiplier on the loss a complying party suffers if the other cheats.",
+    )
+    guarantor: Id | None = Field(default=None, description="Who guarantees (actor id).")
+    leverage: Unit | None = Field(
+        default=None, description="The guarantor's leverage over the protected-against party."
+    )
+    beneficiary: Id | None = Field(default=None, description="Whom it protects or benefits.")
+    fallback_gain: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Utility added to the beneficiary's fallback (security guarantees).",
+    )
+    schedule: tuple[SanctionsStep, ...] = Field(
+        default=(), description="Staged sanctions relief: layers lifted on verified compliance."
+    )
+    delay_periods: int | None = Field(
+        default=None, ge=0, description="Periods of delay (ratification, referendum)."
+    )
+    cost: dict[Id, float] = Field(
+        default_factory=dict,
+        description="Cost to each actor per period in force, utility units (actor id → cost).",
+    )
+
+
+# ---------------------------------------------------------------------------------- proposals
+
+
+class Stage(_Model):
+    """One stage of a staged agreement."""
+
+    name: str = Field(min_length=1, description="Stage name, e.g. `cease-fire`.")
+    issues: tuple[Id, ...] = Field(description="Issues settled at this stage.")
+    mechanisms: tuple[Id, ...] = Field(default=(), description="Mechanisms in force from it.")
+    start_period: int = Field(default=0, ge=0, description="Periods after signature it starts.")
+
+
+class Proposal(_Traced):
+    """A named package on the table."""
+
+    id: Id = Field(description="Proposal id.")
+    name: str = Field(min_length=1, description="Display name.")
+    proposer: Id | None = Field(default=None, description="Who proposed it (actor id).")
+    date: dt.date | None = Field(default=None, description="When it was proposed.")
+    terms: dict[Id, ScalePoint] = Field(
+        description="Issue id → value on its scale; issues left out stay at the status quo."
+    )
+    mechanisms: tuple[Id, ...] = Field(default=(), description="Mechanism ids it includes.")
+    stages: tuple[Stage, ...] = Field(default=(), description="Staging, if any.")
+    note: str | None = Field(default=None, description="What is uncertain about the terms.")
+
+
+# ---------------------------------------------------------------------------------------- war
+
+
+class War(_Traced):
+    """How continued fighting is modelled (the reservation values come from it).
+
+    The war is a lottery: belligerent A (first in ``belligerents``) prevails with probability
+    p, B with 1 − p − stalemate, and with ``stalemate`` the line stays where it is. The
+    winner imposes ``victory_terms`` (default: its ideal points). If ``p`` is not given it
+    follows from capabilities (own plus allies' support) by the ratio form
+    p = c_A^k / (c_A^k + c_B^k) with k = ``capability_exponent``. Until the war is decided,
+    ``horizon_periods`` periods of costs accrue, discounted.
+    """
+
+    belligerents: tuple[Id, Id] = Field(description="The two sides, A then B.")
+    period: Period = Field(default=Period.week, description="Length of one model period.")
+    p: Unit | None = Field(
+        default=None, description="P(A prevails), overriding the capability form."
+    )
+    capability_exponent: float = Field(
+        default=1.0, gt=0.0, le=10.0, description="Exponent k of the contest function."
+    )
+    stalemate: Unit = Field(
+        default=0.0, description="Probability that fighting ends where the line stands."
+    )
+    horizon_periods: int = Field(
+        default=104, ge=1, le=10000, description="Periods of fighting until decision."
+    )
+    line_volatility: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=50.0,
+        description="SD of the per-period move of contested issues' status quo (scale points).",
+    )
+    truce_power_shift: float = Field(
+        default=0.0,
+        ge=-1.0,
+        le=1.0,
+        description="Expected change of p during a truce/implementation period (rearmament).",
+    )
+    implementation_periods: int = Field(
+        default=52, ge=1, description="Periods an agreement takes to implement."
+    )
+    victory_terms: dict[Id, dict[Id, ScalePoint]] = Field(
+        default_factory=dict,
+        description="Belligerent id → issue id → value it would impose if it prevailed.",
+    )
+
+    @model_validator(mode="after")
+    def _two_sides(self) -> War:
+        if self.belligerents[0] == self.belligerents[1]:
+            raise ValueError("the two belligerents must differ")
+        if self.p is not None and self.p + self.stalemate > 1.0 + 1e-9:
+            raise ValueError(f"p + stalemate = {self.p + self.stalemate} exceeds 1")
+        return self
+
+
+# ----------------------------------------------------------------------------------- scenario
+
+
+class Scenario(_Model):
+    """A conflict described at one date: the root of a scenario file."""
+
+    schema_version: Literal[1] = Field(description="Version of this format: 1.")
+    meta: Meta = Field(description="Name, date and sources.")
+    actors: tuple[Actor, ...] = Field(description="The parties (at least two).")
+    issues: tuple[Issue, ...] = Field(description="What is at stake (at least one).")
+    positions: tuple[Position, ...] = Field(default=(), description="Who wants what.")
+    trust: tuple[TrustPrior, ...] = Field(default=(), description="Prior trust between parties.")
+    ledger: tuple[LedgerEntry, ...] = Field(
+        default=(), description="Claims, commitments, observations and events, dated."
+    )
+    mechanisms: tuple[Mechanism, ...] = Field(default=(), description="Mechanisms available.")
+    proposals: tuple[Proposal, ...] = Field(default=(), description="Named packages.")
+    war: War | None = Field(default=None, description="The model of continued fighting.")
+    simulation: SimulationSettings | None = Field(
+        default=None, description="How talks are run in Monte Carlo simulations."
+    )
+
+    # Convenience look-ups: pure functions of the data, computed on demand.
+    def actor(self, actor_id: str) -> Actor:
+        """The actor with this id (KeyError if none)."""
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(actor_id)
+
+    def issue(self, issue_id: str) -> Issue:
+        """The issue with this id (KeyError if none)."""
+        for i in self.issues:
+            if i.id == issue_id:
+                return i
+        raise KeyError(issue_id)
+
+    def current_positions(self, as_of: dt.date | None = None) -> dict[tuple[str, str], Position]:
+        """(actor, issue) → the latest position dated on or before ``as_of`` (default meta).
+
+        Undated positions count as current; a dated one after ``as_of`` is ignored.
+        """
+        limit = as_of or self.meta.as_of
+        best: dict[tuple[str, str], Position] = {}
+        for p in self.positions:
+            if p.date is not None and p.date > limit:
+                continue
+            key = (p.actor, p.issue)
+            cur = best.get(key)
+            if cur is None or (p.date or dt.date.min) >= (cur.date or dt.date.min):
+                best[key] = p
+        return best
+
+    @property
+    def veto_actors(self) -> tuple[Actor, ...]:
+        """Actors whose consent a settlement needs."""
+        return tuple(a for a in self.actors if a.veto)

@@ -1,0 +1,269 @@
+"""Cross-reference checks on a parsed scenario: every problem at once, with its field path.
+
+Structural checks (types, ranges, enums) are pydantic's; this module checks what a single
+field cannot: that ids exist and are unique, dates are in order, saliences sum to something,
+mechanisms and proposals name known things. ``strict`` adds the traceability rule: every
+object that carries numbers cites a source or is marked as an assumption.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from detente.scenario.schema import (
+    ActorKind,
+    ClaimEntry,
+    Commitment,
+    EventEntry,
+    ObservationEntry,
+    Scenario,
+    _Traced,
+)
+
+__all__ = ["Finding", "check_references", "check_traceability"]
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: where (field path from the root) and what."""
+
+    path: Path
+    message: str
+
+
+def _dupes(ids: Iterable[str]) -> set[str]:
+    return {k for k, n in Counter(ids).items() if n > 1}
+
+
+def check_references(s: Scenario) -> list[Finding]:
+    """All cross-reference problems of ``s`` (empty list = consistent)."""
+    out: list[Finding] = []
+    add = lambda path, msg: out.append(Finding(path, msg))  # noqa: E731
+
+    actor_ids = {a.id for a in s.actors}
+    issue_ids = {i.id for i in s.issues}
+    source_ids = set(s.meta.sources)
+    ledger_ids = {e.id for e in s.ledger}
+    mech_ids = {m.id for m in s.mechanisms}
+    as_of = s.meta.as_of
+
+    def need_actor(path: Path, ref: str | None) -> None:
+        if ref is not None and ref not in actor_ids:
+            add(path, f"unknown actor id {ref!r}; expected one of: {_list(actor_ids)}")
+
+    def need_issue(path: Path, ref: str) -> None:
+        if ref not in issue_ids:
+            add(path, f"unknown issue id {ref!r}; expected one of: {_list(issue_ids)}")
+
+    def not_after(path: Path, d: dt.date | None, what: str = "date") -> None:
+        if d is not None and d > as_of:
+            add(path, f"{what} {d} is after meta.as_of {as_of}")
+
+    if len(s.actors) < 2:
+        add(("actors",), f"a scenario needs at least two actors, found {len(s.actors)}")
+    if not s.issues:
+        add(("issues",), "a scenario needs at least one issue")
+
+    # unique ids
+    for name, items in (
+        ("actors", s.actors),
+        ("issues", s.issues),
+        ("ledger", s.ledger),
+        ("mechanisms", s.mechanisms),
+        ("proposals", s.proposals),
+    ):
+        dup = _dupes(x.id for x in items)
+        for k, x in enumerate(items):
+            if x.id in dup:
+                add((name, k, "id"), f"duplicate id {x.id!r}")
+
+    # actors
+    parents = {a.id: a.parent for a in s.actors}
+    for k, a in enumerate(s.actors):
+        if a.parent is not None:
+            if a.parent == a.id:
+                add(("actors", k, "parent"), "an actor cannot be its own parent")
+            else:
+                need_actor(("actors", k, "parent"), a.parent)
+            seen = {a.id}
+            cur = a.parent
+            while cur is not None and cur in parents:
+                if cur in seen:
+                    add(("actors", k, "parent"), f"parent chain of {a.id!r} has a cycle")
+                    break
+                seen.add(cur)
+                cur = parents[cur]
+        if a.kind is ActorKind.faction and a.parent is None:
+            add(("actors", k, "parent"), "a faction needs a parent (the state it belongs to)")
+        if a.control is not None and a.kind is not ActorKind.faction:
+            add(("actors", k, "control"), "control (leader's control) applies to factions only")
+        for j, sup in enumerate(a.support):
+            need_actor(("actors", k, "support", j, "provider"), sup.provider)
+        for j in _dupe_positions([sp.id for sp in a.support]):
+            add(("actors", k, "support", j, "id"), "duplicate support id")
+
+    # issues
+    for k, i in enumerate(s.issues):
+        values = [an.value for an in i.anchors]
+        if 0.0 not in values or 100.0 not in values:
+            add(("issues", k, "anchors"), "anchors must label both ends of the scale, 0 and 100")
+        for j in _dupe_positions(values):
+            add(("issues", k, "anchors", j, "value"), "two anchors at the same value")
+        for j in _dupe_positions([o.id for o in i.options]):
+            add(("issues", k, "options", j, "id"), "duplicate option id")
+
+    # positions
+    seen_pos: set[tuple[str, str, dt.date | None]] = set()
+    for k, p in enumerate(s.positions):
+        need_actor(("positions", k, "actor"), p.actor)
+        need_issue(("positions", k, "issue"), p.issue)
+        key = (p.actor, p.issue, p.date)
+        if key in seen_pos:
+            add(("positions", k), f"second position of {p.actor} on {p.issue} dated {p.date}")
+        seen_pos.add(key)
+        not_after(("positions", k, "date"), p.date)
+    sums: dict[str, float] = {}
+    for (actor, _), p in s.current_positions().items():
+        sums[actor] = sums.get(actor, 0.0) + p.salience
+    for actor, total in sums.items():
+        if total <= 0.0:
+            k = next(j for j, p in enumerate(s.positions) if p.actor == actor)
+            add(("positions", k, "salience"), f"saliences of {actor} sum to 0; one must be > 0")
+
+    # trust
+    pairs: set[tuple[str, str]] = set()
+    for k, t in enumerate(s.trust):
+        need_actor(("trust", k, "truster"), t.truster)
+        need_actor(("trust", k, "trustee"), t.trustee)
+        if t.truster == t.trustee:
+            add(("trust", k, "trustee"), "truster and trustee are the same actor")
+        if (t.truster, t.trustee) in pairs:
+            add(("trust", k), f"second trust prior for {t.truster} → {t.trustee}")
+        pairs.add((t.truster, t.trustee))
+
+    # ledger
+    dates = {e.id: e.date for e in s.ledger}
+    for k, e in enumerate(s.ledger):
+        base: Path = ("ledger", k)
+        not_after((*base, "date"), e.date)
+        if isinstance(e, ClaimEntry | Commitment):
+            need_actor((*base, "by"), e.by)
+            for j, t in enumerate(e.to):
+                need_actor((*base, "to", j), t)
+            for j, term in enumerate(e.terms):
+                if term.start and term.deadline and term.deadline < term.start:
+                    add((*base, "terms", j, "deadline"), "term deadline is before its start")
+        if isinstance(e, ClaimEntry):
+            need_actor((*base, "about"), e.about)
+        if isinstance(e, Commitment):
+            for j, g in enumerate(e.guarantors):
+                need_actor((*base, "guarantors", j), g)
+        if isinstance(e, ObservationEntry):
+            need_actor((*base, "about"), e.about)
+        if isinstance(e, EventEntry):
+            need_actor((*base, "by"), e.by)
+            need_actor((*base, "against"), e.against)
+            for j, x in enumerate(e.actors):
+                need_actor((*base, "actors", j), x)
+        if isinstance(e, ObservationEntry | EventEntry):
+            for j, ref in enumerate(e.refers_to):
+                if ref not in ledger_ids:
+                    add((*base, "refers_to", j), f"unknown ledger id {ref!r}")
+                elif dates[ref] > e.date:
+                    add((*base, "refers_to", j), f"refers to {ref!r}, dated later ({dates[ref]})")
+
+    # mechanisms
+    for k, m in enumerate(s.mechanisms):
+        need_actor(("mechanisms", k, "guarantor"), m.guarantor)
+        need_actor(("mechanisms", k, "beneficiary"), m.beneficiary)
+        for actor in m.cost:
+            need_actor(("mechanisms", k, "cost", actor), actor)
+        steps = [st.after_periods for st in m.schedule]
+        if steps != sorted(steps):
+            add(("mechanisms", k, "schedule"), "schedule steps must be in order of after_periods")
+        if sum(st.fraction for st in m.schedule) > 1.0 + 1e-9:
+            add(("mechanisms", k, "schedule"), "schedule fractions sum to more than 1")
+
+    # proposals
+    for k, pr in enumerate(s.proposals):
+        need_actor(("proposals", k, "proposer"), pr.proposer)
+        not_after(("proposals", k, "date"), pr.date)
+        for issue in pr.terms:
+            need_issue(("proposals", k, "terms", issue), issue)
+        for j, mid in enumerate(pr.mechanisms):
+            if mid not in mech_ids:
+                add(("proposals", k, "mechanisms", j), f"unknown mechanism id {mid!r}")
+        for j, st in enumerate(pr.stages):
+            for q, issue in enumerate(st.issues):
+                need_issue(("proposals", k, "stages", j, "issues", q), issue)
+            for q, mid in enumerate(st.mechanisms):
+                if mid not in mech_ids:
+                    add(("proposals", k, "stages", j, "mechanisms", q), f"unknown mechanism {mid!r}")
+
+    # war
+    if s.war is not None:
+        for j, b in enumerate(s.war.belligerents):
+            need_actor(("war", "belligerents", j), b)
+        for actor, terms in s.war.victory_terms.items():
+            need_actor(("war", "victory_terms", actor), actor)
+            for issue in terms:
+                need_issue(("war", "victory_terms", actor, issue), issue)
+
+    if s.simulation is not None:
+        need_actor(("simulation", "mediator"), s.simulation.mediator)
+        for actor in s.simulation.strategies:
+            need_actor(("simulation", "strategies", actor), actor)
+
+    # sources cited anywhere
+    for path, obj in _walk(s, ()):
+        refs = getattr(obj, "sources", ())
+        if isinstance(obj, BaseModel) and isinstance(refs, tuple):
+            for j, ref in enumerate(refs):
+                if ref not in source_ids:
+                    add((*path, "sources", j), f"unknown source id {ref!r} (not in meta.sources)")
+    return out
+
+
+def check_traceability(s: Scenario) -> list[Finding]:
+    """Objects carrying numbers that cite no source and are not marked as assumptions."""
+    return [
+        Finding(path, "no `sources` and no `assumption`: cite a source or mark the assumption")
+        for path, obj in _walk(s, ())
+        if isinstance(obj, _Traced) and not obj.sources and not obj.assumption
+    ]
+
+
+def _walk(obj: object, path: Path) -> Iterator[tuple[Path, object]]:
+    yield path, obj
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _walk(getattr(obj, name), (*path, name))
+    elif isinstance(obj, tuple):
+        for k, x in enumerate(obj):
+            yield from _walk(x, (*path, k))
+    elif isinstance(obj, dict):
+        for key, x in obj.items():
+            yield from _walk(x, (*path, str(key)))
+
+
+def _dupe_positions(values: list[object]) -> list[int]:
+    seen: set[object] = set()
+    out = []
+    for j, v in enumerate(values):
+        if v in seen:
+            out.append(j)
+        seen.add(v)
+    return out
+
+
+def _list(ids: set[str], limit: int = 12) -> str:
+    items = sorted(ids)
+    more = f", … ({len(items) - limit} more)" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more

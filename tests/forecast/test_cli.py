@@ -1,0 +1,139 @@
+"""``detente forecast SCENARIO`` and ``detente forecast backtest FILE`` through CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from detente.cli.forecast import register
+
+FIXTURE = str(Path(__file__).parent / "fixtures" / "small_backtest.csv")
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    """A Typer app with only the forecast group (independent of other command modules)."""
+    root = typer.Typer()
+
+    @root.callback()
+    def _root() -> None:
+        """detente (test root)."""
+
+    register(root)
+    return root
+
+
+def test_default_command_takes_the_scenario_positionally(app: typer.Typer) -> None:
+    res = runner.invoke(app, ["forecast", FIXTURE, "--runs", "100", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    ids = [r["issue_id"] for r in doc["forecasts"]]
+    assert ids == ["tariffs", "border", "water", "prisoners", "amnesty", "monitors"]
+    assert doc["manifest"]["seed"] == 20261122
+    explicit = runner.invoke(app, ["forecast", "run", FIXTURE, "--runs", "100", "-f", "json"])
+    assert json.loads(explicit.output)["forecasts"] == doc["forecasts"]
+
+
+def test_forecast_is_reproducible_with_a_seed(app: typer.Typer) -> None:
+    args = ["forecast", FIXTURE, "--model", "median", "--runs", "200", "--seed", "7", "-f", "csv"]
+    first = runner.invoke(app, args).output
+    assert first == runner.invoke(app, args).output
+    assert "q05" in first.splitlines()[0]
+
+
+def test_backtest_json_schema(app: typer.Typer, tmp_path: Path) -> None:
+    resid = tmp_path / "res.csv"
+    res = runner.invoke(
+        app,
+        [
+            "forecast", "backtest", FIXTURE, "--model", "median", "--model", "blend",
+            "--folds", "2", "--seed", "3", "--format", "json", "--residuals", str(resid),
+        ],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert list(doc["models"]) == ["compromise", "median", "blend"]
+    for score in doc["models"].values():
+        assert {"mae", "rmse", "median_ae", "n_issues", "hit_5", "hit_10", "hit_20"} <= set(score)
+        assert set(score["mae_diff_vs_compromise"]) == {"estimate", "low", "high"}
+    assert doc["models"]["blend"]["tuned_parameters"][0]["fold"] == 0
+    assert doc["models"]["median"]["tuned_parameters"] is None
+    assert doc["skipped"] == {"fewer_than_3_actors": 1, "no_outcome": 1}
+    assert doc["models"]["compromise"]["n_issues"] == 4
+    with resid.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 3 * 4
+    assert set(rows[0]) == {"issue_id", "model", "fold", "forecast", "outcome", "residual"}
+
+
+def test_backtest_table_says_what_was_fit_in_folds(app: typer.Typer) -> None:
+    res = runner.invoke(app, ["forecast", "backtest", FIXTURE, "--folds", "2"])
+    assert res.exit_code == 0, res.output
+    assert "Fit inside training folds only: sq-gravity, blend, cap-exponent" in res.output
+    assert "skipped fewer_than_3_actors: 1, no_outcome: 1" in res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["forecast", "missing.csv"], "missing.csv: file not found"),
+        (["forecast", FIXTURE, "--model", "oracle"], "unknown forecast model 'oracle'"),
+        (["forecast", "backtest", FIXTURE, "--folds", "9"], "need at least 9"),
+    ],
+)
+def test_input_errors_are_messages(app: typer.Typer, args: list[str], message: str) -> None:
+    res = runner.invoke(app, args)
+    assert res.exit_code == 1
+    assert message in res.output
+    assert "Traceback" not in res.output
+
+
+def test_bad_csv_row_is_located(app: typer.Typer, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "issue_id,actor,position,salience,capability,status_quo,outcome\nx,a,ten,1,1,0,5\n"
+    )
+    res = runner.invoke(app, ["forecast", "backtest", str(bad)])
+    assert res.exit_code == 1
+    assert "line 2: column 'position': expected a number, got 'ten'" in res.output
+
+
+def test_tunable_model_is_fitted_on_issues_with_outcomes(app: typer.Typer) -> None:
+    res = runner.invoke(
+        app, ["forecast", FIXTURE, "-m", "sq-gravity", "--runs", "20", "-f", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "gravity" in json.loads(res.output)["manifest"]["parameters"]
+
+
+SCENARIO = str(Path(__file__).parent / "fixtures" / "backtest_scenario.yaml")
+
+
+def test_scenario_files_feed_forecast_and_backtest(app: typer.Typer) -> None:
+    res = runner.invoke(app, ["forecast", SCENARIO, "--runs", "50", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    assert [r["issue_id"] for r in json.loads(res.output)["forecasts"]] == [
+        "ceasefire",
+        "prisoners",
+    ]
+    both = runner.invoke(
+        app,
+        ["forecast", "backtest", FIXTURE, SCENARIO, "--folds", "3", "-m", "median", "-f", "json"],
+    )
+    assert both.exit_code == 0, both.output
+    assert json.loads(both.output)["models"]["median"]["n_issues"] == 6
+
+
+def test_bad_scenario_is_a_located_message(app: typer.Typer, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nmeta: {name: x}\n")
+    res = runner.invoke(app, ["forecast", str(bad)])
+    assert res.exit_code == 1
+    assert "bad.yaml" in res.output
+    assert "Traceback" not in res.output
