@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             for start in range(0, args.rows, args.chunk):
                 w.write_table(chunk(start, min(args.chunk, args.rows - start), rng))
         t_gen = time.perf_counter() - t0
+        rss_gen_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t1 = time.perf_counter()
         with EventStore(db, threads=args.threads, memory_limit=args.memory_limit) as store:
             rep = store.ingest(data, fmt="gdelt2")
@@ -142,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         "rows_per_s": round(args.rows / (t_ingest + t_agg)),
         "weekly_measure_rows": n_weekly,
         "peak_rss_mb": round(peak_kb / 1024, 1),
+        "peak_rss_after_generate_mb": round(rss_gen_kb / 1024, 1),
         "threads": args.threads,
         "memory_limit": args.memory_limit,
         "accounting": rep.record(),

@@ -22,7 +22,7 @@ from rich.table import Table
 __all__ = ["OutputFormat", "console", "err_console", "render_records", "to_json"]
 
 
-class OutputFormat(str, enum.Enum):
+class OutputFormat(enum.StrEnum):
     """How a command prints its result."""
 
     table = "table"
@@ -40,7 +40,7 @@ def _default(obj: object) -> object:
     if isinstance(obj, enum.Enum):
         return obj.value
     if isinstance(obj, set | frozenset):
-        return sorted(obj)  # type: ignore[type-var]
+        return sorted(obj)
     if hasattr(obj, "tolist"):  # numpy scalars and arrays
         return obj.tolist()
     if hasattr(obj, "model_dump"):

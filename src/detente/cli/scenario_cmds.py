@@ -42,7 +42,9 @@ def check(
     files: Annotated[list[Path], typer.Argument(help="Scenario files (YAML or JSON).")],
     strict: Annotated[
         bool,
-        typer.Option(help="Also require every object with numbers to cite sources or an assumption."),
+        typer.Option(
+            help="Also require every object with numbers to cite sources or an assumption."
+        ),
     ] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -58,16 +60,28 @@ def check(
             ok = False
             for p in exc.problems:
                 records.append(
-                    {"file": str(path), "valid": False, "line": p.line, "column": p.column,
-                     "path": p.path, "message": p.message}
+                    {
+                        "file": str(path),
+                        "valid": False,
+                        "line": p.line,
+                        "column": p.column,
+                        "path": p.path,
+                        "message": p.message,
+                    }
                 )
             if fmt is OutputFormat.table:
                 err_console.print(str(exc), markup=False, highlight=False)
             continue
         records.append(
-            {"file": str(path), "valid": True, "line": None, "column": None, "path": None,
-             "message": f"valid: {s.meta.name} ({len(s.actors)} actors, {len(s.issues)} issues, "
-             f"{len(s.ledger)} ledger entries)"}
+            {
+                "file": str(path),
+                "valid": True,
+                "line": None,
+                "column": None,
+                "path": None,
+                "message": f"valid: {s.meta.name} ({len(s.actors)} actors, {len(s.issues)} issues, "
+                f"{len(s.ledger)} ledger entries)",
+            }
         )
         if fmt is OutputFormat.table:
             typer.echo(f"{path}: {records[-1]['message']}")
@@ -120,7 +134,7 @@ def show(
     }
     chosen = [part] if part else list(_SHOW_PARTS)
     if fmt is OutputFormat.json:
-        doc = {"scenario": s.meta.name, "as_of": s.meta.as_of.isoformat()}
+        doc: dict[str, Any] = {"scenario": s.meta.name, "as_of": s.meta.as_of.isoformat()}
         doc.update({k: tables[k] for k in chosen})
         typer.echo(to_json(doc))
         return

@@ -6,6 +6,8 @@ non-negative number of events on ``date`` attributed to ``actor`` in ``region``.
 ``verbal_cooperation:``, ``material_cooperation:``, ``verbal_conflict:`` or
 ``material_conflict:`` (e.g. ``material_cooperation:prisoners_exchanged``). A second row with
 the same date, actor, region, indicator and source is a duplicate (the first is kept).
+``actor`` is a scenario actor id; it is passed through the actor mapping first (so a name such
+as ``Russia`` also works), and kept as written when the mapping does not know it.
 """
 
 from __future__ import annotations

@@ -20,12 +20,12 @@ from detente.monitor.normalise import class_sql, quad_sql, region_sql
 __all__ = ["event_sql", "mentions_sql", "raw_line_batches"]
 
 
-def raw_line_batches(fh: IO[bytes], *, block_size: int = 32 << 20) -> Iterator[pa.Table]:
+def raw_line_batches(fh: IO[bytes], *, block_size: int = 16 << 20) -> Iterator[pa.Table]:
     """Batches of ``_raw`` (line text), ``_line`` and ``_err`` (invalid UTF-8)."""
     reader = pacsv.open_csv(
         fh,
         read_options=pacsv.ReadOptions(
-            column_names=["_raw"], block_size=block_size, use_threads=True
+            column_names=["_raw"], block_size=block_size, use_threads=False
         ),
         parse_options=pacsv.ParseOptions(
             delimiter="\x1e",

@@ -32,7 +32,7 @@ def event_sql(reliability: float) -> str:
     return f"""
 WITH p AS (
   SELECT *, try_strptime(event_date, '%Y-%m-%d')::DATE AS d,
-    lpad(nullif(trim(cameo_code), ''), greatest(3, length(trim(cameo_code))), '0') AS code
+    lpad(nullif(trim(cameo_code), ''), greatest(3, length(trim(cameo_code)))::INTEGER, '0') AS code
   FROM raw
 )
 SELECT

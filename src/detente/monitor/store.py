@@ -41,7 +41,7 @@ REGION_ALIASES: dict[str, tuple[str, ...]] = {
 """Region names that stand for several admin-1 regions (lower case)."""
 
 _MAX_EXAMPLES = 5
-_BATCH_ROWS = 1_000_000
+_BATCH_ROWS = 250_000
 
 
 @dataclass
@@ -277,8 +277,10 @@ class EventStore:
         fresh = (
             f"WITH s AS (SELECT * FROM staged WHERE reject_reason IS NULL "
             f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY line) = 1), "
+            # probe the stored keys with a hash table built on the (small) batch side
+            f"old AS (SELECT e.{key} FROM {table} e WHERE e.{key} IN (SELECT {key} FROM s)), "
             f"f AS (SELECT * FROM s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {table} e WHERE e.{key} = s.{key})) "
+            f"(SELECT 1 FROM old WHERE old.{key} = s.{key})) "
         )
         if mentions:
             cols = (
@@ -289,7 +291,8 @@ class EventStore:
         else:
             sel = ", ".join(f'f."{c}"' for c, _, _ in NORMALISED_COLUMNS)
             insert = (
-                f"INSERT INTO events {fresh} SELECT {sel}, coalesce(m1.actor, n1.actor), "
+                f"INSERT INTO events {fresh} SELECT {sel}, coalesce(m1.actor, n1.actor, "
+                f"CASE WHEN f.source_format = 'counts' THEN f.actor1_code END), "
                 "coalesce(m2.actor, n2.actor), ? FROM f "
                 "LEFT JOIN actor_map m1 ON m1.key = upper(trim(f.actor1_code)) "
                 "LEFT JOIN actor_map n1 ON n1.key = upper(trim(f.actor1_name)) "
@@ -309,7 +312,8 @@ class EventStore:
         self.con.execute(
             "UPDATE events SET "
             "actor1 = coalesce((SELECT actor FROM actor_map WHERE key = upper(trim(actor1_code))),"
-            " (SELECT actor FROM actor_map WHERE key = upper(trim(actor1_name)))), "
+            " (SELECT actor FROM actor_map WHERE key = upper(trim(actor1_name))),"
+            " CASE WHEN source_format = 'counts' THEN actor1_code END), "
             "actor2 = coalesce((SELECT actor FROM actor_map WHERE key = upper(trim(actor2_code))),"
             " (SELECT actor FROM actor_map WHERE key = upper(trim(actor2_name))))"
         )

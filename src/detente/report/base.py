@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
-__all__ = ["ReportContext", "Section", "html_table", "esc"]
+__all__ = ["ReportContext", "Section", "esc", "html_table"]
 
 
 def esc(text: object) -> str:

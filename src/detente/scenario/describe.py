@@ -68,7 +68,7 @@ def position_rows(s: Scenario) -> list[Row]:
     """The positions in force at ``meta.as_of``, ordered by issue then actor."""
     issue_order = {i.id: k for k, i in enumerate(s.issues)}
     current = s.current_positions()
-    rows = [
+    rows: list[Row] = [
         {
             "actor": p.actor,
             "issue": p.issue,
@@ -109,8 +109,12 @@ def trust_rows(s: Scenario) -> list[Row]:
             if v is None:
                 continue
             rows.append(
-                {"truster": t.truster, "trustee": t.trustee, "dimension": dim,
-                 "prior": v.model_dump(mode="json")}
+                {
+                    "truster": t.truster,
+                    "trustee": t.trustee,
+                    "dimension": dim,
+                    "prior": v.model_dump(mode="json"),
+                }
             )
     return rows
 

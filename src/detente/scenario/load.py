@@ -102,6 +102,8 @@ def parse_scenario(data: bytes | str, *, name: str = "<string>", strict: bool = 
     if not text.strip():
         raise ScenarioError([Problem(name, 0, 0, "", "file is empty; expected a scenario")])
     tree = _parse_yaml(text, name)
+    if tree is None:
+        raise ScenarioError([Problem(name, 0, 0, "", "file is empty (no YAML content)")])
     if not isinstance(tree, Mapping):
         line, col = _pos(tree)
         kind = type(tree).__name__ if tree is not None else "nothing"
@@ -111,7 +113,11 @@ def parse_scenario(data: bytes | str, *, name: str = "<string>", strict: bool = 
     version = tree.get("schema_version")
     if version is None:
         raise ScenarioError(
-            [Problem(name, 1, 1, "schema_version", f"missing; add `schema_version: {SCHEMA_VERSION}`")]
+            [
+                Problem(
+                    name, 1, 1, "schema_version", f"missing; add `schema_version: {SCHEMA_VERSION}`"
+                )
+            ]
         )
     if version != SCHEMA_VERSION:
         line, col = _key_pos(tree, "schema_version")
@@ -176,7 +182,18 @@ def _parse_yaml(text: str, name: str) -> Any:
             [Problem(name, line, col, "", f"not valid YAML/JSON: {what or exc}")]
         ) from None
     except YAMLError as exc:
-        raise ScenarioError([Problem(name, 0, 0, "", f"not valid YAML/JSON: {exc}")]) from None
+        position = getattr(exc, "position", None)
+        line, col = (0, 0)
+        if isinstance(position, int):
+            before = text[:position]
+            line, col = before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+        reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        character = getattr(exc, "character", None)
+        if isinstance(character, str):
+            reason = f"{reason} (character U+{ord(character):04X})"
+        raise ScenarioError(
+            [Problem(name, line, col, "", f"not valid YAML/JSON: {reason}")]
+        ) from None
     tagged = _find_tag(tree, ())
     if tagged is not None:
         path, node, tag = tagged
@@ -274,10 +291,14 @@ def _resolve(tree: Any, loc: Sequence[Any]) -> tuple[int, int, list[Any], bool]:
             break
         else:
             # union tags (`commitment`, `Evidence`, …) or a missing key: stay where we are
-            if isinstance(node, Mapping) and isinstance(part, str) and part[:1].islower():
-                if part not in _TAGS:
-                    real.append(part)
-                    found = False
+            if (
+                isinstance(node, Mapping)
+                and isinstance(part, str)
+                and part[:1].islower()
+                and part not in _TAGS
+            ):
+                real.append(part)
+                found = False
             continue
     return line, col, real, found
 
@@ -353,6 +374,6 @@ def _field_names() -> frozenset[str]:
 
 
 def _locate(f: Finding, tree: Any, name: str) -> Problem:
-    line, col, real, _ = _resolve(tree, f.path)
+    line, col, _, _ = _resolve(tree, f.path)
     path = _fmt_path(f.path)
     return Problem(name, line, col, path, f.message)

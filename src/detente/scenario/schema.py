@@ -47,10 +47,10 @@ __all__ = [
     "Position",
     "Proposal",
     "Reliability",
+    "SanctionsStep",
     "Scenario",
     "Source",
     "Stage",
-    "SanctionsStep",
     "Support",
     "TrustPrior",
     "TrustValue",
@@ -98,7 +98,7 @@ class _Traced(_Model):
 # --------------------------------------------------------------------------------------- meta
 
 
-class Reliability(str, enum.Enum):
+class Reliability(enum.StrEnum):
     """How far a source's factual claims can be relied on."""
 
     high = "high"
@@ -123,7 +123,7 @@ class Source(_Model):
     note: str | None = Field(default=None, description="Reliability note or caveat.")
 
 
-class Period(str, enum.Enum):
+class Period(enum.StrEnum):
     """Length of one model period."""
 
     day = "day"
@@ -155,7 +155,7 @@ class Meta(_Model):
 # ------------------------------------------------------------------------------------- actors
 
 
-class ActorKind(str, enum.Enum):
+class ActorKind(enum.StrEnum):
     """What kind of actor this is."""
 
     state = "state"
@@ -362,15 +362,13 @@ class TrustPrior(_Traced):
         default=None, description="Does it intend peace rather than conquest?"
     )
     integrity: TrustValue | None = Field(default=None, description="Does it keep its word?")
-    predictability: TrustValue | None = Field(
-        default=None, description="Does it act as expected?"
-    )
+    predictability: TrustValue | None = Field(default=None, description="Does it act as expected?")
 
 
 # ------------------------------------------------------------------------------------- ledger
 
 
-class Direction(str, enum.Enum):
+class Direction(enum.StrEnum):
     """What a commitment term says will happen to its indicator."""
 
     cease = "cease"
@@ -401,7 +399,7 @@ class CommitmentTerm(_Model):
     )
 
 
-class Verification(str, enum.Enum):
+class Verification(enum.StrEnum):
     """How well an observation is verified."""
 
     unverified = "unverified"
@@ -410,7 +408,7 @@ class Verification(str, enum.Enum):
     monitor_verified = "monitor_verified"
 
 
-class Assessment(str, enum.Enum):
+class Assessment(enum.StrEnum):
     """An observer's verdict on a commitment."""
 
     kept = "kept"
@@ -483,7 +481,7 @@ class ObservationEntry(_Entry):
     )
 
 
-class EventType(str, enum.Enum):
+class EventType(enum.StrEnum):
     """What kind of event happened."""
 
     talks = "talks"
@@ -524,7 +522,7 @@ LedgerEntry = Annotated[
 # --------------------------------------------------------------------------------- mechanisms
 
 
-class MechanismKind(str, enum.Enum):
+class MechanismKind(enum.StrEnum):
     """Kinds of mechanism a settlement can use."""
 
     monitors = "monitors"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -45,7 +45,9 @@ def _dupes(ids: Iterable[str]) -> set[str]:
 def check_references(s: Scenario) -> list[Finding]:
     """All cross-reference problems of ``s`` (empty list = consistent)."""
     out: list[Finding] = []
-    add = lambda path, msg: out.append(Finding(path, msg))  # noqa: E731
+
+    def add(path: Path, msg: str) -> None:
+        out.append(Finding(path, msg))
 
     actor_ids = {a.id for a in s.actors}
     issue_ids = {i.id for i in s.issues}
@@ -93,7 +95,7 @@ def check_references(s: Scenario) -> list[Finding]:
             else:
                 need_actor(("actors", k, "parent"), a.parent)
             seen = {a.id}
-            cur = a.parent
+            cur: str | None = a.parent
             while cur is not None and cur in parents:
                 if cur in seen:
                     add(("actors", k, "parent"), f"parent chain of {a.id!r} has a cycle")
@@ -155,8 +157,8 @@ def check_references(s: Scenario) -> list[Finding]:
         not_after((*base, "date"), e.date)
         if isinstance(e, ClaimEntry | Commitment):
             need_actor((*base, "by"), e.by)
-            for j, t in enumerate(e.to):
-                need_actor((*base, "to", j), t)
+            for j, target in enumerate(e.to):
+                need_actor((*base, "to", j), target)
             for j, term in enumerate(e.terms):
                 if term.start and term.deadline and term.deadline < term.start:
                     add((*base, "terms", j, "deadline"), "term deadline is before its start")
@@ -170,8 +172,8 @@ def check_references(s: Scenario) -> list[Finding]:
         if isinstance(e, EventEntry):
             need_actor((*base, "by"), e.by)
             need_actor((*base, "against"), e.against)
-            for j, x in enumerate(e.actors):
-                need_actor((*base, "actors", j), x)
+            for j, participant in enumerate(e.actors):
+                need_actor((*base, "actors", j), participant)
         if isinstance(e, ObservationEntry | EventEntry):
             for j, ref in enumerate(e.refers_to):
                 if ref not in ledger_ids:
@@ -205,7 +207,9 @@ def check_references(s: Scenario) -> list[Finding]:
                 need_issue(("proposals", k, "stages", j, "issues", q), issue)
             for q, mid in enumerate(st.mechanisms):
                 if mid not in mech_ids:
-                    add(("proposals", k, "stages", j, "mechanisms", q), f"unknown mechanism {mid!r}")
+                    add(
+                        ("proposals", k, "stages", j, "mechanisms", q), f"unknown mechanism {mid!r}"
+                    )
 
     # war
     if s.war is not None:
@@ -253,7 +257,7 @@ def _walk(obj: object, path: Path) -> Iterator[tuple[Path, object]]:
             yield from _walk(x, (*path, str(key)))
 
 
-def _dupe_positions(values: list[object]) -> list[int]:
+def _dupe_positions(values: Sequence[object]) -> list[int]:
     seen: set[object] = set()
     out = []
     for j, v in enumerate(values):

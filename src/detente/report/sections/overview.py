@@ -7,7 +7,13 @@ from typing import Any
 
 from detente.report.base import ReportContext, Section, esc, html_table
 from detente.report.charts import to_svg
-from detente.scenario.describe import actor_rows, issue_rows, ledger_rows, position_rows, proposal_rows
+from detente.scenario.describe import (
+    actor_rows,
+    issue_rows,
+    ledger_rows,
+    position_rows,
+    proposal_rows,
+)
 
 __all__ = ["build"]
 
@@ -18,8 +24,18 @@ def build(ctx: ReportContext) -> Section:
     parts = [
         html_table(
             actor_rows(s),
-            ["id", "name", "kind", "parent", "veto", "belligerent", "capability",
-             "cost_of_fighting", "control", "support"],
+            [
+                "id",
+                "name",
+                "kind",
+                "parent",
+                "veto",
+                "belligerent",
+                "capability",
+                "cost_of_fighting",
+                "control",
+                "support",
+            ],
             caption="Actors",
         ),
         html_table(
@@ -40,8 +56,11 @@ def build(ctx: ReportContext) -> Section:
         )
     if s.proposals:
         parts.append(
-            html_table(proposal_rows(s), ["id", "name", "proposer", "date", "terms", "mechanisms"],
-                       caption="Proposals")
+            html_table(
+                proposal_rows(s),
+                ["id", "name", "proposer", "date", "terms", "mechanisms"],
+                caption="Proposals",
+            )
         )
     if s.ledger:
         kinds = Counter(e.kind for e in s.ledger)
@@ -50,15 +69,23 @@ def build(ctx: ReportContext) -> Section:
             + ", ".join(f"{n} {esc(k)}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))
             + f", from {min(e.date for e in s.ledger)} to {max(e.date for e in s.ledger)}.</p>"
         )
-        parts.append(html_table(ledger_rows(s), ["date", "id", "kind", "who", "what"],
-                                caption="Ledger"))
+        parts.append(
+            html_table(ledger_rows(s), ["date", "id", "kind", "who", "what"], caption="Ledger")
+        )
     src_rows = [
-        {"id": k, "title": v.title, "date": v.date, "reliability": v.reliability.value,
-         "note": v.note}
+        {
+            "id": k,
+            "title": v.title,
+            "date": v.date,
+            "reliability": v.reliability.value,
+            "note": v.note,
+        }
         for k, v in s.meta.sources.items()
     ]
     parts.append(
-        "<details><summary>Sources (" + str(len(src_rows)) + ")</summary>"
+        "<details><summary>Sources ("
+        + str(len(src_rows))
+        + ")</summary>"
         + html_table(src_rows, ["id", "title", "date", "reliability", "note"])
         + "</details>"
     )
@@ -87,11 +114,18 @@ def _positions_chart(pos: list[dict[str, Any]], issues: list[dict[str, Any]]) ->
                 "mark": {"type": "point", "filled": True, "opacity": 0.85},
                 "encoding": {
                     "y": {"field": "issue", "type": "nominal", "sort": order, "title": None},
-                    "x": {"field": "value", "type": "quantitative",
-                          "scale": {"domain": [0, 100]}, "title": "scale (0–100)"},
+                    "x": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "scale": {"domain": [0, 100]},
+                        "title": "scale (0–100)",
+                    },
                     "color": {"field": "actor", "type": "nominal"},
-                    "size": {"field": "salience", "type": "quantitative",
-                             "scale": {"domain": [0, 1], "range": [20, 260]}},
+                    "size": {
+                        "field": "salience",
+                        "type": "quantitative",
+                        "scale": {"domain": [0, 1], "range": [20, 260]},
+                    },
                 },
             },
             {

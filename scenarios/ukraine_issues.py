@@ -1,0 +1,322 @@
+"""Issues of the Russia–Ukraine reference scenarios and their status quo at each snapshot.
+
+Orientation of every scale: 0 = the end Ukraine and its Western backers prefer, 100 = the end
+Russia prefers, so that ideal points of different actors are comparable across issues.
+Territorial issues measure the share (%) of the region(s) under Russian control after a
+settlement; recognition is carried by the ``crimea`` issue only (Crimea's control never changed).
+Used by ``build_reference.py``; not a scenario file itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Traced = dict[str, Any]
+
+ISSUES: list[Traced] = [
+    {
+        "id": "crimea",
+        "name": "Crimea (and Sevastopol)",
+        "description": "Control and legal status of Crimea, annexed by Russia in 2014.",
+        "contested": True,
+        "anchors": [
+            (0, "returned to Ukrainian control and sovereignty"),
+            (25, "Ukrainian sovereignty recognised; status negotiated over years (Istanbul 2022)"),
+            (50, "Russian control; annexation recognised by nobody (status quo)"),
+            (75, "Russian control recognised de facto by third states (incl. the US)"),
+            (100, "Russian sovereignty recognised de jure by Ukraine and internationally"),
+        ],
+    },
+    {
+        "id": "donetsk",
+        "name": "Donetsk oblast",
+        "description": "Share (%) of Donetsk oblast under Russian control after a settlement.",
+        "contested": True,
+        "anchors": [
+            (0, "entire oblast under Ukrainian control (1991 borders)"),
+            (50, "half the oblast under Russian control"),
+            (100, "entire oblast Russian within its administrative borders (June 2024 demand)"),
+        ],
+    },
+    {
+        "id": "luhansk",
+        "name": "Luhansk oblast",
+        "description": "Share (%) of Luhansk oblast under Russian control after a settlement.",
+        "contested": True,
+        "anchors": [
+            (0, "entire oblast under Ukrainian control (1991 borders)"),
+            (50, "half the oblast under Russian control"),
+            (100, "entire oblast Russian within its administrative borders"),
+        ],
+    },
+    {
+        "id": "zaporizhzhia_kherson",
+        "name": "Zaporizhzhia and Kherson oblasts",
+        "description": (
+            "Area-weighted share (%) of the two oblasts under Russian control after a "
+            "settlement (Zaporizhzhia 27,183 km², Kherson 28,461 km²)."
+        ),
+        "contested": True,
+        "anchors": [
+            (0, "both oblasts under Ukrainian control"),
+            (50, "half the combined area under Russian control"),
+            (100, "both oblasts Russian within administrative borders (June 2024 demand)"),
+        ],
+    },
+    {
+        "id": "nato_neutrality",
+        "name": "NATO membership / neutrality",
+        "description": "Ukraine's alignment: NATO path, neutrality, limits on alliances.",
+        "anchors": [
+            (0, "Ukraine joins NATO"),
+            (25, "open door: membership pursued, not offered (no Alliance consensus)"),
+            (50, "Ukraine forgoes its NATO bid de facto; no legal bar; EU path open"),
+            (75, "non-NATO status in Ukraine's constitution and NATO's statutes (28-point plan)"),
+            (100, "permanent neutrality, no third-state military activity, treaties terminated"),
+        ],
+    },
+    {
+        "id": "security_guarantees",
+        "name": "Security guarantees and foreign troops",
+        "description": "What protects Ukraine after a deal: guarantees, foreign forces, aid.",
+        "anchors": [
+            (0, "collective defence umbrella with allied forces stationed in Ukraine"),
+            (25, "legally binding Article-5-like guarantees plus a post-ceasefire reassurance force"),
+            (50, "Western aid, training and intelligence continue; no binding guarantee"),
+            (75, "multilateral guarantees with Russia among guarantors; no Western troops"),
+            (100, "no guarantees; end of all foreign military aid, intelligence and presence"),
+        ],
+    },
+    {
+        "id": "army_size",
+        "name": "Limits on Ukraine's armed forces",
+        "description": (
+            "Ceiling on Ukraine's forces; for a troop ceiling the value is about "
+            "100 × (1 − ceiling / 1,000,000)."
+        ),
+        "anchors": [
+            (0, "no limits on size, weapons or deployment"),
+            (20, "peacetime ceiling of 800,000 (20-point framework, Paris Declaration)"),
+            (40, "ceiling of 600,000 (28-point plan)"),
+            (100, "demilitarisation: token force, capped weapon types"),
+        ],
+    },
+    {
+        "id": "sanctions",
+        "name": "Sanctions on Russia",
+        "description": "Western sanctions on Russia and the terms of their relief.",
+        "anchors": [
+            (0, "all sanctions kept and tightened until withdrawal and reparations"),
+            (25, "gradual, conditional relief with snapback (Ukraine's 2025 memorandum)"),
+            (50, "phased relief tied to implementation, snapback, G8 return (28-point plan)"),
+            (100, "all sanctions lifted and new ones banned (Russia's 2025 memorandum)"),
+        ],
+    },
+    {
+        "id": "assets_reparations",
+        "name": "Frozen assets and reparations",
+        "description": "Russia's immobilised central-bank assets and war-damage claims.",
+        "anchors": [
+            (0, "Russia pays full reparations; frozen assets confiscated for Ukraine"),
+            (25, "assets stay immobilised until Russia pays (EU, Dec 2025)"),
+            (55, "assets split into US-led and US-Russian investment vehicles (28-point plan)"),
+            (100, "mutual renunciation of damage claims; assets returned"),
+        ],
+    },
+    {
+        "id": "accountability",
+        "name": "Accountability for war crimes",
+        "description": "Special tribunal, ICC warrants and prosecutions vs amnesty.",
+        "anchors": [
+            (0, "special tribunal for aggression and ICC prosecutions, leaders included"),
+            (50, "courts exist but the deal is silent; no extradition of leaders"),
+            (100, "blanket mutual amnesty for all acts of the war"),
+        ],
+    },
+    {
+        "id": "prisoners_children",
+        "name": "Prisoners, civilians and deported children",
+        "description": "Exchange of POWs and detained civilians; return of deported children.",
+        "anchors": [
+            (0, "all-for-all exchange; all deported children and civilians returned, verified"),
+            (50, "category-based swaps continue; children returned case by case"),
+            (100, "no exchanges; deported children kept"),
+        ],
+    },
+    {
+        "id": "language_church",
+        "name": "Language and church",
+        "description": "Status of the Russian language and of the Moscow-affiliated church.",
+        "anchors": [
+            (0, "Ukrainian sole state language; ties to the Russian Orthodox Church banned"),
+            (50, "EU minority-language and religious-tolerance rules (28-point plan)"),
+            (100, "Russian an official language; restrictions on the UOC-MP lifted"),
+        ],
+    },
+    {
+        "id": "elections",
+        "name": "Elections in Ukraine",
+        "description": "Timing of Ukrainian elections relative to the settlement.",
+        "anchors": [
+            (0, "no elections under martial law; vote only after a final peace"),
+            (50, "elections soon after signing, secured by partners, ceasefire for the vote"),
+            (100, "elections within 100 days of lifting martial law, before any treaty"),
+        ],
+    },
+    {
+        "id": "ceasefire_sequencing",
+        "name": "Cease-fire sequencing",
+        "description": "Does a cease-fire come first, with the deal, or only after it?",
+        "anchors": [
+            (0, "full unconditional cease-fire first, then talks on everything"),
+            (50, "cease-fire on signing a framework agreement"),
+            (100, "no cease-fire until a comprehensive treaty on Russia's terms (status quo)"),
+        ],
+    },
+]
+
+_A = "assumption"
+_S = "sources"
+
+
+def _sq(value: float, *, sources: tuple[str, ...] = (), assumption: str | None = None) -> Traced:
+    out: Traced = {"status_quo": value}
+    if sources:
+        out[_S] = list(sources)
+    if assumption:
+        out[_A] = assumption
+    return out
+
+
+_NO_2022_MAP = (
+    "facts.yaml has no territorial figures before May 2024; approximate share from the "
+    "front line at this date"
+)
+_FIXED_50 = _sq(
+    50,
+    sources=("S_wikimili",),
+    assumption="Russian control since 2014, annexation rejected by the UNGA; unchanged",
+)
+
+# snapshot -> issue -> status quo (value and its trace)
+STATUS_QUO: dict[str, dict[str, Traced]] = {
+    "ukraine-2022-03": {
+        "crimea": _FIXED_50,
+        "donetsk": _sq(55, assumption=f"{_NO_2022_MAP} (Mariupol besieged)"),
+        "luhansk": _sq(90, assumption=f"{_NO_2022_MAP} (Sievierodonetsk still Ukrainian)"),
+        "zaporizhzhia_kherson": _sq(80, assumption=f"{_NO_2022_MAP} (Kherson city occupied)"),
+    },
+    "ukraine-2022-11": {
+        "crimea": _FIXED_50,
+        "donetsk": _sq(57, assumption=f"{_NO_2022_MAP} (after the Lyman counteroffensive)"),
+        "luhansk": _sq(96, assumption=f"{_NO_2022_MAP} (Lysychansk lost, Svatove front)"),
+        "zaporizhzhia_kherson": _sq(
+            73,
+            assumption=f"{_NO_2022_MAP}; right-bank Kherson retaken 11 Nov, the Dnipro line "
+            "held near this value until 2026",
+        ),
+    },
+    "ukraine-2023-12": {
+        "crimea": _FIXED_50,
+        "donetsk": _sq(60, assumption=f"{_NO_2022_MAP} (Bakhmut lost, Avdiivka holding)"),
+        "luhansk": _sq(98, assumption=_NO_2022_MAP),
+        "zaporizhzhia_kherson": _sq(
+            73, assumption=f"{_NO_2022_MAP}; the 2023 counteroffensive moved it little"
+        ),
+    },
+    "ukraine-2025-05": {
+        "crimea": _FIXED_50,
+        "donetsk": _sq(
+            70,
+            sources=("S_put24_1",),
+            assumption="interpolated: ~18% of Ukraine held in May 2024; Donetsk 78.1% at "
+            "1 Jan 2026 after ~4,300 km² of 2025 gains, mostly in Donetsk",
+        ),
+        "luhansk": _sq(99, sources=("S_put24_1",), assumption="nearly all held since 2022"),
+        "zaporizhzhia_kherson": _sq(
+            73, sources=("S_put24_1",), assumption="line largely static since Nov 2022"
+        ),
+    },
+    "ukraine-2025-11": {
+        "crimea": _FIXED_50,
+        "donetsk": _sq(
+            77,
+            sources=("S_28_5",),
+            assumption="Russia holds ~one fifth of Ukraine (Reuters, Nov 2025); DeepState's "
+            "78.1% of Donetsk on 1 Jan 2026 less December gains",
+        ),
+        "luhansk": _sq(99.5, sources=("S_28_5",), assumption="DeepState 99.6% on 1 Jan 2026"),
+        "zaporizhzhia_kherson": _sq(
+            73, sources=("S_28_5",), assumption="line largely static since Nov 2022"
+        ),
+    },
+    "ukraine-2026-06": {
+        "crimea": _FIXED_50,
+        "donetsk": _sq(
+            79,
+            sources=("S_ds1", "S_ds2", "S_ds4", "S_bbg", "S_pokr"),
+            assumption="78.1% on 1 Jan 2026 (Ukraine held ~22%); small net changes in "
+            "Jan-Feb 2026 (Pokrovsk); no later figure in the facts",
+        ),
+        "luhansk": _sq(99.6, sources=("S_ds1",)),
+        "zaporizhzhia_kherson": _sq(
+            73.4,
+            sources=("S_ds1",),
+            assumption="area-weighted mean of Zaporizhzhia 74.8% and Kherson 72% (1 Jan 2026)",
+        ),
+    },
+}
+
+# Non-territorial issues: the status quo changes rarely; (from-date, value, trace).
+_LATER: dict[str, list[tuple[str, Traced]]] = {
+    "nato_neutrality": [
+        ("2022-01-01", _sq(25, assumption="Ukraine not a member and not offered membership")),
+        ("2025-12-02", _sq(25, sources=("S_rutte",))),
+    ],
+    "security_guarantees": [
+        (
+            "2022-01-01",
+            _sq(50, assumption="wartime Western aid and intelligence, no binding guarantee"),
+        ),
+        ("2025-03-11", _sq(50, sources=("S_jed25_1", "S_kiel1"))),
+    ],
+    "army_size": [("2022-01-01", _sq(0, assumption="no limit on Ukraine's forces"))],
+    "sanctions": [
+        ("2022-01-01", _sq(5, assumption="Western sanctions in force since Feb-Mar 2022")),
+        ("2025-10-22", _sq(3, sources=("S_sanc1", "S_sanc3"))),
+    ],
+    "assets_reparations": [
+        ("2022-01-01", _sq(30, assumption="central-bank assets frozen since 2022, not seized")),
+        ("2025-12-12", _sq(25, sources=("S_assets2", "S_assets3"))),
+    ],
+    "accountability": [
+        ("2022-01-01", _sq(45, assumption="ICC investigation open; no warrants yet")),
+        ("2023-03-17", _sq(35, sources=("S_icc",))),
+        ("2025-06-25", _sq(25, sources=("S_trib1",))),
+    ],
+    "prisoners_children": [
+        ("2022-01-01", _sq(60, assumption="few exchanges early in the war; deportations")),
+        ("2025-05-25", _sq(45, sources=("S_ex2", "S_kids5"))),
+        ("2026-03-11", _sq(40, sources=("S_ex12", "S_kids1"))),
+    ],
+    "language_church": [
+        ("2022-01-01", _sq(10, assumption="2019 language law in force; no church law yet")),
+        ("2024-08-24", _sq(3, sources=("S_uoc", "S_uoc2"))),
+    ],
+    "elections": [("2022-01-01", _sq(0, assumption="martial law since Feb 2022; no elections"))],
+    "ceasefire_sequencing": [
+        (
+            "2022-01-01",
+            _sq(100, assumption="without agreement fighting goes on: no cease-fire in force"),
+        )
+    ],
+}
+
+
+def status_quo(snapshot: str, as_of: str) -> dict[str, Traced]:
+    """Issue id -> status-quo trace for a snapshot (territory table, then dated tables)."""
+    out = dict(STATUS_QUO[snapshot])
+    for issue, rows in _LATER.items():
+        current = [trace for start, trace in rows if start <= as_of]
+        out[issue] = current[-1]
+    return out

@@ -1,0 +1,270 @@
+"""Distrust and mechanisms: how the probability of compliance changes what a party accepts.
+
+Compliance. ``Q[i, j]`` is the probability actor i expects actor j to comply with a deal (from
+:func:`detente.trust.compliance_matrix`, or given explicitly). Pairs without a value count as
+1 (distrust is modelled only where the scenario states it). Actor i's deal holds with
+``q_i = min_j Q[i, j]`` over the other veto actors j in the problem: the deal fails if its
+least-trusted party reneges (a product would treat the parties' reneging as independent and
+would fall with every added party).
+
+Distrust-adjusted acceptance. If the deal is kept, i gets U_i(x); if not, fighting resumes from
+a worse position: the cheater used the pause to rearm, so P(A prevails) moves by
+``|War.truce_power_shift|`` towards the other side (neutral actors: no move), giving
+``Vc_i ≤ V_i``. Mechanism costs K_i (per period × discounted implementation periods) are paid
+either way. i accepts x when both hold::
+
+    U_i(x) − K_i ≥ V_i                                  (worth it if kept)
+    q_i · U_i(x) + (1 − q_i) · Vc_i − K_i ≥ V_i          (worth it in expectation)
+
+i.e. U_i(x) ≥ t_i = max(V_i + K_i, Vc_i + (V_i + K_i − Vc_i) / q_i) (t_i = +∞ if q_i = 0 and
+Vc_i < V_i + K_i). Since Vc_i ≤ V_i, t_i ≥ V_i: the distrust zone lies inside the zone
+without distrust.
+
+Mechanisms (``Mechanism.kind``) change the parameters as follows (module constants are
+assumptions, stated here and in the docs):
+
+- monitors (``detection`` d), and joint_commission when it has a ``detection``: a detected
+  violation is deterred with probability DETERRENCE, so ``Q' = Q + (1 − Q) · DETERRENCE · d``.
+- peacekeepers, dmz: ``hazard_ratio`` h multiplies the hazard of reneging (proportional
+  hazards: ``Q' = Q ** h``); ``loss_if_cheated`` m scales the loss of being cheated:
+  ``Vc' = V − m · (V − Vc)``.
+- guarantee (``guarantor`` g, ``leverage`` λ): for truster i (only ``beneficiary`` if set) and
+  every trustee j ≠ g, ``Q'[i, j] = guaranteed_compliance(Q[i, j], Q[i, g], λ)``: trust is
+  transitive through the guarantor.
+- staged_sanctions (``schedule``): reneging forfeits the relief not yet released. With w the
+  average share of relief still withheld over the implementation periods (Σ fractions capped
+  at 1), ``Q'[i, j] = Q + (1 − Q) · DETERRENCE · w`` for trustee j = ``beneficiary`` (the
+  sanctioned party), or every trustee if none is named.
+- security_guarantee (``beneficiary`` b, ``fallback_gain`` g): b's position if the deal breaks
+  improves, ``Vc'_b = min(V_b, Vc_b + g)``: it can afford more flexibility.
+- ratification: no parameter in the format models its effect on compliance; only its cost.
+- every mechanism: ``cost`` (actor → utility per period in force) adds
+  ``cost · Σ_{t<T} δ_i^t`` (T = implementation periods) to K_i.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from detente.bargaining.problem import BargainingProblem, FloatArray, discounted_periods
+from detente.bargaining.war import shifted_p, war_value
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+    from detente.scenario.schema import Mechanism
+
+__all__ = [
+    "DETERRENCE",
+    "DistrustState",
+    "MechanismEffect",
+    "base_state",
+    "compliance_array",
+    "fallback_guaranteed_compliance",
+    "mechanism_effects",
+    "scenario_compliance",
+    "thresholds",
+]
+
+DETERRENCE = 0.5
+"""Share of violations a sure detection (or forfeiting all pending relief) deters."""
+
+Compliance = Mapping[tuple[str, str], float]
+
+
+@dataclass(frozen=True, eq=False)
+class DistrustState:
+    """What distrust-adjusted acceptance depends on, per actor of the problem."""
+
+    q_pair: FloatArray  # (m, m) compliance Q[i, j]
+    v: FloatArray  # (m,) reservation V_i
+    v_cheated: FloatArray  # (m,) Vc_i
+    cost: FloatArray  # (m,) K_i
+
+
+def fallback_guaranteed_compliance(p_trustee: float, p_guarantor: float, leverage: float) -> float:
+    """q + (1 − q) · p_g · λ: used only if ``detente.trust.guaranteed_compliance`` is absent."""
+    return p_trustee + (1.0 - p_trustee) * p_guarantor * leverage
+
+
+def _guaranteed() -> Callable[[float, float, float], float]:
+    try:
+        from detente.trust import guaranteed_compliance  # type: ignore[attr-defined]
+    except ImportError:
+        return fallback_guaranteed_compliance
+    fn: Callable[[float, float, float], float] = guaranteed_compliance
+    return fn
+
+
+def scenario_compliance(scenario: Scenario, kind: str = "military") -> tuple[dict[tuple[str, str], float], str]:
+    """Compliance from the trust engine if available, else from the scenario's trust priors.
+
+    Returns the mapping and a note on its source. The fallback is the expected value of the
+    prior's ``integrity`` (Evidence: (r + 2a)/(r + s + 2); ExpectedTrust: ``expected``).
+    """
+    try:
+        from detente.trust import compliance_matrix  # type: ignore[attr-defined]
+    except ImportError:
+        compliance_matrix = None
+    if compliance_matrix is not None:
+        result = compliance_matrix(scenario, kind=kind)
+        return {(str(a), str(b)): float(v) for (a, b), v in result.items()}, "trust engine"
+    from detente.scenario.schema import Evidence
+
+    out: dict[tuple[str, str], float] = {}
+    for prior in scenario.trust:
+        val = prior.integrity
+        if val is None:
+            continue
+        if isinstance(val, Evidence):
+            q = (val.positive + 2.0 * val.base_rate) / (val.positive + val.negative + 2.0)
+        else:
+            q = float(val.expected)
+        out[(prior.truster, prior.trustee)] = float(q)
+    return out, "trust priors (integrity expected value)"
+
+
+def compliance_array(problem: BargainingProblem, compliance: Compliance | None) -> FloatArray:
+    """Q (m, m) from a mapping; missing pairs and the diagonal are 1."""
+    m = problem.n_actors
+    q = np.ones((m, m))
+    if compliance:
+        for i, a in enumerate(problem.actors):
+            for j, b in enumerate(problem.actors):
+                if i != j and (a, b) in compliance:
+                    q[i, j] = float(np.clip(compliance[(a, b)], 0.0, 1.0))
+    return q
+
+
+def cheated_value(problem: BargainingProblem) -> FloatArray:
+    """Vc_i: war value after the other side rearmed by |truce_power_shift| (≤ V_i)."""
+    shift = abs(problem.truce_power_shift)
+    v = problem.reservation
+    if not problem.has_war or shift == 0.0:
+        return v.copy()
+    base = war_value(problem)
+    out = v.copy()
+    for side, sign in ((0, -1.0), (1, 1.0)):
+        wv = war_value(problem, shifted_p(problem, sign * shift))
+        rows = problem.side == side
+        # A stated reservation moves by the same loss as the war model's value.
+        out[rows] = v[rows] - np.maximum(0.0, base[rows] - wv[rows])
+    return out
+
+
+def base_state(problem: BargainingProblem, compliance: Compliance | None) -> DistrustState:
+    """The distrust state before any mechanism."""
+    return DistrustState(
+        q_pair=compliance_array(problem, compliance),
+        v=problem.reservation.copy(),
+        v_cheated=cheated_value(problem),
+        cost=np.zeros(problem.n_actors),
+    )
+
+
+def thresholds(problem: BargainingProblem, state: DistrustState) -> FloatArray:
+    """t_i, the utility each actor needs from a deal (see module docstring); NaN if not veto."""
+    m = problem.n_actors
+    others = problem.veto[None, :] & ~np.eye(m, dtype=bool)
+    q = np.where(others, state.q_pair, 1.0).min(axis=1)
+    need = state.v + state.cost
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dist = np.where(
+            q > 0, state.v_cheated + (need - state.v_cheated) / np.where(q > 0, q, 1.0), np.inf
+        )
+    dist = np.where((q <= 0) & (state.v_cheated >= need), need, dist)
+    t = np.maximum(need, dist)
+    return np.where(problem.veto, t, np.nan)
+
+
+@dataclass(frozen=True, eq=False)
+class MechanismEffect:
+    """A mechanism as a transformation of the distrust state, with its total cost."""
+
+    id: str
+    kind: str
+    name: str
+    apply: Callable[[DistrustState], DistrustState]
+    total_cost: float  # Σ over all scenario actors of discounted cost
+    cost_by_actor: dict[str, float]
+
+
+def _effect(problem: BargainingProblem, mech: Mechanism, discount_of: Mapping[str, float]) -> MechanismEffect:
+    m = problem.n_actors
+    idx = {a: i for i, a in enumerate(problem.actors)}
+    periods = problem.implementation_periods
+    cost_by_actor = {
+        a: float(c * discounted_periods(discount_of.get(a, 0.99), periods)) for a, c in mech.cost.items()
+    }
+    cost_vec = np.zeros(m)
+    for a, c in cost_by_actor.items():
+        if a in idx:
+            cost_vec[idx[a]] += c
+    kind = mech.kind.value
+    guaranteed = _guaranteed()
+
+    def apply(s: DistrustState) -> DistrustState:
+        q, vc = s.q_pair.copy(), s.v_cheated.copy()
+        if kind in ("monitors", "joint_commission") and mech.detection is not None:
+            q = q + (1.0 - q) * DETERRENCE * mech.detection
+        elif kind in ("peacekeepers", "dmz"):
+            if mech.hazard_ratio is not None:
+                q = q**mech.hazard_ratio
+            if mech.loss_if_cheated is not None:
+                vc = s.v - mech.loss_if_cheated * (s.v - vc)
+        elif kind == "guarantee" and mech.guarantor is not None and mech.leverage is not None:
+            g = idx.get(mech.guarantor)
+            trusters = [idx[mech.beneficiary]] if mech.beneficiary in idx else list(range(m))
+            for i in trusters:
+                p_g = 1.0 if g is None else float(s.q_pair[i, g])
+                for j in range(m):
+                    if j != i and j != g:
+                        q[i, j] = float(guaranteed(float(s.q_pair[i, j]), p_g, mech.leverage))
+        elif kind == "staged_sanctions" and mech.schedule:
+            w = _withheld_share(mech, periods)
+            cols = [idx[mech.beneficiary]] if mech.beneficiary in idx else list(range(m))
+            q[:, cols] = q[:, cols] + (1.0 - q[:, cols]) * DETERRENCE * w
+        elif kind == "security_guarantee" and mech.beneficiary in idx and mech.fallback_gain:
+            b = idx[mech.beneficiary]
+            vc[b] = min(s.v[b], vc[b] + mech.fallback_gain)
+        np.fill_diagonal(q, 1.0)
+        return DistrustState(
+            q_pair=np.clip(q, 0.0, 1.0), v=s.v, v_cheated=vc, cost=s.cost + cost_vec
+        )
+
+    return MechanismEffect(
+        id=mech.id,
+        kind=kind,
+        name=mech.name,
+        apply=apply,
+        total_cost=float(sum(cost_by_actor.values())),
+        cost_by_actor=cost_by_actor,
+    )
+
+
+def _withheld_share(mech: Mechanism, periods: int) -> float:
+    steps = sorted(mech.schedule, key=lambda s: s.after_periods)
+    total = 0.0
+    for t in range(periods):
+        released = sum(s.fraction for s in steps if s.after_periods <= t)
+        total += max(0.0, min(1.0, sum(s.fraction for s in steps)) - released)
+    return float(np.clip(total / periods, 0.0, 1.0))
+
+
+def mechanism_effects(
+    problem: BargainingProblem, scenario: Scenario, ids: Sequence[str] | None = None
+) -> list[MechanismEffect]:
+    """The scenario's mechanisms (or those named) as effects, in catalogue order."""
+    discount_of = {a.id: float(a.discount) for a in scenario.actors}
+    mechs = [mm for mm in scenario.mechanisms if ids is None or mm.id in ids]
+    return [_effect(problem, mm, discount_of) for mm in mechs]
+
+
+def apply_all(state: DistrustState, effects: Sequence[MechanismEffect]) -> DistrustState:
+    """Apply effects in order (each transformation is monotone, so order rarely matters)."""
+    for e in effects:
+        state = e.apply(state)
+    return state

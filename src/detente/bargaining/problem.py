@@ -1,0 +1,245 @@
+"""The bargaining problem: a scenario at one date turned into arrays.
+
+:func:`build_problem` is the only place that reads the scenario's actors, issues, positions and
+war model for bargaining; everything downstream works on :class:`BargainingProblem`.
+
+Conventions (see docs/explanation/bargaining-model.md):
+
+- Actors are those with at least one position on or before the date, in scenario order. An
+  actor with no position has no utility over the issues and is left out of every array (even
+  when it has a veto; :func:`build_problem` lists such actors in ``excluded``).
+- Issues are in scenario order, values on 0..100.
+- ``weights`` are saliences normalised to sum 1 over the actor's issues; an issue the actor
+  has no position on gets weight 0 (its ideal is then set to the status quo, irrelevant).
+- ``lo``/``hi`` are red lines (``Position.acceptable``), 0/100 when none.
+- ``side`` is 0 for the war's first belligerent (A) and actors whose ``parent`` is A, 1 for B
+  and its factions, -1 for everyone else.
+- ``war_cost`` is each actor's total discounted cost of fighting until the war is decided:
+  ``max(0, cost_of_fighting − Σ support.cost_relief·level) · Σ_{t<H} δ^t``; with H = 1 this is
+  exactly the per-period cost (Fearon's ``c``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+
+__all__ = ["BargainingProblem", "FloatArray", "build_problem", "discounted_periods"]
+
+FloatArray = NDArray[np.float64]
+
+
+def discounted_periods(delta: float | FloatArray, periods: int) -> FloatArray:
+    """Σ_{t=0}^{periods−1} δ^t (elementwise), the discounted length of ``periods`` periods."""
+    d = np.asarray(delta, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        geo = (1.0 - d**periods) / (1.0 - d)
+    return np.where(np.isclose(d, 1.0), float(periods), geo)
+
+
+@dataclass(frozen=True, eq=False)
+class BargainingProblem:
+    """Arrays describing who wants what, their red lines and their value of fighting.
+
+    Shapes: m actors, n issues. Utilities are on 0..1 (1 = every issue at the actor's ideal),
+    issue values on 0..100. War parameters describe the lottery continued fighting is
+    (see :mod:`detente.bargaining.war`).
+    """
+
+    actors: tuple[str, ...]
+    issues: tuple[str, ...]
+    ideal: FloatArray  # (m, n), 0..100
+    weights: FloatArray  # (m, n), rows sum to 1
+    risk: FloatArray  # (m,), exponent r > 0; > 1 risk-averse
+    lo: FloatArray  # (m, n) red lines, 0 when none
+    hi: FloatArray  # (m, n) red lines, 100 when none
+    status_quo: FloatArray  # (n,)
+    veto: NDArray[np.bool_]  # (m,)
+    reservation: FloatArray  # (m,) value of continued fighting (or stated), utility units
+    capability: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) incl. support
+    side: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    discount: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) per period δ
+    war_cost: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) total, discounted
+    stated_reservation: FloatArray = field(default_factory=lambda: np.zeros(0))  # NaN = none
+    p_a: float = 0.5  # P(A prevails)
+    stalemate: float = 0.0
+    victory_terms: FloatArray = field(default_factory=lambda: np.zeros((2, 0)))  # (2, n)
+    truce_power_shift: float = 0.0
+    implementation_periods: int = 52
+    horizon_periods: int = 1
+    contested: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    has_war: bool = False
+    excluded: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        m, n = len(self.actors), len(self.issues)
+        defaults: dict[str, object] = {}
+        if self.capability.shape != (m,):
+            defaults["capability"] = np.ones(m)
+        if self.side.shape != (m,):
+            defaults["side"] = np.full(m, -1, dtype=np.int64)
+        if self.discount.shape != (m,):
+            defaults["discount"] = np.full(m, 0.99)
+        if self.war_cost.shape != (m,):
+            defaults["war_cost"] = np.zeros(m)
+        if self.stated_reservation.shape != (m,):
+            defaults["stated_reservation"] = np.full(m, np.nan)
+        if self.victory_terms.shape != (2, n):
+            defaults["victory_terms"] = np.vstack([self.status_quo, self.status_quo])
+        if self.contested.shape != (n,):
+            defaults["contested"] = np.zeros(n, dtype=bool)
+        for key, value in defaults.items():
+            object.__setattr__(self, key, value)
+        for name, shape in (
+            ("ideal", (m, n)),
+            ("weights", (m, n)),
+            ("risk", (m,)),
+            ("lo", (m, n)),
+            ("hi", (m, n)),
+            ("status_quo", (n,)),
+            ("veto", (m,)),
+            ("reservation", (m,)),
+        ):
+            arr = getattr(self, name)
+            if arr.shape != shape:
+                raise ValueError(f"{name} has shape {arr.shape}, expected {shape}")
+
+    @property
+    def n_actors(self) -> int:
+        return len(self.actors)
+
+    @property
+    def n_issues(self) -> int:
+        return len(self.issues)
+
+    def index(self, actor: str) -> int:
+        """Row of ``actor`` (KeyError if it is not in the problem)."""
+        try:
+            return self.actors.index(actor)
+        except ValueError:
+            raise KeyError(actor) from None
+
+    def with_reservation(self, reservation: FloatArray) -> BargainingProblem:
+        """A copy with other reservation values."""
+        return replace(self, reservation=np.asarray(reservation, dtype=float))
+
+
+def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> BargainingProblem:
+    """Turn a scenario (positions current at ``as_of``, default ``meta.as_of``) into arrays.
+
+    Reservation values come from :func:`detente.bargaining.war.reservation_values` (the war
+    model; a stated ``Actor.reservation`` overrides it).
+    """
+    from detente.bargaining.war import reservation_from_arrays
+
+    current = scenario.current_positions(as_of)
+    issues = tuple(i.id for i in scenario.issues)
+    col = {iid: k for k, iid in enumerate(issues)}
+    with_pos = {a for (a, _) in current}
+    actors_all = scenario.actors
+    actors = tuple(a.id for a in actors_all if a.id in with_pos)
+    excluded = tuple(a.id for a in actors_all if a.id not in with_pos)
+    m, n = len(actors), len(issues)
+    sq = np.array([float(i.status_quo) for i in scenario.issues])
+    ideal = np.tile(sq, (m, 1))
+    sal = np.zeros((m, n))
+    lo = np.zeros((m, n))
+    hi = np.full((m, n), 100.0)
+    for (aid, iid), pos in current.items():
+        if aid not in actors or iid not in col:
+            continue
+        i, k = actors.index(aid), col[iid]
+        ideal[i, k] = float(pos.ideal)
+        sal[i, k] = float(pos.salience)
+        if pos.acceptable is not None:
+            lo[i, k], hi[i, k] = float(pos.acceptable[0]), float(pos.acceptable[1])
+    totals = sal.sum(axis=1, keepdims=True)
+    # An actor whose saliences are all zero cares about its issues equally.
+    has_pos = np.zeros((m, n), dtype=bool)
+    for aid, iid in current:
+        if aid in actors and iid in col:
+            has_pos[actors.index(aid), col[iid]] = True
+    equal = has_pos / np.maximum(has_pos.sum(axis=1, keepdims=True), 1)
+    weights = np.where(totals > 0, sal / np.where(totals > 0, totals, 1.0), equal)
+
+    by_id = {a.id: a for a in actors_all}
+    war = scenario.war
+    side = np.full(m, -1, dtype=np.int64)
+    cap = np.zeros(m)
+    disc = np.zeros(m)
+    cost_pp = np.zeros(m)
+    stated = np.full(m, np.nan)
+    for i, aid in enumerate(actors):
+        a = by_id[aid]
+        cap[i] = a.capability + sum(s.capability * s.level for s in a.support)
+        disc[i] = a.discount
+        cost_pp[i] = max(0.0, a.cost_of_fighting - sum(s.cost_relief * s.level for s in a.support))
+        if a.reservation is not None:
+            stated[i] = float(a.reservation)
+        if war is not None:
+            for s_idx, bid in enumerate(war.belligerents):
+                if aid == bid or a.parent == bid:
+                    side[i] = s_idx
+    horizon = war.horizon_periods if war is not None else 1
+    war_cost = cost_pp * discounted_periods(disc, horizon)
+
+    p_a, stalemate = 0.5, 0.0
+    victory = np.vstack([sq, sq])
+    contested = np.array([bool(i.contested) for i in scenario.issues], dtype=bool)
+    if war is not None:
+        stalemate = float(war.stalemate)
+        caps = []
+        for s_idx, bid in enumerate(war.belligerents):
+            b = by_id.get(bid)
+            c = 0.0
+            if b is not None:
+                c = b.capability + sum(s.capability * s.level for s in b.support)
+            caps.append(c)
+            terms = war.victory_terms.get(bid)
+            row = victory[s_idx]
+            for k, iid in enumerate(issues):
+                if terms is not None and iid in terms:
+                    row[k] = float(terms[iid])
+                elif (bid, iid) in current:
+                    row[k] = float(current[(bid, iid)].ideal)
+        if war.p is not None:
+            p_a = float(war.p)
+        else:
+            k_exp = float(war.capability_exponent)
+            ca, cb = caps[0] ** k_exp, caps[1] ** k_exp
+            share = 0.5 if ca + cb == 0 else ca / (ca + cb)
+            p_a = (1.0 - stalemate) * share
+    prob = BargainingProblem(
+        actors=actors,
+        issues=issues,
+        ideal=ideal,
+        weights=weights,
+        risk=np.array([float(by_id[a].risk) for a in actors]),
+        lo=lo,
+        hi=hi,
+        status_quo=sq,
+        veto=np.array([bool(by_id[a].veto) for a in actors], dtype=bool),
+        reservation=np.zeros(m),
+        capability=cap,
+        side=side,
+        discount=disc,
+        war_cost=war_cost,
+        stated_reservation=stated,
+        p_a=p_a,
+        stalemate=stalemate,
+        victory_terms=victory,
+        truce_power_shift=float(war.truce_power_shift) if war is not None else 0.0,
+        implementation_periods=int(war.implementation_periods) if war is not None else 52,
+        horizon_periods=horizon,
+        contested=contested,
+        has_war=war is not None,
+        excluded=excluded,
+    )
+    return prob.with_reservation(reservation_from_arrays(prob))

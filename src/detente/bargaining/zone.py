@@ -1,0 +1,277 @@
+"""The zone of agreement, decided exactly by linear programming.
+
+Zone(t) = {x ∈ [0,100]^n : lo_ik ≤ x_k ≤ hi_ik and U_i(x) ≥ t_i for every veto actor i}.
+
+Because U_i ≥ t_i ⇔ Σ_k w_ik |x_k − ideal_ik| / 100 ≤ (1 − t_i)^{1/r_i}, introducing
+e_ik ≥ |x_k − ideal_ik| (two linear inequalities each) makes the zone the projection of a
+polyhedron, for any risk exponent. One LP (HiGHS) then gives at once
+
+- existence: maximise ρ subject to every veto actor's constraint tightened by ρ/100 and
+  ρ ≤ x_k − lo_k, ρ ≤ hi_k − x_k. For ρ ≥ 0 the cube of half-width ρ around x lies in the zone
+  (the bound is exact for this loss: the worst point of the cube adds exactly ρ·Σ_k w_ik/100);
+  so the zone exists iff ρ* ≥ 0, and x* is the centre of the largest inscribed cube
+  (Chebyshev centre in the ∞-norm). When ρ* < 0 the LP relaxes every actor by the same loss
+  |ρ*|/100 and x* is the least-infeasible point, where each actor's shortfall is reported.
+- each issue's interval: min and max of x_k over the zone (2n LPs).
+
+The volume is estimated by uniform rejection sampling in the zone's bounding box (seeded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linprog
+
+from detente.bargaining.problem import BargainingProblem, FloatArray
+from detente.bargaining.utility import loss_bound, utility
+
+__all__ = ["TOL", "Zone", "ZoneLP", "compute_zone"]
+
+TOL = 1e-7
+
+
+@dataclass(frozen=True, eq=False)
+class Zone:
+    """A zone of agreement for given thresholds (utilities each veto actor must reach)."""
+
+    exists: bool
+    radius: float  # ρ*: half-width of the largest cube in the zone (< 0: infeasibility)
+    centre: FloatArray  # (n,) cube centre, or least-infeasible point
+    intervals: FloatArray  # (n, 2); NaN when empty
+    thresholds: FloatArray  # (m,), NaN for actors without a constraint
+    slack: FloatArray  # (m,) U_i(centre) − t_i (NaN for non-constrained)
+    shortfall: FloatArray  # (m,) max(0, t_i − U_i(centre)) when empty, else 0
+    red_line_conflicts: tuple[str, ...] = ()
+    volume: float = 0.0  # in (scale points)^n
+    volume_se: float = 0.0
+    volume_share: float = 0.0  # of [0,100]^n
+    volume_samples: int = 0
+    meta: dict[str, float] = field(default_factory=dict)
+
+
+class ZoneLP:
+    """The zone's constraint matrices for one problem; thresholds only change the RHS."""
+
+    def __init__(self, problem: BargainingProblem, rows: NDArray[np.bool_] | None = None):
+        self.problem = problem
+        self.rows = problem.veto.copy() if rows is None else rows.copy()
+        n = problem.n_issues
+        idx = np.flatnonzero(self.rows)
+        self.actor_rows = idx
+        lo = np.max(problem.lo[idx], axis=0) if idx.size else np.zeros(n)
+        hi = np.min(problem.hi[idx], axis=0) if idx.size else np.full(n, 100.0)
+        conflict = lo > hi + 1e-12
+        self.conflicts = tuple(problem.issues[k] for k in np.flatnonzero(conflict))
+        self.lo = np.where(conflict, 0.0, lo)
+        self.hi = np.where(conflict, 100.0, hi)
+        pairs = [(i, k) for i in idx for k in range(n) if problem.weights[i, k] > 0]
+        self.pairs = pairs
+        ne = len(pairs)
+        self.nx, self.ne = n, ne
+        self.nv = n + ne + 1  # x, e, rho
+        rho = n + ne
+        a_rows: list[FloatArray] = []
+        b_rows: list[float] = []
+        for p, (i, k) in enumerate(pairs):
+            r1 = np.zeros(self.nv)
+            r1[k], r1[n + p] = 1.0, -1.0
+            r2 = np.zeros(self.nv)
+            r2[k], r2[n + p] = -1.0, -1.0
+            a_rows += [r1, r2]
+            b_rows += [problem.ideal[i, k], -problem.ideal[i, k]]
+        self.n_abs = len(a_rows)
+        self.loss_rows = np.zeros((idx.size, self.nv))
+        for p, (i, k) in enumerate(pairs):
+            self.loss_rows[int(np.searchsorted(idx, i)), n + p] = problem.weights[i, k] / 100.0
+        self.loss_rows[:, rho] = 1.0 / 100.0
+        box = np.zeros((2 * n, self.nv))
+        for k in range(n):
+            box[2 * k, k], box[2 * k, rho] = -1.0, 1.0
+            box[2 * k + 1, k], box[2 * k + 1, rho] = 1.0, 1.0
+        self.box_rhs = np.ravel(np.column_stack([-self.lo, self.hi]))
+        abs_a = np.array(a_rows).reshape(-1, self.nv)
+        self.a_ub = np.vstack([abs_a, self.loss_rows, box])
+        self.abs_rhs = np.array(b_rows, dtype=float)
+        self.bounds = (
+            [(float(self.lo[k]), float(self.hi[k])) for k in range(n)]
+            + [(0.0, None)] * ne
+            + [(None, 100.0)]
+        )
+
+    def rhs(self, thresholds: FloatArray) -> FloatArray:
+        bound = loss_bound(self.problem, thresholds)[self.actor_rows]
+        bound = np.where(np.isfinite(bound), bound, 1e6)
+        return np.concatenate([self.abs_rhs, bound, self.box_rhs])
+
+    def solve(
+        self,
+        c: FloatArray,
+        thresholds: FloatArray,
+        rho: tuple[float | None, float | None] = (None, 100.0),
+        *,
+        with_box: bool = True,
+    ) -> FloatArray | None:
+        """Minimise c·z over the LP; None if infeasible."""
+        b = self.rhs(thresholds)
+        a = self.a_ub
+        if not with_box:
+            a, b = a[: -2 * self.nx], b[: -2 * self.nx]
+        bounds = [*self.bounds[:-1], rho]
+        res = linprog(c, A_ub=a, b_ub=b, bounds=bounds, method="highs")
+        if res.status != 0:
+            return None
+        out: FloatArray = np.asarray(res.x, dtype=float)
+        return out
+
+    def max_radius(self, thresholds: FloatArray) -> tuple[float, FloatArray]:
+        """ρ* and x*: the largest-cube LP (see module docstring)."""
+        c = np.zeros(self.nv)
+        c[-1] = -1.0
+        z = self.solve(c, thresholds)
+        if z is None:  # cannot happen (ρ free), kept for safety
+            return -np.inf, self.problem.status_quo.copy()
+        radius = float(z[-1])
+        if self.conflicts:
+            radius = min(radius, -1.0)
+        return radius, z[: self.nx].copy()
+
+    def exists(self, thresholds: FloatArray) -> bool:
+        return self.max_radius(thresholds)[0] >= -TOL
+
+    def interval(self, thresholds: FloatArray, k: int) -> tuple[float, float]:
+        c = np.zeros(self.nv)
+        c[k] = 1.0
+        z_lo = self.solve(c, thresholds, (0.0, 0.0), with_box=False)
+        z_hi = self.solve(-c, thresholds, (0.0, 0.0), with_box=False)
+        if z_lo is None or z_hi is None:
+            return float("nan"), float("nan")
+        return float(z_lo[k]), float(z_hi[k])
+
+    def best_for(self, thresholds: FloatArray, i: int) -> FloatArray | None:
+        """The zone point minimising actor i's loss (its best point in the zone)."""
+        c = np.zeros(self.nv)
+        for p, (a, k) in enumerate(self.pairs):
+            if a == i:
+                c[self.nx + p] = self.problem.weights[i, k]
+        if not self.rows[i]:
+            # actor without a constraint row: add its own |x − ideal| via a separate LP
+            return _best_unconstrained(self, thresholds, i)
+        z = self.solve(c, thresholds, (0.0, 0.0), with_box=False)
+        return None if z is None else z[: self.nx].copy()
+
+    def nearest(self, thresholds: FloatArray, y: FloatArray) -> FloatArray | None:
+        """The zone point closest to y in summed absolute change (an LP)."""
+        n = self.nx
+        a = self.a_ub[: -2 * n]
+        b = self.rhs(thresholds)[: -2 * n]
+        ext = np.zeros((2 * n, self.nv))
+        ext[np.arange(n), np.arange(n)] = 1.0
+        ext[n + np.arange(n), np.arange(n)] = -1.0
+        f = np.vstack([-np.eye(n), -np.eye(n)])
+        a_full = np.block([[a, np.zeros((a.shape[0], n))], [ext, f]])
+        b_full = np.concatenate([b, y, -y])
+        c = np.concatenate([np.zeros(self.nv), np.ones(n)])
+        bounds = [*self.bounds[:-1], (0.0, 0.0), *([(0.0, None)] * n)]
+        res = linprog(c, A_ub=a_full, b_ub=b_full, bounds=bounds, method="highs")
+        if res.status != 0:
+            return None
+        return np.asarray(res.x[:n], dtype=float)
+
+
+def _best_unconstrained(lp: ZoneLP, thresholds: FloatArray, i: int) -> FloatArray | None:
+    problem = lp.problem
+    n = lp.nx
+    a = lp.a_ub[: -2 * n]
+    b = lp.rhs(thresholds)[: -2 * n]
+    ext = np.zeros((2 * n, lp.nv))
+    ext[np.arange(n), np.arange(n)] = 1.0
+    ext[n + np.arange(n), np.arange(n)] = -1.0
+    f = np.vstack([-np.eye(n), -np.eye(n)])
+    a_full = np.block([[a, np.zeros((a.shape[0], n))], [ext, f]])
+    b_full = np.concatenate([b, problem.ideal[i], -problem.ideal[i]])
+    c = np.concatenate([np.zeros(lp.nv), problem.weights[i]])
+    bounds = [*lp.bounds[:-1], (0.0, 0.0), *([(0.0, None)] * n)]
+    res = linprog(c, A_ub=a_full, b_ub=b_full, bounds=bounds, method="highs")
+    if res.status != 0:
+        return None
+    return np.asarray(res.x[:n], dtype=float)
+
+
+def compute_zone(
+    problem: BargainingProblem,
+    thresholds: FloatArray | None = None,
+    *,
+    rng: np.random.Generator | None = None,
+    samples: int = 4000,
+    lp: ZoneLP | None = None,
+) -> Zone:
+    """The zone for ``thresholds`` (default: the reservation values) over the veto actors."""
+    t = problem.reservation.copy() if thresholds is None else np.asarray(thresholds, dtype=float)
+    t = np.where(problem.veto, t, np.nan)
+    lp = ZoneLP(problem) if lp is None else lp
+    radius, centre = lp.max_radius(t)
+    exists = radius >= -TOL
+    u = utility(problem, centre)
+    slack = np.where(problem.veto, u - t, np.nan)
+    n = problem.n_issues
+    if not exists:
+        shortfall = np.where(problem.veto, np.maximum(0.0, t - u), 0.0)
+        return Zone(
+            exists=False,
+            radius=radius,
+            centre=centre,
+            intervals=np.full((n, 2), np.nan),
+            thresholds=t,
+            slack=slack,
+            shortfall=shortfall,
+            red_line_conflicts=lp.conflicts,
+        )
+    intervals = np.array([lp.interval(t, k) for k in range(n)])
+    vol, se, share, used = _volume(problem, t, intervals, rng, samples)
+    return Zone(
+        exists=True,
+        radius=radius,
+        centre=centre,
+        intervals=intervals,
+        thresholds=t,
+        slack=slack,
+        shortfall=np.zeros(problem.n_actors),
+        volume=vol,
+        volume_se=se,
+        volume_share=share,
+        volume_samples=used,
+    )
+
+
+def contains(problem: BargainingProblem, thresholds: FloatArray, x: FloatArray) -> bool:
+    """Is x in Zone(thresholds) (tolerance 1e-6)?"""
+    t = np.where(problem.veto, thresholds, np.nan)
+    rows = problem.veto
+    if np.any(x < problem.lo[rows] - 1e-6) or np.any(x > problem.hi[rows] + 1e-6):
+        return False
+    u = utility(problem, x)
+    return bool(np.all((u[rows] >= t[rows] - 1e-6) | np.isnan(t[rows])))
+
+
+def _volume(
+    problem: BargainingProblem,
+    t: FloatArray,
+    intervals: FloatArray,
+    rng: np.random.Generator | None,
+    samples: int,
+) -> tuple[float, float, float, int]:
+    widths = intervals[:, 1] - intervals[:, 0]
+    box = float(np.prod(widths))
+    if box <= 0 or samples <= 0:
+        return 0.0, 0.0, 0.0, 0
+    gen = rng if rng is not None else np.random.default_rng(0)
+    x = intervals[:, 0] + gen.random((samples, problem.n_issues)) * widths
+    u = utility(problem, x)[:, problem.veto]
+    inside = np.all(u >= t[problem.veto] - 1e-12, axis=1)
+    frac = float(inside.mean())
+    se = box * float(np.sqrt(frac * (1.0 - frac) / samples))
+    vol = box * frac
+    return vol, se, vol / 100.0**problem.n_issues, samples

@@ -1,0 +1,89 @@
+"""Executable documentation: every `$ detente ...` line and every python block in the docs runs.
+
+A fenced ```console block may hold command lines (`$ detente ...`) each followed by the output
+it shows; the test runs the command in-process from the repository root and checks that it
+exits 0 (or the code given by a `# exit N` comment on the command line) and that every shown
+output line appears in the real output (whitespace-normalised; a line `...` elides).
+Fenced ```python blocks are executed, in order, one namespace per file.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```", re.S | re.M)
+
+
+def _blocks(kind: str) -> list[tuple[str, int, str]]:
+    found = []
+    for path in DOCS:
+        text = path.read_text(encoding="utf-8")
+        for k, m in enumerate(FENCE.finditer(text)):
+            if m.group(1) == kind:
+                found.append((str(path.relative_to(REPO)), k, m.group(2)))
+    return found
+
+
+def _commands(block: str) -> list[tuple[str, int, list[str]]]:
+    cmds: list[tuple[str, int, list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            cmd = line[2:]
+            code = 0
+            m = re.search(r"\s+# exit (\d+)\s*$", cmd)
+            if m:
+                code, cmd = int(m.group(1)), cmd[: m.start()]
+            cmds.append((cmd, code, []))
+        elif cmds:
+            cmds[-1][2].append(line)
+    return [c for c in cmds if c[0].startswith("detente ")]
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+CONSOLE = [b for b in _blocks("console") if _commands(b[2])]
+PYTHON_FILES = sorted({b[0] for b in _blocks("python")})
+
+
+@pytest.mark.parametrize(
+    ("doc", "index", "block"), CONSOLE, ids=[f"{d}#{i}" for d, i, _ in CONSOLE]
+)
+def test_console_examples(
+    doc: str, index: int, block: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from detente.cli.app import app
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("DETENTE_DOCS_TMP", str(tmp_path))
+    runner = CliRunner()
+    for cmd, code, shown in _commands(block):
+        args = shlex.split(cmd.replace("$DETENTE_DOCS_TMP", str(tmp_path)))[1:]
+        result = runner.invoke(app, args, catch_exceptions=False)
+        assert result.exit_code == code, (
+            f"{doc}: `{cmd}` exited {result.exit_code}:\n{result.output}"
+        )
+        actual = _norm(result.output)
+        for line in shown:
+            if line.strip() in {"", "..."}:
+                continue
+            assert _norm(line) in actual, (
+                f"{doc}: `{cmd}`: shown line not in output:\n{line}\n---\n{result.output}"
+            )
+
+
+@pytest.mark.parametrize("doc", PYTHON_FILES)
+def test_python_examples(doc: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    namespace: dict[str, object] = {"__name__": f"docs:{doc}"}
+    for d, _, block in _blocks("python"):
+        if d == doc:
+            exec(compile(block, doc, "exec"), namespace)

@@ -1,0 +1,49 @@
+"""Package hygiene: the public API is pinned, entry points import, the core stays light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import metadata
+
+import detente
+
+
+def test_public_api_is_pinned() -> None:
+    assert sorted(detente.__all__) == ["Scenario", "ScenarioError", "__version__", "load_scenario"]
+    for name in detente.__all__:
+        assert hasattr(detente, name)
+
+
+def test_every_console_script_imports() -> None:
+    eps = [
+        ep
+        for ep in metadata.entry_points(group="console_scripts")
+        if ep.value.startswith("detente")
+    ]
+    assert eps, "no console scripts registered"
+    for ep in eps:
+        assert callable(ep.load())
+
+
+def test_every_registered_command_module_and_section_imports() -> None:
+    import importlib
+
+    from detente.cli.app import COMMAND_MODULES
+    from detente.report.sections import SECTION_MODULES
+
+    for name in COMMAND_MODULES:
+        assert callable(importlib.import_module(name).register)
+    for name in SECTION_MODULES:
+        assert callable(importlib.import_module(name).build)
+
+
+def test_import_has_no_heavy_side_effects() -> None:
+    code = (
+        "import sys, detente, detente.scenario;"
+        "mods = ('altair', 'duckdb', 'pyarrow', 'vl_convert', 'scipy');"
+        "heavy = [m for m in mods if m in sys.modules];"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
