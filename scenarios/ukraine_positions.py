@@ -1,0 +1,447 @@
+"""Dated positions of the Russia–Ukraine reference scenarios (see ``ukraine_issues.py``).
+
+Each row: actor, issue, date, ideal (0 = Ukrainian/Western end, 100 = Russian end), salience,
+acceptable range (red lines) or None, a paraphrase, and sources and/or an assumption. A
+snapshot keeps every row dated on or before its ``as_of``; the latest row per (actor, issue)
+is the current position. Rows dated 2022-02-24 without sources are baseline assumptions
+(the facts file records no statement on that issue before the snapshot).
+Used by ``build_reference.py``; not a scenario file itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Row = dict[str, Any]
+POSITIONS: list[Row] = []
+
+WAR_START = "2022-02-24"
+
+
+def p(
+    actor: str,
+    issue: str,
+    date: str,
+    ideal: float,
+    salience: float,
+    note: str,
+    *sources: str,
+    acc: tuple[float, float] | None = None,
+    assume: str | None = None,
+) -> None:
+    """Add one dated position."""
+    row: Row = {
+        "actor": actor,
+        "issue": issue,
+        "date": date,
+        "ideal": ideal,
+        "salience": salience,
+    }
+    if acc is not None:
+        row["acceptable"] = list(acc)
+    row["note"] = note
+    if sources:
+        row["sources"] = list(sources)
+    if assume:
+        row["assumption"] = assume
+    if not sources and not assume:
+        raise ValueError(f"position {actor}/{issue}/{date} has neither sources nor assumption")
+    POSITIONS.append(row)
+
+
+def _baseline(actor: str, rationale: str, rows: dict[str, tuple[float, float]]) -> None:
+    for issue, (ideal, sal) in rows.items():
+        p(actor, issue, WAR_START, ideal, sal, f"Baseline at the invasion: {rationale}", assume=rationale)
+
+
+# ----------------------------------------------------------------------------- baselines
+_baseline(
+    "RU",
+    "maximal aims of the invasion (neutral, 'demilitarised' Ukraine, annexed or 'independent' "
+    "Donbas); no dated statement in the facts before Istanbul",
+    {
+        "crimea": (100, 0.10), "donetsk": (100, 0.12), "luhansk": (100, 0.12),
+        "zaporizhzhia_kherson": (90, 0.06), "nato_neutrality": (100, 0.15),
+        "security_guarantees": (90, 0.08), "army_size": (95, 0.10), "sanctions": (100, 0.07),
+        "assets_reparations": (100, 0.03), "accountability": (100, 0.03),
+        "prisoners_children": (60, 0.02), "language_church": (100, 0.06),
+        "elections": (60, 0.01), "ceasefire_sequencing": (90, 0.05),
+    },
+)  # fmt: skip
+_baseline(
+    "UA",
+    "defence of sovereignty and 1991 borders, constitutional NATO course; no dated "
+    "statement in the facts before Istanbul",
+    {
+        "crimea": (0, 0.08), "donetsk": (0, 0.12), "luhansk": (0, 0.10),
+        "zaporizhzhia_kherson": (0, 0.12), "nato_neutrality": (10, 0.10),
+        "security_guarantees": (10, 0.14), "army_size": (0, 0.08), "sanctions": (0, 0.05),
+        "assets_reparations": (0, 0.03), "accountability": (0, 0.05),
+        "prisoners_children": (0, 0.05), "language_church": (5, 0.02),
+        "elections": (0, 0.01), "ceasefire_sequencing": (0, 0.05),
+    },
+)  # fmt: skip
+_baseline(
+    "RU_MIL",
+    "military and hard-liners: annex all four regions, disarm Ukraine, no freeze",
+    {
+        "crimea": (100, 0.10), "donetsk": (100, 0.15), "luhansk": (100, 0.12),
+        "zaporizhzhia_kherson": (100, 0.12), "nato_neutrality": (100, 0.12),
+        "security_guarantees": (100, 0.10), "army_size": (100, 0.12),
+        "ceasefire_sequencing": (100, 0.10), "language_church": (100, 0.07),
+    },
+)  # fmt: skip
+_baseline(
+    "UA_MIL",
+    "military command and veterans: no ceded land, no caps, no freeze that lets Russia regroup",
+    {
+        "crimea": (0, 0.08), "donetsk": (0, 0.16), "luhansk": (0, 0.12),
+        "zaporizhzhia_kherson": (0, 0.16), "security_guarantees": (10, 0.14),
+        "army_size": (0, 0.16), "ceasefire_sequencing": (20, 0.10),
+        "nato_neutrality": (10, 0.08),
+    },
+)  # fmt: skip
+_baseline(
+    "US",
+    "2022-24 US policy backed Ukraine's sovereignty, aid and sanctions (not in facts.yaml)",
+    {
+        "crimea": (20, 0.05), "donetsk": (10, 0.10), "luhansk": (10, 0.08),
+        "zaporizhzhia_kherson": (10, 0.10), "nato_neutrality": (30, 0.10),
+        "security_guarantees": (40, 0.15), "sanctions": (10, 0.15),
+        "assets_reparations": (30, 0.07), "ceasefire_sequencing": (30, 0.10),
+        "prisoners_children": (10, 0.05), "accountability": (20, 0.05),
+    },
+)  # fmt: skip
+_baseline(
+    "EU",
+    "European states backed Ukraine's sovereignty, sanctions and aid (not in facts.yaml)",
+    {
+        "crimea": (10, 0.06), "donetsk": (5, 0.10), "luhansk": (5, 0.08),
+        "zaporizhzhia_kherson": (5, 0.10), "nato_neutrality": (35, 0.06),
+        "security_guarantees": (35, 0.12), "sanctions": (10, 0.15),
+        "assets_reparations": (30, 0.10), "accountability": (10, 0.08),
+        "ceasefire_sequencing": (30, 0.08), "prisoners_children": (5, 0.07),
+    },
+)  # fmt: skip
+_baseline(
+    "UK",
+    "the UK backed Ukraine's sovereignty, sanctions and aid (not in facts.yaml)",
+    {
+        "crimea": (10, 0.08), "donetsk": (5, 0.12), "luhansk": (5, 0.10),
+        "zaporizhzhia_kherson": (5, 0.12), "security_guarantees": (25, 0.18),
+        "sanctions": (5, 0.15), "ceasefire_sequencing": (30, 0.10),
+    },
+)  # fmt: skip
+_baseline(
+    "TR",
+    "mediator: hosts talks, wants a cease-fire and Black Sea navigation (not in facts.yaml)",
+    {"ceasefire_sequencing": (20, 0.5), "prisoners_children": (20, 0.2), "crimea": (20, 0.3)},
+)
+_baseline(
+    "CN",
+    "China abstained, opposed sanctions and NATO expansion (not in facts.yaml before 2023)",
+    {"ceasefire_sequencing": (40, 0.3), "sanctions": (90, 0.4), "nato_neutrality": (70, 0.3)},
+)
+
+# ------------------------------------------------------------------------------- Russia
+p("RU", "crimea", "2022-03-29", 100, 0.10,
+  "At Istanbul accepted leaving Crimea's status to 15 years of bilateral consultations "
+  "(Ukrainian account).", "S_ist1", "S_ist11", acc=(50, 100),
+  assume="acceptable range read from the 15-year deferral clause")
+p("RU", "donetsk", "2022-03-29", 100, 0.12,
+  "Istanbul framework left occupied Donbas outside the guarantees (Ukrainian account).",
+  "S_ist1", "S_ist2", acc=(50, 100), assume="range: Donbas status left open at Istanbul")
+p("RU", "luhansk", "2022-03-29", 100, 0.12,
+  "Istanbul framework left occupied Donbas outside the guarantees (Ukrainian account).",
+  "S_ist1", "S_ist2", acc=(50, 100), assume="range: Donbas status left open at Istanbul")
+p("RU", "nato_neutrality", "2022-03-29", 100, 0.18,
+  "A neutral, non-aligned, non-nuclear Ukraine was Moscow's 'main' goal (Arakhamia).",
+  "S_ist6", "S_socb", acc=(75, 100), assume="red line: at least a legal non-NATO status")
+p("RU", "security_guarantees", "2022-03-29", 80, 0.08,
+  "Negotiated a guarantee treaty with Russia among the guarantors.", "S_ist1", "S_ist2",
+  acc=(30, 100), assume="range: Russia discussed Ukraine's Art.-5-like draft with itself as guarantor")
+for _i in ("donetsk", "luhansk", "zaporizhzhia_kherson"):
+    p("RU", _i, "2022-09-30", 100, 0.13,
+      "Declared annexation of Donetsk, Luhansk, Zaporizhzhia and Kherson; treats them as "
+      "constitutionally Russian.", "S_musk1", "S_wikimili", acc=(70, 100),
+      assume="range: annexation law makes ceding held land unacceptable")
+p("RU", "accountability", "2023-03-17", 100, 0.04,
+  "Rejects ICC jurisdiction; calls the warrants legally void.", "S_icc")
+for _i in ("donetsk", "luhansk", "zaporizhzhia_kherson"):
+    p("RU", _i, "2024-06-14", 100, 0.13,
+      "Ukraine must withdraw from the whole region within its administrative borders "
+      "before a cease-fire; recognition in international treaties.",
+      "S_put24_1", "S_put24_2", "S_put24_4", acc=(95, 100))
+p("RU", "crimea", "2024-06-14", 100, 0.10,
+  "Recognition of Crimea and Sevastopol as Russian in international treaties.",
+  "S_put24_1", "S_put24_4", acc=(75, 100))
+p("RU", "nato_neutrality", "2024-06-14", 100, 0.15,
+  "Official renunciation of NATO membership; neutral, non-aligned, non-nuclear status.",
+  "S_put24_1", "S_put24_4", acc=(75, 100))
+p("RU", "sanctions", "2024-06-14", 100, 0.07, "Lifting of all Western sanctions.", "S_put24_4")
+p("RU", "language_church", "2024-06-14", 95, 0.05, "Rights of Russian speakers.", "S_put24_4")
+p("RU", "army_size", "2024-06-14", 95, 0.08, "'Demilitarisation and denazification'.",
+  "S_put24_4")
+p("RU", "ceasefire_sequencing", "2024-06-14", 80, 0.05,
+  "Cease-fire and talks only after Ukrainian withdrawal and NATO renunciation.", "S_put24_2")
+p("RU", "nato_neutrality", "2025-02-18", 100, 0.15,
+  "A refusal to admit Ukraine is 'not enough'; NATO must disavow the 2008 Bucharest pledge.",
+  "S_riy2", acc=(75, 100))
+p("RU", "security_guarantees", "2025-03-18", 100, 0.10,
+  "A full cease-fire requires a halt of foreign military aid and intelligence to Ukraine.",
+  "S_call318_1", "S_call318_2", acc=(70, 100), assume="range: no Western troops, aid curbed")
+p("RU", "ceasefire_sequencing", "2025-03-18", 90, 0.06,
+  "No unconditional 30-day cease-fire; only an energy pause; monitoring, end of "
+  "mobilisation and foreign aid first.", "S_call318_1", "S_call318_2", acc=(60, 100),
+  assume="range: limited pauses only")
+for _i, _v in (("crimea", 100), ("donetsk", 100), ("luhansk", 100), ("zaporizhzhia_kherson", 100)):
+    p("RU", _i, "2025-06-02", _v, 0.12,
+      "Memorandum: international legal recognition as Russian and full Ukrainian withdrawal.",
+      "S_rmem1", "S_rmem2", acc=(95, 100) if _i != "crimea" else (75, 100))
+p("RU", "nato_neutrality", "2025-06-02", 100, 0.14,
+  "Memorandum: neutrality, termination of incompatible treaties, no third-state military "
+  "activity, non-nuclear status.", "S_rmem1", "S_rmem3", acc=(75, 100))
+p("RU", "army_size", "2025-06-02", 90, 0.08,
+  "Memorandum: caps on the size and weapons of Ukraine's forces; dissolve 'nationalist "
+  "formations'.", "S_rmem3", acc=(60, 100), assume="lower bound of the range assumed")
+p("RU", "sanctions", "2025-06-02", 100, 0.07,
+  "Memorandum: lift all sanctions and ban new ones.", "S_rmem2")
+p("RU", "assets_reparations", "2025-06-02", 100, 0.04,
+  "Memorandum: mutual renunciation of claims for war damage.", "S_rmem2", "S_rmem3")
+p("RU", "accountability", "2025-06-02", 100, 0.04,
+  "Memorandum package: mutual amnesty and release of detained civilians.", "S_rmem4")
+p("RU", "prisoners_children", "2025-06-02", 55, 0.03,
+  "Supports category swaps and body repatriation; denies abducting children.",
+  "S_i2_1", "S_i2_2")
+p("RU", "language_church", "2025-06-02", 100, 0.05,
+  "Memorandum: Russian an official language; lift restrictions on the UOC.",
+  "S_rmem1", "S_rmem2")
+p("RU", "elections", "2025-06-02", 100, 0.04,
+  "Memorandum: presidential and Rada elections within 100 days of lifting martial law, "
+  "before the treaty.", "S_rmem1", "S_rmem4")
+p("RU", "ceasefire_sequencing", "2025-07-23", 95, 0.06,
+  "Medinsky: cease-fire only after 'fundamental agreements'; leaders meet only to sign.",
+  "S_i3_3", "S_i3_4", acc=(60, 100), assume="range as in March 2025")
+p("RU", "zaporizhzhia_kherson", "2025-08-15", 100, 0.10,
+  "Reported Anchorage offer: freeze the front in Kherson/Zaporizhzhia if Ukraine leaves "
+  "all of Donetsk.", "S_ak2", "S_ak3", acc=(70, 100),
+  assume="reported, unpublished understanding; range admits the current line")
+p("RU", "security_guarantees", "2025-08-20", 85, 0.10,
+  "Guarantees by all P5 incl. Russia and China (Istanbul-2022 model); European/NATO troops "
+  "'absolutely unacceptable'.", "S_ist9", "S_ist10", acc=(70, 100))
+p("RU", "army_size", "2025-11-21", 90, 0.07,
+  "Putin: the 28-point plan (600,000 cap) 'could form the basis' of a settlement.",
+  "S_put1121", "S_put1121b", acc=(40, 100), assume="acceptance of the cap inferred")
+p("RU", "sanctions", "2025-11-21", 100, 0.07,
+  "Putin: the 28-point plan (phased relief) 'could form the basis' of a settlement.",
+  "S_put1121", acc=(50, 100), assume="acceptance of phased relief inferred")
+p("RU", "assets_reparations", "2025-12-12", 100, 0.05,
+  "Kremlin calls using the frozen assets for a reparations loan a potential casus belli.",
+  "S_assets3", acc=(50, 100), assume="range: no outright confiscation")
+p("RU", "donetsk", "2025-12-29", 100, 0.14,
+  "Peskov: Kyiv must withdraw from Donbas beyond the administrative boundaries.",
+  "S_pes1229", "S_pes1229b", acc=(95, 100))
+p("RU", "ceasefire_sequencing", "2025-12-29", 95, 0.06,
+  "Ushakov: a temporary cease-fire would only prolong the conflict.", "S_pes1229",
+  acc=(60, 100), assume="range as in March 2025")
+p("RU", "donetsk", "2026-01-22", 100, 0.14,
+  "Ushakov: no lasting settlement without the territory issue 'per the Anchorage formula'.",
+  "S_ad1_2", "S_ad1_4", acc=(95, 100))
+p("RU", "ceasefire_sequencing", "2026-06-23", 90, 0.06,
+  "Putin offers to resume talks on the basis of the 2022 Istanbul framework; same day says "
+  "the West prepares for war.", "S_jun26_6", "S_jun26_7", acc=(60, 100),
+  assume="range unchanged: no sign of accepting a cease-fire first")
+
+# ------------------------------------------------------------------------------ Ukraine
+p("UA", "crimea", "2022-03-29", 0, 0.06,
+  "Crimea's status to be negotiated bilaterally over 15 years; excluded from guarantees.",
+  "S_ist1", "S_ist2", acc=(0, 50), assume="red line: no recognition of annexation")
+p("UA", "donetsk", "2022-03-29", 0, 0.10,
+  "Occupied Donbas left outside the proposed guarantees.", "S_ist1", "S_ist2", acc=(0, 60),
+  assume="range: tolerated the de facto line during talks, not recognition")
+p("UA", "nato_neutrality", "2022-03-29", 10, 0.08,
+  "Offered permanent neutrality (no alliances, no foreign bases) for binding multilateral "
+  "guarantees; EU accession not excluded.", "S_ist1", "S_ist3", acc=(0, 85))
+p("UA", "security_guarantees", "2022-03-29", 20, 0.18,
+  "Legally binding, ratified guarantee treaty modelled on Art. 5 (P5 plus Turkey, Germany, "
+  "Canada, Poland, Israel): the lesson of the Budapest Memorandum.", "S_ist1", acc=(0, 45),
+  assume="upper bound: Kyiv later objected to a Russian veto as guarantor")
+for _i in ("crimea", "donetsk", "luhansk", "zaporizhzhia_kherson"):
+    p("UA", _i, "2022-11-15", 0, 0.12 if _i != "crimea" else 0.08,
+      "Peace Formula: restore territorial integrity to 1991 borders incl. Crimea; full Russian "
+      "withdrawal; 'no Minsk-3'.", "S_pf1", "S_pf2", "S_pf3",
+      acc=(0, 50) if _i == "crimea" else (0, 30),
+      assume="bound on the range: 'no Minsk-3' read as rejecting a freeze at the line")
+p("UA", "accountability", "2022-11-15", 0, 0.06,
+  "Peace Formula point 7: justice, a special tribunal.", "S_pf1", "S_pf2")
+p("UA", "prisoners_children", "2022-11-15", 0, 0.06,
+  "Peace Formula point 4: release of all prisoners and deportees, incl. children.",
+  "S_pf1", "S_pf2")
+p("UA", "ceasefire_sequencing", "2022-11-15", 10, 0.05,
+  "Peace Formula: withdrawal of Russian troops and cessation of hostilities, then a treaty.",
+  "S_pf1")
+p("UA", "language_church", "2024-08-24", 0, 0.03,
+  "Law banning religious organisations affiliated with the Russian Orthodox Church.",
+  "S_uoc", "S_uoc2", acc=(0, 50), assume="range: EU minority standards tolerable")
+p("UA", "ceasefire_sequencing", "2025-03-11", 0, 0.07,
+  "Accepts an immediate, extendable 30-day cease-fire if Russia does the same.",
+  "S_jed25_1", acc=(0, 55), assume="range: cease-fire at signing also acceptable")
+p("UA", "crimea", "2025-04-22", 0, 0.07,
+  "Recognising Crimea as Russian is 'outside our Constitution... This will not happen.'",
+  "S_lon2", acc=(0, 50))
+p("UA", "donetsk", "2025-06-01", 0, 0.12,
+  "Memorandum: no recognition of gains since 2014; the line of contact as the starting "
+  "point; territory only after a full cease-fire.", "S_umem1", "S_umem2", acc=(0, 75),
+  assume="range: the current line (~70-75%) is the limit")
+p("UA", "luhansk", "2025-06-01", 0, 0.08, "Memorandum: the line of contact as the starting point.",
+  "S_umem1", acc=(0, 100), assume="Luhansk is almost wholly occupied; the line is accepted")
+p("UA", "zaporizhzhia_kherson", "2025-06-01", 0, 0.11,
+  "Memorandum: the line of contact as the starting point.", "S_umem1", acc=(0, 75),
+  assume="range: the current line is the limit")
+p("UA", "nato_neutrality", "2025-06-01", 10, 0.07,
+  "Memorandum: no obligation of neutrality; NATO subject to Alliance consensus.",
+  "S_umem1", acc=(0, 40))
+p("UA", "security_guarantees", "2025-06-01", 10, 0.15,
+  "Memorandum: robust guarantees with international participation; no limits on friendly "
+  "foreign troops.", "S_umem1", acc=(0, 45))
+p("UA", "army_size", "2025-06-01", 0, 0.08, "Memorandum: no limits on Ukraine's forces.",
+  "S_umem1", acc=(0, 10))
+p("UA", "sanctions", "2025-06-01", 10, 0.04,
+  "Memorandum: some sanctions may be lifted gradually, with snapback.",
+  "S_umem1", "S_umem2", acc=(0, 50))
+p("UA", "prisoners_children", "2025-06-02", 0, 0.06,
+  "Unconditional return of all deported children; list of 339 names handed over.",
+  "S_umem1", "S_i2_3")
+p("UA", "accountability", "2025-06-25", 0, 0.05,
+  "Special Tribunal for the Crime of Aggression signed; 'every Russian war criminal faces "
+  "justice, including Putin'.", "S_trib1", "S_pf2")
+p("UA", "donetsk", "2025-08-17", 0, 0.13,
+  "Rejects withdrawing from Donetsk (Sloviansk-Kramatorsk belt); constitution bars ceding land.",
+  "S_ak2", "S_ak4", acc=(0, 78), assume="range: the current line")
+p("UA", "elections", "2025-12-09", 10, 0.03,
+  "No vote under martial law; ready for elections within 60-90 days if partners secure it "
+  "and a cease-fire covers voting.", "S_el1", "S_el2", acc=(0, 55))
+p("UA", "nato_neutrality", "2025-12-14", 10, 0.05,
+  "Ready to forgo the NATO bid for legally binding Art.-5-like guarantees ('a compromise').",
+  "S_ber1", "S_ber2", acc=(0, 60))
+p("UA", "security_guarantees", "2025-12-14", 15, 0.16,
+  "Bilateral US Art.-5-like guarantees plus European, Canadian, Japanese ones; legally binding.",
+  "S_ber1", "S_ber2", acc=(0, 35))
+p("UA", "assets_reparations", "2025-12-18", 0, 0.04,
+  "Urged the EU to use the frozen assets; welcomed their indefinite immobilisation.",
+  "S_assets2", "S_assets3")
+p("UA", "donetsk", "2025-12-23", 0, 0.13,
+  "20-point framework: freeze at the line; in Donetsk a demilitarised / free economic zone "
+  "only with mutual withdrawal, international presence and a referendum.",
+  "S_20_2", "S_20_3", "S_20_4", acc=(0, 88), assume="a mutual-withdrawal zone counted half-way")
+p("UA", "army_size", "2025-12-23", 0, 0.07, "Accepts an 800,000 peacetime force.",
+  "S_20_1", "S_20_4", acc=(0, 20))
+p("UA", "security_guarantees", "2026-01-06", 20, 0.16,
+  "Signed the Paris declarations on a post-cease-fire multinational force.",
+  "S_par1", "S_par4", acc=(0, 35))
+p("UA", "donetsk", "2026-03-05", 0, 0.13,
+  "'Why should we leave our own land that we control?' - rejects ceding the rest of Donetsk.",
+  "S_iran2", acc=(0, 88), assume="range kept from the 20-point zone option")
+p("UA", "ceasefire_sequencing", "2026-06-04", 0, 0.07,
+  "Open letter: ready for a full cease-fire during negotiations, overseen by the US; "
+  "leaders' meeting in a third country.", "S_jun26_2", "S_jun26_3", acc=(0, 55))
+
+# ----------------------------------------------------------------------- United States
+p("US", "ceasefire_sequencing", "2025-03-11", 0, 0.15,
+  "Proposed an immediate 30-day interim cease-fire; 'the ball is in Russia's court'.",
+  "S_jed25_1", "S_jed25_2")
+p("US", "crimea", "2025-04-22", 80, 0.05,
+  "(Reported) proposal to recognise Crimea formally as Russian.", "S_lon1")
+p("US", "donetsk", "2025-04-22", 70, 0.08, "(Reported) proposal to freeze the front lines.",
+  "S_lon1", assume="freeze = the line at that date (~70%)")
+p("US", "zaporizhzhia_kherson", "2025-04-22", 73, 0.08,
+  "(Reported) proposal to freeze the front lines.", "S_lon1", assume="freeze = the line")
+p("US", "ceasefire_sequencing", "2025-08-16", 50, 0.12,
+  "After Alaska: go 'directly to a Peace Agreement... not a mere Ceasefire Agreement'.",
+  "S_ak2")
+p("US", "nato_neutrality", "2025-08-18", 75, 0.08,
+  "Trump (as reported): Ukraine's NATO entry impossible.", "S_nato_tr")
+p("US", "security_guarantees", "2025-08-18", 40, 0.12,
+  "US will 'help' the Europeans, the 'first line of defence'; no US ground troops.",
+  "S_wh1", "S_eutoday")
+p("US", "sanctions", "2025-10-22", 5, 0.12,
+  "Sanctions Rosneft and Lukoil citing Putin's refusal to end the war.", "S_sanc1", "S_sanc2")
+for _i, _v, _note in (
+    ("crimea", 75, "Crimea de facto Russian, incl. by the US"),
+    ("donetsk", 100, "Ukraine leaves the part it holds; a demilitarised zone recognised as Russian"),
+    ("luhansk", 100, "de facto Russian, incl. by the US"),
+    ("zaporizhzhia_kherson", 73, "frozen on the line of contact"),
+    ("nato_neutrality", 80, "non-NATO status in Ukraine's constitution and NATO's statutes"),
+    ("security_guarantees", 40, "'reliable' US guarantees, no NATO troops in Ukraine"),
+    ("army_size", 40, "Ukrainian forces capped at 600,000"),
+    ("sanctions", 50, "phased relief, G8 return, snapback if Russia re-invades"),
+    ("assets_reparations", 55, "$100bn to US-led reconstruction, rest to a US-Russia vehicle"),
+    ("accountability", 95, "(reported) amnesty for all parties; wording not captured"),
+    ("prisoners_children", 10, "all-for-all exchange; return of civilians and children"),
+    ("language_church", 50, "EU rules on religious tolerance and linguistic minorities"),
+    ("elections", 60, "(reported) elections within 100 days; wording not captured"),
+):
+    p("US", _i, "2025-11-20", _v, 0.08, f"28-point draft: {_note}.", "S_28_1", "S_28_2", "S_28_4")
+p("US", "ceasefire_sequencing", "2025-11-20", 50, 0.10,
+  "28-point draft: immediate cease-fire on signing.", "S_28_10", "S_28_1")
+p("US", "elections", "2025-12-09", 50, 0.06, "Trump: 'time' for Ukraine to hold elections.",
+  "S_el1")
+p("US", "donetsk", "2025-12-23", 88, 0.08,
+  "Proposes a 'free economic zone' in Ukrainian-held Donbas.", "S_20_3",
+  assume="zone counted half-way between the line and full withdrawal")
+p("US", "army_size", "2025-12-23", 20, 0.06, "Accepts 800,000 in the 20-point framework.", "S_20_1")
+p("US", "security_guarantees", "2025-12-28", 30, 0.12,
+  "Offers a 15-year guarantee to be voted by Congress; leads cease-fire monitoring.",
+  "S_mal1", "S_ber1", "S_par5")
+p("US", "ceasefire_sequencing", "2026-05-08", 30, 0.12,
+  "Brokers a 3-day cease-fire (9-11 May) plus swaps as a step to a settlement.", "S_may26_1")
+
+# --------------------------------------------------------------------- Europe, UK, TR, CN
+p("EU", "prisoners_children", "2024-06-16", 0, 0.07,
+  "Burgenstock: all POWs released by complete exchange; detained civilians and deported "
+  "children returned.", "S_burg1")
+p("EU", "accountability", "2025-06-25", 0, 0.08,
+  "Backs the Special Tribunal and the register of damage.", "S_trib1", "S_trib3")
+p("EU", "army_size", "2025-08-18", 0, 0.08, "No limits on Ukraine's armed forces.", "S_wh3")
+p("EU", "nato_neutrality", "2025-08-20", 50, 0.05,
+  "Macron: guarantees without NATO membership, a strong Ukrainian army backed by the coalition.",
+  "S_macron")
+p("EU", "security_guarantees", "2025-09-04", 20, 0.14,
+  "Coalition of the Willing: 26 states pledge a reassurance force after a cease-fire.",
+  "S_cw1", "S_cw3")
+p("EU", "crimea", "2025-11-24", 50, 0.06,
+  "European counter-proposal: no recognition of Russian control.", "S_eucp2", "S_eucp",
+  acc=(0, 50))
+p("EU", "ceasefire_sequencing", "2025-11-24", 0, 0.10,
+  "Full unconditional cease-fire first, with US-led monitoring.", "S_eucp2", "S_eucp")
+p("EU", "assets_reparations", "2025-12-18", 25, 0.10,
+  "~EUR210bn immobilised until Russia pays reparations; EUR90bn loan instead of a "
+  "reparations loan.", "S_assets2", "S_assets3")
+p("EU", "army_size", "2026-01-06", 20, 0.08,
+  "Paris Declaration: an 800,000-strong Ukrainian army sustained by partners.", "S_par2")
+p("EU", "security_guarantees", "2026-01-06", 20, 0.14,
+  "Paris Declaration: multinational force after a cease-fire, binding support commitments.",
+  "S_par2", "S_par3")
+p("EU", "sanctions", "2026-02-23", 5, 0.15,
+  "Sanctions regime extended to Feb 2027; 20th package stalled.", "S_eu20_1", "S_eu20_2")
+p("UK", "ceasefire_sequencing", "2025-03-15", 0, 0.10,
+  "Starmer: Russia's 'yes, but' to the 30-day cease-fire 'not good enough'.", "S_uk1")
+p("UK", "security_guarantees", "2026-01-06", 20, 0.18,
+  "UK and France to set up military hubs in Ukraine after a cease-fire.", "S_par2", "S_uk2")
+p("TR", "crimea", "2023-08-23", 5, 0.3,
+  "Erdogan: 'Crimea is a part of Ukraine'; never recognised the annexation.", "S_tr1", "S_tr2")
+p("TR", "prisoners_children", "2023-08-23", 10, 0.2,
+  "Calls for release of jailed Crimean Tatar leaders.", "S_tr1")
+p("TR", "ceasefire_sequencing", "2025-07-23", 20, 0.5,
+  "Host of the Istanbul talks; a cease-fire as the goal; offers a leaders' summit.",
+  "S_i3_1", "S_tr3")
+p("CN", "ceasefire_sequencing", "2023-02-24", 30, 0.3,
+  "12 points: cease hostilities, resume peace talks (no call for withdrawal).", "S_cn1", "S_cn2")
+p("CN", "nato_neutrality", "2023-02-24", 65, 0.3,
+  "Abandon 'Cold War mentality'; no bloc expansion at others' expense.", "S_cn1")
+p("CN", "sanctions", "2023-02-24", 90, 0.3, "Stop unilateral sanctions.", "S_cn2")
+p("CN", "prisoners_children", "2023-02-24", 30, 0.1,
+  "Protect civilians and POWs; support prisoner exchanges.", "S_cn1", "S_cn2")
+p("CN", "ceasefire_sequencing", "2024-05-23", 30, 0.3,
+  "Six-point consensus with Brazil: de-escalation, conference with both sides.",
+  "S_cn3", "S_cn4")

@@ -1,0 +1,401 @@
+"""Compile a scenario's ledger once into a compact, date-sorted list of trust *impulses*.
+
+Replay never touches pydantic objects: each ledger entry becomes zero or more plain tuples
+``(day, cause, trustee, template, weight, source, self_report, participants)``:
+
+* ``day`` — date ordinal; ``cause`` — index of the ledger entry id; ``trustee`` — actor index;
+* ``template`` — index into :attr:`Compiled.templates` (which dimensions move, which way, how
+  relevant) or :data:`CONTACT` templates (uncertainty falls, expectation stays);
+* ``weight`` — magnitude × verification confidence × cost factor (× credibility for
+  resolutions); the replay multiplies it by the source's learned accuracy and, for
+  self-reports, by each truster's expected trust in the trustee's integrity;
+* ``participants`` — trusters the impulse reaches (``None`` = every actor but the trustee:
+  public events are seen by all).
+
+The effect tables below are the documented defaults (docs/explanation/trust-model.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.scenario.schema import (
+    ClaimEntry,
+    Commitment,
+    EventEntry,
+    EventType,
+    Evidence,
+    ObservationEntry,
+    Reliability,
+    Scenario,
+    Verification,
+)
+from detente.trust.opinion import DEFAULT_PRIOR_WEIGHT, Opinion
+from detente.trust.resolution import (
+    BROKEN_EVENTS,
+    KEPT_EVENTS,
+    Resolution,
+    Verdict,
+    combine,
+    term_verdict,
+)
+from detente.trust.rules import DIMENSIONS
+
+__all__ = [
+    "CHEAP_TALK",
+    "EVENT_EFFECTS",
+    "RELIABILITY_PRIOR",
+    "VERIFICATION_CONFIDENCE",
+    "Compiled",
+    "Impulse",
+    "Template",
+    "compile_scenario",
+]
+
+FloatArray = NDArray[np.float64]
+
+VERIFICATION_CONFIDENCE: dict[Verification, float] = {
+    Verification.unverified: 0.25,
+    Verification.single_source: 0.6,
+    Verification.independently_verified: 0.9,
+    Verification.monitor_verified: 1.0,
+}
+"""How much of an observation's weight survives its verification level."""
+
+RELIABILITY_PRIOR: dict[Reliability, tuple[float, float]] = {
+    Reliability.high: (9.0, 1.0),
+    Reliability.medium: (4.0, 2.0),
+    Reliability.low: (2.0, 2.0),
+    Reliability.partisan: (1.5, 2.5),
+}
+"""Beta prior (hits, misses) of a source's accuracy, by its stated reliability."""
+
+CHEAP_TALK = 0.1
+"""Weight of a statement of intent relative to a verified material act (references §1)."""
+
+# Dimension order: capacity, peaceful_intention, integrity, predictability.
+_V = tuple[float, float, float, float]
+EVENT_EFFECTS: dict[EventType, tuple[_V, bool]] = {
+    EventType.violation: ((0.0, -0.7, -1.0, -0.5), False),
+    EventType.atrocity: ((0.0, -1.0, -0.5, -0.3), False),
+    EventType.offensive: ((0.0, -1.0, 0.0, -0.3), False),
+    EventType.agreement_ended: ((0.0, -0.5, -0.7, -0.7), False),
+    EventType.gesture: ((0.0, 1.0, 0.3, 0.0), True),
+    EventType.summit: ((0.0, 0.3, 0.0, 0.0), True),
+    EventType.prisoner_exchange: ((0.3, 0.2, 0.2, 1.0), False),
+    EventType.agreement_signed: ((0.0, 0.5, 0.0, 0.2), False),
+}
+"""Event type → (signed relevance per dimension, counts-by-its-cost). Acts of the `by` actor,
+or of every participant (`actors`) when there is no `by`. Unlisted types (talks, aid,
+sanctions, statement) carry no act evidence."""
+
+CONTACT_WEIGHT: dict[EventType, float] = {
+    EventType.talks: 0.5,
+    EventType.summit: 1.5,
+    EventType.agreement_signed: 1.0,
+    EventType.prisoner_exchange: 0.5,
+}
+"""Contact weight (× magnitude) among participants: reduces uncertainty about intention and
+predictability without moving expected trust."""
+
+KEPT: _V = (0.0, 0.0, 1.0, 1.0)
+BROKEN: _V = (0.0, 0.0, -1.0, -1.0)
+BROKEN_MILITARY: _V = (0.0, -0.5, -1.0, -1.0)
+INTENT: _V = (0.0, 1.0, 0.0, 0.0)
+CONTACT_DIMS: _V = (0.0, 1.0, 0.0, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """Which dimensions an impulse moves: ``sign`` (+1/−1/0) and ``strength`` per dimension;
+    ``contact`` templates reduce uncertainty instead (sign ignored)."""
+
+    sign: tuple[float, ...]
+    strength: tuple[float, ...]
+    contact: bool = False
+
+
+Impulse = tuple[int, int, int, int, float, int, bool, tuple[int, ...] | None]
+
+
+@dataclass
+class Compiled:
+    """A scenario's ledger as impulses, plus priors and source tables (arrays are indexed
+    ``[trustee, dimension, truster]``)."""
+
+    actors: tuple[str, ...]
+    causes: list[str]
+    templates: list[Template]
+    impulses: list[Impulse]
+    source_keys: list[str]
+    source_prior: list[tuple[float, float]]
+    source_updates: list[tuple[int, int, bool]]
+    resolutions: list[Resolution]
+    prior_r: FloatArray
+    prior_s: FloatArray
+    prior_a: FloatArray
+    has_prior: NDArray[np.bool_]
+    start_day: int
+    end_day: int
+    W: float = DEFAULT_PRIOR_WEIGHT
+    _tpl_index: dict[tuple[tuple[float, ...], tuple[float, ...], bool], int] = field(
+        default_factory=dict, repr=False
+    )
+    _src_index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def template(self, signed: tuple[float, ...], contact: bool = False) -> int:
+        """Index of the template with these signed relevances (created on first use)."""
+        sign = tuple(float(np.sign(v)) for v in signed)
+        strength = tuple(abs(v) for v in signed)
+        key = (sign, strength, contact)
+        idx = self._tpl_index.get(key)
+        if idx is None:
+            idx = len(self.templates)
+            self.templates.append(Template(sign, strength, contact))
+            self._tpl_index[key] = idx
+        return idx
+
+    def source(self, key: str, prior: tuple[float, float]) -> int:
+        """Index of a source (its Beta prior is fixed by its first use)."""
+        idx = self._src_index.get(key)
+        if idx is None:
+            idx = len(self.source_keys)
+            self.source_keys.append(key)
+            self.source_prior.append(prior)
+            self._src_index[key] = idx
+        return idx
+
+
+def _prior_opinion(value: object, W: float) -> Opinion | None:
+    if value is None:
+        return None
+    if isinstance(value, Evidence):
+        return Opinion(value.positive, value.negative, value.base_rate, W)
+    return Opinion.from_expected(
+        value.expected,  # type: ignore[attr-defined]
+        value.confidence,  # type: ignore[attr-defined]
+        value.base_rate,  # type: ignore[attr-defined]
+        W,
+    )
+
+
+def _best_reliability(s: Scenario, ids: tuple[str, ...]) -> Reliability | None:
+    order = [Reliability.high, Reliability.medium, Reliability.low, Reliability.partisan]
+    found = [s.meta.sources[i].reliability for i in ids if i in s.meta.sources]
+    return min(found, key=order.index) if found else None
+
+
+def compile_scenario(
+    scenario: Scenario, *, as_of: dt.date | None = None, W: float = DEFAULT_PRIOR_WEIGHT
+) -> Compiled:
+    """Impulses for every ledger entry dated on or before ``as_of`` (default meta.as_of)."""
+    limit = as_of or scenario.meta.as_of
+    actors = tuple(a.id for a in scenario.actors)
+    idx = {a: k for k, a in enumerate(actors)}
+    n, nd = len(actors), len(DIMENSIONS)
+    prior_r = np.zeros((n, nd, n))
+    prior_s = np.zeros((n, nd, n))
+    prior_a = np.full((n, nd, n), 0.5)
+    has_prior = np.zeros((n, n), dtype=bool)
+    for p in scenario.trust:
+        if p.truster not in idx or p.trustee not in idx or p.truster == p.trustee:
+            continue
+        i, j = idx[p.truster], idx[p.trustee]
+        has_prior[j, i] = True
+        for k, dim in enumerate(DIMENSIONS):
+            op = _prior_opinion(getattr(p, dim), W)
+            if op is not None:
+                prior_r[j, k, i], prior_s[j, k, i], prior_a[j, k, i] = op.r, op.s, op.a
+    entries = sorted(
+        (e for e in scenario.ledger if e.date <= limit), key=lambda e: (e.date, e.id)
+    )
+    start = entries[0].date if entries else limit
+    c = Compiled(
+        actors, [], [], [], [], [], [], [], prior_r, prior_s, prior_a, has_prior,
+        start.toordinal(), limit.toordinal(), W,
+    )  # fmt: skip
+    control = {a.id: (0.5 if a.control is None else a.control) for a in scenario.actors}
+    parent = {a.id: a.parent for a in scenario.actors if a.parent in idx}
+    refs: dict[str, list[ObservationEntry | EventEntry]] = defaultdict(list)
+    resolvable = {
+        e.id for e in entries if isinstance(e, Commitment) or (isinstance(e, ClaimEntry) and e.terms)
+    }
+    for e in entries:
+        if isinstance(e, ObservationEntry | EventEntry):
+            for ref in e.refers_to:
+                refs[ref].append(e)
+
+    def src_of(e: ObservationEntry | EventEntry | ClaimEntry) -> tuple[str, tuple[float, float]]:
+        rel = _best_reliability(scenario, e.sources)
+        if isinstance(e, ClaimEntry):
+            key = e.by
+        elif isinstance(e, ObservationEntry):
+            key = e.observer
+        else:
+            key = e.sources[0] if e.sources else "public"
+        if rel is None:
+            rel = Reliability.partisan if key in idx else Reliability.medium
+        return key, RELIABILITY_PRIOR[rel]
+
+    def emit(
+        day: int,
+        cause: int,
+        who: str,
+        signed: tuple[float, ...],
+        weight: float,
+        source: int,
+        self_report: bool = False,
+        participants: tuple[int, ...] | None = None,
+        contact: bool = False,
+    ) -> None:
+        if who not in idx or weight <= 0 or not any(signed):
+            return
+        tpl = c.template(signed, contact)
+        c.impulses.append((day, cause, idx[who], tpl, weight, source, self_report, participants))
+        # A faction's misdeed is evidence about its state: capacity if the leader could not
+        # restrain it (1 − control), intention if it condoned it (control).
+        if not contact and who in parent and min(signed) < 0:
+            ctl = control[who]
+            bad = -sum(-v for v in signed if v < 0) / max(sum(1 for v in signed if v < 0), 1)
+            spill = (-(1.0 - ctl) * abs(bad), -ctl * abs(bad), 0.0, 0.0)
+            emit(day, cause, str(parent[who]), spill, weight, source, False, participants)
+
+    for e in entries:
+        day = e.date.toordinal()
+        cause = len(c.causes)
+        c.causes.append(e.id)
+        if isinstance(e, EventEntry):
+            key, prior = src_of(e)
+            src = c.source(key, prior)
+            conf = VERIFICATION_CONFIDENCE[e.verification]
+            doers = [e.by] if e.by else list(e.actors)
+            effect = EVENT_EFFECTS.get(e.type)
+            if effect is not None:
+                signed, by_cost = effect
+                if any(r in resolvable for r in e.refers_to):
+                    # integrity/predictability are judged by the commitment's resolution
+                    signed = (signed[0], signed[1], 0.0, 0.0)
+                if by_cost:
+                    factor = CHEAP_TALK + (2.5 - CHEAP_TALK) * e.cost
+                elif min(signed) < 0:
+                    factor = 1.0
+                else:
+                    factor = 1.0 + 1.5 * e.cost
+                for who in doers:
+                    emit(day, cause, who, signed, e.magnitude * conf * factor, src)
+            cw = CONTACT_WEIGHT.get(e.type)
+            party = [p for p in dict.fromkeys([*e.actors, *(x for x in (e.by, e.against) if x)])]
+            if cw is not None and len(party) >= 2:
+                members = tuple(idx[p] for p in party if p in idx)
+                for who in party:
+                    others = tuple(m for m in members if m != idx.get(who))
+                    emit(day, cause, who, CONTACT_DIMS, cw * e.magnitude, -1, False, others, True)
+        elif isinstance(e, ClaimEntry):
+            key, prior = src_of(e)
+            src = c.source(key, prior)
+            about = e.about or e.by
+            if about == e.by and (e.overture or e.terms):
+                emit(day, cause, about, INTENT, CHEAP_TALK, src, True)
+        elif isinstance(e, Commitment):
+            src = c.source(e.by, RELIABILITY_PRIOR[Reliability.partisan])
+            emit(day, cause, e.by, INTENT, CHEAP_TALK, src, True)
+        elif not e.refers_to and e.assessment is not None:
+            key, prior = src_of(e)
+            src = c.source(key, prior)
+            conf = VERIFICATION_CONFIDENCE[e.verification]
+            self_rep = e.observer == e.about
+            a = e.assessment.value
+            if a in ("kept", "partly_kept"):
+                w = conf * (1.0 if a == "kept" else 0.5)
+                emit(day, cause, e.about, KEPT, w, src, self_rep)
+            if a in ("broken", "partly_kept"):
+                w = conf * (1.0 if a == "broken" else 0.5)
+                emit(day, cause, e.about, BROKEN, w, src, self_rep)
+
+    by_id = {e.id: e for e in entries}
+    for cid in sorted(resolvable, key=lambda i: (by_id[i].date, i)):
+        _resolve(c, scenario, by_id[cid], refs.get(cid, []), limit, idx, src_of, emit)  # type: ignore[arg-type]
+    c.impulses.sort(key=lambda t: t[0])
+    c.source_updates.sort(key=lambda t: t[0])
+    c.resolutions.sort(key=lambda r: (r.date, r.entry_id))
+    return c
+
+
+def _resolve(  # noqa: PLR0913
+    c: Compiled,
+    scenario: Scenario,
+    e: Commitment | ClaimEntry,
+    observed: list[ObservationEntry | EventEntry],
+    limit: dt.date,
+    idx: dict[str, int],
+    src_of: object,
+    emit: object,
+) -> None:
+    deadlines = [t.deadline for t in e.terms if t.deadline is not None]
+    if isinstance(e, Commitment) and e.deadline is not None:
+        deadlines.append(e.deadline)
+    deadline = max(deadlines) if deadlines else None
+    seen = [o for o in observed if o.date <= limit]
+    last = max((o.date for o in seen), default=None)
+    if deadline is not None and deadline > limit:
+        return  # not due yet at this date
+    when = max(d for d in (deadline, last) if d is not None) if (deadline or last) else None
+    if when is None:
+        return
+    verdicts: list[Verdict] = []
+    for o in seen:
+        key, prior = src_of(o)  # type: ignore[operator]
+        cred = VERIFICATION_CONFIDENCE[o.verification] * prior[0] / (prior[0] + prior[1])
+        if isinstance(o, EventEntry):
+            if o.type in BROKEN_EVENTS:
+                verdicts.append(Verdict(o.id, key, "broken", cred))
+            elif o.type in KEPT_EVENTS:
+                verdicts.append(Verdict(o.id, key, "kept", cred))
+            continue
+        if o.assessment is not None:
+            verdicts.append(Verdict(o.id, key, o.assessment.value, cred))
+            continue
+        if o.value is None:
+            continue
+        for t in e.terms:
+            if o.indicator is not None and t.indicator != o.indicator:
+                continue
+            if o.region and t.region and o.region != t.region:
+                continue
+            v = term_verdict(t, o.value, o.baseline)
+            if v is not None:
+                verdicts.append(Verdict(o.id, key, v, cred))
+    outcome, score, cred_total, deciding = combine(verdicts)
+    res = Resolution(e.id, e.by, when, outcome, score, cred_total, deciding)
+    c.resolutions.append(res)
+    day = when.toordinal()
+    cause = c.causes.index(e.id)
+    about = e.by if isinstance(e, Commitment) else (e.about or e.by)
+    if score is not None and about == e.by:
+        strength = min(1.0, cred_total)
+        cost = e.cost if isinstance(e, Commitment) else 0.0
+        military = isinstance(e, Commitment) and e.domain == "military"
+        if score > 0:
+            emit(day, cause, about, KEPT, score * strength * (1.0 + 1.5 * cost), -1)  # type: ignore[operator]
+        if score < 1:
+            broken = BROKEN_MILITARY if military else BROKEN
+            emit(day, cause, about, broken, (1.0 - score) * strength, -1)  # type: ignore[operator]
+    if score is None:
+        return
+    # TRAVOS-style learning: a source's verdict agreeing with the outcome is a hit.
+    for v in deciding:
+        hit = abs({"kept": 1.0, "partly_kept": 0.5, "broken": 0.0}[v.verdict] - score) <= 0.25
+        src = c.source(v.source, (1.0, 1.0))
+        c.source_updates.append((day, src, hit))
+    if isinstance(e, ClaimEntry) and outcome in ("kept", "broken"):
+        src = c.source(e.by, RELIABILITY_PRIOR[Reliability.partisan])
+        c.source_updates.append((day, src, outcome == "kept"))
+    elif isinstance(e, Commitment) and outcome in ("kept", "broken"):
+        src = c.source(e.by, RELIABILITY_PRIOR[Reliability.partisan])
+        c.source_updates.append((day, src, outcome == "kept"))
+    _ = (scenario, idx)
