@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-
 from typing import Any
 
 import typer

@@ -1,0 +1,351 @@
+"""One call for the whole bargaining analysis of a scenario, and its plain-data documents.
+
+:func:`analyze` builds the problem, the zones without and with distrust, the solutions,
+the commitment-problem tests, the staging comparison and the proposal scorecards;
+:func:`run_what_it_takes` runs the mechanism search. ``*_document`` functions turn results into
+JSON-able dicts (the CLI's stable JSON keys, documented in docs/reference/cli.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from detente.bargaining.commitment import (
+    PowellResult,
+    StageRow,
+    powell_condition,
+    renege_periods,
+    stage_analysis,
+)
+from detente.bargaining.distrust import (
+    DistrustState,
+    MechanismEffect,
+    base_state,
+    mechanism_effects,
+    scenario_compliance,
+    thresholds,
+)
+from detente.bargaining.problem import BargainingProblem, FloatArray, build_problem
+from detente.bargaining.proposals import ProposalCard, proposal_terms, score_proposal
+from detente.bargaining.solutions import Solution, solve_all
+from detente.bargaining.whatittakes import WhatItTakes, what_it_takes
+from detente.bargaining.zone import Zone, ZoneLP, compute_zone
+from detente.errors import InputError
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+
+__all__ = [
+    "Analysis",
+    "analysis_document",
+    "analyze",
+    "proposals_document",
+    "run_what_it_takes",
+    "what_it_takes_document",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """Everything :func:`analyze` computes."""
+
+    problem: BargainingProblem
+    compliance_source: str
+    state: DistrustState
+    effects: dict[str, MechanismEffect]
+    lp: ZoneLP
+    zone: Zone  # with distrust
+    zone_without_distrust: Zone
+    solutions: dict[str, Solution]
+    solutions_without_distrust: dict[str, Solution]
+    powell: list[PowellResult]
+    deal: FloatArray | None
+    deal_source: str
+    renege: list[int | None]
+    stages: list[StageRow]
+    ceasefire_issues: tuple[str, ...]
+    cards: list[ProposalCard]
+
+
+def _check(problem: BargainingProblem) -> None:
+    if problem.n_actors == 0:
+        raise InputError("bargaining: no actor has a position on any issue")
+    if not problem.veto.any():
+        raise InputError("bargaining: no actor with a position has a veto (veto: true)")
+
+
+def analyze(
+    scenario: Scenario,
+    *,
+    as_of: dt.date | None = None,
+    compliance: Mapping[tuple[str, str], float] | None = None,
+    seed: int = 20261122,
+    samples: int = 4000,
+) -> Analysis:
+    """The bargaining analysis of ``scenario`` (compliance from the trust engine if not given)."""
+    problem = build_problem(scenario, as_of=as_of)
+    _check(problem)
+    if compliance is None:
+        comp, source = scenario_compliance(scenario)
+    else:
+        comp, source = dict(compliance), "given"
+    gens = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)]
+    lp = ZoneLP(problem)
+    state = base_state(problem, comp)
+    effects = {e.id: e for e in mechanism_effects(problem, scenario)}
+    t = thresholds(problem, state)
+    zone_nd = compute_zone(problem, lp=lp, rng=gens[0], samples=samples)
+    zone_d = compute_zone(problem, t, lp=lp, rng=gens[1], samples=samples)
+    sols_nd = solve_all(problem, zone_nd, lp)
+    sols_d = solve_all(problem, zone_d, lp)
+    if "nash" in sols_d:
+        deal, source_deal = sols_d["nash"].x, "Nash point of the zone with distrust"
+    elif "nash" in sols_nd:
+        deal, source_deal = sols_nd["nash"].x, "Nash point of the zone without distrust"
+    else:
+        deal, source_deal = sols_d["compromise"].x, "compromise point (both zones empty)"
+    ceasefire = tuple(
+        iid
+        for k, iid in enumerate(problem.issues)
+        if problem.contested[k] or "ceasefire" in iid.lower() or "cease_fire" in iid.lower()
+    )
+    for prop in scenario.proposals:
+        if prop.stages:
+            ceasefire = tuple(prop.stages[0].issues)
+            break
+    ranges = zone_d.intervals if zone_d.exists else zone_nd.intervals
+    if not zone_nd.exists:
+        ranges = np.column_stack([lp.lo, lp.hi])
+    cards = [
+        score_proposal(
+            problem,
+            prop.id,
+            prop.name,
+            proposal_terms(problem, prop),
+            state,
+            effects,
+            tuple(prop.mechanisms),
+            lp,
+            ranges,
+        )
+        for prop in scenario.proposals
+    ]
+    return Analysis(
+        problem=problem,
+        compliance_source=source,
+        state=state,
+        effects=effects,
+        lp=lp,
+        zone=zone_d,
+        zone_without_distrust=zone_nd,
+        solutions=sols_d,
+        solutions_without_distrust=sols_nd,
+        powell=powell_condition(problem),
+        deal=deal,
+        deal_source=source_deal,
+        renege=renege_periods(problem, deal),
+        stages=stage_analysis(problem, deal, t, ceasefire),
+        ceasefire_issues=ceasefire,
+        cards=cards,
+    )
+
+
+def run_what_it_takes(analysis: Analysis, *, top: int = 5, seed: int = 20261122) -> WhatItTakes:
+    """The mechanism search on an analysis' distrust state."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(3)[2])
+    return what_it_takes(
+        analysis.problem,
+        analysis.state,
+        list(analysis.effects.values()),
+        top=top,
+        lp=analysis.lp,
+        rng=rng,
+    )
+
+
+# ------------------------------------------------------------------------------ documents
+
+
+def _r(x: float) -> float:
+    return float(round(float(x), 6))
+
+
+def zone_document(problem: BargainingProblem, zone: Zone) -> dict[str, Any]:
+    """A zone as plain data."""
+    doc: dict[str, Any] = {
+        "exists": bool(zone.exists),
+        "issues": {
+            iid: None if not zone.exists else [_r(zone.intervals[k, 0]), _r(zone.intervals[k, 1])]
+            for k, iid in enumerate(problem.issues)
+        },
+        "radius": _r(zone.radius),
+        "centre" if zone.exists else "least_infeasible_point": {
+            iid: _r(zone.centre[k]) for k, iid in enumerate(problem.issues)
+        },
+        "thresholds": {
+            a: _r(zone.thresholds[i]) for i, a in enumerate(problem.actors) if problem.veto[i]
+        },
+        "slack": {a: _r(zone.slack[i]) for i, a in enumerate(problem.actors) if problem.veto[i]},
+        "volume": {
+            "share_of_issue_space": _r(zone.volume_share),
+            "volume": float(zone.volume),
+            "se": float(zone.volume_se),
+            "samples": zone.volume_samples,
+        },
+    }
+    if not zone.exists:
+        doc["shortfall"] = {
+            a: _r(zone.shortfall[i]) for i, a in enumerate(problem.actors) if problem.veto[i]
+        }
+        doc["red_line_conflicts"] = list(zone.red_line_conflicts)
+    return doc
+
+
+def _solutions(problem: BargainingProblem, sols: Mapping[str, Solution]) -> dict[str, Any]:
+    return {
+        name: {iid: _r(s.x[k]) for k, iid in enumerate(problem.issues)} for name, s in sols.items()
+    }
+
+
+def analysis_document(a: Analysis) -> dict[str, Any]:
+    """The ``detente analyze`` JSON document (without the manifest)."""
+    p = a.problem
+    return {
+        "actors": list(p.actors),
+        "veto": [x for x, v in zip(p.actors, p.veto, strict=True) if v],
+        "excluded_actors": list(p.excluded),
+        "issues": list(p.issues),
+        "status_quo": {iid: _r(p.status_quo[k]) for k, iid in enumerate(p.issues)},
+        "ideal": {
+            a_: {iid: _r(p.ideal[i, k]) for k, iid in enumerate(p.issues) if p.weights[i, k] > 0}
+            for i, a_ in enumerate(p.actors)
+        },
+        "war": {
+            "p_a": _r(p.p_a),
+            "stalemate": _r(p.stalemate),
+            "truce_power_shift": _r(p.truce_power_shift),
+            "war_cost": {x: _r(p.war_cost[i]) for i, x in enumerate(p.actors)},
+        },
+        "reservation": {x: _r(p.reservation[i]) for i, x in enumerate(p.actors)},
+        "compliance_source": a.compliance_source,
+        "deal_compliance": {
+            x: _r(_q(a, i)) for i, x in enumerate(p.actors) if p.veto[i]
+        },
+        "zone": zone_document(p, a.zone),
+        "zone_without_distrust": zone_document(p, a.zone_without_distrust),
+        "solutions": _solutions(p, a.solutions),
+        "solutions_in_zone": {n: s.in_zone for n, s in a.solutions.items()},
+        "solutions_without_distrust": _solutions(p, a.solutions_without_distrust),
+        "utilities": {
+            n: {x: _r(s.utilities[i]) for i, x in enumerate(p.actors)}
+            for n, s in a.solutions.items()
+        },
+        "commitment": {
+            "powell": [
+                {
+                    "actor": r.actor,
+                    "war_share_now": _r(r.p_now),
+                    "war_share_after_shift": _r(r.p_after),
+                    "value_of_fighting_now": _r(r.war_now),
+                    "best_deal_value": _r(r.best_deal),
+                    "war_unavoidable": r.war_unavoidable,
+                }
+                for r in a.powell
+            ],
+            "deal": None if a.deal is None else {
+                iid: _r(a.deal[k]) for k, iid in enumerate(p.issues)
+            },
+            "deal_source": a.deal_source,
+            "renege_period": {x: a.renege[i] for i, x in enumerate(p.actors)},
+        },
+        "stages": {
+            "ceasefire_issues": list(a.ceasefire_issues),
+            "rows": [
+                {
+                    "plan": s.plan,
+                    "actor": s.actor,
+                    "accepts": s.accepts,
+                    "self_enforcing": s.self_enforcing,
+                    "note": s.note,
+                }
+                for s in a.stages
+            ],
+        },
+    }
+
+
+def _q(a: Analysis, i: int) -> float:
+    p = a.problem
+    others = p.veto & (np.arange(p.n_actors) != i)
+    return float(a.state.q_pair[i, others].min()) if others.any() else 1.0
+
+
+def proposals_document(a: Analysis) -> dict[str, Any]:
+    """The ``detente proposals`` JSON document (without the manifest)."""
+    p = a.problem
+    return {
+        "proposals": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "terms": {iid: _r(c.terms[k]) for k, iid in enumerate(p.issues)},
+                "mechanisms": list(c.mechanisms),
+                "accepted_by_all_veto": c.accepted_by_all_veto,
+                "accepted_by_all_veto_distrust": c.accepted_by_all_veto_distrust,
+                "nearest_acceptable": None
+                if c.nearest is None
+                else {iid: _r(c.nearest[k]) for k, iid in enumerate(p.issues)},
+                "nearest_distance": None if c.nearest_distance is None else _r(c.nearest_distance),
+                "actors": [
+                    {
+                        "actor": r.actor,
+                        "veto": r.veto,
+                        "utility": _r(r.utility),
+                        "reservation": _r(r.reservation),
+                        "threshold": _r(r.threshold),
+                        "accept": r.accept,
+                        "accept_distrust": r.accept_distrust,
+                        "margin": _r(r.margin),
+                        "margin_distrust": _r(r.margin_distrust),
+                        "red_lines_broken": list(r.red_lines_broken),
+                        "blocking": [
+                            {"issue": b, "gain": None if not np.isfinite(g) else _r(g)}
+                            for b, g in r.blocking
+                        ],
+                    }
+                    for r in c.rows
+                ],
+            }
+            for c in a.cards
+        ]
+    }
+
+
+def what_it_takes_document(a: Analysis, w: WhatItTakes) -> dict[str, Any]:
+    """The ``detente what-it-takes`` JSON document (without the manifest)."""
+    p = a.problem
+    return {
+        "method": w.method,
+        "mechanisms_available": [
+            {"id": e.id, "kind": e.kind, "total_cost": _r(e.total_cost)} for e in a.effects.values()
+        ],
+        "zone_exists_without_mechanisms": bool(a.zone.exists),
+        "sets_examined": w.sets_examined,
+        "lps_solved": w.lps_solved,
+        "options": [
+            {
+                "mechanisms": list(o.mechanisms),
+                "total_cost": _r(o.total_cost),
+                "zone": zone_document(p, o.zone),
+                "nash": None
+                if o.nash is None
+                else {iid: _r(o.nash.x[k]) for k, iid in enumerate(p.issues)},
+            }
+            for o in w.options
+        ],
+    }

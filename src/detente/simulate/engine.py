@@ -1,0 +1,349 @@
+"""The period loop, vectorised across the runs of one block (see simulation-model.md).
+
+Each period, for every run still in the horizon:
+
+1. **Fighting** (phase 0): ``p_t = c_A^k / (c_A^k + c_B^k)`` from capabilities plus allies'
+   support × level (or ``war.p``), shifted by rearmament, capped at ``1 − stalemate``. A battle
+   ``b ~ Bernoulli(p_t)`` moves every contested issue by ``dir_i · σ · (2b − 1) · |z|`` with
+   ``z ~ N(0, 1)`` (drift ``σ√(2/π)(2p − 1)``); each side pays ``max(c − relief·level, 0)``.
+2. **Learning**: each side's Beta(α, β) belief about ``p`` gains ``b`` and ``1 − b``; the
+   optimism gap of the priors closes as battles accumulate (Slantchev 2003).
+3. **Talks** (every ``talks_every`` periods, when both attend): strategies set demands; the
+   proposer (A in even, B in odd periods; the mediator's Nash point under ``single_text``)
+   offers the candidate that meets its demand and is best for the other side; each needed
+   party accepts if the offer meets its acceptance floor, its red lines, and its distrust-
+   adjusted value ``τ·u + (1 − τ)·(V − L) ≥ V`` (``τ`` its trust in the other's integrity,
+   ``L`` the sucker's loss).
+4. **Trust**: observed compliance adds ``trust_gain`` to positive evidence, observed
+   violations ``trust_loss`` to negative evidence (one misdeed outweighs many good periods),
+   gestures ``gesture_weight``; observation happens with the detection probability in place.
+5. **Spoilers** (during agreements): a faction violates with probability
+   ``spoiler_rate · (1 − control) · (1 − u_f(terms))``; the violation counts against its state
+   and ends the agreement with probability ``spoiler_escalation``.
+6. **Support**: each support line moves by ``responsiveness · (violation effect − overture
+   effect)`` and reverts towards its initial level.
+7. **Agreement and implementation**: a cease-fire freezes the line; after ``settlement_after``
+   periods the settlement's terms take effect. Each party defects with the Weibull hazard
+   (:mod:`detente.simulate.durability`) split between the two, times the mechanisms' hazard
+   ratio, times ``rearm_hazard^(shift/0.1)`` for a rearming party. Breakdown returns to
+   fighting; talks may resume.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.simulate.durability import period_hazard
+from detente.simulate.model import TRUST_PRIOR_WEIGHT, SimModel, utility
+from detente.simulate.strategies import TalkState, get_strategy
+
+__all__ = ["EVENT_FLAGS", "BlockOutput", "simulate_block"]
+
+FloatArray = NDArray[np.float64]
+
+EVENT_FLAGS: dict[str, int] = {
+    "battle_won_by_A": 1,
+    "talks": 2,
+    "overture_A": 4,
+    "overture_B": 8,
+    "gesture": 16,
+    "agreement": 32,
+    "violation": 64,
+    "spoiler": 128,
+    "breakdown": 256,
+    "settlement": 512,
+}
+"""Bits of the per-period event code of a run (the anatomy view decodes them)."""
+
+
+@dataclass(frozen=True)
+class BlockOutput:
+    """Per-run results of one block: first agreement, terms, durability, costs, paths."""
+
+    first_agreement: NDArray[np.int64]  # (N,) period of the first agreement, -1 if none
+    terms: FloatArray  # (N, I) terms of the first agreement (NaN if none)
+    duration: NDArray[np.int64]  # (N,) periods the first agreement lasted (or was observed)
+    broke: NDArray[np.bool_]  # (N,) did the first agreement break down within the horizon
+    agreements: NDArray[np.int64]  # (N,) number of agreements reached
+    cum_cost: FloatArray  # (N, 2) costs of fighting of A, B
+    paths: dict[str, NDArray[np.float32]]  # variable → (P, N)
+    events: NDArray[np.int32]  # (P, N) event bits
+
+
+def _p_true(m: SimModel, level: FloatArray, shift: FloatArray) -> FloatArray:
+    cap = np.tile(m.capability, (level.shape[0], 1))
+    if m.support_owner.size:
+        add = level * m.support_capability
+        for side in (0, 1):
+            cap[:, side] += add[:, m.support_owner == side].sum(axis=1)
+    if m.p_fixed is not None:
+        p = np.full(level.shape[0], m.p_fixed)
+    else:
+        ck = np.maximum(cap, 1e-12) ** m.exponent
+        p = ck[:, 0] / (ck[:, 0] + ck[:, 1])
+    out: FloatArray = np.clip(p + shift[:, 0] - shift[:, 1], 0.0, 1.0 - m.stalemate)
+    return out
+
+
+def _relief(m: SimModel, level: FloatArray) -> FloatArray:
+    out = np.zeros((level.shape[0], 2))
+    if m.support_owner.size:
+        add = level * m.support_relief
+        for side in (0, 1):
+            out[:, side] = add[:, m.support_owner == side].sum(axis=1)
+    return out
+
+
+def _war_value(m: SimModel, belief: FloatArray, line: FloatArray, cost: FloatArray) -> FloatArray:
+    """Each belligerent's expected value of fighting on under its own belief: (N, 2)."""
+    u_va = utility(m.ideal[:2], m.weights[:2], m.risk[:2], m.victory[0])  # (2,)
+    u_vb = utility(m.ideal[:2], m.weights[:2], m.risk[:2], m.victory[1])
+    u_line = utility(m.ideal[:2], m.weights[:2], m.risk[:2], line)  # (N, 2)
+    p = np.minimum(belief, 1.0 - m.stalemate)
+    q = 1.0 - p - m.stalemate
+    horizon_cost = cost * (1.0 - m.discount**m.horizon) / np.maximum(1.0 - m.discount, 1e-9)
+    horizon_cost = np.where(m.discount >= 1.0, cost * m.horizon, horizon_cost)
+    v: FloatArray = p * u_va + q * u_vb + m.stalemate * u_line - horizon_cost
+    v = np.where(np.isnan(m.reservation[:2]), v, m.reservation[:2])
+    return v
+
+
+def simulate_block(
+    m: SimModel, n: int, periods: int, rng: np.random.Generator
+) -> BlockOutput:
+    """Simulate ``n`` runs for ``periods`` periods with the block's generator."""
+    st = m.settings
+    n_i = m.issue_ids.__len__()
+    strat = (get_strategy(m.strategies[0]), get_strategy(m.strategies[1]))
+    rearms = np.array(["rearms" in s.traits for s in strat])
+    cu = m.cand_utility  # (K, A)
+    n_k = cu.shape[0]
+    best = cu.max(axis=0)
+
+    line = np.tile(m.status_quo, (n, 1))
+    level0 = np.tile(m.support_level, (n, 1))
+    level = level0.copy()
+    shift = np.zeros((n, 2))
+    p0 = _p_true(m, level, shift)
+    g = st.optimism / 2.0
+    mean0 = np.stack([np.clip(p0 + g, 0.01, 0.99), np.clip(p0 - g, 0.01, 0.99)], axis=1)
+    alpha = mean0 * st.belief_strength
+    beta = (1.0 - mean0) * st.belief_strength
+    tr = np.tile(m.trust_r, (n, 1))
+    ts = np.tile(m.trust_s, (n, 1))
+    phase = np.zeros(n, dtype=np.int64)  # 0 fighting, 1 cease-fire, 2 settlement
+    age = np.zeros(n, dtype=np.int64)
+    terms_idx = np.full(n, -1, dtype=np.int64)
+    cum_cost = np.zeros((n, 2))
+    prev_demand = np.full((n, 2), np.nan)
+    last_recv = np.full((n, 2), np.nan)  # utility to each side of the other's last offer
+    prev_recv = np.full((n, 2), np.nan)
+    first = np.full(n, -1, dtype=np.int64)
+    first_terms = np.full((n, n_i), np.nan)
+    duration = np.zeros(n, dtype=np.int64)
+    broke = np.zeros(n, dtype=bool)
+    in_first = np.zeros(n, dtype=bool)
+    n_agree = np.zeros(n, dtype=np.int64)
+    others = np.arange(2, cu.shape[1])
+    other_res = np.array(
+        [
+            m.reservation[a]
+            if not np.isnan(m.reservation[a])
+            else float(utility(m.ideal[a : a + 1], m.weights[a : a + 1], m.risk[a : a + 1], m.status_quo)[0])
+            for a in others
+        ]
+    )
+    fac_u = (
+        utility(m.faction_ideal, m.faction_weights, np.ones(len(m.faction_control)), m.candidates)
+        if m.faction_control.size
+        else np.zeros((n_k, 0))
+    )  # (K, F)
+    value0 = _war_value(m, alpha / (alpha + beta), line, m.cost)
+    rearm_rate = max(abs(m.truce_shift), st.rearm_shift) / max(m.horizon, 1)
+    rearm_cap = max(abs(m.truce_shift), st.rearm_shift)
+    nash_k = _nash_candidate(m, value0.mean(axis=0))
+
+    paths: dict[str, NDArray[np.float32]] = {}
+    contested_idx = np.flatnonzero(m.contested)
+    for ii in contested_idx:
+        paths[f"line.{m.issue_ids[ii]}"] = np.empty((periods, n), np.float32)
+    for side, aid in enumerate(m.actor_ids[:2]):
+        paths[f"belief.{aid}"] = np.empty((periods, n), np.float32)
+        paths[f"trust.{aid}"] = np.empty((periods, n), np.float32)
+        paths[f"cost.{aid}"] = np.empty((periods, n), np.float32)
+    for li, sid in enumerate(m.support_ids):
+        paths[f"support.{sid}"] = np.empty((periods, n), np.float32)
+    paths["phase"] = np.empty((periods, n), np.float32)
+    events = np.zeros((periods, n), np.int32)
+
+    for t in range(periods):
+        ev = events[t]
+        u = rng.random((8, n))
+        z = rng.standard_normal(n)
+        fighting = phase == 0
+        # 1. Fighting.
+        p = _p_true(m, level, shift)
+        won = u[0] < p
+        ev[fighting & won] |= EVENT_FLAGS["battle_won_by_A"]
+        step = np.where(won, 1.0, -1.0) * np.abs(z) * m.volatility
+        move = np.where(fighting[:, None], step[:, None] * m.direction, 0.0)
+        line = np.clip(line + move, 0.0, 100.0)
+        cost_now = np.maximum(m.cost - _relief(m, level), 0.0)
+        cum_cost += np.where(fighting[:, None], cost_now, 0.0)
+        # 2. Learning.
+        alpha[:, :] += np.where(fighting & won, 1.0, 0.0)[:, None]
+        beta[:, :] += np.where(fighting & ~won, 1.0, 0.0)[:, None]
+        belief = alpha / (alpha + beta)
+        value = _war_value(m, belief, line, cost_now)
+        tau = (tr + TRUST_PRIOR_WEIGHT * m.trust_base) / (tr + ts + TRUST_PRIOR_WEIGHT)
+        # 3. Talks.
+        talk_round = fighting & (t % st.talks_every == 0)
+        tnorm = min(t / st.concession_periods, 1.0)
+        against = np.stack(
+            [(move @ m.direction) < 0, (move @ m.direction) > 0], axis=1
+        )  # line moved against A / B
+        own_p = np.stack([belief[:, 0], 1.0 - m.stalemate - belief[:, 1]], axis=1)
+        moves = []
+        for side in (0, 1):
+            ts_ = TalkState(
+                period=t,
+                t=tnorm,
+                value=value[:, side],
+                value0=value0[:, side],
+                best=float(best[side]),
+                prev_demand=prev_demand[:, side],
+                opp_concession=np.nan_to_num(last_recv[:, side] - prev_recv[:, side], nan=0.0),
+                pressure=(own_p[:, side] < st.overture_pressure) | against[:, side],
+            )
+            moves.append(strat[side].move(ts_))
+        held = talk_round & moves[0].attends & moves[1].attends
+        for side in (0, 1):
+            ov = talk_round & moves[side].overture
+            ev[ov] |= EVENT_FLAGS["overture_A" if side == 0 else "overture_B"]
+            gest = held & moves[side].gesture
+            ev[gest] |= EVENT_FLAGS["gesture"]
+            seen = gest & (u[1 + side] < m.detection)
+            tr[:, 1 - side] += np.where(seen, st.gesture_weight, 0.0)
+        ev[held] |= EVENT_FLAGS["talks"]
+        demand = np.stack([moves[0].demand, moves[1].demand], axis=1)
+        accept_floor = np.stack([moves[0].accept, moves[1].accept], axis=1)
+        if st.protocol == "single_text":
+            offer = np.full(n, nash_k, dtype=np.int64)
+        else:
+            k_a = np.searchsorted(cu[:, 0], demand[:, 0] - 1e-12, side="left")
+            k_b = n_k - 1 - np.searchsorted(cu[::-1, 1], demand[:, 1] - 1e-12, side="left")
+            k_a = np.clip(k_a, 0, n_k - 1)
+            k_b = np.clip(k_b, 0, n_k - 1)
+            offer = np.where(t % 2 == 0, k_a, k_b)
+        proposer = 0 if t % 2 == 0 else 1
+        uo = cu[offer]  # (N, A)
+        ok = held.copy()
+        for side in (0, 1):
+            if st.protocol != "single_text" and side == proposer:
+                continue
+            loss = m.sucker_loss
+            need = value[:, side] + loss * (1.0 - tau[:, side]) / np.maximum(tau[:, side], 1e-9)
+            ok &= (uo[:, side] >= accept_floor[:, side] - 1e-12) & (uo[:, side] >= need)
+            ok &= m.cand_ok[offer, side]
+        if st.protocol == "multilateral":
+            for j, a in enumerate(others):
+                ok &= (uo[:, a] >= other_res[j]) & m.cand_ok[offer, a]
+        if st.protocol != "single_text":
+            resp = 1 - proposer
+            prev_recv[:, resp] = np.where(held, last_recv[:, resp], prev_recv[:, resp])
+            last_recv[:, resp] = np.where(held, uo[:, resp], last_recv[:, resp])
+        prev_demand = np.where(held[:, None], demand, prev_demand)
+        # 7. Agreement.
+        new = ok
+        phase[new] = 1
+        age[new] = 0
+        terms_idx[new] = offer[new]
+        n_agree += new
+        ev[new] |= EVENT_FLAGS["agreement"]
+        is_first = new & (first < 0)
+        first[is_first] = t
+        first_terms[is_first] = m.candidates[offer[is_first]]
+        in_first |= is_first
+        # Implementation: settlement, rearmament, defection, spoilers.
+        in_deal = (phase > 0) & ~new
+        settle = in_deal & (phase == 1) & (age >= m.settlement_after)
+        phase[settle] = 2
+        ev[settle] |= EVENT_FLAGS["settlement"]
+        if settle.any():
+            sett_line = m.candidates[terms_idx[settle]]
+            line[settle] = np.where(m.contested, sett_line, line[settle])
+        for side in (0, 1):
+            if rearms[side]:
+                shift[:, side] = np.where(
+                    in_deal, np.minimum(shift[:, side] + rearm_rate, rearm_cap), shift[:, side]
+                )
+        hr_side = 0.5 * m.hazard_ratio * np.where(
+            rearms[None, :], st.rearm_hazard ** (shift / 0.1), 1.0
+        )
+        h = period_hazard(np.stack([age, age], axis=1), m.period_years, hr_side)
+        defect = in_deal[:, None] & (u[3:5].T < h)
+        spoil = np.zeros((n, 2), dtype=bool)
+        escalate = np.zeros(n, dtype=bool)
+        for f in range(m.faction_control.size):
+            dissat = 1.0 - fac_u[np.maximum(terms_idx, 0), f]
+            q = st.spoiler_rate * (1.0 - m.faction_control[f]) * np.clip(dissat, 0.0, 1.0)
+            act = in_deal & (rng.random(n) < q)
+            spoil[:, m.faction_parent[f]] |= act
+            escalate |= act & (rng.random(n) < st.spoiler_escalation)
+        ev[spoil.any(axis=1)] |= EVENT_FLAGS["spoiler"]
+        violation = defect | spoil
+        ev[violation.any(axis=1)] |= EVENT_FLAGS["violation"]
+        # 4. Trust: side s's trust in the other (column s) learns from the other's acts.
+        for side in (0, 1):
+            other = 1 - side
+            seen = u[5 + side] < m.detection
+            tr[:, side] += np.where(in_deal & ~violation[:, other] & seen, st.trust_gain, 0.0)
+            ts[:, side] += np.where(violation[:, other] & seen, st.trust_loss, 0.0)
+        down = in_deal & (defect.any(axis=1) | escalate)
+        ev[down] |= EVENT_FLAGS["breakdown"]
+        ends_first = down & in_first
+        duration[ends_first] = age[ends_first] + 1
+        broke |= ends_first
+        in_first &= ~down
+        phase[down] = 0
+        age[in_deal & ~down] += 1
+        # 6. Support.
+        for li in range(m.support_owner.size):
+            owner = m.support_owner[li]
+            opp = 1 - owner
+            ov = talk_round & moves[opp].overture
+            vio = violation[:, opp] & (u[7] < m.detection)
+            dl = m.support_response[li] * (
+                st.violation_support_effect * vio - st.overture_support_effect * ov
+            )
+            level[:, li] = np.clip(
+                level[:, li] + dl + st.support_reversion * (level0[:, li] - level[:, li]), 0.0, 1.0
+            )
+            paths[f"support.{m.support_ids[li]}"][t] = level[:, li]
+        for ii in contested_idx:
+            paths[f"line.{m.issue_ids[ii]}"][t] = line[:, ii]
+        for side, aid in enumerate(m.actor_ids[:2]):
+            paths[f"belief.{aid}"][t] = belief[:, side]
+            paths[f"trust.{aid}"][t] = tau[:, side]
+            paths[f"cost.{aid}"][t] = cum_cost[:, side]
+        paths["phase"][t] = phase
+    duration[in_first] = age[in_first]
+    return BlockOutput(
+        first_agreement=first,
+        terms=first_terms,
+        duration=duration,
+        broke=broke,
+        agreements=n_agree,
+        cum_cost=cum_cost,
+        paths=paths,
+        events=events,
+    )
+
+
+def _nash_candidate(m: SimModel, disagreement: FloatArray) -> int:
+    """The mediator's single text: the candidate maximising the Nash product over fighting."""
+    gain = np.maximum(m.cand_utility[:, :2] - disagreement, 0.0)
+    return int(np.argmax(gain[:, 0] * gain[:, 1]))

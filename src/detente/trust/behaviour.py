@@ -1,0 +1,112 @@
+"""From trust to behaviour: the probability that a party complies with a commitment.
+
+**Compliance** (what the bargaining and simulation engines use). Keeping a commitment needs
+the *will* and the *ability*. With ``P_d`` the truster's expected trust in the trustee on
+dimension ``d``::
+
+    will     = w_int·P_integrity + w_pi·P_peaceful_intention + w_pred·P_predictability
+    p_comply = will · P_capacity ** c
+
+with kind-specific weights (:data:`COMPLIANCE_WEIGHTS`, the three will-weights sum to 1) and
+``c`` the capacity exponent (how much keeping this kind of promise depends on the leader's
+control over forces and spoilers: 1 for military, ½ for the others). A pair without any prior
+or evidence has all ``P_d`` = their base rate (0.5 by default), so ``p_comply`` = 0.5·0.5
+= 0.25 for military and 0.5·√0.5 ≈ 0.354 for the other kinds. These weights are assumptions
+to calibrate (no published estimate exists); they encode that integrity is the dimension
+about keeping one's word.
+
+**Guarantors.** If B would defect (probability 1 − p_B), a guarantor G acts to enforce with
+probability p_G (trust that G honours its guarantee) and succeeds with its leverage ``L``::
+
+    p = p_B + (1 − p_B) · p_G · L
+
+which is non-decreasing in each argument and equals p_B when L = 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.errors import InputError
+from detente.trust.rules import DIMENSIONS
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+
+__all__ = [
+    "COMPLIANCE_WEIGHTS",
+    "CommitmentKind",
+    "compliance_matrix",
+    "compliance_probability",
+    "guaranteed_compliance",
+]
+
+CommitmentKind = Literal["military", "humanitarian", "political", "economic", "legal"]
+
+COMPLIANCE_WEIGHTS: dict[str, tuple[float, float, float, float]] = {
+    # (w_integrity, w_peaceful_intention, w_predictability, capacity exponent)
+    "military": (0.5, 0.3, 0.2, 1.0),
+    "humanitarian": (0.6, 0.1, 0.3, 0.5),
+    "political": (0.6, 0.2, 0.2, 0.5),
+    "economic": (0.6, 0.1, 0.3, 0.5),
+    "legal": (0.7, 0.1, 0.2, 0.5),
+}
+"""Commitment kind → (integrity, peaceful-intention, predictability weights; capacity exponent)."""
+
+
+def compliance_probability(
+    expected: NDArray[np.float64] | dict[str, float], kind: str = "military"
+) -> float:
+    """P(the trustee complies with a commitment of ``kind``) from expected trust per
+    dimension (a mapping dimension → P, or a length-4 array in :data:`DIMENSIONS` order)."""
+    if kind not in COMPLIANCE_WEIGHTS:
+        raise InputError(
+            f"unknown commitment kind {kind!r}; expected one of: {', '.join(COMPLIANCE_WEIGHTS)}"
+        )
+    if isinstance(expected, dict):
+        p = [float(expected[d]) for d in DIMENSIONS]
+    else:
+        p = [float(x) for x in expected]
+    cap, pi, integ, pred = p
+    wi, wp, wr, c = COMPLIANCE_WEIGHTS[kind]
+    will = wi * integ + wp * pi + wr * pred
+    return float(min(1.0, max(0.0, will * cap**c)))
+
+
+def guaranteed_compliance(p_trustee: float, p_guarantor: float, leverage: float) -> float:
+    """P(B complies) when guarantor G stands behind the deal: p_B + (1 − p_B)·p_G·L."""
+    for name, v in (("p_trustee", p_trustee), ("p_guarantor", p_guarantor), ("leverage", leverage)):
+        if not 0.0 <= v <= 1.0:
+            raise InputError(f"{name} must lie in [0, 1], got {v}")
+    return p_trustee + (1.0 - p_trustee) * p_guarantor * leverage
+
+
+def compliance_matrix(
+    scenario: Scenario,
+    *,
+    as_of: dt.date | None = None,
+    kind: str = "military",
+    rule: str = "evidence",
+) -> dict[tuple[str, str], float]:
+    """(truster, trustee) → P(trustee complies with a commitment of ``kind``), from the
+    trust replayed up to ``as_of`` (default meta.as_of), for every ordered pair of actors."""
+    from detente.trust.replay import replay
+
+    if kind not in COMPLIANCE_WEIGHTS:
+        raise InputError(
+            f"unknown commitment kind {kind!r}; expected one of: {', '.join(COMPLIANCE_WEIGHTS)}"
+        )
+    hist = replay(scenario, rule=rule, as_of=as_of)
+    r, s, a = hist.final_state()
+    W = hist.compiled.W
+    P = (r + a * W) / (r + s + W)  # [trustee, dimension, truster]
+    out: dict[tuple[str, str], float] = {}
+    for j, tee in enumerate(hist.actors):
+        for i, ter in enumerate(hist.actors):
+            if i != j:
+                out[(ter, tee)] = compliance_probability(P[j, :, i], kind)
+    return out
