@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--chunk", type=int, default=500_000)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--memory-limit", default="1GB")
+    ap.add_argument("--memory-limit", default="512MB")
     ap.add_argument("--seed", type=int, default=20261122)
     ap.add_argument("--generate-only", metavar="PATH", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

@@ -21,7 +21,7 @@ ISSUES: list[Traced] = [
         "contested": True,
         "anchors": [
             (0, "returned to Ukrainian control and sovereignty"),
-            (25, "Ukrainian sovereignty recognised; status negotiated over years (Istanbul 2022)"),
+            (25, "phased return to Ukraine agreed, with interim arrangements"),
             (50, "Russian control; annexation recognised by nobody (status quo)"),
             (75, "Russian control recognised de facto by third states (incl. the US)"),
             (100, "Russian sovereignty recognised de jure by Ukraine and internationally"),
@@ -81,7 +81,10 @@ ISSUES: list[Traced] = [
         "description": "What protects Ukraine after a deal: guarantees, foreign forces, aid.",
         "anchors": [
             (0, "collective defence umbrella with allied forces stationed in Ukraine"),
-            (25, "legally binding Article-5-like guarantees plus a post-ceasefire reassurance force"),
+            (
+                25,
+                "legally binding Article-5-like guarantees plus a post-ceasefire reassurance force",
+            ),
             (50, "Western aid, training and intelligence continue; no binding guarantee"),
             (75, "multilateral guarantees with Russia among guarantors; no Western troops"),
             (100, "no guarantees; end of all foreign military aid, intelligence and presence"),

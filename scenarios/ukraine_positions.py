@@ -51,9 +51,11 @@ def p(
 
 def _baseline(actor: str, rationale: str, rows: dict[str, tuple[float, float]]) -> None:
     for issue, (ideal, sal) in rows.items():
-        p(actor, issue, WAR_START, ideal, sal, f"Baseline at the invasion: {rationale}", assume=rationale)
+        note = f"Baseline at the invasion: {rationale}"
+        p(actor, issue, WAR_START, ideal, sal, note, assume=rationale)
 
 
+# fmt: off
 # ----------------------------------------------------------------------------- baselines
 _baseline(
     "RU",
@@ -67,7 +69,7 @@ _baseline(
         "prisoners_children": (60, 0.02), "language_church": (100, 0.06),
         "elections": (60, 0.01), "ceasefire_sequencing": (90, 0.05),
     },
-)  # fmt: skip
+)
 _baseline(
     "UA",
     "defence of sovereignty and 1991 borders, constitutional NATO course; no dated "
@@ -80,7 +82,7 @@ _baseline(
         "prisoners_children": (0, 0.05), "language_church": (5, 0.02),
         "elections": (0, 0.01), "ceasefire_sequencing": (0, 0.05),
     },
-)  # fmt: skip
+)
 _baseline(
     "RU_MIL",
     "military and hard-liners: annex all four regions, disarm Ukraine, no freeze",
@@ -90,7 +92,7 @@ _baseline(
         "security_guarantees": (100, 0.10), "army_size": (100, 0.12),
         "ceasefire_sequencing": (100, 0.10), "language_church": (100, 0.07),
     },
-)  # fmt: skip
+)
 _baseline(
     "UA_MIL",
     "military command and veterans: no ceded land, no caps, no freeze that lets Russia regroup",
@@ -100,7 +102,7 @@ _baseline(
         "army_size": (0, 0.16), "ceasefire_sequencing": (20, 0.10),
         "nato_neutrality": (10, 0.08),
     },
-)  # fmt: skip
+)
 _baseline(
     "US",
     "2022-24 US policy backed Ukraine's sovereignty, aid and sanctions (not in facts.yaml)",
@@ -111,7 +113,7 @@ _baseline(
         "assets_reparations": (30, 0.07), "ceasefire_sequencing": (30, 0.10),
         "prisoners_children": (10, 0.05), "accountability": (20, 0.05),
     },
-)  # fmt: skip
+)
 _baseline(
     "EU",
     "European states backed Ukraine's sovereignty, sanctions and aid (not in facts.yaml)",
@@ -122,7 +124,7 @@ _baseline(
         "assets_reparations": (30, 0.10), "accountability": (10, 0.08),
         "ceasefire_sequencing": (30, 0.08), "prisoners_children": (5, 0.07),
     },
-)  # fmt: skip
+)
 _baseline(
     "UK",
     "the UK backed Ukraine's sovereignty, sanctions and aid (not in facts.yaml)",
@@ -131,7 +133,7 @@ _baseline(
         "zaporizhzhia_kherson": (5, 0.12), "security_guarantees": (25, 0.18),
         "sanctions": (5, 0.15), "ceasefire_sequencing": (30, 0.10),
     },
-)  # fmt: skip
+)
 _baseline(
     "TR",
     "mediator: hosts talks, wants a cease-fire and Black Sea navigation (not in facts.yaml)",
@@ -159,7 +161,8 @@ p("RU", "nato_neutrality", "2022-03-29", 100, 0.18,
   "S_ist6", "S_socb", acc=(75, 100), assume="red line: at least a legal non-NATO status")
 p("RU", "security_guarantees", "2022-03-29", 80, 0.08,
   "Negotiated a guarantee treaty with Russia among the guarantors.", "S_ist1", "S_ist2",
-  acc=(30, 100), assume="range: Russia discussed Ukraine's Art.-5-like draft with itself as guarantor")
+  acc=(30, 100),
+  assume="range: Russia discussed Ukraine's Art.-5-like draft with itself as guarantor")
 for _i in ("donetsk", "luhansk", "zaporizhzhia_kherson"):
     p("RU", _i, "2022-09-30", 100, 0.13,
       "Declared annexation of Donetsk, Luhansk, Zaporizhzhia and Kherson; treats them as "
@@ -286,6 +289,11 @@ p("UA", "language_church", "2024-08-24", 0, 0.03,
 p("UA", "ceasefire_sequencing", "2025-03-11", 0, 0.07,
   "Accepts an immediate, extendable 30-day cease-fire if Russia does the same.",
   "S_jed25_1", acc=(0, 55), assume="range: cease-fire at signing also acceptable")
+for _i, _hi in (("donetsk", 72), ("luhansk", 100), ("zaporizhzhia_kherson", 75)):
+    p("UA", _i, "2025-03-11", 0, 0.11,
+      "Accepts an immediate cease-fire on the current line (Jeddah); no recognition.",
+      "S_jed25_1", acc=(0, _hi),
+      assume="a cease-fire on the line implies the line as the temporary limit")
 p("UA", "crimea", "2025-04-22", 0, 0.07,
   "Recognising Crimea as Russian is 'outside our Constitution... This will not happen.'",
   "S_lon2", acc=(0, 50))
@@ -368,7 +376,7 @@ p("US", "sanctions", "2025-10-22", 5, 0.12,
   "Sanctions Rosneft and Lukoil citing Putin's refusal to end the war.", "S_sanc1", "S_sanc2")
 for _i, _v, _note in (
     ("crimea", 75, "Crimea de facto Russian, incl. by the US"),
-    ("donetsk", 100, "Ukraine leaves the part it holds; a demilitarised zone recognised as Russian"),
+    ("donetsk", 100, "Ukraine leaves the part it holds; a DMZ recognised as Russian"),
     ("luhansk", 100, "de facto Russian, incl. by the US"),
     ("zaporizhzhia_kherson", 73, "frozen on the line of contact"),
     ("nato_neutrality", 80, "non-NATO status in Ukraine's constitution and NATO's statutes"),
@@ -445,3 +453,4 @@ p("CN", "prisoners_children", "2023-02-24", 30, 0.1,
 p("CN", "ceasefire_sequencing", "2024-05-23", 30, 0.3,
   "Six-point consensus with Brazil: de-escalation, conference with both sides.",
   "S_cn3", "S_cn4")
+# fmt: on

@@ -19,10 +19,23 @@ from detente.scenario import load_scenario
 
 from .conftest import FIXTURES
 
-MINSK = Claim(actor="RU", start=dt.date(2015, 2, 15), direction="cease", region="Donbas",
-              deadline=dt.date(2015, 2, 18), counterpart="UA", ref="minsk2")
-JULY_2020 = Claim(actor="RU", start=dt.date(2020, 7, 27), direction="cease", region="Donbas",
-                  counterpart="UA", ref="july2020")
+MINSK = Claim(
+    actor="RU",
+    start=dt.date(2015, 2, 15),
+    direction="cease",
+    region="Donbas",
+    deadline=dt.date(2015, 2, 18),
+    counterpart="UA",
+    ref="minsk2",
+)
+JULY_2020 = Claim(
+    actor="RU",
+    start=dt.date(2020, 7, 27),
+    direction="cease",
+    region="Donbas",
+    counterpart="UA",
+    ref="july2020",
+)
 
 
 def kinds(store: EventStore, claim: Claim) -> set[str]:

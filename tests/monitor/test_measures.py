@@ -37,8 +37,9 @@ def test_scaling_counts_scales_rates_not_ratio(base: list[int], post: list[int],
     if a.baseline_total > 0 and a.post_total > 0:
         # continuity correction aside, the ratio is scale-free
         raw = a.post_rate / a.baseline_rate
-        assert b.rate_ratio == pytest.approx(raw, rel=0.5 / min(a.post_total, a.baseline_total)
-                                             + 1e-9)
+        assert b.rate_ratio == pytest.approx(
+            raw, rel=0.5 / min(a.post_total, a.baseline_total) + 1e-9
+        )
 
 
 @given(st.lists(st.integers(min_value=0, max_value=50), min_size=5, max_size=40))
@@ -54,17 +55,36 @@ def test_rejects_empty_windows() -> None:
         compare_rates([], [1.0])
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.integers(0, 59), st.sampled_from(["190", "036", "057", "120"]),
-                          st.sampled_from(["RUS", "UKR"])), min_size=1, max_size=40))
-def test_window_sums_add_up(tmp_path_factory: pytest.TempPathFactory,
-                            events: list[tuple[int, str, str]]) -> None:
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 59),
+            st.sampled_from(["190", "036", "057", "120"]),
+            st.sampled_from(["RUS", "UKR"]),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_window_sums_add_up(
+    tmp_path_factory: pytest.TempPathFactory, events: list[tuple[int, str, str]]
+) -> None:
     tmp: Path = tmp_path_factory.mktemp("m")
     day0 = dt.date(2020, 1, 6)  # a Monday
-    lines = [gdelt_row(2, i + 1, date=(day0 + dt.timedelta(days=d)).strftime("%Y%m%d"),
-                       code=code, a1=a1, a2="UKR" if a1 == "RUS" else "RUS")
-             for i, (d, code, a1) in enumerate(events)]
+    lines = [
+        gdelt_row(
+            2,
+            i + 1,
+            date=(day0 + dt.timedelta(days=d)).strftime("%Y%m%d"),
+            code=code,
+            a1=a1,
+            a2="UKR" if a1 == "RUS" else "RUS",
+        )
+        for i, (d, code, a1) in enumerate(events)
+    ]
     with EventStore(tmp / "s.duckdb") as store:
         rep = store.ingest(write(tmp / "e.export.CSV", lines))
         assert rep.balanced and rep.rows_loaded == len(events)
@@ -76,13 +96,17 @@ def test_window_sums_add_up(tmp_path_factory: pytest.TempPathFactory,
                     assert r[k] >= 0
                 total[window] += r["vcoop_n"] + r["mcoop_n"] + r["vconf_n"] + r["mconf_n"]
         assert total["day"] == total["week"] == total["month"] == len(events)
-        daily = store.daily(start=day0, end=day0 + dt.timedelta(days=60), event_class="verbal_cooperation")
+        daily = store.daily(
+            start=day0, end=day0 + dt.timedelta(days=60), event_class="verbal_cooperation"
+        )
         assert sum(daily) == sum(1 for _, c, _ in events if c in ("036", "057"))
 
 
 def test_say_do_gap(store: EventStore, tmp_path: Path) -> None:
-    lines = [gdelt_row(2, 1, code="057", date="20200106"),  # sign agreement, +8.0
-             gdelt_row(2, 2, code="190", date="20200107")]  # fight, -10.0
+    lines = [
+        gdelt_row(2, 1, code="057", date="20200106"),  # sign agreement, +8.0
+        gdelt_row(2, 2, code="190", date="20200107"),
+    ]  # fight, -10.0
     store.ingest(write(tmp_path / "e.export.CSV", lines))
     (rec,) = dyad_measures(store, window="week", by_region=False)
     assert rec["actor1"] == "RU" and rec["actor2"] == "UA"

@@ -26,6 +26,7 @@ from detente.bargaining.distrust import (
     DistrustState,
     MechanismEffect,
     base_state,
+    deal_compliance,
     mechanism_effects,
     scenario_compliance,
     thresholds,
@@ -91,16 +92,18 @@ def analyze(
     problem = build_problem(scenario, as_of=as_of)
     _check(problem)
     if compliance is None:
-        comp, source = scenario_compliance(scenario)
+        comp, source = scenario_compliance(scenario, as_of=as_of)
     else:
         comp, source = dict(compliance), "given"
-    gens = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)]
+    # Common random numbers: both volume estimates use the same stream, so equal zones get
+    # equal estimates and the subset relation shows in the numbers.
+    child = np.random.SeedSequence(seed).spawn(1)[0]
     lp = ZoneLP(problem)
     state = base_state(problem, comp)
     effects = {e.id: e for e in mechanism_effects(problem, scenario)}
     t = thresholds(problem, state)
-    zone_nd = compute_zone(problem, lp=lp, rng=gens[0], samples=samples)
-    zone_d = compute_zone(problem, t, lp=lp, rng=gens[1], samples=samples)
+    zone_nd = compute_zone(problem, lp=lp, rng=np.random.default_rng(child), samples=samples)
+    zone_d = compute_zone(problem, t, lp=lp, rng=np.random.default_rng(child), samples=samples)
     sols_nd = solve_all(problem, zone_nd, lp)
     sols_d = solve_all(problem, zone_d, lp)
     if "nash" in sols_d:
@@ -233,9 +236,7 @@ def analysis_document(a: Analysis) -> dict[str, Any]:
         },
         "reservation": {x: _r(p.reservation[i]) for i, x in enumerate(p.actors)},
         "compliance_source": a.compliance_source,
-        "deal_compliance": {
-            x: _r(_q(a, i)) for i, x in enumerate(p.actors) if p.veto[i]
-        },
+        "deal_compliance": {x: _r(_q(a, i)) for i, x in enumerate(p.actors) if p.veto[i]},
         "zone": zone_document(p, a.zone),
         "zone_without_distrust": zone_document(p, a.zone_without_distrust),
         "solutions": _solutions(p, a.solutions),
@@ -257,9 +258,9 @@ def analysis_document(a: Analysis) -> dict[str, Any]:
                 }
                 for r in a.powell
             ],
-            "deal": None if a.deal is None else {
-                iid: _r(a.deal[k]) for k, iid in enumerate(p.issues)
-            },
+            "deal": None
+            if a.deal is None
+            else {iid: _r(a.deal[k]) for k, iid in enumerate(p.issues)},
             "deal_source": a.deal_source,
             "renege_period": {x: a.renege[i] for i, x in enumerate(p.actors)},
         },
@@ -280,9 +281,7 @@ def analysis_document(a: Analysis) -> dict[str, Any]:
 
 
 def _q(a: Analysis, i: int) -> float:
-    p = a.problem
-    others = p.veto & (np.arange(p.n_actors) != i)
-    return float(a.state.q_pair[i, others].min()) if others.any() else 1.0
+    return float(deal_compliance(a.problem, a.state.q_pair)[i])
 
 
 def proposals_document(a: Analysis) -> dict[str, Any]:

@@ -74,7 +74,14 @@ def powell_condition(problem: BargainingProblem) -> list[PowellResult]:
         fight = g_now[i] / (1.0 - delta) - d
         best = 1.0 + delta * (g_after[i] / (1.0 - delta) - d)
         out.append(
-            PowellResult(a, float(g_now[i]), float(g_after[i]), float(fight), float(best), bool(fight > best + 1e-12))
+            PowellResult(
+                a,
+                float(g_now[i]),
+                float(g_after[i]),
+                float(fight),
+                float(best),
+                bool(fight > best + 1e-12),
+            )
         )
     return out
 
@@ -88,9 +95,15 @@ def renege_periods(problem: BargainingProblem, x: FloatArray) -> list[int | None
     horizon = problem.implementation_periods
     offset = problem.reservation - war_value(problem)  # stated reservations move alike
     ts = np.arange(1, horizon + 1)
-    vals = np.array(
-        [war_value(problem, shifted_p(problem, problem.truce_power_shift * t / horizon)) for t in ts]
-    ) + offset  # (T, m)
+    vals = (
+        np.array(
+            [
+                war_value(problem, shifted_p(problem, problem.truce_power_shift * t / horizon))
+                for t in ts
+            ]
+        )
+        + offset
+    )  # (T, m)
     for i in range(problem.n_actors):
         over = np.flatnonzero(vals[:, i] > u[i] + 1e-12)
         if over.size and u[i] >= problem.reservation[i] - 1e-12:

@@ -1,11 +1,13 @@
 """Distrust and mechanisms: how the probability of compliance changes what a party accepts.
 
 Compliance. ``Q[i, j]`` is the probability actor i expects actor j to comply with a deal (from
-:func:`detente.trust.compliance_matrix`, or given explicitly). Pairs without a value count as
-1 (distrust is modelled only where the scenario states it). Actor i's deal holds with
-``q_i = min_j Q[i, j]`` over the other veto actors j in the problem: the deal fails if its
-least-trusted party reneges (a product would treat the parties' reneging as independent and
-would fall with every added party).
+:func:`detente.trust.compliance_matrix` replayed to the analysis date, or given explicitly;
+pairs missing from an explicit mapping count as 1). Actor i's deal holds with
+``q_i = min_j Q[i, j]`` over i's *counterparts*: the other veto actors in the problem that are
+not on i's side of the war (for a neutral actor: every other veto actor). The deal fails if
+its least-trusted counterpart reneges (a product would treat reneging as independent and
+would fall with every added party). Co-belligerents are not counterparts: the model of
+being cheated is the other side rearming during the pause.
 
 Distrust-adjusted acceptance. If the deal is kept, i gets U_i(x); if not, fighting resumes from
 a worse position: the cheater used the pause to rearm, so P(A prevails) moves by
@@ -44,14 +46,17 @@ assumptions, stated here and in the docs):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from detente.bargaining.problem import BargainingProblem, FloatArray, discounted_periods
 from detente.bargaining.war import shifted_p, war_value
+from detente.trust import guaranteed_compliance
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -63,7 +68,6 @@ __all__ = [
     "MechanismEffect",
     "base_state",
     "compliance_array",
-    "fallback_guaranteed_compliance",
     "mechanism_effects",
     "scenario_compliance",
     "thresholds",
@@ -85,46 +89,16 @@ class DistrustState:
     cost: FloatArray  # (m,) K_i
 
 
-def fallback_guaranteed_compliance(p_trustee: float, p_guarantor: float, leverage: float) -> float:
-    """q + (1 − q) · p_g · λ: used only if ``detente.trust.guaranteed_compliance`` is absent."""
-    return p_trustee + (1.0 - p_trustee) * p_guarantor * leverage
+def scenario_compliance(
+    scenario: Scenario, *, as_of: dt.date | None = None, kind: str = "military"
+) -> tuple[dict[tuple[str, str], float], str]:
+    """Compliance probabilities from the trust engine (replayed up to ``as_of``) and a note."""
+    from detente.trust import compliance_matrix
 
-
-def _guaranteed() -> Callable[[float, float, float], float]:
-    try:
-        from detente.trust import guaranteed_compliance  # type: ignore[attr-defined]
-    except ImportError:
-        return fallback_guaranteed_compliance
-    fn: Callable[[float, float, float], float] = guaranteed_compliance
-    return fn
-
-
-def scenario_compliance(scenario: Scenario, kind: str = "military") -> tuple[dict[tuple[str, str], float], str]:
-    """Compliance from the trust engine if available, else from the scenario's trust priors.
-
-    Returns the mapping and a note on its source. The fallback is the expected value of the
-    prior's ``integrity`` (Evidence: (r + 2a)/(r + s + 2); ExpectedTrust: ``expected``).
-    """
-    try:
-        from detente.trust import compliance_matrix  # type: ignore[attr-defined]
-    except ImportError:
-        compliance_matrix = None
-    if compliance_matrix is not None:
-        result = compliance_matrix(scenario, kind=kind)
-        return {(str(a), str(b)): float(v) for (a, b), v in result.items()}, "trust engine"
-    from detente.scenario.schema import Evidence
-
-    out: dict[tuple[str, str], float] = {}
-    for prior in scenario.trust:
-        val = prior.integrity
-        if val is None:
-            continue
-        if isinstance(val, Evidence):
-            q = (val.positive + 2.0 * val.base_rate) / (val.positive + val.negative + 2.0)
-        else:
-            q = float(val.expected)
-        out[(prior.truster, prior.trustee)] = float(q)
-    return out, "trust priors (integrity expected value)"
+    result = compliance_matrix(scenario, as_of=as_of, kind=kind)
+    return {(str(a), str(b)): float(v) for (a, b), v in result.items()}, (
+        f"trust engine (compliance_matrix, kind={kind})"
+    )
 
 
 def compliance_array(problem: BargainingProblem, compliance: Compliance | None) -> FloatArray:
@@ -165,13 +139,26 @@ def base_state(problem: BargainingProblem, compliance: Compliance | None) -> Dis
     )
 
 
+def counterparts(problem: BargainingProblem) -> NDArray[np.bool_]:
+    """(m, m) mask: j is a counterpart of i (another veto actor, not on i's side of the war)."""
+    m = problem.n_actors
+    side = problem.side
+    same = (side[:, None] == side[None, :]) & (side[:, None] >= 0)
+    out: NDArray[np.bool_] = problem.veto[None, :] & ~np.eye(m, dtype=bool) & ~same
+    return out
+
+
+def deal_compliance(problem: BargainingProblem, q_pair: FloatArray) -> FloatArray:
+    """q_i = min of Q[i, j] over i's counterparts (1 if none)."""
+    out: FloatArray = np.where(counterparts(problem), q_pair, 1.0).min(axis=1)
+    return out
+
+
 def thresholds(problem: BargainingProblem, state: DistrustState) -> FloatArray:
     """t_i, the utility each actor needs from a deal (see module docstring); NaN if not veto."""
-    m = problem.n_actors
-    others = problem.veto[None, :] & ~np.eye(m, dtype=bool)
-    q = np.where(others, state.q_pair, 1.0).min(axis=1)
+    q = deal_compliance(problem, state.q_pair)
     need = state.v + state.cost
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         dist = np.where(
             q > 0, state.v_cheated + (need - state.v_cheated) / np.where(q > 0, q, 1.0), np.inf
         )
@@ -192,19 +179,22 @@ class MechanismEffect:
     cost_by_actor: dict[str, float]
 
 
-def _effect(problem: BargainingProblem, mech: Mechanism, discount_of: Mapping[str, float]) -> MechanismEffect:
+def _effect(
+    problem: BargainingProblem, mech: Mechanism, discount_of: Mapping[str, float]
+) -> MechanismEffect:
     m = problem.n_actors
     idx = {a: i for i, a in enumerate(problem.actors)}
     periods = problem.implementation_periods
     cost_by_actor = {
-        a: float(c * discounted_periods(discount_of.get(a, 0.99), periods)) for a, c in mech.cost.items()
+        a: float(c * discounted_periods(discount_of.get(a, 0.99), periods))
+        for a, c in mech.cost.items()
     }
     cost_vec = np.zeros(m)
     for a, c in cost_by_actor.items():
         if a in idx:
             cost_vec[idx[a]] += c
     kind = mech.kind.value
-    guaranteed = _guaranteed()
+    withheld = _withheld_share(mech, periods) if mech.schedule else 0.0
 
     def apply(s: DistrustState) -> DistrustState:
         q, vc = s.q_pair.copy(), s.v_cheated.copy()
@@ -222,9 +212,11 @@ def _effect(problem: BargainingProblem, mech: Mechanism, discount_of: Mapping[st
                 p_g = 1.0 if g is None else float(s.q_pair[i, g])
                 for j in range(m):
                     if j != i and j != g:
-                        q[i, j] = float(guaranteed(float(s.q_pair[i, j]), p_g, mech.leverage))
+                        q[i, j] = float(
+                            guaranteed_compliance(float(s.q_pair[i, j]), p_g, mech.leverage)
+                        )
         elif kind == "staged_sanctions" and mech.schedule:
-            w = _withheld_share(mech, periods)
+            w = withheld
             cols = [idx[mech.beneficiary]] if mech.beneficiary in idx else list(range(m))
             q[:, cols] = q[:, cols] + (1.0 - q[:, cols]) * DETERRENCE * w
         elif kind == "security_guarantee" and mech.beneficiary in idx and mech.fallback_gain:

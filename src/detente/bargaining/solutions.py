@@ -3,12 +3,12 @@
 With d_i the disagreement value of veto actor i (its threshold: reservation, or the
 distrust-adjusted acceptance threshold), over the zone Z:
 
-- Nash: argmax_{x∈Z} Σ_i log(U_i(x) − d_i). Solved by SLSQP on (x, e) with e_ik ≥ |x_k −
-  ideal_ik| (all constraints linear; the objective is smooth and, for r ≥ 1, concave), started
-  at the zone's centre.
+- Nash: argmax_{x∈Z} Σ_i log(U_i(x) − d_i). Solved by a log-barrier interior-point method on
+  (x, e) with e_ik ≥ |x_k − ideal_ik| (all constraints linear; the objective is smooth and,
+  for r ≥ 1, concave), started at the zone's centre.
 - Kalai–Smorodinsky: the point of Z with the largest λ such that U_i − d_i ≥ λ (u*_i − d_i) for
   every i, u*_i = max_Z U_i (an LP each); λ by bisection on zone existence (LPs).
-- Utilitarian: argmax_{x∈Z} Σ_i U_i(x) (an LP when every r = 1, else SLSQP).
+- Utilitarian: argmax_{x∈Z} Σ_i U_i(x) (an LP when every r = 1, else the barrier method).
 - Compromise (references §2): per issue, the mean of ideal points weighted by capability ×
   salience over every actor with a position; reported with whether it lies in Z.
 """
@@ -19,13 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import linprog
 
 from detente.bargaining.problem import BargainingProblem, FloatArray
 from detente.bargaining.utility import utility
 from detente.bargaining.zone import Zone, ZoneLP, contains
 
-__all__ = ["Solution", "compromise_point", "solve_all"]
+__all__ = ["Solution", "compromise_point", "nash_point", "solve_all"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,74 +47,114 @@ def compromise_point(problem: BargainingProblem) -> FloatArray:
     return out
 
 
-def _smooth_max(
-    lp: ZoneLP,
-    thresholds: FloatArray,
-    start: FloatArray,
-    objective: Callable[[FloatArray], tuple[float, FloatArray]],
-) -> FloatArray:
-    """Maximise objective(y) (y = losses of the constrained actors) over the zone by SLSQP."""
+Objective = Callable[[FloatArray], tuple[float, FloatArray, FloatArray]]
+
+
+def _barrier_max(lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective) -> FloatArray:
+    """Maximise Σ_i φ_i(y_i) over the zone, y = the constrained actors' losses.
+
+    Log-barrier interior-point method (Boyd & Vandenberghe 2004, §11.3) on (x, e) with every
+    constraint linear: damped Newton steps with backtracking, barrier weight ×20 per round
+    until the duality-gap bound (number of constraints / τ) is below 1e-7. Needs a strictly
+    interior start: the zone's centre with e = |x − ideal| + ρ/2. ``objective(y)`` returns the
+    value and the first and second derivatives of each φ_i (second clipped at ≤ 0, so the
+    Newton system stays definite; exact for r ≥ 1 where every φ_i is concave).
+    """
     problem = lp.problem
     n = lp.nx
-    a = lp.a_ub[: -2 * n, :-1]  # drop ρ column and the box rows; ρ = 0
-    b = lp.rhs(thresholds)[: -2 * n]
-    g = lp.loss_rows[:, :-1]  # y = g @ z
-    z0 = np.zeros(lp.nv - 1)
-    z0[:n] = start
+    rho = zone.radius
+    if rho <= 1e-9:
+        return zone.centre.copy()
+    nz = lp.nv - 1
+    a_abs = lp.a_ub[: lp.n_abs, :-1]
+    g = lp.loss_rows[:, :-1]
+    bound = lp.rhs(t)[lp.n_abs : lp.n_abs + g.shape[0]]
+    eye_x = np.zeros((n, nz))
+    eye_x[np.arange(n), np.arange(n)] = 1.0
+    eye_e = np.zeros((lp.ne, nz))
+    eye_e[np.arange(lp.ne), n + np.arange(lp.ne)] = 1.0
+    a = np.vstack([a_abs, g, -eye_x, eye_x, -eye_e])
+    b = np.concatenate([lp.abs_rhs, bound, -lp.lo, lp.hi, np.zeros(lp.ne)])
+    z = np.zeros(nz)
+    z[:n] = zone.centre
     for p, (i, k) in enumerate(lp.pairs):
-        z0[n + p] = abs(start[k] - problem.ideal[i, k])
+        z[n + p] = abs(zone.centre[k] - problem.ideal[i, k]) + rho / 2.0
+    if np.any(b - a @ z <= 0):
+        return zone.centre.copy()
 
-    def fun(z: FloatArray) -> tuple[float, FloatArray]:
-        y = g @ z
-        val, dy = objective(y)
-        return -val, -(g.T @ dy)
+    def value(zz: FloatArray, tau: float) -> float:
+        s = b - a @ zz
+        if np.any(s <= 0):
+            return -np.inf
+        f, _, _ = objective(g @ zz)
+        return tau * f + float(np.sum(np.log(s)))
 
-    res = minimize(
-        fun,
-        z0,
-        jac=True,
-        method="SLSQP",
-        bounds=lp.bounds[:-1],
-        constraints=[{"type": "ineq", "fun": lambda z: b - a @ z, "jac": lambda z: -a}],
-        options={"maxiter": 300, "ftol": 1e-12},
-    )
-    x = np.asarray(res.x[:n], dtype=float)
-    x = np.clip(x, lp.lo, lp.hi)
-    if not contains(problem, thresholds, x) or fun(res.x)[0] > fun(z0)[0]:
-        return start
-    return x
+    tau = 1.0
+    n_con = a.shape[0]
+    for _ in range(12):
+        for _ in range(60):
+            s = b - a @ z
+            _, d1, d2 = objective(g @ z)
+            grad = tau * (g.T @ d1) - a.T @ (1.0 / s)
+            hess = tau * (g.T * np.minimum(d2, 0.0)) @ g - (a.T * (1.0 / s**2)) @ a
+            try:
+                step = np.linalg.solve(-hess, grad)
+            except np.linalg.LinAlgError:
+                break
+            dec = float(grad @ step)
+            if dec / 2.0 < 1e-10:
+                break
+            ad = a @ step
+            pos = ad > 0
+            alpha = min(1.0, 0.99 * float(np.min(s[pos] / ad[pos]))) if pos.any() else 1.0
+            f0 = value(z, tau)
+            while alpha > 1e-12 and value(z + alpha * step, tau) < f0 + 0.01 * alpha * dec:
+                alpha *= 0.5
+            if alpha <= 1e-12:
+                break
+            z = z + alpha * step
+        if n_con / tau < 1e-7:
+            break
+        tau *= 50.0
+    x: FloatArray = np.clip(z[:n], lp.lo, lp.hi)
+    return x if contains(problem, t, x) else zone.centre.copy()
 
 
-def _nash(lp: ZoneLP, t: FloatArray, start: FloatArray) -> FloatArray:
+def _nash(lp: ZoneLP, t: FloatArray, zone: Zone) -> FloatArray:
     rows = lp.actor_rows
     r = lp.problem.risk[rows]
     d = t[rows]
 
-    def obj(y: FloatArray) -> tuple[float, FloatArray]:
+    def obj(y: FloatArray) -> tuple[float, FloatArray, FloatArray]:
         yc = np.clip(y, 1e-12, 1.0)
         gain = 1.0 - yc**r - d
         if np.any(gain <= 0):
-            return -1e12, np.zeros_like(y)
-        val = float(np.sum(np.log(gain)))
-        return val, -(r * yc ** (r - 1.0)) / gain
+            return -np.inf, np.zeros_like(y), np.zeros_like(y)
+        du = -r * yc ** (r - 1.0)  # dU/dy
+        d2u = -r * (r - 1.0) * yc ** (r - 2.0)
+        return float(np.sum(np.log(gain))), du / gain, d2u / gain - (du / gain) ** 2
 
-    return _smooth_max(lp, t, start, obj)
+    return _barrier_max(lp, t, zone, obj)
 
 
-def _utilitarian(lp: ZoneLP, t: FloatArray, start: FloatArray) -> FloatArray:
+def _utilitarian(lp: ZoneLP, t: FloatArray, zone: Zone) -> FloatArray:
     rows = lp.actor_rows
     r = lp.problem.risk[rows]
     if np.allclose(r, 1.0):
         c = lp.loss_rows.sum(axis=0).copy()
         c[-1] = 0.0
         z = lp.solve(c, t, (0.0, 0.0), with_box=False)
-        return start if z is None else z[: lp.nx].copy()
+        return zone.centre.copy() if z is None else z[: lp.nx].copy()
 
-    def obj(y: FloatArray) -> tuple[float, FloatArray]:
+    def obj(y: FloatArray) -> tuple[float, FloatArray, FloatArray]:
         yc = np.clip(y, 1e-12, 1.0)
-        return float(np.sum(1.0 - yc**r)), -(r * yc ** (r - 1.0))
+        return (
+            float(np.sum(1.0 - yc**r)),
+            -(r * yc ** (r - 1.0)),
+            -r * (r - 1.0) * yc ** (r - 2.0),
+        )
 
-    return _smooth_max(lp, t, start, obj)
+    return _barrier_max(lp, t, zone, obj)
 
 
 def _kalai_smorodinsky(lp: ZoneLP, t: FloatArray) -> FloatArray | None:
@@ -126,6 +166,19 @@ def _kalai_smorodinsky(lp: ZoneLP, t: FloatArray) -> FloatArray | None:
         if x is None:
             return None
         best[i] = utility(problem, x)[i]
+    rows_r = problem.risk[rows]
+    if np.allclose(rows_r, 1.0):
+        # r = 1: U_i − d_i ≥ λ (u*_i − d_i) is linear in (x, e, λ): one LP.
+        a = lp.a_ub[: -2 * lp.nx].copy()
+        b = lp.rhs(t)[: -2 * lp.nx].copy()
+        loss_idx = slice(lp.n_abs, lp.n_abs + rows.size)
+        a[loss_idx, -1] = best[rows] - t[rows]
+        b[loss_idx] = 1.0 - t[rows]
+        c = np.zeros(lp.nv)
+        c[-1] = -1.0
+        res = linprog(c, A_ub=a, b_ub=b, bounds=[*lp.bounds[:-1], (0.0, 1.0)], method="highs")
+        if res.status == 0:
+            return np.asarray(res.x[: lp.nx], dtype=float)
     lo_l, hi_l = 0.0, 1.0
 
     def thr(lam: float) -> FloatArray:
@@ -134,15 +187,21 @@ def _kalai_smorodinsky(lp: ZoneLP, t: FloatArray) -> FloatArray | None:
     if lp.exists(thr(1.0)):
         lo_l = 1.0
     else:
-        for _ in range(40):
+        while hi_l - lo_l > 1e-6:
             mid = 0.5 * (lo_l + hi_l)
             if lp.exists(thr(mid)):
                 lo_l = mid
             else:
                 hi_l = mid
-            if hi_l - lo_l < 1e-9:
-                break
     return lp.max_radius(thr(lo_l))[1]
+
+
+def nash_point(problem: BargainingProblem, zone: Zone, lp: ZoneLP) -> Solution | None:
+    """The Nash point alone (None if the zone is empty)."""
+    if not zone.exists:
+        return None
+    x = _nash(lp, zone.thresholds, zone)
+    return Solution("nash", x, utility(problem, x), contains(problem, zone.thresholds, x))
 
 
 def solve_all(problem: BargainingProblem, zone: Zone, lp: ZoneLP) -> dict[str, Solution]:
@@ -150,11 +209,10 @@ def solve_all(problem: BargainingProblem, zone: Zone, lp: ZoneLP) -> dict[str, S
     t = zone.thresholds
     out: dict[str, Solution] = {}
     if zone.exists:
-        centre = zone.centre
         points: dict[str, FloatArray | None] = {
-            "nash": _nash(lp, t, centre),
+            "nash": _nash(lp, t, zone),
             "kalai_smorodinsky": _kalai_smorodinsky(lp, t),
-            "utilitarian": _utilitarian(lp, t, centre),
+            "utilitarian": _utilitarian(lp, t, zone),
         }
         for name, x in points.items():
             if x is None:
@@ -165,5 +223,3 @@ def solve_all(problem: BargainingProblem, zone: Zone, lp: ZoneLP) -> dict[str, S
         "compromise", comp, utility(problem, comp), zone.exists and contains(problem, t, comp)
     )
     return out
-
-

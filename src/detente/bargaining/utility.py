@@ -53,7 +53,7 @@ def loss_bound(problem: BargainingProblem, threshold: ArrayLike) -> FloatArray:
     """
     t = np.asarray(threshold, dtype=float)
     gap = 1.0 - t
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         bound = np.where(gap >= 0.0, np.abs(gap) ** (1.0 / problem.risk), -1.0)
     return np.asarray(np.where(np.isnan(t), -1.0, bound), dtype=float)
 
@@ -66,5 +66,5 @@ def feasible(
     rows = problem.veto if veto_only else np.ones(problem.n_actors, dtype=bool)
     lo, hi = problem.lo[rows], problem.hi[rows]
     ok = (xa[..., None, :] >= lo - tol) & (xa[..., None, :] <= hi + tol)
-    out: NDArray[np.bool_] = ok.all(axis=(-1, -2))
+    out: NDArray[np.bool_] = np.asarray(ok.all(axis=(-1, -2)), dtype=bool)
     return out

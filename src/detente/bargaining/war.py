@@ -99,7 +99,8 @@ def take_it_or_leave_it(
     The proposer picks the value x of the (single) issue maximising
     ``P(accept | x) · U_p(x) + (1 − P(accept | x)) · V_p``, where the responder accepts when
     ``U_r(x) ≥ E[U_r(war outcome)] − c`` and c is uniform on [0, cost_bar]. Returns the offer
-    (on 0..100) and the probability of war. Solved numerically with the model's own utilities.
+    (on 0..100) and the probability of war. Solved numerically with the model's own utilities
+    (a 1,001-point grid, then Brent's method in the best cell).
     """
     if problem.n_issues != 1:
         raise ValueError("take_it_or_leave_it needs a one-issue problem")
@@ -117,6 +118,11 @@ def take_it_or_leave_it(
         a = p_accept(x)
         return -(a * float(utility(problem, np.array([x]))[ip]) + (1 - a) * v_p)
 
-    res = minimize_scalar(neg_value, bounds=(0.0, 100.0), method="bounded", options={"xatol": 1e-9})
-    x = float(res.x)
+    # Grid first (the objective is flat where the offer is sure to be accepted or refused),
+    # then Brent's method in the best grid cell.
+    grid = np.linspace(0.0, 100.0, 1001)
+    k = int(np.argmin([neg_value(float(g)) for g in grid]))
+    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
+    res = minimize_scalar(neg_value, bounds=(lo, hi), method="bounded", options={"xatol": 1e-10})
+    x = float(res.x) if res.fun <= neg_value(float(grid[k])) else float(grid[k])
     return x, 1.0 - p_accept(x)

@@ -1,4 +1,4 @@
-""""What would it take": the cheapest sets of mechanisms that open the distrust-adjusted zone.
+""" "What would it take": the cheapest sets of mechanisms that open the distrust-adjusted zone.
 
 Exact search (up to ``EXACT_LIMIT`` = 12 mechanisms, 4,096 sets): sets are visited in order of
 total cost (then size); a set containing an already-found opening set is skipped (it cannot be
@@ -22,7 +22,7 @@ import numpy as np
 
 from detente.bargaining.distrust import DistrustState, MechanismEffect, apply_all, thresholds
 from detente.bargaining.problem import BargainingProblem, FloatArray
-from detente.bargaining.solutions import Solution, solve_all
+from detente.bargaining.solutions import Solution, nash_point
 from detente.bargaining.zone import TOL, Zone, ZoneLP, compute_zone
 
 __all__ = ["EXACT_LIMIT", "Option", "WhatItTakes", "what_it_takes"]
@@ -72,13 +72,12 @@ def what_it_takes(
         state = apply_all(base, [effects[j] for j in members])
         t = thresholds(problem, state)
         zone = compute_zone(problem, t, lp=lp, rng=rng, samples=2000)
-        sols = solve_all(problem, zone, lp) if zone.exists else {}
         options.append(
             Option(
                 mechanisms=tuple(effects[j].id for j in members),
                 total_cost=float(sum(effects[j].total_cost for j in members)),
                 zone=zone,
-                nash=sols.get("nash"),
+                nash=nash_point(problem, zone, lp),
             )
         )
     return WhatItTakes(method, tuple(options), examined, lps)
@@ -99,9 +98,15 @@ def _exact(
     set_cost = members @ costs if k else np.zeros(1)
     order = np.lexsort((members.sum(axis=1), set_cost))
     t_all = np.empty((masks.size, int(veto.sum())))
-    for mask in range(masks.size):
-        state = apply_all(base, [effects[j] for j in range(k) if members[mask, j]])
-        t_all[mask] = thresholds(problem, state)[veto]
+    # Effects apply in catalogue order, so the state of a set is its highest member applied to
+    # the state of the set without it: one application per set (dynamic programming).
+    states: list[DistrustState] = [base]
+    t_all[0] = thresholds(problem, base)[veto]
+    for mask in range(1, masks.size):
+        top_bit = mask.bit_length() - 1
+        st = effects[top_bit].apply(states[mask ^ (1 << top_bit)])
+        states.append(st)
+        t_all[mask] = thresholds(problem, st)[veto]
     lps = 0
     full_t = np.full(problem.n_actors, np.nan)
     full_t[veto] = t_all.min(axis=0)

@@ -17,6 +17,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "detente.cli.scenario_cmds",
     "detente.cli.forecast",
     "detente.cli.monitor",
+    "detente.cli.simulate",
+    "detente.cli.bargaining",
+    "detente.cli.trust",
 )
 
 app = typer.Typer(

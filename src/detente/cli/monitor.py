@@ -238,7 +238,14 @@ def register(app: typer.Typer) -> None:
                 verified = verify_scenario(scen, store)
             obs = observation_records(verified)
             if out is not None:
-                _write_observations(out, obs)
+                from detente.manifest import build_manifest, content_hash
+
+                manifest = build_manifest(
+                    command="monitor verify",
+                    scenario_hash=content_hash(scenario.read_bytes()),
+                    parameters={"db": str(db)},
+                )
+                _write_observations(out, obs, manifest)
             if fmt is OutputFormat.table:
                 cols = [
                     "id",
@@ -256,9 +263,11 @@ def register(app: typer.Typer) -> None:
                 _emit(render_records(obs, fmt))
 
 
-def _write_observations(out: Path, obs: list[dict[str, Any]]) -> None:
+def _write_observations(out: Path, obs: list[dict[str, Any]], manifest: dict[str, Any]) -> None:
+    """``{ledger: [...]}`` as YAML (manifest in a comment) or JSON (with a ``manifest`` key)."""
     if out.suffix.lower() == ".json":
-        out.write_text(json.dumps(obs, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        doc = {"ledger": obs, "manifest": manifest}
+        out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         return
     import io
 
@@ -268,4 +277,7 @@ def _write_observations(out: Path, obs: list[dict[str, Any]]) -> None:
     yaml.default_flow_style = False
     buf = io.StringIO()
     yaml.dump({"ledger": obs}, buf)
-    out.write_text(buf.getvalue(), encoding="utf-8")
+    head = "".join(f"# {k}: {v}\n" for k, v in manifest.items() if k != "parameters")
+    out.write_text(
+        "# written by detente monitor verify\n" + head + buf.getvalue(), encoding="utf-8"
+    )

@@ -157,7 +157,7 @@ class ClaimResult:
             "baseline_window": [d.isoformat() for d in self.baseline_window],
             "post_window": [d.isoformat() for d in self.post_window],
             "reason": self.reason,
-            "target_ratio": self.target_ratio,
+            "target_ratio": None if self.target_ratio is None else round(self.target_ratio, 4),
         }
         if c is not None:
             ev |= {

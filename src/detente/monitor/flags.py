@@ -204,7 +204,12 @@ def scan_overtures(
     by ``actor`` (CAMEO QuadClass 1) followed by no fall in material conflict."""
     p = params or DeescalationParams()
     verbal = store.daily(
-        start=start, end=end, actors=[actor], event_class="verbal_cooperation", measure="events"
+        start=start,
+        end=end,
+        actors=[actor],
+        event_class="verbal_cooperation",
+        measure="events",
+        role="actor1",
     )
     weeks = [sum(verbal[i : i + 7]) for i in range(0, len(verbal) - 6, 7)]
     base_weeks = max(1, p.baseline_days // 7)

@@ -338,11 +338,13 @@ class EventStore:
         actors: Sequence[str] = (),
         event_class: str = "material_conflict",
         measure: str = "events",
+        role: str = "either",
     ) -> list[float]:
         """Daily totals over ``[start, end)`` (events or best fatalities).
 
         Events spanning several days (UCDP ``date_prec`` > 1) are spread evenly over their days.
-        ``actors``: keep events with any of them as actor 1 or actor 2 (empty: all events).
+        ``actors``: keep events with any of them as actor 1 or actor 2 (empty: all events);
+        with ``role="actor1"`` only events they initiate (actor 1).
         """
         if measure not in ("events", "fatalities"):
             raise InputError(f"measure must be 'events' or 'fatalities', not {measure!r}")
@@ -351,8 +353,12 @@ class EventStore:
         actor_cond = "TRUE"
         if actors:
             marks = ", ".join("?" for _ in actors)
-            actor_cond = f"(actor1 IN ({marks}) OR actor2 IN ({marks}))"
-            params += [*actors, *actors]
+            if role == "actor1":
+                actor_cond = f"actor1 IN ({marks})"
+                params += [*actors]
+            else:
+                actor_cond = f"(actor1 IN ({marks}) OR actor2 IN ({marks}))"
+                params += [*actors, *actors]
         sql = f"""
             SELECT (t.d::DATE - ?::DATE) AS i,
                    sum({value} / ((date_end - date) + 1)) AS v

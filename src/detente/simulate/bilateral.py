@@ -62,7 +62,7 @@ class TimeBasedStrategy:
         """The normalised aspiration level at relative time ``t`` in [0, 1]."""
         if math.isinf(self.exponent):
             return 1.0 if t < 1.0 else 0.0
-        return 1.0 - t**self.exponent
+        return float(1.0 - t**self.exponent)
 
 
 BOULWARE = TimeBasedStrategy("boulware", 4.0)
@@ -118,7 +118,9 @@ def linear_additive_utilities(
     return out
 
 
-def _prepare(u: FloatArray, reserved: FloatArray) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
+def _prepare(
+    u: FloatArray, reserved: FloatArray
+) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
     """Per-row ascending sort (offset by 2·row for one global search), order, u_min, u_max."""
     n = u.shape[0]
     order = np.argsort(u, axis=1, kind="stable").astype(np.int64)
@@ -163,7 +165,8 @@ def negotiate(
     def propose(flat: FloatArray, order: IntArray, thr: FloatArray) -> IntArray:
         pos = np.searchsorted(flat, thr + offset, side="left") - rows * n_out
         pos = np.minimum(pos, n_out - 1)  # nothing in range: the best outcome
-        return order[rows, pos]
+        picked: IntArray = order[rows, pos]
+        return picked
 
     for s in range(n_steps):
         t = (s + 1) / (n_steps + 1)

@@ -27,11 +27,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "CALIBRATION_TOLERANCE",
     "FORTNA_TARGETS",
     "PEACEKEEPER_HR",
     "WEIBULL_SCALE_YEARS",
     "WEIBULL_SHAPE",
-    "CALIBRATION_TOLERANCE",
     "cumulative_hazard",
     "period_hazard",
     "survival",

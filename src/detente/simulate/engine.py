@@ -2,7 +2,7 @@
 
 Each period, for every run still in the horizon:
 
-1. **Fighting** (phase 0): ``p_t = c_A^k / (c_A^k + c_B^k)`` from capabilities plus allies'
+1. **Fighting** (phase 0): ``p_t = (1 − s)·c_A^k / (c_A^k + c_B^k)`` from capabilities plus allies'
    support × level (or ``war.p``), shifted by rearmament, capped at ``1 − stalemate``. A battle
    ``b ~ Bernoulli(p_t)`` moves every contested issue by ``dir_i · σ · (2b − 1) · |z|`` with
    ``z ~ N(0, 1)`` (drift ``σ√(2/π)(2p − 1)``); each side pays ``max(c − relief·level, 0)``.
@@ -14,9 +14,11 @@ Each period, for every run still in the horizon:
    party accepts if the offer meets its acceptance floor, its red lines, and its distrust-
    adjusted value ``τ·u + (1 − τ)·(V − L) ≥ V`` (``τ`` its trust in the other's integrity,
    ``L`` the sucker's loss).
-4. **Trust**: observed compliance adds ``trust_gain`` to positive evidence, observed
-   violations ``trust_loss`` to negative evidence (one misdeed outweighs many good periods),
-   gestures ``gesture_weight``; observation happens with the detection probability in place.
+4. **Trust** (integrity, Beta evidence ``r, s`` with the trust engine's array rules
+   :func:`detente.trust.vectorised.apply_evidence` / ``expected``): observed compliance adds
+   ``trust_gain`` to positive evidence, observed violations ``trust_loss`` to negative
+   evidence (one misdeed outweighs many good periods), gestures ``gesture_weight``;
+   observation happens with the detection probability in place.
 5. **Spoilers** (during agreements): a faction violates with probability
    ``spoiler_rate · (1 − control) · (1 − u_f(terms))``; the violation counts against its state
    and ends the agreement with probability ``spoiler_escalation``.
@@ -36,9 +38,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.bargaining.problem import discounted_periods
 from detente.simulate.durability import period_hazard
 from detente.simulate.model import TRUST_PRIOR_WEIGHT, SimModel, utility
 from detente.simulate.strategies import TalkState, get_strategy
+from detente.trust.vectorised import apply_evidence, expected
 
 __all__ = ["EVENT_FLAGS", "BlockOutput", "simulate_block"]
 
@@ -83,7 +87,7 @@ def _p_true(m: SimModel, level: FloatArray, shift: FloatArray) -> FloatArray:
         p = np.full(level.shape[0], m.p_fixed)
     else:
         ck = np.maximum(cap, 1e-12) ** m.exponent
-        p = ck[:, 0] / (ck[:, 0] + ck[:, 1])
+        p = (1.0 - m.stalemate) * ck[:, 0] / (ck[:, 0] + ck[:, 1])
     out: FloatArray = np.clip(p + shift[:, 0] - shift[:, 1], 0.0, 1.0 - m.stalemate)
     return out
 
@@ -104,16 +108,13 @@ def _war_value(m: SimModel, belief: FloatArray, line: FloatArray, cost: FloatArr
     u_line = utility(m.ideal[:2], m.weights[:2], m.risk[:2], line)  # (N, 2)
     p = np.minimum(belief, 1.0 - m.stalemate)
     q = 1.0 - p - m.stalemate
-    horizon_cost = cost * (1.0 - m.discount**m.horizon) / np.maximum(1.0 - m.discount, 1e-9)
-    horizon_cost = np.where(m.discount >= 1.0, cost * m.horizon, horizon_cost)
+    horizon_cost = cost * discounted_periods(m.discount, m.horizon)
     v: FloatArray = p * u_va + q * u_vb + m.stalemate * u_line - horizon_cost
     v = np.where(np.isnan(m.reservation[:2]), v, m.reservation[:2])
     return v
 
 
-def simulate_block(
-    m: SimModel, n: int, periods: int, rng: np.random.Generator
-) -> BlockOutput:
+def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) -> BlockOutput:
     """Simulate ``n`` runs for ``periods`` periods with the block's generator."""
     st = m.settings
     n_i = m.issue_ids.__len__()
@@ -148,21 +149,15 @@ def simulate_block(
     in_first = np.zeros(n, dtype=bool)
     n_agree = np.zeros(n, dtype=np.int64)
     others = np.arange(2, cu.shape[1])
-    other_res = np.array(
-        [
-            m.reservation[a]
-            if not np.isnan(m.reservation[a])
-            else float(utility(m.ideal[a : a + 1], m.weights[a : a + 1], m.risk[a : a + 1], m.status_quo)[0])
-            for a in others
-        ]
-    )
+    u_sq = utility(m.ideal, m.weights, m.risk, m.status_quo)  # (A,)
+    other_res = np.where(np.isnan(m.reservation), u_sq, m.reservation)[others]
     fac_u = (
         utility(m.faction_ideal, m.faction_weights, np.ones(len(m.faction_control)), m.candidates)
         if m.faction_control.size
         else np.zeros((n_k, 0))
     )  # (K, F)
     value0 = _war_value(m, alpha / (alpha + beta), line, m.cost)
-    rearm_rate = max(abs(m.truce_shift), st.rearm_shift) / max(m.horizon, 1)
+    rearm_rate = max(abs(m.truce_shift), st.rearm_shift) / max(m.implementation, 1)
     rearm_cap = max(abs(m.truce_shift), st.rearm_shift)
     nash_k = _nash_candidate(m, value0.mean(axis=0))
 
@@ -170,11 +165,11 @@ def simulate_block(
     contested_idx = np.flatnonzero(m.contested)
     for ii in contested_idx:
         paths[f"line.{m.issue_ids[ii]}"] = np.empty((periods, n), np.float32)
-    for side, aid in enumerate(m.actor_ids[:2]):
+    for aid in m.actor_ids[:2]:
         paths[f"belief.{aid}"] = np.empty((periods, n), np.float32)
         paths[f"trust.{aid}"] = np.empty((periods, n), np.float32)
         paths[f"cost.{aid}"] = np.empty((periods, n), np.float32)
-    for li, sid in enumerate(m.support_ids):
+    for sid in m.support_ids:
         paths[f"support.{sid}"] = np.empty((periods, n), np.float32)
     paths["phase"] = np.empty((periods, n), np.float32)
     events = np.zeros((periods, n), np.int32)
@@ -198,7 +193,7 @@ def simulate_block(
         beta[:, :] += np.where(fighting & ~won, 1.0, 0.0)[:, None]
         belief = alpha / (alpha + beta)
         value = _war_value(m, belief, line, cost_now)
-        tau = (tr + TRUST_PRIOR_WEIGHT * m.trust_base) / (tr + ts + TRUST_PRIOR_WEIGHT)
+        tau = expected(tr, ts, m.trust_base, TRUST_PRIOR_WEIGHT)
         # 3. Talks.
         talk_round = fighting & (t % st.talks_every == 0)
         tnorm = min(t / st.concession_periods, 1.0)
@@ -226,7 +221,9 @@ def simulate_block(
             gest = held & moves[side].gesture
             ev[gest] |= EVENT_FLAGS["gesture"]
             seen = gest & (u[1 + side] < m.detection)
-            tr[:, 1 - side] += np.where(seen, st.gesture_weight, 0.0)
+            tr[:, 1 - side], ts[:, 1 - side] = apply_evidence(
+                tr[:, 1 - side], ts[:, 1 - side], seen.astype(np.float64), st.gesture_weight
+            )
         ev[held] |= EVENT_FLAGS["talks"]
         demand = np.stack([moves[0].demand, moves[1].demand], axis=1)
         accept_floor = np.stack([moves[0].accept, moves[1].accept], axis=1)
@@ -280,11 +277,11 @@ def simulate_block(
                 shift[:, side] = np.where(
                     in_deal, np.minimum(shift[:, side] + rearm_rate, rearm_cap), shift[:, side]
                 )
-        hr_side = 0.5 * m.hazard_ratio * np.where(
-            rearms[None, :], st.rearm_hazard ** (shift / 0.1), 1.0
+        hr_side = (
+            0.5 * m.hazard_ratio * np.where(rearms[None, :], st.rearm_hazard ** (shift / 0.1), 1.0)
         )
         h = period_hazard(np.stack([age, age], axis=1), m.period_years, hr_side)
-        defect = in_deal[:, None] & (u[3:5].T < h)
+        defect = in_deal[:, None] & (h > u[3:5].T)
         spoil = np.zeros((n, 2), dtype=bool)
         escalate = np.zeros(n, dtype=bool)
         for f in range(m.faction_control.size):
@@ -300,8 +297,17 @@ def simulate_block(
         for side in (0, 1):
             other = 1 - side
             seen = u[5 + side] < m.detection
-            tr[:, side] += np.where(in_deal & ~violation[:, other] & seen, st.trust_gain, 0.0)
-            ts[:, side] += np.where(violation[:, other] & seen, st.trust_loss, 0.0)
+            kept = in_deal & ~violation[:, other] & seen
+            broken = violation[:, other] & seen
+            valence = kept.astype(np.float64) - broken.astype(np.float64)
+            tr[:, side], ts[:, side] = apply_evidence(
+                tr[:, side],
+                ts[:, side],
+                valence,
+                1.0,
+                negativity=st.trust_loss,
+                positivity=st.trust_gain,
+            )
         down = in_deal & (defect.any(axis=1) | escalate)
         ev[down] |= EVENT_FLAGS["breakdown"]
         ends_first = down & in_first

@@ -3,10 +3,10 @@
 Actors in talks are the two belligerents first (A, B as in ``war.belligerents``), then the
 other veto actors with positions. Utility (0..1, 1 = every issue at the actor's ideal) is
 
-    u_a(x) = 1 − Σ_i w_ai · (|x_i − ideal_ai| / 100)^r_a,
+    U_a(x) = 1 − (Σ_i w_ai · |x_i − ideal_ai| / 100)^r_a,
 
-with ``w`` the saliences normalised over the actor's issues and ``r`` its risk exponent (the
-loss form of the scenario format's ``Actor.risk``).
+with ``w`` the saliences normalised over the actor's issues and ``r`` its risk exponent: the
+bargaining engine's form (:mod:`detente.bargaining.utility`).
 
 Candidate packages: the talks choose among ``K`` packages on the compromise curve between
 the belligerents, ``x(θ)_i = (θ·s_Ai·ideal_Ai + (1−θ)·s_Bi·ideal_Bi) / (θ·s_Ai + (1−θ)·s_Bi)``
@@ -37,10 +37,15 @@ TRUST_PRIOR_WEIGHT = 2.0
 
 
 def utility(ideal: FloatArray, weights: FloatArray, risk: FloatArray, x: FloatArray) -> FloatArray:
-    """``u_a(x)`` for packages ``x`` of shape (..., I): returns (..., A)."""
+    """``U_a(x) = 1 − L_a(x)^r_a`` for packages ``x`` of shape (..., I): returns (..., A).
+
+    The formula of :func:`detente.bargaining.utility.utility`, restated on bare arrays because
+    the period loop evaluates it on per-run lines without building a ``BargainingProblem``
+    each period; ``tests/simulate/test_model.py`` checks the two agree.
+    """
     d = np.abs(x[..., None, :] - ideal) / 100.0
-    loss = (weights * d ** risk[:, None]).sum(axis=-1)
-    out: FloatArray = 1.0 - loss
+    loss = np.clip((weights * d).sum(axis=-1), 0.0, 1.0)
+    out: FloatArray = 1.0 - loss**risk
     return out
 
 
@@ -75,6 +80,7 @@ class SimModel:
     cost: FloatArray  # (2,) per-period cost of fighting of A, B
     discount: FloatArray  # (2,)
     truce_shift: float
+    implementation: int  # periods over which rearmament accrues
     period_years: float
     candidates: FloatArray  # (K, I)
     cand_utility: FloatArray  # (K, A)
@@ -261,6 +267,7 @@ def build_model(scenario: Scenario) -> SimModel:
         cost=np.array([bel[0].cost_of_fighting, bel[1].cost_of_fighting]),
         discount=np.array([bel[0].discount, bel[1].discount]),
         truce_shift=war.truce_power_shift,
+        implementation=war.implementation_periods,
         period_years=war.period.days / 365.25,
         candidates=cand,
         cand_utility=cand_u,

@@ -79,9 +79,20 @@ class Move:
 class Strategy(Protocol):
     """A negotiation strategy plugin."""
 
-    name: str
-    traits: frozenset[str]
-    description: str
+    @property
+    def name(self) -> str:
+        """Registry name."""
+        ...
+
+    @property
+    def traits(self) -> frozenset[str]:
+        """Declared behaviour (see the module docstring)."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """One line for listings."""
+        ...
 
     def move(self, s: TalkState) -> Move:
         """The move for every run."""
@@ -197,7 +208,8 @@ class Stalling:
     traits: frozenset[str] = frozenset({"bad_faith", "stalls"})
 
     def move(self, s: TalkState) -> Move:
-        d = np.where(np.isnan(s.prev_demand), s.best, s.prev_demand)
+        opening = np.where(np.isnan(s.prev_demand), s.best, s.prev_demand)
+        d = np.maximum(opening, np.minimum(s.value, s.best))
         attends = np.full(s.value.shape, s.period % STALL_EVERY == 0)
         return Move(d, d, _none(s), _none(s), attends)
 
@@ -209,27 +221,27 @@ class RearmDuringTruce:
 
     name: str = "rearm_during_truce"
     description: str = "Concedes linearly to get a truce, then rearms during it."
-    traits: frozenset[str] = frozenset({"bad_faith", "follows_beliefs", "moves_positions", "rearms"})
+    traits: frozenset[str] = frozenset(
+        {"bad_faith", "follows_beliefs", "moves_positions", "rearms"}
+    )
 
     def move(self, s: TalkState) -> Move:
         return TimeBased("linear", 1.0, "").move(s)
 
 
-STRATEGIES: dict[str, Strategy] = {
-    s.name: s
-    for s in (
-        TimeBased("boulware", 4.0, "Time-based, concedes late (e = 4)."),
-        TimeBased("linear", 1.0, "Time-based, concedes at a constant rate (e = 1)."),
-        TimeBased("conceder", 0.25, "Time-based, concedes early (e = 0.25)."),
-        GoodFaith(),
-        Hardliner(),
-        TitForTat(),
-        Grit(),
-        PeaceOffensive(),
-        Stalling(),
-        RearmDuringTruce(),
-    )
-}
+_PLUGINS: tuple[Strategy, ...] = (
+    TimeBased("boulware", 4.0, "Time-based, concedes late (e = 4)."),
+    TimeBased("linear", 1.0, "Time-based, concedes at a constant rate (e = 1)."),
+    TimeBased("conceder", 0.25, "Time-based, concedes early (e = 0.25)."),
+    GoodFaith(),
+    Hardliner(),
+    TitForTat(),
+    Grit(),
+    PeaceOffensive(),
+    Stalling(),
+    RearmDuringTruce(),
+)
+STRATEGIES: dict[str, Strategy] = {s.name: s for s in _PLUGINS}
 """The registry: strategy name → plugin."""
 
 

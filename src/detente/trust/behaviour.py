@@ -9,9 +9,9 @@ dimension ``d``::
 
 with kind-specific weights (:data:`COMPLIANCE_WEIGHTS`, the three will-weights sum to 1) and
 ``c`` the capacity exponent (how much keeping this kind of promise depends on the leader's
-control over forces and spoilers: 1 for military, ½ for the others). A pair without any prior
-or evidence has all ``P_d`` = their base rate (0.5 by default), so ``p_comply`` = 0.5·0.5
-= 0.25 for military and 0.5·√0.5 ≈ 0.354 for the other kinds. These weights are assumptions
+control over forces and spoilers: ½ for military, ¼ for the others). A pair without any prior
+or evidence has all ``P_d`` = their base rate (0.5 by default), so ``p_comply`` = 0.5·√0.5
+≈ 0.354 for military and 0.5·0.5^¼ ≈ 0.420 for the other kinds. These weights are assumptions
 to calibrate (no published estimate exists); they encode that integrity is the dimension
 about keeping one's word.
 
@@ -49,11 +49,11 @@ CommitmentKind = Literal["military", "humanitarian", "political", "economic", "l
 
 COMPLIANCE_WEIGHTS: dict[str, tuple[float, float, float, float]] = {
     # (w_integrity, w_peaceful_intention, w_predictability, capacity exponent)
-    "military": (0.5, 0.3, 0.2, 1.0),
-    "humanitarian": (0.6, 0.1, 0.3, 0.5),
-    "political": (0.6, 0.2, 0.2, 0.5),
-    "economic": (0.6, 0.1, 0.3, 0.5),
-    "legal": (0.7, 0.1, 0.2, 0.5),
+    "military": (0.5, 0.3, 0.2, 0.5),
+    "humanitarian": (0.6, 0.1, 0.3, 0.25),
+    "political": (0.6, 0.2, 0.2, 0.25),
+    "economic": (0.6, 0.1, 0.3, 0.25),
+    "legal": (0.7, 0.1, 0.2, 0.25),
 }
 """Commitment kind → (integrity, peaceful-intention, predictability weights; capacity exponent)."""
 

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import betainc
 
 from detente.scenario.schema import (
     ClaimEntry,
@@ -39,6 +42,7 @@ from detente.trust.opinion import DEFAULT_PRIOR_WEIGHT, Opinion
 from detente.trust.resolution import (
     BROKEN_EVENTS,
     KEPT_EVENTS,
+    SCORES,
     Resolution,
     Verdict,
     combine,
@@ -54,7 +58,9 @@ __all__ = [
     "Compiled",
     "Impulse",
     "Template",
+    "accuracy",
     "compile_scenario",
+    "costly_signal",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -110,6 +116,13 @@ INTENT: _V = (0.0, 1.0, 0.0, 0.0)
 CONTACT_DIMS: _V = (0.0, 1.0, 0.0, 1.0)
 
 
+def costly_signal(cost: float) -> float:
+    """Weight of a good act that counts by its cost: cheap talk (0.1) at cost 0, a verified
+    material act (1) at cost ≈ 0.375, a costly hard-to-reverse step (2.5) at cost 1
+    (references §1: 0.05–0.1, 1, 1.5–3)."""
+    return CHEAP_TALK + (2.5 - CHEAP_TALK) * cost
+
+
 @dataclass(frozen=True, slots=True)
 class Template:
     """Which dimensions an impulse moves: ``sign`` (+1/−1/0) and ``strength`` per dimension;
@@ -121,6 +134,24 @@ class Template:
 
 
 Impulse = tuple[int, int, int, int, float, int, bool, tuple[int, ...] | None]
+SourceOf = Callable[[ObservationEntry | EventEntry | ClaimEntry], tuple[str, tuple[float, float]]]
+
+
+class Emit(Protocol):
+    """Signature of the impulse emitter used while compiling."""
+
+    def __call__(
+        self,
+        day: int,
+        cause: int,
+        who: str,
+        signed: tuple[float, ...],
+        weight: float,
+        source: int,
+        self_report: bool = False,
+        participants: tuple[int, ...] | None = None,
+        contact: bool = False,
+    ) -> None: ...
 
 
 @dataclass
@@ -131,7 +162,8 @@ class Compiled:
     actors: tuple[str, ...]
     causes: list[str]
     templates: list[Template]
-    impulses: list[Impulse]
+    impulses: Iterable[Impulse]
+    """Date-sorted impulses (a list for scenarios; any re-iterable for streams)."""
     source_keys: list[str]
     source_prior: list[tuple[float, float]]
     source_updates: list[tuple[int, int, bool]]
@@ -184,10 +216,13 @@ def _prior_opinion(value: object, W: float) -> Opinion | None:
     )
 
 
-def _best_reliability(s: Scenario, ids: tuple[str, ...]) -> Reliability | None:
-    order = [Reliability.high, Reliability.medium, Reliability.low, Reliability.partisan]
-    found = [s.meta.sources[i].reliability for i in ids if i in s.meta.sources]
-    return min(found, key=order.index) if found else None
+_ORDER = [Reliability.high, Reliability.medium, Reliability.low, Reliability.partisan]
+
+
+def _best_source(s: Scenario, ids: tuple[str, ...]) -> str | None:
+    """The most reliable of the cited sources (first cited on ties), if any is known."""
+    found = [i for i in ids if i in s.meta.sources]
+    return min(found, key=lambda i: _ORDER.index(s.meta.sources[i].reliability), default=None)
 
 
 def compile_scenario(
@@ -211,19 +246,24 @@ def compile_scenario(
             op = _prior_opinion(getattr(p, dim), W)
             if op is not None:
                 prior_r[j, k, i], prior_s[j, k, i], prior_a[j, k, i] = op.r, op.s, op.a
-    entries = sorted(
-        (e for e in scenario.ledger if e.date <= limit), key=lambda e: (e.date, e.id)
-    )
+    entries = sorted((e for e in scenario.ledger if e.date <= limit), key=lambda e: (e.date, e.id))
     start = entries[0].date if entries else limit
+    impulses: list[Impulse] = []
     c = Compiled(
-        actors, [], [], [], [], [], [], [], prior_r, prior_s, prior_a, has_prior,
+        actors, [], [], impulses, [], [], [], [], prior_r, prior_s, prior_a, has_prior,
         start.toordinal(), limit.toordinal(), W,
     )  # fmt: skip
     control = {a.id: (0.5 if a.control is None else a.control) for a in scenario.actors}
     parent = {a.id: a.parent for a in scenario.actors if a.parent in idx}
     refs: dict[str, list[ObservationEntry | EventEntry]] = defaultdict(list)
+    referenced = {
+        r for e in entries if isinstance(e, ObservationEntry | EventEntry) for r in e.refers_to
+    }
     resolvable = {
-        e.id for e in entries if isinstance(e, Commitment) or (isinstance(e, ClaimEntry) and e.terms)
+        e.id
+        for e in entries
+        if isinstance(e, Commitment)
+        or (isinstance(e, ClaimEntry) and (e.terms or e.id in referenced))
     }
     for e in entries:
         if isinstance(e, ObservationEntry | EventEntry):
@@ -231,15 +271,16 @@ def compile_scenario(
                 refs[ref].append(e)
 
     def src_of(e: ObservationEntry | EventEntry | ClaimEntry) -> tuple[str, tuple[float, float]]:
-        rel = _best_reliability(scenario, e.sources)
+        # A party's claim is its own word; a report is as good as the best source it cites
+        # (which is also the source that learns from it); uncited reports by a party are
+        # partisan, other uncited reports medium.
         if isinstance(e, ClaimEntry):
-            key = e.by
-        elif isinstance(e, ObservationEntry):
-            key = e.observer
-        else:
-            key = e.sources[0] if e.sources else "public"
-        if rel is None:
-            rel = Reliability.partisan if key in idx else Reliability.medium
+            return e.by, RELIABILITY_PRIOR[Reliability.partisan]
+        best = _best_source(scenario, e.sources)
+        if best is not None:
+            return best, RELIABILITY_PRIOR[scenario.meta.sources[best].reliability]
+        key = e.observer if isinstance(e, ObservationEntry) else (e.by or "public")
+        rel = Reliability.partisan if key in idx else Reliability.medium
         return key, RELIABILITY_PRIOR[rel]
 
     def emit(
@@ -256,13 +297,13 @@ def compile_scenario(
         if who not in idx or weight <= 0 or not any(signed):
             return
         tpl = c.template(signed, contact)
-        c.impulses.append((day, cause, idx[who], tpl, weight, source, self_report, participants))
+        impulses.append((day, cause, idx[who], tpl, weight, source, self_report, participants))
         # A faction's misdeed is evidence about its state: capacity if the leader could not
         # restrain it (1 − control), intention if it condoned it (control).
         if not contact and who in parent and min(signed) < 0:
             ctl = control[who]
-            bad = -sum(-v for v in signed if v < 0) / max(sum(1 for v in signed if v < 0), 1)
-            spill = (-(1.0 - ctl) * abs(bad), -ctl * abs(bad), 0.0, 0.0)
+            bad = -min(signed)
+            spill = (-(1.0 - ctl) * bad, -ctl * bad, 0.0, 0.0)
             emit(day, cause, str(parent[who]), spill, weight, source, False, participants)
 
     for e in entries:
@@ -281,7 +322,7 @@ def compile_scenario(
                     # integrity/predictability are judged by the commitment's resolution
                     signed = (signed[0], signed[1], 0.0, 0.0)
                 if by_cost:
-                    factor = CHEAP_TALK + (2.5 - CHEAP_TALK) * e.cost
+                    factor = costly_signal(e.cost)
                 elif min(signed) < 0:
                     factor = 1.0
                 else:
@@ -289,7 +330,7 @@ def compile_scenario(
                 for who in doers:
                     emit(day, cause, who, signed, e.magnitude * conf * factor, src)
             cw = CONTACT_WEIGHT.get(e.type)
-            party = [p for p in dict.fromkeys([*e.actors, *(x for x in (e.by, e.against) if x)])]
+            party = list(dict.fromkeys([*e.actors, *(x for x in (e.by, e.against) if x)]))
             if cw is not None and len(party) >= 2:
                 members = tuple(idx[p] for p in party if p in idx)
                 for who in party:
@@ -318,39 +359,69 @@ def compile_scenario(
                 emit(day, cause, e.about, BROKEN, w, src, self_rep)
 
     by_id = {e.id: e for e in entries}
-    for cid in sorted(resolvable, key=lambda i: (by_id[i].date, i)):
-        _resolve(c, scenario, by_id[cid], refs.get(cid, []), limit, idx, src_of, emit)  # type: ignore[arg-type]
-    c.impulses.sort(key=lambda t: t[0])
+    due: list[tuple[dt.date, str]] = []
+    for cid in resolvable:
+        entry = by_id[cid]
+        assert isinstance(entry, Commitment | ClaimEntry)
+        when = _due(entry, refs.get(cid, []), limit)
+        if when is not None:
+            due.append((when, cid))
+    for when, cid in sorted(due):  # in resolution order, so sources learn causally
+        entry = by_id[cid]
+        assert isinstance(entry, Commitment | ClaimEntry)
+        _resolve(c, entry, when, refs.get(cid, []), src_of, emit)
+    impulses.sort(key=lambda t: t[0])
     c.source_updates.sort(key=lambda t: t[0])
     c.resolutions.sort(key=lambda r: (r.date, r.entry_id))
     return c
 
 
-def _resolve(  # noqa: PLR0913
-    c: Compiled,
-    scenario: Scenario,
-    e: Commitment | ClaimEntry,
-    observed: list[ObservationEntry | EventEntry],
-    limit: dt.date,
-    idx: dict[str, int],
-    src_of: object,
-    emit: object,
-) -> None:
+def accuracy(alpha: float, beta: float) -> float:
+    """TRAVOS-style accuracy of a source: the Beta(alpha, beta) mass above 1/2, i.e. the
+    probability that most of its claims hold (Teacy et al. 2006, simplified to two bins)."""
+    return float(1.0 - betainc(alpha, beta, 0.5))
+
+
+def _due(
+    e: Commitment | ClaimEntry, observed: list[ObservationEntry | EventEntry], limit: dt.date
+) -> dt.date | None:
+    """Resolution date: the deadline, or the latest referring observation if later; ``None``
+    if not due by ``limit`` (deadline after it) or with neither deadline nor observation."""
     deadlines = [t.deadline for t in e.terms if t.deadline is not None]
     if isinstance(e, Commitment) and e.deadline is not None:
         deadlines.append(e.deadline)
     deadline = max(deadlines) if deadlines else None
-    seen = [o for o in observed if o.date <= limit]
-    last = max((o.date for o in seen), default=None)
     if deadline is not None and deadline > limit:
-        return  # not due yet at this date
-    when = max(d for d in (deadline, last) if d is not None) if (deadline or last) else None
-    if when is None:
-        return
+        return None
+    last = max((o.date for o in observed if o.date <= limit), default=None)
+    dates = [d for d in (deadline, last) if d is not None]
+    return max(dates) if dates else None
+
+
+def _learned(c: Compiled, key: str, prior: tuple[float, float], day: int) -> float:
+    """A source's accuracy from its prior and the verdicts scored before ``day``."""
+    src = c.source(key, prior)
+    a, b = c.source_prior[src]
+    for d, s, hit in c.source_updates:
+        if s == src and d < day:
+            a, b = (a + 1, b) if hit else (a, b + 1)
+    return accuracy(a, b)
+
+
+def _resolve(
+    c: Compiled,
+    e: Commitment | ClaimEntry,
+    when: dt.date,
+    observed: list[ObservationEntry | EventEntry],
+    src_of: SourceOf,
+    emit: Emit,
+) -> None:
+    seen = [o for o in observed if o.date <= when]
+    day = when.toordinal()
     verdicts: list[Verdict] = []
     for o in seen:
-        key, prior = src_of(o)  # type: ignore[operator]
-        cred = VERIFICATION_CONFIDENCE[o.verification] * prior[0] / (prior[0] + prior[1])
+        key, prior = src_of(o)
+        cred = VERIFICATION_CONFIDENCE[o.verification] * _learned(c, key, prior, day)
         if isinstance(o, EventEntry):
             if o.type in BROKEN_EVENTS:
                 verdicts.append(Verdict(o.id, key, "broken", cred))
@@ -373,29 +444,25 @@ def _resolve(  # noqa: PLR0913
     outcome, score, cred_total, deciding = combine(verdicts)
     res = Resolution(e.id, e.by, when, outcome, score, cred_total, deciding)
     c.resolutions.append(res)
-    day = when.toordinal()
     cause = c.causes.index(e.id)
     about = e.by if isinstance(e, Commitment) else (e.about or e.by)
     if score is not None and about == e.by:
         strength = min(1.0, cred_total)
         cost = e.cost if isinstance(e, Commitment) else 0.0
         military = isinstance(e, Commitment) and e.domain == "military"
-        if score > 0:
-            emit(day, cause, about, KEPT, score * strength * (1.0 + 1.5 * cost), -1)  # type: ignore[operator]
+        if score > 0:  # keeping a promise signals by its cost; breaking any is a misdeed
+            emit(day, cause, about, KEPT, score * strength * costly_signal(cost), -1)
         if score < 1:
             broken = BROKEN_MILITARY if military else BROKEN
-            emit(day, cause, about, broken, (1.0 - score) * strength, -1)  # type: ignore[operator]
+            emit(day, cause, about, broken, (1.0 - score) * strength, -1)
     if score is None:
         return
     # TRAVOS-style learning: a source's verdict agreeing with the outcome is a hit.
-    for v in deciding:
-        hit = abs({"kept": 1.0, "partly_kept": 0.5, "broken": 0.0}[v.verdict] - score) <= 0.25
-        src = c.source(v.source, (1.0, 1.0))
+    for vd in deciding:
+        hit = abs(SCORES[vd.verdict] - score) < 0.5  # on the outcome's side
+        src = c.source(vd.source, (1.0, 1.0))
         c.source_updates.append((day, src, hit))
-    if isinstance(e, ClaimEntry) and outcome in ("kept", "broken"):
+    if outcome in ("kept", "broken"):
+        # the promiser's own word, as a source of claims about itself
         src = c.source(e.by, RELIABILITY_PRIOR[Reliability.partisan])
         c.source_updates.append((day, src, outcome == "kept"))
-    elif isinstance(e, Commitment) and outcome in ("kept", "broken"):
-        src = c.source(e.by, RELIABILITY_PRIOR[Reliability.partisan])
-        c.source_updates.append((day, src, outcome == "kept"))
-    _ = (scenario, idx)

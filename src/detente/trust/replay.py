@@ -18,14 +18,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import betainc
 
 from detente.errors import InputError
-from detente.trust.events import Compiled, compile_scenario
+from detente.trust.events import Compiled, accuracy, compile_scenario
 from detente.trust.opinion import Opinion, reading
 from detente.trust.resolution import Resolution
 from detente.trust.rules import DIMENSIONS, UpdateRule, get_rule
@@ -68,13 +69,12 @@ class ReplaySettings:
     """Impulses buffered per output chunk."""
 
 
-def _accuracy(alpha: float, beta: float) -> float:
-    """TRAVOS-style accuracy: Beta(alpha, beta) mass above 1/2 (Teacy et al. 2006)."""
-    return float(1.0 - betainc(alpha, beta, 0.5))
-
-
 class _Engine:
-    """One pass over the compiled impulses (internal)."""
+    """One pass over the compiled impulses (internal).
+
+    State ``S[trustee, 0|1, dimension, truster]`` holds the rule's (x, y) so one NumPy
+    operation updates both halves of a trustee's column.
+    """
 
     def __init__(
         self,
@@ -88,24 +88,39 @@ class _Engine:
         self.trusters, self.trustees = trusters, trustees
         n = len(c.actors)
         self.n = n
-        self.X, self.Y = rule.from_evidence(c.prior_r, c.prior_s, c.prior_a, c.W)
+        x, y = rule.from_evidence(c.prior_r, c.prior_s, c.prior_a, c.W)
+        self.S = np.stack([x, y], axis=1)
         self.A = c.prior_a
         self.alpha = np.array([p[0] for p in c.source_prior] + [1.0])
         self.beta = np.array([p[1] for p in c.source_prior] + [1.0])
-        self.acc = np.array([_accuracy(a, b) for a, b in zip(self.alpha, self.beta, strict=True)])
+        self.acc = np.array([accuracy(a, b) for a, b in zip(self.alpha, self.beta, strict=True)])
         self.acc[-1] = 1.0  # index -1: no source (already weighed by credibility)
         self.others = ~np.eye(n, dtype=bool)  # [trustee, truster]: nobody trusts itself
-        self.coefs = [
-            None if t.contact else rule.increments(np.array(t.sign), np.array(t.strength))
-            for t in c.templates
-        ]
+        nd = len(DIMENSIONS)
+        n_tpl = len(c.templates)
+        self.coef_table = np.zeros((n_tpl, 2, nd))
+        for k, tp in enumerate(c.templates):
+            if not tp.contact:
+                self.coef_table[k] = rule.increments(np.array(tp.sign), np.array(tp.strength))
+        self.rel_table = np.array([tp.strength for tp in c.templates]).reshape(n_tpl, nd)
+        self.is_contact = np.array([tp.contact for tp in c.templates], dtype=bool)
         self.dim_mask = np.array(
             [[s != 0 for s in t.strength] for t in c.templates], dtype=bool
-        ).reshape(len(c.templates), len(DIMENSIONS))
+        ).reshape(len(c.templates), nd)
         self.day = c.start_day
         self.track: tuple[int, int, int] | None = None
         self.contributions: dict[tuple[int, int], float] = {}
         self.forgetting = 0.0
+
+    @property
+    def X(self) -> FloatArray:
+        """The rule's first state component ``[trustee, dimension, truster]``."""
+        return self.S[:, 0]
+
+    @property
+    def Y(self) -> FloatArray:
+        """The rule's second state component."""
+        return self.S[:, 1]
 
     # -- helpers ----------------------------------------------------------------------
     def expected_of(self, X: FloatArray, Y: FloatArray, A: FloatArray) -> FloatArray:
@@ -116,7 +131,8 @@ class _Engine:
     def _tracked(self) -> float:
         assert self.track is not None
         i, j, k = self.track
-        return float(self.expected_of(self.X[j, k, i], self.Y[j, k, i], self.A[j, k, i]))
+        S = self.S
+        return float(self.expected_of(S[j, 0, k, i], S[j, 1, k, i], self.A[j, k, i]))
 
     def _decay_to(self, day: int) -> None:
         dt_days = day - self.day
@@ -125,109 +141,139 @@ class _Engine:
         before = self._tracked() if self.track else 0.0
         fp = 2.0 ** (-dt_days / self.settings.half_life_good)
         fn = 2.0 ** (-dt_days / self.settings.half_life_bad)
-        self.X, self.Y = self.rule.decay(self.X, self.Y, self.A, fp, fn)
+        x, y = self.rule.decay(self.S[:, 0], self.S[:, 1], self.A, fp, fn)
+        self.S[:, 0], self.S[:, 1] = x, y
         self.day = day
         if self.track:
             self.forgetting += self._tracked() - before
 
     # -- the pass ---------------------------------------------------------------------
+    def _increments(
+        self, group: list[Any]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], FloatArray, FloatArray]:
+        """(trustees, templates, truster weights (g, n), increments (g, 2, 4, n)) for one
+        date's impulses, all computed from the state at the start of the date."""
+        _, _, tjs, tpls, weights, srcs, selfs, parts = zip(*group, strict=True)
+        S, A, n = self.S, self.A, self.n
+        tj = np.fromiter(tjs, dtype=np.int64, count=len(group))
+        tpl = np.fromiter(tpls, dtype=np.int64, count=len(group))
+        base = np.fromiter(weights, dtype=np.float64, count=len(group))
+        base *= self.acc[np.fromiter(srcs, dtype=np.int64, count=len(group))]
+        w = self.others[tj] * base[:, None]
+        for row, p in enumerate(parts):
+            if p is not None:
+                w[row] = 0.0
+                w[row, list(p)] = base[row]
+                w[row, tj[row]] = 0.0
+        if any(selfs):
+            sel = np.flatnonzero(np.fromiter(selfs, dtype=bool, count=len(group)))
+            ts = tj[sel]
+            w[sel] *= self.expected_of(S[ts, 0, 2], S[ts, 1, 2], A[ts, 2])
+        inc = self.coef_table[tpl][:, :, :, None] * w[:, None, None, :]
+        ct = np.flatnonzero(self.is_contact[tpl])
+        if len(ct):
+            tc = tj[ct]
+            dx, dy = self.rule.contact(S[tc, 0], S[tc, 1], A[tc], self.c.W)
+            rw = self.rel_table[tpl[ct]][:, :, None] * w[ct][:, None, :]
+            inc[ct, 0] += dx * rw
+            inc[ct, 1] += dy * rw
+        return tj, tpl, w, inc
+
+    def _track_group(self, group: list[Any], tj: NDArray[np.int64], inc: FloatArray) -> None:
+        """Sequential contributions of the date's impulses to the tracked cell."""
+        assert self.track is not None
+        i, j, k = self.track
+        x, y, a = self.S[j, 0, k, i], self.S[j, 1, k, i], self.A[j, k, i]
+        before = float(self.expected_of(x, y, a))
+        for row in np.flatnonzero(tj == j):
+            x, y = x + inc[row, 0, k, i], y + inc[row, 1, k, i]
+            after = float(self.expected_of(x, y, a))
+            key = (group[row][1], group[row][0])
+            self.contributions[key] = self.contributions.get(key, 0.0) + after - before
+            before = after
+
     def run(self, record: bool) -> Iterator[Chunk]:
-        c, rule, W = self.c, self.rule, self.c.W
-        imps, ups = c.impulses, c.source_updates
+        c, S = self.c, self.S
+        ups = c.source_updates
         n, nd = self.n, len(DIMENSIONS)
         cap = self.settings.chunk_rows
-        bx = np.empty((cap, nd, n))
-        by = np.empty((cap, nd, n))
-        meta = np.empty((cap, 4), dtype=np.int64)  # day, cause, trustee, template
-        tmask = np.empty((cap, n), dtype=bool)
+        bs = np.empty((cap, 2, nd, n))
+        bw = np.empty((cap, n))
+        bmeta = np.empty((cap, 4), dtype=np.int64)
         fill = 0
         if record:
             yield self._prior_chunk()
-        N, i, u = len(imps), 0, 0
-        while i < N:
-            day = imps[i][0]
+        u, n_ups = 0, len(ups)
+        for day, group_iter in groupby(c.impulses, key=itemgetter(0)):
+            group = list(group_iter)
             self._decay_to(day)
-            j = i
-            while j < N and imps[j][0] == day:
-                j += 1
-            X0, Y0 = (self.X.copy(), self.Y.copy()) if j - i > 1 else (self.X, self.Y)
-            for _, cause, tj, tpl, weight, src, self_rep, parts in imps[i:j]:
-                if parts is None:
-                    w = self.others[tj] * (weight * self.acc[src])
-                else:
-                    w = np.zeros(n)
-                    w[list(parts)] = weight * self.acc[src]
-                    w[tj] = 0.0
-                if self_rep:
-                    k = 2  # integrity
-                    w = w * self.expected_of(X0[tj, k], Y0[tj, k], self.A[tj, k])
-                before = self._tracked() if self.track and self.track[1] == tj else None
-                coef = self.coefs[tpl]
-                if coef is None:
-                    rel = np.array(c.templates[tpl].strength)[:, None]
-                    dx, dy = rule.contact(X0[tj], Y0[tj], self.A[tj], W)
-                    self.X[tj] += dx * rel * w
-                    self.Y[tj] += dy * rel * w
-                else:
-                    self.X[tj] += coef[0][:, None] * w
-                    self.Y[tj] += coef[1][:, None] * w
-                if before is not None:
-                    key = (cause, day)
-                    self.contributions[key] = (
-                        self.contributions.get(key, 0.0) + self._tracked() - before
-                    )
-                if record and self.trustees[tj]:
-                    bx[fill], by[fill] = self.X[tj], self.Y[tj]
-                    meta[fill] = (day, cause, tj, tpl)
-                    tmask[fill] = (w > 0) & self.trusters
-                    fill += 1
-                    if fill == cap:
-                        yield self._chunk(bx, by, meta, tmask, fill)
+            tj, tpl, w, inc = self._increments(group)
+            if self.track is not None:
+                self._track_group(group, tj, inc)
+            if len(tj) == 1:
+                S[tj[0]] += inc[0]
+            else:  # sum the date's increments per trustee, then add once
+                order = np.argsort(tj, kind="stable")
+                ts = tj[order]
+                starts = np.flatnonzero(np.r_[True, ts[1:] != ts[:-1]])
+                S[ts[starts]] += np.add.reduceat(inc[order], starts, axis=0)
+            if record:
+                keep = self.trustees[tj]
+                g = int(keep.sum())
+                if fill + g > cap:
+                    if fill:
+                        yield self._chunk(bs, bw, bmeta, fill)
                         fill = 0
-            while u < len(ups) and ups[u][0] <= day:
+                    if g > cap:
+                        cap = g
+                        bs, bw = np.empty((cap, 2, nd, n)), np.empty((cap, n))
+                        bmeta = np.empty((cap, 4), dtype=np.int64)
+                sl = slice(fill, fill + g)
+                tk = tj[keep]
+                bs[sl] = S[tk]  # the state at the end of the date
+                bw[sl] = w[keep]
+                bmeta[sl, 0] = day
+                bmeta[sl, 1] = [r[1] for r, k in zip(group, keep, strict=True) if k]
+                bmeta[sl, 2] = tk
+                bmeta[sl, 3] = tpl[keep]
+                fill += g
+            while u < n_ups and ups[u][0] <= day:
                 _, s, hit = ups[u]
                 if hit:
                     self.alpha[s] += 1.0
                 else:
                     self.beta[s] += 1.0
-                self.acc[s] = _accuracy(self.alpha[s], self.beta[s])
+                self.acc[s] = accuracy(self.alpha[s], self.beta[s])
                 u += 1
-            i = j
         self._decay_to(c.end_day)
         if record and fill:
-            yield self._chunk(bx, by, meta, tmask, fill)
+            yield self._chunk(bs, bw, bmeta, fill)
 
     def _prior_chunk(self) -> Chunk:
-        n = self.n
         mask = (self.others & self.trusters[None, :] & self.trustees[:, None])[:, None, :]
-        mask = np.broadcast_to(mask, self.X.shape)
+        mask = np.broadcast_to(mask, self.A.shape)
         jj, kk, ii = np.nonzero(mask)
-        r, s = self.rule.to_evidence(self.X, self.Y, self.A, self.c.W)
+        r, s = self.rule.to_evidence(self.S[:, 0], self.S[:, 1], self.A, self.c.W)
         return self._columns(
             np.full(len(jj), self.c.start_day), np.full(len(jj), -1), ii, jj, kk,
             r[jj, kk, ii], s[jj, kk, ii], self.A[jj, kk, ii],
         )  # fmt: skip
-        _ = n
 
-    def _chunk(
-        self,
-        bx: FloatArray,
-        by: FloatArray,
-        meta: NDArray[np.int64],
-        tmask: NDArray[np.bool_],
-        fill: int,
-    ) -> Chunk:
-        m = meta[:fill]
-        A = self.A[m[:, 2]]
-        r, s = self.rule.to_evidence(bx[:fill], by[:fill], A, self.c.W)
-        mask = self.dim_mask[m[:, 3]][:, :, None] & tmask[:fill][:, None, :]
+    def _chunk(self, bs: FloatArray, bw: FloatArray, bmeta: NDArray[np.int64], fill: int) -> Chunk:
+        meta = bmeta[:fill]
+        A = self.A[meta[:, 2]]
+        r, s = self.rule.to_evidence(bs[:fill, 0], bs[:fill, 1], A, self.c.W)
+        tmask = (bw[:fill] > 0) & self.trusters[None, :]
+        mask = self.dim_mask[meta[:, 3]][:, :, None] & tmask[:, None, :]
         rows, kk, ii = np.nonzero(mask)
         return self._columns(
-            m[rows, 0], m[rows, 1], ii, m[rows, 2], kk,
+            meta[rows, 0], meta[rows, 1], ii, meta[rows, 2], kk,
             r[rows, kk, ii], s[rows, kk, ii], A[rows, kk, ii],
         )  # fmt: skip
 
-    def _columns(self, day: Any, cause: Any, ii: Any, jj: Any, kk: Any, r: Any, s: Any, a: Any) -> Chunk:
+    def _columns(
+        self, day: Any, cause: Any, ii: Any, jj: Any, kk: Any, r: Any, s: Any, a: Any
+    ) -> Chunk:
         tot = r + s + self.c.W
         b, d, uu = r / tot, s / tot, self.c.W / tot
         return {
@@ -256,9 +302,7 @@ class TrustHistory:
         actors = compiled.actors
         for label, who in (("truster", truster), ("trustee", trustee)):
             if who is not None and who not in actors:
-                raise InputError(
-                    f"unknown {label} {who!r}; expected one of: {', '.join(actors)}"
-                )
+                raise InputError(f"unknown {label} {who!r}; expected one of: {', '.join(actors)}")
 
     @property
     def actors(self) -> tuple[str, ...]:
@@ -324,7 +368,7 @@ class TrustHistory:
         eng = self._engine()
         for _ in eng.run(record=False):
             pass
-        r, s = self.rule.to_evidence(eng.X, eng.Y, eng.A, self.compiled.W)
+        r, s = self.rule.to_evidence(eng.S[:, 0], eng.S[:, 1], eng.A, self.compiled.W)
         return r, s, eng.A
 
     def opinions(self) -> dict[tuple[str, str, str], Opinion]:
@@ -380,11 +424,15 @@ class TrustHistory:
         (not only the top) plus the prior sum to the final value."""
         for label, who in (("truster", truster), ("trustee", trustee)):
             if who not in self.actors:
-                raise InputError(f"unknown {label} {who!r}; expected one of: {', '.join(self.actors)}")
+                raise InputError(
+                    f"unknown {label} {who!r}; expected one of: {', '.join(self.actors)}"
+                )
         if truster == trustee:
             raise InputError("truster and trustee must differ")
         if dimension not in DIMENSIONS:
-            raise InputError(f"unknown dimension {dimension!r}; expected one of: {', '.join(DIMENSIONS)}")
+            raise InputError(
+                f"unknown dimension {dimension!r}; expected one of: {', '.join(DIMENSIONS)}"
+            )
         if top < 1:
             raise InputError(f"top must be at least 1, got {top}")
         i, j = self.actors.index(truster), self.actors.index(trustee)

@@ -28,6 +28,7 @@ __all__ = [
     "BROKEN_EVENTS",
     "KEPT_EVENTS",
     "MIN_CREDIBILITY",
+    "SCORES",
     "Resolution",
     "Verdict",
     "combine",
@@ -84,35 +85,39 @@ class Resolution:
 def term_verdict(term: CommitmentTerm, value: float, baseline: float | None) -> str | None:
     """Verdict on one term from an observed ``value`` (and the pre-commitment ``baseline``).
 
-    cease: 0 → kept, below half the baseline → partly kept, else broken. decrease by ``size``
-    (default 0.5): at or below baseline·(1−size) → kept, below baseline → partly kept.
-    increase: at or above baseline·(1+size) → kept, above baseline → partly kept.
-    maintain: within 10 % of baseline → kept, within 25 % → partly kept. complete (``size`` =
-    target count): value ≥ size → kept, value > 0 → partly kept. ``None`` if the term cannot
-    be judged from these numbers (no baseline where one is needed).
+    The share of the promised change achieved decides: all of it → kept, at least half →
+    partly kept, less → broken. cease: the promised change is baseline → 0 (without a
+    baseline only 0 counts as kept); decrease/increase by ``size`` (default 0.5): baseline →
+    baseline·(1 ∓ size); complete: 0 → ``size`` (the target count; without one, any positive
+    value is kept). maintain: within 10 % of baseline → kept, within 25 % → partly kept.
+    ``None`` if the term cannot be judged from these numbers (no baseline where needed).
     """
     d = term.direction
+    if d is Direction.complete:
+        if term.size is None or term.size <= 0:
+            return "kept" if value > 0 else "broken"
+        return _by_share(value / term.size)
     if d is Direction.cease:
         if value <= 0:
             return "kept"
-        return "partly_kept" if baseline is not None and value < 0.5 * baseline else "broken"
-    if d is Direction.complete:
-        if term.size is None:
-            return "kept" if value > 0 else "broken"
-        return "kept" if value >= term.size else ("partly_kept" if value > 0 else "broken")
+        if baseline is None or baseline <= 0:
+            return "broken"
+        return _by_share((baseline - value) / baseline)
     if baseline is None:
         return None
+    if d is Direction.maintain:
+        gap = abs(value - baseline) / max(abs(baseline), 1e-9)
+        return "kept" if gap <= 0.1 else ("partly_kept" if gap <= 0.25 else "broken")
     size = 0.5 if term.size is None else term.size
-    if d is Direction.decrease:
-        if value <= baseline * (1 - size):
-            return "kept"
-        return "partly_kept" if value < baseline else "broken"
-    if d is Direction.increase:
-        if value >= baseline * (1 + size):
-            return "kept"
-        return "partly_kept" if value > baseline else "broken"
-    gap = abs(value - baseline) / max(abs(baseline), 1e-9)
-    return "kept" if gap <= 0.1 else ("partly_kept" if gap <= 0.25 else "broken")
+    promised = abs(baseline) * size
+    if promised <= 0:
+        return "kept"
+    change = baseline - value if d is Direction.decrease else value - baseline
+    return _by_share(change / promised)
+
+
+def _by_share(share: float) -> str:
+    return "kept" if share >= 1.0 - 1e-9 else ("partly_kept" if share >= 0.5 else "broken")
 
 
 def combine(verdicts: list[Verdict]) -> tuple[str, float | None, float, tuple[Verdict, ...]]:

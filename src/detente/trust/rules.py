@@ -49,8 +49,15 @@ DIMENSIONS: tuple[str, str, str, str] = (
 class UpdateRule(Protocol):
     """What a trust-update rule provides (all methods are pure and work on arrays)."""
 
-    name: str
-    traits: frozenset[str]
+    @property
+    def name(self) -> str:
+        """Registry name of the rule."""
+        ...
+
+    @property
+    def traits(self) -> frozenset[str]:
+        """Declared traits (e.g. ``additive``)."""
+        ...
 
     def from_evidence(
         self, r: FloatArray, s: FloatArray, a: FloatArray, W: float

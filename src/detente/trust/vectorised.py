@@ -35,8 +35,10 @@ def apply_evidence(
     w = np.asarray(weight, dtype=np.float64)
     if np.any(w < 0):
         raise ValueError("weight must be >= 0")
-    r_new = np.asarray(r, dtype=np.float64) + np.where(v > 0, w * positivity, 0.0)
-    s_new = np.asarray(s, dtype=np.float64) + np.where(v < 0, w * negativity, 0.0)
+    pos = np.asarray(positivity, dtype=np.float64)
+    neg = np.asarray(negativity, dtype=np.float64)
+    r_new = np.asarray(r, dtype=np.float64) + np.where(v > 0, w * pos, 0.0)
+    s_new = np.asarray(s, dtype=np.float64) + np.where(v < 0, w * neg, 0.0)
     return r_new, s_new
 
 

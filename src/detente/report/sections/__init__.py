@@ -9,6 +9,9 @@ from __future__ import annotations
 
 SECTION_MODULES: tuple[str, ...] = (
     "detente.report.sections.overview",
+    "detente.report.sections.bargaining",
     "detente.report.sections.forecast",
+    "detente.report.sections.simulate",
     "detente.report.sections.monitor",
+    "detente.report.sections.trust",
 )

@@ -1,0 +1,594 @@
+"""Build the six Russia–Ukraine reference snapshots from one set of dated tables.
+
+    .venv/bin/python scenarios/build_reference.py          # rewrite scenarios/ukraine-*.yaml
+    .venv/bin/python scenarios/build_reference.py --check  # exit 1 if a file is out of date
+
+The tables (``ukraine_issues.py``, ``ukraine_positions.py``, ``ukraine_ledger.py`` and the
+actors, trust, mechanisms, proposals and war settings below) hold every dated item once; a
+snapshot keeps what is dated on or before its ``as_of``. Source records come from
+``data/ukraine-sources.json``, a copy of the source table of the shared facts file with a
+reliability grade (partisan / low / medium / high) derived from its reliability notes.
+Every output is validated with ``detente.scenario.parse_scenario(strict=True)``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from ukraine_issues import ISSUES, status_quo  # noqa: E402
+from ukraine_ledger import LEDGER  # noqa: E402
+from ukraine_positions import POSITIONS  # noqa: E402
+
+from detente.scenario import parse_scenario  # noqa: E402
+
+D = dict[str, Any]
+
+FORTNA = "Fortna 2004, 'Does Peacekeeping Keep Peace?', Int. Studies Quarterly 48(2)"
+
+SNAPSHOTS: dict[str, D] = {
+    "ukraine-2022-03": {
+        "as_of": "2022-03-30",
+        "name": "Russia–Ukraine, Istanbul round (March 2022)",
+        "description": "The day after the Istanbul communique: Ukraine offers neutrality for "
+        "binding guarantees; Russia announces a 'drastic reduction' near Kyiv.",
+    },
+    "ukraine-2022-11": {
+        "as_of": "2022-11-16",
+        "name": "Russia–Ukraine after the Kharkiv and Kherson counteroffensives (Nov 2022)",
+        "description": "After the annexation declaration and Kherson's liberation; Zelensky's "
+        "10-point Peace Formula; the Musk plan; the grain deal working.",
+    },
+    "ukraine-2023-12": {
+        "as_of": "2023-12-15",
+        "name": "Russia–Ukraine after the failed counteroffensive (Dec 2023)",
+        "description": "Static front after the 2023 counteroffensive; grain deal ended; US aid "
+        "stalled; China's 12 points; ICC warrants.",
+    },
+    "ukraine-2025-05": {
+        "as_of": "2025-05-26",
+        "name": "Russia–Ukraine, Istanbul direct talks (May 2025)",
+        "description": "First direct talks since 2022; 1,000-for-1,000 exchange kept; energy "
+        "moratorium and truces disputed; US aid paused and no new US aid.",
+    },
+    "ukraine-2025-11": {
+        "as_of": "2025-11-22",
+        "name": "Russia–Ukraine, the US 28-point plan (Nov 2025)",
+        "description": "Two days after the 28-point draft; after Anchorage, the Coalition of "
+        "the Willing pledge and US oil sanctions.",
+    },
+    "ukraine-2026-06": {
+        "as_of": "2026-06-23",
+        "name": "Russia–Ukraine, latest (June 2026)",
+        "description": "After the 20-point framework, the Paris Declaration, trilateral rounds "
+        "and the partly kept May 2026 cease-fire; Putin revives the Istanbul framework.",
+    },
+}
+
+
+def _t(sources: tuple[str, ...] = (), assumption: str | None = None) -> D:
+    out: D = {}
+    if sources:
+        out["sources"] = list(dict.fromkeys(sources))
+    if assumption:
+        out["assumption"] = assumption
+    return out
+
+
+def _era(as_of: str, table: list[tuple[str, Any]]) -> Any:
+    """The last value of a (from-date, value) table that applies at ``as_of``."""
+    return [v for start, v in table if start <= as_of][-1]
+
+
+# ---------------------------------------------------------------------------------- actors
+def actors(as_of: str) -> list[D]:
+    ru_cap = _era(as_of, [
+        ("2022", (86, (), "defence $bn/yr: SIPRI 2022 (~$86bn), recalled, not in facts.yaml")),
+        ("2023", (109, (), "defence $bn/yr: SIPRI 2023 (~$109bn), recalled")),
+        ("2025-04", (149, ("S_sipri",), None)),
+        ("2026", (149, ("S_sipri", "S_rubud"), "2024 level kept (2026 plan: 5.6% of GDP)")),
+    ])  # fmt: skip
+    ua_cap = _era(as_of, [
+        ("2022", (44, (), "own defence spending $bn/yr: SIPRI 2022 (~$44bn), recalled")),
+        ("2023", (65, (), "own defence spending $bn/yr: SIPRI 2023 (~$65bn), recalled")),
+        ("2025-04", (64.7, ("S_sipri",), None)),
+    ])  # fmt: skip
+    us_level = _era(as_of, [
+        ("2022", (0.5, (), "aid ramping up in the first weeks of the war")),
+        ("2022-06", (1.0, (), "full flow of US aid in 2022")),
+        ("2023-10", (0.5, (), "US supplemental stalled from autumn 2023 (not in facts)")),
+        ("2025-02-28", (0.2, ("S_kiel1", "S_feb28", "S_jed25_1"),
+                        "no new US aid after 20 Jan 2025; pause 28 Feb-11 Mar")),
+        ("2025-06", (0.1, ("S_kiel1", "S_kiel2"), "no new US allocations in 2025")),
+        ("2026", (0.1, ("S_kiel4",), "total military aid -13% in 2025, Europe +67%")),
+    ])  # fmt: skip
+    eu_cap = _era(as_of, [
+        ("2022", (20, (), "Europe ~EUR24bn/yr 2022-25 (Kiel) minus UK ~4")),
+        ("2025-08", (20, ("S_kiel2",), "EUR80.5bn Feb 2022-Jun 2025 incl. UK, minus UK ~4")),
+        ("2026", (33, ("S_kiel4",), "European military aid +67% in 2025 vs 2022-24")),
+    ])  # fmt: skip
+    eu_level = 0.4 if as_of < "2022-06" else 1.0
+
+    def support(
+        sid: str, provider: str, cap: float, relief: float, level: float, resp: float, tr: D
+    ) -> D:
+        return {"id": sid, "provider": provider, "capability": cap, "cost_relief": relief,
+                "level": level, "responsiveness": resp, **tr}  # fmt: skip
+
+    us_tr = _t(
+        us_level[1],
+        f"US military aid ~$21bn/yr at full level (Kiel: EUR64.6bn over "
+        f"40 months); level: {us_level[2]}",
+    )
+    ua_support = [
+        support("us_military_aid", "US", 21, 0.0010, us_level[0], 0.5, us_tr),
+        support("european_aid", "EU", eu_cap[0], 0.0012, eu_level, 0.2,
+                _t(eu_cap[1], f"{eu_cap[2]}; cost relief: financial aid (Kiel: Europe EUR138bn "
+                   "vs US EUR115bn to Feb 2025) eases Ukraine's burden")),
+        support("uk_military_aid", "UK", 4, 0.0002, 1.0, 0.1,
+                _t((), "UK share of European aid (~$4bn/yr) assumed; not split in the facts")),
+    ]  # fmt: skip
+    cost_src: tuple[str, ...] = ()
+    if as_of >= "2025-04":
+        cost_src = ("S_sipri", "S_csis2") if as_of >= "2026" else ("S_sipri",)
+    cost_note = (
+        "weekly cost in utility units: two years of war cost ~40% (RU) / ~60% (UA) of the "
+        "gap between best and worst settlement; Ukraine spends 34% of GDP vs Russia 7.1%, "
+        "Russia ~35k casualties a month in 2025"
+    )
+    return [
+        {"id": "RU", "name": "Russia", "kind": "state", "veto": True, "belligerent": True,
+         "capability": ru_cap[0], "cost_of_fighting": 0.004, "discount": 0.997, "risk": 0.8,
+         **_t(ru_cap[1] + cost_src, "; ".join(x for x in (ru_cap[2], cost_note,
+              "δ 0.997/week: regime frames the war as long attrition; risk 0.8: "
+              "risk-acceptant (launched the invasion)") if x))},
+        {"id": "RU_MIL", "name": "Russian military and hard-liners", "kind": "faction",
+         "parent": "RU", "capability": 10, "cost_of_fighting": 0.002, "discount": 0.998,
+         "risk": 0.6, "control": 0.8,
+         **_t((), "spoiler faction; control 0.8: the Kremlin commands the forces, but "
+              "hard-line milbloggers and commanders constrain concessions")},
+        {"id": "UA", "name": "Ukraine", "kind": "state", "veto": True, "belligerent": True,
+         "capability": ua_cap[0], "cost_of_fighting": 0.006, "discount": 0.995, "risk": 1.0,
+         "support": ua_support,
+         **_t(ua_cap[1] + cost_src, "; ".join(x for x in (ua_cap[2], cost_note) if x))},
+        {"id": "UA_MIL", "name": "Ukrainian military command and veterans", "kind": "faction",
+         "parent": "UA", "capability": 8, "cost_of_fighting": 0.003, "discount": 0.996,
+         "risk": 0.8, "control": 0.9,
+         **_t((), "civilian control is firm (0.9); the faction resists ceding held land")},
+        {"id": "US", "name": "United States", "kind": "state",
+         "capability": 40 if as_of < "2025" else 60,
+         **_t((), "non-belligerent capability = leverage on this war in $bn-equivalent: "
+              "aid and sanctions; from 2025 also mediator with secondary-sanction threats")},
+        {"id": "EU", "name": "European states and the EU", "kind": "coalition",
+         "capability": 35, **_t((), "leverage: aid, sanctions, frozen assets")},
+        {"id": "UK", "name": "United Kingdom", "kind": "state", "capability": 10,
+         **_t((), "leverage: aid, training, co-lead of the reassurance force")},
+        {"id": "TR", "name": "Turkey", "kind": "mediator", "capability": 10,
+         **_t((), "host of the 2022 and 2025 Istanbul talks; Black Sea straits")},
+        {"id": "CN", "name": "China", "kind": "state", "capability": 30,
+         **_t((), "Russia's main economic partner; leverage assumed, not in facts.yaml")},
+    ]  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------- trust
+def _et(expected: float, confidence: float) -> D:
+    return {"expected": expected, "confidence": confidence}
+
+
+def _ev(pos: float, neg: float) -> D:
+    return {"positive": pos, "negative": neg}
+
+
+def trust(as_of: str) -> list[D]:
+    late = as_of >= "2025"
+    integ_ua_ru = _era(as_of, [
+        ("2022", _ev(0, 3)), ("2022-04", _ev(1, 4)), ("2023-07-17", _ev(1, 5)),
+        ("2025-05", _ev(3, 6)), ("2025-07", _ev(4, 6)), ("2026-05", _ev(5, 7)),
+    ])  # fmt: skip
+    ua_us = _era(as_of, [
+        ("2022", (0.6, 0.6, ())), ("2025-02-28", (0.45, 0.5, ("S_feb28",))),
+        ("2025-11-20", (0.35, 0.5, ("S_28_9",))), ("2025-12", (0.3, 0.6, ("S_kiis9",))),
+    ])  # fmt: skip
+    return [
+        {"truster": "UA", "trustee": "RU", "capacity": _et(0.75, 0.6),
+         "peaceful_intention": _ev(0, 6 if as_of < "2022-04" else 8),
+         "integrity": integ_ua_ru, "predictability": _et(0.35, 0.4),
+         **_t(("S_bud2", "S_minsk1") + (("S_kyiv2",) if as_of >= "2022-04" else ()),
+              "integrity counts the ledger: Budapest and both Minsk accords broken, later "
+              "kept swaps and partly kept truces; intention: 2014 and 2022 invasions, Bucha; "
+              "capacity high: the Kremlin controls its forces")},
+        {"truster": "RU", "trustee": "UA", "capacity": _et(0.45, 0.4),
+         "peaceful_intention": _ev(1, 3), "integrity": _ev(1, 3 if as_of < "2022-12-07" else 4),
+         "predictability": _et(0.45, 0.4),
+         **_t(("S_minsk1",) + (("S_merkel",) if as_of >= "2022-12-07" else ()),
+              "Moscow blames Kyiv for Minsk II; cites Merkel's 'time for Ukraine' remark; "
+              "doubts Kyiv's control over 'nationalist formations' (its own framing)")},
+        {"truster": "UA", "trustee": "US", "capacity": _et(0.85, 0.75),
+         "peaceful_intention": _et(0.85, 0.75), "integrity": _et(ua_us[0], ua_us[1]),
+         "predictability": _et(ua_us[0], ua_us[1]),
+         **_t(("S_bud1",) + ua_us[2],
+              "Budapest assurances were not enforced; 2025 aid pause and the 28-point draft; "
+              "trust in the US fell from 41% to 21% (KIIS, Dec 2025)")},
+        {"truster": "UA", "trustee": "EU", "capacity": _et(0.65 if late else 0.55, 0.5),
+         "peaceful_intention": _et(0.9, 0.8), "integrity": _et(0.75, 0.5),
+         "predictability": _et(0.7, 0.5),
+         **_t(("S_kiel4",) if as_of >= "2026" else (),
+              "steady aid, rising in 2025 (+67%); slow and divided decisions (assets loan "
+              "deferred); capacity limited without the US")},
+        {"truster": "RU", "trustee": "US", "capacity": _et(0.7, 0.5),
+         "peaceful_intention": _et(0.3, 0.5),
+         "integrity": _ev(0, 4) if not late else _et(0.3, 0.5),
+         "predictability": _et(0.3 if late else 0.45, 0.4),
+         **_t(("S_merkel2",) if as_of >= "2022-12" else (),
+              "Moscow's grievance narrative (NATO enlargement, Minsk 'to give Ukraine time'); "
+              "a 2025 thaw (Riyadh, Anchorage) but oil sanctions and shifting US demands")},
+        {"truster": "US", "trustee": "RU", "capacity": _et(0.75, 0.5),
+         "peaceful_intention": _ev(0, 4) if not late else _et(0.3, 0.4),
+         "integrity": _ev(0, 4),
+         "predictability": _et(0.4, 0.4),
+         **_t(("S_bud2",) + (("S_sanc1",) if as_of >= "2025-10-22" else ()),
+              "Budapest signatory violated by Russia; in 2025 Washington tested Moscow's "
+              "intent, then sanctioned it for 'refusal to end this senseless war'")},
+        {"truster": "EU", "trustee": "RU", "capacity": _et(0.75, 0.5),
+         "peaceful_intention": _ev(0, 6), "integrity": _ev(0, 5),
+         "predictability": _et(0.35, 0.5),
+         **_t(("S_minsk1", "S_minsk4"),
+              "France and Germany mediated Minsk II and saw it fail; full-scale invasion")},
+        {"truster": "RU", "trustee": "EU", "integrity": _ev(0, 3),
+         "peaceful_intention": _ev(0, 3),
+         **_t(("S_merkel",) if as_of >= "2022-12-07" else (),
+              "Moscow reads Minsk as a Western ruse and European troops as hostile")},
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ mechanisms
+def mechanisms(as_of: str) -> list[D]:
+    out: list[D] = [
+        {"id": "osce_monitors", "kind": "monitors", "name": "OSCE-style unarmed monitors",
+         "detection": 0.5, "hazard_ratio": 0.88, "cost": {"RU": 0.0002, "UA": 0.0002},
+         **_t(("S_minsk1",), f"the OSCE SMM logged violations but rarely attributed them "
+              f"(detection 0.5); HR 0.88 for monitoring-only missions, not significant: {FORTNA}")},
+        {"id": "peacekeepers", "kind": "peacekeepers", "name": "UN-mandated peacekeepers",
+         "hazard_ratio": 0.54, "loss_if_cheated": 0.6, "cost": {"RU": 0.001},
+         **_t((), f"HR 0.54 unadjusted (95% CI 0.30-0.97): {FORTNA}; hypothetical here, Russia "
+              "holds a UNSC veto; loss_if_cheated judgement")},
+        {"id": "dmz", "kind": "dmz", "name": "Demilitarised zone along the line",
+         "hazard_ratio": 0.8, "loss_if_cheated": 0.8, "cost": {"UA": 0.001, "RU": 0.0005},
+         **_t(("S_28_1", "S_20_2") if as_of >= "2025-12-23" else (),
+              "Fortna (2003) finds DMZs lengthen interstate peace; HR 0.8 is a judgement "
+              "(per-mechanism HRs not in references.md)")},
+        {"id": "us_guarantee", "kind": "guarantee", "name": "US third-party guarantee",
+         "guarantor": "US", "leverage": 0.5 if as_of >= "2025-12-28" else 0.4,
+         "cost": {"US": 0.0003},
+         **_t(("S_mal1", "S_ber1") if as_of >= "2025-12-28" else (),
+              "leverage: sanctions and aid over Russia, limited by Congress and by no US "
+              "troops; 15-year term offered Dec 2025")},
+        {"id": "staged_sanctions", "kind": "staged_sanctions",
+         "name": "Staged sanctions relief with snapback",
+         "schedule": [{"after_periods": 13, "fraction": 0.25},
+                      {"after_periods": 26, "fraction": 0.25},
+                      {"after_periods": 52, "fraction": 0.25}],
+         **_t(("S_umem2", "S_28_2") if as_of >= "2025-11-20" else (),
+              "quarterly-to-yearly layers; the last quarter tied to reparations (assumed)")},
+        {"id": "joint_commission", "kind": "joint_commission",
+         "name": "Joint military commission / monitoring centre", "hazard_ratio": 0.9,
+         **_t(("S_minsk1",) + (("S_rmem4",) if as_of >= "2025-06-02" else ()),
+              "Minsk Trilateral Contact Group precedent; 2025 Russian 'joint monitoring "
+              "centre'; HR 0.9 judgement (Fortna 2003: joint commissions help)")},
+        {"id": "ratification", "kind": "ratification",
+         "name": "Ratification / referendum delay",
+         "delay_periods": 9 if as_of >= "2025-12-23" else 13,
+         **_t(("S_20_2",) if as_of >= "2025-12-23" else ("S_ist1",),
+              "2022: guarantee treaty to be ratified by parliaments (~13 weeks assumed); "
+              "2025: a 60-day cease-fire for a referendum (~9 weeks)")},
+    ]  # fmt: skip
+    if as_of >= "2022-03-29":
+        out.append(
+            {"id": "istanbul_treaty", "kind": "security_guarantee",
+             "name": "Istanbul guarantee treaty (P5 incl. Russia, plus TR, DE, CA, PL, IL)",
+             "beneficiary": "UA", "fallback_gain": 0.08,
+             **_t(("S_ist1",), "small gain: Russia as a guarantor holds a de facto veto")}
+        )  # fmt: skip
+    if as_of >= "2025-08-18":
+        out.append(
+            {"id": "art5_guarantee", "kind": "security_guarantee",
+             "name": "Article-5-like guarantee by the US and Europe", "beneficiary": "UA",
+             "fallback_gain": 0.15, "cost": {"US": 0.0003, "EU": 0.0005, "UK": 0.0002},
+             **_t(("S_wh1", "S_eutoday") + (("S_ber1",) if as_of >= "2025-12-14" else ()),
+                  "raises Ukraine's fallback by 0.15 of its utility range (judgement)")}
+        )  # fmt: skip
+    if as_of >= "2025-09-04":
+        out.append(
+            {"id": "reassurance_force", "kind": "peacekeepers",
+             "name": "Coalition of the Willing reassurance force", "hazard_ratio": 0.75,
+             "loss_if_cheated": 0.7, "cost": {"RU": 0.002, "EU": 0.0005, "UK": 0.0003},
+             **_t(("S_cw1", "S_cw2") + (("S_par1", "S_par2") if as_of >= "2026-01-06" else ()),
+                  f"deployed far from the line, so weaker than interposition ({FORTNA}: 0.54); "
+                  "Russia calls such troops 'legitimate targets' (cost to RU)")}
+        )  # fmt: skip
+    if as_of >= "2025-12-23":
+        out.append(
+            {"id": "us_monitoring", "kind": "monitors",
+             "name": "US-led technical cease-fire monitoring (satellites, drones)",
+             "detection": 0.75, "hazard_ratio": 0.88, "cost": {"US": 0.0003},
+             **_t(("S_20_7", "S_par2") if as_of >= "2026-01-06" else ("S_20_7",),
+                  f"detection 0.75 judgement for technical means; HR as monitors: {FORTNA}")}
+        )  # fmt: skip
+    return out
+
+
+# ------------------------------------------------------------------------------- proposals
+PROPOSALS: list[D] = [
+    {"id": "istanbul_communique", "name": "Istanbul communique", "proposer": "UA",
+     "date": "2022-03-29",
+     "terms": {"crimea": 50, "nato_neutrality": 85, "security_guarantees": 30},
+     "mechanisms": ["istanbul_treaty", "ratification"],
+     "note": "Crimea deferred to 15 years of talks; occupied Donbas outside the guarantees "
+     "(territory left at the line). Moscow's later account adds army ceilings and sanctions "
+     "relief: not included.", **_t(("S_ist1", "S_ist2", "S_ist11"))},
+    {"id": "musk_plan", "name": "Musk 'peace plan' poll", "date": "2022-10-03",
+     "terms": {"crimea": 100, "nato_neutrality": 85},
+     "note": "Redo annexation votes under UN supervision: the outcome is unknown, so the four "
+     "regions stay at the line; Crimea formally Russian; Ukraine neutral.",
+     **_t(("S_musk1", "S_musk2", "S_musk4"))},
+    {"id": "peace_formula", "name": "Zelensky's 10-point Peace Formula", "proposer": "UA",
+     "date": "2022-11-15",
+     "terms": {"crimea": 0, "donetsk": 0, "luhansk": 0, "zaporizhzhia_kherson": 0,
+               "accountability": 0, "prisoners_children": 0, "ceasefire_sequencing": 10,
+               "security_guarantees": 25},
+     "mechanisms": ["ratification"],
+     "note": "Point 9 (security architecture) is unspecified: 25 assumed.",
+     **_t(("S_pf1", "S_pf2", "S_pf3"), "value of point 9 assumed")},
+    {"id": "china_12_points", "name": "China's 12-point position", "proposer": "CN",
+     "date": "2023-02-24",
+     "terms": {"ceasefire_sequencing": 30, "sanctions": 90, "nato_neutrality": 65,
+               "prisoners_children": 30},
+     "note": "No call for withdrawal and no mechanism: territory stays at the line.",
+     **_t(("S_cn1", "S_cn2"), "scale values read from general wording")},
+    {"id": "russia_june_2024", "name": "Putin's June 2024 terms", "proposer": "RU",
+     "date": "2024-06-14",
+     "terms": {"crimea": 100, "donetsk": 100, "luhansk": 100, "zaporizhzhia_kherson": 100,
+               "nato_neutrality": 100, "security_guarantees": 95, "army_size": 90,
+               "sanctions": 100, "language_church": 90, "ceasefire_sequencing": 80},
+     "stages": [
+         {"name": "withdrawal and NATO renunciation",
+          "issues": ["donetsk", "luhansk", "zaporizhzhia_kherson", "nato_neutrality"]},
+         {"name": "cease-fire and talks", "issues": ["ceasefire_sequencing"], "start_period": 4},
+         {"name": "treaty", "start_period": 26,
+          "issues": ["crimea", "security_guarantees", "army_size", "sanctions",
+                     "language_church"]}],
+     **_t(("S_put24_1", "S_put24_2", "S_put24_4"), "stage periods assumed")},
+    {"id": "ukraine_memorandum_2025", "name": "Ukraine's June 2025 memorandum",
+     "proposer": "UA", "date": "2025-06-01",
+     "terms": {"crimea": 50, "nato_neutrality": 25, "security_guarantees": 10, "army_size": 0,
+               "sanctions": 25, "prisoners_children": 0, "ceasefire_sequencing": 0},
+     "mechanisms": ["staged_sanctions", "us_guarantee"],
+     "stages": [
+         {"name": "full cease-fire and humanitarian steps",
+          "issues": ["ceasefire_sequencing", "prisoners_children"]},
+         {"name": "territory from the line of contact", "start_period": 4,
+          "issues": ["crimea", "nato_neutrality", "security_guarantees", "army_size",
+                     "sanctions"]}],
+     "note": "Territory: the line of contact is the starting point (regions stay at the line).",
+     **_t(("S_umem1", "S_umem2"), "stage start assumed")},
+    {"id": "russia_memorandum_2025", "name": "Russia's June 2025 memorandum",
+     "proposer": "RU", "date": "2025-06-02",
+     "terms": {"crimea": 100, "donetsk": 100, "luhansk": 100, "zaporizhzhia_kherson": 100,
+               "nato_neutrality": 100, "security_guarantees": 100, "army_size": 90,
+               "sanctions": 100, "assets_reparations": 100, "accountability": 100,
+               "language_church": 100, "elections": 100, "ceasefire_sequencing": 85},
+     "mechanisms": ["joint_commission"],
+     "stages": [
+         {"name": "short truces, bodies", "issues": ["prisoners_children"]},
+         {"name": "30-day cease-fire from the start of withdrawal", "start_period": 1,
+          "issues": ["donetsk", "luhansk", "zaporizhzhia_kherson", "security_guarantees"]},
+         {"name": "elections within 100 days of lifting martial law", "start_period": 6,
+          "issues": ["elections"]},
+         {"name": "peace treaty", "start_period": 20,
+          "issues": ["crimea", "nato_neutrality", "army_size", "sanctions",
+                     "assets_reparations", "accountability", "language_church"]}],
+     **_t(("S_rmem1", "S_rmem2", "S_rmem3", "S_rmem4", "S_rmem5"), "stage periods read from "
+          "'30 days' and '100 days'; treaty start assumed")},
+    {"id": "plan_28", "name": "US 28-point draft", "proposer": "US", "date": "2025-11-20",
+     "terms": {"crimea": 75, "donetsk": 100, "luhansk": 100, "zaporizhzhia_kherson": 73,
+               "nato_neutrality": 80, "security_guarantees": 40, "army_size": 40,
+               "sanctions": 50, "assets_reparations": 55, "accountability": 95,
+               "prisoners_children": 10, "language_church": 50, "elections": 60,
+               "ceasefire_sequencing": 50},
+     "mechanisms": ["dmz", "us_guarantee", "staged_sanctions", "joint_commission"],
+     "stages": [
+         {"name": "signature and immediate cease-fire",
+          "issues": ["ceasefire_sequencing", "prisoners_children", "accountability"]},
+         {"name": "withdrawal from Donetsk; demilitarised zone", "start_period": 4,
+          "issues": ["donetsk", "luhansk", "zaporizhzhia_kherson", "crimea"],
+          "mechanisms": ["dmz"]},
+         {"name": "constitutional non-NATO status, army cap", "start_period": 13,
+          "issues": ["nato_neutrality", "army_size", "security_guarantees", "language_church",
+                     "elections"], "mechanisms": ["us_guarantee", "joint_commission"]},
+         {"name": "phased sanctions relief", "start_period": 26,
+          "issues": ["sanctions", "assets_reparations"], "mechanisms": ["staged_sanctions"]}],
+     "note": "Amnesty and 'elections within 100 days' wording not captured (reported only); "
+     "Donetsk DMZ 'recognised as Russian' scored 100; Kherson/Zaporizhzhia frozen on the line.",
+     **_t(("S_28_1", "S_28_2", "S_28_3", "S_28_4", "S_28_7", "S_28_10"),
+          "stage periods assumed; only the cease-fire on signing is stated")},
+    {"id": "european_counter", "name": "European counter-proposal", "proposer": "EU",
+     "date": "2025-11-24",
+     "terms": {"crimea": 50, "ceasefire_sequencing": 0, "prisoners_children": 0,
+               "security_guarantees": 25},
+     "mechanisms": ["us_monitoring", "art5_guarantee"],
+     "note": "Territory discussed only after a full cease-fire (regions stay at the line).",
+     **_t(("S_eucp", "S_eucp2"), "guarantee value assumed from 'robust guarantees'")},
+    {"id": "framework_20", "name": "US-Ukraine 20-point framework", "proposer": "UA",
+     "date": "2025-12-23",
+     "terms": {"crimea": 50, "donetsk": 88, "nato_neutrality": 50, "security_guarantees": 25,
+               "army_size": 20, "prisoners_children": 0, "language_church": 40,
+               "elections": 50, "ceasefire_sequencing": 45},
+     "mechanisms": ["us_monitoring", "art5_guarantee", "reassurance_force", "dmz",
+                    "ratification", "staged_sanctions"],
+     "stages": [
+         {"name": "signature, cease-fire, monitoring",
+          "issues": ["ceasefire_sequencing", "prisoners_children", "security_guarantees",
+                     "army_size", "crimea", "nato_neutrality", "language_church"],
+          "mechanisms": ["us_monitoring", "art5_guarantee"]},
+         {"name": "referendum on the Donetsk zone, then staged mutual withdrawal",
+          "start_period": 9, "issues": ["donetsk", "elections"],
+          "mechanisms": ["ratification", "dmz", "reassurance_force"]}],
+     "note": "Donetsk zone (demilitarised or 'free economic zone', mutual withdrawal) scored "
+     "half-way between the line (~78) and full withdrawal; explicit NATO ban omitted.",
+     **_t(("S_20_1", "S_20_2", "S_20_3", "S_20_4", "S_20_6", "S_20_7"),
+          "zone value and stage periods assumed (60-day cease-fire for the referendum)")},
+]  # fmt: skip
+
+
+# -------------------------------------------------------------------------------------- war
+def war(as_of: str) -> D:
+    stalemate, vol, shift, tr = _era(as_of, [
+        ("2022", (0.3, 3.0, 0.05, ())),
+        ("2022-09", (0.35, 2.0, 0.05, ())),
+        ("2023-09", (0.55, 0.5, 0.04, ())),
+        ("2025", (0.6, 0.5, 0.05, ("S_put24_ist", "S_ds3"))),
+        ("2026", (0.65, 0.4, 0.05, ("S_ds1", "S_bbg", "S_put24_ist"))),
+    ])  # fmt: skip
+    ru = {"crimea": 100, "donetsk": 100, "luhansk": 100, "zaporizhzhia_kherson": 100,
+          "nato_neutrality": 100, "security_guarantees": 100, "army_size": 95,
+          "sanctions": 50, "assets_reparations": 70, "accountability": 90,
+          "prisoners_children": 60, "language_church": 100, "elections": 100,
+          "ceasefire_sequencing": 100}  # fmt: skip
+    ua = {i["id"]: 0 for i in ISSUES} | {"sanctions": 20, "assets_reparations": 20,
+                                         "nato_neutrality": 25}  # fmt: skip
+    return {
+        "belligerents": ["RU", "UA"], "period": "week", "capability_exponent": 1.5,
+        "stalemate": stalemate, "horizon_periods": 104, "line_volatility": vol,
+        "truce_power_shift": shift, "implementation_periods": 52,
+        "victory_terms": {"RU": ru, "UA": ua},
+        **_t(tr, f"stalemate {stalemate}: chance the line holds (2025: Russia gained 0.72% of "
+             f"Ukraine in a year); volatility {vol} points/week; truce_power_shift +{shift}: "
+             "Kyiv objects that a freeze lets Russia regroup, Putin that it lets Ukraine rearm; "
+             "net shift assumed to favour Russia; a Russian victory cannot lift Western "
+             "sanctions (50); k 1.5 and the 2-year horizon are judgements"),
+    }  # fmt: skip
+
+
+def simulation(as_of: str) -> D:
+    mediator = "TR" if as_of < "2025" else "US"
+    strategy = "peace_offensive" if as_of >= "2024-06" else "hardliner"
+    return {
+        "protocol": "single_text", "mediator": mediator,
+        "strategies": {"RU": strategy, "UA": "tit_for_tat"}, "talks_every": 2,
+        "assumption": f"an assumption, not a finding: RU '{strategy}' reflects repeated "
+        "offers of talks on unchanged terms under pressure (concepts.md idea 9; e.g. "
+        "Istanbul-basis offers in 2024 and 2026); UA tit-for-tat mirrors truces (Easter "
+        f"2025); mediator {mediator} hosts or brokers the talks at this date",
+    }  # fmt: skip
+
+
+# --------------------------------------------------------------------------------- builder
+def _sources() -> D:
+    with (HERE / "data" / "ukraine-sources.json").open(encoding="utf-8") as fh:
+        data: D = json.load(fh)
+    return data
+
+
+def _cited(obj: Any, out: set[str]) -> None:
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if key == "sources" and isinstance(value, list):
+                out.update(value)
+            else:
+                _cited(value, out)
+    elif isinstance(obj, list):
+        for value in obj:
+            _cited(value, out)
+
+
+def build(snapshot: str) -> D:
+    """The scenario of one snapshot as plain data (validated by :func:`render`)."""
+    spec = SNAPSHOTS[snapshot]
+    as_of: str = spec["as_of"]
+    sq = status_quo(snapshot, as_of)
+    issues = []
+    for issue in ISSUES:
+        row = {k: v for k, v in issue.items() if k != "anchors"}
+        row["anchors"] = [{"value": v, "label": lab} for v, lab in issue["anchors"]]
+        row.update(sq[issue["id"]])
+        issues.append(row)
+    body: D = {
+        "actors": actors(as_of),
+        "issues": issues,
+        "positions": [r for r in POSITIONS if r["date"] <= as_of],
+        "trust": trust(as_of),
+        "ledger": [e for e in LEDGER if e["date"] <= as_of],
+        "mechanisms": mechanisms(as_of),
+        "proposals": [pr for pr in PROPOSALS if pr["date"] <= as_of],
+        "war": war(as_of),
+        "simulation": simulation(as_of),
+    }
+    cited: set[str] = set()
+    _cited(body, cited)
+    table = _sources()
+    sources = {}
+    for sid in sorted(cited, key=list(table).index):
+        rec = {k: v for k, v in table[sid].items() if v is not None}
+        sources[sid] = rec
+    meta = {
+        "name": spec["name"],
+        "description": spec["description"] + " Scales: 0 = the Ukrainian/Western-preferred "
+        "end, 100 = the Russian-preferred end (docs/explanation/ukraine-scenarios.md).",
+        "as_of": as_of,
+        "authors": ["detente contributors"],
+        "sources": sources,
+    }
+    return {"schema_version": 1, "meta": meta, **body}
+
+
+HEADER = (
+    "# GENERATED by scenarios/build_reference.py from its dated tables - do not edit by hand;\n"
+    "# change the tables and run `.venv/bin/python scenarios/build_reference.py`.\n"
+    "# Scales: 0 = Ukrainian/Western-preferred end, 100 = Russian-preferred end.\n"
+    "# What is sourced and what is assumed: docs/explanation/ukraine-scenarios.md\n"
+)
+
+
+def render(snapshot: str) -> str:
+    """YAML text of one snapshot, validated strictly before it is returned."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    buf = io.StringIO()
+    yaml.dump(build(snapshot), buf)
+    text = HEADER + buf.getvalue()
+    parse_scenario(text, name=f"{snapshot}.yaml", strict=True)
+    return text
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    stale = []
+    for snapshot in SNAPSHOTS:
+        path = HERE / f"{snapshot}.yaml"
+        text = render(snapshot)
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(path.name)
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(HERE.parent)}")
+    if stale:
+        print("out of date: " + ", ".join(stale) + "; run scenarios/build_reference.py")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

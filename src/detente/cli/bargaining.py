@@ -1,0 +1,253 @@
+"""Bargaining commands: ``analyze``, ``proposals`` and ``what-it-takes``.
+
+::
+
+    detente analyze SCENARIO        reservations, zone with/without distrust, solutions
+    detente proposals SCENARIO      scorecard of each named proposal for each actor
+    detente what-it-takes SCENARIO  cheapest mechanism sets that open the zone under distrust
+
+All take ``--format table|json|csv``, ``--as-of YYYY-MM-DD`` (positions current at that
+date) and ``--seed`` (the zone-volume estimate). The model is in
+docs/explanation/bargaining-model.md; JSON keys in docs/reference/cli.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from detente.cli.output import OutputFormat, console, err_console, render_records
+from detente.errors import DetenteError, InputError
+
+if TYPE_CHECKING:
+    from detente.bargaining.analysis import Analysis
+
+__all__ = ["register"]
+
+_FORMAT = typer.Option("--format", "-f", help="Output format.")
+_ASOF = typer.Option("--as-of", help="Use positions current at this date (YYYY-MM-DD).")
+_SEED = typer.Option("--seed", help="Seed of the zone-volume estimate.")
+
+
+@contextmanager
+def _clean_errors() -> Iterator[None]:
+    try:
+        yield
+    except DetenteError as err:
+        err_console.print(f"error: {err}", markup=False, highlight=False)
+        raise typer.Exit(err.exit_code) from None
+
+
+def _load(path: Path, as_of: str | None, seed: int) -> tuple[Analysis, str]:
+    from detente.bargaining.analysis import analyze
+    from detente.manifest import content_hash
+    from detente.scenario import load_scenario
+
+    date = None
+    if as_of is not None:
+        try:
+            date = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise InputError(f"--as-of: expected YYYY-MM-DD, got {as_of!r}") from None
+    scenario = load_scenario(path)
+    return analyze(scenario, as_of=date, seed=seed), content_hash(path.read_bytes())
+
+
+def _manifest(command: str, digest: str, seed: int, as_of: str | None) -> dict[str, Any]:
+    from detente.manifest import build_manifest
+
+    return build_manifest(
+        command=command, scenario_hash=digest, seed=seed, parameters={"as_of": as_of}
+    )
+
+
+def _emit(text: str) -> None:
+    console.print(text, markup=False, highlight=False, end="")
+
+
+def _fmt_range(r: list[float] | None) -> str:
+    return "empty" if r is None else f"{r[0]:.1f}–{r[1]:.1f}"
+
+
+def analyze_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
+    as_of: Annotated[str | None, _ASOF] = None,
+    seed: Annotated[int, _SEED] = 20261122,
+) -> None:
+    """Reservation values, the zone of agreement with and without distrust, and solutions."""
+    with _clean_errors():
+        from detente.bargaining.analysis import analysis_document
+
+        a, digest = _load(scenario, as_of, seed)
+        doc = analysis_document(a)
+        doc["manifest"] = _manifest("analyze", digest, seed, as_of)
+        p = a.problem
+        issue_rows = []
+        for k, iid in enumerate(p.issues):
+            zr = doc["zone"]["issues"][iid] or [None, None]
+            zn = doc["zone_without_distrust"]["issues"][iid] or [None, None]
+            row: dict[str, Any] = {
+                "issue": iid,
+                "status_quo": float(p.status_quo[k]),
+                "zone_low": zr[0],
+                "zone_high": zr[1],
+                "no_distrust_low": zn[0],
+                "no_distrust_high": zn[1],
+            }
+            for name, sol in doc["solutions"].items():
+                row[name] = sol[iid]
+            issue_rows.append(row)
+        actor_rows = []
+        powell = {r["actor"]: r for r in doc["commitment"]["powell"]}
+        for i, x in enumerate(p.actors):
+            actor_rows.append(
+                {
+                    "actor": x,
+                    "veto": bool(p.veto[i]),
+                    "reservation": doc["reservation"][x],
+                    "compliance": doc["deal_compliance"].get(x),
+                    "threshold": doc["zone"]["thresholds"].get(x),
+                    "slack": doc["zone"]["slack"].get(x),
+                    "shortfall": doc["zone"].get("shortfall", {}).get(x),
+                    "preventive_war": powell[x]["war_unavoidable"] if x in powell else None,
+                    "renege_period": doc["commitment"]["renege_period"][x],
+                }
+            )
+        if fmt is not OutputFormat.table:
+            records = issue_rows if fmt is OutputFormat.csv else []
+            _emit(render_records(records, fmt, document=doc))
+            return
+        z, zn = doc["zone"], doc["zone_without_distrust"]
+        _emit(
+            render_records(
+                issue_rows,
+                fmt,
+                title=f"Zone of agreement per issue (with distrust: "
+                f"{'exists' if z['exists'] else 'EMPTY'}; without: "
+                f"{'exists' if zn['exists'] else 'EMPTY'})",
+            )
+        )
+        _emit(render_records(actor_rows, fmt, title="Actors"))
+        stage_rows = doc["stages"]["rows"]
+        if stage_rows:
+            _emit(
+                render_records(
+                    stage_rows,
+                    fmt,
+                    title=f"Staging of the deal ({doc['commitment']['deal_source']}); "
+                    f"cease-fire issues: {', '.join(doc['stages']['ceasefire_issues']) or 'none'}",
+                )
+            )
+        console.print(
+            f"Compliance from {a.compliance_source}. Zone share of the issue space: "
+            f"{z['volume']['share_of_issue_space']:.3g} with distrust, "
+            f"{zn['volume']['share_of_issue_space']:.3g} without "
+            f"({z['volume']['samples']} samples, seed {seed}).",
+            markup=False,
+            highlight=False,
+        )
+
+
+def proposals_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
+    as_of: Annotated[str | None, _ASOF] = None,
+    seed: Annotated[int, _SEED] = 20261122,
+) -> None:
+    """Scorecard of each named proposal for each actor (with and without distrust)."""
+    with _clean_errors():
+        from detente.bargaining.analysis import proposals_document
+
+        a, digest = _load(scenario, as_of, seed)
+        doc = proposals_document(a)
+        doc["manifest"] = _manifest("proposals", digest, seed, as_of)
+        records = []
+        for prop in doc["proposals"]:
+            for r in prop["actors"]:
+                records.append(
+                    {
+                        "proposal": prop["id"],
+                        "actor": r["actor"],
+                        "veto": r["veto"],
+                        "utility": r["utility"],
+                        "reservation": r["reservation"],
+                        "accept": r["accept"],
+                        "threshold": r["threshold"],
+                        "accept_distrust": r["accept_distrust"],
+                        "margin_distrust": r["margin_distrust"],
+                        "blocking": [b["issue"] for b in r["blocking"]],
+                    }
+                )
+        if not records and fmt is OutputFormat.table:
+            console.print("The scenario names no proposals.", markup=False, highlight=False)
+            return
+        _emit(render_records(records, fmt, title="Proposal scorecards", document=doc))
+        if fmt is OutputFormat.table:
+            for prop in doc["proposals"]:
+                near = prop["nearest_acceptable"]
+                text = (
+                    "none (the zone with distrust and its mechanisms is empty)"
+                    if near is None
+                    else ", ".join(f"{k}={v:.1f}" for k, v in near.items())
+                    + f" (total change {prop['nearest_distance']:.1f} points)"
+                )
+                console.print(
+                    f"{prop['id']}: smallest amendment every veto party accepts: {text}",
+                    markup=False,
+                    highlight=False,
+                )
+
+
+def what_it_takes_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
+    as_of: Annotated[str | None, _ASOF] = None,
+    seed: Annotated[int, _SEED] = 20261122,
+    top: Annotated[int, typer.Option("--top", help="How many options to list.")] = 5,
+) -> None:
+    """Cheapest sets of the scenario's mechanisms that open the zone under distrust."""
+    with _clean_errors():
+        from detente.bargaining.analysis import run_what_it_takes, what_it_takes_document
+
+        if top < 1:
+            raise InputError(f"--top must be at least 1, got {top}")
+        a, digest = _load(scenario, as_of, seed)
+        w = run_what_it_takes(a, top=top, seed=seed)
+        doc = what_it_takes_document(a, w)
+        doc["manifest"] = _manifest("what-it-takes", digest, seed, as_of)
+        records = []
+        for rank, o in enumerate(doc["options"], start=1):
+            z = o["zone"]
+            records.append(
+                {
+                    "rank": rank,
+                    "mechanisms": o["mechanisms"] or ["(none needed)"],
+                    "total_cost": o["total_cost"],
+                    "zone": "; ".join(f"{k} {_fmt_range(v)}" for k, v in z["issues"].items()),
+                    "nash": None
+                    if o["nash"] is None
+                    else "; ".join(f"{k} {v:.1f}" for k, v in o["nash"].items()),
+                }
+            )
+        title = f"What would it take ({w.method} search, {w.sets_examined} sets)"
+        if not records and fmt is OutputFormat.table:
+            console.print(
+                f"{title}: no set of the scenario's {len(a.effects)} mechanisms opens the zone.",
+                markup=False,
+                highlight=False,
+            )
+            return
+        _emit(render_records(records, fmt, title=title, document=doc))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the bargaining commands to the ``detente`` app."""
+    app.command("analyze")(analyze_cmd)
+    app.command("proposals")(proposals_cmd)
+    app.command("what-it-takes")(what_it_takes_cmd)

@@ -1,0 +1,123 @@
+"""``detente simulate``: Monte Carlo talks while fighting.
+
+    detente simulate SCENARIO --runs N --seed S --periods P [--workers W] [--out DIR]
+                     [--format table|json|csv]
+    detente simulate --list-strategies
+
+JSON keys (stable): ``runs``, ``runs_requested``, ``complete``, ``seed``, ``periods``,
+``strategies``, ``protocol``, ``p_agreement``, ``p_agreement_ci`` ([low, high], 95 % Wilson),
+``median_periods_to_agreement``, ``p_breakdown_1y``/``_2y``/``_5y`` (Kaplan–Meier; null when
+the horizon does not observe that long), ``mean_agreements_per_run``, ``mean_cost``,
+``terms`` (issue → q05..q95), ``manifest`` (without its time stamp, so the same seed
+gives the same JSON).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from detente.cli.output import OutputFormat, err_console, render_records
+from detente.errors import DetenteError, InputError
+
+__all__ = ["register", "summary_records"]
+
+
+def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary as (metric, value) rows, then one row per issue's terms quantiles."""
+    rows: list[dict[str, Any]] = []
+    for key in (
+        "runs",
+        "seed",
+        "periods",
+        "p_agreement",
+        "p_agreement_ci",
+        "median_periods_to_agreement",
+        "p_breakdown_1y",
+        "p_breakdown_2y",
+        "p_breakdown_5y",
+        "mean_agreements_per_run",
+    ):
+        rows.append({"metric": key, "value": summary[key]})
+    for actor, cost in summary["mean_cost"].items():
+        rows.append({"metric": f"mean_cost.{actor}", "value": cost})
+    for actor, name in summary["strategies"].items():
+        rows.append({"metric": f"strategy.{actor}", "value": name})
+    for issue, qs in summary["terms"].items():
+        band = ", ".join("" if v is None else f"{v:.1f}" for v in qs.values())
+        rows.append({"metric": f"terms.{issue} (q05..q95)", "value": band})
+    return rows
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``simulate`` to ``app``."""
+
+    @app.command("simulate")
+    def simulate(
+        scenario: Annotated[
+            Path | None, typer.Argument(help="Scenario file (YAML).", show_default=False)
+        ] = None,
+        runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs.")] = 2000,
+        seed: Annotated[int, typer.Option("--seed", help="Root seed.")] = 20261122,
+        periods: Annotated[int, typer.Option("--periods", help="Periods per run.")] = 104,
+        workers: Annotated[int, typer.Option("--workers", help="Local processes.")] = 1,
+        out: Annotated[
+            Path | None,
+            typer.Option("--out", help="Directory for Parquet tables + manifest.json."),
+        ] = None,
+        fmt: Annotated[
+            OutputFormat, typer.Option("--format", "-f", help="Output format.")
+        ] = OutputFormat.table,
+        list_strategies: Annotated[
+            bool, typer.Option("--list-strategies", help="List strategies and exit.")
+        ] = False,
+    ) -> None:
+        """Simulate talks while fighting: agreement odds, timing, terms and durability."""
+        try:
+            from detente.manifest import content_hash
+            from detente.scenario import load_scenario
+            from detente.simulate import STRATEGIES, run_simulation
+
+            if list_strategies:
+                recs = [
+                    {
+                        "strategy": s.name,
+                        "traits": sorted(s.traits),
+                        "description": s.description,
+                    }
+                    for s in STRATEGIES.values()
+                ]
+                typer.echo(render_records(recs, fmt, title="Strategies").rstrip("\n"))
+                return
+            if scenario is None:
+                raise InputError("missing SCENARIO: give a scenario file (YAML)")
+            if not scenario.is_file():
+                raise InputError(f"{scenario}: file not found")
+            sc = load_scenario(scenario)
+            result = run_simulation(
+                sc,
+                runs,
+                seed,
+                periods,
+                workers=workers,
+                out=out,
+                scenario_hash=content_hash(scenario.read_bytes()),
+            )
+        except DetenteError as err:
+            err_console.print(f"error: {err}", markup=False, highlight=False)
+            raise typer.Exit(err.exit_code) from None
+        summary = result.summary()
+        if not result.complete:
+            err_console.print(
+                f"interrupted: kept {result.runs} of {runs} runs", markup=False, highlight=False
+            )
+        # The time stamp is left out so that the same seed gives byte-identical JSON; the
+        # manifest written to --out keeps it.
+        manifest = {k: v for k, v in result.manifest.items() if k != "created"}
+        doc = summary | {"manifest": manifest}
+        text = render_records(
+            summary_records(summary), fmt, title=f"Simulation of {sc.meta.name}", document=doc
+        )
+        typer.echo(text.rstrip("\n"))

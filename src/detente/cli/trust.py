@@ -1,0 +1,201 @@
+"""``detente trust``: trust trajectories replayed from a scenario's ledger, and why they moved.
+
+Forms::
+
+    detente trust SCENARIO [--truster ID] [--trustee ID] [--as-of DATE] [--rule NAME]
+                           [--snapshot] [--format table|json|csv] [--chart FILE.svg|png]
+    detente trust explain SCENARIO --truster ID --trustee ID --dimension DIM [--top N]
+    detente trust resolutions SCENARIO [--as-of DATE]
+
+Typer cannot give a group both a positional argument and subcommands, so the group uses
+:class:`DefaultCommandGroup`: when the first argument is neither a subcommand name nor an
+option it is handed to the default ``show`` command (``detente trust show SCENARIO`` is the
+explicit spelling; a scenario file literally named ``explain`` must be written that way).
+
+JSON output is a list of records: ``date, truster, trustee, dimension, belief, disbelief,
+uncertainty, expected, reading, cause`` (``--snapshot`` adds ``r`` and ``s``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from detente.cli.output import OutputFormat, console, err_console, render_records
+from detente.errors import DetenteError, InputError
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+
+__all__ = ["DefaultCommandGroup", "register"]
+
+
+class DefaultCommandGroup(TyperGroup):
+    """A group that routes a first argument that is not a subcommand to ``show``."""
+
+    default_command = "show"
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+@contextmanager
+def _clean_errors() -> Iterator[None]:
+    try:
+        yield
+    except DetenteError as err:
+        err_console.print(f"error: {err}", markup=False, highlight=False)
+        raise typer.Exit(err.exit_code) from None
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--as-of: expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _load(path: Path, as_of: dt.date | None) -> Scenario:
+    from detente.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    if as_of is not None and as_of > scenario.meta.as_of:
+        raise InputError(
+            f"--as-of {as_of} is after the scenario's meta.as_of {scenario.meta.as_of}"
+        )
+    return scenario
+
+
+def _print(text: str) -> None:
+    console.print(text, markup=False, highlight=False, end="")
+
+
+trust_app = typer.Typer(
+    cls=DefaultCommandGroup,
+    help=(
+        "Trust per dimension replayed from the ledger (`detente trust SCENARIO`), and why it "
+        "moved (`detente trust explain SCENARIO --truster A --trustee B --dimension D`)."
+    ),
+    no_args_is_help=True,
+)
+
+_FORMAT = typer.Option("--format", "-f", help="Output format.")
+_ASOF = typer.Option("--as-of", help="Replay up to this date (YYYY-MM-DD); default meta.as_of.")
+_RULE = typer.Option("--rule", help="Update rule: evidence or bayes.")
+_SCEN = typer.Argument(help="Scenario file (YAML).")
+
+
+@trust_app.command("show")
+def show_cmd(
+    scenario: Annotated[Path, _SCEN],
+    truster: Annotated[str | None, typer.Option("--truster", help="Only this truster.")] = None,
+    trustee: Annotated[str | None, typer.Option("--trustee", help="Only this trustee.")] = None,
+    as_of: Annotated[str | None, _ASOF] = None,
+    rule: Annotated[str, _RULE] = "evidence",
+    snapshot: Annotated[
+        bool, typer.Option("--snapshot", help="Only the state at the end date.")
+    ] = False,
+    fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Also write a trajectory chart (.svg/.png).")
+    ] = None,
+) -> None:
+    """Trust trajectories: one row per (truster, trustee, dimension) an entry moved."""
+    with _clean_errors():
+        from detente.trust import replay
+
+        when = _date(as_of)
+        scen = _load(scenario, when)
+        hist = replay(scen, rule=rule, truster=truster, trustee=trustee, as_of=when)
+        if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
+            raise InputError(f"--chart must end in .svg or .png, got {chart.name!r}")
+        records = list(hist.records())
+        rows = hist.snapshot() if snapshot else records
+        cols = None if fmt is OutputFormat.json else _table_columns(fmt, snapshot)
+        title = "Trust at the end date" if snapshot else "Trust trajectories"
+        _print(render_records(rows, fmt, title=title, columns=cols))
+        if chart is not None:
+            from detente.report.charts import save_chart
+            from detente.trust.chart import trajectory_chart
+
+            save_chart(trajectory_chart(records, title=scen.meta.name), chart)
+            err_console.print(f"chart written to {chart}", markup=False, highlight=False)
+
+
+def _table_columns(fmt: OutputFormat, snapshot: bool) -> list[str]:
+    from detente.trust import RECORD_COLUMNS
+
+    cols = list(RECORD_COLUMNS)
+    if snapshot:
+        cols = [*cols[:-1], "r", "s"]
+    return cols
+
+
+@trust_app.command("explain")
+def explain_cmd(
+    scenario: Annotated[Path, _SCEN],
+    truster: Annotated[str, typer.Option("--truster", help="Who trusts.")],
+    trustee: Annotated[str, typer.Option("--trustee", help="Who is trusted.")],
+    dimension: Annotated[
+        str,
+        typer.Option(
+            "--dimension",
+            "-d",
+            help="capacity, peaceful_intention, integrity or predictability.",
+        ),
+    ],
+    as_of: Annotated[str | None, _ASOF] = None,
+    rule: Annotated[str, _RULE] = "evidence",
+    top: Annotated[int, typer.Option("--top", help="How many entries to list.")] = 10,
+    fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
+) -> None:
+    """The ledger entries that moved one trust value most, with their contributions."""
+    with _clean_errors():
+        from detente.trust import replay
+
+        when = _date(as_of)
+        hist = replay(_load(scenario, when), rule=rule, as_of=when)
+        rows = hist.explain(truster, trustee, dimension, top=top)
+        cols = ["rank", "date", "cause", "contribution", "note"]
+        title = None
+        if rows:
+            title = (
+                f"{truster}'s trust in {trustee} ({dimension}): "
+                f"{rows[0]['prior']:.3f} → {rows[0]['final']:.3f}"
+            )
+        _print(
+            render_records(
+                rows, fmt, title=title, columns=None if fmt is OutputFormat.json else cols
+            )
+        )
+
+
+@trust_app.command("resolutions")
+def resolutions_cmd(
+    scenario: Annotated[Path, _SCEN],
+    as_of: Annotated[str | None, _ASOF] = None,
+    fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
+) -> None:
+    """How each due commitment (and claim with terms) resolved, and what decided it."""
+    with _clean_errors():
+        from detente.trust import replay
+
+        when = _date(as_of)
+        hist = replay(_load(scenario, when), as_of=when)
+        rows = [r.as_record() for r in hist.resolutions]
+        _print(render_records(rows, fmt, title="Ledger resolutions"))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``trust`` group to the ``detente`` app."""
+    app.add_typer(trust_app, name="trust")

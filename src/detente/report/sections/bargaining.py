@@ -1,0 +1,323 @@
+"""Report section: the zone of agreement with and without distrust, a two-issue slice, the
+proposal scorecard heatmap, and what it would take to open the zone.
+
+Puts ``ctx.cache["zone"]`` (issue id → (low, high): the zone with distrust if it exists, else
+the zone without distrust) for the forecast section, and ``ctx.cache["bargaining"]`` (the
+:class:`~detente.bargaining.analysis.Analysis`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from detente.report.base import ReportContext, Section, esc, html_table
+
+if TYPE_CHECKING:
+    from detente.bargaining.analysis import Analysis
+    from detente.bargaining.whatittakes import WhatItTakes
+
+__all__ = ["build", "scorecard_chart", "slice_chart", "zone_chart"]
+
+SLICE_STEPS = 61
+
+
+def zone_chart(a: Analysis) -> dict[str, Any]:
+    """Per issue: zone ranges (with / without distrust), status quo, veto actors' ideals."""
+    p = a.problem
+    rows: list[dict[str, Any]] = []
+    for label, zone in (("without distrust", a.zone_without_distrust), ("with distrust", a.zone)):
+        if zone.exists:
+            rows += [
+                {"issue": iid, "zone": label, "low": float(lo), "high": float(hi)}
+                for iid, (lo, hi) in zip(p.issues, zone.intervals, strict=True)
+            ]
+    points = [
+        {"issue": iid, "who": "status quo", "value": float(p.status_quo[k])}
+        for k, iid in enumerate(p.issues)
+    ]
+    for i, actor in enumerate(p.actors):
+        if p.veto[i]:
+            points += [
+                {"issue": iid, "who": actor, "value": float(p.ideal[i, k])}
+                for k, iid in enumerate(p.issues)
+                if p.weights[i, k] > 0
+            ]
+    if a.deal is not None:
+        points += [
+            {"issue": iid, "who": "deal (Nash)", "value": float(a.deal[k])}
+            for k, iid in enumerate(p.issues)
+        ]
+    y = {"field": "issue", "type": "nominal", "title": None, "sort": list(p.issues)}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": 560,
+        "height": max(80, 40 * p.n_issues),
+        "layer": [
+            {
+                "data": {"values": rows},
+                "mark": {"type": "bar", "opacity": 0.55},
+                "encoding": {
+                    "x": {
+                        "field": "low",
+                        "type": "quantitative",
+                        "scale": {"domain": [0, 100]},
+                        "title": "Issue scale (0–100)",
+                    },
+                    "x2": {"field": "high"},
+                    "y": y,
+                    "yOffset": {"field": "zone"},
+                    "color": {
+                        "field": "zone",
+                        "type": "nominal",
+                        "scale": {
+                            "domain": ["without distrust", "with distrust"],
+                            "range": ["#c9d9ee", "#5aa05a"],
+                        },
+                    },
+                },
+            },
+            {
+                "data": {"values": points},
+                "mark": {"type": "point", "filled": True, "size": 70},
+                "encoding": {
+                    "x": {"field": "value", "type": "quantitative"},
+                    "y": y,
+                    "shape": {"field": "who", "type": "nominal", "title": "Point"},
+                    "stroke": {"value": "#222"},
+                    "fill": {"field": "who", "type": "nominal", "legend": None},
+                },
+            },
+        ],
+    }
+
+
+def slice_issues(a: Analysis) -> tuple[int, int] | None:
+    """The two issues that matter most to the veto actors (summed weights)."""
+    p = a.problem
+    if p.n_issues < 2:
+        return None
+    total = p.weights[p.veto].sum(axis=0)
+    order = np.argsort(-total, kind="stable")
+    return int(order[0]), int(order[1])
+
+
+def slice_chart(a: Analysis, k1: int, k2: int) -> dict[str, Any]:
+    """Two-issue slice through the deal point: which cells are in which zone."""
+    from detente.bargaining.utility import feasible, utility
+
+    p = a.problem
+    base = a.deal if a.deal is not None else p.status_quo
+    grid = np.linspace(0.0, 100.0, SLICE_STEPS)
+    g1, g2 = np.meshgrid(grid, grid, indexing="ij")
+    x = np.tile(base, (g1.size, 1))
+    x[:, k1], x[:, k2] = g1.ravel(), g2.ravel()
+    u = utility(p, x)[:, p.veto]
+    ok = feasible(p, x)
+    in_nd = ok & np.all(u >= a.zone_without_distrust.thresholds[p.veto] - 1e-12, axis=1)
+    in_d = ok & np.all(u >= a.zone.thresholds[p.veto] - 1e-12, axis=1)
+    label = np.where(in_d, "with distrust", np.where(in_nd, "without distrust only", "outside"))
+    step = grid[1] - grid[0]
+    rows = [
+        {"a": float(v1), "b": float(v2), "a2": float(v1 + step), "b2": float(v2 + step), "z": z}
+        for v1, v2, z in zip(x[:, k1], x[:, k2], label, strict=True)
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": 320,
+        "height": 320,
+        "data": {"values": rows},
+        "mark": {"type": "rect"},
+        "encoding": {
+            "x": {"field": "a", "type": "quantitative", "title": p.issues[k1]},
+            "x2": {"field": "a2"},
+            "y": {"field": "b", "type": "quantitative", "title": p.issues[k2]},
+            "y2": {"field": "b2"},
+            "color": {
+                "field": "z",
+                "type": "nominal",
+                "title": "Zone",
+                "scale": {
+                    "domain": ["with distrust", "without distrust only", "outside"],
+                    "range": ["#5aa05a", "#c9d9ee", "#f3f3f3"],
+                },
+            },
+        },
+    }
+
+
+def scorecard_chart(a: Analysis) -> dict[str, Any]:
+    """Heatmap: proposal × actor, colour = margin with distrust, text = verdict."""
+    rows = [
+        {
+            "proposal": c.name,
+            "actor": r.actor + ("" if r.veto else " (no veto)"),
+            "margin": r.margin_distrust if not r.red_lines_broken else -1.0,
+            "verdict": "accept"
+            if r.accept_distrust
+            else ("red line" if r.red_lines_broken else "reject"),
+        }
+        for c in a.cards
+        for r in c.rows
+    ]
+    enc_x = {"field": "actor", "type": "nominal", "title": None}
+    enc_y = {"field": "proposal", "type": "nominal", "title": None}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": max(160, 70 * a.problem.n_actors),
+        "height": max(60, 30 * len(a.cards)),
+        "data": {"values": rows},
+        "encoding": {"x": enc_x, "y": enc_y},
+        "layer": [
+            {
+                "mark": "rect",
+                "encoding": {
+                    "color": {
+                        "field": "margin",
+                        "type": "quantitative",
+                        "title": "U − threshold",
+                        "scale": {"scheme": "redblue", "domainMid": 0, "domain": [-1, 1]},
+                    }
+                },
+            },
+            {"mark": {"type": "text", "fontSize": 10}, "encoding": {"text": {"field": "verdict"}}},
+        ],
+    }
+
+
+def _zone_text(a: Analysis) -> str:
+    z, zn = a.zone, a.zone_without_distrust
+    nd = "exists" if zn.exists else "is empty"
+    d = "exists" if z.exists else "is empty"
+    return f"without distrust the zone {nd}; with distrust it {d}"
+
+
+def _wit_rows(a: Analysis, w: WhatItTakes) -> list[dict[str, Any]]:
+    rows = []
+    for rank, o in enumerate(w.options, start=1):
+        rows.append(
+            {
+                "rank": rank,
+                "mechanisms": ", ".join(o.mechanisms) or "(none needed)",
+                "total cost": o.total_cost,
+                "zone": "; ".join(
+                    f"{iid} {lo:.0f}–{hi:.0f}"
+                    for iid, (lo, hi) in zip(a.problem.issues, o.zone.intervals, strict=True)
+                ),
+                "Nash point": ""
+                if o.nash is None
+                else "; ".join(
+                    f"{iid} {v:.0f}" for iid, v in zip(a.problem.issues, o.nash.x, strict=True)
+                ),
+            }
+        )
+    return rows
+
+
+def build(ctx: ReportContext) -> Section | None:
+    """The bargaining section, or ``None`` without positions or veto actors."""
+    from detente.bargaining.analysis import analyze, run_what_it_takes
+    from detente.errors import InputError
+    from detente.report.charts import to_svg
+
+    try:
+        a = analyze(ctx.scenario, seed=ctx.seed, samples=1000 if ctx.quick else 4000)
+    except InputError:
+        return None
+    p = a.problem
+    ctx.cache["bargaining"] = a
+    zone = a.zone if a.zone.exists else a.zone_without_distrust
+    if zone.exists:
+        ctx.cache["zone"] = {
+            iid: (float(lo), float(hi))
+            for iid, (lo, hi) in zip(p.issues, zone.intervals, strict=True)
+        }
+    w = run_what_it_takes(a, seed=ctx.seed)
+    parts = [
+        f"<p>Veto parties: {esc(', '.join(x for x, v in zip(p.actors, p.veto, strict=True) if v))}."
+        f" {esc(_zone_text(a).capitalize())}. Compliance from {esc(a.compliance_source)}. "
+        "Model: docs/explanation/bargaining-model.md.</p>",
+        f"<figure>{to_svg(zone_chart(a))}<figcaption>Zone of agreement per issue: light bar "
+        "without distrust, green with distrust (each issue's range of values over the zone; the "
+        "zone itself is a polytope inside these ranges); points: status quo, each veto "
+        "party's ideal and the deal (Nash point).</figcaption></figure>",
+    ]
+    actor_rows = [
+        {
+            "actor": x,
+            "veto": bool(p.veto[i]),
+            "value of fighting": float(p.reservation[i]),
+            "needs (with distrust)": float(a.zone.thresholds[i]) if p.veto[i] else None,
+            "shortfall": float(a.zone.shortfall[i]) if not a.zone.exists and p.veto[i] else None,
+            "renege at period": a.renege[i],
+        }
+        for i, x in enumerate(p.actors)
+    ]
+    parts.append(html_table(actor_rows, caption="Reservation values and thresholds (utility 0–1)"))
+    pair = slice_issues(a)
+    if pair is not None:
+        k1, k2 = pair
+        parts.append(
+            f"<figure>{to_svg(slice_chart(a, k1, k2))}<figcaption>Slice of the zone through "
+            f"the deal point: {esc(p.issues[k1])} × {esc(p.issues[k2])}, other issues held at "
+            "the deal's values.</figcaption></figure>"
+        )
+    if a.cards:
+        parts.append(
+            f"<figure>{to_svg(scorecard_chart(a))}<figcaption>Proposal scorecard: colour is "
+            "the margin over what each party needs under distrust (red: short; blue: "
+            "ahead).</figcaption></figure>"
+        )
+        near_rows = [
+            {
+                "proposal": c.name,
+                "all veto accept": c.accepted_by_all_veto,
+                "all veto accept (distrust)": c.accepted_by_all_veto_distrust,
+                "smallest amendment": "none (zone empty)"
+                if c.nearest is None
+                else "; ".join(
+                    f"{iid} {v:.0f}" for iid, v in zip(p.issues, c.nearest, strict=True)
+                ),
+                "change (points)": c.nearest_distance,
+            }
+            for c in a.cards
+        ]
+        parts.append(html_table(near_rows, caption="Proposals and their nearest acceptable form"))
+    if a.effects:
+        parts.append(
+            html_table(
+                _wit_rows(a, w),
+                caption=f"What would it take: cheapest mechanism sets opening the zone under "
+                f"distrust ({w.method} search over {len(a.effects)} mechanisms)",
+            )
+            if w.options
+            else "<p>No set of the scenario's mechanisms opens the zone under distrust.</p>"
+        )
+    if a.stages:
+        parts.append(
+            html_table(
+                [
+                    {
+                        "plan": s.plan,
+                        "actor": s.actor,
+                        "accepts": s.accepts,
+                        "self-enforcing": s.self_enforcing,
+                        "why": s.note,
+                    }
+                    for s in a.stages
+                ],
+                caption=f"Staging of the deal ({a.deal_source})",
+            )
+        )
+    summary = _zone_text(a).capitalize()
+    if not a.zone.exists and w.options:
+        summary += f"; cheapest opening set: {', '.join(w.options[0].mechanisms) or 'none'}"
+    elif not a.zone.exists and a.effects:
+        summary += "; no mechanism set opens it"
+    return Section(
+        anchor="bargaining",
+        title="Zone of agreement under distrust",
+        body="".join(parts),
+        summary=summary + ".",
+    )

@@ -1,0 +1,230 @@
+"""Report section: Monte Carlo talks while fighting.
+
+Shows the probability of agreement by period (95 % Wilson band), fan charts of the line of
+contact, allies' support and trust (50 % and 90 % bands of the simulated runs, quantiles
+computed from the runs, not Vega-Lite's error bands), the survival of agreements (Kaplan–
+Meier), the distribution of terms per issue, and the anatomy of one seeded run.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from detente.report.base import ReportContext, Section, esc, html_table
+
+if TYPE_CHECKING:
+    from detente.simulate.results import SimulationResult
+
+__all__ = ["agreement_chart", "build", "fan_chart", "survival_chart", "terms_chart"]
+
+QUICK_RUNS = 300
+PERIODS = 104
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+
+
+def agreement_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """P(agreement by period) with its Wilson band."""
+    x = {"field": "period", "type": "quantitative", "title": "Period"}
+    return {
+        "$schema": SCHEMA,
+        "width": 520,
+        "height": 180,
+        "data": {"values": rows},
+        "layer": [
+            {
+                "mark": {"type": "area", "color": "#c6d6ee"},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "low", "type": "quantitative", "title": "P(agreement)"},
+                    "y2": {"field": "high"},
+                },
+            },
+            {
+                "mark": {"type": "line", "color": "#2a5caa"},
+                "encoding": {"x": x, "y": {"field": "p_agreement", "type": "quantitative"}},
+            },
+        ],
+    }
+
+
+def fan_chart(rows: list[dict[str, Any]], variable: str, title: str) -> dict[str, Any]:
+    """A fan chart: 90 % band (q05–q95), 50 % band (q25–q75) and median by period."""
+    data = [r for r in rows if r["variable"] == variable]
+    x = {"field": "period", "type": "quantitative", "title": "Period"}
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": 250,
+        "height": 140,
+        "data": {"values": data},
+        "layer": [
+            {
+                "mark": {"type": "area", "color": "#dde6f3"},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "q05", "type": "quantitative", "title": None},
+                    "y2": {"field": "q95"},
+                },
+            },
+            {
+                "mark": {"type": "area", "color": "#98b3da"},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "q25", "type": "quantitative"},
+                    "y2": {"field": "q75"},
+                },
+            },
+            {
+                "mark": {"type": "line", "color": "#1d3f73"},
+                "encoding": {"x": x, "y": {"field": "q50", "type": "quantitative"}},
+            },
+        ],
+    }
+
+
+def survival_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Kaplan–Meier survival of first agreements."""
+    return {
+        "$schema": SCHEMA,
+        "width": 520,
+        "height": 160,
+        "data": {"values": rows},
+        "mark": {"type": "line", "interpolate": "step-after", "color": "#7a2a2a"},
+        "encoding": {
+            "x": {"field": "age", "type": "quantitative", "title": "Periods since signature"},
+            "y": {
+                "field": "survival",
+                "type": "quantitative",
+                "title": "Share still holding",
+                "scale": {"domain": [0, 1]},
+            },
+        },
+    }
+
+
+def terms_chart(terms: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """Distribution of agreed terms per issue: 90 % line, 50 % bar, median tick."""
+    rows = [{"issue": k} | v for k, v in terms.items() if v.get("q50") is not None]
+    y = {"field": "issue", "type": "nominal", "title": "Issue", "sort": None}
+    return {
+        "$schema": SCHEMA,
+        "width": 520,
+        "height": max(60, 30 * len(rows)),
+        "data": {"values": rows},
+        "layer": [
+            {
+                "mark": {"type": "rule", "color": "#555"},
+                "encoding": {
+                    "x": {
+                        "field": "q05",
+                        "type": "quantitative",
+                        "title": "Agreed value (0–100)",
+                        "scale": {"domain": [0, 100]},
+                    },
+                    "x2": {"field": "q95"},
+                    "y": y,
+                },
+            },
+            {
+                "mark": {"type": "bar", "color": "#6b8fc7", "size": 10},
+                "encoding": {
+                    "x": {"field": "q25", "type": "quantitative"},
+                    "x2": {"field": "q75"},
+                    "y": y,
+                },
+            },
+            {
+                "mark": {"type": "tick", "color": "#b00", "thickness": 3, "size": 16},
+                "encoding": {"x": {"field": "q50", "type": "quantitative"}, "y": y},
+            },
+        ],
+    }
+
+
+def _anatomy_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Periods where something other than a battle happened, with the state after them."""
+    keep = []
+    for r in rows:
+        events = [e for e in r["events"] if e != "battle_won_by_A"]
+        if not events:
+            continue
+        rec: dict[str, Any] = {"period": r["period"], "events": ", ".join(events)}
+        for k, v in r.items():
+            if k.startswith(("line.", "trust.", "support.")):
+                rec[k] = round(float(v), 3)
+        keep.append(rec)
+    return keep[:40]
+
+
+def build(ctx: ReportContext) -> Section | None:
+    """The simulation section, or ``None`` when the scenario has no war model."""
+    from detente.errors import InputError
+    from detente.report.charts import to_svg
+    from detente.simulate import anatomy_of_run, run_simulation
+
+    if ctx.scenario.war is None:
+        return None
+    runs = min(ctx.runs, QUICK_RUNS) if ctx.quick else ctx.runs
+    try:
+        result: SimulationResult = run_simulation(
+            ctx.scenario, runs, ctx.seed, PERIODS, progress=False, scenario_hash=ctx.scenario_hash
+        )
+        anatomy = anatomy_of_run(ctx.scenario, ctx.seed, PERIODS, runs, run=0)
+    except InputError as err:
+        return Section(
+            anchor="simulation",
+            title="Talks while fighting (simulation)",
+            body=f"<p class='muted'>Not simulated: {esc(err)}</p>",
+            summary="Not simulated.",
+        )
+    ctx.cache["simulation"] = result
+    s = result.summary()
+    fan = result.fan()
+    variables = list(dict.fromkeys(r["variable"] for r in fan))
+    shown = [v for v in variables if v.startswith(("line.", "support.", "trust."))]
+    fans = "".join(f"<figure>{to_svg(fan_chart(fan, v, v))}</figure>" for v in shown[:8])
+    lo, hi = s["p_agreement_ci"]
+    p = s["p_agreement"]
+    headline = (
+        f"P(agreement within {PERIODS} periods) = {p:.2f} (95 % CI {lo:.2f}–{hi:.2f}) "
+        f"over {s['runs']} runs, seed {esc(s['seed'])}; strategies "
+        + ", ".join(f"{esc(a)}: {esc(n)}" for a, n in s["strategies"].items())
+        + f"; protocol {esc(s['protocol'])}."
+    )
+    facts = [
+        {"measure": "median periods to agreement", "value": s["median_periods_to_agreement"]},
+        {"measure": "P(breakdown within 1 year)", "value": s["p_breakdown_1y"]},
+        {"measure": "P(breakdown within 2 years)", "value": s["p_breakdown_2y"]},
+        {"measure": "mean agreements per run", "value": s["mean_agreements_per_run"]},
+    ] + [{"measure": f"mean cost of fighting, {a}", "value": c} for a, c in s["mean_cost"].items()]
+    body = [f"<p>{headline}</p>", html_table(facts, caption="Summary")]
+    body.append(
+        f"<figure>{to_svg(agreement_chart(result.agreement_by_period()))}<figcaption>Probability "
+        "that a first agreement has been reached by each period (line) with its 95 % Wilson "
+        "interval (band).</figcaption></figure>"
+    )
+    body.append(
+        f"<div class='fans'>{fans}</div><p class='muted'>Fan charts: dark band 50 %, light band "
+        "90 % of the simulated runs; line: median. Line of contact on the issue's 0–100 scale; "
+        "support as a share of its full level; trust as each side's expected trust in the "
+        "other's integrity.</p>"
+    )
+    if p:
+        body.append(
+            f"<figure>{to_svg(survival_chart(result.survival()))}<figcaption>Kaplan–Meier "
+            "survival of first agreements (censored at the end of the horizon).</figcaption>"
+            f"</figure><figure>{to_svg(terms_chart(s['terms']))}<figcaption>Terms of first "
+            "agreements per issue: 90 % range (line), 50 % (bar), median (tick).</figcaption>"
+            "</figure>"
+        )
+    body.append(
+        "<h3>Anatomy of one run</h3><p class='muted'>Run 0 of this seed, period by period: the "
+        "periods in which talks, overtures, gestures, agreements, violations or breakdowns "
+        "happened, with the state after them (first 40).</p>" + html_table(_anatomy_rows(anatomy))
+    )
+    return Section(
+        anchor="simulation",
+        title="Talks while fighting (simulation)",
+        body="".join(body),
+        summary=headline,
+    )

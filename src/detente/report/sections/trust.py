@@ -1,0 +1,105 @@
+"""Report section: trust per dimension — the matrix at the latest date, trajectories with the
+ledger entries marked, and the top reasons for each large move.
+
+Puts the military compliance matrix ``(truster, trustee) -> probability`` into
+``ctx.cache["compliance"]`` for the sections that follow (bargaining, simulation).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from detente.report.base import ReportContext, Section, esc, html_table
+
+__all__ = ["LARGE_MOVE", "MAX_PAIRS", "build"]
+
+LARGE_MOVE = 0.05
+"""A contribution to expected trust at least this large is listed as a reason."""
+
+MAX_PAIRS = 6
+"""Most pairs charted and explained (veto and belligerent actors first)."""
+
+
+def _focus_actors(ctx: ReportContext) -> list[str]:
+    s = ctx.scenario
+    key = [a.id for a in s.actors if a.veto or a.belligerent]
+    return key if len(key) >= 2 else [a.id for a in s.actors]
+
+
+def build(ctx: ReportContext) -> Section | None:
+    """The trust section, or ``None`` if the scenario has neither trust priors nor a ledger."""
+    from detente.report.charts import to_svg
+    from detente.trust import DIMENSIONS, compliance_probability, replay
+    from detente.trust.chart import trajectory_chart
+
+    s = ctx.scenario
+    if not s.trust and not s.ledger:
+        return None
+    hist = replay(s)
+    opinions = hist.opinions()
+    focus = _focus_actors(ctx)
+    compliance: dict[tuple[str, str], float] = {}
+    matrix: list[dict[str, Any]] = []
+    for ter in hist.actors:
+        for tee in hist.actors:
+            if ter == tee:
+                continue
+            ops = {d: opinions[(ter, tee, d)] for d in DIMENSIONS}
+            p = compliance_probability({d: o.expected for d, o in ops.items()}, "military")
+            compliance[(ter, tee)] = p
+            if ter in focus and tee in focus:
+                row: dict[str, Any] = {"truster": ter, "trustee": tee}
+                for d, o in ops.items():
+                    row[d] = (
+                        f"{o.expected:.2f} ({o.reading()}; b {o.b:.2f} d {o.d:.2f} u {o.u:.2f})"
+                    )
+                row["P(comply, military)"] = p
+                matrix.append(row)
+    ctx.cache["compliance"] = compliance
+
+    pairs = [(a, b) for a in focus for b in focus if a != b][:MAX_PAIRS]
+    records = [r for r in hist.records() if (r["truster"], r["trustee"]) in set(pairs)]
+    chart_html = ""
+    if records:
+        chart_html = to_svg(trajectory_chart(records, title="Expected trust (band: b … b+u)"))
+    reasons: list[dict[str, Any]] = []
+    for ter, tee in pairs:
+        for d in DIMENSIONS:
+            for row in hist.explain(ter, tee, d, top=3):
+                if abs(row["contribution"]) >= LARGE_MOVE:
+                    reasons.append(
+                        {
+                            "truster": ter,
+                            "trustee": tee,
+                            "dimension": d,
+                            "date": row["date"],
+                            "cause": row["cause"],
+                            "contribution": row["contribution"],
+                            "note": row["note"],
+                        }
+                    )
+    resolutions = [r.as_record() for r in hist.resolutions]
+    end = s.meta.as_of.isoformat()
+    body = (
+        f"<p>Trust replayed from {len(s.ledger)} ledger entries up to {esc(end)} with the "
+        "evidence rule. Each cell gives expected trust and its reading: <em>unknown</em> "
+        "(uncertainty ≥ 0.5) is kept apart from <em>distrusted</em> (disbelief ≥ 0.5).</p>"
+        + html_table(matrix, caption=f"Trust at {end}")
+        + chart_html
+        + "<h3>Top reasons for large moves</h3>"
+        + html_table(reasons, caption=f"Entries that moved expected trust by ≥ {LARGE_MOVE}")
+        + "<h3>Commitments and claims resolved</h3>"
+        + html_table(resolutions)
+    )
+    worst = min(
+        ((p, k) for k, p in compliance.items() if k[0] in focus and k[1] in focus),
+        default=None,
+    )
+    summary = ""
+    if worst is not None:
+        (ter, tee) = worst[1]
+        summary = (
+            f"Lowest military compliance expectation: {ter} expects {tee} to comply with "
+            f"probability {worst[0]:.2f}."
+        )
+    return Section(anchor="trust", title="Trust", body=body, summary=summary)

@@ -1,0 +1,264 @@
+"""Aggregates of simulated runs that merge exactly across blocks, and the result object.
+
+Everything kept per block is a count (histograms of first-agreement periods, of terms, of
+every trajectory variable per period; Kaplan–Meier event and censoring counts) or a float sum
+merged in block order, so memory does not grow with the number of runs and results do not
+depend on how blocks were grouped into chunks or workers. Quantiles are read off the
+histograms by linear interpolation within a bin (resolution: 1/``BINS`` of the range).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.simulate.engine import BlockOutput
+from detente.simulate.model import SimModel
+
+__all__ = [
+    "BINS",
+    "QUANTILES",
+    "TERM_BINS",
+    "BlockStats",
+    "SimulationResult",
+    "block_stats",
+    "hist_quantiles",
+    "wilson",
+]
+
+BINS = 200
+TERM_BINS = 1000
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+IntArray = NDArray[np.int64]
+
+
+def wilson(k: float, n: float, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion ``k / n`` (95 % by default)."""
+    if n <= 0:
+        return (float("nan"), float("nan"))
+    p = k / n
+    den = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    lo = 0.0 if k <= 0 else max(0.0, centre - half)
+    hi = 1.0 if k >= n else min(1.0, centre + half)
+    return (lo, hi)
+
+
+def hist_quantiles(
+    counts: NDArray[np.int64], lo: float, hi: float, qs: tuple[float, ...] = QUANTILES
+) -> list[float]:
+    """Quantiles of values binned uniformly on [lo, hi] (counts along the last axis)."""
+    total = counts.sum()
+    if total == 0:
+        return [float("nan")] * len(qs)
+    cum = np.cumsum(counts)
+    width = (hi - lo) / counts.size
+    out = []
+    for q in qs:
+        target = q * total
+        i = int(np.searchsorted(cum, target, side="left"))
+        i = min(i, counts.size - 1)
+        before = cum[i - 1] if i > 0 else 0
+        inside = counts[i]
+        frac = (target - before) / inside if inside > 0 else 0.5
+        out.append(float(lo + (i + min(max(frac, 0.0), 1.0)) * width))
+    return out
+
+
+def _bin(values: NDArray[Any], lo: float, hi: float, bins: int) -> NDArray[np.int64]:
+    idx = np.floor((values - lo) / (hi - lo) * bins).astype(np.int64)
+    return np.clip(idx, 0, bins - 1)
+
+
+def path_ranges(m: SimModel, periods: int) -> dict[str, tuple[float, float]]:
+    """The histogram range of every trajectory variable."""
+    out: dict[str, tuple[float, float]] = {}
+    for ii in np.flatnonzero(m.contested):
+        out[f"line.{m.issue_ids[ii]}"] = (0.0, 100.0)
+    for side, aid in enumerate(m.actor_ids[:2]):
+        out[f"belief.{aid}"] = (0.0, 1.0)
+        out[f"trust.{aid}"] = (0.0, 1.0)
+        out[f"cost.{aid}"] = (0.0, max(float(m.cost[side]) * periods, 1e-9))
+    for sid in m.support_ids:
+        out[f"support.{sid}"] = (0.0, 1.0)
+    return out
+
+
+@dataclass
+class BlockStats:
+    """Mergeable aggregates of one or more blocks of runs."""
+
+    n: int
+    first_hist: IntArray  # (P,) first agreements by period
+    terms_hist: IntArray  # (I, TERM_BINS)
+    km_event: IntArray  # (P + 1,) first agreements ending after d periods
+    km_censor: IntArray  # (P + 1,) first agreements still in force after d periods
+    in_force: IntArray  # (P,) runs with an agreement in force at the end of each period
+    path_hist: dict[str, IntArray]  # variable → (P, BINS)
+    cost_sum: NDArray[np.float64]  # (2,)
+    agreements: int
+
+    def merge(self, other: BlockStats) -> None:
+        """Add ``other`` into this (call in block order: the float sums are order-sensitive)."""
+        self.n += other.n
+        self.first_hist += other.first_hist
+        self.terms_hist += other.terms_hist
+        self.km_event += other.km_event
+        self.km_censor += other.km_censor
+        self.in_force += other.in_force
+        for k, v in other.path_hist.items():
+            self.path_hist[k] += v
+        self.cost_sum += other.cost_sum
+        self.agreements += other.agreements
+
+
+def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
+    """Reduce one block's per-run output to mergeable aggregates."""
+    n = out.first_agreement.size
+    agreed = out.first_agreement >= 0
+    first_hist = np.bincount(out.first_agreement[agreed], minlength=periods).astype(np.int64)
+    n_i = out.terms.shape[1]
+    terms_hist = np.zeros((n_i, TERM_BINS), np.int64)
+    for i in range(n_i):
+        terms_hist[i] = np.bincount(
+            _bin(out.terms[agreed, i], 0.0, 100.0, TERM_BINS), minlength=TERM_BINS
+        )
+    d = out.duration[agreed]
+    b = out.broke[agreed]
+    km_event = np.bincount(d[b], minlength=periods + 1).astype(np.int64)
+    km_censor = np.bincount(d[~b], minlength=periods + 1).astype(np.int64)
+    path_hist: dict[str, IntArray] = {}
+    for var, (lo, hi) in path_ranges(m, periods).items():
+        idx = _bin(out.paths[var], lo, hi, BINS)  # (P, N)
+        flat = (idx + BINS * np.arange(periods)[:, None]).ravel()
+        path_hist[var] = np.bincount(flat, minlength=periods * BINS).reshape(periods, BINS)
+    in_force = (out.paths["phase"] > 0).sum(axis=1).astype(np.int64)
+    return BlockStats(
+        n=n,
+        first_hist=first_hist,
+        terms_hist=terms_hist,
+        km_event=km_event,
+        km_censor=km_censor,
+        in_force=in_force,
+        path_hist=path_hist,
+        cost_sum=out.cum_cost.sum(axis=0),
+        agreements=int(out.agreements.sum()),
+    )
+
+
+@dataclass
+class SimulationResult:
+    """The aggregated result of a simulation; ``complete`` is False after an interruption."""
+
+    model: SimModel
+    stats: BlockStats
+    seed: int
+    periods: int
+    runs_requested: int
+    complete: bool
+    manifest: dict[str, Any] = field(default_factory=dict)
+    out_dir: str | None = None
+
+    @property
+    def runs(self) -> int:
+        """Runs finished."""
+        return self.stats.n
+
+    def agreement_by_period(self) -> list[dict[str, Any]]:
+        """P(first agreement by the end of period t) with 95 % Wilson intervals."""
+        cum = np.cumsum(self.stats.first_hist)
+        rows = []
+        for t, k in enumerate(cum):
+            lo, hi = wilson(float(k), self.runs)
+            rows.append(
+                {"period": t, "p_agreement": float(k) / max(self.runs, 1), "low": lo, "high": hi}
+            )
+        return rows
+
+    def time_to_agreement(self) -> list[dict[str, Any]]:
+        """Distribution of the period of first agreement (share of all runs)."""
+        return [
+            {"period": t, "share": float(c) / max(self.runs, 1)}
+            for t, c in enumerate(self.stats.first_hist)
+        ]
+
+    def survival(self) -> list[dict[str, Any]]:
+        """Kaplan–Meier survival of first agreements by periods since signature."""
+        at_risk = int(self.stats.km_event.sum() + self.stats.km_censor.sum())
+        s, rows = 1.0, [{"age": 0, "survival": 1.0, "at_risk": at_risk}]
+        for d in range(1, self.periods + 1):
+            e = int(self.stats.km_event[d])
+            if at_risk > 0:
+                s *= 1.0 - e / at_risk
+            at_risk -= e + int(self.stats.km_censor[d])
+            rows.append(
+                {"age": d, "survival": s if at_risk >= 0 else float("nan"), "at_risk": at_risk}
+            )
+            if at_risk <= 0:
+                break
+        return rows
+
+    def p_breakdown(self, years: float) -> float | None:
+        """KM probability that an agreement breaks down within ``years`` (None if unobserved)."""
+        age = round(years / self.model.period_years)
+        surv = self.survival()
+        if age >= len(surv) or (surv[age]["at_risk"] <= 0 and age > 0):
+            return None
+        return 1.0 - float(surv[age]["survival"])
+
+    def terms(self) -> dict[str, dict[str, float]]:
+        """Issue → quantiles (q05..q95) of the first agreement's terms."""
+        out = {}
+        for i, iid in enumerate(self.model.issue_ids):
+            qs = hist_quantiles(self.stats.terms_hist[i], 0.0, 100.0)
+            out[iid] = {f"q{round(q * 100):02d}": v for q, v in zip(QUANTILES, qs, strict=True)}
+        return out
+
+    def fan(self) -> list[dict[str, Any]]:
+        """Tidy quantile bands of every trajectory variable by period (5/25/50/75/95 %)."""
+        rows = []
+        ranges = path_ranges(self.model, self.periods)
+        for var, hist in self.stats.path_hist.items():
+            lo, hi = ranges[var]
+            for t in range(self.periods):
+                qs = hist_quantiles(hist[t], lo, hi)
+                rows.append(
+                    {"variable": var, "period": t}
+                    | {f"q{round(q * 100):02d}": v for q, v in zip(QUANTILES, qs, strict=True)}
+                )
+        return rows
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON summary of ``detente simulate``."""
+        n = self.runs
+        k = int(self.stats.first_hist.sum())
+        cum = np.cumsum(self.stats.first_hist)
+        median = None
+        if n and cum[-1] >= n / 2:
+            median = int(np.searchsorted(cum, n / 2, side="left"))
+        return {
+            "runs": n,
+            "runs_requested": self.runs_requested,
+            "complete": self.complete,
+            "seed": self.seed,
+            "periods": self.periods,
+            "strategies": dict(zip(self.model.actor_ids[:2], self.model.strategies, strict=True)),
+            "protocol": self.model.settings.protocol,
+            "p_agreement": k / n if n else None,
+            "p_agreement_ci": list(wilson(k, n)),
+            "median_periods_to_agreement": median,
+            "p_breakdown_1y": self.p_breakdown(1.0),
+            "p_breakdown_2y": self.p_breakdown(2.0),
+            "p_breakdown_5y": self.p_breakdown(5.0),
+            "mean_agreements_per_run": self.stats.agreements / n if n else None,
+            "mean_cost": {
+                aid: float(self.stats.cost_sum[s]) / n if n else None
+                for s, aid in enumerate(self.model.actor_ids[:2])
+            },
+            "terms": self.terms(),
+        }

@@ -1,0 +1,74 @@
+"""Four-dimension trust from a ledger of claims, commitments and verified observations.
+
+Public contract (other packages build against these; see docs/explanation/trust-model.md):
+
+``DIMENSIONS``
+    ``("capacity", "peaceful_intention", "integrity", "predictability")`` — the order every
+    array uses.
+``Opinion(r=0, s=0, a=0.5, W=2)``
+    Frozen evidence opinion with ``b``, ``d``, ``u``, ``expected`` properties, ``fuse`` (cumulative
+    fusion = evidence addition), ``discount`` (Jøsang 2016 eq. 14.6), ``from_bdu``,
+    ``from_expected``, ``decayed``, ``reading()`` (``unknown`` / ``distrusted`` / ``trusted`` /
+    ``mixed``: "unknown" and "known to cheat" never look alike).
+``replay(scenario, *, rule="evidence", truster=None, trustee=None, as_of=None) -> TrustHistory``
+    ``.records()`` streams tidy rows ``date, truster, trustee, dimension, belief, disbelief,
+    uncertainty, expected, reading, cause`` (cause = ledger entry id or ``prior``);
+    ``.chunks()`` the same as column arrays; ``.snapshot()`` one row per cell at the end date;
+    ``.explain(truster, trustee, dimension, top=10)`` the entries that moved it most with their
+    contributions; ``.resolutions`` kept / partly_kept / broken / unverifiable with deciding
+    observations; ``.opinions()`` and ``.final_state()`` for the end state.
+``compliance_matrix(scenario, *, as_of=None, kind="military") -> dict[tuple[str, str], float]``
+    (truster, trustee) → P(trustee complies with a commitment of ``kind``) via
+    :func:`compliance_probability`; pairs without prior or evidence get the base-rate default.
+``compliance_probability(expected_by_dimension, kind="military") -> float``
+    The documented trust → behaviour function.
+``guaranteed_compliance(p_trustee, p_guarantor, leverage) -> float``
+    ``p_B + (1 − p_B)·p_G·L``: non-decreasing in each argument, = ``p_B`` when ``L = 0``.
+``detente.trust.vectorised``
+    Pure-NumPy ``apply_evidence(r, s, valence, weight, negativity=1, positivity=1)``,
+    ``expected(r, s, a=0.5, W=2)``, ``opinion_arrays(r, s, W=2)``, ``decay(r, s, days, h+, h-)``.
+``UpdateRule``, ``RULES``, ``get_rule``, ``EvidenceRule``, ``BayesTypeRule``, ``step``
+    The update-rule plugins (``evidence``, ``bayes``) and their protocol.
+"""
+
+from __future__ import annotations
+
+from detente.trust.behaviour import (
+    COMPLIANCE_WEIGHTS,
+    compliance_matrix,
+    compliance_probability,
+    guaranteed_compliance,
+)
+from detente.trust.opinion import Opinion, reading
+from detente.trust.replay import RECORD_COLUMNS, ReplaySettings, TrustHistory, replay
+from detente.trust.resolution import Resolution
+from detente.trust.rules import (
+    DIMENSIONS,
+    RULES,
+    BayesTypeRule,
+    EvidenceRule,
+    UpdateRule,
+    get_rule,
+    step,
+)
+
+__all__ = [
+    "COMPLIANCE_WEIGHTS",
+    "DIMENSIONS",
+    "RECORD_COLUMNS",
+    "RULES",
+    "BayesTypeRule",
+    "EvidenceRule",
+    "Opinion",
+    "ReplaySettings",
+    "Resolution",
+    "TrustHistory",
+    "UpdateRule",
+    "compliance_matrix",
+    "compliance_probability",
+    "get_rule",
+    "guaranteed_compliance",
+    "reading",
+    "replay",
+    "step",
+]

@@ -1,0 +1,60 @@
+"""Trust trajectory charts (Altair → Vega-Lite; rendered offline by ``report.charts``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = ["trajectory_chart", "trajectory_rows"]
+
+
+def trajectory_rows(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The last row per (truster, trustee, dimension, date), with the band b … b + u (the
+    range expected trust could take for any base rate) and the causes of that date."""
+    last: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for rec in records:
+        key = (rec["truster"], rec["trustee"], rec["dimension"], str(rec["date"]))
+        prev = last.get(key)
+        causes = [*prev["causes"], rec["cause"]] if prev else [rec["cause"]]
+        last[key] = {
+            "date": str(rec["date"]),
+            "pair": f"{rec['truster']} → {rec['trustee']}",
+            "dimension": rec["dimension"],
+            "expected": rec["expected"],
+            "low": rec["belief"],
+            "high": rec["belief"] + rec["uncertainty"],
+            "causes": list(dict.fromkeys(causes)),
+        }
+    rows = list(last.values())
+    for r in rows:
+        r["cause"] = ", ".join(r.pop("causes"))
+    return rows
+
+
+def trajectory_chart(records: Iterable[Mapping[str, Any]], *, title: str = "Trust") -> Any:
+    """Expected trust over time per dimension, one panel per pair; the shaded band spans
+    belief … belief + uncertainty (wide = unknown, low = known to cheat); points mark the
+    ledger entries (tooltip: cause)."""
+    import altair as alt
+
+    rows = trajectory_rows(records)
+    data = alt.Data(values=rows)  # type: ignore[no-untyped-call]
+    base = alt.Chart(data).encode(
+        x=alt.X("date:T", title="date"),
+        color=alt.Color("dimension:N", title="dimension"),
+    )
+    band = base.mark_area(opacity=0.15, interpolate="step-after").encode(
+        y=alt.Y("low:Q", title="expected trust", scale=alt.Scale(domain=[0, 1])),
+        y2="high:Q",
+    )
+    line = base.mark_line(interpolate="step-after").encode(y="expected:Q")
+    pts = base.mark_point(filled=True, size=30).encode(
+        y="expected:Q",
+        tooltip=["date:T", "pair:N", "dimension:N", "expected:Q", "cause:N"],
+    )
+    return (
+        alt.layer(band, line, pts)
+        .properties(width=360, height=180)
+        .facet(facet=alt.Facet("pair:N", title=None), columns=2)
+        .properties(title=title)
+    )

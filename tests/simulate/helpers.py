@@ -1,0 +1,101 @@
+"""Programmatic scenarios for simulation tests: two belligerents, three issues."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from detente.scenario import Scenario, load_scenario, parse_scenario
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_scenario() -> Scenario:
+    return load_scenario(FIXTURES / "two_sides.yaml")
+
+
+def make_scenario(
+    *,
+    strategies: tuple[str, str] = ("good_faith", "good_faith"),
+    optimism: float = 0.0,
+    reservation: tuple[float | None, float | None] = (None, None),
+    cost: tuple[float, float] = (0.004, 0.004),
+    factions: bool = False,
+    mechanisms: tuple[str, ...] = (),
+    volatility: float = 0.5,
+    stalemate: float = 0.2,
+    simulation: dict[str, Any] | None = None,
+) -> Scenario:
+    """A stylised two-sided war; keyword arguments switch the features under test."""
+    actors: list[dict[str, Any]] = []
+    for side, aid in enumerate(("A", "B")):
+        a: dict[str, Any] = {
+            "id": aid,
+            "name": f"Side {aid}",
+            "kind": "state",
+            "veto": True,
+            "belligerent": True,
+            "capability": 1.0,
+            "cost_of_fighting": cost[side],
+        }
+        if reservation[side] is not None:
+            a["reservation"] = reservation[side]
+        actors.append(a)
+    if factions:
+        actors.append(
+            {
+                "id": "B_HARD",
+                "name": "Hard-liners",
+                "kind": "faction",
+                "parent": "B",
+                "control": 0.2,
+            }
+        )
+    positions = [
+        {"actor": "A", "issue": "land", "ideal": 100, "salience": 1.0},
+        {"actor": "A", "issue": "bloc", "ideal": 100, "salience": 0.3},
+        {"actor": "B", "issue": "land", "ideal": 0, "salience": 1.0},
+        {"actor": "B", "issue": "bloc", "ideal": 0, "salience": 0.8},
+    ]
+    if factions:
+        positions.append({"actor": "B_HARD", "issue": "land", "ideal": 0, "salience": 1.0})
+    sim: dict[str, Any] = {
+        "strategies": {"A": strategies[0], "B": strategies[1]},
+        "optimism": optimism,
+        "mechanisms": list(mechanisms),
+    }
+    sim.update(simulation or {})
+    doc = {
+        "schema_version": 1,
+        "meta": {"name": "test war", "as_of": "2026-01-01"},
+        "actors": actors,
+        "issues": [
+            {
+                "id": "land",
+                "name": "Land",
+                "anchors": [{"value": 0, "label": "B"}, {"value": 100, "label": "A"}],
+                "status_quo": 50,
+                "contested": True,
+            },
+            {
+                "id": "bloc",
+                "name": "Bloc",
+                "anchors": [{"value": 0, "label": "B"}, {"value": 100, "label": "A"}],
+                "status_quo": 50,
+            },
+        ],
+        "positions": positions,
+        "mechanisms": [
+            {"id": "pk", "kind": "peacekeepers", "name": "Peacekeepers"},
+            {"id": "mon", "kind": "monitors", "name": "Monitors", "detection": 0.9},
+        ],
+        "war": {
+            "belligerents": ["A", "B"],
+            "stalemate": stalemate,
+            "horizon_periods": 104,
+            "line_volatility": volatility,
+        },
+        "simulation": sim,
+    }
+    return parse_scenario(json.dumps(doc))

@@ -1,0 +1,81 @@
+"""``detente simulate``: output formats, same seed → same JSON, clean errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from detente.cli.app import app
+
+from .helpers import FIXTURES
+
+SCEN = str(FIXTURES / "two_sides.yaml")
+runner = CliRunner()
+
+
+def _json(*extra: str) -> str:
+    args = ["simulate", SCEN, "--runs", "300", "--seed", "4", "--periods", "30", "-f", "json"]
+    r = runner.invoke(app, [*args, *extra], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def test_json_has_the_documented_keys_and_is_reproducible() -> None:
+    out = _json()
+    doc = json.loads(out)
+    for key in (
+        "runs",
+        "seed",
+        "p_agreement",
+        "p_agreement_ci",
+        "median_periods_to_agreement",
+        "p_breakdown_1y",
+        "terms",
+        "manifest",
+    ):
+        assert key in doc
+    assert doc["runs"] == 300
+    assert doc["seed"] == 4
+    assert set(doc["terms"]) == {"land", "bloc", "sanctions"}
+    assert set(doc["terms"]["land"]) == {"q05", "q25", "q50", "q75", "q95"}
+    assert doc["manifest"]["scenario_sha256"]
+    assert _json() == out
+    assert _json("--workers", "2") == out
+
+
+def test_table_and_out_dir(tmp_path: Path) -> None:
+    r = runner.invoke(
+        app,
+        ["simulate", SCEN, "--runs", "200", "--periods", "20", "--out", str(tmp_path / "o")],
+    )
+    assert r.exit_code == 0, r.output
+    assert "p_agreement" in r.output
+    assert (tmp_path / "o" / "manifest.json").is_file()
+    assert list((tmp_path / "o").glob("paths-*.parquet"))
+
+
+def test_bad_inputs_exit_cleanly(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["simulate", str(tmp_path / "none.yaml")])
+    assert r.exit_code == 1
+    assert "file not found" in r.output
+    r = runner.invoke(app, ["simulate", SCEN, "--runs", "0"])
+    assert r.exit_code == 1
+    assert "runs must be at least 1" in r.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        (FIXTURES / "two_sides.yaml").read_text().replace("{A: linear", "{A: nice"),
+        encoding="utf-8",
+    )
+    r = runner.invoke(app, ["simulate", str(bad)])
+    assert r.exit_code == 1
+    assert "unknown strategy 'nice'" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_list_strategies() -> None:
+    r = runner.invoke(app, ["simulate", "--list-strategies", "-f", "json"])
+    assert r.exit_code == 0
+    names = {row["strategy"] for row in json.loads(r.output)}
+    assert {"boulware", "peace_offensive", "stalling", "rearm_during_truce", "grit"} <= names

@@ -1,0 +1,65 @@
+"""The simulation's arrays agree with the bargaining engine's formulas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detente.bargaining.problem import build_problem
+from detente.bargaining.utility import utility as bargaining_utility
+from detente.bargaining.war import reservation_values
+from detente.errors import InputError
+from detente.simulate.engine import _war_value
+from detente.simulate.model import build_model, utility
+from detente.simulate.results import hist_quantiles, wilson
+
+from .helpers import fixture_scenario, make_scenario
+
+
+def test_utility_equals_bargaining_engine() -> None:
+    sc = fixture_scenario()
+    m = build_model(sc)
+    prob = build_problem(sc)
+    rows = [prob.actors.index(a) for a in m.actor_ids]
+    x = np.random.default_rng(0).uniform(0, 100, (50, len(m.issue_ids)))
+    ours = utility(m.ideal, m.weights, m.risk, x)
+    theirs = bargaining_utility(prob, x)[:, rows]
+    assert np.allclose(ours, theirs)
+
+
+def test_initial_war_value_equals_reservation_values() -> None:
+    sc = fixture_scenario()
+    m = build_model(sc)
+    prob = build_problem(sc)
+    rows = [prob.actors.index(a) for a in m.actor_ids[:2]]
+    cost = np.maximum(m.cost - np.array([0.001, 0.002]), 0.0)  # fixture's cost relief
+    p = prob.p_a
+    v = _war_value(m, np.array([[p, p]]), m.status_quo[None, :], cost)
+    assert np.allclose(v[0], reservation_values(prob)[rows])
+
+
+def test_candidates_trade_off_monotonically() -> None:
+    m = build_model(fixture_scenario())
+    assert (np.diff(m.cand_utility[:, 0]) >= -1e-12).all()
+    assert (np.diff(m.cand_utility[:, 1]) <= 1e-12).all()
+
+
+def test_missing_war_is_an_input_error() -> None:
+    sc = make_scenario()
+    with pytest.raises(InputError, match="no `war` section"):
+        build_model(sc.model_copy(update={"war": None}))
+
+
+def test_unknown_mechanism_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="unknown mechanism id 'zz'"):
+        build_model(make_scenario(mechanisms=("zz",)))
+
+
+def test_wilson_and_histogram_quantiles() -> None:
+    lo, hi = wilson(0, 10)
+    assert lo == 0.0
+    assert 0.25 < hi < 0.35  # 0.2775 for 0/10 (Wilson 1927)
+    counts = np.zeros(100, dtype=np.int64)
+    counts[:] = 1
+    q = hist_quantiles(counts, 0.0, 100.0, (0.5, 0.25))
+    assert q == pytest.approx([50.0, 25.0])
