@@ -16,14 +16,14 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import json  # noqa: E402
-import time  # noqa: E402
-from typing import Any  # noqa: E402
+import json
+import time
+from typing import Any
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from detente.bargaining.analysis import analyze, run_what_it_takes  # noqa: E402
-from detente.scenario import Scenario  # noqa: E402
+from detente.bargaining.analysis import analyze, run_what_it_takes
+from detente.scenario import Scenario
 
 N_ISSUES, N_ACTORS, SEED = 12, 10, 7
 

@@ -88,3 +88,26 @@ def test_verify_scenario_writes_observations(ucdp_store: EventStore) -> None:
         ObservationEntry.model_validate(o)
     flags = {f.kind for v in verified for f in v.flags if f.ref == "july2020_measures"}
     assert "genuine_deescalation" in flags
+
+
+def test_observations_feed_the_trust_engine(ucdp_store: EventStore) -> None:
+    """verify's entries, pasted into the ledger, resolve Minsk II as broken in trust replay."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    from detente.scenario import parse_scenario
+    from detente.trust import replay
+
+    path = FIXTURES / "donbas_claims.yaml"
+    obs = [v.observation for v in verify_scenario(load_scenario(path), ucdp_store)]
+    yaml = YAML()
+    doc = yaml.load(path.read_text(encoding="utf-8"))
+    doc["ledger"].extend(obs)
+    buf = io.StringIO()
+    yaml.dump(doc, buf)
+    merged = parse_scenario(buf.getvalue().encode(), name="merged.yaml")
+    history = replay(merged, truster="UA", trustee="RU")
+    outcome = {r.entry_id: r.outcome for r in history.resolutions}
+    assert outcome["minsk2_ceasefire"] == "broken"
+    assert history.opinions()[("UA", "RU", "integrity")].s > 0

@@ -44,3 +44,22 @@ def test_different_seeds_differ() -> None:
     a = run_simulation(sc, 500, 1, 30).summary()
     b = run_simulation(sc, 500, 2, 30).summary()
     assert a["terms"] != b["terms"]
+
+
+def test_interrupt_keeps_finished_chunks(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import detente.simulate.runner as runner
+
+    real = runner._run_task
+    calls = {"n": 0}
+
+    def flaky(task):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(task)
+
+    monkeypatch.setattr(runner, "_run_task", flaky)
+    r = run_simulation(fixture_scenario(), 3 * BLOCK, 5, 10, chunk_size=BLOCK)
+    assert not r.complete
+    assert r.runs == BLOCK
+    assert r.summary()["complete"] is False

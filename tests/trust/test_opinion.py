@@ -30,7 +30,7 @@ def test_discounting_reference_example() -> None:
 
 
 evidence = st.integers(min_value=0, max_value=200)
-# the oracle rounds its components to 6 decimals, and fuses the rounded values, hence the 1e-4 tolerance
+# the oracle rounds its components to 6 decimals and combines the rounded values: 1e-4 tolerance
 rates = st.floats(min_value=0.05, max_value=0.95)
 
 

@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 from detente.errors import InputError
 from detente.scenario import Scenario
 from detente.trust import DIMENSIONS, RECORD_COLUMNS, replay
-from detente.trust.events import compile_scenario
-from detente.trust.events import accuracy
+from detente.trust.events import accuracy, compile_scenario
 from detente.trust.replay import ReplaySettings, TrustHistory
 
 from .conftest import make_scenario
@@ -127,10 +126,10 @@ def _claims_that_fail(n: int) -> list[dict[str, Any]]:
         out += [
             {"kind": "commitment", "id": f"c{k}", "date": day.isoformat(), "by": "A",
              "deadline": (day + dt.timedelta(days=5)).isoformat()},
-            {"kind": "observation", "id": f"spin{k}", "date": (day + dt.timedelta(days=2)).isoformat(),
+            {"kind": "observation", "id": f"spin{k}", "date": str(day + dt.timedelta(days=2)),
              "observer": "spin", "about": "A", "verification": "single_source",
              "assessment": "kept", "refers_to": [f"c{k}"], "sources": ["med"]},
-            {"kind": "observation", "id": f"mon{k}", "date": (day + dt.timedelta(days=5)).isoformat(),
+            {"kind": "observation", "id": f"mon{k}", "date": str(day + dt.timedelta(days=5)),
              "observer": "mon", "about": "A", "verification": "monitor_verified",
              "assessment": "broken", "refers_to": [f"c{k}"], "sources": ["hi"]},
         ]  # fmt: skip
@@ -159,7 +158,8 @@ def test_a_source_whose_claims_keep_failing_stops_moving_anything() -> None:
 
 def test_unverifiable_never_counts_as_kept() -> None:
     ledger = [
-        {"kind": "commitment", "id": "c", "date": "2023-01-01", "by": "A", "deadline": "2023-01-10"},
+        {"kind": "commitment", "id": "c", "date": "2023-01-01", "by": "A",
+         "deadline": "2023-01-10"},
         {"kind": "observation", "id": "o", "date": "2023-01-09", "observer": "A", "about": "A",
          "verification": "unverified", "assessment": "kept", "refers_to": ["c"]},
     ]  # fmt: skip
@@ -173,7 +173,8 @@ def test_unverifiable_never_counts_as_kept() -> None:
 
 def test_commitment_not_due_is_not_resolved() -> None:
     ledger = [
-        {"kind": "commitment", "id": "c", "date": "2023-01-01", "by": "A", "deadline": "2023-03-01"},
+        {"kind": "commitment", "id": "c", "date": "2023-01-01", "by": "A",
+         "deadline": "2023-03-01"},
     ]  # fmt: skip
     s = make_scenario(ledger)
     assert replay(s, as_of=dt.date(2023, 2, 1)).resolutions == []

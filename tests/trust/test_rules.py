@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from detente.trust import DIMENSIONS, RULES, BayesTypeRule, Opinion, UpdateRule, get_rule, step
 from detente.errors import InputError
+from detente.trust import DIMENSIONS, RULES, BayesTypeRule, Opinion, UpdateRule, get_rule, step
 
 evidence = st.floats(min_value=0.0, max_value=50.0)
 strength = st.floats(min_value=0.01, max_value=3.0)

@@ -62,6 +62,8 @@ class Analysis:
     lp: ZoneLP
     zone: Zone  # with distrust
     zone_without_distrust: Zone
+    zone_soft: Zone  # with distrust, red lines ignored (utilities only)
+    zone_soft_without_distrust: Zone
     solutions: dict[str, Solution]
     solutions_without_distrust: dict[str, Solution]
     powell: list[PowellResult]
@@ -104,6 +106,9 @@ def analyze(
     t = thresholds(problem, state)
     zone_nd = compute_zone(problem, lp=lp, rng=np.random.default_rng(child), samples=samples)
     zone_d = compute_zone(problem, t, lp=lp, rng=np.random.default_rng(child), samples=samples)
+    soft = ZoneLP(problem, red_lines=False)
+    zone_soft = compute_zone(problem, t, lp=soft, samples=0)
+    zone_soft_nd = compute_zone(problem, lp=soft, samples=0)
     sols_nd = solve_all(problem, zone_nd, lp)
     sols_d = solve_all(problem, zone_d, lp)
     if "nash" in sols_d:
@@ -146,6 +151,8 @@ def analyze(
         lp=lp,
         zone=zone_d,
         zone_without_distrust=zone_nd,
+        zone_soft=zone_soft,
+        zone_soft_without_distrust=zone_soft_nd,
         solutions=sols_d,
         solutions_without_distrust=sols_nd,
         powell=powell_condition(problem),
@@ -205,7 +212,12 @@ def zone_document(problem: BargainingProblem, zone: Zone) -> dict[str, Any]:
         doc["shortfall"] = {
             a: _r(zone.shortfall[i]) for i, a in enumerate(problem.actors) if problem.veto[i]
         }
-        doc["red_line_conflicts"] = list(zone.red_line_conflicts)
+        doc["red_line_conflicts"] = list(zone.red_line_detail)
+        doc["red_line_violation"] = {
+            a: _r(zone.red_line_violation[i])
+            for i, a in enumerate(problem.actors)
+            if problem.veto[i] and zone.red_line_violation.size
+        }
     return doc
 
 
@@ -239,6 +251,10 @@ def analysis_document(a: Analysis) -> dict[str, Any]:
         "deal_compliance": {x: _r(_q(a, i)) for i, x in enumerate(p.actors) if p.veto[i]},
         "zone": zone_document(p, a.zone),
         "zone_without_distrust": zone_document(p, a.zone_without_distrust),
+        "zone_if_red_lines_were_soft": {
+            "with_distrust": zone_document(p, a.zone_soft),
+            "without_distrust": zone_document(p, a.zone_soft_without_distrust),
+        },
         "solutions": _solutions(p, a.solutions),
         "solutions_in_zone": {n: s.in_zone for n, s in a.solutions.items()},
         "solutions_without_distrust": _solutions(p, a.solutions_without_distrust),
@@ -334,6 +350,7 @@ def what_it_takes_document(a: Analysis, w: WhatItTakes) -> dict[str, Any]:
             {"id": e.id, "kind": e.kind, "total_cost": _r(e.total_cost)} for e in a.effects.values()
         ],
         "zone_exists_without_mechanisms": bool(a.zone.exists),
+        "closed_by_red_lines": list(a.zone.red_line_detail),
         "sets_examined": w.sets_examined,
         "lps_solved": w.lps_solved,
         "options": [

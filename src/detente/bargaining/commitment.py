@@ -18,6 +18,8 @@ linearly over ``implementation_periods`` periods). Two questions, per party:
 Stages (``stage_analysis``), for a deal x and the issues a cease-fire settles (a proposal's
 first stage, else the contested issues):
 
+Every plan also requires the values it sets to lie within the actor's red lines.
+
 - comprehensive: everything at x now; accepted by i if U_i(x) ≥ t_i (distrust-adjusted);
   self-enforcing for i if U_i(x) ≥ V_i(p + shift).
 - ceasefire_first: stage 1 sets the cease-fire issues at x, the rest at the status quo;
@@ -139,17 +141,24 @@ def stage_analysis(
     fixed = np.where(cf, np.nan, x)
     v_fixed = war_value(problem, fixed=fixed) + offset
     extra = t - problem.reservation  # what distrust and costs add to the threshold
+
+    def within(y: FloatArray, i: int) -> bool:
+        return bool(np.all(y >= problem.lo[i] - 1e-9) and np.all(y <= problem.hi[i] + 1e-9))
+
     for i, a in enumerate(problem.actors):
         if not problem.veto[i]:
             continue
         ti = float(t[i])
+        red = within(x, i)
+        red1 = within(stage1, i)
         rows.append(
             StageRow(
                 "comprehensive",
                 a,
-                bool(u_full[i] >= ti - 1e-9),
+                red and bool(u_full[i] >= ti - 1e-9),
                 bool(u_full[i] >= v_after[i] - 1e-9),
-                f"U={u_full[i]:.3f}, needs {ti:.3f}; war after shift {v_after[i]:.3f}",
+                ("" if red else "breaks its red lines; ")
+                + f"U={u_full[i]:.3f}, needs {ti:.3f}; war after shift {v_after[i]:.3f}",
             )
         )
         if not cf.any():
@@ -158,9 +167,10 @@ def stage_analysis(
             StageRow(
                 "ceasefire_first",
                 a,
-                bool(u1[i] >= ti - 1e-9 and u_full[i] >= v_after[i] - 1e-9),
+                red and red1 and bool(u1[i] >= ti - 1e-9 and u_full[i] >= v_after[i] - 1e-9),
                 bool(u1[i] >= v_after[i] - 1e-9),
-                f"stage 1 U={u1[i]:.3f}, needs {ti:.3f}; stage 2 U={u_full[i]:.3f} vs "
+                ("" if red and red1 else "breaks its red lines; ")
+                + f"stage 1 U={u1[i]:.3f}, needs {ti:.3f}; stage 2 U={u_full[i]:.3f} vs "
                 f"war after shift {v_after[i]:.3f}",
             )
         )
@@ -169,9 +179,11 @@ def stage_analysis(
             StageRow(
                 "settlement_first",
                 a,
-                bool(v_fixed[i] >= problem.reservation[i] - 1e-9 and u_full[i] >= t2 - 1e-9),
+                red
+                and bool(v_fixed[i] >= problem.reservation[i] - 1e-9 and u_full[i] >= t2 - 1e-9),
                 bool(u_full[i] >= v_after[i] - 1e-9),
-                f"war with settled issues fixed {v_fixed[i]:.3f} vs {problem.reservation[i]:.3f}; "
+                ("" if red else "breaks its red lines; ")
+                + f"war with settled issues fixed {v_fixed[i]:.3f} vs {problem.reservation[i]:.3f}; "
                 f"cease-fire U={u_full[i]:.3f}, needs {t2:.3f}",
             )
         )

@@ -45,6 +45,8 @@ class Zone:
     slack: FloatArray  # (m,) U_i(centre) − t_i (NaN for non-constrained)
     shortfall: FloatArray  # (m,) max(0, t_i − U_i(centre)) when empty, else 0
     red_line_conflicts: tuple[str, ...] = ()
+    red_line_detail: tuple[str, ...] = ()  # "issue: A needs ≥ lo, B needs ≤ hi"
+    red_line_violation: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) points
     volume: float = 0.0  # in (scale points)^n
     volume_se: float = 0.0
     volume_share: float = 0.0  # of [0,100]^n
@@ -55,16 +57,34 @@ class Zone:
 class ZoneLP:
     """The zone's constraint matrices for one problem; thresholds only change the RHS."""
 
-    def __init__(self, problem: BargainingProblem, rows: NDArray[np.bool_] | None = None):
+    def __init__(
+        self,
+        problem: BargainingProblem,
+        rows: NDArray[np.bool_] | None = None,
+        *,
+        red_lines: bool = True,
+    ):
         self.problem = problem
         self.rows = problem.veto.copy() if rows is None else rows.copy()
         n = problem.n_issues
         idx = np.flatnonzero(self.rows)
         self.actor_rows = idx
-        lo = np.max(problem.lo[idx], axis=0) if idx.size else np.zeros(n)
-        hi = np.min(problem.hi[idx], axis=0) if idx.size else np.full(n, 100.0)
+        if red_lines and idx.size:
+            lo, hi = np.max(problem.lo[idx], axis=0), np.min(problem.hi[idx], axis=0)
+        else:
+            lo, hi = np.zeros(n), np.full(n, 100.0)
         conflict = lo > hi + 1e-12
         self.conflicts = tuple(problem.issues[k] for k in np.flatnonzero(conflict))
+        detail = []
+        for k in np.flatnonzero(conflict):
+            i_lo = idx[int(np.argmax(problem.lo[idx, k]))]
+            i_hi = idx[int(np.argmin(problem.hi[idx, k]))]
+            detail.append(
+                f"{problem.issues[k]}: {problem.actors[i_lo]} needs ≥ {lo[k]:g}, "
+                f"{problem.actors[i_hi]} needs ≤ {hi[k]:g}"
+            )
+        self.conflict_detail = tuple(detail)
+        self.red_lines = red_lines
         self.lo = np.where(conflict, 0.0, lo)
         self.hi = np.where(conflict, 100.0, hi)
         pairs = [(i, k) for i in idx for k in range(n) if problem.weights[i, k] > 0]
@@ -219,6 +239,10 @@ def compute_zone(
     n = problem.n_issues
     if not exists:
         shortfall = np.where(problem.veto, np.maximum(0.0, t - u), 0.0)
+        violation = np.zeros(problem.n_actors)
+        if lp.red_lines:
+            outside = np.maximum(problem.lo - centre, 0.0) + np.maximum(centre - problem.hi, 0.0)
+            violation = np.where(problem.veto, outside.sum(axis=1), 0.0)
         return Zone(
             exists=False,
             radius=radius,
@@ -228,6 +252,8 @@ def compute_zone(
             slack=slack,
             shortfall=shortfall,
             red_line_conflicts=lp.conflicts,
+            red_line_detail=lp.conflict_detail,
+            red_line_violation=violation,
         )
     intervals = np.array([lp.interval(t, k) for k in range(n)])
     vol, se, share, used = _volume(problem, t, intervals, rng, samples)
@@ -264,8 +290,11 @@ def _volume(
     samples: int,
 ) -> tuple[float, float, float, int]:
     widths = intervals[:, 1] - intervals[:, 0]
-    box = float(np.prod(widths))
-    if box <= 0 or samples <= 0:
+    # Issues pinned to one value (width 0) are flat directions: the volume is measured in the
+    # remaining issues (and the share relative to 100 per remaining issue).
+    free = widths > 1e-9
+    box = float(np.prod(widths[free]))
+    if samples <= 0 or not free.any():
         return 0.0, 0.0, 0.0, 0
     gen = rng if rng is not None else np.random.default_rng(0)
     x = intervals[:, 0] + gen.random((samples, problem.n_issues)) * widths
@@ -274,4 +303,4 @@ def _volume(
     frac = float(inside.mean())
     se = box * float(np.sqrt(frac * (1.0 - frac) / samples))
     vol = box * frac
-    return vol, se, vol / 100.0**problem.n_issues, samples
+    return vol, se, vol / 100.0 ** int(free.sum()), samples

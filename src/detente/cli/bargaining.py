@@ -144,6 +144,21 @@ def analyze_cmd(
                     f"cease-fire issues: {', '.join(doc['stages']['ceasefire_issues']) or 'none'}",
                 )
             )
+        for label, zz in (("with distrust", z), ("without distrust", zn)):
+            for line in zz.get("red_line_conflicts", []):
+                console.print(
+                    f"Red lines conflict ({label}): {line}", markup=False, highlight=False
+                )
+        soft = doc["zone_if_red_lines_were_soft"]
+        if not z["exists"] and z.get("red_line_conflicts"):
+            console.print(
+                "If red lines were soft (utilities only), the zone would "
+                f"{'exist' if soft['with_distrust']['exists'] else 'still be empty'} with "
+                f"distrust and {'exist' if soft['without_distrust']['exists'] else 'be empty'}"
+                " without.",
+                markup=False,
+                highlight=False,
+            )
         console.print(
             f"Compliance from {a.compliance_source}. Zone share of the issue space: "
             f"{z['volume']['share_of_issue_space']:.3g} with distrust, "

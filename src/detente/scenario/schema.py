@@ -434,6 +434,10 @@ class ClaimEntry(_Entry):
     overture: bool = Field(
         default=False, description="Is it a peace overture (offer of talks, truce, de-escalation)?"
     )
+    deadline: dt.date | None = Field(
+        default=None,
+        description="Until when the claim is judged (default: its terms' deadlines, else open).",
+    )
 
 
 class Commitment(_Entry):

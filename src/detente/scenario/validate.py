@@ -164,6 +164,8 @@ def check_references(s: Scenario) -> list[Finding]:
                     add((*base, "terms", j, "deadline"), "term deadline is before its start")
         if isinstance(e, ClaimEntry):
             need_actor((*base, "about"), e.about)
+            if e.deadline is not None and e.deadline < e.date:
+                add((*base, "deadline"), f"deadline {e.deadline} is before the entry date {e.date}")
         if isinstance(e, Commitment):
             for j, g in enumerate(e.guarantors):
                 need_actor((*base, "guarantors", j), g)

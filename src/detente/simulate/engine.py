@@ -103,8 +103,7 @@ def _relief(m: SimModel, level: FloatArray) -> FloatArray:
 
 def _war_value(m: SimModel, belief: FloatArray, line: FloatArray, cost: FloatArray) -> FloatArray:
     """Each belligerent's expected value of fighting on under its own belief: (N, 2)."""
-    u_va = utility(m.ideal[:2], m.weights[:2], m.risk[:2], m.victory[0])  # (2,)
-    u_vb = utility(m.ideal[:2], m.weights[:2], m.risk[:2], m.victory[1])
+    u_va, u_vb = utility(m.ideal[:2], m.weights[:2], m.risk[:2], m.victory)  # (2, 2)
     u_line = utility(m.ideal[:2], m.weights[:2], m.risk[:2], line)  # (N, 2)
     p = np.minimum(belief, 1.0 - m.stalemate)
     q = 1.0 - p - m.stalemate

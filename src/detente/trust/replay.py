@@ -61,9 +61,9 @@ FORGETTING = "(forgetting)"
 class ReplaySettings:
     """Replay parameters (defaults: see docs/explanation/trust-model.md)."""
 
-    half_life_good: float = 365.0
+    half_life_good: float = 2 * 365.0
     """Days for positive evidence to halve."""
-    half_life_bad: float = 3 * 365.0
+    half_life_bad: float = 6 * 365.0
     """Days for negative evidence to halve (longer: bad memories last)."""
     chunk_rows: int = 4096
     """Impulses buffered per output chunk."""
@@ -154,7 +154,7 @@ class _Engine:
         """(trustees, templates, truster weights (g, n), increments (g, 2, 4, n)) for one
         date's impulses, all computed from the state at the start of the date."""
         _, _, tjs, tpls, weights, srcs, selfs, parts = zip(*group, strict=True)
-        S, A, n = self.S, self.A, self.n
+        S, A = self.S, self.A
         tj = np.fromiter(tjs, dtype=np.int64, count=len(group))
         tpl = np.fromiter(tpls, dtype=np.int64, count=len(group))
         base = np.fromiter(weights, dtype=np.float64, count=len(group))
@@ -330,7 +330,9 @@ class TrustHistory:
 
     def chunks(self) -> Iterator[Chunk]:
         """Trajectory rows as column arrays (integer codes for actors, dimensions, causes;
-        ``day`` is a date ordinal; ``cause`` −1 = prior)."""
+        ``day`` is a date ordinal; ``cause`` −1 = prior). Values are the state at the end of
+        the row's date; an entry with several impulses on one date may repeat a row here
+        (:meth:`records` drops the repeats)."""
         yield from self._engine().run(record=True)
 
     def records(self) -> Iterator[dict[str, Any]]:
@@ -338,6 +340,8 @@ class TrustHistory:
         row per cell an entry moved, plus the priors at the first date."""
         actors, causes = self.actors, self.compiled.causes
         dates: dict[int, dt.date] = {}
+        seen: set[tuple[int, int, int, int, int]] = set()
+        seen_day = -1
         for ch in self.chunks():
             for row in zip(
                 ch["day"].tolist(), ch["truster"].tolist(), ch["trustee"].tolist(),
@@ -346,6 +350,12 @@ class TrustHistory:
                 strict=True,
             ):  # fmt: skip
                 day, i, j, k, b, d, u, e, cause = row
+                if day != seen_day:
+                    seen, seen_day = set(), day
+                key = (day, i, j, k, cause)
+                if key in seen:  # one entry with several impulses on a date: one row
+                    continue
+                seen.add(key)
                 date = dates.get(day)
                 if date is None:
                     date = dates[day] = dt.date.fromordinal(day)

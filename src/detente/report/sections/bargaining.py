@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["build", "scorecard_chart", "slice_chart", "zone_chart"]
 
-SLICE_STEPS = 61
+SLICE_CELLS = 30
 
 
 def zone_chart(a: Analysis) -> dict[str, Any]:
@@ -54,6 +54,7 @@ def zone_chart(a: Analysis) -> dict[str, Any]:
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": 560,
         "height": max(80, 40 * p.n_issues),
+        "resolve": {"scale": {"color": "independent"}},
         "layer": [
             {
                 "data": {"values": rows},
@@ -85,8 +86,12 @@ def zone_chart(a: Analysis) -> dict[str, Any]:
                     "x": {"field": "value", "type": "quantitative"},
                     "y": y,
                     "shape": {"field": "who", "type": "nominal", "title": "Point"},
-                    "stroke": {"value": "#222"},
-                    "fill": {"field": "who", "type": "nominal", "legend": None},
+                    "color": {
+                        "field": "who",
+                        "type": "nominal",
+                        "title": "Point",
+                        "scale": {"scheme": "dark2"},
+                    },
                 },
             },
         ],
@@ -109,7 +114,8 @@ def slice_chart(a: Analysis, k1: int, k2: int) -> dict[str, Any]:
 
     p = a.problem
     base = a.deal if a.deal is not None else p.status_quo
-    grid = np.linspace(0.0, 100.0, SLICE_STEPS)
+    step = 100.0 / SLICE_CELLS
+    grid = (np.arange(SLICE_CELLS) + 0.5) * step  # cell centres
     g1, g2 = np.meshgrid(grid, grid, indexing="ij")
     x = np.tile(base, (g1.size, 1))
     x[:, k1], x[:, k2] = g1.ravel(), g2.ravel()
@@ -118,9 +124,15 @@ def slice_chart(a: Analysis, k1: int, k2: int) -> dict[str, Any]:
     in_nd = ok & np.all(u >= a.zone_without_distrust.thresholds[p.veto] - 1e-12, axis=1)
     in_d = ok & np.all(u >= a.zone.thresholds[p.veto] - 1e-12, axis=1)
     label = np.where(in_d, "with distrust", np.where(in_nd, "without distrust only", "outside"))
-    step = grid[1] - grid[0]
+    half = step / 2.0
     rows = [
-        {"a": float(v1), "b": float(v2), "a2": float(v1 + step), "b2": float(v2 + step), "z": z}
+        {
+            "a": float(v1 - half),
+            "b": float(v2 - half),
+            "a2": float(v1 + half),
+            "b2": float(v2 + half),
+            "z": str(z),
+        }
         for v1, v2, z in zip(x[:, k1], x[:, k2], label, strict=True)
     ]
     return {
@@ -130,9 +142,19 @@ def slice_chart(a: Analysis, k1: int, k2: int) -> dict[str, Any]:
         "data": {"values": rows},
         "mark": {"type": "rect"},
         "encoding": {
-            "x": {"field": "a", "type": "quantitative", "title": p.issues[k1]},
+            "x": {
+                "field": "a",
+                "type": "quantitative",
+                "title": p.issues[k1],
+                "scale": {"domain": [0, 100], "nice": False},
+            },
             "x2": {"field": "a2"},
-            "y": {"field": "b", "type": "quantitative", "title": p.issues[k2]},
+            "y": {
+                "field": "b",
+                "type": "quantitative",
+                "title": p.issues[k2],
+                "scale": {"domain": [0, 100], "nice": False},
+            },
             "y2": {"field": "b2"},
             "color": {
                 "field": "z",

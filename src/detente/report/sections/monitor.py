@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 __all__ = ["build", "timeline_chart"]
 
 _MARGIN = _dt.timedelta(days=120)
+_FLAG_COLOURS = {
+    "claim_broken": "#7b3294",
+    "peace_offensive": "#d7191c",
+    "inconclusive": "#969696",
+    "claim_kept": "#1a9641",
+    "genuine_deescalation": "#2c7bb6",
+}
 
 
 def _weekly(
@@ -81,7 +88,15 @@ def timeline_chart(
                 "mark": {"type": "rule", "strokeDash": [4, 3], "strokeWidth": 1.5},
                 "encoding": {
                     "x": {"field": "date", "type": "temporal"},
-                    "color": {"field": "kind", "type": "nominal", "title": "Flag"},
+                    "color": {
+                        "field": "kind",
+                        "type": "nominal",
+                        "title": "Flag",
+                        "scale": {
+                            "domain": list(_FLAG_COLOURS),
+                            "range": list(_FLAG_COLOURS.values()),
+                        },
+                    },
                     "tooltip": [{"field": "ref"}, {"field": "kind"}],
                 },
             },

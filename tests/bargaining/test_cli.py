@@ -1,0 +1,109 @@
+"""The bargaining commands through the Typer app, and the report section."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from detente.cli.app import app
+from detente.report.base import ReportContext
+from detente.report.sections import bargaining as section
+from detente.scenario import load_scenario
+
+FIXTURE = Path(__file__).parent / "fixtures" / "border.yaml"
+runner = CliRunner()
+
+
+def _json(*args: str) -> dict:  # type: ignore[type-arg]
+    res = runner.invoke(app, [*args, str(FIXTURE), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    doc: dict = json.loads(res.stdout)  # type: ignore[type-arg]
+    return doc
+
+
+def test_analyze_json_contract() -> None:
+    doc = _json("analyze")
+    assert isinstance(doc["zone"]["exists"], bool)
+    assert set(doc["zone"]["issues"]) == {"province", "alignment", "army"}
+    assert doc["zone_without_distrust"]["exists"] is True
+    for lo_hi in doc["zone_without_distrust"]["issues"].values():
+        assert len(lo_hi) == 2 and lo_hi[0] <= lo_hi[1]
+    assert set(doc["reservation"]) == {"E", "W"}
+    assert "compromise" in doc["solutions"]
+    assert set(doc["solutions"]["compromise"]) == {"province", "alignment", "army"}
+    if not doc["zone"]["exists"]:
+        assert max(doc["zone"]["shortfall"].values()) > 0
+    assert doc["manifest"]["command"] == "analyze"
+
+
+def test_analyze_table_and_csv() -> None:
+    res = runner.invoke(app, ["analyze", str(FIXTURE)])
+    assert res.exit_code == 0, res.output
+    assert "Zone of agreement per issue" in res.stdout
+    assert "ceasefire_first" in res.stdout
+    res = runner.invoke(app, ["analyze", str(FIXTURE), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [r["issue"] for r in rows] == ["province", "alignment", "army"]
+    assert float(rows[0]["no_distrust_low"]) == pytest.approx(30.0)
+
+
+def test_proposals_json() -> None:
+    doc = _json("proposals")
+    ids = [p["id"] for p in doc["proposals"]]
+    assert ids == ["freeze", "maximal", "guaranteed"]
+    maximal = doc["proposals"][1]
+    west = next(r for r in maximal["actors"] if r["actor"] == "W")
+    assert west["accept"] is False
+    assert west["red_lines_broken"] == ["province", "army"]
+
+
+def test_what_it_takes_json() -> None:
+    doc = _json("what-it-takes")
+    assert doc["method"] == "exact"
+    assert doc["zone_exists_without_mechanisms"] is False
+    assert doc["options"], "the fixture's mechanisms can reopen the zone"
+    for option in doc["options"]:
+        assert option["zone"]["exists"] is True
+        assert option["nash"] is not None
+
+
+def test_errors_are_clean() -> None:
+    res = runner.invoke(app, ["analyze", "no-such-file.yaml"])
+    assert res.exit_code == 1
+    assert "Traceback" not in res.output
+    res = runner.invoke(app, ["analyze", str(FIXTURE), "--as-of", "2025-13-01"])
+    assert res.exit_code == 1
+    assert "--as-of" in res.output
+    res = runner.invoke(app, ["what-it-takes", str(FIXTURE), "--top", "0"])
+    assert res.exit_code == 1
+
+
+def test_no_veto_actor_is_an_input_error(tmp_path: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8").replace("veto: true", "veto: false")
+    path = tmp_path / "noveto.yaml"
+    path.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["analyze", str(path)])
+    assert res.exit_code == 1
+    assert "veto" in res.output
+
+
+def test_report_section_and_cache() -> None:
+    ctx = ReportContext(scenario=load_scenario(FIXTURE), scenario_hash="x", quick=True)
+    sec = section.build(ctx)
+    assert sec is not None
+    assert sec.anchor == "bargaining"
+    assert sec.body.count("<svg") == 3  # zone ranges, two-issue slice, scorecard heatmap
+    assert "What would it take" in sec.body
+    zone = ctx.cache["zone"]
+    assert set(zone) == {"province", "alignment", "army"}
+    assert all(lo <= hi for lo, hi in zone.values())
+
+
+def test_report_section_skipped_without_positions() -> None:
+    scenario = load_scenario(FIXTURE).model_copy(update={"positions": ()})
+    assert section.build(ReportContext(scenario=scenario, scenario_hash="x")) is None
