@@ -8,7 +8,9 @@ Usage::
 SCENARIO defaults to ``scenarios/ukraine-2026-06.yaml`` (the latest Russia–Ukraine snapshot)
 and falls back to the test fixture if that file does not exist. Prints JSON with the wall
 time, run-periods per second, and peak resident memory of this process and of its worker
-processes (``getrusage`` maximum RSS; the workers' figure is the largest single worker).
+processes (``getrusage`` maximum RSS; the children's figure is the largest single child
+process, which on Linux includes memory inherited at fork). Total peak ≤ main + workers ×
+largest child.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def main() -> None:
                 "seconds": round(wall, 2),
                 "run_periods_per_s": round(a.runs * a.periods / wall),
                 "peak_rss_mb_main": round(self_mb),
-                "peak_rss_mb_largest_worker": round(child_mb),
+                "peak_rss_mb_largest_child": round(child_mb),
                 "p_agreement": s["p_agreement"],
                 "median_periods_to_agreement": s["median_periods_to_agreement"],
                 "python": sys.version.split()[0],

@@ -139,9 +139,9 @@ def actors(as_of: str) -> list[D]:
     if as_of >= "2025-04":
         cost_src = ("S_sipri", "S_csis2") if as_of >= "2026" else ("S_sipri",)
     cost_note = (
-        "weekly cost in utility units: two years of war cost ~40% (RU) / ~60% (UA) of the "
-        "gap between best and worst settlement; Ukraine spends 34% of GDP vs Russia 7.1%, "
-        "Russia ~35k casualties a month in 2025"
+        "weekly cost in utility units: 104 weeks of war cost 0.42 (RU) / 0.62 (UA) of the "
+        "gap between best and worst settlement, undiscounted; Ukraine spends 34% of GDP vs "
+        "Russia 7.1%, Russia ~35k casualties a month in 2025"
     )
     return [
         {"id": "RU", "name": "Russia", "kind": "state", "veto": True, "belligerent": True,
@@ -332,7 +332,7 @@ PROPOSALS: list[D] = [
      "mechanisms": ["istanbul_treaty", "ratification"],
      "note": "Crimea deferred to 15 years of talks; occupied Donbas outside the guarantees "
      "(territory left at the line). Moscow's later account adds army ceilings and sanctions "
-     "relief: not included.", **_t(("S_ist1", "S_ist2", "S_ist11"))},
+     "relief: not included.", **_t(("S_ist1", "S_ist2"))},
     {"id": "musk_plan", "name": "Musk 'peace plan' poll", "date": "2022-10-03",
      "terms": {"crimea": 100, "nato_neutrality": 85},
      "note": "Redo annexation votes under UN supervision: the outcome is unknown, so the four "
@@ -345,7 +345,7 @@ PROPOSALS: list[D] = [
                "security_guarantees": 25},
      "mechanisms": ["ratification"],
      "note": "Point 9 (security architecture) is unspecified: 25 assumed.",
-     **_t(("S_pf1", "S_pf2", "S_pf3"), "value of point 9 assumed")},
+     **_t(("S_pf1", "S_pf3"), "value of point 9 assumed")},
     {"id": "china_12_points", "name": "China's 12-point position", "proposer": "CN",
      "date": "2023-02-24",
      "terms": {"ceasefire_sequencing": 30, "sanctions": 90, "nato_neutrality": 65,
@@ -453,8 +453,15 @@ def war(as_of: str) -> D:
         ("2022", (0.3, 3.0, 0.05, ())),
         ("2022-09", (0.35, 2.0, 0.05, ())),
         ("2023-09", (0.55, 0.5, 0.04, ())),
-        ("2025", (0.6, 0.5, 0.05, ("S_put24_ist", "S_ds3"))),
+        ("2025", (0.6, 0.5, 0.05, ("S_put24_ist",))),
         ("2026", (0.65, 0.4, 0.05, ("S_ds1", "S_bbg", "S_put24_ist"))),
+    ])  # fmt: skip
+    front = _era(as_of, [
+        ("2022", "a war of movement; the advance on Kyiv has stalled"),
+        ("2022-09", "counteroffensives moved the line in autumn 2022"),
+        ("2023-09", "the 2023 counteroffensive barely moved the line"),
+        ("2025", "slow attrition, small monthly gains"),
+        ("2026", "Russia gained 0.72% of Ukraine in all of 2025; net loss in Feb 2026"),
     ])  # fmt: skip
     ru = {"crimea": 100, "donetsk": 100, "luhansk": 100, "zaporizhzhia_kherson": 100,
           "nato_neutrality": 100, "security_guarantees": 100, "army_size": 95,
@@ -468,9 +475,9 @@ def war(as_of: str) -> D:
         "stalemate": stalemate, "horizon_periods": 104, "line_volatility": vol,
         "truce_power_shift": shift, "implementation_periods": 52,
         "victory_terms": {"RU": ru, "UA": ua},
-        **_t(tr, f"stalemate {stalemate}: chance the line holds (2025: Russia gained 0.72% of "
-             f"Ukraine in a year); volatility {vol} points/week; truce_power_shift +{shift}: "
-             "Kyiv objects that a freeze lets Russia regroup, Putin that it lets Ukraine rearm; "
+        **_t(tr, f"stalemate {stalemate}: chance the line holds ({front}); volatility {vol} "
+             f"points/week; truce_power_shift +{shift}: Kyiv objects that a freeze lets Russia "
+             "regroup, Putin that it lets Ukraine rearm; "
              "net shift assumed to favour Russia; a Russian victory cannot lift Western "
              "sanctions (50); k 1.5 and the 2-year horizon are judgements"),
     }  # fmt: skip
@@ -479,13 +486,18 @@ def war(as_of: str) -> D:
 def simulation(as_of: str) -> D:
     mediator = "TR" if as_of < "2025" else "US"
     strategy = "peace_offensive" if as_of >= "2024-06" else "hardliner"
+    why = (
+        "reflects offers of talks on unchanged terms under pressure ('peace offensive', "
+        "docs/explanation/simulation-model.md), e.g. the Istanbul-basis offers of 2024 and 2026"
+        if strategy == "peace_offensive"
+        else "reflects the maximal aims stated at this date"
+    )
     return {
         "protocol": "single_text", "mediator": mediator,
         "strategies": {"RU": strategy, "UA": "tit_for_tat"}, "talks_every": 2,
-        "assumption": f"an assumption, not a finding: RU '{strategy}' reflects repeated "
-        "offers of talks on unchanged terms under pressure (concepts.md idea 9; e.g. "
-        "Istanbul-basis offers in 2024 and 2026); UA tit-for-tat mirrors truces (Easter "
-        f"2025); mediator {mediator} hosts or brokers the talks at this date",
+        "assumption": f"an assumption, not a finding: RU '{strategy}' {why}; UA "
+        "tit-for-tat mirrors the other side's moves (e.g. truces); "
+        f"mediator {mediator} hosts or brokers the talks at this date",
     }  # fmt: skip
 
 

@@ -103,7 +103,7 @@ observation("O_minsk2_UA", "2021-12-31", "Russia (claim)", "UA",
 # ------------------------------------------------------------------------------- 2022
 event("E_gomel", "2022-02-28", "talks",
       "First delegation talks in Belarus (further rounds 3 and 7 March): corridors, no "
-      "cease-fire.", "S_ist5", "S_cn1", actors=["RU", "UA"])
+      "cease-fire.", "S_ist5", actors=["RU", "UA"])
 event("E_antalya", "2022-03-10", "talks", "Lavrov-Kuleba meeting in Turkey; no cease-fire.",
       "S_ist5", actors=["RU", "UA", "TR"])
 event("E_istanbul22", "2022-03-29", "talks",
@@ -118,7 +118,7 @@ commitment("C04_kyiv_reduction", "2022-03-29", "RU",
            assume="size 0.5 and a one-week deadline: 'drastic reduction' has no number")
 claim("CL_kyiv_goodwill", "2022-03-29", "RU",
       "The reduction is a goodwill gesture to build trust for the Istanbul talks.",
-      "S_ist2", "S_ist6", about="RU", to=["UA"], overture=True)
+      "S_ist2", "S_ist3", about="RU", to=["UA"], overture=True)
 observation("O_kyiv_withdrawal", "2022-04-02", "UA", "RU",
             "Ukraine says the whole Kyiv region is liberated; Russian forces left Kyiv and "
             "Chernihiv areas and redeployed east and south.", "S_kyiv1", "S_kyiv3",
@@ -127,7 +127,7 @@ observation("O_kyiv_withdrawal", "2022-04-02", "UA", "RU",
             assessment="kept")
 observation("O_kyiv_intent", "2022-04-02", "UA", "RU",
             "Kyiv and Western governments read the pullback as a forced retreat and "
-            "regrouping, not goodwill; Moscow calls it a kept gesture.", "S_kyiv1", "S_ist6",
+            "regrouping, not goodwill; Moscow calls it a kept gesture.", "S_kyiv1", "S_kyiv3",
             verification="single_source", refers_to=["CL_kyiv_goodwill"],
             assessment="unverifiable")
 event("E_bucha", "2022-04-03", "atrocity",

@@ -148,7 +148,7 @@ _baseline(
 # ------------------------------------------------------------------------------- Russia
 p("RU", "crimea", "2022-03-29", 100, 0.10,
   "At Istanbul accepted leaving Crimea's status to 15 years of bilateral consultations "
-  "(Ukrainian account).", "S_ist1", "S_ist11", acc=(50, 100),
+  "(Ukrainian account).", "S_ist1", acc=(50, 100),
   assume="acceptable range read from the 15-year deferral clause")
 p("RU", "donetsk", "2022-03-29", 100, 0.12,
   "Istanbul framework left occupied Donbas outside the guarantees (Ukrainian account).",
@@ -157,8 +157,8 @@ p("RU", "luhansk", "2022-03-29", 100, 0.12,
   "Istanbul framework left occupied Donbas outside the guarantees (Ukrainian account).",
   "S_ist1", "S_ist2", acc=(50, 100), assume="range: Donbas status left open at Istanbul")
 p("RU", "nato_neutrality", "2022-03-29", 100, 0.18,
-  "A neutral, non-aligned, non-nuclear Ukraine was Moscow's 'main' goal (Arakhamia).",
-  "S_ist6", "S_socb", acc=(75, 100), assume="red line: at least a legal non-NATO status")
+  "Neutral, non-aligned, non-nuclear Ukraine: Moscow's central demand, met by Kyiv's offer.",
+  "S_ist1", "S_ist3", acc=(75, 100), assume="red line: at least a legal non-NATO status")
 p("RU", "security_guarantees", "2022-03-29", 80, 0.08,
   "Negotiated a guarantee treaty with Russia among the guarantors.", "S_ist1", "S_ist2",
   acc=(30, 100),
@@ -269,17 +269,21 @@ p("UA", "security_guarantees", "2022-03-29", 20, 0.18,
   "Legally binding, ratified guarantee treaty modelled on Art. 5 (P5 plus Turkey, Germany, "
   "Canada, Poland, Israel): the lesson of the Budapest Memorandum.", "S_ist1", acc=(0, 45),
   assume="upper bound: Kyiv later objected to a Russian veto as guarantor")
+p("UA", "nato_neutrality", "2022-09-30", 0, 0.09,
+  "Applies for accelerated NATO membership after the annexation declaration; the 2022 "
+  "neutrality offer lapsed with the Istanbul talks.", acc=(0, 50),
+  assume="Ukraine's NATO application of 30 Sep 2022 is general knowledge, not in facts.yaml")
 for _i in ("crimea", "donetsk", "luhansk", "zaporizhzhia_kherson"):
     p("UA", _i, "2022-11-15", 0, 0.12 if _i != "crimea" else 0.08,
       "Peace Formula: restore territorial integrity to 1991 borders incl. Crimea; full Russian "
-      "withdrawal; 'no Minsk-3'.", "S_pf1", "S_pf2", "S_pf3",
+      "withdrawal; 'no Minsk-3'.", "S_pf1", "S_pf3",
       acc=(0, 50) if _i == "crimea" else (0, 30),
       assume="bound on the range: 'no Minsk-3' read as rejecting a freeze at the line")
 p("UA", "accountability", "2022-11-15", 0, 0.06,
-  "Peace Formula point 7: justice, a special tribunal.", "S_pf1", "S_pf2")
+  "Peace Formula point 7: justice, a special tribunal.", "S_pf1")
 p("UA", "prisoners_children", "2022-11-15", 0, 0.06,
   "Peace Formula point 4: release of all prisoners and deportees, incl. children.",
-  "S_pf1", "S_pf2")
+  "S_pf1")
 p("UA", "ceasefire_sequencing", "2022-11-15", 10, 0.05,
   "Peace Formula: withdrawal of Russian troops and cessation of hostilities, then a treaty.",
   "S_pf1")
@@ -437,7 +441,7 @@ p("UK", "ceasefire_sequencing", "2025-03-15", 0, 0.10,
 p("UK", "security_guarantees", "2026-01-06", 20, 0.18,
   "UK and France to set up military hubs in Ukraine after a cease-fire.", "S_par2", "S_uk2")
 p("TR", "crimea", "2023-08-23", 5, 0.3,
-  "Erdogan: 'Crimea is a part of Ukraine'; never recognised the annexation.", "S_tr1", "S_tr2")
+  "Erdogan: 'Crimea is a part of Ukraine'; never recognised the annexation.", "S_tr1")
 p("TR", "prisoners_children", "2023-08-23", 10, 0.2,
   "Calls for release of jailed Crimean Tatar leaders.", "S_tr1")
 p("TR", "ceasefire_sequencing", "2025-07-23", 20, 0.5,

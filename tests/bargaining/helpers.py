@@ -20,6 +20,7 @@ def one_issue_war(
     shift: float = 0.0,
     risk_b: float = 1.0,
     stalemate: float = 0.0,
+    implementation: int = 52,
 ) -> Scenario:
     """Fearon's set-up: one issue x (A's share × 100), A's ideal 100, B's ideal 0."""
     doc: dict[str, Any] = {
@@ -64,6 +65,7 @@ def one_issue_war(
             "horizon_periods": horizon,
             "truce_power_shift": shift,
             "stalemate": stalemate,
+            "implementation_periods": implementation,
         },
     }
     return Scenario.model_validate(doc)

@@ -65,8 +65,9 @@ def test_take_it_or_leave_it_closed_form(p: float, c_a: float, cbar: float) -> N
 )
 def test_powell_commitment_condition(p: float, shift: float, delta: float, c_a: float) -> None:
     """Powell (2006), 'War as a commitment problem': a declining A (p → p') fights when
-    δ(p − p')/(1 − δ) > (1 − p) + (1 − δ)·d_A (references §2)."""
-    prob = build_problem(one_issue_war(p, c_a, 0.05, shift=shift, delta=delta))
+    δ(p − p')/(1 − δ) > (1 − p) + (1 − δ)·d_A (references §2). One Powell period is the
+    implementation period; with T = 1 it is the per-period δ."""
+    prob = build_problem(one_issue_war(p, c_a, 0.05, shift=shift, delta=delta, implementation=1))
     res = {r.actor: r for r in powell_condition(prob)}
     p_after = p + shift
     expected = delta * (p - p_after) / (1 - delta) > (1 - p) + (1 - delta) * c_a
@@ -79,9 +80,19 @@ def test_powell_condition_both_outcomes_occur() -> None:
     """The parameter sets above are not all on one side of the condition."""
     outcomes = set()
     for shift in (-0.3, -0.01):
-        prob = build_problem(one_issue_war(0.6, 0.05, 0.05, shift=shift, delta=0.9))
+        prob = build_problem(
+            one_issue_war(0.6, 0.05, 0.05, shift=shift, delta=0.9, implementation=1)
+        )
         outcomes.add(powell_condition(prob)[0].war_unavoidable)
     assert outcomes == {True, False}
+
+
+def test_powell_period_is_the_implementation_period() -> None:
+    """Over T periods the discount is δ^T: a shift that forces war at T = 1 need not at T = 26."""
+    short = build_problem(one_issue_war(0.6, 0.05, 0.05, shift=-0.3, delta=0.9, implementation=1))
+    long = build_problem(one_issue_war(0.6, 0.05, 0.05, shift=-0.3, delta=0.9, implementation=26))
+    assert powell_condition(short)[0].war_unavoidable
+    assert not powell_condition(long)[0].war_unavoidable
 
 
 def test_renege_period_of_rising_party() -> None:

@@ -124,6 +124,16 @@ def test_mistakes_are_located(old: str, new: str, expected: str) -> None:
     assert all(p.split(":")[1].isdigit() and int(p.split(":")[1]) > 0 for p in found), found
 
 
+def test_union_errors_collapse_to_the_meant_branch() -> None:
+    found = problems(
+        _replace("{expected: 0.3, confidence: 0.5}", "{expected: 0.9, confidence: 0.5}")
+    )
+    assert len(found) == 1, found
+    found = problems(_replace("{positive: 1, negative: 4}", "{positive: 1, negativ: 4}"))
+    assert any("unknown field 'negativ'; did you mean 'negative'?" in p for p in found), found
+    assert not any("ExpectedTrust" in p or "'expected'" in p for p in found), found
+
+
 def test_many_errors_reported_at_once() -> None:
     text = _replace(
         "kind: state, veto: true, belligerent: true, capability: 2.0",

@@ -74,10 +74,8 @@ def test_peace_offensive_overtures_without_moving_positions() -> None:
     agreed = o.first_agreement >= 0
     best = m.candidates[np.argmax(m.cand_utility[:, 0])]
     assert np.allclose(o.terms[agreed], best)
-    # overtures lower the other side's allies' support? B's support falls only if B has
-    # support lines; here none, so check the anatomy lists the overtures instead
     rows = anatomy_of_run(sc, seed=1, periods=30, runs=10)
-    assert any("overture_A" in r["events"] for r in rows)
+    assert any("overture by A" in r["events"] for r in rows)
 
 
 def test_rearm_during_truce_raises_breakdown_hazard() -> None:
@@ -103,3 +101,18 @@ def test_peacekeepers_lower_breakdown() -> None:
     none = run_simulation(make_scenario(), 3000, 2, 104).summary()["p_breakdown_1y"]
     pk = run_simulation(make_scenario(mechanisms=("pk",)), 3000, 2, 104).summary()
     assert pk["p_breakdown_1y"] < none - 0.05
+
+
+def test_peace_offensive_erodes_the_other_sides_support() -> None:
+    """Same fixed positions; the one making overtures wears down B's allies' support."""
+    from .helpers import fixture_scenario
+
+    base = fixture_scenario()
+
+    def support_end(strategy: str) -> float:
+        sim = base.simulation.model_copy(update={"strategies": {"A": strategy, "B": "linear"}})
+        m = build_model(base.model_copy(update={"simulation": sim}))
+        o = simulate_block(m, 256, 52, np.random.default_rng(0))
+        return float(o.paths["support.B.aid"][-1].mean())
+
+    assert support_end("peace_offensive") < support_end("hardliner") - 0.05

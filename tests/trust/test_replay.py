@@ -181,6 +181,19 @@ def test_commitment_not_due_is_not_resolved() -> None:
     assert len(replay(s).resolutions) == 1
 
 
+def test_claim_is_judged_at_its_deadline() -> None:
+    ledger = [
+        {"kind": "claim", "id": "c", "date": "2023-01-01", "by": "A", "overture": True,
+         "deadline": "2023-02-01"},
+        {"kind": "observation", "id": "o", "date": "2023-01-05", "observer": "mon", "about": "A",
+         "verification": "monitor_verified", "assessment": "broken", "refers_to": ["c"]},
+    ]  # fmt: skip
+    s = make_scenario(ledger)
+    assert replay(s, as_of=dt.date(2023, 1, 31)).resolutions == []
+    (res,) = replay(s).resolutions
+    assert (res.date, res.outcome) == (dt.date(2023, 2, 1), "broken")
+
+
 def test_faction_violation_is_evidence_about_its_state(kyiv: Scenario) -> None:
     before = replay(kyiv, as_of=dt.date(2022, 5, 19)).opinions()
     after = replay(kyiv, as_of=dt.date(2022, 5, 20)).opinions()

@@ -33,9 +33,10 @@ from detente.bargaining.distrust import (
 )
 from detente.bargaining.problem import BargainingProblem, FloatArray, build_problem
 from detente.bargaining.proposals import ProposalCard, proposal_terms, score_proposal
-from detente.bargaining.solutions import Solution, solve_all
+from detente.bargaining.solutions import Solution, compromise_point, nash_point, solve_all
+from detente.bargaining.utility import utility
 from detente.bargaining.whatittakes import WhatItTakes, what_it_takes
-from detente.bargaining.zone import Zone, ZoneLP, compute_zone
+from detente.bargaining.zone import Zone, ZoneLP, compute_zone, contains
 from detente.errors import InputError
 
 if TYPE_CHECKING:
@@ -107,9 +108,21 @@ def analyze(
     zone_nd = compute_zone(problem, lp=lp, rng=np.random.default_rng(child), samples=samples)
     zone_d = compute_zone(problem, t, lp=lp, rng=np.random.default_rng(child), samples=samples)
     soft = ZoneLP(problem, red_lines=False)
-    zone_soft = compute_zone(problem, t, lp=soft, samples=0)
-    zone_soft_nd = compute_zone(problem, lp=soft, samples=0)
-    sols_nd = solve_all(problem, zone_nd, lp)
+    zone_soft = compute_zone(problem, t, lp=soft, samples=0, intervals=False)
+    zone_soft_nd = compute_zone(problem, lp=soft, samples=0, intervals=False)
+    # Without distrust only the Nash and compromise points (the deal falls back on that Nash
+    # point when distrust closes the zone); the full set is computed for the zone with distrust.
+    sols_nd: dict[str, Solution] = {}
+    nash_nd = nash_point(problem, zone_nd, lp)
+    if nash_nd is not None:
+        sols_nd["nash"] = nash_nd
+    comp_x = compromise_point(problem)
+    sols_nd["compromise"] = Solution(
+        "compromise",
+        comp_x,
+        utility(problem, comp_x),
+        zone_nd.exists and contains(problem, zone_nd.thresholds, comp_x),
+    )
     sols_d = solve_all(problem, zone_d, lp)
     if "nash" in sols_d:
         deal, source_deal = sols_d["nash"].x, "Nash point of the zone with distrust"
@@ -190,7 +203,9 @@ def zone_document(problem: BargainingProblem, zone: Zone) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "exists": bool(zone.exists),
         "issues": {
-            iid: None if not zone.exists else [_r(zone.intervals[k, 0]), _r(zone.intervals[k, 1])]
+            iid: None
+            if not zone.exists or np.isnan(zone.intervals[k, 0])
+            else [_r(zone.intervals[k, 0]), _r(zone.intervals[k, 1])]
             for k, iid in enumerate(problem.issues)
         },
         "radius": _r(zone.radius),

@@ -5,7 +5,9 @@ linearly over ``implementation_periods`` periods). Two questions, per party:
 
 1. Preventive war (Powell 2006). For actor i with gross war value P_i now and P'_i after the
    shift (E[U_i(outcome)] of the war lottery at the two power levels), one-time war cost d_i
-   (its total discounted cost) and discount δ_i, the *best* deal the other side could offer —
+   (its total discounted cost) and discount δ = δ_i^T — one period of Powell's model is the
+   implementation period of T periods, over which the whole shift happens (with T = 1 this is
+   the textbook condition with the per-period δ_i) — the *best* deal the other side could offer —
    everything now (utility 1 this period), then only what i could extract later, its war value
    P'_i/(1 − δ) − d_i — is worth ``1 + δ (P'_i/(1 − δ) − d_i)``; fighting now is worth
    ``P_i/(1 − δ) − d_i``. No deal is self-enforcing for i when the second exceeds the first,
@@ -37,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from detente.bargaining.problem import BargainingProblem, FloatArray
 from detente.bargaining.utility import utility
@@ -70,8 +73,9 @@ def powell_condition(problem: BargainingProblem) -> list[PowellResult]:
         return out
     g_now = gross_war_value(problem)
     g_after = gross_war_value(problem, shifted_p(problem, problem.truce_power_shift))
+    periods = problem.implementation_periods
     for i, a in enumerate(problem.actors):
-        delta = float(min(problem.discount[i], 1.0 - 1e-9))
+        delta = float(min(problem.discount[i] ** periods, 1.0 - 1e-9))
         d = float(problem.war_cost[i])
         fight = g_now[i] / (1.0 - delta) - d
         best = 1.0 + delta * (g_after[i] / (1.0 - delta) - d)
@@ -142,15 +146,16 @@ def stage_analysis(
     v_fixed = war_value(problem, fixed=fixed) + offset
     extra = t - problem.reservation  # what distrust and costs add to the threshold
 
-    def within(y: FloatArray, i: int) -> bool:
-        return bool(np.all(y >= problem.lo[i] - 1e-9) and np.all(y <= problem.hi[i] + 1e-9))
+    def within(y: FloatArray, i: int, cols: NDArray[np.bool_] | None = None) -> bool:
+        ok = (y >= problem.lo[i] - 1e-9) & (y <= problem.hi[i] + 1e-9)
+        return bool(np.all(ok if cols is None else ok[cols]))
 
     for i, a in enumerate(problem.actors):
         if not problem.veto[i]:
             continue
         ti = float(t[i])
         red = within(x, i)
-        red1 = within(stage1, i)
+        red1 = within(stage1, i, cf)  # stage 1 concedes only the cease-fire issues
         rows.append(
             StageRow(
                 "comprehensive",
@@ -183,7 +188,8 @@ def stage_analysis(
                 and bool(v_fixed[i] >= problem.reservation[i] - 1e-9 and u_full[i] >= t2 - 1e-9),
                 bool(u_full[i] >= v_after[i] - 1e-9),
                 ("" if red else "breaks its red lines; ")
-                + f"war with settled issues fixed {v_fixed[i]:.3f} vs {problem.reservation[i]:.3f}; "
+                + f"war with settled issues fixed {v_fixed[i]:.3f} vs "
+                f"{problem.reservation[i]:.3f}; "
                 f"cease-fire U={u_full[i]:.3f}, needs {t2:.3f}",
             )
         )

@@ -55,7 +55,7 @@ def _barrier_max(lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective) ->
 
     Log-barrier interior-point method (Boyd & Vandenberghe 2004, §11.3) on (x, e) with every
     constraint linear: damped Newton steps with backtracking, barrier weight ×20 per round
-    until the duality-gap bound (number of constraints / τ) is below 1e-7. Needs a strictly
+    until the duality-gap bound (number of constraints / τ) is below 1e-6. Needs a strictly
     interior start: the zone's centre with e = |x − ideal| + ρ/2. ``objective(y)`` returns the
     value and the first and second derivatives of each φ_i (second clipped at ≤ 0, so the
     Newton system stays definite; exact for r ≥ 1 where every φ_i is concave).
@@ -73,12 +73,21 @@ def _barrier_max(lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective) ->
     eye_x[np.arange(n), np.arange(n)] = 1.0
     eye_e = np.zeros((lp.ne, nz))
     eye_e[np.arange(lp.ne), n + np.arange(lp.ne)] = 1.0
-    a = np.vstack([a_abs, g, -eye_x, eye_x, -eye_e])
-    b = np.concatenate([lp.abs_rhs, bound, -lp.lo, lp.hi, np.zeros(lp.ne)])
-    z = np.zeros(nz)
-    z[:n] = zone.centre
+    free_x = ~lp.fixed
+    a_full = np.vstack([a_abs, g, -eye_x[free_x], eye_x[free_x], -eye_e])
+    b_full = np.concatenate([lp.abs_rhs, bound, -lp.lo[free_x], lp.hi[free_x], np.zeros(lp.ne)])
+    z_full = np.zeros(nz)
+    z_full[:n] = zone.centre
     for p, (i, k) in enumerate(lp.pairs):
-        z[n + p] = abs(zone.centre[k] - problem.ideal[i, k]) + rho / 2.0
+        z_full[n + p] = abs(zone.centre[k] - problem.ideal[i, k]) + rho / 2.0
+    # Issues pinned by red lines are constants: optimise over the other variables only.
+    var = np.concatenate([free_x, np.ones(lp.ne, dtype=bool)])
+    a = a_full[:, var]
+    b = b_full - a_full[:, ~var] @ z_full[~var]
+    g_full = g
+    g = g_full[:, var]
+    y_const = g_full[:, ~var] @ z_full[~var]
+    z = z_full[var]
     if np.any(b - a @ z <= 0):
         return zone.centre.copy()
 
@@ -86,7 +95,7 @@ def _barrier_max(lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective) ->
         s = b - a @ zz
         if np.any(s <= 0):
             return -np.inf
-        f, _, _ = objective(g @ zz)
+        f, _, _ = objective(g @ zz + y_const)
         return tau * f + float(np.sum(np.log(s)))
 
     tau = 1.0
@@ -94,7 +103,7 @@ def _barrier_max(lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective) ->
     for _ in range(12):
         for _ in range(60):
             s = b - a @ z
-            _, d1, d2 = objective(g @ z)
+            _, d1, d2 = objective(g @ z + y_const)
             grad = tau * (g.T @ d1) - a.T @ (1.0 / s)
             hess = tau * (g.T * np.minimum(d2, 0.0)) @ g - (a.T * (1.0 / s**2)) @ a
             try:
@@ -102,7 +111,7 @@ def _barrier_max(lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective) ->
             except np.linalg.LinAlgError:
                 break
             dec = float(grad @ step)
-            if dec / 2.0 < 1e-10:
+            if dec / 2.0 < 1e-9:
                 break
             ad = a @ step
             pos = ad > 0
@@ -113,10 +122,11 @@ def _barrier_max(lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective) ->
             if alpha <= 1e-12:
                 break
             z = z + alpha * step
-        if n_con / tau < 1e-7:
+        if n_con / tau < 1e-6:
             break
         tau *= 50.0
-    x: FloatArray = np.clip(z[:n], lp.lo, lp.hi)
+    z_full[var] = z
+    x: FloatArray = np.clip(z_full[:n], lp.lo, lp.hi)
     return x if contains(problem, t, x) else zone.centre.copy()
 
 
@@ -187,7 +197,7 @@ def _kalai_smorodinsky(lp: ZoneLP, t: FloatArray) -> FloatArray | None:
     if lp.exists(thr(1.0)):
         lo_l = 1.0
     else:
-        while hi_l - lo_l > 1e-6:
+        while hi_l - lo_l > 1e-5:
             mid = 0.5 * (lo_l + hi_l)
             if lp.exists(thr(mid)):
                 lo_l = mid

@@ -10,7 +10,8 @@ polyhedron, for any risk exponent. One LP (HiGHS) then gives at once
   ρ ≤ x_k − lo_k, ρ ≤ hi_k − x_k. For ρ ≥ 0 the cube of half-width ρ around x lies in the zone
   (the bound is exact for this loss: the worst point of the cube adds exactly ρ·Σ_k w_ik/100);
   so the zone exists iff ρ* ≥ 0, and x* is the centre of the largest inscribed cube
-  (Chebyshev centre in the ∞-norm). When ρ* < 0 the LP relaxes every actor by the same loss
+  (Chebyshev centre in the ∞-norm; issues the red lines pin to one value are held fixed and
+  the cube spans the others). When ρ* < 0 the LP relaxes every actor by the same loss
   |ρ*|/100 and x* is the least-infeasible point, where each actor's shortfall is reported.
 - each issue's interval: min and max of x_k over the zone (2n LPs).
 
@@ -76,12 +77,12 @@ class ZoneLP:
         conflict = lo > hi + 1e-12
         self.conflicts = tuple(problem.issues[k] for k in np.flatnonzero(conflict))
         detail = []
-        for k in np.flatnonzero(conflict):
-            i_lo = idx[int(np.argmax(problem.lo[idx, k]))]
-            i_hi = idx[int(np.argmin(problem.hi[idx, k]))]
+        for kc in (int(v) for v in np.flatnonzero(conflict)):
+            i_lo = idx[int(np.argmax(problem.lo[idx, kc]))]
+            i_hi = idx[int(np.argmin(problem.hi[idx, kc]))]
             detail.append(
-                f"{problem.issues[k]}: {problem.actors[i_lo]} needs ≥ {lo[k]:g}, "
-                f"{problem.actors[i_hi]} needs ≤ {hi[k]:g}"
+                f"{problem.issues[kc]}: {problem.actors[i_lo]} needs ≥ {lo[kc]:g}, "
+                f"{problem.actors[i_hi]} needs ≤ {hi[kc]:g}"
             )
         self.conflict_detail = tuple(detail)
         self.red_lines = red_lines
@@ -107,10 +108,13 @@ class ZoneLP:
         for p, (i, k) in enumerate(pairs):
             self.loss_rows[int(np.searchsorted(idx, i)), n + p] = problem.weights[i, k] / 100.0
         self.loss_rows[:, rho] = 1.0 / 100.0
+        # Issues whose red lines leave a single value are fixed: the cube spans the others.
+        self.fixed = (self.hi - self.lo) < 1e-9
         box = np.zeros((2 * n, self.nv))
         for k in range(n):
-            box[2 * k, k], box[2 * k, rho] = -1.0, 1.0
-            box[2 * k + 1, k], box[2 * k + 1, rho] = 1.0, 1.0
+            free = 0.0 if self.fixed[k] else 1.0
+            box[2 * k, k], box[2 * k, rho] = -1.0, free
+            box[2 * k + 1, k], box[2 * k + 1, rho] = 1.0, free
         self.box_rhs = np.ravel(np.column_stack([-self.lo, self.hi]))
         abs_a = np.array(a_rows).reshape(-1, self.nv)
         self.a_ub = np.vstack([abs_a, self.loss_rows, box])
@@ -227,8 +231,12 @@ def compute_zone(
     rng: np.random.Generator | None = None,
     samples: int = 4000,
     lp: ZoneLP | None = None,
+    intervals: bool = True,
 ) -> Zone:
-    """The zone for ``thresholds`` (default: the reservation values) over the veto actors."""
+    """The zone for ``thresholds`` (default: the reservation values) over the veto actors.
+
+    ``intervals=False`` decides existence only (one LP; intervals are then NaN).
+    """
     t = problem.reservation.copy() if thresholds is None else np.asarray(thresholds, dtype=float)
     t = np.where(problem.veto, t, np.nan)
     lp = ZoneLP(problem) if lp is None else lp
@@ -255,13 +263,17 @@ def compute_zone(
             red_line_detail=lp.conflict_detail,
             red_line_violation=violation,
         )
-    intervals = np.array([lp.interval(t, k) for k in range(n)])
-    vol, se, share, used = _volume(problem, t, intervals, rng, samples)
+    if not intervals:
+        ranges = np.full((n, 2), np.nan)
+        vol, se, share, used = 0.0, 0.0, 0.0, 0
+    else:
+        ranges = np.array([lp.interval(t, k) for k in range(n)])
+        vol, se, share, used = _volume(problem, t, ranges, rng, samples)
     return Zone(
         exists=True,
         radius=radius,
         centre=centre,
-        intervals=intervals,
+        intervals=ranges,
         thresholds=t,
         slack=slack,
         shortfall=np.zeros(problem.n_actors),

@@ -149,7 +149,12 @@ def show(
 
 
 def _make_report(
-    scenario_path: Path, out: Path, seed: int, runs: int, quick: bool
+    scenario_path: Path,
+    out: Path,
+    seed: int,
+    runs: int,
+    quick: bool,
+    events_db: Path | None = None,
 ) -> tuple[Path, Any]:
     from detente.manifest import content_hash
     from detente.report.build import build_report, write_report
@@ -157,7 +162,16 @@ def _make_report(
 
     s = load_scenario(scenario_path)
     digest = content_hash(scenario_path.read_bytes())
-    report = build_report(s, scenario_hash=digest, seed=seed, runs=runs, quick=quick)
+    cache: dict[str, Any] = {}
+    if events_db is not None:
+        if not events_db.is_file():
+            raise DetenteError(
+                f"{events_db}: no such event store (create it with `detente monitor ingest`)"
+            )
+        cache["monitor_db"] = events_db
+    report = build_report(
+        s, scenario_hash=digest, seed=seed, runs=runs, quick=quick, extra_cache=cache
+    )
     return write_report(report, out), report
 
 
@@ -169,10 +183,14 @@ def report(
     seed: Annotated[int, typer.Option(help="Seed for the stochastic sections.")] = 20261122,
     runs: Annotated[int, typer.Option(help="Monte Carlo runs for stochastic sections.")] = 2000,
     quick: Annotated[bool, typer.Option(help="Smaller stochastic sections.")] = False,
+    events_db: Annotated[
+        Path | None,
+        typer.Option(help="Event store (from `detente monitor ingest`) for the say/do section."),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML report (no CDN, charts embedded) and print its path."""
     try:
-        path, _ = _make_report(scenario, out, seed, runs, quick)
+        path, _ = _make_report(scenario, out, seed, runs, quick, events_db)
     except DetenteError as exc:
         raise _fail(exc) from None
     typer.echo(str(path))

@@ -128,7 +128,8 @@ def show_cmd(
             from detente.report.charts import save_chart
             from detente.trust.chart import trajectory_chart
 
-            save_chart(trajectory_chart(records, title=scen.meta.name), chart)
+            ends = [{**r, "cause": "(end date)"} for r in hist.snapshot()]
+            save_chart(trajectory_chart([*records, *ends], title=scen.meta.name), chart)
             err_console.print(f"chart written to {chart}", markup=False, highlight=False)
 
 

@@ -4,7 +4,10 @@ For monitoring reports such as a mission's daily cease-fire-violation counts. ``
 non-negative number of events on ``date`` attributed to ``actor`` in ``region``. Indicators are
 *material conflict* counts unless the indicator name starts with an explicit class prefix:
 ``verbal_cooperation:``, ``material_cooperation:``, ``verbal_conflict:`` or
-``material_conflict:`` (e.g. ``material_cooperation:prisoners_exchanged``). A second row with
+``material_conflict:`` (e.g. ``material_cooperation:prisoners_exchanged``). The indicator
+``territory_gain`` is not an event count but the area (e.g. km²) ``actor`` took that day in
+``region``: its rows get class ``other`` (never counted as fighting) and are read only by the
+peace-offensive flag's ground test. A second row with
 the same date, actor, region, indicator and source is a duplicate (the first is kept).
 ``actor`` is a scenario actor id; it is passed through the actor mapping first (so a name such
 as ``Russia`` also works), and kept as written when the mapping does not know it.
@@ -14,16 +17,19 @@ from __future__ import annotations
 
 from detente.monitor.normalise import class_sql, region_sql
 
-__all__ = ["REQUIRED", "event_sql"]
+__all__ = ["GROUND_INDICATOR", "REQUIRED", "event_sql"]
 
 REQUIRED = ("date", "actor", "region", "indicator", "value", "source")
+GROUND_INDICATOR = "territory_gain"
+"""Not an event count: the area ``actor`` took that day in ``region`` (class ``other``)."""
 
 
 def event_sql(reliability: float) -> str:
     """Normalising SELECT over ``raw``."""
     quad = (
-        "(CASE split_part(indicator, ':', 1) WHEN 'verbal_cooperation' THEN 1 "
-        "WHEN 'material_cooperation' THEN 2 WHEN 'verbal_conflict' THEN 3 ELSE 4 END)"
+        f"(CASE WHEN lower(trim(indicator)) = '{GROUND_INDICATOR}' THEN NULL "
+        "ELSE (CASE split_part(indicator, ':', 1) WHEN 'verbal_cooperation' THEN 1 "
+        "WHEN 'material_cooperation' THEN 2 WHEN 'verbal_conflict' THEN 3 ELSE 4 END) END)"
     )
     return f"""
 WITH p AS (

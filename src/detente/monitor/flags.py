@@ -6,6 +6,22 @@ area does not fall by at least ``min_fall`` (rate ratio above ``1 − min_fall``
 stated positions do not change. When positions cannot be assessed the flag is still raised and
 its evidence says so.
 
+Whether the party *gains ground* meanwhile is reported with the flag (evidence ``ground``:
+``gained``, ``not gained`` or ``not assessed``; it does not change whether the flag is raised).
+Two sources, in order (:func:`ground_assessment`):
+
+1. **Territory counts.** Daily-count rows with indicator ``ground_indicator`` (default
+   ``territory_gain``: area, e.g. km², an actor took that day in a region). If any such row lies
+   in the judged window and region, the party gained ground when its total there exceeds the
+   counterpart's (``net > 0``).
+2. **Initiative share** (proxy, only for CAMEO-coded sources — GDELT, ICEWS — where actor 1 is
+   the initiator; in UCDP and ACLED the actor order says nothing about who attacked). The
+   party's share of the material-conflict events between it and the counterpart that it
+   initiates, judged window vs baseline: gained ground if the share rose by at least
+   ``initiative_rise`` with at least ``initiative_min_events`` events in each window.
+
+Otherwise ``not assessed``.
+
 *Genuine de-escalation* from date ``t``: over a window of ``window_days`` (at least
 ``sustain_days``) after ``t``, the rate ratio against the ``baseline_days`` before ``t`` is at
 most ``1 − min_fall`` with its upper confidence bound below 1, and no ``sustain_days`` block of
@@ -20,6 +36,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from detente.monitor.claims import Claim, ClaimParams, check_claim, choose_measure, compare_rates
+from detente.monitor.store import region_condition
 
 if TYPE_CHECKING:
     from detente.monitor.store import EventStore
@@ -30,6 +47,7 @@ __all__ = [
     "Flag",
     "deescalation_test",
     "flag_claim",
+    "ground_assessment",
     "scan_overtures",
 ]
 
@@ -63,6 +81,14 @@ class DeescalationParams:
     """Scan: a week of verbal cooperation at least this multiple of its baseline mean..."""
     overture_min_events: int = 5
     """... and at least this many events is an overture."""
+    ground_indicator: str = "territory_gain"
+    """Daily-count indicator holding the area an actor took that day (any unit, e.g. km²)."""
+    initiative_rise: float = 0.10
+    """Initiative proxy: a rise of ten percentage points in the share of the dyad's material
+    conflict the party initiates is a shift to the offensive, not noise of a few events..."""
+    initiative_min_events: int = 20
+    """... given at least this many dyad events in each window (a share of fewer is too noisy:
+    its standard error would exceed 0.1)."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +196,18 @@ def flag_claim(
             f"overture while material conflict did not fall by {p.min_fall:.0%} "
             f"(rate ratio {cmp.rate_ratio:.2f})"
         )
+        _add_ground(
+            po_ev,
+            ground_assessment(
+                store,
+                actor=claim.actor,
+                counterpart=claim.counterpart,
+                region=claim.region,
+                baseline=res.baseline_window,
+                post=res.post_window,
+                params=p,
+            ),
+        )
         flags.append(
             Flag(claim.actor, claim.start, "peace_offensive", claim.region, po_ev, claim.ref)
         )
@@ -230,5 +268,105 @@ def scan_overtures(
                 "overture_baseline_mean": round(mean, 3),
                 "positions": "not assessed",
             }
+            _add_ground(
+                ev,
+                ground_assessment(
+                    store,
+                    actor=actor,
+                    counterpart=None,
+                    region=region,
+                    baseline=res.baseline_window,
+                    post=res.post_window,
+                    params=p,
+                ),
+            )
             flags.append(Flag(actor, t, "peace_offensive", region, ev))
     return flags
+
+
+_INITIATOR_FORMATS = ("gdelt1", "gdelt2", "icews")
+"""Formats whose actor 1 is the initiator of the event (CAMEO source actor)."""
+
+
+def _add_ground(ev: dict[str, Any], ground: dict[str, Any]) -> None:
+    ev["ground"] = ground["verdict"]
+    ev["ground_evidence"] = ground
+    if ground["verdict"] == "gained":
+        ev["reason"] += f" while it gained ground ({ground['method']})"
+
+
+def ground_assessment(
+    store: EventStore,
+    *,
+    actor: str,
+    counterpart: str | None,
+    region: str | None,
+    baseline: tuple[_dt.date, _dt.date],
+    post: tuple[_dt.date, _dt.date],
+    params: DeescalationParams | None = None,
+) -> dict[str, Any]:
+    """Did ``actor`` gain ground in ``region`` over ``post`` (``[start, end)``)?
+
+    Returns ``verdict`` (``gained`` | ``not gained`` | ``not assessed``), ``method``
+    (``territory_counts`` | ``initiative_share`` | None) and the numbers behind it; the rules
+    are in the module docstring.
+    """
+    p = params or DeescalationParams()
+    cond, rp = region_condition(region)
+    con = store.con
+    rows = con.execute(
+        f"SELECT actor1, sum(count) FROM events WHERE indicator = ? AND date >= ? AND date < ? "
+        f"AND {cond} GROUP BY 1",
+        [p.ground_indicator, post[0], post[1], *rp],
+    ).fetchall()
+    if rows:
+        totals = {r[0]: float(r[1] or 0.0) for r in rows}
+        own = totals.get(actor, 0.0)
+        other = (
+            totals.get(counterpart, 0.0)
+            if counterpart
+            else sum(v for a, v in totals.items() if a != actor)
+        )
+        net = own - other
+        return {
+            "verdict": "gained" if net > 0 else "not gained",
+            "method": "territory_counts",
+            "indicator": p.ground_indicator,
+            "own": round(own, 3),
+            "counterpart": round(other, 3),
+            "net": round(net, 3),
+        }
+    marks = ", ".join("?" for _ in _INITIATOR_FORMATS)
+    if counterpart:
+        dyad = "((actor1 = ? AND actor2 = ?) OR (actor1 = ? AND actor2 = ?))"
+        dp: list[object] = [actor, counterpart, counterpart, actor]
+    else:
+        dyad = "(actor1 = ? OR actor2 = ?)"
+        dp = [actor, actor]
+    rows = con.execute(
+        f"SELECT date >= ? AS judged, sum(CASE WHEN actor1 = ? THEN count ELSE 0 END), "
+        f"sum(count) FROM events WHERE event_class = 'material_conflict' "
+        f"AND source_format IN ({marks}) AND date >= ? AND date < ? AND {dyad} AND {cond} "
+        "GROUP BY 1",
+        [post[0], actor, *_INITIATOR_FORMATS, baseline[0], post[1], *dp, *rp],
+    ).fetchall()
+    got = {bool(r[0]): (float(r[1] or 0.0), float(r[2] or 0.0)) for r in rows}
+    (own0, n0), (own1, n1) = got.get(False, (0.0, 0.0)), got.get(True, (0.0, 0.0))
+    if min(n0, n1) >= p.initiative_min_events:
+        s0, s1 = own0 / n0, own1 / n1
+        return {
+            "verdict": "gained" if s1 - s0 >= p.initiative_rise else "not gained",
+            "method": "initiative_share",
+            "baseline_share": round(s0, 4),
+            "judged_share": round(s1, 4),
+            "baseline_events": n0,
+            "judged_events": n1,
+            "min_rise": p.initiative_rise,
+        }
+    return {
+        "verdict": "not assessed",
+        "method": None,
+        "reason": f"no '{p.ground_indicator}' counts in the judged window and fewer than "
+        f"{p.initiative_min_events} CAMEO-coded dyad events in a window "
+        f"(baseline {n0:g}, judged {n1:g})",
+    }

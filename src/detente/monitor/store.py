@@ -9,6 +9,14 @@ so its key is an MD5 hash of the row's content; daily counts are keyed by date, 
 indicator and source. The first row with a key wins (earlier files, then earlier lines); later
 rows with a key already stored are counted as ``duplicates_dropped``. Re-ingesting a file
 therefore adds nothing. Ingested files are recorded, with their SHA-256, in ``files``.
+
+How duplicates are found cheaply: every stored row also carries ``key_hash``, DuckDB's 64-bit
+``hash()`` of its key. Each batch (about 250,000 rows) is first de-duplicated within itself
+(first line per key), then its hashes are probed against the stored ``key_hash`` column (a scan
+of 8 bytes per stored row instead of every stored key string); only the rows whose hash is
+found are fetched (by ``rowid``) and compared on the exact key, so a hash collision never drops
+a new event. The store records a probe value of the hash function in ``meta`` and recomputes
+``key_hash`` if a DuckDB upgrade changes it (or adds the column to a store made before it).
 """
 
 from __future__ import annotations
@@ -42,6 +50,10 @@ REGION_ALIASES: dict[str, tuple[str, ...]] = {
 
 _MAX_EXAMPLES = 5
 _BATCH_ROWS = 250_000
+_HASH_PROBE = "detente:key_hash:probe"
+_MAX_ROWID_FETCH = 20_000
+"""Hash hits up to this many are fetched by rowid; more (a re-ingest) use one semi-join."""
+_KEYED = (("events", "event_key"), ("mentions", "mention_key"))
 
 
 @dataclass
@@ -161,13 +173,15 @@ class EventStore:
             "CREATE TABLE IF NOT EXISTS mentions (mention_key VARCHAR, event_id VARCHAR, "
             "event_time TIMESTAMP, mention_time TIMESTAMP, mention_type INTEGER, "
             "source_name VARCHAR, url VARCHAR, confidence DOUBLE, doc_tone DOUBLE, "
-            "reliability DOUBLE, line BIGINT, file_sha256 VARCHAR)"
+            "reliability DOUBLE, line BIGINT, file_sha256 VARCHAR, key_hash UBIGINT)"
         )
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS files (path VARCHAR, sha256 VARCHAR, format VARCHAR, "
             "ingested_at TIMESTAMP, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, "
             "duplicates_dropped BIGINT)"
         )
+        self.con.execute("CREATE TABLE IF NOT EXISTS meta (name VARCHAR, value VARCHAR)")
+        self._ensure_key_hash()
         self.con.execute("CREATE TABLE IF NOT EXISTS cameo (code VARCHAR, goldstein DOUBLE)")
         (n,) = self._one("SELECT count(*) FROM cameo")
         if n == 0:
@@ -178,6 +192,24 @@ class EventStore:
             self.con.executemany(
                 "INSERT INTO cameo VALUES (?, ?)", [(c, float(g)) for c, g in rows]
             )
+
+    def _ensure_key_hash(self) -> None:
+        """Add ``key_hash`` to stores made before it; recompute it if ``hash()`` changed."""
+        con = self.con
+        for table, key in _KEYED:
+            names = {str(r[1]) for r in con.execute(f"PRAGMA table_info('{table}')").fetchall()}
+            if "key_hash" not in names:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN key_hash UBIGINT")
+                con.execute(f"UPDATE {table} SET key_hash = hash({key})")
+        (probe,) = self._one("SELECT hash(?)::VARCHAR", [_HASH_PROBE])
+        row = con.execute("SELECT value FROM meta WHERE name = 'key_hash_probe'").fetchone()
+        if row is not None and row[0] == probe:
+            return
+        if row is not None:  # the hash function changed (DuckDB upgrade): rehash every key
+            for table, key in _KEYED:
+                con.execute(f"UPDATE {table} SET key_hash = hash({key})")
+        con.execute("DELETE FROM meta WHERE name = 'key_hash_probe'")
+        con.execute("INSERT INTO meta VALUES ('key_hash_probe', ?)", [probe])
 
     def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...]:
         row = self.con.execute(sql, list(params)).fetchone()
@@ -252,8 +284,13 @@ class EventStore:
     ) -> None:
         con = self.con
         con.register("raw", batch)
+        key = "mention_key" if mentions else "event_key"
+        table = "mentions" if mentions else "events"
         try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {sql}")
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE staged AS SELECT *, hash({key}) AS key_hash "
+                f"FROM ({sql})"
+            )
         finally:
             con.unregister("raw")
         n = batch.num_rows
@@ -272,28 +309,34 @@ class EventStore:
                 ).fetchall()
             ]
         (valid,) = self._one("SELECT count(*) FROM staged WHERE reject_reason IS NULL")
-        key = "mention_key" if mentions else "event_key"
-        table = "mentions" if mentions else "events"
+        has_old = self._stored_keys(table, key)
         fresh = (
             f"WITH s AS (SELECT * FROM staged WHERE reject_reason IS NULL "
             f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY line) = 1), "
-            # probe the stored keys with a hash table built on the (small) batch side
-            f"old AS (SELECT e.{key} FROM {table} e WHERE e.{key} IN (SELECT {key} FROM s)), "
-            f"f AS (SELECT * FROM s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM old WHERE old.{key} = s.{key})) "
+            + (
+                f"f AS (SELECT * FROM s WHERE NOT EXISTS "
+                f"(SELECT 1 FROM old_keys o WHERE o.k = s.{key})) "
+                if has_old
+                else "f AS (SELECT * FROM s) "
+            )
         )
         if mentions:
             cols = (
                 "mention_key, event_id, event_time, mention_time, mention_type, "
                 "source_name, url, confidence, doc_tone, reliability, line"
             )
-            insert = f"INSERT INTO mentions {fresh} SELECT {cols}, ? FROM f"
+            insert = (
+                f"INSERT INTO mentions ({cols}, file_sha256, key_hash) {fresh} "
+                f"SELECT {cols}, ?, key_hash FROM f"
+            )
         else:
+            names = ", ".join(f'"{c}"' for c, _, _ in NORMALISED_COLUMNS)
             sel = ", ".join(f'f."{c}"' for c, _, _ in NORMALISED_COLUMNS)
             insert = (
-                f"INSERT INTO events {fresh} SELECT {sel}, coalesce(m1.actor, n1.actor, "
+                f"INSERT INTO events ({names}, actor1, actor2, file_sha256, key_hash) {fresh} "
+                f"SELECT {sel}, coalesce(m1.actor, n1.actor, "
                 f"CASE WHEN f.source_format = 'counts' THEN f.actor1_code END), "
-                "coalesce(m2.actor, n2.actor), ? FROM f "
+                "coalesce(m2.actor, n2.actor), ?, f.key_hash FROM f "
                 "LEFT JOIN actor_map m1 ON m1.key = upper(trim(f.actor1_code)) "
                 "LEFT JOIN actor_map n1 ON n1.key = upper(trim(f.actor1_name)) "
                 "LEFT JOIN actor_map m2 ON m2.key = upper(trim(f.actor2_code)) "
@@ -304,6 +347,33 @@ class EventStore:
         report.rows_loaded += loaded
         report.duplicates_dropped += int(valid) - loaded
         con.execute("DROP TABLE staged")
+        if has_old:
+            con.execute("DROP TABLE old_keys")
+
+    def _stored_keys(self, table: str, key: str) -> bool:
+        """Fill temp table ``old_keys(k)`` with the stored keys whose hash a staged row has.
+
+        Returns False (and creates nothing) when no stored hash matches, the usual case.
+        """
+        con = self.con
+        rowids = [
+            int(r[0])
+            for r in con.execute(
+                f"SELECT rowid FROM {table} WHERE key_hash IN "
+                "(SELECT key_hash FROM staged WHERE reject_reason IS NULL)"
+            ).fetchall()
+        ]
+        if not rowids:
+            return False
+        if len(rowids) <= _MAX_ROWID_FETCH:
+            # a literal rowid list is fetched directly, without scanning the key column
+            found = f"rowid IN ({', '.join(map(str, rowids))})"
+        else:
+            found = "key_hash IN (SELECT key_hash FROM staged WHERE reject_reason IS NULL)"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE old_keys AS SELECT {key} AS k FROM {table} WHERE {found}"
+        )
+        return True
 
     # ---------------------------------------------------------------- queries
     def apply_mapping(self, mapping: ActorMapping) -> None:
@@ -325,7 +395,8 @@ class EventStore:
     def export_parquet(self, out: Path) -> Path:
         """Write all events to a Parquet file."""
         self.con.execute(
-            f"COPY (SELECT * FROM events ORDER BY date) TO '{_sql_path(out)}' (FORMAT parquet)"
+            f"COPY (SELECT * EXCLUDE (key_hash) FROM events ORDER BY date) "
+            f"TO '{_sql_path(out)}' (FORMAT parquet)"
         )
         return out
 

@@ -1,7 +1,9 @@
 """Verify a scenario's ledger claims and commitments against the event store.
 
 Each measurable term (direction ``cease``, ``decrease`` or ``maintain``) of a ledger ``claim``
-or ``commitment`` becomes a :class:`~detente.monitor.claims.Claim` and is tested; the result is
+or ``commitment`` becomes a :class:`~detente.monitor.claims.Claim` and is tested (judged window
+end: a claim's ``deadline``, else its term's; a commitment term's ``deadline``, else the
+commitment's; neither: ``ClaimParams.post_days``); the result is
 written as a ledger ``observation`` entry the scenario format accepts (paste or include it), with
 the post-window rate as ``value``, the baseline rate as ``baseline``, ``assessment`` kept /
 broken / unverifiable (inconclusive) and a verification level from the sources behind it:
@@ -65,9 +67,14 @@ def claims_from_scenario(scenario: Scenario) -> list[tuple[ClaimEntry | Commitme
     for entry in scenario.ledger:
         if entry.kind not in ("claim", "commitment"):
             continue
-        deadline = getattr(entry, "deadline", None)
         overture = bool(getattr(entry, "overture", True))
         for term in entry.terms:
+            # a claim's own deadline closes the judged window of all its terms (fallback: the
+            # term's deadline); a commitment's term deadline comes first (fallback: the entry's)
+            if entry.kind == "claim":
+                deadline = entry.deadline or term.deadline
+            else:
+                deadline = term.deadline or entry.deadline
             out.append(
                 (
                     entry,
@@ -77,7 +84,7 @@ def claims_from_scenario(scenario: Scenario) -> list[tuple[ClaimEntry | Commitme
                         direction=term.direction.value,
                         region=term.region,
                         size=term.size,
-                        deadline=term.deadline or deadline,
+                        deadline=deadline,
                         counterpart=entry.to[0] if entry.to else None,
                         indicator=term.indicator,
                         ref=entry.id,

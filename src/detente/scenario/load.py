@@ -296,6 +296,7 @@ def _resolve(tree: Any, loc: Sequence[Any]) -> tuple[int, int, list[Any], bool]:
                 and isinstance(part, str)
                 and part[:1].islower()
                 and part not in _TAGS
+                and not part.startswith("function-")
             ):
                 real.append(part)
                 found = False
@@ -316,10 +317,45 @@ def _fmt_path(path: Sequence[Any]) -> str:
     return out
 
 
+def _union_branch(loc: Sequence[Any]) -> int | None:
+    """Index of a union-branch tag (a model class name such as ``Evidence``) in ``loc``."""
+    for k, part in enumerate(loc):
+        if isinstance(part, str) and (part[:1].isupper() or part.startswith("function-")):
+            return k
+    return None
+
+
+def _collapse_unions(errors: list[Any]) -> list[Any]:
+    """Keep, for each failed union, only the branch the user evidently meant.
+
+    pydantic reports every branch of a failed union (``Evidence`` and ``ExpectedTrust``); the
+    meant branch is the one whose keys fit best: the fewest missing or unknown fields.
+    """
+    groups: dict[tuple[Any, ...], dict[str, list[Any]]] = {}
+    for err in errors:
+        k = _union_branch(err["loc"])
+        if k is not None:
+            groups.setdefault(tuple(err["loc"][:k]), {}).setdefault(err["loc"][k], []).append(err)
+    drop: set[int] = set()
+    for branches in groups.values():
+        if len(branches) < 2:
+            continue
+
+        def misfit(errs: list[Any]) -> tuple[int, int]:
+            structural = sum(e["type"] in {"missing", "extra_forbidden"} for e in errs)
+            return structural, len(errs)
+
+        best = min(branches, key=lambda b: misfit(branches[b]))
+        for b, errs in branches.items():
+            if b != best:
+                drop.update(id(e) for e in errs)
+    return [e for e in errors if id(e) not in drop]
+
+
 def _from_pydantic(exc: ValidationError, tree: Any, name: str) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
-    for err in exc.errors(include_url=False):
+    for err in _collapse_unions(list(exc.errors(include_url=False))):
         loc = list(err["loc"])
         line, col, real, _ = _resolve(tree, loc)
         path = _fmt_path(real)
@@ -340,7 +376,8 @@ def _message(err: Mapping[str, Any], loc: Sequence[Any]) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
-        close = difflib.get_close_matches(key, sorted(_field_names()), n=1, cutoff=0.75)
+        names = sorted(_field_names() - {key})
+        close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown field {key!r}{hint}"
     shown = repr(value)

@@ -49,6 +49,9 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+BATCH_ELEMENTS = 2**18
+"""Utilities (rows × outcomes) per internal batch."""
+
 
 @dataclass(frozen=True)
 class TimeBasedStrategy:
@@ -123,7 +126,7 @@ def _prepare(
 ) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
     """Per-row ascending sort (offset by 2·row for one global search), order, u_min, u_max."""
     n = u.shape[0]
-    order = np.argsort(u, axis=1, kind="stable").astype(np.int64)
+    order: IntArray = np.argsort(u, axis=1)
     sorted_u = np.take_along_axis(u, order, axis=1)
     u_max = sorted_u[:, -1].copy()
     u_min = np.maximum(sorted_u[:, 0], reserved)
@@ -144,14 +147,47 @@ def negotiate(
     """Run ``N`` bilateral negotiations at once (rows of ``u_a``/``u_b``, shape (N, O)).
 
     Deterministic: the time-based strategies involve no randomness, so the result is a pure
-    function of the utilities.
+    function of the utilities (rows are independent). Rows are processed in batches of about
+    ``BATCH_ELEMENTS / O`` so that each batch's sorted utilities stay in cache.
     """
     if u_a.shape != u_b.shape or u_a.ndim != 2:
         raise ValueError("u_a and u_b must both have shape (N, O)")
     n, n_out = u_a.shape
+    ra = np.broadcast_to(np.asarray(reserved_a, dtype=np.float64), (n,))
+    rb = np.broadcast_to(np.asarray(reserved_b, dtype=np.float64), (n,))
+    size = max(64, BATCH_ELEMENTS // max(n_out, 1))
+    if n <= size:
+        return _negotiate(u_a, u_b, strategy_a, strategy_b, n_steps, ra, rb)
+    parts = [
+        _negotiate(
+            u_a[i : i + size],
+            u_b[i : i + size],
+            strategy_a,
+            strategy_b,
+            n_steps,
+            ra[i : i + size],
+            rb[i : i + size],
+        )
+        for i in range(0, n, size)
+    ]
+    return BilateralResult(
+        agreed=np.concatenate([p.agreed for p in parts]),
+        outcome=np.concatenate([p.outcome for p in parts]),
+        steps=np.concatenate([p.steps for p in parts]),
+    )
+
+
+def _negotiate(
+    u_a: FloatArray,
+    u_b: FloatArray,
+    strategy_a: TimeBasedStrategy,
+    strategy_b: TimeBasedStrategy,
+    n_steps: int,
+    res_a: FloatArray,
+    res_b: FloatArray,
+) -> BilateralResult:
+    n, n_out = u_a.shape
     rows = np.arange(n)
-    res_a = np.broadcast_to(np.asarray(reserved_a, dtype=np.float64), (n,))
-    res_b = np.broadcast_to(np.asarray(reserved_b, dtype=np.float64), (n,))
     flat_a, order_a, min_a, max_a = _prepare(u_a, res_a)
     flat_b, order_b, min_b, max_b = _prepare(u_b, res_b)
     offset = 2.0 * rows

@@ -268,12 +268,18 @@ def anatomy_of_run(
     child = np.random.SeedSequence(seed).spawn(b + 1)[b]
     size = min(BLOCK, runs - b * BLOCK)
     o = simulate_block(model, size, periods, np.random.default_rng(child))
+    a, b_id = model.actor_ids[:2]
+    label = {k: k for k in EVENT_FLAGS} | {
+        "battle_won_by_A": f"battle won by {a}",
+        "overture_A": f"overture by {a}",
+        "overture_B": f"overture by {b_id}",
+    }
     rows = []
     for t in range(periods):
         code = int(o.events[t, j])
         row: dict[str, Any] = {"period": t}
         for var, arr in o.paths.items():
             row[var] = float(arr[t, j])
-        row["events"] = [k for k, bit in EVENT_FLAGS.items() if code & bit]
+        row["events"] = [label[k] for k, bit in EVENT_FLAGS.items() if code & bit]
         rows.append(row)
     return rows

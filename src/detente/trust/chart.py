@@ -34,7 +34,8 @@ def trajectory_rows(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
 def trajectory_chart(records: Iterable[Mapping[str, Any]], *, title: str = "Trust") -> Any:
     """Expected trust over time per dimension, one panel per pair; the shaded band spans
     belief … belief + uncertainty (wide = unknown, low = known to cheat); points mark the
-    ledger entries (tooltip: cause)."""
+    ledger entries (tooltip: cause). Values change only at the rows given (forgetting in
+    between shows at the next row), so callers append an end-date snapshot."""
     import altair as alt
 
     rows = trajectory_rows(records)

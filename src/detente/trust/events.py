@@ -33,6 +33,7 @@ from detente.scenario.schema import (
     EventEntry,
     EventType,
     Evidence,
+    ExpectedTrust,
     ObservationEntry,
     Reliability,
     Scenario,
@@ -179,6 +180,8 @@ class Compiled:
         default_factory=dict, repr=False
     )
     _src_index: dict[str, int] = field(default_factory=dict, repr=False)
+    cause_index: dict[str, int] = field(default_factory=dict, repr=False)
+    """Ledger entry id → its index in :attr:`causes`."""
 
     def template(self, signed: tuple[float, ...], contact: bool = False) -> int:
         """Index of the template with these signed relevances (created on first use)."""
@@ -203,17 +206,12 @@ class Compiled:
         return idx
 
 
-def _prior_opinion(value: object, W: float) -> Opinion | None:
+def _prior_opinion(value: Evidence | ExpectedTrust | None, W: float) -> Opinion | None:
     if value is None:
         return None
     if isinstance(value, Evidence):
         return Opinion(value.positive, value.negative, value.base_rate, W)
-    return Opinion.from_expected(
-        value.expected,  # type: ignore[attr-defined]
-        value.confidence,  # type: ignore[attr-defined]
-        value.base_rate,  # type: ignore[attr-defined]
-        W,
-    )
+    return Opinion.from_expected(value.expected, value.confidence, value.base_rate, W)
 
 
 _ORDER = [Reliability.high, Reliability.medium, Reliability.low, Reliability.partisan]
@@ -310,6 +308,7 @@ def compile_scenario(
         day = e.date.toordinal()
         cause = len(c.causes)
         c.causes.append(e.id)
+        c.cause_index[e.id] = cause
         if isinstance(e, EventEntry):
             key, prior = src_of(e)
             src = c.source(key, prior)
@@ -388,7 +387,7 @@ def _due(
     """Resolution date: the deadline, or the latest referring observation if later; ``None``
     if not due by ``limit`` (deadline after it) or with neither deadline nor observation."""
     deadlines = [t.deadline for t in e.terms if t.deadline is not None]
-    if isinstance(e, Commitment) and e.deadline is not None:
+    if e.deadline is not None:  # a commitment's deadline, or a claim's judging deadline
         deadlines.append(e.deadline)
     deadline = max(deadlines) if deadlines else None
     if deadline is not None and deadline > limit:
@@ -444,7 +443,7 @@ def _resolve(
     outcome, score, cred_total, deciding = combine(verdicts)
     res = Resolution(e.id, e.by, when, outcome, score, cred_total, deciding)
     c.resolutions.append(res)
-    cause = c.causes.index(e.id)
+    cause = c.cause_index[e.id]
     about = e.by if isinstance(e, Commitment) else (e.about or e.by)
     if score is not None and about == e.by:
         strength = min(1.0, cred_total)

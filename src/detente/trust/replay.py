@@ -54,6 +54,8 @@ RECORD_COLUMNS = (
 """Columns of a trajectory record; ``cause`` is a ledger entry id or ``prior``."""
 
 PRIOR_CAUSE = "prior"
+SMALL_GROUP = 12
+"""Dates with at most this many impulses add them one by one (cheaper than grouping)."""
 FORGETTING = "(forgetting)"
 
 
@@ -160,11 +162,14 @@ class _Engine:
         base = np.fromiter(weights, dtype=np.float64, count=len(group))
         base *= self.acc[np.fromiter(srcs, dtype=np.int64, count=len(group))]
         w = self.others[tj] * base[:, None]
-        for row, p in enumerate(parts):
-            if p is not None:
-                w[row] = 0.0
-                w[row, list(p)] = base[row]
-                w[row, tj[row]] = 0.0
+        limited = [(row, p) for row, p in enumerate(parts) if p is not None]
+        if limited:  # impulses that reach only some trusters (contact among participants)
+            rows = np.array([row for row, _ in limited])
+            rr = np.array([row for row, p in limited for _ in p], dtype=np.int64)
+            cc = np.array([i for _, p in limited for i in p], dtype=np.int64)
+            w[rows] = 0.0
+            w[rr, cc] = base[rr]
+            w[rows, tj[rows]] = 0.0
         if any(selfs):
             sel = np.flatnonzero(np.fromiter(selfs, dtype=bool, count=len(group)))
             ts = tj[sel]
@@ -210,12 +215,15 @@ class _Engine:
             tj, tpl, w, inc = self._increments(group)
             if self.track is not None:
                 self._track_group(group, tj, inc)
-            if len(tj) == 1:
-                S[tj[0]] += inc[0]
+            if len(tj) <= SMALL_GROUP:
+                for row, j in enumerate(tj.tolist()):
+                    S[j] += inc[row]
             else:  # sum the date's increments per trustee, then add once
                 order = np.argsort(tj, kind="stable")
                 ts = tj[order]
-                starts = np.flatnonzero(np.r_[True, ts[1:] != ts[:-1]])
+                change = np.ones(len(ts), dtype=bool)
+                np.not_equal(ts[1:], ts[:-1], out=change[1:])
+                starts = np.flatnonzero(change)
                 S[ts[starts]] += np.add.reduceat(inc[order], starts, axis=0)
             if record:
                 keep = self.trustees[tj]
@@ -261,15 +269,18 @@ class _Engine:
 
     def _chunk(self, bs: FloatArray, bw: FloatArray, bmeta: NDArray[np.int64], fill: int) -> Chunk:
         meta = bmeta[:fill]
-        A = self.A[meta[:, 2]]
-        r, s = self.rule.to_evidence(bs[:fill, 0], bs[:fill, 1], A, self.c.W)
+        nd, n = len(DIMENSIONS), self.n
         tmask = (bw[:fill] > 0) & self.trusters[None, :]
         mask = self.dim_mask[meta[:, 3]][:, :, None] & tmask[:, None, :]
-        rows, kk, ii = np.nonzero(mask)
-        return self._columns(
-            meta[rows, 0], meta[rows, 1], ii, meta[rows, 2], kk,
-            r[rows, kk, ii], s[rows, kk, ii], A[rows, kk, ii],
-        )  # fmt: skip
+        flat = np.flatnonzero(mask)
+        rows, rem = np.divmod(flat, nd * n)
+        kk, ii = np.divmod(rem, n)
+        tee = meta[rows, 2]
+        x = bs[:fill, 0].reshape(-1)[flat]
+        y = bs[:fill, 1].reshape(-1)[flat]
+        a = self.A.reshape(-1)[(tee * nd + kk) * n + ii]
+        r, s = self.rule.to_evidence(x, y, a, self.c.W)
+        return self._columns(meta[rows, 0], meta[rows, 1], ii, tee, kk, r, s, a)
 
     def _columns(
         self, day: Any, cause: Any, ii: Any, jj: Any, kk: Any, r: Any, s: Any, a: Any

@@ -210,6 +210,12 @@ def scorecard_chart(a: Analysis) -> dict[str, Any]:
 
 def _zone_text(a: Analysis) -> str:
     z, zn = a.zone, a.zone_without_distrust
+    if z.red_line_conflicts:
+        soft = "would exist" if a.zone_soft.exists else "would still be empty"
+        return (
+            f"the zone is closed by conflicting red lines on {', '.join(z.red_line_conflicts)}; "
+            f"if red lines were soft, a zone {soft} even with distrust"
+        )
     nd = "exists" if zn.exists else "is empty"
     d = "exists" if z.exists else "is empty"
     return f"without distrust the zone {nd}; with distrust it {d}"
@@ -265,6 +271,12 @@ def build(ctx: ReportContext) -> Section | None:
         "zone itself is a polytope inside these ranges); points: status quo, each veto "
         "party's ideal and the deal (Nash point).</figcaption></figure>",
     ]
+    if a.zone.red_line_detail:
+        parts.append(
+            "<p>Conflicting red lines (no mechanism changes them): "
+            + "; ".join(esc(d) for d in a.zone.red_line_detail)
+            + ".</p>"
+        )
     actor_rows = [
         {
             "actor": x,
@@ -335,7 +347,7 @@ def build(ctx: ReportContext) -> Section | None:
     summary = _zone_text(a).capitalize()
     if not a.zone.exists and w.options:
         summary += f"; cheapest opening set: {', '.join(w.options[0].mechanisms) or 'none'}"
-    elif not a.zone.exists and a.effects:
+    elif not a.zone.exists and a.effects and not a.zone.red_line_conflicts:
         summary += "; no mechanism set opens it"
     return Section(
         anchor="bargaining",

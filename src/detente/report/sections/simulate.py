@@ -145,7 +145,7 @@ def _anatomy_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Periods where something other than a battle happened, with the state after them."""
     keep = []
     for r in rows:
-        events = [e for e in r["events"] if e != "battle_won_by_A"]
+        events = [e for e in r["events"] if not e.startswith("battle won by")]
         if not events:
             continue
         rec: dict[str, Any] = {"period": r["period"], "events": ", ".join(events)}

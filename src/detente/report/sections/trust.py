@@ -61,7 +61,14 @@ def build(ctx: ReportContext) -> Section | None:
     records = [r for r in hist.records() if (r["truster"], r["trustee"]) in set(pairs)]
     chart_html = ""
     if records:
-        chart_html = to_svg(trajectory_chart(records, title="Expected trust (band: b … b+u)"))
+        ends = [
+            {**r, "cause": "(end date)"}
+            for r in hist.snapshot()
+            if (r["truster"], r["trustee"]) in set(pairs)
+        ]
+        chart_html = to_svg(
+            trajectory_chart([*records, *ends], title="Expected trust (band: b … b+u)")
+        )
     reasons: list[dict[str, Any]] = []
     for ter, tee in pairs:
         for d in DIMENSIONS:
