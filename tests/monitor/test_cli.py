@@ -52,13 +52,34 @@ def test_ingest_json_and_accounting(app: typer.Typer, tmp_path: Path) -> None:
     )
     db = tmp_path / "s.duckdb"
     pq = tmp_path / "e.parquet"
+    man = tmp_path / "ingest.manifest.json"
     res = runner.invoke(
         app,
-        ["monitor", "ingest", str(path), "--db", str(db), "--format", "json", "--parquet", str(pq)],
+        [
+            "monitor",
+            "ingest",
+            str(path),
+            "--db",
+            str(db),
+            "--format",
+            "json",
+            "--parquet",
+            str(pq),
+            "--manifest",
+            str(man),
+        ],
     )
     assert res.exit_code == 0, res.output
     start = res.stdout.index("[")
-    (rec,) = json.loads(res.stdout[start:])
+    (rec,) = json.loads(res.stdout[start:])  # stdout keeps its shape: a list of records
+    manifest = json.loads(man.read_text(encoding="utf-8"))
+    assert manifest["command"] == "monitor ingest"
+    (ing,) = manifest["parameters"]["ingested"]
+    assert ing["sha256"] == rec["sha256"] and ing["rows_read"] == 3
+    assert manifest["parameters"]["store"]["events"] == 1
+    assert manifest["parameters"]["store"]["files"] == [
+        {"path": str(path), "sha256": rec["sha256"]}
+    ]
     assert (
         rec["rows_read"]
         == rec["rows_loaded"] + rec["rows_rejected"] + rec["duplicates_dropped"]
@@ -92,7 +113,8 @@ def test_input_errors_are_clean(app: typer.Typer, tmp_path: Path) -> None:
     assert res.exit_code == 1 and "cannot detect the format" in res.output
 
 
-def test_flags_json_keys(app: typer.Typer, ucdp_db: Path) -> None:
+def test_flags_json_keys(app: typer.Typer, ucdp_db: Path, tmp_path: Path) -> None:
+    man = tmp_path / "flags.manifest.json"
     res = runner.invoke(
         app,
         [
@@ -112,17 +134,28 @@ def test_flags_json_keys(app: typer.Typer, ucdp_db: Path) -> None:
             "UA",
             "--format",
             "json",
+            "--manifest",
+            str(man),
         ],
     )
     assert res.exit_code == 0, res.output
     flags = json.loads(res.stdout)
+    assert isinstance(flags, list)
     assert {"actor", "date", "kind", "region", "evidence"} <= set(flags[0])
     assert {f["kind"] for f in flags} == {"claim_broken", "peace_offensive"}
+    (po,) = [f for f in flags if f["kind"] == "peace_offensive"]
+    assert po["evidence"]["ground"] == "not assessed"  # UCDP: no territory, no initiator
+    manifest = json.loads(man.read_text(encoding="utf-8"))
+    assert manifest["command"] == "monitor flags"
+    p = manifest["parameters"]
+    assert p["claim"]["deadline"] == "2015-02-18" and p["deescalation_params"]["min_fall"] == 0.5
+    assert p["store"]["events"] == 3077
     res = runner.invoke(app, ["monitor", "flags", "--db", str(ucdp_db), "--date", "x"])
     assert res.exit_code == 1 and "expected YYYY-MM-DD" in res.output
 
 
-def test_measures_csv(app: typer.Typer, ucdp_db: Path) -> None:
+def test_measures_csv(app: typer.Typer, ucdp_db: Path, tmp_path: Path) -> None:
+    man = tmp_path / "measures.manifest.json"
     res = runner.invoke(
         app,
         [
@@ -140,9 +173,12 @@ def test_measures_csv(app: typer.Typer, ucdp_db: Path) -> None:
             "2015-03-01",
             "--format",
             "csv",
+            "--manifest",
+            str(man),
         ],
     )
     assert res.exit_code == 0, res.output
+    assert json.loads(man.read_text(encoding="utf-8"))["parameters"]["window"] == "month"
     lines = res.stdout.strip().splitlines()
     assert lines[0].startswith("period,actor1,actor2,region,")
     assert len(lines) == 3

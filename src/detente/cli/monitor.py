@@ -29,6 +29,31 @@ __all__ = ["register"]
 
 Fmt = Annotated[OutputFormat, typer.Option("--format", help="Output: table, json or csv.")]
 Db = Annotated[Path, typer.Option("--db", help="DuckDB event store file.")]
+ManifestOut = Annotated[
+    Path | None,
+    typer.Option("--manifest", help="Also write the run's manifest (JSON) to this file."),
+]
+
+
+def _write_manifest(
+    out: Path | None, command: str, parameters: dict[str, Any], scenario_hash: str | None = None
+) -> None:
+    """Write ``build_manifest(...)`` as JSON to ``out`` (opt-in; stdout keeps its shape)."""
+    if out is None:
+        return
+    from detente.manifest import build_manifest
+
+    manifest = build_manifest(command=command, scenario_hash=scenario_hash, parameters=parameters)
+    try:
+        out.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write the manifest ({exc.strerror})") from None
+
+
+def _store_state(store: Any) -> dict[str, Any]:
+    """What identifies a store's content: its ingested files (path, SHA-256) and event count."""
+    files = store.con.execute("SELECT path, sha256 FROM files ORDER BY ingested_at").fetchall()
+    return {"events": store.count(), "files": [{"path": p, "sha256": h} for p, h in files]}
 
 
 @contextmanager
@@ -95,6 +120,7 @@ def register(app: typer.Typer) -> None:
         parquet: Annotated[
             Path | None, typer.Option("--parquet", help="Also export all events to Parquet.")
         ] = None,
+        manifest: ManifestOut = None,
         fmt: Fmt = OutputFormat.table,
     ) -> None:
         """Stream event files into the store; every row is loaded, rejected or a duplicate."""
@@ -117,7 +143,22 @@ def register(app: typer.Typer) -> None:
                         err_console.print(line, markup=False, highlight=False)
                 if parquet:
                     store.export_parquet(parquet)
+                state = _store_state(store)
             records = [r.record() for r in reports]
+            _write_manifest(
+                manifest,
+                "monitor ingest",
+                {
+                    "db": str(db),
+                    "input_format": input_format,
+                    "mapping": str(mapping) if mapping else None,
+                    "ingested": [
+                        {k: r[k] for k in ("file", "format", "sha256", "rows_read", "rows_loaded")}
+                        for r in records
+                    ],
+                    "store": state,
+                },
+            )
             cols = [
                 "file",
                 "format",
@@ -146,6 +187,7 @@ def register(app: typer.Typer) -> None:
         region: Annotated[str | None, typer.Option(help="Keep this region.")] = None,
         start: Annotated[str | None, typer.Option(help="From (YYYY-MM-DD).")] = None,
         end: Annotated[str | None, typer.Option(help="Before (YYYY-MM-DD).")] = None,
+        manifest: ManifestOut = None,
         fmt: Fmt = OutputFormat.table,
     ) -> None:
         """Counts, Goldstein sums, fatalities and the say/do gap per dyad, region, window."""
@@ -162,6 +204,20 @@ def register(app: typer.Typer) -> None:
                     start=_date(start, "--start"),
                     end=_date(end, "--end"),
                 )
+                state = _store_state(store)
+            _write_manifest(
+                manifest,
+                "monitor measures",
+                {
+                    "db": str(db),
+                    "window": window,
+                    "actor": actor,
+                    "region": region,
+                    "start": start,
+                    "end": end,
+                    "store": state,
+                },
+            )
             _emit(render_records(recs, fmt, title=f"Say/do measures per {window}"))
 
     @mon.command("flags")
@@ -177,6 +233,7 @@ def register(app: typer.Typer) -> None:
         size: Annotated[float | None, typer.Option(help="Promised fall (decrease).")] = None,
         deadline: Annotated[str | None, typer.Option(help="Last day judged.")] = None,
         counterpart: Annotated[str | None, typer.Option(help="The other party.")] = None,
+        manifest: ManifestOut = None,
         fmt: Fmt = OutputFormat.table,
     ) -> None:
         """Peace-offensive, de-escalation and claim flags (ledger claims or one ad-hoc claim)."""
@@ -210,7 +267,39 @@ def register(app: typer.Typer) -> None:
                     found += flag_claim(store, claim)
                 if scenario is None and actor is None:
                     raise InputError("give a SCENARIO or an ad-hoc claim (--actor, --date)")
+                state = _store_state(store)
             recs = [f.record() for f in found]
+            if manifest is not None:
+                from dataclasses import asdict
+
+                from detente.manifest import content_hash
+                from detente.monitor.claims import ClaimParams
+                from detente.monitor.flags import DeescalationParams
+
+                params: dict[str, Any] = {
+                    "db": str(db),
+                    "scenario": str(scenario) if scenario else None,
+                    "claim": {
+                        "actor": actor,
+                        "date": date,
+                        "region": region,
+                        "direction": direction,
+                        "size": size,
+                        "deadline": deadline,
+                        "counterpart": counterpart,
+                    }
+                    if actor is not None
+                    else None,
+                    "claim_params": asdict(ClaimParams()),
+                    "deescalation_params": asdict(DeescalationParams()),
+                    "store": state,
+                }
+                _write_manifest(
+                    manifest,
+                    "monitor flags",
+                    params,
+                    content_hash(scenario.read_bytes()) if scenario else None,
+                )
             if fmt is OutputFormat.json:
                 _emit(render_records(recs, fmt))
             else:

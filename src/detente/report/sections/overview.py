@@ -48,11 +48,11 @@ def build(ctx: ReportContext) -> Section:
     if pos:
         parts.append(f"<div class='chart'>{to_svg(_positions_chart(pos, issue_rows(s)))}</div>")
         parts.append(
-            html_table(
-                pos,
-                ["actor", "issue", "ideal", "salience", "acceptable", "date", "sources"],
-                caption=f"Positions in force on {s.meta.as_of}",
+            f"<details><summary>Positions in force on {s.meta.as_of} ({len(pos)})</summary>"
+            + html_table(
+                pos, ["actor", "issue", "ideal", "salience", "acceptable", "date", "sources"]
             )
+            + "</details>"
         )
     if s.proposals:
         parts.append(
@@ -70,7 +70,9 @@ def build(ctx: ReportContext) -> Section:
             + f", from {min(e.date for e in s.ledger)} to {max(e.date for e in s.ledger)}.</p>"
         )
         parts.append(
-            html_table(ledger_rows(s), ["date", "id", "kind", "who", "what"], caption="Ledger")
+            "<details><summary>Ledger entries</summary>"
+            + html_table(ledger_rows(s), ["date", "id", "kind", "who", "what"])
+            + "</details>"
         )
     src_rows = [
         {
