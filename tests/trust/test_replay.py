@@ -221,6 +221,13 @@ def test_explanation_sums_to_the_change(kyiv: Scenario) -> None:
     assert len(hist.explain("UA", "RU", "integrity", top=2)) == 2
 
 
+def test_snapshot_at_an_earlier_date_equals_replay_as_of(kyiv: Scenario) -> None:
+    day = dt.date(2022, 4, 10)
+    assert replay(kyiv).snapshot(day) == replay(kyiv, as_of=day).snapshot()
+    with pytest.raises(InputError, match="ends on"):
+        replay(kyiv, as_of=day).snapshot(dt.date(2022, 5, 1))
+
+
 def test_filters_and_bad_input(kyiv: Scenario) -> None:
     rows = list(replay(kyiv, truster="UA", trustee="RU").records())
     assert {(r["truster"], r["trustee"]) for r in rows} == {("UA", "RU")}

@@ -355,6 +355,11 @@ class TrustPrior(_Traced):
 
     truster: Id = Field(description="Who trusts.")
     trustee: Id = Field(description="Who is trusted.")
+    date: dt.date | None = Field(
+        default=None,
+        description="When the prior describes (it applies from then; default: before the "
+        "first ledger entry).",
+    )
     capacity: TrustValue | None = Field(
         default=None, description="Can the trustee deliver (control its forces, spoilers)?"
     )
@@ -514,6 +519,11 @@ class EventEntry(_Entry):
     cost: Unit = Field(default=0.0, description="How costly it was to its author, 0–1.")
     verification: Verification = Field(
         default=Verification.single_source, description="How well verified it is."
+    )
+    condoned: bool | None = Field(
+        default=None,
+        description="For an act by a faction: did its state's leadership condone it? "
+        "(null = unknown; then the faction's `control` decides).",
     )
     refers_to: tuple[Id, ...] = Field(default=(), description="Ledger ids it bears on.")
 

@@ -146,6 +146,7 @@ def check_references(s: Scenario) -> list[Finding]:
         need_actor(("trust", k, "trustee"), t.trustee)
         if t.truster == t.trustee:
             add(("trust", k, "trustee"), "truster and trustee are the same actor")
+        not_after(("trust", k, "date"), t.date)
         if (t.truster, t.trustee) in pairs:
             add(("trust", k), f"second trust prior for {t.truster} → {t.trustee}")
         pairs.add((t.truster, t.trustee))

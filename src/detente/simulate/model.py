@@ -14,6 +14,22 @@ for θ on a grid in [0, 1]: salience-weighted compromises, which trade issues by
 side cares (a first-order approximation of the Pareto frontier; references §2, compromise
 model). θ = 1 is A's ideal, θ = 0 B's. Utilities of all candidates are computed once, so a
 round of talks is a table look-up per run.
+
+Red lines are hard constraints. The curve is clipped, issue by issue, into the box the veto
+actors' ``acceptable`` ranges leave (the bargaining zone's box, :class:`detente.bargaining.zone.
+ZoneLP`), which keeps both belligerents' utilities monotone along it; ``cand_feasible`` is then
+the bargaining engine's red-line mask (:func:`detente.bargaining.utility.feasible`, every veto
+actor) and each belligerent's own range. The engine never offers, nor accepts, a candidate
+outside it; when the veto actors' red lines conflict on some issue the mask is empty and no
+agreement is possible.
+
+Trust is held per side (A about B, B about A) on the four dimensions ``TRUST_DIMENSIONS`` as
+Beta evidence ``(r, s)`` with base rate ``a``, from the scenario's trust priors.
+
+Staged sanctions relief: the ``schedule`` of each attached ``staged_sanctions`` mechanism, as a
+step function ``relief_step`` (cumulative share released after ``n`` periods of verified
+compliance, capped at 1), for the sanctioned party: its ``beneficiary`` if a belligerent, else
+both belligerents (the bargaining engine's convention).
 """
 
 from __future__ import annotations
@@ -23,17 +39,22 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.bargaining.problem import build_problem
+from detente.bargaining.utility import feasible
+from detente.bargaining.zone import ZoneLP
 from detente.errors import InputError
 from detente.scenario.schema import Evidence, ExpectedTrust, MechanismKind, Scenario, TrustValue
 from detente.scenario.simulation import SimulationSettings
 from detente.simulate.durability import PEACEKEEPER_HR
 
-__all__ = ["N_CANDIDATES", "SimModel", "build_model", "utility"]
+__all__ = ["N_CANDIDATES", "TRUST_DIMENSIONS", "SimModel", "build_model", "utility"]
 
 FloatArray = NDArray[np.float64]
 N_CANDIDATES = 101
 TRUST_PRIOR_WEIGHT = 2.0
 """Non-informative prior weight W of the Beta/subjective-logic trust opinion."""
+TRUST_DIMENSIONS = ("capacity", "peaceful_intention", "integrity", "predictability")
+"""The trust dimensions, in the order of the last axis of the trust arrays."""
 
 
 def utility(ideal: FloatArray, weights: FloatArray, risk: FloatArray, x: FloatArray) -> FloatArray:
@@ -85,14 +106,18 @@ class SimModel:
     candidates: FloatArray  # (K, I)
     cand_utility: FloatArray  # (K, A)
     cand_ok: NDArray[np.bool_]  # (K, A) inside the actor's red lines
-    trust_r: FloatArray  # (2,) positive evidence: A about B, B about A (integrity)
-    trust_s: FloatArray  # (2,)
-    trust_base: FloatArray  # (2,)
+    cand_feasible: NDArray[np.bool_]  # (K,) inside every veto actor's and belligerent's
+    trust_r: FloatArray  # (2, D) positive evidence: A about B, B about A, per dimension
+    trust_s: FloatArray  # (2, D)
+    trust_base: FloatArray  # (2, D)
     strategies: tuple[str, str]
     faction_parent: NDArray[np.int64]  # (F,) 0 = A, 1 = B
     faction_control: FloatArray  # (F,)
     faction_ideal: FloatArray  # (F, I)
     faction_weights: FloatArray  # (F, I)
+    has_factions: NDArray[np.bool_]  # (2,) A, B has a faction that can spoil
+    relief_step: FloatArray  # (S,) sanctions relief released after n verified periods
+    sanctioned: NDArray[np.bool_]  # (2,) A, B is the party under staged sanctions
     hazard_ratio: float  # product of the attached mechanisms' hazard ratios
     detection: float
     sucker_loss: float
@@ -179,14 +204,24 @@ def build_model(scenario: Scenario) -> SimModel:
     theta = np.linspace(0.0, 1.0, N_CANDIDATES)[:, None]
     sa, sb = np.maximum(sal[0], 1e-9), np.maximum(sal[1], 1e-9)
     cand = (theta * sa * ideal[0] + (1 - theta) * sb * ideal[1]) / (theta * sa + (1 - theta) * sb)
+    problem = build_problem(scenario)
+    box = ZoneLP(problem)  # the veto actors' red-line box (conflicting issues left free)
+    cand = np.clip(cand, box.lo, box.hi)
     cand_u = utility(ideal, weights, risk, cand)
     cand_ok = np.all((cand[:, None, :] >= lo - 1e-9) & (cand[:, None, :] <= hi + 1e-9), axis=2)
+    cand_feasible = feasible(problem, cand) & cand_ok[:, :2].all(axis=1)
+    if box.conflicts:
+        cand_feasible[:] = False
 
-    trust_r, trust_s, trust_a = np.zeros(2), np.zeros(2), np.full(2, 0.5)
+    n_d = len(TRUST_DIMENSIONS)
+    trust_r, trust_s, trust_a = np.zeros((2, n_d)), np.zeros((2, n_d)), np.full((2, n_d), 0.5)
     for tp in scenario.trust:
         for side, (tr, te) in enumerate(((a_id, b_id), (b_id, a_id))):
             if tp.truster == tr and tp.trustee == te:
-                trust_r[side], trust_s[side], trust_a[side] = _opinion(tp.integrity)
+                for d, dim in enumerate(TRUST_DIMENSIONS):
+                    trust_r[side, d], trust_s[side, d], trust_a[side, d] = _opinion(
+                        getattr(tp, dim)
+                    )
 
     f_parent, f_control, f_ideal, f_w = [], [], [], []
     for act in scenario.actors:
@@ -206,6 +241,8 @@ def build_model(scenario: Scenario) -> SimModel:
     mech = {m.id: m for m in scenario.mechanisms}
     hr, detection, loss_mult, delay = 1.0, settings.detection, 1.0, 13
     delays = []
+    steps: list[tuple[int, float]] = []
+    sanctioned = np.zeros(2, dtype=bool)
     for mid in settings.mechanisms:
         if mid not in mech:
             raise InputError(f"simulation.mechanisms: unknown mechanism id {mid!r}")
@@ -220,10 +257,22 @@ def build_model(scenario: Scenario) -> SimModel:
             loss_mult *= m.loss_if_cheated
         if m.delay_periods is not None:
             delays.append(m.delay_periods)
+        if m.kind is MechanismKind.staged_sanctions and m.schedule:
+            steps += [(s.after_periods, s.fraction) for s in m.schedule]
+            if m.beneficiary in (a_id, b_id):
+                sanctioned[0 if m.beneficiary == a_id else 1] = True
+            else:
+                sanctioned[:] = True
     if delays:
         delay = max(delays)
     if settings.settlement_after is not None:
         delay = settings.settlement_after
+
+    last = max((a for a, _ in steps), default=-1)
+    relief_step = np.zeros(last + 1)
+    for after, frac in steps:
+        relief_step[after:] += frac
+    relief_step = np.minimum(relief_step, 1.0)
 
     strat = settings.strategies
     for aid in strat:
@@ -272,6 +321,7 @@ def build_model(scenario: Scenario) -> SimModel:
         candidates=cand,
         cand_utility=cand_u,
         cand_ok=cand_ok,
+        cand_feasible=cand_feasible,
         trust_r=trust_r,
         trust_s=trust_s,
         trust_base=trust_a,
@@ -280,6 +330,9 @@ def build_model(scenario: Scenario) -> SimModel:
         faction_control=np.array(f_control, dtype=np.float64),
         faction_ideal=np.array(f_ideal, dtype=np.float64).reshape(-1, n_i),
         faction_weights=np.array(f_w, dtype=np.float64).reshape(-1, n_i),
+        has_factions=np.array([side in f_parent for side in (0, 1)]),
+        relief_step=relief_step,
+        sanctioned=sanctioned,
         hazard_ratio=hr,
         detection=detection,
         sucker_loss=settings.sucker_loss * loss_mult,

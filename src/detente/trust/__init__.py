@@ -13,7 +13,8 @@ Public contract (other packages build against these; see docs/explanation/trust-
 ``replay(scenario, *, rule="evidence", truster=None, trustee=None, as_of=None) -> TrustHistory``
     ``.records()`` streams tidy rows ``date, truster, trustee, dimension, belief, disbelief,
     uncertainty, expected, reading, cause`` (cause = ledger entry id or ``prior``);
-    ``.chunks()`` the same as column arrays; ``.snapshot()`` one row per cell at the end date;
+    ``.chunks()`` the same as column arrays; ``.snapshot(date=None)`` one row per cell at the end
+    date (or an earlier date);
     ``.explain(truster, trustee, dimension, top=10)`` the entries that moved it most with their
     contributions; ``.resolutions`` kept / partly_kept / broken / unverifiable with deciding
     observations; ``.opinions()`` and ``.final_state()`` for the end state.

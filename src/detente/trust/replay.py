@@ -307,9 +307,11 @@ class TrustHistory:
         settings: ReplaySettings,
         truster: str | None,
         trustee: str | None,
+        scenario: Scenario | None = None,
     ) -> None:
         self.compiled, self.rule, self.settings = compiled, rule, settings
         self.truster, self.trustee = truster, trustee
+        self.scenario = scenario
         actors = compiled.actors
         for label, who in (("truster", truster), ("trustee", trustee)):
             if who is not None and who not in actors:
@@ -409,12 +411,20 @@ class TrustHistory:
 
     def snapshot(self, date: dt.date | None = None) -> list[dict[str, Any]]:
         """One row per (truster, trustee, dimension) at the end of ``date`` (default: the
-        history's end date), honouring the truster/trustee filters."""
+        history's end date; an earlier date replays the ledger up to it, as ``as_of`` would),
+        honouring the truster/trustee filters."""
         end = dt.date.fromordinal(self.compiled.end_day)
         if date is not None and date != end:
-            raise InputError(
-                f"this history ends on {end}; replay with as_of={date} for a snapshot then"
-            )
+            if self.scenario is None or date > end:
+                raise InputError(f"no snapshot on {date}: this history ends on {end}")
+            return TrustHistory(
+                compile_scenario(self.scenario, as_of=date),
+                self.rule,
+                self.settings,
+                self.truster,
+                self.trustee,
+                self.scenario,
+            ).snapshot()
         rows = []
         for (ter, tee, dim), op in self.opinions().items():
             if (self.truster and ter != self.truster) or (self.trustee and tee != self.trustee):
@@ -512,4 +522,4 @@ def replay(
     """Replay ``scenario``'s ledger up to ``as_of`` (default meta.as_of) with ``rule``."""
     r = get_rule(rule) if isinstance(rule, str) else rule
     compiled = compile_scenario(scenario, as_of=as_of)
-    return TrustHistory(compiled, r, settings or ReplaySettings(), truster, trustee)
+    return TrustHistory(compiled, r, settings or ReplaySettings(), truster, trustee, scenario)

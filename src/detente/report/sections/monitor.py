@@ -140,6 +140,7 @@ def _render(store: EventStore, verified: list[Verified]) -> str:
                     "rate ratio": ev.get("rate_ratio"),
                     "CI low": ev.get("ci_low"),
                     "CI high": ev.get("ci_high"),
+                    "ground": ev.get("ground", ""),
                     "why": ev.get("reason", ""),
                 }
             )
