@@ -15,12 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tests.simulate.helpers import make_scenario
 
 from detente.simulate import run_simulation
 from detente.simulate.durability import (
@@ -29,6 +23,7 @@ from detente.simulate.durability import (
     PEACEKEEPER_HR,
     WEIBULL_SCALE_YEARS,
     WEIBULL_SHAPE,
+    calibration_scenario,
     survival,
 )
 
@@ -42,8 +37,8 @@ def main() -> None:
     a = p.parse_args()
     rows = []
     worst = 0.0
-    for arm, mech in (("none", ()), ("peacekeepers", ("pk",))):
-        sc = make_scenario(mechanisms=mech, cost=(0.006, 0.006))
+    for arm in ("none", "peacekeepers"):
+        sc = calibration_scenario(peacekeepers=arm == "peacekeepers")
         r = run_simulation(sc, a.runs, a.seed, 5 * 53 + 2, progress=False)
         km = r.survival()
         hr = PEACEKEEPER_HR if arm == "peacekeepers" else 1.0

@@ -15,6 +15,7 @@ from detente.simulate.durability import (
     CALIBRATION_TOLERANCE,
     FORTNA_TARGETS,
     PEACEKEEPER_HR,
+    calibration_scenario,
     survival,
 )
 
@@ -32,8 +33,7 @@ def test_model_curve_within_tolerance(arm: str) -> None:
 
 @pytest.mark.parametrize("arm", ["none", "peacekeepers"])
 def test_simulated_ceasefires_survive_like_fortna(arm: str) -> None:
-    mech = ("pk",) if arm == "peacekeepers" else ()
-    sc = make_scenario(mechanisms=mech, cost=(0.006, 0.006))
+    sc = calibration_scenario(peacekeepers=arm == "peacekeepers")
     periods = 5 * 53 + 2
     r = run_simulation(sc, 4096, 2004, periods)
     assert r.summary()["p_agreement"] == 1.0
@@ -43,3 +43,13 @@ def test_simulated_ceasefires_survive_like_fortna(arm: str) -> None:
         got = surv[age]["survival"]
         assert abs(got - target) <= CALIBRATION_TOLERANCE, (years, got, target)
     assert np.isfinite(r.summary()["p_breakdown_5y"])
+
+
+@pytest.mark.parametrize("peacekeepers", [False, True])
+def test_calibration_scenario_is_the_stylised_test_war(peacekeepers: bool) -> None:
+    """The library's calibration workload is the test helper's war with cost 0.006."""
+    mech = ("pk",) if peacekeepers else ()
+    ours = run_simulation(calibration_scenario(peacekeepers=peacekeepers), 300, 3, 60)
+    helper = run_simulation(make_scenario(mechanisms=mech, cost=(0.006, 0.006)), 300, 3, 60)
+    assert ours.summary()["p_breakdown_1y"] == helper.summary()["p_breakdown_1y"]
+    assert ours.survival() == helper.survival()

@@ -17,14 +17,23 @@ years, 0.56 / 0.39 at 5 years. ``k`` and ``λ`` are fitted to the no-peacekeeper
 peacekeeper hazard ratio to the other by least squares on these six points (see
 ``benchmarks/ceasefire_calibration.py``); every fitted survival lies within ±0.05 of its
 target. The fitted HR (≈0.59) is close to Fortna's unadjusted Cox estimate of 0.54.
+
+:func:`calibration_scenario` is the stylised war that calibration simulates (shared by the
+benchmark and the tests): two equal belligerents in good faith with full information, who
+agree at once, and nothing but the baseline hazard (and peacekeepers) to end agreements.
 """
 
 from __future__ import annotations
 
+import json
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from detente.scenario.schema import Scenario
 
 __all__ = [
     "CALIBRATION_TOLERANCE",
@@ -32,6 +41,7 @@ __all__ = [
     "PEACEKEEPER_HR",
     "WEIBULL_SCALE_YEARS",
     "WEIBULL_SHAPE",
+    "calibration_scenario",
     "cumulative_hazard",
     "period_hazard",
     "survival",
@@ -77,3 +87,52 @@ def period_hazard(
     dh = cumulative_hazard(a + period_years) - cumulative_hazard(a)
     out: NDArray[np.float64] = -np.expm1(-hazard_ratio * dh)
     return out
+
+
+def calibration_scenario(*, peacekeepers: bool) -> Scenario:
+    """The calibration workload: a stylised two-sided war (two issues, equal sides, cost 0.006
+    per week, good faith on both sides, no optimism, no factions, no rearmament), with
+    peacekeepers attached to any agreement or none."""
+    from detente.scenario import parse_scenario
+
+    actors: list[dict[str, Any]] = [
+        {
+            "id": aid,
+            "name": f"Side {aid}",
+            "kind": "state",
+            "veto": True,
+            "belligerent": True,
+            "capability": 1.0,
+            "cost_of_fighting": 0.006,
+        }
+        for aid in ("A", "B")
+    ]
+    issue: dict[str, Any] = {"anchors": [{"value": 0, "label": "B"}, {"value": 100, "label": "A"}]}
+    doc = {
+        "schema_version": 1,
+        "meta": {"name": "cease-fire calibration (stylised)", "as_of": "2026-01-01"},
+        "actors": actors,
+        "issues": [
+            {"id": "land", "name": "Land", "status_quo": 50, "contested": True, **issue},
+            {"id": "bloc", "name": "Bloc", "status_quo": 50, **issue},
+        ],
+        "positions": [
+            {"actor": "A", "issue": "land", "ideal": 100, "salience": 1.0},
+            {"actor": "A", "issue": "bloc", "ideal": 100, "salience": 0.3},
+            {"actor": "B", "issue": "land", "ideal": 0, "salience": 1.0},
+            {"actor": "B", "issue": "bloc", "ideal": 0, "salience": 0.8},
+        ],
+        "mechanisms": [{"id": "pk", "kind": "peacekeepers", "name": "Peacekeepers"}],
+        "war": {
+            "belligerents": ["A", "B"],
+            "stalemate": 0.2,
+            "horizon_periods": 104,
+            "line_volatility": 0.5,
+        },
+        "simulation": {
+            "strategies": {"A": "good_faith", "B": "good_faith"},
+            "optimism": 0.0,
+            "mechanisms": ["pk"] if peacekeepers else [],
+        },
+    }
+    return parse_scenario(json.dumps(doc))

@@ -38,15 +38,19 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.bargaining.distrust import DETERRENCE
 from detente.bargaining.problem import discounted_periods
 from detente.simulate.durability import period_hazard
-from detente.simulate.model import TRUST_PRIOR_WEIGHT, SimModel, utility
+from detente.simulate.model import TRUST_DIMENSIONS, TRUST_PRIOR_WEIGHT, SimModel, utility
 from detente.simulate.strategies import TalkState, get_strategy
 from detente.trust.vectorised import apply_evidence, expected
 
 __all__ = ["EVENT_FLAGS", "BlockOutput", "simulate_block"]
 
 FloatArray = NDArray[np.float64]
+CAP, INTENT, INTEG = (
+    TRUST_DIMENSIONS.index(d) for d in ("capacity", "peaceful_intention", "integrity")
+)
 
 EVENT_FLAGS: dict[str, int] = {
     "battle_won_by_A": 1,
@@ -121,7 +125,17 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
     rearms = np.array(["rearms" in s.traits for s in strat])
     cu = m.cand_utility  # (K, A)
     n_k = cu.shape[0]
-    best = cu.max(axis=0)
+    feas = m.cand_feasible
+    best = np.where(feas[:, None], cu, -np.inf).max(axis=0) if feas.any() else cu.max(axis=0)
+    # Nearest feasible candidate at or above (A's offers) / at or below (B's offers) each k.
+    ks = np.arange(n_k)
+    prev_ok = np.maximum.accumulate(np.where(feas, ks, -1))
+    next_ok = np.minimum.accumulate(np.where(feas, ks, n_k)[::-1])[::-1]
+    next_ok = np.where(next_ok >= n_k, -1, next_ok)
+    phi = m.has_factions.astype(np.float64)  # (2,) capacity matters for a trustee with factions
+    spoil_risk = st.spoiler_escalation * phi[::-1]  # (2,) by truster: the other's spoilers
+    relief_total = float(m.relief_step[-1]) if m.relief_step.size else 0.0
+    relief_cap = max(m.relief_step.size - 1, 0)
 
     line = np.tile(m.status_quo, (n, 1))
     level0 = np.tile(m.support_level, (n, 1))
@@ -132,8 +146,9 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
     mean0 = np.stack([np.clip(p0 + g, 0.01, 0.99), np.clip(p0 - g, 0.01, 0.99)], axis=1)
     alpha = mean0 * st.belief_strength
     beta = (1.0 - mean0) * st.belief_strength
-    tr = np.tile(m.trust_r, (n, 1))
-    ts = np.tile(m.trust_s, (n, 1))
+    tr = np.tile(m.trust_r, (n, 1, 1))  # (N, 2, D): truster side, dimension
+    ts = np.tile(m.trust_s, (n, 1, 1))
+    verified = np.zeros((n, 2), dtype=np.int64)  # periods of verified compliance in this deal
     phase = np.zeros(n, dtype=np.int64)  # 0 fighting, 1 cease-fire, 2 settlement
     age = np.zeros(n, dtype=np.int64)
     terms_idx = np.full(n, -1, dtype=np.int64)
@@ -167,6 +182,8 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
     for aid in m.actor_ids[:2]:
         paths[f"belief.{aid}"] = np.empty((periods, n), np.float32)
         paths[f"trust.{aid}"] = np.empty((periods, n), np.float32)
+        for dim in TRUST_DIMENSIONS:
+            paths[f"trust_{dim}.{aid}"] = np.empty((periods, n), np.float32)
         paths[f"cost.{aid}"] = np.empty((periods, n), np.float32)
     for sid in m.support_ids:
         paths[f"support.{sid}"] = np.empty((periods, n), np.float32)
@@ -192,7 +209,12 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
         beta[:, :] += np.where(fighting & ~won, 1.0, 0.0)[:, None]
         belief = alpha / (alpha + beta)
         value = _war_value(m, belief, line, cost_now)
-        tau = expected(tr, ts, m.trust_base, TRUST_PRIOR_WEIGHT)
+        tau_d = expected(tr, ts, m.trust_base, TRUST_PRIOR_WEIGHT)  # (N, 2, D)
+        # Belief that the other delivers: its will (integrity) × the chance its spoilers, if
+        # any, do not bring the deal down (capacity to restrain them); the sucker's loss scales
+        # with the hostility it expects of a cheater (peaceful intention).
+        tau = tau_d[:, :, INTEG] * (1.0 - spoil_risk * (1.0 - tau_d[:, :, CAP]))
+        hostility = 2.0 * (1.0 - tau_d[:, :, INTENT])
         # 3. Talks.
         talk_round = fighting & (t % st.talks_every == 0)
         tnorm = min(t / st.concession_periods, 1.0)
@@ -220,8 +242,11 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
             gest = held & moves[side].gesture
             ev[gest] |= EVENT_FLAGS["gesture"]
             seen = gest & (u[1 + side] < m.detection)
-            tr[:, 1 - side], ts[:, 1 - side] = apply_evidence(
-                tr[:, 1 - side], ts[:, 1 - side], seen.astype(np.float64), st.gesture_weight
+            tr[:, 1 - side, INTENT], ts[:, 1 - side, INTENT] = apply_evidence(
+                tr[:, 1 - side, INTENT],
+                ts[:, 1 - side, INTENT],
+                seen.astype(np.float64),
+                st.gesture_weight,
             )
         ev[held] |= EVENT_FLAGS["talks"]
         demand = np.stack([moves[0].demand, moves[1].demand], axis=1)
@@ -231,16 +256,18 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
         else:
             k_a = np.searchsorted(cu[:, 0], demand[:, 0] - 1e-12, side="left")
             k_b = n_k - 1 - np.searchsorted(cu[::-1, 1], demand[:, 1] - 1e-12, side="left")
-            k_a = np.clip(k_a, 0, n_k - 1)
-            k_b = np.clip(k_b, 0, n_k - 1)
+            k_a = next_ok[np.clip(k_a, 0, n_k - 1)]
+            k_b = prev_ok[np.clip(k_b, 0, n_k - 1)]
             offer = np.where(t % 2 == 0, k_a, k_b)
         proposer = 0 if t % 2 == 0 else 1
+        ok = held & (offer >= 0)
+        offer = np.maximum(offer, 0)
+        ok &= feas[offer]  # red lines are hard constraints, the proposer's included
         uo = cu[offer]  # (N, A)
-        ok = held.copy()
         for side in (0, 1):
             if st.protocol != "single_text" and side == proposer:
                 continue
-            loss = m.sucker_loss
+            loss = m.sucker_loss * hostility[:, side]
             need = value[:, side] + loss * (1.0 - tau[:, side]) / np.maximum(tau[:, side], 1e-9)
             ok &= (uo[:, side] >= accept_floor[:, side] - 1e-12) & (uo[:, side] >= need)
             ok &= m.cand_ok[offer, side]
@@ -256,6 +283,7 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
         new = ok
         phase[new] = 1
         age[new] = 0
+        verified[new] = 0
         terms_idx[new] = offer[new]
         n_agree += new
         ev[new] |= EVENT_FLAGS["agreement"]
@@ -279,6 +307,9 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
         hr_side = (
             0.5 * m.hazard_ratio * np.where(rearms[None, :], st.rearm_hazard ** (shift / 0.1), 1.0)
         )
+        if relief_total > 0.0:  # relief still withheld is forfeited by reneging
+            pending = relief_total - m.relief_step[np.minimum(verified, relief_cap)]
+            hr_side = hr_side * np.where(m.sanctioned, 1.0 - DETERRENCE * pending, 1.0)
         h = period_hazard(np.stack([age, age], axis=1), m.period_years, hr_side)
         defect = in_deal[:, None] & (h > u[3:5].T)
         spoil = np.zeros((n, 2), dtype=bool)
@@ -292,13 +323,20 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
         ev[spoil.any(axis=1)] |= EVENT_FLAGS["spoiler"]
         violation = defect | spoil
         ev[violation.any(axis=1)] |= EVENT_FLAGS["violation"]
-        # 4. Trust: side s's trust in the other (column s) learns from the other's acts.
+        # 4. Trust: side s's trust in the other (row s) learns from the other's acts.
         for side in (0, 1):
             other = 1 - side
             seen = u[5 + side] < m.detection
             kept = in_deal & ~violation[:, other] & seen
-            broken = violation[:, other] & seen
-            valence = kept.astype(np.float64) - broken.astype(np.float64)
+            verified[:, other] += kept
+            defected = (defect[:, other] & seen).astype(np.float64)
+            spoiled = (spoil[:, other] & ~defect[:, other] & seen).astype(np.float64)
+            kept_f = kept.astype(np.float64)
+            # (valence, weight) per dimension: capacity, intention, integrity, predictability.
+            valence = np.stack(
+                [kept_f * phi[other] - spoiled, -defected, kept_f - defected, kept_f - defected],
+                axis=1,
+            )
             tr[:, side], ts[:, side] = apply_evidence(
                 tr[:, side],
                 ts[:, side],
@@ -333,6 +371,8 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
         for side, aid in enumerate(m.actor_ids[:2]):
             paths[f"belief.{aid}"][t] = belief[:, side]
             paths[f"trust.{aid}"][t] = tau[:, side]
+            for d, dim in enumerate(TRUST_DIMENSIONS):
+                paths[f"trust_{dim}.{aid}"][t] = tau_d[:, side, d]
             paths[f"cost.{aid}"][t] = cum_cost[:, side]
         paths["phase"][t] = phase
     duration[in_first] = age[in_first]
@@ -351,4 +391,5 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
 def _nash_candidate(m: SimModel, disagreement: FloatArray) -> int:
     """The mediator's single text: the candidate maximising the Nash product over fighting."""
     gain = np.maximum(m.cand_utility[:, :2] - disagreement, 0.0)
-    return int(np.argmax(gain[:, 0] * gain[:, 1]))
+    product = np.where(m.cand_feasible, gain[:, 0] * gain[:, 1], -1.0)
+    return int(np.argmax(product))
