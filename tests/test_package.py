@@ -47,3 +47,20 @@ def test_import_has_no_heavy_side_effects() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_every_code_directory_is_a_regular_package() -> None:
+    """A folder of modules without __init__.py is left out of the wheel (namespaces = false)."""
+    from pathlib import Path
+
+    root = Path(detente.__file__).parent
+    missing = [
+        str(d.relative_to(root))
+        for d in root.rglob("*")
+        if d.is_dir()
+        and d.name != "__pycache__"
+        and "scenarios" not in d.relative_to(root).parts
+        and any(d.glob("*.py"))
+        and not (d / "__init__.py").is_file()
+    ]
+    assert not missing, missing

@@ -26,8 +26,19 @@ def make_scenario(
     volatility: float = 0.5,
     stalemate: float = 0.2,
     simulation: dict[str, Any] | None = None,
+    red_lines: dict[tuple[str, str], tuple[float, float]] | None = None,
+    third_party: tuple[float, float] | None = None,
+    trust: list[dict[str, Any]] | None = None,
+    schedule: list[dict[str, Any]] | None = None,
+    sanctioned: str | None = None,
 ) -> Scenario:
-    """A stylised two-sided war; keyword arguments switch the features under test."""
+    """A stylised two-sided war; keyword arguments switch the features under test.
+
+    ``red_lines`` maps (actor, issue) to an ``acceptable`` range; ``third_party`` adds a veto
+    actor C (not a belligerent) with that range on ``bloc``; ``trust`` is the trust section;
+    ``schedule`` the layers of the ``ss`` staged-sanctions mechanism (``sanctioned`` its
+    beneficiary).
+    """
     actors: list[dict[str, Any]] = []
     for side, aid in enumerate(("A", "B")):
         a: dict[str, Any] = {
@@ -60,6 +71,25 @@ def make_scenario(
     ]
     if factions:
         positions.append({"actor": "B_HARD", "issue": "land", "ideal": 0, "salience": 1.0})
+    if third_party is not None:
+        actors.append({"id": "C", "name": "Neighbour", "kind": "state", "veto": True})
+        positions.append(
+            {
+                "actor": "C",
+                "issue": "bloc",
+                "ideal": (third_party[0] + third_party[1]) / 2,
+                "salience": 1.0,
+                "acceptable": list(third_party),
+            }
+        )
+    for pos in positions:
+        rl = (red_lines or {}).get((pos["actor"], pos["issue"]))
+        if rl is not None:
+            pos["acceptable"] = list(rl)
+    ss: dict[str, Any] = {"id": "ss", "kind": "staged_sanctions", "name": "Staged relief"}
+    ss["schedule"] = schedule or [{"after_periods": 13, "fraction": 0.5}]
+    if sanctioned is not None:
+        ss["beneficiary"] = sanctioned
     sim: dict[str, Any] = {
         "strategies": {"A": strategies[0], "B": strategies[1]},
         "optimism": optimism,
@@ -89,6 +119,7 @@ def make_scenario(
         "mechanisms": [
             {"id": "pk", "kind": "peacekeepers", "name": "Peacekeepers"},
             {"id": "mon", "kind": "monitors", "name": "Monitors", "detection": 0.9},
+            ss,
         ],
         "war": {
             "belligerents": ["A", "B"],
@@ -97,5 +128,6 @@ def make_scenario(
             "line_volatility": volatility,
         },
         "simulation": sim,
+        "trust": trust or [],
     }
     return parse_scenario(json.dumps(doc))

@@ -25,6 +25,7 @@ from detente.bargaining.commitment import (
 from detente.bargaining.distrust import (
     DistrustState,
     MechanismEffect,
+    apply_all,
     base_state,
     deal_compliance,
     mechanism_effects,
@@ -33,6 +34,7 @@ from detente.bargaining.distrust import (
 )
 from detente.bargaining.problem import BargainingProblem, FloatArray, build_problem
 from detente.bargaining.proposals import ProposalCard, proposal_terms, score_proposal
+from detente.bargaining.relax import Relaxation, concession_groups, relax_red_lines
 from detente.bargaining.solutions import Solution, compromise_point, nash_point, solve_all
 from detente.bargaining.utility import utility
 from detente.bargaining.whatittakes import WhatItTakes, what_it_takes
@@ -44,9 +46,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Analysis",
+    "RelaxationReport",
     "analysis_document",
     "analyze",
     "proposals_document",
+    "run_red_line_relaxation",
     "run_what_it_takes",
     "what_it_takes_document",
 ]
@@ -188,6 +192,43 @@ def run_what_it_takes(analysis: Analysis, *, top: int = 5, seed: int = 20261122)
         top=top,
         lp=analysis.lp,
         rng=rng,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class RelaxationReport:
+    """Smallest red-line relaxations opening the zone (:mod:`detente.bargaining.relax`)."""
+
+    mechanisms: tuple[str, ...]  # in force (thresholds with distrust use them)
+    relaxation: Relaxation | None  # every veto actor may concede; opens both zones
+    without_distrust: Relaxation | None  # what the zone without distrust alone would need
+    one_sided: dict[str, tuple[tuple[str, ...], Relaxation | None]]  # group → (members, …)
+
+
+def run_red_line_relaxation(
+    analysis: Analysis, *, mechanisms: tuple[str, ...] = (), seed: int = 20261122
+) -> RelaxationReport:
+    """How far red lines must move to open the zone with distrust and ``mechanisms``."""
+    unknown = [m for m in mechanisms if m not in analysis.effects]
+    if unknown:
+        known = ", ".join(analysis.effects) or "none"
+        raise InputError(
+            f"--mechanisms: unknown mechanism id(s) {', '.join(unknown)} (scenario has: {known})"
+        )
+    p = analysis.problem
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(4)[3])
+    state = apply_all(analysis.state, [analysis.effects[m] for m in mechanisms])
+    t = thresholds(p, state)
+    both = relax_red_lines(p, t, rng=rng, samples=1000)
+    one = {
+        g: (members, relax_red_lines(p, t, conceders=members))
+        for g, members in concession_groups(p).items()
+    }
+    return RelaxationReport(
+        mechanisms=tuple(mechanisms),
+        relaxation=both,
+        without_distrust=relax_red_lines(p, p.reservation),
+        one_sided=one,
     )
 
 
@@ -356,8 +397,57 @@ def proposals_document(a: Analysis) -> dict[str, Any]:
     }
 
 
-def what_it_takes_document(a: Analysis, w: WhatItTakes) -> dict[str, Any]:
+def relaxation_document(p: BargainingProblem, r: Relaxation | None) -> dict[str, Any] | None:
+    """A red-line relaxation as plain data (None when red lines alone cannot open the zone)."""
+    if r is None:
+        return None
+    return {
+        "conceders": list(r.conceders),
+        "total": _r(r.total),
+        "points": _r(r.points),
+        "points_by_actor": {x: _r(v) for x, v in r.points_by_actor().items()},
+        "moves": [
+            {
+                "actor": mv.actor,
+                "issue": mv.issue,
+                "bound": mv.bound,
+                "from": _r(mv.start),
+                "to": _r(mv.end),
+                "points": _r(mv.points),
+                "cost": _r(mv.cost),
+            }
+            for mv in r.moves
+        ],
+        "zone": zone_document(p, r.zone),
+        "nash": None
+        if r.nash is None
+        else {iid: _r(r.nash.x[k]) for k, iid in enumerate(p.issues)},
+    }
+
+
+def what_it_takes_document(
+    a: Analysis, w: WhatItTakes, relax: RelaxationReport | None = None
+) -> dict[str, Any]:
     """The ``detente what-it-takes`` JSON document (without the manifest)."""
+    p = a.problem
+    doc = _wit_document(a, w)
+    if relax is not None:
+        main = relaxation_document(p, relax.relaxation)
+        if main is not None:
+            main["mechanisms"] = list(relax.mechanisms)
+            nd = relax.without_distrust
+            main["without_distrust"] = (
+                None if nd is None else {"total": _r(nd.total), "points": _r(nd.points)}
+            )
+        doc["red_line_relaxation"] = main
+        doc["one_sided"] = {
+            g: None if r is None else {"actors": list(members), **(relaxation_document(p, r) or {})}
+            for g, (members, r) in relax.one_sided.items()
+        }
+    return doc
+
+
+def _wit_document(a: Analysis, w: WhatItTakes) -> dict[str, Any]:
     p = a.problem
     return {
         "method": w.method,

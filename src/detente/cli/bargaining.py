@@ -4,7 +4,8 @@
 
     detente analyze SCENARIO        reservations, zone with/without distrust, solutions
     detente proposals SCENARIO      scorecard of each named proposal for each actor
-    detente what-it-takes SCENARIO  cheapest mechanism sets that open the zone under distrust
+    detente what-it-takes SCENARIO  cheapest mechanism sets that open the zone under distrust,
+                                    and the smallest red-line concessions that would
 
 All take ``--format table|json|csv``, ``--as-of YYYY-MM-DD`` (positions current at that
 date) and ``--seed`` (the zone-volume estimate). The model is in
@@ -58,11 +59,13 @@ def _load(path: Path, as_of: str | None, seed: int) -> tuple[Analysis, str]:
     return analyze(scenario, as_of=date, seed=seed), content_hash(path.read_bytes())
 
 
-def _manifest(command: str, digest: str, seed: int, as_of: str | None) -> dict[str, Any]:
+def _manifest(
+    command: str, digest: str, seed: int, as_of: str | None, **extra: Any
+) -> dict[str, Any]:
     from detente.manifest import build_manifest
 
     return build_manifest(
-        command=command, scenario_hash=digest, seed=seed, parameters={"as_of": as_of}
+        command=command, scenario_hash=digest, seed=seed, parameters={"as_of": as_of, **extra}
     )
 
 
@@ -225,17 +228,34 @@ def what_it_takes_cmd(
     as_of: Annotated[str | None, _ASOF] = None,
     seed: Annotated[int, _SEED] = 20261122,
     top: Annotated[int, typer.Option("--top", help="How many options to list.")] = 5,
+    mechanisms: Annotated[
+        str,
+        typer.Option(
+            "--mechanisms",
+            help="Mechanism ids (comma-separated) in force when computing how far red lines "
+            "must move; default none.",
+        ),
+    ] = "",
 ) -> None:
-    """Cheapest sets of the scenario's mechanisms that open the zone under distrust."""
+    """Cheapest mechanism sets that open the zone under distrust, and the smallest red-line
+    concessions that would open it."""
     with _clean_errors():
-        from detente.bargaining.analysis import run_what_it_takes, what_it_takes_document
+        from detente.bargaining.analysis import (
+            run_red_line_relaxation,
+            run_what_it_takes,
+            what_it_takes_document,
+        )
 
         if top < 1:
             raise InputError(f"--top must be at least 1, got {top}")
+        mech_ids = tuple(m.strip() for m in mechanisms.split(",") if m.strip())
         a, digest = _load(scenario, as_of, seed)
         w = run_what_it_takes(a, top=top, seed=seed)
-        doc = what_it_takes_document(a, w)
-        doc["manifest"] = _manifest("what-it-takes", digest, seed, as_of)
+        relax = run_red_line_relaxation(a, mechanisms=mech_ids, seed=seed)
+        doc = what_it_takes_document(a, w, relax)
+        doc["manifest"] = _manifest(
+            "what-it-takes", digest, seed, as_of, top=top, mechanisms=list(mech_ids)
+        )
         records = []
         for rank, o in enumerate(doc["options"], start=1):
             z = o["zone"]
@@ -251,14 +271,57 @@ def what_it_takes_cmd(
                 }
             )
         title = f"What would it take ({w.method} search, {w.sets_examined} sets)"
-        if not records and fmt is OutputFormat.table:
+        if fmt is not OutputFormat.table:
+            _emit(render_records(records, fmt, title=title, document=doc))
+            return
+        if records:
+            _emit(render_records(records, fmt, title=title))
+        else:
             console.print(
                 f"{title}: no set of the scenario's {len(a.effects)} mechanisms opens the zone.",
                 markup=False,
                 highlight=False,
             )
-            return
-        _emit(render_records(records, fmt, title=title, document=doc))
+        _print_relaxation(doc, mech_ids)
+
+
+def _print_relaxation(doc: dict[str, Any], mech_ids: tuple[str, ...]) -> None:
+    main = doc["red_line_relaxation"]
+    given = f"with mechanisms {', '.join(mech_ids)}" if mech_ids else "without mechanisms"
+    if main is None:
+        console.print(
+            f"No relaxation of red lines alone opens the zone under distrust ({given}).",
+            markup=False,
+            highlight=False,
+        )
+        return
+    if not main["moves"]:
+        console.print(f"Red lines: no concession needed ({given}).", markup=False, highlight=False)
+        return
+    _emit(
+        render_records(
+            main["moves"],
+            OutputFormat.table,
+            title=f"Smallest red-line concessions opening the zone under distrust ({given})",
+        )
+    )
+    by_actor = ", ".join(f"{x} {v:g}" for x, v in main["points_by_actor"].items())
+    nash = main["nash"]
+    console.print(
+        f"Red lines must move {main['points']:g} points in total ({by_actor}; "
+        f"salience-weighted {main['total']:.3f}); Nash point of the resulting zone: "
+        + ("none" if nash is None else ", ".join(f"{k}={v:.1f}" for k, v in nash.items())),
+        markup=False,
+        highlight=False,
+    )
+    for g, r in doc["one_sided"].items():
+        who = "+".join(r["actors"]) if r is not None else g
+        text = (
+            "cannot open the zone alone"
+            if r is None
+            else f"{r['points']:g} points (weighted {r['total']:.3f})"
+        )
+        console.print(f"If only {who} conceded: {text}.", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,1 @@
+"""Reports: offline charts, section registry and the self-contained HTML page."""
