@@ -72,6 +72,41 @@ def test_what_it_takes_json() -> None:
         assert option["nash"] is not None
 
 
+def test_what_it_takes_red_line_relaxation(tmp_path: Path) -> None:
+    # East now insists on ≥ 70 for the province, West on ≤ 60: a red-line conflict.
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        "acceptable: [30, 100]", "acceptable: [70, 100]"
+    )
+    path = tmp_path / "conflict.yaml"
+    path.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["what-it-takes", str(path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["closed_by_red_lines"] and doc["options"] == []
+    assert doc["manifest"]["parameters"]["mechanisms"] == []
+    # Mechanisms never move red lines; with them in force the concessions are computed against
+    # the thresholds they give.
+    res = runner.invoke(
+        app, ["what-it-takes", str(path), "--format", "json", "--mechanisms", "monitors,guarantee"]
+    )
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    relax = doc["red_line_relaxation"]
+    assert relax is not None and relax["mechanisms"] == ["monitors", "guarantee"]
+    assert relax["zone"]["exists"] is True
+    moved = {(mv["actor"], mv["issue"]) for mv in relax["moves"]}
+    assert moved & {("E", "province"), ("W", "province")}
+    assert relax["points"] >= 10.0 - 1e-6  # the 70-vs-60 gap at least
+    assert set(doc["one_sided"]) == {"W", "E"}
+    for side in doc["one_sided"].values():
+        assert side is None or side["zone"]["exists"] is True
+    res = runner.invoke(app, ["what-it-takes", str(path), "--mechanisms", "monitors,guarantee"])
+    assert res.exit_code == 0, res.output
+    assert "Red lines must move" in res.stdout and "If only W conceded" in res.stdout
+    res = runner.invoke(app, ["what-it-takes", str(path), "--mechanisms", "nope"])
+    assert res.exit_code == 1 and "unknown mechanism" in res.output
+
+
 def test_errors_are_clean() -> None:
     res = runner.invoke(app, ["analyze", "no-such-file.yaml"])
     assert res.exit_code == 1

@@ -137,13 +137,13 @@ def relax_red_lines(
     ``conceders``: veto actors whose red lines may move (default: every veto actor).
     """
     m, n = problem.n_actors, problem.n_issues
-    veto = np.flatnonzero(problem.veto)
+    veto = [int(v) for v in np.flatnonzero(problem.veto)]
     allowed: NDArray[np.bool_] = np.zeros(m, dtype=bool)
     for i in veto:
         allowed[i] = conceders is None or problem.actors[i] in conceders
     t = np.where(problem.veto, np.asarray(thresholds, dtype=float), np.nan)
     bound = loss_bound(problem, t)
-    if np.any(bound[veto] < 0):  # a threshold above 1: no point gives that much utility
+    if veto and np.any(bound[veto] < 0):  # a threshold above 1: no point gives that much utility
         return None
     pairs = [(int(i), k) for i in veto for k in range(n) if problem.weights[i, k] > 0]
     # Red lines that exist (not the 0/100 defaults) may move; the others stay.

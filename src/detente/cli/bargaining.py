@@ -307,10 +307,16 @@ def _print_relaxation(doc: dict[str, Any], mech_ids: tuple[str, ...]) -> None:
     )
     by_actor = ", ".join(f"{x} {v:g}" for x, v in main["points_by_actor"].items())
     nash = main["nash"]
+    moved = {mv["issue"] for mv in main["moves"]}
     console.print(
         f"Red lines must move {main['points']:g} points in total ({by_actor}; "
-        f"salience-weighted {main['total']:.3f}); Nash point of the resulting zone: "
-        + ("none" if nash is None else ", ".join(f"{k}={v:.1f}" for k, v in nash.items())),
+        f"salience-weighted {main['total']:.3f}); Nash point of the resulting zone on those "
+        "issues: "
+        + (
+            "none"
+            if nash is None
+            else ", ".join(f"{k}={v:.1f}" for k, v in nash.items() if k in moved)
+        ),
         markup=False,
         highlight=False,
     )

@@ -6,10 +6,10 @@ Two forms share one group::
     detente forecast backtest FILE... [--model NAME ...] [--folds K --seed S] [--format ...]
 
 Typer cannot give a group both a positional argument and subcommands, so the group uses
-:class:`DefaultCommandGroup`: when the first argument is not a subcommand name (nor an option),
-it is treated as the argument of the default ``run`` command. ``detente forecast run SCENARIO``
-is the explicit spelling. (A scenario file literally named ``backtest`` must be written
-``detente forecast run backtest``.)
+:class:`detente.cli.common.DefaultCommandGroup`: when the first argument is not a
+subcommand name (nor an option), it is treated as the argument of the default ``run``
+command. ``detente forecast run SCENARIO`` is the explicit spelling. (A scenario file
+literally named ``backtest`` must be written ``detente forecast run backtest``.)
 
 ``SCENARIO`` / ``FILE`` may be a scenario file (YAML) or a long CSV (``.csv``, see
 ``docs/how-to/backtest-forecasts.md``).
@@ -17,42 +17,21 @@ is the explicit spelling. (A scenario file literally named ``backtest`` must be 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
-from detente.cli.output import OutputFormat, console, err_console, render_records
-from detente.errors import DetenteError, InputError
+from detente.cli.common import clean_errors, default_group
+from detente.cli.output import OutputFormat, console, render_records
+from detente.errors import InputError
 
 if TYPE_CHECKING:
     from detente.forecast.data import IssueData
 
-__all__ = ["DefaultCommandGroup", "register"]
+__all__ = ["register"]
 
 DEFAULT_COMMAND = "run"
-
-
-class DefaultCommandGroup(TyperGroup):
-    """A group that runs ``run`` when its first argument is not a subcommand."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = [DEFAULT_COMMAND, *args]
-        return super().parse_args(ctx, args)
-
-
-@contextmanager
-def _clean_errors() -> Iterator[None]:
-    """Turn input errors into a message and exit code, never a traceback."""
-    try:
-        yield
-    except DetenteError as err:
-        err_console.print(f"error: {err}", markup=False, highlight=False)
-        raise typer.Exit(err.exit_code) from None
 
 
 def load_issues(paths: list[Path]) -> tuple[list[IssueData], str]:
@@ -81,7 +60,7 @@ def load_issues(paths: list[Path]) -> tuple[list[IssueData], str]:
 
 
 forecast_app = typer.Typer(
-    cls=DefaultCommandGroup,
+    cls=default_group(DEFAULT_COMMAND),
     help=(
         "Forecast issue outcomes (`detente forecast SCENARIO`) and backtest forecast models "
         "on issues with known outcomes (`detente forecast backtest FILE`)."
@@ -104,7 +83,7 @@ def run_cmd(
 
     A tunable model is first fitted on the input's issues that have an outcome.
     """
-    with _clean_errors():
+    with clean_errors():
         from detente.forecast.base import get_model
         from detente.forecast.uncertainty import forecast_bands
         from detente.manifest import build_manifest
@@ -162,7 +141,7 @@ def backtest_cmd(
     ] = None,
 ) -> None:
     """Out-of-fold MAE, RMSE, median AE, hit rates and a paired bootstrap vs compromise."""
-    with _clean_errors():
+    with clean_errors():
         from detente.forecast.backtest import run_backtest
         from detente.forecast.base import available_models
         from detente.manifest import build_manifest

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from detente.cli.common import clean_errors
 from detente.cli.output import OutputFormat, err_console, render_records, to_json
 from detente.errors import DetenteError
 
@@ -31,11 +32,6 @@ def builtin_scenario(name: str = DEMO_SCENARIO) -> Path:
     if repo.is_file():
         return repo
     raise DetenteError(f"built-in scenario {name!r} is not installed")
-
-
-def _fail(exc: DetenteError) -> typer.Exit:
-    err_console.print(str(exc), markup=False, highlight=False)
-    return typer.Exit(exc.exit_code)
 
 
 def check(
@@ -118,12 +114,12 @@ def show(
     """Show a scenario's actors, issues, positions, trust priors, proposals and ledger."""
     from detente.scenario import describe, load_scenario
 
-    try:
+    with clean_errors():
         if part is not None and part not in _SHOW_PARTS:
             raise DetenteError(f"--part must be one of {', '.join(_SHOW_PARTS)}; got {part!r}")
+        if fmt is OutputFormat.csv and part is None:
+            raise DetenteError("--format csv needs --part (one table per CSV)")
         s = load_scenario(scenario)
-    except DetenteError as exc:
-        raise _fail(exc) from None
     tables = {
         "actors": describe.actor_rows(s),
         "issues": describe.issue_rows(s),
@@ -139,8 +135,6 @@ def show(
         typer.echo(to_json(doc))
         return
     if fmt is OutputFormat.csv:
-        if len(chosen) != 1:
-            raise _fail(DetenteError("--format csv needs --part (one table per CSV)"))
         typer.echo(render_records(tables[chosen[0]], fmt), nl=False)
         return
     typer.echo(f"{s.meta.name} (as of {s.meta.as_of})")
@@ -189,10 +183,8 @@ def report(
     ] = None,
 ) -> None:
     """Write a self-contained HTML report (no CDN, charts embedded) and print its path."""
-    try:
+    with clean_errors():
         path, _ = _make_report(scenario, out, seed, runs, quick, events_db)
-    except DetenteError as exc:
-        raise _fail(exc) from None
     typer.echo(str(path))
 
 
@@ -204,11 +196,9 @@ def demo(
     runs: Annotated[int, typer.Option(help="Monte Carlo runs.")] = 2000,
 ) -> None:
     """Analyse the built-in Russia–Ukraine scenario (latest snapshot) and write the report."""
-    try:
+    with clean_errors():
         path = builtin_scenario()
         html_path, rep = _make_report(path, out, seed, runs, quick=False)
-    except DetenteError as exc:
-        raise _fail(exc) from None
     typer.echo(f"Scenario: {path.name} ({rep.manifest['scenario_sha256'][:12]}), seed {seed}")
     for sec in rep.sections:
         if sec.summary:

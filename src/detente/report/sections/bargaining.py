@@ -15,7 +15,8 @@ import numpy as np
 from detente.report.base import ReportContext, Section, esc, html_table
 
 if TYPE_CHECKING:
-    from detente.bargaining.analysis import Analysis
+    from detente.bargaining.analysis import Analysis, RelaxationReport
+    from detente.bargaining.relax import Relaxation
     from detente.bargaining.whatittakes import WhatItTakes
 
 __all__ = ["build", "scorecard_chart", "slice_chart", "zone_chart"]
@@ -243,9 +244,46 @@ def _wit_rows(a: Analysis, w: WhatItTakes) -> list[dict[str, Any]]:
     return rows
 
 
+def _by_actor(r: Relaxation) -> str:
+    return ", ".join(f"{x} {v:.0f}" for x, v in r.points_by_actor().items())
+
+
+def _relaxation_html(a: Analysis, relax: RelaxationReport) -> str:
+    r = relax.relaxation
+    if r is None:
+        return (
+            "<p>No relaxation of red lines alone opens the zone under distrust: some veto "
+            "party needs more than any point gives it.</p>"
+        )
+    if not r.moves:
+        return "<p>Red lines need not move: the zone is closed by utilities, not red lines.</p>"
+    rows = [
+        {
+            "actor": mv.actor,
+            "issue": mv.issue,
+            "red line": "minimum" if mv.bound == "min" else "maximum",
+            "now": mv.start,
+            "would have to be": mv.end,
+            "points": mv.points,
+        }
+        for mv in r.moves
+    ]
+    one = "; ".join(
+        f"if only {'+'.join(members)} conceded: "
+        + ("impossible" if o is None else f"{o.points:.0f} points (weighted {o.total:.2f})")
+        for members, o in relax.one_sided.values()
+    )
+    return html_table(
+        rows,
+        caption=f"Smallest red-line concessions opening the zone under distrust: "
+        f"{r.points:.0f} points in total ({_by_actor(r)}; salience-weighted {r.total:.2f}); "
+        f"{one}. Minimised: points × the conceding party's salience of the issue.",
+    )
+
+
 def build(ctx: ReportContext) -> Section | None:
     """The bargaining section, or ``None`` without positions or veto actors."""
-    from detente.bargaining.analysis import analyze, run_what_it_takes
+    from detente.bargaining.analysis import analyze, run_red_line_relaxation, run_what_it_takes
     from detente.errors import InputError
     from detente.report.charts import to_svg
 
@@ -328,6 +366,9 @@ def build(ctx: ReportContext) -> Section | None:
             if w.options
             else "<p>No set of the scenario's mechanisms opens the zone under distrust.</p>"
         )
+    relax = None if a.zone.exists else run_red_line_relaxation(a, seed=ctx.seed)
+    if relax is not None:
+        parts.append(_relaxation_html(a, relax))
     if a.stages:
         parts.append(
             html_table(
@@ -349,6 +390,9 @@ def build(ctx: ReportContext) -> Section | None:
         summary += f"; cheapest opening set: {', '.join(w.options[0].mechanisms) or 'none'}"
     elif not a.zone.exists and a.effects and not a.zone.red_line_conflicts:
         summary += "; no mechanism set opens it"
+    if relax is not None and relax.relaxation is not None and relax.relaxation.moves:
+        r = relax.relaxation
+        summary += f"; red lines would have to move {r.points:.0f} points ({_by_actor(r)})"
     return Section(
         anchor="bargaining",
         title="Zone of agreement under distrust",
