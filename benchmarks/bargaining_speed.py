@@ -1,7 +1,10 @@
 """Bargaining speed: zone + solutions + scorecards, and what-it-takes, on a synthetic scenario.
 
-Workload: 12 issues x 10 actors (all with a veto, two belligerents), 5 proposals, 12
-mechanisms of every kind, distrust given explicitly (so the trust replay is not timed).
+Workload: 12 issues x 10 actors (all with a veto, two belligerents), 5 proposals of two
+stages each (so the analysis compares 3 staging plans per proposal), 12 mechanisms of every
+kind, distrust given explicitly (so the trust replay is not timed). What-it-takes as the
+command runs it: the mechanism search, then the red-line relaxation LPs (joint, without
+distrust, and one per conceding group).
 Targets (tracker issue 4): analysis under 1 s, what-it-takes over 12 mechanisms under 10 s,
 on one core. Prints JSON with wall-clock and process CPU seconds (CPU time is the fairer
 figure on a shared machine). Run pinned to one core:
@@ -23,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.bargaining.analysis import analyze, run_what_it_takes
+from detente.bargaining.analysis import analyze, run_red_line_relaxation, run_what_it_takes
 from detente.scenario import Scenario
 
 N_ISSUES, N_ACTORS, SEED = 12, 10, 7
@@ -96,6 +99,18 @@ def synthetic(seed: int = SEED) -> tuple[Scenario, dict[tuple[str, str], float]]
             "name": f"Proposal {j}",
             "terms": {f"i{k}": float(rng.uniform(20, 80)) for k in range(N_ISSUES)},
             "mechanisms": [f"m{j}"],
+            "stages": [
+                {
+                    "name": "cease-fire",
+                    "issues": [f"i{k}" for k in range(N_ISSUES // 2)],
+                    "mechanisms": [f"m{j + 5}"],
+                },
+                {
+                    "name": "settlement",
+                    "issues": [f"i{k}" for k in range(N_ISSUES // 2, N_ISSUES)],
+                    "start_period": 13,
+                },
+            ],
         }
         for j in range(5)
     ]
@@ -127,6 +142,8 @@ def main() -> None:
     t1, c1 = time.perf_counter(), time.process_time()
     w = run_what_it_takes(a)
     t2, c2 = time.perf_counter(), time.process_time()
+    relax = run_red_line_relaxation(a)
+    t3, c3 = time.perf_counter(), time.process_time()
     print(
         json.dumps(
             {
@@ -140,6 +157,12 @@ def main() -> None:
                 "what_it_takes_cpu_seconds": round(c2 - c1, 3),
                 "what_it_takes_sets": w.sets_examined,
                 "what_it_takes_lps": w.lps_solved,
+                "red_line_relaxation_seconds": round(t3 - t2, 3),
+                "red_line_relaxation_cpu_seconds": round(c3 - c2, 3),
+                "red_line_relaxation_points": None
+                if relax.relaxation is None
+                else round(relax.relaxation.points, 3),
+                "staged_rows": len(a.staged),
                 "options": [list(o.mechanisms) for o in w.options],
             },
             indent=2,

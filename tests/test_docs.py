@@ -87,3 +87,17 @@ def test_python_examples(doc: str, monkeypatch: pytest.MonkeyPatch) -> None:
     for d, _, block in _blocks("python"):
         if d == doc:
             exec(compile(block, doc, "exec"), namespace)
+
+
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[str(d.relative_to(REPO)) for d in DOCS])
+def test_relative_links_resolve(doc: Path) -> None:
+    broken = [
+        link
+        for link in LINK.findall(doc.read_text(encoding="utf-8"))
+        if not link.startswith(("http://", "https://", "mailto:"))
+        and not (doc.parent / link).exists()
+    ]
+    assert not broken, broken

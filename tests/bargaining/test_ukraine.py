@@ -3,7 +3,8 @@
 Whatever the snapshot says, the model's own guarantees must hold on it: solutions lie in the
 zone, distrust only shrinks it, an empty zone names its cause (a red-line conflict or an
 actor's shortfall), and a zone closed by conflicting red lines cannot be reopened by any
-mechanism (mechanisms change compliance, losses and costs, never red lines).
+mechanism (mechanisms change compliance, losses and costs, never red lines), while the
+smallest red-line relaxation does, and no one-sided concession is cheaper than the joint one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.bargaining.analysis import analyze, run_what_it_takes
+from detente.bargaining.analysis import analyze, run_red_line_relaxation, run_what_it_takes
 from detente.bargaining.zone import contains
 from detente.scenario import load_scenario
 
@@ -37,6 +38,13 @@ def test_snapshot_consequences(path: Path) -> None:
     if a.zone.red_line_conflicts:
         assert not a.zone_without_distrust.exists
         assert run_what_it_takes(a).options == ()
+        # ... but moving red lines can: every conflicting issue needs a move, and the relaxed
+        # zone (with distrust) exists.
+        rep = run_red_line_relaxation(a)
+        assert rep.relaxation is not None and rep.relaxation.zone.exists
+        assert set(a.zone.red_line_conflicts) <= {mv.issue for mv in rep.relaxation.moves}
+        for _, one in rep.one_sided.values():
+            assert one is None or (one.zone.exists and one.total >= rep.relaxation.total - 1e-6)
     for card in a.cards:
         for r in card.rows:
             assert not (r.accept_distrust and not r.accept)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from detente.bargaining.problem import build_problem
 from detente.bargaining.utility import feasible
+from detente.bargaining.zone import ZoneLP
 from detente.scenario import Scenario, load_scenario
 from detente.simulate import run_simulation
 from detente.simulate.engine import simulate_block
@@ -98,7 +99,10 @@ def test_shipped_scenarios_respect_red_lines(name: str, seed: int) -> None:
     path = ROOT / "scenarios" / f"{name}.yaml"
     if not path.is_file():
         pytest.skip(f"{path} not present")
-    _check(load_scenario(path), seed, runs=256, periods=104)
+    sc = load_scenario(path)
+    agreements = _check(sc, seed, runs=256, periods=104)
+    if ZoneLP(build_problem(sc)).conflicts:  # conflicting red lines: never an agreement
+        assert agreements.sum() == 0
 
 
 def test_fixture_respects_red_lines() -> None:

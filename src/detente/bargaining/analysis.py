@@ -1,9 +1,11 @@
 """One call for the whole bargaining analysis of a scenario, and its plain-data documents.
 
 :func:`analyze` builds the problem, the zones without and with distrust, the solutions,
-the commitment-problem tests, the staging comparison and the proposal scorecards;
-:func:`run_what_it_takes` runs the mechanism search. ``*_document`` functions turn results into
-JSON-able dicts (the CLI's stable JSON keys, documented in docs/reference/cli.md).
+the commitment-problem tests, the staging comparisons (of the deal, and of each staged
+proposal) and the proposal scorecards; :func:`run_what_it_takes` runs the mechanism search and
+:func:`run_red_line_relaxation` the smallest red-line concessions. ``*_document`` functions
+turn results into JSON-able dicts (the CLI's stable JSON keys, documented in
+docs/how-to/zone-and-proposals.md).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from detente.bargaining.problem import BargainingProblem, FloatArray, build_prob
 from detente.bargaining.proposals import ProposalCard, proposal_terms, score_proposal
 from detente.bargaining.relax import Relaxation, concession_groups, relax_red_lines
 from detente.bargaining.solutions import Solution, compromise_point, nash_point, solve_all
+from detente.bargaining.stages import PlanRow, PlanStage, compare_staging
 from detente.bargaining.utility import utility
 from detente.bargaining.whatittakes import WhatItTakes, what_it_takes
 from detente.bargaining.zone import Zone, ZoneLP, compute_zone, contains
@@ -78,6 +81,7 @@ class Analysis:
     stages: list[StageRow]
     ceasefire_issues: tuple[str, ...]
     cards: list[ProposalCard]
+    staged: list[PlanRow]  # staged proposals: as proposed, reversed, comprehensive
 
 
 def _check(problem: BargainingProblem) -> None:
@@ -160,6 +164,28 @@ def analyze(
         )
         for prop in scenario.proposals
     ]
+    staged: list[PlanRow] = []
+    for prop in scenario.proposals:
+        if prop.stages:
+            staged += compare_staging(
+                problem,
+                prop.id,
+                proposal_terms(problem, prop),
+                [
+                    PlanStage(
+                        st.name,
+                        tuple(st.issues),
+                        st.start_period,
+                        tuple(st.mechanisms),
+                        st.ceasefire,
+                    )
+                    for st in prop.stages
+                ],
+                list(prop.terms),
+                tuple(prop.mechanisms),
+                state,
+                effects,
+            )
     return Analysis(
         problem=problem,
         compliance_source=source,
@@ -179,6 +205,7 @@ def analyze(
         stages=stage_analysis(problem, deal, t, ceasefire),
         ceasefire_issues=ceasefire,
         cards=cards,
+        staged=staged,
     )
 
 
@@ -347,6 +374,18 @@ def analysis_document(a: Analysis) -> dict[str, Any]:
                     "note": s.note,
                 }
                 for s in a.stages
+            ],
+            "proposals": [
+                {
+                    "proposal": r.proposal,
+                    "plan": r.plan,
+                    "actor": r.actor,
+                    "pause_stage": r.pause_stage,
+                    "accepts": r.accepts,
+                    "self_enforcing": r.self_enforcing,
+                    "note": r.note,
+                }
+                for r in a.staged
             ],
         },
     }

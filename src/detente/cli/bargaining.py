@@ -147,6 +147,14 @@ def analyze_cmd(
                     f"cease-fire issues: {', '.join(doc['stages']['ceasefire_issues']) or 'none'}",
                 )
             )
+        if doc["stages"]["proposals"]:
+            _emit(
+                render_records(
+                    doc["stages"]["proposals"],
+                    fmt,
+                    title="Staged proposals: as proposed, reversed, comprehensive now",
+                )
+            )
         for label, zz in (("with distrust", z), ("without distrust", zn)):
             for line in zz.get("red_line_conflicts", []):
                 console.print(

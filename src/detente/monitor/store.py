@@ -229,10 +229,16 @@ class EventStore:
         report = IngestReport(str(path), fmt, _sha256(path))
         self._load_mapping(mapping or default_mapping())
         reliability = FORMATS[fmt].reliability
-        with open_binary(path) as fh:
-            sql, batches = self._reader(path, fmt, fh, reliability)
-            for batch in batches:
-                self._ingest_batch(batch, sql, report, mentions=fmt == "gdelt2-mentions")
+        # rows are de-duplicated by line before each insert, so the physical order in which a
+        # batch is written does not matter: let DuckDB write in parallel
+        self.con.execute("SET preserve_insertion_order = false")
+        try:
+            with open_binary(path) as fh:
+                sql, batches = self._reader(path, fmt, fh, reliability)
+                for batch in batches:
+                    self._ingest_batch(batch, sql, report, mentions=fmt == "gdelt2-mentions")
+        finally:
+            self.con.execute("RESET preserve_insertion_order")
         report.seconds = time.perf_counter() - started
         self.con.execute(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -395,7 +401,7 @@ class EventStore:
     def export_parquet(self, out: Path) -> Path:
         """Write all events to a Parquet file."""
         self.con.execute(
-            f"COPY (SELECT * EXCLUDE (key_hash) FROM events ORDER BY date) "
+            f"COPY (SELECT * EXCLUDE (key_hash) FROM events ORDER BY date, event_key) "
             f"TO '{_sql_path(out)}' (FORMAT parquet)"
         )
         return out

@@ -612,6 +612,11 @@ class Stage(_Model):
     issues: tuple[Id, ...] = Field(description="Issues settled at this stage.")
     mechanisms: tuple[Id, ...] = Field(default=(), description="Mechanisms in force from it.")
     start_period: int = Field(default=0, ge=0, description="Periods after signature it starts.")
+    ceasefire: bool | None = Field(
+        default=None,
+        description="Does the fighting stop at this stage (cease-fire, disengagement)? "
+        "Unset: inferred from stage and issue names, then contested issues.",
+    )
 
 
 class Proposal(_Traced):

@@ -10,25 +10,33 @@ Each period, for every run still in the horizon:
    optimism gap of the priors closes as battles accumulate (Slantchev 2003).
 3. **Talks** (every ``talks_every`` periods, when both attend): strategies set demands; the
    proposer (A in even, B in odd periods; the mediator's Nash point under ``single_text``)
-   offers the candidate that meets its demand and is best for the other side; each needed
-   party accepts if the offer meets its acceptance floor, its red lines, and its distrust-
-   adjusted value ``τ·u + (1 − τ)·(V − L) ≥ V`` (``τ`` its trust in the other's integrity,
-   ``L`` the sucker's loss).
-4. **Trust** (integrity, Beta evidence ``r, s`` with the trust engine's array rules
-   :func:`detente.trust.vectorised.apply_evidence` / ``expected``): observed compliance adds
-   ``trust_gain`` to positive evidence, observed violations ``trust_loss`` to negative
-   evidence (one misdeed outweighs many good periods), gestures ``gesture_weight``;
-   observation happens with the detection probability in place.
+   offers the *feasible* candidate (inside every veto actor's red lines: a hard constraint,
+   ``SimModel.cand_feasible``) that meets its demand and is best for the other side; each
+   needed party accepts if the offer is feasible, meets its acceptance floor, and its
+   distrust-adjusted value ``τ·u + (1 − τ)·(V − L) ≥ V`` with
+   ``τ = T_I·(1 − e·φ·(1 − T_C))`` (integrity; capacity to restrain spoilers, ``φ`` = the
+   other has factions, ``e`` = ``spoiler_escalation``) and ``L = L₀·2(1 − T_PI)`` (the
+   sucker's loss scaled by the expected hostility of a cheater).
+4. **Trust** (four dimensions, Beta evidence ``r, s`` with the trust engine's array rules
+   :func:`detente.trust.vectorised.apply_evidence` / ``expected``): an observed period of
+   compliance adds ``trust_gain`` to integrity and predictability (and capacity, if the
+   other has factions); an observed defection adds ``trust_loss`` against integrity,
+   predictability and peaceful intention (one misdeed outweighs many good periods); an
+   observed spoiler violation adds ``trust_loss`` against its state's capacity; gestures add
+   ``gesture_weight`` to peaceful intention. Observation happens with the detection
+   probability in place.
 5. **Spoilers** (during agreements): a faction violates with probability
-   ``spoiler_rate · (1 − control) · (1 − u_f(terms))``; the violation counts against its state
-   and ends the agreement with probability ``spoiler_escalation``.
+   ``spoiler_rate · (1 − control) · (1 − u_f(terms))``; the violation counts against its
+   state's capacity and ends the agreement with probability ``spoiler_escalation``.
 6. **Support**: each support line moves by ``responsiveness · (violation effect − overture
    effect)`` and reverts towards its initial level.
 7. **Agreement and implementation**: a cease-fire freezes the line; after ``settlement_after``
    periods the settlement's terms take effect. Each party defects with the Weibull hazard
    (:mod:`detente.simulate.durability`) split between the two, times the mechanisms' hazard
-   ratio, times ``rearm_hazard^(shift/0.1)`` for a rearming party. Breakdown returns to
-   fighting; talks may resume.
+   ratio, times ``rearm_hazard^(shift/0.1)`` for a rearming party, times
+   ``1 − DETERRENCE·(R_total − R(n))`` for a party under staged sanctions (``R(n)`` the relief
+   released after ``n`` periods of verified compliance: pending relief is forfeited by
+   reneging). Breakdown returns to fighting; talks may resume.
 """
 
 from __future__ import annotations
@@ -262,7 +270,7 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
         proposer = 0 if t % 2 == 0 else 1
         ok = held & (offer >= 0)
         offer = np.maximum(offer, 0)
-        ok &= True  # red lines are hard constraints, the proposer's included
+        ok &= feas[offer]  # red lines are hard constraints, the proposer's included
         uo = cu[offer]  # (N, A)
         for side in (0, 1):
             if st.protocol != "single_text" and side == proposer:

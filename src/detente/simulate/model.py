@@ -206,12 +206,12 @@ def build_model(scenario: Scenario) -> SimModel:
     cand = (theta * sa * ideal[0] + (1 - theta) * sb * ideal[1]) / (theta * sa + (1 - theta) * sb)
     problem = build_problem(scenario)
     box = ZoneLP(problem)  # the veto actors' red-line box (conflicting issues left free)
-    pass
+    cand = np.clip(cand, box.lo, box.hi)
     cand_u = utility(ideal, weights, risk, cand)
     cand_ok = np.all((cand[:, None, :] >= lo - 1e-9) & (cand[:, None, :] <= hi + 1e-9), axis=2)
-    cand_feasible = np.ones(len(cand), dtype=bool)
+    cand_feasible = feasible(problem, cand) & cand_ok[:, :2].all(axis=1)
     if box.conflicts:
-        pass
+        cand_feasible[:] = False
 
     n_d = len(TRUST_DIMENSIONS)
     trust_r, trust_s, trust_a = np.zeros((2, n_d)), np.zeros((2, n_d)), np.full((2, n_d), 0.5)

@@ -13,14 +13,21 @@ Public contract (other packages build against these; see docs/explanation/trust-
 ``replay(scenario, *, rule="evidence", truster=None, trustee=None, as_of=None) -> TrustHistory``
     ``.records()`` streams tidy rows ``date, truster, trustee, dimension, belief, disbelief,
     uncertainty, expected, reading, cause`` (cause = ledger entry id or ``prior``);
-    ``.chunks()`` the same as column arrays; ``.snapshot(date=None)`` one row per cell at the end
-    date (or an earlier date);
+    ``.chunks()`` the same as column arrays; a dated prior (``TrustPrior.date``) replaces its
+    pair's state at the end of its date (row cause ``prior``); ``.snapshot(date=None)`` one
+    row per cell at the end date (or an earlier date);
     ``.explain(truster, trustee, dimension, top=10)`` the entries that moved it most with their
     contributions; ``.resolutions`` kept / partly_kept / broken / unverifiable with deciding
     observations; ``.opinions()`` and ``.final_state()`` for the end state.
 ``compliance_matrix(scenario, *, as_of=None, kind="military") -> dict[tuple[str, str], float]``
     (truster, trustee) → P(trustee complies with a commitment of ``kind``) via
     :func:`compliance_probability`; pairs without prior or evidence get the base-rate default.
+    ``guaranteed=True`` (default False) lets the guarantors named on the trustee's commitments
+    of that kind stand behind it.
+``compliance_with_guarantor(scenario, truster, trustee, guarantor, leverage=None, *, as_of,
+kind, rule) -> float``
+    One named guarantor; leverage defaults to :func:`guarantor_leverage` (the scenario's
+    ``guarantee`` mechanism for it, else ``DEFAULT_LEVERAGE`` = 0.5).
 ``compliance_probability(expected_by_dimension, kind="military") -> float``
     The documented trust → behaviour function.
 ``guaranteed_compliance(p_trustee, p_guarantor, leverage) -> float``
@@ -36,9 +43,12 @@ from __future__ import annotations
 
 from detente.trust.behaviour import (
     COMPLIANCE_WEIGHTS,
+    DEFAULT_LEVERAGE,
     compliance_matrix,
     compliance_probability,
+    compliance_with_guarantor,
     guaranteed_compliance,
+    guarantor_leverage,
 )
 from detente.trust.opinion import Opinion, reading
 from detente.trust.replay import RECORD_COLUMNS, ReplaySettings, TrustHistory, replay
@@ -55,6 +65,7 @@ from detente.trust.rules import (
 
 __all__ = [
     "COMPLIANCE_WEIGHTS",
+    "DEFAULT_LEVERAGE",
     "DIMENSIONS",
     "RECORD_COLUMNS",
     "RULES",
@@ -67,8 +78,10 @@ __all__ = [
     "UpdateRule",
     "compliance_matrix",
     "compliance_probability",
+    "compliance_with_guarantor",
     "get_rule",
     "guaranteed_compliance",
+    "guarantor_leverage",
     "reading",
     "replay",
     "step",

@@ -20,7 +20,15 @@ probability p_G (trust that G honours its guarantee) and succeeds with its lever
 
     p = p_B + (1 − p_B) · p_G · L
 
-which is non-decreasing in each argument and equals p_B when L = 0.
+which is non-decreasing in each argument and equals p_B when L = 0. ``p_G`` is the truster's
+compliance probability for G (same commitment kind: trust that G honours its word). ``L`` is
+the leverage of the scenario's ``guarantee`` mechanism with that guarantor (the largest, if
+several; :data:`DEFAULT_LEVERAGE` = 0.5 if none states one — an assumption to replace with a
+sourced value). Several guarantors act independently:
+``p = 1 − (1 − p_B)·Π_G (1 − p_G·L_G)``, the same as applying the formula once per guarantor in
+any order. ``compliance_matrix(..., guaranteed=True)`` applies the guarantors named on the
+trustee's commitments of that kind (dated on or before ``as_of``; the truster and trustee
+themselves excluded); :func:`compliance_with_guarantor` gives one named guarantor.
 """
 
 from __future__ import annotations
@@ -39,10 +47,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMPLIANCE_WEIGHTS",
+    "DEFAULT_LEVERAGE",
     "CommitmentKind",
     "compliance_matrix",
     "compliance_probability",
+    "compliance_with_guarantor",
     "guaranteed_compliance",
+    "guarantor_leverage",
 ]
 
 CommitmentKind = Literal["military", "humanitarian", "political", "economic", "legal"]
@@ -85,21 +96,33 @@ def guaranteed_compliance(p_trustee: float, p_guarantor: float, leverage: float)
     return p_trustee + (1.0 - p_trustee) * p_guarantor * leverage
 
 
-def compliance_matrix(
-    scenario: Scenario,
-    *,
-    as_of: dt.date | None = None,
-    kind: str = "military",
-    rule: str = "evidence",
-) -> dict[tuple[str, str], float]:
-    """(truster, trustee) → P(trustee complies with a commitment of ``kind``), from the
-    trust replayed up to ``as_of`` (default meta.as_of), for every ordered pair of actors."""
-    from detente.trust.replay import replay
+DEFAULT_LEVERAGE = 0.5
+"""Leverage of a guarantor no ``guarantee`` mechanism gives one for (assumption)."""
 
+
+def guarantor_leverage(scenario: Scenario, guarantor: str) -> float:
+    """The leverage of ``guarantor``: the largest stated by the scenario's ``guarantee``
+    mechanisms naming it, else :data:`DEFAULT_LEVERAGE`."""
+    found = [
+        float(m.leverage)
+        for m in scenario.mechanisms
+        if m.kind == "guarantee" and m.guarantor == guarantor and m.leverage is not None
+    ]
+    return max(found, default=DEFAULT_LEVERAGE)
+
+
+def _check_kind(kind: str) -> None:
     if kind not in COMPLIANCE_WEIGHTS:
         raise InputError(
             f"unknown commitment kind {kind!r}; expected one of: {', '.join(COMPLIANCE_WEIGHTS)}"
         )
+
+
+def _base_matrix(
+    scenario: Scenario, as_of: dt.date | None, kind: str, rule: str
+) -> tuple[tuple[str, ...], dict[tuple[str, str], float]]:
+    from detente.trust.replay import replay
+
     hist = replay(scenario, rule=rule, as_of=as_of)
     r, s, a = hist.final_state()
     W = hist.compiled.W
@@ -109,4 +132,65 @@ def compliance_matrix(
         for i, ter in enumerate(hist.actors):
             if i != j:
                 out[(ter, tee)] = compliance_probability(P[j, :, i], kind)
-    return out
+    return hist.actors, out
+
+
+def compliance_matrix(
+    scenario: Scenario,
+    *,
+    as_of: dt.date | None = None,
+    kind: str = "military",
+    rule: str = "evidence",
+    guaranteed: bool = False,
+) -> dict[tuple[str, str], float]:
+    """(truster, trustee) → P(trustee complies with a commitment of ``kind``), from the
+    trust replayed up to ``as_of`` (default meta.as_of), for every ordered pair of actors.
+
+    With ``guaranteed=True`` the guarantors named on the trustee's commitments of ``kind``
+    (dated on or before ``as_of``) stand behind it, each with its :func:`guarantor_leverage`
+    (see the module docstring)."""
+    _check_kind(kind)
+    actors, out = _base_matrix(scenario, as_of, kind, rule)
+    if not guaranteed:
+        return out
+    from detente.scenario.schema import Commitment
+
+    limit = as_of or scenario.meta.as_of
+    backers: dict[str, set[str]] = {}
+    for e in scenario.ledger:
+        if isinstance(e, Commitment) and e.domain == kind and e.date <= limit:
+            backers.setdefault(e.by, set()).update(g for g in e.guarantors if g in actors)
+    guarded = dict(out)
+    for (ter, tee), p in out.items():
+        for g in sorted(backers.get(tee, ())):
+            if g not in (ter, tee):
+                p = guaranteed_compliance(p, out[(ter, g)], guarantor_leverage(scenario, g))
+        guarded[(ter, tee)] = p
+    return guarded
+
+
+def compliance_with_guarantor(
+    scenario: Scenario,
+    truster: str,
+    trustee: str,
+    guarantor: str,
+    leverage: float | None = None,
+    *,
+    as_of: dt.date | None = None,
+    kind: str = "military",
+    rule: str = "evidence",
+) -> float:
+    """P(``trustee`` complies), as ``truster`` sees it, with ``guarantor`` standing behind the
+    commitment: :func:`guaranteed_compliance` of the truster's compliance probabilities for
+    the trustee and for the guarantor, with ``leverage`` (default
+    :func:`guarantor_leverage`)."""
+    _check_kind(kind)
+    ids = [a.id for a in scenario.actors]
+    for label, who in (("truster", truster), ("trustee", trustee), ("guarantor", guarantor)):
+        if who not in ids:
+            raise InputError(f"unknown {label} {who!r}; expected one of: {', '.join(ids)}")
+    if len({truster, trustee, guarantor}) < 3:
+        raise InputError("truster, trustee and guarantor must be three different actors")
+    _, out = _base_matrix(scenario, as_of, kind, rule)
+    lev = guarantor_leverage(scenario, guarantor) if leverage is None else leverage
+    return guaranteed_compliance(out[(truster, trustee)], out[(truster, guarantor)], lev)

@@ -135,6 +135,9 @@ class Template:
 
 
 Impulse = tuple[int, int, int, int, float, int, bool, tuple[int, ...] | None]
+PriorReset = tuple[int, int, int, FloatArray, FloatArray, FloatArray, NDArray[np.bool_]]
+"""``(day, trustee, truster, r, s, a, set)``: a dated prior (4-vectors; ``set`` marks the
+dimensions it gives)."""
 SourceOf = Callable[[ObservationEntry | EventEntry | ClaimEntry], tuple[str, tuple[float, float]]]
 
 
@@ -152,6 +155,7 @@ class Emit(Protocol):
         self_report: bool = False,
         participants: tuple[int, ...] | None = None,
         contact: bool = False,
+        condoned: bool | None = None,
     ) -> None: ...
 
 
@@ -176,6 +180,8 @@ class Compiled:
     start_day: int
     end_day: int
     W: float = DEFAULT_PRIOR_WEIGHT
+    resets: list[PriorReset] = field(default_factory=list)
+    """Dated priors that replace a pair's state at the end of their date (date order)."""
     _tpl_index: dict[tuple[tuple[float, ...], tuple[float, ...], bool], int] = field(
         default_factory=dict, repr=False
     )
@@ -235,21 +241,34 @@ def compile_scenario(
     prior_s = np.zeros((n, nd, n))
     prior_a = np.full((n, nd, n), 0.5)
     has_prior = np.zeros((n, n), dtype=bool)
+    entries = sorted((e for e in scenario.ledger if e.date <= limit), key=lambda e: (e.date, e.id))
+    start = entries[0].date if entries else limit
+    resets: list[PriorReset] = []
     for p in scenario.trust:
         if p.truster not in idx or p.trustee not in idx or p.truster == p.trustee:
             continue
+        if p.date is not None and p.date > limit:
+            continue  # describes a later state: not yet known
         i, j = idx[p.truster], idx[p.trustee]
         has_prior[j, i] = True
-        for k, dim in enumerate(DIMENSIONS):
-            op = _prior_opinion(getattr(p, dim), W)
+        ops = [_prior_opinion(getattr(p, dim), W) for dim in DIMENSIONS]
+        if p.date is not None and p.date >= start:
+            # the state at the end of its date: replaces the pair's state then (the entries
+            # dated on or before it are taken as already reflected in it)
+            given = np.array([op is not None for op in ops])
+            pr, ps, pa = (
+                np.array([getattr(op, f) if op is not None else v for op in ops])
+                for f, v in (("r", 0.0), ("s", 0.0), ("a", 0.5))
+            )
+            resets.append((p.date.toordinal(), j, i, pr, ps, pa, given))
+            continue
+        for k, op in enumerate(ops):
             if op is not None:
                 prior_r[j, k, i], prior_s[j, k, i], prior_a[j, k, i] = op.r, op.s, op.a
-    entries = sorted((e for e in scenario.ledger if e.date <= limit), key=lambda e: (e.date, e.id))
-    start = entries[0].date if entries else limit
     impulses: list[Impulse] = []
     c = Compiled(
         actors, [], [], impulses, [], [], [], [], prior_r, prior_s, prior_a, has_prior,
-        start.toordinal(), limit.toordinal(), W,
+        start.toordinal(), limit.toordinal(), W, sorted(resets, key=lambda t: t[0]),
     )  # fmt: skip
     control = {a.id: (0.5 if a.control is None else a.control) for a in scenario.actors}
     parent = {a.id: a.parent for a in scenario.actors if a.parent in idx}
@@ -291,15 +310,17 @@ def compile_scenario(
         self_report: bool = False,
         participants: tuple[int, ...] | None = None,
         contact: bool = False,
+        condoned: bool | None = None,
     ) -> None:
         if who not in idx or weight <= 0 or not any(signed):
             return
         tpl = c.template(signed, contact)
         impulses.append((day, cause, idx[who], tpl, weight, source, self_report, participants))
         # A faction's misdeed is evidence about its state: capacity if the leader could not
-        # restrain it (1 − control), intention if it condoned it (control).
+        # restrain it (1 − control), intention if it condoned it (control); a recorded
+        # `condoned` settles it (True: intention only, False: capacity only).
         if not contact and who in parent and min(signed) < 0:
-            ctl = control[who]
+            ctl = control[who] if condoned is None else float(condoned)
             bad = -min(signed)
             spill = (-(1.0 - ctl) * bad, -ctl * bad, 0.0, 0.0)
             emit(day, cause, str(parent[who]), spill, weight, source, False, participants)
@@ -327,7 +348,8 @@ def compile_scenario(
                 else:
                     factor = 1.0 + 1.5 * e.cost
                 for who in doers:
-                    emit(day, cause, who, signed, e.magnitude * conf * factor, src)
+                    weight = e.magnitude * conf * factor
+                    emit(day, cause, who, signed, weight, src, condoned=e.condoned)
             cw = CONTACT_WEIGHT.get(e.type)
             party = list(dict.fromkeys([*e.actors, *(x for x in (e.by, e.against) if x)]))
             if cw is not None and len(party) >= 2:

@@ -4,13 +4,18 @@ The engine keeps every (trustee, dimension, truster) cell of a rule's state in t
 arrays and applies the compiled impulses (:mod:`detente.trust.events`) date by date:
 
 1. forgetting since the previous date (good evidence half-life ``half_life_good`` days, bad
-   ``half_life_bad`` days, bad memories last longer);
+   ``half_life_bad`` days, bad memories last longer), applied lazily: only to the trustees
+   the date's impulses touch, from the date each was last brought up to date (and to all at
+   the end), which equals sweeping every cell every date;
 2. every impulse of the date, with weights computed from the state at the *start* of the
    date (self-report discounts, contact), so the order of entries on one date does not
    matter;
-3. source-accuracy updates from the date's resolutions (they affect later dates only).
+3. source-accuracy updates from resolutions (they affect later dates only).
 
-Output streams in chunks of column arrays (memory does not grow with the ledger).
+Impulses are read in blocks of whole dates; everything that does not depend on the trust
+state (source accuracies, truster weights, act increments) is computed per block, so a date
+costs a few small NumPy operations. Output streams in chunks of column arrays, one per block
+(memory does not grow with the ledger).
 """
 
 from __future__ import annotations
@@ -18,18 +23,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import groupby
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import InputError
-from detente.trust.events import Compiled, accuracy, compile_scenario
+from detente.trust.events import Compiled, Impulse, accuracy, compile_scenario
 from detente.trust.opinion import Opinion, reading
 from detente.trust.resolution import Resolution
-from detente.trust.rules import DIMENSIONS, UpdateRule, get_rule
+from detente.trust.rules import DIMENSIONS, EvidenceRule, UpdateRule, get_rule
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -55,7 +58,7 @@ RECORD_COLUMNS = (
 
 PRIOR_CAUSE = "prior"
 SMALL_GROUP = 12
-"""Dates with at most this many impulses add them one by one (cheaper than grouping)."""
+"""Dates with at most this many impulses add them one by one (cheaper than summing)."""
 FORGETTING = "(forgetting)"
 
 
@@ -68,14 +71,79 @@ class ReplaySettings:
     half_life_bad: float = 6 * 365.0
     """Days for negative evidence to halve (longer: bad memories last)."""
     chunk_rows: int = 4096
-    """Impulses buffered per output chunk."""
+    """Impulses per block (and output chunk); a block never splits a date."""
+
+
+class _Block:
+    """A run of whole dates of impulses as column arrays, with everything that does not
+    depend on the trust state precomputed (internal)."""
+
+    __slots__ = (
+        "bounds", "cause", "contact_pos", "contact_rows", "days", "group_start",
+        "group_trustee", "inc", "perm", "rw", "self_pos", "self_rows", "tj", "tpl", "w",
+    )  # fmt: skip
+
+    def __init__(self, eng: _Engine, buf: list[Impulse]) -> None:
+        g = len(buf)
+        days, causes, tjs, tpls, weights, srcs, selfs, parts = zip(*buf, strict=True)
+        self.days = np.fromiter(days, dtype=np.int64, count=g)
+        self.cause = np.fromiter(causes, dtype=np.int64, count=g)
+        self.tj = tj = np.fromiter(tjs, dtype=np.int64, count=g)
+        self.tpl = tpl = np.fromiter(tpls, dtype=np.int64, count=g)
+        src = np.fromiter(srcs, dtype=np.int64, count=g)
+        base = np.fromiter(weights, dtype=np.float64, count=g) * eng.accuracies(self.days, src)
+        w = eng.others[tj] * base[:, None]
+        limited = [(row, p) for row, p in enumerate(parts) if p is not None]
+        if limited:  # impulses that reach only some trusters (contact among participants)
+            rows = np.array([row for row, _ in limited])
+            rr = np.array([row for row, p in limited for _ in p], dtype=np.int64)
+            cc = np.array([i for _, p in limited for i in p], dtype=np.int64)
+            w[rows] = 0.0
+            w[rr, cc] = base[rr]
+            w[rows, tj[rows]] = 0.0
+        self.w = w
+        self.inc = eng.coef_table[tpl][:, :, :, None] * w[:, None, None, :]
+        change = np.ones(g, dtype=bool)
+        np.not_equal(self.days[1:], self.days[:-1], out=change[1:])
+        starts = np.flatnonzero(change)
+        ends = np.append(starts[1:], g)
+        self_rows = np.flatnonzero(np.fromiter(selfs, dtype=bool, count=g))
+        contact_rows = np.flatnonzero(eng.is_contact[tpl])
+        self.self_rows, self.contact_rows = self_rows, contact_rows
+        self.rw = eng.rel_table[tpl[contact_rows]][:, :, None] * w[contact_rows][:, None, :]
+        # (date, trustee) groups: the impulses of one date on one trustee are summed and
+        # added once; ``perm`` lists the rows group by group.
+        self.perm = perm = np.argsort(self.days * len(eng.others) + tj, kind="stable")
+        key = (self.days * len(eng.others) + tj)[perm]
+        gchange = np.ones(g, dtype=bool)
+        np.not_equal(key[1:], key[:-1], out=gchange[1:])
+        gstarts = np.flatnonzero(gchange)
+        self.group_start, self.group_trustee = gstarts, tj[perm[gstarts]]
+        row_group = np.empty(g, dtype=np.int64)  # each row's (date, trustee) group
+        row_group[perm] = np.cumsum(gchange) - 1
+        self.self_pos, self.contact_pos = row_group[self_rows], row_group[contact_rows]
+        gends = np.searchsorted(gstarts, ends)
+        self.bounds = list(
+            zip(
+                self.days[starts].tolist(), starts.tolist(), ends.tolist(),
+                np.searchsorted(gstarts, starts).tolist(), gends.tolist(),
+                np.searchsorted(self_rows, starts).tolist(),
+                np.searchsorted(self_rows, ends).tolist(),
+                np.searchsorted(contact_rows, starts).tolist(),
+                np.searchsorted(contact_rows, ends).tolist(),
+                strict=True,
+            )
+        )  # fmt: skip
 
 
 class _Engine:
     """One pass over the compiled impulses (internal).
 
     State ``S[trustee, 0|1, dimension, truster]`` holds the rule's (x, y) so one NumPy
-    operation updates both halves of a trustee's column.
+    operation updates both halves of a trustee's column. Forgetting is lazy: ``last[j]`` is
+    the date trustee ``j``'s column was last brought up to date, and a column is decayed only
+    when an impulse touches it (and at the end). Every supported rule forgets by a factor
+    per half (``f^a·f^b = f^(a+b)``), so this equals decaying every column every date.
     """
 
     def __init__(
@@ -92,11 +160,13 @@ class _Engine:
         self.n = n
         x, y = rule.from_evidence(c.prior_r, c.prior_s, c.prior_a, c.W)
         self.S = np.stack([x, y], axis=1)
-        self.A = c.prior_a
+        self.A = c.prior_a.copy()  # dated priors may reset base rates
+        self.r_next = 0  # next dated prior to apply
         self.alpha = np.array([p[0] for p in c.source_prior] + [1.0])
         self.beta = np.array([p[1] for p in c.source_prior] + [1.0])
         self.acc = np.array([accuracy(a, b) for a, b in zip(self.alpha, self.beta, strict=True)])
         self.acc[-1] = 1.0  # index -1: no source (already weighed by credibility)
+        self.u = 0  # next source-accuracy update to apply
         self.others = ~np.eye(n, dtype=bool)  # [trustee, truster]: nobody trusts itself
         nd = len(DIMENSIONS)
         n_tpl = len(c.templates)
@@ -109,7 +179,10 @@ class _Engine:
         self.dim_mask = np.array(
             [[s != 0 for s in t.strength] for t in c.templates], dtype=bool
         ).reshape(len(c.templates), nd)
-        self.day = c.start_day
+        self.last = np.full(n, c.start_day, dtype=np.int64)
+        self.rates = np.array([-1.0 / settings.half_life_good, -1.0 / settings.half_life_bad])
+        self.evidence_state = type(rule) is EvidenceRule
+        """The state is the evidence (fast paths for forgetting, discounts and contact)."""
         self.track: tuple[int, int, int] | None = None
         self.contributions: dict[tuple[int, int], float] = {}
         self.forgetting = 0.0
@@ -136,126 +209,177 @@ class _Engine:
         S = self.S
         return float(self.expected_of(S[j, 0, k, i], S[j, 1, k, i], self.A[j, k, i]))
 
-    def _decay_to(self, day: int) -> None:
-        dt_days = day - self.day
-        if dt_days <= 0:
-            return
-        before = self._tracked() if self.track else 0.0
-        fp = 2.0 ** (-dt_days / self.settings.half_life_good)
-        fn = 2.0 ** (-dt_days / self.settings.half_life_bad)
-        x, y = self.rule.decay(self.S[:, 0], self.S[:, 1], self.A, fp, fn)
-        self.S[:, 0], self.S[:, 1] = x, y
-        self.day = day
-        if self.track:
+    def accuracies(self, days: NDArray[np.int64], src: NDArray[np.int64]) -> FloatArray:
+        """Learned accuracy of each impulse's source on its date: updates dated before the
+        date count (the state of the source tables is advanced past ``days[-1] - 1``)."""
+        out: FloatArray = self.acc[src]
+        ups, last = self.c.source_updates, int(days[-1])
+        while self.u < len(ups) and ups[self.u][0] < last:
+            day, s, hit = ups[self.u]
+            if hit:
+                self.alpha[s] += 1.0
+            else:
+                self.beta[s] += 1.0
+            self.acc[s] = accuracy(self.alpha[s], self.beta[s])
+            out[(days > day) & (src == s)] = self.acc[s]
+            self.u += 1
+        return out
+
+    def _decay(self, tj: NDArray[np.int64], day: int) -> FloatArray:
+        """Bring the columns of trustees ``tj`` (no repeats) forward to ``day``; returns
+        them."""
+        gap = day - self.last[tj]
+        tracked = self.track is not None and bool(np.any(tj == self.track[1]))
+        before = self._tracked() if tracked else 0.0
+        f = np.exp2(gap[:, None] * self.rates)  # (g, 2): good, bad
+        St: FloatArray
+        if self.evidence_state:  # evidence rule: x·f+, y·f-
+            St = self.S[tj] * f[:, :, None, None]
+        else:
+            St = self.S[tj]
+            fp, fn = f[:, 0, None, None], f[:, 1, None, None]
+            x, y = self.rule.decay(St[:, 0], St[:, 1], self.A[tj], fp, fn)
+            St = np.stack([x, y], axis=1)
+        self.S[tj] = St
+        self.last[tj] = day
+        if tracked:
             self.forgetting += self._tracked() - before
+        return St
+
+    def _blocks(self) -> Iterator[_Block]:
+        """The impulses in blocks of about ``chunk_rows``, never splitting a date nor
+        straddling a dated prior."""
+        size = self.settings.chunk_rows
+        cuts = iter(sorted({t[0] for t in self.c.resets}))
+        cut = next(cuts, None)
+        buf: list[Impulse] = []
+        for imp in self.c.impulses:
+            day = imp[0]
+            if buf and day != buf[-1][0]:
+                reset_between = cut is not None and day > cut
+                if reset_between:
+                    while cut is not None and cut < day:
+                        cut = next(cuts, None)
+                if reset_between or len(buf) >= size:
+                    yield _Block(self, buf)
+                    buf = []
+            buf.append(imp)
+        if buf:
+            yield _Block(self, buf)
+
+    def _apply_resets(self, before: int, record: bool) -> Chunk | None:
+        """Apply the dated priors dated before day ``before``: each replaces its pair's
+        state at the end of its date. Returns their trajectory rows if ``record``."""
+        resets, W = self.c.resets, self.c.W
+        rows: list[tuple[int, int, int, int]] = []
+        while self.r_next < len(resets) and resets[self.r_next][0] < before:
+            day, j, i, r, s, a, given = resets[self.r_next]
+            self.r_next += 1
+            self._decay(np.array([j]), day)
+            tracked = self.track is not None and self.track[:2] == (i, j)
+            before_value = self._tracked() if tracked else 0.0
+            x, y = self.rule.from_evidence(r, s, a, W)
+            ks = np.flatnonzero(given)
+            self.S[j, 0, ks, i], self.S[j, 1, ks, i], self.A[j, ks, i] = x[ks], y[ks], a[ks]
+            if tracked:
+                key = (-1, day)
+                delta = self._tracked() - before_value
+                self.contributions[key] = self.contributions.get(key, 0.0) + delta
+            if record and self.trusters[i] and self.trustees[j]:
+                rows.extend((day, i, j, int(k)) for k in ks)
+        if not rows:
+            return None
+        day_, ii, jj, kk = (np.array(col, dtype=np.int64) for col in zip(*rows, strict=True))
+        xs, ys, aa = self.S[jj, 0, kk, ii], self.S[jj, 1, kk, ii], self.A[jj, kk, ii]
+        re, se = self.rule.to_evidence(xs, ys, aa, W)
+        return self._columns(day_, np.full(len(ii), -1), ii, jj, kk, re, se, aa)
 
     # -- the pass ---------------------------------------------------------------------
-    def _increments(
-        self, group: list[Any]
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64], FloatArray, FloatArray]:
-        """(trustees, templates, truster weights (g, n), increments (g, 2, 4, n)) for one
-        date's impulses, all computed from the state at the start of the date."""
-        _, _, tjs, tpls, weights, srcs, selfs, parts = zip(*group, strict=True)
-        S, A = self.S, self.A
-        tj = np.fromiter(tjs, dtype=np.int64, count=len(group))
-        tpl = np.fromiter(tpls, dtype=np.int64, count=len(group))
-        base = np.fromiter(weights, dtype=np.float64, count=len(group))
-        base *= self.acc[np.fromiter(srcs, dtype=np.int64, count=len(group))]
-        w = self.others[tj] * base[:, None]
-        limited = [(row, p) for row, p in enumerate(parts) if p is not None]
-        if limited:  # impulses that reach only some trusters (contact among participants)
-            rows = np.array([row for row, _ in limited])
-            rr = np.array([row for row, p in limited for _ in p], dtype=np.int64)
-            cc = np.array([i for _, p in limited for i in p], dtype=np.int64)
-            w[rows] = 0.0
-            w[rr, cc] = base[rr]
-            w[rows, tj[rows]] = 0.0
-        if any(selfs):
-            sel = np.flatnonzero(np.fromiter(selfs, dtype=bool, count=len(group)))
-            ts = tj[sel]
-            w[sel] *= self.expected_of(S[ts, 0, 2], S[ts, 1, 2], A[ts, 2])
-        inc = self.coef_table[tpl][:, :, :, None] * w[:, None, None, :]
-        ct = np.flatnonzero(self.is_contact[tpl])
-        if len(ct):
-            tc = tj[ct]
-            dx, dy = self.rule.contact(S[tc, 0], S[tc, 1], A[tc], self.c.W)
-            rw = self.rel_table[tpl[ct]][:, :, None] * w[ct][:, None, :]
-            inc[ct, 0] += dx * rw
-            inc[ct, 1] += dy * rw
-        return tj, tpl, w, inc
-
-    def _track_group(self, group: list[Any], tj: NDArray[np.int64], inc: FloatArray) -> None:
+    def _track_date(self, b: _Block, lo: int, hi: int, day: int) -> None:
         """Sequential contributions of the date's impulses to the tracked cell."""
         assert self.track is not None
         i, j, k = self.track
         x, y, a = self.S[j, 0, k, i], self.S[j, 1, k, i], self.A[j, k, i]
         before = float(self.expected_of(x, y, a))
-        for row in np.flatnonzero(tj == j):
-            x, y = x + inc[row, 0, k, i], y + inc[row, 1, k, i]
+        for row in (lo + np.flatnonzero(b.tj[lo:hi] == j)).tolist():
+            x, y = x + b.inc[row, 0, k, i], y + b.inc[row, 1, k, i]
             after = float(self.expected_of(x, y, a))
-            key = (group[row][1], group[row][0])
+            key = (int(b.cause[row]), day)
             self.contributions[key] = self.contributions.get(key, 0.0) + after - before
             before = after
 
+    def _run_block(self, b: _Block, states: FloatArray | None) -> None:
+        """Apply a block date by date; ``states`` (if given) receives each impulse's
+        trustee column at the end of its date."""
+        S, A, W = self.S, self.A, self.c.W
+        inc, w, tj_all = b.inc, b.w, b.tj
+        tl = tj_all.tolist()
+        evidence = self.evidence_state
+        for day, lo, hi, g0, g1, s0, s1, c0, c1 in b.bounds:
+            tj = tj_all[lo:hi]
+            touched = b.group_trustee[g0:g1]  # the date's trustees, each once
+            St = self._decay(touched, day)
+            # weights from the state at the start of the date
+            fast = evidence and (s1 > s0 or c1 > c0)
+            if fast:  # expected trust of the date's trustees, every dimension and truster
+                E = (St[:, 0] + A[touched] * W) / (St[:, 0] + St[:, 1] + W)
+            if s1 > s0:  # self-reports: discounted by trust in the reporter's integrity
+                rows = b.self_rows[s0:s1]
+                if fast:
+                    e = E[b.self_pos[s0:s1] - g0, 2]
+                else:
+                    ts = tj_all[rows]
+                    e = self.expected_of(S[ts, 0, 2], S[ts, 1, 2], A[ts, 2])
+                inc[rows] *= e[:, None, None, :]
+                if not e.all():
+                    w[rows] *= e
+            if c1 > c0:  # contacts: uncertainty falls, expectation stays
+                rows = b.contact_rows[c0:c1]
+                rw = b.rw[c0:c1]
+                if fast:  # the evidence rule's contact: (P, 1 − P) per unit
+                    dx = E[b.contact_pos[c0:c1] - g0] * rw
+                    inc[rows, 0] = dx
+                    inc[rows, 1] = rw - dx
+                else:
+                    tc = tj_all[rows]
+                    cx, cy = self.rule.contact(S[tc, 0], S[tc, 1], A[tc], W)
+                    inc[rows, 0] += cx * rw
+                    inc[rows, 1] += cy * rw
+            if self.track is not None:
+                self._track_date(b, lo, hi, day)
+            if hi - lo <= SMALL_GROUP:
+                for row in range(lo, hi):
+                    S[tl[row]] += inc[row]
+            else:  # sum the date's increments per trustee, then add once
+                S[touched] += np.add.reduceat(inc[b.perm[lo:hi]], b.group_start[g0:g1] - lo, axis=0)
+            if states is not None:
+                states[lo:hi] = S[tj]  # the state at the end of the date
+        return None
+
     def run(self, record: bool) -> Iterator[Chunk]:
-        c, S = self.c, self.S
-        ups = c.source_updates
-        n, nd = self.n, len(DIMENSIONS)
-        cap = self.settings.chunk_rows
-        bs = np.empty((cap, 2, nd, n))
-        bw = np.empty((cap, n))
-        bmeta = np.empty((cap, 4), dtype=np.int64)
-        fill = 0
         if record:
             yield self._prior_chunk()
-        u, n_ups = 0, len(ups)
-        for day, group_iter in groupby(c.impulses, key=itemgetter(0)):
-            group = list(group_iter)
-            self._decay_to(day)
-            tj, tpl, w, inc = self._increments(group)
-            if self.track is not None:
-                self._track_group(group, tj, inc)
-            if len(tj) <= SMALL_GROUP:
-                for row, j in enumerate(tj.tolist()):
-                    S[j] += inc[row]
-            else:  # sum the date's increments per trustee, then add once
-                order = np.argsort(tj, kind="stable")
-                ts = tj[order]
-                change = np.ones(len(ts), dtype=bool)
-                np.not_equal(ts[1:], ts[:-1], out=change[1:])
-                starts = np.flatnonzero(change)
-                S[ts[starts]] += np.add.reduceat(inc[order], starts, axis=0)
-            if record:
-                keep = self.trustees[tj]
-                g = int(keep.sum())
-                if fill + g > cap:
-                    if fill:
-                        yield self._chunk(bs, bw, bmeta, fill)
-                        fill = 0
-                    if g > cap:
-                        cap = g
-                        bs, bw = np.empty((cap, 2, nd, n)), np.empty((cap, n))
-                        bmeta = np.empty((cap, 4), dtype=np.int64)
-                sl = slice(fill, fill + g)
-                tk = tj[keep]
-                bs[sl] = S[tk]  # the state at the end of the date
-                bw[sl] = w[keep]
-                bmeta[sl, 0] = day
-                bmeta[sl, 1] = [r[1] for r, k in zip(group, keep, strict=True) if k]
-                bmeta[sl, 2] = tk
-                bmeta[sl, 3] = tpl[keep]
-                fill += g
-            while u < n_ups and ups[u][0] <= day:
-                _, s, hit = ups[u]
-                if hit:
-                    self.alpha[s] += 1.0
-                else:
-                    self.beta[s] += 1.0
-                self.acc[s] = accuracy(self.alpha[s], self.beta[s])
-                u += 1
-        self._decay_to(c.end_day)
-        if record and fill:
-            yield self._chunk(bs, bw, bmeta, fill)
+        for b in self._blocks():
+            reset_rows = self._apply_resets(int(b.days[0]), record)
+            if reset_rows is not None:
+                yield reset_rows
+            if not record:
+                self._run_block(b, None)
+                continue
+            states = np.empty_like(b.inc)
+            self._run_block(b, states)
+            keep = self.trustees[b.tj]
+            if keep.all():
+                yield self._chunk(states, b.w, b.days, b.cause, b.tj, b.tpl)
+            elif keep.any():
+                yield self._chunk(
+                    states[keep], b.w[keep], b.days[keep], b.cause[keep], b.tj[keep],
+                    b.tpl[keep],
+                )  # fmt: skip
+        reset_rows = self._apply_resets(self.c.end_day + 1, record)
+        if reset_rows is not None:
+            yield reset_rows
+        self._decay(np.arange(self.n), self.c.end_day)
 
     def _prior_chunk(self) -> Chunk:
         mask = (self.others & self.trusters[None, :] & self.trustees[:, None])[:, None, :]
@@ -267,20 +391,29 @@ class _Engine:
             r[jj, kk, ii], s[jj, kk, ii], self.A[jj, kk, ii],
         )  # fmt: skip
 
-    def _chunk(self, bs: FloatArray, bw: FloatArray, bmeta: NDArray[np.int64], fill: int) -> Chunk:
-        meta = bmeta[:fill]
+    def _chunk(
+        self,
+        states: FloatArray,
+        w: FloatArray,
+        days: NDArray[np.int64],
+        cause: NDArray[np.int64],
+        tj: NDArray[np.int64],
+        tpl: NDArray[np.int64],
+    ) -> Chunk:
         nd, n = len(DIMENSIONS), self.n
-        tmask = (bw[:fill] > 0) & self.trusters[None, :]
-        mask = self.dim_mask[meta[:, 3]][:, :, None] & tmask[:, None, :]
+        tmask = (w > 0) & self.trusters[None, :]
+        mask = self.dim_mask[tpl][:, :, None] & tmask[:, None, :]
         flat = np.flatnonzero(mask)
         rows, rem = np.divmod(flat, nd * n)
         kk, ii = np.divmod(rem, n)
-        tee = meta[rows, 2]
-        x = bs[:fill, 0].reshape(-1)[flat]
-        y = bs[:fill, 1].reshape(-1)[flat]
+        tee = tj[rows]
+        at = rows * (2 * nd * n) + rem  # flat index of x in states[row, 0]
+        flat_states = states.reshape(-1)
+        x = flat_states[at]
+        y = flat_states[at + nd * n]
         a = self.A.reshape(-1)[(tee * nd + kk) * n + ii]
         r, s = self.rule.to_evidence(x, y, a, self.c.W)
-        return self._columns(meta[rows, 0], meta[rows, 1], ii, tee, kk, r, s, a)
+        return self._columns(days[rows], cause[rows], ii, tee, kk, r, s, a)
 
     def _columns(
         self, day: Any, cause: Any, ii: Any, jj: Any, kk: Any, r: Any, s: Any, a: Any
@@ -481,6 +614,10 @@ class TrustHistory:
             if delta == 0.0:
                 continue
             date = dt.date.fromordinal(day)
+            if cid < 0:  # a dated prior replaced the state
+                rows.append({"cause": PRIOR_CAUSE, "date": date, "contribution": delta,
+                             "note": "dated prior"})  # fmt: skip
+                continue
             res = resolved.get((causes[cid], date))
             note = (
                 f"resolved {res.outcome}; decided by "

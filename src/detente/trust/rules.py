@@ -83,9 +83,16 @@ class UpdateRule(Protocol):
         ...
 
     def decay(
-        self, x: FloatArray, y: FloatArray, a: FloatArray, f_pos: float, f_neg: float
+        self,
+        x: FloatArray,
+        y: FloatArray,
+        a: FloatArray,
+        f_pos: float | FloatArray,
+        f_neg: float | FloatArray,
     ) -> tuple[FloatArray, FloatArray]:
-        """Forgetting: good evidence fades by ``f_pos``, bad by ``f_neg`` (both in (0, 1])."""
+        """Forgetting: good evidence fades by ``f_pos``, bad by ``f_neg`` (both in (0, 1];
+        scalars or arrays broadcasting against ``x``). Must compose: decaying by ``f`` then
+        ``g`` equals decaying by ``f·g`` (the replay forgets lazily)."""
         ...
 
 
@@ -131,7 +138,12 @@ class EvidenceRule:
         return p, 1.0 - p
 
     def decay(
-        self, x: FloatArray, y: FloatArray, a: FloatArray, f_pos: float, f_neg: float
+        self,
+        x: FloatArray,
+        y: FloatArray,
+        a: FloatArray,
+        f_pos: float | FloatArray,
+        f_neg: float | FloatArray,
     ) -> tuple[FloatArray, FloatArray]:
         return x * f_pos, y * f_neg
 
@@ -210,7 +222,12 @@ class BayesTypeRule:
         return np.zeros_like(x), np.ones_like(y)
 
     def decay(
-        self, x: FloatArray, y: FloatArray, a: FloatArray, f_pos: float, f_neg: float
+        self,
+        x: FloatArray,
+        y: FloatArray,
+        a: FloatArray,
+        f_pos: float | FloatArray,
+        f_neg: float | FloatArray,
     ) -> tuple[FloatArray, FloatArray]:
         base = _logit(np.asarray(a, dtype=np.float64))
         dev = x - base

@@ -385,6 +385,25 @@ def build(ctx: ReportContext) -> Section | None:
                 caption=f"Staging of the deal ({a.deal_source})",
             )
         )
+    if a.staged:
+        parts.append(
+            html_table(
+                [
+                    {
+                        "proposal": r.proposal,
+                        "plan": r.plan,
+                        "actor": r.actor,
+                        "fighting stops at stage": r.pause_stage,
+                        "accepts": r.accepts,
+                        "self-enforcing": r.self_enforcing,
+                        "why": r.note,
+                    }
+                    for r in a.staged
+                ],
+                caption="Staged proposals: the proposal's own stages, the reverse order, and "
+                "everything at once (each stage must stand on its own)",
+            )
+        )
     summary = _zone_text(a).capitalize()
     if not a.zone.exists and w.options:
         summary += f"; cheapest opening set: {', '.join(w.options[0].mechanisms) or 'none'}"

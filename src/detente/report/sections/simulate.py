@@ -206,8 +206,9 @@ def build(ctx: ReportContext) -> Section | None:
     body.append(
         f"<div class='fans'>{fans}</div><p class='muted'>Fan charts: dark band 50 %, light band "
         "90 % of the simulated runs; line: median. Line of contact on the issue's 0–100 scale; "
-        "support as a share of its full level; trust as each side's expected trust in the "
-        "other's integrity.</p>"
+        "support as a share of its full level; trust as each side's belief that the other "
+        "delivers an agreement (its integrity, and its capacity to restrain any spoilers)."
+        "</p>"
     )
     if p:
         body.append(
