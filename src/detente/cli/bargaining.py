@@ -104,7 +104,10 @@ def analyze_cmd(
                 "no_distrust_high": zn[1],
             }
             for name, sol in doc["solutions"].items():
-                row[name] = sol[iid]
+                value = sol[iid]
+                # the table shows solver output to 0.01 scale points (JSON/CSV keep full values)
+                tabular = fmt is OutputFormat.table and isinstance(value, float)
+                row[name] = round(value, 2) + 0.0 if tabular else value
             issue_rows.append(row)
         actor_rows = []
         powell = {r["actor"]: r for r in doc["commitment"]["powell"]}
