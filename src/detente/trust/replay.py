@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from itertools import islice
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -250,6 +251,9 @@ class _Engine:
         """The impulses in blocks of about ``chunk_rows``, never splitting a date nor
         straddling a dated prior."""
         size = self.settings.chunk_rows
+        if not self.c.resets:
+            yield from self._plain_blocks(size)
+            return
         cuts = iter(sorted({t[0] for t in self.c.resets}))
         cut = next(cuts, None)
         buf: list[Impulse] = []
@@ -265,6 +269,24 @@ class _Engine:
                     buf = []
             buf.append(imp)
         if buf:
+            yield _Block(self, buf)
+
+    def _plain_blocks(self, size: int) -> Iterator[_Block]:
+        """:meth:`_blocks` without dated priors: ``size`` impulses, then the rest of the last
+        date."""
+        it = iter(self.c.impulses)
+        carry: list[Impulse] = []
+        while True:
+            buf = carry + list(islice(it, size - len(carry)))
+            if not buf:
+                return
+            carry = []
+            last = buf[-1][0]
+            for imp in it:
+                if imp[0] != last:
+                    carry = [imp]
+                    break
+                buf.append(imp)
             yield _Block(self, buf)
 
     def _apply_resets(self, before: int, record: bool) -> Chunk | None:
@@ -400,18 +422,13 @@ class _Engine:
         tj: NDArray[np.int64],
         tpl: NDArray[np.int64],
     ) -> Chunk:
-        nd, n = len(DIMENSIONS), self.n
         tmask = (w > 0) & self.trusters[None, :]
         mask = self.dim_mask[tpl][:, :, None] & tmask[:, None, :]
-        flat = np.flatnonzero(mask)
-        rows, rem = np.divmod(flat, nd * n)
-        kk, ii = np.divmod(rem, n)
+        rows, kk, ii = np.nonzero(mask)
         tee = tj[rows]
-        at = rows * (2 * nd * n) + rem  # flat index of x in states[row, 0]
-        flat_states = states.reshape(-1)
-        x = flat_states[at]
-        y = flat_states[at + nd * n]
-        a = self.A.reshape(-1)[(tee * nd + kk) * n + ii]
+        x = states[rows, 0, kk, ii]
+        y = states[rows, 1, kk, ii]
+        a = self.A[tee, kk, ii]
         r, s = self.rule.to_evidence(x, y, a, self.c.W)
         return self._columns(days[rows], cause[rows], ii, tee, kk, r, s, a)
 
