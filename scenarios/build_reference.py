@@ -272,6 +272,7 @@ def mechanisms(as_of: str) -> list[D]:
               "troops; 15-year term offered Dec 2025")},
         {"id": "staged_sanctions", "kind": "staged_sanctions",
          "name": "Staged sanctions relief with snapback",
+         "beneficiary": "RU",
          "schedule": [{"after_periods": 13, "fraction": 0.25},
                       {"after_periods": 26, "fraction": 0.25},
                       {"after_periods": 52, "fraction": 0.25}],
