@@ -14,6 +14,12 @@ The synthetic stream (seeded): ``--per-day`` entries per date (default 100); 60 
 acts (violations, gestures, exchanges… with random magnitudes and sources), 20 %
 self-reports (discounted by integrity trust), 20 % contacts between two parties;
 source-accuracy updates every 50 days.
+
+Density: a million entries over 20 actors is a machine-coded event feed, not a hand-written
+ledger; at 100 entries per date it spans 27 years, at 10 per date (``--per-day 10``, the
+sparse case also reported) 274 years, so the default is the dense case. The shipped
+hand-written Ukraine ledgers have about 3 impulses per date (ukraine-2026-06: 163 impulses on
+52 dates).
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from detente.trust.rules import DIMENSIONS, get_rule
 
 N_ACTORS = 20
 PER_DAY = 100
-"""Default density: entries per day (a dense event-data ledger; 1M entries ≈ 27 years)."""
+"""Default density: entries per date (event-data scale; 1M entries ≈ 27 years)."""
 CHUNK = 65_536
 
 

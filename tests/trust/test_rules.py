@@ -148,3 +148,57 @@ def test_bayes_type_rule_reproduces_reference_illustration() -> None:
 def test_unknown_rule_is_an_input_error() -> None:
     with pytest.raises(InputError, match="bayes, evidence"):
         get_rule("nope")
+
+
+def _moves(r: float, s: float, w: float, dim: str = "integrity") -> tuple[float, float]:
+    o = Opinion(r, s)
+    rule = get_rule("evidence")
+    up = step(rule, o, dim, +1, w).expected - o.expected
+    down = o.expected - step(rule, o, dim, -1, w).expected
+    return up, down
+
+
+@given(r=evidence, s=evidence, w=st.floats(min_value=0.01, max_value=3.0),
+       dim=st.sampled_from(["peaceful_intention", "integrity"]))  # fmt: skip
+def test_evidence_rule_negativity_threshold_is_exact(
+    r: float, s: float, w: float, dim: str
+) -> None:
+    # the misdeed moves P more exactly when P > (N + k·w)/((k + 1)·N + 2k·w), k = 3
+    # (docs/explanation/trust-model.md); away from the boundary the sign must match
+    n = r + s + 2.0
+    bound = (n + 3 * w) / (4 * n + 6 * w)
+    p = Opinion(r, s).expected
+    up, down = _moves(r, s, w, dim)
+    if p > bound + 1e-9:
+        assert down > up
+    elif p < bound - 1e-9:
+        assert down < up
+    assert bound <= 5 / 14 + 1e-12 or w > 1  # the documented worst case for w ≤ 1
+
+
+def test_evidence_rule_misdeed_can_move_less_for_a_known_cheat() -> None:
+    # a party already known to cheat (P ≈ 0.2 < 1/4): one more good act moves P more, in
+    # probability and in log-odds; no fixed negativity avoids this (see the explanation page)
+    up, down = _moves(0.0, 6.0, 0.5)
+    assert up > down
+    p = Opinion(0.0, 6.0).expected
+    lo = np.log(p / (1 - p))
+    up_lo = np.log((p + up) / (1 - p - up)) - lo
+    down_lo = lo - np.log((p - down) / (1 - p + down))
+    assert up_lo > down_lo
+
+
+@given(r=evidence, s=evidence, w=strength)
+def test_evidence_rule_log_odds_condition(r: float, s: float, w: float) -> None:
+    # in log-odds of P the misdeed dominates exactly when 3·(r + a·W) > s + (1 − a)·W
+    o = Opinion(r, s)
+    up, down = _moves(r, s, w)
+    p = o.expected
+    lo = np.log(p / (1 - p))
+    up_lo = np.log((p + up) / (1 - p - up)) - lo
+    down_lo = lo - np.log((p - down) / (1 - p + down))
+    margin = 3 * (r + 1.0) - (s + 1.0)
+    if margin > 1e-6:
+        assert down_lo > up_lo
+    elif margin < -1e-6:
+        assert down_lo < up_lo

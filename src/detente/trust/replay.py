@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -58,6 +58,8 @@ RECORD_COLUMNS = (
 """Columns of a trajectory record; ``cause`` is a ledger entry id or ``prior``."""
 
 PRIOR_CAUSE = "prior"
+ONEHOT_CELLS = 1 << 21
+"""Largest padded (dates × trustees × rows) summing matrix a block builds (16 MiB)."""
 SMALL_GROUP = 12
 """Dates with at most this many impulses add them one by one (cheaper than summing)."""
 FORGETTING = "(forgetting)"
@@ -80,8 +82,8 @@ class _Block:
     depend on the trust state precomputed (internal)."""
 
     __slots__ = (
-        "bounds", "cause", "contact_pos", "contact_rows", "days", "group_start",
-        "group_trustee", "inc", "perm", "rw", "self_pos", "self_rows", "tj", "tpl", "w",
+        "bounds", "cause", "contact_pos", "contact_rows", "days", "group_day", "group_start",
+        "group_trustee", "inc", "onehot", "perm", "rw", "self_pos", "self_rows", "tj", "tpl", "w",
     )  # fmt: skip
 
     def __init__(self, eng: _Engine, buf: list[Impulse]) -> None:
@@ -120,14 +122,26 @@ class _Block:
         np.not_equal(key[1:], key[:-1], out=gchange[1:])
         gstarts = np.flatnonzero(gchange)
         self.group_start, self.group_trustee = gstarts, tj[perm[gstarts]]
-        row_group = np.empty(g, dtype=np.int64)  # each row's (date, trustee) group
+        gfirst = np.searchsorted(gstarts, starts)  # each date's first group
+        row_group = np.empty(g, dtype=np.int64)  # each row's group, counted from its date's
         row_group[perm] = np.cumsum(gchange) - 1
+        row_group -= gfirst[np.cumsum(change) - 1]
         self.self_pos, self.contact_pos = row_group[self_rows], row_group[contact_rows]
+        self.group_day = self.days[perm[gstarts]]
         gends = np.searchsorted(gstarts, ends)
+        # per date, a 0/1 matrix (trustee group × row) that sums the date's increments per
+        # trustee in one product (skipped if a block's dates are too uneven to pad cheaply)
+        n_dates, widest = len(starts), int((ends - starts).max())
+        most = int((gends - gfirst).max())
+        self.onehot: FloatArray | None = None
+        if n_dates * widest * most <= ONEHOT_CELLS:
+            date_of = np.cumsum(change) - 1
+            self.onehot = np.zeros((n_dates, most, widest))
+            self.onehot[date_of, row_group, np.arange(g) - starts[date_of]] = 1.0
         self.bounds = list(
             zip(
                 self.days[starts].tolist(), starts.tolist(), ends.tolist(),
-                np.searchsorted(gstarts, starts).tolist(), gends.tolist(),
+                gfirst.tolist(), gends.tolist(),
                 np.searchsorted(self_rows, starts).tolist(),
                 np.searchsorted(self_rows, ends).tolist(),
                 np.searchsorted(contact_rows, starts).tolist(),
@@ -163,6 +177,8 @@ class _Engine:
         self.S = np.stack([x, y], axis=1)
         self.A = c.prior_a.copy()  # dated priors may reset base rates
         self.r_next = 0  # next dated prior to apply
+        self.zero_base = bool((self.A[:, 2] == 0).any())
+        """Some integrity base rate is 0 (so a self-report can be discounted to nothing)."""
         self.alpha = np.array([p[0] for p in c.source_prior] + [1.0])
         self.beta = np.array([p[1] for p in c.source_prior] + [1.0])
         self.acc = np.array([accuracy(a, b) for a, b in zip(self.alpha, self.beta, strict=True)])
@@ -247,6 +263,24 @@ class _Engine:
             self.forgetting += self._tracked() - before
         return St
 
+    def _block_decay(self, b: _Block) -> FloatArray:
+        """Evidence-rule forgetting factors ``(group, good|bad)`` for every (date, trustee)
+        group of a block, from each trustee's previous touch; advances :attr:`last` to the
+        block's end (the block must then be run)."""
+        o = np.argsort(b.group_trustee, kind="stable")  # by trustee, then date
+        gu, gd = b.group_trustee[o], b.group_day[o]
+        first = np.ones(len(gu), dtype=bool)
+        np.not_equal(gu[1:], gu[:-1], out=first[1:])
+        prev = np.empty_like(gd)
+        prev[1:] = gd[:-1]
+        prev[first] = self.last[gu[first]]
+        gap = np.empty_like(gd)
+        gap[o] = gd - prev
+        final = np.append(first[1:], True)
+        self.last[gu[final]] = gd[final]
+        out: FloatArray = np.exp2(gap[:, None] * self.rates)
+        return out
+
     def _blocks(self) -> Iterator[_Block]:
         """The impulses in blocks of about ``chunk_rows``, never splitting a date nor
         straddling a dated prior."""
@@ -303,6 +337,7 @@ class _Engine:
             x, y = self.rule.from_evidence(r, s, a, W)
             ks = np.flatnonzero(given)
             self.S[j, 0, ks, i], self.S[j, 1, ks, i], self.A[j, ks, i] = x[ks], y[ks], a[ks]
+            self.zero_base = self.zero_base or bool((a[ks] == 0).any())
             if tracked:
                 key = (-1, day)
                 delta = self._tracked() - before_value
@@ -337,10 +372,13 @@ class _Engine:
         inc, w, tj_all = b.inc, b.w, b.tj
         tl = tj_all.tolist()
         evidence = self.evidence_state
-        for day, lo, hi, g0, g1, s0, s1, c0, c1 in b.bounds:
+        F = self._block_decay(b) if evidence and self.track is None else None
+        M = b.onehot
+        for date, (day, lo, hi, g0, g1, s0, s1, c0, c1) in enumerate(b.bounds):
             tj = tj_all[lo:hi]
             touched = b.group_trustee[g0:g1]  # the date's trustees, each once
-            St = self._decay(touched, day)
+            # forgetting (with block-wide factors if F is given; S is then set below)
+            St = self._decay(touched, day) if F is None else S[touched] * F[g0:g1, :, None, None]
             # weights from the state at the start of the date
             fast = evidence and (s1 > s0 or c1 > c0)
             if fast:  # expected trust of the date's trustees, every dimension and truster
@@ -348,18 +386,18 @@ class _Engine:
             if s1 > s0:  # self-reports: discounted by trust in the reporter's integrity
                 rows = b.self_rows[s0:s1]
                 if fast:
-                    e = E[b.self_pos[s0:s1] - g0, 2]
+                    e = E[b.self_pos[s0:s1], 2]
                 else:
                     ts = tj_all[rows]
                     e = self.expected_of(S[ts, 0, 2], S[ts, 1, 2], A[ts, 2])
                 inc[rows] *= e[:, None, None, :]
-                if not e.all():
+                if self.zero_base and not e.all():  # discounted to nothing: no row
                     w[rows] *= e
             if c1 > c0:  # contacts: uncertainty falls, expectation stays
                 rows = b.contact_rows[c0:c1]
                 rw = b.rw[c0:c1]
                 if fast:  # the evidence rule's contact: (P, 1 − P) per unit
-                    dx = E[b.contact_pos[c0:c1] - g0] * rw
+                    dx = E[b.contact_pos[c0:c1]] * rw
                     inc[rows, 0] = dx
                     inc[rows, 1] = rw - dx
                 else:
@@ -369,11 +407,19 @@ class _Engine:
                     inc[rows, 1] += cy * rw
             if self.track is not None:
                 self._track_date(b, lo, hi, day)
-            if hi - lo <= SMALL_GROUP:
-                for row in range(lo, hi):
-                    S[tl[row]] += inc[row]
-            else:  # sum the date's increments per trustee, then add once
-                S[touched] += np.add.reduceat(inc[b.perm[lo:hi]], b.group_start[g0:g1] - lo, axis=0)
+            if M is not None:  # sum the date's increments per trustee, then add once
+                g = hi - lo
+                sums = M[date, : g1 - g0, :g] @ inc[lo:hi].reshape(g, -1)
+                S[touched] = St + sums.reshape(St.shape)
+            else:
+                if F is not None:
+                    S[touched] = St
+                if hi - lo <= SMALL_GROUP:
+                    for row in range(lo, hi):
+                        S[tl[row]] += inc[row]
+                else:  # the same sums by sorting
+                    order, firsts = b.perm[lo:hi], b.group_start[g0:g1] - lo
+                    S[touched] += np.add.reduceat(inc[order], firsts, axis=0)
             if states is not None:
                 states[lo:hi] = S[tj]  # the state at the end of the date
         return None
