@@ -15,15 +15,14 @@ docs/explanation/bargaining-model.md; JSON keys in docs/reference/cli.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from detente.cli.output import OutputFormat, console, err_console, render_records
-from detente.errors import DetenteError, InputError
+from detente.cli.common import clean_errors
+from detente.cli.output import OutputFormat, console, render_records
+from detente.errors import InputError
 
 if TYPE_CHECKING:
     from detente.bargaining.analysis import Analysis
@@ -33,15 +32,6 @@ __all__ = ["register"]
 _FORMAT = typer.Option("--format", "-f", help="Output format.")
 _ASOF = typer.Option("--as-of", help="Use positions current at this date (YYYY-MM-DD).")
 _SEED = typer.Option("--seed", help="Seed of the zone-volume estimate.")
-
-
-@contextmanager
-def _clean_errors() -> Iterator[None]:
-    try:
-        yield
-    except DetenteError as err:
-        err_console.print(f"error: {err}", markup=False, highlight=False)
-        raise typer.Exit(err.exit_code) from None
 
 
 def _load(path: Path, as_of: str | None, seed: int) -> tuple[Analysis, str]:
@@ -84,7 +74,7 @@ def analyze_cmd(
     seed: Annotated[int, _SEED] = 20261122,
 ) -> None:
     """Reservation values, the zone of agreement with and without distrust, and solutions."""
-    with _clean_errors():
+    with clean_errors():
         from detente.bargaining.analysis import analysis_document
 
         a, digest = _load(scenario, as_of, seed)
@@ -190,7 +180,7 @@ def proposals_cmd(
     seed: Annotated[int, _SEED] = 20261122,
 ) -> None:
     """Scorecard of each named proposal for each actor (with and without distrust)."""
-    with _clean_errors():
+    with clean_errors():
         from detente.bargaining.analysis import proposals_document
 
         a, digest = _load(scenario, as_of, seed)
@@ -250,7 +240,7 @@ def what_it_takes_cmd(
 ) -> None:
     """Cheapest mechanism sets that open the zone under distrust, and the smallest red-line
     concessions that would open it."""
-    with _clean_errors():
+    with clean_errors():
         from detente.bargaining.analysis import (
             run_red_line_relaxation,
             run_what_it_takes,

@@ -19,8 +19,9 @@ from typing import Annotated, Any
 
 import typer
 
+from detente.cli.common import clean_errors
 from detente.cli.output import OutputFormat, err_console, render_records
-from detente.errors import DetenteError, InputError
+from detente.errors import InputError
 
 __all__ = ["register", "summary_records"]
 
@@ -75,7 +76,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Simulate talks while fighting: agreement odds, timing, terms and durability."""
-        try:
+        with clean_errors():
             from detente.manifest import content_hash
             from detente.scenario import load_scenario
             from detente.simulate import STRATEGIES, run_simulation
@@ -105,9 +106,6 @@ def register(app: typer.Typer) -> None:
                 out=out,
                 scenario_hash=content_hash(scenario.read_bytes()),
             )
-        except DetenteError as err:
-            err_console.print(f"error: {err}", markup=False, highlight=False)
-            raise typer.Exit(err.exit_code) from None
         summary = result.summary()
         if not result.complete:
             err_console.print(

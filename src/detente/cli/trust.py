@@ -8,9 +8,10 @@ Forms::
     detente trust resolutions SCENARIO [--as-of DATE]
 
 Typer cannot give a group both a positional argument and subcommands, so the group uses
-:class:`DefaultCommandGroup`: when the first argument is neither a subcommand name nor an
-option it is handed to the default ``show`` command (``detente trust show SCENARIO`` is the
-explicit spelling; a scenario file literally named ``explain`` must be written that way).
+:class:`detente.cli.common.DefaultCommandGroup`: when the first argument is neither a
+subcommand name nor an option it is handed to the default ``show`` command
+(``detente trust show SCENARIO`` is the explicit spelling; a scenario file literally named
+``explain`` must be written that way).
 
 JSON output is a list of records: ``date, truster, trustee, dimension, belief, disbelief,
 uncertainty, expected, reading, cause`` (``--snapshot`` adds ``r`` and ``s``).
@@ -19,41 +20,19 @@ uncertainty, expected, reading, cause`` (``--snapshot`` adds ``r`` and ``s``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer.core import TyperGroup
 
+from detente.cli.common import clean_errors, default_group
 from detente.cli.output import OutputFormat, console, err_console, render_records
-from detente.errors import DetenteError, InputError
+from detente.errors import InputError
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
-__all__ = ["DefaultCommandGroup", "register"]
-
-
-class DefaultCommandGroup(TyperGroup):
-    """A group that routes a first argument that is not a subcommand to ``show``."""
-
-    default_command = "show"
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = [self.default_command, *args]
-        return super().parse_args(ctx, args)
-
-
-@contextmanager
-def _clean_errors() -> Iterator[None]:
-    try:
-        yield
-    except DetenteError as err:
-        err_console.print(f"error: {err}", markup=False, highlight=False)
-        raise typer.Exit(err.exit_code) from None
+__all__ = ["register"]
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -81,7 +60,7 @@ def _print(text: str) -> None:
 
 
 trust_app = typer.Typer(
-    cls=DefaultCommandGroup,
+    cls=default_group("show"),
     help=(
         "Trust per dimension replayed from the ledger (`detente trust SCENARIO`), and why it "
         "moved (`detente trust explain SCENARIO --truster A --trustee B --dimension D`)."
@@ -111,7 +90,7 @@ def show_cmd(
     ] = None,
 ) -> None:
     """Trust trajectories: one row per (truster, trustee, dimension) an entry moved."""
-    with _clean_errors():
+    with clean_errors():
         from detente.trust import replay
 
         when = _date(as_of)
@@ -161,7 +140,7 @@ def explain_cmd(
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
 ) -> None:
     """The ledger entries that moved one trust value most, with their contributions."""
-    with _clean_errors():
+    with clean_errors():
         from detente.trust import replay
 
         when = _date(as_of)
@@ -188,7 +167,7 @@ def resolutions_cmd(
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
 ) -> None:
     """How each due commitment (and claim with terms) resolved, and what decided it."""
-    with _clean_errors():
+    with clean_errors():
         from detente.trust import replay
 
         when = _date(as_of)
