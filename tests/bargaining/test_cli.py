@@ -142,3 +142,16 @@ def test_report_section_and_cache() -> None:
 def test_report_section_skipped_without_positions() -> None:
     scenario = load_scenario(FIXTURE).model_copy(update={"positions": ()})
     assert section.build(ReportContext(scenario=scenario, scenario_hash="x")) is None
+
+
+def test_what_it_takes_csv_has_header_and_red_line_moves() -> None:
+    closed = Path(__file__).resolve().parents[2] / "scenarios" / "ukraine-2026-06.yaml"
+    res = runner.invoke(app, ["what-it-takes", str(closed), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert rows, "CSV must not be empty when only red-line moves exist"
+    assert {r["kind"] for r in rows} == {"red_line_move"}
+    assert all(float(r["points"]) > 0 for r in rows)
+    open_zone = runner.invoke(app, ["what-it-takes", str(FIXTURE), "--format", "csv"])
+    header = open_zone.stdout.splitlines()[0]
+    assert header.startswith("kind,rank,mechanisms,total_cost")

@@ -272,6 +272,9 @@ def what_it_takes_cmd(
                 }
             )
         title = f"What would it take ({w.method} search, {w.sets_examined} sets)"
+        if fmt is OutputFormat.csv:
+            _emit(render_records(_csv_rows(records, doc), fmt, columns=_CSV_COLUMNS))
+            return
         if fmt is not OutputFormat.table:
             _emit(render_records(records, fmt, title=title, document=doc))
             return
@@ -284,6 +287,31 @@ def what_it_takes_cmd(
                 highlight=False,
             )
         _print_relaxation(doc, mech_ids)
+
+
+_CSV_COLUMNS = (
+    "kind",
+    "rank",
+    "mechanisms",
+    "total_cost",
+    "zone",
+    "nash",
+    "actor",
+    "issue",
+    "bound",
+    "from",
+    "to",
+    "points",
+)
+
+
+def _csv_rows(options: list[dict[str, Any]], doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """One CSV table: mechanism sets (kind ``mechanism_set``), then the smallest red-line
+    moves that open the zone (kind ``red_line_move``, from ``red_line_relaxation``)."""
+    rows = [{"kind": "mechanism_set", **o} for o in options]
+    relax = doc.get("red_line_relaxation") or {}
+    rows += [{"kind": "red_line_move", **mv} for mv in relax.get("moves", [])]
+    return rows
 
 
 def _print_relaxation(doc: dict[str, Any], mech_ids: tuple[str, ...]) -> None:
