@@ -302,6 +302,7 @@ _CSV_COLUMNS = (
     "from",
     "to",
     "points",
+    "cost",
 )
 
 
