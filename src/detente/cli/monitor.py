@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from detente.cli.common import clean_errors
 from detente.cli.output import OutputFormat, console, err_console, render_records
-from detente.errors import DetenteError, InputError
+from detente.errors import InputError
 
 __all__ = ["register"]
 
@@ -54,15 +53,6 @@ def _store_state(store: Any) -> dict[str, Any]:
     """What identifies a store's content: its ingested files (path, SHA-256) and event count."""
     files = store.con.execute("SELECT path, sha256 FROM files ORDER BY ingested_at").fetchall()
     return {"events": store.count(), "files": [{"path": p, "sha256": h} for p, h in files]}
-
-
-@contextmanager
-def _clean_errors() -> Iterator[None]:
-    try:
-        yield
-    except DetenteError as err:
-        err_console.print(f"error: {err}", markup=False, highlight=False)
-        raise typer.Exit(err.exit_code) from None
 
 
 def _date(value: str | None, name: str) -> _dt.date | None:
@@ -124,7 +114,7 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = OutputFormat.table,
     ) -> None:
         """Stream event files into the store; every row is loaded, rejected or a duplicate."""
-        with _clean_errors():
+        with clean_errors():
             from detente.monitor.mapping import default_mapping, load_mapping
             from detente.monitor.store import EventStore
 
@@ -191,7 +181,7 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = OutputFormat.table,
     ) -> None:
         """Counts, Goldstein sums, fatalities and the say/do gap per dyad, region, window."""
-        with _clean_errors():
+        with clean_errors():
             from detente.monitor.measures import dyad_measures
             from detente.monitor.store import EventStore
 
@@ -237,7 +227,7 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = OutputFormat.table,
     ) -> None:
         """Peace-offensive, de-escalation and claim flags (ledger claims or one ad-hoc claim)."""
-        with _clean_errors():
+        with clean_errors():
             from detente.monitor.claims import Claim
             from detente.monitor.flags import flag_claim
             from detente.monitor.store import EventStore
@@ -317,7 +307,7 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = OutputFormat.table,
     ) -> None:
         """Resolve ledger claims against the store; write observation entries for trust."""
-        with _clean_errors():
+        with clean_errors():
             from detente.monitor.store import EventStore
             from detente.monitor.verify import observation_records, verify_scenario
             from detente.scenario import load_scenario
