@@ -164,6 +164,10 @@ def test_cross_reference_errors_reported_together() -> None:
             "unsupported version 2; this detente reads schema_version 1",
         ),
         ("schema_version: 1\nmeta: !!python/object:os.system {}\n", "explicit YAML tag"),
+        (
+            "schema_version: 1\nmeta:\n  name: !custom x\n",
+            "case.yaml:3:3: meta.name: explicit YAML tag",
+        ),
         ("schema_version: 1\nschema_version: 1\n", "not valid YAML/JSON"),
         (b"schema_version: 1\nmeta: \xff\xfe\n", "not UTF-8 text"),
         ('{"schema_version": 1, "meta": {"name": "x"}, }', "case.yaml"),

@@ -198,6 +198,8 @@ def _parse_yaml(text: str, name: str) -> Any:
     if tagged is not None:
         path, node, tag = tagged
         line, col = _pos(node)
+        if line == 0:  # a tagged scalar keeps no position: use its key's (or item's)
+            line, col, _, _ = _resolve(tree, path)
         raise ScenarioError(
             [Problem(name, line, col, _fmt_path(path), f"explicit YAML tag {tag!r} not allowed")]
         )
