@@ -102,3 +102,30 @@ def test_real_entry_point() -> None:
         [str(exe), "show", "/nonexistent.yaml"], capture_output=True, text=True, check=False
     )
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+def test_out_of_range_options_are_usage_errors() -> None:
+    for args in (
+        ["analyze", str(FIXTURE), "--seed", "-1"],
+        ["report", str(FIXTURE), "--runs", "0"],
+        ["demo", "--seed", "-5"],
+        ["forecast", str(FIXTURE), "--runs", "0"],
+    ):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        assert "Traceback" not in res.output
+
+
+def test_unwritable_output_paths_are_clean_errors(tmp_path: Path) -> None:
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    cases = (
+        ["schema", "--out", str(tmp_path / "missing" / "s.json")],
+        ["report", str(FIXTURE), "--quick", "--runs", "10", "--out", str(a_file)],
+        ["trust", str(FIXTURE), "--chart", str(tmp_path / "missing" / "c.svg")],
+    )
+    for args in cases:
+        res = runner.invoke(app, args)
+        assert res.exit_code == 1, (args, res.output)
+        assert "error:" in res.output
+        assert res.exception is None or isinstance(res.exception, SystemExit)

@@ -31,7 +31,7 @@ __all__ = ["register"]
 
 _FORMAT = typer.Option("--format", "-f", help="Output format.")
 _ASOF = typer.Option("--as-of", help="Use positions current at this date (YYYY-MM-DD).")
-_SEED = typer.Option("--seed", help="Seed of the zone-volume estimate.")
+_SEED = typer.Option("--seed", min=0, help="Seed of the zone-volume estimate.")
 
 
 def _load(path: Path, as_of: str | None, seed: int) -> tuple[Analysis, str]:

@@ -19,13 +19,18 @@ __all__ = ["DefaultCommandGroup", "clean_errors", "default_group"]
 def clean_errors() -> Iterator[None]:
     """Turn input errors into ``error: message`` on stderr and the error's exit code.
 
-    Only :class:`DetenteError` (bad input) is caught: a bug still shows its traceback in tests.
+    Only :class:`DetenteError` (bad input) and :class:`OSError` (a path that cannot be read or
+    written) are caught: a bug still shows its traceback in tests.
     """
     try:
         yield
     except DetenteError as err:
         err_console.print(f"error: {err}", markup=False, highlight=False)
         raise typer.Exit(err.exit_code) from None
+    except OSError as err:  # an unreadable input or unwritable output path
+        where = f"{err.filename}: " if err.filename else ""
+        err_console.print(f"error: {where}{err.strerror or err}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
 
 
 class DefaultCommandGroup(TyperGroup):

@@ -75,8 +75,10 @@ _FORMAT = typer.Option("--format", "-f", help="Output format.")
 def run_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML) or long CSV.")],
     model: Annotated[str, typer.Option("--model", "-m", help="Model name.")] = "compromise",
-    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs for the bands.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Root seed of the run.")] = 20261122,
+    runs: Annotated[
+        int, typer.Option("--runs", min=1, help="Monte Carlo runs for the bands.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed of the run.")] = 20261122,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
 ) -> None:
     """Per-issue forecasts with 50 % and 90 % bands over input uncertainty.
@@ -131,7 +133,7 @@ def backtest_cmd(
         typer.Option("--model", "-m", help="Model(s) to score (repeat); default: all."),
     ] = None,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 5,
-    seed: Annotated[int, typer.Option("--seed", help="Root seed of the run.")] = 20261122,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed of the run.")] = 20261122,
     bootstrap: Annotated[
         int, typer.Option("--bootstrap", help="Bootstrap resamples for the MAE interval.")
     ] = 2000,

@@ -244,6 +244,10 @@ def register(app: typer.Typer) -> None:
                     start = _date(date, "--date")
                     if actor is None or start is None:
                         raise InputError("an ad-hoc claim needs both --actor and --date")
+                    if direction not in ("cease", "decrease", "maintain"):
+                        raise InputError(
+                            f"--direction must be cease, decrease or maintain; got {direction!r}"
+                        )
                     claim = Claim(
                         actor=actor,
                         start=start,

@@ -95,9 +95,10 @@ def schema(
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         typer.echo(text, nl=False)
-    else:
+        return
+    with clean_errors():
         out.write_text(text, encoding="utf-8")
-        typer.echo(str(out))
+    typer.echo(str(out))
 
 
 _SHOW_PARTS = ("actors", "issues", "positions", "trust", "proposals", "ledger")
@@ -174,8 +175,10 @@ def report(
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for report.html.")] = Path(
         "detente-report"
     ),
-    seed: Annotated[int, typer.Option(help="Seed for the stochastic sections.")] = 20261122,
-    runs: Annotated[int, typer.Option(help="Monte Carlo runs for stochastic sections.")] = 2000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed for the stochastic sections.")] = 20261122,
+    runs: Annotated[
+        int, typer.Option(min=1, help="Monte Carlo runs for stochastic sections.")
+    ] = 2000,
     quick: Annotated[bool, typer.Option(help="Smaller stochastic sections.")] = False,
     events_db: Annotated[
         Path | None,
@@ -192,8 +195,8 @@ def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the report.")] = Path(
         "detente-demo"
     ),
-    seed: Annotated[int, typer.Option(help="Seed for the stochastic sections.")] = 20261122,
-    runs: Annotated[int, typer.Option(help="Monte Carlo runs.")] = 2000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed for the stochastic sections.")] = 20261122,
+    runs: Annotated[int, typer.Option(min=1, help="Monte Carlo runs.")] = 2000,
 ) -> None:
     """Analyse the built-in Russia–Ukraine scenario (latest snapshot) and write the report."""
     with clean_errors():

@@ -23,7 +23,6 @@ __all__ = [
     "class_sql",
     "csv_raw_batches",
     "quad_sql",
-    "select_list",
 ]
 
 NORMALISED_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -68,11 +67,6 @@ EVENT_CLASSES = (
     "verbal_conflict",
     "material_conflict",
 )
-
-
-def select_list() -> str:
-    """``col1, col2, ...`` of the normalised columns (SQL)."""
-    return ", ".join(f'"{c}"' for c, _, _ in NORMALISED_COLUMNS)
 
 
 def quad_sql(code: str) -> str:

@@ -34,7 +34,7 @@ themselves excluded); :func:`compliance_with_guarantor` gives one named guaranto
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPLIANCE_WEIGHTS",
     "DEFAULT_LEVERAGE",
-    "CommitmentKind",
     "compliance_matrix",
     "compliance_probability",
     "compliance_with_guarantor",
@@ -56,7 +55,6 @@ __all__ = [
     "guarantor_leverage",
 ]
 
-CommitmentKind = Literal["military", "humanitarian", "political", "economic", "legal"]
 
 COMPLIANCE_WEIGHTS: dict[str, tuple[float, float, float, float]] = {
     # (w_integrity, w_peaceful_intention, w_predictability, capacity exponent)
