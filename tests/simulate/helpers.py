@@ -31,6 +31,7 @@ def make_scenario(
     trust: list[dict[str, Any]] | None = None,
     schedule: list[dict[str, Any]] | None = None,
     sanctioned: str | None = None,
+    capability: tuple[float, float] = (1.0, 1.0),
 ) -> Scenario:
     """A stylised two-sided war; keyword arguments switch the features under test.
 
@@ -47,7 +48,7 @@ def make_scenario(
             "kind": "state",
             "veto": True,
             "belligerent": True,
-            "capability": 1.0,
+            "capability": capability[side],
             "cost_of_fighting": cost[side],
         }
         if reservation[side] is not None:

@@ -33,8 +33,8 @@ def test_initial_war_value_equals_reservation_values() -> None:
     prob = build_problem(sc)
     rows = [prob.actors.index(a) for a in m.actor_ids[:2]]
     cost = np.maximum(m.cost - np.array([0.001, 0.002]), 0.0)  # fixture's cost relief
-    p = prob.p_a
-    v = _war_value(m, np.array([[p, p]]), m.status_quo[None, :], cost)
+    r = prob.p_a / (1.0 - prob.stalemate)  # beliefs are about battles: P(A prevails) = (1 − s)r
+    v = _war_value(m, np.array([[r, r]]), m.status_quo[None, :], cost)
     assert np.allclose(v[0], reservation_values(prob)[rows])
 
 

@@ -2,12 +2,16 @@
 
 Each period, for every run still in the horizon:
 
-1. **Fighting** (phase 0): ``p_t = (1 − s)·c_A^k / (c_A^k + c_B^k)`` from capabilities plus allies'
-   support × level (or ``war.p``), shifted by rearmament, capped at ``1 − stalemate``. A battle
-   ``b ~ Bernoulli(p_t)`` moves every contested issue by ``dir_i · σ · (2b − 1) · |z|`` with
-   ``z ~ N(0, 1)`` (drift ``σ√(2/π)(2p − 1)``); each side pays ``max(c − relief·level, 0)``.
-2. **Learning**: each side's Beta(α, β) belief about ``p`` gains ``b`` and ``1 − b``; the
-   optimism gap of the priors closes as battles accumulate (Slantchev 2003).
+1. **Fighting** (phase 0): relative strength ``r_t = c_A^k / (c_A^k + c_B^k)`` from
+   capabilities plus allies' support × level (or ``war.p / (1 − s)``, ``s`` = stalemate),
+   shifted by rearmament, clipped to [0, 1]. A battle ``b ~ Bernoulli(r_t)`` moves every
+   contested issue by ``dir_i · σ · (2b − 1) · |z|`` with ``z ~ N(0, 1)`` (drift
+   ``σ√(2/π)(2r_t − 1)``); each side pays ``max(c − relief·level, 0)``. The stalemate is a
+   term of the war-outcome lottery, not a battle outcome.
+2. **Learning**: each side's Beta(α, β) belief ``r̂`` about ``r`` (what battles reveal) gains
+   ``b`` and ``1 − b``; the optimism gap of the priors closes as battles accumulate (Slantchev
+   2003). The value of fighting uses the bargaining engine's lottery with P(A prevails)
+   ``(1 − s)·r̂``, P(B prevails) ``(1 − s)·(1 − r̂)`` and the stalemate ``s`` at the line.
 3. **Talks** (every ``talks_every`` periods, when both attend): strategies set demands; the
    proposer (A in even, B in odd periods; the mediator's Nash point under ``single_text``)
    offers the *feasible* candidate (inside every veto actor's red lines: a hard constraint,
@@ -89,18 +93,21 @@ class BlockOutput:
     events: NDArray[np.int32]  # (P, N) event bits
 
 
-def _p_true(m: SimModel, level: FloatArray, shift: FloatArray) -> FloatArray:
+def _r_true(m: SimModel, level: FloatArray, shift: FloatArray) -> FloatArray:
+    """A's chance of winning a battle: relative strength plus rearmament shift, (N,)."""
     cap = np.tile(m.capability, (level.shape[0], 1))
     if m.support_owner.size:
         add = level * m.support_capability
         for side in (0, 1):
             cap[:, side] += add[:, m.support_owner == side].sum(axis=1)
     if m.p_fixed is not None:
-        p = np.full(level.shape[0], m.p_fixed)
+        decisive = 1.0 - m.stalemate
+        r0 = m.p_fixed / decisive if decisive > 1e-12 else 0.5
+        r = np.full(level.shape[0], r0)
     else:
         ck = np.maximum(cap, 1e-12) ** m.exponent
-        p = (1.0 - m.stalemate) * ck[:, 0] / (ck[:, 0] + ck[:, 1])
-    out: FloatArray = np.clip(p + shift[:, 0] - shift[:, 1], 0.0, 1.0 - m.stalemate)
+        r = ck[:, 0] / (ck[:, 0] + ck[:, 1])
+    out: FloatArray = np.clip(r + shift[:, 0] - shift[:, 1], 0.0, 1.0)
     return out
 
 
@@ -114,11 +121,16 @@ def _relief(m: SimModel, level: FloatArray) -> FloatArray:
 
 
 def _war_value(m: SimModel, belief: FloatArray, line: FloatArray, cost: FloatArray) -> FloatArray:
-    """Each belligerent's expected value of fighting on under its own belief: (N, 2)."""
+    """Each belligerent's expected value of fighting on under its own belief: (N, 2).
+
+    ``belief`` is each side's estimate of ``r`` (A's chance of winning a battle); the war
+    lottery gives A victory with ``(1 − s)·r̂``, B with ``(1 − s)·(1 − r̂)``, the line with ``s``.
+    """
     u_va, u_vb = utility(m.ideal[:2], m.weights[:2], m.risk[:2], m.victory)  # (2, 2)
     u_line = utility(m.ideal[:2], m.weights[:2], m.risk[:2], line)  # (N, 2)
-    p = np.minimum(belief, 1.0 - m.stalemate)
-    q = 1.0 - p - m.stalemate
+    r = np.clip(belief, 0.0, 1.0)
+    p = (1.0 - m.stalemate) * r
+    q = (1.0 - m.stalemate) * (1.0 - r)
     horizon_cost = cost * discounted_periods(m.discount, m.horizon)
     v: FloatArray = p * u_va + q * u_vb + m.stalemate * u_line - horizon_cost
     v = np.where(np.isnan(m.reservation[:2]), v, m.reservation[:2])
@@ -149,9 +161,9 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
     level0 = np.tile(m.support_level, (n, 1))
     level = level0.copy()
     shift = np.zeros((n, 2))
-    p0 = _p_true(m, level, shift)
+    r0 = _r_true(m, level, shift)
     g = st.optimism / 2.0
-    mean0 = np.stack([np.clip(p0 + g, 0.01, 0.99), np.clip(p0 - g, 0.01, 0.99)], axis=1)
+    mean0 = np.stack([np.clip(r0 + g, 0.01, 0.99), np.clip(r0 - g, 0.01, 0.99)], axis=1)
     alpha = mean0 * st.belief_strength
     beta = (1.0 - mean0) * st.belief_strength
     tr = np.tile(m.trust_r, (n, 1, 1))  # (N, 2, D): truster side, dimension
@@ -204,8 +216,8 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
         z = rng.standard_normal(n)
         fighting = phase == 0
         # 1. Fighting.
-        p = _p_true(m, level, shift)
-        won = u[0] < p
+        r = _r_true(m, level, shift)
+        won = u[0] < r
         ev[fighting & won] |= EVENT_FLAGS["battle_won_by_A"]
         step = np.where(won, 1.0, -1.0) * np.abs(z) * m.volatility
         move = np.where(fighting[:, None], step[:, None] * m.direction, 0.0)
@@ -229,7 +241,8 @@ def simulate_block(m: SimModel, n: int, periods: int, rng: np.random.Generator) 
         against = np.stack(
             [(move @ m.direction) < 0, (move @ m.direction) > 0], axis=1
         )  # line moved against A / B
-        own_p = np.stack([belief[:, 0], 1.0 - m.stalemate - belief[:, 1]], axis=1)
+        # Believed chance of winning a battle (``overture_pressure`` is about battles).
+        own_p = np.stack([belief[:, 0], 1.0 - belief[:, 1]], axis=1)
         moves = []
         for side in (0, 1):
             ts_ = TalkState(
