@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from detente.cli.docgen import BEGIN, END, command_reference
+from detente.generated import generated_block
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "reference" / "cli.md"
 
 
 def test_cli_reference_is_current() -> None:
-    text = DOC.read_text(encoding="utf-8")
-    start, end = text.index(BEGIN), text.index(END) + len(END)
-    assert text[start:end] == command_reference(), "stale: run `python -m detente.cli.docgen`"
+    assert generated_block(DOC, BEGIN, END) == command_reference(), (
+        "stale: run `python -m detente.cli.docgen`"
+    )

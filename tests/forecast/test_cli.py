@@ -10,23 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from detente.cli.forecast import register
-
 FIXTURE = str(Path(__file__).parent / "fixtures" / "small_backtest.csv")
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    """A Typer app with only the forecast group (independent of other command modules)."""
-    root = typer.Typer()
-
-    @root.callback()
-    def _root() -> None:
-        """detente (test root)."""
-
-    register(root)
-    return root
 
 
 def test_default_command_takes_the_scenario_positionally(app: typer.Typer) -> None:

@@ -9,24 +9,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from detente.cli.monitor import register
-
 from .conftest import FIXTURES, UCDP_FILE, UCDP_HEADER, ucdp_row, write
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    """A Typer app with only the monitor group (independent of other command modules)."""
-    root = typer.Typer()
-
-    @root.callback()
-    def _root() -> None:
-        """detente (test root)."""
-
-    register(root)
-    return root
 
 
 @pytest.fixture(scope="module")

@@ -11,24 +11,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from detente.cli.trust import register
-
 from .conftest import FIXTURES
 
 SCEN = str(FIXTURES / "kyiv_small.yaml")
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    root = typer.Typer()
-
-    @root.callback()
-    def _root() -> None:
-        """detente (test root)."""
-
-    register(root)
-    return root
 
 
 def test_default_form_and_explicit_form_agree(app: typer.Typer) -> None:

@@ -129,10 +129,9 @@ def update(path: str = "docs/reference/scenario-format.md") -> None:
     """Rewrite the generated part of the reference page in place."""
     from pathlib import Path
 
-    doc = Path(path)
-    text = doc.read_text(encoding="utf-8")
-    start, end = text.index(BEGIN), text.index(END) + len(END)
-    doc.write_text(text[:start] + field_tables() + text[end:], encoding="utf-8")
+    from detente.generated import replace_generated_block
+
+    replace_generated_block(Path(path), BEGIN, END, field_tables())
 
 
 if __name__ == "__main__":
