@@ -230,9 +230,12 @@ class EventStore:
                 encoding="utf-8"
             )
             rows = [ln.split("\t") for ln in text.splitlines()[1:] if ln.strip()]
-            self.con.executemany(
-                "INSERT INTO cameo VALUES (?, ?)", [(c, float(g)) for c, g in rows]
+            table = pa.table(
+                {"code": [c for c, _ in rows], "goldstein": [float(g) for _, g in rows]}
             )
+            self.con.register("cameo_rows", table)
+            self.con.execute("INSERT INTO cameo SELECT code, goldstein FROM cameo_rows")
+            self.con.unregister("cameo_rows")
 
     def _ensure_key_hash(self) -> None:
         """Add ``key_hash`` to stores made before it; recompute it if ``hash()`` changed."""
@@ -253,9 +256,9 @@ class EventStore:
         con.execute("INSERT INTO meta VALUES ('key_hash_probe', ?)", [probe])
 
     def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...]:
-        row = self.con.execute(sql, list(params)).fetchone()
-        assert row is not None
-        return tuple(row)
+        rows = self.con.execute(sql, list(params)).fetchall()
+        assert rows
+        return tuple(rows[0])
 
     # ---------------------------------------------------------------- ingest
     def ingest(
@@ -287,9 +290,9 @@ class EventStore:
         # batch is written does not matter: let DuckDB write in parallel
         self.con.execute("SET preserve_insertion_order = false")
         try:
-            with open_binary(path) as fh:
+            with open_binary(path) as fh, _damaged(path, report):
                 sql, batches = self._reader(path, fmt, fh, reliability)
-                for batch in _readable(path, batches, report):
+                for batch in batches:
                     self.con.begin()
                     try:
                         self._ingest_batch(batch, sql, report, mentions=fmt == "gdelt2-mentions")
@@ -688,23 +691,22 @@ def _check_store_file(path: Path) -> None:
     )
 
 
-def _readable(path: Path, batches: Iterator[pa.Table], report: IngestReport) -> Iterator[pa.Table]:
-    """``batches``, with a damaged file turned into an error naming the file and how far the
-    ingest got (the batches before it stay loaded and the ingest is recorded as failed)."""
-    it = iter(batches)
-    while True:
-        try:
-            batch = next(it)
-        except StopIteration:
-            return
-        except (csv.Error, zipfile.BadZipFile, zlib.error, EOFError, pa.ArrowInvalid) as exc:
-            first = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
-            raise InputError(
-                f"{path}: cannot read the file after row {report.rows_read} ({first}); "
-                f"{report.rows_loaded} rows before it were loaded and the ingest is recorded as "
-                "failed"
-            ) from None
-        yield batch
+_DAMAGE = (csv.Error, zipfile.BadZipFile, zlib.error, EOFError, pa.ArrowInvalid)
+"""What reading a damaged file raises (csv field too large, bad zip CRC or data, ...)."""
+
+
+@contextlib.contextmanager
+def _damaged(path: Path, report: IngestReport) -> Iterator[None]:
+    """A damaged file met while opening or reading it becomes an error naming the file."""
+    try:
+        yield
+    except _DAMAGE as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+        raise InputError(
+            f"{path}: cannot read the file after row {report.rows_read} ({first}); "
+            f"{report.rows_loaded} rows before it were loaded and the ingest is recorded as "
+            "failed"
+        ) from None
 
 
 def _sql_path(p: Path) -> str:
