@@ -38,9 +38,9 @@ from detente.errors import DetenteError
 from . import mutators as m
 
 SEED = 20261122
-DEFAULT_SCENARIOS = 180
-DEFAULT_EVENTS = 60
-ENGINE_EVERY = 5
+DEFAULT_SCENARIOS = 150
+DEFAULT_EVENTS = 50
+ENGINE_EVERY = 6
 """Every this many accepted scenarios also run the engines (check, analyze, simulate, trust)."""
 QUERY_EVERY = 10
 """Every this many ingested event files also answer measures and flags."""
@@ -96,16 +96,24 @@ class Tally:
         return True
 
 
-def finite(obj: Any, where: str = "$") -> None:
-    """Assert every number in a JSON document is finite."""
+def finite(obj: Any, where: str = "$", allow: tuple[str, ...] = ()) -> None:
+    """Assert every number in a JSON document is finite (except under ``allow`` prefixes)."""
     if isinstance(obj, float):
-        assert math.isfinite(obj), f"non-finite number at {where}"
+        assert math.isfinite(obj) or where.startswith(allow), f"non-finite number at {where}"
     elif isinstance(obj, dict):
         for k, v in obj.items():
-            finite(v, f"{where}.{k}")
+            finite(v, f"{where}.{k}", allow)
     elif isinstance(obj, list):
         for i, v in enumerate(obj):
-            finite(v, f"{where}[{i}]")
+            finite(v, f"{where}[{i}]", allow)
+
+
+def undefined_when_empty(doc: Any) -> tuple[str, ...]:
+    """Paths whose numbers are undefined by design (printed as null): the quantiles of the
+    agreed terms when no simulated run reached an agreement."""
+    if isinstance(doc, dict) and doc.get("p_agreement") == 0:
+        return ("$.terms.",)
+    return ()
 
 
 def _no_constant(name: str) -> Any:
@@ -119,9 +127,16 @@ def strict_json(monkeypatch: pytest.MonkeyPatch) -> None:
 
     original = output._clean
 
+    depth = [0]  # _clean recurses through the module name: check the whole document once
+
     def strict(obj: Any) -> Any:
-        finite(obj)
-        return original(obj)
+        if depth[0] == 0:
+            finite(obj, allow=undefined_when_empty(obj))
+        depth[0] += 1
+        try:
+            return original(obj)
+        finally:
+            depth[0] -= 1
 
     monkeypatch.setattr(output, "_clean", strict)
 
@@ -271,17 +286,46 @@ def test_default_budget_and_reliability_table(tmp_path: Path, strict_json: None)
     )
 
 
-@pytest.mark.slow
-def test_large_budget(tmp_path: Path, strict_json: None) -> None:
-    """``DETENTE_FUZZ_CASES`` cases (default 10,000), two thirds scenarios, one third events."""
+SLOW_ENGINE_EVERY = 25
+"""In the large budget, every this many accepted scenarios run the engines."""
+
+
+def _large(kind: str) -> int:
     total = int(os.environ.get("DETENTE_FUZZ_CASES", "10000"))
+    return total * 2 // 3 if kind == "scenarios" else total - total * 2 // 3
+
+
+def _print(kind: str, tally: Tally, seconds: float) -> None:
+    """Print the figures (and append them to ``DETENTE_FUZZ_REPORT``, a file, if set)."""
+    text = (
+        f"\nfuzz {kind}: {sum(tally.tried.values())} probes, {sum(tally.passed.values())} "
+        f"passed, {len(tally.failures)} failed, {seconds:.0f} s\n" + table(tally) + "\n"
+    )
+    print(text)
+    out = os.environ.get("DETENTE_FUZZ_REPORT")
+    if out:
+        with open(out, "a", encoding="utf-8") as fh:
+            fh.write(text)
+
+
+@pytest.mark.slow
+def test_large_budget_scenarios(
+    tmp_path: Path, strict_json: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two thirds of ``DETENTE_FUZZ_CASES`` (default 10,000) cases: mutated scenarios."""
+    monkeypatch.setattr(__import__(__name__, fromlist=["x"]), "ENGINE_EVERY", SLOW_ENGINE_EVERY)
     tally = Tally()
     started = time.perf_counter()
-    scenario_cases(tally, total * 2 // 3, tmp_path, seed=SEED + 1)
-    event_cases(tally, total - total * 2 // 3, tmp_path, seed=SEED + 1)
-    seconds = time.perf_counter() - started
-    print(
-        f"\nfuzz: {sum(tally.tried.values())} probes, {sum(tally.passed.values())} passed, "
-        f"{seconds:.0f} s\n" + table(tally)
-    )
+    scenario_cases(tally, _large("scenarios"), tmp_path, seed=SEED + 1)
+    _print("scenarios", tally, time.perf_counter() - started)
+    assert not tally.failures, _report(tally)
+
+
+@pytest.mark.slow
+def test_large_budget_events(tmp_path: Path) -> None:
+    """One third of ``DETENTE_FUZZ_CASES`` (default 10,000) cases: mutated event files."""
+    tally = Tally()
+    started = time.perf_counter()
+    event_cases(tally, _large("events"), tmp_path, seed=SEED + 1)
+    _print("events", tally, time.perf_counter() - started)
     assert not tally.failures, _report(tally)
