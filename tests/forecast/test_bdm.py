@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.forecast.bdm import BdmModel, BdmRound, bdm_rounds, normalise_saliences
+from detente.forecast.bdm import BdmRound, BdmScholzCodeModel, bdm_rounds, normalise_saliences
 from detente.forecast.csvio import read_long_csv
 
 FIXTURE = Path(__file__).parent / "fixtures" / "emission_standards_1994.csv"
@@ -104,10 +104,10 @@ def test_round_medians_against_quoted_list(history: list[BdmRound]) -> None:
             assert 0 <= ours - quoted < 0.1, (rnd, ours, quoted)
 
 
-def test_model_forecast_is_final_round_median(history: list[BdmRound]) -> None:
+def test_scholz_code_forecast_is_final_round_median(history: list[BdmRound]) -> None:
     (issue,) = read_long_csv(FIXTURE)
-    assert BdmModel().predict(issue) == pytest.approx(history[8].median)
-    assert BdmModel(rounds=3).predict(issue) == pytest.approx(history[3].median)
+    assert BdmScholzCodeModel().predict(issue) == pytest.approx(history[8].median)
+    assert BdmScholzCodeModel(rounds=3).predict(issue) == pytest.approx(history[3].median)
 
 
 def test_saliences_normalised_to_unit_interval() -> None:
