@@ -33,7 +33,7 @@ Each round, for ``n`` actors with positions ``x``, capabilities ``c`` and salien
 **Stopping and forecast rule** (``bdm``). The rounds are a deterministic map of the positions,
 so the run either reaches a fixed point (no actor moves) or enters a cycle (a set of positions
 seen before). The model stops at the first repeated state, or after ``max_rounds`` (default
-100; a cap, reported as ``converged = False`` when reached). The forecast is the capability ×
+300; a cap, reported as ``converged = False`` when reached). The forecast is the capability ×
 salience weighted median of the positions of the terminal state; for a cycle, of the positions
 pooled over the rounds of the cycle (each round counted once), so that the forecast does not
 depend on where in the cycle the run happens to be stopped.
@@ -89,7 +89,7 @@ __all__ = [
 
 Denominator = Literal["per-pair", "all-pairs"]
 
-DEFAULT_MAX_ROUNDS = 100
+DEFAULT_MAX_ROUNDS = 300
 SCHOLZ_CODE_ROUNDS = 8
 # Positions closer than this share of the range count as equal (no contest between them).
 _SAME = 1e-9

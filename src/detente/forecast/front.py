@@ -138,16 +138,17 @@ def front_forecast(issue: IssueData) -> FrontForecast:
     a, b = ctx.belligerents
     values = np.array([float(ctx.terms_a), float(ctx.terms_b), sq])  # type: ignore[arg-type]
     probs = np.array([ctx.p_a, ctx.p_b, ctx.stalemate])
-    fc = FrontForecast(ref, values, probs, ())
-    point = fc.point
+    point = FrontForecast(ref, values, probs, ()).point
     moves = abs(point - ref) > _TOL
-    winner = a if abs(point - values[0]) <= _TOL else b
     text = (
         f"red lines incompatible ({ranges}): no settlement, decided by fighting; "
         f"{a} prevails with p = {ctx.p_a:.2f} ({_fmt(values[0])}), {b} with p = {ctx.p_b:.2f} "
-        f"({_fmt(values[1])}), the line holds with p = {ctx.stalemate:.2f}"
+        f"({_fmt(values[1])}), the status quo holds with p = {ctx.stalemate:.2f} ({_fmt(sq)})"
     )
-    if moves:
+    if abs(point - sq) <= _TOL:
+        text += "; the median outcome is the status quo"
+    else:
+        winner = a if abs(point - values[0]) <= _TOL else b
         text += f"; {winner} prevails with probability >= 1/2, so the median is its terms"
     mechs.append(Mechanism("war", text, moves=moves))
     return FrontForecast(ref, values, probs, tuple(mechs))

@@ -106,11 +106,12 @@ def truncated_normal(
     mean_b = np.broadcast_to(mean, size)
     sd_b = np.broadcast_to(sd, size)
     safe = np.where(sd_b > 0, sd_b, 1.0)
-    a = ndtr((low - mean_b) / safe)
-    b = ndtr((high - mean_b) / safe)
-    u = rng.random(size)
-    p = np.clip(a + u * (b - a), 1e-300, 1.0 - 1e-16)
-    draws = mean_b + safe * ndtri(p)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # tiny SDs: ±inf is fine
+        a = ndtr((low - mean_b) / safe)
+        b = ndtr((high - mean_b) / safe)
+        u = rng.random(size)
+        p = np.clip(a + u * (b - a), 1e-300, 1.0 - 1e-16)
+        draws = mean_b + safe * ndtri(p)
     out: FloatArray = np.where(sd_b > 0, np.clip(draws, low, high), mean_b)
     return out
 
