@@ -28,8 +28,8 @@ asymmetric form of Kalai 1977 / Roth 1979). Interpretive choices, documented:
      i.e. every actor can be held to its worst outcome if talks fail. With a breakdown this far
      away every actor gains from agreement, ``F`` is the whole range and the solution is an
      interior, weighted compromise: this is the reading under which the compromise model is a
-     variant of the Nash bargaining solution (Achen 2006, *The European Union Decides*, ch. 10;
-     van den Bos 1991).
+     variant of the Nash bargaining solution (Achen 2006, "Institutional realism and bargaining
+     models", in *The European Union Decides*; van den Bos 1991).
    - ``"war"`` (model ``nash-war``, scenario issues only): continued fighting as a costly
      lottery (Fearon 1995): actor *i*'s disagreement distance is the expected distance
      ``E|W - p_i|`` of the war outcome ``W`` (A's terms with ``p_a``, B's with ``p_b``, the line
