@@ -149,3 +149,16 @@ def test_nash_disagreement_points() -> None:
     assert 10.0 < worst < 90.0 and worst != pytest.approx(50.0)
     with pytest.raises(InputError, match="needs a scenario with a war model"):
         get_model("nash-war").predict(issue)
+
+
+def test_qualified_majority_by_hand() -> None:
+    from detente.forecast.procedural import QualifiedMajorityModel, qmv_outcome
+
+    # r = 0; actors at 20, 60, 100 prefer x to r on (0, 40), (0, 120), (0, 200).
+    issue = make_issue("q", ["a", "b", "c"], [20.0, 60.0, 100.0], status_quo=0.0)
+    assert qmv_outcome(issue, 0.5) == pytest.approx(60.0)  # the median beats r 2:1
+    assert qmv_outcome(issue, 0.71) == pytest.approx(40.0)  # all three needed: W = (0, 40)
+    # status quo between the actors: nobody can be made better off by all -> gridlock at r
+    middle = make_issue("m", ["a", "b", "c"], [20.0, 60.0, 100.0], status_quo=50.0)
+    assert qmv_outcome(middle, 1.0) == pytest.approx(50.0)
+    assert QualifiedMajorityModel().parameters() == {"threshold": 0.71}

@@ -78,6 +78,7 @@ def _factories() -> dict[str, Callable[[], ForecastModel]]:
         CapabilityExponentModel,
         StatusQuoGravityModel,
     )
+    from detente.forecast.procedural import QualifiedMajorityModel
 
     return {
         "compromise": CompromiseModel,
@@ -89,6 +90,7 @@ def _factories() -> dict[str, Callable[[], ForecastModel]]:
         "sq-gravity": StatusQuoGravityModel,
         "blend": BlendModel,
         "cap-exponent": CapabilityExponentModel,
+        "qmv": QualifiedMajorityModel,
         "anchored": AnchoredModel,
         "front": FrontModel,
         "nash-war": NashWarModel,

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import linprog
 
 from detente.forecast.compromise import weighted_mean, weighted_median
@@ -88,7 +89,8 @@ def lad_fit(x: FloatArray, y: FloatArray, bound: float = 1.0) -> FloatArray:
         return np.zeros(k)
     # variables: beta+ (k), beta- (k), u+ (n), u- (n); y - x beta = u+ - u-
     cost = np.concatenate([np.full(2 * k, 1e-9 * n), np.ones(2 * n)])
-    a_eq = np.hstack([x, -x, np.eye(n), -np.eye(n)])
+    eye = sparse.identity(n, format="csr")
+    a_eq = sparse.hstack([sparse.csr_matrix(x), sparse.csr_matrix(-x), eye, -eye], format="csr")
     bounds = [(0.0, bound)] * (2 * k) + [(0.0, None)] * (2 * n)
     res = linprog(cost, A_eq=a_eq, b_eq=y, bounds=bounds, method="highs")
     if not res.success:  # pragma: no cover - HiGHS solves every feasible LAD problem
