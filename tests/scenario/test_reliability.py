@@ -258,3 +258,28 @@ def test_7_dense_zone_programme_over_budget_is_refused_with_estimate(
     problem = build_problem(parse_scenario(BASE))
     with pytest.raises(ResourceLimitError, match=r"would need about .* more than the budget"):
         ZoneLP(problem)
+
+
+def test_every_scenario_model_is_strict() -> None:
+    """Finite numbers, strict scalars and dates hold only for StrictModel subclasses: every
+    model reachable from Scenario (including ones added later) must derive from it."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from detente.scenario.schema import Scenario
+    from detente.scenario.strictmodel import StrictModel
+
+    seen: set[type] = set()
+    todo: list[object] = [Scenario]
+    while todo:
+        t = todo.pop()
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            if t in seen:
+                continue
+            seen.add(t)
+            assert issubclass(t, StrictModel), f"{t.__name__} does not derive from StrictModel"
+            todo += [f.annotation for f in t.model_fields.values()]
+        else:
+            todo += list(typing.get_args(t))
+    assert len(seen) > 20
