@@ -43,6 +43,7 @@ from detente.bargaining.utility import utility
 from detente.bargaining.whatittakes import WhatItTakes, what_it_takes
 from detente.bargaining.zone import Zone, ZoneLP, compute_zone, contains
 from detente.errors import InputError
+from detente.scenario.validate import require_negotiation
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -100,6 +101,7 @@ def analyze(
     samples: int = 4000,
 ) -> Analysis:
     """The bargaining analysis of ``scenario`` (compliance from the trust engine if not given)."""
+    require_negotiation(scenario, as_of)  # the same refusals as `simulate` (scenario/validate.py)
     problem = build_problem(scenario, as_of=as_of)
     _check(problem)
     if compliance is None:

@@ -20,6 +20,7 @@ The volume is estimated by uniform rejection sampling in the zone's bounding box
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,10 +29,14 @@ from scipy.optimize import linprog
 
 from detente.bargaining.problem import BargainingProblem, FloatArray
 from detente.bargaining.utility import loss_bound, utility
+from detente.core.limits import require_memory
 
 __all__ = ["TOL", "Zone", "ZoneLP", "compute_zone"]
 
 TOL = 1e-7
+_LOG_MAX = math.log(np.finfo(np.float64).max) - 1.0
+"""Volumes (scale points ** free issues) beyond the float range saturate here (the share of
+the issue space, computed in logs, stays exact)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,6 +96,11 @@ class ZoneLP:
         pairs = [(i, k) for i in idx for k in range(n) if problem.weights[i, k] > 0]
         self.pairs = pairs
         ne = len(pairs)
+        require_memory(
+            8.0 * (2 * ne + idx.size + 2 * n) * (n + ne + 1),
+            f"the zone's linear programme ({idx.size} veto actors × {n} issues, dense)",
+            "fewer veto actors or issues",
+        )
         self.nx, self.ne = n, ne
         self.nv = n + ne + 1  # x, e, rho
         rho = n + ne
@@ -303,9 +313,11 @@ def _volume(
 ) -> tuple[float, float, float, int]:
     widths = intervals[:, 1] - intervals[:, 0]
     # Issues pinned to one value (width 0) are flat directions: the volume is measured in the
-    # remaining issues (and the share relative to 100 per remaining issue).
+    # remaining issues (and the share relative to 100 per remaining issue). Products over
+    # issues are taken in logs: 100 ** n overflows beyond about 154 issues.
     free = widths > 1e-9
-    box = float(np.prod(widths[free]))
+    log_box = float(np.sum(np.log(widths[free])))
+    box = math.exp(min(log_box, _LOG_MAX))
     if samples <= 0 or not free.any():
         return 0.0, 0.0, 0.0, 0
     gen = rng if rng is not None else np.random.default_rng(0)
@@ -315,4 +327,5 @@ def _volume(
     frac = float(inside.mean())
     se = box * float(np.sqrt(frac * (1.0 - frac) / samples))
     vol = box * frac
-    return vol, se, vol / 100.0 ** int(free.sum()), samples
+    share = frac * math.exp(log_box - int(free.sum()) * math.log(100.0))
+    return vol, se, share, samples

@@ -18,9 +18,10 @@ import datetime as dt
 import enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from detente.scenario.simulation import SimulationSettings
+from detente.scenario.strictmodel import StrictModel
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -69,6 +70,15 @@ Id = Annotated[
     ),
 ]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+MAX_CAPABILITY = 1e9
+"""Largest capability (any unit; only ratios matter): raised to the contest exponent (≤ 10)
+and summed, it stays far inside the float range."""
+MAX_PERIODS = 10_000
+"""Longest span in model periods (as ``War.horizon_periods``): delays, schedules, stages."""
+MAX_EVIDENCE = 1e6
+"""Most evidence (positive or negative weight) a trust prior may state."""
+MAX_INDICATOR = 1e12
+"""Largest magnitude of an observed indicator value, baseline or term target."""
 ScalePoint = Annotated[float, Field(ge=0.0, le=100.0)]
 SourceIds = Annotated[
     tuple[Id, ...],
@@ -86,8 +96,8 @@ AssumptionText = Annotated[
 ]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+class _Model(StrictModel):
+    """Every scenario model: frozen, closed, finite numbers, strict scalars and dates."""
 
 
 class _Traced(_Model):
@@ -121,6 +131,19 @@ class Source(_Model):
         default=Reliability.medium, description="How far its factual claims can be relied on."
     )
     note: str | None = Field(default=None, description="Reliability note or caveat.")
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        """``YYYY-MM`` needs a month 01–12; ``YYYY-MM-DD`` a day that exists."""
+        if value is None:
+            return value
+        parts = [int(x) for x in value.split("-")]
+        try:
+            dt.date(parts[0], *[*parts[1:], 1, 1][:2])
+        except ValueError as exc:
+            raise ValueError(f"not a real date: {exc}") from None
+        return value
 
 
 class Period(enum.StrEnum):
@@ -176,11 +199,13 @@ class Support(_Traced):
     capability: float = Field(
         default=0.0,
         ge=0.0,
+        le=MAX_CAPABILITY,
         description="Capability added at full level (same units as Actor.capability).",
     )
     cost_relief: float = Field(
         default=0.0,
         ge=0.0,
+        le=1.0,
         description="Reduction of the recipient's cost of fighting per period at full level "
         "(utility units, as Actor.cost_of_fighting).",
     )
@@ -209,6 +234,7 @@ class Actor(_Traced):
     capability: float = Field(
         default=1.0,
         ge=0.0,
+        le=MAX_CAPABILITY,
         description="Relative military-economic capability; any positive unit shared by all "
         "actors of the scenario (only ratios matter).",
     )
@@ -318,8 +344,8 @@ class Position(_Traced):
 class Evidence(_Model):
     """Trust prior as evidence counts (Beta reputation / subjective logic)."""
 
-    positive: float = Field(ge=0.0, description="Weight of positive evidence r.")
-    negative: float = Field(ge=0.0, description="Weight of negative evidence s.")
+    positive: float = Field(ge=0.0, le=MAX_EVIDENCE, description="Weight of positive evidence r.")
+    negative: float = Field(ge=0.0, le=MAX_EVIDENCE, description="Weight of negative evidence s.")
     base_rate: Unit = Field(default=0.5, description="Base rate a (prior expectation).")
 
 
@@ -395,6 +421,7 @@ class CommitmentTerm(_Model):
     size: float | None = Field(
         default=None,
         ge=0.0,
+        le=MAX_INDICATOR,
         description="For decrease/increase: relative change (0.5 = by half); for complete: "
         "the target count.",
     )
@@ -478,9 +505,14 @@ class ObservationEntry(_Entry):
     verification: Verification = Field(description="How well verified it is.")
     region: str | None = Field(default=None, description="Where.")
     indicator: str | None = Field(default=None, description="Indicator measured.")
-    value: float | None = Field(default=None, description="Indicator value.")
+    value: float | None = Field(
+        default=None, ge=-MAX_INDICATOR, le=MAX_INDICATOR, description="Indicator value."
+    )
     baseline: float | None = Field(
-        default=None, description="Indicator value before the commitment, for comparison."
+        default=None,
+        ge=-MAX_INDICATOR,
+        le=MAX_INDICATOR,
+        description="Indicator value before the commitment, for comparison.",
     )
     refers_to: tuple[Id, ...] = Field(
         default=(), description="Ledger ids of the claims/commitments this bears on."
@@ -552,7 +584,9 @@ class MechanismKind(enum.StrEnum):
 class SanctionsStep(_Model):
     """One layer of staged sanctions relief."""
 
-    after_periods: int = Field(ge=0, description="Periods of verified compliance before it.")
+    after_periods: int = Field(
+        ge=0, le=MAX_PERIODS, description="Periods of verified compliance before it."
+    )
     fraction: Unit = Field(description="Share of sanctions lifted at this step.")
 
 
@@ -594,11 +628,15 @@ class Mechanism(_Traced):
         default=(), description="Staged sanctions relief: layers lifted on verified compliance."
     )
     delay_periods: int | None = Field(
-        default=None, ge=0, description="Periods of delay (ratification, referendum)."
+        default=None,
+        ge=0,
+        le=MAX_PERIODS,
+        description="Periods of delay (ratification, referendum).",
     )
-    cost: dict[Id, float] = Field(
+    cost: dict[Id, Unit] = Field(
         default_factory=dict,
-        description="Cost to each actor per period in force, utility units (actor id → cost).",
+        description="Cost to each actor per period in force, utility units 0–1 as "
+        "Actor.cost_of_fighting (actor id → cost).",
     )
 
 
@@ -611,7 +649,9 @@ class Stage(_Model):
     name: str = Field(min_length=1, description="Stage name, e.g. `cease-fire`.")
     issues: tuple[Id, ...] = Field(description="Issues settled at this stage.")
     mechanisms: tuple[Id, ...] = Field(default=(), description="Mechanisms in force from it.")
-    start_period: int = Field(default=0, ge=0, description="Periods after signature it starts.")
+    start_period: int = Field(
+        default=0, ge=0, le=MAX_PERIODS, description="Periods after signature it starts."
+    )
     ceasefire: bool | None = Field(
         default=None,
         description="Does the fighting stop at this stage (cease-fire, disengagement)? "
@@ -675,7 +715,7 @@ class War(_Traced):
         description="Expected change of p during a truce/implementation period (rearmament).",
     )
     implementation_periods: int = Field(
-        default=52, ge=1, description="Periods an agreement takes to implement."
+        default=52, ge=1, le=MAX_PERIODS, description="Periods an agreement takes to implement."
     )
     victory_terms: dict[Id, dict[Id, ScalePoint]] = Field(
         default_factory=dict,
