@@ -127,3 +127,47 @@ def test_a_clients_own_recapture_does_not_count_against_its_patron() -> None:
     assert float(st.s[st.index("B"), a, PI]) == 0.0  # ally of the actor
     assert float(st.s[st.index("B"), h, PI]) == 0.0
     assert float(st.s[st.index("C"), a, PI]) > 0.0  # the target
+
+
+def _offensive(by: str, against: str) -> dict[str, Any]:
+    return {"kind": "event", "id": f"off_{by}", "date": "2023-03-01", "type": "offensive",
+            "by": by, "against": against, "magnitude": 1.0,
+            "verification": "monitor_verified"}  # fmt: skip
+
+
+def test_explicit_relations_override_the_derived_sides() -> None:
+    """D (a derived third party) declared C's enemy reads A's offensive on C as no threat;
+    declared C's ally, it reads it as an ally of the target."""
+    base = _war_scenario([_offensive("A", "C")]).model_dump(mode="json", exclude_none=True)
+    out = {}
+    for kind in ("enemy", "ally", "neutral"):
+        doc = dict(base, relations=[{"a": "D", "b": "C", "kind": kind, "assumption": "t"}])
+        st = trust_state(Scenario.model_validate(doc))
+        out[kind] = float(st.s[st.index("D"), st.index("A"), PI])
+        target = float(st.s[st.index("C"), st.index("A"), PI])
+    assert out["enemy"] == 0.0
+    assert out["ally"] == pytest.approx(target * RELATION_FACTOR["ally_of_target"])
+    assert out["neutral"] == pytest.approx(target * RELATION_FACTOR["third_party"])
+
+
+def test_per_observer_perceptions_separate_observers_of_the_same_event() -> None:
+    """Two allies of the target (B via an explicit relation, E via support) read the same
+    offensive differently when one discounts the entry."""
+    base = _war_scenario([_offensive("A", "C")]).model_dump(mode="json", exclude_none=True)
+    base["relations"] = [{"a": "B", "b": "C", "kind": "ally", "assumption": "t"}]
+    same = trust_state(Scenario.model_validate(base))
+    a, b, e = same.index("A"), same.index("B"), same.index("E")
+    assert same.expected[b, a, PI] == pytest.approx(same.expected[e, a, PI], abs=1e-15)
+    base["perceptions"] = [{"observer": "B", "entry": "off_A", "weight": 0.5,
+                            "assumption": "t"}]  # fmt: skip
+    st = trust_state(Scenario.model_validate(base))
+    assert float(st.s[b, a, PI]) == pytest.approx(0.5 * float(st.s[e, a, PI]), abs=1e-12)
+
+
+def test_bad_perceptions_are_located_errors() -> None:
+    from detente.errors import InputError
+
+    base = _war_scenario([_offensive("A", "C")]).model_dump(mode="json", exclude_none=True)
+    base["perceptions"] = [{"observer": "B", "entry": "nope", "assumption": "t"}]
+    with pytest.raises(InputError, match=r"perceptions\[0\].*nope"):
+        trust_state(Scenario.model_validate(base))

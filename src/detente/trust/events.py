@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import betainc
 
+from detente.errors import InputError
 from detente.scenario.schema import (
     ClaimEntry,
     Commitment,
@@ -65,6 +66,7 @@ __all__ = [
     "accuracy",
     "compile_scenario",
     "costly_signal",
+    "explicit_relations",
     "observer_factors",
     "relation",
     "sides",
@@ -182,10 +184,32 @@ def sides(scenario: Scenario) -> dict[str, int]:
     return out
 
 
-def relation(observer: str, actor: str, target: str, side: dict[str, int]) -> str:
-    """The observer's relation to a hostile act of ``actor`` against ``target``."""
+Explicit = dict[tuple[str, str], str]
+
+
+def explicit_relations(scenario: Scenario) -> Explicit:
+    """The scenario's explicit relations, both ways: (x, y) → ``ally``/``enemy``/``neutral``."""
+    out: Explicit = {}
+    for rel in scenario.relations:
+        out[(rel.a, rel.b)] = out[(rel.b, rel.a)] = rel.kind.value
+    return out
+
+
+def relation(
+    observer: str, actor: str, target: str, side: dict[str, int], explicit: Explicit | None = None
+) -> str:
+    """The observer's relation to a hostile act of ``actor`` against ``target``: explicit
+    relations first (to the target, then to the actor), else the derived war sides."""
     if observer == target:
         return "target"
+    ex = explicit or {}
+    to_target, to_actor = ex.get((observer, target)), ex.get((observer, actor))
+    if to_target == "ally" or (to_target is None and to_actor == "enemy"):
+        return "ally_of_target"
+    if to_target == "enemy" or (to_target is None and to_actor == "ally"):
+        return "ally_of_actor"  # an act against my enemy is not hostile to me
+    if to_target == "neutral" or to_actor == "neutral":
+        return "third_party"
     so, st, sa = side.get(observer), side.get(target), side.get(actor)
     if so is not None and so == st:
         return "ally_of_target"
@@ -195,10 +219,45 @@ def relation(observer: str, actor: str, target: str, side: dict[str, int]) -> st
 
 
 def observer_factors(
-    actors: tuple[str, ...], actor: str, target: str, side: dict[str, int]
+    actors: tuple[str, ...],
+    actor: str,
+    target: str,
+    side: dict[str, int],
+    explicit: Explicit | None = None,
 ) -> tuple[float, ...]:
     """:data:`RELATION_FACTOR` of every actor (as observer) for one hostile act."""
-    return tuple(RELATION_FACTOR[relation(o, actor, target, side)] for o in actors)
+    return tuple(RELATION_FACTOR[relation(o, actor, target, side, explicit)] for o in actors)
+
+
+def _perceptions(
+    scenario: Scenario, actors: tuple[str, ...]
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Per-observer multipliers by ledger entry id and by source id (the ratio of the
+    observer's prior accuracy for the source to everyone's)."""
+    idx = {a: k for k, a in enumerate(actors)}
+    ids = {e.id for e in scenario.ledger}
+    by_entry: dict[str, list[float]] = {}
+    by_source: dict[str, list[float]] = {}
+    for k, p in enumerate(scenario.perceptions):
+        where = f"perceptions[{k}]"
+        if p.observer not in idx:
+            raise InputError(f"{where}: unknown observer {p.observer!r}")
+        o = idx[p.observer]
+        if p.entry is not None:
+            if p.entry not in ids:
+                raise InputError(f"{where}: unknown ledger entry {p.entry!r}")
+            by_entry.setdefault(p.entry, [1.0] * len(actors))[o] *= p.weight
+        if p.source is not None:
+            src = scenario.meta.sources.get(p.source)
+            if src is None or p.reliability is None:
+                raise InputError(f"{where}: `source` needs a known source id and a reliability")
+            ratio = accuracy(*RELIABILITY_PRIOR[p.reliability]) / accuracy(
+                *RELIABILITY_PRIOR[src.reliability]
+            )
+            by_source.setdefault(p.source, [1.0] * len(actors))[o] *= ratio
+        if p.entry is None and p.source is None:
+            raise InputError(f"{where}: give an `entry` or a `source`")
+    return by_entry, by_source
 
 
 PriorReset = tuple[int, int, int, FloatArray, FloatArray, FloatArray, NDArray[np.bool_]]
@@ -342,7 +401,23 @@ def compile_scenario(
         start.toordinal(), limit.toordinal(), W, sorted(resets, key=lambda t: t[0]),
     )  # fmt: skip
     control = {a.id: (0.5 if a.control is None else a.control) for a in scenario.actors}
-    side = sides(scenario)
+    side, explicit = sides(scenario), explicit_relations(scenario)
+    by_entry, by_source = _perceptions(scenario, actors)
+
+    def perceived(
+        cause: int, source: int, view: tuple[float, ...] | None
+    ) -> tuple[float, ...] | None:
+        """Fold the observers' own readings of the entry and its source into ``view``."""
+        factors = [f for f in (by_entry.get(c.causes[cause]),) if f is not None]
+        if source >= 0 and c.source_keys[source] in by_source:
+            factors.append(by_source[c.source_keys[source]])
+        if not factors:
+            return view
+        out = np.prod(np.array(factors), axis=0)
+        if view is not None:
+            out = out * np.array(view)
+        return tuple(out.tolist())
+
     parent = {a.id: a.parent for a in scenario.actors if a.parent in idx}
     refs: dict[str, list[ObservationEntry | EventEntry]] = defaultdict(list)
     referenced = {
@@ -392,16 +467,19 @@ def compile_scenario(
             assert target is not None
             rest = (signed[0], 0.0, signed[2], signed[3])
             if any(rest):
+                seen = perceived(cause, source, None)
                 impulses.append((day, cause, idx[who], c.template(rest), weight, source,
-                                 self_report, participants, None))  # fmt: skip
-            view = observer_factors(actors, who, target, side)
+                                 self_report, participants, seen))  # fmt: skip
+            rel = observer_factors(actors, who, target, side, explicit)
+            view = perceived(cause, source, rel)
             intent = (0.0, signed[1], 0.0, 0.0)
             impulses.append((day, cause, idx[who], c.template(intent), weight, source,
                              self_report, participants, view))  # fmt: skip
         else:
             tpl = c.template(signed, contact)
+            view = None if contact else perceived(cause, source, None)
             impulses.append(
-                (day, cause, idx[who], tpl, weight, source, self_report, participants, None)
+                (day, cause, idx[who], tpl, weight, source, self_report, participants, view)
             )
         # A faction's misdeed is evidence about its state: capacity if the leader could not
         # restrain it (1 − control), intention if it condoned it (control); a recorded
