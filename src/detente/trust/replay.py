@@ -512,6 +512,7 @@ class TrustHistory:
         self.compiled, self.rule, self.settings = compiled, rule, settings
         self.truster, self.trustee = truster, trustee
         self.scenario = scenario
+        self._readings: tuple[FloatArray, FloatArray] | None = None
         actors = compiled.actors
         for label, who in (("truster", truster), ("trustee", trustee)):
             if who is not None and who not in actors:
@@ -702,10 +703,12 @@ class TrustHistory:
         rows.sort(key=lambda r: -abs(r["contribution"]))
         prior_only = ledger_only = None
         if self.scenario is not None:  # the two readings, reported separately
-            from detente.trust.state import _readings
+            if self._readings is None:
+                from detente.trust.state import _readings
 
-            end = dt.date.fromordinal(self.compiled.end_day)
-            po, lo = _readings(self.scenario, self.rule, end, self.settings)
+                end = dt.date.fromordinal(self.compiled.end_day)
+                self._readings = _readings(self.scenario, self.rule, end, self.settings)
+            po, lo = self._readings
             prior_only, ledger_only = float(po[i, j, k]), float(lo[i, j, k])
         out = []
         for rank, row in enumerate(rows[:top], start=1):
