@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.errors import InputError
+from detente.scenario import load_scenario
 from detente.simulate.durability import (
     CALIBRATION_TOLERANCE,
     FORTNA_HELD_2004,
@@ -21,8 +23,10 @@ from detente.simulate.durability import (
     explain_hazard,
     one_year_breakdown,
     period_hazard,
+    scenario_covariates,
     survival,
 )
+from detente.trust import trust_state
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 FIELDS = {
@@ -161,3 +165,26 @@ def test_controlling_a_strong_spoiler_changes_breakdown_by_a_third() -> None:
 def test_bad_covariates_are_located_errors(bad: dict[str, float]) -> None:
     with pytest.raises(InputError, match=next(iter(bad))):
         one_year_breakdown(Covariates(**bad))
+
+
+SHIPPED = sorted(Path(__file__).parents[2].joinpath("scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_scenario_covariates_read_the_one_trust_state(path: Path) -> None:
+    scen = load_scenario(path)
+    cov = scenario_covariates(scen, ())
+    b1 = float(one_year_breakdown(cov))
+    assert 0.0 < b1 < 1.0
+    if scen.war is not None:
+        q = trust_state(scen).compliance("military")
+        a, b = scen.war.belligerents
+        assert float(np.asarray(cov.trust)) == pytest.approx((q[(a, b)] + q[(b, a)]) / 2)
+    pk = [m.id for m in scen.mechanisms if m.kind.value == "peacekeepers"]
+    if pk:
+        assert float(one_year_breakdown(scenario_covariates(scen, tuple(pk)))) < b1
+
+
+def test_scenario_covariates_reject_unknown_mechanisms() -> None:
+    with pytest.raises(InputError, match="nope"):
+        scenario_covariates(load_scenario(SHIPPED[0]), ("nope",))

@@ -25,6 +25,7 @@ agree at once, and nothing but the baseline hazard (and peacekeepers) to end agr
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ __all__ = [
     "explain_hazard",
     "one_year_breakdown",
     "period_hazard",
+    "scenario_covariates",
     "survival",
 ]
 
@@ -342,3 +344,88 @@ def explain_hazard(cov: Covariates) -> list[dict[str, Any]]:
 FORTNA_HELD_2004 = {"all": (0.417, 96), "peacekeepers": (0.559, 34), "none": (0.339, 62)}
 """Fortna (2004): share of civil-war cease-fires (1989-99) still holding at end-2004, and
 group sizes (96 in all; 34 / 62 implied by the published shares)."""
+
+
+def scenario_covariates(
+    scenario: Scenario,
+    mechanisms: tuple[str, ...] | None = None,
+    *,
+    as_of: dt.date | None = None,
+) -> Covariates:
+    """One agreement's covariates read from a scenario at ``as_of`` (the engine varies the
+    per-run ones, e.g. trust and the war state, around them):
+
+    - ``peacekeepers``: an attached ``peacekeepers`` mechanism; ``verification``: the largest
+      ``detection`` of attached monitors / joint commissions;
+    - ``power_shift``: ``|war.truce_power_shift|``;
+    - ``trust``: mean military compliance of the two belligerents for each other
+      (:func:`detente.trust.trust_state`);
+    - spoilers: factions of the belligerents, strength = capability / the parent's
+      (capped at 1, an assumption), summed as Σ strength·(1 − control) (``control`` 0.5 if
+      unstated) and passed with control 0;
+    - guarantor: the attached ``guarantee`` with the largest leverage × the belligerents'
+      mean compliance for the guarantor (leverage read as capability; no constraint field);
+    - ``prior_failures``: ``agreement_ended`` events among the belligerents up to ``as_of``;
+    - ``mechanism_hr``: the stated hazard ratios of the other attached mechanisms (peacekeepers
+      and monitors enter through their covariates, not twice);
+    - ``specificity`` and ``decisiveness`` stay at their reference values (no scenario field).
+
+    ``mechanisms`` defaults to ``simulation.mechanisms``."""
+    from detente.scenario.schema import EventEntry, EventType
+    from detente.trust import trust_state
+
+    when = as_of or scenario.meta.as_of
+    chosen = scenario.simulation.mechanisms if mechanisms is None and scenario.simulation else ()
+    ids = set(chosen if mechanisms is None else mechanisms)
+    unknown = ids - {m.id for m in scenario.mechanisms}
+    if unknown:
+        raise InputError(f"unknown mechanism(s) {', '.join(sorted(unknown))}")
+    attached = [m for m in scenario.mechanisms if m.id in ids]
+    sides = tuple(scenario.war.belligerents) if scenario.war is not None else ()
+    state = trust_state(scenario, when)
+    q = state.compliance("military")
+    trust = float(np.mean([q[(a, b)] for a in sides for b in sides if a != b])) if sides else 0.354
+    actors = {a.id: a for a in scenario.actors}
+    spoiler = 0.0
+    for a in scenario.actors:
+        if a.parent in sides and a.parent in actors:
+            parent_cap = actors[a.parent].capability
+            strength = min(1.0, a.capability / parent_cap) if parent_cap > 0 else 1.0
+            spoiler += strength * (1.0 - (0.5 if a.control is None else a.control))
+    g_cap = g_trust = 0.0
+    mech_hr = 1.0
+    pk = verification = 0.0
+    for m in attached:
+        kind = m.kind.value
+        if kind == "peacekeepers":
+            pk = 1.0
+        elif kind in ("monitors", "joint_commission") and m.detection is not None:
+            verification = max(verification, float(m.detection))
+        elif kind == "guarantee" and m.guarantor in actors:
+            lev = float(m.leverage) if m.leverage is not None else 0.5
+            tg = [q[(s, m.guarantor)] for s in sides if s != m.guarantor]
+            if lev * (float(np.mean(tg)) if tg else 0.0) > g_cap * g_trust:
+                g_cap, g_trust = lev, float(np.mean(tg)) if tg else 0.0
+        elif m.hazard_ratio is not None:
+            mech_hr *= float(m.hazard_ratio)
+    failures = sum(
+        1
+        for e in scenario.ledger
+        if isinstance(e, EventEntry)
+        and e.type == EventType.agreement_ended
+        and e.date <= when
+        and {x for x in (e.by, e.against, *e.actors) if x} & set(sides)
+    )
+    shift = abs(scenario.war.truce_power_shift) if scenario.war is not None else 0.0
+    return Covariates(
+        peacekeepers=pk,
+        verification=verification,
+        power_shift=min(1.0, shift),
+        trust=min(1.0, max(0.0, trust)),
+        spoiler_strength=min(1.0, spoiler),
+        spoiler_control=0.0,
+        guarantor_capability=g_cap,
+        guarantor_trust=g_trust,
+        prior_failures=float(failures),
+        mechanism_hr=mech_hr,
+    )
