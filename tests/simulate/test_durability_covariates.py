@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.errors import InputError
-from detente.scenario import load_scenario
+from detente.scenario import load_scenario as _load_scenario
 from detente.simulate.durability import (
     CALIBRATION_TOLERANCE,
     FORTNA_HELD_2004,
@@ -27,6 +28,8 @@ from detente.simulate.durability import (
     survival,
 )
 from detente.trust import trust_state
+
+load_scenario = functools.cache(_load_scenario)
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 FIELDS = {

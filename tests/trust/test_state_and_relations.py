@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,12 @@ import pytest
 from tests.trust.conftest import make_scenario
 
 from detente.bargaining.distrust import scenario_compliance
-from detente.scenario import Scenario, load_scenario
+from detente.scenario import Scenario
+from detente.scenario import load_scenario as _load_scenario
 from detente.trust import DIMENSIONS, compliance_matrix, replay, trust_state
 from detente.trust.events import RELATION_FACTOR
+
+load_scenario = functools.cache(_load_scenario)
 
 SCENARIOS = sorted(Path(__file__).parents[2].joinpath("scenarios").glob("*.yaml"))
 PI = DIMENSIONS.index("peaceful_intention")
@@ -171,3 +175,21 @@ def test_bad_perceptions_are_located_errors() -> None:
     base["perceptions"] = [{"observer": "B", "entry": "nope", "assumption": "t"}]
     with pytest.raises(InputError, match=r"perceptions\[0\].*nope"):
         trust_state(Scenario.model_validate(base))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_explain_reports_prior_only_and_ledger_only_readings(path: Path) -> None:
+    scen = load_scenario(path)
+    st = trust_state(scen)
+    rows = replay(scen).explain("UA" if "UA" in st.actors else st.actors[0],
+                                "RU" if "RU" in st.actors else st.actors[1],
+                                "integrity", top=1000)  # fmt: skip
+    if not rows:
+        return
+    i, j = st.index(rows[0]["truster"]), st.index(rows[0]["trustee"])
+    k = DIMENSIONS.index("integrity")
+    assert rows[0]["prior_only"] == pytest.approx(float(st.prior_only[i, j, k]), abs=1e-12)
+    assert rows[0]["ledger_only"] == pytest.approx(float(st.ledger_only[i, j, k]), abs=1e-12)
+    total = rows[0]["prior"] + sum(r["contribution"] for r in rows)
+    assert total == pytest.approx(rows[0]["final"], abs=1e-9)
+    assert rows[0]["final"] == pytest.approx(float(st.expected[i, j, k]), abs=1e-9)
