@@ -191,3 +191,15 @@ def test_scenario_covariates_read_the_one_trust_state(path: Path) -> None:
 def test_scenario_covariates_reject_unknown_mechanisms() -> None:
     with pytest.raises(InputError, match="nope"):
         scenario_covariates(load_scenario(SHIPPED[0]), ("nope",))
+
+
+def test_minsk_i_breaks_down_sooner_than_bishkek() -> None:
+    """Development-set cases (validation/cases): Minsk I (September 2014) collapsed within
+    months, the Bishkek cease-fire (May 1994) held for over two decades. Read from their
+    scenarios, Minsk I's one-year breakdown is higher, driven by its uncontrolled spoiler
+    factions (the explanation names them first)."""
+    root = Path(__file__).parents[2] / "validation" / "cases"
+    minsk = scenario_covariates(load_scenario(root / "minsk_i_2014" / "scenario.yaml"))
+    bishkek = scenario_covariates(load_scenario(root / "bishkek_1994" / "scenario.yaml"))
+    assert float(one_year_breakdown(minsk)) > float(one_year_breakdown(bishkek))
+    assert explain_hazard(minsk)[0]["covariate"] == "spoiler"
