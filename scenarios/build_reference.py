@@ -186,8 +186,22 @@ def _ev(pos: float, neg: float) -> D:
     return {"positive": pos, "negative": neg}
 
 
+def _formed(as_of: str, *starts: str) -> str:
+    """The date a prior's view was formed: the latest of ``starts`` (era starts, event
+    dates) on or before ``as_of`` (a year or month is read as its first day). Dated priors
+    are applied then and the ledger entries after it are replayed on top (no entry twice)."""
+    day = max(s for s in starts if s <= as_of)
+    return day + "-01-01"[len(day) - 4 :] if len(day) < 10 else day
+
+
+INVASION = "2022-02-24"
+"""Full-scale invasion: the views no later source revises are dated to it (assumption)."""
+
+
 def trust(as_of: str) -> list[D]:
     late = as_of >= "2025"
+    eras_ua_ru = ["2022", "2022-04", "2023-07-17", "2025-05", "2025-07", "2026-05"]
+    eras_ua_us = ["2022", "2025-02-28", "2025-11-20", "2025-12"]
     integ_ua_ru = _era(as_of, [
         ("2022", _ev(0, 3)), ("2022-04", _ev(1, 4)), ("2023-07-17", _ev(1, 5)),
         ("2025-05", _ev(3, 6)), ("2025-07", _ev(4, 6)), ("2026-05", _ev(5, 7)),
@@ -197,51 +211,58 @@ def trust(as_of: str) -> list[D]:
         ("2025-11-20", (0.35, 0.5, ("S_28_9",))), ("2025-12", (0.3, 0.6, ("S_kiis9",))),
     ])  # fmt: skip
     return [
-        {"truster": "UA", "trustee": "RU", "capacity": _et(0.75, 0.6),
+        {"truster": "UA", "trustee": "RU", "date": _formed(as_of, *eras_ua_ru),
+         "capacity": _et(0.75, 0.6),
          "peaceful_intention": _ev(0, 6 if as_of < "2022-04" else 8),
          "integrity": integ_ua_ru, "predictability": _et(0.35, 0.4),
          **_t(("S_bud2", "S_minsk1") + (("S_kyiv2",) if as_of >= "2022-04" else ()),
               "integrity counts the ledger: Budapest and both Minsk accords broken, later "
               "kept swaps and partly kept truces; intention: 2014 and 2022 invasions, Bucha; "
               "capacity high: the Kremlin controls its forces")},
-        {"truster": "RU", "trustee": "UA", "capacity": _et(0.45, 0.4),
+        {"truster": "RU", "trustee": "UA", "date": _formed(as_of, INVASION, "2022-12-07"),
+         "capacity": _et(0.45, 0.4),
          "peaceful_intention": _ev(1, 3), "integrity": _ev(1, 3 if as_of < "2022-12-07" else 4),
          "predictability": _et(0.45, 0.4),
          **_t(("S_minsk1",) + (("S_merkel",) if as_of >= "2022-12-07" else ()),
               "Moscow blames Kyiv for Minsk II; cites Merkel's 'time for Ukraine' remark; "
               "doubts Kyiv's control over 'nationalist formations' (its own framing)")},
-        {"truster": "UA", "trustee": "US", "capacity": _et(0.85, 0.75),
+        {"truster": "UA", "trustee": "US", "date": _formed(as_of, *eras_ua_us),
+         "capacity": _et(0.85, 0.75),
          "peaceful_intention": _et(0.85, 0.75), "integrity": _et(ua_us[0], ua_us[1]),
          "predictability": _et(ua_us[0], ua_us[1]),
          **_t(("S_bud1",) + ua_us[2],
               "Budapest assurances were not enforced; 2025 aid pause and the 28-point draft; "
               "trust in the US fell from 41% to 21% (KIIS, Dec 2025)")},
-        {"truster": "UA", "trustee": "EU", "capacity": _et(0.65 if late else 0.55, 0.5),
+        {"truster": "UA", "trustee": "EU", "date": _formed(as_of, INVASION, "2025", "2026"),
+         "capacity": _et(0.65 if late else 0.55, 0.5),
          "peaceful_intention": _et(0.9, 0.8), "integrity": _et(0.75, 0.5),
          "predictability": _et(0.7, 0.5),
          **_t(("S_kiel4",) if as_of >= "2026" else (),
               "steady aid, rising in 2025 (+67%); slow and divided decisions (assets loan "
               "deferred); capacity limited without the US")},
-        {"truster": "RU", "trustee": "US", "capacity": _et(0.7, 0.5),
+        {"truster": "RU", "trustee": "US",
+         "date": _formed(as_of, INVASION, "2022-12", "2025"), "capacity": _et(0.7, 0.5),
          "peaceful_intention": _et(0.3, 0.5),
          "integrity": _ev(0, 4) if not late else _et(0.3, 0.5),
          "predictability": _et(0.3 if late else 0.45, 0.4),
          **_t(("S_merkel2",) if as_of >= "2022-12" else (),
               "Moscow's grievance narrative (NATO enlargement, Minsk 'to give Ukraine time'); "
               "a 2025 thaw (Riyadh, Anchorage) but oil sanctions and shifting US demands")},
-        {"truster": "US", "trustee": "RU", "capacity": _et(0.75, 0.5),
+        {"truster": "US", "trustee": "RU",
+         "date": _formed(as_of, INVASION, "2025", "2025-10-22"), "capacity": _et(0.75, 0.5),
          "peaceful_intention": _ev(0, 4) if not late else _et(0.3, 0.4),
          "integrity": _ev(0, 4),
          "predictability": _et(0.4, 0.4),
          **_t(("S_bud2",) + (("S_sanc1",) if as_of >= "2025-10-22" else ()),
               "Budapest signatory violated by Russia; in 2025 Washington tested Moscow's "
               "intent, then sanctioned it for 'refusal to end this senseless war'")},
-        {"truster": "EU", "trustee": "RU", "capacity": _et(0.75, 0.5),
+        {"truster": "EU", "trustee": "RU", "date": INVASION, "capacity": _et(0.75, 0.5),
          "peaceful_intention": _ev(0, 6), "integrity": _ev(0, 5),
          "predictability": _et(0.35, 0.5),
          **_t(("S_minsk1", "S_minsk4"),
               "France and Germany mediated Minsk II and saw it fail; full-scale invasion")},
-        {"truster": "RU", "trustee": "EU", "integrity": _ev(0, 3),
+        {"truster": "RU", "trustee": "EU", "date": _formed(as_of, INVASION, "2022-12-07"),
+         "integrity": _ev(0, 3),
          "peaceful_intention": _ev(0, 3),
          **_t(("S_merkel",) if as_of >= "2022-12-07" else (),
               "Moscow reads Minsk as a Western ruse and European troops as hostile")},

@@ -44,9 +44,12 @@ __all__ = [
     "MechanismKind",
     "Meta",
     "ObservationEntry",
+    "Perception",
     "Period",
     "Position",
     "Proposal",
+    "Relation",
+    "RelationKind",
     "Reliability",
     "SanctionsStep",
     "Scenario",
@@ -383,8 +386,9 @@ class TrustPrior(_Traced):
     trustee: Id = Field(description="Who is trusted.")
     date: dt.date | None = Field(
         default=None,
-        description="When the prior describes (it applies from then; default: before the "
-        "first ledger entry).",
+        description="When the view was formed: applied at the end of that date, the ledger "
+        "entries after it replayed on top (default: the view at `as_of`; no entry dated on "
+        "or before it counts again).",
     )
     capacity: TrustValue | None = Field(
         default=None, description="Can the trustee deliver (control its forces, spoilers)?"
@@ -394,6 +398,45 @@ class TrustPrior(_Traced):
     )
     integrity: TrustValue | None = Field(default=None, description="Does it keep its word?")
     predictability: TrustValue | None = Field(default=None, description="Does it act as expected?")
+
+
+class RelationKind(enum.StrEnum):
+    """How two actors stand to each other (for observer-relative trust evidence)."""
+
+    ally = "ally"
+    enemy = "enemy"
+    neutral = "neutral"
+
+
+class Relation(_Traced):
+    """An explicit relation between two actors (symmetric); overrides the relations derived
+    from war sides, factions and support providers when reading hostile acts."""
+
+    a: Id = Field(description="One actor.")
+    b: Id = Field(description="The other actor.")
+    kind: RelationKind = Field(description="ally, enemy or neutral.")
+
+
+class Perception(_Traced):
+    """How one observer reads a ledger entry, or a source, differently from the others."""
+
+    observer: Id = Field(description="The truster whose reading this is.")
+    entry: Id | None = Field(
+        default=None, description="A ledger entry id: `weight` scales its evidence for them."
+    )
+    weight: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=3.0,
+        description="Multiplier of the entry's evidence for this observer (0 = disbelieved "
+        "or unseen, 1 = as everyone reads it).",
+    )
+    source: Id | None = Field(
+        default=None, description="A source id (meta.sources): this observer's reliability."
+    )
+    reliability: Reliability | None = Field(
+        default=None, description="This observer's reliability for `source`."
+    )
 
 
 # ------------------------------------------------------------------------------------- ledger
@@ -743,6 +786,12 @@ class Scenario(_Model):
     issues: tuple[Issue, ...] = Field(description="What is at stake (at least one).")
     positions: tuple[Position, ...] = Field(default=(), description="Who wants what.")
     trust: tuple[TrustPrior, ...] = Field(default=(), description="Prior trust between parties.")
+    relations: tuple[Relation, ...] = Field(
+        default=(), description="Explicit relations between actors (observer-relative trust)."
+    )
+    perceptions: tuple[Perception, ...] = Field(
+        default=(), description="Per-observer readings of entries or sources."
+    )
     ledger: tuple[LedgerEntry, ...] = Field(
         default=(), description="Claims, commitments, observations and events, dated."
     )
