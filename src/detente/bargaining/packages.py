@@ -535,13 +535,20 @@ def cheapest_packages(
              if v is not None),
             default=None,
         )  # fmt: skip
+        seen: list[float] = []  # prices of every evaluated package, dominated ones included
+
+        def bar() -> float:
+            return sorted(seen)[top - 1] if len(seen) >= top else np.inf
+
         for own, mm, pm in combos:
-            if len(found) >= top and own + (floor or 0.0) >= found[top - 1].price - 1e-12:
+            if own + (floor or 0.0) >= bar() - 1e-12:
                 break
             lb = lower(mm, pm)
-            if lb is None or (len(found) >= top and own + lb >= found[top - 1].price - 1e-12):
+            if lb is None or own + lb >= bar() - 1e-12:
                 continue
             pkg = evaluate(mm, pm, tm[mm])
+            if pkg is not None:
+                seen.append(pkg.price)
             dominated = pkg is not None and any(
                 (mm & a) == a and (pm & b) == b and q.price <= pkg.price + 1e-12
                 for (a, b), q in zip(masks, found, strict=True)
