@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import sys
 from dataclasses import dataclass
@@ -230,7 +231,7 @@ def score_check(m: CaseModel, check: dict[str, Any]) -> tuple[str, str]:
                 return "not_yet_scorable", f"bundle {spec!r} not declared"
             ds.append(np.inf if r.distance is None else r.distance)
         strict = check.get("strict", True)
-        ok = all((x < y) if strict else (x <= y) for x, y in zip(ds, ds[1:], strict=False))
+        ok = all((x < y) if strict else (x <= y) for x, y in itertools.pairwise(ds))
         return ("pass" if ok else "miss"), "distances " + ", ".join(f"{d:.4f}" for d in ds)
     if kind == "blocking":
         _need(check, "bundle", "issue", "blocked")
@@ -331,7 +332,7 @@ def _score_ordering(e: dict[str, Any], models: dict[str, CaseModel]) -> Score:
         if r is None:
             return Score("(orderings)", "", ident, kind, "not_yet_scorable", "bundle missing")
         ds.append(np.inf if r.distance is None else r.distance)
-    ok = all(x < y for x, y in zip(ds, ds[1:], strict=False))
+    ok = all(x < y for x, y in itertools.pairwise(ds))
     return Score("(orderings)", "", ident, kind, "pass" if ok else "miss",
                  "distances " + ", ".join(f"{d:.4f}" for d in ds))  # fmt: skip
 
