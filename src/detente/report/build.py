@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from detente.core import DEFAULT_SEED
 from detente.errors import DetenteError
 from detente.manifest import build_manifest
 from detente.report.base import ReportContext, Section, esc
@@ -52,7 +53,7 @@ def build_report(
     scenario: Scenario,
     *,
     scenario_hash: str,
-    seed: int = 20261122,
+    seed: int = DEFAULT_SEED,
     runs: int = 2000,
     quick: bool = False,
     modules: Sequence[str] = SECTION_MODULES,
