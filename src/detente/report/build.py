@@ -99,12 +99,11 @@ def build_report(
 
 def write_report(report: Report, out_dir: Path) -> Path:
     """Write ``report.html`` and ``manifest.json`` into ``out_dir``; return the HTML path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "report.html"
-    path.write_text(report.html, encoding="utf-8")
-    (out_dir / "manifest.json").write_text(
-        json.dumps(report.manifest, indent=2) + "\n", encoding="utf-8"
-    )
+    from detente.outputs import ensure_dir, write_json, write_text
+
+    ensure_dir(out_dir)
+    path = write_text(out_dir / "report.html", report.html)
+    write_json(out_dir / "manifest.json", report.manifest)
     return path
 
 

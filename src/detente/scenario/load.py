@@ -149,7 +149,7 @@ def dump_scenario(scenario: Scenario, *, fmt: str = "yaml") -> str:
     """Serialise a scenario to YAML (or JSON) text that loads back to an equal scenario."""
     data = scenario.model_dump(mode="json", exclude_defaults=True)
     if fmt == "json":
-        from detente.cli.output import to_json
+        from detente.manifest import to_json
 
         return to_json(data) + "\n"
     from ruamel.yaml import YAML
