@@ -9,7 +9,8 @@ The front door (lazy: ``import detente`` loads no engine)::
     r.to_pandas(); r.chart(); r.manifest["scenario_sha256"]
 
 Also ``what_it_takes``, ``score_proposals``, ``replay_trust``, ``forecast``, ``backtest``,
-``monitor`` (``open_store``, ``ingest``, ``measures``, ``flags``, ``verify``) and ``report``.
+``monitor`` (``d.monitor.open_store(db)`` gives a store with ``ingest``, ``measures``,
+``flags`` and ``verify``) and ``report``.
 Every result carries ``manifest`` and converts with ``to_dict()`` (the CLI's JSON). The engines
 stay importable from their subpackages (``detente.bargaining``, ``detente.simulate``, ...).
 
@@ -58,7 +59,12 @@ _FROM: dict[str, str] = {
 }
 
 # Subpackages that are also front-door entries: name -> attribute of detente.api
-_DUAL = {"simulate": "simulate", "forecast": "forecast", "report": "report", "monitor": "monitor"}
+_DUAL = {
+    "simulate": "simulate",
+    "forecast": "forecast",
+    "report": "report",
+    "monitor": "open_store",
+}
 
 
 class _FrontDoorModule(types.ModuleType):
@@ -66,15 +72,15 @@ class _FrontDoorModule(types.ModuleType):
     reachable as attributes when the engine has no attribute of that name."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        entry = getattr(importlib.import_module("detente.api"), _DUAL[self.__name__[8:]])
+        short = self.__name__[8:]
+        module = "detente.api.monitor" if short == "monitor" else "detente.api"
+        entry = getattr(importlib.import_module(module), _DUAL[short])
         return entry(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         short = self.__name__[8:]
-        if short == "monitor" and not name.startswith("_"):
-            api = importlib.import_module("detente.api.monitor")
-            if name in api.__all__:
-                return getattr(api, name)
+        if short == "monitor" and name in ("Monitor", "open_store"):
+            return getattr(importlib.import_module("detente.api.monitor"), name)
         raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
 
 

@@ -1,8 +1,9 @@
 """Front door to event monitoring: open a store, ingest, say/do measures, flags, verify.
 
-``detente.monitor.open_store(path)`` (or this module's functions) is the way in from Python;
-every function returns a result with a manifest recording the store's content (its ingested
-files with their SHA-256, and its event count).
+``detente.monitor.open_store(path)`` (or ``detente.monitor(path)``) returns a :class:`Monitor`
+bound to a DuckDB event store, whose methods ``ingest``, ``measures``, ``flags`` and ``verify``
+are this module's functions. Every result carries a manifest recording the store's content
+(its ingested files with their SHA-256, and its event count).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ __all__ = [
     "Flags",
     "Ingested",
     "Measures",
+    "Monitor",
     "Observations",
+    "connect",
     "flags",
     "ingest",
     "measures",
@@ -38,11 +41,51 @@ __all__ = [
 DIRECTIONS = ("cease", "decrease", "maintain")
 
 
-def open_store(path: str | Path, *, read_only: bool = False) -> EventStore:
-    """The DuckDB event store at ``path`` (created unless ``read_only``); a context manager."""
+def connect(path: str | Path, *, read_only: bool = False) -> EventStore:
+    """The engine's DuckDB event store at ``path`` (created unless ``read_only``); a context
+    manager, for queries of your own."""
     from detente.monitor.store import EventStore
 
     return EventStore(path, read_only=read_only)
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """An event store at ``db`` and what to do with it (each call opens and closes it)."""
+
+    db: Path
+
+    def ingest(
+        self,
+        files: str | Path | Sequence[str | Path],
+        *,
+        input_format: str | None = None,
+        mapping: str | Path | None = None,
+        parquet: str | Path | None = None,
+    ) -> Ingested:
+        """See :func:`ingest`."""
+        return ingest(files, self.db, input_format=input_format, mapping=mapping, parquet=parquet)
+
+    def measures(self, **options: Any) -> Measures:
+        """See :func:`measures` (window, actor, region, start, end)."""
+        return measures(self.db, **options)
+
+    def flags(self, scenario: Scenario | str | Path | None = None, **claim: Any) -> Flags:
+        """See :func:`flags` (a scenario's claims and/or one ad-hoc claim)."""
+        return flags(self.db, scenario, **claim)
+
+    def verify(self, scenario: Scenario | str | Path) -> Observations:
+        """See :func:`verify`."""
+        return verify(scenario, self.db)
+
+    def store(self, *, read_only: bool = True) -> EventStore:
+        """The engine's store (a context manager), for queries of your own."""
+        return connect(self.db, read_only=read_only)
+
+
+def open_store(path: str | Path) -> Monitor:
+    """A :class:`Monitor` on the event store at ``path`` (created by the first ingest)."""
+    return Monitor(Path(path))
 
 
 def store_state(store: EventStore) -> dict[str, Any]:
@@ -81,7 +124,7 @@ def ingest(
     paths = [files] if isinstance(files, str | Path) else list(files)
     amap = load_mapping(Path(mapping)) if mapping else default_mapping()
     reports = []
-    with open_store(db) as store:
+    with connect(db) as store:
         if mapping:
             store.apply_mapping(amap)
         for f in paths:
@@ -126,7 +169,7 @@ def measures(
     from detente.monitor.measures import dyad_measures
 
     d0, d1 = parse_date(start, "start"), parse_date(end, "end")
-    with open_store(db, read_only=True) as store:
+    with connect(db, read_only=True) as store:
         recs = dyad_measures(store, window=window, actor=actor, region=region, start=d0, end=d1)
         state = store_state(store)
     manifest = build_manifest(
@@ -178,7 +221,7 @@ def flags(
         raise InputError(f"direction must be cease, decrease or maintain; got {direction!r}")
     until = parse_date(deadline, "deadline")
     s = None if scenario is None else as_scenario(scenario)
-    with open_store(db, read_only=True) as store:
+    with connect(db, read_only=True) as store:
         found = []
         if s is not None:
             for v in verify_scenario(s, store):
@@ -253,7 +296,7 @@ def verify(scenario: Scenario | str | Path, db: str | Path) -> Observations:
     from detente.monitor.verify import observation_records, verify_scenario
 
     s = as_scenario(scenario)
-    with open_store(db, read_only=True) as store:
+    with connect(db, read_only=True) as store:
         verified = verify_scenario(s, store)
         state = store_state(store)
     manifest = build_manifest(
