@@ -33,4 +33,4 @@ def parse_date(value: dt.date | str | None, name: str = "date") -> dt.date | Non
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise InputError(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from None
+        raise InputError(f"{name}: expected YYYY-MM-DD, got {value!r}") from None
