@@ -66,7 +66,7 @@ def _doc(obj: Any) -> str:
 
 def _signature(name: str, fn: Any) -> str:
     sig = inspect.signature(fn)
-    params = []
+    params: list[str] = []
     for p in sig.parameters.values():
         if p.name == "self":
             continue

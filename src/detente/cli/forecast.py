@@ -105,6 +105,9 @@ def backtest_cmd(
         bt = backtest(files, models=model, folds=folds, seed=seed, bootstrap=bootstrap)
         result = bt.result
         if residuals is not None:
+            from detente.outputs import protect
+
+            protect(residuals, files)
             _write_residuals(residuals, bt.residuals())
         text = render_records(
             bt.records(), fmt, title="Out-of-fold backtest", document=bt.to_dict()
