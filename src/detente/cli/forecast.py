@@ -18,16 +18,13 @@ literally named ``backtest`` must be written ``detente forecast run backtest``.)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from detente.cli.common import clean_errors, default_group
 from detente.cli.output import OutputFormat, console, emit, render_records
 from detente.core import DEFAULT_SEED
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["register"]
 
@@ -45,19 +42,30 @@ forecast_app = typer.Typer(
 
 _FORMAT = typer.Option("--format", "-f", help="Output format.")
 _SEED = typer.Option("--seed", min=0, help="Root seed of the run.")
+_CAPS = typer.Option(
+    "--capabilities",
+    help="Capabilities for issues without a capability column: a CSV (actor,capability"
+    "[,issue_id]) or a named source (eu-council-nice, eu-council-1995).",
+)
 
 
 @forecast_app.command("run")
 def run_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML) or long CSV.")],
-    model: Annotated[str, typer.Option("--model", "-m", help="Model name.")] = "compromise",
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model name (default: front for scenario files, compromise for CSV).",
+        ),
+    ] = None,
     runs: Annotated[
         int, typer.Option("--runs", min=1, help="Monte Carlo runs for the bands.")
     ] = 1000,
-    seed: Annotated[
-        int, typer.Option("--seed", min=0, help="Root seed of the run.")
-    ] = DEFAULT_SEED,
+    seed: Annotated[int, _SEED] = DEFAULT_SEED,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
+    capabilities: Annotated[str | None, _CAPS] = None,
 ) -> None:
     """Per-issue forecasts with 50 % and 90 % bands over input uncertainty.
 
@@ -66,7 +74,8 @@ def run_cmd(
     with clean_errors():
         from detente.api import forecast
 
-        result = forecast(scenario, model=model, runs=runs, seed=seed)
+        result = forecast(scenario, model=model, runs=runs, seed=seed, capabilities=capabilities)
+        model = result.manifest["parameters"]["model"]
         emit(
             render_records(
                 result.records(),
@@ -87,9 +96,7 @@ def backtest_cmd(
         typer.Option("--model", "-m", help="Model(s) to score (repeat); default: all."),
     ] = None,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 5,
-    seed: Annotated[
-        int, typer.Option("--seed", min=0, help="Root seed of the run.")
-    ] = DEFAULT_SEED,
+    seed: Annotated[int, _SEED] = DEFAULT_SEED,
     bootstrap: Annotated[
         int, typer.Option("--bootstrap", help="Bootstrap resamples for the MAE interval.")
     ] = 2000,
@@ -97,12 +104,20 @@ def backtest_cmd(
     residuals: Annotated[
         Path | None, typer.Option("--residuals", help="Write per-issue residuals to this CSV.")
     ] = None,
+    capabilities: Annotated[str | None, _CAPS] = None,
 ) -> None:
     """Out-of-fold MAE, RMSE, median AE, hit rates and a paired bootstrap vs compromise."""
     with clean_errors():
         from detente.api import backtest
 
-        bt = backtest(files, models=model, folds=folds, seed=seed, bootstrap=bootstrap)
+        bt = backtest(
+            files,
+            models=model,
+            folds=folds,
+            seed=seed,
+            bootstrap=bootstrap,
+            capabilities=capabilities,
+        )
         result = bt.result
         if residuals is not None:
             from detente.outputs import protect
