@@ -380,6 +380,8 @@ def _parse_yaml(text: str, name: str) -> Any:
         line, col = _pos(node)
         if line == 0:  # a tagged scalar keeps no position: use its key's (or item's)
             line, col, _, _ = _resolve(tree, path)
+        if line == 0:  # the document itself is the tagged scalar: it starts the file
+            line, col = 1, 1
         raise ScenarioError(
             [Problem(name, line, col, _fmt_path(path), f"explicit YAML tag {tag!r} not allowed")]
         )
