@@ -12,7 +12,8 @@ polyhedron, for any risk exponent. One LP (HiGHS) then gives at once
   so the zone exists iff ρ* ≥ 0, and x* is the centre of the largest inscribed cube
   (Chebyshev centre in the ∞-norm; issues the red lines pin to one value are held fixed and
   the cube spans the others). When ρ* < 0 the LP relaxes every actor by the same loss
-  |ρ*|/100 and x* is the least-infeasible point, where each actor's shortfall is reported.
+  |ρ*|/100 (and conflicting red lines by |ρ*| points each) and x* is the least-infeasible
+  point, where each actor's shortfall is reported; ρ* is the LP's value, never a sentinel.
 - each issue's interval: min and max of x_k over the zone (2n LPs).
 
 The volume is estimated by uniform rejection sampling in the zone's bounding box (seeded).
@@ -88,6 +89,10 @@ class ZoneLP:
         self.red_lines = red_lines
         self.lo = np.where(conflict, 0.0, lo)
         self.hi = np.where(conflict, 100.0, hi)
+        # The cube rows use the stated bounds even where they conflict, so ρ* is the true LP
+        # value (negative: half the widest gap at least), never a sentinel.
+        self.box_lo = lo
+        self.box_hi = hi
         pairs = [(i, k) for i in idx for k in range(n) if problem.weights[i, k] > 0]
         self.pairs = pairs
         ne = len(pairs)
@@ -115,7 +120,7 @@ class ZoneLP:
             free = 0.0 if self.fixed[k] else 1.0
             box[2 * k, k], box[2 * k, rho] = -1.0, free
             box[2 * k + 1, k], box[2 * k + 1, rho] = 1.0, free
-        self.box_rhs = np.ravel(np.column_stack([-self.lo, self.hi]))
+        self.box_rhs = np.ravel(np.column_stack([-self.box_lo, self.box_hi]))
         abs_a = np.array(a_rows).reshape(-1, self.nv)
         self.a_ub = np.vstack([abs_a, self.loss_rows, box])
         self.abs_rhs = np.array(b_rows, dtype=float)
@@ -157,10 +162,7 @@ class ZoneLP:
         z = self.solve(c, thresholds)
         if z is None:  # cannot happen (ρ free), kept for safety
             return -np.inf, self.problem.status_quo.copy()
-        radius = float(z[-1])
-        if self.conflicts:
-            radius = min(radius, -1.0)
-        return radius, z[: self.nx].copy()
+        return float(z[-1]), z[: self.nx].copy()
 
     def exists(self, thresholds: FloatArray) -> bool:
         return self.max_radius(thresholds)[0] >= -TOL

@@ -28,21 +28,26 @@ __all__ = [
     "ActorKind",
     "Anchor",
     "Assessment",
+    "Bundle",
+    "BundleEffect",
     "ClaimEntry",
     "Commitment",
     "CommitmentTerm",
+    "Deferral",
     "Direction",
     "EventEntry",
     "EventType",
     "Evidence",
     "ExpectedTrust",
     "Issue",
+    "IssueCategory",
     "IssueOption",
     "LedgerEntry",
     "Mechanism",
     "MechanismKind",
     "Meta",
     "ObservationEntry",
+    "Payment",
     "Period",
     "Position",
     "Proposal",
@@ -240,6 +245,12 @@ class Actor(_Traced):
         description="Reservation utility stated directly (overrides the war model).",
     )
     support: tuple[Support, ...] = Field(default=(), description="Allies' support received.")
+    leader_since: dt.date | None = Field(
+        default=None,
+        description="When the current leader took office, if after red lines were stated: "
+        "red lines stated before this date are cheaper to cross (a new leader is less bound "
+        "by a predecessor's words).",
+    )
 
 
 # ------------------------------------------------------------------------------------- issues
@@ -258,6 +269,20 @@ class IssueOption(_Model):
     id: Id = Field(description="Option id.")
     value: ScalePoint = Field(description="Its point on the 0–100 scale.")
     label: str = Field(min_length=1, description="What the option is.")
+
+
+class IssueCategory(enum.StrEnum):
+    """What kind of issue this is; a scenario without ``bundles`` gets one default bundle per
+    category present (docs/explanation/deals.md)."""
+
+    humanitarian = "humanitarian"
+    economic = "economic"
+    ceasefire = "ceasefire"
+    military = "military"
+    territorial = "territorial"
+    security = "security"
+    political = "political"
+    legal = "legal"
 
 
 class Issue(_Traced):
@@ -280,6 +305,11 @@ class Issue(_Traced):
     outcome: ScalePoint | None = Field(
         default=None, description="Known outcome (historical cases and backtests)."
     )
+    category: IssueCategory | None = Field(
+        default=None,
+        description="Kind of issue (humanitarian, economic, ceasefire, military, territorial, "
+        "security, political, legal); used for the default bundles.",
+    )
 
 
 class Position(_Traced):
@@ -300,6 +330,15 @@ class Position(_Traced):
         default=None, description="When the position was stated (latest ≤ as_of applies)."
     )
     note: str | None = Field(default=None, description="Paraphrase of the stated position.")
+    crossing_cost: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=10.0,
+        description="Cost of crossing the stated red line (`acceptable`), in loss units per "
+        "100 scale points crossed (crossing by y points adds crossing_cost·y/100 to the "
+        "actor's loss; utility units at risk 1). Unset: the global default "
+        "(docs/explanation/deals.md).",
+    )
 
     @model_validator(mode="after")
     def _range_contains_ideal(self) -> Position:
@@ -605,6 +644,76 @@ class Mechanism(_Traced):
 # ---------------------------------------------------------------------------------- proposals
 
 
+class Deferral(_Model):
+    """An issue an agreement leaves open explicitly: held at an interim value until a review,
+    then at the fallback if the review fails."""
+
+    issue: Id = Field(description="Issue id deferred.")
+    interim: ScalePoint | None = Field(
+        default=None, description="Value in force until the review (default: the status quo)."
+    )
+    review_periods: int = Field(
+        ge=1, le=100000, description="Periods after signature at which the issue is reviewed."
+    )
+    fallback: ScalePoint | None = Field(
+        default=None,
+        description="Value from the review on if the review fails (default: the interim "
+        "value, i.e. nothing changes).",
+    )
+    note: str | None = Field(default=None, description="What the deferral clause says.")
+
+
+class Payment(_Traced):
+    """A transfer that is not on the issue scales (aid, reconstruction money, sanctions
+    relief as a payment), paid on signature."""
+
+    id: Id = Field(description="Payment id.")
+    name: str = Field(min_length=1, description="Display name.")
+    payer: Id = Field(description="Who pays (actor id; may be an outside patron).")
+    payee: Id = Field(description="Who receives (actor id).")
+    amount: float = Field(
+        ge=0.0, le=5.0, description="What it is worth to the payee, in the payee's utility units."
+    )
+    cost: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=5.0,
+        description="What it costs the payer, in the payer's utility units (an outside "
+        "patron's cost counts in the price of a package but not in any party's utility).",
+    )
+
+
+class BundleEffect(_Traced):
+    """How an agreement on a bundle changes the war for an actor while fighting goes on."""
+
+    actor: Id = Field(description="Actor id.")
+    cost_of_fighting: float = Field(
+        ge=-1.0,
+        le=1.0,
+        description="Change of the actor's cost of fighting per period (utility units; "
+        "negative = cheaper, e.g. an end of strikes on energy infrastructure).",
+    )
+
+
+class Bundle(_Traced):
+    """A named set of issues that can be agreed on its own (a partial agreement)."""
+
+    id: Id = Field(description="Bundle id (`settlement` = every issue, always present).")
+    name: str = Field(min_length=1, description="Display name.")
+    issues: tuple[Id, ...] = Field(min_length=1, description="Issues it settles.")
+    ceasefire: bool = Field(
+        default=False,
+        description="Does an agreement on it stop the fighting? Then the issues it leaves "
+        "out are frozen at the status quo and costs of fighting stop; otherwise fighting "
+        "goes on over them.",
+    )
+    deferrals: tuple[Deferral, ...] = Field(default=(), description="Issues it defers.")
+    effects: tuple[BundleEffect, ...] = Field(
+        default=(), description="Changes to the war while fighting goes on (non-cease-fire)."
+    )
+    note: str | None = Field(default=None, description="What the bundle stands for.")
+
+
 class Stage(_Model):
     """One stage of a staged agreement."""
 
@@ -617,6 +726,12 @@ class Stage(_Model):
         description="Does the fighting stop at this stage (cease-fire, disengagement)? "
         "Unset: inferred from stage and issue names, then contested issues.",
     )
+    deferrals: tuple[Deferral, ...] = Field(
+        default=(), description="Issues this stage defers (not settled by it)."
+    )
+    payments: tuple[Id, ...] = Field(
+        default=(), description="Payment ids paid when this stage starts."
+    )
 
 
 class Proposal(_Traced):
@@ -627,10 +742,18 @@ class Proposal(_Traced):
     proposer: Id | None = Field(default=None, description="Who proposed it (actor id).")
     date: dt.date | None = Field(default=None, description="When it was proposed.")
     terms: dict[Id, ScalePoint] = Field(
-        description="Issue id → value on its scale; issues left out stay at the status quo."
+        description="Issue id → value on its scale; issues left out are not settled (frozen "
+        "at the status quo if the proposal stops the fighting, else fought over)."
     )
     mechanisms: tuple[Id, ...] = Field(default=(), description="Mechanism ids it includes.")
     stages: tuple[Stage, ...] = Field(default=(), description="Staging, if any.")
+    ceasefire: bool | None = Field(
+        default=None,
+        description="Does the proposal stop the fighting? Unset: yes (an agreement ends the "
+        "war unless it says otherwise).",
+    )
+    deferrals: tuple[Deferral, ...] = Field(default=(), description="Issues it defers.")
+    payments: tuple[Id, ...] = Field(default=(), description="Payment ids it includes.")
     note: str | None = Field(default=None, description="What is uncertain about the terms.")
 
 
@@ -677,6 +800,11 @@ class War(_Traced):
     implementation_periods: int = Field(
         default=52, ge=1, description="Periods an agreement takes to implement."
     )
+    started: dt.date | None = Field(
+        default=None,
+        description="When the fighting began: the cost of fighting accumulated since then "
+        "lowers the cost of crossing stated red lines (ripeness).",
+    )
     victory_terms: dict[Id, dict[Id, ScalePoint]] = Field(
         default_factory=dict,
         description="Belligerent id → issue id → value it would impose if it prevailed.",
@@ -708,6 +836,12 @@ class Scenario(_Model):
     )
     mechanisms: tuple[Mechanism, ...] = Field(default=(), description="Mechanisms available.")
     proposals: tuple[Proposal, ...] = Field(default=(), description="Named packages.")
+    bundles: tuple[Bundle, ...] = Field(
+        default=(), description="Partial agreements that can be struck (default: by category)."
+    )
+    payments: tuple[Payment, ...] = Field(
+        default=(), description="Transfers a package may include (not on the issue scales)."
+    )
     war: War | None = Field(default=None, description="The model of continued fighting.")
     simulation: SimulationSettings | None = Field(
         default=None, description="How talks are run in Monte Carlo simulations."

@@ -25,7 +25,7 @@ from detente.scenario.schema import (
     _Traced,
 )
 
-__all__ = ["Finding", "check_references", "check_traceability"]
+__all__ = ["Finding", "check_deals", "check_references", "check_traceability"]
 
 Path = tuple[str | int, ...]
 
@@ -235,6 +235,72 @@ def check_references(s: Scenario) -> list[Finding]:
             for j, ref in enumerate(refs):
                 if ref not in source_ids:
                     add((*path, "sources", j), f"unknown source id {ref!r} (not in meta.sources)")
+    return out + check_deals(s)
+
+
+def check_deals(s: Scenario) -> list[Finding]:
+    """Bundles, deferrals and payments name known issues, actors and payments."""
+    out: list[Finding] = []
+    issues = {i.id for i in s.issues}
+    actors = {a.id for a in s.actors}
+    pay_ids = {p.id for p in s.payments}
+    for dup in sorted(_dupes(b.id for b in s.bundles)):
+        out.append(Finding(("bundles",), f"duplicate bundle id {dup!r}"))
+    for dup in sorted(_dupes(p.id for p in s.payments)):
+        out.append(Finding(("payments",), f"duplicate payment id {dup!r}"))
+
+    def deferrals(path: Path, defs: Sequence[object], settled: set[str]) -> None:
+        seen: set[str] = set()
+        for j, d in enumerate(defs):
+            issue = getattr(d, "issue", "")
+            if issue not in issues:
+                out.append(Finding((*path, j, "issue"), f"unknown issue id {issue!r}"))
+            elif issue in settled:
+                out.append(Finding((*path, j, "issue"), f"{issue!r} is both settled and deferred"))
+            elif issue in seen:
+                out.append(Finding((*path, j, "issue"), f"{issue!r} deferred twice"))
+            seen.add(issue)
+
+    for k, b in enumerate(s.bundles):
+        for j, issue in enumerate(b.issues):
+            if issue not in issues:
+                out.append(Finding(("bundles", k, "issues", j), f"unknown issue id {issue!r}"))
+        if b.id == "settlement" and (set(b.issues) != issues or b.deferrals or not b.ceasefire):
+            out.append(
+                Finding(
+                    ("bundles", k),
+                    "bundle 'settlement' must settle every issue, defer none and have "
+                    "ceasefire: true",
+                )
+            )
+        deferrals(("bundles", k, "deferrals"), b.deferrals, set(b.issues))
+        for j, e in enumerate(b.effects):
+            if e.actor not in actors:
+                out.append(
+                    Finding(("bundles", k, "effects", j, "actor"), f"unknown actor {e.actor!r}")
+                )
+    for k, p in enumerate(s.payments):
+        for field in ("payer", "payee"):
+            ref = getattr(p, field)
+            if ref not in actors:
+                out.append(Finding(("payments", k, field), f"unknown actor id {ref!r}"))
+        if p.payer == p.payee:
+            out.append(Finding(("payments", k), "payer and payee are the same actor"))
+    for k, pr in enumerate(s.proposals):
+        deferrals(("proposals", k, "deferrals"), pr.deferrals, set(pr.terms))
+        for j, pid in enumerate(pr.payments):
+            if pid not in pay_ids:
+                out.append(Finding(("proposals", k, "payments", j), f"unknown payment id {pid!r}"))
+        for j, st in enumerate(pr.stages):
+            deferrals(("proposals", k, "stages", j, "deferrals"), st.deferrals, set(st.issues))
+            for q, pid in enumerate(st.payments):
+                if pid not in pay_ids:
+                    out.append(
+                        Finding(
+                            ("proposals", k, "stages", j, "payments", q),
+                            f"unknown payment id {pid!r}",
+                        )
+                    )
     return out
 
 
