@@ -1,4 +1,6 @@
-"""The vectorised bilateral engine on the NegMAS reference workload (../shared/bench)."""
+"""The vectorised bilateral engine on the NegMAS reference workload (two discrete issues,
+linear-additive utilities, time-based strategies), generated here; the reference figures were
+measured with NegMAS (benchmarks/vs_negmas.py, docs/benchmarks.md)."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -149,7 +150,7 @@ def dump_scenario(scenario: Scenario, *, fmt: str = "yaml") -> str:
     """Serialise a scenario to YAML (or JSON) text that loads back to an equal scenario."""
     data = scenario.model_dump(mode="json", exclude_defaults=True)
     if fmt == "json":
-        from detente.cli.output import to_json
+        from detente.manifest import to_json
 
         return to_json(data) + "\n"
     from ruamel.yaml import YAML
@@ -390,7 +391,21 @@ def _message(err: Mapping[str, Any], loc: Sequence[Any]) -> str:
         text = text[len("Value error, ") :]
     if kind.startswith("union_tag") or kind in {"model_type", "dict_type", "tuple_type"}:
         return f"{text}"
-    return f"{text} (got {shown})"
+    return f"{text} (got {shown}){_closest_choice(err, value)}"
+
+
+def _closest_choice(err: Mapping[str, Any], value: Any) -> str:
+    """For a value outside a closed vocabulary (an enum or literal field), the nearest
+    allowed value as "; did you mean 'x'?" (empty when none is close)."""
+    if err["type"] not in {"enum", "literal_error"} or not isinstance(value, str):
+        return ""
+    allowed = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
+    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    if not close:
+        lowered = {a.lower().replace("_", ""): a for a in allowed}
+        hit = lowered.get(value.lower().replace("_", "").replace("-", ""))
+        close = [hit] if hit else []
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 @cache

@@ -9,22 +9,14 @@ The model is described in ``docs/explanation/simulation-model.md``.
 from __future__ import annotations
 
 from detente.simulate.results import SimulationResult, wilson
-from detente.simulate.runner import (
-    BLOCK,
-    ProcessExecutor,
-    SerialExecutor,
-    SimExecutor,
-    anatomy_of_run,
-    run_simulation,
-)
+from detente.simulate.runner import BLOCK, BlockSink, Progress, anatomy_of_run, run_simulation
 from detente.simulate.strategies import STRATEGIES, Strategy, get_strategy, strategy_names
 
 __all__ = [
     "BLOCK",
     "STRATEGIES",
-    "ProcessExecutor",
-    "SerialExecutor",
-    "SimExecutor",
+    "BlockSink",
+    "Progress",
     "SimulationResult",
     "Strategy",
     "anatomy_of_run",

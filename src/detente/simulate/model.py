@@ -42,6 +42,7 @@ from numpy.typing import NDArray
 from detente.bargaining.problem import build_problem
 from detente.bargaining.utility import feasible
 from detente.bargaining.zone import ZoneLP
+from detente.core import TRUST_DIMENSIONS
 from detente.errors import InputError
 from detente.scenario.schema import Evidence, ExpectedTrust, MechanismKind, Scenario, TrustValue
 from detente.scenario.simulation import SimulationSettings
@@ -53,8 +54,6 @@ FloatArray = NDArray[np.float64]
 N_CANDIDATES = 101
 TRUST_PRIOR_WEIGHT = 2.0
 """Non-informative prior weight W of the Beta/subjective-logic trust opinion."""
-TRUST_DIMENSIONS = ("capacity", "peaceful_intention", "integrity", "predictability")
-"""The trust dimensions, in the order of the last axis of the trust arrays."""
 
 
 def utility(ideal: FloatArray, weights: FloatArray, risk: FloatArray, x: FloatArray) -> FloatArray:
