@@ -61,6 +61,8 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             return store.get(request.path_params["sid"])
         except KeyError:
             raise HTTPException(404, "No such scenario") from None
+        except detente.ScenarioError as err:
+            raise HTTPException(422, str(err)) from None
 
     def seed_of(request: Request) -> int:
         raw = request.query_params.get("seed", str(DEFAULT_SEED))
@@ -148,14 +150,18 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             form = await request.form(max_files=1, max_fields=1, max_part_size=MAX_UPLOAD_BYTES)
         except HTTPException:
             return _too_big(request)
-        item = form.get("file")
-        if item is None or isinstance(item, str):
-            return render(request, "upload.html", 400, problems=["Choose a scenario file."],
-                          cap=MAX_UPLOAD_BYTES)
-        data = await item.read(MAX_UPLOAD_BYTES + 1)
+        try:
+            item = form.get("file")
+            if item is None or isinstance(item, str):
+                return render(request, "upload.html", 400, problems=["Choose a scenario file."],
+                              cap=MAX_UPLOAD_BYTES)
+            data = await item.read(MAX_UPLOAD_BYTES + 1)
+            filename = item.filename
+        finally:
+            await form.close()
         if len(data) > MAX_UPLOAD_BYTES:
             return _too_big(request)
-        name = Path(item.filename or "upload.yaml").name[:100]
+        name = Path(filename or "upload.yaml").name[:100]
         try:
             e = await asyncio.to_thread(store.add_upload, data, name)
         except detente.ScenarioError as err:
