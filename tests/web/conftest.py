@@ -11,10 +11,10 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("jinja2")
 
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from detente.web import create_app  # noqa: E402
-from detente.web.store import default_dir  # noqa: E402
+from detente.web import create_app
+from detente.web.store import default_dir
 
 TEACHING = default_dir() / "teaching.yaml"
 

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 from starlette.testclient import TestClient
+from tests.web.conftest import TEACHING
 
 from detente.scenario import Scenario, dump_scenario, load_scenario
 from detente.web.app import MAX_UPLOAD_BYTES
-from tests.web.conftest import TEACHING
 
 PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>"
 URL_PAYLOAD = "javascript:alert(3)"

@@ -44,8 +44,9 @@ CSP = (
 
 def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64) -> Starlette:
     """The workspace app serving the scenarios of ``scenarios_dir`` (default: shipped ones)."""
-    store = ScenarioStore(None if scenarios_dir is None else Path(scenarios_dir),
-                          cache_size=cache_size)
+    store = ScenarioStore(
+        None if scenarios_dir is None else Path(scenarios_dir), cache_size=cache_size
+    )
     env = Environment(
         loader=PackageLoader("detente.web", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -81,9 +82,18 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         s = e.scenario
         rows = zone_rows(doc, {i.id: i.name for i in s.issues})
         chart = zone_chart(rows, f"Zone of agreement per issue, {s.meta.name}")
-        return render(request, "scenario.html", e=e, s=s, doc=doc, seed=seed, rows=rows,
-                      chart=chart, names={x.id: x.name for x in s.actors},
-                      issue_names={i.id: i.name for i in s.issues})
+        return render(
+            request,
+            "scenario.html",
+            e=e,
+            s=s,
+            doc=doc,
+            seed=seed,
+            rows=rows,
+            chart=chart,
+            names={x.id: x.name for x in s.actors},
+            issue_names={i.id: i.name for i in s.issues},
+        )
 
     async def zone_data(request: Request) -> Response:
         e = entry_of(request)
@@ -94,8 +104,11 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
     async def analysis_json(request: Request) -> Response:
         e = entry_of(request)
         a = await asyncio.to_thread(store.analysis, e, seed_of(request))
-        return Response(to_json(a.to_dict()), media_type="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{e.id}-analysis.json"'})
+        return Response(
+            to_json(a.to_dict()),
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{e.id}-analysis.json"'},
+        )
 
     def _whatif(request: Request) -> tuple[Entry, int, Any, list[Any], list[str], Any]:
         e = entry_of(request)
@@ -108,22 +121,43 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         ctx = await asyncio.to_thread(_whatif_ctx, e, seed, edited, changes, problems)
         tpl = "whatif_result.html" if request.headers.get("HX-Request") else "whatif.html"
         values = {c.key: c.after for c in changes}
-        return render(request, tpl, e=e, s=e.scenario, seed=seed, knobs=knobs(e.scenario),
-                      values=values, query=request.url.query, **ctx)
+        return render(
+            request,
+            tpl,
+            e=e,
+            s=e.scenario,
+            seed=seed,
+            knobs=knobs(e.scenario),
+            values=values,
+            query=request.url.query,
+            **ctx,
+        )
 
-    def _whatif_ctx(e: Entry, seed: int, edited: Any, changes: list[Any], problems: list[str]
-                    ) -> dict[str, Any]:
+    def _whatif_ctx(
+        e: Entry, seed: int, edited: Any, changes: list[Any], problems: list[str]
+    ) -> dict[str, Any]:
         base = store.analysis(e, seed).to_dict()
         key = tuple((c.key, c.after) for c in changes)
-        now = (store.cache.get_or_make(("whatif", e.sha256, seed, key),
-                                       lambda: detente.analyze(edited, seed=seed)).to_dict()
-               if changes else base)
+        now = (
+            store.cache.get_or_make(
+                ("whatif", e.sha256, seed, key), lambda: detente.analyze(edited, seed=seed)
+            ).to_dict()
+            if changes
+            else base
+        )
         names = {i.id: i.name for i in e.scenario.issues}
         rows = zone_rows(now, names, "what if")
         before = zone_rows(base, names, "as written")
         chart = zone_chart(before + rows, "Zone of agreement per issue: as written and what if")
-        return {"changes": changes, "problems": problems, "rows": rows, "before": before,
-                "doc": now, "base": base, "chart": chart}
+        return {
+            "changes": changes,
+            "problems": problems,
+            "rows": rows,
+            "before": before,
+            "doc": now,
+            "base": base,
+            "chart": chart,
+        }
 
     async def whatif_yaml(request: Request) -> Response:
         e, _seed, edited, changes, problems, _ = _whatif(request)
@@ -131,13 +165,18 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             raise HTTPException(400, "; ".join(problems))
         head = "".join(f"# what-if: {c.label}: {c.before} -> {c.after}\n" for c in changes)
         text = f"# edited from {e.id} (sha256 {e.sha256})\n" + head + dump_scenario(edited)
-        return Response(text, media_type="application/yaml",
-                        headers={"Content-Disposition": f'attachment; filename="{e.id}-whatif.yaml"'})
+        return Response(
+            text,
+            media_type="application/yaml",
+            headers={"Content-Disposition": f'attachment; filename="{e.id}-whatif.yaml"'},
+        )
 
     async def whatif_zone(request: Request) -> Response:
         e, seed, edited, changes, problems, _ = _whatif(request)
         ctx = await asyncio.to_thread(_whatif_ctx, e, seed, edited, changes, problems)
-        return _download(ctx["before"] + ctx["rows"], request.path_params["fmt"], f"{e.id}-whatif-zone")
+        return _download(
+            ctx["before"] + ctx["rows"], request.path_params["fmt"], f"{e.id}-whatif-zone"
+        )
 
     async def upload_form(request: Request) -> Response:
         return render(request, "upload.html", problems=None, cap=MAX_UPLOAD_BYTES)
@@ -153,8 +192,13 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         try:
             item = form.get("file")
             if item is None or isinstance(item, str):
-                return render(request, "upload.html", 400, problems=["Choose a scenario file."],
-                              cap=MAX_UPLOAD_BYTES)
+                return render(
+                    request,
+                    "upload.html",
+                    400,
+                    problems=["Choose a scenario file."],
+                    cap=MAX_UPLOAD_BYTES,
+                )
             data = await item.read(MAX_UPLOAD_BYTES + 1)
             filename = item.filename
         finally:
@@ -165,8 +209,13 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         try:
             e = await asyncio.to_thread(store.add_upload, data, name)
         except detente.ScenarioError as err:
-            return render(request, "upload.html", 400, problems=[str(p) for p in err.problems],
-                          cap=MAX_UPLOAD_BYTES)
+            return render(
+                request,
+                "upload.html",
+                400,
+                problems=[str(p) for p in err.problems],
+                cap=MAX_UPLOAD_BYTES,
+            )
         return RedirectResponse(f"/scenario/{e.id}", status_code=303)
 
     def _too_big(request: Request) -> Response:
@@ -190,20 +239,39 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             doc = store.analysis(e, seed).to_dict()
             label = f"{s.meta.name} ({s.meta.as_of})"
             zones += zone_rows(doc, {i.id: i.name for i in s.issues}, label)
-            summary.append({"scenario": label, "id": e.id, "exists": doc["zone"]["exists"],
-                            "radius": doc["zone"].get("radius"),
-                            "bundles": _bundles(doc)})
+            summary.append(
+                {
+                    "scenario": label,
+                    "id": e.id,
+                    "exists": doc["zone"]["exists"],
+                    "radius": doc["zone"].get("radius"),
+                    "bundles": _bundles(doc),
+                }
+            )
             names = {a.id: a.name for a in s.actors}
             for p in s.positions:
                 if p.acceptable is not None:
-                    red.append({"scenario": label, "actor": names.get(p.actor, p.actor),
-                                "issue": p.issue, "low": p.acceptable[0], "high": p.acceptable[1]})
+                    red.append(
+                        {
+                            "scenario": label,
+                            "actor": names.get(p.actor, p.actor),
+                            "issue": p.issue,
+                            "low": p.acceptable[0],
+                            "high": p.acceptable[1],
+                        }
+                    )
             veto = {a.id for a in s.actors if a.veto}
             for r in store.trust(e).snapshot():
                 if r["truster"] in veto and r["trustee"] in veto:
-                    trust.append({"scenario": label, "pair": f"{r['truster']} → {r['trustee']}",
-                                  "dimension": r["dimension"], "expected": r["expected"],
-                                  "uncertainty": r["uncertainty"]})
+                    trust.append(
+                        {
+                            "scenario": label,
+                            "pair": f"{r['truster']} → {r['trustee']}",
+                            "dimension": r["dimension"],
+                            "expected": r["expected"],
+                            "uncertainty": r["uncertainty"],
+                        }
+                    )
         return {"zones": zones, "trust": trust, "red_lines": red, "summary": summary}
 
     async def compare_page(request: Request) -> Response:
@@ -212,13 +280,23 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         charts = None
         if data:
             charts = {
-                "zone": zone_chart(data["zones"], "Zone of agreement per issue, snapshot by snapshot"),
-                "trust": trust_chart(data["trust"],
-                                     "Trust between the veto parties on four dimensions"),
+                "zone": zone_chart(
+                    data["zones"], "Zone of agreement per issue, snapshot by snapshot"
+                ),
+                "trust": trust_chart(
+                    data["trust"], "Trust between the veto parties on four dimensions"
+                ),
             }
-        return render(request, "compare.html", scenarios=store.listing(), data=data,
-                      charts=charts, chosen=[e.id for e in entries], seed=seed,
-                      query=request.url.query)
+        return render(
+            request,
+            "compare.html",
+            scenarios=store.listing(),
+            data=data,
+            charts=charts,
+            chosen=[e.id for e in entries],
+            seed=seed,
+            query=request.url.query,
+        )
 
     async def compare_download(request: Request) -> Response:
         entries, seed = _compare_ctx(request)
@@ -231,8 +309,15 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
     async def simulate_page(request: Request) -> Response:
         e = entry_of(request)
         runs = _runs(request)
-        return render(request, "simulate.html", e=e, s=e.scenario, seed=seed_of(request),
-                      runs=runs, query=request.url.query)
+        return render(
+            request,
+            "simulate.html",
+            e=e,
+            s=e.scenario,
+            seed=seed_of(request),
+            runs=runs,
+            query=request.url.query,
+        )
 
     async def simulate_stream(request: Request) -> Response:
         e = entry_of(request)
@@ -242,7 +327,9 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         cancel = threading.Event()
 
         def progress(done: int, total: int) -> None:
-            loop.call_soon_threadsafe(queue.put_nowait, ("progress", {"done": done, "total": total}))
+            loop.call_soon_threadsafe(
+                queue.put_nowait, ("progress", {"done": done, "total": total})
+            )
             if cancel.is_set():
                 raise KeyboardInterrupt  # the engine keeps finished blocks and stops
 
@@ -250,7 +337,8 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             try:
                 r = detente.simulate(e.scenario, runs=runs, seed=seed, progress=progress)
                 html = env.get_template("simulate_result.html").render(
-                    summary=r.summary(), manifest=r.manifest, complete=r.complete)
+                    summary=r.summary(), manifest=r.manifest, complete=r.complete
+                )
                 loop.call_soon_threadsafe(queue.put_nowait, ("result", html))
             except Exception as exc:  # shown to the user, never a traceback
                 loop.call_soon_threadsafe(queue.put_nowait, ("failed", str(exc)))
@@ -269,8 +357,9 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
                 cancel.set()
                 await task
 
-        return StreamingResponse(events(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-store"})
+        return StreamingResponse(
+            events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+        )
 
     def _runs(request: Request) -> int:
         raw = request.query_params.get("runs", "200")
@@ -311,17 +400,27 @@ def _bundles(doc: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for key, b in items:
         if isinstance(b, dict):
-            out.append({"name": b.get("name") or b.get("id") or str(key),
-                        "exists": b.get("exists", (b.get("zone") or {}).get("exists")),
-                        "distance": b.get("distance")})
+            out.append(
+                {
+                    "name": b.get("name") or b.get("id") or str(key),
+                    "exists": b.get("exists", (b.get("zone") or {}).get("exists")),
+                    "distance": b.get("distance"),
+                }
+            )
     return out
 
 
 def _download(rows: list[dict[str, Any]], fmt: str, stem: str) -> Response:
     if fmt == "csv":
-        return Response(to_csv(rows), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
+        return Response(
+            to_csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
+        )
     if fmt == "json":
-        return Response(to_json(rows), media_type="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{stem}.json"'})
+        return Response(
+            to_json(rows),
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{stem}.json"'},
+        )
     raise HTTPException(404, "Downloads are .csv or .json")

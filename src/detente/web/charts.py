@@ -43,7 +43,9 @@ def zone_chart(rows: Sequence[dict[str, Any]], title: str) -> dict[str, Any]:
         ):
             if lo is not None and hi is not None:
                 long.append({**r, "zone": kind, "low": lo, "high": hi})
-    row_field = {"field": "scenario", "title": "Scenario"} if any(r["scenario"] for r in rows) else None
+    row_field = (
+        {"field": "scenario", "title": "Scenario"} if any(r["scenario"] for r in rows) else None
+    )
     y: dict[str, Any] = {"field": "issue", "type": "nominal", "title": "Issue", "sort": None}
     tooltip = [
         {"field": "issue", "title": "Issue"},
@@ -58,12 +60,22 @@ def zone_chart(rows: Sequence[dict[str, Any]], title: str) -> dict[str, Any]:
             "mark": {"type": "bar", "height": 10},
             "encoding": {
                 "y": y,
-                "x": {"field": "low", "type": "quantitative", "title": "Position on the issue (0–100)",
-                      "scale": {"domain": [0, 100]}},
+                "x": {
+                    "field": "low",
+                    "type": "quantitative",
+                    "title": "Position on the issue (0–100)",
+                    "scale": {"domain": [0, 100]},
+                },
                 "x2": {"field": "high"},
-                "color": {"field": "zone", "type": "nominal", "title": "Zone of agreement",
-                          "scale": {"domain": ["without distrust", "under distrust"],
-                                    "range": ["#9ecae1", "#08519c"]}},
+                "color": {
+                    "field": "zone",
+                    "type": "nominal",
+                    "title": "Zone of agreement",
+                    "scale": {
+                        "domain": ["without distrust", "under distrust"],
+                        "range": ["#9ecae1", "#08519c"],
+                    },
+                },
                 "tooltip": tooltip,
             },
         },
@@ -73,8 +85,10 @@ def zone_chart(rows: Sequence[dict[str, Any]], title: str) -> dict[str, Any]:
             "encoding": {
                 "y": y,
                 "x": {"field": "status_quo", "type": "quantitative"},
-                "tooltip": [{"field": "issue", "title": "Issue"},
-                            {"field": "status_quo", "title": "Status quo"}],
+                "tooltip": [
+                    {"field": "issue", "title": "Issue"},
+                    {"field": "status_quo", "title": "Status quo"},
+                ],
             },
         },
     ]
@@ -86,7 +100,10 @@ def zone_chart(rows: Sequence[dict[str, Any]], title: str) -> dict[str, Any]:
         panels = []
         for name in dict.fromkeys(r["scenario"] for r in rows):
             panel = [
-                {**lay, "data": {"values": [v for v in lay["data"]["values"] if v["scenario"] == name]}}
+                {
+                    **lay,
+                    "data": {"values": [v for v in lay["data"]["values"] if v["scenario"] == name]},
+                }
                 for lay in layer
             ]
             panels.append({"title": name, "width": 480, "layer": panel})
@@ -103,8 +120,12 @@ def trust_chart(rows: Sequence[dict[str, Any]], title: str) -> dict[str, Any]:
         "mark": "bar",
         "encoding": {
             "y": {"field": "pair", "type": "nominal", "title": "Who trusts whom"},
-            "x": {"field": "expected", "type": "quantitative", "title": "Expected trust (0–1)",
-                  "scale": {"domain": [0, 1]}},
+            "x": {
+                "field": "expected",
+                "type": "quantitative",
+                "title": "Expected trust (0–1)",
+                "scale": {"domain": [0, 1]},
+            },
             "color": {"field": "dimension", "type": "nominal", "title": "Dimension"},
             "yOffset": {"field": "dimension"},
             "tooltip": [

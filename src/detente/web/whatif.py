@@ -56,15 +56,19 @@ def knobs(s: Scenario) -> list[Knob]:
     for a in s.actors:
         top = max(0.05, a.cost_of_fighting * 4)
         out.append(
-            Knob(f"cost.{a.id}", f"{a.name}: cost of fighting per period", a.cost_of_fighting,
-                 0.0, round(top, 4), round(top / 100, 6))
+            Knob(
+                f"cost.{a.id}",
+                f"{a.name}: cost of fighting per period",
+                a.cost_of_fighting,
+                0.0,
+                round(top, 4),
+                round(top / 100, 6),
+            )
         )
     return out
 
 
-def apply_edits(
-    s: Scenario, params: Mapping[str, str]
-) -> tuple[Scenario, list[Change], list[str]]:
+def apply_edits(s: Scenario, params: Mapping[str, str]) -> tuple[Scenario, list[Change], list[str]]:
     """The edited scenario, the values that changed, and problems (bad values, invalid edits).
 
     Unknown keys are ignored; values must be finite numbers inside the slider's range.
