@@ -115,3 +115,35 @@ def test_bad_input_is_located(teaching: d.Scenario) -> None:
         d.analyze(teaching, as_of="2024-13-01")
     with pytest.raises(InputError, match="top must be at least 1"):
         d.what_it_takes(teaching, top=0)
+
+
+def test_outputs_refuse_to_overwrite_inputs_and_write_atomically(tmp_path: Path) -> None:
+    from detente.outputs import protect, write_text
+
+    src = tmp_path / "in.yaml"
+    src.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="refusing to overwrite an input"):
+        protect(tmp_path / "." / "in.yaml", [src])
+    out = write_text(tmp_path / "out.txt", "hello")
+    assert out.read_text(encoding="utf-8") == "hello"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    with pytest.raises(InputError, match="cannot write"):
+        write_text(tmp_path / "missing-dir" / "x.txt", "x")
+
+
+def test_cli_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from detente.cli.app import app
+
+    scen = tmp_path / "s.yaml"
+    scen.write_bytes(TEACHING.read_bytes())
+    res = CliRunner().invoke(
+        app, ["trust", str(scen), "--chart", str(scen).replace(".yaml", ".svg")]
+    )
+    assert res.exit_code == 0
+    bad = CliRunner().invoke(
+        app, ["monitor", "verify", str(scen), "--db", str(scen), "--out", str(scen)]
+    )
+    assert bad.exit_code == 1 and "refusing to overwrite" in bad.output
+    assert scen.read_bytes() == TEACHING.read_bytes()

@@ -16,7 +16,7 @@ from typing import Any
 from detente.errors import InputError
 from detente.manifest import to_json
 
-__all__ = ["ensure_dir", "protect", "write_bytes", "write_json", "write_text"]
+__all__ = ["ensure_dir", "protect", "write_bytes", "write_json", "write_parquet", "write_text"]
 
 
 def protect(out: Path | str, inputs: Iterable[Path | str]) -> None:
@@ -65,3 +65,14 @@ def write_text(path: Path | str, text: str) -> Path:
 def write_json(path: Path | str, document: Any) -> Path:
     """Write ``document`` as detente's stable JSON (:func:`detente.manifest.to_json`)."""
     return write_text(path, to_json(document) + "\n")
+
+
+def write_parquet(path: Path | str, table: Any) -> Path:
+    """Write an Arrow ``table`` to ``path`` as Parquet, atomically; return the path."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return write_bytes(path, buf.getvalue())

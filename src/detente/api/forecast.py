@@ -23,10 +23,15 @@ __all__ = ["BacktestScores", "Forecasts", "backtest", "forecast", "load_issues"]
 
 def load_issues(
     sources: Scenario | str | Path | Sequence[Scenario | str | Path],
+    capabilities: str | Path | None = None,
 ) -> tuple[list[IssueData], str]:
     """Issues from scenarios (objects or YAML files) and/or long CSVs, and one SHA-256 of the
     inputs (a scenario's :func:`~detente.manifest.scenario_sha256`, a CSV's bytes; several
-    inputs: the hash of their hashes)."""
+    inputs: the hash of their hashes).
+
+    ``capabilities`` (a named source or an actor-table CSV) fills issues without a capability
+    column (:func:`detente.forecast.capabilities.apply_capabilities`).
+    """
     from detente.forecast.csvio import read_long_csv_text
     from detente.forecast.scenario_adapter import issues_from_scenario
     from detente.scenario import load_scenario
@@ -58,6 +63,13 @@ def load_issues(
             s = load_scenario(path)
             issues.extend(issues_from_scenario(s))
             digests.append(scenario_sha256(s))
+    if capabilities is not None:
+        from detente.forecast.capabilities import apply_capabilities
+
+        source = Path(capabilities)
+        if source.is_file():
+            digests.append(content_hash(source.read_bytes()))
+        issues = apply_capabilities(issues, str(capabilities))
     digest = digests[0] if len(digests) == 1 else content_hash("\n".join(digests))
     return issues, digest
 
@@ -83,21 +95,25 @@ class Forecasts(Result):
 def forecast(
     source: Scenario | str | Path | Sequence[Scenario | str | Path],
     *,
-    model: str = "compromise",
+    model: str | None = None,
     runs: int = 1000,
     seed: int = DEFAULT_SEED,
+    capabilities: str | Path | None = None,
 ) -> Forecasts:
     """Per-issue forecasts of ``model`` with bands over input uncertainty (``runs`` Monte Carlo
-    draws). A tunable model is first fitted on the input's issues that have an outcome."""
-    from detente.forecast.base import get_model
+    draws). The default model is ``front`` for scenarios and ``compromise`` for long CSVs. A
+    tunable model is first fitted on the input's issues that have an outcome. ``capabilities``
+    (a CSV ``actor,capability[,issue_id]`` or a named source) fills missing capabilities."""
+    from detente.forecast.base import default_forecast_model, get_model
     from detente.forecast.uncertainty import forecast_bands
 
     if runs < 1:
         raise InputError(f"runs must be at least 1, got {runs}")
     if seed < 0:
         raise InputError(f"seed must be a non-negative integer, got {seed}")
+    issues, digest = load_issues(source, capabilities)
+    model = model or default_forecast_model(issues)
     forecaster = get_model(model)
-    issues, digest = load_issues(source)
     usable = [i for i in issues if i.n_actors >= 1]
     if forecaster.tunable:
         import numpy as np
@@ -112,7 +128,12 @@ def forecast(
         command="forecast run",
         scenario_hash=digest,
         seed=seed,
-        parameters={"model": model, "runs": runs, **forecaster.parameters()},
+        parameters={
+            "model": model,
+            "runs": runs,
+            "capability_sources": sorted({i.capability_source or "none given" for i in usable}),
+            **forecaster.parameters(),
+        },
     )
     doc = json_ready({"forecasts": records, "manifest": manifest})
     return Forecasts(doc, manifest, bands=tuple(bands), issues=tuple(usable))
@@ -150,16 +171,18 @@ def backtest(
     folds: int = 5,
     seed: int = DEFAULT_SEED,
     bootstrap: int = 2000,
+    capabilities: str | Path | None = None,
 ) -> BacktestScores:
-    """Out-of-fold MAE, RMSE, median AE and hit rates of ``models`` (default: all) on the
-    issues with known outcomes, and a paired bootstrap of each against compromise."""
+    """Out-of-fold MAE, RMSE, median AE and hit rates of ``models`` on the issues with known
+    outcomes, and a paired bootstrap of each against compromise. The default models are every
+    model that applies to the inputs (scenario-only models when a scenario is among them)."""
     from detente.forecast.backtest import run_backtest
-    from detente.forecast.base import available_models
+    from detente.forecast.base import default_models
 
     if bootstrap < 1:
         raise InputError(f"bootstrap must be at least 1, got {bootstrap}")
-    issues, digest = load_issues(sources)
-    names = list(models) if models else available_models()
+    issues, digest = load_issues(sources, capabilities)
+    names = list(models) if models else default_models(issues)
     result = run_backtest(issues, names, folds=folds, seed=seed, bootstrap=bootstrap)
     manifest = build_manifest(
         command="forecast backtest",
@@ -174,6 +197,7 @@ def backtest(
         "folds": folds,
         "seed": seed,
         "bootstrap": bootstrap,
+        "capability_sources": sorted({i.capability_source or "none given" for i in issues}),
         "manifest": manifest,
     }
     return BacktestScores(json_ready(doc), manifest, result=result)

@@ -42,8 +42,8 @@ class ParquetSink:
 
     def __call__(self, index: int, m: SimModel, o: BlockOutput) -> None:
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
+        from detente.outputs import write_parquet
         from detente.simulate import BLOCK
 
         n = o.first_agreement.size
@@ -66,7 +66,7 @@ class ParquetSink:
                 "value": np.concatenate([cols[k] for k in names]),
             }
         )
-        pq.write_table(runs_table, Path(self.directory) / f"runs-{index:06d}.parquet")
+        write_parquet(Path(self.directory) / f"runs-{index:06d}.parquet", runs_table)
         periods = o.events.shape[0]
         pvars = list(o.paths)
         per = np.repeat(np.arange(periods, dtype=np.int32), n)
@@ -78,7 +78,7 @@ class ParquetSink:
                 "value": np.concatenate([o.paths[v].ravel() for v in pvars]),
             }
         )
-        pq.write_table(paths_table, Path(self.directory) / f"paths-{index:06d}.parquet")
+        write_parquet(Path(self.directory) / f"paths-{index:06d}.parquet", paths_table)
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,11 @@ def ingest_cmd(
     """Stream event files into the store; every row is loaded, rejected or a duplicate."""
     with clean_errors():
         from detente.api.monitor import ingest
+        from detente.outputs import protect
 
+        for target in (parquet, manifest):
+            if target is not None:
+                protect(target, [*files, db] + ([mapping] if mapping else []))
         result = ingest(files, db, input_format=input_format, mapping=mapping, parquet=parquet)
         for line in result.lines:
             if fmt is OutputFormat.table:

@@ -71,6 +71,10 @@ def show_cmd(
 
         if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
             raise InputError(f"--chart must end in .svg or .png, got {chart.name!r}")
+        if chart is not None:
+            from detente.outputs import protect
+
+            protect(chart, [scenario])
         result = replay_trust(
             scenario,
             truster=truster,
