@@ -35,6 +35,8 @@ MAX_RUNS = 5000
 """Most simulation runs one request may ask for."""
 MAX_COMPARE = 8
 STATIC = Path(__file__).parent / "static"
+_JOBS: set[asyncio.Task[None]] = set()
+"""Running simulation threads (strong references until they finish; never read)."""
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -110,14 +112,14 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             headers={"Content-Disposition": f'attachment; filename="{e.id}-analysis.json"'},
         )
 
-    def _whatif(request: Request) -> tuple[Entry, int, Any, list[Any], list[str], Any]:
+    def _whatif(request: Request) -> tuple[Entry, int, Any, list[Any], list[str]]:
         e = entry_of(request)
         seed = seed_of(request)
         edited, changes, problems = apply_edits(e.scenario, dict(request.query_params))
-        return e, seed, edited, changes, problems, None
+        return e, seed, edited, changes, problems
 
     async def whatif_page(request: Request) -> Response:
-        e, seed, edited, changes, problems, _ = _whatif(request)
+        e, seed, edited, changes, problems = _whatif(request)
         ctx = await asyncio.to_thread(_whatif_ctx, e, seed, edited, changes, problems)
         tpl = "whatif_result.html" if request.headers.get("HX-Request") else "whatif.html"
         values = {c.key: c.after for c in changes}
@@ -160,7 +162,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         }
 
     async def whatif_yaml(request: Request) -> Response:
-        e, _seed, edited, changes, problems, _ = _whatif(request)
+        e, _seed, edited, changes, problems = _whatif(request)
         if problems:
             raise HTTPException(400, "; ".join(problems))
         head = "".join(f"# what-if: {c.label}: {c.before} -> {c.after}\n" for c in changes)
@@ -172,7 +174,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         )
 
     async def whatif_zone(request: Request) -> Response:
-        e, seed, edited, changes, problems, _ = _whatif(request)
+        e, seed, edited, changes, problems = _whatif(request)
         ctx = await asyncio.to_thread(_whatif_ctx, e, seed, edited, changes, problems)
         return _download(
             ctx["before"] + ctx["rows"], request.path_params["fmt"], f"{e.id}-whatif-zone"
@@ -340,11 +342,15 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
                     summary=r.summary(), manifest=r.manifest, complete=r.complete
                 )
                 loop.call_soon_threadsafe(queue.put_nowait, ("result", html))
+            except KeyboardInterrupt:  # cancelled before any block finished
+                loop.call_soon_threadsafe(queue.put_nowait, ("failed", "cancelled"))
             except Exception as exc:  # shown to the user, never a traceback
                 loop.call_soon_threadsafe(queue.put_nowait, ("failed", str(exc)))
 
         async def events() -> Any:
             task = asyncio.create_task(asyncio.to_thread(work))
+            _JOBS.add(task)
+            task.add_done_callback(_JOBS.discard)
             try:
                 while True:
                     kind, payload = await queue.get()
@@ -354,8 +360,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
                     if kind != "progress":
                         break
             finally:
-                cancel.set()
-                await task
+                cancel.set()  # a client that leaves stops the run at its next block
 
         return StreamingResponse(
             events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
