@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "detente.cli.simulate",
     "detente.cli.bargaining",
     "detente.cli.trust",
+    "detente.cli.sweep",
 )
 
 app = typer.Typer(
