@@ -23,7 +23,13 @@ from detente.errors import InputError
 if TYPE_CHECKING:
     from detente.sweep.engine import SweepResult
 
-__all__ = ["discovery_records", "require", "sobol_records", "tornado_records"]
+__all__ = [
+    "discovery_records",
+    "require",
+    "sobol_indices",
+    "sobol_records",
+    "tornado_records",
+]
 
 _CONF = 0.95
 _RESAMPLES = 200
@@ -51,14 +57,48 @@ def _column(result: SweepResult, output: str) -> np.ndarray | None:
     return np.array(vals, dtype=float)
 
 
+def sobol_indices(names: list[str], y: np.ndarray, *, seed: int) -> list[dict[str, Any]]:
+    """S1/ST and their 95 % confidence half-widths for one output of a Sobol design.
+
+    ``y`` is ordered as the design's points (SALib's Saltelli layout without second order).
+    A constant output gets zeros and a note instead of NaN.
+    """
+    sobol = require("SALib.analyze.sobol")
+    if float(np.ptp(y)) == 0.0:
+        return [
+            {
+                "input": n,
+                "S1": 0.0,
+                "S1_conf": 0.0,
+                "ST": 0.0,
+                "ST_conf": 0.0,
+                "note": "output constant over the sweep",
+            }
+            for n in names
+        ]
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    si = sobol.analyze(
+        problem,
+        y,
+        calc_second_order=False,
+        num_resamples=_RESAMPLES,
+        conf_level=_CONF,
+        seed=seed,
+    )
+    out = []
+    for j, n in enumerate(names):
+        vals = [si["S1"][j], si["S1_conf"][j], si["ST"][j], si["ST_conf"][j]]
+        s1, s1c, st, stc = (_r(v) if math.isfinite(v) else None for v in vals)
+        out.append({"input": n, "S1": s1, "S1_conf": s1c, "ST": st, "ST_conf": stc})
+    return out
+
+
 def sobol_records(result: SweepResult) -> list[dict[str, Any]]:
     """S1/ST with confidence half-widths per (output, input); empty unless a complete Sobol run."""
     plan = result.plan
     if plan.design.kind != "sobol" or result.completed != plan.points:
         return []
-    sobol = require("SALib.analyze.sobol")
     names = [f.name for f in plan.design.factors]
-    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     records: list[dict[str, Any]] = []
     for output in plan.outputs:
         y = _column(result, output)
@@ -76,34 +116,7 @@ def sobol_records(result: SweepResult) -> list[dict[str, Any]]:
                 for n in names
             )
             continue
-        if float(np.ptp(y)) == 0.0:
-            records.extend(
-                {
-                    "output": output,
-                    "input": n,
-                    "S1": 0.0,
-                    "S1_conf": 0.0,
-                    "ST": 0.0,
-                    "ST_conf": 0.0,
-                    "note": "output constant over the sweep",
-                }
-                for n in names
-            )
-            continue
-        si = sobol.analyze(
-            problem,
-            y,
-            calc_second_order=False,
-            num_resamples=_RESAMPLES,
-            conf_level=_CONF,
-            seed=plan.spec.seed,
-        )
-        for j, n in enumerate(names):
-            vals = [si["S1"][j], si["S1_conf"][j], si["ST"][j], si["ST_conf"][j]]
-            s1, s1c, st, stc = (_r(v) if math.isfinite(v) else None for v in vals)
-            records.append(
-                {"output": output, "input": n, "S1": s1, "S1_conf": s1c, "ST": st, "ST_conf": stc}
-            )
+        records.extend({"output": output} | r for r in sobol_indices(names, y, seed=plan.spec.seed))
     return records
 
 
