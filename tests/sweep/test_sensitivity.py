@@ -95,3 +95,19 @@ def test_prim_and_cart_find_a_planted_box() -> None:
     rules = cart_rules(x, y, factors, seed=0)
     assert rules and rules[0]["density"] > 0.9
     assert "s in {on}" in rules[0]["rule"] and "a >= 0.6" in rules[0]["rule"]
+
+
+def test_charts_build_from_a_sweep() -> None:
+    from detente.sweep import charts, run_sweep
+
+    from .helpers import small_plan
+
+    result = run_sweep(small_plan())
+    doc = result.to_dict()
+    for chart in (
+        charts.sobol_bars(doc, "simulate.p_agreement"),
+        charts.prim_tradeoff(doc, "simulate.p_agreement"),
+        charts.output_over_input(result, "simulate.p_agreement", "SUD cost"),
+    ):
+        spec = chart.to_dict()
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
