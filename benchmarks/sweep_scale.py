@@ -19,6 +19,7 @@ It also checks that every backend gives byte-identical ``results.parquet``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import resource
@@ -98,10 +99,8 @@ class _WorkerPeak:
         me = psutil.Process()
         while not self._stop.is_set():
             for c in me.children(recursive=True):
-                try:
+                with contextlib.suppress(psutil.Error):
                     self.peak = max(self.peak, c.memory_info().rss)
-                except psutil.Error:
-                    pass
             self._stop.wait(0.5)
 
     def __enter__(self) -> _WorkerPeak:
@@ -153,9 +152,7 @@ def main() -> None:
             "compute_seconds": round(compute, 2),
             "points_per_second": round(plan.points / wall, 2),
             "overhead_share": round((planning + wall - compute / workers) / compute, 4),
-            "peak_rss_main_mb": round(
-                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
-            ),
+            "peak_rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "peak_rss_worker_mb": round(wp.peak / 2**20, 1),
             "sobol_records": len(doc["sobol"]),
             "rules": len(doc["rules"]),
