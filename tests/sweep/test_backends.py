@@ -13,31 +13,15 @@ from detente.sweep import (
     DaskBackend,
     ProcessBackend,
     SerialBackend,
-    SweepPlan,
-    load_sweep,
-    plan_sweep,
     run_sweep,
 )
 from detente.sweep.engine import results_parquet
-from detente.sweep.spec import Commands, Design, SimulateCommand
 
-from .helpers import SMALL
-
-
-def _tiny_plan() -> SweepPlan:
-    spec, tree = load_sweep(SMALL)
-    spec = spec.model_copy(
-        update={
-            "design": Design(kind="lhs", samples=6),
-            "commands": Commands(simulate=SimulateCommand(runs=10, periods=12)),
-            "outputs": ("simulate.p_agreement", "simulate.mean_agreements_per_run"),
-        }
-    )
-    return plan_sweep(spec, base_dir=SMALL.parent, tree=tree, name=str(SMALL))
+from .helpers import SMALL, tiny_plan
 
 
 def test_serial_processes_and_dask_local_cluster_are_byte_identical() -> None:
-    plan = _tiny_plan()
+    plan = tiny_plan()
     with SerialBackend() as be:
         serial = run_sweep(plan, backend=be)
     with ProcessBackend(2) as be:

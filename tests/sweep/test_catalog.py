@@ -18,7 +18,7 @@ from detente.errors import InputError
 from detente.sweep import run_sweep
 from detente.sweep.catalog import DB, POINTS, RESULTS
 
-from .helpers import SMALL, small_plan
+from .helpers import SMALL, small_plan, tiny_plan
 
 CLI = [sys.executable, "-c", "from detente.cli.app import main; main()", "sweep", str(SMALL)]
 
@@ -89,23 +89,23 @@ def test_sigkill_property_twenty_kills(tmp_path: Path) -> None:
 
 
 def test_catalog_refuses_overwrite_and_other_sweeps(tmp_path: Path) -> None:
-    plan = small_plan()
+    plan = tiny_plan()
     run_sweep(plan, tmp_path / "c")
     with pytest.raises(InputError, match="--resume"):
         run_sweep(plan, tmp_path / "c")
     again = run_sweep(plan, tmp_path / "c", resume=True)  # nothing to do, nothing recomputed
     assert again.completed == plan.points and again.timings["points_run"] == 0
-    other = small_plan()
+    other = tiny_plan()
     object.__setattr__(other, "spec_sha256", "0" * 64)
     with pytest.raises(InputError, match="different sweep"):
         run_sweep(other, tmp_path / "c", resume=True)
 
 
 def test_unreadable_catalog_is_rebuilt_from_point_files(tmp_path: Path) -> None:
-    plan = small_plan()
-    reference = _reference(tmp_path)
+    plan = tiny_plan()
     cat = tmp_path / "c"
     run_sweep(plan, cat)
+    reference = (cat / RESULTS).read_bytes()
     (cat / DB).write_bytes(b"not a duckdb file")
     (cat / POINTS / "p0000003.parquet").unlink()  # a lost point is recomputed
     res = run_sweep(plan, cat, resume=True)

@@ -130,10 +130,19 @@ def register(app: typer.Typer) -> None:
             spec, tree = load_sweep(file)
             plan = plan_sweep(spec, base_dir=file.parent, tree=tree, name=str(file))
             show = sys.stderr.isatty() if progress is None else progress
-            with make_backend(backend, workers=workers, scheduler=scheduler) as be:
-                result = run_sweep(
-                    plan, catalog, backend=be, resume=resume, progress=_Progress(show)
+            try:
+                with make_backend(backend, workers=workers, scheduler=scheduler) as be:
+                    result = run_sweep(
+                        plan, catalog, backend=be, resume=resume, progress=_Progress(show)
+                    )
+            except KeyboardInterrupt:
+                kept = "the finished points are kept in the catalog; continue with --resume"
+                err_console.print(
+                    f"interrupted: {kept if catalog else 'nothing kept (no --catalog)'}",
+                    markup=False,
+                    highlight=False,
                 )
+                raise typer.Exit(130) from None
             doc = result.to_dict()
         text = render_records(_records(doc), fmt, title=f"Sweep {spec.name}", document=doc)
         typer.echo(text.rstrip("\n"))

@@ -131,7 +131,7 @@ class DaskBackend(Backend):
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",  # localhost only, any free port
             )
             self._client: Any = Client(self._cluster)
         else:
