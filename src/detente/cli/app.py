@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "detente.cli.bargaining",
     "detente.cli.trust",
     "detente.cli.serve",
+    "detente.cli.sweep",
 )
 
 app = typer.Typer(
