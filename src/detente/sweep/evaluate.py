@@ -1,9 +1,9 @@
 """The one adapter between sweeps and detente's commands: evaluate one point.
 
 Every call into the analysis and simulation engines from the sweep package goes through this
-module, so moving to the public API (``detente.analyze`` / ``detente.simulate``) is a change
-here only. A point's outputs are flat ``name → float | None`` records: booleans become 0/1,
-missing values (a median never reached) stay ``None``; never NaN.
+module, and it calls the public API only (``detente.analyze`` / ``detente.simulate``). A
+point's outputs are flat ``name → float | None`` records: booleans become 0/1, missing values
+(a median never reached) stay ``None``; never NaN.
 """
 
 from __future__ import annotations
@@ -67,9 +67,9 @@ def _flatten(prefix: str, doc: Any, out: dict[str, float | None]) -> None:
 
 
 def _analyze(scenario: Scenario, seed: int) -> dict[str, float | None]:
-    from detente.bargaining.analysis import analysis_document, analyze
+    from detente.api import analyze
 
-    doc = analysis_document(analyze(scenario, seed=seed))
+    doc = analyze(scenario, seed=seed).to_dict()
     zone, zone_nd = doc["zone"], doc["zone_without_distrust"]
     shortfall = zone.get("shortfall") or {}
     violation = zone.get("red_line_violation") or {}
@@ -86,12 +86,12 @@ def _analyze(scenario: Scenario, seed: int) -> dict[str, float | None]:
 
 
 def _simulate(scenario: Scenario, seed: int, runs: int, periods: int) -> dict[str, float | None]:
-    from detente.simulate import run_simulation
+    from detente.api import simulate
 
-    summary = run_simulation(scenario, runs, seed, periods, progress=False).summary()
+    summary = simulate(scenario, runs=runs, seed=seed, periods=periods).to_dict()
     out: dict[str, float | None] = {}
     for key, value in summary.items():
-        if key in {"runs", "runs_requested", "complete", "seed", "periods"}:
+        if key in {"runs", "runs_requested", "complete", "seed", "periods", "manifest"}:
             continue
         _flatten(f"simulate.{key}", value, out)
     return out
