@@ -35,7 +35,17 @@ def test_initial_war_value_equals_reservation_values() -> None:
     cost = np.maximum(m.cost - np.array([0.001, 0.002]), 0.0)  # fixture's cost relief
     r = prob.p_a / (1.0 - prob.stalemate)  # beliefs are about battles: P(A prevails) = (1 − s)r
     v = _war_value(m, np.array([[r, r]]), m.status_quo[None, :], cost)
-    assert np.allclose(v[0], reservation_values(prob)[rows])
+    # The bargaining value now also counts the status quo holding while the war lasts
+    # (λ = 1 − δ^(H−1), issue 12); the simulation's lottery is the same without that flow
+    # until issue 13 adopts it: compare the lottery part.
+    from detente.bargaining.utility import utility as u_b
+    from detente.bargaining.war import flow_share
+
+    lam = flow_share(prob)
+    lottery = (reservation_values(prob) + prob.war_cost - lam * u_b(prob, prob.status_quo)) / (
+        1.0 - lam
+    ) - prob.war_cost
+    assert np.allclose(v[0], lottery[rows])
 
 
 def test_candidates_trade_off_monotonically() -> None:

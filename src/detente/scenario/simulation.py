@@ -6,15 +6,15 @@ The model these parameters enter is described in ``docs/explanation/simulation-m
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from detente.scenario.strictmodel import StrictModel
 
 __all__ = ["SimulationSettings"]
 
 
-class SimulationSettings(BaseModel):
+class SimulationSettings(StrictModel):  # finite numbers, strict scalars (scenario/strictmodel)
     """Settings for `detente simulate`: protocol, each party's strategy, process parameters."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     protocol: str = Field(
         default="alternating",

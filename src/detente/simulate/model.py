@@ -46,6 +46,7 @@ from detente.core import TRUST_DIMENSIONS
 from detente.errors import InputError
 from detente.scenario.schema import Evidence, ExpectedTrust, MechanismKind, Scenario, TrustValue
 from detente.scenario.simulation import SimulationSettings
+from detente.scenario.validate import require_negotiation
 from detente.simulate.durability import PEACEKEEPER_HR
 
 __all__ = ["N_CANDIDATES", "TRUST_DIMENSIONS", "SimModel", "build_model", "utility"]
@@ -142,6 +143,7 @@ def build_model(scenario: Scenario) -> SimModel:
     war = scenario.war
     if war is None:
         raise InputError("scenario has no `war` section: a simulation needs the war model")
+    require_negotiation(scenario)  # the same refusals as `analyze` (scenario/validate.py)
     settings = scenario.simulation or SimulationSettings()
     a_id, b_id = war.belligerents
     pos = scenario.current_positions()
