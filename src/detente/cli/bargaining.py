@@ -125,22 +125,6 @@ def _bundle_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _bundle_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {
-            "bundle": b["id"],
-            "issues": len(b["issues"]),
-            "ceasefire": b["ceasefire"],
-            "deferred": b["deferred"] or None,
-            "zone": "open" if b["zone_exists"] else "closed",
-            "size": b["size"]["radius"] if b["zone_exists"] else None,
-            "distance": b["distance"],
-            "blocking": [f"{m['actor']}:{m['issue']}" for m in b["blocking"]] or None,
-        }
-        for b in doc["bundles"]
-    ]
-
-
 def proposals_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
@@ -220,7 +204,6 @@ def what_it_takes_cmd(
                 highlight=False,
             )
         _print_relaxation(doc, mech_ids)
-        _print_packages(doc)
         _print_packages(doc)
 
 
@@ -308,30 +291,6 @@ def _print_relaxation(doc: dict[str, Any], mech_ids: tuple[str, ...]) -> None:
             else f"{r['points']:g} points (weighted {r['total']:.3f})"
         )
         console.print(f"If only {who} conceded: {text}.", markup=False, highlight=False)
-
-
-def _print_packages(doc: dict[str, Any]) -> None:
-    rows = [
-        {
-            "rank": n,
-            "price": pk["price"],
-            "red_lines": [f"{m['actor']}:{m['issue']} {m['points']:g}" for m in pk["red_lines"]]
-            or None,
-            "payments": pk["payments"] or None,
-            "mechanisms": pk["mechanisms"] or None,
-            "compensation": pk["compensation"] or None,
-        }
-        for n, pk in enumerate(doc["packages"], start=1)
-    ]
-    if rows:
-        emit(
-            render_records(
-                rows,
-                OutputFormat.table,
-                title="Cheapest packages opening the settlement (red lines crossed at their "
-                "cost, payments, mechanisms), priced by each party's alternative",
-            )
-        )
 
 
 def register(app: typer.Typer) -> None:
