@@ -128,8 +128,8 @@ def _no_constant(name: str) -> Any:
 
 @pytest.fixture
 def strict_json(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the JSON writer (detente.manifest.to_json, which the CLI prints with) fail on a
-    non-finite number instead of printing null."""
+    """Make the one JSON writer (detente.manifest) fail on a non-finite number instead of
+    printing null."""
     import detente.manifest as output
 
     original = output._clean

@@ -36,6 +36,7 @@ from detente.core.limits import require_memory
 __all__ = ["TOL", "Zone", "ZoneLP", "compute_zone"]
 
 TOL = TOL_LP
+"""Radius of the zone's max-min LP treated as zero (see :data:`detente.core.TOL_LP`)."""
 _LOG_MAX = math.log(np.finfo(np.float64).max) - 1.0
 """Volumes (scale points ** free issues) beyond the float range saturate here (the share of
 the issue space, computed in logs, stays exact)."""

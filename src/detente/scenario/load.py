@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import json
 import os
 import re
 import stat
@@ -198,7 +197,9 @@ def dump_scenario(scenario: Scenario, *, fmt: str = "yaml") -> str:
     """Serialise a scenario to YAML (or JSON) text that loads back to an equal scenario."""
     data = scenario.model_dump(mode="json", exclude_defaults=True)
     if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        from detente.manifest import to_json
+
+        return to_json(data) + "\n"
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
@@ -379,6 +380,8 @@ def _parse_yaml(text: str, name: str) -> Any:
         line, col = _pos(node)
         if line == 0:  # a tagged scalar keeps no position: use its key's (or item's)
             line, col, _, _ = _resolve(tree, path)
+        if line == 0:  # the document itself is the tagged scalar: it starts the file
+            line, col = 1, 1
         raise ScenarioError(
             [Problem(name, line, col, _fmt_path(path), f"explicit YAML tag {tag!r} not allowed")]
         )
