@@ -8,6 +8,7 @@ write that would replace one of the command's own inputs is refused (``protect``
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,7 +17,15 @@ from typing import Any
 from detente.errors import InputError
 from detente.manifest import to_json
 
-__all__ = ["ensure_dir", "protect", "write_bytes", "write_json", "write_parquet", "write_text"]
+__all__ = [
+    "ensure_dir",
+    "prepare_output_dir",
+    "protect",
+    "write_bytes",
+    "write_json",
+    "write_parquet",
+    "write_text",
+]
 
 
 def protect(out: Path | str, inputs: Iterable[Path | str]) -> None:
@@ -35,6 +44,78 @@ def ensure_dir(path: Path | str) -> Path:
     except OSError as err:
         raise InputError(f"{p}: cannot create the output directory ({err.strerror})") from None
     return p
+
+
+def prepare_output_dir(
+    path: Path | str,
+    owned: str,
+    *,
+    overwrite: bool = False,
+    inputs: Iterable[Path | str] = (),
+    command: str | None = None,
+) -> Path:
+    """Make ``path`` ready to receive a command's output folder; return it.
+
+    A missing or empty folder is created or used as it is. A folder that already holds files is
+    refused (InputError) unless ``overwrite`` is set; even then, every file in it must be one
+    this kind of output writes (its name matches the regular expression ``owned``) or a
+    temporary file of :func:`write_bytes`, and those are removed first, so the folder never
+    mixes an earlier run's files with the new one's. Files detente did not write, subfolders
+    and ``inputs`` of the command are never removed: their presence is an error. With
+    ``command``, a ``manifest.json`` in the folder must be a detente manifest of that command.
+    """
+    p = Path(path)
+    for src in inputs:
+        src_path = Path(src).resolve()
+        if src_path == p.resolve() or p.resolve() in src_path.parents:
+            raise InputError(f"{p}: refusing to write output over or around an input ({src})")
+    if p.exists() and not p.is_dir():
+        raise InputError(f"{p}: exists and is not a directory")
+    if not p.exists():
+        return ensure_dir(p)
+    present = sorted(p.iterdir())
+    if not present:
+        return p
+    if not overwrite:
+        raise InputError(
+            f"{p}: output folder is not empty ({len(present)} entries); choose a new folder, "
+            "or pass --overwrite to replace an earlier output of this command"
+        )
+    pattern = re.compile(owned)
+    temp = re.compile(r"^\..+\.tmp$")
+    foreign = [
+        e.name
+        for e in present
+        if not e.is_file() or not (pattern.fullmatch(e.name) or temp.fullmatch(e.name))
+    ]
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
+        raise InputError(
+            f"{p}: refusing to overwrite: the folder holds entries this command did not write "
+            f"({shown}); choose a new folder"
+        )
+    if command is not None and (p / "manifest.json").is_file():
+        _require_manifest_of(p / "manifest.json", command)
+    for e in present:
+        try:
+            e.unlink()
+        except OSError as err:
+            raise InputError(f"{e}: cannot remove ({err.strerror})") from None
+    return p
+
+
+def _require_manifest_of(path: Path, command: str) -> None:
+    import json
+
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        doc = None
+    if not isinstance(doc, dict) or doc.get("command") != command:
+        raise InputError(
+            f"{path}: refusing to overwrite: not a manifest written by `detente {command}`; "
+            "choose a new folder"
+        )
 
 
 def write_bytes(path: Path | str, data: bytes) -> Path:

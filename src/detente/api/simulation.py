@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ParquetSink", "SimulationRun", "simulate"]
 
+OUTPUT_FILES = r"(runs|paths)-\d{6}\.parquet|manifest\.json|summary\.json"
+"""Names of the files ``simulate(out=...)`` writes (a regular expression)."""
+
 TABLES = ("fan", "agreement_by_period", "time_to_agreement", "survival", "terms")
 
 
@@ -155,6 +158,7 @@ def simulate(
     executor: Executor | None = None,
     out: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    overwrite: bool = False,
 ) -> SimulationRun:
     """Simulate talks while fighting: agreement odds, timing, terms and durability.
 
@@ -163,15 +167,26 @@ def simulate(
     per-run tables to Parquet in that directory, with ``manifest.json`` and ``summary.json``.
     ``progress(done, total)`` is called as blocks of runs finish. Ctrl-C stops the run and
     keeps the finished blocks (``complete`` is then False).
+
+    ``out`` must be a new or empty folder; an existing output of ``simulate`` is replaced only
+    with ``overwrite=True``, which first removes all its files (so the folder never holds more
+    blocks than its summary counts). A folder holding anything else is refused.
     """
-    from detente.outputs import ensure_dir, write_json
+    from detente.outputs import prepare_output_dir, write_json
     from detente.simulate import run_simulation
 
     if workers < 1:
         raise InputError(f"workers must be at least 1, got {workers}")
     s = as_scenario(scenario)
     digest = scenario_sha256(s)
-    directory = None if out is None else ensure_dir(out)
+    inputs = [scenario] if isinstance(scenario, str | Path) else []
+    directory = (
+        None
+        if out is None
+        else prepare_output_dir(
+            out, OUTPUT_FILES, overwrite=overwrite, inputs=inputs, command="simulate"
+        )
+    )
     sink = None if directory is None else ParquetSink(str(directory))
 
     def run(ex: Executor | None) -> SimulationResult:

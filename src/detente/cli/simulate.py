@@ -71,6 +71,13 @@ def simulate_cmd(
         Path | None,
         typer.Option("--out", help="Directory for Parquet tables + manifest.json."),
     ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Replace an earlier simulation's output in --out (its files are removed first).",
+        ),
+    ] = False,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.table,
@@ -116,6 +123,7 @@ def simulate_cmd(
                 periods=periods,
                 workers=workers,
                 out=out,
+                overwrite=overwrite,
                 progress=lambda done, _total: bar.update(tid, completed=done),
             )
     summary = result.summary()
