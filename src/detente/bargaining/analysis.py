@@ -35,6 +35,7 @@ from detente.bargaining.distrust import (
     scenario_compliance,
     thresholds,
 )
+from detente.bargaining.linkage import LinkageBreach, LinkageRule
 from detente.bargaining.packages import (
     BundleResult,
     Package,
@@ -173,6 +174,7 @@ def analyze(
     if not zone_nd.exists:
         ranges = np.column_stack([lp.lo, lp.hi])
     payments = [PaymentItem.of(p) for p in scenario.payments]
+    linkages = [LinkageRule.of(lk) for lk in scenario.linkages]
     pay_by_id = {p.id: p for p in payments}
     cards = [
         score_proposal(
@@ -187,6 +189,7 @@ def analyze(
             ranges,
             agreement=proposal_agreement(problem, prop),
             payments=[pay_by_id[q] for q in prop.payments if q in pay_by_id],
+            linkages=linkages,
         )
         for prop in scenario.proposals
     ]
@@ -206,6 +209,7 @@ def analyze(
             top=1,
             cache=cache,
             fallback_gain=gains,
+            linkages=linkages,
         )
         for ag in scenario_bundles(problem, scenario)
     ]
@@ -269,7 +273,7 @@ def bundle_packages(
     else:
         known = ", ".join(r.agreement.id for r in analysis.bundles)
         raise InputError(f"unknown bundle {bundle!r} (scenario has: {known})")
-    if r.exists:
+    if r.open_on_issues:  # open, or closed by linkage alone: no package opens it
         return []
     found, _, _ = cheapest_packages(
         analysis.problem,
@@ -498,6 +502,18 @@ def _move_doc(mv: Any) -> dict[str, Any]:
     }
 
 
+def _linkage_doc(b: LinkageBreach) -> dict[str, Any]:
+    """A broken linkage as a ``blocking`` entry (``actor`` and ``issue`` as for red lines)."""
+    return {
+        "linkage": b.linkage,
+        "actor": b.actor,
+        "issue": ", ".join(b.settled),
+        "bound": "linkage",
+        "requires": list(b.missing),
+        "reason": b.reason,
+    }
+
+
 def package_document(p: BargainingProblem, pk: Package) -> dict[str, Any]:
     """A priced package as plain data."""
     return {
@@ -531,7 +547,8 @@ def bundle_document(p: BargainingProblem, r: BundleResult) -> dict[str, Any]:
         "zone_exists": bool(r.exists),
         "distance": None if r.distance is None else _r(r.distance),
         "distance_note": r.distance_note,
-        "blocking": [_move_doc(mv) for mv in r.blocking],
+        "blocking": [*(_linkage_doc(b) for b in r.linkages), *(_move_doc(mv) for mv in r.blocking)],
+        "linkage_blocked": r.linkage_blocked,
         "red_line_conflicts": list(r.conflicts),
         "deferral_red_lines": list(r.deferral_breaks),
         "size": {
@@ -614,6 +631,15 @@ def proposals_document(a: Analysis) -> dict[str, Any]:
                             }
                             for cr in r.crossed
                         ],
+                        "linkages_broken": [
+                            {
+                                "linkage": b.linkage,
+                                "settled": list(b.settled),
+                                "missing": list(b.missing),
+                                "reason": b.reason,
+                            }
+                            for b in r.linkages_broken
+                        ],
                         "blocking": [
                             {"issue": b, "gain": None if not np.isfinite(g) else _r(g)}
                             for b, g in r.blocking
@@ -667,6 +693,7 @@ def what_it_takes_document(
             "id": r.agreement.id,
             "zone_exists": bool(r.exists),
             "distance": None if r.distance is None else _r(r.distance),
+            "linkage_blocked": r.linkage_blocked,
         }
         for r in a.bundles
     ]

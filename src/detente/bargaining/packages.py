@@ -48,6 +48,7 @@ from scipy.optimize import linprog
 
 from detente.bargaining.bundles import MIN_GAIN, Agreement, ValueModel, value_model
 from detente.bargaining.distrust import DistrustState, MechanismEffect, thresholds
+from detente.bargaining.linkage import LinkageBreach, LinkageRule, breaches
 from detente.bargaining.problem import BargainingProblem, FloatArray
 
 if TYPE_CHECKING:
@@ -134,6 +135,17 @@ class BundleResult:
     method: str = "exact"
     lps: int = 0
     meta: dict[str, float] = field(default_factory=dict)
+    linkages: tuple[LinkageBreach, ...] = ()  # veto parties' linkages it breaks
+
+    @property
+    def linkage_blocked(self) -> bool:
+        """Closed by a linkage (whatever its terms): it settles X without Y for a veto party."""
+        return bool(self.linkages)
+
+    @property
+    def open_on_issues(self) -> bool:
+        """The zone over its issues exists (red lines as stated), linkage aside."""
+        return self.exists or (self.linkage_blocked and self.distance == 0.0)
 
 
 def price_weights(problem: BargainingProblem) -> FloatArray:
@@ -332,8 +344,37 @@ def bundle_zone(
     intervals: bool = True,
     cache: dict[bool, tuple[list[DistrustState], FloatArray]] | None = None,
     fallback_gain: Mapping[str, tuple[str, float]] | None = None,
+    linkages: Sequence[LinkageRule] = (),
 ) -> BundleResult:
-    """The bundle's zone with distrust, its priced zone, distance and cheapest packages."""
+    """The bundle's zone with distrust, its priced zone, distance and cheapest packages.
+
+    A bundle that breaks a veto party's linkage (:mod:`detente.bargaining.linkage`) has no
+    zone; its distance, size and packages stay those computed for its issues, and
+    ``linkages`` names the linkages that close it.
+    """
+    broken = breaches(problem, agreement, linkages, veto_only=True)
+    return replace(
+        _bundle_zone(
+            problem, agreement, state, effects, payments, top=top, intervals=intervals,
+            cache=cache, fallback_gain=fallback_gain, linked=bool(broken),
+        ),
+        linkages=broken,
+    )  # fmt: skip
+
+
+def _bundle_zone(
+    problem: BargainingProblem,
+    agreement: Agreement,
+    state: DistrustState,
+    effects: Sequence[MechanismEffect],
+    payments: Sequence[PaymentItem],
+    *,
+    top: int,
+    intervals: bool,
+    cache: dict[bool, tuple[list[DistrustState], FloatArray]] | None,
+    fallback_gain: Mapping[str, tuple[str, float]] | None,
+    linked: bool,
+) -> BundleResult:
     st = agreement_state(state, agreement)
     vm = value_model(problem, agreement)
     t = _effective_thresholds(problem, agreement, thresholds(problem, st))
@@ -358,8 +399,10 @@ def bundle_zone(
     p_radius = -np.inf if priced is None else -priced[0]
     if exists:
         return BundleResult(
-            agreement, True, float(radius), centre, ivals, t, True, float(p_radius), 0.0,
-            "open", (), lp.conflicts, (), (), "exact", 3,
+            agreement, not linked, float(radius), centre, ivals, t, not linked,
+            float(p_radius), 0.0,
+            "open on its issues; closed by linkage" if linked else "open",
+            (), lp.conflicts, (), (), "exact", 3,
         )  # fmt: skip
     pk, method, lps = cheapest_packages(
         problem,
@@ -378,6 +421,8 @@ def bundle_zone(
         dist, note = None, "no package opens it: a threshold cannot be reached"
     else:
         dist, note, blocking = pk[0].price, "price of the cheapest package", pk[0].moves
+    if linked:
+        note += "; closed by linkage in any case (only adding the required issues opens it)"
     return BundleResult(
         agreement,
         False,
@@ -385,7 +430,7 @@ def bundle_zone(
         centre,
         ivals,
         t,
-        bool(priced is not None and p_radius >= -TOL),
+        bool(priced is not None and p_radius >= -TOL and not linked),
         float(p_radius) if np.isfinite(p_radius) else float("nan"),
         dist,
         note,

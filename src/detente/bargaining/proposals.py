@@ -17,6 +17,9 @@ signature. Red lines bind only on what it puts in place. For proposal P and acto
 - ``blocking``: for a rejecting actor, the issues ranked by how much utility i would gain if
   that issue alone moved to i's best value inside the zone's interval for it (or inside the
   veto parties' red lines when the zone is empty); red-line violations come first.
+- ``linkages_broken``: the actor's linkages (:mod:`detente.bargaining.linkage`) the proposal
+  breaks by settling X without Y; any one makes the actor reject it (``accept`` and
+  ``accept_distrust`` false) whatever the terms.
 - ``nearest``: the point of the distrust zone (with the proposal's mechanisms) nearest to x_P
   in summed absolute change, by LP, and that distance; None when that zone is empty.
 """
@@ -36,6 +39,7 @@ from detente.bargaining.distrust import (
     apply_all,
     thresholds,
 )
+from detente.bargaining.linkage import LinkageBreach, LinkageRule, breaches
 from detente.bargaining.problem import BargainingProblem, FloatArray
 from detente.bargaining.redlines import Crossing, crossings
 from detente.bargaining.zone import ZoneLP
@@ -71,6 +75,7 @@ class ScoreRow:
     red_lines_broken: tuple[str, ...]
     blocking: tuple[tuple[str, float], ...]
     crossed: tuple[Crossing, ...] = ()
+    linkages_broken: tuple[LinkageBreach, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,6 +140,7 @@ def score_proposal(
     *,
     agreement: Agreement | None = None,
     payments: Sequence[PaymentItem] = (),
+    linkages: Sequence[LinkageRule] = (),
 ) -> ProposalCard:
     """Score one proposal (terms x, NaN where unsettled, with the named mechanisms)."""
     from detente.bargaining.packages import agreement_state
@@ -167,14 +173,16 @@ def score_proposal(
     moved, dvals = ag.binding(problem)
     check = np.where(ag.settled, xs, np.where(moved, dvals, np.nan))
     crossed_all = crossings(problem, np.nan_to_num(check), ~np.isnan(check), veto_only=False)
+    linked_all = breaches(problem, ag, linkages)
     rows: list[ScoreRow] = []
     for i, a in enumerate(problem.actors):
         crossed = tuple(c for c in crossed_all if c.actor == a)
         broken = tuple(dict.fromkeys(c.issue for c in crossed))
+        linked = tuple(b for b in linked_all if b.actor == a)
         v = float(problem.reservation[i])
         ti = float(t[i]) if problem.veto[i] else v + float(state.cost[i])
-        acc = not broken and u[i] >= v + gain_floor - 1e-9
-        acc_d = not broken and u[i] >= ti + gain_floor - 1e-9
+        acc = not broken and not linked and u[i] >= v + gain_floor - 1e-9
+        acc_d = not broken and not linked and u[i] >= ti + gain_floor - 1e-9
         blocking: list[tuple[str, float]] = [(b, float("inf")) for b in broken]
         if not acc_d:
             gains = []
@@ -205,6 +213,7 @@ def score_proposal(
                 red_lines_broken=broken,
                 blocking=tuple(blocking[:5]),
                 crossed=crossed,
+                linkages_broken=linked,
             )
         )
     veto_rows = [r for r in rows if r.veto]

@@ -39,6 +39,7 @@ from detente.scenario.schema import SCHEMA_VERSION, Scenario
 from detente.scenario.validate import (
     Finding,
     check_contradictions,
+    check_linkage_veto,
     check_references,
     check_traceability,
 )
@@ -187,7 +188,7 @@ def parse_scenario(data: bytes | str, *, name: str = "<string>", strict: bool = 
         raise ScenarioError(_from_pydantic(exc, tree, name)) from None
     findings = check_references(scenario) + check_contradictions(scenario)
     if strict:
-        findings += check_traceability(scenario)
+        findings += check_traceability(scenario) + check_linkage_veto(scenario)
     if findings:
         raise ScenarioError([_locate(f, tree, name) for f in findings])
     return scenario

@@ -44,6 +44,7 @@ __all__ = [
     "IssueCategory",
     "IssueOption",
     "LedgerEntry",
+    "Linkage",
     "Mechanism",
     "MechanismKind",
     "Meta",
@@ -795,6 +796,26 @@ class Bundle(_Traced):
     note: str | None = Field(default=None, description="What the bundle stands for.")
 
 
+class Linkage(_Traced):
+    """A conditional acceptance: `actor` accepts an agreement that settles any of `issues`
+    only if it also settles every issue of `requires` (issue linkage)."""
+
+    id: Id = Field(description="Linkage id.")
+    actor: Id = Field(description="Who links (actor id; should be a veto party).")
+    issues: tuple[Id, ...] = Field(
+        min_length=1, description="X: issues the actor will settle only together with Y."
+    )
+    requires: tuple[Id, ...] = Field(
+        min_length=1, description="Y: issues that must be settled in the same agreement."
+    )
+    deferral_suffices: bool = Field(
+        default=False,
+        description="Does deferring an issue of Y (with its review) in the same agreement "
+        "satisfy the linkage? Default: no, Y must be settled.",
+    )
+    note: str | None = Field(default=None, description="What the linkage stands for.")
+
+
 class Stage(_Model):
     """One stage of a staged agreement."""
 
@@ -930,6 +951,10 @@ class Scenario(_Model):
     )
     payments: tuple[Payment, ...] = Field(
         default=(), description="Transfers a package may include (not on the issue scales)."
+    )
+    linkages: tuple[Linkage, ...] = Field(
+        default=(),
+        description="Conditional acceptances: an actor accepts X only with Y (issue linkage).",
     )
     war: War | None = Field(default=None, description="The model of continued fighting.")
     simulation: SimulationSettings | None = Field(

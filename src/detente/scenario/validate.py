@@ -38,6 +38,7 @@ __all__ = [
     "NegotiationError",
     "check_contradictions",
     "check_deals",
+    "check_linkage_veto",
     "check_negotiation",
     "check_references",
     "check_traceability",
@@ -303,6 +304,7 @@ def check_deals(s: Scenario) -> list[Finding]:
                 out.append(Finding(("payments", k, field), f"unknown actor id {ref!r}"))
         if p.payer == p.payee:
             out.append(Finding(("payments", k), "payer and payee are the same actor"))
+    out += _check_linkages(s, issues, actors)
     for k, pr in enumerate(s.proposals):
         deferrals(("proposals", k, "deferrals"), pr.deferrals, set(pr.terms))
         for j, pid in enumerate(pr.payments):
@@ -319,6 +321,49 @@ def check_deals(s: Scenario) -> list[Finding]:
                         )
                     )
     return out
+
+
+def _check_linkages(s: Scenario, issues: set[str], actors: set[str]) -> list[Finding]:
+    """Linkages name a known actor and known issues, and X and Y are disjoint."""
+    out: list[Finding] = []
+    for dup in sorted(_dupes(lk.id for lk in s.linkages)):
+        out.append(Finding(("linkages",), f"duplicate linkage id {dup!r}"))
+    for k, lk in enumerate(s.linkages):
+        if lk.actor not in actors:
+            out.append(Finding(("linkages", k, "actor"), f"unknown actor id {lk.actor!r}"))
+        for field in ("issues", "requires"):
+            seen: set[str] = set()
+            for j, issue in enumerate(getattr(lk, field)):
+                if issue not in issues:
+                    out.append(Finding(("linkages", k, field, j), f"unknown issue id {issue!r}"))
+                elif issue in seen:
+                    out.append(Finding(("linkages", k, field, j), f"{issue!r} listed twice"))
+                seen.add(issue)
+        for j, issue in enumerate(lk.requires):
+            if issue in lk.issues:
+                out.append(
+                    Finding(
+                        ("linkages", k, "requires", j),
+                        f"{issue!r} is in both `issues` and `requires` (X and Y must be disjoint)",
+                    )
+                )
+    return out
+
+
+def check_linkage_veto(s: Scenario) -> list[Finding]:
+    """Linkages by actors without a veto (a warning, raised in strict mode): such a linkage
+    makes that actor reject proposals but cannot close a zone, which only veto parties decide."""
+    veto = {a.id for a in s.actors if a.veto}
+    actors = {a.id for a in s.actors}
+    return [
+        Finding(
+            ("linkages", k, "actor"),
+            f"{lk.actor!r} has no veto: its linkage cannot close a zone (only its own "
+            "verdict on proposals)",
+        )
+        for k, lk in enumerate(s.linkages)
+        if lk.actor in actors and lk.actor not in veto
+    ]
 
 
 def check_traceability(s: Scenario) -> list[Finding]:

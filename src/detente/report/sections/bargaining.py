@@ -298,10 +298,15 @@ def _bundle_rows(a: Analysis) -> list[dict[str, Any]]:
                 "issues": ", ".join(iid for k, iid in enumerate(a.problem.issues) if ag.settled[k]),
                 "stops the fighting": ag.ceasefire,
                 "deferred": ", ".join(ag.deferred_ids) or None,
-                "zone": "open" if r.exists else "closed",
+                "zone": "open"
+                if r.exists
+                else "closed (linkage)"
+                if r.linkage_blocked
+                else "closed",
                 "distance": r.distance,
                 "blocking red lines": "; ".join(
-                    f"{m.actor} {m.issue} {m.stated:g}→{m.to:g}" for m in r.blocking
+                    [b.reason for b in r.linkages]
+                    + [f"{m.actor} {m.issue} {m.stated:g}→{m.to:g}" for m in r.blocking]
                 )
                 or None,
             }
