@@ -15,7 +15,8 @@ import json
 import platform
 import time
 
-from detente.forecast import available_models, run_backtest
+from detente.forecast import run_backtest
+from detente.forecast.base import default_models
 from detente.forecast.synthetic import synthetic_issues
 
 
@@ -28,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     issues = synthetic_issues(args.issues, args.actors, truth="mean", noise=8.0, seed=args.seed)
     t0 = time.perf_counter()
-    result = run_backtest(issues, available_models(), folds=args.folds, seed=args.seed)
+    result = run_backtest(issues, default_models(), folds=args.folds, seed=args.seed)
     total = time.perf_counter() - t0
     per_model = {name: round(s.seconds, 3) for name, s in result.scores.items()}
     print(

@@ -6,7 +6,7 @@ Run from the repository root:
         [--noise 8] [--folds 5] [--seed 7] [--bootstrap 2000]
 
 For each data-generating process of ``detente.forecast.synthetic`` (``mean``, ``median``,
-``sq-pull``) it draws ``--issues`` issues × ``--actors`` actors with outcome = truth +
+``sq-pull``, ``coded``) it draws ``--issues`` issues × ``--actors`` actors with outcome = truth +
 N(0, ``--noise``) (synthetic seed ``--seed``), backtests every registered model with
 ``--folds`` folds (backtest seed ``--seed``, ``--bootstrap`` paired resamples) and prints a
 Markdown table (MAE, then MAE − MAE(compromise) with its 95 % paired bootstrap interval and,
@@ -20,13 +20,15 @@ import argparse
 import json
 from typing import Any
 
-from detente.forecast import BASELINE, BacktestResult, available_models, run_backtest
+from detente.forecast import BASELINE, BacktestResult, run_backtest
+from detente.forecast.base import default_models
 from detente.forecast.synthetic import Truth, synthetic_issues
 
 TRUTHS: dict[Truth, str] = {
     "mean": "truth = mean",
     "median": "truth = median",
     "sq-pull": "truth = 0.7 mean + 0.3 status quo",
+    "coded": "truth = mean of true positions, coded with error",
 }
 
 
@@ -49,7 +51,7 @@ def _cell(result: BacktestResult, model: str) -> str:
     if params:
         parts = []
         for k, (lo, hi) in params.items():
-            parts.append(f"{k} = {lo:g}" if lo == hi else f"{k} = {lo:g}–{hi:g}")
+            parts.append(f"{k} = {lo:.3g}" if lo == hi else f"{k} = {lo:.3g}–{hi:.3g}")
         text += "; " + ", ".join(parts)
     return text + ")"
 
@@ -63,7 +65,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--bootstrap", type=int, default=2000)
     args = parser.parse_args()
-    models = available_models()
+    models = default_models()
     results: dict[str, BacktestResult] = {}
     for truth in TRUTHS:
         issues = synthetic_issues(
@@ -77,6 +79,15 @@ def main() -> None:
     print("|---" * (len(TRUTHS) + 1) + "|")
     for name in names:
         print(f"| {name} | " + " | ".join(_cell(results[t], name) for t in TRUTHS) + " |")
+    print()
+    print("| model | " + " | ".join(f"coverage 50/90, {t}" for t in TRUTHS) + " |")
+    print("|---" * (len(TRUTHS) + 1) + "|")
+    for name in names:
+        cells = [
+            f"{results[t].scores[name].coverage_50:.2f} / {results[t].scores[name].coverage_90:.2f}"
+            for t in TRUTHS
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
     print()
     payload: dict[str, Any] = {
         "settings": {

@@ -186,8 +186,22 @@ def _ev(pos: float, neg: float) -> D:
     return {"positive": pos, "negative": neg}
 
 
+def _formed(as_of: str, *starts: str) -> str:
+    """The date a prior's view was formed: the latest of ``starts`` (era starts, event
+    dates) on or before ``as_of`` (a year or month is read as its first day). Dated priors
+    are applied then and the ledger entries after it are replayed on top (no entry twice)."""
+    day = max(s for s in starts if s <= as_of)
+    return day + "-01-01"[len(day) - 4 :] if len(day) < 10 else day
+
+
+INVASION = "2022-02-24"
+"""Full-scale invasion: the views no later source revises are dated to it (assumption)."""
+
+
 def trust(as_of: str) -> list[D]:
     late = as_of >= "2025"
+    eras_ua_ru = ["2022", "2022-04", "2023-07-17", "2025-05", "2025-07", "2026-05"]
+    eras_ua_us = ["2022", "2025-02-28", "2025-11-20", "2025-12"]
     integ_ua_ru = _era(as_of, [
         ("2022", _ev(0, 3)), ("2022-04", _ev(1, 4)), ("2023-07-17", _ev(1, 5)),
         ("2025-05", _ev(3, 6)), ("2025-07", _ev(4, 6)), ("2026-05", _ev(5, 7)),
@@ -197,51 +211,58 @@ def trust(as_of: str) -> list[D]:
         ("2025-11-20", (0.35, 0.5, ("S_28_9",))), ("2025-12", (0.3, 0.6, ("S_kiis9",))),
     ])  # fmt: skip
     return [
-        {"truster": "UA", "trustee": "RU", "capacity": _et(0.75, 0.6),
+        {"truster": "UA", "trustee": "RU", "date": _formed(as_of, *eras_ua_ru),
+         "capacity": _et(0.75, 0.6),
          "peaceful_intention": _ev(0, 6 if as_of < "2022-04" else 8),
          "integrity": integ_ua_ru, "predictability": _et(0.35, 0.4),
          **_t(("S_bud2", "S_minsk1") + (("S_kyiv2",) if as_of >= "2022-04" else ()),
               "integrity counts the ledger: Budapest and both Minsk accords broken, later "
               "kept swaps and partly kept truces; intention: 2014 and 2022 invasions, Bucha; "
               "capacity high: the Kremlin controls its forces")},
-        {"truster": "RU", "trustee": "UA", "capacity": _et(0.45, 0.4),
+        {"truster": "RU", "trustee": "UA", "date": _formed(as_of, INVASION, "2022-12-07"),
+         "capacity": _et(0.45, 0.4),
          "peaceful_intention": _ev(1, 3), "integrity": _ev(1, 3 if as_of < "2022-12-07" else 4),
          "predictability": _et(0.45, 0.4),
          **_t(("S_minsk1",) + (("S_merkel",) if as_of >= "2022-12-07" else ()),
               "Moscow blames Kyiv for Minsk II; cites Merkel's 'time for Ukraine' remark; "
               "doubts Kyiv's control over 'nationalist formations' (its own framing)")},
-        {"truster": "UA", "trustee": "US", "capacity": _et(0.85, 0.75),
+        {"truster": "UA", "trustee": "US", "date": _formed(as_of, *eras_ua_us),
+         "capacity": _et(0.85, 0.75),
          "peaceful_intention": _et(0.85, 0.75), "integrity": _et(ua_us[0], ua_us[1]),
          "predictability": _et(ua_us[0], ua_us[1]),
          **_t(("S_bud1",) + ua_us[2],
               "Budapest assurances were not enforced; 2025 aid pause and the 28-point draft; "
               "trust in the US fell from 41% to 21% (KIIS, Dec 2025)")},
-        {"truster": "UA", "trustee": "EU", "capacity": _et(0.65 if late else 0.55, 0.5),
+        {"truster": "UA", "trustee": "EU", "date": _formed(as_of, INVASION, "2025", "2026"),
+         "capacity": _et(0.65 if late else 0.55, 0.5),
          "peaceful_intention": _et(0.9, 0.8), "integrity": _et(0.75, 0.5),
          "predictability": _et(0.7, 0.5),
          **_t(("S_kiel4",) if as_of >= "2026" else (),
               "steady aid, rising in 2025 (+67%); slow and divided decisions (assets loan "
               "deferred); capacity limited without the US")},
-        {"truster": "RU", "trustee": "US", "capacity": _et(0.7, 0.5),
+        {"truster": "RU", "trustee": "US",
+         "date": _formed(as_of, INVASION, "2022-12", "2025"), "capacity": _et(0.7, 0.5),
          "peaceful_intention": _et(0.3, 0.5),
          "integrity": _ev(0, 4) if not late else _et(0.3, 0.5),
          "predictability": _et(0.3 if late else 0.45, 0.4),
          **_t(("S_merkel2",) if as_of >= "2022-12" else (),
               "Moscow's grievance narrative (NATO enlargement, Minsk 'to give Ukraine time'); "
               "a 2025 thaw (Riyadh, Anchorage) but oil sanctions and shifting US demands")},
-        {"truster": "US", "trustee": "RU", "capacity": _et(0.75, 0.5),
+        {"truster": "US", "trustee": "RU",
+         "date": _formed(as_of, INVASION, "2025", "2025-10-22"), "capacity": _et(0.75, 0.5),
          "peaceful_intention": _ev(0, 4) if not late else _et(0.3, 0.4),
          "integrity": _ev(0, 4),
          "predictability": _et(0.4, 0.4),
          **_t(("S_bud2",) + (("S_sanc1",) if as_of >= "2025-10-22" else ()),
               "Budapest signatory violated by Russia; in 2025 Washington tested Moscow's "
               "intent, then sanctioned it for 'refusal to end this senseless war'")},
-        {"truster": "EU", "trustee": "RU", "capacity": _et(0.75, 0.5),
+        {"truster": "EU", "trustee": "RU", "date": INVASION, "capacity": _et(0.75, 0.5),
          "peaceful_intention": _ev(0, 6), "integrity": _ev(0, 5),
          "predictability": _et(0.35, 0.5),
          **_t(("S_minsk1", "S_minsk4"),
               "France and Germany mediated Minsk II and saw it fail; full-scale invasion")},
-        {"truster": "RU", "trustee": "EU", "integrity": _ev(0, 3),
+        {"truster": "RU", "trustee": "EU", "date": _formed(as_of, INVASION, "2022-12-07"),
+         "integrity": _ev(0, 3),
          "peaceful_intention": _ev(0, 3),
          **_t(("S_merkel",) if as_of >= "2022-12-07" else (),
               "Moscow reads Minsk as a Western ruse and European troops as hostile")},
@@ -329,11 +350,14 @@ def mechanisms(as_of: str) -> list[D]:
 PROPOSALS: list[D] = [
     {"id": "istanbul_communique", "name": "Istanbul communique", "proposer": "UA",
      "date": "2022-03-29",
-     "terms": {"crimea": 50, "nato_neutrality": 85, "security_guarantees": 30},
+     "terms": {"nato_neutrality": 85, "security_guarantees": 30},
+     "deferrals": [{"issue": "crimea", "review_periods": 780,
+                    "note": "status to be negotiated bilaterally over 15 years (780 weeks); "
+                    "Russian control meanwhile; nothing agreed if the talks fail"}],
      "mechanisms": ["istanbul_treaty", "ratification"],
      "note": "Crimea deferred to 15 years of talks; occupied Donbas outside the guarantees "
-     "(territory left at the line). Moscow's later account adds army ceilings and sanctions "
-     "relief: not included.", **_t(("S_ist1", "S_ist2"))},
+     "(territory not settled: frozen at the line). Moscow's later account adds army ceilings "
+     "and sanctions relief: not included.", **_t(("S_ist1", "S_ist2"))},
     {"id": "musk_plan", "name": "Musk 'peace plan' poll", "date": "2022-10-03",
      "terms": {"crimea": 100, "nato_neutrality": 85},
      "note": "Redo annexation votes under UN supervision: the outcome is unknown, so the four "
@@ -342,7 +366,7 @@ PROPOSALS: list[D] = [
     {"id": "peace_formula", "name": "Zelensky's 10-point Peace Formula", "proposer": "UA",
      "date": "2022-11-15",
      "terms": {"crimea": 0, "donetsk": 0, "luhansk": 0, "zaporizhzhia_kherson": 0,
-               "accountability": 0, "prisoners_children": 0, "ceasefire_sequencing": 10,
+               "accountability": 0, "prisoners": 0, "children": 0, "ceasefire_sequencing": 10,
                "security_guarantees": 25},
      "mechanisms": ["ratification"],
      "note": "Point 9 (security architecture) is unspecified: 25 assumed.",
@@ -350,7 +374,7 @@ PROPOSALS: list[D] = [
     {"id": "china_12_points", "name": "China's 12-point position", "proposer": "CN",
      "date": "2023-02-24",
      "terms": {"ceasefire_sequencing": 30, "sanctions": 90, "nato_neutrality": 65,
-               "prisoners_children": 30},
+               "prisoners": 30},
      "note": "No call for withdrawal and no mechanism: territory stays at the line.",
      **_t(("S_cn1", "S_cn2"), "scale values read from general wording")},
     {"id": "russia_june_2024", "name": "Putin's June 2024 terms", "proposer": "RU",
@@ -369,11 +393,11 @@ PROPOSALS: list[D] = [
     {"id": "ukraine_memorandum_2025", "name": "Ukraine's June 2025 memorandum",
      "proposer": "UA", "date": "2025-06-01",
      "terms": {"crimea": 50, "nato_neutrality": 25, "security_guarantees": 10, "army_size": 0,
-               "sanctions": 25, "prisoners_children": 0, "ceasefire_sequencing": 0},
+               "sanctions": 25, "prisoners": 0, "children": 0, "ceasefire_sequencing": 0},
      "mechanisms": ["staged_sanctions", "us_guarantee"],
      "stages": [
          {"name": "full cease-fire and humanitarian steps",
-          "issues": ["ceasefire_sequencing", "prisoners_children"]},
+          "issues": ["ceasefire_sequencing", "prisoners", "children"]},
          {"name": "territory from the line of contact", "start_period": 4,
           "issues": ["crimea", "nato_neutrality", "security_guarantees", "army_size",
                      "sanctions"]}],
@@ -387,7 +411,7 @@ PROPOSALS: list[D] = [
                "language_church": 100, "elections": 100, "ceasefire_sequencing": 85},
      "mechanisms": ["joint_commission"],
      "stages": [
-         {"name": "short truces, bodies", "issues": ["prisoners_children"]},
+         {"name": "short truces, bodies", "issues": ["prisoners", "children"]},
          {"name": "30-day cease-fire from the start of withdrawal", "start_period": 1,
           "issues": ["donetsk", "luhansk", "zaporizhzhia_kherson", "security_guarantees"]},
          {"name": "elections within 100 days of lifting martial law", "start_period": 6,
@@ -401,12 +425,12 @@ PROPOSALS: list[D] = [
      "terms": {"crimea": 75, "donetsk": 100, "luhansk": 100, "zaporizhzhia_kherson": 73,
                "nato_neutrality": 80, "security_guarantees": 40, "army_size": 40,
                "sanctions": 50, "assets_reparations": 55, "accountability": 95,
-               "prisoners_children": 10, "language_church": 50, "elections": 60,
+               "prisoners": 0, "children": 10, "language_church": 50, "elections": 60,
                "ceasefire_sequencing": 50},
      "mechanisms": ["dmz", "us_guarantee", "staged_sanctions", "joint_commission"],
      "stages": [
          {"name": "signature and immediate cease-fire",
-          "issues": ["ceasefire_sequencing", "prisoners_children", "accountability"]},
+          "issues": ["ceasefire_sequencing", "prisoners", "children", "accountability"]},
          {"name": "withdrawal from Donetsk; demilitarised zone", "start_period": 4,
           "issues": ["donetsk", "luhansk", "zaporizhzhia_kherson", "crimea"],
           "mechanisms": ["dmz"]},
@@ -421,7 +445,7 @@ PROPOSALS: list[D] = [
           "stage periods assumed; only the cease-fire on signing is stated")},
     {"id": "european_counter", "name": "European counter-proposal", "proposer": "EU",
      "date": "2025-11-24",
-     "terms": {"crimea": 50, "ceasefire_sequencing": 0, "prisoners_children": 0,
+     "terms": {"crimea": 50, "ceasefire_sequencing": 0, "prisoners": 0, "children": 0,
                "security_guarantees": 25},
      "mechanisms": ["us_monitoring", "art5_guarantee"],
      "note": "Territory discussed only after a full cease-fire (regions stay at the line).",
@@ -429,13 +453,13 @@ PROPOSALS: list[D] = [
     {"id": "framework_20", "name": "US-Ukraine 20-point framework", "proposer": "UA",
      "date": "2025-12-23",
      "terms": {"crimea": 50, "donetsk": 88, "nato_neutrality": 50, "security_guarantees": 25,
-               "army_size": 20, "prisoners_children": 0, "language_church": 40,
+               "army_size": 20, "prisoners": 0, "children": 0, "language_church": 40,
                "elections": 50, "ceasefire_sequencing": 45},
      "mechanisms": ["us_monitoring", "art5_guarantee", "reassurance_force", "dmz",
                     "ratification", "staged_sanctions"],
      "stages": [
          {"name": "signature, cease-fire, monitoring",
-          "issues": ["ceasefire_sequencing", "prisoners_children", "security_guarantees",
+          "issues": ["ceasefire_sequencing", "prisoners", "children", "security_guarantees",
                      "army_size", "crimea", "nato_neutrality", "language_church"],
           "mechanisms": ["us_monitoring", "art5_guarantee"]},
          {"name": "referendum on the Donetsk zone, then staged mutual withdrawal",
@@ -446,6 +470,58 @@ PROPOSALS: list[D] = [
      **_t(("S_20_1", "S_20_2", "S_20_3", "S_20_4", "S_20_6", "S_20_7"),
           "zone value and stage periods assumed (60-day cease-fire for the referendum)")},
 ]  # fmt: skip
+
+
+# --------------------------------------------------------------------------------- bundles
+def bundles(as_of: str) -> list[D]:
+    """The partial agreements the war produced or that were on the table (issue 12)."""
+    out: list[D] = [
+        {"id": "prisoner_exchange", "name": "Exchange of prisoners and detained civilians",
+         "issues": ["prisoners"], "ceasefire": False,
+         **_t(("S_ex12", "S_ex2") if as_of >= "2026-03-11" else (),
+              "exchanges were agreed while fighting went on")},
+        {"id": "humanitarian", "name": "Humanitarian: prisoners and deported children",
+         "issues": ["prisoners", "children"], "ceasefire": False,
+         **_t(("S_pf1",) if as_of >= "2022-11-15" else (),
+              "Peace Formula point 4 and Burgenstock's third point")},
+        {"id": "black_sea", "name": "Black Sea shipping (grain corridor)",
+         "issues": ["black_sea"], "ceasefire": False,
+         **_t(("S_grain1",) if as_of >= "2022-07-22" else (),
+              "the 2022 initiative and the 2025 Riyadh arrangement")},
+        {"id": "energy", "name": "Moratorium on strikes on energy infrastructure",
+         "issues": ["energy_strikes"], "ceasefire": False,
+         **_t(("S_call318_1",) if as_of >= "2025-03-18" else (),
+              "the March 2025 moratorium; a partial halt, not a cease-fire")},
+        {"id": "nuclear_safety", "name": "Zaporizhzhia nuclear plant",
+         "issues": ["znpp"], "ceasefire": False,
+         **_t(("S_burg4",) if as_of >= "2024-06-16" else (),
+              "Peace Formula point 1 and Burgenstock's first point")},
+        {"id": "ceasefire", "name": "Cease-fire on the line (freeze)",
+         "issues": ["ceasefire_sequencing"], "ceasefire": True,
+         **_t(("S_jed25_1",) if as_of >= "2025-03-11" else (),
+              "a cease-fire settles only its own terms; territory stays at the line, unsettled")},
+        {"id": "framework", "name": "Framework: neutrality for guarantees, Crimea deferred",
+         "issues": ["nato_neutrality", "security_guarantees", "ceasefire_sequencing"],
+         "ceasefire": True,
+         "deferrals": [{"issue": "crimea", "review_periods": 780,
+                        "note": "15 years of bilateral consultations (Istanbul model)"}],
+         **_t(("S_ist1", "S_ist2"), "the Istanbul framework of March 2022")},
+    ]  # fmt: skip
+    return out
+
+
+def payments(as_of: str) -> list[D]:
+    """Transfers off the issue scales a package may include."""
+    if as_of < "2025-03-25":
+        return []
+    return [
+        {"id": "agri_market_access", "name": "US help restoring Russian agricultural exports",
+         "payer": "US", "payee": "RU", "amount": 0.01, "cost": 0.002,
+         **_t(("S_bs1", "S_bs2"),
+              "Riyadh, 25 Mar 2025: the US would help restore Russia's access to world markets "
+              "for food and fertiliser; worth 0.01 of Russia's utility range, cost 0.002 to the "
+              "US (judgements)")},
+    ]  # fmt: skip
 
 
 # -------------------------------------------------------------------------------------- war
@@ -467,20 +543,23 @@ def war(as_of: str) -> D:
     ru = {"crimea": 100, "donetsk": 100, "luhansk": 100, "zaporizhzhia_kherson": 100,
           "nato_neutrality": 100, "security_guarantees": 100, "army_size": 95,
           "sanctions": 50, "assets_reparations": 70, "accountability": 90,
-          "prisoners_children": 60, "language_church": 100, "elections": 100,
-          "ceasefire_sequencing": 100}  # fmt: skip
+          "prisoners": 20, "children": 100, "language_church": 100, "elections": 100,
+          "ceasefire_sequencing": 100, "black_sea": 80, "energy_strikes": 0,
+          "znpp": 100}  # fmt: skip
     ua = {i["id"]: 0 for i in ISSUES} | {"sanctions": 20, "assets_reparations": 20,
                                          "nato_neutrality": 25}  # fmt: skip
     return {
         "belligerents": ["RU", "UA"], "period": "week", "capability_exponent": 1.5,
         "stalemate": stalemate, "horizon_periods": 104, "line_volatility": vol,
-        "truce_power_shift": shift, "implementation_periods": 52,
+        "truce_power_shift": shift, "implementation_periods": 52, "started": "2022-02-24",
         "victory_terms": {"RU": ru, "UA": ua},
         **_t(tr, f"stalemate {stalemate}: chance the line holds ({front}); volatility {vol} "
              f"points/week; truce_power_shift +{shift}: Kyiv objects that a freeze lets Russia "
              "regroup, Putin that it lets Ukraine rearm; "
              "net shift assumed to favour Russia; a Russian victory cannot lift Western "
-             "sanctions (50); k 1.5 and the 2-year horizon are judgements"),
+             "sanctions (50); k 1.5 and the 2-year horizon are judgements; once the war is "
+             "decided strikes on energy end (0) and prisoners are returned on the victor's "
+             "terms (RU 20, UA 0)"),
     }  # fmt: skip
 
 
@@ -540,6 +619,8 @@ def build(snapshot: str) -> D:
         "ledger": [e for e in LEDGER if e["date"] <= as_of],
         "mechanisms": mechanisms(as_of),
         "proposals": [pr for pr in PROPOSALS if pr["date"] <= as_of],
+        "bundles": bundles(as_of),
+        "payments": payments(as_of),
         "war": war(as_of),
         "simulation": simulation(as_of),
     }

@@ -16,6 +16,7 @@ Traced = dict[str, Any]
 ISSUES: list[Traced] = [
     {
         "id": "crimea",
+        "category": "territorial",
         "name": "Crimea (and Sevastopol)",
         "description": "Control and legal status of Crimea, annexed by Russia in 2014.",
         "contested": True,
@@ -29,6 +30,7 @@ ISSUES: list[Traced] = [
     },
     {
         "id": "donetsk",
+        "category": "territorial",
         "name": "Donetsk oblast",
         "description": "Share (%) of Donetsk oblast under Russian control after a settlement.",
         "contested": True,
@@ -40,6 +42,7 @@ ISSUES: list[Traced] = [
     },
     {
         "id": "luhansk",
+        "category": "territorial",
         "name": "Luhansk oblast",
         "description": "Share (%) of Luhansk oblast under Russian control after a settlement.",
         "contested": True,
@@ -51,6 +54,7 @@ ISSUES: list[Traced] = [
     },
     {
         "id": "zaporizhzhia_kherson",
+        "category": "territorial",
         "name": "Zaporizhzhia and Kherson oblasts",
         "description": (
             "Area-weighted share (%) of the two oblasts under Russian control after a "
@@ -65,6 +69,7 @@ ISSUES: list[Traced] = [
     },
     {
         "id": "nato_neutrality",
+        "category": "security",
         "name": "NATO membership / neutrality",
         "description": "Ukraine's alignment: NATO path, neutrality, limits on alliances.",
         "anchors": [
@@ -77,6 +82,7 @@ ISSUES: list[Traced] = [
     },
     {
         "id": "security_guarantees",
+        "category": "security",
         "name": "Security guarantees and foreign troops",
         "description": "What protects Ukraine after a deal: guarantees, foreign forces, aid.",
         "anchors": [
@@ -92,6 +98,7 @@ ISSUES: list[Traced] = [
     },
     {
         "id": "army_size",
+        "category": "military",
         "name": "Limits on Ukraine's armed forces",
         "description": (
             "Ceiling on Ukraine's forces; for a troop ceiling the value is about "
@@ -106,6 +113,7 @@ ISSUES: list[Traced] = [
     },
     {
         "id": "sanctions",
+        "category": "economic",
         "name": "Sanctions on Russia",
         "description": "Western sanctions on Russia and the terms of their relief.",
         "anchors": [
@@ -117,6 +125,7 @@ ISSUES: list[Traced] = [
     },
     {
         "id": "assets_reparations",
+        "category": "economic",
         "name": "Frozen assets and reparations",
         "description": "Russia's immobilised central-bank assets and war-damage claims.",
         "anchors": [
@@ -128,6 +137,7 @@ ISSUES: list[Traced] = [
     },
     {
         "id": "accountability",
+        "category": "legal",
         "name": "Accountability for war crimes",
         "description": "Special tribunal, ICC warrants and prosecutions vs amnesty.",
         "anchors": [
@@ -137,17 +147,32 @@ ISSUES: list[Traced] = [
         ],
     },
     {
-        "id": "prisoners_children",
-        "name": "Prisoners, civilians and deported children",
-        "description": "Exchange of POWs and detained civilians; return of deported children.",
+        "id": "prisoners",
+        "category": "humanitarian",
+        "name": "Prisoners of war and detained civilians",
+        "description": "Exchange of POWs and detained civilians (both sides want their people "
+        "back).",
         "anchors": [
-            (0, "all-for-all exchange; all deported children and civilians returned, verified"),
-            (50, "category-based swaps continue; children returned case by case"),
-            (100, "no exchanges; deported children kept"),
+            (0, "all-for-all exchange of POWs and detained civilians"),
+            (50, "regular category-based swaps (wounded, young, 1,000-for-1,000)"),
+            (100, "no exchanges; all held"),
+        ],
+    },
+    {
+        "id": "children",
+        "category": "humanitarian",
+        "name": "Deported Ukrainian children",
+        "description": "Return of children deported or forcibly transferred to Russia or "
+        "occupied areas (Ukraine's count: 19,546); 100 × share not returned.",
+        "anchors": [
+            (0, "all deported children returned, verified"),
+            (50, "half returned"),
+            (100, "none returned"),
         ],
     },
     {
         "id": "language_church",
+        "category": "political",
         "name": "Language and church",
         "description": "Status of the Russian language and of the Moscow-affiliated church.",
         "anchors": [
@@ -158,6 +183,7 @@ ISSUES: list[Traced] = [
     },
     {
         "id": "elections",
+        "category": "political",
         "name": "Elections in Ukraine",
         "description": "Timing of Ukrainian elections relative to the settlement.",
         "anchors": [
@@ -168,12 +194,47 @@ ISSUES: list[Traced] = [
     },
     {
         "id": "ceasefire_sequencing",
+        "category": "ceasefire",
         "name": "Cease-fire sequencing",
         "description": "Does a cease-fire come first, with the deal, or only after it?",
         "anchors": [
             (0, "full unconditional cease-fire first, then talks on everything"),
             (50, "cease-fire on signing a framework agreement"),
             (100, "no cease-fire until a comprehensive treaty on Russia's terms (status quo)"),
+        ],
+    },
+    {
+        "id": "black_sea",
+        "category": "economic",
+        "name": "Black Sea shipping and ports",
+        "description": "Commercial navigation to and from Ukraine's Black Sea ports.",
+        "anchors": [
+            (0, "free commercial navigation; no attacks on ports or merchant ships"),
+            (50, "food corridor from three ports with joint inspections (Grain Initiative)"),
+            (100, "Ukrainian ports blockaded"),
+        ],
+    },
+    {
+        "id": "energy_strikes",
+        "category": "military",
+        "name": "Strikes on energy infrastructure",
+        "description": "Strikes on each other's energy infrastructure (Russian strikes on "
+        "Ukraine's grid, Ukrainian strikes on Russian refineries and depots).",
+        "anchors": [
+            (0, "mutual halt of strikes on energy infrastructure, monitored"),
+            (30, "30-day moratorium without agreed monitoring (March 2025)"),
+            (100, "unrestricted strikes on each other's energy infrastructure"),
+        ],
+    },
+    {
+        "id": "znpp",
+        "category": "humanitarian",
+        "name": "Zaporizhzhia nuclear power plant",
+        "description": "Control of and international presence at the Zaporizhzhia plant.",
+        "anchors": [
+            (0, "returned to Ukrainian control under IAEA supervision"),
+            (50, "Russian-occupied with a permanent IAEA presence"),
+            (100, "Russian-operated, no international presence"),
         ],
     },
 ]
@@ -297,10 +358,86 @@ _LATER: dict[str, list[tuple[str, Traced]]] = {
         ("2023-03-17", _sq(35, sources=("S_icc",))),
         ("2025-06-25", _sq(25, sources=("S_trib1",))),
     ],
-    "prisoners_children": [
-        ("2022-01-01", _sq(60, assumption="few exchanges early in the war; deportations")),
-        ("2025-05-25", _sq(45, sources=("S_ex2", "S_kids5"))),
-        ("2026-03-11", _sq(40, sources=("S_ex12", "S_kids1"))),
+    "prisoners": [
+        ("2022-01-01", _sq(75, assumption="first small swaps only; most POWs held")),
+        (
+            "2022-09-21",
+            _sq(
+                65,
+                assumption="exchanges became regular in 2022 (Kyiv later counted >70 since "
+                "2022); the date is the large Azovstal swap (general knowledge)",
+            ),
+        ),
+        (
+            "2025-05-25",
+            _sq(
+                55,
+                sources=("S_ex2",),
+                assumption="1,000-for-1,000 executed; thousands of POWs still held",
+            ),
+        ),
+        ("2026-03-11", _sq(50, sources=("S_ex12", "S_ex10"))),
+    ],
+    "children": [
+        ("2022-01-01", _sq(98, assumption="deportations under way; almost none returned")),
+        (
+            "2025-03-01",
+            _sq(94, sources=("S_kids4", "S_kids5"), assumption="1,247 of 19,546 returned"),
+        ),
+        ("2026-01-01", _sq(90, sources=("S_kids1", "S_kids4"), assumption="~2,000 returned")),
+    ],
+    "black_sea": [
+        (
+            "2022-01-01",
+            _sq(
+                100,
+                sources=("S_grain1",),
+                assumption="ports blockaded from the invasion until the July 2022 initiative",
+            ),
+        ),
+        (
+            "2022-07-22",
+            _sq(
+                100,
+                sources=("S_grain1", "S_grain2"),
+                assumption="the Grain Initiative runs in 120-day terms (first expiring 19 Nov "
+                "2022, renewed 17 Nov): without renewal the ports close again, so the state "
+                "without agreement is the blockade",
+            ),
+        ),
+        (
+            "2023-07-17",
+            _sq(
+                60,
+                sources=("S_grain1", "S_grain3"),
+                assumption="Russia left the initiative; shipping continues through Ukraine's "
+                "own corridor under attack on ports (corridor not in facts.yaml)",
+            ),
+        ),
+        ("2025-03-25", _sq(60, sources=("S_bs1", "S_bs5"))),
+    ],
+    "energy_strikes": [
+        (
+            "2022-01-01",
+            _sq(60, assumption="strikes on the grid before the systematic campaign of Oct 2022"),
+        ),
+        (
+            "2022-10-10",
+            _sq(100, assumption="systematic strikes on Ukraine's grid from October 2022"),
+        ),
+        ("2025-03-18", _sq(30, sources=("S_call318_1", "S_call318_4"))),
+        ("2025-04-18", _sq(100, sources=("S_en1", "S_en2", "S_en4"))),
+    ],
+    "znpp": [
+        (
+            "2022-01-01",
+            _sq(90, assumption="occupied by Russian forces on 4 March 2022; no IAEA presence yet"),
+        ),
+        (
+            "2022-09-01",
+            _sq(50, assumption="permanent IAEA presence since September 2022 (general knowledge)"),
+        ),
+        ("2025-11-20", _sq(50, sources=("S_28_2",))),
     ],
     "language_church": [
         ("2022-01-01", _sq(10, assumption="2019 language law in force; no church law yet")),

@@ -66,7 +66,7 @@ _baseline(
         "zaporizhzhia_kherson": (90, 0.06), "nato_neutrality": (100, 0.15),
         "security_guarantees": (90, 0.08), "army_size": (95, 0.10), "sanctions": (100, 0.07),
         "assets_reparations": (100, 0.03), "accountability": (100, 0.03),
-        "prisoners_children": (60, 0.02), "language_church": (100, 0.06),
+        "prisoners": (10, 0.02), "children": (100, 0.01), "language_church": (100, 0.06),
         "elections": (60, 0.01), "ceasefire_sequencing": (90, 0.05),
     },
 )
@@ -79,7 +79,7 @@ _baseline(
         "zaporizhzhia_kherson": (0, 0.12), "nato_neutrality": (10, 0.10),
         "security_guarantees": (10, 0.14), "army_size": (0, 0.08), "sanctions": (0, 0.05),
         "assets_reparations": (0, 0.03), "accountability": (0, 0.05),
-        "prisoners_children": (0, 0.05), "language_church": (5, 0.02),
+        "prisoners": (0, 0.04), "children": (0, 0.03), "language_church": (5, 0.02),
         "elections": (0, 0.01), "ceasefire_sequencing": (0, 0.05),
     },
 )
@@ -111,7 +111,7 @@ _baseline(
         "zaporizhzhia_kherson": (10, 0.10), "nato_neutrality": (30, 0.10),
         "security_guarantees": (40, 0.15), "sanctions": (10, 0.15),
         "assets_reparations": (30, 0.07), "ceasefire_sequencing": (30, 0.10),
-        "prisoners_children": (10, 0.05), "accountability": (20, 0.05),
+        "prisoners": (0, 0.03), "children": (0, 0.03), "accountability": (20, 0.05),
     },
 )
 _baseline(
@@ -122,7 +122,7 @@ _baseline(
         "zaporizhzhia_kherson": (5, 0.10), "nato_neutrality": (35, 0.06),
         "security_guarantees": (35, 0.12), "sanctions": (10, 0.15),
         "assets_reparations": (30, 0.10), "accountability": (10, 0.08),
-        "ceasefire_sequencing": (30, 0.08), "prisoners_children": (5, 0.07),
+        "ceasefire_sequencing": (30, 0.08), "prisoners": (0, 0.04), "children": (0, 0.04),
     },
 )
 _baseline(
@@ -137,7 +137,7 @@ _baseline(
 _baseline(
     "TR",
     "mediator: hosts talks, wants a cease-fire and Black Sea navigation (not in facts.yaml)",
-    {"ceasefire_sequencing": (20, 0.5), "prisoners_children": (20, 0.2), "crimea": (20, 0.3)},
+    {"ceasefire_sequencing": (20, 0.5), "prisoners": (10, 0.2), "crimea": (20, 0.3)},
 )
 _baseline(
     "CN",
@@ -147,9 +147,12 @@ _baseline(
 
 # ------------------------------------------------------------------------------- Russia
 p("RU", "crimea", "2022-03-29", 100, 0.10,
-  "At Istanbul accepted leaving Crimea's status to 15 years of bilateral consultations "
-  "(Ukrainian account).", "S_ist1", acc=(50, 100),
-  assume="acceptable range read from the 15-year deferral clause")
+  "At Istanbul accepted deferring Crimea's status to 15 years of bilateral consultations "
+  "(Ukrainian account; written as a deferral in the communique); a settlement of Crimea "
+  "itself still had to recognise it as Russian.", "S_ist1", acc=(75, 100),
+  assume="red line: Moscow's stated condition of early March 2022 that Kyiv recognise "
+  "Crimea as Russian (general knowledge, not in facts.yaml); the deferral clause shows it "
+  "accepted leaving the issue open, not a settlement without recognition")
 p("RU", "donetsk", "2022-03-29", 100, 0.12,
   "Istanbul framework left occupied Donbas outside the guarantees (Ukrainian account).",
   "S_ist1", "S_ist2", acc=(50, 100), assume="range: Donbas status left open at Istanbul")
@@ -213,9 +216,12 @@ p("RU", "assets_reparations", "2025-06-02", 100, 0.04,
   "Memorandum: mutual renunciation of claims for war damage.", "S_rmem2", "S_rmem3")
 p("RU", "accountability", "2025-06-02", 100, 0.04,
   "Memorandum package: mutual amnesty and release of detained civilians.", "S_rmem4")
-p("RU", "prisoners_children", "2025-06-02", 55, 0.03,
-  "Supports category swaps and body repatriation; denies abducting children.",
-  "S_i2_1", "S_i2_2")
+p("RU", "prisoners", "2025-06-02", 10, 0.02,
+  "Supports category-based all-for-all swaps (wounded, under-25) and body repatriation.",
+  "S_i2_1")
+p("RU", "children", "2025-06-02", 100, 0.01,
+  "Medinsky denies abductions ('they only saved them'); agrees to review a list of 339.",
+  "S_i2_2", "S_i2_3")
 p("RU", "language_church", "2025-06-02", 100, 0.05,
   "Memorandum: Russian an official language; lift restrictions on the UOC.",
   "S_rmem1", "S_rmem2")
@@ -281,9 +287,10 @@ for _i in ("crimea", "donetsk", "luhansk", "zaporizhzhia_kherson"):
       assume="bound on the range: 'no Minsk-3' read as rejecting a freeze at the line")
 p("UA", "accountability", "2022-11-15", 0, 0.06,
   "Peace Formula point 7: justice, a special tribunal.", "S_pf1")
-p("UA", "prisoners_children", "2022-11-15", 0, 0.06,
-  "Peace Formula point 4: release of all prisoners and deportees, incl. children.",
-  "S_pf1")
+p("UA", "prisoners", "2022-11-15", 0, 0.04,
+  "Peace Formula point 4: release of all prisoners and deportees (all-for-all).", "S_pf1")
+p("UA", "children", "2022-11-15", 0, 0.03,
+  "Peace Formula point 4: return of deported children.", "S_pf1")
 p("UA", "ceasefire_sequencing", "2022-11-15", 10, 0.05,
   "Peace Formula: withdrawal of Russian troops and cessation of hostilities, then a treaty.",
   "S_pf1")
@@ -321,7 +328,7 @@ p("UA", "army_size", "2025-06-01", 0, 0.08, "Memorandum: no limits on Ukraine's 
 p("UA", "sanctions", "2025-06-01", 10, 0.04,
   "Memorandum: some sanctions may be lifted gradually, with snapback.",
   "S_umem1", "S_umem2", acc=(0, 50))
-p("UA", "prisoners_children", "2025-06-02", 0, 0.06,
+p("UA", "children", "2025-06-02", 0, 0.03,
   "Unconditional return of all deported children; list of 339 names handed over.",
   "S_umem1", "S_i2_3")
 p("UA", "accountability", "2025-06-25", 0, 0.05,
@@ -389,7 +396,8 @@ for _i, _v, _note in (
     ("sanctions", 50, "phased relief, G8 return, snapback if Russia re-invades"),
     ("assets_reparations", 55, "$100bn to US-led reconstruction, rest to a US-Russia vehicle"),
     ("accountability", 95, "(reported) amnesty for all parties; wording not captured"),
-    ("prisoners_children", 10, "all-for-all exchange; return of civilians and children"),
+    ("prisoners", 0, "all-for-all exchange; return of civilians"),
+    ("children", 10, "return of civilians and children"),
     ("language_church", 50, "EU rules on religious tolerance and linguistic minorities"),
     ("elections", 60, "(reported) elections within 100 days; wording not captured"),
 ):
@@ -409,7 +417,7 @@ p("US", "ceasefire_sequencing", "2026-05-08", 30, 0.12,
   "Brokers a 3-day cease-fire (9-11 May) plus swaps as a step to a settlement.", "S_may26_1")
 
 # --------------------------------------------------------------------- Europe, UK, TR, CN
-p("EU", "prisoners_children", "2024-06-16", 0, 0.07,
+p("EU", "prisoners", "2024-06-16", 0, 0.07,
   "Burgenstock: all POWs released by complete exchange; detained civilians and deported "
   "children returned.", "S_burg1")
 p("EU", "accountability", "2025-06-25", 0, 0.08,
@@ -442,7 +450,7 @@ p("UK", "security_guarantees", "2026-01-06", 20, 0.18,
   "UK and France to set up military hubs in Ukraine after a cease-fire.", "S_par2", "S_uk2")
 p("TR", "crimea", "2023-08-23", 5, 0.3,
   "Erdogan: 'Crimea is a part of Ukraine'; never recognised the annexation.", "S_tr1")
-p("TR", "prisoners_children", "2023-08-23", 10, 0.2,
+p("TR", "prisoners", "2023-08-23", 10, 0.2,
   "Calls for release of jailed Crimean Tatar leaders.", "S_tr1")
 p("TR", "ceasefire_sequencing", "2025-07-23", 20, 0.5,
   "Host of the Istanbul talks; a cease-fire as the goal; offers a leaders' summit.",
@@ -452,9 +460,56 @@ p("CN", "ceasefire_sequencing", "2023-02-24", 30, 0.3,
 p("CN", "nato_neutrality", "2023-02-24", 65, 0.3,
   "Abandon 'Cold War mentality'; no bloc expansion at others' expense.", "S_cn1")
 p("CN", "sanctions", "2023-02-24", 90, 0.3, "Stop unilateral sanctions.", "S_cn2")
-p("CN", "prisoners_children", "2023-02-24", 30, 0.1,
+p("CN", "prisoners", "2023-02-24", 30, 0.1,
   "Protect civilians and POWs; support prisoner exchanges.", "S_cn1", "S_cn2")
 p("CN", "ceasefire_sequencing", "2024-05-23", 30, 0.3,
   "Six-point consensus with Brazil: de-escalation, conference with both sides.",
   "S_cn3", "S_cn4")
+# fmt: on
+
+# fmt: off
+# ------------------------------------------------ partial-agreement issues (issue 12)
+_baseline(
+    "RU",
+    "partial-agreement issues: Russia wants its own POWs back and ships its own grain through "
+    "the Black Sea; values informed by its later signatures (July 2022 Grain Initiative, "
+    "March 2025 energy pause): hindsight for the March 2022 snapshot",
+    {"black_sea": (50, 0.03), "energy_strikes": (70, 0.03), "znpp": (70, 0.02)},
+)
+_baseline(
+    "UA",
+    "partial-agreement issues: exports, the grid and the nuclear plant matter to Ukraine",
+    {"black_sea": (0, 0.06), "energy_strikes": (0, 0.05), "znpp": (0, 0.03)},
+)
+p("RU", "black_sea", "2022-07-22", 50, 0.03,
+  "Signs the Black Sea Grain Initiative: a food corridor from three ports with inspections "
+  "in Turkey, with a parallel UN memorandum on Russian food and fertiliser exports.",
+  "S_grain1", "S_grain2", acc=(50, 100),
+  assume="red line: inspections of ships bound for Ukraine (the corridor's terms)")
+p("UA", "black_sea", "2022-07-22", 0, 0.06,
+  "Signs the Grain Initiative with Turkey and the UN.", "S_grain1", "S_grain2")
+p("RU", "black_sea", "2023-07-17", 80, 0.03,
+  "Ends participation: 'the part concerning Russia has not been implemented'; withdraws "
+  "guarantees for navigation in the north-west Black Sea.", "S_grain1", "S_grain3",
+  assume="ideal moved towards the blockade end (value judgement)")
+p("RU", "energy_strikes", "2025-03-18", 20, 0.04,
+  "Agrees a 30-day mutual halt of strikes on energy infrastructure and offers an energy "
+  "pause instead of a full cease-fire.", "S_call318_1", "S_call318_2",
+  assume="ideal: a pause without monitoring (near the 30 anchor)")
+p("UA", "energy_strikes", "2025-03-18", 0, 0.05,
+  "Joins the 30-day halt; later proposes a moratorium on strikes on civilian infrastructure.",
+  "S_call318_4", "S_ea1")
+p("RU", "znpp", "2025-12-23", 90, 0.02,
+  "Wants to retain control of the plant (Reuters account of the talks).", "S_20_3")
+p("UA", "znpp", "2025-12-23", 0, 0.03,
+  "The plant must stay under Ukrainian administration; rejects joint policing with Russia.",
+  "S_20_5", "S_20_6")
+p("EU", "znpp", "2024-06-16", 0, 0.04,
+  "Burgenstock: the plant under Ukraine's full sovereign control and IAEA supervision.",
+  "S_burg4", "S_burg1")
+p("EU", "black_sea", "2024-06-16", 0, 0.05,
+  "Burgenstock: no attacks on merchant ships and ports.", "S_burg1")
+p("EU", "children", "2025-11-24", 0, 0.05,
+  "European counter-proposal: unconditional return of all deported children.",
+  "S_eucp2", "S_burg1")
 # fmt: on

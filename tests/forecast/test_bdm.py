@@ -1,5 +1,10 @@
 """Bueno de Mesquita's model (Scholz, Calbert & Smith 2011) on the 1994 emission-standards case.
 
+Two readings are tested. ``bdm-scholz-code`` (``bdm_rounds``, all-pairs denominator, 8 rounds)
+reproduces the public reimplementation's log and the published round medians (below). The
+default ``bdm`` (per-pair probabilities as published, stop at a fixed point or cycle) is tested
+for its properties at the end of this file.
+
 Sources and what each check verifies:
 
 - Data: ``fixtures/emission_standards_1994.csv`` (see ``fixtures/README.md``; transcribed from
@@ -30,9 +35,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from detente.forecast.bdm import BdmModel, BdmRound, bdm_rounds, normalise_saliences
+from detente.forecast.bdm import (
+    BdmModel,
+    BdmRound,
+    BdmScholzCodeModel,
+    bdm_rounds,
+    bdm_run,
+    normalise_saliences,
+)
 from detente.forecast.csvio import read_long_csv
+from detente.forecast.synthetic import synthetic_issues
 
 FIXTURE = Path(__file__).parent / "fixtures" / "emission_standards_1994.csv"
 
@@ -104,10 +119,10 @@ def test_round_medians_against_quoted_list(history: list[BdmRound]) -> None:
             assert 0 <= ours - quoted < 0.1, (rnd, ours, quoted)
 
 
-def test_model_forecast_is_final_round_median(history: list[BdmRound]) -> None:
+def test_scholz_code_forecast_is_final_round_median(history: list[BdmRound]) -> None:
     (issue,) = read_long_csv(FIXTURE)
-    assert BdmModel().predict(issue) == pytest.approx(history[8].median)
-    assert BdmModel(rounds=3).predict(issue) == pytest.approx(history[3].median)
+    assert BdmScholzCodeModel().predict(issue) == pytest.approx(history[8].median)
+    assert BdmScholzCodeModel(rounds=3).predict(issue) == pytest.approx(history[3].median)
 
 
 def test_saliences_normalised_to_unit_interval() -> None:
@@ -126,3 +141,66 @@ def test_positions_stay_in_initial_range(history: list[BdmRound]) -> None:
     for r in history:
         assert r.positions.min() >= 4.0
         assert r.positions.max() <= 10.0
+
+
+# --- The default ``bdm``: per-pair probabilities, stopping rule, forecast rule ------------------
+
+
+def test_per_pair_probabilities_of_a_pair_sum_to_one() -> None:
+    from detente.forecast.bdm import _probabilities
+
+    (issue,) = read_long_csv(FIXTURE)
+    x = issue.positions
+    w = issue.capabilities * normalise_saliences(issue.saliences)
+    prob = _probabilities(x, w, np.ones(x.size), float(np.ptp(x)), "per-pair")
+    differ = np.abs(x[:, None] - x[None, :]) > 0
+    assert prob[differ] + prob.T[differ] == pytest.approx(np.ones(int(differ.sum())))
+    assert np.all(prob[~differ] == 0.0)
+    # the all-pairs variant's probabilities are tiny by comparison (about 1/n² of them)
+    small = _probabilities(x, w, np.ones(x.size), float(np.ptp(x)), "all-pairs")
+    assert small.max() < 0.1 < prob.max()
+
+
+def test_per_pair_run_on_the_emission_case() -> None:
+    # Per pair, the ten actors reach a fixed point in 4 rounds; the forecast is the weighted
+    # median of the final positions, 7.0 (the round-0 median). Bueno de Mesquita's own forecast
+    # (9.05, references §3) is not reproduced by either reading of the probabilities.
+    (issue,) = read_long_csv(FIXTURE)
+    run = BdmModel().run(issue)
+    assert (run.converged, run.cycle, run.rounds) == (True, 1, 4)
+    assert run.history[0].median == 7.0
+    assert run.history[0].mean == pytest.approx(7.39, abs=0.005)
+    assert run.forecast == pytest.approx(7.0)
+    assert [round(h.mean, 3) for h in run.history] == [7.39, 7.32, 6.982, 7.0, 7.0]
+
+
+def _spread(x: np.ndarray, w: np.ndarray) -> float:
+    m = float(np.dot(x, w) / w.sum())
+    return float(np.sqrt(np.dot(w, (x - m) ** 2) / w.sum()))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_thirty_actors_converge_rather_than_oscillate(seed: int) -> None:
+    """Property: on synthetic issues with 30 actors the per-pair model stops at a fixed point or
+    a short cycle well before the cap, the positions contract (terminal weighted spread at most
+    half the initial one), and the forecast does not depend on the cap."""
+    (issue,) = synthetic_issues(1, 30, seed=seed)
+    run = bdm_run(issue.positions, issue.saliences, issue.capabilities)
+    assert run.converged and run.rounds < 300
+    w = issue.capabilities * normalise_saliences(issue.saliences)
+    assert _spread(run.history[-1].positions, w) <= 0.5 * _spread(issue.positions, w)
+    longer = bdm_run(issue.positions, issue.saliences, issue.capabilities, max_rounds=600)
+    assert longer.forecast == run.forecast
+
+
+def test_all_pairs_variant_oscillates_where_per_pair_settles() -> None:
+    """The reason ``bdm-scholz-code`` is not the default: with 30 actors its weighted medians
+    still jump by more than 10 points late in the run on many issues."""
+    issues = synthetic_issues(30, 30, seed=11)
+    late_jumps = 0
+    for issue in issues:
+        h = bdm_rounds(issue.positions, issue.saliences, issue.capabilities, rounds=30)
+        late_jumps += max(abs(h[t].median - h[t - 1].median) for t in range(20, 31)) > 10
+        assert bdm_run(issue.positions, issue.saliences, issue.capabilities).converged
+    assert late_jumps >= 5

@@ -122,3 +122,48 @@ def test_bad_scenario_is_a_located_message(app: typer.Typer, tmp_path: Path) -> 
     assert res.exit_code == 1
     assert "bad.yaml" in res.output
     assert "Traceback" not in res.output
+
+
+def test_backtest_json_reports_calibration_and_capability_source(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    from detente.forecast.synthetic import synthetic_issues
+
+    rows = ["issue_id,actor,position,salience,capability,status_quo,outcome"]
+    for issue in synthetic_issues(40, 5, seed=2):
+        for a, p, s in zip(issue.actors, issue.positions, issue.saliences, strict=True):
+            rows.append(f"{issue.issue_id},{a},{p},{s},,{issue.status_quo},{issue.outcome}")
+    data = tmp_path / "bare.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["forecast", "backtest", str(data), "--bootstrap", "50", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert "front" not in doc["models"] and "nash-war" not in doc["models"]  # scenario-only
+    for score in doc["models"].values():
+        assert 0.0 <= score["coverage_50"] <= score["coverage_90"] <= 1.0
+    cap = doc["models"]["cap-exponent"]
+    assert cap["notes"] == [
+        "no capabilities given: exponent not identified, forecasts equal compromise"
+    ]
+    assert [p["exponent"] for p in cap["tuned_parameters"]] == [None] * 5
+    assert doc["models"]["bdm"]["notes"] == ["no capabilities given: every actor counts 1"]
+    assert doc["capability_sources"] == ["none given"]
+    table = tmp_path / "caps.csv"
+    table.write_text("actor,capability\n" + "".join(f"A{k:02d},{k + 1}\n" for k in range(5)))
+    res = runner.invoke(
+        app,
+        ["forecast", "backtest", str(data), "--capabilities", str(table), "-m", "cap-exponent",
+         "--bootstrap", "50", "-f", "json"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert doc["capability_sources"] == ["table:caps.csv"]
+    assert all(p["exponent"] is not None for p in doc["models"]["cap-exponent"]["tuned_parameters"])
+
+
+def test_scenario_forecast_defaults_to_the_front_model(app: typer.Typer) -> None:
+    res = runner.invoke(app, ["forecast", SCENARIO, "--runs", "30", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert {r["model"] for r in doc["forecasts"]} == {"front"}
+    assert all(r["q05"] <= r["forecast"] <= r["q95"] for r in doc["forecasts"])

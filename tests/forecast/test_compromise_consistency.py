@@ -1,9 +1,10 @@
 """The two "compromise" computations: when they coincide and how they differ otherwise.
 
-``detente.forecast`` weights actor i on issue k by ``capability_i × salience_ik`` (raw
-salience, the actor's own capability). ``detente.bargaining`` (``compromise_point``) weights it
-by ``(capability_i + Σ support.capability × level) × salience_ik / Σ_j salience_ij`` (salience
-normalised over the actor's issues, allies' support included). Documented in
+``detente.forecast`` weights actor i on issue k by ``(capability_i + Σ support.capability ×
+level) × salience_ik`` (raw salience; allies' support included since issue 15).
+``detente.bargaining`` (``compromise_point``) weights it by ``(capability_i + Σ
+support.capability × level) × salience_ik / Σ_j salience_ij`` (salience normalised over the
+actor's issues, allies' support included). Documented in
 docs/explanation/forecast-models.md and docs/explanation/bargaining-model.md.
 """
 
@@ -73,8 +74,8 @@ def _documented(
     """Both formulas written out by hand, as the docs state them."""
     forecast, bargaining = [], []
     for k in range(2):
-        fw = {a: CAPABILITY[a] * saliences[a][k] for a in IDEALS}
         cap = {a: CAPABILITY[a] + _aid(support, a) for a in IDEALS}
+        fw = {a: cap[a] * saliences[a][k] for a in IDEALS}
         bw = {a: cap[a] * saliences[a][k] / sum(saliences[a]) for a in IDEALS}
         forecast.append(sum(fw[a] * IDEALS[a][k] for a in IDEALS) / sum(fw.values()))
         bargaining.append(sum(bw[a] * IDEALS[a][k] for a in IDEALS) / sum(bw.values()))
@@ -109,13 +110,14 @@ def test_differ_when_salience_levels_differ_between_actors() -> None:
     assert max(abs(f - b) for f, b in zip(forecast, bargaining, strict=True)) > 1.0
 
 
-def test_differ_when_support_adds_capability() -> None:
+def test_support_counts_in_both() -> None:
     saliences = {"A": (0.6, 0.6), "B": (0.6, 0.6), "C": (0.6, 0.6)}
-    support = {"B": (4.0, 0.5)}  # B's bargaining capability is 1 + 4 × 0.5 = 3
+    support = {"B": (4.0, 0.5)}  # B's capability is 1 + 4 × 0.5 = 3 in both computations
     forecast, bargaining = _both(_scenario(saliences, support))
     doc_forecast, doc_bargaining = _documented(saliences, support)
     assert forecast == pytest.approx(doc_forecast, abs=1e-9)
     assert bargaining == pytest.approx(doc_bargaining, abs=1e-9)
-    assert max(abs(f - b) for f, b in zip(forecast, bargaining, strict=True)) > 1.0
-    # Without the support line the forecast is unchanged: it ignores support entirely.
-    assert forecast == pytest.approx(_both(_scenario(saliences, {}))[0], abs=1e-9)
+    assert forecast == pytest.approx(bargaining, abs=1e-9)
+    # The support line moves the forecast: allies count.
+    without = _both(_scenario(saliences, {}))[0]
+    assert max(abs(f - w) for f, w in zip(forecast, without, strict=True)) > 1.0

@@ -10,11 +10,40 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.forecast import available_models, get_model, make_issue
-from detente.forecast.base import ForecastModel
-from detente.forecast.data import IssueData
+from detente.forecast.base import ForecastModel, trait
+from detente.forecast.data import IssueData, WarContext
 from detente.forecast.synthetic import synthetic_issues
 
 MODELS = available_models()
+
+
+def _ready(name: str, issue: IssueData) -> IssueData:
+    """Scenario-only models get a war context derived from the issue itself (equivariant)."""
+    if not trait(get_model(name), "scenario_only"):
+        return issue
+    n = issue.n_actors
+    context = WarContext(
+        contested=False,
+        lo=np.full(n, -np.inf),
+        hi=np.full(n, np.inf),
+        veto=np.zeros(n, dtype=bool),
+        belligerents=("A", "B"),
+        p_a=0.3,
+        p_b=0.2,
+        stalemate=0.5,
+        terms_a=float(issue.positions.max()),
+        terms_b=float(issue.positions.min()),
+    )
+    sq = issue.status_quo if issue.status_quo is not None else float(issue.positions.mean())
+    return make_issue(
+        issue.issue_id,
+        issue.actors,
+        issue.positions,
+        issue.saliences,
+        issue.capabilities,
+        status_quo=sq,
+        context=context,
+    )
 
 
 def _issue(sq: float | None = 0.0) -> IssueData:
@@ -65,7 +94,7 @@ def test_declares_traits(name: str) -> None:
 @pytest.mark.parametrize("name", MODELS)
 def test_finite_and_deterministic(name: str) -> None:
     model = _fitted(name)
-    issue = _issue()
+    issue = _ready(name, _issue())
     first = model.predict(issue)
     assert isinstance(first, float)
     assert math.isfinite(first)
@@ -79,12 +108,12 @@ def test_fit_returns_usable_model_and_leaves_original_alone(name: str) -> None:
     before = dict(model.parameters())
     fitted = model.fit(synthetic_issues(30, 5, seed=2), np.random.default_rng(1))
     assert dict(model.parameters()) == before
-    assert math.isfinite(fitted.predict(_issue()))
+    assert math.isfinite(fitted.predict(_ready(name, _issue())))
 
 
 @pytest.mark.parametrize("name", MODELS)
 def test_equal_capabilities_and_saliences(name: str) -> None:
-    issue = make_issue("eq", ["a", "b", "c"], [0.0, 40.0, 100.0], status_quo=0.0)
+    issue = _ready(name, make_issue("eq", ["a", "b", "c"], [0.0, 40.0, 100.0], status_quo=0.0))
     value = _fitted(name).predict(issue)
     assert math.isfinite(value)
     if name in ("compromise", "median"):
@@ -93,21 +122,26 @@ def test_equal_capabilities_and_saliences(name: str) -> None:
 
 @pytest.mark.parametrize("name", MODELS)
 def test_unanimous_actors_get_their_position(name: str) -> None:
-    issue = make_issue("u", ["a", "b", "c"], [42.0] * 3, [10.0, 50.0, 90.0], [1.0, 2.0, 3.0])
-    assert _fitted(name).predict(issue) == pytest.approx(42.0)
+    issue = make_issue(
+        "u", ["a", "b", "c"], [42.0] * 3, [10.0, 50.0, 90.0], [1.0, 2.0, 3.0], status_quo=42.0
+    )
+    assert _fitted(name).predict(_ready(name, issue)) == pytest.approx(42.0)
 
 
 @pytest.mark.parametrize("name", MODELS)
 def test_translation_equivariant(name: str) -> None:
     model = _fitted(name)
-    base = _issue(sq=0.0)
-    shifted = make_issue(
-        "i1",
-        base.actors,
-        base.positions + 7.0,
-        base.saliences,
-        base.capabilities,
-        status_quo=7.0,
+    base = _ready(name, _issue(sq=0.0))
+    shifted = _ready(
+        name,
+        make_issue(
+            "i1",
+            base.actors,
+            base.positions + 7.0,
+            base.saliences,
+            base.capabilities,
+            status_quo=7.0,
+        ),
     )
     assert model.predict(shifted) == pytest.approx(model.predict(base) + 7.0, abs=1e-6)
 
@@ -117,6 +151,7 @@ def test_translation_equivariant(name: str) -> None:
 @given(issue=issues(), seed=st.integers(0, 2**16))
 def test_properties(name: str, issue: IssueData, seed: int) -> None:
     model = get_model(name)
+    issue = _ready(name, issue)
     value = model.predict(issue)
     lo, hi = float(issue.positions.min()), float(issue.positions.max())
     if model.within_hull:
@@ -125,12 +160,15 @@ def test_properties(name: str, issue: IssueData, seed: int) -> None:
         lo, hi = min(lo, issue.status_quo), max(hi, issue.status_quo)
         assert lo - 1e-9 <= value <= hi + 1e-9
     perm = np.random.default_rng(seed).permutation(issue.n_actors)
-    shuffled = make_issue(
-        "h",
-        [issue.actors[k] for k in perm],
-        issue.positions[perm],
-        issue.saliences[perm],
-        issue.capabilities[perm],
-        status_quo=issue.status_quo,
+    shuffled = _ready(
+        name,
+        make_issue(
+            "h",
+            [issue.actors[k] for k in perm],
+            issue.positions[perm],
+            issue.saliences[perm],
+            issue.capabilities[perm],
+            status_quo=issue.status_quo,
+        ),
     )
     assert model.predict(shuffled) == pytest.approx(value, abs=1e-6)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from detente.errors import InputError
 from detente.forecast import get_model, make_issue
 from detente.forecast.compromise import weighted_mean, weighted_median
 from detente.forecast.nash import nash_solution
@@ -87,3 +88,77 @@ def test_nash_terminates_on_a_narrow_feasible_set() -> None:
     p = np.array([49.99, 50.0, 50.01])
     value = nash_solution(p, np.ones(3), np.ones(3), 0.0)
     assert 49.99 <= value <= 50.01
+
+
+def test_cap_exponent_without_capabilities_reports_no_tie_break() -> None:
+    issues = synthetic_issues(40, 6, seed=5)
+    bare = [
+        make_issue(i.issue_id, i.actors, i.positions, i.saliences, outcome=i.outcome)
+        for i in issues
+    ]
+    fitted = CapabilityExponentModel().fit(bare, np.random.default_rng(0))
+    assert fitted.exponent is None
+    assert fitted.parameters() == {"exponent": None}
+    assert fitted.note is not None and fitted.note.startswith("no capabilities given")
+    assert fitted.predict(bare[0]) == pytest.approx(get_model("compromise").predict(bare[0]))
+    # with capabilities that differ, the exponent is identified again
+    assert CapabilityExponentModel().fit(issues, np.random.default_rng(0)).exponent is not None
+
+
+def test_sq_gravity_fits_both_directions() -> None:
+    rng = np.random.default_rng(0)
+    pulled = synthetic_issues(150, 8, truth="sq-pull", noise=1.0, seed=3)
+    mean = get_model("compromise")
+    pushed = [
+        make_issue(
+            i.issue_id, i.actors, i.positions, i.saliences, i.capabilities,
+            status_quo=i.status_quo,
+            outcome=1.3 * mean.predict(i) - 0.3 * float(i.status_quo),  # type: ignore[arg-type]
+        )
+        for i in pulled
+    ]  # fmt: skip
+    assert StatusQuoGravityModel().fit(pushed, rng).gravity == pytest.approx(-0.3, abs=0.03)
+
+
+def test_anchored_recovers_its_coefficients_and_defaults_to_compromise() -> None:
+    from detente.forecast.own import AnchoredModel, anchors
+
+    base = synthetic_issues(200, 10, seed=4)
+    truth = np.array([-0.2, 0.3, 0.0])
+    made = []
+    for i in base:
+        m, off = anchors(i)
+        made.append(
+            make_issue(
+                i.issue_id, i.actors, i.positions, i.saliences, i.capabilities,
+                status_quo=i.status_quo, outcome=m + float(off @ truth),
+            )
+        )  # fmt: skip
+    fitted = AnchoredModel().fit(made, np.random.default_rng(0))
+    assert fitted.coefficients == pytest.approx(truth, abs=1e-6)
+    assert set(fitted.parameters()) == {"status_quo", "centre", "median"}
+    assert AnchoredModel().predict(base[0]) == pytest.approx(
+        get_model("compromise").predict(base[0])
+    )
+
+
+def test_nash_disagreement_points() -> None:
+    issue = make_issue("i", ["a", "b", "c"], [10.0, 60.0, 90.0], status_quo=50.0)
+    assert get_model("nash").predict(issue) == pytest.approx(50.0)  # status quo inside
+    worst = get_model("nash-worst").predict(issue)
+    assert 10.0 < worst < 90.0 and worst != pytest.approx(50.0)
+    with pytest.raises(InputError, match="needs a scenario with a war model"):
+        get_model("nash-war").predict(issue)
+
+
+def test_qualified_majority_by_hand() -> None:
+    from detente.forecast.procedural import QualifiedMajorityModel, qmv_outcome
+
+    # r = 0; actors at 20, 60, 100 prefer x to r on (0, 40), (0, 120), (0, 200).
+    issue = make_issue("q", ["a", "b", "c"], [20.0, 60.0, 100.0], status_quo=0.0)
+    assert qmv_outcome(issue, 0.5) == pytest.approx(60.0)  # the median beats r 2:1
+    assert qmv_outcome(issue, 0.71) == pytest.approx(40.0)  # all three needed: W = (0, 40)
+    # status quo between the actors: nobody can be made better off by all -> gridlock at r
+    middle = make_issue("m", ["a", "b", "c"], [20.0, 60.0, 100.0], status_quo=50.0)
+    assert qmv_outcome(middle, 1.0) == pytest.approx(50.0)
+    assert QualifiedMajorityModel().parameters() == {"threshold": 0.71}

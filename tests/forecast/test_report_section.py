@@ -30,3 +30,12 @@ def test_section_has_chart_table_and_zone() -> None:
 def test_section_omitted_without_positions() -> None:
     scenario = load_scenario(FIXTURE).model_copy(update={"positions": ()})
     assert forecast.build(ReportContext(scenario=scenario, scenario_hash="x", quick=True)) is None
+
+
+def test_war_scenario_section_uses_the_front_model() -> None:
+    path = Path(__file__).parents[2] / "scenarios" / "ukraine-2026-06.yaml"
+    ctx = ReportContext(scenario=load_scenario(path), scenario_hash="x", quick=True)
+    section = forecast.build(ctx)
+    assert section is not None
+    assert "front-model forecast" in section.body
+    assert "the line of contact (79)" in section.body

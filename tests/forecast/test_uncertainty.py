@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detente.forecast import ForecastBand, InputUncertainty, forecast_bands, get_model, make_issue
 from detente.forecast.synthetic import synthetic_issues
@@ -37,6 +39,8 @@ def test_bands_are_ordered_and_bracket_the_forecast() -> None:
     (band,) = forecast_bands(get_model("compromise"), synthetic_issues(1, 10, seed=3), runs=2000)
     assert band.q05 <= band.q25 <= band.q50 <= band.q75 <= band.q95
     assert band.q05 < band.forecast < band.q95
+    assert band.forecast == band.q50
+    assert abs(band.at_stated_inputs - band.forecast) < band.q75 - band.q25
     assert band.runs == 2000
 
 
@@ -55,3 +59,24 @@ def test_truncated_normal_respects_bounds() -> None:
     assert draws.min() >= 0.0
     assert draws.max() <= 100.0
     assert draws[:, 0].mean() < 30 < 70 < draws[:, 1].mean()
+
+
+@pytest.mark.parametrize("name", ["compromise", "median", "nash", "bdm", "anchored", "front"])
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10**6), n=st.integers(3, 9), noise=st.floats(0.0, 0.3))
+def test_no_point_forecast_outside_its_own_band(name: str, seed: int, n: int, noise: float) -> None:
+    """Property (issue 15): the point forecast is the median of the runs the band comes from."""
+    issue = synthetic_issues(1, n, seed=seed)[0]
+    spec = InputUncertainty(noise, noise * 4, noise * 4)
+    (band,) = forecast_bands(get_model(name), [issue], runs=60, seed=seed, spec=spec)
+    assert band.q05 <= band.q25 <= band.forecast <= band.q75 <= band.q95
+    assert band.forecast == band.q50
+    assert np.isfinite(band.at_stated_inputs)
+
+
+def test_models_that_need_capabilities_say_so() -> None:
+    issue = make_issue("i", ["a", "b", "c"], [10.0, 50.0, 70.0], [1, 3, 1])
+    (band,) = forecast_bands(get_model("bdm"), [issue], runs=20)
+    assert band.notes == ("no capabilities given: every actor counts 1",)
+    (band,) = forecast_bands(get_model("compromise"), [issue], runs=20)
+    assert band.notes == ()

@@ -38,7 +38,17 @@ def test_initial_war_value_equals_reservation_values() -> None:
     s = next(iter_periods(m, 1, np.random.SeedSequence(0), 1))
     stakes = stake_utilities(m, m.status_quo[None, :], None, s.u_victory)
     v = fighting_values(m, np.array([[r, r]]), stakes, cost[None, :])
-    assert np.allclose(v[0], reservation_values(prob)[rows])
+    # The bargaining value also counts the status quo holding while the war lasts
+    # (λ = 1 − δ^(H−1), issue 12); the simulation's lottery is the same without that flow:
+    # compare the lottery part.
+    from detente.bargaining.utility import utility as u_b
+    from detente.bargaining.war import flow_share
+
+    lam = flow_share(prob)
+    lottery = (reservation_values(prob) + prob.war_cost - lam * u_b(prob, prob.status_quo)) / (
+        1.0 - lam
+    ) - prob.war_cost
+    assert np.allclose(v[0], lottery[rows])
 
 
 def test_value_of_fighting_is_the_war_lottery() -> None:

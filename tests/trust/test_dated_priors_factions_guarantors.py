@@ -67,11 +67,11 @@ def test_dated_prior_replaces_the_pair_state_at_its_date() -> None:
 def test_entries_dated_on_or_before_a_dated_prior_are_not_counted_twice() -> None:
     day = dt.date(2023, 7, 10)
     late = _integrity(_dated("2023-07-10"), as_of=day)  # reflects every violation
-    undated = _integrity(_dated(None), as_of=day)  # predates them: they all count
+    early = _integrity(_dated("2022-06-01"), as_of=day)  # predates them: they all count
     assert late == pytest.approx(0.75, abs=1e-15)  # no forgetting yet (same day)
-    assert late > undated
-    # a prior dated before the first entry is the starting state, like an undated one
-    assert _integrity(_dated("2022-06-01"), as_of=day) == pytest.approx(undated, abs=1e-15)
+    assert late > early
+    # an undated prior is the view at as_of: every entry is already in it
+    assert _integrity(_dated(None), as_of=day) == pytest.approx(late, abs=1e-15)
 
 
 def test_dated_prior_not_yet_known_at_as_of_is_ignored() -> None:

@@ -109,9 +109,11 @@ def test_misdeed_outweighs_equal_good_act_for_integrity() -> None:
 def test_self_reports_are_discounted_by_integrity() -> None:
     obs = {"kind": "observation", "id": "o", "date": "2023-01-02", "observer": "A",
            "about": "A", "verification": "monitor_verified", "assessment": "kept"}  # fmt: skip
-    low = [{"truster": "B", "trustee": "A", "integrity": {"positive": 0, "negative": 8},
+    low = [{"truster": "B", "trustee": "A", "date": "2023-01-01",
+            "integrity": {"positive": 0, "negative": 8},
             "assumption": "t"}]  # fmt: skip
-    high = [{"truster": "B", "trustee": "A", "integrity": {"positive": 8, "negative": 0},
+    high = [{"truster": "B", "trustee": "A", "date": "2023-01-01",
+             "integrity": {"positive": 8, "negative": 0},
              "assumption": "t"}]  # fmt: skip
     moved_low = _final(make_scenario([obs], low), "B", "A", "predictability").r
     moved_high = _final(make_scenario([obs], high), "B", "A", "predictability").r

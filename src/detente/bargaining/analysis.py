@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from detente.bargaining.bundles import Agreement, scenario_bundles
 from detente.bargaining.commitment import (
     PowellResult,
     StageRow,
@@ -34,8 +35,22 @@ from detente.bargaining.distrust import (
     scenario_compliance,
     thresholds,
 )
+from detente.bargaining.packages import (
+    BundleResult,
+    Package,
+    PaymentItem,
+    bundle_zone,
+    cheapest_packages,
+    price_weights,
+)
 from detente.bargaining.problem import BargainingProblem, FloatArray, build_problem
-from detente.bargaining.proposals import ProposalCard, proposal_terms, score_proposal
+from detente.bargaining.proposals import (
+    ProposalCard,
+    proposal_agreement,
+    proposal_point,
+    proposal_terms,
+    score_proposal,
+)
 from detente.bargaining.relax import Relaxation, concession_groups, relax_red_lines
 from detente.bargaining.solutions import Solution, compromise_point, nash_point, solve_all
 from detente.bargaining.stages import PlanRow, PlanStage, compare_staging
@@ -43,6 +58,7 @@ from detente.bargaining.utility import utility
 from detente.bargaining.whatittakes import WhatItTakes, what_it_takes
 from detente.bargaining.zone import Zone, ZoneLP, compute_zone, contains
 from detente.errors import InputError
+from detente.scenario.validate import require_negotiation
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -82,6 +98,10 @@ class Analysis:
     ceasefire_issues: tuple[str, ...]
     cards: list[ProposalCard]
     staged: list[PlanRow]  # staged proposals: as proposed, reversed, comprehensive
+    bundles: list[BundleResult]
+    payments: list[PaymentItem]
+    fallback_gain: dict[str, tuple[str, float]]
+    cache: dict[bool, tuple[list[DistrustState], FloatArray]]
 
 
 def _check(problem: BargainingProblem) -> None:
@@ -100,6 +120,7 @@ def analyze(
     samples: int = 4000,
 ) -> Analysis:
     """The bargaining analysis of ``scenario`` (compliance from the trust engine if not given)."""
+    require_negotiation(scenario, as_of)  # the same refusals as `simulate` (scenario/validate.py)
     problem = build_problem(scenario, as_of=as_of)
     _check(problem)
     if compliance is None:
@@ -150,6 +171,8 @@ def analyze(
     ranges = zone_d.intervals if zone_d.exists else zone_nd.intervals
     if not zone_nd.exists:
         ranges = np.column_stack([lp.lo, lp.hi])
+    payments = [PaymentItem.of(p) for p in scenario.payments]
+    pay_by_id = {p.id: p for p in payments}
     cards = [
         score_proposal(
             problem,
@@ -161,8 +184,29 @@ def analyze(
             tuple(prop.mechanisms),
             lp,
             ranges,
+            agreement=proposal_agreement(problem, prop),
+            payments=[pay_by_id[q] for q in prop.payments if q in pay_by_id],
         )
         for prop in scenario.proposals
+    ]
+    gains = {
+        m.id: (m.beneficiary, float(m.fallback_gain))
+        for m in scenario.mechanisms
+        if m.kind.value == "security_guarantee" and m.beneficiary and m.fallback_gain
+    }
+    cache: dict[bool, tuple[list[DistrustState], FloatArray]] = {}
+    bundles = [
+        bundle_zone(
+            problem,
+            ag,
+            state,
+            list(effects.values()),
+            payments,
+            top=1,
+            cache=cache,
+            fallback_gain=gains,
+        )
+        for ag in scenario_bundles(problem, scenario)
     ]
     staged: list[PlanRow] = []
     for prop in scenario.proposals:
@@ -170,7 +214,7 @@ def analyze(
             staged += compare_staging(
                 problem,
                 prop.id,
-                proposal_terms(problem, prop),
+                proposal_point(problem, prop),
                 [
                     PlanStage(
                         st.name,
@@ -206,7 +250,37 @@ def analyze(
         ceasefire_issues=ceasefire,
         cards=cards,
         staged=staged,
+        bundles=bundles,
+        payments=payments,
+        fallback_gain=gains,
+        cache=cache,
     )
+
+
+def bundle_packages(
+    analysis: Analysis, bundle: str = "settlement", *, top: int = 5
+) -> list[Package]:
+    """The ``top`` cheapest packages (crossings, payments, mechanisms) opening a bundle."""
+    for r in analysis.bundles:
+        if r.agreement.id == bundle:
+            ag: Agreement = r.agreement
+            break
+    else:
+        known = ", ".join(r.agreement.id for r in analysis.bundles)
+        raise InputError(f"unknown bundle {bundle!r} (scenario has: {known})")
+    if r.exists:
+        return []
+    found, _, _ = cheapest_packages(
+        analysis.problem,
+        ag,
+        analysis.state,
+        list(analysis.effects.values()),
+        analysis.payments,
+        top=top,
+        cache=analysis.cache,
+        fallback_gain=analysis.fallback_gain,
+    )
+    return found
 
 
 def run_what_it_takes(analysis: Analysis, *, top: int = 5, seed: int = 20261122) -> WhatItTakes:
@@ -334,6 +408,25 @@ def analysis_document(a: Analysis) -> dict[str, Any]:
         "deal_compliance": {x: _r(_q(a, i)) for i, x in enumerate(p.actors) if p.veto[i]},
         "zone": zone_document(p, a.zone),
         "zone_without_distrust": zone_document(p, a.zone_without_distrust),
+        "bundles": [bundle_document(p, r) for r in a.bundles],
+        "red_line_crossing": {
+            "unit": "loss per 100 scale points crossed (utility at risk 1)",
+            "kappa": {
+                x: {
+                    iid: _r(p.crossing[i, k])
+                    for k, iid in enumerate(p.issues)
+                    if p.crossing[i, k] > 0
+                }
+                for i, x in enumerate(p.actors)
+                if p.veto[i]
+            },
+            "cumulative_cost_of_fighting": {
+                x: _r(p.cumulative_cost[i]) for i, x in enumerate(p.actors) if p.veto[i]
+            },
+            "price_weight": {
+                x: _r(w) for x, w in zip(p.actors, price_weights(p), strict=True) if True
+            },
+        },
         "zone_if_red_lines_were_soft": {
             "with_distrust": zone_document(p, a.zone_soft),
             "without_distrust": zone_document(p, a.zone_soft_without_distrust),
@@ -391,6 +484,84 @@ def analysis_document(a: Analysis) -> dict[str, Any]:
     }
 
 
+def _move_doc(mv: Any) -> dict[str, Any]:
+    return {
+        "actor": mv.actor,
+        "issue": mv.issue,
+        "bound": mv.bound,
+        "stated": _r(mv.stated),
+        "to": _r(mv.to),
+        "points": _r(mv.points),
+        "cost": _r(mv.cost),
+        "price": _r(mv.price),
+    }
+
+
+def package_document(p: BargainingProblem, pk: Package) -> dict[str, Any]:
+    """A priced package as plain data."""
+    return {
+        "price": _r(pk.price),
+        "price_parts": {
+            "red_lines": _r(pk.price_crossings),
+            "payments": _r(pk.price_payments),
+            "mechanisms": _r(pk.price_mechanisms),
+            "compensation": _r(pk.price_compensation),
+        },
+        "red_lines": [_move_doc(mv) for mv in pk.moves],
+        "payments": list(pk.payments),
+        "mechanisms": list(pk.mechanisms),
+        "compensation": {a: _r(v) for a, v in pk.compensation.items()},
+        "point": {
+            iid: _r(pk.point[k]) for k, iid in enumerate(p.issues) if not np.isnan(pk.point[k])
+        },
+    }
+
+
+def bundle_document(p: BargainingProblem, r: BundleResult) -> dict[str, Any]:
+    """A bundle's zone, distance and cheapest package as plain data."""
+    ag = r.agreement
+    settled = [iid for k, iid in enumerate(p.issues) if ag.settled[k]]
+    return {
+        "id": ag.id,
+        "name": ag.name,
+        "issues": settled,
+        "ceasefire": ag.ceasefire,
+        "deferred": list(ag.deferred_ids),
+        "zone_exists": bool(r.exists),
+        "distance": None if r.distance is None else _r(r.distance),
+        "distance_note": r.distance_note,
+        "blocking": [_move_doc(mv) for mv in r.blocking],
+        "red_line_conflicts": list(r.conflicts),
+        "deferral_red_lines": list(r.deferral_breaks),
+        "size": {
+            "radius": None if not np.isfinite(r.radius) else _r(r.radius),
+            "intervals": {
+                iid: None if np.isnan(r.intervals[k, 0]) else [
+                    _r(r.intervals[k, 0]), _r(r.intervals[k, 1])
+                ]
+                for k, iid in enumerate(p.issues)
+                if ag.settled[k]
+            },
+        },
+        "centre": {
+            iid: None if np.isnan(r.centre[k]) else _r(r.centre[k])
+            for k, iid in enumerate(p.issues)
+            if ag.settled[k]
+        },
+        "thresholds": {
+            x: _r(r.thresholds[i]) for i, x in enumerate(p.actors) if p.veto[i]
+        },
+        "zone_with_priced_red_lines": {
+            "exists": bool(r.priced_exists),
+            "radius": None if not np.isfinite(r.priced_radius) else _r(r.priced_radius),
+        },
+        "cheapest_package": None if not r.packages else package_document(p, r.packages[0]),
+        "search": {"method": r.method, "lps": r.lps},
+        "sources": list(ag.sources),
+        "assumption": ag.assumption,
+    }  # fmt: skip
+
+
 def _q(a: Analysis, i: int) -> float:
     return float(deal_compliance(a.problem, a.state.q_pair)[i])
 
@@ -403,7 +574,15 @@ def proposals_document(a: Analysis) -> dict[str, Any]:
             {
                 "id": c.id,
                 "name": c.name,
-                "terms": {iid: _r(c.terms[k]) for k, iid in enumerate(p.issues)},
+                "terms": {
+                    iid: _r(c.terms[k])
+                    for k, iid in enumerate(p.issues)
+                    if not np.isnan(c.terms[k])
+                },
+                "settled": list(c.settled),
+                "deferred": list(c.deferred),
+                "ceasefire": c.ceasefire,
+                "payments": list(c.payments),
                 "mechanisms": list(c.mechanisms),
                 "accepted_by_all_veto": c.accepted_by_all_veto,
                 "accepted_by_all_veto_distrust": c.accepted_by_all_veto_distrust,
@@ -423,6 +602,17 @@ def proposals_document(a: Analysis) -> dict[str, Any]:
                         "margin": _r(r.margin),
                         "margin_distrust": _r(r.margin_distrust),
                         "red_lines_broken": list(r.red_lines_broken),
+                        "red_lines_crossed": [
+                            {
+                                "issue": cr.issue,
+                                "bound": cr.bound,
+                                "stated": _r(cr.stated),
+                                "value": _r(cr.value),
+                                "points": _r(cr.points),
+                                "cost": _r(cr.cost),
+                            }
+                            for cr in r.crossed
+                        ],
                         "blocking": [
                             {"issue": b, "gain": None if not np.isfinite(g) else _r(g)}
                             for b, g in r.blocking
@@ -470,6 +660,15 @@ def what_it_takes_document(
     """The ``detente what-it-takes`` JSON document (without the manifest)."""
     p = a.problem
     doc = _wit_document(a, w)
+    doc["packages"] = [package_document(p, pk) for pk in bundle_packages(a, "settlement")]
+    doc["bundles"] = [
+        {
+            "id": r.agreement.id,
+            "zone_exists": bool(r.exists),
+            "distance": None if r.distance is None else _r(r.distance),
+        }
+        for r in a.bundles
+    ]
     if relax is not None:
         main = relaxation_document(p, relax.relaxation)
         if main is not None:

@@ -92,12 +92,13 @@ class DistrustState:
 def scenario_compliance(
     scenario: Scenario, *, as_of: dt.date | None = None, kind: str = "military"
 ) -> tuple[dict[tuple[str, str], float], str]:
-    """Compliance probabilities from the trust engine (replayed up to ``as_of``) and a note."""
-    from detente.trust import compliance_matrix
+    """Compliance probabilities from the one trust state (:func:`detente.trust.trust_state`,
+    replayed up to ``as_of``) and a note."""
+    from detente.trust import trust_state
 
-    result = compliance_matrix(scenario, as_of=as_of, kind=kind)
+    result = trust_state(scenario, as_of).compliance(kind)
     return {(str(a), str(b)): float(v) for (a, b), v in result.items()}, (
-        f"trust engine (compliance_matrix, kind={kind})"
+        f"trust engine (trust_state, kind={kind})"
     )
 
 

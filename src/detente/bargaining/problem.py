@@ -77,6 +77,10 @@ class BargainingProblem:
     contested: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
     has_war: bool = False
     excluded: tuple[str, ...] = ()
+    crossing_base: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (m, n)
+    cumulative_cost: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) since start
+    leader_change: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (m, n) 0/1
+    cost_per_period: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,)
 
     def __post_init__(self) -> None:
         m, n = len(self.actors), len(self.issues)
@@ -95,6 +99,16 @@ class BargainingProblem:
             defaults["victory_terms"] = np.vstack([self.status_quo, self.status_quo])
         if self.contested.shape != (n,):
             defaults["contested"] = np.zeros(n, dtype=bool)
+        if self.crossing_base.shape != (m, n):
+            from detente.bargaining.redlines import DEFAULT_CROSSING_COST
+
+            defaults["crossing_base"] = np.full((m, n), DEFAULT_CROSSING_COST)
+        if self.cumulative_cost.shape != (m,):
+            defaults["cumulative_cost"] = np.zeros(m)
+        if self.leader_change.shape != (m, n):
+            defaults["leader_change"] = np.zeros((m, n))
+        if self.cost_per_period.shape != (m,):
+            defaults["cost_per_period"] = np.zeros(m)
         for key, value in defaults.items():
             object.__setattr__(self, key, value)
         for name, shape in (
@@ -110,6 +124,30 @@ class BargainingProblem:
             arr = getattr(self, name)
             if arr.shape != shape:
                 raise ValueError(f"{name} has shape {arr.shape}, expected {shape}")
+
+    def stated_mask(self) -> FloatArray:
+        """(m, n): NaN where the actor states no red line on the issue, else 1."""
+        has = (self.lo > 0.0) | (self.hi < 100.0)
+        out: FloatArray = np.where(has, 1.0, np.nan)
+        return out
+
+    def kappa(self, relief: FloatArray | float = 0.0) -> FloatArray:
+        """Crossing cost per 100 points (m, n) with ``relief`` (m,) from payments/guarantees."""
+        from detente.bargaining.redlines import crossing_cost
+
+        r = np.broadcast_to(np.asarray(relief, dtype=float), (self.n_actors,))[:, None]
+        return crossing_cost(
+            self.stated_mask(),
+            self.crossing_base,
+            self.cumulative_cost[:, None],
+            r,
+            self.leader_change,
+        )
+
+    @property
+    def crossing(self) -> FloatArray:
+        """Crossing cost per 100 points (m, n) with no payments or guarantees in force."""
+        return self.kappa(0.0)
 
     @property
     def n_actors(self) -> int:
@@ -152,6 +190,11 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
     sal = np.zeros((m, n))
     lo = np.zeros((m, n))
     hi = np.full((m, n), 100.0)
+    from detente.bargaining.redlines import DEFAULT_CROSSING_COST
+
+    kbase = np.full((m, n), DEFAULT_CROSSING_COST)
+    leader = np.zeros((m, n))
+    by_id0 = {a.id: a for a in scenario.actors}
     for (aid, iid), pos in current.items():
         if aid not in actors or iid not in col:
             continue
@@ -160,6 +203,11 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
         sal[i, k] = float(pos.salience)
         if pos.acceptable is not None:
             lo[i, k], hi[i, k] = float(pos.acceptable[0]), float(pos.acceptable[1])
+        if pos.crossing_cost is not None:
+            kbase[i, k] = float(pos.crossing_cost)
+        since = by_id0[aid].leader_since
+        if since is not None and pos.date is not None and pos.date < since:
+            leader[i, k] = 1.0
     totals = sal.sum(axis=1, keepdims=True)
     # An actor whose saliences are all zero cares about its issues equally.
     has_pos = np.zeros((m, n), dtype=bool)
@@ -189,6 +237,11 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
                     side[i] = s_idx
     horizon = war.horizon_periods if war is not None else 1
     war_cost = cost_pp * discounted_periods(disc, horizon)
+    cumulative = np.zeros(m)
+    if war is not None and war.started is not None:
+        limit = as_of or scenario.meta.as_of
+        elapsed = max(0.0, (limit - war.started).days / war.period.days)
+        cumulative = cost_pp * elapsed
 
     p_a, stalemate = 0.5, 0.0
     victory = np.vstack([sq, sq])
@@ -241,5 +294,9 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
         contested=contested,
         has_war=war is not None,
         excluded=excluded,
+        crossing_base=kbase,
+        cumulative_cost=cumulative,
+        leader_change=leader,
+        cost_per_period=cost_pp,
     )
     return prob.with_reservation(reservation_from_arrays(prob))

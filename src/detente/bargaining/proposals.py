@@ -1,12 +1,19 @@
 """Proposal scorecards: utility, acceptance with and without distrust, blocking issues, and the
 smallest amendment every veto party would accept.
 
-For proposal P (terms x_P; issues it leaves out stay at the status quo) and actor i:
+A proposal is a partial agreement (:mod:`detente.bargaining.bundles`): it settles the issues in
+its ``terms``, defers its ``deferrals``, and leaves the rest frozen at the status quo if it stops
+the fighting (``ceasefire``, the default) or to the war otherwise; its ``payments`` are paid on
+signature. Red lines bind only on what it puts in place. For proposal P and actor i:
 
-- ``utility`` U_i(x_P); ``reservation`` V_i; ``threshold`` t_i with distrust and the proposal's
-  own mechanisms applied (:mod:`detente.bargaining.distrust`).
-- ``accept`` / ``accept_distrust``: red lines hold and U_i ≥ V_i / U_i ≥ t_i; ``margin`` and
-  ``margin_distrust`` are U_i − V_i and U_i − t_i.
+- ``utility`` V_i(P): the value of the agreement (U_i(x_P) when P settles everything and stops
+  the fighting) plus payments received, minus payments made; ``reservation`` V_i; ``threshold``
+  t_i with distrust and the proposal's own mechanisms applied
+  (:mod:`detente.bargaining.distrust`; no rearmament risk when P does not stop the fighting).
+- ``accept`` / ``accept_distrust``: red lines hold and value ≥ V_i / ≥ t_i (plus
+  :data:`~detente.bargaining.bundles.MIN_GAIN` when the fighting goes on); ``margin`` and
+  ``margin_distrust`` are the differences. ``red_lines_crossed`` lists each stated red line
+  crossed, by how many points and at what crossing cost.
 - ``blocking``: for a rejecting actor, the issues ranked by how much utility i would gain if
   that issue alone moved to i's best value inside the zone's interval for it (or inside the
   veto parties' red lines when the zone is empty); red-line violations come first.
@@ -16,12 +23,13 @@ For proposal P (terms x_P; issues it leaves out stay at the status quo) and acto
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from detente.bargaining.bundles import MIN_GAIN, Agreement, agreement_from, value_model
 from detente.bargaining.distrust import (
     DistrustState,
     MechanismEffect,
@@ -29,13 +37,21 @@ from detente.bargaining.distrust import (
     thresholds,
 )
 from detente.bargaining.problem import BargainingProblem, FloatArray
-from detente.bargaining.utility import utility
+from detente.bargaining.redlines import Crossing, crossings
 from detente.bargaining.zone import ZoneLP
 
 if TYPE_CHECKING:
+    from detente.bargaining.packages import PaymentItem
     from detente.scenario.schema import Proposal
 
-__all__ = ["ProposalCard", "ScoreRow", "proposal_terms", "score_proposal"]
+__all__ = [
+    "ProposalCard",
+    "ScoreRow",
+    "proposal_agreement",
+    "proposal_point",
+    "proposal_terms",
+    "score_proposal",
+]
 
 
 @dataclass(frozen=True)
@@ -54,6 +70,7 @@ class ScoreRow:
     margin_distrust: float
     red_lines_broken: tuple[str, ...]
     blocking: tuple[tuple[str, float], ...]
+    crossed: tuple[Crossing, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,15 +86,40 @@ class ProposalCard:
     accepted_by_all_veto_distrust: bool
     nearest: FloatArray | None
     nearest_distance: float | None
+    settled: tuple[str, ...] = ()
+    deferred: tuple[str, ...] = ()
+    ceasefire: bool = True
+    payments: tuple[str, ...] = ()
 
 
 def proposal_terms(problem: BargainingProblem, proposal: Proposal) -> FloatArray:
-    """The proposal's issue values; issues it leaves out stay at the status quo."""
-    x = problem.status_quo.copy()
+    """The proposal's issue values; NaN on issues it does not settle."""
+    x = np.full(problem.n_issues, np.nan)
     for k, iid in enumerate(problem.issues):
         if iid in proposal.terms:
             x[k] = float(proposal.terms[iid])
     return x
+
+
+def proposal_point(problem: BargainingProblem, proposal: Proposal) -> FloatArray:
+    """The outcome the proposal puts in place now: its terms, deferred issues at their interim
+    value, everything else at the status quo (used by staging and the nearest amendment)."""
+    x = proposal_terms(problem, proposal)
+    ag = proposal_agreement(problem, proposal)
+    x = np.where(ag.deferred, ag.interim, x)
+    return np.where(np.isnan(x), problem.status_quo, x)
+
+
+def proposal_agreement(problem: BargainingProblem, proposal: Proposal) -> Agreement:
+    """The proposal as a partial agreement (module docstring)."""
+    return agreement_from(
+        problem,
+        proposal.id,
+        [i for i in problem.issues if i in proposal.terms],
+        ceasefire=True if proposal.ceasefire is None else proposal.ceasefire,
+        deferrals=proposal.deferrals,
+        name=proposal.name,
+    )
 
 
 def score_proposal(
@@ -90,33 +132,60 @@ def score_proposal(
     mechanism_ids: tuple[str, ...],
     lp: ZoneLP,
     issue_ranges: FloatArray,
+    *,
+    agreement: Agreement | None = None,
+    payments: Sequence[PaymentItem] = (),
 ) -> ProposalCard:
-    """Score one proposal (terms x, with the named mechanisms) for every actor."""
-    state = apply_all(base, [effects[mid] for mid in mechanism_ids if mid in effects])
+    """Score one proposal (terms x, NaN where unsettled, with the named mechanisms)."""
+    from detente.bargaining.packages import agreement_state
+
+    ag = agreement or agreement_from(
+        problem, proposal_id, [problem.issues[k] for k in np.flatnonzero(~np.isnan(x))],
+        ceasefire=True,
+    )  # fmt: skip
+    state = apply_all(
+        agreement_state(base, ag), [effects[mid] for mid in mechanism_ids if mid in effects]
+    )
     t = thresholds(problem, state)
-    u = utility(problem, x)
+    vm = value_model(problem, ag)
+    xs = np.where(ag.settled, np.nan_to_num(x, nan=0.0), problem.status_quo)
+    paid = np.zeros(problem.n_actors)
+    for pay in payments:
+        if pay.payee in problem.actors:
+            paid[problem.index(pay.payee)] += pay.amount
+        if pay.payer in problem.actors:
+            paid[problem.index(pay.payer)] -= pay.cost
+
+    def value(y: FloatArray) -> FloatArray:
+        dist = np.abs(y[None, :] - problem.ideal) / 100.0
+        ell = (problem.weights * dist)[:, ag.settled].sum(axis=1)
+        out: FloatArray = vm.value(ell) + paid
+        return out
+
+    u = value(xs)
+    gain_floor = 0.0 if ag.ceasefire else MIN_GAIN
+    moved, dvals = ag.binding(problem)
+    check = np.where(ag.settled, xs, np.where(moved, dvals, np.nan))
+    crossed_all = crossings(problem, np.nan_to_num(check), ~np.isnan(check), veto_only=False)
     rows: list[ScoreRow] = []
     for i, a in enumerate(problem.actors):
-        broken = tuple(
-            problem.issues[k]
-            for k in range(problem.n_issues)
-            if x[k] < problem.lo[i, k] - 1e-9 or x[k] > problem.hi[i, k] + 1e-9
-        )
+        crossed = tuple(c for c in crossed_all if c.actor == a)
+        broken = tuple(dict.fromkeys(c.issue for c in crossed))
         v = float(problem.reservation[i])
         ti = float(t[i]) if problem.veto[i] else v + float(state.cost[i])
-        acc = not broken and u[i] >= v - 1e-9
-        acc_d = not broken and u[i] >= ti - 1e-9
+        acc = not broken and u[i] >= v + gain_floor - 1e-9
+        acc_d = not broken and u[i] >= ti + gain_floor - 1e-9
         blocking: list[tuple[str, float]] = [(b, float("inf")) for b in broken]
         if not acc_d:
             gains = []
-            for k in range(problem.n_issues):
+            for k in np.flatnonzero(ag.settled):
                 if problem.weights[i, k] <= 0:
                     continue
                 lo, hi = issue_ranges[k]
-                best = float(np.clip(problem.ideal[i, k], lo, hi)) if lo <= hi else x[k]
-                y = x.copy()
+                best = float(np.clip(problem.ideal[i, k], lo, hi)) if lo <= hi else xs[k]
+                y = xs.copy()
                 y[k] = best
-                gain = float(utility(problem, y)[i] - u[i])
+                gain = float(value(y)[i] - u[i])
                 if gain > 1e-9:
                     gains.append((problem.issues[k], gain))
             gains.sort(key=lambda g: -g[1])
@@ -135,11 +204,13 @@ def score_proposal(
                 margin_distrust=float(u[i] - ti),
                 red_lines_broken=broken,
                 blocking=tuple(blocking[:5]),
+                crossed=crossed,
             )
         )
     veto_rows = [r for r in rows if r.veto]
-    nearest = lp.nearest(t, x) if lp.exists(t) else None
-    dist = None if nearest is None else float(np.abs(nearest - x).sum())
+    full = np.where(ag.deferred, ag.interim, xs)
+    nearest = lp.nearest(t, full) if lp.exists(t) else None
+    dist = None if nearest is None else float(np.abs(nearest - full).sum())
     return ProposalCard(
         id=proposal_id,
         name=name,
@@ -150,4 +221,8 @@ def score_proposal(
         accepted_by_all_veto_distrust=all(r.accept_distrust for r in veto_rows),
         nearest=nearest,
         nearest_distance=dist,
+        settled=tuple(problem.issues[k] for k in np.flatnonzero(ag.settled)),
+        deferred=ag.deferred_ids,
+        ceasefire=ag.ceasefire,
+        payments=tuple(p.id for p in payments),
     )

@@ -7,7 +7,9 @@ stage names are settled with the last stage) and y_s is x on F_s, the status quo
 Mechanisms in force at stage s: the proposal's own ``mechanisms`` plus M_1..M_s.
 
 **When the fighting stops.** The *pause stage* s* is the first stage the scenario marks
-``ceasefire: true``; failing that, the first stage whose name says
+``ceasefire: true``; a stage marked ``ceasefire: false`` is never the pause stage, and if every
+stage is so marked the fighting never stops under the plan (every stage is settled while
+fighting; the row's ``pause_stage`` is 0). Failing a mark, the first unmarked stage whose name says
 "cease-fire" (or "ceasefire", "cease fire", "cease_fire", "armistice"); failing that, the
 first stage settling an issue whose id does; failing that, the first stage settling a
 ``contested`` issue; failing that, stage 1. (The name heuristics apply only to scenarios that
@@ -80,10 +82,13 @@ def _has_word(text: str) -> bool:
 
 
 def pause_stage(stages: Sequence[PlanStage], contested: set[str]) -> int:
-    """0-based index of the stage at which the fighting stops (module docstring)."""
-    if any(s.ceasefire is not None for s in stages):
-        marked = [j for j, s in enumerate(stages) if s.ceasefire]
-        return marked[0] if marked else 0
+    """0-based index of the stage at which the fighting stops (module docstring);
+    ``len(stages)`` when every stage is marked ``ceasefire: false``."""
+    marked = [j for j, s in enumerate(stages) if s.ceasefire]
+    if marked:
+        return marked[0]
+    if stages and all(s.ceasefire is False for s in stages):
+        return len(stages)
     tests: tuple[Callable[[PlanStage], bool], ...] = (
         lambda s: _has_word(s.name),
         lambda s: any(_has_word(i) for i in s.issues),
@@ -91,9 +96,9 @@ def pause_stage(stages: Sequence[PlanStage], contested: set[str]) -> int:
     )
     for test in tests:
         for j, stage in enumerate(stages):
-            if test(stage):
+            if stage.ceasefire is None and test(stage):
                 return j
-    return 0
+    return next((j for j, s in enumerate(stages) if s.ceasefire is None), 0)
 
 
 def plans(
@@ -162,10 +167,11 @@ def evaluate_plan(
         in_force += [m for m in s.mechanisms if m in effects and m not in in_force]
         t = thresholds(problem, apply_all(base, [effects[m] for m in in_force]))
         deltas.append(t - problem.reservation)
-    pause_fixed = fixed_before[s_star]
+    pause_fixed = fixed_before[s_star] if s_star < len(stages) else np.where(settled, x, np.nan)
+    pause_start = starts[s_star] if s_star < len(stages) else 0
 
     def war_at(period: int) -> FloatArray:
-        sigma = shift * min(1.0, max(0, period - starts[s_star]) / horizon)
+        sigma = shift * min(1.0, max(0, period - pause_start) / horizon)
         return war_value(problem, shifted_p(problem, sigma), fixed=pause_fixed) + offset
 
     rows: list[PlanRow] = []
@@ -190,7 +196,7 @@ def evaluate_plan(
                 continue
             u = float(utility(problem, outcomes[j])[i])
             need = float(war_at(starts[j])[i] + deltas[j][i])
-            end = starts[j + 1] if j + 1 < len(stages) else starts[s_star] + horizon
+            end = starts[j + 1] if j + 1 < len(stages) else pause_start + horizon
             hold = float(war_at(end)[i])
             if u < need - 1e-9 and staged_ok:
                 staged_ok = False
@@ -205,7 +211,7 @@ def evaluate_plan(
                 proposal=proposal,
                 plan=plan,
                 actor=actor,
-                pause_stage=s_star + 1,
+                pause_stage=s_star + 1 if s_star < len(stages) else 0,
                 accepts=staged_ok and not broken,
                 self_enforcing=enforcing,
                 note="; ".join(notes) or "every stage passes",

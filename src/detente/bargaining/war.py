@@ -7,7 +7,13 @@ victory terms (default: its ideal points; issues it holds no position on stay at
 quo). Each actor pays its total discounted cost of fighting ``C_i`` (see
 :mod:`detente.bargaining.problem`)::
 
-    V_i = p_A · U_i(x_A) + p_B · U_i(x_B) + s · U_i(x_sq) − C_i
+    V_i = λ_i · U_i(x_sq) + (1 − λ_i) · [p_A · U_i(x_A) + p_B · U_i(x_B) + s · U_i(x_sq)] − C_i
+
+While the war lasts the status quo holds: λ_i = 1 − δ_i^(H−1) is the share of the discounted
+future that passes before the war is decided in its H-th period (costs accrue in all H
+periods). With H = 1 (Fearon's instantaneous war) λ = 0 whatever δ; with δ = 1 likewise.
+This is what makes partial deals valuable to both: prisoners stay held and ports blocked
+while the fighting goes on (docs/explanation/deals.md).
 
 ``p_A`` is ``War.p`` if given, otherwise ``(1 − s) · c_A^k / (c_A^k + c_B^k)`` with
 capabilities including allies' support × level. The outcome utilities are not discounted:
@@ -30,6 +36,7 @@ if TYPE_CHECKING:
     from detente.scenario import Scenario
 
 __all__ = [
+    "flow_share",
     "gross_war_value",
     "reservation_from_arrays",
     "reservation_values",
@@ -42,6 +49,13 @@ __all__ = [
 def shifted_p(problem: BargainingProblem, shift: float) -> float:
     """P(A prevails) after a change of ``shift``, kept within [0, 1 − stalemate]."""
     return float(np.clip(problem.p_a + shift, 0.0, 1.0 - problem.stalemate))
+
+
+def flow_share(problem: BargainingProblem) -> FloatArray:
+    """λ_i = 1 − δ_i^(H−1): share of the discounted future spent at the status quo while the
+    war lasts (0 when H = 1 or δ = 1), shape (m,)."""
+    out: FloatArray = 1.0 - problem.discount ** max(problem.horizon_periods - 1, 0)
+    return out
 
 
 def gross_war_value(
@@ -74,7 +88,15 @@ def war_value(
     """V_i from the war model (ignoring stated reservations), shape (m,)."""
     if not problem.has_war:
         return utility(problem, problem.status_quo)
-    return gross_war_value(problem, p_a, fixed=fixed) - problem.war_cost
+    sq = (
+        problem.status_quo
+        if fixed is None
+        else np.where(np.isnan(fixed), problem.status_quo, fixed)
+    )
+    lam = flow_share(problem)
+    flow = utility(problem, sq)
+    out: FloatArray = lam * flow + (1.0 - lam) * gross_war_value(problem, p_a, fixed=fixed)
+    return out - problem.war_cost
 
 
 def reservation_from_arrays(problem: BargainingProblem) -> FloatArray:

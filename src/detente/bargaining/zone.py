@@ -12,7 +12,8 @@ polyhedron, for any risk exponent. One LP (HiGHS) then gives at once
   so the zone exists iff ρ* ≥ 0, and x* is the centre of the largest inscribed cube
   (Chebyshev centre in the ∞-norm; issues the red lines pin to one value are held fixed and
   the cube spans the others). When ρ* < 0 the LP relaxes every actor by the same loss
-  |ρ*|/100 and x* is the least-infeasible point, where each actor's shortfall is reported.
+  |ρ*|/100 (and conflicting red lines by |ρ*| points each) and x* is the least-infeasible
+  point, where each actor's shortfall is reported; ρ* is the LP's value, never a sentinel.
 - each issue's interval: min and max of x_k over the zone (2n LPs).
 
 The volume is estimated by uniform rejection sampling in the zone's bounding box (seeded).
@@ -20,6 +21,7 @@ The volume is estimated by uniform rejection sampling in the zone's bounding box
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,10 +30,14 @@ from scipy.optimize import linprog
 
 from detente.bargaining.problem import BargainingProblem, FloatArray
 from detente.bargaining.utility import loss_bound, utility
+from detente.core.limits import require_memory
 
 __all__ = ["TOL", "Zone", "ZoneLP", "compute_zone"]
 
 TOL = 1e-7
+_LOG_MAX = math.log(np.finfo(np.float64).max) - 1.0
+"""Volumes (scale points ** free issues) beyond the float range saturate here (the share of
+the issue space, computed in logs, stays exact)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,9 +94,18 @@ class ZoneLP:
         self.red_lines = red_lines
         self.lo = np.where(conflict, 0.0, lo)
         self.hi = np.where(conflict, 100.0, hi)
+        # The cube rows use the stated bounds even where they conflict, so ρ* is the true LP
+        # value (negative: half the widest gap at least), never a sentinel.
+        self.box_lo = lo
+        self.box_hi = hi
         pairs = [(i, k) for i in idx for k in range(n) if problem.weights[i, k] > 0]
         self.pairs = pairs
         ne = len(pairs)
+        require_memory(
+            8.0 * (2 * ne + idx.size + 2 * n) * (n + ne + 1),
+            f"the zone's linear programme ({idx.size} veto actors × {n} issues, dense)",
+            "fewer veto actors or issues",
+        )
         self.nx, self.ne = n, ne
         self.nv = n + ne + 1  # x, e, rho
         rho = n + ne
@@ -115,7 +130,7 @@ class ZoneLP:
             free = 0.0 if self.fixed[k] else 1.0
             box[2 * k, k], box[2 * k, rho] = -1.0, free
             box[2 * k + 1, k], box[2 * k + 1, rho] = 1.0, free
-        self.box_rhs = np.ravel(np.column_stack([-self.lo, self.hi]))
+        self.box_rhs = np.ravel(np.column_stack([-self.box_lo, self.box_hi]))
         abs_a = np.array(a_rows).reshape(-1, self.nv)
         self.a_ub = np.vstack([abs_a, self.loss_rows, box])
         self.abs_rhs = np.array(b_rows, dtype=float)
@@ -157,10 +172,7 @@ class ZoneLP:
         z = self.solve(c, thresholds)
         if z is None:  # cannot happen (ρ free), kept for safety
             return -np.inf, self.problem.status_quo.copy()
-        radius = float(z[-1])
-        if self.conflicts:
-            radius = min(radius, -1.0)
-        return radius, z[: self.nx].copy()
+        return float(z[-1]), z[: self.nx].copy()
 
     def exists(self, thresholds: FloatArray) -> bool:
         return self.max_radius(thresholds)[0] >= -TOL
@@ -303,9 +315,11 @@ def _volume(
 ) -> tuple[float, float, float, int]:
     widths = intervals[:, 1] - intervals[:, 0]
     # Issues pinned to one value (width 0) are flat directions: the volume is measured in the
-    # remaining issues (and the share relative to 100 per remaining issue).
+    # remaining issues (and the share relative to 100 per remaining issue). Products over
+    # issues are taken in logs: 100 ** n overflows beyond about 154 issues.
     free = widths > 1e-9
-    box = float(np.prod(widths[free]))
+    log_box = float(np.sum(np.log(widths[free])))
+    box = math.exp(min(log_box, _LOG_MAX))
     if samples <= 0 or not free.any():
         return 0.0, 0.0, 0.0, 0
     gen = rng if rng is not None else np.random.default_rng(0)
@@ -315,4 +329,5 @@ def _volume(
     frac = float(inside.mean())
     se = box * float(np.sqrt(frac * (1.0 - frac) / samples))
     vol = box * frac
-    return vol, se, vol / 100.0 ** int(free.sum()), samples
+    share = frac * math.exp(log_box - int(free.sum()) * math.log(100.0))
+    return vol, se, share, samples

@@ -130,6 +130,7 @@ def analyze_cmd(
             )
         )
         _emit(render_records(actor_rows, fmt, title="Actors"))
+        _emit(render_records(_bundle_rows(doc), fmt, title="Bundles (partial agreements)"))
         stage_rows = doc["stages"]["rows"]
         if stage_rows:
             _emit(
@@ -171,6 +172,22 @@ def analyze_cmd(
             markup=False,
             highlight=False,
         )
+
+
+def _bundle_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "bundle": b["id"],
+            "issues": len(b["issues"]),
+            "ceasefire": b["ceasefire"],
+            "deferred": b["deferred"] or None,
+            "zone": "open" if b["zone_exists"] else "closed",
+            "size": b["size"]["radius"] if b["zone_exists"] else None,
+            "distance": b["distance"],
+            "blocking": [f"{m['actor']}:{m['issue']}" for m in b["blocking"]] or None,
+        }
+        for b in doc["bundles"]
+    ]
 
 
 def proposals_cmd(
@@ -287,6 +304,31 @@ def what_it_takes_cmd(
                 highlight=False,
             )
         _print_relaxation(doc, mech_ids)
+        _print_packages(doc)
+
+
+def _print_packages(doc: dict[str, Any]) -> None:
+    rows = [
+        {
+            "rank": n,
+            "price": pk["price"],
+            "red_lines": [f"{m['actor']}:{m['issue']} {m['points']:g}" for m in pk["red_lines"]]
+            or None,
+            "payments": pk["payments"] or None,
+            "mechanisms": pk["mechanisms"] or None,
+            "compensation": pk["compensation"] or None,
+        }
+        for n, pk in enumerate(doc["packages"], start=1)
+    ]
+    if rows:
+        _emit(
+            render_records(
+                rows,
+                OutputFormat.table,
+                title="Cheapest packages opening the settlement (red lines crossed at their "
+                "cost, payments, mechanisms), priced by each party's alternative",
+            )
+        )
 
 
 _CSV_COLUMNS = (

@@ -34,8 +34,12 @@ __all__ = ["register"]
 DEFAULT_COMMAND = "run"
 
 
-def load_issues(paths: list[Path]) -> tuple[list[IssueData], str]:
-    """Issues from long CSVs and/or scenario files, and a content hash of the inputs."""
+def load_issues(paths: list[Path], capabilities: str | None = None) -> tuple[list[IssueData], str]:
+    """Issues from long CSVs and/or scenario files, and a content hash of the inputs.
+
+    ``capabilities`` (a named source or an actor-table CSV) fills issues without a capability
+    column (:func:`detente.forecast.capabilities.apply_capabilities`).
+    """
     from detente.forecast.csvio import read_long_csv_text
     from detente.manifest import content_hash
 
@@ -56,6 +60,13 @@ def load_issues(paths: list[Path]) -> tuple[list[IssueData], str]:
             from detente.forecast.scenario_adapter import scenario_issues
 
             issues.extend(scenario_issues(path))
+    if capabilities is not None:
+        from detente.forecast.capabilities import apply_capabilities
+
+        source = Path(capabilities)
+        if source.is_file():
+            blobs.append(source.read_bytes())
+        issues = apply_capabilities(issues, capabilities)
     return issues, content_hash(b"\n".join(blobs))
 
 
@@ -69,31 +80,45 @@ forecast_app = typer.Typer(
 )
 
 _FORMAT = typer.Option("--format", "-f", help="Output format.")
+_CAPS = typer.Option(
+    "--capabilities",
+    help="Capabilities for issues without a capability column: a CSV (actor,capability"
+    "[,issue_id]) or a named source (eu-council-nice, eu-council-1995).",
+)
 
 
 @forecast_app.command("run")
 def run_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML) or long CSV.")],
-    model: Annotated[str, typer.Option("--model", "-m", help="Model name.")] = "compromise",
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model name (default: front for scenario files, compromise for CSV).",
+        ),
+    ] = None,
     runs: Annotated[
         int, typer.Option("--runs", min=1, help="Monte Carlo runs for the bands.")
     ] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed of the run.")] = 20261122,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
+    capabilities: Annotated[str | None, _CAPS] = None,
 ) -> None:
     """Per-issue forecasts with 50 % and 90 % bands over input uncertainty.
 
     A tunable model is first fitted on the input's issues that have an outcome.
     """
     with clean_errors():
-        from detente.forecast.base import get_model
+        from detente.forecast.base import default_forecast_model, get_model
         from detente.forecast.uncertainty import forecast_bands
         from detente.manifest import build_manifest
 
         if runs < 1:
             raise InputError(f"--runs must be at least 1, got {runs}")
+        issues, digest = load_issues([scenario], capabilities)
+        model = model or default_forecast_model(issues)
         forecaster = get_model(model)
-        issues, digest = load_issues([scenario])
         usable = [i for i in issues if i.n_actors >= 1]
         if forecaster.tunable:
             import numpy as np
@@ -108,7 +133,12 @@ def run_cmd(
             command="forecast run",
             scenario_hash=digest,
             seed=seed,
-            parameters={"model": model, "runs": runs, **forecaster.parameters()},
+            parameters={
+                "model": model,
+                "runs": runs,
+                "capability_sources": sorted({i.capability_source or "none given" for i in usable}),
+                **forecaster.parameters(),
+            },
         )
         console.print(
             render_records(
@@ -141,17 +171,18 @@ def backtest_cmd(
     residuals: Annotated[
         Path | None, typer.Option("--residuals", help="Write per-issue residuals to this CSV.")
     ] = None,
+    capabilities: Annotated[str | None, _CAPS] = None,
 ) -> None:
     """Out-of-fold MAE, RMSE, median AE, hit rates and a paired bootstrap vs compromise."""
     with clean_errors():
         from detente.forecast.backtest import run_backtest
-        from detente.forecast.base import available_models
+        from detente.forecast.base import default_models
         from detente.manifest import build_manifest
 
         if bootstrap < 1:
             raise InputError(f"--bootstrap must be at least 1, got {bootstrap}")
-        issues, digest = load_issues(files)
-        names = model or available_models()
+        issues, digest = load_issues(files, capabilities)
+        names = model or default_models(issues)
         result = run_backtest(issues, names, folds=folds, seed=seed, bootstrap=bootstrap)
         manifest = build_manifest(
             command="forecast backtest",
@@ -166,6 +197,7 @@ def backtest_cmd(
             "folds": folds,
             "seed": seed,
             "bootstrap": bootstrap,
+            "capability_sources": sorted({i.capability_source or "none given" for i in issues}),
             "manifest": manifest,
         }
         if residuals is not None:

@@ -151,7 +151,9 @@ def explain_cmd(
         if rows:
             title = (
                 f"{truster}'s trust in {trustee} ({dimension}): "
-                f"{rows[0]['prior']:.3f} → {rows[0]['final']:.3f}"
+                f"{rows[0]['prior']:.3f} → {rows[0]['final']:.3f} "
+                f"(prior only {rows[0]['prior_only']:.3f}, "
+                f"ledger only {rows[0]['ledger_only']:.3f})"
             )
         _print(
             render_records(

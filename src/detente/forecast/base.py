@@ -25,7 +25,10 @@ __all__ = [
     "MODEL_FACTORIES",
     "ForecastModel",
     "available_models",
+    "default_forecast_model",
+    "default_models",
     "get_model",
+    "trait",
 ]
 
 
@@ -36,6 +39,10 @@ class ForecastModel(Protocol):
     Traits: ``tunable`` (``fit`` estimates parameters from outcomes, so backtests must fit it in
     training folds only), ``uses_status_quo`` (the forecast depends on the status quo),
     ``within_hull`` (the forecast always lies between the lowest and highest actor position).
+    Optional traits (read with :func:`trait`, default ``False``): ``needs_capabilities`` (the
+    model's logic rests on capabilities, so it is flagged "no capabilities given" on issues
+    without them) and ``scenario_only`` (it needs a scenario's red lines and war model, so it
+    is left out of default backtests of plain CSV issues).
     """
 
     name: str
@@ -51,8 +58,9 @@ class ForecastModel(Protocol):
         """Forecast the outcome of ``issue``."""
         ...
 
-    def parameters(self) -> Mapping[str, float]:
-        """The model's current parameter values (fitted ones included), for reports."""
+    def parameters(self) -> Mapping[str, float | None]:
+        """The model's current parameter values (fitted ones included; ``None`` = not
+        identified by the data), for reports."""
         ...
 
 
@@ -60,19 +68,32 @@ BASELINE = "compromise"
 
 
 def _factories() -> dict[str, Callable[[], ForecastModel]]:
-    from detente.forecast.bdm import BdmModel
+    from detente.forecast.bdm import BdmModel, BdmScholzCodeModel
     from detente.forecast.compromise import CompromiseModel, MedianModel
-    from detente.forecast.nash import NashModel
-    from detente.forecast.own import BlendModel, CapabilityExponentModel, StatusQuoGravityModel
+    from detente.forecast.front import FrontModel
+    from detente.forecast.nash import NashModel, NashWarModel, NashWorstModel
+    from detente.forecast.own import (
+        AnchoredModel,
+        BlendModel,
+        CapabilityExponentModel,
+        StatusQuoGravityModel,
+    )
+    from detente.forecast.procedural import QualifiedMajorityModel
 
     return {
         "compromise": CompromiseModel,
         "median": MedianModel,
         "nash": NashModel,
+        "nash-worst": NashWorstModel,
         "bdm": BdmModel,
+        "bdm-scholz-code": BdmScholzCodeModel,
         "sq-gravity": StatusQuoGravityModel,
         "blend": BlendModel,
         "cap-exponent": CapabilityExponentModel,
+        "qmv": QualifiedMajorityModel,
+        "anchored": AnchoredModel,
+        "front": FrontModel,
+        "nash-war": NashWarModel,
     }
 
 
@@ -82,6 +103,26 @@ MODEL_FACTORIES: Mapping[str, Callable[[], ForecastModel]] = _factories()
 def available_models() -> list[str]:
     """Names of the registered models, baseline first."""
     return list(MODEL_FACTORIES)
+
+
+def trait(model: ForecastModel, name: str) -> bool:
+    """An optional boolean trait of a model (``False`` when the model does not declare it)."""
+    return bool(getattr(model, name, False))
+
+
+def default_models(issues: Sequence[IssueData] = ()) -> list[str]:
+    """Models a backtest scores by default: all, less the scenario-only ones when no issue
+    comes from a scenario (they would only repeat the compromise model there)."""
+    from_scenario = any(i.context is not None for i in issues)
+    return [
+        n for n, f in MODEL_FACTORIES.items() if from_scenario or not trait(f(), "scenario_only")
+    ]
+
+
+def default_forecast_model(issues: Sequence[IssueData]) -> str:
+    """The model ``detente forecast`` uses by default: ``front`` when the issues come from a
+    scenario file (it respects the front, red lines and the war model), else the baseline."""
+    return "front" if any(i.context is not None for i in issues) else BASELINE
 
 
 def get_model(name: str) -> ForecastModel:

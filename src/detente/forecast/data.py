@@ -19,9 +19,45 @@ import numpy.typing as npt
 
 from detente.errors import InputError
 
-__all__ = ["FloatArray", "IssueData", "make_issue", "replace_inputs"]
+__all__ = ["FloatArray", "IssueData", "WarContext", "make_issue", "replace_inputs"]
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, eq=False)
+class WarContext:
+    """What a scenario file adds to an issue: red lines, vetoes and the war lottery.
+
+    Built by :mod:`detente.forecast.scenario_adapter` from the scenario and
+    :func:`detente.bargaining.build_problem`; ``None`` for issues read from a long CSV.
+
+    Attributes:
+        contested: fighting moves this issue (the status quo is the line of contact).
+        lo, hi: each actor's red lines (acceptable range), aligned with the issue's actors;
+            the scale ends when the actor states none.
+        veto: whether each actor's consent is needed for a settlement.
+        belligerents: the war's two sides ``(A, B)``, or ``()`` without a war model.
+        p_a, p_b, stalemate: probabilities that continued fighting ends with A's terms, B's
+            terms, or the line where it is (``p_a + p_b + stalemate = 1``).
+        terms_a, terms_b: the value each side imposes on this issue if it prevails.
+    """
+
+    contested: bool
+    lo: FloatArray
+    hi: FloatArray
+    veto: BoolArray
+    belligerents: tuple[str, ...] = ()
+    p_a: float = 0.0
+    p_b: float = 0.0
+    stalemate: float = 1.0
+    terms_a: float | None = None
+    terms_b: float | None = None
+
+    @property
+    def has_war(self) -> bool:
+        """Whether a war lottery is defined for this issue."""
+        return len(self.belligerents) == 2 and self.terms_a is not None
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +72,9 @@ class IssueData:
         capabilities: each actor's power or voting weight (>= 0; any common unit).
         status_quo: the reversion point if no agreement is reached, or ``None``.
         outcome: the observed outcome (for backtests), or ``None``.
+        capability_source: where the capabilities come from (``"data"`` for a column of the
+            input, or a named source); ``None`` when none were given and all are 1.0.
+        context: red lines, vetoes and the war lottery of a scenario issue (or ``None``).
     """
 
     issue_id: str
@@ -45,6 +84,8 @@ class IssueData:
     capabilities: FloatArray
     status_quo: float | None = None
     outcome: float | None = None
+    capability_source: str | None = None
+    context: WarContext | None = None
 
     @property
     def n_actors(self) -> int:
@@ -77,8 +118,13 @@ def make_issue(
     *,
     status_quo: float | None = None,
     outcome: float | None = None,
+    capability_source: str | None = "data",
+    context: WarContext | None = None,
 ) -> IssueData:
     """Validate and freeze one issue. ``None`` saliences or capabilities mean "all equal" (1.0).
+
+    ``capability_source`` names where given capabilities come from (default ``"data"``); it is
+    recorded as ``None`` whenever ``capabilities`` is ``None`` (no capabilities given).
 
     Raises :class:`~detente.errors.InputError` for duplicate actors, misaligned arrays,
     non-finite values or negative saliences/capabilities, or weights that are all zero.
@@ -107,6 +153,8 @@ def make_issue(
         capabilities=cap,
         status_quo=None if status_quo is None else float(status_quo),
         outcome=None if outcome is None else float(outcome),
+        capability_source=None if capabilities is None else capability_source,
+        context=context,
     )
 
 
@@ -122,4 +170,6 @@ def replace_inputs(
         capabilities=capabilities,
         status_quo=issue.status_quo,
         outcome=issue.outcome,
+        capability_source=issue.capability_source,
+        context=issue.context,
     )

@@ -5,6 +5,17 @@ capability from a truncated normal centred on the stated value, re-runs the mode
 bands are the 5/25/50/75/95 % quantiles of the runs' forecasts (compute-your-own quantiles, as
 the style guide asks: these are spreads of forecasts, not standard errors of a mean).
 
+**The point forecast is the median (q50) of the same runs**, so it can never lie outside its
+own band; the model's value at the stated inputs is reported next to it as
+``at_stated_inputs``. A model whose outcome is itself a distribution (the ``front`` model's war
+lottery, :meth:`distribution`) contributes one draw from that distribution per run, so its band
+shows the war's uncertainty as well as the inputs'. A model that needs capabilities gets the
+note "no capabilities given" on issues without them.
+
+These bands are input (and war-lottery) uncertainty, not model error. Model error is what
+``detente forecast backtest`` measures: it reports out-of-fold calibrated 50 % and 90 % bands
+and their coverage (:mod:`detente.forecast.backtest`).
+
 Default distributions (:class:`InputUncertainty`):
 
 - position: SD = 5 % of the issue's span (the range of stated positions and the status quo),
@@ -25,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from detente.forecast.base import ForecastModel
+from detente.forecast.base import ForecastModel, trait
 from detente.forecast.data import FloatArray, IssueData, replace_inputs
 
 __all__ = ["QUANTILES", "ForecastBand", "InputUncertainty", "forecast_bands", "truncated_normal"]
@@ -44,7 +55,11 @@ class InputUncertainty:
 
 @dataclass(frozen=True)
 class ForecastBand:
-    """One issue's point forecast and the quantiles of its Monte Carlo forecasts."""
+    """One issue's point forecast (the median of its runs) and the runs' quantiles.
+
+    ``mechanisms`` (``front`` model) name what puts the forecast where it is; ``notes`` flag
+    caveats such as "no capabilities given".
+    """
 
     issue_id: str
     model: str
@@ -55,6 +70,10 @@ class ForecastBand:
     q75: float
     q95: float
     runs: int
+    at_stated_inputs: float = float("nan")
+    reference: float | None = None
+    mechanisms: tuple[object, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def as_record(self) -> dict[str, object]:
         """A flat record for tables, JSON and CSV."""
@@ -68,6 +87,10 @@ class ForecastBand:
             "q75": self.q75,
             "q95": self.q95,
             "runs": self.runs,
+            "at_stated_inputs": self.at_stated_inputs,
+            "reference": self.reference,
+            "mechanisms": "; ".join(str(m) for m in self.mechanisms),
+            "notes": "; ".join(self.notes),
         }
 
 
@@ -83,11 +106,12 @@ def truncated_normal(
     mean_b = np.broadcast_to(mean, size)
     sd_b = np.broadcast_to(sd, size)
     safe = np.where(sd_b > 0, sd_b, 1.0)
-    a = ndtr((low - mean_b) / safe)
-    b = ndtr((high - mean_b) / safe)
-    u = rng.random(size)
-    p = np.clip(a + u * (b - a), 1e-300, 1.0 - 1e-16)
-    draws = mean_b + safe * ndtri(p)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # tiny SDs: ±inf is fine
+        a = ndtr((low - mean_b) / safe)
+        b = ndtr((high - mean_b) / safe)
+        u = rng.random(size)
+        p = np.clip(a + u * (b - a), 1e-300, 1.0 - 1e-16)
+        draws = mean_b + safe * ndtri(p)
     out: FloatArray = np.where(sd_b > 0, np.clip(draws, low, high), mean_b)
     return out
 
@@ -122,29 +146,48 @@ def forecast_bands(
     """Point forecast and Monte Carlo quantiles for each issue (see module docstring)."""
     spec = spec or InputUncertainty()
     children = np.random.SeedSequence(seed).spawn(len(issues))
+    distribution = getattr(model, "distribution", None)
     bands = []
     for issue, child in zip(issues, children, strict=True):
         rng = np.random.default_rng(child)
         pos, sal, cap = _draws(issue, runs, spec, rng)
+        lottery = rng.random(runs)
         values = np.empty(runs)
         for k in range(runs):
             w = sal[k] * cap[k]
-            if not np.any(w > 0):  # every weight drawn to zero: keep the stated ones
-                values[k] = model.predict(issue)
-                continue
-            values[k] = model.predict(replace_inputs(issue, pos[k], sal[k], cap[k]))
-        qs = np.quantile(values, QUANTILES)
+            drawn = issue if not np.any(w > 0) else replace_inputs(issue, pos[k], sal[k], cap[k])
+            if distribution is None:
+                values[k] = model.predict(drawn)
+            else:
+                dist = distribution(drawn)
+                cum = np.cumsum(dist.probabilities) / float(np.sum(dist.probabilities))
+                pick = min(int(np.searchsorted(cum, lottery[k], side="right")), cum.size - 1)
+                values[k] = float(dist.values[pick])
+        qs = np.quantile(values, QUANTILES, method="inverted_cdf")
+        notes: list[str] = []
+        if trait(model, "needs_capabilities") and issue.capability_source is None:
+            notes.append("no capabilities given: every actor counts 1")
+        mechanisms: tuple[object, ...] = ()
+        reference = None
+        if distribution is not None:
+            stated = distribution(issue)
+            mechanisms = tuple(stated.mechanisms)
+            reference = float(stated.reference)
         bands.append(
             ForecastBand(
                 issue_id=issue.issue_id,
                 model=model.name,
-                forecast=model.predict(issue),
+                forecast=float(qs[2]),
                 q05=float(qs[0]),
                 q25=float(qs[1]),
                 q50=float(qs[2]),
                 q75=float(qs[3]),
                 q95=float(qs[4]),
                 runs=runs,
+                at_stated_inputs=model.predict(issue),
+                reference=reference,
+                mechanisms=mechanisms,
+                notes=tuple(notes),
             )
         )
     return bands

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from scipy import stats
 
+from detente.core.limits import check_date
 from detente.errors import InputError
 
 if TYPE_CHECKING:
@@ -170,6 +171,8 @@ class ClaimResult:
                 "ci_high": round(c.ci_high, 4),
                 "confidence": self.params.confidence,
                 "dispersion": round(c.dispersion, 3),
+                "baseline_days_reported": c.baseline_days,
+                "post_days_reported": c.post_days,
             }
         ev["params"] = asdict(self.params)
         return ev
@@ -202,7 +205,9 @@ def windows(
     claim: Claim, p: ClaimParams
 ) -> tuple[tuple[_dt.date, _dt.date], tuple[_dt.date, _dt.date]]:
     """Baseline ``[t - baseline_days, t)`` and post ``[t, end)`` windows (end exclusive)."""
-    t = claim.start
+    t = check_date(claim.start, f"claim {claim.ref or ''} start".replace("  ", " "))
+    if claim.deadline is not None:
+        check_date(claim.deadline, f"claim {claim.ref or ''} deadline".replace("  ", " "))
     end = (
         (claim.deadline + _dt.timedelta(days=1))
         if claim.deadline
@@ -239,8 +244,14 @@ def check_claim(store: EventStore, claim: Claim, params: ClaimParams | None = No
         )
     actors = [a for a in (claim.actor, claim.counterpart) if a]
     kw: dict[str, Any] = {"region": claim.region, "actors": actors, "measure": measure}
-    base = store.daily(start=base_w[0], end=base_w[1], **kw)
-    post = store.daily(start=post_w[0], end=post_w[1], **kw)
+    missing = no_data(store, claim.actor, claim.region, base_w, post_w)
+    if isinstance(missing, str):
+        return ClaimResult(
+            claim, "inconclusive", measure, base_w, post_w, None, None, f"no data: {missing}", p
+        )
+    rep0, rep1 = missing
+    base = reported_only(store.daily(start=base_w[0], end=base_w[1], **kw), rep0)
+    post = reported_only(store.daily(start=post_w[0], end=post_w[1], **kw), rep1)
     cmp = compare_rates(base, post, p.confidence)
     target = target_ratio(claim, p)
     outcome = decide(claim.direction, cmp, target, p)
@@ -253,3 +264,32 @@ def check_claim(store: EventStore, claim: Claim, params: ClaimParams | None = No
         f"against the promised {target:.3g}",
     }[outcome]
     return ClaimResult(claim, outcome, measure, base_w, post_w, cmp, target, reason, p)
+
+
+def reported_only(values: Sequence[float], reported: Sequence[bool]) -> list[float]:
+    """The values of the days with a report (see :meth:`EventStore.reported`)."""
+    return [v for v, r in zip(values, reported, strict=True) if r]
+
+
+def no_data(
+    store: EventStore,
+    actor: str | None,
+    region: str | None,
+    baseline: tuple[_dt.date, _dt.date],
+    post: tuple[_dt.date, _dt.date],
+) -> str | tuple[list[bool], list[bool]]:
+    """Why the store cannot judge these windows (a reason), else the two report masks.
+
+    No data is not zero events: an actor or region absent from the store, or a window with no
+    reported day, gives no verdict at all.
+    """
+    why = store.absent(actors=[actor] if actor else [], region=region)
+    if why:
+        return why
+    rep0 = store.reported(start=baseline[0], end=baseline[1], region=region)
+    rep1 = store.reported(start=post[0], end=post[1], region=region)
+    day = _dt.timedelta(days=1)
+    for name, (a, b), rep in (("baseline", baseline, rep0), ("judged", post, rep1)):
+        if not any(rep):
+            return f"no reported day in the {name} window {a.isoformat()}..{(b - day).isoformat()}"
+    return rep0, rep1

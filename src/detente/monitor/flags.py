@@ -35,7 +35,15 @@ import datetime as _dt
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from detente.monitor.claims import Claim, ClaimParams, check_claim, choose_measure, compare_rates
+from detente.monitor.claims import (
+    Claim,
+    ClaimParams,
+    check_claim,
+    choose_measure,
+    compare_rates,
+    no_data,
+    reported_only,
+)
 from detente.monitor.store import region_condition
 
 if TYPE_CHECKING:
@@ -134,14 +142,23 @@ def deescalation_test(
         return False, ev
     day = _dt.timedelta(days=1)
     kw: dict[str, Any] = {"region": region, "actors": list(actors), "measure": measure}
-    base = store.daily(start=date - p.baseline_days * day, end=date, **kw)
-    post = store.daily(start=date, end=date + n * day, **kw)
+    base_w = (date - p.baseline_days * day, date)
+    post_w = (date, date + n * day)
+    missing = no_data(store, actors[0] if actors else None, region, base_w, post_w)
+    if isinstance(missing, str):
+        ev["reason"] = f"no data: {missing}"
+        return False, ev
+    rep0, rep1 = missing
+    base = reported_only(store.daily(start=base_w[0], end=base_w[1], **kw), rep0)
+    post_all = store.daily(start=post_w[0], end=post_w[1], **kw)
+    post = reported_only(post_all, rep1)
     cmp = compare_rates(base, post, p.confidence)
     r0 = cmp.baseline_rate
-    blocks = [
-        sum(post[i : i + p.sustain_days]) / p.sustain_days
-        for i in range(0, n - p.sustain_days + 1, p.sustain_days)
-    ]
+    blocks = []
+    for i in range(0, n - p.sustain_days + 1, p.sustain_days):
+        got = reported_only(post_all[i : i + p.sustain_days], rep1[i : i + p.sustain_days])
+        if got:  # a block without a reported day says nothing
+            blocks.append(sum(got) / len(got))
     relapse = any(b >= r0 for b in blocks) if r0 > 0 else True
     fall_ok = cmp.rate_ratio <= 1 - p.min_fall and cmp.ci_high < 1.0
     ev |= {

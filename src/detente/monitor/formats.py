@@ -8,6 +8,7 @@ header-less GDELT files, from the number of tab-separated columns of the first l
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,11 +54,19 @@ def open_binary(path: Path) -> Iterator[IO[bytes]]:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
+        try:
+            zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise InputError(f"{path}: damaged zip file ({exc})") from None
+        with zf:
             members = [m for m in zf.namelist() if not m.endswith("/")]
             if len(members) != 1:
                 raise InputError(f"{path}: a zip must hold exactly one file, found {len(members)}")
-            with zf.open(members[0]) as fh:
+            try:
+                member = zf.open(members[0])
+            except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError) as exc:
+                raise InputError(f"{path}: damaged zip file ({exc})") from None
+            with member as fh:
                 yield fh
     else:
         with path.open("rb") as fh:
@@ -66,7 +75,10 @@ def open_binary(path: Path) -> Iterator[IO[bytes]]:
 
 def _first_line(path: Path) -> str:
     with open_binary(path) as fh:
-        raw = fh.readline(1 << 20)
+        try:
+            raw = fh.readline(1 << 20)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise InputError(f"{path}: damaged file, cannot read its first line ({exc})") from None
     return raw.decode("latin-1").rstrip("\r\n").lstrip("\ufeff").lstrip("ï»¿")
 
 

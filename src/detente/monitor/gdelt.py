@@ -9,8 +9,9 @@ the three geo blocks (61 columns). Actor countries are CAMEO codes (RUS, UKR).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -21,7 +22,17 @@ __all__ = ["event_sql", "mentions_sql", "raw_line_batches"]
 
 
 def raw_line_batches(fh: IO[bytes], *, block_size: int = 16 << 20) -> Iterator[pa.Table]:
-    """Batches of ``_raw`` (line text), ``_line`` and ``_err`` (invalid UTF-8)."""
+    """Batches of ``_raw`` (line text), ``_line`` and ``_err`` (invalid UTF-8).
+
+    Lines are split on a byte GDELT text never holds (0x1E, record separator); a line that
+    does hold it is not a GDELT row: it is kept as a rejected row at its line number.
+    """
+    skipped: list[int] = []  # physical line numbers of lines holding 0x1E
+
+    def on_invalid(row: Any) -> str:
+        skipped.append(int(row.number) if row.number is not None else 0)
+        return "skip"
+
     reader = pacsv.open_csv(
         fh,
         read_options=pacsv.ReadOptions(
@@ -34,6 +45,7 @@ def raw_line_batches(fh: IO[bytes], *, block_size: int = 16 << 20) -> Iterator[p
             double_quote=False,
             newlines_in_values=False,
             ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
         ),
         convert_options=pacsv.ConvertOptions(
             column_types={"_raw": pa.binary()},
@@ -42,7 +54,7 @@ def raw_line_batches(fh: IO[bytes], *, block_size: int = 16 << 20) -> Iterator[p
             null_values=[],
         ),
     )
-    offset = 0
+    last = 0  # physical line number of the last row yielded
     for batch in reader:
         raw = batch.column(0)
         try:
@@ -60,9 +72,32 @@ def raw_line_batches(fh: IO[bytes], *, block_size: int = 16 << 20) -> Iterator[p
                     errs.append("invalid UTF-8 text")
             text, err = pa.array(decoded, pa.string()), pa.array(errs, pa.string())
         n = len(raw)
-        line = pa.array(range(offset + 1, offset + n + 1), pa.int64())
-        offset += n
-        yield pa.table([text, line, err], names=["_raw", "_line", "_err"])
+        pending = sorted(x for x in skipped if x > last)
+        lines = np.arange(last + 1, last + 1 + n + len(pending), dtype=np.int64)
+        if pending:
+            lines = np.setdiff1d(lines, np.array(pending, dtype=np.int64))
+        lines = lines[:n]
+        end = int(lines[-1]) if n else last
+        yield pa.table([text, pa.array(lines), err], names=["_raw", "_line", "_err"])
+        bad = [x for x in pending if x <= end or not n]
+        if bad:
+            yield _rejected(bad)
+        skipped[:] = [x for x in skipped if x > end and x not in bad]
+        last = max(end, *bad) if bad else end
+    if skipped:
+        yield _rejected(sorted(skipped))
+
+
+def _rejected(lines: list[int]) -> pa.Table:
+    reason = "control character 0x1E (record separator) in the line"
+    return pa.table(
+        [
+            pa.nulls(len(lines), pa.string()),
+            pa.array(lines, pa.int64()),
+            pa.array([reason] * len(lines), pa.string()),
+        ],
+        names=["_raw", "_line", "_err"],
+    )
 
 
 def _geo(version: int) -> dict[str, int]:

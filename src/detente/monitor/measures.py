@@ -14,6 +14,7 @@ on their first day (``date``); counts rows contribute their ``value``.
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from detente.errors import InputError
@@ -22,7 +23,7 @@ from detente.monitor.normalise import EVENT_CLASSES
 if TYPE_CHECKING:
     from detente.monitor.store import EventStore
 
-__all__ = ["WINDOWS", "dyad_measures", "measures_sql"]
+__all__ = ["WINDOWS", "Measures", "dyad_measures", "measures", "measures_sql"]
 
 WINDOWS = ("day", "week", "month", "quarter", "year")
 _SHORT = {
@@ -101,3 +102,34 @@ def dyad_measures(
                 rec[k] = round(v, 6)
         out.append(rec)
     return out
+
+
+@dataclass(frozen=True)
+class Measures:
+    """The measures' records and the store's warnings (unfinished ingests: partial data)."""
+
+    records: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def measures(
+    store: EventStore,
+    *,
+    window: str = "week",
+    start: _dt.date | None = None,
+    end: _dt.date | None = None,
+    actor: str | None = None,
+    region: str | None = None,
+    by_region: bool = True,
+) -> Measures:
+    """:func:`dyad_measures` with the warnings of :meth:`EventStore.warnings` (print them)."""
+    records = dyad_measures(
+        store,
+        window=window,
+        start=start,
+        end=end,
+        actor=actor,
+        region=region,
+        by_region=by_region,
+    )
+    return Measures(records, store.warnings())

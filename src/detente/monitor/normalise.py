@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Iterator, Sequence
-from typing import IO
+from typing import IO, Any
 
 import pyarrow as pa
 
@@ -144,7 +144,7 @@ def csv_raw_batches(
         line_col: list[int] = []
         err_col: list[str | None] = []
         start = reader.line_num + 1
-        for row in reader:
+        for row in _located(reader):
             if not row or (len(row) == 1 and not row[0].strip()):
                 start = reader.line_num + 1
                 continue
@@ -166,6 +166,19 @@ def csv_raw_batches(
             yield _table(header, cols, line_col, err_col)
 
     return header, batches()
+
+
+def _located(reader: Any) -> Iterator[list[str]]:
+    """Rows of a csv reader; a malformed row (a field beyond the size limit …) raises
+    ``csv.Error`` naming its line."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise csv.Error(f"line {reader.line_num}: {exc}") from None
+        yield row
 
 
 def _table(

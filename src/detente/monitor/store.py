@@ -10,6 +10,19 @@ indicator and source. The first row with a key wins (earlier files, then earlier
 rows with a key already stored are counted as ``duplicates_dropped``. Re-ingesting a file
 therefore adds nothing. Ingested files are recorded, with their SHA-256, in ``files``.
 
+Partial state is never silent. An ingest first records its file in ``files`` with status
+``started``; each batch is committed together with the file's running counts (one
+transaction), so events on disk are always attributable to a ``files`` row (their
+``file_sha256``) whose counts include them; the status becomes ``complete`` at the end, or
+``failed`` (with the error) when reading fails. A process killed mid-ingest leaves ``started``:
+:meth:`EventStore.warnings` lists such files (unless a later ingest of the same file
+completed), and the measures, flags and verification report those warnings.
+
+Rows whose numbers are not finite (``nan``, ``inf``, ``1e400``) or out of range (fatalities
+above 10,000,000 per event, counts above 10^9 per day), or whose dates fall outside
+1000-01-01..2999-12-31, are rejected with a reason; non-finite or impossible coordinates are
+set to NULL (the event is kept, without a location).
+
 How duplicates are found cheaply: every stored row also carries ``key_hash``, DuckDB's 64-bit
 ``hash()`` of its key. Each batch (about 250,000 rows) is first de-duplicated within itself
 (first line per key), then its hashes are probed against the stored ``key_hash`` column (a scan
@@ -21,9 +34,14 @@ a new event. The store records a probe value of the hash function in ``meta`` an
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as _dt
 import hashlib
+import stat
 import time
+import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -34,13 +52,29 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from detente.core.limits import EARLIEST_DATE, LATEST_DATE
 from detente.errors import InputError
 from detente.monitor import acled, counts, gdelt, icews, ucdp
 from detente.monitor.formats import FORMATS, detect_format, open_binary
 from detente.monitor.mapping import ActorMapping, default_mapping
 from detente.monitor.normalise import NORMALISED_COLUMNS, csv_raw_batches
 
-__all__ = ["REGION_ALIASES", "EventStore", "IngestReport", "region_condition"]
+__all__ = [
+    "INGEST_STATUSES",
+    "MAX_DAILY_COUNT",
+    "MAX_FATALITIES",
+    "REGION_ALIASES",
+    "EventStore",
+    "IngestReport",
+    "region_condition",
+]
+
+INGEST_STATUSES = ("started", "complete", "failed")
+"""``files.status``: being ingested (or killed while it was), done, or stopped by an error."""
+MAX_FATALITIES = 10_000_000
+"""Largest fatality estimate accepted for one event (far above any recorded event)."""
+MAX_DAILY_COUNT = 1_000_000_000
+"""Largest value accepted in one daily-count row."""
 
 REGION_ALIASES: dict[str, tuple[str, ...]] = {
     "donbas": ("donetsk", "luhansk"),
@@ -140,6 +174,7 @@ class EventStore:
         self.path = Path(path)
         if read_only and not self.path.is_file():
             raise InputError(f"{self.path}: no such event store (run `detente monitor ingest`)")
+        _check_store_file(self.path)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
@@ -180,6 +215,12 @@ class EventStore:
             "ingested_at TIMESTAMP, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, "
             "duplicates_dropped BIGINT)"
         )
+        names = {str(r[1]) for r in self.con.execute("PRAGMA table_info('files')").fetchall()}
+        if "status" not in names:  # stores made before ingests recorded their status
+            self.con.execute("ALTER TABLE files ADD COLUMN ingest_id BIGINT")
+            self.con.execute("ALTER TABLE files ADD COLUMN status VARCHAR")
+            self.con.execute("ALTER TABLE files ADD COLUMN error VARCHAR")
+            self.con.execute("UPDATE files SET status = 'complete', ingest_id = rowid + 1")
         self.con.execute("CREATE TABLE IF NOT EXISTS meta (name VARCHAR, value VARCHAR)")
         self._ensure_key_hash()
         self.con.execute("CREATE TABLE IF NOT EXISTS cameo (code VARCHAR, goldstein DOUBLE)")
@@ -189,9 +230,12 @@ class EventStore:
                 encoding="utf-8"
             )
             rows = [ln.split("\t") for ln in text.splitlines()[1:] if ln.strip()]
-            self.con.executemany(
-                "INSERT INTO cameo VALUES (?, ?)", [(c, float(g)) for c, g in rows]
+            table = pa.table(
+                {"code": [c for c, _ in rows], "goldstein": [float(g) for _, g in rows]}
             )
+            self.con.register("cameo_rows", table)
+            self.con.execute("INSERT INTO cameo SELECT code, goldstein FROM cameo_rows")
+            self.con.unregister("cameo_rows")
 
     def _ensure_key_hash(self) -> None:
         """Add ``key_hash`` to stores made before it; recompute it if ``hash()`` changed."""
@@ -212,9 +256,9 @@ class EventStore:
         con.execute("INSERT INTO meta VALUES ('key_hash_probe', ?)", [probe])
 
     def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...]:
-        row = self.con.execute(sql, list(params)).fetchone()
-        assert row is not None
-        return tuple(row)
+        rows = self.con.execute(sql, list(params)).fetchall()
+        assert rows
+        return tuple(rows[0])
 
     # ---------------------------------------------------------------- ingest
     def ingest(
@@ -229,31 +273,89 @@ class EventStore:
         report = IngestReport(str(path), fmt, _sha256(path))
         self._load_mapping(mapping or default_mapping())
         reliability = FORMATS[fmt].reliability
-        # rows are de-duplicated by line before each insert, so the physical order in which a
-        # batch is written does not matter: let DuckDB write in parallel
-        self.con.execute("SET preserve_insertion_order = false")
-        try:
-            with open_binary(path) as fh:
-                sql, batches = self._reader(path, fmt, fh, reliability)
-                for batch in batches:
-                    self._ingest_batch(batch, sql, report, mentions=fmt == "gdelt2-mentions")
-        finally:
-            self.con.execute("RESET preserve_insertion_order")
-        report.seconds = time.perf_counter() - started
+        (ingest_id,) = self._one("SELECT coalesce(max(ingest_id), 0) + 1 FROM files")
         self.con.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO files (path, sha256, format, ingested_at, rows_read, rows_loaded, "
+            "rows_rejected, duplicates_dropped, ingest_id, status) "
+            "VALUES (?, ?, ?, ?, 0, 0, 0, 0, ?, 'started')",
             [
                 report.path,
                 report.sha256,
                 fmt,
                 _dt.datetime.now(_dt.UTC).replace(tzinfo=None),
+                ingest_id,
+            ],
+        )
+        # rows are de-duplicated by line before each insert, so the physical order in which a
+        # batch is written does not matter: let DuckDB write in parallel
+        self.con.execute("SET preserve_insertion_order = false")
+        try:
+            with open_binary(path) as fh, _damaged(path, report):
+                sql, batches = self._reader(path, fmt, fh, reliability)
+                for batch in batches:
+                    self.con.begin()
+                    try:
+                        self._ingest_batch(batch, sql, report, mentions=fmt == "gdelt2-mentions")
+                        self._record(ingest_id, report, "started")
+                        self.con.commit()
+                    except BaseException:
+                        self.con.rollback()
+                        raise
+            report.seconds = time.perf_counter() - started
+            self._record(ingest_id, report, "complete")
+        except BaseException as exc:
+            with contextlib.suppress(duckdb.Error):  # the store itself may be what broke
+                self._record(ingest_id, report, "failed", f"{type(exc).__name__}: {exc}"[:500])
+            raise
+        finally:
+            self.con.execute("RESET preserve_insertion_order")
+        return report
+
+    def _record(self, ingest_id: int, report: IngestReport, status: str, error: str = "") -> None:
+        """Write the running counts and the status of ingest ``ingest_id``."""
+        self.con.execute(
+            "UPDATE files SET rows_read = ?, rows_loaded = ?, rows_rejected = ?, "
+            "duplicates_dropped = ?, status = ?, error = nullif(?, '') WHERE ingest_id = ?",
+            [
                 report.rows_read,
                 report.rows_loaded,
                 report.rows_rejected,
                 report.duplicates_dropped,
+                status,
+                error,
+                ingest_id,
             ],
         )
-        return report
+
+    def unfinished_ingests(self) -> list[dict[str, Any]]:
+        """Ingests that did not complete (killed: ``started``; stopped by an error:
+        ``failed``) and whose file no later ingest completed: their events may be partial."""
+        names = {str(r[1]) for r in self.con.execute("PRAGMA table_info('files')").fetchall()}
+        if "status" not in names:
+            return []
+        cur = self.con.execute(
+            "SELECT path, sha256, format, status, rows_read, rows_loaded, error FROM files f "
+            "WHERE status <> 'complete' AND NOT EXISTS (SELECT 1 FROM files g WHERE "
+            "g.sha256 = f.sha256 AND g.status = 'complete') ORDER BY ingest_id"
+        )
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def warnings(self) -> list[str]:
+        """One line per unfinished ingest (see :meth:`unfinished_ingests`)."""
+        out = []
+        for u in self.unfinished_ingests():
+            how = (
+                "was interrupted (status: started)"
+                if u["status"] == "started"
+                else f"failed ({u['error']})"
+            )
+            out.append(
+                f"warning: the ingest of {u['path']} [{u['format']}] {how} after "
+                f"{u['rows_loaded']} rows were loaded: its events in the store are partial; "
+                "ingest the file again to complete it"
+            )
+        return out
 
     def _reader(
         self, path: Path, fmt: str, fh: Any, reliability: float
@@ -299,6 +401,7 @@ class EventStore:
             )
         finally:
             con.unregister("raw")
+        self._reject_out_of_range(mentions=mentions)
         n = batch.num_rows
         report.rows_read += n
         for reason, k in con.execute(
@@ -355,6 +458,46 @@ class EventStore:
         con.execute("DROP TABLE staged")
         if has_old:
             con.execute("DROP TABLE old_keys")
+
+    def _reject_out_of_range(self, *, mentions: bool) -> None:
+        """Reject staged rows with non-finite or impossible numbers or dates; drop impossible
+        coordinates (one rule for every format)."""
+        lo, hi = EARLIEST_DATE, LATEST_DATE
+        why_date = f"date outside {lo.isoformat()}..{hi.isoformat()}"
+        con = self.con
+        if mentions:
+            con.execute(
+                "UPDATE staged SET reject_reason = ? WHERE reject_reason IS NULL AND "
+                "(event_time < ? OR event_time > ? OR mention_time < ? OR mention_time > ?)",
+                [why_date, lo, hi, lo, hi],
+            )
+            for col in ("confidence", "doc_tone"):
+                con.execute(f"UPDATE staged SET {col} = NULL WHERE NOT isfinite({col})")
+            return
+        con.execute(
+            "UPDATE staged SET reject_reason = ? WHERE reject_reason IS NULL AND "
+            "(date < ? OR date > ? OR date_end > ?)",
+            [why_date, lo, hi, hi],
+        )
+        for col in ("fatalities_best", "fatalities_low", "fatalities_high"):
+            con.execute(
+                f"UPDATE staged SET reject_reason = ? WHERE reject_reason IS NULL AND {col} IS NOT "
+                f"NULL AND (NOT isfinite({col}) OR {col} < 0 OR {col} > ?)",
+                [
+                    f"bad fatalities ({col.split('_')[1]}: not a finite number in "
+                    f"0..{MAX_FATALITIES:,})",
+                    MAX_FATALITIES,
+                ],
+            )
+        con.execute(
+            "UPDATE staged SET reject_reason = ? WHERE reject_reason IS NULL AND "
+            "(count IS NULL OR NOT isfinite(count) OR count < 0 OR count > ?)",
+            [f"bad value (expected a number in 0..{MAX_DAILY_COUNT:,})", MAX_DAILY_COUNT],
+        )
+        for col, limit in (("latitude", 90), ("longitude", 180)):
+            con.execute(
+                f"UPDATE staged SET {col} = NULL WHERE NOT isfinite({col}) OR abs({col}) > {limit}"
+            )
 
     def _stored_keys(self, table: str, key: str) -> bool:
         """Fill temp table ``old_keys(k)`` with the stored keys whose hash a staged row has.
@@ -441,8 +584,8 @@ class EventStore:
                    sum({value} / ((date_end - date) + 1)) AS v
             FROM (SELECT * FROM events WHERE event_class = ? AND date < ? AND date_end >= ?
                   AND {cond} AND {actor_cond}) e,
-                 unnest(generate_series(e.date, e.date_end, INTERVAL 1 DAY)) AS t(d)
-            WHERE t.d >= ? AND t.d < ?
+                 unnest(generate_series(greatest(e.date, ?::DATE),
+                                        least(e.date_end, ?::DATE - 1), INTERVAL 1 DAY)) AS t(d)
             GROUP BY 1
         """
         rows = self.con.execute(
@@ -453,9 +596,117 @@ class EventStore:
             out[int(i)] = float(v)
         return out
 
+    def reported(
+        self,
+        *,
+        start: _dt.date,
+        end: _dt.date,
+        region: str | None = None,
+        event_class: str = "material_conflict",
+    ) -> list[bool]:
+        """Which days of ``[start, end)`` the store has reports for.
+
+        An event dataset (GDELT, ICEWS, ACLED, UCDP) reports every day from its first to its
+        last stored event: a day without events in that span is a day with zero events. A
+        daily-count feed reports only the days it has a row for (a row of value 0 is a report
+        of zero; a missing day is *no report*, not zero) in the region and event class.
+        """
+        n = max(0, (end - start).days)
+        out = [False] * n
+        spans = self.con.execute(
+            "SELECT min(date), max(date_end) FROM events WHERE source_format <> 'counts' "
+            "GROUP BY source_format"
+        ).fetchall()
+        for lo, hi in spans:
+            a = max(0, (lo - start).days)
+            b = min(n, (hi - start).days + 1)
+            for i in range(a, b):
+                out[i] = True
+        cond, params = region_condition(region)
+        for (d,) in self.con.execute(
+            f"SELECT DISTINCT date FROM events WHERE source_format = 'counts' AND "
+            f"event_class = ? AND date >= ? AND date < ? AND {cond}",
+            [event_class, start, end, *params],
+        ).fetchall():
+            out[(d - start).days] = True
+        return out
+
+    def absent(self, *, actors: Sequence[str] = (), region: str | None = None) -> str | None:
+        """Why the store holds no data at all for these actors or this region, else None."""
+        for actor in actors:
+            (n,) = self._one(
+                "SELECT count(*) FROM events WHERE actor1 = ? OR actor2 = ?", [actor, actor]
+            )
+            if n == 0:
+                return (
+                    f"actor {actor!r} appears in no stored event (check the actor mapping or the "
+                    "ingested files)"
+                )
+        cond, params = region_condition(region)
+        if cond != "TRUE":
+            (n,) = self._one(f"SELECT count(*) FROM events WHERE {cond}", params)
+            if n == 0:
+                return f"region {region!r} matches no stored event"
+        return None
+
     def has_fatalities(self) -> bool:
         """Whether any stored event carries a fatality estimate."""
         return bool(self._one("SELECT count(fatalities_best) > 0 FROM events")[0])
+
+
+def _check_store_file(path: Path) -> None:
+    """``--db`` must be a DuckDB database or a new path: never another file DuckDB would read
+    as a view (Parquet, CSV, JSON) and silently not write to."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InputError(f"{path}: cannot open the event store ({exc.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{path}: is a directory; the event store is a DuckDB file")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{path}: not a regular file; the event store is a DuckDB file")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the event store ({exc.strerror})") from None
+    if head[8:12] == b"DUCK":
+        return
+    kind = (
+        "an empty file"
+        if not head
+        else "a Parquet file"
+        if head.startswith(b"PAR1")
+        else "a zip file"
+        if head.startswith(b"PK")
+        else "a text file (CSV or JSON?)"
+        if all(32 <= b < 127 or b in (9, 10, 13) for b in head)
+        else "not a DuckDB database"
+    )
+    raise InputError(
+        f"{path}: is {kind}, not a DuckDB event store; --db must name a store made by "
+        "`detente monitor ingest` or a new path (nothing was written)"
+    )
+
+
+_DAMAGE = (csv.Error, zipfile.BadZipFile, zlib.error, EOFError, pa.ArrowInvalid)
+"""What reading a damaged file raises (csv field too large, bad zip CRC or data, ...)."""
+
+
+@contextlib.contextmanager
+def _damaged(path: Path, report: IngestReport) -> Iterator[None]:
+    """A damaged file met while opening or reading it becomes an error naming the file."""
+    try:
+        yield
+    except _DAMAGE as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+        raise InputError(
+            f"{path}: cannot read the file after row {report.rows_read} ({first}); "
+            f"{report.rows_loaded} rows before it were loaded and the ingest is recorded as "
+            "failed"
+        ) from None
 
 
 def _sql_path(p: Path) -> str:

@@ -4,12 +4,28 @@ Every problem is reported with file, line, column, field path and what was expec
 problems are reported at once. YAML is parsed with ruamel.yaml's round-trip parser, which keeps
 each node's position; no tag is ever constructed into an object (safe loading): a file with any
 explicit tag (``!!python/object`` …) is rejected.
+
+Loading is linear in the size of the file, whatever it holds:
+
+- only a regular file is read (not a device such as ``/dev/zero``, a pipe or a socket), and at
+  most :data:`MAX_BYTES` of it;
+- nesting deeper than :data:`MAX_DEPTH` levels is refused where it happens (a scenario needs
+  fewer than ten);
+- aliases (``*name``) may repeat anchored content, but the whole document may grow by at most
+  :data:`MAX_ALIAS_NODES` nodes through them: an "alias bomb" of a few lines that would expand
+  to billions of nodes is refused at the alias that crosses the budget; an alias inside the
+  node it names (a recursive structure) is refused;
+- dates are read by the schema from their text, so an impossible date (``2024-02-30``) is a
+  located error like any other.
 """
 
 from __future__ import annotations
 
 import difflib
 import io
+import json
+import os
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -20,19 +36,34 @@ from pydantic import ValidationError
 
 from detente.errors import InputError
 from detente.scenario.schema import SCHEMA_VERSION, Scenario
-from detente.scenario.validate import Finding, check_references, check_traceability
+from detente.scenario.validate import (
+    Finding,
+    check_contradictions,
+    check_references,
+    check_traceability,
+)
 
 __all__ = [
+    "MAX_ALIAS_NODES",
     "MAX_BYTES",
+    "MAX_DEPTH",
     "Problem",
     "ScenarioError",
     "dump_scenario",
     "load_scenario",
+    "locate_findings",
     "parse_scenario",
 ]
 
 MAX_BYTES = 5_000_000
 """Largest scenario file accepted (bytes). Real scenarios are far smaller."""
+
+MAX_DEPTH = 40
+"""Deepest nesting of mappings and lists accepted (the scenario format needs fewer than ten)."""
+
+MAX_ALIAS_NODES = 10_000
+"""Most nodes that aliases may add to a document when expanded (each alias adds the size of
+the node it names). Enough to reuse a block many times; far too few for an alias bomb."""
 
 
 @dataclass(frozen=True)
@@ -67,21 +98,38 @@ def load_scenario(path: str | Path, *, strict: bool = False) -> Scenario:
     ``strict`` also requires every object carrying numbers to cite a source or mark an
     assumption (the rule the shipped scenarios follow).
     """
-    p = Path(path)
     name = str(path)
+    return parse_scenario(read_scenario_bytes(path), name=name, strict=strict)
+
+
+def read_scenario_bytes(path: str | Path) -> bytes:
+    """The bytes of a scenario file: a regular file of at most :data:`MAX_BYTES` (else
+    :class:`ScenarioError`). Never reads more than the limit, never blocks on a pipe."""
+    name = str(path)
+
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError([Problem(name, 0, 0, "", message)])
+
     try:
-        size = p.stat().st_size
+        st = os.stat(path)
     except FileNotFoundError:
-        raise ScenarioError([Problem(name, 0, 0, "", "no such file")]) from None
+        raise fail("no such file") from None
     except OSError as exc:
-        raise ScenarioError([Problem(name, 0, 0, "", f"cannot read: {exc.strerror}")]) from None
-    if p.is_dir():
-        raise ScenarioError([Problem(name, 0, 0, "", "is a directory, not a scenario file")])
-    if size > MAX_BYTES:
-        raise ScenarioError(
-            [Problem(name, 0, 0, "", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")]
-        )
-    return parse_scenario(p.read_bytes(), name=name, strict=strict)
+        raise fail(f"cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise fail("is a directory, not a scenario file")
+    if not stat.S_ISREG(st.st_mode):
+        raise fail("is not a regular file (a device, pipe or socket); save the scenario to a file")
+    if st.st_size > MAX_BYTES:
+        raise fail(f"file is {st.st_size:,} bytes; the limit is {MAX_BYTES:,}")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise fail(f"file is more than {MAX_BYTES:,} bytes (the limit)")
+    return data
 
 
 def parse_scenario(data: bytes | str, *, name: str = "<string>", strict: bool = False) -> Scenario:
@@ -119,7 +167,7 @@ def parse_scenario(data: bytes | str, *, name: str = "<string>", strict: bool = 
                 )
             ]
         )
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:  # `true` is not version 1
         line, col = _key_pos(tree, "schema_version")
         raise ScenarioError(
             [
@@ -137,7 +185,7 @@ def parse_scenario(data: bytes | str, *, name: str = "<string>", strict: bool = 
         scenario = Scenario.model_validate(_plain(tree))
     except ValidationError as exc:
         raise ScenarioError(_from_pydantic(exc, tree, name)) from None
-    findings = check_references(scenario)
+    findings = check_references(scenario) + check_contradictions(scenario)
     if strict:
         findings += check_traceability(scenario)
     if findings:
@@ -149,9 +197,7 @@ def dump_scenario(scenario: Scenario, *, fmt: str = "yaml") -> str:
     """Serialise a scenario to YAML (or JSON) text that loads back to an equal scenario."""
     data = scenario.model_dump(mode="json", exclude_defaults=True)
     if fmt == "json":
-        from detente.cli.output import to_json
-
-        return to_json(data) + "\n"
+        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
@@ -166,14 +212,146 @@ def dump_scenario(scenario: Scenario, *, fmt: str = "yaml") -> str:
 # ------------------------------------------------------------------------------- internals
 
 
+class _Refused(Exception):
+    """A document refused while composing or constructing it, at a position (0-based)."""
+
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.line = int(getattr(mark, "line", -1)) + 1
+        self.column = int(getattr(mark, "column", -1)) + 1
+        self.message = message
+
+
+@cache
+def _loader_classes() -> tuple[Any, Any]:
+    """ruamel composer and constructor classes that keep loading linear and located."""
+    from ruamel.yaml.composer import Composer
+    from ruamel.yaml.constructor import RoundTripConstructor
+    from ruamel.yaml.events import AliasEvent
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    class BoundedComposer(Composer):
+        """Refuses deep nesting and recursive aliases while composing; after composing,
+        refuses a document whose aliases would expand it by more than the budget."""
+
+        def __init__(self, loader: Any = None) -> None:
+            super().__init__(loader)
+            self.warn_double_anchors = False  # a reused anchor name is legal YAML
+            self._depth = 0
+            self._open: list[str] = []
+            self._aliases: list[tuple[Any, Any]] = []  # (mark, node named) in document order
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.parser.peek_event()
+            if isinstance(event, AliasEvent):
+                if event.anchor in self._open:
+                    raise _Refused(
+                        event.start_mark,
+                        f"alias *{event.anchor} lies inside the node it names (a recursive "
+                        "structure, which has no end)",
+                    )
+                node = super().compose_node(parent, index)
+                self._aliases.append((event.start_mark, node))
+                return node
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _Refused(
+                    event.start_mark,
+                    f"nested more than {MAX_DEPTH} levels deep (the scenario format needs "
+                    "fewer than ten)",
+                )
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                self._open.append(anchor)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+                if anchor is not None:
+                    self._open.pop()
+
+        def get_single_node(self) -> Any:
+            node = super().get_single_node()
+            if node is not None and self._aliases:
+                _check_expansion(node, self._aliases, MappingNode, SequenceNode)
+            return node
+
+    class TextDatesConstructor(RoundTripConstructor):
+        """Dates stay text (the schema parses them, with located errors); a value that
+        cannot be constructed (an integer of 5,000 digits …) is refused at its position."""
+
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep=deep)
+            except (ValueError, OverflowError, TypeError) as exc:
+                raise _Refused(node.start_mark, f"cannot read this value: {exc}") from None
+
+    TextDatesConstructor.add_constructor(
+        "tag:yaml.org,2002:timestamp", lambda self, node: str(node.value)
+    )
+    return BoundedComposer, TextDatesConstructor
+
+
+def _check_expansion(
+    root: Any, aliases: list[tuple[Any, Any]], mapping: Any, sequence: Any
+) -> None:
+    """Refuse when aliases would expand the document by more than MAX_ALIAS_NODES nodes.
+
+    Sizes are counted over the node graph (each node once), so the check is linear in the
+    file even when the expansion is astronomically large; sizes saturate at ``cap``.
+    """
+    cap = 1 << 62
+    size: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in size and not done:
+            continue
+        if isinstance(node, mapping):
+            children = [c for pair in node.value for c in pair]
+        elif isinstance(node, sequence):
+            children = list(node.value)
+        else:
+            children = []
+        if done:
+            size[key] = min(cap, 1 + sum(size[id(c)] for c in children))
+            continue
+        size[key] = -1  # in progress (a cycle cannot occur: recursive aliases are refused)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in size)
+    added = size[id(root)] - len(size)
+    if added <= MAX_ALIAS_NODES:
+        return
+    running = 0
+    where = aliases[-1][0]
+    for mark, node in aliases:
+        running += size.get(id(node), 1)
+        if running > MAX_ALIAS_NODES:
+            where = mark
+            break
+    shown = f"{added:,}" if added < cap // 2 else "an astronomical number of"
+    raise _Refused(
+        where,
+        f"aliases would expand the document by {shown} nodes, more than the limit of "
+        f"{MAX_ALIAS_NODES:,} (an alias bomb?); write the repeated content out or reuse less",
+    )
+
+
 def _parse_yaml(text: str, name: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Composer, yaml.Constructor = _loader_classes()
     try:
         tree = yaml.load(text)
+    except _Refused as exc:
+        line, col = (exc.line, exc.column) if exc.line > 0 else (0, 0)
+        raise ScenarioError([Problem(name, line, col, "", exc.message)]) from None
+    except RecursionError:  # pragma: no cover - nesting is bounded above; kept as a guard
+        raise ScenarioError([Problem(name, 0, 0, "", "structure too deeply nested")]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
@@ -416,3 +594,11 @@ def _locate(f: Finding, tree: Any, name: str) -> Problem:
     line, col, _, _ = _resolve(tree, f.path)
     path = _fmt_path(f.path)
     return Problem(name, line, col, path, f.message)
+
+
+def locate_findings(path: str | Path, findings: Sequence[Finding]) -> ScenarioError:
+    """A :class:`ScenarioError` placing each finding (for example those of a
+    :class:`~detente.scenario.validate.NegotiationError`) at its file, line and column."""
+    name = str(path)
+    tree = _parse_yaml(read_scenario_bytes(path).decode("utf-8-sig"), name)
+    return ScenarioError([_locate(f, tree, name) for f in findings])

@@ -18,9 +18,10 @@ import datetime as dt
 import enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from detente.scenario.simulation import KnownStrategy, SimulationSettings
+from detente.scenario.strictmodel import StrictModel
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -28,9 +29,12 @@ __all__ = [
     "ActorKind",
     "Anchor",
     "Assessment",
+    "Bundle",
+    "BundleEffect",
     "ClaimEntry",
     "Commitment",
     "CommitmentTerm",
+    "Deferral",
     "Direction",
     "EventEntry",
     "EventType",
@@ -38,15 +42,20 @@ __all__ = [
     "ExpectedTrust",
     "Front",
     "Issue",
+    "IssueCategory",
     "IssueOption",
     "LedgerEntry",
     "Mechanism",
     "MechanismKind",
     "Meta",
     "ObservationEntry",
+    "Payment",
+    "Perception",
     "Period",
     "Position",
     "Proposal",
+    "Relation",
+    "RelationKind",
     "Reliability",
     "SanctionsStep",
     "Scenario",
@@ -72,6 +81,15 @@ Id = Annotated[
     ),
 ]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+MAX_CAPABILITY = 1e9
+"""Largest capability (any unit; only ratios matter): raised to the contest exponent (≤ 10)
+and summed, it stays far inside the float range."""
+MAX_PERIODS = 10_000
+"""Longest span in model periods (as ``War.horizon_periods``): delays, schedules, stages."""
+MAX_EVIDENCE = 1e6
+"""Most evidence (positive or negative weight) a trust prior may state."""
+MAX_INDICATOR = 1e12
+"""Largest magnitude of an observed indicator value, baseline or term target."""
 ScalePoint = Annotated[float, Field(ge=0.0, le=100.0)]
 SourceIds = Annotated[
     tuple[Id, ...],
@@ -89,8 +107,8 @@ AssumptionText = Annotated[
 ]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+class _Model(StrictModel):
+    """Every scenario model: frozen, closed, finite numbers, strict scalars and dates."""
 
 
 class _Traced(_Model):
@@ -124,6 +142,19 @@ class Source(_Model):
         default=Reliability.medium, description="How far its factual claims can be relied on."
     )
     note: str | None = Field(default=None, description="Reliability note or caveat.")
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        """``YYYY-MM`` needs a month 01–12; ``YYYY-MM-DD`` a day that exists."""
+        if value is None:
+            return value
+        parts = [int(x) for x in value.split("-")]
+        try:
+            dt.date(parts[0], *[*parts[1:], 1, 1][:2])
+        except ValueError as exc:
+            raise ValueError(f"not a real date: {exc}") from None
+        return value
 
 
 class Period(enum.StrEnum):
@@ -179,11 +210,13 @@ class Support(_Traced):
     capability: float = Field(
         default=0.0,
         ge=0.0,
+        le=MAX_CAPABILITY,
         description="Capability added at full level (same units as Actor.capability).",
     )
     cost_relief: float = Field(
         default=0.0,
         ge=0.0,
+        le=1.0,
         description="Reduction of the recipient's cost of fighting per period at full level "
         "(utility units, as Actor.cost_of_fighting).",
     )
@@ -212,6 +245,7 @@ class Actor(_Traced):
     capability: float = Field(
         default=1.0,
         ge=0.0,
+        le=MAX_CAPABILITY,
         description="Relative military-economic capability; any positive unit shared by all "
         "actors of the scenario (only ratios matter).",
     )
@@ -243,6 +277,12 @@ class Actor(_Traced):
         description="Reservation utility stated directly (overrides the war model).",
     )
     support: tuple[Support, ...] = Field(default=(), description="Allies' support received.")
+    leader_since: dt.date | None = Field(
+        default=None,
+        description="When the current leader took office, if after red lines were stated: "
+        "red lines stated before this date are cheaper to cross (a new leader is less bound "
+        "by a predecessor's words).",
+    )
 
 
 # ------------------------------------------------------------------------------------- issues
@@ -261,6 +301,20 @@ class IssueOption(_Model):
     id: Id = Field(description="Option id.")
     value: ScalePoint = Field(description="Its point on the 0–100 scale.")
     label: str = Field(min_length=1, description="What the option is.")
+
+
+class IssueCategory(enum.StrEnum):
+    """What kind of issue this is; a scenario without ``bundles`` gets one default bundle per
+    category present (docs/explanation/deals.md)."""
+
+    humanitarian = "humanitarian"
+    economic = "economic"
+    ceasefire = "ceasefire"
+    military = "military"
+    territorial = "territorial"
+    security = "security"
+    political = "political"
+    legal = "legal"
 
 
 class Issue(_Traced):
@@ -288,6 +342,11 @@ class Issue(_Traced):
     outcome: ScalePoint | None = Field(
         default=None, description="Known outcome (historical cases and backtests)."
     )
+    category: IssueCategory | None = Field(
+        default=None,
+        description="Kind of issue (humanitarian, economic, ceasefire, military, territorial, "
+        "security, political, legal); used for the default bundles.",
+    )
 
 
 class Position(_Traced):
@@ -308,6 +367,15 @@ class Position(_Traced):
         default=None, description="When the position was stated (latest ≤ as_of applies)."
     )
     note: str | None = Field(default=None, description="Paraphrase of the stated position.")
+    crossing_cost: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=10.0,
+        description="Cost of crossing the stated red line (`acceptable`), in loss units per "
+        "100 scale points crossed (crossing by y points adds crossing_cost·y/100 to the "
+        "actor's loss; utility units at risk 1). Unset: the global default "
+        "(docs/explanation/deals.md).",
+    )
 
     @model_validator(mode="after")
     def _range_contains_ideal(self) -> Position:
@@ -326,8 +394,8 @@ class Position(_Traced):
 class Evidence(_Model):
     """Trust prior as evidence counts (Beta reputation / subjective logic)."""
 
-    positive: float = Field(ge=0.0, description="Weight of positive evidence r.")
-    negative: float = Field(ge=0.0, description="Weight of negative evidence s.")
+    positive: float = Field(ge=0.0, le=MAX_EVIDENCE, description="Weight of positive evidence r.")
+    negative: float = Field(ge=0.0, le=MAX_EVIDENCE, description="Weight of negative evidence s.")
     base_rate: Unit = Field(default=0.5, description="Base rate a (prior expectation).")
 
 
@@ -365,8 +433,9 @@ class TrustPrior(_Traced):
     trustee: Id = Field(description="Who is trusted.")
     date: dt.date | None = Field(
         default=None,
-        description="When the prior describes (it applies from then; default: before the "
-        "first ledger entry).",
+        description="When the view was formed: applied at the end of that date, the ledger "
+        "entries after it replayed on top (default: the view at `as_of`; no entry dated on "
+        "or before it counts again).",
     )
     capacity: TrustValue | None = Field(
         default=None, description="Can the trustee deliver (control its forces, spoilers)?"
@@ -376,6 +445,45 @@ class TrustPrior(_Traced):
     )
     integrity: TrustValue | None = Field(default=None, description="Does it keep its word?")
     predictability: TrustValue | None = Field(default=None, description="Does it act as expected?")
+
+
+class RelationKind(enum.StrEnum):
+    """How two actors stand to each other (for observer-relative trust evidence)."""
+
+    ally = "ally"
+    enemy = "enemy"
+    neutral = "neutral"
+
+
+class Relation(_Traced):
+    """An explicit relation between two actors (symmetric); overrides the relations derived
+    from war sides, factions and support providers when reading hostile acts."""
+
+    a: Id = Field(description="One actor.")
+    b: Id = Field(description="The other actor.")
+    kind: RelationKind = Field(description="ally, enemy or neutral.")
+
+
+class Perception(_Traced):
+    """How one observer reads a ledger entry, or a source, differently from the others."""
+
+    observer: Id = Field(description="The truster whose reading this is.")
+    entry: Id | None = Field(
+        default=None, description="A ledger entry id: `weight` scales its evidence for them."
+    )
+    weight: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=3.0,
+        description="Multiplier of the entry's evidence for this observer (0 = disbelieved "
+        "or unseen, 1 = as everyone reads it).",
+    )
+    source: Id | None = Field(
+        default=None, description="A source id (meta.sources): this observer's reliability."
+    )
+    reliability: Reliability | None = Field(
+        default=None, description="This observer's reliability for `source`."
+    )
 
 
 # ------------------------------------------------------------------------------------- ledger
@@ -403,6 +511,7 @@ class CommitmentTerm(_Model):
     size: float | None = Field(
         default=None,
         ge=0.0,
+        le=MAX_INDICATOR,
         description="For decrease/increase: relative change (0.5 = by half); for complete: "
         "the target count.",
     )
@@ -486,9 +595,14 @@ class ObservationEntry(_Entry):
     verification: Verification = Field(description="How well verified it is.")
     region: str | None = Field(default=None, description="Where.")
     indicator: str | None = Field(default=None, description="Indicator measured.")
-    value: float | None = Field(default=None, description="Indicator value.")
+    value: float | None = Field(
+        default=None, ge=-MAX_INDICATOR, le=MAX_INDICATOR, description="Indicator value."
+    )
     baseline: float | None = Field(
-        default=None, description="Indicator value before the commitment, for comparison."
+        default=None,
+        ge=-MAX_INDICATOR,
+        le=MAX_INDICATOR,
+        description="Indicator value before the commitment, for comparison.",
     )
     refers_to: tuple[Id, ...] = Field(
         default=(), description="Ledger ids of the claims/commitments this bears on."
@@ -560,7 +674,9 @@ class MechanismKind(enum.StrEnum):
 class SanctionsStep(_Model):
     """One layer of staged sanctions relief."""
 
-    after_periods: int = Field(ge=0, description="Periods of verified compliance before it.")
+    after_periods: int = Field(
+        ge=0, le=MAX_PERIODS, description="Periods of verified compliance before it."
+    )
     fraction: Unit = Field(description="Share of sanctions lifted at this step.")
 
 
@@ -602,15 +718,89 @@ class Mechanism(_Traced):
         default=(), description="Staged sanctions relief: layers lifted on verified compliance."
     )
     delay_periods: int | None = Field(
-        default=None, ge=0, description="Periods of delay (ratification, referendum)."
+        default=None,
+        ge=0,
+        le=MAX_PERIODS,
+        description="Periods of delay (ratification, referendum).",
     )
-    cost: dict[Id, float] = Field(
+    cost: dict[Id, Unit] = Field(
         default_factory=dict,
-        description="Cost to each actor per period in force, utility units (actor id → cost).",
+        description="Cost to each actor per period in force, utility units 0–1 as "
+        "Actor.cost_of_fighting (actor id → cost).",
     )
 
 
 # ---------------------------------------------------------------------------------- proposals
+
+
+class Deferral(_Model):
+    """An issue an agreement leaves open explicitly: held at an interim value until a review,
+    then at the fallback if the review fails."""
+
+    issue: Id = Field(description="Issue id deferred.")
+    interim: ScalePoint | None = Field(
+        default=None, description="Value in force until the review (default: the status quo)."
+    )
+    review_periods: int = Field(
+        ge=1, le=100000, description="Periods after signature at which the issue is reviewed."
+    )
+    fallback: ScalePoint | None = Field(
+        default=None,
+        description="Value from the review on if the review fails (default: the interim "
+        "value, i.e. nothing changes).",
+    )
+    note: str | None = Field(default=None, description="What the deferral clause says.")
+
+
+class Payment(_Traced):
+    """A transfer that is not on the issue scales (aid, reconstruction money, sanctions
+    relief as a payment), paid on signature."""
+
+    id: Id = Field(description="Payment id.")
+    name: str = Field(min_length=1, description="Display name.")
+    payer: Id = Field(description="Who pays (actor id; may be an outside patron).")
+    payee: Id = Field(description="Who receives (actor id).")
+    amount: float = Field(
+        ge=0.0, le=5.0, description="What it is worth to the payee, in the payee's utility units."
+    )
+    cost: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=5.0,
+        description="What it costs the payer, in the payer's utility units (an outside "
+        "patron's cost counts in the price of a package but not in any party's utility).",
+    )
+
+
+class BundleEffect(_Traced):
+    """How an agreement on a bundle changes the war for an actor while fighting goes on."""
+
+    actor: Id = Field(description="Actor id.")
+    cost_of_fighting: float = Field(
+        ge=-1.0,
+        le=1.0,
+        description="Change of the actor's cost of fighting per period (utility units; "
+        "negative = cheaper, e.g. an end of strikes on energy infrastructure).",
+    )
+
+
+class Bundle(_Traced):
+    """A named set of issues that can be agreed on its own (a partial agreement)."""
+
+    id: Id = Field(description="Bundle id (`settlement` = every issue, always present).")
+    name: str = Field(min_length=1, description="Display name.")
+    issues: tuple[Id, ...] = Field(min_length=1, description="Issues it settles.")
+    ceasefire: bool = Field(
+        default=False,
+        description="Does an agreement on it stop the fighting? Then the issues it leaves "
+        "out are frozen at the status quo and costs of fighting stop; otherwise fighting "
+        "goes on over them.",
+    )
+    deferrals: tuple[Deferral, ...] = Field(default=(), description="Issues it defers.")
+    effects: tuple[BundleEffect, ...] = Field(
+        default=(), description="Changes to the war while fighting goes on (non-cease-fire)."
+    )
+    note: str | None = Field(default=None, description="What the bundle stands for.")
 
 
 class Stage(_Model):
@@ -619,11 +809,19 @@ class Stage(_Model):
     name: str = Field(min_length=1, description="Stage name, e.g. `cease-fire`.")
     issues: tuple[Id, ...] = Field(description="Issues settled at this stage.")
     mechanisms: tuple[Id, ...] = Field(default=(), description="Mechanisms in force from it.")
-    start_period: int = Field(default=0, ge=0, description="Periods after signature it starts.")
+    start_period: int = Field(
+        default=0, ge=0, le=MAX_PERIODS, description="Periods after signature it starts."
+    )
     ceasefire: bool | None = Field(
         default=None,
         description="Does the fighting stop at this stage (cease-fire, disengagement)? "
         "Unset: inferred from stage and issue names, then contested issues.",
+    )
+    deferrals: tuple[Deferral, ...] = Field(
+        default=(), description="Issues this stage defers (not settled by it)."
+    )
+    payments: tuple[Id, ...] = Field(
+        default=(), description="Payment ids paid when this stage starts."
     )
 
 
@@ -635,10 +833,18 @@ class Proposal(_Traced):
     proposer: Id | None = Field(default=None, description="Who proposed it (actor id).")
     date: dt.date | None = Field(default=None, description="When it was proposed.")
     terms: dict[Id, ScalePoint] = Field(
-        description="Issue id → value on its scale; issues left out stay at the status quo."
+        description="Issue id → value on its scale; issues left out are not settled (frozen "
+        "at the status quo if the proposal stops the fighting, else fought over)."
     )
     mechanisms: tuple[Id, ...] = Field(default=(), description="Mechanism ids it includes.")
     stages: tuple[Stage, ...] = Field(default=(), description="Staging, if any.")
+    ceasefire: bool | None = Field(
+        default=None,
+        description="Does the proposal stop the fighting? Unset: yes (an agreement ends the "
+        "war unless it says otherwise).",
+    )
+    deferrals: tuple[Deferral, ...] = Field(default=(), description="Issues it defers.")
+    payments: tuple[Id, ...] = Field(default=(), description="Payment ids it includes.")
     note: str | None = Field(default=None, description="What is uncertain about the terms.")
 
 
@@ -683,7 +889,12 @@ class War(_Traced):
         description="Expected change of p during a truce/implementation period (rearmament).",
     )
     implementation_periods: int = Field(
-        default=52, ge=1, description="Periods an agreement takes to implement."
+        default=52, ge=1, le=MAX_PERIODS, description="Periods an agreement takes to implement."
+    )
+    started: dt.date | None = Field(
+        default=None,
+        description="When the fighting began: the cost of fighting accumulated since then "
+        "lowers the cost of crossing stated red lines (ripeness).",
     )
     victory_terms: dict[Id, dict[Id, ScalePoint]] = Field(
         default_factory=dict,
@@ -841,11 +1052,23 @@ class Scenario(_Model):
     issues: tuple[Issue, ...] = Field(description="What is at stake (at least one).")
     positions: tuple[Position, ...] = Field(default=(), description="Who wants what.")
     trust: tuple[TrustPrior, ...] = Field(default=(), description="Prior trust between parties.")
+    relations: tuple[Relation, ...] = Field(
+        default=(), description="Explicit relations between actors (observer-relative trust)."
+    )
+    perceptions: tuple[Perception, ...] = Field(
+        default=(), description="Per-observer readings of entries or sources."
+    )
     ledger: tuple[LedgerEntry, ...] = Field(
         default=(), description="Claims, commitments, observations and events, dated."
     )
     mechanisms: tuple[Mechanism, ...] = Field(default=(), description="Mechanisms available.")
     proposals: tuple[Proposal, ...] = Field(default=(), description="Named packages.")
+    bundles: tuple[Bundle, ...] = Field(
+        default=(), description="Partial agreements that can be struck (default: by category)."
+    )
+    payments: tuple[Payment, ...] = Field(
+        default=(), description="Transfers a package may include (not on the issue scales)."
+    )
     war: War | None = Field(default=None, description="The model of continued fighting.")
     simulation: SimulationSettings | None = Field(
         default=None, description="How talks are run in Monte Carlo simulations."

@@ -12,7 +12,9 @@ import difflib
 import enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
+
+from detente.scenario.strictmodel import StrictModel
 
 __all__ = [
     "KnownProtocol",
@@ -70,10 +72,8 @@ KnownStrategy = Annotated[
 """A strategy name, checked with a suggestion for a misspelling."""
 
 
-class SimulationSettings(BaseModel):
+class SimulationSettings(StrictModel):  # finite numbers, strict scalars (scenario/strictmodel)
     """Settings for `detente simulate`: protocol, each party's strategy, process parameters."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     protocol: KnownProtocol = Field(
         default=Protocol.alternating,

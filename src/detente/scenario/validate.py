@@ -4,6 +4,12 @@ Structural checks (types, ranges, enums) are pydantic's; this module checks what
 field cannot: that ids exist and are unique, dates are in order, saliences sum to something,
 mechanisms and proposals name known things. ``strict`` adds the traceability rule: every
 object that carries numbers cites a source or is marked as an assumption.
+
+:func:`check_contradictions` finds models that are well-formed but say two incompatible
+things (a ledger entry that refers to itself, a support line an actor gives itself, …);
+:func:`check_negotiation` finds what makes a scenario impossible to bargain over (no veto
+party, a veto party with no position); :func:`require_negotiation` is what every engine that
+bargains (``analyze``, ``simulate``, …) calls first, so they refuse the same scenarios.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from detente.errors import InputError
 from detente.scenario.schema import (
     ActorKind,
     ClaimEntry,
@@ -25,7 +32,17 @@ from detente.scenario.schema import (
     _Traced,
 )
 
-__all__ = ["Finding", "check_references", "check_traceability"]
+__all__ = [
+    "SIMULATION_MAXIMA",
+    "Finding",
+    "NegotiationError",
+    "check_contradictions",
+    "check_deals",
+    "check_negotiation",
+    "check_references",
+    "check_traceability",
+    "require_negotiation",
+]
 
 Path = tuple[str | int, ...]
 
@@ -254,6 +271,72 @@ def check_references(s: Scenario) -> list[Finding]:
             for j, ref in enumerate(refs):
                 if ref not in source_ids:
                     add((*path, "sources", j), f"unknown source id {ref!r} (not in meta.sources)")
+    return out + check_deals(s)
+
+
+def check_deals(s: Scenario) -> list[Finding]:
+    """Bundles, deferrals and payments name known issues, actors and payments."""
+    out: list[Finding] = []
+    issues = {i.id for i in s.issues}
+    actors = {a.id for a in s.actors}
+    pay_ids = {p.id for p in s.payments}
+    for dup in sorted(_dupes(b.id for b in s.bundles)):
+        out.append(Finding(("bundles",), f"duplicate bundle id {dup!r}"))
+    for dup in sorted(_dupes(p.id for p in s.payments)):
+        out.append(Finding(("payments",), f"duplicate payment id {dup!r}"))
+
+    def deferrals(path: Path, defs: Sequence[object], settled: set[str]) -> None:
+        seen: set[str] = set()
+        for j, d in enumerate(defs):
+            issue = getattr(d, "issue", "")
+            if issue not in issues:
+                out.append(Finding((*path, j, "issue"), f"unknown issue id {issue!r}"))
+            elif issue in settled:
+                out.append(Finding((*path, j, "issue"), f"{issue!r} is both settled and deferred"))
+            elif issue in seen:
+                out.append(Finding((*path, j, "issue"), f"{issue!r} deferred twice"))
+            seen.add(issue)
+
+    for k, b in enumerate(s.bundles):
+        for j, issue in enumerate(b.issues):
+            if issue not in issues:
+                out.append(Finding(("bundles", k, "issues", j), f"unknown issue id {issue!r}"))
+        if b.id == "settlement" and (set(b.issues) != issues or b.deferrals or not b.ceasefire):
+            out.append(
+                Finding(
+                    ("bundles", k),
+                    "bundle 'settlement' must settle every issue, defer none and have "
+                    "ceasefire: true",
+                )
+            )
+        deferrals(("bundles", k, "deferrals"), b.deferrals, set(b.issues))
+        for j, e in enumerate(b.effects):
+            if e.actor not in actors:
+                out.append(
+                    Finding(("bundles", k, "effects", j, "actor"), f"unknown actor {e.actor!r}")
+                )
+    for k, p in enumerate(s.payments):
+        for field in ("payer", "payee"):
+            ref = getattr(p, field)
+            if ref not in actors:
+                out.append(Finding(("payments", k, field), f"unknown actor id {ref!r}"))
+        if p.payer == p.payee:
+            out.append(Finding(("payments", k), "payer and payee are the same actor"))
+    for k, pr in enumerate(s.proposals):
+        deferrals(("proposals", k, "deferrals"), pr.deferrals, set(pr.terms))
+        for j, pid in enumerate(pr.payments):
+            if pid not in pay_ids:
+                out.append(Finding(("proposals", k, "payments", j), f"unknown payment id {pid!r}"))
+        for j, st in enumerate(pr.stages):
+            deferrals(("proposals", k, "stages", j, "deferrals"), st.deferrals, set(st.issues))
+            for q, pid in enumerate(st.payments):
+                if pid not in pay_ids:
+                    out.append(
+                        Finding(
+                            ("proposals", k, "stages", j, "payments", q),
+                            f"unknown payment id {pid!r}",
+                        )
+                    )
     return out
 
 
@@ -293,3 +376,189 @@ def _list(ids: set[str], limit: int = 12) -> str:
     items = sorted(ids)
     more = f", … ({len(items) - limit} more)" if len(items) > limit else ""
     return ", ".join(items[:limit]) + more
+
+
+# ------------------------------------------------------------------- contradictions (issue 10)
+
+SIMULATION_MAXIMA: dict[str, float] = {
+    "talks_every": 10_000,
+    "concession_periods": 10_000,
+    "settlement_after": 10_000,
+    "belief_strength": 1e6,
+    "trust_gain": 1e3,
+    "trust_loss": 1e3,
+    "gesture_weight": 1e3,
+    "rearm_hazard": 1e3,
+}
+"""Largest accepted value of the unbounded ``simulation`` settings: periods at most the
+longest war horizon (10,000), evidence weights and the prior's weight far above any modelled
+use, but small enough that sums over 10,000 periods stay finite."""
+
+
+def check_contradictions(s: Scenario) -> list[Finding]:
+    """Models that are well-formed field by field but contradict themselves."""
+    return _ledger_cycles(s) + _self_contradictions(s) + _simulation_ranges(s)
+
+
+def _ledger_cycles(s: Scenario) -> list[Finding]:
+    """A ledger entry that refers to itself, or ``refers_to`` links that form a cycle."""
+    out: list[Finding] = []
+    index: dict[str, int] = {}
+    for k, e in enumerate(s.ledger):
+        index.setdefault(e.id, k)
+    refs: dict[int, list[tuple[int, int]]] = {}
+    for k, e in enumerate(s.ledger):
+        for j, ref in enumerate(getattr(e, "refers_to", ())):
+            if ref == e.id:
+                out.append(Finding(("ledger", k, "refers_to", j), f"{e.id!r} refers to itself"))
+            elif ref in index:
+                refs.setdefault(k, []).append((j, index[ref]))
+    # iterative depth-first search; an edge back to an entry on the stack closes a cycle
+    state: dict[int, int] = {}  # 1 = on the stack, 2 = done
+    for start in sorted(refs):
+        if state.get(start):
+            continue
+        stack: list[tuple[int, int]] = [(start, 0)]
+        state[start] = 1
+        while stack:
+            node, nxt = stack[-1]
+            edges = refs.get(node, [])
+            if nxt >= len(edges):
+                state[node] = 2
+                stack.pop()
+                continue
+            stack[-1] = (node, nxt + 1)
+            j, target = edges[nxt]
+            if target == node:
+                continue  # reported above as a self-reference
+            if state.get(target) == 1:
+                chain = [n for n, _ in stack]
+                cycle = [*chain[chain.index(target) :], target]
+                names = " → ".join(s.ledger[n].id for n in cycle)
+                out.append(
+                    Finding(("ledger", node, "refers_to", j), f"refers_to forms a cycle: {names}")
+                )
+            elif not state.get(target):
+                state[target] = 1
+                stack.append((target, 0))
+    return out
+
+
+def _self_contradictions(s: Scenario) -> list[Finding]:
+    out: list[Finding] = []
+
+    def add(path: Path, msg: str) -> None:
+        out.append(Finding(path, msg))
+
+    for k, a in enumerate(s.actors):
+        for j, sup in enumerate(a.support):
+            if sup.provider == a.id:
+                add(("actors", k, "support", j, "provider"), f"{a.id!r} cannot support itself")
+    for k, e in enumerate(s.ledger):
+        if isinstance(e, ClaimEntry | Commitment):
+            for j, target in enumerate(e.to):
+                if target == e.by:
+                    add(("ledger", k, "to", j), f"{e.by!r} addresses itself")
+        if isinstance(e, Commitment):
+            for j, g in enumerate(e.guarantors):
+                if g == e.by:
+                    add(("ledger", k, "guarantors", j), f"{e.by!r} cannot guarantee itself")
+        if isinstance(e, EventEntry) and e.by is not None and e.by == e.against:
+            add(("ledger", k, "against"), f"{e.by!r} acts against itself")
+        if isinstance(e, ObservationEntry) and e.assessment is not None and not e.refers_to:
+            add(
+                ("ledger", k, "assessment"),
+                "an assessment judges the commitments in refers_to, which is empty",
+            )
+    for k, m in enumerate(s.mechanisms):
+        if m.guarantor is not None and m.guarantor == m.beneficiary:
+            add(("mechanisms", k, "beneficiary"), f"{m.guarantor!r} cannot guarantee itself")
+    for k, pr in enumerate(s.proposals):
+        settled: dict[str, int] = {}
+        for j, st in enumerate(pr.stages):
+            for q, issue in enumerate(st.issues):
+                if issue in settled and settled[issue] != j:
+                    add(
+                        ("proposals", k, "stages", j, "issues", q),
+                        f"issue {issue!r} is already settled at stage {settled[issue]}",
+                    )
+                settled.setdefault(issue, j)
+    if s.war is not None:
+        for actor in s.war.victory_terms:
+            if actor not in s.war.belligerents:
+                add(
+                    ("war", "victory_terms", actor),
+                    f"victory terms for {actor!r}, who is not one of war.belligerents",
+                )
+    return out
+
+
+def _simulation_ranges(s: Scenario) -> list[Finding]:
+    out: list[Finding] = []
+    if s.simulation is None:
+        return out
+    for name, top in SIMULATION_MAXIMA.items():
+        value = getattr(s.simulation, name, None)
+        if isinstance(value, int | float) and value > top:
+            out.append(
+                Finding(("simulation", name), f"{name} = {value:g} exceeds the maximum {top:g}")
+            )
+    return out
+
+
+# ---------------------------------------------------------------- what bargaining needs
+
+
+class NegotiationError(InputError):
+    """The scenario is valid but cannot be bargained over; ``findings`` say where and why."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = tuple(findings)
+        lines = [f"  {_fmt(f.path)}: {f.message}" for f in self.findings]
+        super().__init__("\n".join(["the scenario cannot be bargained over:", *lines]))
+
+
+def check_negotiation(s: Scenario, as_of: dt.date | None = None) -> list[Finding]:
+    """What makes ``s`` impossible to bargain over at ``as_of`` (default ``meta.as_of``).
+
+    Bargaining needs at least one veto party, and every veto party needs a position (dated on
+    or before the date) on at least one issue: without one its consent is undefined, and
+    silently leaving it out would set the deal at the others' ideals.
+    """
+    out: list[Finding] = []
+    vetoes = [(k, a) for k, a in enumerate(s.actors) if a.veto]
+    if not vetoes:
+        out.append(
+            Finding(
+                ("actors",),
+                "no actor has a veto (veto: true): a settlement needs the consent of at least "
+                "one party",
+            )
+        )
+        return out
+    holders = {actor for actor, _ in s.current_positions(as_of)}
+    when = (as_of or s.meta.as_of).isoformat()
+    for k, a in vetoes:
+        if a.id not in holders:
+            out.append(
+                Finding(
+                    ("actors", k, "veto"),
+                    f"{a.id!r} has a veto but no position on any issue dated on or before "
+                    f"{when}: add its positions, or set veto: false",
+                )
+            )
+    return out
+
+
+def require_negotiation(s: Scenario, as_of: dt.date | None = None) -> None:
+    """Raise :class:`NegotiationError` when :func:`check_negotiation` finds anything."""
+    findings = check_negotiation(s, as_of)
+    if findings:
+        raise NegotiationError(findings)
+
+
+def _fmt(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out

@@ -63,6 +63,7 @@ from detente.scenario.schema import (
     TrustValue,
 )
 from detente.scenario.simulation import Protocol, SimulationSettings
+from detente.scenario.validate import require_negotiation
 from detente.simulate.durability import PEACEKEEPER_HR
 from detente.simulate.tables import TalkTable, build_table
 
@@ -266,6 +267,7 @@ def build_model(scenario: Scenario) -> SimModel:
     war = scenario.war
     if war is None:
         raise InputError("scenario has no `war` section: a simulation needs the war model")
+    require_negotiation(scenario)  # the same refusals as `analyze` (scenario/validate.py)
     settings = scenario.simulation or SimulationSettings()
     a_id, b_id = war.belligerents
     pos = scenario.current_positions()

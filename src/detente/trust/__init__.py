@@ -19,6 +19,10 @@ Public contract (other packages build against these; see docs/explanation/trust-
     ``.explain(truster, trustee, dimension, top=10)`` the entries that moved it most with their
     contributions; ``.resolutions`` kept / partly_kept / broken / unverifiable with deciding
     observations; ``.opinions()`` and ``.final_state()`` for the end state.
+``trust_state(scenario, as_of=None, *, rule="evidence") -> TrustState``
+    The one trust state every engine reads: evidence ``r, s``, base rates ``a`` and
+    ``expected`` arrays ``[truster, trustee, dimension]``, ``prior_only`` / ``ledger_only``
+    readings, ``compliance(kind)``, ``records()`` (the simulation's ``trust_start``).
 ``compliance_matrix(scenario, *, as_of=None, kind="military") -> dict[tuple[str, str], float]``
     (truster, trustee) → P(trustee complies with a commitment of ``kind``) via
     :func:`compliance_probability`; pairs without prior or evidence get the base-rate default.
@@ -62,6 +66,7 @@ from detente.trust.rules import (
     get_rule,
     step,
 )
+from detente.trust.state import TrustState, trust_state
 
 __all__ = [
     "COMPLIANCE_WEIGHTS",
@@ -75,6 +80,7 @@ __all__ = [
     "ReplaySettings",
     "Resolution",
     "TrustHistory",
+    "TrustState",
     "UpdateRule",
     "compliance_matrix",
     "compliance_probability",
@@ -85,4 +91,5 @@ __all__ = [
     "reading",
     "replay",
     "step",
+    "trust_state",
 ]

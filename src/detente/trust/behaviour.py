@@ -119,18 +119,10 @@ def _check_kind(kind: str) -> None:
 def _base_matrix(
     scenario: Scenario, as_of: dt.date | None, kind: str, rule: str
 ) -> tuple[tuple[str, ...], dict[tuple[str, str], float]]:
-    from detente.trust.replay import replay
+    from detente.trust.state import trust_state
 
-    hist = replay(scenario, rule=rule, as_of=as_of)
-    r, s, a = hist.final_state()
-    W = hist.compiled.W
-    P = (r + a * W) / (r + s + W)  # [trustee, dimension, truster]
-    out: dict[tuple[str, str], float] = {}
-    for j, tee in enumerate(hist.actors):
-        for i, ter in enumerate(hist.actors):
-            if i != j:
-                out[(ter, tee)] = compliance_probability(P[j, :, i], kind)
-    return hist.actors, out
+    state = trust_state(scenario, as_of, rule=rule)
+    return state.actors, state.compliance(kind)
 
 
 def compliance_matrix(

@@ -1,7 +1,7 @@
 """Compile a scenario's ledger once into a compact, date-sorted list of trust *impulses*.
 
 Replay never touches pydantic objects: each ledger entry becomes zero or more plain tuples
-``(day, cause, trustee, template, weight, source, self_report, participants)``:
+``(day, cause, trustee, template, weight, source, self_report, participants, view)``:
 
 * ``day`` — date ordinal; ``cause`` — index of the ledger entry id; ``trustee`` — actor index;
 * ``template`` — index into :attr:`Compiled.templates` (which dimensions move, which way, how
@@ -10,7 +10,9 @@ Replay never touches pydantic objects: each ledger entry becomes zero or more pl
   resolutions); the replay multiplies it by the source's learned accuracy and, for
   self-reports, by each truster's expected trust in the trustee's integrity;
 * ``participants`` — trusters the impulse reaches (``None`` = every actor but the trustee:
-  public events are seen by all).
+  public events are seen by all);
+* ``view`` — per-truster weight factors (``None`` = 1 for all): the observer-relative
+  reading of a hostile act's peaceful-intention evidence (:func:`observer_factors`).
 
 The effect tables below are the documented defaults (docs/explanation/trust-model.md).
 """
@@ -27,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import betainc
 
+from detente.errors import InputError
 from detente.scenario.schema import (
     ClaimEntry,
     Commitment,
@@ -54,6 +57,7 @@ from detente.trust.rules import DIMENSIONS
 __all__ = [
     "CHEAP_TALK",
     "EVENT_EFFECTS",
+    "RELATION_FACTOR",
     "RELIABILITY_PRIOR",
     "VERIFICATION_CONFIDENCE",
     "Compiled",
@@ -62,6 +66,10 @@ __all__ = [
     "accuracy",
     "compile_scenario",
     "costly_signal",
+    "explicit_relations",
+    "observer_factors",
+    "relation",
+    "sides",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -134,7 +142,124 @@ class Template:
     contact: bool = False
 
 
-Impulse = tuple[int, int, int, int, float, int, bool, tuple[int, ...] | None]
+Impulse = tuple[
+    int, int, int, int, float, int, bool, tuple[int, ...] | None, tuple[float, ...] | None
+]
+
+RELATION_FACTOR: dict[str, float] = {
+    "target": 1.0,
+    "ally_of_target": 0.75,
+    "third_party": 0.5,
+    "ally_of_actor": 0.0,
+}
+"""How much of a hostile act's peaceful-intention evidence reaches an observer, by its
+relation to the act's target (docs/explanation/trust-model.md: Kydd 2005 — trust is the
+belief that the other would not exploit *me*, so an act is diagnostic in proportion to how
+much the observer stands where the target stands; Heider 1958 balance — an act against my
+enemy is not hostile to me). Values are assumptions."""
+
+
+def sides(scenario: Scenario) -> dict[str, int]:
+    """Actor → side (0: ``war.belligerents[0]``'s, 1: the other's) derived from the
+    scenario: the belligerents, their factions (``parent``, transitively) and the providers
+    of support to an actor on a side (unless already on the other). Others are absent."""
+    out: dict[str, int] = {}
+    if scenario.war is not None:
+        for k, b in enumerate(scenario.war.belligerents):
+            out[b] = k
+    parent = {a.id: a.parent for a in scenario.actors if a.parent}
+    for _ in range(len(scenario.actors)):
+        changed = False
+        for a in scenario.actors:
+            if a.id not in out and parent.get(a.id) in out:
+                out[a.id] = out[str(parent[a.id])]
+                changed = True
+            if a.id in out:
+                for sup in a.support:
+                    if sup.provider and sup.provider not in out:
+                        out[sup.provider] = out[a.id]
+                        changed = True
+        if not changed:
+            break
+    return out
+
+
+Explicit = dict[tuple[str, str], str]
+
+
+def explicit_relations(scenario: Scenario) -> Explicit:
+    """The scenario's explicit relations, both ways: (x, y) → ``ally``/``enemy``/``neutral``."""
+    out: Explicit = {}
+    for rel in scenario.relations:
+        out[(rel.a, rel.b)] = out[(rel.b, rel.a)] = rel.kind.value
+    return out
+
+
+def relation(
+    observer: str, actor: str, target: str, side: dict[str, int], explicit: Explicit | None = None
+) -> str:
+    """The observer's relation to a hostile act of ``actor`` against ``target``: explicit
+    relations first (to the target, then to the actor), else the derived war sides."""
+    if observer == target:
+        return "target"
+    ex = explicit or {}
+    to_target, to_actor = ex.get((observer, target)), ex.get((observer, actor))
+    if to_target == "ally" or (to_target is None and to_actor == "enemy"):
+        return "ally_of_target"
+    if to_target == "enemy" or (to_target is None and to_actor == "ally"):
+        return "ally_of_actor"  # an act against my enemy is not hostile to me
+    if to_target == "neutral" or to_actor == "neutral":
+        return "third_party"
+    so, st, sa = side.get(observer), side.get(target), side.get(actor)
+    if so is not None and so == st:
+        return "ally_of_target"
+    if so is not None and so == sa:
+        return "ally_of_actor"
+    return "third_party"
+
+
+def observer_factors(
+    actors: tuple[str, ...],
+    actor: str,
+    target: str,
+    side: dict[str, int],
+    explicit: Explicit | None = None,
+) -> tuple[float, ...]:
+    """:data:`RELATION_FACTOR` of every actor (as observer) for one hostile act."""
+    return tuple(RELATION_FACTOR[relation(o, actor, target, side, explicit)] for o in actors)
+
+
+def _perceptions(
+    scenario: Scenario, actors: tuple[str, ...]
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Per-observer multipliers by ledger entry id and by source id (the ratio of the
+    observer's prior accuracy for the source to everyone's)."""
+    idx = {a: k for k, a in enumerate(actors)}
+    ids = {e.id for e in scenario.ledger}
+    by_entry: dict[str, list[float]] = {}
+    by_source: dict[str, list[float]] = {}
+    for k, p in enumerate(scenario.perceptions):
+        where = f"perceptions[{k}]"
+        if p.observer not in idx:
+            raise InputError(f"{where}: unknown observer {p.observer!r}")
+        o = idx[p.observer]
+        if p.entry is not None:
+            if p.entry not in ids:
+                raise InputError(f"{where}: unknown ledger entry {p.entry!r}")
+            by_entry.setdefault(p.entry, [1.0] * len(actors))[o] *= p.weight
+        if p.source is not None:
+            src = scenario.meta.sources.get(p.source)
+            if src is None or p.reliability is None:
+                raise InputError(f"{where}: `source` needs a known source id and a reliability")
+            ratio = accuracy(*RELIABILITY_PRIOR[p.reliability]) / accuracy(
+                *RELIABILITY_PRIOR[src.reliability]
+            )
+            by_source.setdefault(p.source, [1.0] * len(actors))[o] *= ratio
+        if p.entry is None and p.source is None:
+            raise InputError(f"{where}: give an `entry` or a `source`")
+    return by_entry, by_source
+
+
 PriorReset = tuple[int, int, int, FloatArray, FloatArray, FloatArray, NDArray[np.bool_]]
 """``(day, trustee, truster, r, s, a, set)``: a dated prior (4-vectors; ``set`` marks the
 dimensions it gives)."""
@@ -156,6 +281,7 @@ class Emit(Protocol):
         participants: tuple[int, ...] | None = None,
         contact: bool = False,
         condoned: bool | None = None,
+        target: str | None = None,
     ) -> None: ...
 
 
@@ -244,15 +370,19 @@ def compile_scenario(
     entries = sorted((e for e in scenario.ledger if e.date <= limit), key=lambda e: (e.date, e.id))
     start = entries[0].date if entries else limit
     resets: list[PriorReset] = []
-    for p in scenario.trust:
+    # An undated prior is the truster's view at ``limit`` (the date trust is read): it is
+    # applied at the end of that date like a prior dated then, so every ledger entry dated
+    # on or before it is taken as already in it and none is counted twice.
+    for p in sorted(scenario.trust, key=lambda p: p.date or limit):
         if p.truster not in idx or p.trustee not in idx or p.truster == p.trustee:
             continue
-        if p.date is not None and p.date > limit:
+        formed = p.date or limit
+        if formed > limit:
             continue  # describes a later state: not yet known
         i, j = idx[p.truster], idx[p.trustee]
         has_prior[j, i] = True
         ops = [_prior_opinion(getattr(p, dim), W) for dim in DIMENSIONS]
-        if p.date is not None and p.date >= start:
+        if formed >= start:
             # the state at the end of its date: replaces the pair's state then (the entries
             # dated on or before it are taken as already reflected in it)
             given = np.array([op is not None for op in ops])
@@ -260,7 +390,7 @@ def compile_scenario(
                 np.array([getattr(op, f) if op is not None else v for op in ops])
                 for f, v in (("r", 0.0), ("s", 0.0), ("a", 0.5))
             )
-            resets.append((p.date.toordinal(), j, i, pr, ps, pa, given))
+            resets.append((formed.toordinal(), j, i, pr, ps, pa, given))
             continue
         for k, op in enumerate(ops):
             if op is not None:
@@ -271,6 +401,23 @@ def compile_scenario(
         start.toordinal(), limit.toordinal(), W, sorted(resets, key=lambda t: t[0]),
     )  # fmt: skip
     control = {a.id: (0.5 if a.control is None else a.control) for a in scenario.actors}
+    side, explicit = sides(scenario), explicit_relations(scenario)
+    by_entry, by_source = _perceptions(scenario, actors)
+
+    def perceived(
+        cause: int, source: int, view: tuple[float, ...] | None
+    ) -> tuple[float, ...] | None:
+        """Fold the observers' own readings of the entry and its source into ``view``."""
+        factors = [f for f in (by_entry.get(c.causes[cause]),) if f is not None]
+        if source >= 0 and c.source_keys[source] in by_source:
+            factors.append(by_source[c.source_keys[source]])
+        if not factors:
+            return view
+        out = np.prod(np.array(factors), axis=0)
+        if view is not None:
+            out = out * np.array(view)
+        return tuple(out.tolist())
+
     parent = {a.id: a.parent for a in scenario.actors if a.parent in idx}
     refs: dict[str, list[ObservationEntry | EventEntry]] = defaultdict(list)
     referenced = {
@@ -311,11 +458,29 @@ def compile_scenario(
         participants: tuple[int, ...] | None = None,
         contact: bool = False,
         condoned: bool | None = None,
+        target: str | None = None,
     ) -> None:
         if who not in idx or weight <= 0 or not any(signed):
             return
-        tpl = c.template(signed, contact)
-        impulses.append((day, cause, idx[who], tpl, weight, source, self_report, participants))
+        hostile = not contact and target is not None and target != who and signed[1] < 0
+        if hostile:  # the intention part is read by each observer's relation to the target
+            assert target is not None
+            rest = (signed[0], 0.0, signed[2], signed[3])
+            if any(rest):
+                seen = perceived(cause, source, None)
+                impulses.append((day, cause, idx[who], c.template(rest), weight, source,
+                                 self_report, participants, seen))  # fmt: skip
+            rel = observer_factors(actors, who, target, side, explicit)
+            view = perceived(cause, source, rel)
+            intent = (0.0, signed[1], 0.0, 0.0)
+            impulses.append((day, cause, idx[who], c.template(intent), weight, source,
+                             self_report, participants, view))  # fmt: skip
+        else:
+            tpl = c.template(signed, contact)
+            view = None if contact else perceived(cause, source, None)
+            impulses.append(
+                (day, cause, idx[who], tpl, weight, source, self_report, participants, view)
+            )
         # A faction's misdeed is evidence about its state: capacity if the leader could not
         # restrain it (1 − control), intention if it condoned it (control); a recorded
         # `condoned` settles it (True: intention only, False: capacity only).
@@ -323,7 +488,8 @@ def compile_scenario(
             ctl = control[who] if condoned is None else float(condoned)
             bad = -min(signed)
             spill = (-(1.0 - ctl) * bad, -ctl * bad, 0.0, 0.0)
-            emit(day, cause, str(parent[who]), spill, weight, source, False, participants)
+            emit(day, cause, str(parent[who]), spill, weight, source, False, participants,
+                 target=target)  # fmt: skip
 
     for e in entries:
         day = e.date.toordinal()
@@ -349,7 +515,8 @@ def compile_scenario(
                     factor = 1.0 + 1.5 * e.cost
                 for who in doers:
                     weight = e.magnitude * conf * factor
-                    emit(day, cause, who, signed, weight, src, condoned=e.condoned)
+                    emit(day, cause, who, signed, weight, src, condoned=e.condoned,
+                         target=e.against)  # fmt: skip
             cw = CONTACT_WEIGHT.get(e.type)
             party = list(dict.fromkeys([*e.actors, *(x for x in (e.by, e.against) if x)]))
             if cw is not None and len(party) >= 2:

@@ -88,7 +88,7 @@ class _Block:
 
     def __init__(self, eng: _Engine, buf: list[Impulse]) -> None:
         g = len(buf)
-        days, causes, tjs, tpls, weights, srcs, selfs, parts = zip(*buf, strict=True)
+        days, causes, tjs, tpls, weights, srcs, selfs, parts, views = zip(*buf, strict=True)
         self.days = np.fromiter(days, dtype=np.int64, count=g)
         self.cause = np.fromiter(causes, dtype=np.int64, count=g)
         self.tj = tj = np.fromiter(tjs, dtype=np.int64, count=g)
@@ -96,6 +96,10 @@ class _Block:
         src = np.fromiter(srcs, dtype=np.int64, count=g)
         base = np.fromiter(weights, dtype=np.float64, count=g) * eng.accuracies(self.days, src)
         w = eng.others[tj] * base[:, None]
+        viewed = [(row, v) for row, v in enumerate(views) if v is not None]
+        if viewed:  # observer-relative readings (per-truster factors)
+            vrows = np.array([row for row, _ in viewed])
+            w[vrows] *= np.array([v for _, v in viewed])
         limited = [(row, p) for row, p in enumerate(parts) if p is not None]
         if limited:  # impulses that reach only some trusters (contact among participants)
             rows = np.array([row for row, _ in limited])
@@ -508,6 +512,7 @@ class TrustHistory:
         self.compiled, self.rule, self.settings = compiled, rule, settings
         self.truster, self.trustee = truster, trustee
         self.scenario = scenario
+        self._readings: tuple[FloatArray, FloatArray] | None = None
         actors = compiled.actors
         for label, who in (("truster", truster), ("trustee", trustee)):
             if who is not None and who not in actors:
@@ -648,7 +653,9 @@ class TrustHistory:
         """The ledger entries that moved ``truster``'s trust in ``trustee`` on ``dimension``
         most: each with its contribution to expected trust (Δ when it was applied), sorted by
         size; a ``(forgetting)`` row gives the decay in between. Contributions of all rows
-        (not only the top) plus the prior sum to the final value."""
+        (not only the top) plus the prior sum to the final value. Every row also carries
+        ``prior_only`` (the priors alone) and ``ledger_only`` (the ledger alone) readings of
+        the cell at the end date, so the two sources are reported separately."""
         for label, who in (("truster", truster), ("trustee", trustee)):
             if who not in self.actors:
                 raise InputError(
@@ -694,6 +701,15 @@ class TrustHistory:
                 {"cause": FORGETTING, "date": None, "contribution": eng.forgetting, "note": ""}
             )
         rows.sort(key=lambda r: -abs(r["contribution"]))
+        prior_only = ledger_only = None
+        if self.scenario is not None:  # the two readings, reported separately
+            if self._readings is None:
+                from detente.trust.state import _readings
+
+                end = dt.date.fromordinal(self.compiled.end_day)
+                self._readings = _readings(self.scenario, self.rule, end, self.settings)
+            po, lo = self._readings
+            prior_only, ledger_only = float(po[i, j, k]), float(lo[i, j, k])
         out = []
         for rank, row in enumerate(rows[:top], start=1):
             out.append(
@@ -705,6 +721,8 @@ class TrustHistory:
                     **row,
                     "prior": start,
                     "final": final,
+                    "prior_only": prior_only,
+                    "ledger_only": ledger_only,
                 }
             )
         return out

@@ -281,6 +281,34 @@ def _relaxation_html(a: Analysis, relax: RelaxationReport) -> str:
     )
 
 
+_BUNDLE_CAPTION = (
+    "Partial agreements (bundles): zone with distrust and red lines as stated; distance = "
+    "price of the cheapest package of red-line crossings, payments and mechanisms that opens "
+    "it, priced by each party's alternative (0 when open); docs/explanation/deals.md"
+)
+
+
+def _bundle_rows(a: Analysis) -> list[dict[str, Any]]:
+    rows = []
+    for r in a.bundles:
+        ag = r.agreement
+        rows.append(
+            {
+                "bundle": ag.name,
+                "issues": ", ".join(iid for k, iid in enumerate(a.problem.issues) if ag.settled[k]),
+                "stops the fighting": ag.ceasefire,
+                "deferred": ", ".join(ag.deferred_ids) or None,
+                "zone": "open" if r.exists else "closed",
+                "distance": r.distance,
+                "blocking red lines": "; ".join(
+                    f"{m.actor} {m.issue} {m.stated:g}→{m.to:g}" for m in r.blocking
+                )
+                or None,
+            }
+        )
+    return rows
+
+
 def build(ctx: ReportContext) -> Section | None:
     """The bargaining section, or ``None`` without positions or veto actors."""
     from detente.bargaining.analysis import analyze, run_red_line_relaxation, run_what_it_takes
@@ -327,6 +355,7 @@ def build(ctx: ReportContext) -> Section | None:
         for i, x in enumerate(p.actors)
     ]
     parts.append(html_table(actor_rows, caption="Reservation values and thresholds (utility 0–1)"))
+    parts.append(html_table(_bundle_rows(a), caption=_BUNDLE_CAPTION))
     pair = slice_issues(a)
     if pair is not None:
         k1, k2 = pair

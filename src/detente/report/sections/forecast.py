@@ -1,6 +1,8 @@
 """Report section: per-issue outcome forecasts with Monte Carlo bands next to positions.
 
-Uses the compromise model (the must-beat baseline) for the bands, and shows the other
+Uses the default forecast model (``front`` for a scenario: territorial issues stay at the line
+of contact unless a named mechanism moves them; the compromise model otherwise) for the bands,
+and shows the other
 registered non-tunable models' point forecasts in the table for comparison. If another section
 cached a zone of agreement (``ctx.cache["zone"]``: issue id -> (low, high)), it is drawn too.
 """
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["build", "forecast_chart"]
 
 QUICK_RUNS = 200
-POINT_MODELS: tuple[str, ...] = ("median", "nash", "bdm")
+POINT_MODELS: tuple[str, ...] = ("compromise", "median", "nash", "bdm")
 
 
 def forecast_chart(
@@ -96,7 +98,7 @@ def forecast_chart(
 
 def build(ctx: ReportContext) -> Section | None:
     """The forecast section, or ``None`` when no issue has at least one actor position."""
-    from detente.forecast.base import BASELINE, get_model
+    from detente.forecast.base import default_forecast_model, get_model
     from detente.forecast.scenario_adapter import issues_from_scenario
     from detente.forecast.uncertainty import forecast_bands
     from detente.report.charts import to_svg
@@ -105,7 +107,8 @@ def build(ctx: ReportContext) -> Section | None:
     if not issues:
         return None
     runs = min(ctx.runs, QUICK_RUNS) if ctx.quick else ctx.runs
-    bands = forecast_bands(get_model(BASELINE), issues, runs=runs, seed=ctx.seed)
+    main = default_forecast_model(issues)
+    bands = forecast_bands(get_model(main), issues, runs=runs, seed=ctx.seed)
     zone = ctx.cache.get("zone")
     others = {name: get_model(name) for name in POINT_MODELS}
     rows: list[dict[str, Any]] = []
@@ -113,11 +116,15 @@ def build(ctx: ReportContext) -> Section | None:
         row: dict[str, Any] = {
             "issue": issue.issue_id,
             "actors": issue.n_actors,
-            "compromise": band.forecast,
+            main: band.forecast,
             "50% band": f"{band.q25:.3g} – {band.q75:.3g}",
             "90% band": f"{band.q05:.3g} – {band.q95:.3g}",
         }
+        if band.mechanisms:
+            row["why"] = "; ".join(str(m) for m in band.mechanisms)
         for name, model in others.items():
+            if name == main:
+                continue
             row[name] = model.predict(issue) if issue.n_actors >= 3 else None
         if zone and issue.issue_id in zone:
             lo, hi = zone[issue.issue_id]
@@ -128,8 +135,9 @@ def build(ctx: ReportContext) -> Section | None:
     columns = list(dict.fromkeys(k for r in rows for k in r))
     svg = to_svg(forecast_chart(issues, bands, zone if isinstance(zone, Mapping) else None))
     body = (
-        f"<figure>{svg}<figcaption>Red tick: compromise-model forecast (capability × salience "
-        f"weighted mean). Blue bar: 50 % band; grey line: 90 % band, from {runs} Monte Carlo "
+        f"<figure>{svg}<figcaption>Red tick: {esc(main)}-model forecast (the median of the "
+        "runs; see docs/explanation/forecast-models.md). Blue bar: 50 % band; grey line: 90 % "
+        f"band, from {runs} Monte Carlo "
         f"runs over input uncertainty (seed {esc(ctx.seed)}). Dots: actors' positions, sized "
         "by salience."
         + (" Green: zone of agreement." if zone else "")

@@ -29,7 +29,7 @@ def _focus_actors(ctx: ReportContext) -> list[str]:
 def build(ctx: ReportContext) -> Section | None:
     """The trust section, or ``None`` if the scenario has neither trust priors nor a ledger."""
     from detente.report.charts import to_svg
-    from detente.trust import DIMENSIONS, compliance_probability, replay
+    from detente.trust import DIMENSIONS, replay, trust_state
     from detente.trust.chart import trajectory_chart
 
     s = ctx.scenario
@@ -37,6 +37,8 @@ def build(ctx: ReportContext) -> Section | None:
         return None
     hist = replay(s)
     opinions = hist.opinions()
+    state = trust_state(s)  # the one trust state (same replay): compliance from it
+    military = state.compliance("military")
     focus = _focus_actors(ctx)
     compliance: dict[tuple[str, str], float] = {}
     matrix: list[dict[str, Any]] = []
@@ -45,7 +47,7 @@ def build(ctx: ReportContext) -> Section | None:
             if ter == tee:
                 continue
             ops = {d: opinions[(ter, tee, d)] for d in DIMENSIONS}
-            p = compliance_probability({d: o.expected for d, o in ops.items()}, "military")
+            p = military[(ter, tee)]
             compliance[(ter, tee)] = p
             if ter in focus and tee in focus:
                 row: dict[str, Any] = {"truster": ter, "trustee": tee}

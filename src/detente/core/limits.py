@@ -1,0 +1,90 @@
+"""Limits every engine agrees on: the calendar it reasons in and the memory a request may use.
+
+A request beyond a limit is refused *before* the work starts, with a message that says what
+the limit is and, for memory, how much the request would need (:func:`require_memory`). The
+limits are generous for real negotiations: a scenario of a few dozen actors and issues uses
+megabytes, and conflict dates lie within centuries of today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from detente.errors import InputError
+
+__all__ = [
+    "EARLIEST_DATE",
+    "LATEST_DATE",
+    "MEMORY_BUDGET_ENV",
+    "ResourceLimitError",
+    "check_date",
+    "format_bytes",
+    "memory_budget",
+    "require_memory",
+]
+
+EARLIEST_DATE = dt.date(1000, 1, 1)
+"""Earliest date a scenario or an event may carry. Date arithmetic (windows before a claim,
+periods after a scenario date) stays far from the calendar's end at year 1."""
+
+LATEST_DATE = dt.date(2999, 12, 31)
+"""Latest date a scenario or an event may carry (far from the calendar's end at year 9999,
+even after 10,000 periods of a week)."""
+
+MEMORY_BUDGET_ENV = "DETENTE_MEMORY_BUDGET"
+"""Environment variable overriding the memory budget, in bytes (suffixes K, M, G accepted)."""
+
+_DEFAULT_BUDGET = 2 * 1024**3
+
+
+class ResourceLimitError(InputError):
+    """A request would need more memory (or time) than the budget allows."""
+
+
+def format_bytes(n: float) -> str:
+    """``1.5 GiB`` style size."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if abs(n) < 1024 or unit == "PiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def memory_budget() -> int:
+    """The memory budget in bytes: ``DETENTE_MEMORY_BUDGET`` if set, else 2 GiB."""
+    raw = os.environ.get(MEMORY_BUDGET_ENV, "").strip()
+    if not raw:
+        return _DEFAULT_BUDGET
+    scale = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(raw[-1].upper(), 1)
+    digits = raw[:-1] if scale > 1 else raw
+    try:
+        value = int(float(digits) * scale)
+    except ValueError:
+        raise InputError(
+            f"{MEMORY_BUDGET_ENV}={raw!r}: expected a number of bytes (e.g. 4G)"
+        ) from None
+    if value <= 0:
+        raise InputError(f"{MEMORY_BUDGET_ENV}={raw!r}: must be positive")
+    return value
+
+
+def require_memory(nbytes: float, what: str, hint: str = "") -> None:
+    """Refuse (``ResourceLimitError``) a request estimated to need more than the budget."""
+    budget = memory_budget()
+    if nbytes > budget:
+        more = f"; {hint}" if hint else ""
+        raise ResourceLimitError(
+            f"{what} would need about {format_bytes(nbytes)} of memory, more than the budget "
+            f"of {format_bytes(budget)} (set {MEMORY_BUDGET_ENV} to raise it){more}"
+        )
+
+
+def check_date(value: dt.date, what: str) -> dt.date:
+    """``value`` if it lies in [EARLIEST_DATE, LATEST_DATE]; InputError naming ``what`` else."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise InputError(
+            f"{what}: date {value.isoformat()} is outside the supported range "
+            f"{EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+        )
+    return value

@@ -1,0 +1,121 @@
+"""validation/score.py: the published score is current, every check kind scores, malformed
+checks and reserved negotiations are refused."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "tests" / "bargaining" / "fixtures" / "border.yaml"
+
+
+def _score() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "validation_score", REPO / "validation" / "score.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("validation_score", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_published_score_is_current() -> None:
+    assert _score().main(["--check"]) == 0, "run .venv/bin/python validation/score.py"
+
+
+CASE = """
+id: {cid}
+name: {name}
+period: "2025"
+category: partial
+what_happened: fictional border war used to test the scorer
+sources: []
+expectations:
+{exps}
+"""
+
+CHECKS = {
+    "zone_closed": ("{kind: zone, exists: false}", "pass"),
+    "zone_nd": ("{kind: zone, exists: true, distrust: false}", "pass"),
+    "priced": ("{kind: zone, exists: true, red_lines: priced}", None),
+    "army_open": (
+        "{kind: bundle_zone, bundle: {issues: [army], ceasefire: false}, exists: true}",
+        None,
+    ),
+    "freeze": ("{kind: proposal_accepted, proposal: freeze, accepted: true, by: E}", None),
+    "maximal": ("{kind: proposal_accepted, proposal: maximal, accepted: false}", "pass"),
+    "dist": ("{kind: distance, bundle: settlement, op: '>=', value: 0}", "pass"),
+    "order": ("{kind: distance_order, less: [settlement, settlement], strict: false}", "pass"),
+    "block": ("{kind: blocking, bundle: settlement, issue: alignment, blocked: false}", None),
+    "crossed": (
+        "{kind: red_line_crossed, proposal: maximal, actor: W, issue: province, crossed: true}",
+        "pass",
+    ),
+    "outcome": ("{kind: outcome_in_zone, inside: true}", "not_yet_scorable"),
+    "uses": (
+        "{kind: cheapest_package_uses, bundle: settlement, lever: red_line, uses: true}",
+        None,
+    ),
+    "later": (
+        "{kind: p_agreement, bundle: settlement, periods: 52, op: '>', value: 0.5}",
+        "not_yet_scorable",
+    ),
+    "undeclared": ("{kind: bundle_zone, bundle: humanitarian, exists: true}", "not_yet_scorable"),
+}
+
+
+def _case(root: Path, cid: str, checks: dict[str, str], name: str = "Border war") -> None:
+    d = root / "cases" / cid
+    d.mkdir(parents=True)
+    shutil.copy(FIXTURE, d / "scenario.yaml")
+    exps = "\n".join(
+        f"  - {{id: {k}, written: 2026-12-01, statement: s, check: {v}}}" for k, v in checks.items()
+    )
+    (d / "case.yaml").write_text(CASE.format(cid=cid, name=name, exps=exps), encoding="utf-8")
+
+
+def test_every_kind_scores(tmp_path: Path) -> None:
+    mod = _score()
+    _case(tmp_path, "border", {k: v for k, (v, _) in CHECKS.items()})
+    scores, summaries = mod.score_cases(tmp_path / "cases")
+    got = {s.expectation: s.status for s in scores}
+    assert summaries[0]["category"] == "partial" and set(got) == set(CHECKS)
+    for key, (_, expected) in CHECKS.items():
+        assert got[key] in {"pass", "miss", "not_yet_scorable"}
+        if expected is not None:
+            assert got[key] == expected, (key, got[key])
+    text = mod.render(scores, summaries)
+    assert "| border | zone_closed | zone | pass |" in text
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "{kind: no_such_kind}",
+        "{kind: zone}",
+        "{kind: proposal_accepted, proposal: nope, accepted: true}",
+        "{kind: bundle_zone, bundle: {issues: [nope]}, exists: true}",
+    ],
+)
+def test_malformed_checks_are_errors(tmp_path: Path, check: str) -> None:
+    mod = _score()
+    _case(tmp_path, "border", {"bad": check})
+    with pytest.raises(mod.CheckError, match="bad"):
+        mod.score_cases(tmp_path / "cases")
+    assert mod.main(["--cases", str(tmp_path / "cases"), "--json"]) == 2
+
+
+def test_reserved_negotiations_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mod = _score()
+    # a fictional entry stands in for the reserved list (whose cases are never written here)
+    monkeypatch.setattr(mod, "RESERVED", (("border war", "2025"),))
+    _case(tmp_path, "talks", {"z": "{kind: zone, exists: false}"})
+    with pytest.raises(mod.CheckError, match="reserved"):
+        mod.score_cases(tmp_path / "cases")
