@@ -1,26 +1,31 @@
-"""Shared test helpers: paths to the repo, the shared data folder and fixtures."""
+"""Shared test helpers: the repository's path, the CLI app, and the Hypothesis profiles.
+
+The suite needs nothing outside the repository (data it reads ships in ``data/`` and
+``tests/**/fixtures``). Hypothesis runs derandomised by default (profile ``ci``: the same
+examples every run, so a failure reproduces); ``HYPOTHESIS_PROFILE=dev`` draws fresh random
+examples to explore.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 import typer
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+DATA = REPO / "data"
+
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture
 def repo() -> Path:
     return REPO
-
-
-@pytest.fixture
-def shared() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not present next to the repository")
-    return SHARED
 
 
 @pytest.fixture(scope="session")

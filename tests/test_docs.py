@@ -70,11 +70,11 @@ def test_console_examples(
 ) -> None:
     from detente.cli.app import app
 
-    monkeypatch.chdir(REPO)
-    monkeypatch.setenv("DETENTE_DOCS_TMP", str(tmp_path))
+    _workdir(tmp_path, monkeypatch)
     runner = CliRunner()
     for cmd, code, shown in _commands(block):
-        args = shlex.split(cmd.replace("$DETENTE_DOCS_TMP", str(tmp_path)))[1:]
+        assert "$" not in cmd, f"{doc}: `{cmd}`: no shell variables in examples"
+        args = shlex.split(cmd)[1:]
         result = runner.invoke(app, args, catch_exceptions=False)
         assert result.exit_code == code, (
             f"{doc}: `{cmd}` exited {result.exit_code}:\n{result.output}"
@@ -88,9 +88,17 @@ def test_console_examples(
             )
 
 
+def _workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run examples in a fresh temporary directory that sees the repository's inputs
+    (scenarios/, data/, tests/ as links), so every file an example writes lands there."""
+    for name in ("scenarios", "data", "tests"):
+        (tmp_path / name).symlink_to(REPO / name, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.mark.parametrize("doc", PYTHON_FILES)
-def test_python_examples(doc: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(REPO)
+def test_python_examples(doc: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _workdir(tmp_path, monkeypatch)
     namespace: dict[str, object] = {"__name__": f"docs:{doc}"}
     for d, _, block in _blocks("python"):
         if d == doc:

@@ -10,9 +10,40 @@ import detente
 
 
 def test_public_api_is_pinned() -> None:
-    assert sorted(detente.__all__) == ["Scenario", "ScenarioError", "__version__", "load_scenario"]
+    assert sorted(detente.__all__) == [
+        "DEFAULT_SEED",
+        "Scenario",
+        "ScenarioError",
+        "__version__",
+        "analyze",
+        "backtest",
+        "forecast",
+        "load_scenario",
+        "monitor",
+        "replay_trust",
+        "report",
+        "score_proposals",
+        "simulate",
+        "what_it_takes",
+    ]
     for name in detente.__all__:
         assert hasattr(detente, name)
+    for name in ("analyze", "simulate", "forecast", "report", "backtest", "monitor"):
+        assert callable(getattr(detente, name)) or name == "monitor"
+    store = detente.monitor.open_store("events.duckdb")
+    for name in ("ingest", "measures", "flags", "verify"):
+        assert callable(getattr(store, name))
+
+
+def test_import_is_light() -> None:
+    """``import detente`` loads no engine and no heavy library (the front door is lazy)."""
+    import subprocess
+    import sys
+
+    heavy = ("detente", "numpy", "pandas", "pydantic")
+    code = f"import sys, detente; print(sorted(m for m in sys.modules if m.startswith({heavy})))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['detente']"
 
 
 def test_every_console_script_imports() -> None:

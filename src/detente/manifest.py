@@ -1,19 +1,28 @@
-"""Run manifests: what produced a result (inputs' hash, seed, versions, time).
+"""Provenance in one place: run manifests, the scenario hash, and the one JSON encoder.
 
-Every command that computes something records one (style guide §6). The manifest is plain data
-so it can be embedded in JSON output, report footers and Parquet metadata alike.
+Every result records a manifest (style guide §6): what produced it (package and library
+versions), its inputs' hash, its seed, every option that changes it, and the time. The manifest
+is plain data so it can be embedded in JSON output, report footers and Parquet metadata alike.
+:func:`to_json` is the only JSON encoder of results in the package: the CLI prints with it, the
+front door's ``to_dict`` documents round-trip through it, and files are written with it.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import hashlib
+import json
+import math
 import platform
 from collections.abc import Mapping
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["build_manifest", "content_hash"]
+if TYPE_CHECKING:
+    from detente.scenario.schema import Scenario
+
+__all__ = ["build_manifest", "content_hash", "json_ready", "scenario_sha256", "to_json"]
 
 
 def content_hash(data: bytes | str) -> str:
@@ -21,6 +30,51 @@ def content_hash(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
+
+
+def scenario_sha256(scenario: Scenario) -> str:
+    """SHA-256 of a scenario's canonical bytes: its validated content as compact JSON with
+    sorted keys. Two files that load to the same scenario (comments, key order and layout
+    aside) share the hash, and a scenario built in Python has one too."""
+    data = scenario.model_dump(mode="json")
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return content_hash(text)
+
+
+def _default(obj: object) -> object:
+    if isinstance(obj, _dt.date | _dt.datetime):
+        return obj.isoformat()
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, set | frozenset):
+        return sorted(obj)
+    if hasattr(obj, "tolist"):  # numpy scalars and arrays
+        return obj.tolist()
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def _clean(obj: Any) -> Any:
+    """Replace non-finite floats by ``None`` so the output is strict JSON."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, Mapping):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def json_ready(document: Any) -> Any:
+    """``document`` as plain JSON values (what :func:`to_json` prints, parsed back)."""
+    return _clean(json.loads(json.dumps(document, default=_default)))
+
+
+def to_json(document: Any) -> str:
+    """Stable, strict JSON (UTF-8 text, two-space indent, no NaN): dates as ISO strings, enums
+    as values, numpy values as numbers, non-finite floats as ``null``; key order kept."""
+    return json.dumps(json_ready(document), indent=2, ensure_ascii=False)
 
 
 def _version(dist: str) -> str | None:
@@ -42,8 +96,8 @@ def build_manifest(
 
     ``seed`` is the root entropy of the run's ``numpy.random.SeedSequence`` (or ``None`` for a
     deterministic computation). ``parameters`` holds every option that changes the result.
-    The time stamp is the only field that differs between two identical runs; byte-identity
-    checks compare results, not manifests.
+    The time stamp (``created``) is the only field that differs between two identical runs;
+    byte-identity checks compare results, not manifests.
     """
     from detente import __version__
 

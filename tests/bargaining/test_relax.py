@@ -147,3 +147,22 @@ def test_report_document_keys(border) -> None:  # type: ignore[no-untyped-def]
     # With the monitors in force the distrust zone is open (what-it-takes' cheapest option).
     monitored = run_red_line_relaxation(border, mechanisms=("monitors",))
     assert monitored.relaxation is not None and monitored.relaxation.moves == ()
+
+
+def test_red_lines_within_feasibility_tolerance_agree() -> None:
+    """Regression (Hypothesis example): red lines 1e-9 apart on one issue.
+
+    The zone and the relaxation used different tolerances (1e-12 and 1e-9) for the same
+    question (do two red lines conflict?): the relaxation saw no move needed while the zone
+    saw a conflict. Both now use ``detente.core.TOL_FEASIBLE``.
+    """
+    w = np.full((2, 3), 1 / 3)
+    lo = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 1e-9]])
+    hi = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    t = np.zeros(2)
+    p = make_problem(np.zeros((2, 3)), w, t, lo=lo, hi=hi)
+    r = relax_red_lines(p, t)
+    assert r is not None
+    relaxed = relaxed_problem(p, r.lo, r.hi)
+    assert compute_zone(relaxed, t, samples=0).exists
+    assert contains(relaxed, t, r.point)

@@ -128,8 +128,9 @@ def _no_constant(name: str) -> Any:
 
 @pytest.fixture
 def strict_json(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the CLI's JSON writer fail on a non-finite number instead of printing null."""
-    import detente.cli.output as output
+    """Make the one JSON writer (detente.manifest) fail on a non-finite number instead of
+    printing null."""
+    import detente.manifest as output
 
     original = output._clean
 

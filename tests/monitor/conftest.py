@@ -10,8 +10,7 @@ import pytest
 from detente.monitor.store import EventStore
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT / ".." / "shared"
-UCDP_FILE = SHARED / "data" / "events" / "ucdp_ged_ukraine_2014_2022.csv"
+UCDP_FILE = ROOT / "data" / "events" / "ucdp_ged_ukraine_2014_2022.csv"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -227,8 +226,6 @@ def store(tmp_path: Path) -> Iterator[EventStore]:
 
 @pytest.fixture(scope="session")
 def ucdp_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EventStore]:
-    if not UCDP_FILE.is_file():
-        pytest.skip(f"real UCDP file not found at {UCDP_FILE} (../shared is not checked out)")
     with EventStore(tmp_path_factory.mktemp("ucdp") / "ucdp.duckdb") as s:
         rep = s.ingest(UCDP_FILE)
         assert rep.balanced

@@ -16,8 +16,6 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def ucdp_db(tmp_path_factory: pytest.TempPathFactory, app: typer.Typer) -> Path:
-    if not UCDP_FILE.is_file():
-        pytest.skip(f"real UCDP file not found at {UCDP_FILE}")
     db = tmp_path_factory.mktemp("cli") / "ucdp.duckdb"
     res = runner.invoke(app, ["monitor", "ingest", str(UCDP_FILE), "--db", str(db)])
     assert res.exit_code == 0, res.output

@@ -1,7 +1,7 @@
 """The two say/do episodes in the real UCDP GED file (references §5).
 
 Source: UCDP Georeferenced Event Dataset (Sundberg & Melander 2013), CC BY 4.0, Ukraine
-2014 – Feb 2022, at ../shared/data/events/ucdp_ged_ukraine_2014_2022.csv. Expected: Minsk II (in
+2014 – Feb 2022, at data/events/ucdp_ged_ukraine_2014_2022.csv. Expected: Minsk II (in
 force 15 Feb 2015) is contradicted over 15–18 Feb 2015 (deaths ≈ 21/day); the July 2020
 measures (in force 27 Jul 2020) are a genuine de-escalation; never the other way round.
 The thresholds are the documented defaults of ClaimParams / DeescalationParams.

@@ -283,3 +283,12 @@ def test_every_scenario_model_is_strict() -> None:
         else:
             todo += list(typing.get_args(t))
     assert len(seen) > 20
+
+
+def test_8_a_tagged_document_root_is_located_at_the_start_of_the_file() -> None:
+    """Found by the random-input property test: ``!!`` alone is a tagged scalar document with
+    no position of its own; the error must still carry a line and column."""
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario("!!", name="bang.yaml")
+    assert "bang.yaml:1:1:" in str(info.value)
+    assert "explicit YAML tag" in str(info.value)

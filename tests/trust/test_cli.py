@@ -71,7 +71,7 @@ def test_chart_is_written(app: typer.Typer, tmp_path: Path) -> None:
     [
         (["trust", SCEN, "--truster", "XX"], "unknown truster 'XX'"),
         (["trust", "nofile.yaml"], "no such file"),
-        (["trust", SCEN, "--as-of", "2022-13-01"], "expected a date"),
+        (["trust", SCEN, "--as-of", "2022-13-01"], "expected YYYY-MM-DD"),
         (["trust", SCEN, "--as-of", "2030-01-01"], "after the scenario's meta.as_of"),
         (["trust", SCEN, "--rule", "magic"], "unknown trust rule"),
         (["trust", SCEN, "--chart", "x.pdf"], ".svg or .png"),

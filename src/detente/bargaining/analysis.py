@@ -57,6 +57,7 @@ from detente.bargaining.stages import PlanRow, PlanStage, compare_staging
 from detente.bargaining.utility import utility
 from detente.bargaining.whatittakes import WhatItTakes, what_it_takes
 from detente.bargaining.zone import Zone, ZoneLP, compute_zone, contains
+from detente.core import DEFAULT_SEED
 from detente.errors import InputError
 from detente.scenario.validate import require_negotiation
 
@@ -116,7 +117,7 @@ def analyze(
     *,
     as_of: dt.date | None = None,
     compliance: Mapping[tuple[str, str], float] | None = None,
-    seed: int = 20261122,
+    seed: int = DEFAULT_SEED,
     samples: int = 4000,
 ) -> Analysis:
     """The bargaining analysis of ``scenario`` (compliance from the trust engine if not given)."""
@@ -283,7 +284,7 @@ def bundle_packages(
     return found
 
 
-def run_what_it_takes(analysis: Analysis, *, top: int = 5, seed: int = 20261122) -> WhatItTakes:
+def run_what_it_takes(analysis: Analysis, *, top: int = 5, seed: int = DEFAULT_SEED) -> WhatItTakes:
     """The mechanism search on an analysis' distrust state."""
     rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(3)[2])
     return what_it_takes(
@@ -307,7 +308,7 @@ class RelaxationReport:
 
 
 def run_red_line_relaxation(
-    analysis: Analysis, *, mechanisms: tuple[str, ...] = (), seed: int = 20261122
+    analysis: Analysis, *, mechanisms: tuple[str, ...] = (), seed: int = DEFAULT_SEED
 ) -> RelaxationReport:
     """How far red lines must move to open the zone with distrust and ``mechanisms``."""
     unknown = [m for m in mechanisms if m not in analysis.effects]

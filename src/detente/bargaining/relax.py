@@ -46,6 +46,7 @@ from detente.bargaining.problem import BargainingProblem, FloatArray
 from detente.bargaining.solutions import Solution, nash_point
 from detente.bargaining.utility import loss_bound
 from detente.bargaining.zone import Zone, ZoneLP, compute_zone
+from detente.core import TOL_FEASIBLE
 
 __all__ = [
     "WEIGHT_FLOOR",
@@ -199,10 +200,10 @@ def relax_red_lines(
             continue
         for k in range(n):
             w = max(float(problem.weights[i, k]), WEIGHT_FLOOR)
-            if x[k] < lo[i, k] - 1e-9:
+            if x[k] < lo[i, k] - TOL_FEASIBLE:
                 moves.append(_move(problem, i, k, "min", lo[i, k], x[k], w))
                 lo[i, k] = x[k]
-            elif x[k] > hi[i, k] + 1e-9:
+            elif x[k] > hi[i, k] + TOL_FEASIBLE:
                 moves.append(_move(problem, i, k, "max", hi[i, k], x[k], w))
                 hi[i, k] = x[k]
     relaxed = relaxed_problem(problem, lo, hi)

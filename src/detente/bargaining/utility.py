@@ -28,22 +28,41 @@ from detente.bargaining.problem import FloatArray
 if TYPE_CHECKING:
     from detente.bargaining.problem import BargainingProblem
 
-__all__ = ["feasible", "loss", "loss_bound", "utility"]
+__all__ = ["feasible", "loss", "loss_arrays", "loss_bound", "utility", "utility_arrays"]
+
+
+def loss_arrays(ideal: FloatArray, weights: FloatArray, x: ArrayLike) -> FloatArray:
+    """L_a(x) on bare arrays: ideal and weights (A, I), x of shape (..., I) → (..., A).
+
+    The one implementation of the loss; :func:`loss` applies it to a problem, and engines that
+    hold the arrays without a :class:`BargainingProblem` (the simulation) call it directly.
+    """
+    xa = np.asarray(x, dtype=float)
+    diff = np.abs(xa[..., None, :] - ideal) / 100.0
+    out: FloatArray = np.einsum("...mn,mn->...m", diff, weights)
+    return out
+
+
+def utility_arrays(
+    ideal: FloatArray, weights: FloatArray, risk: FloatArray, x: ArrayLike
+) -> FloatArray:
+    """U_a(x) = 1 − L_a(x)^{r_a} on bare arrays: x of shape (..., I) → (..., A), in [0, 1].
+
+    The one implementation of the utility function (see the module docstring for the form).
+    """
+    lv = np.clip(loss_arrays(ideal, weights, x), 0.0, 1.0)
+    out: FloatArray = 1.0 - lv**risk
+    return out
 
 
 def loss(problem: BargainingProblem, x: ArrayLike) -> FloatArray:
     """L_i(x) for x of shape (..., n) → (..., m)."""
-    xa = np.asarray(x, dtype=float)
-    diff = np.abs(xa[..., None, :] - problem.ideal) / 100.0
-    out: FloatArray = np.einsum("...mn,mn->...m", diff, problem.weights)
-    return out
+    return loss_arrays(problem.ideal, problem.weights, x)
 
 
 def utility(problem: BargainingProblem, x: ArrayLike) -> FloatArray:
     """U_i(x) = 1 − L_i(x)^{r_i}, vectorised: x of shape (..., n) → (..., m), in [0, 1]."""
-    lv = np.clip(loss(problem, x), 0.0, 1.0)
-    out: FloatArray = 1.0 - lv**problem.risk
-    return out
+    return utility_arrays(problem.ideal, problem.weights, problem.risk, x)
 
 
 def loss_bound(problem: BargainingProblem, threshold: ArrayLike) -> FloatArray:

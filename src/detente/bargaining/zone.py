@@ -30,11 +30,13 @@ from scipy.optimize import linprog
 
 from detente.bargaining.problem import BargainingProblem, FloatArray
 from detente.bargaining.utility import loss_bound, utility
+from detente.core import TOL_FEASIBLE, TOL_LP, TOL_UTILITY
 from detente.core.limits import require_memory
 
 __all__ = ["TOL", "Zone", "ZoneLP", "compute_zone"]
 
-TOL = 1e-7
+TOL = TOL_LP
+"""Radius of the zone's max-min LP treated as zero (see :data:`detente.core.TOL_LP`)."""
 _LOG_MAX = math.log(np.finfo(np.float64).max) - 1.0
 """Volumes (scale points ** free issues) beyond the float range saturate here (the share of
 the issue space, computed in logs, stays exact)."""
@@ -80,7 +82,7 @@ class ZoneLP:
             lo, hi = np.max(problem.lo[idx], axis=0), np.min(problem.hi[idx], axis=0)
         else:
             lo, hi = np.zeros(n), np.full(n, 100.0)
-        conflict = lo > hi + 1e-12
+        conflict = lo > hi + TOL_FEASIBLE
         self.conflicts = tuple(problem.issues[k] for k in np.flatnonzero(conflict))
         detail = []
         for kc in (int(v) for v in np.flatnonzero(conflict)):
@@ -124,7 +126,7 @@ class ZoneLP:
             self.loss_rows[int(np.searchsorted(idx, i)), n + p] = problem.weights[i, k] / 100.0
         self.loss_rows[:, rho] = 1.0 / 100.0
         # Issues whose red lines leave a single value are fixed: the cube spans the others.
-        self.fixed = (self.hi - self.lo) < 1e-9
+        self.fixed = (self.hi - self.lo) < TOL_FEASIBLE
         box = np.zeros((2 * n, self.nv))
         for k in range(n):
             free = 0.0 if self.fixed[k] else 1.0
@@ -317,7 +319,7 @@ def _volume(
     # Issues pinned to one value (width 0) are flat directions: the volume is measured in the
     # remaining issues (and the share relative to 100 per remaining issue). Products over
     # issues are taken in logs: 100 ** n overflows beyond about 154 issues.
-    free = widths > 1e-9
+    free = widths > TOL_FEASIBLE
     log_box = float(np.sum(np.log(widths[free])))
     box = math.exp(min(log_box, _LOG_MAX))
     if samples <= 0 or not free.any():
@@ -325,7 +327,7 @@ def _volume(
     gen = rng if rng is not None else np.random.default_rng(0)
     x = intervals[:, 0] + gen.random((samples, problem.n_issues)) * widths
     u = utility(problem, x)[:, problem.veto]
-    inside = np.all(u >= t[problem.veto] - 1e-12, axis=1)
+    inside = np.all(u >= t[problem.veto] - TOL_UTILITY, axis=1)
     frac = float(inside.mean())
     se = box * float(np.sqrt(frac * (1.0 - frac) / samples))
     vol = box * frac

@@ -14,18 +14,15 @@ docs/explanation/bargaining-model.md; JSON keys in docs/reference/cli.md.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
+from detente.api.common import parse_date
 from detente.cli.common import clean_errors
-from detente.cli.output import OutputFormat, console, render_records
-from detente.errors import InputError
-
-if TYPE_CHECKING:
-    from detente.bargaining.analysis import Analysis
+from detente.cli.output import OutputFormat, console, emit, render_records
+from detente.core import DEFAULT_SEED
 
 __all__ = ["register"]
 
@@ -34,93 +31,31 @@ _ASOF = typer.Option("--as-of", help="Use positions current at this date (YYYY-M
 _SEED = typer.Option("--seed", min=0, help="Seed of the zone-volume estimate.")
 
 
-def _load(path: Path, as_of: str | None, seed: int) -> tuple[Analysis, str]:
-    from detente.bargaining.analysis import analyze
-    from detente.manifest import content_hash
-    from detente.scenario import load_scenario
-
-    date = None
-    if as_of is not None:
-        try:
-            date = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise InputError(f"--as-of: expected YYYY-MM-DD, got {as_of!r}") from None
-    scenario = load_scenario(path)
-    return analyze(scenario, as_of=date, seed=seed), content_hash(path.read_bytes())
-
-
-def _manifest(
-    command: str, digest: str, seed: int, as_of: str | None, **extra: Any
-) -> dict[str, Any]:
-    from detente.manifest import build_manifest
-
-    return build_manifest(
-        command=command, scenario_hash=digest, seed=seed, parameters={"as_of": as_of, **extra}
-    )
-
-
-def _emit(text: str) -> None:
-    console.print(text, markup=False, highlight=False, end="")
-
-
-def _fmt_range(r: list[float] | None) -> str:
-    return "empty" if r is None else f"{r[0]:.1f}–{r[1]:.1f}"
-
-
 def analyze_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
     as_of: Annotated[str | None, _ASOF] = None,
-    seed: Annotated[int, _SEED] = 20261122,
+    seed: Annotated[int, _SEED] = DEFAULT_SEED,
 ) -> None:
     """Reservation values, the zone of agreement with and without distrust, and solutions."""
     with clean_errors():
-        from detente.bargaining.analysis import analysis_document
+        from detente.api import analyze
 
-        a, digest = _load(scenario, as_of, seed)
-        doc = analysis_document(a)
-        doc["manifest"] = _manifest("analyze", digest, seed, as_of)
-        p = a.problem
-        issue_rows = []
-        for k, iid in enumerate(p.issues):
-            zr = doc["zone"]["issues"][iid] or [None, None]
-            zn = doc["zone_without_distrust"]["issues"][iid] or [None, None]
-            row: dict[str, Any] = {
-                "issue": iid,
-                "status_quo": float(p.status_quo[k]),
-                "zone_low": zr[0],
-                "zone_high": zr[1],
-                "no_distrust_low": zn[0],
-                "no_distrust_high": zn[1],
-            }
-            for name, sol in doc["solutions"].items():
-                value = sol[iid]
-                # the table shows solver output to 0.01 scale points (JSON/CSV keep full values)
-                tabular = fmt is OutputFormat.table and isinstance(value, float)
-                row[name] = round(value, 2) + 0.0 if tabular else value
-            issue_rows.append(row)
-        actor_rows = []
-        powell = {r["actor"]: r for r in doc["commitment"]["powell"]}
-        for i, x in enumerate(p.actors):
-            actor_rows.append(
-                {
-                    "actor": x,
-                    "veto": bool(p.veto[i]),
-                    "reservation": doc["reservation"][x],
-                    "compliance": doc["deal_compliance"].get(x),
-                    "threshold": doc["zone"]["thresholds"].get(x),
-                    "slack": doc["zone"]["slack"].get(x),
-                    "shortfall": doc["zone"].get("shortfall", {}).get(x),
-                    "preventive_war": powell[x]["war_unavoidable"] if x in powell else None,
-                    "renege_period": doc["commitment"]["renege_period"][x],
-                }
-            )
+        result = analyze(scenario, as_of=parse_date(as_of, "--as-of"), seed=seed)
+        doc, a = result.to_dict(), result.analysis
+        issue_rows = result.records()
+        if fmt is OutputFormat.table:  # the table shows solver output to 0.01 scale points
+            for row in issue_rows:
+                for name in doc["solutions"]:
+                    if isinstance(row[name], float):
+                        row[name] = round(row[name], 2) + 0.0
+        actor_rows = result.actor_records()
         if fmt is not OutputFormat.table:
             records = issue_rows if fmt is OutputFormat.csv else []
-            _emit(render_records(records, fmt, document=doc))
+            emit(render_records(records, fmt, document=doc))
             return
         z, zn = doc["zone"], doc["zone_without_distrust"]
-        _emit(
+        emit(
             render_records(
                 issue_rows,
                 fmt,
@@ -129,11 +64,11 @@ def analyze_cmd(
                 f"{'exists' if zn['exists'] else 'EMPTY'})",
             )
         )
-        _emit(render_records(actor_rows, fmt, title="Actors"))
-        _emit(render_records(_bundle_rows(doc), fmt, title="Bundles (partial agreements)"))
+        emit(render_records(actor_rows, fmt, title="Actors"))
+        emit(render_records(_bundle_rows(doc), fmt, title="Bundles (partial agreements)"))
         stage_rows = doc["stages"]["rows"]
         if stage_rows:
-            _emit(
+            emit(
                 render_records(
                     stage_rows,
                     fmt,
@@ -142,7 +77,7 @@ def analyze_cmd(
                 )
             )
         if doc["stages"]["proposals"]:
-            _emit(
+            emit(
                 render_records(
                     doc["stages"]["proposals"],
                     fmt,
@@ -194,36 +129,18 @@ def proposals_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
     as_of: Annotated[str | None, _ASOF] = None,
-    seed: Annotated[int, _SEED] = 20261122,
+    seed: Annotated[int, _SEED] = DEFAULT_SEED,
 ) -> None:
     """Scorecard of each named proposal for each actor (with and without distrust)."""
     with clean_errors():
-        from detente.bargaining.analysis import proposals_document
+        from detente.api import score_proposals
 
-        a, digest = _load(scenario, as_of, seed)
-        doc = proposals_document(a)
-        doc["manifest"] = _manifest("proposals", digest, seed, as_of)
-        records = []
-        for prop in doc["proposals"]:
-            for r in prop["actors"]:
-                records.append(
-                    {
-                        "proposal": prop["id"],
-                        "actor": r["actor"],
-                        "veto": r["veto"],
-                        "utility": r["utility"],
-                        "reservation": r["reservation"],
-                        "accept": r["accept"],
-                        "threshold": r["threshold"],
-                        "accept_distrust": r["accept_distrust"],
-                        "margin_distrust": r["margin_distrust"],
-                        "blocking": [b["issue"] for b in r["blocking"]],
-                    }
-                )
+        result = score_proposals(scenario, as_of=parse_date(as_of, "--as-of"), seed=seed)
+        doc, records = result.to_dict(), result.records()
         if not records and fmt is OutputFormat.table:
             console.print("The scenario names no proposals.", markup=False, highlight=False)
             return
-        _emit(render_records(records, fmt, title="Proposal scorecards", document=doc))
+        emit(render_records(records, fmt, title="Proposal scorecards", document=doc))
         if fmt is OutputFormat.table:
             for prop in doc["proposals"]:
                 near = prop["nearest_acceptable"]
@@ -244,7 +161,7 @@ def what_it_takes_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
     as_of: Annotated[str | None, _ASOF] = None,
-    seed: Annotated[int, _SEED] = 20261122,
+    seed: Annotated[int, _SEED] = DEFAULT_SEED,
     top: Annotated[int, typer.Option("--top", help="How many options to list.")] = 5,
     mechanisms: Annotated[
         str,
@@ -258,45 +175,28 @@ def what_it_takes_cmd(
     """Cheapest mechanism sets that open the zone under distrust, and the smallest red-line
     concessions that would open it."""
     with clean_errors():
-        from detente.bargaining.analysis import (
-            run_red_line_relaxation,
-            run_what_it_takes,
-            what_it_takes_document,
-        )
+        from detente.api import what_it_takes
 
-        if top < 1:
-            raise InputError(f"--top must be at least 1, got {top}")
         mech_ids = tuple(m.strip() for m in mechanisms.split(",") if m.strip())
-        a, digest = _load(scenario, as_of, seed)
-        w = run_what_it_takes(a, top=top, seed=seed)
-        relax = run_red_line_relaxation(a, mechanisms=mech_ids, seed=seed)
-        doc = what_it_takes_document(a, w, relax)
-        doc["manifest"] = _manifest(
-            "what-it-takes", digest, seed, as_of, top=top, mechanisms=list(mech_ids)
+        w = what_it_takes(
+            scenario, as_of=parse_date(as_of, "--as-of"), seed=seed, top=top, mechanisms=mech_ids
         )
-        records = []
-        for rank, o in enumerate(doc["options"], start=1):
-            z = o["zone"]
-            records.append(
-                {
-                    "rank": rank,
-                    "mechanisms": o["mechanisms"] or ["(none needed)"],
-                    "total_cost": o["total_cost"],
-                    "zone": "; ".join(f"{k} {_fmt_range(v)}" for k, v in z["issues"].items()),
-                    "nash": None
-                    if o["nash"] is None
-                    else "; ".join(f"{k} {v:.1f}" for k, v in o["nash"].items()),
-                }
-            )
+        doc, a = w.to_dict(), w.analysis
+        table = w.records()
+        records = [
+            {k: v for k, v in r.items() if k != "kind"}
+            for r in table
+            if r["kind"] == "mechanism_set"
+        ]
         title = f"What would it take ({w.method} search, {w.sets_examined} sets)"
         if fmt is OutputFormat.csv:
-            _emit(render_records(_csv_rows(records, doc), fmt, columns=_CSV_COLUMNS))
+            emit(render_records(table, fmt, columns=_CSV_COLUMNS))
             return
         if fmt is not OutputFormat.table:
-            _emit(render_records(records, fmt, title=title, document=doc))
+            emit(render_records(records, fmt, title=title, document=doc))
             return
         if records:
-            _emit(render_records(records, fmt, title=title))
+            emit(render_records(records, fmt, title=title))
         else:
             console.print(
                 f"{title}: no set of the scenario's {len(a.effects)} mechanisms opens the zone.",
@@ -321,7 +221,7 @@ def _print_packages(doc: dict[str, Any]) -> None:
         for n, pk in enumerate(doc["packages"], start=1)
     ]
     if rows:
-        _emit(
+        emit(
             render_records(
                 rows,
                 OutputFormat.table,
@@ -348,15 +248,6 @@ _CSV_COLUMNS = (
 )
 
 
-def _csv_rows(options: list[dict[str, Any]], doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """One CSV table: mechanism sets (kind ``mechanism_set``), then the smallest red-line
-    moves that open the zone (kind ``red_line_move``, from ``red_line_relaxation``)."""
-    rows = [{"kind": "mechanism_set", **o} for o in options]
-    relax = doc.get("red_line_relaxation") or {}
-    rows += [{"kind": "red_line_move", **mv} for mv in relax.get("moves", [])]
-    return rows
-
-
 def _print_relaxation(doc: dict[str, Any], mech_ids: tuple[str, ...]) -> None:
     main = doc["red_line_relaxation"]
     given = f"with mechanisms {', '.join(mech_ids)}" if mech_ids else "without mechanisms"
@@ -370,7 +261,7 @@ def _print_relaxation(doc: dict[str, Any], mech_ids: tuple[str, ...]) -> None:
     if not main["moves"]:
         console.print(f"Red lines: no concession needed ({given}).", markup=False, highlight=False)
         return
-    _emit(
+    emit(
         render_records(
             main["moves"],
             OutputFormat.table,

@@ -18,56 +18,17 @@ literally named ``backtest`` must be written ``detente forecast run backtest``.)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from detente.cli.common import clean_errors, default_group
-from detente.cli.output import OutputFormat, console, render_records
-from detente.errors import InputError
-
-if TYPE_CHECKING:
-    from detente.forecast.data import IssueData
+from detente.cli.output import OutputFormat, console, emit, render_records
+from detente.core import DEFAULT_SEED
 
 __all__ = ["register"]
 
 DEFAULT_COMMAND = "run"
-
-
-def load_issues(paths: list[Path], capabilities: str | None = None) -> tuple[list[IssueData], str]:
-    """Issues from long CSVs and/or scenario files, and a content hash of the inputs.
-
-    ``capabilities`` (a named source or an actor-table CSV) fills issues without a capability
-    column (:func:`detente.forecast.capabilities.apply_capabilities`).
-    """
-    from detente.forecast.csvio import read_long_csv_text
-    from detente.manifest import content_hash
-
-    issues: list[IssueData] = []
-    blobs: list[bytes] = []
-    for path in paths:
-        if not path.is_file():
-            raise InputError(f"{path}: file not found")
-        data = path.read_bytes()
-        blobs.append(data)
-        if path.suffix.lower() == ".csv":
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError as err:
-                raise InputError(f"{path}: not UTF-8 text ({err.reason})") from None
-            issues.extend(read_long_csv_text(text, str(path)))
-        else:
-            from detente.forecast.scenario_adapter import scenario_issues
-
-            issues.extend(scenario_issues(path))
-    if capabilities is not None:
-        from detente.forecast.capabilities import apply_capabilities
-
-        source = Path(capabilities)
-        if source.is_file():
-            blobs.append(source.read_bytes())
-        issues = apply_capabilities(issues, capabilities)
-    return issues, content_hash(b"\n".join(blobs))
 
 
 forecast_app = typer.Typer(
@@ -80,6 +41,7 @@ forecast_app = typer.Typer(
 )
 
 _FORMAT = typer.Option("--format", "-f", help="Output format.")
+_SEED = typer.Option("--seed", min=0, help="Root seed of the run.")
 _CAPS = typer.Option(
     "--capabilities",
     help="Capabilities for issues without a capability column: a CSV (actor,capability"
@@ -101,7 +63,7 @@ def run_cmd(
     runs: Annotated[
         int, typer.Option("--runs", min=1, help="Monte Carlo runs for the bands.")
     ] = 1000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed of the run.")] = 20261122,
+    seed: Annotated[int, _SEED] = DEFAULT_SEED,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
     capabilities: Annotated[str | None, _CAPS] = None,
 ) -> None:
@@ -110,46 +72,17 @@ def run_cmd(
     A tunable model is first fitted on the input's issues that have an outcome.
     """
     with clean_errors():
-        from detente.forecast.base import default_forecast_model, get_model
-        from detente.forecast.uncertainty import forecast_bands
-        from detente.manifest import build_manifest
+        from detente.api import forecast
 
-        if runs < 1:
-            raise InputError(f"--runs must be at least 1, got {runs}")
-        issues, digest = load_issues([scenario], capabilities)
-        model = model or default_forecast_model(issues)
-        forecaster = get_model(model)
-        usable = [i for i in issues if i.n_actors >= 1]
-        if forecaster.tunable:
-            import numpy as np
-
-            from detente.forecast.backtest import screen
-
-            known, _ = screen(issues)
-            forecaster = forecaster.fit(known, np.random.default_rng(seed))
-        bands = forecast_bands(forecaster, usable, runs=runs, seed=seed)
-        records = [b.as_record() for b in bands]
-        manifest = build_manifest(
-            command="forecast run",
-            scenario_hash=digest,
-            seed=seed,
-            parameters={
-                "model": model,
-                "runs": runs,
-                "capability_sources": sorted({i.capability_source or "none given" for i in usable}),
-                **forecaster.parameters(),
-            },
-        )
-        console.print(
+        result = forecast(scenario, model=model, runs=runs, seed=seed, capabilities=capabilities)
+        model = result.manifest["parameters"]["model"]
+        emit(
             render_records(
-                records,
+                result.records(),
                 fmt,
                 title=f"Forecasts ({model}; bands: 5/25/50/75/95 % of {runs} runs, seed {seed})",
-                document={"forecasts": records, "manifest": manifest},
-            ),
-            markup=False,
-            highlight=False,
-            end="",
+                document=result.to_dict(),
+            )
         )
 
 
@@ -163,7 +96,7 @@ def backtest_cmd(
         typer.Option("--model", "-m", help="Model(s) to score (repeat); default: all."),
     ] = None,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 5,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed of the run.")] = 20261122,
+    seed: Annotated[int, _SEED] = DEFAULT_SEED,
     bootstrap: Annotated[
         int, typer.Option("--bootstrap", help="Bootstrap resamples for the MAE interval.")
     ] = 2000,
@@ -175,36 +108,26 @@ def backtest_cmd(
 ) -> None:
     """Out-of-fold MAE, RMSE, median AE, hit rates and a paired bootstrap vs compromise."""
     with clean_errors():
-        from detente.forecast.backtest import run_backtest
-        from detente.forecast.base import default_models
-        from detente.manifest import build_manifest
+        from detente.api import backtest
 
-        if bootstrap < 1:
-            raise InputError(f"--bootstrap must be at least 1, got {bootstrap}")
-        issues, digest = load_issues(files, capabilities)
-        names = model or default_models(issues)
-        result = run_backtest(issues, names, folds=folds, seed=seed, bootstrap=bootstrap)
-        manifest = build_manifest(
-            command="forecast backtest",
-            scenario_hash=digest,
+        bt = backtest(
+            files,
+            models=model,
+            folds=folds,
             seed=seed,
-            parameters={"models": list(result.scores), "folds": folds, "bootstrap": bootstrap},
+            bootstrap=bootstrap,
+            capabilities=capabilities,
         )
-        document = {
-            "models": {name: s.as_json() for name, s in result.scores.items()},
-            "skipped": result.skipped,
-            "n_issues_read": result.n_issues_read,
-            "folds": folds,
-            "seed": seed,
-            "bootstrap": bootstrap,
-            "capability_sources": sorted({i.capability_source or "none given" for i in issues}),
-            "manifest": manifest,
-        }
+        result = bt.result
         if residuals is not None:
-            _write_residuals(residuals, result.residuals)
-        records = [s.as_record() for s in result.scores.values()]
-        text = render_records(records, fmt, title="Out-of-fold backtest", document=document)
-        console.print(text, markup=False, highlight=False, end="")
+            from detente.outputs import protect
+
+            protect(residuals, files)
+            _write_residuals(residuals, bt.residuals())
+        text = render_records(
+            bt.records(), fmt, title="Out-of-fold backtest", document=bt.to_dict()
+        )
+        emit(text)
         if fmt is OutputFormat.table:
             tuned = [n for n, s in result.scores.items() if s.tunable]
             skipped = ", ".join(f"{k}: {v}" for k, v in result.skipped.items())
@@ -218,26 +141,19 @@ def backtest_cmd(
             )
 
 
-def _write_residuals(path: Path, rows: list[Any]) -> None:
+def _write_residuals(path: Path, rows: list[dict[str, Any]]) -> None:
     import csv
+    import io
 
-    try:
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(["issue_id", "model", "fold", "forecast", "outcome", "residual"])
-            for r in rows:
-                writer.writerow(
-                    [
-                        r.issue_id,
-                        r.model,
-                        r.fold,
-                        repr(r.forecast),
-                        repr(r.outcome),
-                        repr(r.residual),
-                    ]
-                )
-    except OSError as err:
-        raise InputError(f"{path}: cannot write residuals ({err.strerror})") from None
+    from detente.outputs import write_text
+
+    cols = ["issue_id", "model", "fold", "forecast", "outcome", "residual"]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(cols)
+    for r in rows:
+        writer.writerow([r[c] if c in cols[:3] else repr(r[c]) for c in cols])
+    write_text(path, buf.getvalue())
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,6 @@ import csv
 import datetime as _dt
 import enum
 import io
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -19,7 +18,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["OutputFormat", "console", "err_console", "render_records", "to_json"]
+from detente.manifest import to_json
+
+__all__ = ["OutputFormat", "console", "emit", "err_console", "render_records", "to_json"]
 
 
 class OutputFormat(enum.StrEnum):
@@ -34,36 +35,9 @@ console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
-def _default(obj: object) -> object:
-    if isinstance(obj, _dt.date | _dt.datetime):
-        return obj.isoformat()
-    if isinstance(obj, enum.Enum):
-        return obj.value
-    if isinstance(obj, set | frozenset):
-        return sorted(obj)
-    if hasattr(obj, "tolist"):  # numpy scalars and arrays
-        return obj.tolist()
-    if hasattr(obj, "model_dump"):
-        return obj.model_dump(mode="json")
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
-
-
-def _clean(obj: Any) -> Any:
-    """Replace non-finite floats by ``None`` so the output is strict JSON."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, Mapping):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    return obj
-
-
-def to_json(document: Any) -> str:
-    """Stable, strict JSON (UTF-8 text, two-space indent, no NaN)."""
-    return json.dumps(
-        _clean(json.loads(json.dumps(document, default=_default))), indent=2, ensure_ascii=False
-    )
+def emit(text: str) -> None:
+    """Print rendered output to stdout, exactly once and ending in one newline."""
+    console.print(text, markup=False, highlight=False, end="" if text.endswith("\n") else "\n")
 
 
 def _cell(value: Any) -> str:

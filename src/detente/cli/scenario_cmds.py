@@ -9,7 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from detente.cli.common import clean_errors
-from detente.cli.output import OutputFormat, err_console, render_records, to_json
+from detente.cli.output import OutputFormat, emit, err_console, render_records
+from detente.core import DEFAULT_SEED
 from detente.errors import DetenteError
 
 __all__ = ["builtin_scenario", "register"]
@@ -19,6 +20,9 @@ DEMO_SCENARIO = "ukraine-2026-06.yaml"
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Output format: table, json or csv.")
 ]
+
+
+_SEED = typer.Option(min=0, help="Seed for the stochastic sections.")
 
 
 def builtin_scenario(name: str = DEMO_SCENARIO) -> Path:
@@ -45,45 +49,18 @@ def check(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Validate scenario files. Exit 0 if all are valid, 1 if any is not."""
-    from detente.scenario import ScenarioError, load_scenario
+    from detente.api import check as run_check
 
-    records: list[dict[str, Any]] = []
-    ok = True
-    for path in files:
-        try:
-            s = load_scenario(path, strict=strict)
-        except ScenarioError as exc:
-            ok = False
-            for p in exc.problems:
-                records.append(
-                    {
-                        "file": str(path),
-                        "valid": False,
-                        "line": p.line,
-                        "column": p.column,
-                        "path": p.path,
-                        "message": p.message,
-                    }
-                )
-            if fmt is OutputFormat.table:
-                err_console.print(str(exc), markup=False, highlight=False)
-            continue
-        records.append(
-            {
-                "file": str(path),
-                "valid": True,
-                "line": None,
-                "column": None,
-                "path": None,
-                "message": f"valid: {s.meta.name} ({len(s.actors)} actors, {len(s.issues)} issues, "
-                f"{len(s.ledger)} ledger entries)",
-            }
-        )
-        if fmt is OutputFormat.table:
-            typer.echo(f"{path}: {records[-1]['message']}")
-    if fmt is not OutputFormat.table:
-        typer.echo(render_records(records, fmt), nl=fmt is OutputFormat.json)
-    raise typer.Exit(0 if ok else 1)
+    result = run_check(files, strict=strict)
+    if fmt is OutputFormat.table:
+        for text in result.errors:
+            err_console.print(text, markup=False, highlight=False)
+        for r in result.records():
+            if r["valid"]:
+                typer.echo(f"{r['file']}: {r['message']}")
+    else:
+        emit(render_records(result.records(), fmt, document=result.to_dict()))
+    raise typer.Exit(0 if result.ok else 1)
 
 
 def schema(
@@ -97,7 +74,9 @@ def schema(
         typer.echo(text, nl=False)
         return
     with clean_errors():
-        out.write_text(text, encoding="utf-8")
+        from detente.outputs import write_text
+
+        write_text(out, text)
     typer.echo(str(out))
 
 
@@ -113,34 +92,22 @@ def show(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Show a scenario's actors, issues, positions, trust priors, proposals and ledger."""
-    from detente.scenario import describe, load_scenario
+    from detente.api import describe
 
     with clean_errors():
-        if part is not None and part not in _SHOW_PARTS:
-            raise DetenteError(f"--part must be one of {', '.join(_SHOW_PARTS)}; got {part!r}")
         if fmt is OutputFormat.csv and part is None:
             raise DetenteError("--format csv needs --part (one table per CSV)")
-        s = load_scenario(scenario)
-    tables = {
-        "actors": describe.actor_rows(s),
-        "issues": describe.issue_rows(s),
-        "positions": describe.position_rows(s),
-        "trust": describe.trust_rows(s),
-        "proposals": describe.proposal_rows(s),
-        "ledger": describe.ledger_rows(s),
-    }
-    chosen = [part] if part else list(_SHOW_PARTS)
+        result = describe(scenario, part=part)
+    doc = result.to_dict()
     if fmt is OutputFormat.json:
-        doc: dict[str, Any] = {"scenario": s.meta.name, "as_of": s.meta.as_of.isoformat()}
-        doc.update({k: tables[k] for k in chosen})
-        typer.echo(to_json(doc))
+        emit(render_records([], fmt, document=doc))
         return
     if fmt is OutputFormat.csv:
-        typer.echo(render_records(tables[chosen[0]], fmt), nl=False)
+        typer.echo(render_records(result.table(result.parts[0]), fmt), nl=False)
         return
-    typer.echo(f"{s.meta.name} (as of {s.meta.as_of})")
-    for k in chosen:
-        typer.echo(render_records(tables[k], fmt, title=k.capitalize()), nl=False)
+    typer.echo(f"{doc['scenario']} (as of {doc['as_of']})")
+    for k in result.parts:
+        typer.echo(render_records(result.table(k), fmt, title=k.capitalize()), nl=False)
 
 
 def _make_report(
@@ -151,23 +118,11 @@ def _make_report(
     quick: bool,
     events_db: Path | None = None,
 ) -> tuple[Path, Any]:
-    from detente.manifest import content_hash
-    from detente.report.build import build_report, write_report
-    from detente.scenario import load_scenario
+    from detente.api import report as build
 
-    s = load_scenario(scenario_path)
-    digest = content_hash(scenario_path.read_bytes())
-    cache: dict[str, Any] = {}
-    if events_db is not None:
-        if not events_db.is_file():
-            raise DetenteError(
-                f"{events_db}: no such event store (create it with `detente monitor ingest`)"
-            )
-        cache["monitor_db"] = events_db
-    report = build_report(
-        s, scenario_hash=digest, seed=seed, runs=runs, quick=quick, extra_cache=cache
-    )
-    return write_report(report, out), report
+    result = build(scenario_path, out=out, seed=seed, runs=runs, quick=quick, events_db=events_db)
+    assert result.path is not None
+    return result.path, result.report
 
 
 def report(
@@ -175,7 +130,9 @@ def report(
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for report.html.")] = Path(
         "detente-report"
     ),
-    seed: Annotated[int, typer.Option(min=0, help="Seed for the stochastic sections.")] = 20261122,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seed for the stochastic sections.")
+    ] = DEFAULT_SEED,
     runs: Annotated[
         int, typer.Option(min=1, help="Monte Carlo runs for stochastic sections.")
     ] = 2000,
@@ -195,7 +152,9 @@ def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the report.")] = Path(
         "detente-demo"
     ),
-    seed: Annotated[int, typer.Option(min=0, help="Seed for the stochastic sections.")] = 20261122,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seed for the stochastic sections.")
+    ] = DEFAULT_SEED,
     runs: Annotated[int, typer.Option(min=1, help="Monte Carlo runs.")] = 2000,
 ) -> None:
     """Analyse the built-in Russia–Ukraine scenario (latest snapshot) and write the report."""

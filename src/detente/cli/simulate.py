@@ -14,16 +14,19 @@ gives the same JSON).
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from detente.cli.common import clean_errors
-from detente.cli.output import OutputFormat, err_console, render_records
+from detente.cli.output import OutputFormat, emit, err_console, render_records
+from detente.core import DEFAULT_SEED
 from detente.errors import InputError
 
-__all__ = ["register", "summary_records"]
+__all__ = ["register", "simulate_cmd", "summary_records"]
 
 
 def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -52,70 +55,83 @@ def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``simulate`` to ``app``."""
+def _progress_enabled() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
 
-    @app.command("simulate")
-    def simulate(
-        scenario: Annotated[
-            Path | None, typer.Argument(help="Scenario file (YAML).", show_default=False)
-        ] = None,
-        runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs.")] = 2000,
-        seed: Annotated[int, typer.Option("--seed", help="Root seed.")] = 20261122,
-        periods: Annotated[int, typer.Option("--periods", help="Periods per run.")] = 104,
-        workers: Annotated[int, typer.Option("--workers", help="Local processes.")] = 1,
-        out: Annotated[
-            Path | None,
-            typer.Option("--out", help="Directory for Parquet tables + manifest.json."),
-        ] = None,
-        fmt: Annotated[
-            OutputFormat, typer.Option("--format", "-f", help="Output format.")
-        ] = OutputFormat.table,
-        list_strategies: Annotated[
-            bool, typer.Option("--list-strategies", help="List strategies and exit.")
-        ] = False,
-    ) -> None:
-        """Simulate talks while fighting: agreement odds, timing, terms and durability."""
-        with clean_errors():
-            from detente.manifest import content_hash
-            from detente.scenario import load_scenario
-            from detente.simulate import STRATEGIES, run_simulation
 
-            if list_strategies:
-                recs = [
-                    {
-                        "strategy": s.name,
-                        "traits": sorted(s.traits),
-                        "description": s.description,
-                    }
-                    for s in STRATEGIES.values()
-                ]
-                typer.echo(render_records(recs, fmt, title="Strategies").rstrip("\n"))
-                return
-            if scenario is None:
-                raise InputError("missing SCENARIO: give a scenario file (YAML)")
-            if not scenario.is_file():
-                raise InputError(f"{scenario}: file not found")
-            sc = load_scenario(scenario)
-            result = run_simulation(
+def simulate_cmd(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Scenario file (YAML).", show_default=False)
+    ] = None,
+    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Root seed.")] = DEFAULT_SEED,
+    periods: Annotated[int, typer.Option("--periods", help="Periods per run.")] = 104,
+    workers: Annotated[int, typer.Option("--workers", help="Local processes.")] = 1,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Directory for Parquet tables + manifest.json."),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.table,
+    list_strategies: Annotated[
+        bool, typer.Option("--list-strategies", help="List strategies and exit.")
+    ] = False,
+) -> None:
+    """Simulate talks while fighting: agreement odds, timing, terms and durability."""
+    with clean_errors():
+        from detente.api import simulate
+        from detente.scenario import load_scenario
+        from detente.simulate import STRATEGIES
+
+        if list_strategies:
+            recs = [
+                {"strategy": s.name, "traits": sorted(s.traits), "description": s.description}
+                for s in STRATEGIES.values()
+            ]
+            emit(render_records(recs, fmt, title="Strategies"))
+            return
+        if scenario is None:
+            raise InputError("missing SCENARIO: give a scenario file (YAML)")
+        if not scenario.is_file():
+            raise InputError(f"{scenario}: file not found")
+        sc = load_scenario(scenario)
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(
+            TextColumn("simulating"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} runs"),
+            TimeRemainingColumn(),
+            disable=not _progress_enabled(),
+            transient=True,
+            console=err_console,
+        )
+        with bar:
+            tid = bar.add_task("runs", total=runs)
+            result = simulate(
                 sc,
-                runs,
-                seed,
-                periods,
+                runs=runs,
+                seed=seed,
+                periods=periods,
                 workers=workers,
                 out=out,
-                scenario_hash=content_hash(scenario.read_bytes()),
+                progress=lambda done, _total: bar.update(tid, completed=done),
             )
-        summary = result.summary()
-        if not result.complete:
-            err_console.print(
-                f"interrupted: kept {result.runs} of {runs} runs", markup=False, highlight=False
-            )
-        # The time stamp is left out so that the same seed gives byte-identical JSON; the
-        # manifest written to --out keeps it.
-        manifest = {k: v for k, v in result.manifest.items() if k != "created"}
-        doc = summary | {"manifest": manifest}
-        text = render_records(
-            summary_records(summary), fmt, title=f"Simulation of {sc.meta.name}", document=doc
+    summary = result.summary()
+    if not result.complete:
+        err_console.print(
+            f"interrupted: kept {result.result.runs} of {runs} runs", markup=False, highlight=False
         )
-        typer.echo(text.rstrip("\n"))
+    text = render_records(
+        summary_records(summary),
+        fmt,
+        title=f"Simulation of {sc.meta.name}",
+        document=result.to_dict(),
+    )
+    emit(text)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``simulate`` to ``app``."""
+    app.command("simulate")(simulate_cmd)

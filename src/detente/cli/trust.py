@@ -19,44 +19,20 @@ uncertainty, expected, reading, cause`` (``--snapshot`` adds ``r`` and ``s``).
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from detente.api.common import parse_date
 from detente.cli.common import clean_errors, default_group
-from detente.cli.output import OutputFormat, console, err_console, render_records
+from detente.cli.output import OutputFormat, emit, err_console, render_records
 from detente.errors import InputError
 
 if TYPE_CHECKING:
-    from detente.scenario import Scenario
+    pass
 
 __all__ = ["register"]
-
-
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--as-of: expected a date YYYY-MM-DD, got {text!r}") from None
-
-
-def _load(path: Path, as_of: dt.date | None) -> Scenario:
-    from detente.scenario import load_scenario
-
-    scenario = load_scenario(path)
-    if as_of is not None and as_of > scenario.meta.as_of:
-        raise InputError(
-            f"--as-of {as_of} is after the scenario's meta.as_of {scenario.meta.as_of}"
-        )
-    return scenario
-
-
-def _print(text: str) -> None:
-    console.print(text, markup=False, highlight=False, end="")
 
 
 trust_app = typer.Typer(
@@ -91,24 +67,29 @@ def show_cmd(
 ) -> None:
     """Trust trajectories: one row per (truster, trustee, dimension) an entry moved."""
     with clean_errors():
-        from detente.trust import replay
+        from detente.api import replay_trust
 
-        when = _date(as_of)
-        scen = _load(scenario, when)
-        hist = replay(scen, rule=rule, truster=truster, trustee=trustee, as_of=when)
         if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
             raise InputError(f"--chart must end in .svg or .png, got {chart.name!r}")
-        records = list(hist.records())
-        rows = hist.snapshot() if snapshot else records
+        if chart is not None:
+            from detente.outputs import protect
+
+            protect(chart, [scenario])
+        result = replay_trust(
+            scenario,
+            truster=truster,
+            trustee=trustee,
+            as_of=parse_date(as_of, "--as-of"),
+            rule=rule,
+            snapshot=snapshot,
+        )
         cols = None if fmt is OutputFormat.json else _table_columns(fmt, snapshot)
         title = "Trust at the end date" if snapshot else "Trust trajectories"
-        _print(render_records(rows, fmt, title=title, columns=cols))
+        emit(render_records(result.records(), fmt, title=title, columns=cols))
         if chart is not None:
             from detente.report.charts import save_chart
-            from detente.trust.chart import trajectory_chart
 
-            ends = [{**r, "cause": "(end date)"} for r in hist.snapshot()]
-            save_chart(trajectory_chart([*records, *ends], title=scen.meta.name), chart)
+            save_chart(result.chart(), chart)
             err_console.print(f"chart written to {chart}", markup=False, highlight=False)
 
 
@@ -141,11 +122,10 @@ def explain_cmd(
 ) -> None:
     """The ledger entries that moved one trust value most, with their contributions."""
     with clean_errors():
-        from detente.trust import replay
+        from detente.api import replay_trust
 
-        when = _date(as_of)
-        hist = replay(_load(scenario, when), rule=rule, as_of=when)
-        rows = hist.explain(truster, trustee, dimension, top=top)
+        replayed = replay_trust(scenario, as_of=parse_date(as_of, "--as-of"), rule=rule)
+        rows = replayed.explain(truster, trustee, dimension, top=top).records()
         cols = ["rank", "date", "cause", "contribution", "note"]
         title = None
         if rows:
@@ -155,7 +135,7 @@ def explain_cmd(
                 f"(prior only {rows[0]['prior_only']:.3f}, "
                 f"ledger only {rows[0]['ledger_only']:.3f})"
             )
-        _print(
+        emit(
             render_records(
                 rows, fmt, title=title, columns=None if fmt is OutputFormat.json else cols
             )
@@ -170,12 +150,11 @@ def resolutions_cmd(
 ) -> None:
     """How each due commitment (and claim with terms) resolved, and what decided it."""
     with clean_errors():
-        from detente.trust import replay
+        from detente.api import replay_trust
 
-        when = _date(as_of)
-        hist = replay(_load(scenario, when), as_of=when)
-        rows = [r.as_record() for r in hist.resolutions]
-        _print(render_records(rows, fmt, title="Ledger resolutions"))
+        replayed = replay_trust(scenario, as_of=parse_date(as_of, "--as-of"))
+        rows = replayed.resolutions().records()
+        emit(render_records(rows, fmt, title="Ledger resolutions"))
 
 
 def register(app: typer.Typer) -> None:

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from detente.core import DEFAULT_SEED
 from detente.errors import InputError
 from detente.forecast.base import BASELINE, get_model, trait
 from detente.forecast.data import FloatArray, IssueData
@@ -206,7 +207,7 @@ def run_backtest(
     models: Sequence[str],
     *,
     folds: int = 5,
-    seed: int = 20261122,
+    seed: int = DEFAULT_SEED,
     bootstrap: int = 2000,
 ) -> BacktestResult:
     """Backtest ``models`` (registry names) on ``issues``; see the module docstring."""

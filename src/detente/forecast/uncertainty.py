@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from detente.core import DEFAULT_SEED
 from detente.forecast.base import ForecastModel, trait
 from detente.forecast.data import FloatArray, IssueData, replace_inputs
 
@@ -140,7 +141,7 @@ def forecast_bands(
     issues: Sequence[IssueData],
     *,
     runs: int = 1000,
-    seed: int = 20261122,
+    seed: int = DEFAULT_SEED,
     spec: InputUncertainty | None = None,
 ) -> list[ForecastBand]:
     """Point forecast and Monte Carlo quantiles for each issue (see module docstring)."""

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from detente.core import DEFAULT_SEED
+
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
@@ -28,7 +30,7 @@ class ReportContext:
 
     scenario: Scenario
     scenario_hash: str
-    seed: int = 20261122
+    seed: int = DEFAULT_SEED
     runs: int = 2000
     quick: bool = False
     cache: dict[str, Any] = field(default_factory=dict)

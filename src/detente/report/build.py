@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from detente.core import DEFAULT_SEED
 from detente.errors import DetenteError
 from detente.manifest import build_manifest
 from detente.report.base import ReportContext, Section, esc
@@ -52,7 +53,7 @@ def build_report(
     scenario: Scenario,
     *,
     scenario_hash: str,
-    seed: int = 20261122,
+    seed: int = DEFAULT_SEED,
     runs: int = 2000,
     quick: bool = False,
     modules: Sequence[str] = SECTION_MODULES,
@@ -98,12 +99,11 @@ def build_report(
 
 def write_report(report: Report, out_dir: Path) -> Path:
     """Write ``report.html`` and ``manifest.json`` into ``out_dir``; return the HTML path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "report.html"
-    path.write_text(report.html, encoding="utf-8")
-    (out_dir / "manifest.json").write_text(
-        json.dumps(report.manifest, indent=2) + "\n", encoding="utf-8"
-    )
+    from detente.outputs import ensure_dir, write_json, write_text
+
+    ensure_dir(out_dir)
+    path = write_text(out_dir / "report.html", report.html)
+    write_json(out_dir / "manifest.json", report.manifest)
     return path
 
 

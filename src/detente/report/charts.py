@@ -38,11 +38,13 @@ def to_png(chart: Any, scale: float = 2.0) -> bytes:
 
 def save_chart(chart: Any, path: Path) -> Path:
     """Write a chart to ``path``; the suffix (.svg or .png) picks the format."""
+    from detente.outputs import write_bytes, write_text
+
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        path.write_text(to_svg(chart), encoding="utf-8")
+        write_text(path, to_svg(chart))
     elif suffix == ".png":
-        path.write_bytes(to_png(chart))
+        write_bytes(path, to_png(chart))
     else:
         raise ValueError(f"chart file must end in .svg or .png, not {suffix or '(none)'}")
     return path

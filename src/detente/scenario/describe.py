@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from detente.core import TRUST_DIMENSIONS
 from detente.scenario.schema import (
     ClaimEntry,
     Commitment,
@@ -104,7 +105,7 @@ def trust_rows(s: Scenario) -> list[Row]:
     """Trust priors as one row per truster, trustee and dimension."""
     rows: list[Row] = []
     for t in s.trust:
-        for dim in ("capacity", "peaceful_intention", "integrity", "predictability"):
+        for dim in TRUST_DIMENSIONS:
             v = getattr(t, dim)
             if v is None:
                 continue

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import difflib
 import io
-import json
 import os
+import re
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -197,7 +197,9 @@ def dump_scenario(scenario: Scenario, *, fmt: str = "yaml") -> str:
     """Serialise a scenario to YAML (or JSON) text that loads back to an equal scenario."""
     data = scenario.model_dump(mode="json", exclude_defaults=True)
     if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        from detente.manifest import to_json
+
+        return to_json(data) + "\n"
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
@@ -378,6 +380,8 @@ def _parse_yaml(text: str, name: str) -> Any:
         line, col = _pos(node)
         if line == 0:  # a tagged scalar keeps no position: use its key's (or item's)
             line, col, _, _ = _resolve(tree, path)
+        if line == 0:  # the document itself is the tagged scalar: it starts the file
+            line, col = 1, 1
         raise ScenarioError(
             [Problem(name, line, col, _fmt_path(path), f"explicit YAML tag {tag!r} not allowed")]
         )
@@ -568,7 +572,21 @@ def _message(err: Mapping[str, Any], loc: Sequence[Any]) -> str:
         text = text[len("Value error, ") :]
     if kind.startswith("union_tag") or kind in {"model_type", "dict_type", "tuple_type"}:
         return f"{text}"
-    return f"{text} (got {shown})"
+    return f"{text} (got {shown}){_closest_choice(err, value)}"
+
+
+def _closest_choice(err: Mapping[str, Any], value: Any) -> str:
+    """For a value outside a closed vocabulary (an enum or literal field), the nearest
+    allowed value as "; did you mean 'x'?" (empty when none is close)."""
+    if err["type"] not in {"enum", "literal_error"} or not isinstance(value, str):
+        return ""
+    allowed = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
+    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    if not close:
+        lowered = {a.lower().replace("_", ""): a for a in allowed}
+        hit = lowered.get(value.lower().replace("_", "").replace("-", ""))
+        close = [hit] if hit else []
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 @cache

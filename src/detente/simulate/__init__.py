@@ -10,25 +10,17 @@ from __future__ import annotations
 
 from detente.simulate.engine import iter_periods, simulate_block
 from detente.simulate.results import SimulationResult, wilson
-from detente.simulate.runner import (
-    BLOCK,
-    ProcessExecutor,
-    SerialExecutor,
-    SimExecutor,
-    anatomy_of_run,
-    run_simulation,
-)
+from detente.simulate.runner import BLOCK, BlockSink, Progress, anatomy_of_run, run_simulation
 from detente.simulate.state import RunInputs, RunState
 from detente.simulate.strategies import STRATEGIES, Strategy, get_strategy, strategy_names
 
 __all__ = [
     "BLOCK",
     "STRATEGIES",
-    "ProcessExecutor",
+    "BlockSink",
+    "Progress",
     "RunInputs",
     "RunState",
-    "SerialExecutor",
-    "SimExecutor",
     "SimulationResult",
     "Strategy",
     "anatomy_of_run",

@@ -1,26 +1,29 @@
-"""Running a simulation: seeds, blocks, chunks, executors, streaming to Parquet, progress.
+"""Running a simulation: seeds, blocks, chunks, an executor passed in, progress as a callback.
 
 Determinism: runs are cut into fixed blocks of :data:`BLOCK` runs; block ``b`` draws only from
-``SeedSequence(seed).spawn(n_blocks)[b]``. Chunks (the unit of work handed to a worker, and
-one Parquet file pair) group whole blocks, and aggregates are merged in block order, so the
-result for a seed is byte-identical whatever the chunk size and the number of workers.
+``SeedSequence(seed).spawn(n_blocks)[b]``. Chunks (the unit of work handed to an executor)
+group whole blocks, and aggregates are merged in block order, so the result for a seed is
+byte-identical whatever the chunk size, the executor and its number of workers.
+
+The engine writes no files and draws no progress bar: a caller that wants per-run tables passes
+a picklable ``block_sink`` (called with each block's index and output, in the worker that
+simulated it; the front door's Parquet writer is one), and a caller that shows progress passes a
+``progress`` callback. Executors are any :class:`concurrent.futures.Executor` and belong to the
+caller, who shuts them down.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import sys
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
-from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from detente.errors import InputError
+from detente.manifest import build_manifest, scenario_sha256
 from detente.simulate.engine import BlockOutput, simulate_block
 from detente.simulate.model import SimModel, build_model
 from detente.simulate.results import BlockStats, SimulationResult, block_stats
@@ -28,18 +31,20 @@ from detente.simulate.results import BlockStats, SimulationResult, block_stats
 if TYPE_CHECKING:
     from detente.scenario.schema import Scenario
 
-__all__ = [
-    "BLOCK",
-    "ProcessExecutor",
-    "SerialExecutor",
-    "SimExecutor",
-    "anatomy_of_run",
-    "run_simulation",
-]
+__all__ = ["BLOCK", "BlockSink", "Progress", "anatomy_of_run", "run_simulation"]
 
 BLOCK = 1024
 """Runs per block: the fixed unit of random draws."""
 DEFAULT_CHUNK = 8 * BLOCK
+"""Runs per chunk in this process (no executor)."""
+
+BlockSink = Callable[[int, SimModel, BlockOutput], None]
+"""Receives every block's per-run output: ``sink(block_index, model, output)``; run ``r`` of
+the block is run ``block_index * BLOCK + r`` of the simulation. Must be picklable to be used
+with a process pool (a top-level class instance, not a closure)."""
+
+Progress = Callable[[int, int], None]
+"""Called after every finished block with (runs finished, runs requested)."""
 
 
 @dataclass(frozen=True)
@@ -47,103 +52,17 @@ class _Task:
     model: SimModel
     blocks: tuple[tuple[int, np.random.SeedSequence, int], ...]  # (index, seed, size)
     periods: int
-    out: str | None
-
-
-class SimExecutor:
-    """An execution backend: ``map`` a function over tasks, results in submission order.
-
-    Used as a context manager. Backends must be interchangeable: the result of a simulation
-    never depends on which one ran it (tested).
-    """
-
-    def __enter__(self) -> SimExecutor:
-        return self
-
-    def __exit__(
-        self, tp: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.shutdown()
-
-    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        """Apply ``fn`` to every item; yield results in order."""
-        raise NotImplementedError
-
-    def shutdown(self) -> None:
-        """Release resources, cancelling unfinished work."""
-
-
-class SerialExecutor(SimExecutor):
-    """Runs everything in this process."""
-
-    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        return (fn(x) for x in items)
-
-
-class ProcessExecutor(SimExecutor):
-    """A local process pool of ``workers`` processes."""
-
-    def __init__(self, workers: int) -> None:
-        self._pool: Executor = ProcessPoolExecutor(max_workers=workers)
-
-    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        return self._pool.map(fn, items)
-
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _write_block(out: str, index: int, m: SimModel, o: BlockOutput) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    n = o.first_agreement.size
-    run = np.arange(n, dtype=np.int64) + index * BLOCK
-    cols: dict[str, np.ndarray[Any, Any]] = {
-        "first_agreement": o.first_agreement.astype(np.float64),
-        "agreement_duration": o.duration.astype(np.float64),
-        "broke_down": o.broke.astype(np.float64),
-        "agreements": o.agreements.astype(np.float64),
-    }
-    for s, aid in enumerate(m.actor_ids[:2]):
-        cols[f"cost.{aid}"] = o.cum_cost[:, s]
-    for i, iid in enumerate(m.issue_ids):
-        cols[f"terms.{iid}"] = o.terms[:, i]
-    names = list(cols)
-    runs_table = pa.table(
-        {
-            "run": np.tile(run, len(names)),
-            "variable": pa.array(np.repeat(names, n)).dictionary_encode(),
-            "value": np.concatenate([cols[k] for k in names]),
-        }
-    )
-    pq.write_table(runs_table, Path(out) / f"runs-{index:06d}.parquet")
-    periods = o.events.shape[0]
-    pvars = list(o.paths)
-    per = np.repeat(np.arange(periods, dtype=np.int32), n)
-    paths_table = pa.table(
-        {
-            "run": np.tile(np.tile(run, periods), len(pvars)),
-            "period": np.tile(per, len(pvars)),
-            "variable": pa.array(np.repeat(pvars, periods * n)).dictionary_encode(),
-            "value": np.concatenate([o.paths[v].ravel() for v in pvars]),
-        }
-    )
-    pq.write_table(paths_table, Path(out) / f"paths-{index:06d}.parquet")
+    sink: BlockSink | None
 
 
 def _run_task(task: _Task) -> list[BlockStats]:
     stats = []
     for index, ss, size in task.blocks:
         o = simulate_block(task.model, size, task.periods, np.random.default_rng(ss))
-        if task.out is not None:
-            _write_block(task.out, index, task.model, o)
+        if task.sink is not None:
+            task.sink(index, task.model, o)
         stats.append(block_stats(task.model, o, task.periods))
     return stats
-
-
-def _progress_enabled() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 def run_simulation(
@@ -151,79 +70,65 @@ def run_simulation(
     runs: int,
     seed: int,
     periods: int,
-    workers: int = 1,
     chunk_size: int | None = None,
-    out: str | Path | None = None,
     *,
-    progress: bool | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    block_sink: BlockSink | None = None,
     scenario_hash: str | None = None,
 ) -> SimulationResult:
-    """Simulate ``runs`` runs of ``periods`` periods; stream to ``out`` (Parquet) if given.
+    """Simulate ``runs`` runs of ``periods`` periods from the root ``seed``.
 
-    Ctrl-C stops the run: the finished chunks are kept and the result has ``complete=False``.
+    ``executor`` runs the chunks (``None``: in this process); ``chunk_size`` is the number of
+    runs per chunk (default: 8 blocks in this process, one block per task with an executor).
+    Ctrl-C stops the run: the finished blocks are kept, unstarted chunks are cancelled, and
+    the result has ``complete=False``. ``scenario_hash`` defaults to
+    :func:`detente.manifest.scenario_sha256` of the scenario.
     """
-    from detente.manifest import build_manifest
-
     if runs < 1:
         raise InputError(f"runs must be at least 1, got {runs}")
     if periods < 1:
         raise InputError(f"periods must be at least 1, got {periods}")
-    if workers < 1:
-        raise InputError(f"workers must be at least 1, got {workers}")
     if seed < 0:
         raise InputError(f"seed must be a non-negative integer, got {seed}")
     model = build_model(scenario)
     n_blocks = math.ceil(runs / BLOCK)
     children = np.random.SeedSequence(seed).spawn(n_blocks)
     sizes = [min(BLOCK, runs - b * BLOCK) for b in range(n_blocks)]
-    per_chunk = max(1, math.ceil((chunk_size or DEFAULT_CHUNK) / BLOCK))
-    if workers > 1:  # enough chunks to keep every worker busy
-        per_chunk = min(per_chunk, max(1, math.ceil(n_blocks / (2 * workers))))
-    out_dir = None
-    if out is not None:
-        out_path = Path(out)
-        out_path.mkdir(parents=True, exist_ok=True)
-        out_dir = str(out_path)
+    default = DEFAULT_CHUNK if executor is None else BLOCK
+    per_chunk = max(1, math.ceil((chunk_size or default) / BLOCK))
     tasks = [
         _Task(
             model,
             tuple((b, children[b], sizes[b]) for b in range(c, min(c + per_chunk, n_blocks))),
             periods,
-            out_dir,
+            block_sink,
         )
         for c in range(0, n_blocks, per_chunk)
     ]
     total: BlockStats | None = None
     complete = True
-    show = _progress_enabled() if progress is None else progress
-    executor: SimExecutor = SerialExecutor() if workers == 1 else ProcessExecutor(workers)
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bar = Progress(
-        TextColumn("simulating"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} runs"),
-        TimeRemainingColumn(),
-        disable=not show,
-        transient=True,
-    )
+    futures: list[Future[list[BlockStats]]] = []
     try:
-        with executor, bar:
-            tid = bar.add_task("runs", total=runs)
-            for stats in executor.map(_run_task, tasks):
-                for s in stats:
-                    if total is None:
-                        total = s
-                    else:
-                        total.merge(s)
-                    bar.advance(tid, s.n)
+        if executor is not None:
+            futures = [executor.submit(_run_task, task) for task in tasks]
+        for k, task in enumerate(tasks):
+            for s in futures[k].result() if futures else _run_task(task):
+                if total is None:
+                    total = s
+                else:
+                    total.merge(s)
+                if progress is not None:
+                    progress(total.n, runs)
     except KeyboardInterrupt:
         complete = False
+        for f in futures:
+            f.cancel()
     if total is None:
         raise KeyboardInterrupt
     manifest = build_manifest(
         command="simulate",
-        scenario_hash=scenario_hash,
+        scenario_hash=scenario_hash or scenario_sha256(scenario),
         seed=seed,
         parameters={
             "runs": runs,
@@ -233,7 +138,7 @@ def run_simulation(
             "protocol": model.settings.protocol,
         },
     )
-    result = SimulationResult(
+    return SimulationResult(
         model=model,
         stats=total,
         seed=seed,
@@ -241,14 +146,7 @@ def run_simulation(
         runs_requested=runs,
         complete=complete,
         manifest=manifest,
-        out_dir=out_dir,
     )
-    if out_dir is not None:
-        from detente.cli.output import to_json
-
-        Path(out_dir, "manifest.json").write_text(to_json(manifest) + "\n", encoding="utf-8")
-        Path(out_dir, "summary.json").write_text(to_json(result.summary()) + "\n", encoding="utf-8")
-    return result
 
 
 def anatomy_of_run(

@@ -21,6 +21,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.core import TRUST_DIMENSIONS
 from detente.errors import InputError
 from detente.trust.opinion import Opinion
 
@@ -36,13 +37,8 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 
-DIMENSIONS: tuple[str, str, str, str] = (
-    "capacity",
-    "peaceful_intention",
-    "integrity",
-    "predictability",
-)
-"""The four trust dimensions, in the order every array uses."""
+DIMENSIONS: tuple[str, ...] = TRUST_DIMENSIONS
+"""The four trust dimensions, in the order every array uses (defined in :mod:`detente.core`)."""
 
 
 @runtime_checkable

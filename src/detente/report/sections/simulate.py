@@ -167,7 +167,7 @@ def build(ctx: ReportContext) -> Section | None:
     runs = min(ctx.runs, QUICK_RUNS) if ctx.quick else ctx.runs
     try:
         result: SimulationResult = run_simulation(
-            ctx.scenario, runs, ctx.seed, PERIODS, progress=False, scenario_hash=ctx.scenario_hash
+            ctx.scenario, runs, ctx.seed, PERIODS, scenario_hash=ctx.scenario_hash
         )
         anatomy = anatomy_of_run(ctx.scenario, ctx.seed, PERIODS, runs, run=0)
     except InputError as err:

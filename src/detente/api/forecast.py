@@ -1,0 +1,203 @@
+"""Front door to the forecast models: ``forecast`` (bands) and ``backtest``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from detente.api.results import Result, altair_chart
+from detente.core import DEFAULT_SEED
+from detente.errors import InputError
+from detente.manifest import build_manifest, content_hash, json_ready, scenario_sha256
+
+if TYPE_CHECKING:
+    from detente.forecast.backtest import BacktestResult
+    from detente.forecast.data import IssueData
+    from detente.forecast.uncertainty import ForecastBand
+    from detente.scenario.schema import Scenario
+
+__all__ = ["BacktestScores", "Forecasts", "backtest", "forecast", "load_issues"]
+
+
+def load_issues(
+    sources: Scenario | str | Path | Sequence[Scenario | str | Path],
+    capabilities: str | Path | None = None,
+) -> tuple[list[IssueData], str]:
+    """Issues from scenarios (objects or YAML files) and/or long CSVs, and one SHA-256 of the
+    inputs (a scenario's :func:`~detente.manifest.scenario_sha256`, a CSV's bytes; several
+    inputs: the hash of their hashes).
+
+    ``capabilities`` (a named source or an actor-table CSV) fills issues without a capability
+    column (:func:`detente.forecast.capabilities.apply_capabilities`).
+    """
+    from detente.forecast.csvio import read_long_csv_text
+    from detente.forecast.scenario_adapter import issues_from_scenario
+    from detente.scenario import load_scenario
+
+    items = (
+        [sources]
+        if isinstance(sources, str | Path) or not isinstance(sources, Sequence)
+        else sources
+    )
+    issues: list[IssueData] = []
+    digests: list[str] = []
+    for item in items:
+        if not isinstance(item, str | Path):
+            issues.extend(issues_from_scenario(item))
+            digests.append(scenario_sha256(item))
+            continue
+        path = Path(item)
+        if not path.is_file():
+            raise InputError(f"{path}: file not found")
+        if path.suffix.lower() == ".csv":
+            data = path.read_bytes()
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as err:
+                raise InputError(f"{path}: not UTF-8 text ({err.reason})") from None
+            issues.extend(read_long_csv_text(text, str(path)))
+            digests.append(content_hash(data))
+        else:
+            s = load_scenario(path)
+            issues.extend(issues_from_scenario(s))
+            digests.append(scenario_sha256(s))
+    if capabilities is not None:
+        from detente.forecast.capabilities import apply_capabilities
+
+        source = Path(capabilities)
+        if source.is_file():
+            digests.append(content_hash(source.read_bytes()))
+        issues = apply_capabilities(issues, str(capabilities))
+    digest = digests[0] if len(digests) == 1 else content_hash("\n".join(digests))
+    return issues, digest
+
+
+@dataclass(frozen=True)
+class Forecasts(Result):
+    """Per-issue point forecasts with 50 % and 90 % bands (``detente forecast``)."""
+
+    bands: tuple[ForecastBand, ...] = field(repr=False, kw_only=True)
+    issues: tuple[IssueData, ...] = field(repr=False, kw_only=True)
+    title = "Forecasts"
+
+    def records(self) -> list[dict[str, Any]]:
+        return list(self.document["forecasts"])
+
+    def chart(self) -> Any:
+        """Positions, the 50 % and 90 % bands and the forecast per issue."""
+        from detente.report.sections.forecast import forecast_chart
+
+        return altair_chart(forecast_chart(list(self.issues), list(self.bands)))
+
+
+def forecast(
+    source: Scenario | str | Path | Sequence[Scenario | str | Path],
+    *,
+    model: str | None = None,
+    runs: int = 1000,
+    seed: int = DEFAULT_SEED,
+    capabilities: str | Path | None = None,
+) -> Forecasts:
+    """Per-issue forecasts of ``model`` with bands over input uncertainty (``runs`` Monte Carlo
+    draws). The default model is ``front`` for scenarios and ``compromise`` for long CSVs. A
+    tunable model is first fitted on the input's issues that have an outcome. ``capabilities``
+    (a CSV ``actor,capability[,issue_id]`` or a named source) fills missing capabilities."""
+    from detente.forecast.base import default_forecast_model, get_model
+    from detente.forecast.uncertainty import forecast_bands
+
+    if runs < 1:
+        raise InputError(f"runs must be at least 1, got {runs}")
+    if seed < 0:
+        raise InputError(f"seed must be a non-negative integer, got {seed}")
+    issues, digest = load_issues(source, capabilities)
+    model = model or default_forecast_model(issues)
+    forecaster = get_model(model)
+    usable = [i for i in issues if i.n_actors >= 1]
+    if forecaster.tunable:
+        import numpy as np
+
+        from detente.forecast.backtest import screen
+
+        known, _ = screen(issues)
+        forecaster = forecaster.fit(known, np.random.default_rng(seed))
+    bands = forecast_bands(forecaster, usable, runs=runs, seed=seed)
+    records = [b.as_record() for b in bands]
+    manifest = build_manifest(
+        command="forecast run",
+        scenario_hash=digest,
+        seed=seed,
+        parameters={
+            "model": model,
+            "runs": runs,
+            "capability_sources": sorted({i.capability_source or "none given" for i in usable}),
+            **forecaster.parameters(),
+        },
+    )
+    doc = json_ready({"forecasts": records, "manifest": manifest})
+    return Forecasts(doc, manifest, bands=tuple(bands), issues=tuple(usable))
+
+
+@dataclass(frozen=True)
+class BacktestScores(Result):
+    """Out-of-fold scores per model (``detente forecast backtest``)."""
+
+    result: BacktestResult = field(repr=False, kw_only=True)
+    title = "Out-of-fold backtest"
+
+    def records(self) -> list[dict[str, Any]]:
+        return [s.as_record() for s in self.result.scores.values()]
+
+    def residuals(self) -> list[dict[str, Any]]:
+        """Per-issue out-of-fold residuals: issue_id, model, fold, forecast, outcome, residual."""
+        return [
+            {
+                "issue_id": r.issue_id,
+                "model": r.model,
+                "fold": r.fold,
+                "forecast": r.forecast,
+                "outcome": r.outcome,
+                "residual": r.residual,
+            }
+            for r in self.result.residuals
+        ]
+
+
+def backtest(
+    sources: Scenario | str | Path | Sequence[Scenario | str | Path],
+    *,
+    models: Sequence[str] | None = None,
+    folds: int = 5,
+    seed: int = DEFAULT_SEED,
+    bootstrap: int = 2000,
+    capabilities: str | Path | None = None,
+) -> BacktestScores:
+    """Out-of-fold MAE, RMSE, median AE and hit rates of ``models`` on the issues with known
+    outcomes, and a paired bootstrap of each against compromise. The default models are every
+    model that applies to the inputs (scenario-only models when a scenario is among them)."""
+    from detente.forecast.backtest import run_backtest
+    from detente.forecast.base import default_models
+
+    if bootstrap < 1:
+        raise InputError(f"bootstrap must be at least 1, got {bootstrap}")
+    issues, digest = load_issues(sources, capabilities)
+    names = list(models) if models else default_models(issues)
+    result = run_backtest(issues, names, folds=folds, seed=seed, bootstrap=bootstrap)
+    manifest = build_manifest(
+        command="forecast backtest",
+        scenario_hash=digest,
+        seed=seed,
+        parameters={"models": list(result.scores), "folds": folds, "bootstrap": bootstrap},
+    )
+    doc = {
+        "models": {name: s.as_json() for name, s in result.scores.items()},
+        "skipped": result.skipped,
+        "n_issues_read": result.n_issues_read,
+        "folds": folds,
+        "seed": seed,
+        "bootstrap": bootstrap,
+        "capability_sources": sorted({i.capability_source or "none given" for i in issues}),
+        "manifest": manifest,
+    }
+    return BacktestScores(json_ready(doc), manifest, result=result)

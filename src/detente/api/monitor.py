@@ -1,0 +1,307 @@
+"""Front door to event monitoring: open a store, ingest, say/do measures, flags, verify.
+
+``detente.monitor.open_store(path)`` (or ``detente.monitor(path)``) returns a :class:`Monitor`
+bound to a DuckDB event store, whose methods ``ingest``, ``measures``, ``flags`` and ``verify``
+are this module's functions. Every result carries a manifest recording the store's content
+(its ingested files with their SHA-256, and its event count).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from detente.api.common import as_scenario, parse_date
+from detente.api.results import Result
+from detente.errors import InputError
+from detente.manifest import build_manifest, json_ready, scenario_sha256
+
+if TYPE_CHECKING:
+    from detente.monitor.store import EventStore
+    from detente.scenario.schema import Scenario
+
+__all__ = [
+    "Flags",
+    "Ingested",
+    "Measures",
+    "Monitor",
+    "Observations",
+    "connect",
+    "flags",
+    "ingest",
+    "measures",
+    "open_store",
+    "store_state",
+    "verify",
+]
+
+DIRECTIONS = ("cease", "decrease", "maintain")
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> EventStore:
+    """The engine's DuckDB event store at ``path`` (created unless ``read_only``); a context
+    manager, for queries of your own."""
+    from detente.monitor.store import EventStore
+
+    return EventStore(path, read_only=read_only)
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """An event store at ``db`` and what to do with it (each call opens and closes it)."""
+
+    db: Path
+
+    def ingest(
+        self,
+        files: str | Path | Sequence[str | Path],
+        *,
+        input_format: str | None = None,
+        mapping: str | Path | None = None,
+        parquet: str | Path | None = None,
+    ) -> Ingested:
+        """See :func:`ingest`."""
+        return ingest(files, self.db, input_format=input_format, mapping=mapping, parquet=parquet)
+
+    def measures(self, **options: Any) -> Measures:
+        """See :func:`measures` (window, actor, region, start, end)."""
+        return measures(self.db, **options)
+
+    def flags(self, scenario: Scenario | str | Path | None = None, **claim: Any) -> Flags:
+        """See :func:`flags` (a scenario's claims and/or one ad-hoc claim)."""
+        return flags(self.db, scenario, **claim)
+
+    def verify(self, scenario: Scenario | str | Path) -> Observations:
+        """See :func:`verify`."""
+        return verify(scenario, self.db)
+
+    def store(self, *, read_only: bool = True) -> EventStore:
+        """The engine's store (a context manager), for queries of your own."""
+        return connect(self.db, read_only=read_only)
+
+
+def open_store(path: str | Path) -> Monitor:
+    """A :class:`Monitor` on the event store at ``path`` (created by the first ingest)."""
+    return Monitor(Path(path))
+
+
+def store_state(store: EventStore) -> dict[str, Any]:
+    """What identifies a store's content: its ingested files (path, SHA-256) and event count."""
+    files = store.con.execute("SELECT path, sha256 FROM files ORDER BY ingested_at").fetchall()
+    return {"events": store.count(), "files": [{"path": p, "sha256": h} for p, h in files]}
+
+
+@dataclass(frozen=True)
+class _Records(Result):
+    def records(self) -> list[dict[str, Any]]:
+        return list(self.document)
+
+
+@dataclass(frozen=True)
+class Ingested(_Records):
+    """One accounting record per ingested file (``detente monitor ingest``)."""
+
+    lines: tuple[str, ...] = field(default=(), kw_only=True)
+    title = "Ingest"
+
+
+def ingest(
+    files: str | Path | Sequence[str | Path],
+    db: str | Path,
+    *,
+    input_format: str | None = None,
+    mapping: str | Path | None = None,
+    parquet: str | Path | None = None,
+) -> Ingested:
+    """Stream event files into the store at ``db``; every row is loaded, rejected or a
+    duplicate. ``mapping`` is a CSV ``key,actor`` actor mapping; ``parquet`` also exports all
+    events to that Parquet file."""
+    from detente.monitor.mapping import default_mapping, load_mapping
+
+    paths = [files] if isinstance(files, str | Path) else list(files)
+    amap = load_mapping(Path(mapping)) if mapping else default_mapping()
+    reports = []
+    with connect(db) as store:
+        if mapping:
+            store.apply_mapping(amap)
+        for f in paths:
+            reports.append(store.ingest(Path(f), fmt=input_format, mapping=amap))
+        if parquet:
+            store.export_parquet(Path(parquet))
+        state = store_state(store)
+    records = [r.record() for r in reports]
+    manifest = build_manifest(
+        command="monitor ingest",
+        parameters={
+            "db": str(db),
+            "input_format": input_format,
+            "mapping": str(mapping) if mapping else None,
+            "ingested": [
+                {k: r[k] for k in ("file", "format", "sha256", "rows_read", "rows_loaded")}
+                for r in records
+            ],
+            "store": state,
+        },
+    )
+    return Ingested(json_ready(records), manifest, lines=tuple(r.line() for r in reports))
+
+
+@dataclass(frozen=True)
+class Measures(_Records):
+    """Say/do measures per dyad, region and window (``detente monitor measures``)."""
+
+    title = "Say/do measures"
+
+
+def measures(
+    db: str | Path,
+    *,
+    window: str = "week",
+    actor: str | None = None,
+    region: str | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+) -> Measures:
+    """Counts, Goldstein sums, fatalities and the say/do gap per dyad, region and window."""
+    from detente.monitor.measures import dyad_measures
+
+    d0, d1 = parse_date(start, "start"), parse_date(end, "end")
+    with connect(db, read_only=True) as store:
+        recs = dyad_measures(store, window=window, actor=actor, region=region, start=d0, end=d1)
+        state = store_state(store)
+    manifest = build_manifest(
+        command="monitor measures",
+        parameters={
+            "db": str(db),
+            "window": window,
+            "actor": actor,
+            "region": region,
+            "start": None if d0 is None else d0.isoformat(),
+            "end": None if d1 is None else d1.isoformat(),
+            "store": state,
+        },
+    )
+    return Measures(json_ready(recs), manifest)
+
+
+@dataclass(frozen=True)
+class Flags(_Records):
+    """Peace-offensive, de-escalation and claim flags (``detente monitor flags``)."""
+
+    title = "Flags"
+
+
+def flags(
+    db: str | Path,
+    scenario: Scenario | str | Path | None = None,
+    *,
+    actor: str | None = None,
+    date: dt.date | str | None = None,
+    region: str | None = None,
+    direction: str = "cease",
+    size: float | None = None,
+    deadline: dt.date | str | None = None,
+    counterpart: str | None = None,
+) -> Flags:
+    """Flags for the scenario's ledger claims and/or one ad-hoc claim (``actor`` from
+    ``date``, ``direction`` cease, decrease or maintain, in ``region``, until ``deadline``)."""
+    from detente.monitor.claims import Claim, ClaimParams
+    from detente.monitor.flags import DeescalationParams, flag_claim
+    from detente.monitor.verify import verify_scenario
+
+    if scenario is None and actor is None and date is None:
+        raise InputError("give a scenario or an ad-hoc claim (actor and date)")
+    start = parse_date(date, "date")
+    if (actor is not None or start is not None) and (actor is None or start is None):
+        raise InputError("an ad-hoc claim needs both an actor and a date")
+    if direction not in DIRECTIONS:
+        raise InputError(f"direction must be cease, decrease or maintain; got {direction!r}")
+    until = parse_date(deadline, "deadline")
+    s = None if scenario is None else as_scenario(scenario)
+    with connect(db, read_only=True) as store:
+        found = []
+        if s is not None:
+            for v in verify_scenario(s, store):
+                found += list(v.flags)
+        if actor is not None and start is not None:
+            claim = Claim(
+                actor=actor,
+                start=start,
+                direction=direction,
+                region=region,
+                size=size,
+                deadline=until,
+                counterpart=counterpart,
+                ref="cli",
+            )
+            found += flag_claim(store, claim)
+        state = store_state(store)
+    claim_doc = None
+    if actor is not None:
+        claim_doc = {
+            "actor": actor,
+            "date": None if start is None else start.isoformat(),
+            "region": region,
+            "direction": direction,
+            "size": size,
+            "deadline": None if until is None else until.isoformat(),
+            "counterpart": counterpart,
+        }
+    manifest = build_manifest(
+        command="monitor flags",
+        scenario_hash=None if s is None else scenario_sha256(s),
+        parameters={
+            "db": str(db),
+            "scenario": str(scenario) if isinstance(scenario, str | Path) else None,
+            "claim": claim_doc,
+            "claim_params": asdict(ClaimParams()),
+            "deescalation_params": asdict(DeescalationParams()),
+            "store": state,
+        },
+    )
+    return Flags(json_ready([f.record() for f in found]), manifest)
+
+
+@dataclass(frozen=True)
+class Observations(_Records):
+    """Observation ledger entries from verified claims (``detente monitor verify``)."""
+
+    title = "Observations"
+
+    def write(self, path: str | Path) -> Path:
+        """Write ``{ledger: [...]}`` as YAML (manifest in a comment) or JSON (with a
+        ``manifest`` key), ready to paste into a scenario's ledger."""
+        import io
+
+        from ruamel.yaml import YAML
+
+        from detente.outputs import write_json, write_text
+
+        out = Path(path)
+        if out.suffix.lower() == ".json":
+            return write_json(out, {"ledger": self.document, "manifest": self.manifest})
+        yaml = YAML()
+        yaml.default_flow_style = False
+        buf = io.StringIO()
+        yaml.dump({"ledger": self.to_dict()}, buf)
+        head = "".join(f"# {k}: {v}\n" for k, v in self.manifest.items() if k != "parameters")
+        return write_text(out, "# written by detente monitor verify\n" + head + buf.getvalue())
+
+
+def verify(scenario: Scenario | str | Path, db: str | Path) -> Observations:
+    """Resolve the scenario's ledger claims against the store; observation entries for trust."""
+    from detente.monitor.verify import observation_records, verify_scenario
+
+    s = as_scenario(scenario)
+    with connect(db, read_only=True) as store:
+        verified = verify_scenario(s, store)
+        state = store_state(store)
+    manifest = build_manifest(
+        command="monitor verify",
+        scenario_hash=scenario_sha256(s),
+        parameters={"db": str(db), "store": state},
+    )
+    return Observations(json_ready(observation_records(verified)), manifest)

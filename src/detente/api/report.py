@@ -1,0 +1,82 @@
+"""Front door to the HTML report: ``report``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from detente.api.common import as_scenario
+from detente.core import DEFAULT_SEED
+from detente.errors import DetenteError
+from detente.manifest import scenario_sha256
+
+if TYPE_CHECKING:
+    from detente.report.build import Report
+    from detente.scenario.schema import Scenario
+
+__all__ = ["ReportResult", "report"]
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """A built report: ``html`` (self-contained), its sections, ``manifest``, and ``path``
+    when it was written (``out``)."""
+
+    report: Report = field(repr=False)
+    path: Path | None = None
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The report's manifest (also in its footer and ``manifest.json``)."""
+        return self.report.manifest
+
+    @property
+    def html(self) -> str:
+        """The self-contained HTML page (no CDN; charts embedded as SVG)."""
+        return self.report.html
+
+    def summaries(self) -> list[tuple[str, str]]:
+        """(section title, key finding) for every section that states one."""
+        return [(s.title, s.summary) for s in self.report.sections if s.summary]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Key findings per section, skipped sections and the manifest."""
+        return {
+            "sections": [{"title": t, "summary": s} for t, s in self.summaries()],
+            "skipped": [{"section": n, "reason": why} for n, why in self.report.skipped],
+            "path": None if self.path is None else str(self.path),
+            "manifest": self.manifest,
+        }
+
+    def _repr_html_(self) -> str:
+        return self.report.html
+
+
+def report(
+    scenario: Scenario | str | Path,
+    *,
+    out: str | Path | None = None,
+    seed: int = DEFAULT_SEED,
+    runs: int = 2000,
+    quick: bool = False,
+    events_db: str | Path | None = None,
+) -> ReportResult:
+    """Build the report of every section (overview, bargaining, forecasts, simulation, trust,
+    and say/do with ``events_db``); with ``out``, write ``report.html`` and ``manifest.json``
+    into that directory."""
+    from detente.report.build import build_report, write_report
+
+    s = as_scenario(scenario)
+    cache: dict[str, Any] = {}
+    if events_db is not None:
+        if not Path(events_db).is_file():
+            raise DetenteError(
+                f"{events_db}: no such event store (create it with `detente monitor ingest`)"
+            )
+        cache["monitor_db"] = Path(events_db)
+    rep = build_report(
+        s, scenario_hash=scenario_sha256(s), seed=seed, runs=runs, quick=quick, extra_cache=cache
+    )
+    path = None if out is None else write_report(rep, Path(out))
+    return ReportResult(rep, path)

@@ -1,0 +1,199 @@
+"""Front door to the simulation: ``simulate``, and the Parquet writer of per-run tables.
+
+The engine (:func:`detente.simulate.run_simulation`) writes no files and chooses no executor;
+here the integer ``workers`` becomes a process pool, and ``out`` a :class:`ParquetSink` that
+each worker calls with the blocks it simulated (``runs-NNNNNN.parquet`` and
+``paths-NNNNNN.parquet`` per block, tidy long tables), followed by ``manifest.json`` and
+``summary.json``. An interrupted run keeps the blocks that finished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from detente.api.common import as_scenario
+from detente.api.results import Result, altair_chart, without_time
+from detente.core import DEFAULT_SEED
+from detente.errors import InputError
+from detente.manifest import json_ready, scenario_sha256
+
+if TYPE_CHECKING:
+    from detente.scenario.schema import Scenario
+    from detente.simulate.engine import BlockOutput
+    from detente.simulate.model import SimModel
+    from detente.simulate.results import SimulationResult
+
+__all__ = ["ParquetSink", "SimulationRun", "simulate"]
+
+TABLES = ("fan", "agreement_by_period", "time_to_agreement", "survival", "terms")
+
+
+@dataclass(frozen=True)
+class ParquetSink:
+    """Writes each block's runs as two tidy Parquet tables into ``directory`` (picklable)."""
+
+    directory: str
+
+    def __call__(self, index: int, m: SimModel, o: BlockOutput) -> None:
+        import pyarrow as pa
+
+        from detente.outputs import write_parquet
+        from detente.simulate import BLOCK
+
+        n = o.first_agreement.size
+        run = np.arange(n, dtype=np.int64) + index * BLOCK
+        cols: dict[str, np.ndarray[Any, Any]] = {
+            "first_agreement": o.first_agreement.astype(np.float64),
+            "agreement_duration": o.duration.astype(np.float64),
+            "broke_down": o.broke.astype(np.float64),
+            "agreements": o.agreements.astype(np.float64),
+        }
+        for s, aid in enumerate(m.actor_ids[:2]):
+            cols[f"cost.{aid}"] = o.cum_cost[:, s]
+        for i, iid in enumerate(m.issue_ids):
+            cols[f"terms.{iid}"] = o.terms[:, i]
+        names = list(cols)
+        runs_table = pa.table(
+            {
+                "run": np.tile(run, len(names)),
+                "variable": pa.array(np.repeat(names, n)).dictionary_encode(),
+                "value": np.concatenate([cols[k] for k in names]),
+            }
+        )
+        write_parquet(Path(self.directory) / f"runs-{index:06d}.parquet", runs_table)
+        periods = o.events.shape[0]
+        pvars = list(o.paths)
+        per = np.repeat(np.arange(periods, dtype=np.int32), n)
+        paths_table = pa.table(
+            {
+                "run": np.tile(np.tile(run, periods), len(pvars)),
+                "period": np.tile(per, len(pvars)),
+                "variable": pa.array(np.repeat(pvars, periods * n)).dictionary_encode(),
+                "value": np.concatenate([o.paths[v].ravel() for v in pvars]),
+            }
+        )
+        write_parquet(Path(self.directory) / f"paths-{index:06d}.parquet", paths_table)
+
+
+@dataclass(frozen=True)
+class SimulationRun(Result):
+    """A simulation's aggregates (``detente simulate``).
+
+    ``to_dict()`` is the CLI's JSON: the summary and the manifest without its time stamp (so
+    a seed gives byte-identical JSON); ``manifest`` keeps the time. ``result`` is the engine's
+    :class:`detente.simulate.SimulationResult` (fan bands, Kaplan–Meier curve, terms).
+    ``to_pandas(table)`` gives one of the tidy tables: ``fan`` (default: variable, period,
+    q05..q95), ``agreement_by_period``, ``time_to_agreement``, ``survival`` or ``terms``.
+    """
+
+    result: SimulationResult = field(repr=False, kw_only=True)
+    out: Path | None = field(default=None, kw_only=True)
+    title = "Simulation"
+
+    @property
+    def complete(self) -> bool:
+        """False when the run was interrupted (the finished blocks are kept)."""
+        return self.result.complete
+
+    def summary(self) -> dict[str, Any]:
+        """The summary (P(agreement) with its interval, timing, durability, terms)."""
+        return self.result.summary()
+
+    def records(self, table: str = "fan") -> list[dict[str, Any]]:
+        r = self.result
+        if table == "fan":
+            return r.fan()
+        if table == "agreement_by_period":
+            return r.agreement_by_period()
+        if table == "time_to_agreement":
+            return r.time_to_agreement()
+        if table == "survival":
+            return r.survival()
+        if table == "terms":
+            return [{"issue": i, **qs} for i, qs in r.terms().items()]
+        raise InputError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+
+    def to_pandas(self, table: str = "fan") -> Any:
+        """One tidy table as a pandas DataFrame (see the class docstring)."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.records(table))
+
+    def to_arrow(self, table: str = "fan") -> Any:
+        """One tidy table as an Arrow table (see the class docstring)."""
+        import pyarrow as pa
+
+        return pa.Table.from_pylist(self.records(table))
+
+    def chart(self, variable: str | None = None) -> Any:
+        """P(agreement by period) with its 95 % band; with ``variable`` (e.g. ``line.donetsk``,
+        ``trust.RU``), the fan chart of that trajectory (50 % and 90 % bands, median)."""
+        from detente.report.sections.simulate import agreement_chart, fan_chart
+
+        if variable is None:
+            return altair_chart(agreement_chart(self.result.agreement_by_period()))
+        fan = self.result.fan()
+        known = sorted({r["variable"] for r in fan})
+        if variable not in known:
+            raise InputError(f"unknown variable {variable!r}; expected one of {', '.join(known)}")
+        return altair_chart(fan_chart(fan, variable, variable))
+
+
+def simulate(
+    scenario: Scenario | str | Path,
+    *,
+    runs: int = 2000,
+    seed: int = DEFAULT_SEED,
+    periods: int = 104,
+    workers: int = 1,
+    executor: Executor | None = None,
+    out: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SimulationRun:
+    """Simulate talks while fighting: agreement odds, timing, terms and durability.
+
+    ``workers`` > 1 runs a local process pool (or pass any ``concurrent.futures.Executor`` as
+    ``executor``); the result is byte-identical for any number of workers. ``out`` streams the
+    per-run tables to Parquet in that directory, with ``manifest.json`` and ``summary.json``.
+    ``progress(done, total)`` is called as blocks of runs finish. Ctrl-C stops the run and
+    keeps the finished blocks (``complete`` is then False).
+    """
+    from detente.outputs import ensure_dir, write_json
+    from detente.simulate import run_simulation
+
+    if workers < 1:
+        raise InputError(f"workers must be at least 1, got {workers}")
+    s = as_scenario(scenario)
+    digest = scenario_sha256(s)
+    directory = None if out is None else ensure_dir(out)
+    sink = None if directory is None else ParquetSink(str(directory))
+
+    def run(ex: Executor | None) -> SimulationResult:
+        return run_simulation(
+            s,
+            runs,
+            seed,
+            periods,
+            executor=ex,
+            progress=progress,
+            block_sink=sink,
+            scenario_hash=digest,
+        )
+
+    if executor is not None or workers == 1:
+        result = run(executor)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            result = run(pool)
+    summary = result.summary()
+    if directory is not None:
+        write_json(directory / "manifest.json", result.manifest)
+        write_json(directory / "summary.json", summary)
+    doc = json_ready(summary | {"manifest": without_time(result.manifest)})
+    return SimulationRun(doc, result.manifest, result=result, out=directory)

@@ -1,0 +1,124 @@
+"""Front door to the trust engine: ``replay_trust`` and its explanations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from detente.api.common import as_scenario, parse_date
+from detente.api.results import Result
+from detente.errors import InputError
+from detente.manifest import build_manifest, json_ready, scenario_sha256
+
+if TYPE_CHECKING:
+    from detente.scenario.schema import Scenario
+    from detente.trust.replay import TrustHistory
+
+__all__ = ["TrustExplanation", "TrustReplay", "TrustResolutions", "replay_trust"]
+
+
+@dataclass(frozen=True)
+class TrustReplay(Result):
+    """Trust per dimension replayed from the ledger (``detente trust``).
+
+    ``to_dict()`` is the CLI's JSON: a list of records ``date, truster, trustee, dimension,
+    belief, disbelief, uncertainty, expected, reading, cause`` (the trajectory), or the state
+    at the end date when ``snapshot`` (with ``r`` and ``s``). ``history`` is the engine's
+    :class:`detente.trust.TrustHistory`.
+    """
+
+    history: TrustHistory = field(repr=False, kw_only=True)
+    scenario: Scenario = field(repr=False, kw_only=True)
+    title = "Trust"
+
+    def records(self) -> list[dict[str, Any]]:
+        return list(self.document)
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        """The trust state at the end date, one record per (truster, trustee, dimension)."""
+        return list(json_ready(self.history.snapshot()))
+
+    def explain(
+        self, truster: str, trustee: str, dimension: str, *, top: int = 10
+    ) -> TrustExplanation:
+        """The ledger entries that moved one trust value most (``detente trust explain``)."""
+        rows = self.history.explain(truster, trustee, dimension, top=top)
+        m = dict(self.manifest)
+        m["parameters"] = m["parameters"] | {
+            "truster": truster,
+            "trustee": trustee,
+            "dimension": dimension,
+            "top": top,
+        }
+        return TrustExplanation(json_ready(rows), m)
+
+    def resolutions(self) -> TrustResolutions:
+        """How each due commitment (and claim with terms) resolved, and what decided it."""
+        rows = [r.as_record() for r in self.history.resolutions]
+        return TrustResolutions(json_ready(rows), dict(self.manifest))
+
+    def chart(self) -> Any:
+        """Trust trajectories per dimension (expected trust by date)."""
+        from detente.trust.chart import trajectory_chart
+
+        records = list(self.history.records())
+        ends = [{**r, "cause": "(end date)"} for r in self.history.snapshot()]
+        return trajectory_chart([*records, *ends], title=self.scenario.meta.name)
+
+
+@dataclass(frozen=True)
+class TrustExplanation(Result):
+    """The entries that moved one trust value, with contributions (``detente trust explain``)."""
+
+    title = "Why trust moved"
+
+    def records(self) -> list[dict[str, Any]]:
+        return list(self.document)
+
+
+@dataclass(frozen=True)
+class TrustResolutions(Result):
+    """How due commitments resolved (``detente trust resolutions``)."""
+
+    title = "Ledger resolutions"
+
+    def records(self) -> list[dict[str, Any]]:
+        return list(self.document)
+
+
+def replay_trust(
+    scenario: Scenario | str | Path,
+    *,
+    truster: str | None = None,
+    trustee: str | None = None,
+    as_of: dt.date | str | None = None,
+    rule: str = "evidence",
+    snapshot: bool = False,
+) -> TrustReplay:
+    """Replay the scenario's ledger up to ``as_of`` (default: the scenario's date) with the
+    update ``rule`` (``evidence`` or ``bayes``), optionally for one truster and/or trustee.
+
+    The model is in docs/explanation/trust-model.md.
+    """
+    from detente.trust import replay
+
+    s = as_scenario(scenario)
+    when = parse_date(as_of, "as_of")
+    if when is not None and when > s.meta.as_of:
+        raise InputError(f"as_of {when} is after the scenario's meta.as_of {s.meta.as_of}")
+    hist = replay(s, rule=rule, truster=truster, trustee=trustee, as_of=when)
+    rows = hist.snapshot() if snapshot else list(hist.records())
+    manifest = build_manifest(
+        command="trust",
+        scenario_hash=scenario_sha256(s),
+        parameters={
+            "truster": truster,
+            "trustee": trustee,
+            "as_of": None if when is None else when.isoformat(),
+            "rule": rule,
+            "snapshot": snapshot,
+        },
+    )
+    return TrustReplay(json_ready(rows), manifest, history=hist, scenario=s)
