@@ -27,7 +27,9 @@ def _with(sc: Scenario, a: str, b: str, protocol: str) -> Scenario:
     assert sc.war is not None
     x, y = sc.war.belligerents
     base = sc.simulation or SimulationSettings()
-    sim = base.model_copy(update={"strategies": {x: a, y: b}, "protocol": protocol})
+    sim = SimulationSettings.model_validate(
+        base.model_dump() | {"strategies": {x: a, y: b}, "protocol": protocol}
+    )
     return sc.model_copy(update={"simulation": sim})
 
 
