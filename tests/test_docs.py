@@ -90,8 +90,8 @@ def test_console_examples(
 
 def _workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run examples in a fresh temporary directory that sees the repository's inputs
-    (scenarios/, data/, tests/ as links), so every file an example writes lands there."""
-    for name in ("scenarios", "data", "tests"):
+    (scenarios/, sweeps/, data/, tests/ as links), so every file an example writes lands there."""
+    for name in ("scenarios", "sweeps", "data", "tests"):
         (tmp_path / name).symlink_to(REPO / name, target_is_directory=True)
     monkeypatch.chdir(tmp_path)
 

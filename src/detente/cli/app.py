@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "detente.cli.simulate",
     "detente.cli.bargaining",
     "detente.cli.trust",
+    "detente.cli.serve",
+    "detente.cli.sweep",
 )
 
 app = typer.Typer(

@@ -1,0 +1,148 @@
+"""``detente sweep``: which assumptions decide the outcome.
+
+    detente sweep FILE [--catalog DIR] [--backend serial|processes|dask] [--workers N]
+                  [--scheduler ADDRESS] [--resume] [--format table|json|csv]
+
+JSON keys (stable): ``name``, ``design``, ``points`` (planned), ``completed``, ``inputs``,
+``outputs``, ``sobol`` (records: ``output``, ``input``, ``S1``, ``S1_conf``, ``ST``,
+``ST_conf``; empty unless the design is ``sobol``), ``tornado`` (``oat`` designs), ``rules``
+(records: ``output``, ``target``, ``method`` prim|cart, ``rule``, ``coverage``, ``density``,
+``points``), ``prim_trajectory``, ``manifest`` (without time stamps).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from detente.cli.common import clean_errors
+from detente.cli.output import OutputFormat, err_console, render_records
+
+__all__ = ["register"]
+
+
+class _Progress:
+    """Progress with ETA on stderr (a line at most every ~2 s; only on a terminal or if asked)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.last = 0.0
+        self.start_done: int | None = None
+
+    def __call__(self, done: int, total: int, elapsed: float) -> None:
+        if not self.enabled:
+            return
+        if self.start_done is None:
+            self.start_done = done
+        now = time.monotonic()
+        if done < total and now - self.last < 2.0:
+            return
+        self.last = now
+        ran = done - self.start_done
+        eta = ""
+        if ran > 0 and done < total:
+            eta = f", about {elapsed / ran * (total - done):.0f} s left"
+        err_console.print(
+            f"sweep: {done}/{total} points ({elapsed:.0f} s{eta})", markup=False, highlight=False
+        )
+
+
+def _records(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {
+            "section": "points",
+            "what": "planned / completed",
+            "value": f"{doc['completed']}/{doc['points']}",
+        }
+    ]
+    for r in doc["sobol"]:
+        rows.append(
+            {
+                "section": "sobol",
+                "what": f"{r['output']} ← {r['input']}",
+                "value": f"S1 {_f(r['S1'])} ± {_f(r['S1_conf'])}, ST {_f(r['ST'])} ± "
+                f"{_f(r['ST_conf'])}",
+            }
+        )
+    for r in doc["tornado"]:
+        rows.append(
+            {
+                "section": "tornado",
+                "what": f"{r['output']} ← {r['input']}",
+                "value": f"{_f(r['low'])} .. {_f(r['high'])} (base {_f(r['base'])})",
+            }
+        )
+    for r in doc["rules"]:
+        rows.append(
+            {
+                "section": f"rule ({r['method']})",
+                "what": f"{r['target']} when {r['rule']}",
+                "value": f"coverage {r['coverage']:.2f}, density {r['density']:.2f}",
+            }
+        )
+    return rows
+
+
+def _f(x: float | None) -> str:
+    return "–" if x is None else f"{x:.3g}"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sweep`` to ``app``."""
+
+    @app.command("sweep")
+    def sweep(
+        file: Annotated[Path, typer.Argument(help="Sweep file (YAML).", show_default=False)],
+        catalog: Annotated[
+            Path | None,
+            typer.Option("--catalog", help="Run catalog directory (DuckDB + Parquet)."),
+        ] = None,
+        backend: Annotated[
+            str, typer.Option("--backend", help="serial, processes or dask.")
+        ] = "serial",
+        workers: Annotated[int, typer.Option("--workers", help="Processes / Dask workers.")] = 2,
+        scheduler: Annotated[
+            str | None,
+            typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786)."),
+        ] = None,
+        resume: Annotated[
+            bool, typer.Option("--resume", help="Continue the sweep in --catalog.")
+        ] = False,
+        progress: Annotated[
+            bool | None,
+            typer.Option("--progress/--no-progress", help="Progress on stderr (default: tty)."),
+        ] = None,
+        fmt: Annotated[
+            OutputFormat, typer.Option("--format", "-f", help="Output format.")
+        ] = OutputFormat.table,
+    ) -> None:
+        """Sweep assumptions: Sobol indices, tornado and the rules that decide the outcome."""
+        with clean_errors():
+            from detente.errors import InputError
+            from detente.sweep import load_sweep, make_backend, plan_sweep, run_sweep
+
+            if resume and catalog is None:
+                raise InputError("--resume needs --catalog DIR")
+            spec, tree = load_sweep(file)
+            plan = plan_sweep(spec, base_dir=file.parent, tree=tree, name=str(file))
+            show = sys.stderr.isatty() if progress is None else progress
+            try:
+                with make_backend(backend, workers=workers, scheduler=scheduler) as be:
+                    result = run_sweep(
+                        plan, catalog, backend=be, resume=resume, progress=_Progress(show)
+                    )
+            except KeyboardInterrupt:
+                kept = "the finished points are kept in the catalog; continue with --resume"
+                err_console.print(
+                    f"interrupted: {kept if catalog else 'nothing kept (no --catalog)'}",
+                    markup=False,
+                    highlight=False,
+                )
+                raise typer.Exit(130) from None
+            doc = result.to_dict()
+        text = render_records(_records(doc), fmt, title=f"Sweep {spec.name}", document=doc)
+        typer.echo(text.rstrip("\n"))

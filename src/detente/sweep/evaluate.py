@@ -1,0 +1,134 @@
+"""The one adapter between sweeps and detente's commands: evaluate one point.
+
+Every call into the analysis and simulation engines from the sweep package goes through this
+module, and it calls the public API only (``detente.analyze`` / ``detente.simulate``). A
+point's outputs are flat ``name → float | None`` records: booleans become 0/1, missing values
+(a median never reached) stay ``None``; never NaN.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from detente.scenario.schema import Scenario
+
+__all__ = ["ANALYZE_OUTPUTS", "PointResult", "PointTask", "evaluate_point", "output_names"]
+
+ANALYZE_OUTPUTS: dict[str, str] = {
+    "analyze.zone_exists": "1 if a deal every veto party prefers to fighting exists under distrust",
+    "analyze.zone_exists_without_distrust": "1 if the zone exists when every promise is kept",
+    "analyze.zone_radius": "radius of the largest ball inside the zone (issue-scale points)",
+    "analyze.zone_volume_share": "share of the issue space inside the zone",
+    "analyze.zone_distance": "largest shortfall of a veto party (0 when the zone exists)",
+    "analyze.red_line_gap": "issue-scale points by which red lines conflict (0 when none do)",
+    "analyze.slack.<actor>": "a veto party's slack at the zone's best point (utility)",
+}
+
+
+@dataclass(frozen=True)
+class PointTask:
+    """What a worker needs for one point (the base scenarios are shared separately)."""
+
+    point: int
+    base: int  # index of the base scenario
+    changes: tuple[tuple[str, Any], ...]
+    seed: int
+    commands: Mapping[str, Any]  # {"analyze": {}, "simulate": {"runs": …, "periods": …}}
+
+
+@dataclass(frozen=True)
+class PointResult:
+    point: int
+    outputs: dict[str, float | None]
+    compute_seconds: float
+
+
+def _num(v: Any) -> float | None:
+    if v is None:
+        return None
+    x = float(v)
+    return x if math.isfinite(x) else None
+
+
+def _flatten(prefix: str, doc: Any, out: dict[str, float | None]) -> None:
+    if isinstance(doc, Mapping):
+        for k, v in doc.items():
+            _flatten(f"{prefix}.{k}", v, out)
+    elif isinstance(doc, list | tuple):
+        if len(doc) == 2 and prefix.endswith("_ci"):
+            _flatten(f"{prefix}_low", doc[0], out)
+            _flatten(f"{prefix}_high", doc[1], out)
+    elif isinstance(doc, bool | int | float) or doc is None:
+        out[prefix] = _num(doc)
+
+
+def _analyze(scenario: Scenario, seed: int) -> dict[str, float | None]:
+    from detente.api import analyze
+
+    doc = analyze(scenario, seed=seed).to_dict()
+    zone, zone_nd = doc["zone"], doc["zone_without_distrust"]
+    shortfall = zone.get("shortfall") or {}
+    violation = zone.get("red_line_violation") or {}
+    return {
+        "analyze.zone_exists": _num(zone["exists"]),
+        "analyze.zone_exists_without_distrust": _num(zone_nd["exists"]),
+        "analyze.zone_radius": _num(max(0.0, zone["radius"])) if zone["exists"] else 0.0,
+        "analyze.zone_volume_share": _num(zone["volume"]["share_of_issue_space"]),
+        "analyze.zone_distance": 0.0
+        if zone["exists"]
+        else _num(max((float(v) for v in shortfall.values()), default=0.0)),
+        "analyze.red_line_gap": _num(sum(float(v) for v in violation.values())),
+    } | {f"analyze.slack.{a}": _num(v) for a, v in zone["slack"].items()}
+
+
+def _simulate(scenario: Scenario, seed: int, runs: int, periods: int) -> dict[str, float | None]:
+    from detente.api import simulate
+
+    summary = simulate(scenario, runs=runs, seed=seed, periods=periods).to_dict()
+    out: dict[str, float | None] = {}
+    for key, value in summary.items():
+        if key in {"runs", "runs_requested", "complete", "seed", "periods", "manifest"}:
+            continue
+        _flatten(f"simulate.{key}", value, out)
+    return out
+
+
+def run_commands(scenario: Scenario, seed: int, commands: Mapping[str, Any]) -> dict[str, Any]:
+    """All outputs of the commands at one point (``name → value``)."""
+    out: dict[str, float | None] = {}
+    if commands.get("analyze") is not None:
+        out |= _analyze(scenario, seed)
+    sim = commands.get("simulate")
+    if sim is not None:
+        out |= _simulate(scenario, seed, int(sim["runs"]), int(sim["periods"]))
+    return out
+
+
+def build_scenario(base: Mapping[str, Any], changes: tuple[tuple[str, Any], ...]) -> Scenario:
+    """The point's scenario: ``base`` (plain data) with ``changes`` applied, validated."""
+    from detente.sweep.paths import set_value
+
+    data: Any = base
+    for path, value in changes:
+        data = set_value(data, path, value)
+    return Scenario.model_validate(data)
+
+
+def evaluate_point(bases: tuple[Mapping[str, Any], ...], task: PointTask) -> PointResult:
+    """Build the point's scenario and run its commands (runs in a worker)."""
+    scenario = build_scenario(bases[task.base], task.changes)
+    t0 = time.perf_counter()
+    outputs = run_commands(scenario, task.seed, task.commands)
+    return PointResult(task.point, outputs, time.perf_counter() - t0)
+
+
+def output_names(scenario: Scenario, commands: Mapping[str, Any]) -> list[str]:
+    """Every output name the commands give for ``scenario`` (a cheap probe run)."""
+    probe = dict(commands)
+    if probe.get("simulate") is not None:
+        probe["simulate"] = {"runs": 1, "periods": 1}
+    return sorted(run_commands(scenario, 0, probe))

@@ -1,0 +1,431 @@
+"""The Starlette application of the workspace: routes, templates, downloads, simulation stream.
+
+Every page is a GET whose URL reproduces it (scenario id, content hash, seed, what-if values);
+the only mutating request is the upload, which stores the parsed scenario under its hash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+import detente
+from detente.core import DEFAULT_SEED
+from detente.scenario import dump_scenario
+from detente.web.charts import to_csv, to_json, trust_chart, zone_chart, zone_rows
+from detente.web.store import Entry, ScenarioStore
+from detente.web.whatif import apply_edits, knobs
+
+__all__ = ["MAX_RUNS", "MAX_UPLOAD_BYTES", "create_app"]
+
+MAX_UPLOAD_BYTES = 1_000_000
+"""Largest scenario upload accepted (bytes); the shipped scenarios are under 200 kB."""
+MAX_RUNS = 5000
+"""Most simulation runs one request may ask for."""
+MAX_COMPARE = 8
+STATIC = Path(__file__).parent / "static"
+_JOBS: set[asyncio.Task[None]] = set()
+"""Running simulation threads (strong references until they finish; never read)."""
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64) -> Starlette:
+    """The workspace app serving the scenarios of ``scenarios_dir`` (default: shipped ones)."""
+    store = ScenarioStore(
+        None if scenarios_dir is None else Path(scenarios_dir), cache_size=cache_size
+    )
+    env = Environment(
+        loader=PackageLoader("detente.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    env.globals["version"] = detente.__version__
+
+    def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        html = env.get_template(name).render(request=request, url=str(request.url), **ctx)
+        return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
+
+    def entry_of(request: Request) -> Entry:
+        try:
+            return store.get(request.path_params["sid"])
+        except KeyError:
+            raise HTTPException(404, "No such scenario") from None
+        except detente.ScenarioError as err:
+            raise HTTPException(422, str(err)) from None
+
+    def seed_of(request: Request) -> int:
+        raw = request.query_params.get("seed", str(DEFAULT_SEED))
+        if not raw.isdigit() or len(raw) > 12:
+            raise HTTPException(400, "seed must be a non-negative integer")
+        return int(raw)
+
+    async def home(request: Request) -> Response:
+        return render(request, "home.html", scenarios=store.listing())
+
+    async def scenario_page(request: Request) -> Response:
+        e = entry_of(request)
+        seed = seed_of(request)
+        a = await asyncio.to_thread(store.analysis, e, seed)
+        doc = a.to_dict()
+        s = e.scenario
+        rows = zone_rows(doc, {i.id: i.name for i in s.issues})
+        chart = zone_chart(rows, f"Zone of agreement per issue, {s.meta.name}")
+        return render(
+            request,
+            "scenario.html",
+            e=e,
+            s=s,
+            doc=doc,
+            seed=seed,
+            rows=rows,
+            chart=chart,
+            names={x.id: x.name for x in s.actors},
+            issue_names={i.id: i.name for i in s.issues},
+        )
+
+    async def zone_data(request: Request) -> Response:
+        e = entry_of(request)
+        a = await asyncio.to_thread(store.analysis, e, seed_of(request))
+        rows = zone_rows(a.to_dict(), {i.id: i.name for i in e.scenario.issues}, e.id)
+        return _download(rows, request.path_params["fmt"], f"{e.id}-zone")
+
+    async def analysis_json(request: Request) -> Response:
+        e = entry_of(request)
+        a = await asyncio.to_thread(store.analysis, e, seed_of(request))
+        return Response(
+            to_json(a.to_dict()),
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{e.id}-analysis.json"'},
+        )
+
+    def _whatif(request: Request) -> tuple[Entry, int, Any, list[Any], list[str]]:
+        e = entry_of(request)
+        seed = seed_of(request)
+        edited, changes, problems = apply_edits(e.scenario, dict(request.query_params))
+        return e, seed, edited, changes, problems
+
+    async def whatif_page(request: Request) -> Response:
+        e, seed, edited, changes, problems = _whatif(request)
+        ctx = await asyncio.to_thread(_whatif_ctx, e, seed, edited, changes, problems)
+        tpl = "whatif_result.html" if request.headers.get("HX-Request") else "whatif.html"
+        values = {c.key: c.after for c in changes}
+        return render(
+            request,
+            tpl,
+            e=e,
+            s=e.scenario,
+            seed=seed,
+            knobs=knobs(e.scenario),
+            values=values,
+            query=request.url.query,
+            **ctx,
+        )
+
+    def _whatif_ctx(
+        e: Entry, seed: int, edited: Any, changes: list[Any], problems: list[str]
+    ) -> dict[str, Any]:
+        base = store.analysis(e, seed).to_dict()
+        key = tuple((c.key, c.after) for c in changes)
+        now = (
+            store.cache.get_or_make(
+                ("whatif", e.sha256, seed, key), lambda: detente.analyze(edited, seed=seed)
+            ).to_dict()
+            if changes
+            else base
+        )
+        names = {i.id: i.name for i in e.scenario.issues}
+        rows = zone_rows(now, names, "what if")
+        before = zone_rows(base, names, "as written")
+        chart = zone_chart(before + rows, "Zone of agreement per issue: as written and what if")
+        return {
+            "changes": changes,
+            "problems": problems,
+            "rows": rows,
+            "before": before,
+            "doc": now,
+            "base": base,
+            "chart": chart,
+        }
+
+    async def whatif_yaml(request: Request) -> Response:
+        e, _seed, edited, changes, problems = _whatif(request)
+        if problems:
+            raise HTTPException(400, "; ".join(problems))
+        head = "".join(f"# what-if: {c.label}: {c.before} -> {c.after}\n" for c in changes)
+        text = f"# edited from {e.id} (sha256 {e.sha256})\n" + head + dump_scenario(edited)
+        return Response(
+            text,
+            media_type="application/yaml",
+            headers={"Content-Disposition": f'attachment; filename="{e.id}-whatif.yaml"'},
+        )
+
+    async def whatif_zone(request: Request) -> Response:
+        e, seed, edited, changes, problems = _whatif(request)
+        ctx = await asyncio.to_thread(_whatif_ctx, e, seed, edited, changes, problems)
+        return _download(
+            ctx["before"] + ctx["rows"], request.path_params["fmt"], f"{e.id}-whatif-zone"
+        )
+
+    async def upload_form(request: Request) -> Response:
+        return render(request, "upload.html", problems=None, cap=MAX_UPLOAD_BYTES)
+
+    async def upload(request: Request) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 4096:
+            return _too_big(request)
+        try:
+            form = await request.form(max_files=1, max_fields=1, max_part_size=MAX_UPLOAD_BYTES)
+        except HTTPException:
+            return _too_big(request)
+        try:
+            item = form.get("file")
+            if item is None or isinstance(item, str):
+                return render(
+                    request,
+                    "upload.html",
+                    400,
+                    problems=["Choose a scenario file."],
+                    cap=MAX_UPLOAD_BYTES,
+                )
+            data = await item.read(MAX_UPLOAD_BYTES + 1)
+            filename = item.filename
+        finally:
+            await form.close()
+        if len(data) > MAX_UPLOAD_BYTES:
+            return _too_big(request)
+        name = Path(filename or "upload.yaml").name[:100]
+        try:
+            e = await asyncio.to_thread(store.add_upload, data, name)
+        except detente.ScenarioError as err:
+            return render(
+                request,
+                "upload.html",
+                400,
+                problems=[str(p) for p in err.problems],
+                cap=MAX_UPLOAD_BYTES,
+            )
+        return RedirectResponse(f"/scenario/{e.id}", status_code=303)
+
+    def _too_big(request: Request) -> Response:
+        msg = f"The file is larger than the upload limit of {MAX_UPLOAD_BYTES:,} bytes."
+        return render(request, "upload.html", 413, problems=[msg], cap=MAX_UPLOAD_BYTES)
+
+    def _compare_ctx(request: Request) -> tuple[list[Entry], int]:
+        ids = request.query_params.getlist("id")[:MAX_COMPARE]
+        entries = []
+        for sid in ids:
+            try:
+                entries.append(store.get(sid))
+            except KeyError:
+                raise HTTPException(404, "No such scenario") from None
+        return entries, seed_of(request)
+
+    def _compare_data(entries: list[Entry], seed: int) -> dict[str, Any]:
+        zones, trust, red, summary = [], [], [], []
+        for e in entries:
+            s = e.scenario
+            doc = store.analysis(e, seed).to_dict()
+            label = f"{s.meta.name} ({s.meta.as_of})"
+            zones += zone_rows(doc, {i.id: i.name for i in s.issues}, label)
+            summary.append(
+                {
+                    "scenario": label,
+                    "id": e.id,
+                    "exists": doc["zone"]["exists"],
+                    "radius": doc["zone"].get("radius"),
+                    "bundles": _bundles(doc),
+                }
+            )
+            names = {a.id: a.name for a in s.actors}
+            for p in s.positions:
+                if p.acceptable is not None:
+                    red.append(
+                        {
+                            "scenario": label,
+                            "actor": names.get(p.actor, p.actor),
+                            "issue": p.issue,
+                            "low": p.acceptable[0],
+                            "high": p.acceptable[1],
+                        }
+                    )
+            veto = {a.id for a in s.actors if a.veto}
+            for r in store.trust(e).snapshot():
+                if r["truster"] in veto and r["trustee"] in veto:
+                    trust.append(
+                        {
+                            "scenario": label,
+                            "pair": f"{r['truster']} → {r['trustee']}",
+                            "dimension": r["dimension"],
+                            "expected": r["expected"],
+                            "uncertainty": r["uncertainty"],
+                        }
+                    )
+        return {"zones": zones, "trust": trust, "red_lines": red, "summary": summary}
+
+    async def compare_page(request: Request) -> Response:
+        entries, seed = _compare_ctx(request)
+        data = await asyncio.to_thread(_compare_data, entries, seed) if len(entries) >= 2 else None
+        charts = None
+        if data:
+            charts = {
+                "zone": zone_chart(
+                    data["zones"], "Zone of agreement per issue, snapshot by snapshot"
+                ),
+                "trust": trust_chart(
+                    data["trust"], "Trust between the veto parties on four dimensions"
+                ),
+            }
+        return render(
+            request,
+            "compare.html",
+            scenarios=store.listing(),
+            data=data,
+            charts=charts,
+            chosen=[e.id for e in entries],
+            seed=seed,
+            query=request.url.query,
+        )
+
+    async def compare_download(request: Request) -> Response:
+        entries, seed = _compare_ctx(request)
+        table = request.path_params["table"]
+        if len(entries) < 2 or table not in ("zones", "trust", "red_lines", "summary"):
+            raise HTTPException(404, "Choose two or more scenarios and a known table")
+        data = await asyncio.to_thread(_compare_data, entries, seed)
+        return _download(data[table], request.path_params["fmt"], f"compare-{table}")
+
+    async def simulate_page(request: Request) -> Response:
+        e = entry_of(request)
+        runs = _runs(request)
+        return render(
+            request,
+            "simulate.html",
+            e=e,
+            s=e.scenario,
+            seed=seed_of(request),
+            runs=runs,
+            query=request.url.query,
+        )
+
+    async def simulate_stream(request: Request) -> Response:
+        e = entry_of(request)
+        seed, runs = seed_of(request), _runs(request)
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        cancel = threading.Event()
+
+        def progress(done: int, total: int) -> None:
+            loop.call_soon_threadsafe(
+                queue.put_nowait, ("progress", {"done": done, "total": total})
+            )
+            if cancel.is_set():
+                raise KeyboardInterrupt  # the engine keeps finished blocks and stops
+
+        def work() -> None:
+            try:
+                r = detente.simulate(e.scenario, runs=runs, seed=seed, progress=progress)
+                html = env.get_template("simulate_result.html").render(
+                    summary=r.summary(), manifest=r.manifest, complete=r.complete
+                )
+                loop.call_soon_threadsafe(queue.put_nowait, ("result", html))
+            except KeyboardInterrupt:  # cancelled before any block finished
+                loop.call_soon_threadsafe(queue.put_nowait, ("failed", "cancelled"))
+            except Exception as exc:  # shown to the user, never a traceback
+                loop.call_soon_threadsafe(queue.put_nowait, ("failed", str(exc)))
+
+        async def events() -> Any:
+            task = asyncio.create_task(asyncio.to_thread(work))
+            _JOBS.add(task)
+            task.add_done_callback(_JOBS.discard)
+            try:
+                while True:
+                    kind, payload = await queue.get()
+                    data = payload if isinstance(payload, str) else json.dumps(payload)
+                    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+                    yield f"event: {kind}\n{lines}\n"
+                    if kind != "progress":
+                        break
+            finally:
+                cancel.set()  # a client that leaves stops the run at its next block
+
+        return StreamingResponse(
+            events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+        )
+
+    def _runs(request: Request) -> int:
+        raw = request.query_params.get("runs", "200")
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_RUNS:
+            raise HTTPException(400, f"runs must be a whole number from 1 to {MAX_RUNS}")
+        return int(raw)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        code = exc.status_code if isinstance(exc, HTTPException) else 500
+        detail = exc.detail if isinstance(exc, HTTPException) else "Internal error"
+        return render(request, "error.html", code, code=code, detail=detail)
+
+    routes = [
+        Route("/", home),
+        Route("/upload", upload_form, methods=["GET"]),
+        Route("/upload", upload, methods=["POST"]),
+        Route("/compare", compare_page),
+        Route("/compare/{table}.{fmt:str}", compare_download),
+        Route("/scenario/{sid}", scenario_page),
+        Route("/scenario/{sid}/zone.{fmt:str}", zone_data),
+        Route("/scenario/{sid}/analysis.json", analysis_json),
+        Route("/scenario/{sid}/whatif", whatif_page),
+        Route("/scenario/{sid}/whatif.yaml", whatif_yaml),
+        Route("/scenario/{sid}/whatif-zone.{fmt:str}", whatif_zone),
+        Route("/scenario/{sid}/simulate", simulate_page),
+        Route("/scenario/{sid}/simulate/stream", simulate_stream),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    return Starlette(routes=routes, exception_handlers={HTTPException: not_found})
+
+
+def _bundles(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The analysis's bundles (partial deals), when the engine reports them."""
+    raw = doc.get("bundles")
+    if not raw:
+        return []
+    items = raw.items() if isinstance(raw, dict) else enumerate(raw)
+    out = []
+    for key, b in items:
+        if isinstance(b, dict):
+            out.append(
+                {
+                    "name": b.get("name") or b.get("id") or str(key),
+                    "exists": b.get("exists", (b.get("zone") or {}).get("exists")),
+                    "distance": b.get("distance"),
+                }
+            )
+    return out
+
+
+def _download(rows: list[dict[str, Any]], fmt: str, stem: str) -> Response:
+    if fmt == "csv":
+        return Response(
+            to_csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
+        )
+    if fmt == "json":
+        return Response(
+            to_json(rows),
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{stem}.json"'},
+        )
+    raise HTTPException(404, "Downloads are .csv or .json")

@@ -1,0 +1,63 @@
+// detente workspace: draws charts from JSON blocks, shows slider values, streams simulations.
+// No inline scripts (the Content-Security-Policy forbids them); everything is vendored.
+(function () {
+  "use strict";
+  function drawCharts(root) {
+    root.querySelectorAll("div.vega[data-spec]").forEach(function (el) {
+      var src = document.getElementById(el.getAttribute("data-spec"));
+      if (!src || el.dataset.drawn === src.textContent.length + "") return;
+      el.dataset.drawn = src.textContent.length + "";
+      window.vegaEmbed(el, JSON.parse(src.textContent), {
+        actions: { export: true, source: false, compiled: false, editor: false }
+      });
+    });
+  }
+  function showValues(root) {
+    root.querySelectorAll("input[type=range][data-show]").forEach(function (input) {
+      input.addEventListener("input", function () {
+        var out = document.getElementById(input.getAttribute("data-show"));
+        if (out) out.textContent = input.value;
+      });
+    });
+  }
+  function simulation() {
+    var box = document.getElementById("sim");
+    if (!box) return;
+    var button = document.getElementById("sim-start");
+    var bar = document.getElementById("sim-progress");
+    var status = document.getElementById("sim-status");
+    var result = document.getElementById("sim-result");
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      status.textContent = "Running…";
+      result.textContent = "";
+      var source = new EventSource(box.getAttribute("data-stream"));
+      source.addEventListener("progress", function (ev) {
+        var p = JSON.parse(ev.data);
+        bar.max = p.total; bar.value = p.done;
+        status.textContent = p.done + " of " + p.total + " runs done";
+      });
+      source.addEventListener("result", function (ev) {
+        source.close();
+        // Server-rendered by the template engine (every value escaped).
+        result.innerHTML = ev.data;
+        status.textContent = "Done.";
+        button.disabled = false;
+      });
+      source.addEventListener("failed", function (ev) {
+        source.close();
+        status.textContent = "The simulation failed: " + ev.data;
+        button.disabled = false;
+      });
+      source.onerror = function () {
+        source.close();
+        if (status.textContent !== "Done.") status.textContent = "The connection was lost.";
+        button.disabled = false;
+      };
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts(document); showValues(document); simulation();
+    document.body.addEventListener("htmx:afterSwap", function (ev) { drawCharts(ev.target); });
+  });
+})();

@@ -1,0 +1,58 @@
+"""``detente serve``: defaults, the served directory and the message when the extra is missing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from detente.cli.app import app
+from detente.cli.serve import WEB_MISSING
+
+
+def test_serve_binds_localhost_port_8000_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(asgi: Any, **kw: Any) -> None:
+        seen.update(kw, app=asgi)
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    r = CliRunner().invoke(app, ["serve"])
+    assert r.exit_code == 0, r.output
+    assert (seen["host"], seen["port"]) == ("127.0.0.1", 8000)
+    assert "http://127.0.0.1:8000/" in r.output
+
+
+def test_serve_options_and_served_directory(monkeypatch: pytest.MonkeyPatch, served: Path) -> None:
+    import uvicorn
+    from starlette.testclient import TestClient
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda asgi, **kw: seen.update(kw, app=asgi))
+    r = CliRunner().invoke(
+        app, ["serve", "--host", "0.0.0.0", "--port", "8123", "--scenarios", str(served)]
+    )
+    assert r.exit_code == 0, r.output
+    assert (seen["host"], seen["port"]) == ("0.0.0.0", 8123)
+    with TestClient(seen["app"]) as c:
+        assert "Ash Valley variant" in c.get("/").text
+
+
+def test_serve_refuses_a_missing_directory(tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["serve", "--scenarios", str(tmp_path / "nowhere")])
+    assert r.exit_code != 0
+    assert "not a directory" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_serve_without_the_web_extra_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    r = CliRunner().invoke(app, ["serve"])
+    assert r.exit_code != 0
+    assert WEB_MISSING in " ".join(r.output.split())
+    assert "Traceback" not in r.output
