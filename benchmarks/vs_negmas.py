@@ -1,18 +1,28 @@
-"""detente's bilateral engine vs NegMAS on the NegMAS reference workload, side by side.
+"""detente's simulation engine vs NegMAS on the NegMAS reference workload, side by side.
 
 The workload is ``../shared/bench/negmas_reference.py``: two discrete issues with k values
 (k = 10 → 100 outcomes, k = 32 → 1,024), opposed linear-additive utilities with weights drawn
 from U(0.2, 0.8), stacked alternating offers with a 100-step deadline, four pairings
 (aspiration vs aspiration; Boulware vs Conceder; aspiration vs aspiration with reserved value
-0.8 on both sides; never-conceding vs Boulware). NegMAS runs in its own interpreter (a separate
-virtual environment: NegMAS is never a dependency of detente); detente runs the same workload
-in this process through :func:`detente.simulate.bilateral.negotiate`, end to end (drawing the
-weights, building the utilities, negotiating), on one core.
+0.8 on both sides; never-conceding vs Boulware).
+
+detente runs it through the engine ``detente simulate`` uses (:func:`detente.simulate.
+simulate_block`, every period step, the ``alternating`` protocol, the registered strategies):
+the scenario is built in memory (:func:`negotiation_scenario`: two parties, two issues whose
+discrete options make the talks enumerate every outcome, no fighting costs, stated
+reservations, concession horizon = the deadline), and each run's issue weights are drawn as
+NegMAS draws them and passed as per-run preferences (:class:`detente.simulate.RunInputs`). A
+run agrees in period ``s`` (a NegMAS step: both parties act) and reports ``s + 1`` steps, or
+100 steps without agreement. Timing is end to end: drawing the weights, building the model,
+per-run tables and every period of every run. NegMAS runs in its own interpreter (a separate
+virtual environment: NegMAS is AGPL and never a dependency of detente); without it the script
+compares against the anchors of ``references.md`` §6 (``--anchor``).
 
 Usage::
 
     python benchmarks/vs_negmas.py --negmas-python /tmp/venv-negmas/bin/python \\
-        [--n 100 --repeats 3] [--detente-n 20000] [--ks 10 32]
+        [--n 100 --repeats 3] [--detente-n 20000] [--block 4096] [--ks 10 32]
+    python benchmarks/vs_negmas.py --anchor 45      # no NegMAS: ratio to 45 negotiations/s
 
 Prints a JSON summary: per (outcomes, pairing) both libraries' negotiations/s, agreement
 rates and mean steps, and ``ratio`` = detente / NegMAS negotiations/s.
@@ -33,39 +43,86 @@ from typing import Any
 
 import numpy as np
 
-from detente.simulate.bilateral import (
-    BOULWARE,
-    CONCEDER,
-    HARDLINER,
-    TimeBasedStrategy,
-    linear_additive_utilities,
-    negotiate,
-    outcome_grid,
-)
+from detente.scenario import Scenario, parse_scenario
+from detente.simulate import RunInputs, simulate_block
+from detente.simulate.model import build_model
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "bench" / "negmas_reference.py"
-# NegMAS's AspirationNegotiator: Boulware curve (e = 4) with tolerance 0.001.
-ASPIRATION = TimeBasedStrategy("aspiration", 4.0, 1e-3)
-PAIRINGS: dict[str, tuple[TimeBasedStrategy, TimeBasedStrategy, float]] = {
-    "asp-asp": (ASPIRATION, ASPIRATION, 0.0),
-    "boul-conc": (BOULWARE, CONCEDER, 0.0),
-    "asp-nozopa": (ASPIRATION, ASPIRATION, 0.8),
-    "tough-boul": (HARDLINER, BOULWARE, 0.0),
+STEPS = 100
+# NegMAS's AspirationNegotiator concedes on the Boulware curve (e = 4).
+PAIRINGS: dict[str, tuple[str, str, float]] = {
+    "asp-asp": ("boulware", "boulware", 0.0),
+    "boul-conc": ("boulware", "conceder", 0.0),
+    "asp-nozopa": ("boulware", "boulware", 0.8),
+    "tough-boul": ("hardliner", "boulware", 0.0),
 }
 
 
-def run_detente(k: int, pairing: str, n: int, seed: int) -> dict[str, float]:
-    """One batch end to end: weights, utilities, negotiations."""
+def negotiation_scenario(k: int, a: str, b: str, reserved: float) -> Scenario:
+    """Two parties bargaining over two issues of ``k`` discrete values each (A prefers low
+    values, B high), with no war to fall back on: the stated reservations decide."""
+    options = [{"id": f"v{j}", "value": 100.0 * j / (k - 1), "label": f"{j}"} for j in range(k)]
+    issue = {
+        "status_quo": 50.0,
+        "anchors": [{"value": 0, "label": "low"}, {"value": 100, "label": "high"}],
+        "options": options,
+    }
+    doc = {
+        "schema_version": 1,
+        "meta": {"name": "NegMAS reference workload", "as_of": "2026-01-01"},
+        "actors": [
+            {
+                "id": aid,
+                "name": aid,
+                "kind": "state",
+                "veto": True,
+                "belligerent": True,
+                "cost_of_fighting": 0.0,
+                "reservation": reserved,
+            }
+            for aid in ("A", "B")
+        ],
+        "issues": [{"id": f"i{j}", "name": f"issue {j}", **issue} for j in range(2)],
+        "positions": [
+            {"actor": actor, "issue": f"i{j}", "ideal": ideal, "salience": 0.5}
+            for actor, ideal in (("A", 0.0), ("B", 100.0))
+            for j in range(2)
+        ],
+        "war": {"belligerents": ["A", "B"], "line_volatility": 0.0},
+        "simulation": {
+            "protocol": "alternating",
+            "strategies": {"A": a, "B": b},
+            "concession_periods": STEPS,
+            "optimism": 0.0,
+            "cost_spread": 0.0,
+            "resolve_spread": 0.0,
+            "sucker_loss": 0.0,
+        },
+    }
+    return parse_scenario(json.dumps(doc))
+
+
+def run_detente(k: int, pairing: str, n: int, seed: int, block: int) -> dict[str, float]:
+    """One batch end to end: weights, model, every period of every run."""
     a, b, rv = PAIRINGS[pairing]
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
-    outcomes = outcome_grid(k)
     wa, wb = rng.uniform(0.2, 0.8, n), rng.uniform(0.2, 0.8, n)
-    ua = linear_additive_utilities(outcomes, k, np.stack([wa, 1 - wa], 1), increasing=False)
-    ub = linear_additive_utilities(outcomes, k, np.stack([wb, 1 - wb], 1), increasing=True)
-    r = negotiate(ua, ub, a, b, n_steps=100, reserved_a=rv, reserved_b=rv)
+    weights = np.stack([np.stack([wa, 1 - wa], 1), np.stack([wb, 1 - wb], 1)], axis=1)
+    model = build_model(negotiation_scenario(k, a, b, rv))
+    agreed, steps = [], []
+    children = np.random.SeedSequence(seed).spawn((n + block - 1) // block)
+    for c, lo in enumerate(range(0, n, block)):
+        hi = min(lo + block, n)
+        out = simulate_block(
+            model, hi - lo, STEPS, children[c], inputs=RunInputs(weights=weights[lo:hi])
+        )
+        first = out.first_agreement
+        agreed.append(first >= 0)
+        steps.append(np.where(first >= 0, first + 1, STEPS))
     total = time.perf_counter() - t0
-    return {"total": total, "agreement_rate": r.agreement_rate, "mean_steps": r.mean_steps}
+    ok, st = np.concatenate(agreed), np.concatenate(steps)
+    return {"total": total, "agreement_rate": float(ok.mean()), "mean_steps": float(st.mean())}
 
 
 def run_negmas(python: str, n: int, repeats: int, ks: list[int]) -> dict[str, Any]:
@@ -81,40 +138,55 @@ def run_negmas(python: str, n: int, repeats: int, ks: list[int]) -> dict[str, An
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--negmas-python", required=True, help="Interpreter of a venv with negmas.")
+    p.add_argument("--negmas-python", help="Interpreter of a venv with negmas.")
+    p.add_argument("--anchor", type=float, help="NegMAS negotiations/s to compare with instead.")
     p.add_argument("--n", type=int, default=100, help="NegMAS negotiations per repeat.")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--detente-n", type=int, default=20000, help="detente negotiations/batch.")
+    p.add_argument("--block", type=int, default=4096, help="detente runs per engine block.")
     p.add_argument("--ks", type=int, nargs="*", default=[10, 32])
     a = p.parse_args()
+    if (a.negmas_python is None) == (a.anchor is None):
+        p.error("give --negmas-python or --anchor")
 
-    negmas = run_negmas(a.negmas_python, a.n, a.repeats, a.ks)
-    ref = {(r["outcomes"], r["pairing"]): r for r in negmas["rows"]}
-    run_detente(10, "asp-asp", 100, 0)  # warm-up
+    ref: dict[tuple[int, str], dict[str, Any]] = {}
+    meta: dict[str, Any] = {"anchor_negotiations_per_s": a.anchor}
+    if a.negmas_python:
+        negmas = run_negmas(a.negmas_python, a.n, a.repeats, a.ks)
+        ref = {(r["outcomes"], r["pairing"]): r for r in negmas["rows"]}
+        meta = negmas["meta"] | {"version": negmas["rows"][0]["version"]}
+    run_detente(10, "asp-asp", 256, 0, a.block)  # warm-up
     rows = []
     for k in a.ks:
         for pairing in PAIRINGS:
-            reps = [run_detente(k, pairing, a.detente_n, 1000 * r + 7) for r in range(a.repeats)]
+            reps = [
+                run_detente(k, pairing, a.detente_n, 1000 * r + 7, a.block)
+                for r in range(a.repeats)
+            ]
             d_rate = statistics.median(a.detente_n / x["total"] for x in reps)
-            nm = ref[(k * k, pairing)]
+            nm = ref.get((k * k, pairing), {})
+            nm_rate = nm.get("negotiations_per_s", a.anchor)
             rows.append(
                 {
                     "outcomes": k * k,
                     "pairing": pairing,
                     "detente_negotiations_per_s": round(d_rate, 1),
-                    "negmas_negotiations_per_s": round(nm["negotiations_per_s"], 2),
-                    "ratio": round(d_rate / nm["negotiations_per_s"], 1),
+                    "negmas_negotiations_per_s": round(nm_rate, 2),
+                    "ratio": round(d_rate / nm_rate, 1),
                     "detente_agreement_rate": statistics.mean(x["agreement_rate"] for x in reps),
-                    "negmas_agreement_rate": nm["agreement_rate"],
+                    "negmas_agreement_rate": nm.get("agreement_rate"),
                     "detente_mean_steps": round(statistics.mean(x["mean_steps"] for x in reps), 2),
-                    "negmas_mean_steps": round(nm["mean_steps"], 2),
+                    "negmas_mean_steps": None
+                    if "mean_steps" not in nm
+                    else round(nm["mean_steps"], 2),
                 }
             )
     ratios = [r["ratio"] for r in rows]
     summary = {
-        "negmas": negmas["meta"] | {"version": negmas["rows"][0]["version"]},
+        "negmas": meta,
         "detente_n_per_repeat": a.detente_n,
-        "negmas_n_per_repeat": a.n,
+        "detente_block": a.block,
+        "negmas_n_per_repeat": a.n if a.negmas_python else None,
         "repeats": a.repeats,
         "cores": 1,
         "python": sys.version.split()[0],

@@ -32,13 +32,22 @@ def make_scenario(
     schedule: list[dict[str, Any]] | None = None,
     sanctioned: str | None = None,
     capability: tuple[float, float] = (1.0, 1.0),
+    front: dict[str, Any] | None = None,
+    bloc_contested: bool = False,
+    bloc_front: dict[str, Any] | None = None,
+    shocks: list[dict[str, Any]] | None = None,
+    support: tuple[float, float] | None = None,
+    private: bool = False,
 ) -> Scenario:
     """A stylised two-sided war; keyword arguments switch the features under test.
 
     ``red_lines`` maps (actor, issue) to an ``acceptable`` range; ``third_party`` adds a veto
     actor C (not a belligerent) with that range on ``bloc``; ``trust`` is the trust section;
     ``schedule`` the layers of the ``ss`` staged-sanctions mechanism (``sanctioned`` its
-    beneficiary).
+    beneficiary). ``front`` / ``bloc_front`` are the issues' front dynamics (``bloc_contested``
+    makes the war decide ``bloc`` too), ``shocks`` the shocks section, ``support`` each side's
+    allies' support capability (line ``aid``), ``private`` turns on private information
+    (default: full information, no cost or resolve uncertainty).
     """
     actors: list[dict[str, Any]] = []
     for side, aid in enumerate(("A", "B")):
@@ -53,6 +62,10 @@ def make_scenario(
         }
         if reservation[side] is not None:
             a["reservation"] = reservation[side]
+        if support is not None:
+            a["support"] = [
+                {"id": "aid", "capability": support[side], "level": 1.0, "responsiveness": 0.8}
+            ]
         actors.append(a)
     if factions:
         actors.append(
@@ -96,6 +109,8 @@ def make_scenario(
         "optimism": optimism,
         "mechanisms": list(mechanisms),
     }
+    if not private:
+        sim |= {"cost_spread": 0.0, "resolve_spread": 0.0}
     sim.update(simulation or {})
     doc = {
         "schema_version": 1,
@@ -108,12 +123,15 @@ def make_scenario(
                 "anchors": [{"value": 0, "label": "B"}, {"value": 100, "label": "A"}],
                 "status_quo": 50,
                 "contested": True,
+                **({"front": front} if front is not None else {}),
             },
             {
                 "id": "bloc",
                 "name": "Bloc",
                 "anchors": [{"value": 0, "label": "B"}, {"value": 100, "label": "A"}],
                 "status_quo": 50,
+                "contested": bloc_contested,
+                **({"front": bloc_front} if bloc_front is not None else {}),
             },
         ],
         "positions": positions,
@@ -130,5 +148,6 @@ def make_scenario(
         },
         "simulation": sim,
         "trust": trust or [],
+        "shocks": shocks or [],
     }
     return parse_scenario(json.dumps(doc))

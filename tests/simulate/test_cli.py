@@ -70,8 +70,43 @@ def test_bad_inputs_exit_cleanly(tmp_path: Path) -> None:
     )
     r = runner.invoke(app, ["simulate", str(bad)])
     assert r.exit_code == 1
-    assert "unknown strategy 'nice'" in r.output
+    assert "simulation.strategies.A: unknown strategy" in r.output
+    assert "(got 'nice')" in r.output
     assert "Traceback" not in r.output
+
+
+def _check(tmp_path: Path, old: str, new: str) -> str:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((FIXTURES / "two_sides.yaml").read_text().replace(old, new), encoding="utf-8")
+    r = runner.invoke(app, ["check", str(bad)])
+    assert r.exit_code != 0
+    assert "Traceback" not in r.output
+    return str(r.output)
+
+
+def test_check_locates_a_bogus_protocol_and_suggests(tmp_path: Path) -> None:
+    out = _check(tmp_path, "simulation:\n", "simulation:\n  protocol: bogus\n")
+    line = next(
+        i
+        for i, t in enumerate((tmp_path / "bad.yaml").read_text().splitlines(), 1)
+        if "protocol: bogus" in t
+    )
+    assert f"bad.yaml:{line}:" in out
+    assert "simulation.protocol: unknown protocol; did you mean one of: alternating, " in out
+    assert "(got 'bogus')" in out
+
+
+def test_check_locates_a_misspelt_strategy_and_suggests(tmp_path: Path) -> None:
+    out = _check(tmp_path, "{A: linear", "{A: titfortat")
+    assert "simulation.strategies.A: unknown strategy; did you mean 'tit_for_tat'?" in out
+    assert "(got 'titfortat')" in out
+
+
+def test_every_strategy_name_is_in_the_scenario_vocabulary() -> None:
+    from detente.scenario.simulation import StrategyName
+    from detente.simulate import STRATEGIES
+
+    assert [s.value for s in StrategyName] == list(STRATEGIES)
 
 
 def test_list_strategies() -> None:

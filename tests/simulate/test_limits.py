@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from detente.simulate import anatomy_of_run, run_simulation
-from detente.simulate.engine import EVENT_FLAGS, simulate_block
+from detente.simulate.engine import EVENT_FLAGS, iter_periods, simulate_block
 from detente.simulate.model import build_model
 
 from .helpers import make_scenario
@@ -63,17 +63,25 @@ def test_hazard_of_agreement_rises_as_beliefs_converge() -> None:
 
 def test_peace_offensive_overtures_without_moving_positions() -> None:
     sc = make_scenario(strategies=("peace_offensive", "linear"), optimism=0.0)
-    m, o = _first(sc, periods=60)
-    overtures = (o.events & EVENT_FLAGS["overture_A"]) > 0
-    assert overtures.any()
-    assert not ((o.events & EVENT_FLAGS["overture_B"]) > 0).any()
-    # an overture comes when under pressure: a battle lost or a low belief of winning
-    lost = (o.events & EVENT_FLAGS["battle_won_by_A"]) == 0
-    assert (overtures & lost).sum() > (overtures & ~lost).sum()
-    # its position never moves: any agreement is on A's best package
-    agreed = o.first_agreement >= 0
-    best = m.candidates[np.argmax(m.cand_utility[:, 0])]
-    assert np.allclose(o.terms[agreed], best)
+    m = build_model(sc)
+    overtures, lost, demands, bad = [], [], [], []
+    for s in iter_periods(m, 512, np.random.SeedSequence(1), 60):
+        overtures.append((s.events & EVENT_FLAGS["overture_A"]) > 0)
+        assert not ((s.events & EVENT_FLAGS["overture_B"]) > 0).any()
+        lost.append(~s.fighting | (s.y < 0))
+        demands.append(s.prev_demand[:, 0].copy())
+        bad.append((s.events & EVENT_FLAGS["bad_faith_signature"]) > 0)
+    ov, ls = np.array(overtures), np.array(lost)
+    assert ov.any()
+    # an overture comes under pressure: after battles lost or with a low belief of winning
+    assert (ov & ls).sum() > (ov & ~ls).sum()
+    # its position never moves: every demand it states is its best package
+    d = np.array(demands)
+    assert np.allclose(d[~np.isnan(d)], m.table.top[0, 0])
+    # it signs only in bad faith (under pressure, a pause to regroup)
+    agreed = s.first[:, 0] >= 0
+    assert agreed.any()
+    assert np.array(bad).any(axis=0)[agreed].all()
     rows = anatomy_of_run(sc, seed=1, periods=30, runs=10)
     assert any("overture by A" in r["events"] for r in rows)
 
@@ -104,15 +112,16 @@ def test_peacekeepers_lower_breakdown() -> None:
 
 
 def test_peace_offensive_erodes_the_other_sides_support() -> None:
-    """Same fixed positions; the one making overtures wears down B's allies' support."""
-    from .helpers import fixture_scenario
-
-    base = fixture_scenario()
+    """Same fixed positions and no zone (conflicting red lines, so no pause is ever signed):
+    the one making overtures wears down B's allies' support."""
 
     def support_end(strategy: str) -> float:
-        sim = base.simulation.model_copy(update={"strategies": {"A": strategy, "B": "linear"}})
-        m = build_model(base.model_copy(update={"simulation": sim}))
-        o = simulate_block(m, 256, 52, np.random.default_rng(0))
+        sc = make_scenario(
+            strategies=(strategy, "linear"),
+            support=(0.0, 0.5),
+            red_lines={("A", "land"): (60.0, 100.0), ("B", "land"): (0.0, 40.0)},
+        )
+        o = simulate_block(build_model(sc), 256, 52, np.random.SeedSequence(0))
         return float(o.paths["support.B.aid"][-1].mean())
 
     assert support_end("peace_offensive") < support_end("hardliner") - 0.05

@@ -9,8 +9,9 @@ from detente.bargaining.problem import build_problem
 from detente.bargaining.utility import utility as bargaining_utility
 from detente.bargaining.war import reservation_values
 from detente.errors import InputError
-from detente.simulate.engine import _war_value
-from detente.simulate.model import build_model, utility
+from detente.simulate.beliefs import fighting_values, stake_utilities
+from detente.simulate.engine import iter_periods
+from detente.simulate.model import build_model, candidate_utilities, utility
 from detente.simulate.results import hist_quantiles, wilson
 
 from .helpers import fixture_scenario, make_scenario
@@ -33,11 +34,13 @@ def test_initial_war_value_equals_reservation_values() -> None:
     prob = build_problem(sc)
     rows = [prob.actors.index(a) for a in m.actor_ids[:2]]
     cost = np.maximum(m.cost - np.array([0.001, 0.002]), 0.0)  # fixture's cost relief
-    r = prob.p_a / (1.0 - prob.stalemate)  # beliefs are about battles: P(A prevails) = (1 − s)r
-    v = _war_value(m, np.array([[r, r]]), m.status_quo[None, :], cost)
-    # The bargaining value now also counts the status quo holding while the war lasts
-    # (λ = 1 − δ^(H−1), issue 12); the simulation's lottery is the same without that flow
-    # until issue 13 adopts it: compare the lottery part.
+    r = prob.p_a / (1.0 - prob.stalemate)  # P(A prevails) = (1 − s)·r
+    s = next(iter_periods(m, 1, np.random.SeedSequence(0), 1))
+    stakes = stake_utilities(m, m.status_quo[None, :], None, s.u_victory)
+    v = fighting_values(m, np.array([[r, r]]), stakes, cost[None, :])
+    # The bargaining value also counts the status quo holding while the war lasts
+    # (λ = 1 − δ^(H−1), issue 12); the simulation's lottery is the same without that flow:
+    # compare the lottery part.
     from detente.bargaining.utility import utility as u_b
     from detente.bargaining.war import flow_share
 
@@ -46,6 +49,30 @@ def test_initial_war_value_equals_reservation_values() -> None:
         1.0 - lam
     ) - prob.war_cost
     assert np.allclose(v[0], lottery[rows])
+
+
+def test_value_of_fighting_is_the_war_lottery() -> None:
+    sc = make_scenario(stalemate=0.65)
+    assert sc.war is not None
+    m = build_model(sc.model_copy(update={"war": sc.war.model_copy(update={"p": 0.3})}))
+    s = next(iter_periods(m, 1, np.random.SeedSequence(0), 1))
+    r = 0.3 / 0.35
+    v = fighting_values(
+        m,
+        np.array([[r, r]]),
+        stake_utilities(m, m.status_quo[None, :], None, s.u_victory),
+        np.zeros((1, 2)),
+    )
+    u = utility(m.ideal[:2], m.weights[:2], m.risk[:2], np.vstack([m.victory, m.status_quo]))
+    assert np.allclose(v[0], 0.3 * u[0] + 0.05 * u[1] + 0.65 * u[2])
+
+
+def test_per_run_candidate_utilities_match_the_formula() -> None:
+    m = build_model(fixture_scenario())
+    w = np.random.default_rng(1).dirichlet(np.ones(3), size=(5, len(m.actor_ids)))
+    ours = candidate_utilities(m, w)
+    for j in range(5):
+        assert np.allclose(ours[j], utility(m.ideal, w[j], m.risk, m.candidates))
 
 
 def test_candidates_trade_off_monotonically() -> None:

@@ -2,27 +2,87 @@
 
 Everything here has a documented default, so a scenario without this section still simulates.
 The model these parameters enter is described in ``docs/explanation/simulation-model.md``.
+The protocol and the strategy names are closed vocabularies (enums): a misspelt one is an
+error located at its key, with the closest valid name suggested.
 """
 
 from __future__ import annotations
 
-from pydantic import Field
+import difflib
+import enum
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
 
 from detente.scenario.strictmodel import StrictModel
 
-__all__ = ["SimulationSettings"]
+__all__ = [
+    "KnownProtocol",
+    "KnownStrategy",
+    "Protocol",
+    "SimulationSettings",
+    "StrategyName",
+    "closed_value",
+]
+
+
+class Protocol(enum.StrEnum):
+    """How a round of talks is run."""
+
+    alternating = "alternating"
+    """Stacked alternating offers: in turn, each party accepts the standing offer or counters."""
+    single_text = "single_text"
+    """A mediator's single negotiating text, revised each round from the parties' objections."""
+    multilateral = "multilateral"
+    """Alternating offers in which every veto party with a position must accept."""
+
+
+class StrategyName(enum.StrEnum):
+    """The registered negotiation strategies (``detente simulate --list-strategies``)."""
+
+    boulware = "boulware"
+    linear = "linear"
+    conceder = "conceder"
+    good_faith = "good_faith"
+    hardliner = "hardliner"
+    tit_for_tat = "tit_for_tat"
+    grit = "grit"
+    peace_offensive = "peace_offensive"
+    stalling = "stalling"
+    rearm_during_truce = "rearm_during_truce"
+
+
+def closed_value(value: Any, vocabulary: type[enum.StrEnum], what: str) -> Any:
+    """``value`` if it names a member of ``vocabulary``; else a ValueError that suggests one."""
+    names = [m.value for m in vocabulary]
+    if not isinstance(value, str) or value in names:
+        return value
+    close = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else "did you mean one of: " + ", ".join(names)
+    raise ValueError(f"unknown {what}; {hint}")
+
+
+KnownProtocol = Annotated[
+    Protocol, BeforeValidator(lambda v: closed_value(v, Protocol, "protocol"))
+]
+"""A protocol name, checked with a suggestion for a misspelling."""
+KnownStrategy = Annotated[
+    StrategyName, BeforeValidator(lambda v: closed_value(v, StrategyName, "strategy"))
+]
+"""A strategy name, checked with a suggestion for a misspelling."""
 
 
 class SimulationSettings(StrictModel):  # finite numbers, strict scalars (scenario/strictmodel)
     """Settings for `detente simulate`: protocol, each party's strategy, process parameters."""
 
-    protocol: str = Field(
-        default="alternating",
-        description="Talks protocol: `alternating` (bilateral alternating offers), "
-        "`single_text` (mediator's single text) or `multilateral` (with vetoes).",
+    protocol: KnownProtocol = Field(
+        default=Protocol.alternating,
+        description="Talks protocol: `alternating` (stacked alternating offers), "
+        "`single_text` (a mediator's single negotiating text, revised from the parties' "
+        "objections) or `multilateral` (alternating offers every veto party must accept).",
     )
     mediator: str | None = Field(default=None, description="Mediator actor id (single_text).")
-    strategies: dict[str, str] = Field(
+    strategies: dict[str, KnownStrategy] = Field(
         default_factory=dict,
         description="Actor id → strategy name (see `detente simulate --list-strategies`).",
     )
@@ -128,8 +188,45 @@ class SimulationSettings(StrictModel):  # finite numbers, strict scalars (scenar
         default=0.5,
         ge=0.0,
         le=1.0,
-        description="Peace offensive: a party makes overtures when its believed chance of "
-        "winning a battle is below this, or the line moved against it in the last period.",
+        description="A party is under pressure when its believed chance of winning a battle "
+        "is below this, or the front has recently moved against it (a peace offensive makes "
+        "overtures then, and signs pauses it does not mean).",
+    )
+    cost_spread: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=2.0,
+        description="Private information: standard deviation of the logarithm of each "
+        "belligerent's cost of fighting around its stated value. Each run draws every side's "
+        "cost and resolve; the other side knows only the distribution.",
+    )
+    resolve_spread: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=2.0,
+        description="Private information: standard deviation of the logarithm of each "
+        "belligerent's resolve (the weight of the stakes against the costs; effective cost = "
+        "cost / resolve).",
+    )
+    cost_signal_noise: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=10.0,
+        description="Standard deviation of the logarithm of the other side's cost of fighting "
+        "as a side observes it each period of fighting (losses and strain it can see).",
+    )
+    screening_noise: float = Field(
+        default=0.1,
+        gt=0.0,
+        lt=0.5,
+        description="Probability an observer gives a party refusing an offer, or offering "
+        "terms, against its own interest: bounds what one refusal teaches about its resolve.",
+    )
+    regroup_periods: int = Field(
+        default=8,
+        ge=0,
+        description="A bad-faith signer keeps a pause at least this many periods (to regroup) "
+        "before it defects.",
     )
     sources: tuple[str, ...] = Field(default=(), description="Source ids.")
     assumption: str | None = Field(

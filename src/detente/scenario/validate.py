@@ -246,6 +246,25 @@ def check_references(s: Scenario) -> list[Finding]:
         for actor in s.simulation.strategies:
             need_actor(("simulation", "strategies", actor), actor)
 
+    # shocks (simulation)
+    belligerents = set(s.war.belligerents) if s.war is not None else set()
+    for k, sh in enumerate(s.shocks):
+        if sh.actor not in belligerents:
+            add(("shocks", k, "actor"), f"shock actor {sh.actor!r} is not a belligerent of `war`")
+        elif sh.support is not None:
+            lines = [x.id for x in next(a for a in s.actors if a.id == sh.actor).support]
+            if sh.support not in lines:
+                known = f"expected one of: {_list(set(lines))}" if lines else "it has none"
+                add(
+                    ("shocks", k, "support"),
+                    f"unknown support line {sh.support!r} of {sh.actor}; {known}",
+                )
+        if sh.date is not None and sh.date <= as_of:
+            add(("shocks", k, "date"), f"date {sh.date} is not after meta.as_of {as_of}")
+    for name, dupes in (("shocks", _dupes(sh.id for sh in s.shocks)),):
+        for d in sorted(dupes):
+            add((name,), f"duplicate shock id {d!r}")
+
     # sources cited anywhere
     for path, obj in _walk(s, ()):
         refs = getattr(obj, "sources", ())

@@ -104,7 +104,8 @@ def period_hazard(
 
 def calibration_scenario(*, peacekeepers: bool) -> Scenario:
     """The calibration workload: a stylised two-sided war (two issues, equal sides, cost 0.006
-    per week, good faith on both sides, no optimism, no factions, no rearmament), with
+    per week, good faith on both sides, full information: no optimism, no private costs or
+    resolve; no factions, no rearmament), with
     peacekeepers attached to any agreement or none."""
     from detente.scenario import parse_scenario
 
@@ -145,6 +146,8 @@ def calibration_scenario(*, peacekeepers: bool) -> Scenario:
         "simulation": {
             "strategies": {"A": "good_faith", "B": "good_faith"},
             "optimism": 0.0,
+            "cost_spread": 0.0,
+            "resolve_spread": 0.0,
             "mechanisms": ["pk"] if peacekeepers else [],
         },
     }

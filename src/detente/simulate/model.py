@@ -1,4 +1,4 @@
-"""The arrays a simulation runs on, built once from a scenario (validated at this edge).
+"""The simulation's arrays, built once from a scenario (validated here, trusted inside).
 
 Actors in talks are the two belligerents first (A, B as in ``war.belligerents``), then the
 other veto actors with positions. Utility (0..1, 1 = every issue at the actor's ideal) is
@@ -8,20 +8,27 @@ other veto actors with positions. Utility (0..1, 1 = every issue at the actor's 
 with ``w`` the saliences normalised over the actor's issues and ``r`` its risk exponent: the
 bargaining engine's form (:mod:`detente.bargaining.utility`).
 
-Candidate packages: the talks choose among ``K`` packages on the compromise curve between
-the belligerents, ``x(θ)_i = (θ·s_Ai·ideal_Ai + (1−θ)·s_Bi·ideal_Bi) / (θ·s_Ai + (1−θ)·s_Bi)``
-for θ on a grid in [0, 1]: salience-weighted compromises, which trade issues by how much each
-side cares (a first-order approximation of the Pareto frontier; references §2, compromise
-model). θ = 1 is A's ideal, θ = 0 B's. Utilities of all candidates are computed once, so a
-round of talks is a table look-up per run.
+Candidate packages (``K``): when every issue has discrete ``options`` and their combinations
+number at most :data:`MAX_GRID`, the talks choose among all combinations; otherwise among
+:data:`N_CANDIDATES` packages on the compromise curve between the belligerents,
+``x(θ)_i = (θ·s_Ai·ideal_Ai + (1−θ)·s_Bi·ideal_Bi) / (θ·s_Ai + (1−θ)·s_Bi)`` for θ on a grid
+in [0, 1] (salience-weighted compromises, a first-order approximation of the Pareto frontier;
+references §2), clipped issue by issue into the box the veto actors' red lines leave
+(:class:`detente.bargaining.zone.ZoneLP`). ``cand_feasible`` is the bargaining engine's
+red-line mask (:func:`detente.bargaining.utility.feasible`, every veto actor) and each
+belligerent's own range: red lines are hard constraints in this version (the crossing-cost
+rule of the "deals" issue replaces them later, reading ``RunState.leader_changed``).
 
-Red lines are hard constraints. The curve is clipped, issue by issue, into the box the veto
-actors' ``acceptable`` ranges leave (the bargaining zone's box, :class:`detente.bargaining.zone.
-ZoneLP`), which keeps both belligerents' utilities monotone along it; ``cand_feasible`` is then
-the bargaining engine's red-line mask (:func:`detente.bargaining.utility.feasible`, every veto
-actor) and each belligerent's own range. The engine never offers, nor accepts, a candidate
-outside it; when the veto actors' red lines conflict on some issue the mask is empty and no
-agreement is possible.
+Private information (Fearon 1995): each belligerent's cost of fighting and resolve are drawn
+per run on a 3 × 3 grid of types, the three-point Gauss–Hermite rule of a log-normal with
+spreads ``simulation.cost_spread`` and ``resolve_spread`` (nodes ``0, ±√3`` with weights
+``2/3, 1/6, 1/6``: the grid has the distribution's mean and variance). A type's effective
+cost per period is ``cost · q / ρ``.
+
+The front (``Issue.front``): which issues the line of contact moves, their drift (drawn per
+run from ``N(drift, drift_sd²)``) and volatility. The default is a contested issue that moves
+without drift: the front's true balance is what the scenario states, not a ratio of
+capabilities (capabilities set the parties' *beliefs*; see :mod:`detente.simulate.beliefs`).
 
 Trust is held per side (A about B, B about A) on the four dimensions ``TRUST_DIMENSIONS`` as
 Beta evidence ``(r, s)`` with base rate ``a``, from the scenario's trust priors.
@@ -34,35 +41,66 @@ both belligerents (the bargaining engine's convention).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from itertools import product
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.problem import build_problem
+from detente.bargaining.problem import build_problem, discounted_periods
 from detente.bargaining.utility import feasible
 from detente.bargaining.zone import ZoneLP
 from detente.core import TRUST_DIMENSIONS
 from detente.errors import InputError
-from detente.scenario.schema import Evidence, ExpectedTrust, MechanismKind, Scenario, TrustValue
-from detente.scenario.simulation import SimulationSettings
+from detente.scenario.schema import (
+    Evidence,
+    ExpectedTrust,
+    MechanismKind,
+    Scenario,
+    ShockKind,
+    TrustValue,
+)
+from detente.scenario.simulation import Protocol, SimulationSettings
 from detente.scenario.validate import require_negotiation
 from detente.simulate.durability import PEACEKEEPER_HR
+from detente.simulate.tables import TalkTable, build_table
 
-__all__ = ["N_CANDIDATES", "TRUST_DIMENSIONS", "SimModel", "build_model", "utility"]
+__all__ = [
+    "MAX_GRID",
+    "N_CANDIDATES",
+    "TRUST_DIMENSIONS",
+    "TRUST_PRIOR_WEIGHT",
+    "SimModel",
+    "build_model",
+    "candidate_utilities",
+    "capability_r",
+    "utility",
+]
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
 N_CANDIDATES = 101
+"""Packages on the compromise curve."""
+MAX_GRID = 4096
+"""Largest number of option combinations the talks enumerate as candidates."""
 TRUST_PRIOR_WEIGHT = 2.0
 """Non-informative prior weight W of the Beta/subjective-logic trust opinion."""
+_NODES = (0.0, -math.sqrt(3.0), math.sqrt(3.0))
+_NODE_WEIGHTS = (2.0 / 3.0, 1.0 / 6.0, 1.0 / 6.0)
+SHOCK_KINDS = tuple(ShockKind)
 
 
 def utility(ideal: FloatArray, weights: FloatArray, risk: FloatArray, x: FloatArray) -> FloatArray:
     """``U_a(x) = 1 − L_a(x)^r_a`` for packages ``x`` of shape (..., I): returns (..., A).
 
     The formula of :func:`detente.bargaining.utility.utility`, restated on bare arrays because
-    the period loop evaluates it on per-run lines without building a ``BargainingProblem``
-    each period; ``tests/simulate/test_model.py`` checks the two agree.
+    the period loop evaluates it on per-run lines (and per-run weights) without building a
+    ``BargainingProblem``; ``tests/simulate/test_model.py`` checks the two agree. ``weights``
+    may carry leading run axes: (..., A, I) broadcasting against ``x[..., None, :]``.
     """
     d = np.abs(x[..., None, :] - ideal) / 100.0
     loss = np.clip((weights * d).sum(axis=-1), 0.0, 1.0)
@@ -70,9 +108,21 @@ def utility(ideal: FloatArray, weights: FloatArray, risk: FloatArray, x: FloatAr
     return out
 
 
+def candidate_utilities(m: SimModel, weights: FloatArray) -> FloatArray:
+    """Utilities (N, K, A) of the model's candidates under per-run weights (N, A, I): the
+    form of :func:`utility`, one matrix product per actor."""
+    n, n_a, _ = weights.shape
+    out = np.empty((n, m.candidates.shape[0], n_a))
+    for a in range(n_a):
+        dist = np.abs(m.candidates - m.ideal[a]) / 100.0  # (K, I)
+        loss = np.clip(weights[:, a, :] @ dist.T, 0.0, 1.0)  # (N, K)
+        out[:, :, a] = loss if m.risk[a] == 1.0 else loss ** m.risk[a]
+    return np.subtract(1.0, out, out=out)
+
+
 @dataclass(frozen=True)
 class SimModel:
-    """Everything the period loop needs, as arrays (A actors in talks, I issues, K candidates)."""
+    """Everything the period steps need, as arrays (A actors in talks, I issues, K candidates)."""
 
     actor_ids: tuple[str, ...]
     issue_ids: tuple[str, ...]
@@ -82,12 +132,17 @@ class SimModel:
     lo: FloatArray  # (A, I) red lines
     hi: FloatArray  # (A, I)
     reservation: FloatArray  # (A,) stated reservation utility, NaN = from the war model
+    floors: FloatArray  # (A,) what a non-belligerent veto actor accepts (A, B entries unused)
     status_quo: FloatArray  # (I,)
-    contested: NDArray[np.bool_]  # (I,)
+    contested: BoolArray  # (I,)
     direction: FloatArray  # (I,) +1 if A winning moves the line up, -1 down, 0 if not contested
+    front_moves: BoolArray  # (I,) the line of contact moves it
+    front_drift: FloatArray  # (I,) expected drift per period (scale points, + = up)
+    front_drift_sd: FloatArray  # (I,)
+    front_volatility: FloatArray  # (I,)
     victory: FloatArray  # (2, I) terms imposed by A, by B
     capability: FloatArray  # (2,) own capability of A, B
-    support_owner: NDArray[np.int64]  # (L,) 0 = A, 1 = B
+    support_owner: IntArray  # (L,) 0 = A, 1 = B
     support_capability: FloatArray  # (L,)
     support_relief: FloatArray  # (L,)
     support_level: FloatArray  # (L,)
@@ -97,32 +152,72 @@ class SimModel:
     exponent: float
     stalemate: float
     horizon: int
-    volatility: float
-    cost: FloatArray  # (2,) per-period cost of fighting of A, B
+    cost: FloatArray  # (2,) stated per-period cost of fighting of A, B
     discount: FloatArray  # (2,)
+    horizon_factor: FloatArray  # (2,) discounted periods of fighting left, Σ_{t<H} δ^t
     truce_shift: float
     implementation: int  # periods over which rearmament accrues
     period_years: float
+    type_cost: FloatArray  # (T,) cost multiplier q of each private type
+    type_resolve: FloatArray  # (T,) resolve ρ of each private type
+    type_prior: FloatArray  # (T,) common prior over types
     candidates: FloatArray  # (K, I)
     cand_utility: FloatArray  # (K, A)
-    cand_ok: NDArray[np.bool_]  # (K, A) inside the actor's red lines
-    cand_feasible: NDArray[np.bool_]  # (K,) inside every veto actor's and belligerent's
+    cand_feasible: BoolArray  # (K,) inside every veto actor's and belligerent's red lines
+    table: TalkTable  # the candidates as the talks search them (shared by all runs)
     trust_r: FloatArray  # (2, D) positive evidence: A about B, B about A, per dimension
     trust_s: FloatArray  # (2, D)
     trust_base: FloatArray  # (2, D)
-    strategies: tuple[str, str]
-    faction_parent: NDArray[np.int64]  # (F,) 0 = A, 1 = B
+    strategies: tuple[str, str]  # opening strategies of A, B
+    strategy_pool: tuple[str, ...]  # every strategy a side may follow in a run (shocks)
+    faction_parent: IntArray  # (F,) 0 = A, 1 = B
     faction_control: FloatArray  # (F,)
     faction_ideal: FloatArray  # (F, I)
     faction_weights: FloatArray  # (F, I)
-    has_factions: NDArray[np.bool_]  # (2,) A, B has a faction that can spoil
+    has_factions: BoolArray  # (2,) A, B has a faction that can spoil
     relief_step: FloatArray  # (S,) sanctions relief released after n verified periods
-    sanctioned: NDArray[np.bool_]  # (2,) A, B is the party under staged sanctions
+    sanctioned: BoolArray  # (2,) A, B is the party under staged sanctions
     hazard_ratio: float  # product of the attached mechanisms' hazard ratios
     detection: float
     sucker_loss: float
     settlement_after: int
+    protocol: Protocol
+    bundle_ids: tuple[str, ...]  # agreements a run can reach (today: the settlement)
+    shock_ids: tuple[str, ...]
+    shock_kind: IntArray  # (S,) index into SHOCK_KINDS
+    shock_side: IntArray  # (S,) 0 = A, 1 = B
+    shock_period: IntArray  # (S,) scheduled period, -1 = by hazard
+    shock_hazard: FloatArray  # (S,) probability per period (0 if scheduled)
+    shock_resolve: FloatArray  # (S,) multiplier (1 = none)
+    shock_cost: FloatArray  # (S,) multiplier (1 = none)
+    shock_trust_reset: FloatArray  # (S,) share of evidence discarded (0 = none)
+    shock_strategy: IntArray  # (S,) index into strategy_pool, -1 = unchanged
+    shock_support: IntArray  # (S,) support line index, -1 = none
+    shock_level: FloatArray  # (S,) new level of that line
+    shock_balance: FloatArray  # (S,) change of A's chance of winning a battle
     settings: SimulationSettings
+
+    @property
+    def n_types(self) -> int:
+        """Private types per belligerent."""
+        return int(self.type_cost.size)
+
+
+def capability_r(m: SimModel, level: FloatArray) -> FloatArray:
+    """A's chance of winning a battle implied by capabilities (own plus allies' support ×
+    level), ``c_A^k / (c_A^k + c_B^k)``, or ``war.p / (1 − s)`` when ``p`` is given: (N,)."""
+    n = level.shape[0]
+    if m.p_fixed is not None:
+        decisive = 1.0 - m.stalemate
+        return np.full(n, m.p_fixed / decisive if decisive > 1e-12 else 0.5)
+    cap = np.broadcast_to(m.capability, (n, 2)).copy()
+    if m.support_owner.size:
+        add = level * m.support_capability
+        for side in (0, 1):
+            cap[:, side] += add[:, m.support_owner == side].sum(axis=1)
+    ck = np.maximum(cap, 1e-12) ** m.exponent
+    out: FloatArray = ck[:, 0] / (ck[:, 0] + ck[:, 1])
+    return out
 
 
 def _opinion(value: TrustValue | None) -> tuple[float, float, float]:
@@ -136,6 +231,35 @@ def _opinion(value: TrustValue | None) -> tuple[float, float, float]:
     b = max(value.expected - value.base_rate * u, 0.0)
     d = max(1.0 - b - u, 0.0)
     return TRUST_PRIOR_WEIGHT * b / u, TRUST_PRIOR_WEIGHT * d / u, value.base_rate
+
+
+def _types(cost_spread: float, resolve_spread: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The 3 × 3 grid of private types: (cost multiplier, resolve, prior weight); a single
+    type when there is no private information (both spreads 0)."""
+    if cost_spread == 0.0 and resolve_spread == 0.0:
+        return np.ones(1), np.ones(1), np.ones(1)
+    q, rho, w = [], [], []
+    for (zc, wc), (zr, wr) in product(zip(_NODES, _NODE_WEIGHTS, strict=True), repeat=2):
+        q.append(math.exp(cost_spread * zc - cost_spread**2 / 2.0))
+        rho.append(math.exp(resolve_spread * zr - resolve_spread**2 / 2.0))
+        w.append(wc * wr)
+    return np.array(q), np.array(rho), np.array(w)
+
+
+def _candidates(scenario: Scenario, ideal: FloatArray, sal: FloatArray) -> FloatArray:
+    """All option combinations if small enough, else the compromise curve (module doc)."""
+    issues = scenario.issues
+    if all(i.options for i in issues):
+        size = math.prod(len(i.options) for i in issues)
+        if size <= MAX_GRID:
+            grids = np.meshgrid(*[[o.value for o in i.options] for i in issues], indexing="ij")
+            return np.stack([g.ravel() for g in grids], axis=1).astype(np.float64)
+    theta = np.linspace(0.0, 1.0, N_CANDIDATES)[:, None]
+    sa, sb = np.maximum(sal[0], 1e-9), np.maximum(sal[1], 1e-9)
+    cand: FloatArray = (theta * sa * ideal[0] + (1 - theta) * sb * ideal[1]) / (
+        theta * sa + (1 - theta) * sb
+    )
+    return cand
 
 
 def build_model(scenario: Scenario) -> SimModel:
@@ -181,6 +305,8 @@ def build_model(scenario: Scenario) -> SimModel:
     actors = [scenario.actor(a) for a in actor_ids]
     risk = np.array([a.risk for a in actors])
     reservation = np.array([np.nan if a.reservation is None else a.reservation for a in actors])
+    u_sq = utility(ideal, weights, risk, sq)
+    floors = np.where(np.isnan(reservation), u_sq, reservation)
 
     victory = np.vstack([ideal[0], ideal[1]]).copy()
     for side, bid in enumerate((a_id, b_id)):
@@ -189,6 +315,23 @@ def build_model(scenario: Scenario) -> SimModel:
                 victory[side, issue_ids.index(iid)] = v
     contested = np.array([i.contested for i in issues])
     direction = np.where(contested, np.sign(victory[0] - victory[1]), 0.0)
+    moves = np.array([i.front.moves if i.front is not None else i.contested for i in issues])
+    for i in issues:
+        if i.front is not None and i.front.moves and not i.contested:
+            raise InputError(
+                f"issue {i.id!r}: `front.moves` needs `contested: true` (the war must decide it)"
+            )
+    moves &= direction != 0.0
+    drift = np.array([i.front.drift if i.front else 0.0 for i in issues])
+    drift_sd = np.array([i.front.drift_sd if i.front else 0.0 for i in issues])
+    vol = np.array(
+        [
+            i.front.volatility
+            if i.front is not None and i.front.volatility is not None
+            else war.line_volatility
+            for i in issues
+        ]
+    )
 
     bel = [scenario.actor(a_id), scenario.actor(b_id)]
     owner, scap, srel, slev, sresp, sids = [], [], [], [], [], []
@@ -201,10 +344,7 @@ def build_model(scenario: Scenario) -> SimModel:
             sresp.append(s.responsiveness)
             sids.append(f"{act.id}.{s.id}")
 
-    # Candidates on the salience-weighted compromise curve between A and B.
-    theta = np.linspace(0.0, 1.0, N_CANDIDATES)[:, None]
-    sa, sb = np.maximum(sal[0], 1e-9), np.maximum(sal[1], 1e-9)
-    cand = (theta * sa * ideal[0] + (1 - theta) * sb * ideal[1]) / (theta * sa + (1 - theta) * sb)
+    cand = _candidates(scenario, ideal, sal)
     problem = build_problem(scenario)
     box = ZoneLP(problem)  # the veto actors' red-line box (conflicting issues left free)
     cand = np.clip(cand, box.lo, box.hi)
@@ -213,6 +353,13 @@ def build_model(scenario: Scenario) -> SimModel:
     cand_feasible = feasible(problem, cand) & cand_ok[:, :2].all(axis=1)
     if box.conflicts:
         cand_feasible[:] = False
+    protocol = Protocol(settings.protocol)
+    offerable = cand_feasible.copy()
+    if protocol is Protocol.multilateral and n_a > 2:
+        # proposers offer only packages every other veto party accepts (their positions are
+        # public); acceptance is still checked in the talks
+        offerable &= (cand_u[:, 2:] >= floors[2:] - 1e-9).all(axis=1)
+    table = build_table(cand_u[None], offerable[None])
 
     n_d = len(TRUST_DIMENSIONS)
     trust_r, trust_s, trust_a = np.zeros((2, n_d)), np.zeros((2, n_d)), np.full((2, n_d), 0.5)
@@ -275,20 +422,21 @@ def build_model(scenario: Scenario) -> SimModel:
         relief_step[after:] += frac
     relief_step = np.minimum(relief_step, 1.0)
 
-    strat = settings.strategies
-    for aid in strat:
-        if aid not in {a.id for a in scenario.actors}:
+    known = {a.id for a in scenario.actors}
+    for aid in settings.strategies:
+        if aid not in known:
             raise InputError(f"simulation.strategies: unknown actor id {aid!r}")
-    from detente.simulate.strategies import get_strategy
+    names = (
+        str(settings.strategies.get(a_id, "linear")),
+        str(settings.strategies.get(b_id, "linear")),
+    )
+    pool = list(dict.fromkeys(names))
+    period_days = war.period.days
+    period_years = period_days / 365.25
+    sh = _shocks(scenario, (a_id, b_id), sids, pool, period_days, period_years)
 
-    names = (strat.get(a_id, "linear"), strat.get(b_id, "linear"))
-    for n in names:
-        get_strategy(n)  # raises InputError for unknown names
-    if settings.protocol not in ("alternating", "single_text", "multilateral"):
-        raise InputError(
-            f"simulation.protocol: expected alternating, single_text or multilateral, "
-            f"got {settings.protocol!r}"
-        )
+    q, rho, w = _types(settings.cost_spread, settings.resolve_spread)
+    discount = np.array([bel[0].discount, bel[1].discount])
     return SimModel(
         actor_ids=actor_ids,
         issue_ids=issue_ids,
@@ -298,9 +446,14 @@ def build_model(scenario: Scenario) -> SimModel:
         lo=lo,
         hi=hi,
         reservation=reservation,
+        floors=floors,
         status_quo=sq,
         contested=contested,
         direction=direction,
+        front_moves=moves,
+        front_drift=np.where(moves, drift, 0.0),
+        front_drift_sd=np.where(moves, drift_sd, 0.0),
+        front_volatility=np.where(moves, vol, 0.0),
         victory=victory,
         capability=np.array([bel[0].capability, bel[1].capability]),
         support_owner=np.array(owner, dtype=np.int64),
@@ -313,20 +466,24 @@ def build_model(scenario: Scenario) -> SimModel:
         exponent=war.capability_exponent,
         stalemate=war.stalemate,
         horizon=war.horizon_periods,
-        volatility=war.line_volatility,
         cost=np.array([bel[0].cost_of_fighting, bel[1].cost_of_fighting]),
-        discount=np.array([bel[0].discount, bel[1].discount]),
+        discount=discount,
+        horizon_factor=np.asarray(discounted_periods(discount, war.horizon_periods)),
         truce_shift=war.truce_power_shift,
         implementation=war.implementation_periods,
-        period_years=war.period.days / 365.25,
+        period_years=period_years,
+        type_cost=q,
+        type_resolve=rho,
+        type_prior=w,
         candidates=cand,
         cand_utility=cand_u,
-        cand_ok=cand_ok,
         cand_feasible=cand_feasible,
+        table=table,
         trust_r=trust_r,
         trust_s=trust_s,
         trust_base=trust_a,
         strategies=names,
+        strategy_pool=tuple(pool),
         faction_parent=np.array(f_parent, dtype=np.int64),
         faction_control=np.array(f_control, dtype=np.float64),
         faction_ideal=np.array(f_ideal, dtype=np.float64).reshape(-1, n_i),
@@ -338,5 +495,92 @@ def build_model(scenario: Scenario) -> SimModel:
         detection=detection,
         sucker_loss=settings.sucker_loss * loss_mult,
         settlement_after=delay,
+        protocol=protocol,
+        bundle_ids=("settlement",),
         settings=settings,
+        shock_ids=sh.ids,
+        shock_kind=sh.kind,
+        shock_side=sh.side,
+        shock_period=sh.period,
+        shock_hazard=sh.hazard,
+        shock_resolve=sh.resolve,
+        shock_cost=sh.cost,
+        shock_trust_reset=sh.trust_reset,
+        shock_strategy=sh.strategy,
+        shock_support=sh.support,
+        shock_level=sh.level,
+        shock_balance=sh.balance,
+    )
+
+
+class _Shocks(NamedTuple):
+    ids: tuple[str, ...]
+    kind: IntArray
+    side: IntArray
+    period: IntArray
+    hazard: FloatArray
+    resolve: FloatArray
+    cost: FloatArray
+    trust_reset: FloatArray
+    strategy: IntArray
+    support: IntArray
+    level: FloatArray
+    balance: FloatArray
+
+
+def _shocks(
+    scenario: Scenario,
+    belligerents: tuple[str, str],
+    support_ids: list[str],
+    pool: list[str],
+    period_days: float,
+    period_years: float,
+) -> _Shocks:
+    """The scenario's shocks as arrays (``pool`` gains the strategies they switch to)."""
+    ids, kind, side, when, haz = [], [], [], [], []
+    res, cost, reset, strat, line, level, bal = [], [], [], [], [], [], []
+    as_of = scenario.meta.as_of
+    for s in scenario.shocks:
+        if s.actor not in belligerents:
+            raise InputError(f"shock {s.id!r}: actor {s.actor!r} is not a belligerent")
+        ids.append(s.id)
+        kind.append(SHOCK_KINDS.index(s.kind))
+        side.append(belligerents.index(s.actor))
+        if s.date is not None:
+            when.append(max(int((s.date - as_of).days // period_days), 0))
+            haz.append(0.0)
+        else:
+            when.append(-1)
+            haz.append(-math.expm1(math.log1p(-min(s.hazard or 0.0, 1.0 - 1e-12)) * period_years))
+        res.append(s.resolve if s.resolve is not None else 1.0)
+        cost.append(s.cost_of_fighting if s.cost_of_fighting is not None else 1.0)
+        reset.append(s.trust_reset or 0.0)
+        if s.strategy is not None:
+            if str(s.strategy) not in pool:
+                pool.append(str(s.strategy))
+            strat.append(pool.index(str(s.strategy)))
+        else:
+            strat.append(-1)
+        if s.support is not None:
+            key = f"{s.actor}.{s.support}"
+            if key not in support_ids:
+                raise InputError(f"shock {s.id!r}: unknown support line {s.support!r}")
+            line.append(support_ids.index(key))
+        else:
+            line.append(-1)
+        level.append(s.level if s.level is not None else 0.0)
+        bal.append(s.balance or 0.0)
+    return _Shocks(
+        ids=tuple(ids),
+        kind=np.array(kind, dtype=np.int64),
+        side=np.array(side, dtype=np.int64),
+        period=np.array(when, dtype=np.int64),
+        hazard=np.array(haz, dtype=np.float64),
+        resolve=np.array(res, dtype=np.float64),
+        cost=np.array(cost, dtype=np.float64),
+        trust_reset=np.array(reset, dtype=np.float64),
+        strategy=np.array(strat, dtype=np.int64),
+        support=np.array(line, dtype=np.int64),
+        level=np.array(level, dtype=np.float64),
+        balance=np.array(bal, dtype=np.float64),
     )

@@ -78,7 +78,7 @@ def _bin(values: NDArray[Any], lo: float, hi: float, bins: int) -> NDArray[np.in
 def path_ranges(m: SimModel, periods: int) -> dict[str, tuple[float, float]]:
     """The histogram range of every trajectory variable."""
     out: dict[str, tuple[float, float]] = {}
-    for ii in np.flatnonzero(m.contested):
+    for ii in np.flatnonzero(m.front_moves):
         out[f"line.{m.issue_ids[ii]}"] = (0.0, 100.0)
     for side, aid in enumerate(m.actor_ids[:2]):
         out[f"belief.{aid}"] = (0.0, 1.0)
@@ -102,6 +102,9 @@ class BlockStats:
     path_hist: dict[str, IntArray]  # variable → (P, BINS)
     cost_sum: NDArray[np.float64]  # (2,)
     agreements: int
+    bundle_first: IntArray  # (B, P) first agreements on each bundle by period
+    bundle_km_event: IntArray  # (B, P + 1)
+    bundle_km_censor: IntArray  # (B, P + 1)
 
     def merge(self, other: BlockStats) -> None:
         """Add ``other`` into this (call in block order: the float sums are order-sensitive)."""
@@ -115,6 +118,9 @@ class BlockStats:
             self.path_hist[k] += v
         self.cost_sum += other.cost_sum
         self.agreements += other.agreements
+        self.bundle_first += other.bundle_first
+        self.bundle_km_event += other.bundle_km_event
+        self.bundle_km_censor += other.bundle_km_censor
 
 
 def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
@@ -138,6 +144,19 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         flat = (idx + BINS * np.arange(periods)[:, None]).ravel()
         path_hist[var] = np.bincount(flat, minlength=periods * BINS).reshape(periods, BINS)
     in_force = (out.paths["phase"] > 0).sum(axis=1).astype(np.int64)
+    b_first = out.bundle_first if out.bundle_first is not None else out.first_agreement[:, None]
+    b_dur = out.bundle_duration if out.bundle_duration is not None else out.duration[:, None]
+    b_broke = out.bundle_broke if out.bundle_broke is not None else out.broke[:, None]
+    n_b = b_first.shape[1]
+    bundle_first = np.zeros((n_b, periods), np.int64)
+    bundle_km_event = np.zeros((n_b, periods + 1), np.int64)
+    bundle_km_censor = np.zeros((n_b, periods + 1), np.int64)
+    for j in range(n_b):
+        ok = b_first[:, j] >= 0
+        bundle_first[j] = np.bincount(b_first[ok, j], minlength=periods)
+        dj, bj = b_dur[ok, j], b_broke[ok, j]
+        bundle_km_event[j] = np.bincount(dj[bj], minlength=periods + 1)
+        bundle_km_censor[j] = np.bincount(dj[~bj], minlength=periods + 1)
     return BlockStats(
         n=n,
         first_hist=first_hist,
@@ -148,6 +167,9 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         path_hist=path_hist,
         cost_sum=out.cum_cost.sum(axis=0),
         agreements=int(out.agreements.sum()),
+        bundle_first=bundle_first,
+        bundle_km_event=bundle_km_event,
+        bundle_km_censor=bundle_km_censor,
     )
 
 
@@ -187,15 +209,18 @@ class SimulationResult:
             for t, c in enumerate(self.stats.first_hist)
         ]
 
-    def survival(self) -> list[dict[str, Any]]:
-        """Kaplan–Meier survival of first agreements by periods since signature."""
-        at_risk = int(self.stats.km_event.sum() + self.stats.km_censor.sum())
+    def survival(self, bundle: str = "settlement") -> list[dict[str, Any]]:
+        """Kaplan–Meier survival of first agreements (on ``bundle``) by periods since
+        signature."""
+        j = self.model.bundle_ids.index(bundle)
+        event, censor = self.stats.bundle_km_event[j], self.stats.bundle_km_censor[j]
+        at_risk = int(event.sum() + censor.sum())
         s, rows = 1.0, [{"age": 0, "survival": 1.0, "at_risk": at_risk}]
         for d in range(1, self.periods + 1):
-            e = int(self.stats.km_event[d])
+            e = int(event[d])
             if at_risk > 0:
                 s *= 1.0 - e / at_risk
-            at_risk -= e + int(self.stats.km_censor[d])
+            at_risk -= e + int(censor[d])
             rows.append(
                 {"age": d, "survival": s if at_risk >= 0 else float("nan"), "at_risk": at_risk}
             )
@@ -203,13 +228,33 @@ class SimulationResult:
                 break
         return rows
 
-    def p_breakdown(self, years: float) -> float | None:
+    def p_breakdown(self, years: float, bundle: str = "settlement") -> float | None:
         """KM probability that an agreement breaks down within ``years`` (None if unobserved)."""
         age = round(years / self.model.period_years)
-        surv = self.survival()
+        surv = self.survival(bundle)
         if age >= len(surv) or (surv[age]["at_risk"] <= 0 and age > 0):
             return None
         return 1.0 - float(surv[age]["survival"])
+
+    def agreements(self) -> list[dict[str, Any]]:
+        """One record per bundle the talks can settle: P(agreement within the horizon) with
+        its 95 % Wilson interval, median periods to agreement (None if under half agree) and
+        the Kaplan–Meier probability of breakdown within a year."""
+        n = self.runs
+        out = []
+        for j, bid in enumerate(self.model.bundle_ids):
+            hist = self.stats.bundle_first[j]
+            k = int(hist.sum())
+            out.append(
+                {
+                    "bundle": bid,
+                    "p_agreement": k / n if n else None,
+                    "p_agreement_ci": list(wilson(k, n)),
+                    "median_periods_to_agreement": _median(hist, n),
+                    "p_breakdown_1y": self.p_breakdown(1.0, bid),
+                }
+            )
+        return out
 
     def terms(self) -> dict[str, dict[str, float]]:
         """Issue → quantiles (q05..q95) of the first agreement's terms."""
@@ -237,10 +282,7 @@ class SimulationResult:
         """The JSON summary of ``detente simulate``."""
         n = self.runs
         k = int(self.stats.first_hist.sum())
-        cum = np.cumsum(self.stats.first_hist)
-        median = None
-        if n and cum[-1] >= n / 2:
-            median = int(np.searchsorted(cum, n / 2, side="left"))
+        median = _median(self.stats.first_hist, n)
         return {
             "runs": n,
             "runs_requested": self.runs_requested,
@@ -261,4 +303,13 @@ class SimulationResult:
                 for s, aid in enumerate(self.model.actor_ids[:2])
             },
             "terms": self.terms(),
+            "agreements": self.agreements(),
         }
+
+
+def _median(hist: NDArray[np.int64], n: int) -> int | None:
+    """Median period of first agreement over all runs (None when under half agree)."""
+    cum = np.cumsum(hist)
+    if n and cum.size and cum[-1] >= n / 2:
+        return int(np.searchsorted(cum, n / 2, side="left"))
+    return None

@@ -154,8 +154,8 @@ def anatomy_of_run(
 ) -> list[dict[str, Any]]:
     """Run ``run`` of a simulation, period by period, with the events that moved it.
 
-    Re-simulates the run's block with the same child seed, so it is exactly the run of that
-    index in ``run_simulation(scenario, runs, seed, periods)``.
+    Replays that one run from its block's seed (the block's draws, only this run's state), so
+    it is exactly the run of that index in ``run_simulation(scenario, runs, seed, periods)``.
     """
     from detente.simulate.engine import EVENT_FLAGS
 
@@ -165,7 +165,7 @@ def anatomy_of_run(
     b, j = divmod(run, BLOCK)
     child = np.random.SeedSequence(seed).spawn(b + 1)[b]
     size = min(BLOCK, runs - b * BLOCK)
-    o = simulate_block(model, size, periods, np.random.default_rng(child))
+    o = simulate_block(model, size, periods, np.random.default_rng(child), rows=[j])
     a, b_id = model.actor_ids[:2]
     label = {k: k for k in EVENT_FLAGS} | {
         "battle_won_by_A": f"battle won by {a}",
@@ -174,10 +174,10 @@ def anatomy_of_run(
     }
     rows = []
     for t in range(periods):
-        code = int(o.events[t, j])
+        code = int(o.events[t, 0])
         row: dict[str, Any] = {"period": t}
         for var, arr in o.paths.items():
-            row[var] = float(arr[t, j])
+            row[var] = float(arr[t, 0])
         row["events"] = [label[k] for k, bit in EVENT_FLAGS.items() if code & bit]
         rows.append(row)
     return rows

@@ -1,23 +1,34 @@
-"""Negotiation strategies: plugins that set a party's demand, acceptance floor and gestures.
+"""Negotiation strategies: plugins that set a party's demands and acts, in talks and in deals.
 
-Every strategy is vectorised over runs: :meth:`Strategy.move` takes a :class:`TalkState`
-(arrays of shape ``(N,)``) and returns a :class:`Move`. Utilities are on the 0..1 scale. Each
-strategy declares ``traits`` that the conformance suite (``tests/simulate/test_strategies.py``)
-checks against its behaviour:
+Every strategy is vectorised over runs. :meth:`Strategy.move` takes a :class:`TalkState`
+(arrays of shape ``(N,)``) and returns a :class:`Move` (demand, acceptance floor, overtures,
+gestures, attendance, and whether it would sign in bad faith); :meth:`Strategy.conduct` takes a
+:class:`DealState` (a run with an agreement in force) and returns its :class:`Conduct`
+(deliberate defection, rearmament, stalling of implementation). Utilities are on the 0..1
+scale. Each strategy declares ``traits`` that the conformance suite
+(``tests/simulate/test_strategies.py``) checks against its behaviour:
 
-``follows_beliefs``  its demand tracks its current value of fighting (beliefs about strength);
-``moves_positions``  its demand can fall over time;
 ``good_faith`` / ``bad_faith``  which family it belongs to;
+``follows_beliefs``  its demand tracks its beliefs (its value of fighting, and what it believes
+  the other side needs);
+``moves_positions``  its demand can fall over time;
+``reciprocates``  its demand depends on the other side's concessions (seen under every
+  protocol: the other's offers, or its objections to a mediator's text);
 ``overtures``  it makes peace overtures (cheap talk); ``gestures``  costly conciliatory acts;
-``rearms``  it rearms during a truce (the engine shifts power and raises its defection hazard);
-``stalls``  it attends talks only every third period.
+``signs_in_bad_faith``  it may sign an agreement it does not mean to keep;
+``rearms``  it rearms during a pause (power shifts its way);
+``defects``  it breaks an agreement on purpose once the pause has served it;
+``stalls``  it attends talks only every third round, and drags out implementation.
 
 Time-based concession (Faratin, Sierra & Jennings 1998): demand
-``d(t) = V + (u_max − V)·(1 − t^e)`` with ``t`` the share of the concession horizon elapsed,
-``V`` the current value of fighting; Boulware ``e = 4``, linear ``e = 1``, Conceder ``e = 0.25``.
-GRIT (Osgood 1962): announced unilateral steps, continued when reciprocated, paused when not.
-Peace offensive (concepts §9): overtures when under pressure, none when secure, and the
-position never moves.
+``d(t) = V + (b − V)·(1 − t^e)`` with ``t`` the share of the concession horizon elapsed, ``V`` the
+current value of fighting and ``b`` the most it believes it can get (what leaves the other side
+what it believes the other needs); Boulware ``e = 4``, linear ``e = 1``, Conceder ``e = 0.25``.
+Tit-for-tat opens with a small concession and then mirrors the other's (a "nice" tit-for-tat,
+Axelrod 1984; Baarslag et al. 2013 for negotiation). GRIT (Osgood 1962): announced unilateral
+steps with a costly gesture each, continued when reciprocated, paused when not. Peace offensive
+(concepts §8–9): overtures when under pressure, none when secure, positions that never move, and
+cease-fires signed under pressure as a pause to regroup and rearm, broken once it has served.
 """
 
 from __future__ import annotations
@@ -32,6 +43,8 @@ from detente.errors import InputError
 
 __all__ = [
     "STRATEGIES",
+    "Conduct",
+    "DealState",
     "Move",
     "Strategy",
     "TalkState",
@@ -46,33 +59,61 @@ GRIT_STEP = 0.02
 """GRIT: utility conceded per unilateral step."""
 GRIT_INITIATIVE = 4
 """GRIT: unilateral steps taken before reciprocity is required."""
+TFT_OPENING = 0.02
+"""Tit-for-tat: the concession of its first round (it cooperates first)."""
 STALL_EVERY = 3
-"""Stalling: attends one round of talks in this many periods."""
+"""Stalling: attends one round of talks in this many."""
+ANY_TERMS = -1.0
+"""Acceptance floor of a party that would sign any feasible package (below every utility)."""
 
 
 @dataclass(frozen=True)
 class TalkState:
-    """What a party knows when it moves in round ``period`` (arrays over N runs)."""
+    """What a party knows when it moves in a round of talks (arrays over N runs)."""
 
     period: int
+    round: NDArray[np.int64]  # rounds of talks held before this one
     t: float  # share of the concession horizon elapsed, in [0, 1]
-    value: FloatArray  # current value of fighting under its beliefs
-    value0: FloatArray  # value of fighting at the start
-    best: float  # its utility of its best candidate package
+    value: FloatArray  # its current value of fighting, under its beliefs
+    value0: FloatArray  # its value of fighting at the start
+    best: FloatArray  # the most it believes it can get: leaves the other what it needs
+    top: FloatArray  # its utility of its best feasible package
     prev_demand: FloatArray  # its demand last round (NaN in the first round)
-    opp_concession: FloatArray  # rise of its utility of the other's offer since last round
-    pressure: BoolArray  # losing (belief below threshold) or the line moved against it
+    opp_concession: FloatArray  # rise of its utility of the other's position since last round
+    pressure: BoolArray  # losing (believed chance of winning low) or the front moving against it
 
 
 @dataclass(frozen=True)
 class Move:
-    """A party's move: demand (utility it asks for), acceptance floor, acts (arrays over N)."""
+    """A party's move in a round of talks (arrays over N runs)."""
 
-    demand: FloatArray
-    accept: FloatArray
+    demand: FloatArray  # utility it asks for
+    accept: FloatArray  # least utility it accepts
     overture: BoolArray
     gesture: BoolArray
     attends: BoolArray
+    bad_faith: BoolArray  # would sign without meaning to keep the agreement
+
+
+@dataclass(frozen=True)
+class DealState:
+    """A party's situation while an agreement it signed is in force (arrays over N runs)."""
+
+    age: NDArray[np.int64]  # periods since signature
+    bad_faith: BoolArray  # it signed in bad faith
+    pressure: BoolArray  # still under pressure (counting what it has regained by rearming)
+    shift: FloatArray  # power it has gained by rearming during the agreement
+    shift_cap: float  # the most a pause lets it gain
+    regroup: int  # periods a pause must last before it has served
+
+
+@dataclass(frozen=True)
+class Conduct:
+    """What a party does under an agreement this period (arrays over N runs)."""
+
+    defect: BoolArray  # breaks the agreement on purpose
+    rearm: BoolArray  # rearms (shifts power its way)
+    stall: BoolArray  # drags out implementation (blocks the settlement stage, verification)
 
 
 @runtime_checkable
@@ -95,21 +136,43 @@ class Strategy(Protocol):
         ...
 
     def move(self, s: TalkState) -> Move:
-        """The move for every run."""
+        """Its move in a round of talks, for every run."""
+        ...
+
+    def conduct(self, d: DealState) -> Conduct:
+        """What it does under an agreement it signed, for every run."""
         ...
 
 
-def _none(s: TalkState) -> BoolArray:
-    return np.zeros(s.value.shape, dtype=bool)
+def _none(shape: tuple[int, ...]) -> BoolArray:
+    return np.zeros(shape, dtype=bool)
 
 
-def _all(s: TalkState) -> BoolArray:
-    return np.ones(s.value.shape, dtype=bool)
+def _all(shape: tuple[int, ...]) -> BoolArray:
+    return np.ones(shape, dtype=bool)
+
+
+def _floor(s: TalkState) -> FloatArray:
+    out: FloatArray = np.minimum(s.value, s.best)
+    return out
+
+
+def _plain(s: TalkState, demand: FloatArray, accept: FloatArray | None = None) -> Move:
+    n = s.value.shape
+    return Move(demand, demand if accept is None else accept, _none(n), _none(n), _all(n), _none(n))
+
+
+class _Complies:
+    """Conduct of a party that keeps the agreements it signs (only chance ends them)."""
+
+    def conduct(self, d: DealState) -> Conduct:
+        n = d.age.shape
+        return Conduct(_none(n), _none(n), _none(n))
 
 
 @dataclass(frozen=True)
-class TimeBased:
-    """Concedes from its best package to its value of fighting over the horizon."""
+class TimeBased(_Complies):
+    """Concedes from what it believes it can get to its value of fighting over the horizon."""
 
     name: str
     exponent: float
@@ -117,28 +180,26 @@ class TimeBased:
     traits: frozenset[str] = frozenset({"good_faith", "follows_beliefs", "moves_positions"})
 
     def move(self, s: TalkState) -> Move:
-        v = np.minimum(s.value, s.best)
-        d = v + (s.best - v) * (1.0 - s.t**self.exponent)
-        return Move(d, d, _none(s), _none(s), _all(s))
+        v = _floor(s)
+        return _plain(s, v + (s.best - v) * (1.0 - s.t**self.exponent))
 
 
 @dataclass(frozen=True)
-class GoodFaith:
-    """Reservation tracking: asks for half the surplus over fighting (less as time passes),
-    accepts anything better than fighting."""
+class GoodFaith(_Complies):
+    """Reservation tracking: asks for half the surplus it believes there is (less as time
+    passes), accepts anything better than fighting."""
 
     name: str = "good_faith"
     description: str = "Asks for a shrinking share of the surplus; accepts any deal beating war."
     traits: frozenset[str] = frozenset({"good_faith", "follows_beliefs", "moves_positions"})
 
     def move(self, s: TalkState) -> Move:
-        v = np.minimum(s.value, s.best)
-        d = v + 0.5 * (s.best - v) * (1.0 - s.t)
-        return Move(d, v, _none(s), _none(s), _all(s))
+        v = _floor(s)
+        return _plain(s, v + 0.5 * (s.best - v) * (1.0 - s.t), v)
 
 
 @dataclass(frozen=True)
-class Hardliner:
+class Hardliner(_Complies):
     """Demands its best package and accepts nothing less, whatever happens."""
 
     name: str = "hardliner"
@@ -146,87 +207,121 @@ class Hardliner:
     traits: frozenset[str] = frozenset({"bad_faith"})
 
     def move(self, s: TalkState) -> Move:
-        d = np.full(s.value.shape, s.best)
-        return Move(d, d, _none(s), _none(s), _all(s))
+        return _plain(s, s.top.copy())
 
 
 @dataclass(frozen=True)
-class TitForTat:
-    """Opens at its best; then concedes what the other conceded last round (in its own
-    utility), never below its value of fighting."""
+class TitForTat(_Complies):
+    """Opens with a small concession from what it believes it can get, then concedes what the
+    other conceded last round (in its own utility), never below its value of fighting."""
 
     name: str = "tit_for_tat"
-    description: str = "Mirrors the other side's last concession."
-    traits: frozenset[str] = frozenset({"good_faith", "follows_beliefs", "moves_positions"})
+    description: str = "Concedes first, then mirrors the other side's last concession."
+    traits: frozenset[str] = frozenset(
+        {"good_faith", "follows_beliefs", "moves_positions", "reciprocates"}
+    )
 
     def move(self, s: TalkState) -> Move:
-        prev = np.where(np.isnan(s.prev_demand), s.best, s.prev_demand)
-        d = np.maximum(prev - np.maximum(s.opp_concession, 0.0), np.minimum(s.value, s.best))
-        return Move(d, d, _none(s), _none(s), _all(s))
+        first = np.isnan(s.prev_demand)
+        prev = np.where(first, s.best, s.prev_demand)
+        step = np.where(first, TFT_OPENING, np.maximum(s.opp_concession, 0.0))
+        d = np.minimum(np.maximum(prev - step, _floor(s)), s.best)
+        return _plain(s, d)
 
 
 @dataclass(frozen=True)
-class Grit:
+class Grit(_Complies):
     """Graduated reciprocation in tension reduction: small announced unilateral concessions
     with a costly gesture each, continued while reciprocated, paused when not."""
 
     name: str = "grit"
     description: str = "Unilateral announced steps with gestures; continues if reciprocated."
     traits: frozenset[str] = frozenset(
-        {"good_faith", "follows_beliefs", "moves_positions", "gestures"}
+        {"good_faith", "follows_beliefs", "moves_positions", "gestures", "reciprocates"}
     )
 
     def move(self, s: TalkState) -> Move:
         prev = np.where(np.isnan(s.prev_demand), s.best, s.prev_demand)
-        step = (s.period < GRIT_INITIATIVE) | (s.opp_concession > 1e-12)
-        floor = np.minimum(s.value, s.best)
-        d = np.maximum(np.where(step, prev - GRIT_STEP, prev), floor)
+        step = (s.round < GRIT_INITIATIVE) | (s.opp_concession > 1e-12)
+        d = np.minimum(np.maximum(np.where(step, prev - GRIT_STEP, prev), _floor(s)), s.best)
         gesture = step & (d < prev - 1e-12)
-        return Move(d, d, _none(s), gesture, _all(s))
+        n = s.value.shape
+        return Move(d, d, _none(n), gesture, _all(n), _none(n))
 
 
 @dataclass(frozen=True)
 class PeaceOffensive:
     """Bad faith: overtures when under pressure (aimed at the other side's allies), none when
-    secure; the position never moves."""
+    secure; its position never moves; under pressure it signs any feasible cease-fire as a
+    pause, rearms during it and breaks it once it has regrouped and the pressure is off."""
 
     name: str = "peace_offensive"
-    description: str = "Overtures under pressure, stonewalling when secure; positions fixed."
-    traits: frozenset[str] = frozenset({"bad_faith", "overtures"})
+    description: str = (
+        "Overtures and pauses signed under pressure, stonewalling when secure; rearms and "
+        "defects once the pause has served; positions fixed."
+    )
+    traits: frozenset[str] = frozenset(
+        {"bad_faith", "overtures", "signs_in_bad_faith", "rearms", "defects"}
+    )
 
     def move(self, s: TalkState) -> Move:
-        d = np.full(s.value.shape, s.best)
-        return Move(d, d, s.pressure.copy(), _none(s), _all(s))
+        d = s.top.copy()
+        accept = np.where(s.pressure, ANY_TERMS, d)
+        return Move(d, accept, s.pressure.copy(), _none(d.shape), _all(d.shape), s.pressure.copy())
+
+    def conduct(self, d: DealState) -> Conduct:
+        served = (d.age >= d.regroup) & (~d.pressure | (d.shift >= d.shift_cap - 1e-12))
+        return Conduct(d.bad_faith & served, d.bad_faith.copy(), _none(d.age.shape))
 
 
 @dataclass(frozen=True)
 class Stalling:
-    """Bad faith: repeats its opening position and attends talks only now and then."""
+    """Bad faith: repeats its opening position, attends talks only now and then, and drags out
+    the implementation of anything it signs."""
 
     name: str = "stalling"
-    description: str = "Repeats its position and delays (attends one round in three)."
+    description: str = "Repeats its position, delays talks (one round in three) and implementation."
     traits: frozenset[str] = frozenset({"bad_faith", "stalls"})
 
     def move(self, s: TalkState) -> Move:
-        opening = np.where(np.isnan(s.prev_demand), s.best, s.prev_demand)
-        d = np.maximum(opening, np.minimum(s.value, s.best))
-        attends = np.full(s.value.shape, s.period % STALL_EVERY == 0)
-        return Move(d, d, _none(s), _none(s), attends)
+        opening = np.where(np.isnan(s.prev_demand), s.top, s.prev_demand)
+        d = np.maximum(opening, _floor(s))
+        attends = (s.period + np.zeros(d.shape, dtype=np.int64)) % STALL_EVERY == 0
+        n = d.shape
+        return Move(d, d, _none(n), _none(n), attends, _none(n))
+
+    def conduct(self, d: DealState) -> Conduct:
+        n = d.age.shape
+        return Conduct(_none(n), _none(n), _all(n))
 
 
 @dataclass(frozen=True)
 class RearmDuringTruce:
-    """Bad faith: bargains like the linear concession strategy, then rearms during the
-    truce (power shifts its way; its defection hazard rises with the shift)."""
+    """Bad faith: bargains like the linear concession strategy to get a pause, rearms during
+    it and breaks it once it has rearmed (the commitment problem of a shifting balance)."""
 
     name: str = "rearm_during_truce"
-    description: str = "Concedes linearly to get a truce, then rearms during it."
+    description: str = "Concedes linearly to get a truce, rearms during it, then breaks it."
     traits: frozenset[str] = frozenset(
-        {"bad_faith", "follows_beliefs", "moves_positions", "rearms"}
+        {
+            "bad_faith",
+            "follows_beliefs",
+            "moves_positions",
+            "signs_in_bad_faith",
+            "rearms",
+            "defects",
+        }
     )
 
     def move(self, s: TalkState) -> Move:
-        return TimeBased("linear", 1.0, "").move(s)
+        v = _floor(s)
+        d = v + (s.best - v) * (1.0 - s.t)
+        n = d.shape
+        return Move(d, d, _none(n), _none(n), _all(n), _all(n))
+
+    def conduct(self, d: DealState) -> Conduct:
+        rearmed = (d.age >= d.regroup) & (d.shift >= d.shift_cap - 1e-12)
+        return Conduct(d.bad_faith & rearmed, d.bad_faith.copy(), _none(d.age.shape))
 
 
 _PLUGINS: tuple[Strategy, ...] = (
@@ -242,7 +337,8 @@ _PLUGINS: tuple[Strategy, ...] = (
     RearmDuringTruce(),
 )
 STRATEGIES: dict[str, Strategy] = {s.name: s for s in _PLUGINS}
-"""The registry: strategy name → plugin."""
+"""The registry: strategy name → plugin (``StrategyName`` in the scenario format lists the
+same names; a test keeps them equal)."""
 
 
 def strategy_names() -> tuple[str, ...]:

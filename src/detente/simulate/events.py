@@ -1,0 +1,30 @@
+"""Event bits of a period of a run (the anatomy view and the Parquet paths decode them)."""
+
+from __future__ import annotations
+
+__all__ = ["EVENT_FLAGS", "flag"]
+
+EVENT_FLAGS: dict[str, int] = {
+    "battle_won_by_A": 1,
+    "talks": 2,
+    "overture_A": 4,
+    "overture_B": 8,
+    "gesture": 16,
+    "agreement": 32,
+    "violation": 64,
+    "spoiler": 128,
+    "breakdown": 256,
+    "settlement": 512,
+    "bad_faith_signature": 1024,
+    "defection_detected": 2048,
+    "shock": 4096,
+    "leader_change": 8192,
+    "stalling": 16384,
+}
+"""Bits of the per-period event code of a run. ``defection_detected``: a deliberate or chance
+defection by a party that the other side observed (the evidence the trust step uses)."""
+
+
+def flag(name: str) -> int:
+    """The bit of event ``name``."""
+    return EVENT_FLAGS[name]

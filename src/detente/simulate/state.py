@@ -1,0 +1,273 @@
+"""The state of a block of runs between periods: an immutable record of arrays over runs.
+
+Steps never modify a state; they return a new one (:func:`evolve`), so a period is a
+composition of pure functions and any intermediate state can be kept, compared or replayed.
+Arrays have the runs on the first axis (``N``); ``2`` is the belligerents' axis (A, B), ``B``
+the agreements' (one per bundle the talks can settle: today the full settlement), ``D`` the
+trust dimensions, ``T`` the private types, ``S`` the scenario's shocks.
+
+Fields marked *this period* are reset at the start of every period (:func:`begin_period`)
+and describe what happened in it: the fight's observation, the talks' offers and refusals,
+the acts of implementation. Everything else carries over.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.simulate.beliefs import balance_prior, believed_r
+from detente.simulate.model import SimModel, candidate_utilities, capability_r, utility
+from detente.simulate.tables import TalkTable, build_table
+
+__all__ = ["Draws", "RunInputs", "RunState", "begin_period", "evolve", "initial_state"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Draws:
+    """One step's random numbers for one period, for the runs of a state: ``u`` uniforms
+    (N, n_u) and ``z`` standard normals (N, n_z)."""
+
+    u: FloatArray
+    z: FloatArray
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """Optional per-run inputs for a block: preference weights (N, A, I) per run, for
+    ensembles over preferences (e.g. the NegMAS workload draws each negotiation's issue
+    weights). Rows are the block's runs."""
+
+    weights: FloatArray | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class RunState:
+    """All per-run quantities of a block after ``period`` (see the module docstring)."""
+
+    period: int
+    rows: IntArray  # (N,) each run's index in its block
+    table: TalkTable  # candidates as the talks search them (shared or per run)
+    weights: FloatArray | None  # (N, A, I) per-run preference weights, None = the model's
+    u_victory: FloatArray  # (N or 1, 2, 2) each side's utility of A's and of B's victory terms
+    own_type: IntArray  # (N, 2) each side's private type
+    drift: FloatArray  # (N, I) true drift per period of the issues the front moves
+    beta0: FloatArray  # (N,) true balance of forces at the start
+    line: FloatArray  # (N, I) status quo of every issue (the front on moving issues)
+    level: FloatArray  # (N, L) allies' support levels
+    level0: FloatArray  # (N, L) the levels support reverts to
+    shift: FloatArray  # (N, 2) power gained by rearming
+    balance_shift: FloatArray  # (N,) change of A's chance of winning a battle (outside events)
+    trend: FloatArray  # (N,) smoothed recent movement of the front toward A (σ units)
+    cum_cost: FloatArray  # (N, 2) costs of fighting paid
+    cost_mult: FloatArray  # (N, 2) multiplier on the stated cost of fighting (shocks)
+    resolve_mult: FloatArray  # (N, 2) multiplier on resolve (shocks)
+    bal_mean: FloatArray  # (N, 2) each side's belief about the balance β: mean
+    bal_prec: FloatArray  # (N, 2) and precision
+    rhat: FloatArray  # (N, 2) each side's believed chance that A wins a battle
+    type_belief: FloatArray  # (N, 2, T) each side's posterior over the other's type
+    value: FloatArray  # (N, 2) each side's value of fighting on, under its beliefs
+    value0: FloatArray  # (N, 2) at the start
+    other_value: FloatArray  # (N, 2) what each side believes the other gets from fighting
+    tr: FloatArray  # (N, 2, D) trust evidence of A about B, B about A: positive
+    ts: FloatArray  # (N, 2, D) negative
+    tau: FloatArray  # (N, 2) each side's belief that the other delivers
+    trust: FloatArray  # (N, 2, D) expected trust
+    strategy: IntArray  # (N, 2) index into the model's strategy pool
+    rounds: IntArray  # (N,) rounds of talks held
+    standing: IntArray  # (N,) standing offer (candidate), -1 = none
+    standing_by: IntArray  # (N,) who made it
+    text: IntArray  # (N,) the mediator's single negotiating text
+    prev_demand: FloatArray  # (N, 2)
+    pos_u: FloatArray  # (N, 2) utility to each side of the other's latest position
+    prev_pos_u: FloatArray  # (N, 2) the same a round earlier
+    phase: IntArray  # (N, B) 0 none in force, 1 cease-fire, 2 settlement in force
+    age: IntArray  # (N, B) periods since signature
+    terms: IntArray  # (N, B) agreed candidate
+    verified: IntArray  # (N, B, 2) periods of verified compliance of each side
+    bad_faith: BoolArray  # (N, B, 2) each side signed in bad faith
+    agreements: IntArray  # (N, B) agreements reached
+    first: IntArray  # (N, B) period of the first agreement, -1 = none
+    first_terms: IntArray  # (N, B) its candidate
+    duration: IntArray  # (N, B) periods the first agreement lasted (so far)
+    broke: BoolArray  # (N, B) it broke down
+    in_first: BoolArray  # (N, B) it is still in force
+    shock_fired: BoolArray  # (N, S)
+    leader_changed: BoolArray  # (N, 2) a new leader since the start (crossing-cost hook)
+    # this period
+    events: NDArray[np.int32]  # (N,) event bits (engine.EVENT_FLAGS)
+    fighting: BoolArray  # (N,) no cease-fire in force
+    y: FloatArray  # (N,) observed movement of the front toward A (NaN: no fighting)
+    cost_signal: FloatArray  # (N, 2) log cost of the other as each side saw it (NaN: none)
+    refused_u: FloatArray  # (N, 2) utility to each side of an offer or text it refused (talks
+    offered_u: FloatArray  # (N, 2) ... and of the offer it made; kept for the next learn step)
+    overture: BoolArray  # (N, 2)
+    gesture: BoolArray  # (N, 2)
+    signed: BoolArray  # (N, B) agreements signed
+    signed_terms: IntArray  # (N, B)
+    signed_bad_faith: BoolArray  # (N, B, 2)
+    defect: BoolArray  # (N, 2) broke the agreement (on purpose or by chance)
+    deliberate: BoolArray  # (N, 2) on purpose
+    spoil: BoolArray  # (N, 2) one of its factions violated it
+    stalled: BoolArray  # (N, 2) dragged out implementation
+    seen: BoolArray  # (N, 2) a violation by this side was observed (for allies' support)
+    implementing: BoolArray  # (N,) an agreement was in force through this period
+
+    @property
+    def n(self) -> int:
+        """Runs in this state."""
+        return int(self.rows.shape[0])
+
+
+def evolve(state: RunState, **changes: Any) -> RunState:
+    """A new state with ``changes`` (the old one is left as it was)."""
+    new = copy.copy(state)
+    new.__dict__.update(changes)
+    return new
+
+
+def begin_period(state: RunState, period: int) -> RunState:
+    """Reset the *this period* fields for ``period``."""
+    n, b = state.n, state.phase.shape[1]
+    nan2 = np.full((n, 2), np.nan)
+    no2 = np.zeros((n, 2), dtype=bool)
+    return evolve(
+        state,
+        period=period,
+        events=np.zeros(n, dtype=np.int32),
+        fighting=state.phase[:, 0] == 0,
+        y=np.full(n, np.nan),
+        cost_signal=nan2,
+        overture=no2,
+        gesture=no2,
+        signed=np.zeros((n, b), dtype=bool),
+        signed_terms=np.full((n, b), -1, dtype=np.int64),
+        signed_bad_faith=np.zeros((n, b, 2), dtype=bool),
+        defect=no2,
+        deliberate=no2,
+        spoil=no2,
+        stalled=no2,
+        seen=no2,
+        implementing=np.zeros(n, dtype=bool),
+    )
+
+
+def initial_state(
+    m: SimModel, rows: IntArray, setup: Draws, inputs: RunInputs | None = None
+) -> RunState:
+    """The state before the first period: private types and the front's true drift drawn
+    (``setup``: uniforms (N, 2), normals (N, I)), priors from the scenario."""
+    n = rows.shape[0]
+    n_b, n_s = len(m.bundle_ids), m.shock_ids.__len__()
+    table = m.table
+    weights = None
+    if inputs is not None and inputs.weights is not None:
+        weights = np.asarray(inputs.weights, dtype=np.float64)[rows]
+        cu = candidate_utilities(m, weights)  # (N, K, A)
+        table = build_table(cu, np.broadcast_to(m.table.feasible, (n, m.table.size)))
+    cum = np.cumsum(m.type_prior)
+    own_type = np.minimum(np.searchsorted(cum, setup.u[:, :2] * cum[-1]), m.n_types - 1)
+    drift = m.front_drift + m.front_drift_sd * setup.z
+    with np.errstate(invalid="ignore", divide="ignore"):
+        std = np.where(m.front_volatility > 0, m.direction * drift / m.front_volatility, 0.0)
+    moving = m.front_moves & (m.front_volatility > 0)
+    beta0 = std[:, moving].mean(axis=1) if moving.any() else np.zeros(n)
+    level = np.broadcast_to(m.support_level, (n, m.support_level.size)).copy()
+    r0 = capability_r(m, level)
+    mean, prec = balance_prior(r0, m.settings.optimism, m.settings.belief_strength)
+    line = np.broadcast_to(m.status_quo, (n, m.status_quo.size)).copy()
+    t = m.n_types
+    nan2 = np.full((n, 2), np.nan)
+    # before any position is seen, each side takes the other to stand at its best package
+    trow = np.zeros(n, dtype=np.int64) if table.rows == 1 else np.arange(n)
+    last = np.maximum(table.n_feasible[trow] - 1, 0)
+    ideal_of = np.stack([table.order[trow, 1, last], table.order[trow, 0, last]], axis=1)
+    start_pos = np.stack(
+        [table.utility[trow, ideal_of[:, 0], 0], table.utility[trow, ideal_of[:, 1], 1]], axis=1
+    )
+    start_pos = np.where((table.n_feasible[trow] > 0)[:, None], start_pos, np.nan)
+    no2 = np.zeros((n, 2), dtype=bool)
+    pool = m.strategy_pool
+    w_bel = m.weights[None, :2] if weights is None else weights[:, :2]
+    u_victory = np.stack(
+        [utility(m.ideal[:2], w_bel, m.risk[:2], m.victory[v][None, :]) for v in (0, 1)], axis=1
+    )  # (N or 1, victory of A / of B, side)
+    state = RunState(
+        period=-1,
+        rows=rows,
+        table=table,
+        weights=weights,
+        u_victory=u_victory,
+        own_type=own_type.astype(np.int64),
+        drift=drift,
+        beta0=beta0,
+        line=line,
+        level=level,
+        level0=level.copy(),
+        shift=np.zeros((n, 2)),
+        balance_shift=np.zeros(n),
+        trend=np.zeros(n),
+        cum_cost=np.zeros((n, 2)),
+        cost_mult=np.ones((n, 2)),
+        resolve_mult=np.ones((n, 2)),
+        bal_mean=mean,
+        bal_prec=prec,
+        rhat=believed_r(mean, prec),
+        type_belief=np.broadcast_to(m.type_prior, (n, 2, t)).copy(),
+        value=nan2,
+        value0=nan2,
+        other_value=nan2,
+        tr=np.broadcast_to(m.trust_r, (n, *m.trust_r.shape)).copy(),
+        ts=np.broadcast_to(m.trust_s, (n, *m.trust_s.shape)).copy(),
+        tau=nan2,
+        trust=np.full((n, *m.trust_r.shape), np.nan),
+        strategy=np.broadcast_to(
+            np.array([pool.index(m.strategies[0]), pool.index(m.strategies[1])]), (n, 2)
+        ).copy(),
+        rounds=np.zeros(n, dtype=np.int64),
+        standing=np.full(n, -1, dtype=np.int64),
+        standing_by=np.full(n, -1, dtype=np.int64),
+        text=np.full(n, -1, dtype=np.int64),
+        prev_demand=nan2,
+        pos_u=start_pos,
+        prev_pos_u=start_pos.copy(),
+        phase=np.zeros((n, n_b), dtype=np.int64),
+        age=np.zeros((n, n_b), dtype=np.int64),
+        terms=np.full((n, n_b), -1, dtype=np.int64),
+        verified=np.zeros((n, n_b, 2), dtype=np.int64),
+        bad_faith=np.zeros((n, n_b, 2), dtype=bool),
+        agreements=np.zeros((n, n_b), dtype=np.int64),
+        first=np.full((n, n_b), -1, dtype=np.int64),
+        first_terms=np.full((n, n_b), -1, dtype=np.int64),
+        duration=np.zeros((n, n_b), dtype=np.int64),
+        broke=np.zeros((n, n_b), dtype=bool),
+        in_first=np.zeros((n, n_b), dtype=bool),
+        shock_fired=np.zeros((n, n_s), dtype=bool),
+        leader_changed=no2,
+        events=np.zeros(n, dtype=np.int32),
+        fighting=np.ones(n, dtype=bool),
+        y=np.full(n, np.nan),
+        cost_signal=nan2,
+        refused_u=nan2,
+        offered_u=nan2,
+        overture=no2,
+        gesture=no2,
+        signed=np.zeros((n, n_b), dtype=bool),
+        signed_terms=np.full((n, n_b), -1, dtype=np.int64),
+        signed_bad_faith=np.zeros((n, n_b, 2), dtype=bool),
+        defect=no2,
+        deliberate=no2,
+        spoil=no2,
+        stalled=no2,
+        seen=no2,
+        implementing=np.zeros(n, dtype=bool),
+    )
+    return state

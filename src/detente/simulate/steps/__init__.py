@@ -1,0 +1,52 @@
+"""The steps of a period: named, pure, vectorised functions ``(model, state, draws) -> state``.
+
+A period of a run is the composition, in this order, of
+
+``shocks``     leadership changes, patrons' support changing, outside events (scenario ``shocks``);
+``fight``      the front moves and each side pays its cost of fighting;
+``observe``    each side sees the battle and, noisily, the other's costs;
+``learn``      Bayesian updates of beliefs; values of fighting; expected trust;
+``talk``       a round of talks under the scenario's protocol (strategies move, offers, texts);
+``implement``  agreements signed, staged, kept, rearmed under, stalled or broken;
+``verify``     what each side observes of the other's conduct updates its trust;
+``support``    allies' support responds to overtures and observed violations.
+
+Each step draws from its own named random stream (:func:`detente.core.named_rng` of the block's
+seed and the step's name), a fixed number of uniforms and normals per run and period given by
+its ``widths``, so adding a step, or changing how many numbers one step draws, leaves the draws
+of every other step unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from detente.simulate.model import SimModel
+from detente.simulate.state import Draws, RunState
+
+__all__ = ["PERIOD_STEPS", "Step"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """A named step of a period and the random numbers it needs."""
+
+    name: str
+    apply: Callable[[SimModel, RunState, Draws], RunState]
+    widths: Callable[[SimModel], tuple[int, int]]  # (uniforms, normals) per run and period
+
+
+def _period_steps() -> tuple[Step, ...]:
+    from detente.simulate.steps.fight import FIGHT, OBSERVE
+    from detente.simulate.steps.implement import IMPLEMENT
+    from detente.simulate.steps.learn import LEARN
+    from detente.simulate.steps.shocks import SHOCKS
+    from detente.simulate.steps.talk import TALK
+    from detente.simulate.steps.verify import SUPPORT, VERIFY
+
+    return (SHOCKS, FIGHT, OBSERVE, LEARN, TALK, IMPLEMENT, VERIFY, SUPPORT)
+
+
+PERIOD_STEPS: tuple[Step, ...] = _period_steps()
+"""The steps of one period, in order."""

@@ -1,0 +1,99 @@
+"""``fight`` and ``observe``: the front moves, costs are paid, and each side sees what it can.
+
+**Fight.** The true chance that A wins a period's battle is
+``r_t = Φ(β₀) + (r_cap(level_t) − r_cap(level_0)) + shift_A − shift_B + Δ_shock`` (clipped),
+``β₀`` the run's true balance (the scenario's front drift, by default none), ``r_cap`` the
+capability ratio (allies' support moves it from where it stood at ``meta.as_of``), ``shift`` the
+power gained by rearming and ``Δ_shock`` outside events. With ``β_t = Φ⁻¹(r_t)`` and the
+fortune of war ``z ~ N(0, 1)`` (one per period, shared by the whole front), every issue the
+front moves shifts by ``drift_i + dir_i · σ_i · (β_t − β₀ + z)``: its stated drift plus the
+change of the balance since the start, plus noise. A battle is *won by A* when
+``y = β_t + z > 0``. While a cease-fire holds nothing moves and nothing is paid. Each side pays
+``max(c · q · m − relief, 0)`` (stated cost × its private type's multiplier × shocks' multiplier,
+less allies' cost relief).
+
+**Observe.** Both sides see the battle (``y``); each sees the other's cost with log-normal
+noise (``cost_signal_noise``): the costly signal of its resolve that fighting on sends.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import ndtr
+
+from detente.simulate.beliefs import true_beta
+from detente.simulate.events import flag
+from detente.simulate.model import SimModel, capability_r
+from detente.simulate.state import Draws, RunState, evolve
+from detente.simulate.steps import Step
+
+__all__ = ["FIGHT", "OBSERVE", "PRESSURE_SMOOTHING", "relief"]
+
+FloatArray = NDArray[np.float64]
+
+PRESSURE_SMOOTHING = 0.25
+"""Weight of the latest period in the smoothed movement of the front (``trend``)."""
+
+
+def relief(m: SimModel, level: FloatArray) -> FloatArray:
+    """Allies' cost relief of A and B at support ``level``: (N, 2)."""
+    out = np.zeros((level.shape[0], 2))
+    if m.support_owner.size:
+        add = level * m.support_relief
+        for side in (0, 1):
+            out[:, side] = add[:, m.support_owner == side].sum(axis=1)
+    return out
+
+
+def true_r(m: SimModel, s: RunState) -> FloatArray:
+    """A's true chance of winning a battle this period: (N,)."""
+    start = capability_r(m, m.support_level[None, :])[0]
+    r = ndtr(s.beta0) + capability_r(m, s.level) - start
+    out: FloatArray = np.clip(r + s.shift[:, 0] - s.shift[:, 1] + s.balance_shift, 0.0, 1.0)
+    return out
+
+
+def paid_cost(m: SimModel, s: RunState) -> FloatArray:
+    """Each side's cost of fighting this period, utility units: (N, 2)."""
+    q = m.type_cost[s.own_type]
+    out: FloatArray = np.maximum(m.cost * q * s.cost_mult - relief(m, s.level), 0.0)
+    return out
+
+
+def _fight(m: SimModel, s: RunState, d: Draws) -> RunState:
+    fighting = s.fighting
+    beta = true_beta(true_r(m, s))
+    z = d.z[:, 0]
+    y = beta + z
+    won = fighting & (y > 0.0)
+    line = s.line
+    if m.front_moves.any():
+        shock = (beta - s.beta0 + z)[:, None] * (m.direction * m.front_volatility)
+        move = np.where(m.front_moves, s.drift + shock, 0.0)
+        line = np.where(fighting[:, None], np.clip(line + move, 0.0, 100.0), line)
+    paid = np.where(fighting[:, None], paid_cost(m, s), 0.0)
+    a = PRESSURE_SMOOTHING
+    trend = np.where(fighting, (1.0 - a) * s.trend + a * y, s.trend)
+    events = s.events | np.where(won, flag("battle_won_by_A"), 0).astype(np.int32)
+    return evolve(
+        s,
+        line=line,
+        cum_cost=s.cum_cost + paid,
+        trend=trend,
+        y=np.where(fighting, y, np.nan),
+        events=events,
+    )
+
+
+def _observe(m: SimModel, s: RunState, d: Draws) -> RunState:
+    q = m.type_cost[s.own_type] * s.cost_mult * m.cost  # (N, 2) material cost of each side
+    with np.errstate(divide="ignore"):
+        log_other = np.log(q[:, ::-1])  # what side s looks at: the other's cost
+    noisy = log_other + m.settings.cost_signal_noise * d.z
+    ok = s.fighting[:, None] & np.isfinite(log_other)
+    return evolve(s, cost_signal=np.where(ok, noisy, np.nan))
+
+
+FIGHT = Step("fight", _fight, lambda m: (0, 1))
+OBSERVE = Step("observe", _observe, lambda m: (0, 2))

@@ -1,0 +1,178 @@
+"""``implement``: agreements signed, staged, kept, rearmed under, stalled or broken.
+
+An agreement signed this period starts as a cease-fire (the front freezes); after
+``settlement_after`` periods its terms take effect on every issue (unless a party stalls
+implementation). Each period of an agreement in force:
+
+- each party's strategy sets its **conduct** (:class:`~detente.simulate.strategies.Conduct`):
+  a party that signed in bad faith rearms during the pause (its power grows by the larger of
+  ``rearm_shift`` and ``war.truce_power_shift`` over ``war.implementation_periods``) and defects
+  on purpose once the pause has served it (after ``regroup_periods``, when it is no longer under
+  pressure or has finished rearming); a staller blocks the settlement stage;
+- each party also defects **by chance** with the calibrated Weibull hazard
+  (:mod:`detente.simulate.durability`) split between the two, times the mechanisms' hazard
+  ratio, times ``rearm_hazard^(shift / 0.1)`` for a party that has rearmed, times
+  ``1 − DETERRENCE·(R_total − R(n))`` for a party under staged sanctions (``R(n)`` the relief
+  released after ``n`` periods of verified compliance: pending relief is forfeited by reneging);
+- each faction of a belligerent violates it with probability
+  ``spoiler_rate · (1 − control) · (1 − U_f(terms))``, bringing it down with probability
+  ``spoiler_escalation``.
+
+A defection (deliberate or by chance) or an escalating spoiler ends the agreement: fighting
+resumes and talks may start again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.bargaining.distrust import DETERRENCE
+from detente.simulate.durability import period_hazard
+from detente.simulate.events import flag
+from detente.simulate.model import SimModel, utility
+from detente.simulate.state import Draws, RunState, evolve
+from detente.simulate.steps import Step
+from detente.simulate.steps.talk import pressure
+from detente.simulate.strategies import Conduct, DealState, get_strategy
+
+__all__ = ["IMPLEMENT", "select_conduct"]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+def select_conduct(m: SimModel, s: RunState, side: int, d: DealState) -> Conduct:
+    """The conduct of ``side`` in every run, each run following its current strategy."""
+    idx = s.strategy[:, side]
+    first = int(idx[0]) if idx.size else 0
+    if idx.size == 0 or (idx == first).all():
+        return get_strategy(m.strategy_pool[first]).conduct(d)
+    out: Conduct | None = None
+    for j in np.unique(idx):
+        c = get_strategy(m.strategy_pool[int(j)]).conduct(d)
+        if out is None:
+            out = c
+            continue
+        pick = idx == j
+        out = Conduct(
+            *(np.where(pick, getattr(c, f), getattr(out, f)) for f in Conduct.__dataclass_fields__)
+        )
+    assert out is not None
+    return out
+
+
+def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
+    st = m.settings
+    b = 0  # the settlement (the only bundle wired today)
+    new = s.signed[:, b]
+    k_new = s.signed_terms[:, b]
+    phase, age = s.phase.copy(), s.age.copy()
+    terms, verified = s.terms.copy(), s.verified.copy()
+    bad_faith, agreements = s.bad_faith.copy(), s.agreements.copy()
+    first, first_terms = s.first.copy(), s.first_terms.copy()
+    duration, broke, in_first = s.duration.copy(), s.broke.copy(), s.in_first.copy()
+    phase[new, b] = 1
+    age[new, b] = 0
+    terms[new, b] = k_new[new]
+    verified[new, b] = 0
+    bad_faith[new, b] = s.signed_bad_faith[new, b]
+    agreements[:, b] += new
+    is_first = new & (first[:, b] < 0)
+    first[is_first, b] = s.period
+    first_terms[is_first, b] = k_new[is_first]
+    in_first[:, b] |= is_first
+
+    in_deal = (phase[:, b] > 0) & ~new
+    cap = max(abs(m.truce_shift), st.rearm_shift)
+    rate = cap / max(m.implementation, 1)
+    press = pressure(m, s)
+    shift = s.shift.copy()
+    conducts = []
+    for side in (0, 1):
+        ds = DealState(
+            age=age[:, b],
+            bad_faith=bad_faith[:, b, side],
+            pressure=press[:, side],
+            shift=shift[:, side],
+            shift_cap=cap,
+            regroup=st.regroup_periods,
+        )
+        c = select_conduct(m, s, side, ds)
+        conducts.append(c)
+        rearm = in_deal & c.rearm
+        shift[:, side] = np.where(rearm, np.minimum(shift[:, side] + rate, cap), shift[:, side])
+    stall = np.stack([in_deal & c.stall for c in conducts], axis=1)
+    deliberate = np.stack([in_deal & c.defect for c in conducts], axis=1)
+
+    line = s.line
+    settle = in_deal & (phase[:, b] == 1) & (age[:, b] >= m.settlement_after) & ~stall.any(axis=1)
+    phase[settle, b] = 2
+    if settle.any():
+        line = np.where(settle[:, None], m.candidates[np.maximum(terms[:, b], 0)], line)
+
+    hr_side = 0.5 * m.hazard_ratio * st.rearm_hazard ** (shift / 0.1)
+    if m.relief_step.size and m.relief_step[-1] > 0.0:  # withheld relief is forfeited by reneging
+        total = float(m.relief_step[-1])
+        done = m.relief_step[np.minimum(verified[:, b], m.relief_step.size - 1)]
+        hr_side = hr_side * np.where(m.sanctioned, 1.0 - DETERRENCE * (total - done), 1.0)
+    h = period_hazard(np.stack([age[:, b], age[:, b]], axis=1), m.period_years, hr_side)
+    chance = in_deal[:, None] & (h > d.u[:, 0:2])
+    defect = chance | deliberate
+
+    n_f = m.faction_control.size
+    spoil = np.zeros((s.n, 2), dtype=bool)
+    escalate = np.zeros(s.n, dtype=bool)
+    if n_f:
+        x = m.candidates[np.maximum(terms[:, b], 0)]
+        fu = utility(m.faction_ideal, m.faction_weights, np.ones(n_f), x)  # (N, F)
+        for f in range(n_f):
+            dissat = np.clip(1.0 - fu[:, f], 0.0, 1.0)
+            q = st.spoiler_rate * (1.0 - m.faction_control[f]) * dissat
+            act = in_deal & (d.u[:, 2 + f] < q)
+            spoil[:, m.faction_parent[f]] |= act
+            escalate |= act & (d.u[:, 2 + n_f + f] < st.spoiler_escalation)
+    violation = defect | spoil
+    down = in_deal & (defect.any(axis=1) | escalate)
+    ends_first = down & in_first[:, b]
+    duration[ends_first, b] = age[ends_first, b] + 1
+    broke[ends_first, b] = True
+    in_first[:, b] &= ~down
+    phase[down, b] = 0
+    age[:, b] = np.where(in_deal & ~down, age[:, b] + 1, age[:, b])
+    duration[:, b] = np.where(in_first[:, b], age[:, b], duration[:, b])
+
+    ev = s.events
+    for name, mask in (
+        ("settlement", settle),
+        ("spoiler", spoil.any(axis=1)),
+        ("violation", violation.any(axis=1)),
+        ("breakdown", down),
+        ("stalling", stall.any(axis=1)),
+    ):
+        ev = ev | np.where(mask, flag(name), 0).astype(np.int32)
+    return evolve(
+        s,
+        phase=phase,
+        age=age,
+        terms=terms,
+        verified=verified,
+        bad_faith=bad_faith,
+        agreements=agreements,
+        first=first,
+        first_terms=first_terms,
+        duration=duration,
+        broke=broke,
+        in_first=in_first,
+        shift=shift,
+        line=line,
+        defect=defect,
+        deliberate=deliberate,
+        spoil=spoil,
+        stalled=stall,
+        implementing=in_deal,
+        events=ev,
+    )
+
+
+IMPLEMENT = Step("implement", _implement, lambda m: (2 + 2 * m.faction_control.size, 0))

@@ -1,0 +1,94 @@
+"""``learn``: Bayesian updates of each side's beliefs, its values of fighting, its trust.
+
+See :mod:`detente.simulate.beliefs` for the rules and their sources. In order: the balance of
+forces from the battle just observed; the posterior over the other's type from the cost it was
+seen to pay, from the offers (or texts) it refused in the last round and from the offers it
+made; each side's value of fighting on and its estimate of the other's; expected trust on the
+four dimensions (:func:`detente.trust.vectorised.expected`) and the belief ``τ`` that the other
+delivers: ``τ = T_integrity · (1 − e · φ · (1 − T_capacity))`` (``φ`` = the other has factions,
+``e`` = ``spoiler_escalation``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.core import TOL_UTILITY, TRUST_DIMENSIONS
+from detente.simulate.beliefs import (
+    believed_r,
+    cost_signal_likelihood,
+    expected_other_value,
+    fighting_values,
+    normalise,
+    offer_likelihood,
+    refusal_likelihood,
+    stake_utilities,
+    type_values,
+    update_balance,
+)
+from detente.simulate.model import TRUST_PRIOR_WEIGHT, SimModel
+from detente.simulate.state import Draws, RunState, evolve
+from detente.simulate.steps import Step
+from detente.simulate.steps.fight import relief
+from detente.trust.vectorised import expected
+
+__all__ = ["CAP", "INTEG", "INTENT", "LEARN", "PRED", "effective_costs"]
+
+FloatArray = NDArray[np.float64]
+CAP, INTENT, INTEG, PRED = (
+    TRUST_DIMENSIONS.index(d)
+    for d in ("capacity", "peaceful_intention", "integrity", "predictability")
+)
+
+
+def effective_costs(m: SimModel, s: RunState) -> tuple[FloatArray, FloatArray]:
+    """Each side's own effective cost per period (N, 2), and the other's for every type as
+    each side reckons it, indexed by the other (N, 2, T)."""
+    rel = relief(m, s.level)
+    q_own = m.type_cost[s.own_type]
+    rho_own = m.type_resolve[s.own_type]
+    own = np.maximum(m.cost * q_own * s.cost_mult - rel, 0.0) / (rho_own * s.resolve_mult)
+    gross = (m.cost * s.cost_mult)[:, :, None] * m.type_cost
+    per_type = np.maximum(gross - rel[:, :, None], 0.0) / (
+        m.type_resolve * s.resolve_mult[:, :, None]
+    )
+    return own, per_type
+
+
+def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
+    st = m.settings
+    mean, prec = update_balance(s.bal_mean, s.bal_prec, s.y, s.fighting)
+    rhat = believed_r(mean, prec)
+    stakes = stake_utilities(m, s.line, s.weights, s.u_victory)
+    own, per_type = effective_costs(m, s)
+    value = fighting_values(m, rhat, stakes, own)
+    tv = type_values(m, rhat, stakes, per_type)  # (N, observer, T)
+    belief = s.type_belief
+    if m.n_types > 1:
+        with np.errstate(divide="ignore"):
+            log_cost = np.log((m.cost * s.cost_mult)[:, ::-1, None] * m.type_cost)
+        lik = cost_signal_likelihood(s.cost_signal, log_cost, st.cost_signal_noise)
+        eps = st.screening_noise
+        lik = lik * refusal_likelihood(s.refused_u[:, ::-1], tv, eps, TOL_UTILITY)
+        lik = lik * offer_likelihood(s.offered_u[:, ::-1], tv, eps, TOL_UTILITY)
+        belief = normalise(belief * lik)
+    other = expected_other_value(m, belief, tv)
+    trust = expected(s.tr, s.ts, m.trust_base, TRUST_PRIOR_WEIGHT)  # (N, 2, D)
+    spoil_risk = st.spoiler_escalation * m.has_factions[::-1].astype(np.float64)
+    tau = trust[:, :, INTEG] * (1.0 - spoil_risk * (1.0 - trust[:, :, CAP]))
+    return evolve(
+        s,
+        bal_mean=mean,
+        bal_prec=prec,
+        rhat=rhat,
+        type_belief=belief,
+        value=value,
+        value0=np.where(np.isnan(s.value0), value, s.value0),
+        other_value=other,
+        trust=trust,
+        tau=tau,
+    )
+
+
+LEARN = Step("learn", _learn, lambda m: (0, 0))

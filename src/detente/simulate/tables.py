@@ -1,0 +1,194 @@
+"""Candidate packages as the talks search them: sorted once, looked up by binary search.
+
+A :class:`TalkTable` holds the utilities of ``K`` candidate packages for the actors in talks,
+either shared by every run (``R = 1``, the scenario's packages) or one table per run
+(``R = N``, e.g. when each run draws its own preferences). For each belligerent it keeps the
+feasible candidates in ascending order of its utility, so that
+
+- :func:`propose` finds the package a party values *least* among those meeting its demand (the
+  least demanding offer that still meets its aspiration: the time-based negotiators' rule in
+  the automated-negotiation literature, Faratin et al. 1998), ties going to the package the
+  other side values most (shared tables) or to the lower index (per-run tables);
+- :func:`frontier` finds the most a party can get among the packages the other side values at
+  least at a threshold (what it can hope for, given what it believes the other needs).
+
+Both are one binary search per run; per-run tables are searched in row chunks that fit in
+cache. Infeasible candidates are never offered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.core import TOL_UTILITY
+
+__all__ = ["TalkTable", "build_table", "frontier", "propose", "value_of"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+_ABOVE = 1.5
+"""Sort key of an infeasible candidate: above every utility (≤ 1), below the next row's (2)."""
+_LOWEST = -0.25
+"""Search keys are clipped to [−0.25, 1.4] so that a key stays inside its own row's range."""
+_CHUNK = 2**17
+"""Per-run tables are searched in chunks of about this many table cells (cache-sized)."""
+_INDEX_BITS = 12
+"""Low bits of a float64 utility that carry the candidate index in the packed sort key."""
+
+
+@dataclass(frozen=True, eq=False)
+class TalkTable:
+    """Utilities and search structures of ``K`` candidates, shared (R = 1) or per run (R = N)."""
+
+    utility: FloatArray  # (R, K, A)
+    feasible: BoolArray  # (R, K) candidates that may be offered
+    order: IntArray  # (R, 2, K) each belligerent's feasible candidates, ascending utility
+    sorted_u: FloatArray  # (R, 2, K) utilities in that order (infeasible: _ABOVE, at the end)
+    n_feasible: IntArray  # (R,)
+
+    @property
+    def rows(self) -> int:
+        """R: 1 for a shared table, else the number of runs."""
+        return int(self.utility.shape[0])
+
+    @property
+    def size(self) -> int:
+        """K: candidates."""
+        return int(self.utility.shape[1])
+
+    @cached_property
+    def top(self) -> FloatArray:
+        """(R, 2) each belligerent's best feasible utility (NaN if nothing is feasible)."""
+        last = np.maximum(self.n_feasible - 1, 0)
+        out = self.sorted_u[np.arange(self.rows), :, last]
+        out = np.where((self.n_feasible > 0)[:, None], out, np.nan)
+        return np.asarray(out, dtype=np.float64)
+
+    @cached_property
+    def flat(self) -> tuple[FloatArray, FloatArray]:
+        """Per side, the sorted utilities offset by ``2·row`` and flattened (one search)."""
+        off = 2.0 * np.arange(self.rows, dtype=np.float64)[:, None]
+        return (
+            (self.sorted_u[:, 0] + off).ravel(),
+            (self.sorted_u[:, 1] + off).ravel(),
+        )
+
+    @cached_property
+    def best_for(self) -> tuple[FloatArray, FloatArray]:
+        """``best_for[me][row, j]``: the most ``me`` gets among the other's order from
+        position ``j`` on (suffix maximum; ``-inf`` past the feasible ones): (R, K + 1)."""
+        out = []
+        for me in (0, 1):
+            other = 1 - me
+            u_me = np.take_along_axis(self.utility[:, :, me], self.order[:, other], axis=1)
+            pos = np.arange(self.size)[None, :]
+            u_me = np.where(pos < self.n_feasible[:, None], u_me, -np.inf)
+            suffix = np.maximum.accumulate(u_me[:, ::-1], axis=1)[:, ::-1]
+            out.append(np.concatenate([suffix, np.full((self.rows, 1), -np.inf)], axis=1))
+        return out[0], out[1]
+
+    def slice(self, rows: IntArray) -> TalkTable:
+        """The table of some runs (a shared table is its own slice)."""
+        if self.rows == 1:
+            return self
+        return TalkTable(
+            self.utility[rows],
+            self.feasible[rows],
+            self.order[rows],
+            self.sorted_u[rows],
+            self.n_feasible[rows],
+        )
+
+
+def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
+    """Sort the feasible candidates of every row by each belligerent's utility.
+
+    ``utility`` (R, K, A) with utilities in [0, 1], ``feasible`` (R, K). A shared table
+    (R = 1) breaks ties in favour of the other side; per-run tables sort packed keys (the
+    utility's float64 bits with the index in the low bits: ties go to the lower index).
+    """
+    r, k, _ = utility.shape
+    if k >= 2**_INDEX_BITS:
+        raise ValueError(f"at most {2**_INDEX_BITS - 1} candidates, got {k}")
+    feas = np.broadcast_to(feasible, (r, k))
+    order = np.empty((r, 2, k), dtype=np.int64)
+    sorted_u = np.empty((r, 2, k), dtype=np.float64)
+    for side in (0, 1):
+        u = np.where(feas, utility[:, :, side], _ABOVE)
+        if r == 1:
+            idx = np.lexsort((np.arange(k), -utility[0, :, 1 - side], u[0]))[None, :]
+        else:
+            mask = np.uint64((1 << _INDEX_BITS) - 1)
+            keys = (np.ascontiguousarray(u).view(np.uint64) & ~mask) | np.arange(k, dtype=np.uint64)
+            keys.sort(axis=1)
+            order[:, side] = keys & mask
+            # the key without its index bits is the utility, truncated by at most 2^-40
+            sorted_u[:, side] = (keys & ~mask).view(np.float64)
+            continue
+        order[:, side] = idx
+        sorted_u[:, side] = np.take_along_axis(u, idx, axis=1)
+    return TalkTable(
+        np.ascontiguousarray(utility, dtype=np.float64),
+        np.ascontiguousarray(feas),
+        order,
+        sorted_u,
+        feas.sum(axis=1).astype(np.int64),
+    )
+
+
+def _search(t: TalkTable, side: int, x: FloatArray) -> IntArray:
+    """Position of the first of ``side``'s sorted utilities ≥ ``x`` in each run's row."""
+    n = x.shape[0]
+    if t.rows == 1:
+        return np.searchsorted(t.sorted_u[0, side], x, side="left").astype(np.int64)
+    flat = t.flat[side]
+    k = t.size
+    step = max(1, _CHUNK // k)
+    out = np.empty(n, dtype=np.int64)
+    for a in range(0, n, step):
+        b = min(a + step, n)
+        rows = np.arange(a, b)
+        lo, hi = a * k, b * k
+        out[a:b] = np.searchsorted(flat[lo:hi], x[a:b] + 2.0 * rows) - (rows - a) * k
+    return out
+
+
+def propose(t: TalkTable, side: int, demand: FloatArray) -> IntArray:
+    """The feasible package ``side`` values least among those worth at least ``demand`` to it
+    (its best one if none is), per run; -1 where nothing is feasible."""
+    x = np.clip(np.nan_to_num(demand, nan=1.0), _LOWEST, 1.0) - TOL_UTILITY
+    pos = np.minimum(_search(t, side, x), t.n_feasible - 1)
+    rows = np.zeros(x.shape[0], dtype=np.int64) if t.rows == 1 else np.arange(x.shape[0])
+    k = t.order[rows, side, np.maximum(pos, 0)]
+    return np.where(t.n_feasible[rows] > 0, k, -1)
+
+
+def frontier(t: TalkTable, me: int, other_needs: FloatArray) -> FloatArray:
+    """The most ``me`` can get among feasible packages the other values at least at
+    ``other_needs`` (``-inf`` if none; NaN thresholds mean nothing is known: its best)."""
+    rows = (
+        np.zeros(other_needs.shape[0], dtype=np.int64)
+        if t.rows == 1
+        else np.arange(other_needs.shape[0])
+    )
+    if np.isnan(other_needs).all():  # nothing known of the other's needs: its best package
+        best: FloatArray = np.where(t.n_feasible[rows] > 0, t.top[rows, me], -np.inf)
+        return best
+    x = np.clip(np.nan_to_num(other_needs, nan=_LOWEST), _LOWEST, 1.4) - TOL_UTILITY
+    pos = np.minimum(_search(t, 1 - me, x), t.size)
+    out: FloatArray = t.best_for[me][rows, pos]
+    return out
+
+
+def value_of(t: TalkTable, k: IntArray, actor: int) -> FloatArray:
+    """Utility to ``actor`` of candidate ``k`` per run (NaN where ``k`` < 0)."""
+    rows = np.zeros(k.shape[0], dtype=np.int64) if t.rows == 1 else np.arange(k.shape[0])
+    u = t.utility[rows, np.maximum(k, 0), actor]
+    out: FloatArray = np.where(k >= 0, u, np.nan)
+    return out
