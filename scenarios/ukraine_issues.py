@@ -20,6 +20,11 @@ ISSUES: list[Traced] = [
         "name": "Crimea (and Sevastopol)",
         "description": "Control and legal status of Crimea, annexed by Russia in 2014.",
         "contested": True,
+        "front": {
+            "moves": False,
+            "assumption": "the scale measures recognition (anchors 50-100); Crimea's control "
+            "did not change during the war, so the line of contact does not move it",
+        },
         "anchors": [
             (0, "returned to Ukrainian control and sovereignty"),
             (25, "phased return to Ukraine agreed, with interim arrangements"),
