@@ -16,12 +16,34 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from detente.scenario.simulation import KnownStrategy, SimulationSettings
-from detente.scenario.strictmodel import StrictModel
+from detente.scenario.base import (
+    MAX_CAPABILITY,
+    MAX_EVIDENCE,
+    MAX_PERIODS,
+    Id,
+    ScalePoint,
+    Unit,
+    _Model,
+    _Traced,
+)
+from detente.scenario.dynamics import Front, Shock, ShockKind
+from detente.scenario.ledger import (
+    Assessment,
+    ClaimEntry,
+    Commitment,
+    CommitmentTerm,
+    Direction,
+    EventEntry,
+    EventType,
+    LedgerEntry,
+    ObservationEntry,
+    Verification,
+)
+from detente.scenario.simulation import SimulationSettings
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -73,48 +95,8 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 
-Id = Annotated[
-    str,
-    Field(
-        pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*$",
-        max_length=64,
-        description="Identifier: a letter, then letters, digits, '_', '-' or '.'.",
-    ),
-]
-Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-MAX_CAPABILITY = 1e9
-"""Largest capability (any unit; only ratios matter): raised to the contest exponent (≤ 10)
-and summed, it stays far inside the float range."""
-MAX_PERIODS = 10_000
-"""Longest span in model periods (as ``War.horizon_periods``): delays, schedules, stages."""
-MAX_EVIDENCE = 1e6
-"""Most evidence (positive or negative weight) a trust prior may state."""
-MAX_INDICATOR = 1e12
-"""Largest magnitude of an observed indicator value, baseline or term target."""
-ScalePoint = Annotated[float, Field(ge=0.0, le=100.0)]
-SourceIds = Annotated[
-    tuple[Id, ...],
-    Field(description="Ids of entries in meta.sources that support the numbers here."),
-]
-AssumptionText = Annotated[
-    str | None,
-    Field(
-        description=(
-            "Marks the numbers here as an assumption the facts do not fix, "
-            "with a one-line rationale."
-        ),
-        max_length=500,
-    ),
-]
-
-
-class _Model(StrictModel):
-    """Every scenario model: frozen, closed, finite numbers, strict scalars and dates."""
-
-
-class _Traced(_Model):
-    sources: SourceIds = ()
-    assumption: AssumptionText = None
+# Shared types: detente.scenario.base; the ledger: detente.scenario.ledger; front dynamics
+# and shocks: detente.scenario.dynamics (split by concept, re-exported here).
 
 
 # --------------------------------------------------------------------------------------- meta
@@ -487,175 +469,6 @@ class Perception(_Traced):
     )
 
 
-# ------------------------------------------------------------------------------------- ledger
-
-
-class Direction(enum.StrEnum):
-    """What a commitment term says will happen to its indicator."""
-
-    cease = "cease"
-    decrease = "decrease"
-    increase = "increase"
-    maintain = "maintain"
-    complete = "complete"
-
-
-class CommitmentTerm(_Model):
-    """A measurable term of a claim or commitment."""
-
-    indicator: str = Field(
-        min_length=1,
-        description="What is measured, e.g. `attacks`, `fatalities`, `prisoners_released`.",
-    )
-    region: str | None = Field(default=None, description="Where (region name), if local.")
-    direction: Direction = Field(description="What the party says will happen to it.")
-    size: float | None = Field(
-        default=None,
-        ge=0.0,
-        le=MAX_INDICATOR,
-        description="For decrease/increase: relative change (0.5 = by half); for complete: "
-        "the target count.",
-    )
-    start: dt.date | None = Field(default=None, description="From when (default: entry date).")
-    deadline: dt.date | None = Field(
-        default=None, description="By when (default: the entry's deadline)."
-    )
-
-
-class Verification(enum.StrEnum):
-    """How well an observation is verified."""
-
-    unverified = "unverified"
-    single_source = "single_source"
-    independently_verified = "independently_verified"
-    monitor_verified = "monitor_verified"
-
-
-class Assessment(enum.StrEnum):
-    """An observer's verdict on a commitment."""
-
-    kept = "kept"
-    partly_kept = "partly_kept"
-    broken = "broken"
-    unverifiable = "unverifiable"
-
-
-class _Entry(_Traced):
-    id: Id = Field(description="Ledger entry id (unique in the scenario).")
-    date: dt.date = Field(description="When it happened or was made.")
-    text: str = Field(default="", description="What it says, in a sentence.")
-
-
-class ClaimEntry(_Entry):
-    """A statement of fact or intent by a party (cheap talk unless made costly)."""
-
-    kind: Literal["claim"] = Field(description="Entry kind: `claim`.")
-    by: Id = Field(description="Who claims.")
-    to: tuple[Id, ...] = Field(default=(), description="Addressees (actor ids).")
-    about: Id | None = Field(default=None, description="Whose behaviour it is about.")
-    terms: tuple[CommitmentTerm, ...] = Field(default=(), description="Measurable terms.")
-    overture: bool = Field(
-        default=False, description="Is it a peace overture (offer of talks, truce, de-escalation)?"
-    )
-    deadline: dt.date | None = Field(
-        default=None,
-        description="Until when the claim is judged (default: its terms' deadlines, else open).",
-    )
-
-
-class Commitment(_Entry):
-    """A promise with terms, resolved at its deadline against observations."""
-
-    kind: Literal["commitment"] = Field(description="Entry kind: `commitment`.")
-    by: Id = Field(description="Who commits.")
-    to: tuple[Id, ...] = Field(default=(), description="To whom (actor ids).")
-    terms: tuple[CommitmentTerm, ...] = Field(default=(), description="Measurable terms.")
-    deadline: dt.date | None = Field(default=None, description="When it is resolved.")
-    cost: Unit = Field(
-        default=0.1,
-        description="How costly/hard to reverse keeping it is, 0 (cheap talk) to 1.",
-    )
-    domain: Literal["military", "humanitarian", "political", "economic", "legal"] = Field(
-        default="military", description="Kind of commitment (compliance differs by kind)."
-    )
-    guarantors: tuple[Id, ...] = Field(default=(), description="Actors standing behind it.")
-
-    @model_validator(mode="after")
-    def _deadline_after_date(self) -> Commitment:
-        if self.deadline is not None and self.deadline < self.date:
-            raise ValueError(f"deadline {self.deadline} is before the entry date {self.date}")
-        return self
-
-
-class ObservationEntry(_Entry):
-    """Something seen, by someone, with a stated verification level."""
-
-    kind: Literal["observation"] = Field(description="Entry kind: `observation`.")
-    observer: str = Field(description="Who observed (actor id or a named body).")
-    about: Id = Field(description="Whose behaviour was observed.")
-    verification: Verification = Field(description="How well verified it is.")
-    region: str | None = Field(default=None, description="Where.")
-    indicator: str | None = Field(default=None, description="Indicator measured.")
-    value: float | None = Field(
-        default=None, ge=-MAX_INDICATOR, le=MAX_INDICATOR, description="Indicator value."
-    )
-    baseline: float | None = Field(
-        default=None,
-        ge=-MAX_INDICATOR,
-        le=MAX_INDICATOR,
-        description="Indicator value before the commitment, for comparison.",
-    )
-    refers_to: tuple[Id, ...] = Field(
-        default=(), description="Ledger ids of the claims/commitments this bears on."
-    )
-    assessment: Assessment | None = Field(
-        default=None, description="The observer's verdict on the commitments referred to."
-    )
-
-
-class EventType(enum.StrEnum):
-    """What kind of event happened."""
-
-    talks = "talks"
-    summit = "summit"
-    gesture = "gesture"
-    prisoner_exchange = "prisoner_exchange"
-    violation = "violation"
-    atrocity = "atrocity"
-    agreement_signed = "agreement_signed"
-    agreement_ended = "agreement_ended"
-    offensive = "offensive"
-    aid = "aid"
-    sanctions = "sanctions"
-    statement = "statement"
-
-
-class EventEntry(_Entry):
-    """A dated event: talks, summits, gestures, exchanges, violations, agreements."""
-
-    kind: Literal["event"] = Field(description="Entry kind: `event`.")
-    type: EventType = Field(description="What kind of event.")
-    by: Id | None = Field(default=None, description="Who did it (for acts by one side).")
-    actors: tuple[Id, ...] = Field(default=(), description="Participants.")
-    against: Id | None = Field(default=None, description="Target or counterpart of the act.")
-    magnitude: Unit = Field(default=0.5, description="How large the act was, 0–1.")
-    cost: Unit = Field(default=0.0, description="How costly it was to its author, 0–1.")
-    verification: Verification = Field(
-        default=Verification.single_source, description="How well verified it is."
-    )
-    condoned: bool | None = Field(
-        default=None,
-        description="For an act by a faction: did its state's leadership condone it? "
-        "(null = unknown; then the faction's `control` decides).",
-    )
-    refers_to: tuple[Id, ...] = Field(default=(), description="Ledger ids it bears on.")
-
-
-LedgerEntry = Annotated[
-    ClaimEntry | Commitment | ObservationEntry | EventEntry, Field(discriminator="kind")
-]
-
-
 # --------------------------------------------------------------------------------- mechanisms
 
 
@@ -928,136 +741,6 @@ class War(_Traced):
             raise ValueError("the two belligerents must differ")
         if self.p is not None and self.p + self.stalemate > 1.0 + 1e-9:
             raise ValueError(f"p + stalemate = {self.p + self.stalemate} exceeds 1")
-        return self
-
-
-# ----------------------------------------------------------------- front dynamics and shocks
-
-
-class Front(_Traced):
-    """How fighting moves an issue's status quo during a simulation (its true dynamics).
-
-    Each period of fighting the status quo moves by ``drift + volatility · (Δβ + z)`` in the
-    direction of the side the battle favours, ``z ~ N(0, 1)`` the fortune of war shared by all
-    issues on the front, ``Δβ`` the change of the balance of forces since ``meta.as_of``
-    (allies' support, rearmament, outside events). The drift of a run is drawn from
-    ``N(drift, drift_sd²)``; the parties do not know it and learn it from the front's movements
-    (docs/explanation/simulation-model.md).
-    """
-
-    moves: bool = Field(
-        default=True,
-        description="Does the front line move it? False for an issue the war decides but the "
-        "line of contact does not measure (recognition, legal status).",
-    )
-    drift: float = Field(
-        default=0.0,
-        ge=-10.0,
-        le=10.0,
-        description="Expected movement per period, in scale points (+ = up the scale).",
-    )
-    drift_sd: float = Field(
-        default=0.0,
-        ge=0.0,
-        le=10.0,
-        description="Uncertainty of the drift, scale points per period: the true drift of a "
-        "run is drawn from a normal with this standard deviation.",
-    )
-    volatility: float | None = Field(
-        default=None,
-        ge=0.0,
-        le=50.0,
-        description="Standard deviation of the per-period movement, scale points (default: "
-        "`war.line_volatility`).",
-    )
-
-
-class ShockKind(enum.StrEnum):
-    """What a shock changes."""
-
-    leader_change = "leader_change"
-    """A new leader: resolve, costs, strategy and the trust others place in the actor."""
-    support_change = "support_change"
-    """A patron cuts or raises a support line (aid)."""
-    outside_event = "outside_event"
-    """An event outside the talks: costs of fighting, the balance of forces."""
-
-
-class Shock(_Traced):
-    """An event that may happen during a simulated run: scheduled at a date or by a hazard.
-
-    A shock happens at most once per run: in the period containing ``date``, or each period
-    with the probability that ``hazard`` (per year) implies, until it happens.
-    """
-
-    id: Id = Field(description="Shock id.")
-    kind: ShockKind = Field(description="What it changes.")
-    name: str = Field(default="", description="What it is, in a few words.")
-    actor: Id = Field(
-        description="The actor concerned: whose leader changes, who receives the support, "
-        "whom the event hits (a belligerent)."
-    )
-    date: dt.date | None = Field(
-        default=None, description="Scheduled date (after meta.as_of); or give `hazard`."
-    )
-    hazard: Unit | None = Field(
-        default=None, description="Probability per year that it happens (if not scheduled)."
-    )
-    resolve: float | None = Field(
-        default=None,
-        gt=0.0,
-        le=10.0,
-        description="Multiplier on the actor's resolve (how much cost it will bear for the "
-        "stakes; < 1 = less resolved).",
-    )
-    cost_of_fighting: float | None = Field(
-        default=None,
-        ge=0.0,
-        le=10.0,
-        description="Multiplier on the actor's cost of fighting per period.",
-    )
-    trust_reset: Unit | None = Field(
-        default=None,
-        description="Share of the trust evidence the other side holds about the actor that "
-        "the shock discards (a new leader is judged afresh).",
-    )
-    strategy: KnownStrategy | None = Field(
-        default=None, description="The actor's negotiation strategy from then on."
-    )
-    support: Id | None = Field(
-        default=None, description="support_change: id of the actor's support line."
-    )
-    level: Unit | None = Field(
-        default=None, description="support_change: the line's new level, 0 (cut) to 1 (full)."
-    )
-    balance: float | None = Field(
-        default=None,
-        ge=-1.0,
-        le=1.0,
-        description="outside_event: change of the first belligerent's chance of winning a "
-        "battle (e.g. -0.1).",
-    )
-
-    @model_validator(mode="after")
-    def _when_and_what(self) -> Shock:
-        if (self.date is None) == (self.hazard is None):
-            raise ValueError("give exactly one of `date` (scheduled) and `hazard` (per year)")
-        if self.kind is ShockKind.support_change and (self.support is None or self.level is None):
-            raise ValueError("a support_change needs `support` (line id) and `level`")
-        if self.kind is not ShockKind.support_change and self.support is not None:
-            raise ValueError("`support` applies only to a support_change")
-        if self.kind is not ShockKind.outside_event and self.balance is not None:
-            raise ValueError("`balance` applies only to an outside_event")
-        effects = (
-            self.resolve,
-            self.cost_of_fighting,
-            self.trust_reset,
-            self.strategy,
-            self.level,
-            self.balance,
-        )
-        if all(e is None for e in effects):
-            raise ValueError("a shock must change something (resolve, cost_of_fighting, ...)")
         return self
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from detente.errors import InputError
+from detente.scenario.base import _Traced
 from detente.scenario.schema import (
     ActorKind,
     ClaimEntry,
@@ -29,7 +30,6 @@ from detente.scenario.schema import (
     EventEntry,
     ObservationEntry,
     Scenario,
-    _Traced,
 )
 
 __all__ = [
