@@ -134,29 +134,35 @@ def evolve(state: RunState, **changes: Any) -> RunState:
     return new
 
 
-def begin_period(state: RunState, period: int) -> RunState:
-    """Reset the *this period* fields for ``period``."""
-    n, b = state.n, state.phase.shape[1]
+def _period_fields(n: int, b: int) -> dict[str, Any]:
+    """The *this period* fields, reset: what each step records about the current period."""
     nan2 = np.full((n, 2), np.nan)
     no2 = np.zeros((n, 2), dtype=bool)
+    return {
+        "events": np.zeros(n, dtype=np.int32),
+        "y": np.full(n, np.nan),
+        "cost_signal": nan2,
+        "overture": no2,
+        "gesture": no2,
+        "signed": np.zeros((n, b), dtype=bool),
+        "signed_terms": np.full((n, b), -1, dtype=np.int64),
+        "signed_bad_faith": np.zeros((n, b, 2), dtype=bool),
+        "defect": no2,
+        "deliberate": no2,
+        "spoil": no2,
+        "stalled": no2,
+        "seen": no2,
+        "implementing": np.zeros(n, dtype=bool),
+    }
+
+
+def begin_period(state: RunState, period: int) -> RunState:
+    """Reset the *this period* fields for ``period``."""
     return evolve(
         state,
         period=period,
-        events=np.zeros(n, dtype=np.int32),
         fighting=state.phase[:, 0] == 0,
-        y=np.full(n, np.nan),
-        cost_signal=nan2,
-        overture=no2,
-        gesture=no2,
-        signed=np.zeros((n, b), dtype=bool),
-        signed_terms=np.full((n, b), -1, dtype=np.int64),
-        signed_bad_faith=np.zeros((n, b, 2), dtype=bool),
-        defect=no2,
-        deliberate=no2,
-        spoil=no2,
-        stalled=no2,
-        seen=no2,
-        implementing=np.zeros(n, dtype=bool),
+        **_period_fields(state.n, state.phase.shape[1]),
     )
 
 
@@ -252,22 +258,9 @@ def initial_state(
         in_first=np.zeros((n, n_b), dtype=bool),
         shock_fired=np.zeros((n, n_s), dtype=bool),
         leader_changed=no2,
-        events=np.zeros(n, dtype=np.int32),
         fighting=np.ones(n, dtype=bool),
-        y=np.full(n, np.nan),
-        cost_signal=nan2,
         refused_u=nan2,
         offered_u=nan2,
-        overture=no2,
-        gesture=no2,
-        signed=np.zeros((n, n_b), dtype=bool),
-        signed_terms=np.full((n, n_b), -1, dtype=np.int64),
-        signed_bad_faith=np.zeros((n, n_b, 2), dtype=bool),
-        defect=no2,
-        deliberate=no2,
-        spoil=no2,
-        stalled=no2,
-        seen=no2,
-        implementing=np.zeros(n, dtype=bool),
+        **_period_fields(n, n_b),
     )
     return state
