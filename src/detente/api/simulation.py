@@ -4,13 +4,21 @@ The engine (:func:`detente.simulate.run_simulation`) writes no files and chooses
 here the integer ``workers`` becomes a process pool, and ``out`` a :class:`ParquetSink` that
 each worker calls with the blocks it simulated (``runs-NNNNNN.parquet`` and
 ``paths-NNNNNN.parquet`` per block, tidy long tables), followed by ``manifest.json`` and
-``summary.json``. An interrupted run keeps the blocks that finished.
+``summary.json``.
+
+The folder always says what it holds: ``incomplete.json`` is written first and removed only
+when the run completed, so a folder with ``summary.json`` and without the marker is a complete
+run. An interrupted run keeps the longest prefix of finished blocks, removes every other block
+and temporary file, and writes a summary counting exactly the blocks kept (``complete: false``)
+next to the marker; a run stopped by an error, or before any block finished, removes all it
+wrote. After SIGKILL (no code runs) the marker stays, every block file is whole (files are
+renamed into place) and there is no summary; ``--overwrite`` clears such a folder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,8 +39,11 @@ if TYPE_CHECKING:
 
 __all__ = ["ParquetSink", "SimulationRun", "simulate"]
 
-OUTPUT_FILES = r"(runs|paths)-\d{6}\.parquet|manifest\.json|summary\.json"
+OUTPUT_FILES = r"(runs|paths)-\d{6}\.parquet|manifest\.json|summary\.json|incomplete\.json"
 """Names of the files ``simulate(out=...)`` writes (a regular expression)."""
+
+MARKER = "incomplete.json"
+"""Present while a simulation writes its folder, and after an interrupted one."""
 
 TABLES = ("fan", "agreement_by_period", "time_to_agreement", "survival", "terms")
 
@@ -69,7 +80,6 @@ class ParquetSink:
                 "value": np.concatenate([cols[k] for k in names]),
             }
         )
-        write_parquet(Path(self.directory) / f"runs-{index:06d}.parquet", runs_table)
         periods = o.events.shape[0]
         pvars = list(o.paths)
         per = np.repeat(np.arange(periods, dtype=np.int32), n)
@@ -81,7 +91,9 @@ class ParquetSink:
                 "value": np.concatenate([o.paths[v].ravel() for v in pvars]),
             }
         )
+        # paths first, then runs: a runs file on disk means its block is whole
         write_parquet(Path(self.directory) / f"paths-{index:06d}.parquet", paths_table)
+        write_parquet(Path(self.directory) / f"runs-{index:06d}.parquet", runs_table)
 
 
 @dataclass(frozen=True)
@@ -174,6 +186,7 @@ def simulate(
     """
     from detente.outputs import prepare_output_dir, write_json
     from detente.simulate import run_simulation
+    from detente.simulate.runner import LocalPool
 
     if workers < 1:
         raise InputError(f"workers must be at least 1, got {workers}")
@@ -188,6 +201,7 @@ def simulate(
         )
     )
     sink = None if directory is None else ParquetSink(str(directory))
+    request = {"runs": runs, "seed": seed, "periods": periods, "scenario_sha256": digest}
 
     def run(ex: Executor | None) -> SimulationResult:
         return run_simulation(
@@ -201,14 +215,58 @@ def simulate(
             scenario_hash=digest,
         )
 
-    if executor is not None or workers == 1:
-        result = run(executor)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            result = run(pool)
+    if directory is not None:
+        _mark(directory, request, "running", "detente simulate is writing this folder")
+    try:
+        if executor is not None or workers == 1:
+            result = run(executor)
+        else:
+            with LocalPool(workers) as pool:
+                result = run(pool)
+    except BaseException:  # nothing kept (an error, or stopped before a block finished)
+        if directory is not None:
+            _keep_blocks(directory, 0)
+            (directory / MARKER).unlink(missing_ok=True)
+        raise
     summary = result.summary()
     if directory is not None:
+        from detente.simulate import BLOCK
+
+        kept = -(-result.stats.n // BLOCK)
+        _keep_blocks(directory, kept)
         write_json(directory / "manifest.json", result.manifest)
         write_json(directory / "summary.json", summary)
+        if result.complete:
+            (directory / MARKER).unlink(missing_ok=True)
+        else:
+            _mark(
+                directory,
+                request,
+                "interrupted",
+                f"interrupted: kept {result.stats.n} of {runs} runs (blocks 0..{kept - 1}); "
+                "summary.json counts exactly these",
+            )
     doc = json_ready(summary | {"manifest": without_time(result.manifest)})
     return SimulationRun(doc, result.manifest, result=result, out=directory)
+
+
+def _mark(directory: Path, request: dict[str, Any], status: str, note: str) -> None:
+    """Write the ``incomplete.json`` marker (atomically)."""
+    from detente.outputs import write_json
+
+    write_json(
+        directory / MARKER, {"command": "simulate", "status": status, "note": note, **request}
+    )
+
+
+def _keep_blocks(directory: Path, kept: int) -> None:
+    """Remove block files of index ``kept`` and above, and temporary files of the writer."""
+    import re
+
+    block = re.compile(r"(runs|paths)-(\d{6})\.parquet")
+    for entry in directory.iterdir():
+        m = block.fullmatch(entry.name)
+        if (m is not None and int(m.group(2)) >= kept) or (
+            entry.name.startswith(".") and entry.name.endswith(".tmp")
+        ):
+            entry.unlink(missing_ok=True)

@@ -10,6 +10,11 @@ JSON keys (stable): ``runs``, ``runs_requested``, ``complete``, ``seed``, ``peri
 the horizon does not observe that long), ``mean_agreements_per_run``, ``mean_cost``,
 ``terms`` (issue → q05..q95), ``manifest`` (without its time stamp, so the same seed
 gives the same JSON).
+
+Exit codes: 0 complete; 1 invalid input or a request beyond the memory/time budget; 2 wrong
+usage (``--runs 0``, ``--seed -1``, ``--periods x``); 130 after Ctrl-C (SIGINT) and 143 after
+SIGTERM, once the finished runs are printed and ``--out`` holds exactly them (``complete:
+false``); no worker process outlives the command.
 """
 
 from __future__ import annotations
@@ -17,14 +22,17 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from detente.cli.common import clean_errors
+from detente.cli.common import clean_errors, exit_code_of, stop_on_signals, whole_number
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 from detente.core import DEFAULT_SEED
 from detente.errors import InputError
+
+if TYPE_CHECKING:
+    from detente.api.simulation import SimulationRun
 
 __all__ = ["register", "simulate_cmd", "summary_records"]
 
@@ -63,10 +71,18 @@ def simulate_cmd(
     scenario: Annotated[
         Path | None, typer.Argument(help="Scenario file (YAML).", show_default=False)
     ] = None,
-    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs.")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Root seed.")] = DEFAULT_SEED,
-    periods: Annotated[int, typer.Option("--periods", help="Periods per run.")] = 104,
-    workers: Annotated[int, typer.Option("--workers", help="Local processes.")] = 1,
+    runs: Annotated[
+        int, typer.Option("--runs", parser=whole_number(1), help="Monte Carlo runs (≥ 1).")
+    ] = 2000,
+    seed: Annotated[
+        int, typer.Option("--seed", parser=whole_number(0), help="Root seed (≥ 0).")
+    ] = DEFAULT_SEED,
+    periods: Annotated[
+        int, typer.Option("--periods", parser=whole_number(1), help="Periods per run (≥ 1).")
+    ] = 104,
+    workers: Annotated[
+        int, typer.Option("--workers", parser=whole_number(1), help="Local processes (≥ 1).")
+    ] = 1,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Directory for Parquet tables + manifest.json."),
@@ -114,23 +130,36 @@ def simulate_cmd(
             transient=True,
             console=err_console,
         )
-        with bar:
-            tid = bar.add_task("runs", total=runs)
-            result = simulate(
-                sc,
-                runs=runs,
-                seed=seed,
-                periods=periods,
-                workers=workers,
-                out=out,
-                overwrite=overwrite,
-                progress=lambda done, _total: bar.update(tid, completed=done),
-            )
+        done: list[SimulationRun] = []
+        with stop_on_signals() as received:
+            try:
+                with bar:
+                    tid = bar.add_task("runs", total=runs)
+                    done.append(
+                        simulate(
+                            sc,
+                            runs=runs,
+                            seed=seed,
+                            periods=periods,
+                            workers=workers,
+                            out=out,
+                            overwrite=overwrite,
+                            progress=lambda n, _total: bar.update(tid, completed=n),
+                        )
+                    )
+            except KeyboardInterrupt:
+                if done:  # the signal came after the run had finished: keep its result
+                    received.clear()
+                else:
+                    err_console.print(
+                        "interrupted before any run finished: nothing kept"
+                        + (f" ({out} holds no results)" if out is not None else ""),
+                        markup=False,
+                        highlight=False,
+                    )
+                    raise typer.Exit(exit_code_of(received)) from None
+    result = done[0]
     summary = result.summary()
-    if not result.complete:
-        err_console.print(
-            f"interrupted: kept {result.result.runs} of {runs} runs", markup=False, highlight=False
-        )
     text = render_records(
         summary_records(summary),
         fmt,
@@ -138,6 +167,14 @@ def simulate_cmd(
         document=result.to_dict(),
     )
     emit(text)
+    if not result.complete:
+        where = f"; {out} holds exactly these runs" if out is not None else ""
+        err_console.print(
+            f"interrupted: kept {result.result.runs} of {runs} runs (complete: false){where}",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(exit_code_of(received))
 
 
 def register(app: typer.Typer) -> None:

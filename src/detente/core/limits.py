@@ -17,11 +17,15 @@ __all__ = [
     "EARLIEST_DATE",
     "LATEST_DATE",
     "MEMORY_BUDGET_ENV",
+    "TIME_BUDGET_ENV",
     "ResourceLimitError",
     "check_date",
     "format_bytes",
+    "format_seconds",
     "memory_budget",
     "require_memory",
+    "require_time",
+    "time_budget",
 ]
 
 EARLIEST_DATE = dt.date(1000, 1, 1)
@@ -36,6 +40,12 @@ MEMORY_BUDGET_ENV = "DETENTE_MEMORY_BUDGET"
 """Environment variable overriding the memory budget, in bytes (suffixes K, M, G accepted)."""
 
 _DEFAULT_BUDGET = 2 * 1024**3
+
+TIME_BUDGET_ENV = "DETENTE_TIME_BUDGET"
+"""Environment variable overriding the time budget of one request, in seconds (suffixes m, h,
+d accepted)."""
+
+_DEFAULT_TIME = 24 * 3600.0
 
 
 class ResourceLimitError(InputError):
@@ -77,6 +87,43 @@ def require_memory(nbytes: float, what: str, hint: str = "") -> None:
         raise ResourceLimitError(
             f"{what} would need about {format_bytes(nbytes)} of memory, more than the budget "
             f"of {format_bytes(budget)} (set {MEMORY_BUDGET_ENV} to raise it){more}"
+        )
+
+
+def format_seconds(s: float) -> str:
+    """``3.2 hours`` style duration."""
+    for unit, size in (("years", 365.25 * 86400), ("days", 86400), ("hours", 3600)):
+        if s >= 2 * size:
+            return f"{s / size:,.1f} {unit}"
+    return f"{s / 60:,.1f} minutes" if s >= 120 else f"{s:,.0f} seconds"
+
+
+def time_budget() -> float:
+    """The time budget of one request in seconds: ``DETENTE_TIME_BUDGET`` if set, else 24 h."""
+    raw = os.environ.get(TIME_BUDGET_ENV, "").strip()
+    if not raw:
+        return _DEFAULT_TIME
+    scale = {"S": 1, "M": 60, "H": 3600, "D": 86400}.get(raw[-1].upper(), 0)
+    digits = raw[:-1] if scale else raw
+    try:
+        value = float(digits) * (scale or 1)
+    except ValueError:
+        raise InputError(
+            f"{TIME_BUDGET_ENV}={raw!r}: expected a number of seconds (e.g. 3600 or 6h)"
+        ) from None
+    if not value > 0 or value == float("inf"):
+        raise InputError(f"{TIME_BUDGET_ENV}={raw!r}: must be a positive finite duration")
+    return value
+
+
+def require_time(seconds: float, what: str, hint: str = "") -> None:
+    """Refuse (``ResourceLimitError``) a request estimated to run longer than the budget."""
+    budget = time_budget()
+    if seconds > budget:
+        more = f"; {hint}" if hint else ""
+        raise ResourceLimitError(
+            f"{what} would take about {format_seconds(seconds)}, more than the budget of "
+            f"{format_seconds(budget)} (set {TIME_BUDGET_ENV}, in seconds, to raise it){more}"
         )
 
 

@@ -289,6 +289,16 @@ def _loader_classes() -> tuple[Any, Any]:
             except (ValueError, OverflowError, TypeError) as exc:
                 raise _Refused(node.start_mark, f"cannot read this value: {exc}") from None
 
+        def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:
+            for key_node, _ in node.value:  # `? [a, b]` or `? {a: 1}`: a key that is no name
+                if isinstance(key_node, MappingNode | SequenceNode):
+                    raise _Refused(
+                        key_node.start_mark,
+                        "a key must be a name or a number, not a mapping or a list "
+                        "(a YAML complex key `? ...`)",
+                    )
+            return super().construct_mapping(node, maptyp, deep=deep)
+
     TextDatesConstructor.add_constructor(
         "tag:yaml.org,2002:timestamp", lambda self, node: str(node.value)
     )

@@ -1,0 +1,202 @@
+"""Fault injection (issue 10): ``detente simulate --workers 2 --out DIR`` stopped by SIGINT,
+SIGTERM or SIGKILL (of the process, or of its process group) at random moments.
+
+Each case starts the real command in a new session, waits until it has started writing its
+folder, sleeps a random delay (derandomised: a function of the case's seed), sends the signal
+and checks:
+
+- the exit code (130 after SIGINT, 143 after SIGTERM, 0 if the run had already finished; -9
+  after SIGKILL) and that a catchable signal ends the command promptly;
+- no worker process survives (every child seen while it ran is gone soon after);
+- the folder matches its state: complete (summary, no marker, every block), interrupted
+  (``incomplete.json`` + a summary counting exactly the blocks on disk, no temporary files),
+  empty (stopped before any block finished), or killed (the marker, no summary, every file
+  under a final name readable as whole Parquet);
+- a rerun with ``--overwrite`` gives files byte-identical to an uninterrupted run.
+
+The default run tries two moments per signal; ``pytest -m slow tests/test_cli_interrupt.py``
+tries :data:`SLOW_MOMENTS` per signal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+FIXTURE = Path(__file__).parent / "simulate" / "fixtures" / "two_sides.yaml"
+RUNS, PERIODS = 4096, 24  # four blocks: moments fall before, between and after blocks
+ARGS = ["--runs", str(RUNS), "--periods", str(PERIODS), "--seed", "7", "-f", "json"]
+SEED = 20261201
+SLOW_MOMENTS = 8
+KINDS = ("SIGINT", "SIGTERM", "SIGKILL-process", "SIGKILL-group")
+START_TIMEOUT = 120.0
+"""Seconds allowed for the command to start writing (imports on a loaded machine)."""
+STOP_TIMEOUT = 60.0
+"""Seconds allowed between a catchable signal and the command's exit."""
+
+
+def _command(out: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-c",
+        "from detente.cli.app import main; main()",
+        "simulate",
+        str(FIXTURE),
+        *ARGS,
+        "--workers",
+        "2",
+        "--out",
+        str(out),
+        *extra,
+    ]
+
+
+def _children(pid: int) -> set[int]:
+    """Direct children of ``pid`` (from /proc)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """An uninterrupted run's files (in this process, one worker: the bytes do not depend on
+    the number of workers)."""
+    from detente.api import simulate
+
+    out = tmp_path_factory.mktemp("reference") / "o"
+    simulate(FIXTURE, runs=RUNS, periods=PERIODS, seed=7, out=out)
+    return _files(out)
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.name != "manifest.json"}
+
+
+def _check_folder(out: Path, kind: str, code: int) -> str:
+    """Assert the folder is consistent; return its state."""
+    import pyarrow.parquet as pq
+
+    names = sorted(p.name for p in out.iterdir())
+    blocks = sorted(n for n in names if n.startswith(("runs-", "paths-")))
+    temps = [n for n in names if n.startswith(".") and n.endswith(".tmp")]
+    if kind.startswith("SIGKILL") and code == -signal.SIGKILL:
+        if "summary.json" not in names:  # killed before the end: marked incomplete
+            assert "incomplete.json" in names, names
+            for n in blocks:  # under final names, only whole files
+                pq.read_table(out / n)
+            assert all(n in ("incomplete.json", *blocks, *temps) for n in names), names
+            return "killed"
+    else:
+        assert not temps, names
+    if not names:
+        assert code == 128 + getattr(signal, kind), code
+        return "empty"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    kept = -(-summary["runs"] // 1024)
+    expected = sorted(f"{t}-{b:06d}.parquet" for t in ("runs", "paths") for b in range(kept))
+    assert blocks == expected, (blocks, summary["runs"])
+    if summary["complete"]:
+        assert summary["runs"] == RUNS, summary["runs"]
+        # killed between the summary and the marker's removal: still marked incomplete
+        assert code == -signal.SIGKILL or "incomplete.json" not in names, names
+        assert code in (0, -signal.SIGKILL), code
+        return "complete"
+    assert code == 128 + getattr(signal, kind), code
+    assert "incomplete.json" in names, names
+    marker = json.loads((out / "incomplete.json").read_text(encoding="utf-8"))
+    assert marker["status"] == "interrupted" and marker["runs"] == RUNS
+    return "interrupted"
+
+
+def _one_case(tmp: Path, kind: str, delay: float, reference: dict[str, bytes], rerun: bool) -> str:
+    out = tmp / "o"
+    proc = subprocess.Popen(
+        _command(out),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not (out / "incomplete.json").exists() and proc.poll() is None:
+            assert time.monotonic() < deadline, "the command did not start in time"
+            time.sleep(0.05)
+        stop = time.monotonic() + delay
+        while time.monotonic() < stop and proc.poll() is None:
+            workers |= _children(proc.pid)
+            time.sleep(0.02)
+        workers |= _children(proc.pid)
+        if proc.poll() is None:
+            if kind == "SIGKILL-group":
+                os.killpg(proc.pid, signal.SIGKILL)
+            elif kind == "SIGKILL-process":
+                proc.send_signal(signal.SIGKILL)
+            else:
+                proc.send_signal(getattr(signal, kind))
+        _, err = proc.communicate(timeout=STOP_TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert b"Traceback" not in err, err.decode()
+    deadline = time.monotonic() + 20
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers), f"workers survived: {workers}"
+    state = _check_folder(out, kind, proc.returncode)
+    if rerun or state == "complete":
+        if state != "complete":
+            done = subprocess.run(_command(out, "--overwrite"), capture_output=True, timeout=600)
+            assert done.returncode == 0, done.stderr.decode()
+        assert _files(out) == reference
+    return state
+
+
+def _cases(kind: str, n: int, tmp: Path, reference: dict[str, bytes]) -> list[str]:
+    rng = random.Random(f"{SEED}:{kind}")
+    states = []
+    for i in range(n):
+        case = tmp / f"{i}"
+        case.mkdir()
+        delay = rng.uniform(0.0, 4.0)
+        states.append(_one_case(case, kind, delay, reference, rerun=i == 0))
+    return states
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_interrupted_simulation_leaves_a_consistent_folder(
+    kind: str, tmp_path: Path, reference: dict[str, bytes]
+) -> None:
+    states = _cases(kind, 2, tmp_path, reference)
+    assert all(s in ("empty", "interrupted", "complete", "killed") for s in states)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", KINDS)
+def test_interrupted_simulation_many_moments(
+    kind: str, tmp_path: Path, reference: dict[str, bytes]
+) -> None:
+    states = _cases(kind, SLOW_MOMENTS, tmp_path, reference)
+    assert all(s in ("empty", "interrupted", "complete", "killed") for s in states)
