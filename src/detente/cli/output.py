@@ -3,6 +3,12 @@
 Commands build plain data (records: a list of flat mappings, or a JSON-able document) and hand
 it here, so every subcommand prints tables, JSON and CSV the same way. JSON output is stable:
 keys are emitted in the order the command gives them, floats unchanged, dates as ISO strings.
+
+Text from a scenario or an event file (names, notes, ids, file names) could carry terminal
+control sequences; everything printed through this module's consoles is passed through
+:func:`sanitize` first, so a file cannot move the cursor, clear the screen, recolour, retitle the
+terminal or reverse text direction. In JSON the escape is a valid JSON ``\\uXXXX`` escape of the
+same character (lossless); in tables and CSV it is literal text.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import datetime as _dt
 import enum
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -20,7 +27,32 @@ from rich.table import Table
 
 from detente.manifest import to_json
 
-__all__ = ["OutputFormat", "console", "emit", "err_console", "render_records", "to_json"]
+__all__ = [
+    "OutputFormat",
+    "console",
+    "emit",
+    "err_console",
+    "render_records",
+    "sanitize",
+    "to_json",
+]
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters a terminal may act on: C0 controls but tab and newline (ESC starts every ANSI
+sequence; CR overwrites a line), DEL, C1 controls (0x9B is a one-byte CSI), and the Unicode
+bidirectional controls (which reorder what is shown)."""
+
+
+def sanitize(text: str) -> str:
+    """``text`` with every control character written as a visible ``\\uXXXX`` escape."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _SafeConsole(Console):
+    """A rich console whose ``print`` sanitises string arguments (see :func:`sanitize`)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(sanitize(o) if isinstance(o, str) else o for o in objects), **kwargs)
 
 
 class OutputFormat(enum.StrEnum):
@@ -31,8 +63,8 @@ class OutputFormat(enum.StrEnum):
     csv = "csv"
 
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+console: Console = _SafeConsole(soft_wrap=True, emoji=False)
+err_console: Console = _SafeConsole(stderr=True, soft_wrap=True, emoji=False)
 
 
 def emit(text: str) -> None:
@@ -76,11 +108,11 @@ def render_records(
         for rec in records:
             writer.writerow([_csv_cell(rec.get(c)) for c in cols])
         return buf.getvalue()
-    table = Table(title=title, show_lines=False)
+    table = Table(title=None if title is None else sanitize(title), show_lines=False)
     for c in cols:
-        table.add_column(c, overflow="fold")
+        table.add_column(sanitize(c), overflow="fold")
     for rec in records:
-        table.add_row(*(_cell(rec.get(c)) for c in cols))
+        table.add_row(*(sanitize(_cell(rec.get(c))) for c in cols))
     out = Console(width=160, record=True, file=io.StringIO(), force_terminal=False)
     out.print(table)
     return out.export_text()

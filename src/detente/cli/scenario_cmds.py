@@ -57,7 +57,7 @@ def check(
             err_console.print(text, markup=False, highlight=False)
         for r in result.records():
             if r["valid"]:
-                typer.echo(f"{r['file']}: {r['message']}")
+                emit(f"{r['file']}: {r['message']}")
     else:
         emit(render_records(result.records(), fmt, document=result.to_dict()))
     raise typer.Exit(0 if result.ok else 1)
@@ -103,11 +103,11 @@ def show(
         emit(render_records([], fmt, document=doc))
         return
     if fmt is OutputFormat.csv:
-        typer.echo(render_records(result.table(result.parts[0]), fmt), nl=False)
+        emit(render_records(result.table(result.parts[0]), fmt))
         return
-    typer.echo(f"{doc['scenario']} (as of {doc['as_of']})")
+    emit(f"{doc['scenario']} (as of {doc['as_of']})")
     for k in result.parts:
-        typer.echo(render_records(result.table(k), fmt, title=k.capitalize()), nl=False)
+        emit(render_records(result.table(k), fmt, title=k.capitalize()))
 
 
 def _make_report(
@@ -145,7 +145,7 @@ def report(
     """Write a self-contained HTML report (no CDN, charts embedded) and print its path."""
     with clean_errors():
         path, _ = _make_report(scenario, out, seed, runs, quick, events_db)
-    typer.echo(str(path))
+    emit(str(path))
 
 
 def demo(
@@ -161,13 +161,13 @@ def demo(
     with clean_errors():
         path = builtin_scenario()
         html_path, rep = _make_report(path, out, seed, runs, quick=False)
-    typer.echo(f"Scenario: {path.name} ({rep.manifest['scenario_sha256'][:12]}), seed {seed}")
+    emit(f"Scenario: {path.name} ({rep.manifest['scenario_sha256'][:12]}), seed {seed}")
     for sec in rep.sections:
         if sec.summary:
-            typer.echo(f"- {sec.title}: {sec.summary}")
+            emit(f"- {sec.title}: {sec.summary}")
     for name, why in rep.skipped:
-        typer.echo(f"- (skipped {name}: {why})")
-    typer.echo(f"Report: {html_path.resolve()}")
+        emit(f"- (skipped {name}: {why})")
+    emit(f"Report: {html_path.resolve()}")
 
 
 def register(app: typer.Typer) -> None:

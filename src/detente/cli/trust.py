@@ -20,7 +20,7 @@ uncertainty, expected, reading, cause`` (``--snapshot`` adds ``r`` and ``s``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -64,8 +64,18 @@ def show_cmd(
     chart: Annotated[
         Path | None, typer.Option("--chart", help="Also write a trajectory chart (.svg/.png).")
     ] = None,
+    all_pairs: Annotated[
+        bool,
+        typer.Option(
+            "--all-pairs",
+            help="Also list pairs with neither a prior nor a ledger entry (the default prior).",
+        ),
+    ] = False,
 ) -> None:
-    """Trust trajectories: one row per (truster, trustee, dimension) an entry moved."""
+    """Trust trajectories: one row per (truster, trustee, dimension) an entry moved.
+
+    Only known pairs are listed (a trust prior in the scenario, or moved by a ledger entry);
+    asking for one pair that is not known is an error naming the known pairs."""
     with clean_errors():
         from detente.api import replay_trust
 
@@ -83,14 +93,37 @@ def show_cmd(
             rule=rule,
             snapshot=snapshot,
         )
+        records = result.records()
+        if not all_pairs:
+            known = _known_pairs(result, records, snapshot)
+            if truster is not None and trustee is not None and (truster, trustee) not in known:
+                raise InputError(
+                    f"{scenario}: no trust prior or ledger entry concerns {truster}'s trust in "
+                    f"{trustee}; known pairs: "
+                    + (", ".join(f"{a}→{b}" for a, b in sorted(known)) or "none")
+                    + " (--all-pairs lists the default prior of every pair)"
+                )
+            records = [r for r in records if (r["truster"], r["trustee"]) in known]
         cols = None if fmt is OutputFormat.json else _table_columns(fmt, snapshot)
         title = "Trust at the end date" if snapshot else "Trust trajectories"
-        emit(render_records(result.records(), fmt, title=title, columns=cols))
+        emit(render_records(records, fmt, title=title, columns=cols))
         if chart is not None:
             from detente.report.charts import save_chart
 
             save_chart(result.chart(), chart)
             err_console.print(f"chart written to {chart}", markup=False, highlight=False)
+
+
+def _known_pairs(
+    result: Any, records: list[dict[str, Any]], snapshot: bool
+) -> set[tuple[str, str]]:
+    """(truster, trustee) pairs with a prior in the scenario or moved by a ledger entry."""
+    from detente.trust.replay import PRIOR_CAUSE
+
+    known = {(p.truster, p.trustee) for p in result.scenario.trust}
+    moved = result.history.records() if snapshot else records
+    known |= {(r["truster"], r["trustee"]) for r in moved if r["cause"] != PRIOR_CAUSE}
+    return known
 
 
 def _table_columns(fmt: OutputFormat, snapshot: bool) -> list[str]:

@@ -56,16 +56,23 @@ def open_binary(path: Path) -> Iterator[IO[bytes]]:
     if zipfile.is_zipfile(path):
         try:
             zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise InputError(f"{path}: damaged zip file ({exc})") from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            raise InputError(f"{path}: damaged or unsupported zip file ({exc})") from None
         with zf:
             members = [m for m in zf.namelist() if not m.endswith("/")]
             if len(members) != 1:
                 raise InputError(f"{path}: a zip must hold exactly one file, found {len(members)}")
             try:
                 member = zf.open(members[0])
-            except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError) as exc:
-                raise InputError(f"{path}: damaged zip file ({exc})") from None
+            except (
+                zipfile.BadZipFile,
+                NotImplementedError,
+                RuntimeError,  # an encrypted member
+                OSError,
+                EOFError,
+                ValueError,
+            ) as exc:
+                raise InputError(f"{path}: damaged or unsupported zip file ({exc})") from None
             with member as fh:
                 yield fh
     else:

@@ -8,6 +8,7 @@ the three geo blocks (61 columns). Actor countries are CAMEO codes (RUS, UKR).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -34,7 +35,7 @@ def raw_line_batches(fh: IO[bytes], *, block_size: int = 16 << 20) -> Iterator[p
         return "skip"
 
     reader = pacsv.open_csv(
-        fh,
+        io.BufferedReader(_SeparatorLinesAsText(fh)),
         read_options=pacsv.ReadOptions(
             column_names=["_raw"], block_size=block_size, use_threads=False
         ),
@@ -86,6 +87,35 @@ def raw_line_batches(fh: IO[bytes], *, block_size: int = 16 << 20) -> Iterator[p
         last = max(end, *bad) if bad else end
     if skipped:
         yield _rejected(sorted(skipped))
+
+
+class _SeparatorLinesAsText(io.RawIOBase):
+    """``fh`` read in whole lines, where a line holding 0x1E is made valid UTF-8 (invalid
+    bytes replaced): pyarrow decodes such a line before it calls the invalid-row handler, and
+    would fail there. The line is rejected for its 0x1E anyway; other lines are unchanged."""
+
+    def __init__(self, fh: IO[bytes], chunk: int = 1 << 20) -> None:
+        super().__init__()
+        self._fh, self._chunk, self._buf, self._pos = fh, chunk, b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        if self._pos >= len(self._buf):
+            data = self._fh.read(self._chunk)
+            if data and not data.endswith(b"\n"):
+                data += self._fh.readline()
+            if b"\x1e" in data:
+                data = b"\n".join(
+                    line.decode("utf-8", "replace").encode("utf-8") if b"\x1e" in line else line
+                    for line in data.split(b"\n")
+                )
+            self._buf, self._pos = data, 0
+        n = min(len(b), len(self._buf) - self._pos)
+        b[:n] = self._buf[self._pos : self._pos + n]
+        self._pos += n
+        return n
 
 
 def _rejected(lines: list[int]) -> pa.Table:

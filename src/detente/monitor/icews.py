@@ -23,6 +23,14 @@ REQUIRED = (
     "publisher",
     "province",
     "country",
+    # also read by the normalising SELECT (all 20 columns of the ICEWS files)
+    "event_text",
+    "story_id",
+    "sentence_number",
+    "city",
+    "district",
+    "latitude",
+    "longitude",
 )
 
 

@@ -400,7 +400,8 @@ class EventStore:
                 f"FROM ({sql})"
             )
         finally:
-            con.unregister("raw")
+            with contextlib.suppress(duckdb.Error):  # never hide the error that aborted
+                con.unregister("raw")
         self._reject_out_of_range(mentions=mentions)
         n = batch.num_rows
         report.rows_read += n
@@ -714,6 +715,8 @@ def _sql_path(p: Path) -> str:
 
 
 def _require(path: Path, header: list[str], required: Sequence[str]) -> None:
+    if any("\udc80" <= ch <= "\udcff" for h in header for ch in h):
+        raise InputError(f"{path}, line 1: the header is not valid UTF-8 text")
     missing = [c for c in required if c not in header]
     if missing:
         raise InputError(f"{path}, line 1: header lacks column(s) {', '.join(missing)}")
