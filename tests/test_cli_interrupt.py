@@ -200,3 +200,44 @@ def test_interrupted_simulation_many_moments(
 ) -> None:
     states = _cases(kind, SLOW_MOMENTS, tmp_path, reference)
     assert all(s in ("empty", "interrupted", "complete", "killed") for s in states)
+
+
+def test_an_interrupted_run_is_exactly_its_finished_prefix() -> None:
+    """Ctrl-C after two blocks: the result counts exactly blocks 0 and 1, and its aggregates
+    equal those of a run asking for those 2,048 runs (same seeds, same merge order)."""
+    from detente.scenario import load_scenario
+    from detente.simulate import run_simulation
+
+    sc = load_scenario(FIXTURE)
+
+    def stop_after_two(done: int, total: int) -> None:
+        if done >= 2048:
+            raise KeyboardInterrupt
+
+    cut = run_simulation(sc, 5000, 7, PERIODS, progress=stop_after_two)
+    full = run_simulation(sc, 2048, 7, PERIODS)
+    assert not cut.complete and cut.runs == 2048
+    a, b = cut.summary(), full.summary()
+    for key in ("runs_requested", "complete"):
+        a.pop(key), b.pop(key)
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def test_interrupted_folder_holds_exactly_the_counted_blocks(tmp_path: Path) -> None:
+    from detente.api import simulate
+
+    def stop_at_once(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    out = tmp_path / "o"
+    run = simulate(FIXTURE, runs=3000, periods=PERIODS, out=out, progress=stop_at_once)
+    assert not run.complete and run.result.runs == 1024
+    assert sorted(p.name for p in out.iterdir()) == [
+        "incomplete.json",
+        "manifest.json",
+        "paths-000000.parquet",
+        "runs-000000.parquet",
+        "summary.json",
+    ]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["runs"], summary["complete"]) == (1024, False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from detente.cli.app import app
@@ -83,3 +84,175 @@ def test_empty_existing_folder_is_fine(tmp_path: Path) -> None:
     r = _sim(out, runs="100")
     assert r.exit_code == 0, r.output
     assert (out / "summary.json").is_file()
+
+
+# 2. exit codes: usage errors are 2, located at the option ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--runs", "0"], "Invalid value for '--runs': 0 is less than 1"),
+        (["--runs", "-5"], "Invalid value for '--runs': -5 is less than 1"),
+        (["--runs", "many"], "Invalid value for '--runs': 'many' is not a whole number"),
+        (["--runs", "1.5"], "Invalid value for '--runs': '1.5' is not a whole number"),
+        (["--runs", "1e400"], "Invalid value for '--runs': '1e400' is not a finite number"),
+        (["--seed", "-1"], "Invalid value for '--seed': -1 is less than 0"),
+        (["--periods", "0"], "Invalid value for '--periods': 0 is less than 1"),
+        (["--periods", "x"], "Invalid value for '--periods': 'x' is not a whole number"),
+        (["--workers", "0"], "Invalid value for '--workers': 0 is less than 1"),
+    ],
+)
+def test_bad_counts_are_usage_errors(args: list[str], message: str) -> None:
+    r = runner.invoke(app, ["simulate", SCEN, *args])
+    assert r.exit_code == 2, r.output
+    assert message in " ".join(r.output.replace("│", " ").split())
+    assert "Traceback" not in r.output
+
+
+def test_counts_accept_scientific_and_underscored_whole_numbers() -> None:
+    r = runner.invoke(app, ["simulate", SCEN, "--runs", "2e2", "--periods", "1_0", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert (doc["runs"], doc["periods"]) == (200, 10)
+
+
+# 3. resource guards: refused up front with an estimate ----------------------------------
+
+
+def test_huge_runs_refused_with_a_time_estimate() -> None:
+    r = runner.invoke(app, ["simulate", SCEN, "--runs", "1e12"])
+    assert r.exit_code == 1, r.output
+    assert "1,000,000,000,000 runs" in r.output and "would take about" in r.output
+    assert "DETENTE_TIME_BUDGET" in r.output
+
+
+def test_huge_periods_refused_with_a_memory_estimate() -> None:
+    r = runner.invoke(app, ["simulate", SCEN, "--periods", "1e9"])
+    assert r.exit_code == 1, r.output
+    assert "would need about" in r.output and "TiB" in r.output
+    assert "DETENTE_MEMORY_BUDGET" in r.output
+
+
+def test_budgets_can_be_lowered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DETENTE_TIME_BUDGET", "1")
+    r = runner.invoke(app, ["simulate", SCEN, "--runs", "1e6", "--periods", "100"])
+    assert r.exit_code == 1 and "would take about" in r.output, r.output
+    monkeypatch.setenv("DETENTE_TIME_BUDGET", "soon")
+    r = runner.invoke(app, ["simulate", SCEN, "--runs", "10", "--periods", "5"])
+    assert r.exit_code == 1 and "DETENTE_TIME_BUDGET='soon'" in r.output, r.output
+
+
+# 4. terminal escapes in names are never printed raw --------------------------------------
+
+UNSAFE = "\x1b[2J\x1b]0;pwned\x07\u202eA\x9b31m\r"
+
+
+def _escaping_scenario(tmp_path: Path) -> Path:
+    text = Path(SCEN).read_text(encoding="utf-8")
+    text = text.replace(
+        "name: Side A,", 'name: "Side \\e[2J\\e]0;pwned\\a\\u202eA\\x9b31m\\r",'
+    ).replace("name: Two sides (simulation fixture)", 'name: "Two \\e[31msides"')
+    path = tmp_path / "escapes.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _raw_controls(text: str) -> list[str]:
+    return [
+        c
+        for c in text
+        if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F or c in "\u202e\u2066"
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["show"],
+        ["show", "--part", "actors", "-f", "csv"],
+        ["show", "-f", "json"],
+        ["analyze"],
+        ["trust"],
+    ],
+)
+def test_control_characters_are_escaped(tmp_path: Path, args: list[str]) -> None:
+    path = _escaping_scenario(tmp_path)
+    r = runner.invoke(app, [args[0], str(path), *args[1:]])
+    assert r.exit_code == 0, r.output
+    assert not _raw_controls(r.output), [hex(ord(c)) for c in _raw_controls(r.output)]
+    if args[-1] == "json":  # lossless: the JSON escapes decode to the same name
+        names = {a["id"]: a["name"] for a in json.loads(r.stdout)["actors"]}
+        assert names["A"] == "Side " + UNSAFE
+    if args == ["show"]:
+        assert "\\u001b[2J" in r.output
+
+
+def test_sanitize_keeps_text_and_escapes_controls() -> None:
+    from detente.cli.output import sanitize
+
+    assert sanitize("Київ – Москва\tok\n") == "Київ – Москва\tok\n"
+    assert sanitize("a\x1b[31mb\x9bc\u202ed\x00") == "a\\u001b[31mb\\u009bc\\u202ed\\u0000"
+
+
+# 5. trust lists only known pairs --------------------------------------------------------
+
+KYIV = str(Path(__file__).parent / "trust" / "fixtures" / "kyiv_small.yaml")
+
+
+def test_trust_lists_only_known_pairs() -> None:
+    r = runner.invoke(app, ["trust", KYIV, "-f", "json"])
+    assert r.exit_code == 0, r.output
+    pairs = {(x["truster"], x["trustee"]) for x in json.loads(r.stdout)}
+    assert ("UA", "RU") in pairs  # a prior in the scenario
+    assert ("US", "UA") in pairs  # moved by ledger entries
+    assert ("UA", "US") not in pairs and ("RU", "US") not in pairs  # neither
+    every = runner.invoke(app, ["trust", KYIV, "--all-pairs", "-f", "json"])
+    assert len({(x["truster"], x["trustee"]) for x in json.loads(every.stdout)}) == 12
+
+
+def test_trust_unknown_pair_is_a_located_error() -> None:
+    r = runner.invoke(app, ["trust", KYIV, "--truster", "UA", "--trustee", "US"])
+    assert r.exit_code == 1, r.output
+    assert "kyiv_small.yaml" in r.output and "UA's trust in US" in r.output
+    assert "known pairs:" in r.output and "UA→RU" in r.output
+
+
+# 6. progress goes to stderr; stdout stays parseable -------------------------------------
+
+
+def test_progress_never_reaches_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
+    import detente.cli.simulate as sim
+
+    monkeypatch.setattr(sim, "progress_enabled", lambda: True)
+    r = runner.invoke(app, ["simulate", SCEN, "--runs", "3000", "--periods", "5", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["runs"] == 3000
+
+
+def test_report_progress_reports_every_section(tmp_path: Path) -> None:
+    from detente.api import report
+
+    calls: list[tuple[int, int, str]] = []
+    report(SCEN, out=tmp_path / "r", runs=50, quick=True, progress=lambda *a: calls.append(a))
+    total = calls[0][1]
+    assert [c[0] for c in calls] == list(range(total + 1))
+    assert calls[-1] == (total, total, "page")
+
+
+# 7. monitor commands print the store's warnings -----------------------------------------
+
+
+def test_monitor_prints_unfinished_ingest_warnings(tmp_path: Path) -> None:
+    from detente.monitor.store import EventStore
+
+    counts = Path(__file__).parent / "monitor" / "fixtures" / "ceasefire_violations_2020.csv"
+    db = tmp_path / "store.duckdb"
+    with EventStore(db) as s:
+        s.ingest(counts)
+        s.con.execute("UPDATE files SET status = 'started'")  # as if the ingest was killed
+    r = runner.invoke(app, ["monitor", "measures", "--db", str(db), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert "warning: the ingest of" in r.stderr and "partial" in r.stderr
+    json.loads(r.stdout)

@@ -31,7 +31,8 @@ def test_default_form_and_explicit_form_agree(app: typer.Typer) -> None:
 
 
 def test_as_of_snapshot_and_csv(app: typer.Typer) -> None:
-    res = runner.invoke(app, ["trust", SCEN, "--as-of", "2022-04-01", "--snapshot", "-f", "csv"])
+    args = ["trust", SCEN, "--as-of", "2022-04-01", "--snapshot", "--all-pairs", "-f", "csv"]
+    res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(io.StringIO(res.output)))
     assert {r["date"] for r in rows} == {"2022-04-01"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,10 +62,11 @@ def report(
     runs: int = 2000,
     quick: bool = False,
     events_db: str | Path | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> ReportResult:
     """Build the report of every section (overview, bargaining, forecasts, simulation, trust,
     and say/do with ``events_db``); with ``out``, write ``report.html`` and ``manifest.json``
-    into that directory."""
+    into that directory. ``progress(done, total, section)`` is called as sections start."""
     from detente.report.build import build_report, write_report
 
     s = as_scenario(scenario)
@@ -76,7 +78,13 @@ def report(
             )
         cache["monitor_db"] = Path(events_db)
     rep = build_report(
-        s, scenario_hash=scenario_sha256(s), seed=seed, runs=runs, quick=quick, extra_cache=cache
+        s,
+        scenario_hash=scenario_sha256(s),
+        seed=seed,
+        runs=runs,
+        quick=quick,
+        extra_cache=cache,
+        progress=progress,
     )
     path = None if out is None else write_report(rep, Path(out))
     return ReportResult(rep, path)

@@ -22,6 +22,7 @@ __all__ = [
     "clean_errors",
     "default_group",
     "exit_code_of",
+    "progress_enabled",
     "stop_on_signals",
     "whole_number",
 ]
@@ -92,6 +93,15 @@ def stop_on_signals() -> Iterator[list[int]]:
     finally:
         for sig, previous in old.items():
             signal.signal(sig, previous)
+
+
+def progress_enabled() -> bool:
+    """Progress is drawn on stderr, only when stderr is a terminal (never in CI), so stdout
+    (JSON, CSV, tables) stays clean whatever it is redirected to."""
+    import os
+    import sys
+
+    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 def exit_code_of(received: list[int]) -> int:

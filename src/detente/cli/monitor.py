@@ -63,6 +63,15 @@ def _write_manifest(out: Path | None, manifest: dict[str, Any]) -> None:
         write_json(out, manifest)
 
 
+def _print_store_warnings(db: Path) -> None:
+    """Print the store's warnings (unfinished ingests: partial events) on stderr."""
+    from detente.api.monitor import connect
+
+    with connect(db, read_only=True) as store:
+        for line in store.warnings():
+            err_console.print(line, markup=False, highlight=False)
+
+
 def _flag_table(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for r in records:
@@ -104,6 +113,7 @@ def ingest_cmd(
             if target is not None:
                 protect(target, [*files, db] + ([mapping] if mapping else []))
         result = ingest(files, db, input_format=input_format, mapping=mapping, parquet=parquet)
+        _print_store_warnings(db)
         for line in result.lines:
             if fmt is OutputFormat.table:
                 emit(line)
@@ -144,6 +154,7 @@ def measures_cmd(
             start=parse_date(start, "--start"),
             end=parse_date(end, "--end"),
         )
+        _print_store_warnings(db)
         _write_manifest(manifest, result.manifest)
         emit(
             render_records(
@@ -185,6 +196,7 @@ def flags_cmd(
             deadline=parse_date(deadline, "--deadline"),
             counterpart=counterpart,
         )
+        _print_store_warnings(db)
         _write_manifest(manifest, result.manifest)
         if fmt is OutputFormat.json:
             emit(render_records(result.records(), fmt, document=result.to_dict()))
@@ -209,6 +221,7 @@ def verify_cmd(
         if out is not None:
             protect(out, [scenario, db])
         result = verify(scenario, db)
+        _print_store_warnings(db)
         if out is not None:
             result.write(out)
         if fmt is OutputFormat.table:

@@ -118,9 +118,35 @@ def _make_report(
     quick: bool,
     events_db: Path | None = None,
 ) -> tuple[Path, Any]:
-    from detente.api import report as build
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    result = build(scenario_path, out=out, seed=seed, runs=runs, quick=quick, events_db=events_db)
+    from detente.api import report as build
+    from detente.cli.common import progress_enabled
+
+    bar = Progress(
+        TextColumn("report: {task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} sections"),
+        TimeElapsedColumn(),
+        disable=not progress_enabled(),
+        transient=True,
+        console=err_console,
+    )
+    with bar:
+        tid = bar.add_task("starting", total=None)
+
+        def step(done: int, total: int, section: str) -> None:
+            bar.update(tid, completed=done, total=total, description=section)
+
+        result = build(
+            scenario_path,
+            out=out,
+            seed=seed,
+            runs=runs,
+            quick=quick,
+            events_db=events_db,
+            progress=step,
+        )
     assert result.path is not None
     return result.path, result.report
 

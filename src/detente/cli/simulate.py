@@ -19,14 +19,18 @@ false``); no worker process outlives the command.
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from detente.cli.common import clean_errors, exit_code_of, stop_on_signals, whole_number
+from detente.cli.common import (
+    clean_errors,
+    exit_code_of,
+    progress_enabled,
+    stop_on_signals,
+    whole_number,
+)
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 from detente.core import DEFAULT_SEED
 from detente.errors import InputError
@@ -61,10 +65,6 @@ def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
         band = ", ".join("" if v is None else f"{v:.1f}" for v in qs.values())
         rows.append({"metric": f"terms.{issue} (q05..q95)", "value": band})
     return rows
-
-
-def _progress_enabled() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 def simulate_cmd(
@@ -126,7 +126,7 @@ def simulate_cmd(
             BarColumn(),
             TextColumn("{task.completed}/{task.total} runs"),
             TimeRemainingColumn(),
-            disable=not _progress_enabled(),
+            disable=not progress_enabled(),
             transient=True,
             console=err_console,
         )

@@ -97,6 +97,8 @@ def show_cmd(
         if not all_pairs:
             known = _known_pairs(result, records, snapshot)
             if truster is not None and trustee is not None and (truster, trustee) not in known:
+                every = replay_trust(scenario, as_of=parse_date(as_of, "--as-of"), rule=rule)
+                known = _known_pairs(every, every.records(), False)
                 raise InputError(
                     f"{scenario}: no trust prior or ledger entry concerns {truster}'s trust in "
                     f"{trustee}; known pairs: "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,11 +58,13 @@ def build_report(
     quick: bool = False,
     modules: Sequence[str] = SECTION_MODULES,
     extra_cache: dict[str, Any] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Report:
     """Run every section on ``scenario`` and assemble the page.
 
     A section that does not apply returns ``None``; one that cannot run on this input raises
     a :class:`DetenteError`, which is shown in the report as a note (other errors propagate).
+    ``progress(done, total, section)`` is called before each section starts and at the end.
     """
     ctx = ReportContext(
         scenario=scenario,
@@ -74,7 +76,9 @@ def build_report(
     )
     sections: list[Section] = []
     skipped: list[tuple[str, str]] = []
-    for name in modules:
+    for done, name in enumerate(modules):
+        if progress is not None:
+            progress(done, len(modules), name.rsplit(".", 1)[-1])
         module = importlib.import_module(name)
         try:
             section = module.build(ctx)
@@ -83,6 +87,8 @@ def build_report(
             continue
         if section is not None:
             sections.append(section)
+    if progress is not None:
+        progress(len(modules), len(modules), "page")
     manifest = build_manifest(
         command="report",
         scenario_hash=scenario_hash,

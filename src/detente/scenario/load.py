@@ -289,7 +289,7 @@ def _loader_classes() -> tuple[Any, Any]:
             except (ValueError, OverflowError, TypeError) as exc:
                 raise _Refused(node.start_mark, f"cannot read this value: {exc}") from None
 
-        def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:
+        def construct_mapping(self, node: Any, *args: Any, **kwargs: Any) -> Any:
             for key_node, _ in node.value:  # `? [a, b]` or `? {a: 1}`: a key that is no name
                 if isinstance(key_node, MappingNode | SequenceNode):
                     raise _Refused(
@@ -297,7 +297,7 @@ def _loader_classes() -> tuple[Any, Any]:
                         "a key must be a name or a number, not a mapping or a list "
                         "(a YAML complex key `? ...`)",
                     )
-            return super().construct_mapping(node, maptyp, deep=deep)
+            return super().construct_mapping(node, *args, **kwargs)
 
     TextDatesConstructor.add_constructor(
         "tag:yaml.org,2002:timestamp", lambda self, node: str(node.value)
