@@ -20,6 +20,7 @@ tries :data:`SLOW_MOMENTS` per signal.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -63,10 +64,8 @@ def _children(pid: int) -> set[int]:
     """Direct children of ``pid`` (from /proc)."""
     found = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             found |= {int(c) for c in (task / "children").read_text().split()}
-        except OSError:
-            pass
     return found
 
 
