@@ -21,6 +21,7 @@ __all__ = [
     "ensure_dir",
     "prepare_output_dir",
     "protect",
+    "require_own_files",
     "write_bytes",
     "write_json",
     "write_parquet",
@@ -102,6 +103,21 @@ def prepare_output_dir(
         except OSError as err:
             raise InputError(f"{e}: cannot remove ({err.strerror})") from None
     return p
+
+
+def require_own_files(
+    directory: Path | str, names: Iterable[str], command: str, inputs: Iterable[Path | str] = ()
+) -> None:
+    """Refuse (InputError) to write ``names`` into ``directory`` when one of them exists and
+    the folder's ``manifest.json`` is not a manifest of ``command`` (files detente did not
+    write), or when one of them is an input of the command. An earlier output of the same
+    command is replaced."""
+    d = Path(directory)
+    targets = [d / n for n in names]
+    for t in targets:
+        protect(t, inputs)
+    if d.is_dir() and any(t.exists() for t in targets):
+        _require_manifest_of(d / "manifest.json", command)
 
 
 def _require_manifest_of(path: Path, command: str) -> None:

@@ -55,11 +55,15 @@ OBSERVATION_COLUMNS = [
 ]
 
 
-def _write_manifest(out: Path | None, manifest: dict[str, Any]) -> None:
-    """Write the manifest as JSON to ``out`` (opt-in; stdout keeps its shape)."""
+def _write_manifest(
+    out: Path | None, manifest: dict[str, Any], inputs: list[Path | None] | None = None
+) -> None:
+    """Write the manifest as JSON to ``out`` (opt-in; stdout keeps its shape), never over one
+    of the command's ``inputs``."""
     if out is not None:
-        from detente.outputs import write_json
+        from detente.outputs import protect, write_json
 
+        protect(out, [p for p in inputs or [] if p is not None])
         write_json(out, manifest)
 
 
@@ -146,6 +150,10 @@ def measures_cmd(
     with clean_errors():
         from detente.api.monitor import measures
 
+        if manifest is not None:
+            from detente.outputs import protect
+
+            protect(manifest, [db])
         result = measures(
             db,
             window=window,
@@ -185,6 +193,10 @@ def flags_cmd(
     with clean_errors():
         from detente.api.monitor import flags
 
+        if manifest is not None:
+            from detente.outputs import protect
+
+            protect(manifest, [db, *([scenario] if scenario else [])])
         result = flags(
             db,
             scenario,

@@ -122,6 +122,10 @@ def _make_report(
 
     from detente.api import report as build
     from detente.cli.common import progress_enabled
+    from detente.outputs import require_own_files
+
+    inputs = [scenario_path, *([events_db] if events_db is not None else [])]
+    require_own_files(out, ("report.html", "manifest.json"), "report", inputs)
 
     bar = Progress(
         TextColumn("report: {task.description}"),
