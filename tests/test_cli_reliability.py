@@ -256,3 +256,39 @@ def test_monitor_prints_unfinished_ingest_warnings(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "warning: the ingest of" in r.stderr and "partial" in r.stderr
     json.loads(r.stdout)
+
+
+# 1. (issue's list) outputs pointed at inputs: refused, every file byte-identical ---------
+
+
+def test_issue_1_outputs_pointed_at_inputs_are_refused(tmp_path: Path) -> None:
+    import shutil
+
+    fixtures = Path(__file__).parent / "monitor" / "fixtures"
+    events = tmp_path / "events.csv"
+    shutil.copy(fixtures / "ceasefire_violations_2020.csv", events)
+    claims = tmp_path / "claims.yaml"
+    shutil.copy(fixtures / "donbas_claims.yaml", claims)
+    db = tmp_path / "store.duckdb"
+    assert runner.invoke(app, ["monitor", "ingest", str(events), "--db", str(db)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    ingest = ["monitor", "ingest", str(events), "--db", str(db)]
+    for args in (
+        [*ingest, "--manifest", str(db)],  # replaced the store with JSON
+        [*ingest, "--parquet", str(events)],  # overwrote the input CSV
+        ["monitor", "verify", str(claims), "--db", str(db), "--out", str(claims)],
+        ["monitor", "measures", "--db", str(db), "--manifest", str(db)],
+    ):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 1 and "refusing to overwrite" in r.output, (args, r.output)
+        assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before, args
+
+
+def test_report_refuses_a_foreign_report_folder_but_replaces_its_own(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    out.mkdir()
+    (out / "report.html").write_text("<p>mine</p>", encoding="utf-8")
+    args = ["report", SCEN, "--quick", "--runs", "20", "--out", str(out)]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 1 and "refusing to overwrite" in r.output, r.output
+    assert (out / "report.html").read_text(encoding="utf-8") == "<p>mine</p>"
