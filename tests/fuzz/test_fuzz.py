@@ -10,8 +10,9 @@ duplicates) or refused with an :class:`InputError`, stores only finite numbers, 
 stores answer ``measures`` and ``flags`` (no verdict from no data).
 
 Budgets: the default run does :data:`DEFAULT_SCENARIOS` + :data:`DEFAULT_EVENTS` cases, the
-writer probes and the command-line probes, and keeps ``docs/reliability.md`` current; ``pytest -m slow tests/fuzz`` runs
-``DETENTE_FUZZ_CASES`` cases (default 10,000; set it higher for a nightly run, e.g. 100000).
+writer probes and the command-line probes, and keeps ``docs/reliability.md`` current;
+``pytest -m slow tests/fuzz`` runs ``DETENTE_FUZZ_CASES`` cases (default 10,000; set it higher
+for a nightly run, e.g. 100000).
 ``DETENTE_FUZZ_WRITE_DOCS=1`` rewrites the generated table instead of comparing it.
 """
 
