@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,19 +23,30 @@ from detente.scenario import Scenario
 __all__ = ["Report", "build_report", "write_report"]
 
 _CSS = """
+*{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;
-margin:2em auto;padding:0 1em;color:#1d2330;line-height:1.45}
-h1{margin-bottom:.1em}h2{border-bottom:2px solid #d8dde6;padding-bottom:.2em;margin-top:2em}
-.muted{color:#5b6472}.lede{font-size:1.05em}
-table{border-collapse:collapse;margin:.8em 0;font-size:.9em}
-th,td{border:1px solid #d8dde6;padding:.25em .5em;text-align:left;vertical-align:top}
+margin:1.5em auto;padding:0 1em;color:#1d2330;line-height:1.45}
+h1{margin-bottom:.1em}h2{font-size:1.3em;margin:.2em 0}h3{margin-top:1.4em}
+.muted{color:#4f5866}.lede{font-size:1.05em}
+table{border-collapse:collapse;margin:.8em 0;font-size:.9em;max-width:100%}
+th,td{border:1px solid #d8dde6;padding:.25em .5em;text-align:left;vertical-align:top;
+overflow-wrap:break-word;hyphens:auto}
 th{background:#f2f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.3em 0}
-nav ol{columns:2}.chart{margin:1em 0;overflow-x:auto}
+figure{margin:1em 0;max-width:100%}figure svg{max-width:100%;height:auto}
+figcaption{font-size:.9em;color:#4f5866}
+.fans{display:flex;flex-wrap:wrap;gap:.5em 1.5em}.fans figure{margin:.3em 0}
 .summary{background:#f6f8fb;border-left:4px solid #4a6fa5;padding:.5em 1em}
-.note{background:#fff8e6;border-left:4px solid #d9a400;padding:.5em 1em}
-footer{margin-top:3em;font-size:.8em;color:#5b6472}
-pre{background:#f6f8fb;padding:.6em;overflow-x:auto;font-size:.85em}
+.note{background:#fff8e6;border-left:4px solid #b58900;padding:.5em 1em}
+details.section{border-top:2px solid #d8dde6;padding:.4em 0}
+details.section>summary{cursor:pointer;list-style-position:outside}
+details.section>summary h2{display:inline}
+details.section>summary p{margin:.2em 0 .2em 0;color:#4f5866}
+details.more>summary{cursor:pointer;color:#2a5caa;font-size:.9em}
+.controls{font-size:.9em}
+footer{margin-top:3em;font-size:.8em;color:#4f5866}
+pre{background:#f6f8fb;padding:.6em;overflow-x:auto;font-size:.85em;white-space:pre-wrap}
+@media (max-width:700px){body{padding:0 .5em}}
 """
 
 
@@ -58,11 +69,14 @@ def build_report(
     quick: bool = False,
     modules: Sequence[str] = SECTION_MODULES,
     extra_cache: dict[str, Any] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Report:
     """Run every section on ``scenario`` and assemble the page.
 
     A section that does not apply returns ``None``; one that cannot run on this input raises
     a :class:`DetenteError`, which is shown in the report as a note (other errors propagate).
+    ``progress(section, done, total)`` is called before each section and once at the end
+    (section ``""``), for a front door to show progress.
     """
     ctx = ReportContext(
         scenario=scenario,
@@ -74,7 +88,9 @@ def build_report(
     )
     sections: list[Section] = []
     skipped: list[tuple[str, str]] = []
-    for name in modules:
+    for k, name in enumerate(modules):
+        if progress is not None:
+            progress(name.rsplit(".", 1)[-1], k, len(modules))
         module = importlib.import_module(name)
         try:
             section = module.build(ctx)
@@ -83,6 +99,8 @@ def build_report(
             continue
         if section is not None:
             sections.append(section)
+    if progress is not None:
+        progress("", len(modules), len(modules))
     manifest = build_manifest(
         command="report",
         scenario_hash=scenario_hash,
@@ -113,31 +131,38 @@ def _page(
     skipped: Sequence[tuple[str, str]],
     manifest: dict[str, Any],
 ) -> str:
+    """The page: title, executive summary (open), then one folded section per analysis."""
     meta = scenario.meta
-    toc = "".join(f"<li><a href='#{esc(s.anchor)}'>{esc(s.title)}</a></li>" for s in sections)
     summaries = "".join(
-        f"<li><b>{esc(s.title)}:</b> {esc(s.summary)}</li>" for s in sections if s.summary
+        f"<li><a href='#{esc(s.anchor)}'>{esc(s.title)}</a>: {esc(s.summary)}</li>"
+        for s in sections
+        if s.summary
     )
     notes = "".join(f"<li>{esc(name)}: {esc(why)}</li>" for name, why in skipped)
     body = "".join(
-        f"<section id='{esc(s.anchor)}'><h2>{esc(s.title)}</h2>{s.body}</section>" for s in sections
+        f"<details class='section' id='{esc(s.anchor)}'><summary><h2>{esc(s.title)}</h2>"
+        f"</summary>{s.body}</details>"
+        for s in sections
     )
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>detente report: {esc(meta.name)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{esc(meta.name)}</h1><p class='muted'>Scenario as of {meta.as_of.isoformat()}"
-        f" · generated by detente {esc(manifest['detente'])}</p>"
+        f"<header><h1>{esc(meta.name)}</h1><p class='muted'>Scenario as of "
+        f"{meta.as_of.isoformat()} · generated by detente {esc(manifest['detente'])}"
+        f" · seed {esc(manifest.get('seed', ''))}</p></header><main>"
         f"<p class='lede'>{esc(meta.description)}</p>"
         + (
-            f"<div class='summary'><b>Key findings</b><ul>{summaries}</ul></div>"
+            "<section class='summary' aria-labelledby='summary-h'><h2 id='summary-h'>Summary"
+            f"</h2><ul>{summaries}</ul><p class='controls'>Each section below is folded: open "
+            "it by its title. Every figure comes with its numbers in a table.</p></section>"
             if summaries
             else ""
         )
-        + f"<nav><h2>Contents</h2><ol>{toc}</ol></nav>"
         + (f"<div class='note'><b>Sections not shown</b><ul>{notes}</ul></div>" if notes else "")
         + body
-        + "<footer><p>Every number comes from a stated model with stated assumptions and the "
-        "sources listed in the scenario; stochastic results depend on the seed below.</p>"
-        f"<pre>{esc(json.dumps(manifest, indent=2))}</pre></footer></body></html>"
+        + "</main><footer><p>Every number comes from a stated model with stated assumptions "
+        "and the sources listed in the scenario; stochastic results depend on the seed below."
+        "</p><details><summary>Run manifest</summary>"
+        f"<pre>{esc(json.dumps(manifest, indent=2))}</pre></details></footer></body></html>"
     )

@@ -23,7 +23,14 @@ from starlette.staticfiles import StaticFiles
 import detente
 from detente.core import DEFAULT_SEED
 from detente.scenario import dump_scenario
-from detente.web.charts import to_csv, to_json, trust_chart, zone_chart, zone_rows
+from detente.web.charts import (
+    bundle_rows,
+    to_csv,
+    to_json,
+    trust_chart,
+    zone_chart,
+    zone_rows,
+)
 from detente.web.store import Entry, ScenarioStore
 from detente.web.whatif import apply_edits, knobs
 
@@ -84,6 +91,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         s = e.scenario
         rows = zone_rows(doc, {i.id: i.name for i in s.issues})
         chart = zone_chart(rows, f"Zone of agreement per issue, {s.meta.name}")
+        bundles = bundle_rows(doc, {i.id: i.name for i in s.issues})
         return render(
             request,
             "scenario.html",
@@ -92,6 +100,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             doc=doc,
             seed=seed,
             rows=rows,
+            bundles=bundles,
             chart=chart,
             names={x.id: x.name for x in s.actors},
             issue_names={i.id: i.name for i in s.issues},
@@ -151,7 +160,12 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         rows = zone_rows(now, names, "what if")
         before = zone_rows(base, names, "as written")
         chart = zone_chart(before + rows, "Zone of agreement per issue: as written and what if")
+        then = {b["bundle_id"]: b for b in bundle_rows(base, names, "as written")}
+        bundles = [
+            {**b, "before": then.get(b["bundle_id"])} for b in bundle_rows(now, names, "what if")
+        ]
         return {
+            "bundles": bundles,
             "changes": changes,
             "problems": problems,
             "rows": rows,
@@ -397,22 +411,11 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
 
 
 def _bundles(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The analysis's bundles (partial deals), when the engine reports them."""
-    raw = doc.get("bundles")
-    if not raw:
-        return []
-    items = raw.items() if isinstance(raw, dict) else enumerate(raw)
-    out = []
-    for key, b in items:
-        if isinstance(b, dict):
-            out.append(
-                {
-                    "name": b.get("name") or b.get("id") or str(key),
-                    "exists": b.get("exists", (b.get("zone") or {}).get("exists")),
-                    "distance": b.get("distance"),
-                }
-            )
-    return out
+    """The analysis's bundles (partial deals): name, zone open or closed, distance."""
+    return [
+        {"name": b["bundle"], "exists": b["zone"] == "open", "distance": b["distance"]}
+        for b in bundle_rows(doc, {})
+    ]
 
 
 def _download(rows: list[dict[str, Any]], fmt: str, stem: str) -> Response:

@@ -42,13 +42,15 @@ class Change:
 
 
 def knobs(s: Scenario) -> list[Knob]:
-    """The sliders of a scenario: each red line's bounds and each actor's cost of fighting."""
+    """The sliders of a scenario: the bounds of each red line in force at its date, and each
+    actor's cost of fighting."""
     names = {a.id: a.name for a in s.actors}
     issues = {i.id: i.name for i in s.issues}
     out: list[Knob] = []
+    in_force = {id(p) for p in s.current_positions().values()}
     for k, p in enumerate(s.positions):
-        if p.acceptable is None:
-            continue
+        if p.acceptable is None or id(p) not in in_force:
+            continue  # superseded positions do not enter the analysis: no slider for them
         who = f"{names.get(p.actor, p.actor)} on {issues.get(p.issue, p.issue)}"
         lo, hi = p.acceptable
         out.append(Knob(f"p{k}.lo", f"{who}: lowest acceptable", lo, 0.0, 100.0, 1.0))

@@ -27,6 +27,7 @@ def agreement_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     x = {"field": "period", "type": "quantitative", "title": "Period"}
     return {
         "$schema": SCHEMA,
+        "title": "Probability of a first agreement by each period",
         "width": 520,
         "height": 180,
         "data": {"values": rows},
@@ -35,7 +36,11 @@ def agreement_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 "mark": {"type": "area", "color": "#c6d6ee"},
                 "encoding": {
                     "x": x,
-                    "y": {"field": "low", "type": "quantitative", "title": "P(agreement)"},
+                    "y": {
+                        "field": "low",
+                        "type": "quantitative",
+                        "title": "P(first agreement by then)",
+                    },
                     "y2": {"field": "high"},
                 },
             },
@@ -47,7 +52,9 @@ def agreement_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def fan_chart(rows: list[dict[str, Any]], variable: str, title: str) -> dict[str, Any]:
+def fan_chart(
+    rows: list[dict[str, Any]], variable: str, title: str, y_title: str | None = None
+) -> dict[str, Any]:
     """A fan chart: 90 % band (q05–q95), 50 % band (q25–q75) and median by period."""
     data = [r for r in rows if r["variable"] == variable]
     x = {"field": "period", "type": "quantitative", "title": "Period"}
@@ -62,7 +69,7 @@ def fan_chart(rows: list[dict[str, Any]], variable: str, title: str) -> dict[str
                 "mark": {"type": "area", "color": "#dde6f3"},
                 "encoding": {
                     "x": x,
-                    "y": {"field": "q05", "type": "quantitative", "title": None},
+                    "y": {"field": "q05", "type": "quantitative", "title": y_title},
                     "y2": {"field": "q95"},
                 },
             },
@@ -86,6 +93,7 @@ def survival_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Kaplan–Meier survival of first agreements."""
     return {
         "$schema": SCHEMA,
+        "title": "Survival of first agreements",
         "width": 520,
         "height": 160,
         "data": {"values": rows},
@@ -108,6 +116,7 @@ def terms_chart(terms: dict[str, dict[str, float]]) -> dict[str, Any]:
     y = {"field": "issue", "type": "nominal", "title": "Issue", "sort": None}
     return {
         "$schema": SCHEMA,
+        "title": "Terms of first agreements per issue",
         "width": 520,
         "height": max(60, 30 * len(rows)),
         "data": {"values": rows},
@@ -141,17 +150,48 @@ def terms_chart(terms: dict[str, dict[str, float]]) -> dict[str, Any]:
     }
 
 
-def _anatomy_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Periods where something other than a battle happened, with the state after them."""
+def _labels(ctx: ReportContext) -> dict[str, tuple[str, str]]:
+    """Simulation variable -> (chart title, y-axis title) in words."""
+    s = ctx.scenario
+    actors = {a.id: a.name for a in s.actors}
+    issues = {i.id: i.name for i in s.issues}
+    return {
+        **{
+            f"line.{i}": (f"Line of contact: {n}", "Position on the issue (0–100)")
+            for i, n in issues.items()
+        },
+        **{
+            f"trust.{a}": (f"{n}: trust that the other side delivers", "Expected trust (0–1)")
+            for a, n in actors.items()
+        },
+    }
+
+
+def label_of(variable: str, labels: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """A variable's title and axis title in words (support.X.key -> X's support: key)."""
+    if variable in labels:
+        return labels[variable]
+    kind, _, rest = variable.partition(".")
+    if kind == "support":
+        who, _, key = rest.partition(".")
+        return (f"Support for {who}: {key.replace('_', ' ')}", "Share of its full level")
+    if kind == "trust":
+        return (f"Trust: {rest.replace('.', ' in ')}", "Expected trust (0–1)")
+    return (variable.replace("_", " "), "")
+
+
+def _anatomy_rows(rows: list[dict[str, Any]], issues: dict[str, str]) -> list[dict[str, Any]]:
+    """Periods where something other than a battle happened, with the line of contact after
+    them (the other state variables are in the fan charts)."""
     keep = []
     for r in rows:
         events = [e for e in r["events"] if not e.startswith("battle won by")]
         if not events:
             continue
-        rec: dict[str, Any] = {"period": r["period"], "events": ", ".join(events)}
+        rec: dict[str, Any] = {"period": r["period"], "what happened": "; ".join(events)}
         for k, v in r.items():
-            if k.startswith(("line.", "trust.", "support.")):
-                rec[k] = round(float(v), 3)
+            if k.startswith("line."):
+                rec[f"line: {issues.get(k[5:], k[5:])}"] = round(float(v), 1)
         keep.append(rec)
     return keep[:40]
 
@@ -182,7 +222,10 @@ def build(ctx: ReportContext) -> Section | None:
     fan = result.fan()
     variables = list(dict.fromkeys(r["variable"] for r in fan))
     shown = [v for v in variables if v.startswith(("line.", "support.", "trust."))]
-    fans = "".join(f"<figure>{to_svg(fan_chart(fan, v, v))}</figure>" for v in shown[:8])
+    labels = _labels(ctx)
+    fans = "".join(
+        f"<figure>{to_svg(fan_chart(fan, v, *label_of(v, labels)))}</figure>" for v in shown[:8]
+    )
     lo, hi = s["p_agreement_ci"]
     p = s["p_agreement"]
     headline = (
@@ -198,11 +241,18 @@ def build(ctx: ReportContext) -> Section | None:
         {"measure": "mean agreements per run", "value": s["mean_agreements_per_run"]},
     ] + [{"measure": f"mean cost of fighting, {a}", "value": c} for a, c in s["mean_cost"].items()]
     body = [f"<p>{headline}</p>", html_table(facts, caption="Summary")]
-    body.append(
-        f"<figure>{to_svg(agreement_chart(result.agreement_by_period()))}<figcaption>Probability "
-        "that a first agreement has been reached by each period (line) with its 95 % Wilson "
-        "interval (band).</figcaption></figure>"
-    )
+    if p:
+        body.append(
+            f"<figure>{to_svg(agreement_chart(result.agreement_by_period()))}<figcaption>"
+            "Probability that a first agreement has been reached by each period (line) with "
+            "its 95 % Wilson interval (band).</figcaption></figure>"
+        )
+    else:  # a chart of zeros is one block of band: say it in words
+        body.append(
+            f"<p>No run reached an agreement within {PERIODS} periods, so there is no "
+            f"agreement curve to draw; with {s['runs']} runs the probability is below "
+            f"{hi:.2f} (upper end of the 95 % interval).</p>"
+        )
     body.append(
         f"<div class='fans'>{fans}</div><p class='muted'>Fan charts: dark band 50 %, light band "
         "90 % of the simulated runs; line: median. Line of contact on the issue's 0–100 scale; "
@@ -221,7 +271,8 @@ def build(ctx: ReportContext) -> Section | None:
     body.append(
         "<h3>Anatomy of one run</h3><p class='muted'>Run 0 of this seed, period by period: the "
         "periods in which talks, overtures, gestures, agreements, violations or breakdowns "
-        "happened, with the state after them (first 40).</p>" + html_table(_anatomy_rows(anatomy))
+        "happened, with the line of contact after them (first 40).</p>"
+        + html_table(_anatomy_rows(anatomy, {i.id: i.name for i in ctx.scenario.issues}))
     )
     return Section(
         anchor="simulation",

@@ -7,8 +7,16 @@
       var src = document.getElementById(el.getAttribute("data-spec"));
       if (!src || el.dataset.drawn === src.textContent.length + "") return;
       el.dataset.drawn = src.textContent.length + "";
+      el.removeAttribute("data-ready");
       window.vegaEmbed(el, JSON.parse(src.textContent), {
+        renderer: "svg",  // Vega's SVG carries ARIA roles and descriptions of the marks
         actions: { export: true, source: false, compiled: false, editor: false }
+      }).then(function () {
+        // vega-embed's action menu opens on an icon: give it a name screen readers can say
+        el.querySelectorAll("details > summary").forEach(function (s) {
+          s.setAttribute("aria-label", "Save this chart as an image (SVG or PNG)");
+        });
+        el.setAttribute("data-ready", "1");
       });
     });
   }
