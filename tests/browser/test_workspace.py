@@ -160,3 +160,19 @@ def test_upload_a_broken_scenario_and_see_the_located_error(
     page.get_by_role("button", name="Upload and open").click()
     expect(page.get_by_role("alert")).to_contain_text("veto")
     expect(page.get_by_role("alert")).to_contain_text("bad-field.yaml")
+
+
+def test_stop_a_running_simulation(page: Page, snap: Snap) -> None:
+    page.goto("/scenario/ukraine-2026-06/simulate?runs=5000&seed=3")
+    stop = page.get_by_role("button", name="Stop")
+    expect(stop).to_be_disabled()
+    page.get_by_role("button", name=re.compile(r"^Run 5000 runs")).click()
+    expect(page.locator("#sim-status")).to_contain_text("of 5000 runs done", timeout=60_000)
+    stop.click()
+    expect(page.locator("#sim-status")).to_have_text("Done.", timeout=120_000)
+    expect(page.locator("#sim-result h2")).to_contain_text(
+        re.compile(r"stopped early: \d+ of 5000")
+    )
+    expect(page.get_by_role("button", name=re.compile(r"^Run 5000 runs"))).to_be_enabled()
+    expect(stop).to_be_disabled()
+    snap(page, "simulation-stopped")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,8 @@ MAX_COMPARE = 8
 STATIC = Path(__file__).parent / "static"
 _JOBS: set[asyncio.Task[None]] = set()
 """Running simulation threads (strong references until they finish; never read)."""
+_CANCELS: dict[str, threading.Event] = {}
+"""Running simulations' stop flags by job id (an unguessable token sent on the stream)."""
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -341,6 +345,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         cancel = threading.Event()
+        job = secrets.token_hex(16)
 
         def progress(done: int, total: int) -> None:
             loop.call_soon_threadsafe(
@@ -351,9 +356,28 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
 
         def work() -> None:
             try:
-                r = detente.simulate(e.scenario, runs=runs, seed=seed, progress=progress)
+                # One block (1,024 runs) per task, so progress arrives as each block finishes
+                # and a stop request takes effect after the block under way (the result is
+                # the same bytes for any executor).
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    r = detente.simulate(
+                        e.scenario, runs=runs, seed=seed, progress=progress, executor=pool
+                    )
+                summary = r.summary()
+                names = {
+                    b["bundle_id"]: b["bundle"]
+                    for b in bundle_rows(store.analysis(e, seed).to_dict(), {})
+                }
+                agreements = [
+                    {**a, "name": names.get(a["bundle"], a["bundle"])}
+                    for a in summary.get("agreements") or []
+                ]
                 html = env.get_template("simulate_result.html").render(
-                    summary=r.summary(), manifest=r.manifest, complete=r.complete
+                    summary=summary,
+                    agreements=agreements,
+                    manifest=r.manifest,
+                    complete=r.complete,
+                    runs_requested=runs,
                 )
                 loop.call_soon_threadsafe(queue.put_nowait, ("result", html))
             except KeyboardInterrupt:  # cancelled before any block finished
@@ -365,7 +389,9 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             task = asyncio.create_task(asyncio.to_thread(work))
             _JOBS.add(task)
             task.add_done_callback(_JOBS.discard)
+            _CANCELS[job] = cancel
             try:
+                yield f"event: job\ndata: {job}\n\n"
                 while True:
                     kind, payload = await queue.get()
                     data = payload if isinstance(payload, str) else json.dumps(payload)
@@ -375,10 +401,19 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
                         break
             finally:
                 cancel.set()  # a client that leaves stops the run at its next block
+                _CANCELS.pop(job, None)
 
         return StreamingResponse(
             events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
         )
+
+    async def simulate_cancel(request: Request) -> Response:
+        """Stop a running simulation at its next block (it then reports its finished runs)."""
+        event = _CANCELS.get(request.path_params["job"])
+        if event is None:
+            raise HTTPException(404, "No such running simulation")
+        event.set()
+        return Response(status_code=204)
 
     def _runs(request: Request) -> int:
         raw = request.query_params.get("runs", "200")
@@ -405,6 +440,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         Route("/scenario/{sid}/whatif-zone.{fmt:str}", whatif_zone),
         Route("/scenario/{sid}/simulate", simulate_page),
         Route("/scenario/{sid}/simulate/stream", simulate_stream),
+        Route("/simulate/{job}/cancel", simulate_cancel, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, exception_handlers={HTTPException: not_found})

@@ -222,6 +222,11 @@ def scorecard_chart(a: Analysis) -> dict[str, Any]:
     }
 
 
+def _first_upper(text: str) -> str:
+    """The text with its first letter capitalised (names inside keep their case)."""
+    return text[:1].upper() + text[1:]
+
+
 def _zone_text(a: Analysis, names: dict[str, str] | None = None) -> str:
     z, zn = a.zone, a.zone_without_distrust
     if z.red_line_conflicts:
@@ -352,7 +357,7 @@ def build(ctx: ReportContext) -> Section | None:
     w = run_what_it_takes(a, seed=ctx.seed)
     parts = [
         f"<p>Veto parties: {esc(', '.join(x for x, v in zip(p.actors, p.veto, strict=True) if v))}."
-        f" {esc(_zone_text(a, names).capitalize())}. Compliance from {esc(a.compliance_source)}. "
+        f" {esc(_first_upper(_zone_text(a, names)))}. Compliance from {esc(a.compliance_source)}. "
         "The model is explained in detente's documentation (the bargaining model).</p>",
         f"<figure>{to_svg(zone_chart(a, names))}<figcaption>Zone of agreement per issue: light bar "
         "without distrust, green with distrust (each issue's range of values over the zone; the "
@@ -465,7 +470,7 @@ def build(ctx: ReportContext) -> Section | None:
                 "everything at once (each stage must stand on its own)",
             )
         )
-    summary = _zone_text(a, names).capitalize()
+    summary = _first_upper(_zone_text(a, names))
     if not a.zone.exists and w.options:
         summary += f"; cheapest opening set: {', '.join(w.options[0].mechanisms) or 'none'}"
     elif not a.zone.exists and a.effects and not a.zone.red_line_conflicts:
