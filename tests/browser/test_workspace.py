@@ -118,6 +118,12 @@ def test_compare_two_snapshots(page: Page, snap: Snap) -> None:
     _chart_drawn(page, "section:has(h2:text('Zone of agreement'))")
     _chart_drawn(page, "section:has(h2:text('Trust on four dimensions'))")
     expect(page.get_by_role("heading", name="Red lines")).to_be_visible()
+    # P(agreement) per bundle: simulated on request, loaded in place
+    page.get_by_label("Runs per snapshot").fill("100")
+    page.get_by_role("button", name="Simulate P(agreement) per bundle").click()
+    table = page.locator("#compare-agreements")
+    expect(table).to_contain_text("100 runs per snapshot", timeout=120_000)
+    expect(table.get_by_role("row", name=re.compile("Full settlement"))).to_have_count(1)
     snap(page, "compare")
 
 
@@ -176,3 +182,27 @@ def test_stop_a_running_simulation(page: Page, snap: Snap) -> None:
     expect(page.get_by_role("button", name=re.compile(r"^Run 5000 runs"))).to_be_enabled()
     expect(stop).to_be_disabled()
     snap(page, "simulation-stopped")
+
+
+def test_trust_explorer_zooms_in_time(page: Page, snap: Snap) -> None:
+    page.goto("/scenario/ukraine-2026-06")
+    page.get_by_role("link", name="Trust explorer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Trust explorer")
+    page.locator("#truster").select_option("UA")
+    page.locator("#trustee").select_option("RU")
+    page.locator("#from").fill("2022-01-01")
+    page.locator("#to").fill("2022-12-31")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"truster=UA&trustee=RU&from=2022-01-01&to=2022-12-31"))
+    chart = page.locator("div.vega[data-spec=trust-chart]")
+    expect(chart).to_have_attribute("data-ready", "1")
+    expect(page.locator("#trust-moves")).to_contain_text("2022-04-03")
+    # scrolling over the chart zooms its time axis (Vega-Lite interval bound to scales)
+    ticks = chart.locator("g.role-axis-label text")
+    before = ticks.all_text_contents()
+    box = chart.locator("svg").first.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -600)
+    expect(ticks).not_to_have_text(before)
+    snap(page, "trust-explorer")

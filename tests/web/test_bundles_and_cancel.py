@@ -88,3 +88,20 @@ def test_a_running_simulation_stops_when_asked_and_keeps_finished_runs() -> None
         assert m is not None and 0 < int(m.group(1)) < 5000
         assert c.post(f"/simulate/{job}/cancel").status_code == 404  # finished: gone
         assert c.post("/simulate/nope/cancel").status_code == 404
+
+
+def test_compare_simulates_p_agreement_per_bundle_on_request(client: TestClient) -> None:
+    page = client.get("/compare?id=teaching&id=variant").text
+    assert "Simulate P(agreement) per bundle" in page
+    page = client.get("/compare?id=teaching&id=variant&runs=60").text
+    assert 'hx-get="/compare/agreements?id=teaching&amp;id=variant&amp;runs=60"' in page
+    html = client.get("/compare/agreements?id=teaching&id=variant&runs=60").text
+    assert "<html" not in html and 'id="compare-agreements"' in html
+    assert "Full settlement" in html and "60 runs per snapshot" in html
+    rows = client.get("/compare/agreements.json?id=teaching&id=variant&runs=60").json()
+    assert [r["bundle_id"] for r in rows] == ["settlement", "settlement"]
+    assert all(r["ci_low"] <= r["p_agreement"] <= r["ci_high"] for r in rows)
+    # the two files differ only in their name: same seed, same answer
+    assert rows[0]["p_agreement"] == rows[1]["p_agreement"]
+    assert client.get("/compare/agreements?id=teaching&runs=60").status_code == 404
+    assert client.get("/compare/agreements?id=teaching&id=variant&runs=0").status_code == 400

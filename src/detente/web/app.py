@@ -7,6 +7,8 @@ the only mutating request is the upload, which stores the parsed scenario under 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import functools
 import json
 import secrets
 import threading
@@ -23,7 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import detente
-from detente.core import DEFAULT_SEED
+from detente.core import DEFAULT_SEED, TRUST_DIMENSIONS
 from detente.scenario import dump_scenario
 from detente.web.charts import (
     bundle_rows,
@@ -34,6 +36,7 @@ from detente.web.charts import (
     zone_rows,
 )
 from detente.web.store import Entry, ScenarioStore
+from detente.web.trustview import parse_window, trust_series, trust_trajectory_chart
 from detente.web.whatif import apply_edits, knobs
 
 __all__ = ["MAX_RUNS", "MAX_UPLOAD_BYTES", "create_app"]
@@ -43,6 +46,8 @@ MAX_UPLOAD_BYTES = 1_000_000
 MAX_RUNS = 5000
 """Most simulation runs one request may ask for."""
 MAX_COMPARE = 8
+MAX_COMPARE_RUNS = 1000
+"""Most simulation runs per snapshot when comparing P(agreement) per bundle."""
 STATIC = Path(__file__).parent / "static"
 _JOBS: set[asyncio.Task[None]] = set()
 """Running simulation threads (strong references until they finish; never read)."""
@@ -315,6 +320,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             charts=charts,
             chosen=[e.id for e in entries],
             seed=seed,
+            sim_runs=request.query_params.get("runs"),
             query=request.url.query,
         )
 
@@ -325,6 +331,58 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             raise HTTPException(404, "Choose two or more scenarios and a known table")
         data = await asyncio.to_thread(_compare_data, entries, seed)
         return _download(data[table], request.path_params["fmt"], f"compare-{table}")
+
+    def _agreements_data(entries: list[Entry], seed: int, runs: int) -> list[dict[str, Any]]:
+        """P(agreement) per bundle for each snapshot (one simulation each, cached)."""
+        rows = []
+        for e in entries:
+            s = e.scenario
+            r = store.cache.get_or_make(
+                ("simulate", e.sha256, seed, runs),
+                functools.partial(detente.simulate, e.scenario, runs=runs, seed=seed),
+            )
+            names = {
+                b["bundle_id"]: b["bundle"]
+                for b in bundle_rows(store.analysis(e, seed).to_dict(), {})
+            }
+            for a in r.summary().get("agreements") or []:
+                lo, hi = a["p_agreement_ci"]
+                rows.append(
+                    {
+                        "scenario": f"{s.meta.name} ({s.meta.as_of})",
+                        "bundle_id": a["bundle"],
+                        "bundle": names.get(a["bundle"], a["bundle"]),
+                        "p_agreement": a["p_agreement"],
+                        "ci_low": lo,
+                        "ci_high": hi,
+                        "runs": r.summary()["runs"],
+                        "seed": seed,
+                    }
+                )
+        return rows
+
+    async def compare_agreements(request: Request) -> Response:
+        entries, seed = _compare_ctx(request)
+        runs = min(_runs(request), MAX_COMPARE_RUNS)
+        if len(entries) < 2:
+            raise HTTPException(404, "Choose two or more scenarios")
+        rows = await asyncio.to_thread(_agreements_data, entries, seed, runs)
+        fmt = request.path_params.get("fmt")
+        if fmt:
+            return _download(rows, fmt, "compare-agreements")
+        snapshots = list(dict.fromkeys(r["scenario"] for r in rows))
+        table: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            table.setdefault(r["bundle"], {})[r["scenario"]] = r
+        return render(
+            request,
+            "compare_agreements.html",
+            snapshots=snapshots,
+            table=table,
+            runs=runs,
+            seed=seed,
+            query=request.url.query,
+        )
 
     async def simulate_page(request: Request) -> Response:
         e = entry_of(request)
@@ -415,6 +473,62 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         event.set()
         return Response(status_code=204)
 
+    def _trust_ctx(request: Request) -> dict[str, Any]:
+        e = entry_of(request)
+        s = e.scenario
+        replay = store.trust(e)
+        records = replay.records()
+        actors = {a.id: a.name for a in s.actors}
+        pairs = sorted({(r["truster"], r["trustee"]) for r in records})
+        veto = [a.id for a in s.actors if a.veto]
+        default = (veto[0], veto[1]) if len(veto) >= 2 else (pairs[0] if pairs else ("", ""))
+        q = request.query_params
+        truster, trustee = q.get("truster", default[0]), q.get("trustee", default[1])
+        if (truster, trustee) not in pairs:
+            if "truster" in q or "trustee" in q:
+                raise HTTPException(404, "No trust is recorded for this pair")
+            truster, trustee = default
+        dates = sorted(str(r["date"]) for r in records) or [s.meta.as_of.isoformat()]
+        first = dt.date.fromisoformat(dates[0])
+        start, end, problems = parse_window(q, first, s.meta.as_of)
+        rows = trust_series(records, truster, trustee, start, end)
+        moves = []
+        if (truster, trustee) in pairs:
+            for d in TRUST_DIMENSIONS:
+                for m in replay.explain(truster, trustee, str(d), top=10).records():
+                    if start.isoformat() <= str(m["date"]) <= end.isoformat():
+                        moves.append({"dimension": str(d), **m})
+        moves.sort(key=lambda m: -abs(m.get("contribution") or 0.0))
+        texts = {entry.id: entry.text for entry in s.ledger}
+        for m in moves:
+            m["what"] = texts.get(str(m["cause"]), "")
+        who = f"{actors.get(truster, truster)} → {actors.get(trustee, trustee)}"
+        return {
+            "e": e,
+            "s": s,
+            "actors": actors,
+            "pairs": pairs,
+            "truster": truster,
+            "trustee": trustee,
+            "start": start,
+            "end": end,
+            "problems": problems,
+            "rows": rows,
+            "moves": moves[:15],
+            "chart": trust_trajectory_chart(
+                rows, f"Trust of {who}, {start.isoformat()} to {end.isoformat()}"
+            ),
+        }
+
+    async def trust_page(request: Request) -> Response:
+        ctx = await asyncio.to_thread(_trust_ctx, request)
+        return render(request, "trust.html", query=request.url.query, **ctx)
+
+    async def trust_download(request: Request) -> Response:
+        ctx = await asyncio.to_thread(_trust_ctx, request)
+        stem = f"{ctx['e'].id}-trust-{ctx['truster']}-{ctx['trustee']}"
+        return _download(ctx["rows"], request.path_params["fmt"], stem)
+
     def _runs(request: Request) -> int:
         raw = request.query_params.get("runs", "200")
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_RUNS:
@@ -431,6 +545,8 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         Route("/upload", upload_form, methods=["GET"]),
         Route("/upload", upload, methods=["POST"]),
         Route("/compare", compare_page),
+        Route("/compare/agreements", compare_agreements),
+        Route("/compare/agreements.{fmt:str}", compare_agreements),
         Route("/compare/{table}.{fmt:str}", compare_download),
         Route("/scenario/{sid}", scenario_page),
         Route("/scenario/{sid}/zone.{fmt:str}", zone_data),
@@ -439,6 +555,8 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         Route("/scenario/{sid}/whatif.yaml", whatif_yaml),
         Route("/scenario/{sid}/whatif-zone.{fmt:str}", whatif_zone),
         Route("/scenario/{sid}/simulate", simulate_page),
+        Route("/scenario/{sid}/trust", trust_page),
+        Route("/scenario/{sid}/trust.{fmt:str}", trust_download),
         Route("/scenario/{sid}/simulate/stream", simulate_stream),
         Route("/simulate/{job}/cancel", simulate_cancel, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
