@@ -84,7 +84,7 @@ def _install_chromium() -> str:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         opts = ["-o", "DPkg::Lock::Timeout=600", "-q"]
         log = []
-        for cmd in ([*INSTALL[:2], *opts, *INSTALL[2:]], ["apt-get", *opts, "update"], None):
+        for cmd in ([*INSTALL[:2], *opts, *INSTALL[2:]], ["apt-get", "update", *opts], None):
             if cmd is None:  # the package lists were stale: install again after the update
                 cmd = [*INSTALL[:2], *opts, *INSTALL[2:]]
             r = subprocess.run(
