@@ -5,8 +5,8 @@ Chromium is the system one (Debian's ``chromium`` package), never a browser down
 launches it by ``executable_path``. When it is absent, the session installs it with
 ``apt-get install -y chromium`` if it runs as root with apt-get (as CI does on a fresh machine),
 and otherwise fails with the exact command to run. ``DETENTE_CHROMIUM`` names another Chromium
-binary. Every test fails on any browser console error or uncaught page error, and takes a
-full-page screenshot into a temporary directory (``DETENTE_SCREENSHOTS=DIR`` keeps them).
+binary. Every test fails on any browser console error or uncaught page error, and takes
+screenshots into a temporary directory (``DETENTE_SCREENSHOTS=DIR`` keeps them).
 
 One browser serves the whole session; each test gets a fresh context (cookies, storage).
 All browser tests share the ``browser`` xdist group, so they run on one worker.
@@ -230,7 +230,7 @@ def page(
     request: pytest.FixtureRequest,
 ) -> Iterator[Page]:
     """A fresh page on the test server; fails the test on any console or page error and
-    saves a full-page screenshot when the test ends."""
+    saves a screenshot of the viewport when the test ends (tests ``snap`` whole pages)."""
     context = browser.new_context(
         base_url=server, viewport={"width": 1400, "height": 900}, accept_downloads=True
     )
@@ -241,18 +241,19 @@ def page(
     yield pg
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)[:120]
     with contextlib.suppress(Exception):
-        pg.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+        pg.screenshot(path=str(screenshots / f"{name}.png"))  # the viewport: cheap
     context.close()
     assert not console.errors, "\n".join(console.errors)
 
 
 @pytest.fixture
-def snap(screenshots: Path) -> Callable[[Page, str], Path]:
-    """``snap(page, name)``: a full-page screenshot of the page as it is now."""
+def snap(screenshots: Path) -> Callable[..., Path]:
+    """``snap(page, name, full=True)``: a screenshot of the page as it is now (the whole page,
+    or the viewport with ``full=False``)."""
 
-    def take(page: Page, name: str) -> Path:
+    def take(page: Page, name: str, full: bool = True) -> Path:
         path = screenshots / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full)
         assert path.stat().st_size > 1000
         return path
 
