@@ -20,6 +20,7 @@ PAGES = [
     "/scenario/teaching/whatif",
     "/scenario/teaching/whatif?p0.lo=70&p0.hi=55",  # an edit applied, one refused
     "/scenario/teaching/simulate",
+    "/scenario/teaching/simulate?protocol=alternating&strategy.NOR=hardliner&strategy.SUD=nice",
     "/scenario/ukraine-2026-06/trust",
     "/compare",
     "/compare?id=ukraine-2025-11&id=ukraine-2026-06",

@@ -105,3 +105,20 @@ def test_compare_simulates_p_agreement_per_bundle_on_request(client: TestClient)
     assert rows[0]["p_agreement"] == rows[1]["p_agreement"]
     assert client.get("/compare/agreements?id=teaching&runs=60").status_code == 404
     assert client.get("/compare/agreements?id=teaching&id=variant&runs=0").status_code == 400
+
+
+def test_simulation_what_if_protocol_and_strategies(client: TestClient) -> None:
+    q = "runs=30&seed=4&protocol=alternating&strategy.NOR=hardliner"
+    page = client.get(f"/scenario/teaching/simulate?{q}").text
+    assert "Changed for this simulation" in page
+    assert re.search(r"Norland: negotiation strategy</th><td>[^<]*</td><td>hardliner", page)
+    assert f'data-stream="/scenario/teaching/simulate/stream?{q.replace("&", "&amp;")}"' in page
+    with client.stream("GET", f"/scenario/teaching/simulate/stream?{q}") as r:
+        body = "".join(r.iter_text())
+    assert "NOR: hardliner" in body and "protocol</th><td>alternating" in body
+    text = client.get(f"/scenario/teaching/whatif.yaml?{q}").text
+    assert "# what-if: Norland: negotiation strategy:" in text and "-> hardliner" in text
+    # an unknown name is refused with the allowed ones, and nothing runs
+    page = client.get("/scenario/teaching/simulate?strategy.NOR=nice").text
+    assert "is not one of" in page and "data-stream" not in page
+    assert client.get("/scenario/teaching/simulate/stream?strategy.NOR=nice").status_code == 400

@@ -37,7 +37,7 @@ from detente.web.charts import (
 )
 from detente.web.store import Entry, ScenarioStore
 from detente.web.trustview import parse_window, trust_series, trust_trajectory_chart
-from detente.web.whatif import apply_edits, knobs
+from detente.web.whatif import apply_edits, apply_simulation_edits, knobs, simulation_choices
 
 __all__ = ["MAX_RUNS", "MAX_UPLOAD_BYTES", "create_app"]
 
@@ -186,6 +186,11 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
 
     async def whatif_yaml(request: Request) -> Response:
         e, _seed, edited, changes, problems = _whatif(request)
+        edited, sim_changes, sim_problems = apply_simulation_edits(
+            edited, dict(request.query_params)
+        )
+        changes = [*changes, *sim_changes]
+        problems = [*problems, *sim_problems]
         if problems:
             raise HTTPException(400, "; ".join(problems))
         head = "".join(f"# what-if: {c.label}: {c.before} -> {c.after}\n" for c in changes)
@@ -387,6 +392,9 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
     async def simulate_page(request: Request) -> Response:
         e = entry_of(request)
         runs = _runs(request)
+        params = dict(request.query_params)
+        _edited, changes, problems = apply_simulation_edits(e.scenario, params)
+        chosen = {c.key: c.after for c in changes}
         return render(
             request,
             "simulate.html",
@@ -394,12 +402,21 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             s=e.scenario,
             seed=seed_of(request),
             runs=runs,
+            choices=simulation_choices(e.scenario),
+            chosen=chosen,
+            changes=changes,
+            problems=problems,
             query=request.url.query,
         )
 
     async def simulate_stream(request: Request) -> Response:
         e = entry_of(request)
         seed, runs = seed_of(request), _runs(request)
+        scenario, _changes, problems = apply_simulation_edits(
+            e.scenario, dict(request.query_params)
+        )
+        if problems:
+            raise HTTPException(400, "; ".join(problems))
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         cancel = threading.Event()
@@ -419,7 +436,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
                 # the same bytes for any executor).
                 with ThreadPoolExecutor(max_workers=1) as pool:
                     r = detente.simulate(
-                        e.scenario, runs=runs, seed=seed, progress=progress, executor=pool
+                        scenario, runs=runs, seed=seed, progress=progress, executor=pool
                     )
                 summary = r.summary()
                 names = {
