@@ -8,6 +8,7 @@ Meier), the distribution of terms per issue, and the anatomy of one seeded run.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from detente.report.base import ReportContext, Section, esc, html_table
@@ -15,7 +16,14 @@ from detente.report.base import ReportContext, Section, esc, html_table
 if TYPE_CHECKING:
     from detente.simulate.results import SimulationResult
 
-__all__ = ["agreement_chart", "build", "fan_chart", "survival_chart", "terms_chart"]
+__all__ = [
+    "agreement_chart",
+    "build",
+    "fan_chart",
+    "survival_band",
+    "survival_chart",
+    "terms_chart",
+]
 
 QUICK_RUNS = 300
 PERIODS = 104
@@ -89,24 +97,63 @@ def fan_chart(
     }
 
 
+Z95 = 1.959963984540054
+"""The standard normal quantile of a two-sided 95 % interval."""
+
+
+def survival_band(rows: list[dict[str, Any]], z: float = Z95) -> list[dict[str, Any]]:
+    """Kaplan–Meier rows (``age``, ``survival``, ``at_risk`` after the age's removals) with a
+    pointwise 95 % band: Greenwood's variance, on the log(−log S) scale so the band stays in
+    [0, 1] (Kalbfleisch & Prentice 1980, §1.3). Events at an age are recovered from the drop
+    of S: d = n (1 − S(t) / S(t−1)), n the number at risk before it."""
+    out: list[dict[str, Any]] = []
+    acc, prev_s, prev_n = 0.0, 1.0, None
+    for r in rows:
+        s, n = r["survival"], r["at_risk"]
+        if not math.isfinite(s):
+            break
+        if prev_n is not None and prev_n > 0 and prev_s > 0:
+            d = prev_n * (1.0 - s / prev_s)
+            if prev_n - d > 0:
+                acc += d / (prev_n * (prev_n - d))
+        if 0.0 < s < 1.0 and acc > 0.0:
+            se = math.sqrt(acc) / abs(math.log(s))
+            low, high = s ** math.exp(z * se), s ** math.exp(-z * se)
+        else:
+            low = high = s
+        out.append({**r, "low": low, "high": high})
+        prev_s, prev_n = s, n
+    return out
+
+
 def survival_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Kaplan–Meier survival of first agreements."""
+    """Kaplan–Meier survival of first agreements with its 95 % band."""
+    x = {"field": "age", "type": "quantitative", "title": "Periods since signature"}
     return {
         "$schema": SCHEMA,
-        "title": "Survival of first agreements",
+        "title": "Survival of first agreements (band: 95 % interval)",
         "width": 520,
         "height": 160,
-        "data": {"values": rows},
-        "mark": {"type": "line", "interpolate": "step-after", "color": "#7a2a2a"},
-        "encoding": {
-            "x": {"field": "age", "type": "quantitative", "title": "Periods since signature"},
-            "y": {
-                "field": "survival",
-                "type": "quantitative",
-                "title": "Share still holding",
-                "scale": {"domain": [0, 1]},
+        "data": {"values": survival_band(rows)},
+        "layer": [
+            {
+                "mark": {"type": "area", "interpolate": "step-after", "color": "#e8c9c9"},
+                "encoding": {
+                    "x": x,
+                    "y": {
+                        "field": "low",
+                        "type": "quantitative",
+                        "title": "Share still holding",
+                        "scale": {"domain": [0, 1]},
+                    },
+                    "y2": {"field": "high"},
+                },
             },
-        },
+            {
+                "mark": {"type": "line", "interpolate": "step-after", "color": "#7a2a2a"},
+                "encoding": {"x": x, "y": {"field": "survival", "type": "quantitative"}},
+            },
+        ],
     }
 
 
@@ -263,7 +310,8 @@ def build(ctx: ReportContext) -> Section | None:
     if p:
         body.append(
             f"<figure>{to_svg(survival_chart(result.survival()))}<figcaption>Kaplan–Meier "
-            "survival of first agreements (censored at the end of the horizon).</figcaption>"
+            "survival of first agreements (censored at the end of the horizon), with its "
+            "pointwise 95 % interval (Greenwood, log-log scale).</figcaption>"
             f"</figure><figure>{to_svg(terms_chart(s['terms']))}<figcaption>Terms of first "
             "agreements per issue: 90 % range (line), 50 % (bar), median (tick).</figcaption>"
             "</figure>"
