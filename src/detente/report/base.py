@@ -12,7 +12,7 @@ from detente.core import DEFAULT_SEED
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
-__all__ = ["ReportContext", "Section", "esc", "html_table"]
+__all__ = ["TABLE_ROWS", "ReportContext", "Section", "esc", "html_table"]
 
 
 def esc(text: object) -> str:
@@ -46,18 +46,24 @@ class Section:
     summary: str = ""
 
 
+TABLE_ROWS = 12
+"""Rows a report table shows before the rest go behind a disclosure (``<details>``)."""
+
+
 def html_table(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str] | None = None,
     *,
     caption: str | None = None,
     numeric_format: str = "{:.3g}",
+    max_rows: int | None = TABLE_ROWS,
 ) -> str:
-    """A plain, escaped HTML table from records."""
+    """A plain, escaped HTML table from records; past ``max_rows`` rows, the rest are in a
+    second table behind a disclosure (so long tables do not make the page long)."""
     if not rows:
         return "<p class='muted'>(none)</p>"
     cols = list(columns) if columns is not None else list(rows[0].keys())
-    head = "".join(f"<th>{esc(c)}</th>" for c in cols)
+    head = "<thead><tr>" + "".join(f"<th scope='col'>{esc(c)}</th>" for c in cols) + "</tr></thead>"
     body_rows = []
     for r in rows:
         cells = []
@@ -67,14 +73,23 @@ def html_table(
                 cells.append(f"<td class='num'>{esc(numeric_format.format(v))}</td>")
             elif isinstance(v, int) and not isinstance(v, bool):
                 cells.append(f"<td class='num'>{v}</td>")
+            elif isinstance(v, bool):
+                cells.append(f"<td>{'yes' if v else 'no'}</td>")
             elif isinstance(v, list | tuple):
                 cells.append(f"<td>{esc(', '.join(str(x) for x in v))}</td>")
             else:
-                cells.append(f"<td>{esc(v)}</td>")
+                cells.append(f"<td>{esc('' if v is None else v)}</td>")
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (
-        f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>"
-        + "".join(body_rows)
-        + "</tbody></table>"
+    shown, rest = (
+        (body_rows, [])
+        if max_rows is None or len(body_rows) <= max_rows + 2
+        else (body_rows[:max_rows], body_rows[max_rows:])
     )
+    out = f"<table>{cap}{head}<tbody>" + "".join(shown) + "</tbody></table>"
+    if rest:
+        out += (
+            f"<details class='more'><summary>Show the other {len(rest)} rows</summary>"
+            f"<table>{head}<tbody>" + "".join(rest) + "</tbody></table></details>"
+        )
+    return out

@@ -10,14 +10,25 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["save_chart", "to_png", "to_svg"]
+__all__ = ["prune_empty_layers", "save_chart", "to_png", "to_svg"]
 
 
 def _spec(chart: Any) -> dict[str, Any]:
-    if isinstance(chart, dict):
-        return chart
-    spec: dict[str, Any] = chart.to_dict()
-    return spec
+    spec: dict[str, Any] = chart if isinstance(chart, dict) else chart.to_dict()
+    return prune_empty_layers(spec)
+
+
+def prune_empty_layers(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec without layers whose inline data is empty: such a layer draws nothing and
+    leaves an unlabelled, empty mark group that screen readers announce as an image."""
+    if "layer" not in spec:
+        return spec
+    kept = [
+        prune_empty_layers(lay)
+        for lay in spec["layer"]
+        if not (isinstance(lay.get("data"), dict) and lay["data"].get("values") == [])
+    ]
+    return {**spec, "layer": kept or spec["layer"][:1]}
 
 
 def to_svg(chart: Any) -> str:

@@ -7,8 +7,12 @@ the only mutating request is the upload, which stores the parsed scenario under 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import functools
 import json
+import secrets
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +25,19 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import detente
-from detente.core import DEFAULT_SEED
+from detente.core import DEFAULT_SEED, TRUST_DIMENSIONS
 from detente.scenario import dump_scenario
-from detente.web.charts import to_csv, to_json, trust_chart, zone_chart, zone_rows
+from detente.web.charts import (
+    bundle_rows,
+    to_csv,
+    to_json,
+    trust_chart,
+    zone_chart,
+    zone_rows,
+)
 from detente.web.store import Entry, ScenarioStore
-from detente.web.whatif import apply_edits, knobs
+from detente.web.trustview import parse_window, trust_series, trust_trajectory_chart
+from detente.web.whatif import apply_edits, apply_simulation_edits, knobs, simulation_choices
 
 __all__ = ["MAX_RUNS", "MAX_UPLOAD_BYTES", "create_app"]
 
@@ -34,9 +46,13 @@ MAX_UPLOAD_BYTES = 1_000_000
 MAX_RUNS = 5000
 """Most simulation runs one request may ask for."""
 MAX_COMPARE = 8
+MAX_COMPARE_RUNS = 1000
+"""Most simulation runs per snapshot when comparing P(agreement) per bundle."""
 STATIC = Path(__file__).parent / "static"
 _JOBS: set[asyncio.Task[None]] = set()
 """Running simulation threads (strong references until they finish; never read)."""
+_CANCELS: dict[str, threading.Event] = {}
+"""Running simulations' stop flags by job id (an unguessable token sent on the stream)."""
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -84,6 +100,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         s = e.scenario
         rows = zone_rows(doc, {i.id: i.name for i in s.issues})
         chart = zone_chart(rows, f"Zone of agreement per issue, {s.meta.name}")
+        bundles = bundle_rows(doc, {i.id: i.name for i in s.issues})
         return render(
             request,
             "scenario.html",
@@ -92,6 +109,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             doc=doc,
             seed=seed,
             rows=rows,
+            bundles=bundles,
             chart=chart,
             names={x.id: x.name for x in s.actors},
             issue_names={i.id: i.name for i in s.issues},
@@ -151,7 +169,12 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         rows = zone_rows(now, names, "what if")
         before = zone_rows(base, names, "as written")
         chart = zone_chart(before + rows, "Zone of agreement per issue: as written and what if")
+        then = {b["bundle_id"]: b for b in bundle_rows(base, names, "as written")}
+        bundles = [
+            {**b, "before": then.get(b["bundle_id"])} for b in bundle_rows(now, names, "what if")
+        ]
         return {
+            "bundles": bundles,
             "changes": changes,
             "problems": problems,
             "rows": rows,
@@ -163,6 +186,11 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
 
     async def whatif_yaml(request: Request) -> Response:
         e, _seed, edited, changes, problems = _whatif(request)
+        edited, sim_changes, sim_problems = apply_simulation_edits(
+            edited, dict(request.query_params)
+        )
+        changes = [*changes, *sim_changes]
+        problems = [*problems, *sim_problems]
         if problems:
             raise HTTPException(400, "; ".join(problems))
         head = "".join(f"# what-if: {c.label}: {c.before} -> {c.after}\n" for c in changes)
@@ -297,6 +325,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             charts=charts,
             chosen=[e.id for e in entries],
             seed=seed,
+            sim_runs=request.query_params.get("runs"),
             query=request.url.query,
         )
 
@@ -308,9 +337,64 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         data = await asyncio.to_thread(_compare_data, entries, seed)
         return _download(data[table], request.path_params["fmt"], f"compare-{table}")
 
+    def _agreements_data(entries: list[Entry], seed: int, runs: int) -> list[dict[str, Any]]:
+        """P(agreement) per bundle for each snapshot (one simulation each, cached)."""
+        rows = []
+        for e in entries:
+            s = e.scenario
+            r = store.cache.get_or_make(
+                ("simulate", e.sha256, seed, runs),
+                functools.partial(detente.simulate, e.scenario, runs=runs, seed=seed),
+            )
+            names = {
+                b["bundle_id"]: b["bundle"]
+                for b in bundle_rows(store.analysis(e, seed).to_dict(), {})
+            }
+            for a in r.summary().get("agreements") or []:
+                lo, hi = a["p_agreement_ci"]
+                rows.append(
+                    {
+                        "scenario": f"{s.meta.name} ({s.meta.as_of})",
+                        "bundle_id": a["bundle"],
+                        "bundle": names.get(a["bundle"], a["bundle"]),
+                        "p_agreement": a["p_agreement"],
+                        "ci_low": lo,
+                        "ci_high": hi,
+                        "runs": r.summary()["runs"],
+                        "seed": seed,
+                    }
+                )
+        return rows
+
+    async def compare_agreements(request: Request) -> Response:
+        entries, seed = _compare_ctx(request)
+        runs = min(_runs(request), MAX_COMPARE_RUNS)
+        if len(entries) < 2:
+            raise HTTPException(404, "Choose two or more scenarios")
+        rows = await asyncio.to_thread(_agreements_data, entries, seed, runs)
+        fmt = request.path_params.get("fmt")
+        if fmt:
+            return _download(rows, fmt, "compare-agreements")
+        snapshots = list(dict.fromkeys(r["scenario"] for r in rows))
+        table: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            table.setdefault(r["bundle"], {})[r["scenario"]] = r
+        return render(
+            request,
+            "compare_agreements.html",
+            snapshots=snapshots,
+            table=table,
+            runs=runs,
+            seed=seed,
+            query=request.url.query,
+        )
+
     async def simulate_page(request: Request) -> Response:
         e = entry_of(request)
         runs = _runs(request)
+        params = dict(request.query_params)
+        _edited, changes, problems = apply_simulation_edits(e.scenario, params)
+        chosen = {c.key: c.after for c in changes}
         return render(
             request,
             "simulate.html",
@@ -318,15 +402,25 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             s=e.scenario,
             seed=seed_of(request),
             runs=runs,
+            choices=simulation_choices(e.scenario),
+            chosen=chosen,
+            changes=changes,
+            problems=problems,
             query=request.url.query,
         )
 
     async def simulate_stream(request: Request) -> Response:
         e = entry_of(request)
         seed, runs = seed_of(request), _runs(request)
+        scenario, _changes, problems = apply_simulation_edits(
+            e.scenario, dict(request.query_params)
+        )
+        if problems:
+            raise HTTPException(400, "; ".join(problems))
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         cancel = threading.Event()
+        job = secrets.token_hex(16)
 
         def progress(done: int, total: int) -> None:
             loop.call_soon_threadsafe(
@@ -337,9 +431,28 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
 
         def work() -> None:
             try:
-                r = detente.simulate(e.scenario, runs=runs, seed=seed, progress=progress)
+                # One block (1,024 runs) per task, so progress arrives as each block finishes
+                # and a stop request takes effect after the block under way (the result is
+                # the same bytes for any executor).
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    r = detente.simulate(
+                        scenario, runs=runs, seed=seed, progress=progress, executor=pool
+                    )
+                summary = r.summary()
+                names = {
+                    b["bundle_id"]: b["bundle"]
+                    for b in bundle_rows(store.analysis(e, seed).to_dict(), {})
+                }
+                agreements = [
+                    {**a, "name": names.get(a["bundle"], a["bundle"])}
+                    for a in summary.get("agreements") or []
+                ]
                 html = env.get_template("simulate_result.html").render(
-                    summary=r.summary(), manifest=r.manifest, complete=r.complete
+                    summary=summary,
+                    agreements=agreements,
+                    manifest=r.manifest,
+                    complete=r.complete,
+                    runs_requested=runs,
                 )
                 loop.call_soon_threadsafe(queue.put_nowait, ("result", html))
             except KeyboardInterrupt:  # cancelled before any block finished
@@ -351,7 +464,9 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             task = asyncio.create_task(asyncio.to_thread(work))
             _JOBS.add(task)
             task.add_done_callback(_JOBS.discard)
+            _CANCELS[job] = cancel
             try:
+                yield f"event: job\ndata: {job}\n\n"
                 while True:
                     kind, payload = await queue.get()
                     data = payload if isinstance(payload, str) else json.dumps(payload)
@@ -361,10 +476,75 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
                         break
             finally:
                 cancel.set()  # a client that leaves stops the run at its next block
+                _CANCELS.pop(job, None)
 
         return StreamingResponse(
             events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
         )
+
+    async def simulate_cancel(request: Request) -> Response:
+        """Stop a running simulation at its next block (it then reports its finished runs)."""
+        event = _CANCELS.get(request.path_params["job"])
+        if event is None:
+            raise HTTPException(404, "No such running simulation")
+        event.set()
+        return Response(status_code=204)
+
+    def _trust_ctx(request: Request) -> dict[str, Any]:
+        e = entry_of(request)
+        s = e.scenario
+        replay = store.trust(e)
+        records = replay.records()
+        actors = {a.id: a.name for a in s.actors}
+        pairs = sorted({(r["truster"], r["trustee"]) for r in records})
+        veto = [a.id for a in s.actors if a.veto]
+        default = (veto[0], veto[1]) if len(veto) >= 2 else (pairs[0] if pairs else ("", ""))
+        q = request.query_params
+        truster, trustee = q.get("truster", default[0]), q.get("trustee", default[1])
+        if (truster, trustee) not in pairs:
+            if "truster" in q or "trustee" in q:
+                raise HTTPException(404, "No trust is recorded for this pair")
+            truster, trustee = default
+        dates = sorted(str(r["date"]) for r in records) or [s.meta.as_of.isoformat()]
+        first = dt.date.fromisoformat(dates[0])
+        start, end, problems = parse_window(q, first, s.meta.as_of)
+        rows = trust_series(records, truster, trustee, start, end)
+        moves = []
+        if (truster, trustee) in pairs:
+            for d in TRUST_DIMENSIONS:
+                for m in replay.explain(truster, trustee, str(d), top=10).records():
+                    if start.isoformat() <= str(m["date"]) <= end.isoformat():
+                        moves.append({"dimension": str(d), **m})
+        moves.sort(key=lambda m: -abs(m.get("contribution") or 0.0))
+        texts = {entry.id: entry.text for entry in s.ledger}
+        for m in moves:
+            m["what"] = texts.get(str(m["cause"]), "")
+        who = f"{actors.get(truster, truster)} → {actors.get(trustee, trustee)}"
+        return {
+            "e": e,
+            "s": s,
+            "actors": actors,
+            "pairs": pairs,
+            "truster": truster,
+            "trustee": trustee,
+            "start": start,
+            "end": end,
+            "problems": problems,
+            "rows": rows,
+            "moves": moves[:15],
+            "chart": trust_trajectory_chart(
+                rows, f"Trust of {who}, {start.isoformat()} to {end.isoformat()}"
+            ),
+        }
+
+    async def trust_page(request: Request) -> Response:
+        ctx = await asyncio.to_thread(_trust_ctx, request)
+        return render(request, "trust.html", query=request.url.query, **ctx)
+
+    async def trust_download(request: Request) -> Response:
+        ctx = await asyncio.to_thread(_trust_ctx, request)
+        stem = f"{ctx['e'].id}-trust-{ctx['truster']}-{ctx['trustee']}"
+        return _download(ctx["rows"], request.path_params["fmt"], stem)
 
     def _runs(request: Request) -> int:
         raw = request.query_params.get("runs", "200")
@@ -382,6 +562,8 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         Route("/upload", upload_form, methods=["GET"]),
         Route("/upload", upload, methods=["POST"]),
         Route("/compare", compare_page),
+        Route("/compare/agreements", compare_agreements),
+        Route("/compare/agreements.{fmt:str}", compare_agreements),
         Route("/compare/{table}.{fmt:str}", compare_download),
         Route("/scenario/{sid}", scenario_page),
         Route("/scenario/{sid}/zone.{fmt:str}", zone_data),
@@ -390,29 +572,21 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         Route("/scenario/{sid}/whatif.yaml", whatif_yaml),
         Route("/scenario/{sid}/whatif-zone.{fmt:str}", whatif_zone),
         Route("/scenario/{sid}/simulate", simulate_page),
+        Route("/scenario/{sid}/trust", trust_page),
+        Route("/scenario/{sid}/trust.{fmt:str}", trust_download),
         Route("/scenario/{sid}/simulate/stream", simulate_stream),
+        Route("/simulate/{job}/cancel", simulate_cancel, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, exception_handlers={HTTPException: not_found})
 
 
 def _bundles(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The analysis's bundles (partial deals), when the engine reports them."""
-    raw = doc.get("bundles")
-    if not raw:
-        return []
-    items = raw.items() if isinstance(raw, dict) else enumerate(raw)
-    out = []
-    for key, b in items:
-        if isinstance(b, dict):
-            out.append(
-                {
-                    "name": b.get("name") or b.get("id") or str(key),
-                    "exists": b.get("exists", (b.get("zone") or {}).get("exists")),
-                    "distance": b.get("distance"),
-                }
-            )
-    return out
+    """The analysis's bundles (partial deals): name, zone open or closed, distance."""
+    return [
+        {"name": b["bundle"], "exists": b["zone"] == "open", "distance": b["distance"]}
+        for b in bundle_rows(doc, {})
+    ]
 
 
 def _download(rows: list[dict[str, Any]], fmt: str, stem: str) -> Response:

@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["to_csv", "to_json", "trust_chart", "zone_chart", "zone_rows"]
+__all__ = ["bundle_rows", "to_csv", "to_json", "trust_chart", "zone_chart", "zone_rows"]
 
 
 def zone_rows(doc: dict[str, Any], names: dict[str, str], label: str = "") -> list[dict[str, Any]]:
@@ -28,6 +28,29 @@ def zone_rows(doc: dict[str, Any], names: dict[str, str], label: str = "") -> li
                 "zone_high": z[1],
                 "no_distrust_low": zn[0],
                 "no_distrust_high": zn[1],
+            }
+        )
+    return rows
+
+
+def bundle_rows(
+    doc: dict[str, Any], names: dict[str, str], label: str = ""
+) -> list[dict[str, Any]]:
+    """One row per bundle (partial deal) of an analysis: is its zone open under distrust, how
+    wide (radius, scale points), and how far a closed one is from opening (distance)."""
+    rows = []
+    for b in doc.get("bundles") or []:
+        size = b.get("size") or {}
+        rows.append(
+            {
+                "scenario": label,
+                "bundle_id": b["id"],
+                "bundle": b.get("name") or b["id"],
+                "issues": ", ".join(names.get(i, i) for i in b.get("issues", [])),
+                "ceasefire": bool(b.get("ceasefire")),
+                "zone": "open" if b.get("zone_exists") else "closed",
+                "radius": size.get("radius"),
+                "distance": b.get("distance"),
             }
         )
     return rows
@@ -100,15 +123,14 @@ def zone_chart(rows: Sequence[dict[str, Any]], title: str) -> dict[str, Any]:
         panels = []
         for name in dict.fromkeys(r["scenario"] for r in rows):
             panel = [
-                {
-                    **lay,
-                    "data": {"values": [v for v in lay["data"]["values"] if v["scenario"] == name]},
-                }
+                {**lay, "data": {"values": values}}
                 for lay in layer
+                if (values := [v for v in lay["data"]["values"] if v["scenario"] == name])
             ]
             panels.append({"title": name, "width": 480, "layer": panel})
         return spec | {"vconcat": panels}
-    return spec | {"width": 480, "layer": layer}
+    # an empty layer (no zone at all) would be an unlabelled, empty mark group: leave it out
+    return spec | {"width": 480, "layer": [lay for lay in layer if lay["data"]["values"]]}
 
 
 def trust_chart(rows: Sequence[dict[str, Any]], title: str) -> dict[str, Any]:

@@ -16,7 +16,16 @@ from pydantic import ValidationError
 
 from detente.scenario import Scenario
 
-__all__ = ["Change", "Knob", "apply_edits", "knobs"]
+__all__ = [
+    "Change",
+    "Choice",
+    "ChoiceChange",
+    "Knob",
+    "apply_edits",
+    "apply_simulation_edits",
+    "knobs",
+    "simulation_choices",
+]
 
 
 @dataclass(frozen=True)
@@ -42,13 +51,15 @@ class Change:
 
 
 def knobs(s: Scenario) -> list[Knob]:
-    """The sliders of a scenario: each red line's bounds and each actor's cost of fighting."""
+    """The sliders of a scenario: the bounds of each red line in force at its date, and each
+    actor's cost of fighting."""
     names = {a.id: a.name for a in s.actors}
     issues = {i.id: i.name for i in s.issues}
     out: list[Knob] = []
+    in_force = {id(p) for p in s.current_positions().values()}
     for k, p in enumerate(s.positions):
-        if p.acceptable is None:
-            continue
+        if p.acceptable is None or id(p) not in in_force:
+            continue  # superseded positions do not enter the analysis: no slider for them
         who = f"{names.get(p.actor, p.actor)} on {issues.get(p.issue, p.issue)}"
         lo, hi = p.acceptable
         out.append(Knob(f"p{k}.lo", f"{who}: lowest acceptable", lo, 0.0, 100.0, 1.0))
@@ -112,3 +123,88 @@ def apply_edits(s: Scenario, params: Mapping[str, str]) -> tuple[Scenario, list[
             problems.append(f"{where}: {e['msg']}")
         return s, [], problems
     return edited, changes, problems
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One simulation setting chosen from a closed list: query key, label, current value
+    (``""`` = the model's default) and the allowed values."""
+
+    key: str
+    label: str
+    value: str
+    options: tuple[str, ...]
+
+
+def simulation_choices(s: Scenario) -> list[Choice]:
+    """The talks protocol and each veto party's negotiation strategy."""
+    from detente.scenario.simulation import Protocol, StrategyName
+
+    settings = s.simulation
+    protocol = "" if settings is None else str(settings.protocol.value)
+    strategies = (
+        {} if settings is None else {k: str(v.value) for k, v in settings.strategies.items()}
+    )
+    out = [Choice("protocol", "Talks protocol", protocol, tuple(p.value for p in Protocol))]
+    for a in s.actors:
+        if a.veto:
+            out.append(
+                Choice(
+                    f"strategy.{a.id}",
+                    f"{a.name}: negotiation strategy",
+                    strategies.get(a.id, ""),
+                    tuple(v.value for v in StrategyName),
+                )
+            )
+    return out
+
+
+def apply_simulation_edits(
+    s: Scenario, params: Mapping[str, str]
+) -> tuple[Scenario, list[Change | ChoiceChange], list[str]]:
+    """The scenario with the chosen protocol and strategies, what changed, and problems (an
+    unknown name, or a combination the format refuses, e.g. a mediated protocol without a
+    mediator). An empty or unchanged value changes nothing."""
+    choices = {c.key: c for c in simulation_choices(s)}
+    changes: list[Change | ChoiceChange] = []
+    problems: list[str] = []
+    new: dict[str, str] = {}
+    for key, raw in params.items():
+        c = choices.get(key)
+        if c is None or raw == "" or raw == c.value:
+            continue
+        if raw not in c.options:
+            problems.append(f"{c.label}: {raw[:40]!r} is not one of {', '.join(c.options)}")
+            continue
+        new[key] = raw
+        changes.append(ChoiceChange(key, c.label, c.value or "model default", raw))
+    if not new:
+        return s, [], problems
+    data: dict[str, Any] = s.model_dump(mode="python")
+    sim = dict(data.get("simulation") or {})
+    if "protocol" in new:
+        sim["protocol"] = new["protocol"]
+    strategies = dict(sim.get("strategies") or {})
+    for key, value in new.items():
+        if key.startswith("strategy."):
+            strategies[key.split(".", 1)[1]] = value
+    sim["strategies"] = strategies
+    data["simulation"] = sim
+    try:
+        edited = Scenario.model_validate(data)
+    except ValidationError as exc:
+        for e in exc.errors():
+            where = ".".join(str(x) for x in e["loc"])
+            problems.append(f"{where}: {e['msg']}")
+        return s, [], problems
+    return edited, changes, problems
+
+
+@dataclass(frozen=True)
+class ChoiceChange:
+    """One changed simulation setting: what, from, to."""
+
+    key: str
+    label: str
+    before: str
+    after: str

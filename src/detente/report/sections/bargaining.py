@@ -24,38 +24,49 @@ __all__ = ["build", "scorecard_chart", "slice_chart", "zone_chart"]
 SLICE_CELLS = 30
 
 
-def zone_chart(a: Analysis) -> dict[str, Any]:
-    """Per issue: zone ranges (with / without distrust), status quo, veto actors' ideals."""
+def zone_chart(a: Analysis, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """Per issue: zone ranges (with / without distrust), status quo, veto actors' ideals, and
+    the deal (Nash point) when the zone under distrust is open. ``names``: issue id -> name."""
     p = a.problem
+    nm = names or {}
     rows: list[dict[str, Any]] = []
     for label, zone in (("without distrust", a.zone_without_distrust), ("with distrust", a.zone)):
         if zone.exists:
             rows += [
-                {"issue": iid, "zone": label, "low": float(lo), "high": float(hi)}
+                {"issue": nm.get(iid, iid), "zone": label, "low": float(lo), "high": float(hi)}
                 for iid, (lo, hi) in zip(p.issues, zone.intervals, strict=True)
             ]
     points = [
-        {"issue": iid, "who": "status quo", "value": float(p.status_quo[k])}
+        {"issue": nm.get(iid, iid), "who": "status quo", "value": float(p.status_quo[k])}
         for k, iid in enumerate(p.issues)
     ]
     for i, actor in enumerate(p.actors):
         if p.veto[i]:
             points += [
-                {"issue": iid, "who": actor, "value": float(p.ideal[i, k])}
+                {
+                    "issue": nm.get(iid, iid),
+                    "who": f"{actor}'s ideal",
+                    "value": float(p.ideal[i, k]),
+                }
                 for k, iid in enumerate(p.issues)
                 if p.weights[i, k] > 0
             ]
-    if a.deal is not None:
+    if a.deal is not None and a.zone.exists:
         points += [
-            {"issue": iid, "who": "deal (Nash)", "value": float(a.deal[k])}
+            {"issue": nm.get(iid, iid), "who": "deal (Nash point)", "value": float(a.deal[k])}
             for k, iid in enumerate(p.issues)
         ]
-    y = {"field": "issue", "type": "nominal", "title": None, "sort": list(p.issues)}
+    y = {
+        "field": "issue",
+        "type": "nominal",
+        "title": "Issue",
+        "sort": [nm.get(i, i) for i in p.issues],
+    }
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": 560,
         "height": max(80, 40 * p.n_issues),
-        "resolve": {"scale": {"color": "independent"}},
+        "title": "Zone of agreement per issue",
         "layer": [
             {
                 "data": {"values": rows},
@@ -73,6 +84,7 @@ def zone_chart(a: Analysis) -> dict[str, Any]:
                     "color": {
                         "field": "zone",
                         "type": "nominal",
+                        "title": "Zone of agreement",
                         "scale": {
                             "domain": ["without distrust", "with distrust"],
                             "range": ["#c9d9ee", "#5aa05a"],
@@ -82,17 +94,16 @@ def zone_chart(a: Analysis) -> dict[str, Any]:
             },
             {
                 "data": {"values": points},
-                "mark": {"type": "point", "filled": True, "size": 70},
+                "mark": {"type": "point", "filled": True, "size": 70, "color": "#1d2330"},
                 "encoding": {
                     "x": {"field": "value", "type": "quantitative"},
                     "y": y,
-                    "shape": {"field": "who", "type": "nominal", "title": "Point"},
-                    "color": {
-                        "field": "who",
-                        "type": "nominal",
-                        "title": "Point",
-                        "scale": {"scheme": "dark2"},
-                    },
+                    "shape": {"field": "who", "type": "nominal", "title": "Marker"},
+                    "tooltip": [
+                        {"field": "issue", "title": "Issue"},
+                        {"field": "who", "title": "Marker"},
+                        {"field": "value", "title": "Value (0–100)", "format": ".0f"},
+                    ],
                 },
             },
         ],
@@ -109,7 +120,9 @@ def slice_issues(a: Analysis) -> tuple[int, int] | None:
     return int(order[0]), int(order[1])
 
 
-def slice_chart(a: Analysis, k1: int, k2: int) -> dict[str, Any]:
+def slice_chart(
+    a: Analysis, k1: int, k2: int, names: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Two-issue slice through the deal point: which cells are in which zone."""
     from detente.bargaining.utility import feasible, utility
 
@@ -146,14 +159,14 @@ def slice_chart(a: Analysis, k1: int, k2: int) -> dict[str, Any]:
             "x": {
                 "field": "a",
                 "type": "quantitative",
-                "title": p.issues[k1],
+                "title": f"{(names or {}).get(p.issues[k1], p.issues[k1])} (0–100)",
                 "scale": {"domain": [0, 100], "nice": False},
             },
             "x2": {"field": "a2"},
             "y": {
                 "field": "b",
                 "type": "quantitative",
-                "title": p.issues[k2],
+                "title": f"{(names or {}).get(p.issues[k2], p.issues[k2])} (0–100)",
                 "scale": {"domain": [0, 100], "nice": False},
             },
             "y2": {"field": "b2"},
@@ -209,12 +222,18 @@ def scorecard_chart(a: Analysis) -> dict[str, Any]:
     }
 
 
-def _zone_text(a: Analysis) -> str:
+def _first_upper(text: str) -> str:
+    """The text with its first letter capitalised (names inside keep their case)."""
+    return text[:1].upper() + text[1:]
+
+
+def _zone_text(a: Analysis, names: dict[str, str] | None = None) -> str:
     z, zn = a.zone, a.zone_without_distrust
     if z.red_line_conflicts:
         soft = "would exist" if a.zone_soft.exists else "would still be empty"
+        on = ", ".join((names or {}).get(i, i) for i in z.red_line_conflicts)
         return (
-            f"the zone is closed by conflicting red lines on {', '.join(z.red_line_conflicts)}; "
+            f"the zone is closed by conflicting red lines on {on}; "
             f"if red lines were soft, a zone {soft} even with distrust"
         )
     nd = "exists" if zn.exists else "is empty"
@@ -284,18 +303,20 @@ def _relaxation_html(a: Analysis, relax: RelaxationReport) -> str:
 _BUNDLE_CAPTION = (
     "Partial agreements (bundles): zone with distrust and red lines as stated; distance = "
     "price of the cheapest package of red-line crossings, payments and mechanisms that opens "
-    "it, priced by each party's alternative (0 when open); docs/explanation/deals.md"
+    "it, priced by each party's alternative (0 when open)"
 )
 
 
-def _bundle_rows(a: Analysis) -> list[dict[str, Any]]:
+def _bundle_rows(a: Analysis, names: dict[str, str]) -> list[dict[str, Any]]:
     rows = []
     for r in a.bundles:
         ag = r.agreement
         rows.append(
             {
                 "bundle": ag.name,
-                "issues": ", ".join(iid for k, iid in enumerate(a.problem.issues) if ag.settled[k]),
+                "issues": ", ".join(
+                    names.get(iid, iid) for k, iid in enumerate(a.problem.issues) if ag.settled[k]
+                ),
                 "stops the fighting": ag.ceasefire,
                 "deferred": ", ".join(ag.deferred_ids) or None,
                 "zone": "open"
@@ -325,6 +346,7 @@ def build(ctx: ReportContext) -> Section | None:
     except InputError:
         return None
     p = a.problem
+    names = {i.id: i.name for i in ctx.scenario.issues}
     ctx.cache["bargaining"] = a
     zone = a.zone if a.zone.exists else a.zone_without_distrust
     if zone.exists:
@@ -335,9 +357,9 @@ def build(ctx: ReportContext) -> Section | None:
     w = run_what_it_takes(a, seed=ctx.seed)
     parts = [
         f"<p>Veto parties: {esc(', '.join(x for x, v in zip(p.actors, p.veto, strict=True) if v))}."
-        f" {esc(_zone_text(a).capitalize())}. Compliance from {esc(a.compliance_source)}. "
-        "Model: docs/explanation/bargaining-model.md.</p>",
-        f"<figure>{to_svg(zone_chart(a))}<figcaption>Zone of agreement per issue: light bar "
+        f" {esc(_first_upper(_zone_text(a, names)))}. Compliance from {esc(a.compliance_source)}. "
+        "The model is explained in detente's documentation (the bargaining model).</p>",
+        f"<figure>{to_svg(zone_chart(a, names))}<figcaption>Zone of agreement per issue: light bar "
         "without distrust, green with distrust (each issue's range of values over the zone; the "
         "zone itself is a polytope inside these ranges); points: status quo, each veto "
         "party's ideal and the deal (Nash point).</figcaption></figure>",
@@ -360,15 +382,25 @@ def build(ctx: ReportContext) -> Section | None:
         for i, x in enumerate(p.actors)
     ]
     parts.append(html_table(actor_rows, caption="Reservation values and thresholds (utility 0–1)"))
-    parts.append(html_table(_bundle_rows(a), caption=_BUNDLE_CAPTION))
+    parts.append(html_table(_bundle_rows(a, names), caption=_BUNDLE_CAPTION))
     pair = slice_issues(a)
     if pair is not None:
         k1, k2 = pair
-        parts.append(
-            f"<figure>{to_svg(slice_chart(a, k1, k2))}<figcaption>Slice of the zone through "
-            f"the deal point: {esc(p.issues[k1])} × {esc(p.issues[k2])}, other issues held at "
-            "the deal's values.</figcaption></figure>"
-        )
+        spec = slice_chart(a, k1, k2, names)
+        n1, n2 = names.get(p.issues[k1], p.issues[k1]), names.get(p.issues[k2], p.issues[k2])
+        if any(r["z"] != "outside" for r in spec["data"]["values"]):
+            parts.append(
+                f"<figure>{to_svg(spec)}<figcaption>Slice of the zone through the deal point: "
+                f"{esc(n1)} × {esc(n2)}, other issues held at the deal's values."
+                "</figcaption></figure>"
+            )
+        else:  # an all-grey square says nothing: say it in words
+            parts.append(
+                f"<p>No slice chart: on {esc(n1)} × {esc(n2)} (the two issues that matter most "
+                "to the veto parties), with the other issues at the "
+                + ("deal's" if a.deal is not None else "status quo's")
+                + " values, no point is in the zone, with or without distrust.</p>"
+            )
     if a.cards:
         parts.append(
             f"<figure>{to_svg(scorecard_chart(a))}<figcaption>Proposal scorecard: colour is "
@@ -438,7 +470,7 @@ def build(ctx: ReportContext) -> Section | None:
                 "everything at once (each stage must stand on its own)",
             )
         )
-    summary = _zone_text(a).capitalize()
+    summary = _first_upper(_zone_text(a, names))
     if not a.zone.exists and w.options:
         summary += f"; cheapest opening set: {', '.join(w.options[0].mechanisms) or 'none'}"
     elif not a.zone.exists and a.effects and not a.zone.red_line_conflicts:

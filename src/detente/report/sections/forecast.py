@@ -136,8 +136,8 @@ def build(ctx: ReportContext) -> Section | None:
     svg = to_svg(forecast_chart(issues, bands, zone if isinstance(zone, Mapping) else None))
     body = (
         f"<figure>{svg}<figcaption>Red tick: {esc(main)}-model forecast (the median of the "
-        "runs; see docs/explanation/forecast-models.md). Blue bar: 50 % band; grey line: 90 % "
-        f"band, from {runs} Monte Carlo "
+        "runs; the models are explained in detente's documentation). Blue bar: 50 % band; "
+        f"grey line: 90 % band, from {runs} Monte Carlo "
         f"runs over input uncertainty (seed {esc(ctx.seed)}). Dots: actors' positions, sized "
         "by salience."
         + (" Green: zone of agreement." if zone else "")

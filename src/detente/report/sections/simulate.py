@@ -8,6 +8,7 @@ Meier), the distribution of terms per issue, and the anatomy of one seeded run.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from detente.report.base import ReportContext, Section, esc, html_table
@@ -15,7 +16,14 @@ from detente.report.base import ReportContext, Section, esc, html_table
 if TYPE_CHECKING:
     from detente.simulate.results import SimulationResult
 
-__all__ = ["agreement_chart", "build", "fan_chart", "survival_chart", "terms_chart"]
+__all__ = [
+    "agreement_chart",
+    "build",
+    "fan_chart",
+    "survival_band",
+    "survival_chart",
+    "terms_chart",
+]
 
 QUICK_RUNS = 300
 PERIODS = 104
@@ -27,6 +35,7 @@ def agreement_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     x = {"field": "period", "type": "quantitative", "title": "Period"}
     return {
         "$schema": SCHEMA,
+        "title": "Probability of a first agreement by each period",
         "width": 520,
         "height": 180,
         "data": {"values": rows},
@@ -35,7 +44,11 @@ def agreement_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 "mark": {"type": "area", "color": "#c6d6ee"},
                 "encoding": {
                     "x": x,
-                    "y": {"field": "low", "type": "quantitative", "title": "P(agreement)"},
+                    "y": {
+                        "field": "low",
+                        "type": "quantitative",
+                        "title": "P(first agreement by then)",
+                    },
                     "y2": {"field": "high"},
                 },
             },
@@ -47,7 +60,9 @@ def agreement_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def fan_chart(rows: list[dict[str, Any]], variable: str, title: str) -> dict[str, Any]:
+def fan_chart(
+    rows: list[dict[str, Any]], variable: str, title: str, y_title: str | None = None
+) -> dict[str, Any]:
     """A fan chart: 90 % band (q05–q95), 50 % band (q25–q75) and median by period."""
     data = [r for r in rows if r["variable"] == variable]
     x = {"field": "period", "type": "quantitative", "title": "Period"}
@@ -62,7 +77,7 @@ def fan_chart(rows: list[dict[str, Any]], variable: str, title: str) -> dict[str
                 "mark": {"type": "area", "color": "#dde6f3"},
                 "encoding": {
                     "x": x,
-                    "y": {"field": "q05", "type": "quantitative", "title": None},
+                    "y": {"field": "q05", "type": "quantitative", "title": y_title},
                     "y2": {"field": "q95"},
                 },
             },
@@ -82,23 +97,63 @@ def fan_chart(rows: list[dict[str, Any]], variable: str, title: str) -> dict[str
     }
 
 
+Z95 = 1.959963984540054
+"""The standard normal quantile of a two-sided 95 % interval."""
+
+
+def survival_band(rows: list[dict[str, Any]], z: float = Z95) -> list[dict[str, Any]]:
+    """Kaplan–Meier rows (``age``, ``survival``, ``at_risk`` after the age's removals) with a
+    pointwise 95 % band: Greenwood's variance, on the log(−log S) scale so the band stays in
+    [0, 1] (Kalbfleisch & Prentice 1980, §1.3). Events at an age are recovered from the drop
+    of S: d = n (1 − S(t) / S(t−1)), n the number at risk before it."""
+    out: list[dict[str, Any]] = []
+    acc, prev_s, prev_n = 0.0, 1.0, None
+    for r in rows:
+        s, n = r["survival"], r["at_risk"]
+        if not math.isfinite(s):
+            break
+        if prev_n is not None and prev_n > 0 and prev_s > 0:
+            d = prev_n * (1.0 - s / prev_s)
+            if prev_n - d > 0:
+                acc += d / (prev_n * (prev_n - d))
+        if 0.0 < s < 1.0 and acc > 0.0:
+            se = math.sqrt(acc) / abs(math.log(s))
+            low, high = s ** math.exp(z * se), s ** math.exp(-z * se)
+        else:
+            low = high = s
+        out.append({**r, "low": low, "high": high})
+        prev_s, prev_n = s, n
+    return out
+
+
 def survival_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Kaplan–Meier survival of first agreements."""
+    """Kaplan–Meier survival of first agreements with its 95 % band."""
+    x = {"field": "age", "type": "quantitative", "title": "Periods since signature"}
     return {
         "$schema": SCHEMA,
+        "title": "Survival of first agreements (band: 95 % interval)",
         "width": 520,
         "height": 160,
-        "data": {"values": rows},
-        "mark": {"type": "line", "interpolate": "step-after", "color": "#7a2a2a"},
-        "encoding": {
-            "x": {"field": "age", "type": "quantitative", "title": "Periods since signature"},
-            "y": {
-                "field": "survival",
-                "type": "quantitative",
-                "title": "Share still holding",
-                "scale": {"domain": [0, 1]},
+        "data": {"values": survival_band(rows)},
+        "layer": [
+            {
+                "mark": {"type": "area", "interpolate": "step-after", "color": "#e8c9c9"},
+                "encoding": {
+                    "x": x,
+                    "y": {
+                        "field": "low",
+                        "type": "quantitative",
+                        "title": "Share still holding",
+                        "scale": {"domain": [0, 1]},
+                    },
+                    "y2": {"field": "high"},
+                },
             },
-        },
+            {
+                "mark": {"type": "line", "interpolate": "step-after", "color": "#7a2a2a"},
+                "encoding": {"x": x, "y": {"field": "survival", "type": "quantitative"}},
+            },
+        ],
     }
 
 
@@ -108,6 +163,7 @@ def terms_chart(terms: dict[str, dict[str, float]]) -> dict[str, Any]:
     y = {"field": "issue", "type": "nominal", "title": "Issue", "sort": None}
     return {
         "$schema": SCHEMA,
+        "title": "Terms of first agreements per issue",
         "width": 520,
         "height": max(60, 30 * len(rows)),
         "data": {"values": rows},
@@ -141,17 +197,48 @@ def terms_chart(terms: dict[str, dict[str, float]]) -> dict[str, Any]:
     }
 
 
-def _anatomy_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Periods where something other than a battle happened, with the state after them."""
+def _labels(ctx: ReportContext) -> dict[str, tuple[str, str]]:
+    """Simulation variable -> (chart title, y-axis title) in words."""
+    s = ctx.scenario
+    actors = {a.id: a.name for a in s.actors}
+    issues = {i.id: i.name for i in s.issues}
+    return {
+        **{
+            f"line.{i}": (f"Line of contact: {n}", "Position on the issue (0–100)")
+            for i, n in issues.items()
+        },
+        **{
+            f"trust.{a}": (f"{n}: trust that the other side delivers", "Expected trust (0–1)")
+            for a, n in actors.items()
+        },
+    }
+
+
+def label_of(variable: str, labels: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """A variable's title and axis title in words (support.X.key -> X's support: key)."""
+    if variable in labels:
+        return labels[variable]
+    kind, _, rest = variable.partition(".")
+    if kind == "support":
+        who, _, key = rest.partition(".")
+        return (f"Support for {who}: {key.replace('_', ' ')}", "Share of its full level")
+    if kind == "trust":
+        return (f"Trust: {rest.replace('.', ' in ')}", "Expected trust (0–1)")
+    return (variable.replace("_", " "), "")
+
+
+def _anatomy_rows(rows: list[dict[str, Any]], issues: dict[str, str]) -> list[dict[str, Any]]:
+    """Periods where something other than a battle happened, with the line of contact after
+    them (the other state variables are in the fan charts)."""
     keep = []
     for r in rows:
         events = [e for e in r["events"] if not e.startswith("battle won by")]
         if not events:
             continue
-        rec: dict[str, Any] = {"period": r["period"], "events": ", ".join(events)}
+        rec: dict[str, Any] = {"period": r["period"], "what happened": "; ".join(events)}
         for k, v in r.items():
-            if k.startswith(("line.", "trust.", "support.")):
-                rec[k] = round(float(v), 3)
+            if k.startswith("line."):
+                rec[f"line: {issues.get(k[5:], k[5:])}"] = round(float(v), 1)
         keep.append(rec)
     return keep[:40]
 
@@ -182,7 +269,10 @@ def build(ctx: ReportContext) -> Section | None:
     fan = result.fan()
     variables = list(dict.fromkeys(r["variable"] for r in fan))
     shown = [v for v in variables if v.startswith(("line.", "support.", "trust."))]
-    fans = "".join(f"<figure>{to_svg(fan_chart(fan, v, v))}</figure>" for v in shown[:8])
+    labels = _labels(ctx)
+    fans = "".join(
+        f"<figure>{to_svg(fan_chart(fan, v, *label_of(v, labels)))}</figure>" for v in shown[:8]
+    )
     lo, hi = s["p_agreement_ci"]
     p = s["p_agreement"]
     headline = (
@@ -198,11 +288,18 @@ def build(ctx: ReportContext) -> Section | None:
         {"measure": "mean agreements per run", "value": s["mean_agreements_per_run"]},
     ] + [{"measure": f"mean cost of fighting, {a}", "value": c} for a, c in s["mean_cost"].items()]
     body = [f"<p>{headline}</p>", html_table(facts, caption="Summary")]
-    body.append(
-        f"<figure>{to_svg(agreement_chart(result.agreement_by_period()))}<figcaption>Probability "
-        "that a first agreement has been reached by each period (line) with its 95 % Wilson "
-        "interval (band).</figcaption></figure>"
-    )
+    if p:
+        body.append(
+            f"<figure>{to_svg(agreement_chart(result.agreement_by_period()))}<figcaption>"
+            "Probability that a first agreement has been reached by each period (line) with "
+            "its 95 % Wilson interval (band).</figcaption></figure>"
+        )
+    else:  # a chart of zeros is one block of band: say it in words
+        body.append(
+            f"<p>No run reached an agreement within {PERIODS} periods, so there is no "
+            f"agreement curve to draw; with {s['runs']} runs the probability is below "
+            f"{hi:.2f} (upper end of the 95 % interval).</p>"
+        )
     body.append(
         f"<div class='fans'>{fans}</div><p class='muted'>Fan charts: dark band 50 %, light band "
         "90 % of the simulated runs; line: median. Line of contact on the issue's 0–100 scale; "
@@ -213,7 +310,8 @@ def build(ctx: ReportContext) -> Section | None:
     if p:
         body.append(
             f"<figure>{to_svg(survival_chart(result.survival()))}<figcaption>Kaplan–Meier "
-            "survival of first agreements (censored at the end of the horizon).</figcaption>"
+            "survival of first agreements (censored at the end of the horizon), with its "
+            "pointwise 95 % interval (Greenwood, log-log scale).</figcaption>"
             f"</figure><figure>{to_svg(terms_chart(s['terms']))}<figcaption>Terms of first "
             "agreements per issue: 90 % range (line), 50 % (bar), median (tick).</figcaption>"
             "</figure>"
@@ -221,7 +319,8 @@ def build(ctx: ReportContext) -> Section | None:
     body.append(
         "<h3>Anatomy of one run</h3><p class='muted'>Run 0 of this seed, period by period: the "
         "periods in which talks, overtures, gestures, agreements, violations or breakdowns "
-        "happened, with the state after them (first 40).</p>" + html_table(_anatomy_rows(anatomy))
+        "happened, with the line of contact after them (first 40).</p>"
+        + html_table(_anatomy_rows(anatomy, {i.id: i.name for i in ctx.scenario.issues}))
     )
     return Section(
         anchor="simulation",

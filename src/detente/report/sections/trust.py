@@ -19,6 +19,26 @@ LARGE_MOVE = 0.05
 MAX_PAIRS = 6
 """Most pairs charted and explained (veto and belligerent actors first)."""
 
+WINDOW_YEARS = 5
+"""The trust chart shows this many years up to the scenario's date (recent change readable);
+the state at the window's start is carried in, and the tables cover the whole ledger."""
+
+
+def windowed(records: list[dict[str, Any]], start: str) -> list[dict[str, Any]]:
+    """The records dated from ``start`` on, plus each series' last state before it re-dated to
+    ``start`` (so every line begins at the window's left edge)."""
+    before: dict[tuple[str, str, str], dict[str, Any]] = {}
+    inside = []
+    for r in records:
+        if str(r["date"]) < start:
+            before[(r["truster"], r["trustee"], r["dimension"])] = r
+        else:
+            inside.append(r)
+    carried = [
+        {**r, "date": start, "cause": "(state at the window's start)"} for r in before.values()
+    ]
+    return carried + inside
+
 
 def _focus_actors(ctx: ReportContext) -> list[str]:
     s = ctx.scenario
@@ -68,8 +88,23 @@ def build(ctx: ReportContext) -> Section | None:
             for r in hist.snapshot()
             if (r["truster"], r["trustee"]) in set(pairs)
         ]
-        chart_html = to_svg(
-            trajectory_chart([*records, *ends], title="Expected trust (band: b … b+u)")
+        as_of = s.meta.as_of
+        try:
+            start = as_of.replace(year=as_of.year - WINDOW_YEARS)
+        except ValueError:  # 29 February
+            start = as_of.replace(year=as_of.year - WINDOW_YEARS, day=28)
+        chart_html = (
+            "<figure>"
+            + to_svg(
+                trajectory_chart(
+                    windowed([*records, *ends], start.isoformat()),
+                    title=f"Expected trust, last {WINDOW_YEARS} years (band: belief … belief + "
+                    "uncertainty)",
+                )
+            )
+            + f"<figcaption>Expected trust per dimension from {start.isoformat()} to the "
+            "scenario's date, one panel per pair; points mark ledger entries. The tables "
+            "below cover the whole ledger.</figcaption></figure>"
         )
     reasons: list[dict[str, Any]] = []
     for ter, tee in pairs:

@@ -7,8 +7,16 @@
       var src = document.getElementById(el.getAttribute("data-spec"));
       if (!src || el.dataset.drawn === src.textContent.length + "") return;
       el.dataset.drawn = src.textContent.length + "";
+      el.removeAttribute("data-ready");
       window.vegaEmbed(el, JSON.parse(src.textContent), {
+        renderer: "svg",  // Vega's SVG carries ARIA roles and descriptions of the marks
         actions: { export: true, source: false, compiled: false, editor: false }
+      }).then(function () {
+        // vega-embed's action menu opens on an icon: give it a name screen readers can say
+        el.querySelectorAll("details > summary").forEach(function (s) {
+          s.setAttribute("aria-label", "Save this chart as an image (SVG or PNG)");
+        });
+        el.setAttribute("data-ready", "1");
       });
     });
   }
@@ -27,11 +35,23 @@
     var bar = document.getElementById("sim-progress");
     var status = document.getElementById("sim-status");
     var result = document.getElementById("sim-result");
+    var stop = document.getElementById("sim-cancel");
+    var job = null;
+    stop.addEventListener("click", function () {
+      if (!job) return;
+      stop.disabled = true;
+      status.textContent = "Stopping after the current block…";
+      fetch("/simulate/" + job + "/cancel", { method: "POST" });
+    });
+    function finish() {
+      button.disabled = false; stop.disabled = true; job = null;
+    }
     button.addEventListener("click", function () {
       button.disabled = true;
       status.textContent = "Running…";
       result.textContent = "";
       var source = new EventSource(box.getAttribute("data-stream"));
+      source.addEventListener("job", function (ev) { job = ev.data; stop.disabled = false; });
       source.addEventListener("progress", function (ev) {
         var p = JSON.parse(ev.data);
         bar.max = p.total; bar.value = p.done;
@@ -42,17 +62,18 @@
         // Server-rendered by the template engine (every value escaped).
         result.innerHTML = ev.data;
         status.textContent = "Done.";
-        button.disabled = false;
+        finish();
       });
       source.addEventListener("failed", function (ev) {
         source.close();
-        status.textContent = "The simulation failed: " + ev.data;
-        button.disabled = false;
+        status.textContent = ev.data === "cancelled"
+          ? "Stopped before any block finished." : "The simulation failed: " + ev.data;
+        finish();
       });
       source.onerror = function () {
         source.close();
         if (status.textContent !== "Done.") status.textContent = "The connection was lost.";
-        button.disabled = false;
+        finish();
       };
     });
   }

@@ -1,0 +1,220 @@
+"""Workspace load: concurrent analysts moving what-if sliders (zone recomputations).
+
+Starts ``detente serve`` (one process, as a user runs it) on a free localhost port, unless
+``--url`` names a running server, and drives it with httpx's async client:
+
+1. reference: one client, requests one after another for ``--reference`` seconds (the latency
+   of one analyst alone);
+2. load: ``--clients`` clients (default 20) for ``--duration`` seconds (default 60), each
+   issuing requests back to back (``--think`` seconds between them; 0 = as fast as answered).
+
+Every request is a zone recomputation: ``GET /scenario/ID/whatif-zone.json?KEY=VALUE`` with
+one slider (a red line in force or a cost of fighting) at a random value inside its valid
+range (a red line must keep the actor's ideal point), seeded per client, so nearly every
+request misses the cache and runs ``detente.analyze`` on the edited scenario (the fraction of
+distinct queries is printed). A request counts as an error unless it answers 200 with the zone
+rows of both the written and the edited scenario. The load average (``/proc/loadavg``) is
+recorded before and after: other processes on the machine slow the figures down.
+
+    .venv/bin/python benchmarks/web_load.py --scenario teaching
+    .venv/bin/python benchmarks/web_load.py --scenario ukraine-2026-06
+
+Prints one JSON document (latencies in milliseconds). Figures: docs/benchmarks.md ("Workspace").
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from detente.scenario import load_scenario
+from detente.web.store import default_dir
+from detente.web.whatif import knobs
+
+
+def slider_ranges(sid: str) -> list[tuple[str, float, float, float]]:
+    """(query key, low, high, step) of every slider, narrowed to the values the scenario
+    format accepts (a red line keeps the actor's ideal point inside it)."""
+    s = load_scenario(default_dir() / f"{sid}.yaml")
+    out = []
+    for k in knobs(s):
+        lo, hi = k.low, k.high
+        if k.key.startswith("p"):
+            ideal = s.positions[int(k.key[1:].split(".")[0])].ideal
+            lo, hi = (k.low, ideal) if k.key.endswith(".lo") else (ideal, k.high)
+        if hi - lo >= k.step:
+            out.append((k.key, lo, hi, k.step))
+    return out
+
+
+def pick(rng: random.Random, ranges: list[tuple[str, float, float, float]]) -> tuple[str, str]:
+    key, lo, hi, step = rng.choice(ranges)
+    n = int((hi - lo) / step)
+    value = round(lo + step * rng.randint(0, n), 6)
+    return key, f"{value:g}"
+
+
+def percentile(xs: list[float], q: float) -> float:
+    """The q-quantile (0–1) by linear interpolation (numpy's default method)."""
+    ys = sorted(xs)
+    pos = q * (len(ys) - 1)
+    k = int(pos)
+    return ys[k] + (ys[min(k + 1, len(ys) - 1)] - ys[k]) * (pos - k)
+
+
+async def client(
+    http: httpx.AsyncClient,
+    sid: str,
+    ranges: list[tuple[str, float, float, float]],
+    seed: int,
+    until: float,
+    think: float,
+    out: dict[str, Any],
+) -> None:
+    rng = random.Random(seed)
+    while time.monotonic() < until:
+        key, value = pick(rng, ranges)
+        out["queries"].add((key, value))
+        t0 = time.perf_counter()
+        try:
+            r = await http.get(f"/scenario/{sid}/whatif-zone.json", params={key: value})
+            ok = r.status_code == 200 and {x["scenario"] for x in r.json()} == {
+                "as written",
+                "what if",
+            }
+            why = "" if ok else f"HTTP {r.status_code}: {r.text[:200]}"
+        except (httpx.HTTPError, ValueError) as exc:
+            ok, why = False, f"{type(exc).__name__}: {exc}"
+        ms = (time.perf_counter() - t0) * 1000.0
+        out["latency_ms"].append(ms)
+        if not ok:
+            out["errors"].append(why)
+        if think:
+            await asyncio.sleep(think)
+
+
+async def phase(
+    url: str, sid: str, clients: int, seconds: float, think: float, seed: int
+) -> dict[str, Any]:
+    ranges = slider_ranges(sid)
+    out: dict[str, Any] = {"latency_ms": [], "errors": [], "queries": set()}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=300.0, limits=limits) as http:
+        until = time.monotonic() + seconds
+        t0 = time.perf_counter()
+        await asyncio.gather(
+            *(client(http, sid, ranges, seed + c, until, think, out) for c in range(clients))
+        )
+        wall = time.perf_counter() - t0
+    lat = out["latency_ms"]
+    return {
+        "clients": clients,
+        "seconds": round(wall, 1),
+        "think_s": think,
+        "requests": len(lat),
+        "errors": len(out["errors"]),
+        "first_errors": out["errors"][:3],
+        "distinct_queries": len(out["queries"]),
+        "throughput_per_s": round(len(lat) / wall, 2),
+        "median_ms": round(statistics.median(lat), 1) if lat else None,
+        "p95_ms": round(percentile(lat, 0.95), 1) if lat else None,
+        "max_ms": round(max(lat), 1) if lat else None,
+    }
+
+
+def loadavg() -> list[float]:
+    try:
+        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+    except OSError:
+        return []
+
+
+def start_server(sid: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+    d = Path(tempfile.mkdtemp(prefix="detente-load-"))
+    shutil.copy(default_dir() / f"{sid}.yaml", d / f"{sid}.yaml")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-c", "from detente.cli.app import main; main()", "serve"]
+    cmd += ["--port", str(port), "--scenarios", str(d)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(url + "/", timeout=5).status_code == 200:
+                return proc, url, d
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("detente serve did not start")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--scenario", default="teaching", help="shipped scenario id")
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    ap.add_argument("--reference", type=float, default=20.0, help="seconds of one client")
+    ap.add_argument("--think", type=float, default=0.0, help="seconds between a client's requests")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--url", help="a running server (default: start detente serve)")
+    args = ap.parse_args()
+
+    proc = tmp = None
+    url = args.url
+    if url is None:
+        proc, url, tmp = start_server(args.scenario)
+    try:
+        httpx.get(f"{url}/scenario/{args.scenario}/whatif-zone.json", timeout=300)  # warm-up
+        before = loadavg()
+        ref = asyncio.run(phase(url, args.scenario, 1, args.reference, 0.0, args.seed + 1000))
+        load = asyncio.run(
+            phase(url, args.scenario, args.clients, args.duration, args.think, args.seed)
+        )
+        after = loadavg()
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(
+        json.dumps(
+            {
+                "scenario": args.scenario,
+                "server": "detente serve (one process)" if args.url is None else args.url,
+                "cpus": os.cpu_count(),
+                "loadavg_before": before,
+                "loadavg_after": after,
+                "reference_one_client": ref,
+                "load": load,
+                "p95_ratio_load_vs_one_client": round(load["p95_ms"] / ref["p95_ms"], 2)
+                if load["p95_ms"] and ref["p95_ms"]
+                else None,
+            },
+            indent=2,
+        )
+    )
+    if load["errors"]:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
