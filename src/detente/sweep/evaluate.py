@@ -16,7 +16,14 @@ from typing import Any
 
 from detente.scenario.schema import Scenario
 
-__all__ = ["ANALYZE_OUTPUTS", "PointResult", "PointTask", "evaluate_point", "output_names"]
+__all__ = [
+    "ANALYZE_OUTPUTS",
+    "PointResult",
+    "PointTask",
+    "evaluate_point",
+    "output_names",
+    "validate_points",
+]
 
 ANALYZE_OUTPUTS: dict[str, str] = {
     "analyze.zone_exists": "1 if a deal every veto party prefers to fighting exists under distrust",
@@ -42,9 +49,12 @@ class PointTask:
 
 @dataclass(frozen=True)
 class PointResult:
+    """A point's outputs, the seconds its commands took, and the seconds building its scenario."""
+
     point: int
     outputs: dict[str, float | None]
     compute_seconds: float
+    build_seconds: float = 0.0
 
 
 def _num(v: Any) -> float | None:
@@ -120,15 +130,65 @@ def build_scenario(base: Mapping[str, Any], changes: tuple[tuple[str, Any], ...]
 
 def evaluate_point(bases: tuple[Mapping[str, Any], ...], task: PointTask) -> PointResult:
     """Build the point's scenario and run its commands (runs in a worker)."""
-    scenario = build_scenario(bases[task.base], task.changes)
     t0 = time.perf_counter()
+    scenario = build_scenario(bases[task.base], task.changes)
+    t1 = time.perf_counter()
     outputs = run_commands(scenario, task.seed, task.commands)
-    return PointResult(task.point, outputs, time.perf_counter() - t0)
+    return PointResult(task.point, outputs, time.perf_counter() - t1, t1 - t0)
 
 
-def output_names(scenario: Scenario, commands: Mapping[str, Any]) -> list[str]:
-    """Every output name the commands give for ``scenario`` (a cheap probe run)."""
+def point_problem(base: Mapping[str, Any], task: PointTask) -> str | None:
+    """Why the point's scenario is invalid (``None`` when it is a valid scenario)."""
+    from detente.errors import InputError
+    from detente.scenario.validate import check_references
+
+    try:
+        findings = check_references(build_scenario(base, task.changes))
+    except InputError as exc:
+        return f"point {task.point}: {exc}"
+    except ValueError as exc:  # pydantic: a swept value breaks the scenario's rules
+        shown = ", ".join(f"{p}={v!r}" for p, v in task.changes)
+        first = str(exc).splitlines()
+        return f"point {task.point} ({shown}) is not a valid scenario: " + " ".join(
+            x.strip() for x in first[:3]
+        )
+    if findings:
+        return f"point {task.point}: " + "; ".join(f.message for f in findings)
+    return None
+
+
+def validate_points(
+    bases: tuple[Mapping[str, Any], ...], chunk: tuple[PointTask, ...]
+) -> tuple[tuple[tuple[int, str | None], ...], float]:
+    """Validate a chunk of points (runs in a worker).
+
+    Returns ``(point, problem or None)`` per point and the seconds the chunk took.
+    """
+    t0 = time.perf_counter()
+    found = tuple((t.point, point_problem(bases[t.base], t)) for t in chunk)
+    return found, time.perf_counter() - t0
+
+
+def output_names(
+    scenario: Scenario, commands: Mapping[str, Any], wanted: tuple[str, ...] | None = None
+) -> list[str]:
+    """Every output name the commands give for ``scenario`` (a cheap probe run).
+
+    With ``wanted``, a command is probed only if some wanted output needs it (the analysis is
+    the slow part of a probe, and its names are known in advance except the slacks): the list
+    then holds the names known without probing plus those probed.
+    """
     probe = dict(commands)
     if probe.get("simulate") is not None:
         probe["simulate"] = {"runs": 1, "periods": 1}
-    return sorted(run_commands(scenario, 0, probe))
+    known: list[str] = []
+    if wanted is not None:
+        static = {k for k in ANALYZE_OUTPUTS if "<" not in k}
+        if probe.get("analyze") is not None and all(
+            w in static for w in wanted if w.startswith("analyze.")
+        ):
+            probe.pop("analyze")
+            known = sorted(static)
+        if not any(w.startswith("simulate.") for w in wanted):
+            probe.pop("simulate", None)
+    return sorted(set(known) | set(run_commands(scenario, 0, probe)))
