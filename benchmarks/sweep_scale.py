@@ -78,7 +78,17 @@ INPUTS = [
 ]
 
 
-def _spec(samples: int, runs: int, periods: int) -> SweepSpec:
+def _spec(samples: int, runs: int, periods: int, analyze: bool) -> SweepSpec:
+    outputs = [
+        "simulate.p_agreement",
+        "simulate.mean_agreements_per_run",
+        "simulate.mean_cost.UA",
+        "simulate.mean_cost.RU",
+    ]
+    discovery = [{"output": "simulate.mean_cost.UA", "below": 0.45}]
+    if analyze:
+        outputs += ["analyze.zone_exists", "analyze.red_line_gap"]
+        discovery.append({"output": "analyze.red_line_gap", "below": 300})
     return SweepSpec.model_validate(
         {
             "sweep_version": 1,
@@ -86,15 +96,10 @@ def _spec(samples: int, runs: int, periods: int) -> SweepSpec:
             "scenarios": ["scenarios/ukraine-2025-11.yaml"],
             "inputs": INPUTS,
             "design": {"kind": "sobol", "samples": samples},
-            "commands": {"analyze": {}, "simulate": {"runs": runs, "periods": periods}},
-            "outputs": [
-                "simulate.p_agreement",
-                "simulate.mean_agreements_per_run",
-                "simulate.mean_cost.UA",
-                "analyze.zone_exists",
-                "analyze.red_line_gap",
-            ],
-            "discovery": [{"output": "analyze.red_line_gap", "below": 300}],
+            "commands": {"simulate": {"runs": runs, "periods": periods}}
+            | ({"analyze": {}} if analyze else {}),
+            "outputs": outputs,
+            "discovery": discovery,
             "seed": 20261122,
         }
     )
@@ -129,7 +134,7 @@ class _WorkerPeak:
 
 def _one(name: str, args: argparse.Namespace) -> dict[str, Any]:
     """Plan and run the sweep on one backend (in this process); its figures."""
-    spec = _spec(args.samples, args.runs, args.periods)
+    spec = _spec(args.samples, args.runs, args.periods, args.analyze)
     cat = args.out / name
     shutil.rmtree(cat, ignore_errors=True)
     workers = 1 if name == "serial" else args.workers
@@ -152,6 +157,8 @@ def _one(name: str, args: argparse.Namespace) -> dict[str, Any]:
         "workers": workers,
         "points": plan.points,
         "runs_per_point": args.runs,
+        "periods": args.periods,
+        "commands": "analyze + simulate" if args.analyze else "simulate",
         "planning_seconds": round(planning, 2),
         "validation_seconds": round(tm["validation_seconds"], 2),
         "validation_work_seconds": round(tm["validation_work_seconds"], 2),
@@ -184,6 +191,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--backends", default="serial,processes,dask")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument(
+        "--analyze",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the bargaining analysis at every point (about doubles the compute)",
+    )
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # internal
     args = ap.parse_args()
     args.out = args.out or Path(tempfile.mkdtemp(prefix="sweep_scale_"))
@@ -195,6 +208,7 @@ def main() -> None:
         cmd = [sys.executable, __file__, "--one", "--backends", name, "--out", str(args.out)]
         cmd += ["--samples", str(args.samples), "--runs", str(args.runs)]
         cmd += ["--periods", str(args.periods), "--workers", str(args.workers)]
+        cmd += ["--analyze" if args.analyze else "--no-analyze"]
         proc = subprocess.run(cmd, check=False, capture_output=True, text=True)
         if proc.returncode != 0:
             print(json.dumps({"backend": name, "error": proc.stderr[-2000:]}), flush=True)
