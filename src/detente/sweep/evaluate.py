@@ -137,13 +137,34 @@ def evaluate_point(bases: tuple[Mapping[str, Any], ...], task: PointTask) -> Poi
     return PointResult(task.point, outputs, time.perf_counter() - t1, t1 - t0)
 
 
+def _may_change_sources(changes: tuple[tuple[str, Any], ...]) -> bool:
+    """Whether a change can alter which source ids the scenario cites or defines.
+
+    Only a change at a path through a ``sources`` field (or ``meta``), or one that puts a whole
+    container in place, can: scalar values elsewhere leave every ``sources`` tuple as in the
+    base scenario, which loaded without findings.
+    """
+    from detente.sweep.paths import split_path
+
+    return any(
+        isinstance(v, Mapping | list | tuple) or {"sources", "meta"} & set(map(str, split_path(p)))
+        for p, v in changes
+    )
+
+
 def point_problem(base: Mapping[str, Any], task: PointTask) -> str | None:
-    """Why the point's scenario is invalid (``None`` when it is a valid scenario)."""
+    """Why the point's scenario is invalid (``None`` when it is a valid scenario).
+
+    The same checks as loading a scenario file (field rules, references, contradictions); the
+    walk for unknown source ids only when a change can affect them.
+    """
     from detente.errors import InputError
-    from detente.scenario.validate import check_references
+    from detente.scenario.validate import check_contradictions, check_references
 
     try:
-        findings = check_references(build_scenario(base, task.changes))
+        sc = build_scenario(base, task.changes)
+        sources = _may_change_sources(task.changes)
+        findings = check_references(sc, sources=sources) + check_contradictions(sc)
     except InputError as exc:
         return f"point {task.point}: {exc}"
     except ValueError as exc:  # pydantic: a swept value breaks the scenario's rules
