@@ -64,6 +64,9 @@ def _num(v: Any) -> float | None:
     return x if math.isfinite(x) else None
 
 
+_RECORD_KEYS = ("bundle", "id", "track", "actor")
+
+
 def _flatten(prefix: str, doc: Any, out: dict[str, float | None]) -> None:
     if isinstance(doc, Mapping):
         for k, v in doc.items():
@@ -72,6 +75,14 @@ def _flatten(prefix: str, doc: Any, out: dict[str, float | None]) -> None:
         if len(doc) == 2 and prefix.endswith("_ci"):
             _flatten(f"{prefix}_low", doc[0], out)
             _flatten(f"{prefix}_high", doc[1], out)
+        else:  # records named by a key: `agreements: [{bundle: grain, …}]` → agreements.grain.…
+            for item in doc:
+                key = next(
+                    (k for k in _RECORD_KEYS if isinstance(item, Mapping) and k in item), None
+                )
+                if key is not None:
+                    rest = {k: v for k, v in item.items() if k != key}
+                    _flatten(f"{prefix}.{item[key]}", rest, out)
     elif isinstance(doc, bool | int | float) or doc is None:
         out[prefix] = _num(doc)
 
