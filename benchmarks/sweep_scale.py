@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/sweep_scale.py [--samples 128] [--runs 500] [--periods 104]
-        [--workers 2] [--backends serial,processes,dask] [--out DIR]
+        [--workers 2] [--backends serial,processes,dask] [--analyze | --no-analyze] [--out DIR]
 
 The workload (the done-when run of issue 16): the 2025-11 reference snapshot, eight labelled
 assumptions, a Sobol design of ``samples × (8 + 2)`` points (128 → 1,280 points), each point
