@@ -44,6 +44,28 @@ def _check_invariants(cat: Path, planned: int) -> int:
     return len(files)
 
 
+def _count(cat: Path) -> int:
+    return len(list((cat / POINTS).glob("p*.parquet"))) if (cat / POINTS).exists() else 0
+
+
+def _kill_moment(proc: subprocess.Popen[bytes], cat: Path, rng: np.random.Generator) -> str:
+    """Wait for a random moment of the sweep, then return (the caller kills at once).
+
+    Half the kills come at a random time after the start (start-up, planning, validation,
+    opening the catalog, or anywhere later); the others once the sweep has written 1–3 more
+    point files, plus a random delay of up to 0.3 s (inside the run loop and its writes).
+    """
+    if rng.random() < 0.5:
+        time.sleep(float(rng.uniform(0.0, 6.0)))
+        return "time"
+    target = _count(cat) + int(rng.integers(1, 4))
+    deadline = time.monotonic() + 120
+    while _count(cat) < target and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(float(rng.uniform(0.0, 0.3)))
+    return "points"
+
+
 def _kill_and_resume(tmp: Path, kills: int, seed: int) -> None:
     plan = small_plan()
     reference = _reference(tmp)
@@ -53,9 +75,12 @@ def _kill_and_resume(tmp: Path, kills: int, seed: int) -> None:
     env = os.environ | {"PYTHONHASHSEED": "0"}
     done_before = 0
     kept: dict[str, tuple[int, int]] = {}
+    killed_mid_run = 0
     for _ in range(kills):
         proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        time.sleep(float(rng.uniform(0.3, 4.0)))
+        _kill_moment(proc, cat, rng)
+        if proc.poll() is None:
+            killed_mid_run += 0 < _count(cat) < plan.points
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         done = _check_invariants(cat, plan.points)
@@ -64,6 +89,7 @@ def _kill_and_resume(tmp: Path, kills: int, seed: int) -> None:
         for name, stamp in kept.items():  # a finished point is never written again
             assert files[name] == stamp
         kept, done_before = files, done
+    assert killed_mid_run >= (1 if kills < 10 else 5), "kills must land while points are written"
     out = subprocess.run(args, capture_output=True, env=env, check=True, timeout=600)
     for name, stamp in kept.items():
         assert _files(cat)[name] == stamp

@@ -128,10 +128,13 @@ def register(app: typer.Typer) -> None:
             if resume and catalog is None:
                 raise InputError("--resume needs --catalog DIR")
             spec, tree = load_sweep(file)
-            plan = plan_sweep(spec, base_dir=file.parent, tree=tree, name=str(file))
             show = sys.stderr.isatty() if progress is None else progress
             try:
                 with make_backend(backend, workers=workers, scheduler=scheduler) as be:
+                    # every point is validated (in the backend's workers) before any runs
+                    plan = plan_sweep(
+                        spec, base_dir=file.parent, tree=tree, name=str(file), backend=be
+                    )
                     result = run_sweep(
                         plan, catalog, backend=be, resume=resume, progress=_Progress(show)
                     )

@@ -41,6 +41,7 @@ __all__ = [
     "check_linkage_veto",
     "check_negotiation",
     "check_references",
+    "check_sources",
     "check_traceability",
     "require_negotiation",
 ]
@@ -60,8 +61,12 @@ def _dupes(ids: Iterable[str]) -> set[str]:
     return {k for k, n in Counter(ids).items() if n > 1}
 
 
-def check_references(s: Scenario) -> list[Finding]:
-    """All cross-reference problems of ``s`` (empty list = consistent)."""
+def check_references(s: Scenario, *, sources: bool = True) -> list[Finding]:
+    """All cross-reference problems of ``s`` (empty list = consistent).
+
+    ``sources=False`` leaves out :func:`check_sources` (the slow part: a walk over every
+    object), for callers that check many variants of one scenario whose sources are the same.
+    """
     out: list[Finding] = []
 
     def add(path: Path, msg: str) -> None:
@@ -69,7 +74,6 @@ def check_references(s: Scenario) -> list[Finding]:
 
     actor_ids = {a.id for a in s.actors}
     issue_ids = {i.id for i in s.issues}
-    source_ids = set(s.meta.sources)
     ledger_ids = {e.id for e in s.ledger}
     mech_ids = {m.id for m in s.mechanisms}
     as_of = s.meta.as_of
@@ -265,14 +269,25 @@ def check_references(s: Scenario) -> list[Finding]:
         for d in sorted(dupes):
             add((name,), f"duplicate shock id {d!r}")
 
-    # sources cited anywhere
+    return out + (check_sources(s) if sources else []) + check_deals(s)
+
+
+def check_sources(s: Scenario) -> list[Finding]:
+    """Source ids cited anywhere in ``s`` that ``meta.sources`` does not define."""
+    source_ids = set(s.meta.sources)
+    out: list[Finding] = []
     for path, obj in _walk(s, ()):
         refs = getattr(obj, "sources", ())
         if isinstance(obj, BaseModel) and isinstance(refs, tuple):
             for j, ref in enumerate(refs):
                 if ref not in source_ids:
-                    add((*path, "sources", j), f"unknown source id {ref!r} (not in meta.sources)")
-    return out + check_deals(s)
+                    out.append(
+                        Finding(
+                            (*path, "sources", j),
+                            f"unknown source id {ref!r} (not in meta.sources)",
+                        )
+                    )
+    return out
 
 
 def check_deals(s: Scenario) -> list[Finding]:

@@ -1,7 +1,9 @@
 """Execution backends for sweeps, behind one interface (context managers).
 
 A backend receives data shared by every task once (the base scenarios), then maps a function
-over tasks and yields results as they finish (in any order: the caller sorts by point). Seeds
+over tasks and yields results as they finish (in any order: the caller sorts by point). Calls
+with the same shared object (the validation pass, then the run) reuse the workers and the copy
+of the shared data they already hold. Seeds
 are fixed in the parent before anything is submitted, so the results do not depend on the
 backend, the number of workers or the order of completion.
 
@@ -80,15 +82,18 @@ class ProcessBackend(Backend):
             raise InputError(f"--workers must be at least 1, got {workers}")
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        self._shared: Any = None
 
     def run(self, fn: Fn, shared: Any, tasks: Iterable[Task]) -> Iterator[Any]:
-        self.close()
-        self._pool = ProcessPoolExecutor(
-            self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_shared,
-            initargs=(shared,),
-        )
+        if self._pool is None or self._shared is not shared:
+            self.close()
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_shared,
+                initargs=(shared,),
+            )
+            self._shared = shared
         pending: set[Future[Any]] = set()
         window = 4 * self.workers  # bounded queue: memory stays flat for long sweeps
         it = iter(tasks)
@@ -111,6 +116,7 @@ class ProcessBackend(Backend):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            self._shared = None
 
 
 class DaskBackend(Backend):
@@ -125,6 +131,7 @@ class DaskBackend(Backend):
             raise InputError(f"--workers must be at least 1, got {workers}")
         self.workers = workers
         self._cluster: Any = None
+        self._scattered: tuple[Any, Any] | None = None  # (shared object, its future)
         if scheduler is None:
             self._cluster = LocalCluster(
                 n_workers=workers,
@@ -144,7 +151,10 @@ class DaskBackend(Backend):
         import importlib
 
         as_completed: Any = importlib.import_module("distributed").as_completed
-        shared_f = self._client.scatter(shared, broadcast=True, hash=False)
+        if self._scattered is None or self._scattered[0] is not shared:
+            fut = self._client.scatter(shared, broadcast=True, hash=False)
+            self._scattered = (shared, fut)
+        shared_f = self._scattered[1]
         window = 4 * max(1, len(self._client.scheduler_info().get("workers", {})) or self.workers)
         it = iter(tasks)
         ac = as_completed()
@@ -159,6 +169,7 @@ class DaskBackend(Backend):
             yield result
 
     def close(self) -> None:
+        self._scattered = None
         if getattr(self, "_client", None) is not None:
             self._client.close()
             self._client = None

@@ -31,8 +31,9 @@ DB = "catalog.duckdb"
 POINTS = "points"
 RESULTS = "results.parquet"
 _TIMING_KEY = b"detente.timing"
-FLUSH_SECONDS = 2.0
-"""How often finished points are indexed in DuckDB (the point files are written at once)."""
+FLUSH_SECONDS = 30.0
+"""How often finished points are indexed in DuckDB (the point files are written at once; the
+index is brought up to date from them on resume, so a rare flush loses nothing)."""
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

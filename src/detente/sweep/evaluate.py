@@ -16,7 +16,14 @@ from typing import Any
 
 from detente.scenario.schema import Scenario
 
-__all__ = ["ANALYZE_OUTPUTS", "PointResult", "PointTask", "evaluate_point", "output_names"]
+__all__ = [
+    "ANALYZE_OUTPUTS",
+    "PointResult",
+    "PointTask",
+    "evaluate_point",
+    "output_names",
+    "validate_points",
+]
 
 ANALYZE_OUTPUTS: dict[str, str] = {
     "analyze.zone_exists": "1 if a deal every veto party prefers to fighting exists under distrust",
@@ -42,9 +49,12 @@ class PointTask:
 
 @dataclass(frozen=True)
 class PointResult:
+    """A point's outputs, the seconds its commands took, and the seconds building its scenario."""
+
     point: int
     outputs: dict[str, float | None]
     compute_seconds: float
+    build_seconds: float = 0.0
 
 
 def _num(v: Any) -> float | None:
@@ -52,6 +62,9 @@ def _num(v: Any) -> float | None:
         return None
     x = float(v)
     return x if math.isfinite(x) else None
+
+
+_RECORD_KEYS = ("bundle", "id", "track", "actor")
 
 
 def _flatten(prefix: str, doc: Any, out: dict[str, float | None]) -> None:
@@ -62,6 +75,14 @@ def _flatten(prefix: str, doc: Any, out: dict[str, float | None]) -> None:
         if len(doc) == 2 and prefix.endswith("_ci"):
             _flatten(f"{prefix}_low", doc[0], out)
             _flatten(f"{prefix}_high", doc[1], out)
+        else:  # records named by a key: `agreements: [{bundle: grain, …}]` → agreements.grain.…
+            for item in doc:
+                key = next(
+                    (k for k in _RECORD_KEYS if isinstance(item, Mapping) and k in item), None
+                )
+                if key is not None:
+                    rest = {k: v for k, v in item.items() if k != key}
+                    _flatten(f"{prefix}.{item[key]}", rest, out)
     elif isinstance(doc, bool | int | float) or doc is None:
         out[prefix] = _num(doc)
 
@@ -120,15 +141,86 @@ def build_scenario(base: Mapping[str, Any], changes: tuple[tuple[str, Any], ...]
 
 def evaluate_point(bases: tuple[Mapping[str, Any], ...], task: PointTask) -> PointResult:
     """Build the point's scenario and run its commands (runs in a worker)."""
-    scenario = build_scenario(bases[task.base], task.changes)
     t0 = time.perf_counter()
+    scenario = build_scenario(bases[task.base], task.changes)
+    t1 = time.perf_counter()
     outputs = run_commands(scenario, task.seed, task.commands)
-    return PointResult(task.point, outputs, time.perf_counter() - t0)
+    return PointResult(task.point, outputs, time.perf_counter() - t1, t1 - t0)
 
 
-def output_names(scenario: Scenario, commands: Mapping[str, Any]) -> list[str]:
-    """Every output name the commands give for ``scenario`` (a cheap probe run)."""
+def _may_change_sources(changes: tuple[tuple[str, Any], ...]) -> bool:
+    """Whether a change can alter which source ids the scenario cites or defines.
+
+    Only a change at a path through a ``sources`` field (or ``meta``), or one that puts a whole
+    container in place, can: scalar values elsewhere leave every ``sources`` tuple as in the
+    base scenario, which loaded without findings.
+    """
+    from detente.sweep.paths import split_path
+
+    return any(
+        isinstance(v, Mapping | list | tuple) or {"sources", "meta"} & set(map(str, split_path(p)))
+        for p, v in changes
+    )
+
+
+def point_problem(base: Mapping[str, Any], task: PointTask) -> str | None:
+    """Why the point's scenario is invalid (``None`` when it is a valid scenario).
+
+    The same checks as loading a scenario file (field rules, references, contradictions); the
+    walk for unknown source ids only when a change can affect them.
+    """
+    from detente.errors import InputError
+    from detente.scenario.validate import check_contradictions, check_references
+
+    try:
+        sc = build_scenario(base, task.changes)
+        sources = _may_change_sources(task.changes)
+        findings = check_references(sc, sources=sources) + check_contradictions(sc)
+    except InputError as exc:
+        return f"point {task.point}: {exc}"
+    except ValueError as exc:  # pydantic: a swept value breaks the scenario's rules
+        shown = ", ".join(f"{p}={v!r}" for p, v in task.changes)
+        first = str(exc).splitlines()
+        return f"point {task.point} ({shown}) is not a valid scenario: " + " ".join(
+            x.strip() for x in first[:3]
+        )
+    if findings:
+        return f"point {task.point}: " + "; ".join(f.message for f in findings)
+    return None
+
+
+def validate_points(
+    bases: tuple[Mapping[str, Any], ...], chunk: tuple[PointTask, ...]
+) -> tuple[tuple[tuple[int, str | None], ...], float]:
+    """Validate a chunk of points (runs in a worker).
+
+    Returns ``(point, problem or None)`` per point and the seconds the chunk took.
+    """
+    t0 = time.perf_counter()
+    found = tuple((t.point, point_problem(bases[t.base], t)) for t in chunk)
+    return found, time.perf_counter() - t0
+
+
+def output_names(
+    scenario: Scenario, commands: Mapping[str, Any], wanted: tuple[str, ...] | None = None
+) -> list[str]:
+    """Every output name the commands give for ``scenario`` (a cheap probe run).
+
+    With ``wanted``, a command is probed only if some wanted output needs it (the analysis is
+    the slow part of a probe, and its names are known in advance except the slacks): the list
+    then holds the names known without probing plus those probed.
+    """
     probe = dict(commands)
     if probe.get("simulate") is not None:
         probe["simulate"] = {"runs": 1, "periods": 1}
-    return sorted(run_commands(scenario, 0, probe))
+    known: list[str] = []
+    if wanted is not None:
+        static = {k for k in ANALYZE_OUTPUTS if "<" not in k}
+        if probe.get("analyze") is not None and all(
+            w in static for w in wanted if w.startswith("analyze.")
+        ):
+            probe.pop("analyze")
+            known = sorted(static)
+        if not any(w.startswith("simulate.") for w in wanted):
+            probe.pop("simulate", None)
+    return sorted(set(known) | set(run_commands(scenario, 0, probe)))

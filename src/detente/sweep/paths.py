@@ -32,7 +32,9 @@ def split_path(path: str) -> list[str | int]:
     return parts
 
 
-def _pick(items: list[Any], parts: list[str | int], k: int, path: str) -> tuple[int, int]:
+def _pick(
+    items: list[Any] | tuple[Any, ...], parts: list[str | int], k: int, path: str
+) -> tuple[int, int]:
     """Index of the list item addressed by ``parts[k:]``, and how many parts it consumed."""
     candidates = [i for i, it in enumerate(items) if isinstance(it, dict)]
     used = 0
@@ -75,7 +77,7 @@ def _walk(data: Any, path: str) -> list[tuple[Any, str | int]]:
                 raise InputError(f"path {path!r}: {where} has no field {part!r}")
             trail.append((node, part))
             node, k = node[part], k + 1
-        elif isinstance(node, list):
+        elif isinstance(node, list | tuple):
             if isinstance(part, int):
                 if not 0 <= part < len(node):
                     raise InputError(f"path {path!r}: index {part} out of range ({len(node)})")
@@ -105,5 +107,5 @@ def set_value(data: Any, path: str, value: Any) -> Any:
     for container, key in reversed(trail):
         copy: Any = dict(container) if isinstance(container, dict) else list(container)
         copy[key] = new_child
-        new_child = copy
+        new_child = tuple(copy) if isinstance(container, tuple) else copy
     return new_child

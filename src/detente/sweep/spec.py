@@ -49,7 +49,9 @@ class Input(_Strict):
     path: str = Field(description="Dotted path of the value in the scenario.")
     label: str | None = Field(None, description="Readable name used in tables and rules.")
     range: tuple[float, float] | None = Field(None, description="[low, high] (continuous).")
-    choices: tuple[float | str | bool, ...] | None = Field(None, description="Discrete values.")
+    choices: tuple[bool | int | float | str, ...] | None = Field(
+        None, description="Discrete values."
+    )
 
     @field_validator("path")
     @classmethod
