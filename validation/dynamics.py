@@ -18,10 +18,10 @@ The expectations (which red lines moved, which way) are derived from the snapsho
 committed in ``validation/dynamics_expectations.yaml`` before the model was run on the pairs;
 ``tests/test_validation_dynamics.py`` checks the file still matches the snapshots.
 
-    .venv/bin/python validation/dynamics.py                 # run, rewrite docs/validation-dynamics.md
-    .venv/bin/python validation/dynamics.py --check         # exit 1 if that doc is out of date
-    .venv/bin/python validation/dynamics.py --json          # the scores as JSON (writes nothing)
-    .venv/bin/python validation/dynamics.py --expectations  # print the derived expectations
+    .venv/bin/python validation/dynamics.py          # run, rewrite docs/validation-dynamics.md
+    .venv/bin/python validation/dynamics.py --check  # exit 1 if that doc is out of date
+    .venv/bin/python validation/dynamics.py --json   # the scores as JSON (writes nothing)
+    .venv/bin/python validation/dynamics.py --expectations  # print derived expectations
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import itertools
 import json
 import sys
 from dataclasses import dataclass
@@ -105,9 +106,7 @@ def red_line_bounds(scenario: Any) -> dict[tuple[str, str, str], dict[str, Any]]
                 "value": float(acc[k]) if acc is not None else default,
                 "stated": acc is not None,
                 "position_date": pos.date.isoformat() if pos.date else None,
-                "sources": [
-                    f"{s}: {sources[s].title}" if s in sources else s for s in pos.sources
-                ],
+                "sources": [f"{s}: {sources[s].title}" if s in sources else s for s in pos.sources],
                 "note": pos.note,
             }
     return out
@@ -119,7 +118,7 @@ def derive_expectations() -> dict[str, Any]:
 
     front = _yaml_load(FRONT)["snapshots"]
     pairs = []
-    for a, b in zip(SNAPSHOTS, SNAPSHOTS[1:], strict=False):
+    for a, b in itertools.pairwise(SNAPSHOTS):
         sa, sb = load_scenario(snapshot_path(a)), load_scenario(snapshot_path(b))
         da, db = sa.meta.as_of, sb.meta.as_of
         ra, rb = red_line_bounds(sa), red_line_bounds(sb)
@@ -288,10 +287,11 @@ def _share(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
 def summarise(pairs: list[dict[str, Any]]) -> dict[str, Any]:
     """Headline figures: direction agreement and calibration, overall and per issue."""
     red = [r for p in pairs for r in p["red_lines"]]
-    moved_both = [r for r in red if r["direction"] != "unchanged" and r["status"] == "stated in both"]
     moved_all = [r for r in red if r["direction"] != "unchanged"]
+    moved_both = [r for r in moved_all if r["status"] == "stated in both"]
     unchanged = [r for r in red if r["direction"] == "unchanged"]
     front = [r for p in pairs for r in p["front"]]
+    front_moved = [r for r in front if r["direction"] != "unchanged"]
     per_issue: dict[str, dict[str, Any]] = {}
     for kind, rows in (("red line", red), ("front", front)):
         for issue in sorted({r["issue"] for r in rows}):
@@ -310,8 +310,7 @@ def summarise(pairs: list[dict[str, Any]]) -> dict[str, Any]:
         "red_lines_inside_50": _share(red, "inside_50"),
         "red_lines_inside_90": _share(red, "inside_90"),
         "front_direction": _share(front, "direction_agrees"),
-        "front_moved": _share([r for r in front if r["direction"] != "unchanged"],
-                              "direction_agrees"),  # fmt: skip
+        "front_moved": _share(front_moved, "direction_agrees"),
         "front_inside_50": _share(front, "inside_50"),
         "front_inside_90": _share(front, "inside_90"),
         "redline_variables_emitted": any(p["redline_variables"] for p in pairs),
