@@ -387,7 +387,19 @@ def render(res: dict[str, Any]) -> str:
             "model as it is.",
             "",
         ]
+    moved = [
+        r
+        for p in res["pairs"]
+        for r in p["red_lines"]
+        if r["direction"] != "unchanged" and r["status"] == "stated in both"
+    ]
+    looser = sum(r["change"] == "looser" for r in moved)
     lines += [
+        f"Of the {len(moved)} red lines stated in both snapshots that moved, "
+        f"{len(moved) - looser} tightened and {looser} loosened: a model in which red lines "
+        f"can only loosen during a run (a crossing cost that falls) can be right on at most "
+        f"{looser} of them.",
+        "",
         "## Headline",
         "",
         "| measure | result |",
