@@ -183,7 +183,7 @@ def expectations_yaml(doc: dict[str, Any]) -> str:
     y = YAML(typ="safe", pure=True)
     y.default_flow_style = False
     y.width = 4096
-    y.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    y.sort_base_mapping_type_on_output = False
     buf = io.StringIO()
     y.dump(doc, buf)
     head = (

@@ -208,7 +208,7 @@ def score_check(
         if sim is None:
             return "not_yet_scorable", f"{kind}: scored by the simulation (no cache given)"
         cache, case = sim
-        return simscore.score_sim_check(cache, case, m.scenario, check, _op)  # type: ignore[no-any-return]
+        return simscore.score_sim_check(cache, case, m.scenario, check, _op)
     if kind not in KINDS:
         raise CheckError(f"unknown kind {kind!r}")
     a = m.analysis
