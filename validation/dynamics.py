@@ -117,11 +117,12 @@ def derive_expectations() -> dict[str, Any]:
     from detente import load_scenario
 
     front = _yaml_load(FRONT)["snapshots"]
+    loaded = {sid: load_scenario(snapshot_path(sid)) for sid in SNAPSHOTS}
+    bounds = {sid: red_line_bounds(s) for sid, s in loaded.items()}
     pairs = []
     for a, b in itertools.pairwise(SNAPSHOTS):
-        sa, sb = load_scenario(snapshot_path(a)), load_scenario(snapshot_path(b))
-        da, db = sa.meta.as_of, sb.meta.as_of
-        ra, rb = red_line_bounds(sa), red_line_bounds(sb)
+        da, db = loaded[a].meta.as_of, loaded[b].meta.as_of
+        ra, rb = bounds[a], bounds[b]
         lines = []
         for key in sorted(set(ra) & set(rb)):
             x, y = ra[key], rb[key]
