@@ -174,3 +174,17 @@ def test_pooled_breakdown_and_bundle_resolution() -> None:
     assert sim.resolve(s, "settlement") == ("settlement", None)
     bid, extra = sim.resolve(s, {"issues": ["line"], "ceasefire": True})
     assert bid == sim.INLINE_ID and extra is not None
+
+
+@pytest.mark.slow
+def test_simulated_cache_is_what_the_engine_gives() -> None:
+    """Rerun every simulation of the development set: the committed cache (and so the
+    published score) is what the current engine gives."""
+    mod, sim = _score(), _simscore()
+    cases = REPO / "validation" / "cases"
+    fresh = sim.Cache(cases, sim.CACHE, allow_run=True)
+    fresh.entries = {}
+    mod.score_cases(cases, fresh)
+    assert fresh.document() == sim.CACHE.read_text(encoding="utf-8"), (
+        "run .venv/bin/python validation/score.py --simulate"
+    )

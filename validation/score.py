@@ -408,9 +408,10 @@ def render(scores: list[Score], summaries: list[dict[str, Any]]) -> str:
         "tuned per case) and each expectation written before the model was run is scored "
         "(`validation/README.md` gives the format). Misses are listed like passes.",
         "",
-        f"**Score: {head}** ({len(summaries)} cases; {pending} expectations not yet "
-        "scorable: a bundle the engine does not simulate yet, or format not yet used by the "
-        f"case). By kind of model: {'; '.join(parts)}.",
+        f"**Score: {head}** ({len(summaries)} cases; {pending} "
+        f"expectation{'' if pending == 1 else 's'} not yet scorable: a bundle the engine "
+        "does not simulate yet, or format not yet used by the case). By kind of model: "
+        f"{'; '.join(parts)}.",
         "",
         "Parameters: default red-line crossing cost "
         f"{DEFAULT_CROSSING_COST} per 100 points; ripeness half-cost {RIPENESS_HALF}; relief "
