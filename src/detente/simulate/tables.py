@@ -57,6 +57,7 @@ class TalkTable:
     sorted_u: FloatArray  # (R, 2, K) utilities in that order (infeasible: _ABOVE, at the end)
     n_feasible: IntArray  # (R,)
     row_of: IntArray | None = None  # (N,) each run's row (regime tables); None: shared or per run
+    parent: TalkTable | None = None  # the table this is a view of (shares its row tables)
 
     @property
     def rows(self) -> int:
@@ -105,8 +106,42 @@ class TalkTable:
         if self.rows == 1 and self.row_of is None:
             return self
         return TalkTable(
-            self.utility, self.feasible, self.order, self.sorted_u, self.n_feasible, row_of
+            self.utility,
+            self.feasible,
+            self.order,
+            self.sorted_u,
+            self.n_feasible,
+            row_of,
+            self.parent or self,
         )
+
+    @cached_property
+    def _row_tables(self) -> tuple[TalkTable, ...]:
+        return tuple(
+            TalkTable(
+                self.utility[r : r + 1],
+                self.feasible[r : r + 1],
+                self.order[r : r + 1],
+                self.sorted_u[r : r + 1],
+                self.n_feasible[r : r + 1],
+            )
+            for r in range(self.rows)
+        )
+
+    def row(self, r: int) -> TalkTable:
+        """Row ``r`` as a shared table (built once)."""
+        return (self.parent or self)._row_tables[r]
+
+    @cached_property
+    def efficient(self) -> IntArray:
+        """A shared table's feasible candidates that no other feasible one beats for both
+        belligerents (weakly better for both, strictly for one), in index order."""
+        keep = np.flatnonzero(self.feasible[0])
+        ua, ub = self.utility[0, keep, 0], self.utility[0, keep, 1]
+        geq = (ua[None, :] >= ua[:, None]) & (ub[None, :] >= ub[:, None])
+        gt = (ua[None, :] > ua[:, None]) | (ub[None, :] > ub[:, None])
+        out: IntArray = keep[~(geq & gt).any(axis=1)]
+        return out
 
     def run_rows(self, n: int) -> IntArray:
         """The row each of ``n`` runs reads."""
