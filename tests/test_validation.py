@@ -63,9 +63,13 @@ CHECKS = {
         "{kind: cheapest_package_uses, bundle: settlement, lever: red_line, uses: true}",
         None,
     ),
-    "later": (
-        "{kind: p_agreement, bundle: settlement, periods: 52, op: '>', value: 0.5}",
-        "not_yet_scorable",
+    "later": ("{kind: p_agreement, bundle: settlement, periods: 52, op: '>', value: 0.5}", None),
+    "period": ("{kind: agreement_period, bundle: settlement, op: '>', value: 0}", None),
+    "brk": ("{kind: breakdown_1y, op: '<', value: 1.01}", None),
+    "army_p": (
+        "{kind: p_agreement, bundle: {issues: [army], ceasefire: false}, periods: 26, op: '>=', "
+        "value: 0}",
+        None,
     ),
     "undeclared": ("{kind: bundle_zone, bundle: humanitarian, exists: true}", "not_yet_scorable"),
 }
@@ -119,3 +123,68 @@ def test_reserved_negotiations_are_refused(tmp_path: Path, monkeypatch: pytest.M
     _case(tmp_path, "talks", {"z": "{kind: zone, exists: false}"})
     with pytest.raises(mod.CheckError, match="reserved"):
         mod.score_cases(tmp_path / "cases")
+
+
+def _simscore() -> ModuleType:
+    _score()
+    return sys.modules["validation_simscore"]
+
+
+def test_simulation_kinds_read_the_cache(tmp_path: Path) -> None:
+    """The simulation-scored kinds go through detente.simulate once per (case, horizon,
+    bundle), are cached, and a read-only cache that lacks one fails loudly (never a pass)."""
+    mod, sim = _score(), _simscore()
+    _case(tmp_path, "border", {k: CHECKS[k][0] for k in ("later", "period", "brk", "army_p")})
+    cache = sim.Cache(tmp_path / "cases", tmp_path / "simulated.json", allow_run=True)
+    scores, _ = mod.score_cases(tmp_path / "cases", cache)
+    assert {s.status for s in scores} <= {"pass", "miss", "not_yet_scorable"}
+    # settlement within 52 weeks, the 156-week horizon, and the inline bundle within 26 weeks
+    assert cache.ran == 3 and len(cache.used) == 3
+    text = cache.document()
+    (tmp_path / "simulated.json").write_text(text, encoding="utf-8")
+    again = sim.Cache(tmp_path / "cases", tmp_path / "simulated.json", allow_run=False)
+    scores2, _ = mod.score_cases(tmp_path / "cases", again)
+    assert [s.__dict__ for s in scores2] == [s.__dict__ for s in scores]
+    assert again.ran == 0 and again.document() == text
+    empty = sim.Cache(tmp_path / "cases", tmp_path / "none.json", allow_run=False)
+    with pytest.raises(sim.Stale):
+        mod.score_cases(tmp_path / "cases", empty)
+    # a changed scenario makes the cached figure stale
+    scen = tmp_path / "cases" / "border" / "scenario.yaml"
+    scen.write_text(scen.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    with pytest.raises(sim.Stale):
+        mod.score_cases(tmp_path / "cases", again)
+
+
+def test_pooled_breakdown_and_bundle_resolution() -> None:
+    sim = _simscore()
+    recs = [
+        {"bundle": "settlement", "p_agreement": 0.2, "p_breakdown_1y": 0.5},
+        {"bundle": "truce", "p_agreement": 0.6, "p_breakdown_1y": 0.1},
+        {"bundle": "swap", "p_agreement": 0.0, "p_breakdown_1y": None},
+    ]
+    assert sim.pooled_breakdown({"agreements": recs}) == pytest.approx(0.2)
+    assert sim.pooled_breakdown({"agreements": recs[2:]}) is None
+
+    from detente import load_scenario
+
+    s = load_scenario(REPO / "validation" / "cases" / "minsk_i_2014" / "scenario.yaml")
+    declared = {"issues": ["humanitarian", "line"], "ceasefire": True}
+    assert sim.resolve(s, declared) == ("ceasefire_humanitarian", None)
+    assert sim.resolve(s, "settlement") == ("settlement", None)
+    bid, extra = sim.resolve(s, {"issues": ["line"], "ceasefire": True})
+    assert bid == sim.INLINE_ID and extra is not None
+
+
+@pytest.mark.slow
+def test_simulated_cache_is_what_the_engine_gives() -> None:
+    """Rerun every simulation of the development set: the committed cache (and so the
+    published score) is what the current engine gives."""
+    mod, sim = _score(), _simscore()
+    cases = REPO / "validation" / "cases"
+    fresh = sim.Cache(cases, sim.CACHE, allow_run=True)
+    fresh.entries = {}
+    mod.score_cases(cases, fresh)
+    assert fresh.document() == sim.CACHE.read_text(encoding="utf-8"), (
+        "run .venv/bin/python validation/score.py --simulate"
+    )

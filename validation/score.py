@@ -4,21 +4,26 @@ score each expectation written for it (pass / miss / not_yet_scorable).
     .venv/bin/python validation/score.py            # rewrite docs/validation.md
     .venv/bin/python validation/score.py --check    # exit 1 if docs/validation.md is stale
     .venv/bin/python validation/score.py --json     # scores as JSON on stdout
+    .venv/bin/python validation/score.py --simulate # rerun every simulation, rewrite the cache
     .venv/bin/python validation/score.py --cases DIR --json   # score cases in another folder
 
 The case format and the check vocabulary are in validation/README.md. A malformed check is an
-error (exit status 2), never a silent miss.
+error (exit status 2), never a silent miss. The simulation-scored kinds are scored by
+``validation/simscore.py`` through ``detente.simulate``, from the cache
+``validation/simulated.json`` (``--check`` never simulates: a stale cache fails the check).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import itertools
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -27,13 +32,22 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DOC = REPO / "docs" / "validation.md"
 
-RESERVED_KINDS = {
-    "p_agreement",
-    "agreement_period",
-    "breakdown_1y",
-    "p_agreement_order",
-    "breakdown_order",
-}
+
+def _sibling(name: str) -> ModuleType:
+    """Load ``validation/<name>.py`` (this folder is not a package)."""
+    if f"validation_{name}" in sys.modules:
+        return sys.modules[f"validation_{name}"]
+    spec = importlib.util.spec_from_file_location(f"validation_{name}", HERE / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[f"validation_{name}"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+simscore = _sibling("simscore")
+RESERVED_KINDS: set[str] = set()  # every kind of the vocabulary is scorable now
 KINDS = {
     "zone",
     "bundle_zone",
@@ -182,11 +196,19 @@ def _outcome_inside(m: CaseModel, spec: Any, check: dict[str, Any]) -> tuple[str
     return ("pass" if inside == check["inside"] else "miss"), f"outcome inside: {inside}"
 
 
-def score_check(m: CaseModel, check: dict[str, Any]) -> tuple[str, str]:
-    """(status, detail) of one check on one case."""
+def score_check(
+    m: CaseModel, check: dict[str, Any], sim: tuple[Any, str] | None = None
+) -> tuple[str, str]:
+    """(status, detail) of one check on one case; ``sim`` is (simulation cache, case id), needed
+    by the simulation-scored kinds."""
     kind = check.get("kind")
     if kind in RESERVED_KINDS:
-        return "not_yet_scorable", f"{kind}: reserved for the simulation/durability issues"
+        return "not_yet_scorable", f"{kind}: reserved for a later issue"
+    if kind in simscore.SIM_KINDS:
+        if sim is None:
+            return "not_yet_scorable", f"{kind}: scored by the simulation (no cache given)"
+        cache, case = sim
+        return simscore.score_sim_check(cache, case, m.scenario, check, _op)
     if kind not in KINDS:
         raise CheckError(f"unknown kind {kind!r}")
     a = m.analysis
@@ -282,10 +304,15 @@ def _reserved(case_dir: Path, case: dict[str, Any]) -> bool:
     return any(k in text and y in text for k, y in RESERVED)
 
 
-def score_cases(cases_dir: Path) -> tuple[list[Score], list[dict[str, Any]]]:
-    """Scores of every expectation of every case in ``cases_dir``, and case summaries."""
+def score_cases(cases_dir: Path, cache: Any = None) -> tuple[list[Score], list[dict[str, Any]]]:
+    """Scores of every expectation of every case in ``cases_dir``, and case summaries.
+
+    ``cache`` is a :class:`simscore.Cache` (default: read ``simulated.json`` beside
+    ``cases_dir`` and simulate what it lacks, without writing it)."""
     from detente.scenario import load_scenario
 
+    if cache is None:
+        cache = simscore.Cache(cases_dir, cases_dir.parent / "simulated.json", allow_run=True)
     scores: list[Score] = []
     summaries: list[dict[str, Any]] = []
     models: dict[str, CaseModel] = {}
@@ -302,7 +329,7 @@ def score_cases(cases_dir: Path) -> tuple[list[Score], list[dict[str, Any]]]:
         for e in case.get("expectations") or []:
             where = f"{case_dir.name}/case.yaml expectation {e.get('id')!r}"
             try:
-                status, detail = score_check(m, dict(e["check"]))
+                status, detail = score_check(m, dict(e["check"]), (cache, case_dir.name))
             except (CheckError, KeyError, TypeError, ValueError) as exc:
                 raise CheckError(f"{where}: {exc}") from exc
             scores.append(Score(case_dir.name, case.get("category", ""), str(e.get("id")),
@@ -310,16 +337,23 @@ def score_cases(cases_dir: Path) -> tuple[list[Score], list[dict[str, Any]]]:
     orderings = cases_dir.parent / "orderings.yaml"
     if orderings.exists() and cases_dir == HERE / "cases":
         for e in (_yaml(orderings) or {}).get("orderings") or []:
-            scores.append(_score_ordering(e, models))
+            scores.append(_score_ordering(e, models, cache))
     return scores, summaries
 
 
-def _score_ordering(e: dict[str, Any], models: dict[str, CaseModel]) -> Score:
+def _score_ordering(e: dict[str, Any], models: dict[str, CaseModel], cache: Any) -> Score:
     check = e["check"]
     kind = check.get("kind")
     ident = str(e.get("id"))
     if kind in RESERVED_KINDS:
         return Score("(orderings)", "", ident, kind, "not_yet_scorable", "reserved kind")
+    if kind in simscore.SIM_ORDER_KINDS:
+        try:
+            scenarios = {c: m.scenario for c, m in models.items()}
+            status, detail = simscore.score_sim_ordering(cache, check, scenarios)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CheckError(f"orderings.yaml {ident!r}: {exc}") from exc
+        return Score("(orderings)", "", ident, kind, status, detail)
     if kind != "distance_order":
         raise CheckError(f"orderings.yaml {ident!r}: unknown kind {kind!r}")
     ds = []
@@ -355,6 +389,16 @@ def render(scores: list[Score], summaries: list[dict[str, Any]]) -> str:
         if passed + missed
         else "no scorable expectation yet"
     )
+    sim_kinds = simscore.SIM_KINDS | simscore.SIM_ORDER_KINDS
+    parts = []
+    for label, sel in (
+        ("analysis", [s for s in scores if s.kind not in sim_kinds]),
+        ("simulation", [s for s in scores if s.kind in sim_kinds]),
+    ):
+        p = sum(s.status == "pass" for s in sel)
+        m = sum(s.status == "miss" for s in sel)
+        u = sum(s.status == "not_yet_scorable" for s in sel)
+        parts.append(f"{label} {p} / {p + m}" + (f", {u} not yet scorable" if u else ""))
     lines = [
         "# Validation: the development set",
         "",
@@ -364,14 +408,25 @@ def render(scores: list[Score], summaries: list[dict[str, Any]]) -> str:
         "tuned per case) and each expectation written before the model was run is scored "
         "(`validation/README.md` gives the format). Misses are listed like passes.",
         "",
-        f"**Score: {head}** ({len(summaries)} cases; {pending} expectations not yet "
-        "scorable: reserved kinds for later issues, or format not yet used by the case).",
+        f"**Score: {head}** ({len(summaries)} cases; {pending} "
+        f"expectation{'' if pending == 1 else 's'} not yet scorable: a bundle the engine "
+        "does not simulate yet, or format not yet used by the case). By kind of model: "
+        f"{'; '.join(parts)}.",
         "",
         "Parameters: default red-line crossing cost "
         f"{DEFAULT_CROSSING_COST} per 100 points; ripeness half-cost {RIPENESS_HALF}; relief "
         f"half-cost {RELIEF_HALF}; new-leader relief {LEADER_RELIEF}; minimum gain of a "
         f"partial deal {MIN_GAIN}; exact package search up to {EXACT_LIMIT} items; compliance "
         "from the trust engine (kind military); zones with distrust unless a check says not.",
+        "",
+        "Simulation-scored kinds (`p_agreement`, `agreement_period`, `breakdown_1y` and their "
+        f"orderings): `detente.simulate` with {simscore.SIM_RUNS} runs, seed "
+        f"{simscore.sim_seed()}, a horizon of {simscore.SIM_HORIZON} weeks (the check's own "
+        "`periods` for `p_agreement`), the engine's default parameters and each scenario's "
+        "`simulation:` block as written; the rules (which bundle, pooled breakdown, no "
+        "simulated agreement = miss) are in `validation/README.md`. Figures are cached in "
+        "`validation/simulated.json`; `.venv/bin/python validation/score.py --simulate` "
+        "recomputes them.",
         "",
     ]
     if summaries:
@@ -393,12 +448,26 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--cases", type=Path, default=HERE / "cases")
+    parser.add_argument(
+        "--simulate", action="store_true", help="rerun every simulation and rewrite the cache"
+    )
     args = parser.parse_args(argv)
+    cache_path = args.cases.parent / "simulated.json"
+    cache = simscore.Cache(args.cases, cache_path, allow_run=not args.check)
+    if args.simulate:
+        cache.entries = {}
     try:
-        scores, summaries = score_cases(args.cases) if args.cases.exists() else ([], [])
+        scores, summaries = score_cases(args.cases, cache) if args.cases.exists() else ([], [])
     except CheckError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except simscore.Stale as exc:
+        print(
+            f"validation/simulated.json lacks or has a stale simulation ({exc}): run "
+            "validation/score.py --simulate",
+            file=sys.stderr,
+        )
+        return 1
     if args.json:
         print(json.dumps({"scores": [s.__dict__ for s in scores], "cases": summaries,
                           "date": dt.date.today().isoformat()}, indent=1))  # fmt: skip
@@ -408,9 +477,19 @@ def main(argv: list[str]) -> int:
         if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:
             print("docs/validation.md is out of date: run validation/score.py", file=sys.stderr)
             return 1
+        if cache_path.exists() and cache_path.read_text(encoding="utf-8") != cache.document():
+            print("validation/simulated.json holds unused simulations: run "
+                  "validation/score.py --simulate", file=sys.stderr)  # fmt: skip
+            return 1
         return 0
+    if args.cases != HERE / "cases":
+        print("error: only the development set's document is written; use --json with --cases",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    cache_path.write_text(cache.document(), encoding="utf-8")
     DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC.relative_to(REPO)}")
+    print(f"wrote {DOC.relative_to(REPO)} and {cache_path.relative_to(REPO)} "
+          f"({cache.ran} simulations run)")  # fmt: skip
     return 0
 
 

@@ -1,0 +1,116 @@
+"""validation/dynamics.py: the dynamics backtest of the Ukraine snapshots (issue 13).
+
+The default suite runs a small-run smoke test (every pair, 32 runs) and checks that the
+committed expectations are those the snapshots give; the published backtest
+(docs/validation-dynamics.md, 2,000 runs per pair) is checked by the slow test.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _dyn() -> ModuleType:
+    name = "validation_dynamics"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "validation" / "dynamics.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_expectations_match_the_snapshots() -> None:
+    """The committed expectations are what the snapshots' dated positions and the front data
+    give (the file was committed before the model was run; a snapshot edit shows up here)."""
+    dyn = _dyn()
+    committed = dyn.load_expectations()
+    derived = dyn.derive_expectations()
+    assert committed == derived
+    assert dyn.EXPECTATIONS.read_text(encoding="utf-8") == dyn.expectations_yaml(derived)
+
+
+def test_expectations_cover_the_known_moves() -> None:
+    """Spot checks against the snapshots' stated red lines (sourced in the scenario tables)."""
+    pairs = {(p["from"], p["to"]): p for p in _dyn().load_expectations()["pairs"]}
+    assert len(pairs) == 5
+    p = pairs[("ukraine-2023-12", "ukraine-2025-05")]
+    assert p["weeks"] == 75
+    ua = {(r["actor"], r["issue"], r["bound"]): r for r in p["red_lines"]}
+    # Ukraine's acceptable Donetsk bound moved from 30 to 72 (the line of contact accepted)
+    assert ua[("UA", "donetsk", "max")]["from"] == 30.0
+    assert ua[("UA", "donetsk", "max")]["to"] == 72.0
+    assert ua[("UA", "donetsk", "max")]["direction"] == "up"
+    assert ua[("UA", "donetsk", "max")]["change"] == "looser"
+    assert ua[("RU", "donetsk", "min")]["change"] == "tighter"
+    fronts = {r["issue"]: r for r in p["front"]}
+    assert fronts["donetsk"]["from"] == 60.0
+    assert fronts["donetsk"]["to"] == 70.0
+
+
+@given(st.floats(-100, 100), st.sampled_from(["min", "max"]))
+def test_direction_and_tightening_are_consistent(delta: float, bound: str) -> None:
+    dyn = _dyn()
+    way = dyn.direction(delta)
+    assert (way == "unchanged") == (abs(delta) <= dyn.TOLERANCE)
+    assert dyn.direction(-delta) == {"up": "down", "down": "up", "unchanged": "unchanged"}[way]
+    change = dyn.tightening(bound, way)
+    if way != "unchanged":
+        # a min bound moving up, or a max bound moving down, narrows the acceptable range
+        assert (change == "tighter") == ((bound == "min") == (delta > 0))
+
+
+def test_band_inclusion_uses_the_fan_resolution() -> None:
+    dyn = _dyn()
+    point = dyn.Band(70.025, 70.125, 70.25, 70.375, 70.475, simulated=True)  # a point mass
+    assert point.inside(70.0, "50")
+    assert point.inside(70.0, "90")
+    assert not point.inside(72.0, "90")
+    wide = dyn.Band(10.0, 30.0, 50.0, 70.0, 90.0, simulated=True)
+    assert wide.inside(80.0, "90")
+    assert not wide.inside(80.0, "50")
+
+
+def test_smoke_backtest_runs_every_pair() -> None:
+    """A small run through the public API: every pair is simulated to the later date, every
+    expected red line and front issue is scored, the result is a function of (runs, seed)."""
+    dyn = _dyn()
+    res = dyn.backtest(runs=32, seed=7)
+    assert [p["weeks"] for p in res["pairs"]] == [33, 56, 75, 26, 30]
+    exp = dyn.load_expectations()["pairs"]
+    for p, e in zip(res["pairs"], exp, strict=True):
+        assert p["runs"] == 32
+        assert len(p["red_lines"]) == len(e["red_lines"])
+        assert [r["issue"] for r in p["front"]] == ["donetsk", "luhansk", "zaporizhzhia_kherson"]
+        for r in p["red_lines"] + p["front"]:
+            assert r["sim_q05"] <= r["sim_q25"] <= r["sim_median"] <= r["sim_q75"] <= r["sim_q95"]
+            assert r["sim_direction"] in {"up", "down", "unchanged"}
+        # the front is simulated (the engine emits line.* for issues the front moves)
+        assert all(r["simulated"] for r in p["front"])
+    s = res["summary"]
+    assert s["moved_stated_in_both"]["n"] == 18
+    assert s["front_direction"]["n"] == 15
+    text = dyn.render(res)
+    assert "## Headline" in text
+    assert "direction right, red lines stated in both snapshots" in text
+    if not s["redline_variables_emitted"]:
+        assert "red lines do not move during a run" in text
+    again = dyn.run_pair(dyn.load_expectations()["pairs"][3], runs=32, seed=7)
+    assert again == res["pairs"][3]
+
+
+@pytest.mark.slow
+def test_published_backtest_is_current() -> None:
+    assert _dyn().main(["--check"]) == 0, "run .venv/bin/python validation/dynamics.py"

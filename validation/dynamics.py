@@ -1,0 +1,534 @@
+"""Dynamics backtest of the Russia–Ukraine reference snapshots (issue 13).
+
+For each consecutive pair of reference snapshots (``scenarios/ukraine-*.yaml``), simulate from
+the earlier one to the date of the later one (the weeks between their ``as_of`` dates) with
+``detente.simulate`` (public API, the scenario as shipped, one global parameter set, a fixed
+seed), then compare the simulated distribution at the end date
+
+- of each veto party's stated red lines (trajectory variables ``redline.<actor>.<issue>.min``
+  and ``.max``) with the red lines the later snapshot states (its dated positions), and
+- of the front (``line.<issue>``) with the front at the later date
+  (``validation/data/ukraine_front.yaml``, copied from the project's facts dataset).
+
+Per red line and front issue it reports the **direction agreement** (did the simulated median
+move the same way as the real value: up / down / unchanged, within ``TOLERANCE`` points) and the
+**calibration** (is the later value inside the simulated 50 % and 90 % bands).
+
+The expectations (which red lines moved, which way) are derived from the snapshots alone and
+committed in ``validation/dynamics_expectations.yaml`` before the model was run on the pairs;
+``tests/test_validation_dynamics.py`` checks the file still matches the snapshots.
+
+    .venv/bin/python validation/dynamics.py          # run, rewrite docs/validation-dynamics.md
+    .venv/bin/python validation/dynamics.py --check  # exit 1 if that doc is out of date
+    .venv/bin/python validation/dynamics.py --json   # the scores as JSON (writes nothing)
+    .venv/bin/python validation/dynamics.py --expectations  # print derived expectations
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import itertools
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SCENARIOS = REPO / "scenarios"
+SNAPSHOTS = ("2022-03", "2022-11", "2023-12", "2025-05", "2025-11", "2026-06")
+EXPECTATIONS = HERE / "dynamics_expectations.yaml"
+FRONT = HERE / "data" / "ukraine_front.yaml"
+DOC = REPO / "docs" / "validation-dynamics.md"
+
+TOLERANCE = 2.5
+"""Points on the 0–100 issue scale within which a value counts as unchanged: half the 5-point
+grid on which the snapshots state red lines (a move of 5 points or more is a move)."""
+BIN_SLACK = 0.5
+"""Slack on band edges: one bin of the simulation's fan histograms (100 / 200 bins), the
+resolution at which the engine reports quantiles (a point mass at 70 reads as 70.0–70.5)."""
+RUNS = 2000
+"""Runs per pair for the published backtest (the Wilson half-width of a share is then ≤ 2.2
+points; quantiles are read from 200-bin histograms)."""
+
+
+def _yaml_load(path: Path) -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+
+
+def _default_seed() -> int:
+    import detente
+
+    return int(detente.DEFAULT_SEED)
+
+
+def snapshot_path(sid: str) -> Path:
+    return SCENARIOS / f"ukraine-{sid}.yaml"
+
+
+def direction(delta: float, tol: float = TOLERANCE) -> str:
+    """``up``, ``down`` or ``unchanged`` for a change of ``delta`` points."""
+    if delta > tol:
+        return "up"
+    if delta < -tol:
+        return "down"
+    return "unchanged"
+
+
+def tightening(bound: str, way: str) -> str:
+    """Does a move of a red line's ``min``/``max`` bound ``way`` tighten or loosen it?"""
+    if way == "unchanged":
+        return "unchanged"
+    return "tighter" if (bound == "min") == (way == "up") else "looser"
+
+
+def red_line_bounds(scenario: Any) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(actor, issue, bound) → the veto party's stated bound at the snapshot's ``as_of``.
+
+    ``bound`` is ``min`` or ``max`` of the stated acceptable range; without a stated red line
+    the bound is the end of the scale (0 or 100) and ``stated`` is False.
+    """
+    veto = {a.id for a in scenario.veto_actors}
+    sources = scenario.meta.sources
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for (actor, issue), pos in scenario.current_positions().items():
+        if actor not in veto:
+            continue
+        acc = pos.acceptable
+        for k, bound in enumerate(("min", "max")):
+            default = 0.0 if bound == "min" else 100.0
+            out[(actor, issue, bound)] = {
+                "value": float(acc[k]) if acc is not None else default,
+                "stated": acc is not None,
+                "position_date": pos.date.isoformat() if pos.date else None,
+                "sources": [f"{s}: {sources[s].title}" if s in sources else s for s in pos.sources],
+                "note": pos.note,
+            }
+    return out
+
+
+def derive_expectations() -> dict[str, Any]:
+    """The backtest's expectations, derived from the snapshots and the front data only."""
+    from detente import load_scenario
+
+    front = _yaml_load(FRONT)["snapshots"]
+    loaded = {sid: load_scenario(snapshot_path(sid)) for sid in SNAPSHOTS}
+    bounds = {sid: red_line_bounds(s) for sid, s in loaded.items()}
+    pairs = []
+    for a, b in itertools.pairwise(SNAPSHOTS):
+        da, db = loaded[a].meta.as_of, loaded[b].meta.as_of
+        ra, rb = bounds[a], bounds[b]
+        lines = []
+        for key in sorted(set(ra) & set(rb)):
+            x, y = ra[key], rb[key]
+            if not (x["stated"] or y["stated"]):
+                continue
+            if x["value"] in (0.0, 100.0) and x["value"] == y["value"]:
+                continue  # the open end of a one-sided red line
+            actor, issue, bound = key
+            way = direction(y["value"] - x["value"])
+            status = (
+                "stated in both"
+                if x["stated"] and y["stated"]
+                else ("newly stated" if y["stated"] else "dropped")
+            )
+            lines.append(
+                {
+                    "actor": actor,
+                    "issue": issue,
+                    "bound": bound,
+                    "from": x["value"],
+                    "to": y["value"],
+                    "direction": way,
+                    "change": tightening(bound, way),
+                    "status": status,
+                    "later_position_date": y["position_date"],
+                    "later_sources": y["sources"],
+                    "later_note": y["note"],
+                }
+            )
+        fronts = []
+        for issue in sorted(front[b]):
+            x, y = front[a][issue], front[b][issue]
+            fronts.append(
+                {
+                    "issue": issue,
+                    "from": float(x["value"]),
+                    "to": float(y["value"]),
+                    "direction": direction(float(y["value"]) - float(x["value"])),
+                    "basis": y["basis"],
+                }
+            )
+        pairs.append(
+            {
+                "from": f"ukraine-{a}",
+                "to": f"ukraine-{b}",
+                "from_date": da.isoformat(),
+                "to_date": db.isoformat(),
+                "weeks": round((db - da).days / 7),
+                "red_lines": lines,
+                "front": fronts,
+            }
+        )
+    return {"tolerance": TOLERANCE, "pairs": pairs}
+
+
+def expectations_yaml(doc: dict[str, Any]) -> str:
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="safe", pure=True)
+    y.default_flow_style = False
+    y.width = 4096
+    y.sort_base_mapping_type_on_output = False
+    buf = io.StringIO()
+    y.dump(doc, buf)
+    head = (
+        "# Expectations of the dynamics backtest (validation/dynamics.py), derived from the\n"
+        "# reference snapshots' dated positions (red lines of the veto parties) and from\n"
+        "# validation/data/ukraine_front.yaml (the front), and committed before the model was\n"
+        "# run on the snapshot pairs. Regenerate only with `validation/dynamics.py\n"
+        "# --expectations`; tests/test_validation_dynamics.py checks it matches the snapshots.\n"
+    )
+    return head + buf.getvalue()
+
+
+def load_expectations() -> dict[str, Any]:
+    doc = _yaml_load(EXPECTATIONS)
+    if not isinstance(doc, dict) or "pairs" not in doc:
+        raise ValueError(f"{EXPECTATIONS}: not a backtest expectations file")
+    return doc
+
+
+@dataclass(frozen=True)
+class Band:
+    """Simulated distribution of one variable at the end date."""
+
+    q05: float
+    q25: float
+    q50: float
+    q75: float
+    q95: float
+    simulated: bool  # False: the engine does not emit the variable (held at its start)
+
+    def inside(self, value: float, width: str) -> bool:
+        lo, hi = (self.q25, self.q75) if width == "50" else (self.q05, self.q95)
+        return bool(lo - BIN_SLACK <= value <= hi + BIN_SLACK)
+
+
+def _band(rows: dict[str, dict[str, Any]], var: str, start: float) -> Band:
+    r = rows.get(var)
+    if r is None:
+        return Band(start, start, start, start, start, simulated=False)
+    return Band(r["q05"], r["q25"], r["q50"], r["q75"], r["q95"], simulated=True)
+
+
+def _row(item: dict[str, Any], band: Band) -> dict[str, Any]:
+    sim_way = direction(band.q50 - item["from"])
+    return item | {
+        "sim_q05": band.q05,
+        "sim_q25": band.q25,
+        "sim_median": band.q50,
+        "sim_q75": band.q75,
+        "sim_q95": band.q95,
+        "simulated": band.simulated,
+        "sim_direction": sim_way,
+        "direction_agrees": sim_way == item["direction"],
+        "inside_50": band.inside(item["to"], "50"),
+        "inside_90": band.inside(item["to"], "90"),
+    }
+
+
+def run_pair(pair: dict[str, Any], *, runs: int, seed: int) -> dict[str, Any]:
+    """Simulate one pair through ``detente.simulate`` and score it."""
+    import detente
+
+    r = detente.simulate(
+        snapshot_path(pair["from"].removeprefix("ukraine-")),
+        runs=runs,
+        seed=seed,
+        periods=int(pair["weeks"]),
+    )
+    last = int(pair["weeks"]) - 1
+    rows = {x["variable"]: x for x in r.records("fan") if x["period"] == last}
+    s = r.summary()
+    red = [
+        _row(it, _band(rows, f"redline.{it['actor']}.{it['issue']}.{it['bound']}", it["from"]))
+        for it in pair["red_lines"]
+    ]
+    front = [_row(it, _band(rows, f"line.{it['issue']}", it["from"])) for it in pair["front"]]
+    agreements = [
+        {"bundle": a["bundle"], "p_agreement": a["p_agreement"]} for a in s.get("agreements", [])
+    ]
+    return {
+        "from": pair["from"],
+        "to": pair["to"],
+        "weeks": pair["weeks"],
+        "runs": s["runs"],
+        "seed": s["seed"],
+        "p_agreement": s["p_agreement"],
+        "agreements": agreements,
+        "redline_variables": sorted(v for v in rows if v.startswith("redline.")),
+        "red_lines": red,
+        "front": front,
+        "scenario_sha256": r.manifest.get("scenario_sha256"),
+    }
+
+
+def _share(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    n = len(rows)
+    k = sum(bool(r[key]) for r in rows)
+    return {"n": n, "k": k, "share": (k / n) if n else None}
+
+
+def summarise(pairs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Headline figures: direction agreement and calibration, overall and per issue."""
+    red = [r for p in pairs for r in p["red_lines"]]
+    moved_all = [r for r in red if r["direction"] != "unchanged"]
+    moved_both = [r for r in moved_all if r["status"] == "stated in both"]
+    unchanged = [r for r in red if r["direction"] == "unchanged"]
+    front = [r for p in pairs for r in p["front"]]
+    front_moved = [r for r in front if r["direction"] != "unchanged"]
+    per_issue: dict[str, dict[str, Any]] = {}
+    for kind, rows in (("red line", red), ("front", front)):
+        for issue in sorted({r["issue"] for r in rows}):
+            sel = [r for r in rows if r["issue"] == issue]
+            mv = [r for r in sel if r["direction"] != "unchanged"]
+            per_issue[f"{kind}: {issue}"] = {
+                "moved": _share(mv, "direction_agrees"),
+                "all": _share(sel, "direction_agrees"),
+                "inside_50": _share(sel, "inside_50"),
+                "inside_90": _share(sel, "inside_90"),
+            }
+    return {
+        "moved_stated_in_both": _share(moved_both, "direction_agrees"),
+        "moved_including_new_and_dropped": _share(moved_all, "direction_agrees"),
+        "unchanged": _share(unchanged, "direction_agrees"),
+        "red_lines_inside_50": _share(red, "inside_50"),
+        "red_lines_inside_90": _share(red, "inside_90"),
+        "front_direction": _share(front, "direction_agrees"),
+        "front_moved": _share(front_moved, "direction_agrees"),
+        "front_inside_50": _share(front, "inside_50"),
+        "front_inside_90": _share(front, "inside_90"),
+        "redline_variables_emitted": any(p["redline_variables"] for p in pairs),
+        "per_issue": per_issue,
+    }
+
+
+def backtest(*, runs: int = RUNS, seed: int | None = None) -> dict[str, Any]:
+    """Run every pair of the committed expectations and summarise."""
+    exp = load_expectations()
+    s = _default_seed() if seed is None else seed
+    pairs = [run_pair(p, runs=runs, seed=s) for p in exp["pairs"]]
+    import detente
+
+    return {
+        "runs": runs,
+        "seed": s,
+        "tolerance": exp["tolerance"],
+        "detente_version": detente.__version__,
+        "pairs": pairs,
+        "summary": summarise(pairs),
+    }
+
+
+def _pct(x: dict[str, Any]) -> str:
+    if not x["n"]:
+        return "– (none)"
+    return f"{x['k']} / {x['n']} ({100 * x['k'] / x['n']:.0f} %)"
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _yes(b: bool) -> str:
+    return "yes" if b else "**no**"
+
+
+def render(res: dict[str, Any]) -> str:
+    s = res["summary"]
+    goal = s["moved_stated_in_both"]
+    met = goal["n"] and goal["k"] * 3 >= 2 * goal["n"]
+    lines = [
+        "# Validation: the dynamics backtest (Ukraine snapshots)",
+        "",
+        "<!-- GENERATED by validation/dynamics.py - do not edit by hand -->",
+        "",
+        "Each consecutive pair of reference snapshots is simulated with `detente.simulate` "
+        "from the earlier snapshot (as shipped: its strategies, protocol and front dynamics) for "
+        "the weeks between the two `as_of` dates; the simulated distribution at the end date "
+        "of each veto party's stated red lines (`redline.<actor>.<issue>.min|max`) and of the "
+        "front (`line.<issue>`) is compared with the later snapshot's stated red lines and the "
+        "front at that date. The expectations (which red lines moved, which way) were derived "
+        "from the snapshots and committed in `validation/dynamics_expectations.yaml` before the "
+        "model was run on the pairs; the front comes from "
+        "`validation/data/ukraine_front.yaml` (copied from the project's facts dataset, "
+        "with its sources).",
+        "",
+        f"Settings: {res['runs']} runs per pair, seed {res['seed']}, one global parameter set "
+        f"(detente {res['detente_version']} defaults; nothing tuned to the pairs). A value is "
+        f"*unchanged* within ±{res['tolerance']} points (half the 5-point grid of the stated "
+        "red lines); a later value is *inside* a band if it lies within the simulated "
+        f"25–75 % (50 % band) or 5–95 % quantiles (90 % band), ±{BIN_SLACK} point (one bin of "
+        "the engine's fan histograms). A red line without a stated bound is at the end of the "
+        "scale (0 or 100): *newly stated* and *dropped* red lines are counted apart from those "
+        "stated in both snapshots. Reproduce: `.venv/bin/python validation/dynamics.py`.",
+        "",
+    ]
+    if not s["redline_variables_emitted"]:
+        lines += [
+            "**The engine emits no `redline.*` trajectory variables in this version: red "
+            "lines do not move during a run, so every simulated red line is its opening value "
+            "(direction *unchanged*, bands of zero width).** The figures below score that "
+            "model as it is.",
+            "",
+        ]
+    moved = [
+        r
+        for p in res["pairs"]
+        for r in p["red_lines"]
+        if r["direction"] != "unchanged" and r["status"] == "stated in both"
+    ]
+    looser = sum(r["change"] == "looser" for r in moved)
+    lines += [
+        f"Of the {len(moved)} red lines stated in both snapshots that moved, "
+        f"{len(moved) - looser} tightened and {looser} loosened: a model in which red lines "
+        f"can only loosen during a run (a crossing cost that falls) can be right on at most "
+        f"{looser} of them.",
+        "",
+        "## Headline",
+        "",
+        "| measure | result |",
+        "|---|---|",
+        f"| direction right, red lines stated in both snapshots that moved (goal ≥ 2/3) | "
+        f"{_pct(goal)}: goal {'met' if met else '**not met**'} |",
+        f"| direction right, all moved red lines (incl. newly stated and dropped) | "
+        f"{_pct(s['moved_including_new_and_dropped'])} |",
+        f"| unchanged red lines simulated as unchanged | {_pct(s['unchanged'])} |",
+        f"| later red line inside the simulated 50 % band | {_pct(s['red_lines_inside_50'])} |",
+        f"| later red line inside the simulated 90 % band | {_pct(s['red_lines_inside_90'])} |",
+        f"| front: direction right (all issue-pairs) | {_pct(s['front_direction'])} |",
+        f"| front: direction right where the front moved | {_pct(s['front_moved'])} |",
+        f"| front inside the simulated 50 % band | {_pct(s['front_inside_50'])} |",
+        f"| front inside the simulated 90 % band | {_pct(s['front_inside_90'])} |",
+        "",
+        "## Per issue (all pairs and veto parties)",
+        "",
+        "| issue | direction right where it moved | direction right, all | inside 50 % | "
+        "inside 90 % |",
+        "|---|---|---|---|---|",
+    ]
+    for issue, v in s["per_issue"].items():
+        lines.append(
+            f"| {issue} | {_pct(v['moved'])} | {_pct(v['all'])} | {_pct(v['inside_50'])} | "
+            f"{_pct(v['inside_90'])} |"
+        )
+    misses = [
+        (p, r)
+        for p in res["pairs"]
+        for r in p["red_lines"]
+        if r["direction"] != "unchanged" and not r["direction_agrees"]
+    ]
+    lines += ["", "## Misses: moved red lines whose direction the simulation got wrong", ""]
+    if misses:
+        lines += [
+            "| pair | actor | issue | bound | real | simulated median | status |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for p, r in misses:
+            lines.append(
+                f"| {p['from'][8:]} → {p['to'][8:]} | {r['actor']} | {r['issue']} | "
+                f"{r['bound']} | {_f(r['from'])} → {_f(r['to'])} ({r['direction']}, "
+                f"{r['change']}) | {_f(r['sim_median'])} ({r['sim_direction']}) | "
+                f"{r['status']} |"
+            )
+    else:
+        lines.append("None.")
+    lines += ["", "## Pairs", ""]
+    for p in res["pairs"]:
+        ags = ", ".join(
+            f"{a['bundle']} {a['p_agreement']:.3f}"
+            for a in p["agreements"]
+            if a["p_agreement"] is not None
+        )
+        lines += [
+            f"### {p['from']} → {p['to']} ({p['weeks']} weeks)",
+            "",
+            f"P(agreement within the window): {p['p_agreement']:.3f}"
+            + (f" (per bundle: {ags})" if ags else "")
+            + f". Red-line variables emitted: {len(p['redline_variables'])}.",
+            "",
+            "| kind | actor | issue | bound | real from → to | real | simulated q05 / q25 / "
+            "median / q75 / q95 | simulated | direction right | in 50 % | in 90 % |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for kind, rows in (("red line", p["red_lines"]), ("front", p["front"])):
+            for r in rows:
+                q = " / ".join(
+                    _f(r[k]) for k in ("sim_q05", "sim_q25", "sim_median", "sim_q75", "sim_q95")
+                )
+                status = f" ({r['status']})" if kind == "red line" else ""
+                held = "" if r["simulated"] else " (held)"
+                lines.append(
+                    f"| {kind} | {r.get('actor', '')} | {r['issue']} | {r.get('bound', '')} | "
+                    f"{_f(r['from'])} → {_f(r['to'])} | {r['direction']}{status} | {q}{held} | "
+                    f"{r['sim_direction']} | {_yes(r['direction_agrees'])} | "
+                    f"{_yes(r['inside_50'])} | {_yes(r['inside_90'])} |"
+                )
+        lines.append("")
+    lines += [
+        "## What this does and does not show",
+        "",
+        "- The real red lines are the snapshots' stated positions (each sourced in the "
+        "scenario tables; `validation/dynamics_expectations.yaml` lists the later position's "
+        "date, paraphrase and sources). A stated red line is what a party said, not what it "
+        "would have accepted.",
+        "- Fronts before May 2024 are approximate readings labelled as assumptions in the "
+        "snapshots (the facts give no figure before then).",
+        "- The pairs overlap in nothing but the model: each starts from the shipped earlier "
+        "snapshot, so what happened between the snapshots (offensives, elections, new "
+        "mediators) enters only through the model's own dynamics and the shocks the earlier "
+        "snapshot writes.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the doc is stale")
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument(
+        "--expectations", action="store_true", help="print the expectations derived now"
+    )
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--seed", type=int, default=None)
+    args = parser.parse_args(argv)
+    if args.expectations:
+        sys.stdout.write(expectations_yaml(derive_expectations()))
+        return 0
+    if args.runs < 1:
+        print("error: --runs must be at least 1", file=sys.stderr)
+        return 2
+    res = backtest(runs=args.runs, seed=args.seed)
+    if args.json:
+        print(json.dumps(res | {"date": dt.date.today().isoformat()}, indent=1))
+        return 0
+    text = render(res)
+    if args.check:
+        if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:
+            print(f"{DOC.relative_to(REPO)} is out of date: run validation/dynamics.py",
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        return 0
+    DOC.write_text(text, encoding="utf-8")
+    print(f"wrote {DOC.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
