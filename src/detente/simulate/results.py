@@ -307,7 +307,7 @@ class SimulationResult:
             out.append(rec)
         return out
 
-    def _bundle_terms(self, j: int) -> dict[str, dict[str, float]]:
+    def _bundle_terms(self, j: int) -> dict[str, dict[str, float | None]]:
         """Issue → quantiles of the first agreement's terms on bundle ``j``'s issues."""
         hist = self.stats.bundle_terms_hist
         spec = self.model.agenda.bundles[j]
@@ -316,8 +316,7 @@ class SimulationResult:
             if not spec.settled[i]:
                 continue
             counts = hist[j, i] if hist is not None else self.stats.terms_hist[i]
-            qs = hist_quantiles(counts, 0.0, 100.0)
-            out[iid] = {f"q{round(q * 100):02d}": v for q, v in zip(QUANTILES, qs, strict=True)}
+            out[iid] = _quantile_record(counts)
         return out
 
     def settlement_reasons(self) -> dict[str, Any]:
@@ -364,12 +363,11 @@ class SimulationResult:
             ],
         }
 
-    def terms(self) -> dict[str, dict[str, float]]:
+    def terms(self) -> dict[str, dict[str, float | None]]:
         """Issue → quantiles (q05..q95) of the first agreement's terms."""
         out = {}
         for i, iid in enumerate(self.model.issue_ids):
-            qs = hist_quantiles(self.stats.terms_hist[i], 0.0, 100.0)
-            out[iid] = {f"q{round(q * 100):02d}": v for q, v in zip(QUANTILES, qs, strict=True)}
+            out[iid] = _quantile_record(self.stats.terms_hist[i])
         return out
 
     def fan(self) -> list[dict[str, Any]]:
@@ -414,6 +412,14 @@ class SimulationResult:
             "settlement_reasons": self.settlement_reasons(),
             "agreements": self.agreements(),
         }
+
+
+def _quantile_record(counts: NDArray[np.int64]) -> dict[str, float | None]:
+    """q05..q95 of binned terms on the 0-100 scale; None (JSON null) when no run agreed."""
+    if int(counts.sum()) == 0:
+        return {f"q{round(q * 100):02d}": None for q in QUANTILES}
+    qs = hist_quantiles(counts, 0.0, 100.0)
+    return {f"q{round(q * 100):02d}": v for q, v in zip(QUANTILES, qs, strict=True)}
 
 
 def _median(hist: NDArray[np.int64], n: int) -> int | None:
