@@ -304,7 +304,16 @@ class SimulationResult:
             },
             "terms": self.terms(),
             "agreements": self.agreements(),
+            "trust_start": self.trust_start(),
         }
+
+    def trust_start(self) -> list[dict[str, Any]]:
+        """The replayed trust every run starts from (:func:`detente.trust.state.trust_state`
+        at ``meta.as_of``): one record per (truster, trustee, dimension) with ``truster,
+        trustee, dimension, r, s, base_rate, belief, disbelief, uncertainty, expected,
+        reading, prior_only, ledger_only`` (``expected`` equals ``detente trust
+        --snapshot``)."""
+        return self.model.trust_start.records()
 
 
 def _median(hist: NDArray[np.int64], n: int) -> int | None:
