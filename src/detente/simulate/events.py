@@ -20,9 +20,13 @@ EVENT_FLAGS: dict[str, int] = {
     "shock": 4096,
     "leader_change": 8192,
     "stalling": 16384,
+    "talks_derailed": 32768,
+    "bad_faith_detected": 65536,
 }
 """Bits of the per-period event code of a run. ``defection_detected``: a deliberate or chance
-defection by a party that the other side observed (the evidence the trust step uses)."""
+defection by a party that the other side observed (the evidence the trust step uses);
+``talks_derailed``: a spoiler faction's attack called off a round of talks;
+``bad_faith_detected``: a side saw the other rearm under an agreement it signed in bad faith."""
 
 
 def flag(name: str) -> int:

@@ -63,7 +63,7 @@ from detente.scenario.schema import (
 )
 from detente.scenario.simulation import Protocol, SimulationSettings
 from detente.scenario.validate import require_negotiation
-from detente.simulate.durability import PEACEKEEPER_HR
+from detente.simulate.durability import DealDurability, deal_durability, spoiler_factions
 from detente.simulate.tables import TalkTable, build_table
 from detente.trust.opinion import DEFAULT_PRIOR_WEIGHT
 from detente.trust.state import TrustState, trust_state
@@ -175,12 +175,13 @@ class SimModel:
     strategy_pool: tuple[str, ...]  # every strategy a side may follow in a run (shocks)
     faction_parent: IntArray  # (F,) 0 = A, 1 = B
     faction_control: FloatArray  # (F,)
+    faction_strength: FloatArray  # (F,) capability / the parent's, capped at 1
     faction_ideal: FloatArray  # (F, I)
     faction_weights: FloatArray  # (F, I)
     has_factions: BoolArray  # (2,) A, B has a faction that can spoil
     relief_step: FloatArray  # (S,) sanctions relief released after n verified periods
     sanctioned: BoolArray  # (2,) A, B is the party under staged sanctions
-    hazard_ratio: float  # product of the attached mechanisms' hazard ratios
+    durability: DealDurability  # the deal's breakdown-hazard covariates (durability.py)
     detection: float
     sucker_loss: float
     settlement_after: int
@@ -373,7 +374,7 @@ def build_model(scenario: Scenario) -> SimModel:
             f_w.append(fs / max(fs.sum(), 1e-12))
 
     mech = {m.id: m for m in scenario.mechanisms}
-    hr, detection, loss_mult, delay = 1.0, settings.detection, 1.0, 13
+    detection, loss_mult, delay = settings.detection, 1.0, 13
     delays = []
     steps: list[tuple[int, float]] = []
     sanctioned = np.zeros(2, dtype=bool)
@@ -381,10 +382,6 @@ def build_model(scenario: Scenario) -> SimModel:
         if mid not in mech:
             raise InputError(f"simulation.mechanisms: unknown mechanism id {mid!r}")
         m = mech[mid]
-        if m.hazard_ratio is not None:
-            hr *= m.hazard_ratio
-        elif m.kind is MechanismKind.peacekeepers:
-            hr *= PEACEKEEPER_HR
         if m.detection is not None:
             detection = max(detection, m.detection)
         if m.loss_if_cheated is not None:
@@ -473,12 +470,15 @@ def build_model(scenario: Scenario) -> SimModel:
         strategy_pool=tuple(pool),
         faction_parent=np.array(f_parent, dtype=np.int64),
         faction_control=np.array(f_control, dtype=np.float64),
+        faction_strength=np.array(
+            [st for _, _, st, _ in spoiler_factions(scenario)], dtype=np.float64
+        ),
         faction_ideal=np.array(f_ideal, dtype=np.float64).reshape(-1, n_i),
         faction_weights=np.array(f_w, dtype=np.float64).reshape(-1, n_i),
         has_factions=np.array([side in f_parent for side in (0, 1)]),
         relief_step=relief_step,
         sanctioned=sanctioned,
-        hazard_ratio=hr,
+        durability=deal_durability(scenario, tuple(settings.mechanisms)),
         detection=detection,
         sucker_loss=settings.sucker_loss * loss_mult,
         settlement_after=delay,

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from detente.simulate.engine import BlockOutput
 from detente.simulate.model import SimModel
+from detente.simulate.steps.breakdown import signature_trust_sums
 
 __all__ = [
     "BINS",
@@ -105,6 +106,8 @@ class BlockStats:
     bundle_first: IntArray  # (B, P) first agreements on each bundle by period
     bundle_km_event: IntArray  # (B, P + 1)
     bundle_km_censor: IntArray  # (B, P + 1)
+    sig_trust_sum: NDArray[np.float64] = field(default_factory=lambda: np.zeros(1))
+    """(B,) sum over first agreements of trust at signature (the durability explanation)."""
 
     def merge(self, other: BlockStats) -> None:
         """Add ``other`` into this (call in block order: the float sums are order-sensitive)."""
@@ -121,6 +124,7 @@ class BlockStats:
         self.bundle_first += other.bundle_first
         self.bundle_km_event += other.bundle_km_event
         self.bundle_km_censor += other.bundle_km_censor
+        self.sig_trust_sum = self.sig_trust_sum + other.sig_trust_sum
 
 
 def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
@@ -158,6 +162,7 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         bundle_km_event[j] = np.bincount(dj[bj], minlength=periods + 1)
         bundle_km_censor[j] = np.bincount(dj[~bj], minlength=periods + 1)
     return BlockStats(
+        sig_trust_sum=signature_trust_sums(m, out.paths, b_first),
         n=n,
         first_hist=first_hist,
         terms_hist=terms_hist,
@@ -252,9 +257,20 @@ class SimulationResult:
                     "p_agreement_ci": list(wilson(k, n)),
                     "median_periods_to_agreement": _median(hist, n),
                     "p_breakdown_1y": self.p_breakdown(1.0, bid),
+                    "durability": self.durability(bid),
                 }
             )
         return out
+
+    def durability(self, bundle: str = "settlement") -> dict[str, Any]:
+        """Why agreements on ``bundle`` last as long as they do: the deal's covariates with
+        their hazard-ratio factors (largest first), at the mean trust at signature of the
+        first agreements (or the starting trust when none was reached), the total hazard
+        ratio and the model's one-year breakdown (:mod:`detente.simulate.durability`)."""
+        j = self.model.bundle_ids.index(bundle)
+        k = int(self.stats.bundle_first[j].sum())
+        trust = float(self.stats.sig_trust_sum[j]) / k if k else None
+        return self.model.durability.explain(trust)
 
     def terms(self) -> dict[str, dict[str, float]]:
         """Issue → quantiles (q05..q95) of the first agreement's terms."""

@@ -10,13 +10,16 @@ implementation). Each period of an agreement in force:
   on purpose once the pause has served it (after ``regroup_periods``, when it is no longer under
   pressure or has finished rearming); a staller blocks the settlement stage;
 - each party also defects **by chance** with the calibrated Weibull hazard
-  (:mod:`detente.simulate.durability`) split between the two, times the mechanisms' hazard
-  ratio, times ``rearm_hazard^(shift / 0.1)`` for a party that has rearmed, times
-  ``1 − DETERRENCE·(R_total − R(n))`` for a party under staged sanctions (``R(n)`` the relief
-  released after ``n`` periods of verified compliance: pending relief is forfeited by reneging);
+  (:mod:`detente.simulate.durability`) split between the two, times the deal's covariate
+  hazard ratio set at signature (:mod:`detente.simulate.steps.breakdown`: verification,
+  peacekeepers, specificity, permitted power shift, trust at signature, guarantor, earlier
+  failures, decisiveness, other mechanisms), times ``rearm_hazard^(excess / 0.1)`` for a party
+  that rearmed beyond the permitted shift, times ``1 − DETERRENCE·(R_total − R(n))`` for a
+  party under staged sanctions (``R(n)`` the relief released after ``n`` periods of verified
+  compliance: pending relief is forfeited by reneging);
 - each faction of a belligerent violates it with probability
-  ``spoiler_rate · (1 − control) · (1 − U_f(terms))``, bringing it down with probability
-  ``spoiler_escalation``.
+  ``spoiler_rate · (1 − control) · (1 − U_f(terms))`` (a violation: evidence on its parent's
+  capacity) and brings it down with the spoilers' share of the covariate hazard.
 
 A defection (deliberate or by chance) or an escalating spoiler ends the agreement: fighting
 resumes and talks may start again.
@@ -33,6 +36,7 @@ from detente.simulate.events import flag
 from detente.simulate.model import SimModel, utility
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
+from detente.simulate.steps.breakdown import faction_hazards, signature_hazard_ratio
 from detente.simulate.steps.talk import pressure
 from detente.simulate.strategies import Conduct, DealState, get_strategy
 
@@ -77,6 +81,9 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     terms[new, b] = k_new[new]
     verified[new, b] = 0
     bad_faith[new, b] = s.signed_bad_faith[new, b]
+    deal_hr = s.deal_hr.copy()
+    if new.any():
+        deal_hr[:, b] = np.where(new, signature_hazard_ratio(m, s, agreements[:, b]), deal_hr[:, b])
     agreements[:, b] += new
     is_first = new & (first[:, b] < 0)
     first[is_first, b] = s.period
@@ -111,7 +118,8 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     if settle.any():
         line = np.where(settle[:, None], m.candidates[np.maximum(terms[:, b], 0)], line)
 
-    hr_side = 0.5 * m.hazard_ratio * st.rearm_hazard ** (shift / 0.1)
+    excess = np.maximum(shift - abs(m.truce_shift), 0.0)  # the permitted shift is a covariate
+    hr_side = 0.5 * deal_hr[:, b, None] * st.rearm_hazard ** (excess / 0.1)
     if m.relief_step.size and m.relief_step[-1] > 0.0:  # withheld relief is forfeited by reneging
         total = float(m.relief_step[-1])
         done = m.relief_step[np.minimum(verified[:, b], m.relief_step.size - 1)]
@@ -121,17 +129,19 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     defect = chance | deliberate
 
     n_f = m.faction_control.size
-    spoil = np.zeros((s.n, 2), dtype=bool)
+    spoil = s.spoil.copy()  # acts against the talks this period (steps/spoilers.py) kept
     escalate = np.zeros(s.n, dtype=bool)
     if n_f:
         x = m.candidates[np.maximum(terms[:, b], 0)]
         fu = utility(m.faction_ideal, m.faction_weights, np.ones(n_f), x)  # (N, F)
+        brings_down = faction_hazards(m, age[:, b], deal_hr[:, b])  # (N, F)
         for f in range(n_f):
             dissat = np.clip(1.0 - fu[:, f], 0.0, 1.0)
             q = st.spoiler_rate * (1.0 - m.faction_control[f]) * dissat
             act = in_deal & (d.u[:, 2 + f] < q)
-            spoil[:, m.faction_parent[f]] |= act
-            escalate |= act & (d.u[:, 2 + n_f + f] < st.spoiler_escalation)
+            down_f = in_deal & (d.u[:, 2 + n_f + f] < brings_down[:, f])
+            spoil[:, m.faction_parent[f]] |= act | down_f
+            escalate |= down_f
     violation = defect | spoil
     down = in_deal & (defect.any(axis=1) | escalate)
     ends_first = down & in_first[:, b]
@@ -158,6 +168,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         terms=terms,
         verified=verified,
         bad_faith=bad_faith,
+        deal_hr=deal_hr,
         agreements=agreements,
         first=first,
         first_terms=first_terms,

@@ -100,7 +100,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             pressure=press[:, side],
         )
         moves.append(select_moves(m, s, side, state))
-    held = scheduled & moves[0].attends & moves[1].attends
+    held = scheduled & moves[0].attends & moves[1].attends & ~s.derailed  # steps/spoilers.py
     loss = m.sucker_loss * 2.0 * (1.0 - s.trust[:, :, INTENT])
     out = run_round(
         m,
