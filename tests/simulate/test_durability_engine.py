@@ -160,3 +160,26 @@ def test_minsk_i_breaks_down_sooner_than_bishkek_through_simulate() -> None:
         out[case] = r.agreements()[0]["durability"]
     assert out["minsk_i_2014"]["one_year_breakdown"] > out["bishkek_1994"]["one_year_breakdown"]
     assert out["minsk_i_2014"]["covariates"][0]["covariate"] == "spoiler"
+
+
+FORTNA_COX_HR_CI = (0.30, 0.97)
+"""Fortna (2004), *Does Peacekeeping Keep Peace?*, ISQ 48(2): Cox hazard ratio of
+peacekeeping for civil-war cease-fires, 0.54 unadjusted, 95 % CI 0.30–0.97."""
+
+
+def test_second_figure_fortna_peacekeeping_hazard_ratio_through_the_engine() -> None:
+    """Second published figure, reproduced within its reported uncertainty: the hazard ratio
+    of peacekeepers estimated from the engine's simulated survival (``ln S_pk(t) / ln
+    S_none(t)`` at 1 and 2 years, proportional hazards; 2,048 runs each) lies in Fortna's
+    95 % interval 0.30–0.97 (measured: ≈ 0.59 at both ages)."""
+    weeks = 365.25 / 7
+    surv = {}
+    for pk in (False, True):
+        r = run_simulation(calibration_scenario(peacekeepers=pk), 2048, 2004, 2 * 53 + 2)
+        surv[pk] = r.survival()
+    lo, hi = FORTNA_COX_HR_CI
+    for years in (1.0, 2.0):
+        age = round(years * weeks)
+        hr = math.log(surv[True][age]["survival"]) / math.log(surv[False][age]["survival"])
+        assert lo <= hr <= hi, (years, hr)
+        assert hr == pytest.approx(0.59, abs=0.08)
