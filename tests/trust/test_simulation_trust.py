@@ -8,8 +8,12 @@ import functools
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from detente.api import replay_trust
@@ -19,6 +23,8 @@ from detente.scenario import load_scenario as _load_scenario
 from detente.scenario.load import ScenarioError
 from detente.simulate import run_simulation
 from detente.trust import DIMENSIONS, replay, trust_state
+from detente.trust.rules import RULES
+from detente.trust.vectorised import apply_acts, expected
 
 load_scenario = functools.cache(_load_scenario)
 ROOT = Path(__file__).parents[2]
@@ -123,3 +129,69 @@ def test_relations_and_perceptions_are_located_errors(field: str, extra: dict[st
     with pytest.raises(ScenarioError) as err:
         parse_scenario(json.dumps(doc), name="t.json")
     assert f"{field}[0]" in str(err.value) or f"{field}.0" in str(err.value), str(err.value)
+
+
+# -- trust moves during runs, with the replay's rule ------------------------------------------
+signs = st.lists(st.sampled_from([-1.0, 0.0, 1.0]), min_size=4, max_size=4)
+strengths = st.lists(st.floats(0.0, 5.0, allow_nan=False), min_size=4, max_size=4)
+
+
+@settings(derandomize=True, max_examples=100, deadline=None)
+@given(signs, strengths)
+def test_the_simulation_and_the_replay_share_one_update_formula(
+    sign: list[float], strength: list[float]
+) -> None:
+    """``apply_acts`` (the simulation's update, vectorised over runs) adds exactly the
+    evidence rule's increments (the replay's), for every run of a batch."""
+    rule = RULES["evidence"]
+    inc = rule.increments(np.array(sign), np.array(strength))
+    rel = np.array(sign) * np.array(strength)
+    weight = np.array([0.0, 1.0, 2.5])
+    r, s = apply_acts(np.zeros((3, 4)), np.zeros((3, 4)), rel, weight)
+    for k, w in enumerate(weight):
+        np.testing.assert_allclose(r[k], w * inc[0], atol=1e-12)
+        np.testing.assert_allclose(s[k], w * inc[1], atol=1e-12)
+
+
+def _runs(strategies: tuple[str, str], periods: int, **sim: Any) -> Any:
+    from tests.simulate.helpers import make_scenario
+
+    from detente.simulate.engine import iter_periods
+    from detente.simulate.model import build_model
+
+    m = build_model(make_scenario(strategies=strategies, simulation=sim or None))
+    states = list(iter_periods(m, 300, np.random.SeedSequence(11), periods))
+    return m, states
+
+
+def test_detected_bad_faith_rearmament_lowers_integrity_and_intention() -> None:
+    """A peace offensive signs pauses it does not mean and rearms under them: the other side
+    sees it (event ``bad_faith_detected``) and its trust in integrity and peaceful intention
+    falls below where a good-faith partner's stands."""
+    from detente.simulate.events import flag
+    from detente.simulate.steps.learn import INTEG, INTENT
+
+    m, bad = _runs(("good_faith", "peace_offensive"), 40, detection=0.9)
+    _, good = _runs(("good_faith", "good_faith"), 40, detection=0.9)
+    seen = np.any([(s.events & flag("bad_faith_detected")) != 0 for s in bad], axis=0)
+    assert seen.any()
+    for dim in (INTEG, INTENT):
+        bad_t = expected(bad[-1].tr[:, 0, dim], bad[-1].ts[:, 0, dim], m.trust_base[0, dim])
+        good_t = expected(good[-1].tr[:, 0, dim], good[-1].ts[:, 0, dim], m.trust_base[0, dim])
+        assert bad_t[seen].mean() < good_t.mean()
+
+
+def test_kept_agreements_raise_trust_during_the_run() -> None:
+    """Good faith on both sides: observed periods of compliance raise each side's expected
+    integrity and predictability above the starting trust in most runs (the run's trust
+    moves; a chance breakdown, observed, lowers it in a few)."""
+    from detente.simulate.steps.learn import INTEG, PRED
+
+    m, states = _runs(("good_faith", "good_faith"), 30)
+    last = states[-1]
+    kept = last.verified[:, 0, 1] > 0
+    assert kept.any()
+    for dim in (INTEG, PRED):
+        start = float(expected(m.trust_r[0, dim], m.trust_s[0, dim], m.trust_base[0, dim]))
+        now = expected(last.tr[kept, 0, dim], last.ts[kept, 0, dim], m.trust_base[0, dim])
+        assert np.median(now) > start + 0.1
