@@ -75,11 +75,11 @@ def test_mechanism_hazard_ratios_are_not_multiplied_twice() -> None:
     doc = _doc(load_scenario(TEACHING))
     doc["simulation"] = {"mechanisms": ["monitors"]}
     m = build_model(parse_scenario(json.dumps(doc)))
-    base = m.durability.base
+    base = m.durability[0].base
     assert float(np.asarray(base.verification)) == 0.6
     assert float(np.asarray(base.mechanism_hr)) == 1.0
     want = math.exp(COVARIATE_EFFECTS["verification"].beta * 0.6)
-    rows = {r["covariate"]: r for r in m.durability.explain()["covariates"]}
+    rows = {r["covariate"]: r for r in m.durability[0].explain()["covariates"]}
     assert rows["verification"]["hazard_ratio"] == pytest.approx(want)
     assert rows["mechanisms"]["hazard_ratio"] == 1.0
 

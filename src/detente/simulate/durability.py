@@ -508,11 +508,14 @@ class DealDurability:
         }
 
 
-def deal_durability(scenario: Scenario, mechanisms: tuple[str, ...]) -> DealDurability:
-    """The :class:`DealDurability` of the settlement with ``mechanisms`` attached."""
+def deal_durability(
+    scenario: Scenario, mechanisms: tuple[str, ...], *, bundle: str = "settlement"
+) -> DealDurability:
+    """The :class:`DealDurability` of an agreement on ``bundle`` (its ``specificity``) with
+    ``mechanisms`` attached."""
     facs = spoiler_factions(scenario)
     return DealDurability(
-        base=scenario_covariates(scenario, mechanisms),
+        base=scenario_covariates(scenario, mechanisms, bundle=bundle),
         faction_ids=tuple(f for f, _, _, _ in facs),
         faction_share=np.array([s * (1.0 - c) for _, _, s, c in facs], dtype=np.float64),
     )

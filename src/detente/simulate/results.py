@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from detente.simulate.engine import BlockOutput
 from detente.simulate.model import SimModel
+from detente.simulate.reasons import REASONS
 from detente.simulate.steps.breakdown import signature_trust_sums
 
 __all__ = [
@@ -87,7 +88,18 @@ def path_ranges(m: SimModel, periods: int) -> dict[str, tuple[float, float]]:
         out[f"cost.{aid}"] = (0.0, max(float(m.cost[side]) * periods, 1e-9))
     for sid in m.support_ids:
         out[f"support.{sid}"] = (0.0, 1.0)
+    for v, _, _, _ in m.red_line_paths:
+        out[v] = (0.0, 100.0)
     return out
+
+
+_OPTIONAL_COUNTS = (
+    "bundle_terms_hist",
+    "reason_counts",
+    "blocking_issue_counts",
+    "blocking_actor_counts",
+    "moved_counts",
+)
 
 
 @dataclass
@@ -106,7 +118,12 @@ class BlockStats:
     bundle_first: IntArray  # (B, P) first agreements on each bundle by period
     bundle_km_event: IntArray  # (B, P + 1)
     bundle_km_censor: IntArray  # (B, P + 1)
-    sig_trust_sum: NDArray[np.float64] = field(default_factory=lambda: np.zeros(1))
+    bundle_terms_hist: IntArray | None = None  # (B, I, TERM_BINS)
+    reason_counts: IntArray | None = None  # (len(REASONS),)
+    blocking_issue_counts: IntArray | None = None  # (I,)
+    blocking_actor_counts: IntArray | None = None  # (A,)
+    moved_counts: IntArray | None = None  # (J,) runs that crossed each red-line move set
+    sig_trust_sum: NDArray[np.float64] | None = None
     """(B,) sum over first agreements of trust at signature (the durability explanation)."""
 
     def merge(self, other: BlockStats) -> None:
@@ -124,7 +141,12 @@ class BlockStats:
         self.bundle_first += other.bundle_first
         self.bundle_km_event += other.bundle_km_event
         self.bundle_km_censor += other.bundle_km_censor
-        self.sig_trust_sum = self.sig_trust_sum + other.sig_trust_sum
+        for name in _OPTIONAL_COUNTS:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if mine is not None and theirs is not None:
+                mine += theirs
+        if self.sig_trust_sum is not None and other.sig_trust_sum is not None:
+            self.sig_trust_sum = self.sig_trust_sum + other.sig_trust_sum
 
 
 def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
@@ -161,6 +183,25 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         dj, bj = b_dur[ok, j], b_broke[ok, j]
         bundle_km_event[j] = np.bincount(dj[bj], minlength=periods + 1)
         bundle_km_censor[j] = np.bincount(dj[~bj], minlength=periods + 1)
+    bt_hist = None
+    if out.bundle_terms is not None:
+        bt = out.bundle_terms
+        bt_hist = np.zeros((n_b, n_i, TERM_BINS), np.int64)
+        for j in range(n_b):
+            for i in range(n_i):
+                v = bt[:, j, i]
+                v = v[~np.isnan(v)]
+                if v.size:
+                    bt_hist[j, i] = np.bincount(_bin(v, 0.0, 100.0, TERM_BINS), minlength=TERM_BINS)
+    reasons = issues = actors = moved = None
+    if out.reason is not None:
+        reasons = np.bincount(out.reason.astype(np.int64), minlength=len(REASONS)).astype(np.int64)
+    if out.blocking_issue is not None:
+        issues = out.blocking_issue.sum(axis=0).astype(np.int64)
+    if out.blocking_actor is not None:
+        actors = out.blocking_actor.sum(axis=0).astype(np.int64)
+    if out.moved_at is not None:
+        moved = (out.moved_at >= 0).sum(axis=0).astype(np.int64)
     return BlockStats(
         sig_trust_sum=signature_trust_sums(m, out.paths, b_first),
         n=n,
@@ -175,6 +216,11 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         bundle_first=bundle_first,
         bundle_km_event=bundle_km_event,
         bundle_km_censor=bundle_km_censor,
+        bundle_terms_hist=bt_hist,
+        reason_counts=reasons,
+        blocking_issue_counts=issues,
+        blocking_actor_counts=actors,
+        moved_counts=moved,
     )
 
 
@@ -250,17 +296,80 @@ class SimulationResult:
         for j, bid in enumerate(self.model.bundle_ids):
             hist = self.stats.bundle_first[j]
             k = int(hist.sum())
-            out.append(
-                {
-                    "bundle": bid,
-                    "p_agreement": k / n if n else None,
-                    "p_agreement_ci": list(wilson(k, n)),
-                    "median_periods_to_agreement": _median(hist, n),
-                    "p_breakdown_1y": self.p_breakdown(1.0, bid),
-                    "durability": self.durability(bid),
-                }
-            )
+            spec = self.model.agenda.bundles[j]
+            rec: dict[str, Any] = {
+                "bundle": bid,
+                "issues": [self.model.issue_ids[i] for i in np.flatnonzero(spec.settled)],
+                "ceasefire": spec.ceasefire,
+                "on_agenda": spec.on_agenda,
+                "p_agreement": k / n if n else None,
+                "p_agreement_ci": list(wilson(k, n)),
+                "median_periods_to_agreement": _median(hist, n),
+                "p_breakdown_1y": self.p_breakdown(1.0, bid),
+                "terms": self._bundle_terms(j),
+                "durability": self.durability(bid),
+            }
+            if j == 0:
+                rec["reasons"] = self.settlement_reasons()
+            out.append(rec)
         return out
+
+    def _bundle_terms(self, j: int) -> dict[str, dict[str, float]]:
+        """Issue → quantiles of the first agreement's terms on bundle ``j``'s issues."""
+        hist = self.stats.bundle_terms_hist
+        spec = self.model.agenda.bundles[j]
+        out = {}
+        for i, iid in enumerate(self.model.issue_ids):
+            if not spec.settled[i]:
+                continue
+            counts = hist[j, i] if hist is not None else self.stats.terms_hist[i]
+            qs = hist_quantiles(counts, 0.0, 100.0)
+            out[iid] = {f"q{round(q * 100):02d}": v for q, v in zip(QUANTILES, qs, strict=True)}
+        return out
+
+    def settlement_reasons(self) -> dict[str, Any]:
+        """Why the settlement was or was not reached (:mod:`detente.simulate.reasons`): the
+        share of runs per reason at the horizon, the share of runs in which each issue's red
+        lines conflicted and each actor blocked, and the share of runs in which each red-line
+        move set of the agenda was crossed."""
+        n = max(self.runs, 1)
+        st, m = self.stats, self.model
+        rc = st.reason_counts if st.reason_counts is not None else np.zeros(len(REASONS))
+        issues = st.blocking_issue_counts
+        actors = st.blocking_actor_counts
+        moved = st.moved_counts
+        return {
+            "shares": {r: float(rc[i]) / n for i, r in enumerate(REASONS)},
+            "blocking_issues": {
+                iid: float(issues[i]) / n
+                for i, iid in enumerate(m.issue_ids)
+                if issues is not None and issues[i] > 0
+            },
+            "blocking_actors": {
+                aid: float(actors[i]) / n
+                for i, aid in enumerate(m.actor_ids)
+                if actors is not None and actors[i] > 0
+            },
+            "red_lines_moved": [
+                {
+                    "actor": m.actor_ids[ms.actor],
+                    "bundle": m.bundle_ids[ms.bundle],
+                    "lines": [
+                        {
+                            "issue": m.issue_ids[int(k)],
+                            "bound": "min" if is_min else "max",
+                            "stated": float(a),
+                            "to": float(b),
+                        }
+                        for k, a, b, is_min in zip(
+                            ms.issues, ms.stated, ms.to, ms.is_min, strict=True
+                        )
+                    ],
+                    "share": float(moved[j]) / n if moved is not None else None,
+                }
+                for j, ms in enumerate(m.agenda.move_sets)
+            ],
+        }
 
     def durability(self, bundle: str = "settlement") -> dict[str, Any]:
         """Why agreements on ``bundle`` last as long as they do: the deal's covariates with
@@ -269,8 +378,17 @@ class SimulationResult:
         ratio and the model's one-year breakdown (:mod:`detente.simulate.durability`)."""
         j = self.model.bundle_ids.index(bundle)
         k = int(self.stats.bundle_first[j].sum())
-        trust = float(self.stats.sig_trust_sum[j]) / k if k else None
-        return self.model.durability.explain(trust)
+        sums = self.stats.sig_trust_sum
+        trust = float(sums[j]) / k if k and sums is not None else None
+        return self.model.durability[j].explain(trust)
+
+    def trust_start(self) -> list[dict[str, Any]]:
+        """The replayed trust every run starts from (:func:`detente.trust.state.trust_state`
+        at ``meta.as_of``): one record per (truster, trustee, dimension) with ``truster,
+        trustee, dimension, r, s, base_rate, belief, disbelief, uncertainty, expected,
+        reading, prior_only, ledger_only`` (``expected`` equals ``detente trust
+        --snapshot``)."""
+        return self.model.trust_start.records()
 
     def terms(self) -> dict[str, dict[str, float]]:
         """Issue → quantiles (q05..q95) of the first agreement's terms."""
@@ -319,17 +437,10 @@ class SimulationResult:
                 for s, aid in enumerate(self.model.actor_ids[:2])
             },
             "terms": self.terms(),
+            "settlement_reasons": self.settlement_reasons(),
             "agreements": self.agreements(),
             "trust_start": self.trust_start(),
         }
-
-    def trust_start(self) -> list[dict[str, Any]]:
-        """The replayed trust every run starts from (:func:`detente.trust.state.trust_state`
-        at ``meta.as_of``): one record per (truster, trustee, dimension) with ``truster,
-        trustee, dimension, r, s, base_rate, belief, disbelief, uncertainty, expected,
-        reading, prior_only, ledger_only`` (``expected`` equals ``detente trust
-        --snapshot``)."""
-        return self.model.trust_start.records()
 
 
 def _median(hist: NDArray[np.int64], n: int) -> int | None:

@@ -14,6 +14,11 @@ feasible candidates in ascending order of its utility, so that
 
 Both are one binary search per run; per-run tables are searched in row chunks that fit in
 cache. Infeasible candidates are never offered.
+
+A table may also hold a few rows shared by groups of runs (``R`` small, e.g. one row per
+*red-line regime*: which veto parties have moved their stated red lines,
+:mod:`detente.simulate.redlines`): :meth:`TalkTable.with_rows` attaches each run's row
+(``row_of``), and every search is then one binary search per run in its own row.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from numpy.typing import NDArray
 
 from detente.core import TOL_UTILITY
 
-__all__ = ["TalkTable", "build_table", "frontier", "propose", "value_of"]
+__all__ = ["FEW_ROWS", "TalkTable", "build_table", "frontier", "propose", "value_of"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -39,6 +44,9 @@ _LOWEST = -0.25
 _CHUNK = 2**17
 """Per-run tables are searched in chunks of about this many table cells (cache-sized)."""
 _INDEX_BITS = 12
+FEW_ROWS = 64
+"""Tables with at most this many rows (red-line regimes) are searched row by row for the
+runs reading each row; larger ones (per run) in one search of their flattened rows."""
 """Low bits of a float64 utility that carry the candidate index in the packed sort key."""
 
 
@@ -51,6 +59,8 @@ class TalkTable:
     order: IntArray  # (R, 2, K) each belligerent's feasible candidates, ascending utility
     sorted_u: FloatArray  # (R, 2, K) utilities in that order (infeasible: _ABOVE, at the end)
     n_feasible: IntArray  # (R,)
+    row_of: IntArray | None = None  # (N,) each run's row (regime tables); None: shared or per run
+    parent: TalkTable | None = None  # the table this is a view of (shares its row tables)
 
     @property
     def rows(self) -> int:
@@ -62,27 +72,39 @@ class TalkTable:
         """K: candidates."""
         return int(self.utility.shape[1])
 
-    @cached_property
+    @property
     def top(self) -> FloatArray:
         """(R, 2) each belligerent's best feasible utility (NaN if nothing is feasible)."""
+        return (self.parent or self)._top
+
+    @cached_property
+    def _top(self) -> FloatArray:
         last = np.maximum(self.n_feasible - 1, 0)
         out = self.sorted_u[np.arange(self.rows), :, last]
         out = np.where((self.n_feasible > 0)[:, None], out, np.nan)
         return np.asarray(out, dtype=np.float64)
 
-    @cached_property
+    @property
     def flat(self) -> tuple[FloatArray, FloatArray]:
         """Per side, the sorted utilities offset by ``2·row`` and flattened (one search)."""
+        return (self.parent or self)._flat
+
+    @cached_property
+    def _flat(self) -> tuple[FloatArray, FloatArray]:
         off = 2.0 * np.arange(self.rows, dtype=np.float64)[:, None]
         return (
             (self.sorted_u[:, 0] + off).ravel(),
             (self.sorted_u[:, 1] + off).ravel(),
         )
 
-    @cached_property
+    @property
     def best_for(self) -> tuple[FloatArray, FloatArray]:
         """``best_for[me][row, j]``: the most ``me`` gets among the other's order from
         position ``j`` on (suffix maximum; ``-inf`` past the feasible ones): (R, K + 1)."""
+        return (self.parent or self)._best_for
+
+    @cached_property
+    def _best_for(self) -> tuple[FloatArray, FloatArray]:
         out = []
         for me in (0, 1):
             other = 1 - me
@@ -93,17 +115,68 @@ class TalkTable:
             out.append(np.concatenate([suffix, np.full((self.rows, 1), -np.inf)], axis=1))
         return out[0], out[1]
 
-    def slice(self, rows: IntArray) -> TalkTable:
-        """The table of some runs (a shared table is its own slice)."""
-        if self.rows == 1:
+    def with_rows(self, row_of: IntArray) -> TalkTable:
+        """This table with run ``j`` reading row ``row_of[j]`` (a single row: the shared
+        table itself)."""
+        if self.rows == 1 and self.row_of is None:
             return self
         return TalkTable(
-            self.utility[rows],
-            self.feasible[rows],
-            self.order[rows],
-            self.sorted_u[rows],
-            self.n_feasible[rows],
+            self.utility,
+            self.feasible,
+            self.order,
+            self.sorted_u,
+            self.n_feasible,
+            row_of,
+            self.parent or self,
         )
+
+    @cached_property
+    def _row_tables(self) -> tuple[TalkTable, ...]:
+        return tuple(
+            TalkTable(
+                self.utility[r : r + 1],
+                self.feasible[r : r + 1],
+                self.order[r : r + 1],
+                self.sorted_u[r : r + 1],
+                self.n_feasible[r : r + 1],
+            )
+            for r in range(self.rows)
+        )
+
+    def row(self, r: int) -> TalkTable:
+        """Row ``r`` as a shared table (built once)."""
+        return (self.parent or self)._row_tables[r]
+
+    @property
+    def efficient(self) -> IntArray:
+        """A shared table's feasible candidates that no other feasible one beats for both
+        belligerents (weakly better for both, strictly for one), in index order."""
+        return (self.parent or self)._efficient
+
+    @cached_property
+    def _efficient(self) -> IntArray:
+        keep = np.flatnonzero(self.feasible[0])
+        ua, ub = self.utility[0, keep, 0], self.utility[0, keep, 1]
+        geq = (ua[None, :] >= ua[:, None]) & (ub[None, :] >= ub[:, None])
+        gt = (ua[None, :] > ua[:, None]) | (ub[None, :] > ub[:, None])
+        out: IntArray = keep[~(geq & gt).any(axis=1)]
+        return out
+
+    def run_rows(self, n: int) -> IntArray:
+        """The row each of ``n`` runs reads."""
+        if self.row_of is not None:
+            return self.row_of
+        if self.rows == 1:
+            return np.zeros(n, dtype=np.int64)
+        return np.arange(n, dtype=np.int64)
+
+    def slice(self, rows: IntArray) -> TalkTable:
+        """The table of some runs (a shared table is its own slice)."""
+        if self.row_of is not None:
+            return self.with_rows(self.row_of[rows])
+        if self.rows == 1:
+            return self
+        return self.with_rows(np.asarray(rows, dtype=np.int64))  # a view: nothing copied
 
 
 def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
@@ -145,6 +218,16 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
 def _search(t: TalkTable, side: int, x: FloatArray) -> IntArray:
     """Position of the first of ``side``'s sorted utilities ≥ ``x`` in each run's row."""
     n = x.shape[0]
+    if t.row_of is not None and t.rows > FEW_ROWS:  # a view of per-run rows: one search
+        rows = t.row_of
+        k = t.size
+        return np.searchsorted(t.flat[side], x + 2.0 * rows) - rows * k
+    if t.row_of is not None:
+        out = np.empty(n, dtype=np.int64)
+        for r in np.unique(t.row_of):
+            sel = t.row_of == r
+            out[sel] = np.searchsorted(t.sorted_u[r, side], x[sel], side="left")
+        return out
     if t.rows == 1:
         return np.searchsorted(t.sorted_u[0, side], x, side="left").astype(np.int64)
     flat = t.flat[side]
@@ -163,8 +246,8 @@ def propose(t: TalkTable, side: int, demand: FloatArray) -> IntArray:
     """The feasible package ``side`` values least among those worth at least ``demand`` to it
     (its best one if none is), per run; -1 where nothing is feasible."""
     x = np.clip(np.nan_to_num(demand, nan=1.0), _LOWEST, 1.0) - TOL_UTILITY
-    pos = np.minimum(_search(t, side, x), t.n_feasible - 1)
-    rows = np.zeros(x.shape[0], dtype=np.int64) if t.rows == 1 else np.arange(x.shape[0])
+    rows = t.run_rows(x.shape[0])
+    pos = np.minimum(_search(t, side, x), t.n_feasible[rows] - 1)
     k = t.order[rows, side, np.maximum(pos, 0)]
     return np.where(t.n_feasible[rows] > 0, k, -1)
 
@@ -172,11 +255,7 @@ def propose(t: TalkTable, side: int, demand: FloatArray) -> IntArray:
 def frontier(t: TalkTable, me: int, other_needs: FloatArray) -> FloatArray:
     """The most ``me`` can get among feasible packages the other values at least at
     ``other_needs`` (``-inf`` if none; NaN thresholds mean nothing is known: its best)."""
-    rows = (
-        np.zeros(other_needs.shape[0], dtype=np.int64)
-        if t.rows == 1
-        else np.arange(other_needs.shape[0])
-    )
+    rows = t.run_rows(other_needs.shape[0])
     if np.isnan(other_needs).all():  # nothing known of the other's needs: its best package
         best: FloatArray = np.where(t.n_feasible[rows] > 0, t.top[rows, me], -np.inf)
         return best
@@ -188,7 +267,7 @@ def frontier(t: TalkTable, me: int, other_needs: FloatArray) -> FloatArray:
 
 def value_of(t: TalkTable, k: IntArray, actor: int) -> FloatArray:
     """Utility to ``actor`` of candidate ``k`` per run (NaN where ``k`` < 0)."""
-    rows = np.zeros(k.shape[0], dtype=np.int64) if t.rows == 1 else np.arange(k.shape[0])
+    rows = t.run_rows(k.shape[0])
     u = t.utility[rows, np.maximum(k, 0), actor]
     out: FloatArray = np.where(k >= 0, u, np.nan)
     return out

@@ -58,21 +58,23 @@ def signature_trust(s: RunState) -> FloatArray:
     return out
 
 
-def signature_hazard_ratio(m: SimModel, s: RunState, earlier: IntArray) -> FloatArray:
-    """Hazard ratio (N,) of an agreement signed now, but the spoilers' factor; ``earlier`` =
-    agreements the run already reached (all ended, or a new one would not be signed)."""
-    failures = m.durability.base.prior_failures + earlier.astype(np.float64)
-    return m.durability.rest_hazard_ratio(signature_trust(s), np.asarray(failures))
+def signature_hazard_ratio(m: SimModel, s: RunState, b: int, earlier: IntArray) -> FloatArray:
+    """Hazard ratio (N,) of an agreement on bundle ``b`` signed now, but the spoilers'
+    factor; ``earlier`` = agreements on it the run already reached (all ended, or a new one
+    would not be signed)."""
+    dur = m.durability[b]
+    failures = dur.base.prior_failures + earlier.astype(np.float64)
+    return dur.rest_hazard_ratio(signature_trust(s), np.asarray(failures))
 
 
-def faction_hazards(m: SimModel, age: IntArray, deal_hr: FloatArray) -> FloatArray:
-    """Per-run probability (N, F) that each spoiler faction brings the agreement down in the
-    period after ``age`` periods (module doc)."""
-    share = m.durability.faction_share
+def faction_hazards(m: SimModel, b: int, age: IntArray, deal_hr: FloatArray) -> FloatArray:
+    """Per-run probability (N, F) that each spoiler faction brings the agreement on bundle
+    ``b`` down in the period after ``age`` periods (module doc)."""
+    share = m.durability[b].faction_share
     total = float(share.sum())
     if total <= 0.0:
         return np.zeros((age.shape[0], share.size))
-    extra = (m.durability.spoiler_factor - 1.0) * share / total  # (F,)
+    extra = (m.durability[b].spoiler_factor - 1.0) * share / total  # (F,)
     return period_hazard(age[:, None], m.period_years, deal_hr[:, None] * extra[None, :])
 
 

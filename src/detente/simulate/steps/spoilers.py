@@ -30,7 +30,7 @@ __all__ = ["SPOIL", "talk_attack_probability"]
 def talk_attack_probability(m: SimModel, s: RunState) -> np.ndarray:
     """(N, F) probability that each faction attacks the talks this period (module doc)."""
     n_f = m.faction_control.size
-    on_table = np.where(s.standing >= 0, s.standing, s.text)
+    on_table = np.where(s.standing[:, 0] >= 0, s.standing[:, 0], s.text[:, 0])  # settlement
     x = np.where((on_table >= 0)[:, None], m.candidates[np.maximum(on_table, 0)], s.line)  # (N, I)
     fu = utility(m.faction_ideal, m.faction_weights, np.ones(n_f), x)  # (N, F)
     dissat = np.clip(1.0 - fu, 0.0, 1.0)

@@ -10,7 +10,7 @@ acts and misdeeds, and the signed relevances the replay gives the same acts,
 =============================================  =======================  ==================
 observed act of the other side                 relevance (replay)       weight
 =============================================  =======================  ==================
-a period of compliance with an agreement       ``KEPT`` (+ capacity if  ``trust_gain``
+a period of compliance with agreements         ``KEPT`` (+ capacity if  ``trust_gain``
                                                it has factions: it
                                                restrained them)
 a defection, deliberate or by chance           ``BROKEN_MILITARY``      ``trust_loss``
@@ -68,17 +68,21 @@ def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
     bad_seen = np.zeros(s.n, dtype=bool)
     seen_violation = np.zeros((s.n, 2), dtype=bool)
     violation = s.defect | s.spoil
+    in_force = s.phase > 0  # (N, B) agreements still in force after this period
     for side in (0, 1):
         other = 1 - side
         seen = d.u[:, side] < m.detection
         kept = s.implementing & ~violation[:, other] & ~s.stalled[:, other] & seen
-        verified[:, 0, other] += kept
+        verified[:, :, other] += kept[:, None] & in_force
         defected = s.defect[:, other] & seen
         detected |= defected
         spoiled = s.spoil[:, other] & ~s.defect[:, other] & seen
         stalled = s.stalled[:, other] & seen
         rearming = (
-            s.implementing & s.bad_faith[:, 0, other] & (s.shift[:, other] > 0.0) & seen
+            s.implementing
+            & (s.bad_faith[:, :, other] & in_force).any(axis=1)
+            & (s.shift[:, other] > 0.0)
+            & seen
         ) & ~defected
         bad_seen |= rearming
         gest = s.gesture[:, other] & (d.u[:, 2 + side] < m.detection)
