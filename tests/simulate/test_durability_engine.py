@@ -151,15 +151,19 @@ def test_spoilers_attack_talks_and_count_against_the_parents_capacity_only() -> 
 
 def test_minsk_i_breaks_down_sooner_than_bishkek_through_simulate() -> None:
     """Development-set cases (validation/cases/minsk_i_2014, bishkek_1994; expectations
-    written before any run). ``simulate`` reports each agreement's durability: Minsk I's
-    one-year breakdown is higher than Bishkek's, driven first by its uncontrolled spoilers."""
+    written before any run). Through the simulation (1,500 runs, 104 weeks, seed 1) the
+    settlement reached in Minsk I breaks down within a year more often than Bishkek's
+    (Kaplan–Meier; measured 0.54 vs 0.43 at 2,000 runs), and the durability record says why:
+    the covariate model orders them the same way, Minsk I's uncontrolled spoilers first."""
     cases = ROOT / "validation" / "cases"
-    out = {}
+    km, dur = {}, {}
     for case in ("minsk_i_2014", "bishkek_1994"):
-        r = run_simulation(load_scenario(cases / case / "scenario.yaml"), 200, 1, 52)
-        out[case] = r.agreements()[0]["durability"]
-    assert out["minsk_i_2014"]["one_year_breakdown"] > out["bishkek_1994"]["one_year_breakdown"]
-    assert out["minsk_i_2014"]["covariates"][0]["covariate"] == "spoiler"
+        r = run_simulation(load_scenario(cases / case / "scenario.yaml"), 1500, 1, 104)
+        km[case] = r.summary()["p_breakdown_1y"]
+        dur[case] = r.agreements()[0]["durability"]
+    assert km["minsk_i_2014"] > km["bishkek_1994"], km
+    assert dur["minsk_i_2014"]["one_year_breakdown"] > dur["bishkek_1994"]["one_year_breakdown"]
+    assert dur["minsk_i_2014"]["covariates"][0]["covariate"] == "spoiler"
 
 
 FORTNA_COX_HR_CI = (0.30, 0.97)
