@@ -614,6 +614,12 @@ class Bundle(_Traced):
     effects: tuple[BundleEffect, ...] = Field(
         default=(), description="Changes to the war while fighting goes on (non-cease-fire)."
     )
+    specificity: Unit | None = Field(
+        default=None,
+        description="How detailed an agreement on it is, 0 (a bare truce) to 1 (a detailed "
+        "settlement: lines drawn, withdrawals, timetables, verification spelt out); a "
+        "covariate of its durability (Fortna 2004). Unset: 0.5, the reference.",
+    )
     note: str | None = Field(default=None, description="What the bundle stands for.")
 
 
@@ -733,6 +739,12 @@ class War(_Traced):
     victory_terms: dict[Id, dict[Id, ScalePoint]] = Field(
         default_factory=dict,
         description="Belligerent id → issue id → value it would impose if it prevailed.",
+    )
+    decisiveness: Unit = Field(
+        default=0.0,
+        description="The war's outcome so far, 0 (a stalemate) to 1 (one side decisively "
+        "ahead): agreements after decisive outcomes hold longer (Fortna 2004); a covariate "
+        "of durability.",
     )
 
     @model_validator(mode="after")

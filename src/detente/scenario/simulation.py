@@ -164,13 +164,14 @@ class SimulationSettings(StrictModel):  # finite numbers, strict scalars (scenar
         ge=0.0,
         le=1.0,
         description="Per-period probability that a fully dissatisfied, uncontrolled faction "
-        "violates an agreement.",
+        "violates an agreement (or, at half its parent's strength, attacks a round of talks).",
     )
     spoiler_escalation: float = Field(
         default=0.2,
         ge=0.0,
         le=1.0,
-        description="Probability that a spoiler's violation brings the agreement down.",
+        description="Probability that a spoiler's attack on a round of talks derails it "
+        "(agreements break down through the spoilers' share of the durability hazard).",
     )
     rearm_shift: float = Field(
         default=0.1,

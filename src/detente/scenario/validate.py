@@ -173,6 +173,17 @@ def check_references(s: Scenario, *, sources: bool = True) -> list[Finding]:
             add(("trust", k), f"second trust prior for {t.truster} → {t.trustee}")
         pairs.add((t.truster, t.trustee))
 
+    # relations and perceptions (observer-relative trust)
+    for k, rel in enumerate(s.relations):
+        need_actor(("relations", k, "a"), rel.a)
+        need_actor(("relations", k, "b"), rel.b)
+        if rel.a == rel.b:
+            add(("relations", k, "b"), "a relation needs two different actors")
+    for k, per in enumerate(s.perceptions):
+        need_actor(("perceptions", k, "observer"), per.observer)
+        if per.entry is not None and per.entry not in ledger_ids:
+            add(("perceptions", k, "entry"), f"unknown ledger entry id {per.entry!r}")
+
     # ledger
     dates = {e.id: e.date for e in s.ledger}
     for k, e in enumerate(s.ledger):

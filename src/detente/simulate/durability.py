@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -49,14 +49,17 @@ __all__ = [
     "WEIBULL_SHAPE",
     "CovariateEffect",
     "Covariates",
+    "DealDurability",
     "calibration_scenario",
     "covariate_hazard_ratio",
     "covariate_period_hazard",
     "cumulative_hazard",
+    "deal_durability",
     "explain_hazard",
     "one_year_breakdown",
     "period_hazard",
     "scenario_covariates",
+    "spoiler_factions",
     "survival",
 ]
 
@@ -349,29 +352,50 @@ FORTNA_HELD_2004 = {"all": (0.417, 96), "peacekeepers": (0.559, 34), "none": (0.
 group sizes (96 in all; 34 / 62 implied by the published shares)."""
 
 
+def spoiler_factions(scenario: Scenario) -> list[tuple[str, int, float, float]]:
+    """The belligerents' factions as spoilers: ``(id, side, strength, control)`` with side 0/1
+    (``war.belligerents`` order), strength = the faction's capability / its parent's (capped
+    at 1, an assumption) and control its leader's control (0.5 if unstated). The same list,
+    in scenario order, as the simulation's factions."""
+    if scenario.war is None:
+        return []
+    sides = tuple(scenario.war.belligerents)
+    actors = {a.id: a for a in scenario.actors}
+    out = []
+    for a in scenario.actors:
+        if a.kind.value == "faction" and a.parent in sides:
+            parent_cap = actors[a.parent].capability
+            strength = min(1.0, a.capability / parent_cap) if parent_cap > 0 else 1.0
+            control = 0.5 if a.control is None else float(a.control)
+            out.append((a.id, sides.index(a.parent), float(strength), control))
+    return out
+
+
 def scenario_covariates(
     scenario: Scenario,
     mechanisms: tuple[str, ...] | None = None,
     *,
     as_of: dt.date | None = None,
+    bundle: str = "settlement",
 ) -> Covariates:
     """One agreement's covariates read from a scenario at ``as_of`` (the engine varies the
-    per-run ones, e.g. trust and the war state, around them):
+    per-run ones, trust at signature and earlier failed agreements, around them):
 
     - ``peacekeepers``: an attached ``peacekeepers`` mechanism; ``verification``: the largest
       ``detection`` of attached monitors / joint commissions;
+    - ``specificity``: the ``specificity`` of ``bundle`` in ``scenario.bundles`` (0.5 if
+      unset); ``decisiveness``: ``war.decisiveness``;
     - ``power_shift``: ``|war.truce_power_shift|``;
     - ``trust``: mean military compliance of the two belligerents for each other
       (:func:`detente.trust.trust_state`);
-    - spoilers: factions of the belligerents, strength = capability / the parent's
-      (capped at 1, an assumption), summed as Σ strength·(1 − control) (``control`` 0.5 if
-      unstated) and passed with control 0;
+    - spoilers: :func:`spoiler_factions`, summed as Σ strength·(1 − control) and passed with
+      control 0;
     - guarantor: the attached ``guarantee`` with the largest leverage × the belligerents'
       mean compliance for the guarantor (leverage read as capability; no constraint field);
     - ``prior_failures``: ``agreement_ended`` events among the belligerents up to ``as_of``;
-    - ``mechanism_hr``: the stated hazard ratios of the other attached mechanisms (peacekeepers
-      and monitors enter through their covariates, not twice);
-    - ``specificity`` and ``decisiveness`` stay at their reference values (no scenario field).
+    - ``mechanism_hr``: the stated hazard ratios of the other attached mechanisms (peacekeepers,
+      monitors with a detection power and guarantees enter through their covariates, not
+      twice).
 
     ``mechanisms`` defaults to ``simulation.mechanisms``."""
     from detente.scenario.schema import EventEntry, EventType
@@ -389,12 +413,7 @@ def scenario_covariates(
     q = state.compliance("military")
     trust = float(np.mean([q[(a, b)] for a in sides for b in sides if a != b])) if sides else 0.354
     actors = {a.id: a for a in scenario.actors}
-    spoiler = 0.0
-    for a in scenario.actors:
-        if a.parent in sides and a.parent in actors:
-            parent_cap = actors[a.parent].capability
-            strength = min(1.0, a.capability / parent_cap) if parent_cap > 0 else 1.0
-            spoiler += strength * (1.0 - (0.5 if a.control is None else a.control))
+    spoiler = sum(s * (1.0 - c) for _, _, s, c in spoiler_factions(scenario))
     g_cap = g_trust = 0.0
     mech_hr = 1.0
     pk = verification = 0.0
@@ -420,9 +439,11 @@ def scenario_covariates(
         and {x for x in (e.by, e.against, *e.actors) if x} & set(sides)
     )
     shift = abs(scenario.war.truce_power_shift) if scenario.war is not None else 0.0
+    spec = next((b.specificity for b in scenario.bundles if b.id == bundle), None)
     return Covariates(
         peacekeepers=pk,
         verification=verification,
+        specificity=0.5 if spec is None else float(spec),
         power_shift=min(1.0, shift),
         trust=min(1.0, max(0.0, trust)),
         spoiler_strength=min(1.0, spoiler),
@@ -430,5 +451,71 @@ def scenario_covariates(
         guarantor_capability=g_cap,
         guarantor_trust=g_trust,
         prior_failures=float(failures),
+        decisiveness=scenario.war.decisiveness if scenario.war is not None else 0.0,
         mechanism_hr=mech_hr,
+    )
+
+
+@dataclass(frozen=True)
+class DealDurability:
+    """The durability model of the simulation's agreement (built once per model): the deal's
+    covariates read by :func:`scenario_covariates` and its spoiler factions. Per run the
+    engine supplies trust at signature and earlier failed agreements."""
+
+    base: Covariates
+    """The deal's covariates at ``as_of`` (scalars)."""
+    faction_ids: tuple[str, ...]
+    faction_share: NDArray[np.float64]
+    """(F,) each faction's strength·(1 − control) (its share of the spoiler covariate)."""
+
+    @property
+    def spoiler_factor(self) -> float:
+        """Hazard-ratio factor of the uncontrolled spoilers, ``exp(β·min(1, Σ s(1−c)))``."""
+        x = min(1.0, float(self.faction_share.sum()))
+        return math.exp(COVARIATE_EFFECTS["spoiler"].beta * x)
+
+    def at_signature(
+        self, trust: NDArray[np.float64], prior_failures: NDArray[np.float64]
+    ) -> Covariates:
+        """The deal's covariates per run: trust at signature (N,) and failures (N,)."""
+        return replace(self.base, trust=np.clip(trust, 0.0, 1.0), prior_failures=prior_failures)
+
+    def rest_hazard_ratio(
+        self, trust: NDArray[np.float64], prior_failures: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """Per-run hazard ratio of everything but the spoilers (they add their own hazard,
+        ``(spoiler_factor − 1)`` times this, attributed to the factions)."""
+        cov = replace(self.at_signature(trust, prior_failures), spoiler_strength=0.0)
+        return covariate_hazard_ratio(cov)
+
+    def explain(self, trust: float | None = None) -> dict[str, Any]:
+        """Per covariate its value and hazard-ratio factor (largest first), the total hazard
+        ratio and the model's one-year breakdown, at ``trust`` (default: the deal's at
+        ``as_of``)."""
+        cov = self.base if trust is None else replace(self.base, trust=trust)
+        return {
+            "trust_at_signature": float(np.asarray(cov.trust)),
+            "hazard_ratio": float(covariate_hazard_ratio(cov)),
+            "one_year_breakdown": float(one_year_breakdown(cov)),
+            "covariates": [
+                {k: r[k] for k in ("covariate", "value", "hazard_ratio", "source")}
+                for r in explain_hazard(cov)
+            ],
+            "spoilers": [
+                {"faction": f, "uncontrolled_strength": float(x)}
+                for f, x in zip(self.faction_ids, self.faction_share, strict=True)
+            ],
+        }
+
+
+def deal_durability(
+    scenario: Scenario, mechanisms: tuple[str, ...], *, bundle: str = "settlement"
+) -> DealDurability:
+    """The :class:`DealDurability` of an agreement on ``bundle`` (its ``specificity``) with
+    ``mechanisms`` attached."""
+    facs = spoiler_factions(scenario)
+    return DealDurability(
+        base=scenario_covariates(scenario, mechanisms, bundle=bundle),
+        faction_ids=tuple(f for f, _, _, _ in facs),
+        faction_share=np.array([s * (1.0 - c) for _, _, s, c in facs], dtype=np.float64),
     )

@@ -23,12 +23,16 @@ EVENT_FLAGS: dict[str, int] = {
     "partial_agreement": 32768,
     "partial_breakdown": 65536,
     "red_line_moved": 131072,
+    "talks_derailed": 262144,
+    "bad_faith_detected": 524288,
 }
 """Bits of the per-period event code of a run. ``defection_detected``: a deliberate or chance
 defection by a party that the other side observed (the evidence the trust step uses).
 ``agreement``, ``settlement`` and ``breakdown`` concern the full settlement;
 ``partial_agreement`` and ``partial_breakdown`` any other bundle; ``red_line_moved``: a veto
-party crossed one of its stated red lines (:mod:`detente.simulate.agenda`)."""
+party crossed one of its stated red lines (:mod:`detente.simulate.agenda`);
+``talks_derailed``: a spoiler faction's attack called off a round of talks;
+``bad_faith_detected``: a side saw the other rearm under an agreement it signed in bad faith."""
 
 
 def flag(name: str) -> int:

@@ -31,7 +31,9 @@ without drift: the front's true balance is what the scenario states, not a ratio
 capabilities (capabilities set the parties' *beliefs*; see :mod:`detente.simulate.beliefs`).
 
 Trust is held per side (A about B, B about A) on the four dimensions ``TRUST_DIMENSIONS`` as
-Beta evidence ``(r, s)`` with base rate ``a``, from the scenario's trust priors.
+Beta evidence ``(r, s)`` with base rate ``a``, starting from the one replayed trust state at
+``meta.as_of`` (:func:`detente.trust.state.trust_state`: dated and undated priors and the
+ledger, the same state ``detente trust --snapshot`` and ``analyze`` read).
 
 Staged sanctions relief: the ``schedule`` of each attached ``staged_sanctions`` mechanism, as a
 step function ``relief_step`` (cumulative share released after ``n`` periods of verified
@@ -55,18 +57,17 @@ from detente.bargaining.zone import ZoneLP
 from detente.core import TRUST_DIMENSIONS
 from detente.errors import InputError
 from detente.scenario.schema import (
-    Evidence,
-    ExpectedTrust,
     MechanismKind,
     Scenario,
     ShockKind,
-    TrustValue,
 )
 from detente.scenario.simulation import Protocol, SimulationSettings
 from detente.scenario.validate import require_negotiation
 from detente.simulate.agenda import Agenda, build_agenda
-from detente.simulate.durability import PEACEKEEPER_HR
+from detente.simulate.durability import DealDurability, deal_durability, spoiler_factions
 from detente.simulate.tables import TalkTable
+from detente.trust.opinion import DEFAULT_PRIOR_WEIGHT
+from detente.trust.state import TrustState, trust_state
 
 __all__ = [
     "MAX_GRID",
@@ -88,8 +89,9 @@ N_CANDIDATES = 101
 """Packages on the compromise curve."""
 MAX_GRID = 4096
 """Largest number of option combinations the talks enumerate as candidates."""
-TRUST_PRIOR_WEIGHT = 2.0
-"""Non-informative prior weight W of the Beta/subjective-logic trust opinion."""
+TRUST_PRIOR_WEIGHT = DEFAULT_PRIOR_WEIGHT
+"""Non-informative prior weight W of the Beta/subjective-logic trust opinion (the trust
+engine's)."""
 _NODES = (0.0, -math.sqrt(3.0), math.sqrt(3.0))
 _NODE_WEIGHTS = (2.0 / 3.0, 1.0 / 6.0, 1.0 / 6.0)
 SHOCK_KINDS = tuple(ShockKind)
@@ -158,16 +160,18 @@ class SimModel:
     trust_r: FloatArray  # (2, D) positive evidence: A about B, B about A, per dimension
     trust_s: FloatArray  # (2, D)
     trust_base: FloatArray  # (2, D)
+    trust_start: TrustState  # every pair's replayed trust at as_of (reported as trust_start)
     strategies: tuple[str, str]  # opening strategies of A, B
     strategy_pool: tuple[str, ...]  # every strategy a side may follow in a run (shocks)
     faction_parent: IntArray  # (F,) 0 = A, 1 = B
     faction_control: FloatArray  # (F,)
+    faction_strength: FloatArray  # (F,) capability / the parent's, capped at 1
     faction_ideal: FloatArray  # (F, I)
     faction_weights: FloatArray  # (F, I)
     has_factions: BoolArray  # (2,) A, B has a faction that can spoil
     relief_step: FloatArray  # (S,) sanctions relief released after n verified periods
     sanctioned: BoolArray  # (2,) A, B is the party under staged sanctions
-    hazard_ratio: float  # product of the attached mechanisms' hazard ratios
+    durability: tuple[DealDurability, ...]  # per bundle: breakdown-hazard covariates
     detection: float
     sucker_loss: float
     settlement_after: int
@@ -210,19 +214,6 @@ def capability_r(m: SimModel, level: FloatArray) -> FloatArray:
     ck = np.maximum(cap, 1e-12) ** m.exponent
     out: FloatArray = ck[:, 0] / (ck[:, 0] + ck[:, 1])
     return out
-
-
-def _opinion(value: TrustValue | None) -> tuple[float, float, float]:
-    """(r, s, a) evidence of a trust prior; none = no evidence, base rate 0.5."""
-    if value is None:
-        return 0.0, 0.0, 0.5
-    if isinstance(value, Evidence):
-        return value.positive, value.negative, value.base_rate
-    assert isinstance(value, ExpectedTrust)
-    u = max(1.0 - value.confidence, 1e-6)
-    b = max(value.expected - value.base_rate * u, 0.0)
-    d = max(1.0 - b - u, 0.0)
-    return TRUST_PRIOR_WEIGHT * b / u, TRUST_PRIOR_WEIGHT * d / u, value.base_rate
 
 
 def _types(cost_spread: float, resolve_spread: float) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -380,15 +371,11 @@ def build_model(scenario: Scenario) -> SimModel:
     cand, cand_u, table = settle.candidates, settle.utility, settle.table
     cand_feasible = table.feasible[0].copy()
 
-    n_d = len(TRUST_DIMENSIONS)
-    trust_r, trust_s, trust_a = np.zeros((2, n_d)), np.zeros((2, n_d)), np.full((2, n_d), 0.5)
-    for tp in scenario.trust:
-        for side, (tr, te) in enumerate(((a_id, b_id), (b_id, a_id))):
-            if tp.truster == tr and tp.trustee == te:
-                for d, dim in enumerate(TRUST_DIMENSIONS):
-                    trust_r[side, d], trust_s[side, d], trust_a[side, d] = _opinion(
-                        getattr(tp, dim)
-                    )
+    start = trust_state(scenario, scenario.meta.as_of)  # the one trust state (trust/state.py)
+    pairs = [start.pair_arrays(a_id, b_id), start.pair_arrays(b_id, a_id)]
+    trust_r = np.stack([p[0] for p in pairs])
+    trust_s = np.stack([p[1] for p in pairs])
+    trust_a = np.stack([p[2] for p in pairs])
 
     f_parent, f_control, f_ideal, f_w = [], [], [], []
     for act in scenario.actors:
@@ -406,7 +393,7 @@ def build_model(scenario: Scenario) -> SimModel:
             f_w.append(fs / max(fs.sum(), 1e-12))
 
     mech = {m.id: m for m in scenario.mechanisms}
-    hr, detection, loss_mult, delay = 1.0, settings.detection, 1.0, 13
+    detection, loss_mult, delay = settings.detection, 1.0, 13
     delays = []
     steps: list[tuple[int, float]] = []
     sanctioned = np.zeros(2, dtype=bool)
@@ -414,10 +401,6 @@ def build_model(scenario: Scenario) -> SimModel:
         if mid not in mech:
             raise InputError(f"simulation.mechanisms: unknown mechanism id {mid!r}")
         m = mech[mid]
-        if m.hazard_ratio is not None:
-            hr *= m.hazard_ratio
-        elif m.kind is MechanismKind.peacekeepers:
-            hr *= PEACEKEEPER_HR
         if m.detection is not None:
             detection = max(detection, m.detection)
         if m.loss_if_cheated is not None:
@@ -501,16 +484,23 @@ def build_model(scenario: Scenario) -> SimModel:
         trust_r=trust_r,
         trust_s=trust_s,
         trust_base=trust_a,
+        trust_start=start,
         strategies=names,
         strategy_pool=tuple(pool),
         faction_parent=np.array(f_parent, dtype=np.int64),
         faction_control=np.array(f_control, dtype=np.float64),
+        faction_strength=np.array(
+            [st for _, _, st, _ in spoiler_factions(scenario)], dtype=np.float64
+        ),
         faction_ideal=np.array(f_ideal, dtype=np.float64).reshape(-1, n_i),
         faction_weights=np.array(f_w, dtype=np.float64).reshape(-1, n_i),
         has_factions=np.array([side in f_parent for side in (0, 1)]),
         relief_step=relief_step,
         sanctioned=sanctioned,
-        hazard_ratio=hr,
+        durability=tuple(
+            deal_durability(scenario, tuple(settings.mechanisms), bundle=b.id)
+            for b in agenda.bundles
+        ),
         detection=detection,
         sucker_loss=settings.sucker_loss * loss_mult,
         settlement_after=delay,

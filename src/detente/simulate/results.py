@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from detente.simulate.engine import BlockOutput
 from detente.simulate.model import SimModel
 from detente.simulate.reasons import REASONS
+from detente.simulate.steps.breakdown import signature_trust_sums
 
 __all__ = [
     "BINS",
@@ -122,6 +123,8 @@ class BlockStats:
     blocking_issue_counts: IntArray | None = None  # (I,)
     blocking_actor_counts: IntArray | None = None  # (A,)
     moved_counts: IntArray | None = None  # (J,) runs that crossed each red-line move set
+    sig_trust_sum: NDArray[np.float64] | None = None
+    """(B,) sum over first agreements of trust at signature (the durability explanation)."""
 
     def merge(self, other: BlockStats) -> None:
         """Add ``other`` into this (call in block order: the float sums are order-sensitive)."""
@@ -142,6 +145,8 @@ class BlockStats:
             mine, theirs = getattr(self, name), getattr(other, name)
             if mine is not None and theirs is not None:
                 mine += theirs
+        if self.sig_trust_sum is not None and other.sig_trust_sum is not None:
+            self.sig_trust_sum = self.sig_trust_sum + other.sig_trust_sum
 
 
 def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
@@ -198,6 +203,7 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
     if out.moved_at is not None:
         moved = (out.moved_at >= 0).sum(axis=0).astype(np.int64)
     return BlockStats(
+        sig_trust_sum=signature_trust_sums(m, out.paths, b_first),
         n=n,
         first_hist=first_hist,
         terms_hist=terms_hist,
@@ -301,6 +307,7 @@ class SimulationResult:
                 "median_periods_to_agreement": _median(hist, n),
                 "p_breakdown_1y": self.p_breakdown(1.0, bid),
                 "terms": self._bundle_terms(j),
+                "durability": self.durability(bid),
             }
             if j == 0:
                 rec["reasons"] = self.settlement_reasons()
@@ -363,6 +370,25 @@ class SimulationResult:
             ],
         }
 
+    def durability(self, bundle: str = "settlement") -> dict[str, Any]:
+        """Why agreements on ``bundle`` last as long as they do: the deal's covariates with
+        their hazard-ratio factors (largest first), at the mean trust at signature of the
+        first agreements (or the starting trust when none was reached), the total hazard
+        ratio and the model's one-year breakdown (:mod:`detente.simulate.durability`)."""
+        j = self.model.bundle_ids.index(bundle)
+        k = int(self.stats.bundle_first[j].sum())
+        sums = self.stats.sig_trust_sum
+        trust = float(sums[j]) / k if k and sums is not None else None
+        return self.model.durability[j].explain(trust)
+
+    def trust_start(self) -> list[dict[str, Any]]:
+        """The replayed trust every run starts from (:func:`detente.trust.state.trust_state`
+        at ``meta.as_of``): one record per (truster, trustee, dimension) with ``truster,
+        trustee, dimension, r, s, base_rate, belief, disbelief, uncertainty, expected,
+        reading, prior_only, ledger_only`` (``expected`` equals ``detente trust
+        --snapshot``)."""
+        return self.model.trust_start.records()
+
     def terms(self) -> dict[str, dict[str, float | None]]:
         """Issue → quantiles (q05..q95) of the first agreement's terms."""
         out = {}
@@ -411,6 +437,7 @@ class SimulationResult:
             "terms": self.terms(),
             "settlement_reasons": self.settlement_reasons(),
             "agreements": self.agreements(),
+            "trust_start": self.trust_start(),
         }
 
 

@@ -98,6 +98,7 @@ class RunState:
     terms: IntArray  # (N, B) agreed candidate
     verified: IntArray  # (N, B, 2) periods of verified compliance of each side
     bad_faith: BoolArray  # (N, B, 2) each side signed in bad faith
+    deal_hr: FloatArray  # (N, B) breakdown hazard ratio set at signature (but spoilers)
     agreements: IntArray  # (N, B) agreements reached
     first: IntArray  # (N, B) period of the first agreement, -1 = none
     first_terms: IntArray  # (N, B) its candidate
@@ -121,7 +122,8 @@ class RunState:
     signed_bad_faith: BoolArray  # (N, B, 2)
     defect: BoolArray  # (N, 2) broke the agreement (on purpose or by chance)
     deliberate: BoolArray  # (N, 2) on purpose
-    spoil: BoolArray  # (N, 2) one of its factions violated it
+    spoil: BoolArray  # (N, 2) one of its factions attacked the talks or violated the agreement
+    derailed: BoolArray  # (N,) a spoiler's attack called off this period's round of talks
     stalled: BoolArray  # (N, 2) dragged out implementation
     seen: BoolArray  # (N, 2) a violation by this side was observed (for allies' support)
     implementing: BoolArray  # (N,) an agreement was in force through this period
@@ -155,6 +157,7 @@ def _period_fields(n: int, b: int) -> dict[str, Any]:
         "defect": no2,
         "deliberate": no2,
         "spoil": no2,
+        "derailed": np.zeros(n, dtype=bool),
         "stalled": no2,
         "seen": no2,
         "implementing": np.zeros(n, dtype=bool),
@@ -272,6 +275,7 @@ def initial_state(
         terms=np.full((n, n_b), -1, dtype=np.int64),
         verified=np.zeros((n, n_b, 2), dtype=np.int64),
         bad_faith=np.zeros((n, n_b, 2), dtype=bool),
+        deal_hr=np.ones((n, n_b)),
         agreements=np.zeros((n, n_b), dtype=np.int64),
         first=np.full((n, n_b), -1, dtype=np.int64),
         first_terms=np.full((n, n_b), -1, dtype=np.int64),

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPLIANCE_WEIGHTS",
     "DEFAULT_LEVERAGE",
+    "compliance_array",
     "compliance_matrix",
     "compliance_probability",
     "compliance_with_guarantor",
@@ -67,23 +68,32 @@ COMPLIANCE_WEIGHTS: dict[str, tuple[float, float, float, float]] = {
 """Commitment kind → (integrity, peaceful-intention, predictability weights; capacity exponent)."""
 
 
+def compliance_array(expected: NDArray[np.float64], kind: str = "military") -> NDArray[np.float64]:
+    """P(comply) for expected trust arrays ``(..., 4)`` (dimensions in :data:`DIMENSIONS`
+    order): the one formula (module doc), vectorised over the leading axes (the simulation
+    calls it per run)."""
+    if kind not in COMPLIANCE_WEIGHTS:
+        raise InputError(
+            f"unknown commitment kind {kind!r}; expected one of: {', '.join(COMPLIANCE_WEIGHTS)}"
+        )
+    p = np.asarray(expected, dtype=np.float64)
+    cap, pi, integ, pred = (p[..., k] for k in range(len(DIMENSIONS)))
+    wi, wp, wr, c = COMPLIANCE_WEIGHTS[kind]
+    will = wi * integ + wp * pi + wr * pred
+    out: NDArray[np.float64] = np.clip(will * np.maximum(cap, 0.0) ** c, 0.0, 1.0)
+    return out
+
+
 def compliance_probability(
     expected: NDArray[np.float64] | dict[str, float], kind: str = "military"
 ) -> float:
     """P(the trustee complies with a commitment of ``kind``) from expected trust per
     dimension (a mapping dimension → P, or a length-4 array in :data:`DIMENSIONS` order)."""
-    if kind not in COMPLIANCE_WEIGHTS:
-        raise InputError(
-            f"unknown commitment kind {kind!r}; expected one of: {', '.join(COMPLIANCE_WEIGHTS)}"
-        )
     if isinstance(expected, dict):
-        p = [float(expected[d]) for d in DIMENSIONS]
+        p = np.array([float(expected[d]) for d in DIMENSIONS])
     else:
-        p = [float(x) for x in expected]
-    cap, pi, integ, pred = p
-    wi, wp, wr, c = COMPLIANCE_WEIGHTS[kind]
-    will = wi * integ + wp * pi + wr * pred
-    return float(min(1.0, max(0.0, will * cap**c)))
+        p = np.array([float(x) for x in expected])
+    return float(compliance_array(p, kind))
 
 
 def guaranteed_compliance(p_trustee: float, p_guarantor: float, leverage: float) -> float:

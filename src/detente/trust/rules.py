@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 from detente.core import TRUST_DIMENSIONS
 from detente.errors import InputError
 from detente.trust.opinion import Opinion
+from detente.trust.vectorised import act_increments
 
 __all__ = [
     "DIMENSIONS",
@@ -123,8 +124,7 @@ class EvidenceRule:
 
     def increments(self, sign: FloatArray, strength: FloatArray) -> FloatArray:
         out = np.zeros((2, len(DIMENSIONS)))
-        out[0] = np.where(sign > 0, strength * self.positivity, 0.0)
-        out[1] = np.where(sign < 0, strength * self.negativity, 0.0)
+        out[0], out[1] = act_increments(sign, strength, self.positivity, self.negativity)
         return out
 
     def contact(

@@ -8,12 +8,48 @@ run at once. They are the same formulas the replay engine uses (see
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["apply_evidence", "decay", "expected", "opinion_arrays"]
+if TYPE_CHECKING:
+    from detente.trust.rules import EvidenceRule
+
+__all__ = [
+    "act_increments",
+    "apply_acts",
+    "apply_evidence",
+    "decay",
+    "expected",
+    "opinion_arrays",
+]
 
 FloatArray = NDArray[np.float64]
+
+
+def act_increments(
+    sign: ArrayLike,
+    strength: ArrayLike,
+    positivity: ArrayLike = 1.0,
+    negativity: ArrayLike = 1.0,
+) -> tuple[FloatArray, FloatArray]:
+    """Evidence increments ``(Δr, Δs)`` of acts, elementwise over any broadcastable shape
+    (e.g. ``(runs, side, dimension)``): a good act (sign > 0) adds ``strength·positivity`` to
+    r, a misdeed (sign < 0) ``strength·negativity`` to s, sign 0 nothing.
+
+    The one formula of the evidence rule: the replay's
+    :meth:`detente.trust.rules.EvidenceRule.increments` and the simulation's
+    :func:`apply_acts` both call it."""
+    sg = np.asarray(sign, dtype=np.float64)
+    st = np.asarray(strength, dtype=np.float64)
+    if np.any(st < 0):
+        raise ValueError("strength must be >= 0")
+    pos = np.asarray(positivity, dtype=np.float64)
+    neg = np.asarray(negativity, dtype=np.float64)
+    dr: FloatArray = np.where(sg > 0, st * pos, 0.0)
+    ds: FloatArray = np.where(sg < 0, st * neg, 0.0)
+    return dr, ds
 
 
 def apply_evidence(
@@ -31,15 +67,36 @@ def apply_evidence(
     cost factor × source accuracy); ``negativity``/``positivity`` are per-dimension
     multipliers (misdeeds weigh more for intention and integrity, shown ability for capacity).
     """
-    v = np.asarray(valence, dtype=np.float64)
     w = np.asarray(weight, dtype=np.float64)
     if np.any(w < 0):
         raise ValueError("weight must be >= 0")
-    pos = np.asarray(positivity, dtype=np.float64)
-    neg = np.asarray(negativity, dtype=np.float64)
-    r_new = np.asarray(r, dtype=np.float64) + np.where(v > 0, w * pos, 0.0)
-    s_new = np.asarray(s, dtype=np.float64) + np.where(v < 0, w * neg, 0.0)
-    return r_new, s_new
+    dr, ds = act_increments(valence, w, positivity, negativity)
+    return np.asarray(r, dtype=np.float64) + dr, np.asarray(s, dtype=np.float64) + ds
+
+
+def apply_acts(
+    r: ArrayLike,
+    s: ArrayLike,
+    relevance: ArrayLike,
+    weight: ArrayLike,
+    rule: EvidenceRule | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """Acts applied to evidence as the replay applies them: ``relevance`` is the signed
+    relevance per dimension (last axis, e.g. :data:`detente.trust.events.EVENT_EFFECTS`),
+    ``weight`` (≥ 0, broadcasting against the leading axes, a trailing axis of 1 added) the
+    act's weight; the increments are those of the evidence ``rule`` (default: the replay's,
+    with its per-dimension weights for good acts and misdeeds)."""
+    from detente.trust.rules import RULES, EvidenceRule
+
+    ev = rule if rule is not None else RULES["evidence"]
+    if not isinstance(ev, EvidenceRule):
+        raise TypeError("apply_acts needs an evidence-state rule")
+    rel = np.asarray(relevance, dtype=np.float64)
+    w = np.asarray(weight, dtype=np.float64)
+    if np.any(w < 0):
+        raise ValueError("weight must be >= 0")
+    dr, ds = act_increments(np.sign(rel), np.abs(rel) * w[..., None], ev.positivity, ev.negativity)
+    return np.asarray(r, dtype=np.float64) + dr, np.asarray(s, dtype=np.float64) + ds
 
 
 def expected(r: ArrayLike, s: ArrayLike, a: ArrayLike = 0.5, W: float = 2.0) -> FloatArray:

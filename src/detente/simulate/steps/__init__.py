@@ -7,6 +7,7 @@ A period of a run is the composition, in this order, of
 ``observe``    each side sees the battle and, noisily, the other's costs;
 ``learn``      Bayesian updates of beliefs; values of fighting; expected trust;
 ``positions``  veto parties move stated red lines once crossing them is worth its cost;
+``spoil``      spoiler factions attack the talks (and may derail the round);
 ``talk``       a round of talks under the scenario's protocol (strategies move, offers, texts);
 ``implement``  agreements signed, staged, kept, rearmed under, stalled or broken;
 ``verify``     what each side observes of the other's conduct updates its trust;
@@ -44,10 +45,11 @@ def _period_steps() -> tuple[Step, ...]:
     from detente.simulate.steps.learn import LEARN
     from detente.simulate.steps.positions import POSITIONS
     from detente.simulate.steps.shocks import SHOCKS
+    from detente.simulate.steps.spoilers import SPOIL
     from detente.simulate.steps.talk import TALK
     from detente.simulate.steps.verify import SUPPORT, VERIFY
 
-    return (SHOCKS, FIGHT, OBSERVE, LEARN, POSITIONS, TALK, IMPLEMENT, VERIFY, SUPPORT)
+    return (SHOCKS, FIGHT, OBSERVE, LEARN, POSITIONS, SPOIL, TALK, IMPLEMENT, VERIFY, SUPPORT)
 
 
 PERIOD_STEPS: tuple[Step, ...] = _period_steps()

@@ -10,13 +10,16 @@ implementation). Each period of an agreement in force:
   on purpose once the pause has served it (after ``regroup_periods``, when it is no longer under
   pressure or has finished rearming); a staller blocks the settlement stage;
 - each party also defects **by chance** with the calibrated Weibull hazard
-  (:mod:`detente.simulate.durability`) split between the two, times the mechanisms' hazard
-  ratio, times ``rearm_hazard^(shift / 0.1)`` for a party that has rearmed, times
-  ``1 − DETERRENCE·(R_total − R(n))`` for a party under staged sanctions (``R(n)`` the relief
-  released after ``n`` periods of verified compliance: pending relief is forfeited by reneging);
+  (:mod:`detente.simulate.durability`) split between the two, times the deal's covariate
+  hazard ratio set at signature (:mod:`detente.simulate.steps.breakdown`: verification,
+  peacekeepers, specificity, permitted power shift, trust at signature, guarantor, earlier
+  failures, decisiveness, other mechanisms), times ``rearm_hazard^(excess / 0.1)`` for a party
+  that rearmed beyond the permitted shift, times ``1 − DETERRENCE·(R_total − R(n))`` for a
+  party under staged sanctions (``R(n)`` the relief released after ``n`` periods of verified
+  compliance: pending relief is forfeited by reneging);
 - each faction of a belligerent violates it with probability
-  ``spoiler_rate · (1 − control) · (1 − U_f(terms))``, bringing it down with probability
-  ``spoiler_escalation``.
+  ``spoiler_rate · (1 − control) · (1 − U_f(terms))`` (a violation: evidence on its parent's
+  capacity) and brings it down with the spoilers' share of the covariate hazard.
 
 A defection (deliberate or by chance) or an escalating spoiler ends the agreement: fighting
 resumes and talks may start again.
@@ -42,6 +45,7 @@ from detente.simulate.events import flag
 from detente.simulate.model import SimModel, utility
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
+from detente.simulate.steps.breakdown import faction_hazards, signature_hazard_ratio
 from detente.simulate.steps.talk import pressure
 from detente.simulate.strategies import Conduct, DealState, get_strategy
 
@@ -87,6 +91,10 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     terms[new_all] = s.signed_terms[new_all]
     verified[new_all] = 0
     bad_faith[new_all] = s.signed_bad_faith[new_all]
+    deal_hr = s.deal_hr.copy()
+    for j in np.flatnonzero(new_all.any(axis=0)).tolist():
+        hr_new = signature_hazard_ratio(m, s, j, agreements[:, j])
+        deal_hr[:, j] = np.where(new_all[:, j], hr_new, deal_hr[:, j])
     agreements += new_all
     is_first = new_all & (first < 0)
     first[is_first] = s.period
@@ -111,7 +119,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     stall_any = np.zeros((s.n, 2), dtype=bool)
     deliberate_any = np.zeros((s.n, 2), dtype=bool)
     defect_any = np.zeros((s.n, 2), dtype=bool)
-    spoil_any = np.zeros((s.n, 2), dtype=bool)
+    spoil_any = s.spoil.copy()  # acts against the talks this period (steps/spoilers.py) kept
     in_any = np.zeros(s.n, dtype=bool)
     settle0 = np.zeros(s.n, dtype=bool)
     down_by = np.zeros((s.n, n_b), dtype=bool)
@@ -151,7 +159,8 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         if b == 0:
             settle0 = settle
 
-        hr_side = 0.5 * m.hazard_ratio * st.rearm_hazard ** (shift / 0.1)
+        excess = np.maximum(shift - abs(m.truce_shift), 0.0)  # the permitted shift is a covariate
+        hr_side = 0.5 * deal_hr[:, b, None] * st.rearm_hazard ** (excess / 0.1)
         if b == 0 and m.relief_step.size and m.relief_step[-1] > 0.0:
             # withheld relief is forfeited by reneging
             total = float(m.relief_step[-1])
@@ -166,12 +175,14 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         if n_f:
             x = cand[np.maximum(terms[:, b], 0)]
             fu = utility(m.faction_ideal, m.faction_weights, np.ones(n_f), x)  # (N, F)
+            brings_down = faction_hazards(m, b, age[:, b], deal_hr[:, b])  # (N, F)
             for f in range(n_f):
                 dissat = np.clip(1.0 - fu[:, f], 0.0, 1.0)
                 q = st.spoiler_rate * (1.0 - m.faction_control[f]) * dissat
                 act = in_deal & (u[:, 2 + f] < q)
-                spoil[:, m.faction_parent[f]] |= act
-                escalate |= act & (u[:, 2 + n_f + f] < st.spoiler_escalation)
+                down_f = in_deal & (u[:, 2 + n_f + f] < brings_down[:, f])
+                spoil[:, m.faction_parent[f]] |= act | down_f
+                escalate |= down_f
         down = in_deal & (defect.any(axis=1) | escalate)
         ends_first = down & in_first[:, b]
         duration[ends_first, b] = age[ends_first, b] + 1
@@ -205,6 +216,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         terms=terms,
         verified=verified,
         bad_faith=bad_faith,
+        deal_hr=deal_hr,
         agreements=agreements,
         first=first,
         first_terms=first_terms,

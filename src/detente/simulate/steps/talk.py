@@ -122,7 +122,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     cadence = s.period % st.talks_every == 0
     t = min((s.period + 1) / (st.concession_periods + 1), 1.0)
     press = pressure(m, s)
-    avail = on_table(m, s) & cadence
+    avail = on_table(m, s) & cadence & ~s.derailed[:, None]  # spoilers (steps/spoilers.py)
     n_b = s.phase.shape[1]
     rounds, standing, standing_by = s.rounds.copy(), s.standing.copy(), s.standing_by.copy()
     text, prev_demand = s.text.copy(), s.prev_demand.copy()
