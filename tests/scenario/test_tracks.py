@@ -19,41 +19,18 @@ from detente.scenario.tracks import (
     track_status,
 )
 
-TEACHING = Path(__file__).resolve().parents[2] / "scenarios" / "teaching.yaml"
+FIXTURE = Path(__file__).parent / "fixtures" / "tracks.yaml"
+
+
+def load_tracks_fixture() -> dict[str, Any]:
+    """The fixture as plain data (a fresh copy: tests edit it)."""
+    data: dict[str, Any] = YAML(typ="safe").load(FIXTURE.read_text(encoding="utf-8"))
+    return data
 
 
 def _base() -> dict[str, Any]:
-    data: dict[str, Any] = YAML(typ="safe").load(TEACHING.read_text(encoding="utf-8"))
-    data["issues"][0]["category"] = "territorial"
-    data["issues"][1]["category"] = "military"
-    data["bundles"] = [
-        {"id": "strip", "name": "Strip", "issues": ["demilitarisation"], "ceasefire": False,
-         "assumption": "test"},
-    ]  # fmt: skip
-    data["tracks"] = [
-        {"id": "leaders", "name": "Leaders", "bundles": ["settlement", "strip"],
-         "participants": [{"actor": "NOR", "level": "leaders"},
-                          {"actor": "SUD", "level": "leaders"}],
-         "mediator": "LAK", "assumption": "test"},
-        {"id": "military", "name": "Military", "bundles": ["strip"], "cadence": 2,
-         "participants": [{"actor": "NOR", "level": "military"},
-                          {"actor": "SUD", "level": "military"}],
-         "host": "LAK", "endorsement": "leaders", "assumption": "test"},
-        {"id": "generals", "name": "Generals without endorsement", "bundles": ["strip"],
-         "participants": [{"actor": "NOR", "level": "military"},
-                          {"actor": "SUD", "level": "military"}],
-         "assumption": "test"},
-    ]  # fmt: skip
-    data["refusals"] = [
-        {"id": "r1", "by": "NOR", "refuses": "SUD", "reason": "legitimacy",
-         "since": "2024-05-01", "assumption": "test"},
-    ]  # fmt: skip
-    data["mediators"] = [
-        {"actor": "LAK", "leverage": [{"kind": "aid", "on": "SUD", "cost_of_fighting": 0.001,
-                                       "assumption": "test"}],
-         "withdrawal": {"date": "2024-06-29", "assumption": "test"}, "assumption": "test"},
-    ]  # fmt: skip
-    return data
+    """The teaching case with tracks, a leaders' refusal and a withdrawing mediator."""
+    return load_tracks_fixture()
 
 
 def _parse(data: dict[str, Any], strict: bool = True) -> Scenario:
@@ -178,3 +155,21 @@ def test_track_two_channel() -> None:
     assert all(t2.id not in v[0] for v in bundle_tracks(s).values())
     data["tracks"][-1]["track_two"]["support"] = {"NOPE": -0.1}
     assert any("track_two.support.NOPE" in p for p in _problems(data))
+
+
+def test_shuttle_talks_sidestep_a_refusal_between_the_parties() -> None:
+    data = _base()
+    data["mediators"] = []
+    data["tracks"][0]["shuttle"] = True  # LAK carries messages between the leaders
+    s = _parse(data)
+    assert track_status(s, s.tracks[0]).open
+    assert bundle_tracks(s)["settlement"][0] == ("leaders",)
+    # … but not a refusal to meet the mediator itself
+    data["refusals"].append(
+        {"id": "r2", "by": "SUD", "refuses": "LAK", "reason": "other", "since": "2024-06-01",
+         "assumption": "test"}
+    )  # fmt: skip
+    s = _parse(data)
+    assert track_status(s, s.tracks[0]).refusals == ("r2",)
+    del data["tracks"][0]["mediator"]
+    assert any("shuttle talks need a `mediator`" in p for p in _problems(data))

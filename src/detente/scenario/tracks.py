@@ -107,6 +107,12 @@ class Track(_Traced):
         description="Mediator (actor id): the track does not meet once it has withdrawn.",
     )
     host: Id | None = Field(default=None, description="Host of the meetings (actor id).")
+    shuttle: bool = Field(
+        default=False,
+        description="Proximity or shuttle talks: the mediator meets each side separately, so "
+        "a refusal between the parties does not close the track (one to meet the mediator "
+        "does).",
+    )
     cadence: int | None = Field(
         default=None,
         ge=1,
@@ -141,6 +147,8 @@ class Track(_Traced):
             raise ValueError("an unofficial track cannot settle bundles (its `bundles` is empty)")
         if self.endorsement == self.id:
             raise ValueError("a track cannot need its own endorsement")
+        if self.shuttle and self.mediator is None:
+            raise ValueError("shuttle talks need a `mediator` who carries the messages")
         return self
 
     def levels_of(self, actor: str, parents: dict[str, str | None]) -> set[Level]:
@@ -312,16 +320,21 @@ class TrackStatus:
 
 def track_status(s: Scenario, track: Track, date: dt.date | None = None) -> TrackStatus:
     """Is ``track`` open on ``date`` (default ``meta.as_of``)? Closed by a refusal holding
-    then between two of its participants at a refused level, before it starts or after it
+    then between two of its participants at a refused level (for shuttle talks: between a
+    participant and the mediator), before it starts or after it
     ended, or once its mediator has withdrawn (scheduled withdrawal)."""
     when = date or s.meta.as_of
     parents = {a.id: a.parent for a in s.actors}
-    closing = tuple(
-        r.id
-        for r in active_refusals(s, when)
-        if (set(r.levels) & track.levels_of(r.by, parents))
-        and (set(r.levels) & track.levels_of(r.refuses, parents))
-    )
+
+    def meets(by: str, other: str, levels: set[Level]) -> bool:
+        """Would ``by`` sit face to face with ``other`` at one of ``levels``?"""
+        if not levels & track.levels_of(by, parents):
+            return False
+        if track.shuttle:  # each side meets the mediator only
+            return other == track.mediator or by == track.mediator
+        return bool(levels & track.levels_of(other, parents))
+
+    closing = tuple(r.id for r in active_refusals(s, when) if meets(r.by, r.refuses, set(r.levels)))
     reason: str | None = None
     if closing:
         reason = "refused"
