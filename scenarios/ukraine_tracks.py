@@ -90,7 +90,8 @@ TRACKS: list[D] = [
     {"id": "istanbul_2025", "name": "Istanbul direct talks (Medinsky - Umerov, chaired by Fidan)",
      "participants": _p("RU:ministers", "UA:ministers"), "mediator": "TR", "host": "TR",
      "bundles": ["prisoner_exchange", "humanitarian", "ceasefire"], "since": "2025-05-16",
-     "until": "2025-07-23", "cadence": 4, "sources": ["S_i1_1", "S_i2_1", "S_i3_1"],
+     "until": "2025-07-23", "cadence": 4, "sources": ["S_i1_1"],
+     "later_sources": [("2025-06-02", "S_i2_1"), ("2025-07-23", "S_i3_1")],
      "assumption": "three rounds (16 May, 2 Jun, 23 Jul 2025) that agreed only exchanges of "
      "prisoners and bodies"},
     {"id": "trilateral_2026", "name": "US-Russia-Ukraine trilateral rounds (Abu Dhabi, Geneva)",
