@@ -66,6 +66,7 @@ class BlockOutput:
     bundle_first: IntArray | None = None  # (N, B)
     bundle_duration: IntArray | None = None  # (N, B)
     bundle_broke: NDArray[np.bool_] | None = None  # (N, B)
+    bundle_track: IntArray | None = None  # (N, B) track of the first agreement, -1 = none
 
 
 def _seed_sequence(seed: Seed) -> np.random.SeedSequence:
@@ -183,4 +184,5 @@ def simulate_block(
         bundle_first=state.first,
         bundle_duration=state.duration,
         bundle_broke=state.broke,
+        bundle_track=state.first_track,
     )

@@ -66,6 +66,7 @@ from detente.scenario.simulation import Protocol, SimulationSettings
 from detente.scenario.validate import require_negotiation
 from detente.simulate.durability import PEACEKEEPER_HR
 from detente.simulate.tables import TalkTable, build_table
+from detente.simulate.tracks import TrackTable, track_table
 
 __all__ = [
     "MAX_GRID",
@@ -196,6 +197,7 @@ class SimModel:
     shock_level: FloatArray  # (S,) new level of that line
     shock_balance: FloatArray  # (S,) change of A's chance of winning a battle
     settings: SimulationSettings
+    tracks: TrackTable | None = None  # when each track meets and what it settles (issue 18)
 
     @property
     def n_types(self) -> int:
@@ -510,6 +512,7 @@ def build_model(scenario: Scenario) -> SimModel:
         shock_support=sh.support,
         shock_level=sh.level,
         shock_balance=sh.balance,
+        tracks=track_table(scenario, ("settlement",), settings.talks_every, period_days),
     )
 
 

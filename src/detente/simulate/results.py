@@ -105,6 +105,7 @@ class BlockStats:
     bundle_first: IntArray  # (B, P) first agreements on each bundle by period
     bundle_km_event: IntArray  # (B, P + 1)
     bundle_km_censor: IntArray  # (B, P + 1)
+    bundle_track: IntArray | None = None  # (B, K) first agreements on each bundle by track
 
     def merge(self, other: BlockStats) -> None:
         """Add ``other`` into this (call in block order: the float sums are order-sensitive)."""
@@ -121,6 +122,8 @@ class BlockStats:
         self.bundle_first += other.bundle_first
         self.bundle_km_event += other.bundle_km_event
         self.bundle_km_censor += other.bundle_km_censor
+        if self.bundle_track is not None and other.bundle_track is not None:
+            self.bundle_track += other.bundle_track
 
 
 def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
@@ -157,6 +160,13 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         dj, bj = b_dur[ok, j], b_broke[ok, j]
         bundle_km_event[j] = np.bincount(dj[bj], minlength=periods + 1)
         bundle_km_censor[j] = np.bincount(dj[~bj], minlength=periods + 1)
+    bundle_track = None
+    if m.tracks is not None and out.bundle_track is not None:
+        k = len(m.tracks.ids)
+        bundle_track = np.zeros((n_b, k), np.int64)
+        for j in range(n_b):
+            ok = (b_first[:, j] >= 0) & (out.bundle_track[:, j] >= 0)
+            bundle_track[j] = np.bincount(out.bundle_track[ok, j], minlength=k)
     return BlockStats(
         n=n,
         first_hist=first_hist,
@@ -170,6 +180,7 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         bundle_first=bundle_first,
         bundle_km_event=bundle_km_event,
         bundle_km_censor=bundle_km_censor,
+        bundle_track=bundle_track,
     )
 
 
@@ -238,8 +249,10 @@ class SimulationResult:
 
     def agreements(self) -> list[dict[str, Any]]:
         """One record per bundle the talks can settle: P(agreement within the horizon) with
-        its 95 % Wilson interval, median periods to agreement (None if under half agree) and
-        the Kaplan–Meier probability of breakdown within a year."""
+        its 95 % Wilson interval, median periods to agreement (None if under half agree), the
+        Kaplan–Meier probability of breakdown within a year and ``by_track``: track id → share
+        of runs whose first agreement on the bundle came through that track (the shares sum
+        to ``p_agreement``; docs/explanation/tracks.md)."""
         n = self.runs
         out = []
         for j, bid in enumerate(self.model.bundle_ids):
@@ -252,9 +265,16 @@ class SimulationResult:
                     "p_agreement_ci": list(wilson(k, n)),
                     "median_periods_to_agreement": _median(hist, n),
                     "p_breakdown_1y": self.p_breakdown(1.0, bid),
+                    "by_track": self._by_track(j),
                 }
             )
         return out
+
+    def _by_track(self, j: int) -> dict[str, float]:
+        tracks, counts = self.model.tracks, self.stats.bundle_track
+        if tracks is None or counts is None or not self.runs:
+            return {}
+        return {tid: int(c) / self.runs for tid, c in zip(tracks.ids, counts[j], strict=True)}
 
     def terms(self) -> dict[str, dict[str, float]]:
         """Issue → quantiles (q05..q95) of the first agreement's terms."""

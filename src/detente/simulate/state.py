@@ -120,6 +120,8 @@ class RunState:
     stalled: BoolArray  # (N, 2) dragged out implementation
     seen: BoolArray  # (N, 2) a violation by this side was observed (for allies' support)
     implementing: BoolArray  # (N,) an agreement was in force through this period
+    talk_track: IntArray  # (N, B) track carrying the talks on each bundle (-1: none meets)
+    first_track: IntArray  # (N, B) track through which the first agreement came, -1 = none
 
     @property
     def n(self) -> int:
@@ -153,6 +155,7 @@ def _period_fields(n: int, b: int) -> dict[str, Any]:
         "stalled": no2,
         "seen": no2,
         "implementing": np.zeros(n, dtype=bool),
+        "talk_track": np.full((n, b), -1, dtype=np.int64),
     }
 
 
@@ -253,6 +256,7 @@ def initial_state(
         agreements=np.zeros((n, n_b), dtype=np.int64),
         first=np.full((n, n_b), -1, dtype=np.int64),
         first_terms=np.full((n, n_b), -1, dtype=np.int64),
+        first_track=np.full((n, n_b), -1, dtype=np.int64),
         duration=np.zeros((n, n_b), dtype=np.int64),
         broke=np.zeros((n, n_b), dtype=bool),
         in_first=np.zeros((n, n_b), dtype=bool),

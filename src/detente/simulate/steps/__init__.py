@@ -6,6 +6,7 @@ A period of a run is the composition, in this order, of
 ``fight``      the front moves and each side pays its cost of fighting;
 ``observe``    each side sees the battle and, noisily, the other's costs;
 ``learn``      Bayesian updates of beliefs; values of fighting; expected trust;
+``tracks``     which channel (track) carries the talks on each bundle, if any meets;
 ``talk``       a round of talks under the scenario's protocol (strategies move, offers, texts);
 ``implement``  agreements signed, staged, kept, rearmed under, stalled or broken;
 ``verify``     what each side observes of the other's conduct updates its trust;
@@ -43,9 +44,10 @@ def _period_steps() -> tuple[Step, ...]:
     from detente.simulate.steps.learn import LEARN
     from detente.simulate.steps.shocks import SHOCKS
     from detente.simulate.steps.talk import TALK
+    from detente.simulate.steps.tracks import TRACKS
     from detente.simulate.steps.verify import SUPPORT, VERIFY
 
-    return (SHOCKS, FIGHT, OBSERVE, LEARN, TALK, IMPLEMENT, VERIFY, SUPPORT)
+    return (SHOCKS, FIGHT, OBSERVE, LEARN, TRACKS, TALK, IMPLEMENT, VERIFY, SUPPORT)
 
 
 PERIOD_STEPS: tuple[Step, ...] = _period_steps()

@@ -81,6 +81,8 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     is_first = new & (first[:, b] < 0)
     first[is_first, b] = s.period
     first_terms[is_first, b] = k_new[is_first]
+    first_track = s.first_track.copy()
+    first_track[is_first, b] = s.talk_track[is_first, b]
     in_first[:, b] |= is_first
 
     in_deal = (phase[:, b] > 0) & ~new
@@ -161,6 +163,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         agreements=agreements,
         first=first,
         first_terms=first_terms,
+        first_track=first_track,
         duration=duration,
         broke=broke,
         in_first=in_first,

@@ -75,7 +75,10 @@ def select_moves(m: SimModel, s: RunState, side: int, state: TalkState) -> Move:
 def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
     table = s.table
-    scheduled = s.fighting & (s.period % st.talks_every == 0)
+    if m.tracks is None:
+        scheduled = s.fighting & (s.period % st.talks_every == 0)
+    else:  # a track that can settle it meets (steps/tracks.py)
+        scheduled = s.fighting & (s.talk_track[:, 0] >= 0)
     t = min((s.period + 1) / (st.concession_periods + 1), 1.0)
     top = np.broadcast_to(table.top, (s.n, 2))
 
