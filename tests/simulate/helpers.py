@@ -27,6 +27,7 @@ def make_scenario(
     stalemate: float = 0.2,
     simulation: dict[str, Any] | None = None,
     red_lines: dict[tuple[str, str], tuple[float, float]] | None = None,
+    crossing_cost: float | None = None,
     third_party: tuple[float, float] | None = None,
     trust: list[dict[str, Any]] | None = None,
     schedule: list[dict[str, Any]] | None = None,
@@ -100,6 +101,8 @@ def make_scenario(
         rl = (red_lines or {}).get((pos["actor"], pos["issue"]))
         if rl is not None:
             pos["acceptable"] = list(rl)
+            if crossing_cost is not None:
+                pos["crossing_cost"] = crossing_cost
     ss: dict[str, Any] = {"id": "ss", "kind": "staged_sanctions", "name": "Staged relief"}
     ss["schedule"] = schedule or [{"after_periods": 13, "fraction": 0.5}]
     if sanctioned is not None:

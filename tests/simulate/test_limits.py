@@ -69,7 +69,7 @@ def test_peace_offensive_overtures_without_moving_positions() -> None:
         overtures.append((s.events & EVENT_FLAGS["overture_A"]) > 0)
         assert not ((s.events & EVENT_FLAGS["overture_B"]) > 0).any()
         lost.append(~s.fighting | (s.y < 0))
-        demands.append(s.prev_demand[:, 0].copy())
+        demands.append(s.prev_demand[:, 0, 0].copy())
         bad.append((s.events & EVENT_FLAGS["bad_faith_signature"]) > 0)
     ov, ls = np.array(overtures), np.array(lost)
     assert ov.any()
@@ -120,6 +120,7 @@ def test_peace_offensive_erodes_the_other_sides_support() -> None:
             strategies=(strategy, "linear"),
             support=(0.0, 0.5),
             red_lines={("A", "land"): (60.0, 100.0), ("B", "land"): (0.0, 40.0)},
+            crossing_cost=10.0,  # lines too costly to cross: never a zone
         )
         o = simulate_block(build_model(sc), 256, 52, np.random.SeedSequence(0))
         return float(o.paths["support.B.aid"][-1].mean())

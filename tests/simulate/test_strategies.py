@@ -201,7 +201,7 @@ def _demands(name: str, side: int, opponent: str, protocol: str) -> tuple[np.nda
     m = build_model(sc)
     demands, open_ = [], []
     for s in iter_periods(m, 16, np.random.SeedSequence(3), 12):
-        demands.append(s.prev_demand[:, side].copy())
+        demands.append(s.prev_demand[:, 0, side].copy())
         open_.append(s.first[:, 0] < 0)
     return np.array(demands), np.array(open_)
 

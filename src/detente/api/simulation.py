@@ -34,7 +34,15 @@ __all__ = ["ParquetSink", "SimulationRun", "simulate"]
 OUTPUT_FILES = r"(runs|paths)-\d{6}\.parquet|manifest\.json|summary\.json"
 """Names of the files ``simulate(out=...)`` writes (a regular expression)."""
 
-TABLES = ("fan", "agreement_by_period", "time_to_agreement", "survival", "terms")
+TABLES = (
+    "fan",
+    "agreement_by_period",
+    "time_to_agreement",
+    "survival",
+    "terms",
+    "agreements",
+    "settlement_reasons",
+)
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,9 @@ class SimulationRun(Result):
     a seed gives byte-identical JSON); ``manifest`` keeps the time. ``result`` is the engine's
     :class:`detente.simulate.SimulationResult` (fan bands, Kaplan–Meier curve, terms).
     ``to_pandas(table)`` gives one of the tidy tables: ``fan`` (default: variable, period,
-    q05..q95), ``agreement_by_period``, ``time_to_agreement``, ``survival`` or ``terms``.
+    q05..q95), ``agreement_by_period``, ``time_to_agreement``, ``survival``, ``terms``,
+    ``agreements`` (one row per bundle: P(agreement) with its interval, median time,
+    P(breakdown within a year)) or ``settlement_reasons`` (share of runs per reason).
     """
 
     result: SimulationResult = field(repr=False, kw_only=True)
@@ -108,6 +118,12 @@ class SimulationRun(Result):
         """The summary (P(agreement) with its interval, timing, durability, terms)."""
         return self.result.summary()
 
+    def agreements(self) -> list[dict[str, Any]]:
+        """One record per bundle (the settlement first, with its ``reasons``): P(agreement
+        within the horizon) with its interval, median periods to agreement, P(breakdown within
+        a year), terms quantiles on the bundle's issues."""
+        return self.result.agreements()
+
     def records(self, table: str = "fan") -> list[dict[str, Any]]:
         r = self.result
         if table == "fan":
@@ -120,6 +136,14 @@ class SimulationRun(Result):
             return r.survival()
         if table == "terms":
             return [{"issue": i, **qs} for i, qs in r.terms().items()]
+        if table == "agreements":
+            return [
+                {k: v for k, v in a.items() if k not in ("terms", "reasons", "issues")}
+                | {"issues": " ".join(a["issues"])}
+                for a in r.agreements()
+            ]
+        if table == "settlement_reasons":
+            return [{"reason": k, "share": v} for k, v in r.settlement_reasons()["shares"].items()]
         raise InputError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
 
     def to_pandas(self, table: str = "fan") -> Any:

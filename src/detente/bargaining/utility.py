@@ -34,12 +34,18 @@ __all__ = ["feasible", "loss", "loss_arrays", "loss_bound", "utility", "utility_
 def loss_arrays(ideal: FloatArray, weights: FloatArray, x: ArrayLike) -> FloatArray:
     """L_a(x) on bare arrays: ideal and weights (A, I), x of shape (..., I) → (..., A).
 
+    ``weights`` may carry leading axes (..., A, I) that broadcast against x's (per-run
+    preference weights in the simulation).
+
     The one implementation of the loss; :func:`loss` applies it to a problem, and engines that
     hold the arrays without a :class:`BargainingProblem` (the simulation) call it directly.
     """
     xa = np.asarray(x, dtype=float)
     diff = np.abs(xa[..., None, :] - ideal) / 100.0
-    out: FloatArray = np.einsum("...mn,mn->...m", diff, weights)
+    if np.ndim(weights) > 2:  # per-run weights (..., m, n), broadcasting against x's axes
+        out: FloatArray = (diff * weights).sum(axis=-1)
+        return out
+    out = np.einsum("...mn,mn->...m", diff, weights)
     return out
 
 

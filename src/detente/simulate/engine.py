@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from detente.core import TRUST_DIMENSIONS, named_rng
 from detente.simulate.events import EVENT_FLAGS
 from detente.simulate.model import SimModel
+from detente.simulate.reasons import settlement_reasons
 from detente.simulate.state import Draws, RunInputs, RunState, begin_period, initial_state
 from detente.simulate.steps import PERIOD_STEPS, Step
 
@@ -51,7 +52,10 @@ class BlockOutput:
     """Per-run results of one block: agreements, terms, durability, costs, paths, events.
 
     The top-level fields describe the first agreement on the full settlement (bundle
-    ``settlement``); the ``bundle_*`` fields hold the same for every bundle (axis 1).
+    ``settlement``); the ``bundle_*`` fields hold the same for every bundle (axis 1; its
+    terms on the bundle's settled issues, NaN elsewhere); ``reason`` and ``blocking_*`` why
+    the settlement was or was not reached (:mod:`detente.simulate.reasons`); ``moved_at`` when
+    each red-line move set was crossed (:mod:`detente.simulate.agenda`).
     """
 
     first_agreement: IntArray  # (N,) period of the first agreement, -1 if none
@@ -66,6 +70,11 @@ class BlockOutput:
     bundle_first: IntArray | None = None  # (N, B)
     bundle_duration: IntArray | None = None  # (N, B)
     bundle_broke: NDArray[np.bool_] | None = None  # (N, B)
+    bundle_terms: FloatArray | None = None  # (N, B, I) first agreement's terms (NaN: none)
+    reason: NDArray[np.int8] | None = None  # (N,) settlement reason (simulate.reasons.REASONS)
+    blocking_issue: NDArray[np.bool_] | None = None  # (N, I)
+    blocking_actor: NDArray[np.bool_] | None = None  # (N, A)
+    moved_at: IntArray | None = None  # (N, J) period each red-line move set was crossed, -1
     bundle_track: IntArray | None = None  # (N, B) track of the first agreement, -1 = none
 
 
@@ -119,7 +128,11 @@ def iter_periods(
 
 
 def path_variables(m: SimModel) -> list[str]:
-    """Names of the per-period trajectory variables kept for every run."""
+    """Names of the per-period trajectory variables kept for every run: ``line.<issue>`` (the
+    front), ``belief.<actor>``, ``trust.<actor>``, ``trust_<dimension>.<actor>``,
+    ``cost.<actor>``, ``support.<line>``, ``phase`` (of the settlement) and
+    ``redline.<actor>.<issue>.min`` / ``.max`` (0–100 scale) for every veto actor and issue with
+    a stated red line, as it stands in the run (stated, or moved by the ``positions`` step)."""
     names = [f"line.{m.issue_ids[i]}" for i in np.flatnonzero(m.front_moves)]
     for aid in m.actor_ids[:2]:
         names += [f"belief.{aid}", f"trust.{aid}"]
@@ -127,6 +140,7 @@ def path_variables(m: SimModel) -> list[str]:
         names.append(f"cost.{aid}")
     names += [f"support.{sid}" for sid in m.support_ids]
     names.append("phase")
+    names += [v for v, _, _, _ in m.red_line_paths]
     return names
 
 
@@ -143,6 +157,10 @@ def _record(m: SimModel, s: RunState) -> dict[str, FloatArray]:
     for li, sid in enumerate(m.support_ids):
         out[f"support.{sid}"] = s.level[:, li]
     out["phase"] = s.phase[:, 0].astype(np.float64)
+    if m.red_line_paths:
+        lo, hi = m.agenda.lo[s.regime], m.agenda.hi[s.regime]  # (N, A, I)
+        for v, ai, ii, is_min in m.red_line_paths:
+            out[v] = (lo if is_min else hi)[:, ai, ii]
     return out
 
 
@@ -171,6 +189,13 @@ def simulate_block(
     terms = np.where(
         (first >= 0)[:, None], m.candidates[np.maximum(state.first_terms[:, 0], 0)], np.nan
     )
+    b_terms = np.full((size, len(m.bundle_ids), len(m.issue_ids)), np.nan)
+    b_terms[:, 0] = terms
+    for b in range(1, len(m.bundle_ids)):
+        spec = m.agenda.bundles[b]
+        x = spec.candidates[np.maximum(state.first_terms[:, b], 0)]
+        b_terms[:, b] = np.where((state.first[:, b] >= 0)[:, None] & spec.settled, x, np.nan)
+    why = settlement_reasons(m, state)
     return BlockOutput(
         first_agreement=first.copy(),
         terms=terms,
@@ -184,5 +209,10 @@ def simulate_block(
         bundle_first=state.first,
         bundle_duration=state.duration,
         bundle_broke=state.broke,
+        bundle_terms=b_terms,
+        reason=why.reason,
+        blocking_issue=why.blocking_issue,
+        blocking_actor=why.blocking_actor,
+        moved_at=state.moved_at,
         bundle_track=state.first_track,
     )

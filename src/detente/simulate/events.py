@@ -20,9 +20,15 @@ EVENT_FLAGS: dict[str, int] = {
     "shock": 4096,
     "leader_change": 8192,
     "stalling": 16384,
+    "partial_agreement": 32768,
+    "partial_breakdown": 65536,
+    "red_line_moved": 131072,
 }
 """Bits of the per-period event code of a run. ``defection_detected``: a deliberate or chance
-defection by a party that the other side observed (the evidence the trust step uses)."""
+defection by a party that the other side observed (the evidence the trust step uses).
+``agreement``, ``settlement`` and ``breakdown`` concern the full settlement;
+``partial_agreement`` and ``partial_breakdown`` any other bundle; ``red_line_moved``: a veto
+party crossed one of its stated red lines (:mod:`detente.simulate.agenda`)."""
 
 
 def flag(name: str) -> int:

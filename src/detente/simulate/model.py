@@ -50,7 +50,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.bargaining.problem import build_problem, discounted_periods
-from detente.bargaining.utility import feasible
+from detente.bargaining.utility import feasible, utility_arrays
 from detente.bargaining.zone import ZoneLP
 from detente.core import TRUST_DIMENSIONS
 from detente.errors import InputError
@@ -64,8 +64,9 @@ from detente.scenario.schema import (
 )
 from detente.scenario.simulation import Protocol, SimulationSettings
 from detente.scenario.validate import require_negotiation
+from detente.simulate.agenda import Agenda, build_agenda
 from detente.simulate.durability import PEACEKEEPER_HR
-from detente.simulate.tables import TalkTable, build_table
+from detente.simulate.tables import TalkTable
 from detente.simulate.tracks import TrackTable, track_table
 
 __all__ = [
@@ -98,27 +99,16 @@ SHOCK_KINDS = tuple(ShockKind)
 def utility(ideal: FloatArray, weights: FloatArray, risk: FloatArray, x: FloatArray) -> FloatArray:
     """``U_a(x) = 1 − L_a(x)^r_a`` for packages ``x`` of shape (..., I): returns (..., A).
 
-    The formula of :func:`detente.bargaining.utility.utility`, restated on bare arrays because
-    the period loop evaluates it on per-run lines (and per-run weights) without building a
-    ``BargainingProblem``; ``tests/simulate/test_model.py`` checks the two agree. ``weights``
-    may carry leading run axes: (..., A, I) broadcasting against ``x[..., None, :]``.
+    The bargaining engine's :func:`detente.bargaining.utility.utility_arrays` (one
+    implementation of the formula); ``weights`` may carry leading run axes: (..., A, I).
     """
-    d = np.abs(x[..., None, :] - ideal) / 100.0
-    loss = np.clip((weights * d).sum(axis=-1), 0.0, 1.0)
-    out: FloatArray = 1.0 - loss**risk
-    return out
+    return utility_arrays(ideal, weights, risk, x)
 
 
 def candidate_utilities(m: SimModel, weights: FloatArray) -> FloatArray:
-    """Utilities (N, K, A) of the model's candidates under per-run weights (N, A, I): the
-    form of :func:`utility`, one matrix product per actor."""
-    n, n_a, _ = weights.shape
-    out = np.empty((n, m.candidates.shape[0], n_a))
-    for a in range(n_a):
-        dist = np.abs(m.candidates - m.ideal[a]) / 100.0  # (K, I)
-        loss = np.clip(weights[:, a, :] @ dist.T, 0.0, 1.0)  # (N, K)
-        out[:, :, a] = loss if m.risk[a] == 1.0 else loss ** m.risk[a]
-    return np.subtract(1.0, out, out=out)
+    """Utilities (N, K, A) of the model's candidates under per-run weights (N, A, I)."""
+    out: FloatArray = utility_arrays(m.ideal, weights[:, None], m.risk, m.candidates[None])
+    return out
 
 
 @dataclass(frozen=True)
@@ -165,7 +155,7 @@ class SimModel:
     candidates: FloatArray  # (K, I)
     cand_utility: FloatArray  # (K, A)
     cand_feasible: BoolArray  # (K,) inside every veto actor's and belligerent's red lines
-    table: TalkTable  # the candidates as the talks search them (shared by all runs)
+    table: TalkTable  # the settlement's candidates as the talks search them (one row per regime)
     trust_r: FloatArray  # (2, D) positive evidence: A about B, B about A, per dimension
     trust_s: FloatArray  # (2, D)
     trust_base: FloatArray  # (2, D)
@@ -183,7 +173,9 @@ class SimModel:
     sucker_loss: float
     settlement_after: int
     protocol: Protocol
-    bundle_ids: tuple[str, ...]  # agreements a run can reach (today: the settlement)
+    bundle_ids: tuple[str, ...]  # agreements a run can reach: the settlement first
+    agenda: Agenda  # bundles' candidates and tables, move sets, regime red lines
+    red_line_paths: tuple[tuple[str, int, int, bool], ...]  # (variable, actor, issue, is_min)
     shock_ids: tuple[str, ...]
     shock_kind: IntArray  # (S,) index into SHOCK_KINDS
     shock_side: IntArray  # (S,) 0 = A, 1 = B
@@ -305,6 +297,13 @@ def build_model(scenario: Scenario) -> SimModel:
             )
     weights = sal / np.maximum(sal.sum(axis=1, keepdims=True), 1e-12)
     actors = [scenario.actor(a) for a in actor_ids]
+    rl_paths: list[tuple[str, int, int, bool]] = []
+    for ai, act in enumerate(actors):
+        for ii, iid in enumerate(issue_ids):
+            p = pos.get((act.id, iid))
+            if act.veto and p is not None and p.acceptable is not None:
+                rl_paths.append((f"redline.{act.id}.{iid}.min", ai, ii, True))
+                rl_paths.append((f"redline.{act.id}.{iid}.max", ai, ii, False))
     risk = np.array([a.risk for a in actors])
     reservation = np.array([np.nan if a.reservation is None else a.reservation for a in actors])
     u_sq = utility(ideal, weights, risk, sq)
@@ -356,12 +355,32 @@ def build_model(scenario: Scenario) -> SimModel:
     if box.conflicts:
         cand_feasible[:] = False
     protocol = Protocol(settings.protocol)
-    offerable = cand_feasible.copy()
-    if protocol is Protocol.multilateral and n_a > 2:
-        # proposers offer only packages every other veto party accepts (their positions are
-        # public); acceptance is still checked in the talks
-        offerable &= (cand_u[:, 2:] >= floors[2:] - 1e-9).all(axis=1)
-    table = build_table(cand_u[None], offerable[None])
+
+    def offer_filter(u: FloatArray) -> BoolArray:
+        # multilateral: proposers offer only packages every other veto party accepts (their
+        # positions are public); acceptance is still checked in the talks
+        if protocol is Protocol.multilateral and n_a > 2:
+            return np.asarray((u[:, 2:] >= floors[2:] - 1e-9).all(axis=1), dtype=bool)
+        return np.ones(u.shape[0], dtype=bool)
+
+    agenda = build_agenda(
+        scenario,
+        problem,
+        actor_ids,
+        ideal,
+        sal,
+        weights,
+        risk,
+        lo,
+        hi,
+        (cand, cand_u, cand_feasible),
+        offer_filter,
+        n_candidates=N_CANDIDATES,
+        max_grid=MAX_GRID,
+    )
+    settle = agenda.bundles[0]
+    cand, cand_u, table = settle.candidates, settle.utility, settle.table
+    cand_feasible = table.feasible[0].copy()
 
     n_d = len(TRUST_DIMENSIONS)
     trust_r, trust_s, trust_a = np.zeros((2, n_d)), np.zeros((2, n_d)), np.full((2, n_d), 0.5)
@@ -498,7 +517,12 @@ def build_model(scenario: Scenario) -> SimModel:
         sucker_loss=settings.sucker_loss * loss_mult,
         settlement_after=delay,
         protocol=protocol,
-        bundle_ids=("settlement",),
+        bundle_ids=tuple(b.id for b in agenda.bundles),
+        agenda=agenda,
+        tracks=track_table(
+            scenario, tuple(b.id for b in agenda.bundles), settings.talks_every, period_days
+        ),
+        red_line_paths=tuple(rl_paths),
         settings=settings,
         shock_ids=sh.ids,
         shock_kind=sh.kind,
@@ -512,7 +536,6 @@ def build_model(scenario: Scenario) -> SimModel:
         shock_support=sh.support,
         shock_level=sh.level,
         shock_balance=sh.balance,
-        tracks=track_table(scenario, ("settlement",), settings.talks_every, period_days),
     )
 
 

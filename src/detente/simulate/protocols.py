@@ -144,7 +144,7 @@ def mediator_text(table: TalkTable, demand: FloatArray, value: FloatArray) -> In
     gains over fighting (then to the larger smaller gain). ``demand``, ``value``: (N, 2);
     NaN demands object to nothing."""
     n = demand.shape[0]
-    if table.rows == 1:
+    if table.rows == 1 and table.row_of is None:
         keep = np.flatnonzero(table.feasible[0])
         if keep.size == 0:
             return np.full(n, -1, dtype=np.int64)
@@ -152,9 +152,10 @@ def mediator_text(table: TalkTable, demand: FloatArray, value: FloatArray) -> In
         ub = table.utility[0, keep, 1][None, :]
         ok: BoolArray | None = None
     else:
+        rr = table.run_rows(n)
         keep = np.arange(table.size)
-        ua, ub = table.utility[:, :, 0], table.utility[:, :, 1]
-        ok = table.feasible
+        ua, ub = table.utility[rr, :, 0], table.utility[rr, :, 1]
+        ok = table.feasible[rr]
     da = np.nan_to_num(demand[:, :1], nan=-np.inf)
     db = np.nan_to_num(demand[:, 1:], nan=-np.inf)
     short = np.maximum(np.maximum(da - ua, db - ub), 0.0)

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from detente.simulate.engine import BlockOutput
 from detente.simulate.model import SimModel
+from detente.simulate.reasons import REASONS
 
 __all__ = [
     "BINS",
@@ -86,7 +87,19 @@ def path_ranges(m: SimModel, periods: int) -> dict[str, tuple[float, float]]:
         out[f"cost.{aid}"] = (0.0, max(float(m.cost[side]) * periods, 1e-9))
     for sid in m.support_ids:
         out[f"support.{sid}"] = (0.0, 1.0)
+    for v, _, _, _ in m.red_line_paths:
+        out[v] = (0.0, 100.0)
     return out
+
+
+_OPTIONAL_COUNTS = (
+    "bundle_terms_hist",
+    "reason_counts",
+    "blocking_issue_counts",
+    "blocking_actor_counts",
+    "moved_counts",
+    "bundle_track",
+)
 
 
 @dataclass
@@ -105,6 +118,11 @@ class BlockStats:
     bundle_first: IntArray  # (B, P) first agreements on each bundle by period
     bundle_km_event: IntArray  # (B, P + 1)
     bundle_km_censor: IntArray  # (B, P + 1)
+    bundle_terms_hist: IntArray | None = None  # (B, I, TERM_BINS)
+    reason_counts: IntArray | None = None  # (len(REASONS),)
+    blocking_issue_counts: IntArray | None = None  # (I,)
+    blocking_actor_counts: IntArray | None = None  # (A,)
+    moved_counts: IntArray | None = None  # (J,) runs that crossed each red-line move set
     bundle_track: IntArray | None = None  # (B, K) first agreements on each bundle by track
 
     def merge(self, other: BlockStats) -> None:
@@ -122,8 +140,10 @@ class BlockStats:
         self.bundle_first += other.bundle_first
         self.bundle_km_event += other.bundle_km_event
         self.bundle_km_censor += other.bundle_km_censor
-        if self.bundle_track is not None and other.bundle_track is not None:
-            self.bundle_track += other.bundle_track
+        for name in _OPTIONAL_COUNTS:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if mine is not None and theirs is not None:
+                mine += theirs
 
 
 def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
@@ -160,6 +180,25 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         dj, bj = b_dur[ok, j], b_broke[ok, j]
         bundle_km_event[j] = np.bincount(dj[bj], minlength=periods + 1)
         bundle_km_censor[j] = np.bincount(dj[~bj], minlength=periods + 1)
+    bt_hist = None
+    if out.bundle_terms is not None:
+        bt = out.bundle_terms
+        bt_hist = np.zeros((n_b, n_i, TERM_BINS), np.int64)
+        for j in range(n_b):
+            for i in range(n_i):
+                v = bt[:, j, i]
+                v = v[~np.isnan(v)]
+                if v.size:
+                    bt_hist[j, i] = np.bincount(_bin(v, 0.0, 100.0, TERM_BINS), minlength=TERM_BINS)
+    reasons = issues = actors = moved = None
+    if out.reason is not None:
+        reasons = np.bincount(out.reason.astype(np.int64), minlength=len(REASONS)).astype(np.int64)
+    if out.blocking_issue is not None:
+        issues = out.blocking_issue.sum(axis=0).astype(np.int64)
+    if out.blocking_actor is not None:
+        actors = out.blocking_actor.sum(axis=0).astype(np.int64)
+    if out.moved_at is not None:
+        moved = (out.moved_at >= 0).sum(axis=0).astype(np.int64)
     bundle_track = None
     if m.tracks is not None and out.bundle_track is not None:
         k = len(m.tracks.ids)
@@ -180,6 +219,11 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         bundle_first=bundle_first,
         bundle_km_event=bundle_km_event,
         bundle_km_censor=bundle_km_censor,
+        bundle_terms_hist=bt_hist,
+        reason_counts=reasons,
+        blocking_issue_counts=issues,
+        blocking_actor_counts=actors,
+        moved_counts=moved,
         bundle_track=bundle_track,
     )
 
@@ -250,31 +294,95 @@ class SimulationResult:
     def agreements(self) -> list[dict[str, Any]]:
         """One record per bundle the talks can settle: P(agreement within the horizon) with
         its 95 % Wilson interval, median periods to agreement (None if under half agree), the
-        Kaplan–Meier probability of breakdown within a year and ``by_track``: track id → share
-        of runs whose first agreement on the bundle came through that track (the shares sum
-        to ``p_agreement``; docs/explanation/tracks.md)."""
+        Kaplan–Meier probability of breakdown within a year and ``by_track`` (through which
+        track the agreements came)."""
         n = self.runs
         out = []
         for j, bid in enumerate(self.model.bundle_ids):
             hist = self.stats.bundle_first[j]
             k = int(hist.sum())
-            out.append(
-                {
-                    "bundle": bid,
-                    "p_agreement": k / n if n else None,
-                    "p_agreement_ci": list(wilson(k, n)),
-                    "median_periods_to_agreement": _median(hist, n),
-                    "p_breakdown_1y": self.p_breakdown(1.0, bid),
-                    "by_track": self._by_track(j),
-                }
-            )
+            spec = self.model.agenda.bundles[j]
+            rec: dict[str, Any] = {
+                "bundle": bid,
+                "issues": [self.model.issue_ids[i] for i in np.flatnonzero(spec.settled)],
+                "ceasefire": spec.ceasefire,
+                "on_agenda": spec.on_agenda,
+                "p_agreement": k / n if n else None,
+                "p_agreement_ci": list(wilson(k, n)),
+                "median_periods_to_agreement": _median(hist, n),
+                "p_breakdown_1y": self.p_breakdown(1.0, bid),
+                "terms": self._bundle_terms(j),
+                "by_track": self._by_track(j),
+            }
+            if j == 0:
+                rec["reasons"] = self.settlement_reasons()
+            out.append(rec)
         return out
 
     def _by_track(self, j: int) -> dict[str, float]:
+        """Track id → share of runs whose first agreement on bundle ``j`` came through it
+        (the shares sum to the bundle's ``p_agreement``; docs/explanation/tracks.md)."""
         tracks, counts = self.model.tracks, self.stats.bundle_track
         if tracks is None or counts is None or not self.runs:
             return {}
         return {tid: int(c) / self.runs for tid, c in zip(tracks.ids, counts[j], strict=True)}
+
+    def _bundle_terms(self, j: int) -> dict[str, dict[str, float]]:
+        """Issue → quantiles of the first agreement's terms on bundle ``j``'s issues."""
+        hist = self.stats.bundle_terms_hist
+        spec = self.model.agenda.bundles[j]
+        out = {}
+        for i, iid in enumerate(self.model.issue_ids):
+            if not spec.settled[i]:
+                continue
+            counts = hist[j, i] if hist is not None else self.stats.terms_hist[i]
+            qs = hist_quantiles(counts, 0.0, 100.0)
+            out[iid] = {f"q{round(q * 100):02d}": v for q, v in zip(QUANTILES, qs, strict=True)}
+        return out
+
+    def settlement_reasons(self) -> dict[str, Any]:
+        """Why the settlement was or was not reached (:mod:`detente.simulate.reasons`): the
+        share of runs per reason at the horizon, the share of runs in which each issue's red
+        lines conflicted and each actor blocked, and the share of runs in which each red-line
+        move set of the agenda was crossed."""
+        n = max(self.runs, 1)
+        st, m = self.stats, self.model
+        rc = st.reason_counts if st.reason_counts is not None else np.zeros(len(REASONS))
+        issues = st.blocking_issue_counts
+        actors = st.blocking_actor_counts
+        moved = st.moved_counts
+        return {
+            "shares": {r: float(rc[i]) / n for i, r in enumerate(REASONS)},
+            "blocking_issues": {
+                iid: float(issues[i]) / n
+                for i, iid in enumerate(m.issue_ids)
+                if issues is not None and issues[i] > 0
+            },
+            "blocking_actors": {
+                aid: float(actors[i]) / n
+                for i, aid in enumerate(m.actor_ids)
+                if actors is not None and actors[i] > 0
+            },
+            "red_lines_moved": [
+                {
+                    "actor": m.actor_ids[ms.actor],
+                    "bundle": m.bundle_ids[ms.bundle],
+                    "lines": [
+                        {
+                            "issue": m.issue_ids[int(k)],
+                            "bound": "min" if is_min else "max",
+                            "stated": float(a),
+                            "to": float(b),
+                        }
+                        for k, a, b, is_min in zip(
+                            ms.issues, ms.stated, ms.to, ms.is_min, strict=True
+                        )
+                    ],
+                    "share": float(moved[j]) / n if moved is not None else None,
+                }
+                for j, ms in enumerate(m.agenda.move_sets)
+            ],
+        }
 
     def terms(self) -> dict[str, dict[str, float]]:
         """Issue → quantiles (q05..q95) of the first agreement's terms."""
@@ -323,6 +431,7 @@ class SimulationResult:
                 for s, aid in enumerate(self.model.actor_ids[:2])
             },
             "terms": self.terms(),
+            "settlement_reasons": self.settlement_reasons(),
             "agreements": self.agreements(),
         }
 

@@ -3,7 +3,8 @@
 Steps never modify a state; they return a new one (:func:`evolve`), so a period is a
 composition of pure functions and any intermediate state can be kept, compared or replayed.
 Arrays have the runs on the first axis (``N``); ``2`` is the belligerents' axis (A, B), ``B``
-the agreements' (one per bundle the talks can settle: today the full settlement), ``D`` the
+the agreements' (one per bundle the talks can settle, the full settlement first), ``J`` the
+red-line move sets (:mod:`detente.simulate.agenda`), ``D`` the
 trust dimensions, ``T`` the private types, ``S`` the scenario's shocks.
 
 Fields marked *this period* are reset at the start of every period (:func:`begin_period`)
@@ -55,7 +56,8 @@ class RunState:
 
     period: int
     rows: IntArray  # (N,) each run's index in its block
-    table: TalkTable  # candidates as the talks search them (shared or per run)
+    table: TalkTable  # the settlement's candidates as the talks search them (shared or per run)
+    stops_fighting: BoolArray  # (B,) bundles whose agreement is a cease-fire
     weights: FloatArray | None  # (N, A, I) per-run preference weights, None = the model's
     u_victory: FloatArray  # (N or 1, 2, 2) each side's utility of A's and of B's victory terms
     own_type: IntArray  # (N, 2) each side's private type
@@ -82,13 +84,15 @@ class RunState:
     tau: FloatArray  # (N, 2) each side's belief that the other delivers
     trust: FloatArray  # (N, 2, D) expected trust
     strategy: IntArray  # (N, 2) index into the model's strategy pool
-    rounds: IntArray  # (N,) rounds of talks held
-    standing: IntArray  # (N,) standing offer (candidate), -1 = none
-    standing_by: IntArray  # (N,) who made it
-    text: IntArray  # (N,) the mediator's single negotiating text
-    prev_demand: FloatArray  # (N, 2)
-    pos_u: FloatArray  # (N, 2) utility to each side of the other's latest position
-    prev_pos_u: FloatArray  # (N, 2) the same a round earlier
+    rounds: IntArray  # (N, B) rounds of talks held on each bundle
+    standing: IntArray  # (N, B) standing offer (candidate of the bundle), -1 = none
+    standing_by: IntArray  # (N, B) who made it
+    text: IntArray  # (N, B) the mediator's single negotiating text
+    prev_demand: FloatArray  # (N, B, 2)
+    pos_u: FloatArray  # (N, B, 2) utility to each side of the other's latest position
+    prev_pos_u: FloatArray  # (N, B, 2) the same a round earlier
+    regime: IntArray  # (N,) red-line regime: bit j set = move set j crossed (agenda)
+    moved_at: IntArray  # (N, J) period each move set was crossed, -1 = not (yet)
     phase: IntArray  # (N, B) 0 none in force, 1 cease-fire, 2 settlement in force
     age: IntArray  # (N, B) periods since signature
     terms: IntArray  # (N, B) agreed candidate
@@ -102,6 +106,7 @@ class RunState:
     in_first: BoolArray  # (N, B) it is still in force
     shock_fired: BoolArray  # (N, S)
     leader_changed: BoolArray  # (N, 2) a new leader since the start (crossing-cost hook)
+    superseded: BoolArray  # (N, B) the first agreement on the bundle ended in a settlement
     # this period
     events: NDArray[np.int32]  # (N,) event bits (engine.EVENT_FLAGS)
     fighting: BoolArray  # (N,) no cease-fire in force
@@ -164,9 +169,15 @@ def begin_period(state: RunState, period: int) -> RunState:
     return evolve(
         state,
         period=period,
-        fighting=state.phase[:, 0] == 0,
+        fighting=~(state.phase[:, ceasefire_mask(state)] > 0).any(axis=1),
         **_period_fields(state.n, state.phase.shape[1]),
     )
+
+
+def ceasefire_mask(state: RunState) -> BoolArray:
+    """(B,) bundles whose agreement stops the fighting (set on the initial state)."""
+    out: BoolArray = state.stops_fighting
+    return out
 
 
 def initial_state(
@@ -176,12 +187,14 @@ def initial_state(
     (``setup``: uniforms (N, 2), normals (N, I)), priors from the scenario."""
     n = rows.shape[0]
     n_b, n_s = len(m.bundle_ids), m.shock_ids.__len__()
-    table = m.table
+    n_j = len(m.agenda.move_sets)
+    table = m.table.with_rows(np.zeros(n, dtype=np.int64))
     weights = None
+    stops = np.array([b.ceasefire for b in m.agenda.bundles], dtype=bool)
     if inputs is not None and inputs.weights is not None:
         weights = np.asarray(inputs.weights, dtype=np.float64)[rows]
         cu = candidate_utilities(m, weights)  # (N, K, A)
-        table = build_table(cu, np.broadcast_to(m.table.feasible, (n, m.table.size)))
+        table = build_table(cu, np.broadcast_to(m.table.feasible[0], (n, m.table.size)))
     cum = np.cumsum(m.type_prior)
     own_type = np.minimum(np.searchsorted(cum, setup.u[:, :2] * cum[-1]), m.n_types - 1)
     drift = m.front_drift + m.front_drift_sd * setup.z
@@ -196,13 +209,18 @@ def initial_state(
     t = m.n_types
     nan2 = np.full((n, 2), np.nan)
     # before any position is seen, each side takes the other to stand at its best package
-    trow = np.zeros(n, dtype=np.int64) if table.rows == 1 else np.arange(n)
+    trow = table.run_rows(n)
     last = np.maximum(table.n_feasible[trow] - 1, 0)
     ideal_of = np.stack([table.order[trow, 1, last], table.order[trow, 0, last]], axis=1)
     start_pos = np.stack(
         [table.utility[trow, ideal_of[:, 0], 0], table.utility[trow, ideal_of[:, 1], 1]], axis=1
     )
     start_pos = np.where((table.n_feasible[trow] > 0)[:, None], start_pos, np.nan)
+    pos = np.empty((n, n_b, 2))
+    pos[:, 0] = start_pos
+    for b in range(1, n_b):
+        t_b = m.agenda.bundles[b].table
+        pos[:, b] = np.where(t_b.n_feasible[0] > 0, _start_pos(t_b), np.nan)
     no2 = np.zeros((n, 2), dtype=bool)
     pool = m.strategy_pool
     w_bel = m.weights[None, :2] if weights is None else weights[:, :2]
@@ -241,13 +259,17 @@ def initial_state(
         strategy=np.broadcast_to(
             np.array([pool.index(m.strategies[0]), pool.index(m.strategies[1])]), (n, 2)
         ).copy(),
-        rounds=np.zeros(n, dtype=np.int64),
-        standing=np.full(n, -1, dtype=np.int64),
-        standing_by=np.full(n, -1, dtype=np.int64),
-        text=np.full(n, -1, dtype=np.int64),
-        prev_demand=nan2,
-        pos_u=start_pos,
-        prev_pos_u=start_pos.copy(),
+        rounds=np.zeros((n, n_b), dtype=np.int64),
+        standing=np.full((n, n_b), -1, dtype=np.int64),
+        standing_by=np.full((n, n_b), -1, dtype=np.int64),
+        text=np.full((n, n_b), -1, dtype=np.int64),
+        prev_demand=np.full((n, n_b, 2), np.nan),
+        pos_u=pos,
+        prev_pos_u=pos.copy(),
+        regime=np.zeros(n, dtype=np.int64),
+        moved_at=np.full((n, n_j), -1, dtype=np.int64),
+        superseded=np.zeros((n, n_b), dtype=bool),
+        stops_fighting=stops,
         phase=np.zeros((n, n_b), dtype=np.int64),
         age=np.zeros((n, n_b), dtype=np.int64),
         terms=np.full((n, n_b), -1, dtype=np.int64),
@@ -268,3 +290,13 @@ def initial_state(
         **_period_fields(n, n_b),
     )
     return state
+
+
+def _start_pos(t: TalkTable) -> FloatArray:
+    """(2,) each side's utility of the other's best package (regime 0): its first guess of
+    the other's position."""
+    last = max(int(t.n_feasible[0]) - 1, 0)
+    out: FloatArray = np.array(
+        [t.utility[0, t.order[0, 1, last], 0], t.utility[0, t.order[0, 0, last], 1]]
+    )
+    return out

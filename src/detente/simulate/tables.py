@@ -14,6 +14,11 @@ feasible candidates in ascending order of its utility, so that
 
 Both are one binary search per run; per-run tables are searched in row chunks that fit in
 cache. Infeasible candidates are never offered.
+
+A table may also hold a few rows shared by groups of runs (``R`` small, e.g. one row per
+*red-line regime*: which veto parties have moved their stated red lines,
+:mod:`detente.simulate.redlines`): :meth:`TalkTable.with_rows` attaches each run's row
+(``row_of``), and every search is then one binary search per run in its own row.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ class TalkTable:
     order: IntArray  # (R, 2, K) each belligerent's feasible candidates, ascending utility
     sorted_u: FloatArray  # (R, 2, K) utilities in that order (infeasible: _ABOVE, at the end)
     n_feasible: IntArray  # (R,)
+    row_of: IntArray | None = None  # (N,) each run's row (regime tables); None: shared or per run
 
     @property
     def rows(self) -> int:
@@ -93,8 +99,27 @@ class TalkTable:
             out.append(np.concatenate([suffix, np.full((self.rows, 1), -np.inf)], axis=1))
         return out[0], out[1]
 
+    def with_rows(self, row_of: IntArray) -> TalkTable:
+        """This table with run ``j`` reading row ``row_of[j]`` (a single row: the shared
+        table itself)."""
+        if self.rows == 1 and self.row_of is None:
+            return self
+        return TalkTable(
+            self.utility, self.feasible, self.order, self.sorted_u, self.n_feasible, row_of
+        )
+
+    def run_rows(self, n: int) -> IntArray:
+        """The row each of ``n`` runs reads."""
+        if self.row_of is not None:
+            return self.row_of
+        if self.rows == 1:
+            return np.zeros(n, dtype=np.int64)
+        return np.arange(n, dtype=np.int64)
+
     def slice(self, rows: IntArray) -> TalkTable:
         """The table of some runs (a shared table is its own slice)."""
+        if self.row_of is not None:
+            return self.with_rows(self.row_of[rows])
         if self.rows == 1:
             return self
         return TalkTable(
@@ -145,6 +170,12 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
 def _search(t: TalkTable, side: int, x: FloatArray) -> IntArray:
     """Position of the first of ``side``'s sorted utilities ≥ ``x`` in each run's row."""
     n = x.shape[0]
+    if t.row_of is not None:
+        out = np.empty(n, dtype=np.int64)
+        for r in np.unique(t.row_of):
+            sel = t.row_of == r
+            out[sel] = np.searchsorted(t.sorted_u[r, side], x[sel], side="left")
+        return out
     if t.rows == 1:
         return np.searchsorted(t.sorted_u[0, side], x, side="left").astype(np.int64)
     flat = t.flat[side]
@@ -163,8 +194,8 @@ def propose(t: TalkTable, side: int, demand: FloatArray) -> IntArray:
     """The feasible package ``side`` values least among those worth at least ``demand`` to it
     (its best one if none is), per run; -1 where nothing is feasible."""
     x = np.clip(np.nan_to_num(demand, nan=1.0), _LOWEST, 1.0) - TOL_UTILITY
-    pos = np.minimum(_search(t, side, x), t.n_feasible - 1)
-    rows = np.zeros(x.shape[0], dtype=np.int64) if t.rows == 1 else np.arange(x.shape[0])
+    rows = t.run_rows(x.shape[0])
+    pos = np.minimum(_search(t, side, x), t.n_feasible[rows] - 1)
     k = t.order[rows, side, np.maximum(pos, 0)]
     return np.where(t.n_feasible[rows] > 0, k, -1)
 
@@ -172,11 +203,7 @@ def propose(t: TalkTable, side: int, demand: FloatArray) -> IntArray:
 def frontier(t: TalkTable, me: int, other_needs: FloatArray) -> FloatArray:
     """The most ``me`` can get among feasible packages the other values at least at
     ``other_needs`` (``-inf`` if none; NaN thresholds mean nothing is known: its best)."""
-    rows = (
-        np.zeros(other_needs.shape[0], dtype=np.int64)
-        if t.rows == 1
-        else np.arange(other_needs.shape[0])
-    )
+    rows = t.run_rows(other_needs.shape[0])
     if np.isnan(other_needs).all():  # nothing known of the other's needs: its best package
         best: FloatArray = np.where(t.n_feasible[rows] > 0, t.top[rows, me], -np.inf)
         return best
@@ -188,7 +215,7 @@ def frontier(t: TalkTable, me: int, other_needs: FloatArray) -> FloatArray:
 
 def value_of(t: TalkTable, k: IntArray, actor: int) -> FloatArray:
     """Utility to ``actor`` of candidate ``k`` per run (NaN where ``k`` < 0)."""
-    rows = np.zeros(k.shape[0], dtype=np.int64) if t.rows == 1 else np.arange(k.shape[0])
+    rows = t.run_rows(k.shape[0])
     u = t.utility[rows, np.maximum(k, 0), actor]
     out: FloatArray = np.where(k >= 0, u, np.nan)
     return out

@@ -6,6 +6,7 @@ A period of a run is the composition, in this order, of
 ``fight``      the front moves and each side pays its cost of fighting;
 ``observe``    each side sees the battle and, noisily, the other's costs;
 ``learn``      Bayesian updates of beliefs; values of fighting; expected trust;
+``positions``  veto parties move stated red lines once crossing them is worth its cost;
 ``tracks``     which channel (track) carries the talks on each bundle, if any meets;
 ``talk``       a round of talks under the scenario's protocol (strategies move, offers, texts);
 ``implement``  agreements signed, staged, kept, rearmed under, stalled or broken;
@@ -42,12 +43,13 @@ def _period_steps() -> tuple[Step, ...]:
     from detente.simulate.steps.fight import FIGHT, OBSERVE
     from detente.simulate.steps.implement import IMPLEMENT
     from detente.simulate.steps.learn import LEARN
+    from detente.simulate.steps.positions import POSITIONS
     from detente.simulate.steps.shocks import SHOCKS
     from detente.simulate.steps.talk import TALK
     from detente.simulate.steps.tracks import TRACKS
     from detente.simulate.steps.verify import SUPPORT, VERIFY
 
-    return (SHOCKS, FIGHT, OBSERVE, LEARN, TRACKS, TALK, IMPLEMENT, VERIFY, SUPPORT)
+    return (SHOCKS, FIGHT, OBSERVE, LEARN, POSITIONS, TRACKS, TALK, IMPLEMENT, VERIFY, SUPPORT)
 
 
 PERIOD_STEPS: tuple[Step, ...] = _period_steps()

@@ -20,6 +20,15 @@ implementation). Each period of an agreement in force:
 
 A defection (deliberate or by chance) or an escalating spoiler ends the agreement: fighting
 resumes and talks may start again.
+
+Every bundle's agreement (:mod:`detente.simulate.agenda`) runs through this machinery on its
+own: its own signature, stage, conduct, hazard and spoilers (its own random numbers: columns
+``b·(2 + 2F)`` on of the step's draws), and its terms take effect on its settled issues only
+(the others stay at the line). Only an agreement that stops the fighting (a cease-fire,
+framework or settlement) freezes the front. A settlement signed supersedes the partial
+agreements in force (they end without breaking down); staged sanctions relief follows the
+settlement. The per-period ``defect``, ``spoil``, ``stalled`` and ``implementing`` fields are
+over all agreements in force.
 """
 
 from __future__ import annotations
@@ -64,93 +73,130 @@ def select_conduct(m: SimModel, s: RunState, side: int, d: DealState) -> Conduct
 
 def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
-    b = 0  # the settlement (the only bundle wired today)
-    new = s.signed[:, b]
-    k_new = s.signed_terms[:, b]
+    n_b = s.phase.shape[1]
     phase, age = s.phase.copy(), s.age.copy()
     terms, verified = s.terms.copy(), s.verified.copy()
     bad_faith, agreements = s.bad_faith.copy(), s.agreements.copy()
     first, first_terms = s.first.copy(), s.first_terms.copy()
     duration, broke, in_first = s.duration.copy(), s.broke.copy(), s.in_first.copy()
-    phase[new, b] = 1
-    age[new, b] = 0
-    terms[new, b] = k_new[new]
-    verified[new, b] = 0
-    bad_faith[new, b] = s.signed_bad_faith[new, b]
-    agreements[:, b] += new
-    is_first = new & (first[:, b] < 0)
-    first[is_first, b] = s.period
-    first_terms[is_first, b] = k_new[is_first]
-    first_track = s.first_track.copy()
-    first_track[is_first, b] = s.talk_track[is_first, b]
-    in_first[:, b] |= is_first
+    superseded = s.superseded.copy()
+    new_all = s.signed.copy()
+    new_all[:, 1:] &= ~new_all[:, :1]  # a settlement signed in the same period contains them
+    phase[new_all] = 1
+    age[new_all] = 0
+    terms[new_all] = s.signed_terms[new_all]
+    verified[new_all] = 0
+    bad_faith[new_all] = s.signed_bad_faith[new_all]
+    agreements += new_all
+    is_first = new_all & (first < 0)
+    first[is_first] = s.period
+    first_terms[is_first] = s.signed_terms[is_first]
+    first_track = np.where(is_first, s.talk_track, s.first_track)
+    in_first |= is_first
+    # a settlement signed supersedes the partial agreements in force (it contains them)
+    ends = new_all[:, :1] & (phase[:, 1:] > 0)
+    if ends.any():
+        sub = in_first[:, 1:] & ends
+        duration[:, 1:] = np.where(sub, age[:, 1:], duration[:, 1:])
+        superseded[:, 1:] |= sub
+        in_first[:, 1:] &= ~ends
+        phase[:, 1:] = np.where(ends, 0, phase[:, 1:])
 
-    in_deal = (phase[:, b] > 0) & ~new
     cap = max(abs(m.truce_shift), st.rearm_shift)
     rate = cap / max(m.implementation, 1)
     press = pressure(m, s)
     shift = s.shift.copy()
-    conducts = []
-    for side in (0, 1):
-        ds = DealState(
-            age=age[:, b],
-            bad_faith=bad_faith[:, b, side],
-            pressure=press[:, side],
-            shift=shift[:, side],
-            shift_cap=cap,
-            regroup=st.regroup_periods,
-        )
-        c = select_conduct(m, s, side, ds)
-        conducts.append(c)
-        rearm = in_deal & c.rearm
-        shift[:, side] = np.where(rearm, np.minimum(shift[:, side] + rate, cap), shift[:, side])
-    stall = np.stack([in_deal & c.stall for c in conducts], axis=1)
-    deliberate = np.stack([in_deal & c.defect for c in conducts], axis=1)
-
     line = s.line
-    settle = in_deal & (phase[:, b] == 1) & (age[:, b] >= m.settlement_after) & ~stall.any(axis=1)
-    phase[settle, b] = 2
-    if settle.any():
-        line = np.where(settle[:, None], m.candidates[np.maximum(terms[:, b], 0)], line)
-
-    hr_side = 0.5 * m.hazard_ratio * st.rearm_hazard ** (shift / 0.1)
-    if m.relief_step.size and m.relief_step[-1] > 0.0:  # withheld relief is forfeited by reneging
-        total = float(m.relief_step[-1])
-        done = m.relief_step[np.minimum(verified[:, b], m.relief_step.size - 1)]
-        hr_side = hr_side * np.where(m.sanctioned, 1.0 - DETERRENCE * (total - done), 1.0)
-    h = period_hazard(np.stack([age[:, b], age[:, b]], axis=1), m.period_years, hr_side)
-    chance = in_deal[:, None] & (h > d.u[:, 0:2])
-    defect = chance | deliberate
-
     n_f = m.faction_control.size
-    spoil = np.zeros((s.n, 2), dtype=bool)
-    escalate = np.zeros(s.n, dtype=bool)
-    if n_f:
-        x = m.candidates[np.maximum(terms[:, b], 0)]
-        fu = utility(m.faction_ideal, m.faction_weights, np.ones(n_f), x)  # (N, F)
-        for f in range(n_f):
-            dissat = np.clip(1.0 - fu[:, f], 0.0, 1.0)
-            q = st.spoiler_rate * (1.0 - m.faction_control[f]) * dissat
-            act = in_deal & (d.u[:, 2 + f] < q)
-            spoil[:, m.faction_parent[f]] |= act
-            escalate |= act & (d.u[:, 2 + n_f + f] < st.spoiler_escalation)
-    violation = defect | spoil
-    down = in_deal & (defect.any(axis=1) | escalate)
-    ends_first = down & in_first[:, b]
-    duration[ends_first, b] = age[ends_first, b] + 1
-    broke[ends_first, b] = True
-    in_first[:, b] &= ~down
-    phase[down, b] = 0
-    age[:, b] = np.where(in_deal & ~down, age[:, b] + 1, age[:, b])
-    duration[:, b] = np.where(in_first[:, b], age[:, b], duration[:, b])
+    width = 2 + 2 * n_f
+    stall_any = np.zeros((s.n, 2), dtype=bool)
+    deliberate_any = np.zeros((s.n, 2), dtype=bool)
+    defect_any = np.zeros((s.n, 2), dtype=bool)
+    spoil_any = np.zeros((s.n, 2), dtype=bool)
+    in_any = np.zeros(s.n, dtype=bool)
+    settle0 = np.zeros(s.n, dtype=bool)
+    down_by = np.zeros((s.n, n_b), dtype=bool)
+    for b in range(n_b):
+        new = new_all[:, b]
+        in_deal = (phase[:, b] > 0) & ~new
+        if not in_deal.any():
+            continue
+        spec = m.agenda.bundles[b]
+        cand = m.candidates if b == 0 else spec.candidates
+        u = d.u[:, b * width : (b + 1) * width]
+        conducts = []
+        for side in (0, 1):
+            ds = DealState(
+                age=age[:, b],
+                bad_faith=bad_faith[:, b, side],
+                pressure=press[:, side],
+                shift=shift[:, side],
+                shift_cap=cap,
+                regroup=st.regroup_periods,
+            )
+            c = select_conduct(m, s, side, ds)
+            conducts.append(c)
+            rearm = in_deal & c.rearm
+            shift[:, side] = np.where(rearm, np.minimum(shift[:, side] + rate, cap), shift[:, side])
+        stall = np.stack([in_deal & c.stall for c in conducts], axis=1)
+        deliberate = np.stack([in_deal & c.defect for c in conducts], axis=1)
 
+        settle = (
+            in_deal & (phase[:, b] == 1) & (age[:, b] >= m.settlement_after) & ~stall.any(axis=1)
+        )
+        phase[settle, b] = 2
+        if settle.any():
+            x = cand[np.maximum(terms[:, b], 0)]
+            put = settle[:, None] & spec.settled  # issues outside the bundle stay at the line
+            line = np.where(put, x, line)
+        if b == 0:
+            settle0 = settle
+
+        hr_side = 0.5 * m.hazard_ratio * st.rearm_hazard ** (shift / 0.1)
+        if b == 0 and m.relief_step.size and m.relief_step[-1] > 0.0:
+            # withheld relief is forfeited by reneging
+            total = float(m.relief_step[-1])
+            done = m.relief_step[np.minimum(verified[:, b], m.relief_step.size - 1)]
+            hr_side = hr_side * np.where(m.sanctioned, 1.0 - DETERRENCE * (total - done), 1.0)
+        h = period_hazard(np.stack([age[:, b], age[:, b]], axis=1), m.period_years, hr_side)
+        chance = in_deal[:, None] & (h > u[:, 0:2])
+        defect = chance | deliberate
+
+        spoil = np.zeros((s.n, 2), dtype=bool)
+        escalate = np.zeros(s.n, dtype=bool)
+        if n_f:
+            x = cand[np.maximum(terms[:, b], 0)]
+            fu = utility(m.faction_ideal, m.faction_weights, np.ones(n_f), x)  # (N, F)
+            for f in range(n_f):
+                dissat = np.clip(1.0 - fu[:, f], 0.0, 1.0)
+                q = st.spoiler_rate * (1.0 - m.faction_control[f]) * dissat
+                act = in_deal & (u[:, 2 + f] < q)
+                spoil[:, m.faction_parent[f]] |= act
+                escalate |= act & (u[:, 2 + n_f + f] < st.spoiler_escalation)
+        down = in_deal & (defect.any(axis=1) | escalate)
+        ends_first = down & in_first[:, b]
+        duration[ends_first, b] = age[ends_first, b] + 1
+        broke[ends_first, b] = True
+        in_first[:, b] &= ~down
+        phase[down, b] = 0
+        age[:, b] = np.where(in_deal & ~down, age[:, b] + 1, age[:, b])
+        duration[:, b] = np.where(in_first[:, b], age[:, b], duration[:, b])
+        stall_any |= stall
+        deliberate_any |= deliberate
+        defect_any |= defect
+        spoil_any |= spoil
+        in_any |= in_deal
+        down_by[:, b] = down
+
+    violation = defect_any | spoil_any
     ev = s.events
     for name, mask in (
-        ("settlement", settle),
-        ("spoiler", spoil.any(axis=1)),
+        ("settlement", settle0),
+        ("spoiler", spoil_any.any(axis=1)),
         ("violation", violation.any(axis=1)),
-        ("breakdown", down),
-        ("stalling", stall.any(axis=1)),
+        ("breakdown", down_by[:, 0]),
+        ("partial_breakdown", down_by[:, 1:].any(axis=1)),
+        ("stalling", stall_any.any(axis=1)),
     ):
         ev = ev | np.where(mask, flag(name), 0).astype(np.int32)
     return evolve(
@@ -167,15 +213,20 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         duration=duration,
         broke=broke,
         in_first=in_first,
+        superseded=superseded,
         shift=shift,
         line=line,
-        defect=defect,
-        deliberate=deliberate,
-        spoil=spoil,
-        stalled=stall,
-        implementing=in_deal,
+        defect=defect_any,
+        deliberate=deliberate_any,
+        spoil=spoil_any,
+        stalled=stall_any,
+        implementing=in_any,
         events=ev,
     )
 
 
-IMPLEMENT = Step("implement", _implement, lambda m: (2 + 2 * m.faction_control.size, 0))
+IMPLEMENT = Step(
+    "implement",
+    _implement,
+    lambda m: (len(m.bundle_ids) * (2 + 2 * m.faction_control.size), 0),
+)

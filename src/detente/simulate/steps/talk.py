@@ -1,6 +1,11 @@
 """``talk``: a round of talks, when one is scheduled and both sides attend.
 
-Talks on the settlement are held every ``talks_every`` periods while no cease-fire is in force.
+Talks are held on every bundle on the table when a track that can settle it meets (the
+``tracks`` step; without declared tracks: every ``talks_every`` periods) (:func:`on_table`:
+not in force, not closed by a linkage, and for a partial bundle no settlement in force); several
+bundles can be negotiated in the same period, each with its own standing offer or text, demands
+and record of the other side's concessions, on its own candidates
+(:mod:`detente.simulate.agenda`), each run in its red-line regime.
 Each side's strategy sees (:class:`~detente.simulate.strategies.TalkState`) its value of
 fighting, the most it believes it can get (the best feasible package that leaves the other
 side what it believes the other gets from fighting: :func:`~detente.simulate.tables.frontier`
@@ -27,9 +32,17 @@ from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT
 from detente.simulate.strategies import Move, TalkState, get_strategy
-from detente.simulate.tables import frontier
+from detente.simulate.tables import TalkTable, frontier
 
-__all__ = ["PRESSURE_TREND", "TALK", "pressure", "select_moves"]
+__all__ = [
+    "PRESSURE_TREND",
+    "TALK",
+    "bundle_table",
+    "bundle_values",
+    "on_table",
+    "pressure",
+    "select_moves",
+]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -72,82 +85,148 @@ def select_moves(m: SimModel, s: RunState, side: int, state: TalkState) -> Move:
     return out
 
 
+def bundle_table(m: SimModel, s: RunState, b: int) -> TalkTable:
+    """The table the talks on bundle ``b`` search, each run in its red-line regime (per-run
+    preference weights: the state's own settlement table)."""
+    if s.weights is not None:
+        return s.table
+    return m.agenda.bundles[b].table.with_rows(s.regime)
+
+
+def bundle_values(m: SimModel, s: RunState, b: int) -> tuple[FloatArray, FloatArray]:
+    """(N, 2) each side's value of no agreement on bundle ``b`` and what it believes the
+    other's is: its value of fighting on for a deal that stops the fighting, else the
+    bargaining engine's value of no agreement (:mod:`detente.simulate.agenda`)."""
+    static = m.agenda.bundles[b].static_value[:2]
+    if np.isnan(static).all():
+        return s.value, s.other_value
+    v = np.broadcast_to(static, (s.n, 2))
+    return v, v[:, ::-1]
+
+
+def on_table(m: SimModel, s: RunState) -> BoolArray:
+    """(N, B) bundles the talks can take up this period: not in force, on the agenda (no
+    veto party's linkage closes them), and, for a partial bundle, no settlement in force
+    (the settlement supersedes the partial bundles it contains)."""
+    open_ = np.array([b.on_agenda for b in m.agenda.bundles], dtype=bool)
+    out: BoolArray = (s.phase == 0) & open_
+    out[:, 1:] &= (s.phase[:, :1] == 0) & (s.weights is None)
+    return out
+
+
 def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
-    table = s.table
     if m.tracks is None:
-        scheduled = s.fighting & (s.period % st.talks_every == 0)
-    else:  # a track that can settle it meets (steps/tracks.py)
-        scheduled = s.fighting & (s.talk_track[:, 0] >= 0)
+        cadence = np.broadcast_to(s.period % st.talks_every == 0, s.phase.shape)
+    else:  # a track that can settle the bundle meets this period (steps/tracks.py)
+        cadence = s.talk_track >= 0
     t = min((s.period + 1) / (st.concession_periods + 1), 1.0)
-    top = np.broadcast_to(table.top, (s.n, 2))
-
-    moves = []
     press = pressure(m, s)
-    for side in (0, 1):
-        v = s.value[:, side]
-        tp = np.where(np.isnan(top[:, side]), v, top[:, side])
-        ceiling = frontier(table, side, s.other_value[:, side])
-        floor = np.minimum(v, tp)
-        best = np.clip(ceiling, floor, tp)
-        state = TalkState(
-            period=s.period,
-            round=s.rounds,
-            t=t,
-            value=v,
-            value0=s.value0[:, side],
-            best=best,
-            top=tp,
-            prev_demand=s.prev_demand[:, side],
-            opp_concession=_concession(s.pos_u[:, side], s.prev_pos_u[:, side]),
-            pressure=press[:, side],
+    avail = on_table(m, s) & cadence
+    n_b = s.phase.shape[1]
+    rounds, standing, standing_by = s.rounds.copy(), s.standing.copy(), s.standing_by.copy()
+    text, prev_demand = s.text.copy(), s.prev_demand.copy()
+    pos_u, prev_pos_u = s.pos_u.copy(), s.prev_pos_u.copy()
+    signed = np.zeros((s.n, n_b), dtype=bool)
+    signed_terms = np.full((s.n, n_b), -1, dtype=np.int64)
+    signed_bad = np.zeros((s.n, n_b, 2), dtype=bool)
+    refused_u, offered_u = s.refused_u, s.offered_u
+    overture = np.zeros((s.n, 2), dtype=bool)
+    gesture = np.zeros((s.n, 2), dtype=bool)
+    held_any = np.zeros(s.n, dtype=bool)
+    for b in range(n_b):
+        scheduled = avail[:, b]
+        if b > 0 and not scheduled.any():
+            continue
+        table = bundle_table(m, s, b)
+        value, other_value = bundle_values(m, s, b)
+        top = table.top[table.run_rows(s.n)]
+        moves = []
+        for side in (0, 1):
+            v = value[:, side]
+            tp = np.where(np.isnan(top[:, side]), v, top[:, side])
+            ceiling = frontier(table, side, other_value[:, side])
+            floor = np.minimum(v, tp)
+            best = np.clip(ceiling, floor, tp)
+            state = TalkState(
+                period=s.period,
+                round=rounds[:, b],
+                t=t,
+                value=v,
+                value0=s.value0[:, side],
+                best=best,
+                top=tp,
+                prev_demand=prev_demand[:, b, side],
+                opp_concession=_concession(pos_u[:, b, side], prev_pos_u[:, b, side]),
+                pressure=press[:, side],
+            )
+            moves.append(select_moves(m, s, side, state))
+        held = scheduled & moves[0].attends & moves[1].attends
+        loss = m.sucker_loss * 2.0 * (1.0 - s.trust[:, :, INTENT])
+        if not m.agenda.bundles[b].ceasefire:
+            # no pause to exploit: being cheated returns a side to the war it is fighting
+            # anyway (the bargaining engine's rule, bargaining.packages.agreement_state)
+            loss = np.zeros_like(loss)
+        out = run_round(
+            m,
+            Round(
+                table=table,
+                held=held,
+                moves=(moves[0], moves[1]),
+                value=value,
+                tau=s.tau,
+                loss=loss,
+                standing=standing[:, b],
+                standing_by=standing_by[:, b],
+                text=text[:, b],
+                pos_u=pos_u[:, b],
+                prev_pos_u=prev_pos_u[:, b],
+            ),
         )
-        moves.append(select_moves(m, s, side, state))
-    held = scheduled & moves[0].attends & moves[1].attends
-    loss = m.sucker_loss * 2.0 * (1.0 - s.trust[:, :, INTENT])
-    out = run_round(
-        m,
-        Round(
-            table=table,
-            held=held,
-            moves=(moves[0], moves[1]),
-            value=s.value,
-            tau=s.tau,
-            loss=loss,
-            standing=s.standing,
-            standing_by=s.standing_by,
-            text=s.text,
-            pos_u=s.pos_u,
-            prev_pos_u=s.prev_pos_u,
-        ),
-    )
-    overture = np.stack([scheduled & moves[0].overture, scheduled & moves[1].overture], axis=1)
-    gesture = np.stack([held & moves[0].gesture, held & moves[1].gesture], axis=1)
-    demand = np.stack([moves[0].demand, moves[1].demand], axis=1)
-    bad = np.stack([moves[0].bad_faith, moves[1].bad_faith], axis=1) & out.agreed[:, None]
+        demand = np.stack([moves[0].demand, moves[1].demand], axis=1)
+        bad = np.stack([moves[0].bad_faith, moves[1].bad_faith], axis=1) & out.agreed[:, None]
+        rounds[:, b] += held
+        standing[:, b] = np.where(out.agreed, -1, out.standing)
+        standing_by[:, b] = np.where(out.agreed, -1, out.standing_by)
+        text[:, b] = np.where(out.agreed, -1, out.text)
+        prev_demand[:, b] = np.where(held[:, None], demand, prev_demand[:, b])
+        pos_u[:, b], prev_pos_u[:, b] = out.pos_u, out.prev_pos_u
+        signed[:, b] = out.agreed
+        signed_terms[:, b] = out.terms
+        signed_bad[:, b] = bad
+        held_any |= held
+        if b == 0:
+            # the settlement's round carries the screening evidence (its utilities are on the
+            # scale of the values of fighting the types are judged by) and the overtures
+            refused_u, offered_u = out.refused_u, out.offered_u
+            overture = np.stack(
+                [scheduled & moves[0].overture, scheduled & moves[1].overture], axis=1
+            )
+            gesture = np.stack([held & moves[0].gesture, held & moves[1].gesture], axis=1)
     ev = s.events
-    ev = ev | np.where(held, flag("talks"), 0).astype(np.int32)
+    ev = ev | np.where(held_any, flag("talks"), 0).astype(np.int32)
     ev = ev | np.where(overture[:, 0], flag("overture_A"), 0).astype(np.int32)
     ev = ev | np.where(overture[:, 1], flag("overture_B"), 0).astype(np.int32)
     ev = ev | np.where(gesture.any(axis=1), flag("gesture"), 0).astype(np.int32)
-    ev = ev | np.where(out.agreed, flag("agreement"), 0).astype(np.int32)
-    ev = ev | np.where(bad.any(axis=1), flag("bad_faith_signature"), 0).astype(np.int32)
+    ev = ev | np.where(signed[:, 0], flag("agreement"), 0).astype(np.int32)
+    ev = ev | np.where(signed[:, 1:].any(axis=1), flag("partial_agreement"), 0).astype(np.int32)
+    ev = ev | np.where(signed_bad.any(axis=(1, 2)), flag("bad_faith_signature"), 0).astype(np.int32)
     return evolve(
         s,
-        rounds=s.rounds + held,
-        standing=np.where(out.agreed, -1, out.standing),
-        standing_by=np.where(out.agreed, -1, out.standing_by),
-        text=np.where(out.agreed, -1, out.text),
-        prev_demand=np.where(held[:, None], demand, s.prev_demand),
-        pos_u=out.pos_u,
-        prev_pos_u=out.prev_pos_u,
-        refused_u=out.refused_u,
-        offered_u=out.offered_u,
+        rounds=rounds,
+        standing=standing,
+        standing_by=standing_by,
+        text=text,
+        prev_demand=prev_demand,
+        pos_u=pos_u,
+        prev_pos_u=prev_pos_u,
+        refused_u=refused_u,
+        offered_u=offered_u,
         overture=overture,
         gesture=gesture,
-        signed=out.agreed[:, None],
-        signed_terms=out.terms[:, None],
-        signed_bad_faith=bad[:, None, :],
+        signed=signed,
+        signed_terms=signed_terms,
+        signed_bad_faith=signed_bad,
         events=ev,
     )
 

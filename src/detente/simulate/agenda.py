@@ -1,0 +1,335 @@
+"""The talks' agenda: one set of candidate terms per bundle, and the red lines that can move.
+
+**Bundles** are the bargaining engine's (:func:`detente.bargaining.bundles.scenario_bundles`:
+the scenario's declared bundles, else one per issue category, and the full ``settlement``),
+each with the zone the bargaining engine finds for it
+(:func:`detente.bargaining.packages.bundle_zone`, with the trust engine's compliance, the
+scenario's mechanisms, payments and linkages, exactly as ``detente analyze``). The settlement
+is bundle 0. For each bundle the talks choose among candidate terms on its settled issues
+(issues outside the bundle stay at the status quo, or the front, for that agreement):
+
+- all option combinations of its issues when every one has discrete ``options`` and they number
+  at most :data:`~detente.simulate.model.MAX_GRID`; otherwise
+- :data:`~detente.simulate.model.N_CANDIDATES` salience-weighted compromises between the
+  belligerents' ideals on its issues, clipped into the box the veto actors' stated red lines
+  leave, and the same compromises clipped into the box left once the red lines of the bundle's
+  cheapest package are moved (below), plus that package's point itself.
+
+A candidate's value to an actor is the bargaining engine's value of the agreement,
+``g_i(ℓ_i(x_S))`` of :class:`~detente.bargaining.bundles.ValueModel` (for the settlement, the
+utility ``U_i(x)``): a deal that stops the fighting is weighed against the run's value of
+fighting on (its beliefs move it); a partial deal that does not is weighed against the
+bargaining engine's value of no agreement plus :data:`~detente.bargaining.bundles.MIN_GAIN`
+(with the fighting going on, terms at the status quo are no agreement). A bundle closed by a
+veto party's linkage (:mod:`detente.bargaining.linkage`) is never on the table.
+
+**Red lines that move** (the rule of :mod:`detente.bargaining.redlines`: a stated red line is a
+commitment with a cost of crossing, Fearon 1994; Tomz 2007): for every bundle whose zone the
+stated red lines close, the bargaining engine's cheapest package names the red lines to cross
+and the point beyond them. Each (bundle, actor) pair with crossings in that package is a
+*move set*. During a run the actor moves those lines (to the package's values) in the first
+period in which its gain from that deal, ``g(point) − V`` (its value of no agreement on the
+bundle), exceeds the crossing cost ``Σ κ · points / 100``, with
+:func:`~detente.bargaining.redlines.crossing_cost` of its cumulative costs of fighting, the
+gains of partial agreements in force (cover at home, Putnam 1988) and a change of leader. A
+moved line stays moved (the commitment is spent). Each run's set of moved move sets is its
+*regime*; candidates' feasibility is tabulated once per regime (``2^V`` rows, V ≤
+:data:`MAX_MOVE_SETS`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.bargaining.bundles import (
+    MIN_GAIN,
+    Agreement,
+    scenario_bundles,
+    value_model,
+)
+from detente.bargaining.distrust import base_state, mechanism_effects, scenario_compliance
+from detente.bargaining.linkage import LinkageRule
+from detente.bargaining.packages import BundleResult, PaymentItem, bundle_zone
+from detente.bargaining.problem import BargainingProblem
+from detente.bargaining.utility import loss_arrays, utility_arrays
+from detente.bargaining.zone import ZoneLP
+from detente.scenario.schema import Scenario
+from detente.simulate.tables import TalkTable, build_table
+
+__all__ = ["MAX_MOVE_SETS", "Agenda", "BundleSpec", "MoveSet", "build_agenda"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+MAX_MOVE_SETS = 6
+"""Most (bundle, actor) move sets tracked (the first ones in bundle order): 64 regimes."""
+
+
+@dataclass(frozen=True, eq=False)
+class BundleSpec:
+    """One bundle as the talks see it (A actors in talks, I issues, K candidates)."""
+
+    id: str
+    settled: BoolArray  # (I,)
+    ceasefire: bool
+    candidates: FloatArray  # (K, I), issues outside the bundle at the status quo
+    utility: FloatArray  # (K, A) value of the agreement on these terms
+    static_value: FloatArray  # (A,) value of no agreement; NaN = the run's value of fighting
+    table: TalkTable  # (R regimes, K, A)
+    on_agenda: bool  # not closed by a veto party's linkage
+    zone_open: bool  # the bargaining engine's zone with the stated red lines exists
+
+
+@dataclass(frozen=True)
+class MoveSet:
+    """The red lines one actor crosses in a bundle's cheapest package."""
+
+    bundle: int
+    actor: int  # index into the model's actor_ids
+    issues: IntArray  # (M,)
+    stated: FloatArray  # (M,)
+    to: FloatArray  # (M,)
+    is_min: BoolArray  # (M,) the bound is a minimum (else a maximum)
+    base: FloatArray  # (M,) base crossing cost κ₀ of each line
+    point_k: int  # candidate index of the package's point in the bundle
+
+
+@dataclass(frozen=True, eq=False)
+class Agenda:
+    """The bundles, their move sets and the red lines of every regime."""
+
+    bundles: tuple[BundleSpec, ...]
+    move_sets: tuple[MoveSet, ...]
+    lo: FloatArray  # (R, A, I) red lines in each regime
+    hi: FloatArray  # (R, A, I)
+    cumulative0: FloatArray  # (A,) costs of fighting paid before the scenario's date
+
+    @property
+    def regimes(self) -> int:
+        """R = 2^V."""
+        return int(self.lo.shape[0])
+
+
+def _compromise(
+    ideal: FloatArray, sal: FloatArray, settled: BoolArray, sq: FloatArray, n: int
+) -> FloatArray:
+    theta = np.linspace(0.0, 1.0, n)[:, None]
+    sa, sb = np.maximum(sal[0], 1e-9), np.maximum(sal[1], 1e-9)
+    cand: FloatArray = (theta * sa * ideal[0] + (1 - theta) * sb * ideal[1]) / (
+        theta * sa + (1 - theta) * sb
+    )
+    out: FloatArray = np.where(settled, cand, sq)
+    return out
+
+
+def _grid(
+    scenario: Scenario, settled: BoolArray, sq: FloatArray, max_grid: int
+) -> FloatArray | None:
+    issues = scenario.issues
+    cols = [k for k in range(len(issues)) if settled[k]]
+    if not all(issues[k].options for k in cols):
+        return None
+    size = math.prod(len(issues[k].options) for k in cols)
+    if size > max_grid:
+        return None
+    grids = np.meshgrid(*[[o.value for o in issues[k].options] for k in cols], indexing="ij")
+    out = np.tile(sq, (size, 1))
+    for j, k in enumerate(cols):
+        out[:, k] = grids[j].ravel()
+    return out
+
+
+def _append_new(base: FloatArray, extra: FloatArray) -> FloatArray:
+    """``base`` then the rows of ``extra`` not already in it (first occurrence kept)."""
+    rows = [base]
+    seen = {r.tobytes() for r in base}
+    for r in extra:
+        key = r.tobytes()
+        if key not in seen:
+            seen.add(key)
+            rows.append(r[None, :])
+    return np.vstack(rows)
+
+
+def bundle_results(scenario: Scenario, problem: BargainingProblem) -> list[BundleResult]:
+    """The bargaining engine's zone of every bundle, as ``detente analyze`` computes it."""
+    comp, _ = scenario_compliance(scenario)
+    state = base_state(problem, comp)
+    effects = list(mechanism_effects(problem, scenario))
+    payments = [PaymentItem.of(p) for p in scenario.payments]
+    linkages = [LinkageRule.of(lk) for lk in scenario.linkages]
+    gains = {
+        m.id: (m.beneficiary, float(m.fallback_gain))
+        for m in scenario.mechanisms
+        if m.kind.value == "security_guarantee" and m.beneficiary and m.fallback_gain
+    }
+    cache: dict[bool, tuple[list, FloatArray]] = {}  # type: ignore[type-arg]
+    return [
+        bundle_zone(
+            problem,
+            ag,
+            state,
+            effects,
+            payments,
+            top=1,
+            intervals=False,
+            cache=cache,
+            fallback_gain=gains,
+            linkages=linkages,
+        )
+        for ag in scenario_bundles(problem, scenario)
+    ]
+
+
+def _feasible(cand: FloatArray, settled: BoolArray, lo: FloatArray, hi: FloatArray) -> BoolArray:
+    """(R, K): candidates inside every listed actor's red lines on the settled issues."""
+    x = cand[None, :, None, :]  # (1, K, 1, I)
+    ok = (x >= lo[:, None] - 1e-9) & (x <= hi[:, None] + 1e-9)  # (R, K, A, I)
+    ok |= ~settled
+    out: BoolArray = np.asarray(ok.all(axis=(2, 3)), dtype=bool)
+    return out
+
+
+def build_agenda(
+    scenario: Scenario,
+    problem: BargainingProblem,
+    actor_ids: tuple[str, ...],
+    ideal: FloatArray,
+    sal: FloatArray,
+    weights: FloatArray,
+    risk: FloatArray,
+    lo: FloatArray,
+    hi: FloatArray,
+    settlement: tuple[FloatArray, FloatArray, BoolArray],
+    offer_filter: Callable[[FloatArray], BoolArray],
+    *,
+    n_candidates: int,
+    max_grid: int,
+) -> Agenda:
+    """Bundles, move sets and regime red lines (module docstring). ``settlement`` is the
+    model's settlement candidates, their utilities and their mask under the stated red lines;
+    ``offer_filter`` maps settlement utilities (K, A) to the candidates proposers may offer
+    (the multilateral protocol's filter; all True otherwise)."""
+    results = bundle_results(scenario, problem)
+    agreements: list[Agreement] = [r.agreement for r in results]
+    order = sorted(range(len(agreements)), key=lambda j: agreements[j].id != "settlement")
+    results = [results[j] for j in order]
+    sq = problem.status_quo
+    pidx = np.array([problem.index(a) for a in actor_ids])
+    box = ZoneLP(problem)
+
+    # move sets from the cheapest packages of closed bundles
+    move_sets: list[MoveSet] = []
+    points: list[FloatArray | None] = []
+    for b, r in enumerate(results):
+        pk = r.packages[0] if (not r.exists and r.packages) else None
+        points.append(None if pk is None else np.where(np.isnan(pk.point), sq, pk.point))
+        if pk is None:
+            continue
+        for ai, aid in enumerate(actor_ids):
+            mv = [m for m in pk.moves if m.actor == aid]
+            if not mv or len(move_sets) >= MAX_MOVE_SETS:
+                continue
+            ks = np.array([problem.issues.index(m.issue) for m in mv], dtype=np.int64)
+            move_sets.append(
+                MoveSet(
+                    bundle=b,
+                    actor=ai,
+                    issues=ks,
+                    stated=np.array([m.stated for m in mv]),
+                    to=np.array([m.to for m in mv]),
+                    is_min=np.array([m.bound == "min" for m in mv]),
+                    base=problem.crossing_base[pidx[ai], ks].astype(np.float64),
+                    point_k=-1,
+                )
+            )
+    n_r = 2 ** len(move_sets)
+    reg_lo = np.broadcast_to(lo, (n_r, *lo.shape)).copy()
+    reg_hi = np.broadcast_to(hi, (n_r, *hi.shape)).copy()
+    for reg in range(n_r):
+        for j, ms in enumerate(move_sets):
+            if reg >> j & 1:
+                for k, to, is_min in zip(ms.issues, ms.to, ms.is_min, strict=True):
+                    if is_min:
+                        reg_lo[reg, ms.actor, k] = min(reg_lo[reg, ms.actor, k], to)
+                    else:
+                        reg_hi[reg, ms.actor, k] = max(reg_hi[reg, ms.actor, k], to)
+    all_lo, all_hi = reg_lo[-1].max(axis=0), reg_hi[-1].min(axis=0)
+
+    specs: list[BundleSpec] = []
+    fixed: list[MoveSet] = []
+    for b, r in enumerate(results):
+        ag = r.agreement
+        settled = ag.settled
+        extra = [x for x in (points[b],) if x is not None]
+        if b == 0:
+            cand0, u0, _ = settlement
+            cand = cand0
+            if move_sets:
+                wide = np.clip(_compromise(ideal, sal, settled, sq, n_candidates), all_lo, all_hi)
+                cand = _append_new(_append_new(cand0, wide), np.array(extra).reshape(-1, sq.size))
+            u = utility_arrays(ideal, weights, risk, cand)
+            u[: u0.shape[0]] = u0
+        else:
+            grid = _grid(scenario, settled, sq, max_grid)
+            if grid is not None:
+                cand = grid
+            else:
+                curve = _compromise(ideal, sal, settled, sq, n_candidates)
+                cand = np.clip(curve, box.lo, box.hi)
+                if move_sets:
+                    cand = _append_new(cand, np.clip(curve, all_lo, all_hi))
+                cand = np.where(settled, cand, sq)
+            if extra:
+                cand = _append_new(cand, np.array(extra))
+            vm = value_model(problem, ag)
+            g = vm.value(settled_loss_many(problem, ag, cand))  # (K, m)
+            u = g[:, pidx]
+        feas = _feasible(cand, settled, reg_lo, reg_hi)
+        if b == 0:
+            feas &= offer_filter(u)[None, :]
+            if box.conflicts:  # as the stated-lines mask: conflicting lines close every package
+                feas[0] = False
+            feas[0, : settlement[2].size] &= settlement[2]
+        static = np.full(len(actor_ids), np.nan)
+        if not ag.ceasefire:
+            static = problem.reservation[pidx] + MIN_GAIN
+        on = not r.linkage_blocked
+        if not on:
+            feas[:] = False
+        specs.append(
+            BundleSpec(
+                id=ag.id,
+                settled=settled.copy(),
+                ceasefire=bool(ag.ceasefire),
+                candidates=cand,
+                utility=u,
+                static_value=static,
+                table=build_table(np.broadcast_to(u, (n_r, *u.shape)), feas),
+                on_agenda=on,
+                zone_open=bool(r.exists),
+            )
+        )
+        point = points[b]
+        if point is not None:
+            hit = np.flatnonzero(np.all(np.abs(cand - point) < 1e-9, axis=1))
+            for ms in move_sets:
+                if ms.bundle == b:
+                    fixed.append(_with_point(ms, int(hit[0]) if hit.size else -1))
+    cum0 = problem.cumulative_cost[pidx].astype(np.float64)
+    return Agenda(tuple(specs), tuple(fixed), reg_lo, reg_hi, cum0)
+
+
+def _with_point(ms: MoveSet, k: int) -> MoveSet:
+    return MoveSet(ms.bundle, ms.actor, ms.issues, ms.stated, ms.to, ms.is_min, ms.base, k)
+
+
+def settled_loss_many(problem: BargainingProblem, ag: Agreement, x: FloatArray) -> FloatArray:
+    """:func:`~detente.bargaining.bundles.settled_loss` of each row of ``x`` (K, I) → (K, m)."""
+    return loss_arrays(problem.ideal, problem.weights * ag.settled, x)

@@ -1,0 +1,104 @@
+"""``positions``: veto parties move stated red lines when crossing them has become worth it.
+
+A stated red line is a commitment with a cost of crossing (Fearon 1994; Tomz 2007), and that
+cost falls as the war's costs mount (Zartman's ripeness), as agreements in force give a leader
+cover at home (Putnam 1988) and with a change of leader:
+:func:`detente.bargaining.redlines.crossing_cost`, the bargaining engine's function, evaluated
+per run on the run's cumulative costs of fighting (those paid before the scenario's date plus
+those paid in the run), the gains of the partial agreements in force (utility units, over the
+value of no agreement on each) and ``RunState.leader_changed`` (set by the ``shocks`` step).
+
+The deals beyond the stated lines are the bargaining engine's cheapest packages
+(:mod:`detente.simulate.agenda`, one *move set* per bundle and actor). In each period, for each
+move set not yet crossed and whose bundle is not in force, the actor crosses (moves its lines
+to the package's values) when its gain from the package's terms over its value of no agreement
+on the bundle (its value of fighting under its beliefs, for a deal that stops the fighting)
+exceeds the crossing cost ``Σ κ · points / 100``. The run's regime gains the move set's bit,
+the talks then search the candidates feasible under the moved lines, and the event
+``red_line_moved`` is recorded. A moved line is not restored.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.bargaining.redlines import crossing_cost
+from detente.simulate.events import flag
+from detente.simulate.model import SimModel
+from detente.simulate.state import Draws, RunState, evolve
+from detente.simulate.steps import Step
+
+__all__ = ["POSITIONS", "agreement_gains", "crossing_costs", "no_deal_value"]
+
+FloatArray = NDArray[np.float64]
+
+
+def no_deal_value(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
+    """(N,) ``actor``'s value of no agreement on bundle ``b``: the bargaining engine's for a
+    partial deal that does not stop the fighting, else its value of fighting on (a
+    belligerent) or its acceptance floor (another veto party)."""
+    static = float(m.agenda.bundles[b].static_value[actor])
+    if not np.isnan(static):
+        return np.full(s.n, static)
+    if actor < 2:
+        out: FloatArray = s.value[:, actor]
+        return out
+    return np.full(s.n, float(m.floors[actor]))
+
+
+def agreement_gains(m: SimModel, s: RunState) -> FloatArray:
+    """(N, 2) each belligerent's gains from the partial agreements in force (over its value of
+    no agreement on each, never negative): the cover they give a leader at home."""
+    out = np.zeros((s.n, 2))
+    for b in range(1, s.phase.shape[1]):
+        live = s.phase[:, b] > 0
+        if not live.any():
+            continue
+        u = m.agenda.bundles[b].utility[np.maximum(s.terms[:, b], 0)]  # (N, A)
+        for side in (0, 1):
+            gain = np.maximum(u[:, side] - no_deal_value(m, s, b, side), 0.0)
+            out[:, side] += np.where(live, np.nan_to_num(gain), 0.0)
+    return out
+
+
+def crossing_costs(m: SimModel, s: RunState, j: int, relief: FloatArray) -> FloatArray:
+    """(N,) the cost to the actor of move set ``j`` of crossing its lines in this period."""
+    ms = m.agenda.move_sets[j]
+    a = ms.actor
+    w = np.full(s.n, float(m.agenda.cumulative0[a]))
+    lead = np.zeros(s.n)
+    g = np.zeros(s.n)
+    if a < 2:
+        w = w + s.cum_cost[:, a]
+        lead = s.leader_changed[:, a].astype(np.float64)
+        g = relief[:, a]
+    kappa = crossing_cost(
+        ms.stated[None, :], ms.base[None, :], w[:, None], g[:, None], lead[:, None]
+    )
+    out: FloatArray = (kappa * np.abs(ms.to - ms.stated)[None, :] / 100.0).sum(axis=1)
+    return out
+
+
+def _positions(m: SimModel, s: RunState, d: Draws) -> RunState:
+    sets = m.agenda.move_sets
+    if not sets or s.weights is not None:
+        return s
+    regime, moved_at = s.regime.copy(), s.moved_at.copy()
+    relief = agreement_gains(m, s)
+    moved = np.zeros(s.n, dtype=bool)
+    for j, ms in enumerate(sets):
+        todo = (moved_at[:, j] < 0) & (s.phase[:, ms.bundle] == 0)
+        if ms.point_k < 0 or not todo.any():
+            continue
+        u = float(m.agenda.bundles[ms.bundle].utility[ms.point_k, ms.actor])
+        gain = u - no_deal_value(m, s, ms.bundle, ms.actor)
+        move = todo & (gain > crossing_costs(m, s, j, relief))
+        regime = np.where(move, regime | (1 << j), regime)
+        moved_at[move, j] = s.period
+        moved |= move
+    ev = s.events | np.where(moved, flag("red_line_moved"), 0).astype(np.int32)
+    return evolve(s, regime=regime, moved_at=moved_at, events=ev)
+
+
+POSITIONS = Step("positions", _positions, lambda m: (0, 0))
