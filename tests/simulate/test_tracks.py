@@ -106,3 +106,27 @@ def test_a_refusal_closing_the_only_track_means_no_agreement() -> None:
     doc = run_simulation(s, runs=64, seed=1, periods=PERIODS).summary()
     assert doc["p_agreement"] == 0.0
     assert doc["agreements"][0]["by_track"] == {"talks": 0.0}
+
+
+def _impatient(rounds: int) -> Scenario:
+    s = _mediated()
+    data = json.loads(s.model_dump_json())
+    data["mediators"] = [
+        {"actor": "LAK", "withdrawal": {"after_stalled_rounds": rounds, "assumption": "test"},
+         "assumption": "test"}
+    ]  # fmt: skip
+    return parse_scenario(json.dumps(data), name="impatient.json")
+
+
+def test_a_mediator_who_leaves_after_stalled_rounds() -> None:
+    """Each run is unchanged until the mediator's n-th consecutive round without agreement;
+    a run that had not agreed by then never does (its only track stops meeting)."""
+    base = _first(_mediated(), 9)
+    talks_every = build_model(_mediated()).settings.talks_every  # rounds at 0, k, 2k, ...
+    for n in (1, 4, 8, 12):
+        gone = _first(_impatient(n), 9)
+        last_round = (n - 1) * talks_every  # its n-th round
+        expected = np.where((base >= 0) & (base <= last_round), base, -1)
+        assert np.array_equal(gone, expected), n
+    p = [(_first(_impatient(n), 9) >= 0).mean() for n in (1, 8, 12)]
+    assert p[0] <= p[1] < p[2] < (base >= 0).mean()
