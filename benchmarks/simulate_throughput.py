@@ -23,8 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from detente.api import simulate
 from detente.scenario import load_scenario
-from detente.simulate import run_simulation
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "scenarios" / "ukraine-2026-06.yaml"
@@ -42,7 +42,7 @@ def main() -> None:
     path = a.scenario or (DEFAULT if DEFAULT.is_file() else FALLBACK)
     sc = load_scenario(path)
     t0 = time.perf_counter()
-    r = run_simulation(sc, a.runs, a.seed, a.periods, workers=a.workers, progress=False)
+    r = simulate(sc, runs=a.runs, seed=a.seed, periods=a.periods, workers=a.workers).result
     wall = time.perf_counter() - t0
     s = r.summary()
     self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -282,10 +282,10 @@ def build_agenda(
                 cand = grid
             else:
                 curve = _compromise(ideal, sal, settled, sq, n_candidates)
-                cand = np.clip(curve, box.lo, box.hi)
+                cand = np.where(settled, np.clip(curve, box.lo, box.hi), sq)
                 if move_sets:
-                    cand = _append_new(cand, np.clip(curve, all_lo, all_hi))
-                cand = np.where(settled, cand, sq)
+                    wide = np.where(settled, np.clip(curve, all_lo, all_hi), sq)
+                    cand = _append_new(_append_new(cand[:1], cand[1:]), wide)
             if extra:
                 cand = _append_new(cand, np.array(extra))
             vm = value_model(problem, ag)

@@ -40,7 +40,7 @@ from detente.core import TOL_UTILITY
 from detente.scenario.simulation import Protocol
 from detente.simulate.model import SimModel
 from detente.simulate.strategies import Move
-from detente.simulate.tables import TalkTable, frontier, propose, value_of
+from detente.simulate.tables import FEW_ROWS, TalkTable, frontier, propose, value_of
 
 __all__ = ["Outcome", "Round", "accepts", "mediator_text", "needs", "run_round"]
 
@@ -144,18 +144,30 @@ def mediator_text(table: TalkTable, demand: FloatArray, value: FloatArray) -> In
     gains over fighting (then to the larger smaller gain). ``demand``, ``value``: (N, 2);
     NaN demands object to nothing."""
     n = demand.shape[0]
-    if table.rows == 1 and table.row_of is None:
-        keep = np.flatnonzero(table.feasible[0])
+    if table.row_of is not None and table.rows > FEW_ROWS:  # per-run rows, as views
+        keep = np.arange(table.size)
+        ua = table.utility[table.row_of, :, 0]
+        ub = table.utility[table.row_of, :, 1]
+        ok: BoolArray | None = table.feasible[table.row_of]
+    elif table.row_of is not None:  # a few regimes: each group of runs searches its row
+        drafts = np.empty(n, dtype=np.int64)
+        for r in np.unique(table.row_of):
+            sel = np.flatnonzero(table.row_of == r)
+            drafts[sel] = mediator_text(table.row(int(r)), demand[sel], value[sel])
+        return drafts
+    elif table.rows == 1:
+        # a dominated package is never the draft: one that beats it for both sides has no
+        # larger unmet objection and no smaller Nash product
+        keep = table.efficient
         if keep.size == 0:
             return np.full(n, -1, dtype=np.int64)
         ua = table.utility[0, keep, 0][None, :]
         ub = table.utility[0, keep, 1][None, :]
-        ok: BoolArray | None = None
+        ok = None
     else:
-        rr = table.run_rows(n)
         keep = np.arange(table.size)
-        ua, ub = table.utility[rr, :, 0], table.utility[rr, :, 1]
-        ok = table.feasible[rr]
+        ua, ub = table.utility[:, :, 0], table.utility[:, :, 1]
+        ok = table.feasible
     da = np.nan_to_num(demand[:, :1], nan=-np.inf)
     db = np.nan_to_num(demand[:, 1:], nan=-np.inf)
     short = np.maximum(np.maximum(da - ua, db - ub), 0.0)

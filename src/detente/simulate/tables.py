@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 
 from detente.core import TOL_UTILITY
 
-__all__ = ["TalkTable", "build_table", "frontier", "propose", "value_of"]
+__all__ = ["FEW_ROWS", "TalkTable", "build_table", "frontier", "propose", "value_of"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -44,6 +44,9 @@ _LOWEST = -0.25
 _CHUNK = 2**17
 """Per-run tables are searched in chunks of about this many table cells (cache-sized)."""
 _INDEX_BITS = 12
+FEW_ROWS = 64
+"""Tables with at most this many rows (red-line regimes) are searched row by row for the
+runs reading each row; larger ones (per run) in one search of their flattened rows."""
 """Low bits of a float64 utility that carry the candidate index in the packed sort key."""
 
 
@@ -57,6 +60,7 @@ class TalkTable:
     sorted_u: FloatArray  # (R, 2, K) utilities in that order (infeasible: _ABOVE, at the end)
     n_feasible: IntArray  # (R,)
     row_of: IntArray | None = None  # (N,) each run's row (regime tables); None: shared or per run
+    parent: TalkTable | None = None  # the table this is a view of (shares its row tables)
 
     @property
     def rows(self) -> int:
@@ -68,27 +72,39 @@ class TalkTable:
         """K: candidates."""
         return int(self.utility.shape[1])
 
-    @cached_property
+    @property
     def top(self) -> FloatArray:
         """(R, 2) each belligerent's best feasible utility (NaN if nothing is feasible)."""
+        return (self.parent or self)._top
+
+    @cached_property
+    def _top(self) -> FloatArray:
         last = np.maximum(self.n_feasible - 1, 0)
         out = self.sorted_u[np.arange(self.rows), :, last]
         out = np.where((self.n_feasible > 0)[:, None], out, np.nan)
         return np.asarray(out, dtype=np.float64)
 
-    @cached_property
+    @property
     def flat(self) -> tuple[FloatArray, FloatArray]:
         """Per side, the sorted utilities offset by ``2·row`` and flattened (one search)."""
+        return (self.parent or self)._flat
+
+    @cached_property
+    def _flat(self) -> tuple[FloatArray, FloatArray]:
         off = 2.0 * np.arange(self.rows, dtype=np.float64)[:, None]
         return (
             (self.sorted_u[:, 0] + off).ravel(),
             (self.sorted_u[:, 1] + off).ravel(),
         )
 
-    @cached_property
+    @property
     def best_for(self) -> tuple[FloatArray, FloatArray]:
         """``best_for[me][row, j]``: the most ``me`` gets among the other's order from
         position ``j`` on (suffix maximum; ``-inf`` past the feasible ones): (R, K + 1)."""
+        return (self.parent or self)._best_for
+
+    @cached_property
+    def _best_for(self) -> tuple[FloatArray, FloatArray]:
         out = []
         for me in (0, 1):
             other = 1 - me
@@ -105,8 +121,46 @@ class TalkTable:
         if self.rows == 1 and self.row_of is None:
             return self
         return TalkTable(
-            self.utility, self.feasible, self.order, self.sorted_u, self.n_feasible, row_of
+            self.utility,
+            self.feasible,
+            self.order,
+            self.sorted_u,
+            self.n_feasible,
+            row_of,
+            self.parent or self,
         )
+
+    @cached_property
+    def _row_tables(self) -> tuple[TalkTable, ...]:
+        return tuple(
+            TalkTable(
+                self.utility[r : r + 1],
+                self.feasible[r : r + 1],
+                self.order[r : r + 1],
+                self.sorted_u[r : r + 1],
+                self.n_feasible[r : r + 1],
+            )
+            for r in range(self.rows)
+        )
+
+    def row(self, r: int) -> TalkTable:
+        """Row ``r`` as a shared table (built once)."""
+        return (self.parent or self)._row_tables[r]
+
+    @property
+    def efficient(self) -> IntArray:
+        """A shared table's feasible candidates that no other feasible one beats for both
+        belligerents (weakly better for both, strictly for one), in index order."""
+        return (self.parent or self)._efficient
+
+    @cached_property
+    def _efficient(self) -> IntArray:
+        keep = np.flatnonzero(self.feasible[0])
+        ua, ub = self.utility[0, keep, 0], self.utility[0, keep, 1]
+        geq = (ua[None, :] >= ua[:, None]) & (ub[None, :] >= ub[:, None])
+        gt = (ua[None, :] > ua[:, None]) | (ub[None, :] > ub[:, None])
+        out: IntArray = keep[~(geq & gt).any(axis=1)]
+        return out
 
     def run_rows(self, n: int) -> IntArray:
         """The row each of ``n`` runs reads."""
@@ -122,13 +176,7 @@ class TalkTable:
             return self.with_rows(self.row_of[rows])
         if self.rows == 1:
             return self
-        return TalkTable(
-            self.utility[rows],
-            self.feasible[rows],
-            self.order[rows],
-            self.sorted_u[rows],
-            self.n_feasible[rows],
-        )
+        return self.with_rows(np.asarray(rows, dtype=np.int64))  # a view: nothing copied
 
 
 def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
@@ -170,6 +218,10 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
 def _search(t: TalkTable, side: int, x: FloatArray) -> IntArray:
     """Position of the first of ``side``'s sorted utilities ≥ ``x`` in each run's row."""
     n = x.shape[0]
+    if t.row_of is not None and t.rows > FEW_ROWS:  # a view of per-run rows: one search
+        rows = t.row_of
+        k = t.size
+        return np.searchsorted(t.flat[side], x + 2.0 * rows) - rows * k
     if t.row_of is not None:
         out = np.empty(n, dtype=np.int64)
         for r in np.unique(t.row_of):

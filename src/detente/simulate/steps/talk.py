@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 PRESSURE_TREND = 0.5
@@ -62,9 +63,12 @@ def pressure(m: SimModel, s: RunState) -> BoolArray:
     return out
 
 
-def select_moves(m: SimModel, s: RunState, side: int, state: TalkState) -> Move:
-    """The move of ``side`` in every run, each run following its current strategy."""
-    idx = s.strategy[:, side]
+def select_moves(
+    m: SimModel, s: RunState, side: int, state: TalkState, strategy: IntArray | None = None
+) -> Move:
+    """The move of ``side`` in every run, each run following its current strategy
+    (``strategy``: the strategies of the runs ``state`` holds, default every run's)."""
+    idx = s.strategy[:, side] if strategy is None else strategy
     first = int(idx[0]) if idx.size else 0
     if idx.size == 0 or (idx == first).all():
         return get_strategy(m.strategy_pool[first]).move(state)
@@ -130,17 +134,24 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     signed = np.zeros((s.n, n_b), dtype=bool)
     signed_terms = np.full((s.n, n_b), -1, dtype=np.int64)
     signed_bad = np.zeros((s.n, n_b, 2), dtype=bool)
-    refused_u, offered_u = s.refused_u, s.offered_u
+    refused_u = np.full((s.n, 2), np.nan)  # this round's evidence only
+    offered_u = np.full((s.n, 2), np.nan)
     overture = np.zeros((s.n, 2), dtype=bool)
     gesture = np.zeros((s.n, 2), dtype=bool)
     held_any = np.zeros(s.n, dtype=bool)
+    loss_all = m.sucker_loss * 2.0 * (1.0 - s.trust[:, :, INTENT])
     for b in range(n_b):
-        scheduled = avail[:, b]
-        if b > 0 and not scheduled.any():
+        # only the runs with talks on this bundle scheduled are computed (the others keep
+        # their talks' state as it was)
+        sel = np.flatnonzero(avail[:, b])
+        if sel.size == 0:
             continue
         table = bundle_table(m, s, b)
+        if sel.size < s.n:
+            table = table.slice(sel)
         value, other_value = bundle_values(m, s, b)
-        top = table.top[table.run_rows(s.n)]
+        value, other_value = value[sel], other_value[sel]
+        top = table.top[table.run_rows(sel.size)]
         moves = []
         for side in (0, 1):
             v = value[:, side]
@@ -150,19 +161,19 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             best = np.clip(ceiling, floor, tp)
             state = TalkState(
                 period=s.period,
-                round=rounds[:, b],
+                round=rounds[sel, b],
                 t=t,
                 value=v,
-                value0=s.value0[:, side],
+                value0=s.value0[sel, side],
                 best=best,
                 top=tp,
-                prev_demand=prev_demand[:, b, side],
-                opp_concession=_concession(pos_u[:, b, side], prev_pos_u[:, b, side]),
-                pressure=press[:, side],
+                prev_demand=prev_demand[sel, b, side],
+                opp_concession=_concession(pos_u[sel, b, side], prev_pos_u[sel, b, side]),
+                pressure=press[sel, side],
             )
-            moves.append(select_moves(m, s, side, state))
-        held = scheduled & moves[0].attends & moves[1].attends
-        loss = m.sucker_loss * 2.0 * (1.0 - s.trust[:, :, INTENT])
+            moves.append(select_moves(m, s, side, state, s.strategy[sel, side]))
+        held = moves[0].attends & moves[1].attends
+        loss = loss_all[sel]
         if not m.agenda.bundles[b].ceasefire:
             # no pause to exploit: being cheated returns a side to the war it is fighting
             # anyway (the bargaining engine's rule, bargaining.packages.agreement_state)
@@ -174,35 +185,33 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
                 held=held,
                 moves=(moves[0], moves[1]),
                 value=value,
-                tau=s.tau,
+                tau=s.tau[sel],
                 loss=loss,
-                standing=standing[:, b],
-                standing_by=standing_by[:, b],
-                text=text[:, b],
-                pos_u=pos_u[:, b],
-                prev_pos_u=prev_pos_u[:, b],
+                standing=standing[sel, b],
+                standing_by=standing_by[sel, b],
+                text=text[sel, b],
+                pos_u=pos_u[sel, b],
+                prev_pos_u=prev_pos_u[sel, b],
             ),
         )
         demand = np.stack([moves[0].demand, moves[1].demand], axis=1)
         bad = np.stack([moves[0].bad_faith, moves[1].bad_faith], axis=1) & out.agreed[:, None]
-        rounds[:, b] += held
-        standing[:, b] = np.where(out.agreed, -1, out.standing)
-        standing_by[:, b] = np.where(out.agreed, -1, out.standing_by)
-        text[:, b] = np.where(out.agreed, -1, out.text)
-        prev_demand[:, b] = np.where(held[:, None], demand, prev_demand[:, b])
-        pos_u[:, b], prev_pos_u[:, b] = out.pos_u, out.prev_pos_u
-        signed[:, b] = out.agreed
-        signed_terms[:, b] = out.terms
-        signed_bad[:, b] = bad
-        held_any |= held
+        rounds[sel, b] += held
+        standing[sel, b] = np.where(out.agreed, -1, out.standing)
+        standing_by[sel, b] = np.where(out.agreed, -1, out.standing_by)
+        text[sel, b] = np.where(out.agreed, -1, out.text)
+        prev_demand[sel, b] = np.where(held[:, None], demand, prev_demand[sel, b])
+        pos_u[sel, b], prev_pos_u[sel, b] = out.pos_u, out.prev_pos_u
+        signed[sel, b] = out.agreed
+        signed_terms[sel, b] = out.terms
+        signed_bad[sel, b] = bad
+        held_any[sel] |= held
         if b == 0:
             # the settlement's round carries the screening evidence (its utilities are on the
             # scale of the values of fighting the types are judged by) and the overtures
-            refused_u, offered_u = out.refused_u, out.offered_u
-            overture = np.stack(
-                [scheduled & moves[0].overture, scheduled & moves[1].overture], axis=1
-            )
-            gesture = np.stack([held & moves[0].gesture, held & moves[1].gesture], axis=1)
+            refused_u[sel], offered_u[sel] = out.refused_u, out.offered_u
+            overture[sel] = np.stack([moves[0].overture, moves[1].overture], axis=1)
+            gesture[sel] = np.stack([held & moves[0].gesture, held & moves[1].gesture], axis=1)
     ev = s.events
     ev = ev | np.where(held_any, flag("talks"), 0).astype(np.int32)
     ev = ev | np.where(overture[:, 0], flag("overture_A"), 0).astype(np.int32)
