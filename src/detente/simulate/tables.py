@@ -218,10 +218,20 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
 def _search(t: TalkTable, side: int, x: FloatArray) -> IntArray:
     """Position of the first of ``side``'s sorted utilities ≥ ``x`` in each run's row."""
     n = x.shape[0]
-    if t.row_of is not None and t.rows > FEW_ROWS:  # a view of per-run rows: one search
+    if t.row_of is not None and t.rows > FEW_ROWS:  # a view of per-run rows
         rows = t.row_of
         k = t.size
-        return np.searchsorted(t.flat[side], x + 2.0 * rows) - rows * k
+        flat = t.flat[side]
+        if n < 2 or bool((np.diff(rows) < 0).any()):  # unordered view: one search
+            return np.searchsorted(flat, x + 2.0 * rows) - rows * k
+        step = max(1, _CHUNK // k)
+        res = np.empty(n, dtype=np.int64)
+        for a in range(0, n, step):  # ascending rows: each chunk searches its own segment
+            b = min(a + step, n)
+            r0, r1 = int(rows[a]), int(rows[b - 1])
+            seg = flat[r0 * k : (r1 + 1) * k]
+            res[a:b] = np.searchsorted(seg, x[a:b] + 2.0 * rows[a:b]) - (rows[a:b] - r0) * k
+        return res
     if t.row_of is not None:
         out = np.empty(n, dtype=np.int64)
         for r in np.unique(t.row_of):
