@@ -3,7 +3,8 @@
     .venv/bin/python scenarios/build_reference.py          # rewrite scenarios/ukraine-*.yaml
     .venv/bin/python scenarios/build_reference.py --check  # exit 1 if a file is out of date
 
-The tables (``ukraine_issues.py``, ``ukraine_positions.py``, ``ukraine_ledger.py`` and the
+The tables (``ukraine_issues.py``, ``ukraine_positions.py``, ``ukraine_ledger.py``,
+``ukraine_tracks.py`` (who talks to whom) and the
 actors, trust, mechanisms, proposals and war settings below) hold every dated item once; a
 snapshot keeps what is dated on or before its ``as_of``. Source records come from
 ``data/ukraine-sources.json``, a copy of the source table of the shared facts file with a
@@ -26,6 +27,7 @@ if str(HERE) not in sys.path:
 from ukraine_issues import ISSUES, status_quo  # noqa: E402
 from ukraine_ledger import LEDGER  # noqa: E402
 from ukraine_positions import POSITIONS  # noqa: E402
+from ukraine_tracks import extra_actors, refusals, tracks  # noqa: E402
 
 from detente.scenario import parse_scenario  # noqa: E402
 
@@ -612,7 +614,7 @@ def build(snapshot: str) -> D:
         row.update(sq[issue["id"]])
         issues.append(row)
     body: D = {
-        "actors": actors(as_of),
+        "actors": actors(as_of) + extra_actors(as_of),
         "issues": issues,
         "positions": [r for r in POSITIONS if r["date"] <= as_of],
         "trust": trust(as_of),
@@ -623,6 +625,8 @@ def build(snapshot: str) -> D:
         "payments": payments(as_of),
         "war": war(as_of),
         "simulation": simulation(as_of),
+        "tracks": tracks(as_of),
+        "refusals": refusals(as_of),
     }
     cited: set[str] = set()
     _cited(body, cited)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -55,6 +55,7 @@ from detente.bargaining.proposals import (
 from detente.bargaining.relax import Relaxation, concession_groups, relax_red_lines
 from detente.bargaining.solutions import Solution, compromise_point, nash_point, solve_all
 from detente.bargaining.stages import PlanRow, PlanStage, compare_staging
+from detente.bargaining.tracks import TrackView, track_view
 from detente.bargaining.utility import utility
 from detente.bargaining.whatittakes import WhatItTakes, what_it_takes
 from detente.bargaining.zone import Zone, ZoneLP, compute_zone, contains
@@ -104,6 +105,8 @@ class Analysis:
     payments: list[PaymentItem]
     fallback_gain: dict[str, tuple[str, float]]
     cache: dict[bool, tuple[list[DistrustState], FloatArray]]
+    tracks: TrackView | None = field(default=None)
+    """Who can settle each bundle at ``as_of`` (issue 18: tracks and refusals)."""
 
 
 def _check(problem: BargainingProblem) -> None:
@@ -259,6 +262,7 @@ def analyze(
         payments=payments,
         fallback_gain=gains,
         cache=cache,
+        tracks=track_view(scenario, as_of),
     )
 
 
@@ -413,7 +417,10 @@ def analysis_document(a: Analysis) -> dict[str, Any]:
         "deal_compliance": {x: _r(_q(a, i)) for i, x in enumerate(p.actors) if p.veto[i]},
         "zone": zone_document(p, a.zone),
         "zone_without_distrust": zone_document(p, a.zone_without_distrust),
-        "bundles": [bundle_document(p, r) for r in a.bundles],
+        "bundles": [_with_tracks(a, bundle_document(p, r)) for r in a.bundles],
+        "tracks": [] if a.tracks is None else a.tracks.tracks,
+        "refusals": [] if a.tracks is None else a.tracks.refusals,
+        "mediators": [] if a.tracks is None else a.tracks.mediators,
         "red_line_crossing": {
             "unit": "loss per 100 scale points crossed (utility at risk 1)",
             "kappa": {
@@ -487,6 +494,13 @@ def analysis_document(a: Analysis) -> dict[str, Any]:
             ],
         },
     }
+
+
+def _with_tracks(a: Analysis, doc: dict[str, Any]) -> dict[str, Any]:
+    """A bundle record with ``tracks`` and ``closed_tracks`` (bargaining/tracks.py)."""
+    if a.tracks is not None:
+        doc.update(a.tracks.bundle_document(doc["id"]))
+    return doc
 
 
 def _move_doc(mv: Any) -> dict[str, Any]:

@@ -44,6 +44,18 @@ from detente.scenario.ledger import (
     Verification,
 )
 from detente.scenario.simulation import SimulationSettings
+from detente.scenario.tracks import (
+    Level,
+    Leverage,
+    LeverageKind,
+    MediatorRole,
+    Participant,
+    Refusal,
+    RefusalReason,
+    Track,
+    TrackTwo,
+    Withdrawal,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -67,16 +79,23 @@ __all__ = [
     "IssueCategory",
     "IssueOption",
     "LedgerEntry",
+    "Level",
+    "Leverage",
+    "LeverageKind",
     "Linkage",
     "Mechanism",
     "MechanismKind",
+    "MediatorRole",
     "Meta",
     "ObservationEntry",
+    "Participant",
     "Payment",
     "Perception",
     "Period",
     "Position",
     "Proposal",
+    "Refusal",
+    "RefusalReason",
     "Relation",
     "RelationKind",
     "Reliability",
@@ -87,16 +106,20 @@ __all__ = [
     "Source",
     "Stage",
     "Support",
+    "Track",
+    "TrackTwo",
     "TrustPrior",
     "TrustValue",
     "Verification",
     "War",
+    "Withdrawal",
 ]
 
 SCHEMA_VERSION = 1
 
 # Shared types: detente.scenario.base; the ledger: detente.scenario.ledger; front dynamics
-# and shocks: detente.scenario.dynamics (split by concept, re-exported here).
+# and shocks: detente.scenario.dynamics; tracks, refusals and mediators:
+# detente.scenario.tracks (split by concept, re-exported here).
 
 
 # --------------------------------------------------------------------------------------- meta
@@ -795,6 +818,17 @@ class Scenario(_Model):
     )
     shocks: tuple[Shock, ...] = Field(
         default=(), description="Events that may happen during a simulated run."
+    )
+    tracks: tuple[Track, ...] = Field(
+        default=(),
+        description="Channels of talks: who meets whom, at which level, what each can settle "
+        "(default: one track, the veto parties' leaders, settling every bundle).",
+    )
+    refusals: tuple[Refusal, ...] = Field(
+        default=(), description="Who refuses to meet whom, at which levels, why, since when."
+    )
+    mediators: tuple[MediatorRole, ...] = Field(
+        default=(), description="Mediators as actors: their leverage and withdrawal."
     )
 
     # Convenience look-ups: pure functions of the data, computed on demand.

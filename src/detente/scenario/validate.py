@@ -31,6 +31,7 @@ from detente.scenario.schema import (
     ObservationEntry,
     Scenario,
 )
+from detente.scenario.tracks import bundle_ids
 
 __all__ = [
     "SIMULATION_MAXIMA",
@@ -43,6 +44,7 @@ __all__ = [
     "check_references",
     "check_sources",
     "check_traceability",
+    "check_tracks",
     "require_negotiation",
 ]
 
@@ -280,7 +282,7 @@ def check_references(s: Scenario, *, sources: bool = True) -> list[Finding]:
         for d in sorted(dupes):
             add((name,), f"duplicate shock id {d!r}")
 
-    return out + (check_sources(s) if sources else []) + check_deals(s)
+    return out + (check_sources(s) if sources else []) + check_deals(s) + check_tracks(s)
 
 
 def check_sources(s: Scenario) -> list[Finding]:
@@ -365,6 +367,76 @@ def check_deals(s: Scenario) -> list[Finding]:
                             f"unknown payment id {pid!r}",
                         )
                     )
+    return out
+
+
+def check_tracks(s: Scenario) -> list[Finding]:
+    """Tracks, refusals and mediators name known actors, bundles and tracks; no endorsement
+    cycle; dates not after ``meta.as_of`` (docs/explanation/tracks.md)."""
+    out: list[Finding] = []
+    actors = {a.id for a in s.actors}
+    bundles = set(bundle_ids(s))
+    track_ids = {t.id for t in s.tracks}
+    as_of = s.meta.as_of
+
+    def actor(path: Path, ref: str | None) -> None:
+        if ref is not None and ref not in actors:
+            out.append(Finding(path, f"unknown actor id {ref!r}; expected one of: {_list(actors)}"))
+
+    def dated(path: Path, d: dt.date | None) -> None:
+        if d is not None and d > as_of:
+            out.append(Finding(path, f"date {d} is after meta.as_of {as_of}"))
+
+    for name, ids in (
+        ("tracks", [t.id for t in s.tracks]),
+        ("refusals", [r.id for r in s.refusals]),
+        ("mediators", [m.actor for m in s.mediators]),
+    ):
+        for j in _dupe_positions(ids):
+            out.append(Finding((name, j), f"duplicate {name[:-1]} {ids[j]!r}"))
+    for k, tr in enumerate(s.tracks):
+        base: Path = ("tracks", k)
+        for j, p in enumerate(tr.participants):
+            actor((*base, "participants", j, "actor"), p.actor)
+        for j in _dupe_positions([(p.actor, p.level) for p in tr.participants]):
+            out.append(Finding((*base, "participants", j), "participant listed twice"))
+        actor((*base, "mediator"), tr.mediator)
+        actor((*base, "host"), tr.host)
+        for j, b in enumerate(tr.bundles):
+            if b not in bundles:
+                out.append(
+                    Finding(
+                        (*base, "bundles", j),
+                        f"unknown bundle id {b!r}; expected one of: {_list(bundles)}",
+                    )
+                )
+        if tr.endorsement is not None and tr.endorsement not in track_ids:
+            out.append(Finding((*base, "endorsement"), f"unknown track id {tr.endorsement!r}"))
+        else:
+            seen, cur = {tr.id}, tr.endorsement
+            while cur is not None:
+                if cur in seen:
+                    out.append(Finding((*base, "endorsement"), "endorsement chain has a cycle"))
+                    break
+                seen.add(cur)
+                cur = next((x.endorsement for x in s.tracks if x.id == cur), None)
+        dated((*base, "since"), tr.since)
+        dated((*base, "until"), tr.until)
+        if tr.track_two is not None:
+            actor((*base, "track_two", "target"), tr.track_two.target)
+            for provider in tr.track_two.support:
+                actor((*base, "track_two", "support", provider), provider)
+    for k, r in enumerate(s.refusals):
+        actor(("refusals", k, "by"), r.by)
+        actor(("refusals", k, "refuses"), r.refuses)
+        dated(("refusals", k, "since"), r.since)
+        dated(("refusals", k, "until"), r.until)
+    for k, m in enumerate(s.mediators):
+        actor(("mediators", k, "actor"), m.actor)
+        for j, lv in enumerate(m.leverage):
+            actor(("mediators", k, "leverage", j, "on"), lv.on)
+            if lv.on == m.actor:
+                out.append(Finding(("mediators", k, "leverage", j, "on"), "presses itself"))
     return out
 
 

@@ -75,6 +75,7 @@ class BlockOutput:
     blocking_issue: NDArray[np.bool_] | None = None  # (N, I)
     blocking_actor: NDArray[np.bool_] | None = None  # (N, A)
     moved_at: IntArray | None = None  # (N, J) period each red-line move set was crossed, -1
+    bundle_track: IntArray | None = None  # (N, B) track of the first agreement, -1 = none
 
 
 def _seed_sequence(seed: Seed) -> np.random.SeedSequence:
@@ -213,4 +214,5 @@ def simulate_block(
         blocking_issue=why.blocking_issue,
         blocking_actor=why.blocking_actor,
         moved_at=state.moved_at,
+        bundle_track=state.first_track,
     )

@@ -68,6 +68,7 @@ from detente.simulate.durability import DealDurability, deal_durability, spoiler
 from detente.simulate.tables import TalkTable
 from detente.trust.opinion import DEFAULT_PRIOR_WEIGHT
 from detente.trust.state import TrustState, trust_state
+from detente.simulate.tracks import TrackTable, track_table
 
 __all__ = [
     "MAX_GRID",
@@ -192,6 +193,7 @@ class SimModel:
     shock_level: FloatArray  # (S,) new level of that line
     shock_balance: FloatArray  # (S,) change of A's chance of winning a battle
     settings: SimulationSettings
+    tracks: TrackTable | None = None  # when each track meets and what it settles (issue 18)
 
     @property
     def n_types(self) -> int:
@@ -507,6 +509,9 @@ def build_model(scenario: Scenario) -> SimModel:
         protocol=protocol,
         bundle_ids=tuple(b.id for b in agenda.bundles),
         agenda=agenda,
+        tracks=track_table(
+            scenario, tuple(b.id for b in agenda.bundles), settings.talks_every, period_days
+        ),
         red_line_paths=tuple(rl_paths),
         settings=settings,
         shock_ids=sh.ids,

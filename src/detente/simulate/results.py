@@ -99,6 +99,7 @@ _OPTIONAL_COUNTS = (
     "blocking_issue_counts",
     "blocking_actor_counts",
     "moved_counts",
+    "bundle_track",
 )
 
 
@@ -125,6 +126,7 @@ class BlockStats:
     moved_counts: IntArray | None = None  # (J,) runs that crossed each red-line move set
     sig_trust_sum: NDArray[np.float64] | None = None
     """(B,) sum over first agreements of trust at signature (the durability explanation)."""
+    bundle_track: IntArray | None = None  # (B, K) first agreements on each bundle by track
 
     def merge(self, other: BlockStats) -> None:
         """Add ``other`` into this (call in block order: the float sums are order-sensitive)."""
@@ -202,6 +204,13 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         actors = out.blocking_actor.sum(axis=0).astype(np.int64)
     if out.moved_at is not None:
         moved = (out.moved_at >= 0).sum(axis=0).astype(np.int64)
+    bundle_track = None
+    if m.tracks is not None and out.bundle_track is not None:
+        k = len(m.tracks.ids)
+        bundle_track = np.zeros((n_b, k), np.int64)
+        for j in range(n_b):
+            ok = (b_first[:, j] >= 0) & (out.bundle_track[:, j] >= 0)
+            bundle_track[j] = np.bincount(out.bundle_track[ok, j], minlength=k)
     return BlockStats(
         sig_trust_sum=signature_trust_sums(m, out.paths, b_first),
         n=n,
@@ -221,6 +230,7 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         blocking_issue_counts=issues,
         blocking_actor_counts=actors,
         moved_counts=moved,
+        bundle_track=bundle_track,
     )
 
 
@@ -289,8 +299,9 @@ class SimulationResult:
 
     def agreements(self) -> list[dict[str, Any]]:
         """One record per bundle the talks can settle: P(agreement within the horizon) with
-        its 95 % Wilson interval, median periods to agreement (None if under half agree) and
-        the Kaplan–Meier probability of breakdown within a year."""
+        its 95 % Wilson interval, median periods to agreement (None if under half agree), the
+        Kaplan–Meier probability of breakdown within a year and ``by_track`` (through which
+        track the agreements came)."""
         n = self.runs
         out = []
         for j, bid in enumerate(self.model.bundle_ids):
@@ -308,11 +319,20 @@ class SimulationResult:
                 "p_breakdown_1y": self.p_breakdown(1.0, bid),
                 "terms": self._bundle_terms(j),
                 "durability": self.durability(bid),
+                "by_track": self._by_track(j),
             }
             if j == 0:
                 rec["reasons"] = self.settlement_reasons()
             out.append(rec)
         return out
+
+    def _by_track(self, j: int) -> dict[str, float]:
+        """Track id → share of runs whose first agreement on bundle ``j`` came through it
+        (the shares sum to the bundle's ``p_agreement``; docs/explanation/tracks.md)."""
+        tracks, counts = self.model.tracks, self.stats.bundle_track
+        if tracks is None or counts is None or not self.runs:
+            return {}
+        return {tid: int(c) / self.runs for tid, c in zip(tracks.ids, counts[j], strict=True)}
 
     def _bundle_terms(self, j: int) -> dict[str, dict[str, float | None]]:
         """Issue → quantiles of the first agreement's terms on bundle ``j``'s issues."""

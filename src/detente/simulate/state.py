@@ -127,6 +127,12 @@ class RunState:
     stalled: BoolArray  # (N, 2) dragged out implementation
     seen: BoolArray  # (N, 2) a violation by this side was observed (for allies' support)
     implementing: BoolArray  # (N,) an agreement was in force through this period
+    first_track: IntArray  # (N, B) track through which the first agreement came, -1 = none
+    talk_track: IntArray  # (N, B) track carrying the talks on each bundle (-1: none meets);
+    # kept to the next period, whose tracks step counts it as a stalled round if nothing came
+    agreements_seen: IntArray  # (N,) agreements reached up to the last tracks step
+    stalls: IntArray  # (N, M) consecutive stalled rounds of each rule-bound mediator's tracks
+    withdrawn: BoolArray  # (N, M) the mediator has walked away (after_stalled_rounds)
 
     @property
     def n(self) -> int:
@@ -187,6 +193,7 @@ def initial_state(
     (``setup``: uniforms (N, 2), normals (N, I)), priors from the scenario."""
     n = rows.shape[0]
     n_b, n_s = len(m.bundle_ids), m.shock_ids.__len__()
+    n_m = 0 if m.tracks is None else len(m.tracks.stall_limit)
     n_j = len(m.agenda.move_sets)
     table = m.table.with_rows(np.zeros(n, dtype=np.int64))
     weights = None
@@ -279,6 +286,11 @@ def initial_state(
         agreements=np.zeros((n, n_b), dtype=np.int64),
         first=np.full((n, n_b), -1, dtype=np.int64),
         first_terms=np.full((n, n_b), -1, dtype=np.int64),
+        first_track=np.full((n, n_b), -1, dtype=np.int64),
+        talk_track=np.full((n, n_b), -1, dtype=np.int64),
+        agreements_seen=np.zeros(n, dtype=np.int64),
+        stalls=np.zeros((n, n_m), dtype=np.int64),
+        withdrawn=np.zeros((n, n_m), dtype=bool),
         duration=np.zeros((n, n_b), dtype=np.int64),
         broke=np.zeros((n, n_b), dtype=bool),
         in_first=np.zeros((n, n_b), dtype=bool),

@@ -42,6 +42,7 @@ from detente.scenario.schema import (
     Scenario,
     Verification,
 )
+from detente.trust.contact import summit_impulses
 from detente.trust.opinion import DEFAULT_PRIOR_WEIGHT, Opinion
 from detente.trust.resolution import (
     BROKEN_EVENTS,
@@ -524,6 +525,8 @@ def compile_scenario(
                 for who in party:
                     others = tuple(m for m in members if m != idx.get(who))
                     emit(day, cause, who, CONTACT_DIMS, cw * e.magnitude, -1, False, others, True)
+            for who, seen_by, signed in summit_impulses(e, idx, conf):  # trust/contact.py
+                emit(day, cause, who, signed, 1.0, -1, False, seen_by)
         elif isinstance(e, ClaimEntry):
             key, prior = src_of(e)
             src = c.source(key, prior)

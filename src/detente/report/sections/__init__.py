@@ -10,6 +10,7 @@ from __future__ import annotations
 SECTION_MODULES: tuple[str, ...] = (
     "detente.report.sections.overview",
     "detente.report.sections.bargaining",
+    "detente.report.sections.tracks",
     "detente.report.sections.forecast",
     "detente.report.sections.simulate",
     "detente.report.sections.monitor",

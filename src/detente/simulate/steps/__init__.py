@@ -8,6 +8,7 @@ A period of a run is the composition, in this order, of
 ``learn``      Bayesian updates of beliefs; values of fighting; expected trust;
 ``positions``  veto parties move stated red lines once crossing them is worth its cost;
 ``spoil``      spoiler factions attack the talks (and may derail the round);
+``tracks``     which channel (track) carries the talks on each bundle, if any meets;
 ``talk``       a round of talks under the scenario's protocol (strategies move, offers, texts);
 ``implement``  agreements signed, staged, kept, rearmed under, stalled or broken;
 ``verify``     what each side observes of the other's conduct updates its trust;
@@ -47,9 +48,22 @@ def _period_steps() -> tuple[Step, ...]:
     from detente.simulate.steps.shocks import SHOCKS
     from detente.simulate.steps.spoilers import SPOIL
     from detente.simulate.steps.talk import TALK
+    from detente.simulate.steps.tracks import TRACKS
     from detente.simulate.steps.verify import SUPPORT, VERIFY
 
-    return (SHOCKS, FIGHT, OBSERVE, LEARN, POSITIONS, SPOIL, TALK, IMPLEMENT, VERIFY, SUPPORT)
+    return (
+        SHOCKS,
+        FIGHT,
+        OBSERVE,
+        LEARN,
+        POSITIONS,
+        SPOIL,
+        TRACKS,
+        TALK,
+        IMPLEMENT,
+        VERIFY,
+        SUPPORT,
+    )
 
 
 PERIOD_STEPS: tuple[Step, ...] = _period_steps()

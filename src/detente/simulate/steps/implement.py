@@ -99,6 +99,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     is_first = new_all & (first < 0)
     first[is_first] = s.period
     first_terms[is_first] = s.signed_terms[is_first]
+    first_track = np.where(is_first, s.talk_track, s.first_track)
     in_first |= is_first
     # a settlement signed supersedes the partial agreements in force (it contains them)
     ends = new_all[:, :1] & (phase[:, 1:] > 0)
@@ -220,6 +221,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         agreements=agreements,
         first=first,
         first_terms=first_terms,
+        first_track=first_track,
         duration=duration,
         broke=broke,
         in_first=in_first,

@@ -1,6 +1,7 @@
 """``talk``: a round of talks, when one is scheduled and both sides attend.
 
-Talks are held every ``talks_every`` periods on every bundle on the table (:func:`on_table`:
+Talks are held on every bundle on the table when a track that can settle it meets (the
+``tracks`` step; without declared tracks: every ``talks_every`` periods) (:func:`on_table`:
 not in force, not closed by a linkage, and for a partial bundle no settlement in force); several
 bundles can be negotiated in the same period, each with its own standing offer or text, demands
 and record of the other side's concessions, on its own candidates
@@ -119,7 +120,10 @@ def on_table(m: SimModel, s: RunState) -> BoolArray:
 
 def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
-    cadence = s.period % st.talks_every == 0
+    if m.tracks is None:
+        cadence = np.broadcast_to(s.period % st.talks_every == 0, s.phase.shape)
+    else:  # a track that can settle the bundle meets this period (steps/tracks.py)
+        cadence = s.talk_track >= 0
     t = min((s.period + 1) / (st.concession_periods + 1), 1.0)
     press = pressure(m, s)
     avail = on_table(m, s) & cadence & ~s.derailed[:, None]  # spoilers (steps/spoilers.py)

@@ -1,0 +1,167 @@
+"""Who talks to whom in the Russia–Ukraine war: dated tracks and refusals (issue 18).
+
+Each row holds a track or refusal once, with the dates it ran or held; a snapshot keeps the
+rows that began on or before its ``as_of`` and states an end date only if it is on or before
+``as_of`` (a later end is not yet known). Participants' levels: ``ministers`` for the
+presidential delegations (Medinsky, a presidential aide; Umerov, defence minister),
+``military`` for the exchange channel run by the armed forces and intelligence services,
+``technical`` for the Riyadh/Jeddah working rounds. Every row cites the facts it comes from;
+what the facts do not fix is labelled an assumption.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+D = dict[str, Any]
+
+ALL_BUNDLES = [
+    "settlement", "framework", "ceasefire", "humanitarian", "prisoner_exchange", "black_sea",
+    "energy", "nuclear_safety",
+]  # fmt: skip
+
+
+def _p(*pairs: str) -> list[D]:
+    """``"RU:ministers"`` → a participant record."""
+    return [{"actor": a, "level": lv} for a, lv in (x.split(":") for x in pairs)]
+
+
+TRACKS: list[D] = [
+    {"id": "leaders", "name": "Presidents Putin and Zelensky (a leaders' meeting)",
+     "participants": _p("RU:leaders", "UA:leaders"), "bundles": ALL_BUNDLES,
+     "since": "2022-02-28", "sources": [],
+     "later_sources": [("2025-05-16", "S_i1_1"), ("2026-06-15", "S_jun26_4")],
+     "assumption": "the level at which a settlement would be signed; the presidents have not "
+     "met since the invasion (Ukraine asked for a leaders' meeting in Istanbul, May 2025, and "
+     "at the G7 in June 2026)"},
+    {"id": "military_exchanges", "name": "Exchanges between the military and intelligence "
+     "services (Ukraine's Coordination Headquarters)",
+     "participants": _p("RU:military", "UA:military"), "bundles": ["prisoner_exchange"],
+     "since": "2022-02-28", "cadence": 4, "sources": [],
+     "later_sources": [("2026-03-11", "S_ex12")],
+     "assumption": "a standing channel without a mediator: more than 70 exchanges and over "
+     "8,000 people freed in four years (Budanov, Mar 2026); about one exchange a month"},
+    {"id": "belarus_2022", "name": "Presidential delegations in Belarus (Gomel, Brest)",
+     "participants": _p("RU:ministers", "UA:ministers"),
+     "bundles": ["ceasefire", "humanitarian", "prisoner_exchange"], "endorsement": "leaders",
+     "since": "2022-02-28", "until": "2022-03-07", "cadence": 1, "sources": ["S_ist5"],
+     "assumption": "rounds of 28 Feb, 3 and 7 Mar 2022 hosted by Belarus (not an actor of "
+     "these scenarios); humanitarian corridors discussed, no cease-fire"},
+    {"id": "istanbul_2022", "name": "Istanbul round of the presidential delegations",
+     "participants": _p("RU:ministers", "UA:ministers"), "host": "TR", "mediator": "TR",
+     "bundles": ["framework", "ceasefire", "humanitarian", "prisoner_exchange"],
+     "endorsement": "leaders", "since": "2022-03-29", "until": "2022-04-15", "cadence": 1,
+     "sources": ["S_ist1", "S_ist2"],
+     "assumption": "Istanbul 29 Mar 2022 (Turkey hosting); the draft treaty was worked on "
+     "online until about 15 Apr; a treaty would be signed by the presidents (endorsement)"},
+    {"id": "antalya_ministers", "name": "Foreign ministers Lavrov and Kuleba (Antalya)",
+     "participants": _p("RU:ministers", "UA:ministers"), "mediator": "TR", "host": "TR",
+     "bundles": ["humanitarian"], "since": "2022-03-10", "until": "2022-03-10",
+     "sources": ["S_ist5"], "assumption": "one meeting, Turkish mediation, no cease-fire"},
+    {"id": "grain_initiative", "name": "Black Sea Grain Initiative (UN and Turkey)",
+     "participants": _p("RU:technical", "UA:technical"), "mediator": "TR", "host": "TR",
+     "shuttle": True, "bundles": ["black_sea"], "since": "2022-07-22", "until": "2023-07-17",
+     "cadence": 4, "sources": ["S_grain1", "S_grain2"],
+     "assumption": "Russia and Ukraine signed separately with Turkey and the UN (shuttle); the "
+     "UN is not an actor of these scenarios; renewals every 60-120 days, reviewed monthly"},
+    {"id": "peace_formula_nsa", "name": "Peace Formula meetings of national security advisers",
+     "participants": _p("UA:ministers", "US:ministers", "EU:ministers", "CN:ministers"),
+     "bundles": [], "since": "2023-08-05", "sources": ["S_jed1", "S_pf1"],
+     "assumption": "coalition building without Russia (not invited): it can settle nothing "
+     "between the belligerents"},
+    {"id": "leader_calls", "name": "US shuttle by leaders' calls (Trump-Putin, Trump-Zelensky)",
+     "participants": _p("RU:leaders", "UA:leaders", "US:leaders"), "mediator": "US",
+     "shuttle": True, "bundles": ["energy", "prisoner_exchange", "ceasefire"],
+     "since": "2025-03-18", "cadence": 4, "sources": ["S_call318_1", "S_call318_3"],
+     "assumption": "the energy moratorium and a 175-for-175 exchange were agreed in the "
+     "Trump-Putin call of 18 Mar 2025; the US talks to each side separately"},
+    {"id": "riyadh_jeddah_technical", "name": "Riyadh and Jeddah technical rounds (US-brokered)",
+     "participants": _p("RU:technical", "UA:technical", "US:technical"), "mediator": "US",
+     "shuttle": True, "bundles": ["black_sea", "energy", "ceasefire"], "since": "2025-03-11",
+     "sources": ["S_jed25_1", "S_bs1"],
+     "assumption": "Jeddah (US-Ukraine, 11 Mar) and Riyadh (23-25 Mar 2025, separate US "
+     "talks with each side) on a cease-fire, Black Sea shipping and energy"},
+    {"id": "uae_exchanges", "name": "Prisoner exchanges mediated by the UAE",
+     "participants": _p("RU:military", "UA:military"), "mediator": "AE",
+     "bundles": ["prisoner_exchange"], "since": "2025-04-19", "cadence": 2,
+     "sources": ["S_ea7", "S_ex0419"],
+     "assumption": "exchanges run by the two sides' military and intelligence services; UAE "
+     "mediation of the 19 Apr and 6 May 2025 swaps"},
+    {"id": "istanbul_2025", "name": "Istanbul direct talks (Medinsky - Umerov, chaired by Fidan)",
+     "participants": _p("RU:ministers", "UA:ministers"), "mediator": "TR", "host": "TR",
+     "bundles": ["prisoner_exchange", "humanitarian", "ceasefire"], "since": "2025-05-16",
+     "until": "2025-07-23", "cadence": 4, "sources": ["S_i1_1"],
+     "later_sources": [("2025-06-02", "S_i2_1"), ("2025-07-23", "S_i3_1")],
+     "assumption": "three rounds (16 May, 2 Jun, 23 Jul 2025) that agreed only exchanges of "
+     "prisoners and bodies"},
+    {"id": "trilateral_2026", "name": "US-Russia-Ukraine trilateral rounds (Abu Dhabi, Geneva)",
+     "participants": _p("RU:military", "UA:ministers", "US:ministers"), "mediator": "US",
+     "host": "AE", "bundles": ["ceasefire", "prisoner_exchange", "energy", "framework"],
+     "since": "2026-01-23", "until": "2026-02-28", "cadence": 2,
+     "sources": ["S_ad1_1", "S_ad2_1", "S_gva1", "S_iran1"],
+     "assumption": "Abu Dhabi 23-24 Jan and 4-5 Feb, Geneva 17-18 Feb 2026 (Russia led by "
+     "the GRU chief, then Medinsky); put on hold from 28 Feb"},
+]  # fmt: skip
+
+REFUSALS: list[D] = [
+    {"id": "ua_no_talks_with_putin", "by": "UA", "refuses": "RU", "reason": "domestic_law",
+     "text": "Presidential decree enacting the security council's decision that negotiations "
+     "with President Putin are impossible", "since": "2022-10-04", "until": "2025-05-15",
+     "sources": [], "later_sources": [("2025-05-16", "S_i1_1")],
+     "assumption": "the decree (4 Oct 2022, after the annexation declaration of 30 Sep) is "
+     "recalled, not in facts.yaml; it ends in practice when Zelensky invites Putin to meet in "
+     "Istanbul in May 2025 (S_i1_1)"},
+    {"id": "ru_legitimacy", "by": "RU", "refuses": "UA", "reason": "legitimacy",
+     "text": "Putin does not meet Zelensky, whom he calls illegitimate (term expired 2024); "
+     "a meeting only at a 'final stage'", "since": "2025-05-16",
+     "sources": ["S_i1_1"], "later_sources": [("2025-07", "S_leg"), ("2025-12", "S_zez")],
+     "assumption": "Putin did not attend the Istanbul talks despite Zelensky's invitation "
+     "(16 May 2025); the legitimacy reason as he stated it publicly (June and Nov 2025)"},
+]  # fmt: skip
+
+ACTOR_AE: D = {
+    "id": "AE", "name": "United Arab Emirates", "kind": "mediator", "capability": 5,
+    "since": "2025-04-19",
+    "sources": ["S_ea7", "S_ex0419"],
+    "assumption": "mediator of prisoner exchanges and host of the 2026 trilateral rounds; "
+    "capability is leverage on this war, assumed small",
+}  # fmt: skip
+
+
+def tracks(as_of: str) -> list[D]:
+    """The tracks begun on or before ``as_of`` (an end date only if already passed)."""
+    out = []
+    for row in TRACKS:
+        if row["since"] > as_of:
+            continue
+        # rows naming AE (the UAE) all begin after it joins (ACTOR_AE["since"])
+        out.append(_dated(row, as_of))
+    return out
+
+
+def _dated(row: D, as_of: str) -> D:
+    """``row`` as of ``as_of``: sources dated after it left out, an end date only if passed."""
+    rec = {k: v for k, v in row.items() if k not in ("until", "later_sources")}
+    rec["sources"] = [*row["sources"], *(s for d, s in row.get("later_sources", ()) if d <= as_of)]
+    if not rec["sources"]:
+        del rec["sources"]
+    if "until" in row and row["until"] <= as_of:
+        rec["until"] = row["until"]
+    return rec
+
+
+def refusals(as_of: str) -> list[D]:
+    """The refusals stated on or before ``as_of`` (lifted only if lifted by then)."""
+    out = []
+    for row in REFUSALS:
+        if row["since"] > as_of:
+            continue
+        out.append(_dated(row, as_of))
+    return out
+
+
+def extra_actors(as_of: str) -> list[D]:
+    """Mediators the tracks need that the other tables do not have."""
+    if ACTOR_AE["since"] > as_of:
+        return []
+    return [{k: v for k, v in ACTOR_AE.items() if k != "since"}]

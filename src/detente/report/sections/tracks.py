@@ -1,0 +1,100 @@
+"""Report section: who talks to whom — the tracks, who refuses to meet whom, the mediators,
+and which tracks can settle each bundle at ``as_of`` (docs/explanation/tracks.md).
+
+Omitted when the scenario declares no tracks, refusals or mediators (then the one implicit
+track, the veto parties' leaders, settles everything and there is nothing to show).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from detente.report.base import ReportContext, Section, html_table
+
+if TYPE_CHECKING:
+    from detente.bargaining.tracks import TrackView
+
+__all__ = ["build"]
+
+
+def build(ctx: ReportContext) -> Section | None:
+    """The tracks section, or ``None`` without tracks, refusals or mediators."""
+    from detente.bargaining.tracks import track_view
+
+    s = ctx.scenario
+    if not (s.tracks or s.refusals or s.mediators):
+        return None
+    a = ctx.cache.get("bargaining")
+    view: TrackView = a.tracks if a is not None and a.tracks is not None else track_view(s)
+    track_rows = [
+        {
+            "track": t["name"],
+            "who (level)": "; ".join(f"{p['actor']} ({p['level']})" for p in t["participants"]),
+            "mediator / host": " / ".join(x for x in (t["mediator"], t["host"]) if x) or None,
+            "can settle": ", ".join(t["bundles"]) or ("(Track II)" if t["unofficial"] else None),
+            "endorsed by": t["endorsement"],
+            "open at as_of": t["open"],
+            "why closed": None
+            if t["open"]
+            else f"{t['closed_reason']} {', '.join(t['closed_by'])}".strip(),
+        }
+        for t in view.tracks
+    ]
+    refusal_rows = [
+        {
+            "who": r["by"],
+            "refuses to meet": r["refuses"],
+            "levels": ", ".join(r["levels"]),
+            "reason": r["reason"],
+            "since": r["since"],
+            "until": r["until"],
+            "holds at as_of": r["active"],
+        }
+        for r in view.refusals
+    ]
+    bundle_rows = [
+        {
+            "bundle": b,
+            "open tracks that can settle it": ", ".join(able) or "none",
+            "closed tracks": "; ".join(f"{c.track} ({c.reason})" for c in closed) or None,
+        }
+        for b, (able, closed) in view.by_bundle.items()
+    ]
+    parts = [
+        "<p>Which channels of talks exist, who refuses to meet whom, and which bundles each "
+        "open channel can settle. A refusal closes the tracks on which the two would meet at "
+        "a refused level. Model: docs/explanation/tracks.md.</p>",
+        html_table(track_rows, caption="Tracks"),
+        html_table(refusal_rows, caption="Who refuses to meet whom"),
+        html_table(bundle_rows, caption="Bundles and the tracks that can settle them"),
+    ]
+    if view.mediators:
+        parts.append(
+            html_table(
+                [
+                    {
+                        "mediator": m["actor"],
+                        "leverage": "; ".join(
+                            f"{lv['kind']} on {lv['on']} ({lv['cost_of_fighting']:+g}/period)"
+                            for lv in m["leverage"]
+                        )
+                        or None,
+                        "withdraws": m["withdrawal_date"]
+                        or (
+                            f"after {m['withdraws_after_stalled_rounds']} stalled rounds"
+                            if m["withdraws_after_stalled_rounds"]
+                            else None
+                        ),
+                        "withdrawn at as_of": m["withdrawn"],
+                    }
+                    for m in view.mediators
+                ],
+                caption="Mediators",
+            )
+        )
+    closed = sum(1 for able, _ in view.by_bundle.values() if not able)
+    summary = (
+        f"{len(view.tracks)} tracks, {sum(r['active'] for r in view.refusals)} refusals holding; "
+        f"{closed} bundle(s) no open track can settle"
+    )
+    return Section("tracks", "Who talks to whom", "".join(parts), summary)

@@ -1,0 +1,86 @@
+"""Who talks to whom in the Ukraine snapshots (issue 18): sourced tracks and refusals; in
+2025-05 the prisoner bundle goes through the military/humanitarian channels while the leaders'
+track is closed, and lifting the refusal reopens what only the leaders can settle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from detente.scenario import Scenario, load_scenario
+from detente.scenario.tracks import Level, bundle_tracks, track_status
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+SNAPSHOTS = sorted(SCENARIOS.glob("ukraine-*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def ukraine() -> dict[str, Scenario]:
+    return {p.stem: load_scenario(p, strict=True) for p in SNAPSHOTS}
+
+
+def test_every_snapshot_has_three_sourced_tracks(ukraine: dict[str, Scenario]) -> None:
+    assert len(ukraine) == 6
+    for name, s in ukraine.items():
+        sourced = [t for t in s.tracks if t.sources]
+        assert len(sourced) >= 3, (name, [t.id for t in s.tracks])
+        for t in s.tracks:
+            assert t.sources or t.assumption
+            assert all(src in s.meta.sources for src in t.sources)
+            # a track that began after the snapshot's date is not in it
+            assert t.since is None or t.since <= s.meta.as_of
+
+
+def test_refusals_are_sourced_and_dated(ukraine: dict[str, Scenario]) -> None:
+    ru = ukraine["ukraine-2025-05"].refusals
+    legit = next(r for r in ru if r.id == "ru_legitimacy")
+    assert (legit.by, legit.refuses, legit.reason.value) == ("RU", "UA", "legitimacy")
+    assert legit.sources and legit.levels == (Level.leaders,)
+    # Zelensky's 2022 decree: holds in 2022-11 and 2023-12, lifted by May 2025
+    for name in ("ukraine-2022-11", "ukraine-2023-12"):
+        (decree,) = ukraine[name].refusals
+        assert decree.id == "ua_no_talks_with_putin" and decree.until is None
+    assert not ukraine["ukraine-2022-03"].refusals
+
+
+def test_may_2025_prisoners_through_the_military_track_while_leaders_are_closed(
+    ukraine: dict[str, Scenario],
+) -> None:
+    s = ukraine["ukraine-2025-05"]
+    leaders = next(t for t in s.tracks if t.id == "leaders")
+    status = track_status(s, leaders)
+    assert not status.open and status.refusals == ("ru_legitimacy",)
+    open_for = bundle_tracks(s)
+    prisoners = open_for["prisoner_exchange"][0]
+    assert "leaders" not in prisoners
+    military = [t for t in s.tracks if t.id in prisoners and any(
+        p.level is Level.military for p in t.participants)]  # fmt: skip
+    assert {t.id for t in military} >= {"military_exchanges", "uae_exchanges"}
+    only_leaders = {b for b, (able, _) in open_for.items() if not able}
+    assert {"settlement", "framework", "nuclear_safety"} <= only_leaders
+
+
+def test_removing_the_refusal_reopens_what_only_the_leaders_can_settle(
+    ukraine: dict[str, Scenario],
+) -> None:
+    s = ukraine["ukraine-2025-05"]
+    before = bundle_tracks(s)
+    closed = {b for b, (able, _) in before.items() if not able}
+    lifted = s.model_copy(update={"refusals": ()})
+    after = bundle_tracks(lifted)
+    for b in closed:
+        assert after[b][0] == ("leaders",), b
+    # the other channels are unchanged; the leaders' track is added to each
+    for b, (able, _) in before.items():
+        assert set(after[b][0]) == {*able, "leaders"}
+
+
+def test_analyze_reports_the_tracks_per_bundle(ukraine: dict[str, Scenario]) -> None:
+    from detente.bargaining.analysis import analysis_document, analyze
+
+    doc = analysis_document(analyze(ukraine["ukraine-2025-05"], samples=200))
+    rec = {b["id"]: b for b in doc["bundles"]}
+    assert "military_exchanges" in rec["prisoner_exchange"]["tracks"]
+    assert rec["settlement"]["tracks"] == []
+    assert rec["settlement"]["closed_tracks"][0]["refusals"] == ["ru_legitimacy"]
