@@ -66,9 +66,9 @@ from detente.scenario.validate import require_negotiation
 from detente.simulate.agenda import Agenda, build_agenda
 from detente.simulate.durability import DealDurability, deal_durability, spoiler_factions
 from detente.simulate.tables import TalkTable
+from detente.simulate.tracks import TrackTable, track_table
 from detente.trust.opinion import DEFAULT_PRIOR_WEIGHT
 from detente.trust.state import TrustState, trust_state
-from detente.simulate.tracks import TrackTable, track_table
 
 __all__ = [
     "MAX_GRID",
