@@ -96,13 +96,19 @@ def replay_trust(
     as_of: dt.date | str | None = None,
     rule: str = "evidence",
     snapshot: bool = False,
+    all_pairs: bool = False,
 ) -> TrustReplay:
     """Replay the scenario's ledger up to ``as_of`` (default: the scenario's date) with the
     update ``rule`` (``evidence`` or ``bayes``), optionally for one truster and/or trustee.
 
+    Only known pairs are listed (a trust prior in the scenario, or a pair moved by a ledger
+    entry; :func:`detente.trust.replay.known_pairs`) unless ``all_pairs``; asking for one
+    pair that is not known is an :class:`InputError` naming the known pairs.
+
     The model is in docs/explanation/trust-model.md.
     """
     from detente.trust import replay
+    from detente.trust.replay import known_pairs
 
     s = as_scenario(scenario)
     when = parse_date(as_of, "as_of")
@@ -110,6 +116,16 @@ def replay_trust(
         raise InputError(f"as_of {when} is after the scenario's meta.as_of {s.meta.as_of}")
     hist = replay(s, rule=rule, truster=truster, trustee=trustee, as_of=when)
     rows = hist.snapshot() if snapshot else list(hist.records())
+    if not all_pairs:
+        known = known_pairs(s, when)
+        if truster is not None and trustee is not None and (truster, trustee) not in known:
+            raise InputError(
+                f"no trust prior or ledger entry concerns {truster}'s trust in {trustee}; "
+                "known pairs: "
+                + (", ".join(f"{a}→{b}" for a, b in sorted(known)) or "none")
+                + " (all_pairs / --all-pairs lists the default prior of every pair)"
+            )
+        rows = [r for r in rows if (r["truster"], r["trustee"]) in known]
     manifest = build_manifest(
         command="trust",
         scenario_hash=scenario_sha256(s),
@@ -119,6 +135,7 @@ def replay_trust(
             "as_of": None if when is None else when.isoformat(),
             "rule": rule,
             "snapshot": snapshot,
+            "all_pairs": all_pairs,
         },
     )
     return TrustReplay(json_ready(rows), manifest, history=hist, scenario=s)

@@ -20,7 +20,7 @@ uncertainty, expected, reading, cause`` (``--snapshot`` adds ``r`` and ``s``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -85,27 +85,19 @@ def show_cmd(
             from detente.outputs import protect
 
             protect(chart, [scenario])
-        result = replay_trust(
-            scenario,
-            truster=truster,
-            trustee=trustee,
-            as_of=parse_date(as_of, "--as-of"),
-            rule=rule,
-            snapshot=snapshot,
-        )
+        try:
+            result = replay_trust(
+                scenario,
+                truster=truster,
+                trustee=trustee,
+                as_of=parse_date(as_of, "--as-of"),
+                rule=rule,
+                snapshot=snapshot,
+                all_pairs=all_pairs,
+            )
+        except InputError as e:
+            raise InputError(f"{scenario}: {e}") from None
         records = result.records()
-        if not all_pairs:
-            known = _known_pairs(result, records, snapshot)
-            if truster is not None and trustee is not None and (truster, trustee) not in known:
-                every = replay_trust(scenario, as_of=parse_date(as_of, "--as-of"), rule=rule)
-                known = _known_pairs(every, every.records(), False)
-                raise InputError(
-                    f"{scenario}: no trust prior or ledger entry concerns {truster}'s trust in "
-                    f"{trustee}; known pairs: "
-                    + (", ".join(f"{a}→{b}" for a, b in sorted(known)) or "none")
-                    + " (--all-pairs lists the default prior of every pair)"
-                )
-            records = [r for r in records if (r["truster"], r["trustee"]) in known]
         cols = None if fmt is OutputFormat.json else _table_columns(fmt, snapshot)
         title = "Trust at the end date" if snapshot else "Trust trajectories"
         emit(render_records(records, fmt, title=title, columns=cols))
@@ -114,18 +106,6 @@ def show_cmd(
 
             save_chart(result.chart(), chart)
             err_console.print(f"chart written to {chart}", markup=False, highlight=False)
-
-
-def _known_pairs(
-    result: Any, records: list[dict[str, Any]], snapshot: bool
-) -> set[tuple[str, str]]:
-    """(truster, trustee) pairs with a prior in the scenario or moved by a ledger entry."""
-    from detente.trust.replay import PRIOR_CAUSE
-
-    known = {(p.truster, p.trustee) for p in result.scenario.trust}
-    moved = result.history.records() if snapshot else records
-    known |= {(r["truster"], r["trustee"]) for r in moved if r["cause"] != PRIOR_CAUSE}
-    return known
 
 
 def _table_columns(fmt: OutputFormat, snapshot: bool) -> list[str]:

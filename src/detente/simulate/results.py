@@ -406,8 +406,13 @@ class SimulationResult:
         at ``meta.as_of``): one record per (truster, trustee, dimension) with ``truster,
         trustee, dimension, r, s, base_rate, belief, disbelief, uncertainty, expected,
         reading, prior_only, ledger_only`` (``expected`` equals ``detente trust
-        --snapshot``)."""
-        return self.model.trust_start.records()
+        --snapshot``): the known pairs only (a prior, or moved by a ledger entry), as
+        ``detente trust`` lists them; the runs start from every pair's state."""
+        from detente.trust.replay import known_pairs
+
+        ts = self.model.trust_start
+        known = known_pairs(ts.scenario, ts.as_of)
+        return [r for r in ts.records() if (r["truster"], r["trustee"]) in known]
 
     def terms(self) -> dict[str, dict[str, float | None]]:
         """Issue → quantiles (q05..q95) of the first agreement's terms."""

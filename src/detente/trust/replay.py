@@ -38,7 +38,7 @@ from detente.trust.rules import DIMENSIONS, EvidenceRule, UpdateRule, get_rule
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
-__all__ = ["RECORD_COLUMNS", "ReplaySettings", "TrustHistory", "replay"]
+__all__ = ["RECORD_COLUMNS", "ReplaySettings", "TrustHistory", "known_pairs", "replay"]
 
 FloatArray = NDArray[np.float64]
 Chunk = dict[str, NDArray[Any]]
@@ -741,3 +741,18 @@ def replay(
     r = get_rule(rule) if isinstance(rule, str) else rule
     compiled = compile_scenario(scenario, as_of=as_of)
     return TrustHistory(compiled, r, settings or ReplaySettings(), truster, trustee, scenario)
+
+
+def known_pairs(scenario: Scenario, as_of: dt.date | None = None) -> frozenset[tuple[str, str]]:
+    """The (truster, trustee) pairs the scenario says something about up to ``as_of``: a
+    trust prior, or a ledger entry that moves the pair. Every other pair sits at the
+    default prior; ``detente trust``, :func:`detente.replay_trust` and the simulation's
+    ``trust_start`` list only these pairs unless asked for all."""
+    known = {(p.truster, p.trustee) for p in scenario.trust}
+    history = replay(scenario, as_of=as_of)
+    known |= {
+        (str(r["truster"]), str(r["trustee"]))
+        for r in history.records()
+        if r["cause"] != PRIOR_CAUSE
+    }
+    return frozenset(known)
