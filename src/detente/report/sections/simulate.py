@@ -275,9 +275,24 @@ def build(ctx: ReportContext) -> Section | None:
     )
     lo, hi = s["p_agreement_ci"]
     p = s["p_agreement"]
+    partial = sorted(
+        (
+            (a["p_agreement"], a["bundle"])
+            for a in s.get("agreements", [])[1:]
+            if a["p_agreement"] is not None and a["p_agreement"] >= 0.05
+        ),
+        reverse=True,
+    )
+    partial_text = (
+        "; partial deals: "
+        + ", ".join(f"{esc(b)} {q:.2f}" for q, b in partial[:4])
+        + (f" (+{len(partial) - 4} more)" if len(partial) > 4 else "")
+        if partial
+        else "; no partial deal in ≥ 5 % of runs"
+    )
     headline = (
-        f"P(agreement within {PERIODS} periods) = {p:.2f} (95 % CI {lo:.2f}–{hi:.2f}) "
-        f"over {s['runs']} runs, seed {esc(s['seed'])}; strategies "
+        f"P(settlement within {PERIODS} periods) = {p:.2f} (95 % CI {lo:.2f}–{hi:.2f}) "
+        f"over {s['runs']} runs, seed {esc(s['seed'])}{partial_text}; strategies "
         + ", ".join(f"{esc(a)}: {esc(n)}" for a, n in s["strategies"].items())
         + f"; protocol {esc(s['protocol'])}."
     )

@@ -94,7 +94,7 @@ def build(ctx: ReportContext) -> Section | None:
         )
     closed = sum(1 for able, _ in view.by_bundle.values() if not able)
     summary = (
-        f"{len(view.tracks)} tracks, {sum(r['active'] for r in view.refusals)} refusals holding; "
+        f"{len(view.tracks)} tracks, {sum(r['active'] for r in view.refusals)} refusal(s) holding; "
         f"{closed} bundle(s) no open track can settle"
     )
     return Section("tracks", "Who talks to whom", "".join(parts), summary)
