@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import product
 from typing import NamedTuple
 
@@ -199,6 +200,22 @@ class SimModel:
     def n_types(self) -> int:
         """Private types per belligerent."""
         return int(self.type_cost.size)
+
+    @cached_property
+    def faction_utility(self) -> tuple[FloatArray, ...]:
+        """Per bundle, (K, F) each faction's utility of the bundle's candidates, tabulated
+        once: the implement step looks up the terms in force (the same numbers as computing
+        them from the terms' packages, row by row)."""
+        n_f = self.faction_control.size
+        return tuple(
+            utility(
+                self.faction_ideal,
+                self.faction_weights,
+                np.ones(n_f),
+                self.candidates if b == 0 else spec.candidates,
+            )
+            for b, spec in enumerate(self.agenda.bundles)
+        )
 
 
 def capability_r(m: SimModel, level: FloatArray) -> FloatArray:

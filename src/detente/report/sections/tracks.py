@@ -63,7 +63,7 @@ def build(ctx: ReportContext) -> Section | None:
     parts = [
         "<p>Which channels of talks exist, who refuses to meet whom, and which bundles each "
         "open channel can settle. A refusal closes the tracks on which the two would meet at "
-        "a refused level. Model: docs/explanation/tracks.md.</p>",
+        "a refused level.</p>",
         html_table(track_rows, caption="Tracks"),
         html_table(refusal_rows, caption="Who refuses to meet whom"),
         html_table(bundle_rows, caption="Bundles and the tracks that can settle them"),

@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 from detente.bargaining.distrust import DETERRENCE
 from detente.simulate.durability import period_hazard
 from detente.simulate.events import flag
-from detente.simulate.model import SimModel, utility
+from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.breakdown import faction_hazards, signature_hazard_ratio
@@ -174,8 +174,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         spoil = np.zeros((s.n, 2), dtype=bool)
         escalate = np.zeros(s.n, dtype=bool)
         if n_f:
-            x = cand[np.maximum(terms[:, b], 0)]
-            fu = utility(m.faction_ideal, m.faction_weights, np.ones(n_f), x)  # (N, F)
+            fu = m.faction_utility[b][np.maximum(terms[:, b], 0)]  # (N, F)
             brings_down = faction_hazards(m, b, age[:, b], deal_hr[:, b])  # (N, F)
             for f in range(n_f):
                 dissat = np.clip(1.0 - fu[:, f], 0.0, 1.0)
