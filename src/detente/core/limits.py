@@ -9,6 +9,7 @@ megabytes, and conflict dates lie within centuries of today.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 
 from detente.errors import InputError
@@ -61,22 +62,32 @@ def format_bytes(n: float) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _budget_from_env(env: str, units: dict[str, float], default: float, example: str) -> float:
+    """A positive, finite budget from ``env`` (a number with an optional unit suffix from
+    ``units``), or ``default`` when the variable is unset or empty."""
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        return default
+    scale = units.get(raw[-1].upper())
+    digits = raw[:-1] if scale is not None else raw
+    try:
+        value = float(digits) * (scale or 1)
+    except ValueError:
+        raise InputError(f"{env}={raw!r}: expected {example}") from None
+    if not 0 < value < math.inf:
+        raise InputError(f"{env}={raw!r}: must be positive and finite")
+    return value
+
+
 def memory_budget() -> int:
     """The memory budget in bytes: ``DETENTE_MEMORY_BUDGET`` if set, else 2 GiB."""
-    raw = os.environ.get(MEMORY_BUDGET_ENV, "").strip()
-    if not raw:
-        return _DEFAULT_BUDGET
-    scale = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(raw[-1].upper(), 1)
-    digits = raw[:-1] if scale > 1 else raw
-    try:
-        value = int(float(digits) * scale)
-    except ValueError:
-        raise InputError(
-            f"{MEMORY_BUDGET_ENV}={raw!r}: expected a number of bytes (e.g. 4G)"
-        ) from None
-    if value <= 0:
-        raise InputError(f"{MEMORY_BUDGET_ENV}={raw!r}: must be positive")
-    return value
+    units = {"K": 1024.0, "M": 1024.0**2, "G": 1024.0**3}
+    value = _budget_from_env(
+        MEMORY_BUDGET_ENV, units, _DEFAULT_BUDGET, "a number of bytes (e.g. 4G)"
+    )
+    if int(value) <= 0:
+        raise InputError(f"{MEMORY_BUDGET_ENV}={value!r}: must be at least one byte")
+    return int(value)
 
 
 def require_memory(nbytes: float, what: str, hint: str = "") -> None:
@@ -100,20 +111,9 @@ def format_seconds(s: float) -> str:
 
 def time_budget() -> float:
     """The time budget of one request in seconds: ``DETENTE_TIME_BUDGET`` if set, else 24 h."""
-    raw = os.environ.get(TIME_BUDGET_ENV, "").strip()
-    if not raw:
-        return _DEFAULT_TIME
-    scale = {"S": 1, "M": 60, "H": 3600, "D": 86400}.get(raw[-1].upper(), 0)
-    digits = raw[:-1] if scale else raw
-    try:
-        value = float(digits) * (scale or 1)
-    except ValueError:
-        raise InputError(
-            f"{TIME_BUDGET_ENV}={raw!r}: expected a number of seconds (e.g. 3600 or 6h)"
-        ) from None
-    if not value > 0 or value == float("inf"):
-        raise InputError(f"{TIME_BUDGET_ENV}={raw!r}: must be a positive finite duration")
-    return value
+    units = {"S": 1.0, "M": 60.0, "H": 3600.0, "D": 86400.0}
+    example = "a number of seconds (e.g. 3600 or 6h)"
+    return _budget_from_env(TIME_BUDGET_ENV, units, _DEFAULT_TIME, example)
 
 
 def require_time(seconds: float, what: str, hint: str = "") -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -115,14 +115,7 @@ def apply_edits(s: Scenario, params: Mapping[str, str]) -> tuple[Scenario, list[
         ck = f"cost.{actor['id']}"
         if ck in new:
             actor["cost_of_fighting"] = new[ck]
-    try:
-        edited = Scenario.model_validate(data)
-    except ValidationError as exc:
-        for e in exc.errors():
-            where = ".".join(str(x) for x in e["loc"])
-            problems.append(f"{where}: {e['msg']}")
-        return s, [], problems
-    return edited, changes, problems
+    return _revalidated(s, data, changes, problems)
 
 
 @dataclass(frozen=True)
@@ -190,14 +183,7 @@ def apply_simulation_edits(
             strategies[key.split(".", 1)[1]] = value
     sim["strategies"] = strategies
     data["simulation"] = sim
-    try:
-        edited = Scenario.model_validate(data)
-    except ValidationError as exc:
-        for e in exc.errors():
-            where = ".".join(str(x) for x in e["loc"])
-            problems.append(f"{where}: {e['msg']}")
-        return s, [], problems
-    return edited, changes, problems
+    return _revalidated(s, data, changes, problems)
 
 
 @dataclass(frozen=True)
@@ -208,3 +194,21 @@ class ChoiceChange:
     label: str
     before: str
     after: str
+
+
+_C = TypeVar("_C")
+
+
+def _revalidated(
+    s: Scenario, data: dict[str, Any], changes: list[_C], problems: list[str]
+) -> tuple[Scenario, list[_C], list[str]]:
+    """The edited scenario validated again; when the format refuses it, the original ``s``
+    with no changes and each refusal located (``field.path: message``) in ``problems``."""
+    try:
+        edited = Scenario.model_validate(data)
+    except ValidationError as exc:
+        for e in exc.errors():
+            where = ".".join(str(x) for x in e["loc"])
+            problems.append(f"{where}: {e['msg']}")
+        return s, [], problems
+    return edited, changes, problems
