@@ -35,7 +35,11 @@ from detente.web.charts import (
     zone_chart,
     zone_rows,
 )
+from detente.web.monitorview import EventSource
+from detente.web.monitorview import routes as monitor_routes
 from detente.web.store import Entry, ScenarioStore
+from detente.web.tracksview import routes as tracks_routes
+from detente.web.tracksview import tracks_panel
 from detente.web.trustview import parse_window, trust_series, trust_trajectory_chart
 from detente.web.whatif import apply_edits, apply_simulation_edits, knobs, simulation_choices
 
@@ -60,8 +64,18 @@ CSP = (
 )
 
 
-def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64) -> Starlette:
-    """The workspace app serving the scenarios of ``scenarios_dir`` (default: shipped ones)."""
+def create_app(
+    scenarios_dir: str | Path | None = None,
+    *,
+    cache_size: int = 64,
+    event_store: str | Path | None = None,
+    shipped_events: bool = True,
+    events: EventSource | None = None,
+) -> Starlette:
+    """The workspace app serving the scenarios of ``scenarios_dir`` (default: shipped ones);
+    its Monitor view shows ``event_store`` (a store made by ``detente monitor ingest``), or
+    with ``shipped_events`` the repository's UCDP sample when there is one (or ``events``, an
+    :class:`~detente.web.monitorview.EventSource` already opened)."""
     store = ScenarioStore(
         None if scenarios_dir is None else Path(scenarios_dir), cache_size=cache_size
     )
@@ -113,6 +127,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             chart=chart,
             names={x.id: x.name for x in s.actors},
             issue_names={i.id: i.name for i in s.issues},
+            tracks=tracks_panel(doc, {x.id: x.name for x in s.actors}),
         )
 
     async def zone_data(request: Request) -> Response:
@@ -576,6 +591,8 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         Route("/scenario/{sid}/trust.{fmt:str}", trust_download),
         Route("/scenario/{sid}/simulate/stream", simulate_stream),
         Route("/simulate/{job}/cancel", simulate_cancel, methods=["POST"]),
+        *monitor_routes(render, store, events or EventSource(event_store, shipped=shipped_events)),
+        *tracks_routes(entry_of, seed_of, store.analysis, _download),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, exception_handlers={HTTPException: not_found})
