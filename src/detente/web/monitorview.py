@@ -19,8 +19,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import detente
+from detente.api.monitor import open_store
 from detente.errors import InputError
 from detente.web.store import Entry, LRUCache, ScenarioStore
 
@@ -102,7 +105,6 @@ class EventSource:
         self.sample = None if store is not None or not shipped else shipped_events()
         self.cache = LRUCache(cache_size)
         self._lock = threading.Lock()
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._ingested: Path | None = None
 
     @property
@@ -122,9 +124,10 @@ class EventSource:
         if self.sample is None:
             raise InputError("no event store: start the workspace with --store PATH")
         if self._ingested is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="detente-serve-events-")
-            db = Path(self._tmp.name) / "ucdp-ukraine.duckdb"
-            detente.monitor.open_store(db).ingest(self.sample, input_format="ucdp")
+            tmp = tempfile.mkdtemp(prefix="detente-serve-events-")
+            weakref.finalize(self, shutil.rmtree, tmp, ignore_errors=True)  # also at exit
+            db = Path(tmp) / "ucdp-ukraine.duckdb"
+            open_store(db).ingest(self.sample, input_format="ucdp")
             self._ingested = db
         return self._ingested
 
@@ -137,6 +140,10 @@ class EventSource:
             path = self._path()
             try:
                 st = path.stat()
+            except FileNotFoundError:
+                raise InputError(
+                    f"{path}: no such event store (make one with `detente monitor ingest`)"
+                ) from None
             except OSError as exc:
                 raise InputError(f"{path}: cannot read the event store ({exc.strerror})") from None
             full = (*key, str(path), st.st_size, st.st_mtime_ns)
@@ -169,7 +176,7 @@ class EventSource:
                 state = store_state(store)
                 first, last = store.con.execute(
                     "SELECT min(date), max(date) FROM events"
-                ).fetchone()
+                ).fetchone() or (None, None)
                 years = dyad_measures(store, window="year", by_region=False)
                 regions = dyad_measures(store, window="year")
             totals: dict[tuple[str | None, str | None], float] = {}
@@ -226,7 +233,7 @@ class EventSource:
         claims and commitments against the store (``detente monitor flags`` / ``verify``)."""
 
         def make(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-            m = detente.monitor.open_store(path)
+            m = open_store(path)
             return m.flags(entry.scenario).records(), m.verify(entry.scenario).records()
 
         return self._cached(("judged", entry.sha256), make)  # type: ignore[no-any-return]
@@ -331,7 +338,7 @@ def flag_rows(records: list[dict[str, Any]], names: Mapping[str, str]) -> list[d
     """The flags as table rows: evidence reduced to the rate ratio, its interval, the reason
     and whether the party gained ground."""
     rows = []
-    for r in records:
+    for r in sorted(records, key=lambda r: str(r["date"])):
         ev = r.get("evidence") or {}
         rows.append(
             {
@@ -391,6 +398,8 @@ def monitor_chart(
         "type": "temporal",
         "title": "Date",
         "scale": {"domain": [_dt(q.start), _dt(q.end)]},
+        # months with their year on spans of a few years (ticks need not fall in January)
+        "axis": {"format": "%b %Y" if (q.end - q.start).days <= 3 * 366 else "%Y"},
     }
     rules: list[dict[str, Any]] = []
     if claims:
@@ -526,7 +535,12 @@ def monitor_chart(
                                     ],
                                 },
                             },
-                            "shape": {"field": "kind", "type": "nominal", "title": "Flag"},
+                            "shape": {
+                                "field": "kind",
+                                "type": "nominal",
+                                "title": "Flag",
+                                "scale": {"domain": list(FLAG_LABELS.values())},
+                            },
                             "tooltip": [
                                 {"field": "date", "type": "temporal", "title": "Claim from"},
                                 {"field": "kind", "title": "Flag"},
