@@ -463,7 +463,7 @@ def monitor_chart(
             "layer": [
                 {
                     "data": {"values": deaths},
-                    "mark": {"type": "line", "point": True, "color": "#a50f15"},
+                    "mark": {"type": "line", "point": {"color": "#a50f15"}, "color": "#a50f15"},
                     "encoding": {
                         "x": x,
                         "y": {"field": "fatalities", "type": "quantitative", "title": "Deaths"},
@@ -489,7 +489,7 @@ def monitor_chart(
                 "layer": [
                     {
                         "data": {"values": gap},
-                        "mark": {"type": "line", "point": True, "color": "#08519c"},
+                        "mark": {"type": "line", "point": {"color": "#08519c"}, "color": "#08519c"},
                         "encoding": {
                             "x": x,
                             "y": {
