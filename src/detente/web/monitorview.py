@@ -225,7 +225,7 @@ class EventSource:
             ]
 
         return self._cached(  # type: ignore[no-any-return]
-            ("series", q.window, q.a1, q.a2, q.region.lower(), q.start, q.end), make
+            ("series", q.window, q.a1, q.a2, q.region, q.start, q.end), make
         )
 
     def judged(self, entry: Entry) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
