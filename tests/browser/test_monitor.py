@@ -28,7 +28,7 @@ MINSK = "/monitor?scenario=ukraine-2025-11&window=week&from=2014-06-01&to=2015-1
 
 def test_monitor_timeline_with_claims_and_flags(page: Page, snap: Snap, axe: AxeCheck) -> None:
     page.goto("/")
-    page.get_by_role("link", name="Monitor").click()
+    page.get_by_role("link", name="Monitor", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Monitor")
     expect(page.locator("div.vega[data-spec=monitor-chart]")).to_have_attribute("data-ready", "1")
     expect(page.locator(".attribution")).to_contain_text("UCDP")
