@@ -48,7 +48,7 @@ def serve_cmd(
         ),
     ] = None,
 ) -> None:
-    """Serve the workspace (scenarios, compare, what-if, simulation, monitor) at http://HOST:PORT/."""
+    """Serve the workspace (scenarios, what-if, simulation, monitor) at http://HOST:PORT/."""
     with clean_errors():
         if scenarios is not None and not scenarios.is_dir():
             raise InputError(f"{scenarios}: not a directory of scenarios")
