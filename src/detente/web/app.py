@@ -35,6 +35,7 @@ from detente.web.charts import (
     zone_chart,
     zone_rows,
 )
+from detente.web.play import play_routes
 from detente.web.store import Entry, ScenarioStore
 from detente.web.trustview import parse_window, trust_series, trust_trajectory_chart
 from detente.web.whatif import apply_edits, apply_simulation_edits, knobs, simulation_choices
@@ -576,6 +577,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         Route("/scenario/{sid}/trust.{fmt:str}", trust_download),
         Route("/scenario/{sid}/simulate/stream", simulate_stream),
         Route("/simulate/{job}/cancel", simulate_cancel, methods=["POST"]),
+        *play_routes(store, render, _download),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, exception_handlers={HTTPException: not_found})
