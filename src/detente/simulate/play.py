@@ -492,7 +492,7 @@ def offer(state: PlayState, terms: dict[str, float]) -> PlayState:
     acc = mv.attends & ok & inside
     counter = propose(table, o, needs(rnd, o))
     counter = np.where(mv.attends & ~acc, counter, -1)
-    share = float(np.dot(g.weights, acc[1:])) if n > 1 else float(acc[0])
+    share = min(float(np.dot(g.weights, acc[1:])), 1.0) if n > 1 else float(acc[0])
     # the assessment of the trainee's offer
     card = _assess(g, x, h, _last_offer(turns), share)
     attended, accepted = bool(mv.attends[0]), bool(acc[0])
