@@ -170,6 +170,12 @@ class Game:
         return self.model.actor_ids[self.human]
 
     @property
+    def open_terms(self) -> bool:
+        """Some terms on the bundle lie inside every veto party's stated red lines (else the
+        opponent refuses every offer and has no counter-offer to make)."""
+        return bool(self.table.n_feasible[0] > 0)
+
+    @property
     def opponent(self) -> str:
         """The opponent's actor id."""
         return self.model.actor_ids[1 - self.human]
@@ -505,7 +511,9 @@ def offer(state: PlayState, terms: dict[str, float]) -> PlayState:
             f"{opp} accepts: worth {u_o:.3f} to it, at least the {float(mv.accept[0]):.3f} it asks."
         )
     elif not inside:
-        c = card.crossed[0] if card.crossed else None
+        theirs = [c for c in card.crossed if c["actor"] == g.opponent]
+        found = theirs or list(card.crossed)
+        c = found[0] if found else None
         line = (
             "a veto party's stated red line"
             if c is None

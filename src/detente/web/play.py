@@ -101,9 +101,9 @@ def play_chart(state: PlayState, title: str) -> dict[str, Any]:
         "encoding": {
             "x": {
                 "field": "round",
-                "type": "quantitative",
+                "type": "ordinal",
                 "title": "Round",
-                "axis": {"tickMinStep": 1, "format": "d"},
+                "axis": {"labelAngle": 0},
             },
             "y": {
                 "field": "utility",
@@ -221,7 +221,7 @@ def play_routes(store: ScenarioStore, render: Render, download: Download) -> lis
                 {
                     "id": iid,
                     "name": i.name,
-                    "value": round(value, 2),
+                    "value": int(value) if float(value).is_integer() else round(value, 2),
                     "status_quo": i.status_quo,
                     "anchors": "; ".join(f"{a.value:g}: {a.label}" for a in i.anchors),
                 }
