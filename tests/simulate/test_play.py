@@ -212,3 +212,20 @@ def test_bad_move_lists_name_the_move() -> None:
         restore(TEACHING, doc)
     with pytest.raises(InputError, match="another scenario"):
         restore(UKRAINE, s.to_dict())
+
+
+def test_the_world_is_run_0_of_the_simulation_at_its_first_talks() -> None:
+    from detente.simulate.engine import iter_periods
+    from detente.simulate.play import _PRE_TALK
+    from detente.simulate.runner import block_seed
+
+    s = start(TEACHING, side="SUD", strategy="linear", seed=11)
+    m = s.game.model
+    sim = next(iter_periods(m, 64, block_seed(11, 0), 1, steps=_PRE_TALK))
+    w = s.game.world
+    for name in ("value", "other_value", "tau", "own_type", "rhat"):
+        np.testing.assert_array_equal(getattr(w, name)[0], getattr(sim, name)[0], err_msg=name)
+    # the type rows differ from the seeded run only in the opponent's (Norland's) type
+    assert s.game.opponent == "NOR"
+    assert (w.own_type[1:, 1] == w.own_type[0, 1]).all()
+    assert list(w.own_type[1:, 0]) == list(range(m.n_types))
