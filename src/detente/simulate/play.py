@@ -190,7 +190,8 @@ class _Memory:
     prev_pos_u: FloatArray
     counter: int  # candidate index of the standing counter-offer (row 0), -1 none
     agreed: bool
-    rounds: int
+    rounds: int  # rounds of the session (the clock: talks_every periods each)
+    held: IntArray  # rounds the opponent attended, per row (its TalkState.round)
 
 
 @dataclass(frozen=True, eq=False)
@@ -327,7 +328,9 @@ def start(
     )
     n = world.n
     start_pos = world.pos_u[:, b, 1 - human]
-    memory = _Memory(np.full(n, np.nan), start_pos.copy(), start_pos.copy(), -1, False, 0)
+    memory = _Memory(
+        np.full(n, np.nan), start_pos.copy(), start_pos.copy(), -1, False, 0, np.zeros(n, np.int64)
+    )
     return PlayState(game, memory=memory)
 
 
@@ -466,7 +469,7 @@ def offer(state: PlayState, terms: dict[str, float]) -> PlayState:
         value,
         other_value,
         period=period,
-        rounds=np.full(n, mem.rounds, dtype=np.int64),
+        rounds=mem.held.copy(),
         t=t,
         value0=s.value0[:, o],
         prev_demand=mem.prev_demand,
@@ -526,6 +529,8 @@ def offer(state: PlayState, terms: dict[str, float]) -> PlayState:
             f"{opp} refuses: worth {u_o:.3f} to it, below the {float(mv.accept[0]):.3f} "
             f"it asks for ({g.strategy.name})."
         )
+    elif not _distrust_blocks(m, rnd, o, k):
+        reason = f"{opp} refuses: another veto party would not accept these terms."
     else:
         reason = (
             f"{opp} refuses: it does not trust the other side to deliver enough to prefer "
@@ -545,14 +550,15 @@ def offer(state: PlayState, terms: dict[str, float]) -> PlayState:
         demand=demand if attended else None,
         counter=c_card,
     )
-    held = mv.attends
+    held = mv.attends  # an offer made to an empty table is not seen
     memory = _Memory(
         prev_demand=np.where(held, mv.demand, mem.prev_demand),
-        pos_u=pos_u,
-        prev_pos_u=prev_pos_u,
+        pos_u=np.where(held, pos_u, mem.pos_u),
+        prev_pos_u=np.where(held, prev_pos_u, mem.prev_pos_u),
         counter=-1 if accepted else k0,
         agreed=accepted,
         rounds=mem.rounds + 1,
+        held=mem.held + held,
     )
     return PlayState(
         g,
@@ -577,6 +583,15 @@ def respond(state: PlayState, accept: bool) -> PlayState:
     turns = (*state.turns[:-1], replace(state.turns[-1], response=kind))
     memory = replace(mem, counter=-1, agreed=accept)
     return PlayState(state.game, (*state.moves, PlayMove(kind)), turns, memory)
+
+
+def _distrust_blocks(m: SimModel, r: Round, side: int, k: IntArray) -> bool:
+    """Row 0: ``side`` would accept ``k`` but for distrust (the protocol's acceptance rule
+    with the test of distrust waived, as for a party signing in bad faith)."""
+    mv = r.moves[side]
+    waived = replace(mv, bad_faith=np.ones_like(mv.bad_faith))
+    moves = (waived, r.moves[1]) if side == 0 else (r.moves[0], waived)
+    return bool(accepts(m, replace(r, moves=moves), side, k)[0])
 
 
 def _plain(u: FloatArray) -> Move:
