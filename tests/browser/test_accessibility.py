@@ -22,6 +22,8 @@ PAGES = [
     "/scenario/teaching/simulate",
     "/scenario/teaching/simulate?protocol=alternating&strategy.NOR=hardliner&strategy.SUD=nice",
     "/scenario/ukraine-2026-06/trust",
+    "/scenario/teaching/play?side=NOR&strategy=tit_for_tat&moves=o:90,80~r~o:80,70",
+    "/scenario/ukraine-2025-11/play?side=UA&strategy=hardliner",  # no terms inside the lines
     "/compare",
     "/compare?id=ukraine-2025-11&id=ukraine-2026-06",
     "/upload",

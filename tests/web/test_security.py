@@ -85,6 +85,8 @@ def test_markup_in_every_text_field_is_shown_escaped_never_executed(client: Test
         f"/scenario/{sid}/whatif",
         f"/scenario/{sid}/whatif?p0.lo=60",
         f"/scenario/{sid}/simulate",
+        f"/scenario/{sid}/play",
+        f"/scenario/{sid}/play?moves=o:90,80~r~o:80,70",
         f"/compare?id={sid}&id=teaching",
         "/",
     ]

@@ -37,6 +37,7 @@ from detente.web.charts import (
 )
 from detente.web.monitorview import EventSource
 from detente.web.monitorview import routes as monitor_routes
+from detente.web.play import play_routes
 from detente.web.store import Entry, ScenarioStore
 from detente.web.tracksview import routes as tracks_routes
 from detente.web.tracksview import tracks_panel
@@ -593,6 +594,7 @@ def create_app(
         Route("/simulate/{job}/cancel", simulate_cancel, methods=["POST"]),
         *monitor_routes(render, store, events or EventSource(event_store, shipped=shipped_events)),
         *tracks_routes(entry_of, seed_of, store.analysis, _download),
+        *play_routes(store, render, _download),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, exception_handlers={HTTPException: not_found})

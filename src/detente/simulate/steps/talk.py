@@ -39,9 +39,11 @@ __all__ = [
     "TALK",
     "bundle_table",
     "bundle_values",
+    "concession",
     "on_table",
     "pressure",
     "select_moves",
+    "talk_state",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -151,24 +153,19 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             table = table.slice(sel)
         value, other_value = bundle_values(m, s, b)
         value, other_value = value[sel], other_value[sel]
-        top = table.top[table.run_rows(sel.size)]
         moves = []
         for side in (0, 1):
-            v = value[:, side]
-            tp = np.where(np.isnan(top[:, side]), v, top[:, side])
-            ceiling = frontier(table, side, other_value[:, side])
-            floor = np.minimum(v, tp)
-            best = np.clip(ceiling, floor, tp)
-            state = TalkState(
+            state = talk_state(
+                table,
+                side,
+                value,
+                other_value,
                 period=s.period,
-                round=rounds[sel, b],
+                rounds=rounds[sel, b],
                 t=t,
-                value=v,
                 value0=s.value0[sel, side],
-                best=best,
-                top=tp,
                 prev_demand=prev_demand[sel, b, side],
-                opp_concession=_concession(pos_u[sel, b, side], prev_pos_u[sel, b, side]),
+                opp_concession=concession(pos_u[sel, b, side], prev_pos_u[sel, b, side]),
                 pressure=press[sel, side],
             )
             moves.append(select_moves(m, s, side, state, s.strategy[sel, side]))
@@ -243,7 +240,45 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
 TALK = Step("talk", _talk, lambda m: (0, 0))
 
 
-def _concession(now: FloatArray, before: FloatArray) -> FloatArray:
+def talk_state(
+    table: TalkTable,
+    side: int,
+    value: FloatArray,
+    other_value: FloatArray,
+    *,
+    period: int,
+    rounds: IntArray,
+    t: float,
+    value0: FloatArray,
+    prev_demand: FloatArray,
+    opp_concession: FloatArray,
+    pressure: BoolArray,
+) -> TalkState:
+    """What ``side`` knows when it moves (module docstring): its value of fighting
+    (``value`` (N, 2)), its best feasible package and the most it believes it can get, the
+    best package that leaves the other what ``side`` believes the other gets from fighting
+    (``other_value`` (N, 2))."""
+    n = value.shape[0]
+    top = table.top[table.run_rows(n)]
+    v = value[:, side]
+    tp = np.where(np.isnan(top[:, side]), v, top[:, side])
+    ceiling = frontier(table, side, other_value[:, side])
+    best = np.clip(ceiling, np.minimum(v, tp), tp)
+    return TalkState(
+        period=period,
+        round=rounds,
+        t=t,
+        value=v,
+        value0=value0,
+        best=best,
+        top=tp,
+        prev_demand=prev_demand,
+        opp_concession=opp_concession,
+        pressure=pressure,
+    )
+
+
+def concession(now: FloatArray, before: FloatArray) -> FloatArray:
     """Rise of a side's utility of the other's position (0 where either is unknown)."""
     with np.errstate(invalid="ignore"):
         rise = now - before

@@ -79,6 +79,8 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     drawCharts(document); showValues(document); simulation();
-    document.body.addEventListener("htmx:afterSwap", function (ev) { drawCharts(ev.target); });
+    document.body.addEventListener("htmx:afterSwap", function (ev) {
+      drawCharts(ev.target); showValues(ev.target);
+    });
   });
 })();
