@@ -84,8 +84,15 @@ def _spec(samples: int, runs: int, periods: int, analyze: bool) -> SweepSpec:
         "simulate.mean_agreements_per_run",
         "simulate.mean_cost.UA",
         "simulate.mean_cost.RU",
+        # the partial deals: the settlement is out of reach at every point of this design
+        "simulate.agreements.ceasefire.p_agreement",
+        "simulate.agreements.energy.p_agreement",
+        "simulate.agreements.prisoner_exchange.p_agreement",
     ]
-    discovery = [{"output": "simulate.mean_cost.UA", "below": 0.45}]
+    discovery = [
+        {"output": "simulate.agreements.ceasefire.p_agreement", "above": 0.5},
+        {"output": "simulate.mean_cost.UA", "below": 0.45},
+    ]
     if analyze:
         outputs += ["analyze.zone_exists", "analyze.red_line_gap"]
         discovery.append({"output": "analyze.red_line_gap", "below": 300})
