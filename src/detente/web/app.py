@@ -37,7 +37,14 @@ from detente.web.charts import (
 )
 from detente.web.store import Entry, ScenarioStore
 from detente.web.trustview import parse_window, trust_series, trust_trajectory_chart
-from detente.web.whatif import apply_edits, apply_simulation_edits, knobs, simulation_choices
+from detente.web.whatif import (
+    GROUPS,
+    apply_edits,
+    apply_simulation_edits,
+    knobs,
+    simulation_choices,
+    toggles,
+)
 
 __all__ = ["MAX_RUNS", "MAX_UPLOAD_BYTES", "create_app"]
 
@@ -148,6 +155,8 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             s=e.scenario,
             seed=seed,
             knobs=knobs(e.scenario),
+            toggles=toggles(e.scenario),
+            groups=GROUPS,
             values=values,
             query=request.url.query,
             **ctx,
