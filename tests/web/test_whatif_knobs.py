@@ -259,6 +259,21 @@ def test_each_new_knob_is_applied_listed_and_kept_in_the_address(rich_client: Te
     assert split.mechanisms == ("monitors",) and split.payments == ("rebuild",)
 
 
+def test_mechanisms_leave_the_zone_and_move_no_slider_untouched(rich_client: TestClient) -> None:
+    # The zone of agreement uses the distrust state before any mechanism and hard red lines
+    # (bargaining/analysis.py); mechanisms, payments and crossing prices enter the packages
+    # and the proposals. Withdrawing them leaves the zone as written.
+    q = "mech.monitors=off&mech.lak_guarantee=off&pay.rebuild=off&p0.cx=1"
+    rows = rich_client.get(f"/scenario/rich/whatif-zone.json?{q}").json()
+    written = [{**r, "scenario": ""} for r in rows if r["scenario"] == "as written"]
+    edited = [{**r, "scenario": ""} for r in rows if r["scenario"] == "what if"]
+    assert written and edited == written
+    # a form sent back untouched (every slider and switch at its value) changes nothing
+    form = {k.key: str(k.value) for k in knobs(_rich())} | {t.key: "on" for t in toggles(_rich())}
+    page = rich_client.get("/scenario/rich/whatif", params=form).text
+    assert "Nothing changed yet" in page and "Not applied" not in page
+
+
 def test_downloaded_scenario_loads_from_a_file(rich_client: TestClient, tmp_path: Path) -> None:
     y = rich_client.get("/scenario/rich/whatif.yaml?pay.rebuild=off&p2.cx=2&mech.monitors=off")
     assert y.status_code == 200, y.text

@@ -39,6 +39,7 @@ from detente.web.store import Entry, ScenarioStore
 from detente.web.trustview import parse_window, trust_series, trust_trajectory_chart
 from detente.web.whatif import (
     GROUPS,
+    NOTES,
     apply_edits,
     apply_simulation_edits,
     knobs,
@@ -157,6 +158,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             knobs=knobs(e.scenario),
             toggles=toggles(e.scenario),
             groups=GROUPS,
+            notes=NOTES,
             values=values,
             query=request.url.query,
             **ctx,

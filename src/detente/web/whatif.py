@@ -37,6 +37,7 @@ from detente.scenario.validate import check_contradictions, check_references
 
 __all__ = [
     "GROUPS",
+    "NOTES",
     "Change",
     "Choice",
     "ChoiceChange",
@@ -56,6 +57,16 @@ PAYMENTS = "Payments"
 MECHANISMS = "Mechanisms"
 GROUPS = (RED_LINES, COSTS, AID, PAYMENTS, MECHANISMS)
 """The groups of adjustable values, in the order the page shows them."""
+NOTES = {
+    RED_LINES: "A crossing cost prices the crossing of a stated red line: it changes what "
+    "opening a closed bundle costs (its distance), not the zone within the red lines.",
+    PAYMENTS: "A payment is offered in packages and in the proposals that include it: it "
+    "changes the distance of closed bundles and the proposals' scores, not the zone.",
+    MECHANISMS: "A mechanism is offered in packages and in the proposals that include it: it "
+    "changes the distance of closed bundles and the proposals' scores (a security guarantee "
+    "also lowers its beneficiary's crossing costs in packages), not the zone itself.",
+}
+"""What each group's values act on, shown under its heading."""
 
 Where = tuple[str | int, ...]
 """A place in a scenario's dumped data: keys and list indices."""
