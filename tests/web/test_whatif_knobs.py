@@ -17,7 +17,7 @@ from detente.bargaining.problem import build_problem
 from detente.scenario import Scenario, dump_scenario, load_scenario, parse_scenario
 from detente.web import create_app
 from detente.web.store import default_dir
-from detente.web.whatif import GROUPS, apply_edits, knobs, toggles
+from detente.web.whatif import GROUPS, apply_all_edits, apply_edits, knobs, toggles
 
 TEACHING = default_dir() / "teaching.yaml"
 
@@ -83,7 +83,7 @@ def _scores(s: Scenario) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def _edited(s: Scenario, **params: str) -> Scenario:
-    edited, changes, problems = apply_edits(s, params)
+    edited, changes, problems = apply_all_edits(s, params)
     assert not problems and len(changes) == len(params), (changes, problems)
     return edited
 
@@ -337,3 +337,34 @@ def test_markup_in_names_is_escaped_and_labels_stay_on_one_line(
     assert len(heads) == 3
     s = parse_scenario(y.content, name="whatif.yaml")
     assert s.schema_version == 1 and s.actor("LAK").name.startswith("Lakeland\n")
+
+
+def _rows(summary: dict[str, Any]) -> set[str]:
+    """The summary table rows the simulation result shows (simulate_result.html)."""
+    out = set()
+    for k, v in summary.items():
+        if isinstance(v, float):
+            out.add(f'<th scope="row">{k.replace("_", " ")}</th><td>{v:.4g}</td>')
+    return out
+
+
+def test_a_simulation_runs_the_what_if(rich_client: TestClient) -> None:
+    params = {"aid.SUD.lak_aid": "0", "mech.lak_guarantee": "off", "cost.SUD": "0.02"}
+    q = "runs=40&seed=2&protocol=alternating&" + "&".join(f"{k}={v}" for k, v in params.items())
+    page = rich_client.get(f"/scenario/rich/simulate?{q}").text
+    table = page.split("Changed for this simulation", 1)[1].split("</table>", 1)[0]
+    for label in ("level of support lak_aid", "Lakeland guarantee", "cost of fighting", "protocol"):
+        assert label in table, label
+    # the talks-settings form carries the other values, so setting it keeps them
+    assert '<input type="hidden" name="aid.SUD.lak_aid" value="0.0">' in page
+    assert '<input type="hidden" name="mech.lak_guarantee" value="off">' in page
+    assert 'type="hidden" name="protocol"' not in page
+    with rich_client.stream("GET", f"/scenario/rich/simulate/stream?{q}") as r:
+        body = "".join(r.iter_text())
+    edited = _edited(_rich(), **params, protocol="alternating")
+    expected = _rows(detente.simulate(edited, runs=40, seed=2).summary())
+    as_written = _rows(detente.simulate(_rich(), runs=40, seed=2).summary())
+    assert expected and expected != as_written
+    assert all(row in body for row in expected)
+    bad = rich_client.get("/scenario/rich/simulate/stream?aid.SUD.lak_aid=7")
+    assert bad.status_code == 400

@@ -40,8 +40,8 @@ from detente.web.trustview import parse_window, trust_series, trust_trajectory_c
 from detente.web.whatif import (
     GROUPS,
     NOTES,
+    apply_all_edits,
     apply_edits,
-    apply_simulation_edits,
     knobs,
     simulation_choices,
     toggles,
@@ -196,12 +196,8 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         }
 
     async def whatif_yaml(request: Request) -> Response:
-        e, _seed, edited, changes, problems = _whatif(request)
-        edited, sim_changes, sim_problems = apply_simulation_edits(
-            edited, dict(request.query_params)
-        )
-        changes = [*changes, *sim_changes]
-        problems = [*problems, *sim_problems]
+        e = entry_of(request)
+        edited, changes, problems = apply_all_edits(e.scenario, dict(request.query_params))
         if problems:
             raise HTTPException(400, "; ".join(problems))
         head = "".join(f"# what-if: {c.label}: {c.before} -> {c.after}\n" for c in changes)
@@ -404,7 +400,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         e = entry_of(request)
         runs = _runs(request)
         params = dict(request.query_params)
-        _edited, changes, problems = apply_simulation_edits(e.scenario, params)
+        _edited, changes, problems = apply_all_edits(e.scenario, params)
         chosen = {c.key: c.after for c in changes}
         return render(
             request,
@@ -423,9 +419,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
     async def simulate_stream(request: Request) -> Response:
         e = entry_of(request)
         seed, runs = seed_of(request), _runs(request)
-        scenario, _changes, problems = apply_simulation_edits(
-            e.scenario, dict(request.query_params)
-        )
+        scenario, _changes, problems = apply_all_edits(e.scenario, dict(request.query_params))
         if problems:
             raise HTTPException(400, "; ".join(problems))
         loop = asyncio.get_running_loop()

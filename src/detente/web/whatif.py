@@ -43,6 +43,7 @@ __all__ = [
     "ChoiceChange",
     "Knob",
     "Toggle",
+    "apply_all_edits",
     "apply_edits",
     "apply_simulation_edits",
     "knobs",
@@ -427,6 +428,16 @@ def apply_simulation_edits(
     sim["strategies"] = strategies
     data["simulation"] = sim
     return _revalidated(s, data, changes, problems)
+
+
+def apply_all_edits(
+    s: Scenario, params: Mapping[str, str]
+) -> tuple[Scenario, list[Change | ChoiceChange], list[str]]:
+    """:func:`apply_edits`, then :func:`apply_simulation_edits` on the result: the scenario a
+    what-if address stands for, every change and every problem."""
+    edited, changes, problems = apply_edits(s, params)
+    edited, sim_changes, sim_problems = apply_simulation_edits(edited, params)
+    return edited, [*changes, *sim_changes], [*problems, *sim_problems]
 
 
 @dataclass(frozen=True)
