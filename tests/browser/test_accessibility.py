@@ -19,6 +19,8 @@ PAGES = [
     "/scenario/ukraine-2026-06",
     "/scenario/teaching/whatif",
     "/scenario/teaching/whatif?p0.lo=70&p0.hi=55",  # an edit applied, one refused
+    "/scenario/teaching/whatif?mech.monitors=off&p0.cx=0.5&mech.monitors.detection=2",
+    "/scenario/ukraine-2026-06/whatif?aid.UA.european_aid=0.5&mech.us_guarantee=off",
     "/scenario/teaching/simulate",
     "/scenario/teaching/simulate?protocol=alternating&strategy.NOR=hardliner&strategy.SUD=nice",
     "/scenario/ukraine-2026-06/trust",

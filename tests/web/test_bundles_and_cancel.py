@@ -39,8 +39,8 @@ def test_compare_reports_whether_each_bundle_is_open(client: TestClient) -> None
 def test_sliders_only_for_red_lines_in_force() -> None:
     s = load_scenario(default_dir() / "ukraine-2026-06.yaml")
     current = {id(p) for p in s.current_positions().values()}
-    keys = [k.key for k in knobs(s) if k.key.startswith("p")]
-    idx = {int(k[1:].split(".")[0]) for k in keys}
+    keys = [m for k in knobs(s) if (m := re.fullmatch(r"p(\d+)\.(lo|hi|cx)", k.key))]
+    idx = {int(m.group(1)) for m in keys}
     assert idx and all(id(s.positions[i]) in current for i in idx)
     superseded = [
         i for i, p in enumerate(s.positions) if p.acceptable is not None and id(p) not in current

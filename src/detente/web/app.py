@@ -42,7 +42,15 @@ from detente.web.store import Entry, ScenarioStore
 from detente.web.tracksview import routes as tracks_routes
 from detente.web.tracksview import tracks_panel
 from detente.web.trustview import parse_window, trust_series, trust_trajectory_chart
-from detente.web.whatif import apply_edits, apply_simulation_edits, knobs, simulation_choices
+from detente.web.whatif import (
+    GROUPS,
+    NOTES,
+    apply_all_edits,
+    apply_edits,
+    knobs,
+    simulation_choices,
+    toggles,
+)
 
 __all__ = ["MAX_RUNS", "MAX_UPLOAD_BYTES", "create_app"]
 
@@ -164,6 +172,9 @@ def create_app(
             s=e.scenario,
             seed=seed,
             knobs=knobs(e.scenario),
+            toggles=toggles(e.scenario),
+            groups=GROUPS,
+            notes=NOTES,
             values=values,
             query=request.url.query,
             **ctx,
@@ -201,12 +212,8 @@ def create_app(
         }
 
     async def whatif_yaml(request: Request) -> Response:
-        e, _seed, edited, changes, problems = _whatif(request)
-        edited, sim_changes, sim_problems = apply_simulation_edits(
-            edited, dict(request.query_params)
-        )
-        changes = [*changes, *sim_changes]
-        problems = [*problems, *sim_problems]
+        e = entry_of(request)
+        edited, changes, problems = apply_all_edits(e.scenario, dict(request.query_params))
         if problems:
             raise HTTPException(400, "; ".join(problems))
         head = "".join(f"# what-if: {c.label}: {c.before} -> {c.after}\n" for c in changes)
@@ -409,7 +416,7 @@ def create_app(
         e = entry_of(request)
         runs = _runs(request)
         params = dict(request.query_params)
-        _edited, changes, problems = apply_simulation_edits(e.scenario, params)
+        _edited, changes, problems = apply_all_edits(e.scenario, params)
         chosen = {c.key: c.after for c in changes}
         return render(
             request,
@@ -428,9 +435,7 @@ def create_app(
     async def simulate_stream(request: Request) -> Response:
         e = entry_of(request)
         seed, runs = seed_of(request), _runs(request)
-        scenario, _changes, problems = apply_simulation_edits(
-            e.scenario, dict(request.query_params)
-        )
+        scenario, _changes, problems = apply_all_edits(e.scenario, dict(request.query_params))
         if problems:
             raise HTTPException(400, "; ".join(problems))
         loop = asyncio.get_running_loop()

@@ -1,8 +1,26 @@
-"""What-if edits of a scenario: red-line bounds and costs of fighting, from query parameters.
+"""What-if edits of a scenario, from query parameters: the assumptions that matter.
 
-Parameters are addressed by position index and actor id, so a URL reproduces the edit exactly
-(``p3.lo=40&p3.hi=90&cost.NOR=0.02``); the scenario is re-validated after the edit, so an edit
-the format forbids (a red line excluding the actor's own ideal point) is reported, not applied.
+Every adjustable value has a query key, so a URL reproduces the edit exactly
+(``p3.lo=40&p3.hi=90&p3.cx=0.5&cost.NOR=0.02&mech.monitors=off``):
+
+========================  =====================================================================
+key                       value
+========================  =====================================================================
+``pN.lo``, ``pN.hi``      bounds of the red line of the N-th position of the file (0-based)
+``pN.cx``                 its crossing cost (``Position.crossing_cost``; unset = the default)
+``cost.ACTOR``            the actor's cost of fighting per period
+``aid.ACTOR.LINE``        the level (0 stopped, 1 full) of the actor's support line LINE
+``pay.ID``                ``on`` / ``off``: the payment offered, or withdrawn everywhere
+``pay.ID.amount``         what the payment is worth to the payee
+``mech.ID``               ``on`` / ``off``: the mechanism available, or withdrawn everywhere
+``mech.ID.FIELD``         a number of the mechanism: ``detection``, ``hazard_ratio``,
+                          ``loss_if_cheated``, ``leverage``, ``fallback_gain``
+========================  =====================================================================
+
+Switching a mechanism or payment off removes it from the scenario and from every proposal,
+stage and simulation setting that names it, so the analysis runs as if it had never been on
+the table. The scenario is re-validated after the edit, so an edit the format forbids (a red
+line excluding the actor's own ideal point) is reported, not applied.
 """
 
 from __future__ import annotations
@@ -10,27 +28,55 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import ValidationError
 
 from detente.scenario import Scenario
+from detente.scenario.validate import check_contradictions, check_references
 
 __all__ = [
+    "GROUPS",
+    "NOTES",
     "Change",
     "Choice",
     "ChoiceChange",
     "Knob",
+    "Toggle",
+    "apply_all_edits",
     "apply_edits",
     "apply_simulation_edits",
     "knobs",
     "simulation_choices",
+    "toggles",
 ]
+
+RED_LINES = "Red lines and crossing costs"
+COSTS = "Costs of fighting"
+AID = "Aid (support lines)"
+PAYMENTS = "Payments"
+MECHANISMS = "Mechanisms"
+GROUPS = (RED_LINES, COSTS, AID, PAYMENTS, MECHANISMS)
+"""The groups of adjustable values, in the order the page shows them."""
+NOTES = {
+    RED_LINES: "A crossing cost prices the crossing of a stated red line: it changes what "
+    "opening a closed bundle costs (its distance), not the zone within the red lines.",
+    PAYMENTS: "A payment is offered in packages and in the proposals that include it: it "
+    "changes the distance of closed bundles and the proposals' scores, not the zone.",
+    MECHANISMS: "A mechanism is offered in packages and in the proposals that include it: it "
+    "changes the distance of closed bundles and the proposals' scores (a security guarantee "
+    "also lowers its beneficiary's crossing costs in packages), not the zone itself.",
+}
+"""What each group's values act on, shown under its heading."""
+
+Where = tuple[str | int, ...]
+"""A place in a scenario's dumped data: keys and list indices."""
 
 
 @dataclass(frozen=True)
 class Knob:
-    """One adjustable value: its query key, label, current value and slider range."""
+    """One adjustable number: its query key, label, current value and slider range, the group
+    it belongs to, and where it lives in the scenario's data (``Scenario.model_dump``)."""
 
     key: str
     label: str
@@ -38,23 +84,87 @@ class Knob:
     low: float
     high: float
     step: float
+    group: str = RED_LINES
+    path: Where = ()
+
+
+@dataclass(frozen=True)
+class Toggle:
+    """One entity that can be switched off (``off``) or left as declared (``on``)."""
+
+    key: str
+    label: str
+    group: str
+    section: str  # "mechanisms" or "payments": the scenario list that holds it
+    id: str
+
+    value: ClassVar[str] = "on"
+    options: ClassVar[tuple[str, ...]] = ("on", "off")
 
 
 @dataclass(frozen=True)
 class Change:
-    """One changed value: what, from, to."""
+    """One changed value: what, from, to (a number, or ``on`` / ``off`` for a toggle)."""
 
     key: str
     label: str
-    before: float
-    after: float
+    before: float | str
+    after: float | str
+
+
+def _line(text: str) -> str:
+    """A name on one line: labels end up in comment lines of the downloaded YAML."""
+    return " ".join(text.split())
+
+
+def _top(value: float, floor: float, cap: float, factor: float = 4.0) -> float:
+    """The upper end of a slider: ``factor`` times the value, at least ``floor``, at most
+    ``cap`` (the format's maximum)."""
+    return round(min(cap, max(floor, value * factor)), 4)
+
+
+def _step(value: float, low: float, step: float) -> float:
+    """``step``, made finer (by tens) until ``value`` lies on the slider's grid, so a browser
+    does not snap an untouched slider to a neighbouring value (which would read as an edit)."""
+    for _ in range(6):
+        n = round((value - low) / step)
+        if abs(low + n * step - value) <= 1e-9 * max(1.0, abs(value)):
+            break
+        step /= 10
+    return float(f"{step:.6g}")
+
+
+def _knob(
+    key: str,
+    label: str,
+    value: float,
+    low: float,
+    high: float,
+    step: float,
+    group: str,
+    path: Where,
+) -> Knob:
+    return Knob(key, label, value, low, high, _step(value, low, step), group, path)
+
+
+_MECHANISM_NUMBERS = (
+    # field, label, low, upper end: (floor, cap), step
+    ("detection", "probability a violation is detected", 0.0, (1.0, 1.0), 0.01),
+    ("hazard_ratio", "hazard ratio of breakdown", 0.01, (2.0, 5.0), 0.01),
+    ("loss_if_cheated", "share of the loss if cheated", 0.0, (1.0, 1.0), 0.01),
+    ("leverage", "guarantor's leverage", 0.0, (1.0, 1.0), 0.01),
+    ("fallback_gain", "gain to the beneficiary's fallback", 0.0, (1.0, 1.0), 0.01),
+)
 
 
 def knobs(s: Scenario) -> list[Knob]:
-    """The sliders of a scenario: the bounds of each red line in force at its date, and each
-    actor's cost of fighting."""
-    names = {a.id: a.name for a in s.actors}
-    issues = {i.id: i.name for i in s.issues}
+    """The sliders of a scenario: the bounds and crossing cost of each red line in force at its
+    date, each actor's cost of fighting, the level of each support line, the amount of each
+    payment and each number a mechanism states."""
+    from detente.bargaining.redlines import DEFAULT_CROSSING_COST
+
+    names = {a.id: _line(a.name) for a in s.actors}
+    issues = {i.id: _line(i.name) for i in s.issues}
     out: list[Knob] = []
     in_force = {id(p) for p in s.current_positions().values()}
     for k, p in enumerate(s.positions):
@@ -62,60 +172,194 @@ def knobs(s: Scenario) -> list[Knob]:
             continue  # superseded positions do not enter the analysis: no slider for them
         who = f"{names.get(p.actor, p.actor)} on {issues.get(p.issue, p.issue)}"
         lo, hi = p.acceptable
-        out.append(Knob(f"p{k}.lo", f"{who}: lowest acceptable", lo, 0.0, 100.0, 1.0))
-        out.append(Knob(f"p{k}.hi", f"{who}: highest acceptable", hi, 0.0, 100.0, 1.0))
-    for a in s.actors:
-        top = max(0.05, a.cost_of_fighting * 4)
+        where: Where = ("positions", k, "acceptable")
         out.append(
-            Knob(
-                f"cost.{a.id}",
-                f"{a.name}: cost of fighting per period",
-                a.cost_of_fighting,
-                0.0,
-                round(top, 4),
-                round(top / 100, 6),
+            _knob(
+                f"p{k}.lo", f"{who}: lowest acceptable", lo, 0.0, 100.0, 1.0, RED_LINES, (*where, 0)
             )
         )
+        out.append(
+            _knob(
+                f"p{k}.hi",
+                f"{who}: highest acceptable",
+                hi,
+                0.0,
+                100.0,
+                1.0,
+                RED_LINES,
+                (*where, 1),
+            )
+        )
+        cx = DEFAULT_CROSSING_COST if p.crossing_cost is None else p.crossing_cost
+        top = _top(cx, 2.0, 10.0)
+        out.append(
+            _knob(
+                f"p{k}.cx",
+                f"{who}: cost of crossing the red line (per 100 points)",
+                cx,
+                0.0,
+                top,
+                round(top / 100, 6),
+                RED_LINES,
+                ("positions", k, "crossing_cost"),
+            )
+        )
+    for i, a in enumerate(s.actors):
+        top = _top(a.cost_of_fighting, 0.05, 1.0)
+        out.append(
+            _knob(
+                f"cost.{a.id}",
+                f"{names[a.id]}: cost of fighting per period",
+                a.cost_of_fighting,
+                0.0,
+                top,
+                round(top / 100, 6),
+                COSTS,
+                ("actors", i, "cost_of_fighting"),
+            )
+        )
+    for i, a in enumerate(s.actors):
+        for j, sup in enumerate(a.support):
+            src = f" from {names.get(sup.provider, sup.provider)}" if sup.provider else ""
+            out.append(
+                _knob(
+                    f"aid.{a.id}.{sup.id}",
+                    f"{names[a.id]}: level of support {sup.id}{src} (0 stopped, 1 full)",
+                    sup.level,
+                    0.0,
+                    1.0,
+                    0.01,
+                    AID,
+                    ("actors", i, "support", j, "level"),
+                )
+            )
+    for j, pay in enumerate(s.payments):
+        top = _top(pay.amount, 0.1, 5.0)
+        out.append(
+            _knob(
+                f"pay.{pay.id}.amount",
+                f"{_line(pay.name)}: worth to {names.get(pay.payee, pay.payee)}",
+                pay.amount,
+                0.0,
+                top,
+                round(top / 100, 6),
+                PAYMENTS,
+                ("payments", j, "amount"),
+            )
+        )
+    for j, m in enumerate(s.mechanisms):
+        for name, label, low, (floor, cap), step in _MECHANISM_NUMBERS:
+            v = getattr(m, name)
+            if v is None:
+                continue
+            out.append(
+                _knob(
+                    f"mech.{m.id}.{name}",
+                    f"{_line(m.name)}: {label}",
+                    float(v),
+                    low,
+                    _top(float(v), floor, cap),
+                    step,
+                    MECHANISMS,
+                    ("mechanisms", j, name),
+                )
+            )
+    return out
+
+
+def toggles(s: Scenario) -> list[Toggle]:
+    """The switches of a scenario: each mechanism and each payment, on as declared or off."""
+    out = [
+        Toggle(f"mech.{m.id}", f"{_line(m.name)} ({m.kind.value})", MECHANISMS, "mechanisms", m.id)
+        for m in s.mechanisms
+    ]
+    out += [
+        Toggle(f"pay.{p.id}", f"{_line(p.name)} (payment)", PAYMENTS, "payments", p.id)
+        for p in s.payments
+    ]
     return out
 
 
 def apply_edits(s: Scenario, params: Mapping[str, str]) -> tuple[Scenario, list[Change], list[str]]:
     """The edited scenario, the values that changed, and problems (bad values, invalid edits).
 
-    Unknown keys are ignored; values must be finite numbers inside the slider's range.
+    Unknown keys are ignored; numbers must be finite and inside the slider's range, switches
+    ``on`` or ``off``. A number of a mechanism or payment switched off is not applied.
     """
     by_key = {k.key: k for k in knobs(s)}
+    switches = {t.key: t for t in toggles(s)}
     changes: list[Change] = []
     problems: list[str] = []
     new: dict[str, float] = {}
+    off: list[Toggle] = []
     for key, raw in params.items():
+        t = switches.get(key)
+        if t is not None:
+            if raw not in t.options:
+                problems.append(f"{t.label}: {raw[:40]!r} is not on or off")
+            elif raw != t.value:
+                off.append(t)
+                changes.append(Change(key, t.label, t.value, raw))
+            continue
         knob = by_key.get(key)
         if knob is None:
             continue
         try:
             v = float(raw)
         except ValueError:
-            problems.append(f"{knob.label}: {raw!r} is not a number")
+            problems.append(f"{knob.label}: {raw[:40]!r} is not a number")
             continue
         if not math.isfinite(v) or not knob.low <= v <= knob.high:
-            problems.append(f"{knob.label}: {raw} is outside [{knob.low}, {knob.high}]")
+            problems.append(f"{knob.label}: {raw[:40]} is outside [{knob.low}, {knob.high}]")
             continue
         if v != knob.value:
             new[key] = v
             changes.append(Change(key, knob.label, knob.value, v))
-    if not new:
+    gone = {(t.section, t.id) for t in off}
+    for key in list(new):  # a number of an entity switched off: moot
+        where = by_key[key].path
+        if where[0] in ("mechanisms", "payments") and (where[0], _id_at(s, where)) in gone:
+            del new[key]
+    changes = [c for c in changes if c.key in new or c.key in switches]
+    if not changes:
         return s, [], problems
     data: dict[str, Any] = s.model_dump(mode="python")
-    for k, pos in enumerate(data["positions"]):
-        lo_key, hi_key = f"p{k}.lo", f"p{k}.hi"
-        if lo_key in new or hi_key in new:
-            lo, hi = pos["acceptable"]
-            pos["acceptable"] = (new.get(lo_key, lo), new.get(hi_key, hi))
-    for actor in data["actors"]:
-        ck = f"cost.{actor['id']}"
-        if ck in new:
-            actor["cost_of_fighting"] = new[ck]
+    for key, v in new.items():
+        _put(data, by_key[key].path, v)
+    for section, ident in sorted(gone):
+        _withdraw(data, section, ident)
     return _revalidated(s, data, changes, problems)
+
+
+def _id_at(s: Scenario, where: Where) -> str:
+    section, j = where[0], where[1]
+    items = s.mechanisms if section == "mechanisms" else s.payments
+    return items[int(j)].id
+
+
+def _put(data: Any, where: Where, value: float) -> None:
+    """Set ``value`` at ``where`` in dumped data, turning tuples on the way into lists."""
+    node = data
+    for step in where[:-1]:
+        child = node[step]
+        if isinstance(child, tuple):
+            child = list(child)
+            node[step] = child
+        node = child
+    node[where[-1]] = value
+
+
+def _withdraw(data: dict[str, Any], section: str, ident: str) -> None:
+    """Remove mechanism or payment ``ident`` and every reference to it (proposals, their
+    stages, the simulation's attached mechanisms)."""
+    data[section] = [x for x in data[section] if x["id"] != ident]
+    for prop in data["proposals"]:
+        prop[section] = [x for x in prop[section] if x != ident]
+        for st in prop["stages"]:
+            st[section] = [x for x in st[section] if x != ident]
+    sim = data.get("simulation")
+    if section == "mechanisms" and sim is not None:
+        sim["mechanisms"] = [x for x in sim["mechanisms"] if x != ident]
 
 
 @dataclass(frozen=True)
@@ -186,6 +430,16 @@ def apply_simulation_edits(
     return _revalidated(s, data, changes, problems)
 
 
+def apply_all_edits(
+    s: Scenario, params: Mapping[str, str]
+) -> tuple[Scenario, list[Change | ChoiceChange], list[str]]:
+    """:func:`apply_edits`, then :func:`apply_simulation_edits` on the result: the scenario a
+    what-if address stands for, every change and every problem."""
+    edited, changes, problems = apply_edits(s, params)
+    edited, sim_changes, sim_problems = apply_simulation_edits(edited, params)
+    return edited, [*changes, *sim_changes], [*problems, *sim_problems]
+
+
 @dataclass(frozen=True)
 class ChoiceChange:
     """One changed simulation setting: what, from, to."""
@@ -202,13 +456,18 @@ _C = TypeVar("_C")
 def _revalidated(
     s: Scenario, data: dict[str, Any], changes: list[_C], problems: list[str]
 ) -> tuple[Scenario, list[_C], list[str]]:
-    """The edited scenario validated again; when the format refuses it, the original ``s``
-    with no changes and each refusal located (``field.path: message``) in ``problems``."""
+    """The edited scenario validated again, field by field and across references as the loader
+    does; when the format refuses it, the original ``s`` with no changes and each refusal
+    located (``field.path: message``) in ``problems``."""
     try:
         edited = Scenario.model_validate(data)
     except ValidationError as exc:
         for e in exc.errors():
             where = ".".join(str(x) for x in e["loc"])
             problems.append(f"{where}: {e['msg']}")
+        return s, [], problems
+    findings = check_references(edited, sources=False) + check_contradictions(edited)
+    if findings:  # the same checks as the loader, so the downloaded file loads
+        problems += [f"{'.'.join(str(x) for x in f.path)}: {f.message}" for f in findings]
         return s, [], problems
     return edited, changes, problems
