@@ -280,7 +280,7 @@ def test_issue_1_outputs_pointed_at_inputs_are_refused(tmp_path: Path) -> None:
         ["monitor", "measures", "--db", str(db), "--manifest", str(db)],
     ):
         r = runner.invoke(app, args)
-        assert r.exit_code == 1 and "refusing to overwrite" in r.output, (args, r.output)
+        assert r.exit_code == 2 and "refusing to overwrite" in r.output, (args, r.output)
         assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before, args
 
 
