@@ -85,13 +85,13 @@ class Interrupted(KeyboardInterrupt):
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _received: list[int] = []
 """Signals received by the running command (the first one stopped it)."""
-_state = {"installed": False, "finished": False}
+_state = {"installed": False, "armed": False, "finished": False}
 
 
 def _handler(signum: int, frame: Any) -> None:
     _received.append(signum)
-    if _state["finished"]:
-        return  # the command is done: nothing left to stop
+    if _state["finished"] or not _state["armed"]:
+        return  # done (nothing left to stop), or not started (acted on when it starts)
     if len(_received) == 1:
         raise Interrupted(signum)
     err_console.print("still stopping…", markup=False, highlight=False)
@@ -99,12 +99,14 @@ def _handler(signum: int, frame: Any) -> None:
 
 def install_signal_handlers() -> None:
     """Handle SIGINT and SIGTERM for the whole command (the ``detente`` entry point calls this
-    first): the first one raises :class:`Interrupted`, later ones are noted while the command
-    cleans up (SIGKILL still ends it)."""
+    first). A signal that arrives while the command line is being parsed is held until the
+    command starts (:class:`DetenteGroup`), so click never sees it; from then on the first one
+    raises :class:`Interrupted`, and later ones are noted while the command cleans up (SIGKILL
+    still ends it)."""
     if threading.current_thread() is not threading.main_thread():
         return
     _received.clear()
-    _state["finished"] = False
+    _state.update(armed=False, finished=False)
     for sig in _SIGNALS:
         signal.signal(sig, _handler)
     _state["installed"] = True
@@ -118,8 +120,12 @@ def done_writing() -> None:
 
 
 def _start_command() -> None:
-    _received.clear()
-    _state["finished"] = False
+    """Arm the handlers as a command starts; a signal received before is acted on now."""
+    if not _state["installed"]:  # in-process (tests): no handler has noted anything
+        _received.clear()
+    _state.update(armed=True, finished=False)
+    if _received:
+        raise Interrupted(_received[0])
 
 
 @contextmanager
@@ -133,6 +139,7 @@ def stop_on_signals() -> Iterator[list[int]]:
         yield _received
         return
     _received.clear()
+    _state.update(armed=True, finished=False)
     old = {sig: signal.signal(sig, _handler) for sig in _SIGNALS}
     try:
         yield _received
@@ -172,17 +179,13 @@ class DetenteGroup(TyperGroup):
     """The root of the command tree: a ``KeyboardInterrupt`` (Ctrl-C, or
     :class:`Interrupted` from :func:`install_signal_handlers`) anywhere in a command becomes a
     one-line message and exit 128 + the signal, never click's ``Aborted!`` (exit 1) or a
-    traceback; when the command has finished, later signals are ignored."""
-
-    def make_context(self, *args: Any, **kwargs: Any) -> Any:
-        _start_command()
-        try:
-            return super().make_context(*args, **kwargs)
-        except KeyboardInterrupt as err:
-            raise _interrupted_exit(err) from None
+    traceback. The handlers act only between the start of the command's invocation and its
+    end: a signal while the command line is parsed is acted on as the command starts, and one
+    after the command has finished is ignored."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
+            _start_command()
             return super().invoke(ctx)
         except KeyboardInterrupt as err:
             raise _interrupted_exit(err) from None
