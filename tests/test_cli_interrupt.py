@@ -16,6 +16,13 @@ and checks:
 
 The default run tries two moments per signal; ``pytest -m slow tests/test_cli_interrupt.py``
 tries :data:`SLOW_MOMENTS` per signal.
+
+Every other command stops the same way: ``report`` and ``monitor ingest`` are sent SIGINT or
+SIGTERM at the instant their handlers are installed (read from ``/proc/PID/status``, so the
+signal never lands in Python's start-up) and at a derandomised moment; they must exit 130/143
+with one line on stderr (or 0 with complete outputs when they finished first), leave no
+temporary file and no partial output, and an interrupted ingest must leave a store whose
+every committed row is accounted for.
 """
 
 from __future__ import annotations

@@ -10,14 +10,14 @@ inputs (by path or inode: exit 2), never a folder or a device, and never an exis
 unless the user passed ``--overwrite``. detente does not try to recognise files it wrote itself:
 a CSV has no place for a marker, and a marker can be copied into any file; asking for
 ``--overwrite`` costs a rerun one flag and can never destroy a file by mistake.
-:func:`signals_held` lets a group of files be finished without a signal splitting it.
+:func:`signals_held` (from :mod:`detente.core.interrupts`) lets a group of files be finished
+without a signal splitting it.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import signal
 import stat
 import tempfile
 import threading
@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from detente.core.interrupts import signals_held
 from detente.errors import InputError, OutputClashError
 from detente.manifest import to_json
 
@@ -286,39 +287,6 @@ def atomic_path(path: Path | str, *, overwrite: bool = True) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-_HELD = (signal.SIGINT, signal.SIGTERM)
-
-
-@contextmanager
-def signals_held() -> Iterator[list[int]]:
-    """Hold SIGINT and SIGTERM while a group of outputs is finished, so a signal cannot leave
-    the group half-written (a report's HTML without its manifest, a simulation's summary next to
-    its ``incomplete.json`` marker).
-
-    Inside the block the signals are only noted, in the yielded list; at its end the previous
-    handlers are restored and every signal still in the list is delivered again (it then acts
-    as it would have: Ctrl-C raises ``KeyboardInterrupt``). A caller may clear the list when
-    the signal came too late to matter (the work was complete). Outside the main thread, where
-    handlers cannot be set, this does nothing.
-    """
-    held: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield held
-        return
-
-    def note(signum: int, frame: Any) -> None:
-        held.append(signum)
-
-    previous = {sig: signal.signal(sig, note) for sig in _HELD}
-    try:
-        yield held
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if held:
-            signal.raise_signal(held[0])
 
 
 def write_parquet(path: Path | str, table: Any) -> Path:

@@ -23,6 +23,7 @@ of the run is still running when :func:`run_simulation` returns or raises.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import os
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from detente.core.interrupts import signals_held
 from detente.core.limits import require_memory, require_time
 from detente.errors import InputError
 from detente.manifest import build_manifest, scenario_sha256
@@ -148,19 +150,31 @@ class LocalPool(ProcessPoolExecutor):
         self.workers = workers
 
     def kill_workers(self) -> None:
-        """Kill every worker now (SIGKILL) and wait for them to exit."""
+        """Kill every worker now (SIGKILL) and wait for them to exit.
+
+        A worker killed while it sent a result leaves half a message in the result pipe; the
+        pool's manager thread then waits for the rest forever (and so would ``shutdown`` and
+        the interpreter's exit), because this process holds the pipe's write end too. Closing
+        that unused copy once the workers are dead turns the half message into end-of-file:
+        the pool sees itself broken and its thread ends."""
         procs = list((self._processes or {}).values())
         for proc in procs:
             if proc.is_alive():
                 proc.kill()
         for proc in procs:
             proc.join(timeout=10)
+        queue = getattr(self, "_result_queue", None)
+        writer = getattr(queue, "_writer", None)
+        if writer is not None and not any(proc.is_alive() for proc in procs):
+            with contextlib.suppress(OSError):
+                writer.close()
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        if exc_type is not None:
-            self.kill_workers()
-        # never cancel_futures: after a kill, the pool itself fails every pending future
-        self.shutdown(wait=True)
+        with signals_held():  # a signal acts once the pool is shut down, not inside it
+            if exc_type is not None:
+                self.kill_workers()
+            # never cancel_futures: after a kill, the pool itself fails every pending future
+            self.shutdown(wait=True)
 
 
 @dataclass(frozen=True)
@@ -316,7 +330,8 @@ def _run_on(executor: Executor, tasks: Iterator[_Task], acc: _Accumulator, in_fl
 
     try:
         for task in tasks:
-            pending.append((task.blocks[0][0], executor.submit(_run_task, task)))
+            with signals_held():  # never interrupted inside the executor's locks
+                pending.append((task.blocks[0][0], executor.submit(_run_task, task)))
             while len(pending) >= in_flight:
                 merge_first()
         while pending:
@@ -340,11 +355,15 @@ def _run_on(executor: Executor, tasks: Iterator[_Task], acc: _Accumulator, in_fl
 
 
 def _result(f: Future[list[BlockStats]]) -> list[BlockStats]:
-    """``f.result()``, waking every 0.2 s so that signal handlers run promptly."""
+    """``f.result()``, waking every 0.2 s so that signal handlers run promptly: between two
+    waits, never inside one (:func:`detente.core.interrupts.signals_held`), because an
+    interrupt raised while ``concurrent.futures`` holds a future's lock leaves it held and the
+    pool waits on it forever."""
     while True:
-        done, _ = wait_futures([f], timeout=0.2)
-        if done:
-            return f.result()
+        with signals_held():
+            done, _ = wait_futures([f], timeout=0.2)
+            if done:
+                return f.result()
 
 
 def anatomy_of_run(
