@@ -191,6 +191,12 @@ class DetenteGroup(TyperGroup):
             raise _interrupted_exit(err) from None
         finally:
             _state["finished"] = True
+            if _state["installed"]:
+                # ignored, not just noted: while Python shuts down it resets the handlers it
+                # set to the default action (a late SIGINT would then kill the process, -2),
+                # but leaves an ignored signal ignored
+                for sig in _SIGNALS:
+                    signal.signal(sig, signal.SIG_IGN)
 
 
 @contextmanager
