@@ -36,6 +36,7 @@ __all__ = [
     "ensure_dir",
     "prepare_output_dir",
     "protect",
+    "protect_folder",
     "require_own_files",
     "signals_held",
     "write_bytes",
@@ -65,6 +66,20 @@ def protect(out: Path | str, inputs: Iterable[Path | str], option: str | None = 
         if _same_file(Path(p), target):
             raise OutputClashError(
                 f"{out}{where}: refusing to overwrite an input of this command ({p})"
+            )
+
+
+def protect_folder(
+    path: Path | str, inputs: Iterable[Path | str], option: str | None = None
+) -> None:
+    """Refuse (:class:`OutputClashError`, exit 2) an output folder ``path`` that is one of
+    ``inputs`` or holds one of them."""
+    p = Path(path)
+    where = f" ({option})" if option else ""
+    for src in inputs:
+        if _same_file(Path(src), p) or p.resolve() in Path(src).resolve().parents:
+            raise OutputClashError(
+                f"{p}{where}: refusing to write output over or around an input ({src})"
             )
 
 
@@ -130,10 +145,7 @@ def prepare_output_dir(
     ``command``, a ``manifest.json`` in the folder must be a detente manifest of that command.
     """
     p = Path(path)
-    for src in inputs:
-        src_path = Path(src).resolve()
-        if _same_file(Path(src), p) or p.resolve() in src_path.parents:
-            raise OutputClashError(f"{p}: refusing to write output over or around an input ({src})")
+    protect_folder(p, inputs)
     if p.exists() and not p.is_dir():
         raise InputError(f"{p}: exists and is not a directory")
     if not p.exists():

@@ -256,6 +256,7 @@ def simulate(
                 (directory / MARKER).unlink(missing_ok=True)
         raise
     summary = result.summary()
+    doc = json_ready(summary | {"manifest": without_time(result.manifest)})
     if directory is not None:
         from detente.simulate import BLOCK
 
@@ -277,7 +278,6 @@ def simulate(
                     f"interrupted: kept {result.stats.n} of {runs} runs (blocks 0..{kept - 1}); "
                     "summary.json counts exactly these",
                 )
-    doc = json_ready(summary | {"manifest": without_time(result.manifest)})
     return SimulationRun(doc, result.manifest, result=result, out=directory)
 
 

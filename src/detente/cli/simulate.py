@@ -119,6 +119,10 @@ def simulate_cmd(
             raise InputError("missing SCENARIO: give a scenario file (YAML)")
         if not scenario.is_file():
             raise InputError(f"{scenario}: file not found")
+        if out is not None:
+            from detente.outputs import protect_folder
+
+            protect_folder(out, [scenario], "--out")
         sc = load_scenario(scenario)
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
