@@ -76,7 +76,8 @@ def _check_outputs(
     for opt, path in named.items():
         check_output_file(path, ins, overwrite=overwrite, option=opt)
     if len({p.resolve() for p in named.values()}) < len(named):
-        raise OutputClashError(f"{' and '.join(named)} name the same file")
+        first = next(iter(named.values()))
+        raise OutputClashError(f"{first}: {' and '.join(named)} name the same file")
 
 
 def _write_manifest(out: Path | None, manifest: dict[str, Any], overwrite: bool) -> None:
