@@ -399,3 +399,48 @@ def test_an_interrupted_ingest_leaves_a_consistent_store_and_no_partial_files(
                 else:
                     assert status == "complete" and read == 100_000, rows
     assert stopped[0], "the signal sent as the command started did not stop it"
+
+
+def test_an_interrupt_while_waiting_for_block_0_never_counts_block_1_in_its_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The flake's first cause: block 1 finished before block 0, and an interrupt while the
+    engine waited for block 0 took block 0 off the queue and lost it, so the "finished prefix"
+    merged block 1 in its place (1,024 runs counted that were not blocks 0..0, and block 0's
+    files were missing). Here block 0 finishes half a second after the interrupt: the result
+    must hold exactly blocks 0 and 1, equal to an uninterrupted run of 2,048 runs."""
+    import threading
+    from concurrent.futures import Executor, Future
+    from typing import Any
+
+    from detente.scenario import load_scenario
+    from detente.simulate import runner
+
+    class Fake(Executor):
+        _max_workers = 2
+
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+            f: Future[Any] = Future()
+            f.set_running_or_notify_cancel()
+            if args[0].blocks[0][0] == 0:  # block 0 is slow: it ends after the interrupt
+                threading.Timer(0.5, lambda: f.set_result(fn(*args))).start()
+            else:
+                f.set_result(fn(*args))
+            return f
+
+    real = runner._result
+
+    def interrupted(f: Future[Any]) -> Any:
+        if not f.done():
+            raise KeyboardInterrupt
+        return real(f)
+
+    sc = load_scenario(FIXTURE)
+    monkeypatch.setattr(runner, "_result", interrupted)
+    cut = runner.run_simulation(sc, 2048, 7, PERIODS, executor=Fake())
+    monkeypatch.setattr(runner, "_result", real)
+    full = runner.run_simulation(sc, 2048, 7, PERIODS)
+    assert not cut.complete and cut.stats.n == 2048
+    a, b = cut.summary(), full.summary()
+    a.pop("complete"), b.pop("complete")
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
