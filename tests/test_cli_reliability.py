@@ -74,7 +74,7 @@ def test_simulate_out_may_not_be_the_scenario(tmp_path: Path) -> None:
     scen.write_text(Path(SCEN).read_text(encoding="utf-8"), encoding="utf-8")
     args = ["simulate", str(scen), "--runs", "50", "--periods", "5", "--out", str(scen)]
     r = runner.invoke(app, args)
-    assert r.exit_code == 1, r.output
+    assert r.exit_code == 2 and "refusing to write output over" in r.output, r.output
     assert scen.read_text(encoding="utf-8") == Path(SCEN).read_text(encoding="utf-8")
 
 
