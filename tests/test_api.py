@@ -145,5 +145,5 @@ def test_cli_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
     bad = CliRunner().invoke(
         app, ["monitor", "verify", str(scen), "--db", str(scen), "--out", str(scen)]
     )
-    assert bad.exit_code == 1 and "refusing to overwrite" in bad.output
+    assert bad.exit_code == 2 and "refusing to overwrite" in bad.output
     assert scen.read_bytes() == TEACHING.read_bytes()

@@ -74,7 +74,7 @@ def test_simulate_out_may_not_be_the_scenario(tmp_path: Path) -> None:
     scen.write_text(Path(SCEN).read_text(encoding="utf-8"), encoding="utf-8")
     args = ["simulate", str(scen), "--runs", "50", "--periods", "5", "--out", str(scen)]
     r = runner.invoke(app, args)
-    assert r.exit_code == 1, r.output
+    assert r.exit_code == 2 and "refusing to write output over" in r.output, r.output
     assert scen.read_text(encoding="utf-8") == Path(SCEN).read_text(encoding="utf-8")
 
 
@@ -280,7 +280,7 @@ def test_issue_1_outputs_pointed_at_inputs_are_refused(tmp_path: Path) -> None:
         ["monitor", "measures", "--db", str(db), "--manifest", str(db)],
     ):
         r = runner.invoke(app, args)
-        assert r.exit_code == 1 and "refusing to overwrite" in r.output, (args, r.output)
+        assert r.exit_code == 2 and "refusing to overwrite" in r.output, (args, r.output)
         assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before, args
 
 
@@ -292,3 +292,48 @@ def test_report_refuses_a_foreign_report_folder_but_replaces_its_own(tmp_path: P
     r = runner.invoke(app, args)
     assert r.exit_code == 1 and "refusing to overwrite" in r.output, r.output
     assert (out / "report.html").read_text(encoding="utf-8") == "<p>mine</p>"
+
+
+# Single output files: never an input, never an existing file without --overwrite -------------
+
+
+def test_single_output_files_need_overwrite_and_never_replace_an_input(tmp_path: Path) -> None:
+    import os
+
+    scen = tmp_path / "s.yaml"
+    scen.write_bytes((FIXTURES / "two_sides.yaml").read_bytes())
+    existing = tmp_path / "chart.svg"
+    existing.write_text("<svg>mine</svg>", encoding="utf-8")
+    r = runner.invoke(app, ["trust", str(scen), "--chart", str(existing)])
+    assert r.exit_code == 1 and "--overwrite" in r.output, r.output
+    assert existing.read_text(encoding="utf-8") == "<svg>mine</svg>"
+    r = runner.invoke(app, ["trust", str(scen), "--chart", str(existing), "--overwrite"])
+    assert r.exit_code == 0, r.output
+    assert existing.read_text(encoding="utf-8").startswith("<svg")
+    assert existing.read_text(encoding="utf-8") != "<svg>mine</svg>"
+    assert oct(existing.stat().st_mode & 0o777) != oct(0o600)  # not mkstemp's private mode
+    hard = tmp_path / "hard.svg"  # the scenario under a second name: an input, even with -o
+    os.link(scen, hard)
+    r = runner.invoke(app, ["trust", str(scen), "--chart", str(hard), "--overwrite"])
+    assert r.exit_code == 2 and "refusing to overwrite an input" in r.output, r.output
+    assert scen.read_bytes() == (FIXTURES / "two_sides.yaml").read_bytes()
+    out = tmp_path / "schema.json"
+    assert runner.invoke(app, ["schema", "--out", str(out)]).exit_code == 0
+    first = out.read_bytes()
+    r = runner.invoke(app, ["schema", "--out", str(out)])
+    assert r.exit_code == 1 and "already exists" in r.output and "--out" in r.output
+    assert out.read_bytes() == first
+    assert runner.invoke(app, ["schema", "--out", str(out), "--overwrite"]).exit_code == 0
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_file_that_appears_while_writing_is_not_replaced(tmp_path: Path) -> None:
+    from detente.errors import InputError
+    from detente.outputs import write_text
+
+    target = tmp_path / "m.json"
+    write_text(target, "first", overwrite=False)
+    with pytest.raises(InputError, match="appeared while the command ran"):
+        write_text(target, "second", overwrite=False)
+    assert target.read_text(encoding="utf-8") == "first"
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -7,7 +7,7 @@ unknown actor id, an impossible option). The CLI prints ``str(error)`` and exits
 
 from __future__ import annotations
 
-__all__ = ["DetenteError", "InputError"]
+__all__ = ["DetenteError", "InputError", "OutputClashError"]
 
 
 class DetenteError(Exception):
@@ -18,3 +18,10 @@ class DetenteError(Exception):
 
 class InputError(DetenteError):
     """An input (file, option, id) is invalid; the message says where and what was expected."""
+
+
+class OutputClashError(InputError):
+    """An output option names one of the command's own inputs (the same file by path or by
+    inode): a mistake on the command line, so the exit code is 2, like a usage error."""
+
+    exit_code: int = 2

@@ -3,25 +3,42 @@
 One place to decide how outputs are written: text is written atomically (a temporary file in the
 same directory, then ``os.replace``), so an interrupted command never leaves half a file, and a
 write that would replace one of the command's own inputs is refused (``protect``).
+
+A single output file named by the user (``--manifest``, ``--parquet``, ``--chart``,
+``schema --out`` …) follows one rule, :func:`check_output_file`: never one of the command's
+inputs (by path or inode: exit 2), never a folder or a device, and never an existing file
+unless the user passed ``--overwrite``. detente does not try to recognise files it wrote itself:
+a CSV has no place for a marker, and a marker can be copied into any file; asking for
+``--overwrite`` costs a rerun one flag and can never destroy a file by mistake.
+:func:`signals_held` (from :mod:`detente.core.interrupts`) lets a group of files be finished
+without a signal splitting it.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from detente.errors import InputError
+from detente.core.interrupts import signals_held
+from detente.errors import InputError, OutputClashError
 from detente.manifest import to_json
 
 __all__ = [
+    "atomic_path",
+    "check_output_file",
     "ensure_dir",
     "prepare_output_dir",
     "protect",
+    "protect_folder",
     "require_own_files",
+    "signals_held",
     "write_bytes",
     "write_json",
     "write_parquet",
@@ -29,12 +46,74 @@ __all__ = [
 ]
 
 
-def protect(out: Path | str, inputs: Iterable[Path | str]) -> None:
-    """Refuse (InputError) to write ``out`` when it is one of ``inputs``."""
-    target = Path(out).resolve()
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` are one file: the same path once resolved (symbolic links,
+    ``..``), or the same inode under two names (a hard link)."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist
+        return False
+
+
+def protect(out: Path | str, inputs: Iterable[Path | str], option: str | None = None) -> None:
+    """Refuse (:class:`OutputClashError`, exit 2) to write ``out`` when it is one of ``inputs``
+    (the same path once resolved, or the same inode under another name)."""
+    target = Path(out)
+    where = f" ({option})" if option else ""
     for p in inputs:
-        if Path(p).resolve() == target:
-            raise InputError(f"{out}: refusing to overwrite an input of this command")
+        if _same_file(Path(p), target):
+            raise OutputClashError(
+                f"{out}{where}: refusing to overwrite an input of this command ({p})"
+            )
+
+
+def protect_folder(
+    path: Path | str, inputs: Iterable[Path | str], option: str | None = None
+) -> None:
+    """Refuse (:class:`OutputClashError`, exit 2) an output folder ``path`` that is one of
+    ``inputs`` or holds one of them."""
+    p = Path(path)
+    where = f" ({option})" if option else ""
+    for src in inputs:
+        if _same_file(Path(src), p) or p.resolve() in Path(src).resolve().parents:
+            raise OutputClashError(
+                f"{p}{where}: refusing to write output over or around an input ({src})"
+            )
+
+
+def check_output_file(
+    path: Path | str,
+    inputs: Iterable[Path | str] = (),
+    *,
+    overwrite: bool = False,
+    option: str = "--out",
+) -> Path:
+    """Check that ``path`` may receive a single output file named by ``option``; return it.
+
+    The rule every command follows: never one of ``inputs`` (:func:`protect`, exit 2); never a
+    folder or anything but a regular file (a device, a pipe); an existing file (or symbolic
+    link) only with ``overwrite`` (the user's ``--overwrite``), and then it is replaced whole,
+    by a rename (a symbolic link is replaced, not the file it points to); and the folder must
+    exist. Commands call this before they start working, so a long run is never wasted on a
+    refusal, and :func:`write_bytes` checks again when it writes.
+    """
+    p = Path(path)
+    protect(p, inputs, option)
+    if p.is_symlink() or p.exists():
+        if p.is_dir():
+            raise InputError(f"{p} ({option}): is a folder; give a file name")
+        if p.exists() and not stat.S_ISREG(p.stat().st_mode):
+            raise InputError(f"{p} ({option}): is not a regular file; give a file name")
+        if not overwrite:
+            raise InputError(
+                f"{p} ({option}): the file already exists; detente replaces an existing file "
+                "only with --overwrite (or choose a new name)"
+            )
+    if not p.parent.is_dir():
+        raise InputError(f"{p} ({option}): folder {p.parent} does not exist")
+    return p
 
 
 def ensure_dir(path: Path | str) -> Path:
@@ -66,10 +145,7 @@ def prepare_output_dir(
     ``command``, a ``manifest.json`` in the folder must be a detente manifest of that command.
     """
     p = Path(path)
-    for src in inputs:
-        src_path = Path(src).resolve()
-        if src_path == p.resolve() or p.resolve() in src_path.parents:
-            raise InputError(f"{p}: refusing to write output over or around an input ({src})")
+    protect_folder(p, inputs)
     if p.exists() and not p.is_dir():
         raise InputError(f"{p}: exists and is not a directory")
     if not p.exists():
@@ -134,34 +210,95 @@ def _require_manifest_of(path: Path, command: str) -> None:
         )
 
 
-def write_bytes(path: Path | str, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically; return the path."""
+def _publish(tmp: Path, p: Path, overwrite: bool) -> None:
+    """Give the finished temporary file ``tmp`` its final name ``p``: ``os.replace``, or, when
+    ``overwrite`` is false, a hard link that fails if ``p`` exists (no file that appeared while
+    the command ran is ever replaced), then the temporary name is removed."""
+    if overwrite:
+        os.replace(tmp, p)
+        return
+    try:
+        os.link(tmp, p)
+    except FileExistsError:
+        raise InputError(
+            f"{p}: a file of this name appeared while the command ran; not replaced "
+            "(pass --overwrite to replace it)"
+        ) from None
+    except OSError:  # a file system without hard links: check, then rename
+        if p.exists() or p.is_symlink():
+            raise InputError(f"{p}: a file of this name appeared while the command ran") from None
+        os.replace(tmp, p)
+        return
+    tmp.unlink()
+
+
+def _file_mode() -> int:
+    """The mode of a new file under the process's umask (``mkstemp`` makes 0600 files)."""
+    with _UMASK_LOCK:
+        umask = os.umask(0o022)
+        os.umask(umask)
+    return 0o666 & ~umask
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def write_bytes(path: Path | str, data: bytes, *, overwrite: bool = True) -> Path:
+    """Write ``data`` to ``path`` atomically; return the path. With ``overwrite=False`` an
+    existing ``path`` is never replaced (InputError), even one created while writing. The file
+    gets the mode any new file gets (0644 under the usual umask)."""
     p = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+        fd, name = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
     except OSError as err:
         raise InputError(f"{p}: cannot write ({err.strerror})") from None
+    tmp = Path(name)
     try:
+        os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, p)
+        _publish(tmp, p, overwrite)
     except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise InputError(f"{p}: cannot write ({err.strerror})") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return p
 
 
-def write_text(path: Path | str, text: str) -> Path:
+def write_text(path: Path | str, text: str, *, overwrite: bool = True) -> Path:
     """Write UTF-8 ``text`` to ``path`` atomically; return the path."""
-    return write_bytes(path, text.encode("utf-8"))
+    return write_bytes(path, text.encode("utf-8"), overwrite=overwrite)
 
 
-def write_json(path: Path | str, document: Any) -> Path:
+def write_json(path: Path | str, document: Any, *, overwrite: bool = True) -> Path:
     """Write ``document`` as detente's stable JSON (:func:`detente.manifest.to_json`)."""
-    return write_text(path, to_json(document) + "\n")
+    return write_text(path, to_json(document) + "\n", overwrite=overwrite)
+
+
+@contextmanager
+def atomic_path(path: Path | str, *, overwrite: bool = True) -> Iterator[Path]:
+    """A temporary name in ``path``'s folder for a writer that needs a path (DuckDB's
+    ``COPY … TO``); when the block ends normally the file is renamed to ``path``, otherwise it
+    is removed, so ``path`` is never seen half-written."""
+    p = Path(path)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+    except OSError as err:
+        raise InputError(f"{p}: cannot write ({err.strerror})") from None
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()
+    try:
+        yield tmp
+        _publish(tmp, p, overwrite)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"{p}: cannot write ({err.strerror})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_parquet(path: Path | str, table: Any) -> Path:

@@ -276,51 +276,85 @@ def writer_cases(tally: Tally, tmp: Path) -> None:
     notes = root / "notes"
     notes.mkdir()
     (notes / "notes.txt").write_text("keep me\n", encoding="utf-8")
+    (foreign / "chart.svg").write_text("<svg/>\n", encoding="utf-8")
+    linked = root / "linked.json"  # the events file under a second name (a hard link)
+    os.link(events, linked)
+    svg = root / "s.svg"  # a symbolic link to the scenario
+    svg.symlink_to(scen)
     sim = ["simulate", str(scen), "--runs", "40", "--periods", "4"]
     ingest = ["monitor", "ingest", str(events), "--db", str(db)]
-    refused: list[tuple[str, list[str]]] = [
-        ("simulate --out the scenario", [*sim, "--out", str(scen)]),
-        ("simulate --out the scenario's folder", [*sim, "--out", str(root)]),
-        ("simulate --out a foreign manifest", [*sim, "--out", str(foreign)]),
+    refused: list[tuple[str, list[str], int]] = [
+        ("simulate --out the scenario", [*sim, "--out", str(scen)], 2),
+        ("simulate --out the scenario's folder", [*sim, "--out", str(root)], 2),
+        ("simulate --out a foreign manifest", [*sim, "--out", str(foreign)], 1),
         (
             "simulate --out a foreign manifest, --overwrite",
             [*sim, "--out", str(foreign), "--overwrite"],
+            1,
         ),
-        ("simulate --out foreign files, --overwrite", [*sim, "--out", str(notes), "--overwrite"]),
+        (
+            "simulate --out foreign files, --overwrite",
+            [*sim, "--out", str(notes), "--overwrite"],
+            1,
+        ),
         (
             "report --out over a foreign report",
             ["report", str(scen), "--quick", "--runs", "20", "--out", str(foreign)],
+            1,
         ),
-        ("ingest --parquet the input", [*ingest, "--parquet", str(events)]),
-        ("ingest --parquet the store", [*ingest, "--parquet", str(db)]),
-        ("ingest --manifest the input", [*ingest, "--manifest", str(events)]),
-        ("ingest --manifest the store", [*ingest, "--manifest", str(db)]),
-        ("ingest --db a CSV file", ["monitor", "ingest", str(events), "--db", str(events)]),
-        ("ingest --db a scenario", ["monitor", "ingest", str(events), "--db", str(scen)]),
+        ("ingest --parquet the input", [*ingest, "--parquet", str(events)], 2),
+        ("ingest --parquet the store", [*ingest, "--parquet", str(db)], 2),
+        ("ingest --manifest the input", [*ingest, "--manifest", str(events)], 2),
+        ("ingest --manifest the store", [*ingest, "--manifest", str(db)], 2),
+        ("ingest --manifest a hard link to the input", [*ingest, "--manifest", str(linked)], 2),
+        ("ingest --db a CSV file", ["monitor", "ingest", str(events), "--db", str(events)], 1),
+        ("ingest --db a scenario", ["monitor", "ingest", str(events), "--db", str(scen)], 1),
         (
             "measures --manifest the store",
             ["monitor", "measures", "--db", str(db), "--manifest", str(db)],
+            2,
+        ),
+        (
+            "measures --manifest an existing file",
+            ["monitor", "measures", "--db", str(db), "--manifest", str(notes / "notes.txt")],
+            1,
         ),
         (
             "flags --manifest the scenario",
             ["monitor", "flags", "--db", str(db), str(claims), "--manifest", str(claims)],
+            2,
         ),
         (
             "verify --out the scenario",
             ["monitor", "verify", str(claims), "--db", str(db), "--out", str(claims)],
+            2,
         ),
         (
             "verify --out the store",
             ["monitor", "verify", str(claims), "--db", str(db), "--out", str(db)],
+            2,
         ),
-        ("trust --chart the scenario", ["trust", str(scen), "--chart", str(scen)]),
+        (
+            "verify --out an existing file",
+            ["monitor", "verify", str(claims), "--db", str(db), "--out", str(linked)],
+            1,
+        ),
+        ("trust --chart the scenario", ["trust", str(scen), "--chart", str(scen)], 1),
+        ("trust --chart a link to the scenario", ["trust", str(scen), "--chart", str(svg)], 2),
+        (
+            "trust --chart an existing file",
+            ["trust", str(scen), "--chart", str(foreign / "chart.svg")],
+            1,
+        ),
+        ("schema --out an existing file", ["schema", "--out", str(notes / "notes.txt")], 1),
+        ("schema --out a folder, --overwrite", ["schema", "--out", str(notes), "--overwrite"], 1),
     ]
-    for what, args in refused:
+    for what, args, code in refused:
 
-        def case(args: list[str] = args) -> None:
+        def case(args: list[str] = args, code: int = code) -> None:
             before = _snapshot(root)
             r = invoke(args)
-            assert r.exit_code == 1, f"exit {r.exit_code}: {r.output[-300:]}"
+            assert r.exit_code == code, f"exit {r.exit_code}: {r.output[-300:]}"
             assert "error:" in r.output
             assert _snapshot(root) == before, "a file changed"
 
@@ -341,6 +375,15 @@ def writer_cases(tally: Tally, tmp: Path) -> None:
             ["monitor", "verify", str(claims), "--db", str(db), "--out", str(fresh / "obs.yaml")],
         ),
         ("schema --out a new file", ["schema", "--out", str(fresh / "schema.json")]),
+        (
+            "schema --out an existing file, --overwrite",
+            ["schema", "--out", str(fresh / "schema.json"), "--overwrite"],
+        ),
+        (
+            "ingest --manifest an existing file, --overwrite",
+            [*ingest, "--manifest", str(fresh / "m.json"), "--overwrite"],
+        ),
+        ("trust --chart a new PNG", ["trust", str(scen), "--chart", str(fresh / "c.png")]),
     ]
     fresh.mkdir()
     for what, args in written:

@@ -130,7 +130,10 @@ def ingest(
         for f in paths:
             reports.append(store.ingest(Path(f), fmt=input_format, mapping=amap))
         if parquet:
-            store.export_parquet(Path(parquet))
+            from detente.outputs import atomic_path
+
+            with atomic_path(parquet) as tmp:  # never a half-written Parquet file
+                store.export_parquet(tmp)
         state = store_state(store)
     records = [r.record() for r in reports]
     manifest = build_manifest(

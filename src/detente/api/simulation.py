@@ -12,7 +12,9 @@ run. An interrupted run keeps the longest prefix of finished blocks, removes eve
 and temporary file, and writes a summary counting exactly the blocks kept (``complete: false``)
 next to the marker; a run stopped by an error, or before any block finished, removes all it
 wrote. After SIGKILL (no code runs) the marker stays, every block file is whole (files are
-renamed into place) and there is no summary; ``--overwrite`` clears such a folder.
+renamed into place) and there is no summary; ``--overwrite`` clears such a folder. SIGINT and
+SIGTERM are held while the folder is finished (:func:`detente.outputs.signals_held`), so they
+never leave it between two of these states; one arriving after the run completed is dropped.
 """
 
 from __future__ import annotations
@@ -208,7 +210,7 @@ def simulate(
     with ``overwrite=True``, which first removes all its files (so the folder never holds more
     blocks than its summary counts). A folder holding anything else is refused.
     """
-    from detente.outputs import prepare_output_dir, write_json
+    from detente.outputs import prepare_output_dir, signals_held, write_json
     from detente.simulate import run_simulation
     from detente.simulate.runner import LocalPool
 
@@ -249,28 +251,33 @@ def simulate(
                 result = run(pool)
     except BaseException:  # nothing kept (an error, or stopped before a block finished)
         if directory is not None:
-            _keep_blocks(directory, 0)
-            (directory / MARKER).unlink(missing_ok=True)
+            with signals_held():
+                _keep_blocks(directory, 0)
+                (directory / MARKER).unlink(missing_ok=True)
         raise
     summary = result.summary()
+    doc = json_ready(summary | {"manifest": without_time(result.manifest)})
     if directory is not None:
         from detente.simulate import BLOCK
 
-        kept = -(-result.stats.n // BLOCK)
-        _keep_blocks(directory, kept)
-        write_json(directory / "manifest.json", result.manifest)
-        write_json(directory / "summary.json", summary)
-        if result.complete:
-            (directory / MARKER).unlink(missing_ok=True)
-        else:
-            _mark(
-                directory,
-                request,
-                "interrupted",
-                f"interrupted: kept {result.stats.n} of {runs} runs (blocks 0..{kept - 1}); "
-                "summary.json counts exactly these",
-            )
-    doc = json_ready(summary | {"manifest": without_time(result.manifest)})
+        # the folder is finished with signals held, so it is never left between states (a
+        # complete summary next to the marker, blocks without a summary)
+        with signals_held() as held:
+            kept = -(-result.stats.n // BLOCK)
+            _keep_blocks(directory, kept)
+            write_json(directory / "manifest.json", result.manifest)
+            write_json(directory / "summary.json", summary)
+            if result.complete:
+                (directory / MARKER).unlink(missing_ok=True)
+                held.clear()  # the run was complete before the signal: nothing to stop
+            else:
+                _mark(
+                    directory,
+                    request,
+                    "interrupted",
+                    f"interrupted: kept {result.stats.n} of {runs} runs (blocks 0..{kept - 1}); "
+                    "summary.json counts exactly these",
+                )
     return SimulationRun(doc, result.manifest, result=result, out=directory)
 
 

@@ -11,6 +11,8 @@ import importlib
 
 import typer
 
+from detente.cli.common import DetenteGroup
+
 __all__ = ["COMMAND_MODULES", "app", "main"]
 
 COMMAND_MODULES: tuple[str, ...] = (
@@ -26,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 app = typer.Typer(
     name="detente",
+    cls=DetenteGroup,
     help=(
         "Analyse peace negotiations between adversaries who do not trust each other.\n\n"
         "Start with `detente demo`, or `detente check my-scenario.yaml`."
@@ -41,5 +44,9 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: SIGINT and SIGTERM stop any command cleanly (exit 130 or
+    143, a one-line message, no traceback; see :mod:`detente.cli.common`)."""
+    from detente.cli.common import install_signal_handlers
+
+    install_signal_handlers()
     app()

@@ -1,5 +1,13 @@
 """Pieces every command group shares: clean input errors, whole-number options, signals that
-stop a command cleanly, and groups with a default command."""
+stop a command cleanly, and groups with a default command.
+
+Signals: :func:`install_signal_handlers` (called by the ``detente`` entry point before a command
+runs) turns the first SIGINT or SIGTERM into :class:`Interrupted`, a ``KeyboardInterrupt``;
+:class:`DetenteGroup` (the root of the command tree) turns it into a one-line message on stderr
+and exit code 128 + the signal (130 after Ctrl-C, 143 after SIGTERM), with no traceback. Files
+are only ever written whole (:mod:`detente.outputs`), so a stopped command leaves each output
+either absent or complete. Once the command has finished (or has called :func:`done_writing`),
+a late signal is noted and ignored: it can no longer stop anything."""
 
 from __future__ import annotations
 
@@ -18,10 +26,13 @@ from detente.errors import DetenteError
 
 __all__ = [
     "DefaultCommandGroup",
+    "DetenteGroup",
     "Interrupted",
     "clean_errors",
     "default_group",
+    "done_writing",
     "exit_code_of",
+    "install_signal_handlers",
     "progress_enabled",
     "stop_on_signals",
     "whole_number",
@@ -71,25 +82,67 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_received: list[int] = []
+"""Signals received by the running command (the first one stopped it)."""
+_state = {"installed": False, "armed": False, "finished": False}
+
+
+def _handler(signum: int, frame: Any) -> None:
+    _received.append(signum)
+    if _state["finished"] or not _state["armed"]:
+        return  # done (nothing left to stop), or not started (acted on when it starts)
+    if len(_received) == 1:
+        raise Interrupted(signum)
+    err_console.print("still stopping…", markup=False, highlight=False)
+
+
+def install_signal_handlers() -> None:
+    """Handle SIGINT and SIGTERM for the whole command (the ``detente`` entry point calls this
+    first). A signal that arrives while the command line is being parsed is held until the
+    command starts (:class:`DetenteGroup`), so click never sees it; from then on the first one
+    raises :class:`Interrupted`, and later ones are noted while the command cleans up (SIGKILL
+    still ends it)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    _received.clear()
+    _state.update(armed=False, finished=False)
+    for sig in _SIGNALS:
+        signal.signal(sig, _handler)
+    _state["installed"] = True
+
+
+def done_writing() -> None:
+    """Say that the command's outputs are complete: a signal from now on is noted and ignored
+    (the command prints its result and exits 0), so exit 130/143 always means that the command
+    stopped before its outputs were complete."""
+    _state["finished"] = True
+
+
+def _start_command() -> None:
+    """Arm the handlers as a command starts; a signal received before is acted on now."""
+    if not _state["installed"]:  # in-process (tests): no handler has noted anything
+        _received.clear()
+    _state.update(armed=True, finished=False)
+    if _received:
+        raise Interrupted(_received[0])
+
+
 @contextmanager
 def stop_on_signals() -> Iterator[list[int]]:
     """Turn the first SIGINT or SIGTERM into :class:`Interrupted` (a ``KeyboardInterrupt``),
     so a command stops the way Ctrl-C stops it; later signals are noted and ignored while it
-    cleans up (SIGKILL still ends it). Yields the list of signals received."""
-    received: list[int] = []
-
-    def handler(signum: int, frame: Any) -> None:
-        received.append(signum)
-        if len(received) == 1:
-            raise Interrupted(signum)
-        err_console.print("still stopping…", markup=False, highlight=False)
-
-    if threading.current_thread() is not threading.main_thread():
-        yield received
+    cleans up (SIGKILL still ends it). Yields the list of signals received. Under the
+    ``detente`` entry point the handlers are already installed for the whole command; this
+    installs them for the block when a command runs in-process (tests)."""
+    if _state["installed"] or threading.current_thread() is not threading.main_thread():
+        yield _received
         return
-    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    _received.clear()
+    _state.update(armed=True, finished=False)
+    old = {sig: signal.signal(sig, _handler) for sig in _SIGNALS}
     try:
-        yield received
+        yield _received
     finally:
         for sig, previous in old.items():
             signal.signal(sig, previous)
@@ -107,6 +160,43 @@ def progress_enabled() -> bool:
 def exit_code_of(received: list[int]) -> int:
     """Exit code after an interruption: 128 + the signal (130 for SIGINT, 143 for SIGTERM)."""
     return 128 + (received[0] if received else int(signal.SIGINT))
+
+
+def _interrupted_exit(err: BaseException) -> typer.Exit:
+    """Print the one-line message of an interrupted command; the exit to raise."""
+    signum = err.signum if isinstance(err, Interrupted) else (_received or [signal.SIGINT])[0]
+    _state["finished"] = True  # stopping: further signals are noted, not raised
+    err_console.print(
+        f"interrupted ({signal.Signals(signum).name}): stopped before the command finished; "
+        "no file was left half-written",
+        markup=False,
+        highlight=False,
+    )
+    return typer.Exit(128 + int(signum))
+
+
+class DetenteGroup(TyperGroup):
+    """The root of the command tree: a ``KeyboardInterrupt`` (Ctrl-C, or
+    :class:`Interrupted` from :func:`install_signal_handlers`) anywhere in a command becomes a
+    one-line message and exit 128 + the signal, never click's ``Aborted!`` (exit 1) or a
+    traceback. The handlers act only between the start of the command's invocation and its
+    end: a signal while the command line is parsed is acted on as the command starts, and one
+    after the command has finished is ignored."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            _start_command()
+            return super().invoke(ctx)
+        except KeyboardInterrupt as err:
+            raise _interrupted_exit(err) from None
+        finally:
+            _state["finished"] = True
+            if _state["installed"]:
+                # ignored, not just noted: while Python shuts down it resets the handlers it
+                # set to the default action (a late SIGINT would then kill the process, -2),
+                # but leaves an ignored signal ignored
+                for sig in _SIGNALS:
+                    signal.signal(sig, signal.SIG_IGN)
 
 
 @contextmanager

@@ -105,11 +105,17 @@ def backtest_cmd(
         Path | None, typer.Option("--residuals", help="Write per-issue residuals to this CSV.")
     ] = None,
     capabilities: Annotated[str | None, _CAPS] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace the --residuals file if it exists.")
+    ] = False,
 ) -> None:
     """Out-of-fold MAE, RMSE, median AE, hit rates and a paired bootstrap vs compromise."""
     with clean_errors():
         from detente.api import backtest
+        from detente.outputs import check_output_file
 
+        if residuals is not None:
+            check_output_file(residuals, files, overwrite=overwrite, option="--residuals")
         bt = backtest(
             files,
             models=model,
@@ -120,10 +126,7 @@ def backtest_cmd(
         )
         result = bt.result
         if residuals is not None:
-            from detente.outputs import protect
-
-            protect(residuals, files)
-            _write_residuals(residuals, bt.residuals())
+            _write_residuals(residuals, bt.residuals(), overwrite)
         text = render_records(
             bt.records(), fmt, title="Out-of-fold backtest", document=bt.to_dict()
         )
@@ -141,7 +144,7 @@ def backtest_cmd(
             )
 
 
-def _write_residuals(path: Path, rows: list[dict[str, Any]]) -> None:
+def _write_residuals(path: Path, rows: list[dict[str, Any]], overwrite: bool) -> None:
     import csv
     import io
 
@@ -153,7 +156,7 @@ def _write_residuals(path: Path, rows: list[dict[str, Any]]) -> None:
     writer.writerow(cols)
     for r in rows:
         writer.writerow([r[c] if c in cols[:3] else repr(r[c]) for c in cols])
-    write_text(path, buf.getvalue())
+    write_text(path, buf.getvalue(), overwrite=overwrite)
 
 
 def register(app: typer.Typer) -> None:

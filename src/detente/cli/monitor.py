@@ -29,7 +29,14 @@ Fmt = Annotated[OutputFormat, typer.Option("--format", help="Output: table, json
 Db = Annotated[Path, typer.Option("--db", help="DuckDB event store file.")]
 ManifestOut = Annotated[
     Path | None,
-    typer.Option("--manifest", help="Also write the run's manifest (JSON) to this file."),
+    typer.Option("--manifest", help="Also write the run's manifest (JSON) to this new file."),
+]
+Overwrite = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite",
+        help="Replace output files (--manifest, --parquet, --out) that already exist.",
+    ),
 ]
 
 INGEST_COLUMNS = [
@@ -55,16 +62,31 @@ OBSERVATION_COLUMNS = [
 ]
 
 
-def _write_manifest(
-    out: Path | None, manifest: dict[str, Any], inputs: list[Path | None] | None = None
+def _check_outputs(
+    outputs: dict[str, Path | None], inputs: list[Path | None], overwrite: bool
 ) -> None:
-    """Write the manifest as JSON to ``out`` (opt-in; stdout keeps its shape), never over one
-    of the command's ``inputs``."""
-    if out is not None:
-        from detente.outputs import protect, write_json
+    """Check every output file option before the command starts
+    (:func:`detente.outputs.check_output_file`: never an input, never an existing file
+    without ``--overwrite``), and that two options do not name the same file."""
+    from detente.errors import OutputClashError
+    from detente.outputs import check_output_file
 
-        protect(out, [p for p in inputs or [] if p is not None])
-        write_json(out, manifest)
+    named = {opt: p for opt, p in outputs.items() if p is not None}
+    ins = [p for p in inputs if p is not None]
+    for opt, path in named.items():
+        check_output_file(path, ins, overwrite=overwrite, option=opt)
+    if len({p.resolve() for p in named.values()}) < len(named):
+        first = next(iter(named.values()))
+        raise OutputClashError(f"{first}: {' and '.join(named)} name the same file")
+
+
+def _write_manifest(out: Path | None, manifest: dict[str, Any], overwrite: bool) -> None:
+    """Write the manifest as JSON to ``out`` (opt-in; stdout keeps its shape); checked first by
+    :func:`_check_outputs`."""
+    if out is not None:
+        from detente.outputs import write_json
+
+        write_json(out, manifest, overwrite=overwrite)
 
 
 def _print_store_warnings(db: Path) -> None:
@@ -106,16 +128,16 @@ def ingest_cmd(
         Path | None, typer.Option("--parquet", help="Also export all events to Parquet.")
     ] = None,
     manifest: ManifestOut = None,
+    overwrite: Overwrite = False,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
     """Stream event files into the store; every row is loaded, rejected or a duplicate."""
     with clean_errors():
         from detente.api.monitor import ingest
-        from detente.outputs import protect
 
-        for target in (parquet, manifest):
-            if target is not None:
-                protect(target, [*files, db] + ([mapping] if mapping else []))
+        _check_outputs(
+            {"--parquet": parquet, "--manifest": manifest}, [*files, db, mapping], overwrite
+        )
         result = ingest(files, db, input_format=input_format, mapping=mapping, parquet=parquet)
         _print_store_warnings(db)
         for line in result.lines:
@@ -123,7 +145,7 @@ def ingest_cmd(
                 emit(line)
             else:
                 err_console.print(line, markup=False, highlight=False)
-        _write_manifest(manifest, result.manifest)
+        _write_manifest(manifest, result.manifest, overwrite)
         records = result.records()
         if fmt is OutputFormat.table:
             for r in records:
@@ -144,16 +166,14 @@ def measures_cmd(
     start: Annotated[str | None, typer.Option(help="From (YYYY-MM-DD).")] = None,
     end: Annotated[str | None, typer.Option(help="Before (YYYY-MM-DD).")] = None,
     manifest: ManifestOut = None,
+    overwrite: Overwrite = False,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
     """Counts, Goldstein sums, fatalities and the say/do gap per dyad, region, window."""
     with clean_errors():
         from detente.api.monitor import measures
 
-        if manifest is not None:
-            from detente.outputs import protect
-
-            protect(manifest, [db])
+        _check_outputs({"--manifest": manifest}, [db], overwrite)
         result = measures(
             db,
             window=window,
@@ -163,7 +183,7 @@ def measures_cmd(
             end=parse_date(end, "--end"),
         )
         _print_store_warnings(db)
-        _write_manifest(manifest, result.manifest)
+        _write_manifest(manifest, result.manifest, overwrite)
         emit(
             render_records(
                 result.records(),
@@ -187,16 +207,14 @@ def flags_cmd(
     deadline: Annotated[str | None, typer.Option(help="Last day judged.")] = None,
     counterpart: Annotated[str | None, typer.Option(help="The other party.")] = None,
     manifest: ManifestOut = None,
+    overwrite: Overwrite = False,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
     """Peace-offensive, de-escalation and claim flags (ledger claims or one ad-hoc claim)."""
     with clean_errors():
         from detente.api.monitor import flags
 
-        if manifest is not None:
-            from detente.outputs import protect
-
-            protect(manifest, [db, *([scenario] if scenario else [])])
+        _check_outputs({"--manifest": manifest}, [db, scenario], overwrite)
         result = flags(
             db,
             scenario,
@@ -209,7 +227,7 @@ def flags_cmd(
             counterpart=counterpart,
         )
         _print_store_warnings(db)
-        _write_manifest(manifest, result.manifest)
+        _write_manifest(manifest, result.manifest, overwrite)
         if fmt is OutputFormat.json:
             emit(render_records(result.records(), fmt, document=result.to_dict()))
         else:
@@ -221,20 +239,20 @@ def verify_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
     db: Db,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write observations (.yaml or .json).")
+        Path | None, typer.Option("--out", help="Write observations (.yaml or .json), a new file.")
     ] = None,
+    overwrite: Overwrite = False,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
     """Resolve ledger claims against the store; write observation entries for trust."""
     with clean_errors():
         from detente.api.monitor import verify
-        from detente.outputs import protect
 
-        if out is not None:
-            protect(out, [scenario, db])
+        _check_outputs({"--out": out}, [scenario, db], overwrite)
         result = verify(scenario, db)
         _print_store_warnings(db)
         if out is not None:
+            _check_outputs({"--out": out}, [scenario, db], overwrite)  # again, just before
             result.write(out)
         if fmt is OutputFormat.table:
             emit(

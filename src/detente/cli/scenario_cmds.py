@@ -64,11 +64,21 @@ def check(
 
 
 def schema(
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write to this new file instead of stdout.")
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace the --out file if it exists.")
+    ] = False,
 ) -> None:
     """Print the JSON Schema of the scenario format (for editor completion)."""
     from detente.scenario.jsonschema import scenario_json_schema
 
+    if out is not None:
+        with clean_errors():
+            from detente.outputs import check_output_file
+
+            check_output_file(out, overwrite=overwrite, option="--out")
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         typer.echo(text, nl=False)
@@ -76,7 +86,7 @@ def schema(
     with clean_errors():
         from detente.outputs import write_text
 
-        write_text(out, text)
+        write_text(out, text, overwrite=overwrite)
     typer.echo(str(out))
 
 

@@ -26,6 +26,7 @@ import typer
 
 from detente.cli.common import (
     clean_errors,
+    done_writing,
     exit_code_of,
     progress_enabled,
     stop_on_signals,
@@ -118,6 +119,10 @@ def simulate_cmd(
             raise InputError("missing SCENARIO: give a scenario file (YAML)")
         if not scenario.is_file():
             raise InputError(f"{scenario}: file not found")
+        if out is not None:
+            from detente.outputs import protect_folder
+
+            protect_folder(out, [scenario], "--out")
         sc = load_scenario(scenario)
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -135,30 +140,27 @@ def simulate_cmd(
             try:
                 with bar:
                     tid = bar.add_task("runs", total=runs)
-                    done.append(
-                        simulate(
-                            sc,
-                            runs=runs,
-                            seed=seed,
-                            periods=periods,
-                            workers=workers,
-                            out=out,
-                            overwrite=overwrite,
-                            progress=lambda n, _total: bar.update(tid, completed=n),
-                        )
+                    run = simulate(
+                        sc,
+                        runs=runs,
+                        seed=seed,
+                        periods=periods,
+                        workers=workers,
+                        out=out,
+                        overwrite=overwrite,
+                        progress=lambda n, _total: bar.update(tid, completed=n),
                     )
+                    done.append(run)
+                    if run.complete:  # from now on a signal comes too late to stop it
+                        done_writing()
             except KeyboardInterrupt:
-                if done:  # the signal came after the run had finished: keep its result
-                    received.clear()
-                else:
-                    err_console.print(
-                        "interrupted before any run finished: nothing kept"
-                        + (f" ({out} holds no results)" if out is not None else ""),
-                        markup=False,
-                        highlight=False,
-                    )
+                if not done:
+                    err_console.print(_stopped(out), markup=False, highlight=False)
                     raise typer.Exit(exit_code_of(received)) from None
-    result = done[0]
+            result = done[0]
+            if result.complete:  # the signal came after the run had finished: keep it
+                done_writing()
+                received.clear()
     summary = result.summary()
     text = render_records(
         summary_records(summary),
@@ -175,6 +177,23 @@ def simulate_cmd(
             highlight=False,
         )
         raise typer.Exit(exit_code_of(received))
+
+
+def _stopped(out: Path | None) -> str:
+    """What an interrupted ``simulate`` that returned no result leaves, read from its folder:
+    nothing (stopped before a block finished), or, when the signal came as the run returned,
+    the complete or interrupted output it had finished."""
+    import json
+
+    if out is None:
+        return "interrupted before the run finished: nothing kept"
+    try:
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"interrupted before any run finished: nothing kept ({out} holds no results)"
+    if summary.get("complete") and not (out / "incomplete.json").exists():
+        return f"interrupted as the run finished: {out} holds the complete run"
+    return f"interrupted: {out} holds {summary.get('runs')} runs (complete: false)"
 
 
 def register(app: typer.Typer) -> None:

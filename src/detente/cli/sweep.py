@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import clean_errors
+from detente.cli.common import Interrupted, clean_errors
 from detente.cli.output import OutputFormat, err_console, render_records
 
 __all__ = ["register"]
@@ -138,14 +138,15 @@ def register(app: typer.Typer) -> None:
                     result = run_sweep(
                         plan, catalog, backend=be, resume=resume, progress=_Progress(show)
                     )
-            except KeyboardInterrupt:
+            except KeyboardInterrupt as err:
                 kept = "the finished points are kept in the catalog; continue with --resume"
                 err_console.print(
                     f"interrupted: {kept if catalog else 'nothing kept (no --catalog)'}",
                     markup=False,
                     highlight=False,
                 )
-                raise typer.Exit(130) from None
+                code = 128 + (err.signum if isinstance(err, Interrupted) else 2)
+                raise typer.Exit(code) from None
             doc = result.to_dict()
         text = render_records(_records(doc), fmt, title=f"Sweep {spec.name}", document=doc)
         typer.echo(text.rstrip("\n"))

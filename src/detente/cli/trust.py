@@ -71,6 +71,9 @@ def show_cmd(
             help="Also list pairs with neither a prior nor a ledger entry (the default prior).",
         ),
     ] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace the --chart file if it exists.")
+    ] = False,
 ) -> None:
     """Trust trajectories: one row per (truster, trustee, dimension) an entry moved.
 
@@ -82,9 +85,9 @@ def show_cmd(
         if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
             raise InputError(f"--chart must end in .svg or .png, got {chart.name!r}")
         if chart is not None:
-            from detente.outputs import protect
+            from detente.outputs import check_output_file
 
-            protect(chart, [scenario])
+            check_output_file(chart, [scenario], overwrite=overwrite, option="--chart")
         try:
             result = replay_trust(
                 scenario,
@@ -102,9 +105,13 @@ def show_cmd(
         title = "Trust at the end date" if snapshot else "Trust trajectories"
         emit(render_records(records, fmt, title=title, columns=cols))
         if chart is not None:
-            from detente.report.charts import save_chart
+            from detente.outputs import write_bytes
+            from detente.report.charts import to_png, to_svg
 
-            save_chart(result.chart(), chart)
+            figure = result.chart()
+            svg = chart.suffix.lower() == ".svg"
+            data = to_svg(figure).encode("utf-8") if svg else to_png(figure)
+            write_bytes(chart, data, overwrite=overwrite)
             err_console.print(f"chart written to {chart}", markup=False, highlight=False)
 
 

@@ -116,11 +116,12 @@ def build_report(
 
 def write_report(report: Report, out_dir: Path) -> Path:
     """Write ``report.html`` and ``manifest.json`` into ``out_dir``; return the HTML path."""
-    from detente.outputs import ensure_dir, write_json, write_text
+    from detente.outputs import ensure_dir, signals_held, write_json, write_text
 
     ensure_dir(out_dir)
-    path = write_text(out_dir / "report.html", report.html)
-    write_json(out_dir / "manifest.json", report.manifest)
+    with signals_held():  # never a new report next to an earlier run's manifest
+        path = write_text(out_dir / "report.html", report.html)
+        write_json(out_dir / "manifest.json", report.manifest)
     return path
 
 

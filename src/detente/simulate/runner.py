@@ -23,6 +23,7 @@ of the run is still running when :func:`run_simulation` returns or raises.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import os
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from detente.core.interrupts import signals_held
 from detente.core.limits import require_memory, require_time
 from detente.errors import InputError
 from detente.manifest import build_manifest, scenario_sha256
@@ -148,19 +150,31 @@ class LocalPool(ProcessPoolExecutor):
         self.workers = workers
 
     def kill_workers(self) -> None:
-        """Kill every worker now (SIGKILL) and wait for them to exit."""
+        """Kill every worker now (SIGKILL) and wait for them to exit.
+
+        A worker killed while it sent a result leaves half a message in the result pipe; the
+        pool's manager thread then waits for the rest forever (and so would ``shutdown`` and
+        the interpreter's exit), because this process holds the pipe's write end too. Closing
+        that unused copy once the workers are dead turns the half message into end-of-file:
+        the pool sees itself broken and its thread ends."""
         procs = list((self._processes or {}).values())
         for proc in procs:
             if proc.is_alive():
                 proc.kill()
         for proc in procs:
             proc.join(timeout=10)
+        queue = getattr(self, "_result_queue", None)
+        writer = getattr(queue, "_writer", None)
+        if writer is not None and not any(proc.is_alive() for proc in procs):
+            with contextlib.suppress(OSError):
+                writer.close()
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        if exc_type is not None:
-            self.kill_workers()
-        # never cancel_futures: after a kill, the pool itself fails every pending future
-        self.shutdown(wait=True)
+        with signals_held():  # a signal acts once the pool is shut down, not inside it
+            if exc_type is not None:
+                self.kill_workers()
+            # never cancel_futures: after a kill, the pool itself fails every pending future
+            self.shutdown(wait=True)
 
 
 @dataclass(frozen=True)
@@ -267,58 +281,89 @@ def _workers_of(executor: Executor) -> int:
 
 
 class _Accumulator:
-    """Merges chunks' block statistics in block order and reports progress."""
+    """Merges chunks' block statistics in block order and reports progress.
+
+    The merged statistics and the number of blocks they hold change together, in one
+    assignment, so an interrupt (raised between any two bytecodes) never separates them."""
 
     def __init__(self, runs: int, progress: Progress | None) -> None:
         self.runs = runs
         self.progress = progress
-        self.total: BlockStats | None = None
+        self._state: tuple[BlockStats | None, int] = (None, 0)
+
+    @property
+    def total(self) -> BlockStats | None:
+        """The statistics of the blocks merged so far."""
+        return self._state[0]
+
+    @property
+    def blocks(self) -> int:
+        """How many blocks are merged: blocks ``0 .. blocks - 1``."""
+        return self._state[1]
 
     def add(self, stats: list[BlockStats]) -> None:
         for s in stats:
-            if self.total is None:
-                self.total = s
+            total, blocks = self._state
+            if total is None:
+                self._state = (s, blocks + 1)
             else:  # merged into a copy, then swapped in: an interrupt never leaves half a merge
-                merged = copy.deepcopy(self.total)
+                merged = copy.deepcopy(total)
                 merged.merge(s)
-                self.total = merged
+                self._state = (merged, blocks + 1)
             if self.progress is not None:
-                self.progress(self.total.n, self.runs)
+                self.progress(self._state[0].n, self.runs)
 
 
 def _run_on(executor: Executor, tasks: Iterator[_Task], acc: _Accumulator, in_flight: int) -> None:
     """Run ``tasks`` on ``executor`` with at most ``in_flight`` submitted ahead, merging in
     order. On an interrupt or error, stop every task of the run before raising (see
-    :func:`run_simulation`), after merging the finished prefix."""
-    pending: deque[Future[list[BlockStats]]] = deque()
+    :func:`run_simulation`), after merging the finished prefix.
+
+    A chunk leaves the queue only after it is merged, and each entry carries its first block's
+    index, so an interrupt at any moment neither loses a finished chunk (and merges the next
+    one in its place: a count of runs that is not a prefix) nor merges one twice."""
+    pending: deque[tuple[int, Future[list[BlockStats]]]] = deque()
+
+    def merge_first() -> None:
+        acc.add(_result(pending[0][1]))
+        pending.popleft()
+
     try:
         for task in tasks:
-            pending.append(executor.submit(_run_task, task))
+            with signals_held():  # never interrupted inside the executor's locks
+                pending.append((task.blocks[0][0], executor.submit(_run_task, task)))
             while len(pending) >= in_flight:
-                acc.add(_result(pending.popleft()))
+                merge_first()
         while pending:
-            acc.add(_result(pending.popleft()))
+            merge_first()
     except BaseException:
+        futures = [f for _, f in pending]
         if isinstance(executor, LocalPool):
             # no cancel() first: Python 3.11's pool fails on cancelled futures of a broken pool
             executor.kill_workers()
         else:  # not ours to kill: cancel what has not started, let running tasks finish
-            for f in pending:
+            for f in futures:
                 f.cancel()
-            wait_futures(pending)
-        for f in pending:  # keep the finished prefix
-            if not f.done() or f.cancelled() or f.exception() is not None:
+            wait_futures(futures)
+        for first, f in pending:  # keep the finished prefix
+            if first < acc.blocks:  # merged (or partly merged) before the interrupt
+                continue
+            if first != acc.blocks or not f.done() or f.cancelled() or f.exception() is not None:
                 break
             acc.add(f.result())
         raise
 
 
 def _result(f: Future[list[BlockStats]]) -> list[BlockStats]:
-    """``f.result()``, waking every 0.2 s so that signal handlers run promptly."""
+    """``f.result()``, waking every 0.2 s so that signal handlers run promptly: between two
+    waits, never inside one (:func:`detente.core.interrupts.signals_held`), because an
+    interrupt raised while ``concurrent.futures`` holds a future's lock leaves it held and the
+    pool waits on it forever."""
     while True:
-        done, _ = wait_futures([f], timeout=0.2)
-        if done:
-            return f.result()
+        with signals_held():
+            done, _ = wait_futures([f], timeout=0.2)
+            if done:
+                return f.result()
 
 
 def anatomy_of_run(
