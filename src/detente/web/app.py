@@ -138,7 +138,10 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
 
     async def whatif_page(request: Request) -> Response:
         e, seed, edited, changes, problems = _whatif(request)
-        ctx = await asyncio.to_thread(_whatif_ctx, e, seed, edited, changes, problems)
+        distances = request.query_params.get("distances") == "1"
+        ctx = await asyncio.to_thread(
+            _whatif_ctx, e, seed, edited, changes, problems, distances=distances
+        )
         tpl = "whatif_result.html" if request.headers.get("HX-Request") else "whatif.html"
         values = {c.key: c.after for c in changes}
         return render(
@@ -150,30 +153,54 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             knobs=knobs(e.scenario),
             values=values,
             query=request.url.query,
+            distances=distances,
             **ctx,
         )
 
     def _whatif_ctx(
-        e: Entry, seed: int, edited: Any, changes: list[Any], problems: list[str]
+        e: Entry,
+        seed: int,
+        edited: Any,
+        changes: list[Any],
+        problems: list[str],
+        *,
+        distances: bool = False,
     ) -> dict[str, Any]:
+        """The what-if zone and bundles. A slider move analyses the edited scenario without the
+        package search (``packages=False``: every zone as the full analysis, closed bundles'
+        distances not computed); ``distances`` asks for the full analysis. ``cache`` says
+        whether the edited analysis was computed ("miss") or found ("hit")."""
         base = store.analysis(e, seed).to_dict()
         key = tuple((c.key, c.after) for c in changes)
-        now = (
-            store.cache.get_or_make(
-                ("whatif", e.sha256, seed, key), lambda: detente.analyze(edited, seed=seed)
+        full_key = ("whatif", e.sha256, seed, key, "full")
+        found = store.cache.get(full_key)
+        if not changes:
+            now, cache = base, "hit"
+        elif found is not None:
+            now, cache = found.to_dict(), "hit"
+        elif distances:
+            now, cache = store.cache.get_or_make(
+                full_key, lambda: detente.analyze(edited, seed=seed)
+            ).to_dict(), "miss"
+        else:
+            zone_key = ("whatif", e.sha256, seed, key, "zone")
+            cache = "miss" if store.cache.get(zone_key) is None else "hit"
+            now = store.cache.get_or_make(
+                zone_key, lambda: detente.analyze(edited, seed=seed, packages=False)
             ).to_dict()
-            if changes
-            else base
-        )
         names = {i.id: i.name for i in e.scenario.issues}
         rows = zone_rows(now, names, "what if")
         before = zone_rows(base, names, "as written")
         chart = zone_chart(before + rows, "Zone of agreement per issue: as written and what if")
         then = {b["bundle_id"]: b for b in bundle_rows(base, names, "as written")}
+        skipped = {b["id"] for b in now.get("bundles") or [] if b["search"]["method"] == "skipped"}
         bundles = [
-            {**b, "before": then.get(b["bundle_id"])} for b in bundle_rows(now, names, "what if")
+            {**b, "before": then.get(b["bundle_id"]), "skipped": b["bundle_id"] in skipped}
+            for b in bundle_rows(now, names, "what if")
         ]
         return {
+            "cache": cache,
+            "skipped": bool(skipped),
             "bundles": bundles,
             "changes": changes,
             "problems": problems,
@@ -204,9 +231,11 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
     async def whatif_zone(request: Request) -> Response:
         e, seed, edited, changes, problems = _whatif(request)
         ctx = await asyncio.to_thread(_whatif_ctx, e, seed, edited, changes, problems)
-        return _download(
+        r = _download(
             ctx["before"] + ctx["rows"], request.path_params["fmt"], f"{e.id}-whatif-zone"
         )
+        r.headers["X-Detente-Cache"] = ctx["cache"]  # the load benchmark counts hits
+        return r
 
     async def upload_form(request: Request) -> Response:
         return render(request, "upload.html", problems=None, cap=MAX_UPLOAD_BYTES)
