@@ -84,7 +84,7 @@ def _check(s: Scenario, seed: int = 7) -> bool:
 @settings(max_examples=30, deadline=None, derandomize=True)
 @given(_edits(TEACHING))
 def test_zone_only_equals_the_full_analysis_teaching(params: dict[str, str]) -> None:
-    edited, changes, problems = apply_edits(TEACHING, params)
+    edited, _, problems = apply_edits(TEACHING, params)
     assert not problems
     _check(edited)
 
@@ -92,7 +92,7 @@ def test_zone_only_equals_the_full_analysis_teaching(params: dict[str, str]) -> 
 @settings(max_examples=6, deadline=None, derandomize=True)
 @given(_edits(UKRAINE))
 def test_zone_only_equals_the_full_analysis_ukraine(params: dict[str, str]) -> None:
-    edited, changes, problems = apply_edits(UKRAINE, params)
+    edited, _, problems = apply_edits(UKRAINE, params)
     assert not problems
     _check(edited)
 

@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import json
 import secrets
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from detente.web.charts import (
     zone_chart,
     zone_rows,
 )
+from detente.web.jobs import JobRegistry
 from detente.web.store import Entry, ScenarioStore
 from detente.web.trustview import parse_window, trust_series, trust_trajectory_chart
 from detente.web.whatif import apply_edits, apply_simulation_edits, knobs, simulation_choices
@@ -51,8 +51,6 @@ MAX_COMPARE_RUNS = 1000
 STATIC = Path(__file__).parent / "static"
 _JOBS: set[asyncio.Task[None]] = set()
 """Running simulation threads (strong references until they finish; never read)."""
-_CANCELS: dict[str, threading.Event] = {}
-"""Running simulations' stop flags by job id (an unguessable token sent on the stream)."""
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -60,11 +58,25 @@ CSP = (
 )
 
 
-def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64) -> Starlette:
-    """The workspace app serving the scenarios of ``scenarios_dir`` (default: shipped ones)."""
+def create_app(
+    scenarios_dir: str | Path | None = None,
+    *,
+    cache_size: int = 64,
+    shared_dir: str | Path | None = None,
+) -> Starlette:
+    """The workspace app serving the scenarios of ``scenarios_dir`` (default: shipped ones).
+
+    ``shared_dir`` is a directory shared by the worker processes serving one address
+    (``detente serve --workers N``): uploads and running simulations' stop flags live there,
+    so any worker can open an upload or stop a simulation (web/jobs.py); None: one process.
+    """
+    shared = None if shared_dir is None else Path(shared_dir)
     store = ScenarioStore(
-        None if scenarios_dir is None else Path(scenarios_dir), cache_size=cache_size
+        None if scenarios_dir is None else Path(scenarios_dir),
+        cache_size=cache_size,
+        shared=None if shared is None else shared / "uploads",
     )
+    jobs = JobRegistry(None if shared is None else shared / "jobs")
     env = Environment(
         loader=PackageLoader("detente.web", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -179,9 +191,12 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
         elif found is not None:
             now, cache = found.to_dict(), "hit"
         elif distances:
-            now, cache = store.cache.get_or_make(
-                full_key, lambda: detente.analyze(edited, seed=seed)
-            ).to_dict(), "miss"
+            now, cache = (
+                store.cache.get_or_make(
+                    full_key, lambda: detente.analyze(edited, seed=seed)
+                ).to_dict(),
+                "miss",
+            )
         else:
             zone_key = ("whatif", e.sha256, seed, key, "zone")
             cache = "miss" if store.cache.get(zone_key) is None else "hit"
@@ -448,14 +463,14 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             raise HTTPException(400, "; ".join(problems))
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-        cancel = threading.Event()
         job = secrets.token_hex(16)
+        cancel = jobs.start(job)
 
         def progress(done: int, total: int) -> None:
             loop.call_soon_threadsafe(
                 queue.put_nowait, ("progress", {"done": done, "total": total})
             )
-            if cancel.is_set():
+            if cancel.is_set() or jobs.stopped(job):
                 raise KeyboardInterrupt  # the engine keeps finished blocks and stops
 
         def work() -> None:
@@ -493,7 +508,6 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
             task = asyncio.create_task(asyncio.to_thread(work))
             _JOBS.add(task)
             task.add_done_callback(_JOBS.discard)
-            _CANCELS[job] = cancel
             try:
                 yield f"event: job\ndata: {job}\n\n"
                 while True:
@@ -505,7 +519,7 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
                         break
             finally:
                 cancel.set()  # a client that leaves stops the run at its next block
-                _CANCELS.pop(job, None)
+                jobs.finish(job)
 
         return StreamingResponse(
             events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
@@ -513,10 +527,8 @@ def create_app(scenarios_dir: str | Path | None = None, *, cache_size: int = 64)
 
     async def simulate_cancel(request: Request) -> Response:
         """Stop a running simulation at its next block (it then reports its finished runs)."""
-        event = _CANCELS.get(request.path_params["job"])
-        if event is None:
+        if not jobs.stop(request.path_params["job"]):
             raise HTTPException(404, "No such running simulation")
-        event.set()
         return Response(status_code=204)
 
     def _trust_ctx(request: Request) -> dict[str, Any]:
