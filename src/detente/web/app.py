@@ -182,19 +182,19 @@ def create_app(
         package search (``packages=False``: every zone as the full analysis, closed bundles'
         distances not computed); ``distances`` asks for the full analysis. ``cache`` says
         whether the edited analysis was computed ("miss") or found ("hit")."""
-        base = store.analysis(e, seed).to_dict()
+        base = store.analysis(e, seed).document  # read only: no copy
         key = tuple((c.key, c.after) for c in changes)
         full_key = ("whatif", e.sha256, seed, key, "full")
         found = store.cache.get(full_key)
         if not changes:
             now, cache = base, "hit"
         elif found is not None:
-            now, cache = found.to_dict(), "hit"
+            now, cache = found.document, "hit"
         elif distances:
             now, cache = (
                 store.cache.get_or_make(
                     full_key, lambda: detente.analyze(edited, seed=seed)
-                ).to_dict(),
+                ).document,
                 "miss",
             )
         else:
@@ -202,7 +202,7 @@ def create_app(
             cache = "miss" if store.cache.get(zone_key) is None else "hit"
             now = store.cache.get_or_make(
                 zone_key, lambda: detente.analyze(edited, seed=seed, packages=False)
-            ).to_dict()
+            ).document
         names = {i.id: i.name for i in e.scenario.issues}
         rows = zone_rows(now, names, "what if")
         before = zone_rows(base, names, "as written")
