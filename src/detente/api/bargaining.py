@@ -128,8 +128,9 @@ def analyze(
     ``as_of`` uses the positions current at that date; ``seed`` drives the zone-volume estimate.
     ``packages=False`` skips the search for the cheapest package opening each closed bundle
     (most of the time of a large scenario): each closed bundle's ``distance`` and
-    ``cheapest_package`` are then None, its ``search.method`` is ``"skipped"``; every zone and
-    everything else equals the full analysis (the workspace's what-if sliders use it).
+    ``cheapest_package`` are then None, its ``blocking`` empty and its ``search.method``
+    ``"skipped"``; every zone and everything else equals the full analysis (the workspace's
+    what-if sliders use it).
     The model is in docs/explanation/bargaining-model.md.
     """
     from detente.bargaining.analysis import analysis_document
