@@ -1,7 +1,8 @@
 """Workspace load: concurrent analysts moving what-if sliders (zone recomputations).
 
-Starts ``detente serve`` (one process, as a user runs it) on a free localhost port, unless
-``--url`` names a running server, and drives it with httpx's async client:
+Starts ``detente serve --workers N`` (default: detente's default, one worker per core up to
+4) on a free localhost port, unless ``--url`` names a running server, and drives it with
+httpx's async client:
 
 1. reference: one client, requests one after another for ``--reference`` seconds (the latency
    of one analyst alone);
@@ -11,8 +12,10 @@ Starts ``detente serve`` (one process, as a user runs it) on a free localhost po
 Every request is a zone recomputation: ``GET /scenario/ID/whatif-zone.json?KEY=VALUE`` with
 one slider (a red line in force or a cost of fighting) at a random value inside its valid
 range (a red line must keep the actor's ideal point), seeded per client, so nearly every
-request misses the cache and runs ``detente.analyze`` on the edited scenario (the fraction of
-distinct queries is printed). A request counts as an error unless it answers 200 with the zone
+request misses the cache and runs ``detente.analyze(..., packages=False)`` on the edited
+scenario, as a slider move does. The server says whether it recomputed (``X-Detente-Cache:
+miss``) or found the answer in its cache (``hit``); the share of hits is printed, with the
+number of distinct queries. A request counts as an error unless it answers 200 with the zone
 rows of both the written and the edited scenario. The load average (``/proc/loadavg``) is
 recorded before and after: other processes on the machine slow the figures down.
 
@@ -36,11 +39,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from detente.cli.serve import default_workers
 from detente.scenario import load_scenario
 from detente.web.store import default_dir
 from detente.web.whatif import knobs
@@ -101,6 +106,8 @@ async def client(
             ok, why = False, f"{type(exc).__name__}: {exc}"
         ms = (time.perf_counter() - t0) * 1000.0
         out["latency_ms"].append(ms)
+        if ok and r.headers.get("X-Detente-Cache") == "hit":
+            out["hits"] += 1
         if not ok:
             out["errors"].append(why)
         if think:
@@ -111,7 +118,7 @@ async def phase(
     url: str, sid: str, clients: int, seconds: float, think: float, seed: int
 ) -> dict[str, Any]:
     ranges = slider_ranges(sid)
-    out: dict[str, Any] = {"latency_ms": [], "errors": [], "queries": set()}
+    out: dict[str, Any] = {"latency_ms": [], "errors": [], "queries": set(), "hits": 0}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, timeout=300.0, limits=limits) as http:
         until = time.monotonic() + seconds
@@ -129,6 +136,8 @@ async def phase(
         "errors": len(out["errors"]),
         "first_errors": out["errors"][:3],
         "distinct_queries": len(out["queries"]),
+        "cache_hits": out["hits"],
+        "cache_hit_share": round(out["hits"] / len(lat), 4) if lat else None,
         "throughput_per_s": round(len(lat) / wall, 2),
         "median_ms": round(statistics.median(lat), 1) if lat else None,
         "p95_ms": round(percentile(lat, 0.95), 1) if lat else None,
@@ -143,7 +152,7 @@ def loadavg() -> list[float]:
         return []
 
 
-def start_server(sid: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+def start_server(sid: str, workers: int | None) -> tuple[subprocess.Popen[bytes], str, Path]:
     d = Path(tempfile.mkdtemp(prefix="detente-load-"))
     shutil.copy(default_dir() / f"{sid}.yaml", d / f"{sid}.yaml")
     with socket.socket() as s:
@@ -151,6 +160,8 @@ def start_server(sid: str) -> tuple[subprocess.Popen[bytes], str, Path]:
         port = s.getsockname()[1]
     cmd = [sys.executable, "-c", "from detente.cli.app import main; main()", "serve"]
     cmd += ["--port", str(port), "--scenarios", str(d)]
+    if workers is not None:
+        cmd += ["--workers", str(workers)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
@@ -175,14 +186,18 @@ def main() -> None:
     ap.add_argument("--think", type=float, default=0.0, help="seconds between a client's requests")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--url", help="a running server (default: start detente serve)")
+    ap.add_argument("--workers", type=int, help="detente serve --workers (default: its own)")
     args = ap.parse_args()
 
     proc = tmp = None
     url = args.url
     if url is None:
-        proc, url, tmp = start_server(args.scenario)
+        proc, url, tmp = start_server(args.scenario, args.workers)
     try:
-        httpx.get(f"{url}/scenario/{args.scenario}/whatif-zone.json", timeout=300)  # warm-up
+        # warm-up, 8 requests at once: every worker parses the scenario and analyses it
+        warm = f"{url}/scenario/{args.scenario}/whatif-zone.json"
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda _: httpx.get(warm, timeout=300), range(8)))
         before = loadavg()
         ref = asyncio.run(phase(url, args.scenario, 1, args.reference, 0.0, args.seed + 1000))
         load = asyncio.run(
@@ -199,7 +214,8 @@ def main() -> None:
         json.dumps(
             {
                 "scenario": args.scenario,
-                "server": "detente serve (one process)" if args.url is None else args.url,
+                "server": args.url
+                or f"detente serve --workers {args.workers or default_workers()}",
                 "cpus": os.cpu_count(),
                 "loadavg_before": before,
                 "loadavg_after": after,

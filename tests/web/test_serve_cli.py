@@ -35,7 +35,8 @@ def test_serve_options_and_served_directory(monkeypatch: pytest.MonkeyPatch, ser
     seen: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda asgi, **kw: seen.update(kw, app=asgi))
     r = CliRunner().invoke(
-        app, ["serve", "--host", "0.0.0.0", "--port", "8123", "--scenarios", str(served)]
+        app,
+        ["serve", "--host", "0.0.0.0", "--port", "8123", "--scenarios", str(served), "--workers=1"],
     )
     assert r.exit_code == 0, r.output
     assert (seen["host"], seen["port"]) == ("0.0.0.0", 8123)
@@ -56,3 +57,43 @@ def test_serve_without_the_web_extra_says_how_to_install(monkeypatch: pytest.Mon
     assert r.exit_code != 0
     assert WEB_MISSING in " ".join(r.output.split())
     assert "Traceback" not in r.output
+
+
+def test_serve_workers_share_a_directory_removed_on_exit(
+    monkeypatch: pytest.MonkeyPatch, served: Path
+) -> None:
+    import os
+
+    import uvicorn
+    from starlette.testclient import TestClient
+
+    from detente.cli.serve import app_from_env
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(asgi: Any, **kw: Any) -> None:
+        shared = os.environ["DETENTE_SERVE_SHARED"]
+        seen.update(kw, app=asgi, shared=shared, existed=Path(shared).is_dir())
+        with TestClient(app_from_env()) as c:  # what each worker process builds
+            seen["home"] = c.get("/").text
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.delenv("DETENTE_SERVE_SHARED", raising=False)
+    monkeypatch.delenv("DETENTE_SERVE_SCENARIOS", raising=False)
+    r = CliRunner().invoke(app, ["serve", "--workers", "3", "--scenarios", str(served)])
+    assert r.exit_code == 0, r.output
+    assert (seen["app"], seen["factory"], seen["workers"]) == (
+        "detente.cli.serve:app_from_env",
+        True,
+        3,
+    )
+    assert "3 worker processes" in r.output
+    assert "Ash Valley variant" in seen["home"]
+    assert seen["existed"] and not Path(seen["shared"]).exists()
+
+
+def test_default_workers_one_per_core_at_most_four() -> None:
+    from detente.cli.serve import MAX_WORKERS, default_workers
+
+    assert 1 <= default_workers() <= MAX_WORKERS == 4
+    assert CliRunner().invoke(app, ["serve", "--workers", "0"]).exit_code != 0

@@ -29,14 +29,19 @@ __all__ = [
 
 
 def _analysis(
-    scenario: Scenario | str | Path, as_of: dt.date | str | None, seed: int
+    scenario: Scenario | str | Path,
+    as_of: dt.date | str | None,
+    seed: int,
+    *,
+    packages: bool = True,
 ) -> tuple[Analysis, str]:
     from detente.bargaining.analysis import analyze as run
 
     if seed < 0:
         raise InputError(f"seed must be a non-negative integer, got {seed}")
     s = as_scenario(scenario)
-    return run(s, as_of=parse_date(as_of, "as_of"), seed=seed), scenario_sha256(s)
+    a = run(s, as_of=parse_date(as_of, "as_of"), seed=seed, packages=packages)
+    return a, scenario_sha256(s)
 
 
 def _manifest(command: str, digest: str, seed: int, as_of: Any, **extra: Any) -> dict[str, Any]:
@@ -116,16 +121,23 @@ def analyze(
     *,
     as_of: dt.date | str | None = None,
     seed: int = DEFAULT_SEED,
+    packages: bool = True,
 ) -> AnalysisResult:
     """Reservation values, the zone of agreement with and without distrust, and solutions.
 
     ``as_of`` uses the positions current at that date; ``seed`` drives the zone-volume estimate.
+    ``packages=False`` skips the search for the cheapest package opening each closed bundle
+    (most of the time of a large scenario): each closed bundle's ``distance`` and
+    ``cheapest_package`` are then None, its ``blocking`` empty and its ``search.method``
+    ``"skipped"``; every zone and everything else equals the full analysis (the workspace's
+    what-if sliders use it).
     The model is in docs/explanation/bargaining-model.md.
     """
     from detente.bargaining.analysis import analysis_document
 
-    a, digest = _analysis(scenario, as_of, seed)
-    manifest = _manifest("analyze", digest, seed, as_of)
+    a, digest = _analysis(scenario, as_of, seed, packages=packages)
+    extra = {} if packages else {"packages": False}
+    manifest = _manifest("analyze", digest, seed, as_of, **extra)
     doc = analysis_document(a) | {"manifest": manifest}
     return AnalysisResult(json_ready(doc), manifest, analysis=a)
 

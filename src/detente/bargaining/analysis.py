@@ -107,6 +107,8 @@ class Analysis:
     cache: dict[bool, tuple[list[DistrustState], FloatArray]]
     tracks: TrackView | None = field(default=None)
     """Who can settle each bundle at ``as_of`` (issue 18: tracks and refusals)."""
+    packages: bool = field(default=True)
+    """Were closed bundles' cheapest packages searched (False: zone only, distances None)?"""
 
 
 def _check(problem: BargainingProblem) -> None:
@@ -123,8 +125,13 @@ def analyze(
     compliance: Mapping[tuple[str, str], float] | None = None,
     seed: int = DEFAULT_SEED,
     samples: int = 4000,
+    packages: bool = True,
 ) -> Analysis:
-    """The bargaining analysis of ``scenario`` (compliance from the trust engine if not given)."""
+    """The bargaining analysis of ``scenario`` (compliance from the trust engine if not given).
+
+    ``packages=False`` skips the search for the cheapest package opening each closed bundle
+    (its distance is then None); every zone, the proposals and the rest are unchanged.
+    """
     require_negotiation(scenario, as_of)  # the same refusals as `simulate` (scenario/validate.py)
     problem = build_problem(scenario, as_of=as_of)
     _check(problem)
@@ -213,6 +220,7 @@ def analyze(
             cache=cache,
             fallback_gain=gains,
             linkages=linkages,
+            packages=packages,
         )
         for ag in scenario_bundles(problem, scenario)
     ]
@@ -263,6 +271,7 @@ def analyze(
         fallback_gain=gains,
         cache=cache,
         tracks=track_view(scenario, as_of),
+        packages=packages,
     )
 
 

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXACT_LIMIT",
+    "SKIPPED_NOTE",
     "BundleResult",
     "Package",
     "PaymentItem",
@@ -67,6 +68,8 @@ __all__ = [
 
 EXACT_LIMIT = 14
 TOL = 1e-7
+SKIPPED_NOTE = "not computed: the package search was skipped (zone only)"
+"""The distance note of a closed bundle analysed with ``packages=False``."""
 
 
 @dataclass(frozen=True)
@@ -345,18 +348,21 @@ def bundle_zone(
     cache: dict[bool, tuple[list[DistrustState], FloatArray]] | None = None,
     fallback_gain: Mapping[str, tuple[str, float]] | None = None,
     linkages: Sequence[LinkageRule] = (),
+    packages: bool = True,
 ) -> BundleResult:
     """The bundle's zone with distrust, its priced zone, distance and cheapest packages.
 
     A bundle that breaks a veto party's linkage (:mod:`detente.bargaining.linkage`) has no
     zone; its distance, size and packages stay those computed for its issues, and
-    ``linkages`` names the linkages that close it.
+    ``linkages`` names the linkages that close it. ``packages=False`` skips the package search
+    of a closed bundle (its distance is then None, ``method`` is ``"skipped"`` and the note
+    says so); everything else is the same.
     """
     broken = breaches(problem, agreement, linkages, veto_only=True)
     return replace(
         _bundle_zone(
             problem, agreement, state, effects, payments, top=top, intervals=intervals,
-            cache=cache, fallback_gain=fallback_gain, linked=bool(broken),
+            cache=cache, fallback_gain=fallback_gain, linked=bool(broken), packages=packages,
         ),
         linkages=broken,
     )  # fmt: skip
@@ -374,6 +380,7 @@ def _bundle_zone(
     cache: dict[bool, tuple[list[DistrustState], FloatArray]] | None,
     fallback_gain: Mapping[str, tuple[str, float]] | None,
     linked: bool,
+    packages: bool = True,
 ) -> BundleResult:
     st = agreement_state(state, agreement)
     vm = value_model(problem, agreement)
@@ -403,6 +410,14 @@ def _bundle_zone(
             float(p_radius), 0.0,
             "open on its issues; closed by linkage" if linked else "open",
             (), lp.conflicts, (), (), "exact", 3,
+        )  # fmt: skip
+    if not packages:
+        note = SKIPPED_NOTE + ("; closed by linkage in any case" if linked else "")
+        return BundleResult(
+            agreement, False, float(radius) if np.isfinite(radius) else float("nan"), centre,
+            ivals, t, bool(priced is not None and p_radius >= -TOL and not linked),
+            float(p_radius) if np.isfinite(p_radius) else float("nan"), None, note, (),
+            lp.conflicts, tuple(notes), (), "skipped", 2,
         )  # fmt: skip
     pk, method, lps = cheapest_packages(
         problem,

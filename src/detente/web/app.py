@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import json
 import secrets
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from detente.web.charts import (
 from detente.web.monitorview import EventSource
 from detente.web.monitorview import routes as monitor_routes
 from detente.web.play import play_routes
+from detente.web.jobs import JobRegistry
 from detente.web.store import Entry, ScenarioStore
 from detente.web.tracksview import routes as tracks_routes
 from detente.web.tracksview import tracks_panel
@@ -64,8 +64,6 @@ MAX_COMPARE_RUNS = 1000
 STATIC = Path(__file__).parent / "static"
 _JOBS: set[asyncio.Task[None]] = set()
 """Running simulation threads (strong references until they finish; never read)."""
-_CANCELS: dict[str, threading.Event] = {}
-"""Running simulations' stop flags by job id (an unguessable token sent on the stream)."""
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -80,14 +78,24 @@ def create_app(
     event_store: str | Path | None = None,
     shipped_events: bool = True,
     events: EventSource | None = None,
+    shared_dir: str | Path | None = None,
 ) -> Starlette:
     """The workspace app serving the scenarios of ``scenarios_dir`` (default: shipped ones);
     its Monitor view shows ``event_store`` (a store made by ``detente monitor ingest``), or
     with ``shipped_events`` the repository's UCDP sample when there is one (or ``events``, an
-    :class:`~detente.web.monitorview.EventSource` already opened)."""
+    :class:`~detente.web.monitorview.EventSource` already opened).
+
+    ``shared_dir`` is a directory shared by the worker processes serving one address
+    (``detente serve --workers N``): uploads and running simulations' stop flags live there,
+    so any worker can open an upload or stop a simulation (web/jobs.py); None: one process.
+    """
+    shared = None if shared_dir is None else Path(shared_dir)
     store = ScenarioStore(
-        None if scenarios_dir is None else Path(scenarios_dir), cache_size=cache_size
+        None if scenarios_dir is None else Path(scenarios_dir),
+        cache_size=cache_size,
+        shared=None if shared is None else shared / "uploads",
     )
+    jobs = JobRegistry(None if shared is None else shared / "jobs")
     env = Environment(
         loader=PackageLoader("detente.web", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -162,7 +170,10 @@ def create_app(
 
     async def whatif_page(request: Request) -> Response:
         e, seed, edited, changes, problems = _whatif(request)
-        ctx = await asyncio.to_thread(_whatif_ctx, e, seed, edited, changes, problems)
+        distances = request.query_params.get("distances") == "1"
+        ctx = await asyncio.to_thread(
+            _whatif_ctx, e, seed, edited, changes, problems, distances=distances
+        )
         tpl = "whatif_result.html" if request.headers.get("HX-Request") else "whatif.html"
         values = {c.key: c.after for c in changes}
         return render(
@@ -177,30 +188,57 @@ def create_app(
             notes=NOTES,
             values=values,
             query=request.url.query,
+            distances=distances,
             **ctx,
         )
 
     def _whatif_ctx(
-        e: Entry, seed: int, edited: Any, changes: list[Any], problems: list[str]
+        e: Entry,
+        seed: int,
+        edited: Any,
+        changes: list[Any],
+        problems: list[str],
+        *,
+        distances: bool = False,
     ) -> dict[str, Any]:
-        base = store.analysis(e, seed).to_dict()
+        """The what-if zone and bundles. A slider move analyses the edited scenario without the
+        package search (``packages=False``: every zone as the full analysis, closed bundles'
+        distances not computed); ``distances`` asks for the full analysis. ``cache`` says
+        whether the edited analysis was computed ("miss") or found ("hit")."""
+        base = store.analysis(e, seed).document  # read only: no copy
         key = tuple((c.key, c.after) for c in changes)
-        now = (
-            store.cache.get_or_make(
-                ("whatif", e.sha256, seed, key), lambda: detente.analyze(edited, seed=seed)
-            ).to_dict()
-            if changes
-            else base
-        )
+        full_key = ("whatif", e.sha256, seed, key, "full")
+        found = store.cache.get(full_key)
+        if not changes:
+            now, cache = base, "hit"
+        elif found is not None:
+            now, cache = found.document, "hit"
+        elif distances:
+            now, cache = (
+                store.cache.get_or_make(
+                    full_key, lambda: detente.analyze(edited, seed=seed)
+                ).document,
+                "miss",
+            )
+        else:
+            zone_key = ("whatif", e.sha256, seed, key, "zone")
+            cache = "miss" if store.cache.get(zone_key) is None else "hit"
+            now = store.cache.get_or_make(
+                zone_key, lambda: detente.analyze(edited, seed=seed, packages=False)
+            ).document
         names = {i.id: i.name for i in e.scenario.issues}
         rows = zone_rows(now, names, "what if")
         before = zone_rows(base, names, "as written")
         chart = zone_chart(before + rows, "Zone of agreement per issue: as written and what if")
         then = {b["bundle_id"]: b for b in bundle_rows(base, names, "as written")}
+        skipped = {b["id"] for b in now.get("bundles") or [] if b["search"]["method"] == "skipped"}
         bundles = [
-            {**b, "before": then.get(b["bundle_id"])} for b in bundle_rows(now, names, "what if")
+            {**b, "before": then.get(b["bundle_id"]), "skipped": b["bundle_id"] in skipped}
+            for b in bundle_rows(now, names, "what if")
         ]
         return {
+            "cache": cache,
+            "skipped": bool(skipped),
             "bundles": bundles,
             "changes": changes,
             "problems": problems,
@@ -227,9 +265,11 @@ def create_app(
     async def whatif_zone(request: Request) -> Response:
         e, seed, edited, changes, problems = _whatif(request)
         ctx = await asyncio.to_thread(_whatif_ctx, e, seed, edited, changes, problems)
-        return _download(
+        r = _download(
             ctx["before"] + ctx["rows"], request.path_params["fmt"], f"{e.id}-whatif-zone"
         )
+        r.headers["X-Detente-Cache"] = ctx["cache"]  # the load benchmark counts hits
+        return r
 
     async def upload_form(request: Request) -> Response:
         return render(request, "upload.html", problems=None, cap=MAX_UPLOAD_BYTES)
@@ -440,14 +480,14 @@ def create_app(
             raise HTTPException(400, "; ".join(problems))
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-        cancel = threading.Event()
         job = secrets.token_hex(16)
+        cancel = jobs.start(job)
 
         def progress(done: int, total: int) -> None:
             loop.call_soon_threadsafe(
                 queue.put_nowait, ("progress", {"done": done, "total": total})
             )
-            if cancel.is_set():
+            if cancel.is_set() or jobs.stopped(job):
                 raise KeyboardInterrupt  # the engine keeps finished blocks and stops
 
         def work() -> None:
@@ -485,7 +525,6 @@ def create_app(
             task = asyncio.create_task(asyncio.to_thread(work))
             _JOBS.add(task)
             task.add_done_callback(_JOBS.discard)
-            _CANCELS[job] = cancel
             try:
                 yield f"event: job\ndata: {job}\n\n"
                 while True:
@@ -497,7 +536,7 @@ def create_app(
                         break
             finally:
                 cancel.set()  # a client that leaves stops the run at its next block
-                _CANCELS.pop(job, None)
+                jobs.finish(job)
 
         return StreamingResponse(
             events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
@@ -505,10 +544,8 @@ def create_app(
 
     async def simulate_cancel(request: Request) -> Response:
         """Stop a running simulation at its next block (it then reports its finished runs)."""
-        event = _CANCELS.get(request.path_params["job"])
-        if event is None:
+        if not jobs.stop(request.path_params["job"]):
             raise HTTPException(404, "No such running simulation")
-        event.set()
         return Response(status_code=204)
 
     def _trust_ctx(request: Request) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -110,13 +111,27 @@ def _read_meta(path: Path) -> dict[str, Any] | str:
     }
 
 
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed by another worker meanwhile
+        return 0.0
+
+
 class ScenarioStore:
     """Scenarios by id: ``<stem>`` for files of the served directory, ``upload-<hash>`` for
     uploads (kept while they stay in the bounded cache)."""
 
-    def __init__(self, directory: Path | None = None, *, cache_size: int = 64) -> None:
+    def __init__(
+        self, directory: Path | None = None, *, cache_size: int = 64, shared: Path | None = None
+    ) -> None:
         self.directory = (directory or default_dir()).resolve()
         self.cache = LRUCache(cache_size)
+        self.cache_size = cache_size
+        self.shared = shared
+        """Uploads as files, for the other worker processes (``detente serve --workers``)."""
+        if shared is not None:
+            shared.mkdir(parents=True, exist_ok=True)
 
     def catalogue(self) -> dict[str, Path]:
         """Served scenario ids -> files (only regular files directly in the directory)."""
@@ -148,6 +163,8 @@ class ScenarioStore:
         if sid.startswith(UPLOAD_PREFIX):
             entry = self.cache.get(("upload", sid))
             if entry is None:
+                entry = self._shared_upload(sid)
+            if entry is None:
                 raise KeyError(sid)
             return entry  # type: ignore[no-any-return]
         path = self.catalogue().get(sid)
@@ -166,6 +183,28 @@ class ScenarioStore:
         digest = hashlib.sha256(data).hexdigest()
         entry = Entry(UPLOAD_PREFIX + digest[:16], digest, scenario, data)
         self.cache.put(("upload", entry.id), entry)
+        if self.shared is not None:
+            tmp = self.shared / f".{entry.id}.{threading.get_ident()}.tmp"
+            tmp.write_bytes(data)
+            os.replace(tmp, self.shared / entry.id)
+            kept = sorted(self.shared.glob(UPLOAD_PREFIX + "*"), key=_mtime)
+            for old in kept[: max(len(kept) - self.cache_size, 0)]:
+                old.unlink(missing_ok=True)  # as many as the cache holds, newest kept
+        return entry
+
+    def _shared_upload(self, sid: str) -> Entry | None:
+        """An upload another worker stored in the shared directory (parsed again here)."""
+        if self.shared is None:
+            return None
+        try:
+            data = (self.shared / sid).read_bytes()
+        except OSError:
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        if UPLOAD_PREFIX + digest[:16] != sid:
+            return None
+        entry = Entry(sid, digest, parse_scenario(data, name=sid), data)
+        self.cache.put(("upload", sid), entry)
         return entry
 
     def analysis(self, entry: Entry, seed: int, key: Any = None) -> Any:
