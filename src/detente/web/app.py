@@ -34,10 +34,10 @@ from detente.web.charts import (
     zone_chart,
     zone_rows,
 )
+from detente.web.jobs import JobRegistry
 from detente.web.monitorview import EventSource
 from detente.web.monitorview import routes as monitor_routes
 from detente.web.play import play_routes
-from detente.web.jobs import JobRegistry
 from detente.web.store import Entry, ScenarioStore
 from detente.web.tracksview import routes as tracks_routes
 from detente.web.tracksview import tracks_panel
