@@ -15,6 +15,18 @@ any r, so every zone question stays a linear program). ``κ`` per actor and issu
 
 The function is pure and vectorised (numpy broadcasting), never negative, and non-increasing
 in W, G and the leadership change; the simulation calls it during a run.
+
+Red lines also **harden** (:func:`hardened_bounds`): in the bargaining model of war a side
+accepts a deal only if it is worth its value of fighting on, so its demands follow its beliefs
+about the war (Fearon 1995; Powell 2004), and when the fighting shows a side it is doing better
+than it thought, its terms rise (Slantchev 2003, the principle of convergence: terms track the
+battlefield). A rise ΔV of the value of fighting since the red lines were stated tightens the
+stated bounds toward the actor's ideal by ``δ = HARDENING_PASS_THROUGH · 100 · ΔV`` scale
+points: the actor's demand moves toward its ideal by δ points on every issue, which with linear
+loss and weights summing to 1 is worth exactly ΔV; the stated lines are the part of that demand
+it states. Each bound stops at the actor's ideal (so never outside the 0–100 scale). When the
+value falls back, the bounds return toward, never past, the stated line: loosening below it is
+the crossing rule's (above). Bounds at the end of the scale (no red line stated) do not move.
 """
 
 from __future__ import annotations
@@ -32,12 +44,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_CROSSING_COST",
+    "HARDENING_PASS_THROUGH",
     "LEADER_RELIEF",
     "RELIEF_HALF",
     "RIPENESS_HALF",
     "Crossing",
     "crossing_cost",
     "crossings",
+    "hardened_bounds",
 ]
 
 DEFAULT_CROSSING_COST = 0.2
@@ -53,6 +67,40 @@ RELIEF_HALF = 0.1
 
 LEADER_RELIEF = 0.5
 """Share of the crossing cost a new leader escapes for a predecessor's red lines (assumption)."""
+
+
+HARDENING_PASS_THROUGH = 1.0
+"""Share of a rise in the value of fighting passed into the stated red lines (1: the stated
+lines demand exactly the rise, as the acceptance rule does; Fearon 1995; Slantchev 2003)."""
+
+
+def hardened_bounds(
+    lo: ArrayLike,
+    hi: ArrayLike,
+    ideal: ArrayLike,
+    rise: ArrayLike,
+    lo_open: ArrayLike = True,
+    hi_open: ArrayLike = True,
+) -> tuple[FloatArray, FloatArray]:
+    """Red lines tightened by a rise of the value of fighting (module docstring).
+
+    ``lo``, ``hi``, ``ideal``: (..., I) one actor's bounds and ideal per issue; ``rise``:
+    (...) the rise ΔV of its value of fighting (utility units; ≤ 0 or NaN: no change);
+    ``lo_open`` / ``hi_open``: (..., I) which bounds may tighten (e.g. not those a crossing
+    already moved). A minimum below the ideal rises toward it, a maximum above the ideal falls
+    toward it; a minimum at 0 or a maximum at 100 (no stated line) stays. Returns the new
+    (lo, hi); bounded by the ideal and the 0–100 scale.
+    """
+    lo_a = np.asarray(lo, dtype=float)
+    hi_a = np.asarray(hi, dtype=float)
+    x = np.asarray(ideal, dtype=float)
+    up = np.asarray(lo_open, dtype=bool) & (lo_a > 0.0) & (x > lo_a)
+    down = np.asarray(hi_open, dtype=bool) & (hi_a < 100.0) & (x < hi_a)
+    r = np.nan_to_num(np.asarray(rise, dtype=float), nan=0.0)
+    d = np.expand_dims(HARDENING_PASS_THROUGH * 100.0 * np.maximum(r, 0.0), -1)
+    new_lo: FloatArray = np.where(up, np.minimum(lo_a + d, x), lo_a)
+    new_hi: FloatArray = np.where(down, np.maximum(hi_a - d, x), hi_a)
+    return np.clip(new_lo, 0.0, 100.0), np.clip(new_hi, 0.0, 100.0)
 
 
 def crossing_cost(

@@ -30,6 +30,7 @@ from detente.simulate.model import SimModel
 from detente.simulate.reasons import settlement_reasons
 from detente.simulate.state import Draws, RunInputs, RunState, begin_period, initial_state
 from detente.simulate.steps import PERIOD_STEPS, Step
+from detente.simulate.steps.positions import red_lines
 
 __all__ = [
     "EVENT_FLAGS",
@@ -158,7 +159,7 @@ def _record(m: SimModel, s: RunState) -> dict[str, FloatArray]:
         out[f"support.{sid}"] = s.level[:, li]
     out["phase"] = s.phase[:, 0].astype(np.float64)
     if m.red_line_paths:
-        lo, hi = m.agenda.lo[s.regime], m.agenda.hi[s.regime]  # (N, A, I)
+        lo, hi = red_lines(m, s)  # (N, A, I), steps/positions.py
         for v, ai, ii, is_min in m.red_line_paths:
             out[v] = (lo if is_min else hi)[:, ai, ii]
     return out
