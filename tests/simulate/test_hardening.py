@@ -86,3 +86,20 @@ def test_a_front_moving_ones_way_hardens_ones_lines_in_a_run_deterministically()
     assert (a_min >= 30.0).all() and (a_min <= 100.0).all() and (b_max <= 70.0).all()
     again = simulate_block(m, 200, 52, np.random.default_rng(11))
     assert np.array_equal(again.paths["redline.A.land.min"], a_min)
+
+
+def test_a_line_moved_by_a_crossing_no_longer_hardens() -> None:
+    conflict = {("A", "land"): (60.0, 100.0), ("B", "land"): (0.0, 40.0)}
+    m = build_model(make_scenario(strategies=("conceder", "conceder"), red_lines=conflict))
+    assert m.agenda.move_sets
+    land = m.issue_ids.index("land")
+    checked = 0
+    for j, ms in enumerate(m.agenda.move_sets):
+        if ms.actor >= 2 or land not in ms.issues:
+            continue
+        k = list(ms.issues).index(land)
+        harden = m.agenda.harden_lo if ms.is_min[k] else m.agenda.harden_hi
+        assert harden[0, ms.actor, land]  # stated: can harden
+        assert not harden[1 << j, ms.actor, land]  # crossed: the commitment is spent
+        checked += 1
+    assert checked

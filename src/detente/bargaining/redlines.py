@@ -35,9 +35,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from detente.bargaining.problem import FloatArray
+
+BoolArray = NDArray[np.bool_]
 
 if TYPE_CHECKING:
     from detente.bargaining.problem import BargainingProblem
@@ -49,9 +51,12 @@ __all__ = [
     "RELIEF_HALF",
     "RIPENESS_HALF",
     "Crossing",
+    "can_harden",
     "crossing_cost",
     "crossings",
     "hardened_bounds",
+    "hardening_points",
+    "tighten",
 ]
 
 DEFAULT_CROSSING_COST = 0.2
@@ -74,6 +79,47 @@ HARDENING_PASS_THROUGH = 1.0
 lines demand exactly the rise, as the acceptance rule does; Fearon 1995; Slantchev 2003)."""
 
 
+def can_harden(
+    lo: ArrayLike,
+    hi: ArrayLike,
+    ideal: ArrayLike,
+    lo_open: ArrayLike = True,
+    hi_open: ArrayLike = True,
+) -> tuple[BoolArray, BoolArray]:
+    """Which bounds may tighten (module docstring): a stated minimum (above 0) below the
+    ideal, a stated maximum (below 100) above it; ``lo_open`` / ``hi_open`` exclude bounds
+    (e.g. those a crossing already moved). All arguments (..., I), broadcast."""
+    lo_a = np.asarray(lo, dtype=float)
+    hi_a = np.asarray(hi, dtype=float)
+    x = np.asarray(ideal, dtype=float)
+    up: BoolArray = np.asarray(lo_open, dtype=bool) & (lo_a > 0.0) & (x > lo_a)
+    down: BoolArray = np.asarray(hi_open, dtype=bool) & (hi_a < 100.0) & (x < hi_a)
+    return up, down
+
+
+def hardening_points(rise: ArrayLike) -> FloatArray:
+    """δ = HARDENING_PASS_THROUGH · 100 · ΔV scale points for a rise ΔV of the value of
+    fighting (≤ 0 or NaN: 0)."""
+    r = np.asarray(rise, dtype=float)
+    out: FloatArray = HARDENING_PASS_THROUGH * 100.0 * np.where(r > 0.0, r, 0.0)
+    return out
+
+
+def tighten(
+    lo: FloatArray,
+    hi: FloatArray,
+    ideal: FloatArray,
+    points: FloatArray,
+    up: BoolArray,
+    down: BoolArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Bounds ``up`` / ``down`` (from :func:`can_harden`) moved ``points`` (..., 1 or I)
+    toward ``ideal``, stopping there: with an ideal on the 0–100 scale the result stays on it."""
+    new_lo: FloatArray = np.where(up, np.minimum(lo + points, ideal), lo)
+    new_hi: FloatArray = np.where(down, np.maximum(hi - points, ideal), hi)
+    return new_lo, new_hi
+
+
 def hardened_bounds(
     lo: ArrayLike,
     hi: ArrayLike,
@@ -89,18 +135,15 @@ def hardened_bounds(
     ``lo_open`` / ``hi_open``: (..., I) which bounds may tighten (e.g. not those a crossing
     already moved). A minimum below the ideal rises toward it, a maximum above the ideal falls
     toward it; a minimum at 0 or a maximum at 100 (no stated line) stays. Returns the new
-    (lo, hi); bounded by the ideal and the 0–100 scale.
+    (lo, hi); bounded by the ideal and the 0–100 scale. The simulation evaluates
+    :func:`can_harden` once per red-line regime and applies :func:`tighten` per period.
     """
     lo_a = np.asarray(lo, dtype=float)
     hi_a = np.asarray(hi, dtype=float)
     x = np.asarray(ideal, dtype=float)
-    up = np.asarray(lo_open, dtype=bool) & (lo_a > 0.0) & (x > lo_a)
-    down = np.asarray(hi_open, dtype=bool) & (hi_a < 100.0) & (x < hi_a)
-    r = np.nan_to_num(np.asarray(rise, dtype=float), nan=0.0)
-    d = np.expand_dims(HARDENING_PASS_THROUGH * 100.0 * np.maximum(r, 0.0), -1)
-    new_lo: FloatArray = np.where(up, np.minimum(lo_a + d, x), lo_a)
-    new_hi: FloatArray = np.where(down, np.maximum(hi_a - d, x), hi_a)
-    return np.clip(new_lo, 0.0, 100.0), np.clip(new_hi, 0.0, 100.0)
+    up, down = can_harden(lo_a, hi_a, x, lo_open, hi_open)
+    pts = np.expand_dims(hardening_points(rise), -1)
+    return tighten(lo_a, hi_a, x, pts, up, down)
 
 
 def crossing_cost(

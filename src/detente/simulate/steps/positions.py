@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.redlines import crossing_cost, hardened_bounds
+from detente.bargaining.redlines import crossing_cost, hardening_points, tighten
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
@@ -95,18 +95,18 @@ def crossing_costs(m: SimModel, s: RunState, j: int, relief: FloatArray) -> Floa
 def red_lines(m: SimModel, s: RunState) -> tuple[FloatArray, FloatArray]:
     """(N, A, I) each run's red lines, minimum and maximum: those of its crossing regime, the
     belligerents' lines not crossed hardened by the rise of their value of fighting since the
-    start (module docstring)."""
-    lo = m.agenda.lo[s.regime].copy()
-    hi = m.agenda.hi[s.regime].copy()
-    lo0, hi0 = m.agenda.lo[0], m.agenda.hi[0]
-    rise = s.value - s.value0  # (N, 2), NaN before the first learn step
-    lo[:, :2], hi[:, :2] = hardened_bounds(
+    start (module docstring; :func:`detente.bargaining.redlines.hardened_bounds`)."""
+    lo, hi = m.agenda.lo[s.regime], m.agenda.hi[s.regime]  # fancy indexing: new arrays
+    pts = hardening_points(s.value - s.value0)  # (N, 2); NaN before the first learn step
+    if not pts.any():
+        return lo, hi
+    lo[:, :2], hi[:, :2] = tighten(
         lo[:, :2],
         hi[:, :2],
         m.ideal[None, :2],
-        rise,
-        lo_open=lo[:, :2] == lo0[None, :2],
-        hi_open=hi[:, :2] == hi0[None, :2],
+        pts[:, :, None],
+        m.agenda.harden_lo[s.regime],
+        m.agenda.harden_hi[s.regime],
     )
     return lo, hi
 
