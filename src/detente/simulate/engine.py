@@ -9,7 +9,9 @@ Randomness: a block's seed (a ``SeedSequence`` spawned by the runner for block `
 stream per step, ``named_rng(block_seed, step.name)``, and one ``"setup"`` stream for the
 per-run draws made before the first period (private types, the front's true drift). Each
 period every step draws a fixed number of uniforms and normals for *every run of the block*,
-whatever the state. So a run is a function of (inputs, seed, block, row): adding a step leaves
+whatever the state (a step skipped as idle for a period has its stream advanced past the
+uniforms it would have drawn, :class:`~detente.simulate.steps.Step`). So a run is a function
+of (inputs, seed, block, row): adding a step leaves
 the other steps' numbers unchanged, and one run can be replayed alone (``rows=[j]``) by
 drawing the block's numbers and keeping row ``j``, without simulating the other runs
 (:func:`detente.simulate.anatomy_of_run`). Results are byte-identical whatever the chunking
@@ -120,10 +122,19 @@ def iter_periods(
     idx = np.arange(n, dtype=np.int64) if sel is None else sel
     setup = _draw(named_rng(ss, SETUP_STREAM), n, (2, len(m.issue_ids)), sel)
     state = initial_state(m, idx, setup, inputs)
+    # a step inert for the model never runs and its stream is never drawn (no other step reads
+    # it); an idle one is skipped for the period, its stream moved on as if it had drawn
     streams = [(step, named_rng(ss, step.name), step.widths(m)) for step in steps]
+    streams = [x for x in streams if not x[0].inert(m)]
     for t in range(periods):
         state = begin_period(state, t)
         for step, rng, widths in streams:
+            if step.idle(m, state):
+                if widths[1]:  # normals use a variable count of raw draws: draw them
+                    _draw(rng, n, widths, None)
+                elif widths[0]:
+                    rng.bit_generator.advance(n * widths[0])  # one raw draw per uniform
+                continue
             state = step.apply(m, state, _draw(rng, n, widths, sel))
         yield state
 

@@ -40,7 +40,7 @@ from detente.core import TOL_UTILITY
 from detente.scenario.simulation import Protocol
 from detente.simulate.model import SimModel
 from detente.simulate.strategies import Move
-from detente.simulate.tables import FEW_ROWS, TalkTable, frontier, propose, value_of
+from detente.simulate.tables import FEW_ROWS, TalkTable, frontier, propose, value_of, values_of
 
 __all__ = ["Outcome", "Round", "accepts", "mediator_text", "needs", "run_round"]
 
@@ -93,10 +93,14 @@ def needs(r: Round, side: int) -> FloatArray:
     return out
 
 
-def accepts(m: SimModel, r: Round, side: int, k: IntArray) -> BoolArray:
-    """Does ``side`` accept package ``k`` (per run)? (module docstring)"""
+def accepts(
+    m: SimModel, r: Round, side: int, k: IntArray, u: FloatArray | None = None
+) -> BoolArray:
+    """Does ``side`` accept package ``k`` (per run)? (module docstring; ``u``: its utility of
+    ``k`` when already looked up)"""
     mv = r.moves[side]
-    u = value_of(r.table, k, side)
+    if u is None:
+        u = value_of(r.table, k, side)
     v = r.value[:, side]
     tau = r.tau[:, side]
     trusts = tau * u + (1.0 - tau) * (v - r.loss[:, side]) >= v - TOL_UTILITY
@@ -120,19 +124,19 @@ def _alternating(m: SimModel, r: Round) -> Outcome:
         other = 1 - mover
         live = r.held & ~agreed
         has = live & (standing >= 0) & (by == other)
-        acc = has & accepts(m, r, mover, standing)
+        u_standing = value_of(r.table, standing, mover)
+        acc = has & accepts(m, r, mover, standing, u_standing)
         agreed |= acc
         terms = np.where(acc, standing, terms)
-        refused[:, mover] = np.where(
-            has & ~acc, value_of(r.table, standing, mover), refused[:, mover]
-        )
+        refused[:, mover] = np.where(has & ~acc, u_standing, refused[:, mover])
         prop = live & ~acc
         k = propose(r.table, mover, needs(r, mover))
         prop &= k >= 0
         standing = np.where(prop, k, standing)
         by = np.where(prop, mover, by)
-        offered[:, mover] = np.where(prop, value_of(r.table, k, mover), np.nan)
-        seen = value_of(r.table, k, other)
+        u_k = values_of(r.table, k)  # (N, A): both sides' utilities of the proposal
+        offered[:, mover] = np.where(prop, u_k[:, mover], np.nan)
+        seen = u_k[:, other]
         prev_pos_u[:, other] = np.where(prop, pos_u[:, other], prev_pos_u[:, other])
         pos_u[:, other] = np.where(prop, seen, pos_u[:, other])
     return Outcome(agreed, terms, standing, by, r.text, pos_u, prev_pos_u, refused, offered)

@@ -96,4 +96,6 @@ def _observe(m: SimModel, s: RunState, d: Draws) -> RunState:
 
 
 FIGHT = Step("fight", _fight, lambda m: (0, 1))
-OBSERVE = Step("observe", _observe, lambda m: (0, 2))
+# the cost signal is evidence about the other's private type: with a single type there is
+# nothing to learn from it (the learn step reads it only with several types), so nothing runs
+OBSERVE = Step("observe", _observe, lambda m: (0, 2), inert=lambda m: m.n_types == 1)
