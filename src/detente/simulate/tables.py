@@ -197,6 +197,23 @@ class TalkTable:
         out: IntArray = keep[~(geq & gt).any(axis=1)]
         return out
 
+    @property
+    def efficient_rows(self) -> tuple[IntArray, BoolArray]:
+        """Every row's :attr:`efficient` candidates, padded to the longest: indices (R, E)
+        (0 past a row's own) and which entries are real (R, E)."""
+        return (self.parent or self)._efficient_rows
+
+    @cached_property
+    def _efficient_rows(self) -> tuple[IntArray, BoolArray]:
+        eff = [self.row(r).efficient for r in range(self.rows)]
+        width = max((e.size for e in eff), default=0)
+        idx = np.zeros((self.rows, width), dtype=np.int64)
+        real = np.zeros((self.rows, width), dtype=bool)
+        for r, e in enumerate(eff):
+            idx[r, : e.size] = e
+            real[r, : e.size] = True
+        return idx, real
+
     def run_rows(self, n: int) -> IntArray:
         """The row each of ``n`` runs reads."""
         if self.row_of is not None:
