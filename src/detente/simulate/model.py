@@ -91,6 +91,8 @@ N_CANDIDATES = 101
 """Packages on the compromise curve."""
 MAX_GRID = 4096
 """Largest number of option combinations the talks enumerate as candidates."""
+_CELLS = 2**16
+"""Candidates × runs × actors × issues evaluated at a time for per-run preferences."""
 TRUST_PRIOR_WEIGHT = DEFAULT_PRIOR_WEIGHT
 """Non-informative prior weight W of the Beta/subjective-logic trust opinion (the trust
 engine's)."""
@@ -109,8 +111,15 @@ def utility(ideal: FloatArray, weights: FloatArray, risk: FloatArray, x: FloatAr
 
 
 def candidate_utilities(m: SimModel, weights: FloatArray) -> FloatArray:
-    """Utilities (N, K, A) of the model's candidates under per-run weights (N, A, I)."""
-    out: FloatArray = utility_arrays(m.ideal, weights[:, None], m.risk, m.candidates[None])
+    """Utilities (N, K, A) of the model's candidates under per-run weights (N, A, I), a
+    cache-sized chunk of runs at a time (the same numbers as all at once)."""
+    n = weights.shape[0]
+    k, a = m.candidates.shape[0], m.ideal.shape[0]
+    out: FloatArray = np.empty((n, k, a))
+    step = max(1, _CELLS // max(k * weights[0].size, 1))
+    for lo in range(0, n, step):
+        w = weights[lo : lo + step, None]
+        out[lo : lo + step] = utility_arrays(m.ideal, w, m.risk, m.candidates[None])
     return out
 
 
