@@ -133,7 +133,9 @@ def iter_periods(
                 if widths[1]:  # normals use a variable count of raw draws: draw them
                     _draw(rng, n, widths, None)
                 elif widths[0]:
-                    rng.bit_generator.advance(n * widths[0])  # one raw draw per uniform
+                    bits = rng.bit_generator
+                    assert isinstance(bits, np.random.PCG64)  # named_rng's generator
+                    bits.advance(n * widths[0])  # one raw 64-bit draw per uniform
                 continue
             state = step.apply(m, state, _draw(rng, n, widths, sel))
         yield state

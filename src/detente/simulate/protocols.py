@@ -153,12 +153,17 @@ def mediator_text(table: TalkTable, demand: FloatArray, value: FloatArray) -> In
         ua = table.utility[table.row_of, :, 0]
         ub = table.utility[table.row_of, :, 1]
         ok: BoolArray | None = table.feasible[table.row_of]
-    elif table.row_of is not None:  # a few regimes: each group of runs searches its row
-        drafts = np.empty(n, dtype=np.int64)
-        for r in np.unique(table.row_of):
-            sel = np.flatnonzero(table.row_of == r)
-            drafts[sel] = mediator_text(table.row(int(r)), demand[sel], value[sel])
-        return drafts
+    elif table.row_of is not None:  # a few regimes: each run searches its row's efficient
+        # candidates (padded to the longest row; padding is neither the best nor drafted)
+        idx, real = table.efficient_rows
+        if not idx.shape[1]:
+            return np.full(n, -1, dtype=np.int64)
+        rows = table.row_of
+        keep = idx[rows]  # (N, E)
+        ok = real[rows]
+        flat = keep + (rows * table.size)[:, None]
+        ua = np.where(ok, table.utility_of[0][flat], 0.0)
+        ub = np.where(ok, table.utility_of[1][flat], 0.0)
     elif table.rows == 1:
         # a dominated package is never the draft: one that beats it for both sides has no
         # larger unmet objection and no smaller Nash product
@@ -181,7 +186,8 @@ def mediator_text(table: TalkTable, demand: FloatArray, value: FloatArray) -> In
     ga, gb = ua - value[:, :1], ub - value[:, 1:]
     score = np.maximum(ga, 0.0) * np.maximum(gb, 0.0) + 1e-6 * np.minimum(ga, gb)
     score = np.where(short <= best + TOL_UTILITY, score, -np.inf)
-    k = keep[np.argmax(score, axis=1)]
+    pick = np.argmax(score, axis=1)
+    k = keep[pick] if keep.ndim == 1 else np.take_along_axis(keep, pick[:, None], axis=1)[:, 0]
     if ok is not None:
         k = np.where(ok.any(axis=1), k, -1)
     out: IntArray = k.astype(np.int64)

@@ -50,6 +50,8 @@ _ABOVE = 1.5
 _LOWEST = -0.25
 """Search keys are clipped to [−0.25, 1.4] so that a key stays inside its own row's range."""
 _INDEX_BITS = 12
+_SORT_CELLS = 2**15
+"""Per-run tables are sorted in chunks of about this many cells (cache-sized)."""
 FEW_ROWS = 64
 """Tables with at most this many rows (red-line regimes) are searched row by row for the
 runs reading each row; larger ones (per run) in one search of their flattened rows."""
@@ -197,6 +199,23 @@ class TalkTable:
         out: IntArray = keep[~(geq & gt).any(axis=1)]
         return out
 
+    @property
+    def efficient_rows(self) -> tuple[IntArray, BoolArray]:
+        """Every row's :attr:`efficient` candidates, padded to the longest: indices (R, E)
+        (0 past a row's own) and which entries are real (R, E)."""
+        return (self.parent or self)._efficient_rows
+
+    @cached_property
+    def _efficient_rows(self) -> tuple[IntArray, BoolArray]:
+        eff = [self.row(r).efficient for r in range(self.rows)]
+        width = max((e.size for e in eff), default=0)
+        idx = np.zeros((self.rows, width), dtype=np.int64)
+        real = np.zeros((self.rows, width), dtype=bool)
+        for r, e in enumerate(eff):
+            idx[r, : e.size] = e
+            real[r, : e.size] = True
+        return idx, real
+
     def run_rows(self, n: int) -> IntArray:
         """The row each of ``n`` runs reads."""
         if self.row_of is not None:
@@ -225,29 +244,42 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     if k >= 2**_INDEX_BITS:
         raise ValueError(f"at most {2**_INDEX_BITS - 1} candidates, got {k}")
     feas = np.broadcast_to(feasible, (r, k))
-    order = np.empty((r, 2, k), dtype=np.int64)
-    sorted_u = np.empty((r, 2, k), dtype=np.float64)
+    # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
+    order = np.empty((2, r, k), dtype=np.int64).transpose(1, 0, 2)
+    sorted_u = np.empty((2, r, k), dtype=np.float64).transpose(1, 0, 2)
+    flat = np.empty((2, r * k)) if r > 1 else None  # TalkTable.flat, filled as rows are sorted
+    mask = np.uint64((1 << _INDEX_BITS) - 1)
+    index = np.arange(k, dtype=np.uint64)
+    step = max(1, _SORT_CELLS // max(k, 1))  # per-run rows: sorted a cache-sized chunk at a time
     for side in (0, 1):
-        u = np.where(feas, utility[:, :, side], _ABOVE)
         if r == 1:
+            u = np.where(feas, utility[:, :, side], _ABOVE)
             idx = np.lexsort((np.arange(k), -utility[0, :, 1 - side], u[0]))[None, :]
-        else:
-            mask = np.uint64((1 << _INDEX_BITS) - 1)
-            keys = (np.ascontiguousarray(u).view(np.uint64) & ~mask) | np.arange(k, dtype=np.uint64)
-            keys.sort(axis=1)
-            order[:, side] = keys & mask
-            # the key without its index bits is the utility, truncated by at most 2^-40
-            sorted_u[:, side] = (keys & ~mask).view(np.float64)
+            order[:, side] = idx
+            sorted_u[:, side] = np.take_along_axis(u, idx, axis=1)
             continue
-        order[:, side] = idx
-        sorted_u[:, side] = np.take_along_axis(u, idx, axis=1)
-    return TalkTable(
+        for lo in range(0, r, step):
+            hi = min(lo + step, r)
+            u = np.where(feas[lo:hi], utility[lo:hi, :, side], _ABOVE)
+            keys = (u.view(np.uint64) & ~mask) | index
+            keys.sort(axis=1)
+            order[lo:hi, side] = keys & mask
+            # the key without its index bits is the utility, truncated by at most 2^-40
+            chunk = (keys & ~mask).view(np.float64)
+            sorted_u[lo:hi, side] = chunk
+            assert flat is not None
+            off = 2.0 * np.arange(lo, hi, dtype=np.float64)[:, None]
+            flat[side, lo * k : hi * k] = (chunk + off).ravel()
+    table = TalkTable(
         np.ascontiguousarray(utility, dtype=np.float64),
         np.ascontiguousarray(feas),
         order,
         sorted_u,
         feas.sum(axis=1).astype(np.int64),
     )
+    if flat is not None:  # the search structure, built with the sort (cached_property's slot)
+        table.__dict__["_flat"] = (flat[0], flat[1])
+    return table
 
 
 def _lower_bound(flat: FloatArray, k: int, rows: IntArray, key: FloatArray) -> IntArray:
