@@ -21,7 +21,7 @@ compares against the anchors of ``references.md`` §6 (``--anchor``).
 Usage::
 
     python benchmarks/vs_negmas.py --negmas-python /tmp/venv-negmas/bin/python \\
-        [--n 100 --repeats 3] [--detente-n 20000] [--block 4096] [--ks 10 32]
+        [--n 100 --repeats 3] [--detente-n 20000] [--block N] [--ks 10 32]
     python benchmarks/vs_negmas.py --anchor 45      # no NegMAS: ratio to 45 negotiations/s
 
 Prints a JSON summary: per (outcomes, pairing) both libraries' negotiations/s, agreement
@@ -143,7 +143,12 @@ def main() -> None:
     p.add_argument("--n", type=int, default=100, help="NegMAS negotiations per repeat.")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--detente-n", type=int, default=20000, help="detente negotiations/batch.")
-    p.add_argument("--block", type=int, default=4096, help="detente runs per engine block.")
+    p.add_argument(
+        "--block",
+        type=int,
+        default=None,
+        help="detente runs per engine block (default: about 2^20 table cells, at most 8,192).",
+    )
     p.add_argument("--ks", type=int, nargs="*", default=[10, 32])
     a = p.parse_args()
     if (a.negmas_python is None) == (a.anchor is None):
@@ -155,13 +160,16 @@ def main() -> None:
         negmas = run_negmas(a.negmas_python, a.n, a.repeats, a.ks)
         ref = {(r["outcomes"], r["pairing"]): r for r in negmas["rows"]}
         meta = negmas["meta"] | {"version": negmas["rows"][0]["version"]}
-    run_detente(10, "asp-asp", 256, 0, a.block)  # warm-up
+    run_detente(10, "asp-asp", 256, 0, a.block or 256)  # warm-up
     rows = []
+    blocks: dict[int, int] = {}
     for k in a.ks:
+        # per-run tables of k² candidates: blocks of about a million cells stay in memory close
+        # to the cores (a block of 1,024 runs at 1,024 outcomes, 8,192 at 100)
+        block = blocks[k * k] = a.block or min(8192, max(256, 2**20 // (k * k)))
         for pairing in PAIRINGS:
             reps = [
-                run_detente(k, pairing, a.detente_n, 1000 * r + 7, a.block)
-                for r in range(a.repeats)
+                run_detente(k, pairing, a.detente_n, 1000 * r + 7, block) for r in range(a.repeats)
             ]
             d_rate = statistics.median(a.detente_n / x["total"] for x in reps)
             nm = ref.get((k * k, pairing), {})
@@ -185,7 +193,7 @@ def main() -> None:
     summary = {
         "negmas": meta,
         "detente_n_per_repeat": a.detente_n,
-        "detente_block": a.block,
+        "detente_block": blocks,
         "negmas_n_per_repeat": a.n if a.negmas_python else None,
         "repeats": a.repeats,
         "cores": 1,

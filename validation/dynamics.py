@@ -397,9 +397,13 @@ def render(res: dict[str, Any]) -> str:
     looser = sum(r["change"] == "looser" for r in moved)
     lines += [
         f"Of the {len(moved)} red lines stated in both snapshots that moved, "
-        f"{len(moved) - looser} tightened and {looser} loosened: a model in which red lines "
-        f"can only loosen during a run (a crossing cost that falls) can be right on at most "
-        f"{looser} of them.",
+        f"{len(moved) - looser} tightened and {looser} loosened. In the model (the `positions` "
+        "step, docs/explanation/simulation-model.md) red lines loosen when the cost of "
+        "crossing them falls (cumulative costs, payments and guarantees, a new leader) and "
+        "harden when a belligerent's value of fighting rises above its value at the start "
+        "(demands follow beliefs: Fearon 1995; Slantchev 2003). The expectations for the "
+        "hardening rule were written before it was run, in "
+        "`validation/dynamics_mechanism_expectations.md`, with the outcome compared there.",
         "",
         "## Headline",
         "",
@@ -490,6 +494,13 @@ def render(res: dict[str, Any]) -> str:
         "would have accepted.",
         "- Fronts before May 2024 are approximate readings labelled as assumptions in the "
         "snapshots (the facts give no figure before then).",
+        "- The snapshots ship their fronts with no drift (issue 13's default: no per-issue "
+        "trend stated from facts dated before the snapshot), so in the runs the true balance "
+        "is a stalemate and both sides' opening optimism is learnt away: Russia's value of "
+        "fighting falls in every pair, and its lines never harden in the median, while "
+        "Russia's stated lines tightened in two pairs. Hardening from public commitments made "
+        "during the run (audience costs, e.g. the annexation acts of September 2022) and from "
+        "sunk costs under some regimes (Goemans 2000) is not modelled.",
         "- The pairs overlap in nothing but the model: each starts from the shipped earlier "
         "snapshot, so what happened between the snapshots (offensives, elections, new "
         "mediators) enters only through the model's own dynamics and the shocks the earlier "

@@ -114,3 +114,50 @@ def test_adding_a_step_leaves_the_other_draws_unchanged() -> None:
         assert np.array_equal(a.events, b.events)
         assert np.array_equal(a.tr, b.tr)
     assert [s.period for s in plain] == list(range(20))
+
+
+def _block_digest(out: object) -> list[bytes]:
+    import numpy as np
+
+    parts = []
+    for name in sorted(out.__dataclass_fields__):  # type: ignore[attr-defined]
+        x = getattr(out, name)
+        if isinstance(x, dict):
+            parts += [np.ascontiguousarray(x[k]).tobytes() for k in sorted(x)]
+        elif isinstance(x, np.ndarray):
+            parts.append(np.ascontiguousarray(x).tobytes())
+    return parts
+
+
+def test_skipping_inert_and_idle_steps_changes_nothing() -> None:
+    """Steps skipped as inert for the model or idle for a period (their streams advanced past
+    the uniforms they would have drawn) give the same bytes as running every step."""
+    import dataclasses
+
+    import numpy as np
+
+    import detente.simulate.engine as engine
+    from detente.simulate.model import build_model
+    from detente.simulate.steps import PERIOD_STEPS, never
+
+    always = tuple(dataclasses.replace(s, inert=never, idle=never) for s in PERIOD_STEPS)
+    assert any(s.idle is not never for s in PERIOD_STEPS)
+    for strategies in ({"A": "linear", "B": "linear"}, {"A": "grit", "B": "stalling"}):
+        sc = fixture_scenario()
+        assert sc.simulation is not None
+        sim = sc.simulation.model_copy(update={"strategies": strategies})
+        m = build_model(sc.model_copy(update={"simulation": sim}))
+        seed = np.random.SeedSequence(9)
+        skipped = list(engine.iter_periods(m, 128, seed, 40))
+        every = list(engine.iter_periods(m, 128, seed, 40, steps=always))
+        for a, b in zip(skipped, every, strict=True):
+            for f in ("line", "events", "tr", "ts", "phase", "first", "standing", "trust"):
+                assert np.array_equal(getattr(a, f), getattr(b, f), equal_nan=True), f
+        fast = engine.simulate_block(m, 128, 40, seed)
+        default = engine.iter_periods.__kwdefaults__["steps"]
+        try:
+            engine.iter_periods.__kwdefaults__["steps"] = always
+            slow = engine.simulate_block(m, 128, 40, seed)
+        finally:
+            engine.iter_periods.__kwdefaults__["steps"] = default
+        assert _block_digest(fast) == _block_digest(slow)

@@ -15,6 +15,18 @@ any r, so every zone question stays a linear program). ``κ`` per actor and issu
 
 The function is pure and vectorised (numpy broadcasting), never negative, and non-increasing
 in W, G and the leadership change; the simulation calls it during a run.
+
+Red lines also **harden** (:func:`hardened_bounds`): in the bargaining model of war a side
+accepts a deal only if it is worth its value of fighting on, so its demands follow its beliefs
+about the war (Fearon 1995; Powell 2004), and when the fighting shows a side it is doing better
+than it thought, its terms rise (Slantchev 2003, the principle of convergence: terms track the
+battlefield). A rise ΔV of the value of fighting since the red lines were stated tightens the
+stated bounds toward the actor's ideal by ``δ = HARDENING_PASS_THROUGH · 100 · ΔV`` scale
+points: the actor's demand moves toward its ideal by δ points on every issue, which with linear
+loss and weights summing to 1 is worth exactly ΔV; the stated lines are the part of that demand
+it states. Each bound stops at the actor's ideal (so never outside the 0–100 scale). When the
+value falls back, the bounds return toward, never past, the stated line: loosening below it is
+the crossing rule's (above). Bounds at the end of the scale (no red line stated) do not move.
 """
 
 from __future__ import annotations
@@ -23,21 +35,28 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from detente.bargaining.problem import FloatArray
+
+BoolArray = NDArray[np.bool_]
 
 if TYPE_CHECKING:
     from detente.bargaining.problem import BargainingProblem
 
 __all__ = [
     "DEFAULT_CROSSING_COST",
+    "HARDENING_PASS_THROUGH",
     "LEADER_RELIEF",
     "RELIEF_HALF",
     "RIPENESS_HALF",
     "Crossing",
+    "can_harden",
     "crossing_cost",
     "crossings",
+    "hardened_bounds",
+    "hardening_points",
+    "tighten",
 ]
 
 DEFAULT_CROSSING_COST = 0.2
@@ -53,6 +72,78 @@ RELIEF_HALF = 0.1
 
 LEADER_RELIEF = 0.5
 """Share of the crossing cost a new leader escapes for a predecessor's red lines (assumption)."""
+
+
+HARDENING_PASS_THROUGH = 1.0
+"""Share of a rise in the value of fighting passed into the stated red lines (1: the stated
+lines demand exactly the rise, as the acceptance rule does; Fearon 1995; Slantchev 2003)."""
+
+
+def can_harden(
+    lo: ArrayLike,
+    hi: ArrayLike,
+    ideal: ArrayLike,
+    lo_open: ArrayLike = True,
+    hi_open: ArrayLike = True,
+) -> tuple[BoolArray, BoolArray]:
+    """Which bounds may tighten (module docstring): a stated minimum (above 0) below the
+    ideal, a stated maximum (below 100) above it; ``lo_open`` / ``hi_open`` exclude bounds
+    (e.g. those a crossing already moved). All arguments (..., I), broadcast."""
+    lo_a = np.asarray(lo, dtype=float)
+    hi_a = np.asarray(hi, dtype=float)
+    x = np.asarray(ideal, dtype=float)
+    up: BoolArray = np.asarray(lo_open, dtype=bool) & (lo_a > 0.0) & (x > lo_a)
+    down: BoolArray = np.asarray(hi_open, dtype=bool) & (hi_a < 100.0) & (x < hi_a)
+    return up, down
+
+
+def hardening_points(rise: ArrayLike) -> FloatArray:
+    """δ = HARDENING_PASS_THROUGH · 100 · ΔV scale points for a rise ΔV of the value of
+    fighting (≤ 0 or NaN: 0)."""
+    r = np.asarray(rise, dtype=float)
+    out: FloatArray = HARDENING_PASS_THROUGH * 100.0 * np.where(r > 0.0, r, 0.0)
+    return out
+
+
+def tighten(
+    lo: FloatArray,
+    hi: FloatArray,
+    ideal: FloatArray,
+    points: FloatArray,
+    up: BoolArray,
+    down: BoolArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Bounds ``up`` / ``down`` (from :func:`can_harden`) moved ``points`` (..., 1 or I)
+    toward ``ideal``, stopping there: with an ideal on the 0–100 scale the result stays on it."""
+    new_lo: FloatArray = np.where(up, np.minimum(lo + points, ideal), lo)
+    new_hi: FloatArray = np.where(down, np.maximum(hi - points, ideal), hi)
+    return new_lo, new_hi
+
+
+def hardened_bounds(
+    lo: ArrayLike,
+    hi: ArrayLike,
+    ideal: ArrayLike,
+    rise: ArrayLike,
+    lo_open: ArrayLike = True,
+    hi_open: ArrayLike = True,
+) -> tuple[FloatArray, FloatArray]:
+    """Red lines tightened by a rise of the value of fighting (module docstring).
+
+    ``lo``, ``hi``, ``ideal``: (..., I) one actor's bounds and ideal per issue; ``rise``:
+    (...) the rise ΔV of its value of fighting (utility units; ≤ 0 or NaN: no change);
+    ``lo_open`` / ``hi_open``: (..., I) which bounds may tighten (e.g. not those a crossing
+    already moved). A minimum below the ideal rises toward it, a maximum above the ideal falls
+    toward it; a minimum at 0 or a maximum at 100 (no stated line) stays. Returns the new
+    (lo, hi); bounded by the ideal and the 0–100 scale. The simulation evaluates
+    :func:`can_harden` once per red-line regime and applies :func:`tighten` per period.
+    """
+    lo_a = np.asarray(lo, dtype=float)
+    hi_a = np.asarray(hi, dtype=float)
+    x = np.asarray(ideal, dtype=float)
+    up, down = can_harden(lo_a, hi_a, x, lo_open, hi_open)
+    pts = np.expand_dims(hardening_points(rise), -1)
+    return tighten(lo_a, hi_a, x, pts, up, down)
 
 
 def crossing_cost(

@@ -34,7 +34,9 @@ bundle), exceeds the crossing cost ``Σ κ · points / 100``, with
 gains of partial agreements in force (cover at home, Putnam 1988) and a change of leader. A
 moved line stays moved (the commitment is spent). Each run's set of moved move sets is its
 *regime*; candidates' feasibility is tabulated once per regime (``2^V`` rows, V ≤
-:data:`MAX_MOVE_SETS`).
+:data:`MAX_MOVE_SETS`), and so is which of the belligerents' lines can still harden
+(:func:`~detente.bargaining.redlines.can_harden`: stated and not crossed; the ``positions``
+step tightens them as the run's value of fighting rises).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from detente.bargaining.distrust import base_state, mechanism_effects, scenario_
 from detente.bargaining.linkage import LinkageRule
 from detente.bargaining.packages import BundleResult, PaymentItem, bundle_zone
 from detente.bargaining.problem import BargainingProblem
+from detente.bargaining.redlines import can_harden
 from detente.bargaining.utility import loss_arrays, utility_arrays
 from detente.bargaining.zone import ZoneLP
 from detente.scenario.schema import Scenario
@@ -109,6 +112,8 @@ class Agenda:
     lo: FloatArray  # (R, A, I) red lines in each regime
     hi: FloatArray  # (R, A, I)
     cumulative0: FloatArray  # (A,) costs of fighting paid before the scenario's date
+    harden_lo: BoolArray  # (R, 2, I) belligerents' minima that can harden in each regime
+    harden_hi: BoolArray  # (R, 2, I) and maxima (stated, not crossed, room to the ideal)
 
     @property
     def regimes(self) -> int:
@@ -323,7 +328,14 @@ def build_agenda(
                 if ms.bundle == b:
                     fixed.append(_with_point(ms, int(hit[0]) if hit.size else -1))
     cum0 = problem.cumulative_cost[pidx].astype(np.float64)
-    return Agenda(tuple(specs), tuple(fixed), reg_lo, reg_hi, cum0)
+    h_lo, h_hi = can_harden(
+        reg_lo[:, :2],
+        reg_hi[:, :2],
+        ideal[None, :2],
+        lo_open=reg_lo[:, :2] == lo[None, :2],
+        hi_open=reg_hi[:, :2] == hi[None, :2],
+    )
+    return Agenda(tuple(specs), tuple(fixed), reg_lo, reg_hi, cum0, h_lo, h_hi)
 
 
 def _with_point(ms: MoveSet, k: int) -> MoveSet:

@@ -9,7 +9,9 @@ Randomness: a block's seed (a ``SeedSequence`` spawned by the runner for block `
 stream per step, ``named_rng(block_seed, step.name)``, and one ``"setup"`` stream for the
 per-run draws made before the first period (private types, the front's true drift). Each
 period every step draws a fixed number of uniforms and normals for *every run of the block*,
-whatever the state. So a run is a function of (inputs, seed, block, row): adding a step leaves
+whatever the state (a step skipped as idle for a period has its stream advanced past the
+uniforms it would have drawn, :class:`~detente.simulate.steps.Step`). So a run is a function
+of (inputs, seed, block, row): adding a step leaves
 the other steps' numbers unchanged, and one run can be replayed alone (``rows=[j]``) by
 drawing the block's numbers and keeping row ``j``, without simulating the other runs
 (:func:`detente.simulate.anatomy_of_run`). Results are byte-identical whatever the chunking
@@ -30,6 +32,7 @@ from detente.simulate.model import SimModel
 from detente.simulate.reasons import settlement_reasons
 from detente.simulate.state import Draws, RunInputs, RunState, begin_period, initial_state
 from detente.simulate.steps import PERIOD_STEPS, Step
+from detente.simulate.steps.positions import red_lines
 
 __all__ = [
     "EVENT_FLAGS",
@@ -119,10 +122,21 @@ def iter_periods(
     idx = np.arange(n, dtype=np.int64) if sel is None else sel
     setup = _draw(named_rng(ss, SETUP_STREAM), n, (2, len(m.issue_ids)), sel)
     state = initial_state(m, idx, setup, inputs)
+    # a step inert for the model never runs and its stream is never drawn (no other step reads
+    # it); an idle one is skipped for the period, its stream moved on as if it had drawn
     streams = [(step, named_rng(ss, step.name), step.widths(m)) for step in steps]
+    streams = [x for x in streams if not x[0].inert(m)]
     for t in range(periods):
         state = begin_period(state, t)
         for step, rng, widths in streams:
+            if step.idle(m, state):
+                if widths[1]:  # normals use a variable count of raw draws: draw them
+                    _draw(rng, n, widths, None)
+                elif widths[0]:
+                    bits = rng.bit_generator
+                    assert isinstance(bits, np.random.PCG64)  # named_rng's generator
+                    bits.advance(n * widths[0])  # one raw 64-bit draw per uniform
+                continue
             state = step.apply(m, state, _draw(rng, n, widths, sel))
         yield state
 
@@ -158,7 +172,7 @@ def _record(m: SimModel, s: RunState) -> dict[str, FloatArray]:
         out[f"support.{sid}"] = s.level[:, li]
     out["phase"] = s.phase[:, 0].astype(np.float64)
     if m.red_line_paths:
-        lo, hi = m.agenda.lo[s.regime], m.agenda.hi[s.regime]  # (N, A, I)
+        lo, hi = red_lines(m, s)  # (N, A, I), steps/positions.py
         for v, ai, ii, is_min in m.red_line_paths:
             out[v] = (lo if is_min else hi)[:, ai, ii]
     return out

@@ -91,6 +91,8 @@ N_CANDIDATES = 101
 """Packages on the compromise curve."""
 MAX_GRID = 4096
 """Largest number of option combinations the talks enumerate as candidates."""
+_CELLS = 2**16
+"""Candidates × runs × actors × issues evaluated at a time for per-run preferences."""
 TRUST_PRIOR_WEIGHT = DEFAULT_PRIOR_WEIGHT
 """Non-informative prior weight W of the Beta/subjective-logic trust opinion (the trust
 engine's)."""
@@ -109,8 +111,15 @@ def utility(ideal: FloatArray, weights: FloatArray, risk: FloatArray, x: FloatAr
 
 
 def candidate_utilities(m: SimModel, weights: FloatArray) -> FloatArray:
-    """Utilities (N, K, A) of the model's candidates under per-run weights (N, A, I)."""
-    out: FloatArray = utility_arrays(m.ideal, weights[:, None], m.risk, m.candidates[None])
+    """Utilities (N, K, A) of the model's candidates under per-run weights (N, A, I), a
+    cache-sized chunk of runs at a time (the same numbers as all at once)."""
+    n = weights.shape[0]
+    k, a = m.candidates.shape[0], m.ideal.shape[0]
+    out: FloatArray = np.empty((n, k, a))
+    step = max(1, _CELLS // max(k * weights[0].size, 1))
+    for lo in range(0, n, step):
+        w = weights[lo : lo + step, None]
+        out[lo : lo + step] = utility_arrays(m.ideal, w, m.risk, m.candidates[None])
     return out
 
 
@@ -202,6 +211,11 @@ class SimModel:
         return int(self.type_cost.size)
 
     @cached_property
+    def r_start(self) -> float:
+        """A's chance of winning a battle implied by capabilities at ``meta.as_of``."""
+        return float(capability_r(self, self.support_level[None, :])[0])
+
+    @cached_property
     def faction_utility(self) -> tuple[FloatArray, ...]:
         """Per bundle, (K, F) each faction's utility of the bundle's candidates, tabulated
         once: the implement step looks up the terms in force (the same numbers as computing
@@ -225,12 +239,20 @@ def capability_r(m: SimModel, level: FloatArray) -> FloatArray:
     if m.p_fixed is not None:
         decisive = 1.0 - m.stalemate
         return np.full(n, m.p_fixed / decisive if decisive > 1e-12 else 0.5)
+    if not m.support_owner.size:  # no allies: the same ratio in every run
+        return np.full(n, _own_r(m)[0])
     cap = np.broadcast_to(m.capability, (n, 2)).copy()
-    if m.support_owner.size:
-        add = level * m.support_capability
-        for side in (0, 1):
-            cap[:, side] += add[:, m.support_owner == side].sum(axis=1)
+    add = level * m.support_capability
+    for side in (0, 1):
+        cap[:, side] += add[:, m.support_owner == side].sum(axis=1)
     ck = np.maximum(cap, 1e-12) ** m.exponent
+    out: FloatArray = ck[:, 0] / (ck[:, 0] + ck[:, 1])
+    return out
+
+
+def _own_r(m: SimModel) -> FloatArray:
+    """(1,) A's chance of winning a battle from the belligerents' own capabilities."""
+    ck = np.maximum(m.capability[None, :], 1e-12) ** m.exponent
     out: FloatArray = ck[:, 0] / (ck[:, 0] + ck[:, 1])
     return out
 

@@ -40,7 +40,7 @@ from detente.core import TOL_UTILITY
 from detente.scenario.simulation import Protocol
 from detente.simulate.model import SimModel
 from detente.simulate.strategies import Move
-from detente.simulate.tables import FEW_ROWS, TalkTable, frontier, propose, value_of
+from detente.simulate.tables import FEW_ROWS, TalkTable, frontier, propose, value_of, values_of
 
 __all__ = ["Outcome", "Round", "accepts", "mediator_text", "needs", "run_round"]
 
@@ -93,10 +93,14 @@ def needs(r: Round, side: int) -> FloatArray:
     return out
 
 
-def accepts(m: SimModel, r: Round, side: int, k: IntArray) -> BoolArray:
-    """Does ``side`` accept package ``k`` (per run)? (module docstring)"""
+def accepts(
+    m: SimModel, r: Round, side: int, k: IntArray, u: FloatArray | None = None
+) -> BoolArray:
+    """Does ``side`` accept package ``k`` (per run)? (module docstring; ``u``: its utility of
+    ``k`` when already looked up)"""
     mv = r.moves[side]
-    u = value_of(r.table, k, side)
+    if u is None:
+        u = value_of(r.table, k, side)
     v = r.value[:, side]
     tau = r.tau[:, side]
     trusts = tau * u + (1.0 - tau) * (v - r.loss[:, side]) >= v - TOL_UTILITY
@@ -120,19 +124,19 @@ def _alternating(m: SimModel, r: Round) -> Outcome:
         other = 1 - mover
         live = r.held & ~agreed
         has = live & (standing >= 0) & (by == other)
-        acc = has & accepts(m, r, mover, standing)
+        u_standing = value_of(r.table, standing, mover)
+        acc = has & accepts(m, r, mover, standing, u_standing)
         agreed |= acc
         terms = np.where(acc, standing, terms)
-        refused[:, mover] = np.where(
-            has & ~acc, value_of(r.table, standing, mover), refused[:, mover]
-        )
+        refused[:, mover] = np.where(has & ~acc, u_standing, refused[:, mover])
         prop = live & ~acc
         k = propose(r.table, mover, needs(r, mover))
         prop &= k >= 0
         standing = np.where(prop, k, standing)
         by = np.where(prop, mover, by)
-        offered[:, mover] = np.where(prop, value_of(r.table, k, mover), np.nan)
-        seen = value_of(r.table, k, other)
+        u_k = values_of(r.table, k)  # (N, A): both sides' utilities of the proposal
+        offered[:, mover] = np.where(prop, u_k[:, mover], np.nan)
+        seen = u_k[:, other]
         prev_pos_u[:, other] = np.where(prop, pos_u[:, other], prev_pos_u[:, other])
         pos_u[:, other] = np.where(prop, seen, pos_u[:, other])
     return Outcome(agreed, terms, standing, by, r.text, pos_u, prev_pos_u, refused, offered)
@@ -149,12 +153,17 @@ def mediator_text(table: TalkTable, demand: FloatArray, value: FloatArray) -> In
         ua = table.utility[table.row_of, :, 0]
         ub = table.utility[table.row_of, :, 1]
         ok: BoolArray | None = table.feasible[table.row_of]
-    elif table.row_of is not None:  # a few regimes: each group of runs searches its row
-        drafts = np.empty(n, dtype=np.int64)
-        for r in np.unique(table.row_of):
-            sel = np.flatnonzero(table.row_of == r)
-            drafts[sel] = mediator_text(table.row(int(r)), demand[sel], value[sel])
-        return drafts
+    elif table.row_of is not None:  # a few regimes: each run searches its row's efficient
+        # candidates (padded to the longest row; padding is neither the best nor drafted)
+        idx, real = table.efficient_rows
+        if not idx.shape[1]:
+            return np.full(n, -1, dtype=np.int64)
+        rows = table.row_of
+        keep = idx[rows]  # (N, E)
+        ok = real[rows]
+        flat = keep + (rows * table.size)[:, None]
+        ua = np.where(ok, table.utility_of[0][flat], 0.0)
+        ub = np.where(ok, table.utility_of[1][flat], 0.0)
     elif table.rows == 1:
         # a dominated package is never the draft: one that beats it for both sides has no
         # larger unmet objection and no smaller Nash product
@@ -177,7 +186,8 @@ def mediator_text(table: TalkTable, demand: FloatArray, value: FloatArray) -> In
     ga, gb = ua - value[:, :1], ub - value[:, 1:]
     score = np.maximum(ga, 0.0) * np.maximum(gb, 0.0) + 1e-6 * np.minimum(ga, gb)
     score = np.where(short <= best + TOL_UTILITY, score, -np.inf)
-    k = keep[np.argmax(score, axis=1)]
+    pick = np.argmax(score, axis=1)
+    k = keep[pick] if keep.ndim == 1 else np.take_along_axis(keep, pick[:, None], axis=1)[:, 0]
     if ok is not None:
         k = np.where(ok.any(axis=1), k, -1)
     out: IntArray = k.astype(np.int64)

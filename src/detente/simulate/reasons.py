@@ -36,6 +36,8 @@ REASONS = ("reached", "red_lines", "no_zone", "distrust", "talks")
 """Codes of :attr:`SettlementReasons.reason`, in this order."""
 
 BoolArray = NDArray[np.bool_]
+_CELLS = 2**15
+"""Candidates × runs examined at a time (the live runs' tables, cache-sized chunks)."""
 
 
 @dataclass(frozen=True)
@@ -70,22 +72,34 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
     reason[closed] = REASONS.index("red_lines")
 
     live = ~reached & ~closed
-    if live.any():
-        u = table.utility[rows]  # (N, K, A)
-        feas = table.feasible[rows]
-        gain = u[:, :, :2] - s.value[:, None, :]
-        ok = feas & (gain >= -TOL_UTILITY).all(axis=2)
-        zone = ok.any(axis=1)
+    idx = np.flatnonzero(live)
+    if idx.size:
+        # the live runs' candidates, a cache-sized chunk of runs at a time (K cells per run)
+        tau_all = np.nan_to_num(s.tau, nan=0.0)
+        loss_all = m.sucker_loss * 2.0 * (1.0 - np.nan_to_num(s.trust[:, :, INTENT], nan=0.5))
+        zone = np.zeros(n, dtype=bool)
+        trusted = np.zeros(n, dtype=bool)
+        best = np.full((n, 2), -np.inf)
+        step = max(1, _CELLS // max(table.size, 1))
+        for a in range(0, idx.size, step):
+            j = idx[a : a + step]
+            rr = rows[j]
+            feas = table.feasible[rr]
+            gain = [table.utility[rr, :, side] - s.value[j, side, None] for side in (0, 1)]
+            meets = [g >= -TOL_UTILITY for g in gain]
+            ok = feas & meets[0] & meets[1]
+            zone[j] = ok.any(axis=1)
+            for side in (0, 1):
+                other = meets[1 - side]
+                best[j, side] = np.where(feas & other, gain[side], -np.inf).max(axis=1)
+            tau, loss = tau_all[j], loss_all[j]
+            for side in (0, 1):
+                fear = ((1.0 - tau[:, side]) * loss[:, side])[:, None]
+                ok &= tau[:, side, None] * gain[side] - fear >= -TOL_UTILITY
+            trusted[j] = ok.any(axis=1)
         for side in (0, 1):
-            other = gain[:, :, 1 - side] >= -TOL_UTILITY
-            best = np.where(feas & other, gain[:, :, side], -np.inf).max(axis=1)
-            actor[:, side] |= live & ~zone & (best < -TOL_UTILITY)
+            actor[:, side] |= live & ~zone & (best[:, side] < -TOL_UTILITY)
         reason[live & ~zone] = REASONS.index("no_zone")
-        tau = np.nan_to_num(s.tau, nan=0.0)[:, None, :]
-        loss = (m.sucker_loss * 2.0 * (1.0 - np.nan_to_num(s.trust[:, :, INTENT], nan=0.5)))[
-            :, None, :
-        ]
-        trusted = (tau * gain - (1.0 - tau) * loss >= -TOL_UTILITY).all(axis=2) & ok
-        reason[live & zone & ~trusted.any(axis=1)] = REASONS.index("distrust")
+        reason[live & zone & ~trusted] = REASONS.index("distrust")
     reason[reached] = REASONS.index("reached")
     return SettlementReasons(reason, issue, actor)

@@ -133,6 +133,9 @@ class RunState:
     agreements_seen: IntArray  # (N,) agreements reached up to the last tracks step
     stalls: IntArray  # (N, M) consecutive stalled rounds of each rule-bound mediator's tracks
     withdrawn: BoolArray  # (N, M) the mediator has walked away (after_stalled_rounds)
+    # the evidence (tr, ts) that ``trust`` and ``tau`` were last computed from (the learn step
+    # recomputes them only when a step has replaced it); None before the first learn step
+    trust_of: tuple[FloatArray, FloatArray] | None = None
 
     @property
     def n(self) -> int:

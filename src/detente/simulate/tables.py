@@ -12,8 +12,8 @@ feasible candidates in ascending order of its utility, so that
 - :func:`frontier` finds the most a party can get among the packages the other side values at
   least at a threshold (what it can hope for, given what it believes the other needs).
 
-Both are one binary search per run; per-run tables are searched in row chunks that fit in
-cache. Infeasible candidates are never offered.
+Both are one binary search per run (per-run tables: all runs' searches at once, each in its own
+row of the flattened, offset table). Infeasible candidates are never offered.
 
 A table may also hold a few rows shared by groups of runs (``R`` small, e.g. one row per
 *red-line regime*: which veto parties have moved their stated red lines,
@@ -31,7 +31,15 @@ from numpy.typing import NDArray
 
 from detente.core import TOL_UTILITY
 
-__all__ = ["FEW_ROWS", "TalkTable", "build_table", "frontier", "propose", "value_of"]
+__all__ = [
+    "FEW_ROWS",
+    "TalkTable",
+    "build_table",
+    "frontier",
+    "propose",
+    "value_of",
+    "values_of",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -41,9 +49,9 @@ _ABOVE = 1.5
 """Sort key of an infeasible candidate: above every utility (≤ 1), below the next row's (2)."""
 _LOWEST = -0.25
 """Search keys are clipped to [−0.25, 1.4] so that a key stays inside its own row's range."""
-_CHUNK = 2**17
-"""Per-run tables are searched in chunks of about this many table cells (cache-sized)."""
 _INDEX_BITS = 12
+_SORT_CELLS = 2**15
+"""Per-run tables are sorted in chunks of about this many cells (cache-sized)."""
 FEW_ROWS = 64
 """Tables with at most this many rows (red-line regimes) are searched row by row for the
 runs reading each row; larger ones (per run) in one search of their flattened rows."""
@@ -96,6 +104,35 @@ class TalkTable:
             (self.sorted_u[:, 0] + off).ravel(),
             (self.sorted_u[:, 1] + off).ravel(),
         )
+
+    @property
+    def flat_order(self) -> tuple[IntArray, IntArray]:
+        """Per side, ``order`` flattened: entry ``row·K + j`` (gathered in one ``take``)."""
+        return (self.parent or self)._flat_order
+
+    @cached_property
+    def _flat_order(self) -> tuple[IntArray, IntArray]:
+        return (
+            np.ascontiguousarray(self.order[:, 0]).ravel(),
+            np.ascontiguousarray(self.order[:, 1]).ravel(),
+        )
+
+    @property
+    def utility_of(self) -> tuple[FloatArray, ...]:
+        """Per actor, its utilities flattened (R·K,): entry ``row·K + k``."""
+        return (self.parent or self)._utility_of
+
+    @cached_property
+    def _utility_of(self) -> tuple[FloatArray, ...]:
+        return tuple(
+            np.ascontiguousarray(self.utility[:, :, a]).ravel()
+            for a in range(self.utility.shape[2])
+        )
+
+    @property
+    def flat_utility(self) -> FloatArray:
+        """``utility`` as (R·K, A): row ``row·K + k`` holds candidate ``k`` of row ``row``."""
+        return self.utility.reshape(-1, self.utility.shape[2])
 
     @property
     def best_for(self) -> tuple[FloatArray, FloatArray]:
@@ -162,6 +199,23 @@ class TalkTable:
         out: IntArray = keep[~(geq & gt).any(axis=1)]
         return out
 
+    @property
+    def efficient_rows(self) -> tuple[IntArray, BoolArray]:
+        """Every row's :attr:`efficient` candidates, padded to the longest: indices (R, E)
+        (0 past a row's own) and which entries are real (R, E)."""
+        return (self.parent or self)._efficient_rows
+
+    @cached_property
+    def _efficient_rows(self) -> tuple[IntArray, BoolArray]:
+        eff = [self.row(r).efficient for r in range(self.rows)]
+        width = max((e.size for e in eff), default=0)
+        idx = np.zeros((self.rows, width), dtype=np.int64)
+        real = np.zeros((self.rows, width), dtype=bool)
+        for r, e in enumerate(eff):
+            idx[r, : e.size] = e
+            real[r, : e.size] = True
+        return idx, real
+
     def run_rows(self, n: int) -> IntArray:
         """The row each of ``n`` runs reads."""
         if self.row_of is not None:
@@ -190,29 +244,61 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     if k >= 2**_INDEX_BITS:
         raise ValueError(f"at most {2**_INDEX_BITS - 1} candidates, got {k}")
     feas = np.broadcast_to(feasible, (r, k))
-    order = np.empty((r, 2, k), dtype=np.int64)
-    sorted_u = np.empty((r, 2, k), dtype=np.float64)
+    # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
+    order = np.empty((2, r, k), dtype=np.int64).transpose(1, 0, 2)
+    sorted_u = np.empty((2, r, k), dtype=np.float64).transpose(1, 0, 2)
+    flat = np.empty((2, r * k)) if r > 1 else None  # TalkTable.flat, filled as rows are sorted
+    mask = np.uint64((1 << _INDEX_BITS) - 1)
+    index = np.arange(k, dtype=np.uint64)
+    step = max(1, _SORT_CELLS // max(k, 1))  # per-run rows: sorted a cache-sized chunk at a time
     for side in (0, 1):
-        u = np.where(feas, utility[:, :, side], _ABOVE)
         if r == 1:
+            u = np.where(feas, utility[:, :, side], _ABOVE)
             idx = np.lexsort((np.arange(k), -utility[0, :, 1 - side], u[0]))[None, :]
-        else:
-            mask = np.uint64((1 << _INDEX_BITS) - 1)
-            keys = (np.ascontiguousarray(u).view(np.uint64) & ~mask) | np.arange(k, dtype=np.uint64)
-            keys.sort(axis=1)
-            order[:, side] = keys & mask
-            # the key without its index bits is the utility, truncated by at most 2^-40
-            sorted_u[:, side] = (keys & ~mask).view(np.float64)
+            order[:, side] = idx
+            sorted_u[:, side] = np.take_along_axis(u, idx, axis=1)
             continue
-        order[:, side] = idx
-        sorted_u[:, side] = np.take_along_axis(u, idx, axis=1)
-    return TalkTable(
+        for lo in range(0, r, step):
+            hi = min(lo + step, r)
+            u = np.where(feas[lo:hi], utility[lo:hi, :, side], _ABOVE)
+            keys = (u.view(np.uint64) & ~mask) | index
+            keys.sort(axis=1)
+            order[lo:hi, side] = keys & mask
+            # the key without its index bits is the utility, truncated by at most 2^-40
+            chunk = (keys & ~mask).view(np.float64)
+            sorted_u[lo:hi, side] = chunk
+            assert flat is not None
+            off = 2.0 * np.arange(lo, hi, dtype=np.float64)[:, None]
+            flat[side, lo * k : hi * k] = (chunk + off).ravel()
+    table = TalkTable(
         np.ascontiguousarray(utility, dtype=np.float64),
         np.ascontiguousarray(feas),
         order,
         sorted_u,
         feas.sum(axis=1).astype(np.int64),
     )
+    if flat is not None:  # the search structure, built with the sort (cached_property's slot)
+        table.__dict__["_flat"] = (flat[0], flat[1])
+    return table
+
+
+def _lower_bound(flat: FloatArray, k: int, rows: IntArray, key: FloatArray) -> IntArray:
+    """Per run, the position in its row ``rows[j]`` of ``flat`` (rows of ``k`` ascending
+    values, one after the other) of the first value ≥ ``key[j]`` (``k`` if none): a
+    branchless binary search over all runs at once, ⌈log₂ k⌉ + 1 vectorised probes (the
+    same comparisons as ``np.searchsorted(flat, key)``, whose row segments the keys fall in)."""
+    if k == 0:
+        return np.zeros(rows.shape[0], dtype=np.int64)
+    base = rows * k
+    pos = base
+    n = k
+    while n > 1:
+        half = n // 2
+        cand = pos + half
+        pos = np.where(np.take(flat, cand) < key, cand, pos)
+        n -= half
+    out: IntArray = pos + (np.take(flat, pos) < key) - base
+    return out
 
 
 def _search(t: TalkTable, side: int, x: FloatArray) -> IntArray:
@@ -220,18 +306,7 @@ def _search(t: TalkTable, side: int, x: FloatArray) -> IntArray:
     n = x.shape[0]
     if t.row_of is not None and t.rows > FEW_ROWS:  # a view of per-run rows
         rows = t.row_of
-        k = t.size
-        flat = t.flat[side]
-        if n < 2 or bool((np.diff(rows) < 0).any()):  # unordered view: one search
-            return np.searchsorted(flat, x + 2.0 * rows) - rows * k
-        step = max(1, _CHUNK // k)
-        res = np.empty(n, dtype=np.int64)
-        for a in range(0, n, step):  # ascending rows: each chunk searches its own segment
-            b = min(a + step, n)
-            r0, r1 = int(rows[a]), int(rows[b - 1])
-            seg = flat[r0 * k : (r1 + 1) * k]
-            res[a:b] = np.searchsorted(seg, x[a:b] + 2.0 * rows[a:b]) - (rows[a:b] - r0) * k
-        return res
+        return _lower_bound(t.flat[side], t.size, rows, x + 2.0 * rows)
     if t.row_of is not None:
         out = np.empty(n, dtype=np.int64)
         for r in np.unique(t.row_of):
@@ -240,26 +315,20 @@ def _search(t: TalkTable, side: int, x: FloatArray) -> IntArray:
         return out
     if t.rows == 1:
         return np.searchsorted(t.sorted_u[0, side], x, side="left").astype(np.int64)
-    flat = t.flat[side]
-    k = t.size
-    step = max(1, _CHUNK // k)
-    out = np.empty(n, dtype=np.int64)
-    for a in range(0, n, step):
-        b = min(a + step, n)
-        rows = np.arange(a, b)
-        lo, hi = a * k, b * k
-        out[a:b] = np.searchsorted(flat[lo:hi], x[a:b] + 2.0 * rows) - (rows - a) * k
-    return out
+    rows = np.arange(n, dtype=np.int64)
+    return _lower_bound(t.flat[side], t.size, rows, x + 2.0 * rows)
 
 
 def propose(t: TalkTable, side: int, demand: FloatArray) -> IntArray:
     """The feasible package ``side`` values least among those worth at least ``demand`` to it
     (its best one if none is), per run; -1 where nothing is feasible."""
-    x = np.clip(np.nan_to_num(demand, nan=1.0), _LOWEST, 1.0) - TOL_UTILITY
+    # NaN asks for everything; ±inf fall to the clip's bounds
+    x = np.clip(np.where(np.isnan(demand), 1.0, demand), _LOWEST, 1.0) - TOL_UTILITY
     rows = t.run_rows(x.shape[0])
-    pos = np.minimum(_search(t, side, x), t.n_feasible[rows] - 1)
-    k = t.order[rows, side, np.maximum(pos, 0)]
-    return np.where(t.n_feasible[rows] > 0, k, -1)
+    n_feasible = t.n_feasible[rows]
+    pos = np.minimum(_search(t, side, x), n_feasible - 1)
+    k = np.take(t.flat_order[side], rows * t.size + np.maximum(pos, 0))
+    return np.where(n_feasible > 0, k, -1)
 
 
 def frontier(t: TalkTable, me: int, other_needs: FloatArray) -> FloatArray:
@@ -269,15 +338,23 @@ def frontier(t: TalkTable, me: int, other_needs: FloatArray) -> FloatArray:
     if np.isnan(other_needs).all():  # nothing known of the other's needs: its best package
         best: FloatArray = np.where(t.n_feasible[rows] > 0, t.top[rows, me], -np.inf)
         return best
-    x = np.clip(np.nan_to_num(other_needs, nan=_LOWEST), _LOWEST, 1.4) - TOL_UTILITY
+    x = np.clip(np.where(np.isnan(other_needs), _LOWEST, other_needs), _LOWEST, 1.4) - TOL_UTILITY
     pos = np.minimum(_search(t, 1 - me, x), t.size)
-    out: FloatArray = t.best_for[me][rows, pos]
+    out: FloatArray = np.take(t.best_for[me].ravel(), rows * (t.size + 1) + pos)
+    return out
+
+
+def values_of(t: TalkTable, k: IntArray) -> FloatArray:
+    """Utilities (N, A) to every actor of candidate ``k`` per run (NaN where ``k`` < 0)."""
+    rows = t.run_rows(k.shape[0])
+    u = np.take(t.flat_utility, rows * t.size + np.maximum(k, 0), axis=0)
+    out: FloatArray = np.where((k >= 0)[:, None], u, np.nan)
     return out
 
 
 def value_of(t: TalkTable, k: IntArray, actor: int) -> FloatArray:
     """Utility to ``actor`` of candidate ``k`` per run (NaN where ``k`` < 0)."""
     rows = t.run_rows(k.shape[0])
-    u = t.utility[rows, np.maximum(k, 0), actor]
+    u = np.take(t.utility_of[actor], rows * t.size + np.maximum(k, 0))
     out: FloatArray = np.where(k >= 0, u, np.nan)
     return out

@@ -18,26 +18,43 @@ Each step draws from its own named random stream (:func:`detente.core.named_rng`
 seed and the step's name), a fixed number of uniforms and normals per run and period given by
 its ``widths``, so adding a step, or changing how many numbers one step draws, leaves the draws
 of every other step unchanged.
+
+Steps that cannot change anything are not run (results are the same, bit for bit): a step
+declares it is ``inert`` for a model (it can change no state for any run of it, e.g. the
+tracks step without tracks, or the observation of costs when there are no private types to
+learn), and then its stream is never drawn; or ``idle`` for a state (nothing to do this period
+for any run of the block, e.g. no agreement signed nor in force), and then the engine skips it
+and advances its stream past the uniforms it would have drawn, so its later periods draw the
+same numbers as if it had run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState
 
-__all__ = ["PERIOD_STEPS", "Step"]
+__all__ = ["PERIOD_STEPS", "Step", "never"]
+
+
+def never(*_: object) -> bool:
+    """The default of :attr:`Step.inert` and :attr:`Step.idle`: the step always runs."""
+    return False
 
 
 @dataclass(frozen=True)
 class Step:
-    """A named step of a period and the random numbers it needs."""
+    """A named step of a period, the random numbers it needs, and when it can be skipped."""
 
     name: str
     apply: Callable[[SimModel, RunState, Draws], RunState]
     widths: Callable[[SimModel], tuple[int, int]]  # (uniforms, normals) per run and period
+    # the step changes no state, for any run of the model, in any period: never run
+    inert: Callable[[SimModel], bool] = field(default=never)
+    # applying it to this state would change nothing (for every run): skipped this period
+    idle: Callable[[SimModel, RunState], bool] = field(default=never)
 
 
 def _period_steps() -> tuple[Step, ...]:

@@ -48,8 +48,7 @@ def relief(m: SimModel, level: FloatArray) -> FloatArray:
 
 def true_r(m: SimModel, s: RunState) -> FloatArray:
     """A's true chance of winning a battle this period: (N,)."""
-    start = capability_r(m, m.support_level[None, :])[0]
-    r = ndtr(s.beta0) + capability_r(m, s.level) - start
+    r = ndtr(s.beta0) + capability_r(m, s.level) - m.r_start
     out: FloatArray = np.clip(r + s.shift[:, 0] - s.shift[:, 1] + s.balance_shift, 0.0, 1.0)
     return out
 
@@ -96,4 +95,6 @@ def _observe(m: SimModel, s: RunState, d: Draws) -> RunState:
 
 
 FIGHT = Step("fight", _fight, lambda m: (0, 1))
-OBSERVE = Step("observe", _observe, lambda m: (0, 2))
+# the cost signal is evidence about the other's private type: with a single type there is
+# nothing to learn from it (the learn step reads it only with several types), so nothing runs
+OBSERVE = Step("observe", _observe, lambda m: (0, 2), inert=lambda m: m.n_types == 1)

@@ -236,8 +236,15 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     )
 
 
+def _idle(m: SimModel, s: RunState) -> bool:
+    """No agreement signed this period nor in force, and no spoiler act against the talks (it
+    is recorded as a violation here), in any run: nothing to implement or record."""
+    return not (s.signed.any() or s.phase.any() or s.spoil.any())
+
+
 IMPLEMENT = Step(
     "implement",
     _implement,
     lambda m: (len(m.bundle_ids) * (2 + 2 * m.faction_control.size), 0),
+    idle=_idle,
 )

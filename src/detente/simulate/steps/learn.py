@@ -60,23 +60,34 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
     mean, prec = update_balance(s.bal_mean, s.bal_prec, s.y, s.fighting)
     rhat = believed_r(mean, prec)
-    stakes = stake_utilities(m, s.line, s.weights, s.u_victory)
-    own, per_type = effective_costs(m, s)
-    value = fighting_values(m, rhat, stakes, own)
-    tv = type_values(m, rhat, stakes, per_type)  # (N, observer, T)
     belief = s.type_belief
-    if m.n_types > 1:
-        with np.errstate(divide="ignore"):
-            log_cost = np.log((m.cost * s.cost_mult)[:, ::-1, None] * m.type_cost)
-        lik = cost_signal_likelihood(s.cost_signal, log_cost, st.cost_signal_noise)
-        eps = st.screening_noise
-        lik = lik * refusal_likelihood(s.refused_u[:, ::-1], tv, eps, TOL_UTILITY)
-        lik = lik * offer_likelihood(s.offered_u[:, ::-1], tv, eps, TOL_UTILITY)
-        belief = normalise(belief * lik)
-    other = expected_other_value(m, belief, tv)
-    trust = expected(s.tr, s.ts, m.trust_base, TRUST_PRIOR_WEIGHT)  # (N, 2, D)
-    spoil_risk = st.spoiler_escalation * m.has_factions[::-1].astype(np.float64)
-    tau = trust[:, :, INTEG] * (1.0 - spoil_risk * (1.0 - trust[:, :, CAP]))
+    stated = ~np.isnan(m.reservation[:2])
+    if stated.all() and m.n_types == 1:
+        # both reservations stated and nothing to learn about types: the values of fighting
+        # are the stated figures and neither side estimates the other's (fighting_values,
+        # expected_other_value), so the war lottery is not evaluated
+        value = np.array(np.broadcast_to(m.reservation[:2], (s.n, 2)))
+        other = np.full((s.n, 2), np.nan)
+    else:
+        stakes = stake_utilities(m, s.line, s.weights, s.u_victory)
+        own, per_type = effective_costs(m, s)
+        value = fighting_values(m, rhat, stakes, own)
+        tv = type_values(m, rhat, stakes, per_type)  # (N, observer, T)
+        if m.n_types > 1:
+            with np.errstate(divide="ignore"):
+                log_cost = np.log((m.cost * s.cost_mult)[:, ::-1, None] * m.type_cost)
+            lik = cost_signal_likelihood(s.cost_signal, log_cost, st.cost_signal_noise)
+            eps = st.screening_noise
+            lik = lik * refusal_likelihood(s.refused_u[:, ::-1], tv, eps, TOL_UTILITY)
+            lik = lik * offer_likelihood(s.offered_u[:, ::-1], tv, eps, TOL_UTILITY)
+            belief = normalise(belief * lik)
+        other = expected_other_value(m, belief, tv)
+    if s.trust_of is not None and s.trust_of[0] is s.tr and s.trust_of[1] is s.ts:
+        trust, tau = s.trust, s.tau  # the evidence has not changed since the last update
+    else:
+        trust = expected(s.tr, s.ts, m.trust_base, TRUST_PRIOR_WEIGHT)  # (N, 2, D)
+        spoil_risk = st.spoiler_escalation * m.has_factions[::-1].astype(np.float64)
+        tau = trust[:, :, INTEG] * (1.0 - spoil_risk * (1.0 - trust[:, :, CAP]))
     return evolve(
         s,
         bal_mean=mean,
@@ -88,6 +99,7 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
         other_value=other,
         trust=trust,
         tau=tau,
+        trust_of=(s.tr, s.ts),
     )
 
 

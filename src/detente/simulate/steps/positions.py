@@ -16,6 +16,18 @@ on the bundle (its value of fighting under its beliefs, for a deal that stops th
 exceeds the crossing cost ``Σ κ · points / 100``. The run's regime gains the move set's bit,
 the talks then search the candidates feasible under the moved lines, and the event
 ``red_line_moved`` is recorded. A moved line is not restored.
+
+Red lines also **harden** (:func:`red_lines`, the rule of
+:func:`detente.bargaining.redlines.hardened_bounds`): each belligerent's stated lines follow its
+value of fighting (Fearon 1995; Slantchev 2003): when the run's value of fighting rises above
+its value at the start (the front moving its way, its belief about the balance of forces
+improving), its lines not yet crossed tighten toward its ideal by the points worth the rise;
+when it falls back they return toward the stated line. The hardened lines are the run's stated
+positions (the ``redline.*`` trajectories). The talks' tables stay those of the crossing regime:
+a belligerent already refuses any deal worth less than its value of fighting, which is the
+demand its hardened lines state. Third veto parties have no value of fighting in the model and
+their lines do not harden; a red line not stated at the start (a bound at the end of the scale)
+is never created during a run.
 """
 
 from __future__ import annotations
@@ -23,13 +35,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.redlines import crossing_cost
+from detente.bargaining.redlines import crossing_cost, hardening_points, tighten
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 
-__all__ = ["POSITIONS", "agreement_gains", "crossing_costs", "no_deal_value"]
+__all__ = ["POSITIONS", "agreement_gains", "crossing_costs", "no_deal_value", "red_lines"]
 
 FloatArray = NDArray[np.float64]
 
@@ -78,6 +90,25 @@ def crossing_costs(m: SimModel, s: RunState, j: int, relief: FloatArray) -> Floa
     )
     out: FloatArray = (kappa * np.abs(ms.to - ms.stated)[None, :] / 100.0).sum(axis=1)
     return out
+
+
+def red_lines(m: SimModel, s: RunState) -> tuple[FloatArray, FloatArray]:
+    """(N, A, I) each run's red lines, minimum and maximum: those of its crossing regime, the
+    belligerents' lines not crossed hardened by the rise of their value of fighting since the
+    start (module docstring; :func:`detente.bargaining.redlines.hardened_bounds`)."""
+    lo, hi = m.agenda.lo[s.regime], m.agenda.hi[s.regime]  # fancy indexing: new arrays
+    pts = hardening_points(s.value - s.value0)  # (N, 2); NaN before the first learn step
+    if not pts.any():
+        return lo, hi
+    lo[:, :2], hi[:, :2] = tighten(
+        lo[:, :2],
+        hi[:, :2],
+        m.ideal[None, :2],
+        pts[:, :, None],
+        m.agenda.harden_lo[s.regime],
+        m.agenda.harden_hi[s.regime],
+    )
+    return lo, hi
 
 
 def _positions(m: SimModel, s: RunState, d: Draws) -> RunState:

@@ -144,13 +144,17 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     loss_all = m.sucker_loss * 2.0 * (1.0 - s.trust[:, :, INTENT])
     for b in range(n_b):
         # only the runs with talks on this bundle scheduled are computed (the others keep
-        # their talks' state as it was)
-        sel = np.flatnonzero(avail[:, b])
-        if sel.size == 0:
-            continue
+        # their talks' state as it was); when every run talks, views of the whole block
+        col = avail[:, b]
         table = bundle_table(m, s, b)
-        if sel.size < s.n:
-            table = table.slice(sel)
+        sel: slice | IntArray
+        if col.all():
+            sel, n_sel = slice(None), s.n
+        else:
+            sel = np.flatnonzero(col)
+            if sel.size == 0:
+                continue
+            table, n_sel = table.slice(sel), sel.size
         value, other_value = bundle_values(m, s, b)
         value, other_value = value[sel], other_value[sel]
         moves = []
@@ -209,14 +213,17 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             refused_u[sel], offered_u[sel] = out.refused_u, out.offered_u
             overture[sel] = np.stack([moves[0].overture, moves[1].overture], axis=1)
             gesture[sel] = np.stack([held & moves[0].gesture, held & moves[1].gesture], axis=1)
-    ev = s.events
-    ev = ev | np.where(held_any, flag("talks"), 0).astype(np.int32)
-    ev = ev | np.where(overture[:, 0], flag("overture_A"), 0).astype(np.int32)
-    ev = ev | np.where(overture[:, 1], flag("overture_B"), 0).astype(np.int32)
-    ev = ev | np.where(gesture.any(axis=1), flag("gesture"), 0).astype(np.int32)
-    ev = ev | np.where(signed[:, 0], flag("agreement"), 0).astype(np.int32)
-    ev = ev | np.where(signed[:, 1:].any(axis=1), flag("partial_agreement"), 0).astype(np.int32)
-    ev = ev | np.where(signed_bad.any(axis=(1, 2)), flag("bad_faith_signature"), 0).astype(np.int32)
+    ev = s.events | held_any * np.int32(flag("talks"))
+    for name, mask in (
+        ("overture_A", overture[:, 0]),
+        ("overture_B", overture[:, 1]),
+        ("gesture", gesture),
+        ("agreement", signed[:, 0]),
+        ("partial_agreement", signed[:, 1:]),
+        ("bad_faith_signature", signed_bad),
+    ):
+        if mask.any():
+            ev = ev | (mask.reshape(s.n, -1).any(axis=1) * np.int32(flag(name)))
     return evolve(
         s,
         rounds=rounds,

@@ -45,6 +45,9 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
         meets = meets & ~gone
     for b in range(n_b):
         able = meets & tt.settles[:, b]  # (N, K)
+        if len(tt.ids) <= 1:  # the one track carries the talks when it meets: nothing drawn
+            pick[:, b] = np.where(able.any(axis=1), 0, -1)
+            continue
         count = able.sum(axis=1)
         j = np.minimum((d.u[:, b] * count).astype(np.int64), np.maximum(count - 1, 0))
         # the j-th meeting track of each run
@@ -54,4 +57,10 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
     return evolve(s, talk_track=pick, agreements_seen=total, stalls=stalls, withdrawn=withdrawn)
 
 
-TRACKS = Step("tracks", _tracks, lambda m: (len(m.bundle_ids), 0))
+def _widths(m: SimModel) -> tuple[int, int]:
+    """One uniform per bundle to pick among the tracks that meet, when there is a choice (no
+    other step reads this stream, so a model with a single track draws nothing)."""
+    return (len(m.bundle_ids) if m.tracks is not None and len(m.tracks.ids) > 1 else 0, 0)
+
+
+TRACKS = Step("tracks", _tracks, _widths)

@@ -123,5 +123,13 @@ def _support(m: SimModel, s: RunState, d: Draws) -> RunState:
     return evolve(s, level=level)
 
 
-VERIFY = Step("verify", _verify, lambda m: (6, 0))
+def _nothing_seen(m: SimModel, s: RunState) -> bool:
+    """No run has anything to observe this period (no agreement in force, no violation, no
+    stalling, gesture or overture): trust evidence, verification and sightings stay as
+    they are."""
+    acts = (s.implementing, s.defect, s.spoil, s.stalled, s.gesture, s.overture)
+    return not any(a.any() for a in acts)
+
+
+VERIFY = Step("verify", _verify, lambda m: (6, 0), idle=_nothing_seen)
 SUPPORT = Step("support", _support, lambda m: (0, 0))
