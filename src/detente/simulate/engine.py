@@ -65,7 +65,7 @@ class BlockOutput:
     terms: FloatArray  # (N, I) terms of the first agreement (NaN if none)
     duration: IntArray  # (N,) periods the first agreement lasted (or was observed)
     broke: NDArray[np.bool_]  # (N,) did the first agreement break down within the horizon
-    agreements: IntArray  # (N,) number of agreements reached
+    agreements: IntArray  # (N,) agreements signed, on every bundle (a repeat counts again)
     cum_cost: FloatArray  # (N, 2) costs of fighting of A, B
     paths: dict[str, NDArray[np.float32]]  # variable → (P, N)
     events: NDArray[np.int32]  # (P, N) event bits
@@ -215,7 +215,7 @@ def simulate_block(
         terms=terms,
         duration=state.duration[:, 0].copy(),
         broke=state.broke[:, 0].copy(),
-        agreements=state.agreements[:, 0].copy(),
+        agreements=state.agreements.sum(axis=1),
         cum_cost=state.cum_cost,
         paths=paths,
         events=events,
