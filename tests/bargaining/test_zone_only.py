@@ -7,6 +7,7 @@ search (distance, cheapest package, blocking moves), for many random slider edit
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -35,7 +36,7 @@ def _ranges(s: Scenario) -> list[tuple[str, float, float]]:
     out = []
     for k in knobs(s):
         lo, hi = k.low, k.high
-        if k.key.startswith("p"):
+        if re.fullmatch(r"p\d+\.(lo|hi)", k.key):
             ideal = s.positions[int(k.key[1:].split(".")[0])].ideal
             lo, hi = (k.low, ideal) if k.key.endswith(".lo") else (ideal, k.high)
         out.append((k.key, lo, hi))

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
+import click
 import typer
 from typer.core import TyperGroup
 
@@ -189,6 +190,14 @@ class DetenteGroup(TyperGroup):
             return super().invoke(ctx)
         except KeyboardInterrupt as err:
             raise _interrupted_exit(err) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as err:
+            # a library that catches the KeyboardInterrupt and raises its own error instead
+            # (DuckDB: "RuntimeError: Query interrupted") was still stopped by the signal
+            if _received and _state["armed"]:
+                raise _interrupted_exit(err) from None
+            raise
         finally:
             _state["finished"] = True
             if _state["installed"]:

@@ -52,6 +52,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from detente.core.interrupts import signals_held
 from detente.core.limits import EARLIEST_DATE, LATEST_DATE
 from detente.errors import InputError
 from detente.monitor import acled, counts, gdelt, icews, ucdp
@@ -293,19 +294,26 @@ class EventStore:
             with open_binary(path) as fh, _damaged(path, report):
                 sql, batches = self._reader(path, fmt, fh, reliability)
                 for batch in batches:
-                    self.con.begin()
+                    counts = _counts(report)
+                    committed = False
                     try:
+                        self.con.begin()
                         self._ingest_batch(batch, sql, report, mentions=fmt == "gdelt2-mentions")
-                        self._record(ingest_id, report, "started")
-                        self.con.commit()
+                        with signals_held():  # committed and counted, or neither
+                            self._record(ingest_id, report, "started")
+                            self.con.commit()
+                            committed = True
                     except BaseException:
-                        self.con.rollback()
+                        if not committed:  # a signal may land after the commit: keep that batch
+                            with contextlib.suppress(duckdb.Error):  # none open: nothing to undo
+                                self.con.rollback()
+                            _restore_counts(report, counts)  # the batch is not in the store
                         raise
             report.seconds = time.perf_counter() - started
             self._record(ingest_id, report, "complete")
         except BaseException as exc:
             with contextlib.suppress(duckdb.Error):  # the store itself may be what broke
-                self._record(ingest_id, report, "failed", f"{type(exc).__name__}: {exc}"[:500])
+                self._record(ingest_id, report, "failed", _failure(exc))
             raise
         finally:
             self.con.execute("RESET preserve_insertion_order")
@@ -734,3 +742,36 @@ def _rebatch(batches: Iterator[pa.Table], rows: int = _BATCH_ROWS) -> Iterator[p
             buf, n = [], 0
     if buf:
         yield pa.concat_tables(buf)
+
+
+def _counts(report: IngestReport) -> tuple[Any, ...]:
+    """The running counts of ``report`` (restored when a batch is rolled back)."""
+    return (
+        report.rows_read,
+        report.rows_loaded,
+        report.rows_rejected,
+        report.duplicates_dropped,
+        dict(report.rejected_by_reason),
+        list(report.examples),
+    )
+
+
+def _restore_counts(report: IngestReport, counts: tuple[Any, ...]) -> None:
+    (
+        report.rows_read,
+        report.rows_loaded,
+        report.rows_rejected,
+        report.duplicates_dropped,
+        report.rejected_by_reason,
+        report.examples,
+    ) = counts
+
+
+def _failure(exc: BaseException) -> str:
+    """The error recorded for a failed ingest. DuckDB turns a signal that arrives during a
+    query into ``RuntimeError: Query interrupted``: recorded as an interruption, like the
+    ``KeyboardInterrupt`` raised between queries."""
+    text = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower():
+        text = f"Interrupted ({text})"
+    return text[:500]

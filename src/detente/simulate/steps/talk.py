@@ -149,12 +149,12 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         table = bundle_table(m, s, b)
         sel: slice | IntArray
         if col.all():
-            sel, n_sel = slice(None), s.n
+            sel = slice(None)
         else:
             sel = np.flatnonzero(col)
             if sel.size == 0:
                 continue
-            table, n_sel = table.slice(sel), sel.size
+            table = table.slice(sel)
         value, other_value = bundle_values(m, s, b)
         value, other_value = value[sel], other_value[sel]
         moves = []
