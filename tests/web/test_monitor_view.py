@@ -265,3 +265,24 @@ def test_tracks_panel_matches_the_analysis(shipped: TestClient) -> None:
     assert leaders["why_closed"] == "a refusal holds" and leaders["closed_by"] == "ru_legitimacy"
     html = shipped.get("/scenario/ukraine-2026-06").text
     assert 'id="track-refusals"' in html and "none: out of reach" in html
+
+
+def test_every_worker_of_serve_opens_the_given_store(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``detente serve --workers N --store DB``: each uvicorn worker builds its app from the
+    environment ``serve`` sets (:func:`detente.cli.serve.app_from_env`), and its Monitor page
+    shows that store, not the shipped sample."""
+    from detente.cli import serve
+
+    db = _icews_store(tmp_path)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    monkeypatch.setenv(serve._ENV_SCENARIOS, "")
+    monkeypatch.setenv(serve._ENV_SHARED, str(shared))
+    monkeypatch.setenv(serve._ENV_STORE, str(db))
+    with TestClient(serve.app_from_env()) as c:
+        r = c.get("/monitor?window=week")
+        assert r.status_code == 200, r.text
+        assert "UCDP" not in r.text  # the given store, not the shipped sample
+        assert "Say/do gap" in r.text  # only the ICEWS store has words and deeds
