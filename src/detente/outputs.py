@@ -20,7 +20,6 @@ import os
 import re
 import stat
 import tempfile
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -232,38 +231,13 @@ def _publish(tmp: Path, p: Path, overwrite: bool) -> None:
     tmp.unlink()
 
 
-def _file_mode() -> int:
-    """The mode of a new file under the process's umask (``mkstemp`` makes 0600 files)."""
-    with _UMASK_LOCK:
-        umask = os.umask(0o022)
-        os.umask(umask)
-    return 0o666 & ~umask
-
-
-_UMASK_LOCK = threading.Lock()
-
-
 def write_bytes(path: Path | str, data: bytes, *, overwrite: bool = True) -> Path:
     """Write ``data`` to ``path`` atomically; return the path. With ``overwrite=False`` an
     existing ``path`` is never replaced (InputError), even one created while writing. The file
     gets the mode any new file gets (0644 under the usual umask)."""
     p = Path(path)
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
-    except OSError as err:
-        raise InputError(f"{p}: cannot write ({err.strerror})") from None
-    tmp = Path(name)
-    try:
-        os.fchmod(fd, _file_mode())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        _publish(tmp, p, overwrite)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"{p}: cannot write ({err.strerror})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_path(p, overwrite=overwrite) as tmp, open(tmp, "xb") as fh:
+        fh.write(data)
     return p
 
 
