@@ -28,7 +28,7 @@ from detente.core import DEFAULT_SEED, TRUST_DIMENSIONS
 from detente.scenario import dump_scenario
 from detente.web.charts import (
     bundle_rows,
-    to_csv,
+    download,
     to_json,
     trust_chart,
     zone_chart,
@@ -151,7 +151,7 @@ def create_app(
         e = entry_of(request)
         a = await asyncio.to_thread(store.analysis, e, seed_of(request))
         rows = zone_rows(a.to_dict(), {i.id: i.name for i in e.scenario.issues}, e.id)
-        return _download(rows, request.path_params["fmt"], f"{e.id}-zone")
+        return download(rows, request.path_params["fmt"], f"{e.id}-zone")
 
     async def analysis_json(request: Request) -> Response:
         e = entry_of(request)
@@ -265,9 +265,7 @@ def create_app(
     async def whatif_zone(request: Request) -> Response:
         e, seed, edited, changes, problems = _whatif(request)
         ctx = await asyncio.to_thread(_whatif_ctx, e, seed, edited, changes, problems)
-        r = _download(
-            ctx["before"] + ctx["rows"], request.path_params["fmt"], f"{e.id}-whatif-zone"
-        )
+        r = download(ctx["before"] + ctx["rows"], request.path_params["fmt"], f"{e.id}-whatif-zone")
         r.headers["X-Detente-Cache"] = ctx["cache"]  # the load benchmark counts hits
         return r
 
@@ -398,7 +396,7 @@ def create_app(
         if len(entries) < 2 or table not in ("zones", "trust", "red_lines", "summary"):
             raise HTTPException(404, "Choose two or more scenarios and a known table")
         data = await asyncio.to_thread(_compare_data, entries, seed)
-        return _download(data[table], request.path_params["fmt"], f"compare-{table}")
+        return download(data[table], request.path_params["fmt"], f"compare-{table}")
 
     def _agreements_data(entries: list[Entry], seed: int, runs: int) -> list[dict[str, Any]]:
         """P(agreement) per bundle for each snapshot (one simulation each, cached)."""
@@ -437,7 +435,7 @@ def create_app(
         rows = await asyncio.to_thread(_agreements_data, entries, seed, runs)
         fmt = request.path_params.get("fmt")
         if fmt:
-            return _download(rows, fmt, "compare-agreements")
+            return download(rows, fmt, "compare-agreements")
         snapshots = list(dict.fromkeys(r["scenario"] for r in rows))
         table: dict[str, dict[str, Any]] = {}
         for r in rows:
@@ -602,7 +600,7 @@ def create_app(
     async def trust_download(request: Request) -> Response:
         ctx = await asyncio.to_thread(_trust_ctx, request)
         stem = f"{ctx['e'].id}-trust-{ctx['truster']}-{ctx['trustee']}"
-        return _download(ctx["rows"], request.path_params["fmt"], stem)
+        return download(ctx["rows"], request.path_params["fmt"], stem)
 
     def _runs(request: Request) -> int:
         raw = request.query_params.get("runs", "200")
@@ -635,8 +633,8 @@ def create_app(
         Route("/scenario/{sid}/simulate/stream", simulate_stream),
         Route("/simulate/{job}/cancel", simulate_cancel, methods=["POST"]),
         *monitor_routes(render, store, events or EventSource(event_store, shipped=shipped_events)),
-        *tracks_routes(entry_of, seed_of, store.analysis, _download),
-        *play_routes(store, render, _download),
+        *tracks_routes(entry_of, seed_of, store.analysis, download),
+        *play_routes(store, render, download),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, exception_handlers={HTTPException: not_found})
@@ -648,19 +646,3 @@ def _bundles(doc: dict[str, Any]) -> list[dict[str, Any]]:
         {"name": b["bundle"], "exists": b["zone"] == "open", "distance": b["distance"]}
         for b in bundle_rows(doc, {})
     ]
-
-
-def _download(rows: list[dict[str, Any]], fmt: str, stem: str) -> Response:
-    if fmt == "csv":
-        return Response(
-            to_csv(rows),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
-        )
-    if fmt == "json":
-        return Response(
-            to_json(rows),
-            media_type="application/json",
-            headers={"Content-Disposition": f'attachment; filename="{stem}.json"'},
-        )
-    raise HTTPException(404, "Downloads are .csv or .json")

@@ -9,7 +9,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["bundle_rows", "to_csv", "to_json", "trust_chart", "zone_chart", "zone_rows"]
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+__all__ = ["bundle_rows", "download", "to_csv", "to_json", "trust_chart", "zone_chart", "zone_rows"]
 
 
 def zone_rows(doc: dict[str, Any], names: dict[str, str], label: str = "") -> list[dict[str, Any]]:
@@ -191,3 +194,18 @@ def _is_number(v: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def download(rows: list[dict[str, Any]], fmt: str, stem: str) -> Response:
+    """``rows`` as a CSV or JSON attachment named ``stem.fmt`` (404 for another format)."""
+    if fmt == "csv":
+        body, media = to_csv(rows), "text/csv; charset=utf-8"
+    elif fmt == "json":
+        body, media = to_json(rows), "application/json"
+    else:
+        raise HTTPException(404, "Downloads are .csv or .json")
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'},
+    )

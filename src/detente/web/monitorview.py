@@ -36,6 +36,7 @@ from starlette.routing import Route
 import detente
 from detente.api.monitor import open_store
 from detente.errors import InputError
+from detente.web.charts import download
 from detente.web.store import Entry, LRUCache, ScenarioStore
 
 __all__ = [
@@ -382,6 +383,40 @@ def _inside(rows: list[dict[str, Any]], q: MonitorQuery) -> list[dict[str, Any]]
     return [r for r in rows if lo <= str(r["date"]) <= hi]
 
 
+def _line_panel(
+    title: str,
+    values: list[dict[str, Any]],
+    y: tuple[str, str, str, str],
+    color: str,
+    x: dict[str, Any],
+    per: str,
+    rules: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One single-series panel of the monitor chart: ``y`` = (field, axis title, tooltip
+    title, number format), a line with points in ``color``, the claims' ``rules`` on top."""
+    field, axis_title, tip_title, fmt = y
+    return {
+        "title": title,
+        "width": 720,
+        "height": 120,
+        "layer": [
+            {
+                "data": {"values": values},
+                "mark": {"type": "line", "point": {"color": color}, "color": color},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": field, "type": "quantitative", "title": axis_title},
+                    "tooltip": [
+                        {"field": "date", "type": "temporal", "title": f"{per.title()} of"},
+                        {"field": field, "title": tip_title, "format": fmt},
+                    ],
+                },
+            },
+            *rules,
+        ],
+    }
+
+
 def monitor_chart(
     series: list[dict[str, Any]],
     claims: list[dict[str, Any]],
@@ -456,56 +491,30 @@ def monitor_chart(
     )
     deaths = [{"date": r["period"], "fatalities": r["fatalities"]} for r in series]
     panels.append(
-        {
-            "title": f"Deaths per {per} (best estimate)",
-            "width": 720,
-            "height": 120,
-            "layer": [
-                {
-                    "data": {"values": deaths},
-                    "mark": {"type": "line", "point": {"color": "#a50f15"}, "color": "#a50f15"},
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "fatalities", "type": "quantitative", "title": "Deaths"},
-                        "tooltip": [
-                            {"field": "date", "type": "temporal", "title": f"{per.title()} of"},
-                            {"field": "fatalities", "title": "Deaths", "format": ",.0f"},
-                        ],
-                    },
-                },
-                *rules,
-            ],
-        }
+        _line_panel(
+            f"Deaths per {per} (best estimate)",
+            deaths,
+            ("fatalities", "Deaths", "Deaths", ",.0f"),
+            "#a50f15",
+            x,
+            per,
+            rules,
+        )
     )
     gap = [
         {"date": r["period"], "gap": r["say_do_gap"]} for r in series if r["say_do_gap"] is not None
     ]
     if gap:
         panels.append(
-            {
-                "title": "Say/do gap: mean Goldstein of words minus that of deeds",
-                "width": 720,
-                "height": 120,
-                "layer": [
-                    {
-                        "data": {"values": gap},
-                        "mark": {"type": "line", "point": {"color": "#08519c"}, "color": "#08519c"},
-                        "encoding": {
-                            "x": x,
-                            "y": {
-                                "field": "gap",
-                                "type": "quantitative",
-                                "title": "Gap (Goldstein points)",
-                            },
-                            "tooltip": [
-                                {"field": "date", "type": "temporal", "title": f"{per.title()} of"},
-                                {"field": "gap", "title": "Say/do gap", "format": "+.2f"},
-                            ],
-                        },
-                    },
-                    *rules,
-                ],
-            }
+            _line_panel(
+                "Say/do gap: mean Goldstein of words minus that of deeds",
+                gap,
+                ("gap", "Gap (Goldstein points)", "Say/do gap", "+.2f"),
+                "#08519c",
+                x,
+                per,
+                rules,
+            )
         )
     if flags:
         panels.append(
@@ -563,22 +572,6 @@ def monitor_chart(
         "vconcat": panels,
         "resolve": {"scale": {"color": "independent", "shape": "independent"}},
     }
-
-
-def _download(rows: list[dict[str, Any]], fmt: str, stem: str) -> Response:
-    from detente.web.charts import to_csv, to_json
-
-    if fmt == "csv":
-        body, media = to_csv(rows), "text/csv; charset=utf-8"
-    elif fmt == "json":
-        body, media = to_json(rows), "application/json"
-    else:
-        raise HTTPException(404, "Downloads are .csv or .json")
-    return Response(
-        body,
-        media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'},
-    )
 
 
 DOWNLOADS = ("series", "claims", "flags", "verdicts")
@@ -656,7 +649,7 @@ def routes(
         ctx = await asyncio.to_thread(context, request)
         if not ctx["available"]:
             raise HTTPException(404, "No event store: start the workspace with --store PATH")
-        return _download(ctx[table], request.path_params["fmt"], f"monitor-{table}")
+        return download(ctx[table], request.path_params["fmt"], f"monitor-{table}")
 
     return [
         Route("/monitor", monitor_page),
