@@ -12,8 +12,11 @@ a late signal is noted and ignored: it can no longer stop anything."""
 from __future__ import annotations
 
 import math
+import os
 import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
@@ -86,10 +89,11 @@ class Interrupted(KeyboardInterrupt):
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _received: list[int] = []
 """Signals received by the running command (the first one stopped it)."""
-_state = {"installed": False, "armed": False, "finished": False}
+_state = {"installed": False, "armed": False, "finished": False, "redeliver": 0}
 
 
 def _handler(signum: int, frame: Any) -> None:
+    _state["redeliver"] = 0
     _received.append(signum)
     if _state["finished"] or not _state["armed"]:
         return  # done (nothing left to stop), or not started (acted on when it starts)
@@ -98,18 +102,55 @@ def _handler(signum: int, frame: Any) -> None:
     err_console.print("still stopping…", markup=False, highlight=False)
 
 
+REDELIVER_DELAY = 0.005
+"""Seconds before a signal whose :class:`Interrupted` a finalizer swallowed is sent again."""
+
+
+def _redeliver(signum: int) -> None:
+    time.sleep(REDELIVER_DELAY)
+    if _state["redeliver"] == signum and not _received:  # no other signal arrived meanwhile
+        os.kill(os.getpid(), signum)
+
+
+def _unraisable(hook: Any) -> Callable[[Any], None]:
+    """A ``sys.unraisablehook`` for the command. Python cannot raise an exception out of a
+    finalizer (``__del__``, a weakref callback): when the signal handler runs inside one, its
+    :class:`Interrupted` would be printed as "Exception ignored in: …" with a traceback and
+    dropped, and the command would run on as if no signal had come. Instead the signal is
+    forgotten and sent again a moment later from another thread, so the handler runs outside
+    the finalizer and stops the command as usual. Every other unraisable error goes to
+    ``hook``."""
+
+    def unraisable(info: Any) -> None:
+        if not isinstance(info.exc_value, Interrupted):
+            hook(info)
+            return
+        signum = info.exc_value.signum
+        if _received[:1] == [signum] and not _state["finished"]:
+            _received.clear()
+            _state["redeliver"] = signum
+            threading.Thread(target=_redeliver, args=(signum,), daemon=True).start()
+
+    return unraisable
+
+
 def install_signal_handlers() -> None:
     """Handle SIGINT and SIGTERM for the whole command (the ``detente`` entry point calls this
     first). A signal that arrives while the command line is being parsed is held until the
     command starts (:class:`DetenteGroup`), so click never sees it; from then on the first one
     raises :class:`Interrupted`, and later ones are noted while the command cleans up (SIGKILL
-    still ends it)."""
+    still ends it). A signal that lands inside a finalizer, where Python drops the exception,
+    is sent again (:func:`_unraisable`)."""
     if threading.current_thread() is not threading.main_thread():
         return
     _received.clear()
-    _state.update(armed=False, finished=False)
+    _state.update(armed=False, finished=False, redeliver=0)
     for sig in _SIGNALS:
         signal.signal(sig, _handler)
+    if not getattr(sys.unraisablehook, "_detente", False):
+        hook = _unraisable(sys.unraisablehook)
+        hook._detente = True  # type: ignore[attr-defined]
+        sys.unraisablehook = hook
     _state["installed"] = True
 
 
