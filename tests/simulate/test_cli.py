@@ -114,3 +114,28 @@ def test_list_strategies() -> None:
     assert r.exit_code == 0
     names = {row["strategy"] for row in json.loads(r.output)}
     assert {"boulware", "peace_offensive", "stalling", "rearm_during_truce", "grit"} <= names
+
+
+def test_csv_lists_every_bundle_and_the_reasons_as_the_json_has_them() -> None:
+    """The table and CSV formats carry what the JSON has beyond the settlement: each bundle's
+    probability, median periods and breakdown, and why runs did not settle; terms of an issue
+    no run agreed on read "no run agreed", not a row of empty cells."""
+    import csv
+    import io
+
+    repo = Path(__file__).resolve().parents[2]
+    args = [str(repo / "scenarios" / "ukraine-2022-03.yaml"), "--runs", "200", "--periods", "8"]
+    r = runner.invoke(app, ["simulate", *args, "-f", "csv"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    rows = {row["metric"]: row["value"] for row in csv.DictReader(io.StringIO(r.stdout))}
+    j = runner.invoke(app, ["simulate", *args, "-f", "json"], catch_exceptions=False)
+    doc = json.loads(j.stdout)
+    assert len(doc["agreements"]) > 1
+    for rec in doc["agreements"]:
+        got = rows[f"agreements.{rec['bundle']}.p_agreement"]
+        assert float(got) == rec["p_agreement"]
+    for cause, share in doc["settlement_reasons"]["shares"].items():
+        assert float(rows[f"settlement_reasons.{cause}"]) == share
+    if doc["p_agreement"] == 0.0:
+        assert rows["terms.donetsk (q05..q95)"] == "no run agreed"
+    assert not any(v.strip(", ") == "" and k.startswith("terms.") for k, v in rows.items())

@@ -43,7 +43,9 @@ __all__ = ["register", "simulate_cmd", "summary_records"]
 
 
 def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    """The summary as (metric, value) rows, then one row per issue's terms quantiles."""
+    """The summary as (metric, value) rows: the settlement's figures, the reasons runs did
+    not settle (shares of runs and red lines moved), each bundle's probability, median periods
+    to agreement and breakdown within a year, then one row per issue's terms quantiles."""
     rows: list[dict[str, Any]] = []
     for key in (
         "runs",
@@ -62,8 +64,28 @@ def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append({"metric": f"mean_cost.{actor}", "value": cost})
     for actor, name in summary["strategies"].items():
         rows.append({"metric": f"strategy.{actor}", "value": name})
+    reasons = summary.get("settlement_reasons") or {}
+    for cause, share in (reasons.get("shares") or {}).items():
+        rows.append({"metric": f"settlement_reasons.{cause}", "value": share})
+    for moved in reasons.get("red_lines_moved") or []:
+        lines = "; ".join(
+            f"{ln['issue']} {ln['bound']} {ln['stated']:g} → {ln['to']:g}" for ln in moved["lines"]
+        )
+        rows.append(
+            {
+                "metric": f"red_lines_moved.{moved['actor']}.{moved['bundle']}",
+                "value": f"{lines} (share of runs {moved['share']:.3g})",
+            }
+        )
+    for rec in summary.get("agreements") or []:
+        key = f"agreements.{rec['bundle']}"
+        for field in ("p_agreement", "median_periods_to_agreement", "p_breakdown_1y"):
+            rows.append({"metric": f"{key}.{field}", "value": rec[field]})
     for issue, qs in summary["terms"].items():
-        band = ", ".join("" if v is None else f"{v:.1f}" for v in qs.values())
+        if all(v is None for v in qs.values()):
+            band = "no run agreed"
+        else:
+            band = ", ".join("–" if v is None else f"{v:.1f}" for v in qs.values())
         rows.append({"metric": f"terms.{issue} (q05..q95)", "value": band})
     return rows
 
