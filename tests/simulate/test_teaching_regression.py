@@ -61,3 +61,31 @@ def test_time_to_agreement_does_not_cluster_at_the_concession_horizon(
     near = hist[horizon - 2 : horizon + 3].sum() / hist.sum()
     assert near < 0.1  # under a tenth of agreements within two weeks of week 52
     assert abs(int(np.argmax(hist)) - horizon) > 2
+
+
+def _mediator_with_a_veto(protocol: str, reservation: float) -> Scenario:
+    """teaching.yaml with the mediator Lakeland (ideal: the valley split at 50, its only issue)
+    made a veto party that signs only for utility ≥ ``reservation``."""
+    sc = load_scenario(TEACHING)
+    actors = tuple(
+        a.model_copy(update={"veto": True, "reservation": reservation}) if a.id == "LAK" else a
+        for a in sc.actors
+    )
+    base = sc.simulation or SimulationSettings()
+    sim = SimulationSettings.model_validate(base.model_dump() | {"protocol": protocol})
+    return sc.model_copy(update={"actors": actors, "simulation": sim})
+
+
+def test_multilateral_talks_need_every_veto_party() -> None:
+    """A third veto party changes the talks only under ``multilateral``: Lakeland (utility
+    1 − |valley − 50| / 50 on its one issue) with reservation 0.9 signs only for a valley
+    within 45–55. Under ``alternating`` the belligerents' own terms go up to about 59 at the
+    95th percentile (the shipped scenario's); under ``multilateral`` the proposers offer only
+    what Lakeland accepts, so the terms stay inside 45–55 (half a bin of the terms histogram
+    allowed) while the two sides still agree."""
+    alt = run_simulation(_mediator_with_a_veto("alternating", 0.9), 1024, 3, 104).summary()
+    multi = run_simulation(_mediator_with_a_veto("multilateral", 0.9), 1024, 3, 104).summary()
+    assert alt["terms"]["valley"]["q95"] > 56.0
+    assert multi["terms"]["valley"]["q95"] <= 55.5
+    assert multi["terms"]["valley"]["q05"] >= 44.5
+    assert multi["p_agreement"] > 0.5
