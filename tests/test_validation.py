@@ -154,6 +154,13 @@ def test_simulation_kinds_read_the_cache(tmp_path: Path) -> None:
     scen.write_text(scen.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     with pytest.raises(sim.Stale):
         mod.score_cases(tmp_path / "cases", again)
+    # so does a change to the engine's source (another engine hash)
+    scen.write_text(scen.read_text(encoding="utf-8").removesuffix("\n# edited\n"), "utf-8")
+    fresh = sim.Cache(tmp_path / "cases", tmp_path / "simulated.json", allow_run=False)
+    mod.score_cases(tmp_path / "cases", fresh)  # the same scenario and engine: current
+    fresh.engine = "0" * 64
+    with pytest.raises(sim.Stale):
+        mod.score_cases(tmp_path / "cases", fresh)
 
 
 def test_pooled_breakdown_and_bundle_resolution() -> None:

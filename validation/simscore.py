@@ -5,7 +5,8 @@ The rules (runs, seed, horizon, which bundle, what counts as a miss) are in
 ``validation/README.md`` ("Scored by the simulation"); they were fixed before any case was
 simulated and are the same for every case. The simulated figures are cached in
 ``validation/simulated.json`` keyed by case, horizon and bundle, with the SHA-256 of the
-scenario file, so that ``score.py --check`` needs no simulation. Used by ``score.py``.
+scenario file and of the engine's source (:func:`engine_sha256`), so that ``score.py --check``
+needs no simulation and an engine change makes every cached figure stale. Used by ``score.py``.
 """
 
 from __future__ import annotations
@@ -85,6 +86,26 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+FRONT_DOORS = ("cli", "web", "report", "sweep")
+"""Subpackages of ``detente`` that cannot change a simulated figure (they only present it)."""
+
+
+def engine_sha256() -> str:
+    """SHA-256 over the source of the installed ``detente`` package outside its front doors
+    (every ``.py`` file's path and bytes, in path order): any change to the code that computes
+    a simulation, even one meant to be byte-identical, makes the cache stale."""
+    import detente
+
+    root = Path(detente.__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*.py")):
+        rel = f.relative_to(root)
+        if rel.parts[0] in FRONT_DOORS:
+            continue
+        h.update(rel.as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def _scenario_with(case_dir: Path, extra: str | None) -> Any:
     from detente import Scenario, load_scenario
 
@@ -113,6 +134,7 @@ def simulate(cases_dir: Path, req: Request) -> dict[str, Any]:
         "periods": req.periods,
         "extra_bundle": req.extra,
         "scenario_sha256": file_sha256(case_dir / "scenario.yaml"),
+        "engine_sha256": engine_sha256(),
         "runs": s["runs"],
         "seed": s["seed"],
         "p_agreement": s["p_agreement"],
@@ -141,6 +163,7 @@ class Cache:
         self.used: set[str] = set()
         self.stale: list[str] = []
         self.ran = 0
+        self.engine = engine_sha256()
 
     def _valid(self, req: Request, e: dict[str, Any] | None) -> bool:
         return (
@@ -149,6 +172,7 @@ class Cache:
             and e.get("seed") == sim_seed()
             and e.get("periods") == req.periods
             and e.get("scenario_sha256") == file_sha256(self.cases_dir / req.case / "scenario.yaml")
+            and e.get("engine_sha256") == self.engine
         )
 
     def get(self, req: Request) -> dict[str, Any] | None:
