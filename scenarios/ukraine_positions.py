@@ -546,8 +546,7 @@ PUBLIC_COMMITMENTS: list[Row] = [
         "act": "Law No. 3894-IX bans religious organisations affiliated with the Russian "
         "Orthodox Church (facts E0305)",
         "sources": ["S_uoc", "S_uoc2"],
-        "assumption": "level 3: the status quo the law writes in (the issue's status quo after "
-        "it)",
+        "assumption": "level 3: the status quo the law writes in (the issue's status quo after it)",
     },
     {
         "actor": "UA",
