@@ -163,3 +163,20 @@ def test_bad_public_commitments_get_located_errors() -> None:
     assert ("public_commitments", 2, "date") in paths
     assert ("public_commitments", 4) in paths  # second commitment of B on land, same date
     assert not any(p[:2] == ("public_commitments", 3) for p in paths)
+
+
+def test_the_ukraine_snapshots_commit_russia_to_the_annexed_oblasts_from_november_2022() -> None:
+    """The annexation law of 30 September 2022 (facts E0106) is in every snapshot after it,
+    targeting Russia's territorial minima; the March 2022 snapshot states no commitment."""
+    from pathlib import Path
+
+    from detente.scenario import load_scenario
+
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    early = load_scenario(root / "ukraine-2022-03.yaml")
+    assert not early.public_commitments
+    m = build_model(load_scenario(root / "ukraine-2023-12.yaml"))
+    ru = m.actor_ids.index("RU")
+    for issue in ("donetsk", "luhansk", "zaporizhzhia_kherson"):
+        assert m.agenda.commit_lo[ru, m.issue_ids.index(issue)] == 100.0
+    assert np.isnan(m.agenda.commit_lo[ru, m.issue_ids.index("crimea")])
