@@ -26,7 +26,7 @@ if str(HERE) not in sys.path:
 
 from ukraine_issues import ISSUES, status_quo  # noqa: E402
 from ukraine_ledger import LEDGER  # noqa: E402
-from ukraine_positions import POSITIONS  # noqa: E402
+from ukraine_positions import POSITIONS, PUBLIC_COMMITMENTS  # noqa: E402
 from ukraine_tracks import extra_actors, refusals, tracks  # noqa: E402
 
 from detente.scenario import parse_scenario  # noqa: E402
@@ -628,6 +628,9 @@ def build(snapshot: str) -> D:
         "tracks": tracks(as_of),
         "refusals": refusals(as_of),
     }
+    committed = [c for c in PUBLIC_COMMITMENTS if c["date"] <= as_of]
+    if committed:
+        body["public_commitments"] = committed
     cited: set[str] = set()
     _cited(body, cited)
     table = _sources()

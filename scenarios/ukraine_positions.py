@@ -513,3 +513,49 @@ p("EU", "children", "2025-11-24", 0, 0.05,
   "European counter-proposal: unconditional return of all deported children.",
   "S_eucp2", "S_burg1")
 # fmt: on
+
+
+# Public commitments in law (``public_commitments``): every legal act by a belligerent on one
+# of the issues that the facts record (events of type ``legal``), at the point of the issue's
+# scale that the act writes into law. A snapshot keeps the acts dated on or before its as_of.
+# The simulation pulls a stated red line short of such a commitment toward it as the costs of
+# fighting mount (docs/explanation/simulation-model.md, "Red lines that move").
+_ANNEX = (
+    "Russia declares the annexation of Donetsk, Luhansk, Zaporizhzhia and Kherson oblasts "
+    "(facts E0106); treats them as constitutionally Russian within their administrative borders"
+)
+PUBLIC_COMMITMENTS: list[Row] = [
+    *(
+        {
+            "actor": "RU",
+            "issue": issue,
+            "level": 100,
+            "date": "2022-09-30",
+            "act": _ANNEX,
+            "sources": ["S_musk1", "S_wikimili"],
+            "assumption": "level 100: the annexation law claims the whole oblasts (the scale's "
+            "administrative-borders anchor)",
+        }
+        for issue in ("donetsk", "luhansk", "zaporizhzhia_kherson")
+    ),
+    {
+        "actor": "UA",
+        "issue": "language_church",
+        "level": 3,
+        "date": "2024-08-24",
+        "act": "Law No. 3894-IX bans religious organisations affiliated with the Russian "
+        "Orthodox Church (facts E0305)",
+        "sources": ["S_uoc", "S_uoc2"],
+        "assumption": "level 3: the status quo the law writes in (the issue's status quo after it)",
+    },
+    {
+        "actor": "UA",
+        "issue": "accountability",
+        "level": 0,
+        "date": "2025-06-25",
+        "act": "Agreement with the Council of Europe establishing the Special Tribunal for the "
+        "Crime of Aggression against Ukraine (facts E0415)",
+        "sources": ["S_trib1", "S_trib3"],
+        "assumption": "level 0: the scale's special-tribunal anchor",
+    },
+]

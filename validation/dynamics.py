@@ -401,8 +401,11 @@ def render(res: dict[str, Any]) -> str:
         "step, docs/explanation/simulation-model.md) red lines loosen when the cost of "
         "crossing them falls (cumulative costs, payments and guarantees, a new leader) and "
         "harden when a belligerent's value of fighting rises above its value at the start "
-        "(demands follow beliefs: Fearon 1995; Slantchev 2003). The expectations for the "
-        "hardening rule were written before it was run, in "
+        "(demands follow beliefs: Fearon 1995; Slantchev 2003), and a belligerent's lines "
+        "short of a public commitment in law that the earlier snapshot states (e.g. Russia's "
+        "annexation law of September 2022) are pulled toward it as the costs of fighting "
+        "mount (entrapment and audience costs: Iklé 1971; Brockner & Rubin 1985; Fearon "
+        "1994). The expectations for each rule were written before it was run, in "
         "`validation/dynamics_mechanism_expectations.md`, with the outcome compared there.",
         "",
         "## Headline",
@@ -498,9 +501,16 @@ def render(res: dict[str, Any]) -> str:
         "trend stated from facts dated before the snapshot), so in the runs the true balance "
         "is a stalemate and both sides' opening optimism is learnt away: Russia's value of "
         "fighting falls in every pair, and its lines never harden in the median, while "
-        "Russia's stated lines tightened in two pairs. Hardening from public commitments made "
-        "during the run (audience costs, e.g. the annexation acts of September 2022) and from "
-        "sunk costs under some regimes (Goemans 2000) is not modelled.",
+        "Russia's stated lines tightened in two pairs.",
+        "- Public commitments pull a line only from the snapshot after the act: the 2022-03 "
+        "snapshot states none (the annexation came in September 2022), so Russia's tightening "
+        "of 2022 is not predicted; from the 2022-11 snapshot on, the annexation law pulls "
+        "Russia's territorial minima up by about 5 points in every pair of a year or more, "
+        "both in 2023-12 → 2025-05 (they rose to 95) and in 2022-11 → 2023-12 (they stayed at "
+        "70): what told the two pairs apart was the battlefield of 2024, which no snapshot "
+        "states. Commitments made during a run (a law not yet passed at the earlier "
+        "snapshot's date) and sunk costs without a public commitment (Goemans 2000's leaders "
+        "gambling for resurrection) are not modelled.",
         "- The pairs overlap in nothing but the model: each starts from the shipped earlier "
         "snapshot, so what happened between the snapshots (offensives, elections, new "
         "mediators) enters only through the model's own dynamics and the shocks the earlier "

@@ -27,6 +27,18 @@ loss and weights summing to 1 is worth exactly ΔV; the stated lines are the par
 it states. Each bound stops at the actor's ideal (so never outside the 0–100 scale). When the
 value falls back, the bounds return toward, never past, the stated line: loosening below it is
 the crossing rule's (above). Bounds at the end of the scale (no red line stated) do not move.
+
+A red line short of a **public commitment** in law (an annexation law, a constitutional clause,
+a referendum: ``Scenario.public_commitments``) is pulled toward the committed point as the costs
+of fighting mount (:func:`committed_bounds`): war aims rise with the sacrifices made (Iklé 1971;
+entrapment, Brockner & Rubin 1985; Staw 1976), and what binds the leader is what he publicly
+committed them to (audience costs: Fearon 1994; Tomz 2007; Boettcher & Cobb 2009). The share of
+the gap closed once costs have risen from W0 (at the scenario's date) to W0 + ΔW is
+:func:`entrapment_share`, ``1 − r(W0 + ΔW) / r(W0) = ΔW / (ΔW + RIPENESS_HALF + W0)`` with
+``r(W) = 1 / (1 + W / RIPENESS_HALF)`` the ripeness factor of :func:`crossing_cost`: the costs
+that make an uncommitted concession cheaper to sell at home bind the leader to a committed one.
+No parameter beyond ``RIPENESS_HALF``. A rational belligerent ignores sunk costs (Fearon 1995),
+so uncommitted lines are not pulled; a bound never moves past the actor's ideal.
 """
 
 from __future__ import annotations
@@ -52,8 +64,10 @@ __all__ = [
     "RIPENESS_HALF",
     "Crossing",
     "can_harden",
+    "committed_bounds",
     "crossing_cost",
     "crossings",
+    "entrapment_share",
     "hardened_bounds",
     "hardening_points",
     "tighten",
@@ -144,6 +158,35 @@ def hardened_bounds(
     up, down = can_harden(lo_a, hi_a, x, lo_open, hi_open)
     pts = np.expand_dims(hardening_points(rise), -1)
     return tighten(lo_a, hi_a, x, pts, up, down)
+
+
+def entrapment_share(cumulative0: ArrayLike, paid: ArrayLike) -> FloatArray:
+    """Share of the gap between a red line and a public commitment closed once the costs of
+    fighting have risen by ``paid`` (ΔW ≥ 0) from ``cumulative0`` (W0 ≥ 0), utility units:
+    ``ΔW / (ΔW + RIPENESS_HALF + W0)`` (module docstring); 0 with nothing paid, below 1."""
+    w0 = np.maximum(np.asarray(cumulative0, dtype=float), 0.0)
+    dw = np.maximum(np.nan_to_num(np.asarray(paid, dtype=float)), 0.0)
+    out: FloatArray = dw / (dw + RIPENESS_HALF + w0)
+    return out
+
+
+def committed_bounds(
+    lo: FloatArray,
+    hi: FloatArray,
+    target_lo: FloatArray,
+    target_hi: FloatArray,
+    share: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Bounds pulled toward public commitments (module docstring): a minimum rises toward
+    ``target_lo`` and a maximum falls toward ``target_hi`` by ``share`` (0–1) of the gap; NaN
+    targets (no commitment beyond the bound) leave a bound as it is, and a bound already past its
+    target stays. The targets are the committed points clipped to the actor's ideal, so the
+    result stays between the stated line and the ideal. All arguments broadcast."""
+    up = ~np.isnan(target_lo) & (target_lo > lo)
+    down = ~np.isnan(target_hi) & (target_hi < hi)
+    new_lo: FloatArray = np.where(up, lo + share * (np.where(up, target_lo, lo) - lo), lo)
+    new_hi: FloatArray = np.where(down, hi - share * (hi - np.where(down, target_hi, hi)), hi)
+    return new_lo, new_hi
 
 
 def crossing_cost(

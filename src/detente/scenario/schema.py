@@ -94,6 +94,7 @@ __all__ = [
     "Period",
     "Position",
     "Proposal",
+    "PublicCommitment",
     "Refusal",
     "RefusalReason",
     "Relation",
@@ -392,6 +393,24 @@ class Position(_Traced):
             if not lo <= self.ideal <= hi:
                 raise ValueError(f"ideal {self.ideal} lies outside acceptable [{lo}, {hi}]")
         return self
+
+
+class PublicCommitment(_Traced):
+    """A party's public commitment in law to a point on an issue's scale (an annexation law, a
+    constitutional clause, a referendum): a belligerent's stated red line short of it is
+    pulled toward it as the costs of fighting mount (entrapment; audience costs)."""
+
+    actor: Id = Field(description="Who made the commitment (actor id).")
+    issue: Id = Field(description="Issue id.")
+    level: ScalePoint = Field(
+        description="The point on the issue's scale the act commits the actor to (0–100)."
+    )
+    date: dt.date = Field(description="When the act was made (latest ≤ as_of applies).")
+    act: str = Field(
+        min_length=1,
+        max_length=300,
+        description="What the act is (e.g. 'annexation law'), paraphrased.",
+    )
 
 
 # -------------------------------------------------------------------------------------- trust
@@ -830,6 +849,11 @@ class Scenario(_Model):
     mediators: tuple[MediatorRole, ...] = Field(
         default=(), description="Mediators as actors: their leverage and withdrawal."
     )
+    public_commitments: tuple[PublicCommitment, ...] = Field(
+        default=(),
+        description="Public commitments in law (annexation, constitution, referendum) that "
+        "bind a party's red lines as the costs of fighting mount.",
+    )
 
     # Convenience look-ups: pure functions of the data, computed on demand.
     def actor(self, actor_id: str) -> Actor:
@@ -860,6 +884,20 @@ class Scenario(_Model):
             cur = best.get(key)
             if cur is None or (p.date or dt.date.min) >= (cur.date or dt.date.min):
                 best[key] = p
+        return best
+
+    def current_commitments(
+        self, as_of: dt.date | None = None
+    ) -> dict[tuple[str, str], PublicCommitment]:
+        """(actor, issue) → the latest public commitment dated on or before ``as_of``."""
+        limit = as_of or self.meta.as_of
+        best: dict[tuple[str, str], PublicCommitment] = {}
+        for c in self.public_commitments:
+            if c.date > limit:
+                continue
+            cur = best.get((c.actor, c.issue))
+            if cur is None or c.date >= cur.date:
+                best[(c.actor, c.issue)] = c
         return best
 
     @property

@@ -155,6 +155,18 @@ def check_references(s: Scenario, *, sources: bool = True) -> list[Finding]:
             add(("positions", k), f"second position of {p.actor} on {p.issue} dated {p.date}")
         seen_pos.add(key)
         not_after(("positions", k, "date"), p.date)
+    # public commitments
+    seen_pc: set[tuple[str, str, dt.date]] = set()
+    for k, c in enumerate(s.public_commitments):
+        need_actor(("public_commitments", k, "actor"), c.actor)
+        need_issue(("public_commitments", k, "issue"), c.issue)
+        if (c.actor, c.issue, c.date) in seen_pc:
+            add(
+                ("public_commitments", k),
+                f"second public commitment of {c.actor} on {c.issue} dated {c.date}",
+            )
+        seen_pc.add((c.actor, c.issue, c.date))
+        not_after(("public_commitments", k, "date"), c.date)
     sums: dict[str, float] = {}
     for (actor, _), p in s.current_positions().items():
         sums[actor] = sums.get(actor, 0.0) + p.salience

@@ -114,6 +114,8 @@ class Agenda:
     cumulative0: FloatArray  # (A,) costs of fighting paid before the scenario's date
     harden_lo: BoolArray  # (R, 2, I) belligerents' minima that can harden in each regime
     harden_hi: BoolArray  # (R, 2, I) and maxima (stated, not crossed, room to the ideal)
+    commit_lo: FloatArray  # (2, I) belligerents' committed minima beyond the stated (NaN: none)
+    commit_hi: FloatArray  # (2, I) and maxima (public commitments, clipped to the ideal)
 
     @property
     def regimes(self) -> int:
@@ -335,7 +337,35 @@ def build_agenda(
         lo_open=reg_lo[:, :2] == lo[None, :2],
         hi_open=reg_hi[:, :2] == hi[None, :2],
     )
-    return Agenda(tuple(specs), tuple(fixed), reg_lo, reg_hi, cum0, h_lo, h_hi)
+    c_lo, c_hi = commitment_targets(scenario, problem.issues, actor_ids[:2], ideal[:2], lo, hi)
+    return Agenda(tuple(specs), tuple(fixed), reg_lo, reg_hi, cum0, h_lo, h_hi, c_lo, c_hi)
+
+
+def commitment_targets(
+    scenario: Scenario,
+    issues: tuple[str, ...] | list[str],
+    belligerents: tuple[str, ...],
+    ideal: FloatArray,
+    lo: FloatArray,
+    hi: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """(2, I) each belligerent's public commitment (``Scenario.current_commitments``) beyond its
+    stated minimum (a minimum stated above 0, committed above it) and beyond its stated maximum
+    (below 100, committed below it), clipped to its ideal; NaN where there is none. The
+    ``positions`` step pulls the lines toward them
+    (:func:`~detente.bargaining.redlines.committed_bounds`)."""
+    shape = (len(belligerents), len(issues))
+    t_lo, t_hi = np.full(shape, np.nan), np.full(shape, np.nan)
+    for (aid, iid), c in scenario.current_commitments().items():
+        if aid not in belligerents or iid not in issues:
+            continue
+        a, k = belligerents.index(aid), list(issues).index(iid)
+        x, level = float(ideal[a, k]), float(c.level)
+        if 0.0 < lo[a, k] < min(level, x):
+            t_lo[a, k] = min(level, x)
+        if max(level, x) < hi[a, k] < 100.0:
+            t_hi[a, k] = max(level, x)
+    return t_lo, t_hi
 
 
 def _with_point(ms: MoveSet, k: int) -> MoveSet:

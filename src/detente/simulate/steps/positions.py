@@ -28,6 +28,13 @@ a belligerent already refuses any deal worth less than its value of fighting, wh
 demand its hardened lines state. Third veto parties have no value of fighting in the model and
 their lines do not harden; a red line not stated at the start (a bound at the end of the scale)
 is never created during a run.
+
+A belligerent's lines not crossed that stop short of a **public commitment** in law
+(``Scenario.public_commitments``: an annexation law, a constitutional clause) are pulled toward
+it as the run's costs of fighting mount (entrapment and audience costs: Iklé 1971; Brockner &
+Rubin 1985; Fearon 1994), by the share
+:func:`detente.bargaining.redlines.entrapment_share` of the gap; the line reported is the tighter
+of the hardened and the pulled one.
 """
 
 from __future__ import annotations
@@ -35,7 +42,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.redlines import crossing_cost, hardening_points, tighten
+from detente.bargaining.redlines import (
+    committed_bounds,
+    crossing_cost,
+    entrapment_share,
+    hardening_points,
+    tighten,
+)
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
@@ -95,19 +108,29 @@ def crossing_costs(m: SimModel, s: RunState, j: int, relief: FloatArray) -> Floa
 def red_lines(m: SimModel, s: RunState) -> tuple[FloatArray, FloatArray]:
     """(N, A, I) each run's red lines, minimum and maximum: those of its crossing regime, the
     belligerents' lines not crossed hardened by the rise of their value of fighting since the
-    start (module docstring; :func:`detente.bargaining.redlines.hardened_bounds`)."""
-    lo, hi = m.agenda.lo[s.regime], m.agenda.hi[s.regime]  # fancy indexing: new arrays
+    start (module docstring; :func:`detente.bargaining.redlines.hardened_bounds`) or pulled
+    toward their public commitments by the costs paid since the start
+    (:func:`detente.bargaining.redlines.committed_bounds`), whichever is tighter."""
+    ag = m.agenda
+    lo, hi = ag.lo[s.regime], ag.hi[s.regime]  # fancy indexing: new arrays
     pts = hardening_points(s.value - s.value0)  # (N, 2); NaN before the first learn step
-    if not pts.any():
+    committed = bool(np.isfinite(ag.commit_lo).any() or np.isfinite(ag.commit_hi).any())
+    if not pts.any() and not committed:
         return lo, hi
-    lo[:, :2], hi[:, :2] = tighten(
-        lo[:, :2],
-        hi[:, :2],
-        m.ideal[None, :2],
-        pts[:, :, None],
-        m.agenda.harden_lo[s.regime],
-        m.agenda.harden_hi[s.regime],
-    )
+    up, down = ag.harden_lo[s.regime], ag.harden_hi[s.regime]  # (N, 2, I) stated, not crossed
+    stated_lo, stated_hi = lo[:, :2], hi[:, :2]
+    new_lo, new_hi = tighten(stated_lo, stated_hi, m.ideal[None, :2], pts[:, :, None], up, down)
+    if committed:
+        share = entrapment_share(ag.cumulative0[None, :2], s.cum_cost)  # (N, 2)
+        c_lo, c_hi = committed_bounds(
+            stated_lo,
+            stated_hi,
+            np.where(up, ag.commit_lo[None], np.nan),
+            np.where(down, ag.commit_hi[None], np.nan),
+            share[:, :, None],
+        )
+        new_lo, new_hi = np.maximum(new_lo, c_lo), np.minimum(new_hi, c_hi)
+    lo[:, :2], hi[:, :2] = new_lo, new_hi
     return lo, hi
 
 
