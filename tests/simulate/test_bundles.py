@@ -146,10 +146,7 @@ def test_a_partial_deal_is_weighed_against_a_value_that_follows_beliefs() -> Non
 
     assert np.allclose((gap(0.5) - gap(0.2)) / 0.3, belief_slope(problem, ag), atol=1e-9)
     # the talks' thresholds: the engine's value at p_A, moved by each side's own belief
-    state = None
-    for state in iter_periods(m, 256, np.random.SeedSequence(4), 12):
-        pass
-    assert state is not None
+    *_, state = iter_periods(m, 256, np.random.SeedSequence(4), 12)
     own, other = bundle_values(m, state, b)
     p_hat = (1.0 - m.stalemate) * state.rhat
     assert np.allclose(own, spec.static_value[:2] + spec.value_slope[:2] * (p_hat - m.agenda.p_a))

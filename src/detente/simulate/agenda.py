@@ -73,8 +73,8 @@ from detente.bargaining.linkage import LinkageRule
 from detente.bargaining.packages import BundleResult, PaymentItem, bundle_zone
 from detente.bargaining.problem import BargainingProblem
 from detente.bargaining.redlines import can_harden
-from detente.bargaining.war import war_value
 from detente.bargaining.utility import loss_arrays, utility_arrays
+from detente.bargaining.war import war_value
 from detente.bargaining.zone import ZoneLP
 from detente.scenario.schema import Scenario
 from detente.simulate.tables import TalkTable, build_table
@@ -355,9 +355,7 @@ def build_agenda(
         lo_open=reg_lo[:, :2] == lo[None, :2],
         hi_open=reg_hi[:, :2] == hi[None, :2],
     )
-    return Agenda(
-        tuple(specs), tuple(fixed), reg_lo, reg_hi, cum0, h_lo, h_hi, float(problem.p_a)
-    )
+    return Agenda(tuple(specs), tuple(fixed), reg_lo, reg_hi, cum0, h_lo, h_hi, float(problem.p_a))
 
 
 def belief_slope(problem: BargainingProblem, ag: Agreement) -> FloatArray:

@@ -50,8 +50,8 @@ FloatArray = NDArray[np.float64]
 def no_deal_value(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
     """(N,) ``actor``'s value of no agreement on bundle ``b``: the bargaining engine's for a
     partial deal that does not stop the fighting (a belligerent's moved by its belief about
-    who prevails, :func:`~detente.simulate.steps.talk.bundle_values`), else its value of fighting on (a
-    belligerent) or its acceptance floor (another veto party)."""
+    who prevails, :func:`~detente.simulate.steps.talk.bundle_values`), else its value of
+    fighting on (a belligerent) or its acceptance floor (another veto party)."""
     static = float(m.agenda.bundles[b].static_value[actor])
     if not np.isnan(static):
         if actor < 2:  # moved by its belief about who prevails, as in the talks
