@@ -471,10 +471,18 @@ p("CN", "ceasefire_sequencing", "2024-05-23", 30, 0.3,
 # ------------------------------------------------ partial-agreement issues (issue 12)
 _baseline(
     "RU",
-    "partial-agreement issues: Russia wants its own POWs back and ships its own grain through "
-    "the Black Sea; values informed by its later signatures (July 2022 Grain Initiative, "
-    "March 2025 energy pause): hindsight for the March 2022 snapshot",
-    {"black_sea": (50, 0.03), "energy_strikes": (70, 0.03), "znpp": (70, 0.02)},
+    "partial-agreement issues, no dated Russian statement in the facts before July 2022 "
+    "(Black Sea) or December 2025 (the plant): the ideal is the state Russia's own conduct "
+    "created and kept at the invasion (its fleet blockading Ukraine's ports; the plant seized "
+    "on 4 March 2022 and held with no international presence); no hindsight from the later "
+    "Grain Initiative or the IAEA mission (issue 13)",
+    {"black_sea": (100, 0.03), "znpp": (90, 0.02)},
+)
+_baseline(
+    "RU",
+    "partial-agreement issues: strikes on the grid from the first days of the invasion; a "
+    "preference for more than the status quo (70 vs 60) is a judgement",
+    {"energy_strikes": (70, 0.03)},
 )
 _baseline(
     "UA",

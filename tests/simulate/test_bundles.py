@@ -111,3 +111,55 @@ def test_a_settlement_supersedes_the_partial_agreements_in_force() -> None:
     assert superseded
     r = run_simulation(_with_bundles(), 512, 2, 104).summary()
     assert r["p_agreement"] > 0 and any(a["p_agreement"] > 0 for a in r["agreements"][1:])
+
+
+def test_a_partial_deal_is_weighed_against_a_value_that_follows_beliefs() -> None:
+    """Issue 13: the value of no agreement on a partial deal that leaves the fighting going on
+    is a war lottery over its issues, so it moves with each side's belief about who prevails
+    (as the value of fighting does for a cease-fire); at the engine's own P(A prevails) it is
+    the engine's value, and the slope is exact (both values are linear in p)."""
+    import dataclasses
+
+    from detente.bargaining.bundles import scenario_bundles, settled_loss, value_model
+    from detente.bargaining.problem import build_problem
+    from detente.bargaining.war import war_value
+    from detente.simulate.agenda import belief_slope
+    from detente.simulate.state import evolve
+    from detente.simulate.steps.talk import bundle_values
+
+    sc = load_scenario(UKRAINE)
+    m = build_model(sc)
+    b = m.bundle_ids.index("humanitarian")
+    spec = m.agenda.bundles[b]
+    # Russia gains from its victory on the children's issue, Ukraine from its own
+    assert spec.value_slope[0] > 0.0 > spec.value_slope[1]
+    for cf in ("ceasefire", "framework", "settlement"):
+        assert not m.agenda.bundles[m.bundle_ids.index(cf)].value_slope.any(), cf
+    # linear in p: the slope from the ends equals the slope between any two interior points
+    problem = build_problem(sc)
+    ag = next(a for a in scenario_bundles(problem, sc) if a.id == "humanitarian")
+    sq = settled_loss(problem, ag, problem.status_quo)
+
+    def gap(p: float) -> np.ndarray:
+        pr = dataclasses.replace(problem, p_a=p)
+        return war_value(pr) - value_model(pr, ag).value(sq)
+
+    assert np.allclose((gap(0.5) - gap(0.2)) / 0.3, belief_slope(problem, ag), atol=1e-9)
+    # the talks' thresholds: the engine's value at p_A, moved by each side's own belief
+    *_, state = iter_periods(m, 256, np.random.SeedSequence(4), 12)
+    own, other = bundle_values(m, state, b)
+    p_hat = (1.0 - m.stalemate) * state.rhat
+    assert np.allclose(own, spec.static_value[:2] + spec.value_slope[:2] * (p_hat - m.agenda.p_a))
+    assert np.allclose(
+        other, spec.static_value[1::-1] + spec.value_slope[1::-1] * (p_hat - m.agenda.p_a)
+    )
+    assert own[:, 1].std() > 0.0  # runs that fought differently value no agreement differently
+    at_p = evolve(state, rhat=np.full_like(state.rhat, m.agenda.p_a / (1.0 - m.stalemate)))
+    assert np.allclose(bundle_values(m, at_p, b)[0], spec.static_value[:2])
+
+
+def test_ukraine_2022_03_humanitarian_deal_depends_on_the_run(ukraine_26w: dict) -> None:
+    """With beliefs moving the value of no agreement, the humanitarian bundle (prisoners and
+    deported children) is signed in some runs and not in others (it was 1.0 in every run)."""
+    hum = next(a for a in ukraine_26w["agreements"] if a["bundle"] == "humanitarian")
+    assert 0.1 < hum["p_agreement"] < 0.9

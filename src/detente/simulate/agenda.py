@@ -23,6 +23,18 @@ bargaining engine's value of no agreement plus :data:`~detente.bargaining.bundle
 (with the fighting going on, terms at the status quo are no agreement). A bundle closed by a
 veto party's linkage (:mod:`detente.bargaining.linkage`) is never on the table.
 
+That value of no agreement is the war lottery over the bundle's issues, so it moves with each
+side's belief about who prevails exactly as the value of fighting does for a cease-fire
+(Fearon 1995; Filson & Werner 2002; Slantchev 2003: beliefs revised by fighting change what a
+side accepts): a side that expects to win expects the issue on its victory terms and asks more
+for settling it now. Both the bargaining engine's value of no agreement ``V_i(p)`` and its
+value ``g_i`` of an agreement (through the issues it leaves to the war) are linear in
+``p = P(A prevails)``, so the talks compare a candidate's tabulated value with
+``V_i + MIN_GAIN + σ_i · (p̂_i − p_A)``, where ``p̂_i = (1 − s) r̂_i`` is the side's current
+belief, ``p_A`` the engine's and ``σ_i = d[V_i(p) − g_i,p(ℓ_i(x_sq))]/dp``
+(:func:`belief_slope`, exact for risk-neutral parties, evaluated at the status quo's terms
+otherwise); a stated reservation does not move (``σ_i = 0``).
+
 **Red lines that move** (the rule of :mod:`detente.bargaining.redlines`: a stated red line is a
 commitment with a cost of crossing, Fearon 1994; Tomz 2007): for every bundle whose zone the
 stated red lines close, the bargaining engine's cheapest package names the red lines to cross
@@ -41,6 +53,7 @@ step tightens them as the run's value of fighting rises).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +65,7 @@ from detente.bargaining.bundles import (
     MIN_GAIN,
     Agreement,
     scenario_bundles,
+    settled_loss,
     value_model,
 )
 from detente.bargaining.distrust import base_state, mechanism_effects, scenario_compliance
@@ -60,11 +74,12 @@ from detente.bargaining.packages import BundleResult, PaymentItem, bundle_zone
 from detente.bargaining.problem import BargainingProblem
 from detente.bargaining.redlines import can_harden
 from detente.bargaining.utility import loss_arrays, utility_arrays
+from detente.bargaining.war import war_value
 from detente.bargaining.zone import ZoneLP
 from detente.scenario.schema import Scenario
 from detente.simulate.tables import TalkTable, build_table
 
-__all__ = ["MAX_MOVE_SETS", "Agenda", "BundleSpec", "MoveSet", "build_agenda"]
+__all__ = ["MAX_MOVE_SETS", "Agenda", "BundleSpec", "MoveSet", "belief_slope", "build_agenda"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -84,6 +99,7 @@ class BundleSpec:
     candidates: FloatArray  # (K, I), issues outside the bundle at the status quo
     utility: FloatArray  # (K, A) value of the agreement on these terms
     static_value: FloatArray  # (A,) value of no agreement; NaN = the run's value of fighting
+    value_slope: FloatArray  # (A,) its change per unit of P(A prevails) (0: cease-fire)
     table: TalkTable  # (R regimes, K, A)
     on_agenda: bool  # not closed by a veto party's linkage
     zone_open: bool  # the bargaining engine's zone with the stated red lines exists
@@ -116,6 +132,7 @@ class Agenda:
     harden_hi: BoolArray  # (R, 2, I) and maxima (stated, not crossed, room to the ideal)
     commit_lo: FloatArray  # (2, I) belligerents' committed minima beyond the stated (NaN: none)
     commit_hi: FloatArray  # (2, I) and maxima (public commitments, clipped to the ideal)
+    p_a: float = 0.5  # the bargaining engine's P(A prevails), at which static values hold
 
     @property
     def regimes(self) -> int:
@@ -305,8 +322,10 @@ def build_agenda(
                 feas[0] = False
             feas[0, : settlement[2].size] &= settlement[2]
         static = np.full(len(actor_ids), np.nan)
+        slope = np.zeros(len(actor_ids))
         if not ag.ceasefire:
             static = problem.reservation[pidx] + MIN_GAIN
+            slope = belief_slope(problem, ag)[pidx]
         on = not r.linkage_blocked
         if not on:
             feas[:] = False
@@ -318,6 +337,7 @@ def build_agenda(
                 candidates=cand,
                 utility=u,
                 static_value=static,
+                value_slope=slope,
                 table=build_table(np.broadcast_to(u, (n_r, *u.shape)), feas),
                 on_agenda=on,
                 zone_open=bool(r.exists),
@@ -338,7 +358,9 @@ def build_agenda(
         hi_open=reg_hi[:, :2] == hi[None, :2],
     )
     c_lo, c_hi = commitment_targets(scenario, problem.issues, actor_ids[:2], ideal[:2], lo, hi)
-    return Agenda(tuple(specs), tuple(fixed), reg_lo, reg_hi, cum0, h_lo, h_hi, c_lo, c_hi)
+    return Agenda(
+        tuple(specs), tuple(fixed), reg_lo, reg_hi, cum0, h_lo, h_hi, c_lo, c_hi, float(problem.p_a)
+    )
 
 
 def commitment_targets(
@@ -366,6 +388,30 @@ def commitment_targets(
         if max(level, x) < hi[a, k] < 100.0:
             t_hi[a, k] = max(level, x)
     return t_lo, t_hi
+
+
+def belief_slope(problem: BargainingProblem, ag: Agreement) -> FloatArray:
+    """(m,) ``σ_i``: the change per unit of ``p = P(A prevails)`` of what a partial deal that
+    leaves the fighting going on must give ``i`` (module docstring): of
+    ``V_i(p) − g_i,p(ℓ_i(x_sq))``, the value of no agreement less the value of settling the
+    bundle's issues at the status quo. Both are linear in ``p`` (the war lottery's weights
+    are), so the slope is exact from the two ends of ``[0, 1 − s]``. Zero without a war
+    model, for a cease-fire and where the reservation is stated (it does not follow beliefs).
+    """
+    m = problem.n_actors
+    top = 1.0 - problem.stalemate
+    if not problem.has_war or ag.ceasefire or top <= 1e-12:
+        return np.zeros(m)
+    sq_loss = settled_loss(problem, ag, problem.status_quo)
+
+    def gap(p: float) -> FloatArray:
+        pr = dataclasses.replace(problem, p_a=p)
+        out: FloatArray = war_value(pr) - value_model(pr, ag).value(sq_loss)
+        return out
+
+    slope = (gap(top) - gap(0.0)) / top
+    out: FloatArray = np.where(np.isnan(problem.stated_reservation), slope, 0.0)
+    return out
 
 
 def _with_point(ms: MoveSet, k: int) -> MoveSet:

@@ -53,6 +53,7 @@ from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
+from detente.simulate.steps.talk import bundle_values
 
 __all__ = ["POSITIONS", "agreement_gains", "crossing_costs", "no_deal_value", "red_lines"]
 
@@ -61,10 +62,14 @@ FloatArray = NDArray[np.float64]
 
 def no_deal_value(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
     """(N,) ``actor``'s value of no agreement on bundle ``b``: the bargaining engine's for a
-    partial deal that does not stop the fighting, else its value of fighting on (a
-    belligerent) or its acceptance floor (another veto party)."""
+    partial deal that does not stop the fighting (a belligerent's moved by its belief about
+    who prevails, :func:`~detente.simulate.steps.talk.bundle_values`), else its value of
+    fighting on (a belligerent) or its acceptance floor (another veto party)."""
     static = float(m.agenda.bundles[b].static_value[actor])
     if not np.isnan(static):
+        if actor < 2:  # moved by its belief about who prevails, as in the talks
+            out0: FloatArray = bundle_values(m, s, b)[0][:, actor]
+            return out0
         return np.full(s.n, static)
     if actor < 2:
         out: FloatArray = s.value[:, actor]

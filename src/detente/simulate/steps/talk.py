@@ -102,12 +102,20 @@ def bundle_table(m: SimModel, s: RunState, b: int) -> TalkTable:
 def bundle_values(m: SimModel, s: RunState, b: int) -> tuple[FloatArray, FloatArray]:
     """(N, 2) each side's value of no agreement on bundle ``b`` and what it believes the
     other's is: its value of fighting on for a deal that stops the fighting, else the
-    bargaining engine's value of no agreement (:mod:`detente.simulate.agenda`)."""
-    static = m.agenda.bundles[b].static_value[:2]
+    bargaining engine's value of no agreement moved by the side's belief about who prevails
+    (:mod:`detente.simulate.agenda`; the other's under the side's own belief)."""
+    spec = m.agenda.bundles[b]
+    static = spec.static_value[:2]
     if np.isnan(static).all():
         return s.value, s.other_value
-    v = np.broadcast_to(static, (s.n, 2))
-    return v, v[:, ::-1]
+    slope = spec.value_slope[:2]
+    if not slope.any():
+        v = np.broadcast_to(static, (s.n, 2))
+        return v, v[:, ::-1]
+    dp = (1.0 - m.stalemate) * s.rhat - m.agenda.p_a  # (N, 2) each side's belief, less p_A
+    own: FloatArray = static + slope * dp
+    other: FloatArray = static[::-1] + slope[::-1] * dp
+    return own, other
 
 
 def on_table(m: SimModel, s: RunState) -> BoolArray:
