@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from detente.report.base import ReportContext, Section, esc, html_table
+from detente.labels import Names
+from detente.report.base import DataTable, ReportContext, Section, data_link, esc, html_table
 from detente.report.charts import to_svg
 from detente.scenario.describe import (
     actor_rows,
@@ -21,9 +22,12 @@ __all__ = ["build"]
 def build(ctx: ReportContext) -> Section:
     """Scenario overview with a chart of positions per issue."""
     s = ctx.scenario
+    names = Names.of(s)
+    actors, issues = actor_rows(s), issue_rows(s)
+    data = [DataTable("actors", "Actors", actors), DataTable("issues", "Issues", issues)]
     parts = [
         html_table(
-            actor_rows(s),
+            actors,
             [
                 "id",
                 "name",
@@ -39,14 +43,19 @@ def build(ctx: ReportContext) -> Section:
             caption="Actors",
         ),
         html_table(
-            issue_rows(s),
+            issues,
             ["id", "name", "status_quo", "low_anchor", "high_anchor", "contested"],
             caption="Issues (0–100 scales)",
         ),
     ]
     pos = position_rows(s)
     if pos:
-        parts.append(f"<div class='chart'>{to_svg(_positions_chart(pos, issue_rows(s)))}</div>")
+        data.append(DataTable("positions", f"Positions in force on {s.meta.as_of}", pos))
+        parts.append(
+            f"<figure>{to_svg(_positions_chart(pos, issues, names))}<figcaption>Each party's "
+            "ideal point per issue (dot size: salience; black bar: status quo). "
+            f"{data_link('overview', 'positions')}</figcaption></figure>"
+        )
         parts.append(
             f"<details><summary>Positions in force on {s.meta.as_of} ({len(pos)})</summary>"
             + html_table(
@@ -55,6 +64,7 @@ def build(ctx: ReportContext) -> Section:
             + "</details>"
         )
     if s.proposals:
+        data.append(DataTable("proposals", "Proposals", proposal_rows(s)))
         parts.append(
             html_table(
                 proposal_rows(s),
@@ -63,6 +73,7 @@ def build(ctx: ReportContext) -> Section:
             )
         )
     if s.ledger:
+        data.append(DataTable("ledger", "Ledger entries", ledger_rows(s)))
         kinds = Counter(e.kind for e in s.ledger)
         parts.append(
             "<p>Ledger: "
@@ -84,6 +95,7 @@ def build(ctx: ReportContext) -> Section:
         }
         for k, v in s.meta.sources.items()
     ]
+    data.append(DataTable("sources", "Sources", src_rows))
     parts.append(
         "<details><summary>Sources ("
         + str(len(src_rows))
@@ -91,21 +103,28 @@ def build(ctx: ReportContext) -> Section:
         + html_table(src_rows, ["id", "title", "date", "reliability", "note"])
         + "</details>"
     )
-    vetoes = ", ".join(a.id for a in s.veto_actors) or "none"
+    vetoes = ", ".join(names.actor(a.id) for a in s.veto_actors) or "none"
     summary = (
         f"{len(s.actors)} actors (veto: {vetoes}), {len(s.issues)} issues, "
         f"{len(s.proposals)} proposals, {len(s.ledger)} ledger entries."
     )
-    return Section("overview", "Scenario overview", "".join(parts), summary)
+    return Section("overview", "Scenario overview", "".join(parts), summary, tuple(data))
 
 
-def _positions_chart(pos: list[dict[str, Any]], issues: list[dict[str, Any]]) -> dict[str, Any]:
+def _positions_chart(
+    pos: list[dict[str, Any]], issues: list[dict[str, Any]], names: Names
+) -> dict[str, Any]:
     data = [
-        {"issue": p["issue"], "actor": p["actor"], "value": p["ideal"], "salience": p["salience"]}
+        {
+            "issue": names.issue(p["issue"]),
+            "actor": names.actor(p["actor"]),
+            "value": p["ideal"],
+            "salience": p["salience"],
+        }
         for p in pos
     ]
-    sq = [{"issue": i["id"], "value": i["status_quo"]} for i in issues]
-    order = [i["id"] for i in issues]
+    sq = [{"issue": i["name"], "value": i["status_quo"]} for i in issues]
+    order = [i["name"] for i in issues]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": "Ideal points by issue (dot size = salience; black bar = status quo)",
@@ -115,18 +134,19 @@ def _positions_chart(pos: list[dict[str, Any]], issues: list[dict[str, Any]]) ->
                 "data": {"values": data},
                 "mark": {"type": "point", "filled": True, "opacity": 0.85},
                 "encoding": {
-                    "y": {"field": "issue", "type": "nominal", "sort": order, "title": None},
+                    "y": {"field": "issue", "type": "nominal", "sort": order, "title": "Issue"},
                     "x": {
                         "field": "value",
                         "type": "quantitative",
                         "scale": {"domain": [0, 100]},
-                        "title": "scale (0–100)",
+                        "title": "Position on the issue (0–100)",
                     },
-                    "color": {"field": "actor", "type": "nominal"},
+                    "color": {"field": "actor", "type": "nominal", "title": "Party"},
                     "size": {
                         "field": "salience",
                         "type": "quantitative",
                         "scale": {"domain": [0, 1], "range": [20, 260]},
+                        "title": "Salience",
                     },
                 },
             },
