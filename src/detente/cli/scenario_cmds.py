@@ -219,7 +219,10 @@ def demo(
     ] = DEFAULT_SEED,
     runs: Annotated[int, typer.Option(min=1, help="Monte Carlo runs.")] = 2000,
 ) -> None:
-    """Analyse the built-in Russia–Ukraine scenario (latest snapshot) and write the report."""
+    """Analyse the built-in Russia–Ukraine scenario (latest snapshot) and write the report
+    with its data bundle."""
+    from detente.report.bundle import ZIP_NAME
+
     with clean_errors():
         path = builtin_scenario()
         html_path, rep = _make_report(path, out, seed, runs, quick=False)
@@ -230,6 +233,7 @@ def demo(
     for name, why in rep.skipped:
         emit(f"- (skipped {name}: {why})")
     emit(f"Report: {html_path.resolve()}")
+    emit(f"Data: {(html_path.parent / ZIP_NAME).resolve()} (also in data/ beside the report)")
 
 
 def register(app: typer.Typer) -> None:

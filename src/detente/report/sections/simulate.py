@@ -341,7 +341,7 @@ def build(ctx: ReportContext) -> Section | None:
     headline = (
         f"P({settle} within {horizon}) = {fmt_prob(p)} (95 % CI {fmt_interval(lo, hi)}) "
         f"over {s['runs']} runs, seed {s['seed']}{partial_text}; strategies: "
-        + ", ".join(f"{names.actor(a)} {strategy_label(n)}" for a, n in s["strategies"].items())
+        + ", ".join(f"{strategy_label(n)} ({names.actor(a)})" for a, n in s["strategies"].items())
         + f"; protocol: {protocol_label(s['protocol'])}."
     )
     facts = [
