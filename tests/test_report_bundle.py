@@ -222,3 +222,21 @@ def test_interval_ends_keep_two_significant_digits_rounded_outwards() -> None:
     for x in (1e-9, 3.3e-5, 0.0071, 0.42, 0.999999):
         assert float(fmt_bound(x, up=True)) >= x - 1e-12
         assert float(fmt_bound(x, up=False)) <= x + 1e-12
+
+
+def test_every_strategy_protocol_and_flag_has_one_human_label() -> None:
+    from detente.labels import FLAG_LABELS, PROTOCOL_LABELS, STRATEGY_LABELS, Names
+    from detente.monitor.flags import FLAG_KINDS
+    from detente.scenario import load_scenario
+    from detente.scenario.simulation import Protocol, StrategyName
+    from detente.simulate.strategies import STRATEGIES
+
+    assert set(STRATEGY_LABELS) == {s.value for s in StrategyName} == set(STRATEGIES)
+    assert set(PROTOCOL_LABELS) == {p.value for p in Protocol}
+    assert set(FLAG_LABELS) == set(FLAG_KINDS)
+    for label in [*STRATEGY_LABELS.values(), *PROTOCOL_LABELS.values(), *FLAG_LABELS.values()]:
+        assert not SNAKE.search(label), label
+    n = Names.of(load_scenario(LATEST))
+    assert n.support_line("UA", "us_military_aid") == "US military aid"
+    assert n.bundle("settlement") == "Full settlement" and n.actor("RU") == "Russia"
+    assert n.actor("nobody_known") == "nobody known"  # an unknown id reads as words
