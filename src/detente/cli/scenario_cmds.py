@@ -232,8 +232,8 @@ def demo(
             emit(f"- {sec.title}: {sec.summary}")
     for name, why in rep.skipped:
         emit(f"- (skipped {name}: {why})")
-    emit(f"Report: {html_path.resolve()}")
     emit(f"Data: {(html_path.parent / ZIP_NAME).resolve()} (also in data/ beside the report)")
+    emit(f"Report: {html_path.resolve()}")
 
 
 def register(app: typer.Typer) -> None:
