@@ -124,6 +124,10 @@ def test_the_summary_uses_human_names_not_ids(latest: Path) -> None:
         assert not re.search(rf"\b{raw}\b", summary), raw
     assert "Russia" in summary and "Ukraine" in summary and "tit-for-tat" in summary
     assert "0.00–0.00" not in summary and "below 0.00" not in page
+    # nor in the sections' text and tables (charts' and links' markup aside)
+    main = page.split("<main>", 1)[1].split("</main>", 1)[0]
+    main = re.sub(r"<svg.*?</svg>|href='[^']*'", " ", main, flags=re.S)
+    assert not SNAKE.findall(_text(main)), sorted(set(SNAKE.findall(_text(main))))
     # chart titles in words
     titles = re.findall(r"aria-label=\"Title text '([^']*)", page)
     assert len(titles) >= 8

@@ -145,10 +145,38 @@ class Names:
         """A track's name."""
         return self.tracks.get(ident) or humanize(ident)
 
+    def proposal(self, ident: str) -> str:
+        """A proposal's name."""
+        return self.proposals.get(ident) or humanize(ident)
+
+    def words(self, text: str) -> str:
+        """Generated text with the ids in it read as names: an actor id in capitals (``RU``)
+        or an id with an underscore (``nato_neutrality``) becomes the thing's name, any other
+        underscored word its words; plain lower-case words are left alone (``energy`` may
+        be a bundle's id and an ordinary word)."""
+
+        def one(m: re.Match[str]) -> str:
+            tok = m.group(0)
+            if tok in self.actors and tok.isupper():
+                return self.actors[tok]
+            if "_" not in tok:
+                return tok
+            for table in (self.issues, self.bundles, self.proposals, self.mechanisms):
+                if tok in table:
+                    return table[tok]
+            if tok in self.tracks:
+                return self.tracks[tok]
+            return humanize(tok)
+
+        return _TOKEN.sub(one, text)
+
     def support_line(self, recipient: str, line: str) -> str:
         """A support line's label: its id in words, actor ids in their own case, first letter
         upper case (``us_military_aid`` of Ukraine -> ``US military aid``)."""
         return self.support.get((recipient, line)) or _support_name(line, None, {})
+
+
+_TOKEN = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*(?![\w.])")
 
 
 def _support_name(line: str, provider: str | None, ids: Mapping[str, str]) -> str:

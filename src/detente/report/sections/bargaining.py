@@ -359,7 +359,7 @@ def _bundle_rows(a: Analysis, n: Names) -> list[dict[str, Any]]:
                     names.get(iid, iid) for k, iid in enumerate(a.problem.issues) if ag.settled[k]
                 ),
                 "stops the fighting": ag.ceasefire,
-                "deferred": ", ".join(ag.deferred_ids) or None,
+                "deferred": ", ".join(n.issue(d) for d in ag.deferred_ids) or None,
                 "zone": "open"
                 if r.exists
                 else "closed (linkage)"
@@ -367,7 +367,7 @@ def _bundle_rows(a: Analysis, n: Names) -> list[dict[str, Any]]:
                 else "closed",
                 "distance": r.distance,
                 "blocking red lines": "; ".join(
-                    [b.reason for b in r.linkages]
+                    [n.words(b.reason) for b in r.linkages]
                     + [
                         f"{n.actor(m.actor)} {n.issue(m.issue)} {m.stated:g}→{m.to:g}"
                         for m in r.blocking
@@ -412,7 +412,8 @@ def build(ctx: ReportContext) -> Section | None:
     vetoes = ", ".join(n.actor(x) for x, v in zip(p.actors, p.veto, strict=True) if v)
     parts = [
         f"<p>Veto parties: {esc(vetoes)}."
-        f" {esc(_first_upper(_zone_text(a, names)))}. Compliance from {esc(a.compliance_source)}. "
+        f" {esc(_first_upper(_zone_text(a, names)))}. Compliance from "
+        f"{esc(n.words(a.compliance_source))}. "
         "The model is explained in detente's documentation (the bargaining model).</p>",
         f"<figure>{to_svg(zone_spec)}<figcaption>Zone of agreement per issue: light bar "
         "without distrust, green with distrust (each issue's range of values over the zone; the "
@@ -423,7 +424,7 @@ def build(ctx: ReportContext) -> Section | None:
     if a.zone.red_line_detail:
         parts.append(
             "<p>Conflicting red lines (no mechanism changes them): "
-            + "; ".join(esc(d) for d in a.zone.red_line_detail)
+            + "; ".join(esc(n.words(d)) for d in a.zone.red_line_detail)
             + ".</p>"
         )
     actor_rows = [
@@ -526,11 +527,11 @@ def build(ctx: ReportContext) -> Section | None:
     if a.stages:
         stage_rows = [
             {
-                "plan": s.plan,
+                "plan": n.words(s.plan),
                 "actor": n.actor(s.actor),
                 "accepts": s.accepts,
                 "self-enforcing": s.self_enforcing,
-                "why": s.note,
+                "why": n.words(s.note),
             }
             for s in a.stages
         ]
@@ -539,13 +540,13 @@ def build(ctx: ReportContext) -> Section | None:
     if a.staged:
         staged_rows = [
             {
-                "proposal": r.proposal,
-                "plan": r.plan,
+                "proposal": n.proposals.get(r.proposal) or n.words(r.proposal),
+                "plan": n.words(r.plan),
                 "actor": n.actor(r.actor),
                 "fighting stops at stage": r.pause_stage,
                 "accepts": r.accepts,
                 "self-enforcing": r.self_enforcing,
-                "why": r.note,
+                "why": n.words(r.note),
             }
             for r in a.staged
         ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
-from detente.labels import Names
+from detente.labels import Names, humanize
 from detente.report.base import DataTable, ReportContext, Section, data_link, esc, html_table
 from detente.report.charts import to_svg
 from detente.scenario.describe import (
@@ -25,28 +26,34 @@ def build(ctx: ReportContext) -> Section:
     names = Names.of(s)
     actors, issues = actor_rows(s), issue_rows(s)
     data = [DataTable("actors", "Actors", actors), DataTable("issues", "Issues", issues)]
+    shown_actors = [
+        {
+            "id": a.id,
+            "name": a.name,
+            "kind": a.kind.value,
+            "part of": names.actor(a.parent) if a.parent else None,
+            "veto": a.veto,
+            "belligerent": a.belligerent,
+            "capability": a.capability,
+            "cost of fighting": a.cost_of_fighting,
+            "control": a.control,
+            "support": [f"{names.support_line(a.id, sp.id)} ({sp.level:g})" for sp in a.support],
+        }
+        for a in s.actors
+    ]
+    shown_issues = [
+        {
+            "name": r["name"],
+            "status quo": r["status_quo"],
+            "0 means": r["low_anchor"],
+            "100 means": r["high_anchor"],
+            "contested": r["contested"],
+        }
+        for r in issues
+    ]
     parts = [
-        html_table(
-            actors,
-            [
-                "id",
-                "name",
-                "kind",
-                "parent",
-                "veto",
-                "belligerent",
-                "capability",
-                "cost_of_fighting",
-                "control",
-                "support",
-            ],
-            caption="Actors",
-        ),
-        html_table(
-            issues,
-            ["id", "name", "status_quo", "low_anchor", "high_anchor", "contested"],
-            caption="Issues (0–100 scales)",
-        ),
+        html_table(shown_actors, caption="Actors"),
+        html_table(shown_issues, caption="Issues (0–100 scales)"),
     ]
     pos = position_rows(s)
     if pos:
@@ -59,7 +66,14 @@ def build(ctx: ReportContext) -> Section:
         parts.append(
             f"<details><summary>Positions in force on {s.meta.as_of} ({len(pos)})</summary>"
             + html_table(
-                pos, ["actor", "issue", "ideal", "salience", "acceptable", "date", "sources"]
+                [
+                    {
+                        "party": names.actor(r["actor"]),
+                        "issue": names.issue(r["issue"]),
+                        **{k: r[k] for k in ("ideal", "salience", "acceptable", "date", "sources")},
+                    }
+                    for r in pos
+                ]
             )
             + "</details>"
         )
@@ -67,8 +81,16 @@ def build(ctx: ReportContext) -> Section:
         data.append(DataTable("proposals", "Proposals", proposal_rows(s)))
         parts.append(
             html_table(
-                proposal_rows(s),
-                ["id", "name", "proposer", "date", "terms", "mechanisms"],
+                [
+                    {
+                        "name": p.name,
+                        "proposer": names.actor(p.proposer) if p.proposer else None,
+                        "date": p.date,
+                        "terms": [f"{names.issue(k)} {v:g}" for k, v in p.terms.items()],
+                        "mechanisms": [names.mechanism(m) for m in p.mechanisms],
+                    }
+                    for p in s.proposals
+                ],
                 caption="Proposals",
             )
         )
@@ -82,7 +104,13 @@ def build(ctx: ReportContext) -> Section:
         )
         parts.append(
             "<details><summary>Ledger entries</summary>"
-            + html_table(ledger_rows(s), ["date", "id", "kind", "who", "what"])
+            + html_table(
+                [
+                    r | {"who": names.words(str(r["who"])), "what": _bracket_words(r["what"])}
+                    for r in ledger_rows(s)
+                ],
+                ["date", "id", "kind", "who", "what"],
+            )
             + "</details>"
         )
     src_rows = [
@@ -109,6 +137,11 @@ def build(ctx: ReportContext) -> Section:
         f"{len(s.proposals)} proposals, {len(s.ledger)} ledger entries."
     )
     return Section("overview", "Scenario overview", "".join(parts), summary, tuple(data))
+
+
+def _bracket_words(text: object) -> str:
+    """A ledger line's ``[partly_kept; single_source]`` prefix in words."""
+    return re.sub(r"^\[([^\]]*)\]", lambda m: f"[{humanize(m.group(1))}]", str(text))
 
 
 def _positions_chart(

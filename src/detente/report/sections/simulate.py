@@ -430,7 +430,10 @@ def build(ctx: ReportContext) -> Section | None:
             f"{data_link(ANCHOR, 'terms')}</figcaption></figure>"
         )
     issue_names = dict(names.issues)
-    anatomy_rows = _anatomy_rows(anatomy, issue_names)
+    anatomy_rows = [
+        r | {"what happened": names.words(r["what happened"])}
+        for r in _anatomy_rows(anatomy, issue_names)
+    ]
     data.append(
         DataTable("anatomy", "Anatomy of one run (run 0): every eventful period", anatomy_rows)
     )

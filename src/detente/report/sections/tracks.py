@@ -39,10 +39,10 @@ def build(ctx: ReportContext) -> Section | None:
             "can settle": ", ".join(n.bundle(b) for b in t["bundles"])
             or ("(Track II)" if t["unofficial"] else None),
             "endorsed by": n.track(t["endorsement"]) if t["endorsement"] else None,
-            "open at as_of": t["open"],
+            f"open on {s.meta.as_of}": t["open"],
             "why closed": None
             if t["open"]
-            else f"{t['closed_reason']} {', '.join(t['closed_by'])}".strip(),
+            else n.words(f"{t['closed_reason']} {', '.join(t['closed_by'])}".strip()),
         }
         for t in view.tracks
     ]
@@ -51,10 +51,10 @@ def build(ctx: ReportContext) -> Section | None:
             "who": n.actor(r["by"]),
             "refuses to meet": n.actor(r["refuses"]),
             "levels": ", ".join(r["levels"]),
-            "reason": r["reason"],
+            "reason": n.words(str(r["reason"])) if r["reason"] else None,
             "since": r["since"],
             "until": r["until"],
-            "holds at as_of": r["active"],
+            f"holds on {s.meta.as_of}": r["active"],
         }
         for r in view.refusals
     ]
@@ -62,7 +62,10 @@ def build(ctx: ReportContext) -> Section | None:
         {
             "bundle": n.bundle(b),
             "open tracks that can settle it": ", ".join(n.track(x) for x in able) or "none",
-            "closed tracks": "; ".join(f"{n.track(c.track)} ({c.reason})" for c in closed) or None,
+            "closed tracks": "; ".join(
+                f"{n.track(c.track)} ({n.words(c.reason or '')})" for c in closed
+            )
+            or None,
         }
         for b, (able, closed) in view.by_bundle.items()
     ]
@@ -94,7 +97,7 @@ def build(ctx: ReportContext) -> Section | None:
                     if m["withdraws_after_stalled_rounds"]
                     else None
                 ),
-                "withdrawn at as_of": m["withdrawn"],
+                f"withdrawn by {s.meta.as_of}": m["withdrawn"],
             }
             for m in view.mediators
         ]

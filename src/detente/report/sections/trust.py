@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from detente.labels import Names
+from detente.labels import Names, humanize
 from detente.report.base import (
     TRUST_WINDOW_YEARS,
     DataTable,
@@ -83,7 +83,7 @@ def build(ctx: ReportContext) -> Section | None:
             if ter in focus and tee in focus:
                 row: dict[str, Any] = {"truster": n.actor(ter), "trustee": n.actor(tee)}
                 for d, o in ops.items():
-                    row[d] = (
+                    row[humanize(d)] = (
                         f"{o.expected:.2f} ({o.reading()}; b {o.b:.2f} d {o.d:.2f} u {o.u:.2f})"
                     )
                 row["P(comply, military)"] = p
@@ -144,14 +144,20 @@ def build(ctx: ReportContext) -> Section | None:
                         {
                             "truster": n.actor(ter),
                             "trustee": n.actor(tee),
-                            "dimension": d,
+                            "dimension": humanize(d),
                             "date": row["date"],
                             "cause": row["cause"],
                             "contribution": row["contribution"],
                             "note": row["note"],
                         }
                     )
-    resolutions = [r.as_record() for r in hist.resolutions]
+    resolutions = [
+        {
+            k: n.words(v) if k in ("by", "outcome") and isinstance(v, str) else v
+            for k, v in rec.items()
+        }
+        for rec in (r.as_record() for r in hist.resolutions)
+    ]
     data += [
         DataTable("reasons", "Entries that moved expected trust most", reasons),
         DataTable("resolutions", "Commitments and claims resolved", resolutions),
