@@ -339,12 +339,15 @@ def test_an_interrupted_report_leaves_no_partial_report(sig: int, tmp_path: Path
         stopped.append(_check_stopped(code, err, sig, sent))
         _no_temporary_files(tmp_path)
         names = sorted(p.name for p in out.iterdir()) if out.exists() else []
-        # both files or neither: never a report without its manifest
-        assert names in ([], ["manifest.json", "report.html"]), names
+        # all files or none: never a report without its manifest and its data bundle
+        assert names in ([], ["data", "manifest.json", "report-data.zip", "report.html"]), names
         if names:
             doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
             assert doc["command"] == "report"
             assert (out / "report.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+            listed = sorted(f["path"] for f in doc["files"])
+            on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+            assert on_disk == sorted([*listed, "manifest.json", "report.html"])
         if stopped[-1] is False:
             assert names, "exit 0 without a report"
     assert stopped[0], "the signal sent as the command started did not stop it"

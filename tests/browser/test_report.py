@@ -60,6 +60,7 @@ def test_report_is_short_folded_with_no_blank_chart_or_overflowing_table(
     height = page.evaluate("() => document.documentElement.scrollHeight")
     snap(page, "report-folded")
     assert height < MAX_HEIGHT, f"folded report is {height} px tall"
+    print(f"folded report height at 1400 px: {height} px")
 
     _unfold(page)
     snap(page, "report-unfolded", full=False)  # ~36,000 px whole: the top is enough
@@ -105,3 +106,38 @@ def test_report_accessibility(page: Page, latest_report: Path, axe: AxeCheck) ->
     assert not (v := axe(page)), v
     _unfold(page)
     assert not (v := axe(page)), v
+
+
+def test_report_links_its_data_bundle_and_every_link_target_exists(
+    page: Page, latest_report: Path
+) -> None:
+    """The summary links the whole bundle; every chart and section links its CSV; the links
+    are relative and each resolves (as the browser resolves it) to a file beside the report."""
+    from urllib.parse import unquote, urlparse
+
+    page.goto(latest_report.as_uri())
+    bundle = page.get_by_role("link", name="report-data.zip")
+    expect(bundle).to_be_visible()  # in the open summary
+    _unfold(page)
+    links: list[dict[str, str]] = page.evaluate(
+        """() => [...document.querySelectorAll('a[href]')]
+            .filter(a => !a.getAttribute('href').startsWith('#'))
+            .map(a => ({raw: a.getAttribute('href'), url: a.href,
+                        inFigure: !!a.closest('figure')}))"""
+    )
+    assert len(links) >= 20
+    figures = page.locator("figure").count()
+    assert sum(1 for a in links if a["inFigure"]) >= figures
+    for a in links:
+        assert not re.match(r"[a-z]+:", a["raw"]), a  # relative: works offline
+        url = urlparse(a["url"])
+        assert url.scheme == "file", a
+        target = Path(unquote(url.path))
+        assert target.is_file(), a
+        assert target.parent in (latest_report.parent, latest_report.parent / "data"), a
+    # the zip opens and holds the CSVs the page links
+    import zipfile
+
+    with zipfile.ZipFile(latest_report.parent / "report-data.zip") as z:
+        names = set(z.namelist())
+    assert {a["raw"] for a in links if a["raw"].endswith(".csv")} <= names

@@ -22,7 +22,7 @@ def test_section_has_chart_table_and_zone() -> None:
     assert section is not None
     assert section.anchor == "forecast"
     assert "<svg" in section.body
-    assert "ceasefire" in section.body
+    assert "Ceasefire scope" in section.body  # the issue by its name, not its id
     assert "zone of agreement" in section.body
     assert "200 runs" in section.summary
 

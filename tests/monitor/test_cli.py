@@ -197,5 +197,5 @@ def test_verify_and_report_section(app: typer.Typer, ucdp_db: Path, tmp_path: Pa
     assert build(ReportContext(scenario=s, scenario_hash="x")) is None
     sec = build(ReportContext(scenario=s, scenario_hash="x", cache={"monitor_db": str(ucdp_db)}))
     assert sec is not None
-    assert "<svg" in sec.body and "claim_broken" in sec.body
-    assert "genuine_deescalation" in sec.body
+    assert "<svg" in sec.body and "claim broken" in sec.body  # the flag by its label
+    assert "genuine de-escalation" in sec.body

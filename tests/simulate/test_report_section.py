@@ -14,7 +14,7 @@ def test_section_renders_charts_and_anatomy() -> None:
     assert sec is not None
     assert sec.body.count("<svg") >= 4
     assert "Anatomy of one run" in sec.body
-    assert "P(settlement" in sec.summary
+    assert "P(Full settlement" in sec.summary
     assert "simulation" in ctx.cache
 
 

@@ -11,6 +11,7 @@ from detente.api.common import as_scenario
 from detente.core import DEFAULT_SEED
 from detente.errors import DetenteError
 from detente.manifest import scenario_sha256
+from detente.report.base import TRUST_WINDOW_YEARS
 
 if TYPE_CHECKING:
     from detente.report.build import Report
@@ -63,12 +64,25 @@ def report(
     quick: bool = False,
     events_db: str | Path | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    trust_window: int = TRUST_WINDOW_YEARS,
 ) -> ReportResult:
     """Build the report of every section (overview, bargaining, forecasts, simulation, trust,
-    and say/do with ``events_db``); with ``out``, write ``report.html`` and ``manifest.json``
-    into that directory. ``progress(done, total, section)`` is called as sections start."""
-    from detente.report.build import build_report, write_report
+    and say/do with ``events_db``); with ``out``, write ``report.html``, ``manifest.json`` and
+    the data bundle (``data/``: one CSV per chart or table and ``report-data.json``;
+    ``report-data.zip``: all of it) into that directory. ``progress(done, total, section)``
+    is called as sections start. ``trust_window``: years (1 to 100) of the trust chart, up to
+    the scenario's date."""
+    from detente.report.build import (
+        build_report,
+        check_report_dir,
+        check_trust_window,
+        write_report,
+    )
 
+    check_trust_window(trust_window)
+    inputs = [p for p in (scenario, events_db) if isinstance(p, str | Path)]
+    if out is not None:
+        check_report_dir(Path(out), inputs)  # before the work, so a refusal wastes none
     s = as_scenario(scenario)
     cache: dict[str, Any] = {}
     if events_db is not None:
@@ -83,8 +97,9 @@ def report(
         seed=seed,
         runs=runs,
         quick=quick,
+        trust_window=trust_window,
         extra_cache=cache,
         progress=progress,
     )
-    path = None if out is None else write_report(rep, Path(out))
+    path = None if out is None else write_report(rep, Path(out), inputs)
     return ReportResult(rep, path)

@@ -65,7 +65,10 @@ class TrustReplay(Result):
 
         records = list(self.history.records())
         ends = [{**r, "cause": "(end date)"} for r in self.history.snapshot()]
-        return trajectory_chart([*records, *ends], title=self.scenario.meta.name)
+        names = {a.id: a.name for a in self.scenario.actors}
+        return trajectory_chart(
+            [*records, *ends], title=f"Trust: {self.scenario.meta.name}", names=names
+        )
 
 
 @dataclass(frozen=True)

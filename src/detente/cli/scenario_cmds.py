@@ -12,6 +12,7 @@ from detente.cli.common import clean_errors
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 from detente.core import DEFAULT_SEED
 from detente.errors import DetenteError
+from detente.report.base import MAX_TRUST_WINDOW, TRUST_WINDOW_YEARS
 
 __all__ = ["builtin_scenario", "register"]
 
@@ -127,15 +128,17 @@ def _make_report(
     runs: int,
     quick: bool,
     events_db: Path | None = None,
+    trust_window: int = TRUST_WINDOW_YEARS,
 ) -> tuple[Path, Any]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from detente.api import report as build
     from detente.cli.common import progress_enabled
-    from detente.outputs import require_own_files
+    from detente.report.build import check_report_dir
+    from detente.report.sections import SECTION_MODULES
 
     inputs = [scenario_path, *([events_db] if events_db is not None else [])]
-    require_own_files(out, ("report.html", "manifest.json"), "report", inputs)
+    check_report_dir(out, inputs)
 
     bar = Progress(
         TextColumn("report: {task.description}"),
@@ -147,7 +150,8 @@ def _make_report(
         console=err_console,
     )
     with bar:
-        tid = bar.add_task("starting", total=None)
+        # the total is known before the first frame (never "0/None sections")
+        tid = bar.add_task("loading the scenario", total=len(SECTION_MODULES))
 
         def step(done: int, total: int, section: str) -> None:
             bar.update(tid, completed=done, total=total, description=section)
@@ -160,6 +164,7 @@ def _make_report(
             quick=quick,
             events_db=events_db,
             progress=step,
+            trust_window=trust_window,
         )
     assert result.path is not None
     return result.path, result.report
@@ -167,9 +172,15 @@ def _make_report(
 
 def report(
     scenario: Annotated[Path, typer.Argument(help="Scenario file.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for report.html.")] = Path(
-        "detente-report"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Directory for report.html, manifest.json and the data bundle (data/, "
+            "report-data.zip).",
+        ),
+    ] = Path("detente-report"),
     seed: Annotated[
         int, typer.Option(min=0, help="Seed for the stochastic sections.")
     ] = DEFAULT_SEED,
@@ -181,10 +192,21 @@ def report(
         Path | None,
         typer.Option(help="Event store (from `detente monitor ingest`) for the say/do section."),
     ] = None,
+    trust_window: Annotated[
+        int,
+        typer.Option(
+            "--trust-window",
+            min=1,
+            max=MAX_TRUST_WINDOW,
+            metavar="YEARS",
+            help="Years of trust history charted, up to the scenario's date.",
+        ),
+    ] = TRUST_WINDOW_YEARS,
 ) -> None:
-    """Write a self-contained HTML report (no CDN, charts embedded) and print its path."""
+    """Write a self-contained HTML report (no CDN, charts embedded) with its data bundle (a
+    CSV per chart or table, one JSON, a zip of both) and print the report's path."""
     with clean_errors():
-        path, _ = _make_report(scenario, out, seed, runs, quick, events_db)
+        path, _ = _make_report(scenario, out, seed, runs, quick, events_db, trust_window)
     emit(str(path))
 
 
@@ -197,7 +219,10 @@ def demo(
     ] = DEFAULT_SEED,
     runs: Annotated[int, typer.Option(min=1, help="Monte Carlo runs.")] = 2000,
 ) -> None:
-    """Analyse the built-in Russia–Ukraine scenario (latest snapshot) and write the report."""
+    """Analyse the built-in Russia–Ukraine scenario (latest snapshot) and write the report
+    with its data bundle."""
+    from detente.report.bundle import ZIP_NAME
+
     with clean_errors():
         path = builtin_scenario()
         html_path, rep = _make_report(path, out, seed, runs, quick=False)
@@ -207,6 +232,7 @@ def demo(
             emit(f"- {sec.title}: {sec.summary}")
     for name, why in rep.skipped:
         emit(f"- (skipped {name}: {why})")
+    emit(f"Data: {(html_path.parent / ZIP_NAME).resolve()} (also in data/ beside the report)")
     emit(f"Report: {html_path.resolve()}")
 
 

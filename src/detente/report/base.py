@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -12,7 +14,31 @@ from detente.core import DEFAULT_SEED
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
-__all__ = ["TABLE_ROWS", "ReportContext", "Section", "esc", "html_table"]
+__all__ = [
+    "DATA_DIR",
+    "MAX_TRUST_WINDOW",
+    "TABLE_ROWS",
+    "TRUST_WINDOW_YEARS",
+    "DataTable",
+    "ReportContext",
+    "Section",
+    "data_href",
+    "data_link",
+    "esc",
+    "fmt_bound",
+    "fmt_interval",
+    "fmt_prob",
+    "html_table",
+]
+
+DATA_DIR = "data"
+"""Folder (beside ``report.html``) of the data bundle: one CSV per table, and one JSON."""
+
+TRUST_WINDOW_YEARS = 5
+"""Default window of the trust chart: this many years up to the scenario's date."""
+
+MAX_TRUST_WINDOW = 100
+"""Longest trust window, in years (``--trust-window``)."""
 
 
 def esc(text: object) -> str:
@@ -34,16 +60,46 @@ class ReportContext:
     runs: int = 2000
     quick: bool = False
     cache: dict[str, Any] = field(default_factory=dict)
+    trust_window: int = TRUST_WINDOW_YEARS
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """Tidy data behind a chart or table of a section: written to the data bundle as
+    ``data/<section anchor>-<name>.csv`` (``name``: lower-case letters, digits and hyphens)."""
+
+    name: str
+    title: str
+    rows: Sequence[Mapping[str, Any]]
+
+    def __post_init__(self) -> None:
+        if not _NAME.fullmatch(self.name):
+            raise ValueError(f"data table name {self.name!r}: use a-z, 0-9 and '-'")
+
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def data_href(anchor: str, name: str) -> str:
+    """The bundle file (relative to ``report.html``) of table ``name`` of section ``anchor``."""
+    return f"{DATA_DIR}/{anchor}-{name}.csv"
+
+
+def data_link(anchor: str, name: str, text: str = "data (CSV)") -> str:
+    """A relative link to a table of the data bundle (works offline, beside the report)."""
+    return f"<a class='data' href='{esc(data_href(anchor, name))}'>{esc(text)}</a>"
 
 
 @dataclass(frozen=True)
 class Section:
-    """One titled part of the HTML report; ``body`` is trusted HTML (escape inputs!)."""
+    """One titled part of the HTML report; ``body`` is trusted HTML (escape inputs!).
+    ``data``: the tidy tables behind its charts and tables (the data bundle)."""
 
     anchor: str
     title: str
     body: str
     summary: str = ""
+    data: tuple[DataTable, ...] = ()
 
 
 TABLE_ROWS = 12
@@ -93,3 +149,46 @@ def html_table(
             f"<table>{head}<tbody>" + "".join(rest) + "</tbody></table></details>"
         )
     return out
+
+
+def fmt_bound(x: float | None, *, up: bool) -> str:
+    """An interval's end as text: two decimals, but below 0.01 two significant digits rounded
+    outwards (``up``: the upper end, rounded up), so a small bound never prints as 0.00."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if x <= 0.0:
+        return "0"
+    if x >= 1.0:
+        return "1"
+    if 0.01 <= x <= 0.99:
+        return f"{x:.2f}"
+    small = x if x < 0.01 else 1.0 - x  # two significant digits of the distance to 0 or 1
+    decimals = 1 - math.floor(math.log10(small))
+    scale = 10.0**decimals
+    v = (math.ceil(x * scale - 1e-6) if up else math.floor(x * scale + 1e-6)) / scale
+    if v <= 0.0:
+        return "0"
+    if v >= 1.0:
+        return "1"
+    return f"{v:.{decimals}f}".rstrip("0")
+
+
+def fmt_interval(low: float | None, high: float | None) -> str:
+    """A probability interval as text, ``0.12–0.34`` (small ends: see :func:`fmt_bound`)."""
+    return f"{fmt_bound(low, up=False)}–{fmt_bound(high, up=True)}"
+
+
+def fmt_prob(p: float | None) -> str:
+    """A probability as text: two decimals; exactly 0 or 1 as ``0`` or ``1``; a value
+    that would round to 0.00 or 1.00 without being it as ``< 0.01`` or ``> 0.99``."""
+    if p is None or not math.isfinite(p):
+        return "n/a"
+    if p <= 0.0:
+        return "0"
+    if p >= 1.0:
+        return "1"
+    if p < 0.005:
+        return "< 0.01"
+    if p >= 0.995:
+        return "> 0.99"
+    return f"{p:.2f}"

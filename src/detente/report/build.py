@@ -8,19 +8,36 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from detente.core import DEFAULT_SEED
-from detente.errors import DetenteError
+from detente.errors import DetenteError, InputError
 from detente.manifest import build_manifest
-from detente.report.base import ReportContext, Section, esc
+from detente.report.base import (
+    DATA_DIR,
+    MAX_TRUST_WINDOW,
+    TRUST_WINDOW_YEARS,
+    ReportContext,
+    Section,
+    data_href,
+    esc,
+)
+from detente.report.bundle import JSON_NAME, ZIP_NAME, build_bundle, file_records
 from detente.report.sections import SECTION_MODULES
 from detente.scenario import Scenario
 
-__all__ = ["Report", "build_report", "write_report"]
+__all__ = [
+    "REPORT_FILES",
+    "Report",
+    "build_report",
+    "check_report_dir",
+    "check_trust_window",
+    "write_report",
+]
 
 _CSS = """
 *{box-sizing:border-box}
@@ -44,6 +61,7 @@ details.section>summary h2{display:inline}
 details.section>summary p{margin:.2em 0 .2em 0;color:#4f5866}
 details.more>summary{cursor:pointer;color:#2a5caa;font-size:.9em}
 .controls{font-size:.9em}
+p.data{font-size:.85em;color:#4f5866}
 footer{margin-top:3em;font-size:.8em;color:#4f5866}
 pre{background:#f6f8fb;padding:.6em;overflow-x:auto;font-size:.85em;white-space:pre-wrap}
 @media (max-width:700px){body{padding:0 .5em}}
@@ -52,12 +70,26 @@ pre{background:#f6f8fb;padding:.6em;overflow-x:auto;font-size:.85em;white-space:
 
 @dataclass(frozen=True)
 class Report:
-    """A built report: the HTML text, its sections and the manifest."""
+    """A built report: the HTML text, its sections, the manifest and the data bundle
+    (``files``: path relative to the report's folder -> bytes)."""
 
     html: str
     sections: tuple[Section, ...]
     skipped: tuple[tuple[str, str], ...]
     manifest: dict[str, Any]
+    files: Mapping[str, bytes] = field(default_factory=dict)
+
+
+def check_trust_window(years: object) -> int:
+    """``years`` as the trust chart's window (a whole number of years, 1 to
+    :data:`MAX_TRUST_WINDOW`); InputError naming the option otherwise."""
+    if isinstance(years, bool) or not isinstance(years, int):
+        raise InputError(f"trust_window (--trust-window): {years!r} is not a whole number of years")
+    if not 1 <= years <= MAX_TRUST_WINDOW:
+        raise InputError(
+            f"trust_window (--trust-window): {years} years is outside 1 to {MAX_TRUST_WINDOW}"
+        )
+    return years
 
 
 def build_report(
@@ -67,15 +99,17 @@ def build_report(
     seed: int = DEFAULT_SEED,
     runs: int = 2000,
     quick: bool = False,
+    trust_window: int = TRUST_WINDOW_YEARS,
     modules: Sequence[str] = SECTION_MODULES,
     extra_cache: dict[str, Any] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Report:
-    """Run every section on ``scenario`` and assemble the page.
+    """Run every section on ``scenario`` and assemble the page and its data bundle.
 
     A section that does not apply returns ``None``; one that cannot run on this input raises
     a :class:`DetenteError`, which is shown in the report as a note (other errors propagate).
     ``progress(done, total, section)`` is called before each section starts and at the end.
+    ``trust_window``: years of the trust chart, up to the scenario's date.
     """
     ctx = ReportContext(
         scenario=scenario,
@@ -84,6 +118,7 @@ def build_report(
         runs=runs,
         quick=quick,
         cache=dict(extra_cache or {}),
+        trust_window=check_trust_window(trust_window),
     )
     sections: list[Section] = []
     skipped: list[tuple[str, str]] = []
@@ -100,26 +135,90 @@ def build_report(
             sections.append(section)
     if progress is not None:
         progress(len(modules), len(modules), "page")
-    manifest = build_manifest(
-        command="report",
-        scenario_hash=scenario_hash,
-        seed=seed,
-        parameters={"runs": runs, "quick": quick, "sections": [s.anchor for s in sections]},
+    parameters = {
+        "runs": runs,
+        "quick": quick,
+        "trust_window": trust_window,
+        "sections": [s.anchor for s in sections],
+    }
+    files = build_bundle(
+        sections,
+        {
+            "scenario": scenario.meta.name,
+            "as_of": scenario.meta.as_of.isoformat(),
+            "scenario_sha256": scenario_hash,
+            "seed": seed,
+            "parameters": parameters,
+        },
     )
+    manifest = build_manifest(
+        command="report", scenario_hash=scenario_hash, seed=seed, parameters=parameters
+    )
+    manifest["files"] = file_records(files)
     return Report(
         html=_page(scenario, sections, skipped, manifest),
         sections=tuple(sections),
         skipped=tuple(skipped),
         manifest=manifest,
+        files=files,
     )
 
 
-def write_report(report: Report, out_dir: Path) -> Path:
-    """Write ``report.html`` and ``manifest.json`` into ``out_dir``; return the HTML path."""
-    from detente.outputs import ensure_dir, signals_held, write_json, write_text
+REPORT_FILES = ("report.html", "manifest.json", ZIP_NAME)
+"""The files a report writes in its folder, besides the ``data/`` folder."""
+_DATA_FILE = re.compile(r"[a-z0-9][a-z0-9-]*\.(csv|json)|\..+\.tmp")
 
+
+def check_report_dir(out_dir: Path | str, inputs: Iterable[Path | str] = ()) -> Path:
+    """Refuse (InputError; an input: OutputClashError, exit 2) a report folder that holds
+    files ``detente report`` did not write: its report files, or a ``data/`` folder, may
+    exist only beside a manifest of ``detente report`` (an earlier report, which is then
+    replaced), ``data/`` may hold only bundle files, and no input may be among them."""
+    from detente.outputs import protect_folder, require_own_files
+
+    d = Path(out_dir)
+    if d.exists() and not d.is_dir():
+        raise InputError(f"{d}: exists and is not a directory")
+    data = d / DATA_DIR
+    names = list(REPORT_FILES)
+    if data.is_symlink() or data.exists():
+        if data.is_symlink() or not data.is_dir():
+            raise InputError(f"{data}: refusing to overwrite: not a folder of a detente report")
+        protect_folder(data, inputs)
+        foreign = [
+            e.name
+            for e in sorted(data.iterdir())
+            if not (e.is_file() and _DATA_FILE.fullmatch(e.name))
+        ]
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
+            raise InputError(
+                f"{data}: refusing to overwrite: the folder holds entries detente report did "
+                f"not write ({shown}); choose a new folder"
+            )
+        names += [f"{DATA_DIR}/{e.name}" for e in sorted(data.iterdir())]
+    require_own_files(d, names, "report", inputs)
+    return d
+
+
+def write_report(report: Report, out_dir: Path, inputs: Iterable[Path | str] = ()) -> Path:
+    """Write ``report.html``, ``manifest.json`` and the data bundle (``data/``,
+    ``report-data.zip``) into ``out_dir``; return the HTML path. An earlier report in the
+    folder is replaced (its bundle files that this one lacks are removed); a folder holding
+    anything else is refused (:func:`check_report_dir`)."""
+    from detente.outputs import ensure_dir, signals_held, write_bytes, write_json, write_text
+
+    check_report_dir(out_dir, inputs)
     ensure_dir(out_dir)
-    with signals_held():  # never a new report next to an earlier run's manifest
+    data = out_dir / DATA_DIR
+    with signals_held():  # never a new report next to an earlier run's manifest or data
+        ensure_dir(data)
+        keep = {out_dir / p for p in report.files}
+        for old in sorted(data.iterdir()):
+            if old not in keep:
+                old.unlink(missing_ok=True)
+        for rel, blob in report.files.items():
+            write_bytes(out_dir / rel, blob)
         path = write_text(out_dir / "report.html", report.html)
         write_json(out_dir / "manifest.json", report.manifest)
     return path
@@ -141,8 +240,13 @@ def _page(
     notes = "".join(f"<li>{esc(name)}: {esc(why)}</li>" for name, why in skipped)
     body = "".join(
         f"<details class='section' id='{esc(s.anchor)}'><summary><h2>{esc(s.title)}</h2>"
-        f"</summary>{s.body}</details>"
+        f"</summary>{s.body}{_data_list(s)}</details>"
         for s in sections
+    )
+    bundle = (
+        f"<p class='controls'>The data behind every chart and table: <a href='{ZIP_NAME}' "
+        f"download>{ZIP_NAME}</a> (one CSV per table and <a href='{JSON_NAME}'>one JSON of "
+        f"everything</a>, also in the folder {DATA_DIR}/ beside this page).</p>"
     )
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -155,7 +259,8 @@ def _page(
         + (
             "<section class='summary' aria-labelledby='summary-h'><h2 id='summary-h'>Summary"
             f"</h2><ul>{summaries}</ul><p class='controls'>Each section below is folded: open "
-            "it by its title. Every figure comes with its numbers in a table.</p></section>"
+            "it by its title. Every figure comes with its numbers in a table.</p>"
+            f"{bundle}</section>"
             if summaries
             else ""
         )
@@ -166,3 +271,13 @@ def _page(
         "</p><details><summary>Run manifest</summary>"
         f"<pre>{esc(json.dumps(manifest, indent=2))}</pre></details></footer></body></html>"
     )
+
+
+def _data_list(s: Section) -> str:
+    """The links to a section's tables in the data bundle (relative: they work offline)."""
+    if not s.data:
+        return ""
+    links = " · ".join(
+        f"<a href='{esc(data_href(s.anchor, t.name))}'>{esc(t.title)}</a>" for t in s.data
+    )
+    return f"<p class='data'>Data behind this section (CSV): {links}</p>"

@@ -8,27 +8,33 @@ the zone without distrust) for the forecast section, and ``ctx.cache["bargaining
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from detente.report.base import ReportContext, Section, esc, html_table
+from detente.labels import Names
+from detente.report.base import DataTable, ReportContext, Section, data_link, esc, html_table
 
 if TYPE_CHECKING:
     from detente.bargaining.analysis import Analysis, RelaxationReport
     from detente.bargaining.relax import Relaxation
     from detente.bargaining.whatittakes import WhatItTakes
 
-__all__ = ["build", "scorecard_chart", "slice_chart", "zone_chart"]
+__all__ = ["build", "scorecard_chart", "scorecard_rows", "slice_chart", "zone_chart"]
 
 SLICE_CELLS = 30
 
 
-def zone_chart(a: Analysis, names: dict[str, str] | None = None) -> dict[str, Any]:
+def zone_chart(
+    a: Analysis, names: dict[str, str] | None = None, actors: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Per issue: zone ranges (with / without distrust), status quo, veto actors' ideals, and
-    the deal (Nash point) when the zone under distrust is open. ``names``: issue id -> name."""
+    the deal (Nash point) when the zone under distrust is open. ``names``: issue id -> name;
+    ``actors``: actor id -> name."""
     p = a.problem
     nm = names or {}
+    an = actors or {}
     rows: list[dict[str, Any]] = []
     for label, zone in (("without distrust", a.zone_without_distrust), ("with distrust", a.zone)):
         if zone.exists:
@@ -45,7 +51,7 @@ def zone_chart(a: Analysis, names: dict[str, str] | None = None) -> dict[str, An
             points += [
                 {
                     "issue": nm.get(iid, iid),
-                    "who": f"{actor}'s ideal",
+                    "who": f"{an.get(actor, actor)}'s ideal",
                     "value": float(p.ideal[i, k]),
                 }
                 for k, iid in enumerate(p.issues)
@@ -96,7 +102,12 @@ def zone_chart(a: Analysis, names: dict[str, str] | None = None) -> dict[str, An
                 "data": {"values": points},
                 "mark": {"type": "point", "filled": True, "size": 70, "color": "#1d2330"},
                 "encoding": {
-                    "x": {"field": "value", "type": "quantitative"},
+                    "x": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "scale": {"domain": [0, 100]},
+                        "title": "Issue scale (0–100)",
+                    },
                     "y": y,
                     "shape": {"field": "who", "type": "nominal", "title": "Marker"},
                     "tooltip": [
@@ -183,12 +194,14 @@ def slice_chart(
     }
 
 
-def scorecard_chart(a: Analysis) -> dict[str, Any]:
-    """Heatmap: proposal × actor, colour = margin with distrust, text = verdict."""
-    rows = [
+def scorecard_rows(a: Analysis, actors: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """One record per (proposal, party): margin over what the party needs under distrust
+    (−1 when a red line is broken) and its verdict."""
+    an = actors or {}
+    return [
         {
             "proposal": c.name,
-            "actor": r.actor + ("" if r.veto else " (no veto)"),
+            "actor": an.get(r.actor, r.actor) + ("" if r.veto else " (no veto)"),
             "margin": r.margin_distrust if not r.red_lines_broken else -1.0,
             "verdict": "accept"
             if r.accept_distrust
@@ -197,10 +210,26 @@ def scorecard_chart(a: Analysis) -> dict[str, Any]:
         for c in a.cards
         for r in c.rows
     ]
-    enc_x = {"field": "actor", "type": "nominal", "title": None}
-    enc_y = {"field": "proposal", "type": "nominal", "title": None}
+
+
+def scorecard_chart(a: Analysis, actors: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Heatmap: proposal × actor, colour = margin with distrust, text = verdict."""
+    rows = scorecard_rows(a, actors)
+    enc_x = {
+        "field": "actor",
+        "type": "nominal",
+        "title": "Party",
+        "axis": {"labelAngle": -30, "labelLimit": 140},
+    }
+    enc_y = {
+        "field": "proposal",
+        "type": "nominal",
+        "title": "Proposal",
+        "axis": {"labelLimit": 260},
+    }
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": "Proposal scorecard: each party's verdict under distrust",
         "width": max(160, 70 * a.problem.n_actors),
         "height": max(60, 30 * len(a.cards)),
         "data": {"values": rows},
@@ -212,7 +241,7 @@ def scorecard_chart(a: Analysis) -> dict[str, Any]:
                     "color": {
                         "field": "margin",
                         "type": "quantitative",
-                        "title": "U − threshold",
+                        "title": "Margin (utility − need)",
                         "scale": {"scheme": "redblue", "domainMid": 0, "domain": [-1, 1]},
                     }
                 },
@@ -241,33 +270,51 @@ def _zone_text(a: Analysis, names: dict[str, str] | None = None) -> str:
     return f"without distrust the zone {nd}; with distrust it {d}"
 
 
-def _wit_rows(a: Analysis, w: WhatItTakes) -> list[dict[str, Any]]:
+def _wit_rows(a: Analysis, w: WhatItTakes, n: Names) -> list[dict[str, Any]]:
     rows = []
     for rank, o in enumerate(w.options, start=1):
         rows.append(
             {
                 "rank": rank,
-                "mechanisms": ", ".join(o.mechanisms) or "(none needed)",
+                "mechanisms": ", ".join(n.mechanism(m) for m in o.mechanisms) or "(none needed)",
                 "total cost": o.total_cost,
                 "zone": "; ".join(
-                    f"{iid} {lo:.0f}–{hi:.0f}"
+                    f"{n.issue(iid)} {lo:.0f}–{hi:.0f}"
                     for iid, (lo, hi) in zip(a.problem.issues, o.zone.intervals, strict=True)
                 ),
                 "Nash point": ""
                 if o.nash is None
                 else "; ".join(
-                    f"{iid} {v:.0f}" for iid, v in zip(a.problem.issues, o.nash.x, strict=True)
+                    f"{n.issue(iid)} {v:.0f}"
+                    for iid, v in zip(a.problem.issues, o.nash.x, strict=True)
                 ),
             }
         )
     return rows
 
 
-def _by_actor(r: Relaxation) -> str:
-    return ", ".join(f"{x} {v:.0f}" for x, v in r.points_by_actor().items())
+def _by_actor(r: Relaxation, n: Names) -> str:
+    return ", ".join(f"{n.actor(x)} {v:.0f}" for x, v in r.points_by_actor().items())
 
 
-def _relaxation_html(a: Analysis, relax: RelaxationReport) -> str:
+def _relaxation_rows(relax: RelaxationReport, n: Names) -> list[dict[str, Any]]:
+    r = relax.relaxation
+    if r is None:
+        return []
+    return [
+        {
+            "actor": n.actor(mv.actor),
+            "issue": n.issue(mv.issue),
+            "red line": "minimum" if mv.bound == "min" else "maximum",
+            "now": mv.start,
+            "would have to be": mv.end,
+            "points": mv.points,
+        }
+        for mv in r.moves
+    ]
+
+
+def _relaxation_html(a: Analysis, relax: RelaxationReport, n: Names) -> str:
     r = relax.relaxation
     if r is None:
         return (
@@ -276,27 +323,20 @@ def _relaxation_html(a: Analysis, relax: RelaxationReport) -> str:
         )
     if not r.moves:
         return "<p>Red lines need not move: the zone is closed by utilities, not red lines.</p>"
-    rows = [
-        {
-            "actor": mv.actor,
-            "issue": mv.issue,
-            "red line": "minimum" if mv.bound == "min" else "maximum",
-            "now": mv.start,
-            "would have to be": mv.end,
-            "points": mv.points,
-        }
-        for mv in r.moves
-    ]
+    rows = _relaxation_rows(relax, n)
     one = "; ".join(
-        f"if only {'+'.join(members)} conceded: "
+        f"if only {' and '.join(n.actor(m) for m in members)} conceded: "
         + ("impossible" if o is None else f"{o.points:.0f} points (weighted {o.total:.2f})")
         for members, o in relax.one_sided.values()
     )
-    return html_table(
-        rows,
-        caption=f"Smallest red-line concessions opening the zone under distrust: "
-        f"{r.points:.0f} points in total ({_by_actor(r)}; salience-weighted {r.total:.2f}); "
-        f"{one}. Minimised: points × the conceding party's salience of the issue.",
+    return (
+        html_table(
+            rows,
+            caption=f"Smallest red-line concessions opening the zone under distrust: "
+            f"{r.points:.0f} points in total ({_by_actor(r, n)}; salience-weighted {r.total:.2f}); "
+            f"{one}. Minimised: points × the conceding party's salience of the issue.",
+        )
+        + f"<p class='data'>{data_link(ANCHOR, 'red-lines')}</p>"
     )
 
 
@@ -307,7 +347,8 @@ _BUNDLE_CAPTION = (
 )
 
 
-def _bundle_rows(a: Analysis, names: dict[str, str]) -> list[dict[str, Any]]:
+def _bundle_rows(a: Analysis, n: Names) -> list[dict[str, Any]]:
+    names = dict(n.issues)
     rows = []
     for r in a.bundles:
         ag = r.agreement
@@ -318,7 +359,7 @@ def _bundle_rows(a: Analysis, names: dict[str, str]) -> list[dict[str, Any]]:
                     names.get(iid, iid) for k, iid in enumerate(a.problem.issues) if ag.settled[k]
                 ),
                 "stops the fighting": ag.ceasefire,
-                "deferred": ", ".join(ag.deferred_ids) or None,
+                "deferred": ", ".join(n.issue(d) for d in ag.deferred_ids) or None,
                 "zone": "open"
                 if r.exists
                 else "closed (linkage)"
@@ -326,13 +367,19 @@ def _bundle_rows(a: Analysis, names: dict[str, str]) -> list[dict[str, Any]]:
                 else "closed",
                 "distance": r.distance,
                 "blocking red lines": "; ".join(
-                    [b.reason for b in r.linkages]
-                    + [f"{m.actor} {m.issue} {m.stated:g}→{m.to:g}" for m in r.blocking]
+                    [n.words(b.reason) for b in r.linkages]
+                    + [
+                        f"{n.actor(m.actor)} {n.issue(m.issue)} {m.stated:g}→{m.to:g}"
+                        for m in r.blocking
+                    ]
                 )
                 or None,
             }
         )
     return rows
+
+
+ANCHOR = "bargaining"
 
 
 def build(ctx: ReportContext) -> Section | None:
@@ -346,7 +393,9 @@ def build(ctx: ReportContext) -> Section | None:
     except InputError:
         return None
     p = a.problem
-    names = {i.id: i.name for i in ctx.scenario.issues}
+    n = Names.of(ctx.scenario)
+    names = dict(n.issues)
+    actors = dict(n.actors)
     ctx.cache["bargaining"] = a
     zone = a.zone if a.zone.exists else a.zone_without_distrust
     if zone.exists:
@@ -355,24 +404,32 @@ def build(ctx: ReportContext) -> Section | None:
             for iid, (lo, hi) in zip(p.issues, zone.intervals, strict=True)
         }
     w = run_what_it_takes(a, seed=ctx.seed)
+    zone_spec = zone_chart(a, names, actors)
+    zone_data = [{"layer": "zone", **r} for r in zone_spec["layer"][0]["data"]["values"]] + [
+        {"layer": "marker", **r} for r in zone_spec["layer"][1]["data"]["values"]
+    ]
+    data = [DataTable("zone", "Zone of agreement per issue, with markers", zone_data)]
+    vetoes = ", ".join(n.actor(x) for x, v in zip(p.actors, p.veto, strict=True) if v)
     parts = [
-        f"<p>Veto parties: {esc(', '.join(x for x, v in zip(p.actors, p.veto, strict=True) if v))}."
-        f" {esc(_first_upper(_zone_text(a, names)))}. Compliance from {esc(a.compliance_source)}. "
+        f"<p>Veto parties: {esc(vetoes)}."
+        f" {esc(_first_upper(_zone_text(a, names)))}. Compliance from "
+        f"{esc(n.words(a.compliance_source))}. "
         "The model is explained in detente's documentation (the bargaining model).</p>",
-        f"<figure>{to_svg(zone_chart(a, names))}<figcaption>Zone of agreement per issue: light bar "
+        f"<figure>{to_svg(zone_spec)}<figcaption>Zone of agreement per issue: light bar "
         "without distrust, green with distrust (each issue's range of values over the zone; the "
         "zone itself is a polytope inside these ranges); points: status quo, each veto "
-        "party's ideal and the deal (Nash point).</figcaption></figure>",
+        f"party's ideal and the deal (Nash point). {data_link(ANCHOR, 'zone')}"
+        "</figcaption></figure>",
     ]
     if a.zone.red_line_detail:
         parts.append(
             "<p>Conflicting red lines (no mechanism changes them): "
-            + "; ".join(esc(d) for d in a.zone.red_line_detail)
+            + "; ".join(esc(n.words(d)) for d in a.zone.red_line_detail)
             + ".</p>"
         )
     actor_rows = [
         {
-            "actor": x,
+            "actor": n.actor(x),
             "veto": bool(p.veto[i]),
             "value of fighting": float(p.reservation[i]),
             "needs (with distrust)": float(a.zone.thresholds[i]) if p.veto[i] else None,
@@ -381,18 +438,35 @@ def build(ctx: ReportContext) -> Section | None:
         }
         for i, x in enumerate(p.actors)
     ]
+    bundle_rows = _bundle_rows(a, n)
+    data += [
+        DataTable("thresholds", "Reservation values and thresholds", actor_rows),
+        DataTable("bundles", "Partial agreements (bundles)", bundle_rows),
+    ]
     parts.append(html_table(actor_rows, caption="Reservation values and thresholds (utility 0–1)"))
-    parts.append(html_table(_bundle_rows(a, names), caption=_BUNDLE_CAPTION))
+    parts.append(html_table(bundle_rows, caption=_BUNDLE_CAPTION))
     pair = slice_issues(a)
     if pair is not None:
         k1, k2 = pair
         spec = slice_chart(a, k1, k2, names)
         n1, n2 = names.get(p.issues[k1], p.issues[k1]), names.get(p.issues[k2], p.issues[k2])
         if any(r["z"] != "outside" for r in spec["data"]["values"]):
+            spec["title"] = f"Slice of the zone: {n1} × {n2}"
+            data.append(
+                DataTable(
+                    "slice",
+                    f"Slice of the zone: {n1} × {n2}",
+                    [
+                        {n1 + " from": r["a"], n1 + " to": r["a2"]}
+                        | {n2 + " from": r["b"], n2 + " to": r["b2"], "zone": r["z"]}
+                        for r in spec["data"]["values"]
+                    ],
+                )
+            )
             parts.append(
                 f"<figure>{to_svg(spec)}<figcaption>Slice of the zone through the deal point: "
-                f"{esc(n1)} × {esc(n2)}, other issues held at the deal's values."
-                "</figcaption></figure>"
+                f"{esc(n1)} × {esc(n2)}, other issues held at the deal's values. "
+                f"{data_link(ANCHOR, 'slice')}</figcaption></figure>"
             )
         else:  # an all-grey square says nothing: say it in words
             parts.append(
@@ -402,10 +476,11 @@ def build(ctx: ReportContext) -> Section | None:
                 + " values, no point is in the zone, with or without distrust.</p>"
             )
     if a.cards:
+        data.append(DataTable("scorecard", "Proposal scorecard", scorecard_rows(a, actors)))
         parts.append(
-            f"<figure>{to_svg(scorecard_chart(a))}<figcaption>Proposal scorecard: colour is "
-            "the margin over what each party needs under distrust (red: short; blue: "
-            "ahead).</figcaption></figure>"
+            f"<figure>{to_svg(scorecard_chart(a, actors))}<figcaption>Proposal scorecard: "
+            "colour is the margin over what each party needs under distrust (red: short; blue: "
+            f"ahead). {data_link(ANCHOR, 'scorecard')}</figcaption></figure>"
         )
         near_rows = [
             {
@@ -415,17 +490,23 @@ def build(ctx: ReportContext) -> Section | None:
                 "smallest amendment": "none (zone empty)"
                 if c.nearest is None
                 else "; ".join(
-                    f"{iid} {v:.0f}" for iid, v in zip(p.issues, c.nearest, strict=True)
+                    f"{n.issue(iid)} {v:.0f}" for iid, v in zip(p.issues, c.nearest, strict=True)
                 ),
                 "change (points)": c.nearest_distance,
             }
             for c in a.cards
         ]
+        data.append(
+            DataTable("proposals", "Proposals and their nearest acceptable form", near_rows)
+        )
         parts.append(html_table(near_rows, caption="Proposals and their nearest acceptable form"))
     if a.effects:
+        wit = _wit_rows(a, w, n)
+        if wit:
+            data.append(DataTable("what-it-takes", "Cheapest mechanism sets", wit))
         parts.append(
             html_table(
-                _wit_rows(a, w),
+                wit,
                 caption=f"What would it take: cheapest mechanism sets opening the zone under "
                 f"distrust ({w.method} search over {len(a.effects)} mechanisms)",
             )
@@ -434,53 +515,62 @@ def build(ctx: ReportContext) -> Section | None:
         )
     relax = None if a.zone.exists else run_red_line_relaxation(a, seed=ctx.seed)
     if relax is not None:
-        parts.append(_relaxation_html(a, relax))
-    if a.stages:
-        parts.append(
-            html_table(
-                [
-                    {
-                        "plan": s.plan,
-                        "actor": s.actor,
-                        "accepts": s.accepts,
-                        "self-enforcing": s.self_enforcing,
-                        "why": s.note,
-                    }
-                    for s in a.stages
-                ],
-                caption=f"Staging of the deal ({a.deal_source})",
+        if relax.relaxation is not None and relax.relaxation.moves:
+            data.append(
+                DataTable(
+                    "red-lines",
+                    "Smallest red-line concessions opening the zone",
+                    _relaxation_rows(relax, n),
+                )
             )
-        )
+        parts.append(_relaxation_html(a, relax, n))
+    if a.stages:
+        stage_rows = [
+            {
+                "plan": n.words(s.plan),
+                "actor": n.actor(s.actor),
+                "accepts": s.accepts,
+                "self-enforcing": s.self_enforcing,
+                "why": n.words(s.note),
+            }
+            for s in a.stages
+        ]
+        data.append(DataTable("staging", f"Staging of the deal ({a.deal_source})", stage_rows))
+        parts.append(html_table(stage_rows, caption=f"Staging of the deal ({a.deal_source})"))
     if a.staged:
+        staged_rows = [
+            {
+                "proposal": n.proposals.get(r.proposal) or n.words(r.proposal),
+                "plan": n.words(r.plan),
+                "actor": n.actor(r.actor),
+                "fighting stops at stage": r.pause_stage,
+                "accepts": r.accepts,
+                "self-enforcing": r.self_enforcing,
+                "why": n.words(r.note),
+            }
+            for r in a.staged
+        ]
+        data.append(DataTable("staged-proposals", "Staged proposals", staged_rows))
         parts.append(
             html_table(
-                [
-                    {
-                        "proposal": r.proposal,
-                        "plan": r.plan,
-                        "actor": r.actor,
-                        "fighting stops at stage": r.pause_stage,
-                        "accepts": r.accepts,
-                        "self-enforcing": r.self_enforcing,
-                        "why": r.note,
-                    }
-                    for r in a.staged
-                ],
+                staged_rows,
                 caption="Staged proposals: the proposal's own stages, the reverse order, and "
                 "everything at once (each stage must stand on its own)",
             )
         )
     summary = _first_upper(_zone_text(a, names))
     if not a.zone.exists and w.options:
-        summary += f"; cheapest opening set: {', '.join(w.options[0].mechanisms) or 'none'}"
+        cheapest = ", ".join(n.mechanism(m) for m in w.options[0].mechanisms) or "none"
+        summary += f"; cheapest opening set: {cheapest}"
     elif not a.zone.exists and a.effects and not a.zone.red_line_conflicts:
         summary += "; no mechanism set opens it"
     if relax is not None and relax.relaxation is not None and relax.relaxation.moves:
         r = relax.relaxation
-        summary += f"; red lines would have to move {r.points:.0f} points ({_by_actor(r)})"
+        summary += f"; red lines would have to move {r.points:.0f} points ({_by_actor(r, n)})"
     return Section(
-        anchor="bargaining",
+        anchor=ANCHOR,
         title="Zone of agreement under distrust",
         body="".join(parts),
         summary=summary + ".",
+        data=tuple(data),
     )

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from detente.report.base import ReportContext, Section, esc, html_table
+from detente.labels import Names
+from detente.report.base import DataTable, ReportContext, Section, data_link, esc, html_table
 
 if TYPE_CHECKING:
     from detente.forecast.data import IssueData
@@ -28,19 +29,29 @@ def forecast_chart(
     issues: list[IssueData],
     bands: list[ForecastBand],
     zone: Mapping[str, tuple[float, float]] | None = None,
+    names: Mapping[str, str] | None = None,
+    actors: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Vega-Lite spec: positions (dots), 90 % band (line), 50 % band (bar), forecast (tick)."""
-    band_rows = [b.as_record() for b in bands]
+    """Vega-Lite spec: positions (dots), 90 % band (line), 50 % band (bar), forecast (tick).
+    ``names``: issue id -> name, ``actors``: actor id -> name (the chart shows names)."""
+    nm, an = names or {}, actors or {}
+    band_rows = [b.as_record() | {"issue": nm.get(b.issue_id, b.issue_id)} for b in bands]
     pos_rows = [
-        {"issue_id": i.issue_id, "actor": a, "position": float(p), "salience": float(s)}
+        {
+            "issue": nm.get(i.issue_id, i.issue_id),
+            "actor": an.get(a, a),
+            "position": float(p),
+            "salience": float(s),
+        }
         for i in issues
         for a, p, s in zip(i.actors, i.positions, i.saliences, strict=True)
     ]
-    y = {"field": "issue_id", "type": "nominal", "title": "Issue", "sort": None}
+    y = {"field": "issue", "type": "nominal", "title": "Issue", "sort": None}
     layers: list[dict[str, Any]] = []
     if zone:
         zone_rows = [
-            {"issue_id": k, "low": float(lo), "high": float(hi)} for k, (lo, hi) in zone.items()
+            {"issue": nm.get(k, k), "low": float(lo), "high": float(hi)}
+            for k, (lo, hi) in zone.items()
         ]
         layers.append(
             {
@@ -58,7 +69,11 @@ def forecast_chart(
             "data": {"values": band_rows},
             "mark": {"type": "rule", "color": "#555", "strokeWidth": 1.5},
             "encoding": {
-                "x": {"field": "q05", "type": "quantitative", "title": "Position"},
+                "x": {
+                    "field": "q05",
+                    "type": "quantitative",
+                    "title": "Forecast outcome on the issue (0–100)",
+                },
                 "x2": {"field": "q95"},
                 "y": y,
             },
@@ -84,12 +99,17 @@ def forecast_chart(
                 "x": {"field": "position", "type": "quantitative"},
                 "y": y,
                 "size": {"field": "salience", "type": "quantitative", "legend": None},
-                "tooltip": [{"field": "actor"}, {"field": "position"}, {"field": "salience"}],
+                "tooltip": [
+                    {"field": "actor", "title": "Party"},
+                    {"field": "position", "title": "Position"},
+                    {"field": "salience", "title": "Salience"},
+                ],
             },
         },
     ]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": "Forecast outcome per issue, with the parties' positions",
         "width": 560,
         "height": max(60, 34 * len(issues)),
         "layer": layers,
@@ -104,6 +124,7 @@ def build(ctx: ReportContext) -> Section | None:
     from detente.report.charts import to_svg
 
     issues = [i for i in issues_from_scenario(ctx.scenario) if i.n_actors >= 1]
+    n = Names.of(ctx.scenario)
     if not issues:
         return None
     runs = min(ctx.runs, QUICK_RUNS) if ctx.quick else ctx.runs
@@ -114,7 +135,7 @@ def build(ctx: ReportContext) -> Section | None:
     rows: list[dict[str, Any]] = []
     for issue, band in zip(issues, bands, strict=True):
         row: dict[str, Any] = {
-            "issue": issue.issue_id,
+            "issue": n.issue(issue.issue_id),
             "actors": issue.n_actors,
             main: band.forecast,
             "50% band": f"{band.q25:.3g} – {band.q75:.3g}",
@@ -133,7 +154,21 @@ def build(ctx: ReportContext) -> Section | None:
             row["status quo"] = issue.status_quo
         rows.append(row)
     columns = list(dict.fromkeys(k for r in rows for k in r))
-    svg = to_svg(forecast_chart(issues, bands, zone if isinstance(zone, Mapping) else None))
+    spec = forecast_chart(
+        issues, bands, zone if isinstance(zone, Mapping) else None, n.issues, n.actors
+    )
+    svg = to_svg(spec)
+    data = (
+        DataTable(
+            "bands",
+            f"Forecast per issue ({main} model) with 50 % and 90 % bands",
+            [
+                {"issue_id": b.issue_id} | b.as_record() | {"issue": n.issue(b.issue_id)}
+                for b in bands
+            ],
+        ),
+        DataTable("models", "Forecast per issue, other models' point forecasts", rows),
+    )
     body = (
         f"<figure>{svg}<figcaption>Red tick: {esc(main)}-model forecast (the median of the "
         "runs; the models are explained in detente's documentation). Blue bar: 50 % band; "
@@ -141,7 +176,7 @@ def build(ctx: ReportContext) -> Section | None:
         f"runs over input uncertainty (seed {esc(ctx.seed)}). Dots: actors' positions, sized "
         "by salience."
         + (" Green: zone of agreement." if zone else "")
-        + "</figcaption></figure>"
+        + f" {data_link('forecast', 'bands')}</figcaption></figure>"
         + html_table(rows, columns, caption="Forecast per issue (other models: point forecasts)")
         + "<p class='muted'>How much to trust these models: run <code>detente forecast "
         "backtest</code> on issues with known outcomes.</p>"
@@ -151,4 +186,5 @@ def build(ctx: ReportContext) -> Section | None:
         title="Outcome forecasts",
         body=body,
         summary=f"{len(issues)} issue(s) forecast with 50 % and 90 % bands ({runs} runs).",
+        data=data,
     )

@@ -13,7 +13,8 @@ import datetime as _dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from detente.report.base import ReportContext, Section, esc, html_table
+from detente.labels import Names, flag_label
+from detente.report.base import DataTable, ReportContext, Section, data_link, esc, html_table
 
 if TYPE_CHECKING:
     from detente.monitor.store import EventStore
@@ -93,11 +94,14 @@ def timeline_chart(
                         "type": "nominal",
                         "title": "Flag",
                         "scale": {
-                            "domain": list(_FLAG_COLOURS),
+                            "domain": [flag_label(k) for k in _FLAG_COLOURS],
                             "range": list(_FLAG_COLOURS.values()),
                         },
                     },
-                    "tooltip": [{"field": "ref"}, {"field": "kind"}],
+                    "tooltip": [
+                        {"field": "ref", "title": "Claim"},
+                        {"field": "kind", "title": "Flag"},
+                    ],
                 },
             },
         ],
@@ -105,10 +109,11 @@ def timeline_chart(
     }
 
 
-def _render(store: EventStore, verified: list[Verified]) -> str:
+def _render(store: EventStore, verified: list[Verified], n: Names) -> tuple[str, list[DataTable]]:
     from detente.report.charts import to_svg
 
     parts: list[str] = []
+    series_rows: list[dict[str, Any]] = []
     dyads: dict[tuple[str, str | None], list[Verified]] = {}
     for v in verified:
         dyads.setdefault((v.result.claim.actor, v.result.claim.counterpart), []).append(v)
@@ -119,13 +124,18 @@ def _render(store: EventStore, verified: list[Verified]) -> str:
             store, actors, min(dates) - _MARGIN, max(dates) + _MARGIN, items[0].result.measure
         )
         marks = [
-            {"date": f.date.isoformat(), "kind": f.kind, "ref": f.ref or ""}
+            {"date": f.date.isoformat(), "kind": flag_label(f.kind), "ref": f.ref or ""}
             for v in items
             for f in v.flags
         ]
         if series:
-            title = f"Say vs do: {actor}" + (f" – {other}" if other else "")
-            parts.append(f"<figure>{to_svg(timeline_chart(series, marks, title))}</figure>")
+            title = f"Say vs do: {n.actor(actor)}" + (f" – {n.actor(other)}" if other else "")
+            series_rows += [{"dyad": title.removeprefix("Say vs do: ")} | r for r in series]
+            parts.append(
+                f"<figure>{to_svg(timeline_chart(series, marks, title))}<figcaption>"
+                "Weekly events said and done, claims' dates marked by their flag. "
+                f"{data_link('monitor', 'weekly')}</figcaption></figure>"
+            )
     rows = []
     for v in verified:
         for f in v.flags:
@@ -133,10 +143,10 @@ def _render(store: EventStore, verified: list[Verified]) -> str:
             rows.append(
                 {
                     "claim": f.ref,
-                    "actor": f.actor,
+                    "actor": n.actor(f.actor),
                     "date": f.date.isoformat(),
                     "region": f.region,
-                    "flag": f.kind,
+                    "flag": flag_label(f.kind),
                     "rate ratio": ev.get("rate_ratio"),
                     "CI low": ev.get("ci_low"),
                     "CI high": ev.get("ci_high"),
@@ -145,7 +155,11 @@ def _render(store: EventStore, verified: list[Verified]) -> str:
                 }
             )
     parts.append(html_table(rows, caption="Claims tested against event data"))
-    return "\n".join(parts)
+    data = [
+        DataTable("weekly", "Weekly say and do per dyad", series_rows),
+        DataTable("flags", "Claims tested against event data", rows),
+    ]
+    return "\n".join(parts), data
 
 
 def build(ctx: ReportContext) -> Section | None:
@@ -160,7 +174,7 @@ def build(ctx: ReportContext) -> Section | None:
         return None
     with EventStore(Path(str(db)), read_only=True) as store:
         verified = verify_scenario(ctx.scenario, store)
-        body = _render(store, verified)
+        body, data = _render(store, verified, Names.of(ctx.scenario))
     n_broken = sum(1 for v in verified if v.result.outcome == "broken")
     summary = f"{len(verified)} claim term(s) tested; {n_broken} contradicted by the events."
     note = (
@@ -172,4 +186,5 @@ def build(ctx: ReportContext) -> Section | None:
         title="Say vs do: claims against event data",
         body=body + note,
         summary=summary,
+        data=tuple(data),
     )

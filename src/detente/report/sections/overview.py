@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
-from detente.report.base import ReportContext, Section, esc, html_table
+from detente.labels import Names, humanize
+from detente.report.base import DataTable, ReportContext, Section, data_link, esc, html_table
 from detente.report.charts import to_svg
 from detente.scenario.describe import (
     actor_rows,
@@ -21,48 +23,79 @@ __all__ = ["build"]
 def build(ctx: ReportContext) -> Section:
     """Scenario overview with a chart of positions per issue."""
     s = ctx.scenario
+    names = Names.of(s)
+    actors, issues = actor_rows(s), issue_rows(s)
+    data = [DataTable("actors", "Actors", actors), DataTable("issues", "Issues", issues)]
+    shown_actors = [
+        {
+            "id": a.id,
+            "name": a.name,
+            "kind": a.kind.value,
+            "part of": names.actor(a.parent) if a.parent else None,
+            "veto": a.veto,
+            "belligerent": a.belligerent,
+            "capability": a.capability,
+            "cost of fighting": a.cost_of_fighting,
+            "control": a.control,
+            "support": [f"{names.support_line(a.id, sp.id)} ({sp.level:g})" for sp in a.support],
+        }
+        for a in s.actors
+    ]
+    shown_issues = [
+        {
+            "name": r["name"],
+            "status quo": r["status_quo"],
+            "0 means": r["low_anchor"],
+            "100 means": r["high_anchor"],
+            "contested": r["contested"],
+        }
+        for r in issues
+    ]
     parts = [
-        html_table(
-            actor_rows(s),
-            [
-                "id",
-                "name",
-                "kind",
-                "parent",
-                "veto",
-                "belligerent",
-                "capability",
-                "cost_of_fighting",
-                "control",
-                "support",
-            ],
-            caption="Actors",
-        ),
-        html_table(
-            issue_rows(s),
-            ["id", "name", "status_quo", "low_anchor", "high_anchor", "contested"],
-            caption="Issues (0–100 scales)",
-        ),
+        html_table(shown_actors, caption="Actors"),
+        html_table(shown_issues, caption="Issues (0–100 scales)"),
     ]
     pos = position_rows(s)
     if pos:
-        parts.append(f"<div class='chart'>{to_svg(_positions_chart(pos, issue_rows(s)))}</div>")
+        data.append(DataTable("positions", f"Positions in force on {s.meta.as_of}", pos))
+        parts.append(
+            f"<figure>{to_svg(_positions_chart(pos, issues, names))}<figcaption>Each party's "
+            "ideal point per issue (dot size: salience; black bar: status quo). "
+            f"{data_link('overview', 'positions')}</figcaption></figure>"
+        )
         parts.append(
             f"<details><summary>Positions in force on {s.meta.as_of} ({len(pos)})</summary>"
             + html_table(
-                pos, ["actor", "issue", "ideal", "salience", "acceptable", "date", "sources"]
+                [
+                    {
+                        "party": names.actor(r["actor"]),
+                        "issue": names.issue(r["issue"]),
+                        **{k: r[k] for k in ("ideal", "salience", "acceptable", "date", "sources")},
+                    }
+                    for r in pos
+                ]
             )
             + "</details>"
         )
     if s.proposals:
+        data.append(DataTable("proposals", "Proposals", proposal_rows(s)))
         parts.append(
             html_table(
-                proposal_rows(s),
-                ["id", "name", "proposer", "date", "terms", "mechanisms"],
+                [
+                    {
+                        "name": p.name,
+                        "proposer": names.actor(p.proposer) if p.proposer else None,
+                        "date": p.date,
+                        "terms": [f"{names.issue(k)} {v:g}" for k, v in p.terms.items()],
+                        "mechanisms": [names.mechanism(m) for m in p.mechanisms],
+                    }
+                    for p in s.proposals
+                ],
                 caption="Proposals",
             )
         )
     if s.ledger:
+        data.append(DataTable("ledger", "Ledger entries", ledger_rows(s)))
         kinds = Counter(e.kind for e in s.ledger)
         parts.append(
             "<p>Ledger: "
@@ -71,7 +104,13 @@ def build(ctx: ReportContext) -> Section:
         )
         parts.append(
             "<details><summary>Ledger entries</summary>"
-            + html_table(ledger_rows(s), ["date", "id", "kind", "who", "what"])
+            + html_table(
+                [
+                    r | {"who": names.words(str(r["who"])), "what": _bracket_words(r["what"])}
+                    for r in ledger_rows(s)
+                ],
+                ["date", "id", "kind", "who", "what"],
+            )
             + "</details>"
         )
     src_rows = [
@@ -84,6 +123,7 @@ def build(ctx: ReportContext) -> Section:
         }
         for k, v in s.meta.sources.items()
     ]
+    data.append(DataTable("sources", "Sources", src_rows))
     parts.append(
         "<details><summary>Sources ("
         + str(len(src_rows))
@@ -91,21 +131,33 @@ def build(ctx: ReportContext) -> Section:
         + html_table(src_rows, ["id", "title", "date", "reliability", "note"])
         + "</details>"
     )
-    vetoes = ", ".join(a.id for a in s.veto_actors) or "none"
+    vetoes = ", ".join(names.actor(a.id) for a in s.veto_actors) or "none"
     summary = (
         f"{len(s.actors)} actors (veto: {vetoes}), {len(s.issues)} issues, "
         f"{len(s.proposals)} proposals, {len(s.ledger)} ledger entries."
     )
-    return Section("overview", "Scenario overview", "".join(parts), summary)
+    return Section("overview", "Scenario overview", "".join(parts), summary, tuple(data))
 
 
-def _positions_chart(pos: list[dict[str, Any]], issues: list[dict[str, Any]]) -> dict[str, Any]:
+def _bracket_words(text: object) -> str:
+    """A ledger line's ``[partly_kept; single_source]`` prefix in words."""
+    return re.sub(r"^\[([^\]]*)\]", lambda m: f"[{humanize(m.group(1))}]", str(text))
+
+
+def _positions_chart(
+    pos: list[dict[str, Any]], issues: list[dict[str, Any]], names: Names
+) -> dict[str, Any]:
     data = [
-        {"issue": p["issue"], "actor": p["actor"], "value": p["ideal"], "salience": p["salience"]}
+        {
+            "issue": names.issue(p["issue"]),
+            "actor": names.actor(p["actor"]),
+            "value": p["ideal"],
+            "salience": p["salience"],
+        }
         for p in pos
     ]
-    sq = [{"issue": i["id"], "value": i["status_quo"]} for i in issues]
-    order = [i["id"] for i in issues]
+    sq = [{"issue": i["name"], "value": i["status_quo"]} for i in issues]
+    order = [i["name"] for i in issues]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": "Ideal points by issue (dot size = salience; black bar = status quo)",
@@ -115,18 +167,19 @@ def _positions_chart(pos: list[dict[str, Any]], issues: list[dict[str, Any]]) ->
                 "data": {"values": data},
                 "mark": {"type": "point", "filled": True, "opacity": 0.85},
                 "encoding": {
-                    "y": {"field": "issue", "type": "nominal", "sort": order, "title": None},
+                    "y": {"field": "issue", "type": "nominal", "sort": order, "title": "Issue"},
                     "x": {
                         "field": "value",
                         "type": "quantitative",
                         "scale": {"domain": [0, 100]},
-                        "title": "scale (0–100)",
+                        "title": "Position on the issue (0–100)",
                     },
-                    "color": {"field": "actor", "type": "nominal"},
+                    "color": {"field": "actor", "type": "nominal", "title": "Party"},
                     "size": {
                         "field": "salience",
                         "type": "quantitative",
                         "scale": {"domain": [0, 1], "range": [20, 260]},
+                        "title": "Salience",
                     },
                 },
             },

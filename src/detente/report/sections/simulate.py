@@ -9,9 +9,21 @@ Meier), the distribution of terms per issue, and the anatomy of one seeded run.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from detente.report.base import ReportContext, Section, esc, html_table
+from detente.labels import Names, humanize, protocol_label, strategy_label
+from detente.report.base import (
+    DataTable,
+    ReportContext,
+    Section,
+    data_link,
+    esc,
+    fmt_bound,
+    fmt_interval,
+    fmt_prob,
+    html_table,
+)
 
 if TYPE_CHECKING:
     from detente.simulate.results import SimulationResult
@@ -30,12 +42,14 @@ PERIODS = 104
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 
 
-def agreement_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """P(agreement by period) with its Wilson band."""
-    x = {"field": "period", "type": "quantitative", "title": "Period"}
+def agreement_chart(
+    rows: list[dict[str, Any]], bundle: str = "Full settlement", unit: str = "period"
+) -> dict[str, Any]:
+    """P(first agreement on ``bundle`` by each period) with its Wilson band."""
+    x = {"field": "period", "type": "quantitative", "title": f"{unit.capitalize()}s from now"}
     return {
         "$schema": SCHEMA,
-        "title": "Probability of a first agreement by each period",
+        "title": f"Probability of {_lower_first(bundle)} by each {unit}",
         "width": 520,
         "height": 180,
         "data": {"values": rows},
@@ -47,7 +61,7 @@ def agreement_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
                     "y": {
                         "field": "low",
                         "type": "quantitative",
-                        "title": "P(first agreement by then)",
+                        "title": "P(reached by then)",
                     },
                     "y2": {"field": "high"},
                 },
@@ -61,11 +75,15 @@ def agreement_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def fan_chart(
-    rows: list[dict[str, Any]], variable: str, title: str, y_title: str | None = None
+    rows: list[dict[str, Any]],
+    variable: str,
+    title: str,
+    y_title: str | None = None,
+    unit: str = "period",
 ) -> dict[str, Any]:
     """A fan chart: 90 % band (q05–q95), 50 % band (q25–q75) and median by period."""
     data = [r for r in rows if r["variable"] == variable]
-    x = {"field": "period", "type": "quantitative", "title": "Period"}
+    x = {"field": "period", "type": "quantitative", "title": f"{unit.capitalize()}s from now"}
     return {
         "$schema": SCHEMA,
         "title": title,
@@ -77,7 +95,7 @@ def fan_chart(
                 "mark": {"type": "area", "color": "#dde6f3"},
                 "encoding": {
                     "x": x,
-                    "y": {"field": "q05", "type": "quantitative", "title": y_title},
+                    "y": {"field": "q05", "type": "quantitative", "title": y_title or "Value"},
                     "y2": {"field": "q95"},
                 },
             },
@@ -126,15 +144,19 @@ def survival_band(rows: list[dict[str, Any]], z: float = Z95) -> list[dict[str, 
     return out
 
 
-def survival_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Kaplan–Meier survival of first agreements with its 95 % band."""
-    x = {"field": "age", "type": "quantitative", "title": "Periods since signature"}
+def survival_chart(
+    rows: list[dict[str, Any]], bundle: str = "Full settlement", unit: str = "period"
+) -> dict[str, Any]:
+    """Kaplan–Meier survival of first agreements on ``bundle`` with its 95 % band (rows of
+    :meth:`SimulationResult.survival`, or already banded by :func:`survival_band`)."""
+    x = {"field": "age", "type": "quantitative", "title": f"{unit.capitalize()}s since signature"}
+    banded = rows if rows and "low" in rows[0] else survival_band(rows)
     return {
         "$schema": SCHEMA,
-        "title": "Survival of first agreements (band: 95 % interval)",
+        "title": f"Survival of {_lower_first(bundle)} once signed (band: 95 % interval)",
         "width": 520,
         "height": 160,
-        "data": {"values": survival_band(rows)},
+        "data": {"values": banded},
         "layer": [
             {
                 "mark": {"type": "area", "interpolate": "step-after", "color": "#e8c9c9"},
@@ -157,9 +179,13 @@ def survival_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def terms_chart(terms: dict[str, dict[str, float]]) -> dict[str, Any]:
-    """Distribution of agreed terms per issue: 90 % line, 50 % bar, median tick."""
-    rows = [{"issue": k} | v for k, v in terms.items() if v.get("q50") is not None]
+def terms_chart(
+    terms: dict[str, dict[str, float]], names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Distribution of agreed terms per issue: 90 % line, 50 % bar, median tick.
+    ``names``: issue id -> name."""
+    nm = names or {}
+    rows = [{"issue": nm.get(k, k)} | v for k, v in terms.items() if v.get("q50") is not None]
     y = {"field": "issue", "type": "nominal", "title": "Issue", "sort": None}
     return {
         "$schema": SCHEMA,
@@ -199,32 +225,42 @@ def terms_chart(terms: dict[str, dict[str, float]]) -> dict[str, Any]:
 
 def _labels(ctx: ReportContext) -> dict[str, tuple[str, str]]:
     """Simulation variable -> (chart title, y-axis title) in words."""
+    names = Names.of(ctx.scenario)
     s = ctx.scenario
-    actors = {a.id: a.name for a in s.actors}
-    issues = {i.id: i.name for i in s.issues}
     return {
         **{
-            f"line.{i}": (f"Line of contact: {n}", "Position on the issue (0–100)")
-            for i, n in issues.items()
+            f"line.{i.id}": (f"Line of contact: {i.name}", "Position on the issue (0–100)")
+            for i in s.issues
         },
         **{
-            f"trust.{a}": (f"{n}: trust that the other side delivers", "Expected trust (0–1)")
-            for a, n in actors.items()
+            f"trust.{a.id}": (
+                f"{a.name}: trust that the other side delivers",
+                "Expected trust (0–1)",
+            )
+            for a in s.actors
+        },
+        **{
+            f"support.{a.id}.{line.id}": (
+                f"Support for {a.name}: {names.support_line(a.id, line.id)}",
+                "Share of its full level",
+            )
+            for a in s.actors
+            for line in a.support
         },
     }
 
 
 def label_of(variable: str, labels: dict[str, tuple[str, str]]) -> tuple[str, str]:
-    """A variable's title and axis title in words (support.X.key -> X's support: key)."""
+    """A variable's title and axis title in words (unknown variables: their id in words)."""
     if variable in labels:
         return labels[variable]
     kind, _, rest = variable.partition(".")
     if kind == "support":
         who, _, key = rest.partition(".")
-        return (f"Support for {who}: {key.replace('_', ' ')}", "Share of its full level")
+        return (f"Support for {who}: {humanize(key)}", "Share of its full level")
     if kind == "trust":
         return (f"Trust: {rest.replace('.', ' in ')}", "Expected trust (0–1)")
-    return (variable.replace("_", " "), "")
+    return (humanize(variable), "Value")
 
 
 def _anatomy_rows(rows: list[dict[str, Any]], issues: dict[str, str]) -> list[dict[str, Any]]:
@@ -240,7 +276,11 @@ def _anatomy_rows(rows: list[dict[str, Any]], issues: dict[str, str]) -> list[di
             if k.startswith("line."):
                 rec[f"line: {issues.get(k[5:], k[5:])}"] = round(float(v), 1)
         keep.append(rec)
-    return keep[:40]
+    return keep
+
+
+ANATOMY_ROWS = 40
+"""Periods of the anatomy table shown in the page (all of them are in the data bundle)."""
 
 
 def build(ctx: ReportContext) -> Section | None:
@@ -265,56 +305,107 @@ def build(ctx: ReportContext) -> Section | None:
             summary="Not simulated.",
         )
     ctx.cache["simulation"] = result
+    names = Names.of(ctx.scenario)
     s = result.summary()
+    unit = _period_unit(ctx)
+    horizon = f"{PERIODS} {unit}s"
     fan = result.fan()
     variables = list(dict.fromkeys(r["variable"] for r in fan))
-    shown = [v for v in variables if v.startswith(("line.", "support.", "trust."))]
+    shown = [v for v in variables if v.startswith(("line.", "support.", "trust."))][:FANS]
     labels = _labels(ctx)
     fans = "".join(
-        f"<figure>{to_svg(fan_chart(fan, v, *label_of(v, labels)))}</figure>" for v in shown[:8]
+        f"<figure>{to_svg(fan_chart(fan, v, *label_of(v, labels), unit=unit))}<figcaption>"
+        f"{data_link(ANCHOR, 'fans', 'Data (CSV)')}</figcaption></figure>"
+        for v in shown
     )
+    agreements = s.get("agreements") or []
+    settle_id = agreements[0]["bundle"] if agreements else "settlement"
+    settle = names.bundle(settle_id)
     lo, hi = s["p_agreement_ci"]
     p = s["p_agreement"]
     partial = sorted(
         (
-            (a["p_agreement"], a["bundle"])
-            for a in s.get("agreements", [])[1:]
+            (a["p_agreement"], names.bundle(a["bundle"]))
+            for a in agreements[1:]
             if a["p_agreement"] is not None and a["p_agreement"] >= 0.05
         ),
-        reverse=True,
+        key=lambda x: -x[0],
     )
     partial_text = (
         "; partial deals: "
-        + ", ".join(f"{esc(b)} {q:.2f}" for q, b in partial[:4])
+        + ", ".join(f"{b} (P = {fmt_prob(q)})" for q, b in partial[:4])
         + (f" (+{len(partial) - 4} more)" if len(partial) > 4 else "")
         if partial
         else "; no partial deal in ≥ 5 % of runs"
     )
     headline = (
-        f"P(settlement within {PERIODS} periods) = {p:.2f} (95 % CI {lo:.2f}–{hi:.2f}) "
-        f"over {s['runs']} runs, seed {esc(s['seed'])}{partial_text}; strategies "
-        + ", ".join(f"{esc(a)}: {esc(n)}" for a, n in s["strategies"].items())
-        + f"; protocol {esc(s['protocol'])}."
+        f"P({settle} within {horizon}) = {fmt_prob(p)} (95 % CI {fmt_interval(lo, hi)}) "
+        f"over {s['runs']} runs, seed {s['seed']}{partial_text}; strategies: "
+        + ", ".join(f"{strategy_label(n)} ({names.actor(a)})" for a, n in s["strategies"].items())
+        + f"; protocol: {protocol_label(s['protocol'])}."
     )
     facts = [
-        {"measure": "median periods to agreement", "value": s["median_periods_to_agreement"]},
+        {"measure": f"median {unit}s to agreement", "value": s["median_periods_to_agreement"]},
         {"measure": "P(breakdown within 1 year)", "value": s["p_breakdown_1y"]},
         {"measure": "P(breakdown within 2 years)", "value": s["p_breakdown_2y"]},
         {"measure": "mean agreements per run", "value": s["mean_agreements_per_run"]},
-    ] + [{"measure": f"mean cost of fighting, {a}", "value": c} for a, c in s["mean_cost"].items()]
-    body = [f"<p>{headline}</p>", html_table(facts, caption="Summary")]
+    ] + [
+        {"measure": f"mean cost of fighting, {names.actor(a)}", "value": c}
+        for a, c in s["mean_cost"].items()
+    ]
+    deal_rows = [
+        {
+            "bundle": a["bundle"],
+            "name": names.bundle(a["bundle"]),
+            "p_agreement": a["p_agreement"],
+            "ci_low": a["p_agreement_ci"][0],
+            "ci_high": a["p_agreement_ci"][1],
+            f"median_{unit}s_to_agreement": a["median_periods_to_agreement"],
+            "p_breakdown_1y": a["p_breakdown_1y"],
+        }
+        for a in agreements
+    ]
+    shown_deals = [
+        {
+            "bundle": r["name"],
+            "P(agreement)": fmt_prob(r["p_agreement"]),
+            "95 % interval": fmt_interval(r["ci_low"], r["ci_high"]),
+        }
+        for r in deal_rows
+    ]
+    by_period = result.agreement_by_period()
+    data: list[DataTable] = [
+        DataTable("summary", "Simulation summary", facts),
+        DataTable("agreements", "P(agreement) per bundle with its 95 % interval", deal_rows),
+        DataTable("agreement-by-period", f"P({settle}) by each {unit}", by_period),
+    ]
+    body = [
+        f"<p>{esc(headline)}</p>",
+        html_table(facts, caption="Summary"),
+        html_table(
+            shown_deals,
+            caption=f"Probability of each agreement within {horizon} "
+            "(first agreement on the bundle; 95 % Wilson interval)",
+        ),
+    ]
     if p:
         body.append(
-            f"<figure>{to_svg(agreement_chart(result.agreement_by_period()))}<figcaption>"
-            "Probability that a first agreement has been reached by each period (line) with "
-            "its 95 % Wilson interval (band).</figcaption></figure>"
+            f"<figure>{to_svg(agreement_chart(by_period, settle, unit))}<figcaption>"
+            f"Probability that {esc(settle.lower())} has been reached by each {unit} (line) "
+            f"with its 95 % Wilson interval (band). {data_link(ANCHOR, 'agreement-by-period')}"
+            "</figcaption></figure>"
         )
     else:  # a chart of zeros is one block of band: say it in words
         body.append(
-            f"<p>No run reached an agreement within {PERIODS} periods, so there is no "
-            f"agreement curve to draw; with {s['runs']} runs the probability is below "
-            f"{hi:.2f} (upper end of the 95 % interval).</p>"
+            f"<p>No run reached {esc(_lower_first(settle))} (the bundle settling every issue) "
+            f"within {horizon}, so there is no curve of it to draw; with {s['runs']} runs its "
+            f"probability is below {esc(fmt_bound(hi, up=True))} (upper end of the 95 % "
+            "interval). Partial deals are in the table above.</p>"
         )
+    fan_rows = [
+        {"variable": r["variable"], "title": label_of(r["variable"], labels)[0]} | r for r in fan
+    ]
+    data.append(DataTable("fans", "Fan charts: quantiles of every simulated variable", fan_rows))
     body.append(
         f"<div class='fans'>{fans}</div><p class='muted'>Fan charts: dark band 50 %, light band "
         "90 % of the simulated runs; line: median. Line of contact on the issue's 0–100 scale; "
@@ -323,23 +414,54 @@ def build(ctx: ReportContext) -> Section | None:
         "</p>"
     )
     if p:
+        surv = survival_band(result.survival(settle_id))
+        terms = [{"issue": k, "name": names.issue(k)} | v for k, v in s["terms"].items()]
+        data += [
+            DataTable("survival", f"Survival of {settle.lower()} (Kaplan–Meier, 95 % band)", surv),
+            DataTable("terms", "Terms of first agreements per issue (quantiles)", terms),
+        ]
         body.append(
-            f"<figure>{to_svg(survival_chart(result.survival()))}<figcaption>Kaplan–Meier "
+            f"<figure>{to_svg(survival_chart(surv, settle, unit))}<figcaption>Kaplan–Meier "
             "survival of first agreements (censored at the end of the horizon), with its "
-            "pointwise 95 % interval (Greenwood, log-log scale).</figcaption>"
-            f"</figure><figure>{to_svg(terms_chart(s['terms']))}<figcaption>Terms of first "
-            "agreements per issue: 90 % range (line), 50 % (bar), median (tick).</figcaption>"
-            "</figure>"
+            "pointwise 95 % interval (Greenwood, log-log scale). "
+            f"{data_link(ANCHOR, 'survival')}</figcaption>"
+            f"</figure><figure>{to_svg(terms_chart(s['terms'], names.issues))}<figcaption>Terms "
+            "of first agreements per issue: 90 % range (line), 50 % (bar), median (tick). "
+            f"{data_link(ANCHOR, 'terms')}</figcaption></figure>"
         )
+    issue_names = dict(names.issues)
+    anatomy_rows = [
+        r | {"what happened": names.words(r["what happened"])}
+        for r in _anatomy_rows(anatomy, issue_names)
+    ]
+    data.append(
+        DataTable("anatomy", "Anatomy of one run (run 0): every eventful period", anatomy_rows)
+    )
     body.append(
-        "<h3>Anatomy of one run</h3><p class='muted'>Run 0 of this seed, period by period: the "
-        "periods in which talks, overtures, gestures, agreements, violations or breakdowns "
-        "happened, with the line of contact after them (first 40).</p>"
-        + html_table(_anatomy_rows(anatomy, {i.id: i.name for i in ctx.scenario.issues}))
+        f"<h3>Anatomy of one run</h3><p class='muted'>Run 0 of this seed, {unit} by {unit}: the "
+        f"{unit}s in which talks, overtures, gestures, agreements, violations or breakdowns "
+        f"happened, with the line of contact after them (first {ANATOMY_ROWS}; all of them: "
+        f"{data_link(ANCHOR, 'anatomy')}).</p>" + html_table(anatomy_rows[:ANATOMY_ROWS])
     )
     return Section(
-        anchor="simulation",
+        anchor=ANCHOR,
         title="Talks while fighting (simulation)",
         body="".join(body),
         summary=headline,
+        data=tuple(data),
     )
+
+
+FANS = 8
+"""Fan charts drawn (the data bundle has every variable)."""
+ANCHOR = "simulation"
+
+
+def _period_unit(ctx: ReportContext) -> str:
+    war = ctx.scenario.war
+    return "period" if war is None else str(getattr(war.period, "value", war.period))
+
+
+def _lower_first(text: str) -> str:
+    """``Full settlement`` -> ``full settlement`` (a name in all capitals is kept)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text

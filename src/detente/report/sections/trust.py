@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from detente.report.base import ReportContext, Section, esc, html_table
+from detente.labels import Names, humanize
+from detente.report.base import (
+    TRUST_WINDOW_YEARS,
+    DataTable,
+    ReportContext,
+    Section,
+    data_link,
+    esc,
+    html_table,
+)
 
 __all__ = ["LARGE_MOVE", "MAX_PAIRS", "build"]
 
@@ -19,9 +28,10 @@ LARGE_MOVE = 0.05
 MAX_PAIRS = 6
 """Most pairs charted and explained (veto and belligerent actors first)."""
 
-WINDOW_YEARS = 5
-"""The trust chart shows this many years up to the scenario's date (recent change readable);
-the state at the window's start is carried in, and the tables cover the whole ledger."""
+WINDOW_YEARS = TRUST_WINDOW_YEARS
+"""Default years the trust chart shows up to the scenario's date (recent change readable;
+``detente report --trust-window``); the state at the window's start is carried in, and the
+tables cover the whole ledger."""
 
 
 def windowed(records: list[dict[str, Any]], start: str) -> list[dict[str, Any]]:
@@ -50,11 +60,12 @@ def build(ctx: ReportContext) -> Section | None:
     """The trust section, or ``None`` if the scenario has neither trust priors nor a ledger."""
     from detente.report.charts import to_svg
     from detente.trust import DIMENSIONS, replay, trust_state
-    from detente.trust.chart import trajectory_chart
+    from detente.trust.chart import pair_label, trajectory_chart
 
     s = ctx.scenario
     if not s.trust and not s.ledger:
         return None
+    n = Names.of(s)
     hist = replay(s)
     opinions = hist.opinions()
     state = trust_state(s)  # the one trust state (same replay): compliance from it
@@ -70,9 +81,9 @@ def build(ctx: ReportContext) -> Section | None:
             p = military[(ter, tee)]
             compliance[(ter, tee)] = p
             if ter in focus and tee in focus:
-                row: dict[str, Any] = {"truster": ter, "trustee": tee}
+                row: dict[str, Any] = {"truster": n.actor(ter), "trustee": n.actor(tee)}
                 for d, o in ops.items():
-                    row[d] = (
+                    row[humanize(d)] = (
                         f"{o.expected:.2f} ({o.reading()}; b {o.b:.2f} d {o.d:.2f} u {o.u:.2f})"
                     )
                 row["P(comply, military)"] = p
@@ -82,6 +93,8 @@ def build(ctx: ReportContext) -> Section | None:
     pairs = [(a, b) for a in focus for b in focus if a != b][:MAX_PAIRS]
     records = [r for r in hist.records() if (r["truster"], r["trustee"]) in set(pairs)]
     chart_html = ""
+    data = [DataTable("matrix", f"Trust at {s.meta.as_of}", matrix)]
+    years = ctx.trust_window
     if records:
         ends = [
             {**r, "cause": "(end date)"}
@@ -90,21 +103,37 @@ def build(ctx: ReportContext) -> Section | None:
         ]
         as_of = s.meta.as_of
         try:
-            start = as_of.replace(year=as_of.year - WINDOW_YEARS)
+            start = as_of.replace(year=as_of.year - years)
         except ValueError:  # 29 February
-            start = as_of.replace(year=as_of.year - WINDOW_YEARS, day=28)
+            start = as_of.replace(year=as_of.year - years, day=28)
+        shown = windowed([*records, *ends], start.isoformat())
+        span = "last year" if years == 1 else f"last {years} years"
+        data.append(
+            DataTable(
+                "trajectories",
+                f"Trust trajectories, {span} (one row per ledger entry and dimension)",
+                [
+                    {
+                        "pair": pair_label(r["truster"], r["trustee"], n.actors),
+                        **{k: v for k, v in r.items() if k != "pair"},
+                    }
+                    for r in shown
+                ],
+            )
+        )
         chart_html = (
             "<figure>"
             + to_svg(
                 trajectory_chart(
-                    windowed([*records, *ends], start.isoformat()),
-                    title=f"Expected trust, last {WINDOW_YEARS} years (band: belief … belief + "
-                    "uncertainty)",
+                    shown,
+                    title=f"Expected trust, {span} (band: belief … belief + uncertainty)",
+                    names=n.actors,
                 )
             )
             + f"<figcaption>Expected trust per dimension from {start.isoformat()} to the "
-            "scenario's date, one panel per pair; points mark ledger entries. The tables "
-            "below cover the whole ledger.</figcaption></figure>"
+            "scenario's date, one panel per pair; points mark ledger entries (the window: "
+            "<code>--trust-window</code>). The tables below cover the whole ledger. "
+            f"{data_link(ANCHOR, 'trajectories')}</figcaption></figure>"
         )
     reasons: list[dict[str, Any]] = []
     for ter, tee in pairs:
@@ -113,16 +142,26 @@ def build(ctx: ReportContext) -> Section | None:
                 if abs(row["contribution"]) >= LARGE_MOVE:
                     reasons.append(
                         {
-                            "truster": ter,
-                            "trustee": tee,
-                            "dimension": d,
+                            "truster": n.actor(ter),
+                            "trustee": n.actor(tee),
+                            "dimension": humanize(d),
                             "date": row["date"],
                             "cause": row["cause"],
                             "contribution": row["contribution"],
                             "note": row["note"],
                         }
                     )
-    resolutions = [r.as_record() for r in hist.resolutions]
+    resolutions = [
+        {
+            k: n.words(v) if k in ("by", "outcome") and isinstance(v, str) else v
+            for k, v in rec.items()
+        }
+        for rec in (r.as_record() for r in hist.resolutions)
+    ]
+    data += [
+        DataTable("reasons", "Entries that moved expected trust most", reasons),
+        DataTable("resolutions", "Commitments and claims resolved", resolutions),
+    ]
     end = s.meta.as_of.isoformat()
     body = (
         f"<p>Trust replayed from {len(s.ledger)} ledger entries up to {esc(end)} with the "
@@ -143,7 +182,10 @@ def build(ctx: ReportContext) -> Section | None:
     if worst is not None:
         (ter, tee) = worst[1]
         summary = (
-            f"Lowest military compliance expectation: {ter} expects {tee} to comply with "
-            f"probability {worst[0]:.2f}."
+            f"Lowest military compliance expectation: {n.actor(ter)} expects {n.actor(tee)} to "
+            f"comply with probability {worst[0]:.2f}."
         )
-    return Section(anchor="trust", title="Trust", body=body, summary=summary)
+    return Section(anchor=ANCHOR, title="Trust", body=body, summary=summary, data=tuple(data))
+
+
+ANCHOR = "trust"
