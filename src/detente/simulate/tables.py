@@ -243,6 +243,7 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     r, k, _ = utility.shape
     if k >= 2**_INDEX_BITS:
         raise ValueError(f"at most {2**_INDEX_BITS - 1} candidates, got {k}")
+    utility = np.ascontiguousarray(utility, dtype=np.float64)
     feas = np.broadcast_to(feasible, (r, k))
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
     order = np.empty((2, r, k), dtype=np.int64).transpose(1, 0, 2)
@@ -251,6 +252,9 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     mask = np.uint64((1 << _INDEX_BITS) - 1)
     index = np.arange(k, dtype=np.uint64)
     step = max(1, _SORT_CELLS // max(k, 1))  # per-run rows: sorted a cache-sized chunk at a time
+    bits = utility.view(np.uint64)
+    above = np.float64(_ABOVE).view(np.uint64) & ~mask  # 1.5: no low bits to clear
+    infeasible = None if feas.all() else ~feas
     for side in (0, 1):
         if r == 1:
             u = np.where(feas, utility[:, :, side], _ABOVE)
@@ -258,20 +262,23 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
             order[:, side] = idx
             sorted_u[:, side] = np.take_along_axis(u, idx, axis=1)
             continue
+        order_bits, sorted_bits = order[:, side].view(np.uint64), sorted_u[:, side].view(np.uint64)
         for lo in range(0, r, step):
             hi = min(lo + step, r)
-            u = np.where(feas[lo:hi], utility[lo:hi, :, side], _ABOVE)
-            keys = (u.view(np.uint64) & ~mask) | index
+            # each pass writes where it belongs (no temporaries copied over)
+            keys = np.bitwise_and(bits[lo:hi, :, side], ~mask)
+            if infeasible is not None:
+                np.copyto(keys, above, where=infeasible[lo:hi])
+            np.bitwise_or(keys, index, out=keys)
             keys.sort(axis=1)
-            order[lo:hi, side] = keys & mask
+            np.bitwise_and(keys, mask, out=order_bits[lo:hi])
             # the key without its index bits is the utility, truncated by at most 2^-40
-            chunk = (keys & ~mask).view(np.float64)
-            sorted_u[lo:hi, side] = chunk
+            np.bitwise_and(keys, ~mask, out=sorted_bits[lo:hi])
             assert flat is not None
             off = 2.0 * np.arange(lo, hi, dtype=np.float64)[:, None]
-            flat[side, lo * k : hi * k] = (chunk + off).ravel()
+            np.add(sorted_u[lo:hi, side], off, out=flat[side, lo * k : hi * k].reshape(-1, k))
     table = TalkTable(
-        np.ascontiguousarray(utility, dtype=np.float64),
+        utility,
         np.ascontiguousarray(feas),
         order,
         sorted_u,
