@@ -136,6 +136,9 @@ class RunState:
     # the evidence (tr, ts) that ``trust`` and ``tau`` were last computed from (the learn step
     # recomputes them only when a step has replaced it); None before the first learn step
     trust_of: tuple[FloatArray, FloatArray] | None = None
+    # the fight step's balance β and cost per period, with the arrays they were computed from
+    # (beta0, level, shift, balance_shift, own_type, cost_mult): reused while none is replaced
+    fight_of: tuple[tuple[object, ...], FloatArray, FloatArray] | None = None
 
     @property
     def n(self) -> int:
