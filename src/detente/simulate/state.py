@@ -14,7 +14,6 @@ the acts of implementation. Everything else carries over.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,8 +147,10 @@ class RunState:
 
 def evolve(state: RunState, **changes: Any) -> RunState:
     """A new state with ``changes`` (the old one is left as it was)."""
-    new = copy.copy(state)
-    new.__dict__.update(changes)
+    new = object.__new__(RunState)  # a shallow copy (as copy.copy, without its protocol)
+    fields = new.__dict__
+    fields.update(state.__dict__)
+    fields.update(changes)
     return new
 
 

@@ -230,7 +230,7 @@ class TalkTable:
         its runs (per-run rows, or a view with ``row_of``), every period's searches and
         look-ups reuse them; a shared table's are built for each call (any ``n``)."""
         if self.row_of is None and self.rows == 1:
-            return RunLookup(self, self.run_rows(n))
+            return self._runs(self.run_rows(n))
         found = self._lookup
         if found.rows.shape[0] != n:
             raise ValueError(f"a table of {found.rows.shape[0]} runs read by {n}")
@@ -238,7 +238,10 @@ class TalkTable:
 
     @cached_property
     def _lookup(self) -> RunLookup:
-        return RunLookup(self, self.run_rows(self.rows if self.row_of is None else 0))
+        return self._runs(self.run_rows(self.rows if self.row_of is None else 0))
+
+    def _runs(self, rows: IntArray) -> RunLookup:
+        return RunLookup(rows, self.size, self.n_feasible, self.top)
 
     def slice(self, rows: IntArray) -> TalkTable:
         """The table of some runs (a shared table is its own slice)."""
@@ -252,15 +255,18 @@ class TalkTable:
 @dataclass(frozen=True, eq=False)
 class RunLookup:
     """The runs reading a table: each run's row and what every search and look-up derives
-    from it (each array computed once, read-only)."""
+    from it (each array computed once, read-only). It holds the table's arrays, not the
+    table (which caches it: no reference cycle keeps a block's tables alive)."""
 
-    table: TalkTable
     rows: IntArray  # (N,) each run's row
+    size: int  # K
+    table_n_feasible: IntArray  # (R,)
+    table_top: FloatArray  # (R, 2)
 
     @cached_property
     def base(self) -> IntArray:
         """(N,) offset of each run's row in the flattened (R·K) tables."""
-        return _frozen(self.rows * self.table.size)
+        return _frozen(self.rows * self.size)
 
     @cached_property
     def offset(self) -> FloatArray:
@@ -270,7 +276,7 @@ class RunLookup:
     @cached_property
     def n_feasible(self) -> IntArray:
         """(N,) feasible candidates in each run's row."""
-        return _frozen(self.table.n_feasible[self.rows])
+        return _frozen(self.table_n_feasible[self.rows])
 
     @cached_property
     def any_feasible(self) -> BoolArray:
@@ -280,7 +286,7 @@ class RunLookup:
     @cached_property
     def top(self) -> FloatArray:
         """(N, 2) each belligerent's best feasible utility in the run's row (NaN: none)."""
-        return _frozen(self.table.top[self.rows])
+        return _frozen(self.table_top[self.rows])
 
     @cached_property
     def best(self) -> tuple[FloatArray, FloatArray]:
