@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,6 +46,7 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+_A = TypeVar("_A", bound=NDArray[np.generic])
 
 _ABOVE = 1.5
 """Sort key of an infeasible candidate: above every utility (≤ 1), below the next row's (2)."""
@@ -271,7 +273,7 @@ class RunLookup:
     @cached_property
     def offset(self) -> FloatArray:
         """(N,) ``2·row``: the offset of each run's row in :attr:`TalkTable.flat`."""
-        return _frozen(2.0 * self.rows)
+        return _frozen(np.asarray(2.0 * self.rows, dtype=np.float64))
 
     @cached_property
     def n_feasible(self) -> IntArray:
@@ -298,7 +300,7 @@ class RunLookup:
         )
 
 
-def _frozen(a: NDArray[np.generic]) -> NDArray[np.generic]:
+def _frozen(a: _A) -> _A:
     """``a`` marked read-only (a cached array handed to many callers)."""
     a.flags.writeable = False
     return a

@@ -113,7 +113,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     cap = max(abs(m.truce_shift), st.rearm_shift)
     rate = cap / max(m.implementation, 1)
     press = pressure(m, s)
-    shift = s.shift.copy()
+    shift = s.shift  # copied on the first rearmament (kept as it is, the fight step reuses β)
     line = s.line
     n_f = m.faction_control.size
     width = 2 + 2 * n_f
@@ -145,7 +145,11 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
             c = select_conduct(m, s, side, ds)
             conducts.append(c)
             rearm = in_deal & c.rearm
-            shift[:, side] = np.where(rearm, np.minimum(shift[:, side] + rate, cap), shift[:, side])
+            if rearm.any():
+                shift = shift.copy() if shift is s.shift else shift
+                shift[:, side] = np.where(
+                    rearm, np.minimum(shift[:, side] + rate, cap), shift[:, side]
+                )
         stall = np.stack([in_deal & c.stall for c in conducts], axis=1)
         deliberate = np.stack([in_deal & c.defect for c in conducts], axis=1)
 
