@@ -93,8 +93,8 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     bad_faith[new_all] = s.signed_bad_faith[new_all]
     deal_hr = s.deal_hr.copy()
     for j in np.flatnonzero(new_all.any(axis=0)).tolist():
-        hr_new = signature_hazard_ratio(m, s, j, agreements[:, j])
-        deal_hr[:, j] = np.where(new_all[:, j], hr_new, deal_hr[:, j])
+        signers = np.flatnonzero(new_all[:, j])  # the ratio of the runs signing only
+        deal_hr[signers, j] = signature_hazard_ratio(m, s, j, agreements[signers, j], signers)
     agreements += new_all
     is_first = new_all & (first < 0)
     first[is_first] = s.period
