@@ -165,13 +165,16 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
             settle0 = settle
 
         excess = np.maximum(shift - abs(m.truce_shift), 0.0)  # the permitted shift is a covariate
-        hr_side = 0.5 * deal_hr[:, b, None] * st.rearm_hazard ** (excess / 0.1)
+        # no excess anywhere: the factor is h ** 0 = 1 for both sides (no power pass), and
+        # the ratios broadcast over the sides, as the (N, 2) age and draws below
+        rearmed = st.rearm_hazard ** (excess / 0.1) if excess.any() else 1.0
+        hr_side = 0.5 * deal_hr[:, b, None] * rearmed
         if b == 0 and m.relief_step.size and m.relief_step[-1] > 0.0:
             # withheld relief is forfeited by reneging
             total = float(m.relief_step[-1])
             done = m.relief_step[np.minimum(verified[:, b], m.relief_step.size - 1)]
             hr_side = hr_side * np.where(m.sanctioned, 1.0 - DETERRENCE * (total - done), 1.0)
-        h = period_hazard(np.stack([age[:, b], age[:, b]], axis=1), m.period_years, hr_side)
+        h = period_hazard(age[:, b, None], m.period_years, hr_side)  # (N, 2) or (N, 1)
         chance = in_deal[:, None] & (h > u[:, 0:2])
         defect = chance | deliberate
 
