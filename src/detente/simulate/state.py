@@ -147,7 +147,7 @@ class RunState:
 
 def evolve(state: RunState, **changes: Any) -> RunState:
     """A new state with ``changes`` (the old one is left as it was)."""
-    new = object.__new__(RunState)  # a shallow copy (as copy.copy, without its protocol)
+    new = object.__new__(type(state))  # a shallow copy (as copy.copy, without its protocol)
     fields = new.__dict__
     fields.update(state.__dict__)
     fields.update(changes)
