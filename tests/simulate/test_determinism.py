@@ -161,3 +161,53 @@ def test_skipping_inert_and_idle_steps_changes_nothing() -> None:
         finally:
             engine.iter_periods.__kwdefaults__["steps"] = default
         assert _block_digest(fast) == _block_digest(slow)
+
+
+def test_reusing_the_fight_steps_balance_and_costs_changes_nothing() -> None:
+    """The fight step reuses β and the costs per period while the arrays they come from are
+    unchanged: the same bytes as recomputing them every period, with support levels, shocks
+    (balance, costs) and rearmament replacing those arrays along the way."""
+    import dataclasses
+    import itertools
+
+    import numpy as np
+
+    import detente.simulate.engine as engine
+    from detente.simulate.model import build_model
+    from detente.simulate.state import RunState, evolve
+    from detente.simulate.steps import PERIOD_STEPS
+    from detente.simulate.steps.fight import FIGHT
+
+    from .helpers import make_scenario
+
+    def recompute(m: object, s: RunState, d: object) -> RunState:
+        return FIGHT.apply(m, evolve(s, fight_of=None), d)  # type: ignore[arg-type]
+
+    fresh = dataclasses.replace(FIGHT, apply=recompute)
+    always = tuple(fresh if s is FIGHT else s for s in PERIOD_STEPS)
+    shocks = [
+        {"id": "mob", "kind": "outside_event", "actor": "B", "date": "2026-05-01",
+         "balance": -0.1, "cost_of_fighting": 1.5, "assumption": "test"},
+    ]  # fmt: skip
+    cases = [  # (scenario, reused in some period)
+        (make_scenario(), True),
+        (fixture_scenario(), False),  # support levels move every period
+        (make_scenario(shocks=shocks, strategies=("peace_offensive", "linear")), True),
+    ]
+    for sc, reused in cases:
+        m = build_model(sc)
+        seed = np.random.SeedSequence(4)
+        fast = list(engine.iter_periods(m, 96, seed, 60))
+        slow = list(engine.iter_periods(m, 96, seed, 60, steps=always))
+        hits = [a.fight_of[1] is b.fight_of[1] for a, b in itertools.pairwise(fast)]  # type: ignore[index]
+        assert any(hits) is reused
+        for a, b in zip(fast, slow, strict=True):
+            for f in ("line", "cum_cost", "y", "trend", "events", "rhat", "shift", "level"):
+                assert np.array_equal(getattr(a, f), getattr(b, f), equal_nan=True), f
+        default = engine.iter_periods.__kwdefaults__["steps"]
+        try:
+            engine.iter_periods.__kwdefaults__["steps"] = always
+            every = engine.simulate_block(m, 96, 60, seed)
+        finally:
+            engine.iter_periods.__kwdefaults__["steps"] = default
+        assert _block_digest(engine.simulate_block(m, 96, 60, seed)) == _block_digest(every)

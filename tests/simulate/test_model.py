@@ -100,3 +100,33 @@ def test_wilson_and_histogram_quantiles() -> None:
     counts[:] = 1
     q = hist_quantiles(counts, 0.0, 100.0, (0.5, 0.25))
     assert q == pytest.approx([50.0, 25.0])
+
+
+@pytest.mark.parametrize("n_issues", [1, 2, 3, 5, 7])
+def test_per_run_losses_sum_the_issues_in_order(n_issues: int) -> None:
+    """Per-run weights: each actor's loss is its weighted distances summed issue by issue in
+    order, bit for bit (one pass per actor and issue, no (N, K, A, I) intermediate), and the
+    same bits as the product-then-sum over the issue axis it replaced (NumPy sums fewer than
+    eight terms in order)."""
+    from detente.bargaining.utility import loss_arrays, utility_arrays
+
+    rng = np.random.default_rng(n_issues)
+    n, k, a = 6, 9, 3
+    ideal = rng.uniform(0.0, 100.0, (a, n_issues))
+    x = rng.uniform(0.0, 100.0, (k, n_issues))
+    w = rng.dirichlet(np.ones(n_issues), size=(n, a))
+    got = loss_arrays(ideal, w[:, None], x[None])
+    assert got.shape == (n, k, a)
+    for j, c, i in np.ndindex(n, k, a):
+        acc = abs(x[c, 0] - ideal[i, 0]) / 100.0 * w[j, i, 0]
+        for q in range(1, n_issues):
+            acc = acc + abs(x[c, q] - ideal[i, q]) / 100.0 * w[j, i, q]
+        assert got[j, c, i] == acc
+    old = (np.abs(x[None, :, None, :] - ideal) / 100.0 * w[:, None]).sum(axis=-1)
+    assert np.array_equal(got, old)
+    # risk-neutral actors skip the power: L ** 1 is L bit for bit
+    ones = np.ones(a)
+    lv = np.clip(old, 0.0, 1.0)
+    assert np.array_equal(utility_arrays(ideal, w[:, None], ones, x[None]), 1.0 - lv**ones)
+    risk = np.array([1.0, 1.5, 0.7])
+    assert np.array_equal(utility_arrays(ideal, w[:, None], risk, x[None]), 1.0 - lv**risk)

@@ -37,3 +37,42 @@ def test_per_run_propose_is_the_least_valued_package_meeting_the_demand() -> Non
             assert u[j, got[j], 0] == u[j, ok, 0].max()
         else:
             assert u[j, got[j], 0] == u[j, ok, 0].min()
+
+
+def test_a_tables_look_ups_are_built_once_read_only_and_free_with_it() -> None:
+    """Per-run tables and their views build the runs' index arrays once; shared tables build
+    them per call; the cached arrays are read-only and no reference cycle keeps a table
+    alive once its block is done."""
+    import gc
+    import weakref
+
+    from detente.simulate.tables import frontier
+
+    rng = np.random.default_rng(3)
+    n, k = 50, 12
+    u = rng.random((n, k, 2))
+    feasible = np.broadcast_to(rng.random(k) < 0.7, (n, k))
+    t = build_table(u, feasible)
+    runs = t.lookup(n)
+    assert t.lookup(n) is runs
+    assert np.array_equal(runs.base, np.arange(n) * k)
+    for arr in (runs.base, runs.offset, runs.n_feasible, runs.top, *runs.best):
+        assert not arr.flags.writeable
+    sel = np.array([3, 7, 7, 40])
+    view = t.slice(sel)
+    assert np.array_equal(view.lookup(4).rows, sel)
+    nan = np.full(4, np.nan)
+    for me in (0, 1):
+        expected = np.where(t.n_feasible[sel] > 0, t.top[sel, me], -np.inf)
+        assert np.array_equal(frontier(view, me, nan), expected)
+    shared = build_table(u[:1], feasible[:1])
+    assert shared.lookup(5) is not shared.lookup(5)
+    assert np.array_equal(shared.lookup(3).rows, np.zeros(3))
+    gc.collect()
+    gc.disable()
+    try:
+        ref = weakref.ref(t)
+        del t, runs, view
+        assert ref() is None  # freed by reference counting alone
+    finally:
+        gc.enable()

@@ -41,11 +41,27 @@ def loss_arrays(ideal: FloatArray, weights: FloatArray, x: ArrayLike) -> FloatAr
     hold the arrays without a :class:`BargainingProblem` (the simulation) call it directly.
     """
     xa = np.asarray(x, dtype=float)
-    diff = np.abs(xa[..., None, :] - ideal) / 100.0
     if np.ndim(weights) > 2:  # per-run weights (..., m, n), broadcasting against x's axes
-        out: FloatArray = (diff * weights).sum(axis=-1)
-        return out
-    out = np.einsum("...mn,mn->...m", diff, weights)
+        return _per_run_loss(ideal, np.asarray(weights, dtype=float), xa)
+    diff = np.abs(xa[..., None, :] - ideal) / 100.0
+    out: FloatArray = np.einsum("...mn,mn->...m", diff, weights)
+    return out
+
+
+def _per_run_loss(ideal: FloatArray, weights: FloatArray, xa: FloatArray) -> FloatArray:
+    """``loss_arrays`` with per-run weights (..., m, n): actor by actor, the weighted
+    distances summed issue by issue in order (``|x_k − ideal_ik| / 100 · w_ik``), each term
+    one pass over the broadcast (x's axes × the weights' leading axes) without the (…, m, n)
+    intermediate."""
+    m, n_i = ideal.shape
+    lead = np.broadcast_shapes(xa.shape[:-1], weights.shape[:-2])
+    out: FloatArray = np.empty((*lead, m))
+    dist = np.abs(xa[..., None, :] - ideal) / 100.0  # (x's axes, m, n): small, no run axes
+    for a in range(m):
+        acc = dist[..., a, 0] * weights[..., a, 0]
+        for k in range(1, n_i):
+            acc = acc + dist[..., a, k] * weights[..., a, k]
+        out[..., a] = acc
     return out
 
 
@@ -57,7 +73,10 @@ def utility_arrays(
     The one implementation of the utility function (see the module docstring for the form).
     """
     lv = np.clip(loss_arrays(ideal, weights, x), 0.0, 1.0)
-    out: FloatArray = 1.0 - lv**risk
+    if np.all(np.asarray(risk) == 1.0):  # risk-neutral: L^1 is L, bit for bit (no pow pass)
+        out: FloatArray = 1.0 - lv
+        return out
+    out = 1.0 - lv**risk
     return out
 
 

@@ -92,7 +92,7 @@ N_CANDIDATES = 101
 MAX_GRID = 4096
 """Largest number of option combinations the talks enumerate as candidates."""
 _CELLS = 2**16
-"""Candidates × runs × actors × issues evaluated at a time for per-run preferences."""
+"""Candidates × runs evaluated at a time for per-run preferences (cache-sized passes)."""
 TRUST_PRIOR_WEIGHT = DEFAULT_PRIOR_WEIGHT
 """Non-informative prior weight W of the Beta/subjective-logic trust opinion (the trust
 engine's)."""
@@ -116,7 +116,7 @@ def candidate_utilities(m: SimModel, weights: FloatArray) -> FloatArray:
     n = weights.shape[0]
     k, a = m.candidates.shape[0], m.ideal.shape[0]
     out: FloatArray = np.empty((n, k, a))
-    step = max(1, _CELLS // max(k * weights[0].size, 1))
+    step = max(1, _CELLS // max(k, 1))  # the (runs, K) passes of each actor and issue
     for lo in range(0, n, step):
         w = weights[lo : lo + step, None]
         out[lo : lo + step] = utility_arrays(m.ideal, w, m.risk, m.candidates[None])

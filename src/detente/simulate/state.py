@@ -14,7 +14,6 @@ the acts of implementation. Everything else carries over.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,6 +135,9 @@ class RunState:
     # the evidence (tr, ts) that ``trust`` and ``tau`` were last computed from (the learn step
     # recomputes them only when a step has replaced it); None before the first learn step
     trust_of: tuple[FloatArray, FloatArray] | None = None
+    # the fight step's balance β and cost per period, with the arrays they were computed from
+    # (beta0, level, shift, balance_shift, own_type, cost_mult): reused while none is replaced
+    fight_of: tuple[tuple[object, ...], FloatArray, FloatArray] | None = None
 
     @property
     def n(self) -> int:
@@ -145,8 +147,10 @@ class RunState:
 
 def evolve(state: RunState, **changes: Any) -> RunState:
     """A new state with ``changes`` (the old one is left as it was)."""
-    new = copy.copy(state)
-    new.__dict__.update(changes)
+    new = object.__new__(type(state))  # a shallow copy (as copy.copy, without its protocol)
+    fields = new.__dict__
+    fields.update(state.__dict__)
+    fields.update(changes)
     return new
 
 

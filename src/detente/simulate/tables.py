@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,6 +34,7 @@ from detente.core import TOL_UTILITY
 
 __all__ = [
     "FEW_ROWS",
+    "RunLookup",
     "TalkTable",
     "build_table",
     "frontier",
@@ -44,6 +46,7 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+_A = TypeVar("_A", bound=NDArray[np.generic])
 
 _ABOVE = 1.5
 """Sort key of an infeasible candidate: above every utility (≤ 1), below the next row's (2)."""
@@ -224,6 +227,24 @@ class TalkTable:
             return np.zeros(n, dtype=np.int64)
         return np.arange(n, dtype=np.int64)
 
+    def lookup(self, n: int) -> RunLookup:
+        """The index arrays of ``n`` runs reading this table: built once for a table bound to
+        its runs (per-run rows, or a view with ``row_of``), every period's searches and
+        look-ups reuse them; a shared table's are built for each call (any ``n``)."""
+        if self.row_of is None and self.rows == 1:
+            return self._runs(self.run_rows(n))
+        found = self._lookup
+        if found.rows.shape[0] != n:
+            raise ValueError(f"a table of {found.rows.shape[0]} runs read by {n}")
+        return found
+
+    @cached_property
+    def _lookup(self) -> RunLookup:
+        return self._runs(self.run_rows(self.rows if self.row_of is None else 0))
+
+    def _runs(self, rows: IntArray) -> RunLookup:
+        return RunLookup(rows, self.size, self.n_feasible, self.top)
+
     def slice(self, rows: IntArray) -> TalkTable:
         """The table of some runs (a shared table is its own slice)."""
         if self.row_of is not None:
@@ -231,6 +252,58 @@ class TalkTable:
         if self.rows == 1:
             return self
         return self.with_rows(np.asarray(rows, dtype=np.int64))  # a view: nothing copied
+
+
+@dataclass(frozen=True, eq=False)
+class RunLookup:
+    """The runs reading a table: each run's row and what every search and look-up derives
+    from it (each array computed once, read-only). It holds the table's arrays, not the
+    table (which caches it: no reference cycle keeps a block's tables alive)."""
+
+    rows: IntArray  # (N,) each run's row
+    size: int  # K
+    table_n_feasible: IntArray  # (R,)
+    table_top: FloatArray  # (R, 2)
+
+    @cached_property
+    def base(self) -> IntArray:
+        """(N,) offset of each run's row in the flattened (R·K) tables."""
+        return _frozen(self.rows * self.size)
+
+    @cached_property
+    def offset(self) -> FloatArray:
+        """(N,) ``2·row``: the offset of each run's row in :attr:`TalkTable.flat`."""
+        return _frozen(np.asarray(2.0 * self.rows, dtype=np.float64))
+
+    @cached_property
+    def n_feasible(self) -> IntArray:
+        """(N,) feasible candidates in each run's row."""
+        return _frozen(self.table_n_feasible[self.rows])
+
+    @cached_property
+    def any_feasible(self) -> BoolArray:
+        """(N,) some candidate is feasible in the run's row."""
+        return _frozen(self.n_feasible > 0)
+
+    @cached_property
+    def top(self) -> FloatArray:
+        """(N, 2) each belligerent's best feasible utility in the run's row (NaN: none)."""
+        return _frozen(self.table_top[self.rows])
+
+    @cached_property
+    def best(self) -> tuple[FloatArray, FloatArray]:
+        """Per belligerent, (N,) its best feasible utility, ``-inf`` where none is feasible
+        (:func:`frontier` with nothing known of the other's needs)."""
+        return (
+            _frozen(np.where(self.any_feasible, self.top[:, 0], -np.inf)),
+            _frozen(np.where(self.any_feasible, self.top[:, 1], -np.inf)),
+        )
+
+
+def _frozen(a: _A) -> _A:
+    """``a`` marked read-only (a cached array handed to many callers)."""
+    a.flags.writeable = False
+    return a
 
 
 def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
@@ -243,6 +316,7 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     r, k, _ = utility.shape
     if k >= 2**_INDEX_BITS:
         raise ValueError(f"at most {2**_INDEX_BITS - 1} candidates, got {k}")
+    utility = np.ascontiguousarray(utility, dtype=np.float64)
     feas = np.broadcast_to(feasible, (r, k))
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
     order = np.empty((2, r, k), dtype=np.int64).transpose(1, 0, 2)
@@ -251,6 +325,9 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     mask = np.uint64((1 << _INDEX_BITS) - 1)
     index = np.arange(k, dtype=np.uint64)
     step = max(1, _SORT_CELLS // max(k, 1))  # per-run rows: sorted a cache-sized chunk at a time
+    bits = utility.view(np.uint64)
+    above = np.float64(_ABOVE).view(np.uint64) & ~mask  # 1.5: no low bits to clear
+    infeasible = None if feas.all() else ~feas
     for side in (0, 1):
         if r == 1:
             u = np.where(feas, utility[:, :, side], _ABOVE)
@@ -258,20 +335,23 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
             order[:, side] = idx
             sorted_u[:, side] = np.take_along_axis(u, idx, axis=1)
             continue
+        order_bits, sorted_bits = order[:, side].view(np.uint64), sorted_u[:, side].view(np.uint64)
         for lo in range(0, r, step):
             hi = min(lo + step, r)
-            u = np.where(feas[lo:hi], utility[lo:hi, :, side], _ABOVE)
-            keys = (u.view(np.uint64) & ~mask) | index
+            # each pass writes where it belongs (no temporaries copied over)
+            keys = np.bitwise_and(bits[lo:hi, :, side], ~mask)
+            if infeasible is not None:
+                np.copyto(keys, above, where=infeasible[lo:hi])
+            np.bitwise_or(keys, index, out=keys)
             keys.sort(axis=1)
-            order[lo:hi, side] = keys & mask
+            np.bitwise_and(keys, mask, out=order_bits[lo:hi])
             # the key without its index bits is the utility, truncated by at most 2^-40
-            chunk = (keys & ~mask).view(np.float64)
-            sorted_u[lo:hi, side] = chunk
+            np.bitwise_and(keys, ~mask, out=sorted_bits[lo:hi])
             assert flat is not None
             off = 2.0 * np.arange(lo, hi, dtype=np.float64)[:, None]
-            flat[side, lo * k : hi * k] = (chunk + off).ravel()
+            np.add(sorted_u[lo:hi, side], off, out=flat[side, lo * k : hi * k].reshape(-1, k))
     table = TalkTable(
-        np.ascontiguousarray(utility, dtype=np.float64),
+        utility,
         np.ascontiguousarray(feas),
         order,
         sorted_u,
@@ -282,14 +362,18 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     return table
 
 
-def _lower_bound(flat: FloatArray, k: int, rows: IntArray, key: FloatArray) -> IntArray:
+def _lower_bound(
+    flat: FloatArray, k: int, rows: IntArray, key: FloatArray, base: IntArray | None = None
+) -> IntArray:
     """Per run, the position in its row ``rows[j]`` of ``flat`` (rows of ``k`` ascending
     values, one after the other) of the first value ≥ ``key[j]`` (``k`` if none): a
     branchless binary search over all runs at once, ⌈log₂ k⌉ + 1 vectorised probes (the
-    same comparisons as ``np.searchsorted(flat, key)``, whose row segments the keys fall in)."""
+    same comparisons as ``np.searchsorted(flat, key)``, whose row segments the keys fall in).
+    ``base``: ``rows · k`` when already at hand."""
     if k == 0:
         return np.zeros(rows.shape[0], dtype=np.int64)
-    base = rows * k
+    if base is None:
+        base = rows * k
     pos = base
     n = k
     while n > 1:
@@ -301,22 +385,19 @@ def _lower_bound(flat: FloatArray, k: int, rows: IntArray, key: FloatArray) -> I
     return out
 
 
-def _search(t: TalkTable, side: int, x: FloatArray) -> IntArray:
+def _search(t: TalkTable, side: int, x: FloatArray, runs: RunLookup) -> IntArray:
     """Position of the first of ``side``'s sorted utilities ≥ ``x`` in each run's row."""
     n = x.shape[0]
-    if t.row_of is not None and t.rows > FEW_ROWS:  # a view of per-run rows
-        rows = t.row_of
-        return _lower_bound(t.flat[side], t.size, rows, x + 2.0 * rows)
-    if t.row_of is not None:
+    if t.row_of is not None and t.rows <= FEW_ROWS:
         out = np.empty(n, dtype=np.int64)
         for r in np.unique(t.row_of):
             sel = t.row_of == r
             out[sel] = np.searchsorted(t.sorted_u[r, side], x[sel], side="left")
         return out
-    if t.rows == 1:
+    if t.row_of is None and t.rows == 1:
         return np.searchsorted(t.sorted_u[0, side], x, side="left").astype(np.int64)
-    rows = np.arange(n, dtype=np.int64)
-    return _lower_bound(t.flat[side], t.size, rows, x + 2.0 * rows)
+    # per-run rows (or a view of them): one search of the flattened rows
+    return _lower_bound(t.flat[side], t.size, runs.rows, x + runs.offset, runs.base)
 
 
 def propose(t: TalkTable, side: int, demand: FloatArray) -> IntArray:
@@ -324,37 +405,37 @@ def propose(t: TalkTable, side: int, demand: FloatArray) -> IntArray:
     (its best one if none is), per run; -1 where nothing is feasible."""
     # NaN asks for everything; ±inf fall to the clip's bounds
     x = np.clip(np.where(np.isnan(demand), 1.0, demand), _LOWEST, 1.0) - TOL_UTILITY
-    rows = t.run_rows(x.shape[0])
-    n_feasible = t.n_feasible[rows]
-    pos = np.minimum(_search(t, side, x), n_feasible - 1)
-    k = np.take(t.flat_order[side], rows * t.size + np.maximum(pos, 0))
-    return np.where(n_feasible > 0, k, -1)
+    runs = t.lookup(x.shape[0])
+    pos = np.minimum(_search(t, side, x, runs), runs.n_feasible - 1)
+    k = np.take(t.flat_order[side], runs.base + np.maximum(pos, 0))
+    return np.where(runs.any_feasible, k, -1)
 
 
 def frontier(t: TalkTable, me: int, other_needs: FloatArray) -> FloatArray:
     """The most ``me`` can get among feasible packages the other values at least at
-    ``other_needs`` (``-inf`` if none; NaN thresholds mean nothing is known: its best)."""
-    rows = t.run_rows(other_needs.shape[0])
+    ``other_needs`` (``-inf`` if none; NaN thresholds mean nothing is known: its best).
+    The result may be a read-only array shared between calls."""
+    runs = t.lookup(other_needs.shape[0])
     if np.isnan(other_needs).all():  # nothing known of the other's needs: its best package
-        best: FloatArray = np.where(t.n_feasible[rows] > 0, t.top[rows, me], -np.inf)
-        return best
+        return runs.best[me]
     x = np.clip(np.where(np.isnan(other_needs), _LOWEST, other_needs), _LOWEST, 1.4) - TOL_UTILITY
-    pos = np.minimum(_search(t, 1 - me, x), t.size)
-    out: FloatArray = np.take(t.best_for[me].ravel(), rows * (t.size + 1) + pos)
+    pos = np.minimum(_search(t, 1 - me, x, runs), t.size)
+    out: FloatArray = np.take(t.best_for[me].ravel(), runs.rows * (t.size + 1) + pos)
     return out
 
 
 def values_of(t: TalkTable, k: IntArray) -> FloatArray:
     """Utilities (N, A) to every actor of candidate ``k`` per run (NaN where ``k`` < 0)."""
-    rows = t.run_rows(k.shape[0])
-    u = np.take(t.flat_utility, rows * t.size + np.maximum(k, 0), axis=0)
+    runs = t.lookup(k.shape[0])
+    u = np.take(t.flat_utility, runs.base + np.maximum(k, 0), axis=0)
     out: FloatArray = np.where((k >= 0)[:, None], u, np.nan)
     return out
 
 
 def value_of(t: TalkTable, k: IntArray, actor: int) -> FloatArray:
     """Utility to ``actor`` of candidate ``k`` per run (NaN where ``k`` < 0)."""
-    rows = t.run_rows(k.shape[0])
-    u = np.take(t.utility_of[actor], rows * t.size + np.maximum(k, 0))
+    runs = t.lookup(k.shape[0])
+    # the candidates' rows of ``flat_utility`` (no per-actor copy of the table is made)
+    u = np.take(t.flat_utility, runs.base + np.maximum(k, 0), axis=0)[:, actor]
     out: FloatArray = np.where(k >= 0, u, np.nan)
     return out

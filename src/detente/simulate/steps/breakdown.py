@@ -50,21 +50,26 @@ NO_EVIDENCE_COMPLIANCE = 0.5 * 0.5**0.5
 """Military compliance of a pair without evidence (the covariate's reference, 0.354)."""
 
 
-def signature_trust(s: RunState) -> FloatArray:
+def signature_trust(s: RunState, rows: IntArray | None = None) -> FloatArray:
     """Trust at signature per run (N,): mean military compliance of the sides for each
-    other, from the expected trust of this period (no-evidence value before any is set)."""
-    q = compliance_array(np.nan_to_num(s.trust, nan=0.5), "military")  # (N, 2)
+    other, from the expected trust of this period (no-evidence value before any is set);
+    ``rows``: of these runs only (the same numbers, run by run)."""
+    trust = s.trust if rows is None else s.trust[rows]
+    q = compliance_array(np.nan_to_num(trust, nan=0.5), "military")  # (N, 2)
     out: FloatArray = q.mean(axis=1)
     return out
 
 
-def signature_hazard_ratio(m: SimModel, s: RunState, b: int, earlier: IntArray) -> FloatArray:
+def signature_hazard_ratio(
+    m: SimModel, s: RunState, b: int, earlier: IntArray, rows: IntArray | None = None
+) -> FloatArray:
     """Hazard ratio (N,) of an agreement on bundle ``b`` signed now, but the spoilers'
     factor; ``earlier`` = agreements on it the run already reached (all ended, or a new one
-    would not be signed)."""
+    would not be signed); ``rows``: for these runs only (``earlier`` theirs), each run's
+    ratio its own (elementwise: the same numbers as for the whole block)."""
     dur = m.durability[b]
     failures = dur.base.prior_failures + earlier.astype(np.float64)
-    return dur.rest_hazard_ratio(signature_trust(s), np.asarray(failures))
+    return dur.rest_hazard_ratio(signature_trust(s, rows), np.asarray(failures))
 
 
 def faction_hazards(m: SimModel, b: int, age: IntArray, deal_hr: FloatArray) -> FloatArray:

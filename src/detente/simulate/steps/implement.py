@@ -93,8 +93,8 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     bad_faith[new_all] = s.signed_bad_faith[new_all]
     deal_hr = s.deal_hr.copy()
     for j in np.flatnonzero(new_all.any(axis=0)).tolist():
-        hr_new = signature_hazard_ratio(m, s, j, agreements[:, j])
-        deal_hr[:, j] = np.where(new_all[:, j], hr_new, deal_hr[:, j])
+        signers = np.flatnonzero(new_all[:, j])  # the ratio of the runs signing only
+        deal_hr[signers, j] = signature_hazard_ratio(m, s, j, agreements[signers, j], signers)
     agreements += new_all
     is_first = new_all & (first < 0)
     first[is_first] = s.period
@@ -113,7 +113,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     cap = max(abs(m.truce_shift), st.rearm_shift)
     rate = cap / max(m.implementation, 1)
     press = pressure(m, s)
-    shift = s.shift.copy()
+    shift = s.shift  # copied on the first rearmament (kept as it is, the fight step reuses β)
     line = s.line
     n_f = m.faction_control.size
     width = 2 + 2 * n_f
@@ -145,7 +145,11 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
             c = select_conduct(m, s, side, ds)
             conducts.append(c)
             rearm = in_deal & c.rearm
-            shift[:, side] = np.where(rearm, np.minimum(shift[:, side] + rate, cap), shift[:, side])
+            if rearm.any():
+                shift = shift.copy() if shift is s.shift else shift
+                shift[:, side] = np.where(
+                    rearm, np.minimum(shift[:, side] + rate, cap), shift[:, side]
+                )
         stall = np.stack([in_deal & c.stall for c in conducts], axis=1)
         deliberate = np.stack([in_deal & c.defect for c in conducts], axis=1)
 
@@ -161,13 +165,16 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
             settle0 = settle
 
         excess = np.maximum(shift - abs(m.truce_shift), 0.0)  # the permitted shift is a covariate
-        hr_side = 0.5 * deal_hr[:, b, None] * st.rearm_hazard ** (excess / 0.1)
+        # no excess anywhere: the factor is h ** 0 = 1 for both sides (no power pass), and
+        # the ratios broadcast over the sides, as the (N, 2) age and draws below
+        rearmed = st.rearm_hazard ** (excess / 0.1) if excess.any() else 1.0
+        hr_side = 0.5 * deal_hr[:, b, None] * rearmed
         if b == 0 and m.relief_step.size and m.relief_step[-1] > 0.0:
             # withheld relief is forfeited by reneging
             total = float(m.relief_step[-1])
             done = m.relief_step[np.minimum(verified[:, b], m.relief_step.size - 1)]
             hr_side = hr_side * np.where(m.sanctioned, 1.0 - DETERRENCE * (total - done), 1.0)
-        h = period_hazard(np.stack([age[:, b], age[:, b]], axis=1), m.period_years, hr_side)
+        h = period_hazard(age[:, b, None], m.period_years, hr_side)  # (N, 2) or (N, 1)
         chance = in_deal[:, None] & (h > u[:, 0:2])
         defect = chance | deliberate
 

@@ -274,7 +274,7 @@ def talk_state(
     best package that leaves the other what ``side`` believes the other gets from fighting
     (``other_value`` (N, 2))."""
     n = value.shape[0]
-    top = table.top[table.run_rows(n)]
+    top = table.lookup(n).top
     v = value[:, side]
     tp = np.where(np.isnan(top[:, side]), v, top[:, side])
     ceiling = frontier(table, side, other_value[:, side])
