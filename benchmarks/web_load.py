@@ -32,6 +32,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -51,6 +52,10 @@ from detente.web.store import default_dir
 from detente.web.whatif import knobs
 
 
+RED_LINE_BOUND = re.compile(r"^p(\d+)\.(lo|hi)$")
+"""A red line's bound (``pN.lo`` / ``pN.hi``); its crossing cost ``pN.cx`` is not one."""
+
+
 def slider_ranges(sid: str) -> list[tuple[str, float, float, float]]:
     """(query key, low, high, step) of every slider, narrowed to the values the scenario
     format accepts (a red line keeps the actor's ideal point inside it)."""
@@ -58,9 +63,10 @@ def slider_ranges(sid: str) -> list[tuple[str, float, float, float]]:
     out = []
     for k in knobs(s):
         lo, hi = k.low, k.high
-        if k.key.startswith("p"):
-            ideal = s.positions[int(k.key[1:].split(".")[0])].ideal
-            lo, hi = (k.low, ideal) if k.key.endswith(".lo") else (ideal, k.high)
+        bound = RED_LINE_BOUND.match(k.key)
+        if bound is not None:
+            ideal = s.positions[int(bound.group(1))].ideal
+            lo, hi = (k.low, ideal) if bound.group(2) == "lo" else (ideal, k.high)
         if hi - lo >= k.step:
             out.append((k.key, lo, hi, k.step))
     return out

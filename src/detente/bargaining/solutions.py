@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 
+from detente.bargaining.lp import solve_lp
 from detente.bargaining.problem import BargainingProblem, FloatArray
 from detente.bargaining.utility import utility
 from detente.bargaining.zone import Zone, ZoneLP, contains
@@ -186,9 +186,9 @@ def _kalai_smorodinsky(lp: ZoneLP, t: FloatArray) -> FloatArray | None:
         b[loss_idx] = 1.0 - t[rows]
         c = np.zeros(lp.nv)
         c[-1] = -1.0
-        res = linprog(c, A_ub=a, b_ub=b, bounds=[*lp.bounds[:-1], (0.0, 1.0)], method="highs")
-        if res.status == 0:
-            return np.asarray(res.x[: lp.nx], dtype=float)
+        res = solve_lp(c, a, b, [*lp.bounds[:-1], (0.0, 1.0)])
+        if res.x is not None:
+            return res.x[: lp.nx].copy()
     lo_l, hi_l = 0.0, 1.0
 
     def thr(lam: float) -> FloatArray:
