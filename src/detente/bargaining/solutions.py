@@ -103,7 +103,7 @@ def _barrier_max(lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective) ->
     for _ in range(12):
         for _ in range(60):
             s = b - a @ z
-            _, d1, d2 = objective(g @ z + y_const)
+            f, d1, d2 = objective(g @ z + y_const)
             grad = tau * (g.T @ d1) - a.T @ (1.0 / s)
             hess = tau * (g.T * np.minimum(d2, 0.0)) @ g - (a.T * (1.0 / s**2)) @ a
             try:
@@ -116,7 +116,8 @@ def _barrier_max(lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective) ->
             ad = a @ step
             pos = ad > 0
             alpha = min(1.0, 0.99 * float(np.min(s[pos] / ad[pos]))) if pos.any() else 1.0
-            f0 = value(z, tau)
+            # value(z, tau) from the s and f above (the same arithmetic, not computed twice)
+            f0 = -np.inf if np.any(s <= 0) else tau * f + float(np.sum(np.log(s)))
             while alpha > 1e-12 and value(z + alpha * step, tau) < f0 + 0.01 * alpha * dec:
                 alpha *= 0.5
             if alpha <= 1e-12:
