@@ -51,7 +51,6 @@ from detente.scenario import load_scenario
 from detente.web.store import default_dir
 from detente.web.whatif import knobs
 
-
 RED_LINE_BOUND = re.compile(r"^p(\d+)\.(lo|hi)$")
 """A red line's bound (``pN.lo`` / ``pN.hi``); its crossing cost ``pN.cx`` is not one."""
 
