@@ -9,10 +9,19 @@ cleaning, options checked one by one against the solver, a sparse matrix built t
 same acceptance test to the answer, so it returns bit for bit what ``linprog`` returns
 (tests/bargaining/test_lp.py compares the two). When scipy's HiGHS binding cannot be imported
 (its private layout changed), it calls ``linprog`` itself.
+
+Answers are kept in a bounded per-process LRU cache keyed by the content hash of the whole
+model (objective, matrix, right-hand side, bounds): HiGHS is deterministic, so an equal model
+gets the answer it would get again. A what-if edit changes a few of an analysis' LPs (a red
+line on one issue leaves the LPs of bundles without that issue as they were), so most of the
+LPs of an edited scenario's analysis are found there.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -74,13 +83,46 @@ def solve_lp(
     """Minimise c·x subject to a_ub·x ≤ b_ub and the ``bounds`` pairs (None: unbounded);
     the answer of ``linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")``."""
     c = np.array(c, dtype=np.float64)
-    a = np.asarray(a_ub, dtype=np.float64)
+    a = np.ascontiguousarray(a_ub, dtype=np.float64)
     b = np.array(b_ub, dtype=np.float64)
     n = c.size
     if _h is None:  # pragma: no cover
         return _via_linprog(c, a, b, bounds)
     lb, ub = _bounds(bounds, n)
-    m = b.size
+    key = _key(c, a, b, lb, ub)
+    with _lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+    if found is None:
+        found = _solve(c, a, b, lb, ub)
+        with _lock:
+            _cache[key] = found
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    return LPResult(found.status, None if found.x is None else found.x.copy(), found.fun)
+
+
+CACHE_SIZE = 4096
+"""Most LP answers :func:`solve_lp` keeps (per process; a few hundred kilobytes)."""
+_cache: OrderedDict[bytes, LPResult] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _key(c: FloatArray, a: FloatArray, b: FloatArray, lb: FloatArray, ub: FloatArray) -> bytes:
+    """The content hash of an LP: every number of the model and its shape (the options are
+    fixed), so an equal key is the same model and HiGHS gives the same answer."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(np.array([c.size, b.size], dtype=np.int64).tobytes())
+    for x in (c, a, b, lb, ub):
+        h.update(x.tobytes())
+    return h.digest()
+
+
+def _solve(c: FloatArray, a: FloatArray, b: FloatArray, lb: FloatArray, ub: FloatArray) -> LPResult:
+    """One HiGHS run (the answer linprog gives; :func:`solve_lp` caches it)."""
+    assert _h is not None
+    n, m = c.size, b.size
     # column-wise sparse matrix, entries in row order within each column (as csc_array)
     cols, rows = np.nonzero(a.T)
     start = np.zeros(n + 1, dtype=np.int32)
