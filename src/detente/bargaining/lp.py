@@ -35,10 +35,8 @@ FloatArray = NDArray[np.float64]
 Bound = tuple[float | None, float | None]
 
 try:  # scipy's own HiGHS binding (the one linprog calls); private, hence the fallback
-    import scipy.optimize._highspy._core as _h  # type: ignore[import-not-found]
-    from scipy.optimize._highspy._core import (  # type: ignore[import-not-found]
-        simplex_constants as _sc,
-    )
+    import scipy.optimize._highspy._core as _h
+    from scipy.optimize._highspy._core import simplex_constants as _sc
 except ImportError:  # pragma: no cover - exercised only on a scipy without this layout
     _h = None
 
