@@ -106,6 +106,7 @@ def test_worker_connections_get_tcp_nodelay() -> None:
     asyncio server accepts on it has TCP_NODELAY."""
     import asyncio
     import socket
+    from concurrent.futures import ThreadPoolExecutor
 
     import uvicorn
 
@@ -138,4 +139,8 @@ def test_worker_connections_get_tcp_nodelay() -> None:
         await server.wait_closed()
         return seen[0]
 
-    assert asyncio.run(accepted_nodelay(sock)) != 0
+    # a thread of its own: another test may have left an event loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        nodelay = pool.submit(asyncio.run, accepted_nodelay(sock)).result(timeout=30)
+    sock.close()
+    assert nodelay != 0
