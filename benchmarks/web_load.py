@@ -10,14 +10,17 @@ httpx's async client:
    issuing requests back to back (``--think`` seconds between them; 0 = as fast as answered).
 
 Every request is a zone recomputation: ``GET /scenario/ID/whatif-zone.json?KEY=VALUE`` with
-one slider (a red line in force or a cost of fighting) at a random value inside its valid
-range (a red line must keep the actor's ideal point), seeded per client, so nearly every
+one slider of the what-if page (a red line's bound or crossing cost, a cost of fighting, an aid
+level, a payment's amount, a mechanism's number) at a random value on its grid inside its
+valid range (a red line must keep the actor's ideal point), seeded per client, so nearly every
 request misses the cache and runs ``detente.analyze(..., packages=False)`` on the edited
 scenario, as a slider move does. The server says whether it recomputed (``X-Detente-Cache:
 miss``) or found the answer in its cache (``hit``); the share of hits is printed, with the
 number of distinct queries. A request counts as an error unless it answers 200 with the zone
 rows of both the written and the edited scenario. The load average (``/proc/loadavg``) is
-recorded before and after: other processes on the machine slow the figures down.
+recorded before and after: other processes on the machine slow the figures down. When the
+script started the server, it also reports the server's CPU time per request (all its
+processes, from /proc): the cost of one recomputation, whatever else the machine runs.
 
     .venv/bin/python benchmarks/web_load.py --scenario teaching
     .venv/bin/python benchmarks/web_load.py --scenario ukraine-2026-06
@@ -32,6 +35,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -50,6 +54,9 @@ from detente.scenario import load_scenario
 from detente.web.store import default_dir
 from detente.web.whatif import knobs
 
+RED_LINE_BOUND = re.compile(r"^p(\d+)\.(lo|hi)$")
+"""A red line's bound (``pN.lo`` / ``pN.hi``); its crossing cost ``pN.cx`` is not one."""
+
 
 def slider_ranges(sid: str) -> list[tuple[str, float, float, float]]:
     """(query key, low, high, step) of every slider, narrowed to the values the scenario
@@ -58,9 +65,10 @@ def slider_ranges(sid: str) -> list[tuple[str, float, float, float]]:
     out = []
     for k in knobs(s):
         lo, hi = k.low, k.high
-        if k.key.startswith("p"):
-            ideal = s.positions[int(k.key[1:].split(".")[0])].ideal
-            lo, hi = (k.low, ideal) if k.key.endswith(".lo") else (ideal, k.high)
+        bound = RED_LINE_BOUND.match(k.key)
+        if bound is not None:
+            ideal = s.positions[int(bound.group(1))].ideal
+            lo, hi = (k.low, ideal) if bound.group(2) == "lo" else (ideal, k.high)
         if hi - lo >= k.step:
             out.append((k.key, lo, hi, k.step))
     return out
@@ -145,6 +153,29 @@ async def phase(
     }
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process ``pid`` and its descendants (the
+    server and its worker processes), from /proc; 0 where /proc is not readable."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        parent[int(d.name)] = int(fields[1])
+        used[int(d.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        tree.add(p)
+        todo += [c for c, pp in parent.items() if pp == p and c not in tree]
+    return sum(used.get(p, 0.0) for p in tree)
+
+
 def loadavg() -> list[float]:
     try:
         return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
@@ -199,11 +230,21 @@ def main() -> None:
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda _: httpx.get(warm, timeout=300), range(8)))
         before = loadavg()
+        cpu0 = tree_cpu_seconds(proc.pid) if proc is not None else None
         ref = asyncio.run(phase(url, args.scenario, 1, args.reference, 0.0, args.seed + 1000))
+        cpu1 = tree_cpu_seconds(proc.pid) if proc is not None else None
         load = asyncio.run(
             phase(url, args.scenario, args.clients, args.duration, args.think, args.seed)
         )
+        cpu2 = tree_cpu_seconds(proc.pid) if proc is not None else None
         after = loadavg()
+        # the server's CPU time per request (all its processes): what one recomputation costs,
+        # whatever else the machine runs (the latencies include waiting for the cores)
+        for result, start, end in ((ref, cpu0, cpu1), (load, cpu1, cpu2)):
+            if start is not None and end is not None and result["requests"]:
+                result["server_cpu_ms_per_request"] = round(
+                    (end - start) * 1000.0 / result["requests"], 1
+                )
     finally:
         if proc is not None:
             proc.terminate()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import functools
 import hashlib
 import json
 import math
@@ -77,7 +78,10 @@ def to_json(document: Any) -> str:
     return json.dumps(json_ready(document), indent=2, ensure_ascii=False)
 
 
+@functools.cache
 def _version(dist: str) -> str | None:
+    """The installed version of ``dist`` (looked up once per process: the metadata search
+    reads the installation's directories)."""
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:

@@ -97,3 +97,50 @@ def test_default_workers_one_per_core_at_most_four() -> None:
 
     assert 1 <= default_workers() <= MAX_WORKERS == 4
     assert CliRunner().invoke(app, ["serve", "--workers", "0"]).exit_code != 0
+
+
+def test_worker_connections_get_tcp_nodelay() -> None:
+    """uvicorn binds the socket of ``--workers N`` with protocol 0, so asyncio left Nagle's
+    algorithm on for every accepted connection (each keep-alive answer waited ~40 ms for the
+    client's delayed ACK). The socket serve hands the workers says TCP, and a connection an
+    asyncio server accepts on it has TCP_NODELAY."""
+    import asyncio
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
+
+    import uvicorn
+
+    from detente.cli.serve import tcp_listener, tcp_nodelay_workers
+
+    with tcp_nodelay_workers():
+        sock = uvicorn.Config(app="x:y", host="127.0.0.1", port=0).bind_socket()
+    assert sock.proto == socket.IPPROTO_TCP
+    assert tcp_listener(sock) is sock  # already TCP: unchanged
+
+    async def accepted_nodelay(listener: socket.socket) -> int:
+        seen: list[int] = []
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                s = transport.get_extra_info("socket")
+                seen.append(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(Probe, sock=listener)
+        host, port = listener.getsockname()[:2]
+        _, writer = await asyncio.open_connection(host, port)
+        for _ in range(200):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return seen[0]
+
+    # a thread of its own: another test may have left an event loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        nodelay = pool.submit(asyncio.run, accepted_nodelay(sock)).result(timeout=30)
+    sock.close()
+    assert nodelay != 0

@@ -42,3 +42,30 @@ def test_zone_download_says_whether_it_was_recomputed(client: TestClient) -> Non
     assert first.json() == again.json()
     assert client.get(url.replace("61", "62")).headers["X-Detente-Cache"] == "miss"
     assert client.get("/scenario/teaching/whatif-zone.json").headers["X-Detente-Cache"] == "hit"
+
+
+def test_a_slider_move_computes_the_api_document_without_its_manifest() -> None:
+    """slider_document is detente.analyze(edited, packages=False).document minus the manifest
+    (the edited scenario's canonical hash), for random edits of both shipped kinds."""
+    import random
+
+    import detente
+    from detente.web.store import ScenarioStore
+    from detente.web.whatif import apply_edits, knobs, slider_document
+
+    store = ScenarioStore()
+    rng = random.Random(5)
+    for sid, n in (("teaching", 4), ("ukraine-2026-06", 2)):
+        s = store.get(sid).scenario
+        ks = knobs(s)
+        done = 0
+        while done < n:
+            k = rng.choice(ks)
+            edited, changes, _ = apply_edits(s, {k.key: f"{rng.uniform(k.low, k.high):.2f}"})
+            if not changes:
+                continue
+            done += 1
+            api = dict(detente.analyze(edited, seed=7, packages=False).document)
+            assert "manifest" in api
+            del api["manifest"]
+            assert slider_document(edited, 7) == api

@@ -47,9 +47,12 @@ assumptions, stated here and in the docs):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -89,17 +92,57 @@ class DistrustState:
     cost: FloatArray  # (m,) K_i
 
 
+TRUST_UNREAD: dict[str, Any] = {
+    "positions": True,
+    "proposals": True,
+    "payments": True,
+    "mechanisms": True,
+    "linkages": True,
+    "simulation": True,
+    "actors": {"__all__": {"cost_of_fighting": True, "support": {"__all__": {"level"}}}},
+}
+"""Parts of a scenario the trust replay behind :func:`scenario_compliance` never reads (the
+trust engine reads the actors' ids, parents, control and support providers, the war's
+belligerents, relations, ledger, perceptions, trust priors and meta): left out of the
+compliance cache's key, so a what-if edit of a red line, a cost of fighting, an aid level, a
+payment or a mechanism reuses the replay. Everything else is in the key."""
+COMPLIANCE_CACHE_SIZE = 32
+_compliance_cache: OrderedDict[str, dict[tuple[str, str], float]] = OrderedDict()
+_compliance_lock = threading.Lock()
+
+
+def compliance_key(scenario: Scenario, as_of: dt.date | None, kind: str) -> str:
+    """The content hash of what :func:`scenario_compliance` depends on: the scenario without
+    :data:`TRUST_UNREAD`, the date and the commitment kind."""
+    h = hashlib.sha256(scenario.model_dump_json(exclude=TRUST_UNREAD).encode())
+    h.update(f"\0{as_of}\0{kind}".encode())
+    return h.hexdigest()
+
+
 def scenario_compliance(
     scenario: Scenario, *, as_of: dt.date | None = None, kind: str = "military"
 ) -> tuple[dict[tuple[str, str], float], str]:
     """Compliance probabilities from the one trust state (:func:`detente.trust.trust_state`,
-    replayed up to ``as_of``) and a note."""
+    replayed up to ``as_of``) and a note.
+
+    The replay's result is kept in a bounded per-process LRU cache keyed by
+    :func:`compliance_key` (what the replay reads, nothing else), so the many analyses of one
+    scenario under what-if edits replay its ledger once."""
     from detente.trust import trust_state
 
-    result = trust_state(scenario, as_of).compliance(kind)
-    return {(str(a), str(b)): float(v) for (a, b), v in result.items()}, (
-        f"trust engine (trust_state, kind={kind})"
-    )
+    key = compliance_key(scenario, as_of, kind)
+    with _compliance_lock:
+        found = _compliance_cache.get(key)
+        if found is not None:
+            _compliance_cache.move_to_end(key)
+    if found is None:
+        result = trust_state(scenario, as_of).compliance(kind)
+        found = {(str(a), str(b)): float(v) for (a, b), v in result.items()}
+        with _compliance_lock:
+            _compliance_cache[key] = found
+            while len(_compliance_cache) > COMPLIANCE_CACHE_SIZE:
+                _compliance_cache.popitem(last=False)
+    return dict(found), f"trust engine (trust_state, kind={kind})"
 
 
 def compliance_array(problem: BargainingProblem, compliance: Compliance | None) -> FloatArray:

@@ -44,11 +44,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linprog
 
 from detente.bargaining.bundles import MIN_GAIN, Agreement, ValueModel, value_model
 from detente.bargaining.distrust import DistrustState, MechanismEffect, thresholds
 from detente.bargaining.linkage import LinkageBreach, LinkageRule, breaches
+from detente.bargaining.lp import solve_lp
 from detente.bargaining.problem import BargainingProblem, FloatArray
 
 if TYPE_CHECKING:
@@ -307,16 +307,10 @@ class _LP:
         if not rows:
             rows.append(np.zeros(nv))
             rhs.append(0.0)
-        res = linprog(
-            c,
-            A_ub=np.array(rows),
-            b_ub=np.array(rhs),
-            bounds=bnds,
-            method="highs",
-        )
-        if res.status != 0:
+        res = solve_lp(c, np.array(rows), np.array(rhs), bnds)
+        if res.x is None or res.fun is None:
             return None
-        return float(res.fun), np.asarray(res.x, dtype=float)
+        return res.fun, res.x
 
 
 def _deferral_breaks(

@@ -15,12 +15,15 @@ distrust-adjusted acceptance threshold), over the zone Z:
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 
+from detente.bargaining.lp import solve_lp
 from detente.bargaining.problem import BargainingProblem, FloatArray
 from detente.bargaining.utility import utility
 from detente.bargaining.zone import Zone, ZoneLP, contains
@@ -103,7 +106,7 @@ def _barrier_max(lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective) ->
     for _ in range(12):
         for _ in range(60):
             s = b - a @ z
-            _, d1, d2 = objective(g @ z + y_const)
+            f, d1, d2 = objective(g @ z + y_const)
             grad = tau * (g.T @ d1) - a.T @ (1.0 / s)
             hess = tau * (g.T * np.minimum(d2, 0.0)) @ g - (a.T * (1.0 / s**2)) @ a
             try:
@@ -116,7 +119,8 @@ def _barrier_max(lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective) ->
             ad = a @ step
             pos = ad > 0
             alpha = min(1.0, 0.99 * float(np.min(s[pos] / ad[pos]))) if pos.any() else 1.0
-            f0 = value(z, tau)
+            # value(z, tau) from the s and f above (the same arithmetic, not computed twice)
+            f0 = -np.inf if np.any(s <= 0) else tau * f + float(np.sum(np.log(s)))
             while alpha > 1e-12 and value(z + alpha * step, tau) < f0 + 0.01 * alpha * dec:
                 alpha *= 0.5
             if alpha <= 1e-12:
@@ -128,6 +132,46 @@ def _barrier_max(lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective) ->
     z_full[var] = z
     x: FloatArray = np.clip(z_full[:n], lp.lo, lp.hi)
     return x if contains(problem, t, x) else zone.centre.copy()
+
+
+BARRIER_CACHE_SIZE = 256
+"""Most interior-point answers kept per process (:func:`_barrier_cached`)."""
+_barrier_cache: OrderedDict[bytes, FloatArray] = OrderedDict()
+_barrier_lock = threading.Lock()
+
+
+def _barrier_cached(
+    kind: str, lp: ZoneLP, t: FloatArray, zone: Zone, objective: Objective
+) -> FloatArray:
+    """:func:`_barrier_max`, its answers kept in a bounded per-process LRU keyed by the content
+    hash of everything it reads: the objective's kind (its parameters are the risk exponents
+    and thresholds below), the zone LP's matrices, bounds and pairs, the thresholds, the
+    zone's centre and radius, and the problem's ideal points, weights, risk exponents, veto
+    flags and red lines (the final containment test). A what-if edit that leaves the zone
+    as it was (a crossing cost, a payment, a mechanism, for the zone without distrust) gets
+    the answer the method computed for it before."""
+    p = lp.problem
+    h = hashlib.blake2b(kind.encode(), digest_size=20)
+    h.update(np.array([lp.nx, lp.ne, lp.n_abs, p.n_actors], dtype=np.int64).tobytes())
+    h.update(np.array(lp.pairs, dtype=np.int64).tobytes())
+    for arr in (
+        lp.a_ub, lp.loss_rows, lp.abs_rhs, lp.lo, lp.hi, lp.fixed, lp.actor_rows,
+        lp.rhs(t), t, zone.centre, np.array([zone.radius]),
+        p.ideal, p.weights, p.risk, p.veto, p.lo, p.hi,
+    ):  # fmt: skip
+        h.update(np.ascontiguousarray(arr).tobytes())
+    key = h.digest()
+    with _barrier_lock:
+        found = _barrier_cache.get(key)
+        if found is not None:
+            _barrier_cache.move_to_end(key)
+    if found is None:
+        found = _barrier_max(lp, t, zone, objective)
+        with _barrier_lock:
+            _barrier_cache[key] = found.copy()
+            while len(_barrier_cache) > BARRIER_CACHE_SIZE:
+                _barrier_cache.popitem(last=False)
+    return found.copy()
 
 
 def _nash(lp: ZoneLP, t: FloatArray, zone: Zone) -> FloatArray:
@@ -144,7 +188,7 @@ def _nash(lp: ZoneLP, t: FloatArray, zone: Zone) -> FloatArray:
         d2u = -r * (r - 1.0) * yc ** (r - 2.0)
         return float(np.sum(np.log(gain))), du / gain, d2u / gain - (du / gain) ** 2
 
-    return _barrier_max(lp, t, zone, obj)
+    return _barrier_cached("nash", lp, t, zone, obj)
 
 
 def _utilitarian(lp: ZoneLP, t: FloatArray, zone: Zone) -> FloatArray:
@@ -164,7 +208,7 @@ def _utilitarian(lp: ZoneLP, t: FloatArray, zone: Zone) -> FloatArray:
             -r * (r - 1.0) * yc ** (r - 2.0),
         )
 
-    return _barrier_max(lp, t, zone, obj)
+    return _barrier_cached("utilitarian", lp, t, zone, obj)
 
 
 def _kalai_smorodinsky(lp: ZoneLP, t: FloatArray) -> FloatArray | None:
@@ -186,9 +230,9 @@ def _kalai_smorodinsky(lp: ZoneLP, t: FloatArray) -> FloatArray | None:
         b[loss_idx] = 1.0 - t[rows]
         c = np.zeros(lp.nv)
         c[-1] = -1.0
-        res = linprog(c, A_ub=a, b_ub=b, bounds=[*lp.bounds[:-1], (0.0, 1.0)], method="highs")
-        if res.status == 0:
-            return np.asarray(res.x[: lp.nx], dtype=float)
+        res = solve_lp(c, a, b, [*lp.bounds[:-1], (0.0, 1.0)])
+        if res.x is not None:
+            return res.x[: lp.nx].copy()
     lo_l, hi_l = 0.0, 1.0
 
     def thr(lam: float) -> FloatArray:

@@ -170,9 +170,20 @@ def evaluate_plan(
     pause_fixed = fixed_before[s_star] if s_star < len(stages) else np.where(settled, x, np.nan)
     pause_start = starts[s_star] if s_star < len(stages) else 0
 
+    at: dict[int, FloatArray] = {}  # every actor's war values, computed once per period
+
     def war_at(period: int) -> FloatArray:
-        sigma = shift * min(1.0, max(0, period - pause_start) / horizon)
-        return war_value(problem, shifted_p(problem, sigma), fixed=pause_fixed) + offset
+        if period not in at:
+            sigma = shift * min(1.0, max(0, period - pause_start) / horizon)
+            at[period] = war_value(problem, shifted_p(problem, sigma), fixed=pause_fixed) + offset
+        return at[period]
+
+    after: dict[int, FloatArray] = {}  # war values once stage j is settled (while fighting)
+
+    def war_after(j: int) -> FloatArray:
+        if j not in after:
+            after[j] = war_value(problem, fixed=fixed_after[j])
+        return after[j]
 
     rows: list[PlanRow] = []
     for i, actor in enumerate(problem.actors):
@@ -185,7 +196,7 @@ def evaluate_plan(
         prev = float(problem.reservation[i])
         for j, s in enumerate(stages):
             if j < s_star:
-                w_after = float(war_value(problem, fixed=fixed_after[j])[i] + offset[i])
+                w_after = float(war_after(j)[i] + offset[i])
                 if w_after < prev - 1e-9 and staged_ok:
                     staged_ok = False
                     notes.append(

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linprog
 
+from detente.bargaining.lp import solve_lp
 from detente.bargaining.problem import BargainingProblem, FloatArray
 from detente.bargaining.utility import loss_bound, utility
 from detente.core import TOL_FEASIBLE, TOL_LP, TOL_UTILITY
@@ -161,11 +161,8 @@ class ZoneLP:
         if not with_box:
             a, b = a[: -2 * self.nx], b[: -2 * self.nx]
         bounds = [*self.bounds[:-1], rho]
-        res = linprog(c, A_ub=a, b_ub=b, bounds=bounds, method="highs")
-        if res.status != 0:
-            return None
-        out: FloatArray = np.asarray(res.x, dtype=float)
-        return out
+        res = solve_lp(c, a, b, bounds)
+        return res.x
 
     def max_radius(self, thresholds: FloatArray) -> tuple[float, FloatArray]:
         """ρ* and x*: the largest-cube LP (see module docstring)."""
@@ -213,10 +210,8 @@ class ZoneLP:
         b_full = np.concatenate([b, y, -y])
         c = np.concatenate([np.zeros(self.nv), np.ones(n)])
         bounds = [*self.bounds[:-1], (0.0, 0.0), *([(0.0, None)] * n)]
-        res = linprog(c, A_ub=a_full, b_ub=b_full, bounds=bounds, method="highs")
-        if res.status != 0:
-            return None
-        return np.asarray(res.x[:n], dtype=float)
+        res = solve_lp(c, a_full, b_full, bounds)
+        return None if res.x is None else res.x[:n].copy()
 
 
 def _best_unconstrained(lp: ZoneLP, thresholds: FloatArray, i: int) -> FloatArray | None:
@@ -232,10 +227,8 @@ def _best_unconstrained(lp: ZoneLP, thresholds: FloatArray, i: int) -> FloatArra
     b_full = np.concatenate([b, problem.ideal[i], -problem.ideal[i]])
     c = np.concatenate([np.zeros(lp.nv), problem.weights[i]])
     bounds = [*lp.bounds[:-1], (0.0, 0.0), *([(0.0, None)] * n)]
-    res = linprog(c, A_ub=a_full, b_ub=b_full, bounds=bounds, method="highs")
-    if res.status != 0:
-        return None
-    return np.asarray(res.x[:n], dtype=float)
+    res = solve_lp(c, a_full, b_full, bounds)
+    return None if res.x is None else res.x[:n].copy()
 
 
 def compute_zone(

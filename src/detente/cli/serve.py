@@ -15,9 +15,12 @@ exit) for uploads and for stopping running simulations; each keeps its own cache
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +30,16 @@ from detente.cli.common import clean_errors
 from detente.cli.output import err_console
 from detente.errors import InputError
 
-__all__ = ["MAX_WORKERS", "WEB_MISSING", "app_from_env", "default_workers", "register", "serve_cmd"]
+__all__ = [
+    "MAX_WORKERS",
+    "WEB_MISSING",
+    "app_from_env",
+    "default_workers",
+    "register",
+    "serve_cmd",
+    "tcp_listener",
+    "tcp_nodelay_workers",
+]
 
 WEB_MISSING = (
     "the workspace needs the web extra (starlette, jinja2, uvicorn, python-multipart); "
@@ -59,6 +71,38 @@ def app_from_env() -> Any:
         shared_dir=os.environ.get(_ENV_SHARED) or None,
         event_store=os.environ.get(_ENV_STORE) or None,
     )
+
+
+def tcp_listener(sock: socket.socket) -> socket.socket:
+    """The listening socket ``sock`` (its descriptor) as a socket object whose protocol says
+    TCP. uvicorn binds the socket of ``--workers N`` itself with protocol 0, each worker's
+    accepted connections inherit it, and asyncio turns Nagle's algorithm off
+    (``TCP_NODELAY``) only on sockets that say TCP: every keep-alive answer then waited for
+    the client's delayed acknowledgement, about 40 ms on Linux (uvicorn issue #3149; the
+    single-process server is not affected)."""
+    if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto != 0:
+        return sock
+    out = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, sock.detach())
+    out.set_inheritable(True)
+    return out
+
+
+@contextlib.contextmanager
+def tcp_nodelay_workers() -> Iterator[None]:
+    """While inside, uvicorn's ``Config.bind_socket`` (the socket its worker processes share)
+    returns :func:`tcp_listener` of what it bound."""
+    from uvicorn.config import Config
+
+    bind = Config.bind_socket
+
+    def bind_tcp(self: Config) -> socket.socket:
+        return tcp_listener(bind(self))
+
+    Config.bind_socket = bind_tcp  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Config.bind_socket = bind  # type: ignore[method-assign]
 
 
 def serve_cmd(
@@ -122,14 +166,15 @@ def serve_cmd(
         os.environ[_ENV_SHARED] = shared
         os.environ[_ENV_STORE] = "" if store is None else str(store.resolve())
         try:
-            uvicorn.run(
-                "detente.cli.serve:app_from_env",
-                factory=True,
-                host=host,
-                port=port,
-                workers=n,
-                log_level="warning",
-            )
+            with tcp_nodelay_workers():
+                uvicorn.run(
+                    "detente.cli.serve:app_from_env",
+                    factory=True,
+                    host=host,
+                    port=port,
+                    workers=n,
+                    log_level="warning",
+                )
         finally:
             shutil.rmtree(shared, ignore_errors=True)
 

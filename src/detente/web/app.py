@@ -49,6 +49,7 @@ from detente.web.whatif import (
     apply_edits,
     knobs,
     simulation_choices,
+    slider_document,
     toggles,
 )
 
@@ -203,7 +204,8 @@ def create_app(
     ) -> dict[str, Any]:
         """The what-if zone and bundles. A slider move analyses the edited scenario without the
         package search (``packages=False``: every zone as the full analysis, closed bundles'
-        distances not computed); ``distances`` asks for the full analysis. ``cache`` says
+        distances not computed; :func:`~detente.web.whatif.slider_document`, no manifest);
+        ``distances`` asks for the full analysis. ``cache`` says
         whether the edited analysis was computed ("miss") or found ("hit")."""
         base = store.analysis(e, seed).document  # read only: no copy
         key = tuple((c.key, c.after) for c in changes)
@@ -212,20 +214,18 @@ def create_app(
         if not changes:
             now, cache = base, "hit"
         elif found is not None:
-            now, cache = found.document, "hit"
+            now, cache = found, "hit"
         elif distances:
             now, cache = (
                 store.cache.get_or_make(
-                    full_key, lambda: detente.analyze(edited, seed=seed)
-                ).document,
+                    full_key, lambda: detente.analyze(edited, seed=seed).document
+                ),
                 "miss",
             )
         else:
             zone_key = ("whatif", e.sha256, seed, key, "zone")
             cache = "miss" if store.cache.get(zone_key) is None else "hit"
-            now = store.cache.get_or_make(
-                zone_key, lambda: detente.analyze(edited, seed=seed, packages=False)
-            ).document
+            now = store.cache.get_or_make(zone_key, lambda: slider_document(edited, seed))
         names = {i.id: i.name for i in e.scenario.issues}
         rows = zone_rows(now, names, "what if")
         before = zone_rows(base, names, "as written")

@@ -48,6 +48,7 @@ __all__ = [
     "apply_simulation_edits",
     "knobs",
     "simulation_choices",
+    "slider_document",
     "toggles",
 ]
 
@@ -329,6 +330,19 @@ def apply_edits(s: Scenario, params: Mapping[str, str]) -> tuple[Scenario, list[
     for section, ident in sorted(gone):
         _withdraw(data, section, ident)
     return _revalidated(s, data, changes, problems)
+
+
+def slider_document(edited: Scenario, seed: int) -> dict[str, Any]:
+    """What a slider move computes: ``detente.analyze(edited, seed=seed,
+    packages=False).document`` without its ``manifest``, whose canonical hash of the edited
+    scenario (sorted JSON of the whole file) is a sixth of a Russia–Ukraine move and is shown
+    nowhere on the what-if page (its YAML download states the hash of the file it edits)."""
+    from detente.bargaining.analysis import analysis_document
+    from detente.bargaining.analysis import analyze as run
+    from detente.manifest import json_ready
+
+    doc: dict[str, Any] = json_ready(analysis_document(run(edited, seed=seed, packages=False)))
+    return doc
 
 
 def _id_at(s: Scenario, where: Where) -> str:
