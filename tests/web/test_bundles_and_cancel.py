@@ -4,6 +4,7 @@ red lines in force only; a running simulation stopped from the page."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from starlette.testclient import TestClient
 
@@ -122,3 +123,18 @@ def test_simulation_what_if_protocol_and_strategies(client: TestClient) -> None:
     page = client.get("/scenario/teaching/simulate?strategy.NOR=nice").text
     assert "is not one of" in page and "data-stream" not in page
     assert client.get("/scenario/teaching/simulate/stream?strategy.NOR=nice").status_code == 400
+
+
+def test_a_scenario_the_simulation_cannot_take_is_a_located_400(served: Path) -> None:
+    """Comparing P(agreement) with a scenario without a war model (the simulation needs one)
+    answers 400 with the message, never a 500."""
+    text = (served / "teaching.yaml").read_text(encoding="utf-8")
+    head = text[: text.index("\nwar:")] + "\n"
+    (served / "nowar.yaml").write_text(
+        head.replace("name: Ash Valley (teaching case)", "name: Ash Valley, no war", 1), "utf-8"
+    )
+    with TestClient(create_app(served)) as c:
+        r = c.get("/compare/agreements?id=nowar&id=teaching&runs=50")
+        assert r.status_code == 400, r.text[:300]
+        assert "war" in r.text and "Internal error" not in r.text
+        assert c.get("/compare/agreements.json?id=nowar&id=teaching&runs=50").status_code == 400

@@ -199,3 +199,27 @@ def test_a_scenario_that_does_not_load_is_listed_with_its_error(served: Path) ->
         r = c.get("/scenario/broken")
         assert r.status_code == 422
         assert "broken.yaml:2" in r.text
+
+
+def test_every_layer_of_the_zone_chart_has_an_axis_title_in_words() -> None:
+    """With the zone closed only the status-quo ticks are drawn: their x axis must carry the
+    words, not the field name ``status_quo``."""
+    from detente.web.charts import zone_chart
+
+    closed = [
+        {
+            "issue": "Ash Valley",
+            "scenario": "",
+            "zone_low": None,
+            "zone_high": None,
+            "no_distrust_low": None,
+            "no_distrust_high": None,
+            "status_quo": 60.0,
+        }
+    ]
+    spec = zone_chart(closed, "Zone of agreement")
+    layers = spec.get("layer") or [lay for p in spec.get("vconcat", []) for lay in p["layer"]]
+    assert layers
+    for lay in layers:
+        x = lay["encoding"]["x"]
+        assert x.get("title") and "_" not in x["title"], x

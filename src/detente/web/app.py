@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 import detente
 from detente.core import DEFAULT_SEED, TRUST_DIMENSIONS
+from detente.errors import DetenteError
 from detente.scenario import dump_scenario
 from detente.web.charts import (
     bundle_rows,
@@ -613,6 +614,11 @@ def create_app(
         detail = exc.detail if isinstance(exc, HTTPException) else "Internal error"
         return render(request, "error.html", code, code=code, detail=detail)
 
+    async def bad_input(request: Request, exc: Exception) -> Response:
+        """A scenario the request's computation cannot take (e.g. a simulation of an uploaded
+        scenario without a war model): 400 with the located message, never a 500."""
+        return render(request, "error.html", 400, code=400, detail=str(exc))
+
     routes = [
         Route("/", home),
         Route("/upload", upload_form, methods=["GET"]),
@@ -637,7 +643,9 @@ def create_app(
         *play_routes(store, render, download),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: not_found})
+    return Starlette(
+        routes=routes, exception_handlers={HTTPException: not_found, DetenteError: bad_input}
+    )
 
 
 def _bundles(doc: dict[str, Any]) -> list[dict[str, Any]]:

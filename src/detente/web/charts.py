@@ -110,7 +110,12 @@ def zone_chart(rows: Sequence[dict[str, Any]], title: str) -> dict[str, Any]:
             "mark": {"type": "tick", "color": "#d62728", "thickness": 2},
             "encoding": {
                 "y": y,
-                "x": {"field": "status_quo", "type": "quantitative"},
+                "x": {
+                    "field": "status_quo",
+                    "type": "quantitative",
+                    "title": "Position on the issue (0–100)",
+                    "scale": {"domain": [0, 100]},
+                },
                 "tooltip": [
                     {"field": "issue", "title": "Issue"},
                     {"field": "status_quo", "title": "Status quo"},

@@ -36,6 +36,7 @@ from starlette.routing import Route
 import detente
 from detente.api.monitor import open_store
 from detente.errors import InputError
+from detente.labels import FLAG_LABELS
 from detente.web.charts import download
 from detente.web.store import Entry, LRUCache, ScenarioStore
 
@@ -67,13 +68,6 @@ CLASSES = {
     "mcoop": "material cooperation",
     "vconf": "verbal conflict",
     "mconf": "material conflict",
-}
-FLAG_LABELS = {
-    "peace_offensive": "peace offensive",
-    "genuine_deescalation": "genuine de-escalation",
-    "claim_broken": "claim broken",
-    "claim_kept": "claim kept",
-    "inconclusive": "inconclusive",
 }
 SERIES = {"count": "Events", "goldstein": "Goldstein sum"}
 _SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
