@@ -101,8 +101,8 @@ class WorkerListener(socket.socket):
     the workers share the connections about evenly. With one socket shared by the workers,
     the worker that woke first accepted every connection waiting (asyncio accepts up to its
     backlog at a time), and a keep-alive connection stays with the worker that accepted it:
-    of 20 connections opened at once, 17 or 18 went to one of two workers, whose clients then
-    waited about twice as long as the others."""
+    of 20 connections opened at once, 17 to 20 went to one of two workers (all 20 in the four
+    runs of docs/benchmarks.md where it was counted), and one core did nearly all the work."""
 
 
 def worker_listener(family: int, address: Any) -> socket.socket:
