@@ -110,9 +110,9 @@ def test_worker_connections_get_tcp_nodelay() -> None:
 
     import uvicorn
 
-    from detente.cli.serve import tcp_listener, tcp_nodelay_workers
+    from detente.cli.serve import tcp_listener, worker_sockets
 
-    with tcp_nodelay_workers():
+    with worker_sockets():
         sock = uvicorn.Config(app="x:y", host="127.0.0.1", port=0).bind_socket()
     assert sock.proto == socket.IPPROTO_TCP
     assert tcp_listener(sock) is sock  # already TCP: unchanged
@@ -144,3 +144,109 @@ def test_worker_connections_get_tcp_nodelay() -> None:
         nodelay = pool.submit(asyncio.run, accepted_nodelay(sock)).result(timeout=30)
     sock.close()
     assert nodelay != 0
+
+
+def test_each_worker_binds_its_own_reuseport_socket() -> None:
+    """``serve --workers N`` binds its address with SO_REUSEPORT in the supervisor; a worker
+    process unpickles it as a socket of its own on the same address (the kernel spreads new
+    connections over the workers' sockets), and a port another program holds is refused."""
+    import pickle
+    import socket
+    from multiprocessing.reduction import ForkingPickler
+
+    import uvicorn
+
+    from detente.cli.serve import WorkerListener, worker_sockets
+    from detente.errors import InputError
+
+    with worker_sockets():
+        sock = uvicorn.Config(app="x:y", host="127.0.0.1", port=0).bind_socket()
+    assert isinstance(sock, WorkerListener) and sock.proto == socket.IPPROTO_TCP
+    assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+    address = sock.getsockname()
+    mine = [pickle.loads(ForkingPickler.dumps(sock)) for _ in range(2)]  # as a worker does
+    try:
+        for w in mine:
+            assert type(w) is socket.socket and w.fileno() != sock.fileno()
+            assert w.getsockname() == address and w.proto == socket.IPPROTO_TCP
+            assert w.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+            w.listen(8)
+        with socket.create_connection(address, timeout=5):
+            pass
+    finally:
+        for w in mine:
+            w.close()
+        sock.close()
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        with worker_sockets(), pytest.raises(InputError, match="cannot listen there"):
+            uvicorn.Config(app="x:y", host="127.0.0.1", port=taken.getsockname()[1]).bind_socket()
+
+
+_PID_APP = """
+import os
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    body = str(os.getpid()).encode()
+    headers = [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+"""
+
+
+def test_every_worker_gets_connections(tmp_path: Path) -> None:
+    """20 keep-alive connections opened at once, as the load benchmark (and a room of
+    browsers) does, reach both of 2 uvicorn workers started the way serve starts them. With
+    the one socket the workers shared before, one worker accepted 17-18 of them in two of three
+    trials; with a socket per worker all 20 on one worker has probability 2 ** -19."""
+    import socket
+    import subprocess
+    import time
+    from http.client import HTTPConnection
+
+    (tmp_path / "pidapp.py").write_text(_PID_APP, encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = (
+        "import uvicorn\n"
+        "from detente.cli.serve import worker_sockets\n"
+        "with worker_sockets():\n"
+        f"    uvicorn.run('pidapp:app', host='127.0.0.1', port={port}, workers=2,"
+        " log_level='warning')\n"
+    )
+    server = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path)
+    conns: list[HTTPConnection] = []
+    try:
+
+        def pid_of(c: HTTPConnection) -> int:
+            c.request("GET", "/")
+            return int(c.getresponse().read())
+
+        deadline, ready = time.monotonic() + 60, set[int]()
+        while len(ready) < 2:  # until both workers listen (one may start before the other)
+            assert time.monotonic() < deadline and server.poll() is None, ready
+            c = HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                ready.add(pid_of(c))
+            except OSError:
+                time.sleep(0.2)
+            finally:
+                c.close()
+        conns = [HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(20)]
+        for c in conns:
+            c.connect()  # all 20 open before the first request, as the benchmark's clients
+        pids = [pid_of(c) for c in conns]
+        assert [pid_of(c) for c in conns] == pids  # keep-alive: each stays with its worker
+        assert set(pids) == ready and server.pid not in ready
+        assert min(pids.count(p) for p in ready) >= 2  # all but 0 or 1 on one: p < 5e-5
+    finally:
+        for c in conns:
+            c.close()
+        server.terminate()
+        server.wait(timeout=30)

@@ -7,10 +7,11 @@ Binds 127.0.0.1 by default (this machine only). Needs the ``web`` extra:
 ``pip install "detente[web]"``. The Monitor page shows the event store given with ``--store``
 (opened read-only); without one, in a source checkout, the shipped UCDP Ukraine sample ingested
 into a temporary directory the server removes on exit (each worker process ingests its own copy
-the first time its Monitor page is opened). ``--workers N`` serves from N processes (uvicorn workers
-sharing the socket): what-if recomputations are CPU-bound, so concurrent analysts are served
-in parallel up to the number of cores. The workers share a temporary directory (removed on
-exit) for uploads and for stopping running simulations; each keeps its own cache.
+the first time its Monitor page is opened). ``--workers N`` serves from N processes (uvicorn
+workers, each listening on the address with its own ``SO_REUSEPORT`` socket, so the kernel
+spreads connections over them): what-if recomputations are CPU-bound, so concurrent analysts
+are served in parallel up to the number of cores. The workers share a temporary directory
+(removed on exit) for uploads and for stopping running simulations; each keeps its own cache.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import shutil
 import socket
 import tempfile
 from collections.abc import Iterator
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,12 +35,15 @@ from detente.errors import InputError
 __all__ = [
     "MAX_WORKERS",
     "WEB_MISSING",
+    "WorkerListener",
     "app_from_env",
+    "bind_worker_address",
     "default_workers",
     "register",
     "serve_cmd",
     "tcp_listener",
-    "tcp_nodelay_workers",
+    "worker_listener",
+    "worker_sockets",
 ]
 
 WEB_MISSING = (
@@ -87,18 +92,87 @@ def tcp_listener(sock: socket.socket) -> socket.socket:
     return out
 
 
+class WorkerListener(socket.socket):
+    """The listening address of ``serve --workers N``, bound in the supervising process with
+    ``SO_REUSEPORT`` and never listened on there. Each worker process receives it pickled
+    (uvicorn starts its workers with ``multiprocessing``'s spawn method) and unpickles it as
+    a socket of its own bound to the same address (:func:`worker_listener`): the kernel then
+    hands every new connection to one of the workers' sockets by a hash of its addresses, so
+    the workers share the connections about evenly. With one socket shared by the workers,
+    the worker that woke first accepted every connection waiting (asyncio accepts up to its
+    backlog at a time), and a keep-alive connection stays with the worker that accepted it:
+    of 20 connections opened at once, 17 to 20 went to one of two workers (all 20 in the four
+    runs of docs/benchmarks.md where it was counted), and one core did nearly all the work."""
+
+
+def worker_listener(family: int, address: Any) -> socket.socket:
+    """A TCP socket bound to ``address`` with ``SO_REUSEPORT`` (and ``SO_REUSEADDR``), not
+    yet listening: one worker's share of the server's address."""
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _reduce_worker_listener(sock: WorkerListener) -> tuple[Any, tuple[int, Any]]:
+    return worker_listener, (int(sock.family), sock.getsockname())
+
+
+ForkingPickler.register(WorkerListener, _reduce_worker_listener)
+
+
+def bind_worker_address(host: str, port: int) -> socket.socket:
+    """The socket ``serve --workers N`` gives uvicorn for its workers: a :class:`WorkerListener`
+    on (``host``, ``port``) where the platform has ``SO_REUSEPORT``, else one socket the workers
+    share (TCP, see :func:`tcp_listener`). A port another program holds is refused first
+    (``SO_REUSEPORT`` alone would let two servers of the same user share it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    if not hasattr(socket, "SO_REUSEPORT"):  # pragma: no cover - not on Linux/BSD/macOS
+        out = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        out.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    else:
+        out = WorkerListener(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        out.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if port != 0:
+            with socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    probe.bind((host, port))
+                except OSError as exc:
+                    out.close()
+                    raise InputError(
+                        f"{host}:{port}: cannot listen there ({exc.strerror})"
+                    ) from None
+        out.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        out.bind((host, port))
+    except OSError as exc:
+        out.close()
+        raise InputError(f"{host}:{port}: cannot listen there ({exc.strerror})") from None
+    out.set_inheritable(True)
+    return out
+
+
 @contextlib.contextmanager
-def tcp_nodelay_workers() -> Iterator[None]:
-    """While inside, uvicorn's ``Config.bind_socket`` (the socket its worker processes share)
-    returns :func:`tcp_listener` of what it bound."""
+def worker_sockets() -> Iterator[None]:
+    """While inside, uvicorn's ``Config.bind_socket`` (the socket it hands its worker
+    processes) returns :func:`bind_worker_address` of the configured host and port: one
+    listening socket per worker, each TCP (no Nagle stall, see :func:`tcp_listener`)."""
     from uvicorn.config import Config
 
     bind = Config.bind_socket
 
-    def bind_tcp(self: Config) -> socket.socket:
-        return tcp_listener(bind(self))
+    def bind_workers(self: Config) -> socket.socket:
+        if self.uds is not None or self.fd is not None:  # not what serve configures
+            return tcp_listener(bind(self))
+        return bind_worker_address(self.host, self.port)
 
-    Config.bind_socket = bind_tcp  # type: ignore[method-assign]
+    Config.bind_socket = bind_workers  # type: ignore[method-assign]
     try:
         yield
     finally:
@@ -166,7 +240,7 @@ def serve_cmd(
         os.environ[_ENV_SHARED] = shared
         os.environ[_ENV_STORE] = "" if store is None else str(store.resolve())
         try:
-            with tcp_nodelay_workers():
+            with worker_sockets():
                 uvicorn.run(
                     "detente.cli.serve:app_from_env",
                     factory=True,

@@ -1,7 +1,7 @@
 """Running simulations' stop flags, shared by every worker process of one ``detente serve``.
 
 A simulation runs in the process whose request opened its event stream; the Stop button's
-``POST /simulate/JOB/cancel`` may reach another worker (uvicorn workers share one socket). So
+``POST /simulate/JOB/cancel`` may reach another worker (each connection goes to any of them). So
 besides an in-process flag, each running job is a file ``JOB`` in a directory the workers
 share (``detente serve`` creates it, ``DETENTE_JOBS_DIR``), and a stop request from any
 worker writes ``JOB.stop`` there; the running process looks for it after each block of runs.
