@@ -184,8 +184,10 @@ def committed_bounds(
     result stays between the stated line and the ideal. All arguments broadcast."""
     up = ~np.isnan(target_lo) & (target_lo > lo)
     down = ~np.isnan(target_hi) & (target_hi < hi)
-    new_lo: FloatArray = np.where(up, lo + share * (np.where(up, target_lo, lo) - lo), lo)
-    new_hi: FloatArray = np.where(down, hi - share * (hi - np.where(down, target_hi, hi)), hi)
+    gap_lo = np.where(up, target_lo, lo) - lo  # 0 where no pull (and no NaN from the target)
+    gap_hi = hi - np.where(down, target_hi, hi)
+    new_lo: FloatArray = np.where(up, lo + share * gap_lo, lo)
+    new_hi: FloatArray = np.where(down, hi - share * gap_hi, hi)
     return new_lo, new_hi
 
 

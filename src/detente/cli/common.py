@@ -89,11 +89,10 @@ class Interrupted(KeyboardInterrupt):
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _received: list[int] = []
 """Signals received by the running command (the first one stopped it)."""
-_state = {"installed": False, "armed": False, "finished": False, "redeliver": 0}
+_state = {"installed": False, "armed": False, "finished": False}
 
 
 def _handler(signum: int, frame: Any) -> None:
-    _state["redeliver"] = 0
     _received.append(signum)
     if _state["finished"] or not _state["armed"]:
         return  # done (nothing left to stop), or not started (acted on when it starts)
@@ -108,7 +107,7 @@ REDELIVER_DELAY = 0.005
 
 def _redeliver(signum: int) -> None:
     time.sleep(REDELIVER_DELAY)
-    if _state["redeliver"] == signum and not _received:  # no other signal arrived meanwhile
+    if not _received:  # no other signal arrived meanwhile (the handler notes every one)
         os.kill(os.getpid(), signum)
 
 
@@ -128,7 +127,6 @@ def _unraisable(hook: Any) -> Callable[[Any], None]:
         signum = info.exc_value.signum
         if _received[:1] == [signum] and not _state["finished"]:
             _received.clear()
-            _state["redeliver"] = signum
             threading.Thread(target=_redeliver, args=(signum,), daemon=True).start()
 
     return unraisable
@@ -144,7 +142,7 @@ def install_signal_handlers() -> None:
     if threading.current_thread() is not threading.main_thread():
         return
     _received.clear()
-    _state.update(armed=False, finished=False, redeliver=0)
+    _state.update(armed=False, finished=False)
     for sig in _SIGNALS:
         signal.signal(sig, _handler)
     if not getattr(sys.unraisablehook, "_detente", False):
