@@ -86,8 +86,9 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-FRONT_DOORS = ("cli", "web", "report", "sweep")
-"""Subpackages of ``detente`` that cannot change a simulated figure (they only present it)."""
+FRONT_DOORS = ("cli", "web", "report", "sweep", "outputs.py")
+"""Subpackages and modules of ``detente`` that cannot change a simulated figure (they only
+present or write it)."""
 
 
 def engine_sha256() -> str:

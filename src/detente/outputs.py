@@ -38,6 +38,7 @@ __all__ = [
     "protect_folder",
     "require_own_files",
     "signals_held",
+    "spreadsheet_safe",
     "write_bytes",
     "write_json",
     "write_parquet",
@@ -284,3 +285,15 @@ def write_parquet(path: Path | str, table: Any) -> Path:
     buf = io.BytesIO()
     pq.write_table(table, buf)
     return write_bytes(path, buf.getvalue())
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with ``=``,
+    ``+``, ``-`` or ``@`` that is not a number gets a leading ``'`` (OWASP's CSV-injection
+    advice); anything else is returned as it is."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value

@@ -12,6 +12,8 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from detente.outputs import spreadsheet_safe
+
 __all__ = ["bundle_rows", "download", "to_csv", "to_json", "trust_chart", "zone_chart", "zone_rows"]
 
 
@@ -186,19 +188,9 @@ def to_csv(rows: Sequence[dict[str, Any]]) -> str:
 
 
 def _cell(v: Any) -> Any:
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") and not _is_number(v):
-        return "'" + v
     if isinstance(v, list | tuple | dict):
         return json.dumps(v, ensure_ascii=False)
-    return v
-
-
-def _is_number(v: str) -> bool:
-    try:
-        float(v)
-    except ValueError:
-        return False
-    return True
+    return spreadsheet_safe(v)
 
 
 def download(rows: list[dict[str, Any]], fmt: str, stem: str) -> Response:
