@@ -244,3 +244,16 @@ def test_every_strategy_protocol_and_flag_has_one_human_label() -> None:
     assert n.support_line("UA", "us_military_aid") == "US military aid"
     assert n.bundle("settlement") == "Full settlement" and n.actor("RU") == "Russia"
     assert n.actor("nobody_known") == "nobody known"  # an unknown id reads as words
+
+
+def test_bundle_csv_cells_never_run_as_spreadsheet_formulas() -> None:
+    """Scenario text reaches the bundle's CSVs: a cell a spreadsheet would run as a formula
+    is quoted, the way the workspace's downloads quote it; numbers stay numbers."""
+    import csv
+    import io
+
+    from detente.report.bundle import csv_text
+
+    rows = [{"name": '=HYPERLINK("x")', "note": "@SUM(A1)", "x": -0.5, "t": "-3"}]
+    got = next(csv.DictReader(io.StringIO(csv_text(rows))))
+    assert got == {"name": '\'=HYPERLINK("x")', "note": "'@SUM(A1)", "x": "-0.5", "t": "-3"}

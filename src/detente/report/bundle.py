@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from detente.manifest import content_hash, to_json
+from detente.outputs import spreadsheet_safe
 from detente.report.base import DATA_DIR, Section, data_href
 
 __all__ = ["JSON_NAME", "ZIP_NAME", "build_bundle", "csv_text", "file_records"]
@@ -48,13 +49,14 @@ def _cell(value: Any) -> str:
 
 
 def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Records as CSV text: columns in first-seen order over all rows."""
+    """Records as CSV text: columns in first-seen order over all rows; text a spreadsheet
+    would run as a formula is quoted (:func:`detente.outputs.spreadsheet_safe`)."""
     columns = list(dict.fromkeys(k for r in rows for k in r))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(columns)
     for r in rows:
-        w.writerow([_cell(r.get(c)) for c in columns])
+        w.writerow([spreadsheet_safe(_cell(r.get(c))) for c in columns])
     return buf.getvalue()
 
 
