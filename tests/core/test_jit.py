@@ -1,0 +1,47 @@
+"""Compiled kernels (detente.core.jit): IEEE results as NumPy's, NumPy's error model, kernels
+calling kernels."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.core.jit import kernel
+
+
+@kernel
+def _affine(a: NDArray[np.float64], b: NDArray[np.float64], c: float) -> NDArray[np.float64]:
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        out[i] = (a[i] * b[i] + c) / b[i] - np.sqrt(abs(a[i]))
+    return out
+
+
+@kernel
+def _sum_of_affine(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    total = 0.0
+    for x in _affine(a, b, 0.5):
+        total += x
+    return total
+
+
+def test_a_kernel_gives_numpys_bits_for_the_same_expression() -> None:
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=10_000), rng.uniform(0.1, 3.0, size=10_000)
+    expected = (a * b + 0.5) / b - np.sqrt(np.abs(a))
+    assert _affine(a, b, 0.5).tobytes() == expected.tobytes()
+
+
+@kernel
+def _ratio(a: float, b: float) -> float:
+    return a / b
+
+
+def test_division_by_zero_follows_numpy_not_python() -> None:
+    assert _ratio(1.0, 0.0) == np.inf
+    assert np.isnan(_ratio(0.0, 0.0))
+
+
+def test_kernels_call_kernels() -> None:
+    a, b = np.array([1.0, 4.0]), np.array([2.0, 2.0])
+    assert _sum_of_affine(a, b) == float(_affine(a, b, 0.5).sum())
