@@ -18,7 +18,9 @@ from hypothesis import settings
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 
-settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+# deadline=None: a process's first call of a compiled kernel compiles it (seconds), which says
+# nothing about the code under test
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True, deadline=None)
 settings.register_profile("dev", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

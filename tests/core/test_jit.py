@@ -3,6 +3,8 @@ calling kernels."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -45,3 +47,16 @@ def test_division_by_zero_follows_numpy_not_python() -> None:
 def test_kernels_call_kernels() -> None:
     a, b = np.array([1.0, 4.0]), np.array([2.0, 2.0])
     assert _sum_of_affine(a, b) == float(_affine(a, b, 0.5).sum())
+
+
+def test_detente_kernels_are_cached_under_the_engine_hash_directory() -> None:
+    from detente.core import jit, streams
+
+    locator = jit._EngineCacheLocator.from_function(streams.named_seed, streams.__file__)
+    assert locator is not None
+    cache = jit.cache_dir()
+    assert Path(locator.get_cache_path()).is_relative_to(cache)
+    # the directory is named by the engines' source hash: any engine edit starts a fresh one
+    assert jit._engine_sources_hash() in str(cache)
+    # code outside the package keeps Numba's own locators
+    assert jit._EngineCacheLocator.from_function(_affine.py_func, __file__) is None

@@ -14,9 +14,17 @@ Compilation options, the same for every kernel:
   library's in a kernel but NumPy's own (SIMD) implementations outside it, which may differ in
   the last bit: kernels leave them to NumPy (computed before or after the call);
 - ``error_model="numpy"``: a division by zero gives ``inf``/``nan`` as in NumPy, never raises;
-- ``cache=True``: the machine code is stored beside the module (``__pycache__``, or Numba's
-  per-user cache directory when that is read-only) and reused by later processes and workers;
+- ``cache=True``: the machine code is stored and reused by later processes and workers;
 - ``nogil=True``: a kernel releases the GIL (threads may run blocks side by side).
+
+**Where the machine code is cached.** Numba keys a cached kernel on its own source file only,
+so a kernel that calls a kernel of another module could be loaded stale after that module
+changed (wrong results or a crash). detente's kernels are therefore cached in a directory named
+by a hash of every engine module's source (all of the package but its front doors), Numba's
+version and Python's: any change to the engines starts a fresh cache. The directory is
+``$NUMBA_CACHE_DIR/detente-<hash>`` if that variable is set, else
+``$XDG_CACHE_HOME/detente/numba/<hash>`` (``~/.cache/detente/numba/<hash>``), or under the
+temporary directory if neither is writable. Nothing is written beside the installed package.
 
 Results stay a function of (inputs, seed): a kernel draws no random numbers (its uniforms and
 normals are drawn by the step from its named stream and passed in) and loops over runs in order.
@@ -24,14 +32,93 @@ normals are drawn by the step from its named stream and passed in) and loops ove
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numba
+from numba.core import caching
 
-__all__ = ["kernel"]
+__all__ = ["cache_dir", "kernel"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+_FRONT_DOORS = frozenset({"api", "cli", "report", "sweep", "web"})
+"""Sub-packages that hold no kernel and that no kernel reads (left out of the hash)."""
+
+
+def _engine_sources_hash() -> str:
+    h = hashlib.blake2b(digest_size=8)
+    h.update(f"{numba.__version__} {sys.version}".encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        rel = path.relative_to(_PACKAGE)
+        if rel.parts[0] in _FRONT_DOORS:
+            continue
+        h.update(rel.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _writable(path: Path) -> bool:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=path).close()
+    except OSError:
+        return False
+    return True
+
+
+def _choose_cache_dir() -> Path:
+    key = _engine_sources_hash()
+    user = os.environ.get("NUMBA_CACHE_DIR")
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    candidates = [Path(user) / f"detente-{key}"] if user else []
+    candidates += [
+        Path(xdg) / "detente" / "numba" / key,
+        Path(tempfile.gettempdir())
+        / f"detente-numba-{os.getuid() if hasattr(os, 'getuid') else 0}"
+        / key,
+    ]
+    for path in candidates:
+        if _writable(path):
+            return path
+    return candidates[-1]  # not writable either: Numba then compiles without caching
+
+
+_CACHE_DIR = _choose_cache_dir()
+
+
+def cache_dir() -> Path:
+    """The directory detente's compiled kernels are cached in (see the module's notes)."""
+    return _CACHE_DIR
+
+
+class _EngineCacheLocator(caching.UserProvidedCacheLocator):
+    """Numba cache locator for detente's own modules: :func:`cache_dir`, whatever
+    ``NUMBA_CACHE_DIR`` says for other code."""
+
+    def __init__(self, py_func: Any, py_file: str) -> None:
+        self._py_file = py_file
+        self._lineno = py_func.__code__.co_firstlineno
+        sub: str = self.get_suitable_cache_subpath(py_file)  # type: ignore[no-untyped-call]
+        self._cache_path = str(_CACHE_DIR / sub)
+
+    @classmethod
+    def from_function(cls, py_func: Any, py_file: str) -> Any:
+        if not Path(py_file).resolve().is_relative_to(_PACKAGE):
+            return None
+        # the source-file locator's checks (file exists, cache path writable), skipping the
+        # parent's "NUMBA_CACHE_DIR is set" condition
+        parent: Any = super(caching.UserProvidedCacheLocator, cls)
+        return parent.from_function(py_func, py_file)
+
+
+if _EngineCacheLocator not in caching.CacheImpl._locator_classes:
+    caching.CacheImpl._locator_classes.insert(0, _EngineCacheLocator)
 
 
 def kernel(f: F) -> F:
