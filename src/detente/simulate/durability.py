@@ -56,6 +56,8 @@ __all__ = [
     "cumulative_hazard",
     "deal_durability",
     "explain_hazard",
+    "hazard_increments",
+    "increment_table",
     "one_year_breakdown",
     "period_hazard",
     "scenario_covariates",
@@ -95,12 +97,36 @@ def survival(years: float, hazard_ratio: float = 1.0) -> float:
     return math.exp(-hazard_ratio * float(cumulative_hazard(years)))
 
 
+def hazard_increments(age_periods: NDArray[np.int64], period_years: float) -> NDArray[np.float64]:
+    """Baseline cumulative hazard over the period after ``age_periods`` of survival,
+    ``ΔH = ((n+1)Δ/λ)^k − (nΔ/λ)^k``."""
+    a = age_periods.astype(np.float64) * period_years
+    out: NDArray[np.float64] = cumulative_hazard(a + period_years) - cumulative_hazard(a)
+    return out
+
+
+_INCREMENTS: dict[float, NDArray[np.float64]] = {}
+
+
+def increment_table(period_years: float, n: int) -> NDArray[np.float64]:
+    """:func:`hazard_increments` of the ages ``0, 1, …`` (at least ``n`` of them), computed
+    once per period length and kept (read only): the engine looks each run's ``ΔH`` up by its
+    age (the same numbers, element by element, as computing them from the run's age)."""
+    table = _INCREMENTS.get(period_years)
+    if table is None or table.size < n:
+        size = max(n, 256, 0 if table is None else 2 * table.size)
+        table = hazard_increments(np.arange(size, dtype=np.int64), period_years)
+        table.flags.writeable = False
+        _INCREMENTS[period_years] = table
+    return table
+
+
 def period_hazard(
     age_periods: NDArray[np.int64], period_years: float, hazard_ratio: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """Breakdown probability in the period after ``age_periods`` of survival, with ``HR``."""
-    a = age_periods.astype(np.float64) * period_years
-    dh = cumulative_hazard(a + period_years) - cumulative_hazard(a)
+    """Breakdown probability in the period after ``age_periods`` of survival, with ``HR``:
+    ``h = 1 − exp(−HR·ΔH)``."""
+    dh = hazard_increments(age_periods, period_years)
     out: NDArray[np.float64] = -np.expm1(-hazard_ratio * dh)
     return out
 
