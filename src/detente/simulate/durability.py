@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -293,40 +294,57 @@ class Covariates:
     mechanism_hr: ArrayLike = 1.0
     """Product of any further mechanism hazard ratios (e.g. a DMZ), 1 = none."""
 
+    def fields(self) -> dict[str, NDArray[np.float64]]:
+        """Every field as an array (validated: finite, within its range)."""
+        return {k: _field(k, getattr(self, k)) for k in self.__annotations__}
+
     def values(self) -> dict[str, NDArray[np.float64]]:
         """The covariate vector ``x`` per :data:`COVARIATE_EFFECTS` key (validated)."""
-        f = {k: np.asarray(getattr(self, k), dtype=np.float64) for k in self.__annotations__}
-        for name, v in f.items():
-            if not np.all(np.isfinite(v)):
-                raise InputError(f"durability covariate {name} must be finite")
-            upper = np.inf if name in ("prior_failures", "mechanism_hr") else 1.0
-            if np.any(v < 0.0) or np.any(v > upper):
-                raise InputError(f"durability covariate {name} must lie in [0, {upper}]")
-        return {
-            "peacekeepers": f["peacekeepers"],
-            "verification": f["verification"],
-            "specificity": f["specificity"],
-            "power_shift": f["power_shift"],
-            "trust": f["trust"],
-            "spoiler": f["spoiler_strength"] * (1.0 - f["spoiler_control"]),
-            "guarantor": f["guarantor_capability"]
-            * f["guarantor_trust"]
-            * (1.0 - f["guarantor_constraint"]),
-            "prior_failures": np.minimum(f["prior_failures"], PRIOR_FAILURES_CAP),
-            "decisiveness": f["decisiveness"],
-        }
+        return _vector(self.fields())
+
+
+def _field(name: str, value: ArrayLike) -> NDArray[np.float64]:
+    v = np.asarray(value, dtype=np.float64)
+    if not np.all(np.isfinite(v)):
+        raise InputError(f"durability covariate {name} must be finite")
+    upper = np.inf if name in ("prior_failures", "mechanism_hr") else 1.0
+    if np.any(v < 0.0) or np.any(v > upper):
+        raise InputError(f"durability covariate {name} must lie in [0, {upper}]")
+    return v
+
+
+def _vector(f: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]:
+    """The covariate vector from the (validated) fields."""
+    return {
+        "peacekeepers": f["peacekeepers"],
+        "verification": f["verification"],
+        "specificity": f["specificity"],
+        "power_shift": f["power_shift"],
+        "trust": f["trust"],
+        "spoiler": f["spoiler_strength"] * (1.0 - f["spoiler_control"]),
+        "guarantor": f["guarantor_capability"]
+        * f["guarantor_trust"]
+        * (1.0 - f["guarantor_constraint"]),
+        "prior_failures": np.minimum(f["prior_failures"], PRIOR_FAILURES_CAP),
+        "decisiveness": f["decisiveness"],
+    }
+
+
+def _hazard_ratio(
+    x: dict[str, NDArray[np.float64]], mechanism_hr: ArrayLike
+) -> NDArray[np.float64]:
+    log_hr = sum(
+        (e.beta * (x[k] - e.reference) for k, e in COVARIATE_EFFECTS.items()),
+        start=np.zeros(()),
+    )
+    out: NDArray[np.float64] = np.asarray(mechanism_hr, dtype=np.float64) * np.exp(log_hr)
+    return out
 
 
 def covariate_hazard_ratio(cov: Covariates) -> NDArray[np.float64]:
     """Hazard ratio against the baseline, vectorised over runs: ``mechanism_hr ·
     exp(Σ β_k (x_k − ref_k))``."""
-    x = cov.values()
-    log_hr = sum(
-        (e.beta * (x[k] - e.reference) for k, e in COVARIATE_EFFECTS.items()),
-        start=np.zeros(()),
-    )
-    out: NDArray[np.float64] = np.asarray(cov.mechanism_hr, dtype=np.float64) * np.exp(log_hr)
-    return out
+    return _hazard_ratio(cov.values(), cov.mechanism_hr)
 
 
 def covariate_period_hazard(
@@ -511,8 +529,14 @@ class DealDurability:
     ) -> NDArray[np.float64]:
         """Per-run hazard ratio of everything but the spoilers (they add their own hazard,
         ``(spoiler_factor − 1)`` times this, attributed to the factions)."""
-        cov = replace(self.at_signature(trust, prior_failures), spoiler_strength=0.0)
-        return covariate_hazard_ratio(cov)
+        f = dict(self._rest_fields)  # the deal's own, validated once
+        f["trust"] = _field("trust", np.clip(trust, 0.0, 1.0))
+        f["prior_failures"] = _field("prior_failures", prior_failures)
+        return _hazard_ratio(_vector(f), f["mechanism_hr"])
+
+    @cached_property
+    def _rest_fields(self) -> dict[str, NDArray[np.float64]]:
+        return replace(self.base, spoiler_strength=0.0).fields()
 
     def explain(self, trust: float | None = None) -> dict[str, Any]:
         """Per covariate its value and hazard-ratio factor (largest first), the total hazard

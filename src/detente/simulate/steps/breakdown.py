@@ -107,7 +107,7 @@ def _exponents(
     looked up by age in ``dh``. Returns the largest age met: when it is past the end of
     ``dh``, the rows of those runs are left unwritten."""
     n_f = extra.shape[0]
-    has_rearmed = rearmed.shape[0] > 0
+    has_rearmed = rearmed.shape[1] > 0
     last = relief_step.shape[0] - 1
     total = relief_step[last] if last >= 0 else 0.0
     top = -1
@@ -123,7 +123,7 @@ def _exponents(
         for side in range(2):
             x = base
             if has_rearmed:
-                x = x * rearmed[i, side]
+                x = x * rearmed[side, i]
             if last >= 0:
                 done = relief_step[min(verified[r, b, side], last)]
                 x = x * ((1.0 - DETERRENCE * (total - done)) if sanctioned[side] else 1.0)
@@ -146,7 +146,7 @@ def breakdown_hazards(
     """(n, 2 + F) for the agreements on bundle ``b`` of runs ``runs`` (in force, ``age``
     periods old, of state arrays ``deal_hr`` (N, B), ``age`` (N, B), ``verified`` (N, B, 2)):
     the probability that each side breaks it by chance this period, then that each spoiler
-    faction brings it down (module doc). ``rearmed`` (n, 2): each side's factor
+    faction brings it down (module doc). ``rearmed`` (2, n): each side's factor
     ``rearm_hazard^(excess / 0.1)``, None when no side rearmed beyond the permitted shift.
     The hazard ratios and ``−HR · ΔH`` are one compiled pass over the runs; ``1 − exp`` is
     NumPy's."""
@@ -161,7 +161,7 @@ def breakdown_hazards(
         deal_hr,
         age,
         verified,
-        np.empty((0, 2)) if rearmed is None else np.ascontiguousarray(rearmed),
+        np.empty((2, 0)) if rearmed is None else np.ascontiguousarray(rearmed),
         np.ascontiguousarray(relief, dtype=np.float64),
         np.ascontiguousarray(m.sanctioned, dtype=np.bool_),
         extra,

@@ -43,6 +43,8 @@ rearmament factor's power and the breakdown probabilities' ``1 − exp`` by NumP
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -92,28 +94,30 @@ def select_conduct(m: SimModel, strategy: IntArray, d: DealState) -> Conduct:
 @kernel
 def _gather(
     signed: BoolArray, phase: IntArray, spoil: BoolArray, events: NDArray[np.int32], bits: int
-) -> tuple[IntArray, int]:
-    """The runs with an agreement signed this period or in force, and how many signed; a
-    spoiler act against the talks (``spoil``) is recorded in ``events`` (``bits``) of every
-    run."""
+) -> tuple[IntArray, IntArray]:
+    """The runs with an agreement signed this period or in force, and the positions among
+    them of those that signed; a spoiler act against the talks (``spoil``) is recorded in
+    ``events`` (``bits``) of every run."""
     n, n_b = phase.shape
     rows = np.empty(n, dtype=np.int64)
+    signers = np.empty(n, dtype=np.int64)
     k = 0
     n_signed = 0
     for r in range(n):
         if spoil[r, 0] or spoil[r, 1]:
             events[r] |= bits
+        sign = False
         active = False
         for b in range(n_b):
-            if signed[r, b]:
-                n_signed += 1
-                active = True
-            elif phase[r, b] > 0:
-                active = True
-        if active:
+            sign |= signed[r, b]
+            active |= phase[r, b] > 0
+        if sign:
+            signers[n_signed] = k
+            n_signed += 1
+        if sign or active:
             rows[k] = r
             k += 1
-    return rows[:k], n_signed
+    return rows[:k], signers[:n_signed]
 
 
 @kernel
@@ -140,23 +144,24 @@ def _sign(
     count: IntArray,
     may_settle: BoolArray,
     settlement_after: int,
+    signers: IntArray,
 ) -> None:
-    """Signature of the agreements signed this period by runs ``rows`` (``new`` (k, B): a
-    settlement signed contains the partial agreements signed with it, and supersedes those in
-    force), then per bundle ``b`` the positions in ``rows`` of the runs with an agreement in
-    force from before (``in_deal[b, :count[b]]``) and whether one of them reaches its
-    settlement stage this period (``may_settle``, before stalling). Writes the state arrays
-    of signing runs only."""
+    """Signature of the agreements signed this period by runs ``rows[signers]`` (``new``
+    (k, B): a settlement signed contains the partial agreements signed with it, and
+    supersedes those in force), then per bundle ``b`` the positions in ``rows`` of the runs
+    with an agreement in force from before (``in_deal[b, :count[b]]``) and whether one of
+    them reaches its settlement stage this period (``may_settle``, before stalling). Writes
+    the state arrays of signing runs only."""
     n_b = phase.shape[1]
-    count[:] = 0
-    may_settle[:] = False
-    for i in range(rows.shape[0]):
+    k = rows.shape[0]
+    new[:] = False
+    for i in signers:
         r = rows[i]
         settles = signed[r, 0]
         for b in range(n_b):
-            new[i, b] = signed[r, b] and (b == 0 or not settles)
-            if not new[i, b]:
+            if not signed[r, b] or (b > 0 and settles):
                 continue
+            new[i, b] = True
             phase[r, b] = 1
             age[r, b] = 0
             terms[r, b] = signed_terms[r, b]
@@ -177,12 +182,65 @@ def _sign(
                         superseded[r, b] = True
                     in_first[r, b] = False
                     phase[r, b] = 0
-        for b in range(n_b):
+    for b in range(n_b):
+        c = 0
+        stage = False
+        for i in range(k):
+            r = rows[i]
             if phase[r, b] > 0 and not new[i, b]:
-                in_deal[b, count[b]] = i
-                count[b] += 1
-                if phase[r, b] == 1 and age[r, b] >= settlement_after:
-                    may_settle[b] = True
+                in_deal[b, c] = i
+                c += 1
+                stage |= phase[r, b] == 1 and age[r, b] >= settlement_after
+        count[b] = c
+        may_settle[b] = stage
+
+
+@kernel
+def _deal_state(
+    runs: IntArray,
+    pos: IntArray,
+    b: int,
+    age: IntArray,
+    bad_faith: BoolArray,
+    press: BoolArray,
+    shift: FloatArray,
+    strategy: IntArray,
+) -> tuple[IntArray, BoolArray, BoolArray, FloatArray, IntArray]:
+    """The runs' :class:`DealState` arrays for their agreement on bundle ``b``: age, then per
+    side (rows) bad faith, pressure (``press`` rows ``pos``), rearmament so far, strategy."""
+    n = runs.shape[0]
+    a = np.empty(n, dtype=np.int64)
+    bf = np.empty((2, n), dtype=np.bool_)
+    pr = np.empty((2, n), dtype=np.bool_)
+    sh = np.empty((2, n), dtype=np.float64)
+    st = np.empty((2, n), dtype=np.int64)
+    for i in range(n):
+        r = runs[i]
+        p = pos[i]
+        a[i] = age[r, b]
+        for side in range(2):
+            bf[side, i] = bad_faith[r, b, side]
+            pr[side, i] = press[p, side]
+            sh[side, i] = shift[r, side]
+            st[side, i] = strategy[r, side]
+    return a, bf, pr, sh, st
+
+
+@kernel
+def _excess(runs: IntArray, shift: FloatArray, permitted: float) -> tuple[FloatArray, bool]:
+    """Per side (rows) and run, the rearmament beyond the permitted shift in tenths,
+    ``max(shift − permitted, 0) / 0.1``, and whether any is positive."""
+    n = runs.shape[0]
+    out = np.empty((2, n), dtype=np.float64)
+    some = False
+    for i in range(n):
+        for side in range(2):
+            x = shift[runs[i], side] - permitted
+            if x < 0.0:
+                x = 0.0
+            some |= x != 0.0
+            out[side, i] = x / 0.1
+    return out, some
 
 
 @kernel
@@ -227,16 +285,20 @@ def _keep_or_break(
     for i in range(runs.shape[0]):
         r = runs[i]
         t = max(terms[r, b], 0)
-        stall = stall0[i] or stall1[i]
-        if phase[r, b] == 1 and age[r, b] >= settlement_after and not stall:
+        ev = 0
+        st0 = stall0[i]
+        st1 = stall1[i]
+        if phase[r, b] == 1 and age[r, b] >= settlement_after and not (st0 or st1):
             phase[r, b] = 2
             for q in range(n_i):
                 if settled[q]:
                     line[r, q] = candidates[t, q]
             if b == 0:
-                events[r] |= bits[0]
-        d0 = deliberate0[i] or h[i, 0] > u[r, col]
-        d1 = deliberate1[i] or h[i, 1] > u[r, col + 1]
+                ev |= bits[0]
+        de0 = deliberate0[i]
+        de1 = deliberate1[i]
+        d0 = de0 or h[i, 0] > u[r, col]
+        d1 = de1 or h[i, 1] > u[r, col + 1]
         s0 = False
         s1 = False
         escalate = False
@@ -254,34 +316,37 @@ def _keep_or_break(
                 else:
                     s1 = True
             escalate = escalate or down_f
-        down = d0 or d1 or escalate
-        if down:
-            if in_first[r, b]:
-                duration[r, b] = age[r, b] + 1
+        a = age[r, b]
+        first = in_first[r, b]
+        if d0 or d1 or escalate:
+            if first:
+                duration[r, b] = a + 1
                 broke[r, b] = True
-            in_first[r, b] = False
+                in_first[r, b] = False
             phase[r, b] = 0
+            ev |= bits[3] if b == 0 else bits[4]
         else:
-            age[r, b] += 1
-        if in_first[r, b]:
-            duration[r, b] = age[r, b]
-        stalled[r, 0] |= stall0[i]
-        stalled[r, 1] |= stall1[i]
-        deliberate[r, 0] |= deliberate0[i]
-        deliberate[r, 1] |= deliberate1[i]
-        defect[r, 0] |= d0
-        defect[r, 1] |= d1
-        spoil[r, 0] |= s0
-        spoil[r, 1] |= s1
-        implementing[r] = True
+            age[r, b] = a + 1
+            if first:
+                duration[r, b] = a + 1
+        if st0 or st1:
+            ev |= bits[5]
+            stalled[r, 0] |= st0
+            stalled[r, 1] |= st1
+        if de0 or de1:
+            deliberate[r, 0] |= de0
+            deliberate[r, 1] |= de1
+        if d0 or d1:
+            ev |= bits[2]
+            defect[r, 0] |= d0
+            defect[r, 1] |= d1
         if s0 or s1:
-            events[r] |= bits[1] | bits[2]
-        elif d0 or d1:
-            events[r] |= bits[2]
-        if down:
-            events[r] |= bits[3] if b == 0 else bits[4]
-        if stall:
-            events[r] |= bits[5]
+            ev |= bits[1] | bits[2]
+            spoil[r, 0] |= s0
+            spoil[r, 1] |= s1
+        implementing[r] = True
+        if ev:
+            events[r] |= ev
 
 
 _BITS = np.array(
@@ -294,7 +359,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     n, n_b = s.phase.shape
     events = s.events.copy()
     spoil = s.spoil.copy()  # acts against the talks this period (steps/spoilers.py) kept
-    rows, n_signed = _gather(s.signed, s.phase, s.spoil, events, _SPOILER | _VIOLATION)
+    rows, signers = _gather(s.signed, s.phase, s.spoil, events, _SPOILER | _VIOLATION)
     defect = np.zeros((n, 2), dtype=bool)
     deliberate = np.zeros((n, 2), dtype=bool)
     stalled = np.zeros((n, 2), dtype=bool)
@@ -312,21 +377,17 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
 
     # the arrays a step writes are copies (states are never modified); those of signature
     # only when an agreement is signed
-    phase, age, in_first, duration = s.phase.copy(), s.age.copy(), s.in_first.copy(), s.duration
-    duration = duration.copy()
-    sign = {
-        "terms": s.terms,
-        "verified": s.verified,
-        "bad_faith": s.bad_faith,
-        "agreements": s.agreements,
-        "first": s.first,
-        "first_terms": s.first_terms,
-        "first_track": s.first_track,
-        "superseded": s.superseded,
-        "deal_hr": s.deal_hr,
-    }
-    if n_signed:
-        sign = {k: v.copy() for k, v in sign.items()}
+    phase, age, duration = s.phase.copy(), s.age.copy(), s.duration.copy()
+    in_first = s.in_first.copy()
+    own = _copy if signers.size else _same
+    terms, verified, first, first_terms = (
+        own(s.terms),
+        own(s.verified),
+        own(s.first),
+        own(s.first_terms),
+    )
+    first_track, agreements, deal_hr = own(s.first_track), own(s.agreements), own(s.deal_hr)
+    bad_faith, superseded = own(s.bad_faith), own(s.superseded)
     new = np.empty((rows.size, n_b), dtype=bool)
     in_deal = np.empty((n_b, rows.size), dtype=np.int64)
     count = np.empty(n_b, dtype=np.int64)
@@ -340,28 +401,28 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         s.period,
         phase,
         age,
-        sign["terms"],
-        sign["verified"],
-        sign["bad_faith"],
-        sign["first"],
-        sign["first_terms"],
-        sign["first_track"],
+        terms,
+        verified,
+        bad_faith,
+        first,
+        first_terms,
+        first_track,
         in_first,
         duration,
-        sign["superseded"],
+        superseded,
         new,
         in_deal,
         count,
         may_settle,
         m.settlement_after,
+        signers,
     )
-    if n_signed:
-        agreements, deal_hr = sign["agreements"], sign["deal_hr"]
+    if signers.size:
         for j in np.flatnonzero(new.any(axis=0)).tolist():
-            signers = rows[new[:, j]]  # the ratio of the runs signing only
-            earlier = agreements[signers, j]
-            deal_hr[signers, j] = signature_hazard_ratio(m, s, j, earlier, signers)
-            agreements[signers, j] = earlier + 1
+            who = rows[new[:, j]]  # the ratio of the runs signing only
+            earlier = agreements[who, j]
+            deal_hr[who, j] = signature_hazard_ratio(m, s, j, earlier, who)
+            agreements[who, j] = earlier + 1
 
     broke = s.broke.copy() if count.any() else s.broke
     cap = max(abs(m.truce_shift), st.rearm_shift)
@@ -385,26 +446,29 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         pos = in_deal[b, : count[b]]
         runs = rows[pos]
         spec = m.agenda.bundles[b]
+        a_b, bf, pr, sh, strategy = _deal_state(
+            runs, pos, b, age, bad_faith, press, shift, s.strategy
+        )
         conducts = []
         for side in (0, 1):
             ds = DealState(
-                age=age[runs, b],
-                bad_faith=sign["bad_faith"][runs, b, side],
-                pressure=press[pos, side],
-                shift=shift[runs, side],
+                age=a_b,
+                bad_faith=bf[side],
+                pressure=pr[side],
+                shift=sh[side],
                 shift_cap=cap,
                 regroup=st.regroup_periods,
             )
-            c = select_conduct(m, s.strategy[runs, side], ds)
+            c = select_conduct(m, strategy[side], ds)
             conducts.append(c)
             if c.rearm.any():
                 shift = shift.copy() if shift is s.shift else shift
-                was = shift[runs, side]
-                shift[runs, side] = np.where(c.rearm, np.minimum(was + rate, cap), was)
-        excess = np.maximum(shift[runs] - abs(m.truce_shift), 0.0)  # permitted: a covariate
-        # no excess: the factor is h ** 0 = 1 for both sides (no power pass)
-        rearmed = st.rearm_hazard ** (excess / 0.1) if excess.any() else None
-        h = breakdown_hazards(m, b, runs, s.period, sign["deal_hr"], age, sign["verified"], rearmed)
+                shift[runs, side] = np.where(c.rearm, np.minimum(sh[side] + rate, cap), sh[side])
+        # the permitted shift is a covariate; no excess: the factor is h ** 0 = 1 for both
+        # sides (no power pass)
+        tenths, some = _excess(runs, shift, abs(m.truce_shift))
+        rearmed = st.rearm_hazard**tenths if some else None
+        h = breakdown_hazards(m, b, runs, s.period, deal_hr, age, verified, rearmed)
         if may_settle[b] and line is s.line:
             line = line.copy()
         _keep_or_break(
@@ -425,7 +489,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
             parent,
             phase,
             age,
-            sign["terms"],
+            terms,
             in_first,
             duration,
             broke,
@@ -447,9 +511,28 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         broke=broke,
         shift=shift,
         line=line,
-        **sign,
+        terms=terms,
+        verified=verified,
+        bad_faith=bad_faith,
+        agreements=agreements,
+        first=first,
+        first_terms=first_terms,
+        first_track=first_track,
+        superseded=superseded,
+        deal_hr=deal_hr,
         **done,
     )
+
+
+T = TypeVar("T", bound=np.ndarray[Any, Any])
+
+
+def _copy(x: T) -> T:
+    return x.copy()
+
+
+def _same(x: T) -> T:
+    return x
 
 
 def _flags(x: BoolArray) -> BoolArray:
