@@ -196,6 +196,31 @@ def _sign(
 
 
 @kernel
+def _tenths(shift: float, permitted: float) -> float:
+    """Rearmament beyond the permitted shift in tenths, ``max(shift − permitted, 0) / 0.1``
+    (the power of the rearmament factor ``rearm_hazard^tenths``)."""
+    x = shift - permitted
+    if x < 0.0:
+        return 0.0
+    return x / 0.1 if x != 0.0 else x
+
+
+@kernel
+def _excess(runs: IntArray, shift: FloatArray, permitted: float) -> tuple[FloatArray, bool]:
+    """Per side (rows) and run, :func:`_tenths` of its rearmament, and whether any is not
+    zero."""
+    n = runs.shape[0]
+    out = np.empty((2, n), dtype=np.float64)
+    some = False
+    for i in range(n):
+        for side in range(2):
+            x = _tenths(shift[runs[i], side], permitted)
+            some |= x != 0.0
+            out[side, i] = x
+    return out, some
+
+
+@kernel
 def _deal_state(
     runs: IntArray,
     pos: IntArray,
@@ -205,15 +230,19 @@ def _deal_state(
     press: BoolArray,
     shift: FloatArray,
     strategy: IntArray,
-) -> tuple[IntArray, BoolArray, BoolArray, FloatArray, IntArray]:
+    permitted: float,
+) -> tuple[IntArray, BoolArray, BoolArray, FloatArray, IntArray, FloatArray, bool]:
     """The runs' :class:`DealState` arrays for their agreement on bundle ``b``: age, then per
-    side (rows) bad faith, pressure (``press`` rows ``pos``), rearmament so far, strategy."""
+    side (rows) bad faith, pressure (``press`` rows ``pos``), rearmament so far, strategy;
+    and :func:`_excess` of that rearmament."""
     n = runs.shape[0]
     a = np.empty(n, dtype=np.int64)
     bf = np.empty((2, n), dtype=np.bool_)
     pr = np.empty((2, n), dtype=np.bool_)
     sh = np.empty((2, n), dtype=np.float64)
     st = np.empty((2, n), dtype=np.int64)
+    tenths = np.empty((2, n), dtype=np.float64)
+    some = False
     for i in range(n):
         r = runs[i]
         p = pos[i]
@@ -221,26 +250,13 @@ def _deal_state(
         for side in range(2):
             bf[side, i] = bad_faith[r, b, side]
             pr[side, i] = press[p, side]
-            sh[side, i] = shift[r, side]
+            x = shift[r, side]
+            sh[side, i] = x
             st[side, i] = strategy[r, side]
-    return a, bf, pr, sh, st
-
-
-@kernel
-def _excess(runs: IntArray, shift: FloatArray, permitted: float) -> tuple[FloatArray, bool]:
-    """Per side (rows) and run, the rearmament beyond the permitted shift in tenths,
-    ``max(shift − permitted, 0) / 0.1``, and whether any is positive."""
-    n = runs.shape[0]
-    out = np.empty((2, n), dtype=np.float64)
-    some = False
-    for i in range(n):
-        for side in range(2):
-            x = shift[runs[i], side] - permitted
-            if x < 0.0:
-                x = 0.0
-            some |= x != 0.0
-            out[side, i] = x / 0.1
-    return out, some
+            y = _tenths(x, permitted)
+            some |= y != 0.0
+            tenths[side, i] = y
+    return a, bf, pr, sh, st, tenths, some
 
 
 @kernel
@@ -446,8 +462,9 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         pos = in_deal[b, : count[b]]
         runs = rows[pos]
         spec = m.agenda.bundles[b]
-        a_b, bf, pr, sh, strategy = _deal_state(
-            runs, pos, b, age, bad_faith, press, shift, s.strategy
+        permitted = abs(m.truce_shift)  # a covariate: only the excess multiplies
+        a_b, bf, pr, sh, strategy, tenths, some = _deal_state(
+            runs, pos, b, age, bad_faith, press, shift, s.strategy, permitted
         )
         conducts = []
         for side in (0, 1):
@@ -464,9 +481,8 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
             if c.rearm.any():
                 shift = shift.copy() if shift is s.shift else shift
                 shift[runs, side] = np.where(c.rearm, np.minimum(sh[side] + rate, cap), sh[side])
-        # the permitted shift is a covariate; no excess: the factor is h ** 0 = 1 for both
-        # sides (no power pass)
-        tenths, some = _excess(runs, shift, abs(m.truce_shift))
+                tenths, some = _excess(runs, shift, permitted)
+        # no excess: the factor is h ** 0 = 1 for both sides (no power pass)
         rearmed = st.rearm_hazard**tenths if some else None
         h = breakdown_hazards(m, b, runs, s.period, deal_hr, age, verified, rearmed)
         if may_settle[b] and line is s.line:
