@@ -8,7 +8,9 @@ sides hold at that moment) and the run's **earlier failed agreements** (the scen
 ``agreement_ended`` events plus the agreements that already broke down in the run).
 
 Each period of an agreement in force, with ``ΔH`` the Fortna baseline's cumulative hazard over
-the period (:func:`detente.simulate.durability.period_hazard`):
+the period (:func:`detente.simulate.durability.hazard_increments`, looked up by age), the
+probability of a breakdown is ``1 − exp(−HR · ΔH)`` (:func:`breakdown_hazards`: the hazard
+ratios below and ``−HR · ΔH`` in one compiled pass over the runs in force, ``exp`` by NumPy):
 
 - each side breaks it by chance with hazard ratio ``½ · HR_deal`` times
   ``rearm_hazard^(excess / 0.1)`` for a side that rearmed beyond the power shift the deal
