@@ -440,10 +440,28 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
             deal_hr[who, j] = signature_hazard_ratio(m, s, j, earlier, who)
             agreements[who, j] = earlier + 1
 
-    broke = s.broke.copy() if count.any() else s.broke
+    out = {
+        "phase": phase,
+        "age": age,
+        "in_first": in_first,
+        "duration": duration,
+        "terms": terms,
+        "verified": verified,
+        "bad_faith": bad_faith,
+        "agreements": agreements,
+        "first": first,
+        "first_terms": first_terms,
+        "first_track": first_track,
+        "superseded": superseded,
+        "deal_hr": deal_hr,
+        **done,
+    }
+    if not count.any():  # agreements signed this period, none in force from before
+        return evolve(s, **out)
+    broke = s.broke.copy()
     cap = max(abs(m.truce_shift), st.rearm_shift)
     rate = cap / max(m.implementation, 1)
-    # each side's pressure (talk step's rule) in the runs at hand, from the period's state
+    # each side's pressure (the talk step's rule, run by run) in the runs at hand
     sub = (
         s
         if rows.size == n
@@ -518,26 +536,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
             events,
             _BITS,
         )
-    return evolve(
-        s,
-        phase=phase,
-        age=age,
-        in_first=in_first,
-        duration=duration,
-        broke=broke,
-        shift=shift,
-        line=line,
-        terms=terms,
-        verified=verified,
-        bad_faith=bad_faith,
-        agreements=agreements,
-        first=first,
-        first_terms=first_terms,
-        first_track=first_track,
-        superseded=superseded,
-        deal_hr=deal_hr,
-        **done,
-    )
+    return evolve(s, broke=broke, shift=shift, line=line, **out)
 
 
 T = TypeVar("T", bound=np.ndarray[Any, Any])
