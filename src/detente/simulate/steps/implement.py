@@ -396,14 +396,9 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     phase, age, duration = s.phase.copy(), s.age.copy(), s.duration.copy()
     in_first = s.in_first.copy()
     own = _copy if signers.size else _same
-    terms, verified, first, first_terms = (
-        own(s.terms),
-        own(s.verified),
-        own(s.first),
-        own(s.first_terms),
-    )
-    first_track, agreements, deal_hr = own(s.first_track), own(s.agreements), own(s.deal_hr)
-    bad_faith, superseded = own(s.bad_faith), own(s.superseded)
+    terms, verified, bad_faith = own(s.terms), own(s.verified), own(s.bad_faith)
+    first, first_terms, first_track = own(s.first), own(s.first_terms), own(s.first_track)
+    agreements, deal_hr, superseded = own(s.agreements), own(s.deal_hr), own(s.superseded)
     new = np.empty((rows.size, n_b), dtype=bool)
     in_deal = np.empty((n_b, rows.size), dtype=np.int64)
     count = np.empty(n_b, dtype=np.int64)
