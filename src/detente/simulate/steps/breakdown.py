@@ -56,12 +56,37 @@ NO_EVIDENCE_COMPLIANCE = 0.5 * 0.5**0.5
 """Military compliance of a pair without evidence (the covariate's reference, 0.354)."""
 
 
+_LARGEST = float(np.finfo(np.float64).max)
+
+
+@kernel
+def _trust_rows(trust: FloatArray, rows: IntArray) -> FloatArray:
+    """``np.nan_to_num(trust[rows], nan=0.5)`` in one pass (NaN: no evidence yet, 0.5; ±inf
+    the largest finite numbers)."""
+    n, a, k = rows.shape[0], trust.shape[1], trust.shape[2]
+    out = np.empty((n, a, k), dtype=np.float64)
+    for i in range(n):
+        r = rows[i]
+        for j in range(a):
+            for d in range(k):
+                x = trust[r, j, d]
+                if np.isnan(x):
+                    x = 0.5
+                elif x == np.inf:
+                    x = _LARGEST
+                elif x == -np.inf:
+                    x = -_LARGEST
+                out[i, j, d] = x
+    return out
+
+
 def signature_trust(s: RunState, rows: IntArray | None = None) -> FloatArray:
     """Trust at signature per run (N,): mean military compliance of the sides for each
     other, from the expected trust of this period (no-evidence value before any is set);
     ``rows``: of these runs only (the same numbers, run by run)."""
-    trust = s.trust if rows is None else s.trust[rows]
-    q = compliance_array(np.nan_to_num(trust, nan=0.5), "military")  # (N, 2)
+    idx = np.arange(s.n, dtype=np.int64) if rows is None else rows
+    trust = _trust_rows(np.ascontiguousarray(s.trust, dtype=np.float64), idx)
+    q = compliance_array(trust, "military")  # (N, 2)
     out: FloatArray = q.mean(axis=1)
     return out
 
