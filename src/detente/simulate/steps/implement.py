@@ -233,7 +233,7 @@ def _deal_state(
     permitted: float,
 ) -> tuple[IntArray, BoolArray, BoolArray, FloatArray, IntArray, FloatArray, bool]:
     """The runs' :class:`DealState` arrays for their agreement on bundle ``b``: age, then per
-    side (rows) bad faith, pressure (``press`` rows ``pos``), rearmament so far, strategy;
+    side (rows) bad faith, pressure (rows ``pos`` of ``press``), rearmament so far, strategy;
     and :func:`_excess` of that rearmament."""
     n = runs.shape[0]
     a = np.empty(n, dtype=np.int64)
@@ -456,13 +456,13 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     broke = s.broke.copy()
     cap = max(abs(m.truce_shift), st.rearm_shift)
     rate = cap / max(m.implementation, 1)
-    # each side's pressure (the talk step's rule, run by run) in the runs at hand
-    sub = (
-        s
-        if rows.size == n
-        else evolve(s, rhat=s.rhat[rows], shift=s.shift[rows], trend=s.trend[rows])
-    )
-    press = pressure(m, sub)
+    # each side's pressure (the talk step's rule, run by run): of the runs at hand when they
+    # are few (rows of ``press``: their positions in ``rows``), else of every run
+    few = 2 * rows.size < n
+    if few:
+        press = pressure(m, evolve(s, rhat=s.rhat[rows], shift=s.shift[rows], trend=s.trend[rows]))
+    else:
+        press = pressure(m, s)
     shift = s.shift  # copied on the first rearmament (kept as it is, the fight step reuses β)
     line = s.line  # copied on the first settlement stage
     n_f = m.faction_control.size
@@ -477,7 +477,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         spec = m.agenda.bundles[b]
         permitted = abs(m.truce_shift)  # a covariate: only the excess multiplies
         a_b, bf, pr, sh, strategy, tenths, some = _deal_state(
-            runs, pos, b, age, bad_faith, press, shift, s.strategy, permitted
+            runs, pos if few else runs, b, age, bad_faith, press, shift, s.strategy, permitted
         )
         conducts = []
         for side in (0, 1):
