@@ -118,6 +118,8 @@ def increment_table(period_years: float, n: int) -> NDArray[np.float64]:
         size = max(n, 256, 0 if table is None else 2 * table.size)
         table = hazard_increments(np.arange(size, dtype=np.int64), period_years)
         table.flags.writeable = False
+        if len(_INCREMENTS) >= 64:  # bounded (many period lengths: recomputed as needed)
+            _INCREMENTS.clear()
         _INCREMENTS[period_years] = table
     return table
 
