@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,6 +57,8 @@ __all__ = [
     "cumulative_hazard",
     "deal_durability",
     "explain_hazard",
+    "hazard_increments",
+    "increment_table",
     "one_year_breakdown",
     "period_hazard",
     "scenario_covariates",
@@ -95,12 +98,38 @@ def survival(years: float, hazard_ratio: float = 1.0) -> float:
     return math.exp(-hazard_ratio * float(cumulative_hazard(years)))
 
 
+def hazard_increments(age_periods: NDArray[np.int64], period_years: float) -> NDArray[np.float64]:
+    """Baseline cumulative hazard over the period after ``age_periods`` of survival,
+    ``ΔH = ((n+1)Δ/λ)^k − (nΔ/λ)^k``."""
+    a = age_periods.astype(np.float64) * period_years
+    out: NDArray[np.float64] = cumulative_hazard(a + period_years) - cumulative_hazard(a)
+    return out
+
+
+_INCREMENTS: dict[float, NDArray[np.float64]] = {}
+
+
+def increment_table(period_years: float, n: int) -> NDArray[np.float64]:
+    """:func:`hazard_increments` of the ages ``0, 1, …`` (at least ``n`` of them), computed
+    once per period length and kept (read only): the engine looks each run's ``ΔH`` up by its
+    age (the same numbers, element by element, as computing them from the run's age)."""
+    table = _INCREMENTS.get(period_years)
+    if table is None or table.size < n:
+        size = max(n, 256, 0 if table is None else 2 * table.size)
+        table = hazard_increments(np.arange(size, dtype=np.int64), period_years)
+        table.flags.writeable = False
+        if len(_INCREMENTS) >= 64:  # bounded (many period lengths: recomputed as needed)
+            _INCREMENTS.clear()
+        _INCREMENTS[period_years] = table
+    return table
+
+
 def period_hazard(
     age_periods: NDArray[np.int64], period_years: float, hazard_ratio: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """Breakdown probability in the period after ``age_periods`` of survival, with ``HR``."""
-    a = age_periods.astype(np.float64) * period_years
-    dh = cumulative_hazard(a + period_years) - cumulative_hazard(a)
+    """Breakdown probability in the period after ``age_periods`` of survival, with ``HR``:
+    ``h = 1 − exp(−HR·ΔH)``."""
+    dh = hazard_increments(age_periods, period_years)
     out: NDArray[np.float64] = -np.expm1(-hazard_ratio * dh)
     return out
 
@@ -267,40 +296,57 @@ class Covariates:
     mechanism_hr: ArrayLike = 1.0
     """Product of any further mechanism hazard ratios (e.g. a DMZ), 1 = none."""
 
+    def fields(self) -> dict[str, NDArray[np.float64]]:
+        """Every field as an array (validated: finite, within its range)."""
+        return {k: _field(k, getattr(self, k)) for k in self.__annotations__}
+
     def values(self) -> dict[str, NDArray[np.float64]]:
         """The covariate vector ``x`` per :data:`COVARIATE_EFFECTS` key (validated)."""
-        f = {k: np.asarray(getattr(self, k), dtype=np.float64) for k in self.__annotations__}
-        for name, v in f.items():
-            if not np.all(np.isfinite(v)):
-                raise InputError(f"durability covariate {name} must be finite")
-            upper = np.inf if name in ("prior_failures", "mechanism_hr") else 1.0
-            if np.any(v < 0.0) or np.any(v > upper):
-                raise InputError(f"durability covariate {name} must lie in [0, {upper}]")
-        return {
-            "peacekeepers": f["peacekeepers"],
-            "verification": f["verification"],
-            "specificity": f["specificity"],
-            "power_shift": f["power_shift"],
-            "trust": f["trust"],
-            "spoiler": f["spoiler_strength"] * (1.0 - f["spoiler_control"]),
-            "guarantor": f["guarantor_capability"]
-            * f["guarantor_trust"]
-            * (1.0 - f["guarantor_constraint"]),
-            "prior_failures": np.minimum(f["prior_failures"], PRIOR_FAILURES_CAP),
-            "decisiveness": f["decisiveness"],
-        }
+        return _vector(self.fields())
+
+
+def _field(name: str, value: ArrayLike) -> NDArray[np.float64]:
+    v = np.asarray(value, dtype=np.float64)
+    if not np.all(np.isfinite(v)):
+        raise InputError(f"durability covariate {name} must be finite")
+    upper = np.inf if name in ("prior_failures", "mechanism_hr") else 1.0
+    if np.any(v < 0.0) or np.any(v > upper):
+        raise InputError(f"durability covariate {name} must lie in [0, {upper}]")
+    return v
+
+
+def _vector(f: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]:
+    """The covariate vector from the (validated) fields."""
+    return {
+        "peacekeepers": f["peacekeepers"],
+        "verification": f["verification"],
+        "specificity": f["specificity"],
+        "power_shift": f["power_shift"],
+        "trust": f["trust"],
+        "spoiler": f["spoiler_strength"] * (1.0 - f["spoiler_control"]),
+        "guarantor": f["guarantor_capability"]
+        * f["guarantor_trust"]
+        * (1.0 - f["guarantor_constraint"]),
+        "prior_failures": np.minimum(f["prior_failures"], PRIOR_FAILURES_CAP),
+        "decisiveness": f["decisiveness"],
+    }
+
+
+def _hazard_ratio(
+    x: dict[str, NDArray[np.float64]], mechanism_hr: ArrayLike
+) -> NDArray[np.float64]:
+    log_hr = sum(
+        (e.beta * (x[k] - e.reference) for k, e in COVARIATE_EFFECTS.items()),
+        start=np.zeros(()),
+    )
+    out: NDArray[np.float64] = np.asarray(mechanism_hr, dtype=np.float64) * np.exp(log_hr)
+    return out
 
 
 def covariate_hazard_ratio(cov: Covariates) -> NDArray[np.float64]:
     """Hazard ratio against the baseline, vectorised over runs: ``mechanism_hr ·
     exp(Σ β_k (x_k − ref_k))``."""
-    x = cov.values()
-    log_hr = sum(
-        (e.beta * (x[k] - e.reference) for k, e in COVARIATE_EFFECTS.items()),
-        start=np.zeros(()),
-    )
-    out: NDArray[np.float64] = np.asarray(cov.mechanism_hr, dtype=np.float64) * np.exp(log_hr)
-    return out
+    return _hazard_ratio(cov.values(), cov.mechanism_hr)
 
 
 def covariate_period_hazard(
@@ -485,8 +531,14 @@ class DealDurability:
     ) -> NDArray[np.float64]:
         """Per-run hazard ratio of everything but the spoilers (they add their own hazard,
         ``(spoiler_factor − 1)`` times this, attributed to the factions)."""
-        cov = replace(self.at_signature(trust, prior_failures), spoiler_strength=0.0)
-        return covariate_hazard_ratio(cov)
+        f = dict(self._rest_fields)  # the deal's own, validated once
+        f["trust"] = _field("trust", np.clip(trust, 0.0, 1.0))
+        f["prior_failures"] = _field("prior_failures", prior_failures)
+        return _hazard_ratio(_vector(f), f["mechanism_hr"])
+
+    @cached_property
+    def _rest_fields(self) -> dict[str, NDArray[np.float64]]:
+        return replace(self.base, spoiler_strength=0.0).fields()
 
     def explain(self, trust: float | None = None) -> dict[str, Any]:
         """Per covariate its value and hazard-ratio factor (largest first), the total hazard

@@ -8,7 +8,9 @@ sides hold at that moment) and the run's **earlier failed agreements** (the scen
 ``agreement_ended`` events plus the agreements that already broke down in the run).
 
 Each period of an agreement in force, with ``ΔH`` the Fortna baseline's cumulative hazard over
-the period (:func:`detente.simulate.durability.period_hazard`):
+the period (:func:`detente.simulate.durability.hazard_increments`, looked up by age), the
+probability of a breakdown is ``1 − exp(−HR · ΔH)`` (:func:`breakdown_hazards`: the hazard
+ratios below and ``−HR · ΔH`` in one compiled pass over the runs in force, ``exp`` by NumPy):
 
 - each side breaks it by chance with hazard ratio ``½ · HR_deal`` times
   ``rearm_hazard^(excess / 0.1)`` for a side that rearmed beyond the power shift the deal
@@ -30,14 +32,17 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.bargaining.distrust import DETERRENCE
 from detente.core import TRUST_DIMENSIONS
-from detente.simulate.durability import period_hazard
+from detente.core.jit import kernel
+from detente.simulate.durability import increment_table
 from detente.simulate.model import SimModel
 from detente.simulate.state import RunState
 from detente.trust.behaviour import compliance_array
 
 __all__ = [
-    "faction_hazards",
+    "breakdown_hazards",
+    "faction_ratios",
     "signature_hazard_ratio",
     "signature_trust",
     "signature_trust_sums",
@@ -45,17 +50,43 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 NO_EVIDENCE_COMPLIANCE = 0.5 * 0.5**0.5
 """Military compliance of a pair without evidence (the covariate's reference, 0.354)."""
+
+
+_LARGEST = float(np.finfo(np.float64).max)
+
+
+@kernel
+def _trust_rows(trust: FloatArray, rows: IntArray) -> FloatArray:
+    """``np.nan_to_num(trust[rows], nan=0.5)`` in one pass (NaN: no evidence yet, 0.5; ±inf
+    the largest finite numbers)."""
+    n, a, k = rows.shape[0], trust.shape[1], trust.shape[2]
+    out = np.empty((n, a, k), dtype=np.float64)
+    for i in range(n):
+        r = rows[i]
+        for j in range(a):
+            for d in range(k):
+                x = trust[r, j, d]
+                if np.isnan(x):
+                    x = 0.5
+                elif x == np.inf:
+                    x = _LARGEST
+                elif x == -np.inf:
+                    x = -_LARGEST
+                out[i, j, d] = x
+    return out
 
 
 def signature_trust(s: RunState, rows: IntArray | None = None) -> FloatArray:
     """Trust at signature per run (N,): mean military compliance of the sides for each
     other, from the expected trust of this period (no-evidence value before any is set);
     ``rows``: of these runs only (the same numbers, run by run)."""
-    trust = s.trust if rows is None else s.trust[rows]
-    q = compliance_array(np.nan_to_num(trust, nan=0.5), "military")  # (N, 2)
+    idx = np.arange(s.n, dtype=np.int64) if rows is None else rows
+    trust = _trust_rows(np.ascontiguousarray(s.trust, dtype=np.float64), idx)
+    q = compliance_array(trust, "military")  # (N, 2)
     out: FloatArray = q.mean(axis=1)
     return out
 
@@ -72,15 +103,104 @@ def signature_hazard_ratio(
     return dur.rest_hazard_ratio(signature_trust(s, rows), np.asarray(failures))
 
 
-def faction_hazards(m: SimModel, b: int, age: IntArray, deal_hr: FloatArray) -> FloatArray:
-    """Per-run probability (N, F) that each spoiler faction brings the agreement on bundle
-    ``b`` down in the period after ``age`` periods (module doc)."""
+def faction_ratios(m: SimModel, b: int) -> FloatArray:
+    """(F,) each spoiler faction's hazard ratio per unit of the deal's on bundle ``b``,
+    ``(F − 1) · w_f`` (module doc); zeros when no faction is uncontrolled."""
     share = m.durability[b].faction_share
     total = float(share.sum())
     if total <= 0.0:
-        return np.zeros((age.shape[0], share.size))
-    extra = (m.durability[b].spoiler_factor - 1.0) * share / total  # (F,)
-    return period_hazard(age[:, None], m.period_years, deal_hr[:, None] * extra[None, :])
+        return np.zeros(share.size)
+    out: FloatArray = (m.durability[b].spoiler_factor - 1.0) * share / total
+    return out
+
+
+@kernel
+def _exponents(
+    runs: IntArray,
+    b: int,
+    deal_hr: FloatArray,
+    age: IntArray,
+    verified: IntArray,
+    rearmed: FloatArray,
+    relief_step: FloatArray,
+    sanctioned: BoolArray,
+    extra: FloatArray,
+    dh: FloatArray,
+    out: FloatArray,
+) -> int:
+    """``out[i] = −HR · ΔH`` of run ``runs[i]``'s agreement on bundle ``b``: each side's
+    hazard ratio (``½ HR_deal``, times ``rearmed`` when given, times the sanctions' deterrence
+    factor when ``relief_step`` is given) then each faction's (``HR_deal · extra_f``); ``ΔH``
+    looked up by age in ``dh``. Returns the largest age met: when it is past the end of
+    ``dh``, the rows of those runs are left unwritten."""
+    n_f = extra.shape[0]
+    has_rearmed = rearmed.shape[1] > 0
+    last = relief_step.shape[0] - 1
+    total = relief_step[last] if last >= 0 else 0.0
+    top = -1
+    for i in range(runs.shape[0]):
+        r = runs[i]
+        a = age[r, b]
+        top = max(top, a)
+        if a >= dh.shape[0]:
+            continue
+        d = dh[a]
+        hr = deal_hr[r, b]
+        base = 0.5 * hr
+        for side in range(2):
+            x = base
+            if has_rearmed:
+                x = x * rearmed[side, i]
+            if last >= 0:
+                done = relief_step[min(verified[r, b, side], last)]
+                x = x * ((1.0 - DETERRENCE * (total - done)) if sanctioned[side] else 1.0)
+            out[i, side] = -x * d
+        for f in range(n_f):
+            out[i, 2 + f] = -(hr * extra[f]) * d
+    return top
+
+
+def breakdown_hazards(
+    m: SimModel,
+    b: int,
+    runs: IntArray,
+    period: int,
+    deal_hr: FloatArray,
+    age: IntArray,
+    verified: IntArray,
+    rearmed: FloatArray | None,
+) -> FloatArray:
+    """(n, 2 + F) for the agreements on bundle ``b`` of runs ``runs`` (in force, ``age``
+    periods old, of state arrays ``deal_hr`` (N, B), ``age`` (N, B), ``verified`` (N, B, 2)):
+    the probability that each side breaks it by chance this period, then that each spoiler
+    faction brings it down (module doc). ``rearmed`` (2, n): each side's factor
+    ``rearm_hazard^(excess / 0.1)``, None when no side rearmed beyond the permitted shift.
+    The hazard ratios and ``−HR · ΔH`` are one compiled pass over the runs; ``1 − exp`` is
+    NumPy's."""
+    extra = faction_ratios(m, b)
+    relief = m.relief_step
+    if not (b == 0 and relief.size and relief[-1] > 0.0):
+        relief = np.empty(0)
+    out = np.empty((runs.size, 2 + extra.size))
+    args = (
+        runs,
+        b,
+        deal_hr,
+        age,
+        verified,
+        np.empty((2, 0)) if rearmed is None else np.ascontiguousarray(rearmed),
+        np.ascontiguousarray(relief, dtype=np.float64),
+        np.ascontiguousarray(m.sanctioned, dtype=np.bool_),
+        extra,
+    )
+    dh = increment_table(m.period_years, period + 1)
+    top = _exponents(*args, dh, out)
+    if top >= dh.size:  # an agreement older than the periods so far (not in the engine)
+        dh = increment_table(m.period_years, top + 1)
+        _exponents(*args, dh, out)
+    h: FloatArray = np.expm1(out)
+    np.negative(h, out=h)
+    return h
 
 
 def signature_trust_sums(
