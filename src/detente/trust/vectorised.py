@@ -1,9 +1,11 @@
-"""Array-level trust updates for the vectorised simulator: pure NumPy, no Python loops.
+"""Array-level trust updates for the vectorised simulator: no Python loops.
 
 All functions take and return arrays of evidence (``r``, ``s``) of any (broadcastable) shape,
 so a simulator can hold, e.g., ``(runs, truster, trustee, dimension)`` arrays and update every
 run at once. They are the same formulas the replay engine uses (see
-``docs/explanation/trust-model.md``).
+``docs/explanation/trust-model.md``); the evidence rule's increments and expected trust are
+computed element by element by the compiled kernels of :mod:`detente.trust.kernels`, which the
+simulation's steps also call from their own loops over runs.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from detente.trust.kernels import expected_trust_array, increments_array
 
 if TYPE_CHECKING:
     from detente.trust.rules import EvidenceRule
@@ -47,9 +51,15 @@ def act_increments(
         raise ValueError("strength must be >= 0")
     pos = np.asarray(positivity, dtype=np.float64)
     neg = np.asarray(negativity, dtype=np.float64)
-    dr: FloatArray = np.where(sg > 0, st * pos, 0.0)
-    ds: FloatArray = np.where(sg < 0, st * neg, 0.0)
+    shape = np.broadcast_shapes(sg.shape, st.shape, pos.shape, neg.shape)
+    dr, ds = np.empty(shape), np.empty(shape)
+    increments_array(*(_flat(x, shape) for x in (sg, st, pos, neg)), dr.ravel(), ds.ravel())
     return dr, ds
+
+
+def _flat(x: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """``x`` broadcast to ``shape``, as a flat contiguous array (a kernel's input)."""
+    return np.ascontiguousarray(np.broadcast_to(x, shape)).ravel()
 
 
 def apply_evidence(
@@ -102,8 +112,12 @@ def apply_acts(
 def expected(r: ArrayLike, s: ArrayLike, a: ArrayLike = 0.5, W: float = 2.0) -> FloatArray:
     """Expected trust P = (r + a·W) / (r + s + W), elementwise."""
     ra, sa = np.asarray(r, dtype=np.float64), np.asarray(s, dtype=np.float64)
-    out: FloatArray = (ra + np.asarray(a, dtype=np.float64) * W) / (ra + sa + W)
-    return out
+    aa = np.asarray(a, dtype=np.float64)
+    shape = np.broadcast_shapes(ra.shape, sa.shape, aa.shape)
+    out = np.empty(shape)
+    expected_trust_array(*(_flat(x, shape) for x in (ra, sa, aa)), float(W), out.ravel())
+    res: FloatArray = out[()]  # a NumPy scalar for scalar inputs, as NumPy's arithmetic gives
+    return res
 
 
 def opinion_arrays(

@@ -38,17 +38,26 @@ side])`` and recovers ``support_reversion`` of its gap to its base level.
 
 from __future__ import annotations
 
-import numpy as np
+from functools import cache
 
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.core.jit import kernel
 from detente.scenario.ledger import EventType
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.trust.events import BROKEN_MILITARY, CHEAP_TALK, EVENT_EFFECTS, INTENT, KEPT
-from detente.trust.vectorised import apply_acts
+from detente.trust.kernels import apply_observed_acts
+from detente.trust.rules import RULES, EvidenceRule
 
 __all__ = ["SUPPORT", "VERIFY"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 _VIOLATION = np.array(EVENT_EFFECTS[EventType.violation][0])
 _GESTURE = np.array(EVENT_EFFECTS[EventType.gesture][0])
@@ -57,54 +66,124 @@ _KEPT = np.array(KEPT)
 _SPOILED = np.array([-1.0, 0.0, 0.0, 0.0])
 _STALLED = np.array([0.0, 0.0, 0.0, -1.0])
 _OVERTURE = CHEAP_TALK * np.array(INTENT)
+# the observed acts, in the order they are applied (the columns of the kernel's ``acts``)
+_KEPT_ACT, _DEFECTED, _REARMING, _SPOILER, _STALLING, _GESTURE_ACT, _OVERTURE_ACT = range(7)
+
+
+@cache
+def _relevance(phi_a: float, phi_b: float) -> FloatArray:
+    """Signed relevance of each act (observer, act, dimension): a kept agreement also shows
+    capacity when the observed side has factions (``phi`` = it has)."""
+    phi = (phi_a, phi_b)
+    rel = np.empty((2, 7, _KEPT.size))
+    for side in (0, 1):
+        kept_rel = _KEPT + np.array([phi[1 - side], 0.0, 0.0, 0.0])
+        rel[side] = (kept_rel, _BROKEN, _VIOLATION, _SPOILED, _STALLED, _GESTURE, _OVERTURE)
+    return rel
+
+
+@kernel
+def _observe_conduct(
+    u: FloatArray,
+    detection: float,
+    implementing: BoolArray,
+    defect: BoolArray,
+    spoil: BoolArray,
+    stalled: BoolArray,
+    gesture: BoolArray,
+    overture: BoolArray,
+    shift: FloatArray,
+    phase: IntArray,
+    bad_faith: BoolArray,
+    relevance: FloatArray,
+    weight: FloatArray,
+    positivity: FloatArray,
+    negativity: FloatArray,
+    defection_flag: int,
+    bad_faith_flag: int,
+    tr: FloatArray,
+    ts: FloatArray,
+    verified: IntArray,
+    seen: BoolArray,
+    events: NDArray[np.int32],
+) -> None:
+    """The verify step over a block's runs, in place on the copies ``tr``, ``ts`` (trust
+    evidence), ``verified``, ``seen`` and ``events``."""
+    n, n_b = phase.shape
+    acts = np.zeros((n, 2, 7), dtype=np.bool_)
+    for i in range(n):
+        detected = False
+        bad_seen = False
+        for side in range(2):
+            other = 1 - side
+            violation = defect[i, other] or spoil[i, other]
+            saw = u[i, side] < detection
+            kept = implementing[i] and not violation and not stalled[i, other] and saw
+            bad = False
+            for b in range(n_b):
+                if phase[i, b] > 0:
+                    if kept:
+                        verified[i, b, other] += 1
+                    if bad_faith[i, b, other]:
+                        bad = True
+            defected = defect[i, other] and saw
+            detected = detected or defected
+            rearming = implementing[i] and bad and shift[i, other] > 0.0 and saw and not defected
+            bad_seen = bad_seen or rearming
+            acts[i, side, _KEPT_ACT] = kept
+            acts[i, side, _DEFECTED] = defected
+            acts[i, side, _REARMING] = rearming
+            acts[i, side, _SPOILER] = spoil[i, other] and not defect[i, other] and saw
+            acts[i, side, _STALLING] = stalled[i, other] and saw
+            acts[i, side, _GESTURE_ACT] = gesture[i, other] and u[i, 2 + side] < detection
+            acts[i, side, _OVERTURE_ACT] = overture[i, other]
+            seen[i, other] = violation and u[i, 4 + side] < detection
+        if detected:
+            events[i] |= defection_flag
+        if bad_seen:
+            events[i] |= bad_faith_flag
+    apply_observed_acts(tr, ts, relevance, weight, acts, positivity, negativity)
 
 
 def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
+    rule = RULES["evidence"]
+    if not isinstance(rule, EvidenceRule):
+        raise TypeError("the verify step needs an evidence-state trust rule")
     tr, ts = s.tr.copy(), s.ts.copy()
     verified = s.verified.copy()
+    seen = np.zeros((s.n, 2), dtype=bool)
+    events = s.events.copy()
     phi = m.has_factions.astype(np.float64)
-    detected = np.zeros(s.n, dtype=bool)
-    bad_seen = np.zeros(s.n, dtype=bool)
-    seen_violation = np.zeros((s.n, 2), dtype=bool)
-    violation = s.defect | s.spoil
-    in_force = s.phase > 0  # (N, B) agreements still in force after this period
-    for side in (0, 1):
-        other = 1 - side
-        seen = d.u[:, side] < m.detection
-        kept = s.implementing & ~violation[:, other] & ~s.stalled[:, other] & seen
-        verified[:, :, other] += kept[:, None] & in_force
-        defected = s.defect[:, other] & seen
-        detected |= defected
-        spoiled = s.spoil[:, other] & ~s.defect[:, other] & seen
-        stalled = s.stalled[:, other] & seen
-        rearming = (
-            s.implementing
-            & (s.bad_faith[:, :, other] & in_force).any(axis=1)
-            & (s.shift[:, other] > 0.0)
-            & seen
-        ) & ~defected
-        bad_seen |= rearming
-        gest = s.gesture[:, other] & (d.u[:, 2 + side] < m.detection)
-        kept_rel = _KEPT + np.array([phi[other], 0.0, 0.0, 0.0])
-        acts = (
-            (kept, kept_rel, st.trust_gain),
-            (defected, _BROKEN, st.trust_loss),
-            (rearming, _VIOLATION, st.trust_loss),
-            (spoiled, _SPOILED, st.trust_loss),
-            (stalled, _STALLED, st.trust_loss),
-            (gest, _GESTURE, st.gesture_weight),
-            (s.overture[:, other], _OVERTURE, st.gesture_weight),
-        )
-        for mask, rel, w in acts:
-            if mask.any():
-                tr[:, side], ts[:, side] = apply_acts(
-                    tr[:, side], ts[:, side], rel, mask.astype(np.float64) * w
-                )
-        seen_violation[:, other] = violation[:, other] & (d.u[:, 4 + side] < m.detection)
-    ev = s.events | np.where(detected, flag("defection_detected"), 0).astype(np.int32)
-    ev = ev | np.where(bad_seen, flag("bad_faith_detected"), 0).astype(np.int32)
-    return evolve(s, tr=tr, ts=ts, verified=verified, seen=seen_violation, events=ev)
+    w_loss = st.trust_loss
+    weight = np.array(
+        [st.trust_gain, w_loss, w_loss, w_loss, w_loss, st.gesture_weight, st.gesture_weight]
+    )
+    _observe_conduct(
+        np.ascontiguousarray(d.u),
+        float(m.detection),
+        np.ascontiguousarray(s.implementing),
+        np.ascontiguousarray(s.defect),
+        np.ascontiguousarray(s.spoil),
+        np.ascontiguousarray(s.stalled),
+        np.ascontiguousarray(s.gesture),
+        np.ascontiguousarray(s.overture),
+        np.ascontiguousarray(s.shift),
+        np.ascontiguousarray(s.phase),
+        np.ascontiguousarray(s.bad_faith),
+        _relevance(float(phi[0]), float(phi[1])),
+        weight,
+        rule.positivity,
+        rule.negativity,
+        flag("defection_detected"),
+        flag("bad_faith_detected"),
+        tr,
+        ts,
+        verified,
+        seen,
+        events,
+    )
+    return evolve(s, tr=tr, ts=ts, verified=verified, seen=seen, events=events)
 
 
 def _support(m: SimModel, s: RunState, d: Draws) -> RunState:
