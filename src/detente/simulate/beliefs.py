@@ -39,16 +39,19 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
+from detente.core.jit import kernel
 from detente.simulate.model import SimModel, utility
 
 __all__ = [
     "balance_prior",
+    "balance_update",
     "believed_r",
     "cost_signal_likelihood",
     "expected_other_value",
     "fighting_values",
     "normalise",
     "offer_likelihood",
+    "predictive_z",
     "refusal_likelihood",
     "stake_utilities",
     "update_balance",
@@ -71,19 +74,81 @@ def balance_prior(
     return mean, prec
 
 
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
+@kernel
+def balance_update(mean: float, prec: float, y: float, seen: bool) -> tuple[float, float]:
+    """Conjugate normal update of one side's belief ``(mean, prec)`` by the observed movement
+    ``y`` (when ``seen``; a NaN ``y`` counts as 0, an infinite one as the largest float, as
+    ``np.nan_to_num`` gives): the new ``(mean, prec)``."""
+    add = 1.0 if seen else 0.0
+    if np.isnan(y):
+        y = 0.0
+    elif y == np.inf:
+        y = _FLOAT_MAX
+    elif y == -np.inf:
+        y = -_FLOAT_MAX
+    new_prec = prec + add
+    return (mean * prec + add * y) / new_prec, new_prec
+
+
+@kernel
+def predictive_z(mean: float, prec: float) -> float:
+    """``μ / √(1 + 1/κ)``: the believed chance that A wins a battle is its ``Φ``."""
+    return mean / np.sqrt(1.0 + 1.0 / prec)
+
+
+@kernel
+def _update_balance(
+    mean: FloatArray,
+    prec: FloatArray,
+    y: FloatArray,
+    seen: NDArray[np.bool_],
+    new_mean: FloatArray,
+    new_prec: FloatArray,
+) -> None:
+    for i in range(mean.shape[0]):
+        for side in range(mean.shape[1]):
+            new_mean[i, side], new_prec[i, side] = balance_update(
+                mean[i, side], prec[i, side], y[i], seen[i]
+            )
+
+
+@kernel
+def _predictive_z(mean: FloatArray, prec: FloatArray, out: FloatArray) -> None:
+    for i in range(mean.shape[0]):
+        out[i] = predictive_z(mean[i], prec[i])
+
+
 def update_balance(
     mean: FloatArray, prec: FloatArray, y: FloatArray, seen: NDArray[np.bool_]
 ) -> tuple[FloatArray, FloatArray]:
-    """Conjugate normal update of both sides' beliefs by the observed movement ``y`` (N,)."""
-    add = seen.astype(np.float64)[:, None]
-    new_prec = prec + add
-    new_mean = (mean * prec + add * np.nan_to_num(y)[:, None]) / new_prec
+    """Conjugate normal update of both sides' beliefs (N, 2) by the observed movement ``y``
+    (N,) where ``seen`` (N,) (:func:`balance_update`)."""
+    new_mean, new_prec = np.empty(mean.shape), np.empty(mean.shape)
+    c = np.ascontiguousarray
+    _update_balance(
+        c(mean, np.float64),
+        c(prec, np.float64),
+        c(y, np.float64),
+        c(seen, np.bool_),
+        new_mean,
+        new_prec,
+    )
     return new_mean, new_prec
 
 
 def believed_r(mean: FloatArray, prec: FloatArray) -> FloatArray:
-    """Predictive chance that A wins a battle, ``Φ(μ / √(1 + 1/κ))``, per side."""
-    out: FloatArray = ndtr(mean / np.sqrt(1.0 + 1.0 / prec))
+    """Predictive chance that A wins a battle, ``Φ(μ / √(1 + 1/κ))`` (:func:`predictive_z`),
+    per side (any shape)."""
+    shape = np.broadcast_shapes(np.shape(mean), np.shape(prec))
+    z = np.empty(shape)
+    flat = [
+        np.ascontiguousarray(np.broadcast_to(a, shape), np.float64).ravel() for a in (mean, prec)
+    ]
+    _predictive_z(flat[0], flat[1], z.ravel())
+    out: FloatArray = ndtr(z)
     return out
 
 

@@ -87,20 +87,35 @@ def apply_observed_acts(
     weight where it was seen and 0 elsewhere (an act no run saw is not applied at all)."""
     n, n_obs, n_dim = r.shape
     n_act = weight.shape[0]
-    seen_by_any = np.zeros((n_obs, n_act), dtype=np.bool_)
-    for i in range(n):
-        for o in range(n_obs):
-            for k in range(n_act):
+    # the acts some run saw, in order (the others are not applied)
+    active = np.empty((n_obs, n_act), dtype=np.int64)
+    n_active = np.zeros(n_obs, dtype=np.int64)
+    for o in range(n_obs):
+        for k in range(n_act):
+            for i in range(n):
                 if acts[i, o, k]:
-                    seen_by_any[o, k] = True
-    for i in range(n):
-        for o in range(n_obs):
-            for k in range(n_act):
-                if not seen_by_any[o, k]:
-                    continue
-                w = (1.0 if acts[i, o, k] else 0.0) * weight[k]
+                    active[o, n_active[o]] = k
+                    n_active[o] += 1
+                    break
+    # the increments of every act, seen (1) or not (0): the same for every run
+    dr = np.zeros((n_obs, n_act, 2, n_dim))
+    ds = np.zeros((n_obs, n_act, 2, n_dim))
+    for o in range(n_obs):
+        for k in range(n_act):
+            for seen in range(2):
+                w = (1.0 if seen == 1 else 0.0) * weight[k]
                 for d in range(n_dim):
                     rel = relevance[o, k, d]
-                    dr, ds = increment(rel, abs(rel) * w, positivity[d], negativity[d])
-                    r[i, o, d] = r[i, o, d] + dr
-                    s[i, o, d] = s[i, o, d] + ds
+                    dr[o, k, seen, d], ds[o, k, seen, d] = increment(
+                        rel, abs(rel) * w, positivity[d], negativity[d]
+                    )
+    for i in range(n):
+        for o in range(n_obs):
+            for d in range(n_dim):
+                rv, sv = r[i, o, d], s[i, o, d]
+                for j in range(n_active[o]):
+                    k = active[o, j]
+                    seen = np.int64(acts[i, o, k])
+                    rv = rv + dr[o, k, seen, d]
+                    sv = sv + ds[o, k, seen, d]
+                r[i, o, d], s[i, o, d] = rv, sv

@@ -4,7 +4,7 @@ See :mod:`detente.simulate.beliefs` for the rules and their sources. In order: t
 forces from the battle just observed; the posterior over the other's type from the cost it was
 seen to pay, from the offers (or texts) it refused in the last round and from the offers it
 made; each side's value of fighting on and its estimate of the other's; expected trust on the
-four dimensions (:func:`detente.trust.vectorised.expected`) and the belief ``τ`` that the other
+four dimensions (:func:`detente.trust.kernels.expected_trust`) and the belief ``τ`` that the other
 delivers: ``τ = T_integrity · (1 − e · φ · (1 − T_capacity))`` (``φ`` = the other has factions,
 ``e`` = ``spoiler_escalation``).
 """
@@ -13,25 +13,27 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import ndtr
 
 from detente.core import TOL_UTILITY, TRUST_DIMENSIONS
+from detente.core.jit import kernel
 from detente.simulate.beliefs import (
-    believed_r,
+    balance_update,
     cost_signal_likelihood,
     expected_other_value,
     fighting_values,
     normalise,
     offer_likelihood,
+    predictive_z,
     refusal_likelihood,
     stake_utilities,
     type_values,
-    update_balance,
 )
 from detente.simulate.model import TRUST_PRIOR_WEIGHT, SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.fight import relief
-from detente.trust.vectorised import expected
+from detente.trust.kernels import expected_trust
 
 __all__ = ["CAP", "INTEG", "INTENT", "LEARN", "PRED", "effective_costs"]
 
@@ -56,10 +58,61 @@ def effective_costs(m: SimModel, s: RunState) -> tuple[FloatArray, FloatArray]:
     return own, per_type
 
 
+@kernel
+def _update_beliefs(
+    bal_mean: FloatArray,
+    bal_prec: FloatArray,
+    y: FloatArray,
+    fighting: NDArray[np.bool_],
+    mean: FloatArray,
+    prec: FloatArray,
+    z: FloatArray,
+) -> None:
+    """Both sides' beliefs about the balance updated by the battle (into ``mean``, ``prec``)
+    and the argument ``z`` of their believed chance ``Φ(z)`` that A wins a battle."""
+    for i in range(bal_mean.shape[0]):
+        for side in range(2):
+            mu, kappa = balance_update(bal_mean[i, side], bal_prec[i, side], y[i], fighting[i])
+            mean[i, side] = mu
+            prec[i, side] = kappa
+            z[i, side] = predictive_z(mu, kappa)
+
+
+@kernel
+def _expected_trust(
+    tr: FloatArray,
+    ts: FloatArray,
+    base: FloatArray,
+    prior_weight: float,
+    spoil_risk: FloatArray,
+    trust: FloatArray,
+    tau: FloatArray,
+) -> None:
+    """Expected trust (N, 2, D) of the evidence and each side's belief ``τ`` that the other
+    delivers, into ``trust`` and ``tau``."""
+    for i in range(tr.shape[0]):
+        for side in range(2):
+            for d in range(tr.shape[2]):
+                trust[i, side, d] = expected_trust(
+                    tr[i, side, d], ts[i, side, d], base[side, d], prior_weight
+                )
+            integ, cap = trust[i, side, INTEG], trust[i, side, CAP]
+            tau[i, side] = integ * (1.0 - spoil_risk[side] * (1.0 - cap))
+
+
 def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
-    mean, prec = update_balance(s.bal_mean, s.bal_prec, s.y, s.fighting)
-    rhat = believed_r(mean, prec)
+    mean, prec, z = np.empty((s.n, 2)), np.empty((s.n, 2)), np.empty((s.n, 2))
+    _update_beliefs(
+        np.ascontiguousarray(s.bal_mean),
+        np.ascontiguousarray(s.bal_prec),
+        np.ascontiguousarray(s.y),
+        np.ascontiguousarray(s.fighting),
+        mean,
+        prec,
+        z,
+    )
+    rhat: FloatArray = ndtr(z)
     belief = s.type_belief
     stated = ~np.isnan(m.reservation[:2])
     if stated.all() and m.n_types == 1:
@@ -85,9 +138,17 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
     if s.trust_of is not None and s.trust_of[0] is s.tr and s.trust_of[1] is s.ts:
         trust, tau = s.trust, s.tau  # the evidence has not changed since the last update
     else:
-        trust = expected(s.tr, s.ts, m.trust_base, TRUST_PRIOR_WEIGHT)  # (N, 2, D)
+        trust, tau = np.empty(s.tr.shape), np.empty((s.n, 2))
         spoil_risk = st.spoiler_escalation * m.has_factions[::-1].astype(np.float64)
-        tau = trust[:, :, INTEG] * (1.0 - spoil_risk * (1.0 - trust[:, :, CAP]))
+        _expected_trust(
+            np.ascontiguousarray(s.tr),
+            np.ascontiguousarray(s.ts),
+            np.ascontiguousarray(m.trust_base, np.float64),
+            float(TRUST_PRIOR_WEIGHT),
+            spoil_risk,
+            trust,
+            tau,
+        )
     return evolve(
         s,
         bal_mean=mean,
