@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
 
 
 @kernel
@@ -75,47 +75,69 @@ def apply_observed_acts(
     s: FloatArray,
     relevance: FloatArray,
     weight: FloatArray,
-    acts: BoolArray,
+    acts: IntArray,
     positivity: FloatArray,
     negativity: FloatArray,
 ) -> None:
     """A period's observed acts applied, in place, to a block's evidence ``r``, ``s``
-    (runs, observer, dimension): ``acts`` (runs, observer, act) says which act each observer
-    saw, ``relevance`` (observer, act, dimension) the acts' signed relevances, ``weight``
-    (act,) their weights. Each observer's acts are applied in order, each as
-    :func:`detente.trust.vectorised.apply_acts` applies it to the whole block with the act's
-    weight where it was seen and 0 elsewhere (an act no run saw is not applied at all)."""
+    (runs, observer, dimension): ``acts`` (runs, observer) the acts each observer saw (bit
+    ``k`` set: it saw act ``k``), ``relevance`` (observer, act, dimension) the acts' signed
+    relevances, ``weight`` (act,) their weights.
+
+    The result is, bit for bit, that of applying each act in turn to the whole block as
+    :func:`detente.trust.vectorised.apply_acts` does, with the act's weight where it was seen
+    and 0 elsewhere, and an act no run saw not at all. Increments that are all ``+0.0`` (an
+    act not seen, or a weight of 0) change nothing but a ``-0.0`` (to ``+0.0``): they are
+    applied only to evidence that holds a ``-0.0``."""
     n, n_obs, n_dim = r.shape
     n_act = weight.shape[0]
-    # the acts some run saw, in order (the others are not applied)
-    active = np.empty((n_obs, n_act), dtype=np.int64)
-    n_active = np.zeros(n_obs, dtype=np.int64)
-    for o in range(n_obs):
-        for k in range(n_act):
-            for i in range(n):
-                if acts[i, o, k]:
-                    active[o, n_active[o]] = k
-                    n_active[o] += 1
-                    break
-    # the increments of every act, seen (1) or not (0): the same for every run
+    # the acts some run saw (the others are not applied at all)
+    active = np.zeros(n_obs, dtype=np.int64)
+    for i in range(n):
+        for o in range(n_obs):
+            active[o] |= acts[i, o]
+    # the increments of every act, seen (1) or not (0): the same for every run; and the acts
+    # whose increments, seen or not, are not all +0.0
     dr = np.zeros((n_obs, n_act, 2, n_dim))
     ds = np.zeros((n_obs, n_act, 2, n_dim))
+    moves = np.zeros((n_obs, 2), dtype=np.int64)
     for o in range(n_obs):
         for k in range(n_act):
             for seen in range(2):
                 w = (1.0 if seen == 1 else 0.0) * weight[k]
                 for d in range(n_dim):
                     rel = relevance[o, k, d]
-                    dr[o, k, seen, d], ds[o, k, seen, d] = increment(
-                        rel, abs(rel) * w, positivity[d], negativity[d]
-                    )
+                    a, b = increment(rel, abs(rel) * w, positivity[d], negativity[d])
+                    dr[o, k, seen, d], ds[o, k, seen, d] = a, b
+                    if not (a == 0.0 and b == 0.0 and not _negative(a) and not _negative(b)):
+                        moves[o, seen] |= 1 << k
+    # -0.0 is the one float whose bits, read as an int64, are the smallest int64
+    r_bits, s_bits = r.view(np.int64), s.view(np.int64)
+    neg_zero = np.iinfo(np.int64).min
     for i in range(n):
         for o in range(n_obs):
-            for d in range(n_dim):
-                rv, sv = r[i, o, d], s[i, o, d]
-                for j in range(n_active[o]):
-                    k = active[o, j]
-                    seen = np.int64(acts[i, o, k])
-                    rv = rv + dr[o, k, seen, d]
-                    sv = sv + ds[o, k, seen, d]
-                r[i, o, d], s[i, o, d] = rv, sv
+            act = active[o]
+            if act == 0:
+                continue
+            bits = acts[i, o]
+            apply = (bits & moves[o, 1]) | (act & ~bits & moves[o, 0])
+            if apply != act:  # some +0.0 increments are left out: exact unless a -0.0
+                has_neg_zero = False
+                for d in range(n_dim):
+                    has_neg_zero |= (r_bits[i, o, d] == neg_zero) | (s_bits[i, o, d] == neg_zero)
+                if has_neg_zero:
+                    apply = act
+            k = 0
+            while apply != 0:
+                if apply & 1:
+                    seen = (bits >> k) & 1
+                    for d in range(n_dim):
+                        r[i, o, d] = r[i, o, d] + dr[o, k, seen, d]
+                        s[i, o, d] = s[i, o, d] + ds[o, k, seen, d]
+                apply >>= 1
+                k += 1
+
+
+@kernel
+def _negative(x: float) -> bool:
+    return np.signbit(x)  # type: ignore[no-any-return]

@@ -38,6 +38,7 @@ from detente.trust.kernels import expected_trust
 __all__ = ["CAP", "INTEG", "INTENT", "LEARN", "PRED", "effective_costs"]
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 CAP, INTENT, INTEG, PRED = (
     TRUST_DIMENSIONS.index(d)
     for d in ("capacity", "peaceful_intention", "integrity", "predictability")
@@ -67,15 +68,34 @@ def _update_beliefs(
     mean: FloatArray,
     prec: FloatArray,
     z: FloatArray,
-) -> None:
+    side_b: IntArray,
+) -> int:
     """Both sides' beliefs about the balance updated by the battle (into ``mean``, ``prec``)
-    and the argument ``z`` of their believed chance ``Φ(z)`` that A wins a battle."""
-    for i in range(bal_mean.shape[0]):
+    and the arguments of their believed chances ``Φ(z)`` that A wins a battle, each distinct
+    one once: ``z[i]`` is A's for run ``i``, B's is ``z[side_b[i]]`` (``i`` itself when both
+    sides believe the same, bit for bit: one ``Φ`` serves both); returns how many ``z`` there
+    are."""
+    n = bal_mean.shape[0]
+    zb = np.empty(n)
+    for i in range(n):
         for side in range(2):
             mu, kappa = balance_update(bal_mean[i, side], bal_prec[i, side], y[i], fighting[i])
             mean[i, side] = mu
             prec[i, side] = kappa
-            z[i, side] = predictive_z(mu, kappa)
+            if side == 0:
+                z[i] = predictive_z(mu, kappa)
+            else:
+                zb[i] = predictive_z(mu, kappa)
+    za_bits, zb_bits = z.view(np.int64), zb.view(np.int64)
+    m = n
+    for i in range(n):
+        if za_bits[i] == zb_bits[i]:
+            side_b[i] = i
+        else:
+            side_b[i] = m
+            z[m] = zb[i]
+            m += 1
+    return m
 
 
 @kernel
@@ -90,20 +110,22 @@ def _expected_trust(
 ) -> None:
     """Expected trust (N, 2, D) of the evidence and each side's belief ``τ`` that the other
     delivers, into ``trust`` and ``tau``."""
-    for i in range(tr.shape[0]):
+    n, m = tr.shape[0], base.size
+    r, s, a, out = tr.reshape(n, m), ts.reshape(n, m), base.ravel(), trust.reshape(n, m)
+    for i in range(n):
+        for j in range(m):
+            out[i, j] = expected_trust(r[i, j], s[i, j], a[j], prior_weight)
+    for i in range(n):
         for side in range(2):
-            for d in range(tr.shape[2]):
-                trust[i, side, d] = expected_trust(
-                    tr[i, side, d], ts[i, side, d], base[side, d], prior_weight
-                )
             integ, cap = trust[i, side, INTEG], trust[i, side, CAP]
             tau[i, side] = integ * (1.0 - spoil_risk[side] * (1.0 - cap))
 
 
 def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
-    mean, prec, z = np.empty((s.n, 2)), np.empty((s.n, 2)), np.empty((s.n, 2))
-    _update_beliefs(
+    mean, prec = np.empty((s.n, 2)), np.empty((s.n, 2))
+    z, side_b = np.empty(2 * s.n), np.empty(s.n, dtype=np.int64)
+    n_z = _update_beliefs(
         np.ascontiguousarray(s.bal_mean),
         np.ascontiguousarray(s.bal_prec),
         np.ascontiguousarray(s.y),
@@ -111,8 +133,12 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
         mean,
         prec,
         z,
+        side_b,
     )
-    rhat: FloatArray = ndtr(z)
+    phi = ndtr(z[:n_z])
+    rhat = np.empty((s.n, 2))
+    rhat[:, 0] = phi[: s.n]
+    rhat[:, 1] = phi[side_b]
     belief = s.type_belief
     stated = ~np.isnan(m.reservation[:2])
     if stated.all() and m.n_types == 1:

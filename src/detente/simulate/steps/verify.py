@@ -110,34 +110,36 @@ def _observe_conduct(
     """The verify step over a block's runs, in place on the copies ``tr``, ``ts`` (trust
     evidence), ``verified``, ``seen`` and ``events``."""
     n, n_b = phase.shape
-    acts = np.zeros((n, 2, 7), dtype=np.bool_)
+    acts = np.zeros((n, 2), dtype=np.int64)
     for i in range(n):
         detected = False
         bad_seen = False
         for side in range(2):
             other = 1 - side
-            violation = defect[i, other] or spoil[i, other]
+            violation = defect[i, other] | spoil[i, other]
             saw = u[i, side] < detection
-            kept = implementing[i] and not violation and not stalled[i, other] and saw
+            kept = implementing[i] & (not violation) & (not stalled[i, other]) & saw
             bad = False
             for b in range(n_b):
-                if phase[i, b] > 0:
-                    if kept:
-                        verified[i, b, other] += 1
-                    if bad_faith[i, b, other]:
-                        bad = True
-            defected = defect[i, other] and saw
-            detected = detected or defected
-            rearming = implementing[i] and bad and shift[i, other] > 0.0 and saw and not defected
-            bad_seen = bad_seen or rearming
-            acts[i, side, _KEPT_ACT] = kept
-            acts[i, side, _DEFECTED] = defected
-            acts[i, side, _REARMING] = rearming
-            acts[i, side, _SPOILER] = spoil[i, other] and not defect[i, other] and saw
-            acts[i, side, _STALLING] = stalled[i, other] and saw
-            acts[i, side, _GESTURE_ACT] = gesture[i, other] and u[i, 2 + side] < detection
-            acts[i, side, _OVERTURE_ACT] = overture[i, other]
-            seen[i, other] = violation and u[i, 4 + side] < detection
+                in_force = phase[i, b] > 0
+                verified[i, b, other] += np.int64(kept & in_force)
+                bad |= bad_faith[i, b, other] & in_force
+            defected = defect[i, other] & saw
+            detected |= defected
+            rearming = implementing[i] & bad & (shift[i, other] > 0.0) & saw & (not defected)
+            bad_seen |= rearming
+            spoiled = spoil[i, other] & (not defect[i, other]) & saw
+            gest = gesture[i, other] & (u[i, 2 + side] < detection)
+            acts[i, side] = (
+                (np.int64(kept) << _KEPT_ACT)
+                | (np.int64(defected) << _DEFECTED)
+                | (np.int64(rearming) << _REARMING)
+                | (np.int64(spoiled) << _SPOILER)
+                | (np.int64(stalled[i, other] & saw) << _STALLING)
+                | (np.int64(gest) << _GESTURE_ACT)
+                | (np.int64(overture[i, other]) << _OVERTURE_ACT)
+            )
+            seen[i, other] = violation & (u[i, 4 + side] < detection)
         if detected:
             events[i] |= defection_flag
         if bad_seen:
