@@ -88,7 +88,7 @@ def apply_observed_acts(
     :func:`detente.trust.vectorised.apply_acts` does, with the act's weight where it was seen
     and 0 elsewhere, and an act no run saw not at all. Increments that are all ``+0.0`` (an
     act not seen, or a weight of 0) change nothing but a ``-0.0`` (to ``+0.0``): they are
-    applied only to evidence that holds a ``-0.0``."""
+    applied only when some evidence holds a ``-0.0``."""
     n, n_obs, n_dim = r.shape
     n_act = weight.shape[0]
     # the acts some run saw (the others are not applied at all)
@@ -109,24 +109,21 @@ def apply_observed_acts(
                     rel = relevance[o, k, d]
                     a, b = increment(rel, abs(rel) * w, positivity[d], negativity[d])
                     dr[o, k, seen, d], ds[o, k, seen, d] = a, b
-                    if not (a == 0.0 and b == 0.0 and not _negative(a) and not _negative(b)):
+                    if not (a == 0.0 and b == 0.0 and not np.signbit(a) and not np.signbit(b)):
                         moves[o, seen] |= 1 << k
-    # -0.0 is the one float whose bits, read as an int64, are the smallest int64
-    r_bits, s_bits = r.view(np.int64), s.view(np.int64)
+    # skipping the +0.0 increments is exact unless some evidence is -0.0 (x + 0.0 == x bit
+    # for bit for every other x, and no sum of floats that are not -0.0 is -0.0): -0.0 is the
+    # one float whose bits, read as an int64, are the smallest int64
+    r_bits, s_bits = r.reshape(r.size).view(np.int64), s.reshape(s.size).view(np.int64)
     neg_zero = np.iinfo(np.int64).min
+    has_neg_zero = False
+    for j in range(r_bits.size):
+        has_neg_zero |= (r_bits[j] == neg_zero) | (s_bits[j] == neg_zero)
     for i in range(n):
         for o in range(n_obs):
             act = active[o]
-            if act == 0:
-                continue
             bits = acts[i, o]
-            apply = (bits & moves[o, 1]) | (act & ~bits & moves[o, 0])
-            if apply != act:  # some +0.0 increments are left out: exact unless a -0.0
-                has_neg_zero = False
-                for d in range(n_dim):
-                    has_neg_zero |= (r_bits[i, o, d] == neg_zero) | (s_bits[i, o, d] == neg_zero)
-                if has_neg_zero:
-                    apply = act
+            apply = act if has_neg_zero else (bits & moves[o, 1]) | (act & ~bits & moves[o, 0])
             k = 0
             while apply != 0:
                 if apply & 1:
@@ -136,8 +133,3 @@ def apply_observed_acts(
                         s[i, o, d] = s[i, o, d] + ds[o, k, seen, d]
                 apply >>= 1
                 k += 1
-
-
-@kernel
-def _negative(x: float) -> bool:
-    return np.signbit(x)  # type: ignore[no-any-return]
