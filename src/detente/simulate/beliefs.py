@@ -144,10 +144,8 @@ def believed_r(mean: FloatArray, prec: FloatArray) -> FloatArray:
     per side (any shape)."""
     shape = np.broadcast_shapes(np.shape(mean), np.shape(prec))
     z = np.empty(shape)
-    flat = [
-        np.ascontiguousarray(np.broadcast_to(a, shape), np.float64).ravel() for a in (mean, prec)
-    ]
-    _predictive_z(flat[0], flat[1], z.ravel())
+    m, p = (np.array(np.broadcast_to(a, shape), dtype=np.float64).ravel() for a in (mean, prec))
+    _predictive_z(m, p, z.ravel())
     out: FloatArray = ndtr(z)
     return out
 

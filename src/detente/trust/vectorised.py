@@ -58,8 +58,9 @@ def act_increments(
 
 
 def _flat(x: FloatArray, shape: tuple[int, ...]) -> FloatArray:
-    """``x`` broadcast to ``shape``, as a flat contiguous array (a kernel's input)."""
-    return np.ascontiguousarray(np.broadcast_to(x, shape)).ravel()
+    """``x`` broadcast to ``shape``, as a new flat array (a kernel's input: contiguous and
+    writable whatever ``x`` is, so that the kernel has a single compiled signature)."""
+    return np.array(np.broadcast_to(x, shape), dtype=np.float64).ravel()
 
 
 def apply_evidence(
