@@ -10,6 +10,8 @@ the same expressions.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -73,16 +75,18 @@ def expected_trust_array(
 def apply_observed_acts(
     r: FloatArray,
     s: FloatArray,
-    relevance: FloatArray,
-    weight: FloatArray,
+    dr: FloatArray,
+    ds: FloatArray,
+    moves: IntArray,
     acts: IntArray,
-    positivity: FloatArray,
-    negativity: FloatArray,
+    active: IntArray,
 ) -> None:
     """A period's observed acts applied, in place, to a block's evidence ``r``, ``s``
     (runs, observer, dimension): ``acts`` (runs, observer) the acts each observer saw (bit
-    ``k`` set: it saw act ``k``), ``relevance`` (observer, act, dimension) the acts' signed
-    relevances, ``weight`` (act,) their weights.
+    ``k`` set: it saw act ``k``); ``dr``, ``ds`` (observer, act, seen, dimension) the
+    increments of each act seen (1) or not (0), ``moves`` (observer, seen) which acts'
+    increments are not all ``+0.0`` (:func:`detente.trust.vectorised.observed_act_increments`);
+    ``active`` (observer,) zeros, set to the acts some run saw.
 
     The result is, bit for bit, that of applying each act in turn to the whole block as
     :func:`detente.trust.vectorised.apply_acts` does, with the act's weight where it was seen
@@ -90,35 +94,16 @@ def apply_observed_acts(
     act not seen, or a weight of 0) change nothing but a ``-0.0`` (to ``+0.0``): they are
     applied only when some evidence holds a ``-0.0``."""
     n, n_obs, n_dim = r.shape
-    n_act = weight.shape[0]
-    # the acts some run saw (the others are not applied at all)
-    active = np.zeros(n_obs, dtype=np.int64)
     for i in range(n):
         for o in range(n_obs):
             active[o] |= acts[i, o]
-    # the increments of every act, seen (1) or not (0): the same for every run; and the acts
-    # whose increments, seen or not, are not all +0.0
-    dr = np.zeros((n_obs, n_act, 2, n_dim))
-    ds = np.zeros((n_obs, n_act, 2, n_dim))
-    moves = np.zeros((n_obs, 2), dtype=np.int64)
-    for o in range(n_obs):
-        for k in range(n_act):
-            for seen in range(2):
-                w = (1.0 if seen == 1 else 0.0) * weight[k]
-                for d in range(n_dim):
-                    rel = relevance[o, k, d]
-                    a, b = increment(rel, abs(rel) * w, positivity[d], negativity[d])
-                    dr[o, k, seen, d], ds[o, k, seen, d] = a, b
-                    if not (a == 0.0 and b == 0.0 and not np.signbit(a) and not np.signbit(b)):
-                        moves[o, seen] |= 1 << k
     # skipping the +0.0 increments is exact unless some evidence is -0.0 (x + 0.0 == x bit
-    # for bit for every other x, and no sum of floats that are not -0.0 is -0.0): -0.0 is the
-    # one float whose bits, read as an int64, are the smallest int64
-    r_bits, s_bits = r.reshape(r.size).view(np.int64), s.reshape(s.size).view(np.int64)
-    neg_zero = np.iinfo(np.int64).min
+    # for bit for every other x, and no sum of floats that are not -0.0 is -0.0)
     has_neg_zero = False
-    for j in range(r_bits.size):
-        has_neg_zero |= (r_bits[j] == neg_zero) | (s_bits[j] == neg_zero)
+    for i in range(n):
+        for o in range(n_obs):
+            for d in range(n_dim):
+                has_neg_zero |= _negative_zero(r[i, o, d]) | _negative_zero(s[i, o, d])
     for i in range(n):
         for o in range(n_obs):
             act = active[o]
@@ -133,3 +118,8 @@ def apply_observed_acts(
                         s[i, o, d] = s[i, o, d] + ds[o, k, seen, d]
                 apply >>= 1
                 k += 1
+
+
+@kernel
+def _negative_zero(x: float) -> bool:
+    return x == 0.0 and math.copysign(1.0, x) < 0.0

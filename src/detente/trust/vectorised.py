@@ -26,6 +26,7 @@ __all__ = [
     "apply_evidence",
     "decay",
     "expected",
+    "observed_act_increments",
     "opinion_arrays",
 ]
 
@@ -97,6 +98,14 @@ def apply_acts(
     ``weight`` (≥ 0, broadcasting against the leading axes, a trailing axis of 1 added) the
     act's weight; the increments are those of the evidence ``rule`` (default: the replay's,
     with its per-dimension weights for good acts and misdeeds)."""
+    dr, ds = _act_increments(relevance, weight, rule)
+    return np.asarray(r, dtype=np.float64) + dr, np.asarray(s, dtype=np.float64) + ds
+
+
+def _act_increments(
+    relevance: ArrayLike, weight: ArrayLike, rule: EvidenceRule | None
+) -> tuple[FloatArray, FloatArray]:
+    """The evidence increments of acts (:func:`apply_acts`)."""
     from detente.trust.rules import RULES, EvidenceRule
 
     ev = rule if rule is not None else RULES["evidence"]
@@ -106,8 +115,25 @@ def apply_acts(
     w = np.asarray(weight, dtype=np.float64)
     if np.any(w < 0):
         raise ValueError("weight must be >= 0")
-    dr, ds = act_increments(np.sign(rel), np.abs(rel) * w[..., None], ev.positivity, ev.negativity)
-    return np.asarray(r, dtype=np.float64) + dr, np.asarray(s, dtype=np.float64) + ds
+    return act_increments(np.sign(rel), np.abs(rel) * w[..., None], ev.positivity, ev.negativity)
+
+
+def observed_act_increments(
+    relevance: ArrayLike, weight: ArrayLike, rule: EvidenceRule | None = None
+) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
+    """The increments of acts, seen or not, as :func:`apply_acts` adds them, for
+    :func:`detente.trust.kernels.apply_observed_acts`: ``relevance`` (observer, act,
+    dimension) and ``weight`` (act,) give ``(Δr, Δs)`` (observer, act, seen, dimension), the
+    act applied with its weight where seen (1) and 0 where not (0), and ``moves`` (observer,
+    seen), bit ``k`` set where act ``k``'s increments are not all ``+0.0``."""
+    rel = np.asarray(relevance, dtype=np.float64)
+    w = np.asarray(weight, dtype=np.float64)
+    w_seen = np.stack([0.0 * w, 1.0 * w], axis=1)  # (act, seen): the mask times the weight
+    dr, ds = _act_increments(rel[:, :, None, :], w_seen, rule)
+    zero = (dr == 0.0) & (ds == 0.0) & ~np.signbit(dr) & ~np.signbit(ds)
+    moving = ~zero.all(axis=3)  # (observer, act, seen)
+    moves = (moving.astype(np.int64) << np.arange(rel.shape[1])[None, :, None]).sum(axis=1)
+    return dr, ds, moves
 
 
 def expected(r: ArrayLike, s: ArrayLike, a: ArrayLike = 0.5, W: float = 2.0) -> FloatArray:

@@ -11,6 +11,8 @@ delivers: ``τ = T_integrity · (1 − e · φ · (1 − T_capacity))`` (``φ`` 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr
@@ -68,15 +70,15 @@ def _update_beliefs(
     mean: FloatArray,
     prec: FloatArray,
     z: FloatArray,
+    z_b: FloatArray,
     side_b: IntArray,
 ) -> int:
     """Both sides' beliefs about the balance updated by the battle (into ``mean``, ``prec``)
     and the arguments of their believed chances ``Φ(z)`` that A wins a battle, each distinct
     one once: ``z[i]`` is A's for run ``i``, B's is ``z[side_b[i]]`` (``i`` itself when both
     sides believe the same, bit for bit: one ``Φ`` serves both); returns how many ``z`` there
-    are."""
+    are (``z_b`` (N,): work space)."""
     n = bal_mean.shape[0]
-    zb = np.empty(n)
     for i in range(n):
         for side in range(2):
             mu, kappa = balance_update(bal_mean[i, side], bal_prec[i, side], y[i], fighting[i])
@@ -85,15 +87,16 @@ def _update_beliefs(
             if side == 0:
                 z[i] = predictive_z(mu, kappa)
             else:
-                zb[i] = predictive_z(mu, kappa)
-    za_bits, zb_bits = z.view(np.int64), zb.view(np.int64)
+                z_b[i] = predictive_z(mu, kappa)
     m = n
     for i in range(n):
-        if za_bits[i] == zb_bits[i]:
+        # the same float: equal, and not 0.0 against -0.0 (a NaN is never the same)
+        za, zb = z[i], z_b[i]
+        if za == zb and math.copysign(1.0, za) == math.copysign(1.0, zb):
             side_b[i] = i
         else:
             side_b[i] = m
-            z[m] = zb[i]
+            z[m] = zb
             m += 1
     return m
 
@@ -108,16 +111,17 @@ def _expected_trust(
     trust: FloatArray,
     tau: FloatArray,
 ) -> None:
-    """Expected trust (N, 2, D) of the evidence and each side's belief ``τ`` that the other
-    delivers, into ``trust`` and ``tau``."""
-    n, m = tr.shape[0], base.size
-    r, s, a, out = tr.reshape(n, m), ts.reshape(n, m), base.ravel(), trust.reshape(n, m)
+    """Expected trust of the evidence and each side's belief ``τ`` that the other delivers,
+    into ``trust`` and ``tau`` (N, 2); ``tr``, ``ts``, ``trust`` are (N, 2 · D), each side's
+    D dimensions in turn, ``base`` (2 · D)."""
+    n, m = tr.shape
+    n_dim = m // 2
     for i in range(n):
         for j in range(m):
-            out[i, j] = expected_trust(r[i, j], s[i, j], a[j], prior_weight)
+            trust[i, j] = expected_trust(tr[i, j], ts[i, j], base[j], prior_weight)
     for i in range(n):
         for side in range(2):
-            integ, cap = trust[i, side, INTEG], trust[i, side, CAP]
+            integ, cap = trust[i, side * n_dim + INTEG], trust[i, side * n_dim + CAP]
             tau[i, side] = integ * (1.0 - spoil_risk[side] * (1.0 - cap))
 
 
@@ -133,6 +137,7 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
         mean,
         prec,
         z,
+        np.empty(s.n),
         side_b,
     )
     phi = ndtr(z[:n_z])
@@ -166,13 +171,14 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
     else:
         trust, tau = np.empty(s.tr.shape), np.empty((s.n, 2))
         spoil_risk = st.spoiler_escalation * m.has_factions[::-1].astype(np.float64)
+        flat = (s.n, trust[0].size)
         _expected_trust(
-            np.ascontiguousarray(s.tr),
-            np.ascontiguousarray(s.ts),
-            np.ascontiguousarray(m.trust_base, np.float64),
+            np.ascontiguousarray(s.tr).reshape(flat),
+            np.ascontiguousarray(s.ts).reshape(flat),
+            np.array(m.trust_base, dtype=np.float64).ravel(),
             float(TRUST_PRIOR_WEIGHT),
             spoil_risk,
-            trust,
+            trust.reshape(flat),
             tau,
         )
     return evolve(

@@ -51,7 +51,7 @@ from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.trust.events import BROKEN_MILITARY, CHEAP_TALK, EVENT_EFFECTS, INTENT, KEPT
 from detente.trust.kernels import apply_observed_acts
-from detente.trust.rules import RULES, EvidenceRule
+from detente.trust.vectorised import observed_act_increments
 
 __all__ = ["SUPPORT", "VERIFY"]
 
@@ -71,15 +71,18 @@ _KEPT_ACT, _DEFECTED, _REARMING, _SPOILER, _STALLING, _GESTURE_ACT, _OVERTURE_AC
 
 
 @cache
-def _relevance(phi_a: float, phi_b: float) -> FloatArray:
-    """Signed relevance of each act (observer, act, dimension): a kept agreement also shows
-    capacity when the observed side has factions (``phi`` = it has)."""
+def _increments(
+    phi_a: float, phi_b: float, weight: tuple[float, ...]
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """The evidence increments of each act (observer, act, seen, dimension), seen or not, with
+    its ``weight`` (:func:`detente.trust.vectorised.observed_act_increments`): a kept
+    agreement also shows capacity when the observed side has factions (``phi`` = it has)."""
     phi = (phi_a, phi_b)
     rel = np.empty((2, 7, _KEPT.size))
     for side in (0, 1):
         kept_rel = _KEPT + np.array([phi[1 - side], 0.0, 0.0, 0.0])
         rel[side] = (kept_rel, _BROKEN, _VIOLATION, _SPOILED, _STALLED, _GESTURE, _OVERTURE)
-    return rel
+    return observed_act_increments(rel, np.array(weight))
 
 
 @kernel
@@ -95,10 +98,9 @@ def _observe_conduct(
     shift: FloatArray,
     phase: IntArray,
     bad_faith: BoolArray,
-    relevance: FloatArray,
-    weight: FloatArray,
-    positivity: FloatArray,
-    negativity: FloatArray,
+    dr: FloatArray,
+    ds: FloatArray,
+    moves: IntArray,
     defection_flag: int,
     bad_faith_flag: int,
     tr: FloatArray,
@@ -106,11 +108,13 @@ def _observe_conduct(
     verified: IntArray,
     seen: BoolArray,
     events: NDArray[np.int32],
+    acts: IntArray,
+    active: IntArray,
 ) -> None:
     """The verify step over a block's runs, in place on the copies ``tr``, ``ts`` (trust
-    evidence), ``verified``, ``seen`` and ``events``."""
+    evidence), ``verified``, ``seen`` and ``events``; ``acts`` (N, 2) and ``active`` (2,)
+    zeros are work space (:func:`detente.trust.kernels.apply_observed_acts`)."""
     n, n_b = phase.shape
-    acts = np.zeros((n, 2), dtype=np.int64)
     for i in range(n):
         detected = False
         bad_seen = False
@@ -144,39 +148,35 @@ def _observe_conduct(
             events[i] |= defection_flag
         if bad_seen:
             events[i] |= bad_faith_flag
-    apply_observed_acts(tr, ts, relevance, weight, acts, positivity, negativity)
+    apply_observed_acts(tr, ts, dr, ds, moves, acts, active)
 
 
 def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
-    rule = RULES["evidence"]
-    if not isinstance(rule, EvidenceRule):
-        raise TypeError("the verify step needs an evidence-state trust rule")
     tr, ts = s.tr.copy(), s.ts.copy()
     verified = s.verified.copy()
     seen = np.zeros((s.n, 2), dtype=bool)
     events = s.events.copy()
     phi = m.has_factions.astype(np.float64)
-    w_loss = st.trust_loss
-    weight = np.array(
-        [st.trust_gain, w_loss, w_loss, w_loss, w_loss, st.gesture_weight, st.gesture_weight]
-    )
+    w_gain, w_loss, w_gesture = st.trust_gain, st.trust_loss, st.gesture_weight
+    weight = (w_gain, w_loss, w_loss, w_loss, w_loss, w_gesture, w_gesture)
+    dr, ds, moves = _increments(float(phi[0]), float(phi[1]), weight)
+    c = np.ascontiguousarray
     _observe_conduct(
-        np.ascontiguousarray(d.u),
+        c(d.u),
         float(m.detection),
-        np.ascontiguousarray(s.implementing),
-        np.ascontiguousarray(s.defect),
-        np.ascontiguousarray(s.spoil),
-        np.ascontiguousarray(s.stalled),
-        np.ascontiguousarray(s.gesture),
-        np.ascontiguousarray(s.overture),
-        np.ascontiguousarray(s.shift),
-        np.ascontiguousarray(s.phase),
-        np.ascontiguousarray(s.bad_faith),
-        _relevance(float(phi[0]), float(phi[1])),
-        weight,
-        rule.positivity,
-        rule.negativity,
+        c(s.implementing),
+        c(s.defect),
+        c(s.spoil),
+        c(s.stalled),
+        c(s.gesture),
+        c(s.overture),
+        c(s.shift),
+        c(s.phase),
+        c(s.bad_faith),
+        dr,
+        ds,
+        moves,
         flag("defection_detected"),
         flag("bad_faith_detected"),
         tr,
@@ -184,6 +184,8 @@ def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
         verified,
         seen,
         events,
+        np.empty((s.n, 2), dtype=np.int64),
+        np.zeros(2, dtype=np.int64),
     )
     return evolve(s, tr=tr, ts=ts, verified=verified, seen=seen, events=events)
 
