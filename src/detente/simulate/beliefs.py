@@ -96,7 +96,8 @@ def balance_update(mean: float, prec: float, y: float, seen: bool) -> tuple[floa
 @kernel
 def predictive_z(mean: float, prec: float) -> float:
     """``μ / √(1 + 1/κ)``: the believed chance that A wins a battle is its ``Φ``."""
-    return mean / np.sqrt(1.0 + 1.0 / prec)
+    z: float = mean / np.sqrt(1.0 + 1.0 / prec)
+    return z
 
 
 @kernel

@@ -54,7 +54,10 @@ def act_increments(
     neg = np.asarray(negativity, dtype=np.float64)
     shape = np.broadcast_shapes(sg.shape, st.shape, pos.shape, neg.shape)
     dr, ds = np.empty(shape), np.empty(shape)
-    increments_array(*(_flat(x, shape) for x in (sg, st, pos, neg)), dr.ravel(), ds.ravel())
+    f = _flat
+    increments_array(
+        f(sg, shape), f(st, shape), f(pos, shape), f(neg, shape), dr.ravel(), ds.ravel()
+    )
     return dr, ds
 
 
@@ -142,7 +145,8 @@ def expected(r: ArrayLike, s: ArrayLike, a: ArrayLike = 0.5, W: float = 2.0) -> 
     aa = np.asarray(a, dtype=np.float64)
     shape = np.broadcast_shapes(ra.shape, sa.shape, aa.shape)
     out = np.empty(shape)
-    expected_trust_array(*(_flat(x, shape) for x in (ra, sa, aa)), float(W), out.ravel())
+    f = _flat
+    expected_trust_array(f(ra, shape), f(sa, shape), f(aa, shape), float(W), out.ravel())
     res: FloatArray = out[()]  # a NumPy scalar for scalar inputs, as NumPy's arithmetic gives
     return res
 

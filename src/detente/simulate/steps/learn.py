@@ -88,7 +88,7 @@ def _update_beliefs(
                 z[i] = predictive_z(mu, kappa)
             else:
                 z_b[i] = predictive_z(mu, kappa)
-    m = n
+    m: int = n
     for i in range(n):
         # the same float: equal, and not 0.0 against -0.0 (a NaN is never the same)
         za, zb = z[i], z_b[i]
