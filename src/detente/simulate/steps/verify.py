@@ -3,8 +3,9 @@
 **Verify.** Each side observes the other's conduct with the detection probability in place
 (``simulation.detection``, or the best ``detection`` of the attached monitors) and updates its
 trust evidence on the four dimensions with the trust engine's own rule and tables
-(:func:`detente.trust.vectorised.apply_acts`: the evidence rule's per-dimension weights for good
-acts and misdeeds, and the signed relevances the replay gives the same acts,
+(as :func:`detente.trust.vectorised.apply_acts` applies them, through the compiled
+:func:`detente.trust.kernels.apply_observed_acts`: the evidence rule's per-dimension weights
+for good acts and misdeeds, and the signed relevances the replay gives the same acts,
 :mod:`detente.trust.events`), each act weighted by a setting:
 
 =============================================  =======================  ==================
