@@ -154,13 +154,50 @@ def _fight(m: SimModel, s: RunState, d: Draws) -> RunState:
     )
 
 
+@kernel
+def _others_costs(
+    type_cost: FloatArray,
+    own_type: NDArray[np.int64],
+    cost_mult: FloatArray,
+    cost: FloatArray,
+    out: FloatArray,
+) -> None:
+    """The other side's material cost per period as each side looks at it, into ``out``
+    (N, 2): ``q_type · multiplier · stated cost`` of the other."""
+    for i in range(own_type.shape[0]):
+        for side in range(2):
+            o = 1 - side
+            out[i, side] = type_cost[own_type[i, o]] * cost_mult[i, o] * cost[o]
+
+
+@kernel
+def _sightings(
+    log_other: FloatArray,
+    z: FloatArray,
+    fighting: NDArray[np.bool_],
+    noise: float,
+    out: FloatArray,
+) -> None:
+    """Each side's noisy sight of the other's log cost, into ``out`` (N, 2): NaN when there
+    is no fighting or nothing to see (a cost of 0)."""
+    for i in range(log_other.shape[0]):
+        for side in range(2):
+            x = log_other[i, side]
+            seen = fighting[i] and np.isfinite(x)
+            out[i, side] = x + noise * z[i, side] if seen else np.nan
+
+
 def _observe(m: SimModel, s: RunState, d: Draws) -> RunState:
-    q = m.type_cost[s.own_type] * s.cost_mult * m.cost  # (N, 2) material cost of each side
+    c = np.ascontiguousarray
+    other = np.empty((s.n, 2))  # (N, 2) the other side's material cost
+    _others_costs(
+        c(m.type_cost, np.float64), c(s.own_type, np.int64), c(s.cost_mult), c(m.cost), other
+    )
     with np.errstate(divide="ignore"):
-        log_other = np.log(q[:, ::-1])  # what side s looks at: the other's cost
-    noisy = log_other + m.settings.cost_signal_noise * d.z
-    ok = s.fighting[:, None] & np.isfinite(log_other)
-    return evolve(s, cost_signal=np.where(ok, noisy, np.nan))
+        log_other = np.log(other)  # what side s looks at: the other's cost
+    signal = np.empty((s.n, 2))
+    _sightings(log_other, c(d.z), c(s.fighting), float(m.settings.cost_signal_noise), signal)
+    return evolve(s, cost_signal=signal)
 
 
 FIGHT = Step("fight", _fight, lambda m: (0, 1))
