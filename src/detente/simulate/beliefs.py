@@ -46,13 +46,15 @@ __all__ = [
     "balance_prior",
     "balance_update",
     "believed_r",
-    "cost_signal_likelihood",
-    "expected_other_value",
+    "fighting_value",
     "fighting_values",
-    "normalise",
-    "offer_likelihood",
+    "lottery",
+    "net_cost",
+    "offer_weight",
+    "pairwise_sum",
     "predictive_z",
-    "refusal_likelihood",
+    "refusal_weight",
+    "signal_z",
     "stake_utilities",
     "update_balance",
 ]
@@ -168,12 +170,128 @@ def stake_utilities(
     return u_victory[:, 0], u_victory[:, 1], u_line
 
 
-def _lottery(
-    m: SimModel, r: FloatArray, u_va: FloatArray, u_vb: FloatArray, u_line: FloatArray
-) -> FloatArray:
-    s = m.stalemate
-    out: FloatArray = (1.0 - s) * (r * u_va + (1.0 - r) * u_vb) + s * u_line
+@kernel
+def lottery(stalemate: float, r: float, u_va: float, u_vb: float, u_line: float) -> float:
+    """The war lottery: ``(1 − s)(r U(x_A) + (1 − r) U(x_B)) + s U(line)``."""
+    out: float = (1.0 - stalemate) * (r * u_va + (1.0 - r) * u_vb) + stalemate * u_line
     return out
+
+
+@kernel
+def fighting_value(
+    stalemate: float,
+    r: float,
+    u_va: float,
+    u_vb: float,
+    u_line: float,
+    cost_eff: float,
+    horizon_factor: float,
+    reservation: float,
+) -> float:
+    """A side's value of fighting on: the war lottery under its belief ``r`` less its
+    effective cost per period over the war's horizon; a stated ``reservation`` (not NaN)
+    overrides it."""
+    if not np.isnan(reservation):
+        return reservation
+    out: float = lottery(stalemate, r, u_va, u_vb, u_line) - cost_eff * horizon_factor
+    return out
+
+
+@kernel
+def net_cost(gross: float, relief: float, resolve: float) -> float:
+    """Effective cost per period: ``max(gross − relief, 0) / resolve`` (NaN propagates)."""
+    x = gross - relief
+    if not (x > 0.0 or np.isnan(x)):
+        x = 0.0
+    out: float = x / resolve
+    return out
+
+
+@kernel
+def refusal_weight(refused_u: float, type_value: float, eps: float, tol: float) -> float:
+    """Screening: likelihood that a type whose value of fighting is ``type_value`` refused an
+    offer worth ``refused_u`` to it (NaN: none refused): ``1 − ε`` if it is at least that,
+    else ``ε``."""
+    if np.isnan(refused_u):
+        return 1.0
+    return 1.0 - eps if type_value >= refused_u - tol else eps
+
+
+@kernel
+def offer_weight(offered_u: float, type_value: float, eps: float, tol: float) -> float:
+    """Offers made: likelihood that a type whose value of fighting is ``type_value`` offered
+    terms worth ``offered_u`` to itself (NaN: none): ``ε`` if its value exceeds that, else
+    ``1 − ε``."""
+    if np.isnan(offered_u):
+        return 1.0
+    return eps if type_value > offered_u + tol else 1.0 - eps
+
+
+@kernel
+def signal_z(signal: float, log_cost: float, noise: float) -> float:
+    """Standardised gap between an observed log cost and a type's: NaN if nothing was seen."""
+    out: float = (signal - log_cost) / noise
+    return out
+
+
+@kernel
+def pairwise_sum(a: FloatArray, n: int) -> float:
+    """``a[:n].sum()`` as NumPy sums a contiguous axis (its pairwise summation, from 0.0):
+    the same bits."""
+    return 0.0 + _pairwise(a, 0, n)
+
+
+@kernel
+def _pairwise(a: FloatArray, lo: int, n: int) -> float:
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res = res + a[i]
+        return res
+    if n <= 128:
+        r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+        r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+        i = 8
+        while i < n - n % 8:
+            j = lo + i
+            r0, r1, r2, r3 = r0 + a[j], r1 + a[j + 1], r2 + a[j + 2], r3 + a[j + 3]
+            r4, r5, r6, r7 = r4 + a[j + 4], r5 + a[j + 5], r6 + a[j + 6], r7 + a[j + 7]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res = res + a[lo + i]
+            i += 1
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    out: float = _pairwise(a, lo, n2) + _pairwise(a, lo + n2, n - n2)
+    return out
+
+
+@kernel
+def _fighting_values(
+    rhat: FloatArray,
+    u_va: FloatArray,
+    u_vb: FloatArray,
+    u_line: FloatArray,
+    cost_eff: FloatArray,
+    stalemate: float,
+    horizon_factor: FloatArray,
+    reservation: FloatArray,
+    out: FloatArray,
+) -> None:
+    for i in range(rhat.shape[0]):
+        for side in range(2):
+            out[i, side] = fighting_value(
+                stalemate,
+                rhat[i, side],
+                u_va[i, side],
+                u_vb[i, side],
+                u_line[i, side],
+                cost_eff[i, side],
+                horizon_factor[side],
+                reservation[side],
+            )
 
 
 def fighting_values(
@@ -183,67 +301,17 @@ def fighting_values(
     cost_eff: FloatArray,
 ) -> FloatArray:
     """Each side's value of fighting on under its own belief ``rhat`` (N, 2), with its
-    effective cost per period ``cost_eff`` (N, 2); a stated reservation overrides it."""
-    u_va, u_vb, u_line = stakes
-    v = _lottery(m, rhat, u_va, u_vb, u_line) - cost_eff * m.horizon_factor
-    out: FloatArray = np.where(np.isnan(m.reservation[:2]), v, m.reservation[:2])
-    return out
-
-
-def type_values(
-    m: SimModel,
-    rhat: FloatArray,
-    stakes: tuple[FloatArray, FloatArray, FloatArray],
-    type_cost: FloatArray,
-) -> FloatArray:
-    """What each side believes the *other* gets from fighting if the other is of type t:
-    (N, 2, T), indexed by the observer. ``type_cost`` (N, 2, T): the other's effective cost
-    per period for each type, indexed by the other side."""
-    u_va, u_vb, u_line = stakes
-    out = np.empty(type_cost.shape)
-    for s in (0, 1):
-        o = 1 - s
-        lot = _lottery(m, rhat[:, s], u_va[:, o], u_vb[:, o], u_line[:, o])
-        out[:, s] = lot[:, None] - type_cost[:, o] * m.horizon_factor[o]
-    return out
-
-
-def expected_other_value(m: SimModel, belief: FloatArray, tv: FloatArray) -> FloatArray:
-    """Each side's expected value of fighting of the other, (N, 2); NaN where the other's
-    reservation is stated (the stated figure is the analyst's, not the side's knowledge)."""
-    e = (belief * tv).sum(axis=2)
-    stated = ~np.isnan(m.reservation[:2])[::-1]
-    out: FloatArray = np.where(stated, np.nan, e)
-    return out
-
-
-def normalise(belief: FloatArray) -> FloatArray:
-    """Rescale a categorical belief to sum to 1 over the last axis."""
-    out: FloatArray = belief / np.maximum(belief.sum(axis=-1, keepdims=True), 1e-300)
-    return out
-
-
-def cost_signal_likelihood(signal: FloatArray, log_cost: FloatArray, noise: float) -> FloatArray:
-    """Likelihood of an observed log cost ``signal`` (N, 2) under each type's log cost
-    (N, 2, T): 1 where nothing was observed (NaN)."""
-    z = (signal[:, :, None] - log_cost) / noise
-    out: FloatArray = np.where(np.isnan(z), 1.0, np.exp(-0.5 * np.nan_to_num(z) ** 2))
-    return out
-
-
-def refusal_likelihood(refused_u: FloatArray, tv: FloatArray, eps: float, tol: float) -> FloatArray:
-    """Screening: the other refused an offer worth ``refused_u`` (N, 2) to it (NaN: none);
-    a type refuses if its value of fighting ``tv`` (N, 2, T) is at least that."""
-    refuses = tv >= refused_u[:, :, None] - tol
-    lik = np.where(refuses, 1.0 - eps, eps)
-    out: FloatArray = np.where(np.isnan(refused_u)[:, :, None], 1.0, lik)
-    return out
-
-
-def offer_likelihood(offered_u: FloatArray, tv: FloatArray, eps: float, tol: float) -> FloatArray:
-    """Offers made: the other offered terms worth ``offered_u`` (N, 2) to itself; a type whose
-    value of fighting exceeds that would not have."""
-    worse = tv > offered_u[:, :, None] + tol
-    lik = np.where(worse, eps, 1.0 - eps)
-    out: FloatArray = np.where(np.isnan(offered_u)[:, :, None], 1.0, lik)
+    effective cost per period ``cost_eff`` (N, 2); a stated reservation overrides it
+    (:func:`fighting_value`)."""
+    shape = np.broadcast_shapes(np.shape(rhat), *(np.shape(x) for x in stakes), np.shape(cost_eff))
+    rows = (shape[0], 2)
+    args = (np.array(np.broadcast_to(x, rows), dtype=np.float64) for x in (rhat, *stakes, cost_eff))
+    out = np.empty(rows)
+    _fighting_values(
+        *args,
+        float(m.stalemate),
+        np.array(np.broadcast_to(m.horizon_factor, 2), dtype=np.float64),
+        np.array(m.reservation[:2], dtype=np.float64),
+        out,
+    )
     return out
