@@ -237,35 +237,62 @@ def signal_z(signal: float, log_cost: float, noise: float) -> float:
 @kernel
 def pairwise_sum(a: FloatArray, n: int) -> float:
     """``a[:n].sum()`` as NumPy sums a contiguous axis (its pairwise summation, from 0.0):
-    the same bits."""
-    return 0.0 + _pairwise(a, 0, n)
+    the same bits. NumPy halves a sum of more than 128 terms (the first half a multiple of 8
+    terms) until each part has at most 128: done here with a stack (cached kernels cannot
+    recurse)."""
+    if n <= 128:
+        return 0.0 + _block_sum(a, 0, n)
+    depth = 64
+    lo_s, n_s = np.empty(depth, np.int64), np.empty(depth, np.int64)
+    half_s, stage = np.empty(depth, np.int64), np.zeros(depth, np.int64)
+    left = np.empty(depth)
+    sp = 0
+    lo_s[0], n_s[0], stage[0] = 0, n, 0
+    while True:
+        lo, m = lo_s[sp], n_s[sp]
+        if m > 128:  # split: the left part first
+            h = m // 2
+            h -= h % 8
+            half_s[sp], stage[sp] = h, 1
+            sp += 1
+            lo_s[sp], n_s[sp], stage[sp] = lo, h, 0
+            continue
+        v = _block_sum(a, lo, m)
+        sp -= 1
+        while sp >= 0 and stage[sp] == 2:  # a right part done: add it to its left part
+            v = left[sp] + v
+            sp -= 1
+        if sp < 0:
+            return 0.0 + v
+        left[sp], stage[sp] = v, 2  # a left part done: the right part next
+        h = half_s[sp]
+        lo_r, n_r = lo_s[sp] + h, n_s[sp] - h
+        sp += 1
+        lo_s[sp], n_s[sp], stage[sp] = lo_r, n_r, 0
 
 
 @kernel
-def _pairwise(a: FloatArray, lo: int, n: int) -> float:
+def _block_sum(a: FloatArray, lo: int, n: int) -> float:
+    """NumPy's pairwise sum of ``a[lo:lo + n]``, ``n`` ≤ 128: in order below 8 terms, else 8
+    running sums added as a tree, then the rest in order."""
     if n < 8:
         res = 0.0
         for i in range(lo, lo + n):
             res = res + a[i]
         return res
-    if n <= 128:
-        r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-        r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-        i = 8
-        while i < n - n % 8:
-            j = lo + i
-            r0, r1, r2, r3 = r0 + a[j], r1 + a[j + 1], r2 + a[j + 2], r3 + a[j + 3]
-            r4, r5, r6, r7 = r4 + a[j + 4], r5 + a[j + 5], r6 + a[j + 6], r7 + a[j + 7]
-            i += 8
-        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n:
-            res = res + a[lo + i]
-            i += 1
-        return res
-    n2 = n // 2
-    n2 -= n2 % 8
-    out: float = _pairwise(a, lo, n2) + _pairwise(a, lo + n2, n - n2)
-    return out
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    while i < n - n % 8:
+        j = lo + i
+        r0, r1, r2, r3 = r0 + a[j], r1 + a[j + 1], r2 + a[j + 2], r3 + a[j + 3]
+        r4, r5, r6, r7 = r4 + a[j + 4], r5 + a[j + 5], r6 + a[j + 6], r7 + a[j + 7]
+        i += 8
+    acc: float = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        acc = acc + a[lo + i]
+        i += 1
+    return acc
 
 
 @kernel
@@ -305,10 +332,14 @@ def fighting_values(
     (:func:`fighting_value`)."""
     shape = np.broadcast_shapes(np.shape(rhat), *(np.shape(x) for x in stakes), np.shape(cost_eff))
     rows = (shape[0], 2)
-    args = (np.array(np.broadcast_to(x, rows), dtype=np.float64) for x in (rhat, *stakes, cost_eff))
+    u_va, u_vb, u_line = (np.array(np.broadcast_to(x, rows), dtype=np.float64) for x in stakes)
     out = np.empty(rows)
     _fighting_values(
-        *args,
+        np.array(np.broadcast_to(rhat, rows), dtype=np.float64),
+        u_va,
+        u_vb,
+        u_line,
+        np.array(np.broadcast_to(cost_eff, rows), dtype=np.float64),
         float(m.stalemate),
         np.array(np.broadcast_to(m.horizon_factor, 2), dtype=np.float64),
         np.array(m.reservation[:2], dtype=np.float64),
