@@ -46,6 +46,7 @@ __all__ = [
     "balance_prior",
     "balance_update",
     "believed_r",
+    "block_sum",
     "fighting_value",
     "fighting_values",
     "lottery",
@@ -241,7 +242,7 @@ def pairwise_sum(a: FloatArray, n: int) -> float:
     terms) until each part has at most 128: done here with a stack (cached kernels cannot
     recurse)."""
     if n <= 128:
-        return 0.0 + _block_sum(a, 0, n)
+        return 0.0 + block_sum(a, 0, n)
     depth = 64
     lo_s, n_s = np.empty(depth, np.int64), np.empty(depth, np.int64)
     half_s, stage = np.empty(depth, np.int64), np.zeros(depth, np.int64)
@@ -257,7 +258,7 @@ def pairwise_sum(a: FloatArray, n: int) -> float:
             sp += 1
             lo_s[sp], n_s[sp], stage[sp] = lo, h, 0
             continue
-        v = _block_sum(a, lo, m)
+        v = block_sum(a, lo, m)
         sp -= 1
         while sp >= 0 and stage[sp] == 2:  # a right part done: add it to its left part
             v = left[sp] + v
@@ -272,9 +273,10 @@ def pairwise_sum(a: FloatArray, n: int) -> float:
 
 
 @kernel
-def _block_sum(a: FloatArray, lo: int, n: int) -> float:
-    """NumPy's pairwise sum of ``a[lo:lo + n]``, ``n`` ≤ 128: in order below 8 terms, else 8
-    running sums added as a tree, then the rest in order."""
+def block_sum(a: FloatArray, lo: int, n: int) -> float:
+    """NumPy's pairwise sum of ``a[lo:lo + n]`` before it is added to 0.0 (see
+    :func:`pairwise_sum`), ``n`` ≤ 128: in order below 8 terms, else 8 running sums added as a
+    tree, then the rest in order."""
     if n < 8:
         res = 0.0
         for i in range(lo, lo + n):

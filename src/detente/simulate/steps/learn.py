@@ -21,11 +21,11 @@ from detente.core import TOL_UTILITY, TRUST_DIMENSIONS
 from detente.core.jit import kernel
 from detente.simulate.beliefs import (
     balance_update,
+    block_sum,
     fighting_value,
     lottery,
     net_cost,
     offer_weight,
-    pairwise_sum,
     predictive_z,
     refusal_weight,
     signal_z,
@@ -144,7 +144,8 @@ def _type_posterior(
     ``learn_types``: Bayes' rule with the likelihoods of the cost signal, ``signal_lik`` where
     it was seen, of the refused offer and of the offer made by the other) and its expected
     value of the other's fighting (into ``other``; NaN where the other's reservation is
-    ``stated``). ``work`` (T,): work space."""
+    ``stated``). ``work`` (T,): work space. Sums over types are NumPy's (:func:`block_sum`,
+    at most 128 types: the model has 1 or 9)."""
     n, n_t = belief.shape[0], belief.shape[2]
     for i in range(n):
         for side in range(2):
@@ -158,14 +159,14 @@ def _type_posterior(
                     lik = lik * refusal_weight(refused, tv, eps, tol)
                     lik = lik * offer_weight(offered, tv, eps, tol)
                     work[t] = belief[i, side, t] * lik
-                total = pairwise_sum(work, n_t)
+                total = 0.0 + block_sum(work, 0, n_t)
                 if not (total > 1e-300 or np.isnan(total)):
                     total = 1e-300
                 for t in range(n_t):
                     new_belief[i, side, t] = work[t] / total
             for t in range(n_t):
                 work[t] = new_belief[i, side, t] * type_values[i, side, t]
-            other[i, side] = np.nan if stated[o] else pairwise_sum(work, n_t)
+            other[i, side] = np.nan if stated[o] else 0.0 + block_sum(work, 0, n_t)
 
 
 @kernel
@@ -282,6 +283,8 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
             tv,
         )
         learn_types = m.n_types > 1
+        if m.n_types > 128:
+            raise ValueError(f"at most 128 private types, not {m.n_types}")
         if learn_types:
             with np.errstate(divide="ignore"):
                 log_cost = np.log((m.cost * s.cost_mult)[:, ::-1, None] * m.type_cost)
