@@ -39,17 +39,23 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
+from detente.core.jit import kernel
 from detente.simulate.model import SimModel, utility
 
 __all__ = [
     "balance_prior",
+    "balance_update",
     "believed_r",
-    "cost_signal_likelihood",
-    "expected_other_value",
+    "block_sum",
+    "fighting_value",
     "fighting_values",
-    "normalise",
-    "offer_likelihood",
-    "refusal_likelihood",
+    "lottery",
+    "net_cost",
+    "offer_weight",
+    "pairwise_sum",
+    "predictive_z",
+    "refusal_weight",
+    "signal_z",
     "stake_utilities",
     "update_balance",
 ]
@@ -71,19 +77,80 @@ def balance_prior(
     return mean, prec
 
 
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
+@kernel
+def balance_update(mean: float, prec: float, y: float, seen: bool) -> tuple[float, float]:
+    """Conjugate normal update of one side's belief ``(mean, prec)`` by the observed movement
+    ``y`` (when ``seen``; a NaN ``y`` counts as 0, an infinite one as the largest float, as
+    ``np.nan_to_num`` gives): the new ``(mean, prec)``."""
+    add = 1.0 if seen else 0.0
+    if np.isnan(y):
+        y = 0.0
+    elif y == np.inf:
+        y = _FLOAT_MAX
+    elif y == -np.inf:
+        y = -_FLOAT_MAX
+    new_prec = prec + add
+    return (mean * prec + add * y) / new_prec, new_prec
+
+
+@kernel
+def predictive_z(mean: float, prec: float) -> float:
+    """``μ / √(1 + 1/κ)``: the believed chance that A wins a battle is its ``Φ``."""
+    z: float = mean / np.sqrt(1.0 + 1.0 / prec)
+    return z
+
+
+@kernel
+def _update_balance(
+    mean: FloatArray,
+    prec: FloatArray,
+    y: FloatArray,
+    seen: NDArray[np.bool_],
+    new_mean: FloatArray,
+    new_prec: FloatArray,
+) -> None:
+    for i in range(mean.shape[0]):
+        for side in range(mean.shape[1]):
+            new_mean[i, side], new_prec[i, side] = balance_update(
+                mean[i, side], prec[i, side], y[i], seen[i]
+            )
+
+
+@kernel
+def _predictive_z(mean: FloatArray, prec: FloatArray, out: FloatArray) -> None:
+    for i in range(mean.shape[0]):
+        out[i] = predictive_z(mean[i], prec[i])
+
+
 def update_balance(
     mean: FloatArray, prec: FloatArray, y: FloatArray, seen: NDArray[np.bool_]
 ) -> tuple[FloatArray, FloatArray]:
-    """Conjugate normal update of both sides' beliefs by the observed movement ``y`` (N,)."""
-    add = seen.astype(np.float64)[:, None]
-    new_prec = prec + add
-    new_mean = (mean * prec + add * np.nan_to_num(y)[:, None]) / new_prec
+    """Conjugate normal update of both sides' beliefs (N, 2) by the observed movement ``y``
+    (N,) where ``seen`` (N,) (:func:`balance_update`)."""
+    new_mean, new_prec = np.empty(mean.shape), np.empty(mean.shape)
+    c = np.ascontiguousarray
+    _update_balance(
+        c(mean, np.float64),
+        c(prec, np.float64),
+        c(y, np.float64),
+        c(seen, np.bool_),
+        new_mean,
+        new_prec,
+    )
     return new_mean, new_prec
 
 
 def believed_r(mean: FloatArray, prec: FloatArray) -> FloatArray:
-    """Predictive chance that A wins a battle, ``Φ(μ / √(1 + 1/κ))``, per side."""
-    out: FloatArray = ndtr(mean / np.sqrt(1.0 + 1.0 / prec))
+    """Predictive chance that A wins a battle, ``Φ(μ / √(1 + 1/κ))`` (:func:`predictive_z`),
+    per side (any shape)."""
+    shape = np.broadcast_shapes(np.shape(mean), np.shape(prec))
+    z = np.empty(shape)
+    m, p = (np.array(np.broadcast_to(a, shape), dtype=np.float64).ravel() for a in (mean, prec))
+    _predictive_z(m, p, z.ravel())
+    out: FloatArray = ndtr(z)
     return out
 
 
@@ -104,12 +171,156 @@ def stake_utilities(
     return u_victory[:, 0], u_victory[:, 1], u_line
 
 
-def _lottery(
-    m: SimModel, r: FloatArray, u_va: FloatArray, u_vb: FloatArray, u_line: FloatArray
-) -> FloatArray:
-    s = m.stalemate
-    out: FloatArray = (1.0 - s) * (r * u_va + (1.0 - r) * u_vb) + s * u_line
+@kernel
+def lottery(stalemate: float, r: float, u_va: float, u_vb: float, u_line: float) -> float:
+    """The war lottery: ``(1 − s)(r U(x_A) + (1 − r) U(x_B)) + s U(line)``."""
+    out: float = (1.0 - stalemate) * (r * u_va + (1.0 - r) * u_vb) + stalemate * u_line
     return out
+
+
+@kernel
+def fighting_value(
+    stalemate: float,
+    r: float,
+    u_va: float,
+    u_vb: float,
+    u_line: float,
+    cost_eff: float,
+    horizon_factor: float,
+    reservation: float,
+) -> float:
+    """A side's value of fighting on: the war lottery under its belief ``r`` less its
+    effective cost per period over the war's horizon; a stated ``reservation`` (not NaN)
+    overrides it."""
+    if not np.isnan(reservation):
+        return reservation
+    out: float = lottery(stalemate, r, u_va, u_vb, u_line) - cost_eff * horizon_factor
+    return out
+
+
+@kernel
+def net_cost(gross: float, relief: float, resolve: float) -> float:
+    """Effective cost per period: ``max(gross − relief, 0) / resolve`` (NaN propagates)."""
+    x = gross - relief
+    if not (x > 0.0 or np.isnan(x)):
+        x = 0.0
+    out: float = x / resolve
+    return out
+
+
+@kernel
+def refusal_weight(refused_u: float, type_value: float, eps: float, tol: float) -> float:
+    """Screening: likelihood that a type whose value of fighting is ``type_value`` refused an
+    offer worth ``refused_u`` to it (NaN: none refused): ``1 − ε`` if it is at least that,
+    else ``ε``."""
+    if np.isnan(refused_u):
+        return 1.0
+    return 1.0 - eps if type_value >= refused_u - tol else eps
+
+
+@kernel
+def offer_weight(offered_u: float, type_value: float, eps: float, tol: float) -> float:
+    """Offers made: likelihood that a type whose value of fighting is ``type_value`` offered
+    terms worth ``offered_u`` to itself (NaN: none): ``ε`` if its value exceeds that, else
+    ``1 − ε``."""
+    if np.isnan(offered_u):
+        return 1.0
+    return eps if type_value > offered_u + tol else 1.0 - eps
+
+
+@kernel
+def signal_z(signal: float, log_cost: float, noise: float) -> float:
+    """Standardised gap between an observed log cost and a type's: NaN if nothing was seen."""
+    out: float = (signal - log_cost) / noise
+    return out
+
+
+@kernel
+def pairwise_sum(a: FloatArray, n: int) -> float:
+    """``a[:n].sum()`` as NumPy sums a contiguous axis (its pairwise summation, from 0.0):
+    the same bits. NumPy halves a sum of more than 128 terms (the first half a multiple of 8
+    terms) until each part has at most 128: done here with a stack (cached kernels cannot
+    recurse)."""
+    if n <= 128:
+        return 0.0 + block_sum(a, 0, n)
+    depth = 64
+    lo_s, n_s = np.empty(depth, np.int64), np.empty(depth, np.int64)
+    half_s, stage = np.empty(depth, np.int64), np.zeros(depth, np.int64)
+    left = np.empty(depth)
+    sp = 0
+    lo_s[0], n_s[0], stage[0] = 0, n, 0
+    while True:
+        lo, m = lo_s[sp], n_s[sp]
+        if m > 128:  # split: the left part first
+            h = m // 2
+            h -= h % 8
+            half_s[sp], stage[sp] = h, 1
+            sp += 1
+            lo_s[sp], n_s[sp], stage[sp] = lo, h, 0
+            continue
+        v = block_sum(a, lo, m)
+        sp -= 1
+        while sp >= 0 and stage[sp] == 2:  # a right part done: add it to its left part
+            v = left[sp] + v
+            sp -= 1
+        if sp < 0:
+            return 0.0 + v
+        left[sp], stage[sp] = v, 2  # a left part done: the right part next
+        h = half_s[sp]
+        lo_r, n_r = lo_s[sp] + h, n_s[sp] - h
+        sp += 1
+        lo_s[sp], n_s[sp], stage[sp] = lo_r, n_r, 0
+
+
+@kernel
+def block_sum(a: FloatArray, lo: int, n: int) -> float:
+    """NumPy's pairwise sum of ``a[lo:lo + n]`` before it is added to 0.0 (see
+    :func:`pairwise_sum`), ``n`` ≤ 128: in order below 8 terms, else 8 running sums added as a
+    tree, then the rest in order."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res = res + a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    while i < n - n % 8:
+        j = lo + i
+        r0, r1, r2, r3 = r0 + a[j], r1 + a[j + 1], r2 + a[j + 2], r3 + a[j + 3]
+        r4, r5, r6, r7 = r4 + a[j + 4], r5 + a[j + 5], r6 + a[j + 6], r7 + a[j + 7]
+        i += 8
+    acc: float = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        acc = acc + a[lo + i]
+        i += 1
+    return acc
+
+
+@kernel
+def _fighting_values(
+    rhat: FloatArray,
+    u_va: FloatArray,
+    u_vb: FloatArray,
+    u_line: FloatArray,
+    cost_eff: FloatArray,
+    stalemate: float,
+    horizon_factor: FloatArray,
+    reservation: FloatArray,
+    out: FloatArray,
+) -> None:
+    for i in range(rhat.shape[0]):
+        for side in range(2):
+            out[i, side] = fighting_value(
+                stalemate,
+                rhat[i, side],
+                u_va[i, side],
+                u_vb[i, side],
+                u_line[i, side],
+                cost_eff[i, side],
+                horizon_factor[side],
+                reservation[side],
+            )
 
 
 def fighting_values(
@@ -119,67 +330,21 @@ def fighting_values(
     cost_eff: FloatArray,
 ) -> FloatArray:
     """Each side's value of fighting on under its own belief ``rhat`` (N, 2), with its
-    effective cost per period ``cost_eff`` (N, 2); a stated reservation overrides it."""
-    u_va, u_vb, u_line = stakes
-    v = _lottery(m, rhat, u_va, u_vb, u_line) - cost_eff * m.horizon_factor
-    out: FloatArray = np.where(np.isnan(m.reservation[:2]), v, m.reservation[:2])
-    return out
-
-
-def type_values(
-    m: SimModel,
-    rhat: FloatArray,
-    stakes: tuple[FloatArray, FloatArray, FloatArray],
-    type_cost: FloatArray,
-) -> FloatArray:
-    """What each side believes the *other* gets from fighting if the other is of type t:
-    (N, 2, T), indexed by the observer. ``type_cost`` (N, 2, T): the other's effective cost
-    per period for each type, indexed by the other side."""
-    u_va, u_vb, u_line = stakes
-    out = np.empty(type_cost.shape)
-    for s in (0, 1):
-        o = 1 - s
-        lot = _lottery(m, rhat[:, s], u_va[:, o], u_vb[:, o], u_line[:, o])
-        out[:, s] = lot[:, None] - type_cost[:, o] * m.horizon_factor[o]
-    return out
-
-
-def expected_other_value(m: SimModel, belief: FloatArray, tv: FloatArray) -> FloatArray:
-    """Each side's expected value of fighting of the other, (N, 2); NaN where the other's
-    reservation is stated (the stated figure is the analyst's, not the side's knowledge)."""
-    e = (belief * tv).sum(axis=2)
-    stated = ~np.isnan(m.reservation[:2])[::-1]
-    out: FloatArray = np.where(stated, np.nan, e)
-    return out
-
-
-def normalise(belief: FloatArray) -> FloatArray:
-    """Rescale a categorical belief to sum to 1 over the last axis."""
-    out: FloatArray = belief / np.maximum(belief.sum(axis=-1, keepdims=True), 1e-300)
-    return out
-
-
-def cost_signal_likelihood(signal: FloatArray, log_cost: FloatArray, noise: float) -> FloatArray:
-    """Likelihood of an observed log cost ``signal`` (N, 2) under each type's log cost
-    (N, 2, T): 1 where nothing was observed (NaN)."""
-    z = (signal[:, :, None] - log_cost) / noise
-    out: FloatArray = np.where(np.isnan(z), 1.0, np.exp(-0.5 * np.nan_to_num(z) ** 2))
-    return out
-
-
-def refusal_likelihood(refused_u: FloatArray, tv: FloatArray, eps: float, tol: float) -> FloatArray:
-    """Screening: the other refused an offer worth ``refused_u`` (N, 2) to it (NaN: none);
-    a type refuses if its value of fighting ``tv`` (N, 2, T) is at least that."""
-    refuses = tv >= refused_u[:, :, None] - tol
-    lik = np.where(refuses, 1.0 - eps, eps)
-    out: FloatArray = np.where(np.isnan(refused_u)[:, :, None], 1.0, lik)
-    return out
-
-
-def offer_likelihood(offered_u: FloatArray, tv: FloatArray, eps: float, tol: float) -> FloatArray:
-    """Offers made: the other offered terms worth ``offered_u`` (N, 2) to itself; a type whose
-    value of fighting exceeds that would not have."""
-    worse = tv > offered_u[:, :, None] + tol
-    lik = np.where(worse, eps, 1.0 - eps)
-    out: FloatArray = np.where(np.isnan(offered_u)[:, :, None], 1.0, lik)
+    effective cost per period ``cost_eff`` (N, 2); a stated reservation overrides it
+    (:func:`fighting_value`)."""
+    shape = np.broadcast_shapes(np.shape(rhat), *(np.shape(x) for x in stakes), np.shape(cost_eff))
+    rows = (shape[0], 2)
+    u_va, u_vb, u_line = (np.array(np.broadcast_to(x, rows), dtype=np.float64) for x in stakes)
+    out = np.empty(rows)
+    _fighting_values(
+        np.array(np.broadcast_to(rhat, rows), dtype=np.float64),
+        u_va,
+        u_vb,
+        u_line,
+        np.array(np.broadcast_to(cost_eff, rows), dtype=np.float64),
+        float(m.stalemate),
+        np.array(np.broadcast_to(m.horizon_factor, 2), dtype=np.float64),
+        np.array(m.reservation[:2], dtype=np.float64),
+        out,
+    )
     return out

@@ -37,8 +37,14 @@ kind, rule) -> float``
 ``guaranteed_compliance(p_trustee, p_guarantor, leverage) -> float``
     ``p_B + (1 − p_B)·p_G·L``: non-decreasing in each argument, = ``p_B`` when ``L = 0``.
 ``detente.trust.vectorised``
-    Pure-NumPy ``apply_evidence(r, s, valence, weight, negativity=1, positivity=1)``,
-    ``expected(r, s, a=0.5, W=2)``, ``opinion_arrays(r, s, W=2)``, ``decay(r, s, days, h+, h-)``.
+    Array functions over any broadcastable shape: ``apply_evidence(r, s, valence, weight,
+    negativity=1, positivity=1)``, ``apply_acts``, ``act_increments``,
+    ``observed_act_increments``, ``expected(r, s, a=0.5, W=2)``, ``opinion_arrays(r, s, W=2)``,
+    ``decay(r, s, days, h+, h-)``.
+``detente.trust.kernels``
+    Compiled kernels (:mod:`detente.core.jit`): ``increment`` and ``expected_trust``, the one
+    implementation of the evidence rule's increments and of expected trust, and
+    ``apply_observed_acts`` (a period's observed acts over a block of simulated runs).
 ``UpdateRule``, ``RULES``, ``get_rule``, ``EvidenceRule``, ``BayesTypeRule``, ``step``
     The update-rule plugins (``evidence``, ``bayes``) and their protocol.
 """

@@ -1,9 +1,11 @@
-"""Array-level trust updates for the vectorised simulator: pure NumPy, no Python loops.
+"""Array-level trust updates for the vectorised simulator: no Python loops.
 
 All functions take and return arrays of evidence (``r``, ``s``) of any (broadcastable) shape,
 so a simulator can hold, e.g., ``(runs, truster, trustee, dimension)`` arrays and update every
 run at once. They are the same formulas the replay engine uses (see
-``docs/explanation/trust-model.md``).
+``docs/explanation/trust-model.md``); the evidence rule's increments and expected trust are
+computed element by element by the compiled kernels of :mod:`detente.trust.kernels`, which the
+simulation's steps also call from their own loops over runs.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from detente.trust.kernels import expected_trust_array, increments_array
 
 if TYPE_CHECKING:
     from detente.trust.rules import EvidenceRule
@@ -22,6 +26,7 @@ __all__ = [
     "apply_evidence",
     "decay",
     "expected",
+    "observed_act_increments",
     "opinion_arrays",
 ]
 
@@ -47,9 +52,19 @@ def act_increments(
         raise ValueError("strength must be >= 0")
     pos = np.asarray(positivity, dtype=np.float64)
     neg = np.asarray(negativity, dtype=np.float64)
-    dr: FloatArray = np.where(sg > 0, st * pos, 0.0)
-    ds: FloatArray = np.where(sg < 0, st * neg, 0.0)
+    shape = np.broadcast_shapes(sg.shape, st.shape, pos.shape, neg.shape)
+    dr, ds = np.empty(shape), np.empty(shape)
+    f = _flat
+    increments_array(
+        f(sg, shape), f(st, shape), f(pos, shape), f(neg, shape), dr.ravel(), ds.ravel()
+    )
     return dr, ds
+
+
+def _flat(x: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """``x`` broadcast to ``shape``, as a new flat array (a kernel's input: contiguous and
+    writable whatever ``x`` is, so that the kernel has a single compiled signature)."""
+    return np.array(np.broadcast_to(x, shape), dtype=np.float64).ravel()
 
 
 def apply_evidence(
@@ -86,6 +101,14 @@ def apply_acts(
     ``weight`` (≥ 0, broadcasting against the leading axes, a trailing axis of 1 added) the
     act's weight; the increments are those of the evidence ``rule`` (default: the replay's,
     with its per-dimension weights for good acts and misdeeds)."""
+    dr, ds = _act_increments(relevance, weight, rule)
+    return np.asarray(r, dtype=np.float64) + dr, np.asarray(s, dtype=np.float64) + ds
+
+
+def _act_increments(
+    relevance: ArrayLike, weight: ArrayLike, rule: EvidenceRule | None
+) -> tuple[FloatArray, FloatArray]:
+    """The evidence increments of acts (:func:`apply_acts`)."""
     from detente.trust.rules import RULES, EvidenceRule
 
     ev = rule if rule is not None else RULES["evidence"]
@@ -95,15 +118,37 @@ def apply_acts(
     w = np.asarray(weight, dtype=np.float64)
     if np.any(w < 0):
         raise ValueError("weight must be >= 0")
-    dr, ds = act_increments(np.sign(rel), np.abs(rel) * w[..., None], ev.positivity, ev.negativity)
-    return np.asarray(r, dtype=np.float64) + dr, np.asarray(s, dtype=np.float64) + ds
+    return act_increments(np.sign(rel), np.abs(rel) * w[..., None], ev.positivity, ev.negativity)
+
+
+def observed_act_increments(
+    relevance: ArrayLike, weight: ArrayLike, rule: EvidenceRule | None = None
+) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
+    """The increments of acts, seen or not, as :func:`apply_acts` adds them, for
+    :func:`detente.trust.kernels.apply_observed_acts`: ``relevance`` (observer, act,
+    dimension) and ``weight`` (act,) give ``(Δr, Δs)`` (observer, act, seen, dimension), the
+    act applied with its weight where seen (1) and 0 where not (0), and ``moves`` (observer,
+    seen), bit ``k`` set where act ``k``'s increments are not all ``+0.0``."""
+    rel = np.asarray(relevance, dtype=np.float64)
+    w = np.asarray(weight, dtype=np.float64)
+    w_seen = np.stack([0.0 * w, 1.0 * w], axis=1)  # (act, seen): the mask times the weight
+    dr, ds = _act_increments(rel[:, :, None, :], w_seen, rule)
+    zero = (dr == 0.0) & (ds == 0.0) & ~np.signbit(dr) & ~np.signbit(ds)
+    moving = ~zero.all(axis=3)  # (observer, act, seen)
+    moves = (moving.astype(np.int64) << np.arange(rel.shape[1])[None, :, None]).sum(axis=1)
+    return dr, ds, moves
 
 
 def expected(r: ArrayLike, s: ArrayLike, a: ArrayLike = 0.5, W: float = 2.0) -> FloatArray:
     """Expected trust P = (r + a·W) / (r + s + W), elementwise."""
     ra, sa = np.asarray(r, dtype=np.float64), np.asarray(s, dtype=np.float64)
-    out: FloatArray = (ra + np.asarray(a, dtype=np.float64) * W) / (ra + sa + W)
-    return out
+    aa = np.asarray(a, dtype=np.float64)
+    shape = np.broadcast_shapes(ra.shape, sa.shape, aa.shape)
+    out = np.empty(shape)
+    f = _flat
+    expected_trust_array(f(ra, shape), f(sa, shape), f(aa, shape), float(W), out.ravel())
+    res: FloatArray = out[()]  # a NumPy scalar for scalar inputs, as NumPy's arithmetic gives
+    return res
 
 
 def opinion_arrays(

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr
 
+from detente.core.jit import kernel
 from detente.simulate.beliefs import true_beta
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel, capability_r
@@ -60,8 +61,57 @@ def paid_cost(m: SimModel, s: RunState) -> FloatArray:
     return out
 
 
+@kernel
+def _battle(
+    beta: FloatArray,
+    z: FloatArray,
+    fighting: NDArray[np.bool_],
+    cost: FloatArray,
+    beta0: FloatArray,
+    drift: FloatArray,
+    moves: NDArray[np.bool_],
+    volatility: FloatArray,
+    move_line: bool,
+    smoothing: float,
+    won_flag: int,
+    line: FloatArray,
+    cum_cost: FloatArray,
+    trend: FloatArray,
+    y: FloatArray,
+    events: NDArray[np.int32],
+) -> None:
+    """A period's battle over a block's runs, in place on the copies ``line`` (when
+    ``move_line``), ``cum_cost``, ``trend``, ``events``, and into ``y``: the front moves by
+    ``drift + (β − β₀ + z)·volatility`` on the issues it ``moves`` (clipped to [0, 100]), each
+    side pays its ``cost``, the trend follows ``y = β + z``, A's won battles are flagged."""
+    keep = 1.0 - smoothing
+    for i in range(beta.shape[0]):
+        zi = z[i, 0]
+        yi = beta[i] + zi
+        if not fighting[i]:
+            for side in range(2):
+                cum_cost[i, side] = cum_cost[i, side] + 0.0
+            y[i] = np.nan
+            continue
+        if yi > 0.0:
+            events[i] |= won_flag
+        if move_line:
+            shock = beta[i] - beta0[i] + zi
+            for j in range(line.shape[1]):
+                move = drift[i, j] + shock * volatility[j] if moves[j] else 0.0
+                v = line[i, j] + move
+                if v < 0.0:
+                    v = 0.0
+                elif v > 100.0:
+                    v = 100.0
+                line[i, j] = v
+        for side in range(2):
+            cum_cost[i, side] = cum_cost[i, side] + cost[i, side]
+        trend[i] = keep * trend[i] + smoothing * yi
+        y[i] = yi
+
+
 def _fight(m: SimModel, s: RunState, d: Draws) -> RunState:
-    fighting = s.fighting
     # β and the cost per period depend only on these arrays: recomputed when a step has
     # replaced one of them (states are never modified in place), else reused
     inputs = (s.beta0, s.level, s.shift, s.balance_shift, s.own_type, s.cost_mult)
@@ -70,36 +120,84 @@ def _fight(m: SimModel, s: RunState, d: Draws) -> RunState:
         beta, cost = cached[1], cached[2]
     else:
         beta, cost = true_beta(true_r(m, s)), paid_cost(m, s)
-    z = d.z[:, 0]
-    y = beta + z
-    won = fighting & (y > 0.0)
-    line = s.line
-    if m.front_moves.any():
-        shock = (beta - s.beta0 + z)[:, None] * (m.direction * m.front_volatility)
-        move = np.where(m.front_moves, s.drift + shock, 0.0)
-        line = np.where(fighting[:, None], np.clip(line + move, 0.0, 100.0), line)
-    paid = np.where(fighting[:, None], cost, 0.0)
-    a = PRESSURE_SMOOTHING
-    trend = np.where(fighting, (1.0 - a) * s.trend + a * y, s.trend)
-    events = s.events | np.where(won, flag("battle_won_by_A"), 0).astype(np.int32)
+    move_line = bool(m.front_moves.any())
+    c = np.ascontiguousarray
+    line = s.line.copy() if move_line else s.line
+    cum_cost, trend, events = s.cum_cost.copy(), s.trend.copy(), s.events.copy()
+    y = np.empty(s.n)
+    _battle(
+        c(beta, np.float64),
+        c(d.z),
+        c(s.fighting),
+        c(cost, np.float64),
+        c(s.beta0, np.float64),
+        c(s.drift, np.float64),
+        c(m.front_moves, np.bool_),
+        c(m.direction * m.front_volatility, np.float64),
+        move_line,
+        PRESSURE_SMOOTHING,
+        flag("battle_won_by_A"),
+        c(line),
+        cum_cost,
+        trend,
+        y,
+        events,
+    )
     return evolve(
         s,
         line=line,
-        cum_cost=s.cum_cost + paid,
+        cum_cost=cum_cost,
         trend=trend,
-        y=np.where(fighting, y, np.nan),
+        y=y,
         events=events,
         fight_of=(inputs, beta, cost),
     )
 
 
+@kernel
+def _others_costs(
+    type_cost: FloatArray,
+    own_type: NDArray[np.int64],
+    cost_mult: FloatArray,
+    cost: FloatArray,
+    out: FloatArray,
+) -> None:
+    """The other side's material cost per period as each side looks at it, into ``out``
+    (N, 2): ``q_type · multiplier · stated cost`` of the other."""
+    for i in range(own_type.shape[0]):
+        for side in range(2):
+            o = 1 - side
+            out[i, side] = type_cost[own_type[i, o]] * cost_mult[i, o] * cost[o]
+
+
+@kernel
+def _sightings(
+    log_other: FloatArray,
+    z: FloatArray,
+    fighting: NDArray[np.bool_],
+    noise: float,
+    out: FloatArray,
+) -> None:
+    """Each side's noisy sight of the other's log cost, into ``out`` (N, 2): NaN when there
+    is no fighting or nothing to see (a cost of 0)."""
+    for i in range(log_other.shape[0]):
+        for side in range(2):
+            x = log_other[i, side]
+            seen = fighting[i] and np.isfinite(x)
+            out[i, side] = x + noise * z[i, side] if seen else np.nan
+
+
 def _observe(m: SimModel, s: RunState, d: Draws) -> RunState:
-    q = m.type_cost[s.own_type] * s.cost_mult * m.cost  # (N, 2) material cost of each side
+    c = np.ascontiguousarray
+    other = np.empty((s.n, 2))  # (N, 2) the other side's material cost
+    _others_costs(
+        c(m.type_cost, np.float64), c(s.own_type, np.int64), c(s.cost_mult), c(m.cost), other
+    )
     with np.errstate(divide="ignore"):
-        log_other = np.log(q[:, ::-1])  # what side s looks at: the other's cost
-    noisy = log_other + m.settings.cost_signal_noise * d.z
-    ok = s.fighting[:, None] & np.isfinite(log_other)
-    return evolve(s, cost_signal=np.where(ok, noisy, np.nan))
+        log_other = np.log(other)  # what side s looks at: the other's cost
+    signal = np.empty((s.n, 2))
+    _sightings(log_other, c(d.z), c(s.fighting), float(m.settings.cost_signal_noise), signal)
+    return evolve(s, cost_signal=signal)
 
 
 FIGHT = Step("fight", _fight, lambda m: (0, 1))

@@ -3,8 +3,9 @@
 **Verify.** Each side observes the other's conduct with the detection probability in place
 (``simulation.detection``, or the best ``detection`` of the attached monitors) and updates its
 trust evidence on the four dimensions with the trust engine's own rule and tables
-(:func:`detente.trust.vectorised.apply_acts`: the evidence rule's per-dimension weights for good
-acts and misdeeds, and the signed relevances the replay gives the same acts,
+(as :func:`detente.trust.vectorised.apply_acts` applies them, through the compiled
+:func:`detente.trust.kernels.apply_observed_acts`: the evidence rule's per-dimension weights
+for good acts and misdeeds, and the signed relevances the replay gives the same acts,
 :mod:`detente.trust.events`), each act weighted by a setting:
 
 =============================================  =======================  ==================
@@ -38,17 +39,26 @@ side])`` and recovers ``support_reversion`` of its gap to its base level.
 
 from __future__ import annotations
 
-import numpy as np
+from functools import cache
 
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.core.jit import kernel
 from detente.scenario.ledger import EventType
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.trust.events import BROKEN_MILITARY, CHEAP_TALK, EVENT_EFFECTS, INTENT, KEPT
-from detente.trust.vectorised import apply_acts
+from detente.trust.kernels import apply_observed_acts
+from detente.trust.vectorised import observed_act_increments
 
 __all__ = ["SUPPORT", "VERIFY"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 _VIOLATION = np.array(EVENT_EFFECTS[EventType.violation][0])
 _GESTURE = np.array(EVENT_EFFECTS[EventType.gesture][0])
@@ -57,54 +67,128 @@ _KEPT = np.array(KEPT)
 _SPOILED = np.array([-1.0, 0.0, 0.0, 0.0])
 _STALLED = np.array([0.0, 0.0, 0.0, -1.0])
 _OVERTURE = CHEAP_TALK * np.array(INTENT)
+# the observed acts, in the order they are applied (the columns of the kernel's ``acts``)
+_KEPT_ACT, _DEFECTED, _REARMING, _SPOILER, _STALLING, _GESTURE_ACT, _OVERTURE_ACT = range(7)
+
+
+@cache
+def _increments(
+    phi_a: float, phi_b: float, weight: tuple[float, ...]
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """The evidence increments of each act (observer, act, seen, dimension), seen or not, with
+    its ``weight`` (:func:`detente.trust.vectorised.observed_act_increments`): a kept
+    agreement also shows capacity when the observed side has factions (``phi`` = it has)."""
+    phi = (phi_a, phi_b)
+    rel = np.empty((2, 7, _KEPT.size))
+    for side in (0, 1):
+        kept_rel = _KEPT + np.array([phi[1 - side], 0.0, 0.0, 0.0])
+        rel[side] = (kept_rel, _BROKEN, _VIOLATION, _SPOILED, _STALLED, _GESTURE, _OVERTURE)
+    return observed_act_increments(rel, np.array(weight))
+
+
+@kernel
+def _observe_conduct(
+    u: FloatArray,
+    detection: float,
+    implementing: BoolArray,
+    defect: BoolArray,
+    spoil: BoolArray,
+    stalled: BoolArray,
+    gesture: BoolArray,
+    overture: BoolArray,
+    shift: FloatArray,
+    phase: IntArray,
+    bad_faith: BoolArray,
+    dr: FloatArray,
+    ds: FloatArray,
+    moves: IntArray,
+    defection_flag: int,
+    bad_faith_flag: int,
+    tr: FloatArray,
+    ts: FloatArray,
+    verified: IntArray,
+    seen: BoolArray,
+    events: NDArray[np.int32],
+    acts: IntArray,
+    active: IntArray,
+) -> None:
+    """The verify step over a block's runs, in place on the copies ``tr``, ``ts`` (trust
+    evidence), ``verified``, ``seen`` and ``events``; ``acts`` (N, 2) and ``active`` (2,)
+    zeros are work space (:func:`detente.trust.kernels.apply_observed_acts`)."""
+    n, n_b = phase.shape
+    for i in range(n):
+        detected = False
+        bad_seen = False
+        for side in range(2):
+            other = 1 - side
+            violation = defect[i, other] | spoil[i, other]
+            saw = u[i, side] < detection
+            kept = implementing[i] & (not violation) & (not stalled[i, other]) & saw
+            bad = False
+            for b in range(n_b):
+                in_force = phase[i, b] > 0
+                verified[i, b, other] += np.int64(kept & in_force)
+                bad |= bad_faith[i, b, other] & in_force
+            defected = defect[i, other] & saw
+            detected |= defected
+            rearming = implementing[i] & bad & (shift[i, other] > 0.0) & saw & (not defected)
+            bad_seen |= rearming
+            spoiled = spoil[i, other] & (not defect[i, other]) & saw
+            gest = gesture[i, other] & (u[i, 2 + side] < detection)
+            acts[i, side] = (
+                (np.int64(kept) << _KEPT_ACT)
+                | (np.int64(defected) << _DEFECTED)
+                | (np.int64(rearming) << _REARMING)
+                | (np.int64(spoiled) << _SPOILER)
+                | (np.int64(stalled[i, other] & saw) << _STALLING)
+                | (np.int64(gest) << _GESTURE_ACT)
+                | (np.int64(overture[i, other]) << _OVERTURE_ACT)
+            )
+            seen[i, other] = violation & (u[i, 4 + side] < detection)
+        if detected:
+            events[i] |= defection_flag
+        if bad_seen:
+            events[i] |= bad_faith_flag
+    apply_observed_acts(tr, ts, dr, ds, moves, acts, active)
 
 
 def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
     tr, ts = s.tr.copy(), s.ts.copy()
     verified = s.verified.copy()
+    seen = np.zeros((s.n, 2), dtype=bool)
+    events = s.events.copy()
     phi = m.has_factions.astype(np.float64)
-    detected = np.zeros(s.n, dtype=bool)
-    bad_seen = np.zeros(s.n, dtype=bool)
-    seen_violation = np.zeros((s.n, 2), dtype=bool)
-    violation = s.defect | s.spoil
-    in_force = s.phase > 0  # (N, B) agreements still in force after this period
-    for side in (0, 1):
-        other = 1 - side
-        seen = d.u[:, side] < m.detection
-        kept = s.implementing & ~violation[:, other] & ~s.stalled[:, other] & seen
-        verified[:, :, other] += kept[:, None] & in_force
-        defected = s.defect[:, other] & seen
-        detected |= defected
-        spoiled = s.spoil[:, other] & ~s.defect[:, other] & seen
-        stalled = s.stalled[:, other] & seen
-        rearming = (
-            s.implementing
-            & (s.bad_faith[:, :, other] & in_force).any(axis=1)
-            & (s.shift[:, other] > 0.0)
-            & seen
-        ) & ~defected
-        bad_seen |= rearming
-        gest = s.gesture[:, other] & (d.u[:, 2 + side] < m.detection)
-        kept_rel = _KEPT + np.array([phi[other], 0.0, 0.0, 0.0])
-        acts = (
-            (kept, kept_rel, st.trust_gain),
-            (defected, _BROKEN, st.trust_loss),
-            (rearming, _VIOLATION, st.trust_loss),
-            (spoiled, _SPOILED, st.trust_loss),
-            (stalled, _STALLED, st.trust_loss),
-            (gest, _GESTURE, st.gesture_weight),
-            (s.overture[:, other], _OVERTURE, st.gesture_weight),
-        )
-        for mask, rel, w in acts:
-            if mask.any():
-                tr[:, side], ts[:, side] = apply_acts(
-                    tr[:, side], ts[:, side], rel, mask.astype(np.float64) * w
-                )
-        seen_violation[:, other] = violation[:, other] & (d.u[:, 4 + side] < m.detection)
-    ev = s.events | np.where(detected, flag("defection_detected"), 0).astype(np.int32)
-    ev = ev | np.where(bad_seen, flag("bad_faith_detected"), 0).astype(np.int32)
-    return evolve(s, tr=tr, ts=ts, verified=verified, seen=seen_violation, events=ev)
+    w_gain, w_loss, w_gesture = st.trust_gain, st.trust_loss, st.gesture_weight
+    weight = (w_gain, w_loss, w_loss, w_loss, w_loss, w_gesture, w_gesture)
+    dr, ds, moves = _increments(float(phi[0]), float(phi[1]), weight)
+    c = np.ascontiguousarray
+    _observe_conduct(
+        c(d.u),
+        float(m.detection),
+        c(s.implementing),
+        c(s.defect),
+        c(s.spoil),
+        c(s.stalled),
+        c(s.gesture),
+        c(s.overture),
+        c(s.shift),
+        c(s.phase),
+        c(s.bad_faith),
+        dr,
+        ds,
+        moves,
+        flag("defection_detected"),
+        flag("bad_faith_detected"),
+        tr,
+        ts,
+        verified,
+        seen,
+        events,
+        np.empty((s.n, 2), dtype=np.int64),
+        np.zeros(2, dtype=np.int64),
+    )
+    return evolve(s, tr=tr, ts=ts, verified=verified, seen=seen, events=events)
 
 
 def _support(m: SimModel, s: RunState, d: Draws) -> RunState:
