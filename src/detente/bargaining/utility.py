@@ -18,12 +18,14 @@ Red lines: ``feasible(problem, x)`` is True where every actor's (or every veto a
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from detente.bargaining.problem import FloatArray
+from detente.core.jit import kernel
 
 if TYPE_CHECKING:
     from detente.bargaining.problem import BargainingProblem
@@ -42,27 +44,83 @@ def loss_arrays(ideal: FloatArray, weights: FloatArray, x: ArrayLike) -> FloatAr
     """
     xa = np.asarray(x, dtype=float)
     if np.ndim(weights) > 2:  # per-run weights (..., m, n), broadcasting against x's axes
-        return _per_run_loss(ideal, np.asarray(weights, dtype=float), xa)
+        return _per_run(ideal, np.asarray(weights, dtype=float), xa, _LOSS)
     diff = np.abs(xa[..., None, :] - ideal) / 100.0
     out: FloatArray = np.einsum("...mn,mn->...m", diff, weights)
     return out
 
 
-def _per_run_loss(ideal: FloatArray, weights: FloatArray, xa: FloatArray) -> FloatArray:
-    """``loss_arrays`` with per-run weights (..., m, n): actor by actor, the weighted
-    distances summed issue by issue in order (``|x_k − ideal_ik| / 100 · w_ik``), each term
-    one pass over the broadcast (x's axes × the weights' leading axes) without the (…, m, n)
-    intermediate."""
+_LOSS, _CLIPPED, _UTILITY = 0, 1, 2
+"""What :func:`_per_run` returns: the loss, the loss clipped to [0, 1], or 1 − that."""
+
+
+def _per_run(ideal: FloatArray, weights: FloatArray, xa: FloatArray, what: int) -> FloatArray:
+    """``loss_arrays`` with per-run weights (..., m, n), or the clipped loss, or the linear
+    utility (``what``): actor by actor, the weighted distances summed issue by issue in order
+    (``|x_k − ideal_ik| / 100 · w_ik``), in one compiled pass over the broadcast of x's axes
+    and the weights' leading axes (no (…, m, n) intermediate)."""
     m, n_i = ideal.shape
     lead = np.broadcast_shapes(xa.shape[:-1], weights.shape[:-2])
-    out: FloatArray = np.empty((*lead, m))
     dist = np.abs(xa[..., None, :] - ideal) / 100.0  # (x's axes, m, n): small, no run axes
-    for a in range(m):
-        acc = dist[..., a, 0] * weights[..., a, 0]
-        for k in range(1, n_i):
-            acc = acc + dist[..., a, k] * weights[..., a, k]
-        out[..., a] = acc
-    return out
+    d4, w4, shape = _two_lead_axes(lead, dist, weights)
+    out = np.empty((*shape, m))
+    _weighted_losses(d4, w4, what, out)
+    return out.reshape(*lead, m)
+
+
+def _two_lead_axes(
+    lead: tuple[int, ...], *arrays: FloatArray
+) -> tuple[FloatArray, FloatArray, tuple[int, int]]:
+    """Two arrays (…, m, n) whose leading axes broadcast to ``lead``, as contiguous
+    (P, Q, m, n) arrays with each of P, Q either the broadcast's or 1: the leading axes split
+    into two groups along which each array is either whole or broadcast (or, when no split
+    allows it, both broadcast to ``lead`` in full); and the broadcast (P, Q)."""
+    n_lead = len(lead)
+    shapes = [(1,) * (n_lead - (a.ndim - 2)) + a.shape[:-2] for a in arrays]
+
+    def fits(shape: tuple[int, ...], full: tuple[int, ...]) -> bool:
+        return shape == full or all(d == 1 for d in shape)
+
+    for cut in range(n_lead + 1):
+        if all(fits(sh[:cut], lead[:cut]) and fits(sh[cut:], lead[cut:]) for sh in shapes):
+            break
+    else:
+        cut, arrays = n_lead, tuple(np.broadcast_to(a, (*lead, *a.shape[-2:])) for a in arrays)
+        shapes = [lead for _ in arrays]
+    out = tuple(
+        np.ascontiguousarray(
+            a.reshape(math.prod(sh[:cut]), math.prod(sh[cut:]), *a.shape[-2:]), dtype=np.float64
+        )
+        for a, sh in zip(arrays, shapes, strict=True)
+    )
+    return out[0], out[1], (math.prod(lead[:cut]), math.prod(lead[cut:]))
+
+
+@kernel
+def _weighted_losses(dist: FloatArray, weights: FloatArray, what: int, out: FloatArray) -> None:
+    """``out[p, q, a] = Σ_k dist[p, q, a, k] · weights[p, q, a, k]`` (summed in issue order;
+    an axis of length 1 broadcast unless ``out``'s is 1 too), then per ``what`` clipped to [0, 1] as ``np.clip`` does
+    (NaN kept) and turned into ``1 − L``."""
+    n_i = dist.shape[3]
+    whole_dp, whole_dq = dist.shape[0] > 1, dist.shape[1] > 1
+    whole_wp, whole_wq = weights.shape[0] > 1, weights.shape[1] > 1
+    for p in range(out.shape[0]):
+        dp = p if whole_dp else 0
+        wp = p if whole_wp else 0
+        for q in range(out.shape[1]):
+            dq = q if whole_dq else 0
+            wq = q if whole_wq else 0
+            for a in range(out.shape[2]):
+                acc = dist[dp, dq, a, 0] * weights[wp, wq, a, 0] if n_i else 0.0
+                for k in range(1, n_i):
+                    acc = acc + dist[dp, dq, a, k] * weights[wp, wq, a, k]
+                if what != _LOSS and not np.isnan(acc):
+                    # np.clip(v, 0, 1): max(v, 0) then min(·, 1), as NumPy's comparisons
+                    acc = acc if acc > 0.0 else 0.0
+                    acc = acc if acc < 1.0 else 1.0
+                if what == _UTILITY:
+                    acc = 1.0 - acc
+                out[p, q, a] = acc
 
 
 def utility_arrays(
@@ -72,10 +130,19 @@ def utility_arrays(
 
     The one implementation of the utility function (see the module docstring for the form).
     """
-    lv = np.clip(loss_arrays(ideal, weights, x), 0.0, 1.0)
-    if np.all(np.asarray(risk) == 1.0):  # risk-neutral: L^1 is L, bit for bit (no pow pass)
-        out: FloatArray = 1.0 - lv
-        return out
+    # risk-neutral: L^1 is L, bit for bit (no pow pass)
+    linear = bool(np.all(np.asarray(risk) == 1.0))
+    if np.ndim(weights) > 2:  # per-run weights: the clipped loss (or 1 − it) compiled
+        xa = np.asarray(x, dtype=float)
+        w = np.asarray(weights, dtype=float)
+        lv = _per_run(ideal, w, xa, _UTILITY if linear else _CLIPPED)
+        if linear:
+            return lv
+    else:
+        lv = np.clip(loss_arrays(ideal, weights, x), 0.0, 1.0)
+        if linear:
+            out: FloatArray = 1.0 - lv
+            return out
     out = 1.0 - lv**risk
     return out
 
