@@ -146,14 +146,9 @@ class TalkTable:
 
     @cached_property
     def _best_for(self) -> tuple[FloatArray, FloatArray]:
-        out = []
-        for me in (0, 1):
-            other = 1 - me
-            u_me = np.take_along_axis(self.utility[:, :, me], self.order[:, other], axis=1)
-            pos = np.arange(self.size)[None, :]
-            u_me = np.where(pos < self.n_feasible[:, None], u_me, -np.inf)
-            suffix = np.maximum.accumulate(u_me[:, ::-1], axis=1)[:, ::-1]
-            out.append(np.concatenate([suffix, np.full((self.rows, 1), -np.inf)], axis=1))
+        out = np.empty((2, self.rows, self.size + 1))
+        order = np.ascontiguousarray(self.order.transpose(1, 0, 2))  # side-major: a view
+        _best_rows(self.utility, order, self.n_feasible, 0, self.rows, out)
         return out[0], out[1]
 
     def with_rows(self, row_of: IntArray) -> TalkTable:
@@ -329,6 +324,7 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     sorted_u = np.empty((2, r, k), dtype=np.float64)
     flat = np.empty((2, r, k))  # TalkTable.flat, filled as the rows are unpacked
     n_feasible = np.empty(r, dtype=np.int64)
+    best_for = np.empty((2, r, k + 1))  # TalkTable.best_for, filled as the rows are unpacked
     step = max(1, _SORT_CELLS // max(2 * k, 1))  # rows packed, sorted, unpacked in cache
     keys = np.empty(2 * min(step, r) * k, dtype=np.uint64)
     bits = utility.view(np.uint64)
@@ -338,11 +334,13 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
         _pack_keys(bits[lo:hi], feas[lo:hi], chunk, n_feasible[lo:hi])
         chunk.reshape(2 * (hi - lo), k).sort(axis=1)
         _unpack_keys(chunk, lo, order, sorted_u, flat)
+        _best_rows(utility, order, n_feasible, lo, hi, best_for)
     table = TalkTable(
         utility, feas, order.transpose(1, 0, 2), sorted_u.transpose(1, 0, 2), n_feasible
     )
-    # the search structure, built with the sort (cached_property's slot)
+    # the search structures, built with the sort (the cached properties' slots)
     table.__dict__["_flat"] = (flat[0].ravel(), flat[1].ravel())
+    table.__dict__["_best_for"] = (best_for[0], best_for[1])
     return table
 
 
@@ -415,6 +413,28 @@ def _unpack_keys(
                 order[side, row, j] = key & mask
                 sorted_u[side, row, j] = u
                 flat[side, row, j] = u + off
+
+
+@kernel
+def _best_rows(
+    utility: FloatArray, order: IntArray, n_feasible: IntArray, lo: int, hi: int, out: FloatArray
+) -> None:
+    """Rows ``lo…hi`` of :attr:`TalkTable.best_for` into ``out`` (2, R, K + 1): for ``me``,
+    the running maximum (``np.maximum``'s, NaN propagating) of its utilities along the other
+    side's order ``order`` (2, R, K), from the last feasible candidate back; ``-inf`` past
+    them."""
+    k = order.shape[2]
+    for me in range(2):
+        other = 1 - me
+        for row in range(lo, hi):
+            best = -np.inf
+            out[me, row, k] = best
+            for j in range(k - 1, -1, -1):
+                if j < n_feasible[row]:
+                    x = utility[row, order[other, row, j], me]
+                    if not (best > x or np.isnan(best)):
+                        best = x
+                out[me, row, j] = best
 
 
 def _lower_bound(
