@@ -324,7 +324,6 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     sorted_u = np.empty((2, r, k), dtype=np.float64)
     flat = np.empty((2, r, k))  # TalkTable.flat, filled as the rows are unpacked
     n_feasible = np.empty(r, dtype=np.int64)
-    best_for = np.empty((2, r, k + 1))  # TalkTable.best_for, filled as the rows are unpacked
     step = max(1, _SORT_CELLS // max(2 * k, 1))  # rows packed, sorted, unpacked in cache
     keys = np.empty(2 * min(step, r) * k, dtype=np.uint64)
     bits = utility.view(np.uint64)
@@ -334,13 +333,11 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
         _pack_keys(bits[lo:hi], feas[lo:hi], chunk, n_feasible[lo:hi])
         chunk.reshape(2 * (hi - lo), k).sort(axis=1)
         _unpack_keys(chunk, lo, order, sorted_u, flat)
-        _best_rows(utility, order, n_feasible, lo, hi, best_for)
     table = TalkTable(
         utility, feas, order.transpose(1, 0, 2), sorted_u.transpose(1, 0, 2), n_feasible
     )
-    # the search structures, built with the sort (the cached properties' slots)
+    # the search structure, built with the sort (cached_property's slot)
     table.__dict__["_flat"] = (flat[0].ravel(), flat[1].ravel())
-    table.__dict__["_best_for"] = (best_for[0], best_for[1])
     return table
 
 
@@ -427,13 +424,13 @@ def _best_rows(
     for me in range(2):
         other = 1 - me
         for row in range(lo, hi):
+            last = min(max(n_feasible[row], 0), k)
+            for j in range(last, k + 1):
+                out[me, row, j] = -np.inf
             best = -np.inf
-            out[me, row, k] = best
-            for j in range(k - 1, -1, -1):
-                if j < n_feasible[row]:
-                    x = utility[row, order[other, row, j], me]
-                    if not (best > x or np.isnan(best)):
-                        best = x
+            for j in range(last - 1, -1, -1):
+                x = utility[row, order[other, row, j], me]
+                best = best if (best > x or best != best) else x
                 out[me, row, j] = best
 
 
