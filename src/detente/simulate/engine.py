@@ -214,9 +214,10 @@ def _record_columns(
     src: FloatArray, cols: IntArray, out: NDArray[np.float32], slots: IntArray, t: int
 ) -> None:
     """``out[slots[c], t, j] = float32(src[j, cols[c]])`` for every run ``j``."""
-    for j in range(src.shape[0]):
-        for c in range(cols.shape[0]):
-            out[slots[c], t, j] = np.float32(src[j, cols[c]])
+    for c in range(cols.shape[0]):
+        col, v = cols[c], slots[c]
+        for j in range(src.shape[0]):
+            out[v, t, j] = np.float32(src[j, col])
 
 
 def simulate_block(
