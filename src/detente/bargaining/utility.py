@@ -59,7 +59,7 @@ def _per_run(ideal: FloatArray, weights: FloatArray, xa: FloatArray, what: int) 
     utility (``what``): actor by actor, the weighted distances summed issue by issue in order
     (``|x_k − ideal_ik| / 100 · w_ik``), in one compiled pass over the broadcast of x's axes
     and the weights' leading axes (no (…, m, n) intermediate)."""
-    m, n_i = ideal.shape
+    m = ideal.shape[0]
     lead = np.broadcast_shapes(xa.shape[:-1], weights.shape[:-2])
     dist = np.abs(xa[..., None, :] - ideal) / 100.0  # (x's axes, m, n): small, no run axes
     d4, w4, shape = _two_lead_axes(lead, dist, weights)
@@ -99,8 +99,8 @@ def _two_lead_axes(
 @kernel
 def _weighted_losses(dist: FloatArray, weights: FloatArray, what: int, out: FloatArray) -> None:
     """``out[p, q, a] = Σ_k dist[p, q, a, k] · weights[p, q, a, k]`` (summed in issue order;
-    an axis of length 1 broadcast unless ``out``'s is 1 too), then per ``what`` clipped to [0, 1] as ``np.clip`` does
-    (NaN kept) and turned into ``1 − L``."""
+    an axis of length 1 broadcast unless ``out``'s is 1 too), then per ``what`` clipped to
+    [0, 1] as ``np.clip`` does (NaN kept) and turned into ``1 − L``."""
     n_i = dist.shape[3]
     whole_dp, whole_dq = dist.shape[0] > 1, dist.shape[1] > 1
     whole_wp, whole_wq = weights.shape[0] > 1, weights.shape[1] > 1

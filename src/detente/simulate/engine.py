@@ -204,8 +204,9 @@ def _record(
     if redlines:
         arrays["redline_lo"], arrays["redline_hi"] = red_lines(m, s)  # steps/positions.py
     for name, cols, slots in sources:
-        a = arrays[name] if name in arrays else getattr(s, name)
-        a = np.ascontiguousarray(a, dtype=np.float64)
+        a: FloatArray = np.ascontiguousarray(
+            arrays[name] if name in arrays else getattr(s, name), dtype=np.float64
+        )
         _record_columns(a.reshape(a.shape[0], math.prod(a.shape[1:])), cols, out, slots, t)
 
 
