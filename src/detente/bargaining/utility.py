@@ -64,7 +64,7 @@ def _per_run(ideal: FloatArray, weights: FloatArray, xa: FloatArray, what: int) 
     dist = np.abs(xa[..., None, :] - ideal) / 100.0  # (x's axes, m, n): small, no run axes
     d4, w4, shape = _two_lead_axes(lead, dist, weights)
     out = np.empty((*shape, m))
-    _weighted_losses(d4, w4, what, out)
+    _weighted_losses(np.ascontiguousarray(d4.transpose(0, 2, 3, 1)), w4, what, out)
     return out.reshape(*lead, m)
 
 
@@ -98,29 +98,43 @@ def _two_lead_axes(
 
 @kernel
 def _weighted_losses(dist: FloatArray, weights: FloatArray, what: int, out: FloatArray) -> None:
-    """``out[p, q, a] = Σ_k dist[p, q, a, k] · weights[p, q, a, k]`` (summed in issue order;
-    an axis of length 1 broadcast unless ``out``'s is 1 too), then per ``what`` clipped to
-    [0, 1] as ``np.clip`` does (NaN kept) and turned into ``1 − L``."""
-    n_i = dist.shape[3]
-    whole_dp, whole_dq = dist.shape[0] > 1, dist.shape[1] > 1
+    """``out[p, q, a] = Σ_k dist[p, a, k, q] · weights[p, q, a, k]`` (summed in issue order;
+    an axis of length 1 broadcast unless ``out``'s is 1 too; ``dist`` issue-major so that
+    the pass over ``q`` reads it in order), then per ``what`` clipped to [0, 1] as
+    ``np.clip`` does (NaN kept) and turned into ``1 − L``."""
+    n_i, n_q = dist.shape[2], out.shape[1]
+    whole_dp, whole_dq = dist.shape[0] > 1, dist.shape[3] > 1
     whole_wp, whole_wq = weights.shape[0] > 1, weights.shape[1] > 1
+    acc = np.zeros(n_q)  # the loss of every q (0 without issues)
     for p in range(out.shape[0]):
         dp = p if whole_dp else 0
         wp = p if whole_wp else 0
-        for q in range(out.shape[1]):
-            dq = q if whole_dq else 0
-            wq = q if whole_wq else 0
-            for a in range(out.shape[2]):
-                acc = dist[dp, dq, a, 0] * weights[wp, wq, a, 0] if n_i else 0.0
-                for k in range(1, n_i):
-                    acc = acc + dist[dp, dq, a, k] * weights[wp, wq, a, k]
-                if what != _LOSS and not np.isnan(acc):
-                    # np.clip(v, 0, 1): max(v, 0) then min(·, 1), as NumPy's comparisons
-                    acc = acc if acc > 0.0 else 0.0
-                    acc = acc if acc < 1.0 else 1.0
-                if what == _UTILITY:
-                    acc = 1.0 - acc
-                out[p, q, a] = acc
+        for a in range(out.shape[2]):
+            for k in range(n_i):
+                if whole_dq and not whole_wq:  # one weight for every q (per-run tables)
+                    w = weights[wp, 0, a, k]
+                    if k == 0:
+                        for q in range(n_q):
+                            acc[q] = dist[dp, a, 0, q] * w
+                    else:
+                        for q in range(n_q):
+                            acc[q] = acc[q] + dist[dp, a, k, q] * w
+                else:
+                    for q in range(n_q):
+                        x = dist[dp, a, k, q if whole_dq else 0]
+                        x = x * weights[wp, q if whole_wq else 0, a, k]
+                        acc[q] = x if k == 0 else acc[q] + x
+            if what == _LOSS:
+                for q in range(n_q):
+                    out[p, q, a] = acc[q]
+                continue
+            for q in range(n_q):
+                # np.clip(v, 0, 1): max(v, 0) then min(·, 1) as NumPy compares; NaN kept
+                v = acc[q]
+                c = v if v > 0.0 else 0.0
+                c = c if c < 1.0 else 1.0
+                c = v if v != v else c
+                out[p, q, a] = 1.0 - c if what == _UTILITY else c
 
 
 def utility_arrays(
