@@ -55,7 +55,7 @@ _LOWEST = -0.25
 """Search keys are clipped to [−0.25, 1.4] so that a key stays inside its own row's range."""
 _INDEX_BITS = 12
 """Low bits of a float64 utility that carry the candidate index in the packed sort key."""
-_SORT_CELLS = 2**16
+_SORT_CELLS = 2**15
 """Per-run tables are packed, sorted and unpacked a cache-sized chunk of keys at a time."""
 FEW_ROWS = 64
 """Tables with at most this many rows (red-line regimes) are searched row by row for the
