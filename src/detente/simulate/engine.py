@@ -20,7 +20,6 @@ and the number of workers (the runner merges blocks in order).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -28,7 +27,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.core import TRUST_DIMENSIONS, named_rng
-from detente.core.jit import kernel
 from detente.simulate.events import EVENT_FLAGS
 from detente.simulate.model import SimModel
 from detente.simulate.reasons import settlement_reasons
@@ -160,65 +158,24 @@ def path_variables(m: SimModel) -> list[str]:
     return names
 
 
-_Source = tuple[str, IntArray, IntArray]  # a state array's name, its columns, their paths
-
-
-def _path_plan(m: SimModel) -> tuple[list[_Source], bool]:
-    """Where each path variable of :func:`path_variables` comes from: per state array (seen
-    as (N, C)), the columns recorded and their variables' indices; and whether the red lines
-    are recorded (computed per period by the positions step's :func:`red_lines`)."""
-    names = {v: i for i, v in enumerate(path_variables(m))}
-    d = len(TRUST_DIMENSIONS)
-    moving = np.flatnonzero(m.front_moves)
-    plan: list[tuple[str, list[int], list[str]]] = [
-        ("line", list(moving), [f"line.{m.issue_ids[i]}" for i in moving]),
-        ("rhat", [0, 1], [f"belief.{aid}" for aid in m.actor_ids[:2]]),
-        ("tau", [0, 1], [f"trust.{aid}" for aid in m.actor_ids[:2]]),
-        (
-            "trust",  # (N, 2, D) seen as (N, 2·D)
-            [side * d + k for side in (0, 1) for k in range(d)],
-            [f"trust_{dim}.{aid}" for aid in m.actor_ids[:2] for dim in TRUST_DIMENSIONS],
-        ),
-        ("cum_cost", [0, 1], [f"cost.{aid}" for aid in m.actor_ids[:2]]),
-        ("level", list(range(len(m.support_ids))), [f"support.{s}" for s in m.support_ids]),
-        ("phase", [0], ["phase"]),
-    ]
-    n_i = len(m.issue_ids)
-    for bound, is_min in (("redline_lo", True), ("redline_hi", False)):  # (N, A, I): (N, A·I)
-        rl = [(ai * n_i + ii, v) for v, ai, ii, low in m.red_line_paths if low is is_min]
-        plan.append((bound, [c for c, _ in rl], [v for _, v in rl]))
-    out = [
-        (src, np.array(cols, dtype=np.int64), np.array([names[v] for v in vs], dtype=np.int64))
-        for src, cols, vs in plan
-        if cols
-    ]
-    return out, bool(m.red_line_paths)
-
-
-def _record(
-    m: SimModel, s: RunState, plan: tuple[list[_Source], bool], t: int, out: NDArray[np.float32]
-) -> None:
-    """The path variables of period ``t`` into ``out[:, t]`` (V, P, N), as float32."""
-    sources, redlines = plan
-    arrays: dict[str, NDArray[np.generic]] = {}
-    if redlines:
-        arrays["redline_lo"], arrays["redline_hi"] = red_lines(m, s)  # steps/positions.py
-    for name, cols, slots in sources:
-        a: FloatArray = np.ascontiguousarray(
-            arrays[name] if name in arrays else getattr(s, name), dtype=np.float64
-        )
-        _record_columns(a.reshape(a.shape[0], math.prod(a.shape[1:])), cols, out, slots, t)
-
-
-@kernel
-def _record_columns(
-    src: FloatArray, cols: IntArray, out: NDArray[np.float32], slots: IntArray, t: int
-) -> None:
-    """``out[slots[c], t, j] = float32(src[j, cols[c]])`` for every run ``j``."""
-    for c in range(cols.shape[0]):
-        col, v = cols[c], slots[c]
-        for j in range(src.shape[0]):
-            out[v, t, j] = np.float32(src[j, col])
+def _record(m: SimModel, s: RunState) -> dict[str, FloatArray]:
+    out: dict[str, FloatArray] = {}
+    for i in np.flatnonzero(m.front_moves):
+        out[f"line.{m.issue_ids[i]}"] = s.line[:, i]
+    for side, aid in enumerate(m.actor_ids[:2]):
+        out[f"belief.{aid}"] = s.rhat[:, side]
+        out[f"trust.{aid}"] = s.tau[:, side]
+        for d, dim in enumerate(TRUST_DIMENSIONS):
+            out[f"trust_{dim}.{aid}"] = s.trust[:, side, d]
+        out[f"cost.{aid}"] = s.cum_cost[:, side]
+    for li, sid in enumerate(m.support_ids):
+        out[f"support.{sid}"] = s.level[:, li]
+    out["phase"] = s.phase[:, 0].astype(np.float64)
+    if m.red_line_paths:
+        lo, hi = red_lines(m, s)  # (N, A, I), steps/positions.py
+        for v, ai, ii, is_min in m.red_line_paths:
+            out[v] = (lo if is_min else hi)[:, ai, ii]
+    return out
 
 
 def simulate_block(
@@ -233,13 +190,12 @@ def simulate_block(
     """Simulate the ``n`` runs of a block (or only ``rows`` of it) for ``periods`` periods."""
     names = path_variables(m)
     size = n if rows is None else len(rows)
-    recorded = np.empty((len(names), periods, size), np.float32)  # (V, P, N)
-    paths = {v: recorded[i] for i, v in enumerate(names)}
-    plan = _path_plan(m)
+    paths = {v: np.empty((periods, size), np.float32) for v in names}
     events = np.zeros((periods, size), np.int32)
     state: RunState | None = None
     for t, state in enumerate(iter_periods(m, n, rng, periods, rows=rows, inputs=inputs)):
-        _record(m, state, plan, t, recorded)
+        for v, arr in _record(m, state).items():
+            paths[v][t] = arr
         events[t] = state.events
     if state is None:
         raise ValueError("periods must be at least 1")
