@@ -18,12 +18,14 @@ Red lines: ``feasible(problem, x)`` is True where every actor's (or every veto a
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from detente.bargaining.problem import FloatArray
+from detente.core.jit import kernel
 
 if TYPE_CHECKING:
     from detente.bargaining.problem import BargainingProblem
@@ -42,27 +44,97 @@ def loss_arrays(ideal: FloatArray, weights: FloatArray, x: ArrayLike) -> FloatAr
     """
     xa = np.asarray(x, dtype=float)
     if np.ndim(weights) > 2:  # per-run weights (..., m, n), broadcasting against x's axes
-        return _per_run_loss(ideal, np.asarray(weights, dtype=float), xa)
+        return _per_run(ideal, np.asarray(weights, dtype=float), xa, _LOSS)
     diff = np.abs(xa[..., None, :] - ideal) / 100.0
     out: FloatArray = np.einsum("...mn,mn->...m", diff, weights)
     return out
 
 
-def _per_run_loss(ideal: FloatArray, weights: FloatArray, xa: FloatArray) -> FloatArray:
-    """``loss_arrays`` with per-run weights (..., m, n): actor by actor, the weighted
-    distances summed issue by issue in order (``|x_k − ideal_ik| / 100 · w_ik``), each term
-    one pass over the broadcast (x's axes × the weights' leading axes) without the (…, m, n)
-    intermediate."""
-    m, n_i = ideal.shape
+_LOSS, _CLIPPED, _UTILITY = 0, 1, 2
+"""What :func:`_per_run` returns: the loss, the loss clipped to [0, 1], or 1 − that."""
+
+
+def _per_run(ideal: FloatArray, weights: FloatArray, xa: FloatArray, what: int) -> FloatArray:
+    """``loss_arrays`` with per-run weights (..., m, n), or the clipped loss, or the linear
+    utility (``what``): actor by actor, the weighted distances summed issue by issue in order
+    (``|x_k − ideal_ik| / 100 · w_ik``), in one compiled pass over the broadcast of x's axes
+    and the weights' leading axes (no (…, m, n) intermediate)."""
+    m = ideal.shape[0]
     lead = np.broadcast_shapes(xa.shape[:-1], weights.shape[:-2])
-    out: FloatArray = np.empty((*lead, m))
     dist = np.abs(xa[..., None, :] - ideal) / 100.0  # (x's axes, m, n): small, no run axes
-    for a in range(m):
-        acc = dist[..., a, 0] * weights[..., a, 0]
-        for k in range(1, n_i):
-            acc = acc + dist[..., a, k] * weights[..., a, k]
-        out[..., a] = acc
-    return out
+    d4, w4, shape = _two_lead_axes(lead, dist, weights)
+    out = np.empty((*shape, m))
+    _weighted_losses(np.ascontiguousarray(d4.transpose(0, 2, 3, 1)), w4, what, out)
+    return out.reshape(*lead, m)
+
+
+def _two_lead_axes(
+    lead: tuple[int, ...], *arrays: FloatArray
+) -> tuple[FloatArray, FloatArray, tuple[int, int]]:
+    """Two arrays (…, m, n) whose leading axes broadcast to ``lead``, as contiguous
+    (P, Q, m, n) arrays with each of P, Q either the broadcast's or 1: the leading axes split
+    into two groups along which each array is either whole or broadcast (or, when no split
+    allows it, both broadcast to ``lead`` in full); and the broadcast (P, Q)."""
+    n_lead = len(lead)
+    shapes = [(1,) * (n_lead - (a.ndim - 2)) + a.shape[:-2] for a in arrays]
+
+    def fits(shape: tuple[int, ...], full: tuple[int, ...]) -> bool:
+        return shape == full or all(d == 1 for d in shape)
+
+    for cut in range(n_lead + 1):
+        if all(fits(sh[:cut], lead[:cut]) and fits(sh[cut:], lead[cut:]) for sh in shapes):
+            break
+    else:
+        cut, arrays = n_lead, tuple(np.broadcast_to(a, (*lead, *a.shape[-2:])) for a in arrays)
+        shapes = [lead for _ in arrays]
+    out = tuple(
+        np.ascontiguousarray(
+            a.reshape(math.prod(sh[:cut]), math.prod(sh[cut:]), *a.shape[-2:]), dtype=np.float64
+        )
+        for a, sh in zip(arrays, shapes, strict=True)
+    )
+    return out[0], out[1], (math.prod(lead[:cut]), math.prod(lead[cut:]))
+
+
+@kernel
+def _weighted_losses(dist: FloatArray, weights: FloatArray, what: int, out: FloatArray) -> None:
+    """``out[p, q, a] = Σ_k dist[p, a, k, q] · weights[p, q, a, k]`` (summed in issue order;
+    an axis of length 1 broadcast unless ``out``'s is 1 too; ``dist`` issue-major so that
+    the pass over ``q`` reads it in order), then per ``what`` clipped to [0, 1] as
+    ``np.clip`` does (NaN kept) and turned into ``1 − L``."""
+    n_i, n_q = dist.shape[2], out.shape[1]
+    whole_dp, whole_dq = dist.shape[0] > 1, dist.shape[3] > 1
+    whole_wp, whole_wq = weights.shape[0] > 1, weights.shape[1] > 1
+    acc = np.zeros(n_q)  # the loss of every q (0 without issues)
+    for p in range(out.shape[0]):
+        dp = p if whole_dp else 0
+        wp = p if whole_wp else 0
+        for a in range(out.shape[2]):
+            for k in range(n_i):
+                if whole_dq and not whole_wq:  # one weight for every q (per-run tables)
+                    w = weights[wp, 0, a, k]
+                    if k == 0:
+                        for q in range(n_q):
+                            acc[q] = dist[dp, a, 0, q] * w
+                    else:
+                        for q in range(n_q):
+                            acc[q] = acc[q] + dist[dp, a, k, q] * w
+                else:
+                    for q in range(n_q):
+                        x = dist[dp, a, k, q if whole_dq else 0]
+                        x = x * weights[wp, q if whole_wq else 0, a, k]
+                        acc[q] = x if k == 0 else acc[q] + x
+            if what == _LOSS:
+                for q in range(n_q):
+                    out[p, q, a] = acc[q]
+                continue
+            for q in range(n_q):
+                # np.clip(v, 0, 1): max(v, 0) then min(·, 1) as NumPy compares; NaN kept
+                v = acc[q]
+                c = v if v > 0.0 else 0.0
+                c = c if c < 1.0 else 1.0
+                c = v if v != v else c
+                out[p, q, a] = 1.0 - c if what == _UTILITY else c
 
 
 def utility_arrays(
@@ -72,10 +144,19 @@ def utility_arrays(
 
     The one implementation of the utility function (see the module docstring for the form).
     """
-    lv = np.clip(loss_arrays(ideal, weights, x), 0.0, 1.0)
-    if np.all(np.asarray(risk) == 1.0):  # risk-neutral: L^1 is L, bit for bit (no pow pass)
-        out: FloatArray = 1.0 - lv
-        return out
+    # risk-neutral: L^1 is L, bit for bit (no pow pass)
+    linear = bool(np.all(np.asarray(risk) == 1.0))
+    if np.ndim(weights) > 2:  # per-run weights: the clipped loss (or 1 − it) compiled
+        xa = np.asarray(x, dtype=float)
+        w = np.asarray(weights, dtype=float)
+        lv = _per_run(ideal, w, xa, _UTILITY if linear else _CLIPPED)
+        if linear:
+            return lv
+    else:
+        lv = np.clip(loss_arrays(ideal, weights, x), 0.0, 1.0)
+        if linear:
+            out: FloatArray = 1.0 - lv
+            return out
     out = 1.0 - lv**risk
     return out
 

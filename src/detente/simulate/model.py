@@ -91,8 +91,6 @@ N_CANDIDATES = 101
 """Packages on the compromise curve."""
 MAX_GRID = 4096
 """Largest number of option combinations the talks enumerate as candidates."""
-_CELLS = 2**16
-"""Candidates × runs evaluated at a time for per-run preferences (cache-sized passes)."""
 TRUST_PRIOR_WEIGHT = DEFAULT_PRIOR_WEIGHT
 """Non-informative prior weight W of the Beta/subjective-logic trust opinion (the trust
 engine's)."""
@@ -111,16 +109,9 @@ def utility(ideal: FloatArray, weights: FloatArray, risk: FloatArray, x: FloatAr
 
 
 def candidate_utilities(m: SimModel, weights: FloatArray) -> FloatArray:
-    """Utilities (N, K, A) of the model's candidates under per-run weights (N, A, I), a
-    cache-sized chunk of runs at a time (the same numbers as all at once)."""
-    n = weights.shape[0]
-    k, a = m.candidates.shape[0], m.ideal.shape[0]
-    out: FloatArray = np.empty((n, k, a))
-    step = max(1, _CELLS // max(k, 1))  # the (runs, K) passes of each actor and issue
-    for lo in range(0, n, step):
-        w = weights[lo : lo + step, None]
-        out[lo : lo + step] = utility_arrays(m.ideal, w, m.risk, m.candidates[None])
-    return out
+    """Utilities (N, K, A) of the model's candidates under per-run weights (N, A, I): one
+    compiled pass over (runs, candidates) (:func:`detente.bargaining.utility.utility_arrays`)."""
+    return utility_arrays(m.ideal, weights[:, None], m.risk, m.candidates[None])
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.core.jit import kernel
 from detente.simulate.beliefs import balance_prior, believed_r
 from detente.simulate.model import SimModel, candidate_utilities, capability_r, utility
 from detente.simulate.tables import TalkTable, build_table
@@ -179,12 +180,25 @@ def _period_fields(n: int, b: int) -> dict[str, Any]:
 
 def begin_period(state: RunState, period: int) -> RunState:
     """Reset the *this period* fields for ``period``."""
-    return evolve(
-        state,
-        period=period,
-        fighting=~(state.phase[:, ceasefire_mask(state)] > 0).any(axis=1),
-        **_period_fields(state.n, state.phase.shape[1]),
+    fighting = np.empty(state.n, dtype=bool)
+    _no_ceasefire(
+        np.ascontiguousarray(state.phase, dtype=np.int64), ceasefire_mask(state), fighting
     )
+    return evolve(
+        state, period=period, fighting=fighting, **_period_fields(state.n, state.phase.shape[1])
+    )
+
+
+@kernel
+def _no_ceasefire(phase: IntArray, stops: BoolArray, out: BoolArray) -> None:
+    """``out[j]``: no agreement that stops the fighting (``stops``) is in force in run ``j``
+    (``phase`` > 0)."""
+    for j in range(phase.shape[0]):
+        fighting = True
+        for b in range(phase.shape[1]):
+            if stops[b] and phase[j, b] > 0:
+                fighting = False
+        out[j] = fighting
 
 
 def ceasefire_mask(state: RunState) -> BoolArray:

@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.core import TOL_UTILITY
+from detente.core.jit import kernel
 
 __all__ = [
     "FEW_ROWS",
@@ -53,12 +54,12 @@ _ABOVE = 1.5
 _LOWEST = -0.25
 """Search keys are clipped to [−0.25, 1.4] so that a key stays inside its own row's range."""
 _INDEX_BITS = 12
+"""Low bits of a float64 utility that carry the candidate index in the packed sort key."""
 _SORT_CELLS = 2**15
-"""Per-run tables are sorted in chunks of about this many cells (cache-sized)."""
+"""Per-run tables are packed, sorted and unpacked a cache-sized chunk of keys at a time."""
 FEW_ROWS = 64
 """Tables with at most this many rows (red-line regimes) are searched row by row for the
 runs reading each row; larger ones (per run) in one search of their flattened rows."""
-"""Low bits of a float64 utility that carry the candidate index in the packed sort key."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,14 +146,9 @@ class TalkTable:
 
     @cached_property
     def _best_for(self) -> tuple[FloatArray, FloatArray]:
-        out = []
-        for me in (0, 1):
-            other = 1 - me
-            u_me = np.take_along_axis(self.utility[:, :, me], self.order[:, other], axis=1)
-            pos = np.arange(self.size)[None, :]
-            u_me = np.where(pos < self.n_feasible[:, None], u_me, -np.inf)
-            suffix = np.maximum.accumulate(u_me[:, ::-1], axis=1)[:, ::-1]
-            out.append(np.concatenate([suffix, np.full((self.rows, 1), -np.inf)], axis=1))
+        out = np.empty((2, self.rows, self.size + 1))
+        order = np.ascontiguousarray(self.order.transpose(1, 0, 2))  # side-major: a view
+        _best_rows(self.utility, order, self.n_feasible, 0, self.rows, out)
         return out[0], out[1]
 
     def with_rows(self, row_of: IntArray) -> TalkTable:
@@ -311,55 +307,131 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
 
     ``utility`` (R, K, A) with utilities in [0, 1], ``feasible`` (R, K). A shared table
     (R = 1) breaks ties in favour of the other side; per-run tables sort packed keys (the
-    utility's float64 bits with the index in the low bits: ties go to the lower index).
+    utility's float64 bits with the index in the low bits: ties go to the lower index): one
+    compiled pass packs every row's keys for both sides, NumPy sorts the rows (the keys are
+    unique: any correct sort gives this order), and a second pass unpacks the order, the
+    sorted utilities and their flattened, offset search structure (:attr:`TalkTable.flat`).
     """
     r, k, _ = utility.shape
     if k >= 2**_INDEX_BITS:
         raise ValueError(f"at most {2**_INDEX_BITS - 1} candidates, got {k}")
     utility = np.ascontiguousarray(utility, dtype=np.float64)
-    feas = np.broadcast_to(feasible, (r, k))
+    feas = np.ascontiguousarray(np.broadcast_to(feasible, (r, k)), dtype=np.bool_)
+    if r == 1:
+        return _shared_table(utility, feas)
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
-    order = np.empty((2, r, k), dtype=np.int64).transpose(1, 0, 2)
-    sorted_u = np.empty((2, r, k), dtype=np.float64).transpose(1, 0, 2)
-    flat = np.empty((2, r * k)) if r > 1 else None  # TalkTable.flat, filled as rows are sorted
-    mask = np.uint64((1 << _INDEX_BITS) - 1)
-    index = np.arange(k, dtype=np.uint64)
-    step = max(1, _SORT_CELLS // max(k, 1))  # per-run rows: sorted a cache-sized chunk at a time
+    order = np.empty((2, r, k), dtype=np.int64)
+    sorted_u = np.empty((2, r, k), dtype=np.float64)
+    flat = np.empty((2, r, k))  # TalkTable.flat, filled as the rows are unpacked
+    n_feasible = np.empty(r, dtype=np.int64)
+    step = max(1, _SORT_CELLS // max(2 * k, 1))  # rows packed, sorted, unpacked in cache
+    keys = np.empty(2 * min(step, r) * k, dtype=np.uint64)
     bits = utility.view(np.uint64)
-    above = np.float64(_ABOVE).view(np.uint64) & ~mask  # 1.5: no low bits to clear
-    infeasible = None if feas.all() else ~feas
-    for side in (0, 1):
-        if r == 1:
-            u = np.where(feas, utility[:, :, side], _ABOVE)
-            idx = np.lexsort((np.arange(k), -utility[0, :, 1 - side], u[0]))[None, :]
-            order[:, side] = idx
-            sorted_u[:, side] = np.take_along_axis(u, idx, axis=1)
-            continue
-        order_bits, sorted_bits = order[:, side].view(np.uint64), sorted_u[:, side].view(np.uint64)
-        for lo in range(0, r, step):
-            hi = min(lo + step, r)
-            # each pass writes where it belongs (no temporaries copied over)
-            keys = np.bitwise_and(bits[lo:hi, :, side], ~mask)
-            if infeasible is not None:
-                np.copyto(keys, above, where=infeasible[lo:hi])
-            np.bitwise_or(keys, index, out=keys)
-            keys.sort(axis=1)
-            np.bitwise_and(keys, mask, out=order_bits[lo:hi])
-            # the key without its index bits is the utility, truncated by at most 2^-40
-            np.bitwise_and(keys, ~mask, out=sorted_bits[lo:hi])
-            assert flat is not None
-            off = 2.0 * np.arange(lo, hi, dtype=np.float64)[:, None]
-            np.add(sorted_u[lo:hi, side], off, out=flat[side, lo * k : hi * k].reshape(-1, k))
+    for lo in range(0, r, step):
+        hi = min(lo + step, r)
+        chunk = keys[: 2 * (hi - lo) * k].reshape(2, hi - lo, k)  # contiguous: sorted in place
+        _pack_keys(bits[lo:hi], feas[lo:hi], chunk, n_feasible[lo:hi])
+        chunk.reshape(2 * (hi - lo), k).sort(axis=1)
+        _unpack_keys(chunk, lo, order, sorted_u, flat)
     table = TalkTable(
-        utility,
-        np.ascontiguousarray(feas),
-        order,
-        sorted_u,
-        feas.sum(axis=1).astype(np.int64),
+        utility, feas, order.transpose(1, 0, 2), sorted_u.transpose(1, 0, 2), n_feasible
     )
-    if flat is not None:  # the search structure, built with the sort (cached_property's slot)
-        table.__dict__["_flat"] = (flat[0], flat[1])
+    # the search structure, built with the sort (cached_property's slot)
+    table.__dict__["_flat"] = (flat[0].ravel(), flat[1].ravel())
     return table
+
+
+def _shared_table(utility: FloatArray, feas: BoolArray) -> TalkTable:
+    """A single row (R = 1): ties go to the package the other side values most."""
+    k = utility.shape[1]
+    order = np.empty((2, 1, k), dtype=np.int64).transpose(1, 0, 2)
+    sorted_u = np.empty((2, 1, k), dtype=np.float64).transpose(1, 0, 2)
+    for side in (0, 1):
+        u = np.where(feas, utility[:, :, side], _ABOVE)
+        idx = np.lexsort((np.arange(k), -utility[0, :, 1 - side], u[0]))[None, :]
+        order[:, side] = idx
+        sorted_u[:, side] = np.take_along_axis(u, idx, axis=1)
+    return TalkTable(utility, feas, order, sorted_u, feas.sum(axis=1).astype(np.int64))
+
+
+_KEY_MASK = (1 << _INDEX_BITS) - 1
+"""The candidate index's bits of a packed key."""
+_KEY_ABOVE = int(np.float64(_ABOVE).view(np.uint64)) & ~_KEY_MASK
+"""The packed key (without index) of an infeasible candidate: 1.5 has no low bits to clear."""
+
+
+@kernel
+def _pack_keys(
+    bits: NDArray[np.uint64],
+    feasible: BoolArray,
+    keys: NDArray[np.uint64],
+    n_feasible: IntArray,
+) -> None:
+    """``keys[side, row, j]``: candidate ``j``'s utility to ``side`` (float64 bits, the index
+    bits cleared; :data:`_KEY_ABOVE` if infeasible) with ``j`` in the low bits; and each row's
+    feasible candidates counted."""
+    mask = np.uint64(_KEY_MASK)
+    high = ~mask
+    above = np.uint64(_KEY_ABOVE)
+    for row in range(bits.shape[0]):
+        count = 0
+        for j in range(bits.shape[1]):
+            index = np.uint64(j)
+            if feasible[row, j]:
+                count += 1
+                keys[0, row, j] = (bits[row, j, 0] & high) | index
+                keys[1, row, j] = (bits[row, j, 1] & high) | index
+            else:
+                keys[0, row, j] = above | index
+                keys[1, row, j] = above | index
+        n_feasible[row] = count
+
+
+@kernel
+def _unpack_keys(
+    keys: NDArray[np.uint64],
+    lo: int,
+    order: IntArray,
+    sorted_u: FloatArray,
+    flat: FloatArray,
+) -> None:
+    """Rows ``lo…`` of each side's order (the sorted keys' index bits), sorted utilities (the
+    rest: the utility truncated by at most 2^-40) and :attr:`TalkTable.flat` (those plus
+    ``2·row``)."""
+    mask = np.uint64(_KEY_MASK)
+    high = ~mask
+    for side in range(keys.shape[0]):
+        for i in range(keys.shape[1]):
+            row = lo + i
+            off = 2.0 * row
+            for j in range(keys.shape[2]):
+                key = keys[side, i, j]
+                u = np.uint64(key & high).view(np.float64)
+                order[side, row, j] = key & mask
+                sorted_u[side, row, j] = u
+                flat[side, row, j] = u + off
+
+
+@kernel
+def _best_rows(
+    utility: FloatArray, order: IntArray, n_feasible: IntArray, lo: int, hi: int, out: FloatArray
+) -> None:
+    """Rows ``lo…hi`` of :attr:`TalkTable.best_for` into ``out`` (2, R, K + 1): for ``me``,
+    the running maximum (``np.maximum``'s, NaN propagating) of its utilities along the other
+    side's order ``order`` (2, R, K), from the last feasible candidate back; ``-inf`` past
+    them."""
+    k = order.shape[2]
+    for me in range(2):
+        other = 1 - me
+        for row in range(lo, hi):
+            last = min(max(n_feasible[row], 0), k)
+            for j in range(last, k + 1):
+                out[me, row, j] = -np.inf
+            best = -np.inf
+            for j in range(last - 1, -1, -1):
+                x = utility[row, order[other, row, j], me]
+                best = best if (best > x or best != best) else x
+                out[me, row, j] = best
 
 
 def _lower_bound(

@@ -37,15 +37,20 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
             carried = np.isin(s.talk_track, own).any(axis=1)
             stalls[:, j] = np.where(agreed, 0, stalls[:, j] + (carried & ~withdrawn[:, j]))
             withdrawn[:, j] |= stalls[:, j] >= tt.stall_limit[j]
-    meets = np.broadcast_to(tt.meets(s.period), (s.n, len(tt.ids)))
-    if withdrawn.any():
+    meets_now = tt.meets(s.period)  # (K,)
+    meets = np.broadcast_to(meets_now, (s.n, len(tt.ids)))
+    same = not withdrawn.any()  # every run sees the same tracks meet
+    if not same:
         ruled = tt.rule_mediator >= 0
         gone = np.zeros((s.n, len(tt.ids)), dtype=bool)
         gone[:, ruled] = withdrawn[:, tt.rule_mediator[ruled]]
         meets = meets & ~gone
     for b in range(n_b):
+        if len(tt.ids) <= 1 and same:  # the one track carries the talks when it meets
+            pick[:, b] = 0 if (meets_now & tt.settles[:, b]).any() else -1
+            continue
         able = meets & tt.settles[:, b]  # (N, K)
-        if len(tt.ids) <= 1:  # the one track carries the talks when it meets: nothing drawn
+        if len(tt.ids) <= 1:  # nothing drawn
             pick[:, b] = np.where(able.any(axis=1), 0, -1)
             continue
         count = able.sum(axis=1)
