@@ -377,23 +377,31 @@ def _alternating_runs(
     others_st, others0 = np.empty(n, dtype=np.bool_), np.empty(n, dtype=np.bool_)
     _others_runs(utility, k, rows, st, n_actors, multilateral, floors, others_st)
     _others_runs(utility, k, rows, prop0, n_actors, multilateral, floors, others0)
+    # the utilities to each side of the standing offer and of both proposals, gathered in
+    # one pass (independent loads) before the protocol's pass
+    u = np.empty((n, 6))
     for i in range(n):
-        j, row = sel[i], rows[i]
-        a_st, a0, a1 = _cell(row, k, st[i]), _cell(row, k, prop0[i]), _cell(row, k, prop1[i])
+        for c in range(3):
+            cand = st[i] if c == 0 else (prop0[i] if c == 1 else prop1[i])
+            at = _cell(rows[i], k, cand)
+            u[i, 2 * c] = utility[at, 0] if at >= 0 else np.nan
+            u[i, 2 * c + 1] = utility[at, 1] if at >= 0 else np.nan
+    for i in range(n):
+        j = sel[i]
         out = _alternating1(
             held[i],
             st[i],
             standing_by[j, b],
-            utility[a_st, 0] if a_st >= 0 else np.nan,
-            utility[a_st, 1] if a_st >= 0 else np.nan,
+            u[i, 0],
+            u[i, 1],
             others_st[i],
             prop0[i],
-            utility[a0, 0] if a0 >= 0 else np.nan,
-            utility[a0, 1] if a0 >= 0 else np.nan,
+            u[i, 2],
+            u[i, 3],
             others0[i],
             prop1[i],
-            utility[a1, 0] if a1 >= 0 else np.nan,
-            utility[a1, 1] if a1 >= 0 else np.nan,
+            u[i, 4],
+            u[i, 5],
             accept[i, 0],
             bad[i, 0],
             value[i, 0],
@@ -468,10 +476,20 @@ def _single_text_runs(
     for side in range(2):
         for i in range(n):
             work[i] = need[i, 1 - side]
-        if side == 0:
-            _frontier_runs(keys1, best0, n_feasible, top, k, offset, rows, 0, work, x, pos, seen0)
-        else:
-            _frontier_runs(keys0, best1, n_feasible, top, k, offset, rows, 1, work, x, pos, seen1)
+        _frontier_runs(
+            keys1 if side == 0 else keys0,
+            best0 if side == 0 else best1,
+            n_feasible,
+            top,
+            k,
+            offset,
+            rows,
+            side,
+            work,
+            x,
+            pos,
+            seen0 if side == 0 else seen1,
+        )
     for i in range(n):
         j, row = sel[i], rows[i]
         at = _cell(row, k, t[i])

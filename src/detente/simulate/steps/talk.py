@@ -64,11 +64,26 @@ many standard deviations of a period's movement (about one period in ten without
 def pressure(m: SimModel, s: RunState) -> BoolArray:
     """(N, 2): each side's believed chance of winning a battle (with what it has gained by
     rearming) is below ``overture_pressure``, or the front has been moving against it."""
-    own = np.stack([s.rhat[:, 0], 1.0 - s.rhat[:, 1]], axis=1)
-    own = own + s.shift - s.shift[:, ::-1]
-    against = np.stack([-s.trend, s.trend], axis=1) > PRESSURE_TREND
-    out: BoolArray = (own < m.settings.overture_pressure) | against
+    out: BoolArray = np.empty((s.n, 2), dtype=np.bool_)
+    _pressure(
+        np.ascontiguousarray(s.rhat, dtype=np.float64),
+        np.ascontiguousarray(s.shift, dtype=np.float64),
+        np.ascontiguousarray(s.trend, dtype=np.float64),
+        float(m.settings.overture_pressure),
+        out,
+    )
     return out
+
+
+@kernel
+def _pressure(
+    rhat: FloatArray, shift: FloatArray, trend: FloatArray, threshold: float, out: BoolArray
+) -> None:
+    for j in range(rhat.shape[0]):
+        own_a = (rhat[j, 0] + shift[j, 0]) - shift[j, 1]
+        own_b = ((1.0 - rhat[j, 1]) + shift[j, 1]) - shift[j, 0]
+        out[j, 0] = own_a < threshold or -trend[j] > PRESSURE_TREND
+        out[j, 1] = own_b < threshold or trend[j] > PRESSURE_TREND
 
 
 def bundle_table(m: SimModel, s: RunState, b: int) -> TalkTable:
@@ -129,7 +144,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     offered_u = np.full((s.n, 2), np.nan)
     overture = np.zeros((s.n, 2), dtype=bool)
     gesture = np.zeros((s.n, 2), dtype=bool)
-    held_any = np.zeros(s.n, dtype=bool)
+    events = s.events.copy()
     loss_all = np.ascontiguousarray(m.sucker_loss * 2.0 * (1.0 - s.trust[:, :, INTENT]))
     tau = np.ascontiguousarray(s.tau, dtype=np.float64)
     strategy = np.ascontiguousarray(s.strategy, dtype=np.int64)
@@ -189,23 +204,13 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             signed,
             signed_terms,
             signed_bad,
-            held_any,
+            events,
+            _EVENTS,
             refused_u,
             offered_u,
             overture,
             gesture,
         )
-    ev = s.events | held_any * np.int32(flag("talks"))
-    for name, mask in (
-        ("overture_A", overture[:, 0]),
-        ("overture_B", overture[:, 1]),
-        ("gesture", gesture),
-        ("agreement", signed[:, 0]),
-        ("partial_agreement", signed[:, 1:]),
-        ("bad_faith_signature", signed_bad),
-    ):
-        if mask.any():
-            ev = ev | (mask.reshape(s.n, -1).any(axis=1) * np.int32(flag(name)))
     return evolve(
         s,
         rounds=rounds,
@@ -222,10 +227,22 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         signed=signed,
         signed_terms=signed_terms,
         signed_bad_faith=signed_bad,
-        events=ev,
+        events=events,
     )
 
 
+_EVENT_NAMES = (
+    "talks",
+    "overture_A",
+    "overture_B",
+    "gesture",
+    "agreement",
+    "partial_agreement",
+    "bad_faith_signature",
+)
+_TALKS, _OVERTURE_A, _OVERTURE_B, _GESTURE, _AGREEMENT, _PARTIAL, _BAD_FAITH = range(7)
+_EVENTS = np.array([flag(name) for name in _EVENT_NAMES], dtype=np.int64)
+"""The event bits the round of talks sets (:data:`~detente.simulate.events.EVENT_FLAGS`)."""
 _NO_IDX = np.zeros((0, 0), dtype=np.int64)
 _NO_REAL = np.zeros((0, 0), dtype=np.bool_)
 
@@ -292,7 +309,8 @@ def _round(
     signed: BoolArray,
     signed_terms: IntArray,
     signed_bad: BoolArray,
-    held_any: BoolArray,
+    events: NDArray[np.int32],
+    flags: IntArray,
     refused_u: FloatArray,
     offered_u: FloatArray,
     overture: BoolArray,
@@ -309,14 +327,20 @@ def _round(
     for side in range(2):
         for i in range(n):
             work[i] = other_value[sel[i], side]
-        if side == 0:
-            _frontier_runs(
-                keys1, best0, n_feasible, top, k, offset, rows, 0, work, x, pos, ceiling0
-            )
-        else:
-            _frontier_runs(
-                keys0, best1, n_feasible, top, k, offset, rows, 1, work, x, pos, ceiling1
-            )
+        _frontier_runs(
+            keys1 if side == 0 else keys0,
+            best0 if side == 0 else best1,
+            n_feasible,
+            top,
+            k,
+            offset,
+            rows,
+            side,
+            work,
+            x,
+            pos,
+            ceiling0 if side == 0 else ceiling1,
+        )
     # each side's move and what it would sign for
     demand, accept, need = np.empty((n, 2)), np.empty((n, 2)), np.empty((n, 2))
     val, tau_r, loss_r = np.empty((n, 2)), np.empty((n, 2)), np.empty((n, 2))
@@ -419,12 +443,16 @@ def _round(
         )
     for i in range(n):
         j = sel[i]
+        ev = events[j]
         if held[i]:
             rounds[j, b] += 1
             prev_demand[j, b, 0], prev_demand[j, b, 1] = demand[i, 0], demand[i, 1]
-            held_any[j] = True
+            ev |= flags[_TALKS]
         if agreed[i]:
             standing[j, b], standing_by[j, b], text[j, b] = -1, -1, -1
+            ev |= flags[_AGREEMENT] if b == 0 else flags[_PARTIAL]
+            if bad[i, 0] or bad[i, 1]:
+                ev |= flags[_BAD_FAITH]
         signed[j, b], signed_terms[j, b] = agreed[i], terms[i]
         signed_bad[j, b, 0] = bad[i, 0] and agreed[i]
         signed_bad[j, b, 1] = bad[i, 1] and agreed[i]
@@ -433,6 +461,10 @@ def _round(
                 refused_u[j, side], offered_u[j, side] = refused[i, side], offered[i, side]
                 overture[j, side] = overtures[i, side]
                 gesture[j, side] = held[i] and gestures[i, side]
+            ev |= flags[_OVERTURE_A] if overtures[i, 0] else 0
+            ev |= flags[_OVERTURE_B] if overtures[i, 1] else 0
+            ev |= flags[_GESTURE] if gesture[j, 0] or gesture[j, 1] else 0
+        events[j] = ev
 
 
 TALK = Step("talk", _talk, lambda m: (0, 0))
