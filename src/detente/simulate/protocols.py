@@ -27,6 +27,10 @@ floor, and its distrust-adjusted value beats fighting, ``τ U + (1 − τ)(V −
 its belief that the other delivers and ``L = L₀ · 2(1 − T_intention)`` the sucker's loss scaled
 by the hostility it expects of a cheater; a party signing in bad faith skips that test (it
 does not mean to keep the agreement).
+
+The rules are compiled (:mod:`detente.core.jit`): per run (``_*1``) and over a round's runs
+(``_*_runs``, which the talk step's kernel calls); :func:`accepts`, :func:`needs` and
+:func:`mediator_text` apply them to arrays of runs.
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
 """Negotiation strategies: plugins that set a party's demands and acts, in talks and in deals.
 
-Every strategy is vectorised over runs. :meth:`Strategy.move` takes a :class:`TalkState`
+Every strategy moves over arrays of runs. :meth:`Strategy.move` takes a :class:`TalkState`
 (arrays of shape ``(N,)``) and returns a :class:`Move` (demand, acceptance floor, overtures,
 gestures, attendance, and whether it would sign in bad faith); :meth:`Strategy.conduct` takes a
 :class:`DealState` (a run with an agreement in force) and returns its :class:`Conduct`
 (deliberate defection, rearmament, stalling of implementation). Utilities are on the 0..1
-scale. Each strategy declares ``traits`` that the conformance suite
+scale. A strategy's move rule is compiled, one run at a time (:func:`_move1`, selected by the
+strategy's ``kind``): :meth:`Strategy.move` and the talk step's kernel apply the same rule.
+Each strategy declares ``traits`` that the conformance suite
 (``tests/simulate/test_strategies.py``) checks against its behaviour:
 
 ``good_faith`` / ``bad_faith``  which family it belongs to;

@@ -12,8 +12,9 @@ feasible candidates in ascending order of its utility, so that
 - :func:`frontier` finds the most a party can get among the packages the other side values at
   least at a threshold (what it can hope for, given what it believes the other needs).
 
-Both are one binary search per run (per-run tables: all runs' searches at once, each in its own
-row of the flattened, offset table). Infeasible candidates are never offered.
+Both are one binary search per run, compiled (:mod:`detente.core.jit`), a group of runs at a
+time in lockstep, each in its own row (per-run tables: of the flattened, offset table).
+Infeasible candidates are never offered.
 
 A table may also hold a few rows shared by groups of runs (``R`` small, e.g. one row per
 *red-line regime*: which veto parties have moved their stated red lines,

@@ -18,6 +18,10 @@ Time runs as ``t = (period + 1) / (concession_periods + 1)`` (capped at 1), the 
 the stacked-alternating-offers protocol. The protocol (:mod:`detente.simulate.protocols`) then
 turns the moves into offers, texts and agreements; a shock may have switched a side's strategy
 in some runs, so each run uses its own.
+
+A bundle's round is one compiled kernel over its runs (:func:`_round`, :mod:`detente.core.jit`):
+each side's view of the table, its strategy's move, the protocol, and the talks' state, records
+and event bits written in place.
 """
 
 from __future__ import annotations
@@ -250,7 +254,7 @@ _NO_REAL = np.zeros((0, 0), dtype=np.bool_)
 @kernel
 def _rise(now: float, before: float) -> float:
     """:func:`concession` of one run."""
-    rise = now - before
+    rise = float(now) - float(before)  # (floats: no NumPy warning when run interpreted)
     return rise if np.isfinite(rise) else 0.0
 
 
