@@ -594,8 +594,8 @@ def propose(t: TalkTable, side: int, demand: FloatArray) -> IntArray:
 
 def frontier(t: TalkTable, me: int, other_needs: FloatArray) -> FloatArray:
     """The most ``me`` can get among feasible packages the other values at least at
-    ``other_needs`` (``-inf`` if none; NaN thresholds mean nothing is known: where every
-    run's is NaN, its best)."""
+    ``other_needs`` (``-inf`` if none). A NaN threshold excludes nothing; where every run's
+    is NaN, the result is ``me``'s best feasible utility, :attr:`TalkTable.top`."""
     x = np.ascontiguousarray(other_needs, dtype=np.float64)
     known = not np.isnan(x).all()
     out: FloatArray = _frontier_all(
@@ -615,5 +615,5 @@ def values_of(t: TalkTable, k: IntArray) -> FloatArray:
 
 def value_of(t: TalkTable, k: IntArray, actor: int) -> FloatArray:
     """Utility to ``actor`` of candidate ``k`` per run (NaN where ``k`` < 0)."""
-    out: FloatArray = values_of(t, k)[:, actor]
+    out: FloatArray = np.ascontiguousarray(values_of(t, k)[:, actor])
     return out

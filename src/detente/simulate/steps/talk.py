@@ -34,6 +34,8 @@ from detente.scenario.simulation import Protocol
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.protocols import (
+    _NO_IDX,
+    _NO_REAL,
     _alternating_runs,
     _needs1,
     _single_text_runs,
@@ -247,8 +249,6 @@ _EVENT_NAMES = (
 _TALKS, _OVERTURE_A, _OVERTURE_B, _GESTURE, _AGREEMENT, _PARTIAL, _BAD_FAITH = range(7)
 _EVENTS = np.array([flag(name) for name in _EVENT_NAMES], dtype=np.int64)
 """The event bits the round of talks sets (:data:`~detente.simulate.events.EVENT_FLAGS`)."""
-_NO_IDX = np.zeros((0, 0), dtype=np.int64)
-_NO_REAL = np.zeros((0, 0), dtype=np.bool_)
 
 
 @kernel
