@@ -29,7 +29,7 @@ by the hostility it expects of a cheater; a party signing in bad faith skips tha
 does not mean to keep the agreement).
 
 The rules are compiled (:mod:`detente.core.jit`): per run (``_*1``) and over a round's runs
-(``_*_runs``, which the talk step's kernel calls); :func:`accepts`, :func:`needs` and
+(``_*_runs``, which the talk step calls); :func:`accepts`, :func:`needs` and
 :func:`mediator_text` apply them to arrays of runs.
 """
 
@@ -84,7 +84,7 @@ class Round:
 
 # Every rule of a round, compiled: per-run rules take and return numbers only (a compiled call
 # that passes arrays pays for reference counting); the kernels over runs (``_*_runs``) apply
-# them to a round's runs, and the talk step's kernel calls those.
+# them to a round's runs, and the talk step calls those.
 
 
 @kernel

@@ -6,7 +6,7 @@ gestures, attendance, and whether it would sign in bad faith); :meth:`Strategy.c
 :class:`DealState` (a run with an agreement in force) and returns its :class:`Conduct`
 (deliberate defection, rearmament, stalling of implementation). Utilities are on the 0..1
 scale. A strategy's move rule is compiled, one run at a time (:func:`_move1`, selected by the
-strategy's ``kind``): :meth:`Strategy.move` and the talk step's kernel apply the same rule.
+strategy's ``kind``): :meth:`Strategy.move` and the talk step's kernels apply the same rule.
 Each strategy declares ``traits`` that the conformance suite
 (``tests/simulate/test_strategies.py``) checks against its behaviour:
 
@@ -159,7 +159,7 @@ def _all(shape: tuple[int, ...]) -> BoolArray:
 
 
 # The move rules, one per kind of strategy: compiled, one run at a time (:func:`_move1`),
-# shared by :meth:`Strategy.move` and the talk step's kernel.
+# shared by :meth:`Strategy.move` and the talk step's kernels.
 TIME_BASED, GOOD_FAITH, HARDLINER, TIT_FOR_TAT, GRIT, PEACE_OFFENSIVE, STALLING, REARM = range(8)
 
 
@@ -452,7 +452,7 @@ def get_strategy(name: str) -> Strategy:
 
 def move_args(pool: Sequence[str], t: float) -> tuple[IntArray, FloatArray]:
     """Each strategy of ``pool``: the kind of its compiled move rule and its concession
-    factor at time ``t`` (the talk step's kernel reads a run's strategy through them)."""
+    factor at time ``t`` (the talk step's kernels read a run's strategy through them)."""
     plugins = [get_strategy(name) for name in pool]
     for p in plugins:
         if not isinstance(p, _Moves):

@@ -19,9 +19,9 @@ the stacked-alternating-offers protocol. The protocol (:mod:`detente.simulate.pr
 turns the moves into offers, texts and agreements; a shock may have switched a side's strategy
 in some runs, so each run uses its own.
 
-A bundle's round is one compiled kernel over its runs (:func:`_round`, :mod:`detente.core.jit`):
-each side's view of the table, its strategy's move, the protocol, and the talks' state, records
-and event bits written in place.
+A bundle's round is three compiled kernels over its runs (:mod:`detente.core.jit`): each side's
+view of the table, its strategy's move and what it would sign for (:func:`_moves`); the
+protocol's; and the talks' state, records and event bits written in place (:func:`_record`).
 """
 
 from __future__ import annotations
@@ -34,8 +34,6 @@ from detente.scenario.simulation import Protocol
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.protocols import (
-    _NO_IDX,
-    _NO_REAL,
     _alternating_runs,
     _needs1,
     _single_text_runs,
@@ -156,6 +154,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     strategy = np.ascontiguousarray(s.strategy, dtype=np.int64)
     floors = np.ascontiguousarray(m.floors, dtype=np.float64)
     single_text = m.protocol is Protocol.single_text
+    multilateral, n_actors = m.protocol is Protocol.multilateral, len(m.actor_ids)
     for b in range(n_b):
         # only the runs with talks on this bundle scheduled are computed (the others keep
         # their talks' state as it was)
@@ -169,16 +168,19 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
                 continue
             table = table.slice(sel)
         value, other_value = bundle_values(m, s, b)
-        every, idx, real = draft_candidates(table) if single_text else (True, _NO_IDX, _NO_REAL)
         # every side's search of the most it can get reads the table's best_for; with nothing
         # known of the other side's needs (NaN beliefs throughout), its best package
         known = single_text or not np.isnan(other_value[sel]).all()
-        _round(
-            *table.lookup(sel.shape[0]).args(table.best_for if known else None),
-            every,
-            np.ascontiguousarray(idx),
-            np.ascontiguousarray(real),
-            np.ascontiguousarray(table.feasible),
+        runs = table.lookup(sel.shape[0])
+        search = runs.args(table.best_for if known else None)
+        n = sel.shape[0]
+        # each side's move and what it would sign for
+        demand, accept, need = np.empty((n, 2)), np.empty((n, 2)), np.empty((n, 2))
+        val, tau_r, loss_r = np.empty((n, 2)), np.empty((n, 2)), np.empty((n, 2))
+        overtures, gestures = np.empty((n, 2), dtype=bool), np.empty((n, 2), dtype=bool)
+        bad, held = np.empty((n, 2), dtype=bool), np.empty(n, dtype=bool)
+        _moves(
+            *search,
             sel,
             b,
             s.period,
@@ -193,25 +195,121 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             # anyway (the bargaining engine's rule, bargaining.packages.agreement_state)
             m.agenda.bundles[b].ceasefire,
             press,
-            single_text,
-            m.protocol is Protocol.multilateral,
-            len(m.actor_ids),
-            floors,
+            rounds,
+            prev_demand,
+            pos_u,
+            prev_pos_u,
+            demand,
+            accept,
+            need,
+            val,
+            tau_r,
+            loss_r,
+            overtures,
+            gestures,
+            bad,
+            held,
+        )
+        # the protocol
+        refused, offered = np.empty((n, 2)), np.empty((n, 2))
+        agreed, terms = np.empty(n, dtype=bool), np.empty(n, dtype=np.int64)
+        keys0, keys1, order0, order1, best0, best1, utility, n_feasible, top, k, offset, rows = (
+            search
+        )
+        if single_text:
+            every, idx, real = draft_candidates(table)
+            _single_text_runs(
+                keys0,
+                keys1,
+                best0,
+                best1,
+                utility,
+                n_feasible,
+                top,
+                k,
+                offset,
+                rows,
+                every,
+                np.ascontiguousarray(idx),
+                np.ascontiguousarray(real),
+                np.ascontiguousarray(table.feasible),
+                sel,
+                b,
+                held,
+                need,
+                accept,
+                bad,
+                val,
+                tau_r,
+                loss_r,
+                n_actors,
+                multilateral,
+                floors,
+                text,
+                pos_u,
+                prev_pos_u,
+                refused,
+                offered,
+                agreed,
+                terms,
+            )
+        else:
+            _alternating_runs(
+                keys0,
+                keys1,
+                order0,
+                order1,
+                utility,
+                n_feasible,
+                k,
+                offset,
+                rows,
+                sel,
+                b,
+                held,
+                need,
+                accept,
+                bad,
+                val,
+                tau_r,
+                loss_r,
+                n_actors,
+                multilateral,
+                floors,
+                standing,
+                standing_by,
+                pos_u,
+                prev_pos_u,
+                refused,
+                offered,
+                agreed,
+                terms,
+            )
+        _record(
+            sel,
+            b,
             # the settlement's round carries the screening evidence (its utilities are on the
             # scale of the values of fighting the types are judged by) and the overtures
             b == 0,
+            held,
+            agreed,
+            terms,
+            demand,
+            bad,
+            overtures,
+            gestures,
+            refused,
+            offered,
+            _EVENTS,
             rounds,
             standing,
             standing_by,
             text,
             prev_demand,
-            pos_u,
-            prev_pos_u,
             signed,
             signed_terms,
             signed_bad,
             events,
-            _EVENTS,
             refused_u,
             offered_u,
             overture,
@@ -269,7 +367,7 @@ def _view1(top: float, value: float, ceiling: float) -> tuple[float, float]:
 
 
 @kernel
-def _round(
+def _moves(
     keys0: FloatArray,
     keys1: FloatArray,
     order0: IntArray,
@@ -282,10 +380,6 @@ def _round(
     k: int,
     offset: bool,
     rows: IntArray,
-    every: bool,
-    idx: IntArray,
-    real: BoolArray,
-    feasible: BoolArray,
     sel: IntArray,
     b: int,
     period: int,
@@ -298,32 +392,26 @@ def _round(
     loss: FloatArray,
     use_loss: bool,
     press: BoolArray,
-    single_text: bool,
-    multilateral: bool,
-    n_actors: int,
-    floors: FloatArray,
-    first: bool,
     rounds: IntArray,
-    standing: IntArray,
-    standing_by: IntArray,
-    text: IntArray,
     prev_demand: FloatArray,
     pos_u: FloatArray,
     prev_pos_u: FloatArray,
-    signed: BoolArray,
-    signed_terms: IntArray,
-    signed_bad: BoolArray,
-    events: NDArray[np.int32],
-    flags: IntArray,
-    refused_u: FloatArray,
-    offered_u: FloatArray,
-    overture: BoolArray,
-    gesture: BoolArray,
+    demand: FloatArray,
+    accept: FloatArray,
+    need: FloatArray,
+    val: FloatArray,
+    tau_r: FloatArray,
+    loss_r: FloatArray,
+    overtures: BoolArray,
+    gestures: BoolArray,
+    bad: BoolArray,
+    held: BoolArray,
 ) -> None:
-    """A round of talks on bundle ``b`` for the runs ``sel`` of the block (their rows of the
-    table: ``rows``): what each side knows, its move and what it would sign for, the
-    protocol (:mod:`detente.simulate.protocols`), and the talks' state and this round's
-    records written in place."""
+    """Both sides' moves in a round on bundle ``b`` for the runs ``sel`` of the block (their
+    rows of the table: ``rows``): what each knows (:func:`talk_state`), its strategy's move
+    and what it would sign for (:func:`~detente.simulate.protocols.needs`), written to row
+    ``i`` of the round's (n, 2) arrays ``demand`` … ``bad`` (its value of fighting, belief
+    and feared loss: ``val``, ``tau_r``, ``loss_r``), ``held[i]``: both attend."""
     n = sel.shape[0]
     x, pos, work = np.empty(n), np.empty(n, dtype=np.int64), np.empty(n)
     # what each side believes it can get: leaves the other what it believes the other needs
@@ -345,11 +433,6 @@ def _round(
             pos,
             ceiling0 if side == 0 else ceiling1,
         )
-    # each side's move and what it would sign for
-    demand, accept, need = np.empty((n, 2)), np.empty((n, 2)), np.empty((n, 2))
-    val, tau_r, loss_r = np.empty((n, 2)), np.empty((n, 2)), np.empty((n, 2))
-    overtures, gestures = np.empty((n, 2), dtype=np.bool_), np.empty((n, 2), dtype=np.bool_)
-    bad, held = np.empty((n, 2), dtype=np.bool_), np.empty(n, dtype=np.bool_)
     for i in range(n):
         j, row = sel[i], rows[i]
         held[i] = True
@@ -375,77 +458,42 @@ def _round(
             held[i] = held[i] and at
             val[i, side], tau_r[i, side], loss_r[i, side] = v, tau[j, side], lo
             need[i, side] = _needs1(d, bf, v, tau[j, side], lo)
-    refused, offered = np.empty((n, 2)), np.empty((n, 2))
-    agreed, terms = np.empty(n, dtype=np.bool_), np.empty(n, dtype=np.int64)
-    if single_text:
-        _single_text_runs(
-            keys0,
-            keys1,
-            best0,
-            best1,
-            utility,
-            n_feasible,
-            top,
-            k,
-            offset,
-            rows,
-            every,
-            idx,
-            real,
-            feasible,
-            sel,
-            b,
-            held,
-            need,
-            accept,
-            bad,
-            val,
-            tau_r,
-            loss_r,
-            n_actors,
-            multilateral,
-            floors,
-            text,
-            pos_u,
-            prev_pos_u,
-            refused,
-            offered,
-            agreed,
-            terms,
-        )
-    else:
-        _alternating_runs(
-            keys0,
-            keys1,
-            order0,
-            order1,
-            utility,
-            n_feasible,
-            k,
-            offset,
-            rows,
-            sel,
-            b,
-            held,
-            need,
-            accept,
-            bad,
-            val,
-            tau_r,
-            loss_r,
-            n_actors,
-            multilateral,
-            floors,
-            standing,
-            standing_by,
-            pos_u,
-            prev_pos_u,
-            refused,
-            offered,
-            agreed,
-            terms,
-        )
-    for i in range(n):
+
+
+@kernel
+def _record(
+    sel: IntArray,
+    b: int,
+    first: bool,
+    held: BoolArray,
+    agreed: BoolArray,
+    terms: IntArray,
+    demand: FloatArray,
+    bad: BoolArray,
+    overtures: BoolArray,
+    gestures: BoolArray,
+    refused: FloatArray,
+    offered: FloatArray,
+    flags: IntArray,
+    rounds: IntArray,
+    standing: IntArray,
+    standing_by: IntArray,
+    text: IntArray,
+    prev_demand: FloatArray,
+    signed: BoolArray,
+    signed_terms: IntArray,
+    signed_bad: BoolArray,
+    events: NDArray[np.int32],
+    refused_u: FloatArray,
+    offered_u: FloatArray,
+    overture: BoolArray,
+    gesture: BoolArray,
+) -> None:
+    """What a round on bundle ``b`` leaves in the talks' state of runs ``sel`` (written in
+    place): rounds held, demands, agreements (the standing offer and text cleared), and,
+    for the settlement (``first``), the screening evidence, overtures and gestures; the
+    round's event bits (``flags``: :data:`_EVENTS`)."""
+    for i in range(sel.shape[0]):
         j = sel[i]
         ev = events[j]
         if held[i]:
