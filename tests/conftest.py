@@ -25,17 +25,6 @@ settings.register_profile("dev", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_kernels() -> None:
-    """Load (or compile, on a fresh checkout) the trust engine's compiled kernels once per
-    test process, before any test: the first kernel call of a process initialises Numba, which
-    would otherwise count against the first Hypothesis example's deadline."""
-    from detente.trust.vectorised import act_increments, expected
-
-    act_increments(1.0, 1.0)
-    expected(1.0, 1.0)
-
-
 @pytest.fixture
 def repo() -> Path:
     return REPO

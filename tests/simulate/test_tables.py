@@ -1,16 +1,16 @@
-"""The talks' candidate tables: the vectorised binary search is ``np.searchsorted``."""
+"""The talks' candidate tables: the compiled binary search is ``np.searchsorted``."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from detente.core import TOL_UTILITY
-from detente.simulate.tables import _lower_bound, build_table, propose
+from detente.simulate.tables import _search, build_table, frontier, propose
 
 
-def test_lower_bound_matches_searchsorted_with_ties_and_edges() -> None:
+def test_search_matches_searchsorted_with_ties_and_edges() -> None:
     rng = np.random.default_rng(1)
-    for k in (1, 2, 3, 5, 8, 100, 1024):
+    for k in (0, 1, 2, 3, 5, 8, 100, 1024):
         n = 300
         rows_sorted = np.sort(rng.integers(0, 6, (n, k)) / 4.0, axis=1)
         flat = (rows_sorted + 2.0 * np.arange(n)[:, None]).ravel()
@@ -19,7 +19,9 @@ def test_lower_bound_matches_searchsorted_with_ties_and_edges() -> None:
             x = rng.integers(-2, 8, n) / 4.0 + rng.choice([0.0, 1e-17, -1e-12], n)
             key = x + 2.0 * rows
             expected = np.searchsorted(flat, key) - rows * k
-            assert np.array_equal(_lower_bound(flat, k, rows, key), expected)
+            got = np.empty(n, dtype=np.int64)
+            _search(flat, k, rows, key, got)
+            assert np.array_equal(got, expected)
 
 
 def test_per_run_propose_is_the_least_valued_package_meeting_the_demand() -> None:
@@ -39,14 +41,11 @@ def test_per_run_propose_is_the_least_valued_package_meeting_the_demand() -> Non
             assert u[j, got[j], 0] == u[j, ok, 0].min()
 
 
-def test_a_tables_look_ups_are_built_once_read_only_and_free_with_it() -> None:
-    """Per-run tables and their views build the runs' index arrays once; shared tables build
-    them per call; the cached arrays are read-only and no reference cycle keeps a table
-    alive once its block is done."""
+def test_a_tables_look_ups_are_built_once_and_free_with_it() -> None:
+    """Per-run tables and their views build the runs' look-up once; shared tables build it
+    per call; no reference cycle keeps a table alive once its block is done."""
     import gc
     import weakref
-
-    from detente.simulate.tables import frontier
 
     rng = np.random.default_rng(3)
     n, k = 50, 12
@@ -55,14 +54,12 @@ def test_a_tables_look_ups_are_built_once_read_only_and_free_with_it() -> None:
     t = build_table(u, feasible)
     runs = t.lookup(n)
     assert t.lookup(n) is runs
-    assert np.array_equal(runs.base, np.arange(n) * k)
-    for arr in (runs.base, runs.offset, runs.n_feasible, runs.top, *runs.best):
-        assert not arr.flags.writeable
+    assert np.array_equal(runs.rows, np.arange(n))
     sel = np.array([3, 7, 7, 40])
     view = t.slice(sel)
     assert np.array_equal(view.lookup(4).rows, sel)
     nan = np.full(4, np.nan)
-    for me in (0, 1):
+    for me in (0, 1):  # nothing known of the other's needs: its best package
         expected = np.where(t.n_feasible[sel] > 0, t.top[sel, me], -np.inf)
         assert np.array_equal(frontier(view, me, nan), expected)
     shared = build_table(u[:1], feasible[:1])
@@ -76,3 +73,22 @@ def test_a_tables_look_ups_are_built_once_read_only_and_free_with_it() -> None:
         assert ref() is None  # freed by reference counting alone
     finally:
         gc.enable()
+
+
+def test_frontier_is_the_best_for_me_among_what_the_other_accepts() -> None:
+    rng = np.random.default_rng(4)
+    n, k = 120, 23
+    u = rng.random((n, k, 2))
+    feasible = rng.random(k) < 0.8
+    t = build_table(u, np.broadcast_to(feasible, (n, k)))
+    needs = rng.random(n)
+    needs[::7] = np.nan  # nothing known in these runs: nothing excluded
+    for me in (0, 1):
+        got = frontier(t, me, needs)
+        for j in range(n):
+            need = -np.inf if np.isnan(needs[j]) else needs[j] - TOL_UTILITY
+            ok = np.flatnonzero(feasible & (u[j, :, 1 - me] >= need))
+            if ok.size == 0:
+                assert got[j] == -np.inf
+            else:
+                assert got[j] == u[j, ok, me].max()

@@ -27,6 +27,10 @@ floor, and its distrust-adjusted value beats fighting, ``τ U + (1 − τ)(V −
 its belief that the other delivers and ``L = L₀ · 2(1 − T_intention)`` the sucker's loss scaled
 by the hostility it expects of a cheater; a party signing in bad faith skips that test (it
 does not mean to keep the agreement).
+
+The rules are compiled (:mod:`detente.core.jit`): per run (``_*1``) and over a round's runs
+(``_*_runs``, which the talk step calls); :func:`accepts`, :func:`needs` and
+:func:`mediator_text` apply them to arrays of runs.
 """
 
 from __future__ import annotations
@@ -37,21 +41,33 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.core import TOL_UTILITY
+from detente.core.jit import kernel
 from detente.scenario.simulation import Protocol
 from detente.simulate.model import SimModel
-from detente.simulate.strategies import Move
-from detente.simulate.tables import FEW_ROWS, TalkTable, frontier, propose, value_of, values_of
+from detente.simulate.strategies import Move, _maximum, _minimum
+from detente.simulate.tables import (
+    FEW_ROWS,
+    TalkTable,
+    _cell,
+    _frontier_runs,
+    _propose_runs,
+    value_of,
+)
 
-__all__ = ["Outcome", "Round", "accepts", "mediator_text", "needs", "run_round"]
+__all__ = ["Round", "accepts", "draft_candidates", "mediator_text", "needs"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
+_BIG = float(np.finfo(np.float64).max)
+_NO_IDX = np.zeros((0, 0), dtype=np.int64)
+_NO_REAL = np.zeros((0, 0), dtype=np.bool_)
+
 
 @dataclass(frozen=True)
 class Round:
-    """A round of talks for N runs."""
+    """A round of talks for N runs (what :func:`accepts` and :func:`needs` read)."""
 
     table: TalkTable
     held: BoolArray  # (N,) both sides attend a scheduled round
@@ -66,19 +82,493 @@ class Round:
     prev_pos_u: FloatArray  # (N, 2)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What a round produced."""
+# Every rule of a round, compiled: per-run rules take and return numbers only (a compiled call
+# that passes arrays pays for reference counting); the kernels over runs (``_*_runs``) apply
+# them to a round's runs, and the talk step calls those.
 
-    agreed: BoolArray  # (N,)
-    terms: IntArray  # (N,) agreed package, -1 none
-    standing: IntArray
-    standing_by: IntArray
-    text: IntArray
-    pos_u: FloatArray
-    prev_pos_u: FloatArray
-    refused_u: FloatArray  # (N, 2) utility to each side of what it refused (NaN none)
-    offered_u: FloatArray  # (N, 2) utility to each side of what it offered or demanded
+
+@kernel
+def _needs1(demand: float, bad_faith: bool, value: float, tau: float, loss: float) -> float:
+    """:func:`needs` of one run."""
+    t = _maximum(tau, 1e-9)
+    trust_floor = value + (1.0 - t) * loss / t
+    return demand if bad_faith else _maximum(demand, trust_floor)
+
+
+@kernel
+def _accepts1(
+    cand: int,
+    u: float,
+    accept: float,
+    bad_faith: bool,
+    value: float,
+    tau: float,
+    loss: float,
+    others: bool,
+) -> bool:
+    """:func:`accepts` of one run (``u``: the side's utility of ``cand``; ``others``: every
+    other veto party accepts it, :func:`_others_runs`)."""
+    trusts = tau * u + (1.0 - tau) * (value - loss) >= value - TOL_UTILITY
+    return cand >= 0 and u >= accept - TOL_UTILITY and (trusts or bad_faith) and others
+
+
+@kernel
+def _others_runs(
+    utility: FloatArray,
+    k: int,
+    rows: IntArray,
+    cand: IntArray,
+    n_actors: int,
+    multilateral: bool,
+    floors: FloatArray,
+    out: BoolArray,
+) -> None:
+    """``out[j]``: every veto party but the belligerents accepts ``cand[j]``, its utility at
+    least its stated reservation (multilateral only; True otherwise)."""
+    for j in range(rows.shape[0]):
+        ok = True
+        if multilateral:
+            at = _cell(rows[j], k, cand[j])
+            for a in range(2, n_actors):
+                ok = ok and at >= 0 and utility[at, a] >= floors[a] - TOL_UTILITY
+        out[j] = ok
+
+
+@kernel
+def _objection(x: float) -> float:
+    """A stated demand as the mediator reads it (``np.nan_to_num(x, nan=-inf)``: NaN objects
+    to nothing, ±inf become the largest finite numbers)."""
+    if x != x:
+        return -np.inf
+    if x == np.inf:
+        return _BIG
+    if x == -np.inf:
+        return -_BIG
+    return x
+
+
+@kernel
+def _drafts_runs(
+    utility: FloatArray,
+    k: int,
+    rows: IntArray,
+    which: BoolArray,
+    demand: FloatArray,
+    value: FloatArray,
+    every: bool,
+    idx: IntArray,
+    real: BoolArray,
+    feasible: BoolArray,
+    out: IntArray,
+) -> None:
+    """``out[j]`` for the runs ``which``: :func:`mediator_text` of ``demand[j]``,
+    ``value[j]`` (the row's candidates: every one if ``every``, the feasible ones eligible,
+    else the row's ``idx`` where ``real``: :func:`draft_candidates`)."""
+    n_c = k if every else idx.shape[1]
+    for j in range(rows.shape[0]):
+        if not which[j]:
+            continue
+        row = rows[j]
+        if n_c == 0:
+            out[j] = -1
+            continue
+        da, db = _objection(demand[j, 0]), _objection(demand[j, 1])
+        best = np.inf  # the smallest largest unmet objection (NaN propagates, as np.min)
+        some = False
+        for e in range(n_c):
+            ok = feasible[row, e] if every else real[row, e]
+            some = some or ok
+            if ok:
+                at = row * k + (e if every else idx[row, e])
+                short = _maximum(_maximum(da - utility[at, 0], db - utility[at, 1]), 0.0)
+                if short != short or best != best:
+                    best = np.nan
+                elif short < best:
+                    best = short
+        if not some:
+            out[j] = -1
+            continue
+        bound = best + TOL_UTILITY
+        pick, top = 0, -np.inf
+        for e in range(n_c):
+            ok = feasible[row, e] if every else real[row, e]
+            if ok or every:
+                at = row * k + (e if every else idx[row, e])
+                ua, ub = utility[at, 0], utility[at, 1]
+            else:  # padding
+                ua, ub = 0.0, 0.0
+            short = _maximum(_maximum(da - ua, db - ub), 0.0) if ok else np.inf
+            ga, gb = ua - value[j, 0], ub - value[j, 1]
+            score = _maximum(ga, 0.0) * _maximum(gb, 0.0) + 1e-6 * _minimum(ga, gb)
+            if not short <= bound:
+                score = -np.inf
+            if e == 0 or score != score or score > top:  # np.argmax: first maximum, or NaN
+                pick, top = e, score
+                if score != score:
+                    break
+        out[j] = pick if every else idx[row, pick]
+
+
+@kernel
+def _alternating1(
+    held: bool,
+    st: int,
+    by: int,
+    u_st0: float,
+    u_st1: float,
+    others_st: bool,
+    k0: int,
+    u00: float,
+    u01: float,
+    others0: bool,
+    k1: int,
+    u10: float,
+    u11: float,
+    accept0: float,
+    bad0: bool,
+    value0: float,
+    tau0: float,
+    loss0: float,
+    accept1: float,
+    bad1: bool,
+    value1: float,
+    tau1: float,
+    loss1: float,
+    pos0: float,
+    pos1: float,
+    prev0: float,
+    prev1: float,
+) -> tuple[bool, int, int, int, float, float, float, float, float, float, float, float]:
+    """Stacked alternating offers in one run. In: the standing offer ``st`` made by ``by``
+    (its utility to A and B, the other veto parties accept it), what A and B would propose,
+    ``k0``, ``k1`` (:func:`~detente.simulate.tables.propose` of what each :func:`needs`;
+    their utilities ``u00`` (of A's proposal to A), ``u01`` …), each side's acceptance
+    inputs, the utilities to each side of the other's position now and before. Out:
+    ``(agreed, terms, standing, standing_by, pos_u A, B, prev_pos_u A, B, refused A, B,
+    offered A, B)``, NaN where nothing was refused or offered."""
+    agreed, terms = False, -1
+    ref0, ref1, off0, off1 = np.nan, np.nan, np.nan, np.nan
+    # A: accept the standing offer of B, or propose
+    has = held and st >= 0 and by == 1
+    acc = has and _accepts1(st, u_st0, accept0, bad0, value0, tau0, loss0, others_st)
+    if acc:
+        agreed, terms = True, st
+    elif has:
+        ref0 = u_st0
+    if held and not acc and k0 >= 0:
+        st, by, off0 = k0, 0, u00
+        prev1, pos1 = pos1, u01
+        u_st1, others_st = u01, others0
+    # B: the same, if A did not accept
+    live = held and not agreed
+    has = live and st >= 0 and by == 0
+    acc = has and _accepts1(st, u_st1, accept1, bad1, value1, tau1, loss1, others_st)
+    if acc:
+        agreed, terms = True, st
+    elif has:
+        ref1 = u_st1
+    if live and not acc and k1 >= 0:
+        st, by, off1 = k1, 1, u11
+        prev0, pos0 = pos0, u10
+    return agreed, terms, st, by, pos0, pos1, prev0, prev1, ref0, ref1, off0, off1
+
+
+@kernel
+def _single_text1(
+    held: bool,
+    t: int,
+    u0: float,
+    u1: float,
+    others: bool,
+    need0: float,
+    need1: float,
+    seen0: float,
+    seen1: float,
+    accept0: float,
+    bad0: bool,
+    value0: float,
+    tau0: float,
+    loss0: float,
+    accept1: float,
+    bad1: bool,
+    value1: float,
+    tau1: float,
+    loss1: float,
+    pos0: float,
+    pos1: float,
+    prev0: float,
+    prev1: float,
+) -> tuple[bool, int, bool, float, float, float, float, float, float, float, float]:
+    """The mediator's single text ``t`` reviewed in one run (its utilities to A and B, the
+    other veto parties accept it; what each side needs and what each sees of the other's
+    stated need, :func:`~detente.simulate.tables.frontier`). Out: ``(agreed, terms,
+    redraft, pos_u A, B, prev_pos_u A, B, refused A, B, offered A, B)``."""
+    acc0 = held and _accepts1(t, u0, accept0, bad0, value0, tau0, loss0, others)
+    acc1 = held and _accepts1(t, u1, accept1, bad1, value1, tau1, loss1, others)
+    ref0, ref1, off0, off1 = np.nan, np.nan, np.nan, np.nan
+    if held and not acc0:  # it objects, stating what it needs
+        ref0, off0 = u0, need0
+    if held and not acc1:
+        ref1, off1 = u1, need1
+    if held:  # what the other says it needs, seen from each side
+        prev0, pos0 = pos0, seen0
+        prev1, pos1 = pos1, seen1
+    agreed = acc0 and acc1
+    return (
+        agreed,
+        t if agreed else -1,
+        held and not agreed,
+        pos0,
+        pos1,
+        prev0,
+        prev1,
+        ref0,
+        ref1,
+        off0,
+        off1,
+    )
+
+
+@kernel
+def _alternating_runs(
+    keys0: FloatArray,
+    keys1: FloatArray,
+    order0: IntArray,
+    order1: IntArray,
+    utility: FloatArray,
+    n_feasible: IntArray,
+    k: int,
+    offset: bool,
+    rows: IntArray,
+    sel: IntArray,
+    b: int,
+    held: BoolArray,
+    need: FloatArray,
+    accept: FloatArray,
+    bad: BoolArray,
+    value: FloatArray,
+    tau: FloatArray,
+    loss: FloatArray,
+    n_actors: int,
+    multilateral: bool,
+    floors: FloatArray,
+    standing: IntArray,
+    standing_by: IntArray,
+    pos_u: FloatArray,
+    prev_pos_u: FloatArray,
+    refused: FloatArray,
+    offered: FloatArray,
+    agreed: BoolArray,
+    terms: IntArray,
+) -> None:
+    """A round of stacked alternating offers on bundle ``b`` for the round's runs (row ``i``
+    of the (n, 2) arrays ``need`` … ``loss``, and of ``refused``, ``offered``, ``agreed``,
+    ``terms``, written; run ``sel[i]`` of the state's ``standing`` … ``prev_pos_u``,
+    updated in place)."""
+    n = rows.shape[0]
+    x, pos, work = np.empty(n), np.empty(n, dtype=np.int64), np.empty(n)
+    prop0, prop1 = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    for side in range(2):
+        for i in range(n):
+            work[i] = need[i, side]
+        if side == 0:
+            _propose_runs(keys0, order0, n_feasible, k, offset, rows, work, x, pos, prop0)
+        else:
+            _propose_runs(keys1, order1, n_feasible, k, offset, rows, work, x, pos, prop1)
+    st = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        st[i] = standing[sel[i], b]
+    others_st, others0 = np.empty(n, dtype=np.bool_), np.empty(n, dtype=np.bool_)
+    _others_runs(utility, k, rows, st, n_actors, multilateral, floors, others_st)
+    _others_runs(utility, k, rows, prop0, n_actors, multilateral, floors, others0)
+    # the utilities to each side of the standing offer and of both proposals, gathered in
+    # one pass (independent loads) before the protocol's pass
+    u = np.empty((n, 6))
+    for i in range(n):
+        for c in range(3):
+            cand = st[i] if c == 0 else (prop0[i] if c == 1 else prop1[i])
+            at = _cell(rows[i], k, cand)
+            u[i, 2 * c] = utility[at, 0] if at >= 0 else np.nan
+            u[i, 2 * c + 1] = utility[at, 1] if at >= 0 else np.nan
+    for i in range(n):
+        j = sel[i]
+        out = _alternating1(
+            held[i],
+            st[i],
+            standing_by[j, b],
+            u[i, 0],
+            u[i, 1],
+            others_st[i],
+            prop0[i],
+            u[i, 2],
+            u[i, 3],
+            others0[i],
+            prop1[i],
+            u[i, 4],
+            u[i, 5],
+            accept[i, 0],
+            bad[i, 0],
+            value[i, 0],
+            tau[i, 0],
+            loss[i, 0],
+            accept[i, 1],
+            bad[i, 1],
+            value[i, 1],
+            tau[i, 1],
+            loss[i, 1],
+            pos_u[j, b, 0],
+            pos_u[j, b, 1],
+            prev_pos_u[j, b, 0],
+            prev_pos_u[j, b, 1],
+        )
+        agreed[i], terms[i], standing[j, b], standing_by[j, b] = out[0], out[1], out[2], out[3]
+        pos_u[j, b, 0], pos_u[j, b, 1] = out[4], out[5]
+        prev_pos_u[j, b, 0], prev_pos_u[j, b, 1] = out[6], out[7]
+        refused[i, 0], refused[i, 1], offered[i, 0], offered[i, 1] = out[8:12]
+
+
+@kernel
+def _single_text_runs(
+    keys0: FloatArray,
+    keys1: FloatArray,
+    best0: FloatArray,
+    best1: FloatArray,
+    utility: FloatArray,
+    n_feasible: IntArray,
+    top: FloatArray,
+    k: int,
+    offset: bool,
+    rows: IntArray,
+    every: bool,
+    idx: IntArray,
+    real: BoolArray,
+    feasible: BoolArray,
+    sel: IntArray,
+    b: int,
+    held: BoolArray,
+    need: FloatArray,
+    accept: FloatArray,
+    bad: BoolArray,
+    value: FloatArray,
+    tau: FloatArray,
+    loss: FloatArray,
+    n_actors: int,
+    multilateral: bool,
+    floors: FloatArray,
+    text: IntArray,
+    pos_u: FloatArray,
+    prev_pos_u: FloatArray,
+    refused: FloatArray,
+    offered: FloatArray,
+    agreed: BoolArray,
+    terms: IntArray,
+) -> None:
+    """A round of the mediator's single text on bundle ``b`` (as :func:`_alternating_runs`;
+    the mediator drafts from :func:`draft_candidates`; ``text`` updated in place)."""
+    n = rows.shape[0]
+    t, which = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        t[i] = text[sel[i], b]
+        which[i] = held[i] and t[i] < 0  # the first draft: nobody has objected yet
+    nobody = np.full((n, 2), np.nan)
+    _drafts_runs(utility, k, rows, which, nobody, value, every, idx, real, feasible, t)
+    others = np.empty(n, dtype=np.bool_)
+    _others_runs(utility, k, rows, t, n_actors, multilateral, floors, others)
+    # what each side sees of the other's stated need
+    x, pos, work = np.empty(n), np.empty(n, dtype=np.int64), np.empty(n)
+    seen0, seen1 = np.empty(n), np.empty(n)
+    for side in range(2):
+        for i in range(n):
+            work[i] = need[i, 1 - side]
+        _frontier_runs(
+            keys1 if side == 0 else keys0,
+            best0 if side == 0 else best1,
+            n_feasible,
+            top,
+            k,
+            offset,
+            rows,
+            side,
+            work,
+            x,
+            pos,
+            seen0 if side == 0 else seen1,
+        )
+    for i in range(n):
+        j, row = sel[i], rows[i]
+        at = _cell(row, k, t[i])
+        out = _single_text1(
+            held[i],
+            t[i],
+            utility[at, 0] if at >= 0 else np.nan,
+            utility[at, 1] if at >= 0 else np.nan,
+            others[i],
+            need[i, 0],
+            need[i, 1],
+            seen0[i],
+            seen1[i],
+            accept[i, 0],
+            bad[i, 0],
+            value[i, 0],
+            tau[i, 0],
+            loss[i, 0],
+            accept[i, 1],
+            bad[i, 1],
+            value[i, 1],
+            tau[i, 1],
+            loss[i, 1],
+            pos_u[j, b, 0],
+            pos_u[j, b, 1],
+            prev_pos_u[j, b, 0],
+            prev_pos_u[j, b, 1],
+        )
+        agreed[i], terms[i], which[i] = out[0], out[1], out[2]
+        pos_u[j, b, 0], pos_u[j, b, 1] = out[3], out[4]
+        prev_pos_u[j, b, 0], prev_pos_u[j, b, 1] = out[5], out[6]
+        refused[i, 0], refused[i, 1], offered[i, 0], offered[i, 1] = out[7:11]
+    # the mediator redrafts where the text was objected to
+    _drafts_runs(utility, k, rows, which, need, value, every, idx, real, feasible, t)
+    for i in range(n):
+        text[sel[i], b] = t[i]
+
+
+@kernel
+def _needs_all(
+    demand: FloatArray, bad_faith: BoolArray, value: FloatArray, tau: FloatArray, loss: FloatArray
+) -> FloatArray:
+    out = np.empty(demand.shape[0])
+    for j in range(demand.shape[0]):
+        out[j] = _needs1(demand[j], bad_faith[j], value[j], tau[j], loss[j])
+    return out
+
+
+@kernel
+def _accepts_all(
+    utility: FloatArray,
+    k: int,
+    rows: IntArray,
+    cand: IntArray,
+    u: FloatArray,
+    accept: FloatArray,
+    bad_faith: BoolArray,
+    value: FloatArray,
+    tau: FloatArray,
+    loss: FloatArray,
+    n_actors: int,
+    multilateral: bool,
+    floors: FloatArray,
+) -> BoolArray:
+    out = np.empty(cand.shape[0], dtype=np.bool_)
+    _others_runs(utility, k, rows, cand, n_actors, multilateral, floors, out)
+    for j in range(cand.shape[0]):
+        out[j] = _accepts1(
+            cand[j], u[j], accept[j], bad_faith[j], value[j], tau[j], loss[j], out[j]
+        )
+    return out
+
+
+def _col(a: FloatArray, side: int) -> FloatArray:
+    return np.ascontiguousarray(a[:, side], dtype=np.float64)
 
 
 def needs(r: Round, side: int) -> FloatArray:
@@ -87,9 +577,13 @@ def needs(r: Round, side: int) -> FloatArray:
     in bad faith). Offers and stated objections use it: a party never proposes, nor asks a
     mediator for, terms it would not accept."""
     mv = r.moves[side]
-    tau = np.maximum(r.tau[:, side], 1e-9)
-    trust_floor = r.value[:, side] + (1.0 - tau) * r.loss[:, side] / tau
-    out: FloatArray = np.where(mv.bad_faith, mv.demand, np.maximum(mv.demand, trust_floor))
+    out: FloatArray = _needs_all(
+        np.ascontiguousarray(mv.demand, dtype=np.float64),
+        np.ascontiguousarray(mv.bad_faith, dtype=np.bool_),
+        _col(r.value, side),
+        _col(r.tau, side),
+        _col(r.loss, side),
+    )
     return out
 
 
@@ -99,47 +593,42 @@ def accepts(
     """Does ``side`` accept package ``k`` (per run)? (module docstring; ``u``: its utility of
     ``k`` when already looked up)"""
     mv = r.moves[side]
+    cand = np.ascontiguousarray(k, dtype=np.int64)
+    runs = r.table.lookup(cand.shape[0])
     if u is None:
-        u = value_of(r.table, k, side)
-    v = r.value[:, side]
-    tau = r.tau[:, side]
-    trusts = tau * u + (1.0 - tau) * (v - r.loss[:, side]) >= v - TOL_UTILITY
-    ok = (k >= 0) & (u >= mv.accept - TOL_UTILITY) & (trusts | mv.bad_faith)
-    for a in range(2, len(m.actor_ids)):  # other veto parties (multilateral only)
-        if m.protocol is Protocol.multilateral:
-            ok &= value_of(r.table, k, a) >= m.floors[a] - TOL_UTILITY
-    out: BoolArray = np.asarray(ok, dtype=bool)
+        u = value_of(r.table, cand, side)
+    out: BoolArray = _accepts_all(
+        runs.utility,
+        runs.size,
+        runs.rows,
+        cand,
+        np.ascontiguousarray(u, dtype=np.float64),
+        np.ascontiguousarray(mv.accept, dtype=np.float64),
+        np.ascontiguousarray(mv.bad_faith, dtype=np.bool_),
+        _col(r.value, side),
+        _col(r.tau, side),
+        _col(r.loss, side),
+        len(m.actor_ids),
+        m.protocol is Protocol.multilateral,
+        np.ascontiguousarray(m.floors, dtype=np.float64),
+    )
     return out
 
 
-def _alternating(m: SimModel, r: Round) -> Outcome:
-    n = r.held.shape[0]
-    agreed = np.zeros(n, dtype=bool)
-    terms = np.full(n, -1, dtype=np.int64)
-    standing, by = r.standing.copy(), r.standing_by.copy()
-    pos_u, prev_pos_u = r.pos_u.copy(), r.prev_pos_u.copy()
-    refused = np.full((n, 2), np.nan)
-    offered = np.full((n, 2), np.nan)
-    for mover in (0, 1):
-        other = 1 - mover
-        live = r.held & ~agreed
-        has = live & (standing >= 0) & (by == other)
-        u_standing = value_of(r.table, standing, mover)
-        acc = has & accepts(m, r, mover, standing, u_standing)
-        agreed |= acc
-        terms = np.where(acc, standing, terms)
-        refused[:, mover] = np.where(has & ~acc, u_standing, refused[:, mover])
-        prop = live & ~acc
-        k = propose(r.table, mover, needs(r, mover))
-        prop &= k >= 0
-        standing = np.where(prop, k, standing)
-        by = np.where(prop, mover, by)
-        u_k = values_of(r.table, k)  # (N, A): both sides' utilities of the proposal
-        offered[:, mover] = np.where(prop, u_k[:, mover], np.nan)
-        seen = u_k[:, other]
-        prev_pos_u[:, other] = np.where(prop, pos_u[:, other], prev_pos_u[:, other])
-        pos_u[:, other] = np.where(prop, seen, pos_u[:, other])
-    return Outcome(agreed, terms, standing, by, r.text, pos_u, prev_pos_u, refused, offered)
+def draft_candidates(t: TalkTable, sliced: bool = True) -> tuple[bool, IntArray, BoolArray]:
+    """The candidates the mediator drafts from, as :func:`_drafts_runs` reads them: ``(every,
+    idx, real)``. A dominated package is never the draft (one that beats it for both sides
+    has no larger unmet objection and no smaller Nash product): a shared table's efficient
+    candidates, and a few rows' (red-line regimes) each row's, padded to the longest;
+    per-run rows: every feasible candidate. ``sliced``: the table as the talks slice it for
+    some of its runs (a few per-run rows then count as a few rows)."""
+    if t.rows == 1 and t.row_of is None:
+        idx, real = t.efficient_rows
+        return False, idx, real
+    if t.rows > FEW_ROWS or (t.row_of is None and not sliced):
+        return True, _NO_IDX, _NO_REAL
+    idx, real = t.efficient_rows
+    return False, idx, real
 
 
 def mediator_text(table: TalkTable, demand: FloatArray, value: FloatArray) -> IntArray:
@@ -147,93 +636,20 @@ def mediator_text(table: TalkTable, demand: FloatArray, value: FloatArray) -> In
     (a side's demand minus its utility) is smallest, ties to the largest Nash product of the
     gains over fighting (then to the larger smaller gain). ``demand``, ``value``: (N, 2);
     NaN demands object to nothing."""
-    n = demand.shape[0]
-    if table.row_of is not None and table.rows > FEW_ROWS:  # per-run rows, as views
-        keep = np.arange(table.size)
-        ua = table.utility[table.row_of, :, 0]
-        ub = table.utility[table.row_of, :, 1]
-        ok: BoolArray | None = table.feasible[table.row_of]
-    elif table.row_of is not None:  # a few regimes: each run searches its row's efficient
-        # candidates (padded to the longest row; padding is neither the best nor drafted)
-        idx, real = table.efficient_rows
-        if not idx.shape[1]:
-            return np.full(n, -1, dtype=np.int64)
-        rows = table.row_of
-        keep = idx[rows]  # (N, E)
-        ok = real[rows]
-        flat = keep + (rows * table.size)[:, None]
-        ua = np.where(ok, table.utility_of[0][flat], 0.0)
-        ub = np.where(ok, table.utility_of[1][flat], 0.0)
-    elif table.rows == 1:
-        # a dominated package is never the draft: one that beats it for both sides has no
-        # larger unmet objection and no smaller Nash product
-        keep = table.efficient
-        if keep.size == 0:
-            return np.full(n, -1, dtype=np.int64)
-        ua = table.utility[0, keep, 0][None, :]
-        ub = table.utility[0, keep, 1][None, :]
-        ok = None
-    else:
-        keep = np.arange(table.size)
-        ua, ub = table.utility[:, :, 0], table.utility[:, :, 1]
-        ok = table.feasible
-    da = np.nan_to_num(demand[:, :1], nan=-np.inf)
-    db = np.nan_to_num(demand[:, 1:], nan=-np.inf)
-    short = np.maximum(np.maximum(da - ua, db - ub), 0.0)
-    if ok is not None:
-        short = np.where(ok, short, np.inf)
-    best = short.min(axis=1, keepdims=True)
-    ga, gb = ua - value[:, :1], ub - value[:, 1:]
-    score = np.maximum(ga, 0.0) * np.maximum(gb, 0.0) + 1e-6 * np.minimum(ga, gb)
-    score = np.where(short <= best + TOL_UTILITY, score, -np.inf)
-    pick = np.argmax(score, axis=1)
-    k = keep[pick] if keep.ndim == 1 else np.take_along_axis(keep, pick[:, None], axis=1)[:, 0]
-    if ok is not None:
-        k = np.where(ok.any(axis=1), k, -1)
-    out: IntArray = k.astype(np.int64)
-    return out
-
-
-def _single_text(m: SimModel, r: Round) -> Outcome:
-    n = r.held.shape[0]
-    demand = np.stack([needs(r, 0), needs(r, 1)], axis=1)
-    text = r.text
-    fresh = np.flatnonzero(r.held & (text < 0))
-    if fresh.size:
-        text = text.copy()
-        text[fresh] = _rows_text(r.table, np.full((n, 2), np.nan), r.value, fresh)
-    acc = [r.held & accepts(m, r, side, text) for side in (0, 1)]
-    agreed = acc[0] & acc[1]
-    refused = np.full((n, 2), np.nan)
-    offered = np.full((n, 2), np.nan)
-    pos_u, prev_pos_u = r.pos_u.copy(), r.prev_pos_u.copy()
-    for side in (0, 1):
-        other = 1 - side
-        objects = r.held & ~acc[side]
-        refused[:, side] = np.where(objects, value_of(r.table, text, side), np.nan)
-        offered[:, side] = np.where(objects, demand[:, side], np.nan)
-        # what the other says it needs, seen from this side
-        seen = frontier(r.table, side, demand[:, other])
-        prev_pos_u[:, side] = np.where(r.held, pos_u[:, side], prev_pos_u[:, side])
-        pos_u[:, side] = np.where(r.held, seen, pos_u[:, side])
-    revise = r.held & ~agreed
-    terms = np.where(agreed, text, -1)
-    idx = np.flatnonzero(revise)
-    if idx.size:
-        text = text.copy()
-        text[idx] = _rows_text(r.table, demand, r.value, idx)
-    return Outcome(
-        agreed, terms, r.standing, r.standing_by, text, pos_u, prev_pos_u, refused, offered
+    every, idx, real = draft_candidates(table, sliced=False)
+    runs = table.lookup(demand.shape[0])
+    out = np.empty(demand.shape[0], dtype=np.int64)
+    _drafts_runs(
+        runs.utility,
+        runs.size,
+        runs.rows,
+        np.ones(demand.shape[0], dtype=np.bool_),
+        np.ascontiguousarray(demand, dtype=np.float64),
+        np.ascontiguousarray(value, dtype=np.float64),
+        every,
+        np.ascontiguousarray(idx),
+        np.ascontiguousarray(real),
+        np.ascontiguousarray(table.feasible),
+        out,
     )
-
-
-def _rows_text(t: TalkTable, demand: FloatArray, value: FloatArray, idx: IntArray) -> IntArray:
-    """The mediator's draft for runs ``idx`` only."""
-    return mediator_text(t.slice(idx), demand[idx], value[idx])
-
-
-def run_round(m: SimModel, r: Round) -> Outcome:
-    """Play one round under the model's protocol."""
-    if m.protocol is Protocol.single_text:
-        return _single_text(m, r)
-    return _alternating(m, r)
+    return out

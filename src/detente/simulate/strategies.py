@@ -1,11 +1,13 @@
 """Negotiation strategies: plugins that set a party's demands and acts, in talks and in deals.
 
-Every strategy is vectorised over runs. :meth:`Strategy.move` takes a :class:`TalkState`
+Every strategy moves over arrays of runs. :meth:`Strategy.move` takes a :class:`TalkState`
 (arrays of shape ``(N,)``) and returns a :class:`Move` (demand, acceptance floor, overtures,
 gestures, attendance, and whether it would sign in bad faith); :meth:`Strategy.conduct` takes a
 :class:`DealState` (a run with an agreement in force) and returns its :class:`Conduct`
 (deliberate defection, rearmament, stalling of implementation). Utilities are on the 0..1
-scale. Each strategy declares ``traits`` that the conformance suite
+scale. A strategy's move rule is compiled, one run at a time (:func:`_move1`, selected by the
+strategy's ``kind``): :meth:`Strategy.move` and the talk step's kernels apply the same rule.
+Each strategy declares ``traits`` that the conformance suite
 (``tests/simulate/test_strategies.py``) checks against its behaviour:
 
 ``good_faith`` / ``bad_faith``  which family it belongs to;
@@ -33,12 +35,14 @@ cease-fires signed under pressure as a pause to regroup and rearm, broken once i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.core.jit import kernel
 from detente.errors import InputError
 
 __all__ = [
@@ -49,10 +53,12 @@ __all__ = [
     "Strategy",
     "TalkState",
     "get_strategy",
+    "move_args",
     "strategy_names",
 ]
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 GRIT_STEP = 0.02
@@ -152,14 +158,120 @@ def _all(shape: tuple[int, ...]) -> BoolArray:
     return np.ones(shape, dtype=bool)
 
 
-def _floor(s: TalkState) -> FloatArray:
-    out: FloatArray = np.minimum(s.value, s.best)
-    return out
+# The move rules, one per kind of strategy: compiled, one run at a time (:func:`_move1`),
+# shared by :meth:`Strategy.move` and the talk step's kernels.
+TIME_BASED, GOOD_FAITH, HARDLINER, TIT_FOR_TAT, GRIT, PEACE_OFFENSIVE, STALLING, REARM = range(8)
 
 
-def _plain(s: TalkState, demand: FloatArray, accept: FloatArray | None = None) -> Move:
+@kernel
+def _maximum(a: float, b: float) -> float:
+    """``np.maximum`` of two numbers (NaN propagates)."""
+    return a if (a >= b or a != a) else b
+
+
+@kernel
+def _minimum(a: float, b: float) -> float:
+    """``np.minimum`` of two numbers (NaN propagates)."""
+    return a if (a <= b or a != a) else b
+
+
+@kernel
+def _move1(
+    kind: int,
+    factor: float,
+    period: int,
+    rnd: int,
+    value: float,
+    best: float,
+    top: float,
+    prev_demand: float,
+    opp_concession: float,
+    pressure: bool,
+) -> tuple[float, float, bool, bool, bool, bool]:
+    """One run's move (the fields of :class:`TalkState` it reads; ``factor``: the share of
+    the gap still asked, ``1 − t^e`` of a time-based strategy, ``1 − t`` of the others):
+    ``(demand, accept, overture, gesture, attends, bad_faith)``."""
+    floor = _minimum(value, best)  # no more than fighting, once it believes it can get less
+    if kind == TIME_BASED:
+        d = floor + (best - floor) * factor
+        return d, d, False, False, True, False
+    if kind == GOOD_FAITH:
+        d = floor + 0.5 * (best - floor) * factor
+        return d, floor, False, False, True, False
+    if kind == HARDLINER:
+        return top, top, False, False, True, False
+    if kind == TIT_FOR_TAT:
+        first = prev_demand != prev_demand
+        prev = best if first else prev_demand
+        step = TFT_OPENING if first else _maximum(opp_concession, 0.0)
+        d = _minimum(_maximum(prev - step, floor), best)
+        return d, d, False, False, True, False
+    if kind == GRIT:
+        prev = best if prev_demand != prev_demand else prev_demand
+        steps = rnd < GRIT_INITIATIVE or opp_concession > 1e-12
+        d = _minimum(_maximum(prev - GRIT_STEP if steps else prev, floor), best)
+        return d, d, False, steps and d < prev - 1e-12, True, False
+    if kind == PEACE_OFFENSIVE:
+        return top, ANY_TERMS if pressure else top, pressure, False, True, pressure
+    if kind == STALLING:
+        d = _maximum(top if prev_demand != prev_demand else prev_demand, floor)
+        return d, d, False, False, period % STALL_EVERY == 0, False
+    # REARM: the linear concession, signed in bad faith
+    d = floor + (best - floor) * factor
+    return d, d, False, False, True, True
+
+
+@kernel
+def _moves(
+    kind: int,
+    factor: float,
+    period: int,
+    rnd: IntArray,
+    value: FloatArray,
+    best: FloatArray,
+    top: FloatArray,
+    prev_demand: FloatArray,
+    opp_concession: FloatArray,
+    pressure: BoolArray,
+) -> tuple[FloatArray, FloatArray, BoolArray, BoolArray, BoolArray, BoolArray]:
+    n = value.shape[0]
+    demand, accept = np.empty(n), np.empty(n)
+    overture, gesture = np.empty(n, dtype=np.bool_), np.empty(n, dtype=np.bool_)
+    attends, bad_faith = np.empty(n, dtype=np.bool_), np.empty(n, dtype=np.bool_)
+    for j in range(n):
+        demand[j], accept[j], overture[j], gesture[j], attends[j], bad_faith[j] = _move1(
+            kind,
+            factor,
+            period,
+            rnd[j],
+            value[j],
+            best[j],
+            top[j],
+            prev_demand[j],
+            opp_concession[j],
+            pressure[j],
+        )
+    return demand, accept, overture, gesture, attends, bad_faith
+
+
+def _move(kind: int, factor: float, s: TalkState) -> Move:
+    """The move of a strategy of kind ``kind`` in every run of ``s`` (:func:`_move1`)."""
     n = s.value.shape
-    return Move(demand, demand if accept is None else accept, _none(n), _none(n), _all(n), _none(n))
+    f = np.ascontiguousarray
+    return Move(
+        *_moves(
+            kind,
+            float(factor),
+            int(s.period),
+            f(np.broadcast_to(s.round, n), dtype=np.int64),
+            f(s.value, dtype=np.float64),
+            f(s.best, dtype=np.float64),
+            f(s.top, dtype=np.float64),
+            f(s.prev_demand, dtype=np.float64),
+            f(s.opp_concession, dtype=np.float64),
+            f(np.broadcast_to(s.pressure, n), dtype=np.bool_),
+        )
+    )
 
 
 class _Complies:
@@ -170,48 +282,58 @@ class _Complies:
         return Conduct(_none(n), _none(n), _none(n))
 
 
+class _Moves:
+    """A strategy whose move is the compiled rule of its ``kind`` (:func:`_move1`)."""
+
+    kind: ClassVar[int]
+
+    def factor(self, t: float) -> float:
+        """The share of the gap between what it believes it can get and its floor that it
+        still asks at time ``t`` (read by the concession rules only)."""
+        return 1.0 - t
+
+    def move(self, s: TalkState) -> Move:
+        return _move(self.kind, self.factor(s.t), s)
+
+
 @dataclass(frozen=True)
-class TimeBased(_Complies):
+class TimeBased(_Moves, _Complies):
     """Concedes from what it believes it can get to its value of fighting over the horizon."""
 
     name: str
     exponent: float
     description: str
     traits: frozenset[str] = frozenset({"good_faith", "follows_beliefs", "moves_positions"})
+    kind: ClassVar[int] = TIME_BASED
 
-    def move(self, s: TalkState) -> Move:
-        v = _floor(s)
-        return _plain(s, v + (s.best - v) * (1.0 - s.t**self.exponent))
+    def factor(self, t: float) -> float:
+        out: float = 1.0 - t**self.exponent  # Python's pow, outside the compiled rule
+        return out
 
 
 @dataclass(frozen=True)
-class GoodFaith(_Complies):
+class GoodFaith(_Moves, _Complies):
     """Reservation tracking: asks for half the surplus it believes there is (less as time
     passes), accepts anything better than fighting."""
 
     name: str = "good_faith"
     description: str = "Asks for a shrinking share of the surplus; accepts any deal beating war."
     traits: frozenset[str] = frozenset({"good_faith", "follows_beliefs", "moves_positions"})
-
-    def move(self, s: TalkState) -> Move:
-        v = _floor(s)
-        return _plain(s, v + 0.5 * (s.best - v) * (1.0 - s.t), v)
+    kind: ClassVar[int] = GOOD_FAITH
 
 
 @dataclass(frozen=True)
-class Hardliner(_Complies):
+class Hardliner(_Moves, _Complies):
     """Demands its best package and accepts nothing less, whatever happens."""
 
     name: str = "hardliner"
     description: str = "Demands its ideal package; never concedes."
     traits: frozenset[str] = frozenset({"bad_faith"})
-
-    def move(self, s: TalkState) -> Move:
-        return _plain(s, s.top.copy())
+    kind: ClassVar[int] = HARDLINER
 
 
 @dataclass(frozen=True)
-class TitForTat(_Complies):
+class TitForTat(_Moves, _Complies):
     """Opens with a small concession from what it believes it can get, then concedes what the
     other conceded last round (in its own utility), never below its value of fighting."""
 
@@ -220,17 +342,11 @@ class TitForTat(_Complies):
     traits: frozenset[str] = frozenset(
         {"good_faith", "follows_beliefs", "moves_positions", "reciprocates"}
     )
-
-    def move(self, s: TalkState) -> Move:
-        first = np.isnan(s.prev_demand)
-        prev = np.where(first, s.best, s.prev_demand)
-        step = np.where(first, TFT_OPENING, np.maximum(s.opp_concession, 0.0))
-        d = np.minimum(np.maximum(prev - step, _floor(s)), s.best)
-        return _plain(s, d)
+    kind: ClassVar[int] = TIT_FOR_TAT
 
 
 @dataclass(frozen=True)
-class Grit(_Complies):
+class Grit(_Moves, _Complies):
     """Graduated reciprocation in tension reduction: small announced unilateral concessions
     with a costly gesture each, continued while reciprocated, paused when not."""
 
@@ -239,18 +355,11 @@ class Grit(_Complies):
     traits: frozenset[str] = frozenset(
         {"good_faith", "follows_beliefs", "moves_positions", "gestures", "reciprocates"}
     )
-
-    def move(self, s: TalkState) -> Move:
-        prev = np.where(np.isnan(s.prev_demand), s.best, s.prev_demand)
-        step = (s.round < GRIT_INITIATIVE) | (s.opp_concession > 1e-12)
-        d = np.minimum(np.maximum(np.where(step, prev - GRIT_STEP, prev), _floor(s)), s.best)
-        gesture = step & (d < prev - 1e-12)
-        n = s.value.shape
-        return Move(d, d, _none(n), gesture, _all(n), _none(n))
+    kind: ClassVar[int] = GRIT
 
 
 @dataclass(frozen=True)
-class PeaceOffensive:
+class PeaceOffensive(_Moves):
     """Bad faith: overtures when under pressure (aimed at the other side's allies), none when
     secure; its position never moves; under pressure it signs any feasible cease-fire as a
     pause, rearms during it and breaks it once it has regrouped and the pressure is off."""
@@ -263,11 +372,7 @@ class PeaceOffensive:
     traits: frozenset[str] = frozenset(
         {"bad_faith", "overtures", "signs_in_bad_faith", "rearms", "defects"}
     )
-
-    def move(self, s: TalkState) -> Move:
-        d = s.top.copy()
-        accept = np.where(s.pressure, ANY_TERMS, d)
-        return Move(d, accept, s.pressure.copy(), _none(d.shape), _all(d.shape), s.pressure.copy())
+    kind: ClassVar[int] = PEACE_OFFENSIVE
 
     def conduct(self, d: DealState) -> Conduct:
         served = (d.age >= d.regroup) & (~d.pressure | (d.shift >= d.shift_cap - 1e-12))
@@ -275,20 +380,14 @@ class PeaceOffensive:
 
 
 @dataclass(frozen=True)
-class Stalling:
+class Stalling(_Moves):
     """Bad faith: repeats its opening position, attends talks only now and then, and drags out
     the implementation of anything it signs."""
 
     name: str = "stalling"
     description: str = "Repeats its position, delays talks (one round in three) and implementation."
     traits: frozenset[str] = frozenset({"bad_faith", "stalls"})
-
-    def move(self, s: TalkState) -> Move:
-        opening = np.where(np.isnan(s.prev_demand), s.top, s.prev_demand)
-        d = np.maximum(opening, _floor(s))
-        attends = (s.period + np.zeros(d.shape, dtype=np.int64)) % STALL_EVERY == 0
-        n = d.shape
-        return Move(d, d, _none(n), _none(n), attends, _none(n))
+    kind: ClassVar[int] = STALLING
 
     def conduct(self, d: DealState) -> Conduct:
         n = d.age.shape
@@ -296,7 +395,7 @@ class Stalling:
 
 
 @dataclass(frozen=True)
-class RearmDuringTruce:
+class RearmDuringTruce(_Moves):
     """Bad faith: bargains like the linear concession strategy to get a pause, rearms during
     it and breaks it once it has rearmed (the commitment problem of a shifting balance)."""
 
@@ -312,12 +411,7 @@ class RearmDuringTruce:
             "defects",
         }
     )
-
-    def move(self, s: TalkState) -> Move:
-        v = _floor(s)
-        d = v + (s.best - v) * (1.0 - s.t)
-        n = d.shape
-        return Move(d, d, _none(n), _none(n), _all(n), _all(n))
+    kind: ClassVar[int] = REARM
 
     def conduct(self, d: DealState) -> Conduct:
         rearmed = (d.age >= d.regroup) & (d.shift >= d.shift_cap - 1e-12)
@@ -354,3 +448,15 @@ def get_strategy(name: str) -> Strategy:
         raise InputError(
             f"unknown strategy {name!r}; expected one of: {', '.join(STRATEGIES)}"
         ) from None
+
+
+def move_args(pool: Sequence[str], t: float) -> tuple[IntArray, FloatArray]:
+    """Each strategy of ``pool``: the kind of its compiled move rule and its concession
+    factor at time ``t`` (the talk step's kernels read a run's strategy through them)."""
+    plugins = [get_strategy(name) for name in pool]
+    for p in plugins:
+        if not isinstance(p, _Moves):
+            raise InputError(f"strategy {p.name!r} has no compiled move rule")
+    kinds = np.array([p.kind for p in plugins if isinstance(p, _Moves)], dtype=np.int64)
+    factors = np.array([p.factor(t) for p in plugins if isinstance(p, _Moves)], dtype=np.float64)
+    return kinds, factors

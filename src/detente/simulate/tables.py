@@ -12,8 +12,9 @@ feasible candidates in ascending order of its utility, so that
 - :func:`frontier` finds the most a party can get among the packages the other side values at
   least at a threshold (what it can hope for, given what it believes the other needs).
 
-Both are one binary search per run (per-run tables: all runs' searches at once, each in its own
-row of the flattened, offset table). Infeasible candidates are never offered.
+Both are one binary search per run, compiled (:mod:`detente.core.jit`), a group of runs at a
+time in lockstep, each in its own row (per-run tables: of the flattened, offset table).
+Infeasible candidates are never offered.
 
 A table may also hold a few rows shared by groups of runs (``R`` small, e.g. one row per
 *red-line regime*: which veto parties have moved their stated red lines,
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,7 +47,6 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
-_A = TypeVar("_A", bound=NDArray[np.generic])
 
 _ABOVE = 1.5
 """Sort key of an infeasible candidate: above every utility (≤ 1), below the next row's (2)."""
@@ -239,7 +238,27 @@ class TalkTable:
         return self._runs(self.run_rows(self.rows if self.row_of is None else 0))
 
     def _runs(self, rows: IntArray) -> RunLookup:
-        return RunLookup(rows, self.size, self.n_feasible, self.top)
+        # shared tables and a few regime rows are searched row by row (their sorted
+        # utilities as they are); per-run rows in their flattened, offset form (flat)
+        few = self.row_of is not None and self.rows <= FEW_ROWS
+        offset = not (few or (self.row_of is None and self.rows == 1))
+        if offset:
+            keys = self.flat
+        else:
+            keys = (
+                np.ascontiguousarray(self.sorted_u[:, 0]).reshape(-1),
+                np.ascontiguousarray(self.sorted_u[:, 1]).reshape(-1),
+            )
+        return RunLookup(
+            np.ascontiguousarray(rows, dtype=np.int64),
+            self.size,
+            offset,
+            keys,
+            self.flat_order,
+            np.ascontiguousarray(self.flat_utility),
+            np.ascontiguousarray(self.n_feasible, dtype=np.int64),
+            np.ascontiguousarray(self.top),
+        )
 
     def slice(self, rows: IntArray) -> TalkTable:
         """The table of some runs (a shared table is its own slice)."""
@@ -252,54 +271,56 @@ class TalkTable:
 
 @dataclass(frozen=True, eq=False)
 class RunLookup:
-    """The runs reading a table: each run's row and what every search and look-up derives
-    from it (each array computed once, read-only). It holds the table's arrays, not the
-    table (which caches it: no reference cycle keeps a block's tables alive)."""
+    """The runs reading a table and the table's arrays as the talk kernels read them (built
+    once for a table bound to its runs). It holds the table's arrays, not the table (which
+    caches it: no reference cycle keeps a block's tables alive). :meth:`args` are the leading
+    arguments of every search kernel."""
 
     rows: IntArray  # (N,) each run's row
     size: int  # K
-    table_n_feasible: IntArray  # (R,)
-    table_top: FloatArray  # (R, 2)
+    offset: bool  # per-run rows: keys are searched with 2·row added (TalkTable.flat)
+    keys: tuple[FloatArray, FloatArray]  # per side, the sorted utilities searched (R·K,)
+    order: tuple[IntArray, IntArray]  # per side, TalkTable.flat_order (R·K,)
+    utility: FloatArray  # (R·K, A) TalkTable.flat_utility
+    n_feasible: IntArray  # (R,)
+    top: FloatArray  # (R, 2) TalkTable.top
 
-    @cached_property
-    def base(self) -> IntArray:
-        """(N,) offset of each run's row in the flattened (R·K) tables."""
-        return _frozen(self.rows * self.size)
-
-    @cached_property
-    def offset(self) -> FloatArray:
-        """(N,) ``2·row``: the offset of each run's row in :attr:`TalkTable.flat`."""
-        return _frozen(np.asarray(2.0 * self.rows, dtype=np.float64))
-
-    @cached_property
-    def n_feasible(self) -> IntArray:
-        """(N,) feasible candidates in each run's row."""
-        return _frozen(self.table_n_feasible[self.rows])
-
-    @cached_property
-    def any_feasible(self) -> BoolArray:
-        """(N,) some candidate is feasible in the run's row."""
-        return _frozen(self.n_feasible > 0)
-
-    @cached_property
-    def top(self) -> FloatArray:
-        """(N, 2) each belligerent's best feasible utility in the run's row (NaN: none)."""
-        return _frozen(self.table_top[self.rows])
-
-    @cached_property
-    def best(self) -> tuple[FloatArray, FloatArray]:
-        """Per belligerent, (N,) its best feasible utility, ``-inf`` where none is feasible
-        (:func:`frontier` with nothing known of the other's needs)."""
+    def args(
+        self, best_for: tuple[FloatArray, FloatArray] | None = None
+    ) -> tuple[
+        FloatArray,
+        FloatArray,
+        IntArray,
+        IntArray,
+        FloatArray,
+        FloatArray,
+        FloatArray,
+        IntArray,
+        FloatArray,
+        int,
+        bool,
+        IntArray,
+    ]:
+        """``(keys₀, keys₁, order₀, order₁, best_for₀, best_for₁, utility, n_feasible, top,
+        K, offset, rows)``, with the table's :attr:`TalkTable.best_for` if given (built on
+        first use: a search that knows nothing of the other side's needs does not read it;
+        empty otherwise)."""
+        b0, b1 = (_NONE, _NONE) if best_for is None else best_for
         return (
-            _frozen(np.where(self.any_feasible, self.top[:, 0], -np.inf)),
-            _frozen(np.where(self.any_feasible, self.top[:, 1], -np.inf)),
+            *self.keys,
+            *self.order,
+            b0.reshape(-1),
+            b1.reshape(-1),
+            self.utility,
+            self.n_feasible,
+            self.top,
+            self.size,
+            self.offset,
+            self.rows,
         )
 
 
-def _frozen(a: _A) -> _A:
-    """``a`` marked read-only (a cached array handed to many callers)."""
-    a.flags.writeable = False
-    return a
+_NONE = np.zeros(0)
 
 
 def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
@@ -434,80 +455,236 @@ def _best_rows(
                 out[me, row, j] = best
 
 
-def _lower_bound(
-    flat: FloatArray, k: int, rows: IntArray, key: FloatArray, base: IntArray | None = None
-) -> IntArray:
-    """Per run, the position in its row ``rows[j]`` of ``flat`` (rows of ``k`` ascending
-    values, one after the other) of the first value ≥ ``key[j]`` (``k`` if none): a
-    branchless binary search over all runs at once, ⌈log₂ k⌉ + 1 vectorised probes (the
-    same comparisons as ``np.searchsorted(flat, key)``, whose row segments the keys fall in).
-    ``base``: ``rows · k`` when already at hand."""
+_GROUP = 32
+"""Runs searched in lockstep: their probes are independent loads, in flight together."""
+
+# The searches, compiled. Per-run helpers take and return numbers only (a compiled call that
+# passes arrays pays for reference counting); the kernels over runs take the table's arrays
+# as :meth:`RunLookup.args` lists them.
+
+
+@kernel
+def _search(keys: FloatArray, k: int, rows: IntArray, x: FloatArray, out: IntArray) -> None:
+    """``out[j]``: the position in row ``rows[j]`` of ``keys`` (rows of ``k`` ascending
+    values, one after the other) of the first value ≥ ``x[j]`` (``k`` if none), as
+    ``np.searchsorted(row, x[j], side="left")``: a branchless binary search, ⌈log₂ k⌉ + 1
+    probes, of a group of runs at a time."""
+    n = x.shape[0]
     if k == 0:
-        return np.zeros(rows.shape[0], dtype=np.int64)
-    if base is None:
-        base = rows * k
-    pos = base
-    n = k
-    while n > 1:
-        half = n // 2
-        cand = pos + half
-        pos = np.where(np.take(flat, cand) < key, cand, pos)
-        n -= half
-    out: IntArray = pos + (np.take(flat, pos) < key) - base
+        out[:] = 0
+        return
+    for lo in range(0, n, _GROUP):
+        hi = min(lo + _GROUP, n)
+        for j in range(lo, hi):
+            out[j] = rows[j] * k
+        m = k
+        while m > 1:
+            half = m // 2
+            for j in range(lo, hi):
+                probe = out[j] + half
+                out[j] = probe if keys[probe] < x[j] else out[j]
+            m -= half
+        for j in range(lo, hi):
+            pos = out[j]
+            out[j] = pos + (1 if keys[pos] < x[j] else 0) - rows[j] * k
+
+
+@kernel
+def _clip(x: float, lo: float, hi: float) -> float:
+    """``np.clip(x, lo, hi)`` (NaN in ``x`` or ``lo`` propagates, as NumPy's)."""
+    y = x if (x != x or x > lo) else lo
+    return y if (y != y or y < hi) else hi
+
+
+@kernel
+def _cell(row: int, k: int, cand: int) -> int:
+    """The entry of candidate ``cand`` of row ``row`` in the flattened (R·K) tables, -1 for
+    no candidate (``cand`` < 0)."""
+    return row * k + cand if cand >= 0 else -1
+
+
+@kernel
+def _propose_key(demand: float, row: int, offset: bool) -> float:
+    """What :func:`propose` searches the proposer's utilities for in row ``row``."""
+    # NaN asks for everything; ±inf fall to the clip's bounds
+    x = _clip(1.0 if demand != demand else demand, _LOWEST, 1.0) - TOL_UTILITY
+    return x + 2.0 * row if offset else x
+
+
+@kernel
+def _propose_at(row: int, k: int, n_feasible: int, pos: int) -> int:
+    """Entry of ``order`` holding :func:`propose`'s package, given the search's position
+    ``pos`` (-1: nothing is feasible)."""
+    if n_feasible <= 0:
+        return -1
+    return row * k + max(min(pos, n_feasible - 1), 0)
+
+
+@kernel
+def _frontier_key(other_needs: float, row: int, offset: bool) -> float:
+    """What :func:`frontier` searches the other side's utilities for in row ``row``."""
+    x = _clip(_LOWEST if other_needs != other_needs else other_needs, _LOWEST, 1.4)
+    x = x - TOL_UTILITY
+    return x + 2.0 * row if offset else x
+
+
+@kernel
+def _propose_runs(
+    keys: FloatArray,
+    order: IntArray,
+    n_feasible: IntArray,
+    k: int,
+    offset: bool,
+    rows: IntArray,
+    demand: FloatArray,
+    x: FloatArray,
+    pos: IntArray,
+    out: IntArray,
+) -> None:
+    """``out[j]``: :func:`propose` of ``demand[j]`` (``keys``, ``order``: the proposer's;
+    ``x``, ``pos``: work arrays)."""
+    for j in range(rows.shape[0]):
+        x[j] = _propose_key(demand[j], rows[j], offset)
+    _search(keys, k, rows, x, pos)
+    for j in range(rows.shape[0]):
+        at = _propose_at(rows[j], k, n_feasible[rows[j]], pos[j])
+        out[j] = order[at] if at >= 0 else -1
+
+
+@kernel
+def _frontier_runs(
+    keys_other: FloatArray,
+    best_for: FloatArray,
+    n_feasible: IntArray,
+    top: FloatArray,
+    k: int,
+    offset: bool,
+    rows: IntArray,
+    me: int,
+    other_needs: FloatArray,
+    x: FloatArray,
+    pos: IntArray,
+    out: FloatArray,
+) -> None:
+    """``out[j]``: :func:`frontier` of ``other_needs[j]`` for ``me`` (``keys_other``: the
+    other's sorted utilities, ``best_for``: ``me``'s; ``x``, ``pos``: work arrays)."""
+    known = False  # some run has a threshold (else each gets its best package)
+    for j in range(rows.shape[0]):
+        known = known or other_needs[j] == other_needs[j]
+        x[j] = _frontier_key(other_needs[j], rows[j], offset)
+    if known:
+        _search(keys_other, k, rows, x, pos)
+    for j in range(rows.shape[0]):
+        r = rows[j]
+        if known:
+            out[j] = best_for[r * (k + 1) + min(pos[j], k)]
+        else:  # nothing known of the other's needs: its best package
+            out[j] = top[r, me] if n_feasible[r] > 0 else -np.inf
+
+
+@kernel
+def _propose_all(
+    keys0: FloatArray,
+    keys1: FloatArray,
+    order0: IntArray,
+    order1: IntArray,
+    best0: FloatArray,
+    best1: FloatArray,
+    utility: FloatArray,
+    n_feasible: IntArray,
+    top: FloatArray,
+    k: int,
+    offset: bool,
+    rows: IntArray,
+    side: int,
+    demand: FloatArray,
+) -> IntArray:
+    n = rows.shape[0]
+    out = np.empty(n, dtype=np.int64)
+    keys, order = (keys0, order0) if side == 0 else (keys1, order1)
+    _propose_runs(
+        keys, order, n_feasible, k, offset, rows, demand, np.empty(n), np.empty(n, np.int64), out
+    )
     return out
 
 
-def _search(t: TalkTable, side: int, x: FloatArray, runs: RunLookup) -> IntArray:
-    """Position of the first of ``side``'s sorted utilities ≥ ``x`` in each run's row."""
-    n = x.shape[0]
-    if t.row_of is not None and t.rows <= FEW_ROWS:
-        out = np.empty(n, dtype=np.int64)
-        for r in np.unique(t.row_of):
-            sel = t.row_of == r
-            out[sel] = np.searchsorted(t.sorted_u[r, side], x[sel], side="left")
-        return out
-    if t.row_of is None and t.rows == 1:
-        return np.searchsorted(t.sorted_u[0, side], x, side="left").astype(np.int64)
-    # per-run rows (or a view of them): one search of the flattened rows
-    return _lower_bound(t.flat[side], t.size, runs.rows, x + runs.offset, runs.base)
+@kernel
+def _frontier_all(
+    keys0: FloatArray,
+    keys1: FloatArray,
+    order0: IntArray,
+    order1: IntArray,
+    best0: FloatArray,
+    best1: FloatArray,
+    utility: FloatArray,
+    n_feasible: IntArray,
+    top: FloatArray,
+    k: int,
+    offset: bool,
+    rows: IntArray,
+    me: int,
+    other_needs: FloatArray,
+) -> FloatArray:
+    n = rows.shape[0]
+    out = np.empty(n)
+    keys_other, best_for = (keys1, best0) if me == 0 else (keys0, best1)
+    _frontier_runs(
+        keys_other,
+        best_for,
+        n_feasible,
+        top,
+        k,
+        offset,
+        rows,
+        me,
+        other_needs,
+        np.empty(n),
+        np.empty(n, np.int64),
+        out,
+    )
+    return out
+
+
+@kernel
+def _values_all(utility: FloatArray, k: int, rows: IntArray, cand: IntArray) -> FloatArray:
+    out = np.full((rows.shape[0], utility.shape[1]), np.nan)
+    for j in range(rows.shape[0]):
+        at = _cell(rows[j], k, cand[j])
+        if at >= 0:
+            out[j] = utility[at]
+    return out
 
 
 def propose(t: TalkTable, side: int, demand: FloatArray) -> IntArray:
     """The feasible package ``side`` values least among those worth at least ``demand`` to it
     (its best one if none is), per run; -1 where nothing is feasible."""
-    # NaN asks for everything; ±inf fall to the clip's bounds
-    x = np.clip(np.where(np.isnan(demand), 1.0, demand), _LOWEST, 1.0) - TOL_UTILITY
-    runs = t.lookup(x.shape[0])
-    pos = np.minimum(_search(t, side, x, runs), runs.n_feasible - 1)
-    k = np.take(t.flat_order[side], runs.base + np.maximum(pos, 0))
-    return np.where(runs.any_feasible, k, -1)
+    d = np.ascontiguousarray(demand, dtype=np.float64)
+    out: IntArray = _propose_all(*t.lookup(d.shape[0]).args(), side, d)
+    return out
 
 
 def frontier(t: TalkTable, me: int, other_needs: FloatArray) -> FloatArray:
     """The most ``me`` can get among feasible packages the other values at least at
-    ``other_needs`` (``-inf`` if none; NaN thresholds mean nothing is known: its best).
-    The result may be a read-only array shared between calls."""
-    runs = t.lookup(other_needs.shape[0])
-    if np.isnan(other_needs).all():  # nothing known of the other's needs: its best package
-        return runs.best[me]
-    x = np.clip(np.where(np.isnan(other_needs), _LOWEST, other_needs), _LOWEST, 1.4) - TOL_UTILITY
-    pos = np.minimum(_search(t, 1 - me, x, runs), t.size)
-    out: FloatArray = np.take(t.best_for[me].ravel(), runs.rows * (t.size + 1) + pos)
+    ``other_needs`` (``-inf`` if none). A NaN threshold excludes nothing; where every run's
+    is NaN, the result is ``me``'s best feasible utility, :attr:`TalkTable.top`."""
+    x = np.ascontiguousarray(other_needs, dtype=np.float64)
+    known = not np.isnan(x).all()
+    out: FloatArray = _frontier_all(
+        *t.lookup(x.shape[0]).args(t.best_for if known else None), me, x
+    )
     return out
 
 
 def values_of(t: TalkTable, k: IntArray) -> FloatArray:
     """Utilities (N, A) to every actor of candidate ``k`` per run (NaN where ``k`` < 0)."""
     runs = t.lookup(k.shape[0])
-    u = np.take(t.flat_utility, runs.base + np.maximum(k, 0), axis=0)
-    out: FloatArray = np.where((k >= 0)[:, None], u, np.nan)
+    out: FloatArray = _values_all(
+        runs.utility, runs.size, runs.rows, np.ascontiguousarray(k, dtype=np.int64)
+    )
     return out
 
 
 def value_of(t: TalkTable, k: IntArray, actor: int) -> FloatArray:
     """Utility to ``actor`` of candidate ``k`` per run (NaN where ``k`` < 0)."""
-    runs = t.lookup(k.shape[0])
-    # the candidates' rows of ``flat_utility`` (no per-actor copy of the table is made)
-    u = np.take(t.flat_utility, runs.base + np.maximum(k, 0), axis=0)[:, actor]
-    out: FloatArray = np.where(k >= 0, u, np.nan)
+    out: FloatArray = np.ascontiguousarray(values_of(t, k)[:, actor])
     return out

@@ -18,6 +18,10 @@ Time runs as ``t = (period + 1) / (concession_periods + 1)`` (capped at 1), the 
 the stacked-alternating-offers protocol. The protocol (:mod:`detente.simulate.protocols`) then
 turns the moves into offers, texts and agreements; a shock may have switched a side's strategy
 in some runs, so each run uses its own.
+
+A bundle's round is three compiled kernels over its runs (:mod:`detente.core.jit`): each side's
+view of the table, its strategy's move and what it would sign for (:func:`_moves`); the
+protocol's; and the talks' state, records and event bits written in place (:func:`_record`).
 """
 
 from __future__ import annotations
@@ -25,14 +29,21 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.core.jit import kernel
+from detente.scenario.simulation import Protocol
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
-from detente.simulate.protocols import Round, run_round
+from detente.simulate.protocols import (
+    _alternating_runs,
+    _needs1,
+    _single_text_runs,
+    draft_candidates,
+)
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT
-from detente.simulate.strategies import Move, TalkState, get_strategy
-from detente.simulate.tables import TalkTable, frontier
+from detente.simulate.strategies import TalkState, _minimum, _move1, move_args
+from detente.simulate.tables import TalkTable, _clip, _frontier_runs
 
 __all__ = [
     "PRESSURE_TREND",
@@ -42,7 +53,6 @@ __all__ = [
     "concession",
     "on_table",
     "pressure",
-    "select_moves",
     "talk_state",
 ]
 
@@ -58,37 +68,26 @@ many standard deviations of a period's movement (about one period in ten without
 def pressure(m: SimModel, s: RunState) -> BoolArray:
     """(N, 2): each side's believed chance of winning a battle (with what it has gained by
     rearming) is below ``overture_pressure``, or the front has been moving against it."""
-    own = np.stack([s.rhat[:, 0], 1.0 - s.rhat[:, 1]], axis=1)
-    own = own + s.shift - s.shift[:, ::-1]
-    against = np.stack([-s.trend, s.trend], axis=1) > PRESSURE_TREND
-    out: BoolArray = (own < m.settings.overture_pressure) | against
+    out: BoolArray = np.empty((s.n, 2), dtype=np.bool_)
+    _pressure(
+        np.ascontiguousarray(s.rhat, dtype=np.float64),
+        np.ascontiguousarray(s.shift, dtype=np.float64),
+        np.ascontiguousarray(s.trend, dtype=np.float64),
+        float(m.settings.overture_pressure),
+        out,
+    )
     return out
 
 
-def select_moves(
-    m: SimModel, s: RunState, side: int, state: TalkState, strategy: IntArray | None = None
-) -> Move:
-    """The move of ``side`` in every run, each run following its current strategy
-    (``strategy``: the strategies of the runs ``state`` holds, default every run's)."""
-    idx = s.strategy[:, side] if strategy is None else strategy
-    first = int(idx[0]) if idx.size else 0
-    if idx.size == 0 or (idx == first).all():
-        return get_strategy(m.strategy_pool[first]).move(state)
-    out: Move | None = None
-    for j in np.unique(idx):
-        mv = get_strategy(m.strategy_pool[int(j)]).move(state)
-        if out is None:
-            out = mv
-            continue
-        pick = idx == j
-        out = Move(
-            *(
-                np.where(pick, getattr(mv, f), getattr(out, f))
-                for f in ("demand", "accept", "overture", "gesture", "attends", "bad_faith")
-            )
-        )
-    assert out is not None
-    return out
+@kernel
+def _pressure(
+    rhat: FloatArray, shift: FloatArray, trend: FloatArray, threshold: float, out: BoolArray
+) -> None:
+    for j in range(rhat.shape[0]):
+        own_a = (rhat[j, 0] + shift[j, 0]) - shift[j, 1]
+        own_b = ((1.0 - rhat[j, 1]) + shift[j, 1]) - shift[j, 0]
+        out[j, 0] = own_a < threshold or -trend[j] > PRESSURE_TREND
+        out[j, 1] = own_b < threshold or trend[j] > PRESSURE_TREND
 
 
 def bundle_table(m: SimModel, s: RunState, b: int) -> TalkTable:
@@ -135,7 +134,8 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     else:  # a track that can settle the bundle meets this period (steps/tracks.py)
         cadence = s.talk_track >= 0
     t = min((s.period + 1) / (st.concession_periods + 1), 1.0)
-    press = pressure(m, s)
+    kinds, factors = move_args(m.strategy_pool, t)
+    press = np.ascontiguousarray(pressure(m, s))
     avail = on_table(m, s) & cadence & ~s.derailed[:, None]  # spoilers (steps/spoilers.py)
     n_b = s.phase.shape[1]
     rounds, standing, standing_by = s.rounds.copy(), s.standing.copy(), s.standing_by.copy()
@@ -148,90 +148,173 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     offered_u = np.full((s.n, 2), np.nan)
     overture = np.zeros((s.n, 2), dtype=bool)
     gesture = np.zeros((s.n, 2), dtype=bool)
-    held_any = np.zeros(s.n, dtype=bool)
-    loss_all = m.sucker_loss * 2.0 * (1.0 - s.trust[:, :, INTENT])
+    events = s.events.copy()
+    loss_all = np.ascontiguousarray(m.sucker_loss * 2.0 * (1.0 - s.trust[:, :, INTENT]))
+    tau = np.ascontiguousarray(s.tau, dtype=np.float64)
+    strategy = np.ascontiguousarray(s.strategy, dtype=np.int64)
+    floors = np.ascontiguousarray(m.floors, dtype=np.float64)
+    single_text = m.protocol is Protocol.single_text
+    multilateral, n_actors = m.protocol is Protocol.multilateral, len(m.actor_ids)
     for b in range(n_b):
         # only the runs with talks on this bundle scheduled are computed (the others keep
-        # their talks' state as it was); when every run talks, views of the whole block
+        # their talks' state as it was)
         col = avail[:, b]
         table = bundle_table(m, s, b)
-        sel: slice | IntArray
         if col.all():
-            sel = slice(None)
+            sel = np.arange(s.n, dtype=np.int64)
         else:
             sel = np.flatnonzero(col)
             if sel.size == 0:
                 continue
             table = table.slice(sel)
         value, other_value = bundle_values(m, s, b)
-        value, other_value = value[sel], other_value[sel]
-        moves = []
-        for side in (0, 1):
-            state = talk_state(
-                table,
-                side,
-                value,
-                other_value,
-                period=s.period,
-                rounds=rounds[sel, b],
-                t=t,
-                value0=s.value0[sel, side],
-                prev_demand=prev_demand[sel, b, side],
-                opp_concession=concession(pos_u[sel, b, side], prev_pos_u[sel, b, side]),
-                pressure=press[sel, side],
-            )
-            moves.append(select_moves(m, s, side, state, s.strategy[sel, side]))
-        held = moves[0].attends & moves[1].attends
-        loss = loss_all[sel]
-        if not m.agenda.bundles[b].ceasefire:
+        # every side's search of the most it can get reads the table's best_for; with nothing
+        # known of the other side's needs (NaN beliefs throughout), its best package
+        known = single_text or not np.isnan(other_value[sel]).all()
+        runs = table.lookup(sel.shape[0])
+        search = runs.args(table.best_for if known else None)
+        n = sel.shape[0]
+        # each side's move and what it would sign for
+        demand, accept, need = np.empty((n, 2)), np.empty((n, 2)), np.empty((n, 2))
+        val, tau_r, loss_r = np.empty((n, 2)), np.empty((n, 2)), np.empty((n, 2))
+        overtures, gestures = np.empty((n, 2), dtype=bool), np.empty((n, 2), dtype=bool)
+        bad, held = np.empty((n, 2), dtype=bool), np.empty(n, dtype=bool)
+        _moves(
+            *search,
+            sel,
+            b,
+            s.period,
+            kinds,
+            factors,
+            strategy,
+            np.ascontiguousarray(value, dtype=np.float64),
+            np.ascontiguousarray(other_value, dtype=np.float64),
+            tau,
+            loss_all,
             # no pause to exploit: being cheated returns a side to the war it is fighting
             # anyway (the bargaining engine's rule, bargaining.packages.agreement_state)
-            loss = np.zeros_like(loss)
-        out = run_round(
-            m,
-            Round(
-                table=table,
-                held=held,
-                moves=(moves[0], moves[1]),
-                value=value,
-                tau=s.tau[sel],
-                loss=loss,
-                standing=standing[sel, b],
-                standing_by=standing_by[sel, b],
-                text=text[sel, b],
-                pos_u=pos_u[sel, b],
-                prev_pos_u=prev_pos_u[sel, b],
-            ),
+            m.agenda.bundles[b].ceasefire,
+            press,
+            rounds,
+            prev_demand,
+            pos_u,
+            prev_pos_u,
+            demand,
+            accept,
+            need,
+            val,
+            tau_r,
+            loss_r,
+            overtures,
+            gestures,
+            bad,
+            held,
         )
-        demand = np.stack([moves[0].demand, moves[1].demand], axis=1)
-        bad = np.stack([moves[0].bad_faith, moves[1].bad_faith], axis=1) & out.agreed[:, None]
-        rounds[sel, b] += held
-        standing[sel, b] = np.where(out.agreed, -1, out.standing)
-        standing_by[sel, b] = np.where(out.agreed, -1, out.standing_by)
-        text[sel, b] = np.where(out.agreed, -1, out.text)
-        prev_demand[sel, b] = np.where(held[:, None], demand, prev_demand[sel, b])
-        pos_u[sel, b], prev_pos_u[sel, b] = out.pos_u, out.prev_pos_u
-        signed[sel, b] = out.agreed
-        signed_terms[sel, b] = out.terms
-        signed_bad[sel, b] = bad
-        held_any[sel] |= held
-        if b == 0:
+        # the protocol
+        refused, offered = np.empty((n, 2)), np.empty((n, 2))
+        agreed, terms = np.empty(n, dtype=bool), np.empty(n, dtype=np.int64)
+        keys0, keys1, order0, order1, best0, best1, utility, n_feasible, top, k, offset, rows = (
+            search
+        )
+        if single_text:
+            every, idx, real = draft_candidates(table)
+            _single_text_runs(
+                keys0,
+                keys1,
+                best0,
+                best1,
+                utility,
+                n_feasible,
+                top,
+                k,
+                offset,
+                rows,
+                every,
+                np.ascontiguousarray(idx),
+                np.ascontiguousarray(real),
+                np.ascontiguousarray(table.feasible),
+                sel,
+                b,
+                held,
+                need,
+                accept,
+                bad,
+                val,
+                tau_r,
+                loss_r,
+                n_actors,
+                multilateral,
+                floors,
+                text,
+                pos_u,
+                prev_pos_u,
+                refused,
+                offered,
+                agreed,
+                terms,
+            )
+        else:
+            _alternating_runs(
+                keys0,
+                keys1,
+                order0,
+                order1,
+                utility,
+                n_feasible,
+                k,
+                offset,
+                rows,
+                sel,
+                b,
+                held,
+                need,
+                accept,
+                bad,
+                val,
+                tau_r,
+                loss_r,
+                n_actors,
+                multilateral,
+                floors,
+                standing,
+                standing_by,
+                pos_u,
+                prev_pos_u,
+                refused,
+                offered,
+                agreed,
+                terms,
+            )
+        _record(
+            sel,
+            b,
             # the settlement's round carries the screening evidence (its utilities are on the
             # scale of the values of fighting the types are judged by) and the overtures
-            refused_u[sel], offered_u[sel] = out.refused_u, out.offered_u
-            overture[sel] = np.stack([moves[0].overture, moves[1].overture], axis=1)
-            gesture[sel] = np.stack([held & moves[0].gesture, held & moves[1].gesture], axis=1)
-    ev = s.events | held_any * np.int32(flag("talks"))
-    for name, mask in (
-        ("overture_A", overture[:, 0]),
-        ("overture_B", overture[:, 1]),
-        ("gesture", gesture),
-        ("agreement", signed[:, 0]),
-        ("partial_agreement", signed[:, 1:]),
-        ("bad_faith_signature", signed_bad),
-    ):
-        if mask.any():
-            ev = ev | (mask.reshape(s.n, -1).any(axis=1) * np.int32(flag(name)))
+            b == 0,
+            held,
+            agreed,
+            terms,
+            demand,
+            bad,
+            overtures,
+            gestures,
+            refused,
+            offered,
+            _EVENTS,
+            rounds,
+            standing,
+            standing_by,
+            text,
+            prev_demand,
+            signed,
+            signed_terms,
+            signed_bad,
+            events,
+            refused_u,
+            offered_u,
+            overture,
+            gesture,
+        )
     return evolve(
         s,
         rounds=rounds,
@@ -248,8 +331,192 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         signed=signed,
         signed_terms=signed_terms,
         signed_bad_faith=signed_bad,
-        events=ev,
+        events=events,
     )
+
+
+_EVENT_NAMES = (
+    "talks",
+    "overture_A",
+    "overture_B",
+    "gesture",
+    "agreement",
+    "partial_agreement",
+    "bad_faith_signature",
+)
+_TALKS, _OVERTURE_A, _OVERTURE_B, _GESTURE, _AGREEMENT, _PARTIAL, _BAD_FAITH = range(7)
+_EVENTS = np.array([flag(name) for name in _EVENT_NAMES], dtype=np.int64)
+"""The event bits the round of talks sets (:data:`~detente.simulate.events.EVENT_FLAGS`)."""
+
+
+@kernel
+def _rise(now: float, before: float) -> float:
+    """:func:`concession` of one run."""
+    rise = float(now) - float(before)  # (floats: no NumPy warning when run interpreted)
+    return rise if np.isfinite(rise) else 0.0
+
+
+@kernel
+def _view1(top: float, value: float, ceiling: float) -> tuple[float, float]:
+    """What a side knows of the table in one run (:func:`talk_state`): its best feasible
+    utility (``top``; its value of fighting if nothing is feasible) and the most it believes
+    it can get (``ceiling``: :func:`~detente.simulate.tables.frontier` of what it believes the
+    other gets from fighting, within its value of fighting and its best)."""
+    tp = value if top != top else top
+    return tp, _clip(ceiling, _minimum(value, tp), tp)
+
+
+@kernel
+def _moves(
+    keys0: FloatArray,
+    keys1: FloatArray,
+    order0: IntArray,
+    order1: IntArray,
+    best0: FloatArray,
+    best1: FloatArray,
+    utility: FloatArray,
+    n_feasible: IntArray,
+    top: FloatArray,
+    k: int,
+    offset: bool,
+    rows: IntArray,
+    sel: IntArray,
+    b: int,
+    period: int,
+    kinds: IntArray,
+    factors: FloatArray,
+    strategy: IntArray,
+    value: FloatArray,
+    other_value: FloatArray,
+    tau: FloatArray,
+    loss: FloatArray,
+    use_loss: bool,
+    press: BoolArray,
+    rounds: IntArray,
+    prev_demand: FloatArray,
+    pos_u: FloatArray,
+    prev_pos_u: FloatArray,
+    demand: FloatArray,
+    accept: FloatArray,
+    need: FloatArray,
+    val: FloatArray,
+    tau_r: FloatArray,
+    loss_r: FloatArray,
+    overtures: BoolArray,
+    gestures: BoolArray,
+    bad: BoolArray,
+    held: BoolArray,
+) -> None:
+    """Both sides' moves in a round on bundle ``b`` for the runs ``sel`` of the block (their
+    rows of the table: ``rows``): what each knows (:func:`talk_state`), its strategy's move
+    and what it would sign for (:func:`~detente.simulate.protocols.needs`), written to row
+    ``i`` of the round's (n, 2) arrays ``demand`` … ``bad`` (its value of fighting, belief
+    and feared loss: ``val``, ``tau_r``, ``loss_r``), ``held[i]``: both attend."""
+    n = sel.shape[0]
+    x, pos, work = np.empty(n), np.empty(n, dtype=np.int64), np.empty(n)
+    # what each side believes it can get: leaves the other what it believes the other needs
+    ceiling0, ceiling1 = np.empty(n), np.empty(n)
+    for side in range(2):
+        for i in range(n):
+            work[i] = other_value[sel[i], side]
+        _frontier_runs(
+            keys1 if side == 0 else keys0,
+            best0 if side == 0 else best1,
+            n_feasible,
+            top,
+            k,
+            offset,
+            rows,
+            side,
+            work,
+            x,
+            pos,
+            ceiling0 if side == 0 else ceiling1,
+        )
+    for i in range(n):
+        j, row = sel[i], rows[i]
+        held[i] = True
+        for side in range(2):
+            v = value[j, side]
+            tp, best = _view1(top[row, side], v, ceiling0[i] if side == 0 else ceiling1[i])
+            p = strategy[j, side]
+            d, a, o, g, at, bf = _move1(
+                kinds[p],
+                factors[p],
+                period,
+                rounds[j, b],
+                v,
+                best,
+                tp,
+                prev_demand[j, b, side],
+                _rise(pos_u[j, b, side], prev_pos_u[j, b, side]),
+                press[j, side],
+            )
+            lo = loss[j, side] if use_loss else 0.0
+            demand[i, side], accept[i, side], overtures[i, side] = d, a, o
+            gestures[i, side], bad[i, side] = g, bf
+            held[i] = held[i] and at
+            val[i, side], tau_r[i, side], loss_r[i, side] = v, tau[j, side], lo
+            need[i, side] = _needs1(d, bf, v, tau[j, side], lo)
+
+
+@kernel
+def _record(
+    sel: IntArray,
+    b: int,
+    first: bool,
+    held: BoolArray,
+    agreed: BoolArray,
+    terms: IntArray,
+    demand: FloatArray,
+    bad: BoolArray,
+    overtures: BoolArray,
+    gestures: BoolArray,
+    refused: FloatArray,
+    offered: FloatArray,
+    flags: IntArray,
+    rounds: IntArray,
+    standing: IntArray,
+    standing_by: IntArray,
+    text: IntArray,
+    prev_demand: FloatArray,
+    signed: BoolArray,
+    signed_terms: IntArray,
+    signed_bad: BoolArray,
+    events: NDArray[np.int32],
+    refused_u: FloatArray,
+    offered_u: FloatArray,
+    overture: BoolArray,
+    gesture: BoolArray,
+) -> None:
+    """What a round on bundle ``b`` leaves in the talks' state of runs ``sel`` (written in
+    place): rounds held, demands, agreements (the standing offer and text cleared), and,
+    for the settlement (``first``), the screening evidence, overtures and gestures; the
+    round's event bits (``flags``: :data:`_EVENTS`)."""
+    for i in range(sel.shape[0]):
+        j = sel[i]
+        ev = events[j]
+        if held[i]:
+            rounds[j, b] += 1
+            prev_demand[j, b, 0], prev_demand[j, b, 1] = demand[i, 0], demand[i, 1]
+            ev |= flags[_TALKS]
+        if agreed[i]:
+            standing[j, b], standing_by[j, b], text[j, b] = -1, -1, -1
+            ev |= flags[_AGREEMENT] if b == 0 else flags[_PARTIAL]
+            if bad[i, 0] or bad[i, 1]:
+                ev |= flags[_BAD_FAITH]
+        signed[j, b], signed_terms[j, b] = agreed[i], terms[i]
+        signed_bad[j, b, 0] = bad[i, 0] and agreed[i]
+        signed_bad[j, b, 1] = bad[i, 1] and agreed[i]
+        if first:
+            for side in range(2):
+                refused_u[j, side], offered_u[j, side] = refused[i, side], offered[i, side]
+                overture[j, side] = overtures[i, side]
+                gesture[j, side] = held[i] and gestures[i, side]
+            ev |= flags[_OVERTURE_A] if overtures[i, 0] else 0
+            ev |= flags[_OVERTURE_B] if overtures[i, 1] else 0
+            ev |= flags[_GESTURE] if gesture[j, 0] or gesture[j, 1] else 0
+        events[j] = ev
 
 
 TALK = Step("talk", _talk, lambda m: (0, 0))
@@ -273,12 +540,12 @@ def talk_state(
     (``value`` (N, 2)), its best feasible package and the most it believes it can get, the
     best package that leaves the other what ``side`` believes the other gets from fighting
     (``other_value`` (N, 2))."""
-    n = value.shape[0]
-    top = table.lookup(n).top
-    v = value[:, side]
-    tp = np.where(np.isnan(top[:, side]), v, top[:, side])
-    ceiling = frontier(table, side, other_value[:, side])
-    best = np.clip(ceiling, np.minimum(v, tp), tp)
+    v = np.ascontiguousarray(value[:, side], dtype=np.float64)
+    other = np.ascontiguousarray(other_value[:, side], dtype=np.float64)
+    known = not np.isnan(other).all()
+    tp, best = _views(
+        *table.lookup(v.shape[0]).args(table.best_for if known else None), side, v, other
+    )
     return TalkState(
         period=period,
         round=rounds,
@@ -293,9 +560,57 @@ def talk_state(
     )
 
 
+@kernel
+def _views(
+    keys0: FloatArray,
+    keys1: FloatArray,
+    order0: IntArray,
+    order1: IntArray,
+    best0: FloatArray,
+    best1: FloatArray,
+    utility: FloatArray,
+    n_feasible: IntArray,
+    top: FloatArray,
+    k: int,
+    offset: bool,
+    rows: IntArray,
+    side: int,
+    value: FloatArray,
+    other_value: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    n = rows.shape[0]
+    ceiling = np.empty(n)
+    _frontier_runs(
+        keys1 if side == 0 else keys0,
+        best0 if side == 0 else best1,
+        n_feasible,
+        top,
+        k,
+        offset,
+        rows,
+        side,
+        other_value,
+        np.empty(n),
+        np.empty(n, dtype=np.int64),
+        ceiling,
+    )
+    tp, best = np.empty(n), np.empty(n)
+    for j in range(n):
+        tp[j], best[j] = _view1(top[rows[j], side], value[j], ceiling[j])
+    return tp, best
+
+
+@kernel
+def _rises(now: FloatArray, before: FloatArray) -> FloatArray:
+    out = np.empty(now.shape[0])
+    for j in range(now.shape[0]):
+        out[j] = _rise(now[j], before[j])
+    return out
+
+
 def concession(now: FloatArray, before: FloatArray) -> FloatArray:
     """Rise of a side's utility of the other's position (0 where either is unknown)."""
-    with np.errstate(invalid="ignore"):
-        rise = now - before
-    out: FloatArray = np.where(np.isfinite(rise), rise, 0.0)
+    out: FloatArray = _rises(
+        np.ascontiguousarray(now, dtype=np.float64), np.ascontiguousarray(before, dtype=np.float64)
+    )
     return out
