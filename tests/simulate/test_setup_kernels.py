@@ -35,8 +35,11 @@ def test_per_run_tables_sort_packed_keys_across_chunks(k: int) -> None:
         order, sorted_u = _packed_order(u[:, :, side], feasible)
         assert np.array_equal(t.order[:, side], order)
         assert t.sorted_u[:, side].tobytes() == np.ascontiguousarray(sorted_u).tobytes()
-        flat = (sorted_u + 2.0 * np.arange(rows)[:, None]).ravel()
-        assert t.flat[side].tobytes() == flat.tobytes()
+        # the searches read the rows as they are (no copy), the order as int16
+        assert np.shares_memory(t.flat_sorted[side], t.sorted_u)
+        assert t.flat_sorted[side].tobytes() == np.ascontiguousarray(sorted_u).tobytes()
+        assert t.flat_order[side].dtype == np.int16
+        assert np.array_equal(t.flat_order[side], order.ravel())
     assert np.array_equal(t.n_feasible, feasible.sum(axis=1))
     assert np.array_equal(t.feasible, feasible)
 

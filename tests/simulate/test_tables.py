@@ -2,26 +2,93 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pytest
+from tests.simulate.helpers import fixture_scenario
 
 from detente.core import TOL_UTILITY
+from detente.simulate import RunInputs
+from detente.simulate.engine import iter_periods
+from detente.simulate.model import SimModel, build_model
+from detente.simulate.state import Draws, RunState, evolve
+from detente.simulate.steps import PERIOD_STEPS
+from detente.simulate.steps.talk import SEARCH_HINTS, TALK
 from detente.simulate.tables import _search, build_table, frontier, propose
 
 
-def test_search_matches_searchsorted_with_ties_and_edges() -> None:
+def test_search_matches_searchsorted_whatever_the_hint() -> None:
+    """The search is ``np.searchsorted`` of each run's row: with ``offset``, of the rows
+    offset by ``2·row`` and flattened (the rounding of those sums included); from any hint
+    (none, the answer, near it, far from it, out of range)."""
     rng = np.random.default_rng(1)
     for k in (0, 1, 2, 3, 5, 8, 100, 1024):
         n = 300
         rows_sorted = np.sort(rng.integers(0, 6, (n, k)) / 4.0, axis=1)
+        rows_sorted += rng.choice([0.0, 3e-13], (n, k))  # lost in some rows' offset sums
+        rows_sorted.sort(axis=1)
         flat = (rows_sorted + 2.0 * np.arange(n)[:, None]).ravel()
         for _ in range(10):
             rows = rng.integers(0, n, n)
-            x = rng.integers(-2, 8, n) / 4.0 + rng.choice([0.0, 1e-17, -1e-12], n)
+            x = rng.integers(-2, 8, n) / 4.0 + rng.choice([0.0, 1e-17, -1e-12, 3e-13], n)
+            x[::17] = np.nan
             key = x + 2.0 * rows
             expected = np.searchsorted(flat, key) - rows * k
-            got = np.empty(n, dtype=np.int64)
-            _search(flat, k, rows, key, got)
-            assert np.array_equal(got, expected)
+            expected[np.isnan(x)] = 0
+            plain = np.array(
+                [np.searchsorted(rows_sorted[r], v) for r, v in zip(rows, x, strict=True)]
+            )
+            plain[np.isnan(x)] = 0
+            near = expected + rng.integers(-3, 4, n)
+            for hint in (
+                np.full(n, -1),
+                expected,
+                near,
+                rng.integers(-5, k + 6, n),
+                np.full(n, k + 9),
+                np.full(n, -7),
+            ):
+                got = np.ascontiguousarray(hint, dtype=np.int64).copy()
+                _search(rows_sorted.ravel(), k, rows, True, key, got)
+                assert np.array_equal(got, expected)
+                got = np.ascontiguousarray(hint, dtype=np.int64).copy()
+                _search(rows_sorted.ravel(), k, rows, False, x, got)
+                assert np.array_equal(got, plain)
+
+
+@pytest.mark.parametrize("per_run", [False, True])
+def test_talks_are_the_same_whatever_the_search_hints(per_run: bool) -> None:
+    """The search hints the talks keep (``RunState.search_hint``) are a cache: scrambling
+    them before every round of talks changes no state (shared or per-run tables)."""
+    m = build_model(fixture_scenario())
+    n, periods = 64, 30
+    rng = np.random.default_rng(8)
+    inputs = None
+    if per_run:
+        w = rng.random((n, len(m.actor_ids), len(m.issue_ids)))
+        inputs = RunInputs(weights=w / w.sum(axis=2, keepdims=True))
+
+    def scrambled(model: SimModel, s: RunState, d: Draws) -> RunState:
+        shape = (s.n, s.phase.shape[1], SEARCH_HINTS)
+        hints = rng.integers(-3, s.table.size + 4, shape)
+        return TALK.apply(model, evolve(s, search_hint=hints), d)
+
+    steps = tuple(
+        replace(step, apply=scrambled) if step.name == TALK.name else step for step in PERIOD_STEPS
+    )
+    seed = np.random.SeedSequence(9)
+    plain = iter_periods(m, n, seed, periods, inputs=inputs)
+    other = iter_periods(m, n, seed, periods, inputs=inputs, steps=steps)
+    talked = 0
+    for a, b in zip(plain, other, strict=True):
+        assert a.search_hint is not None and a.search_hint.shape[2] == SEARCH_HINTS
+        talked += int(a.rounds.sum())
+        for name in ("rounds", "standing", "standing_by", "text", "signed_terms", "events"):
+            assert np.array_equal(getattr(a, name), getattr(b, name)), name
+        for name in ("prev_demand", "pos_u", "prev_pos_u", "refused_u", "offered_u", "value"):
+            assert getattr(a, name).tobytes() == getattr(b, name).tobytes(), name
+    assert talked > 0
 
 
 def test_per_run_propose_is_the_least_valued_package_meeting_the_demand() -> None:

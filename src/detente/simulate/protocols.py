@@ -47,6 +47,7 @@ from detente.simulate.model import SimModel
 from detente.simulate.strategies import Move, _maximum, _minimum
 from detente.simulate.tables import (
     FEW_ROWS,
+    OrderArray,
     TalkTable,
     _cell,
     _frontier_runs,
@@ -333,8 +334,8 @@ def _single_text1(
 def _alternating_runs(
     keys0: FloatArray,
     keys1: FloatArray,
-    order0: IntArray,
-    order1: IntArray,
+    order0: OrderArray,
+    order1: OrderArray,
     utility: FloatArray,
     n_feasible: IntArray,
     k: int,
@@ -356,6 +357,7 @@ def _alternating_runs(
     standing_by: IntArray,
     pos_u: FloatArray,
     prev_pos_u: FloatArray,
+    hints: IntArray,
     refused: FloatArray,
     offered: FloatArray,
     agreed: BoolArray,
@@ -364,17 +366,21 @@ def _alternating_runs(
     """A round of stacked alternating offers on bundle ``b`` for the round's runs (row ``i``
     of the (n, 2) arrays ``need`` … ``loss``, and of ``refused``, ``offered``, ``agreed``,
     ``terms``, written; run ``sel[i]`` of the state's ``standing`` … ``prev_pos_u``,
-    updated in place)."""
+    updated in place; ``hints[sel[i], b, 2 + side]``: where the side's last proposal search
+    ended, read and updated, :func:`~detente.simulate.tables._search`)."""
     n = rows.shape[0]
     x, pos, work = np.empty(n), np.empty(n, dtype=np.int64), np.empty(n)
     prop0, prop1 = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     for side in range(2):
         for i in range(n):
             work[i] = need[i, side]
+            pos[i] = hints[sel[i], b, 2 + side]
         if side == 0:
             _propose_runs(keys0, order0, n_feasible, k, offset, rows, work, x, pos, prop0)
         else:
             _propose_runs(keys1, order1, n_feasible, k, offset, rows, work, x, pos, prop1)
+        for i in range(n):
+            hints[sel[i], b, 2 + side] = pos[i]
     st = np.empty(n, dtype=np.int64)
     for i in range(n):
         st[i] = standing[sel[i], b]
@@ -458,13 +464,16 @@ def _single_text_runs(
     text: IntArray,
     pos_u: FloatArray,
     prev_pos_u: FloatArray,
+    hints: IntArray,
     refused: FloatArray,
     offered: FloatArray,
     agreed: BoolArray,
     terms: IntArray,
 ) -> None:
     """A round of the mediator's single text on bundle ``b`` (as :func:`_alternating_runs`;
-    the mediator drafts from :func:`draft_candidates`; ``text`` updated in place)."""
+    the mediator drafts from :func:`draft_candidates`; ``text`` updated in place;
+    ``hints[sel[i], b, 2 + side]``: where the search of the side's view of the other's
+    stated need ended)."""
     n = rows.shape[0]
     t, which = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.bool_)
     for i in range(n):
@@ -480,6 +489,7 @@ def _single_text_runs(
     for side in range(2):
         for i in range(n):
             work[i] = need[i, 1 - side]
+            pos[i] = hints[sel[i], b, 2 + side]
         _frontier_runs(
             keys1 if side == 0 else keys0,
             best0 if side == 0 else best1,
@@ -494,6 +504,8 @@ def _single_text_runs(
             pos,
             seen0 if side == 0 else seen1,
         )
+        for i in range(n):
+            hints[sel[i], b, 2 + side] = pos[i]
     for i in range(n):
         j, row = sel[i], rows[i]
         at = _cell(row, k, t[i])

@@ -139,6 +139,10 @@ class RunState:
     # the fight step's balance β and cost per period, with the arrays they were computed from
     # (beta0, level, shift, balance_shift, own_type, cost_mult): reused while none is replaced
     fight_of: tuple[tuple[object, ...], FloatArray, FloatArray] | None = None
+    # a cache, not model state: where each run's table searches ended in its last round of
+    # talks (N, B, talk.SEARCH_HINTS), the next round's starting points; any value gives
+    # the same results (tables._search). None before the first round
+    search_hint: IntArray | None = None
 
     @property
     def n(self) -> int:

@@ -12,9 +12,12 @@ feasible candidates in ascending order of its utility, so that
 - :func:`frontier` finds the most a party can get among the packages the other side values at
   least at a threshold (what it can hope for, given what it believes the other needs).
 
-Both are one binary search per run, compiled (:mod:`detente.core.jit`), a group of runs at a
-time in lockstep, each in its own row (per-run tables: of the flattened, offset table).
-Infeasible candidates are never offered.
+Both are one search per run in its own row, compiled (:mod:`detente.core.jit`): a binary
+search, or, in the talks, a search that starts where the run's previous round found its
+position (its *hint*: concession moves a party's target a little each round) and gallops out
+to the bracket it then bisects. Either gives the first position whose value is at least the
+key, whatever the hint: the hint changes the cost, never the result. Infeasible candidates are
+never offered.
 
 A table may also hold a few rows shared by groups of runs (``R`` small, e.g. one row per
 *red-line regime*: which veto parties have moved their stated red lines,
@@ -46,6 +49,8 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+OrderArray = NDArray[np.int16]
+"""Candidate indices of a table's sorted order: ``K`` < 2^12 (:data:`_INDEX_BITS`) fits int16."""
 BoolArray = NDArray[np.bool_]
 
 _ABOVE = 1.5
@@ -57,8 +62,10 @@ _INDEX_BITS = 12
 _SORT_CELLS = 2**15
 """Per-run tables are packed, sorted and unpacked a cache-sized chunk of keys at a time."""
 FEW_ROWS = 64
-"""Tables with at most this many rows (red-line regimes) are searched row by row for the
-runs reading each row; larger ones (per run) in one search of their flattened rows."""
+"""Tables with at most this many rows (red-line regimes) are searched in their sorted
+utilities as they are; larger ones (per run) with ``2·row`` added to both sides of every
+comparison (the search of the flattened, offset rows that the talks have always made: the
+rounding of that sum is part of the results, so it stays)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,7 +74,7 @@ class TalkTable:
 
     utility: FloatArray  # (R, K, A)
     feasible: BoolArray  # (R, K) candidates that may be offered
-    order: IntArray  # (R, 2, K) each belligerent's feasible candidates, ascending utility
+    order: OrderArray  # (R, 2, K) each belligerent's feasible candidates, ascending utility
     sorted_u: FloatArray  # (R, 2, K) utilities in that order (infeasible: _ABOVE, at the end)
     n_feasible: IntArray  # (R,)
     row_of: IntArray | None = None  # (N,) each run's row (regime tables); None: shared or per run
@@ -96,28 +103,28 @@ class TalkTable:
         return np.asarray(out, dtype=np.float64)
 
     @property
-    def flat(self) -> tuple[FloatArray, FloatArray]:
-        """Per side, the sorted utilities offset by ``2·row`` and flattened (one search)."""
-        return (self.parent or self)._flat
+    def flat_sorted(self) -> tuple[FloatArray, FloatArray]:
+        """Per side, ``sorted_u`` flattened: entry ``row·K + j`` (the rows the searches read;
+        a view of a table built by :func:`build_table`)."""
+        return (self.parent or self)._flat_sorted
 
     @cached_property
-    def _flat(self) -> tuple[FloatArray, FloatArray]:
-        off = 2.0 * np.arange(self.rows, dtype=np.float64)[:, None]
+    def _flat_sorted(self) -> tuple[FloatArray, FloatArray]:
         return (
-            (self.sorted_u[:, 0] + off).ravel(),
-            (self.sorted_u[:, 1] + off).ravel(),
+            np.ascontiguousarray(self.sorted_u[:, 0], dtype=np.float64).reshape(-1),
+            np.ascontiguousarray(self.sorted_u[:, 1], dtype=np.float64).reshape(-1),
         )
 
     @property
-    def flat_order(self) -> tuple[IntArray, IntArray]:
-        """Per side, ``order`` flattened: entry ``row·K + j`` (gathered in one ``take``)."""
+    def flat_order(self) -> tuple[OrderArray, OrderArray]:
+        """Per side, ``order`` flattened: entry ``row·K + j``."""
         return (self.parent or self)._flat_order
 
     @cached_property
-    def _flat_order(self) -> tuple[IntArray, IntArray]:
+    def _flat_order(self) -> tuple[OrderArray, OrderArray]:
         return (
-            np.ascontiguousarray(self.order[:, 0]).ravel(),
-            np.ascontiguousarray(self.order[:, 1]).ravel(),
+            np.ascontiguousarray(self.order[:, 0], dtype=np.int16).reshape(-1),
+            np.ascontiguousarray(self.order[:, 1], dtype=np.int16).reshape(-1),
         )
 
     @property
@@ -146,7 +153,8 @@ class TalkTable:
     @cached_property
     def _best_for(self) -> tuple[FloatArray, FloatArray]:
         out = np.empty((2, self.rows, self.size + 1))
-        order = np.ascontiguousarray(self.order.transpose(1, 0, 2))  # side-major: a view
+        # side-major: a view of a table built by build_table
+        order = np.ascontiguousarray(self.order.transpose(1, 0, 2), dtype=np.int16)
         _best_rows(self.utility, order, self.n_feasible, 0, self.rows, out)
         return out[0], out[1]
 
@@ -238,22 +246,15 @@ class TalkTable:
         return self._runs(self.run_rows(self.rows if self.row_of is None else 0))
 
     def _runs(self, rows: IntArray) -> RunLookup:
-        # shared tables and a few regime rows are searched row by row (their sorted
-        # utilities as they are); per-run rows in their flattened, offset form (flat)
+        # shared tables and a few regime rows are searched as they are; per-run rows with
+        # 2·row added to both sides of each comparison (FEW_ROWS)
         few = self.row_of is not None and self.rows <= FEW_ROWS
         offset = not (few or (self.row_of is None and self.rows == 1))
-        if offset:
-            keys = self.flat
-        else:
-            keys = (
-                np.ascontiguousarray(self.sorted_u[:, 0]).reshape(-1),
-                np.ascontiguousarray(self.sorted_u[:, 1]).reshape(-1),
-            )
         return RunLookup(
             np.ascontiguousarray(rows, dtype=np.int64),
             self.size,
             offset,
-            keys,
+            self.flat_sorted,
             self.flat_order,
             np.ascontiguousarray(self.flat_utility),
             np.ascontiguousarray(self.n_feasible, dtype=np.int64),
@@ -278,9 +279,9 @@ class RunLookup:
 
     rows: IntArray  # (N,) each run's row
     size: int  # K
-    offset: bool  # per-run rows: keys are searched with 2·row added (TalkTable.flat)
-    keys: tuple[FloatArray, FloatArray]  # per side, the sorted utilities searched (R·K,)
-    order: tuple[IntArray, IntArray]  # per side, TalkTable.flat_order (R·K,)
+    offset: bool  # per-run rows: keys are compared with 2·row added to both sides (FEW_ROWS)
+    keys: tuple[FloatArray, FloatArray]  # per side, TalkTable.flat_sorted (R·K,)
+    order: tuple[OrderArray, OrderArray]  # per side, TalkTable.flat_order (R·K,)
     utility: FloatArray  # (R·K, A) TalkTable.flat_utility
     n_feasible: IntArray  # (R,)
     top: FloatArray  # (R, 2) TalkTable.top
@@ -290,8 +291,8 @@ class RunLookup:
     ) -> tuple[
         FloatArray,
         FloatArray,
-        IntArray,
-        IntArray,
+        OrderArray,
+        OrderArray,
         FloatArray,
         FloatArray,
         FloatArray,
@@ -330,8 +331,9 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     (R = 1) breaks ties in favour of the other side; per-run tables sort packed keys (the
     utility's float64 bits with the index in the low bits: ties go to the lower index): one
     compiled pass packs every row's keys for both sides, NumPy sorts the rows (the keys are
-    unique: any correct sort gives this order), and a second pass unpacks the order, the
-    sorted utilities and their flattened, offset search structure (:attr:`TalkTable.flat`).
+    unique: any correct sort gives this order), and a second pass unpacks the order (int16)
+    and the sorted utilities, side-major (each side's rows one contiguous block: the
+    searches read them as they are).
     """
     r, k, _ = utility.shape
     if k >= 2**_INDEX_BITS:
@@ -341,9 +343,8 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     if r == 1:
         return _shared_table(utility, feas)
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
-    order = np.empty((2, r, k), dtype=np.int64)
+    order = np.empty((2, r, k), dtype=np.int16)
     sorted_u = np.empty((2, r, k), dtype=np.float64)
-    flat = np.empty((2, r, k))  # TalkTable.flat, filled as the rows are unpacked
     n_feasible = np.empty(r, dtype=np.int64)
     step = max(1, _SORT_CELLS // max(2 * k, 1))  # rows packed, sorted, unpacked in cache
     keys = np.empty(2 * min(step, r) * k, dtype=np.uint64)
@@ -353,19 +354,16 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
         chunk = keys[: 2 * (hi - lo) * k].reshape(2, hi - lo, k)  # contiguous: sorted in place
         _pack_keys(bits[lo:hi], feas[lo:hi], chunk, n_feasible[lo:hi])
         chunk.reshape(2 * (hi - lo), k).sort(axis=1)
-        _unpack_keys(chunk, lo, order, sorted_u, flat)
-    table = TalkTable(
+        _unpack_keys(chunk, lo, order, sorted_u)
+    return TalkTable(
         utility, feas, order.transpose(1, 0, 2), sorted_u.transpose(1, 0, 2), n_feasible
     )
-    # the search structure, built with the sort (cached_property's slot)
-    table.__dict__["_flat"] = (flat[0].ravel(), flat[1].ravel())
-    return table
 
 
 def _shared_table(utility: FloatArray, feas: BoolArray) -> TalkTable:
     """A single row (R = 1): ties go to the package the other side values most."""
     k = utility.shape[1]
-    order = np.empty((2, 1, k), dtype=np.int64).transpose(1, 0, 2)
+    order = np.empty((2, 1, k), dtype=np.int16).transpose(1, 0, 2)
     sorted_u = np.empty((2, 1, k), dtype=np.float64).transpose(1, 0, 2)
     for side in (0, 1):
         u = np.where(feas, utility[:, :, side], _ABOVE)
@@ -412,30 +410,25 @@ def _pack_keys(
 def _unpack_keys(
     keys: NDArray[np.uint64],
     lo: int,
-    order: IntArray,
+    order: OrderArray,
     sorted_u: FloatArray,
-    flat: FloatArray,
 ) -> None:
-    """Rows ``lo…`` of each side's order (the sorted keys' index bits), sorted utilities (the
-    rest: the utility truncated by at most 2^-40) and :attr:`TalkTable.flat` (those plus
-    ``2·row``)."""
+    """Rows ``lo…`` of each side's order (the sorted keys' index bits) and sorted utilities
+    (the rest: the utility truncated by at most 2^-40)."""
     mask = np.uint64(_KEY_MASK)
     high = ~mask
     for side in range(keys.shape[0]):
         for i in range(keys.shape[1]):
             row = lo + i
-            off = 2.0 * row
             for j in range(keys.shape[2]):
                 key = keys[side, i, j]
-                u = np.uint64(key & high).view(np.float64)
-                order[side, row, j] = key & mask
-                sorted_u[side, row, j] = u
-                flat[side, row, j] = u + off
+                order[side, row, j] = np.int16(key & mask)
+                sorted_u[side, row, j] = np.uint64(key & high).view(np.float64)
 
 
 @kernel
 def _best_rows(
-    utility: FloatArray, order: IntArray, n_feasible: IntArray, lo: int, hi: int, out: FloatArray
+    utility: FloatArray, order: OrderArray, n_feasible: IntArray, lo: int, hi: int, out: FloatArray
 ) -> None:
     """Rows ``lo…hi`` of :attr:`TalkTable.best_for` into ``out`` (2, R, K + 1): for ``me``,
     the running maximum (``np.maximum``'s, NaN propagating) of its utilities along the other
@@ -455,38 +448,78 @@ def _best_rows(
                 out[me, row, j] = best
 
 
-_GROUP = 32
-"""Runs searched in lockstep: their probes are independent loads, in flight together."""
-
 # The searches, compiled. Per-run helpers take and return numbers only (a compiled call that
 # passes arrays pays for reference counting); the kernels over runs take the table's arrays
 # as :meth:`RunLookup.args` lists them.
 
 
 @kernel
-def _search(keys: FloatArray, k: int, rows: IntArray, x: FloatArray, out: IntArray) -> None:
-    """``out[j]``: the position in row ``rows[j]`` of ``keys`` (rows of ``k`` ascending
+def _search(
+    keys: FloatArray, k: int, rows: IntArray, offset: bool, x: FloatArray, pos: IntArray
+) -> None:
+    """``pos[j]``: the position in row ``rows[j]`` of ``keys`` (rows of ``k`` ascending
     values, one after the other) of the first value ≥ ``x[j]`` (``k`` if none), as
-    ``np.searchsorted(row, x[j], side="left")``: a branchless binary search, ⌈log₂ k⌉ + 1
-    probes, of a group of runs at a time."""
+    ``np.searchsorted(row, x[j], side="left")``; with ``offset``, each value compared is
+    the row's value plus ``2·rows[j]`` (``x`` includes it: :data:`FEW_ROWS`).
+
+    On entry ``pos[j]`` is a hint: where an earlier search of the run found its position
+    (-1: none). A first pass checks every run's hint (independent loads, in flight
+    together); where the position has moved, the search gallops from the hint (1, 2, 4 …
+    away) to a bracket and bisects it. The result is the first position at or above
+    ``x[j]`` whatever the hint: the hint only changes how many values are read (two when
+    the position has not moved, against ⌈log₂ k⌉ + 1)."""
     n = x.shape[0]
     if k == 0:
-        out[:] = 0
+        pos[:] = 0
         return
-    for lo in range(0, n, _GROUP):
-        hi = min(lo + _GROUP, n)
-        for j in range(lo, hi):
-            out[j] = rows[j] * k
-        m = k
-        while m > 1:
-            half = m // 2
-            for j in range(lo, hi):
-                probe = out[j] + half
-                out[j] = probe if keys[probe] < x[j] else out[j]
-            m -= half
-        for j in range(lo, hi):
-            pos = out[j]
-            out[j] = pos + (1 if keys[pos] < x[j] else 0) - rows[j] * k
+    # the hint's own bracket: hit when the value before it is below x and its own is not
+    for j in range(n):
+        h = pos[j]
+        if h < 0:  # no hint
+            pos[j] = -1
+            continue
+        h = min(h, k)
+        base = rows[j] * k
+        off = 2.0 * rows[j] if offset else 0.0
+        below = keys[base + max(h - 1, 0)] + off < x[j]
+        at = keys[base + min(h, k - 1)] + off < x[j]
+        hit = (h == 0 or below) and (h == k or not at)
+        pos[j] = h if hit else -2 - h  # a miss keeps its hint, encoded below -1
+    for j in range(n):
+        code = pos[j]
+        if code >= 0:
+            continue
+        base = rows[j] * k
+        off = 2.0 * rows[j] if offset else 0.0
+        xj = x[j]
+        lo, hi = 0, k  # the position is in [lo, hi]: values before lo are below x
+        if code < -1:
+            h = -2 - code
+            step = 1
+            if h < k and keys[base + h] + off < xj:  # above the hint: gallop up
+                lo = h + 1
+                while h + step < k:
+                    if keys[base + h + step] + off < xj:
+                        lo = h + step + 1
+                        step *= 2
+                    else:
+                        hi = h + step
+                        break
+            else:  # at or below the hint: gallop down
+                hi = h
+                while h - step >= 0:
+                    if keys[base + h - step] + off < xj:
+                        lo = h - step + 1
+                        break
+                    hi = h - step
+                    step *= 2
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if keys[base + mid] + off < xj:
+                lo = mid + 1
+            else:
+                hi = mid
+        pos[j] = lo
 
 
 @kernel
@@ -531,7 +564,7 @@ def _frontier_key(other_needs: float, row: int, offset: bool) -> float:
 @kernel
 def _propose_runs(
     keys: FloatArray,
-    order: IntArray,
+    order: OrderArray,
     n_feasible: IntArray,
     k: int,
     offset: bool,
@@ -542,10 +575,10 @@ def _propose_runs(
     out: IntArray,
 ) -> None:
     """``out[j]``: :func:`propose` of ``demand[j]`` (``keys``, ``order``: the proposer's;
-    ``x``, ``pos``: work arrays)."""
+    ``x``: a work array; ``pos``: the search's hints in, its positions out, :func:`_search`)."""
     for j in range(rows.shape[0]):
         x[j] = _propose_key(demand[j], rows[j], offset)
-    _search(keys, k, rows, x, pos)
+    _search(keys, k, rows, offset, x, pos)
     for j in range(rows.shape[0]):
         at = _propose_at(rows[j], k, n_feasible[rows[j]], pos[j])
         out[j] = order[at] if at >= 0 else -1
@@ -567,13 +600,15 @@ def _frontier_runs(
     out: FloatArray,
 ) -> None:
     """``out[j]``: :func:`frontier` of ``other_needs[j]`` for ``me`` (``keys_other``: the
-    other's sorted utilities, ``best_for``: ``me``'s; ``x``, ``pos``: work arrays)."""
+    other's sorted utilities, ``best_for``: ``me``'s; ``x``: a work array; ``pos``: the
+    search's hints in, its positions out, :func:`_search`, unchanged if no run's threshold
+    is known)."""
     known = False  # some run has a threshold (else each gets its best package)
     for j in range(rows.shape[0]):
         known = known or other_needs[j] == other_needs[j]
         x[j] = _frontier_key(other_needs[j], rows[j], offset)
     if known:
-        _search(keys_other, k, rows, x, pos)
+        _search(keys_other, k, rows, offset, x, pos)
     for j in range(rows.shape[0]):
         r = rows[j]
         if known:
@@ -586,8 +621,8 @@ def _frontier_runs(
 def _propose_all(
     keys0: FloatArray,
     keys1: FloatArray,
-    order0: IntArray,
-    order1: IntArray,
+    order0: OrderArray,
+    order1: OrderArray,
     best0: FloatArray,
     best1: FloatArray,
     utility: FloatArray,
@@ -603,7 +638,7 @@ def _propose_all(
     out = np.empty(n, dtype=np.int64)
     keys, order = (keys0, order0) if side == 0 else (keys1, order1)
     _propose_runs(
-        keys, order, n_feasible, k, offset, rows, demand, np.empty(n), np.empty(n, np.int64), out
+        keys, order, n_feasible, k, offset, rows, demand, np.empty(n), np.full(n, -1), out
     )
     return out
 
@@ -612,8 +647,8 @@ def _propose_all(
 def _frontier_all(
     keys0: FloatArray,
     keys1: FloatArray,
-    order0: IntArray,
-    order1: IntArray,
+    order0: OrderArray,
+    order1: OrderArray,
     best0: FloatArray,
     best1: FloatArray,
     utility: FloatArray,
@@ -639,7 +674,7 @@ def _frontier_all(
         me,
         other_needs,
         np.empty(n),
-        np.empty(n, np.int64),
+        np.full(n, -1),
         out,
     )
     return out

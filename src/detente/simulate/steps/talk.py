@@ -43,7 +43,7 @@ from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT
 from detente.simulate.strategies import TalkState, _minimum, _move1, move_args
-from detente.simulate.tables import TalkTable, _clip, _frontier_runs
+from detente.simulate.tables import OrderArray, TalkTable, _clip, _frontier_runs
 
 __all__ = [
     "PRESSURE_TREND",
@@ -59,6 +59,12 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+
+SEARCH_HINTS = 4
+"""Searches of a round per run and bundle that start from the run's last position
+(:func:`~detente.simulate.tables._search`; :attr:`RunState.search_hint`): each side's
+frontier in its view of the table (0, 1), then each side's search in the protocol (2, 3:
+its proposal, or its view of the other's stated need under the single text)."""
 
 PRESSURE_TREND = 0.5
 """A side is under pressure when the smoothed movement of the front against it exceeds this
@@ -149,12 +155,18 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     overture = np.zeros((s.n, 2), dtype=bool)
     gesture = np.zeros((s.n, 2), dtype=bool)
     events = s.events.copy()
-    loss_all = np.ascontiguousarray(m.sucker_loss * 2.0 * (1.0 - s.trust[:, :, INTENT]))
+    trust = np.ascontiguousarray(s.trust, dtype=np.float64)
+    sucker = m.sucker_loss * 2.0  # L = L₀·2(1 − T_intention), per run in _moves
     tau = np.ascontiguousarray(s.tau, dtype=np.float64)
     strategy = np.ascontiguousarray(s.strategy, dtype=np.int64)
     floors = np.ascontiguousarray(m.floors, dtype=np.float64)
     single_text = m.protocol is Protocol.single_text
     multilateral, n_actors = m.protocol is Protocol.multilateral, len(m.actor_ids)
+    hints = s.search_hint
+    if hints is None or hints.shape != (s.n, n_b, SEARCH_HINTS):
+        hints = np.full((s.n, n_b, SEARCH_HINTS), -1, dtype=np.int64)
+    else:  # a cache, but the state it came from keeps its own
+        hints = hints.copy()
     for b in range(n_b):
         # only the runs with talks on this bundle scheduled are computed (the others keep
         # their talks' state as it was)
@@ -170,7 +182,9 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         value, other_value = bundle_values(m, s, b)
         # every side's search of the most it can get reads the table's best_for; with nothing
         # known of the other side's needs (NaN beliefs throughout), its best package
-        known = single_text or not np.isnan(other_value[sel]).all()
+        value = np.ascontiguousarray(value, dtype=np.float64)
+        other_value = np.ascontiguousarray(other_value, dtype=np.float64)
+        known = single_text or not _all_nan(other_value, sel)
         runs = table.lookup(sel.shape[0])
         search = runs.args(table.best_for if known else None)
         n = sel.shape[0]
@@ -187,10 +201,12 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             kinds,
             factors,
             strategy,
-            np.ascontiguousarray(value, dtype=np.float64),
-            np.ascontiguousarray(other_value, dtype=np.float64),
+            value,
+            other_value,
             tau,
-            loss_all,
+            trust,
+            sucker,
+            INTENT,
             # no pause to exploit: being cheated returns a side to the war it is fighting
             # anyway (the bargaining engine's rule, bargaining.packages.agreement_state)
             m.agenda.bundles[b].ceasefire,
@@ -199,6 +215,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             prev_demand,
             pos_u,
             prev_pos_u,
+            hints,
             demand,
             accept,
             need,
@@ -248,6 +265,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
                 text,
                 pos_u,
                 prev_pos_u,
+                hints,
                 refused,
                 offered,
                 agreed,
@@ -280,6 +298,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
                 standing_by,
                 pos_u,
                 prev_pos_u,
+                hints,
                 refused,
                 offered,
                 agreed,
@@ -332,6 +351,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         signed_terms=signed_terms,
         signed_bad_faith=signed_bad,
         events=events,
+        search_hint=hints,
     )
 
 
@@ -370,8 +390,8 @@ def _view1(top: float, value: float, ceiling: float) -> tuple[float, float]:
 def _moves(
     keys0: FloatArray,
     keys1: FloatArray,
-    order0: IntArray,
-    order1: IntArray,
+    order0: OrderArray,
+    order1: OrderArray,
     best0: FloatArray,
     best1: FloatArray,
     utility: FloatArray,
@@ -389,13 +409,16 @@ def _moves(
     value: FloatArray,
     other_value: FloatArray,
     tau: FloatArray,
-    loss: FloatArray,
+    trust: FloatArray,
+    sucker: float,
+    intent: int,
     use_loss: bool,
     press: BoolArray,
     rounds: IntArray,
     prev_demand: FloatArray,
     pos_u: FloatArray,
     prev_pos_u: FloatArray,
+    hints: IntArray,
     demand: FloatArray,
     accept: FloatArray,
     need: FloatArray,
@@ -411,7 +434,9 @@ def _moves(
     rows of the table: ``rows``): what each knows (:func:`talk_state`), its strategy's move
     and what it would sign for (:func:`~detente.simulate.protocols.needs`), written to row
     ``i`` of the round's (n, 2) arrays ``demand`` … ``bad`` (its value of fighting, belief
-    and feared loss: ``val``, ``tau_r``, ``loss_r``), ``held[i]``: both attend."""
+    and feared loss: ``val``, ``tau_r``, ``loss_r``), ``held[i]``: both attend. ``hints``:
+    the searches' positions of the run's last round (:data:`SEARCH_HINTS`, read and
+    updated)."""
     n = sel.shape[0]
     x, pos, work = np.empty(n), np.empty(n, dtype=np.int64), np.empty(n)
     # what each side believes it can get: leaves the other what it believes the other needs
@@ -419,6 +444,7 @@ def _moves(
     for side in range(2):
         for i in range(n):
             work[i] = other_value[sel[i], side]
+            pos[i] = hints[sel[i], b, side]
         _frontier_runs(
             keys1 if side == 0 else keys0,
             best0 if side == 0 else best1,
@@ -433,6 +459,8 @@ def _moves(
             pos,
             ceiling0 if side == 0 else ceiling1,
         )
+        for i in range(n):
+            hints[sel[i], b, side] = pos[i]
     for i in range(n):
         j, row = sel[i], rows[i]
         held[i] = True
@@ -452,12 +480,23 @@ def _moves(
                 _rise(pos_u[j, b, side], prev_pos_u[j, b, side]),
                 press[j, side],
             )
-            lo = loss[j, side] if use_loss else 0.0
+            # the sucker's loss it fears: L₀·2 (``sucker``) times its distrust of intentions
+            lo = sucker * (1.0 - trust[j, side, intent]) if use_loss else 0.0
             demand[i, side], accept[i, side], overtures[i, side] = d, a, o
             gestures[i, side], bad[i, side] = g, bf
             held[i] = held[i] and at
             val[i, side], tau_r[i, side], loss_r[i, side] = v, tau[j, side], lo
             need[i, side] = _needs1(d, bf, v, tau[j, side], lo)
+
+
+@kernel
+def _all_nan(x: FloatArray, sel: IntArray) -> bool:
+    """Every entry of the rows ``sel`` of ``x`` (N, 2) is NaN."""
+    for i in range(sel.shape[0]):
+        for side in range(2):
+            if x[sel[i], side] == x[sel[i], side]:
+                return False
+    return True
 
 
 @kernel
@@ -564,8 +603,8 @@ def talk_state(
 def _views(
     keys0: FloatArray,
     keys1: FloatArray,
-    order0: IntArray,
-    order1: IntArray,
+    order0: OrderArray,
+    order1: OrderArray,
     best0: FloatArray,
     best1: FloatArray,
     utility: FloatArray,
@@ -591,7 +630,7 @@ def _views(
         side,
         other_value,
         np.empty(n),
-        np.empty(n, dtype=np.int64),
+        np.full(n, -1),
         ceiling,
     )
     tp, best = np.empty(n), np.empty(n)
