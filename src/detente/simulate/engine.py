@@ -30,7 +30,14 @@ from detente.core import TRUST_DIMENSIONS, named_rng
 from detente.simulate.events import EVENT_FLAGS
 from detente.simulate.model import SimModel
 from detente.simulate.reasons import settlement_reasons
-from detente.simulate.state import Draws, RunInputs, RunState, begin_period, initial_state
+from detente.simulate.state import (
+    Draws,
+    PeriodBlanks,
+    RunInputs,
+    RunState,
+    begin_period,
+    initial_state,
+)
 from detente.simulate.steps import PERIOD_STEPS, Step
 from detente.simulate.steps.positions import red_lines
 
@@ -101,6 +108,35 @@ def _draw(
     return Draws(u, z)
 
 
+class _Stream:
+    """One step's stream and the buffers its draws are made into, period after period (the
+    same numbers as fresh arrays: ``Generator.random(out=...)`` and ``standard_normal(out=
+    ...)`` fill them as the allocating calls would; no step keeps its ``Draws``)."""
+
+    def __init__(self, rng: np.random.Generator, n: int, widths: tuple[int, int]) -> None:
+        self.rng = rng
+        self.nu, self.nz = widths
+        self.u = np.empty((n, self.nu))
+        self.z = np.empty((n, self.nz))
+        self.draws = Draws(self.u, self.z)
+
+    def draw(self, rows: IntArray | None) -> Draws:
+        if self.nu:
+            self.rng.random(out=self.u)
+        if self.nz:
+            self.rng.standard_normal(out=self.z)
+        return self.draws if rows is None else Draws(self.u[rows], self.z[rows])
+
+    def skip(self) -> None:
+        """Move the stream on as if it had drawn."""
+        if self.nz:  # normals use a variable count of raw draws: draw them
+            self.draw(None)
+        elif self.nu:
+            bits = self.rng.bit_generator
+            assert isinstance(bits, np.random.PCG64)  # named_rng's generator
+            bits.advance(self.u.size)  # one raw 64-bit draw per uniform
+
+
 def iter_periods(
     m: SimModel,
     n: int,
@@ -124,20 +160,16 @@ def iter_periods(
     state = initial_state(m, idx, setup, inputs)
     # a step inert for the model never runs and its stream is never drawn (no other step reads
     # it); an idle one is skipped for the period, its stream moved on as if it had drawn
-    streams = [(step, named_rng(ss, step.name), step.widths(m)) for step in steps]
+    streams = [(step, _Stream(named_rng(ss, step.name), n, step.widths(m))) for step in steps]
     streams = [x for x in streams if not x[0].inert(m)]
+    blanks = PeriodBlanks(state.n, state.phase.shape[1])
     for t in range(periods):
-        state = begin_period(state, t)
-        for step, rng, widths in streams:
+        state = begin_period(state, t, blanks)
+        for step, stream in streams:
             if step.idle(m, state):
-                if widths[1]:  # normals use a variable count of raw draws: draw them
-                    _draw(rng, n, widths, None)
-                elif widths[0]:
-                    bits = rng.bit_generator
-                    assert isinstance(bits, np.random.PCG64)  # named_rng's generator
-                    bits.advance(n * widths[0])  # one raw 64-bit draw per uniform
+                stream.skip()
                 continue
-            state = step.apply(m, state, _draw(rng, n, widths, sel))
+            state = step.apply(m, state, stream.draw(sel))
         yield state
 
 
