@@ -27,10 +27,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.core import TRUST_DIMENSIONS, named_rng
+from detente.core.jit import kernel
 from detente.simulate.events import EVENT_FLAGS
 from detente.simulate.model import SimModel
 from detente.simulate.reasons import settlement_reasons
-from detente.simulate.state import Draws, RunInputs, RunState, begin_period, initial_state
+from detente.simulate.state import (
+    Draws,
+    PeriodBlanks,
+    RunInputs,
+    RunState,
+    begin_period,
+    initial_state,
+)
 from detente.simulate.steps import PERIOD_STEPS, Step
 from detente.simulate.steps.positions import red_lines
 
@@ -101,6 +109,35 @@ def _draw(
     return Draws(u, z)
 
 
+class _Stream:
+    """One step's stream and the buffers its draws are made into, period after period (the
+    same numbers as fresh arrays: ``Generator.random(out=...)`` and ``standard_normal(out=
+    ...)`` fill them as the allocating calls would; no step keeps its ``Draws``)."""
+
+    def __init__(self, rng: np.random.Generator, n: int, widths: tuple[int, int]) -> None:
+        self.rng = rng
+        self.nu, self.nz = widths
+        self.u = np.empty((n, self.nu))
+        self.z = np.empty((n, self.nz))
+        self.draws = Draws(self.u, self.z)
+
+    def draw(self, rows: IntArray | None) -> Draws:
+        if self.nu:
+            self.rng.random(out=self.u)
+        if self.nz:
+            self.rng.standard_normal(out=self.z)
+        return self.draws if rows is None else Draws(self.u[rows], self.z[rows])
+
+    def skip(self) -> None:
+        """Move the stream on as if it had drawn."""
+        if self.nz:  # normals use a variable count of raw draws: draw them
+            self.draw(None)
+        elif self.nu:
+            bits = self.rng.bit_generator
+            assert isinstance(bits, np.random.PCG64)  # named_rng's generator
+            bits.advance(self.u.size)  # one raw 64-bit draw per uniform
+
+
 def iter_periods(
     m: SimModel,
     n: int,
@@ -124,20 +161,16 @@ def iter_periods(
     state = initial_state(m, idx, setup, inputs)
     # a step inert for the model never runs and its stream is never drawn (no other step reads
     # it); an idle one is skipped for the period, its stream moved on as if it had drawn
-    streams = [(step, named_rng(ss, step.name), step.widths(m)) for step in steps]
+    streams = [(step, _Stream(named_rng(ss, step.name), n, step.widths(m))) for step in steps]
     streams = [x for x in streams if not x[0].inert(m)]
+    blanks = PeriodBlanks(state.n, state.phase.shape[1])
     for t in range(periods):
-        state = begin_period(state, t)
-        for step, rng, widths in streams:
+        state = begin_period(state, t, blanks)
+        for step, stream in streams:
             if step.idle(m, state):
-                if widths[1]:  # normals use a variable count of raw draws: draw them
-                    _draw(rng, n, widths, None)
-                elif widths[0]:
-                    bits = rng.bit_generator
-                    assert isinstance(bits, np.random.PCG64)  # named_rng's generator
-                    bits.advance(n * widths[0])  # one raw 64-bit draw per uniform
+                stream.skip()
                 continue
-            state = step.apply(m, state, _draw(rng, n, widths, sel))
+            state = step.apply(m, state, stream.draw(sel))
         yield state
 
 
@@ -158,24 +191,87 @@ def path_variables(m: SimModel) -> list[str]:
     return names
 
 
-def _record(m: SimModel, s: RunState) -> dict[str, FloatArray]:
-    out: dict[str, FloatArray] = {}
-    for i in np.flatnonzero(m.front_moves):
-        out[f"line.{m.issue_ids[i]}"] = s.line[:, i]
-    for side, aid in enumerate(m.actor_ids[:2]):
-        out[f"belief.{aid}"] = s.rhat[:, side]
-        out[f"trust.{aid}"] = s.tau[:, side]
-        for d, dim in enumerate(TRUST_DIMENSIONS):
-            out[f"trust_{dim}.{aid}"] = s.trust[:, side, d]
-        out[f"cost.{aid}"] = s.cum_cost[:, side]
-    for li, sid in enumerate(m.support_ids):
-        out[f"support.{sid}"] = s.level[:, li]
-    out["phase"] = s.phase[:, 0].astype(np.float64)
-    if m.red_line_paths:
-        lo, hi = red_lines(m, s)  # (N, A, I), steps/positions.py
-        for v, ai, ii, is_min in m.red_line_paths:
-            out[v] = (lo if is_min else hi)[:, ai, ii]
+def _record_plan(m: SimModel) -> list[tuple[str, IntArray, IntArray]]:
+    """Where each path variable (:func:`path_variables`, in order) is read from: per source
+    array of the state (named as :func:`_sources` names it, viewed as (N, C)), its columns and
+    the variables they give."""
+    plan: list[tuple[str, list[int], list[int]]] = []
+
+    def add(src: str, col: int) -> None:
+        for name, cols, vs in plan:
+            if name == src:
+                cols.append(col)
+                vs.append(var)
+                return
+        plan.append((src, [col], [var]))
+
+    var = 0
+
+    def take(src: str, col: int) -> None:
+        nonlocal var
+        add(src, col)
+        var += 1
+
+    for i in np.flatnonzero(m.front_moves).tolist():
+        take("line", i)
+    n_d = len(TRUST_DIMENSIONS)
+    for side in range(2):
+        take("rhat", side)
+        take("tau", side)
+        for d in range(n_d):
+            take("trust", side * n_d + d)
+        take("cum_cost", side)
+    for li in range(len(m.support_ids)):
+        take("level", li)
+    take("phase", 0)
+    n_i = len(m.issue_ids)
+    for _, ai, ii, is_min in m.red_line_paths:
+        take("lo" if is_min else "hi", ai * n_i + ii)
+    return [(name, np.array(c, dtype=np.int64), np.array(v, dtype=np.int64)) for name, c, v in plan]
+
+
+def _sources(m: SimModel, s: RunState, names: set[str]) -> dict[str, np.ndarray]:
+    """The state's arrays the path variables are read from (``lo``, ``hi``: the run's red
+    lines, :func:`~detente.simulate.steps.positions.red_lines`, computed only when asked)."""
+    out: dict[str, np.ndarray] = {
+        "line": s.line,
+        "rhat": s.rhat,
+        "tau": s.tau,
+        "trust": s.trust,
+        "cum_cost": s.cum_cost,
+        "level": s.level,
+        "phase": s.phase,
+    }
+    if "lo" in names or "hi" in names:
+        out["lo"], out["hi"] = red_lines(m, s)  # (N, A, I), steps/positions.py
     return out
+
+
+@kernel
+def _record_floats(
+    src: FloatArray, cols: IntArray, vs: IntArray, t: int, same: bool, out: NDArray[np.float32]
+) -> None:
+    """Period ``t`` of variables ``vs`` (rows of ``out`` (V, P, N)) from columns ``cols`` of
+    ``src`` (N, C), as float32 (a copy of period ``t - 1`` when ``same``: the same source)."""
+    for j in range(cols.shape[0]):
+        v, c = vs[j], cols[j]
+        if same:
+            for i in range(src.shape[0]):
+                out[v, t, i] = out[v, t - 1, i]
+        else:
+            for i in range(src.shape[0]):
+                out[v, t, i] = np.float32(src[i, c])
+
+
+@kernel
+def _record_ints(
+    src: IntArray, cols: IntArray, vs: IntArray, t: int, out: NDArray[np.float32]
+) -> None:
+    """:func:`_record_floats` of an integer source (through float64, as ``astype`` would)."""
+    for j in range(cols.shape[0]):
+        v, c = vs[j], cols[j]
+        for i in range(src.shape[0]):
+            out[v, t, i] = np.float32(np.float64(src[i, c]))
 
 
 def simulate_block(
@@ -190,12 +286,26 @@ def simulate_block(
     """Simulate the ``n`` runs of a block (or only ``rows`` of it) for ``periods`` periods."""
     names = path_variables(m)
     size = n if rows is None else len(rows)
-    paths = {v: np.empty((periods, size), np.float32) for v in names}
+    # every variable's path is a (P, N) row of one array, written a period at a time by a
+    # compiled pass per source array of the state (float64 to float32: the cast NumPy does)
+    stacked = np.empty((len(names), periods, size), np.float32)
+    paths = {v: stacked[k] for k, v in enumerate(names)}
+    plan = _record_plan(m)
+    wanted = {name for name, _, _ in plan}
+    last: dict[str, np.ndarray] = {}
     events = np.zeros((periods, size), np.int32)
     state: RunState | None = None
     for t, state in enumerate(iter_periods(m, n, rng, periods, rows=rows, inputs=inputs)):
-        for v, arr in _record(m, state).items():
-            paths[v][t] = arr
+        src = _sources(m, state, wanted)
+        for name, cols, vs in plan:
+            x = src[name]
+            if name == "phase":
+                _record_ints(np.ascontiguousarray(x, dtype=np.int64), cols, vs, t, stacked)
+                continue
+            flat = np.ascontiguousarray(x, dtype=np.float64)
+            flat = flat.reshape(size, flat[0].size if size else 1)
+            _record_floats(flat, cols, vs, t, t > 0 and last.get(name) is x, stacked)
+            last[name] = x
         events[t] = state.events
     if state is None:
         raise ValueError("periods must be at least 1")

@@ -25,7 +25,15 @@ from detente.simulate.beliefs import balance_prior, believed_r
 from detente.simulate.model import SimModel, candidate_utilities, capability_r, utility
 from detente.simulate.tables import TalkTable, build_table
 
-__all__ = ["Draws", "RunInputs", "RunState", "begin_period", "evolve", "initial_state"]
+__all__ = [
+    "Draws",
+    "PeriodBlanks",
+    "RunInputs",
+    "RunState",
+    "begin_period",
+    "evolve",
+    "initial_state",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -182,15 +190,31 @@ def _period_fields(n: int, b: int) -> dict[str, Any]:
     }
 
 
-def begin_period(state: RunState, period: int) -> RunState:
-    """Reset the *this period* fields for ``period``."""
-    fighting = np.empty(state.n, dtype=bool)
-    _no_ceasefire(
-        np.ascontiguousarray(state.phase, dtype=np.int64), ceasefire_mask(state), fighting
-    )
-    return evolve(
-        state, period=period, fighting=fighting, **_period_fields(state.n, state.phase.shape[1])
-    )
+class PeriodBlanks:
+    """The reset *this period* fields of a block's runs, made once and shared by every period
+    (no step writes a state's arrays: each writes its own copies), and the ``fighting`` mask
+    of the last ``phase`` it was computed from (``phase`` arrays are replaced, never
+    modified, when an agreement starts or ends)."""
+
+    def __init__(self, n: int, b: int) -> None:
+        self.fields = _period_fields(n, b)
+        self.phase: IntArray | None = None
+        self.fighting: BoolArray | None = None
+
+
+def begin_period(state: RunState, period: int, blanks: PeriodBlanks | None = None) -> RunState:
+    """Reset the *this period* fields for ``period`` (``blanks``: the block's, reused)."""
+    if blanks is not None and blanks.phase is state.phase and blanks.fighting is not None:
+        fighting = blanks.fighting
+    else:
+        fighting = np.empty(state.n, dtype=bool)
+        _no_ceasefire(
+            np.ascontiguousarray(state.phase, dtype=np.int64), ceasefire_mask(state), fighting
+        )
+        if blanks is not None:
+            blanks.phase, blanks.fighting = state.phase, fighting
+    fields = _period_fields(state.n, state.phase.shape[1]) if blanks is None else blanks.fields
+    return evolve(state, period=period, fighting=fighting, **fields)
 
 
 @kernel

@@ -178,35 +178,50 @@ def _update_beliefs(
     mean: FloatArray,
     prec: FloatArray,
     z: FloatArray,
-    z_b: FloatArray,
-    side_b: IntArray,
+    at: IntArray,
 ) -> int:
     """Both sides' beliefs about the balance updated by the battle (into ``mean``, ``prec``)
     and the arguments of their believed chances ``Φ(z)`` that A wins a battle, each distinct
-    one once: ``z[i]`` is A's for run ``i``, B's is ``z[side_b[i]]`` (``i`` itself when both
-    sides believe the same, bit for bit: one ``Φ`` serves both); returns how many ``z`` there
-    are (``z_b`` (N,): work space)."""
+    one once: side ``s`` of run ``i`` takes ``Φ(z[at[i, s]])``, or keeps its chance when
+    ``at[i, s]`` is −1 (its belief is the same floats as before: the same ``z``, the same
+    ``Φ``); B takes A's ``z`` when both sides believe the same, bit for bit. Returns how
+    many ``z`` there are."""
     n = bal_mean.shape[0]
+    m: int = 0
     for i in range(n):
+        za = 0.0
         for side in range(2):
-            mu, kappa = balance_update(bal_mean[i, side], bal_prec[i, side], y[i], fighting[i])
+            mu0, kappa0 = bal_mean[i, side], bal_prec[i, side]
+            mu, kappa = balance_update(mu0, kappa0, y[i], fighting[i])
             mean[i, side] = mu
             prec[i, side] = kappa
-            if side == 0:
-                z[i] = predictive_z(mu, kappa)
-            else:
-                z_b[i] = predictive_z(mu, kappa)
-    m: int = n
-    for i in range(n):
-        # the same float: equal, and not 0.0 against -0.0 (a NaN is never the same)
-        za, zb = z[i], z_b[i]
-        if za == zb and math.copysign(1.0, za) == math.copysign(1.0, zb):
-            side_b[i] = i
-        else:
-            side_b[i] = m
-            z[m] = zb
+            if _same(mu, mu0) and _same(kappa, kappa0):
+                at[i, side] = -1
+                continue
+            zs = predictive_z(mu, kappa)
+            if side == 1 and at[i, 0] >= 0 and _same(zs, za):
+                at[i, 1] = at[i, 0]
+                continue
+            z[m] = zs
+            at[i, side] = m
             m += 1
+            za = zs
     return m
+
+
+@kernel
+def _same(a: float, b: float) -> bool:
+    """The same float: equal, and not 0.0 against -0.0 (a NaN is never the same)."""
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
+@kernel
+def _believed(phi: FloatArray, at: IntArray, before: FloatArray, out: FloatArray) -> None:
+    """Each side's believed chance: ``phi[at]``, or as ``before`` where ``at`` is −1."""
+    for i in range(at.shape[0]):
+        for side in range(2):
+            k = at[i, side]
+            out[i, side] = before[i, side] if k < 0 else phi[k]
 
 
 @kernel
@@ -236,7 +251,7 @@ def _expected_trust(
 def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
     mean, prec = np.empty((s.n, 2)), np.empty((s.n, 2))
-    z, side_b = np.empty(2 * s.n), np.empty(s.n, dtype=np.int64)
+    z, at = np.empty(2 * s.n), np.empty((s.n, 2), dtype=np.int64)
     n_z = _update_beliefs(
         np.ascontiguousarray(s.bal_mean),
         np.ascontiguousarray(s.bal_prec),
@@ -245,13 +260,10 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
         mean,
         prec,
         z,
-        np.empty(s.n),
-        side_b,
+        at,
     )
-    phi = ndtr(z[:n_z])
     rhat = np.empty((s.n, 2))
-    rhat[:, 0] = phi[: s.n]
-    rhat[:, 1] = phi[side_b]
+    _believed(ndtr(z[:n_z]), at, np.ascontiguousarray(s.rhat, dtype=np.float64), rhat)
     belief = s.type_belief
     stated = ~np.isnan(m.reservation[:2])
     if stated.all() and m.n_types == 1:
