@@ -3,6 +3,9 @@ calling kernels."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -55,8 +58,28 @@ def test_detente_kernels_are_cached_under_the_engine_hash_directory() -> None:
     locator = jit._EngineCacheLocator.from_function(streams.named_seed, streams.__file__)
     assert locator is not None
     cache = jit.cache_dir()
+    assert cache is not None
     assert Path(locator.get_cache_path()).is_relative_to(cache)
     # the directory is named by the engines' source hash: any engine edit starts a fresh one
     assert jit._engine_sources_hash() in str(cache)
     # code outside the package keeps Numba's own locators
     assert jit._EngineCacheLocator.from_function(_affine.py_func, __file__) is None
+
+
+def test_without_a_usable_cache_kernels_compile_uncached_and_nothing_is_written_in_tree(
+    tmp_path: Path,
+) -> None:
+    """With NUMBA_CACHE_LOCATOR_CLASSES set, Numba would bypass detente's locator (and fall
+    back to a cache beside the package, keyed on each kernel's own file only): detente then
+    caches nothing. Importing modules that declare kernels must still work."""
+    code = (
+        "from detente.core import jit\n"
+        "import detente.bargaining.utility, detente.simulate.tables\n"
+        "print(jit.cache_dir())\n"
+    )
+    env = dict(os.environ, NUMBA_CACHE_LOCATOR_CLASSES="InTreeCacheLocator")
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "None"

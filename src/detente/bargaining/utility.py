@@ -60,6 +60,12 @@ def _per_run(ideal: FloatArray, weights: FloatArray, xa: FloatArray, what: int) 
     (``|x_k − ideal_ik| / 100 · w_ik``), in one compiled pass over the broadcast of x's axes
     and the weights' leading axes (no (…, m, n) intermediate)."""
     m = ideal.shape[0]
+    if weights.ndim < 2 or weights.shape[-2:] != ideal.shape:
+        # the compiled pass reads weights[..., i, k] for every actor i and issue k: check first
+        raise ValueError(
+            f"per-run weights of shape {weights.shape} do not end with the "
+            f"(actors, issues) = {ideal.shape} of the ideal points"
+        )
     lead = np.broadcast_shapes(xa.shape[:-1], weights.shape[:-2])
     dist = np.abs(xa[..., None, :] - ideal) / 100.0  # (x's axes, m, n): small, no run axes
     d4, w4, shape = _two_lead_axes(lead, dist, weights)

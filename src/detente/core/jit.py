@@ -24,7 +24,9 @@ by a hash of every engine module's source (all of the package but its front door
 version and Python's: any change to the engines starts a fresh cache. The directory is
 ``$NUMBA_CACHE_DIR/detente-<hash>`` if that variable is set, else
 ``$XDG_CACHE_HOME/detente/numba/<hash>`` (``~/.cache/detente/numba/<hash>``), or under the
-temporary directory if neither is writable. Nothing is written beside the installed package.
+temporary directory if neither is writable; if none is (or ``NUMBA_CACHE_LOCATOR_CLASSES`` is
+set, which would bypass this choice), kernels are compiled in every process and not cached.
+Nothing is written beside the installed package.
 
 Results stay a function of (inputs, seed): a kernel draws no random numbers (its uniforms and
 normals are drawn by the step from its named stream and passed in) and loops over runs in order.
@@ -72,28 +74,32 @@ def _writable(path: Path) -> bool:
     return True
 
 
-def _choose_cache_dir() -> Path:
+def _choose_cache_dir() -> Path | None:
+    """The first writable candidate directory, or None (then kernels are not cached)."""
+    if os.environ.get("NUMBA_CACHE_LOCATOR_CLASSES"):
+        return None  # Numba would bypass the locator below: no cache rather than a stale one
     key = _engine_sources_hash()
     user = os.environ.get("NUMBA_CACHE_DIR")
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     candidates = [Path(user) / f"detente-{key}"] if user else []
-    candidates += [
-        Path(xdg) / "detente" / "numba" / key,
-        Path(tempfile.gettempdir())
-        / f"detente-numba-{os.getuid() if hasattr(os, 'getuid') else 0}"
-        / key,
-    ]
-    for path in candidates:
-        if _writable(path):
-            return path
-    return candidates[-1]  # not writable either: Numba then compiles without caching
+    try:
+        xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        candidates.append(Path(xdg) / "detente" / "numba" / key)
+    except RuntimeError:  # no home directory
+        pass
+    try:
+        uid = os.getuid() if hasattr(os, "getuid") else 0
+        candidates.append(Path(tempfile.gettempdir()) / f"detente-numba-{uid}" / key)
+    except OSError:  # no usable temporary directory
+        pass
+    return next((path for path in candidates if _writable(path)), None)
 
 
 _CACHE_DIR = _choose_cache_dir()
 
 
-def cache_dir() -> Path:
-    """The directory detente's compiled kernels are cached in (see the module's notes)."""
+def cache_dir() -> Path | None:
+    """The directory detente's compiled kernels are cached in (see the module's notes); None
+    when no candidate is writable, and then every process compiles them afresh."""
     return _CACHE_DIR
 
 
@@ -105,11 +111,12 @@ class _EngineCacheLocator(caching.UserProvidedCacheLocator):
         self._py_file = py_file
         self._lineno = py_func.__code__.co_firstlineno
         sub: str = self.get_suitable_cache_subpath(py_file)  # type: ignore[no-untyped-call]
+        assert _CACHE_DIR is not None  # from_function creates no locator otherwise
         self._cache_path = str(_CACHE_DIR / sub)
 
     @classmethod
     def from_function(cls, py_func: Any, py_file: str) -> Any:
-        if not Path(py_file).resolve().is_relative_to(_PACKAGE):
+        if _CACHE_DIR is None or not Path(py_file).resolve().is_relative_to(_PACKAGE):
             return None
         # the source-file locator's checks (file exists, cache path writable), skipping the
         # parent's "NUMBA_CACHE_DIR is set" condition
@@ -123,4 +130,7 @@ if _EngineCacheLocator not in caching.CacheImpl._locator_classes:
 
 def kernel(f: F) -> F:
     """``f`` compiled on its first call (see the module's options); kernels may call kernels."""
-    return cast(F, numba.njit(cache=True, nogil=True, error_model="numpy")(f))
+    # cached only in detente's own directory: never beside the package (Numba's fall-back),
+    # where a kernel calling another module's kernel could load stale machine code
+    cache = _CACHE_DIR is not None
+    return cast(F, numba.njit(cache=cache, nogil=True, error_model="numpy")(f))

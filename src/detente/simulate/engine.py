@@ -151,7 +151,10 @@ def iter_periods(
     """Yield the state of runs ``rows`` (default: all ``n`` runs of the block) after each of
     ``periods`` periods. ``seed`` is the block's ``SeedSequence`` (or a generator built on
     one); the draws are those of the whole block, so a subset of rows is simulated exactly as
-    in the full block."""
+    in the full block. One exception: with per-run ``inputs`` (each run its own table of
+    candidates), a subset's tables are built and searched as the subset's, and a search can
+    then round its last bit, or break an exact tie between candidates, differently from the
+    full block (rare; no shipped command simulates a subset with per-run inputs)."""
     ss = _seed_sequence(seed)
     sel = None if rows is None else np.asarray(rows, dtype=np.int64)
     if sel is not None and sel.size and (sel.min() < 0 or sel.max() >= n):

@@ -248,7 +248,17 @@ def initial_state(
     weights = None
     stops = np.array([b.ceasefire for b in m.agenda.bundles], dtype=bool)
     if inputs is not None and inputs.weights is not None:
-        weights = np.asarray(inputs.weights, dtype=np.float64)[rows]
+        given = np.asarray(inputs.weights, dtype=np.float64)
+        if given.ndim != 3 or given.shape[1:] != m.ideal.shape:
+            raise ValueError(
+                f"RunInputs.weights has shape {given.shape}; a block of this scenario needs "
+                f"(runs, {m.ideal.shape[0]} actors in talks, {m.ideal.shape[1]} issues)"
+            )
+        if rows.size and (given.shape[0] <= int(rows.max())):
+            raise ValueError(
+                f"RunInputs.weights holds {given.shape[0]} runs; run {int(rows.max())} is asked"
+            )
+        weights = given[rows]
         cu = candidate_utilities(m, weights)  # (N, K, A)
         table = build_table(cu, np.broadcast_to(m.table.feasible[0], (n, m.table.size)))
     cum = np.cumsum(m.type_prior)

@@ -165,14 +165,15 @@ TIME_BASED, GOOD_FAITH, HARDLINER, TIT_FOR_TAT, GRIT, PEACE_OFFENSIVE, STALLING,
 
 @kernel
 def _maximum(a: float, b: float) -> float:
-    """``np.maximum`` of two numbers (NaN propagates)."""
-    return a if (a >= b or a != a) else b
+    """``np.maximum`` of two numbers (NaN propagates; of two equal numbers, e.g. -0.0 and
+    +0.0, the second, as NumPy's on x86)."""
+    return a if (a > b or a != a) else b
 
 
 @kernel
 def _minimum(a: float, b: float) -> float:
-    """``np.minimum`` of two numbers (NaN propagates)."""
-    return a if (a <= b or a != a) else b
+    """``np.minimum`` of two numbers (NaN propagates; of two equal numbers, the second)."""
+    return a if (a < b or a != a) else b
 
 
 @kernel

@@ -713,9 +713,10 @@ def frontier(t: TalkTable, me: int, other_needs: FloatArray) -> FloatArray:
 def values_of(t: TalkTable, k: IntArray) -> FloatArray:
     """Utilities (N, A) to every actor of candidate ``k`` per run (NaN where ``k`` < 0)."""
     runs = t.lookup(k.shape[0])
-    out: FloatArray = _values_all(
-        runs.utility, runs.size, runs.rows, np.ascontiguousarray(k, dtype=np.int64)
-    )
+    cand = np.ascontiguousarray(k, dtype=np.int64)
+    if cand.size and int(cand.max()) >= runs.size:  # the kernel reads without bounds checks
+        raise IndexError(f"candidate {int(cand.max())} of a table of {runs.size}")
+    out: FloatArray = _values_all(runs.utility, runs.size, runs.rows, cand)
     return out
 
 

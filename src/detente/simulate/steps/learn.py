@@ -332,7 +332,7 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
     else:
         trust, tau = np.empty(s.tr.shape), np.empty((s.n, 2))
         spoil_risk = st.spoiler_escalation * m.has_factions[::-1].astype(np.float64)
-        flat = (s.n, trust[0].size)
+        flat = (s.n, math.prod(trust.shape[1:]))  # trust[0] does not exist in an empty block
         _expected_trust(
             np.ascontiguousarray(s.tr).reshape(flat),
             np.ascontiguousarray(s.ts).reshape(flat),
