@@ -86,25 +86,13 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-FRONT_DOORS = ("cli", "web", "report", "sweep", "outputs.py")
-"""Subpackages and modules of ``detente`` that cannot change a simulated figure (they only
-present or write it)."""
-
-
 def engine_sha256() -> str:
-    """SHA-256 over the source of the installed ``detente`` package outside its front doors
-    (every ``.py`` file's path and bytes, in path order): any change to the code that computes
-    a simulation, even one meant to be byte-identical, makes the cache stale."""
-    import detente
+    """The engines' source digest (:func:`detente.core.sources.engine_sources_sha256`): any
+    change to the code that computes a simulation, even one meant to be byte-identical, makes
+    the cache stale."""
+    from detente.core.sources import engine_sources_sha256
 
-    root = Path(detente.__file__).resolve().parent
-    h = hashlib.sha256()
-    for f in sorted(root.rglob("*.py")):
-        rel = f.relative_to(root)
-        if rel.parts[0] in FRONT_DOORS:
-            continue
-        h.update(rel.as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
+    return engine_sources_sha256()
 
 
 def _scenario_with(case_dir: Path, extra: str | None) -> Any:

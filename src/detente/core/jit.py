@@ -20,7 +20,7 @@ Compilation options, the same for every kernel:
 **Where the machine code is cached.** Numba keys a cached kernel on its own source file only,
 so a kernel that calls a kernel of another module could be loaded stale after that module
 changed (wrong results or a crash). detente's kernels are therefore cached in a directory named
-by a hash of every engine module's source (all of the package but its front doors), Numba's
+by a hash of every engine module's source (:mod:`detente.core.sources`), Numba's
 version and Python's: any change to the engines starts a fresh cache. The directory is
 ``$NUMBA_CACHE_DIR/detente-<hash>`` if that variable is set, else
 ``$XDG_CACHE_HOME/detente/numba/<hash>`` (``~/.cache/detente/numba/<hash>``), or under the
@@ -43,26 +43,22 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numba
+import numpy as np
 from numba.core import caching
 
-__all__ = ["cache_dir", "kernel"]
+from detente.core.sources import engine_sources_sha256
+
+__all__ = ["cache_dir", "kernel", "nan_to_num"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-_FRONT_DOORS = frozenset({"api", "cli", "report", "sweep", "web"})
-"""Sub-packages that hold no kernel and that no kernel reads (left out of the hash)."""
 
 
 def _engine_sources_hash() -> str:
-    h = hashlib.blake2b(digest_size=8)
-    h.update(f"{numba.__version__} {sys.version}".encode())
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        rel = path.relative_to(_PACKAGE)
-        if rel.parts[0] in _FRONT_DOORS:
-            continue
-        h.update(rel.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    """The cache directory's name: the engines' sources, Numba's version and Python's."""
+    key = f"{engine_sources_sha256()} {numba.__version__} {sys.version}"
+    return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
 def _writable(path: Path) -> bool:
@@ -134,3 +130,19 @@ def kernel(f: F) -> F:
     # where a kernel calling another module's kernel could load stale machine code
     cache = _CACHE_DIR is not None
     return cast(F, numba.njit(cache=cache, nogil=True, error_model="numpy")(f))
+
+
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
+@kernel
+def nan_to_num(x: float, nan: float) -> float:
+    """``np.nan_to_num(x, nan=nan)`` of one number: NaN becomes ``nan``, ±inf the largest
+    finite float of that sign."""
+    if np.isnan(x):
+        return nan
+    if x == np.inf:
+        return _FLOAT_MAX
+    if x == -np.inf:
+        return -_FLOAT_MAX
+    return x

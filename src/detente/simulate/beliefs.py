@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
-from detente.core.jit import kernel
+from detente.core.jit import kernel, nan_to_num
 from detente.simulate.model import SimModel, utility
 
 __all__ = [
@@ -77,21 +77,13 @@ def balance_prior(
     return mean, prec
 
 
-_FLOAT_MAX = float(np.finfo(np.float64).max)
-
-
 @kernel
 def balance_update(mean: float, prec: float, y: float, seen: bool) -> tuple[float, float]:
     """Conjugate normal update of one side's belief ``(mean, prec)`` by the observed movement
     ``y`` (when ``seen``; a NaN ``y`` counts as 0, an infinite one as the largest float, as
     ``np.nan_to_num`` gives): the new ``(mean, prec)``."""
     add = 1.0 if seen else 0.0
-    if np.isnan(y):
-        y = 0.0
-    elif y == np.inf:
-        y = _FLOAT_MAX
-    elif y == -np.inf:
-        y = -_FLOAT_MAX
+    y = nan_to_num(y, 0.0)
     new_prec = prec + add
     return (mean * prec + add * y) / new_prec, new_prec
 

@@ -47,7 +47,7 @@ from detente.simulate.model import SimModel
 from detente.simulate.strategies import Move, _maximum, _minimum
 from detente.simulate.tables import (
     FEW_ROWS,
-    OrderArray,
+    SearchArrays,
     TalkTable,
     _cell,
     _frontier_runs,
@@ -332,15 +332,7 @@ def _single_text1(
 
 @kernel
 def _alternating_runs(
-    keys0: FloatArray,
-    keys1: FloatArray,
-    order0: OrderArray,
-    order1: OrderArray,
-    utility: FloatArray,
-    n_feasible: IntArray,
-    k: int,
-    offset: bool,
-    rows: IntArray,
+    tab: SearchArrays,
     sel: IntArray,
     b: int,
     held: BoolArray,
@@ -368,6 +360,7 @@ def _alternating_runs(
     ``terms``, written; run ``sel[i]`` of the state's ``standing`` … ``prev_pos_u``,
     updated in place; ``hints[sel[i], b, 2 + side]``: where the side's last proposal search
     ended, read and updated, :func:`~detente.simulate.tables._search`)."""
+    keys0, keys1, order0, order1, _, _, utility, n_feasible, _, k, offset, rows = tab
     n = rows.shape[0]
     x, pos, work = np.empty(n), np.empty(n, dtype=np.int64), np.empty(n)
     prop0, prop1 = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
@@ -435,16 +428,7 @@ def _alternating_runs(
 
 @kernel
 def _single_text_runs(
-    keys0: FloatArray,
-    keys1: FloatArray,
-    best0: FloatArray,
-    best1: FloatArray,
-    utility: FloatArray,
-    n_feasible: IntArray,
-    top: FloatArray,
-    k: int,
-    offset: bool,
-    rows: IntArray,
+    tab: SearchArrays,
     every: bool,
     idx: IntArray,
     real: BoolArray,
@@ -474,6 +458,7 @@ def _single_text_runs(
     the mediator drafts from :func:`draft_candidates`; ``text`` updated in place;
     ``hints[sel[i], b, 2 + side]``: where the search of the side's view of the other's
     stated need ended)."""
+    keys0, keys1, _, _, best0, best1, utility, n_feasible, top, k, offset, rows = tab
     n = rows.shape[0]
     t, which = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.bool_)
     for i in range(n):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -274,8 +275,8 @@ class TalkTable:
 class RunLookup:
     """The runs reading a table and the table's arrays as the talk kernels read them (built
     once for a table bound to its runs). It holds the table's arrays, not the table (which
-    caches it: no reference cycle keeps a block's tables alive). :meth:`args` are the leading
-    arguments of every search kernel."""
+    caches it: no reference cycle keeps a block's tables alive). :meth:`args` is the first
+    argument of every search kernel."""
 
     rows: IntArray  # (N,) each run's row
     size: int  # K
@@ -286,28 +287,12 @@ class RunLookup:
     n_feasible: IntArray  # (R,)
     top: FloatArray  # (R, 2) TalkTable.top
 
-    def args(
-        self, best_for: tuple[FloatArray, FloatArray] | None = None
-    ) -> tuple[
-        FloatArray,
-        FloatArray,
-        OrderArray,
-        OrderArray,
-        FloatArray,
-        FloatArray,
-        FloatArray,
-        IntArray,
-        FloatArray,
-        int,
-        bool,
-        IntArray,
-    ]:
-        """``(keys₀, keys₁, order₀, order₁, best_for₀, best_for₁, utility, n_feasible, top,
-        K, offset, rows)``, with the table's :attr:`TalkTable.best_for` if given (built on
-        first use: a search that knows nothing of the other side's needs does not read it;
-        empty otherwise)."""
+    def args(self, best_for: tuple[FloatArray, FloatArray] | None = None) -> SearchArrays:
+        """The search kernels' table argument, with the table's :attr:`TalkTable.best_for` if
+        given (built on first use: a search that knows nothing of the other side's needs
+        does not read it; empty otherwise)."""
         b0, b1 = (_NONE, _NONE) if best_for is None else best_for
-        return (
+        return SearchArrays(
             *self.keys,
             *self.order,
             b0.reshape(-1),
@@ -319,6 +304,24 @@ class RunLookup:
             self.offset,
             self.rows,
         )
+
+
+class SearchArrays(NamedTuple):
+    """A table's arrays as the compiled searches read them (:meth:`RunLookup.args`): one
+    argument instead of twelve (Numba passes a named tuple of arrays as it is)."""
+
+    keys0: FloatArray  # per side, TalkTable.flat_sorted (R·K,)
+    keys1: FloatArray
+    order0: OrderArray  # per side, TalkTable.flat_order (R·K,)
+    order1: OrderArray
+    best0: FloatArray  # per side, TalkTable.best_for flattened, or empty (not read)
+    best1: FloatArray
+    utility: FloatArray  # (R·K, A) TalkTable.flat_utility
+    n_feasible: IntArray  # (R,)
+    top: FloatArray  # (R, 2)
+    k: int  # K
+    offset: bool  # per-run rows: keys compared with 2·row added to both sides
+    rows: IntArray  # (N,) each run's row
 
 
 _NONE = np.zeros(0)
@@ -619,21 +622,11 @@ def _frontier_runs(
 
 @kernel
 def _propose_all(
-    keys0: FloatArray,
-    keys1: FloatArray,
-    order0: OrderArray,
-    order1: OrderArray,
-    best0: FloatArray,
-    best1: FloatArray,
-    utility: FloatArray,
-    n_feasible: IntArray,
-    top: FloatArray,
-    k: int,
-    offset: bool,
-    rows: IntArray,
+    tab: SearchArrays,
     side: int,
     demand: FloatArray,
 ) -> IntArray:
+    keys0, keys1, order0, order1, _, _, _, n_feasible, _, k, offset, rows = tab
     n = rows.shape[0]
     out = np.empty(n, dtype=np.int64)
     keys, order = (keys0, order0) if side == 0 else (keys1, order1)
@@ -645,21 +638,11 @@ def _propose_all(
 
 @kernel
 def _frontier_all(
-    keys0: FloatArray,
-    keys1: FloatArray,
-    order0: OrderArray,
-    order1: OrderArray,
-    best0: FloatArray,
-    best1: FloatArray,
-    utility: FloatArray,
-    n_feasible: IntArray,
-    top: FloatArray,
-    k: int,
-    offset: bool,
-    rows: IntArray,
+    tab: SearchArrays,
     me: int,
     other_needs: FloatArray,
 ) -> FloatArray:
+    keys0, keys1, _, _, best0, best1, _, n_feasible, top, k, offset, rows = tab
     n = rows.shape[0]
     out = np.empty(n)
     keys_other, best_for = (keys1, best0) if me == 0 else (keys0, best1)
@@ -694,7 +677,7 @@ def propose(t: TalkTable, side: int, demand: FloatArray) -> IntArray:
     """The feasible package ``side`` values least among those worth at least ``demand`` to it
     (its best one if none is), per run; -1 where nothing is feasible."""
     d = np.ascontiguousarray(demand, dtype=np.float64)
-    out: IntArray = _propose_all(*t.lookup(d.shape[0]).args(), side, d)
+    out: IntArray = _propose_all(t.lookup(d.shape[0]).args(), side, d)
     return out
 
 
@@ -704,9 +687,7 @@ def frontier(t: TalkTable, me: int, other_needs: FloatArray) -> FloatArray:
     is NaN, the result is ``me``'s best feasible utility, :attr:`TalkTable.top`."""
     x = np.ascontiguousarray(other_needs, dtype=np.float64)
     known = not np.isnan(x).all()
-    out: FloatArray = _frontier_all(
-        *t.lookup(x.shape[0]).args(t.best_for if known else None), me, x
-    )
+    out: FloatArray = _frontier_all(t.lookup(x.shape[0]).args(t.best_for if known else None), me, x)
     return out
 
 

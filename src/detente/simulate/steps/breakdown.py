@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 
 from detente.bargaining.distrust import DETERRENCE
 from detente.core import TRUST_DIMENSIONS
-from detente.core.jit import kernel
+from detente.core.jit import kernel, nan_to_num
 from detente.simulate.durability import increment_table
 from detente.simulate.model import SimModel
 from detente.simulate.state import RunState
@@ -56,9 +56,6 @@ NO_EVIDENCE_COMPLIANCE = 0.5 * 0.5**0.5
 """Military compliance of a pair without evidence (the covariate's reference, 0.354)."""
 
 
-_LARGEST = float(np.finfo(np.float64).max)
-
-
 @kernel
 def _trust_rows(trust: FloatArray, rows: IntArray) -> FloatArray:
     """``np.nan_to_num(trust[rows], nan=0.5)`` in one pass (NaN: no evidence yet, 0.5; ±inf
@@ -69,14 +66,7 @@ def _trust_rows(trust: FloatArray, rows: IntArray) -> FloatArray:
         r = rows[i]
         for j in range(a):
             for d in range(k):
-                x = trust[r, j, d]
-                if np.isnan(x):
-                    x = 0.5
-                elif x == np.inf:
-                    x = _LARGEST
-                elif x == -np.inf:
-                    x = -_LARGEST
-                out[i, j, d] = x
+                out[i, j, d] = nan_to_num(trust[r, j, d], 0.5)
     return out
 
 

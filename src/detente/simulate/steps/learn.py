@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from scipy.special import ndtr
 
 from detente.core import TOL_UTILITY, TRUST_DIMENSIONS
-from detente.core.jit import kernel
+from detente.core.jit import kernel, nan_to_num
 from detente.simulate.beliefs import (
     balance_update,
     block_sum,
@@ -41,7 +41,6 @@ __all__ = ["CAP", "INTEG", "INTENT", "LEARN", "PRED"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-_FLOAT_MAX = float(np.finfo(np.float64).max)
 CAP, INTENT, INTEG, PRED = (
     TRUST_DIMENSIONS.index(d)
     for d in ("capacity", "peaceful_intention", "integrity", "predictability")
@@ -112,13 +111,7 @@ def _signal_exponents(
     for i in range(log_cost.shape[0]):
         for side in range(2):
             for t in range(log_cost.shape[2]):
-                z = signal_z(signal[i, side], log_cost[i, side, t], noise)
-                if np.isnan(z):
-                    z = 0.0
-                elif z == np.inf:
-                    z = _FLOAT_MAX
-                elif z == -np.inf:
-                    z = -_FLOAT_MAX
+                z = nan_to_num(signal_z(signal[i, side], log_cost[i, side, t], noise), 0.0)
                 out[i, side, t] = -0.5 * (z * z)
 
 

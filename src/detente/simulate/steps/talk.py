@@ -43,7 +43,7 @@ from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT
 from detente.simulate.strategies import TalkState, _minimum, _move1, move_args
-from detente.simulate.tables import OrderArray, TalkTable, _clip, _frontier_runs
+from detente.simulate.tables import SearchArrays, TalkTable, _clip, _frontier_runs
 
 __all__ = [
     "PRESSURE_TREND",
@@ -194,7 +194,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         overtures, gestures = np.empty((n, 2), dtype=bool), np.empty((n, 2), dtype=bool)
         bad, held = np.empty((n, 2), dtype=bool), np.empty(n, dtype=bool)
         _moves(
-            *search,
+            search,
             sel,
             b,
             s.period,
@@ -230,22 +230,10 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         # the protocol
         refused, offered = np.empty((n, 2)), np.empty((n, 2))
         agreed, terms = np.empty(n, dtype=bool), np.empty(n, dtype=np.int64)
-        keys0, keys1, order0, order1, best0, best1, utility, n_feasible, top, k, offset, rows = (
-            search
-        )
         if single_text:
             every, idx, real = draft_candidates(table)
             _single_text_runs(
-                keys0,
-                keys1,
-                best0,
-                best1,
-                utility,
-                n_feasible,
-                top,
-                k,
-                offset,
-                rows,
+                search,
                 every,
                 np.ascontiguousarray(idx),
                 np.ascontiguousarray(real),
@@ -273,15 +261,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             )
         else:
             _alternating_runs(
-                keys0,
-                keys1,
-                order0,
-                order1,
-                utility,
-                n_feasible,
-                k,
-                offset,
-                rows,
+                search,
                 sel,
                 b,
                 held,
@@ -388,18 +368,7 @@ def _view1(top: float, value: float, ceiling: float) -> tuple[float, float]:
 
 @kernel
 def _moves(
-    keys0: FloatArray,
-    keys1: FloatArray,
-    order0: OrderArray,
-    order1: OrderArray,
-    best0: FloatArray,
-    best1: FloatArray,
-    utility: FloatArray,
-    n_feasible: IntArray,
-    top: FloatArray,
-    k: int,
-    offset: bool,
-    rows: IntArray,
+    tab: SearchArrays,
     sel: IntArray,
     b: int,
     period: int,
@@ -437,6 +406,7 @@ def _moves(
     and feared loss: ``val``, ``tau_r``, ``loss_r``), ``held[i]``: both attend. ``hints``:
     the searches' positions of the run's last round (:data:`SEARCH_HINTS`, read and
     updated)."""
+    keys0, keys1, _, _, best0, best1, _, n_feasible, top, k, offset, rows = tab
     n = sel.shape[0]
     x, pos, work = np.empty(n), np.empty(n, dtype=np.int64), np.empty(n)
     # what each side believes it can get: leaves the other what it believes the other needs
@@ -583,7 +553,7 @@ def talk_state(
     other = np.ascontiguousarray(other_value[:, side], dtype=np.float64)
     known = not np.isnan(other).all()
     tp, best = _views(
-        *table.lookup(v.shape[0]).args(table.best_for if known else None), side, v, other
+        table.lookup(v.shape[0]).args(table.best_for if known else None), side, v, other
     )
     return TalkState(
         period=period,
@@ -601,22 +571,12 @@ def talk_state(
 
 @kernel
 def _views(
-    keys0: FloatArray,
-    keys1: FloatArray,
-    order0: OrderArray,
-    order1: OrderArray,
-    best0: FloatArray,
-    best1: FloatArray,
-    utility: FloatArray,
-    n_feasible: IntArray,
-    top: FloatArray,
-    k: int,
-    offset: bool,
-    rows: IntArray,
+    tab: SearchArrays,
     side: int,
     value: FloatArray,
     other_value: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
+    keys0, keys1, _, _, best0, best1, _, n_feasible, top, k, offset, rows = tab
     n = rows.shape[0]
     ceiling = np.empty(n)
     _frontier_runs(
