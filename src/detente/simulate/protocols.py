@@ -47,11 +47,8 @@ from detente.simulate.model import SimModel
 from detente.simulate.strategies import Move, _maximum, _minimum
 from detente.simulate.tables import (
     FEW_ROWS,
-    SearchArrays,
     TalkTable,
     _cell,
-    _frontier_runs,
-    _propose_runs,
     value_of,
 )
 
@@ -114,6 +111,20 @@ def _accepts1(
 
 
 @kernel
+def _others1(
+    utility: FloatArray, at: int, n_actors: int, multilateral: bool, floors: FloatArray
+) -> bool:
+    """Every veto party but the belligerents accepts the candidate at entry ``at`` of the
+    flattened table (-1: none), its utility at least its stated reservation (multilateral
+    only; True otherwise)."""
+    ok = True
+    if multilateral:
+        for a in range(2, n_actors):
+            ok = ok and at >= 0 and utility[at, a] >= floors[a] - TOL_UTILITY
+    return ok
+
+
+@kernel
 def _others_runs(
     utility: FloatArray,
     k: int,
@@ -124,15 +135,9 @@ def _others_runs(
     floors: FloatArray,
     out: BoolArray,
 ) -> None:
-    """``out[j]``: every veto party but the belligerents accepts ``cand[j]``, its utility at
-    least its stated reservation (multilateral only; True otherwise)."""
+    """``out[j]``: :func:`_others1` of ``cand[j]`` in row ``rows[j]``."""
     for j in range(rows.shape[0]):
-        ok = True
-        if multilateral:
-            at = _cell(rows[j], k, cand[j])
-            for a in range(2, n_actors):
-                ok = ok and at >= 0 and utility[at, a] >= floors[a] - TOL_UTILITY
-        out[j] = ok
+        out[j] = _others1(utility, _cell(rows[j], k, cand[j]), n_actors, multilateral, floors)
 
 
 @kernel
@@ -149,6 +154,62 @@ def _objection(x: float) -> float:
 
 
 @kernel
+def _draft1(
+    utility: FloatArray,
+    k: int,
+    row: int,
+    demand0: float,
+    demand1: float,
+    value0: float,
+    value1: float,
+    every: bool,
+    idx: IntArray,
+    real: BoolArray,
+    feasible: BoolArray,
+) -> int:
+    """:func:`mediator_text` of one run in row ``row`` (the row's candidates: every one if
+    ``every``, the feasible ones eligible, else the row's ``idx`` where ``real``:
+    :func:`draft_candidates`)."""
+    n_c = k if every else idx.shape[1]
+    if n_c == 0:
+        return -1
+    da, db = _objection(demand0), _objection(demand1)
+    best = np.inf  # the smallest largest unmet objection (NaN propagates, as np.min)
+    some = False
+    for e in range(n_c):
+        ok = feasible[row, e] if every else real[row, e]
+        some = some or ok
+        if ok:
+            at = row * k + (e if every else idx[row, e])
+            short = _maximum(_maximum(da - utility[at, 0], db - utility[at, 1]), 0.0)
+            if short != short or best != best:
+                best = np.nan
+            elif short < best:
+                best = short
+    if not some:
+        return -1
+    bound = best + TOL_UTILITY
+    pick, top = 0, -np.inf
+    for e in range(n_c):
+        ok = feasible[row, e] if every else real[row, e]
+        if ok or every:
+            at = row * k + (e if every else idx[row, e])
+            ua, ub = utility[at, 0], utility[at, 1]
+        else:  # padding
+            ua, ub = 0.0, 0.0
+        short = _maximum(_maximum(da - ua, db - ub), 0.0) if ok else np.inf
+        ga, gb = ua - value0, ub - value1
+        score = _maximum(ga, 0.0) * _maximum(gb, 0.0) + 1e-6 * _minimum(ga, gb)
+        if not short <= bound:
+            score = -np.inf
+        if e == 0 or score != score or score > top:  # np.argmax: first maximum, or NaN
+            pick, top = e, score
+            if score != score:
+                break
+    return pick if every else idx[row, pick]
+
+
+@kernel
 def _drafts_runs(
     utility: FloatArray,
     k: int,
@@ -162,52 +223,22 @@ def _drafts_runs(
     feasible: BoolArray,
     out: IntArray,
 ) -> None:
-    """``out[j]`` for the runs ``which``: :func:`mediator_text` of ``demand[j]``,
-    ``value[j]`` (the row's candidates: every one if ``every``, the feasible ones eligible,
-    else the row's ``idx`` where ``real``: :func:`draft_candidates`)."""
-    n_c = k if every else idx.shape[1]
+    """``out[j]`` for the runs ``which``: :func:`_draft1` of ``demand[j]``, ``value[j]``."""
     for j in range(rows.shape[0]):
-        if not which[j]:
-            continue
-        row = rows[j]
-        if n_c == 0:
-            out[j] = -1
-            continue
-        da, db = _objection(demand[j, 0]), _objection(demand[j, 1])
-        best = np.inf  # the smallest largest unmet objection (NaN propagates, as np.min)
-        some = False
-        for e in range(n_c):
-            ok = feasible[row, e] if every else real[row, e]
-            some = some or ok
-            if ok:
-                at = row * k + (e if every else idx[row, e])
-                short = _maximum(_maximum(da - utility[at, 0], db - utility[at, 1]), 0.0)
-                if short != short or best != best:
-                    best = np.nan
-                elif short < best:
-                    best = short
-        if not some:
-            out[j] = -1
-            continue
-        bound = best + TOL_UTILITY
-        pick, top = 0, -np.inf
-        for e in range(n_c):
-            ok = feasible[row, e] if every else real[row, e]
-            if ok or every:
-                at = row * k + (e if every else idx[row, e])
-                ua, ub = utility[at, 0], utility[at, 1]
-            else:  # padding
-                ua, ub = 0.0, 0.0
-            short = _maximum(_maximum(da - ua, db - ub), 0.0) if ok else np.inf
-            ga, gb = ua - value[j, 0], ub - value[j, 1]
-            score = _maximum(ga, 0.0) * _maximum(gb, 0.0) + 1e-6 * _minimum(ga, gb)
-            if not short <= bound:
-                score = -np.inf
-            if e == 0 or score != score or score > top:  # np.argmax: first maximum, or NaN
-                pick, top = e, score
-                if score != score:
-                    break
-        out[j] = pick if every else idx[row, pick]
+        if which[j]:
+            out[j] = _draft1(
+                utility,
+                k,
+                rows[j],
+                demand[j, 0],
+                demand[j, 1],
+                value[j, 0],
+                value[j, 1],
+                every,
+                idx,
+                real,
+                feasible,
+            )
 
 
 @kernel
@@ -328,205 +359,6 @@ def _single_text1(
         off0,
         off1,
     )
-
-
-@kernel
-def _alternating_runs(
-    tab: SearchArrays,
-    sel: IntArray,
-    b: int,
-    held: BoolArray,
-    need: FloatArray,
-    accept: FloatArray,
-    bad: BoolArray,
-    value: FloatArray,
-    tau: FloatArray,
-    loss: FloatArray,
-    n_actors: int,
-    multilateral: bool,
-    floors: FloatArray,
-    standing: IntArray,
-    standing_by: IntArray,
-    pos_u: FloatArray,
-    prev_pos_u: FloatArray,
-    hints: IntArray,
-    refused: FloatArray,
-    offered: FloatArray,
-    agreed: BoolArray,
-    terms: IntArray,
-) -> None:
-    """A round of stacked alternating offers on bundle ``b`` for the round's runs (row ``i``
-    of the (n, 2) arrays ``need`` … ``loss``, and of ``refused``, ``offered``, ``agreed``,
-    ``terms``, written; run ``sel[i]`` of the state's ``standing`` … ``prev_pos_u``,
-    updated in place; ``hints[sel[i], b, 2 + side]``: where the side's last proposal search
-    ended, read and updated, :func:`~detente.simulate.tables._search`)."""
-    keys0, keys1, order0, order1, _, _, utility, n_feasible, _, k, offset, rows = tab
-    n = rows.shape[0]
-    x, pos, work = np.empty(n), np.empty(n, dtype=np.int64), np.empty(n)
-    prop0, prop1 = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
-    for side in range(2):
-        for i in range(n):
-            work[i] = need[i, side]
-            pos[i] = hints[sel[i], b, 2 + side]
-        if side == 0:
-            _propose_runs(keys0, order0, n_feasible, k, offset, rows, work, x, pos, prop0)
-        else:
-            _propose_runs(keys1, order1, n_feasible, k, offset, rows, work, x, pos, prop1)
-        for i in range(n):
-            hints[sel[i], b, 2 + side] = pos[i]
-    st = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        st[i] = standing[sel[i], b]
-    others_st, others0 = np.empty(n, dtype=np.bool_), np.empty(n, dtype=np.bool_)
-    _others_runs(utility, k, rows, st, n_actors, multilateral, floors, others_st)
-    _others_runs(utility, k, rows, prop0, n_actors, multilateral, floors, others0)
-    # the utilities to each side of the standing offer and of both proposals, gathered in
-    # one pass (independent loads) before the protocol's pass
-    u = np.empty((n, 6))
-    for i in range(n):
-        for c in range(3):
-            cand = st[i] if c == 0 else (prop0[i] if c == 1 else prop1[i])
-            at = _cell(rows[i], k, cand)
-            u[i, 2 * c] = utility[at, 0] if at >= 0 else np.nan
-            u[i, 2 * c + 1] = utility[at, 1] if at >= 0 else np.nan
-    for i in range(n):
-        j = sel[i]
-        out = _alternating1(
-            held[i],
-            st[i],
-            standing_by[j, b],
-            u[i, 0],
-            u[i, 1],
-            others_st[i],
-            prop0[i],
-            u[i, 2],
-            u[i, 3],
-            others0[i],
-            prop1[i],
-            u[i, 4],
-            u[i, 5],
-            accept[i, 0],
-            bad[i, 0],
-            value[i, 0],
-            tau[i, 0],
-            loss[i, 0],
-            accept[i, 1],
-            bad[i, 1],
-            value[i, 1],
-            tau[i, 1],
-            loss[i, 1],
-            pos_u[j, b, 0],
-            pos_u[j, b, 1],
-            prev_pos_u[j, b, 0],
-            prev_pos_u[j, b, 1],
-        )
-        agreed[i], terms[i], standing[j, b], standing_by[j, b] = out[0], out[1], out[2], out[3]
-        pos_u[j, b, 0], pos_u[j, b, 1] = out[4], out[5]
-        prev_pos_u[j, b, 0], prev_pos_u[j, b, 1] = out[6], out[7]
-        refused[i, 0], refused[i, 1], offered[i, 0], offered[i, 1] = out[8:12]
-
-
-@kernel
-def _single_text_runs(
-    tab: SearchArrays,
-    every: bool,
-    idx: IntArray,
-    real: BoolArray,
-    feasible: BoolArray,
-    sel: IntArray,
-    b: int,
-    held: BoolArray,
-    need: FloatArray,
-    accept: FloatArray,
-    bad: BoolArray,
-    value: FloatArray,
-    tau: FloatArray,
-    loss: FloatArray,
-    n_actors: int,
-    multilateral: bool,
-    floors: FloatArray,
-    text: IntArray,
-    pos_u: FloatArray,
-    prev_pos_u: FloatArray,
-    hints: IntArray,
-    refused: FloatArray,
-    offered: FloatArray,
-    agreed: BoolArray,
-    terms: IntArray,
-) -> None:
-    """A round of the mediator's single text on bundle ``b`` (as :func:`_alternating_runs`;
-    the mediator drafts from :func:`draft_candidates`; ``text`` updated in place;
-    ``hints[sel[i], b, 2 + side]``: where the search of the side's view of the other's
-    stated need ended)."""
-    keys0, keys1, _, _, best0, best1, utility, n_feasible, top, k, offset, rows = tab
-    n = rows.shape[0]
-    t, which = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.bool_)
-    for i in range(n):
-        t[i] = text[sel[i], b]
-        which[i] = held[i] and t[i] < 0  # the first draft: nobody has objected yet
-    nobody = np.full((n, 2), np.nan)
-    _drafts_runs(utility, k, rows, which, nobody, value, every, idx, real, feasible, t)
-    others = np.empty(n, dtype=np.bool_)
-    _others_runs(utility, k, rows, t, n_actors, multilateral, floors, others)
-    # what each side sees of the other's stated need
-    x, pos, work = np.empty(n), np.empty(n, dtype=np.int64), np.empty(n)
-    seen0, seen1 = np.empty(n), np.empty(n)
-    for side in range(2):
-        for i in range(n):
-            work[i] = need[i, 1 - side]
-            pos[i] = hints[sel[i], b, 2 + side]
-        _frontier_runs(
-            keys1 if side == 0 else keys0,
-            best0 if side == 0 else best1,
-            n_feasible,
-            top,
-            k,
-            offset,
-            rows,
-            side,
-            work,
-            x,
-            pos,
-            seen0 if side == 0 else seen1,
-        )
-        for i in range(n):
-            hints[sel[i], b, 2 + side] = pos[i]
-    for i in range(n):
-        j, row = sel[i], rows[i]
-        at = _cell(row, k, t[i])
-        out = _single_text1(
-            held[i],
-            t[i],
-            utility[at, 0] if at >= 0 else np.nan,
-            utility[at, 1] if at >= 0 else np.nan,
-            others[i],
-            need[i, 0],
-            need[i, 1],
-            seen0[i],
-            seen1[i],
-            accept[i, 0],
-            bad[i, 0],
-            value[i, 0],
-            tau[i, 0],
-            loss[i, 0],
-            accept[i, 1],
-            bad[i, 1],
-            value[i, 1],
-            tau[i, 1],
-            loss[i, 1],
-            pos_u[j, b, 0],
-            pos_u[j, b, 1],
-            prev_pos_u[j, b, 0],
-            prev_pos_u[j, b, 1],
-        )
-        agreed[i], terms[i], which[i] = out[0], out[1], out[2]
-        pos_u[j, b, 0], pos_u[j, b, 1] = out[3], out[4]
-        prev_pos_u[j, b, 0], prev_pos_u[j, b, 1] = out[5], out[6]
-        refused[i, 0], refused[i, 1], offered[i, 0], offered[i, 1] = out[7:11]
-    # the mediator redrafts where the text was objected to
-    _drafts_runs(utility, k, rows, which, need, value, every, idx, real, feasible, t)
-    for i in range(n):
-        text[sel[i], b] = t[i]
 
 
 @kernel

@@ -457,6 +457,60 @@ def _best_rows(
 
 
 @kernel
+def _hint_code(keys: FloatArray, base: int, off: float, k: int, x: float, h: int) -> int:
+    """The first look of :func:`_search` for one run (row at ``base``, ``off`` added to its
+    values): ``h`` when the hint's bracket holds ``x`` (the value before it is below ``x``
+    and its own is not), else the miss encoded below -1 (``-2 - h``; -1: no hint); 0 in an
+    empty row."""
+    if k == 0:
+        return 0
+    if h < 0:  # no hint
+        return -1
+    h = min(h, k)
+    below = keys[base + max(h - 1, 0)] + off < x
+    at = keys[base + min(h, k - 1)] + off < x
+    hit = (h == 0 or below) and (h == k or not at)
+    return h if hit else -2 - h  # a miss keeps its hint, encoded below -1
+
+
+@kernel
+def _find(keys: FloatArray, base: int, off: float, k: int, x: float, code: int) -> int:
+    """The position of :func:`_search` for one run, from :func:`_hint_code`'s ``code``: as
+    it is if the hint was hit, else galloping from the hint (1, 2, 4 … away) to a bracket
+    and bisecting it (a plain bisection without a hint)."""
+    if code >= 0:
+        return code
+    lo, hi = 0, k  # the position is in [lo, hi]: values before lo are below x
+    if code < -1:
+        h = -2 - code
+        step = 1
+        if h < k and keys[base + h] + off < x:  # above the hint: gallop up
+            lo = h + 1
+            while h + step < k:
+                if keys[base + h + step] + off < x:
+                    lo = h + step + 1
+                    step *= 2
+                else:
+                    hi = h + step
+                    break
+        else:  # at or below the hint: gallop down
+            hi = h
+            while h - step >= 0:
+                if keys[base + h - step] + off < x:
+                    lo = h - step + 1
+                    break
+                hi = h - step
+                step *= 2
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if keys[base + mid] + off < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@kernel
 def _search(
     keys: FloatArray, k: int, rows: IntArray, offset: bool, x: FloatArray, pos: IntArray
 ) -> None:
@@ -466,63 +520,19 @@ def _search(
     the row's value plus ``2·rows[j]`` (``x`` includes it: :data:`FEW_ROWS`).
 
     On entry ``pos[j]`` is a hint: where an earlier search of the run found its position
-    (-1: none). A first pass checks every run's hint (independent loads, in flight
-    together); where the position has moved, the search gallops from the hint (1, 2, 4 …
-    away) to a bracket and bisects it. The result is the first position at or above
-    ``x[j]`` whatever the hint: the hint only changes how many values are read (two when
-    the position has not moved, against ⌈log₂ k⌉ + 1)."""
+    (-1: none). A first pass checks every run's hint (:func:`_hint_code`: independent
+    loads, in flight together); where the position has moved, the search gallops from the
+    hint to a bracket and bisects it (:func:`_find`). The result is the first position at
+    or above ``x[j]`` whatever the hint: the hint only changes how many values are read (two
+    when the position has not moved, against ⌈log₂ k⌉ + 1)."""
     n = x.shape[0]
-    if k == 0:
-        pos[:] = 0
-        return
-    # the hint's own bracket: hit when the value before it is below x and its own is not
     for j in range(n):
-        h = pos[j]
-        if h < 0:  # no hint
-            pos[j] = -1
-            continue
-        h = min(h, k)
-        base = rows[j] * k
         off = 2.0 * rows[j] if offset else 0.0
-        below = keys[base + max(h - 1, 0)] + off < x[j]
-        at = keys[base + min(h, k - 1)] + off < x[j]
-        hit = (h == 0 or below) and (h == k or not at)
-        pos[j] = h if hit else -2 - h  # a miss keeps its hint, encoded below -1
+        pos[j] = _hint_code(keys, rows[j] * k, off, k, x[j], pos[j])
     for j in range(n):
-        code = pos[j]
-        if code >= 0:
-            continue
-        base = rows[j] * k
-        off = 2.0 * rows[j] if offset else 0.0
-        xj = x[j]
-        lo, hi = 0, k  # the position is in [lo, hi]: values before lo are below x
-        if code < -1:
-            h = -2 - code
-            step = 1
-            if h < k and keys[base + h] + off < xj:  # above the hint: gallop up
-                lo = h + 1
-                while h + step < k:
-                    if keys[base + h + step] + off < xj:
-                        lo = h + step + 1
-                        step *= 2
-                    else:
-                        hi = h + step
-                        break
-            else:  # at or below the hint: gallop down
-                hi = h
-                while h - step >= 0:
-                    if keys[base + h - step] + off < xj:
-                        lo = h - step + 1
-                        break
-                    hi = h - step
-                    step *= 2
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if keys[base + mid] + off < xj:
-                lo = mid + 1
-            else:
-                hi = mid
-        pos[j] = lo
+        if pos[j] < 0:
+            off = 2.0 * rows[j] if offset else 0.0
+            pos[j] = _find(keys, rows[j] * k, off, k, x[j], pos[j])
 
 
 @kernel

@@ -34,16 +34,30 @@ from detente.scenario.simulation import Protocol
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.protocols import (
-    _alternating_runs,
+    _alternating1,
+    _draft1,
     _needs1,
-    _single_text_runs,
+    _others1,
+    _single_text1,
     draft_candidates,
 )
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT
 from detente.simulate.strategies import TalkState, _minimum, _move1, move_args
-from detente.simulate.tables import SearchArrays, TalkTable, _clip, _frontier_runs
+from detente.simulate.tables import (
+    FEW_ROWS,
+    SearchArrays,
+    TalkTable,
+    _cell,
+    _clip,
+    _find,
+    _frontier_key,
+    _frontier_runs,
+    _hint_code,
+    _propose_at,
+    _propose_key,
+)
 
 __all__ = [
     "PRESSURE_TREND",
@@ -67,6 +81,9 @@ frontier in its view of the table (0, 1), then each side's search in the protoco
 its proposal, or its view of the other's stated need under the single text)."""
 
 PRESSURE_TREND = 0.5
+
+_CHUNK = 512
+"""Runs a round of talks takes through all its passes at a time (:func:`_round`)."""
 """A side is under pressure when the smoothed movement of the front against it exceeds this
 many standard deviations of a period's movement (about one period in ten without drift)."""
 
@@ -135,14 +152,8 @@ def on_table(m: SimModel, s: RunState) -> BoolArray:
 
 def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
-    if m.tracks is None:
-        cadence = np.broadcast_to(s.period % st.talks_every == 0, s.phase.shape)
-    else:  # a track that can settle the bundle meets this period (steps/tracks.py)
-        cadence = s.talk_track >= 0
     t = min((s.period + 1) / (st.concession_periods + 1), 1.0)
     kinds, factors = move_args(m.strategy_pool, t)
-    press = np.ascontiguousarray(pressure(m, s))
-    avail = on_table(m, s) & cadence & ~s.derailed[:, None]  # spoilers (steps/spoilers.py)
     n_b = s.phase.shape[1]
     rounds, standing, standing_by = s.rounds.copy(), s.standing.copy(), s.standing_by.copy()
     text, prev_demand = s.text.copy(), s.prev_demand.copy()
@@ -155,156 +166,80 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     overture = np.zeros((s.n, 2), dtype=bool)
     gesture = np.zeros((s.n, 2), dtype=bool)
     events = s.events.copy()
-    trust = np.ascontiguousarray(s.trust, dtype=np.float64)
-    sucker = m.sucker_loss * 2.0  # L = L₀·2(1 − T_intention), per run in _moves
-    tau = np.ascontiguousarray(s.tau, dtype=np.float64)
-    strategy = np.ascontiguousarray(s.strategy, dtype=np.int64)
-    floors = np.ascontiguousarray(m.floors, dtype=np.float64)
     single_text = m.protocol is Protocol.single_text
-    multilateral, n_actors = m.protocol is Protocol.multilateral, len(m.actor_ids)
     hints = s.search_hint
     if hints is None or hints.shape != (s.n, n_b, SEARCH_HINTS):
         hints = np.full((s.n, n_b, SEARCH_HINTS), -1, dtype=np.int64)
     else:  # a cache, but the state it came from keeps its own
         hints = hints.copy()
     for b in range(n_b):
-        # only the runs with talks on this bundle scheduled are computed (the others keep
-        # their talks' state as it was)
-        col = avail[:, b]
+        spec = m.agenda.bundles[b]
+        # a bundle closed by a linkage, or a partial one with per-run preferences (the
+        # state's own table is the settlement's), is never on the table (on_table)
+        if not spec.on_agenda or (b > 0 and s.weights is not None):
+            continue
         table = bundle_table(m, s, b)
-        if col.all():
-            sel = np.arange(s.n, dtype=np.int64)
-        else:
-            sel = np.flatnonzero(col)
-            if sel.size == 0:
-                continue
-            table = table.slice(sel)
         value, other_value = bundle_values(m, s, b)
-        # every side's search of the most it can get reads the table's best_for; with nothing
-        # known of the other side's needs (NaN beliefs throughout), its best package
         value = np.ascontiguousarray(value, dtype=np.float64)
         other_value = np.ascontiguousarray(other_value, dtype=np.float64)
-        known = single_text or not _all_nan(other_value, sel)
-        runs = table.lookup(sel.shape[0])
-        search = runs.args(table.best_for if known else None)
-        n = sel.shape[0]
-        # each side's move and what it would sign for
-        demand, accept, need = np.empty((n, 2)), np.empty((n, 2)), np.empty((n, 2))
-        val, tau_r, loss_r = np.empty((n, 2)), np.empty((n, 2)), np.empty((n, 2))
-        overtures, gestures = np.empty((n, 2), dtype=bool), np.empty((n, 2), dtype=bool)
-        bad, held = np.empty((n, 2), dtype=bool), np.empty(n, dtype=bool)
-        _moves(
+        # every side's search of the most it can get reads the table's best_for (built on
+        # first use); with nothing known of the other side's needs, its best package
+        base = table.parent or table
+        known = single_text or "_best_for" in vars(base) or not np.isnan(other_value).all()
+        search = table.lookup(s.n).args(table.best_for if known else None)
+        # the offset of the searches of some of the runs of a per-run table
+        # (TalkTable.slice: a few runs' rows count as few rows, FEW_ROWS)
+        per_run = table.row_of is None and table.rows > 1
+        offset_some = table.rows > FEW_ROWS if per_run else search.offset
+        every, idx, real = draft_candidates(table) if single_text else _NO_DRAFTS
+        _round(
             search,
-            sel,
-            b,
-            s.period,
-            kinds,
-            factors,
-            strategy,
-            value,
-            other_value,
-            tau,
-            trust,
-            sucker,
-            INTENT,
-            # no pause to exploit: being cheated returns a side to the war it is fighting
-            # anyway (the bargaining engine's rule, bargaining.packages.agreement_state)
-            m.agenda.bundles[b].ceasefire,
-            press,
-            rounds,
-            prev_demand,
-            pos_u,
-            prev_pos_u,
-            hints,
-            demand,
-            accept,
-            need,
-            val,
-            tau_r,
-            loss_r,
-            overtures,
-            gestures,
-            bad,
-            held,
-        )
-        # the protocol
-        refused, offered = np.empty((n, 2)), np.empty((n, 2))
-        agreed, terms = np.empty(n, dtype=bool), np.empty(n, dtype=np.int64)
-        if single_text:
-            every, idx, real = draft_candidates(table)
-            _single_text_runs(
-                search,
-                every,
-                np.ascontiguousarray(idx),
-                np.ascontiguousarray(real),
-                np.ascontiguousarray(table.feasible),
-                sel,
-                b,
-                held,
-                need,
-                accept,
-                bad,
-                val,
-                tau_r,
-                loss_r,
-                n_actors,
-                multilateral,
-                floors,
-                text,
-                pos_u,
-                prev_pos_u,
-                hints,
-                refused,
-                offered,
-                agreed,
-                terms,
-            )
-        else:
-            _alternating_runs(
-                search,
-                sel,
-                b,
-                held,
-                need,
-                accept,
-                bad,
-                val,
-                tau_r,
-                loss_r,
-                n_actors,
-                multilateral,
-                floors,
-                standing,
-                standing_by,
-                pos_u,
-                prev_pos_u,
-                hints,
-                refused,
-                offered,
-                agreed,
-                terms,
-            )
-        _record(
-            sel,
+            offset_some,
             b,
             # the settlement's round carries the screening evidence (its utilities are on the
             # scale of the values of fighting the types are judged by) and the overtures
             b == 0,
-            held,
-            agreed,
-            terms,
-            demand,
-            bad,
-            overtures,
-            gestures,
-            refused,
-            offered,
+            single_text,
+            np.ascontiguousarray(s.phase, dtype=np.int64),
+            m.tracks is not None,
+            # without tracks, every talks_every periods; else a track that can settle the
+            # bundle meets this period (steps/tracks.py)
+            s.period % st.talks_every == 0,
+            np.ascontiguousarray(s.talk_track, dtype=np.int64),
+            np.ascontiguousarray(s.derailed, dtype=np.bool_),  # spoilers (steps/spoilers.py)
+            s.period,
+            kinds,
+            factors,
+            np.ascontiguousarray(s.strategy, dtype=np.int64),
+            value,
+            other_value,
+            np.ascontiguousarray(s.tau, dtype=np.float64),
+            np.ascontiguousarray(s.trust, dtype=np.float64),
+            m.sucker_loss * 2.0,  # L = L₀·2(1 − T_intention), per run
+            INTENT,
+            # no pause to exploit: being cheated returns a side to the war it is fighting
+            # anyway (the bargaining engine's rule, bargaining.packages.agreement_state)
+            spec.ceasefire,
+            np.ascontiguousarray(s.rhat, dtype=np.float64),
+            np.ascontiguousarray(s.shift, dtype=np.float64),
+            np.ascontiguousarray(s.trend, dtype=np.float64),
+            float(st.overture_pressure),
+            len(m.actor_ids),
+            m.protocol is Protocol.multilateral,
+            np.ascontiguousarray(m.floors, dtype=np.float64),
+            every,
+            np.ascontiguousarray(idx),
+            np.ascontiguousarray(real),
+            np.ascontiguousarray(table.feasible),
             _EVENTS,
             rounds,
             standing,
             standing_by,
             text,
             prev_demand,
+            pos_u,
+            prev_pos_u,
+            hints,
             signed,
             signed_terms,
             signed_bad,
@@ -333,6 +268,9 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         events=events,
         search_hint=hints,
     )
+
+
+_NO_DRAFTS = (False, np.zeros((0, 0), dtype=np.int64), np.zeros((0, 0), dtype=np.bool_))
 
 
 _EVENT_NAMES = (
@@ -367,10 +305,17 @@ def _view1(top: float, value: float, ceiling: float) -> tuple[float, float]:
 
 
 @kernel
-def _moves(
+def _round(
     tab: SearchArrays,
-    sel: IntArray,
+    offset_some: bool,
     b: int,
+    first: bool,
+    single_text: bool,
+    phase: IntArray,
+    by_track: bool,
+    cadence: bool,
+    talk_track: IntArray,
+    derailed: BoolArray,
     period: int,
     kinds: IntArray,
     factors: FloatArray,
@@ -382,113 +327,26 @@ def _moves(
     sucker: float,
     intent: int,
     use_loss: bool,
-    press: BoolArray,
-    rounds: IntArray,
-    prev_demand: FloatArray,
-    pos_u: FloatArray,
-    prev_pos_u: FloatArray,
-    hints: IntArray,
-    demand: FloatArray,
-    accept: FloatArray,
-    need: FloatArray,
-    val: FloatArray,
-    tau_r: FloatArray,
-    loss_r: FloatArray,
-    overtures: BoolArray,
-    gestures: BoolArray,
-    bad: BoolArray,
-    held: BoolArray,
-) -> None:
-    """Both sides' moves in a round on bundle ``b`` for the runs ``sel`` of the block (their
-    rows of the table: ``rows``): what each knows (:func:`talk_state`), its strategy's move
-    and what it would sign for (:func:`~detente.simulate.protocols.needs`), written to row
-    ``i`` of the round's (n, 2) arrays ``demand`` … ``bad`` (its value of fighting, belief
-    and feared loss: ``val``, ``tau_r``, ``loss_r``), ``held[i]``: both attend. ``hints``:
-    the searches' positions of the run's last round (:data:`SEARCH_HINTS`, read and
-    updated)."""
-    keys0, keys1, _, _, best0, best1, _, n_feasible, top, k, offset, rows = tab
-    n = sel.shape[0]
-    x, pos, work = np.empty(n), np.empty(n, dtype=np.int64), np.empty(n)
-    # what each side believes it can get: leaves the other what it believes the other needs
-    ceiling0, ceiling1 = np.empty(n), np.empty(n)
-    for side in range(2):
-        for i in range(n):
-            work[i] = other_value[sel[i], side]
-            pos[i] = hints[sel[i], b, side]
-        _frontier_runs(
-            keys1 if side == 0 else keys0,
-            best0 if side == 0 else best1,
-            n_feasible,
-            top,
-            k,
-            offset,
-            rows,
-            side,
-            work,
-            x,
-            pos,
-            ceiling0 if side == 0 else ceiling1,
-        )
-        for i in range(n):
-            hints[sel[i], b, side] = pos[i]
-    for i in range(n):
-        j, row = sel[i], rows[i]
-        held[i] = True
-        for side in range(2):
-            v = value[j, side]
-            tp, best = _view1(top[row, side], v, ceiling0[i] if side == 0 else ceiling1[i])
-            p = strategy[j, side]
-            d, a, o, g, at, bf = _move1(
-                kinds[p],
-                factors[p],
-                period,
-                rounds[j, b],
-                v,
-                best,
-                tp,
-                prev_demand[j, b, side],
-                _rise(pos_u[j, b, side], prev_pos_u[j, b, side]),
-                press[j, side],
-            )
-            # the sucker's loss it fears: L₀·2 (``sucker``) times its distrust of intentions
-            lo = sucker * (1.0 - trust[j, side, intent]) if use_loss else 0.0
-            demand[i, side], accept[i, side], overtures[i, side] = d, a, o
-            gestures[i, side], bad[i, side] = g, bf
-            held[i] = held[i] and at
-            val[i, side], tau_r[i, side], loss_r[i, side] = v, tau[j, side], lo
-            need[i, side] = _needs1(d, bf, v, tau[j, side], lo)
-
-
-@kernel
-def _all_nan(x: FloatArray, sel: IntArray) -> bool:
-    """Every entry of the rows ``sel`` of ``x`` (N, 2) is NaN."""
-    for i in range(sel.shape[0]):
-        for side in range(2):
-            if x[sel[i], side] == x[sel[i], side]:
-                return False
-    return True
-
-
-@kernel
-def _record(
-    sel: IntArray,
-    b: int,
-    first: bool,
-    held: BoolArray,
-    agreed: BoolArray,
-    terms: IntArray,
-    demand: FloatArray,
-    bad: BoolArray,
-    overtures: BoolArray,
-    gestures: BoolArray,
-    refused: FloatArray,
-    offered: FloatArray,
+    rhat: FloatArray,
+    shift: FloatArray,
+    trend: FloatArray,
+    threshold: float,
+    n_actors: int,
+    multilateral: bool,
+    floors: FloatArray,
+    every: bool,
+    idx: IntArray,
+    real: BoolArray,
+    feasible: BoolArray,
     flags: IntArray,
     rounds: IntArray,
     standing: IntArray,
     standing_by: IntArray,
     text: IntArray,
     prev_demand: FloatArray,
+    pos_u: FloatArray,
+    prev_pos_u: FloatArray,
+    hints: IntArray,
     signed: BoolArray,
     signed_terms: IntArray,
     signed_bad: BoolArray,
@@ -498,34 +356,394 @@ def _record(
     overture: BoolArray,
     gesture: BoolArray,
 ) -> None:
-    """What a round on bundle ``b`` leaves in the talks' state of runs ``sel`` (written in
-    place): rounds held, demands, agreements (the standing offer and text cleared), and,
-    for the settlement (``first``), the screening evidence, overtures and gestures; the
-    round's event bits (``flags``: :data:`_EVENTS`)."""
-    for i in range(sel.shape[0]):
+    """A round of talks on bundle ``b`` in every run of the block where one is held
+    (:func:`on_table`, the cadence or a track, no spoiler's attack): each side's view of the
+    table and its strategy's move, the protocol's round (alternating offers, with every veto
+    party's check if ``multilateral``, or the mediator's ``single_text``), and what it leaves
+    in the talks' state (the arrays from ``rounds`` on, the new state's, written in place;
+    ``first``: the settlement's round, which carries the screening evidence, overtures and
+    gestures; ``flags``: :data:`_EVENTS`). ``hints[j, b]``: where the run's searches ended
+    (:data:`SEARCH_HINTS`), read and updated.
+
+    Passes over the runs, each issuing independent loads of the runs' tables (in flight
+    together): the searches' first looks at their hints, then the searches that moved, the
+    moves, the proposals and the protocol."""
+    keys0, keys1, order0, order1, best0, best1, utility, n_feasible, top, k, offset, rows = tab
+    n_all = phase.shape[0]
+    sel = np.empty(n_all, dtype=np.int64)
+    n = 0
+    known0, known1 = False, False  # some run has a threshold (else each gets its best package)
+    for j in range(n_all):
+        on = phase[j, b] == 0 and not derailed[j]
+        on = on and (talk_track[j, b] >= 0 if by_track else cadence)
+        if b > 0:  # a settlement in force supersedes the partial bundles
+            on = on and phase[j, 0] == 0
+        if on:
+            sel[n] = j
+            n += 1
+            known0 = known0 or other_value[j, 0] == other_value[j, 0]
+            known1 = known1 or other_value[j, 1] == other_value[j, 1]
+    if n == 0:
+        return
+    if n < n_all:
+        offset = offset_some
+    kp1 = k + 1
+    code = np.empty((n, 4), dtype=np.int64)
+    x = np.empty((n, 4))
+    found = np.empty((n, 2))
+    demand, accept, need, loss = (
+        np.empty((n, 2)),
+        np.empty((n, 2)),
+        np.empty((n, 2)),
+        np.empty((n, 2)),
+    )
+    bad, overtures = np.empty((n, 2), dtype=np.bool_), np.empty((n, 2), dtype=np.bool_)
+    gestures, held = np.empty((n, 2), dtype=np.bool_), np.empty(n, dtype=np.bool_)
+    prop = np.empty((n, 2), dtype=np.int64)
+    u = np.empty((n, 6))
+    need0, need1 = False, False  # some run states a need (single text)
+    # a chunk of runs at a time through every pass: its rows of the tables stay in cache
+    # from one pass to the next; the single text's round needs every run's stated need
+    n_chunks = (n + _CHUNK - 1) // _CHUNK
+    for chunk in range(n_chunks + (1 if single_text else 0)):
+        lo, hi = chunk * _CHUNK, min((chunk + 1) * _CHUNK, n)
+        if chunk < n_chunks:
+            # what each side believes it can get: leaves the other what it believes the other needs
+            # (tables.frontier); first look at the hints
+            for i in range(lo, hi):
+                j = sel[i]
+                row = rows[j]
+                off = 2.0 * row if offset else 0.0
+                if known0:
+                    x[i, 0] = _frontier_key(other_value[j, 0], row, offset)
+                    code[i, 0] = _hint_code(keys1, row * k, off, k, x[i, 0], hints[j, b, 0])
+                    if code[i, 0] >= 0:
+                        found[i, 0] = best0[row * kp1 + min(code[i, 0], k)]
+                if known1:
+                    x[i, 1] = _frontier_key(other_value[j, 1], row, offset)
+                    code[i, 1] = _hint_code(keys0, row * k, off, k, x[i, 1], hints[j, b, 1])
+                    if code[i, 1] >= 0:
+                        found[i, 1] = best1[row * kp1 + min(code[i, 1], k)]
+            # each side's move and what it would sign for; the proposals' first looks
+            for i in range(lo, hi):
+                j = sel[i]
+                row = rows[j]
+                base = row * k
+                off = 2.0 * row if offset else 0.0
+                if known0:
+                    c = _find(keys1, base, off, k, x[i, 0], code[i, 0])
+                    hints[j, b, 0] = c
+                    ceil0 = found[i, 0] if code[i, 0] >= 0 else best0[row * kp1 + min(c, k)]
+                else:  # nothing known of the other's needs: its best package
+                    ceil0 = top[row, 0] if n_feasible[row] > 0 else -np.inf
+                if known1:
+                    c = _find(keys0, base, off, k, x[i, 1], code[i, 1])
+                    hints[j, b, 1] = c
+                    ceil1 = found[i, 1] if code[i, 1] >= 0 else best1[row * kp1 + min(c, k)]
+                else:
+                    ceil1 = top[row, 1] if n_feasible[row] > 0 else -np.inf
+                press0 = ((rhat[j, 0] + shift[j, 0]) - shift[j, 1]) < threshold
+                press0 = press0 or -trend[j] > PRESSURE_TREND
+                press1 = (((1.0 - rhat[j, 1]) + shift[j, 1]) - shift[j, 0]) < threshold
+                press1 = press1 or trend[j] > PRESSURE_TREND
+                attend = True
+                for side in range(2):
+                    v = value[j, side]
+                    tp, best = _view1(top[row, side], v, ceil0 if side == 0 else ceil1)
+                    p = strategy[j, side]
+                    dm, ac, o, g, at, bf = _move1(
+                        kinds[p],
+                        factors[p],
+                        period,
+                        rounds[j, b],
+                        v,
+                        best,
+                        tp,
+                        prev_demand[j, b, side],
+                        _rise(pos_u[j, b, side], prev_pos_u[j, b, side]),
+                        press0 if side == 0 else press1,
+                    )
+                    # the sucker's loss it fears: L₀·2 (``sucker``) times its distrust of intentions
+                    fear = sucker * (1.0 - trust[j, side, intent]) if use_loss else 0.0
+                    demand[i, side], accept[i, side], overtures[i, side] = dm, ac, o
+                    gestures[i, side], bad[i, side] = g, bf
+                    attend = attend and at
+                    loss[i, side] = fear
+                    need[i, side] = _needs1(dm, bf, v, tau[j, side], fear)
+                held[i] = attend
+                need0 = need0 or need[i, 0] == need[i, 0]
+                need1 = need1 or need[i, 1] == need[i, 1]
+            if single_text:
+                continue
+            # each side's proposal (tables.propose of what it needs): first looks, then the
+            # searches that moved and the packages
+            for i in range(lo, hi):
+                j = sel[i]
+                row = rows[j]
+                off = 2.0 * row if offset else 0.0
+                x[i, 2] = _propose_key(need[i, 0], row, offset)
+                x[i, 3] = _propose_key(need[i, 1], row, offset)
+                code[i, 2] = _hint_code(keys0, row * k, off, k, x[i, 2], hints[j, b, 2])
+                code[i, 3] = _hint_code(keys1, row * k, off, k, x[i, 3], hints[j, b, 3])
+            for i in range(lo, hi):
+                j = sel[i]
+                row = rows[j]
+                off = 2.0 * row if offset else 0.0
+                c = _find(keys0, row * k, off, k, x[i, 2], code[i, 2])
+                hints[j, b, 2] = c
+                prop[i, 0] = _proposal(order0, row, k, n_feasible[row], c)
+                c = _find(keys1, row * k, off, k, x[i, 3], code[i, 3])
+                hints[j, b, 3] = c
+                prop[i, 1] = _proposal(order1, row, k, n_feasible[row], c)
+            # the utilities of the standing offer and of both proposals, gathered in one
+            # short pass (independent loads, in flight together) before the protocol's
+            for i in range(lo, hi):
+                row = rows[sel[i]]
+                for c in range(3):
+                    cand = standing[sel[i], b] if c == 0 else prop[i, c - 1]
+                    at_ = _cell(row, k, cand)
+                    u[i, 2 * c] = utility[at_, 0] if at_ >= 0 else np.nan
+                    u[i, 2 * c + 1] = utility[at_, 1] if at_ >= 0 else np.nan
+        else:
+            _text_round(
+                utility,
+                keys0,
+                keys1,
+                best0,
+                best1,
+                n_feasible,
+                top,
+                k,
+                offset,
+                rows,
+                sel,
+                n,
+                b,
+                need0,
+                need1,
+                held,
+                need,
+                accept,
+                bad,
+                loss,
+                value,
+                tau,
+                n_actors,
+                multilateral,
+                floors,
+                every,
+                idx,
+                real,
+                feasible,
+                text,
+                pos_u,
+                prev_pos_u,
+                hints,
+                code,
+                x,
+                found,
+                prop,
+            )
+            lo, hi = 0, n
+        # the protocol's round (alternating offers; the single text's outcome, above) and what
+        # it leaves in the talks' state
+        for i in range(lo, hi):
+            j = sel[i]
+            row = rows[j]
+            if single_text:
+                agreed, terms = prop[i, 0] == 1, prop[i, 1]
+                refused0, refused1 = found[i, 0], found[i, 1]
+                offered0, offered1 = x[i, 0], x[i, 1]
+            else:
+                st = standing[j, b]
+                a_st, a0 = _cell(row, k, st), _cell(row, k, prop[i, 0])
+                out = _alternating1(
+                    held[i],
+                    st,
+                    standing_by[j, b],
+                    u[i, 0],
+                    u[i, 1],
+                    _others1(utility, a_st, n_actors, multilateral, floors),
+                    prop[i, 0],
+                    u[i, 2],
+                    u[i, 3],
+                    _others1(utility, a0, n_actors, multilateral, floors),
+                    prop[i, 1],
+                    u[i, 4],
+                    u[i, 5],
+                    accept[i, 0],
+                    bad[i, 0],
+                    value[j, 0],
+                    tau[j, 0],
+                    loss[i, 0],
+                    accept[i, 1],
+                    bad[i, 1],
+                    value[j, 1],
+                    tau[j, 1],
+                    loss[i, 1],
+                    pos_u[j, b, 0],
+                    pos_u[j, b, 1],
+                    prev_pos_u[j, b, 0],
+                    prev_pos_u[j, b, 1],
+                )
+                agreed, terms, standing[j, b], standing_by[j, b] = out[0], out[1], out[2], out[3]
+                pos_u[j, b, 0], pos_u[j, b, 1] = out[4], out[5]
+                prev_pos_u[j, b, 0], prev_pos_u[j, b, 1] = out[6], out[7]
+                refused0, refused1, offered0, offered1 = out[8], out[9], out[10], out[11]
+            ev = events[j]
+            if held[i]:
+                rounds[j, b] += 1
+                prev_demand[j, b, 0], prev_demand[j, b, 1] = demand[i, 0], demand[i, 1]
+                ev |= flags[_TALKS]
+            if agreed:
+                standing[j, b], standing_by[j, b], text[j, b] = -1, -1, -1
+                ev |= flags[_AGREEMENT] if b == 0 else flags[_PARTIAL]
+                if bad[i, 0] or bad[i, 1]:
+                    ev |= flags[_BAD_FAITH]
+            signed[j, b], signed_terms[j, b] = agreed, terms
+            signed_bad[j, b, 0] = bad[i, 0] and agreed
+            signed_bad[j, b, 1] = bad[i, 1] and agreed
+            if first:
+                refused_u[j, 0], offered_u[j, 0] = refused0, offered0
+                refused_u[j, 1], offered_u[j, 1] = refused1, offered1
+                for side in range(2):
+                    overture[j, side] = overtures[i, side]
+                    gesture[j, side] = held[i] and gestures[i, side]
+                ev |= flags[_OVERTURE_A] if overtures[i, 0] else 0
+                ev |= flags[_OVERTURE_B] if overtures[i, 1] else 0
+                ev |= flags[_GESTURE] if gesture[j, 0] or gesture[j, 1] else 0
+            events[j] = ev
+
+
+@kernel
+def _proposal(order: NDArray[np.int16], row: int, k: int, n_feasible: int, pos: int) -> int:
+    """:func:`~detente.simulate.tables.propose`'s package given its search's position."""
+    at = _propose_at(row, k, n_feasible, pos)
+    return int(order[at]) if at >= 0 else -1
+
+
+@kernel
+def _text_round(
+    utility: FloatArray,
+    keys0: FloatArray,
+    keys1: FloatArray,
+    best0: FloatArray,
+    best1: FloatArray,
+    n_feasible: IntArray,
+    top: FloatArray,
+    k: int,
+    offset: bool,
+    rows: IntArray,
+    sel: IntArray,
+    n: int,
+    b: int,
+    need0: bool,
+    need1: bool,
+    held: BoolArray,
+    need: FloatArray,
+    accept: FloatArray,
+    bad: BoolArray,
+    loss: FloatArray,
+    value: FloatArray,
+    tau: FloatArray,
+    n_actors: int,
+    multilateral: bool,
+    floors: FloatArray,
+    every: bool,
+    idx: IntArray,
+    real: BoolArray,
+    feasible: BoolArray,
+    text: IntArray,
+    pos_u: FloatArray,
+    prev_pos_u: FloatArray,
+    hints: IntArray,
+    code: IntArray,
+    x: FloatArray,
+    found: FloatArray,
+    out: IntArray,
+) -> None:
+    """The mediator's single text reviewed in the round's runs ``sel[:n]`` of
+    :func:`_round` (the mediator drafts from :func:`draft_candidates`; ``text``, ``pos_u``,
+    ``prev_pos_u`` updated in place; ``hints[j, b, 2 + side]``: where the search of the
+    side's view of the other's stated need ended). Out, for :func:`_round`'s record:
+    ``out[i] = (agreed, terms)``, ``found[i]``: what each refused, ``x[i, :2]``: what each
+    offered (NaN where nothing)."""
+    nan = np.nan
+    for i in range(n):
         j = sel[i]
-        ev = events[j]
-        if held[i]:
-            rounds[j, b] += 1
-            prev_demand[j, b, 0], prev_demand[j, b, 1] = demand[i, 0], demand[i, 1]
-            ev |= flags[_TALKS]
-        if agreed[i]:
-            standing[j, b], standing_by[j, b], text[j, b] = -1, -1, -1
-            ev |= flags[_AGREEMENT] if b == 0 else flags[_PARTIAL]
-            if bad[i, 0] or bad[i, 1]:
-                ev |= flags[_BAD_FAITH]
-        signed[j, b], signed_terms[j, b] = agreed[i], terms[i]
-        signed_bad[j, b, 0] = bad[i, 0] and agreed[i]
-        signed_bad[j, b, 1] = bad[i, 1] and agreed[i]
-        if first:
-            for side in range(2):
-                refused_u[j, side], offered_u[j, side] = refused[i, side], offered[i, side]
-                overture[j, side] = overtures[i, side]
-                gesture[j, side] = held[i] and gestures[i, side]
-            ev |= flags[_OVERTURE_A] if overtures[i, 0] else 0
-            ev |= flags[_OVERTURE_B] if overtures[i, 1] else 0
-            ev |= flags[_GESTURE] if gesture[j, 0] or gesture[j, 1] else 0
-        events[j] = ev
+        row = rows[j]
+        t = text[j, b]
+        if held[i] and t < 0:  # the first draft: nobody has objected yet
+            t = _draft1(
+                utility, k, row, nan, nan, value[j, 0], value[j, 1], every, idx, real, feasible
+            )
+        text[j, b] = t
+        # what each side sees of the other's stated need: the first looks
+        off = 2.0 * row if offset else 0.0
+        for side in range(2):
+            if need0 if side == 1 else need1:
+                xs = _frontier_key(need[i, 1 - side], row, offset)
+                x[i, 2 + side] = xs
+                keys = keys1 if side == 0 else keys0
+                code[i, 2 + side] = _hint_code(keys, row * k, off, k, xs, hints[j, b, 2 + side])
+    for i in range(n):
+        j = sel[i]
+        row = rows[j]
+        off = 2.0 * row if offset else 0.0
+        seen = np.empty(2)
+        for side in range(2):
+            if need0 if side == 1 else need1:
+                keys = keys1 if side == 0 else keys0
+                c = _find(keys, row * k, off, k, x[i, 2 + side], code[i, 2 + side])
+                hints[j, b, 2 + side] = c
+                seen[side] = (best0 if side == 0 else best1)[row * (k + 1) + min(c, k)]
+            else:  # nothing known of the other's needs: its best package
+                seen[side] = top[row, side] if n_feasible[row] > 0 else -np.inf
+        t = text[j, b]
+        at = _cell(row, k, t)
+        res = _single_text1(
+            held[i],
+            t,
+            utility[at, 0] if at >= 0 else np.nan,
+            utility[at, 1] if at >= 0 else np.nan,
+            _others1(utility, at, n_actors, multilateral, floors),
+            need[i, 0],
+            need[i, 1],
+            seen[0],
+            seen[1],
+            accept[i, 0],
+            bad[i, 0],
+            value[j, 0],
+            tau[j, 0],
+            loss[i, 0],
+            accept[i, 1],
+            bad[i, 1],
+            value[j, 1],
+            tau[j, 1],
+            loss[i, 1],
+            pos_u[j, b, 0],
+            pos_u[j, b, 1],
+            prev_pos_u[j, b, 0],
+            prev_pos_u[j, b, 1],
+        )
+        out[i, 0], out[i, 1] = 1 if res[0] else 0, res[1]
+        pos_u[j, b, 0], pos_u[j, b, 1] = res[3], res[4]
+        prev_pos_u[j, b, 0], prev_pos_u[j, b, 1] = res[5], res[6]
+        found[i, 0], found[i, 1], x[i, 0], x[i, 1] = res[7], res[8], res[9], res[10]
+        if res[2]:  # the mediator redrafts where the text was objected to
+            text[j, b] = _draft1(
+                utility,
+                k,
+                row,
+                need[i, 0],
+                need[i, 1],
+                value[j, 0],
+                value[j, 1],
+                every,
+                idx,
+                real,
+                feasible,
+            )
 
 
 TALK = Step("talk", _talk, lambda m: (0, 0))
