@@ -82,7 +82,7 @@ its proposal, or its view of the other's stated need under the single text)."""
 
 PRESSURE_TREND = 0.5
 
-_CHUNK = 512
+_CHUNK = 256
 """Runs a round of talks takes through all its passes at a time (:func:`_round`)."""
 """A side is under pressure when the smoothed movement of the front against it exceeds this
 many standard deviations of a period's movement (about one period in ten without drift)."""
@@ -155,8 +155,13 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     t = min((s.period + 1) / (st.concession_periods + 1), 1.0)
     kinds, factors = move_args(m.strategy_pool, t)
     n_b = s.phase.shape[1]
-    rounds, standing, standing_by = s.rounds.copy(), s.standing.copy(), s.standing_by.copy()
-    text, prev_demand = s.text.copy(), s.prev_demand.copy()
+    single_text = m.protocol is Protocol.single_text
+    # the single text leaves no standing offer, alternating offers no text: not copied
+    rounds, prev_demand = s.rounds.copy(), s.prev_demand.copy()
+    standing, standing_by = s.standing, s.standing_by
+    text = s.text.copy() if single_text else s.text
+    if not single_text:
+        standing, standing_by = s.standing.copy(), s.standing_by.copy()
     pos_u, prev_pos_u = s.pos_u.copy(), s.prev_pos_u.copy()
     signed = np.zeros((s.n, n_b), dtype=bool)
     signed_terms = np.full((s.n, n_b), -1, dtype=np.int64)
@@ -166,7 +171,6 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     overture = np.zeros((s.n, 2), dtype=bool)
     gesture = np.zeros((s.n, 2), dtype=bool)
     events = s.events.copy()
-    single_text = m.protocol is Protocol.single_text
     hints = s.search_hint
     if hints is None or hints.shape != (s.n, n_b, SEARCH_HINTS):
         hints = np.full((s.n, n_b, SEARCH_HINTS), -1, dtype=np.int64)
@@ -475,35 +479,45 @@ def _round(
                 need1 = need1 or need[i, 1] == need[i, 1]
             if single_text:
                 continue
-            # each side's proposal (tables.propose of what it needs): first looks, then the
-            # searches that moved and the packages
+            # each side's proposal (tables.propose of what it needs): first looks at the
+            # hints, with the packages there (the proposals when the hints hold) and the
+            # utilities of the standing offer, all independent loads; then the searches that
+            # moved and the utilities of both proposals
             for i in range(lo, hi):
                 j = sel[i]
                 row = rows[j]
                 off = 2.0 * row if offset else 0.0
+                nf = n_feasible[row]
+                h0, h1 = hints[j, b, 2], hints[j, b, 3]
                 x[i, 2] = _propose_key(need[i, 0], row, offset)
                 x[i, 3] = _propose_key(need[i, 1], row, offset)
-                code[i, 2] = _hint_code(keys0, row * k, off, k, x[i, 2], hints[j, b, 2])
-                code[i, 3] = _hint_code(keys1, row * k, off, k, x[i, 3], hints[j, b, 3])
+                prop[i, 0] = _proposal(order0, row, k, nf, h0) if h0 >= 0 else -1
+                prop[i, 1] = _proposal(order1, row, k, nf, h1) if h1 >= 0 else -1
+                at_ = _cell(row, k, standing[j, b])
+                u[i, 0] = utility[at_, 0] if at_ >= 0 else np.nan
+                u[i, 1] = utility[at_, 1] if at_ >= 0 else np.nan
+                code[i, 2] = _hint_code(keys0, row * k, off, k, x[i, 2], h0)
+                code[i, 3] = _hint_code(keys1, row * k, off, k, x[i, 3], h1)
             for i in range(lo, hi):
                 j = sel[i]
                 row = rows[j]
                 off = 2.0 * row if offset else 0.0
-                c = _find(keys0, row * k, off, k, x[i, 2], code[i, 2])
+                c = code[i, 2]
+                if c < 0:
+                    c = _find(keys0, row * k, off, k, x[i, 2], c)
+                    prop[i, 0] = _proposal(order0, row, k, n_feasible[row], c)
                 hints[j, b, 2] = c
-                prop[i, 0] = _proposal(order0, row, k, n_feasible[row], c)
-                c = _find(keys1, row * k, off, k, x[i, 3], code[i, 3])
+                c = code[i, 3]
+                if c < 0:
+                    c = _find(keys1, row * k, off, k, x[i, 3], c)
+                    prop[i, 1] = _proposal(order1, row, k, n_feasible[row], c)
                 hints[j, b, 3] = c
-                prop[i, 1] = _proposal(order1, row, k, n_feasible[row], c)
-            # the utilities of the standing offer and of both proposals, gathered in one
-            # short pass (independent loads, in flight together) before the protocol's
-            for i in range(lo, hi):
-                row = rows[sel[i]]
-                for c in range(3):
-                    cand = standing[sel[i], b] if c == 0 else prop[i, c - 1]
-                    at_ = _cell(row, k, cand)
-                    u[i, 2 * c] = utility[at_, 0] if at_ >= 0 else np.nan
-                    u[i, 2 * c + 1] = utility[at_, 1] if at_ >= 0 else np.nan
+                at_ = _cell(row, k, prop[i, 0])
+                u[i, 2] = utility[at_, 0] if at_ >= 0 else np.nan
+                u[i, 3] = utility[at_, 1] if at_ >= 0 else np.nan
+                at_ = _cell(row, k, prop[i, 1])
+                u[i, 4] = utility[at_, 0] if at_ >= 0 else np.nan
+                u[i, 5] = utility[at_, 1] if at_ >= 0 else np.nan
         else:
             _text_round(
                 utility,
@@ -595,8 +609,11 @@ def _round(
                 rounds[j, b] += 1
                 prev_demand[j, b, 0], prev_demand[j, b, 1] = demand[i, 0], demand[i, 1]
                 ev |= flags[_TALKS]
+            if agreed and single_text:
+                text[j, b] = -1
+            elif agreed:
+                standing[j, b], standing_by[j, b] = -1, -1
             if agreed:
-                standing[j, b], standing_by[j, b], text[j, b] = -1, -1, -1
                 ev |= flags[_AGREEMENT] if b == 0 else flags[_PARTIAL]
                 if bad[i, 0] or bad[i, 1]:
                     ev |= flags[_BAD_FAITH]
