@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar, Protocol, runtime_checkable
 
 import numpy as np
@@ -454,10 +455,20 @@ def get_strategy(name: str) -> Strategy:
 def move_args(pool: Sequence[str], t: float) -> tuple[IntArray, FloatArray]:
     """Each strategy of ``pool``: the kind of its compiled move rule and its concession
     factor at time ``t`` (the talk step's kernels read a run's strategy through them)."""
+    kinds, plugins = _move_rules(tuple(pool))
+    factors = np.array([p.factor(t) for p in plugins], dtype=np.float64)
+    return kinds, factors
+
+
+@lru_cache(maxsize=64)
+def _move_rules(pool: tuple[str, ...]) -> tuple[IntArray, tuple[_Moves, ...]]:
+    """The plugins of ``pool`` with a compiled move rule and their kinds (looked up once per
+    pool: the talk step asks every period)."""
     plugins = [get_strategy(name) for name in pool]
     for p in plugins:
         if not isinstance(p, _Moves):
             raise InputError(f"strategy {p.name!r} has no compiled move rule")
-    kinds = np.array([p.kind for p in plugins if isinstance(p, _Moves)], dtype=np.int64)
-    factors = np.array([p.factor(t) for p in plugins if isinstance(p, _Moves)], dtype=np.float64)
-    return kinds, factors
+    rules = tuple(p for p in plugins if isinstance(p, _Moves))
+    kinds = np.array([p.kind for p in rules], dtype=np.int64)
+    kinds.flags.writeable = False  # shared by every call
+    return kinds, rules

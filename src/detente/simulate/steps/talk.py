@@ -154,7 +154,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
     t = min((s.period + 1) / (st.concession_periods + 1), 1.0)
     kinds, factors = move_args(m.strategy_pool, t)
-    n_b = s.phase.shape[1]
+    n, n_b = s.phase.shape
     single_text = m.protocol is Protocol.single_text
     # the single text leaves no standing offer, alternating offers no text: not copied
     rounds, prev_demand = s.rounds.copy(), s.prev_demand.copy()
@@ -163,17 +163,17 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     if not single_text:
         standing, standing_by = s.standing.copy(), s.standing_by.copy()
     pos_u, prev_pos_u = s.pos_u.copy(), s.prev_pos_u.copy()
-    signed = np.zeros((s.n, n_b), dtype=bool)
-    signed_terms = np.full((s.n, n_b), -1, dtype=np.int64)
-    signed_bad = np.zeros((s.n, n_b, 2), dtype=bool)
-    refused_u = np.full((s.n, 2), np.nan)  # this round's evidence only
-    offered_u = np.full((s.n, 2), np.nan)
-    overture = np.zeros((s.n, 2), dtype=bool)
-    gesture = np.zeros((s.n, 2), dtype=bool)
+    signed = np.zeros((n, n_b), dtype=bool)
+    signed_terms = np.full((n, n_b), -1, dtype=np.int64)
+    signed_bad = np.zeros((n, n_b, 2), dtype=bool)
+    refused_u = np.full((n, 2), np.nan)  # this round's evidence only
+    offered_u = np.full((n, 2), np.nan)
+    overture = np.zeros((n, 2), dtype=bool)
+    gesture = np.zeros((n, 2), dtype=bool)
     events = s.events.copy()
     hints = s.search_hint
-    if hints is None or hints.shape != (s.n, n_b, SEARCH_HINTS):
-        hints = np.full((s.n, n_b, SEARCH_HINTS), -1, dtype=np.int64)
+    if hints is None or hints.shape != (n, n_b, SEARCH_HINTS):
+        hints = np.full((n, n_b, SEARCH_HINTS), -1, dtype=np.int64)
     else:  # a cache, but the state it came from keeps its own
         hints = hints.copy()
     for b in range(n_b):
@@ -190,7 +190,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         # first use); with nothing known of the other side's needs, its best package
         base = table.parent or table
         known = single_text or "_best_for" in vars(base) or not np.isnan(other_value).all()
-        search = table.lookup(s.n).args(table.best_for if known else None)
+        search = table.lookup(n).args(table.best_for if known else None)
         # the offset of the searches of some of the runs of a per-run table
         # (TalkTable.slice: a few runs' rows count as few rows, FEW_ROWS)
         per_run = table.row_of is None and table.rows > 1
