@@ -29,8 +29,9 @@ by the hostility it expects of a cheater; a party signing in bad faith skips tha
 does not mean to keep the agreement).
 
 The rules are compiled (:mod:`detente.core.jit`): per run (``_*1``) and over a round's runs
-(``_*_runs``, which the talk step calls); :func:`accepts`, :func:`needs` and
-:func:`mediator_text` apply them to arrays of runs.
+(``_*_runs``): the talk step's round (:mod:`detente.simulate.steps.talk`) calls the
+per-run rules; :func:`accepts`, :func:`needs` and :func:`mediator_text` apply them to
+arrays of runs.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class Round:
 
 # Every rule of a round, compiled: per-run rules take and return numbers only (a compiled call
 # that passes arrays pays for reference counting); the kernels over runs (``_*_runs``) apply
-# them to a round's runs, and the talk step calls those.
+# them to arrays of runs, and the talk step's round calls the per-run rules.
 
 
 @kernel

@@ -19,9 +19,11 @@ the stacked-alternating-offers protocol. The protocol (:mod:`detente.simulate.pr
 turns the moves into offers, texts and agreements; a shock may have switched a side's strategy
 in some runs, so each run uses its own.
 
-A bundle's round is three compiled kernels over its runs (:mod:`detente.core.jit`): each side's
-view of the table, its strategy's move and what it would sign for (:func:`_moves`); the
-protocol's; and the talks' state, records and event bits written in place (:func:`_record`).
+A bundle's round is one compiled kernel over the block's runs (:mod:`detente.core.jit`,
+:func:`_round`): it picks the runs whose talks on the bundle meet, and takes them, a chunk at
+a time, through short passes (the searches' first looks at their hints, the sides' views of
+the table and moves, the proposals, the protocol's round), writing the new state's arrays of
+the talks, records and event bits in place.
 """
 
 from __future__ import annotations
