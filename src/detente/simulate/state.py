@@ -160,11 +160,14 @@ class RunState:
 
 def evolve(state: RunState, **changes: Any) -> RunState:
     """A new state with ``changes`` (the old one is left as it was)."""
-    new = object.__new__(type(state))  # a shallow copy (as copy.copy, without its protocol)
-    fields = new.__dict__
-    fields.update(state.__dict__)
-    fields.update(changes)
+    # a shallow copy (as copy.copy, without its protocol): the fields' dictionary built in
+    # one go (a fresh instance's own dictionary would grow field by field)
+    new = object.__new__(type(state))
+    _set(new, "__dict__", {**state.__dict__, **changes})
     return new
+
+
+_set = object.__setattr__  # frozen dataclass: the fields are set past its __setattr__
 
 
 def _period_fields(n: int, b: int) -> dict[str, Any]:
@@ -214,7 +217,9 @@ def begin_period(state: RunState, period: int, blanks: PeriodBlanks | None = Non
         if blanks is not None:
             blanks.phase, blanks.fighting = state.phase, fighting
     fields = _period_fields(state.n, state.phase.shape[1]) if blanks is None else blanks.fields
-    return evolve(state, period=period, fighting=fighting, **fields)
+    new = object.__new__(type(state))
+    _set(new, "__dict__", {**state.__dict__, **fields, "period": period, "fighting": fighting})
+    return new
 
 
 @kernel
