@@ -306,12 +306,21 @@ def _record(
             c0, c1 = c // hi.shape[2], c % hi.shape[2]
             for i in range(n):
                 out[v, t, i] = np.float32(hi[i, c0, c1])
-        else:
-            x = line if k == 0 else rhat if k == 1 else tau if k == 2 else cum_cost
-            if k == 5:
-                x = level
+        elif k == 0:
             for i in range(n):
-                out[v, t, i] = np.float32(x[i, c])
+                out[v, t, i] = np.float32(line[i, c])
+        elif k == 1:
+            for i in range(n):
+                out[v, t, i] = np.float32(rhat[i, c])
+        elif k == 2:
+            for i in range(n):
+                out[v, t, i] = np.float32(tau[i, c])
+        elif k == 4:
+            for i in range(n):
+                out[v, t, i] = np.float32(cum_cost[i, c])
+        else:
+            for i in range(n):
+                out[v, t, i] = np.float32(level[i, c])
 
 
 _NO_RED_LINES = np.empty((0, 0, 0))
@@ -337,7 +346,6 @@ def simulate_block(
     red = bool(np.isin(srcs, (7, 8)).any())
     last: list[object] = [None] * len(_SOURCES)
     events = np.zeros((periods, size), np.int32)
-    c = np.ascontiguousarray
     state: RunState | None = None
     for t, state in enumerate(iter_periods(m, n, rng, periods, rows=rows, inputs=inputs)):
         lo, hi = red_lines(m, state) if red else (_NO_RED_LINES, _NO_RED_LINES)
@@ -357,25 +365,9 @@ def simulate_block(
             if x is last[k]:
                 same |= 1 << k
         last[:] = now
-        _record(
-            t,
-            same,
-            srcs,
-            cols,
-            vs,
-            stacked,
-            events,
-            c(state.events, np.int32),
-            c(state.line, np.float64),
-            c(state.rhat, np.float64),
-            c(state.tau, np.float64),
-            c(state.trust, np.float64),
-            c(state.cum_cost, np.float64),
-            c(state.level, np.float64),
-            c(state.phase, np.int64),
-            c(lo, np.float64),
-            c(hi, np.float64),
-        )
+        # the state's arrays as the steps made them (contiguous, of the state's dtypes; a
+        # view would only make Numba compile the kernel once more, for its layout)
+        _record(t, same, srcs, cols, vs, stacked, events, state.events, *now)
     if state is None:
         raise ValueError("periods must be at least 1")
     first = state.first[:, 0]

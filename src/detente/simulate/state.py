@@ -249,7 +249,6 @@ def initial_state(
     n_b, n_s = len(m.bundle_ids), m.shock_ids.__len__()
     n_m = 0 if m.tracks is None else len(m.tracks.stall_limit)
     n_j = len(m.agenda.move_sets)
-    table = m.table.with_rows(np.zeros(n, dtype=np.int64))
     weights = None
     stops = np.array([b.ceasefire for b in m.agenda.bundles], dtype=bool)
     if inputs is not None and inputs.weights is not None:
@@ -266,6 +265,8 @@ def initial_state(
         weights = given[rows]
         cu = candidate_utilities(m, weights)  # (N, K, A)
         table = build_table(cu, np.broadcast_to(m.table.feasible[0], (n, m.table.size)))
+    else:
+        table = m.table.with_rows(np.zeros(n, dtype=np.int64))
     cum = np.cumsum(m.type_prior)
     own_type = np.minimum(np.searchsorted(cum, setup.u[:, :2] * cum[-1]), m.n_types - 1)
     drift = m.front_drift + m.front_drift_sd * setup.z

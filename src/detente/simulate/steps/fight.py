@@ -144,13 +144,25 @@ def _constants(m: SimModel) -> tuple[NDArray[np.bool_], FloatArray, bool, int]:
     return out
 
 
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """The very same six arrays."""
+    return (
+        a[0] is b[0]
+        and a[1] is b[1]
+        and a[2] is b[2]
+        and a[3] is b[3]
+        and a[4] is b[4]
+        and a[5] is b[5]
+    )
+
+
 def _fight(m: SimModel, s: RunState, d: Draws) -> RunState:
     # β and the cost per period depend only on these arrays: recomputed when a step has
     # replaced one of them (states are never modified in place), else reused
     inputs = (s.beta0, s.level, s.shift, s.balance_shift, s.own_type, s.cost_mult)
     cached = s.fight_of
     c = np.ascontiguousarray
-    if cached is not None and all(a is b for a, b in zip(cached[0], inputs, strict=True)):
+    if cached is not None and _same(cached[0], inputs):
         beta, cost = cached[1], cached[2]
     else:
         beta, cost = c(true_beta(true_r(m, s)), np.float64), c(paid_cost(m, s), np.float64)
@@ -159,22 +171,24 @@ def _fight(m: SimModel, s: RunState, d: Draws) -> RunState:
     line = np.empty((n, s.line.shape[1])) if move_line else s.line
     cum_cost, trend, y = np.empty((n, 2)), np.empty(n), np.empty(n)
     events = np.empty(n, dtype=np.int32)
+    # the state's arrays are made contiguous, of these dtypes, by the steps that make them
+    # (a view would only make Numba compile the kernel once more, for its layout)
     _battle(
         beta,
-        c(d.z),
-        c(s.fighting),
+        d.z,
+        s.fighting,
         cost,
-        c(s.beta0, np.float64),
-        c(s.drift, np.float64),
+        s.beta0,
+        s.drift,
         moves,
         volatility,
         move_line,
         PRESSURE_SMOOTHING,
         won,
-        c(s.line, np.float64),
-        c(s.cum_cost, np.float64),
-        c(s.trend, np.float64),
-        c(s.events, np.int32),
+        s.line,
+        s.cum_cost,
+        s.trend,
+        s.events,
         line,
         cum_cost,
         trend,

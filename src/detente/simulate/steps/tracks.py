@@ -108,7 +108,7 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
         stalls, withdrawn = stalls.copy(), withdrawn.copy()
     pick = np.empty((s.n, n_b), dtype=np.int64)
     total = np.empty(s.n, dtype=np.int64)
-    c = np.ascontiguousarray
+    # the state's arrays are made contiguous, of these dtypes, by the steps that make them
     _pick_tracks(
         s.period,
         tt.cadence,
@@ -116,10 +116,10 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
         tt.settles,
         tt.rule_mediator,
         tt.stall_limit,
-        c(d.u),
-        c(s.agreements, np.int64),
-        c(s.agreements_seen, np.int64),
-        c(s.talk_track, np.int64),
+        d.u,
+        s.agreements,
+        s.agreements_seen,
+        s.talk_track,
         stalls,
         withdrawn,
         pick,
