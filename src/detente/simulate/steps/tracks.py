@@ -55,12 +55,33 @@ def _pick_tracks(
     for k in range(n_k):
         meets_now[k] = period < stop[k] and period % cadence[k] == 0
     meets = np.empty(n_k, dtype=np.bool_)
-    for i in range(agreements.shape[0]):
+    n = agreements.shape[0]
+    for i in range(n):
         tot = 0
         for b in range(agreements.shape[1]):
             tot += agreements[i, b]
         total[i] = tot
-        agreed = tot > agreements_seen[i]
+    if n_m == 0:  # no mediator can leave: the same tracks meet in every run
+        able = np.empty(n_k, dtype=np.int64)
+        for b in range(n_b):
+            count = 0
+            for k in range(n_k):
+                if meets_now[k] and settles[k, b]:
+                    able[count] = k
+                    count += 1
+            if count == 0 or n_k <= 1:  # none meets; or the one track, nothing drawn
+                first = -1 if count == 0 else 0
+                for i in range(n):
+                    pick[i, b] = first
+                continue
+            for i in range(n):
+                nth = np.int64(u[i, b] * count)  # truncated, as astype(np.int64)
+                if nth > count - 1:
+                    nth = np.int64(count - 1)
+                pick[i, b] = able[nth]
+        return
+    for i in range(n):
+        agreed = total[i] > agreements_seen[i]
         for j in range(n_m):
             carried = False
             for b in range(talk_track.shape[1]):
