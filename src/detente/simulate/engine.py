@@ -120,6 +120,9 @@ class _Stream:
         self.u = np.empty((n, self.nu))
         self.z = np.empty((n, self.nz))
         self.draws = Draws(self.u, self.z)
+        bits = rng.bit_generator
+        assert isinstance(bits, np.random.PCG64)  # named_rng's generator
+        self.bits = bits
 
     def draw(self, rows: IntArray | None) -> Draws:
         if self.nu:
@@ -133,9 +136,7 @@ class _Stream:
         if self.nz:  # normals use a variable count of raw draws: draw them
             self.draw(None)
         elif self.nu:
-            bits = self.rng.bit_generator
-            assert isinstance(bits, np.random.PCG64)  # named_rng's generator
-            bits.advance(self.u.size)  # one raw 64-bit draw per uniform
+            self.bits.advance(self.u.size)  # one raw 64-bit draw per uniform
 
 
 def iter_periods(
