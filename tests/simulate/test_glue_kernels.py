@@ -12,7 +12,7 @@ import pytest
 from detente.scenario import load_scenario
 from detente.simulate.engine import iter_periods, path_variables, simulate_block
 from detente.simulate.model import SimModel, build_model
-from detente.simulate.state import Draws, RunState, evolve, unset
+from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps.tracks import TRACKS
 from detente.simulate.tracks import TrackTable
 
@@ -139,22 +139,3 @@ def test_a_subset_of_rows_records_the_blocks_rows() -> None:
     for name, x in full.paths.items():
         assert np.array_equal(part.paths[name], x[:, rows], equal_nan=True), name
     assert np.array_equal(part.events, full.events[:, rows])
-
-
-def test_unset_is_not_any_of_the_field() -> None:
-    """``unset`` answers ``not field.any()`` for every boolean field of every period, at once
-    when the field is still the period's blank."""
-    m = build_model(load_scenario(REPO / "scenarios/teaching.yaml"))
-    names = ("overture", "gesture", "defect", "deliberate", "spoil", "stalled", "seen")
-    names += ("signed", "derailed", "implementing")
-    blank = set_ = 0
-    for s in iter_periods(m, 64, np.random.SeedSequence(5), 40):
-        assert s.blanks is not None
-        for name in names:
-            x = getattr(s, name)
-            assert unset(s, name) == (not x.any()), (s.period, name)
-            blank += x is s.blanks[name]
-            set_ += bool(x.any())
-    assert blank and set_  # both ways of answering were taken
-    fresh = evolve(s, spoil=np.ones_like(s.spoil))
-    assert not unset(fresh, "spoil")

@@ -33,7 +33,6 @@ __all__ = [
     "begin_period",
     "evolve",
     "initial_state",
-    "unset",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -152,9 +151,6 @@ class RunState:
     # talks (N, B, talk.SEARCH_HINTS), the next round's starting points; any value gives
     # the same results (tables._search). None before the first round
     search_hint: IntArray | None = None
-    # the reset *this period* fields this period started from (:func:`begin_period`): a field
-    # that is still its blank array was set by no step (:func:`unset`)
-    blanks: dict[str, Any] | None = None
 
     @property
     def n(self) -> int:
@@ -222,22 +218,8 @@ def begin_period(state: RunState, period: int, blanks: PeriodBlanks | None = Non
             blanks.phase, blanks.fighting = state.phase, fighting
     fields = _period_fields(state.n, state.phase.shape[1]) if blanks is None else blanks.fields
     new = object.__new__(type(state))
-    _set(
-        new,
-        "__dict__",
-        {**state.__dict__, **fields, "period": period, "fighting": fighting, "blanks": fields},
-    )
+    _set(new, "__dict__", {**state.__dict__, **fields, "period": period, "fighting": fighting})
     return new
-
-
-def unset(state: RunState, name: str) -> bool:
-    """No run has the boolean *this period* field ``name`` set (``not field.any()``): at once
-    when no step has replaced the period's blank, else a pass over the field."""
-    x: BoolArray = state.__dict__[name]
-    blanks = state.blanks
-    if blanks is not None and blanks.get(name) is x:
-        return True
-    return not x.any()
 
 
 @kernel
