@@ -39,7 +39,7 @@ from detente.simulate.state import (
     begin_period,
     initial_state,
 )
-from detente.simulate.steps import PERIOD_STEPS, Step
+from detente.simulate.steps import PERIOD_STEPS, Step, never
 from detente.simulate.steps.positions import red_lines
 
 __all__ = [
@@ -120,6 +120,9 @@ class _Stream:
         self.u = np.empty((n, self.nu))
         self.z = np.empty((n, self.nz))
         self.draws = Draws(self.u, self.z)
+        bits = rng.bit_generator
+        assert isinstance(bits, np.random.PCG64)  # named_rng's generator
+        self.bits = bits
 
     def draw(self, rows: IntArray | None) -> Draws:
         if self.nu:
@@ -133,9 +136,7 @@ class _Stream:
         if self.nz:  # normals use a variable count of raw draws: draw them
             self.draw(None)
         elif self.nu:
-            bits = self.rng.bit_generator
-            assert isinstance(bits, np.random.PCG64)  # named_rng's generator
-            bits.advance(self.u.size)  # one raw 64-bit draw per uniform
+            self.bits.advance(self.u.size)  # one raw 64-bit draw per uniform
 
 
 def iter_periods(
@@ -165,15 +166,26 @@ def iter_periods(
     # a step inert for the model never runs and its stream is never drawn (no other step reads
     # it); an idle one is skipped for the period, its stream moved on as if it had drawn
     streams = [(step, _Stream(named_rng(ss, step.name), n, step.widths(m))) for step in steps]
-    streams = [x for x in streams if not x[0].inert(m)]
+    # per step: its function, its idle test (None: never idle), its stream and, for a step
+    # drawing nothing, the (empty) draws it is given every period
+    plan = [
+        (
+            step.apply,
+            None if step.idle is never else step.idle,
+            stream,
+            stream.draw(sel) if not (stream.nu or stream.nz) else None,
+        )
+        for step, stream in streams
+        if not step.inert(m)
+    ]
     blanks = PeriodBlanks(state.n, state.phase.shape[1])
     for t in range(periods):
         state = begin_period(state, t, blanks)
-        for step, stream in streams:
-            if step.idle(m, state):
+        for apply, idle, stream, fixed in plan:
+            if idle is not None and idle(m, state):
                 stream.skip()
                 continue
-            state = step.apply(m, state, stream.draw(sel))
+            state = apply(m, state, stream.draw(sel) if fixed is None else fixed)
         yield state
 
 
@@ -194,19 +206,26 @@ def path_variables(m: SimModel) -> list[str]:
     return names
 
 
-def _record_plan(m: SimModel) -> list[tuple[str, IntArray, IntArray]]:
-    """Where each path variable (:func:`path_variables`, in order) is read from: per source
-    array of the state (named as :func:`_sources` names it, viewed as (N, C)), its columns and
-    the variables they give."""
-    plan: list[tuple[str, list[int], list[int]]] = []
+_SOURCES = ("line", "rhat", "tau", "trust", "cum_cost", "level", "phase", "lo", "hi")
+"""The state's arrays the path variables are read from, in the order :func:`_record` takes
+them (``lo``, ``hi``: the run's red lines, :func:`~detente.simulate.steps.positions.red_lines`,
+computed only when a variable asks for them)."""
+
+
+def _record_plan(m: SimModel) -> tuple[IntArray, IntArray, IntArray]:
+    """Where each path variable (:func:`path_variables`, in order) is read from: its source
+    (an index into :data:`_SOURCES`), the column of the source (viewed as (N, C)) and the
+    variable, grouped by source in the order the sources are first met."""
+    plan: list[tuple[int, list[int], list[int]]] = []
 
     def add(src: str, col: int) -> None:
+        k = _SOURCES.index(src)
         for name, cols, vs in plan:
-            if name == src:
+            if name == k:
                 cols.append(col)
                 vs.append(var)
                 return
-        plan.append((src, [col], [var]))
+        plan.append((k, [col], [var]))
 
     var = 0
 
@@ -230,51 +249,82 @@ def _record_plan(m: SimModel) -> list[tuple[str, IntArray, IntArray]]:
     n_i = len(m.issue_ids)
     for _, ai, ii, is_min in m.red_line_paths:
         take("lo" if is_min else "hi", ai * n_i + ii)
-    return [(name, np.array(c, dtype=np.int64), np.array(v, dtype=np.int64)) for name, c, v in plan]
-
-
-def _sources(m: SimModel, s: RunState, names: set[str]) -> dict[str, np.ndarray]:
-    """The state's arrays the path variables are read from (``lo``, ``hi``: the run's red
-    lines, :func:`~detente.simulate.steps.positions.red_lines`, computed only when asked)."""
-    out: dict[str, np.ndarray] = {
-        "line": s.line,
-        "rhat": s.rhat,
-        "tau": s.tau,
-        "trust": s.trust,
-        "cum_cost": s.cum_cost,
-        "level": s.level,
-        "phase": s.phase,
-    }
-    if "lo" in names or "hi" in names:
-        out["lo"], out["hi"] = red_lines(m, s)  # (N, A, I), steps/positions.py
-    return out
+    src = [k for k, cols, _ in plan for _ in cols]
+    cols = [c for _, cs, _ in plan for c in cs]
+    vs = [x for _, _, xs in plan for x in xs]
+    return (
+        np.array(src, dtype=np.int64),
+        np.array(cols, dtype=np.int64),
+        np.array(vs, dtype=np.int64),
+    )
 
 
 @kernel
-def _record_floats(
-    src: FloatArray, cols: IntArray, vs: IntArray, t: int, same: bool, out: NDArray[np.float32]
+def _record(
+    t: int,
+    same: int,
+    srcs: IntArray,
+    cols: IntArray,
+    vs: IntArray,
+    out: NDArray[np.float32],
+    events_out: NDArray[np.int32],
+    events: NDArray[np.int32],
+    line: FloatArray,
+    rhat: FloatArray,
+    tau: FloatArray,
+    trust: FloatArray,
+    cum_cost: FloatArray,
+    level: FloatArray,
+    phase: IntArray,
+    lo: FloatArray,
+    hi: FloatArray,
 ) -> None:
-    """Period ``t`` of variables ``vs`` (rows of ``out`` (V, P, N)) from columns ``cols`` of
-    ``src`` (N, C), as float32 (a copy of period ``t - 1`` when ``same``: the same source)."""
-    for j in range(cols.shape[0]):
-        v, c = vs[j], cols[j]
-        if same:
-            for i in range(src.shape[0]):
+    """Period ``t`` of every path variable: variable ``vs[j]`` (a row of ``out`` (V, P, N))
+    from column ``cols[j]`` of source ``srcs[j]`` (:data:`_SOURCES`; 3-D sources viewed as
+    (N, C)), as float32 (an integer source through float64, as ``astype`` would); a copy of
+    period ``t - 1`` when bit ``srcs[j]`` of ``same`` is set (the very source of period
+    ``t - 1``); and the period's ``events``."""
+    n = events.shape[0]
+    for i in range(n):
+        events_out[t, i] = events[i]
+    for j in range(srcs.shape[0]):
+        v, k, c = vs[j], srcs[j], cols[j]
+        if t > 0 and (same >> k) & 1:
+            for i in range(n):
                 out[v, t, i] = out[v, t - 1, i]
+        elif k == 6:
+            for i in range(n):
+                out[v, t, i] = np.float32(np.float64(phase[i, c]))
+        elif k == 3:
+            c0, c1 = c // trust.shape[2], c % trust.shape[2]
+            for i in range(n):
+                out[v, t, i] = np.float32(trust[i, c0, c1])
+        elif k == 7:
+            c0, c1 = c // lo.shape[2], c % lo.shape[2]
+            for i in range(n):
+                out[v, t, i] = np.float32(lo[i, c0, c1])
+        elif k == 8:
+            c0, c1 = c // hi.shape[2], c % hi.shape[2]
+            for i in range(n):
+                out[v, t, i] = np.float32(hi[i, c0, c1])
+        elif k == 0:
+            for i in range(n):
+                out[v, t, i] = np.float32(line[i, c])
+        elif k == 1:
+            for i in range(n):
+                out[v, t, i] = np.float32(rhat[i, c])
+        elif k == 2:
+            for i in range(n):
+                out[v, t, i] = np.float32(tau[i, c])
+        elif k == 4:
+            for i in range(n):
+                out[v, t, i] = np.float32(cum_cost[i, c])
         else:
-            for i in range(src.shape[0]):
-                out[v, t, i] = np.float32(src[i, c])
+            for i in range(n):
+                out[v, t, i] = np.float32(level[i, c])
 
 
-@kernel
-def _record_ints(
-    src: IntArray, cols: IntArray, vs: IntArray, t: int, out: NDArray[np.float32]
-) -> None:
-    """:func:`_record_floats` of an integer source (through float64, as ``astype`` would)."""
-    for j in range(cols.shape[0]):
-        v, c = vs[j], cols[j]
-        for i in range(src.shape[0]):
-            out[v, t, i] = np.float32(np.float64(src[i, c]))
+_NO_RED_LINES = np.empty((0, 0, 0))
 
 
 def simulate_block(
@@ -289,27 +339,36 @@ def simulate_block(
     """Simulate the ``n`` runs of a block (or only ``rows`` of it) for ``periods`` periods."""
     names = path_variables(m)
     size = n if rows is None else len(rows)
-    # every variable's path is a (P, N) row of one array, written a period at a time by a
-    # compiled pass per source array of the state (float64 to float32: the cast NumPy does)
+    # every variable's path is a (P, N) row of one array, written a period at a time by one
+    # compiled pass over the state's source arrays (float64 to float32: the cast NumPy does)
     stacked = np.empty((len(names), periods, size), np.float32)
     paths = {v: stacked[k] for k, v in enumerate(names)}
-    plan = _record_plan(m)
-    wanted = {name for name, _, _ in plan}
-    last: dict[str, np.ndarray] = {}
+    srcs, cols, vs = _record_plan(m)
+    red = bool(np.isin(srcs, (7, 8)).any())
+    last: list[object] = [None] * len(_SOURCES)
     events = np.zeros((periods, size), np.int32)
     state: RunState | None = None
     for t, state in enumerate(iter_periods(m, n, rng, periods, rows=rows, inputs=inputs)):
-        src = _sources(m, state, wanted)
-        for name, cols, vs in plan:
-            x = src[name]
-            if name == "phase":
-                _record_ints(np.ascontiguousarray(x, dtype=np.int64), cols, vs, t, stacked)
-                continue
-            flat = np.ascontiguousarray(x, dtype=np.float64)
-            flat = flat.reshape(size, flat[0].size if size else 1)
-            _record_floats(flat, cols, vs, t, t > 0 and last.get(name) is x, stacked)
-            last[name] = x
-        events[t] = state.events
+        lo, hi = red_lines(m, state) if red else (_NO_RED_LINES, _NO_RED_LINES)
+        now = (
+            state.line,
+            state.rhat,
+            state.tau,
+            state.trust,
+            state.cum_cost,
+            state.level,
+            state.phase,
+            lo,
+            hi,
+        )
+        same = 0
+        for k, x in enumerate(now):
+            if x is last[k]:
+                same |= 1 << k
+        last[:] = now
+        # the state's arrays as the steps made them (contiguous, of the state's dtypes; a
+        # view would only make Numba compile the kernel once more, for its layout)
+        _record(t, same, srcs, cols, vs, stacked, events, state.events, *now)
     if state is None:
         raise ValueError("periods must be at least 1")
     first = state.first[:, 0]

@@ -160,11 +160,14 @@ class RunState:
 
 def evolve(state: RunState, **changes: Any) -> RunState:
     """A new state with ``changes`` (the old one is left as it was)."""
-    new = object.__new__(type(state))  # a shallow copy (as copy.copy, without its protocol)
-    fields = new.__dict__
-    fields.update(state.__dict__)
-    fields.update(changes)
+    # a shallow copy (as copy.copy, without its protocol): the fields' dictionary built in
+    # one go (a fresh instance's own dictionary would grow field by field)
+    new = object.__new__(type(state))
+    _set(new, "__dict__", {**state.__dict__, **changes})
     return new
+
+
+_set = object.__setattr__  # frozen dataclass: the fields are set past its __setattr__
 
 
 def _period_fields(n: int, b: int) -> dict[str, Any]:
@@ -214,7 +217,9 @@ def begin_period(state: RunState, period: int, blanks: PeriodBlanks | None = Non
         if blanks is not None:
             blanks.phase, blanks.fighting = state.phase, fighting
     fields = _period_fields(state.n, state.phase.shape[1]) if blanks is None else blanks.fields
-    return evolve(state, period=period, fighting=fighting, **fields)
+    new = object.__new__(type(state))
+    _set(new, "__dict__", {**state.__dict__, **fields, "period": period, "fighting": fighting})
+    return new
 
 
 @kernel
@@ -244,7 +249,6 @@ def initial_state(
     n_b, n_s = len(m.bundle_ids), m.shock_ids.__len__()
     n_m = 0 if m.tracks is None else len(m.tracks.stall_limit)
     n_j = len(m.agenda.move_sets)
-    table = m.table.with_rows(np.zeros(n, dtype=np.int64))
     weights = None
     stops = np.array([b.ceasefire for b in m.agenda.bundles], dtype=bool)
     if inputs is not None and inputs.weights is not None:
@@ -261,6 +265,8 @@ def initial_state(
         weights = given[rows]
         cu = candidate_utilities(m, weights)  # (N, K, A)
         table = build_table(cu, np.broadcast_to(m.table.feasible[0], (n, m.table.size)))
+    else:
+        table = m.table.with_rows(np.zeros(n, dtype=np.int64))
     cum = np.cumsum(m.type_prior)
     own_type = np.minimum(np.searchsorted(cum, setup.u[:, :2] * cum[-1]), m.n_types - 1)
     drift = m.front_drift + m.front_drift_sd * setup.z

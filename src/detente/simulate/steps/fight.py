@@ -77,24 +77,36 @@ def _battle(
     line: FloatArray,
     cum_cost: FloatArray,
     trend: FloatArray,
-    y: FloatArray,
     events: NDArray[np.int32],
+    line_out: FloatArray,
+    cum_out: FloatArray,
+    trend_out: FloatArray,
+    y: FloatArray,
+    events_out: NDArray[np.int32],
 ) -> None:
-    """A period's battle over a block's runs, in place on the copies ``line`` (when
-    ``move_line``), ``cum_cost``, ``trend``, ``events``, and into ``y``: the front moves by
-    ``drift + (β − β₀ + z)·volatility`` on the issues it ``moves`` (clipped to [0, 100]), each
-    side pays its ``cost``, the trend follows ``y = β + z``, A's won battles are flagged."""
+    """A period's battle over a block's runs, one pass from the state's ``line`` (when
+    ``move_line``; else ``line_out`` is not written), ``cum_cost``, ``trend``, ``events`` into
+    the new state's arrays (``*_out``, ``y``): the front moves by ``drift + (β − β₀ +
+    z)·volatility`` on the issues it ``moves`` (clipped to [0, 100]), each side pays its
+    ``cost``, the trend follows ``y = β + z``, A's won battles are flagged."""
     keep = 1.0 - smoothing
     for i in range(beta.shape[0]):
         zi = z[i, 0]
         yi = beta[i] + zi
         if not fighting[i]:
             for side in range(2):
-                cum_cost[i, side] = cum_cost[i, side] + 0.0
+                cum_out[i, side] = cum_cost[i, side] + 0.0
+            if move_line:
+                for j in range(line.shape[1]):
+                    line_out[i, j] = line[i, j]
+            trend_out[i] = trend[i]
+            events_out[i] = events[i]
             y[i] = np.nan
             continue
+        ev = events[i]
         if yi > 0.0:
-            events[i] |= won_flag
+            ev |= won_flag
+        events_out[i] = ev
         if move_line:
             shock = beta[i] - beta0[i] + zi
             for j in range(line.shape[1]):
@@ -104,11 +116,44 @@ def _battle(
                     v = 0.0
                 elif v > 100.0:
                     v = 100.0
-                line[i, j] = v
+                line_out[i, j] = v
         for side in range(2):
-            cum_cost[i, side] = cum_cost[i, side] + cost[i, side]
-        trend[i] = keep * trend[i] + smoothing * yi
+            cum_out[i, side] = cum_cost[i, side] + cost[i, side]
+        trend_out[i] = keep * trend[i] + smoothing * yi
         y[i] = yi
+
+
+# the model's constants the battle reads, for the last model seen: (model, (moves,
+# direction × volatility, the front moves at all, the won-battle flag))
+_last_model: tuple[object, tuple[NDArray[np.bool_], FloatArray, bool, int]] | None = None
+
+
+def _constants(m: SimModel) -> tuple[NDArray[np.bool_], FloatArray, bool, int]:
+    global _last_model
+    last = _last_model
+    if last is not None and last[0] is m:
+        return last[1]
+    c = np.ascontiguousarray
+    out = (
+        c(m.front_moves, np.bool_),
+        c(m.direction * m.front_volatility, np.float64),
+        bool(m.front_moves.any()),
+        flag("battle_won_by_A"),
+    )
+    _last_model = (m, out)
+    return out
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """The very same six arrays."""
+    return (
+        a[0] is b[0]
+        and a[1] is b[1]
+        and a[2] is b[2]
+        and a[3] is b[3]
+        and a[4] is b[4]
+        and a[5] is b[5]
+    )
 
 
 def _fight(m: SimModel, s: RunState, d: Draws) -> RunState:
@@ -116,28 +161,35 @@ def _fight(m: SimModel, s: RunState, d: Draws) -> RunState:
     # replaced one of them (states are never modified in place), else reused
     inputs = (s.beta0, s.level, s.shift, s.balance_shift, s.own_type, s.cost_mult)
     cached = s.fight_of
-    if cached is not None and all(a is b for a, b in zip(cached[0], inputs, strict=True)):
+    c = np.ascontiguousarray
+    if cached is not None and _same(cached[0], inputs):
         beta, cost = cached[1], cached[2]
     else:
-        beta, cost = true_beta(true_r(m, s)), paid_cost(m, s)
-    move_line = bool(m.front_moves.any())
-    c = np.ascontiguousarray
-    line = s.line.copy() if move_line else s.line
-    cum_cost, trend, events = s.cum_cost.copy(), s.trend.copy(), s.events.copy()
-    y = np.empty(s.n)
+        beta, cost = c(true_beta(true_r(m, s)), np.float64), c(paid_cost(m, s), np.float64)
+    moves, volatility, move_line, won = _constants(m)
+    n = s.n
+    line = np.empty((n, s.line.shape[1])) if move_line else s.line
+    cum_cost, trend, y = np.empty((n, 2)), np.empty(n), np.empty(n)
+    events = np.empty(n, dtype=np.int32)
+    # the state's arrays are made contiguous, of these dtypes, by the steps that make them
+    # (a view would only make Numba compile the kernel once more, for its layout)
     _battle(
-        c(beta, np.float64),
-        c(d.z),
-        c(s.fighting),
-        c(cost, np.float64),
-        c(s.beta0, np.float64),
-        c(s.drift, np.float64),
-        c(m.front_moves, np.bool_),
-        c(m.direction * m.front_volatility, np.float64),
+        beta,
+        d.z,
+        s.fighting,
+        cost,
+        s.beta0,
+        s.drift,
+        moves,
+        volatility,
         move_line,
         PRESSURE_SMOOTHING,
-        flag("battle_won_by_A"),
-        c(line),
+        won,
+        s.line,
+        s.cum_cost,
+        s.trend,
+        s.events,
+        line,
         cum_cost,
         trend,
         y,

@@ -160,4 +160,5 @@ def _positions(m: SimModel, s: RunState, d: Draws) -> RunState:
     return evolve(s, regime=regime, moved_at=moved_at, events=ev)
 
 
-POSITIONS = Step("positions", _positions, lambda m: (0, 0))
+# without move sets no red line can move: the step never runs
+POSITIONS = Step("positions", _positions, lambda m: (0, 0), inert=lambda m: not m.agenda.move_sets)

@@ -79,4 +79,5 @@ def _shocks(m: SimModel, s: RunState, d: Draws) -> RunState:
     )
 
 
-SHOCKS = Step("shocks", _shocks, lambda m: (len(m.shock_ids), 0))
+# without shocks in the scenario nothing can fire: the step never runs (it draws nothing)
+SHOCKS = Step("shocks", _shocks, lambda m: (len(m.shock_ids), 0), inert=lambda m: not m.shock_ids)

@@ -59,4 +59,10 @@ def _spoil(m: SimModel, s: RunState, d: Draws) -> RunState:
     return evolve(s, spoil=spoil, derailed=derailed, events=ev)
 
 
-SPOIL = Step("spoil", _spoil, lambda m: (2 * m.faction_control.size, 0))
+# without spoiler factions no one attacks the talks: the step never runs (it draws nothing)
+SPOIL = Step(
+    "spoil",
+    _spoil,
+    lambda m: (2 * m.faction_control.size, 0),
+    inert=lambda m: m.faction_control.size == 0,
+)
