@@ -39,6 +39,7 @@ side])`` and recovers ``support_reversion`` of its gap to its base level.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import numpy as np
@@ -50,8 +51,9 @@ from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
+from detente.simulate.steps.learn import model_cache
 from detente.trust.events import BROKEN_MILITARY, CHEAP_TALK, EVENT_EFFECTS, INTENT, KEPT
-from detente.trust.kernels import apply_observed_acts
+from detente.trust.kernels import acts_to_apply, apply_run_acts
 from detente.trust.vectorised import observed_act_increments
 
 __all__ = ["SUPPORT", "VERIFY"]
@@ -104,18 +106,33 @@ def _observe_conduct(
     moves: IntArray,
     defection_flag: int,
     bad_faith_flag: int,
+    tr0: FloatArray,
+    ts0: FloatArray,
+    verified0: IntArray,
+    events0: NDArray[np.int32],
     tr: FloatArray,
     ts: FloatArray,
     verified: IntArray,
     seen: BoolArray,
     events: NDArray[np.int32],
     acts: IntArray,
-    active: IntArray,
+    todo: IntArray,
 ) -> None:
-    """The verify step over a block's runs, in place on the copies ``tr``, ``ts`` (trust
-    evidence), ``verified``, ``seen`` and ``events``; ``acts`` (N, 2) and ``active`` (2,)
-    zeros are work space (:func:`detente.trust.kernels.apply_observed_acts`)."""
+    """The verify step over a block's runs: from the state's trust evidence ``tr0``,
+    ``ts0``, ``verified0`` and ``events0``, the new ones into ``tr``, ``ts``, ``verified``
+    and ``events``, and the violations seen into ``seen``, in one pass over the runs;
+    ``acts`` (N, 2) and ``todo`` (2 N) are work space. The observed acts are applied as
+    :func:`detente.trust.kernels.apply_observed_acts` applies them
+    (:func:`~detente.trust.kernels.acts_to_apply`,
+    :func:`~detente.trust.kernels.apply_run_acts`)."""
     n, n_b = phase.shape
+    n_dim = tr0.shape[2]
+    active = np.zeros(2, np.int64)
+    # an act's increments where it is not seen are +0.0 (``moves``): only the acts a run saw
+    # that move its evidence are applied to it, whatever other runs saw, unless it holds a
+    # -0.0 (acts_to_apply); such runs wait until every run's acts are known
+    local = moves[0, 0] == 0 and moves[1, 0] == 0
+    n_todo = 0
     for i in range(n):
         detected = False
         bad_seen = False
@@ -127,7 +144,7 @@ def _observe_conduct(
             bad = False
             for b in range(n_b):
                 in_force = phase[i, b] > 0
-                verified[i, b, other] += np.int64(kept & in_force)
+                verified[i, b, other] = verified0[i, b, other] + np.int64(kept & in_force)
                 bad |= bad_faith[i, b, other] & in_force
             defected = defect[i, other] & saw
             detected |= defected
@@ -135,7 +152,7 @@ def _observe_conduct(
             bad_seen |= rearming
             spoiled = spoil[i, other] & (not defect[i, other]) & saw
             gest = gesture[i, other] & (u[i, 2 + side] < detection)
-            acts[i, side] = (
+            bits = (
                 (np.int64(kept) << _KEPT_ACT)
                 | (np.int64(defected) << _DEFECTED)
                 | (np.int64(rearming) << _REARMING)
@@ -144,28 +161,73 @@ def _observe_conduct(
                 | (np.int64(gest) << _GESTURE_ACT)
                 | (np.int64(overture[i, other]) << _OVERTURE_ACT)
             )
+            active[side] |= bits
             seen[i, other] = violation & (u[i, 4 + side] < detection)
+            negative_zero = False
+            for k in range(n_dim):
+                negative_zero |= _negative_zero(tr0[i, side, k]) | _negative_zero(ts0[i, side, k])
+            if negative_zero or not local:
+                acts[i, side] = bits
+                todo[n_todo] = 2 * i + side
+                n_todo += 1
+                apply = 0
+            else:
+                apply = bits & moves[side, 1]
+            # the evidence copied, with the increments of the acts applied in turn (the acts
+            # seen: apply_run_acts, dimension by dimension)
+            for k in range(n_dim):
+                x, y = tr0[i, side, k], ts0[i, side, k]
+                rest, act = apply, 0
+                while rest != 0:
+                    if rest & 1:
+                        x = x + dr[side, act, 1, k]
+                        y = y + ds[side, act, 1, k]
+                    rest >>= 1
+                    act += 1
+                tr[i, side, k], ts[i, side, k] = x, y
+        ev = events0[i]
         if detected:
-            events[i] |= defection_flag
+            ev |= defection_flag
         if bad_seen:
-            events[i] |= bad_faith_flag
-    apply_observed_acts(tr, ts, dr, ds, moves, acts, active)
+            ev |= bad_faith_flag
+        events[i] = ev
+    for t in range(n_todo):
+        i, side = todo[t] // 2, todo[t] % 2
+        bits = acts[i, side]
+        apply_run_acts(
+            tr, ts, i, side, dr, ds, bits, acts_to_apply(tr, ts, i, side, bits, active[side], moves)
+        )
+
+
+@kernel
+def _negative_zero(x: float) -> bool:
+    """``x`` is ``-0.0`` (without a branch)."""
+    return (x == 0.0) & (math.copysign(1.0, x) < 0.0)
+
+
+class _Plan:
+    """A model's constants as the verify step's kernel takes them (made once per model)."""
+
+    def __init__(self, m: SimModel) -> None:
+        st = m.settings
+        phi = m.has_factions.astype(np.float64)
+        w_gain, w_loss, w_gesture = st.trust_gain, st.trust_loss, st.gesture_weight
+        weight = (w_gain, w_loss, w_loss, w_loss, w_loss, w_gesture, w_gesture)
+        self.dr, self.ds, self.moves = _increments(float(phi[0]), float(phi[1]), weight)
+        self.detection = float(m.detection)
+        self.defection = flag("defection_detected")
+        self.bad_faith = flag("bad_faith_detected")
 
 
 def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
-    st = m.settings
-    tr, ts = s.tr.copy(), s.ts.copy()
-    verified = s.verified.copy()
-    seen = np.zeros((s.n, 2), dtype=bool)
-    events = s.events.copy()
-    phi = m.has_factions.astype(np.float64)
-    w_gain, w_loss, w_gesture = st.trust_gain, st.trust_loss, st.gesture_weight
-    weight = (w_gain, w_loss, w_loss, w_loss, w_loss, w_gesture, w_gesture)
-    dr, ds, moves = _increments(float(phi[0]), float(phi[1]), weight)
+    p = model_cache(m, _Plan)
     c = np.ascontiguousarray
+    tr0, ts0, verified0 = c(s.tr, np.float64), c(s.ts, np.float64), c(s.verified, np.int64)
+    tr, ts, verified = np.empty(tr0.shape), np.empty(ts0.shape), np.empty(verified0.shape, np.int64)
+    seen, events = np.empty((s.n, 2), dtype=bool), np.empty(s.n, dtype=np.int32)
     _observe_conduct(
         c(d.u),
-        float(m.detection),
+        p.detection,
         c(s.implementing),
         c(s.defect),
         c(s.spoil),
@@ -175,18 +237,22 @@ def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
         c(s.shift),
         c(s.phase),
         c(s.bad_faith),
-        dr,
-        ds,
-        moves,
-        flag("defection_detected"),
-        flag("bad_faith_detected"),
+        p.dr,
+        p.ds,
+        p.moves,
+        p.defection,
+        p.bad_faith,
+        tr0,
+        ts0,
+        verified0,
+        c(s.events, np.int32),
         tr,
         ts,
         verified,
         seen,
         events,
         np.empty((s.n, 2), dtype=np.int64),
-        np.zeros(2, dtype=np.int64),
+        np.empty(2 * s.n, dtype=np.int64),
     )
     return evolve(s, tr=tr, ts=ts, verified=verified, seen=seen, events=events)
 
@@ -212,7 +278,9 @@ def _nothing_seen(m: SimModel, s: RunState) -> bool:
     stalling, gesture or overture): trust evidence, verification and sightings stay as
     they are."""
     acts = (s.implementing, s.defect, s.spoil, s.stalled, s.gesture, s.overture)
-    return not any(a.any() for a in acts)
+    # the fields no step has set this period are one array of zeros: looked at once
+    distinct = {id(a): a for a in acts}
+    return not any(a.any() for a in distinct.values())
 
 
 VERIFY = Step("verify", _verify, lambda m: (6, 0), idle=_nothing_seen)
