@@ -10,17 +10,13 @@ the same expressions.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.core.jit import kernel
 
 __all__ = [
-    "acts_to_apply",
     "apply_observed_acts",
-    "apply_run_acts",
     "expected_trust",
     "expected_trust_array",
     "increment",
@@ -79,75 +75,31 @@ def apply_observed_acts(
     s: FloatArray,
     dr: FloatArray,
     ds: FloatArray,
-    moves: IntArray,
     acts: IntArray,
     active: IntArray,
 ) -> None:
     """A period's observed acts applied, in place, to a block's evidence ``r``, ``s``
     (runs, observer, dimension): ``acts`` (runs, observer) the acts each observer saw (bit
     ``k`` set: it saw act ``k``); ``dr``, ``ds`` (observer, act, seen, dimension) the
-    increments of each act seen (1) or not (0), ``moves`` (observer, seen) which acts'
-    increments are not all ``+0.0`` (:func:`detente.trust.vectorised.observed_act_increments`);
-    ``active`` (observer,) zeros, set to the acts some run saw.
+    increments of each act seen (1) or not (0)
+    (:func:`detente.trust.vectorised.observed_act_increments`); ``active`` (observer,) zeros,
+    set to the acts some run saw.
 
     The result is, bit for bit, that of applying each act in turn to the whole block as
     :func:`detente.trust.vectorised.apply_acts` does, with the act's weight where it was seen
-    and 0 elsewhere, and an act no run saw not at all. Increments that are all ``+0.0`` (an
-    act not seen, or a weight of 0) change nothing but a ``-0.0`` (to ``+0.0``): they are
-    applied only to evidence that holds a ``-0.0`` (:func:`acts_to_apply`)."""
+    and 0 elsewhere, and an act no run saw not at all: each act some run saw is added to
+    every run, as seen or not (without a branch on what the run saw: it picks the
+    increments), the acts in turn."""
     n, n_obs = acts.shape
     for i in range(n):
         for o in range(n_obs):
             active[o] |= acts[i, o]
-    for i in range(n):
-        for o in range(n_obs):
-            bits = acts[i, o]
-            apply_run_acts(
-                r, s, i, o, dr, ds, bits, acts_to_apply(r, s, i, o, bits, active[o], moves)
-            )
-
-
-@kernel
-def acts_to_apply(
-    r: FloatArray, s: FloatArray, i: int, o: int, bits: int, active: int, moves: IntArray
-) -> int:
-    """The acts (bits) :func:`apply_observed_acts` applies to run ``i``'s evidence of observer
-    ``o``, which saw acts ``bits``, some run having seen acts ``active``: an act's increments
-    that are all ``+0.0`` (an act not seen, or a weight of 0: ``moves``) change nothing but a
-    ``-0.0`` (to ``+0.0``), so they are applied only when this evidence holds a ``-0.0``
-    (``x + 0.0`` is ``x`` bit for bit for every other ``x``, and no sum of floats that are
-    not ``-0.0`` is ``-0.0``)."""
-    for d in range(r.shape[2]):
-        if _negative_zero(r[i, o, d]) or _negative_zero(s[i, o, d]):
-            return active
-    return (bits & moves[o, 1]) | (active & ~bits & moves[o, 0])
-
-
-@kernel
-def apply_run_acts(
-    r: FloatArray,
-    s: FloatArray,
-    i: int,
-    o: int,
-    dr: FloatArray,
-    ds: FloatArray,
-    bits: int,
-    apply: int,
-) -> None:
-    """Acts ``apply`` (bit ``k`` set: act ``k``) added in turn, in place, to run ``i``'s
-    evidence of observer ``o`` (:func:`apply_observed_acts`), each with its increments as
-    seen where ``bits`` has its bit, else as not seen."""
-    k = 0
-    while apply != 0:
-        if apply & 1:
-            seen = (bits >> k) & 1
-            for d in range(r.shape[2]):
-                r[i, o, d] = r[i, o, d] + dr[o, k, seen, d]
-                s[i, o, d] = s[i, o, d] + ds[o, k, seen, d]
-        apply >>= 1
-        k += 1
-
-
-@kernel
-def _negative_zero(x: float) -> bool:
-    return x == 0.0 and math.copysign(1.0, x) < 0.0
+    for o in range(n_obs):
+        for k in range(dr.shape[1]):
+            if not (active[o] >> k) & 1:
+                continue
+            for i in range(n):
+                seen = (acts[i, o] >> k) & 1
+                for d in range(r.shape[2]):
+                    r[i, o, d] = r[i, o, d] + dr[o, k, seen, d]
+                    s[i, o, d] = s[i, o, d] + ds[o, k, seen, d]

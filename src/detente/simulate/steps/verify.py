@@ -39,7 +39,6 @@ side])`` and recovers ``support_reversion`` of its gap to its base level.
 
 from __future__ import annotations
 
-import math
 from functools import cache
 
 import numpy as np
@@ -53,7 +52,7 @@ from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import model_cache
 from detente.trust.events import BROKEN_MILITARY, CHEAP_TALK, EVENT_EFFECTS, INTENT, KEPT
-from detente.trust.kernels import acts_to_apply, apply_run_acts
+from detente.trust.kernels import apply_observed_acts
 from detente.trust.vectorised import observed_act_increments
 
 __all__ = ["SUPPORT", "VERIFY"]
@@ -76,7 +75,7 @@ _KEPT_ACT, _DEFECTED, _REARMING, _SPOILER, _STALLING, _GESTURE_ACT, _OVERTURE_AC
 @cache
 def _increments(
     phi_a: float, phi_b: float, weight: tuple[float, ...]
-) -> tuple[FloatArray, FloatArray, IntArray]:
+) -> tuple[FloatArray, FloatArray]:
     """The evidence increments of each act (observer, act, seen, dimension), seen or not, with
     its ``weight`` (:func:`detente.trust.vectorised.observed_act_increments`): a kept
     agreement also shows capacity when the observed side has factions (``phi`` = it has)."""
@@ -103,7 +102,6 @@ def _observe_conduct(
     bad_faith: BoolArray,
     dr: FloatArray,
     ds: FloatArray,
-    moves: IntArray,
     defection_flag: int,
     bad_faith_flag: int,
     tr0: FloatArray,
@@ -116,23 +114,13 @@ def _observe_conduct(
     seen: BoolArray,
     events: NDArray[np.int32],
     acts: IntArray,
-    todo: IntArray,
 ) -> None:
     """The verify step over a block's runs: from the state's trust evidence ``tr0``,
     ``ts0``, ``verified0`` and ``events0``, the new ones into ``tr``, ``ts``, ``verified``
-    and ``events``, and the violations seen into ``seen``, in one pass over the runs;
-    ``acts`` (N, 2) and ``todo`` (2 N) are work space. The observed acts are applied as
-    :func:`detente.trust.kernels.apply_observed_acts` applies them
-    (:func:`~detente.trust.kernels.acts_to_apply`,
-    :func:`~detente.trust.kernels.apply_run_acts`)."""
+    and ``events``, and the violations seen into ``seen``;
+    ``acts`` (N, 2) is work space (the acts each side saw, as
+    :func:`detente.trust.kernels.apply_observed_acts` applies them)."""
     n, n_b = phase.shape
-    n_dim = tr0.shape[2]
-    active = np.zeros(2, np.int64)
-    # an act's increments where it is not seen are +0.0 (``moves``): only the acts a run saw
-    # that move its evidence are applied to it, whatever other runs saw, unless it holds a
-    # -0.0 (acts_to_apply); such runs wait until every run's acts are known
-    local = moves[0, 0] == 0 and moves[1, 0] == 0
-    n_todo = 0
     for i in range(n):
         detected = False
         bad_seen = False
@@ -152,7 +140,7 @@ def _observe_conduct(
             bad_seen |= rearming
             spoiled = spoil[i, other] & (not defect[i, other]) & saw
             gest = gesture[i, other] & (u[i, 2 + side] < detection)
-            bits = (
+            acts[i, side] = (
                 (np.int64(kept) << _KEPT_ACT)
                 | (np.int64(defected) << _DEFECTED)
                 | (np.int64(rearming) << _REARMING)
@@ -161,48 +149,19 @@ def _observe_conduct(
                 | (np.int64(gest) << _GESTURE_ACT)
                 | (np.int64(overture[i, other]) << _OVERTURE_ACT)
             )
-            active[side] |= bits
             seen[i, other] = violation & (u[i, 4 + side] < detection)
-            negative_zero = False
-            for k in range(n_dim):
-                negative_zero |= _negative_zero(tr0[i, side, k]) | _negative_zero(ts0[i, side, k])
-            if negative_zero or not local:
-                acts[i, side] = bits
-                todo[n_todo] = 2 * i + side
-                n_todo += 1
-                apply = 0
-            else:
-                apply = bits & moves[side, 1]
-            # the evidence copied, with the increments of the acts applied in turn (the acts
-            # seen: apply_run_acts, dimension by dimension)
-            for k in range(n_dim):
-                x, y = tr0[i, side, k], ts0[i, side, k]
-                rest, act = apply, 0
-                while rest != 0:
-                    if rest & 1:
-                        x = x + dr[side, act, 1, k]
-                        y = y + ds[side, act, 1, k]
-                    rest >>= 1
-                    act += 1
-                tr[i, side, k], ts[i, side, k] = x, y
         ev = events0[i]
         if detected:
             ev |= defection_flag
         if bad_seen:
             ev |= bad_faith_flag
         events[i] = ev
-    for t in range(n_todo):
-        i, side = todo[t] // 2, todo[t] % 2
-        bits = acts[i, side]
-        apply_run_acts(
-            tr, ts, i, side, dr, ds, bits, acts_to_apply(tr, ts, i, side, bits, active[side], moves)
-        )
-
-
-@kernel
-def _negative_zero(x: float) -> bool:
-    """``x`` is ``-0.0`` (without a branch)."""
-    return (x == 0.0) & (math.copysign(1.0, x) < 0.0)
+    size = tr0.size  # the evidence copied (as integers: the same bits), then the acts applied
+    r0, s0 = tr0.reshape(size).view(np.int64), ts0.reshape(size).view(np.int64)
+    r, s = tr.reshape(size).view(np.int64), ts.reshape(size).view(np.int64)
+    for k in range(size):
+        r[k], s[k] = r0[k], s0[k]
+    apply_observed_acts(tr, ts, dr, ds, acts, np.zeros(2, np.int64))
 
 
 class _Plan:
@@ -213,7 +172,7 @@ class _Plan:
         phi = m.has_factions.astype(np.float64)
         w_gain, w_loss, w_gesture = st.trust_gain, st.trust_loss, st.gesture_weight
         weight = (w_gain, w_loss, w_loss, w_loss, w_loss, w_gesture, w_gesture)
-        self.dr, self.ds, self.moves = _increments(float(phi[0]), float(phi[1]), weight)
+        self.dr, self.ds = _increments(float(phi[0]), float(phi[1]), weight)
         self.detection = float(m.detection)
         self.defection = flag("defection_detected")
         self.bad_faith = flag("bad_faith_detected")
@@ -239,7 +198,6 @@ def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
         c(s.bad_faith),
         p.dr,
         p.ds,
-        p.moves,
         p.defection,
         p.bad_faith,
         tr0,
@@ -252,7 +210,6 @@ def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
         seen,
         events,
         np.empty((s.n, 2), dtype=np.int64),
-        np.empty(2 * s.n, dtype=np.int64),
     )
     return evolve(s, tr=tr, ts=ts, verified=verified, seen=seen, events=events)
 
