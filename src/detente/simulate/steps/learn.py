@@ -323,6 +323,8 @@ class _Plan:
         self.eps = float(st.screening_noise)
         self.spoil_risk = st.spoiler_escalation * m.has_factions[::-1].astype(f)
         self.base = np.array(m.trust_base, dtype=f).reshape(2, -1)
+        self.prior_weight = float(TRUST_PRIOR_WEIGHT)
+        self.tol = float(TOL_UTILITY)
         self.no_types = np.empty((0, 2, 0))
         self.no_signal = np.empty((0, 2))
         # arrays of a state found to hold the stated values of fighting (value, value0,
@@ -362,7 +364,7 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
             tr,
             ts,
             p.base,
-            float(TRUST_PRIOR_WEIGHT),
+            p.prior_weight,
             p.spoil_risk,
             trust,
             tau,
@@ -459,7 +461,7 @@ def _values(
         c(s.offered_u, np.float64),
         p.noise,
         p.eps,
-        float(TOL_UTILITY),
+        p.tol,
         p.stated,
         new_belief,
         other,
