@@ -29,7 +29,7 @@ from detente.simulate.beliefs import (
     lottery,
     net_cost,
     offer_weight,
-    predictive_z,
+    predictive_scale,
     refusal_weight,
     signal_z,
     stake_utilities,
@@ -198,6 +198,7 @@ def _update_beliefs(
     many ``z`` there are."""
     n = bal_mean.shape[0]
     m: int = 0
+    kappa_last, scale = np.nan, np.nan
     for i in range(n):
         za = 0.0
         for side in range(2):
@@ -213,7 +214,9 @@ def _update_beliefs(
             if _same(mu, mu0) and _same(kappa, kappa0):
                 at[i, side] = -1
                 continue
-            zs = predictive_z(mu, kappa)
+            if not _same(kappa, kappa_last):  # runs that fought alike share their precision
+                kappa_last, scale = kappa, predictive_scale(kappa)
+            zs = mu / scale  # predictive_z
             if side == 1 and at[i, 0] >= 0 and _same(zs, za):
                 at[i, 1] = at[i, 0]
                 continue
