@@ -333,6 +333,8 @@ class _Plan:
         # arrays of a state found to hold the stated values of fighting (value, value0,
         # other_value): a state's arrays are never written, so the same arrays hold them still
         self.stated_values: tuple[FloatArray, FloatArray, FloatArray] | None = None
+        # a state's cost multipliers and the log costs computed from them (_values)
+        self.log_cost_of: tuple[FloatArray, FloatArray] | None = None
 
 
 def _plan(m: SimModel) -> _Plan:
@@ -440,9 +442,16 @@ def _values(
         raise ValueError(f"at most 128 private types, not {m.n_types}")
     belief = c(s.type_belief, np.float64)
     if learn_types:
-        with np.errstate(divide="ignore"):
-            log_cost = np.log((m.cost * s.cost_mult)[:, ::-1, None] * m.type_cost)
-        log_cost = c(log_cost, np.float64)
+        # the log of each type's cost as the other sees it depends on the cost multipliers
+        # alone, which change only when a shock replaces them: computed then, else reused
+        known = p.log_cost_of
+        if known is not None and known[0] is s.cost_mult:
+            log_cost = known[1]
+        else:
+            with np.errstate(divide="ignore"):
+                log_cost = np.log((m.cost * s.cost_mult)[:, ::-1, None] * m.type_cost)
+            log_cost = c(log_cost, np.float64)
+            p.log_cost_of = (s.cost_mult, log_cost)
         signal = c(s.cost_signal, np.float64)
         exponent = np.empty(log_cost.shape)
         _signal_exponents(signal, log_cost, p.noise, exponent)
