@@ -33,7 +33,7 @@ def test_observed_acts_are_applied_as_apply_acts_applies_them(negative_zero: boo
                     r_ref[:, side], s_ref[:, side], relevance[side, k], w
                 )
     r, s = r0.copy(), s0.copy()
-    dr, ds, moves = observed_act_increments(relevance, weight)
-    apply_observed_acts(r, s, dr, ds, moves, acts, np.zeros(2, dtype=np.int64))
+    dr, ds = observed_act_increments(relevance, weight)
+    apply_observed_acts(r, s, dr, ds, acts, np.zeros(2, dtype=np.int64))
     assert r.tobytes() == r_ref.tobytes()
     assert s.tobytes() == s_ref.tobytes()

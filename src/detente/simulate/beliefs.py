@@ -53,6 +53,7 @@ __all__ = [
     "net_cost",
     "offer_weight",
     "pairwise_sum",
+    "predictive_scale",
     "predictive_z",
     "refusal_weight",
     "signal_z",
@@ -91,8 +92,16 @@ def balance_update(mean: float, prec: float, y: float, seen: bool) -> tuple[floa
 @kernel
 def predictive_z(mean: float, prec: float) -> float:
     """``μ / √(1 + 1/κ)``: the believed chance that A wins a battle is its ``Φ``."""
-    z: float = mean / np.sqrt(1.0 + 1.0 / prec)
+    z: float = mean / predictive_scale(prec)
     return z
+
+
+@kernel
+def predictive_scale(prec: float) -> float:
+    """``√(1 + 1/κ)``, the predictive spread of a belief of precision ``κ``
+    (:func:`predictive_z`)."""
+    out: float = np.sqrt(1.0 + 1.0 / prec)
+    return out
 
 
 @kernel

@@ -10,8 +10,6 @@ the same expressions.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -77,49 +75,31 @@ def apply_observed_acts(
     s: FloatArray,
     dr: FloatArray,
     ds: FloatArray,
-    moves: IntArray,
     acts: IntArray,
     active: IntArray,
 ) -> None:
     """A period's observed acts applied, in place, to a block's evidence ``r``, ``s``
     (runs, observer, dimension): ``acts`` (runs, observer) the acts each observer saw (bit
     ``k`` set: it saw act ``k``); ``dr``, ``ds`` (observer, act, seen, dimension) the
-    increments of each act seen (1) or not (0), ``moves`` (observer, seen) which acts'
-    increments are not all ``+0.0`` (:func:`detente.trust.vectorised.observed_act_increments`);
-    ``active`` (observer,) zeros, set to the acts some run saw.
+    increments of each act seen (1) or not (0)
+    (:func:`detente.trust.vectorised.observed_act_increments`); ``active`` (observer,) zeros,
+    set to the acts some run saw.
 
     The result is, bit for bit, that of applying each act in turn to the whole block as
     :func:`detente.trust.vectorised.apply_acts` does, with the act's weight where it was seen
-    and 0 elsewhere, and an act no run saw not at all. Increments that are all ``+0.0`` (an
-    act not seen, or a weight of 0) change nothing but a ``-0.0`` (to ``+0.0``): they are
-    applied only when some evidence holds a ``-0.0``."""
-    n, n_obs, n_dim = r.shape
+    and 0 elsewhere, and an act no run saw not at all: each act some run saw is added to
+    every run, as seen or not (without a branch on what the run saw: it picks the
+    increments), the acts in turn."""
+    n, n_obs = acts.shape
     for i in range(n):
         for o in range(n_obs):
             active[o] |= acts[i, o]
-    # skipping the +0.0 increments is exact unless some evidence is -0.0 (x + 0.0 == x bit
-    # for bit for every other x, and no sum of floats that are not -0.0 is -0.0)
-    has_neg_zero = False
-    for i in range(n):
-        for o in range(n_obs):
-            for d in range(n_dim):
-                has_neg_zero |= _negative_zero(r[i, o, d]) | _negative_zero(s[i, o, d])
-    for i in range(n):
-        for o in range(n_obs):
-            act = active[o]
-            bits = acts[i, o]
-            apply = act if has_neg_zero else (bits & moves[o, 1]) | (act & ~bits & moves[o, 0])
-            k = 0
-            while apply != 0:
-                if apply & 1:
-                    seen = (bits >> k) & 1
-                    for d in range(n_dim):
-                        r[i, o, d] = r[i, o, d] + dr[o, k, seen, d]
-                        s[i, o, d] = s[i, o, d] + ds[o, k, seen, d]
-                apply >>= 1
-                k += 1
-
-
-@kernel
-def _negative_zero(x: float) -> bool:
-    return x == 0.0 and math.copysign(1.0, x) < 0.0
+    for o in range(n_obs):
+        for k in range(dr.shape[1]):
+            if not (active[o] >> k) & 1:
+                continue
+            for i in range(n):
+                seen = (acts[i, o] >> k) & 1
+                for d in range(r.shape[2]):
+                    r[i, o, d] = r[i, o, d] + dr[o, k, seen, d]
+                    s[i, o, d] = s[i, o, d] + ds[o, k, seen, d]

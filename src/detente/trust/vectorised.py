@@ -123,20 +123,15 @@ def _act_increments(
 
 def observed_act_increments(
     relevance: ArrayLike, weight: ArrayLike, rule: EvidenceRule | None = None
-) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
+) -> tuple[FloatArray, FloatArray]:
     """The increments of acts, seen or not, as :func:`apply_acts` adds them, for
     :func:`detente.trust.kernels.apply_observed_acts`: ``relevance`` (observer, act,
     dimension) and ``weight`` (act,) give ``(Δr, Δs)`` (observer, act, seen, dimension), the
-    act applied with its weight where seen (1) and 0 where not (0), and ``moves`` (observer,
-    seen), bit ``k`` set where act ``k``'s increments are not all ``+0.0``."""
+    act applied with its weight where seen (1) and 0 where not (0)."""
     rel = np.asarray(relevance, dtype=np.float64)
     w = np.asarray(weight, dtype=np.float64)
     w_seen = np.stack([0.0 * w, 1.0 * w], axis=1)  # (act, seen): the mask times the weight
-    dr, ds = _act_increments(rel[:, :, None, :], w_seen, rule)
-    zero = (dr == 0.0) & (ds == 0.0) & ~np.signbit(dr) & ~np.signbit(ds)
-    moving = ~zero.all(axis=3)  # (observer, act, seen)
-    moves = (moving.astype(np.int64) << np.arange(rel.shape[1])[None, :, None]).sum(axis=1)
-    return dr, ds, moves
+    return _act_increments(rel[:, :, None, :], w_seen, rule)
 
 
 def expected(r: ArrayLike, s: ArrayLike, a: ArrayLike = 0.5, W: float = 2.0) -> FloatArray:

@@ -12,6 +12,9 @@ delivers: ``τ = T_integrity · (1 − e · φ · (1 − T_capacity))`` (``φ`` 
 from __future__ import annotations
 
 import math
+import weakref
+from collections.abc import Callable
+from typing import TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,7 +29,7 @@ from detente.simulate.beliefs import (
     lottery,
     net_cost,
     offer_weight,
-    predictive_z,
+    predictive_scale,
     refusal_weight,
     signal_z,
     stake_utilities,
@@ -37,7 +40,7 @@ from detente.simulate.steps import Step
 from detente.simulate.steps.fight import relief
 from detente.trust.kernels import expected_trust
 
-__all__ = ["CAP", "INTEG", "INTENT", "LEARN", "PRED"]
+__all__ = ["CAP", "INTEG", "INTENT", "LEARN", "PRED", "model_cache"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -45,6 +48,20 @@ CAP, INTENT, INTEG, PRED = (
     TRUST_DIMENSIONS.index(d)
     for d in ("capacity", "peaceful_intention", "integrity", "predictability")
 )
+T = TypeVar("T")
+_CACHED: dict[tuple[int, object], tuple[weakref.ref[SimModel], object]] = {}
+
+
+def model_cache(m: SimModel, build: Callable[[SimModel], T]) -> T:
+    """``build(m)``, made once per model (and dropped with it): a step's constants, as its
+    kernels take them, instead of the same small arrays rebuilt every period."""
+    key = (id(m), build)
+    got = _CACHED.get(key)
+    if got is not None and got[0]() is m:
+        return cast(T, got[1])
+    out = build(m)
+    _CACHED[key] = (weakref.ref(m, lambda _: _CACHED.pop(key, None)), out)
+    return out
 
 
 @kernel
@@ -181,17 +198,25 @@ def _update_beliefs(
     many ``z`` there are."""
     n = bal_mean.shape[0]
     m: int = 0
+    kappa_last, scale = np.nan, np.nan
     for i in range(n):
         za = 0.0
         for side in range(2):
             mu0, kappa0 = bal_mean[i, side], bal_prec[i, side]
+            if side == 1 and _same(mu0, bal_mean[i, 0]) and _same(kappa0, bal_prec[i, 0]):
+                # B believed what A believed and saw the same battle: it believes what A
+                # believes now (the same floats), and takes A's chance
+                mean[i, 1], prec[i, 1], at[i, 1] = mean[i, 0], prec[i, 0], at[i, 0]
+                continue
             mu, kappa = balance_update(mu0, kappa0, y[i], fighting[i])
             mean[i, side] = mu
             prec[i, side] = kappa
             if _same(mu, mu0) and _same(kappa, kappa0):
                 at[i, side] = -1
                 continue
-            zs = predictive_z(mu, kappa)
+            if not _same(kappa, kappa_last):  # runs that fought alike share their precision
+                kappa_last, scale = kappa, predictive_scale(kappa)
+            zs = mu / scale  # predictive_z
             if side == 1 and at[i, 0] >= 0 and _same(zs, za):
                 at[i, 1] = at[i, 0]
                 continue
@@ -209,16 +234,13 @@ def _same(a: float, b: float) -> bool:
 
 
 @kernel
-def _believed(phi: FloatArray, at: IntArray, before: FloatArray, out: FloatArray) -> None:
-    """Each side's believed chance: ``phi[at]``, or as ``before`` where ``at`` is −1."""
-    for i in range(at.shape[0]):
-        for side in range(2):
-            k = at[i, side]
-            out[i, side] = before[i, side] if k < 0 else phi[k]
-
-
-@kernel
-def _expected_trust(
+def _finish(
+    phi: FloatArray,
+    at: IntArray,
+    before: FloatArray,
+    rhat: FloatArray,
+    believe: bool,
+    trust_due: bool,
     tr: FloatArray,
     ts: FloatArray,
     base: FloatArray,
@@ -227,114 +249,144 @@ def _expected_trust(
     trust: FloatArray,
     tau: FloatArray,
 ) -> None:
-    """Expected trust of the evidence and each side's belief ``τ`` that the other delivers,
-    into ``trust`` and ``tau`` (N, 2); ``tr``, ``ts``, ``trust`` are (N, 2 · D), each side's
-    D dimensions in turn, ``base`` (2 · D)."""
-    n, m = tr.shape
-    n_dim = m // 2
+    """Each side's believed chance (when ``believe``: ``phi[at]``, or as ``before`` where
+    ``at`` is −1, into ``rhat``) and (when ``trust_due``) the expected trust of the evidence
+    ``tr``, ``ts`` (N, 2, D) and each side's belief ``τ`` that the other delivers, into
+    ``trust`` (N, 2, D) and ``tau`` (N, 2); ``base`` (2, D). (Simple loops, one per
+    result: the compiler makes them tight.)"""
+    n = at.shape[0]
+    if believe:
+        for i in range(n):
+            for side in range(2):
+                k = at[i, side]
+                rhat[i, side] = before[i, side] if k < 0 else phi[k]
+    if not trust_due:
+        return
+    m = base.size
+    r, s, p, a = tr.reshape(n, m), ts.reshape(n, m), trust.reshape(n, m), base.reshape(m)
     for i in range(n):
         for j in range(m):
-            trust[i, j] = expected_trust(tr[i, j], ts[i, j], base[j], prior_weight)
+            p[i, j] = expected_trust(r[i, j], s[i, j], a[j], prior_weight)
     for i in range(n):
         for side in range(2):
-            integ, cap = trust[i, side * n_dim + INTEG], trust[i, side * n_dim + CAP]
+            integ, cap = trust[i, side, INTEG], trust[i, side, CAP]
             tau[i, side] = integ * (1.0 - spoil_risk[side] * (1.0 - cap))
 
 
-def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
-    st = m.settings
-    mean, prec = np.empty((s.n, 2)), np.empty((s.n, 2))
-    z, at = np.empty(2 * s.n), np.empty((s.n, 2), dtype=np.int64)
-    n_z = _update_beliefs(
-        np.ascontiguousarray(s.bal_mean),
-        np.ascontiguousarray(s.bal_prec),
-        np.ascontiguousarray(s.y),
-        np.ascontiguousarray(s.fighting),
-        mean,
-        prec,
-        z,
-        at,
-    )
-    rhat = np.empty((s.n, 2))
-    _believed(ndtr(z[:n_z]), at, np.ascontiguousarray(s.rhat, dtype=np.float64), rhat)
-    belief = s.type_belief
-    stated = ~np.isnan(m.reservation[:2])
-    if stated.all() and m.n_types == 1:
+@kernel
+def _stated_as_before(
+    value: FloatArray, value0: FloatArray, other: FloatArray, reservation: FloatArray
+) -> bool:
+    """The stated values of fighting are already in place: every run's ``value`` is the
+    ``reservation`` (the same floats), its ``value0`` is set (not NaN) and ``other`` is NaN:
+    the learn step would give the same arrays again."""
+    for i in range(value.shape[0]):
+        for side in range(2):
+            if not _same(value[i, side], reservation[side]):
+                return False
+            if np.isnan(value0[i, side]) or not np.isnan(other[i, side]):
+                return False
+    return True
+
+
+@kernel
+def _first_values(value0: FloatArray, value: FloatArray, out: FloatArray) -> bool:
+    """``value0`` where it is set, else ``value`` (``np.where(np.isnan(value0), value,
+    value0)``), into ``out``; True when every ``value0`` was set (``out`` is then its copy)."""
+    kept = True
+    for i in range(value0.shape[0]):
+        for side in range(2):
+            v0 = value0[i, side]
+            if np.isnan(v0):
+                kept = False
+                out[i, side] = value[i, side]
+            else:
+                out[i, side] = v0
+    return kept
+
+
+class _Plan:
+    """A model's constants as the learn step's kernels take them (made once per model)."""
+
+    def __init__(self, m: SimModel) -> None:
+        st = m.settings
+        f = np.float64
+        self.stated = ~np.isnan(m.reservation[:2])
         # both reservations stated and nothing to learn about types: the values of fighting
         # are the stated figures and neither side estimates the other's (fighting_values,
         # expected_other_value), so the war lottery is not evaluated
-        value = np.array(np.broadcast_to(m.reservation[:2], (s.n, 2)))
-        other = np.full((s.n, 2), np.nan)
-    else:
-        _, _, u_line = stake_utilities(m, s.line, s.weights, s.u_victory)
-        c = np.ascontiguousarray
-        value, tv = np.empty((s.n, 2)), np.empty((s.n, 2, m.n_types))  # tv: (N, observer, T)
-        _war_values(
+        self.fixed = bool(self.stated.all()) and m.n_types == 1
+        self.reservation = np.array(m.reservation[:2], dtype=f)
+        self.horizon = np.array(np.broadcast_to(m.horizon_factor, 2), dtype=f)
+        self.cost = np.ascontiguousarray(m.cost, f)
+        self.type_cost = np.ascontiguousarray(m.type_cost, f)
+        self.type_resolve = np.ascontiguousarray(m.type_resolve, f)
+        self.stalemate = float(m.stalemate)
+        self.noise = float(st.cost_signal_noise)
+        self.eps = float(st.screening_noise)
+        self.spoil_risk = st.spoiler_escalation * m.has_factions[::-1].astype(f)
+        self.base = np.array(m.trust_base, dtype=f).reshape(2, -1)
+        self.prior_weight = float(TRUST_PRIOR_WEIGHT)
+        self.tol = float(TOL_UTILITY)
+        self.no_types = np.empty((0, 2, 0))
+        self.no_signal = np.empty((0, 2))
+        # arrays of a state found to hold the stated values of fighting (value, value0,
+        # other_value): a state's arrays are never written, so the same arrays hold them still
+        self.stated_values: tuple[FloatArray, FloatArray, FloatArray] | None = None
+        # a state's cost multipliers and the log costs computed from them (_values)
+        self.log_cost_of: tuple[FloatArray, FloatArray] | None = None
+
+
+def _plan(m: SimModel) -> _Plan:
+    return model_cache(m, _Plan)
+
+
+def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
+    p = _plan(m)
+    n = s.n
+    mean, prec = np.empty((n, 2)), np.empty((n, 2))
+    z, at = np.empty(2 * n), np.empty((n, 2), dtype=np.int64)
+    c = np.ascontiguousarray
+    n_z = _update_beliefs(c(s.bal_mean), c(s.bal_prec), c(s.y), c(s.fighting), mean, prec, z, at)
+    # no belief changed (no ``z``): every side keeps its chance, the same floats
+    before = c(s.rhat, dtype=np.float64)
+    rhat = np.empty((n, 2)) if n_z else before
+    was = s.trust_of
+    trust_due = not (was is not None and was[0] is s.tr and was[1] is s.ts)
+    if trust_due:
+        tr, ts = c(s.tr), c(s.ts)
+        trust, tau = np.empty(tr.shape), np.empty((n, 2))
+    else:  # the evidence has not changed since the last update
+        tr, ts, trust, tau = s.tr, s.ts, s.trust, s.tau
+    if n_z or trust_due:
+        _finish(
+            ndtr(z[:n_z]),
+            at,
+            before,
             rhat,
-            c(s.u_victory[:, 0], np.float64),
-            c(s.u_victory[:, 1], np.float64),
-            c(u_line, np.float64),
-            float(m.stalemate),
-            np.array(np.broadcast_to(m.horizon_factor, 2), dtype=np.float64),
-            np.array(m.reservation[:2], dtype=np.float64),
-            c(m.cost, np.float64),
-            c(m.type_cost, np.float64),
-            c(m.type_resolve, np.float64),
-            c(s.own_type, np.int64),
-            c(s.cost_mult, np.float64),
-            c(s.resolve_mult, np.float64),
-            c(relief(m, s.level), np.float64),
-            value,
-            tv,
-        )
-        learn_types = m.n_types > 1
-        if m.n_types > 128:
-            raise ValueError(f"at most 128 private types, not {m.n_types}")
-        if learn_types:
-            with np.errstate(divide="ignore"):
-                log_cost = np.log((m.cost * s.cost_mult)[:, ::-1, None] * m.type_cost)
-            log_cost = c(log_cost, np.float64)
-            signal = c(s.cost_signal, np.float64)
-            exponent = np.empty(log_cost.shape)
-            _signal_exponents(signal, log_cost, float(st.cost_signal_noise), exponent)
-            signal_lik = np.exp(exponent)
-            belief = np.empty(tv.shape)
-        else:
-            log_cost = signal_lik = np.empty((0, 2, 0))
-            signal = np.empty((0, 2))
-        other = np.empty((s.n, 2))
-        _type_posterior(
-            c(s.type_belief, np.float64),
-            tv,
-            learn_types,
-            signal,
-            log_cost,
-            signal_lik,
-            c(s.refused_u, np.float64),
-            c(s.offered_u, np.float64),
-            float(st.cost_signal_noise),
-            float(st.screening_noise),
-            float(TOL_UTILITY),
-            ~np.isnan(m.reservation[:2]),
-            belief if learn_types else c(s.type_belief, np.float64),
-            other,
-            np.empty(m.n_types),
-        )
-    if s.trust_of is not None and s.trust_of[0] is s.tr and s.trust_of[1] is s.ts:
-        trust, tau = s.trust, s.tau  # the evidence has not changed since the last update
-    else:
-        trust, tau = np.empty(s.tr.shape), np.empty((s.n, 2))
-        spoil_risk = st.spoiler_escalation * m.has_factions[::-1].astype(np.float64)
-        flat = (s.n, math.prod(trust.shape[1:]))  # trust[0] does not exist in an empty block
-        _expected_trust(
-            np.ascontiguousarray(s.tr).reshape(flat),
-            np.ascontiguousarray(s.ts).reshape(flat),
-            np.array(m.trust_base, dtype=np.float64).ravel(),
-            float(TRUST_PRIOR_WEIGHT),
-            spoil_risk,
-            trust.reshape(flat),
+            n_z > 0,
+            trust_due,
+            tr,
+            ts,
+            p.base,
+            p.prior_weight,
+            p.spoil_risk,
+            trust,
             tau,
         )
+    belief = s.type_belief
+    if p.fixed:
+        value, value0, other = s.value, s.value0, s.other_value
+        known = p.stated_values  # the last arrays found to hold the stated values
+        same = known is not None and known[0] is value and known[1] is value0 and known[2] is other
+        if not (same or _stated_as_before(c(value), c(value0), c(other), p.reservation)):
+            value = np.array(np.broadcast_to(p.reservation, (n, 2)))
+            other = np.full((n, 2), np.nan)
+            value0 = _set_first(s.value0, value)
+        p.stated_values = (value, value0, other)
+    else:
+        value, belief, other = _values(m, p, s, rhat)
+        value0 = _set_first(s.value0, value)
     return evolve(
         s,
         bal_mean=mean,
@@ -342,12 +394,92 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
         rhat=rhat,
         type_belief=belief,
         value=value,
-        value0=np.where(np.isnan(s.value0), value, s.value0),
+        value0=value0,
         other_value=other,
         trust=trust,
         tau=tau,
         trust_of=(s.tr, s.ts),
     )
+
+
+def _set_first(value0: FloatArray, value: FloatArray) -> FloatArray:
+    """Each side's value at the start: ``value0`` where set, else ``value`` (``value0``
+    itself when every one is set)."""
+    out = np.empty(value.shape)
+    kept = _first_values(np.ascontiguousarray(value0, dtype=np.float64), value, out)
+    return value0 if kept else out
+
+
+def _values(
+    m: SimModel, p: _Plan, s: RunState, rhat: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Each side's value of fighting on, its posterior over the other's type and its
+    estimate of the other's value of fighting (the war lottery under its beliefs)."""
+    n = s.n
+    _, _, u_line = stake_utilities(m, s.line, s.weights, s.u_victory)
+    c = np.ascontiguousarray
+    value, tv = np.empty((n, 2)), np.empty((n, 2, m.n_types))  # tv: (N, observer, T)
+    _war_values(
+        rhat,
+        c(s.u_victory[:, 0], np.float64),
+        c(s.u_victory[:, 1], np.float64),
+        c(u_line, np.float64),
+        p.stalemate,
+        p.horizon,
+        p.reservation,
+        p.cost,
+        p.type_cost,
+        p.type_resolve,
+        c(s.own_type, np.int64),
+        c(s.cost_mult, np.float64),
+        c(s.resolve_mult, np.float64),
+        c(relief(m, s.level), np.float64),
+        value,
+        tv,
+    )
+    learn_types = m.n_types > 1
+    if m.n_types > 128:
+        raise ValueError(f"at most 128 private types, not {m.n_types}")
+    belief = c(s.type_belief, np.float64)
+    if learn_types:
+        # the log of each type's cost as the other sees it depends on the cost multipliers
+        # alone, which change only when a shock replaces them: computed then, else reused
+        known = p.log_cost_of
+        if known is not None and known[0] is s.cost_mult:
+            log_cost = known[1]
+        else:
+            with np.errstate(divide="ignore"):
+                log_cost = np.log((m.cost * s.cost_mult)[:, ::-1, None] * m.type_cost)
+            log_cost = c(log_cost, np.float64)
+            p.log_cost_of = (s.cost_mult, log_cost)
+        signal = c(s.cost_signal, np.float64)
+        exponent = np.empty(log_cost.shape)
+        _signal_exponents(signal, log_cost, p.noise, exponent)
+        signal_lik = np.exp(exponent)
+        new_belief = np.empty(tv.shape)
+    else:
+        log_cost = signal_lik = p.no_types
+        signal = p.no_signal
+        new_belief = belief
+    other = np.empty((n, 2))
+    _type_posterior(
+        belief,
+        tv,
+        learn_types,
+        signal,
+        log_cost,
+        signal_lik,
+        c(s.refused_u, np.float64),
+        c(s.offered_u, np.float64),
+        p.noise,
+        p.eps,
+        p.tol,
+        p.stated,
+        new_belief,
+        other,
+        np.empty(m.n_types),
+    )
+    return value, new_belief, other
 
 
 LEARN = Step("learn", _learn, lambda m: (0, 0))

@@ -50,6 +50,7 @@ from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
+from detente.simulate.steps.learn import model_cache
 from detente.trust.events import BROKEN_MILITARY, CHEAP_TALK, EVENT_EFFECTS, INTENT, KEPT
 from detente.trust.kernels import apply_observed_acts
 from detente.trust.vectorised import observed_act_increments
@@ -74,7 +75,7 @@ _KEPT_ACT, _DEFECTED, _REARMING, _SPOILER, _STALLING, _GESTURE_ACT, _OVERTURE_AC
 @cache
 def _increments(
     phi_a: float, phi_b: float, weight: tuple[float, ...]
-) -> tuple[FloatArray, FloatArray, IntArray]:
+) -> tuple[FloatArray, FloatArray]:
     """The evidence increments of each act (observer, act, seen, dimension), seen or not, with
     its ``weight`` (:func:`detente.trust.vectorised.observed_act_increments`): a kept
     agreement also shows capacity when the observed side has factions (``phi`` = it has)."""
@@ -101,20 +102,24 @@ def _observe_conduct(
     bad_faith: BoolArray,
     dr: FloatArray,
     ds: FloatArray,
-    moves: IntArray,
     defection_flag: int,
     bad_faith_flag: int,
+    tr0: FloatArray,
+    ts0: FloatArray,
+    verified0: IntArray,
+    events0: NDArray[np.int32],
     tr: FloatArray,
     ts: FloatArray,
     verified: IntArray,
     seen: BoolArray,
     events: NDArray[np.int32],
     acts: IntArray,
-    active: IntArray,
 ) -> None:
-    """The verify step over a block's runs, in place on the copies ``tr``, ``ts`` (trust
-    evidence), ``verified``, ``seen`` and ``events``; ``acts`` (N, 2) and ``active`` (2,)
-    zeros are work space (:func:`detente.trust.kernels.apply_observed_acts`)."""
+    """The verify step over a block's runs: from the state's trust evidence ``tr0``,
+    ``ts0``, ``verified0`` and ``events0``, the new ones into ``tr``, ``ts``, ``verified``
+    and ``events``, and the violations seen into ``seen``;
+    ``acts`` (N, 2) is work space (the acts each side saw, as
+    :func:`detente.trust.kernels.apply_observed_acts` applies them)."""
     n, n_b = phase.shape
     for i in range(n):
         detected = False
@@ -127,7 +132,7 @@ def _observe_conduct(
             bad = False
             for b in range(n_b):
                 in_force = phase[i, b] > 0
-                verified[i, b, other] += np.int64(kept & in_force)
+                verified[i, b, other] = verified0[i, b, other] + np.int64(kept & in_force)
                 bad |= bad_faith[i, b, other] & in_force
             defected = defect[i, other] & saw
             detected |= defected
@@ -145,27 +150,43 @@ def _observe_conduct(
                 | (np.int64(overture[i, other]) << _OVERTURE_ACT)
             )
             seen[i, other] = violation & (u[i, 4 + side] < detection)
+        ev = events0[i]
         if detected:
-            events[i] |= defection_flag
+            ev |= defection_flag
         if bad_seen:
-            events[i] |= bad_faith_flag
-    apply_observed_acts(tr, ts, dr, ds, moves, acts, active)
+            ev |= bad_faith_flag
+        events[i] = ev
+    size = tr0.size  # the evidence copied (as integers: the same bits), then the acts applied
+    r0, s0 = tr0.reshape(size).view(np.int64), ts0.reshape(size).view(np.int64)
+    r, s = tr.reshape(size).view(np.int64), ts.reshape(size).view(np.int64)
+    for k in range(size):
+        r[k], s[k] = r0[k], s0[k]
+    apply_observed_acts(tr, ts, dr, ds, acts, np.zeros(2, np.int64))
+
+
+class _Plan:
+    """A model's constants as the verify step's kernel takes them (made once per model)."""
+
+    def __init__(self, m: SimModel) -> None:
+        st = m.settings
+        phi = m.has_factions.astype(np.float64)
+        w_gain, w_loss, w_gesture = st.trust_gain, st.trust_loss, st.gesture_weight
+        weight = (w_gain, w_loss, w_loss, w_loss, w_loss, w_gesture, w_gesture)
+        self.dr, self.ds = _increments(float(phi[0]), float(phi[1]), weight)
+        self.detection = float(m.detection)
+        self.defection = flag("defection_detected")
+        self.bad_faith = flag("bad_faith_detected")
 
 
 def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
-    st = m.settings
-    tr, ts = s.tr.copy(), s.ts.copy()
-    verified = s.verified.copy()
-    seen = np.zeros((s.n, 2), dtype=bool)
-    events = s.events.copy()
-    phi = m.has_factions.astype(np.float64)
-    w_gain, w_loss, w_gesture = st.trust_gain, st.trust_loss, st.gesture_weight
-    weight = (w_gain, w_loss, w_loss, w_loss, w_loss, w_gesture, w_gesture)
-    dr, ds, moves = _increments(float(phi[0]), float(phi[1]), weight)
+    p = model_cache(m, _Plan)
     c = np.ascontiguousarray
+    tr0, ts0, verified0 = c(s.tr, np.float64), c(s.ts, np.float64), c(s.verified, np.int64)
+    tr, ts, verified = np.empty(tr0.shape), np.empty(ts0.shape), np.empty(verified0.shape, np.int64)
+    seen, events = np.empty((s.n, 2), dtype=bool), np.empty(s.n, dtype=np.int32)
     _observe_conduct(
         c(d.u),
-        float(m.detection),
+        p.detection,
         c(s.implementing),
         c(s.defect),
         c(s.spoil),
@@ -175,18 +196,20 @@ def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
         c(s.shift),
         c(s.phase),
         c(s.bad_faith),
-        dr,
-        ds,
-        moves,
-        flag("defection_detected"),
-        flag("bad_faith_detected"),
+        p.dr,
+        p.ds,
+        p.defection,
+        p.bad_faith,
+        tr0,
+        ts0,
+        verified0,
+        c(s.events, np.int32),
         tr,
         ts,
         verified,
         seen,
         events,
         np.empty((s.n, 2), dtype=np.int64),
-        np.zeros(2, dtype=np.int64),
     )
     return evolve(s, tr=tr, ts=ts, verified=verified, seen=seen, events=events)
 
@@ -212,7 +235,9 @@ def _nothing_seen(m: SimModel, s: RunState) -> bool:
     stalling, gesture or overture): trust evidence, verification and sightings stay as
     they are."""
     acts = (s.implementing, s.defect, s.spoil, s.stalled, s.gesture, s.overture)
-    return not any(a.any() for a in acts)
+    # the fields no step has set this period are one array of zeros: looked at once
+    distinct = {id(a): a for a in acts}
+    return not any(a.any() for a in distinct.values())
 
 
 VERIFY = Step("verify", _verify, lambda m: (6, 0), idle=_nothing_seen)
