@@ -35,15 +35,21 @@ from numpy.typing import NDArray
 from detente.bargaining.distrust import DETERRENCE
 from detente.core import TRUST_DIMENSIONS
 from detente.core.jit import kernel, nan_to_num
-from detente.simulate.durability import increment_table
+from detente.simulate.durability import increment_table, log_hazard_ratio, rest_log_ratio
 from detente.simulate.model import SimModel
 from detente.simulate.state import RunState
 from detente.trust.behaviour import compliance_array
 
 __all__ = [
     "breakdown_hazards",
+    "deterrence",
+    "exceeds",
+    "faction_exponent",
     "faction_ratios",
+    "relief_of",
+    "side_exponent",
     "signature_hazard_ratio",
+    "signature_log_ratios",
     "signature_trust",
     "signature_trust_sums",
 ]
@@ -105,6 +111,48 @@ def faction_ratios(m: SimModel, b: int) -> FloatArray:
 
 
 @kernel
+def exceeds(e: float, u: float) -> int:
+    """Whether the probability ``h = −expm1(e)`` is above the uniform ``u`` when that does
+    not depend on how ``expm1`` rounds (1: yes, 0: no), else −1 (NumPy's ``expm1`` decides).
+    For every ``e``, ``−expm1(e) ≤ −e``, and for ``−1 ≤ e ≤ 0``, ``−expm1(e) ≥ −e − e²/2``;
+    a relative margin of 1e-9 (millions of units in the last place of any accurate
+    ``expm1``) keeps the answer exact. Undecided: ``u`` within ``e²/2`` of ``−e`` (rare: ``e``
+    is a period's small cumulative hazard), or NaN/inf/subnormal inputs."""
+    ub = -e
+    if u >= ub + abs(ub) * 1e-9:
+        return 0
+    if -1.0 <= e <= 0.0:
+        lb = ub - 0.5 * (e * e)
+        if lb > 1e-280 and u < lb - lb * 1e-9:
+            return 1
+    return -1
+
+
+@kernel
+def deterrence(total: float, done: float, sanctioned: bool) -> float:
+    """The staged-sanctions deterrence factor of a side's hazard, ``1 − DETERRENCE · (R_total −
+    R(n))`` for the sanctioned party (``done`` = ``R(n)`` the relief released after its ``n``
+    periods of verified compliance), 1 for the other."""
+    return (1.0 - DETERRENCE * (total - done)) if sanctioned else 1.0
+
+
+@kernel
+def side_exponent(hr: float, rearmed: float, deterred: float, d: float) -> float:
+    """``−HR · ΔH`` of a side's chance breakdown: ``½ HR_deal`` times its rearmament factor
+    and its deterrence factor (1 when none: multiplying by 1 changes no bit)."""
+    x = 0.5 * hr
+    x = x * rearmed
+    x = x * deterred
+    return -x * d
+
+
+@kernel
+def faction_exponent(hr: float, extra: float, d: float) -> float:
+    """``−HR · ΔH`` of a spoiler faction's escalation, ``HR_deal · extra_f``."""
+    return -(hr * extra) * d
+
+
+@kernel
 def _exponents(
     runs: IntArray,
     b: int,
@@ -119,14 +167,13 @@ def _exponents(
     out: FloatArray,
 ) -> int:
     """``out[i] = −HR · ΔH`` of run ``runs[i]``'s agreement on bundle ``b``: each side's
-    hazard ratio (``½ HR_deal``, times ``rearmed`` when given, times the sanctions' deterrence
-    factor when ``relief_step`` is given) then each faction's (``HR_deal · extra_f``); ``ΔH``
-    looked up by age in ``dh``. Returns the largest age met: when it is past the end of
-    ``dh``, the rows of those runs are left unwritten."""
+    (:func:`side_exponent`, with ``rearmed`` when it has columns and the sanctions'
+    :func:`deterrence` when ``relief_step`` is not empty) then each faction's
+    (:func:`faction_exponent`); ``ΔH`` looked up by age in ``dh``. Returns the largest age
+    met: when it is past the end of ``dh``, the rows of those runs are left unwritten."""
     n_f = extra.shape[0]
     has_rearmed = rearmed.shape[1] > 0
     last = relief_step.shape[0] - 1
-    total = relief_step[last] if last >= 0 else 0.0
     top = -1
     for i in range(runs.shape[0]):
         r = runs[i]
@@ -136,18 +183,56 @@ def _exponents(
             continue
         d = dh[a]
         hr = deal_hr[r, b]
-        base = 0.5 * hr
         for side in range(2):
-            x = base
-            if has_rearmed:
-                x = x * rearmed[side, i]
+            f = rearmed[side, i] if has_rearmed else 1.0
+            g = 1.0
             if last >= 0:
                 done = relief_step[min(verified[r, b, side], last)]
-                x = x * ((1.0 - DETERRENCE * (total - done)) if sanctioned[side] else 1.0)
-            out[i, side] = -x * d
+                g = deterrence(relief_step[last], done, sanctioned[side])
+            out[i, side] = side_exponent(hr, f, g, d)
         for f in range(n_f):
-            out[i, 2 + f] = -(hr * extra[f]) * d
+            out[i, 2 + f] = faction_exponent(hr, extra[f], d)
     return top
+
+
+def relief_of(m: SimModel, b: int) -> FloatArray:
+    """The staged-sanctions relief schedule the hazard of an agreement on bundle ``b`` reads
+    (the settlement's only, when relief is ever released), else empty."""
+    relief = m.relief_step
+    if not (b == 0 and relief.size and relief[-1] > 0.0):
+        return np.empty(0)
+    out: FloatArray = np.ascontiguousarray(relief, dtype=np.float64)
+    return out
+
+
+@kernel
+def signature_log_ratios(
+    q: FloatArray,
+    bundle: IntArray,
+    earlier: IntArray,
+    x0: FloatArray,
+    base_failures: FloatArray,
+    out: FloatArray,
+) -> int:
+    """Per agreement signed now (rows of ``q`` (E, 2): the sides' military compliance for
+    each other; ``bundle``, ``earlier`` agreements the run reached on it), the log of its
+    hazard ratio but the spoilers' factor (:meth:`DealDurability.rest_hazard_ratio`): trust
+    at signature the mean of the two, earlier failures the deal's plus ``earlier``; ``x0``
+    (B, K) each bundle's covariate vector. Returns :func:`rest_log_ratio`'s first
+    validation code met (trust first)."""
+    x = np.empty(x0.shape[1], dtype=np.float64)
+    bad_trust = False
+    bad_failures = 0
+    for e in range(q.shape[0]):
+        b = bundle[e]
+        trust = (q[e, 0] + q[e, 1]) / 2.0  # the mean of the two (as ndarray.mean)
+        code = rest_log_ratio(trust, base_failures[b] + np.float64(earlier[e]), x0[b], x)
+        if code == 1:
+            bad_trust = True
+        elif code > 1 and bad_failures == 0:
+            bad_failures = code
+        out[e] = log_hazard_ratio(x)
+    return 1 if bad_trust else bad_failures
 
 
 def breakdown_hazards(
@@ -168,9 +253,6 @@ def breakdown_hazards(
     The hazard ratios and ``−HR · ΔH`` are one compiled pass over the runs; ``1 − exp`` is
     NumPy's."""
     extra = faction_ratios(m, b)
-    relief = m.relief_step
-    if not (b == 0 and relief.size and relief[-1] > 0.0):
-        relief = np.empty(0)
     out = np.empty((runs.size, 2 + extra.size))
     args = (
         runs,
@@ -179,7 +261,7 @@ def breakdown_hazards(
         age,
         verified,
         np.empty((2, 0)) if rearmed is None else np.ascontiguousarray(rearmed),
-        np.ascontiguousarray(relief, dtype=np.float64),
+        relief_of(m, b),
         np.ascontiguousarray(m.sanctioned, dtype=np.bool_),
         extra,
     )
