@@ -1,16 +1,19 @@
 """Breakdown of an agreement in force: the covariate durability model in the period loop.
 
 At signature each new agreement gets its hazard ratio from the deal's covariates
-(:class:`detente.simulate.durability.DealDurability`, read from the scenario once), with the
-run's own **trust at signature** (the mean of the two sides' military compliance probabilities
-for each other, :func:`detente.trust.behaviour.compliance_array` of the expected trust the
-sides hold at that moment) and the run's **earlier failed agreements** (the scenario's
+(:class:`detente.simulate.durability.DealDurability`, read from the scenario once;
+:func:`signature_log_ratios`), with the run's own **trust at signature** (the mean of the two
+sides' military compliance probabilities for each other,
+:func:`detente.trust.behaviour.compliance_array` of the expected trust the sides hold at that
+moment, no evidence read as 0.5) and the run's **earlier failed agreements** (the scenario's
 ``agreement_ended`` events plus the agreements that already broke down in the run).
 
 Each period of an agreement in force, with ``ΔH`` the Fortna baseline's cumulative hazard over
 the period (:func:`detente.simulate.durability.hazard_increments`, looked up by age), the
-probability of a breakdown is ``1 − exp(−HR · ΔH)`` (:func:`breakdown_hazards`: the hazard
-ratios below and ``−HR · ΔH`` in one compiled pass over the runs in force, ``exp`` by NumPy):
+probability of a breakdown is ``1 − exp(−HR · ΔH)`` (:func:`side_exponent`,
+:func:`faction_exponent`: ``−HR · ΔH`` with the hazard ratios below; ``exp`` by NumPy, or
+the comparison with the run's uniform decided without it when its rounding cannot matter,
+:func:`exceeds`; :func:`breakdown_hazards` computes every probability):
 
 - each side breaks it by chance with hazard ratio ``½ · HR_deal`` times
   ``rearm_hazard^(excess / 0.1)`` for a side that rearmed beyond the power shift the deal
@@ -34,10 +37,9 @@ from numpy.typing import NDArray
 
 from detente.bargaining.distrust import DETERRENCE
 from detente.core import TRUST_DIMENSIONS
-from detente.core.jit import kernel, nan_to_num
+from detente.core.jit import kernel
 from detente.simulate.durability import increment_table, log_hazard_ratio, rest_log_ratio
 from detente.simulate.model import SimModel
-from detente.simulate.state import RunState
 from detente.trust.behaviour import compliance_array
 
 __all__ = [
@@ -48,9 +50,7 @@ __all__ = [
     "faction_ratios",
     "relief_of",
     "side_exponent",
-    "signature_hazard_ratio",
     "signature_log_ratios",
-    "signature_trust",
     "signature_trust_sums",
 ]
 
@@ -60,43 +60,6 @@ BoolArray = NDArray[np.bool_]
 
 NO_EVIDENCE_COMPLIANCE = 0.5 * 0.5**0.5
 """Military compliance of a pair without evidence (the covariate's reference, 0.354)."""
-
-
-@kernel
-def _trust_rows(trust: FloatArray, rows: IntArray) -> FloatArray:
-    """``np.nan_to_num(trust[rows], nan=0.5)`` in one pass (NaN: no evidence yet, 0.5; ±inf
-    the largest finite numbers)."""
-    n, a, k = rows.shape[0], trust.shape[1], trust.shape[2]
-    out = np.empty((n, a, k), dtype=np.float64)
-    for i in range(n):
-        r = rows[i]
-        for j in range(a):
-            for d in range(k):
-                out[i, j, d] = nan_to_num(trust[r, j, d], 0.5)
-    return out
-
-
-def signature_trust(s: RunState, rows: IntArray | None = None) -> FloatArray:
-    """Trust at signature per run (N,): mean military compliance of the sides for each
-    other, from the expected trust of this period (no-evidence value before any is set);
-    ``rows``: of these runs only (the same numbers, run by run)."""
-    idx = np.arange(s.n, dtype=np.int64) if rows is None else rows
-    trust = _trust_rows(np.ascontiguousarray(s.trust, dtype=np.float64), idx)
-    q = compliance_array(trust, "military")  # (N, 2)
-    out: FloatArray = q.mean(axis=1)
-    return out
-
-
-def signature_hazard_ratio(
-    m: SimModel, s: RunState, b: int, earlier: IntArray, rows: IntArray | None = None
-) -> FloatArray:
-    """Hazard ratio (N,) of an agreement on bundle ``b`` signed now, but the spoilers'
-    factor; ``earlier`` = agreements on it the run already reached (all ended, or a new one
-    would not be signed); ``rows``: for these runs only (``earlier`` theirs), each run's
-    ratio its own (elementwise: the same numbers as for the whole block)."""
-    dur = m.durability[b]
-    failures = dur.base.prior_failures + earlier.astype(np.float64)
-    return dur.rest_hazard_ratio(signature_trust(s, rows), np.asarray(failures))
 
 
 def faction_ratios(m: SimModel, b: int) -> FloatArray:

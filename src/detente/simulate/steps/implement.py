@@ -35,10 +35,16 @@ over all agreements in force.
 
 The step's per-run work is compiled (:mod:`detente.core.jit`) and done for the runs with an
 agreement signed this period or in force only: one pass finds them, one signs (staging,
-superseding), and per bundle one pass over the runs with that agreement in force keeps,
-settles or breaks it. The strategies' conduct (plugins) is evaluated for those runs, the
-rearmament factor's power and the breakdown probabilities' ``1 − exp`` by NumPy
-(:func:`detente.simulate.steps.breakdown.breakdown_hazards`).
+superseding), and one pass over the agreements in force keeps, settles or breaks them, every
+bundle at once when no strategy of the model's pool has a conduct to evaluate (they all keep
+what they sign), else bundle by bundle after the strategies' conduct (plugins, evaluated by
+NumPy for those runs). A breakdown is decided by comparing ``h = 1 − exp(−HR · ΔH)`` with the
+run's uniform: where the answer cannot depend on how ``expm1`` rounds (bounds ``−e − e²/2 ≤
+−expm1(e) ≤ −e``, :func:`detente.simulate.steps.breakdown.exceeds`) the kernel decides it
+without ``h``, and only the rare agreements left undecided get NumPy's ``expm1`` (the same
+decisions, bit for bit, as computing every ``h``). New agreements' hazard ratios take the
+sides' compliance from :func:`detente.trust.behaviour.compliance_array` and one ``exp`` (NumPy),
+for all of them at once; the rearmament factor's power is NumPy's too.
 """
 
 from __future__ import annotations
@@ -151,9 +157,6 @@ def _sign(
     talk_track: IntArray,
     period: int,
     trust: FloatArray,
-    shift: FloatArray,
-    permitted: float,
-    settlement_after: int,
     phase: IntArray,
     age: IntArray,
     terms: IntArray,
@@ -170,33 +173,24 @@ def _sign(
     sig_bundle: IntArray,
     earlier: IntArray,
     sig_trust: FloatArray,
-    deal_run: IntArray,
-    deal_pos: IntArray,
-    deal_bundle: IntArray,
-    count: IntArray,
-    tenths: FloatArray,
-) -> tuple[int, int, bool, bool]:
+) -> tuple[int, bool]:
     """Signature of the agreements signed this period by runs ``rows[signers]`` (a settlement
     signed contains the partial agreements signed with it, and supersedes those in force):
     the state arrays of signing runs written, each new agreement listed (``sig_run``,
     ``sig_bundle``, ``earlier`` agreements the run reached on it, now counted in
-    ``agreements``; ``sig_trust`` the run's expected trust, no evidence read as 0.5); then
-    the agreements in force from before, bundle by bundle and run by run (``deal_run``, their
-    positions in ``rows`` ``deal_pos``, ``deal_bundle``; ``count`` per bundle) with each
-    side's rearmament beyond the permitted shift in tenths (:func:`_tenths`). Returns the
-    numbers of new agreements and of agreements in force, whether one of these reaches its
-    settlement stage this period (before stalling) and whether any rearmament is in excess."""
+    ``agreements``; ``sig_trust`` the run's expected trust, no evidence read as 0.5). Returns
+    the number of new agreements and whether a signing run has one in force from before on
+    another bundle. Afterwards the agreements in force from before are those with
+    ``phase > 0`` not ``signed`` this period."""
     n_b = phase.shape[1]
-    k = rows.shape[0]
-    new = np.zeros((k, n_b), dtype=np.bool_)
     n_new = 0
+    more = False
     for i in signers:
         r = rows[i]
         settles = signed[r, 0]
         for b in range(n_b):
             if not signed[r, b] or (b > 0 and settles):
                 continue
-            new[i, b] = True
             phase[r, b] = 1
             age[r, b] = 0
             terms[r, b] = signed_terms[r, b]
@@ -225,26 +219,34 @@ def _sign(
                         superseded[r, b] = True
                     in_first[r, b] = False
                     phase[r, b] = 0
-    n_deals = 0
-    stage = False
-    excess = False
-    for b in range(n_b):
+        for b in range(n_b):
+            more |= phase[r, b] > 0 and not signed[r, b]
+    return n_new, more
+
+
+@kernel
+def _deals(
+    rows: IntArray,
+    signed: BoolArray,
+    phase: IntArray,
+    deal_run: IntArray,
+    deal_pos: IntArray,
+    count: IntArray,
+) -> None:
+    """The agreements in force from before (after :func:`_sign`), bundle by bundle and run by
+    run: their runs (``deal_run``) and positions in ``rows`` (``deal_pos``); ``count`` per
+    bundle."""
+    n = 0
+    for b in range(phase.shape[1]):
         c = 0
-        for i in range(k):
+        for i in range(rows.shape[0]):
             r = rows[i]
-            if phase[r, b] > 0 and not new[i, b]:
-                deal_run[n_deals] = r
-                deal_pos[n_deals] = i
-                deal_bundle[n_deals] = b
-                for side in range(2):
-                    x = _tenths(shift[r, side], permitted)
-                    excess |= x != 0.0
-                    tenths[side, n_deals] = x
-                stage |= phase[r, b] == 1 and age[r, b] >= settlement_after
-                n_deals += 1
+            if phase[r, b] > 0 and not signed[r, b]:
+                deal_run[n] = r
+                deal_pos[n] = i
+                n += 1
                 c += 1
         count[b] = c
-    return n_new, n_deals, stage, excess
 
 
 @kernel
@@ -313,6 +315,8 @@ def _deal_state(
 
 @kernel
 def _keep_or_break(
+    rows: IntArray,
+    signed: BoolArray,
     n_deals: int,
     runs: IntArray,
     bundle: IntArray,
@@ -342,6 +346,7 @@ def _keep_or_break(
     duration: IntArray,
     broke: BoolArray,
     line: FloatArray,
+    shared_line: bool,
     defect: BoolArray,
     deliberate: BoolArray,
     stalled: BoolArray,
@@ -353,41 +358,76 @@ def _keep_or_break(
     exponents: FloatArray,
     h: FloatArray,
 ) -> int:
-    """A period of the agreements in force ``runs[:n_deals]`` (on bundles ``bundle``, in
-    bundle then run order): the settlement stage (unless a side stalls, ``stall0/1`` (empty:
-    none); its terms written to ``line`` on the bundle's settled issues), defections
+    """A period of the agreements in force: ``runs[:n_deals]`` (on bundles ``bundle``), or
+    when ``n_deals`` < 0 those of runs ``rows`` with ``phase > 0`` not ``signed`` this period,
+    in bundle then run order: the settlement stage (unless a side stalls, ``stall0/1``
+    (empty: none); its terms written to ``line`` on the bundle's settled issues), defections
     (deliberate, ``deliberate0/1`` (empty: none), or by chance: the side's breakdown
     probability above the run's uniform of column ``bundle · width + side``), spoiler
     factions' violations and escalations, breakdown, ageing; the period's acts recorded
     (``bits``: settlement, spoiler, violation, breakdown, partial breakdown, stalling).
+    Flags and ``rearmed`` (each side's rearmament factor, no columns: none) are per agreement
+    listed, or per run when they are not listed.
 
-    The probabilities are ``h = −expm1(−HR · ΔH)`` (:func:`deal_exponents`, ``ΔH`` by age in
-    ``dh``; ``extra``, ``candidates``, ``settled``, ``faction_u`` per bundle on the first
-    axis; ``relief_step`` the settlement's). First pass (``h`` empty): each comparison is
-    decided without ``expm1`` when it can be (:func:`exceeds`); an agreement with one left
-    undecided, and any later one of its run, is left as it was and listed in ``pending`` with
-    its exponents (rows of ``exponents``); returns their number (−1 − the largest age when an
-    age is past the end of ``dh``: then nothing is written). Second pass (``h``: NumPy's
-    ``−expm1`` of those exponents): the listed agreements, in order."""
+    The probabilities are ``h = −expm1(−HR · ΔH)`` (:func:`side_exponent`,
+    :func:`faction_exponent`; ``ΔH`` by age in ``dh``; ``extra``, ``candidates``,
+    ``settled``, ``faction_u`` per bundle on the first axis; ``relief_step`` the
+    settlement's). First pass (``h`` empty): each comparison is decided without ``expm1``
+    when it can be (:func:`exceeds`); an agreement with one left undecided, and any later one
+    of its run, is left as it was and listed in ``pending`` (its index, run, bundle) with its
+    exponents (rows of ``exponents``); returns their number, or, with nothing written, −1
+    when a settlement stage may come and ``line`` is the incoming state's (``shared_line``),
+    −2 − the largest age when an age is past the end of ``dh``. Second pass (``h``: NumPy's
+    ``−expm1`` of those exponents, ``pending`` those listed): the listed agreements, in
+    order."""
     n_f = spoil_q.shape[0]
     n_i = settled.shape[1]
     exact = h.shape[0] > 0
-    todo = pending.shape[0] if exact else n_deals
+    listed = n_deals >= 0
     has_rearmed = rearmed.shape[1] > 0
-    if not exact:
+    if exact:
+        todo = pending.shape[0]
+    else:
         top = -1
-        for i in range(n_deals):
-            top = max(top, age[runs[i], bundle[i]])
+        stage = False
+        if listed:
+            for i in range(n_deals):
+                r = runs[i]
+                b = bundle[i]
+                a = age[r, b]
+                top = max(top, a)
+                stage |= phase[r, b] == 1 and a >= settlement_after
+        else:  # the agreements in force from before, bundle by bundle, run by run
+            k, n_b = rows.shape[0], phase.shape[1]
+            runs = np.empty(k * n_b, dtype=np.int64)
+            bundle = np.empty(k * n_b, dtype=np.int64)
+            n_deals = 0
+            for b in range(n_b):
+                for i in range(k):
+                    r = rows[i]
+                    ph = phase[r, b]
+                    if ph > 0 and not signed[r, b]:
+                        runs[n_deals] = r
+                        bundle[n_deals] = b
+                        n_deals += 1
+                        a = age[r, b]
+                        top = max(top, a)
+                        stage |= ph == 1 and a >= settlement_after
         if top >= dh.shape[0]:
-            return -1 - top
+            return -2 - top
+        if stage and shared_line:
+            return -1
+        todo = n_deals
     multi = phase.shape[1] > 1 and not exact
     deferred = np.zeros(phase.shape[0] if multi else 0, dtype=np.bool_)
     e = np.empty(2 + n_f, dtype=np.float64)
     n_pending = 0
     for j in range(todo):
-        i = pending[j] if exact else j
-        r = runs[i]
-        b = bundle[i]
+        if exact:
+            i, r, b = pending[j, 0], pending[j, 1], pending[j, 2]
+        else:
+            i, r, b = j, runs[j], bundle[j]
+        ri = i if listed else r
         col = b * width
         t = max(terms[r, b], 0)
         st0 = stall0.shape[0] > 0 and stall0[i]
@@ -414,7 +454,7 @@ def _keep_or_break(
             hr = deal_hr[r, b]
             last = relief_step.shape[0] - 1 if b == 0 else -1
             for side in range(2):
-                x = rearmed[side, i] if has_rearmed else 1.0
+                x = rearmed[side, ri] if has_rearmed else 1.0
                 g = 1.0
                 if last >= 0:
                     done = relief_step[min(verified[r, b, side], last)]
@@ -438,7 +478,9 @@ def _keep_or_break(
                         s1 = True
                 escalate = escalate or down
             if open_:
-                pending[n_pending] = i
+                pending[n_pending, 0] = i
+                pending[n_pending, 1] = r
+                pending[n_pending, 2] = b
                 for c in range(2 + n_f):
                     exponents[n_pending, c] = e[c]
                 n_pending += 1
@@ -632,12 +674,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     sig_bundle = np.empty(n_sig, dtype=np.int64)
     earlier = np.empty(n_sig, dtype=np.int64)
     sig_trust = np.empty((n_sig, 2, s.trust.shape[2]))
-    deal_run = np.empty(k * n_b, dtype=np.int64)
-    deal_pos = np.empty(k * n_b, dtype=np.int64)
-    deal_bundle = np.empty(k * n_b, dtype=np.int64)
-    count = np.empty(n_b, dtype=np.int64)
-    tenths = np.empty((2, k * n_b))
-    n_new, n_deals, stage, excess = _sign(
+    n_new, more = _sign(
         rows,
         signers,
         s.signed,
@@ -646,9 +683,6 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         s.talk_track,
         s.period,
         s.trust,
-        s.shift,
-        p.permitted,
-        m.settlement_after,
         phase,
         age,
         terms,
@@ -665,11 +699,6 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         sig_bundle,
         earlier,
         sig_trust,
-        deal_run,
-        deal_pos,
-        deal_bundle,
-        count,
-        tenths,
     )
     if n_new:  # each new agreement's hazard ratio (but the spoilers'), from trust at signature
         q = compliance_array(sig_trust[:n_new], "military")  # (E, 2)
@@ -693,10 +722,9 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         "deal_hr": deal_hr,
         **done,
     }
-    if not n_deals:  # agreements signed this period, none in force from before
+    if signers.size == k and not more:  # agreements signed, none in force from before
         return evolve(s, **out)
     broke = s.broke.copy()
-    line = s.line.copy() if stage else s.line  # written on a settlement stage only
     shift = s.shift  # copied on the first rearmament (kept as it is, the fight step reuses β)
     w = _Writes(
         phase,
@@ -705,7 +733,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         in_first,
         duration,
         broke,
-        line,
+        s.line,  # copied before a settlement stage
         defect,
         deliberate,
         stalled,
@@ -714,13 +742,17 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         events,
     )
     if p.keeps:  # no conduct: every agreement in force in one pass
-        rearmed = m.settings.rearm_hazard ** tenths[:, :n_deals] if excess else _NO_REARMAMENT
         none = _EMPTY_FLAGS
         flags = (none, none, none, none)
-        _keep(m, p, s, d, n_deals, deal_run, deal_bundle, flags, rearmed, deal_hr, verified, w)
-        return evolve(s, broke=broke, line=line, **out)
+        rearmed = _rearmed_by_run(m, p, shift)
+        w = _keep(m, p, s, d, rows, -1, rows, rows, flags, rearmed, deal_hr, verified, w)
+        return evolve(s, broke=broke, line=w.line, **out)
 
     st = m.settings
+    deal_run = np.empty(k * n_b, dtype=np.int64)
+    deal_pos = np.empty(k * n_b, dtype=np.int64)
+    count = np.empty(n_b, dtype=np.int64)
+    _deals(rows, s.signed, phase, deal_run, deal_pos, count)
     # each side's pressure (the talk step's rule, run by run): of the runs at hand when they
     # are few (rows of ``press``: their positions in ``rows``), else of every run
     few = 2 * k < n
@@ -734,9 +766,8 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         if not c:
             continue
         runs, pos = deal_run[lo : lo + c], deal_pos[lo : lo + c]
-        bundle = deal_bundle[lo : lo + c]
         lo += c
-        a_b, bf, pr, sh, strategy, b_tenths, some = _deal_state(
+        a_b, bf, pr, sh, strategy, tenths, some = _deal_state(
             runs, pos if few else runs, b, age, bad_faith, press, shift, s.strategy, p.permitted
         )
         conducts = []
@@ -756,17 +787,37 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
                 shift[runs, side] = np.where(
                     cd.rearm, np.minimum(sh[side] + p.rate, p.cap), sh[side]
                 )
-                b_tenths, some = _excess(runs, shift, p.permitted)
+                tenths, some = _excess(runs, shift, p.permitted)
         # no excess: the factor is h ** 0 = 1 for both sides (no power pass)
-        rearmed = st.rearm_hazard**b_tenths if some else _NO_REARMAMENT
+        rearmed = st.rearm_hazard**tenths if some else _NO_REARMAMENT
         flags = (
             _flags(conducts[0].stall),
             _flags(conducts[1].stall),
             _flags(conducts[0].defect),
             _flags(conducts[1].defect),
         )
-        _keep(m, p, s, d, c, runs, bundle, flags, rearmed, deal_hr, verified, w)
-    return evolve(s, broke=broke, shift=shift, line=line, **out)
+        bundle = np.full(c, b, dtype=np.int64)
+        w = _keep(m, p, s, d, rows, c, runs, bundle, flags, rearmed, deal_hr, verified, w)
+    return evolve(s, broke=broke, shift=shift, line=w.line, **out)
+
+
+_LAST_REARMED: list[tuple[FloatArray, float, float, FloatArray]] = []
+
+
+def _rearmed_by_run(m: SimModel, p: _Plan, shift: FloatArray) -> FloatArray:
+    """(2, N) each side's rearmament factor ``rearm_hazard^tenths`` per run of ``shift``, or
+    no columns when no side rearmed beyond the permitted shift (the factor 1). When no
+    strategy rearms, ``shift`` is the same array period after period: computed once (kept
+    for the last array seen, compared by identity; arrays of a state are never written)."""
+    hazard = float(m.settings.rearm_hazard)
+    last = _LAST_REARMED[-1] if _LAST_REARMED else None
+    if last is not None and last[0] is shift and last[1] == p.permitted and last[2] == hazard:
+        return last[3]
+    runs = np.arange(shift.shape[0], dtype=np.int64)
+    tenths, some = _excess(runs, shift, p.permitted)
+    out: FloatArray = hazard**tenths if some else _NO_REARMAMENT
+    _LAST_REARMED[:] = [(shift, p.permitted, hazard, out)]
+    return out
 
 
 class _Writes(NamedTuple):
@@ -792,6 +843,7 @@ def _keep(
     p: _Plan,
     s: RunState,
     d: Draws,
+    rows: IntArray,
     n_deals: int,
     runs: IntArray,
     bundle: IntArray,
@@ -800,14 +852,20 @@ def _keep(
     deal_hr: FloatArray,
     verified: IntArray,
     w: _Writes,
-) -> None:
-    """:func:`_keep_or_break` of agreements ``runs[:n_deals]``: the first pass, then NumPy's
-    ``−expm1`` of the exponents it left undecided and the second pass over those."""
-    pending = np.empty(n_deals, dtype=np.int64)
-    exponents = np.empty((n_deals, 2 + p.spoil_q.size))
+) -> _Writes:
+    """:func:`_keep_or_break` of the agreements in force (``runs[:n_deals]``, or those of
+    ``rows`` when ``n_deals`` < 0): the first pass (again with a copy of ``line`` or a longer
+    table of ``ΔH`` when it asks), then NumPy's ``−expm1`` of the exponents it left
+    undecided and the second pass over those. Returns the writes (``line`` copied or not)."""
+    cap = rows.size * s.phase.shape[1] if n_deals < 0 else n_deals
+    pending = np.empty((cap, 3), dtype=np.int64)
+    exponents = np.empty((cap, 2 + p.spoil_q.size))
+    dh = increment_table(m.period_years, s.period + 1)
 
-    def run(dh: FloatArray, todo: IntArray, h: FloatArray) -> int:
+    def run(todo: IntArray, h: FloatArray) -> int:
         return _keep_or_break(
+            rows,
+            s.signed,
             n_deals,
             runs,
             bundle,
@@ -837,6 +895,7 @@ def _keep(
             w.duration,
             w.broke,
             w.line,
+            w.line is s.line,
             w.defect,
             w.deliberate,
             w.stalled,
@@ -849,15 +908,18 @@ def _keep(
             h,
         )
 
-    dh = increment_table(m.period_years, s.period + 1)
-    n_pending = run(dh, pending, _NO_H)
-    if n_pending < 0:  # an agreement older than the periods so far (not in the engine)
-        dh = increment_table(m.period_years, -n_pending)
-        n_pending = run(dh, pending, _NO_H)
+    n_pending = run(pending, _NO_H)
+    while n_pending < 0:  # nothing written: a copy of the line, or a longer table, first
+        if n_pending == -1:
+            w = w._replace(line=s.line.copy())
+        else:  # an agreement older than the periods so far (not in the engine)
+            dh = increment_table(m.period_years, -1 - n_pending)
+        n_pending = run(pending, _NO_H)
     if n_pending:
         h = np.expm1(exponents[:n_pending])
         np.negative(h, out=h)
-        run(dh, pending[:n_pending], h)
+        run(pending[:n_pending], h)
+    return w
 
 
 T = TypeVar("T", bound=np.ndarray[Any, Any])
