@@ -22,7 +22,7 @@ from detente.simulate.model import SimModel, build_model
 from detente.simulate.state import Draws, RunState
 from detente.simulate.steps import Step
 from detente.simulate.steps import implement as impl
-from detente.simulate.steps.breakdown import exceeds
+from detente.simulate.steps.breakdown import breakdown_hazards, exceeds
 from detente.trust.behaviour import compliance_array
 
 from .helpers import make_scenario
@@ -196,3 +196,25 @@ def test_an_agreement_older_than_the_periods_so_far_is_kept_or_broken() -> None:
     assert kept.any()
     assert (after.age[kept] == old[kept] + 1).all()
     assert (state.age == old).all()  # the incoming state is left as it was
+
+
+def test_uniforms_at_the_probability_itself_are_decided_by_numpys_expm1() -> None:
+    """Uniforms placed exactly at each side's breakdown probability, or one float below it:
+    the step decides as ``h > u`` with NumPy's ``h`` (those comparisons are the undecided
+    ones, left to ``expm1``)."""
+    m = build_model(make_scenario(factions=True))
+    pairs = _capture(m, 64, 40, 2)
+    before = next(b for b, _ in pairs if (b.phase[:, 0] > 0).sum() > 10 and not b.signed.any())
+    runs = np.flatnonzero(before.phase[:, 0] > 0)
+    h = breakdown_hazards(
+        m, 0, runs, before.period, before.deal_hr, before.age, before.verified, None
+    )
+    width = impl.IMPLEMENT.widths(m)[0]
+    u = np.full((before.n, width), np.nextafter(1.0, 0.0))
+    below = np.nextafter(h[:, :2], 0.0)
+    pick = (np.arange(runs.size)[:, None] + np.arange(2)[None, :]) % 2 == 0
+    u[runs[:, None], np.arange(2)[None, :]] = np.where(pick, h[:, :2], below)
+    after = impl.IMPLEMENT.apply(m, before, Draws(u=u, z=np.empty((before.n, 0))))
+    want = h[:, :2] > u[runs][:, :2]
+    assert want.any() and not want.all()
+    assert (after.defect[runs] == want).all()

@@ -39,10 +39,10 @@ superseding), and one pass over the agreements in force keeps, settles or breaks
 bundle at once when no strategy of the model's pool has a conduct to evaluate (they all keep
 what they sign), else bundle by bundle after the strategies' conduct (plugins, evaluated by
 NumPy for those runs). A breakdown is decided by comparing ``h = 1 − exp(−HR · ΔH)`` with the
-run's uniform: where the answer cannot depend on how ``expm1`` rounds (bounds ``−e − e²/2 ≤
-−expm1(e) ≤ −e``, :func:`detente.simulate.steps.breakdown.exceeds`) the kernel decides it
-without ``h``, and only the rare agreements left undecided get NumPy's ``expm1`` (the same
-decisions, bit for bit, as computing every ``h``). New agreements' hazard ratios take the
+run's uniform: where the answer cannot depend on how ``expm1`` rounds (bounds from the
+series of ``1 − exp(−x)``, :func:`detente.simulate.steps.breakdown.exceeds`) the kernel
+decides it without ``h``, and only the very rare agreements left undecided get NumPy's
+``expm1`` (the same decisions, bit for bit, as computing every ``h``). New agreements' hazard ratios take the
 sides' compliance from :func:`detente.trust.behaviour.compliance_array` and one ``exp`` (NumPy),
 for all of them at once; the rearmament factor's power is NumPy's too.
 """
