@@ -85,6 +85,8 @@ def exceeds(e: float, u: float) -> int:
     ``x⁴/24`` of ``h`` (about 1e-9 for a period's hazard of 1%), or NaN, infinite or
     subnormal inputs."""
     x = -e
+    if u >= x + abs(x) * 1e-9:  # h ≤ x: the usual answer (h is small), in one comparison
+        return 0
     if 0.0 <= x <= 1.0:
         x2 = x * x
         s3 = (x - 0.5 * x2) + x2 * x / 6.0
@@ -93,9 +95,6 @@ def exceeds(e: float, u: float) -> int:
         s4 = s3 - x2 * x2 / 24.0
         if s4 > 1e-280 and u < s4 - s4 * 1e-9:
             return 1
-        return -1
-    if u >= x + abs(x) * 1e-9:
-        return 0
     return -1
 
 

@@ -42,9 +42,9 @@ NumPy for those runs). A breakdown is decided by comparing ``h = 1 − exp(−HR
 run's uniform: where the answer cannot depend on how ``expm1`` rounds (bounds from the
 series of ``1 − exp(−x)``, :func:`detente.simulate.steps.breakdown.exceeds`) the kernel
 decides it without ``h``, and only the very rare agreements left undecided get NumPy's
-``expm1`` (the same decisions, bit for bit, as computing every ``h``). New agreements' hazard ratios take the
-sides' compliance from :func:`detente.trust.behaviour.compliance_array` and one ``exp`` (NumPy),
-for all of them at once; the rearmament factor's power is NumPy's too.
+``expm1`` (the same decisions, bit for bit, as computing every ``h``). New agreements' hazard
+ratios take the sides' compliance from :func:`detente.trust.behaviour.compliance_array` and one
+``exp`` (NumPy), for all of them at once; the rearmament factor's power is NumPy's too.
 """
 
 from __future__ import annotations
@@ -334,8 +334,6 @@ def _keep_or_break(
     relief_step: FloatArray,
     sanctioned: BoolArray,
     extra: FloatArray,
-    candidates: FloatArray,
-    settled: BoolArray,
     faction_u: FloatArray,
     spoil_q: FloatArray,
     faction_parent: IntArray,
@@ -345,8 +343,6 @@ def _keep_or_break(
     in_first: BoolArray,
     duration: IntArray,
     broke: BoolArray,
-    line: FloatArray,
-    shared_line: bool,
     defect: BoolArray,
     deliberate: BoolArray,
     stalled: BoolArray,
@@ -357,31 +353,31 @@ def _keep_or_break(
     pending: IntArray,
     exponents: FloatArray,
     h: FloatArray,
+    settlements: IntArray,
+    counts: IntArray,
 ) -> int:
     """A period of the agreements in force: ``runs[:n_deals]`` (on bundles ``bundle``), or
     when ``n_deals`` < 0 those of runs ``rows`` with ``phase > 0`` not ``signed`` this period,
     in bundle then run order: the settlement stage (unless a side stalls, ``stall0/1``
-    (empty: none); its terms written to ``line`` on the bundle's settled issues), defections
-    (deliberate, ``deliberate0/1`` (empty: none), or by chance: the side's breakdown
-    probability above the run's uniform of column ``bundle · width + side``), spoiler
-    factions' violations and escalations, breakdown, ageing; the period's acts recorded
-    (``bits``: settlement, spoiler, violation, breakdown, partial breakdown, stalling).
-    Flags and ``rearmed`` (each side's rearmament factor, no columns: none) are per agreement
-    listed, or per run when they are not listed.
+    (empty: none); recorded in ``settlements`` as (run, bundle, terms), for :func:`_settle`),
+    defections (deliberate, ``deliberate0/1`` (empty: none), or by chance: the side's
+    breakdown probability above the run's uniform of column ``bundle · width + side``),
+    spoiler factions' violations and escalations, breakdown, ageing; the period's acts
+    recorded (``bits``: settlement, spoiler, violation, breakdown, partial breakdown,
+    stalling). Flags and ``rearmed`` (each side's rearmament factor, no columns: none) are
+    per agreement listed, or per run when they are not listed.
 
     The probabilities are ``h = −expm1(−HR · ΔH)`` (:func:`side_exponent`,
-    :func:`faction_exponent`; ``ΔH`` by age in ``dh``; ``extra``, ``candidates``,
-    ``settled``, ``faction_u`` per bundle on the first axis; ``relief_step`` the
-    settlement's). First pass (``h`` empty): each comparison is decided without ``expm1``
-    when it can be (:func:`exceeds`); an agreement with one left undecided, and any later one
-    of its run, is left as it was and listed in ``pending`` (its index, run, bundle) with its
-    exponents (rows of ``exponents``); returns their number, or, with nothing written, −1
-    when a settlement stage may come and ``line`` is the incoming state's (``shared_line``),
-    −2 − the largest age when an age is past the end of ``dh``. Second pass (``h``: NumPy's
-    ``−expm1`` of those exponents, ``pending`` those listed): the listed agreements, in
-    order."""
+    :func:`faction_exponent`; ``ΔH`` by age in ``dh``; ``extra``, ``faction_u`` per bundle on
+    the first axis; ``relief_step`` the settlement's). First pass (``h`` empty): each
+    comparison is decided without ``expm1`` when it can be (:func:`exceeds`); an agreement
+    with one left undecided, and any later one of its run, is left as it was and listed in
+    ``pending`` (its index, run, bundle) with its exponents (rows of ``exponents``); returns
+    their number, or −1 − the largest age, with nothing written, when an age is past the end
+    of ``dh``. Second pass (``h``: NumPy's ``−expm1`` of those exponents, ``pending`` those
+    listed): the listed agreements, in order. ``counts``: the agreements left undecided and
+    the settlement stages recorded so far."""
     n_f = spoil_q.shape[0]
-    n_i = settled.shape[1]
     exact = h.shape[0] > 0
     listed = n_deals >= 0
     has_rearmed = rearmed.shape[1] > 0
@@ -389,14 +385,9 @@ def _keep_or_break(
         todo = pending.shape[0]
     else:
         top = -1
-        stage = False
         if listed:
             for i in range(n_deals):
-                r = runs[i]
-                b = bundle[i]
-                a = age[r, b]
-                top = max(top, a)
-                stage |= phase[r, b] == 1 and a >= settlement_after
+                top = max(top, age[runs[i], bundle[i]])
         else:  # the agreements in force from before, bundle by bundle, run by run
             k, n_b = rows.shape[0], phase.shape[1]
             runs = np.empty(k * n_b, dtype=np.int64)
@@ -405,23 +396,19 @@ def _keep_or_break(
             for b in range(n_b):
                 for i in range(k):
                     r = rows[i]
-                    ph = phase[r, b]
-                    if ph > 0 and not signed[r, b]:
+                    if phase[r, b] > 0 and not signed[r, b]:
                         runs[n_deals] = r
                         bundle[n_deals] = b
                         n_deals += 1
-                        a = age[r, b]
-                        top = max(top, a)
-                        stage |= ph == 1 and a >= settlement_after
+                        top = max(top, age[r, b])
         if top >= dh.shape[0]:
-            return -2 - top
-        if stage and shared_line:
-            return -1
+            return -1 - top
         todo = n_deals
     multi = phase.shape[1] > 1 and not exact
     deferred = np.zeros(phase.shape[0] if multi else 0, dtype=np.bool_)
     e = np.empty(2 + n_f, dtype=np.float64)
     n_pending = 0
+    n_settled = counts[1]
     for j in range(todo):
         if exact:
             i, r, b = pending[j, 0], pending[j, 1], pending[j, 2]
@@ -492,9 +479,10 @@ def _keep_or_break(
         ev = 0
         if phase[r, b] == 1 and age[r, b] >= settlement_after and not (st0 or st1):
             phase[r, b] = 2
-            for q in range(n_i):
-                if settled[b, q]:
-                    line[r, q] = candidates[b, t, q]
+            settlements[n_settled, 0] = r
+            settlements[n_settled, 1] = b
+            settlements[n_settled, 2] = t
+            n_settled += 1
             if b == 0:
                 ev |= bits[0]
         a = age[r, b]
@@ -528,7 +516,22 @@ def _keep_or_break(
         implementing[r] = True
         if ev:
             events[r] |= ev
+    counts[0] = n_pending
+    counts[1] = n_settled
     return n_pending
+
+
+@kernel
+def _settle(
+    line: FloatArray, settlements: IntArray, candidates: FloatArray, settled: BoolArray
+) -> None:
+    """The settlement stages recorded by :func:`_keep_or_break` (run, bundle, terms), in
+    order: the terms written to ``line`` on the bundle's settled issues."""
+    for j in range(settlements.shape[0]):
+        r, b, t = settlements[j, 0], settlements[j, 1], settlements[j, 2]
+        for q in range(settled.shape[1]):
+            if settled[b, q]:
+                line[r, q] = candidates[b, t, q]
 
 
 @kernel
@@ -854,12 +857,15 @@ def _keep(
     w: _Writes,
 ) -> _Writes:
     """:func:`_keep_or_break` of the agreements in force (``runs[:n_deals]``, or those of
-    ``rows`` when ``n_deals`` < 0): the first pass (again with a copy of ``line`` or a longer
-    table of ``ΔH`` when it asks), then NumPy's ``−expm1`` of the exponents it left
-    undecided and the second pass over those. Returns the writes (``line`` copied or not)."""
+    ``rows`` when ``n_deals`` < 0): the first pass (again with a longer table of ``ΔH`` when
+    it asks), then NumPy's ``−expm1`` of the exponents it left undecided and the second pass
+    over those, then the settlement stages written to a copy of the line. Returns the
+    writes (``line`` copied or not)."""
     cap = rows.size * s.phase.shape[1] if n_deals < 0 else n_deals
     pending = np.empty((cap, 3), dtype=np.int64)
     exponents = np.empty((cap, 2 + p.spoil_q.size))
+    settlements = np.empty((cap, 3), dtype=np.int64)
+    counts = np.zeros(2, dtype=np.int64)
     dh = increment_table(m.period_years, s.period + 1)
 
     def run(todo: IntArray, h: FloatArray) -> int:
@@ -883,8 +889,6 @@ def _keep(
             p.relief,
             p.sanctioned,
             p.extra,
-            p.candidates,
-            p.settled,
             p.faction_u,
             p.spoil_q,
             p.parent,
@@ -894,8 +898,6 @@ def _keep(
             w.in_first,
             w.duration,
             w.broke,
-            w.line,
-            w.line is s.line,
             w.defect,
             w.deliberate,
             w.stalled,
@@ -906,19 +908,22 @@ def _keep(
             todo,
             exponents,
             h,
+            settlements,
+            counts,
         )
 
     n_pending = run(pending, _NO_H)
-    while n_pending < 0:  # nothing written: a copy of the line, or a longer table, first
-        if n_pending == -1:
-            w = w._replace(line=s.line.copy())
-        else:  # an agreement older than the periods so far (not in the engine)
-            dh = increment_table(m.period_years, -1 - n_pending)
+    if n_pending < 0:  # nothing written: an agreement older than the periods so far
+        dh = increment_table(m.period_years, -n_pending)  # (not in the engine)
         n_pending = run(pending, _NO_H)
     if n_pending:
         h = np.expm1(exponents[:n_pending])
         np.negative(h, out=h)
         run(pending[:n_pending], h)
+    if counts[1]:  # settlement stages: the line copied (once) and written
+        line = w.line.copy() if w.line is s.line else w.line
+        _settle(line, settlements[: counts[1]], p.candidates, p.settled)
+        w = w._replace(line=line)
     return w
 
 
