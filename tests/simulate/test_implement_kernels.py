@@ -103,7 +103,12 @@ def _digest(strategies: tuple[str, str]) -> str:
     return h.hexdigest()
 
 
-PAIRS = [("rearm_during_truce", "good_faith"), ("peace_offensive", "conceder")]  # both agree
+# both agree; the last pair keeps what it signs (every bundle in one pass)
+PAIRS = [
+    ("rearm_during_truce", "good_faith"),
+    ("peace_offensive", "conceder"),
+    ("conceder", "good_faith"),
+]
 
 
 def test_the_step_gives_the_same_bytes_interpreted() -> None:
@@ -123,13 +128,3 @@ def test_the_step_gives_the_same_bytes_interpreted() -> None:
         timeout=600,
     )
     assert run.stdout.split() == [_digest(p) for p in PAIRS]
-
-
-def test_trust_at_signature_reads_no_evidence_as_half_as_nan_to_num() -> None:
-    from detente.simulate.steps.breakdown import _trust_rows
-
-    trust = np.random.default_rng(1).uniform(size=(60, 2, 4))
-    trust[3, 1, 2], trust[4, 0, 0], trust[5, 1, 3], trust[6, 0, 1] = np.nan, np.inf, -np.inf, -0.0
-    rows = np.array([6, 3, 4, 5, 0, 59, 3])
-    want = np.nan_to_num(trust[rows], nan=0.5)
-    assert _trust_rows(trust, rows).tobytes() == want.tobytes()

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.core.jit import kernel
 from detente.errors import InputError
 
 if TYPE_CHECKING:
@@ -332,13 +333,102 @@ def _vector(f: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]
     }
 
 
+_BETA = np.array([e.beta for e in COVARIATE_EFFECTS.values()], dtype=np.float64)
+_REFERENCE = np.array([e.reference for e in COVARIATE_EFFECTS.values()], dtype=np.float64)
+_KEYS = tuple(COVARIATE_EFFECTS)
+TRUST_AT = _KEYS.index("trust")
+"""Position of trust at signature in the covariate vector (:data:`COVARIATE_EFFECTS` order)."""
+FAILURES_AT = _KEYS.index("prior_failures")
+"""Position of the earlier failed agreements in the covariate vector."""
+
+
+@kernel
+def log_hazard_ratio(x: NDArray[np.float64]) -> float:
+    """``Σ_k β_k (x_k − ref_k)`` of one covariate vector ``x`` (:data:`COVARIATE_EFFECTS`
+    order), summed in that order from 0: the one implementation of the covariate model's log
+    hazard ratio (its ``exp`` is NumPy's, outside)."""
+    acc = 0.0
+    for k in range(x.shape[0]):
+        acc = acc + _BETA[k] * (x[k] - _REFERENCE[k])
+    return acc
+
+
+@kernel
+def _log_hazard_ratios(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`log_hazard_ratio` of every column of ``x`` (K, n)."""
+    out = np.empty(x.shape[1], dtype=np.float64)
+    for j in range(x.shape[1]):
+        out[j] = log_hazard_ratio(x[:, j])
+    return out
+
+
+@kernel
+def rest_log_ratio(
+    trust: float, failures: float, x0: NDArray[np.float64], x: NDArray[np.float64]
+) -> int:
+    """Into ``x``: the deal's covariate vector ``x0`` with trust at
+    signature ``trust`` (clipped to [0, 1]) and ``failures`` earlier failed agreements (capped
+    at :data:`PRIOR_FAILURES_CAP`), as :meth:`DealDurability.rest_hazard_ratio` reads them;
+    returns 0, or 1 (trust not finite), 2 (failures not finite) or 3 (failures negative)."""
+    t = trust
+    if t < 0.0:
+        t = 0.0
+    elif t > 1.0:
+        t = 1.0
+    for k in range(x0.shape[0]):
+        x[k] = x0[k]
+    x[TRUST_AT] = t
+    f = failures
+    x[FAILURES_AT] = f if (f < PRIOR_FAILURES_CAP or f != f) else PRIOR_FAILURES_CAP
+    if not np.isfinite(t):
+        return 1
+    if not np.isfinite(f):
+        return 2
+    if f < 0.0:
+        return 3
+    return 0
+
+
+@kernel
+def _rest_log_ratios(
+    trust: NDArray[np.float64],
+    failures: NDArray[np.float64],
+    x0: NDArray[np.float64],
+    out: NDArray[np.float64],
+) -> int:
+    """:func:`log_hazard_ratio` per run of the deal ``x0`` at each run's trust and failures
+    (:func:`rest_log_ratio`); returns the first validation code met by priority (trust first,
+    as the fields are validated), 0 when every run is valid."""
+    x = np.empty(x0.shape[0], dtype=np.float64)
+    bad_trust = False
+    bad_failures = 0
+    for i in range(trust.shape[0]):
+        code = rest_log_ratio(trust[i], failures[i], x0, x)
+        if code == 1:
+            bad_trust = True
+        elif code > 1 and bad_failures == 0:
+            bad_failures = code
+        out[i] = log_hazard_ratio(x)
+    return 1 if bad_trust else bad_failures
+
+
+def check_rest_code(code: int) -> None:
+    """Raise the fields' own error for a :func:`rest_log_ratio` validation code (0: none)."""
+    if code == 1:
+        raise InputError("durability covariate trust must be finite")
+    if code == 2:
+        raise InputError("durability covariate prior_failures must be finite")
+    if code == 3:
+        raise InputError(f"durability covariate prior_failures must lie in [0, {np.inf}]")
+
+
 def _hazard_ratio(
     x: dict[str, NDArray[np.float64]], mechanism_hr: ArrayLike
 ) -> NDArray[np.float64]:
-    log_hr = sum(
-        (e.beta * (x[k] - e.reference) for k, e in COVARIATE_EFFECTS.items()),
-        start=np.zeros(()),
-    )
+    cols = np.broadcast_arrays(*(np.asarray(x[k], dtype=np.float64) for k in _KEYS))
+    shape = cols[0].shape
+    stacked = np.stack([c.reshape(-1) for c in cols])  # (K, n)
+    log_hr = _log_hazard_ratios(stacked).reshape(shape)
     out: NDArray[np.float64] = np.asarray(mechanism_hr, dtype=np.float64) * np.exp(log_hr)
     return out
 
@@ -531,14 +621,32 @@ class DealDurability:
     ) -> NDArray[np.float64]:
         """Per-run hazard ratio of everything but the spoilers (they add their own hazard,
         ``(spoiler_factor − 1)`` times this, attributed to the factions)."""
-        f = dict(self._rest_fields)  # the deal's own, validated once
-        f["trust"] = _field("trust", np.clip(trust, 0.0, 1.0))
-        f["prior_failures"] = _field("prior_failures", prior_failures)
-        return _hazard_ratio(_vector(f), f["mechanism_hr"])
+        t, f = np.broadcast_arrays(
+            np.asarray(trust, dtype=np.float64), np.asarray(prior_failures, dtype=np.float64)
+        )
+        log_hr = np.empty(t.size)
+        code = _rest_log_ratios(t.reshape(-1), f.reshape(-1), self.rest_vector, log_hr)
+        check_rest_code(code)
+        out: NDArray[np.float64] = self.mechanism_hr * np.exp(log_hr.reshape(t.shape))
+        return out
 
     @cached_property
     def _rest_fields(self) -> dict[str, NDArray[np.float64]]:
         return replace(self.base, spoiler_strength=0.0).fields()
+
+    @cached_property
+    def rest_vector(self) -> NDArray[np.float64]:
+        """(K,) the deal's covariate vector but the spoilers' (validated once; trust and
+        earlier failures are each run's, :func:`rest_log_ratio`)."""
+        x = _vector(self._rest_fields)
+        out = np.array([float(x[k]) for k in _KEYS], dtype=np.float64)
+        out.flags.writeable = False
+        return out
+
+    @property
+    def mechanism_hr(self) -> float:
+        """The product of the attached mechanisms' own hazard ratios (validated)."""
+        return float(self._rest_fields["mechanism_hr"])
 
     def explain(self, trust: float | None = None) -> dict[str, Any]:
         """Per covariate its value and hazard-ratio factor (largest first), the total hazard

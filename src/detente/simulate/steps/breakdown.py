@@ -1,16 +1,19 @@
 """Breakdown of an agreement in force: the covariate durability model in the period loop.
 
 At signature each new agreement gets its hazard ratio from the deal's covariates
-(:class:`detente.simulate.durability.DealDurability`, read from the scenario once), with the
-run's own **trust at signature** (the mean of the two sides' military compliance probabilities
-for each other, :func:`detente.trust.behaviour.compliance_array` of the expected trust the
-sides hold at that moment) and the run's **earlier failed agreements** (the scenario's
+(:class:`detente.simulate.durability.DealDurability`, read from the scenario once;
+:func:`signature_log_ratios`), with the run's own **trust at signature** (the mean of the two
+sides' military compliance probabilities for each other,
+:func:`detente.trust.behaviour.compliance_array` of the expected trust the sides hold at that
+moment, no evidence read as 0.5) and the run's **earlier failed agreements** (the scenario's
 ``agreement_ended`` events plus the agreements that already broke down in the run).
 
 Each period of an agreement in force, with ``ΔH`` the Fortna baseline's cumulative hazard over
 the period (:func:`detente.simulate.durability.hazard_increments`, looked up by age), the
-probability of a breakdown is ``1 − exp(−HR · ΔH)`` (:func:`breakdown_hazards`: the hazard
-ratios below and ``−HR · ΔH`` in one compiled pass over the runs in force, ``exp`` by NumPy):
+probability of a breakdown is ``1 − exp(−HR · ΔH)`` (:func:`side_exponent`,
+:func:`faction_exponent`: ``−HR · ΔH`` with the hazard ratios below; ``exp`` by NumPy, or
+the comparison with the run's uniform decided without it when its rounding cannot matter,
+:func:`exceeds`; :func:`breakdown_hazards` computes every probability):
 
 - each side breaks it by chance with hazard ratio ``½ · HR_deal`` times
   ``rearm_hazard^(excess / 0.1)`` for a side that rearmed beyond the power shift the deal
@@ -34,17 +37,20 @@ from numpy.typing import NDArray
 
 from detente.bargaining.distrust import DETERRENCE
 from detente.core import TRUST_DIMENSIONS
-from detente.core.jit import kernel, nan_to_num
-from detente.simulate.durability import increment_table
+from detente.core.jit import kernel
+from detente.simulate.durability import increment_table, log_hazard_ratio, rest_log_ratio
 from detente.simulate.model import SimModel
-from detente.simulate.state import RunState
 from detente.trust.behaviour import compliance_array
 
 __all__ = [
     "breakdown_hazards",
+    "deterrence",
+    "exceeds",
+    "faction_exponent",
     "faction_ratios",
-    "signature_hazard_ratio",
-    "signature_trust",
+    "relief_of",
+    "side_exponent",
+    "signature_log_ratios",
     "signature_trust_sums",
 ]
 
@@ -56,43 +62,6 @@ NO_EVIDENCE_COMPLIANCE = 0.5 * 0.5**0.5
 """Military compliance of a pair without evidence (the covariate's reference, 0.354)."""
 
 
-@kernel
-def _trust_rows(trust: FloatArray, rows: IntArray) -> FloatArray:
-    """``np.nan_to_num(trust[rows], nan=0.5)`` in one pass (NaN: no evidence yet, 0.5; ±inf
-    the largest finite numbers)."""
-    n, a, k = rows.shape[0], trust.shape[1], trust.shape[2]
-    out = np.empty((n, a, k), dtype=np.float64)
-    for i in range(n):
-        r = rows[i]
-        for j in range(a):
-            for d in range(k):
-                out[i, j, d] = nan_to_num(trust[r, j, d], 0.5)
-    return out
-
-
-def signature_trust(s: RunState, rows: IntArray | None = None) -> FloatArray:
-    """Trust at signature per run (N,): mean military compliance of the sides for each
-    other, from the expected trust of this period (no-evidence value before any is set);
-    ``rows``: of these runs only (the same numbers, run by run)."""
-    idx = np.arange(s.n, dtype=np.int64) if rows is None else rows
-    trust = _trust_rows(np.ascontiguousarray(s.trust, dtype=np.float64), idx)
-    q = compliance_array(trust, "military")  # (N, 2)
-    out: FloatArray = q.mean(axis=1)
-    return out
-
-
-def signature_hazard_ratio(
-    m: SimModel, s: RunState, b: int, earlier: IntArray, rows: IntArray | None = None
-) -> FloatArray:
-    """Hazard ratio (N,) of an agreement on bundle ``b`` signed now, but the spoilers'
-    factor; ``earlier`` = agreements on it the run already reached (all ended, or a new one
-    would not be signed); ``rows``: for these runs only (``earlier`` theirs), each run's
-    ratio its own (elementwise: the same numbers as for the whole block)."""
-    dur = m.durability[b]
-    failures = dur.base.prior_failures + earlier.astype(np.float64)
-    return dur.rest_hazard_ratio(signature_trust(s, rows), np.asarray(failures))
-
-
 def faction_ratios(m: SimModel, b: int) -> FloatArray:
     """(F,) each spoiler faction's hazard ratio per unit of the deal's on bundle ``b``,
     ``(F − 1) · w_f`` (module doc); zeros when no faction is uncontrolled."""
@@ -102,6 +71,55 @@ def faction_ratios(m: SimModel, b: int) -> FloatArray:
         return np.zeros(share.size)
     out: FloatArray = (m.durability[b].spoiler_factor - 1.0) * share / total
     return out
+
+
+@kernel
+def exceeds(e: float, u: float) -> int:
+    """Whether the probability ``h = −expm1(e)`` is above the uniform ``u`` when that does
+    not depend on how ``expm1`` rounds (1: yes, 0: no), else −1 (NumPy's ``expm1`` decides).
+
+    With ``x = −e``: ``h ≤ x`` for every ``e``, and for ``0 ≤ x ≤ 1`` the alternating series
+    ``h = x − x²/2 + x³/6 − x⁴/24 + …`` lies between its partial sums ``S₄ ≤ h ≤ S₃``. A
+    relative margin of 1e-9 (millions of units in the last place of any accurate ``expm1``,
+    far more than the rounding of the sums) keeps the answer exact. Undecided: ``u`` within
+    ``x⁴/24`` of ``h`` (about 1e-9 for a period's hazard of 1%), or NaN, infinite or
+    subnormal inputs."""
+    x = -e
+    if u >= x + abs(x) * 1e-9:  # h ≤ x: the usual answer (h is small), in one comparison
+        return 0
+    if 0.0 <= x <= 1.0:
+        x2 = x * x
+        s3 = (x - 0.5 * x2) + x2 * x / 6.0
+        if u >= s3 + s3 * 1e-9:
+            return 0
+        s4 = s3 - x2 * x2 / 24.0
+        if s4 > 1e-280 and u < s4 - s4 * 1e-9:
+            return 1
+    return -1
+
+
+@kernel
+def deterrence(total: float, done: float, sanctioned: bool) -> float:
+    """The staged-sanctions deterrence factor of a side's hazard, ``1 − DETERRENCE · (R_total −
+    R(n))`` for the sanctioned party (``done`` = ``R(n)`` the relief released after its ``n``
+    periods of verified compliance), 1 for the other."""
+    return (1.0 - DETERRENCE * (total - done)) if sanctioned else 1.0
+
+
+@kernel
+def side_exponent(hr: float, rearmed: float, deterred: float, d: float) -> float:
+    """``−HR · ΔH`` of a side's chance breakdown: ``½ HR_deal`` times its rearmament factor
+    and its deterrence factor (1 when none: multiplying by 1 changes no bit)."""
+    x = 0.5 * hr
+    x = x * rearmed
+    x = x * deterred
+    return -x * d
+
+
+@kernel
+def faction_exponent(hr: float, extra: float, d: float) -> float:
+    """``−HR · ΔH`` of a spoiler faction's escalation, ``HR_deal · extra_f``."""
+    return -(hr * extra) * d
 
 
 @kernel
@@ -119,14 +137,13 @@ def _exponents(
     out: FloatArray,
 ) -> int:
     """``out[i] = −HR · ΔH`` of run ``runs[i]``'s agreement on bundle ``b``: each side's
-    hazard ratio (``½ HR_deal``, times ``rearmed`` when given, times the sanctions' deterrence
-    factor when ``relief_step`` is given) then each faction's (``HR_deal · extra_f``); ``ΔH``
-    looked up by age in ``dh``. Returns the largest age met: when it is past the end of
-    ``dh``, the rows of those runs are left unwritten."""
+    (:func:`side_exponent`, with ``rearmed`` when it has columns and the sanctions'
+    :func:`deterrence` when ``relief_step`` is not empty) then each faction's
+    (:func:`faction_exponent`); ``ΔH`` looked up by age in ``dh``. Returns the largest age
+    met: when it is past the end of ``dh``, the rows of those runs are left unwritten."""
     n_f = extra.shape[0]
     has_rearmed = rearmed.shape[1] > 0
     last = relief_step.shape[0] - 1
-    total = relief_step[last] if last >= 0 else 0.0
     top = -1
     for i in range(runs.shape[0]):
         r = runs[i]
@@ -136,18 +153,56 @@ def _exponents(
             continue
         d = dh[a]
         hr = deal_hr[r, b]
-        base = 0.5 * hr
         for side in range(2):
-            x = base
-            if has_rearmed:
-                x = x * rearmed[side, i]
+            f = rearmed[side, i] if has_rearmed else 1.0
+            g = 1.0
             if last >= 0:
                 done = relief_step[min(verified[r, b, side], last)]
-                x = x * ((1.0 - DETERRENCE * (total - done)) if sanctioned[side] else 1.0)
-            out[i, side] = -x * d
+                g = deterrence(relief_step[last], done, sanctioned[side])
+            out[i, side] = side_exponent(hr, f, g, d)
         for f in range(n_f):
-            out[i, 2 + f] = -(hr * extra[f]) * d
+            out[i, 2 + f] = faction_exponent(hr, extra[f], d)
     return top
+
+
+def relief_of(m: SimModel, b: int) -> FloatArray:
+    """The staged-sanctions relief schedule the hazard of an agreement on bundle ``b`` reads
+    (the settlement's only, when relief is ever released), else empty."""
+    relief = m.relief_step
+    if not (b == 0 and relief.size and relief[-1] > 0.0):
+        return np.empty(0)
+    out: FloatArray = np.ascontiguousarray(relief, dtype=np.float64)
+    return out
+
+
+@kernel
+def signature_log_ratios(
+    q: FloatArray,
+    bundle: IntArray,
+    earlier: IntArray,
+    x0: FloatArray,
+    base_failures: FloatArray,
+    out: FloatArray,
+) -> int:
+    """Per agreement signed now (rows of ``q`` (E, 2): the sides' military compliance for
+    each other; ``bundle``, ``earlier`` agreements the run reached on it), the log of its
+    hazard ratio but the spoilers' factor (:meth:`DealDurability.rest_hazard_ratio`): trust
+    at signature the mean of the two, earlier failures the deal's plus ``earlier``; ``x0``
+    (B, K) each bundle's covariate vector. Returns :func:`rest_log_ratio`'s first
+    validation code met (trust first)."""
+    x = np.empty(x0.shape[1], dtype=np.float64)
+    bad_trust = False
+    bad_failures = 0
+    for e in range(q.shape[0]):
+        b = bundle[e]
+        trust = (q[e, 0] + q[e, 1]) / 2.0  # the mean of the two (as ndarray.mean)
+        code = rest_log_ratio(trust, base_failures[b] + np.float64(earlier[e]), x0[b], x)
+        if code == 1:
+            bad_trust = True
+        elif code > 1 and bad_failures == 0:
+            bad_failures = code
+        out[e] = log_hazard_ratio(x)
+    return 1 if bad_trust else bad_failures
 
 
 def breakdown_hazards(
@@ -168,9 +223,6 @@ def breakdown_hazards(
     The hazard ratios and ``−HR · ΔH`` are one compiled pass over the runs; ``1 − exp`` is
     NumPy's."""
     extra = faction_ratios(m, b)
-    relief = m.relief_step
-    if not (b == 0 and relief.size and relief[-1] > 0.0):
-        relief = np.empty(0)
     out = np.empty((runs.size, 2 + extra.size))
     args = (
         runs,
@@ -179,7 +231,7 @@ def breakdown_hazards(
         age,
         verified,
         np.empty((2, 0)) if rearmed is None else np.ascontiguousarray(rearmed),
-        np.ascontiguousarray(relief, dtype=np.float64),
+        relief_of(m, b),
         np.ascontiguousarray(m.sanctioned, dtype=np.bool_),
         extra,
     )

@@ -35,27 +35,44 @@ over all agreements in force.
 
 The step's per-run work is compiled (:mod:`detente.core.jit`) and done for the runs with an
 agreement signed this period or in force only: one pass finds them, one signs (staging,
-superseding), and per bundle one pass over the runs with that agreement in force keeps,
-settles or breaks it. The strategies' conduct (plugins) is evaluated for those runs, the
-rearmament factor's power and the breakdown probabilities' ``1 − exp`` by NumPy
-(:func:`detente.simulate.steps.breakdown.breakdown_hazards`).
+superseding), and one pass over the agreements in force keeps, settles or breaks them, every
+bundle at once when no strategy of the model's pool has a conduct to evaluate (they all keep
+what they sign), else bundle by bundle after the strategies' conduct (plugins, evaluated by
+NumPy for those runs). A breakdown is decided by comparing ``h = 1 − exp(−HR · ΔH)`` with the
+run's uniform: where the answer cannot depend on how ``expm1`` rounds (bounds from the
+series of ``1 − exp(−x)``, :func:`detente.simulate.steps.breakdown.exceeds`) the kernel
+decides it without ``h``, and only the very rare agreements left undecided get NumPy's
+``expm1`` (the same decisions, bit for bit, as computing every ``h``). New agreements' hazard
+ratios take the sides' compliance from :func:`detente.trust.behaviour.compliance_array` and one
+``exp`` (NumPy), for all of them at once; the rearmament factor's power is NumPy's too.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import weakref
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.core.jit import kernel
+from detente.core.jit import kernel, nan_to_num
+from detente.simulate.durability import check_rest_code, increment_table
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
-from detente.simulate.steps.breakdown import breakdown_hazards, signature_hazard_ratio
+from detente.simulate.steps.breakdown import (
+    deterrence,
+    exceeds,
+    faction_exponent,
+    faction_ratios,
+    relief_of,
+    side_exponent,
+    signature_log_ratios,
+)
 from detente.simulate.steps.talk import pressure
-from detente.simulate.strategies import Conduct, DealState, get_strategy
+from detente.simulate.strategies import Conduct, DealState, _Complies, get_strategy
+from detente.trust.behaviour import compliance_array
 
 __all__ = ["IMPLEMENT", "select_conduct"]
 
@@ -121,13 +138,25 @@ def _gather(
 
 
 @kernel
+def _tenths(shift: float, permitted: float) -> float:
+    """Rearmament beyond the permitted shift in tenths, ``max(shift − permitted, 0) / 0.1``
+    (the power of the rearmament factor ``rearm_hazard^tenths``)."""
+    x = shift - permitted
+    if x < 0.0:
+        return 0.0
+    return x / 0.1 if x != 0.0 else x
+
+
+@kernel
 def _sign(
     rows: IntArray,
+    signers: IntArray,
     signed: BoolArray,
     signed_terms: IntArray,
     signed_bad_faith: BoolArray,
     talk_track: IntArray,
     period: int,
+    trust: FloatArray,
     phase: IntArray,
     age: IntArray,
     terms: IntArray,
@@ -139,29 +168,29 @@ def _sign(
     in_first: BoolArray,
     duration: IntArray,
     superseded: BoolArray,
-    new: BoolArray,
-    in_deal: IntArray,
-    count: IntArray,
-    may_settle: BoolArray,
-    settlement_after: int,
-    signers: IntArray,
-) -> None:
-    """Signature of the agreements signed this period by runs ``rows[signers]`` (``new``
-    (k, B): a settlement signed contains the partial agreements signed with it, and
-    supersedes those in force), then per bundle ``b`` the positions in ``rows`` of the runs
-    with an agreement in force from before (``in_deal[b, :count[b]]``) and whether one of
-    them reaches its settlement stage this period (``may_settle``, before stalling). Writes
-    the state arrays of signing runs only."""
+    agreements: IntArray,
+    sig_run: IntArray,
+    sig_bundle: IntArray,
+    earlier: IntArray,
+    sig_trust: FloatArray,
+) -> tuple[int, bool]:
+    """Signature of the agreements signed this period by runs ``rows[signers]`` (a settlement
+    signed contains the partial agreements signed with it, and supersedes those in force):
+    the state arrays of signing runs written, each new agreement listed (``sig_run``,
+    ``sig_bundle``, ``earlier`` agreements the run reached on it, now counted in
+    ``agreements``; ``sig_trust`` the run's expected trust, no evidence read as 0.5). Returns
+    the number of new agreements and whether a signing run has one in force from before on
+    another bundle. Afterwards the agreements in force from before are those with
+    ``phase > 0`` not ``signed`` this period."""
     n_b = phase.shape[1]
-    k = rows.shape[0]
-    new[:] = False
+    n_new = 0
+    more = False
     for i in signers:
         r = rows[i]
         settles = signed[r, 0]
         for b in range(n_b):
             if not signed[r, b] or (b > 0 and settles):
                 continue
-            new[i, b] = True
             phase[r, b] = 1
             age[r, b] = 0
             terms[r, b] = signed_terms[r, b]
@@ -174,6 +203,14 @@ def _sign(
                 first_terms[r, b] = signed_terms[r, b]
                 first_track[r, b] = talk_track[r, b]
                 in_first[r, b] = True
+            sig_run[n_new] = r
+            sig_bundle[n_new] = b
+            earlier[n_new] = agreements[r, b]
+            agreements[r, b] += 1
+            for side in range(2):
+                for dim in range(trust.shape[2]):
+                    sig_trust[n_new, side, dim] = nan_to_num(trust[r, side, dim], 0.5)
+            n_new += 1
         if settles:  # a settlement signed supersedes the partial agreements in force
             for b in range(1, n_b):
                 if phase[r, b] > 0:
@@ -182,27 +219,44 @@ def _sign(
                         superseded[r, b] = True
                     in_first[r, b] = False
                     phase[r, b] = 0
-    for b in range(n_b):
-        c = 0
-        stage = False
-        for i in range(k):
-            r = rows[i]
-            if phase[r, b] > 0 and not new[i, b]:
-                in_deal[b, c] = i
-                c += 1
-                stage |= phase[r, b] == 1 and age[r, b] >= settlement_after
-        count[b] = c
-        may_settle[b] = stage
+        for b in range(n_b):
+            more |= phase[r, b] > 0 and not signed[r, b]
+    return n_new, more
 
 
 @kernel
-def _tenths(shift: float, permitted: float) -> float:
-    """Rearmament beyond the permitted shift in tenths, ``max(shift − permitted, 0) / 0.1``
-    (the power of the rearmament factor ``rearm_hazard^tenths``)."""
-    x = shift - permitted
-    if x < 0.0:
-        return 0.0
-    return x / 0.1 if x != 0.0 else x
+def _deals(
+    rows: IntArray,
+    signed: BoolArray,
+    phase: IntArray,
+    deal_run: IntArray,
+    deal_pos: IntArray,
+    count: IntArray,
+) -> None:
+    """The agreements in force from before (after :func:`_sign`), bundle by bundle and run by
+    run: their runs (``deal_run``) and positions in ``rows`` (``deal_pos``); ``count`` per
+    bundle."""
+    n = 0
+    for b in range(phase.shape[1]):
+        c = 0
+        for i in range(rows.shape[0]):
+            r = rows[i]
+            if phase[r, b] > 0 and not signed[r, b]:
+                deal_run[n] = r
+                deal_pos[n] = i
+                n += 1
+                c += 1
+        count[b] = c
+
+
+@kernel
+def _store_ratios(
+    deal_hr: FloatArray, run: IntArray, bundle: IntArray, mechanism_hr: FloatArray, e: FloatArray
+) -> None:
+    """The new agreements' hazard ratios, ``mechanism_hr · exp(log HR)`` (``e`` the ``exp``)."""
+    for j in range(e.shape[0]):
+        b = bundle[j]
+        deal_hr[run[j], b] = mechanism_hr[b] * e[j]
 
 
 @kernel
@@ -261,18 +315,25 @@ def _deal_state(
 
 @kernel
 def _keep_or_break(
+    rows: IntArray,
+    signed: BoolArray,
+    n_deals: int,
     runs: IntArray,
-    b: int,
+    bundle: IntArray,
     stall0: BoolArray,
     stall1: BoolArray,
     deliberate0: BoolArray,
     deliberate1: BoolArray,
-    h: FloatArray,
+    rearmed: FloatArray,
     u: FloatArray,
-    col: int,
+    width: int,
     settlement_after: int,
-    candidates: FloatArray,
-    settled: BoolArray,
+    deal_hr: FloatArray,
+    verified: IntArray,
+    dh: FloatArray,
+    relief_step: FloatArray,
+    sanctioned: BoolArray,
+    extra: FloatArray,
     faction_u: FloatArray,
     spoil_q: FloatArray,
     faction_parent: IntArray,
@@ -282,7 +343,6 @@ def _keep_or_break(
     in_first: BoolArray,
     duration: IntArray,
     broke: BoolArray,
-    line: FloatArray,
     defect: BoolArray,
     deliberate: BoolArray,
     stalled: BoolArray,
@@ -290,48 +350,141 @@ def _keep_or_break(
     implementing: BoolArray,
     events: NDArray[np.int32],
     bits: IntArray,
-) -> None:
-    """A period of the agreements on bundle ``b`` in force in runs ``runs``: the settlement
-    stage (unless a side stalls; its terms written to ``line`` on the bundle's settled
-    issues), defections (deliberate, or by chance: ``h[i, side]`` above the run's uniform),
-    spoiler factions' violations and escalations (``h[i, 2 + f]``), breakdown, ageing; the
-    period's acts recorded (``bits``: settlement, spoiler, violation, breakdown, stalling)."""
+    pending: IntArray,
+    exponents: FloatArray,
+    h: FloatArray,
+    settlements: IntArray,
+    counts: IntArray,
+) -> int:
+    """A period of the agreements in force: ``runs[:n_deals]`` (on bundles ``bundle``), or
+    when ``n_deals`` < 0 those of runs ``rows`` with ``phase > 0`` not ``signed`` this period,
+    in bundle then run order: the settlement stage (unless a side stalls, ``stall0/1``
+    (empty: none); recorded in ``settlements`` as (run, bundle, terms), for :func:`_settle`),
+    defections (deliberate, ``deliberate0/1`` (empty: none), or by chance: the side's
+    breakdown probability above the run's uniform of column ``bundle · width + side``),
+    spoiler factions' violations and escalations, breakdown, ageing; the period's acts
+    recorded (``bits``: settlement, spoiler, violation, breakdown, partial breakdown,
+    stalling). Flags and ``rearmed`` (each side's rearmament factor, no columns: none) are
+    per agreement listed, or per run when they are not listed.
+
+    The probabilities are ``h = −expm1(−HR · ΔH)`` (:func:`side_exponent`,
+    :func:`faction_exponent`; ``ΔH`` by age in ``dh``; ``extra``, ``faction_u`` per bundle on
+    the first axis; ``relief_step`` the settlement's). First pass (``h`` empty): each
+    comparison is decided without ``expm1`` when it can be (:func:`exceeds`); an agreement
+    with one left undecided, and any later one of its run, is left as it was and listed in
+    ``pending`` (its index, run, bundle) with its exponents (rows of ``exponents``); returns
+    their number, or −1 − the largest age, with nothing written, when an age is past the end
+    of ``dh``. Second pass (``h``: NumPy's ``−expm1`` of those exponents, ``pending`` those
+    listed): the listed agreements, in order. ``counts``: the agreements left undecided and
+    the settlement stages recorded so far."""
     n_f = spoil_q.shape[0]
-    n_i = settled.shape[0]
-    for i in range(runs.shape[0]):
-        r = runs[i]
+    exact = h.shape[0] > 0
+    listed = n_deals >= 0
+    has_rearmed = rearmed.shape[1] > 0
+    if exact:
+        todo = pending.shape[0]
+    else:
+        top = -1
+        if listed:
+            for i in range(n_deals):
+                top = max(top, age[runs[i], bundle[i]])
+        else:  # the agreements in force from before, bundle by bundle, run by run
+            k, n_b = rows.shape[0], phase.shape[1]
+            runs = np.empty(k * n_b, dtype=np.int64)
+            bundle = np.empty(k * n_b, dtype=np.int64)
+            n_deals = 0
+            for b in range(n_b):
+                for i in range(k):
+                    r = rows[i]
+                    if phase[r, b] > 0 and not signed[r, b]:
+                        runs[n_deals] = r
+                        bundle[n_deals] = b
+                        n_deals += 1
+                        top = max(top, age[r, b])
+        if top >= dh.shape[0]:
+            return -1 - top
+        todo = n_deals
+    multi = phase.shape[1] > 1 and not exact
+    deferred = np.zeros(phase.shape[0] if multi else 0, dtype=np.bool_)
+    e = np.empty(2 + n_f, dtype=np.float64)
+    n_pending = 0
+    n_settled = counts[1]
+    for j in range(todo):
+        if exact:
+            i, r, b = pending[j, 0], pending[j, 1], pending[j, 2]
+        else:
+            i, r, b = j, runs[j], bundle[j]
+        ri = i if listed else r
+        col = b * width
         t = max(terms[r, b], 0)
-        ev = 0
-        st0 = stall0[i]
-        st1 = stall1[i]
-        if phase[r, b] == 1 and age[r, b] >= settlement_after and not (st0 or st1):
-            phase[r, b] = 2
-            for q in range(n_i):
-                if settled[q]:
-                    line[r, q] = candidates[t, q]
-            if b == 0:
-                ev |= bits[0]
-        de0 = deliberate0[i]
-        de1 = deliberate1[i]
-        d0 = de0 or h[i, 0] > u[r, col]
-        d1 = de1 or h[i, 1] > u[r, col + 1]
+        st0 = stall0.shape[0] > 0 and stall0[i]
+        st1 = stall1.shape[0] > 0 and stall1[i]
+        de0 = deliberate0.shape[0] > 0 and deliberate0[i]
+        de1 = deliberate1.shape[0] > 0 and deliberate1[i]
         s0 = False
         s1 = False
         escalate = False
-        for f in range(n_f):
-            dissat = 1.0 - faction_u[t, f]
-            if dissat < 0.0:
-                dissat = 0.0
-            elif dissat > 1.0:
-                dissat = 1.0
-            act = u[r, col + 2 + f] < spoil_q[f] * dissat
-            down_f = u[r, col + 2 + n_f + f] < h[i, 2 + f]
-            if act or down_f:
-                if faction_parent[f] == 0:
-                    s0 = True
-                else:
-                    s1 = True
-            escalate = escalate or down_f
+        if exact:
+            d0 = de0 or h[j, 0] > u[r, col]
+            d1 = de1 or h[j, 1] > u[r, col + 1]
+            for f in range(n_f):
+                down = u[r, col + 2 + n_f + f] < h[j, 2 + f]
+                act = u[r, col + 2 + f] < spoil_q[f] * _dissatisfaction(faction_u[b, t, f])
+                if act or down:
+                    if faction_parent[f] == 0:
+                        s0 = True
+                    else:
+                        s1 = True
+                escalate = escalate or down
+        else:
+            dd = dh[age[r, b]]
+            hr = deal_hr[r, b]
+            last = relief_step.shape[0] - 1 if b == 0 else -1
+            for side in range(2):
+                x = rearmed[side, ri] if has_rearmed else 1.0
+                g = 1.0
+                if last >= 0:
+                    done = relief_step[min(verified[r, b, side], last)]
+                    g = deterrence(relief_step[last], done, sanctioned[side])
+                e[side] = side_exponent(hr, x, g, dd)
+            for f in range(n_f):
+                e[2 + f] = faction_exponent(hr, extra[b, f], dd)
+            open_ = multi and deferred[r]
+            c0 = 1 if de0 else exceeds(e[0], u[r, col])
+            c1 = 1 if de1 else exceeds(e[1], u[r, col + 1])
+            open_ = open_ or c0 < 0 or c1 < 0
+            for f in range(n_f):
+                down_c = exceeds(e[2 + f], u[r, col + 2 + n_f + f])
+                open_ = open_ or down_c < 0
+                down = down_c == 1
+                act = u[r, col + 2 + f] < spoil_q[f] * _dissatisfaction(faction_u[b, t, f])
+                if act or down:
+                    if faction_parent[f] == 0:
+                        s0 = True
+                    else:
+                        s1 = True
+                escalate = escalate or down
+            if open_:
+                pending[n_pending, 0] = i
+                pending[n_pending, 1] = r
+                pending[n_pending, 2] = b
+                for c in range(2 + n_f):
+                    exponents[n_pending, c] = e[c]
+                n_pending += 1
+                if multi:
+                    deferred[r] = True
+                continue
+            d0 = c0 == 1
+            d1 = c1 == 1
+        ev = 0
+        if phase[r, b] == 1 and age[r, b] >= settlement_after and not (st0 or st1):
+            phase[r, b] = 2
+            settlements[n_settled, 0] = r
+            settlements[n_settled, 1] = b
+            settlements[n_settled, 2] = t
+            n_settled += 1
+            if b == 0:
+                ev |= bits[0]
         a = age[r, b]
         first = in_first[r, b]
         if d0 or d1 or escalate:
@@ -363,6 +516,46 @@ def _keep_or_break(
         implementing[r] = True
         if ev:
             events[r] |= ev
+    counts[0] = n_pending
+    counts[1] = n_settled
+    return n_pending
+
+
+@kernel
+def _settle(
+    line: FloatArray, settlements: IntArray, candidates: FloatArray, settled: BoolArray
+) -> None:
+    """The settlement stages recorded by :func:`_keep_or_break` (run, bundle, terms), in
+    order: the terms written to ``line`` on the bundle's settled issues."""
+    for j in range(settlements.shape[0]):
+        r, b, t = settlements[j, 0], settlements[j, 1], settlements[j, 2]
+        for q in range(settled.shape[1]):
+            if settled[b, q]:
+                line[r, q] = candidates[b, t, q]
+
+
+@kernel
+def _dissatisfaction(utility: float) -> float:
+    """A faction's dissatisfaction with the terms, ``clip(1 − U_f(terms), 0, 1)``."""
+    x = 1.0 - utility
+    if x < 0.0:
+        return 0.0
+    if x > 1.0:
+        return 1.0
+    return x
+
+
+@kernel
+def _busy(signed: BoolArray, phase: IntArray, spoil: BoolArray) -> bool:
+    """An agreement signed this period or in force, or a spoiler act against the talks, in
+    some run."""
+    for r in range(phase.shape[0]):
+        for b in range(phase.shape[1]):
+            if signed[r, b] or phase[r, b] != 0:
+                return True
+        if spoil[r, 0] or spoil[r, 1]:
+            return True
+    return False
 
 
 _BITS = np.array(
@@ -370,8 +563,87 @@ _BITS = np.array(
 )
 
 
-def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
+class _Plan(NamedTuple):
+    """What the step reads of a model, arranged once per model (per bundle on the first axis;
+    bundles' candidates padded to the largest)."""
+
+    keeps: bool  # every strategy of the pool keeps its agreements (no conduct to evaluate)
+    cap: float  # the most a pause lets a side gain by rearming
+    rate: float  # per period
+    permitted: float  # the power shift an agreement permits (a covariate)
+    width: int  # uniforms per bundle
+    parent: IntArray  # (F,)
+    spoil_q: FloatArray  # (F,) each faction's violation rate at full dissatisfaction
+    extra: FloatArray  # (B, F) faction_ratios
+    relief: FloatArray  # the settlement's relief schedule, or empty
+    sanctioned: BoolArray  # (2,)
+    candidates: FloatArray  # (B, K, I)
+    settled: BoolArray  # (B, I)
+    faction_u: FloatArray  # (B, K, F)
+    x0: FloatArray  # (B, C) each bundle's deal covariate vector (DealDurability.rest_vector)
+    base_failures: FloatArray  # (B,)
+    mechanism_hr: FloatArray  # (B,)
+
+
+_PLANS: dict[int, tuple[weakref.ref[SimModel], _Plan]] = {}
+
+
+def _plan(m: SimModel) -> _Plan:
+    got = _PLANS.get(id(m))
+    if got is not None and got[0]() is m:
+        return got[1]
     st = m.settings
+    bundles = m.agenda.bundles
+    n_b, n_f, n_i = len(bundles), m.faction_control.size, len(m.issue_ids)
+    cands = [
+        np.asarray(m.candidates if b == 0 else spec.candidates) for b, spec in enumerate(bundles)
+    ]
+    k = max(c.shape[0] for c in cands)
+    candidates = np.zeros((n_b, k, n_i))
+    faction_u = np.zeros((n_b, k, n_f))
+    for b, c in enumerate(cands):
+        candidates[b, : c.shape[0]] = c
+        faction_u[b, : c.shape[0]] = m.faction_utility[b]
+    cap = max(abs(m.truce_shift), st.rearm_shift)
+    plan = _Plan(
+        keeps=all(_keeps(name) for name in m.strategy_pool),
+        cap=cap,
+        rate=cap / max(m.implementation, 1),
+        permitted=abs(m.truce_shift),
+        width=2 + 2 * n_f,
+        parent=np.ascontiguousarray(m.faction_parent, dtype=np.int64),
+        spoil_q=np.array([st.spoiler_rate * (1.0 - c) for c in m.faction_control.tolist()]),
+        extra=np.array([faction_ratios(m, b) for b in range(n_b)]).reshape(n_b, n_f),
+        relief=relief_of(m, 0),
+        sanctioned=np.ascontiguousarray(m.sanctioned, dtype=np.bool_),
+        candidates=candidates,
+        settled=np.array([spec.settled for spec in bundles], dtype=np.bool_).reshape(n_b, n_i),
+        faction_u=faction_u,
+        x0=np.array([d.rest_vector for d in m.durability], dtype=np.float64),
+        base_failures=np.array([float(d.base.prior_failures) for d in m.durability]),
+        mechanism_hr=np.array([d.mechanism_hr for d in m.durability]),
+    )
+    if len(_PLANS) >= 64:  # bounded: models built and dropped (tests, sweeps)
+        _PLANS.clear()
+    _PLANS[id(m)] = (weakref.ref(m), plan)
+    return plan
+
+
+def _keeps(name: str) -> bool:
+    """The strategy's conduct is to keep every agreement it signs (no defection, rearmament or
+    stalling in any run): the step need not evaluate it."""
+    # the strategies module's rule for parties that keep what they sign (talk owns it; a
+    # public marker there would be cleaner)
+    return getattr(type(get_strategy(name)), "conduct", None) is _Complies.conduct
+
+
+_EMPTY_FLAGS = np.zeros(0, dtype=np.bool_)
+_NO_REARMAMENT = np.empty((2, 0))
+_NO_H = np.empty((0, 0))
+
+
+def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
+    p = _plan(m)
     n, n_b = s.phase.shape
     events = s.events.copy()
     spoil = s.spoil.copy()  # acts against the talks this period (steps/spoilers.py) kept
@@ -388,7 +660,8 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         "implementing": implementing,
         "events": events,
     }
-    if not rows.size:
+    k = rows.size
+    if not k:
         return evolve(s, **done)
 
     # the arrays a step writes are copies (states are never modified); those of signature
@@ -399,17 +672,20 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     terms, verified, bad_faith = own(s.terms), own(s.verified), own(s.bad_faith)
     first, first_terms, first_track = own(s.first), own(s.first_terms), own(s.first_track)
     agreements, deal_hr, superseded = own(s.agreements), own(s.deal_hr), own(s.superseded)
-    new = np.empty((rows.size, n_b), dtype=bool)
-    in_deal = np.empty((n_b, rows.size), dtype=np.int64)
-    count = np.empty(n_b, dtype=np.int64)
-    may_settle = np.empty(n_b, dtype=bool)
-    _sign(
+    n_sig = signers.size * n_b
+    sig_run = np.empty(n_sig, dtype=np.int64)
+    sig_bundle = np.empty(n_sig, dtype=np.int64)
+    earlier = np.empty(n_sig, dtype=np.int64)
+    sig_trust = np.empty((n_sig, 2, s.trust.shape[2]))
+    n_new, more = _sign(
         rows,
+        signers,
         s.signed,
         s.signed_terms,
         s.signed_bad_faith,
         s.talk_track,
         s.period,
+        s.trust,
         phase,
         age,
         terms,
@@ -421,19 +697,17 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         in_first,
         duration,
         superseded,
-        new,
-        in_deal,
-        count,
-        may_settle,
-        m.settlement_after,
-        signers,
+        agreements,
+        sig_run,
+        sig_bundle,
+        earlier,
+        sig_trust,
     )
-    if signers.size:
-        for j in np.flatnonzero(new.any(axis=0)).tolist():
-            who = rows[new[:, j]]  # the ratio of the runs signing only
-            earlier = agreements[who, j]
-            deal_hr[who, j] = signature_hazard_ratio(m, s, j, earlier, who)
-            agreements[who, j] = earlier + 1
+    if n_new:  # each new agreement's hazard ratio (but the spoilers'), from trust at signature
+        q = compliance_array(sig_trust[:n_new], "military")  # (E, 2)
+        log_hr = np.empty(n_new)
+        check_rest_code(signature_log_ratios(q, sig_bundle, earlier, p.x0, p.base_failures, log_hr))
+        _store_ratios(deal_hr, sig_run, sig_bundle, p.mechanism_hr, np.exp(log_hr))
 
     out = {
         "phase": phase,
@@ -451,33 +725,53 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         "deal_hr": deal_hr,
         **done,
     }
-    if not count.any():  # agreements signed this period, none in force from before
+    if signers.size == k and not more:  # agreements signed, none in force from before
         return evolve(s, **out)
     broke = s.broke.copy()
-    cap = max(abs(m.truce_shift), st.rearm_shift)
-    rate = cap / max(m.implementation, 1)
+    shift = s.shift  # copied on the first rearmament (kept as it is, the fight step reuses β)
+    w = _Writes(
+        phase,
+        age,
+        terms,
+        in_first,
+        duration,
+        broke,
+        s.line,  # copied before a settlement stage
+        defect,
+        deliberate,
+        stalled,
+        spoil,
+        implementing,
+        events,
+    )
+    if p.keeps:  # no conduct: every agreement in force in one pass
+        none = _EMPTY_FLAGS
+        flags = (none, none, none, none)
+        rearmed = _rearmed_by_run(m, p, shift)
+        w = _keep(m, p, s, d, rows, -1, rows, rows, flags, rearmed, deal_hr, verified, w)
+        return evolve(s, broke=broke, line=w.line, **out)
+
+    st = m.settings
+    deal_run = np.empty(k * n_b, dtype=np.int64)
+    deal_pos = np.empty(k * n_b, dtype=np.int64)
+    count = np.empty(n_b, dtype=np.int64)
+    _deals(rows, s.signed, phase, deal_run, deal_pos, count)
     # each side's pressure (the talk step's rule, run by run): of the runs at hand when they
     # are few (rows of ``press``: their positions in ``rows``), else of every run
-    few = 2 * rows.size < n
+    few = 2 * k < n
     if few:
         press = pressure(m, evolve(s, rhat=s.rhat[rows], shift=s.shift[rows], trend=s.trend[rows]))
     else:
         press = pressure(m, s)
-    shift = s.shift  # copied on the first rearmament (kept as it is, the fight step reuses β)
-    line = s.line  # copied on the first settlement stage
-    n_f = m.faction_control.size
-    width = 2 + 2 * n_f
-    parent = np.ascontiguousarray(m.faction_parent, dtype=np.int64)
-    spoil_q = np.array([st.spoiler_rate * (1.0 - c) for c in m.faction_control.tolist()])
+    lo = 0
     for b in range(n_b):
-        if not count[b]:
+        c = int(count[b])
+        if not c:
             continue
-        pos = in_deal[b, : count[b]]
-        runs = rows[pos]
-        spec = m.agenda.bundles[b]
-        permitted = abs(m.truce_shift)  # a covariate: only the excess multiplies
+        runs, pos = deal_run[lo : lo + c], deal_pos[lo : lo + c]
+        lo += c
         a_b, bf, pr, sh, strategy, tenths, some = _deal_state(
-            runs, pos if few else runs, b, age, bad_faith, press, shift, s.strategy, permitted
+            runs, pos if few else runs, b, age, bad_faith, press, shift, s.strategy, p.permitted
         )
         conducts = []
         for side in (0, 1):
@@ -486,52 +780,151 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
                 bad_faith=bf[side],
                 pressure=pr[side],
                 shift=sh[side],
-                shift_cap=cap,
+                shift_cap=p.cap,
                 regroup=st.regroup_periods,
             )
-            c = select_conduct(m, strategy[side], ds)
-            conducts.append(c)
-            if c.rearm.any():
+            cd = select_conduct(m, strategy[side], ds)
+            conducts.append(cd)
+            if cd.rearm.any():
                 shift = shift.copy() if shift is s.shift else shift
-                shift[runs, side] = np.where(c.rearm, np.minimum(sh[side] + rate, cap), sh[side])
-                tenths, some = _excess(runs, shift, permitted)
+                shift[runs, side] = np.where(
+                    cd.rearm, np.minimum(sh[side] + p.rate, p.cap), sh[side]
+                )
+                tenths, some = _excess(runs, shift, p.permitted)
         # no excess: the factor is h ** 0 = 1 for both sides (no power pass)
-        rearmed = st.rearm_hazard**tenths if some else None
-        h = breakdown_hazards(m, b, runs, s.period, deal_hr, age, verified, rearmed)
-        if may_settle[b] and line is s.line:
-            line = line.copy()
-        _keep_or_break(
-            runs,
-            b,
+        rearmed = st.rearm_hazard**tenths if some else _NO_REARMAMENT
+        flags = (
             _flags(conducts[0].stall),
             _flags(conducts[1].stall),
             _flags(conducts[0].defect),
             _flags(conducts[1].defect),
-            h,
-            d.u,
-            b * width,
-            m.settlement_after,
-            np.ascontiguousarray(m.candidates if b == 0 else spec.candidates),
-            np.ascontiguousarray(spec.settled, dtype=np.bool_),
-            np.ascontiguousarray(m.faction_utility[b], dtype=np.float64),
-            spoil_q,
-            parent,
-            phase,
-            age,
-            terms,
-            in_first,
-            duration,
-            broke,
-            line,
-            defect,
-            deliberate,
-            stalled,
-            spoil,
-            implementing,
-            events,
-            _BITS,
         )
-    return evolve(s, broke=broke, shift=shift, line=line, **out)
+        bundle = np.full(c, b, dtype=np.int64)
+        w = _keep(m, p, s, d, rows, c, runs, bundle, flags, rearmed, deal_hr, verified, w)
+    return evolve(s, broke=broke, shift=shift, line=w.line, **out)
+
+
+_LAST_REARMED: list[tuple[FloatArray, float, float, FloatArray]] = []
+
+
+def _rearmed_by_run(m: SimModel, p: _Plan, shift: FloatArray) -> FloatArray:
+    """(2, N) each side's rearmament factor ``rearm_hazard^tenths`` per run of ``shift``, or
+    no columns when no side rearmed beyond the permitted shift (the factor 1). When no
+    strategy rearms, ``shift`` is the same array period after period: computed once (kept
+    for the last array seen, compared by identity; arrays of a state are never written)."""
+    hazard = float(m.settings.rearm_hazard)
+    last = _LAST_REARMED[-1] if _LAST_REARMED else None
+    if last is not None and last[0] is shift and last[1] == p.permitted and last[2] == hazard:
+        return last[3]
+    runs = np.arange(shift.shape[0], dtype=np.int64)
+    tenths, some = _excess(runs, shift, p.permitted)
+    out: FloatArray = hazard**tenths if some else _NO_REARMAMENT
+    _LAST_REARMED[:] = [(shift, p.permitted, hazard, out)]
+    return out
+
+
+class _Writes(NamedTuple):
+    """The arrays of the new state :func:`_keep_or_break` writes (the step's own copies)."""
+
+    phase: IntArray
+    age: IntArray
+    terms: IntArray
+    in_first: BoolArray
+    duration: IntArray
+    broke: BoolArray
+    line: FloatArray
+    defect: BoolArray
+    deliberate: BoolArray
+    stalled: BoolArray
+    spoil: BoolArray
+    implementing: BoolArray
+    events: NDArray[np.int32]
+
+
+def _keep(
+    m: SimModel,
+    p: _Plan,
+    s: RunState,
+    d: Draws,
+    rows: IntArray,
+    n_deals: int,
+    runs: IntArray,
+    bundle: IntArray,
+    flags: tuple[BoolArray, BoolArray, BoolArray, BoolArray],
+    rearmed: FloatArray,
+    deal_hr: FloatArray,
+    verified: IntArray,
+    w: _Writes,
+) -> _Writes:
+    """:func:`_keep_or_break` of the agreements in force (``runs[:n_deals]``, or those of
+    ``rows`` when ``n_deals`` < 0): the first pass (again with a longer table of ``ΔH`` when
+    it asks), then NumPy's ``−expm1`` of the exponents it left undecided and the second pass
+    over those, then the settlement stages written to a copy of the line. Returns the
+    writes (``line`` copied or not)."""
+    cap = rows.size * s.phase.shape[1] if n_deals < 0 else n_deals
+    pending = np.empty((cap, 3), dtype=np.int64)
+    exponents = np.empty((cap, 2 + p.spoil_q.size))
+    settlements = np.empty((cap, 3), dtype=np.int64)
+    counts = np.zeros(2, dtype=np.int64)
+    dh = increment_table(m.period_years, s.period + 1)
+
+    def run(todo: IntArray, h: FloatArray) -> int:
+        return _keep_or_break(
+            rows,
+            s.signed,
+            n_deals,
+            runs,
+            bundle,
+            flags[0],
+            flags[1],
+            flags[2],
+            flags[3],
+            rearmed,
+            d.u,
+            p.width,
+            m.settlement_after,
+            deal_hr,
+            verified,
+            dh,
+            p.relief,
+            p.sanctioned,
+            p.extra,
+            p.faction_u,
+            p.spoil_q,
+            p.parent,
+            w.phase,
+            w.age,
+            w.terms,
+            w.in_first,
+            w.duration,
+            w.broke,
+            w.defect,
+            w.deliberate,
+            w.stalled,
+            w.spoil,
+            w.implementing,
+            w.events,
+            _BITS,
+            todo,
+            exponents,
+            h,
+            settlements,
+            counts,
+        )
+
+    n_pending = run(pending, _NO_H)
+    if n_pending < 0:  # nothing written: an agreement older than the periods so far
+        dh = increment_table(m.period_years, -n_pending)  # (not in the engine)
+        n_pending = run(pending, _NO_H)
+    if n_pending:
+        h = np.expm1(exponents[:n_pending])
+        np.negative(h, out=h)
+        run(pending[:n_pending], h)
+    if counts[1]:  # settlement stages: the line copied (once) and written
+        line = w.line.copy() if w.line is s.line else w.line
+        _settle(line, settlements[: counts[1]], p.candidates, p.settled)
+        w = w._replace(line=line)
+    return w
 
 
 T = TypeVar("T", bound=np.ndarray[Any, Any])
@@ -553,7 +946,7 @@ def _flags(x: BoolArray) -> BoolArray:
 def _idle(m: SimModel, s: RunState) -> bool:
     """No agreement signed this period nor in force, and no spoiler act against the talks (it
     is recorded as a violation here), in any run: nothing to implement or record."""
-    return not (s.signed.any() or s.phase.any() or s.spoil.any())
+    return not _busy(s.signed, s.phase, s.spoil)
 
 
 IMPLEMENT = Step(
