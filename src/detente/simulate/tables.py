@@ -352,12 +352,15 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     step = max(1, _SORT_CELLS // max(2 * k, 1))  # rows packed, sorted, unpacked in cache
     keys = np.empty(2 * min(step, r) * k, dtype=np.uint64)
     bits = utility.view(np.uint64)
+    sorted_bits = sorted_u.view(np.uint64)
     for lo in range(0, r, step):
         hi = min(lo + step, r)
-        chunk = keys[: 2 * (hi - lo) * k].reshape(2, hi - lo, k)  # contiguous: sorted in place
-        _pack_keys(bits[lo:hi], feas[lo:hi], chunk, n_feasible[lo:hi])
-        chunk.reshape(2 * (hi - lo), k).sort(axis=1)
-        _unpack_keys(chunk, lo, order, sorted_u)
+        chunk = keys[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)  # sorted in place
+        # keys that are all finite floats >= +0 sort as float64 (NumPy's faster sort for
+        # them; the same order as their bits'); others (NaN, negative) as their bits
+        plain = _pack_keys(bits[lo:hi], feas[lo:hi], chunk, n_feasible[lo:hi])
+        (chunk.view(np.float64) if plain else chunk).sort(axis=1)
+        _unpack_keys(chunk, lo, order, sorted_bits)
     return TalkTable(
         utility, feas, order.transpose(1, 0, 2), sorted_u.transpose(1, 0, 2), n_feasible
     )
@@ -382,31 +385,44 @@ _KEY_ABOVE = int(np.float64(_ABOVE).view(np.uint64)) & ~_KEY_MASK
 """The packed key (without index) of an infeasible candidate: 1.5 has no low bits to clear."""
 
 
+_KEY_FINITE = int(np.float64(np.inf).view(np.uint64))
+"""Packed keys below this (sign bit clear, exponent not all ones) are finite floats ≥ +0:
+ordered as float64 exactly as their bits are ordered as integers."""
+
+
 @kernel
 def _pack_keys(
     bits: NDArray[np.uint64],
     feasible: BoolArray,
     keys: NDArray[np.uint64],
     n_feasible: IntArray,
-) -> None:
-    """``keys[side, row, j]``: candidate ``j``'s utility to ``side`` (float64 bits, the index
-    bits cleared; :data:`_KEY_ABOVE` if infeasible) with ``j`` in the low bits; and each row's
-    feasible candidates counted."""
+) -> bool:
+    """``keys[side · rows + row, j]``: candidate ``j``'s utility to ``side`` (float64 bits,
+    the index bits cleared; :data:`_KEY_ABOVE` if infeasible) with ``j`` in the low bits;
+    each row's feasible candidates counted. True if every key is a finite float ≥ +0
+    (:data:`_KEY_FINITE`): then they sort as float64 in the order of their bits."""
     mask = np.uint64(_KEY_MASK)
     high = ~mask
     above = np.uint64(_KEY_ABOVE)
-    for row in range(bits.shape[0]):
+    finite = np.uint64(_KEY_FINITE)
+    rows = bits.shape[0]
+    plain = True
+    for row in range(rows):
         count = 0
         for j in range(bits.shape[1]):
             index = np.uint64(j)
             if feasible[row, j]:
                 count += 1
-                keys[0, row, j] = (bits[row, j, 0] & high) | index
-                keys[1, row, j] = (bits[row, j, 1] & high) | index
+                k0 = bits[row, j, 0] & high
+                k1 = bits[row, j, 1] & high
+                plain = plain and k0 < finite and k1 < finite
+                keys[row, j] = k0 | index
+                keys[rows + row, j] = k1 | index
             else:
-                keys[0, row, j] = above | index
-                keys[1, row, j] = above | index
+                keys[row, j] = above | index
+                keys[rows + row, j] = above | index
         n_feasible[row] = count
+    return plain
 
 
 @kernel
@@ -414,19 +430,21 @@ def _unpack_keys(
     keys: NDArray[np.uint64],
     lo: int,
     order: OrderArray,
-    sorted_u: FloatArray,
+    sorted_bits: NDArray[np.uint64],
 ) -> None:
     """Rows ``lo…`` of each side's order (the sorted keys' index bits) and sorted utilities
-    (the rest: the utility truncated by at most 2^-40)."""
+    (``sorted_bits``: their float64 bits, the rest of the key: the utility truncated by at
+    most 2^-40); ``keys`` (2 · rows, K), side-major."""
     mask = np.uint64(_KEY_MASK)
     high = ~mask
-    for side in range(keys.shape[0]):
-        for i in range(keys.shape[1]):
+    rows = keys.shape[0] // 2
+    for side in range(2):
+        for i in range(rows):
             row = lo + i
-            for j in range(keys.shape[2]):
-                key = keys[side, i, j]
+            for j in range(keys.shape[1]):
+                key = keys[side * rows + i, j]
                 order[side, row, j] = np.int16(key & mask)
-                sorted_u[side, row, j] = np.uint64(key & high).view(np.float64)
+                sorted_bits[side, row, j] = key & high
 
 
 @kernel
