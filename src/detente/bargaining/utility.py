@@ -30,7 +30,16 @@ from detente.core.jit import kernel
 if TYPE_CHECKING:
     from detente.bargaining.problem import BargainingProblem
 
-__all__ = ["feasible", "loss", "loss_arrays", "loss_bound", "utility", "utility_arrays"]
+__all__ = [
+    "distances",
+    "feasible",
+    "loss",
+    "loss_arrays",
+    "loss_bound",
+    "risk_neutral",
+    "utility",
+    "utility_arrays",
+]
 
 
 def loss_arrays(ideal: FloatArray, weights: FloatArray, x: ArrayLike) -> FloatArray:
@@ -45,8 +54,7 @@ def loss_arrays(ideal: FloatArray, weights: FloatArray, x: ArrayLike) -> FloatAr
     xa = np.asarray(x, dtype=float)
     if np.ndim(weights) > 2:  # per-run weights (..., m, n), broadcasting against x's axes
         return _per_run(ideal, np.asarray(weights, dtype=float), xa, _LOSS)
-    diff = np.abs(xa[..., None, :] - ideal) / 100.0
-    out: FloatArray = np.einsum("...mn,mn->...m", diff, weights)
+    out: FloatArray = np.einsum("...mn,mn->...m", distances(ideal, xa), weights)
     return out
 
 
@@ -67,11 +75,23 @@ def _per_run(ideal: FloatArray, weights: FloatArray, xa: FloatArray, what: int) 
             f"(actors, issues) = {ideal.shape} of the ideal points"
         )
     lead = np.broadcast_shapes(xa.shape[:-1], weights.shape[:-2])
-    dist = np.abs(xa[..., None, :] - ideal) / 100.0  # (x's axes, m, n): small, no run axes
+    dist = distances(ideal, xa)  # (x's axes, m, n): small, no run axes
     d4, w4, shape = _two_lead_axes(lead, dist, weights)
     out = np.empty((*shape, m))
     _weighted_losses(np.ascontiguousarray(d4.transpose(0, 2, 3, 1)), w4, what, out)
     return out.reshape(*lead, m)
+
+
+def distances(ideal: FloatArray, xa: FloatArray) -> FloatArray:
+    """``|x_k − ideal_ik| / 100`` of packages ``xa`` (..., n) for every actor: (..., m, n),
+    what the per-run losses weight and sum (:func:`_row_losses`)."""
+    out: FloatArray = np.abs(xa[..., None, :] - ideal) / 100.0
+    return out
+
+
+def risk_neutral(risk: ArrayLike) -> bool:
+    """Every actor risk-neutral (r = 1): then U = 1 − clip(L) bit for bit (no pow pass)."""
+    return bool(np.all(np.asarray(risk) == 1.0))
 
 
 def _two_lead_axes(
@@ -171,8 +191,7 @@ def utility_arrays(
 
     The one implementation of the utility function (see the module docstring for the form).
     """
-    # risk-neutral: L^1 is L, bit for bit (no pow pass)
-    linear = bool(np.all(np.asarray(risk) == 1.0))
+    linear = risk_neutral(risk)  # L^1 is L, bit for bit (no pow pass)
     if np.ndim(weights) > 2:  # per-run weights: the clipped loss (or 1 − it) compiled
         xa = np.asarray(x, dtype=float)
         w = np.asarray(weights, dtype=float)

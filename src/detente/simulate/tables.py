@@ -27,6 +27,7 @@ A table may also hold a few rows shared by groups of runs (``R`` small, e.g. one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -34,6 +35,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.bargaining.utility import _UTILITY, _row_losses, distances
 from detente.core import TOL_UTILITY
 from detente.core.jit import kernel
 
@@ -43,6 +45,7 @@ __all__ = [
     "TalkTable",
     "build_table",
     "frontier",
+    "linear_tables",
     "propose",
     "value_of",
     "values_of",
@@ -339,26 +342,83 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     searches read them as they are).
     """
     r, k, _ = utility.shape
-    if k >= 2**_INDEX_BITS:
-        raise ValueError(f"at most {2**_INDEX_BITS - 1} candidates, got {k}")
+    _check_size(k)
     utility = np.ascontiguousarray(utility, dtype=np.float64)
     feas = np.ascontiguousarray(np.broadcast_to(feasible, (r, k)), dtype=np.bool_)
     if r == 1:
         return _shared_table(utility, feas)
+    bits = utility.view(np.uint64)
+
+    def pack(lo: int, hi: int, keys: NDArray[np.uint64], n_feasible: IntArray) -> bool:
+        return _pack_keys(bits[lo:hi], feas[lo:hi], keys, n_feasible)
+
+    return _per_run_table(utility, feas, pack)
+
+
+def linear_tables(
+    ideal: FloatArray, weights: FloatArray, candidates: FloatArray, feasible: BoolArray
+) -> TalkTable:
+    """Per-run tables of risk-neutral utilities: ``build_table(utility_arrays(ideal,
+    weights[:, None], ones, candidates[None]), feasible)``, the same arrays, with each run's
+    utilities (the bargaining engine's loss, :func:`detente.bargaining.utility._row_losses`,
+    clipped, ``1 −`` it) computed and packed into its sort keys in one compiled pass while
+    they are in cache, a chunk of runs at a time.
+
+    ``ideal`` (A, I), ``weights`` (N, A, I) per run, ``candidates`` (K, I), ``feasible``
+    (N, K) or broadcasting to it; A ≥ 2 (the belligerents first), N ≥ 2.
+    """
+    n, k = weights.shape[0], candidates.shape[0]
+    _check_size(k)
+    if weights.ndim != 3 or weights.shape[1:] != ideal.shape or ideal.shape[0] < 2 or n < 2:
+        raise ValueError(
+            f"per-run weights of shape {weights.shape} for ideal points {ideal.shape}: "
+            "(runs ≥ 2, actors ≥ 2, issues) expected"
+        )
+    # (A, I, K): each actor's distances issue by issue, read in candidate order
+    dist = np.ascontiguousarray(distances(ideal, candidates).transpose(1, 2, 0))
+    w = np.ascontiguousarray(weights, dtype=np.float64)
+    feas = np.ascontiguousarray(np.broadcast_to(feasible, (n, k)), dtype=np.bool_)
+    utility = np.empty((n, k, ideal.shape[0]))
+    acc = np.empty(k)
+    acc_bits = acc.view(np.uint64)
+
+    def pack(lo: int, hi: int, keys: NDArray[np.uint64], n_feasible: IntArray) -> bool:
+        return _utility_keys(
+            dist, w[lo:hi], feas[lo:hi], utility[lo:hi], keys, n_feasible, acc, acc_bits
+        )
+
+    return _per_run_table(utility, feas, pack)
+
+
+def _check_size(k: int) -> None:
+    if k >= 2**_INDEX_BITS:
+        raise ValueError(f"at most {2**_INDEX_BITS - 1} candidates, got {k}")
+
+
+def _per_run_table(
+    utility: FloatArray,
+    feas: BoolArray,
+    pack: Callable[[int, int, NDArray[np.uint64], IntArray], bool],
+) -> TalkTable:
+    """Per-run rows (R > 1): ``pack(lo, hi, keys, n_feasible)`` packs rows ``lo…hi`` into
+    ``keys`` (2 · rows, K), side-major (:func:`_pack_keys`), and counts their feasible
+    candidates; NumPy sorts each key row (unique keys: any correct sort gives this order),
+    and a compiled pass unpacks the order (int16) and the sorted utilities, side-major (each
+    side's rows one contiguous block: the searches read them as they are)."""
+    r, k, _ = utility.shape
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
     order = np.empty((2, r, k), dtype=np.int16)
     sorted_u = np.empty((2, r, k), dtype=np.float64)
     n_feasible = np.empty(r, dtype=np.int64)
     step = max(1, _SORT_CELLS // max(2 * k, 1))  # rows packed, sorted, unpacked in cache
     keys = np.empty(2 * min(step, r) * k, dtype=np.uint64)
-    bits = utility.view(np.uint64)
     sorted_bits = sorted_u.view(np.uint64)
     for lo in range(0, r, step):
         hi = min(lo + step, r)
         chunk = keys[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)  # sorted in place
         # keys that are all finite floats >= +0 sort as float64 (NumPy's faster sort for
         # them; the same order as their bits'); others (NaN, negative) as their bits
-        plain = _pack_keys(bits[lo:hi], feas[lo:hi], chunk, n_feasible[lo:hi])
+        plain = pack(lo, hi, chunk, n_feasible[lo:hi])
         (chunk.view(np.float64) if plain else chunk).sort(axis=1)
         _unpack_keys(chunk, lo, order, sorted_bits)
     return TalkTable(
@@ -401,28 +461,69 @@ def _pack_keys(
     the index bits cleared; :data:`_KEY_ABOVE` if infeasible) with ``j`` in the low bits;
     each row's feasible candidates counted. True if every key is a finite float ≥ +0
     (:data:`_KEY_FINITE`): then they sort as float64 in the order of their bits."""
-    mask = np.uint64(_KEY_MASK)
-    high = ~mask
-    above = np.uint64(_KEY_ABOVE)
-    finite = np.uint64(_KEY_FINITE)
     rows = bits.shape[0]
-    plain = True
+    largest = np.uint64(0)
     for row in range(rows):
-        count = 0
-        for j in range(bits.shape[1]):
-            index = np.uint64(j)
-            if feasible[row, j]:
-                count += 1
-                k0 = bits[row, j, 0] & high
-                k1 = bits[row, j, 1] & high
-                plain = plain and k0 < finite and k1 < finite
-                keys[row, j] = k0 | index
-                keys[rows + row, j] = k1 | index
-            else:
-                keys[row, j] = above | index
-                keys[rows + row, j] = above | index
-        n_feasible[row] = count
-    return plain
+        n_feasible[row] = _count(feasible[row])
+        for side in range(2):
+            top = _pack_row(bits[row, :, side], feasible[row], keys[side * rows + row])
+            largest = max(largest, top)
+    return bool(largest < np.uint64(_KEY_FINITE))
+
+
+@kernel
+def _utility_keys(
+    dist: FloatArray,
+    weights: FloatArray,
+    feasible: BoolArray,
+    utility: FloatArray,
+    keys: NDArray[np.uint64],
+    n_feasible: IntArray,
+    acc: FloatArray,
+    acc_bits: NDArray[np.uint64],
+) -> bool:
+    """:func:`_pack_keys` of rows whose utilities it computes first: ``utility[row, q, a]
+    = 1 − clip(Σ_k dist[a, k, q] · weights[row, a, k])`` (:func:`_row_losses` into ``acc``;
+    ``acc_bits``: its bits), each side's keys packed from them while in cache."""
+    rows = weights.shape[0]
+    largest = np.uint64(0)
+    for row in range(rows):
+        n_feasible[row] = _count(feasible[row])
+        for a in range(dist.shape[0]):
+            _row_losses(dist[a], weights[row, a], _UTILITY, acc)
+            for q in range(acc.shape[0]):
+                utility[row, q, a] = acc[q]
+            if a < 2:
+                top = _pack_row(acc_bits, feasible[row], keys[a * rows + row])
+                largest = max(largest, top)
+    return bool(largest < np.uint64(_KEY_FINITE))
+
+
+@kernel
+def _count(feasible: BoolArray) -> int:
+    count = 0
+    for j in range(feasible.shape[0]):
+        if feasible[j]:
+            count += 1
+    return count
+
+
+@kernel
+def _pack_row(bits: NDArray[np.uint64], feasible: BoolArray, keys: NDArray[np.uint64]) -> np.uint64:
+    """``keys[j]``: candidate ``j``'s utility bits ``bits[j]`` with the index bits cleared
+    (:data:`_KEY_ABOVE` if infeasible), ``j`` in the low bits; returns the largest feasible
+    key without its index (0 if none)."""
+    high = ~np.uint64(_KEY_MASK)
+    above = np.uint64(_KEY_ABOVE)
+    largest = np.uint64(0)
+    for j in range(bits.shape[0]):
+        key = bits[j] & high
+        if feasible[j]:
+            largest = max(largest, key)
+        else:
+            key = above
+        keys[j] = key | np.uint64(j)
+    return largest
 
 
 @kernel
