@@ -445,6 +445,8 @@ _KEY_ABOVE = int(np.float64(_ABOVE).view(np.uint64)) & ~_KEY_MASK
 """The packed key (without index) of an infeasible candidate: 1.5 has no low bits to clear."""
 
 
+_HIGH = np.uint64(~_KEY_MASK & (2**64 - 1))
+"""The bits of a packed key above the index: the utility's."""
 _KEY_FINITE = int(np.float64(np.inf).view(np.uint64))
 """Packed keys below this (sign bit clear, exponent not all ones) are finite floats ≥ +0:
 ordered as float64 exactly as their bits are ordered as integers."""
@@ -464,10 +466,16 @@ def _pack_keys(
     rows = bits.shape[0]
     largest = np.uint64(0)
     for row in range(rows):
-        n_feasible[row] = _count(feasible[row])
-        for side in range(2):
-            top = _pack_row(bits[row, :, side], feasible[row], keys[side * rows + row])
-            largest = max(largest, top)
+        count = 0
+        for j in range(bits.shape[1]):
+            ok = feasible[row, j]
+            k0, k1 = bits[row, j, 0] & _HIGH, bits[row, j, 1] & _HIGH
+            if ok:
+                count += 1
+                largest = max(largest, k0, k1)
+            keys[row, j] = _key(k0, ok, j)
+            keys[rows + row, j] = _key(k1, ok, j)
+        n_feasible[row] = count
     return bool(largest < np.uint64(_KEY_FINITE))
 
 
@@ -510,20 +518,23 @@ def _count(feasible: BoolArray) -> int:
 
 @kernel
 def _pack_row(bits: NDArray[np.uint64], feasible: BoolArray, keys: NDArray[np.uint64]) -> np.uint64:
-    """``keys[j]``: candidate ``j``'s utility bits ``bits[j]`` with the index bits cleared
-    (:data:`_KEY_ABOVE` if infeasible), ``j`` in the low bits; returns the largest feasible
-    key without its index (0 if none)."""
-    high = ~np.uint64(_KEY_MASK)
-    above = np.uint64(_KEY_ABOVE)
+    """``keys[j]``: :func:`_key` of candidate ``j`` of utility bits ``bits[j]``; returns the
+    largest feasible key without its index (0 if none)."""
     largest = np.uint64(0)
     for j in range(bits.shape[0]):
-        key = bits[j] & high
-        if feasible[j]:
+        ok = feasible[j]
+        key = bits[j] & _HIGH
+        if ok:
             largest = max(largest, key)
-        else:
-            key = above
-        keys[j] = key | np.uint64(j)
+        keys[j] = _key(key, ok, j)
     return largest
+
+
+@kernel
+def _key(high: np.uint64, feasible: bool, j: int) -> np.uint64:
+    """The packed sort key of candidate ``j`` whose utility's bits without the index bits
+    are ``high``: those bits (:data:`_KEY_ABOVE` if infeasible) with ``j`` in the low bits."""
+    return (high if feasible else np.uint64(_KEY_ABOVE)) | np.uint64(j)
 
 
 @kernel
