@@ -126,3 +126,32 @@ def test_recorded_paths_are_the_states_columns_as_float32() -> None:
         for i in np.flatnonzero(m.front_moves):
             got = out.paths[f"line.{m.issue_ids[i]}"][t]
             assert np.array_equal(got, s.line[:, i].astype(np.float32))
+
+
+@pytest.mark.parametrize(
+    "special",
+    [
+        (),  # every key a finite float >= +0: sorted as float64
+        (np.nan,),  # the rest: sorted as their bits, as every key was before
+        (-0.0,),
+        (-0.25, 0.0),
+        (np.inf,),
+        (-np.inf, 5e-324),
+        (5e-324, 0.0, 2.2250738585072014e-308),  # denormals and +0 stay on the float path
+    ],
+)
+def test_per_run_tables_order_keys_as_their_bits_whatever_the_values(
+    special: tuple[float, ...],
+) -> None:
+    rng = np.random.default_rng(len(special))
+    rows, k = 2 * max(1, _SORT_CELLS // (2 * 64)) + 1, 64  # chunks with and without them
+    u = rng.random((rows, k, 2))
+    u[:, ::5] = np.round(u[:, ::5], 1)
+    for i, x in enumerate(special):
+        u[rows // 2 + i, 3 * i :: 7, i % 2] = x  # only some chunks hold the special values
+    feasible = rng.random((rows, k)) < 0.8
+    t = build_table(u, feasible)
+    for side in (0, 1):
+        order, sorted_u = _packed_order(u[:, :, side], feasible)
+        assert np.array_equal(t.order[:, side], order)
+        assert t.sorted_u[:, side].tobytes() == np.ascontiguousarray(sorted_u).tobytes()

@@ -30,7 +30,16 @@ from detente.core.jit import kernel
 if TYPE_CHECKING:
     from detente.bargaining.problem import BargainingProblem
 
-__all__ = ["feasible", "loss", "loss_arrays", "loss_bound", "utility", "utility_arrays"]
+__all__ = [
+    "distances",
+    "feasible",
+    "loss",
+    "loss_arrays",
+    "loss_bound",
+    "risk_neutral",
+    "utility",
+    "utility_arrays",
+]
 
 
 def loss_arrays(ideal: FloatArray, weights: FloatArray, x: ArrayLike) -> FloatArray:
@@ -45,8 +54,7 @@ def loss_arrays(ideal: FloatArray, weights: FloatArray, x: ArrayLike) -> FloatAr
     xa = np.asarray(x, dtype=float)
     if np.ndim(weights) > 2:  # per-run weights (..., m, n), broadcasting against x's axes
         return _per_run(ideal, np.asarray(weights, dtype=float), xa, _LOSS)
-    diff = np.abs(xa[..., None, :] - ideal) / 100.0
-    out: FloatArray = np.einsum("...mn,mn->...m", diff, weights)
+    out: FloatArray = np.einsum("...mn,mn->...m", distances(ideal, xa), weights)
     return out
 
 
@@ -67,11 +75,23 @@ def _per_run(ideal: FloatArray, weights: FloatArray, xa: FloatArray, what: int) 
             f"(actors, issues) = {ideal.shape} of the ideal points"
         )
     lead = np.broadcast_shapes(xa.shape[:-1], weights.shape[:-2])
-    dist = np.abs(xa[..., None, :] - ideal) / 100.0  # (x's axes, m, n): small, no run axes
+    dist = distances(ideal, xa)  # (x's axes, m, n): small, no run axes
     d4, w4, shape = _two_lead_axes(lead, dist, weights)
     out = np.empty((*shape, m))
     _weighted_losses(np.ascontiguousarray(d4.transpose(0, 2, 3, 1)), w4, what, out)
     return out.reshape(*lead, m)
+
+
+def distances(ideal: FloatArray, xa: FloatArray) -> FloatArray:
+    """``|x_k − ideal_ik| / 100`` of packages ``xa`` (..., n) for every actor: (..., m, n),
+    what the per-run losses weight and sum (:func:`_row_losses`)."""
+    out: FloatArray = np.abs(xa[..., None, :] - ideal) / 100.0
+    return out
+
+
+def risk_neutral(risk: ArrayLike) -> bool:
+    """Every actor risk-neutral (r = 1): then U = 1 − clip(L) bit for bit (no pow pass)."""
+    return bool(np.all(np.asarray(risk) == 1.0))
 
 
 def _two_lead_axes(
@@ -107,7 +127,7 @@ def _weighted_losses(dist: FloatArray, weights: FloatArray, what: int, out: Floa
     """``out[p, q, a] = Σ_k dist[p, a, k, q] · weights[p, q, a, k]`` (summed in issue order;
     an axis of length 1 broadcast unless ``out``'s is 1 too; ``dist`` issue-major so that
     the pass over ``q`` reads it in order), then per ``what`` clipped to [0, 1] as
-    ``np.clip`` does (NaN kept) and turned into ``1 − L``."""
+    ``np.clip`` does (NaN kept) and turned into ``1 − L`` (:func:`_row_losses`)."""
     n_i, n_q = dist.shape[2], out.shape[1]
     whole_dp, whole_dq = dist.shape[0] > 1, dist.shape[3] > 1
     whole_wp, whole_wq = weights.shape[0] > 1, weights.shape[1] > 1
@@ -116,31 +136,52 @@ def _weighted_losses(dist: FloatArray, weights: FloatArray, what: int, out: Floa
         dp = p if whole_dp else 0
         wp = p if whole_wp else 0
         for a in range(out.shape[2]):
-            for k in range(n_i):
-                if whole_dq and not whole_wq:  # one weight for every q (per-run tables)
-                    w = weights[wp, 0, a, k]
-                    if k == 0:
-                        for q in range(n_q):
-                            acc[q] = dist[dp, a, 0, q] * w
-                    else:
-                        for q in range(n_q):
-                            acc[q] = acc[q] + dist[dp, a, k, q] * w
-                else:
+            if whole_dq and not whole_wq:  # one weight for every q (per-run tables)
+                _row_losses(dist[dp, a], weights[wp, 0, a], what, acc)
+            else:
+                for k in range(n_i):
                     for q in range(n_q):
                         x = dist[dp, a, k, q if whole_dq else 0]
                         x = x * weights[wp, q if whole_wq else 0, a, k]
                         acc[q] = x if k == 0 else acc[q] + x
-            if what == _LOSS:
-                for q in range(n_q):
-                    out[p, q, a] = acc[q]
-                continue
+                _finish(acc, what)
             for q in range(n_q):
-                # np.clip(v, 0, 1): max(v, 0) then min(·, 1) as NumPy compares; NaN kept
-                v = acc[q]
-                c = v if v > 0.0 else 0.0
-                c = c if c < 1.0 else 1.0
-                c = v if v != v else c
-                out[p, q, a] = 1.0 - c if what == _UTILITY else c
+                out[p, q, a] = acc[q]
+
+
+@kernel
+def _row_losses(dist: FloatArray, w: FloatArray, what: int, acc: FloatArray) -> None:
+    """``acc[q] = Σ_k dist[k, q] · w[k]`` (one actor's weighted distances of every package
+    ``q``, summed issue by issue in order; 0 without issues), then :func:`_finish`: the one
+    loss (or utility) of a run's packages, which the per-run tables also compute with it
+    (:mod:`detente.simulate.tables`)."""
+    n_i, n_q = dist.shape
+    if n_i == 0:
+        acc[:n_q] = 0.0
+    for k in range(n_i):
+        wk = w[k]
+        if k == 0:
+            for q in range(n_q):
+                acc[q] = dist[0, q] * wk
+        else:
+            for q in range(n_q):
+                acc[q] = acc[q] + dist[k, q] * wk
+    _finish(acc[:n_q], what)
+
+
+@kernel
+def _finish(acc: FloatArray, what: int) -> None:
+    """Per ``what``: the loss as it is, clipped to [0, 1] as ``np.clip`` does (NaN kept), or
+    ``1 −`` that."""
+    if what == _LOSS:
+        return
+    for q in range(acc.shape[0]):
+        # np.clip(v, 0, 1): max(v, 0) then min(·, 1) as NumPy compares; NaN kept
+        v = acc[q]
+        c = v if v > 0.0 else 0.0
+        c = c if c < 1.0 else 1.0
+        c = v if v != v else c
+        acc[q] = 1.0 - c if what == _UTILITY else c
 
 
 def utility_arrays(
@@ -150,8 +191,7 @@ def utility_arrays(
 
     The one implementation of the utility function (see the module docstring for the form).
     """
-    # risk-neutral: L^1 is L, bit for bit (no pow pass)
-    linear = bool(np.all(np.asarray(risk) == 1.0))
+    linear = risk_neutral(risk)  # L^1 is L, bit for bit (no pow pass)
     if np.ndim(weights) > 2:  # per-run weights: the clipped loss (or 1 − it) compiled
         xa = np.asarray(x, dtype=float)
         w = np.asarray(weights, dtype=float)

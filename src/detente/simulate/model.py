@@ -53,7 +53,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.bargaining.problem import build_problem, discounted_periods
-from detente.bargaining.utility import feasible, utility_arrays
+from detente.bargaining.utility import feasible, risk_neutral, utility_arrays
 from detente.bargaining.zone import ZoneLP
 from detente.core import TRUST_DIMENSIONS
 from detente.errors import InputError
@@ -66,7 +66,7 @@ from detente.scenario.simulation import Protocol, SimulationSettings
 from detente.scenario.validate import require_negotiation
 from detente.simulate.agenda import Agenda, build_agenda
 from detente.simulate.durability import DealDurability, deal_durability, spoiler_factions
-from detente.simulate.tables import TalkTable
+from detente.simulate.tables import TalkTable, build_table, linear_tables
 from detente.simulate.tracks import TrackTable, track_table
 from detente.trust.opinion import DEFAULT_PRIOR_WEIGHT
 from detente.trust.state import TrustState, trust_state
@@ -78,6 +78,7 @@ __all__ = [
     "TRUST_PRIOR_WEIGHT",
     "SimModel",
     "build_model",
+    "candidate_table",
     "candidate_utilities",
     "capability_r",
     "utility",
@@ -112,6 +113,18 @@ def candidate_utilities(m: SimModel, weights: FloatArray) -> FloatArray:
     """Utilities (N, K, A) of the model's candidates under per-run weights (N, A, I): one
     compiled pass over (runs, candidates) (:func:`detente.bargaining.utility.utility_arrays`)."""
     return utility_arrays(m.ideal, weights[:, None], m.risk, m.candidates[None])
+
+
+def candidate_table(m: SimModel, weights: FloatArray) -> TalkTable:
+    """The talks' per-run tables of the model's candidates under per-run weights (N, A, I):
+    ``build_table(candidate_utilities(m, weights), feasible)``, the same arrays; with every
+    actor risk-neutral (no pow pass), each chunk of runs' utilities computed and packed into
+    the tables' sort keys in one compiled pass (:func:`detente.simulate.tables.linear_tables`)."""
+    n, k = weights.shape[0], m.table.size
+    feas = np.broadcast_to(m.table.feasible[0], (n, k))
+    if n > 1 and risk_neutral(m.risk):
+        return linear_tables(m.ideal, weights, m.candidates, feas)
+    return build_table(candidate_utilities(m, weights), feas)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ A table may also hold a few rows shared by groups of runs (``R`` small, e.g. one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -34,6 +35,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.bargaining.utility import _UTILITY, _row_losses, distances
 from detente.core import TOL_UTILITY
 from detente.core.jit import kernel
 
@@ -43,6 +45,7 @@ __all__ = [
     "TalkTable",
     "build_table",
     "frontier",
+    "linear_tables",
     "propose",
     "value_of",
     "values_of",
@@ -339,25 +342,85 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     searches read them as they are).
     """
     r, k, _ = utility.shape
-    if k >= 2**_INDEX_BITS:
-        raise ValueError(f"at most {2**_INDEX_BITS - 1} candidates, got {k}")
+    _check_size(k)
     utility = np.ascontiguousarray(utility, dtype=np.float64)
     feas = np.ascontiguousarray(np.broadcast_to(feasible, (r, k)), dtype=np.bool_)
     if r == 1:
         return _shared_table(utility, feas)
+    bits = utility.view(np.uint64)
+
+    def pack(lo: int, hi: int, keys: NDArray[np.uint64], n_feasible: IntArray) -> bool:
+        return _pack_keys(bits[lo:hi], feas[lo:hi], keys, n_feasible)
+
+    return _per_run_table(utility, feas, pack)
+
+
+def linear_tables(
+    ideal: FloatArray, weights: FloatArray, candidates: FloatArray, feasible: BoolArray
+) -> TalkTable:
+    """Per-run tables of risk-neutral utilities: ``build_table(utility_arrays(ideal,
+    weights[:, None], ones, candidates[None]), feasible)``, the same arrays, with each run's
+    utilities (the bargaining engine's loss, :func:`detente.bargaining.utility._row_losses`,
+    clipped, ``1 −`` it) computed and packed into its sort keys in one compiled pass while
+    they are in cache, a chunk of runs at a time.
+
+    ``ideal`` (A, I), ``weights`` (N, A, I) per run, ``candidates`` (K, I), ``feasible``
+    (N, K) or broadcasting to it; A ≥ 2 (the belligerents first), N ≥ 2.
+    """
+    n, k = weights.shape[0], candidates.shape[0]
+    _check_size(k)
+    if weights.ndim != 3 or weights.shape[1:] != ideal.shape or ideal.shape[0] < 2 or n < 2:
+        raise ValueError(
+            f"per-run weights of shape {weights.shape} for ideal points {ideal.shape}: "
+            "(runs ≥ 2, actors ≥ 2, issues) expected"
+        )
+    # (A, I, K): each actor's distances issue by issue, read in candidate order
+    dist = np.ascontiguousarray(distances(ideal, candidates).transpose(1, 2, 0))
+    w = np.ascontiguousarray(weights, dtype=np.float64)
+    feas = np.ascontiguousarray(np.broadcast_to(feasible, (n, k)), dtype=np.bool_)
+    utility = np.empty((n, k, ideal.shape[0]))
+    acc = np.empty(k)
+    acc_bits = acc.view(np.uint64)
+
+    def pack(lo: int, hi: int, keys: NDArray[np.uint64], n_feasible: IntArray) -> bool:
+        return _utility_keys(
+            dist, w[lo:hi], feas[lo:hi], utility[lo:hi], keys, n_feasible, acc, acc_bits
+        )
+
+    return _per_run_table(utility, feas, pack)
+
+
+def _check_size(k: int) -> None:
+    if k >= 2**_INDEX_BITS:
+        raise ValueError(f"at most {2**_INDEX_BITS - 1} candidates, got {k}")
+
+
+def _per_run_table(
+    utility: FloatArray,
+    feas: BoolArray,
+    pack: Callable[[int, int, NDArray[np.uint64], IntArray], bool],
+) -> TalkTable:
+    """Per-run rows (R > 1): ``pack(lo, hi, keys, n_feasible)`` packs rows ``lo…hi`` into
+    ``keys`` (2 · rows, K), side-major (:func:`_pack_keys`), and counts their feasible
+    candidates; NumPy sorts each key row (unique keys: any correct sort gives this order),
+    and a compiled pass unpacks the order (int16) and the sorted utilities, side-major (each
+    side's rows one contiguous block: the searches read them as they are)."""
+    r, k, _ = utility.shape
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
     order = np.empty((2, r, k), dtype=np.int16)
     sorted_u = np.empty((2, r, k), dtype=np.float64)
     n_feasible = np.empty(r, dtype=np.int64)
     step = max(1, _SORT_CELLS // max(2 * k, 1))  # rows packed, sorted, unpacked in cache
     keys = np.empty(2 * min(step, r) * k, dtype=np.uint64)
-    bits = utility.view(np.uint64)
+    sorted_bits = sorted_u.view(np.uint64)
     for lo in range(0, r, step):
         hi = min(lo + step, r)
-        chunk = keys[: 2 * (hi - lo) * k].reshape(2, hi - lo, k)  # contiguous: sorted in place
-        _pack_keys(bits[lo:hi], feas[lo:hi], chunk, n_feasible[lo:hi])
-        chunk.reshape(2 * (hi - lo), k).sort(axis=1)
-        _unpack_keys(chunk, lo, order, sorted_u)
+        chunk = keys[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)  # sorted in place
+        # keys that are all finite floats >= +0 sort as float64 (NumPy's faster sort for
+        # them; the same order as their bits'); others (NaN, negative) as their bits
+        plain = pack(lo, hi, chunk, n_feasible[lo:hi])
+        (chunk.view(np.float64) if plain else chunk).sort(axis=1)
+        _unpack_keys(chunk, lo, order, sorted_bits)
     return TalkTable(
         utility, feas, order.transpose(1, 0, 2), sorted_u.transpose(1, 0, 2), n_feasible
     )
@@ -382,31 +445,96 @@ _KEY_ABOVE = int(np.float64(_ABOVE).view(np.uint64)) & ~_KEY_MASK
 """The packed key (without index) of an infeasible candidate: 1.5 has no low bits to clear."""
 
 
+_HIGH = np.uint64(~_KEY_MASK & (2**64 - 1))
+"""The bits of a packed key above the index: the utility's."""
+_KEY_FINITE = int(np.float64(np.inf).view(np.uint64))
+"""Packed keys below this (sign bit clear, exponent not all ones) are finite floats ≥ +0:
+ordered as float64 exactly as their bits are ordered as integers."""
+
+
 @kernel
 def _pack_keys(
     bits: NDArray[np.uint64],
     feasible: BoolArray,
     keys: NDArray[np.uint64],
     n_feasible: IntArray,
-) -> None:
-    """``keys[side, row, j]``: candidate ``j``'s utility to ``side`` (float64 bits, the index
-    bits cleared; :data:`_KEY_ABOVE` if infeasible) with ``j`` in the low bits; and each row's
-    feasible candidates counted."""
-    mask = np.uint64(_KEY_MASK)
-    high = ~mask
-    above = np.uint64(_KEY_ABOVE)
-    for row in range(bits.shape[0]):
+) -> bool:
+    """``keys[side · rows + row, j]``: candidate ``j``'s utility to ``side`` (float64 bits,
+    the index bits cleared; :data:`_KEY_ABOVE` if infeasible) with ``j`` in the low bits;
+    each row's feasible candidates counted. True if every key is a finite float ≥ +0
+    (:data:`_KEY_FINITE`): then they sort as float64 in the order of their bits."""
+    rows = bits.shape[0]
+    largest = np.uint64(0)
+    for row in range(rows):
         count = 0
         for j in range(bits.shape[1]):
-            index = np.uint64(j)
-            if feasible[row, j]:
+            ok = feasible[row, j]
+            k0, k1 = bits[row, j, 0] & _HIGH, bits[row, j, 1] & _HIGH
+            if ok:
                 count += 1
-                keys[0, row, j] = (bits[row, j, 0] & high) | index
-                keys[1, row, j] = (bits[row, j, 1] & high) | index
-            else:
-                keys[0, row, j] = above | index
-                keys[1, row, j] = above | index
+                largest = max(largest, k0, k1)
+            keys[row, j] = _key(k0, ok, j)
+            keys[rows + row, j] = _key(k1, ok, j)
         n_feasible[row] = count
+    return bool(largest < np.uint64(_KEY_FINITE))
+
+
+@kernel
+def _utility_keys(
+    dist: FloatArray,
+    weights: FloatArray,
+    feasible: BoolArray,
+    utility: FloatArray,
+    keys: NDArray[np.uint64],
+    n_feasible: IntArray,
+    acc: FloatArray,
+    acc_bits: NDArray[np.uint64],
+) -> bool:
+    """:func:`_pack_keys` of rows whose utilities it computes first: ``utility[row, q, a]
+    = 1 − clip(Σ_k dist[a, k, q] · weights[row, a, k])`` (:func:`_row_losses` into ``acc``;
+    ``acc_bits``: its bits), each side's keys packed from them while in cache."""
+    rows = weights.shape[0]
+    largest = np.uint64(0)
+    for row in range(rows):
+        n_feasible[row] = _count(feasible[row])
+        for a in range(dist.shape[0]):
+            _row_losses(dist[a], weights[row, a], _UTILITY, acc)
+            for q in range(acc.shape[0]):
+                utility[row, q, a] = acc[q]
+            if a < 2:
+                top = _pack_row(acc_bits, feasible[row], keys[a * rows + row])
+                largest = max(largest, top)
+    return bool(largest < np.uint64(_KEY_FINITE))
+
+
+@kernel
+def _count(feasible: BoolArray) -> int:
+    count = 0
+    for j in range(feasible.shape[0]):
+        if feasible[j]:
+            count += 1
+    return count
+
+
+@kernel
+def _pack_row(bits: NDArray[np.uint64], feasible: BoolArray, keys: NDArray[np.uint64]) -> np.uint64:
+    """``keys[j]``: :func:`_key` of candidate ``j`` of utility bits ``bits[j]``; returns the
+    largest feasible key without its index (0 if none)."""
+    largest = np.uint64(0)
+    for j in range(bits.shape[0]):
+        ok = feasible[j]
+        key = bits[j] & _HIGH
+        if ok:
+            largest = max(largest, key)
+        keys[j] = _key(key, ok, j)
+    return largest
+
+
+@kernel
+def _key(high: np.uint64, feasible: bool, j: int) -> np.uint64:
+    """The packed sort key of candidate ``j`` whose utility's bits without the index bits
+    are ``high``: those bits (:data:`_KEY_ABOVE` if infeasible) with ``j`` in the low bits."""
+    return (high if feasible else np.uint64(_KEY_ABOVE)) | np.uint64(j)
 
 
 @kernel
@@ -414,19 +542,21 @@ def _unpack_keys(
     keys: NDArray[np.uint64],
     lo: int,
     order: OrderArray,
-    sorted_u: FloatArray,
+    sorted_bits: NDArray[np.uint64],
 ) -> None:
     """Rows ``lo…`` of each side's order (the sorted keys' index bits) and sorted utilities
-    (the rest: the utility truncated by at most 2^-40)."""
+    (``sorted_bits``: their float64 bits, the rest of the key: the utility truncated by at
+    most 2^-40); ``keys`` (2 · rows, K), side-major."""
     mask = np.uint64(_KEY_MASK)
     high = ~mask
-    for side in range(keys.shape[0]):
-        for i in range(keys.shape[1]):
+    rows = keys.shape[0] // 2
+    for side in range(2):
+        for i in range(rows):
             row = lo + i
-            for j in range(keys.shape[2]):
-                key = keys[side, i, j]
+            for j in range(keys.shape[1]):
+                key = keys[side * rows + i, j]
                 order[side, row, j] = np.int16(key & mask)
-                sorted_u[side, row, j] = np.uint64(key & high).view(np.float64)
+                sorted_bits[side, row, j] = key & high
 
 
 @kernel

@@ -1,0 +1,86 @@
+"""The talks' per-run tables computed and packed in one pass (``candidate_table``) are the
+tables of the utilities computed first (``build_table(candidate_utilities(...))``), byte for
+byte, for every shape and edge they meet."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from tests.simulate.helpers import fixture_scenario
+
+from detente.bargaining.utility import utility_arrays
+from detente.simulate.model import build_model, candidate_table, candidate_utilities
+from detente.simulate.tables import _SORT_CELLS, TalkTable, build_table, linear_tables
+
+_FIELDS = ("utility", "feasible", "order", "sorted_u", "n_feasible")
+
+
+def _same(a: TalkTable, b: TalkTable) -> None:
+    for f in _FIELDS:
+        x, y = getattr(a, f), getattr(b, f)
+        assert x.shape == y.shape and x.dtype == y.dtype, f
+        assert np.ascontiguousarray(x).tobytes() == np.ascontiguousarray(y).tobytes(), f
+    for side in (0, 1):
+        assert a.flat_sorted[side].tobytes() == b.flat_sorted[side].tobytes()
+        assert a.flat_order[side].tobytes() == b.flat_order[side].tobytes()
+        assert a.best_for[side].tobytes() == b.best_for[side].tobytes()
+    assert a.top.tobytes() == b.top.tobytes()
+
+
+@pytest.mark.parametrize(("n_a", "n_i", "k"), [(2, 2, 100), (3, 2, 37), (2, 1, 5), (4, 3, 300)])
+def test_linear_tables_are_the_tables_of_the_utilities(n_a: int, n_i: int, k: int) -> None:
+    rng = np.random.default_rng(n_a * 100 + k)
+    n = 2 * max(1, _SORT_CELLS // (2 * k)) + 3  # two full chunks and a partial one
+    ideal = rng.uniform(0.0, 100.0, (n_a, n_i))
+    weights = rng.uniform(0.0, 0.7, (n, n_a, n_i))
+    weights[1] = 0.0  # every utility 1
+    weights[2, :, 0] = 3.0  # losses above 1: clipped, utility +0.0
+    cand = rng.uniform(-20.0, 120.0, (k, n_i))
+    cand[::4] = np.round(cand[::4], -1)  # ties, broken by the index
+    feasible = rng.random((n, k)) < 0.75
+    feasible[3] = False  # a run with nothing feasible
+    u = utility_arrays(ideal, weights[:, None], np.ones(n_a), cand[None])
+    _same(linear_tables(ideal, weights, cand, feasible), build_table(u, feasible))
+    # one feasibility row for every run (the simulation's), broadcast
+    row = feasible[0]
+    _same(linear_tables(ideal, weights, cand, row), build_table(u, np.broadcast_to(row, (n, k))))
+
+
+def test_linear_tables_keep_nan_weights_as_the_utilities_do() -> None:
+    rng = np.random.default_rng(3)
+    n, k = 40, 64
+    ideal = rng.uniform(0.0, 100.0, (2, 2))
+    weights = rng.uniform(0.0, 0.7, (n, 2, 2))
+    weights[5, 1, 0] = np.nan  # NaN utilities: the keys sort as their bits
+    cand = rng.uniform(0.0, 100.0, (k, 2))
+    feasible = np.ones((n, k), dtype=bool)
+    u = utility_arrays(ideal, weights[:, None], np.ones(2), cand[None])
+    assert np.isnan(u[5, :, 1]).all()
+    _same(linear_tables(ideal, weights, cand, feasible), build_table(u, feasible))
+
+
+@pytest.mark.parametrize("risk", [None, (1.0, 1.7, 0.6)])
+@pytest.mark.parametrize("n", [0, 1, 2, 257])
+def test_candidate_table_is_build_table_of_candidate_utilities(
+    risk: tuple[float, ...] | None, n: int
+) -> None:
+    m = build_model(fixture_scenario())
+    if risk is not None:
+        m = replace(m, risk=np.array(risk[: m.risk.size]))
+    rng = np.random.default_rng(n)
+    weights = rng.uniform(0.0, 1.0, (n, *m.ideal.shape))
+    feas = np.broadcast_to(m.table.feasible[0], (n, m.table.size))
+    _same(candidate_table(m, weights), build_table(candidate_utilities(m, weights), feas))
+
+
+def test_linear_tables_refuse_what_they_cannot_read() -> None:
+    ideal = np.zeros((2, 2))
+    cand = np.zeros((5, 2))
+    with pytest.raises(ValueError, match="per-run weights"):
+        linear_tables(ideal, np.ones((4, 2, 3)), cand, np.ones(5, dtype=bool))
+    with pytest.raises(ValueError, match="per-run weights"):
+        linear_tables(ideal, np.ones((1, 2, 2)), cand, np.ones(5, dtype=bool))
+    with pytest.raises(ValueError, match="at most"):
+        linear_tables(ideal, np.ones((4, 2, 2)), np.zeros((5000, 2)), np.ones(5000, dtype=bool))
