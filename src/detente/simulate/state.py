@@ -22,8 +22,8 @@ from numpy.typing import NDArray
 
 from detente.core.jit import kernel
 from detente.simulate.beliefs import balance_prior, believed_r
-from detente.simulate.model import SimModel, candidate_utilities, capability_r, utility
-from detente.simulate.tables import TalkTable, build_table
+from detente.simulate.model import SimModel, candidate_table, capability_r, utility
+from detente.simulate.tables import TalkTable
 
 __all__ = [
     "Draws",
@@ -263,8 +263,7 @@ def initial_state(
                 f"RunInputs.weights holds {given.shape[0]} runs; run {int(rows.max())} is asked"
             )
         weights = given[rows]
-        cu = candidate_utilities(m, weights)  # (N, K, A)
-        table = build_table(cu, np.broadcast_to(m.table.feasible[0], (n, m.table.size)))
+        table = candidate_table(m, weights)
     else:
         table = m.table.with_rows(np.zeros(n, dtype=np.int64))
     cum = np.cumsum(m.type_prior)
