@@ -93,6 +93,8 @@ _state = {"installed": False, "armed": False, "finished": False}
 
 
 def _handler(signum: int, frame: Any) -> None:
+    if _in_hook(frame):  # inside the unraisable hook, where Interrupted would be dropped
+        return  # not noted: :func:`_redeliver` sends the signal again
     _received.append(signum)
     if _state["finished"] or not _state["armed"]:
         return  # done (nothing left to stop), or not started (acted on when it starts)
@@ -102,13 +104,51 @@ def _handler(signum: int, frame: Any) -> None:
 
 
 REDELIVER_DELAY = 0.005
-"""Seconds before a signal whose :class:`Interrupted` a finalizer swallowed is sent again."""
+"""Seconds before a signal whose :class:`Interrupted` a finalizer swallowed is sent again (and
+between two sendings, until the handler has noted it)."""
+REDELIVER_TRIES = 2000
+"""Sendings at most (about ten seconds): a loaded machine can keep the main thread inside the
+unraisable hook for longer than one delay."""
 
 
-def _redeliver(signum: int) -> None:
-    time.sleep(REDELIVER_DELAY)
-    if not _received:  # no other signal arrived meanwhile (the handler notes every one)
+_redeliveries = [0]
+"""How many times the unraisable hook has started a redelivery (only the latest one sends)."""
+
+
+def _redeliver(signum: int, generation: int) -> None:
+    """Send ``signum`` again until the handler notes it outside a finalizer and the unraisable
+    hook (it then raises :class:`Interrupted` where Python propagates it), or another signal
+    arrives, or the command has finished, or a later redelivery takes over."""
+    for _ in range(REDELIVER_TRIES):
+        time.sleep(REDELIVER_DELAY)
+        if _received or _state["finished"] or _redeliveries[0] != generation:
+            return  # noted (the handler notes every signal it acts on), or not ours any more
         os.kill(os.getpid(), signum)
+
+
+def _on_unraisable(info: Any, hook: Any) -> None:
+    """The body of :func:`_unraisable`'s hook (one code object, which the handler looks for on
+    the stack: :func:`_in_hook`)."""
+    if not isinstance(info.exc_value, Interrupted):
+        hook(info)
+        return
+    signum = info.exc_value.signum
+    if _received[:1] == [signum] and not _state["finished"]:
+        _received.clear()
+        # the signal sent again may land while this hook still runs (starting the thread waits
+        # for it): the handler then ignores it, and it is sent once more
+        _redeliveries[0] += 1
+        args = (signum, _redeliveries[0])
+        threading.Thread(target=_redeliver, args=args, daemon=True).start()
+
+
+def _in_hook(frame: Any) -> bool:
+    """Is :func:`_on_unraisable` on the stack of ``frame`` (the handler's)?"""
+    while frame is not None:
+        if frame.f_code is _on_unraisable.__code__:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _unraisable(hook: Any) -> Callable[[Any], None]:
@@ -116,18 +156,12 @@ def _unraisable(hook: Any) -> Callable[[Any], None]:
     finalizer (``__del__``, a weakref callback): when the signal handler runs inside one, its
     :class:`Interrupted` would be printed as "Exception ignored in: …" with a traceback and
     dropped, and the command would run on as if no signal had come. Instead the signal is
-    forgotten and sent again a moment later from another thread, so the handler runs outside
-    the finalizer and stops the command as usual. Every other unraisable error goes to
+    forgotten and sent again from another thread until the handler runs outside the finalizer
+    and the hook, and stops the command as usual. Every other unraisable error goes to
     ``hook``."""
 
     def unraisable(info: Any) -> None:
-        if not isinstance(info.exc_value, Interrupted):
-            hook(info)
-            return
-        signum = info.exc_value.signum
-        if _received[:1] == [signum] and not _state["finished"]:
-            _received.clear()
-            threading.Thread(target=_redeliver, args=(signum,), daemon=True).start()
+        _on_unraisable(info, hook)
 
     return unraisable
 
