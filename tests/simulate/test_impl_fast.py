@@ -151,7 +151,7 @@ def _digest(m: SimModel, n: int, periods: int, seed: int) -> str:
 
 @pytest.mark.parametrize(
     "scenario",
-    ["factions", "bundles"],
+    ["factions", "bundles", "ukraine-2022-11"],
 )
 def test_the_single_pass_gives_the_bundle_by_bundle_results(
     scenario: str, monkeypatch: pytest.MonkeyPatch
@@ -160,6 +160,13 @@ def test_the_single_pass_gives_the_bundle_by_bundle_results(
     bundle-by-bundle path (conduct evaluated, nobody defects, rearms or stalls)."""
     if scenario == "bundles":
         sc = _with_bundles()
+    elif scenario.startswith("ukraine"):  # several agreements in force at once in a run
+        sc = load_scenario(Path(__file__).parents[2] / "scenarios" / f"{scenario}.yaml")
+        m = build_model(sc)
+        in_force = [
+            (s.phase > 0).sum(axis=1) for s in iter_periods(m, 96, np.random.SeedSequence(5), 60)
+        ]
+        assert max(int(x.max()) for x in in_force) > 1
     else:
         sc = make_scenario(
             factions=True,

@@ -84,3 +84,26 @@ def test_linear_tables_refuse_what_they_cannot_read() -> None:
         linear_tables(ideal, np.ones((1, 2, 2)), cand, np.ones(5, dtype=bool))
     with pytest.raises(ValueError, match="at most"):
         linear_tables(ideal, np.ones((4, 2, 2)), np.zeros((5000, 2)), np.ones(5000, dtype=bool))
+
+
+def test_keys_sorted_as_floats_are_normal_floats_in_the_order_of_their_bits() -> None:
+    """A package worth 0 has a key of its index bits only: a subnormal float, which a thread
+    with flush-to-zero/denormals-are-zero on would sort as 0 (losing the index). The float
+    sort shifts every key to a normal float first and back after: the order is the bits'."""
+    rng = np.random.default_rng(5)
+    k = 64
+    u = rng.random((3, k, 2))
+    u[:, :5] = 0.0  # packages worth nothing to both sides
+    from detente.simulate import tables
+
+    feas = np.ones((3, k), dtype=np.bool_)
+    keys = np.empty((6, k), dtype=np.uint64)
+    n_feas = np.empty(3, dtype=np.int64)
+    assert tables._pack_keys(u.view(np.uint64), feas, keys, n_feas)
+    assert (keys & np.uint64(~tables._KEY_MASK & (2**64 - 1)) == 0).any()  # index-only keys
+    shifted = (keys + tables._KEY_NORMAL).view(np.float64)
+    assert (shifted >= np.finfo(np.float64).smallest_normal).all()
+    assert np.isfinite(shifted).all()
+    expected = np.sort(keys, axis=1)
+    tables._sort_as_floats(keys)
+    assert np.array_equal(keys, expected)

@@ -418,8 +418,10 @@ def _per_run_table(
         chunk = keys[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)  # sorted in place
         # keys that are all finite floats >= +0 sort as float64 (NumPy's faster sort for
         # them; the same order as their bits'); others (NaN, negative) as their bits
-        plain = pack(lo, hi, chunk, n_feasible[lo:hi])
-        (chunk.view(np.float64) if plain else chunk).sort(axis=1)
+        if pack(lo, hi, chunk, n_feasible[lo:hi]):
+            _sort_as_floats(chunk)
+        else:
+            chunk.sort(axis=1)
         _unpack_keys(chunk, lo, order, sorted_bits)
     return TalkTable(
         utility, feas, order.transpose(1, 0, 2), sorted_u.transpose(1, 0, 2), n_feasible
@@ -447,9 +449,24 @@ _KEY_ABOVE = int(np.float64(_ABOVE).view(np.uint64)) & ~_KEY_MASK
 
 _HIGH = np.uint64(~_KEY_MASK & (2**64 - 1))
 """The bits of a packed key above the index: the utility's."""
-_KEY_FINITE = int(np.float64(np.inf).view(np.uint64))
-"""Packed keys below this (sign bit clear, exponent not all ones) are finite floats ≥ +0:
-ordered as float64 exactly as their bits are ordered as integers."""
+_KEY_NORMAL = np.uint64(np.finfo(np.float64).smallest_normal.view(np.uint64))
+"""Added to every key sorted as a float (:func:`_sort_as_floats`): a key of a package worth
+0 (bits 0 but for the index) would be a subnormal float, which a thread with the
+flush-to-zero or denormals-are-zero flags on (set by some fast-math libraries) sorts as 0,
+losing the index; shifted, every key is a normal float."""
+_KEY_FINITE = int(np.float64(np.inf).view(np.uint64)) - int(_KEY_NORMAL)
+"""Packed keys below this (sign bit clear, exponent not all ones once shifted by
+:data:`_KEY_NORMAL`) are finite floats ≥ +0: ordered as float64 exactly as their bits are
+ordered as integers."""
+
+
+def _sort_as_floats(keys: NDArray[np.uint64]) -> None:
+    """Sort each row of ``keys`` (all below :data:`_KEY_FINITE`) in place, in the order of
+    their bits, as normal float64s (NumPy's faster sort for floats): shifted up by
+    :data:`_KEY_NORMAL` (an order-preserving shift) and back."""
+    keys += _KEY_NORMAL
+    keys.view(np.float64).sort(axis=1)
+    keys -= _KEY_NORMAL
 
 
 @kernel

@@ -13,7 +13,8 @@ the period (:func:`detente.simulate.durability.hazard_increments`, looked up by 
 probability of a breakdown is ``1 − exp(−HR · ΔH)`` (:func:`side_exponent`,
 :func:`faction_exponent`: ``−HR · ΔH`` with the hazard ratios below; ``exp`` by NumPy, or
 the comparison with the run's uniform decided without it when its rounding cannot matter,
-:func:`exceeds`; :func:`breakdown_hazards` computes every probability):
+:func:`exceeds`; :func:`agreement_exponents` computes every ``−HR · ΔH``, for the engine's
+pass and for :func:`breakdown_hazards`, which gives the probabilities):
 
 - each side breaks it by chance with hazard ratio ``½ · HR_deal`` times
   ``rearm_hazard^(excess / 0.1)`` for a side that rearmed beyond the power shift the deal
@@ -43,6 +44,7 @@ from detente.simulate.model import SimModel
 from detente.trust.behaviour import compliance_array
 
 __all__ = [
+    "agreement_exponents",
     "breakdown_hazards",
     "deterrence",
     "exceeds",
@@ -141,7 +143,6 @@ def _exponents(
     :func:`deterrence` when ``relief_step`` is not empty) then each faction's
     (:func:`faction_exponent`); ``ΔH`` looked up by age in ``dh``. Returns the largest age
     met: when it is past the end of ``dh``, the rows of those runs are left unwritten."""
-    n_f = extra.shape[0]
     has_rearmed = rearmed.shape[1] > 0
     last = relief_step.shape[0] - 1
     top = -1
@@ -151,18 +152,51 @@ def _exponents(
         top = max(top, a)
         if a >= dh.shape[0]:
             continue
-        d = dh[a]
-        hr = deal_hr[r, b]
-        for side in range(2):
-            f = rearmed[side, i] if has_rearmed else 1.0
-            g = 1.0
-            if last >= 0:
-                done = relief_step[min(verified[r, b, side], last)]
-                g = deterrence(relief_step[last], done, sanctioned[side])
-            out[i, side] = side_exponent(hr, f, g, d)
-        for f in range(n_f):
-            out[i, 2 + f] = faction_exponent(hr, extra[f], d)
+        x0 = rearmed[0, i] if has_rearmed else 1.0
+        x1 = rearmed[1, i] if has_rearmed else 1.0
+        agreement_exponents(
+            deal_hr[r, b],
+            dh[a],
+            x0,
+            x1,
+            relief_step,
+            last,
+            verified[r, b],
+            sanctioned,
+            extra,
+            out[i],
+        )
     return top
+
+
+@kernel
+def agreement_exponents(
+    hr: float,
+    d: float,
+    rearmed0: float,
+    rearmed1: float,
+    relief_step: FloatArray,
+    last: int,
+    verified: IntArray,
+    sanctioned: BoolArray,
+    extra: FloatArray,
+    out: FloatArray,
+) -> None:
+    """``out`` (2 + F,): ``−HR · ΔH`` of one agreement in force (hazard ratio ``hr``, ``ΔH =
+    d``) for each side (:func:`side_exponent`, with its rearmament factor and, when ``last``
+    >= 0, the sanctions' :func:`deterrence` after ``verified[side]`` periods of verified
+    compliance) then each spoiler faction (:func:`faction_exponent`, ``extra`` its ratios).
+    The one computation of the exponents: :func:`breakdown_hazards` and the implement step's
+    pass both call it."""
+    for side in range(2):
+        f = rearmed0 if side == 0 else rearmed1
+        g = 1.0
+        if last >= 0:
+            done = relief_step[min(verified[side], last)]
+            g = deterrence(relief_step[last], done, sanctioned[side])
+        out[side] = side_exponent(hr, f, g, d)
+    for f in range(extra.shape[0]):
+        out[2 + f] = faction_exponent(hr, extra[f], d)
 
 
 def relief_of(m: SimModel, b: int) -> FloatArray:

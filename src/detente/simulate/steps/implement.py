@@ -62,12 +62,10 @@ from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.breakdown import (
-    deterrence,
+    agreement_exponents,
     exceeds,
-    faction_exponent,
     faction_ratios,
     relief_of,
-    side_exponent,
     signature_log_ratios,
 )
 from detente.simulate.steps.talk import pressure
@@ -437,18 +435,21 @@ def _keep_or_break(
                         s1 = True
                 escalate = escalate or down
         else:
-            dd = dh[age[r, b]]
-            hr = deal_hr[r, b]
             last = relief_step.shape[0] - 1 if b == 0 else -1
-            for side in range(2):
-                x = rearmed[side, ri] if has_rearmed else 1.0
-                g = 1.0
-                if last >= 0:
-                    done = relief_step[min(verified[r, b, side], last)]
-                    g = deterrence(relief_step[last], done, sanctioned[side])
-                e[side] = side_exponent(hr, x, g, dd)
-            for f in range(n_f):
-                e[2 + f] = faction_exponent(hr, extra[b, f], dd)
+            x0 = rearmed[0, ri] if has_rearmed else 1.0
+            x1 = rearmed[1, ri] if has_rearmed else 1.0
+            agreement_exponents(
+                deal_hr[r, b],
+                dh[age[r, b]],
+                x0,
+                x1,
+                relief_step,
+                last,
+                verified[r, b],
+                sanctioned,
+                extra[b],
+                e,
+            )
             open_ = multi and deferred[r]
             c0 = 1 if de0 else exceeds(e[0], u[r, col])
             c1 = 1 if de1 else exceeds(e[1], u[r, col + 1])
