@@ -200,7 +200,11 @@ def main() -> None:
         negmas = run_negmas(a.negmas_python, a.n, a.repeats, a.ks)
         ref = {(r["outcomes"], r["pairing"]): r for r in negmas["rows"]}
         meta = negmas["meta"] | {"version": negmas["rows"][0]["version"]}
-    run_detente(10, "asp-asp", 256, 0, a.block or 256)  # warm-up
+    # warm-up: a whole block of each size, so that kernels are compiled (or loaded from the
+    # cache) for the arrays of both sizes before any timing
+    for k in a.ks:
+        size = a.block or block_size(k * k)
+        run_detente(k, "asp-asp", size, 0, size)
     rows = []
     blocks: dict[int, int] = {}
     for k in a.ks:

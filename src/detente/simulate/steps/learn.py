@@ -380,7 +380,7 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
         known = p.stated_values  # the last arrays found to hold the stated values
         same = known is not None and known[0] is value and known[1] is value0 and known[2] is other
         if not (same or _stated_as_before(c(value), c(value0), c(other), p.reservation)):
-            value = np.array(np.broadcast_to(p.reservation, (n, 2)))
+            value = np.tile(p.reservation, (n, 1))  # C order, as every state array
             other = np.full((n, 2), np.nan)
             value0 = _set_first(s.value0, value)
         p.stated_values = (value, value0, other)
