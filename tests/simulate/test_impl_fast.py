@@ -5,6 +5,7 @@ as the formulas, bit for bit."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import math
 from dataclasses import fields, replace
@@ -23,6 +24,7 @@ from detente.simulate.state import Draws, RunState
 from detente.simulate.steps import Step
 from detente.simulate.steps import implement as impl
 from detente.simulate.steps.breakdown import breakdown_hazards, exceeds
+from detente.simulate.strategies import STRATEGIES, keeps_agreements
 from detente.trust.behaviour import compliance_array
 
 from .helpers import make_scenario
@@ -225,3 +227,18 @@ def test_uniforms_at_the_probability_itself_are_decided_by_numpys_expm1() -> Non
     want = h[:, :2] > u[runs][:, :2]
     assert want.any() and not want.all()
     assert (after.defect[runs] == want).all()
+
+
+def test_a_strategy_keeps_its_agreements_only_with_the_complying_conduct(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The single pass is taken only for strategies whose conduct is the complying one: not
+    for a bad-faith strategy, nor for a complying one whose conduct is replaced on the
+    instance (a custom strategy); the step then evaluates the conduct bundle by bundle."""
+    assert keeps_agreements("good_faith") and keeps_agreements("boulware")
+    assert not keeps_agreements("peace_offensive")
+    strategy = STRATEGIES["good_faith"]
+    custom = copy.copy(strategy)
+    object.__setattr__(custom, "conduct", lambda d: strategy.conduct(d))
+    monkeypatch.setitem(STRATEGIES, "good_faith", custom)
+    assert not keeps_agreements("good_faith")

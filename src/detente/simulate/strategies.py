@@ -54,6 +54,7 @@ __all__ = [
     "Strategy",
     "TalkState",
     "get_strategy",
+    "keeps_agreements",
     "move_args",
     "strategy_names",
 ]
@@ -450,6 +451,14 @@ def get_strategy(name: str) -> Strategy:
         raise InputError(
             f"unknown strategy {name!r}; expected one of: {', '.join(STRATEGIES)}"
         ) from None
+
+
+def keeps_agreements(name: str) -> bool:
+    """Does strategy ``name`` keep every agreement it signs in every run (its ``conduct`` the
+    one of parties that comply, overridden neither by its class nor on the instance)? The
+    implement step then need not evaluate its conduct."""
+    conduct = getattr(get_strategy(name), "conduct", None)
+    return getattr(conduct, "__func__", None) is _Complies.conduct
 
 
 def move_args(pool: Sequence[str], t: float) -> tuple[IntArray, FloatArray]:

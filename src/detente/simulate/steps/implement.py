@@ -69,7 +69,7 @@ from detente.simulate.steps.breakdown import (
     signature_log_ratios,
 )
 from detente.simulate.steps.talk import pressure
-from detente.simulate.strategies import Conduct, DealState, _Complies, get_strategy
+from detente.simulate.strategies import Conduct, DealState, get_strategy, keeps_agreements
 from detente.trust.behaviour import compliance_array
 
 __all__ = ["IMPLEMENT", "select_conduct"]
@@ -607,7 +607,7 @@ def _plan(m: SimModel) -> _Plan:
         faction_u[b, : c.shape[0]] = m.faction_utility[b]
     cap = max(abs(m.truce_shift), st.rearm_shift)
     plan = _Plan(
-        keeps=all(_keeps(name) for name in m.strategy_pool),
+        keeps=all(keeps_agreements(name) for name in m.strategy_pool),
         cap=cap,
         rate=cap / max(m.implementation, 1),
         permitted=abs(m.truce_shift),
@@ -628,14 +628,6 @@ def _plan(m: SimModel) -> _Plan:
         _PLANS.clear()
     _PLANS[id(m)] = (weakref.ref(m), plan)
     return plan
-
-
-def _keeps(name: str) -> bool:
-    """The strategy's conduct is to keep every agreement it signs (no defection, rearmament or
-    stalling in any run): the step need not evaluate it."""
-    # the strategies module's rule for parties that keep what they sign (talk owns it; a
-    # public marker there would be cleaner)
-    return getattr(type(get_strategy(name)), "conduct", None) is _Complies.conduct
 
 
 _EMPTY_FLAGS = np.zeros(0, dtype=np.bool_)
