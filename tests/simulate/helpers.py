@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 from detente.scenario import Scenario, load_scenario, parse_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def interpreted(statement: str) -> list[str]:
+    """The words ``statement`` prints when run in a fresh interpreter with the kernels
+    interpreted (``NUMBA_DISABLE_JIT=1``), the repository root on ``sys.path`` (so that it can
+    import the tests' modules): compiled and interpreted code must give the same bytes."""
+    code = f"import sys; sys.path.insert(0, sys.argv[1]); {statement}"
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=600,
+    )
+    return run.stdout.split()
 
 
 def fixture_scenario() -> Scenario:

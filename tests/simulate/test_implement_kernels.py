@@ -4,11 +4,7 @@ bit, and the same results interpreted (``NUMBA_DISABLE_JIT=1``)."""
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 from dataclasses import fields, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,7 +22,7 @@ from detente.simulate.engine import simulate_block
 from detente.simulate.model import SimModel, build_model
 from detente.simulate.steps.breakdown import breakdown_hazards, faction_ratios
 
-from .helpers import make_scenario
+from .helpers import interpreted, make_scenario
 
 LAYERS = [{"after_periods": 3, "fraction": 0.5}, {"after_periods": 9, "fraction": 0.5}]
 
@@ -112,19 +108,8 @@ PAIRS = [
 
 
 def test_the_step_gives_the_same_bytes_interpreted() -> None:
-    code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); "
+    words = interpreted(
         "from tests.simulate.test_implement_kernels import PAIRS, _digest; "
         "print(' '.join(_digest(p) for p in PAIRS))"
     )
-    root = Path(__file__).resolve().parents[2]
-    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
-    run = subprocess.run(
-        [sys.executable, "-c", code, str(root)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        timeout=600,
-    )
-    assert run.stdout.split() == [_digest(p) for p in PAIRS]
+    assert words == [_digest(p) for p in PAIRS]

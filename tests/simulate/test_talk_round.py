@@ -5,9 +5,6 @@ tables, including blocks of a few runs of which only some talk."""
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -17,6 +14,8 @@ from detente.scenario import load_scenario
 from detente.scenario.simulation import SimulationSettings
 from detente.simulate import RunInputs, simulate_block
 from detente.simulate.model import build_model
+
+from .helpers import interpreted
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = [
@@ -54,20 +53,10 @@ def _digest(protocol: str, per_run: int) -> str:
 
 
 def test_the_round_gives_the_same_bytes_interpreted() -> None:
-    code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); "
+    words = interpreted(
         "from tests.simulate.test_talk_round import CASES, _digest; "
         "print(' '.join(_digest(*c) for c in CASES))"
     )
-    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
-    run = subprocess.run(
-        [sys.executable, "-c", code, str(ROOT)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        timeout=600,
-    )
     compiled = [_digest(*c) for c in CASES]
-    assert run.stdout.split() == compiled
+    assert words == compiled
     assert len(set(compiled[:2])) == 2  # the protocols differ: the test reads the round

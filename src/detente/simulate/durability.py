@@ -400,16 +400,22 @@ def _rest_log_ratios(
     (:func:`rest_log_ratio`); returns the first validation code met by priority (trust first,
     as the fields are validated), 0 when every run is valid."""
     x = np.empty(x0.shape[0], dtype=np.float64)
-    bad_trust = False
-    bad_failures = 0
+    worst = 0
     for i in range(trust.shape[0]):
-        code = rest_log_ratio(trust[i], failures[i], x0, x)
-        if code == 1:
-            bad_trust = True
-        elif code > 1 and bad_failures == 0:
-            bad_failures = code
+        worst = worse_rest_code(worst, rest_log_ratio(trust[i], failures[i], x0, x))
         out[i] = log_hazard_ratio(x)
-    return 1 if bad_trust else bad_failures
+    return worst
+
+
+@kernel
+def worse_rest_code(worst: int, code: int) -> int:
+    """The validation code to report of ``worst`` (met so far) and ``code`` (just met): a bad
+    trust (1) before everything, else the first bad count of failures (> 1), else 0."""
+    if code == 1:
+        return 1
+    if worst == 0:
+        return code
+    return worst
 
 
 def check_rest_code(code: int) -> None:

@@ -289,39 +289,43 @@ def _record(
         events_out[t, i] = events[i]
     for j in range(srcs.shape[0]):
         v, k, c = vs[j], srcs[j], cols[j]
+        row = out[v, t]
         if t > 0 and (same >> k) & 1:
-            for i in range(n):
-                out[v, t, i] = out[v, t - 1, i]
+            row[:] = out[v, t - 1]
         elif k == 6:
             for i in range(n):
-                out[v, t, i] = np.float32(np.float64(phase[i, c]))
+                row[i] = np.float32(np.float64(phase[i, c]))
         elif k == 3:
-            c0, c1 = c // trust.shape[2], c % trust.shape[2]
-            for i in range(n):
-                out[v, t, i] = np.float32(trust[i, c0, c1])
+            _column3(trust, c, row)
         elif k == 7:
-            c0, c1 = c // lo.shape[2], c % lo.shape[2]
-            for i in range(n):
-                out[v, t, i] = np.float32(lo[i, c0, c1])
+            _column3(lo, c, row)
         elif k == 8:
-            c0, c1 = c // hi.shape[2], c % hi.shape[2]
-            for i in range(n):
-                out[v, t, i] = np.float32(hi[i, c0, c1])
+            _column3(hi, c, row)
         elif k == 0:
-            for i in range(n):
-                out[v, t, i] = np.float32(line[i, c])
+            _column(line, c, row)
         elif k == 1:
-            for i in range(n):
-                out[v, t, i] = np.float32(rhat[i, c])
+            _column(rhat, c, row)
         elif k == 2:
-            for i in range(n):
-                out[v, t, i] = np.float32(tau[i, c])
+            _column(tau, c, row)
         elif k == 4:
-            for i in range(n):
-                out[v, t, i] = np.float32(cum_cost[i, c])
+            _column(cum_cost, c, row)
         else:
-            for i in range(n):
-                out[v, t, i] = np.float32(level[i, c])
+            _column(level, c, row)
+
+
+@kernel
+def _column(src: FloatArray, c: int, row: NDArray[np.float32]) -> None:
+    """``row[i] = float32(src[i, c])`` for every run ``i``."""
+    for i in range(row.shape[0]):
+        row[i] = np.float32(src[i, c])
+
+
+@kernel
+def _column3(src: FloatArray, c: int, row: NDArray[np.float32]) -> None:
+    """:func:`_column` of a 3-D source viewed as (N, C): column ``c`` is ``[c // D, c % D]``."""
+    c0, c1 = c // src.shape[2], c % src.shape[2]
+    for i in range(row.shape[0]):
+        row[i] = np.float32(src[i, c0, c1])
 
 
 _NO_RED_LINES = np.empty((0, 0, 0))

@@ -39,7 +39,12 @@ from numpy.typing import NDArray
 from detente.bargaining.distrust import DETERRENCE
 from detente.core import TRUST_DIMENSIONS
 from detente.core.jit import kernel
-from detente.simulate.durability import increment_table, log_hazard_ratio, rest_log_ratio
+from detente.simulate.durability import (
+    increment_table,
+    log_hazard_ratio,
+    rest_log_ratio,
+    worse_rest_code,
+)
 from detente.simulate.model import SimModel
 from detente.trust.behaviour import compliance_array
 
@@ -225,18 +230,14 @@ def signature_log_ratios(
     (B, K) each bundle's covariate vector. Returns :func:`rest_log_ratio`'s first
     validation code met (trust first)."""
     x = np.empty(x0.shape[1], dtype=np.float64)
-    bad_trust = False
-    bad_failures = 0
+    worst = 0
     for e in range(q.shape[0]):
         b = bundle[e]
         trust = (q[e, 0] + q[e, 1]) / 2.0  # the mean of the two (as ndarray.mean)
         code = rest_log_ratio(trust, base_failures[b] + np.float64(earlier[e]), x0[b], x)
-        if code == 1:
-            bad_trust = True
-        elif code > 1 and bad_failures == 0:
-            bad_failures = code
+        worst = worse_rest_code(worst, code)
         out[e] = log_hazard_ratio(x)
-    return 1 if bad_trust else bad_failures
+    return worst
 
 
 def breakdown_hazards(

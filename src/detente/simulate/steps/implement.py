@@ -422,18 +422,10 @@ def _keep_or_break(
         s0 = False
         s1 = False
         escalate = False
+        open_ = False
         if exact:
             d0 = de0 or h[j, 0] > u[r, col]
             d1 = de1 or h[j, 1] > u[r, col + 1]
-            for f in range(n_f):
-                down = u[r, col + 2 + n_f + f] < h[j, 2 + f]
-                act = u[r, col + 2 + f] < spoil_q[f] * _dissatisfaction(faction_u[b, t, f])
-                if act or down:
-                    if faction_parent[f] == 0:
-                        s0 = True
-                    else:
-                        s1 = True
-                escalate = escalate or down
         else:
             last = relief_step.shape[0] - 1 if b == 0 else -1
             x0 = rearmed[0, ri] if has_rearmed else 1.0
@@ -454,29 +446,33 @@ def _keep_or_break(
             c0 = 1 if de0 else exceeds(e[0], u[r, col])
             c1 = 1 if de1 else exceeds(e[1], u[r, col + 1])
             open_ = open_ or c0 < 0 or c1 < 0
-            for f in range(n_f):
-                down_c = exceeds(e[2 + f], u[r, col + 2 + n_f + f])
-                open_ = open_ or down_c < 0
-                down = down_c == 1
-                act = u[r, col + 2 + f] < spoil_q[f] * _dissatisfaction(faction_u[b, t, f])
-                if act or down:
-                    if faction_parent[f] == 0:
-                        s0 = True
-                    else:
-                        s1 = True
-                escalate = escalate or down
-            if open_:
-                pending[n_pending, 0] = i
-                pending[n_pending, 1] = r
-                pending[n_pending, 2] = b
-                for c in range(2 + n_f):
-                    exponents[n_pending, c] = e[c]
-                n_pending += 1
-                if multi:
-                    deferred[r] = True
-                continue
             d0 = c0 == 1
             d1 = c1 == 1
+        for f in range(n_f):
+            uf = u[r, col + 2 + n_f + f]
+            if exact:
+                down = uf < h[j, 2 + f]
+            else:
+                down_c = exceeds(e[2 + f], uf)
+                open_ = open_ or down_c < 0
+                down = down_c == 1
+            act = u[r, col + 2 + f] < spoil_q[f] * _dissatisfaction(faction_u[b, t, f])
+            if act or down:
+                if faction_parent[f] == 0:
+                    s0 = True
+                else:
+                    s1 = True
+            escalate = escalate or down
+        if open_:  # a comparison the bounds could not decide: NumPy's expm1 in a second pass
+            pending[n_pending, 0] = i
+            pending[n_pending, 1] = r
+            pending[n_pending, 2] = b
+            for c in range(2 + n_f):
+                exponents[n_pending, c] = e[c]
+            n_pending += 1
+            if multi:
+                deferred[r] = True
+            continue
         ev = 0
         if phase[r, b] == 1 and age[r, b] >= settlement_after and not (st0 or st1):
             phase[r, b] = 2
