@@ -197,6 +197,8 @@ class _LP:
         hi = problem.hi[self.veto][:, self.cols].min(axis=0) if self.veto.size else None
         self.lo = np.zeros(self.cols.size) if lo is None else lo
         self.hi = np.full(self.cols.size, 100.0) if hi is None else hi
+        # Issues the veto parties' red lines pin to one value: the cube spans the others.
+        self.pinned = np.abs(self.hi - self.lo) < 1e-9
         self.conflicts = tuple(
             f"{problem.issues[int(self.cols[j])]}: needs ≥ {self.lo[j]:g} and ≤ {self.hi[j]:g}"
             for j in range(self.cols.size)
@@ -273,16 +275,17 @@ class _LP:
                 rows.append(r)
         else:
             for j in range(nx):
-                fixed = abs(self.hi[j] - self.lo[j]) < 1e-9
                 for s, val in ((-1.0, -self.lo[j]), (1.0, self.hi[j])):
                     r = np.zeros(nv)
                     r[j] = s
-                    if use_rho and not fixed:
+                    if use_rho and not self.pinned[j]:
                         r[rho] = 1.0
                     rows.append(r)
                     rhs.append(float(val))
         if use_rho:
             for j in range(nx):  # the cube stays on the scale
+                if not priced and self.pinned[j]:
+                    continue  # with hard red lines the cube does not span a pinned issue
                 for s, val in ((-1.0, 0.0), (1.0, 100.0)):
                     r = np.zeros(nv)
                     r[j], r[rho] = s, 1.0
