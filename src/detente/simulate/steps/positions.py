@@ -23,7 +23,7 @@ Red lines are crossed **at the table**: a stated position is a commitment tactic
 (Fearon 1994) and buys nothing; ripeness needs a hurting stalemate *and* a perceived way out,
 a negotiation in which to concede (Zartman 2000); concessions are moves in a negotiation
 (Pruitt 1981; Iklé 1964). Without this condition the Ukraine snapshots' lines were abandoned in
-the first week of every run, on bundles no round of talks ever took up
+the first week of nearly every run, on bundles no round of talks ever took up
 (``validation/dyn_expectations.md``). The step runs before the talks, so a crossing comes at
 the earliest in the period after the first round on its bundle. No parameter.
 
