@@ -398,8 +398,10 @@ def render(res: dict[str, Any]) -> str:
     lines += [
         f"Of the {len(moved)} red lines stated in both snapshots that moved, "
         f"{len(moved) - looser} tightened and {looser} loosened. In the model (the `positions` "
-        "step, docs/explanation/simulation-model.md) red lines loosen when the cost of "
-        "crossing them falls (cumulative costs, payments and guarantees, a new leader) and "
+        "step, docs/explanation/simulation-model.md) red lines loosen at the table (once a "
+        "round of talks on their bundle has been held: Zartman 2000; Fearon 1994) when the "
+        "cost of crossing them falls (cumulative costs, payments and guarantees, a new "
+        "leader) and "
         "harden when a belligerent's value of fighting rises above its value at the start "
         "(demands follow beliefs: Fearon 1995; Slantchev 2003), and a belligerent's lines "
         "short of a public commitment in law that the earlier snapshot states (e.g. Russia's "
@@ -499,9 +501,19 @@ def render(res: dict[str, Any]) -> str:
         "snapshots (the facts give no figure before then).",
         "- The snapshots ship their fronts with no drift (issue 13's default: no per-issue "
         "trend stated from facts dated before the snapshot), so in the runs the true balance "
-        "is a stalemate and both sides' opening optimism is learnt away: Russia's value of "
-        "fighting falls in every pair, and its lines never harden in the median, while "
-        "Russia's stated lines tightened in two pairs.",
+        "is a stalemate, while both sides' beliefs start around the capability ratio, which "
+        "favours Russia: Russia learns it is weaker than it thought (its value of fighting "
+        "falls in every pair, and its lines never harden in the median, while Russia's stated "
+        "lines tightened in two pairs) and Ukraine that it is stronger (its value rises by "
+        "about 0.05 in the 2025 pairs, which hardens its open lines by about 5 points, the "
+        "wrong way for the lines it loosened as Russia advanced).",
+        "- After March 2022 no round of talks on the settlement or the framework is held in "
+        "any run (the snapshots carry them only on the leaders' track, which never convenes; "
+        "the US-mediated talks of 2025 carry the cease-fire, energy and Black Sea bundles), "
+        "so Ukraine's settlement lines are not crossed: its territorial loosenings of "
+        "2024-2025 are not predicted, and neither are the lines that stayed put abandoned "
+        "(before red lines were crossed only at the table, they were abandoned in the first "
+        "week of nearly every run: `validation/dyn_expectations.md`).",
         "- Public commitments pull a line only from the snapshot after the act: the 2022-03 "
         "snapshot states none (the annexation came in September 2022), so Russia's tightening "
         "of 2022 is not predicted; from the 2022-11 snapshot on, the annexation law pulls "

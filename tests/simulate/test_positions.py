@@ -62,3 +62,38 @@ def test_the_crossing_cost_is_the_bargaining_engines_and_falls_with_costs_and_a_
         led = evolve(s, leader_changed=np.ones((4, 2), dtype=bool))
         assert (crossing_costs(m, led, 0, relief) < base).all()
         assert (crossing_costs(m, s, 0, relief + 0.5) < base).all()
+
+
+def test_red_lines_are_crossed_only_at_the_table() -> None:
+    """A move set is crossed only after a round of talks on its bundle has been held (Zartman's
+    way out; Schelling 1960, Fearon 1994: a concession away from the table buys nothing)."""
+    from detente.simulate.steps.positions import POSITIONS
+
+    m = build_model(make_scenario(strategies=("conceder", "conceder"), red_lines=RED))
+    assert m.agenda.move_sets
+    n = 64
+    s = next(iter_periods(m, n, np.random.SeedSequence(0), 1))
+    n_j = len(m.agenda.move_sets)
+    # worth crossing: heavy costs paid, nothing crossed, nothing in force
+    fresh = evolve(
+        s,
+        cum_cost=s.cum_cost + 5.0,
+        moved_at=np.full((n, n_j), -1, dtype=np.int64),
+        regime=np.zeros(n, dtype=s.regime.dtype),
+        phase=np.zeros_like(s.phase),
+    )
+    away = POSITIONS.apply(m, evolve(fresh, rounds=np.zeros_like(s.rounds)), None)  # type: ignore[arg-type]
+    assert (away.moved_at == -1).all() and (away.regime == 0).all()
+    table = POSITIONS.apply(m, evolve(fresh, rounds=np.ones_like(s.rounds)), None)  # type: ignore[arg-type]
+    assert (table.moved_at >= 0).any()
+    # along runs: every crossing comes after a round on its bundle
+    prev = None
+    crossings = 0
+    for st in iter_periods(m, n, np.random.SeedSequence(1), 30):
+        for j, ms in enumerate(m.agenda.move_sets):
+            new = st.moved_at[:, j] == st.period
+            if new.any():
+                crossings += int(new.sum())
+                assert prev is not None and (prev.rounds[new, ms.bundle] > 0).all()
+        prev = st
+    assert crossings > 0

@@ -40,8 +40,9 @@ commitment with a cost of crossing, Fearon 1994; Tomz 2007): for every bundle wh
 stated red lines close, the bargaining engine's cheapest package names the red lines to cross
 and the point beyond them. Each (bundle, actor) pair with crossings in that package is a
 *move set*. During a run the actor moves those lines (to the package's values) in the first
-period in which its gain from that deal, ``g(point) − V`` (its value of no agreement on the
-bundle), exceeds the crossing cost ``Σ κ · points / 100``, with
+period, after a round of talks on the bundle (:mod:`detente.simulate.steps.positions`: red lines
+are crossed at the table), in which its gain from that deal, ``g(point) − V`` (its value of no
+agreement on the bundle), exceeds the crossing cost ``Σ κ · points / 100``, with
 :func:`~detente.bargaining.redlines.crossing_cost` of its cumulative costs of fighting, the
 gains of partial agreements in force (cover at home, Putnam 1988) and a change of leader. A
 moved line stays moved (the commitment is spent). Each run's set of moved move sets is its

@@ -10,12 +10,22 @@ value of no agreement on each) and ``RunState.leader_changed`` (set by the ``sho
 
 The deals beyond the stated lines are the bargaining engine's cheapest packages
 (:mod:`detente.simulate.agenda`, one *move set* per bundle and actor). In each period, for each
-move set not yet crossed and whose bundle is not in force, the actor crosses (moves its lines
+move set not yet crossed, whose bundle is not in force and **on which at least one round of
+talks has been held in the run** (``RunState.rounds``), the actor crosses (moves its lines
 to the package's values) when its gain from the package's terms over its value of no agreement
 on the bundle (its value of fighting under its beliefs, for a deal that stops the fighting)
 exceeds the crossing cost ``Σ κ · points / 100``. The run's regime gains the move set's bit,
 the talks then search the candidates feasible under the moved lines, and the event
 ``red_line_moved`` is recorded. A moved line is not restored.
+
+Red lines are crossed **at the table**: a stated position is a commitment tactic (Schelling
+1960), and conceding it publicly where nobody negotiates the bundle pays the audience cost
+(Fearon 1994) and buys nothing; ripeness needs a hurting stalemate *and* a perceived way out,
+a negotiation in which to concede (Zartman 2000); concessions are moves in a negotiation
+(Pruitt 1981; Iklé 1964). Without this condition the Ukraine snapshots' lines were abandoned in
+the first week of nearly every run, on bundles no round of talks ever took up
+(``validation/dyn_expectations.md``). The step runs before the talks, so a crossing comes at
+the earliest in the period after the first round on its bundle. No parameter.
 
 Red lines also **harden** (:func:`red_lines`, the rule of
 :func:`detente.bargaining.redlines.hardened_bounds`): each belligerent's stated lines follow its
@@ -147,7 +157,8 @@ def _positions(m: SimModel, s: RunState, d: Draws) -> RunState:
     relief = agreement_gains(m, s)
     moved = np.zeros(s.n, dtype=bool)
     for j, ms in enumerate(sets):
-        todo = (moved_at[:, j] < 0) & (s.phase[:, ms.bundle] == 0)
+        # crossed only at the table: after a round of talks on the bundle (module docstring)
+        todo = (moved_at[:, j] < 0) & (s.phase[:, ms.bundle] == 0) & (s.rounds[:, ms.bundle] > 0)
         if ms.point_k < 0 or not todo.any():
             continue
         u = float(m.agenda.bundles[ms.bundle].utility[ms.point_k, ms.actor])
