@@ -218,8 +218,9 @@ group sizes (96 in all; 34 / 62 implied by the published shares)."""
 
 FORTNA_INTERSTATE_RENEWED = 0.45
 """Fortna (2004, *Peace Time*, ch. 1): "almost half of the international wars since World
-War II have been followed by renewed fighting" (read as 0.45; 0.40-0.50 spans "almost
-half")."""
+War II have been followed by renewed fighting" between at least one pair of belligerents
+(read as 0.45; 0.40-0.50 spans "almost half"; counting a war as renewed when any pair fought
+again overstates one agreement's failure, so the derived hazard ratio errs high)."""
 INTERSTATE_FOLLOW_UP = (1.0, 52.0)
 """Years from signature to the end of observation of *Peace Time*'s interstate cease-fires
 (1946-97 signed, observed to 1998), taken as uniform over this window (assumption)."""
