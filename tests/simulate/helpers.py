@@ -76,7 +76,9 @@ def make_scenario(
         a: dict[str, Any] = {
             "id": aid,
             "name": f"Side {aid}",
-            "kind": "state",
+            # a civil war (a state against an organisation), as the calibration war: the
+            # durability baseline's population (Fortna's civil-war cease-fires)
+            "kind": "state" if side == 0 else "organisation",
             "veto": True,
             "belligerent": True,
             "capability": capability[side],

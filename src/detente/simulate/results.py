@@ -277,6 +277,10 @@ class SimulationResult:
         event, censor = self.stats.bundle_km_event[j], self.stats.bundle_km_censor[j]
         at_risk = int(event.sum() + censor.sum())
         s, rows = 1.0, [{"age": 0, "survival": 1.0, "at_risk": at_risk}]
+        # agreements that ended at duration 0 (a partial agreement superseded by a settlement
+        # before its first period in force; none break down at 0) leave the risk set before
+        # the first event time: kept in it, they would stay "at risk" for ever with no event
+        at_risk -= int(event[0]) + int(censor[0])
         for d in range(1, self.periods + 1):
             e = int(event[d])
             if at_risk > 0:
