@@ -89,11 +89,14 @@ class SimulationSettings(StrictModel):  # finite numbers, strict scalars (scenar
     talks_every: int = Field(
         default=1, ge=1, description="Periods between rounds of talks (1 = every period)."
     )
-    concession_periods: int = Field(
-        default=52,
+    concession_periods: int | None = Field(
+        default=None,
         ge=1,
         description="Periods over which time-based strategies concede from their ideal to "
-        "their value of fighting (their negotiation deadline).",
+        "their value of fighting: a negotiation deadline for both sides on every bundle. "
+        "Unset: each side's horizon on each bundle is its stake over its cost of delay (a "
+        "period of fighting if the deal stops it, and discounting; see the simulation model's "
+        "concession clock).",
     )
     optimism: float = Field(
         default=0.15,

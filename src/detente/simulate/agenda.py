@@ -78,9 +78,20 @@ from detente.bargaining.utility import loss_arrays, utility_arrays
 from detente.bargaining.war import war_value
 from detente.bargaining.zone import ZoneLP
 from detente.scenario.schema import Scenario
+from detente.scenario.simulation import SimulationSettings
 from detente.simulate.tables import TalkTable, build_table
 
-__all__ = ["MAX_MOVE_SETS", "Agenda", "BundleSpec", "MoveSet", "belief_slope", "build_agenda"]
+__all__ = [
+    "MAX_HORIZON",
+    "MAX_MOVE_SETS",
+    "Agenda",
+    "BundleSpec",
+    "MoveSet",
+    "belief_slope",
+    "build_agenda",
+    "concession_horizon",
+    "talk_horizons",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -88,6 +99,10 @@ BoolArray = NDArray[np.bool_]
 
 MAX_MOVE_SETS = 6
 """Most (bundle, actor) move sets tracked (the first ones in bundle order): 64 regimes."""
+MAX_HORIZON = 10_000.0
+"""Concession horizon (periods) of a side that bears no cost of delay (no cost of fighting on
+the bundle and no discounting): it never needs to concede. A numerical bound, not a model
+parameter (the largest ``simulation.concession_periods`` a scenario may state)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,6 +119,7 @@ class BundleSpec:
     table: TalkTable  # (R regimes, K, A)
     on_agenda: bool  # not closed by a veto party's linkage
     zone_open: bool  # the bargaining engine's zone with the stated red lines exists
+    horizon: FloatArray  # (2,) each belligerent's concession horizon (concession_horizon)
 
 
 @dataclass(frozen=True)
@@ -330,6 +346,18 @@ def build_agenda(
         on = not r.linkage_blocked
         if not on:
             feas[:] = False
+        # each belligerent's stake: its best feasible terms (any regime) over its value of no
+        # agreement at the start (its value of fighting for a deal that stops the fighting)
+        v0 = problem.reservation[pidx[:2]] if ag.ceasefire else static[:2]
+        reach = feas.any(axis=0)
+        top = u[reach][:, :2].max(axis=0) if reach.any() else v0
+        horizon = concession_horizon(
+            np.maximum(top - v0, 0.0),
+            problem.cost_per_period[pidx[:2]] if problem.has_war else np.zeros(2),
+            problem.discount[pidx[:2]],
+            ceasefire=bool(ag.ceasefire),
+        )
+        horizon.flags.writeable = False  # read by every round of talks on the bundle
         specs.append(
             BundleSpec(
                 id=ag.id,
@@ -342,6 +370,7 @@ def build_agenda(
                 table=build_table(np.broadcast_to(u, (n_r, *u.shape)), feas),
                 on_agenda=on,
                 zone_open=bool(r.exists),
+                horizon=horizon,
             )
         )
         point = points[b]
@@ -362,6 +391,46 @@ def build_agenda(
     return Agenda(
         tuple(specs), tuple(fixed), reg_lo, reg_hi, cum0, h_lo, h_hi, c_lo, c_hi, float(problem.p_a)
     )
+
+
+def concession_horizon(
+    stake: FloatArray, cost: FloatArray, discount: FloatArray, *, ceasefire: bool
+) -> FloatArray:
+    """Each side's concession horizon on a bundle (periods): its stake over its cost of delay.
+
+    A war of attrition lasts until holding out has cost what holding out could win: the
+    persistence time of the symmetric war of attrition has mean ``V/c``, the prize over the
+    cost of waiting per period (Maynard Smith 1974; Bishop & Cannings 1978), and delay grows
+    with the stakes and falls with the costs of delay (Alesina & Drazen 1991); concessions
+    follow the costs of disagreement (Cross 1965), and a conflict ripens as the stalemate hurts
+    (Zartman 2000). A side's cost of delaying an agreement by one period is a period more of
+    fighting, ``c_i``, when the agreement stops the fighting, plus the discounting of what is at
+    stake, ``(1 − δ_i) · stake_i`` (Rubinstein 1982), so it concedes its stake over
+
+    ``H_i = stake_i / (c_i · [cease-fire] + (1 − δ_i) · stake_i)``
+
+    periods: ``stake_i / c_i`` at most (a period of fighting is conceded per period), and at
+    most ``1 / (1 − δ_i)`` periods (200 weeks at δ = 0.995) when fighting goes on anyway.
+    ``stake`` (2,): its best feasible terms less its value of no agreement (≥ 0); ``cost``
+    (2,): its cost of fighting per period; ``discount`` (2,): δ. A side with nothing at stake
+    concedes within a period (``H = 1``); one with no cost of delay never needs to
+    (:data:`MAX_HORIZON`). No parameter of its own."""
+    stake = np.maximum(np.asarray(stake, dtype=np.float64), 0.0)
+    fight = np.asarray(cost, dtype=np.float64) if ceasefire else np.zeros_like(stake)
+    rate = np.maximum(fight, 0.0) + (1.0 - np.asarray(discount, dtype=np.float64)) * stake
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = np.where(rate > 0.0, stake / np.where(rate > 0.0, rate, 1.0), MAX_HORIZON)
+    out: FloatArray = np.clip(np.where(stake > 0.0, h, 1.0), 1.0, MAX_HORIZON)
+    return out
+
+
+def talk_horizons(spec: BundleSpec, settings: SimulationSettings) -> FloatArray:
+    """(2,) the concession horizons the talks on ``spec`` use: the scenario's
+    ``simulation.concession_periods`` for both sides when it states one, else each side's
+    :func:`concession_horizon` on the bundle (the bundle's own read-only array)."""
+    if settings.concession_periods is not None:
+        return np.full(2, float(settings.concession_periods))
+    return spec.horizon
 
 
 def commitment_targets(

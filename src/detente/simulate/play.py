@@ -11,7 +11,8 @@ trainee plays one belligerent (``side``); the other is played by a strategy of t
   (``shocks``, ``fight``, ``observe``, ``learn``): values of fighting under beliefs, beliefs
   about the other side, trust. The world is then held there: every move of the session is a
   round of talks, the clock of the concession strategies advancing by ``talks_every`` periods
-  per round (``t = (round · talks_every + 1) / (concession_periods + 1)``, as in the talks step);
+  per round (``t = (round · talks_every + 1) / (H + 1)``, ``H`` the opponent's concession
+  horizon on the bundle, :func:`~detente.simulate.agenda.talk_horizons`, as in the talks step);
 - in each round the trainee proposes terms (any values on the bundle's issues); the opponent's
   strategy sees them (:func:`~detente.simulate.steps.talk.talk_state`: its value of fighting,
   the most it believes it can get, its last demand and the trainee's concession, the rise of its
@@ -57,7 +58,7 @@ from detente.core import DEFAULT_SEED, named_rng
 from detente.errors import InputError
 from detente.manifest import scenario_sha256
 from detente.scenario.schema import Scenario
-from detente.simulate.agenda import settled_loss_many
+from detente.simulate.agenda import settled_loss_many, talk_horizons
 from detente.simulate.engine import SETUP_STREAM
 from detente.simulate.model import SimModel, build_model, utility
 from detente.simulate.protocols import Round, accepts, needs
@@ -67,7 +68,7 @@ from detente.simulate.steps.fight import FIGHT, OBSERVE
 from detente.simulate.steps.learn import INTENT, LEARN
 from detente.simulate.steps.shocks import SHOCKS
 from detente.simulate.steps.talk import bundle_values, concession, pressure, talk_state
-from detente.simulate.strategies import Move, Strategy, get_strategy
+from detente.simulate.strategies import Move, Strategy, clock, get_strategy
 from detente.simulate.tables import TalkTable, build_table, propose
 
 __all__ = [
@@ -459,7 +460,7 @@ def offer(state: PlayState, terms: dict[str, float]) -> PlayState:
     n = s.n
     st = m.settings
     period = mem.rounds * st.talks_every
-    t = min((period + 1) / (st.concession_periods + 1), 1.0)
+    t = clock(period, float(talk_horizons(m.agenda.bundles[b], st)[o]))
     value, other_value = bundle_values(m, s, b)
     pos_u = np.full(n, u_x[o])
     prev_pos_u = mem.pos_u

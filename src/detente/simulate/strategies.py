@@ -23,7 +23,9 @@ Each strategy declares ``traits`` that the conformance suite
 ``stalls``  it attends talks only every third round, and drags out implementation.
 
 Time-based concession (Faratin, Sierra & Jennings 1998): demand
-``d(t) = V + (b − V)·(1 − t^e)`` with ``t`` the share of the concession horizon elapsed, ``V`` the
+``d(t) = V + (b − V)·(1 − t^e)`` with ``t`` the share of the concession horizon elapsed
+(:func:`clock`; each side's horizon on a bundle is its stake over its cost of delay,
+:func:`detente.simulate.agenda.concession_horizon`, unless the scenario states one), ``V`` the
 current value of fighting and ``b`` the most it believes it can get (what leaves the other side
 what it believes the other needs); Boulware ``e = 4``, linear ``e = 1``, Conceder ``e = 0.25``.
 Tit-for-tat opens with a small concession and then mirrors the other's (a "nice" tit-for-tat,
@@ -53,9 +55,11 @@ __all__ = [
     "Move",
     "Strategy",
     "TalkState",
+    "clock",
     "get_strategy",
     "keeps_agreements",
     "move_args",
+    "side_factors",
     "strategy_names",
 ]
 
@@ -467,6 +471,38 @@ def move_args(pool: Sequence[str], t: float) -> tuple[IntArray, FloatArray]:
     kinds, plugins = _move_rules(tuple(pool))
     factors = np.array([p.factor(t) for p in plugins], dtype=np.float64)
     return kinds, factors
+
+
+def clock(period: int, horizon: float) -> float:
+    """The share of a concession horizon of ``horizon`` periods elapsed at ``period``:
+    ``t = (period + 1) / (horizon + 1)``, capped at 1 (the relative time of the
+    stacked-alternating-offers protocol)."""
+    return min((period + 1) / (float(horizon) + 1.0), 1.0)
+
+
+def side_factors(
+    pool: Sequence[str], period: int, horizons: FloatArray
+) -> tuple[IntArray, FloatArray]:
+    """:func:`move_args` with each side on its own clock: the kinds of ``pool``'s move rules
+    and, for side ``i`` (row) and strategy ``p`` (column), its concession factor at
+    :func:`clock` ``(period, horizons[i])`` — shape (2, P), read-only (looked up once per
+    pool, period and horizons: the talk step asks per bundle and period). The talk step reads
+    a bundle's rows (:func:`detente.simulate.agenda.talk_horizons`)."""
+    return _side_factors(tuple(pool), int(period), float(horizons[0]), float(horizons[1]))
+
+
+@lru_cache(maxsize=4096)
+def _side_factors(
+    pool: tuple[str, ...], period: int, h0: float, h1: float
+) -> tuple[IntArray, FloatArray]:
+    kinds, plugins = _move_rules(pool)
+    out = np.empty((2, len(plugins)), dtype=np.float64)
+    for side, h in enumerate((h0, h1)):
+        t = clock(period, h)
+        for j, p in enumerate(plugins):
+            out[side, j] = p.factor(t)
+    out.flags.writeable = False  # shared by every call
+    return kinds, out
 
 
 @lru_cache(maxsize=64)

@@ -14,10 +14,12 @@ last demand, the other side's last concession (the rise of its own utility of th
 position, under every protocol) and whether it is under pressure: its believed chance of
 winning a battle, counting power gained by rearming, below ``overture_pressure``, or the
 smoothed movement of the front against it beyond :data:`PRESSURE_TREND` standard deviations.
-Time runs as ``t = (period + 1) / (concession_periods + 1)`` (capped at 1), the relative time of
-the stacked-alternating-offers protocol. The protocol (:mod:`detente.simulate.protocols`) then
-turns the moves into offers, texts and agreements; a shock may have switched a side's strategy
-in some runs, so each run uses its own.
+Time runs as ``t = (period + 1) / (H + 1)`` (capped at 1), the relative time of the
+stacked-alternating-offers protocol, ``H`` the side's concession horizon on the bundle (its
+stake over its cost of delay, :func:`~detente.simulate.agenda.talk_horizons`, unless the
+scenario states ``simulation.concession_periods``). The protocol
+(:mod:`detente.simulate.protocols`) then turns the moves into offers, texts and agreements; a
+shock may have switched a side's strategy in some runs, so each run uses its own.
 
 A bundle's round is one compiled kernel over the block's runs (:mod:`detente.core.jit`,
 :func:`_round`): it picks the runs whose talks on the bundle meet, and takes them, a chunk at
@@ -33,6 +35,7 @@ from numpy.typing import NDArray
 
 from detente.core.jit import kernel
 from detente.scenario.simulation import Protocol
+from detente.simulate.agenda import talk_horizons
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.protocols import (
@@ -46,7 +49,7 @@ from detente.simulate.protocols import (
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT
-from detente.simulate.strategies import TalkState, _minimum, _move1, move_args
+from detente.simulate.strategies import TalkState, _minimum, _move1, side_factors
 from detente.simulate.tables import (
     FEW_ROWS,
     SearchArrays,
@@ -154,8 +157,6 @@ def on_table(m: SimModel, s: RunState) -> BoolArray:
 
 def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
-    t = min((s.period + 1) / (st.concession_periods + 1), 1.0)
-    kinds, factors = move_args(m.strategy_pool, t)
     n, n_b = s.phase.shape
     single_text = m.protocol is Protocol.single_text
     # the single text leaves no standing offer, alternating offers no text: not copied
@@ -184,6 +185,8 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         # state's own table is the settlement's), is never on the table (on_table)
         if not spec.on_agenda or (b > 0 and s.weights is not None):
             continue
+        # each side on its own clock on this bundle (agenda.talk_horizons)
+        kinds, factors = side_factors(m.strategy_pool, s.period, talk_horizons(spec, st))
         table = bundle_table(m, s, b)
         value, other_value = bundle_values(m, s, b)
         value = np.ascontiguousarray(value, dtype=np.float64)
@@ -324,7 +327,7 @@ def _round(
     derailed: BoolArray,
     period: int,
     kinds: IntArray,
-    factors: FloatArray,
+    factors: FloatArray,  # (2, P): each side's concession factor per strategy
     strategy: IntArray,
     value: FloatArray,
     other_value: FloatArray,
@@ -459,7 +462,7 @@ def _round(
                     p = strategy[j, side]
                     dm, ac, o, g, at, bf = _move1(
                         kinds[p],
-                        factors[p],
+                        factors[side, p],
                         period,
                         rounds[j, b],
                         v,
