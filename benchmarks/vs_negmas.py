@@ -146,10 +146,16 @@ def run_detente(k: int, pairing: str, n: int, seed: int, block: int) -> dict[str
     model = build_model(negotiation_scenario(k, a, b, rv))
     agreed, steps = [], []
     children = np.random.SeedSequence(seed).spawn((n + block - 1) // block)
+    out = None  # the last block's output, whose paths and events the next block writes over
     for c, lo in enumerate(range(0, n, block)):
         hi = min(lo + block, n)
         out = simulate_block(
-            model, hi - lo, STEPS, children[c], inputs=RunInputs(weights=weights[lo:hi])
+            model,
+            hi - lo,
+            STEPS,
+            children[c],
+            inputs=RunInputs(weights=weights[lo:hi]),
+            reuse=out,
         )
         first = out.first_agreement
         agreed.append(first >= 0)

@@ -124,6 +124,32 @@ def test_iter_periods_tables_are_fresh() -> None:
                 assert not mem.shares_memory(a)
 
 
+def test_a_given_up_output_is_written_over_with_the_same_results() -> None:
+    """``reuse``: the caller hands back an output it no longer reads; the next block's paths
+    and events are written into its arrays (when the shapes match) and every field is the
+    bytes of a block simulated into fresh arrays."""
+    m = _model()
+    n = 256
+    for inputs in (None, RunInputs(weights=_weights(m, n, 9))):
+        fresh = _arrays(simulate_block(m, n, 30, np.random.SeedSequence(9), inputs=inputs))
+        old = simulate_block(m, n, 30, np.random.SeedSequence(4), inputs=inputs)
+        new = simulate_block(m, n, 30, np.random.SeedSequence(9), inputs=inputs, reuse=old)
+        first = next(iter(new.paths))
+        assert np.shares_memory(new.paths[first], old.paths[first])
+        assert np.shares_memory(new.events, old.events)
+        got = _arrays(new)
+        assert got.keys() == fresh.keys()
+        for name, a in fresh.items():
+            assert a.tobytes() == got[name].tobytes(), name
+    # another shape (more periods, fewer runs): fresh arrays, the given output left alone
+    old = simulate_block(m, n, 30, np.random.SeedSequence(4))
+    kept = {k: a.copy() for k, a in _arrays(old).items()}
+    other = simulate_block(m, 100, 31, np.random.SeedSequence(4), reuse=old)
+    assert not np.shares_memory(other.events, old.events)
+    for name, a in _arrays(old).items():
+        assert np.array_equal(a, kept[name], equal_nan=True), name
+
+
 def test_block_memory_arrays() -> None:
     mem = BlockMemory()
     a = mem.empty("a", (3, 5), np.int16)

@@ -194,8 +194,8 @@ def _periods(
     # a step inert for the model never runs and its stream is never drawn (no other step reads
     # it); an idle one is skipped for the period, its stream moved on as if it had drawn
     streams = [
-        (step, _Stream(named_rng(ss, step.name), n, step.widths(m), memory, step.name))
-        for step in steps
+        (step, _Stream(named_rng(ss, step.name), n, step.widths(m), memory, f"{i}.{step.name}"))
+        for i, step in enumerate(steps)
     ]
     # per step: its function, its idle test (None: never idle), its stream and, for a step
     # drawing nothing, the (empty) draws it is given every period
@@ -362,6 +362,36 @@ def _column3(src: FloatArray, c: int, row: NDArray[np.float32]) -> None:
 _NO_RED_LINES = np.empty((0, 0, 0))
 
 
+def _given_arrays(
+    reuse: BlockOutput | None, names: list[str], periods: int, size: int
+) -> tuple[NDArray[np.float32], NDArray[np.int32]]:
+    """The stacked paths (V, P, N) and events (P, N) of a block: ``reuse``'s when they are
+    whole arrays of these shapes (its paths, in ``names``' order, one stacked array's rows),
+    else fresh."""
+    shape = (len(names), periods, size)
+    stacked: NDArray[np.float32] | None = None
+    events: NDArray[np.int32] | None = None
+    if reuse is not None and list(reuse.paths) == names and names:
+        base = reuse.paths[names[0]].base
+        if (
+            isinstance(base, np.ndarray)
+            and base.shape == shape
+            and base.dtype == np.float32
+            and base.flags.c_contiguous
+            and base.flags.writeable
+            and all(reuse.paths[v].base is base for v in names)
+        ):
+            stacked = base
+        ev = reuse.events
+        if ev.shape == (periods, size) and ev.dtype == np.int32 and ev.flags.c_contiguous:
+            events = ev if ev.flags.writeable else None
+    if stacked is None:
+        stacked = np.empty(shape, np.float32)
+    if events is None:
+        events = np.zeros((periods, size), np.int32)
+    return stacked, events
+
+
 def simulate_block(
     m: SimModel,
     n: int,
@@ -370,14 +400,18 @@ def simulate_block(
     *,
     rows: Sequence[int] | IntArray | None = None,
     inputs: RunInputs | None = None,
+    reuse: BlockOutput | None = None,
 ) -> BlockOutput:
     """Simulate the ``n`` runs of a block (or only ``rows`` of it) for ``periods`` periods.
 
     The block's work arrays (per-run tables, the draws' buffers) are this thread's
     :class:`~detente.simulate.memory.BlockMemory`, reused by its next block; the output
-    holds none of them (:mod:`detente.simulate.memory`)."""
+    holds none of them (:mod:`detente.simulate.memory`). ``reuse``: an earlier output of this
+    caller's that it no longer reads (e.g. the previous block's, once reduced): its paths' and
+    events' arrays are written over with this block's when their shapes match (no fresh
+    pages for the block's largest output arrays); the caller gives that output up."""
     with block_memory() as memory:
-        return _simulate_block(m, n, periods, rng, rows, inputs, memory)
+        return _simulate_block(m, n, periods, rng, rows, inputs, memory, reuse)
 
 
 def _simulate_block(
@@ -388,17 +422,18 @@ def _simulate_block(
     rows: Sequence[int] | IntArray | None,
     inputs: RunInputs | None,
     memory: BlockMemory,
+    reuse: BlockOutput | None,
 ) -> BlockOutput:
     names = path_variables(m)
     size = n if rows is None else len(rows)
     # every variable's path is a (P, N) row of one array, written a period at a time by one
-    # compiled pass over the state's source arrays (float64 to float32: the cast NumPy does)
-    stacked = np.empty((len(names), periods, size), np.float32)
+    # compiled pass over the state's source arrays (float64 to float32: the cast NumPy does);
+    # every entry of it and of the events is written (np.empty's contents are never read)
+    stacked, events = _given_arrays(reuse, names, periods, size)
     paths = {v: stacked[k] for k, v in enumerate(names)}
     srcs, cols, vs = _record_plan(m)
     red = bool(np.isin(srcs, (7, 8)).any())
     last: list[object] = [None] * len(_SOURCES)
-    events = np.zeros((periods, size), np.int32)
     state: RunState | None = None
     states = _periods(m, n, rng, periods, rows, inputs, PERIOD_STEPS, memory)
     for t, state in enumerate(states):
