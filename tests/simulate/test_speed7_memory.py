@@ -150,6 +150,24 @@ def test_a_given_up_output_is_written_over_with_the_same_results() -> None:
         assert np.array_equal(a, kept[name], equal_nan=True), name
 
 
+@pytest.mark.parametrize("scenario", ["scenarios/teaching.yaml", "fixture"])
+def test_in_place_states_give_the_results_of_yielded_ones(scenario: str) -> None:
+    """simulate_block's states are updated in place by the talk step (RunState.in_place);
+    iter_periods' are copied: the same runs end in the same state."""
+    path = "tests/simulate/fixtures/two_sides.yaml" if scenario == "fixture" else scenario
+    m = build_model(load_scenario(REPO / path))
+    n, periods = 300, 40
+    for inputs in (None, RunInputs(weights=_weights(m, n, 12))):
+        out = simulate_block(m, n, periods, np.random.SeedSequence(12), inputs=inputs)
+        *_, last = iter_periods(m, n, np.random.SeedSequence(12), periods, inputs=inputs)
+        assert not last.in_place
+        assert out.bundle_first is not None and out.bundle_track is not None
+        assert out.bundle_first.tobytes() == last.first.tobytes()
+        assert out.bundle_track.tobytes() == last.first_track.tobytes()
+        assert out.cum_cost.tobytes() == last.cum_cost.tobytes()
+        assert out.agreements.tobytes() == last.agreements.sum(axis=1).tobytes()
+
+
 def test_block_memory_arrays() -> None:
     mem = BlockMemory()
     a = mem.empty("a", (3, 5), np.int16)

@@ -152,6 +152,12 @@ class RunState:
     # talks (N, B, talk.SEARCH_HINTS), the next round's starting points; any value gives
     # the same results (tables._search). None before the first round
     search_hint: IntArray | None = None
+    # the state of a block simulate_block runs (True): no caller ever sees it, and the state a
+    # step is given is dropped once the step returns, so the talk step updates the arrays of
+    # the talks' record (rounds, demands, standing offers, positions, search hints) in place
+    # instead of copying them; False for iter_periods' states (each yielded state is kept as
+    # it was, tests/simulate/test_yielded_states.py)
+    in_place: bool = False
 
     @property
     def n(self) -> int:
@@ -370,6 +376,7 @@ def initial_state(
         fighting=np.ones(n, dtype=bool),
         refused_u=nan2,
         offered_u=nan2,
+        in_place=memory is not None,
         **_period_fields(n, n_b),
     )
     return state
