@@ -25,7 +25,9 @@ Usage::
     python benchmarks/vs_negmas.py --anchor 45      # no NegMAS: ratio to 45 negotiations/s
 
 detente runs in blocks of :func:`block_size` runs (4,096 at 1,024 outcomes, 8,192 at 100;
-``--block`` overrides it): the measurements behind the choice are in its docstring.
+``--block`` overrides it): the measurements behind the choice are in its docstring. Each
+block's output is handed back to the next block once its agreements are kept
+(``simulate_block(..., reuse=...)``: the paths and events are written over, no fresh pages).
 
 Prints a JSON summary: per (outcomes, pairing) both libraries' negotiations/s, agreement
 rates and mean steps, and ``ratio`` = detente / NegMAS negotiations/s; detente's rate also per
@@ -122,7 +124,9 @@ def block_size(outcomes: int) -> int:
     Chosen by measurement, one core. Each block pays a fixed cost (about 13 ms of Python for
     100 periods of eleven steps), which favours large blocks; each run's tables take about
     37 KB at 1,024 outcomes (utilities, sorted utilities, orders), allocated afresh for every
-    block, and the block's working set grows with it. Idle machine, core 0, 8,192 runs of
+    block until the engine reused a block's memory for the next (detente.simulate.memory,
+    branch speed7; the measurements here are older), and the block's working set grows
+    with it. Idle machine, core 0, 8,192 runs of
     boul-conc at 1,024 outcomes: blocks of 1,024 runs 13,900 negotiations/s, 2,048 15,500,
     4,096 17,500, 8,192 11,000; at 100 outcomes 8,192 was the fastest. Again after the
     per-run tables were compiled into one pass (2026-12-01 17:02-17:10 UTC, a loaded machine:
@@ -146,10 +150,16 @@ def run_detente(k: int, pairing: str, n: int, seed: int, block: int) -> dict[str
     model = build_model(negotiation_scenario(k, a, b, rv))
     agreed, steps = [], []
     children = np.random.SeedSequence(seed).spawn((n + block - 1) // block)
+    out = None  # the last block's output, whose paths and events the next block writes over
     for c, lo in enumerate(range(0, n, block)):
         hi = min(lo + block, n)
         out = simulate_block(
-            model, hi - lo, STEPS, children[c], inputs=RunInputs(weights=weights[lo:hi])
+            model,
+            hi - lo,
+            STEPS,
+            children[c],
+            inputs=RunInputs(weights=weights[lo:hi]),
+            reuse=out,
         )
         first = out.first_agreement
         agreed.append(first >= 0)

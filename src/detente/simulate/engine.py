@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from detente.core import TRUST_DIMENSIONS, named_rng
 from detente.core.jit import kernel
 from detente.simulate.events import EVENT_FLAGS
+from detente.simulate.memory import BlockMemory, block_memory
 from detente.simulate.model import SimModel
 from detente.simulate.reasons import settlement_reasons
 from detente.simulate.state import (
@@ -114,11 +115,22 @@ class _Stream:
     same numbers as fresh arrays: ``Generator.random(out=...)`` and ``standard_normal(out=
     ...)`` fill them as the allocating calls would; no step keeps its ``Draws``)."""
 
-    def __init__(self, rng: np.random.Generator, n: int, widths: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        n: int,
+        widths: tuple[int, int],
+        memory: BlockMemory | None = None,
+        name: str = "",
+    ) -> None:
         self.rng = rng
         self.nu, self.nz = widths
-        self.u = np.empty((n, self.nu))
-        self.z = np.empty((n, self.nz))
+        if memory is None or not n * (self.nu + self.nz):
+            self.u = np.empty((n, self.nu))
+            self.z = np.empty((n, self.nz))
+        else:  # the block's work memory (detente.simulate.memory): every entry drawn first
+            self.u = memory.empty(f"draws.{name}.u", (n, self.nu), np.float64)
+            self.z = memory.empty(f"draws.{name}.z", (n, self.nz), np.float64)
         self.draws = Draws(self.u, self.z)
         bits = rng.bit_generator
         assert isinstance(bits, np.random.PCG64)  # named_rng's generator
@@ -156,16 +168,35 @@ def iter_periods(
     candidates), a subset's tables are built and searched as the subset's, and a search can
     then round its last bit, or break an exact tie between candidates, differently from the
     full block (rare; no shipped command simulates a subset with per-run inputs)."""
+    return _periods(m, n, seed, periods, rows, inputs, steps, None)
+
+
+def _periods(
+    m: SimModel,
+    n: int,
+    seed: Seed,
+    periods: int,
+    rows: Sequence[int] | IntArray | None,
+    inputs: RunInputs | None,
+    steps: Sequence[Step],
+    memory: BlockMemory | None,
+) -> Iterator[RunState]:
+    """:func:`iter_periods`, with the per-run tables and the draws' buffers taken from the
+    block's work ``memory`` if given (then no state may leave the caller: its tables are
+    overwritten by the thread's next block, :mod:`detente.simulate.memory`)."""
     ss = _seed_sequence(seed)
     sel = None if rows is None else np.asarray(rows, dtype=np.int64)
     if sel is not None and sel.size and (sel.min() < 0 or sel.max() >= n):
         raise ValueError(f"rows must lie in 0..{n - 1}")
     idx = np.arange(n, dtype=np.int64) if sel is None else sel
     setup = _draw(named_rng(ss, SETUP_STREAM), n, (2, len(m.issue_ids)), sel)
-    state = initial_state(m, idx, setup, inputs)
+    state = initial_state(m, idx, setup, inputs, memory)
     # a step inert for the model never runs and its stream is never drawn (no other step reads
     # it); an idle one is skipped for the period, its stream moved on as if it had drawn
-    streams = [(step, _Stream(named_rng(ss, step.name), n, step.widths(m))) for step in steps]
+    streams = [
+        (step, _Stream(named_rng(ss, step.name), n, step.widths(m), memory, f"{i}.{step.name}"))
+        for i, step in enumerate(steps)
+    ]
     # per step: its function, its idle test (None: never idle), its stream and, for a step
     # drawing nothing, the (empty) draws it is given every period
     plan = [
@@ -331,6 +362,36 @@ def _column3(src: FloatArray, c: int, row: NDArray[np.float32]) -> None:
 _NO_RED_LINES = np.empty((0, 0, 0))
 
 
+def _given_arrays(
+    reuse: BlockOutput | None, names: list[str], periods: int, size: int
+) -> tuple[NDArray[np.float32], NDArray[np.int32]]:
+    """The stacked paths (V, P, N) and events (P, N) of a block: ``reuse``'s when they are
+    whole arrays of these shapes (its paths, in ``names``' order, one stacked array's rows),
+    else fresh."""
+    shape = (len(names), periods, size)
+    stacked: NDArray[np.float32] | None = None
+    events: NDArray[np.int32] | None = None
+    if reuse is not None and list(reuse.paths) == names and names:
+        base = reuse.paths[names[0]].base
+        if (
+            isinstance(base, np.ndarray)
+            and base.shape == shape
+            and base.dtype == np.float32
+            and base.flags.c_contiguous
+            and base.flags.writeable
+            and all(reuse.paths[v].base is base for v in names)
+        ):
+            stacked = base
+        ev = reuse.events
+        if ev.shape == (periods, size) and ev.dtype == np.int32 and ev.flags.c_contiguous:
+            events = ev if ev.flags.writeable else None
+    if stacked is None:
+        stacked = np.empty(shape, np.float32)
+    if events is None:
+        events = np.zeros((periods, size), np.int32)
+    return stacked, events
+
+
 def simulate_block(
     m: SimModel,
     n: int,
@@ -339,20 +400,43 @@ def simulate_block(
     *,
     rows: Sequence[int] | IntArray | None = None,
     inputs: RunInputs | None = None,
+    reuse: BlockOutput | None = None,
 ) -> BlockOutput:
-    """Simulate the ``n`` runs of a block (or only ``rows`` of it) for ``periods`` periods."""
+    """Simulate the ``n`` runs of a block (or only ``rows`` of it) for ``periods`` periods.
+
+    The block's work arrays (per-run tables, the draws' buffers) are this thread's
+    :class:`~detente.simulate.memory.BlockMemory`, reused by its next block; the output
+    holds none of them (:mod:`detente.simulate.memory`). ``reuse``: an earlier output of this
+    caller's that it no longer reads (e.g. the previous block's, once reduced): its paths' and
+    events' arrays are written over with this block's when their shapes match (no fresh
+    pages for the block's largest output arrays); the caller gives that output up."""
+    with block_memory() as memory:
+        return _simulate_block(m, n, periods, rng, rows, inputs, memory, reuse)
+
+
+def _simulate_block(
+    m: SimModel,
+    n: int,
+    periods: int,
+    rng: Seed,
+    rows: Sequence[int] | IntArray | None,
+    inputs: RunInputs | None,
+    memory: BlockMemory,
+    reuse: BlockOutput | None,
+) -> BlockOutput:
     names = path_variables(m)
     size = n if rows is None else len(rows)
     # every variable's path is a (P, N) row of one array, written a period at a time by one
-    # compiled pass over the state's source arrays (float64 to float32: the cast NumPy does)
-    stacked = np.empty((len(names), periods, size), np.float32)
+    # compiled pass over the state's source arrays (float64 to float32: the cast NumPy does);
+    # every entry of it and of the events is written (np.empty's contents are never read)
+    stacked, events = _given_arrays(reuse, names, periods, size)
     paths = {v: stacked[k] for k, v in enumerate(names)}
     srcs, cols, vs = _record_plan(m)
     red = bool(np.isin(srcs, (7, 8)).any())
     last: list[object] = [None] * len(_SOURCES)
-    events = np.zeros((periods, size), np.int32)
     state: RunState | None = None
-    for t, state in enumerate(iter_periods(m, n, rng, periods, rows=rows, inputs=inputs)):
+    states = _periods(m, n, rng, periods, rows, inputs, PERIOD_STEPS, memory)
+    for t, state in enumerate(states):
         lo, hi = red_lines(m, state) if red else (_NO_RED_LINES, _NO_RED_LINES)
         now = (
             state.line,

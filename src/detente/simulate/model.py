@@ -66,6 +66,7 @@ from detente.scenario.simulation import Protocol, SimulationSettings
 from detente.scenario.validate import require_negotiation
 from detente.simulate.agenda import Agenda, build_agenda
 from detente.simulate.durability import DealDurability, deal_durability, spoiler_factions
+from detente.simulate.memory import BlockMemory
 from detente.simulate.tables import TalkTable, build_table, linear_tables
 from detente.simulate.tracks import TrackTable, track_table
 from detente.trust.opinion import DEFAULT_PRIOR_WEIGHT
@@ -115,16 +116,20 @@ def candidate_utilities(m: SimModel, weights: FloatArray) -> FloatArray:
     return utility_arrays(m.ideal, weights[:, None], m.risk, m.candidates[None])
 
 
-def candidate_table(m: SimModel, weights: FloatArray) -> TalkTable:
+def candidate_table(
+    m: SimModel, weights: FloatArray, memory: BlockMemory | None = None
+) -> TalkTable:
     """The talks' per-run tables of the model's candidates under per-run weights (N, A, I):
     ``build_table(candidate_utilities(m, weights), feasible)``, the same arrays; with every
     actor risk-neutral (no pow pass), each chunk of runs' utilities computed and packed into
-    the tables' sort keys in one compiled pass (:func:`detente.simulate.tables.linear_tables`)."""
+    the tables' sort keys in one compiled pass (:func:`detente.simulate.tables.linear_tables`).
+    ``memory``: the block's work memory the tables are taken from
+    (:mod:`detente.simulate.memory`; None: fresh arrays)."""
     n, k = weights.shape[0], m.table.size
     feas = np.broadcast_to(m.table.feasible[0], (n, k))
     if n > 1 and risk_neutral(m.risk):
-        return linear_tables(m.ideal, weights, m.candidates, feas)
-    return build_table(candidate_utilities(m, weights), feas)
+        return linear_tables(m.ideal, weights, m.candidates, feas, memory)
+    return build_table(candidate_utilities(m, weights), feas, memory)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from detente.core.jit import kernel
 from detente.simulate.beliefs import balance_prior, believed_r
+from detente.simulate.memory import BlockMemory
 from detente.simulate.model import SimModel, candidate_table, capability_r, utility
 from detente.simulate.tables import TalkTable
 
@@ -151,6 +152,12 @@ class RunState:
     # talks (N, B, talk.SEARCH_HINTS), the next round's starting points; any value gives
     # the same results (tables._search). None before the first round
     search_hint: IntArray | None = None
+    # the state of a block simulate_block runs (True): no caller ever sees it, and the state a
+    # step is given is dropped once the step returns, so the talk step updates the arrays of
+    # the talks' record (rounds, demands, standing offers, positions, search hints) in place
+    # instead of copying them; False for iter_periods' states (each yielded state is kept as
+    # it was, tests/simulate/test_yielded_states.py)
+    in_place: bool = False
 
     @property
     def n(self) -> int:
@@ -241,10 +248,16 @@ def ceasefire_mask(state: RunState) -> BoolArray:
 
 
 def initial_state(
-    m: SimModel, rows: IntArray, setup: Draws, inputs: RunInputs | None = None
+    m: SimModel,
+    rows: IntArray,
+    setup: Draws,
+    inputs: RunInputs | None = None,
+    memory: BlockMemory | None = None,
 ) -> RunState:
     """The state before the first period: private types and the front's true drift drawn
-    (``setup``: uniforms (N, 2), normals (N, I)), priors from the scenario."""
+    (``setup``: uniforms (N, 2), normals (N, I)), priors from the scenario; per-run tables
+    taken from the block's work ``memory`` if given (:mod:`detente.simulate.memory`: only
+    for a state that never leaves the block's simulation)."""
     n = rows.shape[0]
     n_b, n_s = len(m.bundle_ids), m.shock_ids.__len__()
     n_m = 0 if m.tracks is None else len(m.tracks.stall_limit)
@@ -263,7 +276,7 @@ def initial_state(
                 f"RunInputs.weights holds {given.shape[0]} runs; run {int(rows.max())} is asked"
             )
         weights = given[rows]
-        table = candidate_table(m, weights)
+        table = candidate_table(m, weights, memory)
     else:
         table = m.table.with_rows(np.zeros(n, dtype=np.int64))
     cum = np.cumsum(m.type_prior)
@@ -363,6 +376,7 @@ def initial_state(
         fighting=np.ones(n, dtype=bool),
         refused_u=nan2,
         offered_u=nan2,
+        in_place=memory is not None,
         **_period_fields(n, n_b),
     )
     return state

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from detente.bargaining.utility import _UTILITY, _row_losses, distances
 from detente.core import TOL_UTILITY
 from detente.core.jit import kernel
+from detente.simulate.memory import BlockMemory
 
 __all__ = [
     "FEW_ROWS",
@@ -83,6 +84,9 @@ class TalkTable:
     n_feasible: IntArray  # (R,)
     row_of: IntArray | None = None  # (N,) each run's row (regime tables); None: shared or per run
     parent: TalkTable | None = None  # the table this is a view of (shares its row tables)
+    # the block's work memory its arrays were taken from (best_for is taken from it too);
+    # None: fresh arrays (detente.simulate.memory)
+    memory: BlockMemory | None = None
 
     @property
     def rows(self) -> int:
@@ -156,7 +160,7 @@ class TalkTable:
 
     @cached_property
     def _best_for(self) -> tuple[FloatArray, FloatArray]:
-        out = np.empty((2, self.rows, self.size + 1))
+        out = _empty(self.memory, "table.best_for", (2, self.rows, self.size + 1), np.float64)
         # side-major: a view of a table built by build_table
         order = np.ascontiguousarray(self.order.transpose(1, 0, 2), dtype=np.int16)
         _best_rows(self.utility, order, self.n_feasible, 0, self.rows, out)
@@ -330,7 +334,18 @@ class SearchArrays(NamedTuple):
 _NONE = np.zeros(0)
 
 
-def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
+def _empty(
+    memory: BlockMemory | None, name: str, shape: tuple[int, ...], dtype: type
+) -> NDArray[Any]:
+    """``np.empty(shape, dtype)``, from ``memory``'s buffer ``name`` if given."""
+    if memory is None:
+        return np.empty(shape, dtype=dtype)
+    return memory.empty(name, shape, dtype)
+
+
+def build_table(
+    utility: FloatArray, feasible: BoolArray, memory: BlockMemory | None = None
+) -> TalkTable:
     """Sort the feasible candidates of every row by each belligerent's utility.
 
     ``utility`` (R, K, A) with utilities in [0, 1], ``feasible`` (R, K). A shared table
@@ -339,24 +354,37 @@ def build_table(utility: FloatArray, feasible: BoolArray) -> TalkTable:
     compiled pass packs every row's keys for both sides, NumPy sorts the rows (the keys are
     unique: any correct sort gives this order), and a second pass unpacks the order (int16)
     and the sorted utilities, side-major (each side's rows one contiguous block: the
-    searches read them as they are).
+    searches read them as they are). With ``memory``, a per-run table's arrays are taken from
+    the block's work memory (:mod:`detente.simulate.memory`).
     """
     r, k, _ = utility.shape
     _check_size(k)
     utility = np.ascontiguousarray(utility, dtype=np.float64)
-    feas = np.ascontiguousarray(np.broadcast_to(feasible, (r, k)), dtype=np.bool_)
     if r == 1:
+        feas = np.ascontiguousarray(np.broadcast_to(feasible, (r, k)), dtype=np.bool_)
         return _shared_table(utility, feas)
+    feas = _feasible(feasible, r, k, memory)
     bits = utility.view(np.uint64)
 
     def pack(lo: int, hi: int, keys: NDArray[np.uint64], n_feasible: IntArray) -> bool:
         return _pack_keys(bits[lo:hi], feas[lo:hi], keys, n_feasible)
 
-    return _per_run_table(utility, feas, pack)
+    return _per_run_table(utility, feas, pack, memory)
+
+
+def _feasible(feasible: BoolArray, r: int, k: int, memory: BlockMemory | None) -> BoolArray:
+    """``feasible`` broadcast to (r, k), contiguous (in ``memory`` if given)."""
+    out: BoolArray = _empty(memory, "table.feasible", (r, k), np.bool_)
+    out[...] = feasible
+    return out
 
 
 def linear_tables(
-    ideal: FloatArray, weights: FloatArray, candidates: FloatArray, feasible: BoolArray
+    ideal: FloatArray,
+    weights: FloatArray,
+    candidates: FloatArray,
+    feasible: BoolArray,
+    memory: BlockMemory | None = None,
 ) -> TalkTable:
     """Per-run tables of risk-neutral utilities: ``build_table(utility_arrays(ideal,
     weights[:, None], ones, candidates[None]), feasible)``, the same arrays, with each run's
@@ -365,7 +393,8 @@ def linear_tables(
     they are in cache, a chunk of runs at a time.
 
     ``ideal`` (A, I), ``weights`` (N, A, I) per run, ``candidates`` (K, I), ``feasible``
-    (N, K) or broadcasting to it; A ≥ 2 (the belligerents first), N ≥ 2.
+    (N, K) or broadcasting to it; A ≥ 2 (the belligerents first), N ≥ 2; ``memory``: the
+    block's work memory the arrays are taken from (:mod:`detente.simulate.memory`).
     """
     n, k = weights.shape[0], candidates.shape[0]
     _check_size(k)
@@ -377,8 +406,8 @@ def linear_tables(
     # (A, I, K): each actor's distances issue by issue, read in candidate order
     dist = np.ascontiguousarray(distances(ideal, candidates).transpose(1, 2, 0))
     w = np.ascontiguousarray(weights, dtype=np.float64)
-    feas = np.ascontiguousarray(np.broadcast_to(feasible, (n, k)), dtype=np.bool_)
-    utility = np.empty((n, k, ideal.shape[0]))
+    feas = _feasible(feasible, n, k, memory)
+    utility: FloatArray = _empty(memory, "table.utility", (n, k, ideal.shape[0]), np.float64)
     acc = np.empty(k)
     acc_bits = acc.view(np.uint64)
 
@@ -387,7 +416,7 @@ def linear_tables(
             dist, w[lo:hi], feas[lo:hi], utility[lo:hi], keys, n_feasible, acc, acc_bits
         )
 
-    return _per_run_table(utility, feas, pack)
+    return _per_run_table(utility, feas, pack, memory)
 
 
 def _check_size(k: int) -> None:
@@ -399,6 +428,7 @@ def _per_run_table(
     utility: FloatArray,
     feas: BoolArray,
     pack: Callable[[int, int, NDArray[np.uint64], IntArray], bool],
+    memory: BlockMemory | None,
 ) -> TalkTable:
     """Per-run rows (R > 1): ``pack(lo, hi, keys, n_feasible)`` packs rows ``lo…hi`` into
     ``keys`` (2 · rows, K), side-major (:func:`_pack_keys`), and counts their feasible
@@ -407,11 +437,11 @@ def _per_run_table(
     side's rows one contiguous block: the searches read them as they are)."""
     r, k, _ = utility.shape
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
-    order = np.empty((2, r, k), dtype=np.int16)
-    sorted_u = np.empty((2, r, k), dtype=np.float64)
-    n_feasible = np.empty(r, dtype=np.int64)
+    order: OrderArray = _empty(memory, "table.order", (2, r, k), np.int16)
+    sorted_u: FloatArray = _empty(memory, "table.sorted_u", (2, r, k), np.float64)
+    n_feasible: IntArray = _empty(memory, "table.n_feasible", (r,), np.int64)
     step = max(1, _SORT_CELLS // max(2 * k, 1))  # rows packed, sorted, unpacked in cache
-    keys = np.empty(2 * min(step, r) * k, dtype=np.uint64)
+    keys = _empty(memory, "table.keys", (2 * min(step, r) * k,), np.uint64)
     sorted_bits = sorted_u.view(np.uint64)
     for lo in range(0, r, step):
         hi = min(lo + step, r)
@@ -424,7 +454,12 @@ def _per_run_table(
             chunk.sort(axis=1)
         _unpack_keys(chunk, lo, order, sorted_bits)
     return TalkTable(
-        utility, feas, order.transpose(1, 0, 2), sorted_u.transpose(1, 0, 2), n_feasible
+        utility,
+        feas,
+        order.transpose(1, 0, 2),
+        sorted_u.transpose(1, 0, 2),
+        n_feasible,
+        memory=memory,
     )
 
 

@@ -30,6 +30,8 @@ the talks, records and event bits in place.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -159,13 +161,15 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
     n, n_b = s.phase.shape
     single_text = m.protocol is Protocol.single_text
-    # the single text leaves no standing offer, alternating offers no text: not copied
-    rounds, prev_demand = s.rounds.copy(), s.prev_demand.copy()
+    # the single text leaves no standing offer, alternating offers no text: not copied; a
+    # state of simulate_block's (RunState.in_place) is updated in place
+    copy = _same if s.in_place else _copy
+    rounds, prev_demand = copy(s.rounds), copy(s.prev_demand)
     standing, standing_by = s.standing, s.standing_by
-    text = s.text.copy() if single_text else s.text
+    text = copy(s.text) if single_text else s.text
     if not single_text:
-        standing, standing_by = s.standing.copy(), s.standing_by.copy()
-    pos_u, prev_pos_u = s.pos_u.copy(), s.prev_pos_u.copy()
+        standing, standing_by = copy(s.standing), copy(s.standing_by)
+    pos_u, prev_pos_u = copy(s.pos_u), copy(s.prev_pos_u)
     signed = np.zeros((n, n_b), dtype=bool)
     signed_terms = np.full((n, n_b), -1, dtype=np.int64)
     signed_bad = np.zeros((n, n_b, 2), dtype=bool)
@@ -178,7 +182,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     if hints is None or hints.shape != (n, n_b, SEARCH_HINTS):
         hints = np.full((n, n_b, SEARCH_HINTS), -1, dtype=np.int64)
     else:  # a cache, but the state it came from keeps its own
-        hints = hints.copy()
+        hints = copy(hints)
     for b in range(n_b):
         spec = m.agenda.bundles[b]
         # a bundle closed by a linkage, or a partial one with per-run preferences (the
@@ -277,6 +281,17 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         events=events,
         search_hint=hints,
     )
+
+
+_A = TypeVar("_A", bound=NDArray[Any])
+
+
+def _copy(a: _A) -> _A:
+    return a.copy()
+
+
+def _same(a: _A) -> _A:
+    return a
 
 
 _NO_DRAFTS = (False, np.zeros((0, 0), dtype=np.int64), np.zeros((0, 0), dtype=np.bool_))
