@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from detente.bargaining.problem import build_problem
+from detente.errors import InputError
 from detente.scenario import load_scenario
 from detente.scenario.simulation import SimulationSettings
 from detente.simulate.agenda import MAX_HORIZON, concession_horizon, talk_horizons
@@ -59,6 +60,15 @@ def test_horizon_edge_cases() -> None:
         np.array([0.4, 0.4]), np.array([0.002, 0.008]), np.array([0.995, 0.995]), ceasefire=True
     )
     assert h[0] > h[1]  # per side
+    assert MAX_HORIZON == 10_000.0  # the scenario format's largest concession_periods
+
+
+@pytest.mark.parametrize("stake", [float("nan"), float("inf")])
+def test_a_stake_that_is_not_a_number_is_an_error(stake: float) -> None:
+    with pytest.raises(InputError, match="finite"):
+        concession_horizon(
+            np.array([stake, 0.4]), np.array([0.004] * 2), np.array([0.995] * 2), ceasefire=True
+        )
 
 
 def test_talks_use_the_bundles_horizons_unless_the_scenario_states_one() -> None:

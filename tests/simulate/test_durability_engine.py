@@ -125,7 +125,10 @@ def test_kaplan_meier_drops_agreements_that_ended_at_duration_zero() -> None:
         seen_zero |= int(censor[0]) > 0
         total = event + censor
         s = 1.0
-        for row in r.survival(bid)[1:]:
+        rows = r.survival(bid)
+        # every row's at_risk is the risk set after its age's removals, row 0 included
+        assert rows[0]["at_risk"] == int(total[1:].sum()), bid
+        for row in rows[1:]:
             d = row["age"]
             n = int(total[d:].sum())  # lasted at least d periods
             if n > 0:
@@ -133,6 +136,23 @@ def test_kaplan_meier_drops_agreements_that_ended_at_duration_zero() -> None:
             assert row["survival"] == pytest.approx(s, abs=1e-12), (bid, d)
             assert row["at_risk"] == n - int(total[d])
     assert seen_zero  # the case has agreements superseded at duration 0 (the test can fail)
+
+
+def test_survival_band_uses_the_risk_set_after_duration_zero_removals() -> None:
+    """100 agreements, 60 superseded at duration 0, 10 breakdowns at age 1: the risk set at
+    age 1 is 40, S(1) = 0.75 and the log(-log) Greenwood band is 0.585-0.857 (computed by
+    hand: var = 10 / (40 * 30)); with the 60 kept in the risk set it would be 0.653-0.824."""
+    from detente.report.sections.simulate import survival_band
+
+    rows = [
+        {"age": 0, "survival": 1.0, "at_risk": 40},
+        {"age": 1, "survival": 0.75, "at_risk": 30},
+    ]
+    band = survival_band(rows)[1]
+    se = math.sqrt(10 / (40 * 30)) / abs(math.log(0.75))
+    assert band["low"] == pytest.approx(0.75 ** math.exp(1.959964 * se), abs=1e-4)
+    assert band["high"] == pytest.approx(0.75 ** math.exp(-1.959964 * se), abs=1e-4)
+    assert round(band["low"], 3) == 0.585 and round(band["high"], 3) == 0.857
 
 
 def test_simulate_explains_which_covariates_drove_the_hazard() -> None:

@@ -182,3 +182,21 @@ def test_block_memory_arrays() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_thread_memory() -> None:
     release_block_memory()
+
+
+def test_a_thread_keeps_at_most_the_retained_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block whose buffers exceed RETAINED_BYTES gives them back when it ends; a smaller
+    one's are kept for the next block."""
+    from detente.simulate import memory
+
+    release_block_memory()
+    with block_memory() as mem:
+        mem.empty("small", (1024,), np.float64)
+    with block_memory() as again:
+        assert again is mem  # kept
+    monkeypatch.setattr(memory, "RETAINED_BYTES", 4096)
+    with block_memory() as big:
+        big.empty("large", (1024,), np.float64)  # 8 KB > 4 KB
+    with block_memory() as after:
+        assert after is not big and after.nbytes == 0  # freed
+    release_block_memory()

@@ -77,8 +77,10 @@ from detente.bargaining.redlines import can_harden
 from detente.bargaining.utility import loss_arrays, utility_arrays
 from detente.bargaining.war import war_value
 from detente.bargaining.zone import ZoneLP
+from detente.errors import InputError
 from detente.scenario.schema import Scenario
 from detente.scenario.simulation import SimulationSettings
+from detente.scenario.validate import SIMULATION_MAXIMA
 from detente.simulate.tables import TalkTable, build_table
 
 __all__ = [
@@ -99,7 +101,7 @@ BoolArray = NDArray[np.bool_]
 
 MAX_MOVE_SETS = 6
 """Most (bundle, actor) move sets tracked (the first ones in bundle order): 64 regimes."""
-MAX_HORIZON = 10_000.0
+MAX_HORIZON = float(SIMULATION_MAXIMA["concession_periods"])
 """Concession horizon (periods) of a side that bears no cost of delay (no cost of fighting on
 the bundle and no discounting): it never needs to concede. A numerical bound, not a model
 parameter (the largest ``simulation.concession_periods`` a scenario may state)."""
@@ -415,7 +417,13 @@ def concession_horizon(
     (2,): its cost of fighting per period; ``discount`` (2,): δ. A side with nothing at stake
     concedes within a period (``H = 1``); one with no cost of delay never needs to
     (:data:`MAX_HORIZON`). No parameter of its own."""
-    stake = np.maximum(np.asarray(stake, dtype=np.float64), 0.0)
+    stake = np.asarray(stake, dtype=np.float64)
+    if not np.all(np.isfinite(stake)):
+        raise InputError(
+            f"the concession horizon needs each side's stake (its best feasible terms less its "
+            f"value of no agreement) to be a finite number; got {stake.tolist()}"
+        )
+    stake = np.maximum(stake, 0.0)
     fight = np.asarray(cost, dtype=np.float64) if ceasefire else np.zeros_like(stake)
     rate = np.maximum(fight, 0.0) + (1.0 - np.asarray(discount, dtype=np.float64)) * stake
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -568,19 +568,26 @@ def spoiler_factions(scenario: Scenario) -> list[tuple[str, int, float, float]]:
     return out
 
 
+_STATES = frozenset({"state", "coalition"})
+"""Actor kinds that are states or made of states (a coalition such as the P5+1)."""
+
+
 def is_interstate(scenario: Scenario) -> bool:
-    """Whether the war is between states: both belligerents are ``state`` actors and no other
-    actor fights (no ``belligerent: true`` faction or organisation). A war with a non-state
-    armed party — a rebel movement, or a separatist force however supported from abroad — is
-    a civil war (UCDP's intrastate and internationalised intrastate), Fortna's (2004)
-    civil-war population."""
+    """Whether the war is between states: both belligerents are states (``state`` actors, or
+    ``coalition``s of states) and no non-state party fights (no ``belligerent: true``
+    faction or organisation; an allied state that fights beside a side keeps the war
+    interstate). A war with a non-state armed party — a rebel movement, or a separatist
+    force however supported from abroad — is a civil war (UCDP's intrastate and
+    internationalised intrastate), Fortna's (2004) civil-war population."""
     if scenario.war is None:
         return False
     sides = set(scenario.war.belligerents)
     actors = {a.id: a for a in scenario.actors}
-    if any(actors[s].kind.value != "state" for s in sides):
+    if any(actors[s].kind.value not in _STATES for s in sides):
         return False
-    return not any(a.belligerent and a.id not in sides for a in scenario.actors)
+    return not any(
+        a.belligerent and a.id not in sides and a.kind.value not in _STATES for a in scenario.actors
+    )
 
 
 def scenario_covariates(

@@ -276,11 +276,14 @@ class SimulationResult:
         j = self.model.bundle_ids.index(bundle)
         event, censor = self.stats.bundle_km_event[j], self.stats.bundle_km_censor[j]
         at_risk = int(event.sum() + censor.sum())
-        s, rows = 1.0, [{"age": 0, "survival": 1.0, "at_risk": at_risk}]
         # agreements that ended at duration 0 (a partial agreement superseded by a settlement
-        # before its first period in force; none break down at 0) leave the risk set before
-        # the first event time: kept in it, they would stay "at risk" for ever with no event
+        # before its first period in force) leave the risk set at age 0, before the first
+        # event time: kept in it, they would stay "at risk" for ever with no event. Every row's
+        # ``at_risk`` is the number at risk after its age's removals (what the report's
+        # Greenwood band reads as the risk set of the next age).
+        s = 1.0 - int(event[0]) / at_risk if at_risk > 0 else 1.0
         at_risk -= int(event[0]) + int(censor[0])
+        rows = [{"age": 0, "survival": s, "at_risk": at_risk}]
         for d in range(1, self.periods + 1):
             e = int(event[d])
             if at_risk > 0:

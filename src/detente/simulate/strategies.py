@@ -467,7 +467,9 @@ def keeps_agreements(name: str) -> bool:
 
 def move_args(pool: Sequence[str], t: float) -> tuple[IntArray, FloatArray]:
     """Each strategy of ``pool``: the kind of its compiled move rule and its concession
-    factor at time ``t`` (the talk step's kernels read a run's strategy through them)."""
+    factor at one relative time ``t`` for every side (the talk step reads each side's own
+    clock through :func:`side_factors`; this is the same rule at a common time, kept public
+    for callers that evaluate the strategies at a given time)."""
     kinds, plugins = _move_rules(tuple(pool))
     factors = np.array([p.factor(t) for p in plugins], dtype=np.float64)
     return kinds, factors
