@@ -13,10 +13,12 @@ A **refusal** holding at the start (``TrackTable.refusal_ids``) is lifted in a r
 has become worth its cost to the refusing actor (:func:`lifted`, docs/explanation/tracks.md
 "Lifting a refusal"): a refusal is a public commitment priced by the red lines' crossing cost
 (:func:`detente.bargaining.redlines.crossing_cost`: Fearon 1994; Tomz 2007), which falls as the
-costs of fighting mount (Zartman's ripeness) and with a new leader; lifting it concedes the
-whole scale on every issue of a bundle it keeps closed, and is worth it when the actor's gain
-from that bundle (its Nash-point gain inside the stated lines, or its own cheapest package beyond
-them net of that crossing, as the ``positions`` step weighs it) exceeds that cost. Both sides of
+costs of fighting mount (Zartman's ripeness) and with a new leader. It is one commitment:
+meeting puts on the table everything the tracks it closes alone could settle, so lifting it
+costs the whole scale on every issue of the bundles it keeps closed, and is worth it when the
+actor's gain from the best of those bundles (its Nash-point gain inside the stated lines, or its
+own cheapest package beyond them net of that crossing, as the ``positions`` step weighs it)
+exceeds that cost. Both sides of
 the comparison move only with the costs paid and a change of leader, so a lifted refusal stays
 lifted. The tracks it closed then meet, and the event ``refusal_lifted`` marks the period of
 the first round of talks on a bundle it had kept closed.
@@ -183,8 +185,9 @@ def meeting_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
 
 def lifted(m: SimModel, s: RunState) -> IntArray:
     """(N,) bit mask of the refusals (``TrackTable.refusal_ids``) lifted in each run: those
-    whose actor gains more from meeting on some bundle it keeps closed (:func:`meeting_gain`)
-    than crossing the whole scale on that bundle's issues costs it now (module docstring)."""
+    whose actor gains more from meeting on the best bundle it keeps closed
+    (:func:`meeting_gain`) than crossing the whole scale on every issue of the bundles it keeps
+    closed costs it now (module docstring)."""
     tt = m.tracks
     mask = np.zeros(s.n, dtype=np.int64)
     if tt is None or not tt.refusal_ids or tt.opens is None or tt.refusal_base is None:
@@ -199,15 +202,16 @@ def lifted(m: SimModel, s: RunState) -> IntArray:
         if a < 2:
             w = w + s.cum_cost[:, a]
             lead = np.maximum(lead, s.leader_changed[:, a].astype(np.float64))
-        lift = np.zeros(s.n, dtype=bool)
-        for b in np.flatnonzero(tt.opens[r]):
-            issues = m.agenda.bundles[b].settled
-            base = tt.refusal_base[r][issues]
-            kappa = crossing_cost(
-                np.zeros_like(base)[None, :], base[None, :], w[:, None], 0.0, lead[:, None]
-            )
-            lift |= meeting_gain(m, s, int(b), a) > kappa.sum(axis=1)
-        mask |= np.where(lift, np.int64(1) << r, 0)
+        closed = np.flatnonzero(tt.opens[r])
+        if not closed.size:
+            continue
+        issues = np.logical_or.reduce([m.agenda.bundles[b].settled for b in closed])
+        base = tt.refusal_base[r][issues]
+        kappa = crossing_cost(
+            np.zeros_like(base)[None, :], base[None, :], w[:, None], 0.0, lead[:, None]
+        )
+        gain = np.max([meeting_gain(m, s, int(b), a) for b in closed], axis=0)
+        mask |= np.where(gain > kappa.sum(axis=1), np.int64(1) << r, 0)
     return mask
 
 
