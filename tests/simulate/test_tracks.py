@@ -1,6 +1,7 @@
 """Tracks in the simulation (issue 18): talks are held only when a track that can settle the
 bundle meets; agreements say through which track they came (`by_track`); a mediator's
-withdrawal at a date lowers P(agreement) and delays agreement (teaching scenario)."""
+withdrawal at a date lowers P(agreement) and delays agreement (teaching scenario); a refusal to
+meet closes its tracks until meeting is worth the cost of lifting it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from ruamel.yaml import YAML
 
 from detente.scenario import Scenario, parse_scenario
 from detente.simulate import run_simulation, simulate_block
+from detente.simulate.engine import iter_periods
+from detente.simulate.events import flag
 from detente.simulate.model import build_model
+from detente.simulate.steps.tracks import lifted
 
 TEACHING = Path(__file__).resolve().parents[2] / "scenarios" / "teaching.yaml"
 PERIODS = 40
@@ -98,14 +102,72 @@ def test_by_track_shares_sum_to_p_agreement() -> None:
     assert sum(shares.values()) == rec["p_agreement"]
 
 
-def test_a_refusal_closing_the_only_track_means_no_agreement() -> None:
-    s = _teaching(
-        refusals=[{"id": "r", "by": "NOR", "refuses": "SUD", "reason": "legitimacy",
-                   "since": "2024-06-01", "assumption": "test"}]
-    )  # fmt: skip
-    doc = run_simulation(s, runs=64, seed=1, periods=PERIODS).summary()
+REFUSAL = {"id": "r", "by": "NOR", "refuses": "SUD", "reason": "legitimacy",
+           "since": "2024-06-01", "assumption": "test"}  # fmt: skip
+
+
+def _refusing(crossing_cost: float | None = None) -> Scenario:
+    """The teaching scenario with Norland refusing to meet Sudmark's leaders (the implicit
+    track, the only one, is closed at the start); ``crossing_cost``: Norland's on every issue."""
+    data: dict[str, Any] = YAML(typ="safe").load(TEACHING.read_text(encoding="utf-8"))
+    if crossing_cost is not None:
+        for pos in data["positions"]:
+            if pos["actor"] == "NOR":
+                pos["crossing_cost"] = crossing_cost
+    data["refusals"] = [REFUSAL]
+    return parse_scenario(json.dumps(data, default=str), name="teaching+refusal.json")
+
+
+def test_a_refusal_too_costly_to_lift_means_no_agreement() -> None:
+    """A refusal whose lifting costs more than meeting can gain holds for the whole run: the
+    only track never meets (κ₀ = 10 per issue: even the ripest stalemate of 40 weeks cannot
+    bring two issues' whole-scale crossing below the gain of the settlement)."""
+    doc = run_simulation(_refusing(10.0), runs=64, seed=1, periods=PERIODS).summary()
     assert doc["p_agreement"] == 0.0
     assert doc["agreements"][0]["by_track"] == {"talks": 0.0}
+
+
+def test_a_refusal_is_lifted_once_meeting_is_worth_its_cost() -> None:
+    """A refusal is priced like a red line (docs/explanation/tracks.md, "Lifting a refusal"):
+    runs lift it as the costs of fighting mount, a lifted refusal is never restored, the talks
+    it had closed then agree in some runs (never before the lift), and the first round on the
+    track it closed is recorded as ``refusal_lifted``. Before the rule nothing could lift a
+    refusal without an end date: no run agreed."""
+    m = build_model(_refusing())
+    assert m.tracks is not None and m.tracks.refusal_ids == ("r",)
+    shares, prev, lifted_at = [], None, np.full(RUNS, -1)
+    seen = np.zeros(RUNS, dtype=bool)
+    for t, state in enumerate(iter_periods(m, RUNS, np.random.SeedSequence(1), PERIODS)):
+        mask = lifted(m, state)
+        if prev is not None:
+            assert not (prev & ~mask).any()  # never restored
+        lifted_at = np.where((lifted_at < 0) & (mask > 0), t, lifted_at)
+        agreed = state.agreements.sum(axis=1) > 0
+        assert not (agreed & (mask == 0)).any()  # agreement only through the lifted refusal
+        seen |= (state.events & flag("refusal_lifted")) != 0
+        shares.append(float((mask > 0).mean()))
+        prev = mask
+    assert 0.0 < shares[0] < shares[-1] < 1.0, shares  # lifted as the costs mount, not by all
+    assert seen.any() and not (seen & (lifted_at < 0)).any()
+    doc = run_simulation(_refusing(), runs=RUNS, seed=1, periods=PERIODS).summary()
+    assert doc["p_agreement"] > 0.0
+    assert doc["agreements"][0]["by_track"] == {"talks": doc["p_agreement"]}
+
+
+def test_a_lifted_refusal_costs_less_after_a_change_of_leader() -> None:
+    """A refusal stated before the refusing actor's leader took over costs half as much to
+    lift (the red lines' LEADER_RELIEF): more runs lift it at the start."""
+    data = json.loads(_refusing().model_dump_json())
+    for a in data["actors"]:
+        if a["id"] == "NOR":
+            a["leader_since"] = "2024-06-15"  # after the refusal was stated
+    new = parse_scenario(json.dumps(data), name="new-leader.json")
+    m0, m1 = build_model(_refusing()), build_model(new)
+    assert m1.tracks is not None and m1.tracks.refusal_lead is not None
+    assert m1.tracks.refusal_lead.tolist() == [1.0]
+    s0 = next(iter_periods(m0, RUNS, np.random.SeedSequence(2), 1))
+    s1 = next(iter_periods(m1, RUNS, np.random.SeedSequence(2), 1))
+    assert (lifted(m1, s1) > 0).mean() > (lifted(m0, s0) > 0).mean()
 
 
 def _impatient(rounds: int) -> Scenario:

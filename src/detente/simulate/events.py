@@ -25,6 +25,7 @@ EVENT_FLAGS: dict[str, int] = {
     "red_line_moved": 131072,
     "talks_derailed": 262144,
     "bad_faith_detected": 524288,
+    "refusal_lifted": 1048576,
 }
 """Bits of the per-period event code of a run. ``defection_detected``: a deliberate or chance
 defection by a party that the other side observed (the evidence the trust step uses).
@@ -32,7 +33,9 @@ defection by a party that the other side observed (the evidence the trust step u
 ``partial_agreement`` and ``partial_breakdown`` any other bundle; ``red_line_moved``: a veto
 party crossed one of its stated red lines (:mod:`detente.simulate.agenda`);
 ``talks_derailed``: a spoiler faction's attack called off a round of talks;
-``bad_faith_detected``: a side saw the other rearm under an agreement it signed in bad faith."""
+``bad_faith_detected``: a side saw the other rearm under an agreement it signed in bad faith;
+``refusal_lifted``: a refusal to meet holding at the start was lifted and a track it closed
+holds its first round on a bundle only it could settle (:mod:`detente.simulate.steps.tracks`)."""
 
 
 def flag(name: str) -> int:

@@ -11,6 +11,14 @@ Which of the tracks that meet in a period carries the talks on a bundle is drawn
 (:mod:`detente.simulate.steps.tracks`). A scenario without tracks has the one implicit track
 that meets every ``talks_every`` periods and settles everything: the engine then behaves
 exactly as before tracks existed.
+
+A refusal holding at ``as_of`` can be **lifted during a run** (docs/explanation/tracks.md,
+"Lifting a refusal"): the table keeps, for every subset of the (at most
+:data:`MAX_LIFTABLE`) refusals that close a track at ``as_of``, the bundles each track can settle
+once those refusals are lifted (``settles_by``, indexed by the subset's bit mask), the bundles
+that each refusal keeps closed once the others are lifted (``opens``), and what the refusing
+actor needs to price the lift (its crossing costs per issue, whether a new leader has taken
+over since it was stated). The ``tracks`` step decides, run by run, which refusals are lifted.
 """
 
 from __future__ import annotations
@@ -22,18 +30,31 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.scenario.tracks import bundle_tracks, effective_tracks, withdrawal_date
+from detente.bargaining.problem import build_problem
+from detente.scenario.tracks import (
+    active_refusals,
+    bundle_tracks,
+    effective_tracks,
+    track_status,
+    withdrawal_date,
+)
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
-__all__ = ["NEVER", "TrackTable", "track_table"]
+__all__ = ["MAX_LIFTABLE", "NEVER", "TrackTable", "track_table"]
 
 IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 NEVER = np.iinfo(np.int64).max // 4
 """A period no run reaches (a track that never stops meeting)."""
+
+MAX_LIFTABLE = 6
+"""Refusals closing tracks at ``as_of`` that a run can lift (the first, in scenario order; the
+table holds 2^n settle matrices). Later ones hold for the whole run (no scenario has more than
+two)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +67,12 @@ class TrackTable:
     settles: BoolArray  # (K, B) the bundles it can settle (open and endorsed at as_of)
     rule_mediator: IntArray  # (K,) index into stall_limit of its mediator's rule, -1 = none
     stall_limit: IntArray  # (M,) stalled rounds after which each rule-bound mediator leaves
+    refusal_ids: tuple[str, ...] = ()  # (R,) refusals closing tracks at as_of that can lift
+    refuser: tuple[tuple[str, ...], ...] = ()  # (R,) who refuses, then its parents (actor ids)
+    settles_by: BoolArray | None = None  # (2^R, K, B) settles once the refusals in mask lift
+    opens: BoolArray | None = None  # (R, B) bundles refusal r keeps closed (others lifted)
+    refusal_base: FloatArray | None = None  # (R, I) the refuser's base crossing cost per issue
+    refusal_lead: FloatArray | None = None  # (R,) 1: stated before the refuser's leader took over
 
     def meets(self, period: int) -> BoolArray:
         """(K,) which tracks meet in ``period``."""
@@ -59,17 +86,30 @@ def track_table(
     """The :class:`TrackTable` of ``scenario`` for the bundles the simulation can reach."""
     as_of: dt.date = scenario.meta.as_of
     tracks = effective_tracks(scenario)
-    able = bundle_tracks(scenario)
     k = len(tracks)
-    settles = np.zeros((k, len(bundle_ids)), dtype=bool)
-    for j, bid in enumerate(bundle_ids):
-        ok = set(able.get(bid, ((), ()))[0])
-        for i, t in enumerate(tracks):
-            settles[i, j] = t.id in ok
+    closing = [
+        r
+        for r in active_refusals(scenario)
+        if any(r.id in track_status(scenario, t).refusals for t in tracks)
+    ][:MAX_LIFTABLE]
+    n_r = len(closing)
+    settles_by = np.zeros((2**n_r, k, len(bundle_ids)), dtype=bool)
+    for mask in range(2**n_r):
+        lifted = {r.id for j, r in enumerate(closing) if mask >> j & 1}
+        sc = scenario
+        if lifted:
+            kept = tuple(r for r in scenario.refusals if r.id not in lifted)
+            sc = scenario.model_copy(update={"refusals": kept})
+        able = bundle_tracks(sc)
+        for j, bid in enumerate(bundle_ids):
+            ok = set(able.get(bid, ((), ()))[0])
+            for i, t in enumerate(tracks):
+                settles_by[mask, i, j] = t.id in ok
+    settles = settles_by[0]
     stop = np.full(k, NEVER, dtype=np.int64)
     for i, t in enumerate(tracks):
-        if not settles[i].any():
-            stop[i] = 0  # closed at as_of, or settles nothing the runs can reach
+        if not settles_by[-1, i].any():
+            stop[i] = 0  # closed at as_of (lifting no refusal opens it), or settles nothing
         elif t.mediator is not None:
             gone = withdrawal_date(scenario, t.mediator)
             if gone is not None:
@@ -85,4 +125,45 @@ def track_table(
         [rule_of.get(t.mediator, -1) if t.mediator else -1 for t in tracks], dtype=np.int64
     )
     limit = np.array([n for _, n in rules], dtype=np.int64)
-    return TrackTable(tuple(t.id for t in tracks), cadence, stop, settles, rule_mediator, limit)
+    ids = tuple(t.id for t in tracks)
+    if not n_r:
+        return TrackTable(ids, cadence, stop, settles, rule_mediator, limit)
+    # what refusal j stands in the way of: the bundles open once every refusal is lifted but
+    # not while j alone still holds (so each party to a mutual refusal weighs the same table)
+    full = 2**n_r - 1
+    open_all = settles_by[full].any(axis=0)
+    opens = np.array(
+        [open_all & ~settles_by[full & ~(1 << j)].any(axis=0) for j in range(n_r)], dtype=bool
+    )
+    parents = {a.id: a.parent for a in scenario.actors}
+    leader_since = {a.id: a.leader_since for a in scenario.actors}
+    chains: list[tuple[str, ...]] = []
+    for r in closing:
+        chain, cur = [r.by], parents.get(r.by)
+        while cur is not None and cur not in chain:
+            chain.append(cur)
+            cur = parents.get(cur)
+        chains.append(tuple(chain))
+    problem = build_problem(scenario)
+    base = np.zeros((n_r, len(scenario.issues)))
+    lead = np.zeros(n_r)
+    for j, (r, links) in enumerate(zip(closing, chains, strict=True)):
+        who = next((a for a in links if a in problem.actors), None)
+        if who is not None:
+            base[j] = problem.crossing_base[problem.actors.index(who)]
+        since = next((leader_since[a] for a in links if leader_since.get(a)), None)
+        lead[j] = 1.0 if since is not None and r.since < since else 0.0
+    return TrackTable(
+        ids,
+        cadence,
+        stop,
+        settles,
+        rule_mediator,
+        limit,
+        refusal_ids=tuple(r.id for r in closing),
+        refuser=tuple(chains),
+        settles_by=settles_by,
+        opens=opens,
+        refusal_base=base,
+        refusal_lead=lead,
+    )

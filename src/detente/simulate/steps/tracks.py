@@ -8,6 +8,20 @@ that meet this period and can settle it is drawn (uniformly, from this step's ow
 stream); if none meets, no talks on it are held this period and nothing can be agreed on it.
 The implicit track of a scenario without tracks meets every ``talks_every`` periods, so this
 step then changes nothing.
+
+A **refusal** holding at the start (``TrackTable.refusal_ids``) is lifted in a run when meeting
+has become worth its cost to the refusing actor (:func:`lifted`, docs/explanation/tracks.md
+"Lifting a refusal"): a refusal is a public commitment priced by the red lines' crossing cost
+(:func:`detente.bargaining.redlines.crossing_cost`: Fearon 1994; Tomz 2007), which falls as the
+costs of fighting mount (Zartman's ripeness) and with a new leader. It is one commitment:
+meeting puts on the table everything the tracks it closes alone could settle, so lifting it
+costs the whole scale on every issue of the bundles it keeps closed, and is worth it when the
+actor's gain from the best of those bundles (its Nash-point gain inside the stated lines, or its
+own cheapest package beyond them net of that crossing, as the ``positions`` step weighs it)
+exceeds that cost. Both sides of
+the comparison move only with the costs paid and a change of leader, so a lifted refusal stays
+lifted. The tracks it closed then meet, and the event ``refusal_lifted`` marks the period of
+the first round of talks on a bundle it had kept closed.
 """
 
 from __future__ import annotations
@@ -15,12 +29,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.bargaining.redlines import crossing_cost
 from detente.core.jit import kernel
+from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
+from detente.simulate.steps.positions import crossing_costs
 
-__all__ = ["TRACKS"]
+__all__ = ["TRACKS", "lifted", "meeting_gain"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -32,7 +49,8 @@ def _pick_tracks(
     period: int,
     cadence: IntArray,
     stop: IntArray,
-    settles: BoolArray,
+    settles_by: BoolArray,
+    mask: IntArray,
     rule_mediator: IntArray,
     stall_limit: IntArray,
     u: FloatArray,
@@ -48,8 +66,9 @@ def _pick_tracks(
     (``stalls``, ``withdrawn``: the new state's copies, updated in place); the track that
     carries the talks on each bundle into ``pick`` (-1: none meets), the ``j``-th of the
     ``count`` tracks that meet and can settle it, ``j = min(⌊u·count⌋, count − 1)`` (the
-    first when there is no choice: ``u`` is then not drawn)."""
-    n_k, n_b = settles.shape
+    first when there is no choice: ``u`` is then not drawn). ``settles_by[mask[i]]``: what
+    each track can settle in run ``i``, given the refusals lifted in it."""
+    n_k, n_b = settles_by.shape[1], settles_by.shape[2]
     n_m = stall_limit.shape[0]
     meets_now = np.empty(n_k, dtype=np.bool_)
     for k in range(n_k):
@@ -61,7 +80,8 @@ def _pick_tracks(
         for b in range(agreements.shape[1]):
             tot += agreements[i, b]
         total[i] = tot
-    if n_m == 0:  # no mediator can leave: the same tracks meet in every run
+    if n_m == 0 and settles_by.shape[0] == 1:  # the same tracks meet in every run
+        settles = settles_by[0]
         able = np.empty(n_k, dtype=np.int64)
         for b in range(n_b):
             count = 0
@@ -81,6 +101,7 @@ def _pick_tracks(
                 pick[i, b] = able[nth]
         return
     for i in range(n):
+        settles = settles_by[mask[i]]
         agreed = total[i] > agreements_seen[i]
         for j in range(n_m):
             carried = False
@@ -119,6 +140,81 @@ def _pick_tracks(
                     nth -= 1
 
 
+def _start_value(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
+    """(N,) ``actor``'s value of no agreement on bundle ``b`` at the start of the run: the
+    bargaining engine's static value where it has one, else its value of fighting at the start
+    (a belligerent) or its acceptance floor (another veto party)."""
+    static = float(m.agenda.bundles[b].static_value[actor])
+    if not np.isnan(static):
+        return np.full(s.n, static)
+    if actor < 2:
+        out: FloatArray = s.value0[:, actor]
+        return out
+    return np.full(s.n, float(m.floors[actor]))
+
+
+def meeting_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
+    """(N,) what meeting on bundle ``b`` would gain ``actor``, over its value of no agreement
+    at the start (never negative): its utility at the Nash point (Nash 1950) of the bundle's
+    candidates inside every veto party's stated red lines (the product of the belligerents'
+    gains over their values of no agreement, 0 when none gains both), or, if larger, the gain
+    of its own cheapest package beyond its stated lines net of their crossing cost in this
+    period (its move set, as the ``positions`` step weighs it)."""
+    spec = m.agenda.bundles[b]
+    v = np.stack([_start_value(m, s, b, x) for x in range(2)], axis=1)  # (N, 2)
+    own = v[:, actor] if actor < 2 else _start_value(m, s, b, actor)
+    u = spec.utility  # (K, A)
+    feas = spec.table.feasible[0]  # regime 0: inside the stated lines
+    gain = np.zeros(s.n)
+    if feas.any():
+        uk = u[feas]
+        g0 = np.maximum(uk[None, :, 0] - v[:, 0, None], 0.0)
+        g1 = np.maximum(uk[None, :, 1] - v[:, 1, None], 0.0)
+        prod = np.nan_to_num(g0 * g1)
+        k = prod.argmax(axis=1)
+        nash = np.where(prod.max(axis=1) > 0.0, uk[k, actor] - own, 0.0)
+        gain = np.maximum(gain, np.nan_to_num(nash))
+    no_relief = np.zeros((s.n, 2))
+    for j, ms in enumerate(m.agenda.move_sets):
+        if ms.bundle != b or ms.actor != actor or ms.point_k < 0:
+            continue
+        net = float(u[ms.point_k, actor]) - own - crossing_costs(m, s, j, no_relief)
+        gain = np.maximum(gain, np.nan_to_num(net))
+    return gain
+
+
+def lifted(m: SimModel, s: RunState) -> IntArray:
+    """(N,) bit mask of the refusals (``TrackTable.refusal_ids``) lifted in each run: those
+    whose actor gains more from meeting on the best bundle it keeps closed
+    (:func:`meeting_gain`) than crossing the whole scale on every issue of the bundles it keeps
+    closed costs it now (module docstring)."""
+    tt = m.tracks
+    mask = np.zeros(s.n, dtype=np.int64)
+    if tt is None or not tt.refusal_ids or tt.opens is None or tt.refusal_base is None:
+        return mask
+    assert tt.refusal_lead is not None
+    for r, chain in enumerate(tt.refuser):
+        a = next((m.actor_ids.index(x) for x in chain if x in m.actor_ids), -1)
+        if a < 0:
+            continue  # not a party to the talks: nothing to weigh, the refusal holds
+        w = np.full(s.n, float(m.agenda.cumulative0[a]))
+        lead = np.full(s.n, float(tt.refusal_lead[r]))
+        if a < 2:
+            w = w + s.cum_cost[:, a]
+            lead = np.maximum(lead, s.leader_changed[:, a].astype(np.float64))
+        closed = np.flatnonzero(tt.opens[r])
+        if not closed.size:
+            continue
+        issues = np.logical_or.reduce([m.agenda.bundles[b].settled for b in closed])
+        base = tt.refusal_base[r][issues]
+        kappa = crossing_cost(
+            np.zeros_like(base)[None, :], base[None, :], w[:, None], 0.0, lead[:, None]
+        )
+        gain = np.max([meeting_gain(m, s, int(b), a) for b in closed], axis=0)
+        mask |= np.where(gain > kappa.sum(axis=1), np.int64(1) << r, 0)
+    return mask
+
+
 def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
     tt = m.tracks
     n_b = len(m.bundle_ids)
@@ -129,12 +225,17 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
         stalls, withdrawn = stalls.copy(), withdrawn.copy()
     pick = np.empty((s.n, n_b), dtype=np.int64)
     total = np.empty(s.n, dtype=np.int64)
+    if tt.settles_by is not None and tt.refusal_ids:
+        settles_by, mask = tt.settles_by, lifted(m, s)
+    else:
+        settles_by, mask = tt.settles[None], np.zeros(s.n, dtype=np.int64)
     # the state's arrays are made contiguous, of these dtypes, by the steps that make them
     _pick_tracks(
         s.period,
         tt.cadence,
         tt.stop,
-        tt.settles,
+        settles_by,
+        mask,
         tt.rule_mediator,
         tt.stall_limit,
         d.u,
@@ -146,7 +247,15 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
         pick,
         total,
     )
-    return evolve(s, talk_track=pick, agreements_seen=total, stalls=stalls, withdrawn=withdrawn)
+    if not mask.any():
+        return evolve(s, talk_track=pick, agreements_seen=total, stalls=stalls, withdrawn=withdrawn)
+    # the first round on a bundle a refusal kept closed, through a track closed at the start
+    k = np.maximum(pick, 0)
+    reopened = (pick >= 0) & (s.rounds == 0) & ~tt.settles[k, np.arange(n_b)[None, :]]
+    ev = s.events | np.where(reopened.any(axis=1), flag("refusal_lifted"), 0).astype(np.int32)
+    return evolve(
+        s, talk_track=pick, agreements_seen=total, stalls=stalls, withdrawn=withdrawn, events=ev
+    )
 
 
 def _widths(m: SimModel) -> tuple[int, int]:
