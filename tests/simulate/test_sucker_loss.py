@@ -53,7 +53,9 @@ def _teaching(shift: float, mechanisms: list[str], **sim: Any) -> Scenario:
 @pytest.mark.parametrize(
     ("shift", "mechanisms"), [(0.02, []), (-0.05, []), (0.05, ["pk"]), (0.0, [])]
 )
-def test_simulation_threshold_is_the_analysis_threshold(shift: float, mechanisms: list[str]) -> None:
+def test_simulation_threshold_is_the_analysis_threshold(
+    shift: float, mechanisms: list[str]
+) -> None:
     sc = _teaching(shift, mechanisms)
     model = build_model(sc)
     problem = build_problem(sc)
