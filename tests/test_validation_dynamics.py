@@ -119,15 +119,20 @@ def test_published_backtest_is_current() -> None:
 def test_hardening_in_the_first_pair_moves_ukraines_lines_and_not_russias() -> None:
     """Regression on the backtest's mechanism (docs/validation-dynamics.md, 2,000 runs): from
     the 2022-03 snapshot Ukraine's value of fighting rises (the opening optimism is learnt
-    away), so its stated maxima harden in the median, the way they really moved (by less than
-    the tolerance there); Russia's value falls, so its minima stay as stated."""
+    away), so its stated maxima harden in the runs that fight on (the lower tail), never
+    loosen; Russia's minima harden in the median, the way they really moved (50 -> 70). Since
+    the simulation's sucker's loss is the analysis' (issue 13, branch sucker: 0.028 / 0.023
+    instead of the global 0.1), the settlement is reached in about 65 % of the runs within the
+    window, so Ukraine's median stays as stated (58.7 before; within the tolerance either way)
+    and Russia's rises (50.3 -> 53.8)."""
     dyn = _dyn()
     pair = dyn.load_expectations()["pairs"][0]
     res = dyn.run_pair(pair, runs=300, seed=dyn._default_seed())
     rows = {(r["actor"], r["issue"], r["bound"]): r for r in res["red_lines"]}
     for issue, stated in (("donetsk", 60.0), ("nato_neutrality", 85.0)):
         r = rows[("UA", issue, "max")]
-        assert r["sim_median"] < stated - 0.5 and r["sim_q05"] < r["sim_median"]
+        assert r["sim_q05"] < stated - 5.0 and r["sim_q05"] < r["sim_median"]
         assert r["sim_q95"] <= stated + dyn.BIN_SLACK  # never looser than stated by hardening
     for issue, stated in (("donetsk", 50.0), ("luhansk", 50.0)):
-        assert abs(rows[("RU", issue, "min")]["sim_median"] - stated) <= dyn.BIN_SLACK
+        r = rows[("RU", issue, "min")]
+        assert r["sim_median"] > stated + 1.0 and r["sim_q05"] >= stated - dyn.BIN_SLACK

@@ -20,7 +20,12 @@ either way. i accepts x when both hold::
 
 i.e. U_i(x) ≥ t_i = max(V_i + K_i, Vc_i + (V_i + K_i − Vc_i) / q_i) (t_i = +∞ if q_i = 0 and
 Vc_i < V_i + K_i). Since Vc_i ≤ V_i, t_i ≥ V_i: the distrust zone lies inside the zone
-without distrust.
+without distrust. Written with the *sucker's loss* ``L_i = max(0, V_i + K_i − Vc_i)`` (what i
+loses against fighting on if it complies and is cheated: the rearmament and the mechanisms'
+costs; :func:`cheated_loss`), ``t_i = V_i + K_i + (1 − q_i) · L_i / q_i``: the sucker's payoff
+of an assurance game (Kydd 2005, *Trust and Mistrust in International Relations*) whose size
+is the shift of power a pause allows (Fearon 1995; Powell 2006). The simulation reads the same
+``L_i`` (:func:`sucker_losses`, once per model) and weighs it by its per-run trust.
 
 Mechanisms (``Mechanism.kind``) change the parameters as follows (module constants are
 assumptions, stated here and in the docs):
@@ -70,9 +75,11 @@ __all__ = [
     "DistrustState",
     "MechanismEffect",
     "base_state",
+    "cheated_loss",
     "compliance_array",
     "mechanism_effects",
     "scenario_compliance",
+    "sucker_losses",
     "thresholds",
 ]
 
@@ -173,6 +180,15 @@ def cheated_value(problem: BargainingProblem) -> FloatArray:
     return out
 
 
+def cheated_loss(state: DistrustState) -> FloatArray:
+    """L_i = max(0, V_i + K_i − Vc_i), the sucker's loss: what i loses against fighting on if
+    it complies with a cease-fire deal and the other side cheats (uses the pause to rearm, and
+    i has paid the mechanisms' costs). The threshold with distrust is
+    ``V_i + K_i + (1 − q_i) · L_i / q_i`` (:func:`thresholds`)."""
+    out: FloatArray = np.maximum(0.0, state.v + state.cost - state.v_cheated)
+    return out
+
+
 def base_state(problem: BargainingProblem, compliance: Compliance | None) -> DistrustState:
     """The distrust state before any mechanism."""
     return DistrustState(
@@ -199,16 +215,16 @@ def deal_compliance(problem: BargainingProblem, q_pair: FloatArray) -> FloatArra
 
 
 def thresholds(problem: BargainingProblem, state: DistrustState) -> FloatArray:
-    """t_i, the utility each actor needs from a deal (see module docstring); NaN if not veto."""
+    """t_i = V_i + K_i + (1 − q_i) · L_i / q_i, the utility each actor needs from a deal, with
+    L_i the sucker's loss (:func:`cheated_loss`; +∞ if q_i = 0 < L_i); NaN if not veto."""
     q = deal_compliance(problem, state.q_pair)
     need = state.v + state.cost
+    loss = cheated_loss(state)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        dist = np.where(
-            q > 0, state.v_cheated + (need - state.v_cheated) / np.where(q > 0, q, 1.0), np.inf
-        )
-    dist = np.where((q <= 0) & (state.v_cheated >= need), need, dist)
-    t = np.maximum(need, dist)
-    return np.where(problem.veto, t, np.nan)
+        qq = np.where(q > 0, q, 1.0)
+        dist = np.where(q > 0, need + (1.0 - qq) * loss / qq, np.inf)
+    dist = np.where((q <= 0) & (loss <= 0.0), need, dist)
+    return np.where(problem.veto, np.maximum(need, dist), np.nan)
 
 
 @dataclass(frozen=True, eq=False)
@@ -304,3 +320,13 @@ def apply_all(state: DistrustState, effects: Sequence[MechanismEffect]) -> Distr
     for e in effects:
         state = e.apply(state)
     return state
+
+
+def sucker_losses(
+    problem: BargainingProblem, scenario: Scenario, mechanisms: Sequence[str]
+) -> FloatArray:
+    """(m,) each actor's sucker's loss L_i (:func:`cheated_loss`) in a cease-fire deal with the
+    named ``mechanisms`` in force: the one rule the analysis' thresholds and the simulation's
+    acceptance share (the simulation reads it once per model)."""
+    effects = mechanism_effects(problem, scenario, tuple(mechanisms))
+    return cheated_loss(apply_all(base_state(problem, None), effects))

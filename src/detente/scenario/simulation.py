@@ -126,12 +126,15 @@ class SimulationSettings(StrictModel):  # finite numbers, strict scalars (scenar
         description="Probability a violation is observed without monitors (monitors' "
         "`detection` replaces it when higher).",
     )
-    sucker_loss: float = Field(
-        default=0.1,
+    sucker_loss: float | None = Field(
+        default=None,
         ge=0.0,
         le=1.0,
-        description="Utility a party loses if it complies while the other cheats (scaled by "
-        "mechanisms' `loss_if_cheated`).",
+        description="Utility a party loses if it complies with a cease-fire while the other "
+        "cheats. Default: derived from the scenario as the analysis does (the drop in its value "
+        "of fighting if the other side rearms by `war.truce_power_shift` during the pause, "
+        "scaled by the mechanisms' `loss_if_cheated`, plus their costs). A value overrides it "
+        "for both sides (scaled by mechanisms' `loss_if_cheated`).",
     )
     trust_gain: float = Field(
         default=0.1, ge=0.0, description="Evidence weight of one observed period of compliance."

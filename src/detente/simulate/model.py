@@ -52,7 +52,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.problem import build_problem, discounted_periods
+from detente.bargaining.distrust import sucker_losses
+from detente.bargaining.problem import BargainingProblem, build_problem, discounted_periods
 from detente.bargaining.utility import feasible, risk_neutral, utility_arrays
 from detente.bargaining.zone import ZoneLP
 from detente.core import TRUST_DIMENSIONS
@@ -193,7 +194,7 @@ class SimModel:
     sanctioned: BoolArray  # (2,) A, B is the party under staged sanctions
     durability: tuple[DealDurability, ...]  # per bundle: breakdown-hazard covariates
     detection: float
-    sucker_loss: float
+    sucker_loss: FloatArray  # (2,) L of A, B: the analysis' sucker's loss (_sucker_loss)
     settlement_after: int
     protocol: Protocol
     bundle_ids: tuple[str, ...]  # agreements a run can reach: the settlement first
@@ -552,7 +553,7 @@ def build_model(scenario: Scenario) -> SimModel:
             for b in agenda.bundles
         ),
         detection=detection,
-        sucker_loss=settings.sucker_loss * loss_mult,
+        sucker_loss=_sucker_loss(scenario, problem, settings, (a_id, b_id), loss_mult),
         settlement_after=delay,
         protocol=protocol,
         bundle_ids=tuple(b.id for b in agenda.bundles),
@@ -575,6 +576,27 @@ def build_model(scenario: Scenario) -> SimModel:
         shock_level=sh.level,
         shock_balance=sh.balance,
     )
+
+
+def _sucker_loss(
+    scenario: Scenario,
+    problem: BargainingProblem,
+    settings: SimulationSettings,
+    belligerents: tuple[str, str],
+    loss_mult: float,
+) -> FloatArray:
+    """(2,) the sucker's loss L of A and B in a cease-fire deal: what a side loses against
+    fighting on if it complies and the other cheats. By default the analysis' rule
+    (:func:`detente.bargaining.distrust.sucker_losses`: the drop in its value of fighting when
+    the other side uses the pause to rearm by ``war.truce_power_shift``, as the mechanisms in
+    ``simulation.mechanisms`` scale it, plus their costs); an explicit
+    ``simulation.sucker_loss`` overrides it for both sides (scaled by the mechanisms'
+    ``loss_if_cheated``). The talks weigh it by each run's distrust of intentions."""
+    if settings.sucker_loss is not None:
+        return np.full(2, settings.sucker_loss * loss_mult)
+    losses = sucker_losses(problem, scenario, settings.mechanisms)
+    at = {a: i for i, a in enumerate(problem.actors)}
+    return np.array([float(losses[at[a]]) if a in at else 0.0 for a in belligerents])
 
 
 class _Shocks(NamedTuple):

@@ -228,7 +228,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             other_value,
             np.ascontiguousarray(s.tau, dtype=np.float64),
             np.ascontiguousarray(s.trust, dtype=np.float64),
-            m.sucker_loss * 2.0,  # L = L₀·2(1 − T_intention), per run
+            m.sucker_loss * 2.0,  # (2,) L = L_side·2(1 − T_intention), per run
             INTENT,
             # no pause to exploit: being cheated returns a side to the war it is fighting
             # anyway (the bargaining engine's rule, bargaining.packages.agreement_state)
@@ -348,7 +348,7 @@ def _round(
     other_value: FloatArray,
     tau: FloatArray,
     trust: FloatArray,
-    sucker: float,
+    sucker: FloatArray,
     intent: int,
     use_loss: bool,
     rhat: FloatArray,
@@ -487,8 +487,9 @@ def _round(
                         _rise(pos_u[j, b, side], prev_pos_u[j, b, side]),
                         press0 if side == 0 else press1,
                     )
-                    # the sucker's loss it fears: L₀·2 (``sucker``) times its distrust of intentions
-                    fear = sucker * (1.0 - trust[j, side, intent]) if use_loss else 0.0
+                    # the sucker's loss it fears: L·2 (``sucker``, the analysis' rule per side,
+                    # model.py) times its distrust of intentions
+                    fear = sucker[side] * (1.0 - trust[j, side, intent]) if use_loss else 0.0
                     demand[i, side], accept[i, side], overtures[i, side] = dm, ac, o
                     gestures[i, side], bad[i, side] = g, bf
                     attend = attend and at
