@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.core import TOL_FEASIBLE, TOL_UTILITY
+from detente.core.jit import kernel
 from detente.simulate.model import SimModel
 from detente.simulate.state import RunState
 from detente.simulate.steps.learn import INTENT
@@ -36,8 +37,8 @@ REASONS = ("reached", "red_lines", "no_zone", "distrust", "talks")
 """Codes of :attr:`SettlementReasons.reason`, in this order."""
 
 BoolArray = NDArray[np.bool_]
-_CELLS = 2**15
-"""Candidates × runs examined at a time (the live runs' tables, cache-sized chunks)."""
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -74,32 +75,82 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
     live = ~reached & ~closed
     idx = np.flatnonzero(live)
     if idx.size:
-        # the live runs' candidates, a cache-sized chunk of runs at a time (K cells per run)
         tau_all = np.nan_to_num(s.tau, nan=0.0)
         loss_all = m.sucker_loss * 2.0 * (1.0 - np.nan_to_num(s.trust[:, :, INTENT], nan=0.5))
         zone = np.zeros(n, dtype=bool)
         trusted = np.zeros(n, dtype=bool)
         best = np.full((n, 2), -np.inf)
-        step = max(1, _CELLS // max(table.size, 1))
-        for a in range(0, idx.size, step):
-            j = idx[a : a + step]
-            rr = rows[j]
-            feas = table.feasible[rr]
-            gain = [table.utility[rr, :, side] - s.value[j, side, None] for side in (0, 1)]
-            meets = [g >= -TOL_UTILITY for g in gain]
-            ok = feas & meets[0] & meets[1]
-            zone[j] = ok.any(axis=1)
-            for side in (0, 1):
-                other = meets[1 - side]
-                best[j, side] = np.where(feas & other, gain[side], -np.inf).max(axis=1)
-            tau, loss = tau_all[j], loss_all[j]
-            for side in (0, 1):
-                fear = ((1.0 - tau[:, side]) * loss[:, side])[:, None]
-                ok &= tau[:, side, None] * gain[side] - fear >= -TOL_UTILITY
-            trusted[j] = ok.any(axis=1)
+        _zones(
+            np.ascontiguousarray(table.utility, dtype=np.float64),
+            np.ascontiguousarray(table.feasible, dtype=np.bool_),
+            np.ascontiguousarray(rows, dtype=np.int64),
+            idx.astype(np.int64),
+            np.ascontiguousarray(s.value, dtype=np.float64),
+            np.ascontiguousarray(tau_all, dtype=np.float64),
+            np.ascontiguousarray(loss_all, dtype=np.float64),
+            zone,
+            trusted,
+            best,
+        )
         for side in (0, 1):
             actor[:, side] |= live & ~zone & (best[:, side] < -TOL_UTILITY)
         reason[live & ~zone] = REASONS.index("no_zone")
         reason[live & zone & ~trusted] = REASONS.index("distrust")
     reason[reached] = REASONS.index("reached")
     return SettlementReasons(reason, issue, actor)
+
+
+@kernel
+def _zones(
+    utility: FloatArray,
+    feasible: BoolArray,
+    rows: IntArray,
+    idx: IntArray,
+    value: FloatArray,
+    tau: FloatArray,
+    loss: FloatArray,
+    zone: BoolArray,
+    trusted: BoolArray,
+    best: FloatArray,
+) -> None:
+    """For each live run ``j`` in ``idx`` (its table row ``rows[j]``), over its feasible
+    candidates, each side's gain over fighting ``g = U − value``: ``zone[j]``, some
+    candidate has both gains ≥ −tol; ``trusted[j]``, one of those also passes both sides'
+    test of distrust ``τ·g − (1 − τ)·L ≥ −tol``; ``best[j, side]``, the largest gain of
+    ``side`` among candidates the other side's gain admits (``-inf`` if none; NaN
+    propagating, as NumPy's ``max``). One pass over the run's row of the table."""
+    tol = -TOL_UTILITY
+    for a in range(idx.shape[0]):
+        j = idx[a]
+        r = rows[j]
+        v0, v1 = value[j, 0], value[j, 1]
+        t0, t1 = tau[j, 0], tau[j, 1]
+        fear0, fear1 = (1.0 - t0) * loss[j, 0], (1.0 - t1) * loss[j, 1]
+        z, tr = False, False
+        b0, b1 = -np.inf, -np.inf
+        for q in range(utility.shape[1]):
+            if not feasible[r, q]:
+                continue
+            g0 = utility[r, q, 0] - v0
+            g1 = utility[r, q, 1] - v1
+            m0, m1 = g0 >= tol, g1 >= tol
+            if m1:
+                b0 = _max_nan(b0, g0)
+            if m0:
+                b1 = _max_nan(b1, g1)
+            if m0 and m1:
+                z = True
+                if t0 * g0 - fear0 >= tol and t1 * g1 - fear1 >= tol:
+                    tr = True
+        zone[j], trusted[j] = z, tr
+        best[j, 0], best[j, 1] = b0, b1
+
+
+@kernel
+def _max_nan(a: float, b: float) -> float:
+    """``np.maximum(a, b)``'s NaN rule in a running maximum: NaN once either is NaN."""
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return b if b > a else a
