@@ -154,6 +154,34 @@ def test_a_refusal_is_lifted_once_meeting_is_worth_its_cost() -> None:
     assert doc["agreements"][0]["by_track"] == {"talks": doc["p_agreement"]}
 
 
+def test_refusals_closing_alternative_tracks_each_stand_in_the_way() -> None:
+    """Two tracks (leaders, ministers) can each settle the settlement; Norland refuses the
+    leaders' level and Sudmark the ministers'. Lifting either refusal opens the settlement, so
+    each refusal stands in its way and can be lifted (before the fix neither could: "open with
+    every refusal lifted but not with every other one lifted" was false for both)."""
+    tracks = [
+        {"id": "top", "name": "Leaders", "bundles": ["settlement"], "assumption": "test",
+         "participants": [{"actor": a, "level": "leaders"} for a in ("NOR", "SUD")]},
+        {"id": "min", "name": "Ministers", "bundles": ["settlement"], "assumption": "test",
+         "participants": [{"actor": a, "level": "ministers"} for a in ("NOR", "SUD")]},
+    ]  # fmt: skip
+    refusals = [
+        dict(REFUSAL, id="r1", levels=["leaders"]),
+        dict(REFUSAL, id="r2", by="SUD", refuses="NOR", levels=["ministers"]),
+    ]
+    scenario = _teaching(tracks=tracks, refusals=refusals)
+    m = build_model(scenario)
+    assert m.tracks is not None and m.tracks.opens is not None
+    assert m.tracks.refusal_ids == ("r1", "r2")
+    assert m.tracks.opens[:, 0].tolist() == [True, True]
+    lifted_any = False
+    for state in iter_periods(m, RUNS, np.random.SeedSequence(1), PERIODS):
+        lifted_any |= bool((lifted(m, state) > 0).any())
+    assert lifted_any
+    doc = run_simulation(scenario, runs=RUNS, seed=1, periods=PERIODS).summary()
+    assert doc["p_agreement"] > 0.0
+
+
 def test_a_lifted_refusal_costs_less_after_a_change_of_leader() -> None:
     """A refusal stated before the refusing actor's leader took over costs half as much to
     lift (the red lines' LEADER_RELIEF): more runs lift it at the start."""

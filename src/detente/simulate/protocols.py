@@ -24,7 +24,8 @@ the other side's concessions), what it refused and what it offered (the screenin
 
 Acceptance: a party accepts a package ``k`` when it is feasible, worth at least its acceptance
 floor, and its distrust-adjusted value beats fighting, ``τ U + (1 − τ)(V − L) ≥ V``, with ``τ``
-its belief that the other delivers and ``L = L₀ · 2(1 − T_intention)`` the sucker's loss scaled
+its belief that the other delivers and ``L = L_i · 2(1 − T_intention)`` the sucker's loss
+(``L_i`` the bargaining engine's for that side, ``bargaining.distrust.cheated_loss``) scaled
 by the hostility it expects of a cheater; a party signing in bad faith skips that test (it
 does not mean to keep the agreement).
 

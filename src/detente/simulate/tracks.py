@@ -128,13 +128,18 @@ def track_table(
     ids = tuple(t.id for t in tracks)
     if not n_r:
         return TrackTable(ids, cadence, stop, settles, rule_mediator, limit)
-    # what refusal j stands in the way of: the bundles open once every refusal is lifted but
-    # not while j alone still holds (so each party to a mutual refusal weighs the same table)
-    full = 2**n_r - 1
-    open_all = settles_by[full].any(axis=0)
-    opens = np.array(
-        [open_all & ~settles_by[full & ~(1 << j)].any(axis=0) for j in range(n_r)], dtype=bool
-    )
+    # what refusal j stands in the way of: the bundles closed at the start that some set of
+    # lifted refusals including j opens and the same set without j does not (so each party to
+    # a mutual refusal weighs the same table, and refusals closing alternative tracks to one
+    # bundle each stand in its way)
+    open_by = settles_by.any(axis=1)  # (masks, bundles)
+    opens = np.zeros((n_r, len(bundle_ids)), dtype=bool)
+    for j in range(n_r):
+        bit = 1 << j
+        for lifted_set in range(2**n_r):
+            if lifted_set & bit:
+                opens[j] |= open_by[lifted_set] & ~open_by[lifted_set & ~bit]
+    opens &= ~open_by[0]
     parents = {a.id: a.parent for a in scenario.actors}
     leader_since = {a.id: a.leader_since for a in scenario.actors}
     chains: list[tuple[str, ...]] = []

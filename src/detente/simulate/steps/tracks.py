@@ -26,6 +26,8 @@ the first round of talks on a bundle it had kept closed.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -153,13 +155,21 @@ def _start_value(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
     return np.full(s.n, float(m.floors[actor]))
 
 
-def meeting_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
-    """(N,) what meeting on bundle ``b`` would gain ``actor``, over its value of no agreement
-    at the start (never negative): its utility at the Nash point (Nash 1950) of the bundle's
-    candidates inside every veto party's stated red lines (the product of the belligerents'
-    gains over their values of no agreement, 0 when none gains both), or, if larger, the gain
-    of its own cheapest package beyond its stated lines net of their crossing cost in this
-    period (its move set, as the ``positions`` step weighs it)."""
+_NASH: dict[tuple[int, int, int], tuple[weakref.ref[SimModel], FloatArray, FloatArray]] = {}
+"""The Nash part of :func:`meeting_gain` per (model, bundle, actor), kept with the state's
+``value0`` array it was computed from: it depends on nothing else, and ``value0`` is the same
+array in every period once each run's start value is set, so the gain is computed once per
+block instead of every period (the same floats)."""
+
+
+def _nash_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
+    """(N,) ``actor``'s gain at the Nash point of bundle ``b``'s candidates inside every veto
+    party's stated lines, over its value of no agreement at the start (0 when no candidate
+    gains both belligerents; never negative)."""
+    key = (id(m), b, actor)
+    hit = _NASH.get(key)
+    if hit is not None and hit[0]() is m and hit[1] is s.value0:
+        return hit[2]
     spec = m.agenda.bundles[b]
     v = np.stack([_start_value(m, s, b, x) for x in range(2)], axis=1)  # (N, 2)
     own = v[:, actor] if actor < 2 else _start_value(m, s, b, actor)
@@ -174,6 +184,24 @@ def meeting_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
         k = prod.argmax(axis=1)
         nash = np.where(prod.max(axis=1) > 0.0, uk[k, actor] - own, 0.0)
         gain = np.maximum(gain, np.nan_to_num(nash))
+    gain.flags.writeable = False
+    if len(_NASH) >= 64:
+        _NASH.clear()
+    _NASH[key] = (weakref.ref(m), s.value0, gain)
+    return gain
+
+
+def meeting_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
+    """(N,) what meeting on bundle ``b`` would gain ``actor``, over its value of no agreement
+    at the start (never negative): its utility at the Nash point (Nash 1950) of the bundle's
+    candidates inside every veto party's stated red lines (the product of the belligerents'
+    gains over their values of no agreement, 0 when none gains both), or, if larger, the gain
+    of its own cheapest package beyond its stated lines net of their crossing cost in this
+    period (its move set, as the ``positions`` step weighs it)."""
+    spec = m.agenda.bundles[b]
+    u = spec.utility  # (K, A)
+    own = _start_value(m, s, b, actor)
+    gain = _nash_gain(m, s, b, actor)
     no_relief = np.zeros((s.n, 2))
     for j, ms in enumerate(m.agenda.move_sets):
         if ms.bundle != b or ms.actor != actor or ms.point_k < 0:
