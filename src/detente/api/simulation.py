@@ -210,7 +210,7 @@ def simulate(
     with ``overwrite=True``, which first removes all its files (so the folder never holds more
     blocks than its summary counts). A folder holding anything else is refused.
     """
-    from detente.outputs import prepare_output_dir, signals_held, write_json
+    from detente.outputs import prepare_output_dir, signals_held
     from detente.simulate import run_simulation
     from detente.simulate.runner import LocalPool
 
@@ -255,30 +255,62 @@ def simulate(
                 _keep_blocks(directory, 0)
                 (directory / MARKER).unlink(missing_ok=True)
         raise
-    summary = result.summary()
-    doc = json_ready(summary | {"manifest": without_time(result.manifest)})
-    if directory is not None:
-        from detente.simulate import BLOCK
-
+    if directory is None:
+        summary = result.summary()
+    else:
         # the folder is finished with signals held, so it is never left between states (a
         # complete summary next to the marker, blocks without a summary)
-        with signals_held() as held:
-            kept = -(-result.stats.n // BLOCK)
-            _keep_blocks(directory, kept)
-            write_json(directory / "manifest.json", result.manifest)
-            write_json(directory / "summary.json", summary)
-            if result.complete:
-                (directory / MARKER).unlink(missing_ok=True)
-                held.clear()  # the run was complete before the signal: nothing to stop
-            else:
-                _mark(
-                    directory,
-                    request,
-                    "interrupted",
-                    f"interrupted: kept {result.stats.n} of {runs} runs (blocks 0..{kept - 1}); "
-                    "summary.json counts exactly these",
-                )
+        finished = False
+        try:
+            with signals_held() as held:
+                summary = _finish(directory, result, request, runs, held)
+                finished = True
+        except KeyboardInterrupt:
+            if finished:  # held while the folder was finished, delivered after: it stops
+                raise
+            # it landed after the run returned and before the signals were held: the folder
+            # is finished all the same (its blocks are done); a complete run drops it, as a
+            # signal held while finishing is dropped, and an interrupted one stops
+            with signals_held() as held:
+                summary = _finish(directory, result, request, runs, held)
+                held.clear()
+            if not result.complete:
+                raise
+    doc = json_ready(summary | {"manifest": without_time(result.manifest)})
     return SimulationRun(doc, result.manifest, result=result, out=directory)
+
+
+def _finish(
+    directory: Path,
+    result: SimulationResult,
+    request: dict[str, Any],
+    runs: int,
+    held: list[int],
+) -> dict[str, Any]:
+    """Finish ``directory`` for ``result`` (the caller holds the signals): keep exactly the
+    counted blocks, write the manifest and the summary, and remove the marker (a complete
+    run: a signal ``held`` meanwhile came too late to stop it and is dropped) or mark the
+    folder interrupted. Idempotent. Returns the summary."""
+    from detente.outputs import write_json
+    from detente.simulate import BLOCK
+
+    summary = result.summary()
+    kept = -(-result.stats.n // BLOCK)
+    _keep_blocks(directory, kept)
+    write_json(directory / "manifest.json", result.manifest)
+    write_json(directory / "summary.json", summary)
+    if result.complete:
+        (directory / MARKER).unlink(missing_ok=True)
+        held.clear()  # the run was complete before the signal: nothing to stop
+    else:
+        _mark(
+            directory,
+            request,
+            "interrupted",
+            f"interrupted: kept {result.stats.n} of {runs} runs (blocks 0..{kept - 1}); "
+            "summary.json counts exactly these",
+        )
+    return summary
 
 
 def _mark(directory: Path, request: dict[str, Any], status: str, note: str) -> None:

@@ -132,7 +132,7 @@ def track_table(
     # lifted refusals including j opens and the same set without j does not (so each party to
     # a mutual refusal weighs the same table, and refusals closing alternative tracks to one
     # bundle each stand in its way)
-    open_by = settles_by.any(axis=1)  # (masks, bundles)
+    open_by = np.asarray(settles_by.any(axis=1), dtype=bool)  # (masks, bundles)
     opens = np.zeros((n_r, len(bundle_ids)), dtype=bool)
     for j in range(n_r):
         bit = 1 << j
