@@ -86,3 +86,22 @@ def test_stated_sucker_loss_overrides_for_both_sides() -> None:
     m = build_model(_teaching(0.05, ["pk"], sucker_loss=0.25))
     np.testing.assert_allclose(m.sucker_loss, [0.25 * 0.6, 0.25 * 0.6])
     assert build_model(_teaching(0.05, [], sucker_loss=0.0)).sucker_loss.tolist() == [0.0, 0.0]
+
+
+def test_only_peacekeepers_and_dmzs_scale_a_stated_loss() -> None:
+    """The format's rule (a mechanism's ``loss_if_cheated`` applies to peacekeepers and dmz),
+    which the analysis follows: monitors stating one scale neither the derived loss nor a
+    stated one."""
+    data = yaml.safe_load(TEACHING.read_text())
+    data["war"]["truce_power_shift"] = 0.05
+    monitors = {"id": "mon", "kind": "monitors", "name": "Test monitors", "detection": 0.5,
+                "loss_if_cheated": 0.5, "assumption": "test"}  # fmt: skip
+    data["mechanisms"] = [*data.get("mechanisms", []), monitors]
+    data.setdefault("simulation", {})["mechanisms"] = ["mon"]
+    stated = build_model(parse_scenario(yaml.safe_dump({**data, "simulation": {
+        **data["simulation"], "sucker_loss": 0.25}})))  # fmt: skip
+    np.testing.assert_allclose(stated.sucker_loss, [0.25, 0.25])
+    derived = build_model(parse_scenario(yaml.safe_dump(data))).sucker_loss
+    data["simulation"]["mechanisms"] = []
+    plain = build_model(parse_scenario(yaml.safe_dump(data))).sucker_loss
+    np.testing.assert_allclose(derived, plain)

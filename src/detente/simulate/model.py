@@ -454,7 +454,7 @@ def build_model(scenario: Scenario) -> SimModel:
         m = mech[mid]
         if m.detection is not None:
             detection = max(detection, m.detection)
-        if m.loss_if_cheated is not None:
+        if m.loss_if_cheated is not None and m.kind in _LOSS_KINDS:
             loss_mult *= m.loss_if_cheated
         if m.delay_periods is not None:
             delays.append(m.delay_periods)
@@ -576,6 +576,11 @@ def build_model(scenario: Scenario) -> SimModel:
         shock_level=sh.level,
         shock_balance=sh.balance,
     )
+
+
+_LOSS_KINDS = frozenset({MechanismKind.peacekeepers, MechanismKind.dmz})
+"""Mechanism kinds whose ``loss_if_cheated`` scales the sucker's loss (the scenario format's
+rule, and the analysis': ``bargaining.distrust``)."""
 
 
 def _sucker_loss(
