@@ -26,7 +26,7 @@ the first round of talks on a bundle it had kept closed.
 
 from __future__ import annotations
 
-import weakref
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +37,7 @@ from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
+from detente.simulate.steps.learn import model_cache
 from detente.simulate.steps.positions import crossing_costs
 
 __all__ = ["TRACKS", "lifted", "meeting_gain"]
@@ -155,21 +156,50 @@ def _start_value(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
     return np.full(s.n, float(m.floors[actor]))
 
 
-_NASH: dict[tuple[int, int, int], tuple[weakref.ref[SimModel], FloatArray, FloatArray]] = {}
-"""The Nash part of :func:`meeting_gain` per (model, bundle, actor), kept with the state's
-``value0`` array it was computed from: it depends on nothing else, and ``value0`` is the same
-array in every period once each run's start value is set, so the gain is computed once per
-block instead of every period (the same floats)."""
+@dataclass(frozen=True)
+class _Refusal:
+    """What weighing one liftable refusal needs that never changes for a model."""
+
+    bit: int  # its bit in the mask of lifted refusals
+    actor: int  # the refusing actor's index in the talks (SimModel.actor_ids)
+    closed: tuple[int, ...]  # the bundles it keeps closed (TrackTable.opens)
+    base: FloatArray  # its crossing base on every issue of those bundles
+
+
+@dataclass
+class _LiftPlan:
+    """A model's liftable refusals, and the Nash part of :func:`meeting_gain` per (bundle,
+    actor) kept with the state's ``value0`` array it was computed from: it depends on nothing
+    else, and ``value0`` is the same array in every period once each run's start value is
+    set, so it is computed once per block instead of every period (the same floats)."""
+
+    refusals: tuple[_Refusal, ...]
+    nash: dict[tuple[int, int], tuple[FloatArray, FloatArray]] = field(default_factory=dict)
+
+
+def _lift_plan(m: SimModel) -> _LiftPlan:
+    tt = m.tracks
+    if tt is None or not tt.refusal_ids or tt.opens is None or tt.refusal_base is None:
+        return _LiftPlan(())
+    out = []
+    for r, chain in enumerate(tt.refuser):
+        a = next((m.actor_ids.index(x) for x in chain if x in m.actor_ids), -1)
+        closed = np.flatnonzero(tt.opens[r])
+        if a < 0 or not closed.size:
+            continue  # not a party to the talks, or nothing to open: the refusal holds
+        issues = np.logical_or.reduce([m.agenda.bundles[b].settled for b in closed])
+        out.append(_Refusal(r, a, tuple(int(b) for b in closed), tt.refusal_base[r][issues]))
+    return _LiftPlan(tuple(out))
 
 
 def _nash_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
     """(N,) ``actor``'s gain at the Nash point of bundle ``b``'s candidates inside every veto
     party's stated lines, over its value of no agreement at the start (0 when no candidate
     gains both belligerents; never negative)."""
-    key = (id(m), b, actor)
-    hit = _NASH.get(key)
-    if hit is not None and hit[0]() is m and hit[1] is s.value0:
-        return hit[2]
+    cache = model_cache(m, _lift_plan).nash
+    hit = cache.get((b, actor))
+    if hit is not None and hit[0] is s.value0:
+        return hit[1]
     spec = m.agenda.bundles[b]
     v = np.stack([_start_value(m, s, b, x) for x in range(2)], axis=1)  # (N, 2)
     own = v[:, actor] if actor < 2 else _start_value(m, s, b, actor)
@@ -185,9 +215,7 @@ def _nash_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
         nash = np.where(prod.max(axis=1) > 0.0, uk[k, actor] - own, 0.0)
         gain = np.maximum(gain, np.nan_to_num(nash))
     gain.flags.writeable = False
-    if len(_NASH) >= 64:
-        _NASH.clear()
-    _NASH[key] = (weakref.ref(m), s.value0, gain)
+    cache[(b, actor)] = (s.value0, gain)
     return gain
 
 
@@ -218,28 +246,23 @@ def lifted(m: SimModel, s: RunState) -> IntArray:
     closed costs it now (module docstring)."""
     tt = m.tracks
     mask = np.zeros(s.n, dtype=np.int64)
-    if tt is None or not tt.refusal_ids or tt.opens is None or tt.refusal_base is None:
+    plan = model_cache(m, _lift_plan)
+    if tt is None or not plan.refusals:
         return mask
     assert tt.refusal_lead is not None
-    for r, chain in enumerate(tt.refuser):
-        a = next((m.actor_ids.index(x) for x in chain if x in m.actor_ids), -1)
-        if a < 0:
-            continue  # not a party to the talks: nothing to weigh, the refusal holds
+    for ref in plan.refusals:
+        a = ref.actor
         w = np.full(s.n, float(m.agenda.cumulative0[a]))
-        lead = np.full(s.n, float(tt.refusal_lead[r]))
+        lead = np.full(s.n, float(tt.refusal_lead[ref.bit]))
         if a < 2:
             w = w + s.cum_cost[:, a]
             lead = np.maximum(lead, s.leader_changed[:, a].astype(np.float64))
-        closed = np.flatnonzero(tt.opens[r])
-        if not closed.size:
-            continue
-        issues = np.logical_or.reduce([m.agenda.bundles[b].settled for b in closed])
-        base = tt.refusal_base[r][issues]
+        base = ref.base
         kappa = crossing_cost(
             np.zeros_like(base)[None, :], base[None, :], w[:, None], 0.0, lead[:, None]
         )
-        gain = np.max([meeting_gain(m, s, int(b), a) for b in closed], axis=0)
-        mask |= np.where(gain > kappa.sum(axis=1), np.int64(1) << r, 0)
+        gain = np.max([meeting_gain(m, s, b, a) for b in ref.closed], axis=0)
+        mask |= np.where(gain > kappa.sum(axis=1), np.int64(1) << ref.bit, 0)
     return mask
 
 
