@@ -118,13 +118,14 @@ def test_published_backtest_is_current() -> None:
 
 def test_hardening_in_the_first_pair_moves_ukraines_lines_and_not_russias() -> None:
     """Regression on the backtest's mechanism (docs/validation-dynamics.md, 2,000 runs): from
-    the 2022-03 snapshot Ukraine's value of fighting rises (the opening optimism is learnt
-    away), so its stated maxima harden in the runs that fight on (the lower tail), never
-    loosen; Russia's minima harden in the median, the way they really moved (50 -> 70). Since
-    the simulation's sucker's loss is the analysis' (issue 13, branch sucker: 0.028 / 0.023
-    instead of the global 0.1), the settlement is reached in about 65 % of the runs within the
-    window, so Ukraine's median stays as stated (58.7 before; within the tolerance either way)
-    and Russia's rises (50.3 -> 53.8)."""
+    the 2022-03 snapshot Ukraine's value of fighting rises in the runs that fight on (the
+    opening optimism is learnt away), so its stated maxima harden there (the lower tail), never
+    loosen. Russia's minima stay as stated in the median and harden only in the upper tail
+    (runs whose front, or a settlement's terms on the issues the front moves, went its way):
+    the settlement reached in about 65 % of the runs writes terms that raise Russia's value of
+    fighting, and until branch dyn8 (issue 13) that rise hardened its lines in the median
+    (50 -> 53.8), though a deal's terms in force are not news about the war
+    (``positions.war_rise``; validation/dyn8_expectations.md)."""
     dyn = _dyn()
     pair = dyn.load_expectations()["pairs"][0]
     res = dyn.run_pair(pair, runs=300, seed=dyn._default_seed())
@@ -135,4 +136,5 @@ def test_hardening_in_the_first_pair_moves_ukraines_lines_and_not_russias() -> N
         assert r["sim_q95"] <= stated + dyn.BIN_SLACK  # never looser than stated by hardening
     for issue, stated in (("donetsk", 50.0), ("luhansk", 50.0)):
         r = rows[("RU", issue, "min")]
-        assert r["sim_median"] > stated + 1.0 and r["sim_q05"] >= stated - dyn.BIN_SLACK
+        assert abs(r["sim_median"] - stated) < dyn.TOLERANCE  # was 53.8: the deal's terms
+        assert r["sim_q05"] >= stated - dyn.BIN_SLACK and r["sim_q95"] > stated + 1.0

@@ -9,10 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.bargaining.redlines import HARDENING_PASS_THROUGH, hardened_bounds
+from detente.simulate.beliefs import stake_utilities
 from detente.simulate.engine import iter_periods, simulate_block
 from detente.simulate.model import build_model
 from detente.simulate.state import evolve
-from detente.simulate.steps.positions import red_lines
+from detente.simulate.steps.positions import red_lines, war_rise
 
 from .helpers import make_scenario
 
@@ -71,6 +72,28 @@ def test_the_side_whose_value_of_fighting_rises_tightens_and_the_other_does_not(
     assert np.allclose(lo[:, a, land], want)  # A's minimum on land rises with its value
     assert np.allclose(hi[:, b, land], 70.0)  # B's value did not move: nor did its line
     assert np.allclose(lo[:, b, land], 0.0) and np.allclose(hi[:, a, land], 100.0)
+
+
+def test_the_terms_of_an_agreement_in_force_do_not_harden_the_lines() -> None:
+    """An agreement's terms on an issue the front does not move raise the value of fighting
+    through the stalemate outcome: that rise is not news about the war (Reiter 2009) and
+    hardens nothing (``positions.war_rise``), while the same rise from the war does."""
+    m = build_model(make_scenario(strategies=("conceder", "conceder"), red_lines=RED))
+    a, land, bloc = m.actor_ids.index("A"), m.issue_ids.index("land"), m.issue_ids.index("bloc")
+    assert m.front_moves[land] and not m.front_moves[bloc]
+    s = next(iter_periods(m, 6, np.random.SeedSequence(3), 1))
+    assert np.array_equal(s.line[:, bloc], np.full(6, m.status_quo[bloc]))
+    line = s.line.copy()
+    line[:, bloc] = m.ideal[a, bloc]  # an agreement wrote A's best terms on bloc
+    u_line = stake_utilities(m, line, None, s.u_victory)[2]
+    gain = m.stalemate * (u_line - stake_utilities(m, s.line, None, s.u_victory)[2])
+    assert (gain[:, a] > 0.01).all()
+    banked = evolve(s, line=line, value=s.value0 + gain)
+    assert np.allclose(war_rise(m, banked), 0.0, atol=1e-12)
+    lo, _ = red_lines(m, banked)
+    assert np.allclose(lo[:, a, land], 30.0)  # the banked gain hardens nothing
+    lo, _ = red_lines(m, evolve(s, value=s.value0 + gain))  # the same rise from the war
+    assert np.allclose(lo[:, a, land], 30.0 + HARDENING_PASS_THROUGH * 100.0 * gain[:, a])
 
 
 def test_a_front_moving_ones_way_hardens_ones_lines_in_a_run_deterministically() -> None:

@@ -32,12 +32,18 @@ Red lines also **harden** (:func:`red_lines`, the rule of
 value of fighting (Fearon 1995; Slantchev 2003): when the run's value of fighting rises above
 its value at the start (the front moving its way, its belief about the balance of forces
 improving), its lines not yet crossed tighten toward its ideal by the points worth the rise;
-when it falls back they return toward the stated line. The hardened lines are the run's stated
-positions (the ``redline.*`` trajectories). The talks' tables stay those of the crossing regime:
-a belligerent already refuses any deal worth less than its value of fighting, which is the
-demand its hardened lines state. Third veto parties have no value of fighting in the model and
-their lines do not harden; a red line not stated at the start (a bound at the end of the scale)
-is never created during a run.
+when it falls back they return toward the stated line. The rise counted is the war's
+(:func:`war_rise`): the part of the value's change that comes from agreements' terms in force
+(the stalemate outcome improved on the issues the front does not move, which only an
+agreement's terms change) is not news about the war (Reiter 2009: demands move with battlefield
+information and costs), and the same gains *lower* the cost of conceding in the crossing rule
+(cover at home, Putnam 1988); counting them hardened every open line of a side that had signed a
+prisoner exchange or an energy pause (``validation/dyn8_expectations.md``). The hardened lines
+are the run's stated positions (the ``redline.*`` trajectories). The talks' tables stay those
+of the crossing regime: a belligerent already refuses any deal worth less than its value of
+fighting, which is the demand its hardened lines state. Third veto parties have no value of
+fighting in the model and their lines do not harden; a red line not stated at the start (a bound
+at the end of the scale) is never created during a run.
 
 A belligerent's lines not crossed that stop short of a **public commitment** in law
 (``Scenario.public_commitments``: an annexation law, a constitutional clause) are pulled toward
@@ -59,13 +65,21 @@ from detente.bargaining.redlines import (
     hardening_points,
     tighten,
 )
+from detente.simulate.beliefs import stake_utilities
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.talk import bundle_values
 
-__all__ = ["POSITIONS", "agreement_gains", "crossing_costs", "no_deal_value", "red_lines"]
+__all__ = [
+    "POSITIONS",
+    "agreement_gains",
+    "crossing_costs",
+    "no_deal_value",
+    "red_lines",
+    "war_rise",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -120,15 +134,35 @@ def crossing_costs(m: SimModel, s: RunState, j: int, relief: FloatArray) -> Floa
     return out
 
 
+def war_rise(m: SimModel, s: RunState) -> FloatArray:
+    """(N, 2) each belligerent's rise of its value of fighting since the start, net of the
+    part the terms of agreements in force bring: ``ΔV − s · (U(line) − U(line'))``, ``line'``
+    the line with every issue the front does not move at its status quo (only an agreement's
+    terms move those; the line starts at the status quo, so the part is 0 at the start), ``s``
+    the stalemate weight of the war lottery. What remains is the change beliefs about the
+    balance, the front and the costs per period bring (module docstring); NaN before the first
+    learn step."""
+    rise: FloatArray = s.value - s.value0
+    fixed = ~m.front_moves
+    if not fixed.any():
+        return rise
+    off = np.where(fixed[None, :], m.status_quo[None, :], s.line)
+    u_now = stake_utilities(m, s.line, s.weights, s.u_victory)[2]
+    u_off = stake_utilities(m, off, s.weights, s.u_victory)[2]
+    out: FloatArray = rise - float(m.stalemate) * (u_now - u_off)
+    return out
+
+
 def red_lines(m: SimModel, s: RunState) -> tuple[FloatArray, FloatArray]:
     """(N, A, I) each run's red lines, minimum and maximum: those of its crossing regime, the
-    belligerents' lines not crossed hardened by the rise of their value of fighting since the
-    start (module docstring; :func:`detente.bargaining.redlines.hardened_bounds`) or pulled
-    toward their public commitments by the costs paid since the start
+    belligerents' lines not crossed hardened by the war's rise of their value of fighting since
+    the start (:func:`war_rise`; module docstring;
+    :func:`detente.bargaining.redlines.hardened_bounds`) or pulled toward their public
+    commitments by the costs paid since the start
     (:func:`detente.bargaining.redlines.committed_bounds`), whichever is tighter."""
     ag = m.agenda
     lo, hi = ag.lo[s.regime], ag.hi[s.regime]  # fancy indexing: new arrays
-    pts = hardening_points(s.value - s.value0)  # (N, 2); NaN before the first learn step
+    pts = hardening_points(war_rise(m, s))  # (N, 2); NaN before the first learn step
     committed = bool(np.isfinite(ag.commit_lo).any() or np.isfinite(ag.commit_hi).any())
     if not pts.any() and not committed:
         return lo, hi
