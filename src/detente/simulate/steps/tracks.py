@@ -13,12 +13,13 @@ A **refusal** holding at the start (``TrackTable.refusal_ids``) is lifted in a r
 has become worth its cost to the refusing actor (:func:`lifted`, docs/explanation/tracks.md
 "Lifting a refusal"): a refusal is a public commitment priced by the red lines' crossing cost
 (:func:`detente.bargaining.redlines.crossing_cost`: Fearon 1994; Tomz 2007), which falls as the
-costs of fighting mount (Zartman's ripeness) and with a new leader. It is one commitment:
-meeting puts on the table everything the tracks it closes alone could settle, so lifting it
-costs the whole scale on every issue of the bundles it keeps closed, and is worth it when the
-actor's gain from the best of those bundles (its Nash-point gain inside the stated lines, or its
-own cheapest package beyond them net of that crossing, as the ``positions`` step weighs it)
-exceeds that cost. Both sides of
+costs of fighting mount (Zartman's ripeness) and with a new leader. It is ONE commitment, so
+lifting it costs one whole-scale crossing (:func:`detente.bargaining.redlines.commitment_cost`:
+at the actor's salience-weighted mean crossing base over the issues of the bundles it keeps
+closed, so the price does not depend on how finely those bundles are cut into issues), and is
+worth it when the actor's gain from the best of those bundles (its Nash-point gain inside the
+stated lines, or its own cheapest package beyond them net of that crossing, as the
+``positions`` step weighs it) exceeds that cost (:func:`lifting_costs`). Both sides of
 the comparison move only with the costs paid and a change of leader, so a lifted refusal stays
 lifted. The tracks it closed then meet, and the event ``refusal_lifted`` marks the period of
 the first round of talks on a bundle it had kept closed.
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.redlines import crossing_cost
+from detente.bargaining.redlines import commitment_cost
 from detente.core.jit import kernel
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
@@ -40,7 +41,7 @@ from detente.simulate.steps import Step
 from detente.simulate.steps.learn import model_cache
 from detente.simulate.steps.positions import crossing_costs
 
-__all__ = ["TRACKS", "lifted", "meeting_gain"]
+__all__ = ["TRACKS", "lifted", "lifting_costs", "meeting_gain"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -163,7 +164,8 @@ class _Refusal:
     bit: int  # its bit in the mask of lifted refusals
     actor: int  # the refusing actor's index in the talks (SimModel.actor_ids)
     closed: tuple[int, ...]  # the bundles it keeps closed (TrackTable.opens)
-    base: FloatArray  # its crossing base on every issue of those bundles
+    base: FloatArray  # the actor's crossing base on every issue of those bundles
+    weight: FloatArray  # its salience on those issues (SimModel.weights)
 
 
 @dataclass
@@ -179,7 +181,7 @@ class _LiftPlan:
 
 def _lift_plan(m: SimModel) -> _LiftPlan:
     tt = m.tracks
-    if tt is None or not tt.refusal_ids or tt.opens is None or tt.refusal_base is None:
+    if tt is None or not tt.refusal_ids or tt.opens is None or tt.crossing_base is None:
         return _LiftPlan(())
     out = []
     for r, chain in enumerate(tt.refuser):
@@ -188,7 +190,12 @@ def _lift_plan(m: SimModel) -> _LiftPlan:
         if a < 0 or not closed.size:
             continue  # not a party to the talks, or nothing to open: the refusal holds
         issues = np.logical_or.reduce([m.agenda.bundles[b].settled for b in closed])
-        out.append(_Refusal(r, a, tuple(int(b) for b in closed), tt.refusal_base[r][issues]))
+        # the crossing bases of the refusing actor itself (the actor of the talks that weighs
+        # the lift); every actor of the talks holds positions, so it has a row
+        base = tt.crossing_base[tt.crossing_actors.index(m.actor_ids[a])]
+        out.append(
+            _Refusal(r, a, tuple(int(b) for b in closed), base[issues], m.weights[a][issues].copy())
+        )
     return _LiftPlan(tuple(out))
 
 
@@ -239,30 +246,43 @@ def meeting_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
     return gain
 
 
-def lifted(m: SimModel, s: RunState) -> IntArray:
-    """(N,) bit mask of the refusals (``TrackTable.refusal_ids``) lifted in each run: those
-    whose actor gains more from meeting on the best bundle it keeps closed
-    (:func:`meeting_gain`) than crossing the whole scale on every issue of the bundles it keeps
-    closed costs it now (module docstring)."""
+def lifting_costs(m: SimModel, s: RunState) -> FloatArray:
+    """(N, R) what lifting each refusal (``TrackTable.refusal_ids``) costs its actor now: one
+    whole-scale crossing of one commitment (:func:`detente.bargaining.redlines.commitment_cost`
+    at its salience-weighted crossing base over the issues of the bundles it keeps closed),
+    relieved by its costs of fighting (before the scenario's date and in the run) and by a new
+    leader; ``inf`` for a refusal no run can lift (its actor is not a party to the talks, or it
+    keeps nothing closed)."""
     tt = m.tracks
-    mask = np.zeros(s.n, dtype=np.int64)
-    plan = model_cache(m, _lift_plan)
-    if tt is None or not plan.refusals:
-        return mask
+    n_r = len(tt.refusal_ids) if tt is not None else 0
+    out = np.full((s.n, n_r), np.inf)
+    if tt is None or not n_r:
+        return out
     assert tt.refusal_lead is not None
-    for ref in plan.refusals:
+    for ref in model_cache(m, _lift_plan).refusals:
         a = ref.actor
         w = np.full(s.n, float(m.agenda.cumulative0[a]))
         lead = np.full(s.n, float(tt.refusal_lead[ref.bit]))
         if a < 2:
             w = w + s.cum_cost[:, a]
             lead = np.maximum(lead, s.leader_changed[:, a].astype(np.float64))
-        base = ref.base
-        kappa = crossing_cost(
-            np.zeros_like(base)[None, :], base[None, :], w[:, None], 0.0, lead[:, None]
-        )
-        gain = np.max([meeting_gain(m, s, b, a) for b in ref.closed], axis=0)
-        mask |= np.where(gain > kappa.sum(axis=1), np.int64(1) << ref.bit, 0)
+        out[:, ref.bit] = commitment_cost(ref.base, ref.weight, w[:, None], lead[:, None])
+    return out
+
+
+def lifted(m: SimModel, s: RunState) -> IntArray:
+    """(N,) bit mask of the refusals (``TrackTable.refusal_ids``) lifted in each run: those
+    whose actor gains more from meeting on the best bundle it keeps closed
+    (:func:`meeting_gain`) than lifting the refusal costs it now (:func:`lifting_costs`;
+    module docstring)."""
+    mask = np.zeros(s.n, dtype=np.int64)
+    plan = model_cache(m, _lift_plan)
+    if m.tracks is None or not plan.refusals:
+        return mask
+    cost = lifting_costs(m, s)
+    for ref in plan.refusals:
+        gain = np.max([meeting_gain(m, s, b, ref.actor) for b in ref.closed], axis=0)
+        mask |= np.where(gain > cost[:, ref.bit], np.int64(1) << ref.bit, 0)
     return mask
 
 
