@@ -9,9 +9,14 @@ the table it keeps closed is cut into issues:
 2. splitting an issue into two identical halves that share its salience leaves the lifting cost
    unchanged (the multi-attribute splitting condition: Weber, Eisenführ & von Winterfeldt 1988).
 
-The rule before this branch charged the whole-scale crossing cost once per issue of the closed
-bundles, so an empty issue raised it by a fifth and a split issue counted twice: these tests
-failed on it (the refusal was lifted later, and P(agreement) fell, with every empty issue).
+The rule in force charges the whole-scale crossing cost once per issue of the closed bundles,
+so an empty issue raises it by a fifth and a split issue counts twice: it FAILS these
+properties (the refusal is lifted later, and P(agreement) falls from 0.36 to 0.05 and 0 with one
+and two empty issues). They are kept as strict expected failures, so that the rule that
+satisfies them makes them pass (and the marks must then go): an invariant form (one
+whole-scale crossing at the actor's salience-weighted base, branch ref8 commit 61e9daa) passed
+them but lifted every refusal of the development set and the Ukraine snapshots far earlier than
+history (validation/ref8_expectations.md), so it is not in force.
 """
 
 from __future__ import annotations
@@ -23,11 +28,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from detente.bargaining.redlines import LEADER_RELIEF, RIPENESS_HALF, commitment_cost
 from detente.scenario import Scenario, parse_scenario
 from detente.simulate import run_simulation
 from detente.simulate.engine import iter_periods
@@ -37,6 +39,11 @@ from detente.simulate.steps.tracks import lifted, lifting_costs
 TEACHING = Path(__file__).resolve().parents[2] / "scenarios" / "teaching.yaml"
 RUNS = 96
 PERIODS = 40
+KNOWN_FLAW = pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="the lifting cost grows with the number of issues (docs/explanation/tracks.md)",
+)
 REFUSAL = {"id": "r", "by": "NOR", "refuses": "SUD", "reason": "legitimacy",
            "since": "2024-06-01", "assumption": "test"}  # fmt: skip
 
@@ -83,6 +90,7 @@ def _teaching_refusal(empty: int = 0, split: str | None = None) -> Scenario:
 
 
 @pytest.mark.parametrize("empty", [1, 2])
+@KNOWN_FLAW
 def test_an_issue_nobody_cares_about_changes_no_lifting_decision(empty: int) -> None:
     """Run by run and period by period (common random numbers), the same refusals are lifted
     with and without issues nobody cares about, at the same cost."""
@@ -99,6 +107,7 @@ def test_an_issue_nobody_cares_about_changes_no_lifting_decision(empty: int) -> 
 
 
 @pytest.mark.parametrize("empty", [1, 2])
+@KNOWN_FLAW
 def test_an_issue_nobody_cares_about_changes_no_result(empty: int) -> None:
     """The simulated agreements (probability, timing, through which track) are the same."""
     base = run_simulation(_teaching_refusal(), runs=RUNS, seed=3, periods=PERIODS).summary()
@@ -109,6 +118,7 @@ def test_an_issue_nobody_cares_about_changes_no_result(empty: int) -> None:
     assert more["agreements"][0]["by_track"] == base["agreements"][0]["by_track"]
 
 
+@KNOWN_FLAW
 def test_splitting_an_issue_in_two_halves_leaves_the_lifting_cost() -> None:
     """Cutting Ash Valley (Norland's red line) or the demilitarised strip into two identical
     halves, each with half the salience, leaves the cost of lifting the refusal unchanged at
@@ -121,36 +131,34 @@ def test_splitting_an_issue_in_two_halves_leaves_the_lifting_cost() -> None:
         np.testing.assert_allclose(lifting_costs(m1, s1), lifting_costs(m0, s0), rtol=1e-12)
 
 
-_bases = st.floats(0.0, 5.0, allow_nan=False)
-_weights = st.floats(0.0, 1.0, allow_nan=False)
+def _guard_refusal(by: str, guard_cost: float) -> Scenario:
+    """One track, Norland's and ``by``'s leaders, settling everything; ``by`` refuses to meet
+    Norland. The Valley Guard (a faction of Sudmark, with positions) crosses its lines at
+    ``guard_cost``."""
+    data: dict[str, Any] = YAML(typ="safe").load(TEACHING.read_text(encoding="utf-8"))
+    for pos in data["positions"]:
+        if pos["actor"] == "SUD_GUARD":
+            pos["crossing_cost"] = guard_cost
+    data["tracks"] = [
+        {"id": "t", "name": "Leaders", "bundles": ["settlement"], "assumption": "test",
+         "participants": [{"actor": "NOR", "level": "leaders"}, {"actor": by, "level": "leaders"}]}
+    ]  # fmt: skip
+    data["refusals"] = [dict(REFUSAL, by=by, refuses="NOR")]
+    return parse_scenario(json.dumps(data, default=str), name="teaching+guard.json")
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    items=st.lists(st.tuples(_bases, _weights), min_size=1, max_size=6),
-    at=st.integers(0, 5),
-    base=_bases,
-    cumulative=st.floats(0.0, 10.0, allow_nan=False),
-    lead=st.sampled_from([0.0, 1.0]),
-)
-def test_commitment_cost_is_invariant_to_cutting_the_issues(
-    items: list[tuple[float, float]], at: int, base: float, cumulative: float, lead: float
-) -> None:
-    """The pure rule: an issue of zero weight (any base) adds nothing, once some issue has a
-    weight; splitting an issue into two with the same base and half its weight each changes
-    nothing; the cost lies between the smallest and largest crossing cost of the issues."""
-    b = np.array([x for x, _ in items])
-    w = np.array([y for _, y in items])
-    cost = float(commitment_cost(b, w, cumulative, lead))
-    if w.sum() > 0:
-        p = at % (b.size + 1)
-        more = commitment_cost(np.insert(b, p, base), np.insert(w, p, 0.0), cumulative, lead)
-        assert float(more) == pytest.approx(cost, rel=1e-12, abs=1e-15)
-    k = at % b.size
-    halves_b = np.insert(b, k, b[k])
-    halves_w = np.insert(w, k, w[k] / 2.0)
-    halves_w[k + 1] = w[k] / 2.0
-    split = float(commitment_cost(halves_b, halves_w, cumulative, lead))
-    assert split == pytest.approx(cost, rel=1e-12, abs=1e-15)
-    factor = (1.0 - LEADER_RELIEF * lead) / (1.0 + cumulative / RIPENESS_HALF)
-    assert b.min() * factor - 1e-12 <= cost <= b.max() * factor + 1e-12
+def test_a_refusal_is_priced_with_the_crossing_costs_of_the_actor_that_weighs_it() -> None:
+    """A faction's refusal is weighed in the talks by its parent (its gain, its costs of
+    fighting): its price uses the parent's crossing bases too, so it is the same as the
+    parent's own refusal, whatever the faction's crossing cost (before, the base came from the
+    first actor of the chain with positions, the faction: at 10 per issue no run lifted it)."""
+    m0 = build_model(_guard_refusal("SUD", 0.2))
+    assert m0.tracks is not None and m0.tracks.refuser == (("SUD",),)
+    for cost in (0.2, 10.0):
+        m1 = build_model(_guard_refusal("SUD_GUARD", cost))
+        assert m1.tracks is not None and m1.tracks.refuser == (("SUD_GUARD", "SUD"),)
+        runs0 = iter_periods(m0, RUNS, np.random.SeedSequence(1), 12)
+        runs1 = iter_periods(m1, RUNS, np.random.SeedSequence(1), 12)
+        for s0, s1 in zip(runs0, runs1, strict=True):
+            np.testing.assert_array_equal(lifting_costs(m1, s1), lifting_costs(m0, s0))
+            assert np.array_equal(lifted(m1, s1), lifted(m0, s0))

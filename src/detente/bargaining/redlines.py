@@ -64,7 +64,6 @@ __all__ = [
     "RIPENESS_HALF",
     "Crossing",
     "can_harden",
-    "commitment_cost",
     "committed_bounds",
     "crossing_cost",
     "crossings",
@@ -211,35 +210,6 @@ def crossing_cost(
     k = np.maximum(np.asarray(base, dtype=float), 0.0)
     k = k / (1.0 + w / RIPENESS_HALF) / (1.0 + g / RELIEF_HALF) * (1.0 - LEADER_RELIEF * lead)
     out: FloatArray = np.where(np.isnan(s), 0.0, np.maximum(k, 0.0))
-    return out
-
-
-def commitment_cost(
-    base: ArrayLike,
-    weight: ArrayLike,
-    cumulative_cost: ArrayLike = 0.0,
-    leader_change: ArrayLike = 0.0,
-) -> FloatArray:
-    """The cost of backing down from ONE public commitment that covers several issues (a
-    refusal to meet, which keeps every issue of the bundles it closes off the table): the
-    whole-scale crossing cost of :func:`crossing_cost` (same ripeness and new-leader relief, no
-    relief term) at the actor's ``weight``-weighted mean of its per-issue ``base`` costs.
-
-    ``base``, ``weight``: (..., I) the actor's crossing bases and saliences on the issues the
-    commitment covers (equal weights when they sum to 0); ``cumulative_cost``,
-    ``leader_change``: broadcast against (..., I), e.g. (N, 1). Returns (...), never negative.
-    Invariant to how the issues are cut (docs/explanation/tracks.md, "Lifting a refusal"): an
-    issue of zero weight adds nothing, and splitting an issue into two with its base and half
-    its weight each changes nothing (Weber, Eisenführ & von Winterfeldt 1988 on the splitting
-    of attributes); with one base b on every issue it is ``crossing_cost`` of b.
-    """
-    b = np.asarray(base, dtype=float)
-    w = np.maximum(np.nan_to_num(np.asarray(weight, dtype=float)), 0.0)
-    total = w.sum(axis=-1, keepdims=True)
-    equal = np.ones_like(w) / max(w.shape[-1], 1)
-    share = np.where(total > 0.0, w / np.where(total > 0.0, total, 1.0), equal)
-    kappa = crossing_cost(np.zeros_like(b), b, cumulative_cost, 0.0, leader_change)
-    out: FloatArray = (kappa * share).sum(axis=-1)
     return out
 
 

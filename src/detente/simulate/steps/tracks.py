@@ -13,13 +13,14 @@ A **refusal** holding at the start (``TrackTable.refusal_ids``) is lifted in a r
 has become worth its cost to the refusing actor (:func:`lifted`, docs/explanation/tracks.md
 "Lifting a refusal"): a refusal is a public commitment priced by the red lines' crossing cost
 (:func:`detente.bargaining.redlines.crossing_cost`: Fearon 1994; Tomz 2007), which falls as the
-costs of fighting mount (Zartman's ripeness) and with a new leader. It is ONE commitment, so
-lifting it costs one whole-scale crossing (:func:`detente.bargaining.redlines.commitment_cost`:
-at the actor's salience-weighted mean crossing base over the issues of the bundles it keeps
-closed, so the price does not depend on how finely those bundles are cut into issues), and is
-worth it when the actor's gain from the best of those bundles (its Nash-point gain inside the
-stated lines, or its own cheapest package beyond them net of that crossing, as the
-``positions`` step weighs it) exceeds that cost (:func:`lifting_costs`). Both sides of
+costs of fighting mount (Zartman's ripeness) and with a new leader. It is one commitment:
+meeting puts on the table everything the tracks it closes alone could settle, so lifting it
+costs the whole scale on every issue of the bundles it keeps closed (:func:`lifting_costs`),
+and is worth it when the actor's gain from the best of those bundles (its Nash-point gain inside
+the stated lines, or its own cheapest package beyond them net of that crossing, as the
+``positions`` step weighs it) exceeds that cost. Known flaw: the cost grows with the number of
+issues the closed bundles are cut into (docs/explanation/tracks.md; the invariant form measured
+in validation/ref8_expectations.md lifts refusals far too early). Both sides of
 the comparison move only with the costs paid and a change of leader, so a lifted refusal stays
 lifted. The tracks it closed then meet, and the event ``refusal_lifted`` marks the period of
 the first round of talks on a bundle it had kept closed.
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.redlines import commitment_cost
+from detente.bargaining.redlines import crossing_cost
 from detente.core.jit import kernel
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
@@ -165,7 +166,6 @@ class _Refusal:
     actor: int  # the refusing actor's index in the talks (SimModel.actor_ids)
     closed: tuple[int, ...]  # the bundles it keeps closed (TrackTable.opens)
     base: FloatArray  # the actor's crossing base on every issue of those bundles
-    weight: FloatArray  # its salience on those issues (SimModel.weights)
 
 
 @dataclass
@@ -193,9 +193,7 @@ def _lift_plan(m: SimModel) -> _LiftPlan:
         # the crossing bases of the refusing actor itself (the actor of the talks that weighs
         # the lift); every actor of the talks holds positions, so it has a row
         base = tt.crossing_base[tt.crossing_actors.index(m.actor_ids[a])]
-        out.append(
-            _Refusal(r, a, tuple(int(b) for b in closed), base[issues], m.weights[a][issues].copy())
-        )
+        out.append(_Refusal(r, a, tuple(int(b) for b in closed), base[issues]))
     return _LiftPlan(tuple(out))
 
 
@@ -247,12 +245,12 @@ def meeting_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
 
 
 def lifting_costs(m: SimModel, s: RunState) -> FloatArray:
-    """(N, R) what lifting each refusal (``TrackTable.refusal_ids``) costs its actor now: one
-    whole-scale crossing of one commitment (:func:`detente.bargaining.redlines.commitment_cost`
-    at its salience-weighted crossing base over the issues of the bundles it keeps closed),
-    relieved by its costs of fighting (before the scenario's date and in the run) and by a new
-    leader; ``inf`` for a refusal no run can lift (its actor is not a party to the talks, or it
-    keeps nothing closed)."""
+    """(N, R) what lifting each refusal (``TrackTable.refusal_ids``) costs its actor now: the
+    whole-scale crossing cost (:func:`detente.bargaining.redlines.crossing_cost` of its own
+    crossing bases) summed over every issue of the bundles it keeps closed, relieved by its
+    costs of fighting (before the scenario's date and in the run) and by a new leader; ``inf``
+    for a refusal no run can lift (its actor is not a party to the talks, or it keeps nothing
+    closed)."""
     tt = m.tracks
     n_r = len(tt.refusal_ids) if tt is not None else 0
     out = np.full((s.n, n_r), np.inf)
@@ -266,7 +264,11 @@ def lifting_costs(m: SimModel, s: RunState) -> FloatArray:
         if a < 2:
             w = w + s.cum_cost[:, a]
             lead = np.maximum(lead, s.leader_changed[:, a].astype(np.float64))
-        out[:, ref.bit] = commitment_cost(ref.base, ref.weight, w[:, None], lead[:, None])
+        base = ref.base
+        kappa = crossing_cost(
+            np.zeros_like(base)[None, :], base[None, :], w[:, None], 0.0, lead[:, None]
+        )
+        out[:, ref.bit] = kappa.sum(axis=1)
     return out
 
 
