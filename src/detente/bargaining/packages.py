@@ -50,6 +50,7 @@ from detente.bargaining.distrust import DistrustState, MechanismEffect, threshol
 from detente.bargaining.linkage import LinkageBreach, LinkageRule, breaches
 from detente.bargaining.lp import solve_lp
 from detente.bargaining.problem import BargainingProblem, FloatArray
+from detente.bargaining.zone import pinned_issues
 
 if TYPE_CHECKING:
     from detente.scenario.schema import Payment
@@ -198,7 +199,7 @@ class _LP:
         self.lo = np.zeros(self.cols.size) if lo is None else lo
         self.hi = np.full(self.cols.size, 100.0) if hi is None else hi
         # Issues the veto parties' red lines pin to one value: the cube spans the others.
-        self.pinned = np.abs(self.hi - self.lo) < 1e-9
+        self.pinned = pinned_issues(self.lo, self.hi)
         self.conflicts = tuple(
             f"{problem.issues[int(self.cols[j])]}: needs ≥ {self.lo[j]:g} and ≤ {self.hi[j]:g}"
             for j in range(self.cols.size)

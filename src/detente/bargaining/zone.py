@@ -33,7 +33,7 @@ from detente.bargaining.utility import loss_bound, utility
 from detente.core import TOL_FEASIBLE, TOL_LP, TOL_UTILITY
 from detente.core.limits import require_memory
 
-__all__ = ["TOL", "Zone", "ZoneLP", "compute_zone"]
+__all__ = ["TOL", "Zone", "ZoneLP", "compute_zone", "pinned_issues"]
 
 TOL = TOL_LP
 """Radius of the zone's max-min LP treated as zero (see :data:`detente.core.TOL_LP`)."""
@@ -61,6 +61,17 @@ class Zone:
     volume_share: float = 0.0  # of [0,100]^n
     volume_samples: int = 0
     meta: dict[str, float] = field(default_factory=dict)
+
+
+def pinned_issues(lo: FloatArray, hi: FloatArray) -> NDArray[np.bool_]:
+    """Which issues the veto parties' combined red lines (``lo``, ``hi``: per issue, the
+    largest stated minimum and the smallest stated maximum) pin to one value: those whose
+    bounds are within :data:`~detente.core.TOL_FEASIBLE` of each other, either way. The zone's
+    and the packages' cubes are held fixed on them (they span the other issues). Bounds that
+    conflict by more than that (a minimum above a maximum) are not pinned: the zone replaces
+    them by the whole scale, the packages price or report them."""
+    out: NDArray[np.bool_] = np.abs(np.asarray(hi) - np.asarray(lo)) < TOL_FEASIBLE
+    return out
 
 
 class ZoneLP:
@@ -126,7 +137,7 @@ class ZoneLP:
             self.loss_rows[int(np.searchsorted(idx, i)), n + p] = problem.weights[i, k] / 100.0
         self.loss_rows[:, rho] = 1.0 / 100.0
         # Issues whose red lines leave a single value are fixed: the cube spans the others.
-        self.fixed = (self.hi - self.lo) < TOL_FEASIBLE
+        self.fixed = pinned_issues(self.lo, self.hi)
         box = np.zeros((2 * n, self.nv))
         for k in range(n):
             free = 0.0 if self.fixed[k] else 1.0

@@ -17,8 +17,10 @@ A refusal holding at ``as_of`` can be **lifted during a run** (docs/explanation/
 :data:`MAX_LIFTABLE`) refusals that close a track at ``as_of``, the bundles each track can settle
 once those refusals are lifted (``settles_by``, indexed by the subset's bit mask), the bundles
 that each refusal keeps closed once the others are lifted (``opens``), and what the refusing
-actor needs to price the lift (its crossing costs per issue, whether a new leader has taken
-over since it was stated). The ``tracks`` step decides, run by run, which refusals are lifted.
+actor needs to price the lift (whether a new leader has taken over since it was stated; the
+crossing bases per issue of every actor with positions, from which the ``tracks`` step takes
+the row of the actor of the talks that weighs the lift). The ``tracks`` step decides, run by
+run, which refusals are lifted.
 """
 
 from __future__ import annotations
@@ -71,8 +73,9 @@ class TrackTable:
     refuser: tuple[tuple[str, ...], ...] = ()  # (R,) who refuses, then its parents (actor ids)
     settles_by: BoolArray | None = None  # (2^R, K, B) settles once the refusals in mask lift
     opens: BoolArray | None = None  # (R, B) bundles refusal r keeps closed (others lifted)
-    refusal_base: FloatArray | None = None  # (R, I) the refuser's base crossing cost per issue
     refusal_lead: FloatArray | None = None  # (R,) 1: stated before the refuser's leader took over
+    crossing_actors: tuple[str, ...] = ()  # (P,) the actors with positions (bargaining problem)
+    crossing_base: FloatArray | None = None  # (P, I) their base crossing cost per issue
 
     def meets(self, period: int) -> BoolArray:
         """(K,) which tracks meet in ``period``."""
@@ -149,15 +152,11 @@ def track_table(
             chain.append(cur)
             cur = parents.get(cur)
         chains.append(tuple(chain))
-    problem = build_problem(scenario)
-    base = np.zeros((n_r, len(scenario.issues)))
     lead = np.zeros(n_r)
     for j, (r, links) in enumerate(zip(closing, chains, strict=True)):
-        who = next((a for a in links if a in problem.actors), None)
-        if who is not None:
-            base[j] = problem.crossing_base[problem.actors.index(who)]
         since = next((leader_since[a] for a in links if leader_since.get(a)), None)
         lead[j] = 1.0 if since is not None and r.since < since else 0.0
+    problem = build_problem(scenario)
     return TrackTable(
         ids,
         cadence,
@@ -169,6 +168,7 @@ def track_table(
         refuser=tuple(chains),
         settles_by=settles_by,
         opens=opens,
-        refusal_base=base,
         refusal_lead=lead,
+        crossing_actors=problem.actors,
+        crossing_base=np.array(problem.crossing_base, dtype=np.float64),
     )

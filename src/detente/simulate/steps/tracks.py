@@ -15,10 +15,12 @@ has become worth its cost to the refusing actor (:func:`lifted`, docs/explanatio
 (:func:`detente.bargaining.redlines.crossing_cost`: Fearon 1994; Tomz 2007), which falls as the
 costs of fighting mount (Zartman's ripeness) and with a new leader. It is one commitment:
 meeting puts on the table everything the tracks it closes alone could settle, so lifting it
-costs the whole scale on every issue of the bundles it keeps closed, and is worth it when the
-actor's gain from the best of those bundles (its Nash-point gain inside the stated lines, or its
-own cheapest package beyond them net of that crossing, as the ``positions`` step weighs it)
-exceeds that cost. Both sides of
+costs the whole scale on every issue of the bundles it keeps closed (:func:`lifting_costs`),
+and is worth it when the actor's gain from the best of those bundles (its Nash-point gain inside
+the stated lines, or its own cheapest package beyond them net of that crossing, as the
+``positions`` step weighs it) exceeds that cost. Known flaw: the cost grows with the number of
+issues the closed bundles are cut into (docs/explanation/tracks.md; the invariant form measured
+in validation/ref8_expectations.md lifts refusals far too early). Both sides of
 the comparison move only with the costs paid and a change of leader, so a lifted refusal stays
 lifted. The tracks it closed then meet, and the event ``refusal_lifted`` marks the period of
 the first round of talks on a bundle it had kept closed.
@@ -40,7 +42,7 @@ from detente.simulate.steps import Step
 from detente.simulate.steps.learn import model_cache
 from detente.simulate.steps.positions import crossing_costs
 
-__all__ = ["TRACKS", "lifted", "meeting_gain"]
+__all__ = ["TRACKS", "lifted", "lifting_costs", "meeting_gain"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -163,7 +165,7 @@ class _Refusal:
     bit: int  # its bit in the mask of lifted refusals
     actor: int  # the refusing actor's index in the talks (SimModel.actor_ids)
     closed: tuple[int, ...]  # the bundles it keeps closed (TrackTable.opens)
-    base: FloatArray  # its crossing base on every issue of those bundles
+    base: FloatArray  # the actor's crossing base on every issue of those bundles
 
 
 @dataclass
@@ -179,7 +181,7 @@ class _LiftPlan:
 
 def _lift_plan(m: SimModel) -> _LiftPlan:
     tt = m.tracks
-    if tt is None or not tt.refusal_ids or tt.opens is None or tt.refusal_base is None:
+    if tt is None or not tt.refusal_ids or tt.opens is None or tt.crossing_base is None:
         return _LiftPlan(())
     out = []
     for r, chain in enumerate(tt.refuser):
@@ -188,7 +190,10 @@ def _lift_plan(m: SimModel) -> _LiftPlan:
         if a < 0 or not closed.size:
             continue  # not a party to the talks, or nothing to open: the refusal holds
         issues = np.logical_or.reduce([m.agenda.bundles[b].settled for b in closed])
-        out.append(_Refusal(r, a, tuple(int(b) for b in closed), tt.refusal_base[r][issues]))
+        # the crossing bases of the refusing actor itself (the actor of the talks that weighs
+        # the lift); every actor of the talks holds positions, so it has a row
+        base = tt.crossing_base[tt.crossing_actors.index(m.actor_ids[a])]
+        out.append(_Refusal(r, a, tuple(int(b) for b in closed), base[issues]))
     return _LiftPlan(tuple(out))
 
 
@@ -239,18 +244,20 @@ def meeting_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
     return gain
 
 
-def lifted(m: SimModel, s: RunState) -> IntArray:
-    """(N,) bit mask of the refusals (``TrackTable.refusal_ids``) lifted in each run: those
-    whose actor gains more from meeting on the best bundle it keeps closed
-    (:func:`meeting_gain`) than crossing the whole scale on every issue of the bundles it keeps
-    closed costs it now (module docstring)."""
+def lifting_costs(m: SimModel, s: RunState) -> FloatArray:
+    """(N, R) what lifting each refusal (``TrackTable.refusal_ids``) costs its actor now: the
+    whole-scale crossing cost (:func:`detente.bargaining.redlines.crossing_cost` of its own
+    crossing bases) summed over every issue of the bundles it keeps closed, relieved by its
+    costs of fighting (before the scenario's date and in the run) and by a new leader; ``inf``
+    for a refusal no run can lift (its actor is not a party to the talks, or it keeps nothing
+    closed)."""
     tt = m.tracks
-    mask = np.zeros(s.n, dtype=np.int64)
-    plan = model_cache(m, _lift_plan)
-    if tt is None or not plan.refusals:
-        return mask
+    n_r = len(tt.refusal_ids) if tt is not None else 0
+    out = np.full((s.n, n_r), np.inf)
+    if tt is None or not n_r:
+        return out
     assert tt.refusal_lead is not None
-    for ref in plan.refusals:
+    for ref in model_cache(m, _lift_plan).refusals:
         a = ref.actor
         w = np.full(s.n, float(m.agenda.cumulative0[a]))
         lead = np.full(s.n, float(tt.refusal_lead[ref.bit]))
@@ -261,8 +268,23 @@ def lifted(m: SimModel, s: RunState) -> IntArray:
         kappa = crossing_cost(
             np.zeros_like(base)[None, :], base[None, :], w[:, None], 0.0, lead[:, None]
         )
-        gain = np.max([meeting_gain(m, s, b, a) for b in ref.closed], axis=0)
-        mask |= np.where(gain > kappa.sum(axis=1), np.int64(1) << ref.bit, 0)
+        out[:, ref.bit] = kappa.sum(axis=1)
+    return out
+
+
+def lifted(m: SimModel, s: RunState) -> IntArray:
+    """(N,) bit mask of the refusals (``TrackTable.refusal_ids``) lifted in each run: those
+    whose actor gains more from meeting on the best bundle it keeps closed
+    (:func:`meeting_gain`) than lifting the refusal costs it now (:func:`lifting_costs`;
+    module docstring)."""
+    mask = np.zeros(s.n, dtype=np.int64)
+    plan = model_cache(m, _lift_plan)
+    if m.tracks is None or not plan.refusals:
+        return mask
+    cost = lifting_costs(m, s)
+    for ref in plan.refusals:
+        gain = np.max([meeting_gain(m, s, b, ref.actor) for b in ref.closed], axis=0)
+        mask |= np.where(gain > cost[:, ref.bit], np.int64(1) << ref.bit, 0)
     return mask
 
 
