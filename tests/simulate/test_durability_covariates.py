@@ -190,8 +190,9 @@ def test_bundle_specificity_reads_the_agreements_scope() -> None:
     settles: the full settlement is comprehensive (1), a cease-fire on cease-fire, military,
     security or humanitarian issues alone a truce (0), one settling part of the substantive
     agenda the share it settles; an agreement that leaves the war going is at the reference
-    (unknown type). The engine's covariates read it; the calibration war declares the
-    reference (Fortna's whole sample), so the calibration is unchanged."""
+    (unknown type), as is every agreement of a scenario that categorises no substantive issue.
+    The engine's covariates read it; the calibration war categorises no issue, so it stays at
+    the reference (Fortna's whole sample) and the calibration is unchanged."""
     root = Path(__file__).parents[2]
     cases = root / "validation" / "cases"
     minsk = load_scenario(cases / "minsk_i_2014" / "scenario.yaml")
@@ -216,8 +217,11 @@ def test_bundle_specificity_reads_the_agreements_scope() -> None:
     cov = scenario_covariates(stated, (), bundle="ceasefire_humanitarian")
     assert float(np.asarray(cov.specificity)) == 0.3
     assert float(np.asarray(scenario_covariates(stated, ()).specificity)) == 1.0
+    # no substantive issue (the calibration war and teaching categorise none): unknown type
     calib = calibration_scenario(peacekeepers=False)
     assert bundle_specificity(calib) == SPECIFICITY_REFERENCE
+    teaching = load_scenario(root / "scenarios" / "teaching.yaml")
+    assert bundle_specificity(teaching) == SPECIFICITY_REFERENCE
     assert float(np.asarray(scenario_covariates(calib).specificity)) == SPECIFICITY_REFERENCE
     # a comprehensive settlement's hazard against a truce's: Fortna's 0.49
     ratio = float(covariate_hazard_ratio(scenario_covariates(minsk, ()))) / float(

@@ -661,9 +661,9 @@ class Bundle(_Traced):
         description="What kind of agreement it is, 0 (a truce: a cease-fire only) to 1 (a "
         "comprehensive settlement of the political issues); a covariate of its durability "
         "(Fortna 2004). Unset: read from its scope, for a cease-fire the share of the "
-        "scenario's political, territorial, legal, economic (or uncategorised) issues it "
-        "settles (the full settlement 1); for a bundle that does not stop the fighting 0.6, "
-        "the reference (Fortna's whole sample).",
+        "scenario's political, territorial, legal and economic issues it settles (the full "
+        "settlement 1); for a bundle that does not stop the fighting, or a scenario with no "
+        "such issue, 0.6, the reference (Fortna's whole sample).",
     )
     note: str | None = Field(default=None, description="What the bundle stands for.")
 

@@ -153,9 +153,10 @@ def calibration_scenario(*, peacekeepers: bool) -> Scenario:
     organisation, as in Fortna's civil-war sample; two issues, equal sides, cost 0.006
     per week, good faith on both sides, full information: no optimism, no private costs or
     resolve; no factions, no rearmament), with
-    peacekeepers attached to any agreement or none. Its agreement (the full settlement) is
-    declared at :data:`SPECIFICITY_REFERENCE`: it stands for Fortna's whole sample of truces
-    and settlements, whose survival the baseline is fitted to."""
+    peacekeepers attached to any agreement or none. Its issues have no category, so its
+    agreement's type is unknown and read at :data:`SPECIFICITY_REFERENCE`
+    (:func:`bundle_specificity`): it stands for Fortna's whole sample of truces and
+    settlements, whose survival the baseline is fitted to."""
     from detente.scenario import parse_scenario
 
     actors: list[dict[str, Any]] = [
@@ -184,15 +185,6 @@ def calibration_scenario(*, peacekeepers: bool) -> Scenario:
             {"actor": "A", "issue": "bloc", "ideal": 100, "salience": 0.3},
             {"actor": "B", "issue": "land", "ideal": 0, "salience": 1.0},
             {"actor": "B", "issue": "bloc", "ideal": 0, "salience": 0.8},
-        ],
-        "bundles": [
-            {
-                "id": "settlement",
-                "name": "Settlement (Fortna's average agreement)",
-                "issues": ["land", "bloc"],
-                "ceasefire": True,
-                "specificity": SPECIFICITY_REFERENCE,
-            }
         ],
         "mechanisms": [{"id": "pk", "kind": "peacekeepers", "name": "Peacekeepers"}],
         "war": {
@@ -302,7 +294,7 @@ SUBSTANTIVE_CATEGORIES = frozenset({"political", "territorial", "legal", "econom
 """Issue categories whose settlement makes an agreement a *settlement* rather than a truce:
 the incompatibility the war is fought over (government or territory, as UCDP codes it, and
 the legal and economic terms of its settlement). Cease-fire, military, security and
-humanitarian issues alone make a truce. Uncategorised issues count as substantive."""
+humanitarian issues alone make a truce. An uncategorised issue tells neither."""
 
 MONITOR_REFERENCE_DETECTION = 0.5
 """Detection power of the unarmed missions behind Fortna's monitoring HR (assumption)."""
@@ -652,13 +644,13 @@ def bundle_specificity(scenario: Scenario, bundle: str = "settlement") -> float:
 
     - an agreement that stops the fighting (a bundle with ``ceasefire: true``; the full
       settlement, id ``settlement``, always does) gets the share of the scenario's substantive
-      issues (:data:`SUBSTANTIVE_CATEGORIES`) it settles: the full settlement 1 (a
-      comprehensive settlement), a cease-fire on cease-fire, military, security or
-      humanitarian issues only 0 (a truce), a cease-fire that settles part of the political
-      agenda the share it settles;
+      issues (those of a :data:`SUBSTANTIVE_CATEGORIES` category) it settles: the full
+      settlement 1 (a comprehensive settlement), a cease-fire on cease-fire, military,
+      security or humanitarian issues only 0 (a truce), a cease-fire that settles part of the
+      political agenda the share it settles;
     - an agreement that leaves the war going (``ceasefire: false``), a bundle the scenario
-      does not define, or a scenario without substantive issues: the reference
-      (:data:`SPECIFICITY_REFERENCE`, the type unknown).
+      does not define, or a scenario without substantive issues (e.g. one that categorises no
+      issue): the reference (:data:`SPECIFICITY_REFERENCE`, the type unknown).
 
     Bundles are the scenario's declared ones, else its default bundle per issue category
     (:func:`detente.bargaining.bundles.default_bundles`), as in the simulation's agenda."""
@@ -680,7 +672,7 @@ def bundle_specificity(scenario: Scenario, bundle: str = "settlement") -> float:
     substantive = {
         i.id
         for i in scenario.issues
-        if i.category is None or i.category.value in SUBSTANTIVE_CATEGORIES
+        if i.category is not None and i.category.value in SUBSTANTIVE_CATEGORIES
     }
     if not ceasefire or not substantive:
         return SPECIFICITY_REFERENCE
