@@ -658,9 +658,12 @@ class Bundle(_Traced):
     )
     specificity: Unit | None = Field(
         default=None,
-        description="How detailed an agreement on it is, 0 (a bare truce) to 1 (a detailed "
-        "settlement: lines drawn, withdrawals, timetables, verification spelt out); a "
-        "covariate of its durability (Fortna 2004). Unset: 0.5, the reference.",
+        description="What kind of agreement it is, 0 (a truce: a cease-fire only) to 1 (a "
+        "comprehensive settlement of the political issues); a covariate of its durability "
+        "(Fortna 2004). Unset: read from its scope, for a cease-fire the share of the "
+        "scenario's political, territorial, legal and economic issues it settles (the full "
+        "settlement 1); for a bundle that does not stop the fighting, or a scenario with no "
+        "such issue, 0.6, the reference (Fortna's whole sample).",
     )
     note: str | None = Field(default=None, description="What the bundle stands for.")
 

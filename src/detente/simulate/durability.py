@@ -47,15 +47,20 @@ __all__ = [
     "COVARIATE_EFFECTS",
     "FORTNA_HELD_2004",
     "FORTNA_INTERSTATE_RENEWED",
+    "FORTNA_SETTLEMENT_FAILED",
     "FORTNA_TARGETS",
+    "FORTNA_TRUCE_FAILED",
     "INTERSTATE_FOLLOW_UP",
     "INTERSTATE_HR",
     "PEACEKEEPER_HR",
+    "SPECIFICITY_REFERENCE",
+    "SUBSTANTIVE_CATEGORIES",
     "WEIBULL_SCALE_YEARS",
     "WEIBULL_SHAPE",
     "CovariateEffect",
     "Covariates",
     "DealDurability",
+    "bundle_specificity",
     "calibration_scenario",
     "covariate_hazard_ratio",
     "covariate_period_hazard",
@@ -70,6 +75,7 @@ __all__ = [
     "one_year_breakdown",
     "period_hazard",
     "scenario_covariates",
+    "specificity_reference",
     "spoiler_factions",
     "survival",
 ]
@@ -147,7 +153,10 @@ def calibration_scenario(*, peacekeepers: bool) -> Scenario:
     organisation, as in Fortna's civil-war sample; two issues, equal sides, cost 0.006
     per week, good faith on both sides, full information: no optimism, no private costs or
     resolve; no factions, no rearmament), with
-    peacekeepers attached to any agreement or none."""
+    peacekeepers attached to any agreement or none. Its issues have no category, so its
+    agreement's type is unknown and read at :data:`SPECIFICITY_REFERENCE`
+    (:func:`bundle_specificity`): it stands for Fortna's whole sample of truces and
+    settlements, whose survival the baseline is fitted to."""
     from detente.scenario import parse_scenario
 
     actors: list[dict[str, Any]] = [
@@ -253,6 +262,40 @@ INTERSTATE_HR = 0.455
 """Hazard ratio of a cease-fire between states against Fortna's civil-war baseline
 (:func:`interstate_hazard_ratio` of the published shares, rounded; the test reproduces it)."""
 
+FORTNA_TRUCE_FAILED = 0.74
+"""Fortna (2004): share of civil-war cease-fires that failed when the war ended in a *truce*
+(a cease-fire without a political settlement)."""
+FORTNA_SETTLEMENT_FAILED = 0.48
+"""Fortna (2004): the share that failed when the war ended in a *settlement*."""
+
+
+def specificity_reference(
+    truce_failed: float = FORTNA_TRUCE_FAILED,
+    settlement_failed: float = FORTNA_SETTLEMENT_FAILED,
+    held: float = FORTNA_HELD_2004["all"][0],
+) -> float:
+    """Where Fortna's whole sample sits on the truce (0) – settlement (1) scale of the
+    ``specificity`` covariate, from three published shares of the same 96 cease-fires: under
+    proportional hazards each group's cumulative-hazard multiplier over the common follow-up is
+    ``m = −ln(1 − failed)``, and the log-linear covariate puts the whole sample (``m_all =
+    −ln(held)``) at ``ln(m_all / m_truce) / ln(m_settlement / m_truce)``."""
+    m_truce = -math.log(1.0 - truce_failed)
+    m_settle = -math.log(1.0 - settlement_failed)
+    m_all = -math.log(held)
+    return math.log(m_all / m_truce) / math.log(m_settle / m_truce)
+
+
+SPECIFICITY_REFERENCE = 0.6
+"""Reference value of ``specificity``: Fortna's whole sample of civil-war cease-fires
+(:func:`specificity_reference` of the published shares, 0.597, rounded; the test reproduces
+it): about 40 % truces and 60 % settlements."""
+
+SUBSTANTIVE_CATEGORIES = frozenset({"political", "territorial", "legal", "economic"})
+"""Issue categories whose settlement makes an agreement a *settlement* rather than a truce:
+the incompatibility the war is fought over (government or territory, as UCDP codes it, and
+the legal and economic terms of its settlement). Cease-fire, military, security and
+humanitarian issues alone make a truce. An uncategorised issue tells neither."""
+
 MONITOR_REFERENCE_DETECTION = 0.5
 """Detection power of the unarmed missions behind Fortna's monitoring HR (assumption)."""
 
@@ -268,10 +311,13 @@ COVARIATE_EFFECTS: dict[str, CovariateEffect] = {
         "0.5 (assumption); verification = monitors' detection power, 0-1",
     ),
     "specificity": CovariateEffect(
-        math.log(math.log(1 - 0.48) / math.log(1 - 0.74)), 0.5,
+        math.log(math.log(1 - FORTNA_SETTLEMENT_FAILED) / math.log(1 - FORTNA_TRUCE_FAILED)),
+        SPECIFICITY_REFERENCE,
         "Fortna 2004: cease-fires after a truce failed 74%, after a settlement 48%; under "
-        "proportional hazards HR(settlement vs truce) = ln 0.52 / ln 0.26 = 0.49; 0 = bare "
-        "truce, 1 = detailed settlement, reference 0.5 (assumption: a mixed sample)",
+        "proportional hazards HR(settlement vs truce) = ln 0.52 / ln 0.26 = 0.49 (Fortna 2008: "
+        "a peace agreement about 60% below a truce); 0 = truce, 1 = comprehensive settlement "
+        "(read from the agreement's scope unless stated); reference 0.6 = Fortna's whole "
+        "sample (41.7% held), derived from the same shares",
     ),
     "power_shift": CovariateEffect(
         2.0, 0.0,
@@ -331,8 +377,9 @@ class Covariates:
     """0/1 (or the share of the line covered)."""
     verification: ArrayLike = 0.0
     """Detection power of monitors and verification provisions, 0-1."""
-    specificity: ArrayLike = 0.5
-    """0 = bare truce ... 1 = detailed settlement."""
+    specificity: ArrayLike = SPECIFICITY_REFERENCE
+    """0 = truce (a cease-fire only) ... 1 = comprehensive settlement
+    (:func:`bundle_specificity`)."""
     power_shift: ArrayLike = 0.0
     """|Change in P(win)| the cease-fire permits (rearmament), 0-1 (War.truce_power_shift)."""
     trust: ArrayLike = 0.354
@@ -590,6 +637,48 @@ def is_interstate(scenario: Scenario) -> bool:
     )
 
 
+def bundle_specificity(scenario: Scenario, bundle: str = "settlement") -> float:
+    """The ``specificity`` covariate of an agreement on ``bundle``: the bundle's stated
+    ``specificity`` if set, else the agreement's type read from its scope (Fortna 2004: truce
+    vs settlement):
+
+    - an agreement that stops the fighting (a bundle with ``ceasefire: true``; the full
+      settlement, id ``settlement``, always does) gets the share of the scenario's substantive
+      issues (those of a :data:`SUBSTANTIVE_CATEGORIES` category) it settles: the full
+      settlement 1 (a comprehensive settlement), a cease-fire on cease-fire, military,
+      security or humanitarian issues only 0 (a truce), a cease-fire that settles part of the
+      political agenda the share it settles;
+    - an agreement that leaves the war going (``ceasefire: false``), a bundle the scenario
+      does not define, or a scenario without substantive issues (e.g. one that categorises no
+      issue): the reference (:data:`SPECIFICITY_REFERENCE`, the type unknown).
+
+    Bundles are the scenario's declared ones, else its default bundle per issue category
+    (:func:`detente.bargaining.bundles.default_bundles`), as in the simulation's agenda."""
+    from detente.bargaining.bundles import default_bundles
+
+    declared = {b.id: b for b in scenario.bundles}
+    if bundle in declared:
+        b = declared[bundle]
+        if b.specificity is not None:
+            return float(b.specificity)
+        issues, ceasefire = tuple(b.issues), bool(b.ceasefire)
+    elif bundle == "settlement":
+        issues, ceasefire = tuple(i.id for i in scenario.issues), True
+    else:
+        defaults = {} if declared else {d[0]: (d[2], d[3]) for d in default_bundles(scenario)}
+        if bundle not in defaults:
+            return SPECIFICITY_REFERENCE
+        issues, ceasefire = defaults[bundle]
+    substantive = {
+        i.id
+        for i in scenario.issues
+        if i.category is not None and i.category.value in SUBSTANTIVE_CATEGORIES
+    }
+    if not ceasefire or not substantive:
+        return SPECIFICITY_REFERENCE
+    return len(substantive.intersection(issues)) / len(substantive)
+
+
 def scenario_covariates(
     scenario: Scenario,
     mechanisms: tuple[str, ...] | None = None,
@@ -602,8 +691,8 @@ def scenario_covariates(
 
     - ``peacekeepers``: an attached ``peacekeepers`` mechanism; ``verification``: the largest
       ``detection`` of attached monitors / joint commissions;
-    - ``specificity``: the ``specificity`` of ``bundle`` in ``scenario.bundles`` (0.5 if
-      unset); ``decisiveness``: ``war.decisiveness``;
+    - ``specificity``: :func:`bundle_specificity` of ``bundle`` (stated, else read from its
+      scope: truce 0 … comprehensive settlement 1); ``decisiveness``: ``war.decisiveness``;
     - ``power_shift``: ``|war.truce_power_shift|``;
     - ``trust``: mean military compliance of the two belligerents for each other
       (:func:`detente.trust.trust_state`);
@@ -659,11 +748,10 @@ def scenario_covariates(
         and {x for x in (e.by, e.against, *e.actors) if x} & set(sides)
     )
     shift = abs(scenario.war.truce_power_shift) if scenario.war is not None else 0.0
-    spec = next((b.specificity for b in scenario.bundles if b.id == bundle), None)
     return Covariates(
         peacekeepers=pk,
         verification=verification,
-        specificity=0.5 if spec is None else float(spec),
+        specificity=bundle_specificity(scenario, bundle),
         power_shift=min(1.0, shift),
         trust=min(1.0, max(0.0, trust)),
         spoiler_strength=min(1.0, spoiler),
