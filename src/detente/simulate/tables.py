@@ -433,11 +433,11 @@ def _per_run_table(
     """Per-run rows (R > 1): ``pack(lo, hi, keys, n_feasible)`` packs rows ``lo…hi`` into
     32-bit ``keys`` (2 · rows, K), side-major (:func:`_pack_row32`: a prefix of the utility
     and the index), counts their feasible candidates and says whether every prefix is
-    exact enough to order (feasible utilities in [+0, 2)); NumPy sorts each key row (uint32:
+    exact enough to order (feasible utilities in [+0, 1.5)); NumPy sorts each key row (uint32:
     about half the time of 64-bit keys), and a compiled pass unpacks the order (int16) and
     the sorted utilities, side-major (each side's rows one contiguous block: the searches
     read them as they are), putting each group of equal prefixes in the order of the full
-    keys (:func:`_unpack_keys32`). Rows whose utilities do not fit (NaN, negative, ≥ 2) are
+    keys (:func:`_unpack_keys32`). Rows whose utilities do not fit (NaN, negative, ≥ 1.5) are
     packed into 64-bit keys and sorted as those (:func:`_pack_keys`): either way the order
     of the unique packed keys, the utility's float64 bits with the index in the low bits."""
     r, k, _ = utility.shape
@@ -455,7 +455,7 @@ def _per_run_table(
         chunk = keys[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)  # sorted in place
         if pack(lo, hi, chunk, n_feasible[lo:hi]):
             chunk.sort(axis=1)
-            _unpack_keys32(chunk, lo, bits, feas, order, sorted_bits)
+            _unpack_keys32(chunk, lo, bits, order, sorted_bits)
             continue
         if wide is None:
             wide = _empty(memory, "table.keys", (2 * min(step, r) * k,), np.uint64)
@@ -570,25 +570,30 @@ def _utility_keys(
             if a < 2:
                 top = _pack_row32(acc_bits, feasible[row], keys[a * rows + row])
                 largest = max(largest, top)
-    return bool(largest < np.uint64(_KEY_TWO))
+    return bool(largest < np.uint64(_KEY_ABOVE))
 
 
-_KEY_TWO = int(np.float64(2.0).view(np.uint64))
-"""Utilities whose bits are below this (finite floats in [+0, 2)) have a 20-bit prefix
-(:func:`_prefix`) that orders them as their bits do, ties apart."""
 _PREFIX_SHIFT = 36
-"""The prefix is the utility's bits from bit 36 up (11 exponent bits, 16 of the mantissa)…"""
+"""The sort prefix of a utility (:func:`_prefix`) is its bits from bit 36 up (11 exponent
+bits, 16 of the mantissa)…"""
 _PREFIX_BASE = (1023 - 15) << (52 - _PREFIX_SHIFT)
-"""… less those of 2^-15 (every utility below it has prefix 0): 2^20 prefixes below 2."""
+"""… less those of 2^-15 (every utility below it has prefix 0): below 2^20 for every
+utility below 2, and for a feasible one (below 1.5, :data:`_KEY_ABOVE`) below the prefix of
+the infeasible candidates' key, :data:`_PREFIX_ABOVE`."""
 
 
 @kernel
 def _prefix(high: np.uint64) -> np.uint64:
-    """The sort prefix of a key's utility bits ``high`` (< :data:`_KEY_TWO`): non-decreasing
-    in ``high``, below 2^20."""
+    """The sort prefix of a key's utility bits ``high`` (at most :data:`_KEY_ABOVE`):
+    non-decreasing in ``high``, below 2^20."""
     top = high >> np.uint64(_PREFIX_SHIFT)
     base = np.uint64(_PREFIX_BASE)
     return top - base if top > base else np.uint64(0)
+
+
+_PREFIX_ABOVE = (_KEY_ABOVE >> _PREFIX_SHIFT) - _PREFIX_BASE
+"""The prefix of an infeasible candidate's key (1.5): above every feasible one's when the
+feasible utilities are below 1.5."""
 
 
 @kernel
@@ -599,8 +604,9 @@ def _pack_keys32(
     n_feasible: IntArray,
 ) -> bool:
     """:func:`_pack_row32` of both sides of every row: ``keys[side · rows + row]``; each
-    row's feasible candidates counted. True if every feasible utility fits the prefix
-    (below :data:`_KEY_TWO`)."""
+    row's feasible candidates counted. True if every feasible utility is a float in
+    [+0, 1.5) (bits below :data:`_KEY_ABOVE`): then the keys sort as :func:`_unpack_keys32`
+    reads them."""
     rows = bits.shape[0]
     largest = np.uint64(0)
     for row in range(rows):
@@ -608,7 +614,7 @@ def _pack_keys32(
         for side in range(2):
             top = _pack_row32(bits[row, :, side], feasible[row], keys[side * rows + row])
             largest = max(largest, top)
-    return bool(largest < np.uint64(_KEY_TWO))
+    return bool(largest < np.uint64(_KEY_ABOVE))
 
 
 @kernel
@@ -634,19 +640,21 @@ def _unpack_keys32(
     keys: NDArray[np.uint32],
     lo: int,
     bits: NDArray[np.uint64],
-    feasible: BoolArray,
     order: OrderArray,
     sorted_bits: NDArray[np.uint64],
 ) -> None:
     """Rows ``lo…`` of each side's order and sorted utilities (their bits without the index
     bits, :data:`_KEY_ABOVE` if infeasible) from sorted 32-bit ``keys`` (2 · rows, K),
-    side-major, and the utilities' bits ``bits`` (R, K, A): the keys are in the order of
-    (prefix, index); the full packed key (utility bits, index) is read for each and every
-    group of equal prefixes put in the order of the full keys by insertion (such groups are
-    short: utilities within about 2^-16 of each other, or equal). The result is the order of
-    the full keys: the prefix never decreases as they increase."""
+    side-major, of rows whose feasible utilities are floats in [+0, 1.5)
+    (:func:`_pack_keys32`), and the utilities' bits ``bits`` (R, K, A). The keys are in
+    the order of (prefix, index): the infeasible candidates last (:data:`_PREFIX_ABOVE`),
+    by index, as their full keys are; each feasible one's full key (utility bits, index) is
+    read and every group of equal prefixes put in the order of the full keys by insertion
+    (such groups are short: utilities within about 2^-16 of each other, or equal). The
+    result is the order of the full keys: the prefix never decreases as they increase."""
     mask = np.uint32(_KEY_MASK)
     shift = np.uint32(_INDEX_BITS)
+    above = np.uint32(_PREFIX_ABOVE)
     rows = keys.shape[0] // 2
     k = keys.shape[1]
     for side in range(2):
@@ -656,9 +664,13 @@ def _unpack_keys32(
             for j in range(k):
                 key = line[j]
                 q = np.int64(key & mask)
-                high = bits[row, q, side] & _HIGH if feasible[row, q] else np.uint64(_KEY_ABOVE)
-                full = high | np.uint64(q)
                 group = key >> shift
+                if group == above:  # infeasible: in index order, as their full keys
+                    sorted_bits[side, row, j] = np.uint64(_KEY_ABOVE)
+                    order[side, row, j] = np.int16(q)
+                    continue
+                high = bits[row, q, side] & _HIGH
+                full = high | np.uint64(q)
                 p = j
                 while p > 0 and (line[p - 1] >> shift) == group:
                     before = sorted_bits[side, row, p - 1] | np.uint64(order[side, row, p - 1])
