@@ -349,13 +349,16 @@ def build_table(
     """Sort the feasible candidates of every row by each belligerent's utility.
 
     ``utility`` (R, K, A) with utilities in [0, 1], ``feasible`` (R, K). A shared table
-    (R = 1) breaks ties in favour of the other side; per-run tables sort packed keys (the
-    utility's float64 bits with the index in the low bits: ties go to the lower index): one
-    compiled pass packs every row's keys for both sides, NumPy sorts the rows (the keys are
-    unique: any correct sort gives this order), and a second pass unpacks the order (int16)
-    and the sorted utilities, side-major (each side's rows one contiguous block: the
-    searches read them as they are). With ``memory``, a per-run table's arrays are taken from
-    the block's work memory (:mod:`detente.simulate.memory`).
+    (R = 1) breaks ties in favour of the other side; per-run tables are in the order of
+    packed keys (the utility's float64 bits with the index in the low bits: ties go to the
+    lower index): one compiled pass packs every row's 32-bit keys for both sides (a prefix
+    of the utility that never decreases as it grows, and the index), NumPy sorts the rows,
+    and a second pass unpacks the order (int16) and the sorted utilities, side-major (each
+    side's rows one contiguous block: the searches read them as they are), putting the few
+    candidates of equal prefixes in the order of their full keys (:func:`_per_run_table`;
+    the full keys are unique: any correct sort gives this order). With ``memory``, a
+    per-run table's arrays are taken from the block's work memory
+    (:mod:`detente.simulate.memory`).
     """
     r, k, _ = utility.shape
     _check_size(k)
