@@ -40,7 +40,11 @@ def test_zones_match_the_numpy_statement() -> None:
         ok &= tau[idx, side, None] * gain[side] - fear >= -TOL_UTILITY
     assert np.array_equal(zone[idx], want_zone)
     assert np.array_equal(trusted[idx], ok.any(axis=1))
-    assert np.array_equal(best[idx], want_best, equal_nan=True)
+    # best is read where there is no zone; a run's pass stops at its first trusted package
+    # in the zone (its best then partial), and is whole in every other run
+    whole = ~ok.any(axis=1)
+    assert np.array_equal(best[idx][whole], want_best[whole], equal_nan=True)
+    assert (~want_zone).any() and (want_zone & whole).any()
     others = np.setdiff1d(np.arange(n), idx)
     assert not zone[others].any() and not trusted[others].any()
     assert (best[others] == -np.inf).all()

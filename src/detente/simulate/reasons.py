@@ -118,7 +118,9 @@ def _zones(
     candidate has both gains ≥ −tol; ``trusted[j]``, one of those also passes both sides'
     test of distrust ``τ·g − (1 − τ)·L ≥ −tol``; ``best[j, side]``, the largest gain of
     ``side`` among candidates the other side's gain admits (``-inf`` if none; NaN
-    propagating, as NumPy's ``max``). One pass over the run's row of the table."""
+    propagating, as NumPy's ``max``), read only where there is no zone. One pass over the
+    run's row of the table, which stops at the first candidate in the zone that passes the
+    test of distrust (nothing more can change what is read: ``best`` is then partial)."""
     tol = -TOL_UTILITY
     for a in range(idx.shape[0]):
         j = idx[a]
@@ -142,6 +144,7 @@ def _zones(
                 z = True
                 if t0 * g0 - fear0 >= tol and t1 * g1 - fear1 >= tol:
                     tr = True
+                    break
         zone[j], trusted[j] = z, tr
         best[j, 0], best[j, 1] = b0, b1
 

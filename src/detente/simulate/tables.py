@@ -349,13 +349,16 @@ def build_table(
     """Sort the feasible candidates of every row by each belligerent's utility.
 
     ``utility`` (R, K, A) with utilities in [0, 1], ``feasible`` (R, K). A shared table
-    (R = 1) breaks ties in favour of the other side; per-run tables sort packed keys (the
-    utility's float64 bits with the index in the low bits: ties go to the lower index): one
-    compiled pass packs every row's keys for both sides, NumPy sorts the rows (the keys are
-    unique: any correct sort gives this order), and a second pass unpacks the order (int16)
-    and the sorted utilities, side-major (each side's rows one contiguous block: the
-    searches read them as they are). With ``memory``, a per-run table's arrays are taken from
-    the block's work memory (:mod:`detente.simulate.memory`).
+    (R = 1) breaks ties in favour of the other side; per-run tables are in the order of
+    packed keys (the utility's float64 bits with the index in the low bits: ties go to the
+    lower index): one compiled pass packs every row's 32-bit keys for both sides (a prefix
+    of the utility that never decreases as it grows, and the index), NumPy sorts the rows,
+    and a second pass unpacks the order (int16) and the sorted utilities, side-major (each
+    side's rows one contiguous block: the searches read them as they are), putting the few
+    candidates of equal prefixes in the order of their full keys (:func:`_per_run_table`;
+    the full keys are unique: any correct sort gives this order). With ``memory``, a
+    per-run table's arrays are taken from the block's work memory
+    (:mod:`detente.simulate.memory`).
     """
     r, k, _ = utility.shape
     _check_size(k)
@@ -366,8 +369,8 @@ def build_table(
     feas = _feasible(feasible, r, k, memory)
     bits = utility.view(np.uint64)
 
-    def pack(lo: int, hi: int, keys: NDArray[np.uint64], n_feasible: IntArray) -> bool:
-        return _pack_keys(bits[lo:hi], feas[lo:hi], keys, n_feasible)
+    def pack(lo: int, hi: int, keys: NDArray[np.uint32], n_feasible: IntArray) -> bool:
+        return _pack_keys32(bits[lo:hi], feas[lo:hi], keys, n_feasible)
 
     return _per_run_table(utility, feas, pack, memory)
 
@@ -411,7 +414,7 @@ def linear_tables(
     acc = np.empty(k)
     acc_bits = acc.view(np.uint64)
 
-    def pack(lo: int, hi: int, keys: NDArray[np.uint64], n_feasible: IntArray) -> bool:
+    def pack(lo: int, hi: int, keys: NDArray[np.uint32], n_feasible: IntArray) -> bool:
         return _utility_keys(
             dist, w[lo:hi], feas[lo:hi], utility[lo:hi], keys, n_feasible, acc, acc_bits
         )
@@ -427,32 +430,46 @@ def _check_size(k: int) -> None:
 def _per_run_table(
     utility: FloatArray,
     feas: BoolArray,
-    pack: Callable[[int, int, NDArray[np.uint64], IntArray], bool],
+    pack: Callable[[int, int, NDArray[np.uint32], IntArray], bool],
     memory: BlockMemory | None,
 ) -> TalkTable:
     """Per-run rows (R > 1): ``pack(lo, hi, keys, n_feasible)`` packs rows ``lo…hi`` into
-    ``keys`` (2 · rows, K), side-major (:func:`_pack_keys`), and counts their feasible
-    candidates; NumPy sorts each key row (unique keys: any correct sort gives this order),
-    and a compiled pass unpacks the order (int16) and the sorted utilities, side-major (each
-    side's rows one contiguous block: the searches read them as they are)."""
+    32-bit ``keys`` (2 · rows, K), side-major (:func:`_pack_row32`: a prefix of the utility
+    and the index), counts their feasible candidates and says whether every prefix is
+    exact enough to order (feasible utilities in [+0, 1.5)); NumPy sorts each key row (uint32:
+    about half the time of 64-bit keys), and a compiled pass unpacks the order (int16) and
+    the sorted utilities, side-major (each side's rows one contiguous block: the searches
+    read them as they are), putting each group of equal prefixes in the order of the full
+    keys (:func:`_unpack_keys32`). Rows whose utilities do not fit (NaN, negative, ≥ 1.5) are
+    packed into 64-bit keys and sorted as those (:func:`_pack_keys`): either way the order
+    of the unique packed keys, the utility's float64 bits with the index in the low bits."""
     r, k, _ = utility.shape
+    bits = utility.view(np.uint64)
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
     order: OrderArray = _empty(memory, "table.order", (2, r, k), np.int16)
     sorted_u: FloatArray = _empty(memory, "table.sorted_u", (2, r, k), np.float64)
     n_feasible: IntArray = _empty(memory, "table.n_feasible", (r,), np.int64)
     step = max(1, _SORT_CELLS // max(2 * k, 1))  # rows packed, sorted, unpacked in cache
-    keys = _empty(memory, "table.keys", (2 * min(step, r) * k,), np.uint64)
+    keys = _empty(memory, "table.keys32", (2 * min(step, r) * k,), np.uint32)
+    wide: NDArray[np.uint64] | None = None  # 64-bit keys of rows that do not fit in 32 bits
     sorted_bits = sorted_u.view(np.uint64)
     for lo in range(0, r, step):
         hi = min(lo + step, r)
         chunk = keys[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)  # sorted in place
+        if pack(lo, hi, chunk, n_feasible[lo:hi]):
+            chunk.sort(axis=1)
+            _unpack_keys32(chunk, lo, bits, order, sorted_bits)
+            continue
+        if wide is None:
+            wide = _empty(memory, "table.keys", (2 * min(step, r) * k,), np.uint64)
+        chunk64 = wide[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)
         # keys that are all finite floats >= +0 sort as float64 (NumPy's faster sort for
         # them; the same order as their bits'); others (NaN, negative) as their bits
-        if pack(lo, hi, chunk, n_feasible[lo:hi]):
-            _sort_as_floats(chunk)
+        if _pack_keys(bits[lo:hi], feas[lo:hi], chunk64, n_feasible[lo:hi]):
+            _sort_as_floats(chunk64)
         else:
-            chunk.sort(axis=1)
-        _unpack_keys(chunk, lo, order, sorted_bits)
+            chunk64.sort(axis=1)
+        _unpack_keys(chunk64, lo, order, sorted_bits)
     return TalkTable(
         utility,
         feas,
@@ -537,12 +554,12 @@ def _utility_keys(
     weights: FloatArray,
     feasible: BoolArray,
     utility: FloatArray,
-    keys: NDArray[np.uint64],
+    keys: NDArray[np.uint32],
     n_feasible: IntArray,
     acc: FloatArray,
     acc_bits: NDArray[np.uint64],
 ) -> bool:
-    """:func:`_pack_keys` of rows whose utilities it computes first: ``utility[row, q, a]
+    """:func:`_pack_keys32` of rows whose utilities it computes first: ``utility[row, q, a]
     = 1 − clip(Σ_k dist[a, k, q] · weights[row, a, k])`` (:func:`_row_losses` into ``acc``;
     ``acc_bits``: its bits), each side's keys packed from them while in cache."""
     rows = weights.shape[0]
@@ -554,9 +571,119 @@ def _utility_keys(
             for q in range(acc.shape[0]):
                 utility[row, q, a] = acc[q]
             if a < 2:
-                top = _pack_row(acc_bits, feasible[row], keys[a * rows + row])
+                top = _pack_row32(acc_bits, feasible[row], keys[a * rows + row])
                 largest = max(largest, top)
-    return bool(largest < np.uint64(_KEY_FINITE))
+    return bool(largest < np.uint64(_KEY_ABOVE))
+
+
+_PREFIX_SHIFT = 36
+"""The sort prefix of a utility (:func:`_prefix`) is its bits from bit 36 up (11 exponent
+bits, 16 of the mantissa)…"""
+_PREFIX_BASE = (1023 - 15) << (52 - _PREFIX_SHIFT)
+"""… less those of 2^-15 (every utility below it has prefix 0): below 2^20 for every
+utility below 2, and for a feasible one (below 1.5, :data:`_KEY_ABOVE`) below the prefix of
+the infeasible candidates' key, :data:`_PREFIX_ABOVE`."""
+
+
+@kernel
+def _prefix(high: np.uint64) -> np.uint64:
+    """The sort prefix of a key's utility bits ``high`` (at most :data:`_KEY_ABOVE`):
+    non-decreasing in ``high``, below 2^20."""
+    top = high >> np.uint64(_PREFIX_SHIFT)
+    base = np.uint64(_PREFIX_BASE)
+    return top - base if top > base else np.uint64(0)
+
+
+_PREFIX_ABOVE = (_KEY_ABOVE >> _PREFIX_SHIFT) - _PREFIX_BASE
+"""The prefix of an infeasible candidate's key (1.5): above every feasible one's when the
+feasible utilities are below 1.5."""
+
+
+@kernel
+def _pack_keys32(
+    bits: NDArray[np.uint64],
+    feasible: BoolArray,
+    keys: NDArray[np.uint32],
+    n_feasible: IntArray,
+) -> bool:
+    """:func:`_pack_row32` of both sides of every row: ``keys[side · rows + row]``; each
+    row's feasible candidates counted. True if every feasible utility is a float in
+    [+0, 1.5) (bits below :data:`_KEY_ABOVE`): then the keys sort as :func:`_unpack_keys32`
+    reads them."""
+    rows = bits.shape[0]
+    largest = np.uint64(0)
+    for row in range(rows):
+        n_feasible[row] = _count(feasible[row])
+        for side in range(2):
+            top = _pack_row32(bits[row, :, side], feasible[row], keys[side * rows + row])
+            largest = max(largest, top)
+    return bool(largest < np.uint64(_KEY_ABOVE))
+
+
+@kernel
+def _pack_row32(
+    bits: NDArray[np.uint64], feasible: BoolArray, keys: NDArray[np.uint32]
+) -> np.uint64:
+    """``keys[j]``: the prefix (:func:`_prefix`) of candidate ``j``'s utility bits without
+    the index bits (:data:`_KEY_ABOVE` if infeasible) above ``j`` in the low bits; returns
+    the largest feasible utility's bits without the index (0 if none)."""
+    largest = np.uint64(0)
+    shift = np.uint64(_INDEX_BITS)
+    for j in range(bits.shape[0]):
+        ok = feasible[j]
+        high = bits[j] & _HIGH if ok else np.uint64(_KEY_ABOVE)
+        if ok:
+            largest = max(largest, high)
+        keys[j] = np.uint32(((_prefix(high) << shift) | np.uint64(j)) & np.uint64(0xFFFFFFFF))
+    return largest
+
+
+@kernel
+def _unpack_keys32(
+    keys: NDArray[np.uint32],
+    lo: int,
+    bits: NDArray[np.uint64],
+    order: OrderArray,
+    sorted_bits: NDArray[np.uint64],
+) -> None:
+    """Rows ``lo…`` of each side's order and sorted utilities (their bits without the index
+    bits, :data:`_KEY_ABOVE` if infeasible) from sorted 32-bit ``keys`` (2 · rows, K),
+    side-major, of rows whose feasible utilities are floats in [+0, 1.5)
+    (:func:`_pack_keys32`), and the utilities' bits ``bits`` (R, K, A). The keys are in
+    the order of (prefix, index): the infeasible candidates last (:data:`_PREFIX_ABOVE`),
+    by index, as their full keys are; each feasible one's full key (utility bits, index) is
+    read and every group of equal prefixes put in the order of the full keys by insertion
+    (such groups are short: utilities within about 2^-16 of each other, or equal). The
+    result is the order of the full keys: the prefix never decreases as they increase."""
+    mask = np.uint32(_KEY_MASK)
+    shift = np.uint32(_INDEX_BITS)
+    above = np.uint32(_PREFIX_ABOVE)
+    rows = keys.shape[0] // 2
+    k = keys.shape[1]
+    for side in range(2):
+        for i in range(rows):
+            row = lo + i
+            line = keys[side * rows + i]
+            for j in range(k):
+                key = line[j]
+                q = np.int64(key & mask)
+                group = key >> shift
+                if group == above:  # infeasible: in index order, as their full keys
+                    sorted_bits[side, row, j] = np.uint64(_KEY_ABOVE)
+                    order[side, row, j] = np.int16(q)
+                    continue
+                high = bits[row, q, side] & _HIGH
+                full = high | np.uint64(q)
+                p = j
+                while p > 0 and (line[p - 1] >> shift) == group:
+                    before = sorted_bits[side, row, p - 1] | np.uint64(order[side, row, p - 1])
+                    if before < full:
+                        break
+                    sorted_bits[side, row, p] = sorted_bits[side, row, p - 1]
+                    order[side, row, p] = order[side, row, p - 1]
+                    p -= 1
+                sorted_bits[side, row, p] = high
+                order[side, row, p] = np.int16(q)
 
 
 @kernel
@@ -566,20 +693,6 @@ def _count(feasible: BoolArray) -> int:
         if feasible[j]:
             count += 1
     return count
-
-
-@kernel
-def _pack_row(bits: NDArray[np.uint64], feasible: BoolArray, keys: NDArray[np.uint64]) -> np.uint64:
-    """``keys[j]``: :func:`_key` of candidate ``j`` of utility bits ``bits[j]``; returns the
-    largest feasible key without its index (0 if none)."""
-    largest = np.uint64(0)
-    for j in range(bits.shape[0]):
-        ok = feasible[j]
-        key = bits[j] & _HIGH
-        if ok:
-            largest = max(largest, key)
-        keys[j] = _key(key, ok, j)
-    return largest
 
 
 @kernel
