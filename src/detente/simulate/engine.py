@@ -135,8 +135,11 @@ class _Stream:
         bits = rng.bit_generator
         assert isinstance(bits, np.random.PCG64)  # named_rng's generator
         self.bits = bits
+        self.owed = 0  # periods whose draws were skipped and not yet made (:meth:`skip`)
 
     def draw(self, rows: IntArray | None) -> Draws:
+        if self.owed:
+            self._catch_up()
         if self.nu:
             self.rng.random(out=self.u)
         if self.nz:
@@ -144,11 +147,24 @@ class _Stream:
         return self.draws if rows is None else Draws(self.u[rows], self.z[rows])
 
     def skip(self) -> None:
-        """Move the stream on as if it had drawn."""
-        if self.nz:  # normals use a variable count of raw draws: draw them
-            self.draw(None)
+        """Move the stream on as if it had drawn, once it is next drawn from: nothing is read
+        from it in between (only this step draws from it, and the block's last periods' are
+        never made)."""
+        self.owed += 1
+
+    def unread(self, rows: IntArray | None) -> Draws:
+        """The period's draws of a step that reads none of them (:attr:`Step.unread`): the
+        stream moved on (:meth:`skip`), the buffers given as they are."""
+        self.skip()
+        return self.draws if rows is None else Draws(self.u[rows], self.z[rows])
+
+    def _catch_up(self) -> None:
+        owed, self.owed = self.owed, 0
+        if self.nz:  # normals use a variable count of raw draws: drawn, period by period
+            for _ in range(owed):
+                self.draw(None)
         elif self.nu:
-            self.bits.advance(self.u.size)  # one raw 64-bit draw per uniform
+            self.bits.advance(self.u.size * owed)  # one raw 64-bit draw per uniform
 
 
 def iter_periods(
@@ -203,6 +219,7 @@ def _periods(
         (
             step.apply,
             None if step.idle is never else step.idle,
+            None if step.unread is never or not (stream.nu or stream.nz) else step.unread,
             stream,
             stream.draw(sel) if not (stream.nu or stream.nz) else None,
         )
@@ -212,11 +229,17 @@ def _periods(
     blanks = PeriodBlanks(state.n, state.phase.shape[1])
     for t in range(periods):
         state = begin_period(state, t, blanks)
-        for apply, idle, stream, fixed in plan:
+        for apply, idle, unread, stream, fixed in plan:
             if idle is not None and idle(m, state):
                 stream.skip()
                 continue
-            state = apply(m, state, stream.draw(sel) if fixed is None else fixed)
+            if fixed is not None:
+                draws = fixed
+            elif unread is not None and unread(m, state):
+                draws = stream.unread(sel)
+            else:
+                draws = stream.draw(sel)
+            state = apply(m, state, draws)
         yield state
 
 
