@@ -152,12 +152,6 @@ class RunState:
     # talks (N, B, talk.SEARCH_HINTS), the next round's starting points; any value gives
     # the same results (tables._search). None before the first round
     search_hint: IntArray | None = None
-    # a cache, not model state: where each run's proposals in its last round of talks came
-    # from (the tables searched, per bundle, and (N, B, 6) integers, (N, B, 10) floats: each
-    # side's proposal, the bracket of its search and its utilities, the standing offer's
-    # utilities; steps/talk.py), reused while a search would end where it did. None before
-    # the first round
-    proposal_cache: tuple[tuple[object, ...], IntArray, FloatArray] | None = None
     # the state of a block simulate_block runs (True): no caller ever sees it, and the state a
     # step is given is dropped once the step returns, so the talk step updates the arrays of
     # the talks' record (rounds, demands, standing offers, positions, search hints) in place

@@ -163,7 +163,6 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     n, n_b = s.phase.shape
     # no round held in any run (e.g. every run's agreement in force): the period's blank
     # record, the talks' state as it was
-    open_ = _open_bundles(m, s.weights is not None)
     cadence = s.period % st.talks_every == 0
     by_track = m.tracks is not None
     if (not by_track and not cadence) or not _held_somewhere(
@@ -172,7 +171,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         by_track,
         cadence,
         np.ascontiguousarray(s.talk_track, dtype=np.int64),
-        open_,
+        _open_bundles(m, s.weights is not None),
     ):
         return evolve(s, **_no_round(n, n_b))
     single_text = m.protocol is Protocol.single_text
@@ -198,17 +197,6 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         hints = np.full((n, n_b, SEARCH_HINTS), -1, dtype=np.int64)
     else:  # a cache, but the state it came from keeps its own
         hints = copy(hints)
-    # the proposals' cache (valid for the tables it was filled from: else emptied)
-    tables = tuple(
-        None if not spec.on_agenda or (b > 0 and s.weights is not None) else _base(m, s, b)
-        for b, spec in enumerate(m.agenda.bundles)
-    )
-    cache = s.proposal_cache
-    if cache is None or cache[0] != tables or cache[1].shape != (n, n_b, _CACHED_INTS):
-        ci = np.full((n, n_b, _CACHED_INTS), -1, dtype=np.int64)
-        cf = np.empty((n, n_b, _CACHED_FLOATS))  # read only where ``ci`` marks it valid
-    else:  # the state it came from keeps its own
-        ci, cf = copy(cache[1]), copy(cache[2])
     for b in range(n_b):
         spec = m.agenda.bundles[b]
         # a bundle closed by a linkage, or a partial one with per-run preferences (the
@@ -279,8 +267,6 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             pos_u,
             prev_pos_u,
             hints,
-            ci,
-            cf,
             signed,
             signed_terms,
             signed_bad,
@@ -308,7 +294,6 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         signed_bad_faith=signed_bad,
         events=events,
         search_hint=hints,
-        proposal_cache=(tables, ci, cf),
     )
 
 
@@ -364,23 +349,6 @@ def _no_round(n: int, n_b: int) -> dict[str, NDArray[Any]]:
     return out
 
 
-def _base(m: SimModel, s: RunState, b: int) -> TalkTable:
-    """The table whose rows the talks on bundle ``b`` search (:func:`bundle_table`, before
-    each run's row is attached): what the proposals' cache holds entries of."""
-    if s.weights is not None:
-        return s.table
-    return m.agenda.bundles[b].table
-
-
-_CACHED_INTS = 6
-_CACHED_FLOATS = 10
-"""Entries per run and bundle of the proposals' cache (:attr:`RunState.proposal_cache`,
-:func:`_round`): integers (validity key and package of A's proposal, of B's; validity key
-and package of the standing offer), floats (A's proposal's bracket (the values before and
-at its search's position, as the search compares them) and its utilities to A and B; the
-same of B's; the standing offer's utilities to A and B)."""
-
-
 _A = TypeVar("_A", bound=NDArray[Any])
 
 
@@ -405,8 +373,6 @@ _EVENT_NAMES = (
     "bad_faith_signature",
 )
 _TALKS, _OVERTURE_A, _OVERTURE_B, _GESTURE, _AGREEMENT, _PARTIAL, _BAD_FAITH = range(7)
-_CACHED = np.iinfo(np.int64).min
-"""A search's code in :func:`_round` when the proposals' cache answered it."""
 _EVENTS = np.array([flag(name) for name in _EVENT_NAMES], dtype=np.int64)
 """The event bits the round of talks sets (:data:`~detente.simulate.events.EVENT_FLAGS`)."""
 
@@ -471,8 +437,6 @@ def _round(
     pos_u: FloatArray,
     prev_pos_u: FloatArray,
     hints: IntArray,
-    ci: IntArray,
-    cf: FloatArray,
     signed: BoolArray,
     signed_terms: IntArray,
     signed_bad: BoolArray,
@@ -602,77 +566,45 @@ def _round(
                 need1 = need1 or need[i, 1] == need[i, 1]
             if single_text:
                 continue
-            # each side's proposal (tables.propose of what it needs): from the proposals'
-            # cache when its search would end where it last did (the cache's bracket holds
-            # the key: no read of the table), else first looks at the hints, with the
-            # packages there and the utilities of the standing offer (from the cache when it
-            # still stands), all independent loads; then the searches that moved, the
-            # utilities of both proposals, and the cache refilled
+            # each side's proposal (tables.propose of what it needs): first looks at the
+            # hints, with the packages there (the proposals when the hints hold) and the
+            # utilities of the standing offer, all independent loads; then the searches that
+            # moved and the utilities of both proposals
             for i in range(lo, hi):
                 j = sel[i]
                 row = rows[j]
-                key = 2 * row + 1 if offset else 2 * row
                 off = 2.0 * row if offset else 0.0
                 nf = n_feasible[row]
                 h0, h1 = hints[j, b, 2], hints[j, b, 3]
-                x2 = _propose_key(need[i, 0], row, offset)
-                x3 = _propose_key(need[i, 1], row, offset)
-                x[i, 2], x[i, 3] = x2, x3
-                if ci[j, b, 0] != key:
-                    prop[i, 0] = _proposal(order0, row, k, nf, h0) if h0 >= 0 else -1
-                    code[i, 2] = _hint_code(keys0, row * k, off, k, x2, h0)
-                elif cf[j, b, 0] < x2 and not cf[j, b, 1] < x2:
-                    prop[i, 0] = ci[j, b, 1]
-                    u[i, 2], u[i, 3] = cf[j, b, 2], cf[j, b, 3]
-                    code[i, 2] = _CACHED
-                else:  # it moved from its hint: searched from there in the next pass
-                    code[i, 2] = -2 - min(h0, k) if h0 >= 0 else -1
-                if ci[j, b, 2] != key:
-                    prop[i, 1] = _proposal(order1, row, k, nf, h1) if h1 >= 0 else -1
-                    code[i, 3] = _hint_code(keys1, row * k, off, k, x3, h1)
-                elif cf[j, b, 4] < x3 and not cf[j, b, 5] < x3:
-                    prop[i, 1] = ci[j, b, 3]
-                    u[i, 4], u[i, 5] = cf[j, b, 6], cf[j, b, 7]
-                    code[i, 3] = _CACHED
-                else:  # it moved from its hint: searched from there in the next pass
-                    code[i, 3] = -2 - min(h1, k) if h1 >= 0 else -1
-                st = standing[j, b]
-                if ci[j, b, 4] == key and ci[j, b, 5] == st:
-                    u[i, 0], u[i, 1] = cf[j, b, 8], cf[j, b, 9]
-                else:
-                    at_ = _cell(row, k, st)
-                    u[i, 0] = utility[at_, 0] if at_ >= 0 else np.nan
-                    u[i, 1] = utility[at_, 1] if at_ >= 0 else np.nan
+                x[i, 2] = _propose_key(need[i, 0], row, offset)
+                x[i, 3] = _propose_key(need[i, 1], row, offset)
+                prop[i, 0] = _proposal(order0, row, k, nf, h0) if h0 >= 0 else -1
+                prop[i, 1] = _proposal(order1, row, k, nf, h1) if h1 >= 0 else -1
+                at_ = _cell(row, k, standing[j, b])
+                u[i, 0] = utility[at_, 0] if at_ >= 0 else np.nan
+                u[i, 1] = utility[at_, 1] if at_ >= 0 else np.nan
+                code[i, 2] = _hint_code(keys0, row * k, off, k, x[i, 2], h0)
+                code[i, 3] = _hint_code(keys1, row * k, off, k, x[i, 3], h1)
             for i in range(lo, hi):
                 j = sel[i]
                 row = rows[j]
-                key = 2 * row + 1 if offset else 2 * row
-                base = row * k
                 off = 2.0 * row if offset else 0.0
                 c = code[i, 2]
-                if c != _CACHED:
-                    if c < 0:
-                        c = _find(keys0, base, off, k, x[i, 2], c)
-                        prop[i, 0] = _proposal(order0, row, k, n_feasible[row], c)
-                    hints[j, b, 2] = c
-                    at_ = _cell(row, k, prop[i, 0])
-                    u[i, 2] = utility[at_, 0] if at_ >= 0 else np.nan
-                    u[i, 3] = utility[at_, 1] if at_ >= 0 else np.nan
-                    _fill(
-                        ci, cf, j, b, 0, key, prop[i, 0], keys0, base, off, k, c, u[i, 2], u[i, 3]
-                    )
+                if c < 0:
+                    c = _find(keys0, row * k, off, k, x[i, 2], c)
+                    prop[i, 0] = _proposal(order0, row, k, n_feasible[row], c)
+                hints[j, b, 2] = c
                 c = code[i, 3]
-                if c != _CACHED:
-                    if c < 0:
-                        c = _find(keys1, base, off, k, x[i, 3], c)
-                        prop[i, 1] = _proposal(order1, row, k, n_feasible[row], c)
-                    hints[j, b, 3] = c
-                    at_ = _cell(row, k, prop[i, 1])
-                    u[i, 4] = utility[at_, 0] if at_ >= 0 else np.nan
-                    u[i, 5] = utility[at_, 1] if at_ >= 0 else np.nan
-                    _fill(
-                        ci, cf, j, b, 1, key, prop[i, 1], keys1, base, off, k, c, u[i, 4], u[i, 5]
-                    )
+                if c < 0:
+                    c = _find(keys1, row * k, off, k, x[i, 3], c)
+                    prop[i, 1] = _proposal(order1, row, k, n_feasible[row], c)
+                hints[j, b, 3] = c
+                at_ = _cell(row, k, prop[i, 0])
+                u[i, 2] = utility[at_, 0] if at_ >= 0 else np.nan
+                u[i, 3] = utility[at_, 1] if at_ >= 0 else np.nan
+                at_ = _cell(row, k, prop[i, 1])
+                u[i, 4] = utility[at_, 0] if at_ >= 0 else np.nan
+                u[i, 5] = utility[at_, 1] if at_ >= 0 else np.nan
         else:
             _text_round(
                 utility,
@@ -756,19 +688,6 @@ def _round(
                     prev_pos_u[j, b, 1],
                 )
                 agreed, terms, standing[j, b], standing_by[j, b] = out[0], out[1], out[2], out[3]
-                # the standing offer's utilities cached: the old offer's or a proposal's
-                now = out[2]
-                if now >= 0:
-                    key = 2 * row + 1 if offset else 2 * row
-                    if now == prop[i, 1]:
-                        cf[j, b, 8], cf[j, b, 9] = u[i, 4], u[i, 5]
-                    elif now == prop[i, 0]:
-                        cf[j, b, 8], cf[j, b, 9] = u[i, 2], u[i, 3]
-                    elif now == st:
-                        cf[j, b, 8], cf[j, b, 9] = u[i, 0], u[i, 1]
-                    else:
-                        key = -1
-                    ci[j, b, 4], ci[j, b, 5] = key, now
                 pos_u[j, b, 0], pos_u[j, b, 1] = out[4], out[5]
                 prev_pos_u[j, b, 0], prev_pos_u[j, b, 1] = out[6], out[7]
                 refused0, refused1, offered0, offered1 = out[8], out[9], out[10], out[11]
@@ -798,36 +717,6 @@ def _round(
                 ev |= flags[_OVERTURE_B] if overtures[i, 1] else 0
                 ev |= flags[_GESTURE] if gesture[j, 0] or gesture[j, 1] else 0
             events[j] = ev
-
-
-@kernel
-def _fill(
-    ci: IntArray,
-    cf: FloatArray,
-    j: int,
-    b: int,
-    side: int,
-    key: int,
-    package: int,
-    keys: FloatArray,
-    base: int,
-    off: float,
-    k: int,
-    c: int,
-    ua: float,
-    ub: float,
-) -> None:
-    """The proposals' cache of ``side`` in run ``j``, bundle ``b`` (:data:`_CACHED_INTS`):
-    its search's position ``c`` in the row at ``base`` (validity ``key``), as the bracket
-    :func:`~detente.simulate.tables._hint_code` checks (``-inf``/``inf`` at the ends), the
-    ``package`` proposed and its utilities ``ua``, ``ub`` to A and B."""
-    if k == 0:
-        return
-    q = 4 * side
-    ci[j, b, 2 * side], ci[j, b, 2 * side + 1] = key, package
-    cf[j, b, q] = keys[base + c - 1] + off if c > 0 else -np.inf
-    cf[j, b, q + 1] = keys[base + c] + off if c < k else np.inf
-    cf[j, b, q + 2], cf[j, b, q + 3] = ua, ub
 
 
 @kernel
