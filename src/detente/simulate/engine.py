@@ -10,7 +10,8 @@ stream per step, ``named_rng(block_seed, step.name)``, and one ``"setup"`` strea
 per-run draws made before the first period (private types, the front's true drift). Each
 period every step draws a fixed number of uniforms and normals for *every run of the block*,
 whatever the state (a step skipped as idle for a period has its stream advanced past the
-uniforms it would have drawn, :class:`~detente.simulate.steps.Step`). So a run is a function
+uniforms it would have drawn, :class:`~detente.simulate.steps.Step`; lazily: the skipped
+periods' numbers are made, or jumped over, when the step next draws). So a run is a function
 of (inputs, seed, block, row): adding a step leaves
 the other steps' numbers unchanged, and one run can be replayed alone (``rows=[j]``) by
 drawing the block's numbers and keeping row ``j``, without simulating the other runs
@@ -152,12 +153,6 @@ class _Stream:
         never made)."""
         self.owed += 1
 
-    def unread(self, rows: IntArray | None) -> Draws:
-        """The period's draws of a step that reads none of them (:attr:`Step.unread`): the
-        stream moved on (:meth:`skip`), the buffers given as they are."""
-        self.skip()
-        return self.draws if rows is None else Draws(self.u[rows], self.z[rows])
-
     def _catch_up(self) -> None:
         owed, self.owed = self.owed, 0
         if self.nz:  # normals use a variable count of raw draws: drawn, period by period
@@ -219,7 +214,6 @@ def _periods(
         (
             step.apply,
             None if step.idle is never else step.idle,
-            None if step.unread is never or not (stream.nu or stream.nz) else step.unread,
             stream,
             stream.draw(sel) if not (stream.nu or stream.nz) else None,
         )
@@ -229,17 +223,11 @@ def _periods(
     blanks = PeriodBlanks(state.n, state.phase.shape[1])
     for t in range(periods):
         state = begin_period(state, t, blanks)
-        for apply, idle, unread, stream, fixed in plan:
+        for apply, idle, stream, fixed in plan:
             if idle is not None and idle(m, state):
                 stream.skip()
                 continue
-            if fixed is not None:
-                draws = fixed
-            elif unread is not None and unread(m, state):
-                draws = stream.unread(sel)
-            else:
-                draws = stream.draw(sel)
-            state = apply(m, state, draws)
+            state = apply(m, state, stream.draw(sel) if fixed is None else fixed)
         yield state
 
 

@@ -24,12 +24,8 @@ declares it is ``inert`` for a model (it can change no state for any run of it, 
 tracks step without tracks, or the observation of costs when there are no private types to
 learn), and then its stream is never drawn; or ``idle`` for a state (nothing to do this period
 for any run of the block, e.g. no agreement signed nor in force), and then the engine skips it
-and advances its stream past the numbers it would have drawn, so its later periods draw the
-same numbers as if it had run; or its draws are ``unread`` in a state (e.g. the fortune of
-war while a cease-fire holds in every run), and then the step runs but its numbers are not
-drawn, its stream moved on the same way. A stream is moved on lazily: the numbers of the
-periods it skipped are made (normals, whose raw draws vary in number) or jumped over
-(uniforms) when the step next draws, and never made after a block's last draw.
+and advances its stream past the uniforms it would have drawn, so its later periods draw the
+same numbers as if it had run.
 """
 
 from __future__ import annotations
@@ -59,9 +55,6 @@ class Step:
     inert: Callable[[SimModel], bool] = field(default=never)
     # applying it to this state would change nothing (for every run): skipped this period
     idle: Callable[[SimModel, RunState], bool] = field(default=never)
-    # it runs but reads none of its random numbers in this state (for every run): they are
-    # not drawn, and its stream is moved on as if they had been
-    unread: Callable[[SimModel, RunState], bool] = field(default=never)
 
 
 def _period_steps() -> tuple[Step, ...]:

@@ -252,12 +252,7 @@ def _observe(m: SimModel, s: RunState, d: Draws) -> RunState:
     return evolve(s, cost_signal=signal)
 
 
-def _ceasefire_everywhere(m: SimModel, s: RunState) -> bool:
-    """No run is fighting this period: the battle reads none of its fortunes of war."""
-    return not s.fighting.any()
-
-
-FIGHT = Step("fight", _fight, lambda m: (0, 1), unread=_ceasefire_everywhere)
+FIGHT = Step("fight", _fight, lambda m: (0, 1))
 # the cost signal is evidence about the other's private type: with a single type there is
 # nothing to learn from it (the learn step reads it only with several types), so nothing runs
 OBSERVE = Step("observe", _observe, lambda m: (0, 2), inert=lambda m: m.n_types == 1)

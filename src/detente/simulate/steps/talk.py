@@ -30,7 +30,6 @@ the talks, records and event bits in place.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -161,19 +160,6 @@ def on_table(m: SimModel, s: RunState) -> BoolArray:
 def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     st = m.settings
     n, n_b = s.phase.shape
-    # no round held in any run (e.g. every run's agreement in force): the period's blank
-    # record, the talks' state as it was
-    cadence = s.period % st.talks_every == 0
-    by_track = m.tracks is not None
-    if (not by_track and not cadence) or not _held_somewhere(
-        np.ascontiguousarray(s.phase, dtype=np.int64),
-        np.ascontiguousarray(s.derailed, dtype=np.bool_),
-        by_track,
-        cadence,
-        np.ascontiguousarray(s.talk_track, dtype=np.int64),
-        _open_bundles(m, s.weights is not None),
-    ):
-        return evolve(s, **_no_round(n, n_b))
     single_text = m.protocol is Protocol.single_text
     # the single text leaves no standing offer, alternating offers no text: not copied; a
     # state of simulate_block's (RunState.in_place) is updated in place
@@ -295,58 +281,6 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         events=events,
         search_hint=hints,
     )
-
-
-def _open_bundles(m: SimModel, per_run: bool) -> BoolArray:
-    """(B,) bundles the talks can take up at all: on the agenda (no linkage closes them) and,
-    with per-run preferences, only the settlement (the state's own table is its)."""
-    out: BoolArray = np.array(
-        [spec.on_agenda and not (b > 0 and per_run) for b, spec in enumerate(m.agenda.bundles)],
-        dtype=np.bool_,
-    )
-    return out
-
-
-@kernel
-def _held_somewhere(
-    phase: IntArray,
-    derailed: BoolArray,
-    by_track: bool,
-    cadence: bool,
-    talk_track: IntArray,
-    open_: BoolArray,
-) -> bool:
-    """Some run holds a round of talks on some ``open_`` bundle this period (the selection of
-    :func:`_round`)."""
-    for j in range(phase.shape[0]):
-        if derailed[j]:
-            continue
-        for b in range(phase.shape[1]):
-            on = open_[b] and phase[j, b] == 0
-            on = on and (talk_track[j, b] >= 0 if by_track else cadence)
-            if b > 0:
-                on = on and phase[j, 0] == 0
-            if on:
-                return True
-    return False
-
-
-@lru_cache(maxsize=8)
-def _no_round(n: int, n_b: int) -> dict[str, NDArray[Any]]:
-    """The record of a period without a round of talks in any of ``n`` runs: nothing signed,
-    refused, offered, no overture nor gesture (read-only arrays, shared)."""
-    out = {
-        "signed": np.zeros((n, n_b), dtype=bool),
-        "signed_terms": np.full((n, n_b), -1, dtype=np.int64),
-        "signed_bad_faith": np.zeros((n, n_b, 2), dtype=bool),
-        "refused_u": np.full((n, 2), np.nan),
-        "offered_u": np.full((n, 2), np.nan),
-        "overture": np.zeros((n, 2), dtype=bool),
-        "gesture": np.zeros((n, 2), dtype=bool),
-    }
-    for a in out.values():
-        a.flags.writeable = False
-    return out
 
 
 _A = TypeVar("_A", bound=NDArray[Any])
