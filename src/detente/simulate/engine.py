@@ -10,7 +10,8 @@ stream per step, ``named_rng(block_seed, step.name)``, and one ``"setup"`` strea
 per-run draws made before the first period (private types, the front's true drift). Each
 period every step draws a fixed number of uniforms and normals for *every run of the block*,
 whatever the state (a step skipped as idle for a period has its stream advanced past the
-uniforms it would have drawn, :class:`~detente.simulate.steps.Step`). So a run is a function
+uniforms it would have drawn, :class:`~detente.simulate.steps.Step`; lazily: the skipped
+periods' numbers are made, or jumped over, when the step next draws). So a run is a function
 of (inputs, seed, block, row): adding a step leaves
 the other steps' numbers unchanged, and one run can be replayed alone (``rows=[j]``) by
 drawing the block's numbers and keeping row ``j``, without simulating the other runs
@@ -135,8 +136,11 @@ class _Stream:
         bits = rng.bit_generator
         assert isinstance(bits, np.random.PCG64)  # named_rng's generator
         self.bits = bits
+        self.owed = 0  # periods whose draws were skipped and not yet made (:meth:`skip`)
 
     def draw(self, rows: IntArray | None) -> Draws:
+        if self.owed:
+            self._catch_up()
         if self.nu:
             self.rng.random(out=self.u)
         if self.nz:
@@ -144,11 +148,18 @@ class _Stream:
         return self.draws if rows is None else Draws(self.u[rows], self.z[rows])
 
     def skip(self) -> None:
-        """Move the stream on as if it had drawn."""
-        if self.nz:  # normals use a variable count of raw draws: draw them
-            self.draw(None)
+        """Move the stream on as if it had drawn, once it is next drawn from: nothing is read
+        from it in between (only this step draws from it, and the block's last periods' are
+        never made)."""
+        self.owed += 1
+
+    def _catch_up(self) -> None:
+        owed, self.owed = self.owed, 0
+        if self.nz:  # normals use a variable count of raw draws: drawn, period by period
+            for _ in range(owed):
+                self.draw(None)
         elif self.nu:
-            self.bits.advance(self.u.size)  # one raw 64-bit draw per uniform
+            self.bits.advance(self.u.size * owed)  # one raw 64-bit draw per uniform
 
 
 def iter_periods(
