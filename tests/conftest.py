@@ -119,11 +119,12 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
 
 # Compiled kernels, once: a fresh clone has no Numba cache, and every test process would compile
-# the engine's kernels on its first simulation (tens of seconds each), the workers and the
-# commands the tests start side by side. Before the workers start, one process compiles them
-# into the cache (detente.core.jit: a directory named by the engines' sources); the workers and
-# every command then load them. Only when the cache holds no kernel yet; the machine code is the
-# same whichever process compiles it, so no result depends on this.
+# the engine's kernels on its first simulation (tens of seconds each): both workers and the
+# commands the tests start (the browser tests' server, reports, …), side by side on the same
+# cores. So while the workers start and collect, one process compiles them into the cache
+# (detente.core.jit: a directory named by the engines' sources), and the first test starts when
+# it is done; the workers and every command then load them. Only when the cache holds no kernel
+# yet; the machine code is the same whichever process compiles it, so no result depends on this.
 
 WARM_UP = """
 import sys
@@ -131,23 +132,26 @@ from pathlib import Path
 
 import detente as d
 from detente.errors import InputError
-from detente.scenario.simulation import Protocol
+from detente.scenario.simulation import Protocol, SimulationSettings
 
 root = Path(sys.argv[1])
 for path in ("scenarios/ukraine-2026-06.yaml", "scenarios/teaching.yaml",
              "tests/simulate/fixtures/two_sides.yaml"):
     s = d.load_scenario(root / path)
     for protocol in Protocol:
-        sim = s.simulation.model_copy(update={"protocol": protocol})
+        sim = (s.simulation or SimulationSettings()).model_copy(update={"protocol": protocol})
         try:
             d.simulate(s.model_copy(update={"simulation": sim}), runs=40, periods=8, seed=1)
         except InputError:  # a protocol this scenario cannot take
             pass
 """
 
+_warming: list[subprocess.Popen[str]] = []
+
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_setupnodes(config: pytest.Config, specs: list[Any]) -> None:
+    """Start compiling the kernels (see above) before the workers start."""
     if len(specs) < 2 or os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
         return
     from detente.core.jit import cache_dir
@@ -155,16 +159,20 @@ def pytest_xdist_setupnodes(config: pytest.Config, specs: list[Any]) -> None:
     cache = cache_dir()
     if cache is None or next(cache.rglob("*.nbi"), None) is not None:
         return
-    run = subprocess.run(
-        [sys.executable, "-c", WARM_UP, str(REPO)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    if run.returncode != 0:  # the tests that simulate will say what is wrong
-        tail = (run.stderr.strip().splitlines() or ["?"])[-1]
-        print(
-            f"\nkernel warm-up failed ({tail}); each test process compiles its own", file=sys.stderr
+    cmd = [sys.executable, "-c", WARM_UP, str(REPO)]
+    _warming.append(
+        subprocess.Popen(
+            cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    """The first test starts once the kernels are compiled."""
+    while _warming:
+        proc = _warming.pop()
+        _, err = proc.communicate(timeout=900)
+        if proc.returncode != 0:  # the tests that simulate will say what is wrong
+            tail = (err.strip().splitlines() or ["?"])[-1]
+            print(f"\nkernel warm-up failed ({tail}); test processes compile their own")
