@@ -9,7 +9,8 @@ binary. Every test fails on any browser console error or uncaught page error, an
 screenshots into a temporary directory (``DETENTE_SCREENSHOTS=DIR`` keeps them).
 
 One browser serves the whole session; each test gets a fresh context (cookies, storage).
-All browser tests share the ``browser`` xdist group, so they run on one worker.
+All browser tests are one unit of work for pytest-xdist (``tests/conftest.py``), so they run
+on one worker.
 """
 
 from __future__ import annotations
