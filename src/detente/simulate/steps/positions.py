@@ -146,14 +146,23 @@ def war_rise(m: SimModel, s: RunState) -> FloatArray:
     is nothing to net."""
     rise: FloatArray = s.value - s.value0
     fixed = ~m.front_moves
-    if not fixed.any():
-        return rise
-    off = np.where(fixed[None, :], m.status_quo[None, :], s.line)
-    u_now = stake_utilities(m, s.line, s.weights, s.u_victory)[2]
-    u_off = stake_utilities(m, off, s.weights, s.u_victory)[2]
     modelled = np.isnan(m.reservation[:2])  # (2,) the value of fighting is the war model's
+    if not fixed.any() or not modelled.any():
+        return rise
+    # only runs whose fixed issues left the status quo (an agreement's terms) have a part to
+    # net (elsewhere line' = line and it is 0): none before the first agreement
+    off_sq = (s.line[:, fixed] != m.status_quo[None, fixed]).any(axis=1)
+    if not off_sq.any():
+        return rise
+    rows = np.flatnonzero(off_sq)
+    line = s.line[rows]
+    weights = None if s.weights is None else s.weights[rows]
+    off = np.where(fixed[None, :], m.status_quo[None, :], line)
+    u_now = stake_utilities(m, line, weights, s.u_victory)[2]
+    u_off = stake_utilities(m, off, weights, s.u_victory)[2]
     banked = np.where(modelled[None, :], float(m.stalemate) * (u_now - u_off), 0.0)
-    out: FloatArray = rise - banked
+    out: FloatArray = rise.copy()
+    out[rows] -= banked
     return out
 
 
