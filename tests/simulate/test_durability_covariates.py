@@ -217,6 +217,20 @@ def test_bundle_specificity_reads_the_agreements_scope() -> None:
     cov = scenario_covariates(stated, (), bundle="ceasefire_humanitarian")
     assert float(np.asarray(cov.specificity)) == 0.3
     assert float(np.asarray(scenario_covariates(stated, ()).specificity)) == 1.0
+    # a cease-fire none of whose issues is categorised, in a partly categorised scenario:
+    # an uncategorised issue tells neither way, so the type is unknown (it read 0 before)
+    blank = minsk.model_dump(mode="json", exclude_none=True)
+    for issue in blank["issues"]:
+        if issue["id"] in ("line", "humanitarian"):
+            del issue["category"]
+    partly = parse_scenario(json.dumps(blank))
+    assert bundle_specificity(partly, "ceasefire_humanitarian") == SPECIFICITY_REFERENCE
+    assert bundle_specificity(partly, "political_framework") == 1.0  # still read
+    # one categorised non-substantive issue beside an uncategorised one: a truce
+    del next(i for i in blank["issues"] if i["id"] == "border")["category"]
+    blank["bundles"][0]["issues"] = ["line", "foreign_forces"]
+    mixed = parse_scenario(json.dumps(blank))
+    assert bundle_specificity(mixed, "ceasefire_humanitarian") == 0.0
     # no substantive issue (the calibration war and teaching categorise none): unknown type
     calib = calibration_scenario(peacekeepers=False)
     assert bundle_specificity(calib) == SPECIFICITY_REFERENCE
