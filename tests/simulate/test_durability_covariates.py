@@ -159,15 +159,13 @@ def test_specificity_reference_reproduces_fortna_whole_sample() -> None:
     """Fortna (2004): 41.7% of the 96 civil-war cease-fires held, truces failed 74%,
     settlements 48%. Under proportional hazards the whole sample sits 0.597 of the way from
     truce to settlement on the log-linear covariate; the rounded reference 0.6 is within 0.005
-    of it, and the implied mix (40% truces) agrees with mixing the failure shares linearly,
-    (0.583 − 0.48) / (0.74 − 0.48) = 0.396, within 0.01. The reference agreement therefore
-    reproduces the whole sample's share failed from the truce's: 1 − 0.26^(HR_ref/HR_truce) is
-    58.3% ± 0.005."""
+    of it. The reference agreement therefore reproduces the whole sample's share failed from
+    the truce's: 1 − 0.26^(HR_ref/HR_truce) is 58.3% ± 0.005. (A position on the log scale is
+    not a population share of truces, so 1 − 0.6 is not compared with the linear mix of the
+    failure shares, 0.396: their closeness is a coincidence, not a check.)"""
     ref = specificity_reference()
     assert ref == pytest.approx(0.597, abs=0.001)
     assert abs(SPECIFICITY_REFERENCE - ref) <= 0.005
-    truces = (1 - FORTNA_HELD_2004["all"][0] - 0.48) / (0.74 - 0.48)
-    assert abs((1 - SPECIFICITY_REFERENCE) - truces) <= 0.01
     at_ref = float(covariate_hazard_ratio(Covariates()))
     truce = float(covariate_hazard_ratio(Covariates(specificity=0.0)))
     assert at_ref == 1.0
@@ -182,6 +180,9 @@ def test_settlement_vs_truce_agrees_with_fortna_2008() -> None:
     truce = float(covariate_hazard_ratio(Covariates(specificity=0.0)))
     settle = float(covariate_hazard_ratio(Covariates(specificity=1.0)))
     assert settle / truce == pytest.approx(0.49, abs=0.005)
+    # the tolerance 0.1 was chosen after seeing the value (0.49), not derived from the
+    # source's uncertainty (the summary gives "about 60%" without an interval): an agreement
+    # check, not a calibration
     assert abs(settle / truce - 0.40) <= 0.1
 
 
