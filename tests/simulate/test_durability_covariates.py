@@ -159,15 +159,13 @@ def test_specificity_reference_reproduces_fortna_whole_sample() -> None:
     """Fortna (2004): 41.7% of the 96 civil-war cease-fires held, truces failed 74%,
     settlements 48%. Under proportional hazards the whole sample sits 0.597 of the way from
     truce to settlement on the log-linear covariate; the rounded reference 0.6 is within 0.005
-    of it, and the implied mix (40% truces) agrees with mixing the failure shares linearly,
-    (0.583 − 0.48) / (0.74 − 0.48) = 0.396, within 0.01. The reference agreement therefore
-    reproduces the whole sample's share failed from the truce's: 1 − 0.26^(HR_ref/HR_truce) is
-    58.3% ± 0.005."""
+    of it. The reference agreement therefore reproduces the whole sample's share failed from
+    the truce's: 1 − 0.26^(HR_ref/HR_truce) is 58.3% ± 0.005. (A position on the log scale is
+    not a population share of truces, so 1 − 0.6 is not compared with the linear mix of the
+    failure shares, 0.396: their closeness is a coincidence, not a check.)"""
     ref = specificity_reference()
     assert ref == pytest.approx(0.597, abs=0.001)
     assert abs(SPECIFICITY_REFERENCE - ref) <= 0.005
-    truces = (1 - FORTNA_HELD_2004["all"][0] - 0.48) / (0.74 - 0.48)
-    assert abs((1 - SPECIFICITY_REFERENCE) - truces) <= 0.01
     at_ref = float(covariate_hazard_ratio(Covariates()))
     truce = float(covariate_hazard_ratio(Covariates(specificity=0.0)))
     assert at_ref == 1.0
@@ -182,6 +180,9 @@ def test_settlement_vs_truce_agrees_with_fortna_2008() -> None:
     truce = float(covariate_hazard_ratio(Covariates(specificity=0.0)))
     settle = float(covariate_hazard_ratio(Covariates(specificity=1.0)))
     assert settle / truce == pytest.approx(0.49, abs=0.005)
+    # the tolerance 0.1 was chosen after seeing the value (0.49), not derived from the
+    # source's uncertainty (the summary gives "about 60%" without an interval): an agreement
+    # check, not a calibration
     assert abs(settle / truce - 0.40) <= 0.1
 
 
@@ -217,6 +218,20 @@ def test_bundle_specificity_reads_the_agreements_scope() -> None:
     cov = scenario_covariates(stated, (), bundle="ceasefire_humanitarian")
     assert float(np.asarray(cov.specificity)) == 0.3
     assert float(np.asarray(scenario_covariates(stated, ()).specificity)) == 1.0
+    # a cease-fire none of whose issues is categorised, in a partly categorised scenario:
+    # an uncategorised issue tells neither way, so the type is unknown (it read 0 before)
+    blank = minsk.model_dump(mode="json", exclude_none=True)
+    for issue in blank["issues"]:
+        if issue["id"] in ("line", "humanitarian"):
+            del issue["category"]
+    partly = parse_scenario(json.dumps(blank))
+    assert bundle_specificity(partly, "ceasefire_humanitarian") == SPECIFICITY_REFERENCE
+    assert bundle_specificity(partly, "political_framework") == 1.0  # still read
+    # one categorised non-substantive issue beside an uncategorised one: a truce
+    del next(i for i in blank["issues"] if i["id"] == "border")["category"]
+    blank["bundles"][0]["issues"] = ["line", "foreign_forces"]
+    mixed = parse_scenario(json.dumps(blank))
+    assert bundle_specificity(mixed, "ceasefire_humanitarian") == 0.0
     # no substantive issue (the calibration war and teaching categorise none): unknown type
     calib = calibration_scenario(peacekeepers=False)
     assert bundle_specificity(calib) == SPECIFICITY_REFERENCE

@@ -96,6 +96,29 @@ def test_the_terms_of_an_agreement_in_force_do_not_harden_the_lines() -> None:
     assert np.allclose(lo[:, a, land], 30.0 + HARDENING_PASS_THROUGH * 100.0 * gain[:, a])
 
 
+def test_terms_that_cost_a_side_with_a_stated_reservation_do_not_harden_its_lines() -> None:
+    """A stated reservation is the side's value of fighting, a constant no agreement's terms
+    move (``beliefs.fighting_value``): terms in force that cost it on an issue the front does
+    not move leave its war's rise at 0 and its lines as stated (they hardened before the fix)."""
+    sc = make_scenario(strategies=("conceder", "conceder"), red_lines=RED, reservation=(0.4, None))
+    m = build_model(sc)
+    a, b = m.actor_ids.index("A"), m.actor_ids.index("B")
+    land, bloc = m.issue_ids.index("land"), m.issue_ids.index("bloc")
+    assert m.reservation[a] == 0.4 and np.isnan(m.reservation[b])
+    assert m.front_moves[land] and not m.front_moves[bloc]
+    s = next(iter_periods(m, 6, np.random.SeedSequence(3), 1))
+    assert np.allclose(s.value[:, a], 0.4) and np.allclose(s.value0[:, a], 0.4)
+    line = s.line.copy()
+    line[:, bloc] = m.ideal[b, bloc]  # an agreement wrote B's best terms on bloc
+    u_now = stake_utilities(m, line, None, s.u_victory)[2]
+    cost = m.stalemate * (stake_utilities(m, s.line, None, s.u_victory)[2] - u_now)
+    assert (cost[:, a] > 0.01).all()  # the terms cost A: netting them would read as a rise
+    signed = evolve(s, line=line)
+    assert np.allclose(war_rise(m, signed)[:, a], 0.0, atol=1e-12)
+    lo, _ = red_lines(m, signed)
+    assert np.allclose(lo[:, a, land], 30.0)  # A's minimum on land stays as stated
+
+
 def test_a_front_moving_ones_way_hardens_ones_lines_in_a_run_deterministically() -> None:
     """A stated drift toward A: A's value of fighting rises as the front and its beliefs move,
     so its red line tightens in the median; B's falls and B's line stays as stated."""

@@ -10,7 +10,8 @@ the table it keeps closed is cut into issues:
    unchanged (the multi-attribute splitting condition: Weber, Eisenführ & von Winterfeldt 1988).
 
 The rule in force charges the whole-scale crossing cost once per issue of the closed bundles,
-so an empty issue raises it by a fifth and a split issue counts twice: it FAILS these
+so an empty issue raises it by a share of one over the number of issues (teaching has two: by
+half, measured 0.398 -> 0.597 at the start) and a split issue counts twice: it FAILS these
 properties (the refusal is lifted later, and P(agreement) falls from 0.36 to 0.05 and 0 with one
 and two empty issues). They are kept as strict expected failures, so that the rule that
 satisfies them makes them pass (and the marks must then go): an invariant form (one
@@ -89,21 +90,30 @@ def _teaching_refusal(empty: int = 0, split: str | None = None) -> Scenario:
     return parse_scenario(json.dumps(data, default=str), name="teaching+refusal.json")
 
 
+def test_the_invariance_checks_are_not_trivial() -> None:
+    """The preconditions of the expected failures below, checked where a failure shows (inside
+    a strict expected failure it would be absorbed): without the empty issues, some runs lift
+    the refusal within the horizon and some do not, and some runs agree and some do not."""
+    m0 = build_model(_teaching_refusal())
+    seen = np.zeros(RUNS, dtype=bool)
+    for s0 in iter_periods(m0, RUNS, np.random.SeedSequence(1), PERIODS):
+        seen |= lifted(m0, s0) > 0
+    assert seen.any() and not seen.all()  # the decision is not trivial either way
+    base = run_simulation(_teaching_refusal(), runs=RUNS, seed=3, periods=PERIODS).summary()
+    assert 0.0 < base["p_agreement"] < 1.0
+
+
 @pytest.mark.parametrize("empty", [1, 2])
 @KNOWN_FLAW
 def test_an_issue_nobody_cares_about_changes_no_lifting_decision(empty: int) -> None:
     """Run by run and period by period (common random numbers), the same refusals are lifted
     with and without issues nobody cares about, at the same cost."""
     m0, m1 = build_model(_teaching_refusal()), build_model(_teaching_refusal(empty))
-    seen = np.zeros(RUNS, dtype=bool)
     runs0 = iter_periods(m0, RUNS, np.random.SeedSequence(1), PERIODS)
     runs1 = iter_periods(m1, RUNS, np.random.SeedSequence(1), PERIODS)
     for s0, s1 in zip(runs0, runs1, strict=True):
         np.testing.assert_allclose(lifting_costs(m1, s1), lifting_costs(m0, s0), rtol=1e-12)
-        mask = lifted(m0, s0)
-        assert np.array_equal(lifted(m1, s1), mask)
-        seen |= mask > 0
-    assert seen.any() and not seen.all()  # the decision is not trivial either way
+        assert np.array_equal(lifted(m1, s1), lifted(m0, s0))
 
 
 @pytest.mark.parametrize("empty", [1, 2])
@@ -112,7 +122,6 @@ def test_an_issue_nobody_cares_about_changes_no_result(empty: int) -> None:
     """The simulated agreements (probability, timing, through which track) are the same."""
     base = run_simulation(_teaching_refusal(), runs=RUNS, seed=3, periods=PERIODS).summary()
     more = run_simulation(_teaching_refusal(empty), runs=RUNS, seed=3, periods=PERIODS).summary()
-    assert 0.0 < base["p_agreement"] < 1.0
     for key in ("p_agreement", "median_periods_to_agreement"):
         assert more[key] == base[key], key
     assert more["agreements"][0]["by_track"] == base["agreements"][0]["by_track"]

@@ -649,8 +649,9 @@ def bundle_specificity(scenario: Scenario, bundle: str = "settlement") -> float:
       security or humanitarian issues only 0 (a truce), a cease-fire that settles part of the
       political agenda the share it settles;
     - an agreement that leaves the war going (``ceasefire: false``), a bundle the scenario
-      does not define, or a scenario without substantive issues (e.g. one that categorises no
-      issue): the reference (:data:`SPECIFICITY_REFERENCE`, the type unknown).
+      does not define, a scenario without substantive issues (e.g. one that categorises no
+      issue) or a bundle none of whose issues is categorised (an uncategorised issue tells
+      neither way): the reference (:data:`SPECIFICITY_REFERENCE`, the type unknown).
 
     Bundles are the scenario's declared ones, else its default bundle per issue category
     (:func:`detente.bargaining.bundles.default_bundles`), as in the simulation's agenda."""
@@ -669,12 +670,10 @@ def bundle_specificity(scenario: Scenario, bundle: str = "settlement") -> float:
         if bundle not in defaults:
             return SPECIFICITY_REFERENCE
         issues, ceasefire = defaults[bundle]
-    substantive = {
-        i.id
-        for i in scenario.issues
-        if i.category is not None and i.category.value in SUBSTANTIVE_CATEGORIES
-    }
-    if not ceasefire or not substantive:
+    categorised = {i.id: i.category.value for i in scenario.issues if i.category is not None}
+    substantive = {i for i, c in categorised.items() if c in SUBSTANTIVE_CATEGORIES}
+    if not ceasefire or not substantive or not categorised.keys() & set(issues):
+        # an uncategorised issue tells neither way: a bundle of such issues only is unknown
         return SPECIFICITY_REFERENCE
     return len(substantive.intersection(issues)) / len(substantive)
 

@@ -141,15 +141,28 @@ def war_rise(m: SimModel, s: RunState) -> FloatArray:
     terms move those; the line starts at the status quo, so the part is 0 at the start), ``s``
     the stalemate weight of the war lottery. What remains is the change beliefs about the
     balance, the front and the costs per period bring (module docstring); NaN before the first
-    learn step."""
+    learn step. A belligerent with a stated reservation values fighting at that constant
+    (:func:`detente.simulate.beliefs.fighting_value`): no agreement's terms move it, and there
+    is nothing to net."""
     rise: FloatArray = s.value - s.value0
     fixed = ~m.front_moves
-    if not fixed.any():
+    modelled = np.isnan(m.reservation[:2])  # (2,) the value of fighting is the war model's
+    if not fixed.any() or not modelled.any():
         return rise
-    off = np.where(fixed[None, :], m.status_quo[None, :], s.line)
-    u_now = stake_utilities(m, s.line, s.weights, s.u_victory)[2]
-    u_off = stake_utilities(m, off, s.weights, s.u_victory)[2]
-    out: FloatArray = rise - float(m.stalemate) * (u_now - u_off)
+    # only runs whose fixed issues left the status quo (an agreement's terms) have a part to
+    # net (elsewhere line' = line and it is 0): none before the first agreement
+    off_sq = (s.line[:, fixed] != m.status_quo[None, fixed]).any(axis=1)
+    if not off_sq.any():
+        return rise
+    rows = np.flatnonzero(off_sq)
+    line = s.line[rows]
+    weights = None if s.weights is None else s.weights[rows]
+    off = np.where(fixed[None, :], m.status_quo[None, :], line)
+    u_now = stake_utilities(m, line, weights, s.u_victory)[2]
+    u_off = stake_utilities(m, off, weights, s.u_victory)[2]
+    banked = np.where(modelled[None, :], float(m.stalemate) * (u_now - u_off), 0.0)
+    out: FloatArray = rise.copy()
+    out[rows] -= banked
     return out
 
 
