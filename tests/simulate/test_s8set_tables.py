@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detente.simulate import tables
+from detente.simulate import row_keys
 from detente.simulate.tables import _ABOVE, _INDEX_BITS, _SORT_CELLS, build_table
 
 
@@ -98,7 +98,7 @@ def test_the_prefix_orders_feasible_utilities_below_the_infeasible_key() -> None
     x = np.sort(np.random.default_rng(2).random(10_000) * 1.5)
     x = np.concatenate([[0.0, 2.0**-30, 2.0**-15], x, [np.nextafter(1.5, 0.0)]])
     high = x.view(np.uint64) & ~np.uint64((1 << _INDEX_BITS) - 1)
-    prefix = np.array([int(tables._prefix(h)) for h in high])
+    prefix = np.array([int(row_keys._prefix(h)) for h in high])
     assert (np.diff(prefix) >= 0).all()
-    assert prefix.max() < tables._PREFIX_ABOVE < 2**20
-    assert int(tables._prefix(np.uint64(tables._KEY_ABOVE))) == tables._PREFIX_ABOVE
+    assert prefix.max() < row_keys._PREFIX_ABOVE < 2**20
+    assert int(row_keys._prefix(np.uint64(row_keys._KEY_ABOVE))) == row_keys._PREFIX_ABOVE

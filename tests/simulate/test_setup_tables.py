@@ -94,16 +94,16 @@ def test_keys_sorted_as_floats_are_normal_floats_in_the_order_of_their_bits() ->
     k = 64
     u = rng.random((3, k, 2))
     u[:, :5] = 0.0  # packages worth nothing to both sides
-    from detente.simulate import tables
+    from detente.simulate import row_keys
 
     feas = np.ones((3, k), dtype=np.bool_)
     keys = np.empty((6, k), dtype=np.uint64)
     n_feas = np.empty(3, dtype=np.int64)
-    assert tables._pack_keys(u.view(np.uint64), feas, keys, n_feas)
-    assert (keys & np.uint64(~tables._KEY_MASK & (2**64 - 1)) == 0).any()  # index-only keys
-    shifted = (keys + tables._KEY_NORMAL).view(np.float64)
+    assert row_keys._pack_keys(u.view(np.uint64), feas, keys, n_feas)
+    assert (keys & np.uint64(~row_keys._KEY_MASK & (2**64 - 1)) == 0).any()  # index-only keys
+    shifted = (keys + row_keys._KEY_NORMAL).view(np.float64)
     assert (shifted >= np.finfo(np.float64).smallest_normal).all()
     assert np.isfinite(shifted).all()
     expected = np.sort(keys, axis=1)
-    tables._sort_as_floats(keys)
+    row_keys._sort_as_floats(keys)
     assert np.array_equal(keys, expected)

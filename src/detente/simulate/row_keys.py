@@ -1,0 +1,256 @@
+"""Sort keys of per-run table rows: utilities packed with their candidate, sorted, unpacked.
+
+:mod:`detente.simulate.tables` sorts each side's candidates in ascending order of utility, one
+row per run. A row is sorted as packed integer keys (the utility's float64 bits above the
+candidate's index, or a monotone 20-bit prefix of them above the index when every feasible
+utility lies in [+0, 1.5)), compiled (:mod:`detente.core.jit`); the unpacking passes give each
+side's order and sorted utilities.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.bargaining.utility import _UTILITY, _row_losses
+from detente.core.jit import kernel
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+OrderArray = NDArray[np.int16]
+BoolArray = NDArray[np.bool_]
+
+_ABOVE = 1.5
+"""Sort key of an infeasible candidate: above every utility (≤ 1), below the next row's (2)."""
+_INDEX_BITS = 12
+"""Low bits of a float64 utility that carry the candidate index in the packed sort key."""
+
+_KEY_MASK = (1 << _INDEX_BITS) - 1
+"""The candidate index's bits of a packed key."""
+_KEY_ABOVE = int(np.float64(_ABOVE).view(np.uint64)) & ~_KEY_MASK
+"""The packed key (without index) of an infeasible candidate: 1.5 has no low bits to clear."""
+
+
+_HIGH = np.uint64(~_KEY_MASK & (2**64 - 1))
+"""The bits of a packed key above the index: the utility's."""
+_KEY_NORMAL = np.uint64(np.finfo(np.float64).smallest_normal.view(np.uint64))
+"""Added to every key sorted as a float (:func:`_sort_as_floats`): a key of a package worth
+0 (bits 0 but for the index) would be a subnormal float, which a thread with the
+flush-to-zero or denormals-are-zero flags on (set by some fast-math libraries) sorts as 0,
+losing the index; shifted, every key is a normal float."""
+_KEY_FINITE = int(np.float64(np.inf).view(np.uint64)) - int(_KEY_NORMAL)
+"""Packed keys below this (sign bit clear, exponent not all ones once shifted by
+:data:`_KEY_NORMAL`) are finite floats ≥ +0: ordered as float64 exactly as their bits are
+ordered as integers."""
+
+
+def _sort_as_floats(keys: NDArray[np.uint64]) -> None:
+    """Sort each row of ``keys`` (all below :data:`_KEY_FINITE`) in place, in the order of
+    their bits, as normal float64s (NumPy's faster sort for floats): shifted up by
+    :data:`_KEY_NORMAL` (an order-preserving shift) and back."""
+    keys += _KEY_NORMAL
+    keys.view(np.float64).sort(axis=1)
+    keys -= _KEY_NORMAL
+
+
+@kernel
+def _pack_keys(
+    bits: NDArray[np.uint64],
+    feasible: BoolArray,
+    keys: NDArray[np.uint64],
+    n_feasible: IntArray,
+) -> bool:
+    """``keys[side · rows + row, j]``: candidate ``j``'s utility to ``side`` (float64 bits,
+    the index bits cleared; :data:`_KEY_ABOVE` if infeasible) with ``j`` in the low bits;
+    each row's feasible candidates counted. True if every key is a finite float ≥ +0
+    (:data:`_KEY_FINITE`): then they sort as float64 in the order of their bits."""
+    rows = bits.shape[0]
+    largest = np.uint64(0)
+    for row in range(rows):
+        count = 0
+        for j in range(bits.shape[1]):
+            ok = feasible[row, j]
+            k0, k1 = bits[row, j, 0] & _HIGH, bits[row, j, 1] & _HIGH
+            if ok:
+                count += 1
+                largest = max(largest, k0, k1)
+            keys[row, j] = _key(k0, ok, j)
+            keys[rows + row, j] = _key(k1, ok, j)
+        n_feasible[row] = count
+    return bool(largest < np.uint64(_KEY_FINITE))
+
+
+@kernel
+def _utility_keys(
+    dist: FloatArray,
+    weights: FloatArray,
+    feasible: BoolArray,
+    utility: FloatArray,
+    keys: NDArray[np.uint32],
+    n_feasible: IntArray,
+    acc: FloatArray,
+    acc_bits: NDArray[np.uint64],
+) -> bool:
+    """:func:`_pack_keys32` of rows whose utilities it computes first: ``utility[row, q, a]
+    = 1 − clip(Σ_k dist[a, k, q] · weights[row, a, k])`` (:func:`_row_losses` into ``acc``;
+    ``acc_bits``: its bits), each side's keys packed from them while in cache."""
+    rows = weights.shape[0]
+    largest = np.uint64(0)
+    for row in range(rows):
+        n_feasible[row] = _count(feasible[row])
+        for a in range(dist.shape[0]):
+            _row_losses(dist[a], weights[row, a], _UTILITY, acc)
+            for q in range(acc.shape[0]):
+                utility[row, q, a] = acc[q]
+            if a < 2:
+                top = _pack_row32(acc_bits, feasible[row], keys[a * rows + row])
+                largest = max(largest, top)
+    return bool(largest < np.uint64(_KEY_ABOVE))
+
+
+_PREFIX_SHIFT = 36
+"""The sort prefix of a utility (:func:`_prefix`) is its bits from bit 36 up (11 exponent
+bits, 16 of the mantissa)…"""
+_PREFIX_BASE = (1023 - 15) << (52 - _PREFIX_SHIFT)
+"""… less those of 2^-15 (every utility below it has prefix 0): below 2^20 for every
+utility below 2, and for a feasible one (below 1.5, :data:`_KEY_ABOVE`) below the prefix of
+the infeasible candidates' key, :data:`_PREFIX_ABOVE`."""
+
+
+@kernel
+def _prefix(high: np.uint64) -> np.uint64:
+    """The sort prefix of a key's utility bits ``high`` (at most :data:`_KEY_ABOVE`):
+    non-decreasing in ``high``, below 2^20."""
+    top = high >> np.uint64(_PREFIX_SHIFT)
+    base = np.uint64(_PREFIX_BASE)
+    return top - base if top > base else np.uint64(0)
+
+
+_PREFIX_ABOVE = (_KEY_ABOVE >> _PREFIX_SHIFT) - _PREFIX_BASE
+"""The prefix of an infeasible candidate's key (1.5): above every feasible one's when the
+feasible utilities are below 1.5."""
+
+
+@kernel
+def _pack_keys32(
+    bits: NDArray[np.uint64],
+    feasible: BoolArray,
+    keys: NDArray[np.uint32],
+    n_feasible: IntArray,
+) -> bool:
+    """:func:`_pack_row32` of both sides of every row: ``keys[side · rows + row]``; each
+    row's feasible candidates counted. True if every feasible utility is a float in
+    [+0, 1.5) (bits below :data:`_KEY_ABOVE`): then the keys sort as :func:`_unpack_keys32`
+    reads them."""
+    rows = bits.shape[0]
+    largest = np.uint64(0)
+    for row in range(rows):
+        n_feasible[row] = _count(feasible[row])
+        for side in range(2):
+            top = _pack_row32(bits[row, :, side], feasible[row], keys[side * rows + row])
+            largest = max(largest, top)
+    return bool(largest < np.uint64(_KEY_ABOVE))
+
+
+@kernel
+def _pack_row32(
+    bits: NDArray[np.uint64], feasible: BoolArray, keys: NDArray[np.uint32]
+) -> np.uint64:
+    """``keys[j]``: the prefix (:func:`_prefix`) of candidate ``j``'s utility bits without
+    the index bits (:data:`_KEY_ABOVE` if infeasible) above ``j`` in the low bits; returns
+    the largest feasible utility's bits without the index (0 if none)."""
+    largest = np.uint64(0)
+    shift = np.uint64(_INDEX_BITS)
+    for j in range(bits.shape[0]):
+        ok = feasible[j]
+        high = bits[j] & _HIGH if ok else np.uint64(_KEY_ABOVE)
+        if ok:
+            largest = max(largest, high)
+        keys[j] = np.uint32(((_prefix(high) << shift) | np.uint64(j)) & np.uint64(0xFFFFFFFF))
+    return largest
+
+
+@kernel
+def _unpack_keys32(
+    keys: NDArray[np.uint32],
+    lo: int,
+    bits: NDArray[np.uint64],
+    order: OrderArray,
+    sorted_bits: NDArray[np.uint64],
+) -> None:
+    """Rows ``lo…`` of each side's order and sorted utilities (their bits without the index
+    bits, :data:`_KEY_ABOVE` if infeasible) from sorted 32-bit ``keys`` (2 · rows, K),
+    side-major, of rows whose feasible utilities are floats in [+0, 1.5)
+    (:func:`_pack_keys32`), and the utilities' bits ``bits`` (R, K, A). The keys are in
+    the order of (prefix, index): the infeasible candidates last (:data:`_PREFIX_ABOVE`),
+    by index, as their full keys are; each feasible one's full key (utility bits, index) is
+    read and every group of equal prefixes put in the order of the full keys by insertion
+    (such groups are short: utilities within about 2^-16 of each other, or equal). The
+    result is the order of the full keys: the prefix never decreases as they increase."""
+    mask = np.uint32(_KEY_MASK)
+    shift = np.uint32(_INDEX_BITS)
+    above = np.uint32(_PREFIX_ABOVE)
+    rows = keys.shape[0] // 2
+    k = keys.shape[1]
+    for side in range(2):
+        for i in range(rows):
+            row = lo + i
+            line = keys[side * rows + i]
+            for j in range(k):
+                key = line[j]
+                q = np.int64(key & mask)
+                group = key >> shift
+                if group == above:  # infeasible: in index order, as their full keys
+                    sorted_bits[side, row, j] = np.uint64(_KEY_ABOVE)
+                    order[side, row, j] = np.int16(q)
+                    continue
+                high = bits[row, q, side] & _HIGH
+                full = high | np.uint64(q)
+                p = j
+                while p > 0 and (line[p - 1] >> shift) == group:
+                    before = sorted_bits[side, row, p - 1] | np.uint64(order[side, row, p - 1])
+                    if before < full:
+                        break
+                    sorted_bits[side, row, p] = sorted_bits[side, row, p - 1]
+                    order[side, row, p] = order[side, row, p - 1]
+                    p -= 1
+                sorted_bits[side, row, p] = high
+                order[side, row, p] = np.int16(q)
+
+
+@kernel
+def _count(feasible: BoolArray) -> int:
+    count = 0
+    for j in range(feasible.shape[0]):
+        if feasible[j]:
+            count += 1
+    return count
+
+
+@kernel
+def _key(high: np.uint64, feasible: bool, j: int) -> np.uint64:
+    """The packed sort key of candidate ``j`` whose utility's bits without the index bits
+    are ``high``: those bits (:data:`_KEY_ABOVE` if infeasible) with ``j`` in the low bits."""
+    return (high if feasible else np.uint64(_KEY_ABOVE)) | np.uint64(j)
+
+
+@kernel
+def _unpack_keys(
+    keys: NDArray[np.uint64],
+    lo: int,
+    order: OrderArray,
+    sorted_bits: NDArray[np.uint64],
+) -> None:
+    """Rows ``lo…`` of each side's order (the sorted keys' index bits) and sorted utilities
+    (``sorted_bits``: their float64 bits, the rest of the key: the utility truncated by at
+    most 2^-40); ``keys`` (2 · rows, K), side-major."""
+    mask = np.uint64(_KEY_MASK)
+    high = ~mask
+    rows = keys.shape[0] // 2
+    for side in range(2):
+        for i in range(rows):
+            row = lo + i
+            for j in range(keys.shape[1]):
+                key = keys[side * rows + i, j]
+                order[side, row, j] = np.int16(key & mask)
+                sorted_bits[side, row, j] = key & high
