@@ -1,0 +1,116 @@
+"""What the earlier snapshot could know: the drivers file of the dynamics backtest.
+
+``validation/data/ukraine_redline_drivers.yaml`` attributes each moved red line stated in both
+snapshots to the events that moved it and to what the earlier snapshot could know on its date;
+``validation/dynamics.py`` reports it beside the scores and counts it in none of them (helper
+dyn9, issue 13; ``validation/dyn9_expectations.md``). No simulation is run here.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _dyn() -> ModuleType:
+    name = "validation_dynamics_dyn9"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "validation" / "dynamics.py")
+    assert spec is not None
+    assert spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_the_drivers_cover_exactly_the_moved_lines_with_dates_on_the_right_side() -> None:
+    dyn = _dyn()
+    assert dyn.check_drivers(dyn.load_expectations(), dyn.load_drivers()) == []
+
+
+def test_the_check_finds_a_hindsight_basis_a_missing_line_and_an_unknown_source() -> None:
+    dyn = _dyn()
+    exp = dyn.load_expectations()
+    doc = copy.deepcopy(dyn.load_drivers())
+    first = doc["moves"][0]  # 2022-03, Russia's Donbas minima (as of 2022-03-30)
+    first["basis"].append({"date": "2022-09-30", "what": "the annexation", "sources": ["S_x"]})
+    doc["moves"][1]["drivers"][0]["date"] = "2022-03-01"  # before the earlier snapshot
+    doc["moves"][2]["known"] = "in part"  # without a basis
+    dropped = doc["moves"].pop()
+    errors = dyn.check_drivers(exp, doc)
+    assert any("basis dated 2022-09-30, after 2022-03-30" in e for e in errors)
+    assert any("unknown source S_x" in e for e in errors)
+    assert any("driver dated 2022-03-01, not after 2022-03-30" in e for e in errors)
+    assert any("known is 'in part' with 0 basis" in e for e in errors)
+    line = str(dropped["lines"][0])
+    assert any(e.startswith(f"{dropped['pair']}.{line}: no driver") for e in errors)
+
+
+def _scored(dyn: ModuleType, moved_right: set[tuple[str, str, str, str]]) -> dict[str, Any]:
+    """The backtest's result without a simulation: every line simulated as unchanged, except
+    ``moved_right`` simulated at its later value."""
+    index = dyn.driver_index(dyn.load_drivers())
+    pairs = []
+    for p in dyn.load_expectations()["pairs"]:
+        red = []
+        for it in p["red_lines"]:
+            key = (p["from"], it["actor"], it["issue"], it["bound"])
+            v = it["to"] if key in moved_right else it["from"]
+            row = dyn._row(it, dyn.Band(v, v, v, v, v, simulated=True))
+            row["known"] = index[key]["known"] if key in index else None
+            red.append(row)
+        front = [dyn._row(it, dyn.Band(*([it["from"]] * 5), simulated=True)) for it in p["front"]]
+        pairs.append(
+            p
+            | {
+                "runs": 1,
+                "seed": 1,
+                "p_agreement": 0.0,
+                "agreements": [],
+                "redline_variables": ["redline.x"],
+                "red_lines": red,
+                "front": front,
+            }
+        )
+    return {
+        "runs": 1,
+        "seed": 1,
+        "tolerance": dyn.TOLERANCE,
+        "detente_version": "test",
+        "pairs": pairs,
+        "summary": dyn.summarise(pairs),
+    }
+
+
+def test_the_ceiling_is_reported_beside_the_unchanged_goal() -> None:
+    dyn = _dyn()
+    ru = {
+        ("ukraine-2023-12", "RU", issue, "min")
+        for issue in ("donetsk", "luhansk", "zaporizhzhia_kherson")
+    }
+    ua = {("ukraine-2022-03", "UA", "donetsk", "max")}  # a line without a basis
+    res = _scored(dyn, ru | ua)
+    s = res["summary"]
+    assert (s["moved_stated_in_both"]["k"], s["moved_stated_in_both"]["n"]) == (4, 18)
+    assert (s["moved_with_basis"]["k"], s["moved_with_basis"]["n"]) == (10, 18)
+    assert (s["moved_with_basis_right"]["k"], s["moved_with_basis_right"]["n"]) == (3, 10)
+    assert (s["moved_without_basis_right"]["k"], s["moved_without_basis_right"]["n"]) == (1, 8)
+    text = dyn.render(res)
+    assert (
+        "| direction right, red lines stated in both snapshots that moved (goal ≥ 2/3) | "
+        "4 / 18 (22 %): goal **not met** |" in text
+    )
+    assert "## What the earlier snapshot could know" in text
+    assert "10 / 18 (56 %)" in text
+    # the misses table says which misses had a basis
+    assert "| 2025-11 → 2026-06 | UA | security_guarantees | max |" in text
+    miss = next(x for x in text.splitlines() if x.startswith("| 2023-12 → 2025-05 | UA | donetsk"))
+    assert miss.endswith("| stated in both | no |")
