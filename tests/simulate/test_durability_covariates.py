@@ -201,8 +201,9 @@ def test_bundle_specificity_reads_the_agreements_scope() -> None:
     assert bundle_specificity(minsk, "ceasefire_humanitarian") == 0.0  # line + humanitarian
     assert bundle_specificity(minsk, "political_framework") == 1.0  # all substantive issues
     iran_iraq = load_scenario(cases / "iran_iraq_1988" / "scenario.yaml")
-    # territory (substantive) and prisoners: 1 of the 3 substantive issues
-    assert bundle_specificity(iran_iraq, "ceasefire") == pytest.approx(1 / 3)
+    # territory (substantive) and prisoners: territory's weight among the 3 substantive
+    # issues, the belligerents' mean salience 0.325 of 0.9 (1/3 unweighted, before dur9)
+    assert bundle_specificity(iran_iraq, "ceasefire") == pytest.approx(0.325 / 0.9)
     us_cuba = load_scenario(cases / "us_cuba_2014" / "scenario.yaml")
     assert bundle_specificity(us_cuba, "prisoner_exchange") == SPECIFICITY_REFERENCE  # war goes on
     # default bundles by category (no declared bundles): military stops the fighting

@@ -39,6 +39,7 @@ from detente.core.jit import kernel
 from detente.errors import InputError
 
 if TYPE_CHECKING:
+    from detente.bargaining.problem import BargainingProblem
     from detente.scenario.schema import Scenario
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "increment_table",
     "interstate_hazard_ratio",
     "is_interstate",
+    "issue_weights",
     "mean_cumulative_hazard",
     "one_year_breakdown",
     "period_hazard",
@@ -637,45 +639,70 @@ def is_interstate(scenario: Scenario) -> bool:
     )
 
 
-def bundle_specificity(scenario: Scenario, bundle: str = "settlement") -> float:
+def bundle_specificity(
+    scenario: Scenario, bundle: str = "settlement", *, as_of: dt.date | None = None
+) -> float:
     """The ``specificity`` covariate of an agreement on ``bundle``: the bundle's stated
     ``specificity`` if set, else the agreement's type read from its scope (Fortna 2004: truce
     vs settlement):
 
     - an agreement that stops the fighting (a bundle with ``ceasefire: true``; the full
-      settlement, id ``settlement``, always does) gets the share of the scenario's substantive
-      issues (those of a :data:`SUBSTANTIVE_CATEGORIES` category) it settles: the full
-      settlement 1 (a comprehensive settlement), a cease-fire on cease-fire, military,
-      security or humanitarian issues only 0 (a truce), a cease-fire that settles part of the
-      political agenda the share it settles;
+      settlement, id ``settlement``, always does) gets the **salience-weighted** share of the
+      scenario's substantive issues (those of a :data:`SUBSTANTIVE_CATEGORIES` category) it
+      settles: each substantive issue counts by the belligerents' mean weight on it (their
+      normalised saliences at ``as_of``, default ``meta.as_of``; the veto actors' when the
+      scenario has no war), so an issue nobody cares about moves nothing. The full settlement
+      1 (a comprehensive settlement), a cease-fire on cease-fire, military, security or
+      humanitarian issues only 0 (a truce), a cease-fire that settles part of the political
+      agenda the share of its weight it settles;
     - an agreement that leaves the war going (``ceasefire: false``), a bundle the scenario
       does not define, a scenario without substantive issues (e.g. one that categorises no
-      issue) or a bundle none of whose issues is categorised (an uncategorised issue tells
-      neither way): the reference (:data:`SPECIFICITY_REFERENCE`, the type unknown).
+      issue) or whose parties weigh none of them, or a bundle none of whose issues is
+      categorised (an uncategorised issue tells neither way): the reference
+      (:data:`SPECIFICITY_REFERENCE`, the type unknown).
 
-    Bundles are the scenario's declared ones, else its default bundle per issue category
-    (:func:`detente.bargaining.bundles.default_bundles`), as in the simulation's agenda."""
-    from detente.bargaining.bundles import default_bundles
+    Bundles are :func:`detente.bargaining.bundles.scenario_bundles`' (the scenario's declared
+    ones, else its default bundle per issue category, and the full settlement): the one
+    derivation the analysis and the simulation's agenda use."""
+    stated = next((b.specificity for b in scenario.bundles if b.id == bundle), None)
+    if stated is not None:
+        return float(stated)
+    categories = {i.id: i.category.value for i in scenario.issues if i.category is not None}
+    if not any(c in SUBSTANTIVE_CATEGORIES for c in categories.values()):
+        return SPECIFICITY_REFERENCE  # no substantive issue: the type cannot be read
+    from detente.bargaining.bundles import scenario_bundles
+    from detente.bargaining.problem import build_problem
 
-    declared = {b.id: b for b in scenario.bundles}
-    if bundle in declared:
-        b = declared[bundle]
-        if b.specificity is not None:
-            return float(b.specificity)
-        issues, ceasefire = tuple(b.issues), bool(b.ceasefire)
-    elif bundle == "settlement":
-        issues, ceasefire = tuple(i.id for i in scenario.issues), True
-    else:
-        defaults = {} if declared else {d[0]: (d[2], d[3]) for d in default_bundles(scenario)}
-        if bundle not in defaults:
-            return SPECIFICITY_REFERENCE
-        issues, ceasefire = defaults[bundle]
-    categorised = {i.id: i.category.value for i in scenario.issues if i.category is not None}
-    substantive = {i for i, c in categorised.items() if c in SUBSTANTIVE_CATEGORIES}
-    if not ceasefire or not substantive or not categorised.keys() & set(issues):
+    problem = build_problem(scenario, as_of=as_of)
+    agreement = next((a for a in scenario_bundles(problem, scenario) if a.id == bundle), None)
+    if agreement is None or not agreement.ceasefire:
+        return SPECIFICITY_REFERENCE
+    settled = agreement.settled
+    known = np.array([i in categories for i in problem.issues])
+    if not (known & settled).any():
         # an uncategorised issue tells neither way: a bundle of such issues only is unknown
         return SPECIFICITY_REFERENCE
-    return len(substantive.intersection(issues)) / len(substantive)
+    substantive = np.array([categories.get(i) in SUBSTANTIVE_CATEGORIES for i in problem.issues])
+    weight = issue_weights(scenario, problem)
+    total = float(weight[substantive].sum())
+    if total <= 0.0:
+        return SPECIFICITY_REFERENCE  # the parties weigh no substantive issue
+    return float(weight[substantive & settled].sum()) / total
+
+
+def issue_weights(scenario: Scenario, problem: BargainingProblem) -> NDArray[np.float64]:
+    """(n,) each issue's weight for the agreement's type: the mean over the belligerents (the
+    veto actors when the scenario has no war or none of its belligerents holds a position) of
+    their normalised saliences (``problem.weights``, rows summing to 1; an actor without
+    saliences weighs its issues equally)."""
+    sides = set(scenario.war.belligerents) if scenario.war is not None else set()
+    rows = [k for k, a in enumerate(problem.actors) if a in sides]
+    if not rows:
+        rows = [k for k in range(problem.n_actors) if problem.veto[k]]
+    if not rows:
+        rows = list(range(problem.n_actors))
+    out: NDArray[np.float64] = problem.weights[rows].mean(axis=0)
+    return out
 
 
 def scenario_covariates(
@@ -750,7 +777,7 @@ def scenario_covariates(
     return Covariates(
         peacekeepers=pk,
         verification=verification,
-        specificity=bundle_specificity(scenario, bundle),
+        specificity=bundle_specificity(scenario, bundle, as_of=when),
         power_shift=min(1.0, shift),
         trust=min(1.0, max(0.0, trust)),
         spoiler_strength=min(1.0, spoiler),
