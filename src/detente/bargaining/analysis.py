@@ -530,7 +530,7 @@ def _linkage_doc(b: LinkageBreach) -> dict[str, Any]:
     return {
         "linkage": b.linkage,
         "actor": b.actor,
-        "issue": ", ".join(b.settled),
+        "issue": ", ".join(b.settled) or "(cease-fire)",
         "bound": "linkage",
         "requires": list(b.missing),
         "reason": b.reason,

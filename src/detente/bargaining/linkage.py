@@ -9,6 +9,17 @@ the agreement can. A deferral of an issue of Y satisfies the linkage only when t
 says so (``deferral_suffices``); deferring an issue of X does not settle it and does not
 trigger the linkage.
 
+A linkage may also name **the cease-fire itself** as its trigger (``ceasefire``): the actor
+accepts an agreement that stops the fighting only if it settles every issue of Y ("no
+cease-fire before Y is settled"; "nothing is agreed until everything is agreed", a rule of the
+Northern Ireland multi-party talks of 1996-98 and of Colombia's General Agreement of 2012). A
+cease-fire takes the pressure of the war off the other side (Schelling 1966: the power to hurt
+is bargaining power) and gives both a pause to rearm in (Fortna 2004); a party that expects the
+war to win it Y refuses a pause that leaves Y open. It is a condition on the agreement's scope
+like the issue trigger, so the stand-alone cease-fire is closed whatever number it writes on
+a sequencing issue, and a deal that leaves the fighting going on (an exchange, a corridor) is
+never caught by it.
+
 Because the condition only removes agreements, a linkage never enlarges any zone (a property
 test): it closes a bundle that settles X without Y and leaves every other bundle unchanged.
 """
@@ -37,25 +48,34 @@ class LinkageRule:
     issues: tuple[str, ...]
     requires: tuple[str, ...]
     deferral_suffices: bool = False
+    ceasefire: bool = False  # also triggered by any agreement that stops the fighting
 
     @staticmethod
     def of(lk: Linkage) -> LinkageRule:
         return LinkageRule(
-            lk.id, lk.actor, tuple(lk.issues), tuple(lk.requires), bool(lk.deferral_suffices)
+            lk.id,
+            lk.actor,
+            tuple(lk.issues),
+            tuple(lk.requires),
+            bool(lk.deferral_suffices),
+            bool(lk.ceasefire),
         )
 
     @property
     def statement(self) -> str:
-        """``linkage L1: RU accepts crimea only with sanctions``."""
+        """``linkage L1: RU accepts crimea only with sanctions`` (``... accepts a cease-fire
+        ...`` for the cease-fire trigger)."""
+        what = [*(["a cease-fire"] if self.ceasefire else []), *self.issues]
         return (
-            f"linkage {self.id}: {self.actor} accepts {', '.join(self.issues)} only with "
+            f"linkage {self.id}: {self.actor} accepts {', '.join(what)} only with "
             f"{', '.join(self.requires)}"
         )
 
 
 @dataclass(frozen=True)
 class LinkageBreach:
-    """A linkage an agreement breaks: the issues of X it settles and those of Y it leaves out."""
+    """A linkage an agreement breaks: the issues of X it settles (none when only the cease-fire
+    triggered it) and those of Y it leaves out."""
 
     linkage: str
     actor: str
@@ -85,7 +105,7 @@ def breaches(
         if veto_only and r.actor not in veto:
             continue
         hit = tuple(i for i in r.issues if settled(i))
-        if not hit:
+        if not hit and not (r.ceasefire and agreement.ceasefire):
             continue
         missing = tuple(
             i for i in r.requires if not settled(i) and not (r.deferral_suffices and i in deferred)

@@ -670,12 +670,22 @@ class Bundle(_Traced):
 
 class Linkage(_Traced):
     """A conditional acceptance: `actor` accepts an agreement that settles any of `issues`
-    only if it also settles every issue of `requires` (issue linkage)."""
+    (or, with `ceasefire`, any agreement that stops the fighting) only if it also settles
+    every issue of `requires` (issue linkage; "no cease-fire before Y is settled")."""
 
     id: Id = Field(description="Linkage id.")
     actor: Id = Field(description="Who links (actor id; should be a veto party).")
     issues: tuple[Id, ...] = Field(
-        min_length=1, description="X: issues the actor will settle only together with Y."
+        default=(),
+        description="X: issues the actor will settle only together with Y (may be empty "
+        "when `ceasefire` is true).",
+    )
+    ceasefire: bool = Field(
+        default=False,
+        description="Also a trigger: the actor accepts an agreement that stops the fighting "
+        "only if it settles every issue of `requires` (no cease-fire before Y is settled: "
+        "'nothing is agreed until everything is agreed'). At least one trigger, `issues` or "
+        "`ceasefire`, is required.",
     )
     requires: tuple[Id, ...] = Field(
         min_length=1, description="Y: issues that must be settled in the same agreement."

@@ -460,6 +460,14 @@ def _check_linkages(s: Scenario, issues: set[str], actors: set[str]) -> list[Fin
     for k, lk in enumerate(s.linkages):
         if lk.actor not in actors:
             out.append(Finding(("linkages", k, "actor"), f"unknown actor id {lk.actor!r}"))
+        if not lk.issues and not lk.ceasefire:
+            out.append(
+                Finding(
+                    ("linkages", k, "issues"),
+                    "a linkage needs a trigger: at least one issue in `issues`, or "
+                    "`ceasefire: true`",
+                )
+            )
         for field in ("issues", "requires"):
             seen: set[str] = set()
             for j, issue in enumerate(getattr(lk, field)):
