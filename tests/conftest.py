@@ -9,8 +9,12 @@ examples to explore.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +58,12 @@ def app() -> typer.Typer:
 #   take them);
 # - any other module is one unit, so its module-scoped fixtures are computed once.
 #
-# Units start longest first (LPT): the FIRST modules in that order (measured the longest), then
-# the others by their number of tests. Scheduling decides only which worker runs a test and
-# when; no test's outcome depends on it.
+# Units start longest first (LPT) once the kernels are compiled: the units that call no
+# compiled kernel (KERNEL_FREE) first, while the kernel warm-up below runs, then the FIRST
+# modules in that order (measured the longest), then the others by their number of tests. A
+# worker takes its next unit when it has at most one test left, so that no long unit waits
+# behind another on one worker while the other worker runs out of work. Scheduling decides
+# only which worker runs a test and when; no test's outcome depends on it.
 
 GROUPS = {"tests/browser/": "browser"}
 SPLIT = frozenset(
@@ -70,6 +77,32 @@ SPLIT = frozenset(
         "tests/simulate/test_red_lines.py",
     }
 )
+KERNEL_FREE = (
+    "tests/test_gates.py",
+    "tests/scenarios/test_reference_scenarios.py",
+    "tests/scenario/",
+    "tests/forecast/",
+    "tests/monitor/test_measures.py",
+    "tests/monitor/test_reliability.py",
+    "tests/monitor/test_loaders.py",
+    "tests/monitor/test_cli.py",
+    "tests/monitor/test_dedup.py",
+    "tests/monitor/test_flags.py",
+    "tests/monitor/test_ground.py",
+    "tests/test_layering.py",
+    "tests/test_docs.py::test_relative_links_resolve",
+    "tests/test_package.py",
+    "tests/test_check_vocabulary.py",
+    "tests/test_api_reference.py",
+    "tests/test_cli_reference.py",
+    "tests/test_output.py",
+    "tests/test_core.py",
+    "tests/trust/test_opinion.py",
+    "tests/trust/test_contact.py",
+)
+"""Node-id prefixes of the tests that call no compiled kernel, the longest first: each group
+was run in one process with a warm cache, recording every kernel a process uses (compiles or
+loads) for the first time; none did."""
 FIRST = (
     "browser",
     "tests/test_gates.py",
@@ -85,18 +118,28 @@ FIRST = (
 )
 
 
+def _module(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
 def _unit(nodeid: str) -> str:
     """The unit of work a test belongs to (see above)."""
-    module = nodeid.split("::", 1)[0]
+    module = _module(nodeid)
     for prefix, group in GROUPS.items():
         if module.startswith(prefix):
             return group
     return nodeid if module in SPLIT else module
 
 
+def _kernel_free(nodeid: str) -> bool:
+    return nodeid.startswith(KERNEL_FREE)
+
+
 def _rank(unit: str) -> int:
-    module = unit.split("::", 1)[0]
-    return FIRST.index(module) if module in FIRST else len(FIRST)
+    if _warming and _kernel_free(unit):  # while the kernels compile: these first
+        return next(k for k, prefix in enumerate(KERNEL_FREE) if unit.startswith(prefix))
+    module = _module(unit)
+    return len(KERNEL_FREE) + (FIRST.index(module) if module in FIRST else len(FIRST))
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -115,16 +158,30 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             self.workqueue.move_to_end(unit, last=False)
             super()._assign_work_unit(node)
 
+        def _reschedule(self, node: Any) -> None:
+            # xdist tops a worker up when it has two tests left; one is enough (a worker runs
+            # a test once it knows the next one or has none)
+            busy = self._pending_of(self.assigned_work[node]) > 1
+            if busy and self.workqueue and not node.shutting_down:
+                return
+            super()._reschedule(node)
+
     return UnitScheduling(config, log)
 
 
 # Compiled kernels, once: a fresh clone has no Numba cache, and every test process would compile
 # the engine's kernels on its first simulation (tens of seconds each): both workers and the
 # commands the tests start (the browser tests' server, reports, …), side by side on the same
-# cores. So while the workers start and collect, one process compiles them into the cache
-# (detente.core.jit: a directory named by the engines' sources), and the first test starts when
-# it is done; the workers and every command then load them. Only when the cache holds no kernel
-# yet; the machine code is the same whichever process compiles it, so no result depends on this.
+# cores. So while the workers start, one process compiles them into the cache
+# (detente.core.jit: a directory named by the engines' sources), and the workers and every
+# command then load them. Only when the cache holds no kernel yet; the machine code is the same
+# whichever process compiles it, so no result depends on this.
+#
+# The compilation takes one core for a minute or more (single-threaded). Meanwhile the workers
+# run the units that call no kernel (KERNEL_FREE, scheduled first: the lint and type gates, the
+# scenario and event-data tests, ...); any other test waits until the cache is written (a
+# worker reads the controller's signal, a file named in WARM_ENV). A KERNEL_FREE test that did
+# call a kernel would only compile it itself: its result is the same.
 
 WARM_UP = """
 import sys
@@ -145,13 +202,36 @@ for path in ("scenarios/ukraine-2026-06.yaml", "scenarios/teaching.yaml",
         except InputError:  # a protocol this scenario cannot take
             pass
 """
+WARM_ENV = "DETENTE_TESTS_KERNELS_READY"
+"""Names the file the controller writes when the warm-up has ended (``ok`` or what failed)."""
+WARM_TIMEOUT = 900.0
 
 _warming: list[subprocess.Popen[str]] = []
+"""The warm-up while it runs (in the controller)."""
+_warm_up_failed: list[str] = []
+
+
+def _finish_warm_up(proc: subprocess.Popen[str], ready: Path) -> None:
+    """Wait for the warm-up (in a thread of the controller) and tell the workers it ended."""
+    try:
+        _, err = proc.communicate(timeout=WARM_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    _warming.clear()
+    status = "ok"
+    if proc.returncode != 0:  # the tests that simulate will say what is wrong
+        status = (err.strip().splitlines() or ["?"])[-1]
+        _warm_up_failed.append(status)
+    tmp = ready.with_suffix(".tmp")
+    tmp.write_text(status, encoding="utf-8")
+    tmp.replace(ready)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_setupnodes(config: pytest.Config, specs: list[Any]) -> None:
     """Start compiling the kernels (see above) before the workers start."""
+    os.environ.pop(WARM_ENV, None)
     if len(specs) < 2 or os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
         return
     from detente.core.jit import cache_dir
@@ -159,20 +239,33 @@ def pytest_xdist_setupnodes(config: pytest.Config, specs: list[Any]) -> None:
     cache = cache_dir()
     if cache is None or next(cache.rglob("*.nbi"), None) is not None:
         return
+    ready = Path(tempfile.mkdtemp(prefix="detente-warm-up-")) / "ready"
+    config.add_cleanup(lambda: shutil.rmtree(ready.parent, ignore_errors=True))
     cmd = [sys.executable, "-c", WARM_UP, str(REPO)]
-    _warming.append(
-        subprocess.Popen(
-            cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-        )
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
+    _warming.append(proc)
+    threading.Thread(target=_finish_warm_up, args=(proc, ready), daemon=True).start()
+    os.environ[WARM_ENV] = str(ready)  # the workers inherit it
 
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
-    """The first test starts once the kernels are compiled."""
-    while _warming:
-        proc = _warming.pop()
-        _, err = proc.communicate(timeout=900)
-        if proc.returncode != 0:  # the tests that simulate will say what is wrong
-            tail = (err.strip().splitlines() or ["?"])[-1]
-            print(f"\nkernel warm-up failed ({tail}); test processes compile their own")
+_waiting = [os.environ.get(WARM_ENV, "")] if os.environ.get("PYTEST_XDIST_WORKER") else []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test that may call a kernel starts once the warm-up has ended (see above)."""
+    if not _waiting or not _waiting[0] or _kernel_free(item.nodeid):
+        return
+    ready = Path(_waiting.pop())
+    deadline = time.monotonic() + WARM_TIMEOUT
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for status in _warm_up_failed:
+        terminalreporter.write_line(
+            f"kernel warm-up failed ({status}); test processes compiled their own"
+        )
