@@ -55,7 +55,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.core.jit import kernel, nan_to_num
+from detente.core.jit import inline_kernel, kernel, nan_to_num
 from detente.simulate.durability import check_rest_code, increment_table
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
@@ -311,6 +311,13 @@ def _deal_state(
     return a, bf, pr, sh, st, tenths, some
 
 
+# breakdown.agreement_exponents (the one computation of the exponents), compiled into the
+# loop of _keep_or_break instead of called from it: a call passing its array arguments (and
+# the views of ``verified`` and ``extra`` made for it) cost about 25 ns an agreement in
+# force, more than the rest of the pass (core.jit.inline_kernel)
+_agreement_exponents = inline_kernel(getattr(agreement_exponents, "py_func", agreement_exponents))
+
+
 @kernel
 def _keep_or_break(
     rows: IntArray,
@@ -430,7 +437,7 @@ def _keep_or_break(
             last = relief_step.shape[0] - 1 if b == 0 else -1
             x0 = rearmed[0, ri] if has_rearmed else 1.0
             x1 = rearmed[1, ri] if has_rearmed else 1.0
-            agreement_exponents(
+            _agreement_exponents(
                 deal_hr[r, b],
                 dh[age[r, b]],
                 x0,
