@@ -661,10 +661,14 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         return evolve(s, **done)
 
     # the arrays a step writes are copies (states are never modified); those of signature
-    # only when an agreement is signed
-    phase, age, duration = s.phase.copy(), s.age.copy(), s.duration.copy()
-    in_first = s.in_first.copy()
-    own = _copy if signers.size else _same
+    # only when an agreement is signed. A state of simulate_block's (RunState.in_place),
+    # which no one else ever reads, has the arrays of its agreements' record written in
+    # place; never ``phase`` (the engine and begin_period compare it by identity) nor the
+    # period's fields (begin_period's blanks, shared by every period)
+    phase = s.phase.copy()
+    keep = _same if s.in_place else _copy
+    age, duration, in_first = keep(s.age), keep(s.duration), keep(s.in_first)
+    own = _copy if signers.size and not s.in_place else _same
     terms, verified, bad_faith = own(s.terms), own(s.verified), own(s.bad_faith)
     first, first_terms, first_track = own(s.first), own(s.first_terms), own(s.first_track)
     agreements, deal_hr, superseded = own(s.agreements), own(s.deal_hr), own(s.superseded)
@@ -723,7 +727,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     }
     if signers.size == k and not more:  # agreements signed, none in force from before
         return evolve(s, **out)
-    broke = s.broke.copy()
+    broke = keep(s.broke)
     shift = s.shift  # copied on the first rearmament (kept as it is, the fight step reuses β)
     w = _Writes(
         phase,
