@@ -48,7 +48,7 @@ from numba.core import caching
 
 from detente.core.sources import engine_sources_sha256
 
-__all__ = ["cache_dir", "kernel", "nan_to_num"]
+__all__ = ["cache_dir", "inline_kernel", "kernel", "nan_to_num"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -130,6 +130,16 @@ def kernel(f: F) -> F:
     # where a kernel calling another module's kernel could load stale machine code
     cache = _CACHE_DIR is not None
     return cast(F, numba.njit(cache=cache, nogil=True, error_model="numpy")(f))
+
+
+def inline_kernel(f: F) -> F:
+    """A :func:`kernel` that kernels calling it compile into their own code (Numba's
+    ``inline="always"``) instead of calling it: for a small function called once per run
+    from a kernel's loop over runs, where a call passing arrays costs more than the work
+    (measured: about 18 ns a run for ten array arguments). Called from Python, it is a
+    kernel like any other."""
+    cache = _CACHE_DIR is not None
+    return cast(F, numba.njit(cache=cache, nogil=True, error_model="numpy", inline="always")(f))
 
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)

@@ -154,9 +154,12 @@ class RunState:
     search_hint: IntArray | None = None
     # the state of a block simulate_block runs (True): no caller ever sees it, and the state a
     # step is given is dropped once the step returns, so the talk step updates the arrays of
-    # the talks' record (rounds, demands, standing offers, positions, search hints) in place
-    # instead of copying them; False for iter_periods' states (each yielded state is kept as
-    # it was, tests/simulate/test_yielded_states.py)
+    # the talks' record (rounds, demands, standing offers, positions, search hints), and the
+    # implement step those of the agreements' record (all but ``phase``), in place instead of
+    # copying them; never an array a step or the engine compares by identity (``phase``, the
+    # arrays of ``trust_of``, ``fight_of``, the paths' sources) nor the period's fields;
+    # False for iter_periods' states (each yielded state is kept as it was,
+    # tests/simulate/test_yielded_states.py)
     in_place: bool = False
 
     @property

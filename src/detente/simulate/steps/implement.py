@@ -55,7 +55,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.core.jit import kernel, nan_to_num
+from detente.core.jit import inline_kernel, kernel, nan_to_num
 from detente.simulate.durability import check_rest_code, increment_table
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
@@ -311,6 +311,13 @@ def _deal_state(
     return a, bf, pr, sh, st, tenths, some
 
 
+# breakdown.agreement_exponents (the one computation of the exponents), compiled into the
+# loop of _keep_or_break instead of called from it: a call passing its array arguments (and
+# the views of ``verified`` and ``extra`` made for it) cost about 25 ns an agreement in
+# force, more than the rest of the pass (core.jit.inline_kernel)
+_agreement_exponents = inline_kernel(getattr(agreement_exponents, "py_func", agreement_exponents))
+
+
 @kernel
 def _keep_or_break(
     rows: IntArray,
@@ -430,7 +437,7 @@ def _keep_or_break(
             last = relief_step.shape[0] - 1 if b == 0 else -1
             x0 = rearmed[0, ri] if has_rearmed else 1.0
             x1 = rearmed[1, ri] if has_rearmed else 1.0
-            agreement_exponents(
+            _agreement_exponents(
                 deal_hr[r, b],
                 dh[age[r, b]],
                 x0,
@@ -654,10 +661,14 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         return evolve(s, **done)
 
     # the arrays a step writes are copies (states are never modified); those of signature
-    # only when an agreement is signed
-    phase, age, duration = s.phase.copy(), s.age.copy(), s.duration.copy()
-    in_first = s.in_first.copy()
-    own = _copy if signers.size else _same
+    # only when an agreement is signed. A state of simulate_block's (RunState.in_place),
+    # which no one else ever reads, has the arrays of its agreements' record written in
+    # place; never ``phase`` (the engine and begin_period compare it by identity) nor the
+    # period's fields (begin_period's blanks, shared by every period)
+    phase = s.phase.copy()
+    keep = _same if s.in_place else _copy
+    age, duration, in_first = keep(s.age), keep(s.duration), keep(s.in_first)
+    own = _copy if signers.size and not s.in_place else _same
     terms, verified, bad_faith = own(s.terms), own(s.verified), own(s.bad_faith)
     first, first_terms, first_track = own(s.first), own(s.first_terms), own(s.first_track)
     agreements, deal_hr, superseded = own(s.agreements), own(s.deal_hr), own(s.superseded)
@@ -716,7 +727,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     }
     if signers.size == k and not more:  # agreements signed, none in force from before
         return evolve(s, **out)
-    broke = s.broke.copy()
+    broke = keep(s.broke)
     shift = s.shift  # copied on the first rearmament (kept as it is, the fight step reuses β)
     w = _Writes(
         phase,

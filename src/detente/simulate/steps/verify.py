@@ -52,7 +52,7 @@ from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import model_cache
 from detente.trust.events import BROKEN_MILITARY, CHEAP_TALK, EVENT_EFFECTS, INTENT, KEPT
-from detente.trust.kernels import apply_observed_acts
+from detente.trust.kernels import active_acts, apply_observed_acts_into, fold_observed_acts
 from detente.trust.vectorised import observed_act_increments
 
 __all__ = ["SUPPORT", "VERIFY"]
@@ -114,13 +114,26 @@ def _observe_conduct(
     seen: BoolArray,
     events: NDArray[np.int32],
     acts: IntArray,
+    guess: IntArray,
 ) -> None:
     """The verify step over a block's runs: from the state's trust evidence ``tr0``,
     ``ts0``, ``verified0`` and ``events0``, the new ones into ``tr``, ``ts``, ``verified``
     and ``events``, and the violations seen into ``seen``;
     ``acts`` (N, 2) is work space (the acts each side saw, as
-    :func:`detente.trust.kernels.apply_observed_acts` applies them)."""
+    :func:`detente.trust.kernels.apply_observed_acts` applies them).
+
+    One pass over the runs: each run's acts, then its evidence with the acts the block's runs
+    are expected to have seen (``guess``, per side: the acts some run saw in the last call;
+    each such act is added to every run, seen or not, as applying the acts in turn to the
+    whole block adds it). When the acts some run saw turn out to be others, the evidence is
+    made again from ``tr0``, ``ts0`` with those (the same bits either way); ``guess`` is
+    then updated."""
     n, n_b = phase.shape
+    n_act = dr.shape[1]
+    g0, g1 = guess[0], guess[1]  # read once: the guess only decides what is computed twice
+    on, n_on = active_acts(np.array([g0, g1], dtype=np.int64), n_act)
+    saw0 = np.int64(0)
+    saw1 = np.int64(0)
     for i in range(n):
         detected = False
         bad_seen = False
@@ -156,12 +169,12 @@ def _observe_conduct(
         if bad_seen:
             ev |= bad_faith_flag
         events[i] = ev
-    size = tr0.size  # the evidence copied (as integers: the same bits), then the acts applied
-    r0, s0 = tr0.reshape(size).view(np.int64), ts0.reshape(size).view(np.int64)
-    r, s = tr.reshape(size).view(np.int64), ts.reshape(size).view(np.int64)
-    for k in range(size):
-        r[k], s[k] = r0[k], s0[k]
-    apply_observed_acts(tr, ts, dr, ds, acts, np.zeros(2, np.int64))
+        saw0 |= acts[i, 0]
+        saw1 |= acts[i, 1]
+        fold_observed_acts(tr0, ts0, dr, ds, acts, on, n_on, i, tr, ts)
+    if saw0 != g0 or saw1 != g1:  # other acts than expected: the evidence made again
+        apply_observed_acts_into(tr0, ts0, dr, ds, acts, np.zeros(2, np.int64), tr, ts)
+        guess[0], guess[1] = saw0, saw1
 
 
 class _Plan:
@@ -176,6 +189,9 @@ class _Plan:
         self.detection = float(m.detection)
         self.defection = flag("defection_detected")
         self.bad_faith = flag("bad_faith_detected")
+        # the acts some run saw, per side, at the last period verified (_observe_conduct's
+        # guess of this period's; any value gives the same results)
+        self.guess = np.zeros(2, dtype=np.int64)
 
 
 def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
@@ -210,6 +226,7 @@ def _verify(m: SimModel, s: RunState, d: Draws) -> RunState:
         seen,
         events,
         np.empty((s.n, 2), dtype=np.int64),
+        p.guess,
     )
     return evolve(s, tr=tr, ts=ts, verified=verified, seen=seen, events=events)
 
