@@ -67,11 +67,10 @@ IntArray = NDArray[np.int64]
 OrderArray = NDArray[np.int16]
 """Candidate indices of a table's sorted order: ``K`` < 2^12 (:data:`_INDEX_BITS`) fits int16."""
 BoolArray = NDArray[np.bool_]
-SideRows = tuple[OrderArray, FloatArray, int, int, np.uint64, bool, int]
+SideRows = tuple[OrderArray, FloatArray, BoolArray, IntArray, int, np.uint64, bool, int]
 """The searches' view of one side's sorted rows (:func:`side_rows`): its order (R·K,), the
-values read through it (R·K·stride,), their stride and column, the bits compared, whether
-a position past the row's feasible count holds an infeasible candidate, and K. Two arrays
-and numbers: a compiled call taking more arrays costs several times more."""
+utilities (R·K, A), feasibility (R·K,), feasible counts (R,), K, the utilities' bits
+compared, whether every row's feasible candidates come first, and the side."""
 
 _LOWEST = -0.25
 """Search keys are clipped to [−0.25, 1.4] so that a key stays inside its own row's range."""
@@ -168,23 +167,6 @@ class TalkTable:
         """Every row's first ``n_feasible`` positions hold its feasible candidates, for both
         sides (:attr:`regular`, found if not known)."""
         return (self.parent or self)._is_regular
-
-    @property
-    def side_values(self) -> tuple[FloatArray, FloatArray]:
-        """Per side, the value the searches compare of each candidate, by index (R·K,): its
-        utility (with the index bits cleared if :attr:`truncated`), ``_ABOVE`` if it is
-        infeasible. Built for tables that are not :attr:`is_regular` only (the searches of
-        the others read the utilities and tell feasibility by position)."""
-        return (self.parent or self)._side_values
-
-    @cached_property
-    def _side_values(self) -> tuple[FloatArray, FloatArray]:
-        idx = np.broadcast_to(np.arange(self.size, dtype=np.int16), (self.rows, 2, self.size))
-        out = self._sorted(idx)
-        return (
-            np.ascontiguousarray(out[:, 0]).reshape(-1),
-            np.ascontiguousarray(out[:, 1]).reshape(-1),
-        )
 
     @cached_property
     def _is_regular(self) -> bool:
@@ -336,11 +318,11 @@ class TalkTable:
             offset,
             self.flat_order,
             np.ascontiguousarray(self.flat_utility),
+            np.ascontiguousarray(self.feasible, dtype=np.bool_).reshape(-1),
             np.ascontiguousarray(self.n_feasible, dtype=np.int64),
             np.ascontiguousarray(self.top),
             _HIGH if self.truncated else _ALL,
             self.is_regular,
-            (_NONE, _NONE) if self.is_regular else self.side_values,
         )
 
     def slice(self, rows: IntArray) -> TalkTable:
@@ -364,11 +346,11 @@ class RunLookup:
     offset: bool  # per-run rows: keys are compared with 2·row added to both sides (FEW_ROWS)
     order: tuple[OrderArray, OrderArray]  # per side, TalkTable.flat_order (R·K,)
     utility: FloatArray  # (R·K, A) TalkTable.flat_utility
+    feasible: BoolArray  # (R·K,) TalkTable.feasible flattened
     n_feasible: IntArray  # (R,)
     top: FloatArray  # (R, 2) TalkTable.top
     mask: np.uint64  # the bits of a utility the searches compare (TalkTable.truncated)
     regular: bool  # TalkTable.is_regular
-    values: tuple[FloatArray, FloatArray]  # TalkTable.side_values if not regular, else empty
 
     def args(self, best_for: tuple[FloatArray, FloatArray] | None = None) -> SearchArrays:
         """The search kernels' table argument, with the table's :attr:`TalkTable.best_for` if
@@ -380,6 +362,7 @@ class RunLookup:
             b0.reshape(-1),
             b1.reshape(-1),
             self.utility,
+            self.feasible,
             self.n_feasible,
             self.top,
             self.size,
@@ -387,13 +370,12 @@ class RunLookup:
             self.rows,
             self.mask,
             self.regular,
-            *self.values,
         )
 
 
 class SearchArrays(NamedTuple):
     """A table's arrays as the compiled searches read them (:meth:`RunLookup.args`): one
-    argument instead of fourteen (Numba passes a named tuple of arrays as it is). A side's
+    argument instead of thirteen (Numba passes a named tuple of arrays as it is). A side's
     sorted values are read through its order (:func:`_at`; :func:`side_rows` gives the
     searches' view of one side)."""
 
@@ -402,6 +384,7 @@ class SearchArrays(NamedTuple):
     best0: FloatArray  # per side, TalkTable.best_for flattened, or empty (not read)
     best1: FloatArray
     utility: FloatArray  # (R·K, A) TalkTable.flat_utility
+    feasible: BoolArray  # (R·K,)
     n_feasible: IntArray  # (R,)
     top: FloatArray  # (R, 2)
     k: int  # K
@@ -409,8 +392,6 @@ class SearchArrays(NamedTuple):
     rows: IntArray  # (N,) each run's row
     mask: np.uint64  # the utility's bits the searches compare (all, or without the index bits)
     regular: bool  # every row's feasible candidates first (TalkTable.is_regular)
-    values0: FloatArray  # per side, TalkTable.side_values if not regular (else empty)
-    values1: FloatArray
 
 
 _NONE = np.zeros(0)
@@ -621,16 +602,9 @@ def _best_rows(
 
 @kernel
 def side_rows(tab: SearchArrays, side: int) -> SideRows:
-    """The searches' view of ``side``'s sorted rows (:func:`_at`): its order, and the
-    utilities (a regular table: every row's feasible candidates first) or the side's
-    :attr:`TalkTable.side_values`."""
+    """The searches' view of ``side``'s sorted rows (:func:`_at`)."""
     order = tab.order0 if side == 0 else tab.order1
-    k = tab.k
-    if tab.regular:
-        utility = tab.utility.reshape(-1)
-        return order, utility, tab.utility.shape[1], side, tab.mask, True, k
-    values = tab.values0 if side == 0 else tab.values1
-    return order, values, 1, 0, _ALL, False, k
+    return order, tab.utility, tab.feasible, tab.n_feasible, tab.k, tab.mask, tab.regular, side
 
 
 @kernel
@@ -639,26 +613,27 @@ def _at(sv: SideRows, base: int, nf: int, p: int) -> float:
     ``nf`` feasible candidates): its candidate's utility to the side, with only the bits of
     the table's mask (:attr:`TalkTable.truncated`), ``_ABOVE`` if the candidate is
     infeasible (:attr:`TalkTable.sorted_u`, read through the order)."""
-    order, values, stride, col, mask, regular, _ = sv
-    if regular and p >= nf:
+    order, utility, feasible, _, _, mask, regular, side = sv
+    q = np.int64(order[base + p])
+    if not (p < nf if regular else feasible[base + q]):
         return _ABOVE
-    bits = np.float64(values[(base + np.int64(order[base + p])) * stride + col]).view(np.uint64)
+    bits = np.float64(utility[base + q, side]).view(np.uint64)
     return float(np.uint64(bits & mask).view(np.float64))
 
 
 @kernel
-def _hint_code(sv: SideRows, row: int, nf: int, off: float, x: float, h: int) -> int:
+def _hint_code(sv: SideRows, row: int, off: float, x: float, h: int) -> int:
     """The first look of :func:`_search` for one run (its row ``row`` of the side's rows
-    ``sv``, with ``nf`` feasible candidates, ``off`` added to its values): ``h`` when the
-    hint's bracket holds ``x`` (the value before it is below ``x`` and its own is not), else
-    the miss encoded below -1 (``-2 - h``; -1: no hint); 0 in an empty row."""
-    k = sv[6]
+    ``sv``, ``off`` added to its values): ``h`` when the hint's bracket holds ``x`` (the
+    value before it is below ``x`` and its own is not), else the miss encoded below -1
+    (``-2 - h``; -1: no hint); 0 in an empty row."""
+    k = sv[4]
     if k == 0:
         return 0
     if h < 0:  # no hint
         return -1
     h = min(h, k)
-    base = row * k
+    base, nf = row * k, sv[3][row]
     below = _at(sv, base, nf, max(h - 1, 0)) + off < x
     at = _at(sv, base, nf, min(h, k - 1)) + off < x
     hit = (h == 0 or below) and (h == k or not at)
@@ -666,14 +641,14 @@ def _hint_code(sv: SideRows, row: int, nf: int, off: float, x: float, h: int) ->
 
 
 @kernel
-def _find(sv: SideRows, row: int, nf: int, off: float, x: float, code: int) -> int:
+def _find(sv: SideRows, row: int, off: float, x: float, code: int) -> int:
     """The position of :func:`_search` for one run, from :func:`_hint_code`'s ``code``: as
     it is if the hint was hit, else galloping from the hint (1, 2, 4 … away) to a bracket
     and bisecting it (a plain bisection without a hint)."""
     if code >= 0:
         return code
-    k = sv[6]
-    base = row * k
+    k = sv[4]
+    base, nf = row * k, sv[3][row]
     lo, hi = 0, k  # the position is in [lo, hi]: values before lo are below x
     if code < -1:
         h = -2 - code
@@ -705,17 +680,9 @@ def _find(sv: SideRows, row: int, nf: int, off: float, x: float, code: int) -> i
 
 
 @kernel
-def _search(
-    sv: SideRows,
-    n_feasible: IntArray,
-    rows: IntArray,
-    offset: bool,
-    x: FloatArray,
-    pos: IntArray,
-) -> None:
+def _search(sv: SideRows, rows: IntArray, offset: bool, x: FloatArray, pos: IntArray) -> None:
     """``pos[j]``: the position in row ``rows[j]`` of the side's sorted rows ``sv``
-    (:func:`side_rows`: rows of ``k`` ascending values, :func:`_at`; ``n_feasible``: each
-    row's feasible candidates) of the first value ≥
+    (:func:`side_rows`: rows of ``k`` ascending values, :func:`_at`) of the first value ≥
     ``x[j]`` (``k`` if none), as ``np.searchsorted(row, x[j], side="left")``; with
     ``offset``, each value compared is the row's value plus ``2·rows[j]`` (``x`` includes
     it: :data:`FEW_ROWS`).
@@ -729,11 +696,11 @@ def _search(
     n = x.shape[0]
     for j in range(n):
         off = 2.0 * rows[j] if offset else 0.0
-        pos[j] = _hint_code(sv, rows[j], n_feasible[rows[j]], off, x[j], pos[j])
+        pos[j] = _hint_code(sv, rows[j], off, x[j], pos[j])
     for j in range(n):
         if pos[j] < 0:
             off = 2.0 * rows[j] if offset else 0.0
-            pos[j] = _find(sv, rows[j], n_feasible[rows[j]], off, x[j], pos[j])
+            pos[j] = _find(sv, rows[j], off, x[j], pos[j])
 
 
 @kernel
@@ -778,7 +745,6 @@ def _frontier_key(other_needs: float, row: int, offset: bool) -> float:
 @kernel
 def _propose_runs(
     sv: SideRows,
-    n_feasible: IntArray,
     offset: bool,
     rows: IntArray,
     demand: FloatArray,
@@ -789,10 +755,10 @@ def _propose_runs(
     """``out[j]``: :func:`propose` of ``demand[j]`` (``sv``: the proposer's rows,
     :func:`side_rows`; ``x``: a work array; ``pos``: the search's hints in, its positions
     out, :func:`_search`)."""
-    order, k = sv[0], sv[6]
+    order, _, _, n_feasible, k, _, _, _ = sv
     for j in range(rows.shape[0]):
         x[j] = _propose_key(demand[j], rows[j], offset)
-    _search(sv, n_feasible, rows, offset, x, pos)
+    _search(sv, rows, offset, x, pos)
     for j in range(rows.shape[0]):
         at = _propose_at(rows[j], k, n_feasible[rows[j]], pos[j])
         out[j] = order[at] if at >= 0 else -1
@@ -801,7 +767,6 @@ def _propose_runs(
 @kernel
 def _frontier_runs(
     sv_other: SideRows,
-    n_feasible: IntArray,
     best_for: FloatArray,
     top: FloatArray,
     offset: bool,
@@ -816,13 +781,13 @@ def _frontier_runs(
     other's sorted rows, :func:`side_rows`; ``best_for``: ``me``'s; ``x``: a work array;
     ``pos``: the search's hints in, its positions out, :func:`_search`, unchanged if no
     run's threshold is known)."""
-    k = sv_other[6]
+    n_feasible, k = sv_other[3], sv_other[4]
     known = False  # some run has a threshold (else each gets its best package)
     for j in range(rows.shape[0]):
         known = known or other_needs[j] == other_needs[j]
         x[j] = _frontier_key(other_needs[j], rows[j], offset)
     if known:
-        _search(sv_other, n_feasible, rows, offset, x, pos)
+        _search(sv_other, rows, offset, x, pos)
     for j in range(rows.shape[0]):
         r = rows[j]
         if known:
@@ -840,14 +805,7 @@ def _propose_all(
     n = tab.rows.shape[0]
     out = np.empty(n, dtype=np.int64)
     _propose_runs(
-        side_rows(tab, side),
-        tab.n_feasible,
-        tab.offset,
-        tab.rows,
-        demand,
-        np.empty(n),
-        np.full(n, -1),
-        out,
+        side_rows(tab, side), tab.offset, tab.rows, demand, np.empty(n), np.full(n, -1), out
     )
     return out
 
@@ -862,7 +820,6 @@ def _frontier_all(
     out = np.empty(n)
     _frontier_runs(
         side_rows(tab, 1 - me),
-        tab.n_feasible,
         tab.best0 if me == 0 else tab.best1,
         tab.top,
         tab.offset,
