@@ -4,7 +4,7 @@
 row per run. A row is sorted as packed integer keys (the utility's float64 bits above the
 candidate's index, or a monotone 20-bit prefix of them above the index when every feasible
 utility lies in [+0, 1.5)), compiled (:mod:`detente.core.jit`); the unpacking passes give each
-side's order (the sorted utilities are read through it).
+side's order and sorted utilities.
 """
 
 from __future__ import annotations
@@ -176,17 +176,17 @@ def _unpack_keys32(
     lo: int,
     bits: NDArray[np.uint64],
     order: OrderArray,
+    sorted_bits: NDArray[np.uint64],
 ) -> None:
-    """Rows ``lo…`` of each side's order from sorted 32-bit ``keys`` (2 · rows, K),
+    """Rows ``lo…`` of each side's order and sorted utilities (their bits without the index
+    bits, :data:`_KEY_ABOVE` if infeasible) from sorted 32-bit ``keys`` (2 · rows, K),
     side-major, of rows whose feasible utilities are floats in [+0, 1.5)
     (:func:`_pack_keys32`), and the utilities' bits ``bits`` (R, K, A). The keys are in
     the order of (prefix, index): the infeasible candidates last (:data:`_PREFIX_ABOVE`),
-    by index, as their full keys are; every group of equal prefixes is put in the order of
-    the full keys (utility bits without the index bits, index: read from ``bits`` through
-    the order) by insertion (such groups are short: utilities within about 2^-16 of each
-    other, or equal). The result is the order of the full keys: the prefix never decreases
-    as they increase. Only the order is written: the sorted utilities are read through it
-    (:func:`detente.simulate.tables._at`)."""
+    by index, as their full keys are; each feasible one's full key (utility bits, index) is
+    read and every group of equal prefixes put in the order of the full keys by insertion
+    (such groups are short: utilities within about 2^-16 of each other, or equal). The
+    result is the order of the full keys: the prefix never decreases as they increase."""
     mask = np.uint32(_KEY_MASK)
     shift = np.uint32(_INDEX_BITS)
     above = np.uint32(_PREFIX_ABOVE)
@@ -196,24 +196,26 @@ def _unpack_keys32(
         for i in range(rows):
             row = lo + i
             line = keys[side * rows + i]
-            out = order[side, row]
             for j in range(k):
                 key = line[j]
                 q = np.int64(key & mask)
                 group = key >> shift
-                # infeasible (in index order, as their full keys), or a prefix of its own
-                if group == above or j == 0 or (line[j - 1] >> shift) != group:
-                    out[j] = np.int16(q)
+                if group == above:  # infeasible: in index order, as their full keys
+                    sorted_bits[side, row, j] = np.uint64(_KEY_ABOVE)
+                    order[side, row, j] = np.int16(q)
                     continue
-                full = (bits[row, q, side] & _HIGH) | np.uint64(q)
+                high = bits[row, q, side] & _HIGH
+                full = high | np.uint64(q)
                 p = j
                 while p > 0 and (line[p - 1] >> shift) == group:
-                    b = np.int64(out[p - 1])
-                    if ((bits[row, b, side] & _HIGH) | np.uint64(b)) < full:
+                    before = sorted_bits[side, row, p - 1] | np.uint64(order[side, row, p - 1])
+                    if before < full:
                         break
-                    out[p] = out[p - 1]
+                    sorted_bits[side, row, p] = sorted_bits[side, row, p - 1]
+                    order[side, row, p] = order[side, row, p - 1]
                     p -= 1
-                out[p] = np.int16(q)
+                sorted_bits[side, row, p] = high
+                order[side, row, p] = np.int16(q)
 
 
 @kernel
@@ -233,14 +235,22 @@ def _key(high: np.uint64, feasible: bool, j: int) -> np.uint64:
 
 
 @kernel
-def _unpack_keys(keys: NDArray[np.uint64], lo: int, order: OrderArray) -> None:
-    """Rows ``lo…`` of each side's order: the sorted keys' index bits; ``keys`` (2 · rows,
-    K), side-major (the sorted utilities are read through the order:
-    :func:`detente.simulate.tables._at`)."""
+def _unpack_keys(
+    keys: NDArray[np.uint64],
+    lo: int,
+    order: OrderArray,
+    sorted_bits: NDArray[np.uint64],
+) -> None:
+    """Rows ``lo…`` of each side's order (the sorted keys' index bits) and sorted utilities
+    (``sorted_bits``: their float64 bits, the rest of the key: the utility truncated by at
+    most 2^-40); ``keys`` (2 · rows, K), side-major."""
     mask = np.uint64(_KEY_MASK)
+    high = ~mask
     rows = keys.shape[0] // 2
     for side in range(2):
         for i in range(rows):
             row = lo + i
             for j in range(keys.shape[1]):
-                order[side, row, j] = np.int16(keys[side * rows + i, j] & mask)
+                key = keys[side * rows + i, j]
+                order[side, row, j] = np.int16(key & mask)
+                sorted_bits[side, row, j] = key & high

@@ -67,10 +67,6 @@ IntArray = NDArray[np.int64]
 OrderArray = NDArray[np.int16]
 """Candidate indices of a table's sorted order: ``K`` < 2^12 (:data:`_INDEX_BITS`) fits int16."""
 BoolArray = NDArray[np.bool_]
-SideRows = tuple[OrderArray, FloatArray, BoolArray, IntArray, int, np.uint64, bool, int]
-"""The searches' view of one side's sorted rows (:func:`side_rows`): its order (R·K,), the
-utilities (R·K, A), feasibility (R·K,), feasible counts (R,), K, the utilities' bits
-compared, whether every row's feasible candidates come first, and the side."""
 
 _LOWEST = -0.25
 """Search keys are clipped to [−0.25, 1.4] so that a key stays inside its own row's range."""
@@ -90,13 +86,8 @@ class TalkTable:
     utility: FloatArray  # (R, K, A)
     feasible: BoolArray  # (R, K) candidates that may be offered
     order: OrderArray  # (R, 2, K) each belligerent's feasible candidates, ascending utility
+    sorted_u: FloatArray  # (R, 2, K) utilities in that order (infeasible: _ABOVE, at the end)
     n_feasible: IntArray  # (R,)
-    # the values the searches compare are the utilities with the index bits cleared
-    # (_INDEX_BITS: per-run tables, the packed keys' order) or as they are (shared tables)
-    truncated: bool
-    # every row's first n_feasible positions hold its feasible candidates (then a position
-    # tells whether its candidate is feasible); None: not known, found on first use
-    regular: bool | None = None
     row_of: IntArray | None = None  # (N,) each run's row (regime tables); None: shared or per run
     parent: TalkTable | None = None  # the table this is a view of (shares its row tables)
     # the block's work memory its arrays were taken from (best_for is taken from it too);
@@ -120,39 +111,15 @@ class TalkTable:
 
     @cached_property
     def _top(self) -> FloatArray:
-        last = np.maximum(self.n_feasible - 1, 0)[:, None, None]
-        out = self._sorted(np.take_along_axis(self.order, last, axis=2))[:, :, 0]
+        last = np.maximum(self.n_feasible - 1, 0)
+        out = self.sorted_u[np.arange(self.rows), :, last]
         out = np.where((self.n_feasible > 0)[:, None], out, np.nan)
         return np.asarray(out, dtype=np.float64)
 
     @property
-    def sorted_u(self) -> FloatArray:
-        """(R, 2, K) the values the searches compare, in each side's order: the candidate's
-        utility (with the index bits cleared if :attr:`truncated`), ``_ABOVE`` if it is
-        infeasible (at the end). Not stored: the searches read them through the order
-        (:func:`_at`); built here on request."""
-        return (self.parent or self)._sorted_u
-
-    @cached_property
-    def _sorted_u(self) -> FloatArray:
-        return self._sorted(self.order)
-
-    def _sorted(self, order: OrderArray) -> FloatArray:
-        """:attr:`sorted_u` of the candidates ``order`` (R, 2, J) holds."""
-        idx = order.astype(np.int64)
-        u = np.stack(
-            [np.take_along_axis(self.utility[:, :, side], idx[:, side], axis=1) for side in (0, 1)],
-            axis=1,
-        )
-        if self.truncated:
-            u = (u.view(np.uint64) & _HIGH).view(np.float64)
-        feas = np.take_along_axis(self.feasible[:, None, :], idx, axis=2)
-        out: FloatArray = np.where(feas, u, _ABOVE)
-        return out
-
-    @property
     def flat_sorted(self) -> tuple[FloatArray, FloatArray]:
-        """Per side, :attr:`sorted_u` flattened: entry ``row·K + j`` (built on request)."""
+        """Per side, ``sorted_u`` flattened: entry ``row·K + j`` (the rows the searches read;
+        a view of a table built by :func:`build_table`)."""
         return (self.parent or self)._flat_sorted
 
     @cached_property
@@ -161,19 +128,6 @@ class TalkTable:
             np.ascontiguousarray(self.sorted_u[:, 0], dtype=np.float64).reshape(-1),
             np.ascontiguousarray(self.sorted_u[:, 1], dtype=np.float64).reshape(-1),
         )
-
-    @property
-    def is_regular(self) -> bool:
-        """Every row's first ``n_feasible`` positions hold its feasible candidates, for both
-        sides (:attr:`regular`, found if not known)."""
-        return (self.parent or self)._is_regular
-
-    @cached_property
-    def _is_regular(self) -> bool:
-        if self.regular is not None:
-            return self.regular
-        order = np.ascontiguousarray(self.order, dtype=np.int16)
-        return _regular(order, np.ascontiguousarray(self.feasible), self.n_feasible)
 
     @property
     def flat_order(self) -> tuple[OrderArray, OrderArray]:
@@ -227,9 +181,8 @@ class TalkTable:
             self.utility,
             self.feasible,
             self.order,
+            self.sorted_u,
             self.n_feasible,
-            self.truncated,
-            self.regular,
             row_of,
             self.parent or self,
         )
@@ -241,9 +194,8 @@ class TalkTable:
                 self.utility[r : r + 1],
                 self.feasible[r : r + 1],
                 self.order[r : r + 1],
+                self.sorted_u[r : r + 1],
                 self.n_feasible[r : r + 1],
-                self.truncated,
-                self.is_regular or None,
             )
             for r in range(self.rows)
         )
@@ -316,13 +268,11 @@ class TalkTable:
             np.ascontiguousarray(rows, dtype=np.int64),
             self.size,
             offset,
+            self.flat_sorted,
             self.flat_order,
             np.ascontiguousarray(self.flat_utility),
-            np.ascontiguousarray(self.feasible, dtype=np.bool_).reshape(-1),
             np.ascontiguousarray(self.n_feasible, dtype=np.int64),
             np.ascontiguousarray(self.top),
-            _HIGH if self.truncated else _ALL,
-            self.is_regular,
         )
 
     def slice(self, rows: IntArray) -> TalkTable:
@@ -344,13 +294,11 @@ class RunLookup:
     rows: IntArray  # (N,) each run's row
     size: int  # K
     offset: bool  # per-run rows: keys are compared with 2·row added to both sides (FEW_ROWS)
+    keys: tuple[FloatArray, FloatArray]  # per side, TalkTable.flat_sorted (R·K,)
     order: tuple[OrderArray, OrderArray]  # per side, TalkTable.flat_order (R·K,)
     utility: FloatArray  # (R·K, A) TalkTable.flat_utility
-    feasible: BoolArray  # (R·K,) TalkTable.feasible flattened
     n_feasible: IntArray  # (R,)
     top: FloatArray  # (R, 2) TalkTable.top
-    mask: np.uint64  # the bits of a utility the searches compare (TalkTable.truncated)
-    regular: bool  # TalkTable.is_regular
 
     def args(self, best_for: tuple[FloatArray, FloatArray] | None = None) -> SearchArrays:
         """The search kernels' table argument, with the table's :attr:`TalkTable.best_for` if
@@ -358,47 +306,38 @@ class RunLookup:
         does not read it; empty otherwise)."""
         b0, b1 = (_NONE, _NONE) if best_for is None else best_for
         return SearchArrays(
+            *self.keys,
             *self.order,
             b0.reshape(-1),
             b1.reshape(-1),
             self.utility,
-            self.feasible,
             self.n_feasible,
             self.top,
             self.size,
             self.offset,
             self.rows,
-            self.mask,
-            self.regular,
         )
 
 
 class SearchArrays(NamedTuple):
     """A table's arrays as the compiled searches read them (:meth:`RunLookup.args`): one
-    argument instead of thirteen (Numba passes a named tuple of arrays as it is). A side's
-    sorted values are read through its order (:func:`_at`; :func:`side_rows` gives the
-    searches' view of one side)."""
+    argument instead of twelve (Numba passes a named tuple of arrays as it is)."""
 
+    keys0: FloatArray  # per side, TalkTable.flat_sorted (R·K,)
+    keys1: FloatArray
     order0: OrderArray  # per side, TalkTable.flat_order (R·K,)
     order1: OrderArray
     best0: FloatArray  # per side, TalkTable.best_for flattened, or empty (not read)
     best1: FloatArray
     utility: FloatArray  # (R·K, A) TalkTable.flat_utility
-    feasible: BoolArray  # (R·K,)
     n_feasible: IntArray  # (R,)
     top: FloatArray  # (R, 2)
     k: int  # K
     offset: bool  # per-run rows: keys compared with 2·row added to both sides
     rows: IntArray  # (N,) each run's row
-    mask: np.uint64  # the utility's bits the searches compare (all, or without the index bits)
-    regular: bool  # every row's feasible candidates first (TalkTable.is_regular)
 
 
 _NONE = np.zeros(0)
-_HIGH = np.uint64(~((1 << _INDEX_BITS) - 1) & (2**64 - 1))
-"""The bits of a utility a per-run table's searches compare (the packed keys' order)."""
-_ALL = np.uint64(2**64 - 1)
-"""A shared table's searches compare the utilities as they are."""
 
 
 def _empty(
@@ -504,28 +443,28 @@ def _per_run_table(
     32-bit ``keys`` (2 · rows, K), side-major (:func:`_pack_row32`: a prefix of the utility
     and the index), counts their feasible candidates and says whether every prefix is
     exact enough to order (feasible utilities in [+0, 1.5)); NumPy sorts each key row (uint32:
-    about half the time of 64-bit keys), and a compiled pass unpacks the order (int16),
-    side-major (each side's rows one contiguous block: the searches read them as they are),
-    putting each group of equal prefixes in the order of the full keys
-    (:func:`_unpack_keys32`). Rows whose utilities do not fit (NaN, negative, ≥ 1.5) are
+    about half the time of 64-bit keys), and a compiled pass unpacks the order (int16) and
+    the sorted utilities, side-major (each side's rows one contiguous block: the searches
+    read them as they are), putting each group of equal prefixes in the order of the full
+    keys (:func:`_unpack_keys32`). Rows whose utilities do not fit (NaN, negative, ≥ 1.5) are
     packed into 64-bit keys and sorted as those (:func:`_pack_keys`): either way the order
-    of the unique packed keys, the utility's float64 bits with the index in the low bits.
-    The sorted utilities are not stored (the searches read them through the order,
-    :func:`_at`): a table is its utilities and its order, 2 bytes a candidate and side."""
+    of the unique packed keys, the utility's float64 bits with the index in the low bits."""
     r, k, _ = utility.shape
     bits = utility.view(np.uint64)
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
     order: OrderArray = _empty(memory, "table.order", (2, r, k), np.int16)
+    sorted_u: FloatArray = _empty(memory, "table.sorted_u", (2, r, k), np.float64)
     n_feasible: IntArray = _empty(memory, "table.n_feasible", (r,), np.int64)
     step = max(1, _SORT_CELLS // max(2 * k, 1))  # rows packed, sorted, unpacked in cache
     keys = _empty(memory, "table.keys32", (2 * min(step, r) * k,), np.uint32)
     wide: NDArray[np.uint64] | None = None  # 64-bit keys of rows that do not fit in 32 bits
+    sorted_bits = sorted_u.view(np.uint64)
     for lo in range(0, r, step):
         hi = min(lo + step, r)
         chunk = keys[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)  # sorted in place
         if pack(lo, hi, chunk, n_feasible[lo:hi]):
             chunk.sort(axis=1)
-            _unpack_keys32(chunk, lo, bits, order)
+            _unpack_keys32(chunk, lo, bits, order, sorted_bits)
             continue
         if wide is None:
             wide = _empty(memory, "table.keys", (2 * min(step, r) * k,), np.uint64)
@@ -536,16 +475,13 @@ def _per_run_table(
             _sort_as_floats(chunk64)
         else:
             chunk64.sort(axis=1)
-        _unpack_keys(chunk64, lo, order)
-    # rows sorted as 32-bit keys have their feasible candidates first (their keys are below
-    # the infeasible ones'); any other row is checked on first use
+        _unpack_keys(chunk64, lo, order, sorted_bits)
     return TalkTable(
         utility,
         feas,
         order.transpose(1, 0, 2),
+        sorted_u.transpose(1, 0, 2),
         n_feasible,
-        True,
-        None if wide is not None else True,
         memory=memory,
     )
 
@@ -554,23 +490,13 @@ def _shared_table(utility: FloatArray, feas: BoolArray) -> TalkTable:
     """A single row (R = 1): ties go to the package the other side values most."""
     k = utility.shape[1]
     order = np.empty((2, 1, k), dtype=np.int16).transpose(1, 0, 2)
+    sorted_u = np.empty((2, 1, k), dtype=np.float64).transpose(1, 0, 2)
     for side in (0, 1):
         u = np.where(feas, utility[:, :, side], _ABOVE)
         idx = np.lexsort((np.arange(k), -utility[0, :, 1 - side], u[0]))[None, :]
         order[:, side] = idx
-    return TalkTable(utility, feas, order, feas.sum(axis=1).astype(np.int64), False)
-
-
-@kernel
-def _regular(order: OrderArray, feasible: BoolArray, n_feasible: IntArray) -> bool:
-    """:attr:`TalkTable.is_regular` of ``order`` (R, 2, K): every row's first
-    ``n_feasible`` positions hold feasible candidates, for both sides."""
-    for row in range(order.shape[0]):
-        for side in range(2):
-            for j in range(min(max(n_feasible[row], 0), order.shape[2])):
-                if not feasible[row, order[row, side, j]]:
-                    return False
-    return True
+        sorted_u[:, side] = np.take_along_axis(u, idx, axis=1)
+    return TalkTable(utility, feas, order, sorted_u, feas.sum(axis=1).astype(np.int64))
 
 
 @kernel
@@ -601,62 +527,37 @@ def _best_rows(
 
 
 @kernel
-def side_rows(tab: SearchArrays, side: int) -> SideRows:
-    """The searches' view of ``side``'s sorted rows (:func:`_at`)."""
-    order = tab.order0 if side == 0 else tab.order1
-    return order, tab.utility, tab.feasible, tab.n_feasible, tab.k, tab.mask, tab.regular, side
-
-
-@kernel
-def _at(sv: SideRows, base: int, nf: int, p: int) -> float:
-    """The value the searches compare at position ``p`` of a side's row at ``base`` (with
-    ``nf`` feasible candidates): its candidate's utility to the side, with only the bits of
-    the table's mask (:attr:`TalkTable.truncated`), ``_ABOVE`` if the candidate is
-    infeasible (:attr:`TalkTable.sorted_u`, read through the order)."""
-    order, utility, feasible, _, _, mask, regular, side = sv
-    q = np.int64(order[base + p])
-    if not (p < nf if regular else feasible[base + q]):
-        return _ABOVE
-    bits = np.float64(utility[base + q, side]).view(np.uint64)
-    return float(np.uint64(bits & mask).view(np.float64))
-
-
-@kernel
-def _hint_code(sv: SideRows, row: int, off: float, x: float, h: int) -> int:
-    """The first look of :func:`_search` for one run (its row ``row`` of the side's rows
-    ``sv``, ``off`` added to its values): ``h`` when the hint's bracket holds ``x`` (the
-    value before it is below ``x`` and its own is not), else the miss encoded below -1
-    (``-2 - h``; -1: no hint); 0 in an empty row."""
-    k = sv[4]
+def _hint_code(keys: FloatArray, base: int, off: float, k: int, x: float, h: int) -> int:
+    """The first look of :func:`_search` for one run (row at ``base``, ``off`` added to its
+    values): ``h`` when the hint's bracket holds ``x`` (the value before it is below ``x``
+    and its own is not), else the miss encoded below -1 (``-2 - h``; -1: no hint); 0 in an
+    empty row."""
     if k == 0:
         return 0
     if h < 0:  # no hint
         return -1
     h = min(h, k)
-    base, nf = row * k, sv[3][row]
-    below = _at(sv, base, nf, max(h - 1, 0)) + off < x
-    at = _at(sv, base, nf, min(h, k - 1)) + off < x
+    below = keys[base + max(h - 1, 0)] + off < x
+    at = keys[base + min(h, k - 1)] + off < x
     hit = (h == 0 or below) and (h == k or not at)
     return h if hit else -2 - h  # a miss keeps its hint, encoded below -1
 
 
 @kernel
-def _find(sv: SideRows, row: int, off: float, x: float, code: int) -> int:
+def _find(keys: FloatArray, base: int, off: float, k: int, x: float, code: int) -> int:
     """The position of :func:`_search` for one run, from :func:`_hint_code`'s ``code``: as
     it is if the hint was hit, else galloping from the hint (1, 2, 4 … away) to a bracket
     and bisecting it (a plain bisection without a hint)."""
     if code >= 0:
         return code
-    k = sv[4]
-    base, nf = row * k, sv[3][row]
     lo, hi = 0, k  # the position is in [lo, hi]: values before lo are below x
     if code < -1:
         h = -2 - code
         step = 1
-        if h < k and _at(sv, base, nf, h) + off < x:  # above the hint: gallop up
+        if h < k and keys[base + h] + off < x:  # above the hint: gallop up
             lo = h + 1
             while h + step < k:
-                if _at(sv, base, nf, h + step) + off < x:
+                if keys[base + h + step] + off < x:
                     lo = h + step + 1
                     step *= 2
                 else:
@@ -665,14 +566,14 @@ def _find(sv: SideRows, row: int, off: float, x: float, code: int) -> int:
         else:  # at or below the hint: gallop down
             hi = h
             while h - step >= 0:
-                if _at(sv, base, nf, h - step) + off < x:
+                if keys[base + h - step] + off < x:
                     lo = h - step + 1
                     break
                 hi = h - step
                 step *= 2
     while lo < hi:
         mid = (lo + hi) >> 1
-        if _at(sv, base, nf, mid) + off < x:
+        if keys[base + mid] + off < x:
             lo = mid + 1
         else:
             hi = mid
@@ -680,12 +581,13 @@ def _find(sv: SideRows, row: int, off: float, x: float, code: int) -> int:
 
 
 @kernel
-def _search(sv: SideRows, rows: IntArray, offset: bool, x: FloatArray, pos: IntArray) -> None:
-    """``pos[j]``: the position in row ``rows[j]`` of the side's sorted rows ``sv``
-    (:func:`side_rows`: rows of ``k`` ascending values, :func:`_at`) of the first value ≥
-    ``x[j]`` (``k`` if none), as ``np.searchsorted(row, x[j], side="left")``; with
-    ``offset``, each value compared is the row's value plus ``2·rows[j]`` (``x`` includes
-    it: :data:`FEW_ROWS`).
+def _search(
+    keys: FloatArray, k: int, rows: IntArray, offset: bool, x: FloatArray, pos: IntArray
+) -> None:
+    """``pos[j]``: the position in row ``rows[j]`` of ``keys`` (rows of ``k`` ascending
+    values, one after the other) of the first value ≥ ``x[j]`` (``k`` if none), as
+    ``np.searchsorted(row, x[j], side="left")``; with ``offset``, each value compared is
+    the row's value plus ``2·rows[j]`` (``x`` includes it: :data:`FEW_ROWS`).
 
     On entry ``pos[j]`` is a hint: where an earlier search of the run found its position
     (-1: none). A first pass checks every run's hint (:func:`_hint_code`: independent
@@ -696,11 +598,11 @@ def _search(sv: SideRows, rows: IntArray, offset: bool, x: FloatArray, pos: IntA
     n = x.shape[0]
     for j in range(n):
         off = 2.0 * rows[j] if offset else 0.0
-        pos[j] = _hint_code(sv, rows[j], off, x[j], pos[j])
+        pos[j] = _hint_code(keys, rows[j] * k, off, k, x[j], pos[j])
     for j in range(n):
         if pos[j] < 0:
             off = 2.0 * rows[j] if offset else 0.0
-            pos[j] = _find(sv, rows[j], off, x[j], pos[j])
+            pos[j] = _find(keys, rows[j] * k, off, k, x[j], pos[j])
 
 
 @kernel
@@ -744,7 +646,10 @@ def _frontier_key(other_needs: float, row: int, offset: bool) -> float:
 
 @kernel
 def _propose_runs(
-    sv: SideRows,
+    keys: FloatArray,
+    order: OrderArray,
+    n_feasible: IntArray,
+    k: int,
     offset: bool,
     rows: IntArray,
     demand: FloatArray,
@@ -752,13 +657,11 @@ def _propose_runs(
     pos: IntArray,
     out: IntArray,
 ) -> None:
-    """``out[j]``: :func:`propose` of ``demand[j]`` (``sv``: the proposer's rows,
-    :func:`side_rows`; ``x``: a work array; ``pos``: the search's hints in, its positions
-    out, :func:`_search`)."""
-    order, _, _, n_feasible, k, _, _, _ = sv
+    """``out[j]``: :func:`propose` of ``demand[j]`` (``keys``, ``order``: the proposer's;
+    ``x``: a work array; ``pos``: the search's hints in, its positions out, :func:`_search`)."""
     for j in range(rows.shape[0]):
         x[j] = _propose_key(demand[j], rows[j], offset)
-    _search(sv, rows, offset, x, pos)
+    _search(keys, k, rows, offset, x, pos)
     for j in range(rows.shape[0]):
         at = _propose_at(rows[j], k, n_feasible[rows[j]], pos[j])
         out[j] = order[at] if at >= 0 else -1
@@ -766,9 +669,11 @@ def _propose_runs(
 
 @kernel
 def _frontier_runs(
-    sv_other: SideRows,
+    keys_other: FloatArray,
     best_for: FloatArray,
+    n_feasible: IntArray,
     top: FloatArray,
+    k: int,
     offset: bool,
     rows: IntArray,
     me: int,
@@ -777,17 +682,16 @@ def _frontier_runs(
     pos: IntArray,
     out: FloatArray,
 ) -> None:
-    """``out[j]``: :func:`frontier` of ``other_needs[j]`` for ``me`` (``sv_other``: the
-    other's sorted rows, :func:`side_rows`; ``best_for``: ``me``'s; ``x``: a work array;
-    ``pos``: the search's hints in, its positions out, :func:`_search`, unchanged if no
-    run's threshold is known)."""
-    n_feasible, k = sv_other[3], sv_other[4]
+    """``out[j]``: :func:`frontier` of ``other_needs[j]`` for ``me`` (``keys_other``: the
+    other's sorted utilities, ``best_for``: ``me``'s; ``x``: a work array; ``pos``: the
+    search's hints in, its positions out, :func:`_search`, unchanged if no run's threshold
+    is known)."""
     known = False  # some run has a threshold (else each gets its best package)
     for j in range(rows.shape[0]):
         known = known or other_needs[j] == other_needs[j]
         x[j] = _frontier_key(other_needs[j], rows[j], offset)
     if known:
-        _search(sv_other, rows, offset, x, pos)
+        _search(keys_other, k, rows, offset, x, pos)
     for j in range(rows.shape[0]):
         r = rows[j]
         if known:
@@ -802,10 +706,12 @@ def _propose_all(
     side: int,
     demand: FloatArray,
 ) -> IntArray:
-    n = tab.rows.shape[0]
+    keys0, keys1, order0, order1, _, _, _, n_feasible, _, k, offset, rows = tab
+    n = rows.shape[0]
     out = np.empty(n, dtype=np.int64)
+    keys, order = (keys0, order0) if side == 0 else (keys1, order1)
     _propose_runs(
-        side_rows(tab, side), tab.offset, tab.rows, demand, np.empty(n), np.full(n, -1), out
+        keys, order, n_feasible, k, offset, rows, demand, np.empty(n), np.full(n, -1), out
     )
     return out
 
@@ -816,14 +722,18 @@ def _frontier_all(
     me: int,
     other_needs: FloatArray,
 ) -> FloatArray:
-    n = tab.rows.shape[0]
+    keys0, keys1, _, _, best0, best1, _, n_feasible, top, k, offset, rows = tab
+    n = rows.shape[0]
     out = np.empty(n)
+    keys_other, best_for = (keys1, best0) if me == 0 else (keys0, best1)
     _frontier_runs(
-        side_rows(tab, 1 - me),
-        tab.best0 if me == 0 else tab.best1,
-        tab.top,
-        tab.offset,
-        tab.rows,
+        keys_other,
+        best_for,
+        n_feasible,
+        top,
+        k,
+        offset,
+        rows,
         me,
         other_needs,
         np.empty(n),

@@ -55,7 +55,6 @@ from detente.simulate.strategies import TalkState, _minimum, _move1, side_factor
 from detente.simulate.tables import (
     FEW_ROWS,
     SearchArrays,
-    SideRows,
     TalkTable,
     _cell,
     _clip,
@@ -65,7 +64,6 @@ from detente.simulate.tables import (
     _hint_code,
     _propose_at,
     _propose_key,
-    side_rows,
 )
 
 __all__ = [
@@ -394,8 +392,7 @@ def _round(
     Passes over the runs, each issuing independent loads of the runs' tables (in flight
     together): the searches' first looks at their hints, then the searches that moved, the
     moves, the proposals and the protocol."""
-    order0, order1, best0, best1, utility, _, n_feasible, top, k, offset, rows, _, _ = tab
-    sv0, sv1 = side_rows(tab, 0), side_rows(tab, 1)  # each side's sorted rows
+    keys0, keys1, order0, order1, best0, best1, utility, n_feasible, top, k, offset, rows = tab
     n_all = phase.shape[0]
     sel = np.empty(n_all, dtype=np.int64)
     n = 0
@@ -443,27 +440,28 @@ def _round(
                 off = 2.0 * row if offset else 0.0
                 if known0:
                     x[i, 0] = _frontier_key(other_value[j, 0], row, offset)
-                    code[i, 0] = _hint_code(sv1, row, off, x[i, 0], hints[j, b, 0])
+                    code[i, 0] = _hint_code(keys1, row * k, off, k, x[i, 0], hints[j, b, 0])
                     if code[i, 0] >= 0:
                         found[i, 0] = best0[row * kp1 + min(code[i, 0], k)]
                 if known1:
                     x[i, 1] = _frontier_key(other_value[j, 1], row, offset)
-                    code[i, 1] = _hint_code(sv0, row, off, x[i, 1], hints[j, b, 1])
+                    code[i, 1] = _hint_code(keys0, row * k, off, k, x[i, 1], hints[j, b, 1])
                     if code[i, 1] >= 0:
                         found[i, 1] = best1[row * kp1 + min(code[i, 1], k)]
             # each side's move and what it would sign for; the proposals' first looks
             for i in range(lo, hi):
                 j = sel[i]
                 row = rows[j]
+                base = row * k
                 off = 2.0 * row if offset else 0.0
                 if known0:
-                    c = _find(sv1, row, off, x[i, 0], code[i, 0])
+                    c = _find(keys1, base, off, k, x[i, 0], code[i, 0])
                     hints[j, b, 0] = c
                     ceil0 = found[i, 0] if code[i, 0] >= 0 else best0[row * kp1 + min(c, k)]
                 else:  # nothing known of the other's needs: its best package
                     ceil0 = top[row, 0] if n_feasible[row] > 0 else -np.inf
                 if known1:
-                    c = _find(sv0, row, off, x[i, 1], code[i, 1])
+                    c = _find(keys0, base, off, k, x[i, 1], code[i, 1])
                     hints[j, b, 1] = c
                     ceil1 = found[i, 1] if code[i, 1] >= 0 else best1[row * kp1 + min(c, k)]
                 else:
@@ -519,20 +517,20 @@ def _round(
                 at_ = _cell(row, k, standing[j, b])
                 u[i, 0] = utility[at_, 0] if at_ >= 0 else np.nan
                 u[i, 1] = utility[at_, 1] if at_ >= 0 else np.nan
-                code[i, 2] = _hint_code(sv0, row, off, x[i, 2], h0)
-                code[i, 3] = _hint_code(sv1, row, off, x[i, 3], h1)
+                code[i, 2] = _hint_code(keys0, row * k, off, k, x[i, 2], h0)
+                code[i, 3] = _hint_code(keys1, row * k, off, k, x[i, 3], h1)
             for i in range(lo, hi):
                 j = sel[i]
                 row = rows[j]
                 off = 2.0 * row if offset else 0.0
                 c = code[i, 2]
                 if c < 0:
-                    c = _find(sv0, row, off, x[i, 2], c)
+                    c = _find(keys0, row * k, off, k, x[i, 2], c)
                     prop[i, 0] = _proposal(order0, row, k, n_feasible[row], c)
                 hints[j, b, 2] = c
                 c = code[i, 3]
                 if c < 0:
-                    c = _find(sv1, row, off, x[i, 3], c)
+                    c = _find(keys1, row * k, off, k, x[i, 3], c)
                     prop[i, 1] = _proposal(order1, row, k, n_feasible[row], c)
                 hints[j, b, 3] = c
                 at_ = _cell(row, k, prop[i, 0])
@@ -544,8 +542,8 @@ def _round(
         else:
             _text_round(
                 utility,
-                sv0,
-                sv1,
+                keys0,
+                keys1,
                 best0,
                 best1,
                 n_feasible,
@@ -665,8 +663,8 @@ def _proposal(order: NDArray[np.int16], row: int, k: int, n_feasible: int, pos: 
 @kernel
 def _text_round(
     utility: FloatArray,
-    sv0: SideRows,
-    sv1: SideRows,
+    keys0: FloatArray,
+    keys1: FloatArray,
     best0: FloatArray,
     best1: FloatArray,
     n_feasible: IntArray,
@@ -724,8 +722,8 @@ def _text_round(
             if need0 if side == 1 else need1:
                 xs = _frontier_key(need[i, 1 - side], row, offset)
                 x[i, 2 + side] = xs
-                sv = sv1 if side == 0 else sv0
-                code[i, 2 + side] = _hint_code(sv, row, off, xs, hints[j, b, 2 + side])
+                keys = keys1 if side == 0 else keys0
+                code[i, 2 + side] = _hint_code(keys, row * k, off, k, xs, hints[j, b, 2 + side])
     for i in range(n):
         j = sel[i]
         row = rows[j]
@@ -733,8 +731,8 @@ def _text_round(
         seen = np.empty(2)
         for side in range(2):
             if need0 if side == 1 else need1:
-                sv = sv1 if side == 0 else sv0
-                c = _find(sv, row, off, x[i, 2 + side], code[i, 2 + side])
+                keys = keys1 if side == 0 else keys0
+                c = _find(keys, row * k, off, k, x[i, 2 + side], code[i, 2 + side])
                 hints[j, b, 2 + side] = c
                 seen[side] = (best0 if side == 0 else best1)[row * (k + 1) + min(c, k)]
             else:  # nothing known of the other's needs: its best package
@@ -834,14 +832,16 @@ def _views(
     value: FloatArray,
     other_value: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
-    top, rows = tab.top, tab.rows
+    keys0, keys1, _, _, best0, best1, _, n_feasible, top, k, offset, rows = tab
     n = rows.shape[0]
     ceiling = np.empty(n)
     _frontier_runs(
-        side_rows(tab, 1 - side),
-        tab.best0 if side == 0 else tab.best1,
+        keys1 if side == 0 else keys0,
+        best0 if side == 0 else best1,
+        n_feasible,
         top,
-        tab.offset,
+        k,
+        offset,
         rows,
         side,
         other_value,
