@@ -167,6 +167,16 @@ def _zones(
         best[j, 0], best[j, 1] = b0, b1
 
 
+_GATHERED = 4
+"""A run's zone pass reads its admitted packages through its sorted rows when they are at
+most a quarter of its feasible ones (asp-nozopa at 1,024 outcomes: a tenth a side), else
+every package in index order (measured: issue 13, branch s9tab, CHANGELOG)."""
+
+_SORTED_FROM = 256
+"""Rows with fewer feasible packages take the whole pass (it costs little; the bisections
+would cost about as much as they save: 100 outcomes, measured)."""
+
+
 @kernel
 def _zones_sorted(
     utility: FloatArray,
@@ -197,8 +207,11 @@ def _zones_sorted(
     0's (read only where there is no zone, and only as ``best < −tol``: the order in which
     equal gains come does not matter). A run whose row is not plainly sorted (its last
     feasible position's value outside [+0, 1.5): a utility NaN, negative or ≥ 1.5, or
-    infeasible packages before feasible ones) is left for :func:`_zones`: returns how many
-    such runs ``rest`` starts with."""
+    infeasible packages before feasible ones), with fewer than :data:`_SORTED_FROM`
+    feasible packages, or whose admitted packages are more than
+    1/:data:`_GATHERED` of its feasible ones (read through the order, a package costs
+    several read in index order), is left for :func:`_zones`: returns how many such runs
+    ``rest`` starts with."""
     tol = -TOL_UTILITY
     k = utility.shape[1]
     count = 0
@@ -207,17 +220,24 @@ def _zones_sorted(
         r = rows[j]
         nf = n_feasible[r]
         base = r * k
-        if not (_plain(keys0[base + nf - 1]) and _plain(keys1[base + nf - 1])):
+        v0, v1 = value[j, 0], value[j, 1]
+        plain = nf >= _SORTED_FROM
+        plain = plain and _plain(keys0[base + nf - 1]) and _plain(keys1[base + nf - 1])
+        # gathered through the order, a package read costs several read in index order: a
+        # side's admitted packages are looked for among its top quarter only
+        top = nf - 1 - nf // _GATHERED
+        p0 = _first_at_least(keys0, base, top, nf, _bound(v0, tol)) if plain else 0
+        p1 = _first_at_least(keys1, base, top, nf, _bound(v1, tol)) if plain else 0
+        if not plain or (nf - p0) + (nf - p1) > nf // _GATHERED:
             rest[count] = j
             count += 1
             continue
-        v0, v1 = value[j, 0], value[j, 1]
         t0, t1 = tau[j, 0], tau[j, 1]
         fear0, fear1 = (1.0 - t0) * loss[j, 0], (1.0 - t1) * loss[j, 1]
         z, tr = False, False
         b0, b1 = -np.inf, -np.inf
         # side 1's admitted packages: the zone, the trusted ones and side 0's best gain
-        for p in range(_first_at_least(keys1, base, nf, _bound(v1, tol)), nf):
+        for p in range(p1, nf):
             q = np.int64(order1[base + p])
             g0 = utility[r, q, 0] - v0
             g1 = utility[r, q, 1] - v1
@@ -229,7 +249,7 @@ def _zones_sorted(
                         tr = True
                         break
         if not tr:  # side 0's admitted packages: side 1's best gain
-            for p in range(_first_at_least(keys0, base, nf, _bound(v0, tol)), nf):
+            for p in range(p0, nf):
                 q = np.int64(order0[base + p])
                 g0 = utility[r, q, 0] - v0
                 if g0 >= tol:
@@ -254,12 +274,15 @@ def _bound(v: float, tol: float) -> float:
 
 
 @kernel
-def _first_at_least(keys: FloatArray, base: int, nf: int, x: float) -> int:
+def _first_at_least(keys: FloatArray, base: int, below: int, nf: int, x: float) -> int:
     """The first of the row's ``nf`` feasible positions whose value is at least ``x``
-    (``nf`` if none, or if ``x`` is NaN): a bisection."""
+    (``nf`` if none, or if ``x`` is NaN), if it lies above position ``below`` (a bisection
+    of the positions above it); else at most ``below`` (0, without searching)."""
     if x != x:
         return nf
-    lo, hi = 0, nf
+    if below >= 0 and keys[base + below] >= x:
+        return 0
+    lo, hi = max(below + 1, 0), nf
     while lo < hi:
         mid = (lo + hi) >> 1
         if keys[base + mid] < x:
