@@ -24,6 +24,7 @@ def _passes(
     tau[::3] = 1.0  # some trust fully: trusted packages
     loss[::3] = 0.0
     out = []
+    taken = 0
     for narrowed in (False, True):
         zone, trusted = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
         best = np.full((n, 2), -np.inf)
@@ -49,11 +50,12 @@ def _passes(
                 rest,
             )
             rest = rest[:count]
+            taken = live.size - count
         _zones(t.utility, t.feasible, rows, rest, value, tau, loss, zone, trusted, best)
         # best is read only where there is no zone, as best < -tol
         read = ~zone[:, None] & (best < -TOL_UTILITY)
         out.append((zone, trusted, read, np.isnan(best) & ~zone[:, None]))
-    return (*out[0], *out[1])
+    return (*out[0], *out[1], np.array([taken, live.size]))
 
 
 def test_the_narrowed_pass_reads_what_the_whole_pass_reads() -> None:
@@ -75,7 +77,9 @@ def test_the_narrowed_pass_reads_what_the_whole_pass_reads() -> None:
     value[::17, 0] = -np.inf
     value[::5] = rng.uniform(0.85, 1.0, (value[::5].shape[0], 2))  # few admitted packages
     got = _passes(utility, feasible, value, 1)
-    for a, b in zip(got[:4], got[4:], strict=True):
+    taken, live = got[8]
+    assert 0 < taken < live  # both passes are exercised
+    for a, b in zip(got[:4], got[4:8], strict=True):
         assert np.array_equal(a, b)
     zone, trusted = got[4], got[5]
     assert zone.any() and (~zone).any() and trusted.any() and (zone & ~trusted).any()
