@@ -19,6 +19,7 @@ side prefers to fighting satisfies.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,18 +81,35 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
         zone = np.zeros(n, dtype=bool)
         trusted = np.zeros(n, dtype=bool)
         best = np.full((n, 2), -np.inf)
-        _zones(
-            np.ascontiguousarray(table.utility, dtype=np.float64),
-            np.ascontiguousarray(table.feasible, dtype=np.bool_),
-            np.ascontiguousarray(rows, dtype=np.int64),
+        utility = np.ascontiguousarray(table.utility, dtype=np.float64)
+        feasible = np.ascontiguousarray(table.feasible, dtype=np.bool_)
+        rows = np.ascontiguousarray(rows, dtype=np.int64)
+        value = np.ascontiguousarray(s.value, dtype=np.float64)
+        tau_all = np.ascontiguousarray(tau_all, dtype=np.float64)
+        loss_all = np.ascontiguousarray(loss_all, dtype=np.float64)
+        # each run's sorted rows narrow the pass to the packages a side's gain admits; runs
+        # whose rows are not plainly sorted (a utility NaN, negative or ≥ 1.5) take the
+        # whole pass
+        rest = np.empty(idx.size, dtype=np.int64)
+        keys, order = table.flat_sorted, table.flat_order
+        count = _zones_sorted(
+            utility,
+            keys[0],
+            keys[1],
+            order[0],
+            order[1],
+            np.ascontiguousarray(table.n_feasible, dtype=np.int64),
+            rows,
             idx.astype(np.int64),
-            np.ascontiguousarray(s.value, dtype=np.float64),
-            np.ascontiguousarray(tau_all, dtype=np.float64),
-            np.ascontiguousarray(loss_all, dtype=np.float64),
+            value,
+            tau_all,
+            loss_all,
             zone,
             trusted,
             best,
+            rest,
         )
+        _zones(utility, feasible, rows, rest[:count], value, tau_all, loss_all, zone, trusted, best)
         for side in (0, 1):
             actor[:, side] |= live & ~zone & (best[:, side] < -TOL_UTILITY)
         reason[live & ~zone] = REASONS.index("no_zone")
@@ -147,6 +165,131 @@ def _zones(
                     break
         zone[j], trusted[j] = z, tr
         best[j, 0], best[j, 1] = b0, b1
+
+
+_GATHERED = 4
+"""A run's zone pass reads its admitted packages through its sorted rows when they are at
+most a quarter of its feasible ones (asp-nozopa at 1,024 outcomes: a tenth a side), else
+every package in index order (measured: issue 13, branch s9tab, CHANGELOG)."""
+
+_SORTED_FROM = 256
+"""Rows with fewer feasible packages take the whole pass (it costs little; the bisections
+would cost about as much as they save: 100 outcomes, measured)."""
+
+
+@kernel
+def _zones_sorted(
+    utility: FloatArray,
+    keys0: FloatArray,
+    keys1: FloatArray,
+    order0: NDArray[np.int16],
+    order1: NDArray[np.int16],
+    n_feasible: IntArray,
+    rows: IntArray,
+    idx: IntArray,
+    value: FloatArray,
+    tau: FloatArray,
+    loss: FloatArray,
+    zone: BoolArray,
+    trusted: BoolArray,
+    best: FloatArray,
+    rest: IntArray,
+) -> int:
+    """:func:`_zones` of the live runs ``idx`` read off each side's sorted row of the table
+    (``keys``, ``order``: :attr:`~detente.simulate.tables.TalkTable.flat_sorted` and
+    ``flat_order``): the packages whose gain to side 1 is admitted (``g1 ≥ −tol``) lie at or
+    above a bisected position of side 1's row, those admitted by side 0 in side 0's row, so
+    the pass reads only those (the talks' sorted values are the utilities, or their 41
+    leading bits: the bisection's bound is lowered by 10⁻⁹·(2 + |value|), far more than that
+    or a rounding moves it, and every package read is tested as in :func:`_zones`). The
+    zone and the trusted packages all have admitted gains to side 1: the same answers;
+    ``best[j, 0]`` the maximum over side 1's admitted packages, ``best[j, 1]`` over side
+    0's (read only where there is no zone, and only as ``best < −tol``: the order in which
+    equal gains come does not matter). A run whose row is not plainly sorted (its last
+    feasible position's value outside [+0, 1.5): a utility NaN, negative or ≥ 1.5, or
+    infeasible packages before feasible ones), with fewer than :data:`_SORTED_FROM`
+    feasible packages, or whose admitted packages are more than
+    1/:data:`_GATHERED` of its feasible ones (read through the order, a package costs
+    several read in index order), is left for :func:`_zones`: returns how many such runs
+    ``rest`` starts with."""
+    tol = -TOL_UTILITY
+    k = utility.shape[1]
+    count = 0
+    for a in range(idx.shape[0]):
+        j = idx[a]
+        r = rows[j]
+        nf = n_feasible[r]
+        base = r * k
+        v0, v1 = value[j, 0], value[j, 1]
+        plain = nf >= _SORTED_FROM
+        plain = plain and _plain(keys0[base + nf - 1]) and _plain(keys1[base + nf - 1])
+        # gathered through the order, a package read costs several read in index order: a
+        # side's admitted packages are looked for among its top quarter only
+        top = nf - 1 - nf // _GATHERED
+        p0 = _first_at_least(keys0, base, top, nf, _bound(v0, tol)) if plain else 0
+        p1 = _first_at_least(keys1, base, top, nf, _bound(v1, tol)) if plain else 0
+        if not plain or (nf - p0) + (nf - p1) > nf // _GATHERED:
+            rest[count] = j
+            count += 1
+            continue
+        t0, t1 = tau[j, 0], tau[j, 1]
+        fear0, fear1 = (1.0 - t0) * loss[j, 0], (1.0 - t1) * loss[j, 1]
+        z, tr = False, False
+        b0, b1 = -np.inf, -np.inf
+        # side 1's admitted packages: the zone, the trusted ones and side 0's best gain
+        for p in range(p1, nf):
+            q = np.int64(order1[base + p])
+            g0 = utility[r, q, 0] - v0
+            g1 = utility[r, q, 1] - v1
+            if g1 >= tol:
+                b0 = _max_nan(b0, g0)
+                if g0 >= tol:
+                    z = True
+                    if t0 * g0 - fear0 >= tol and t1 * g1 - fear1 >= tol:
+                        tr = True
+                        break
+        if not tr:  # side 0's admitted packages: side 1's best gain
+            for p in range(p0, nf):
+                q = np.int64(order0[base + p])
+                g0 = utility[r, q, 0] - v0
+                if g0 >= tol:
+                    b1 = _max_nan(b1, utility[r, q, 1] - v1)
+        zone[j], trusted[j] = z, tr
+        best[j, 0], best[j, 1] = b0, b1
+    return count
+
+
+@kernel
+def _plain(last: float) -> bool:
+    """A sorted row whose last feasible value is this is plainly sorted: a float in
+    [+0, 1.5) (not NaN, not −0.0), so every feasible value before it is too, in order."""
+    return last >= 0.0 and last < 1.5 and (last != 0.0 or math.copysign(1.0, last) > 0.0)
+
+
+@kernel
+def _bound(v: float, tol: float) -> float:
+    """Below every sorted value of a package whose gain ``u − v`` is at least ``tol`` (NaN:
+    no package's is)."""
+    return (v + tol) - 1e-9 * (2.0 + abs(v))
+
+
+@kernel
+def _first_at_least(keys: FloatArray, base: int, below: int, nf: int, x: float) -> int:
+    """The first of the row's ``nf`` feasible positions whose value is at least ``x``
+    (``nf`` if none, or if ``x`` is NaN), if it lies above position ``below`` (a bisection
+    of the positions above it); else at most ``below`` (0, without searching)."""
+    if x != x:
+        return nf
+    if below >= 0 and keys[base + below] >= x:
+        return 0
+    lo, hi = max(below + 1, 0), nf
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if keys[base + mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @kernel
