@@ -101,3 +101,23 @@ def test_bundles_are_the_agendas(case: str) -> None:
         if not ag.ceasefire:
             assert value == SPECIFICITY_REFERENCE
     assert bundle_specificity(scen, "no_such_bundle") == SPECIFICITY_REFERENCE
+
+
+def test_nobody_holding_a_position_is_the_reference() -> None:
+    """Before any actor holds a position (Iran-Iraq read at 1900-01-01), nobody weighs any
+    issue: every cease-fire and the full settlement read the reference, never NaN (the mean
+    over no actor was NaN with a "Mean of empty slice" warning), and so does the scenario's
+    covariate."""
+    import datetime as dt
+    import warnings
+
+    from detente.simulate.durability import scenario_covariates
+
+    scen = load_scenario(CASES / "iran_iraq_1988" / "scenario.yaml")
+    early = dt.date(1900, 1, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for b in ("ceasefire", "settlement"):
+            assert bundle_specificity(scen, b, as_of=early) == SPECIFICITY_REFERENCE
+        cov = scenario_covariates(scen, as_of=early)
+    assert float(cov.specificity) == SPECIFICITY_REFERENCE
