@@ -99,6 +99,7 @@ KERNEL_FREE = (
     "tests/test_core.py",
     "tests/trust/test_opinion.py",
     "tests/trust/test_contact.py",
+    "tests/test_conftest_warm_up.py",
 )
 """Node-id prefixes of the tests that call no compiled kernel, the longest first: each group
 was run in one process with a warm cache, recording every kernel a process uses (compiles or
@@ -212,20 +213,42 @@ _warm_up_failed: list[str] = []
 
 
 def _finish_warm_up(proc: subprocess.Popen[str], ready: Path) -> None:
-    """Wait for the warm-up (in a thread of the controller) and tell the workers it ended."""
+    """Wait for the warm-up (in a thread of the controller) and tell the workers it ended,
+    whatever happens while waiting (else every worker would wait WARM_TIMEOUT)."""
+    status = "?"
     try:
-        _, err = proc.communicate(timeout=WARM_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        _, err = proc.communicate()
-    _warming.clear()
-    status = "ok"
-    if proc.returncode != 0:  # the tests that simulate will say what is wrong
-        status = (err.strip().splitlines() or ["?"])[-1]
-        _warm_up_failed.append(status)
-    tmp = ready.with_suffix(".tmp")
-    tmp.write_text(status, encoding="utf-8")
-    tmp.replace(ready)
+        try:
+            _, err = proc.communicate(timeout=WARM_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+        status = "ok"
+        if proc.returncode != 0:  # the tests that simulate will say what is wrong
+            status = ((err or "").strip().splitlines() or ["?"])[-1]
+    except Exception as exc:  # e.g. the pipe closed under the thread at the session's end
+        status = f"{type(exc).__name__}: {exc}"
+    finally:
+        _warming.clear()
+        if status != "ok":
+            _warm_up_failed.append(status)
+        try:
+            tmp = ready.with_suffix(".tmp")
+            tmp.write_text(status, encoding="utf-8")
+            tmp.replace(ready)
+        except OSError:  # the session ended first and removed the folder: nobody waits
+            pass
+
+
+def _stop_warm_up(proc: subprocess.Popen[str]) -> None:
+    """At the session's end (which can come before the warm-up's: -x, -k, --lf), stop the
+    warm-up before its folder is removed, so that no process outlives the session."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -243,14 +266,22 @@ def pytest_xdist_setupnodes(config: pytest.Config, specs: list[Any]) -> None:
     config.add_cleanup(lambda: shutil.rmtree(ready.parent, ignore_errors=True))
     cmd = [sys.executable, "-c", WARM_UP, str(REPO)]
     proc = subprocess.Popen(
-        cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        cmd,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
     )
+    config.add_cleanup(lambda: _stop_warm_up(proc))  # runs before the rmtree (last in, first)
     _warming.append(proc)
     threading.Thread(target=_finish_warm_up, args=(proc, ready), daemon=True).start()
     os.environ[WARM_ENV] = str(ready)  # the workers inherit it
 
 
-_waiting = [os.environ.get(WARM_ENV, "")] if os.environ.get("PYTEST_XDIST_WORKER") else []
+# a worker reads the signal's name and removes it from its environment, so that the commands its
+# tests start do not inherit it
+_waiting = [os.environ.pop(WARM_ENV, "")] if os.environ.get("PYTEST_XDIST_WORKER") else []
 
 
 @pytest.hookimpl(tryfirst=True)

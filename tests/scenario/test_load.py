@@ -210,3 +210,23 @@ def test_error_message_is_plain_text() -> None:
     assert msg.splitlines()[0] == "1 problem in f.yaml"
     assert "Traceback" not in msg
     json.dumps([str(p) for p in info.value.problems])
+
+
+def test_a_ceasefire_linkage_without_a_war_is_a_strict_mode_warning() -> None:
+    """With no `war` there is no fighting to stop, yet a cease-fire linkage still closes every
+    agreement counted as a cease-fire (review fix9): strict mode says so, located on the
+    linkage's `ceasefire` field; with a war it is silent."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    linkage = (
+        "linkages:\n  - id: L1\n    actor: N\n    ceasefire: true\n    requires: [trade]\n"
+        "    assumption: test\n"
+    )
+    no_war = text[: text.index("war:\n")] + linkage
+    assert parse_scenario(no_war, name="case.yaml").linkages[0].ceasefire
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(no_war, name="case.yaml", strict=True)
+    (problem,) = [p for p in info.value.problems if "cease-fire trigger" in p.message]
+    assert problem.path == "linkages[0].ceasefire"
+    assert problem.message.startswith("cease-fire trigger without a war")
+    assert problem.line == no_war.splitlines().index("    ceasefire: true") + 1
+    assert parse_scenario(text + linkage, name="case.yaml", strict=True).linkages[0].ceasefire

@@ -15,7 +15,11 @@ import pytest
 from detente.bargaining.bundles import scenario_bundles
 from detente.bargaining.problem import build_problem
 from detente.scenario import load_scenario, parse_scenario
-from detente.simulate.durability import SPECIFICITY_REFERENCE, bundle_specificity
+from detente.simulate.durability import (
+    SPECIFICITY_REFERENCE,
+    SUBSTANTIVE_CATEGORIES,
+    bundle_specificity,
+)
 
 CASES = Path(__file__).parents[2] / "validation" / "cases"
 
@@ -92,12 +96,43 @@ def test_bundles_are_the_agendas(case: str) -> None:
     """Every bundle the analysis and the simulation's agenda derive
     (``scenario_bundles``) is read, and nothing else: a bundle id it does not derive is the
     reference; a bundle that leaves the war going is the reference; a cease-fire's value lies
-    in [0, 1]."""
+    in [0, 1], and one that settles a substantive issue (without a stated specificity) is read
+    from its scope, not left at the reference."""
     scen = load_scenario(CASES / case / "scenario.yaml")
-    agenda = scenario_bundles(build_problem(scen), scen)
+    problem = build_problem(scen)
+    agenda = scenario_bundles(problem, scen)
+    categories = {i.id: i.category.value for i in scen.issues if i.category is not None}
+    stated = {b.id for b in scen.bundles if b.specificity is not None}
     for ag in agenda:
         value = bundle_specificity(scen, ag.id)
         assert 0.0 <= value <= 1.0
         if not ag.ceasefire:
             assert value == SPECIFICITY_REFERENCE
+        substantive = any(
+            categories.get(i) in SUBSTANTIVE_CATEGORIES
+            for i, settled in zip(problem.issues, ag.settled, strict=True)
+            if settled
+        )
+        if ag.ceasefire and substantive and ag.id not in stated:
+            assert value != SPECIFICITY_REFERENCE, ag.id
     assert bundle_specificity(scen, "no_such_bundle") == SPECIFICITY_REFERENCE
+
+
+def test_nobody_holding_a_position_is_the_reference() -> None:
+    """Before any actor holds a position (Iran-Iraq read at 1900-01-01), nobody weighs any
+    issue: every cease-fire and the full settlement read the reference, never NaN (the mean
+    over no actor was NaN with a "Mean of empty slice" warning), and so does the scenario's
+    covariate."""
+    import datetime as dt
+    import warnings
+
+    from detente.simulate.durability import scenario_covariates
+
+    scen = load_scenario(CASES / "iran_iraq_1988" / "scenario.yaml")
+    early = dt.date(1900, 1, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for b in ("ceasefire", "settlement"):
+            assert bundle_specificity(scen, b, as_of=early) == SPECIFICITY_REFERENCE
+        cov = scenario_covariates(scen, as_of=early)
+    assert float(cov.specificity) == SPECIFICITY_REFERENCE

@@ -18,7 +18,9 @@ is bargaining power) and gives both a pause to rearm in (Fortna 2004); a party t
 war to win it Y refuses a pause that leaves Y open. It is a condition on the agreement's scope
 like the issue trigger, so the stand-alone cease-fire is closed whatever number it writes on
 a sequencing issue, and a deal that leaves the fighting going on (an exchange, a corridor) is
-never caught by it.
+never caught by it, provided it says so: a proposal counts as a cease-fire unless it says
+``ceasefire: false`` (``proposals.proposal_agreement``), a declared bundle only with
+``ceasefire: true``.
 
 Because the condition only removes agreements, a linkage never enlarges any zone (a property
 test): it closes a bundle that settles X without Y and leaves every other bundle unchanged.

@@ -121,6 +121,9 @@ def proposal_agreement(problem: BargainingProblem, proposal: Proposal) -> Agreem
         problem,
         proposal.id,
         [i for i in problem.issues if i in proposal.terms],
+        # unset: a cease-fire (an agreement ends the war unless it says otherwise), so a
+        # cease-fire linkage catches it, unlike a bundle with the same terms whose
+        # ``ceasefire`` is false (the bundle's default)
         ceasefire=True if proposal.ceasefire is None else proposal.ceasefire,
         deferrals=proposal.deferrals,
         name=proposal.name,

@@ -38,6 +38,7 @@ from detente.errors import InputError
 from detente.scenario.schema import SCHEMA_VERSION, Scenario
 from detente.scenario.validate import (
     Finding,
+    check_ceasefire_linkage,
     check_contradictions,
     check_linkage_veto,
     check_references,
@@ -188,7 +189,11 @@ def parse_scenario(data: bytes | str, *, name: str = "<string>", strict: bool = 
         raise ScenarioError(_from_pydantic(exc, tree, name)) from None
     findings = check_references(scenario) + check_contradictions(scenario)
     if strict:
-        findings += check_traceability(scenario) + check_linkage_veto(scenario)
+        findings += (
+            check_traceability(scenario)
+            + check_linkage_veto(scenario)
+            + check_ceasefire_linkage(scenario)
+        )
     if findings:
         raise ScenarioError([_locate(f, tree, name) for f in findings])
     return scenario

@@ -37,6 +37,7 @@ __all__ = [
     "SIMULATION_MAXIMA",
     "Finding",
     "NegotiationError",
+    "check_ceasefire_linkage",
     "check_contradictions",
     "check_deals",
     "check_linkage_veto",
@@ -500,6 +501,26 @@ def check_linkage_veto(s: Scenario) -> list[Finding]:
         )
         for k, lk in enumerate(s.linkages)
         if lk.actor in actors and lk.actor not in veto
+    ]
+
+
+def check_ceasefire_linkage(s: Scenario) -> list[Finding]:
+    """Cease-fire linkages in a scenario without a war (a warning, raised in strict mode): with
+    no ``war`` there is no fighting to stop, yet the trigger still applies to every agreement
+    counted as a cease-fire (a proposal unless it says ``ceasefire: false``, the full
+    settlement, a cease-fire, military or territorial category bundle), and closes each one
+    that leaves an issue of ``requires`` open."""
+    if s.war is not None:
+        return []
+    return [
+        Finding(
+            ("linkages", k, "ceasefire"),
+            "cease-fire trigger without a war: there is no fighting to stop, yet every "
+            "agreement counted as a cease-fire (a proposal unless it says `ceasefire: false`) "
+            "that leaves an issue of `requires` open is closed by it",
+        )
+        for k, lk in enumerate(s.linkages)
+        if lk.ceasefire
     ]
 
 

@@ -685,8 +685,9 @@ def bundle_specificity(
     substantive = np.array([categories.get(i) in SUBSTANTIVE_CATEGORIES for i in problem.issues])
     weight = issue_weights(scenario, problem)
     total = float(weight[substantive].sum())
-    if total <= 0.0:
-        return SPECIFICITY_REFERENCE  # the parties weigh no substantive issue
+    if not np.isfinite(total) or total <= 0.0:
+        # the parties weigh no substantive issue (or nobody holds a position at ``as_of``)
+        return SPECIFICITY_REFERENCE
     return float(weight[substantive & settled].sum()) / total
 
 
@@ -694,13 +695,16 @@ def issue_weights(scenario: Scenario, problem: BargainingProblem) -> NDArray[np.
     """(n,) each issue's weight for the agreement's type: the mean over the belligerents (the
     veto actors when the scenario has no war or none of its belligerents holds a position) of
     their normalised saliences (``problem.weights``, rows summing to 1; an actor without
-    saliences weighs its issues equally)."""
+    saliences weighs its issues equally). Zeros when no actor holds a position at the
+    problem's date (nobody weighs anything: the agreement's type cannot be read)."""
     sides = set(scenario.war.belligerents) if scenario.war is not None else set()
     rows = [k for k, a in enumerate(problem.actors) if a in sides]
     if not rows:
         rows = [k for k in range(problem.n_actors) if problem.veto[k]]
     if not rows:
         rows = list(range(problem.n_actors))
+    if not rows:
+        return np.zeros(len(problem.issues), dtype=np.float64)
     out: NDArray[np.float64] = problem.weights[rows].mean(axis=0)
     return out
 
