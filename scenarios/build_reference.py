@@ -512,6 +512,46 @@ def bundles(as_of: str) -> list[D]:
     return out
 
 
+# -------------------------------------------------------------------------------- linkages
+# Russia's condition on a cease-fire (issue 13, branch lnk9): "then immediate ceasefire and
+# talks" only after Ukraine's withdrawal from the four regions and its renunciation of NATO
+# (Putin, 14 June 2024, facts E0302). Stated from that date; still held in 2025 (E0403-E0404,
+# E0415, E0418); no longer in this form once Russia agreed the stand-alone 3-day cease-fire
+# of 9-11 May 2026 (E0511). Each row: (from, until (exclusive), sources, what was said).
+RU_CEASEFIRE_CONDITION = ["donetsk", "luhansk", "zaporizhzhia_kherson", "nato_neutrality"]
+CEASEFIRE_LINKAGE_ERAS: list[tuple[str, str, tuple[str, ...], str]] = [
+    ("2024-06-14", "2025-03-18", ("S_put24_1", "S_put24_2"),
+     "Putin, 14 June 2024: withdrawal from Donetsk, Luhansk, Kherson and Zaporizhzhia and "
+     "renunciation of NATO, 'then immediate ceasefire and talks'"),
+    ("2025-03-18", "2025-07-23", ("S_put24_1", "S_put24_2", "S_call318_1", "S_call318_2"),
+     "Putin, 14 June 2024: withdrawal from the four regions and renunciation of NATO, 'then "
+     "immediate ceasefire and talks'; March 2025: no unconditional 30-day cease-fire, further "
+     "Kremlin conditions (halt of foreign aid and mobilisation) not issues here"),
+    ("2025-07-23", "2026-05-08", ("S_put24_1", "S_put24_2", "S_i3_3", "S_ak2", "S_ak3", "S_rmem1"),
+     "Putin, 14 June 2024: withdrawal from the four regions and renunciation of NATO, 'then "
+     "immediate ceasefire and talks'; Medinsky, 23 July 2025: a cease-fire only after "
+     "'fundamental agreements' on post-war arrangements; Anchorage, August 2025 (reported): "
+     "Donetsk to be left, the front frozen in Kherson and Zaporizhzhia, NATO's 'root causes'"),
+]  # fmt: skip
+
+
+def linkages(as_of: str) -> list[D]:
+    """Conditions on the scope of an agreement stated at ``as_of`` (scenario ``linkages``)."""
+    out: list[D] = []
+    for start, until, srcs, said in CEASEFIRE_LINKAGE_ERAS:
+        if start <= as_of < until:
+            late = start >= "2025-07-23"
+            out.append(
+                {"id": "ru_no_ceasefire_before_settlement", "actor": "RU", "ceasefire": True,
+                 "requires": RU_CEASEFIRE_CONDITION, "note": said,
+                 **_t(srcs, "the memorandum of 2 June 2025 (S_rmem1) also offered a 30-day "
+                      "cease-fire with a military package instead; an either-or the format "
+                      "cannot state, and neither form accepts a stand-alone freeze"
+                      if late else None)}
+            )  # fmt: skip
+    return out
+
+
 def payments(as_of: str) -> list[D]:
     """Transfers off the issue scales a package may include."""
     if as_of < "2025-03-25":
@@ -623,6 +663,7 @@ def build(snapshot: str) -> D:
         "proposals": [pr for pr in PROPOSALS if pr["date"] <= as_of],
         "bundles": bundles(as_of),
         "payments": payments(as_of),
+        **({"linkages": linkages(as_of)} if linkages(as_of) else {}),
         "war": war(as_of),
         "simulation": simulation(as_of),
         "tracks": tracks(as_of),
