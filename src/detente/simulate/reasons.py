@@ -31,6 +31,7 @@ from detente.simulate.model import SimModel
 from detente.simulate.state import RunState
 from detente.simulate.steps.learn import INTENT
 from detente.simulate.steps.talk import bundle_table
+from detente.simulate.tables import _find
 
 __all__ = ["REASONS", "SettlementReasons", "settlement_reasons"]
 
@@ -282,14 +283,7 @@ def _first_at_least(keys: FloatArray, base: int, below: int, nf: int, x: float) 
         return nf
     if below >= 0 and keys[base + below] >= x:
         return 0
-    lo, hi = max(below + 1, 0), nf
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if keys[base + mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    return _find(keys, base, 0.0, nf, x, -1)  # the talks' bisection (no hint)
 
 
 @kernel
