@@ -14,8 +14,10 @@ Every output is validated with ``detente.scenario.parse_scenario(strict=True)``.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -642,6 +644,43 @@ def _cited(obj: Any, out: set[str]) -> None:
             _cited(value, out)
 
 
+def front_trend(snapshot: str, issue: str) -> D | None:
+    """The front's drift on ``issue`` as known at the snapshot's ``as_of``: the engine's own
+    front model (a random walk with drift, volatility σ per week) estimated on the move since the
+    previous reference snapshot (its status quo, dated earlier): drift = Δ / T (the maximum-
+    likelihood estimate of a random walk's drift is the mean step) with drift_sd = σ / √T (its
+    standard error); T in weeks. None for the first snapshot (no earlier figure: no drift,
+    issue 13's default) and for an issue the front does not move."""
+    names = list(SNAPSHOTS)
+    i = names.index(snapshot)
+    if i == 0:
+        return None
+    prev = names[i - 1]
+    as_of, as_of0 = SNAPSHOTS[snapshot]["as_of"], SNAPSHOTS[prev]["as_of"]
+    x1 = status_quo(snapshot, as_of)[issue]
+    x0 = status_quo(prev, as_of0)[issue]
+    spec = next(row for row in ISSUES if row["id"] == issue)
+    if not spec.get("contested") or spec.get("front", {}).get("moves", True) is False:
+        return None
+    weeks = (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(as_of0)).days / 7.0
+    sigma = float(war(as_of)["line_volatility"])
+    drift = (float(x1["status_quo"]) - float(x0["status_quo"])) / weeks
+    out: D = {
+        "drift": round(drift, 3),
+        "drift_sd": round(sigma / math.sqrt(weeks), 3),
+    }
+    srcs = sorted({*x0.get("sources", []), *x1.get("sources", [])})
+    if srcs:
+        out["sources"] = srcs
+    out["assumption"] = (
+        f"the front's trend known at this date: from {x0['status_quo']:g} ({prev}, "
+        f"{as_of0}) to {x1['status_quo']:g} in {weeks:.1f} weeks, the mean weekly move, with "
+        f"its standard error sigma/sqrt(T) = {sigma:g}/sqrt({weeks:.1f}) as drift_sd "
+        "(random walk with drift, estimated by maximum likelihood)"
+    )
+    return out
+
+
 def build(snapshot: str) -> D:
     """The scenario of one snapshot as plain data (validated by :func:`render`)."""
     spec = SNAPSHOTS[snapshot]
@@ -652,6 +691,9 @@ def build(snapshot: str) -> D:
         row = {k: v for k, v in issue.items() if k != "anchors"}
         row["anchors"] = [{"value": v, "label": lab} for v, lab in issue["anchors"]]
         row.update(sq[issue["id"]])
+        trend = front_trend(snapshot, issue["id"])
+        if trend is not None and "front" not in row:
+            row["front"] = trend
         issues.append(row)
     body: D = {
         "actors": actors(as_of) + extra_actors(as_of),

@@ -28,8 +28,9 @@ def p(
     *sources: str,
     acc: tuple[float, float] | None = None,
     assume: str | None = None,
+    at_front: bool = False,
 ) -> None:
-    """Add one dated position."""
+    """Add one dated position (``at_front``: its red line is the line of contact)."""
     row: Row = {
         "actor": actor,
         "issue": issue,
@@ -39,6 +40,8 @@ def p(
     }
     if acc is not None:
         row["acceptable"] = list(acc)
+    if at_front:
+        row["at_front"] = True
     row["note"] = note
     if sources:
         row["sources"] = list(sources)
@@ -303,19 +306,19 @@ p("UA", "ceasefire_sequencing", "2025-03-11", 0, 0.07,
 for _i, _hi in (("donetsk", 72), ("luhansk", 100), ("zaporizhzhia_kherson", 75)):
     p("UA", _i, "2025-03-11", 0, 0.11,
       "Accepts an immediate cease-fire on the current line (Jeddah); no recognition.",
-      "S_jed25_1", acc=(0, _hi),
+      "S_jed25_1", acc=(0, _hi), at_front=True,
       assume="a cease-fire on the line implies the line as the temporary limit")
 p("UA", "crimea", "2025-04-22", 0, 0.07,
   "Recognising Crimea as Russian is 'outside our Constitution... This will not happen.'",
   "S_lon2", acc=(0, 50))
 p("UA", "donetsk", "2025-06-01", 0, 0.12,
   "Memorandum: no recognition of gains since 2014; the line of contact as the starting "
-  "point; territory only after a full cease-fire.", "S_umem1", "S_umem2", acc=(0, 75),
+  "point; territory only after a full cease-fire.", "S_umem1", "S_umem2", at_front=True, acc=(0, 75),
   assume="range: the current line (~70-75%) is the limit")
 p("UA", "luhansk", "2025-06-01", 0, 0.08, "Memorandum: the line of contact as the starting point.",
-  "S_umem1", acc=(0, 100), assume="Luhansk is almost wholly occupied; the line is accepted")
+  "S_umem1", at_front=True, acc=(0, 100), assume="Luhansk is almost wholly occupied; the line is accepted")
 p("UA", "zaporizhzhia_kherson", "2025-06-01", 0, 0.11,
-  "Memorandum: the line of contact as the starting point.", "S_umem1", acc=(0, 75),
+  "Memorandum: the line of contact as the starting point.", "S_umem1", at_front=True, acc=(0, 75),
   assume="range: the current line is the limit")
 p("UA", "nato_neutrality", "2025-06-01", 10, 0.07,
   "Memorandum: no obligation of neutrality; NATO subject to Alliance consensus.",
@@ -336,7 +339,7 @@ p("UA", "accountability", "2025-06-25", 0, 0.05,
   "justice, including Putin'.", "S_trib1", "S_pf2")
 p("UA", "donetsk", "2025-08-17", 0, 0.13,
   "Rejects withdrawing from Donetsk (Sloviansk-Kramatorsk belt); constitution bars ceding land.",
-  "S_ak2", "S_ak4", acc=(0, 78), assume="range: the current line")
+  "S_ak2", "S_ak4", at_front=True, acc=(0, 78), assume="range: the current line")
 p("UA", "elections", "2025-12-09", 10, 0.03,
   "No vote under martial law; ready for elections within 60-90 days if partners secure it "
   "and a cease-fire covers voting.", "S_el1", "S_el2", acc=(0, 55))

@@ -383,9 +383,17 @@ class Position(_Traced):
         "actor's loss; utility units at risk 1). Unset: the global default "
         "(docs/explanation/deals.md).",
     )
+    at_front: bool = Field(
+        default=False,
+        description="The stated red line is the line of contact ('a cease-fire on the current "
+        "line'): in simulations the bound (of `acceptable`, short of the scale's end) moves "
+        "with the front on an issue the front moves (docs/explanation/simulation-model.md).",
+    )
 
     @model_validator(mode="after")
     def _range_contains_ideal(self) -> Position:
+        if self.at_front and self.acceptable is None:
+            raise ValueError("at_front needs a stated red line (`acceptable`) to move")
         if self.acceptable is not None:
             lo, hi = self.acceptable
             if lo > hi:

@@ -152,6 +152,8 @@ class Agenda:
     commit_lo: FloatArray  # (2, I) belligerents' committed minima beyond the stated (NaN: none)
     commit_hi: FloatArray  # (2, I) and maxima (public commitments, clipped to the ideal)
     p_a: float = 0.5  # the bargaining engine's P(A prevails), at which static values hold
+    front_lo: BoolArray | None = None  # (A, I) stated minima held at the line of contact
+    front_hi: BoolArray | None = None  # (A, I) and maxima (None: no position `at_front`)
 
     @property
     def regimes(self) -> int:
@@ -390,9 +392,45 @@ def build_agenda(
         hi_open=reg_hi[:, :2] == hi[None, :2],
     )
     c_lo, c_hi = commitment_targets(scenario, problem.issues, actor_ids[:2], ideal[:2], lo, hi)
+    f_lo, f_hi = front_bounds(scenario, problem.issues, actor_ids, lo, hi)
     return Agenda(
-        tuple(specs), tuple(fixed), reg_lo, reg_hi, cum0, h_lo, h_hi, c_lo, c_hi, float(problem.p_a)
+        tuple(specs),
+        tuple(fixed),
+        reg_lo,
+        reg_hi,
+        cum0,
+        h_lo,
+        h_hi,
+        c_lo,
+        c_hi,
+        float(problem.p_a),
+        f_lo,
+        f_hi,
     )
+
+
+def front_bounds(
+    scenario: Scenario,
+    issues: tuple[str, ...] | list[str],
+    actor_ids: tuple[str, ...],
+    lo: FloatArray,
+    hi: FloatArray,
+) -> tuple[BoolArray | None, BoolArray | None]:
+    """(A, I) the stated minima (above 0) and maxima (below 100) of the positions that state
+    ``at_front`` (the red line is the line of contact); ``(None, None)`` when none does. The
+    ``positions`` step moves them with the front (:func:`detente.simulate.steps.positions.
+    red_lines`)."""
+    shape = (len(actor_ids), len(issues))
+    f_lo, f_hi = np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
+    for (aid, iid), pos in scenario.current_positions().items():
+        if not pos.at_front or aid not in actor_ids or iid not in issues:
+            continue
+        a, k = actor_ids.index(aid), list(issues).index(iid)
+        f_lo[a, k] = lo[a, k] > 0.0
+        f_hi[a, k] = hi[a, k] < 100.0
+    if not (f_lo.any() or f_hi.any()):
+        return None, None
+    return f_lo, f_hi
 
 
 def concession_horizon(

@@ -76,12 +76,14 @@ __all__ = [
     "POSITIONS",
     "agreement_gains",
     "crossing_costs",
+    "front_lines",
     "no_deal_value",
     "red_lines",
     "war_rise",
 ]
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 
 def no_deal_value(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
@@ -175,6 +177,8 @@ def red_lines(m: SimModel, s: RunState) -> tuple[FloatArray, FloatArray]:
     (:func:`detente.bargaining.redlines.committed_bounds`), whichever is tighter."""
     ag = m.agenda
     lo, hi = ag.lo[s.regime], ag.hi[s.regime]  # fancy indexing: new arrays
+    if ag.front_lo is not None and ag.front_hi is not None:
+        lo, hi = front_lines(m, s, lo, hi, ag.front_lo, ag.front_hi)
     pts = hardening_points(war_rise(m, s))  # (N, 2); NaN before the first learn step
     committed = bool(np.isfinite(ag.commit_lo).any() or np.isfinite(ag.commit_hi).any())
     if not pts.any() and not committed:
@@ -194,6 +198,28 @@ def red_lines(m: SimModel, s: RunState) -> tuple[FloatArray, FloatArray]:
         new_lo, new_hi = np.maximum(new_lo, c_lo), np.minimum(new_hi, c_hi)
     lo[:, :2], hi[:, :2] = new_lo, new_hi
     return lo, hi
+
+
+def front_lines(
+    m: SimModel,
+    s: RunState,
+    lo: FloatArray,
+    hi: FloatArray,
+    front_lo: BoolArray,
+    front_hi: BoolArray,
+) -> tuple[FloatArray, FloatArray]:
+    """(N, A, I) the red lines ``lo`` / ``hi`` of the run's regime with the stated bounds held at
+    the line of contact (``Position.at_front``, masks (A, I)) moved with the front since the
+    start, ``bound + (line − line₀)`` on the issues the front moves, never past the actor's
+    ideal nor off the 0–100 scale; a bound crossed (moved by its move set) stays where the
+    crossing put it (module docstring)."""
+    move = np.where(m.front_moves[None, :], s.line - m.status_quo[None, :], 0.0)  # (N, I)
+    ideal = m.ideal[None]
+    shift_lo = front_lo[None] & (lo == m.agenda.lo[0][None])  # stated, not crossed
+    shift_hi = front_hi[None] & (hi == m.agenda.hi[0][None])
+    new_lo = np.clip(np.minimum(lo + move[:, None, :], ideal), 0.0, 100.0)
+    new_hi = np.clip(np.maximum(hi + move[:, None, :], ideal), 0.0, 100.0)
+    return np.where(shift_lo, new_lo, lo), np.where(shift_hi, new_hi, hi)
 
 
 def _positions(m: SimModel, s: RunState, d: Draws) -> RunState:
