@@ -51,6 +51,12 @@ it as the run's costs of fighting mount (entrapment and audience costs: Iklé 19
 Rubin 1985; Fearon 1994), by the share
 :func:`detente.bargaining.redlines.entrapment_share` of the gap; the line reported is the tighter
 of the hardened and the pulled one.
+
+A bound stated **at the line of contact** (``Position.at_front``: "a cease-fire on the current
+line") names the line, not a number: while stated and not crossed it moves with the front on
+its issue, ``bound + (line − line₀)``, before the two rules above apply to it
+(:func:`front_lines`; the status quo line as the focal point of territorial bargaining,
+Schelling 1960; cease-fire lines becoming settlement lines, Fortna 2004). No parameter.
 """
 
 from __future__ import annotations
