@@ -313,10 +313,11 @@ p("UA", "crimea", "2025-04-22", 0, 0.07,
   "S_lon2", acc=(0, 50))
 p("UA", "donetsk", "2025-06-01", 0, 0.12,
   "Memorandum: no recognition of gains since 2014; the line of contact as the starting "
-  "point; territory only after a full cease-fire.", "S_umem1", "S_umem2", at_front=True, acc=(0, 75),
-  assume="range: the current line (~70-75%) is the limit")
+  "point; territory only after a full cease-fire.", "S_umem1", "S_umem2", at_front=True,
+  acc=(0, 75), assume="range: the current line (~70-75%) is the limit")
 p("UA", "luhansk", "2025-06-01", 0, 0.08, "Memorandum: the line of contact as the starting point.",
-  "S_umem1", at_front=True, acc=(0, 100), assume="Luhansk is almost wholly occupied; the line is accepted")
+  "S_umem1", at_front=True, acc=(0, 100),
+  assume="Luhansk is almost wholly occupied; the line is accepted")
 p("UA", "zaporizhzhia_kherson", "2025-06-01", 0, 0.11,
   "Memorandum: the line of contact as the starting point.", "S_umem1", at_front=True, acc=(0, 75),
   assume="range: the current line is the limit")
