@@ -799,7 +799,8 @@ class War(_Traced):
         default=0.0,
         description="The war's outcome so far, 0 (a stalemate) to 1 (one side decisively "
         "ahead): agreements after decisive outcomes hold longer (Fortna 2004); a covariate "
-        "of durability.",
+        "of durability. Unset: read from the front line (where contested issues' status quo "
+        "stands between the two sides' victory terms).",
     )
 
     @model_validator(mode="after")
