@@ -753,8 +753,10 @@ def war_decisiveness(scenario: Scenario, *, as_of: dt.date | None = None) -> flo
     :func:`front_decisiveness` at ``as_of`` (default ``meta.as_of``); 0 without a war."""
     if scenario.war is None:
         return 0.0
-    if "decisiveness" in scenario.war.model_fields_set:
+    if scenario.war.decisiveness is not None:
         return float(scenario.war.decisiveness)
+    if not any(i.contested for i in scenario.issues):
+        return 0.0  # no front line (front_decisiveness's 0, without building the problem)
     return _ScenarioReading.of(scenario, as_of).decisiveness
 
 
