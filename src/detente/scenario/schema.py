@@ -803,11 +803,12 @@ class War(_Traced):
         default_factory=dict,
         description="Belligerent id → issue id → value it would impose if it prevailed.",
     )
-    decisiveness: Unit = Field(
-        default=0.0,
+    decisiveness: Unit | None = Field(
+        default=None,
         description="The war's outcome so far, 0 (a stalemate) to 1 (one side decisively "
         "ahead): agreements after decisive outcomes hold longer (Fortna 2004); a covariate "
-        "of durability.",
+        "of durability. Unset: read from the front line (where the contested issues' status "
+        "quo stands between the two sides' victory terms; 0 without a contested issue).",
     )
 
     @model_validator(mode="after")

@@ -68,6 +68,7 @@ __all__ = [
     "cumulative_hazard",
     "deal_durability",
     "explain_hazard",
+    "front_decisiveness",
     "hazard_increments",
     "increment_table",
     "interstate_hazard_ratio",
@@ -80,6 +81,7 @@ __all__ = [
     "specificity_reference",
     "spoiler_factions",
     "survival",
+    "war_decisiveness",
 ]
 
 WEIBULL_SHAPE = 0.46
@@ -667,14 +669,27 @@ def bundle_specificity(
     stated = next((b.specificity for b in scenario.bundles if b.id == bundle), None)
     if stated is not None:
         return float(stated)
+    if not _has_substantive(scenario):
+        return SPECIFICITY_REFERENCE  # no substantive issue: the type cannot be read
+    return _ScenarioReading.of(scenario, as_of).specificity(bundle)
+
+
+def _has_substantive(scenario: Scenario) -> bool:
+    return any(
+        i.category is not None and i.category.value in SUBSTANTIVE_CATEGORIES
+        for i in scenario.issues
+    )
+
+
+def _read_specificity(
+    scenario: Scenario, bundle: str, problem: BargainingProblem, agreements: list[Any]
+) -> float:
+    """:func:`bundle_specificity` of a bundle without a stated one, from the scenario's built
+    problem and its bundles (``scenario_bundles``)."""
     categories = {i.id: i.category.value for i in scenario.issues if i.category is not None}
     if not any(c in SUBSTANTIVE_CATEGORIES for c in categories.values()):
-        return SPECIFICITY_REFERENCE  # no substantive issue: the type cannot be read
-    from detente.bargaining.bundles import scenario_bundles
-    from detente.bargaining.problem import build_problem
-
-    problem = build_problem(scenario, as_of=as_of)
-    agreement = next((a for a in scenario_bundles(problem, scenario) if a.id == bundle), None)
+        return SPECIFICITY_REFERENCE
+    agreement = next((a for a in agreements if a.id == bundle), None)
     if agreement is None or not agreement.ceasefire:
         return SPECIFICITY_REFERENCE
     settled = agreement.settled
@@ -709,6 +724,95 @@ def issue_weights(scenario: Scenario, problem: BargainingProblem) -> NDArray[np.
     return out
 
 
+def front_decisiveness(scenario: Scenario, problem: BargainingProblem) -> float:
+    """The war's outcome so far read from the front line: on each contested issue (the
+    fighting moves it) with distinct victory terms, where the status quo stands between the
+    two sides' victory terms, ``r = (sq − v_A) / (v_B − v_A)``, and how far that is from the
+    middle, ``min(1, |2r − 1|)``: 0 when the line stands halfway (a stalemate), 1 when one side
+    holds what it would impose if it won (a decisive outcome). Averaged over those issues by the
+    belligerents' weights (:func:`issue_weights`; equal when they weigh none). 0 (the
+    covariate's reference, a stalemate) without a war or a contested issue."""
+    if scenario.war is None:
+        return 0.0
+    va, vb = problem.victory_terms[0], problem.victory_terms[1]
+    span = vb - va
+    use = problem.contested & (np.abs(span) > 0.0)
+    if not use.any():
+        return 0.0
+    r = (problem.status_quo[use] - va[use]) / span[use]
+    d = np.minimum(1.0, np.abs(2.0 * r - 1.0))
+    w = issue_weights(scenario, problem)[use]
+    total = float(w.sum())
+    if not np.isfinite(total) or total <= 0.0:
+        return float(d.mean())
+    return float((w * d).sum() / total)
+
+
+def war_decisiveness(scenario: Scenario, *, as_of: dt.date | None = None) -> float:
+    """The ``decisiveness`` covariate: ``war.decisiveness`` when the scenario states it, else
+    :func:`front_decisiveness` at ``as_of`` (default ``meta.as_of``); 0 without a war."""
+    if scenario.war is None:
+        return 0.0
+    if scenario.war.decisiveness is not None:
+        return float(scenario.war.decisiveness)
+    if not any(i.contested for i in scenario.issues):
+        return 0.0  # no front line (front_decisiveness's 0, without building the problem)
+    return _ScenarioReading.of(scenario, as_of).decisiveness
+
+
+class _ScenarioReading:
+    """What every agreement of one scenario at one date reads (the bargaining problem, its
+    bundles, the sides' military compliance, the front's decisiveness), built once and shared
+    by the agreements on each bundle (:func:`deal_durability` per bundle). The last few
+    readings are kept (keyed by the scenario object itself: scenarios are frozen)."""
+
+    _KEEP = 4
+    _kept: dict[tuple[int, dt.date | None], tuple[Scenario, _ScenarioReading]] = {}  # noqa: RUF012
+
+    def __init__(self, scenario: Scenario, as_of: dt.date | None) -> None:
+        self.scenario = scenario
+        self.as_of = as_of
+
+    @classmethod
+    def of(cls, scenario: Scenario, as_of: dt.date | None) -> _ScenarioReading:
+        key = (id(scenario), as_of)
+        hit = cls._kept.get(key)
+        if hit is not None and hit[0] is scenario:
+            return hit[1]
+        out = cls(scenario, as_of)
+        if len(cls._kept) >= cls._KEEP:
+            cls._kept.pop(next(iter(cls._kept)))
+        cls._kept[key] = (scenario, out)
+        return out
+
+    @cached_property
+    def problem(self) -> BargainingProblem:
+        from detente.bargaining.problem import build_problem
+
+        return build_problem(self.scenario, as_of=self.as_of)
+
+    @cached_property
+    def agreements(self) -> list[Any]:
+        from detente.bargaining.bundles import scenario_bundles
+
+        return list(scenario_bundles(self.problem, self.scenario))
+
+    def specificity(self, bundle: str) -> float:
+        return _read_specificity(self.scenario, bundle, self.problem, self.agreements)
+
+    @cached_property
+    def decisiveness(self) -> float:
+        return front_decisiveness(self.scenario, self.problem)
+
+    @cached_property
+    def compliance(self) -> dict[tuple[str, str], float]:
+        """Military compliance of each ordered pair (:func:`detente.trust.trust_state`)."""
+        from detente.trust import trust_state
+
+        state = trust_state(self.scenario, self.as_of or self.scenario.meta.as_of)
+        return dict(state.compliance("military"))
+
+
 def scenario_covariates(
     scenario: Scenario,
     mechanisms: tuple[str, ...] | None = None,
@@ -722,7 +826,8 @@ def scenario_covariates(
     - ``peacekeepers``: an attached ``peacekeepers`` mechanism; ``verification``: the largest
       ``detection`` of attached monitors / joint commissions;
     - ``specificity``: :func:`bundle_specificity` of ``bundle`` (stated, else read from its
-      scope: truce 0 … comprehensive settlement 1); ``decisiveness``: ``war.decisiveness``;
+      scope: truce 0 … comprehensive settlement 1); ``decisiveness``:
+      :func:`war_decisiveness` (``war.decisiveness`` if stated, else read from the front line);
     - ``power_shift``: ``|war.truce_power_shift|``;
     - ``trust``: mean military compliance of the two belligerents for each other
       (:func:`detente.trust.trust_state`);
@@ -738,7 +843,6 @@ def scenario_covariates(
 
     ``mechanisms`` defaults to ``simulation.mechanisms``."""
     from detente.scenario.schema import EventEntry, EventType
-    from detente.trust import trust_state
 
     when = as_of or scenario.meta.as_of
     chosen = scenario.simulation.mechanisms if mechanisms is None and scenario.simulation else ()
@@ -748,8 +852,7 @@ def scenario_covariates(
         raise InputError(f"unknown mechanism(s) {', '.join(sorted(unknown))}")
     attached = [m for m in scenario.mechanisms if m.id in ids]
     sides = tuple(scenario.war.belligerents) if scenario.war is not None else ()
-    state = trust_state(scenario, when)
-    q = state.compliance("military")
+    q = _ScenarioReading.of(scenario, when).compliance
     trust = float(np.mean([q[(a, b)] for a in sides for b in sides if a != b])) if sides else 0.354
     actors = {a.id: a for a in scenario.actors}
     spoiler = sum(s * (1.0 - c) for _, _, s, c in spoiler_factions(scenario))
@@ -789,7 +892,7 @@ def scenario_covariates(
         guarantor_capability=g_cap,
         guarantor_trust=g_trust,
         prior_failures=float(failures),
-        decisiveness=scenario.war.decisiveness if scenario.war is not None else 0.0,
+        decisiveness=war_decisiveness(scenario, as_of=when),
         mechanism_hr=mech_hr,
         interstate=1.0 if is_interstate(scenario) else 0.0,
     )
