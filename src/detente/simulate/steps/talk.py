@@ -37,7 +37,6 @@ from numpy.typing import NDArray
 
 from detente.core.jit import inline_kernel, kernel
 from detente.scenario.simulation import Protocol
-from detente.simulate import strategies, tables
 from detente.simulate.agenda import talk_horizons
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
@@ -53,6 +52,7 @@ from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT
 from detente.simulate.strategies import TalkState, _minimum, side_factors
+from detente.simulate.strategies import _move1 as _move1_kernel
 from detente.simulate.tables import (
     FEW_ROWS,
     SearchArrays,
@@ -65,6 +65,7 @@ from detente.simulate.tables import (
     _propose_at,
     _propose_key,
 )
+from detente.simulate.tables import _find as _find_kernel
 
 __all__ = [
     "PRESSURE_TREND",
@@ -95,8 +96,8 @@ many standard deviations of a period's movement (about one period in ten without
 # implementation of each), compiled into the loops of _round and _text_round instead of called
 # from them (core.jit.inline_kernel): LLVM inlines the round's other per-run helpers itself,
 # but left these two as calls, six a run and period (measured: see the CHANGELOG, issue 13)
-_find = inline_kernel(getattr(tables._find, "py_func", tables._find))
-_move1 = inline_kernel(getattr(strategies._move1, "py_func", strategies._move1))
+_find = inline_kernel(getattr(_find_kernel, "py_func", _find_kernel))
+_move1 = inline_kernel(getattr(_move1_kernel, "py_func", _move1_kernel))
 
 _CHUNK = 256
 """Runs a round of talks takes through all its passes at a time (:func:`_round`)."""
