@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.core.jit import kernel
+from detente.core.jit import inline_kernel, kernel
 from detente.scenario.simulation import Protocol
 from detente.simulate.agenda import talk_horizons
 from detente.simulate.events import flag
@@ -51,20 +51,21 @@ from detente.simulate.protocols import (
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT
-from detente.simulate.strategies import TalkState, _minimum, _move1, side_factors
+from detente.simulate.strategies import TalkState, _minimum, side_factors
+from detente.simulate.strategies import _move1 as _move1_kernel
 from detente.simulate.tables import (
     FEW_ROWS,
     SearchArrays,
     TalkTable,
     _cell,
     _clip,
-    _find,
     _frontier_key,
     _frontier_runs,
     _hint_code,
     _propose_at,
     _propose_key,
 )
+from detente.simulate.tables import _find as _find_kernel
 
 __all__ = [
     "PRESSURE_TREND",
@@ -88,11 +89,18 @@ frontier in its view of the table (0, 1), then each side's search in the protoco
 its proposal, or its view of the other's stated need under the single text)."""
 
 PRESSURE_TREND = 0.5
+"""A side is under pressure when the smoothed movement of the front against it exceeds this
+many standard deviations of a period's movement (about one period in ten without drift)."""
+
+# The round's per-run searches and moves (tables._find, strategies._move1: the one
+# implementation of each), compiled into the loops of _round and _text_round instead of called
+# from them (core.jit.inline_kernel): LLVM inlines the round's other per-run helpers itself,
+# but left these two as calls, six a run and period (measured: see the CHANGELOG, issue 13)
+_find = inline_kernel(getattr(_find_kernel, "py_func", _find_kernel))
+_move1 = inline_kernel(getattr(_move1_kernel, "py_func", _move1_kernel))
 
 _CHUNK = 256
 """Runs a round of talks takes through all its passes at a time (:func:`_round`)."""
-"""A side is under pressure when the smoothed movement of the front against it exceeds this
-many standard deviations of a period's movement (about one period in ten without drift)."""
 
 
 def pressure(m: SimModel, s: RunState) -> BoolArray:
