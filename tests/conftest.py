@@ -202,6 +202,18 @@ for path in ("scenarios/ukraine-2026-06.yaml", "scenarios/teaching.yaml",
             d.simulate(s.model_copy(update={"simulation": sim}), runs=40, periods=8, seed=1)
         except InputError:  # a protocol this scenario cannot take
             pass
+# what the tests' processes (both workers, `detente serve` and its pool, the commands) would
+# otherwise each compile for themselves: the kernels of implementation over a long horizon and
+# of the settlement's reasons on the reference scenarios, and the trainer's (play) kernels
+for path in ("scenarios/ukraine-2025-11.yaml", "scenarios/ukraine-2022-03.yaml",
+             "tests/simulate/fixtures/two_sides.yaml"):
+    d.simulate(d.load_scenario(root / path), runs=40, periods=104, seed=1)
+from detente.simulate.play import offer, respond, start
+
+state = start(d.load_scenario(root / "scenarios/teaching.yaml"), side="NOR",
+              strategy="tit_for_tat")
+state = respond(offer(state, {"valley": 90, "demilitarisation": 80}), False)
+offer(state, {"valley": 80, "demilitarisation": 70})
 """
 WARM_ENV = "DETENTE_TESTS_KERNELS_READY"
 """Names the file the controller writes when the warm-up has ended (``ok`` or what failed)."""

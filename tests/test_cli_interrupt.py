@@ -12,7 +12,8 @@ and checks:
   (``incomplete.json`` + a summary counting exactly the blocks on disk, no temporary files),
   empty (stopped before any block finished), or killed (the marker, no summary, every file
   under a final name readable as whole Parquet);
-- a rerun with ``--overwrite`` gives files byte-identical to an uninterrupted run.
+- a rerun with ``--overwrite`` (in the test's process, with two workers: no new interpreter
+  to start for a run that is not stopped) gives files byte-identical to an uninterrupted run.
 
 The default run tries two moments per signal; ``pytest -m slow tests/test_cli_interrupt.py``
 tries :data:`SLOW_MOMENTS` per signal.
@@ -179,9 +180,13 @@ def _one_case(tmp: Path, kind: str, delay: float, reference: dict[str, bytes], r
     assert not any(_alive(w) for w in workers), f"workers survived: {workers}"
     state = _check_folder(out, kind, proc.returncode, err.decode("utf-8", "replace"))
     if rerun or state == "complete":
-        if state != "complete":
-            done = subprocess.run(_command(out, "--overwrite"), capture_output=True, timeout=600)
-            assert done.returncode == 0, done.stderr.decode()
+        if state != "complete":  # the same command, run in this process (it is not stopped)
+            from typer.testing import CliRunner
+
+            from detente.cli.app import app
+
+            done = CliRunner().invoke(app, [*_command(out, "--overwrite")[3:]])
+            assert done.exit_code == 0, done.output
         assert _files(out) == reference
     return state
 

@@ -4,7 +4,9 @@ A fenced ```console block may hold command lines (`$ detente ...`) each followed
 it shows; the test runs the command in-process from the repository root and checks that it
 exits 0 (or the code given by a `# exit N` comment on the command line) and that every shown
 output line appears in the real output (whitespace-normalised; a line `...` elides).
-Fenced ```python blocks are executed, in order, one namespace per file.
+Fenced ```python blocks are executed, in order, one namespace per file. In the files of
+IN_ORDER, whose Python reads what a command before it wrote, one test runs the console and
+Python examples in the order of the page, in one directory, as a reader following it does.
 """
 
 from __future__ import annotations
@@ -58,7 +60,10 @@ def _shown(line: str, actual: str) -> bool:
     return re.search(pattern, actual) is not None
 
 
-CONSOLE = [b for b in _blocks("console") if _commands(b[2])]
+IN_ORDER = frozenset({"docs/how-to/sensitivity.md"})
+"""Files whose Python examples read what their console examples wrote (the quick sweep's
+catalog, so the sweep runs once): their examples run in page order in test_python_examples."""
+CONSOLE = [b for b in _blocks("console") if _commands(b[2]) and b[0] not in IN_ORDER]
 PYTHON_FILES = sorted({b[0] for b in _blocks("python")})
 
 
@@ -68,9 +73,14 @@ PYTHON_FILES = sorted({b[0] for b in _blocks("python")})
 def test_console_examples(
     doc: str, index: int, block: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    _workdir(tmp_path, monkeypatch)
+    _run_console(doc, block)
+
+
+def _run_console(doc: str, block: str) -> None:
+    """Run a console block's commands in-process and check their exit codes and shown output."""
     from detente.cli.app import app
 
-    _workdir(tmp_path, monkeypatch)
     runner = CliRunner()
     for cmd, code, shown in _commands(block):
         assert "$" not in cmd, f"{doc}: `{cmd}`: no shell variables in examples"
@@ -100,8 +110,14 @@ def _workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_python_examples(doc: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     _workdir(tmp_path, monkeypatch)
     namespace: dict[str, object] = {"__name__": f"docs:{doc}"}
-    for d, _, block in _blocks("python"):
-        if d == doc:
+    blocks = [(i, "python", b) for d, i, b in _blocks("python") if d == doc]
+    if doc in IN_ORDER:
+        blocks += [(i, "console", b) for d, i, b in _blocks("console") if d == doc]
+        assert any(kind == "console" and _commands(b) for _, kind, b in blocks), doc
+    for _, kind, block in sorted(blocks):
+        if kind == "console":
+            _run_console(doc, block)
+        else:
             exec(compile(block, doc, "exec"), namespace)
 
 

@@ -141,7 +141,7 @@ def served_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(served_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``detente serve`` on a free localhost port; yields its base URL."""
+    """``detente serve --workers 1`` on a free localhost port; yields its base URL."""
     log_path = tmp_path_factory.mktemp("server") / "serve.log"
     for _attempt in range(3):  # a port taken between choosing and binding: try another
         port = _free_port()
@@ -154,6 +154,13 @@ def server(served_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             str(port),
             "--scenarios",
             str(served_dir),
+            # one process: no browser test needs two (a stop reaches the running simulation
+            # through the in-process flag); serving from several workers is covered by
+            # tests/web/test_serve_cli.py (real uvicorn workers, the shared directory) and
+            # tests/web/test_workers.py (a stop and an upload across two apps). The default
+            # (one worker per core) cost two uvicorn workers' imports and compiled kernels.
+            "--workers",
+            "1",
         ]
         with log_path.open("w") as log:
             proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
