@@ -7,8 +7,9 @@ possible (Slantchev 2003; Smith & Stam 2004; Powell 2004). Here each belligerent
 
 **A belief about the balance of forces** β (the standardised drift of the front toward A; A
 wins a period's battle when ``β + z > 0``, ``z ~ N(0, 1)``, so ``r = Φ(β)``). Beliefs are
-normal, ``β ~ N(μ, 1/κ)``, with a prior centred on what capabilities suggest plus each side's
-optimism (``κ₀`` = ``belief_strength`` battles' worth), and are updated by the conjugate
+normal, ``β ~ N(μ, 1/κ)``, with a prior centred on what capabilities suggest, or, where the
+scenario states the front's drift, on the balance that drift shows (:func:`prior_r`), plus each
+side's optimism (``κ₀`` = ``belief_strength`` battles' worth), and are updated by the conjugate
 normal rule from every period's observed movement of the front ``y = β + z`` (both sides see
 the same battles but start from different priors: Smith & Stam 2004):
 ``κ' = κ + 1``, ``μ' = (κ μ + y) / κ'``. A side's believed chance that A wins a battle is the
@@ -55,6 +56,7 @@ __all__ = [
     "pairwise_sum",
     "predictive_scale",
     "predictive_z",
+    "prior_r",
     "refusal_weight",
     "signal_z",
     "stake_utilities",
@@ -76,6 +78,26 @@ def balance_prior(
     prec = np.full_like(r, float(strength))
     mean = ndtri(r) * np.sqrt(1.0 + 1.0 / prec)
     return mean, prec
+
+
+def prior_r(m: SimModel, r0: FloatArray) -> FloatArray:
+    """The chance that A wins a battle the priors are centred on: (N,).
+
+    Where the scenario states the front's drift (a nonzero ``front.drift`` on an issue the front
+    moves), the balance the front already shows, ``Φ(β̄)`` with
+    ``β̄ = mean_i dir_i · drift_i / σ_i`` over the issues the front moves: the fight step moves
+    issue ``i`` by ``drift_i + dir_i · σ_i · (β_t − β₀ + z)`` and A wins a battle when
+    ``β_t + z > 0``, so a run whose true drift is the stated one has ``β₀ = β̄``, expects the
+    stated drift per period and A wins a battle with chance ``Φ(β̄)``. Beliefs formed on the
+    battlefield before the snapshot (Slantchev 2003; Smith & Stam 2004; Reiter 2009) start
+    from what the front has shown, not from the capability ratio ``r0``, which is returned
+    where no drift is stated."""
+    moving = m.front_moves & (m.front_volatility > 0)
+    if not (moving & (m.front_drift != 0.0)).any():
+        return r0
+    beta = m.direction[moving] * m.front_drift[moving] / m.front_volatility[moving]
+    out: FloatArray = np.full(r0.shape, float(ndtr(beta.mean())))
+    return out
 
 
 @kernel

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.core.jit import kernel
-from detente.simulate.beliefs import balance_prior, believed_r
+from detente.simulate.beliefs import balance_prior, believed_r, prior_r
 from detente.simulate.memory import BlockMemory
 from detente.simulate.model import SimModel, candidate_table, capability_r, utility
 from detente.simulate.tables import TalkTable
@@ -291,7 +291,7 @@ def initial_state(
     beta0 = std[:, moving].mean(axis=1) if moving.any() else np.zeros(n)
     level = np.broadcast_to(m.support_level, (n, m.support_level.size)).copy()
     r0 = capability_r(m, level)
-    mean, prec = balance_prior(r0, m.settings.optimism, m.settings.belief_strength)
+    mean, prec = balance_prior(prior_r(m, r0), m.settings.optimism, m.settings.belief_strength)
     line = np.broadcast_to(m.status_quo, (n, m.status_quo.size)).copy()
     t = m.n_types
     nan2 = np.full((n, 2), np.nan)
