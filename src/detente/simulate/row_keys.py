@@ -175,47 +175,73 @@ def _unpack_keys32(
     keys: NDArray[np.uint32],
     lo: int,
     bits: NDArray[np.uint64],
+    n_feasible: IntArray,
     order: OrderArray,
     sorted_bits: NDArray[np.uint64],
 ) -> None:
     """Rows ``lo…`` of each side's order and sorted utilities (their bits without the index
     bits, :data:`_KEY_ABOVE` if infeasible) from sorted 32-bit ``keys`` (2 · rows, K),
     side-major, of rows whose feasible utilities are floats in [+0, 1.5)
-    (:func:`_pack_keys32`), and the utilities' bits ``bits`` (R, K, A). The keys are in
-    the order of (prefix, index): the infeasible candidates last (:data:`_PREFIX_ABOVE`),
-    by index, as their full keys are; each feasible one's full key (utility bits, index) is
-    read and every group of equal prefixes put in the order of the full keys by insertion
-    (such groups are short: utilities within about 2^-16 of each other, or equal). The
-    result is the order of the full keys: the prefix never decreases as they increase."""
+    (:func:`_pack_keys32`), the utilities' bits ``bits`` (R, K, A) and each row's count of
+    feasible candidates ``n_feasible`` (R,). The keys are in the order of (prefix, index):
+    the row's ``n_feasible`` feasible candidates first, then the infeasible ones
+    (:data:`_PREFIX_ABOVE`, above every feasible prefix), by index, as their full keys are.
+    A first pass, without branches, reads each feasible candidate's utility bits; every
+    group of equal prefixes (utilities within about 2^-16 of each other, or equal: rare and
+    short) is then put in the order of the full keys (utility bits, index) by insertion, in
+    rows that have one. The result is the order of the full keys: the prefix never
+    decreases as they increase."""
     mask = np.uint32(_KEY_MASK)
     shift = np.uint32(_INDEX_BITS)
-    above = np.uint32(_PREFIX_ABOVE)
     rows = keys.shape[0] // 2
     k = keys.shape[1]
     for side in range(2):
         for i in range(rows):
             row = lo + i
             line = keys[side * rows + i]
-            for j in range(k):
+            at = order[side, row]
+            ubits = sorted_bits[side, row]
+            n_f = min(max(n_feasible[row], 0), k)
+            ties = 0
+            previous = np.uint32(0xFFFFFFFF)  # above every key's prefix (< 2^20)
+            for j in range(n_f):
                 key = line[j]
                 q = np.int64(key & mask)
+                at[j] = np.int16(q)
+                ubits[j] = bits[row, q, side] & _HIGH
                 group = key >> shift
-                if group == above:  # infeasible: in index order, as their full keys
-                    sorted_bits[side, row, j] = np.uint64(_KEY_ABOVE)
-                    order[side, row, j] = np.int16(q)
-                    continue
-                high = bits[row, q, side] & _HIGH
-                full = high | np.uint64(q)
-                p = j
-                while p > 0 and (line[p - 1] >> shift) == group:
-                    before = sorted_bits[side, row, p - 1] | np.uint64(order[side, row, p - 1])
-                    if before < full:
-                        break
-                    sorted_bits[side, row, p] = sorted_bits[side, row, p - 1]
-                    order[side, row, p] = order[side, row, p - 1]
-                    p -= 1
-                sorted_bits[side, row, p] = high
-                order[side, row, p] = np.int16(q)
+                ties += group == previous
+                previous = group
+            for j in range(n_f, k):  # infeasible: in index order, as their full keys
+                at[j] = np.int16(line[j] & mask)
+                ubits[j] = np.uint64(_KEY_ABOVE)
+            if ties:
+                _order_groups(line, n_f, at, ubits)
+
+
+@kernel
+def _order_groups(
+    line: NDArray[np.uint32], n_f: int, at: OrderArray, ubits: NDArray[np.uint64]
+) -> None:
+    """Each group of equal prefixes among the first ``n_f`` sorted keys ``line`` put in the
+    order of the full keys (``ubits`` | index ``at``) by insertion."""
+    shift = np.uint32(_INDEX_BITS)
+    for j in range(1, n_f):
+        group = line[j] >> shift
+        if (line[j - 1] >> shift) != group:
+            continue
+        q = at[j]
+        high = ubits[j]
+        full = high | np.uint64(q)
+        p = j
+        while p > 0 and (line[p - 1] >> shift) == group:
+            if (ubits[p - 1] | np.uint64(at[p - 1])) < full:
+                break
+            ubits[p] = ubits[p - 1]
+            at[p] = at[p - 1]
+            p -= 1
+        ubits[p] = high
+        at[p] = q
 
 
 @kernel

@@ -464,7 +464,7 @@ def _per_run_table(
         chunk = keys[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)  # sorted in place
         if pack(lo, hi, chunk, n_feasible[lo:hi]):
             chunk.sort(axis=1)
-            _unpack_keys32(chunk, lo, bits, order, sorted_bits)
+            _unpack_keys32(chunk, lo, bits, n_feasible, order, sorted_bits)
             continue
         if wide is None:
             wide = _empty(memory, "table.keys", (2 * min(step, r) * k,), np.uint64)
