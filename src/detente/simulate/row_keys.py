@@ -4,7 +4,9 @@
 row per run. A row is sorted as packed integer keys (the utility's float64 bits above the
 candidate's index, or a monotone 20-bit prefix of them above the index when every feasible
 utility lies in [+0, 1.5)), compiled (:mod:`detente.core.jit`); the unpacking passes give each
-side's order and sorted utilities.
+side's order and sorted utilities. Rows of utilities over two issues are instead sorted by
+insertion from a neighbouring row's order (:func:`_two_issue_rows`): the same order, that of
+the full keys.
 """
 
 from __future__ import annotations
@@ -175,47 +177,73 @@ def _unpack_keys32(
     keys: NDArray[np.uint32],
     lo: int,
     bits: NDArray[np.uint64],
+    n_feasible: IntArray,
     order: OrderArray,
     sorted_bits: NDArray[np.uint64],
 ) -> None:
     """Rows ``lo…`` of each side's order and sorted utilities (their bits without the index
     bits, :data:`_KEY_ABOVE` if infeasible) from sorted 32-bit ``keys`` (2 · rows, K),
     side-major, of rows whose feasible utilities are floats in [+0, 1.5)
-    (:func:`_pack_keys32`), and the utilities' bits ``bits`` (R, K, A). The keys are in
-    the order of (prefix, index): the infeasible candidates last (:data:`_PREFIX_ABOVE`),
-    by index, as their full keys are; each feasible one's full key (utility bits, index) is
-    read and every group of equal prefixes put in the order of the full keys by insertion
-    (such groups are short: utilities within about 2^-16 of each other, or equal). The
-    result is the order of the full keys: the prefix never decreases as they increase."""
+    (:func:`_pack_keys32`), the utilities' bits ``bits`` (R, K, A) and each row's count of
+    feasible candidates ``n_feasible`` (R,). The keys are in the order of (prefix, index):
+    the row's ``n_feasible`` feasible candidates first, then the infeasible ones
+    (:data:`_PREFIX_ABOVE`, above every feasible prefix), by index, as their full keys are.
+    A first pass, without branches, reads each feasible candidate's utility bits; every
+    group of equal prefixes (utilities within about 2^-16 of each other, or equal: rare and
+    short) is then put in the order of the full keys (utility bits, index) by insertion, in
+    rows that have one. The result is the order of the full keys: the prefix never
+    decreases as they increase."""
     mask = np.uint32(_KEY_MASK)
     shift = np.uint32(_INDEX_BITS)
-    above = np.uint32(_PREFIX_ABOVE)
     rows = keys.shape[0] // 2
     k = keys.shape[1]
     for side in range(2):
         for i in range(rows):
             row = lo + i
             line = keys[side * rows + i]
-            for j in range(k):
+            at = order[side, row]
+            ubits = sorted_bits[side, row]
+            n_f = min(max(n_feasible[row], 0), k)
+            ties = 0
+            previous = np.uint32(0xFFFFFFFF)  # above every key's prefix (< 2^20)
+            for j in range(n_f):
                 key = line[j]
                 q = np.int64(key & mask)
+                at[j] = np.int16(q)
+                ubits[j] = bits[row, q, side] & _HIGH
                 group = key >> shift
-                if group == above:  # infeasible: in index order, as their full keys
-                    sorted_bits[side, row, j] = np.uint64(_KEY_ABOVE)
-                    order[side, row, j] = np.int16(q)
-                    continue
-                high = bits[row, q, side] & _HIGH
-                full = high | np.uint64(q)
-                p = j
-                while p > 0 and (line[p - 1] >> shift) == group:
-                    before = sorted_bits[side, row, p - 1] | np.uint64(order[side, row, p - 1])
-                    if before < full:
-                        break
-                    sorted_bits[side, row, p] = sorted_bits[side, row, p - 1]
-                    order[side, row, p] = order[side, row, p - 1]
-                    p -= 1
-                sorted_bits[side, row, p] = high
-                order[side, row, p] = np.int16(q)
+                ties += group == previous
+                previous = group
+            for j in range(n_f, k):  # infeasible: in index order, as their full keys
+                at[j] = np.int16(line[j] & mask)
+                ubits[j] = np.uint64(_KEY_ABOVE)
+            if ties:
+                _order_groups(line, n_f, at, ubits)
+
+
+@kernel
+def _order_groups(
+    line: NDArray[np.uint32], n_f: int, at: OrderArray, ubits: NDArray[np.uint64]
+) -> None:
+    """Each group of equal prefixes among the first ``n_f`` sorted keys ``line`` put in the
+    order of the full keys (``ubits`` | index ``at``) by insertion."""
+    shift = np.uint32(_INDEX_BITS)
+    for j in range(1, n_f):
+        group = line[j] >> shift
+        if (line[j - 1] >> shift) != group:
+            continue
+        q = at[j]
+        high = ubits[j]
+        full = high | np.uint64(q)
+        p = j
+        while p > 0 and (line[p - 1] >> shift) == group:
+            if (ubits[p - 1] | np.uint64(at[p - 1])) < full:
+                break
+            ubits[p] = ubits[p - 1]
+            at[p] = at[p - 1]
+            p -= 1
+        ubits[p] = high
+        at[p] = q
 
 
 @kernel
@@ -254,3 +282,101 @@ def _unpack_keys(
                 key = keys[side * rows + i, j]
                 order[side, row, j] = np.int16(key & mask)
                 sorted_bits[side, row, j] = key & high
+
+
+@kernel
+def _two_issue_rows(
+    dist: FloatArray,
+    weights: FloatArray,
+    feasible: BoolArray,
+    runs: IntArray,
+    utility: FloatArray,
+    n_feasible: IntArray,
+    order: OrderArray,
+    sorted_bits: NDArray[np.uint64],
+    acc: FloatArray,
+) -> int:
+    """Per-run rows of two-issue utilities sorted by insertion from a neighbour's order.
+
+    ``utility[row, q, a] = 1 − clip(Σ_k dist[a, k, q] · weights[row, a, k])``
+    (:func:`_row_losses` into ``acc`` (A, K)), and each side's order and sorted utilities
+    (their bits without the index bits, :data:`_KEY_ABOVE` if infeasible): the order of the
+    full 64-bit keys (:func:`_key`: utility bits, index), the order every other way of
+    building a row gives. ``runs`` (2, N): each side's rows in the order they are visited,
+    its weights' ratio ascending (the caller's): with two issues a row's order depends on
+    that ratio only, so the previous row's order is nearly this row's (a few dozen of 1,024
+    candidates move) and an insertion sort of the full keys taken in that order does little
+    work; a row where it would move more than ``8 · K`` keys is sorted outright. Side 0's
+    pass computes and writes every actor's utilities; side 1's computes its own again (the
+    same arithmetic). Returns the rows sorted outright."""
+    k = dist.shape[2]
+    n_a = dist.shape[0]
+    mask = np.uint64(_KEY_MASK)
+    high = ~mask
+    keys = np.empty(k, dtype=np.uint64)
+    before = np.arange(k).astype(np.int16)  # the previous row's order
+    acc_bits = acc.view(np.uint64)
+    outright = 0
+    for side in range(2):
+        for j in range(k):
+            before[j] = np.int16(j)
+        for t in range(runs.shape[1]):
+            row = runs[side, t]
+            ok = feasible[row]
+            if side == 0:
+                n_feasible[row] = _count(ok)
+                for a in range(n_a):
+                    _row_losses(dist[a], weights[row, a], _UTILITY, acc[a])
+                line = utility[row]
+                if n_a == 2:  # the common case, unrolled
+                    u0, u1 = acc[0], acc[1]
+                    for q in range(k):
+                        line[q, 0] = u0[q]
+                        line[q, 1] = u1[q]
+                else:
+                    for q in range(k):
+                        for a in range(n_a):
+                            line[q, a] = acc[a, q]
+            else:
+                _row_losses(dist[1], weights[row, 1], _UTILITY, acc[1])
+            own = acc_bits[side]
+            if n_feasible[row] == k:  # every candidate feasible: no test per key
+                for j in range(k):
+                    c = before[j]
+                    keys[j] = _key(own[c] & _HIGH, True, c)
+            else:
+                for j in range(k):
+                    c = before[j]
+                    keys[j] = _key(own[c] & _HIGH, ok[c], c)
+            if not _insertion_sort(keys, 8 * k):
+                keys.sort()
+                outright += 1
+            at = order[side, row]
+            ubits = sorted_bits[side, row]
+            for j in range(k):
+                key = keys[j]
+                c = np.int16(key & mask)
+                at[j] = c
+                before[j] = c
+                ubits[j] = key & high
+    return outright
+
+
+@kernel
+def _insertion_sort(keys: NDArray[np.uint64], budget: int) -> bool:
+    """Sort ``keys`` in place by insertion unless that moves more than ``budget`` keys
+    (False: then ``keys`` is a permutation of what it was, partly sorted)."""
+    moved = 0
+    for j in range(1, keys.shape[0]):
+        x = keys[j]
+        if keys[j - 1] < x:
+            continue
+        p = j
+        while p > 0 and keys[p - 1] > x:
+            keys[p] = keys[p - 1]
+            p -= 1
+        keys[p] = x
+        moved += j - p
+        if moved > budget:
+            return False
+    return True
