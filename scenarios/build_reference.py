@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from ukraine_issues import ISSUES, status_quo  # noqa: E402
+from ukraine_issues import FIGURE_DATE, ISSUES, status_quo  # noqa: E402
 from ukraine_ledger import LEDGER  # noqa: E402
 from ukraine_positions import POSITIONS, PUBLIC_COMMITMENTS  # noqa: E402
 from ukraine_tracks import extra_actors, refusals, tracks  # noqa: E402
@@ -644,13 +644,29 @@ def _cited(obj: Any, out: set[str]) -> None:
             _cited(value, out)
 
 
+def later_figure(snapshot: str, issue: str) -> str | None:
+    """The date of a figure, later than the snapshot's ``as_of``, that the status quo of
+    ``issue`` at this snapshot or at the previous one rests on (``figure_date`` in the status-quo
+    table); None when both rest on figures known at ``as_of``. A drift estimated from such a
+    status quo would use information the parties did not have."""
+    names = list(SNAPSHOTS)
+    i = names.index(snapshot)
+    as_of = SNAPSHOTS[snapshot]["as_of"]
+    ends = [(snapshot, as_of)] + ([(names[i - 1], SNAPSHOTS[names[i - 1]]["as_of"])] if i else [])
+    dates = [status_quo(name, date)[issue].get(FIGURE_DATE) for name, date in ends]
+    later = sorted(d for d in dates if d is not None and d > as_of)
+    return later[-1] if later else None
+
+
 def front_trend(snapshot: str, issue: str) -> D | None:
     """The front's drift on ``issue`` as known at the snapshot's ``as_of``: the engine's own
     front model (a random walk with drift, volatility σ per week) estimated on the move since the
     previous reference snapshot (its status quo, dated earlier): drift = Δ / T (the maximum-
     likelihood estimate of a random walk's drift is the mean step) with drift_sd = σ / √T (its
     standard error); T in weeks. None for the first snapshot (no earlier figure: no drift,
-    issue 13's default) and for an issue the front does not move."""
+    issue 13's default), for an issue the front does not move, and where either end's status
+    quo rests on a figure dated after the snapshot's ``as_of`` (:func:`later_figure`: no
+    look-ahead)."""
     names = list(SNAPSHOTS)
     i = names.index(snapshot)
     if i == 0:
@@ -661,6 +677,8 @@ def front_trend(snapshot: str, issue: str) -> D | None:
     x0 = status_quo(prev, as_of0)[issue]
     spec = next(row for row in ISSUES if row["id"] == issue)
     if not spec.get("contested") or spec.get("front", {}).get("moves", True) is False:
+        return None
+    if later_figure(snapshot, issue) is not None:
         return None
     weeks = (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(as_of0)).days / 7.0
     sigma = float(war(as_of)["line_volatility"])
@@ -690,10 +708,19 @@ def build(snapshot: str) -> D:
     for issue in ISSUES:
         row = {k: v for k, v in issue.items() if k != "anchors"}
         row["anchors"] = [{"value": v, "label": lab} for v, lab in issue["anchors"]]
-        row.update(sq[issue["id"]])
+        row.update({k: v for k, v in sq[issue["id"]].items() if k != FIGURE_DATE})
         trend = front_trend(snapshot, issue["id"])
         if trend is not None and "front" not in row:
             row["front"] = trend
+        later = later_figure(snapshot, issue["id"])
+        if later is not None and "front" not in row:
+            row["assumption"] = (
+                f"{row['assumption']}; no front drift: the status quo here or at the "
+                f"previous snapshot rests on a figure dated {later}, after as_of (no "
+                "look-ahead)"
+                if row.get("assumption")
+                else f"no front drift: a status quo rests on a figure dated {later}, after as_of"
+            )
         issues.append(row)
     body: D = {
         "actors": actors(as_of) + extra_actors(as_of),

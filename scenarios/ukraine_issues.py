@@ -248,12 +248,26 @@ _A = "assumption"
 _S = "sources"
 
 
-def _sq(value: float, *, sources: tuple[str, ...] = (), assumption: str | None = None) -> Traced:
+FIGURE_DATE = "figure_date"
+"""Key of a status quo's trace holding the date of the latest figure it rests on (the builder
+strips it from the scenario; ``front_trend`` refuses a drift built on a figure dated after the
+snapshot's ``as_of``: no look-ahead)."""
+
+
+def _sq(
+    value: float,
+    *,
+    sources: tuple[str, ...] = (),
+    assumption: str | None = None,
+    figure_date: str | None = None,
+) -> Traced:
     out: Traced = {"status_quo": value}
     if sources:
         out[_S] = list(sources)
     if assumption:
         out[_A] = assumption
+    if figure_date:
+        out[FIGURE_DATE] = figure_date
     return out
 
 
@@ -300,6 +314,7 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
             sources=("S_put24_1",),
             assumption="interpolated: ~18% of Ukraine held in May 2024; Donetsk 78.1% at "
             "1 Jan 2026 after ~4,300 km² of 2025 gains, mostly in Donetsk",
+            figure_date="2026-01-01",
         ),
         "luhansk": _sq(99, sources=("S_put24_1",), assumption="nearly all held since 2022"),
         "zaporizhzhia_kherson": _sq(
@@ -313,8 +328,14 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
             sources=("S_28_5",),
             assumption="Russia holds ~one fifth of Ukraine (Reuters, Nov 2025); DeepState's "
             "78.1% of Donetsk on 1 Jan 2026 less December gains",
+            figure_date="2026-01-01",
         ),
-        "luhansk": _sq(99.5, sources=("S_28_5",), assumption="DeepState 99.6% on 1 Jan 2026"),
+        "luhansk": _sq(
+            99.5,
+            sources=("S_28_5",),
+            assumption="DeepState 99.6% on 1 Jan 2026",
+            figure_date="2026-01-01",
+        ),
         "zaporizhzhia_kherson": _sq(
             73, sources=("S_28_5",), assumption="line largely static since Nov 2022"
         ),
@@ -326,12 +347,14 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
             sources=("S_ds1", "S_ds2", "S_ds4", "S_bbg", "S_pokr"),
             assumption="78.1% on 1 Jan 2026 (Ukraine held ~22%); small net changes in "
             "Jan-Feb 2026 (Pokrovsk); no later figure in the facts",
+            figure_date="2026-02-28",
         ),
-        "luhansk": _sq(99.6, sources=("S_ds1",)),
+        "luhansk": _sq(99.6, sources=("S_ds1",), figure_date="2026-01-01"),
         "zaporizhzhia_kherson": _sq(
             73.4,
             sources=("S_ds1",),
             assumption="area-weighted mean of Zaporizhzhia 74.8% and Kherson 72% (1 Jan 2026)",
+            figure_date="2026-01-01",
         ),
     },
 }

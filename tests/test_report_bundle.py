@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from detente.cli.app import app
 from detente.errors import InputError
-from detente.report.base import fmt_bound, fmt_interval, fmt_prob
+from detente.report.base import fmt_bound, fmt_interval, fmt_prob, fmt_prob_is
 from detente.web.store import default_dir
 
 runner = CliRunner()
@@ -109,7 +109,7 @@ def test_the_csvs_hold_the_numbers_the_page_shows(latest: Path) -> None:
         assert shown in " ".join(sim.split()), shown
     settle = next(d for d in deals if d["bundle"] == "settlement")
     p = float(settle["p_agreement"])
-    assert f"= {fmt_prob(p)} (95 % CI" in summary
+    assert f" {fmt_prob_is(p)} (95 % CI" in summary
     # trust: the lowest compliance expectation in the summary is the matrix's minimum
     matrix = _csv(data / "trust-matrix.csv")
     low = min(float(r["P(comply, military)"]) for r in matrix)
@@ -257,3 +257,12 @@ def test_bundle_csv_cells_never_run_as_spreadsheet_formulas() -> None:
     rows = [{"name": '=HYPERLINK("x")', "note": "@SUM(A1)", "x": -0.5, "t": "-3"}]
     got = next(csv.DictReader(io.StringIO(csv_text(rows))))
     assert got == {"name": '\'=HYPERLINK("x")', "note": "'@SUM(A1)", "x": "-0.5", "t": "-3"}
+
+
+@pytest.mark.parametrize(
+    ("p", "text"),
+    [(0.996, "P > 0.99"), (0.001, "P < 0.01"), (0.5, "P = 0.50"), (1.0, "P = 1"), (0.0, "P = 0")],
+)
+def test_a_probability_after_its_name_reads_with_one_relation(p: float, text: str) -> None:
+    """Never ``P = > 0.99`` (as the README's simulation headline once printed)."""
+    assert f"P {fmt_prob_is(p)}" == text

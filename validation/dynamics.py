@@ -487,7 +487,11 @@ def render(res: dict[str, Any]) -> str:
         "annexation law of September 2022) are pulled toward it as the costs of fighting "
         "mount (entrapment and audience costs: Iklé 1971; Brockner & Rubin 1985; Fearon "
         "1994). The expectations for each rule were written before it was run, in "
-        "`validation/dynamics_mechanism_expectations.md`, with the outcome compared there.",
+        "`validation/dynamics_mechanism_expectations.md`, with the outcome compared there. "
+        "A red line stated at the line of contact (`at_front`: Ukraine's territorial lines "
+        "from Jeddah on) moves with the simulated front in the red lines reported and scored "
+        "here, not in the bounds the talks enforce (the stated ones, or where a crossing put "
+        "them).",
         "",
         "## Headline",
         "",

@@ -7,6 +7,7 @@ once per (scenario, date) for every bundle's agreement (``deal_durability``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,55 @@ def test_a_dumped_and_reparsed_scenario_reads_the_same(exclude_none: bool) -> No
     doc = scen.model_dump(mode="json", exclude_none=exclude_none)
     again = parse_scenario(json.dumps(doc))
     assert war_decisiveness(again) == war_decisiveness(scen) == pytest.approx(0.8)
+
+
+def test_only_issues_the_front_moves_are_read() -> None:
+    """A contested issue with ``front.moves: false`` (the war decides it but the line of
+    contact does not measure it: recognition, legal status) is left out, as in the
+    simulation's fronts (``scenario.dynamics.front_moves``): land at 100 (d = 1) alone."""
+    doc = _calibration_doc()
+    doc["issues"][0]["status_quo"] = 100
+    doc["issues"][1]["contested"] = True
+    doc["issues"][1]["front"] = {"moves": False}
+    scen = parse_scenario(json.dumps(doc))
+    assert front_decisiveness(scen, build_problem(scen)) == pytest.approx(1.0, abs=1e-12)
+    doc["issues"][0]["front"] = {"moves": False}
+    scen = parse_scenario(json.dumps(doc))
+    assert front_decisiveness(scen, build_problem(scen)) == 0.0  # no issue the front moves
+    assert war_decisiveness(scen) == 0.0
+
+
+def test_an_issue_without_both_sides_terms_is_not_read() -> None:
+    """B states neither a position nor victory terms on the contested bloc (at 100): the
+    problem defaults B's terms to the status quo, which would read as A holding all it wants
+    (d = 1); the issue is left out, so only land at halfway (d = 0) is read. Stated victory
+    terms bring it back."""
+    doc = _calibration_doc()
+    doc["issues"][1]["contested"] = True
+    doc["issues"][1]["status_quo"] = 100
+    doc["positions"] = [
+        p for p in doc["positions"] if not (p["actor"] == "B" and p["issue"] == "bloc")
+    ]
+    scen = parse_scenario(json.dumps(doc))
+    prob = build_problem(scen)
+    assert prob.victory_terms[1][1] == 100.0  # defaulted to the status quo
+    assert front_decisiveness(scen, prob) == 0.0
+    doc["war"]["victory_terms"] = {"B": {"bloc": 0}}
+    scen = parse_scenario(json.dumps(doc))
+    got = front_decisiveness(scen, build_problem(scen))
+    assert got > 0.0  # bloc (d = 1) is read again, weighted by A's salience only
+    assert got == pytest.approx(war_decisiveness(scen), abs=1e-12)
+
+
+def test_a_position_dated_after_the_reading_does_not_state_terms() -> None:
+    """Terms count as stated only by a position current at the reading's date."""
+    doc = _calibration_doc()
+    doc["issues"][1]["contested"] = True
+    doc["issues"][1]["status_quo"] = 100
+    for p in doc["positions"]:
+        if p["actor"] == "B" and p["issue"] == "bloc":
+            p["date"] = "2025-06-01"
+    scen = parse_scenario(json.dumps(doc))
+    early = dt.date(2025, 1, 1)
+    assert front_decisiveness(scen, build_problem(scen, as_of=early), as_of=early) == 0.0
+    assert front_decisiveness(scen, build_problem(scen)) > 0.0

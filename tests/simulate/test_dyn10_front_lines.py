@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -99,20 +100,71 @@ def test_ukraine_territorial_lines_are_at_the_front_from_jeddah_on() -> None:
     assert not m.agenda.front_hi[m.actor_ids.index("RU")].any()
 
 
-def test_the_snapshots_state_the_fronts_trend_known_at_their_date() -> None:
+def _builder() -> Any:
     sys.path.insert(0, str(ROOT / "scenarios"))
     try:
         import build_reference as br
     finally:
         sys.path.remove(str(ROOT / "scenarios"))
+    return br
+
+
+def test_the_snapshots_state_the_fronts_trend_known_at_their_date() -> None:
+    br = _builder()
     assert br.front_trend("ukraine-2022-03", "donetsk") is None  # no earlier figure
     assert br.front_trend("ukraine-2025-11", "crimea") is None  # the front does not move it
     assert br.front_trend("ukraine-2025-11", "nato_neutrality") is None  # not contested
-    got = br.front_trend("ukraine-2025-11", "donetsk")
+    # 2025-05 and 2025-11 rest on DeepState's 1 Jan 2026 figure (after their as_of): no drift
+    assert br.front_trend("ukraine-2025-05", "donetsk") is None
+    assert br.front_trend("ukraine-2025-11", "donetsk") is None
+    assert br.front_trend("ukraine-2025-11", "luhansk") is None
+    got = br.front_trend("ukraine-2026-06", "donetsk")
     assert got is not None
-    weeks = (np.datetime64("2025-11-22") - np.datetime64("2025-05-26")).astype(int) / 7.0
-    assert got["drift"] == round((77 - 70) / weeks, 3)
-    assert got["drift_sd"] == round(0.5 / np.sqrt(weeks), 3)
-    sc = load_scenario(ROOT / "scenarios" / "ukraine-2025-11.yaml")
+    weeks = (np.datetime64("2026-06-23") - np.datetime64("2025-11-22")).astype(int) / 7.0
+    assert got["drift"] == round((79 - 77) / weeks, 3)
+    sigma = float(br.war("2026-06-23")["line_volatility"])
+    assert got["drift_sd"] == round(sigma / np.sqrt(weeks), 3)
+    sc = load_scenario(ROOT / "scenarios" / "ukraine-2026-06.yaml")
     front = sc.issue("donetsk").front
     assert front is not None and front.drift == got["drift"]
+    assert load_scenario(ROOT / "scenarios" / "ukraine-2025-11.yaml").issue("donetsk").front is None
+    # every drift stated rests on figures dated no later than the snapshot's as_of, both ends
+    names = list(br.SNAPSHOTS)
+    for k, name in enumerate(names[1:], start=1):
+        as_of = br.SNAPSHOTS[name]["as_of"]
+        for issue in br.ISSUES:
+            if br.front_trend(name, issue["id"]) is None:
+                continue
+            for end, date in ((name, as_of), (names[k - 1], br.SNAPSHOTS[names[k - 1]]["as_of"])):
+                dated = br.status_quo(end, date)[issue["id"]].get(br.FIGURE_DATE)
+                assert dated is None or dated <= as_of, (name, issue["id"], end, dated)
+
+
+def test_a_drift_built_on_a_later_dated_figure_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A status quo resting on a figure dated after the snapshot's as_of (at either end of the
+    drift) leaves the drift out: the parties could not know it (no look-ahead)."""
+    br = _builder()
+    assert br.front_trend("ukraine-2026-06", "zaporizhzhia_kherson") is not None
+    real = br.status_quo
+
+    def later(end: str) -> Any:
+        def status_quo(snapshot: str, as_of: str) -> dict[str, Any]:
+            out = dict(real(snapshot, as_of))
+            if snapshot == end:
+                row = dict(out["zaporizhzhia_kherson"])
+                row[br.FIGURE_DATE] = "2026-07-01"  # after 2026-06-23
+                out["zaporizhzhia_kherson"] = row
+            return out
+
+        return status_quo
+
+    for end in ("ukraine-2026-06", "ukraine-2025-11"):
+        monkeypatch.setattr(br, "status_quo", later(end))
+        assert br.later_figure("ukraine-2026-06", "zaporizhzhia_kherson") == "2026-07-01"
+        assert br.front_trend("ukraine-2026-06", "zaporizhzhia_kherson") is None
+        issue = next(
+            i for i in br.build("ukraine-2026-06")["issues"] if i["id"] == "zaporizhzhia_kherson"
+        )
+        assert "front" not in issue and "2026-07-01" in issue["assumption"]

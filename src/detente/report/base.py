@@ -192,3 +192,10 @@ def fmt_prob(p: float | None) -> str:
     if p >= 0.995:
         return "> 0.99"
     return f"{p:.2f}"
+
+
+def fmt_prob_is(p: float | None) -> str:
+    """A probability after its name, with its relation: ``= 0.42``, ``= 1``, ``> 0.99`` or
+    ``< 0.01`` (:func:`fmt_prob`), so that ``f"P {fmt_prob_is(p)}"`` never reads ``P = > 0.99``."""
+    text = fmt_prob(p)
+    return text if text.startswith(("<", ">")) else f"= {text}"

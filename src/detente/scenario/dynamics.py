@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
 from detente.scenario.base import Id, Unit, _Traced
 from detente.scenario.simulation import KnownStrategy
+
+if TYPE_CHECKING:
+    from detente.scenario.schema import Issue
 
 
 class Front(_Traced):
@@ -47,6 +51,13 @@ class Front(_Traced):
         description="Standard deviation of the per-period movement, scale points (default: "
         "`war.line_volatility`).",
     )
+
+
+def front_moves(issue: Issue) -> bool:
+    """Does the front line move ``issue``'s status quo? ``front.moves`` when the issue states a
+    front, else whether it is contested (the war decides it). The one definition shared by the
+    simulation's fronts and the durability's reading of the war's outcome."""
+    return issue.front.moves if issue.front is not None else bool(issue.contested)
 
 
 class ShockKind(enum.StrEnum):

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from detente.errors import InputError
 from detente.scenario.base import _Traced
+from detente.scenario.dynamics import front_moves
 from detente.scenario.schema import (
     ActorKind,
     ClaimEntry,
@@ -147,6 +148,7 @@ def check_references(s: Scenario, *, sources: bool = True) -> list[Finding]:
             add(("issues", k, "options", j, "id"), "duplicate option id")
 
     # positions
+    by_issue = {i.id: i for i in s.issues}
     seen_pos: set[tuple[str, str, dt.date | None]] = set()
     for k, p in enumerate(s.positions):
         need_actor(("positions", k, "actor"), p.actor)
@@ -156,6 +158,17 @@ def check_references(s: Scenario, *, sources: bool = True) -> list[Finding]:
             add(("positions", k), f"second position of {p.actor} on {p.issue} dated {p.date}")
         seen_pos.add(key)
         not_after(("positions", k, "date"), p.date)
+        if p.at_front and p.issue in by_issue and not front_moves(by_issue[p.issue]):
+            why = (
+                "is not contested"
+                if not by_issue[p.issue].contested
+                else "has `front.moves: false`"
+            )
+            add(
+                ("positions", k, "at_front"),
+                f"at_front on issue {p.issue!r}, which the front line does not move (it {why}): "
+                "the red line would never move",
+            )
     # public commitments
     seen_pc: set[tuple[str, str, dt.date]] = set()
     for k, c in enumerate(s.public_commitments):

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import threading
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -724,19 +725,50 @@ def issue_weights(scenario: Scenario, problem: BargainingProblem) -> NDArray[np.
     return out
 
 
-def front_decisiveness(scenario: Scenario, problem: BargainingProblem) -> float:
-    """The war's outcome so far read from the front line: on each contested issue (the
-    fighting moves it) with distinct victory terms, where the status quo stands between the
-    two sides' victory terms, ``r = (sq − v_A) / (v_B − v_A)``, and how far that is from the
-    middle, ``min(1, |2r − 1|)``: 0 when the line stands halfway (a stalemate), 1 when one side
-    holds what it would impose if it won (a decisive outcome). Averaged over those issues by the
+def _decided_on_the_front(
+    scenario: Scenario, problem: BargainingProblem, as_of: dt.date | None
+) -> NDArray[np.bool_]:
+    """(n,) the issues the front reading counts: the front line moves them
+    (:func:`detente.scenario.dynamics.front_moves`, the simulation's definition) and both sides'
+    terms are stated (their ``war.victory_terms`` or a position current at ``as_of``; an issue
+    where a side states neither has its terms defaulted to the status quo by
+    ``build_problem``, which would read as one side holding all it wants)."""
+    from detente.scenario.dynamics import front_moves
+
+    war = scenario.war
+    by_id = {i.id: i for i in scenario.issues}
+    current = scenario.current_positions(as_of)
+    out = np.zeros(len(problem.issues), dtype=bool)
+    if war is None:
+        return out
+    sides = war.belligerents[:2]
+    for k, iid in enumerate(problem.issues):
+        issue = by_id.get(iid)
+        if issue is None or not front_moves(issue):
+            continue
+        out[k] = all(
+            iid in war.victory_terms.get(bid, {}) or (bid, iid) in current for bid in sides
+        )
+    return out
+
+
+def front_decisiveness(
+    scenario: Scenario, problem: BargainingProblem, *, as_of: dt.date | None = None
+) -> float:
+    """The war's outcome so far read from the front line: on each issue the front moves
+    (:func:`_decided_on_the_front`: the fighting moves it and both sides state their terms) with
+    distinct victory terms, where the status quo stands between the two sides' victory terms,
+    ``r = (sq − v_A) / (v_B − v_A)``, and how far that is from the middle,
+    ``min(1, |2r − 1|)``: 0 when the line stands halfway (a stalemate), 1 when one side holds
+    what it would impose if it won (a decisive outcome). Averaged over those issues by the
     belligerents' weights (:func:`issue_weights`; equal when they weigh none). 0 (the
-    covariate's reference, a stalemate) without a war or a contested issue."""
+    covariate's reference, a stalemate) without a war or such an issue. ``as_of``: the date
+    ``problem`` was built at (default ``meta.as_of``)."""
     if scenario.war is None:
         return 0.0
     va, vb = problem.victory_terms[0], problem.victory_terms[1]
     span = vb - va
-    use = problem.contested & (np.abs(span) > 0.0)
+    use = problem.contested & (np.abs(span) > 0.0) & _decided_on_the_front(scenario, problem, as_of)
     if not use.any():
         return 0.0
     r = (problem.status_quo[use] - va[use]) / span[use]
@@ -768,6 +800,7 @@ class _ScenarioReading:
 
     _KEEP = 4
     _kept: dict[tuple[int, dt.date | None], tuple[Scenario, _ScenarioReading]] = {}  # noqa: RUF012
+    _lock = threading.Lock()
 
     def __init__(self, scenario: Scenario, as_of: dt.date | None) -> None:
         self.scenario = scenario
@@ -776,14 +809,15 @@ class _ScenarioReading:
     @classmethod
     def of(cls, scenario: Scenario, as_of: dt.date | None) -> _ScenarioReading:
         key = (id(scenario), as_of)
-        hit = cls._kept.get(key)
-        if hit is not None and hit[0] is scenario:
-            return hit[1]
-        out = cls(scenario, as_of)
-        if len(cls._kept) >= cls._KEEP:
-            cls._kept.pop(next(iter(cls._kept)))
-        cls._kept[key] = (scenario, out)
-        return out
+        with cls._lock:  # simulations may read from several threads: evict under a lock
+            hit = cls._kept.get(key)
+            if hit is not None and hit[0] is scenario:
+                return hit[1]
+            out = cls(scenario, as_of)
+            while len(cls._kept) >= cls._KEEP:
+                cls._kept.pop(next(iter(cls._kept)), None)
+            cls._kept[key] = (scenario, out)
+            return out
 
     @cached_property
     def problem(self) -> BargainingProblem:
@@ -802,7 +836,7 @@ class _ScenarioReading:
 
     @cached_property
     def decisiveness(self) -> float:
-        return front_decisiveness(self.scenario, self.problem)
+        return front_decisiveness(self.scenario, self.problem, as_of=self.as_of)
 
     @cached_property
     def compliance(self) -> dict[tuple[str, str], float]:

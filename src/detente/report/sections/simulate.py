@@ -22,6 +22,7 @@ from detente.report.base import (
     fmt_bound,
     fmt_interval,
     fmt_prob,
+    fmt_prob_is,
     html_table,
 )
 
@@ -333,13 +334,13 @@ def build(ctx: ReportContext) -> Section | None:
     )
     partial_text = (
         "; partial deals: "
-        + ", ".join(f"{b} (P = {fmt_prob(q)})" for q, b in partial[:4])
+        + ", ".join(f"{b} (P {fmt_prob_is(q)})" for q, b in partial[:4])
         + (f" (+{len(partial) - 4} more)" if len(partial) > 4 else "")
         if partial
         else "; no partial deal in ≥ 5 % of runs"
     )
     headline = (
-        f"P({settle} within {horizon}) = {fmt_prob(p)} (95 % CI {fmt_interval(lo, hi)}) "
+        f"P({settle} within {horizon}) {fmt_prob_is(p)} (95 % CI {fmt_interval(lo, hi)}) "
         f"over {s['runs']} runs, seed {s['seed']}{partial_text}; strategies: "
         + ", ".join(f"{strategy_label(n)} ({names.actor(a)})" for a, n in s["strategies"].items())
         + f"; protocol: {protocol_label(s['protocol'])}."

@@ -30,7 +30,8 @@ the talks, records and event bits in place.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -96,8 +97,17 @@ many standard deviations of a period's movement (about one period in ten without
 # implementation of each), compiled into the loops of _round and _text_round instead of called
 # from them (core.jit.inline_kernel): LLVM inlines the round's other per-run helpers itself,
 # but left these two as calls, six a run and period (measured: see the CHANGELOG, issue 13)
-_find = inline_kernel(getattr(_find_kernel, "py_func", _find_kernel))
-_move1 = inline_kernel(getattr(_move1_kernel, "py_func", _move1_kernel))
+_K = TypeVar("_K", bound=Callable[..., Any])
+
+
+def _py_func(f: _K) -> _K:
+    """The Python function under a compiled kernel (Numba's ``py_func``; ``f`` itself when
+    compilation is off), typed as ``f`` so that mypy checks the inlined copies' call sites."""
+    return cast(_K, getattr(f, "py_func", f))
+
+
+_find = inline_kernel(_py_func(_find_kernel))
+_move1 = inline_kernel(_py_func(_move1_kernel))
 
 _CHUNK = 256
 """Runs a round of talks takes through all its passes at a time (:func:`_round`)."""
