@@ -56,12 +56,15 @@ def test_stated_drift_moves_the_line_and_beliefs_learn_it() -> None:
     drift = 0.2  # points per period toward A (up the scale)
     mean, se, o = _fight(front={"drift": drift})
     assert abs(mean - drift) < 5 * se
-    # the true chance that A wins a battle is Φ(drift / σ); both sides' beliefs move toward it
+    # the true chance that A wins a battle is Φ(drift / σ); with the drift stated, both sides'
+    # priors are centred on it (beliefs.prior_r, branch dyn10b) and the battles keep them there
     truth = float(ndtr(drift / SIGMA))
+    r0 = 0.5  # the capabilities' ratio, which the prior no longer starts from
     for side in ("A", "B"):
         start = float(o.paths[f"belief.{side}"][0].mean())
         end = float(o.paths[f"belief.{side}"][-1].mean())
-        assert abs(end - truth) < abs(start - truth)
+        assert abs(start - truth) < 0.01 < abs(r0 - truth)
+        assert abs(end - truth) < 0.01
 
 
 def test_drift_uncertainty_spreads_runs() -> None:

@@ -121,13 +121,15 @@ def test_terms_that_cost_a_side_with_a_stated_reservation_do_not_harden_its_line
 
 def test_a_front_moving_ones_way_hardens_ones_lines_in_a_run_deterministically() -> None:
     """A stated drift toward A: A's value of fighting rises as the front and its beliefs move,
-    so its red line tightens in the median; B's falls and B's line stays as stated."""
+    so its red line tightens in the median; B's falls and B's line stays as stated. Since the
+    priors are centred on the stated drift (branch dyn10b) the rise comes from the front's move
+    alone, not from learning the drift too: 32.47 in the median (46.06 before)."""
     sc = make_scenario(strategies=("boulware", "boulware"), red_lines=RED, front={"drift": 0.3})
     m = build_model(sc)
     o = simulate_block(m, 200, 52, np.random.default_rng(11))
     a_min = o.paths["redline.A.land.min"]
     b_max = o.paths["redline.B.land.max"]
-    assert float(np.median(a_min[-1])) > 30.0 + 2.5
+    assert float(np.median(a_min[-1])) > 30.0 + 1.5
     assert float(np.median(b_max[-1])) == 70.0
     assert (a_min >= 30.0).all() and (a_min <= 100.0).all() and (b_max <= 70.0).all()
     again = simulate_block(m, 200, 52, np.random.default_rng(11))
