@@ -58,6 +58,7 @@ from detente.bargaining.utility import feasible, risk_neutral, utility_arrays
 from detente.bargaining.zone import ZoneLP
 from detente.core import TRUST_DIMENSIONS
 from detente.errors import InputError
+from detente.scenario.dynamics import front_moves
 from detente.scenario.schema import (
     MechanismKind,
     Scenario,
@@ -356,7 +357,7 @@ def build_model(scenario: Scenario) -> SimModel:
                 victory[side, issue_ids.index(iid)] = v
     contested = np.array([i.contested for i in issues])
     direction = np.where(contested, np.sign(victory[0] - victory[1]), 0.0)
-    moves = np.array([i.front.moves if i.front is not None else i.contested for i in issues])
+    moves = np.array([front_moves(i) for i in issues])
     for i in issues:
         if i.front is not None and i.front.moves and not i.contested:
             raise InputError(
