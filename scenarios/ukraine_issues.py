@@ -295,8 +295,9 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
         "luhansk": _sq(96, assumption=f"{_NO_2022_MAP} (Lysychansk lost, Svatove front)"),
         "zaporizhzhia_kherson": _sq(
             73,
-            assumption=f"{_NO_2022_MAP}; right-bank Kherson retaken 11 Nov, the Dnipro line "
-            "held near this value until 2026",
+            assumption=f"{_NO_2022_MAP}; right-bank Kherson retaken 11 Nov, the Dnipro line; "
+            "the value is DeepState's of 1 Jan 2026 (73.4), carried back",
+            figure_date="2026-01-01",
         ),
     },
     "ukraine-2023-12": {
@@ -304,7 +305,10 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
         "donetsk": _sq(60, assumption=f"{_NO_2022_MAP} (Bakhmut lost, Avdiivka holding)"),
         "luhansk": _sq(98, assumption=_NO_2022_MAP),
         "zaporizhzhia_kherson": _sq(
-            73, assumption=f"{_NO_2022_MAP}; the 2023 counteroffensive moved it little"
+            73,
+            assumption=f"{_NO_2022_MAP}; the 2023 counteroffensive moved it little (value "
+            "carried back from DeepState's 1 Jan 2026 figure)",
+            figure_date="2026-01-01",
         ),
     },
     "ukraine-2025-05": {
@@ -318,7 +322,11 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
         ),
         "luhansk": _sq(99, sources=("S_put24_1",), assumption="nearly all held since 2022"),
         "zaporizhzhia_kherson": _sq(
-            73, sources=("S_put24_1",), assumption="line largely static since Nov 2022"
+            73,
+            sources=("S_put24_1",),
+            assumption="line largely static since Nov 2022 (value carried back from DeepState's "
+            "1 Jan 2026 figure)",
+            figure_date="2026-01-01",
         ),
     },
     "ukraine-2025-11": {
@@ -337,7 +345,11 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
             figure_date="2026-01-01",
         ),
         "zaporizhzhia_kherson": _sq(
-            73, sources=("S_28_5",), assumption="line largely static since Nov 2022"
+            73,
+            sources=("S_28_5",),
+            assumption="line largely static since Nov 2022 (value carried back from DeepState's "
+            "1 Jan 2026 figure)",
+            figure_date="2026-01-01",
         ),
     },
     "ukraine-2026-06": {
