@@ -7,9 +7,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from detente.scenario import Scenario, load_scenario, parse_scenario
+
+if TYPE_CHECKING:
+    from detente.simulate.tables import TalkTable
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,3 +182,19 @@ def make_scenario(
         "shocks": shocks or [],
     }
     return parse_scenario(json.dumps(doc))
+
+
+TABLE_FIELDS = ("utility", "feasible", "order", "sorted_u", "n_feasible")
+
+
+def assert_same_table(a: TalkTable, b: TalkTable) -> None:
+    """Two talk tables are byte for byte the same: their stored fields and every derived one."""
+    for f in TABLE_FIELDS:
+        x, y = getattr(a, f), getattr(b, f)
+        assert x.shape == y.shape and x.dtype == y.dtype, f
+        assert np.ascontiguousarray(x).tobytes() == np.ascontiguousarray(y).tobytes(), f
+    for side in (0, 1):
+        assert a.flat_sorted[side].tobytes() == b.flat_sorted[side].tobytes()
+        assert a.flat_order[side].tobytes() == b.flat_order[side].tobytes()
+        assert a.best_for[side].tobytes() == b.best_for[side].tobytes()
+    assert a.top.tobytes() == b.top.tobytes()

@@ -8,19 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.simulate.helpers import assert_same_table
 
 from detente.bargaining.utility import distances, utility_arrays
 from detente.simulate import row_keys
 from detente.simulate.tables import TalkTable, build_table, linear_tables
 
-_FIELDS = ("utility", "feasible", "order", "sorted_u", "n_feasible")
-
-
-def _same(a: TalkTable, b: TalkTable) -> None:
-    for f in _FIELDS:
-        x, y = getattr(a, f), getattr(b, f)
-        assert x.shape == y.shape and x.dtype == y.dtype, f
-        assert np.ascontiguousarray(x).tobytes() == np.ascontiguousarray(y).tobytes(), f
+_same = assert_same_table
 
 
 def _full_key_order(u: np.ndarray, feasible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

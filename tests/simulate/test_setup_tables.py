@@ -8,25 +8,13 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from tests.simulate.helpers import fixture_scenario
+from tests.simulate.helpers import assert_same_table, fixture_scenario
 
 from detente.bargaining.utility import utility_arrays
 from detente.simulate.model import build_model, candidate_table, candidate_utilities
-from detente.simulate.tables import _SORT_CELLS, TalkTable, build_table, linear_tables
+from detente.simulate.tables import _SORT_CELLS, build_table, linear_tables
 
-_FIELDS = ("utility", "feasible", "order", "sorted_u", "n_feasible")
-
-
-def _same(a: TalkTable, b: TalkTable) -> None:
-    for f in _FIELDS:
-        x, y = getattr(a, f), getattr(b, f)
-        assert x.shape == y.shape and x.dtype == y.dtype, f
-        assert np.ascontiguousarray(x).tobytes() == np.ascontiguousarray(y).tobytes(), f
-    for side in (0, 1):
-        assert a.flat_sorted[side].tobytes() == b.flat_sorted[side].tobytes()
-        assert a.flat_order[side].tobytes() == b.flat_order[side].tobytes()
-        assert a.best_for[side].tobytes() == b.best_for[side].tobytes()
-    assert a.top.tobytes() == b.top.tobytes()
+_same = assert_same_table
 
 
 @pytest.mark.parametrize(("n_a", "n_i", "k"), [(2, 2, 100), (3, 2, 37), (2, 1, 5), (4, 3, 300)])
