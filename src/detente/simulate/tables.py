@@ -460,6 +460,19 @@ def _two_issue_table(
     runs = np.ascontiguousarray(np.argsort(share.T, axis=1, kind="stable"), dtype=np.int64)
     acc = np.empty((n_a, k))
     _two_issue_rows(dist, w, feas, runs, utility, n_feasible, order, sorted_u.view(np.uint64), acc)
+    return _side_major_table(utility, feas, order, sorted_u, n_feasible, memory)
+
+
+def _side_major_table(
+    utility: FloatArray,
+    feas: BoolArray,
+    order: OrderArray,
+    sorted_u: FloatArray,
+    n_feasible: IntArray,
+    memory: BlockMemory | None,
+) -> TalkTable:
+    """The table of per-run rows built side-major (``order`` and ``sorted_u`` (2, R, K): each
+    side's rows one contiguous block), seen run-major (R, 2, K) as the searches index it."""
     return TalkTable(
         utility,
         feas,
@@ -518,14 +531,7 @@ def _per_run_table(
         else:
             chunk64.sort(axis=1)
         _unpack_keys(chunk64, lo, order, sorted_bits)
-    return TalkTable(
-        utility,
-        feas,
-        order.transpose(1, 0, 2),
-        sorted_u.transpose(1, 0, 2),
-        n_feasible,
-        memory=memory,
-    )
+    return _side_major_table(utility, feas, order, sorted_u, n_feasible, memory)
 
 
 def _shared_table(utility: FloatArray, feas: BoolArray) -> TalkTable:
