@@ -18,9 +18,8 @@ import pytest
 from detente.bargaining.bundles import scenario_bundles
 from detente.bargaining.problem import build_problem
 from detente.scenario import load_scenario, parse_scenario
-from detente.simulate.durability import (
-    COVARIATE_EFFECTS,
-    calibration_scenario,
+from detente.simulate.durability import COVARIATE_EFFECTS, calibration_scenario
+from detente.simulate.durability_covariates import (
     deal_durability,
     front_decisiveness,
     scenario_covariates,

@@ -15,11 +15,8 @@ import pytest
 from detente.bargaining.bundles import scenario_bundles
 from detente.bargaining.problem import build_problem
 from detente.scenario import load_scenario, parse_scenario
-from detente.simulate.durability import (
-    SPECIFICITY_REFERENCE,
-    SUBSTANTIVE_CATEGORIES,
-    bundle_specificity,
-)
+from detente.simulate.durability import SPECIFICITY_REFERENCE, SUBSTANTIVE_CATEGORIES
+from detente.simulate.durability_covariates import bundle_specificity
 
 CASES = Path(__file__).parents[2] / "validation" / "cases"
 
@@ -126,7 +123,7 @@ def test_nobody_holding_a_position_is_the_reference() -> None:
     import datetime as dt
     import warnings
 
-    from detente.simulate.durability import scenario_covariates
+    from detente.simulate.durability_covariates import scenario_covariates
 
     scen = load_scenario(CASES / "iran_iraq_1988" / "scenario.yaml")
     early = dt.date(1900, 1, 1)

@@ -26,19 +26,21 @@ from detente.simulate.durability import (
     PEACEKEEPER_HR,
     SPECIFICITY_REFERENCE,
     Covariates,
-    bundle_specificity,
     calibration_scenario,
     covariate_hazard_ratio,
     covariate_period_hazard,
     explain_hazard,
     interstate_hazard_ratio,
-    is_interstate,
     mean_cumulative_hazard,
     one_year_breakdown,
     period_hazard,
-    scenario_covariates,
     specificity_reference,
     survival,
+)
+from detente.simulate.durability_covariates import (
+    bundle_specificity,
+    is_interstate,
+    scenario_covariates,
 )
 from detente.trust import trust_state
 

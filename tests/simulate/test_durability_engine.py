@@ -23,8 +23,8 @@ from detente.simulate.durability import (
     calibration_scenario,
     covariate_hazard_ratio,
     one_year_breakdown,
-    scenario_covariates,
 )
+from detente.simulate.durability_covariates import scenario_covariates
 from detente.simulate.engine import iter_periods
 from detente.simulate.events import flag
 from detente.simulate.model import build_model

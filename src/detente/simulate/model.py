@@ -67,7 +67,7 @@ from detente.scenario.schema import (
 from detente.scenario.simulation import Protocol, SimulationSettings
 from detente.scenario.validate import require_negotiation
 from detente.simulate.agenda import Agenda, build_agenda
-from detente.simulate.durability import DealDurability, deal_durability, spoiler_factions
+from detente.simulate.durability_covariates import DealDurability, deal_durability, spoiler_factions
 from detente.simulate.memory import BlockMemory
 from detente.simulate.tables import TalkTable, build_table, linear_tables
 from detente.simulate.tracks import TrackTable, track_table

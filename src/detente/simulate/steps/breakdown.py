@@ -1,7 +1,7 @@
 """Breakdown of an agreement in force: the covariate durability model in the period loop.
 
 At signature each new agreement gets its hazard ratio from the deal's covariates
-(:class:`detente.simulate.durability.DealDurability`, read from the scenario once;
+(:class:`detente.simulate.durability_covariates.DealDurability`, read from the scenario once;
 :func:`signature_log_ratios`), with the run's own **trust at signature** (the mean of the two
 sides' military compliance probabilities for each other,
 :func:`detente.trust.behaviour.compliance_array` of the expected trust the sides hold at that

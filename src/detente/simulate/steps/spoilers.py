@@ -6,7 +6,8 @@ round of talks scheduled and no cease-fire in force, each faction ``f`` of a bel
 attacks with probability ``q_f = spoiler_rate · 2·s_f · (1 − c_f) · (1 − U_f(x))`` (capped
 at 1; the factor 2 makes a half-strength faction without control attack at ``spoiler_rate``
 when fully dissatisfied, the rate it violates agreements at), with ``s_f`` its
-strength (capability / its parent's, :func:`detente.simulate.durability.spoiler_factions`),
+strength (capability / its parent's,
+:func:`detente.simulate.durability_covariates.spoiler_factions`),
 ``c_f`` its leaders' control and ``U_f(x)`` its utility of the package on the table (the
 standing offer, else the mediator's text, else the status quo). An attack derails the round
 with probability ``spoiler_escalation`` (no round is held that period). Either way it is a
