@@ -43,6 +43,7 @@ __all__ = [
     "CALIBRATION_TOLERANCE",
     "CIVIL_FOLLOW_UP",
     "COVARIATE_EFFECTS",
+    "COVARIATE_KEYS",
     "FORTNA_HELD_2004",
     "FORTNA_INTERSTATE_RENEWED",
     "FORTNA_SETTLEMENT_FAILED",
@@ -60,6 +61,7 @@ __all__ = [
     "calibration_scenario",
     "covariate_hazard_ratio",
     "covariate_period_hazard",
+    "covariate_vector",
     "cumulative_hazard",
     "explain_hazard",
     "hazard_increments",
@@ -68,6 +70,7 @@ __all__ = [
     "mean_cumulative_hazard",
     "one_year_breakdown",
     "period_hazard",
+    "rest_log_ratios",
     "specificity_reference",
     "survival",
 ]
@@ -401,7 +404,7 @@ class Covariates:
 
     def values(self) -> dict[str, NDArray[np.float64]]:
         """The covariate vector ``x`` per :data:`COVARIATE_EFFECTS` key (validated)."""
-        return _vector(self.fields())
+        return covariate_vector(self.fields())
 
 
 def _field(name: str, value: ArrayLike) -> NDArray[np.float64]:
@@ -414,7 +417,7 @@ def _field(name: str, value: ArrayLike) -> NDArray[np.float64]:
     return v
 
 
-def _vector(f: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]:
+def covariate_vector(f: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]:
     """The covariate vector from the (validated) fields."""
     return {
         "peacekeepers": f["peacekeepers"],
@@ -434,10 +437,11 @@ def _vector(f: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]
 
 _BETA = np.array([e.beta for e in COVARIATE_EFFECTS.values()], dtype=np.float64)
 _REFERENCE = np.array([e.reference for e in COVARIATE_EFFECTS.values()], dtype=np.float64)
-_KEYS = tuple(COVARIATE_EFFECTS)
-TRUST_AT = _KEYS.index("trust")
+COVARIATE_KEYS = tuple(COVARIATE_EFFECTS)
+"""The covariates' names in the order of the covariate vector (:data:`COVARIATE_EFFECTS`)."""
+TRUST_AT = COVARIATE_KEYS.index("trust")
 """Position of trust at signature in the covariate vector (:data:`COVARIATE_EFFECTS` order)."""
-FAILURES_AT = _KEYS.index("prior_failures")
+FAILURES_AT = COVARIATE_KEYS.index("prior_failures")
 """Position of the earlier failed agreements in the covariate vector."""
 
 
@@ -489,7 +493,7 @@ def rest_log_ratio(
 
 
 @kernel
-def _rest_log_ratios(
+def rest_log_ratios(
     trust: NDArray[np.float64],
     failures: NDArray[np.float64],
     x0: NDArray[np.float64],
@@ -530,7 +534,7 @@ def check_rest_code(code: int) -> None:
 def _hazard_ratio(
     x: dict[str, NDArray[np.float64]], mechanism_hr: ArrayLike
 ) -> NDArray[np.float64]:
-    cols = np.broadcast_arrays(*(np.asarray(x[k], dtype=np.float64) for k in _KEYS))
+    cols = np.broadcast_arrays(*(np.asarray(x[k], dtype=np.float64) for k in COVARIATE_KEYS))
     shape = cols[0].shape
     stacked = np.stack([c.reshape(-1) for c in cols])  # (K, n)
     log_hr = _log_hazard_ratios(stacked).reshape(shape)

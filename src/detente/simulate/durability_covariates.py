@@ -18,17 +18,17 @@ from numpy.typing import NDArray
 
 from detente.errors import InputError
 from detente.simulate.durability import (
-    _KEYS,
     COVARIATE_EFFECTS,
+    COVARIATE_KEYS,
     SPECIFICITY_REFERENCE,
     SUBSTANTIVE_CATEGORIES,
     Covariates,
-    _rest_log_ratios,
-    _vector,
     check_rest_code,
     covariate_hazard_ratio,
+    covariate_vector,
     explain_hazard,
     one_year_breakdown,
+    rest_log_ratios,
 )
 
 if TYPE_CHECKING:
@@ -412,7 +412,7 @@ class DealDurability:
             np.asarray(trust, dtype=np.float64), np.asarray(prior_failures, dtype=np.float64)
         )
         log_hr = np.empty(t.size)
-        code = _rest_log_ratios(t.reshape(-1), f.reshape(-1), self.rest_vector, log_hr)
+        code = rest_log_ratios(t.reshape(-1), f.reshape(-1), self.rest_vector, log_hr)
         check_rest_code(code)
         out: NDArray[np.float64] = self.mechanism_hr * np.exp(log_hr.reshape(t.shape))
         return out
@@ -425,8 +425,8 @@ class DealDurability:
     def rest_vector(self) -> NDArray[np.float64]:
         """(K,) the deal's covariate vector but the spoilers' (validated once; trust and
         earlier failures are each run's, :func:`rest_log_ratio`)."""
-        x = _vector(self._rest_fields)
-        out = np.array([float(x[k]) for k in _KEYS], dtype=np.float64)
+        x = covariate_vector(self._rest_fields)
+        out = np.array([float(x[k]) for k in COVARIATE_KEYS], dtype=np.float64)
         out.flags.writeable = False
         return out
 
