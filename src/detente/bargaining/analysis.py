@@ -228,7 +228,7 @@ def analyze(
     for prop in scenario.proposals:
         if prop.stages:
             staged += compare_staging(
-                problem,
+                proposal_agreement(problem, prop).veto_problem(problem),
                 prop.id,
                 proposal_point(problem, prop),
                 [

@@ -313,6 +313,9 @@ def build_agenda(
         ag = r.agreement
         settled = ag.settled
         extra = [x for x in (points[b],) if x is not None]
+        # the bundle's veto parties (an issue-specific veto only on bundles settling its issues)
+        vb = r.veto[pidx] | (np.arange(pidx.size) < 2) if r.veto.size else np.ones(pidx.size, bool)
+        box_b = box if vb.all() else ZoneLP(ag.veto_problem(problem))
         if b == 0:
             cand0, u0, _ = settlement
             cand = cand0
@@ -327,7 +330,7 @@ def build_agenda(
                 cand = grid
             else:
                 curve = _compromise(ideal, sal, settled, sq, n_candidates)
-                cand = np.where(settled, np.clip(curve, box.lo, box.hi), sq)
+                cand = np.where(settled, np.clip(curve, box_b.lo, box_b.hi), sq)
                 if move_sets:
                     wide = np.where(settled, np.clip(curve, all_lo, all_hi), sq)
                     cand = _append_new(_append_new(cand[:1], cand[1:]), wide)
@@ -336,7 +339,7 @@ def build_agenda(
             vm = value_model(problem, ag)
             g = vm.value(settled_loss_many(problem, ag, cand))  # (K, m)
             u = g[:, pidx]
-        feas = _feasible(cand, settled, reg_lo, reg_hi)
+        feas = _feasible(cand, settled, reg_lo[:, vb], reg_hi[:, vb])
         if b == 0:
             feas &= offer_filter(u)[None, :]
             if box.conflicts:  # as the stated-lines mask: conflicting lines close every package
