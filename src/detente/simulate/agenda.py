@@ -11,9 +11,11 @@ is bundle 0. For each bundle the talks choose among candidate terms on its settl
 - all option combinations of its issues when every one has discrete ``options`` and they number
   at most :data:`~detente.simulate.model.MAX_GRID`; otherwise
 - :data:`~detente.simulate.model.N_CANDIDATES` salience-weighted compromises between the
-  belligerents' ideals on its issues, clipped into the box the veto actors' stated red lines
-  leave, and the same compromises clipped into the box left once the red lines of the bundle's
-  cheapest package are moved (below), plus that package's point itself.
+  belligerents' ideals on its issues, clipped into the box the stated red lines of the bundle's
+  veto parties leave (an issue-specific veto, ``Actor.veto_issues``, only on bundles settling
+  its issues; candidates are checked against the same parties' lines), and the same
+  compromises clipped into the box left once the red lines of the bundle's cheapest package
+  are moved (below), plus that package's point itself.
 
 A candidate's value to an actor is the bargaining engine's value of the agreement,
 ``g_i(ℓ_i(x_S))`` of :class:`~detente.bargaining.bundles.ValueModel` (for the settlement, the
@@ -314,8 +316,9 @@ def build_agenda(
         settled = ag.settled
         extra = [x for x in (points[b],) if x is not None]
         # the bundle's veto parties (an issue-specific veto only on bundles settling its issues)
-        vb = r.veto[pidx] | (np.arange(pidx.size) < 2) if r.veto.size else np.ones(pidx.size, bool)
-        box_b = box if vb.all() else ZoneLP(ag.veto_problem(problem))
+        own = r.veto if r.veto.size else problem.veto
+        vb = own[pidx] | (np.arange(pidx.size) < 2)
+        box_b = box if np.array_equal(own, problem.veto) else ZoneLP(ag.veto_problem(problem))
         if b == 0:
             cand0, u0, _ = settlement
             cand = cand0
