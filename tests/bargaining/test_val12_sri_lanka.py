@@ -81,3 +81,22 @@ def test_the_simulated_cease_fire_is_not_bounded_by_her_lines(scenario: Scenario
     assert above_her_line(_without_issue_veto(scenario)) == 0
     spec = next(b for b in build_model(scenario).agenda.bundles if b.id == "settlement")
     assert np.all(spec.candidates[:, k] <= 50.0 + 1e-9)
+
+
+def test_outcome_in_zone_counts_the_bundles_veto_parties_only() -> None:
+    from .test_val12_issue_veto import _border
+
+    score = _score()
+    s = _border("veto: true, veto_issues: [alignment]")
+    r = score.CaseModel(s).result("province_bundle", distrust=False)
+    assert r.exists and not r.veto[2]  # P, whose veto covers alignment only
+    centre = float(r.centre[0])
+    issues = tuple(
+        i.model_copy(update={"outcome": centre}) if i.id == "province" else i for i in s.issues
+    )
+    model = score.CaseModel(s.model_copy(update={"issues": issues}))
+    check = {"inside": True, "distrust": False}
+    assert score._outcome_inside(model, "province_bundle", check) == (
+        "pass",
+        "outcome inside: True",
+    )
