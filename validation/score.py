@@ -190,8 +190,9 @@ def _outcome_inside(m: CaseModel, spec: Any, check: dict[str, Any]) -> tuple[str
     priced = check.get("red_lines", "stated") == "priced"
     extra = (p.crossing * over / 100.0).sum(axis=1) if priced else np.zeros(p.n_actors)
     v = value_model(p, ag).value(settled_loss(p, ag, x) + extra)
-    ok_u = bool(np.all(v[p.veto] >= r.thresholds[p.veto] - 1e-9))
-    ok_r = priced or bool(np.all(over[p.veto] <= 1e-9))
+    veto = r.veto if r.veto.size else p.veto  # the bundle's veto parties (issue-specific vetoes)
+    ok_u = bool(np.all(v[veto] >= r.thresholds[veto] - 1e-9))
+    ok_r = priced or bool(np.all(over[veto] <= 1e-9))
     inside = ok_u and ok_r
     return ("pass" if inside == check["inside"] else "miss"), f"outcome inside: {inside}"
 

@@ -228,7 +228,7 @@ def analyze(
     for prop in scenario.proposals:
         if prop.stages:
             staged += compare_staging(
-                problem,
+                proposal_agreement(problem, prop).veto_problem(problem),
                 prop.id,
                 proposal_point(problem, prop),
                 [
@@ -561,6 +561,7 @@ def bundle_document(p: BargainingProblem, r: BundleResult) -> dict[str, Any]:
     """A bundle's zone, distance and cheapest package as plain data."""
     ag = r.agreement
     settled = [iid for k, iid in enumerate(p.issues) if ag.settled[k]]
+    veto = r.veto if r.veto.size else p.veto
     return {
         "id": ag.id,
         "name": ag.name,
@@ -589,8 +590,8 @@ def bundle_document(p: BargainingProblem, r: BundleResult) -> dict[str, Any]:
             for k, iid in enumerate(p.issues)
             if ag.settled[k]
         },
-        "thresholds": {
-            x: _r(r.thresholds[i]) for i, x in enumerate(p.actors) if p.veto[i]
+        "thresholds": {  # the bundle's veto parties (issue-specific vetoes: its own)
+            x: _r(r.thresholds[i]) for i, x in enumerate(p.actors) if veto[i]
         },
         "zone_with_priced_red_lines": {
             "exists": bool(r.priced_exists),

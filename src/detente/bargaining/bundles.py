@@ -93,6 +93,20 @@ class Agreement:
         )
         return moved, np.where(d, self.interim, np.nan)
 
+    def touched(self, problem: BargainingProblem) -> NDArray[np.bool_]:
+        """(n,) the issues the agreement puts terms in place on: settled, or deferred to a
+        value other than the status quo (:meth:`binding`). Its veto parties are those whose
+        consent covers one of them (:meth:`BargainingProblem.veto_for`)."""
+        moved, _ = self.binding(problem)
+        out: NDArray[np.bool_] = self.settled | moved
+        return out
+
+    def veto_problem(self, problem: BargainingProblem) -> BargainingProblem:
+        """``problem`` with its veto parties narrowed to this agreement's
+        (:meth:`BargainingProblem.for_agreement`; the same problem when no actor has an
+        issue-specific veto)."""
+        return problem.for_agreement(self.touched(problem))
+
 
 def agreement_from(
     problem: BargainingProblem,

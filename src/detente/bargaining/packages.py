@@ -140,6 +140,9 @@ class BundleResult:
     lps: int = 0
     meta: dict[str, float] = field(default_factory=dict)
     linkages: tuple[LinkageBreach, ...] = ()  # veto parties' linkages it breaks
+    veto: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """(m,) the bundle's veto parties (:meth:`Agreement.veto_problem`: an issue-specific veto
+    party only when the bundle settles one of its issues)."""
 
     @property
     def linkage_blocked(self) -> bool:
@@ -355,7 +358,15 @@ def bundle_zone(
     ``linkages`` names the linkages that close it. ``packages=False`` skips the package search
     of a closed bundle (its distance is then None, ``method`` is ``"skipped"`` and the note
     says so); everything else is the same.
+
+    The bundle's veto parties are those whose consent covers an issue it settles
+    (:meth:`Agreement.veto_problem`): everything here (thresholds and who counts as whose
+    counterpart under distrust, red lines, linkages, packages) is over them.
     """
+    narrowed = agreement.veto_problem(problem)
+    if narrowed is not problem:
+        cache = None  # cached thresholds are over the problem's veto parties, not these
+    problem = narrowed
     broken = breaches(problem, agreement, linkages, veto_only=True)
     return replace(
         _bundle_zone(
@@ -363,6 +374,7 @@ def bundle_zone(
             cache=cache, fallback_gain=fallback_gain, linked=bool(broken), packages=packages,
         ),
         linkages=broken,
+        veto=problem.veto.copy(),
     )  # fmt: skip
 
 
@@ -504,7 +516,11 @@ def cheapest_packages(
     lp: _LP | None = None,
     fallback_gain: Mapping[str, tuple[str, float]] | None = None,
 ) -> tuple[list[Package], str, int]:
-    """The ``top`` cheapest packages opening the bundle (module docstring), cheapest first."""
+    """The ``top`` cheapest packages opening the bundle (module docstring), cheapest first,
+    over the bundle's veto parties (:meth:`Agreement.veto_problem`)."""
+    narrowed = agreement.veto_problem(problem)
+    if narrowed is not problem:
+        cache, problem = None, narrowed  # cached thresholds are over other veto parties
     vm = value_model(problem, agreement) if vm is None else vm
     lp = _LP(problem, agreement) if lp is None else lp
     gains = dict(fallback_gain or {})

@@ -81,6 +81,9 @@ class BargainingProblem:
     cumulative_cost: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) since start
     leader_change: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (m, n) 0/1
     cost_per_period: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,)
+    veto_issues: NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    """(m, n): the issues each veto party's consent covers (a row of ``veto`` broadcast when
+    none is given: a veto over every agreement; ``Actor.veto_issues`` narrows it)."""
 
     def __post_init__(self) -> None:
         m, n = len(self.actors), len(self.issues)
@@ -109,6 +112,8 @@ class BargainingProblem:
             defaults["leader_change"] = np.zeros((m, n))
         if self.cost_per_period.shape != (m,):
             defaults["cost_per_period"] = np.zeros(m)
+        if self.veto_issues.shape != (m, n):
+            defaults["veto_issues"] = np.repeat(np.asarray(self.veto, dtype=bool)[:, None], n, 1)
         for key, value in defaults.items():
             object.__setattr__(self, key, value)
         for name, shape in (
@@ -124,6 +129,26 @@ class BargainingProblem:
             arr = getattr(self, name)
             if arr.shape != shape:
                 raise ValueError(f"{name} has shape {arr.shape}, expected {shape}")
+
+    def veto_for(self, settled: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """(m,) the veto parties of an agreement that settles the issues ``settled`` (n,):
+        every veto party whose consent covers one of them (:meth:`Actor.vetoes
+        <detente.scenario.schema.Actor.vetoes>`, the one rule; an agreement settling every
+        issue, the full settlement, needs every veto party)."""
+        s = np.asarray(settled, dtype=bool)
+        if not s.any():  # settles nothing (degenerate): every veto party, as Actor.vetoes
+            return self.veto.copy()
+        out: NDArray[np.bool_] = self.veto & (self.veto_issues & s[None, :]).any(axis=1)
+        return out
+
+    def for_agreement(self, settled: NDArray[np.bool_]) -> BargainingProblem:
+        """This problem with ``veto`` narrowed to the veto parties of an agreement settling
+        ``settled`` (itself when they are all of them, so nothing changes for scenarios
+        without ``veto_issues``)."""
+        mask = self.veto_for(settled)
+        if np.array_equal(mask, self.veto):
+            return self
+        return replace(self, veto=mask)
 
     def stated_mask(self) -> FloatArray:
         """(m, n): NaN where the actor states no red line on the issue, else 1."""
@@ -298,5 +323,8 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
         cumulative_cost=cumulative,
         leader_change=leader,
         cost_per_period=cost_pp,
+        veto_issues=np.array(
+            [[by_id[a].vetoes((iid,)) for iid in issues] for a in actors], dtype=bool
+        ).reshape(m, n),
     )
     return prob.with_reservation(reservation_from_arrays(prob))

@@ -145,13 +145,21 @@ def score_proposal(
     payments: Sequence[PaymentItem] = (),
     linkages: Sequence[LinkageRule] = (),
 ) -> ProposalCard:
-    """Score one proposal (terms x, NaN where unsettled, with the named mechanisms)."""
+    """Score one proposal (terms x, NaN where unsettled, with the named mechanisms).
+
+    Its veto parties are the agreement's (:meth:`Agreement.veto_problem`): an actor with an
+    issue-specific veto is one only when the proposal settles one of its issues; ``lp`` is
+    then rebuilt over them for the nearest amendment.
+    """
     from detente.bargaining.packages import agreement_state
 
     ag = agreement or agreement_from(
         problem, proposal_id, [problem.issues[k] for k in np.flatnonzero(~np.isnan(x))],
         ceasefire=True,
     )  # fmt: skip
+    narrowed = ag.veto_problem(problem)
+    if narrowed is not problem:
+        problem, lp = narrowed, ZoneLP(narrowed, red_lines=lp.red_lines)
     state = apply_all(
         agreement_state(base, ag), [effects[mid] for mid in mechanism_ids if mid in effects]
     )

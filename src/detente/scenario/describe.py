@@ -34,6 +34,7 @@ def actor_rows(s: Scenario) -> list[Row]:
             "kind": a.kind.value,
             "parent": a.parent,
             "veto": a.veto,
+            **({"veto_issues": list(a.veto_issues)} if a.veto_issues else {}),
             "belligerent": a.belligerent,
             "capability": a.capability,
             "cost_of_fighting": a.cost_of_fighting,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -246,6 +247,16 @@ class Actor(_Traced):
         default=None, description="The actor this one belongs to (a faction's state)."
     )
     veto: bool = Field(default=False, description="Is its consent needed for a settlement?")
+    veto_issues: tuple[Id, ...] | None = Field(
+        default=None,
+        min_length=1,
+        description="With `veto: true`: the issues its veto covers (an issue-specific veto, "
+        "e.g. a president or a legislature whose consent a constitutional change or a treaty "
+        "needs, but not a cease-fire: the institutional veto players of Tsebelis 2002). Its "
+        "consent is then needed only for an agreement that settles one of these issues (or "
+        "moves a deferred one away from the status quo); the full settlement settles every "
+        "issue, so it always needs it. Unset: a veto over every agreement.",
+    )
     belligerent: bool = Field(
         default=False, description="Does it fight (and so bear costs and gain from the war)?"
     )
@@ -290,6 +301,34 @@ class Actor(_Traced):
         "red lines stated before this date are cheaper to cross (a new leader is less bound "
         "by a predecessor's words).",
     )
+
+    @model_validator(mode="after")
+    def _veto_issues(self) -> Actor:
+        if self.veto_issues is not None:
+            if not self.veto:
+                raise ValueError(
+                    "veto_issues needs veto: true (it narrows a veto to the agreements that "
+                    "settle those issues); set veto: true or remove veto_issues"
+                )
+            dup = sorted({i for i in self.veto_issues if self.veto_issues.count(i) > 1})
+            if dup:
+                raise ValueError(f"veto_issues lists {', '.join(map(repr, dup))} twice")
+        return self
+
+    def vetoes(self, issues: Iterable[str]) -> bool:
+        """Is this actor's consent needed for an agreement that settles ``issues``?
+
+        The one rule of the issue-specific veto: a veto party with no ``veto_issues`` is needed
+        for every agreement (whatever it settles); one with ``veto_issues`` only for an
+        agreement that settles at least one of them (an agreement that settles no issue at
+        all, a degenerate case, needs every veto party).
+        """
+        if not self.veto:
+            return False
+        settled = tuple(issues)
+        if self.veto_issues is None or not settled:
+            return True
+        return any(i in self.veto_issues for i in settled)
 
 
 # ------------------------------------------------------------------------------------- issues
@@ -924,5 +963,11 @@ class Scenario(_Model):
 
     @property
     def veto_actors(self) -> tuple[Actor, ...]:
-        """Actors whose consent a settlement needs."""
+        """Actors whose consent some agreement needs (every veto party; those with
+        ``veto_issues`` only for agreements on those issues: :meth:`veto_actors_for`)."""
         return tuple(a for a in self.actors if a.veto)
+
+    def veto_actors_for(self, issues: Iterable[str]) -> tuple[Actor, ...]:
+        """Actors whose consent an agreement settling ``issues`` needs (:meth:`Actor.vetoes`)."""
+        settled = tuple(issues)
+        return tuple(a for a in self.actors if a.vetoes(settled))

@@ -132,6 +132,8 @@ def check_references(s: Scenario, *, sources: bool = True) -> list[Finding]:
             add(("actors", k, "parent"), "a faction needs a parent (the state it belongs to)")
         if a.control is not None and a.kind is not ActorKind.faction:
             add(("actors", k, "control"), "control (leader's control) applies to factions only")
+        for j, iid in enumerate(a.veto_issues or ()):
+            need_issue(("actors", k, "veto_issues", j), iid)
         for j, sup in enumerate(a.support):
             need_actor(("actors", k, "support", j, "provider"), sup.provider)
         for j in _dupe_positions([sp.id for sp in a.support]):

@@ -11,9 +11,11 @@ is bundle 0. For each bundle the talks choose among candidate terms on its settl
 - all option combinations of its issues when every one has discrete ``options`` and they number
   at most :data:`~detente.simulate.model.MAX_GRID`; otherwise
 - :data:`~detente.simulate.model.N_CANDIDATES` salience-weighted compromises between the
-  belligerents' ideals on its issues, clipped into the box the veto actors' stated red lines
-  leave, and the same compromises clipped into the box left once the red lines of the bundle's
-  cheapest package are moved (below), plus that package's point itself.
+  belligerents' ideals on its issues, clipped into the box the stated red lines of the bundle's
+  veto parties leave (an issue-specific veto, ``Actor.veto_issues``, only on bundles settling
+  its issues; candidates are checked against the same parties' lines), and the same
+  compromises clipped into the box left once the red lines of the bundle's cheapest package
+  are moved (below), plus that package's point itself.
 
 A candidate's value to an actor is the bargaining engine's value of the agreement,
 ``g_i(ℓ_i(x_S))`` of :class:`~detente.bargaining.bundles.ValueModel` (for the settlement, the
@@ -313,6 +315,10 @@ def build_agenda(
         ag = r.agreement
         settled = ag.settled
         extra = [x for x in (points[b],) if x is not None]
+        # the bundle's veto parties (an issue-specific veto only on bundles settling its issues)
+        own = r.veto if r.veto.size else problem.veto
+        vb = own[pidx] | (np.arange(pidx.size) < 2)
+        box_b = box if np.array_equal(own, problem.veto) else ZoneLP(ag.veto_problem(problem))
         if b == 0:
             cand0, u0, _ = settlement
             cand = cand0
@@ -327,7 +333,7 @@ def build_agenda(
                 cand = grid
             else:
                 curve = _compromise(ideal, sal, settled, sq, n_candidates)
-                cand = np.where(settled, np.clip(curve, box.lo, box.hi), sq)
+                cand = np.where(settled, np.clip(curve, box_b.lo, box_b.hi), sq)
                 if move_sets:
                     wide = np.where(settled, np.clip(curve, all_lo, all_hi), sq)
                     cand = _append_new(_append_new(cand[:1], cand[1:]), wide)
@@ -336,7 +342,7 @@ def build_agenda(
             vm = value_model(problem, ag)
             g = vm.value(settled_loss_many(problem, ag, cand))  # (K, m)
             u = g[:, pidx]
-        feas = _feasible(cand, settled, reg_lo, reg_hi)
+        feas = _feasible(cand, settled, reg_lo[:, vb], reg_hi[:, vb])
         if b == 0:
             feas &= offer_filter(u)[None, :]
             if box.conflicts:  # as the stated-lines mask: conflicting lines close every package

@@ -32,7 +32,7 @@ def build(ctx: ReportContext) -> Section:
             "name": a.name,
             "kind": a.kind.value,
             "part of": names.actor(a.parent) if a.parent else None,
-            "veto": a.veto,
+            "veto": f"on {', '.join(a.veto_issues)}" if a.veto and a.veto_issues else a.veto,
             "belligerent": a.belligerent,
             "capability": a.capability,
             "cost of fighting": a.cost_of_fighting,
@@ -131,7 +131,13 @@ def build(ctx: ReportContext) -> Section:
         + html_table(src_rows, ["id", "title", "date", "reliability", "note"])
         + "</details>"
     )
-    vetoes = ", ".join(names.actor(a.id) for a in s.veto_actors) or "none"
+    vetoes = (
+        ", ".join(
+            names.actor(a.id) + (f" (on {', '.join(a.veto_issues)})" if a.veto_issues else "")
+            for a in s.veto_actors
+        )
+        or "none"
+    )
     summary = (
         f"{len(s.actors)} actors (veto: {vetoes}), {len(s.issues)} issues, "
         f"{len(s.proposals)} proposals, {len(s.ledger)} ledger entries."
