@@ -733,9 +733,7 @@ def build(snapshot: str) -> D:
     for issue in ISSUES:
         row = {k: v for k, v in issue.items() if k != "anchors"}
         row["anchors"] = [{"value": v, "label": lab} for v, lab in issue["anchors"]]
-        row.update(
-            {k: v for k, v in sq[issue["id"]].items() if k not in (FIGURE_DATE, FIGURE_OF)}
-        )
+        row.update({k: v for k, v in sq[issue["id"]].items() if k not in (FIGURE_DATE, FIGURE_OF)})
         trend = front_trend(snapshot, issue["id"])
         if trend is not None and "front" not in row:
             row["front"] = trend

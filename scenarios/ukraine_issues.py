@@ -378,9 +378,7 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
             figure_date="2026-02-28",
             figure_of="2026-02-28",
         ),
-        "luhansk": _sq(
-            99.6, sources=("S_ds1",), figure_date="2026-01-01", figure_of="2026-01-01"
-        ),
+        "luhansk": _sq(99.6, sources=("S_ds1",), figure_date="2026-01-01", figure_of="2026-01-01"),
         "zaporizhzhia_kherson": _sq(
             73.4,
             sources=("S_ds1",),
