@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from ukraine_issues import FIGURE_DATE, ISSUES, status_quo  # noqa: E402
+from ukraine_issues import FIGURE_DATE, FIGURE_OF, ISSUES, status_quo  # noqa: E402
 from ukraine_ledger import LEDGER  # noqa: E402
 from ukraine_positions import POSITIONS, PUBLIC_COMMITMENTS  # noqa: E402
 from ukraine_tracks import extra_actors, refusals, tracks  # noqa: E402
@@ -658,15 +658,26 @@ def later_figure(snapshot: str, issue: str) -> str | None:
     return later[-1] if later else None
 
 
+def figure_of(snapshot: str, issue: str) -> str:
+    """The date of the front that the status quo of ``issue`` at ``snapshot`` describes: its
+    ``figure_of`` (a figure carried forward or back unchanged) or else the snapshot's
+    ``as_of`` (a reading or estimate of the front at that date)."""
+    as_of = SNAPSHOTS[snapshot]["as_of"]
+    dated: str | None = status_quo(snapshot, as_of)[issue].get(FIGURE_OF)
+    return dated or as_of
+
+
 def front_trend(snapshot: str, issue: str) -> D | None:
     """The front's drift on ``issue`` as known at the snapshot's ``as_of``: the engine's own
-    front model (a random walk with drift, volatility σ per week) estimated on the move since the
-    previous reference snapshot (its status quo, dated earlier): drift = Δ / T (the maximum-
+    front model (a random walk with drift, volatility σ per week) estimated on the move between
+    the previous reference snapshot's status quo and this one's: drift = Δ / T (the maximum-
     likelihood estimate of a random walk's drift is the mean step) with drift_sd = σ / √T (its
-    standard error); T in weeks. None for the first snapshot (no earlier figure: no drift,
-    issue 13's default), for an issue the front does not move, and where either end's status
-    quo rests on a figure dated after the snapshot's ``as_of`` (:func:`later_figure`: no
-    look-ahead)."""
+    standard error), T the weeks between the dates of the front the two values describe
+    (:func:`figure_of`), not between the snapshots' dates (a figure carried forward to a later
+    snapshot did not move after its own date). None for the first snapshot (no earlier figure:
+    no drift, issue 13's default), for an issue the front does not move, where either end's
+    status quo rests on a figure dated after the snapshot's ``as_of`` (:func:`later_figure`:
+    no look-ahead) and where both ends describe the same date (one figure: no trend)."""
     names = list(SNAPSHOTS)
     i = names.index(snapshot)
     if i == 0:
@@ -680,7 +691,10 @@ def front_trend(snapshot: str, issue: str) -> D | None:
         return None
     if later_figure(snapshot, issue) is not None:
         return None
-    weeks = (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(as_of0)).days / 7.0
+    day1, day0 = figure_of(snapshot, issue), figure_of(prev, issue)
+    weeks = (dt.date.fromisoformat(day1) - dt.date.fromisoformat(day0)).days / 7.0
+    if weeks <= 0.0:
+        return None
     sigma = float(war(as_of)["line_volatility"])
     drift = (float(x1["status_quo"]) - float(x0["status_quo"])) / weeks
     out: D = {
@@ -691,12 +705,23 @@ def front_trend(snapshot: str, issue: str) -> D | None:
     if srcs:
         out["sources"] = srcs
     out["assumption"] = (
-        f"the front's trend known at this date: from {x0['status_quo']:g} ({prev}, "
-        f"{as_of0}) to {x1['status_quo']:g} in {weeks:.1f} weeks, the mean weekly move, with "
-        f"its standard error sigma/sqrt(T) = {sigma:g}/sqrt({weeks:.1f}) as drift_sd "
-        "(random walk with drift, estimated by maximum likelihood)"
+        f"the front's trend known at this date: from {x0['status_quo']:g} ({prev}, the front "
+        f"of {day0}) to {x1['status_quo']:g} (the front of {day1}) in {weeks:.1f} weeks, the "
+        f"mean weekly move, with its standard error sigma/sqrt(T) = {sigma:g}/sqrt({weeks:.1f}) "
+        "as drift_sd (random walk with drift, estimated by maximum likelihood)"
     )
     return out
+
+
+def _same_figure(snapshot: str, issue: str) -> bool:
+    """Do this snapshot's and the previous one's status quo of a front issue describe the front
+    of the same date (:func:`figure_of`)?"""
+    names = list(SNAPSHOTS)
+    i = names.index(snapshot)
+    spec = next(row for row in ISSUES if row["id"] == issue)
+    if not i or not spec.get("contested") or spec.get("front", {}).get("moves", True) is False:
+        return False
+    return figure_of(snapshot, issue) <= figure_of(names[i - 1], issue)
 
 
 def build(snapshot: str) -> D:
@@ -708,7 +733,7 @@ def build(snapshot: str) -> D:
     for issue in ISSUES:
         row = {k: v for k, v in issue.items() if k != "anchors"}
         row["anchors"] = [{"value": v, "label": lab} for v, lab in issue["anchors"]]
-        row.update({k: v for k, v in sq[issue["id"]].items() if k != FIGURE_DATE})
+        row.update({k: v for k, v in sq[issue["id"]].items() if k not in (FIGURE_DATE, FIGURE_OF)})
         trend = front_trend(snapshot, issue["id"])
         if trend is not None and "front" not in row:
             row["front"] = trend
@@ -721,6 +746,13 @@ def build(snapshot: str) -> D:
                 if row.get("assumption")
                 else f"no front drift: a status quo rests on a figure dated {later}, after as_of"
             )
+        elif trend is None and "front" not in row and _same_figure(snapshot, issue["id"]):
+            note = (
+                "no front drift: this status quo and the previous snapshot's describe the "
+                f"front of the same date ({figure_of(snapshot, issue['id'])}): one figure, no "
+                "trend"
+            )
+            row["assumption"] = f"{row['assumption']}; {note}" if row.get("assumption") else note
         issues.append(row)
     body: D = {
         "actors": actors(as_of) + extra_actors(as_of),

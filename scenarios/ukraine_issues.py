@@ -253,6 +253,14 @@ FIGURE_DATE = "figure_date"
 strips it from the scenario; ``front_trend`` refuses a drift built on a figure dated after the
 snapshot's ``as_of``: no look-ahead)."""
 
+FIGURE_OF = "figure_of"
+"""Key of a status quo's trace holding the date of the front its value describes, where that is
+not the snapshot's ``as_of``: a figure carried forward to a later snapshot (2026-06: the latest
+figures in the facts are of January and February 2026), or carried back unchanged to an earlier
+one (Zaporizhzhia–Kherson 73: DeepState's 1 January 2026 reading). ``front_trend`` divides a
+move by the weeks between the dates its two ends describe, and states no drift where both ends
+describe the same date (one figure, no trend); the builder strips the key."""
+
 
 def _sq(
     value: float,
@@ -260,6 +268,7 @@ def _sq(
     sources: tuple[str, ...] = (),
     assumption: str | None = None,
     figure_date: str | None = None,
+    figure_of: str | None = None,
 ) -> Traced:
     out: Traced = {"status_quo": value}
     if sources:
@@ -268,6 +277,8 @@ def _sq(
         out[_A] = assumption
     if figure_date:
         out[FIGURE_DATE] = figure_date
+    if figure_of:
+        out[FIGURE_OF] = figure_of
     return out
 
 
@@ -298,6 +309,7 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
             assumption=f"{_NO_2022_MAP}; right-bank Kherson retaken 11 Nov, the Dnipro line; "
             "the value is DeepState's of 1 Jan 2026 (73.4), carried back",
             figure_date="2026-01-01",
+            figure_of="2026-01-01",
         ),
     },
     "ukraine-2023-12": {
@@ -309,6 +321,7 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
             assumption=f"{_NO_2022_MAP}; the 2023 counteroffensive moved it little (value "
             "carried back from DeepState's 1 Jan 2026 figure)",
             figure_date="2026-01-01",
+            figure_of="2026-01-01",
         ),
     },
     "ukraine-2025-05": {
@@ -327,6 +340,7 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
             assumption="line largely static since Nov 2022 (value carried back from DeepState's "
             "1 Jan 2026 figure)",
             figure_date="2026-01-01",
+            figure_of="2026-01-01",
         ),
     },
     "ukraine-2025-11": {
@@ -343,6 +357,7 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
             sources=("S_28_5",),
             assumption="DeepState 99.6% on 1 Jan 2026",
             figure_date="2026-01-01",
+            figure_of="2026-01-01",
         ),
         "zaporizhzhia_kherson": _sq(
             73,
@@ -350,6 +365,7 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
             assumption="line largely static since Nov 2022 (value carried back from DeepState's "
             "1 Jan 2026 figure)",
             figure_date="2026-01-01",
+            figure_of="2026-01-01",
         ),
     },
     "ukraine-2026-06": {
@@ -360,13 +376,15 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
             assumption="78.1% on 1 Jan 2026 (Ukraine held ~22%); small net changes in "
             "Jan-Feb 2026 (Pokrovsk); no later figure in the facts",
             figure_date="2026-02-28",
+            figure_of="2026-02-28",
         ),
-        "luhansk": _sq(99.6, sources=("S_ds1",), figure_date="2026-01-01"),
+        "luhansk": _sq(99.6, sources=("S_ds1",), figure_date="2026-01-01", figure_of="2026-01-01"),
         "zaporizhzhia_kherson": _sq(
             73.4,
             sources=("S_ds1",),
             assumption="area-weighted mean of Zaporizhzhia 74.8% and Kherson 72% (1 Jan 2026)",
             figure_date="2026-01-01",
+            figure_of="2026-01-01",
         ),
     },
 }

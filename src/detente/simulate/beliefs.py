@@ -50,6 +50,7 @@ __all__ = [
     "block_sum",
     "fighting_value",
     "fighting_values",
+    "front_balance",
     "lottery",
     "net_cost",
     "offer_weight",
@@ -60,6 +61,7 @@ __all__ = [
     "refusal_weight",
     "signal_z",
     "stake_utilities",
+    "stated_fronts",
     "update_balance",
 ]
 
@@ -80,23 +82,53 @@ def balance_prior(
     return mean, prec
 
 
+def stated_fronts(m: SimModel) -> NDArray[np.bool_]:
+    """The issues whose drift the scenario states, (I,): the front moves them (with a
+    volatility) and their drift is a stated distribution (``front.drift`` ≠ 0 or
+    ``front.drift_sd`` > 0). An issue the front moves without a stated drift drifts by the
+    engine's default (none) but is no evidence of the balance: an unknown trend is not a
+    standstill. (A drift stated as exactly 0 with no uncertainty is the schema's default and
+    reads as unstated.)"""
+    moving = m.front_moves & (m.front_volatility > 0)
+    out: NDArray[np.bool_] = moving & ((m.front_drift != 0.0) | (m.front_drift_sd > 0.0))
+    return out
+
+
+def front_balance(m: SimModel, drift: FloatArray) -> FloatArray:
+    """The balance of forces a front drifting by ``drift`` (N, I) shows: (N,),
+    ``β = mean_i dir_i · drift_i / σ_i`` over the issues whose drift is stated
+    (:func:`stated_fronts`), 0 (even) where none is. The one reading of the front for the run's
+    true balance ``β₀`` (``state.initial_state``, on each run's drawn drift) and for the centre
+    of the sides' prior (:func:`prior_r`, on the stated drift): both read the same information.
+    The fight step moves issue ``i`` by ``drift_i + dir_i · σ_i · (β_t − β₀ + z)`` and A wins a
+    battle when ``β_t + z > 0``, so the battles the sides observe have mean ``β₀``."""
+    stated = stated_fronts(m)
+    if not stated.any():
+        out: FloatArray = np.zeros(drift.shape[0])
+        return out
+    with np.errstate(invalid="ignore", divide="ignore"):
+        std = np.where(m.front_volatility > 0, m.direction * drift / m.front_volatility, 0.0)
+    out = std[:, stated].mean(axis=1)
+    return out
+
+
 def prior_r(m: SimModel, r0: FloatArray) -> FloatArray:
     """The chance that A wins a battle the priors are centred on: (N,).
 
-    Where the scenario states the front's drift (a nonzero ``front.drift`` on an issue the front
-    moves), the balance the front already shows, ``Φ(β̄)`` with
-    ``β̄ = mean_i dir_i · drift_i / σ_i`` over the issues the front moves: the fight step moves
-    issue ``i`` by ``drift_i + dir_i · σ_i · (β_t − β₀ + z)`` and A wins a battle when
-    ``β_t + z > 0``, so a run whose true drift is the stated one has ``β₀ = β̄``, expects the
-    stated drift per period and A wins a battle with chance ``Φ(β̄)``. Beliefs formed on the
+    Where the scenario states the front's drift on at least one issue the front moves
+    (:func:`stated_fronts`), ``Φ(β̄)``, ``β̄`` the balance the stated drifts show
+    (:func:`front_balance`: the mean of ``dir_i · drift_i / σ_i`` over the stated issues only,
+    as for the run's true balance ``β₀``, so a run at the stated drift has ``β₀ = β̄``, expects
+    the stated drift per period and A wins a battle with chance ``Φ(β̄)``). Beliefs formed on the
     battlefield before the snapshot (Slantchev 2003; Smith & Stam 2004; Reiter 2009) start
     from what the front has shown, not from the capability ratio ``r0``, which is returned
-    where no drift is stated."""
-    moving = m.front_moves & (m.front_volatility > 0)
-    if not (moving & (m.front_drift != 0.0)).any():
+    where no drift is stated: then the sides have no battlefield record in the scenario and
+    start from what capabilities suggest (Fearon 1995; Blainey 1973), while the front has no
+    trend (the engine's default), and fighting teaches them the balance is even."""
+    if not stated_fronts(m).any():
         return r0
-    beta = m.direction[moving] * m.front_drift[moving] / m.front_volatility[moving]
-    out: FloatArray = np.full(r0.shape, float(ndtr(beta.mean())))
+    beta = front_balance(m, m.front_drift[None, :])
+    out: FloatArray = np.full(r0.shape, float(ndtr(beta[0])))
     return out
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.core.jit import kernel
-from detente.simulate.beliefs import balance_prior, believed_r, prior_r
+from detente.simulate.beliefs import balance_prior, believed_r, front_balance, prior_r
 from detente.simulate.memory import BlockMemory
 from detente.simulate.model import SimModel, candidate_table, capability_r, utility
 from detente.simulate.tables import TalkTable
@@ -285,10 +285,7 @@ def initial_state(
     cum = np.cumsum(m.type_prior)
     own_type = np.minimum(np.searchsorted(cum, setup.u[:, :2] * cum[-1]), m.n_types - 1)
     drift = m.front_drift + m.front_drift_sd * setup.z
-    with np.errstate(invalid="ignore", divide="ignore"):
-        std = np.where(m.front_volatility > 0, m.direction * drift / m.front_volatility, 0.0)
-    moving = m.front_moves & (m.front_volatility > 0)
-    beta0 = std[:, moving].mean(axis=1) if moving.any() else np.zeros(n)
+    beta0 = front_balance(m, drift)  # the stated drifts' balance (beliefs.front_balance)
     level = np.broadcast_to(m.support_level, (n, m.support_level.size)).copy()
     r0 = capability_r(m, level)
     mean, prec = balance_prior(prior_r(m, r0), m.settings.optimism, m.settings.belief_strength)
