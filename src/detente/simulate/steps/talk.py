@@ -83,11 +83,13 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-SEARCH_HINTS = 4
+SEARCH_HINTS = 6
 """Searches of a round per run and bundle that start from the run's last position
 (:func:`~detente.simulate.tables._search`; :attr:`RunState.search_hint`): each side's
 frontier in its view of the table (0, 1), then each side's search in the protocol (2, 3:
-its proposal, or its view of the other's stated need under the single text)."""
+its proposal, or its view of the other's stated need under the single text); then the last
+move of each side's proposal (4, 5: from its position before to its position, 0 without
+one), from which the next proposal's search starts when it was long (:func:`_predicted`)."""
 
 PRESSURE_TREND = 0.5
 """A side is under pressure when the smoothed movement of the front against it exceeds this
@@ -199,6 +201,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     hints = s.search_hint
     if hints is None or hints.shape != (n, n_b, SEARCH_HINTS):
         hints = np.full((n, n_b, SEARCH_HINTS), -1, dtype=np.int64)
+        hints[:, :, 4:] = 0  # no move yet
     else:  # a cache, but the state it came from keeps its own
         hints = copy(hints)
     for b in range(n_b):
@@ -344,6 +347,28 @@ def _view1(top: float, value: float, ceiling: float) -> tuple[float, float]:
     other gets from fighting, within its value of fighting and its best)."""
     tp = value if top != top else top
     return tp, _clip(ceiling, _minimum(value, tp), tp)
+
+
+PREDICT_FROM = 8
+"""A proposal's search starts where its last move would take it (:func:`_predicted`) when
+that move was at least this many positions (a cache line of values); a nearer move is found
+from the last position, within its line."""
+
+
+@kernel
+def _predicted(h: int, move: int, k: int) -> int:
+    """Where a proposal's search first looks: its last position ``h`` (-1: none) moved by its
+    last move when that was :data:`PREDICT_FROM` or more (any start gives the same position:
+    :func:`~detente.simulate.tables._find`)."""
+    if h >= 0 and (move >= PREDICT_FROM or move <= -PREDICT_FROM):
+        return min(max(h + move, 0), k)
+    return h
+
+
+@kernel
+def _moved(h: int, pos: int) -> int:
+    """A proposal's move: from its last position ``h`` to ``pos`` (0 without one)."""
+    return pos - h if h >= 0 else 0
 
 
 @kernel
@@ -527,7 +552,8 @@ def _round(
                 row = rows[j]
                 off = 2.0 * row if offset else 0.0
                 nf = n_feasible[row]
-                h0, h1 = hints[j, b, 2], hints[j, b, 3]
+                h0 = _predicted(hints[j, b, 2], hints[j, b, 4], k)
+                h1 = _predicted(hints[j, b, 3], hints[j, b, 5], k)
                 x[i, 2] = _propose_key(need[i, 0], row, offset)
                 x[i, 3] = _propose_key(need[i, 1], row, offset)
                 prop[i, 0] = _proposal(order0, row, k, nf, h0) if h0 >= 0 else -1
@@ -545,11 +571,13 @@ def _round(
                 if c < 0:
                     c = _find(keys0, row * k, off, k, x[i, 2], c)
                     prop[i, 0] = _proposal(order0, row, k, n_feasible[row], c)
+                hints[j, b, 4] = _moved(hints[j, b, 2], c)
                 hints[j, b, 2] = c
                 c = code[i, 3]
                 if c < 0:
                     c = _find(keys1, row * k, off, k, x[i, 3], c)
                     prop[i, 1] = _proposal(order1, row, k, n_feasible[row], c)
+                hints[j, b, 5] = _moved(hints[j, b, 3], c)
                 hints[j, b, 3] = c
                 at_ = _cell(row, k, prop[i, 0])
                 u[i, 2] = utility[at_, 0] if at_ >= 0 else np.nan
