@@ -135,7 +135,17 @@ def block_size(outcomes: int) -> int:
     the fastest or within 5 % of it for every pairing (15,400-17,200 against 13,000-14,900
     with 1,024 and 11,400-15,800 with 8,192), peak resident size 410-425 MB (255-275 MB with
     1,024, 565 MB with 8,192); at 100 outcomes 4,096 and 8,192 were within 7 % of each other
-    (23,100-28,200, peak 350 MB with 8,192) and 16,384 slower.
+    (23,100-28,200, peak 350 MB with 8,192) and 16,384 slower. Again on 2026-12-02
+    (05:44-06:28 UTC, branch s12skip, load average 1-12, CPU time per run, best of two or
+    three, all four pairings, five sweeps): at 1,024 outcomes (8,192 runs; 24,576 with
+    6,144) blocks of 4,096 were the fastest or within 2 % of it in four sweeps (47-62 µs a
+    run, against 49-58 with 3,072, 50-64 with 2,048, 58-75 with 1,024 and 49-62 with
+    6,144); in the first, while the load rose from 1 to 4.5, 1,024-2,048 were faster
+    (52-68 against 65-74); 256 took 84-108 and 8,192 110-118 (its 295 MB of tables exceed
+    the work memory a thread keeps, :data:`detente.simulate.memory.RETAINED_BYTES`). At 100
+    outcomes (16,384 runs) 4,096, 8,192 and 16,384 were within the noise of each other
+    (25-35 µs), 1,024 and 2,048 slower. Each block still pays a fixed cost of Python per
+    period, which is what favours large blocks: the rule stands until that cost falls.
     """
     return min(8192, max(256, 2**22 // max(outcomes, 1)))
 

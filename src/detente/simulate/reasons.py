@@ -212,7 +212,13 @@ def _zones_sorted(
     feasible packages, or whose admitted packages are more than
     1/:data:`_GATHERED` of its feasible ones (read through the order, a package costs
     several read in index order), is left for :func:`_zones`: returns how many such runs
-    ``rest`` starts with."""
+    ``rest`` starts with. Where both values of fighting are finite (every gain of a
+    plainly sorted row is then finite), only the side that admits fewer packages is read
+    (:func:`_zone_in`: the zone and the trusted packages are admitted by both sides), if
+    they are at most 1/:data:`_GATHERED` of the feasible ones, and both best gains are
+    left at ``-inf``: where there is no zone each is below −tol anyway (a package admitted
+    by one side with a gain ≥ −tol to the other would be in the zone), so it reads the
+    same."""
     tol = -TOL_UTILITY
     k = utility.shape[1]
     count = 0
@@ -229,12 +235,39 @@ def _zones_sorted(
         top = nf - 1 - nf // _GATHERED
         p0 = _first_at_least(keys0, base, top, nf, _bound(v0, tol)) if plain else 0
         p1 = _first_at_least(keys1, base, top, nf, _bound(v1, tol)) if plain else 0
+        t0, t1 = tau[j, 0], tau[j, 1]
+        fear0, fear1 = (1.0 - t0) * loss[j, 0], (1.0 - t1) * loss[j, 1]
+        if plain and abs(v0) < np.inf and abs(v1) < np.inf:
+            # every gain finite: the zone and the trusted packages read off the side that
+            # admits fewer, and where there is no zone each best gain is below −tol
+            # (a package admitted by one side whose gain to the other were ≥ −tol would be
+            # in the zone): -inf reads the same
+            few0 = nf - p0 <= nf - p1
+            if (nf - p0 if few0 else nf - p1) > nf // _GATHERED:
+                rest[count] = j
+                count += 1
+                continue
+            z, tr = _zone_in(
+                utility,
+                order0 if few0 else order1,
+                base,
+                r,
+                p0 if few0 else p1,
+                nf,
+                v0,
+                v1,
+                t0,
+                t1,
+                fear0,
+                fear1,
+            )
+            zone[j], trusted[j] = z, tr
+            best[j, 0], best[j, 1] = -np.inf, -np.inf
+            continue
         if not plain or (nf - p0) + (nf - p1) > nf // _GATHERED:
             rest[count] = j
             count += 1
             continue
-        t0, t1 = tau[j, 0], tau[j, 1]
-        fear0, fear1 = (1.0 - t0) * loss[j, 0], (1.0 - t1) * loss[j, 1]
         z, tr = False, False
         b0, b1 = -np.inf, -np.inf
         # side 1's admitted packages: the zone, the trusted ones and side 0's best gain
@@ -258,6 +291,37 @@ def _zones_sorted(
         zone[j], trusted[j] = z, tr
         best[j, 0], best[j, 1] = b0, b1
     return count
+
+
+@kernel
+def _zone_in(
+    utility: FloatArray,
+    order: NDArray[np.int16],
+    base: int,
+    r: int,
+    p: int,
+    nf: int,
+    v0: float,
+    v1: float,
+    t0: float,
+    t1: float,
+    fear0: float,
+    fear1: float,
+) -> tuple[bool, bool]:
+    """Whether some package at positions ``p…nf`` of a sorted row (``order`` from ``base``)
+    has both gains ≥ −tol (the zone), and whether one of those also passes both sides'
+    test of distrust (trusted: the scan stops there), as :func:`_zones` tests them."""
+    tol = -TOL_UTILITY
+    z = False
+    for at in range(p, nf):
+        q = np.int64(order[base + at])
+        g0 = utility[r, q, 0] - v0
+        g1 = utility[r, q, 1] - v1
+        if g0 >= tol and g1 >= tol:
+            z = True
+            if t0 * g0 - fear0 >= tol and t1 * g1 - fear1 >= tol:
+                return True, True
+    return z, False
 
 
 @kernel

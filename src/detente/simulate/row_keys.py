@@ -305,21 +305,22 @@ def _two_issue_rows(
     building a row gives. ``runs`` (2, N): each side's rows in the order they are visited,
     its weights' ratio ascending (the caller's): with two issues a row's order depends on
     that ratio only, so the previous row's order is nearly this row's (a few dozen of 1,024
-    candidates move) and an insertion sort of the full keys taken in that order does little
-    work; a row where it would move more than ``8 · K`` keys is sorted outright. Side 0's
-    pass computes and writes every actor's utilities; side 1's computes its own again (the
-    same arithmetic). Returns the rows sorted outright."""
+    candidates move). Each row's order and sorted utilities are written in the previous
+    row's order (read back from it) and sorted in place by insertion of their full keys
+    (:func:`_insert_rows`: no separate keys to write and unpack); a row where that would
+    move more than ``8 · K`` candidates is sorted outright as keys. Side 0's pass computes
+    and writes every actor's utilities; side 1's computes its own again (the same
+    arithmetic). Returns the rows sorted outright."""
     k = dist.shape[2]
     n_a = dist.shape[0]
     mask = np.uint64(_KEY_MASK)
     high = ~mask
-    keys = np.empty(k, dtype=np.uint64)
-    before = np.arange(k).astype(np.int16)  # the previous row's order
+    keys = np.empty(k, dtype=np.uint64)  # a row sorted outright (rare)
+    first = np.arange(k).astype(np.int16)  # the order the first row is written in
     acc_bits = acc.view(np.uint64)
     outright = 0
     for side in range(2):
-        for j in range(k):
-            before[j] = np.int16(j)
+        before = first  # the previous row's order
         for t in range(runs.shape[1]):
             row = runs[side, t]
             ok = feasible[row]
@@ -340,42 +341,51 @@ def _two_issue_rows(
             else:
                 _row_losses(dist[1], weights[row, 1], _UTILITY, acc[1])
             own = acc_bits[side]
-            if n_feasible[row] == k:  # every candidate feasible: no test per key
+            at = order[side, row]
+            ubits = sorted_bits[side, row]
+            if n_feasible[row] == k:  # every candidate feasible: no test per candidate
                 for j in range(k):
                     c = before[j]
-                    keys[j] = _key(own[c] & _HIGH, True, c)
+                    at[j] = c
+                    ubits[j] = own[c] & _HIGH
             else:
                 for j in range(k):
                     c = before[j]
-                    keys[j] = _key(own[c] & _HIGH, ok[c], c)
-            if not _insertion_sort(keys, 8 * k):
+                    at[j] = c
+                    ubits[j] = own[c] & _HIGH if ok[c] else np.uint64(_KEY_ABOVE)
+            if not _insert_rows(at, ubits, 8 * k):
+                for j in range(k):
+                    keys[j] = ubits[j] | np.uint64(at[j])
                 keys.sort()
+                for j in range(k):
+                    key = keys[j]
+                    at[j] = np.int16(key & mask)
+                    ubits[j] = key & high
                 outright += 1
-            at = order[side, row]
-            ubits = sorted_bits[side, row]
-            for j in range(k):
-                key = keys[j]
-                c = np.int16(key & mask)
-                at[j] = c
-                before[j] = c
-                ubits[j] = key & high
+            before = at
     return outright
 
 
 @kernel
-def _insertion_sort(keys: NDArray[np.uint64], budget: int) -> bool:
-    """Sort ``keys`` in place by insertion unless that moves more than ``budget`` keys
-    (False: then ``keys`` is a permutation of what it was, partly sorted)."""
+def _insert_rows(at: OrderArray, ubits: NDArray[np.uint64], budget: int) -> bool:
+    """Sort a row's order ``at`` and sorted utilities ``ubits`` (bits without the index
+    bits) in place by insertion, in the order of their full keys (``ubits | at``: unique),
+    unless that moves more than ``budget`` candidates (False: then the row is a permutation
+    of what it was, partly sorted)."""
     moved = 0
-    for j in range(1, keys.shape[0]):
-        x = keys[j]
-        if keys[j - 1] < x:
+    for j in range(1, at.shape[0]):
+        c = at[j]
+        high = ubits[j]
+        x = high | np.uint64(c)
+        if (ubits[j - 1] | np.uint64(at[j - 1])) < x:
             continue
         p = j
-        while p > 0 and keys[p - 1] > x:
-            keys[p] = keys[p - 1]
+        while p > 0 and (ubits[p - 1] | np.uint64(at[p - 1])) > x:
+            ubits[p] = ubits[p - 1]
+            at[p] = at[p - 1]
             p -= 1
-        keys[p] = x
+        ubits[p] = high
+        at[p] = c
         moved += j - p
         if moved > budget:
             return False
