@@ -259,4 +259,5 @@ _ACTS = ("implementing", "defect", "spoil", "stalled", "gesture", "overture")
 
 
 VERIFY = Step("verify", _verify, lambda m: (6, 0), idle=_nothing_seen)
-SUPPORT = Step("support", _support, lambda m: (0, 0))
+# without support lines the step changes nothing (it draws nothing): never run
+SUPPORT = Step("support", _support, lambda m: (0, 0), inert=lambda m: not m.support_owner.size)
