@@ -305,6 +305,7 @@ def _record_plan(m: SimModel) -> tuple[IntArray, IntArray, IntArray]:
 def _record(
     t: int,
     same: int,
+    since: IntArray,
     srcs: IntArray,
     cols: IntArray,
     vs: IntArray,
@@ -323,18 +324,21 @@ def _record(
 ) -> None:
     """Period ``t`` of every path variable: variable ``vs[j]`` (a row of ``out`` (V, P, N))
     from column ``cols[j]`` of source ``srcs[j]`` (:data:`_SOURCES`; 3-D sources viewed as
-    (N, C)), as float32 (an integer source through float64, as ``astype`` would); a copy of
-    period ``t - 1`` when bit ``srcs[j]`` of ``same`` is set (the very source of period
-    ``t - 1``); and the period's ``events``."""
+    (N, C)), as float32 (an integer source through float64, as ``astype`` would); and the
+    period's ``events``. A source whose bit is set in ``same`` is the very array of period
+    ``t - 1``: its variables' rows are left unwritten, to be copied from the last row written
+    (``since[k] - 1`` for source ``k``) once the source changes (here) or the block ends
+    (:func:`_fill`); ``since`` is updated."""
     n = events.shape[0]
     for i in range(n):
         events_out[t, i] = events[i]
     for j in range(srcs.shape[0]):
         v, k, c = vs[j], srcs[j], cols[j]
-        row = out[v, t]
         if t > 0 and (same >> k) & 1:
-            row[:] = out[v, t - 1]
-        elif k == 6:
+            continue
+        _fill_row(out, v, since[k], t)
+        row = out[v, t]
+        if k == 6:
             for i in range(n):
                 row[i] = np.float32(np.float64(phase[i, c]))
         elif k == 3:
@@ -353,6 +357,25 @@ def _record(
             _column(cum_cost, c, row)
         else:
             _column(level, c, row)
+    for k in range(since.shape[0]):
+        if t == 0 or not (same >> k) & 1:
+            since[k] = t + 1
+
+
+@kernel
+def _fill_row(out: NDArray[np.float32], v: int, start: int, stop: int) -> None:
+    """Rows ``start`` to ``stop - 1`` of variable ``v`` copied from row ``start - 1``."""
+    for t in range(start, stop):
+        out[v, t] = out[v, start - 1]
+
+
+@kernel
+def _fill(
+    periods: int, since: IntArray, srcs: IntArray, vs: IntArray, out: NDArray[np.float32]
+) -> None:
+    """The rows :func:`_record` left unwritten at the end of the block, to ``periods``."""
+    for j in range(srcs.shape[0]):
+        _fill_row(out, vs[j], since[srcs[j]], periods)
 
 
 @kernel
@@ -445,6 +468,7 @@ def _simulate_block(
     srcs, cols, vs = _record_plan(m)
     red = bool(np.isin(srcs, (7, 8)).any())
     last: list[object] = [None] * len(_SOURCES)
+    since = np.zeros(len(_SOURCES), dtype=np.int64)  # each source's first row not written
     state: RunState | None = None
     states = _periods(m, n, rng, periods, rows, inputs, PERIOD_STEPS, memory)
     for t, state in enumerate(states):
@@ -467,9 +491,10 @@ def _simulate_block(
         last[:] = now
         # the state's arrays as the steps made them (contiguous, of the state's dtypes; a
         # view would only make Numba compile the kernel once more, for its layout)
-        _record(t, same, srcs, cols, vs, stacked, events, state.events, *now)
+        _record(t, same, since, srcs, cols, vs, stacked, events, state.events, *now)
     if state is None:
         raise ValueError("periods must be at least 1")
+    _fill(periods, since, srcs, vs, stacked)
     first = state.first[:, 0]
     terms = np.where(
         (first >= 0)[:, None], m.candidates[np.maximum(state.first_terms[:, 0], 0)], np.nan

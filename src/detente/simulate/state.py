@@ -31,9 +31,11 @@ __all__ = [
     "PeriodBlanks",
     "RunInputs",
     "RunState",
+    "any_true",
     "begin_period",
     "evolve",
     "initial_state",
+    "set_this_period",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -152,6 +154,10 @@ class RunState:
     # talks (N, B, talk.SEARCH_HINTS), the next round's starting points; any value gives
     # the same results (tables._search). None before the first round
     search_hint: IntArray | None = None
+    # the block's reset *this period* fields (begin_period's :class:`PeriodBlanks`), None
+    # when they were made for this state alone: a field that is still its blank holds no
+    # event (:func:`set_this_period`)
+    blanks: PeriodBlanks | None = None
     # the state of a block simulate_block runs (True): no caller ever sees it, and the state a
     # step is given is dropped once the step returns, so the talk step updates the arrays of
     # the talks' record (rounds, demands, standing offers, positions, search hints), and the
@@ -228,8 +234,41 @@ def begin_period(state: RunState, period: int, blanks: PeriodBlanks | None = Non
             blanks.phase, blanks.fighting = state.phase, fighting
     fields = _period_fields(state.n, state.phase.shape[1]) if blanks is None else blanks.fields
     new = object.__new__(type(state))
-    _set(new, "__dict__", {**state.__dict__, **fields, "period": period, "fighting": fighting})
+    _set(
+        new,
+        "__dict__",
+        {**state.__dict__, **fields, "period": period, "fighting": fighting, "blanks": blanks},
+    )
     return new
+
+
+def set_this_period(s: RunState, names: tuple[str, ...]) -> list[BoolArray]:
+    """The boolean *this period* fields ``names`` of ``s`` that a step has set this period,
+    each array once: a field still holding the block's blank (:class:`PeriodBlanks`, all
+    False and never written) is left out."""
+    blank = None if s.blanks is None else s.blanks.fields
+    out: list[BoolArray] = []
+    for name in names:
+        a = s.__dict__[name]
+        if (blank is None or a is not blank[name]) and not any(a is b for b in out):
+            out.append(a)
+    return out
+
+
+def any_true(arrays: list[BoolArray]) -> bool:
+    """Some entry of some of ``arrays`` is True (one compiled pass over each)."""
+    return any(_any_true(a if a.flags.c_contiguous else np.ascontiguousarray(a)) for a in arrays)
+
+
+@kernel
+def _any_true(a: BoolArray) -> bool:
+    """Some entry of ``a`` (C-contiguous, any shape) is True: an OR over its bytes, without
+    an early exit (the compiler vectorises it)."""
+    flat = a.ravel()
+    acc = False
+    for i in range(flat.shape[0]):
+        acc |= flat[i]
+    return acc
 
 
 @kernel

@@ -18,6 +18,8 @@ noise (``cost_signal_noise``): the costly signal of its resolve that fighting on
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr
@@ -72,6 +74,7 @@ def _battle(
     moves: NDArray[np.bool_],
     volatility: FloatArray,
     move_line: bool,
+    pay: bool,
     smoothing: float,
     won_flag: int,
     line: FloatArray,
@@ -88,14 +91,16 @@ def _battle(
     ``move_line``; else ``line_out`` is not written), ``cum_cost``, ``trend``, ``events`` into
     the new state's arrays (``*_out``, ``y``): the front moves by ``drift + (β − β₀ +
     z)·volatility`` on the issues it ``moves`` (clipped to [0, 100]), each side pays its
-    ``cost``, the trend follows ``y = β + z``, A's won battles are flagged."""
+    ``cost`` (when ``pay``; else ``cum_out`` is not written), the trend follows ``y = β +
+    z``, A's won battles are flagged."""
     keep = 1.0 - smoothing
     for i in range(beta.shape[0]):
         zi = z[i, 0]
         yi = beta[i] + zi
         if not fighting[i]:
-            for side in range(2):
-                cum_out[i, side] = cum_cost[i, side] + 0.0
+            if pay:
+                for side in range(2):
+                    cum_out[i, side] = cum_cost[i, side] + 0.0
             if move_line:
                 for j in range(line.shape[1]):
                     line_out[i, j] = line[i, j]
@@ -117,8 +122,9 @@ def _battle(
                 elif v > 100.0:
                     v = 100.0
                 line_out[i, j] = v
-        for side in range(2):
-            cum_out[i, side] = cum_cost[i, side] + cost[i, side]
+        if pay:
+            for side in range(2):
+                cum_out[i, side] = cum_cost[i, side] + cost[i, side]
         trend_out[i] = keep * trend[i] + smoothing * yi
         y[i] = yi
 
@@ -169,7 +175,11 @@ def _fight(m: SimModel, s: RunState, d: Draws) -> RunState:
     moves, volatility, move_line, won = _constants(m)
     n = s.n
     line = np.empty((n, s.line.shape[1])) if move_line else s.line
-    cum_cost, trend, y = np.empty((n, 2)), np.empty(n), np.empty(n)
+    # every cost zero (no costs of fighting): the costs paid so far are the same floats (x +
+    # 0.0 is x, but for x = -0.0, checked once per array), so the same array
+    pay = not (_checked("free", cost, _free) and _checked("signs", s.cum_cost, _no_minus_zero))
+    cum_cost = np.empty((n, 2)) if pay else s.cum_cost
+    trend, y = np.empty(n), np.empty(n)
     events = np.empty(n, dtype=np.int32)
     # the state's arrays are made contiguous, of these dtypes, by the steps that make them
     # (a view would only make Numba compile the kernel once more, for its layout)
@@ -183,6 +193,7 @@ def _fight(m: SimModel, s: RunState, d: Draws) -> RunState:
         moves,
         volatility,
         move_line,
+        pay,
         PRESSURE_SMOOTHING,
         won,
         s.line,
@@ -204,6 +215,30 @@ def _fight(m: SimModel, s: RunState, d: Draws) -> RunState:
         events=events,
         fight_of=(inputs, beta, cost),
     )
+
+
+_CHECKED: dict[str, tuple[FloatArray, bool]] = {}
+
+
+def _checked(key: str, a: FloatArray, test: Callable[[FloatArray], bool]) -> bool:
+    """``test(a)``, kept for the last array tested under ``key`` (a state's arrays are never
+    written: the same array gives the same answer)."""
+    got = _CHECKED.get(key)
+    if got is not None and got[0] is a:
+        return got[1]
+    out = test(a)
+    _CHECKED[key] = (a, out)
+    return out
+
+
+def _free(cost: FloatArray) -> bool:
+    """Every cost is zero."""
+    return not cost.any()
+
+
+def _no_minus_zero(x: FloatArray) -> bool:
+    """No entry is -0.0."""
+    return not (np.signbit(x) & (x == 0.0)).any()
 
 
 @kernel

@@ -299,9 +299,9 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
     pick = np.empty((s.n, n_b), dtype=np.int64)
     total = np.empty(s.n, dtype=np.int64)
     if tt.settles_by is not None and tt.refusal_ids:
-        settles_by, mask = tt.settles_by, lifted(m, s)
-    else:
-        settles_by, mask = tt.settles[None], np.zeros(s.n, dtype=np.int64)
+        settles_by, mask, liftable = tt.settles_by, lifted(m, s), True
+    else:  # no refusal to lift: the mask of none lifted (no run reopens a bundle)
+        settles_by, mask, liftable = tt.settles[None], _none_lifted(s.n), False
     # the state's arrays are made contiguous, of these dtypes, by the steps that make them
     _pick_tracks(
         s.period,
@@ -320,7 +320,7 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
         pick,
         total,
     )
-    if not mask.any():
+    if not liftable or not mask.any():
         return evolve(s, talk_track=pick, agreements_seen=total, stalls=stalls, withdrawn=withdrawn)
     # the first round on a bundle a refusal kept closed, through a track closed at the start
     k = np.maximum(pick, 0)
@@ -329,6 +329,17 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
     return evolve(
         s, talk_track=pick, agreements_seen=total, stalls=stalls, withdrawn=withdrawn, events=ev
     )
+
+
+_NONE_LIFTED: list[IntArray] = []
+
+
+def _none_lifted(n: int) -> IntArray:
+    """(n,) zeros: no refusal lifted in any run (kept for the last ``n``; never written: the
+    kernel only reads it, and a read-only array would be compiled for once more)."""
+    if not _NONE_LIFTED or _NONE_LIFTED[0].shape[0] != n:
+        _NONE_LIFTED[:] = [np.zeros(n, dtype=np.int64)]
+    return _NONE_LIFTED[0]
 
 
 def _widths(m: SimModel) -> tuple[int, int]:

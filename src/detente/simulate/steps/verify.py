@@ -48,7 +48,7 @@ from detente.core.jit import kernel
 from detente.scenario.ledger import EventType
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
-from detente.simulate.state import Draws, RunState, evolve
+from detente.simulate.state import Draws, RunState, any_true, evolve, set_this_period
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import model_cache
 from detente.trust.events import BROKEN_MILITARY, CHEAP_TALK, EVENT_EFFECTS, INTENT, KEPT
@@ -251,11 +251,13 @@ def _nothing_seen(m: SimModel, s: RunState) -> bool:
     """No run has anything to observe this period (no agreement in force, no violation, no
     stalling, gesture or overture): trust evidence, verification and sightings stay as
     they are."""
-    acts = (s.implementing, s.defect, s.spoil, s.stalled, s.gesture, s.overture)
-    # the fields no step has set this period are one array of zeros: looked at once
-    distinct = {id(a): a for a in acts}
-    return not any(a.any() for a in distinct.values())
+    # the fields no step has set this period are the block's blanks: not looked at
+    return not any_true(set_this_period(s, _ACTS))
+
+
+_ACTS = ("implementing", "defect", "spoil", "stalled", "gesture", "overture")
 
 
 VERIFY = Step("verify", _verify, lambda m: (6, 0), idle=_nothing_seen)
-SUPPORT = Step("support", _support, lambda m: (0, 0))
+# without support lines the step changes nothing (it draws nothing): never run
+SUPPORT = Step("support", _support, lambda m: (0, 0), inert=lambda m: not m.support_owner.size)
