@@ -100,6 +100,11 @@ class TalkTable:
     # the block's work memory its arrays were taken from (best_for is taken from it too);
     # None: fresh arrays (detente.simulate.memory)
     memory: BlockMemory | None = None
+    # per-run rows of two-issue linear utilities (linear_tables): the shared distances
+    # (A, 2, K) and each run's weights (R, A, 2) that ``utility`` was computed from
+    # (``1 − clip(d₀·w₀ + d₁·w₁)``, _row_losses' arithmetic), which the talk round reads
+    # instead of the per-run utilities; None otherwise
+    linear: tuple[FloatArray, FloatArray] | None = None
 
     @property
     def rows(self) -> int:
@@ -147,6 +152,12 @@ class TalkTable:
             np.ascontiguousarray(self.order[:, 0], dtype=np.int16).reshape(-1),
             np.ascontiguousarray(self.order[:, 1], dtype=np.int16).reshape(-1),
         )
+
+    @property
+    def linear_form(self) -> tuple[FloatArray, FloatArray] | None:
+        """The distances and per-run weights of a table of two-issue linear utilities
+        (:attr:`linear`; None for any other table)."""
+        return (self.parent or self).linear
 
     @property
     def utility_of(self) -> tuple[FloatArray, ...]:
@@ -460,7 +471,7 @@ def _two_issue_table(
     runs = np.ascontiguousarray(np.argsort(share.T, axis=1, kind="stable"), dtype=np.int64)
     acc = np.empty((n_a, k))
     _two_issue_rows(dist, w, feas, runs, utility, n_feasible, order, sorted_u.view(np.uint64), acc)
-    return _side_major_table(utility, feas, order, sorted_u, n_feasible, memory)
+    return _side_major_table(utility, feas, order, sorted_u, n_feasible, memory, (dist, w))
 
 
 def _side_major_table(
@@ -470,6 +481,7 @@ def _side_major_table(
     sorted_u: FloatArray,
     n_feasible: IntArray,
     memory: BlockMemory | None,
+    linear: tuple[FloatArray, FloatArray] | None = None,
 ) -> TalkTable:
     """The table of per-run rows built side-major (``order`` and ``sorted_u`` (2, R, K): each
     side's rows one contiguous block), seen run-major (R, 2, K) as the searches index it."""
@@ -480,6 +492,7 @@ def _side_major_table(
         sorted_u.transpose(1, 0, 2),
         n_feasible,
         memory=memory,
+        linear=linear,
     )
 
 

@@ -282,6 +282,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             offered_u,
             overture,
             gesture,
+            *(base.linear_form or _NOT_LINEAR),
         )
     return evolve(
         s,
@@ -371,6 +372,39 @@ def _moved(h: int, pos: int) -> int:
     return pos - h if h >= 0 else 0
 
 
+_NOT_LINEAR = (np.zeros((0, 2, 0)), np.zeros((0, 0, 2)))
+"""The round's linear form of a table that has none (TalkTable.linear_form)."""
+
+
+@kernel
+def _utility1(
+    utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    row: int,
+    k: int,
+    at: int,
+    a: int,
+) -> float:
+    """Actor ``a``'s utility of the table's entry ``at`` (row ``row``; NaN for none, -1):
+    computed from the table's linear form (``lin_dist`` (A, 2, K) and ``lin_w`` (R, A, 2):
+    ``1 − clip(d₀·w₀ + d₁·w₁)``, :func:`detente.bargaining.utility._row_losses`' arithmetic,
+    bit for bit what the table holds, from two cached distances and the run's weights instead
+    of a cache miss in its row), else read from ``utility`` (R·K, A)."""
+    if at < 0:
+        return np.nan
+    if lin_dist.shape[0] == 0:
+        return float(utility[at, a])
+    q = at - row * k
+    x = lin_dist[a, 0, q] * lin_w[row, a, 0]
+    x = x + lin_dist[a, 1, q] * lin_w[row, a, 1]
+    # np.clip(x, 0, 1) as _finish: NaN kept
+    c = x if x > 0.0 else 0.0
+    c = c if c < 1.0 else 1.0
+    c = x if x != x else c
+    return 1.0 - c
+
+
 @kernel
 def _round(
     tab: SearchArrays,
@@ -422,6 +456,8 @@ def _round(
     offered_u: FloatArray,
     overture: BoolArray,
     gesture: BoolArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
 ) -> None:
     """A round of talks on bundle ``b`` in every run of the block where one is held
     (:func:`on_table`, the cadence or a track, no spoiler's attack): each side's view of the
@@ -559,8 +595,8 @@ def _round(
                 prop[i, 0] = _proposal(order0, row, k, nf, h0) if h0 >= 0 else -1
                 prop[i, 1] = _proposal(order1, row, k, nf, h1) if h1 >= 0 else -1
                 at_ = _cell(row, k, standing[j, b])
-                u[i, 0] = utility[at_, 0] if at_ >= 0 else np.nan
-                u[i, 1] = utility[at_, 1] if at_ >= 0 else np.nan
+                u[i, 0] = _utility1(utility, lin_dist, lin_w, row, k, at_, 0)
+                u[i, 1] = _utility1(utility, lin_dist, lin_w, row, k, at_, 1)
                 code[i, 2] = _hint_code(keys0, row * k, off, k, x[i, 2], h0)
                 code[i, 3] = _hint_code(keys1, row * k, off, k, x[i, 3], h1)
             for i in range(lo, hi):
@@ -580,11 +616,11 @@ def _round(
                 hints[j, b, 5] = _moved(hints[j, b, 3], c)
                 hints[j, b, 3] = c
                 at_ = _cell(row, k, prop[i, 0])
-                u[i, 2] = utility[at_, 0] if at_ >= 0 else np.nan
-                u[i, 3] = utility[at_, 1] if at_ >= 0 else np.nan
+                u[i, 2] = _utility1(utility, lin_dist, lin_w, row, k, at_, 0)
+                u[i, 3] = _utility1(utility, lin_dist, lin_w, row, k, at_, 1)
                 at_ = _cell(row, k, prop[i, 1])
-                u[i, 4] = utility[at_, 0] if at_ >= 0 else np.nan
-                u[i, 5] = utility[at_, 1] if at_ >= 0 else np.nan
+                u[i, 4] = _utility1(utility, lin_dist, lin_w, row, k, at_, 0)
+                u[i, 5] = _utility1(utility, lin_dist, lin_w, row, k, at_, 1)
         else:
             _text_round(
                 utility,
