@@ -691,9 +691,9 @@ def front_trend(snapshot: str, issue: str) -> D | None:
         return None
     if later_figure(snapshot, issue) is not None:
         return None
-    day1, day0 = figure_of(snapshot, issue), figure_of(prev, issue)
+    day1, day0 = _figure_dates(snapshot, issue)
     weeks = (dt.date.fromisoformat(day1) - dt.date.fromisoformat(day0)).days / 7.0
-    if weeks <= 0.0:
+    if weeks == 0.0:
         return None
     sigma = float(war(as_of)["line_volatility"])
     drift = (float(x1["status_quo"]) - float(x0["status_quo"])) / weeks
@@ -713,15 +713,31 @@ def front_trend(snapshot: str, issue: str) -> D | None:
     return out
 
 
+def _figure_dates(snapshot: str, issue: str) -> tuple[str, str]:
+    """(this snapshot's, the previous snapshot's) :func:`figure_of` for ``issue``; a located
+    ``ValueError`` when this one describes an earlier front than the previous one (a later
+    snapshot cannot know less: a data error in the status-quo table, not a drift)."""
+    names = list(SNAPSHOTS)
+    prev = names[names.index(snapshot) - 1]
+    day1, day0 = figure_of(snapshot, issue), figure_of(prev, issue)
+    if day1 < day0:
+        raise ValueError(
+            f"scenarios/ukraine_issues.py STATUS_QUO[{snapshot!r}][{issue!r}]: describes the "
+            f"front of {day1}, earlier than {prev}'s ({day0})"
+        )
+    return day1, day0
+
+
 def _same_figure(snapshot: str, issue: str) -> bool:
     """Do this snapshot's and the previous one's status quo of a front issue describe the front
-    of the same date (:func:`figure_of`)?"""
+    of the same date (:func:`figure_of`)? A reversed order is an error (:func:`_figure_dates`)."""
     names = list(SNAPSHOTS)
     i = names.index(snapshot)
     spec = next(row for row in ISSUES if row["id"] == issue)
     if not i or not spec.get("contested") or spec.get("front", {}).get("moves", True) is False:
         return False
-    return figure_of(snapshot, issue) <= figure_of(names[i - 1], issue)
+    day1, day0 = _figure_dates(snapshot, issue)
+    return day1 == day0
 
 
 def build(snapshot: str) -> D:

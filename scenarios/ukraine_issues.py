@@ -256,8 +256,9 @@ snapshot's ``as_of``: no look-ahead)."""
 FIGURE_OF = "figure_of"
 """Key of a status quo's trace holding the date of the front its value describes, where that is
 not the snapshot's ``as_of``: a figure carried forward to a later snapshot (2026-06: the latest
-figures in the facts are of January and February 2026), or carried back unchanged to an earlier
-one (Zaporizhzhia–Kherson 73: DeepState's 1 January 2026 reading). ``front_trend`` divides a
+figures in the facts are of January and February 2026; 2025-11: the White House map of 18 August
+2025). Every figure a status quo rests on is dated at or before its snapshot's ``as_of`` (no
+look-ahead; ``tests/simulate/test_fix12_no_lookahead.py``). ``front_trend`` divides a
 move by the weeks between the dates its two ends describe, and states no drift where both ends
 describe the same date (one figure, no trend); the builder strips the key."""
 
@@ -305,11 +306,10 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
         "donetsk": _sq(57, assumption=f"{_NO_2022_MAP} (after the Lyman counteroffensive)"),
         "luhansk": _sq(96, assumption=f"{_NO_2022_MAP} (Lysychansk lost, Svatove front)"),
         "zaporizhzhia_kherson": _sq(
-            73,
-            assumption=f"{_NO_2022_MAP}; right-bank Kherson retaken 11 Nov, the Dnipro line; "
-            "the value is DeepState's of 1 Jan 2026 (73.4), carried back",
-            figure_date="2026-01-01",
-            figure_of="2026-01-01",
+            75,
+            assumption=f"{_NO_2022_MAP}: right-bank Kherson retaken 11 Nov, Russia holds the "
+            "left bank and southern Zaporizhzhia, about three quarters of the two oblasts' area "
+            "(a reading of the line at this date, uncertain by about 5 points)",
         ),
     },
     "ukraine-2023-12": {
@@ -317,55 +317,62 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
         "donetsk": _sq(60, assumption=f"{_NO_2022_MAP} (Bakhmut lost, Avdiivka holding)"),
         "luhansk": _sq(98, assumption=_NO_2022_MAP),
         "zaporizhzhia_kherson": _sq(
-            73,
-            assumption=f"{_NO_2022_MAP}; the 2023 counteroffensive moved it little (value "
-            "carried back from DeepState's 1 Jan 2026 figure)",
-            figure_date="2026-01-01",
-            figure_of="2026-01-01",
+            75,
+            assumption=f"{_NO_2022_MAP}; the 2023 counteroffensive moved the southern line by a "
+            "few villages (Robotyne), within the Nov 2022 reading's uncertainty: that reading "
+            "carried forward",
+            figure_of="2022-11-16",
         ),
     },
     "ukraine-2025-05": {
         "crimea": _FIXED_50,
         "donetsk": _sq(
-            70,
+            66,
             sources=("S_put24_1",),
-            assumption="interpolated: ~18% of Ukraine held in May 2024; Donetsk 78.1% at "
-            "1 Jan 2026 after ~4,300 km² of 2025 gains, mostly in Donetsk",
-            figure_date="2026-01-01",
+            assumption="no per-oblast figure in the facts before Dec 2025 (~18% of Ukraine in "
+            "May 2024, country-wide); the last public per-oblast estimate before this date, 66% "
+            "of Donetsk in January 2025 (europesays.com/it/50188, with Luhansk 99% and ~18% of "
+            "Ukraine; not in the facts dataset), carried forward: Russia's spring 2025 gains "
+            "are not counted (uncertain by about 5 points, mostly upward)",
+            figure_date="2025-01-31",
+            figure_of="2025-01-31",
         ),
         "luhansk": _sq(99, sources=("S_put24_1",), assumption="nearly all held since 2022"),
         "zaporizhzhia_kherson": _sq(
-            73,
+            75,
             sources=("S_put24_1",),
-            assumption="line largely static since Nov 2022 (value carried back from DeepState's "
-            "1 Jan 2026 figure)",
-            figure_date="2026-01-01",
-            figure_of="2026-01-01",
+            assumption="line largely static since Nov 2022: that reading carried forward (no "
+            "per-oblast figure in the facts before Dec 2025)",
+            figure_of="2022-11-16",
         ),
     },
     "ukraine-2025-11": {
         "crimea": _FIXED_50,
         "donetsk": _sq(
-            77,
-            sources=("S_28_5",),
-            assumption="Russia holds ~one fifth of Ukraine (Reuters, Nov 2025); DeepState's "
-            "78.1% of Donetsk on 1 Jan 2026 less December gains",
-            figure_date="2026-01-01",
+            76,
+            sources=("S_put5000", "S_28_5"),
+            assumption="the map shown at the White House on 18 Aug 2025 (Luhansk 99%, Donetsk "
+            "76%, Zaporizhzhia 73%, Kherson 73%; in the facts through S_put5000, an aggregator "
+            "dated only 2025; the map's date is general knowledge), carried forward; Russia "
+            "holds almost one-fifth of Ukraine (Reuters, 22 Nov 2025); the autumn's gains "
+            "(Pokrovsk) are not counted",
+            figure_date="2025-08-18",
+            figure_of="2025-08-18",
         ),
         "luhansk": _sq(
-            99.5,
-            sources=("S_28_5",),
-            assumption="DeepState 99.6% on 1 Jan 2026",
-            figure_date="2026-01-01",
-            figure_of="2026-01-01",
+            99,
+            sources=("S_put5000", "S_28_5"),
+            assumption="the White House map of 18 Aug 2025 (99%), carried forward",
+            figure_date="2025-08-18",
+            figure_of="2025-08-18",
         ),
         "zaporizhzhia_kherson": _sq(
             73,
-            sources=("S_28_5",),
-            assumption="line largely static since Nov 2022 (value carried back from DeepState's "
-            "1 Jan 2026 figure)",
-            figure_date="2026-01-01",
-            figure_of="2026-01-01",
+            sources=("S_put5000", "S_28_5"),
+            assumption="the White House map of 18 Aug 2025: Zaporizhzhia 73%, Kherson 73% "
+            "(area-weighted 73), carried forward",
+            figure_date="2025-08-18",
+            figure_of="2025-08-18",
         ),
     },
     "ukraine-2026-06": {

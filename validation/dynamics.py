@@ -11,8 +11,11 @@ seed), then compare the simulated distribution at the end date
   (``validation/data/ukraine_front.yaml``, copied from the project's facts dataset).
 
 Per red line and front issue it reports the **direction agreement** (did the simulated median
-move the same way as the real value: up / down / unchanged, within ``TOLERANCE`` points) and the
-**calibration** (is the later value inside the simulated 50 % and 90 % bands).
+move the same way as the real value: up / down / unchanged, within ``TOLERANCE`` points; a
+front's simulated move is measured from the simulation's start, the earlier snapshot's status
+quo) and the **calibration** (is the later value inside the simulated 50 % and 90 % bands). A
+front check whose start or whose comparison rests on a figure dated after the date it describes
+(:func:`front_provenance`) is flagged and counted apart, not as evidence.
 
 The expectations (which red lines moved, which way) are derived from the snapshots alone and
 committed in ``validation/dynamics_expectations.yaml`` before the model was run on the pairs;
@@ -285,8 +288,49 @@ def _band(rows: dict[str, dict[str, Any]], var: str, start: float) -> Band:
     return Band(r["q05"], r["q25"], r["q50"], r["q75"], r["q95"], simulated=True)
 
 
-def _row(item: dict[str, Any], band: Band) -> dict[str, Any]:
-    sim_way = direction(band.q50 - item["from"])
+def front_provenance(pair: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Issue -> the simulation's start on a front issue of ``pair`` and why the check is not
+    evidence (``lookahead``: empty when it is).
+
+    The start is the earlier snapshot's status quo (``scenarios/ukraine_issues.py``, the table
+    the snapshot is built from, which keeps the date of the figure each value rests on). A check
+    is not evidence when its start rests on a figure dated after the earlier snapshot's
+    ``as_of`` (look-ahead in the model's input), or its comparison does: the truth's earlier
+    value (``FRONT``, ``figure_date``) rests on a figure dated after the earlier ``as_of``, or
+    its later value on a figure dated after the later ``as_of`` (a figure carried back: not a
+    reading of the front at that date; where the start is that same figure the check holds by
+    construction). A later value necessarily rests on what was known after the earlier date, so
+    that end is held to its own date."""
+    if str(SCENARIOS) not in sys.path:
+        sys.path.insert(0, str(SCENARIOS))
+    from ukraine_issues import FIGURE_DATE, status_quo
+
+    a, b = pair["from"].removeprefix("ukraine-"), pair["to"].removeprefix("ukraine-")
+    day_a, day_b = str(pair["from_date"]), str(pair["to_date"])
+    truth = _yaml_load(FRONT)["snapshots"]
+    starts = status_quo(pair["from"], day_a)
+    out: dict[str, dict[str, Any]] = {}
+    for item in pair["front"]:
+        issue = item["issue"]
+        trace = starts[issue]
+        reasons = []
+        start_fig = trace.get(FIGURE_DATE)
+        if start_fig is not None and str(start_fig) > day_a:
+            reasons.append(f"the start rests on a figure of {start_fig}, after {day_a}")
+        fig_a = truth[a][issue].get("figure_date")
+        if fig_a is not None and str(fig_a) > day_a:
+            reasons.append(f"the real value at {day_a} rests on a figure of {fig_a}")
+        fig_b = truth[b][issue].get("figure_date")
+        if fig_b is not None and str(fig_b) > day_b:
+            reasons.append(f"the real value at {day_b} rests on a figure of {fig_b}")
+        out[issue] = {"start": float(trace["status_quo"]), "lookahead": reasons}
+    return out
+
+
+def _row(item: dict[str, Any], band: Band, start: float | None = None) -> dict[str, Any]:
+    """Score one item; a simulated move is measured from ``start`` (the simulation's start;
+    default the real earlier value, which is a red line's start)."""
+    sim_way = direction(band.q50 - (item["from"] if start is None else start))
     return item | {
         "sim_q05": band.q05,
         "sim_q25": band.q25,
@@ -322,7 +366,15 @@ def run_pair(pair: dict[str, Any], *, runs: int, seed: int) -> dict[str, Any]:
     for row in red:
         mv = drivers.get((pair["from"], row["actor"], row["issue"], row["bound"]))
         row["known"] = None if mv is None else mv["known"]
-    front = [_row(it, _band(rows, f"line.{it['issue']}", it["from"])) for it in pair["front"]]
+    prov = front_provenance(pair)
+    front = []
+    for it in pair["front"]:
+        pv = prov[it["issue"]]
+        band = _band(rows, f"line.{it['issue']}", pv["start"])
+        front.append(
+            _row(it, band, pv["start"])
+            | {"start": pv["start"], "lookahead": pv["lookahead"], "evidence": not pv["lookahead"]}
+        )
     agreements = [
         {"bundle": a["bundle"], "p_agreement": a["p_agreement"]} for a in s.get("agreements", [])
     ]
@@ -355,6 +407,8 @@ def summarise(pairs: list[dict[str, Any]]) -> dict[str, Any]:
     unchanged = [r for r in red if r["direction"] == "unchanged"]
     front = [r for p in pairs for r in p["front"]]
     front_moved = [r for r in front if r["direction"] != "unchanged"]
+    evidence = [r for r in front if r.get("evidence", True)]
+    evidence_moved = [r for r in evidence if r["direction"] != "unchanged"]
     per_issue: dict[str, dict[str, Any]] = {}
     for kind, rows in (("red line", red), ("front", front)):
         for issue in sorted({r["issue"] for r in rows}):
@@ -386,6 +440,11 @@ def summarise(pairs: list[dict[str, Any]]) -> dict[str, Any]:
         "front_moved": _share(front_moved, "direction_agrees"),
         "front_inside_50": _share(front, "inside_50"),
         "front_inside_90": _share(front, "inside_90"),
+        "front_flagged": len(front) - len(evidence),
+        "front_evidence_direction": _share(evidence, "direction_agrees"),
+        "front_evidence_moved": _share(evidence_moved, "direction_agrees"),
+        "front_evidence_inside_50": _share(evidence, "inside_50"),
+        "front_evidence_inside_90": _share(evidence, "inside_90"),
         "redline_variables_emitted": any(p["redline_variables"] for p in pairs),
         "per_issue": per_issue,
     }
@@ -509,10 +568,28 @@ def render(res: dict[str, Any]) -> str:
         f"| unchanged red lines simulated as unchanged | {_pct(s['unchanged'])} |",
         f"| later red line inside the simulated 50 % band | {_pct(s['red_lines_inside_50'])} |",
         f"| later red line inside the simulated 90 % band | {_pct(s['red_lines_inside_90'])} |",
-        f"| front: direction right (all issue-pairs) | {_pct(s['front_direction'])} |",
-        f"| front: direction right where the front moved | {_pct(s['front_moved'])} |",
-        f"| front inside the simulated 50 % band | {_pct(s['front_inside_50'])} |",
-        f"| front inside the simulated 90 % band | {_pct(s['front_inside_90'])} |",
+        f"| front, evidence only ({s['front_direction']['n'] - s['front_flagged']} of "
+        f"{s['front_direction']['n']} "
+        "issue-pairs; the others rest on a figure dated after the date they describe, below): "
+        f"direction right | {_pct(s['front_evidence_direction'])} |",
+        f"| front, evidence only: direction right where the front moved | "
+        f"{_pct(s['front_evidence_moved'])} |",
+        f"| front, evidence only: inside the simulated 50 % / 90 % band | "
+        f"{_pct(s['front_evidence_inside_50'])} / {_pct(s['front_evidence_inside_90'])} |",
+        f"| front, all issue-pairs incl. the {s['front_flagged']} flagged (not evidence): "
+        f"direction right | {_pct(s['front_direction'])} |",
+        f"| front, all: direction right where the front moved | {_pct(s['front_moved'])} |",
+        f"| front, all: inside the simulated 50 % band | {_pct(s['front_inside_50'])} |",
+        f"| front, all: inside the simulated 90 % band | {_pct(s['front_inside_90'])} |",
+        "",
+        f"**{s['front_flagged']} of the {s['front_direction']['n']} front checks are not "
+        "evidence** (marked † in the pairs' tables, with the reason): their start, or the "
+        "real value they are compared with, rests on a figure dated after the date it "
+        "describes (DeepState's reading of 1 January 2026 carried back or interpolated "
+        "through, `figure_date` in `validation/data/ukraine_front.yaml`). The snapshots' "
+        "starting fronts rest only on figures known at their `as_of` (branch fix12), so they "
+        "can differ from the real earlier value; a simulated front's move is measured from "
+        "the simulation's start.",
         "",
         "## Per issue (all pairs and veto parties)",
         "",
@@ -566,20 +643,30 @@ def render(res: dict[str, Any]) -> str:
             "median / q75 / q95 | simulated | direction right | in 50 % | in 90 % |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
+        flagged = []
         for kind, rows in (("red line", p["red_lines"]), ("front", p["front"])):
             for r in rows:
+                mark = ""
+                if r.get("lookahead"):
+                    mark = " †"
+                    flagged.append(f"{r['issue']}: " + "; ".join(r["lookahead"]))
                 q = " / ".join(
                     _f(r[k]) for k in ("sim_q05", "sim_q25", "sim_median", "sim_q75", "sim_q95")
                 )
                 status = f" ({r['status']})" if kind == "red line" else ""
+                if kind == "front" and r.get("start") is not None and r["start"] != r["from"]:
+                    status = f" (simulation starts at {_f(r['start'])})"
                 held = "" if r["simulated"] else " (held)"
                 lines.append(
-                    f"| {kind} | {r.get('actor', '')} | {r['issue']} | {r.get('bound', '')} | "
+                    f"| {kind}{mark} | {r.get('actor', '')} | {r['issue']} | "
+                    f"{r.get('bound', '')} | "
                     f"{_f(r['from'])} → {_f(r['to'])} | {r['direction']}{status} | {q}{held} | "
                     f"{r['sim_direction']} | {_yes(r['direction_agrees'])} | "
                     f"{_yes(r['inside_50'])} | {_yes(r['inside_90'])} |"
                 )
         lines.append("")
+        if flagged:
+            lines += ["† Not evidence: " + "; ".join(flagged) + ".", ""]
     lines += [
         "## What this does and does not show",
         "",
@@ -587,18 +674,24 @@ def render(res: dict[str, Any]) -> str:
         "scenario tables; `validation/dynamics_expectations.yaml` lists the later position's "
         "date, paraphrase and sources). A stated red line is what a party said, not what it "
         "would have accepted.",
-        "- Fronts before May 2024 are approximate readings labelled as assumptions in the "
-        "snapshots (the facts give no figure before then).",
-        "- The snapshots ship their fronts with no drift (issue 13's default: no per-issue "
-        "trend stated from facts dated before the snapshot), so in the runs the true balance "
-        "is a stalemate, while both sides' beliefs start around the capability ratio, which "
-        "favours Russia: Russia learns it is weaker than it thought (the war's part of its "
-        "value of fighting falls in every pair, and its lines never harden in the median, "
-        "while Russia's stated lines tightened in two pairs) and Ukraine that it is stronger "
-        "(by under 0.01 in the 2025 pairs, under a point of hardening). The larger rises of "
-        "the values in 2022-03 (Russia, the settlement's terms) and 2025 (Ukraine, the "
-        "prisoner exchange, energy pause and cease-fire terms in force) come from agreements, "
-        "not the war, and harden nothing since branch dyn8 "
+        "- The snapshots' starting fronts rest only on figures dated at or before their "
+        "`as_of` (the facts give per-oblast figures from December 2025 on; earlier values are "
+        "readings of the line at the date, or the last earlier figure carried forward, "
+        "labelled as assumptions: docs/explanation/ukraine-scenarios.md). The real fronts in "
+        "`validation/data/ukraine_front.yaml` are read afterwards and may rest on later "
+        "figures; checks that do are counted apart (above).",
+        "- Each snapshot but the first states a drift on each front issue, estimated from the "
+        "move between the previous snapshot's front and its own over the weeks between the "
+        "dates of the figures they rest on (none where both are the same figure). Both the "
+        "sides' prior about the balance of forces and the run's true balance are read from "
+        "the same stated drifts (the mean of drift / volatility over the issues whose drift "
+        "is stated), so a side learns from the battles only what its optimism and the "
+        "drawn drifts add; where no drift is stated (the 2022-03 snapshot) the truth is a "
+        "stalemate and the priors are the capability ratio, which favours Russia, so Russia "
+        "learns it is weaker than it thought and Ukraine that it is stronger "
+        "(docs/explanation/simulation-model.md). The rises of the values of fighting that "
+        "come from agreements in force (the 2022-03 settlement's terms; the 2025 prisoner "
+        "exchange, energy pause and cease-fire) harden nothing since branch dyn8 "
         "(`validation/dyn8_expectations.md`).",
         "- After March 2022 no round of talks on the settlement or the framework is held in "
         "any run (the snapshots carry them only on the leaders' track, which never convenes; "

@@ -114,22 +114,25 @@ def test_the_snapshots_state_the_fronts_trend_known_at_their_date() -> None:
     assert br.front_trend("ukraine-2022-03", "donetsk") is None  # no earlier figure
     assert br.front_trend("ukraine-2025-11", "crimea") is None  # the front does not move it
     assert br.front_trend("ukraine-2025-11", "nato_neutrality") is None  # not contested
-    # 2025-05 and 2025-11 rest on DeepState's 1 Jan 2026 figure (after their as_of): no drift
-    assert br.front_trend("ukraine-2025-05", "donetsk") is None
-    assert br.front_trend("ukraine-2025-11", "donetsk") is None
-    assert br.front_trend("ukraine-2025-11", "luhansk") is None
+    # 2023-12's Zaporizhzhia–Kherson is 2022-11's reading carried forward: one figure, no drift
+    assert br.front_trend("ukraine-2023-12", "zaporizhzhia_kherson") is None
+    # since fix12 2025-05 and 2025-11 rest on figures known at their as_of (January 2025's
+    # estimate, the White House map of 18 Aug 2025), so they state drifts
+    assert br.front_trend("ukraine-2025-05", "donetsk") is not None
+    assert br.front_trend("ukraine-2025-11", "luhansk") is not None
     got = br.front_trend("ukraine-2026-06", "donetsk")
     assert got is not None
-    # over the weeks between the fronts the two values describe (2025-11-22, the figure of
+    # over the weeks between the fronts the two values describe (the figures of 2025-08-18 and
     # 2026-02-28), not between the snapshots' dates (branch dyn12)
-    weeks = (np.datetime64("2026-02-28") - np.datetime64("2025-11-22")).astype(int) / 7.0
-    assert got["drift"] == round((79 - 77) / weeks, 3)
+    weeks = (np.datetime64("2026-02-28") - np.datetime64("2025-08-18")).astype(int) / 7.0
+    assert got["drift"] == round((79 - 76) / weeks, 3)
     sigma = float(br.war("2026-06-23")["line_volatility"])
     assert got["drift_sd"] == round(sigma / np.sqrt(weeks), 3)
     sc = load_scenario(ROOT / "scenarios" / "ukraine-2026-06.yaml")
     front = sc.issue("donetsk").front
     assert front is not None and front.drift == got["drift"]
-    assert load_scenario(ROOT / "scenarios" / "ukraine-2025-11.yaml").issue("donetsk").front is None
+    front_2511 = load_scenario(ROOT / "scenarios" / "ukraine-2025-11.yaml").issue("donetsk").front
+    assert front_2511 is not None and front_2511.drift == 0.352
     # every drift stated rests on figures dated no later than the snapshot's as_of, both ends
     names = list(br.SNAPSHOTS)
     for k, name in enumerate(names[1:], start=1):

@@ -35,18 +35,19 @@ def test_the_2026_06_donetsk_drift_runs_over_the_figures_dates() -> None:
     br = _builder()
     got = br.front_trend("ukraine-2026-06", "donetsk")
     assert got is not None
-    # 77 is the front of 2025-11-22 (the earlier snapshot's estimate at its date), 79 the
-    # figure of 2026-02-28 carried forward to 2026-06-23: 2 points in 14.0 weeks
-    assert br.figure_of("ukraine-2025-11", "donetsk") == "2025-11-22"
+    # 76 is the front of 2025-08-18 (the White House map, carried forward to 2025-11-22:
+    # branch fix12), 79 the figure of 2026-02-28 carried forward to 2026-06-23: 3 points in
+    # 27.9 weeks (dyn12: 77, DeepState's 2026 figure carried back, over 14.0 weeks: 0.143)
+    assert br.figure_of("ukraine-2025-11", "donetsk") == "2025-08-18"
     assert br.figure_of("ukraine-2026-06", "donetsk") == "2026-02-28"
-    weeks = _weeks("2025-11-22", "2026-02-28")
-    assert got["drift"] == round(2.0 / weeks, 3) == 0.143
+    weeks = _weeks("2025-08-18", "2026-02-28")
+    assert got["drift"] == round(3.0 / weeks, 3) == 0.108
     assert got["drift_sd"] == round(0.4 / math.sqrt(weeks), 3)
-    # the snapshots' dates (30.4 weeks) gave 0.066, half the move per week the figures show
-    old = round(2.0 / _weeks("2025-11-22", "2026-06-23"), 3)
-    assert old == 0.066 and got["drift"] != old
+    # the snapshots' dates (30.4 weeks) would give 0.099
+    old = round(3.0 / _weeks("2025-11-22", "2026-06-23"), 3)
+    assert old == 0.099 and got["drift"] != old
     front = load_scenario(ROOT / "scenarios" / "ukraine-2026-06.yaml").issue("donetsk").front
-    assert front is not None and front.drift == 0.143
+    assert front is not None and front.drift == 0.108
 
 
 def test_every_stated_drift_is_the_move_over_the_weeks_between_its_figures() -> None:
@@ -67,21 +68,23 @@ def test_every_stated_drift_is_the_move_over_the_weeks_between_its_figures() -> 
             assert got["drift"] == round((x1 - x0) / weeks, 3), (name, issue)
             # no end describes a front later than the snapshot it is read at
             assert br.figure_of(name, issue) <= br.SNAPSHOTS[name]["as_of"]
-    assert stated == 6  # 2022-11 and 2023-12: 2 each; 2025-05: 1; 2026-06: 1 (Donetsk)
+    # fix12: every front issue but 2023-12's and 2025-05's Zaporizhzhia–Kherson (the 2022-11
+    # reading carried forward: one figure); dyn12 had 6 (the rest rested on a 2026 figure)
+    assert stated == 13
 
 
 def test_one_figure_shows_no_trend() -> None:
-    """2026-06's Luhansk (99.6) and Zaporizhzhia–Kherson (73.4) and 2025-11's values (99.5, 73)
-    are the same DeepState reading of 1 January 2026: no drift, and the issue says why."""
+    """Zaporizhzhia–Kherson in 2023-12 and 2025-05 is the 2022-11 reading (75) carried forward
+    (branch fix12): the same figure at both ends, no drift, and the issue says why."""
     br = _builder()
-    issues = {i["id"]: i for i in br.build("ukraine-2026-06")["issues"]}
-    for issue in ("luhansk", "zaporizhzhia_kherson"):
-        assert br.figure_of("ukraine-2026-06", issue) == "2026-01-01"
-        assert br.figure_of("ukraine-2025-11", issue) == "2026-01-01"
-        assert br.front_trend("ukraine-2026-06", issue) is None
-        assert "front" not in issues[issue]
-        assert "one figure, no trend" in issues[issue]["assumption"]
-        assert br.FIGURE_OF not in issues[issue]  # stripped from the scenario
+    for snapshot in ("ukraine-2023-12", "ukraine-2025-05"):
+        issue = "zaporizhzhia_kherson"
+        row = next(i for i in br.build(snapshot)["issues"] if i["id"] == issue)
+        assert br.figure_of(snapshot, issue) == "2022-11-16"
+        assert br.front_trend(snapshot, issue) is None
+        assert "front" not in row
+        assert "one figure, no trend" in row["assumption"]
+        assert br.FIGURE_OF not in row  # stripped from the scenario
 
 
 def test_the_drift_follows_the_dates_the_figures_describe(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,5 +101,5 @@ def test_the_drift_follows_the_dates_the_figures_describe(monkeypatch: pytest.Mo
     monkeypatch.setattr(br, "status_quo", earlier)
     got = br.front_trend("ukraine-2026-06", "donetsk")
     assert got is not None
-    assert got["drift"] == round(2.0 / _weeks("2025-10-25", "2026-02-28"), 3)
+    assert got["drift"] == round(3.0 / _weeks("2025-10-25", "2026-02-28"), 3)
     assert "the front of 2025-10-25" in got["assumption"]
