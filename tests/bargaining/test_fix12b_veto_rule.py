@@ -102,3 +102,22 @@ def test_a_non_party_to_stage_one_is_judged_on_stage_two_only() -> None:
     assert rows[("ceasefire_first", "P")].accepts  # judged on stage 2 only: it passes
     assert rows[("ceasefire_first", "P")].accepts == rows[("comprehensive", "P")].self_enforcing
     assert not rows[("comprehensive", "P")].accepts  # the full deal still asks its threshold
+
+
+def test_the_overview_veto_column_is_one_type() -> None:
+    """The report's actor table: "yes", "on <issues>" or "no", never a mix of text and
+    booleans."""
+    import re
+
+    from detente.report.base import ReportContext
+    from detente.report.sections import overview
+
+    sec = overview.build(ReportContext(scenario=_border(ISSUE_VETO), scenario_hash="x"))
+    rows = re.findall(r"<tr>(.*?)</tr>", sec.body, flags=re.S)
+    cells = {
+        re.findall(r"<td>(.*?)</td>", r)[0]: re.findall(r"<td>(.*?)</td>", r)[4]
+        for r in rows
+        if r.count("<td>") >= 5
+    }
+    assert cells["E"] == "yes" and cells["P"] == "on alignment" and cells["G"] == "no"
+    assert "(on alignment)" in sec.summary
