@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from detente.bargaining.bundles import agreement_from
+from detente.bargaining.problem import build_problem
 from detente.scenario import Scenario, load_scenario
 from detente.simulate.model import build_model
 
@@ -45,8 +47,11 @@ def _without_issue_veto(s: Scenario) -> Scenario:
 def test_the_president_vetoes_the_political_settlement_only(scenario: Scenario) -> None:
     pres = scenario.actor("PRES")
     assert pres.veto and pres.veto_issues == ("autonomy",)
-    assert [a.id for a in scenario.veto_actors_for(["line", "normalisation"])] == ["GOV", "LTTE"]
-    assert [a.id for a in scenario.veto_actors_for(["autonomy"])] == ["GOV", "PRES", "LTTE"]
+    p = build_problem(scenario)
+    cf = agreement_from(p, "cf", ["line", "normalisation"], ceasefire=True)
+    assert cf.veto_parties(p) == ("GOV", "LTTE")
+    settlement = agreement_from(p, "s", ["autonomy"], ceasefire=False)
+    assert settlement.veto_parties(p) == ("GOV", "PRES", "LTTE")
 
 
 def test_the_case_analysis_checks_pass(scenario: Scenario) -> None:

@@ -107,6 +107,13 @@ class Agreement:
         issue-specific veto)."""
         return problem.for_agreement(self.touched(problem))
 
+    def veto_parties(self, problem: BargainingProblem) -> tuple[str, ...]:
+        """The ids of the actors whose consent this agreement needs: the veto parties whose
+        veto covers an issue it touches (:meth:`touched`, :meth:`BargainingProblem.veto_for`:
+        the one rule)."""
+        mask = problem.veto_for(self.touched(problem))
+        return tuple(a for a, needed in zip(problem.actors, mask, strict=True) if needed)
+
 
 def agreement_from(
     problem: BargainingProblem,

@@ -20,7 +20,10 @@ linearly over ``implementation_periods`` periods). Two questions, per party:
 Stages (``stage_analysis``), for a deal x and the issues a cease-fire settles (a proposal's
 first stage, else the contested issues):
 
-Every plan also requires the values it sets to lie within the actor's red lines.
+Every plan also requires the values it sets to lie within the actor's red lines. In a staged
+plan each stage asks its own veto parties (``BargainingProblem.veto_for`` over the issues it
+settles): an issue-specific veto party whose veto covers no cease-fire issue is not asked to
+accept the cease-fire stage, nor one whose veto covers only cease-fire issues the other stage.
 
 - comprehensive: everything at x now; accepted by i if U_i(x) ≥ t_i (distrust-adjusted);
   self-enforcing for i if U_i(x) ≥ V_i(p + shift).
@@ -150,12 +153,17 @@ def stage_analysis(
         ok = (y >= problem.lo[i] - 1e-9) & (y <= problem.hi[i] + 1e-9)
         return bool(np.all(ok if cols is None else ok[cols]))
 
+    # Each stage's veto parties are its own (one rule, BargainingProblem.veto_for): an
+    # issue-specific veto party whose veto covers none of the cease-fire issues is not asked
+    # to accept the stage that settles only them, and vice versa.
+    in_cf, in_rest = problem.veto_for(cf), problem.veto_for(~cf)
     for i, a in enumerate(problem.actors):
         if not problem.veto[i]:
             continue
         ti = float(t[i])
         red = within(x, i)
         red1 = within(stage1, i, cf)  # stage 1 concedes only the cease-fire issues
+        red2 = within(x, i, ~cf)  # the other stage settles the rest
         rows.append(
             StageRow(
                 "comprehensive",
@@ -168,26 +176,34 @@ def stage_analysis(
         )
         if not cf.any():
             continue
+        # ceasefire_first: stage 1 settles the cease-fire issues, stage 2 the rest
+        ok1 = not in_cf[i] or (red1 and bool(u1[i] >= ti - 1e-9))
+        ok2 = not in_rest[i] or (red2 and bool(u_full[i] >= v_after[i] - 1e-9))
+        red_cf = (not in_cf[i] or red1) and (not in_rest[i] or red2)
         rows.append(
             StageRow(
                 "ceasefire_first",
                 a,
-                red and red1 and bool(u1[i] >= ti - 1e-9 and u_full[i] >= v_after[i] - 1e-9),
+                ok1 and ok2,
                 bool(u1[i] >= v_after[i] - 1e-9),
-                ("" if red and red1 else "breaks its red lines; ")
+                ("" if red_cf else "breaks its red lines; ")
+                + ("" if in_cf[i] else "not a party to stage 1; ")
                 + f"stage 1 U={u1[i]:.3f}, needs {ti:.3f}; stage 2 U={u_full[i]:.3f} vs "
                 f"war after shift {v_after[i]:.3f}",
             )
         )
+        # settlement_first: stage 1 fixes the rest, stage 2 is the cease-fire
         t2 = v_fixed[i] + extra[i]
+        ok1 = not in_rest[i] or (red2 and bool(v_fixed[i] >= problem.reservation[i] - 1e-9))
+        ok2 = not in_cf[i] or (red1 and bool(u_full[i] >= t2 - 1e-9))
         rows.append(
             StageRow(
                 "settlement_first",
                 a,
-                red
-                and bool(v_fixed[i] >= problem.reservation[i] - 1e-9 and u_full[i] >= t2 - 1e-9),
+                ok1 and ok2,
                 bool(u_full[i] >= v_after[i] - 1e-9),
-                ("" if red else "breaks its red lines; ")
+                ("" if red_cf else "breaks its red lines; ")
+                + ("" if in_cf[i] else "not a party to the cease-fire stage; ")
                 + f"war with settled issues fixed {v_fixed[i]:.3f} vs "
                 f"{problem.reservation[i]:.3f}; "
                 f"cease-fire U={u_full[i]:.3f}, needs {t2:.3f}",

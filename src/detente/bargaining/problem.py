@@ -130,22 +130,25 @@ class BargainingProblem:
             if arr.shape != shape:
                 raise ValueError(f"{name} has shape {arr.shape}, expected {shape}")
 
-    def veto_for(self, settled: NDArray[np.bool_]) -> NDArray[np.bool_]:
-        """(m,) the veto parties of an agreement that settles the issues ``settled`` (n,):
-        every veto party whose consent covers one of them (:meth:`Actor.vetoes
-        <detente.scenario.schema.Actor.vetoes>`, the one rule; an agreement settling every
-        issue, the full settlement, needs every veto party)."""
-        s = np.asarray(settled, dtype=bool)
-        if not s.any():  # settles nothing (degenerate): every veto party, as Actor.vetoes
+    def veto_for(self, touched: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """(m,) the veto parties of an agreement that touches the issues ``touched`` (n,):
+        settles them, or defers them to a value other than the status quo
+        (:meth:`Agreement.touched <detente.bargaining.bundles.Agreement.touched>`). The one
+        rule of who must consent: every veto party whose veto covers one of them
+        (:meth:`Actor.veto_covers <detente.scenario.schema.Actor.veto_covers>`); an agreement
+        settling every issue, the full settlement, needs every veto party; one touching no
+        issue (degenerate) needs every veto party too."""
+        s = np.asarray(touched, dtype=bool)
+        if not s.any():  # touches nothing (degenerate): every veto party
             return self.veto.copy()
         out: NDArray[np.bool_] = self.veto & (self.veto_issues & s[None, :]).any(axis=1)
         return out
 
-    def for_agreement(self, settled: NDArray[np.bool_]) -> BargainingProblem:
-        """This problem with ``veto`` narrowed to the veto parties of an agreement settling
-        ``settled`` (itself when they are all of them, so nothing changes for scenarios
-        without ``veto_issues``)."""
-        mask = self.veto_for(settled)
+    def for_agreement(self, touched: NDArray[np.bool_]) -> BargainingProblem:
+        """This problem with ``veto`` narrowed to the veto parties of an agreement touching
+        ``touched`` (:meth:`veto_for`; itself when they are all of them, so nothing changes
+        for scenarios without ``veto_issues``)."""
+        mask = self.veto_for(touched)
         if np.array_equal(mask, self.veto):
             return self
         return replace(self, veto=mask)
@@ -324,7 +327,7 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
         leader_change=leader,
         cost_per_period=cost_pp,
         veto_issues=np.array(
-            [[by_id[a].vetoes((iid,)) for iid in issues] for a in actors], dtype=bool
+            [[by_id[a].veto_covers(iid) for iid in issues] for a in actors], dtype=bool
         ).reshape(m, n),
     )
     return prob.with_reservation(reservation_from_arrays(prob))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -253,9 +252,10 @@ class Actor(_Traced):
         description="With `veto: true`: the issues its veto covers (an issue-specific veto, "
         "e.g. a president or a legislature whose consent a constitutional change or a treaty "
         "needs, but not a cease-fire: the institutional veto players of Tsebelis 2002). Its "
-        "consent is then needed only for an agreement that settles one of these issues (or "
-        "moves a deferred one away from the status quo); the full settlement settles every "
-        "issue, so it always needs it. Unset: a veto over every agreement.",
+        "consent is then needed only for an agreement that touches one of these issues "
+        "(settles it, or defers it to a value other than the status quo); the full "
+        "settlement settles every issue, so it always needs it. Unset: a veto over every "
+        "agreement.",
     )
     belligerent: bool = Field(
         default=False, description="Does it fight (and so bear costs and gain from the war)?"
@@ -315,20 +315,17 @@ class Actor(_Traced):
                 raise ValueError(f"veto_issues lists {', '.join(map(repr, dup))} twice")
         return self
 
-    def vetoes(self, issues: Iterable[str]) -> bool:
-        """Is this actor's consent needed for an agreement that settles ``issues``?
+    def veto_covers(self, issue: str) -> bool:
+        """Does this actor's veto cover ``issue``? Every issue for a veto party without
+        ``veto_issues``, the listed ones for one with them, none without a veto.
 
-        The one rule of the issue-specific veto: a veto party with no ``veto_issues`` is needed
-        for every agreement (whatever it settles); one with ``veto_issues`` only for an
-        agreement that settles at least one of them (an agreement that settles no issue at
-        all, a degenerate case, needs every veto party).
+        This is what the actor's veto covers, issue by issue, not who must consent to an
+        agreement: that is one rule over the issues an agreement *touches* (settles, or defers
+        to a value other than the status quo), :meth:`Agreement.veto_parties
+        <detente.bargaining.bundles.Agreement.veto_parties>` (in arrays
+        :meth:`BargainingProblem.veto_for <detente.bargaining.problem.BargainingProblem.veto_for>`).
         """
-        if not self.veto:
-            return False
-        settled = tuple(issues)
-        if self.veto_issues is None or not settled:
-            return True
-        return any(i in self.veto_issues for i in settled)
+        return self.veto and (self.veto_issues is None or issue in self.veto_issues)
 
 
 # ------------------------------------------------------------------------------------- issues
@@ -963,11 +960,7 @@ class Scenario(_Model):
 
     @property
     def veto_actors(self) -> tuple[Actor, ...]:
-        """Actors whose consent some agreement needs (every veto party; those with
-        ``veto_issues`` only for agreements on those issues: :meth:`veto_actors_for`)."""
+        """Actors whose consent some agreement needs (every veto party; one with
+        ``veto_issues`` only for agreements that touch those issues: :meth:`Agreement.veto_parties
+        <detente.bargaining.bundles.Agreement.veto_parties>`)."""
         return tuple(a for a in self.actors if a.veto)
-
-    def veto_actors_for(self, issues: Iterable[str]) -> tuple[Actor, ...]:
-        """Actors whose consent an agreement settling ``issues`` needs (:meth:`Actor.vetoes`)."""
-        settled = tuple(issues)
-        return tuple(a for a in self.actors if a.vetoes(settled))

@@ -32,7 +32,9 @@ def build(ctx: ReportContext) -> Section:
             "name": a.name,
             "kind": a.kind.value,
             "part of": names.actor(a.parent) if a.parent else None,
-            "veto": f"on {', '.join(a.veto_issues)}" if a.veto and a.veto_issues else a.veto,
+            "veto": (
+                ("on " + ", ".join(a.veto_issues) if a.veto_issues else "yes") if a.veto else "no"
+            ),
             "belligerent": a.belligerent,
             "capability": a.capability,
             "cost of fighting": a.cost_of_fighting,
