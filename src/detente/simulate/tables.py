@@ -41,7 +41,9 @@ from detente.core.jit import kernel
 from detente.simulate.memory import BlockMemory
 from detente.simulate.row_keys import (
     _ABOVE,
+    _HIGH,
     _INDEX_BITS,
+    _KEY_MASK,
     _pack_keys,
     _pack_keys32,
     _sort_as_floats,
@@ -372,9 +374,10 @@ def build_table(
 ) -> TalkTable:
     """Sort the feasible candidates of every row by each belligerent's utility.
 
-    ``utility`` (R, K, A) with utilities in [0, 1], ``feasible`` (R, K). A shared table
-    (R = 1) breaks ties in favour of the other side; per-run tables are in the order of
-    packed keys (the utility's float64 bits with the index in the low bits: ties go to the
+    ``utility`` (R, K, A) with utilities usually in [0, 1] (a bundle's value can fall below 0:
+    negative utilities are sorted by value too, :func:`_sort_signed`), ``feasible`` (R, K).
+    A shared table (R = 1) breaks ties in favour of the other side; per-run tables are in the
+    order of packed keys (the utility's float64 bits with the index in the low bits: ties go to the
     lower index): one compiled pass packs every row's 32-bit keys for both sides (a prefix
     of the utility that never decreases as it grows, and the index), NumPy sorts the rows,
     and a second pass unpacks the order (int16) and the sorted utilities, side-major (each
@@ -541,10 +544,29 @@ def _per_run_table(
         # them; the same order as their bits'); others (NaN, negative) as their bits
         if _pack_keys(bits[lo:hi], feas[lo:hi], chunk64, n_feasible[lo:hi]):
             _sort_as_floats(chunk64)
-        else:
-            chunk64.sort(axis=1)
+        else:  # negative utilities (or NaN): sorted in the order of their values
+            _sort_signed(chunk64)
         _unpack_keys(chunk64, lo, order, sorted_bits)
     return _side_major_table(utility, feas, order, sorted_u, n_feasible, memory)
+
+
+_SIGN = np.uint64(1 << 63)
+
+
+def _sort_signed(keys: NDArray[np.uint64]) -> None:
+    """Sort each row of packed keys (utility bits above the candidate's index) in place in the
+    order of the utilities' VALUES, negative ones included, ties by index: a negative
+    utility's bits are flipped and a non-negative one's sign bit set (the order-preserving
+    map of IEEE 754 doubles to unsigned integers), sorted as integers and mapped back. Sorting
+    the raw bits would put negative utilities last and in descending order, and the searches
+    need ascending rows (the hint only changes how many values are read)."""
+    neg = (keys & _SIGN) != 0
+    keys[neg] = (~keys[neg] & _HIGH) | (keys[neg] & np.uint64(_KEY_MASK))
+    keys[~neg] |= _SIGN
+    keys.sort(axis=1)
+    pos = (keys & _SIGN) != 0
+    keys[pos] &= ~_SIGN
+    keys[~pos] = (~keys[~pos] & _HIGH) | (keys[~pos] & np.uint64(_KEY_MASK))
 
 
 def _shared_table(utility: FloatArray, feas: BoolArray) -> TalkTable:
@@ -654,7 +676,8 @@ def _search(
     (-1: none). A first pass checks every run's hint (:func:`_hint_code`: independent
     loads, in flight together); where the position has moved, the search gallops from the
     hint to a bracket and bisects it (:func:`_find`). The result is the first position at
-    or above ``x[j]`` whatever the hint: the hint only changes how many values are read (two
+    or above ``x[j]`` whatever the hint (the rows ascend: :func:`build_table` sorts negative
+    utilities by value, :func:`_sort_signed`): the hint only changes how many values are read (two
     when the position has not moved, against ⌈log₂ k⌉ + 1)."""
     n = x.shape[0]
     for j in range(n):
