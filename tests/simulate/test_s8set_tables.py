@@ -13,10 +13,15 @@ from detente.simulate.tables import _ABOVE, _INDEX_BITS, _SORT_CELLS, build_tabl
 
 def _reference(u: np.ndarray, feasible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Order and sorted utilities by NumPy: the utility's bits without the index bits (1.5 if
-    infeasible) with ties to the lower index, ordered as unsigned integers."""
+    infeasible) with ties to the lower index, in the order of their values."""
     mask = np.uint64((1 << _INDEX_BITS) - 1)
     bits = np.where(feasible, u.view(np.uint64) & ~mask, np.float64(_ABOVE).view(np.uint64))
-    idx = np.lexsort((np.broadcast_to(np.arange(u.shape[1]), u.shape), bits), axis=1)
+    # in the order of the values (negative ones included: their bits flipped, the others'
+    # sign bit set, the order-preserving map of doubles to unsigned integers)
+    sign = np.uint64(1 << 63)
+    neg = (bits & sign) != 0
+    value_key = np.where(neg, ~bits & ~mask, bits | sign)
+    idx = np.lexsort((np.broadcast_to(np.arange(u.shape[1]), u.shape), value_key), axis=1)
     return idx, np.take_along_axis(bits, idx, axis=1)
 
 

@@ -16,10 +16,16 @@ from detente.simulate.tables import _ABOVE, _INDEX_BITS, _SORT_CELLS, TalkTable,
 
 def _packed_order(u: np.ndarray, feasible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The order and sorted utilities of per-run rows by NumPy: the utility's bits with the
-    low index bits cleared (1.5 if infeasible), ties to the lower index."""
+    low index bits cleared (1.5 if infeasible), in the order of their values, ties to the
+    lower index."""
     mask = np.uint64((1 << _INDEX_BITS) - 1)
     bits = np.where(feasible, u.view(np.uint64) & ~mask, np.float64(_ABOVE).view(np.uint64))
-    idx = np.lexsort((np.broadcast_to(np.arange(u.shape[1]), u.shape), bits), axis=1)
+    # in the order of the values (negative ones included: their bits flipped, the others'
+    # sign bit set, the order-preserving map of doubles to unsigned integers)
+    sign = np.uint64(1 << 63)
+    neg = (bits & sign) != 0
+    value_key = np.where(neg, ~bits & ~mask, bits | sign)
+    idx = np.lexsort((np.broadcast_to(np.arange(u.shape[1]), u.shape), value_key), axis=1)
     return idx, np.take_along_axis(bits, idx, axis=1).view(np.float64)
 
 
@@ -132,7 +138,7 @@ def test_recorded_paths_are_the_states_columns_as_float32() -> None:
     "special",
     [
         (),  # every key a finite float >= +0: sorted as float64
-        (np.nan,),  # the rest: sorted as their bits, as every key was before
+        (np.nan,),  # the rest: sorted by value (negative ones too), ties by index
         (-0.0,),
         (-0.25, 0.0),
         (np.inf,),
@@ -140,7 +146,7 @@ def test_recorded_paths_are_the_states_columns_as_float32() -> None:
         (5e-324, 0.0, 2.2250738585072014e-308),  # denormals and +0 stay on the float path
     ],
 )
-def test_per_run_tables_order_keys_as_their_bits_whatever_the_values(
+def test_per_run_tables_order_keys_by_value_whatever_the_values(
     special: tuple[float, ...],
 ) -> None:
     rng = np.random.default_rng(len(special))
