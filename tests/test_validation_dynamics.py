@@ -7,29 +7,10 @@ committed expectations are those the snapshots give; the published backtest
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _dyn() -> ModuleType:
-    name = "validation_dynamics"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "validation" / "dynamics.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.repo_scripts import validation_dynamics as _dyn
 
 
 def test_expectations_match_the_snapshots() -> None:

@@ -5,13 +5,13 @@ at their date (``scenarios/build_reference.py``: ``front_trend``)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from pydantic import ValidationError
+from tests.repo_scripts import build_reference as _builder
 
 from detente.scenario import Scenario, load_scenario
 from detente.scenario.schema import Position
@@ -98,15 +98,6 @@ def test_ukraine_territorial_lines_are_at_the_front_from_jeddah_on() -> None:
         assert m.agenda.front_hi[ua, m.issue_ids.index(issue)]
     assert not m.agenda.front_hi[ua, m.issue_ids.index("crimea")]
     assert not m.agenda.front_hi[m.actor_ids.index("RU")].any()
-
-
-def _builder() -> Any:
-    sys.path.insert(0, str(ROOT / "scenarios"))
-    try:
-        import build_reference as br
-    finally:
-        sys.path.remove(str(ROOT / "scenarios"))
-    return br
 
 
 def test_the_snapshots_state_the_fronts_trend_known_at_their_date() -> None:

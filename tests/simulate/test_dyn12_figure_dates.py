@@ -6,25 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.repo_scripts import build_reference as _builder
 
 from detente.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONT = ("donetsk", "luhansk", "zaporizhzhia_kherson")
-
-
-def _builder() -> Any:
-    sys.path.insert(0, str(ROOT / "scenarios"))
-    try:
-        import build_reference as br
-    finally:
-        sys.path.remove(str(ROOT / "scenarios"))
-    return br
 
 
 def _weeks(a: str, b: str) -> float:

@@ -8,38 +8,11 @@ whose comparison rests on a figure dated after the date it describes."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-from typing import Any
-
 import pytest
+from tests.repo_scripts import build_reference as _builder
+from tests.repo_scripts import validation_dynamics as _dyn
 
-ROOT = Path(__file__).resolve().parents[2]
 FRONT = ("donetsk", "luhansk", "zaporizhzhia_kherson")
-
-
-def _builder() -> Any:
-    sys.path.insert(0, str(ROOT / "scenarios"))
-    try:
-        import build_reference as br
-    finally:
-        sys.path.remove(str(ROOT / "scenarios"))
-    return br
-
-
-def _dyn() -> ModuleType:
-    name = "validation_dynamics"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "validation" / "dynamics.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize("snapshot", list(_builder().SNAPSHOTS))

@@ -1,0 +1,37 @@
+"""The repository's scripts that are not part of the package, loaded for the tests: the
+reference snapshots' builder (``scenarios/build_reference.py``) and the dynamics backtest's
+scorer (``validation/dynamics.py``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_reference() -> Any:
+    """``scenarios/build_reference.py`` (imported from its folder, which holds its tables)."""
+    sys.path.insert(0, str(ROOT / "scenarios"))
+    try:
+        import build_reference as br
+    finally:
+        sys.path.remove(str(ROOT / "scenarios"))
+    return br
+
+
+def validation_dynamics() -> ModuleType:
+    """``validation/dynamics.py``, loaded once per session as ``validation_dynamics``."""
+    name = "validation_dynamics"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "validation" / "dynamics.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
