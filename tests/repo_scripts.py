@@ -35,3 +35,16 @@ def validation_dynamics() -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def validation_score() -> ModuleType:
+    """``validation/score.py``, executed afresh on each call (registered once, as
+    ``validation_score``, for the dataclasses it defines)."""
+    spec = importlib.util.spec_from_file_location(
+        "validation_score", ROOT / "validation" / "score.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("validation_score", module)
+    spec.loader.exec_module(module)
+    return module

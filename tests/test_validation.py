@@ -3,27 +3,16 @@ checks and reserved negotiations are refused."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from tests.repo_scripts import validation_score as _score
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "bargaining" / "fixtures" / "border.yaml"
-
-
-def _score() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "validation_score", REPO / "validation" / "score.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("validation_score", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_published_score_is_current() -> None:

@@ -3,14 +3,12 @@ political settlement, not the cease-fire (docs/explanation/deals.md, "Vetoes per
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pytest
+from tests.repo_scripts import validation_score as _score
 
 from detente.bargaining.bundles import agreement_from
 from detente.bargaining.problem import build_problem
@@ -19,17 +17,6 @@ from detente.simulate.model import build_model
 
 REPO = Path(__file__).resolve().parents[2]
 CASE = REPO / "validation" / "cases" / "sri_lanka_2002"
-
-
-def _score() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "validation_score", REPO / "validation" / "score.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("validation_score", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
