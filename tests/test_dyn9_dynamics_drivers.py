@@ -9,28 +9,11 @@ dyn9, issue 13; ``validation/dyn9_expectations.md``). No simulation is run here.
 from __future__ import annotations
 
 import copy
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _dyn() -> ModuleType:
-    name = "validation_dynamics_dyn9"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "validation" / "dynamics.py")
-    assert spec is not None
-    assert spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+from tests.repo_scripts import validation_dynamics as _dyn
 
 
 def test_the_drivers_cover_exactly_the_moved_lines_with_dates_on_the_right_side() -> None:
