@@ -28,6 +28,7 @@ the first round of talks on a bundle it had kept closed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -331,15 +332,12 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
     )
 
 
-_NONE_LIFTED: list[IntArray] = []
-
-
+@functools.lru_cache(maxsize=8)
 def _none_lifted(n: int) -> IntArray:
-    """(n,) zeros: no refusal lifted in any run (kept for the last ``n``; never written: the
-    kernel only reads it, and a read-only array would be compiled for once more)."""
-    if not _NONE_LIFTED or _NONE_LIFTED[0].shape[0] != n:
-        _NONE_LIFTED[:] = [np.zeros(n, dtype=np.int64)]
-    return _NONE_LIFTED[0]
+    """(n,) zeros: no refusal lifted in any run, one array per block size (never written: the
+    kernel only reads it, and a read-only array would be compiled for once more). Cached per
+    ``n``, so blocks of different sizes in concurrent threads never share one."""
+    return np.zeros(n, dtype=np.int64)
 
 
 def _widths(m: SimModel) -> tuple[int, int]:
