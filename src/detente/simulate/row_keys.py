@@ -184,10 +184,11 @@ def _unpack_keys32(
     """Rows ``lo…`` of each side's order and sorted utilities (their bits without the index
     bits, :data:`_KEY_ABOVE` if infeasible) from sorted 32-bit ``keys`` (2 · rows, K),
     side-major, of rows whose feasible utilities are floats in [+0, 1.5)
-    (:func:`_pack_keys32`), the utilities' bits ``bits`` (R, K, A) and each row's count of
-    feasible candidates ``n_feasible`` (R,). The keys are in the order of (prefix, index):
-    the row's ``n_feasible`` feasible candidates first, then the infeasible ones
-    (:data:`_PREFIX_ABOVE`, above every feasible prefix), by index, as their full keys are.
+    (:func:`_pack_keys32`), the utilities' bits of those rows ``bits`` (rows, K, A) and each
+    row's count of feasible candidates ``n_feasible`` (R,). The keys are in the order of
+    (prefix, index): the row's ``n_feasible`` feasible candidates first, then the infeasible
+    ones (:data:`_PREFIX_ABOVE`, above every feasible prefix), by index, as their full keys
+    are.
     A first pass, without branches, reads each feasible candidate's utility bits; every
     group of equal prefixes (utilities within about 2^-16 of each other, or equal: rare and
     short) is then put in the order of the full keys (utility bits, index) by insertion, in
@@ -210,7 +211,7 @@ def _unpack_keys32(
                 key = line[j]
                 q = np.int64(key & mask)
                 at[j] = np.int16(q)
-                ubits[j] = bits[row, q, side] & _HIGH
+                ubits[j] = bits[i, q, side] & _HIGH
                 group = key >> shift
                 ties += group == previous
                 previous = group

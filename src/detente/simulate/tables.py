@@ -428,7 +428,10 @@ def build_table(
     def pack(lo: int, hi: int, keys: NDArray[np.uint32], n_feasible: IntArray) -> bool:
         return _pack_keys32(bits[lo:hi], feas[lo:hi], keys, n_feasible)
 
-    return _per_run_table(utility, feas, pack, memory)
+    def rows(lo: int, hi: int) -> FloatArray:
+        return utility[lo:hi]
+
+    return _per_run_table(utility, feas, pack, memory, rows)
 
 
 def _feasible(feasible: BoolArray, r: int, k: int, memory: BlockMemory | None) -> BoolArray:
@@ -470,18 +473,38 @@ def linear_tables(
     dist = np.ascontiguousarray(distances(ideal, candidates).transpose(1, 2, 0))
     w = np.ascontiguousarray(weights, dtype=np.float64)
     feas = _feasible(feasible, n, k, memory)
-    if dist.shape[1] == 2 and k >= _INSERTION_FROM:
+    n_a = ideal.shape[0]
+    two = dist.shape[1] == 2
+    if two and k >= _INSERTION_FROM:
         return _two_issue_table(dist, w, feas, memory)
-    utility: FloatArray = _empty(memory, "table.utility", (n, k, ideal.shape[0]), np.float64)
     acc = np.empty(k)
     acc_bits = acc.view(np.uint64)
+    if two:
+        # two issues: the table stores no utilities (its readers compute them from the
+        # linear form, _utility_at); a chunk's are kept while its keys are packed and
+        # unpacked, in cache
+        step = _chunk_rows(k)
+        stored = np.zeros((0, k, n_a))
+        scratch = _empty(memory, "table.utility", (min(step, n), k, n_a), np.float64)
+
+        def rows(lo: int, hi: int) -> FloatArray:
+            return scratch[: hi - lo]
+
+        linear: tuple[FloatArray, FloatArray] | None = (dist, w)
+    else:
+        stored = _empty(memory, "table.utility", (n, k, n_a), np.float64)
+
+        def rows(lo: int, hi: int) -> FloatArray:
+            return stored[lo:hi]
+
+        linear = None
 
     def pack(lo: int, hi: int, keys: NDArray[np.uint32], n_feasible: IntArray) -> bool:
         return _utility_keys(
-            dist, w[lo:hi], feas[lo:hi], utility[lo:hi], keys, n_feasible, acc, acc_bits
+            dist, w[lo:hi], feas[lo:hi], rows(lo, hi), keys, n_feasible, acc, acc_bits
         )
 
-    return _per_run_table(utility, feas, pack, memory)
+    return _per_run_table(stored, feas, pack, memory, rows, linear)
 
 
 def _two_issue_table(
@@ -536,11 +559,18 @@ def _check_size(k: int) -> None:
         raise ValueError(f"at most {2**_INDEX_BITS - 1} candidates, got {k}")
 
 
+def _chunk_rows(k: int) -> int:
+    """Rows of ``k`` candidates packed, sorted and unpacked at a time (in cache)."""
+    return max(1, _SORT_CELLS // max(2 * k, 1))
+
+
 def _per_run_table(
     utility: FloatArray,
     feas: BoolArray,
     pack: Callable[[int, int, NDArray[np.uint32], IntArray], bool],
     memory: BlockMemory | None,
+    rows: Callable[[int, int], FloatArray],
+    linear: tuple[FloatArray, FloatArray] | None = None,
 ) -> TalkTable:
     """Per-run rows (R > 1): ``pack(lo, hi, keys, n_feasible)`` packs rows ``lo…hi`` into
     32-bit ``keys`` (2 · rows, K), side-major (:func:`_pack_row32`: a prefix of the utility
@@ -551,21 +581,25 @@ def _per_run_table(
     read them as they are), putting each group of equal prefixes in the order of the full
     keys (:func:`_unpack_keys32`). Rows whose utilities do not fit (NaN, negative, ≥ 1.5) are
     packed into 64-bit keys and sorted as those (:func:`_pack_keys`): either way the order
-    of the unique packed keys, the utility's float64 bits with the index in the low bits."""
-    r, k, _ = utility.shape
-    bits = utility.view(np.uint64)
+    of the unique packed keys, the utility's float64 bits with the index in the low bits.
+    ``rows(lo, hi)``: the utilities (hi − lo, K, A) of rows ``lo…hi`` once packed (the
+    table's stored ``utility``, or a chunk's for a table of the linear form ``linear``,
+    which stores none)."""
+    r, k = feas.shape
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
     order: OrderArray = _empty(memory, "table.order", (2, r, k), np.int16)
     sorted_u: FloatArray = _empty(memory, "table.sorted_u", (2, r, k), np.float64)
     n_feasible: IntArray = _empty(memory, "table.n_feasible", (r,), np.int64)
-    step = max(1, _SORT_CELLS // max(2 * k, 1))  # rows packed, sorted, unpacked in cache
+    step = _chunk_rows(k)  # rows packed, sorted, unpacked in cache
     keys = _empty(memory, "table.keys32", (2 * min(step, r) * k,), np.uint32)
     wide: NDArray[np.uint64] | None = None  # 64-bit keys of rows that do not fit in 32 bits
     sorted_bits = sorted_u.view(np.uint64)
     for lo in range(0, r, step):
         hi = min(lo + step, r)
         chunk = keys[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)  # sorted in place
-        if pack(lo, hi, chunk, n_feasible[lo:hi]):
+        fits = pack(lo, hi, chunk, n_feasible[lo:hi])
+        bits = rows(lo, hi).view(np.uint64)
+        if fits:
             chunk.sort(axis=1)
             _unpack_keys32(chunk, lo, bits, n_feasible, order, sorted_bits)
             continue
@@ -574,12 +608,12 @@ def _per_run_table(
         chunk64 = wide[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)
         # keys that are all finite floats >= +0 sort as float64 (NumPy's faster sort for
         # them; the same order as their bits'); others (NaN, negative) as their bits
-        if _pack_keys(bits[lo:hi], feas[lo:hi], chunk64, n_feasible[lo:hi]):
+        if _pack_keys(bits, feas[lo:hi], chunk64, n_feasible[lo:hi]):
             _sort_as_floats(chunk64)
         else:  # negative utilities (or NaN): sorted in the order of their values
             _sort_signed(chunk64)
         _unpack_keys(chunk64, lo, order, sorted_bits)
-    return _side_major_table(utility, feas, order, sorted_u, n_feasible, memory)
+    return _side_major_table(utility, feas, order, sorted_u, n_feasible, memory, linear)
 
 
 _SIGN = np.uint64(1 << 63)
