@@ -681,10 +681,11 @@ def _linear_utilities(lin_dist: FloatArray, lin_w: FloatArray, out: FloatArray) 
     """``out[row, q, a]``: every utility of a table of the linear form (:func:`_utility_at`),
     for a reader that asks for the whole array (:attr:`TalkTable.utility`)."""
     k = out.shape[1]
+    stored = np.empty((0, out.shape[2]))  # none: every utility from the linear form
     for row in range(out.shape[0]):
         for q in range(k):
             for a in range(out.shape[2]):
-                out[row, q, a] = _utility_at(out[0], lin_dist, lin_w, row, k, row * k + q, a)
+                out[row, q, a] = _utility_at(stored, lin_dist, lin_w, row, k, row * k + q, a)
 
 
 @kernel
