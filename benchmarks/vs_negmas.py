@@ -146,6 +146,13 @@ def block_size(outcomes: int) -> int:
     outcomes (16,384 runs) 4,096, 8,192 and 16,384 were within the noise of each other
     (25-35 µs), 1,024 and 2,048 slower. Each block still pays a fixed cost of Python per
     period, which is what favours large blocks: the rule stands until that cost falls.
+    Again on 2026-12-02 (09:01-09:05 UTC, branch s13lean, whose per-run tables store no
+    utilities: 21.5 KB a run at 1,024 outcomes instead of 37, 2.1 KB at 100 instead of 3.7;
+    load average 7.5-8.5, CPU time per run, best of two, all four pairings, each block size
+    twice, alternated): at 1,024 outcomes (16,384 runs) 4,096 stays the fastest (33-41 µs
+    a run) against 8,192 (34-44, peak resident size 443 against 327 MB) and 2,048 (35-42);
+    at 100 outcomes (32,768 runs) 4,096 and 8,192 within the noise of each other (22-28 µs),
+    16,384 slower (23-30). The rule stands.
     """
     return min(8192, max(256, 2**22 // max(outcomes, 1)))
 

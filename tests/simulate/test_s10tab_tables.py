@@ -35,7 +35,6 @@ def _two_issue_rows(
     k = cand.shape[0]
     dist = np.ascontiguousarray(distances(ideal, cand).transpose(1, 2, 0))
     runs = np.stack([np.arange(n), np.arange(n)[::-1]]).astype(np.int64)  # any visiting order
-    utility = np.empty((n, k, n_a))
     order = np.empty((2, n, k), dtype=np.int16)
     sorted_u = np.empty((2, n, k))
     n_feasible = np.empty(n, dtype=np.int64)
@@ -44,14 +43,18 @@ def _two_issue_rows(
         np.ascontiguousarray(weights),
         np.ascontiguousarray(feasible),
         runs,
-        utility,
         n_feasible,
         order,
         sorted_u.view(np.uint64),
-        np.empty((n_a, k)),
+        np.empty((2, k)),
     )
     table = TalkTable(
-        utility, feasible, order.transpose(1, 0, 2), sorted_u.transpose(1, 0, 2), n_feasible
+        np.zeros((0, k, n_a)),  # no utilities stored: computed from the linear form
+        feasible,
+        order.transpose(1, 0, 2),
+        sorted_u.transpose(1, 0, 2),
+        n_feasible,
+        linear=(dist, np.ascontiguousarray(weights)),
     )
     return table, int(outright)
 
@@ -95,7 +98,6 @@ def test_neighbouring_ratios_sort_by_insertion_alone() -> None:
     feasible = np.ones((n, cand.shape[0]), dtype=bool)
     dist = np.ascontiguousarray(distances(ideal, cand).transpose(1, 2, 0))
     runs = np.stack([np.argsort(wa, kind="stable"), np.argsort(wb, kind="stable")])
-    out = np.empty((n, cand.shape[0], 2))
     order = np.empty((2, n, cand.shape[0]), dtype=np.int16)
     sorted_bits = np.empty((2, n, cand.shape[0]), dtype=np.uint64)
     outright = row_keys._two_issue_rows(
@@ -103,7 +105,6 @@ def test_neighbouring_ratios_sort_by_insertion_alone() -> None:
         weights,
         feasible,
         runs,
-        out,
         np.empty(n, dtype=np.int64),
         order,
         sorted_bits,

@@ -76,6 +76,7 @@ def test_a_zone_without_a_trusted_package_is_scanned_to_its_end() -> None:
     value = np.array([[0.8, 0.15], [0.78, 0.2], [0.9, 0.95], [0.15, 0.8]])
     tau, loss = np.zeros((n, 2)), np.ones((n, 2))
     keys, order = t.flat_sorted, t.flat_order
+    utilities = (t.flat_utility, *t.linear_arrays)
     out = []
     for narrowed in (True, False):
         zone, trusted = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
@@ -84,12 +85,12 @@ def test_a_zone_without_a_trusted_package_is_scanned_to_its_end() -> None:
         if narrowed:
             rest = np.empty(n, dtype=np.int64)
             count = _zones_sorted(
-                t.utility, keys[0], keys[1], order[0], order[1], t.n_feasible, rows, rows,
+                *utilities, k, keys[0], keys[1], order[0], order[1], t.n_feasible, rows, rows,
                 value, tau, loss, zone, trusted, best, rest,
             )  # fmt: skip
             assert count == 0  # every run read off the sorted rows
             rest = rest[:count]
-        _zones(t.utility, t.feasible, rows, rest, value, tau, loss, zone, trusted, best)
+        _zones(*utilities, t.feasible, rows, rest, value, tau, loss, zone, trusted, best)
         out.append((zone.copy(), trusted.copy(), ~zone[:, None] & (best < -TOL_UTILITY)))
     for a, b in zip(out[0], out[1], strict=True):
         assert np.array_equal(a, b)

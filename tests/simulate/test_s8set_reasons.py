@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from detente.simulate.reasons import _zones
+from detente.simulate.tables import NO_LINEAR
 
 
 def test_zones_keep_nan_gains_and_the_earlier_of_equal_zeros() -> None:
@@ -25,7 +26,8 @@ def test_zones_keep_nan_gains_and_the_earlier_of_equal_zeros() -> None:
     tau, loss = np.ones((3, 2)), np.zeros((3, 2))
     zone, trusted = np.zeros(3, dtype=bool), np.zeros(3, dtype=bool)
     best = np.full((3, 2), -np.inf)
-    _zones(utility, feasible, rows, idx, value, tau, loss, zone, trusted, best)
+    flat = utility.reshape(-1, 2)  # the stored utilities as the pass reads them
+    _zones(flat, *NO_LINEAR, feasible, rows, idx, value, tau, loss, zone, trusted, best)
     assert not zone[0] and np.isnan(best[0, 0]) and best[0, 1] == -np.inf
     # run 1: side 0's gains 0.3 - 0.3 = +0.0 twice, side 1 admits them: in the zone (trusted)
     assert zone[1] and trusted[1]
@@ -37,7 +39,8 @@ def test_zones_keep_nan_gains_and_the_earlier_of_equal_zeros() -> None:
         z, t, b = np.zeros(1, dtype=bool), np.zeros(1, dtype=bool), np.full((1, 2), -np.inf)
         one = np.zeros(1, dtype=np.int64)
         _zones(
-            u,
+            u.reshape(-1, 2),
+            *NO_LINEAR,
             np.ones((1, 2), dtype=bool),
             one,
             one,

@@ -8,7 +8,12 @@ import numpy as np
 
 from detente.core import TOL_UTILITY
 from detente.simulate.reasons import _zones, _zones_sorted
-from detente.simulate.tables import build_table
+from detente.simulate.tables import TalkTable, build_table
+
+
+def _utilities(t: TalkTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A table's utilities as the zone passes read them (tables._utility_at)."""
+    return (np.ascontiguousarray(t.flat_utility), *t.linear_arrays)
 
 
 def _passes(
@@ -33,7 +38,8 @@ def _passes(
             rest = np.empty(live.size, dtype=np.int64)
             keys, order = t.flat_sorted, t.flat_order
             count = _zones_sorted(
-                np.ascontiguousarray(t.utility),
+                *_utilities(t),
+                t.size,
                 keys[0],
                 keys[1],
                 order[0],
@@ -51,7 +57,7 @@ def _passes(
             )
             rest = rest[:count]
             taken = live.size - count
-        _zones(t.utility, t.feasible, rows, rest, value, tau, loss, zone, trusted, best)
+        _zones(*_utilities(t), t.feasible, rows, rest, value, tau, loss, zone, trusted, best)
         # best is read only where there is no zone, as best < -tol
         read = ~zone[:, None] & (best < -TOL_UTILITY)
         out.append((zone, trusted, read, np.isnan(best) & ~zone[:, None]))
@@ -102,10 +108,10 @@ def test_the_narrowed_pass_takes_runs_with_few_admitted_packages() -> None:
     keys, order = t.flat_sorted, t.flat_order
     args = (keys[0], keys[1], order[0], order[1], t.n_feasible, rows, rows, value)
     ones, zeros = np.ones((n, 2)), np.zeros((n, 2))
-    count = _zones_sorted(t.utility, *args, ones, zeros, zone, trusted, best, rest)
+    count = _zones_sorted(*_utilities(t), k, *args, ones, zeros, zone, trusted, best, rest)
     assert count == 0 and not zone.any()  # 1 - u0 >= 0.95 and u0 >= 0.95: never both
     small = build_table(utility[:, :200], feasible[:, :200])
     keys, order = small.flat_sorted, small.flat_order
     args = (keys[0], keys[1], order[0], order[1], small.n_feasible, rows, rows, value)
-    count = _zones_sorted(small.utility, *args, ones, zeros, zone, trusted, best, rest)
+    count = _zones_sorted(*_utilities(small), 200, *args, ones, zeros, zone, trusted, best, rest)
     assert count == n

@@ -6,6 +6,7 @@ import numpy as np
 
 from detente.core import TOL_UTILITY
 from detente.simulate.reasons import _zones
+from detente.simulate.tables import NO_LINEAR
 
 
 def test_zones_match_the_numpy_statement() -> None:
@@ -23,7 +24,8 @@ def test_zones_match_the_numpy_statement() -> None:
     idx = np.flatnonzero(rng.random(n) < 0.8).astype(np.int64)
     zone, trusted = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     best = np.full((n, 2), -np.inf)
-    _zones(utility, feasible, rows, idx, value, tau, loss, zone, trusted, best)
+    flat = utility.reshape(-1, 3)  # the stored utilities as the pass reads them
+    _zones(flat, *NO_LINEAR, feasible, rows, idx, value, tau, loss, zone, trusted, best)
 
     rr = rows[idx]
     feas = feasible[rr]

@@ -176,12 +176,18 @@ def _finish(acc: FloatArray, what: int) -> None:
     if what == _LOSS:
         return
     for q in range(acc.shape[0]):
-        # np.clip(v, 0, 1): max(v, 0) then min(·, 1) as NumPy compares; NaN kept
-        v = acc[q]
-        c = v if v > 0.0 else 0.0
-        c = c if c < 1.0 else 1.0
-        c = v if v != v else c
+        c = _clip01(acc[q])
         acc[q] = 1.0 - c if what == _UTILITY else c
+
+
+@kernel
+def _clip01(v: float) -> float:
+    """``np.clip(v, 0, 1)``: max(v, 0) then min(·, 1) as NumPy compares; NaN kept (the one
+    clip of a loss, :func:`_finish`, which the per-run tables' utilities computed where read
+    also apply, :func:`detente.simulate.tables._utility_at`)."""
+    c = v if v > 0.0 else 0.0
+    c = c if c < 1.0 else 1.0
+    return v if v != v else c
 
 
 def utility_arrays(

@@ -1,8 +1,10 @@
 """Work memory of a block, reused by the next block the same thread simulates.
 
 A block's largest arrays are work arrays that no result keeps: the per-run talk tables
-(utilities, sorted orders and utilities, suffix maxima, sort keys: about 5 KB a run at 100
-candidates, 37–53 KB at 1,024) and the buffers each step's random numbers are drawn into.
+(sorted orders and utilities, suffix maxima, sort keys, and the utilities of tables that are
+not of the two-issue linear form, whose readers compute them: about 2 KB a run at 100
+candidates and 21 KB at 1,024 for the NegMAS workload's, up to 5 and 53 KB for others) and
+the buffers each step's random numbers are drawn into.
 Allocated afresh, every block of a sequence (the runner's, a benchmark's) would fault in and
 zero new pages (the allocator hands memory this large back to the system when it is freed).
 :func:`simulate_block <detente.simulate.engine.simulate_block>` instead takes them from its
@@ -29,8 +31,9 @@ Ownership (what makes the reuse safe):
 A thread keeps the largest buffers it has needed until it ends or calls
 :func:`release_block_memory`, up to :data:`RETAINED_BYTES`: a block that needed more gives its
 buffers back when it ends (only blocks with per-run tables, i.e. per-run preference weights,
-need large ones: about 43 MB for 8,192 runs at 100 candidates, 150–220 MB for 4,096 runs at
-1,024).
+need large ones: for the NegMAS workload 18 MB for 8,192 runs at 100 candidates and 84 MB
+for 4,096 runs at 1,024, measured 2026-12-02; up to about 43 and 220 MB with stored
+utilities and suffix maxima).
 """
 
 from __future__ import annotations

@@ -51,6 +51,7 @@ from detente.simulate.tables import (
     FEW_ROWS,
     TalkTable,
     _cell,
+    _utility_at,
     value_of,
 )
 
@@ -114,21 +115,32 @@ def _accepts1(
 
 @kernel
 def _others1(
-    utility: FloatArray, at: int, n_actors: int, multilateral: bool, floors: FloatArray
+    utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    row: int,
+    k: int,
+    at: int,
+    n_actors: int,
+    multilateral: bool,
+    floors: FloatArray,
 ) -> bool:
     """Every veto party but the belligerents accepts the candidate at entry ``at`` of the
-    flattened table (-1: none), its utility at least its stated reservation (multilateral
-    only; True otherwise)."""
+    flattened table (row ``row``; -1: none), its utility (:func:`~detente.simulate.tables.
+    _utility_at`) at least its stated reservation (multilateral only; True otherwise)."""
     ok = True
     if multilateral:
         for a in range(2, n_actors):
-            ok = ok and at >= 0 and utility[at, a] >= floors[a] - TOL_UTILITY
+            floor = floors[a] - TOL_UTILITY
+            ok = ok and at >= 0 and _utility_at(utility, lin_dist, lin_w, row, k, at, a) >= floor
     return ok
 
 
 @kernel
 def _others_runs(
     utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
     k: int,
     rows: IntArray,
     cand: IntArray,
@@ -139,7 +151,9 @@ def _others_runs(
 ) -> None:
     """``out[j]``: :func:`_others1` of ``cand[j]`` in row ``rows[j]``."""
     for j in range(rows.shape[0]):
-        out[j] = _others1(utility, _cell(rows[j], k, cand[j]), n_actors, multilateral, floors)
+        r = rows[j]
+        at = _cell(r, k, cand[j])
+        out[j] = _others1(utility, lin_dist, lin_w, r, k, at, n_actors, multilateral, floors)
 
 
 @kernel
@@ -158,6 +172,8 @@ def _objection(x: float) -> float:
 @kernel
 def _draft1(
     utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
     k: int,
     row: int,
     demand0: float,
@@ -171,7 +187,8 @@ def _draft1(
 ) -> int:
     """:func:`mediator_text` of one run in row ``row`` (the row's candidates: every one if
     ``every``, the feasible ones eligible, else the row's ``idx`` where ``real``:
-    :func:`draft_candidates`)."""
+    :func:`draft_candidates`; their utilities: :func:`~detente.simulate.tables._utility_at`
+    of ``utility``, ``lin_dist``, ``lin_w``)."""
     n_c = k if every else idx.shape[1]
     if n_c == 0:
         return -1
@@ -183,7 +200,9 @@ def _draft1(
         some = some or ok
         if ok:
             at = row * k + (e if every else idx[row, e])
-            short = _maximum(_maximum(da - utility[at, 0], db - utility[at, 1]), 0.0)
+            ua = _utility_at(utility, lin_dist, lin_w, row, k, at, 0)
+            ub = _utility_at(utility, lin_dist, lin_w, row, k, at, 1)
+            short = _maximum(_maximum(da - ua, db - ub), 0.0)
             if short != short or best != best:
                 best = np.nan
             elif short < best:
@@ -196,7 +215,8 @@ def _draft1(
         ok = feasible[row, e] if every else real[row, e]
         if ok or every:
             at = row * k + (e if every else idx[row, e])
-            ua, ub = utility[at, 0], utility[at, 1]
+            ua = _utility_at(utility, lin_dist, lin_w, row, k, at, 0)
+            ub = _utility_at(utility, lin_dist, lin_w, row, k, at, 1)
         else:  # padding
             ua, ub = 0.0, 0.0
         short = _maximum(_maximum(da - ua, db - ub), 0.0) if ok else np.inf
@@ -214,6 +234,8 @@ def _draft1(
 @kernel
 def _drafts_runs(
     utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
     k: int,
     rows: IntArray,
     which: BoolArray,
@@ -230,6 +252,8 @@ def _drafts_runs(
         if which[j]:
             out[j] = _draft1(
                 utility,
+                lin_dist,
+                lin_w,
                 k,
                 rows[j],
                 demand[j, 0],
@@ -376,6 +400,8 @@ def _needs_all(
 @kernel
 def _accepts_all(
     utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
     k: int,
     rows: IntArray,
     cand: IntArray,
@@ -390,7 +416,7 @@ def _accepts_all(
     floors: FloatArray,
 ) -> BoolArray:
     out = np.empty(cand.shape[0], dtype=np.bool_)
-    _others_runs(utility, k, rows, cand, n_actors, multilateral, floors, out)
+    _others_runs(utility, lin_dist, lin_w, k, rows, cand, n_actors, multilateral, floors, out)
     for j in range(cand.shape[0]):
         out[j] = _accepts1(
             cand[j], u[j], accept[j], bad_faith[j], value[j], tau[j], loss[j], out[j]
@@ -430,6 +456,7 @@ def accepts(
         u = value_of(r.table, cand, side)
     out: BoolArray = _accepts_all(
         runs.utility,
+        *r.table.linear_arrays,
         runs.size,
         runs.rows,
         cand,
@@ -472,6 +499,7 @@ def mediator_text(table: TalkTable, demand: FloatArray, value: FloatArray) -> In
     out = np.empty(demand.shape[0], dtype=np.int64)
     _drafts_runs(
         runs.utility,
+        *table.linear_arrays,
         runs.size,
         runs.rows,
         np.ones(demand.shape[0], dtype=np.bool_),

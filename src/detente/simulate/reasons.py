@@ -31,7 +31,7 @@ from detente.simulate.model import SimModel
 from detente.simulate.state import RunState
 from detente.simulate.steps.learn import INTENT
 from detente.simulate.steps.talk import bundle_table
-from detente.simulate.tables import _find
+from detente.simulate.tables import _find, _utility_at
 
 __all__ = ["REASONS", "SettlementReasons", "settlement_reasons"]
 
@@ -82,7 +82,9 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
         zone = np.zeros(n, dtype=bool)
         trusted = np.zeros(n, dtype=bool)
         best = np.full((n, 2), -np.inf)
-        utility = np.ascontiguousarray(table.utility, dtype=np.float64)
+        # the utilities as the talks read them (a table of the linear form stores none)
+        utility = np.ascontiguousarray(table.flat_utility, dtype=np.float64)
+        lin_dist, lin_w = table.linear_arrays
         feasible = np.ascontiguousarray(table.feasible, dtype=np.bool_)
         rows = np.ascontiguousarray(rows, dtype=np.int64)
         value = np.ascontiguousarray(s.value, dtype=np.float64)
@@ -95,6 +97,9 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
         keys, order = table.flat_sorted, table.flat_order
         count = _zones_sorted(
             utility,
+            lin_dist,
+            lin_w,
+            table.size,
             keys[0],
             keys[1],
             order[0],
@@ -110,7 +115,20 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
             best,
             rest,
         )
-        _zones(utility, feasible, rows, rest[:count], value, tau_all, loss_all, zone, trusted, best)
+        _zones(
+            utility,
+            lin_dist,
+            lin_w,
+            feasible,
+            rows,
+            rest[:count],
+            value,
+            tau_all,
+            loss_all,
+            zone,
+            trusted,
+            best,
+        )
         for side in (0, 1):
             actor[:, side] |= live & ~zone & (best[:, side] < -TOL_UTILITY)
         reason[live & ~zone] = REASONS.index("no_zone")
@@ -122,6 +140,8 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
 @kernel
 def _zones(
     utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
     feasible: BoolArray,
     rows: IntArray,
     idx: IntArray,
@@ -133,14 +153,16 @@ def _zones(
     best: FloatArray,
 ) -> None:
     """For each live run ``j`` in ``idx`` (its table row ``rows[j]``), over its feasible
-    candidates, each side's gain over fighting ``g = U − value``: ``zone[j]``, some
-    candidate has both gains ≥ −tol; ``trusted[j]``, one of those also passes both sides'
-    test of distrust ``τ·g − (1 − τ)·L ≥ −tol``; ``best[j, side]``, the largest gain of
-    ``side`` among candidates the other side's gain admits (``-inf`` if none; NaN
-    propagating, as NumPy's ``max``), read only where there is no zone. One pass over the
-    run's row of the table, which stops at the first candidate in the zone that passes the
+    candidates (utilities: :func:`~detente.simulate.tables._utility_at` of ``utility``
+    (R·K, A), ``lin_dist``, ``lin_w``), each side's gain over fighting ``g = U − value``:
+    ``zone[j]``, some candidate has both gains ≥ −tol; ``trusted[j]``, one of those also
+    passes both sides' test of distrust ``τ·g − (1 − τ)·L ≥ −tol``; ``best[j, side]``, the
+    largest gain of ``side`` among candidates the other side's gain admits (``-inf`` if
+    none; NaN propagating, as NumPy's ``max``), read only where there is no zone. One pass
+    over the run's row of the table, which stops at the first candidate in the zone that passes the
     test of distrust (nothing more can change what is read: ``best`` is then partial)."""
     tol = -TOL_UTILITY
+    k = feasible.shape[1]
     for a in range(idx.shape[0]):
         j = idx[a]
         r = rows[j]
@@ -149,11 +171,11 @@ def _zones(
         fear0, fear1 = (1.0 - t0) * loss[j, 0], (1.0 - t1) * loss[j, 1]
         z, tr = False, False
         b0, b1 = -np.inf, -np.inf
-        for q in range(utility.shape[1]):
+        for q in range(k):
             if not feasible[r, q]:
                 continue
-            g0 = utility[r, q, 0] - v0
-            g1 = utility[r, q, 1] - v1
+            g0 = _utility_at(utility, lin_dist, lin_w, r, k, r * k + q, 0) - v0
+            g1 = _utility_at(utility, lin_dist, lin_w, r, k, r * k + q, 1) - v1
             m0, m1 = g0 >= tol, g1 >= tol
             if m1:
                 b0 = _max_nan(b0, g0)
@@ -181,6 +203,9 @@ would cost about as much as they save: 100 outcomes, measured)."""
 @kernel
 def _zones_sorted(
     utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    k: int,
     keys0: FloatArray,
     keys1: FloatArray,
     order0: NDArray[np.int16],
@@ -220,7 +245,6 @@ def _zones_sorted(
     by one side with a gain ≥ −tol to the other would be in the zone), so it reads the
     same."""
     tol = -TOL_UTILITY
-    k = utility.shape[1]
     count = 0
     for a in range(idx.shape[0]):
         j = idx[a]
@@ -249,6 +273,9 @@ def _zones_sorted(
                 continue
             z, tr = _zone_in(
                 utility,
+                lin_dist,
+                lin_w,
+                k,
                 order0 if few0 else order1,
                 base,
                 r,
@@ -272,9 +299,9 @@ def _zones_sorted(
         b0, b1 = -np.inf, -np.inf
         # side 1's admitted packages: the zone, the trusted ones and side 0's best gain
         for p in range(p1, nf):
-            q = np.int64(order1[base + p])
-            g0 = utility[r, q, 0] - v0
-            g1 = utility[r, q, 1] - v1
+            q = base + int(order1[base + p])
+            g0 = _utility_at(utility, lin_dist, lin_w, r, k, q, 0) - v0
+            g1 = _utility_at(utility, lin_dist, lin_w, r, k, q, 1) - v1
             if g1 >= tol:
                 b0 = _max_nan(b0, g0)
                 if g0 >= tol:
@@ -284,10 +311,10 @@ def _zones_sorted(
                         break
         if not tr:  # side 0's admitted packages: side 1's best gain
             for p in range(p0, nf):
-                q = np.int64(order0[base + p])
-                g0 = utility[r, q, 0] - v0
+                q = base + int(order0[base + p])
+                g0 = _utility_at(utility, lin_dist, lin_w, r, k, q, 0) - v0
                 if g0 >= tol:
-                    b1 = _max_nan(b1, utility[r, q, 1] - v1)
+                    b1 = _max_nan(b1, _utility_at(utility, lin_dist, lin_w, r, k, q, 1) - v1)
         zone[j], trusted[j] = z, tr
         best[j, 0], best[j, 1] = b0, b1
     return count
@@ -296,6 +323,9 @@ def _zones_sorted(
 @kernel
 def _zone_in(
     utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    k: int,
     order: NDArray[np.int16],
     base: int,
     r: int,
@@ -314,9 +344,9 @@ def _zone_in(
     tol = -TOL_UTILITY
     z = False
     for at in range(p, nf):
-        q = np.int64(order[base + at])
-        g0 = utility[r, q, 0] - v0
-        g1 = utility[r, q, 1] - v1
+        q = base + int(order[base + at])
+        g0 = _utility_at(utility, lin_dist, lin_w, r, k, q, 0) - v0
+        g1 = _utility_at(utility, lin_dist, lin_w, r, k, q, 1) - v1
         if g0 >= tol and g1 >= tol:
             z = True
             if t0 * g0 - fear0 >= tol and t1 * g1 - fear1 >= tol:

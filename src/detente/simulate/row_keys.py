@@ -184,10 +184,11 @@ def _unpack_keys32(
     """Rows ``lo…`` of each side's order and sorted utilities (their bits without the index
     bits, :data:`_KEY_ABOVE` if infeasible) from sorted 32-bit ``keys`` (2 · rows, K),
     side-major, of rows whose feasible utilities are floats in [+0, 1.5)
-    (:func:`_pack_keys32`), the utilities' bits ``bits`` (R, K, A) and each row's count of
-    feasible candidates ``n_feasible`` (R,). The keys are in the order of (prefix, index):
-    the row's ``n_feasible`` feasible candidates first, then the infeasible ones
-    (:data:`_PREFIX_ABOVE`, above every feasible prefix), by index, as their full keys are.
+    (:func:`_pack_keys32`), the utilities' bits of those rows ``bits`` (rows, K, A) and each
+    row's count of feasible candidates ``n_feasible`` (R,). The keys are in the order of
+    (prefix, index): the row's ``n_feasible`` feasible candidates first, then the infeasible
+    ones (:data:`_PREFIX_ABOVE`, above every feasible prefix), by index, as their full keys
+    are.
     A first pass, without branches, reads each feasible candidate's utility bits; every
     group of equal prefixes (utilities within about 2^-16 of each other, or equal: rare and
     short) is then put in the order of the full keys (utility bits, index) by insertion, in
@@ -210,7 +211,7 @@ def _unpack_keys32(
                 key = line[j]
                 q = np.int64(key & mask)
                 at[j] = np.int16(q)
-                ubits[j] = bits[row, q, side] & _HIGH
+                ubits[j] = bits[i, q, side] & _HIGH
                 group = key >> shift
                 ties += group == previous
                 previous = group
@@ -290,7 +291,6 @@ def _two_issue_rows(
     weights: FloatArray,
     feasible: BoolArray,
     runs: IntArray,
-    utility: FloatArray,
     n_feasible: IntArray,
     order: OrderArray,
     sorted_bits: NDArray[np.uint64],
@@ -298,8 +298,8 @@ def _two_issue_rows(
 ) -> int:
     """Per-run rows of two-issue utilities sorted by insertion from a neighbour's order.
 
-    ``utility[row, q, a] = 1 − clip(Σ_k dist[a, k, q] · weights[row, a, k])``
-    (:func:`_row_losses` into ``acc`` (A, K)), and each side's order and sorted utilities
+    Side ``a``'s utilities ``1 − clip(Σ_k dist[a, k, q] · weights[row, a, k])``
+    (:func:`_row_losses` into ``acc[a]``, ``acc`` (2, K)) give its order and sorted utilities
     (their bits without the index bits, :data:`_KEY_ABOVE` if infeasible): the order of the
     full 64-bit keys (:func:`_key`: utility bits, index), the order every other way of
     building a row gives. ``runs`` (2, N): each side's rows in the order they are visited,
@@ -308,11 +308,11 @@ def _two_issue_rows(
     candidates move). Each row's order and sorted utilities are written in the previous
     row's order (read back from it) and sorted in place by insertion of their full keys
     (:func:`_insert_rows`: no separate keys to write and unpack); a row where that would
-    move more than ``8 · K`` candidates is sorted outright as keys. Side 0's pass computes
-    and writes every actor's utilities; side 1's computes its own again (the same
-    arithmetic). Returns the rows sorted outright."""
+    move more than ``8 · K`` candidates is sorted outright as keys. The utilities are not
+    written: the table's readers compute each one they read from the same distances and
+    weights (:func:`detente.simulate.tables._utility_at`). Returns the rows sorted
+    outright."""
     k = dist.shape[2]
-    n_a = dist.shape[0]
     mask = np.uint64(_KEY_MASK)
     high = ~mask
     keys = np.empty(k, dtype=np.uint64)  # a row sorted outright (rare)
@@ -326,20 +326,7 @@ def _two_issue_rows(
             ok = feasible[row]
             if side == 0:
                 n_feasible[row] = _count(ok)
-                for a in range(n_a):
-                    _row_losses(dist[a], weights[row, a], _UTILITY, acc[a])
-                line = utility[row]
-                if n_a == 2:  # the common case, unrolled
-                    u0, u1 = acc[0], acc[1]
-                    for q in range(k):
-                        line[q, 0] = u0[q]
-                        line[q, 1] = u1[q]
-                else:
-                    for q in range(k):
-                        for a in range(n_a):
-                            line[q, a] = acc[a, q]
-            else:
-                _row_losses(dist[1], weights[row, 1], _UTILITY, acc[1])
+            _row_losses(dist[side], weights[row, side], _UTILITY, acc[side])
             own = acc_bits[side]
             at = order[side, row]
             ubits = sorted_bits[side, row]

@@ -24,7 +24,7 @@ from detente.core.jit import kernel
 from detente.simulate.beliefs import balance_prior, believed_r, front_balance, prior_r
 from detente.simulate.memory import BlockMemory
 from detente.simulate.model import SimModel, candidate_table, capability_r, utility
-from detente.simulate.tables import TalkTable
+from detente.simulate.tables import TalkTable, value_of
 
 __all__ = [
     "Draws",
@@ -336,7 +336,7 @@ def initial_state(
     last = np.maximum(table.n_feasible[trow] - 1, 0)
     ideal_of = np.stack([table.order[trow, 1, last], table.order[trow, 0, last]], axis=1)
     start_pos = np.stack(
-        [table.utility[trow, ideal_of[:, 0], 0], table.utility[trow, ideal_of[:, 1], 1]], axis=1
+        [value_of(table, ideal_of[:, 0], 0), value_of(table, ideal_of[:, 1], 1)], axis=1
     )
     start_pos = np.where((table.n_feasible[trow] > 0)[:, None], start_pos, np.nan)
     pos = np.empty((n, n_b, 2))

@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.utility import distances
+from detente.bargaining.utility import _clip01, distances
 from detente.core import TOL_UTILITY
 from detente.core.jit import kernel
 from detente.simulate.memory import BlockMemory
@@ -55,6 +55,7 @@ from detente.simulate.row_keys import (
 
 __all__ = [
     "FEW_ROWS",
+    "NO_LINEAR",
     "RunLookup",
     "TalkTable",
     "build_table",
@@ -88,11 +89,23 @@ comparison (the search of the flattened, offset rows that the talks have always 
 rounding of that sum is part of the results, so it stays)."""
 
 
+NO_LINEAR = (np.zeros((0, 2, 0)), np.zeros((0, 0, 2)))
+"""The linear form's arrays (:attr:`TalkTable.linear_arrays`) of a table that has none: its
+utilities are read from its stored array (:func:`_utility_at`)."""
+
+
 @dataclass(frozen=True, eq=False)
 class TalkTable:
-    """Utilities and search structures of ``K`` candidates, shared (R = 1) or per run (R = N)."""
+    """Utilities and search structures of ``K`` candidates, shared (R = 1) or per run (R = N).
 
-    utility: FloatArray  # (R, K, A)
+    A table of two-issue linear utilities (:func:`linear_tables`) stores no utilities: every
+    reader computes the one it reads from the table's linear form (:func:`_utility_at`, the
+    build's own arithmetic, bit for bit), and :attr:`utility` computes the whole array only
+    for a reader that asks for it."""
+
+    # (R, K, A) every actor's utility of every candidate; (0, K, A) for a table of the
+    # linear form (``linear``), whose utilities are computed where they are read
+    stored_utility: FloatArray
     feasible: BoolArray  # (R, K) candidates that may be offered
     order: OrderArray  # (R, 2, K) each belligerent's feasible candidates, ascending utility
     sorted_u: FloatArray  # (R, 2, K) utilities in that order (infeasible: _ABOVE, at the end)
@@ -103,20 +116,39 @@ class TalkTable:
     # None: fresh arrays (detente.simulate.memory)
     memory: BlockMemory | None = None
     # per-run rows of two-issue linear utilities (linear_tables): the shared distances
-    # (A, 2, K) and each run's weights (R, A, 2) that ``utility`` was computed from
-    # (``1 − clip(d₀·w₀ + d₁·w₁)``, _row_losses' arithmetic), which the talk round reads
-    # instead of the per-run utilities; None otherwise
+    # (A, 2, K) and each run's weights (R, A, 2) the utilities are computed from
+    # (``1 − clip(d₀·w₀ + d₁·w₁)``, _row_losses' arithmetic, :func:`_utility_at`) wherever
+    # they are read; None otherwise
     linear: tuple[FloatArray, FloatArray] | None = None
 
     @property
     def rows(self) -> int:
         """R: 1 for a shared table, else the number of runs."""
-        return int(self.utility.shape[0])
+        return int(self.feasible.shape[0])
 
     @property
     def size(self) -> int:
         """K: candidates."""
-        return int(self.utility.shape[1])
+        return int(self.feasible.shape[1])
+
+    @property
+    def utility(self) -> FloatArray:
+        """(R, K, A) every actor's utility of every candidate: the stored array, or for a
+        table of the linear form the array computed from it on first use (what
+        :func:`_utility_at` reads, bit for bit; the talks and the block's other passes read
+        single utilities instead, :attr:`linear_arrays`)."""
+        return (self.parent or self)._utility
+
+    @cached_property
+    def _utility(self) -> FloatArray:
+        if self.linear is None:
+            return self.stored_utility
+        dist, w = self.linear
+        out: FloatArray = _empty(
+            self.memory, "table.utility", (*self.feasible.shape, dist.shape[0]), np.float64
+        )
+        _linear_utilities(dist, w, out)
+        return out
 
     @property
     def top(self) -> FloatArray:
@@ -162,21 +194,17 @@ class TalkTable:
         return (self.parent or self).linear
 
     @property
-    def utility_of(self) -> tuple[FloatArray, ...]:
-        """Per actor, its utilities flattened (R·K,): entry ``row·K + k``."""
-        return (self.parent or self)._utility_of
-
-    @cached_property
-    def _utility_of(self) -> tuple[FloatArray, ...]:
-        return tuple(
-            np.ascontiguousarray(self.utility[:, :, a]).ravel()
-            for a in range(self.utility.shape[2])
-        )
+    def linear_arrays(self) -> tuple[FloatArray, FloatArray]:
+        """:attr:`linear_form`, or :data:`NO_LINEAR`: with :attr:`flat_utility`, what
+        :func:`_utility_at` reads a utility from."""
+        return self.linear_form or NO_LINEAR
 
     @property
     def flat_utility(self) -> FloatArray:
-        """``utility`` as (R·K, A): row ``row·K + k`` holds candidate ``k`` of row ``row``."""
-        return self.utility.reshape(-1, self.utility.shape[2])
+        """The stored utilities as (R·K, A): row ``row·K + k`` holds candidate ``k`` of row
+        ``row``; (0, A) for a table of the linear form (:func:`_utility_at`)."""
+        u = self.stored_utility
+        return u.reshape(-1, u.shape[2])
 
     @property
     def best_for(self) -> tuple[FloatArray, FloatArray]:
@@ -189,7 +217,8 @@ class TalkTable:
         out = _empty(self.memory, "table.best_for", (2, self.rows, self.size + 1), np.float64)
         # side-major: a view of a table built by build_table
         order = np.ascontiguousarray(self.order.transpose(1, 0, 2), dtype=np.int16)
-        _best_rows(self.utility, order, self.n_feasible, 0, self.rows, out)
+        utility = np.ascontiguousarray(self.flat_utility)
+        _best_rows(utility, *self.linear_arrays, order, self.n_feasible, 0, self.rows, out)
         return out[0], out[1]
 
     def with_rows(self, row_of: IntArray) -> TalkTable:
@@ -198,7 +227,7 @@ class TalkTable:
         if self.rows == 1 and self.row_of is None:
             return self
         return TalkTable(
-            self.utility,
+            self.stored_utility,
             self.feasible,
             self.order,
             self.sorted_u,
@@ -316,7 +345,7 @@ class RunLookup:
     offset: bool  # per-run rows: keys are compared with 2·row added to both sides (FEW_ROWS)
     keys: tuple[FloatArray, FloatArray]  # per side, TalkTable.flat_sorted (R·K,)
     order: tuple[OrderArray, OrderArray]  # per side, TalkTable.flat_order (R·K,)
-    utility: FloatArray  # (R·K, A) TalkTable.flat_utility
+    utility: FloatArray  # (R·K, A) TalkTable.flat_utility ((0, A): the linear form's)
     n_feasible: IntArray  # (R,)
     top: FloatArray  # (R, 2) TalkTable.top
 
@@ -399,7 +428,10 @@ def build_table(
     def pack(lo: int, hi: int, keys: NDArray[np.uint32], n_feasible: IntArray) -> bool:
         return _pack_keys32(bits[lo:hi], feas[lo:hi], keys, n_feasible)
 
-    return _per_run_table(utility, feas, pack, memory)
+    def rows(lo: int, hi: int) -> FloatArray:
+        return utility[lo:hi]
+
+    return _per_run_table(utility, feas, pack, memory, rows)
 
 
 def _feasible(feasible: BoolArray, r: int, k: int, memory: BlockMemory | None) -> BoolArray:
@@ -441,40 +473,63 @@ def linear_tables(
     dist = np.ascontiguousarray(distances(ideal, candidates).transpose(1, 2, 0))
     w = np.ascontiguousarray(weights, dtype=np.float64)
     feas = _feasible(feasible, n, k, memory)
-    utility: FloatArray = _empty(memory, "table.utility", (n, k, ideal.shape[0]), np.float64)
-    if dist.shape[1] == 2 and k >= _INSERTION_FROM:
-        return _two_issue_table(dist, w, feas, utility, memory)
+    n_a = ideal.shape[0]
+    two = dist.shape[1] == 2
+    if two and k >= _INSERTION_FROM:
+        return _two_issue_table(dist, w, feas, memory)
     acc = np.empty(k)
     acc_bits = acc.view(np.uint64)
+    if two:
+        # two issues: the table stores no utilities (its readers compute them from the
+        # linear form, _utility_at); a chunk's are kept while its keys are packed and
+        # unpacked, in cache
+        step = _chunk_rows(k)
+        stored = np.zeros((0, k, n_a))
+        scratch = _empty(memory, "table.utility", (min(step, n), k, n_a), np.float64)
+
+        def rows(lo: int, hi: int) -> FloatArray:
+            return scratch[: hi - lo]
+
+        linear: tuple[FloatArray, FloatArray] | None = (dist, w)
+    else:
+        stored = _empty(memory, "table.utility", (n, k, n_a), np.float64)
+
+        def rows(lo: int, hi: int) -> FloatArray:
+            return stored[lo:hi]
+
+        linear = None
 
     def pack(lo: int, hi: int, keys: NDArray[np.uint32], n_feasible: IntArray) -> bool:
         return _utility_keys(
-            dist, w[lo:hi], feas[lo:hi], utility[lo:hi], keys, n_feasible, acc, acc_bits
+            dist, w[lo:hi], feas[lo:hi], rows(lo, hi), keys, n_feasible, acc, acc_bits
         )
 
-    return _per_run_table(utility, feas, pack, memory)
+    return _per_run_table(stored, feas, pack, memory, rows, linear)
 
 
 def _two_issue_table(
     dist: FloatArray,
     w: FloatArray,
     feas: BoolArray,
-    utility: FloatArray,
     memory: BlockMemory | None,
 ) -> TalkTable:
     """Per-run rows of utilities over two issues (:func:`_two_issue_rows`): each side's rows
     visited in the order of its first issue's share of its weights, so that each row is
-    sorted by insertion from the order of the row before it."""
-    n, k, n_a = utility.shape
+    sorted by insertion from the order of the row before it. The table stores no
+    utilities: its readers compute them from its linear form (``dist``, ``w``:
+    :func:`_utility_at`)."""
+    n, k = feas.shape
+    n_a = dist.shape[0]
     order: OrderArray = _empty(memory, "table.order", (2, n, k), np.int16)
     sorted_u: FloatArray = _empty(memory, "table.sorted_u", (2, n, k), np.float64)
     n_feasible: IntArray = _empty(memory, "table.n_feasible", (n,), np.int64)
     with np.errstate(all="ignore"):  # the visiting order only: any weights, NaN included
         share = w[:, :2, 0] / (w[:, :2, 0] + w[:, :2, 1])
     runs = np.ascontiguousarray(np.argsort(share.T, axis=1, kind="stable"), dtype=np.int64)
-    acc = np.empty((n_a, k))
-    _two_issue_rows(dist, w, feas, runs, utility, n_feasible, order, sorted_u.view(np.uint64), acc)
-    return _side_major_table(utility, feas, order, sorted_u, n_feasible, memory, (dist, w))
+    acc = np.empty((2, k))
+    _two_issue_rows(dist, w, feas, runs, n_feasible, order, sorted_u.view(np.uint64), acc)
+    stored = np.zeros((0, k, n_a))
+    return _side_major_table(stored, feas, order, sorted_u, n_feasible, memory, (dist, w))
 
 
 def _side_major_table(
@@ -504,11 +559,18 @@ def _check_size(k: int) -> None:
         raise ValueError(f"at most {2**_INDEX_BITS - 1} candidates, got {k}")
 
 
+def _chunk_rows(k: int) -> int:
+    """Rows of ``k`` candidates packed, sorted and unpacked at a time (in cache)."""
+    return max(1, _SORT_CELLS // max(2 * k, 1))
+
+
 def _per_run_table(
     utility: FloatArray,
     feas: BoolArray,
     pack: Callable[[int, int, NDArray[np.uint32], IntArray], bool],
     memory: BlockMemory | None,
+    rows: Callable[[int, int], FloatArray],
+    linear: tuple[FloatArray, FloatArray] | None = None,
 ) -> TalkTable:
     """Per-run rows (R > 1): ``pack(lo, hi, keys, n_feasible)`` packs rows ``lo…hi`` into
     32-bit ``keys`` (2 · rows, K), side-major (:func:`_pack_row32`: a prefix of the utility
@@ -519,21 +581,25 @@ def _per_run_table(
     read them as they are), putting each group of equal prefixes in the order of the full
     keys (:func:`_unpack_keys32`). Rows whose utilities do not fit (NaN, negative, ≥ 1.5) are
     packed into 64-bit keys and sorted as those (:func:`_pack_keys`): either way the order
-    of the unique packed keys, the utility's float64 bits with the index in the low bits."""
-    r, k, _ = utility.shape
-    bits = utility.view(np.uint64)
+    of the unique packed keys, the utility's float64 bits with the index in the low bits.
+    ``rows(lo, hi)``: the utilities (hi − lo, K, A) of rows ``lo…hi`` once packed (the
+    table's stored ``utility``, or a chunk's for a table of the linear form ``linear``,
+    which stores none)."""
+    r, k = feas.shape
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
     order: OrderArray = _empty(memory, "table.order", (2, r, k), np.int16)
     sorted_u: FloatArray = _empty(memory, "table.sorted_u", (2, r, k), np.float64)
     n_feasible: IntArray = _empty(memory, "table.n_feasible", (r,), np.int64)
-    step = max(1, _SORT_CELLS // max(2 * k, 1))  # rows packed, sorted, unpacked in cache
+    step = _chunk_rows(k)  # rows packed, sorted, unpacked in cache
     keys = _empty(memory, "table.keys32", (2 * min(step, r) * k,), np.uint32)
     wide: NDArray[np.uint64] | None = None  # 64-bit keys of rows that do not fit in 32 bits
     sorted_bits = sorted_u.view(np.uint64)
     for lo in range(0, r, step):
         hi = min(lo + step, r)
         chunk = keys[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)  # sorted in place
-        if pack(lo, hi, chunk, n_feasible[lo:hi]):
+        fits = pack(lo, hi, chunk, n_feasible[lo:hi])
+        bits = rows(lo, hi).view(np.uint64)
+        if fits:
             chunk.sort(axis=1)
             _unpack_keys32(chunk, lo, bits, n_feasible, order, sorted_bits)
             continue
@@ -542,12 +608,12 @@ def _per_run_table(
         chunk64 = wide[: 2 * (hi - lo) * k].reshape(2 * (hi - lo), k)
         # keys that are all finite floats >= +0 sort as float64 (NumPy's faster sort for
         # them; the same order as their bits'); others (NaN, negative) as their bits
-        if _pack_keys(bits[lo:hi], feas[lo:hi], chunk64, n_feasible[lo:hi]):
+        if _pack_keys(bits, feas[lo:hi], chunk64, n_feasible[lo:hi]):
             _sort_as_floats(chunk64)
         else:  # negative utilities (or NaN): sorted in the order of their values
             _sort_signed(chunk64)
         _unpack_keys(chunk64, lo, order, sorted_bits)
-    return _side_major_table(utility, feas, order, sorted_u, n_feasible, memory)
+    return _side_major_table(utility, feas, order, sorted_u, n_feasible, memory, linear)
 
 
 _SIGN = np.uint64(1 << 63)
@@ -583,11 +649,59 @@ def _shared_table(utility: FloatArray, feas: BoolArray) -> TalkTable:
 
 
 @kernel
+def _utility_at(
+    utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    row: int,
+    k: int,
+    at: int,
+    a: int,
+) -> float:
+    """Actor ``a``'s utility of a table's entry ``at`` (candidate ``at − row·k`` of row
+    ``row``; NaN for none, -1): the one way every reader of a table's utilities reads one.
+    For a table of the linear form (``lin_dist`` (A, 2, K), ``lin_w`` (R, A, 2):
+    :attr:`TalkTable.linear_arrays`) computed as the build computes its rows,
+    ``1 − clip(d₀·w₀ + d₁·w₁)`` (:func:`detente.bargaining.utility._row_losses`' arithmetic
+    and clip, bit for bit: two distances shared by every run, in cache, and the run's two
+    weights, instead of a cache miss in a stored row); else read from the stored ``utility``
+    (R·K, A) (``lin_dist`` empty: :data:`NO_LINEAR`)."""
+    if at < 0:
+        return np.nan
+    if lin_dist.shape[0] == 0:
+        return float(utility[at, a])
+    q = at - row * k
+    x = lin_dist[a, 0, q] * lin_w[row, a, 0]
+    x = x + lin_dist[a, 1, q] * lin_w[row, a, 1]
+    return 1.0 - _clip01(x)
+
+
+@kernel
+def _linear_utilities(lin_dist: FloatArray, lin_w: FloatArray, out: FloatArray) -> None:
+    """``out[row, q, a]``: every utility of a table of the linear form (:func:`_utility_at`),
+    for a reader that asks for the whole array (:attr:`TalkTable.utility`)."""
+    k = out.shape[1]
+    stored = np.empty((0, out.shape[2]))  # none: every utility from the linear form
+    for row in range(out.shape[0]):
+        for q in range(k):
+            for a in range(out.shape[2]):
+                out[row, q, a] = _utility_at(stored, lin_dist, lin_w, row, k, row * k + q, a)
+
+
+@kernel
 def _best_rows(
-    utility: FloatArray, order: OrderArray, n_feasible: IntArray, lo: int, hi: int, out: FloatArray
+    utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    order: OrderArray,
+    n_feasible: IntArray,
+    lo: int,
+    hi: int,
+    out: FloatArray,
 ) -> None:
     """Rows ``lo…hi`` of :attr:`TalkTable.best_for` into ``out`` (2, R, K + 1): for ``me``,
-    the running maximum (``np.maximum``'s, NaN propagating) of its utilities along the other
+    the running maximum (``np.maximum``'s, NaN propagating) of its utilities
+    (:func:`_utility_at` of ``utility`` (R·K, A), ``lin_dist``, ``lin_w``) along the other
     side's order ``order`` (2, R, K), from the last feasible candidate back; ``-inf`` past
     them."""
     k = order.shape[2]
@@ -599,7 +713,8 @@ def _best_rows(
                 out[me, row, j] = -np.inf
             best = -np.inf
             for j in range(last - 1, -1, -1):
-                x = utility[row, order[other, row, j], me]
+                at = row * k + np.int64(order[other, row, j])
+                x = _utility_at(utility, lin_dist, lin_w, row, k, at, me)
                 best = best if (best > x or best != best) else x
                 out[me, row, j] = best
 
@@ -828,12 +943,21 @@ def _frontier_all(
 
 
 @kernel
-def _values_all(utility: FloatArray, k: int, rows: IntArray, cand: IntArray) -> FloatArray:
-    out = np.full((rows.shape[0], utility.shape[1]), np.nan)
+def _values_all(
+    utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    k: int,
+    rows: IntArray,
+    cand: IntArray,
+) -> FloatArray:
+    n_a = lin_dist.shape[0] if lin_dist.shape[0] > 0 else utility.shape[1]
+    out = np.full((rows.shape[0], n_a), np.nan)
     for j in range(rows.shape[0]):
         at = _cell(rows[j], k, cand[j])
         if at >= 0:
-            out[j] = utility[at]
+            for a in range(n_a):
+                out[j, a] = _utility_at(utility, lin_dist, lin_w, rows[j], k, at, a)
     return out
 
 
@@ -861,7 +985,8 @@ def values_of(t: TalkTable, k: IntArray) -> FloatArray:
     cand = np.ascontiguousarray(k, dtype=np.int64)
     if cand.size and int(cand.max()) >= runs.size:  # the kernel reads without bounds checks
         raise IndexError(f"candidate {int(cand.max())} of a table of {runs.size}")
-    out: FloatArray = _values_all(runs.utility, runs.size, runs.rows, cand)
+    lin_dist, lin_w = t.linear_arrays
+    out: FloatArray = _values_all(runs.utility, lin_dist, lin_w, runs.size, runs.rows, cand)
     return out
 
 

@@ -65,6 +65,7 @@ from detente.simulate.tables import (
     _hint_code,
     _propose_at,
     _propose_key,
+    _utility_at,
 )
 from detente.simulate.tables import _find as _find_kernel
 
@@ -282,7 +283,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             offered_u,
             overture,
             gesture,
-            *(base.linear_form or _NOT_LINEAR),
+            *base.linear_arrays,
         )
     return evolve(
         s,
@@ -370,39 +371,6 @@ def _predicted(h: int, move: int, k: int) -> int:
 def _moved(h: int, pos: int) -> int:
     """A proposal's move: from its last position ``h`` to ``pos`` (0 without one)."""
     return pos - h if h >= 0 else 0
-
-
-_NOT_LINEAR = (np.zeros((0, 2, 0)), np.zeros((0, 0, 2)))
-"""The round's linear form of a table that has none (TalkTable.linear_form)."""
-
-
-@kernel
-def _utility1(
-    utility: FloatArray,
-    lin_dist: FloatArray,
-    lin_w: FloatArray,
-    row: int,
-    k: int,
-    at: int,
-    a: int,
-) -> float:
-    """Actor ``a``'s utility of the table's entry ``at`` (row ``row``; NaN for none, -1):
-    computed from the table's linear form (``lin_dist`` (A, 2, K) and ``lin_w`` (R, A, 2):
-    ``1 − clip(d₀·w₀ + d₁·w₁)``, :func:`detente.bargaining.utility._row_losses`' arithmetic,
-    bit for bit what the table holds, from two cached distances and the run's weights instead
-    of a cache miss in its row), else read from ``utility`` (R·K, A)."""
-    if at < 0:
-        return np.nan
-    if lin_dist.shape[0] == 0:
-        return float(utility[at, a])
-    q = at - row * k
-    x = lin_dist[a, 0, q] * lin_w[row, a, 0]
-    x = x + lin_dist[a, 1, q] * lin_w[row, a, 1]
-    # np.clip(x, 0, 1) as _finish: NaN kept
-    c = x if x > 0.0 else 0.0
-    c = c if c < 1.0 else 1.0
-    c = x if x != x else c
-    return 1.0 - c
 
 
 @kernel
@@ -595,8 +563,8 @@ def _round(
                 prop[i, 0] = _proposal(order0, row, k, nf, h0) if h0 >= 0 else -1
                 prop[i, 1] = _proposal(order1, row, k, nf, h1) if h1 >= 0 else -1
                 at_ = _cell(row, k, standing[j, b])
-                u[i, 0] = _utility1(utility, lin_dist, lin_w, row, k, at_, 0)
-                u[i, 1] = _utility1(utility, lin_dist, lin_w, row, k, at_, 1)
+                u[i, 0] = _utility_at(utility, lin_dist, lin_w, row, k, at_, 0)
+                u[i, 1] = _utility_at(utility, lin_dist, lin_w, row, k, at_, 1)
                 code[i, 2] = _hint_code(keys0, row * k, off, k, x[i, 2], h0)
                 code[i, 3] = _hint_code(keys1, row * k, off, k, x[i, 3], h1)
             for i in range(lo, hi):
@@ -616,14 +584,16 @@ def _round(
                 hints[j, b, 5] = _moved(hints[j, b, 3], c)
                 hints[j, b, 3] = c
                 at_ = _cell(row, k, prop[i, 0])
-                u[i, 2] = _utility1(utility, lin_dist, lin_w, row, k, at_, 0)
-                u[i, 3] = _utility1(utility, lin_dist, lin_w, row, k, at_, 1)
+                u[i, 2] = _utility_at(utility, lin_dist, lin_w, row, k, at_, 0)
+                u[i, 3] = _utility_at(utility, lin_dist, lin_w, row, k, at_, 1)
                 at_ = _cell(row, k, prop[i, 1])
-                u[i, 4] = _utility1(utility, lin_dist, lin_w, row, k, at_, 0)
-                u[i, 5] = _utility1(utility, lin_dist, lin_w, row, k, at_, 1)
+                u[i, 4] = _utility_at(utility, lin_dist, lin_w, row, k, at_, 0)
+                u[i, 5] = _utility_at(utility, lin_dist, lin_w, row, k, at_, 1)
         else:
             _text_round(
                 utility,
+                lin_dist,
+                lin_w,
                 keys0,
                 keys1,
                 best0,
@@ -680,11 +650,13 @@ def _round(
                     standing_by[j, b],
                     u[i, 0],
                     u[i, 1],
-                    _others1(utility, a_st, n_actors, multilateral, floors),
+                    _others1(
+                        utility, lin_dist, lin_w, row, k, a_st, n_actors, multilateral, floors
+                    ),
                     prop[i, 0],
                     u[i, 2],
                     u[i, 3],
-                    _others1(utility, a0, n_actors, multilateral, floors),
+                    _others1(utility, lin_dist, lin_w, row, k, a0, n_actors, multilateral, floors),
                     prop[i, 1],
                     u[i, 4],
                     u[i, 5],
@@ -745,6 +717,8 @@ def _proposal(order: NDArray[np.int16], row: int, k: int, n_feasible: int, pos: 
 @kernel
 def _text_round(
     utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
     keys0: FloatArray,
     keys1: FloatArray,
     best0: FloatArray,
@@ -795,7 +769,19 @@ def _text_round(
         t = text[j, b]
         if held[i] and t < 0:  # the first draft: nobody has objected yet
             t = _draft1(
-                utility, k, row, nan, nan, value[j, 0], value[j, 1], every, idx, real, feasible
+                utility,
+                lin_dist,
+                lin_w,
+                k,
+                row,
+                nan,
+                nan,
+                value[j, 0],
+                value[j, 1],
+                every,
+                idx,
+                real,
+                feasible,
             )
         text[j, b] = t
         # what each side sees of the other's stated need: the first looks
@@ -824,9 +810,9 @@ def _text_round(
         res = _single_text1(
             held[i],
             t,
-            utility[at, 0] if at >= 0 else np.nan,
-            utility[at, 1] if at >= 0 else np.nan,
-            _others1(utility, at, n_actors, multilateral, floors),
+            _utility_at(utility, lin_dist, lin_w, row, k, at, 0),
+            _utility_at(utility, lin_dist, lin_w, row, k, at, 1),
+            _others1(utility, lin_dist, lin_w, row, k, at, n_actors, multilateral, floors),
             need[i, 0],
             need[i, 1],
             seen[0],
@@ -853,6 +839,8 @@ def _text_round(
         if res[2]:  # the mediator redrafts where the text was objected to
             text[j, b] = _draft1(
                 utility,
+                lin_dist,
+                lin_w,
                 k,
                 row,
                 need[i, 0],
