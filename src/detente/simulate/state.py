@@ -247,10 +247,16 @@ def set_this_period(s: RunState, names: tuple[str, ...]) -> list[BoolArray]:
     each array once: a field still holding the block's blank (:class:`PeriodBlanks`, all
     False and never written) is left out."""
     blank = None if s.blanks is None else s.blanks.fields
+    fields = s.__dict__
     out: list[BoolArray] = []
-    for name in names:
-        a = s.__dict__[name]
-        if (blank is None or a is not blank[name]) and not any(a is b for b in out):
+    for name in names:  # plain loops: this runs every period, generators cost more
+        a = fields[name]
+        if blank is not None and a is blank[name]:
+            continue
+        for b in out:
+            if a is b:
+                break
+        else:
             out.append(a)
     return out
 
