@@ -59,7 +59,7 @@ from detente.core.jit import inline_kernel, kernel, nan_to_num
 from detente.simulate.durability import check_rest_code, increment_table
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
-from detente.simulate.state import Draws, RunState, evolve
+from detente.simulate.state import Draws, RunState, evolve, replaced
 from detente.simulate.steps import Step
 from detente.simulate.steps.breakdown import (
     agreement_exponents,
@@ -767,7 +767,8 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     # are few (rows of ``press``: their positions in ``rows``), else of every run
     few = 2 * k < n
     if few:
-        press = pressure(m, evolve(s, rhat=s.rhat[rows], shift=s.shift[rows], trend=s.trend[rows]))
+        sub = replaced(s, rhat=s.rhat[rows], shift=s.shift[rows], trend=s.trend[rows])
+        press = pressure(m, sub)
     else:
         press = pressure(m, s)
     lo = 0
