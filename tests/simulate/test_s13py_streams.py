@@ -50,3 +50,10 @@ def test_batched_rows_and_no_numbers_past_the_last_period() -> None:
     for t in range(periods):
         assert got[t].tobytes() == rest[t][rows].tobytes()
     assert many.rng.standard_normal((n, 1)).tobytes() == rest[periods].tobytes()
+
+
+def test_an_empty_block_draws_nothing() -> None:
+    seed = np.random.SeedSequence(15)
+    empty = _Stream(named_rng(seed, "e"), 0, (6, 0), BlockMemory(), "x", 10, True)
+    assert empty.batch == 1
+    assert empty.draw(None).u.shape == (0, 6)

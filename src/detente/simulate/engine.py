@@ -150,7 +150,7 @@ class _Stream:
         self.nu, self.nz = widths
         width = self.nu + self.nz
         batch = 1
-        if periods is not None and width and not (self.nu and self.nz):
+        if periods is not None and n * width and not (self.nu and self.nz):
             batch = max(1, min(_MAX_BATCH, _BATCH_VALUES // (n * width)))
         self.batch = batch
         self.left = periods if periods is not None else -1  # periods not yet drawn or skipped
