@@ -111,10 +111,30 @@ def _draw(
     return Draws(u, z)
 
 
+_BATCH_VALUES = 4096
+"""About how many numbers a stream draws in one call when it draws several periods' at once
+(:class:`_Stream`): a call costs about half a microsecond whatever it draws, so periods are
+batched where a period's numbers are few (small blocks); a larger batch would be written
+long before it is read and leave the cache (about 32 KB of doubles)."""
+_MAX_BATCH = 16
+"""Most periods a stream draws in one call."""
+
+
 class _Stream:
     """One step's stream and the buffers its draws are made into, period after period (the
     same numbers as fresh arrays: ``Generator.random(out=...)`` and ``standard_normal(out=
-    ...)`` fill them as the allocating calls would; no step keeps its ``Draws``)."""
+    ...)`` fill them as the allocating calls would; no step keeps its ``Draws``).
+
+    A stream of uniforms only, or of normals only, may draw several periods' numbers in one
+    call (``periods``: the block's periods, so that no number past the block's last period
+    is made): PCG64 makes its numbers in order, and ``random`` and ``standard_normal`` take
+    them in order whatever the size of the call (a normal takes a variable count of raw
+    numbers, but each one's in turn, and no call keeps any for the next), so one call for
+    ``P`` periods gives the bytes of ``P`` calls. A skipped period (:meth:`skip`) whose
+    numbers were drawn ahead is passed over. A step that can be idle (``idle``) draws ahead
+    only while it keeps drawing (1, 2, 4 ... periods at a time: a step that turns idle
+    wastes at most the periods drawn ahead, whose numbers an idle stream would have
+    jumped over), a step never idle up to the batch at once."""
 
     def __init__(
         self,
@@ -123,43 +143,82 @@ class _Stream:
         widths: tuple[int, int],
         memory: BlockMemory | None = None,
         name: str = "",
+        periods: int | None = None,
+        idle: bool = True,
     ) -> None:
         self.rng = rng
         self.nu, self.nz = widths
-        if memory is None or not n * (self.nu + self.nz):
-            self.u = np.empty((n, self.nu))
-            self.z = np.empty((n, self.nz))
+        width = self.nu + self.nz
+        batch = 1
+        if periods is not None and n * width and not (self.nu and self.nz):
+            batch = max(1, min(_MAX_BATCH, _BATCH_VALUES // (n * width)))
+        self.batch = batch
+        self.left = periods if periods is not None else -1  # periods not yet drawn or skipped
+        self.streak = 0 if idle else batch  # periods to draw ahead (doubles while drawing)
+        if memory is None or not n * width:
+            self.u = np.empty((batch, n, self.nu))
+            self.z = np.empty((batch, n, self.nz))
         else:  # the block's work memory (detente.simulate.memory): every entry drawn first
-            self.u = memory.empty(f"draws.{name}.u", (n, self.nu), np.float64)
-            self.z = memory.empty(f"draws.{name}.z", (n, self.nz), np.float64)
-        self.draws = Draws(self.u, self.z)
+            self.u = memory.empty(f"draws.{name}.u", (batch, n, self.nu), np.float64)
+            self.z = memory.empty(f"draws.{name}.z", (batch, n, self.nz), np.float64)
+        self.slots = [Draws(self.u[k], self.z[k]) for k in range(batch)]
+        self.next = 0  # the slot of the next period's numbers
+        self.filled = 0  # slots holding numbers drawn ahead (``next`` to ``filled - 1`` unread)
         bits = rng.bit_generator
         assert isinstance(bits, np.random.PCG64)  # named_rng's generator
         self.bits = bits
         self.owed = 0  # periods whose draws were skipped and not yet made (:meth:`skip`)
 
     def draw(self, rows: IntArray | None) -> Draws:
+        k = self.next
+        if k >= self.filled:
+            k = self._refill()
+        self.next = k + 1
+        self.left -= 1
+        d = self.slots[k]
+        return d if rows is None else Draws(d.u[rows], d.z[rows])
+
+    def _refill(self) -> int:
+        """Draw the next period's numbers (and those of later periods when batched) into
+        the slots from the first; returns the slot of the next period."""
         if self.owed:
             self._catch_up()
-        if self.nu:
-            self.rng.random(out=self.u)
-        if self.nz:
-            self.rng.standard_normal(out=self.z)
-        return self.draws if rows is None else Draws(self.u[rows], self.z[rows])
+        p = 1
+        if self.batch > 1:
+            p = min(self.batch, max(self.left, 1), max(self.streak, 1))
+            self.streak = min(2 * self.streak, self.batch) if self.streak else 1
+        if p == 1:
+            if self.nu:
+                self.rng.random(out=self.u[0])
+            if self.nz:
+                self.rng.standard_normal(out=self.z[0])
+        elif self.nu:
+            self.rng.random(out=self.u[:p])
+        else:
+            self.rng.standard_normal(out=self.z[:p])
+        self.filled = p
+        return 0
 
     def skip(self) -> None:
         """Move the stream on as if it had drawn, once it is next drawn from: nothing is read
         from it in between (only this step draws from it, and the block's last periods' are
-        never made)."""
+        never made). A period drawn ahead is passed over."""
+        self.left -= 1
+        if self.next < self.filled:
+            self.next += 1
+            return
         self.owed += 1
+        self.streak = 0
 
     def _catch_up(self) -> None:
         owed, self.owed = self.owed, 0
         if self.nz:  # normals use a variable count of raw draws: drawn, period by period
             for _ in range(owed):
-                self.draw(None)
+                if self.nu:
+                    self.rng.random(out=self.u[0])
+                self.rng.standard_normal(out=self.z[0])
         elif self.nu:
-            self.bits.advance(self.u.size * owed)  # one raw 64-bit draw per uniform
+            self.bits.advance(self.u[0].size * owed)  # one raw 64-bit draw per uniform
 
 
 def iter_periods(
@@ -205,7 +264,18 @@ def _periods(
     # a step inert for the model never runs and its stream is never drawn (no other step reads
     # it); an idle one is skipped for the period, its stream moved on as if it had drawn
     streams = [
-        (step, _Stream(named_rng(ss, step.name), n, step.widths(m), memory, f"{i}.{step.name}"))
+        (
+            step,
+            _Stream(
+                named_rng(ss, step.name),
+                n,
+                step.widths(m),
+                memory,
+                f"{i}.{step.name}",
+                periods,
+                step.idle is not never,
+            ),
+        )
         for i, step in enumerate(steps)
     ]
     # per step: its function, its idle test (None: never idle), its stream and, for a step

@@ -2,6 +2,8 @@
 
 Steps never modify a state; they return a new one (:func:`evolve`), so a period is a
 composition of pure functions and any intermediate state can be kept, compared or replayed.
+(The one exception is a state of :func:`~detente.simulate.engine.simulate_block`'s, which no
+caller ever sees: :attr:`RunState.in_place`.)
 Arrays have the runs on the first axis (``N``); ``2`` is the belligerents' axis (A, B), ``B``
 the agreements' (one per bundle the talks can settle, the full settlement first), ``J`` the
 red-line move sets (:mod:`detente.simulate.agenda`), ``D`` the
@@ -35,6 +37,7 @@ __all__ = [
     "begin_period",
     "evolve",
     "initial_state",
+    "replaced",
     "set_this_period",
 ]
 
@@ -164,6 +167,8 @@ class RunState:
     # implement step those of the agreements' record (all but ``phase``), in place instead of
     # copying them; never an array a step or the engine compares by identity (``phase``, the
     # arrays of ``trust_of``, ``fight_of``, the paths' sources) nor the period's fields;
+    # a step's result and the next period's start are this state itself, updated
+    # (:func:`evolve`, :func:`begin_period`: no new state of 80-odd fields per step);
     # False for iter_periods' states (each yielded state is kept as it was,
     # tests/simulate/test_yielded_states.py)
     in_place: bool = False
@@ -175,7 +180,20 @@ class RunState:
 
 
 def evolve(state: RunState, **changes: Any) -> RunState:
-    """A new state with ``changes`` (the old one is left as it was)."""
+    """The state with ``changes``: a new state (the old one is left as it was), or, for a
+    state of simulate_block's (:attr:`RunState.in_place`: no caller ever sees it, and the
+    engine drops the state a step is given once the step returns), the same state updated
+    (a new state costs about a microsecond: its 80-odd fields copied). A step calls it for
+    its result only; a state it reads on afterwards is made by :func:`replaced`."""
+    if state.in_place:
+        state.__dict__.update(changes)
+        return state
+    return replaced(state, **changes)
+
+
+def replaced(state: RunState, **changes: Any) -> RunState:
+    """A new state with ``changes``, the old one left as it was (also for a state of
+    simulate_block's)."""
     # a shallow copy (as copy.copy, without its protocol): the fields' dictionary built in
     # one go (a fresh instance's own dictionary would grow field by field)
     new = object.__new__(type(state))
@@ -233,6 +251,9 @@ def begin_period(state: RunState, period: int, blanks: PeriodBlanks | None = Non
         if blanks is not None:
             blanks.phase, blanks.fighting = state.phase, fighting
     fields = _period_fields(state.n, state.phase.shape[1]) if blanks is None else blanks.fields
+    if state.in_place:  # simulate_block's state: recorded, then never read again (evolve)
+        state.__dict__.update(fields, period=period, fighting=fighting, blanks=blanks)
+        return state
     new = object.__new__(type(state))
     _set(
         new,
@@ -247,10 +268,16 @@ def set_this_period(s: RunState, names: tuple[str, ...]) -> list[BoolArray]:
     each array once: a field still holding the block's blank (:class:`PeriodBlanks`, all
     False and never written) is left out."""
     blank = None if s.blanks is None else s.blanks.fields
+    fields = s.__dict__
     out: list[BoolArray] = []
-    for name in names:
-        a = s.__dict__[name]
-        if (blank is None or a is not blank[name]) and not any(a is b for b in out):
+    for name in names:  # plain loops: this runs every period, generators cost more
+        a = fields[name]
+        if blank is not None and a is blank[name]:
+            continue
+        for b in out:
+            if a is b:
+                break
+        else:
             out.append(a)
     return out
 

@@ -59,7 +59,7 @@ from detente.core.jit import inline_kernel, kernel, nan_to_num
 from detente.simulate.durability import check_rest_code, increment_table
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
-from detente.simulate.state import Draws, RunState, evolve
+from detente.simulate.state import Draws, RunState, evolve, replaced
 from detente.simulate.steps import Step
 from detente.simulate.steps.breakdown import (
     agreement_exponents,
@@ -108,14 +108,20 @@ def select_conduct(m: SimModel, strategy: IntArray, d: DealState) -> Conduct:
 
 @kernel
 def _gather(
-    signed: BoolArray, phase: IntArray, spoil: BoolArray, events: NDArray[np.int32], bits: int
-) -> tuple[IntArray, IntArray]:
-    """The runs with an agreement signed this period or in force, and the positions among
-    them of those that signed; a spoiler act against the talks (``spoil``) is recorded in
-    ``events`` (``bits``) of every run."""
+    signed: BoolArray,
+    phase: IntArray,
+    spoil: BoolArray,
+    events: NDArray[np.int32],
+    bits: int,
+    rows: IntArray,
+    signers: IntArray,
+) -> tuple[int, int]:
+    """The runs with an agreement signed this period or in force (into ``rows``, (N,)), and
+    the positions among them of those that signed (into ``signers``, (N,)); returns how
+    many of each. A spoiler act against the talks (``spoil``) is recorded in ``events``
+    (``bits``) of every run. (The caller's arrays are filled: a kernel returning arrays
+    costs about a microsecond each to hand them back.)"""
     n, n_b = phase.shape
-    rows = np.empty(n, dtype=np.int64)
-    signers = np.empty(n, dtype=np.int64)
     k = 0
     n_signed = 0
     for r in range(n):
@@ -132,7 +138,7 @@ def _gather(
         if sign or active:
             rows[k] = r
             k += 1
-    return rows[:k], signers[:n_signed]
+    return k, n_signed
 
 
 @kernel
@@ -643,7 +649,9 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     n, n_b = s.phase.shape
     events = s.events.copy()
     spoil = s.spoil.copy()  # acts against the talks this period (steps/spoilers.py) kept
-    rows, signers = _gather(s.signed, s.phase, s.spoil, events, _SPOILER | _VIOLATION)
+    rows, signers = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    k, n_signers = _gather(s.signed, s.phase, s.spoil, events, _SPOILER | _VIOLATION, rows, signers)
+    rows, signers = rows[:k], signers[:n_signers]
     defect = np.zeros((n, 2), dtype=bool)
     deliberate = np.zeros((n, 2), dtype=bool)
     stalled = np.zeros((n, 2), dtype=bool)
@@ -656,7 +664,6 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         "implementing": implementing,
         "events": events,
     }
-    k = rows.size
     if not k:
         return evolve(s, **done)
 
@@ -760,7 +767,8 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     # are few (rows of ``press``: their positions in ``rows``), else of every run
     few = 2 * k < n
     if few:
-        press = pressure(m, evolve(s, rhat=s.rhat[rows], shift=s.shift[rows], trend=s.trend[rows]))
+        sub = replaced(s, rhat=s.rhat[rows], shift=s.shift[rows], trend=s.trend[rows])
+        press = pressure(m, sub)
     else:
         press = pressure(m, s)
     lo = 0
