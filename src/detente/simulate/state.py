@@ -345,6 +345,13 @@ def initial_state(
                 f"RunInputs.weights holds {given.shape[0]} runs; run {int(rows.max())} is asked"
             )
         weights = given[rows]
+        finite = np.isfinite(weights)
+        if not finite.all():
+            r, a, i = (int(v) for v in np.argwhere(~finite)[0])
+            raise ValueError(
+                f"RunInputs.weights[{int(rows[r])}, {a}, {i}] is {weights[r, a, i]!r}: "
+                "per-run preference weights must be finite numbers"
+            )
         table = candidate_table(m, weights, memory)
     else:
         table = m.table.with_rows(np.zeros(n, dtype=np.int64))
