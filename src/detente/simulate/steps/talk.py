@@ -351,11 +351,12 @@ def _view1(top: float, value: float, ceiling: float) -> tuple[float, float]:
     return tp, _clip(ceiling, _minimum(value, tp), tp)
 
 
-PREFETCH_FROM = 256
+PREFETCH_FROM = 1024
 """Tables of at least this many candidates per row: the round asks for the lines its
-proposals' first looks read one pass ahead (:func:`~detente.simulate.tables.prefetch`); with
-fewer, the rows are near enough in the caches that the extra pass costs more than it saves
-(measured: see the CHANGELOG, issue 13, branch s13talk)."""
+proposals' first looks read one pass ahead (:func:`~detente.simulate.tables.prefetch`).
+Measured on the NegMAS workload (the round replayed, blocks of 8,192 runs, 4,096 at 1,024):
+faster at 1,024 candidates, slower at 100, 256 and 484, where the extra pass costs more than
+the reads it brings forward (see the CHANGELOG, issue 13, branch s13talk)."""
 
 PREDICT_FROM = 8
 """A proposal's search starts where its last move would take it (:func:`_predicted`) when
