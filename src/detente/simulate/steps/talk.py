@@ -52,7 +52,7 @@ from detente.simulate.protocols import (
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT
-from detente.simulate.strategies import TalkState, _minimum, side_factors
+from detente.simulate.strategies import PEACE_OFFENSIVE, TalkState, _minimum, side_factors
 from detente.simulate.strategies import _move1 as _move1_kernel
 from detente.simulate.tables import (
     FEW_ROWS,
@@ -66,6 +66,7 @@ from detente.simulate.tables import (
     _propose_at,
     _propose_key,
     _utility_at,
+    prefetch,
 )
 from detente.simulate.tables import _find as _find_kernel
 
@@ -351,6 +352,13 @@ def _view1(top: float, value: float, ceiling: float) -> tuple[float, float]:
     return tp, _clip(ceiling, _minimum(value, tp), tp)
 
 
+PREFETCH_FROM = 1024
+"""Tables of at least this many candidates per row: the round asks for the lines its
+proposals' first looks read one pass ahead (:func:`~detente.simulate.tables.prefetch`).
+Measured on the NegMAS workload (the round replayed, blocks of 8,192 runs, 4,096 at 1,024):
+faster at 1,024 candidates, slower at 100, 256 and 484, where the extra pass costs more than
+the reads it brings forward (see the CHANGELOG, issue 13, branch s13talk)."""
+
 PREDICT_FROM = 8
 """A proposal's search starts where its last move would take it (:func:`_predicted`) when
 that move was at least this many positions (a cache line of values); a nearer move is found
@@ -365,6 +373,16 @@ def _predicted(h: int, move: int, k: int) -> int:
     if h >= 0 and (move >= PREDICT_FROM or move <= -PREDICT_FROM):
         return min(max(h + move, 0), k)
     return h
+
+
+@kernel
+def _first_look(h: int, move: int, k: int, n_feasible: int) -> int:
+    """Where a proposal's search first looks: :func:`_predicted`, or without a last position
+    (the first round) its best feasible package's, where a side that concedes over time
+    starts (any start gives the same position)."""
+    if h < 0:
+        return n_feasible - 1 if n_feasible > 0 else -1
+    return _predicted(h, move, k)
 
 
 @kernel
@@ -459,6 +477,10 @@ def _round(
     if n < n_all:
         offset = offset_some
     kp1 = k + 1
+    # pressure is read by the strategies that act on it only (strategies._move1)
+    pressed = False
+    for p in range(kinds.shape[0]):
+        pressed = pressed or kinds[p] == PEACE_OFFENSIVE
     code = np.empty((n, 4), dtype=np.int64)
     x = np.empty((n, 4))
     found = np.empty((n, 2))
@@ -479,6 +501,29 @@ def _round(
     for chunk in range(n_chunks + (1 if single_text else 0)):
         lo, hi = chunk * _CHUNK, min((chunk + 1) * _CHUNK, n)
         if chunk < n_chunks:
+            if not single_text and k >= PREFETCH_FROM:
+                # the lines the proposals' first looks will read (the hints' values and
+                # packages; the line below a moving proposal's, where it moves), asked for
+                # ahead of the moves' pass (tables.prefetch: no value changes, only when the
+                # reads wait)
+                for i in range(lo, hi):
+                    j = sel[i]
+                    row = rows[j]
+                    nf = n_feasible[row]
+                    h0 = _first_look(hints[j, b, 2], hints[j, b, 4], k, nf)
+                    h1 = _first_look(hints[j, b, 3], hints[j, b, 5], k, nf)
+                    if h0 >= 0 and k > 0:
+                        at = row * k + min(h0, k - 1)
+                        prefetch(keys0, at)
+                        prefetch(order0, at)
+                        if hints[j, b, 4] != 0 and h0 >= 8:
+                            prefetch(keys0, at - 8)
+                    if h1 >= 0 and k > 0:
+                        at = row * k + min(h1, k - 1)
+                        prefetch(keys1, at)
+                        prefetch(order1, at)
+                        if hints[j, b, 5] != 0 and h1 >= 8:
+                            prefetch(keys1, at - 8)
             # what each side believes it can get: leaves the other what it believes the other needs
             # (tables.frontier); first look at the hints
             for i in range(lo, hi):
@@ -513,10 +558,12 @@ def _round(
                     ceil1 = found[i, 1] if code[i, 1] >= 0 else best1[row * kp1 + min(c, k)]
                 else:
                     ceil1 = top[row, 1] if n_feasible[row] > 0 else -np.inf
-                press0 = ((rhat[j, 0] + shift[j, 0]) - shift[j, 1]) < threshold
-                press0 = press0 or -trend[j] > PRESSURE_TREND
-                press1 = (((1.0 - rhat[j, 1]) + shift[j, 1]) - shift[j, 0]) < threshold
-                press1 = press1 or trend[j] > PRESSURE_TREND
+                press0, press1 = False, False
+                if pressed:
+                    press0 = ((rhat[j, 0] + shift[j, 0]) - shift[j, 1]) < threshold
+                    press0 = press0 or -trend[j] > PRESSURE_TREND
+                    press1 = (((1.0 - rhat[j, 1]) + shift[j, 1]) - shift[j, 0]) < threshold
+                    press1 = press1 or trend[j] > PRESSURE_TREND
                 attend = True
                 for side in range(2):
                     v = value[j, side]
@@ -556,8 +603,8 @@ def _round(
                 row = rows[j]
                 off = 2.0 * row if offset else 0.0
                 nf = n_feasible[row]
-                h0 = _predicted(hints[j, b, 2], hints[j, b, 4], k)
-                h1 = _predicted(hints[j, b, 3], hints[j, b, 5], k)
+                h0 = _first_look(hints[j, b, 2], hints[j, b, 4], k, nf)
+                h1 = _first_look(hints[j, b, 3], hints[j, b, 5], k, nf)
                 x[i, 2] = _propose_key(need[i, 0], row, offset)
                 x[i, 3] = _propose_key(need[i, 1], row, offset)
                 prop[i, 0] = _proposal(order0, row, k, nf, h0) if h0 >= 0 else -1
