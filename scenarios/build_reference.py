@@ -28,7 +28,13 @@ if str(HERE) not in sys.path:
 
 from ukraine_issues import FIGURE_DATE, FIGURE_OF, ISSUES, status_quo  # noqa: E402
 from ukraine_ledger import LEDGER  # noqa: E402
-from ukraine_positions import POSITIONS, PUBLIC_COMMITMENTS  # noqa: E402
+from ukraine_positions import (  # noqa: E402
+    DONETSK_AUG25_MAP,
+    DONETSK_ZONE,
+    POSITIONS,
+    PUBLIC_COMMITMENTS,
+    ZK_AUG25,
+)
 from ukraine_tracks import extra_actors, refusals, tracks  # noqa: E402
 
 from detente.scenario import parse_scenario  # noqa: E402
@@ -426,7 +432,7 @@ PROPOSALS: list[D] = [
      **_t(("S_rmem1", "S_rmem2", "S_rmem3", "S_rmem4", "S_rmem5"), "stage periods read from "
           "'30 days' and '100 days'; treaty start assumed")},
     {"id": "plan_28", "name": "US 28-point draft", "proposer": "US", "date": "2025-11-20",
-     "terms": {"crimea": 75, "donetsk": 100, "luhansk": 100, "zaporizhzhia_kherson": 73,
+     "terms": {"crimea": 75, "donetsk": 100, "luhansk": 100, "zaporizhzhia_kherson": ZK_AUG25[0],
                "nato_neutrality": 80, "security_guarantees": 40, "army_size": 40,
                "sanctions": 50, "assets_reparations": 55, "accountability": 95,
                "prisoners": 0, "children": 10, "language_church": 50, "elections": 60,
@@ -456,9 +462,9 @@ PROPOSALS: list[D] = [
      **_t(("S_eucp", "S_eucp2"), "guarantee value assumed from 'robust guarantees'")},
     {"id": "framework_20", "name": "US-Ukraine 20-point framework", "proposer": "UA",
      "date": "2025-12-23",
-     "terms": {"crimea": 50, "donetsk": 88, "nato_neutrality": 50, "security_guarantees": 25,
-               "army_size": 20, "prisoners": 0, "children": 0, "language_church": 40,
-               "elections": 50, "ceasefire_sequencing": 45},
+     "terms": {"crimea": 50, "donetsk": DONETSK_ZONE, "nato_neutrality": 50,
+               "security_guarantees": 25, "army_size": 20, "prisoners": 0, "children": 0,
+               "language_church": 40, "elections": 50, "ceasefire_sequencing": 45},
      "mechanisms": ["us_monitoring", "art5_guarantee", "reassurance_force", "dmz",
                     "ratification", "staged_sanctions"],
      "stages": [
@@ -470,10 +476,20 @@ PROPOSALS: list[D] = [
           "start_period": 9, "issues": ["donetsk", "elections"],
           "mechanisms": ["ratification", "dmz", "reassurance_force"]}],
      "note": "Donetsk zone (demilitarised or 'free economic zone', mutual withdrawal) scored "
-     "half-way between the line (~78) and full withdrawal; explicit NATO ban omitted.",
+     "half-way between the line (76: the White House map of 18 Aug 2025, S_put5000) and full "
+     "withdrawal; explicit NATO ban omitted.",
      **_t(("S_20_1", "S_20_2", "S_20_3", "S_20_4", "S_20_6", "S_20_7"),
           "zone value and stage periods assumed (60-day cease-fire for the referendum)")},
 ]  # fmt: skip
+
+
+PROPOSAL_LINES: dict[tuple[str, str], tuple[float, str]] = {
+    ("plan_28", "zaporizhzhia_kherson"): ZK_AUG25,
+    ("framework_20", "donetsk"): DONETSK_AUG25_MAP,
+}
+"""(proposal, issue) whose term is read from the line of contact ("frozen on the line", a zone
+half-way between the line and full withdrawal) -> (that reading, the date of its figure): dated
+at or before the proposal (no look-ahead; ``tests/scenarios/test_dyn13_line_figures.py``)."""
 
 
 # --------------------------------------------------------------------------------- bundles
