@@ -31,6 +31,7 @@ from ukraine_ledger import LEDGER  # noqa: E402
 from ukraine_positions import (  # noqa: E402
     DONETSK_AUG25_MAP,
     DONETSK_ZONE,
+    LINE_FIGURES,
     POSITIONS,
     PUBLIC_COMMITMENTS,
     ZK_AUG25,
@@ -756,6 +757,51 @@ def _same_figure(snapshot: str, issue: str) -> bool:
     return day1 == day0
 
 
+def carried_with_the_front(row: D, snapshot: str) -> D:
+    """A position as written into ``snapshot``: a red line stated at the line of contact
+    (``at_front``, a bound short of the scale's end read from the line, :data:`LINE_FIGURES`)
+    names the line of contact as the snapshot knows it, so its bound is carried with the front
+    from the reading at the position's date to the snapshot's starting line (its status quo),
+    ``bound + (start − line)``, never past the actor's ideal nor off the 0–100 scale (the
+    engine's own rule for a bound at the front, ``simulate/steps/positions.py``
+    ``front_lines``; issue 13, branch fix13d). Both figures are dated at or before the
+    snapshot's ``as_of`` (else a located ``ValueError``). Other rows are returned as they are."""
+    key = (row["actor"], row["issue"], row["date"])
+    if not row.get("at_front") or key not in LINE_FIGURES:
+        return row
+    as_of = SNAPSHOTS[snapshot]["as_of"]
+    line, line_date = LINE_FIGURES[key]
+    sq = status_quo(snapshot, as_of)[row["issue"]]
+    start = float(sq["status_quo"])
+    start_date = sq.get(FIGURE_DATE) or as_of
+    for what, date in (("the reading of the line", str(line_date)), ("status quo", start_date)):
+        if date > as_of:
+            raise ValueError(
+                f"position {key} in {snapshot}: {what} rests on a figure of {date}, after "
+                f"as_of {as_of} (no look-ahead)"
+            )
+    move = start - float(line)
+    if move == 0.0:
+        return row
+    ideal = float(row["ideal"])
+
+    def carry(bound: float, lower: bool) -> float | int:
+        moved = min(bound + move, ideal) if lower else max(bound + move, ideal)
+        value = round(min(max(moved, 0.0), 100.0), 6)
+        return int(value) if value == int(value) else value
+
+    lo, hi = (float(v) for v in row["acceptable"])
+    new = [carry(lo, True) if lo > 0.0 else row["acceptable"][0],
+           carry(hi, False) if hi < 100.0 else row["acceptable"][1]]  # fmt: skip
+    note = (
+        f"carried with the front to this snapshot's line: {float(line):g} (figure of "
+        f"{line_date}) to {start:g} (its status quo, figure of {start_date})"
+    )
+    out = dict(row, acceptable=new)
+    out["assumption"] = f"{row['assumption']}; {note}" if row.get("assumption") else note
+    return out
+
+
 def build(snapshot: str) -> D:
     """The scenario of one snapshot as plain data (validated by :func:`render`)."""
     spec = SNAPSHOTS[snapshot]
@@ -789,7 +835,7 @@ def build(snapshot: str) -> D:
     body: D = {
         "actors": actors(as_of) + extra_actors(as_of),
         "issues": issues,
-        "positions": [r for r in POSITIONS if r["date"] <= as_of],
+        "positions": [carried_with_the_front(r, snapshot) for r in POSITIONS if r["date"] <= as_of],
         "trust": trust(as_of),
         "ledger": [e for e in LEDGER if e["date"] <= as_of],
         "mechanisms": mechanisms(as_of),

@@ -329,12 +329,12 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
         "donetsk": _sq(
             66,
             sources=("S_put24_1",),
-            assumption="the facts hold no per-oblast figure before Dec 2025 (S_put24_1: ~18% of "
-            "Ukraine, May 2024, country-wide); the latest per-oblast estimate found before this "
-            "date, 66% of Donetsk in January 2025 (europesays.com/it/50188, not in the facts), "
-            "carried forward; none dated Feb-May 2025 found; ISW data put Ukraine's share below "
-            "a third on 1 Dec 2024 (AFP, 2 Dec 2024). Spring 2025 gains not counted (uncertain "
-            "by about 5 points, mostly upward)",
+            assumption="no per-oblast figure in the facts before Dec 2025 (S_put24_1: ~18% of "
+            "Ukraine, May 2024); the latest independent per-oblast estimate found, 66% of "
+            "Donetsk in Jan 2025 (europesays.com/it/50188, not in the facts), carried forward; "
+            "none independent dated Feb-May 2025 (Russia's claim of over 75%, Rudskoy, Feb 2025, "
+            "not used); ISW data put Ukraine's share below a third on 1 Dec 2024 (AFP, 2 Dec "
+            "2024). Spring 2025 gains not counted (uncertain by about 5 points, mostly upward)",
             figure_date="2025-01-31",
             figure_of="2025-01-31",
         ),

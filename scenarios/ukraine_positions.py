@@ -69,11 +69,14 @@ DONETSK_JAN25 = (66, "2025-01-31")
 """66 % of Donetsk in January 2025 (europesays.com/it/50188, with Luhansk 99 % and ~18 % of
 Ukraine; a web estimate not in the facts dataset, which has no per-oblast figure before December
 2025): the status quo of the May 2025 snapshot (``ukraine_issues.py``); ISW's data put Ukraine's
-share below a third on 1 December 2024 (AFP, 2 December 2024), within its uncertainty."""
+share below a third on 1 December 2024 (AFP, 2 December 2024), within its uncertainty. The
+latest independent figure found before May 2025: Russia's General Staff claimed over 75 %
+(Rudskoy, February 2025), a partisan claim, not used."""
 _JAN25 = (
-    "the line known at this date: 66% of Donetsk in January 2025 (europesays.com/it/50188, a web "
-    "estimate outside the facts dataset, which has no per-oblast figure before Dec 2025; the "
-    "May 2025 snapshot's status quo), the latest per-oblast figure found dated before it"
+    "the line known at this date: 66% of Donetsk in Jan 2025 (europesays.com/it/50188, a web "
+    "estimate; the facts have no per-oblast figure before Dec 2025; the May 2025 status quo), the "
+    "latest independent per-oblast figure found before it (a Russian claim of over 75%, Rudskoy, "
+    "Feb 2025, not used)"
 )
 DONETSK_AUG25 = (70, "2025-08-16")
 """About 70 % of Donetsk in mid-August 2025: Zelensky on 12 August, Russia wants Ukraine to leave
@@ -85,10 +88,12 @@ ZK_NOV22 = (75, "2022-11-16")
 """Zaporizhzhia–Kherson read at about three quarters after Kherson's right bank was retaken
 (the November 2022 snapshot's status quo, carried forward to May 2025 in ``ukraine_issues.py``)."""
 ZK_AUG25 = (73, "2025-08-18")
-"""The White House map of 18 August 2025 (Zaporizhzhia 73 %, Kherson 73 %; S_put5000): the
+"""The White House map of 18 August 2025 (Zaporizhzhia 73 %, Kherson 73 %; S_put5000, which the
+facts give only as an aggregator dated "2025": the map's date is general knowledge): the
 November 2025 snapshot's status quo."""
 DONETSK_AUG25_MAP = (76, "2025-08-18")
-"""The White House map of 18 August 2025 (Donetsk 76 %; S_put5000): the November 2025 snapshot's
+"""The White House map of 18 August 2025 (Donetsk 76 %; S_put5000, which the facts give only as
+an aggregator dated "2025": the map's date is general knowledge): the November 2025 snapshot's
 status quo, the latest per-oblast figure in the facts before the 20-point framework."""
 _AUG25_MAP = "the line (76%: the White House map of 18 Aug 2025, S_put5000)"
 DONETSK_ZONE = round((DONETSK_AUG25_MAP[0] + 100) / 2)
@@ -394,8 +399,8 @@ p("UA", "donetsk", "2025-08-17", 0, 0.13,
   assume="range: the current line as known at this date, about 70% of Donetsk: Zelensky, 12 Aug "
   "2025, Russia wants Ukraine to leave 'the remaining 30%' it controls (AP via "
   "millenniumpost.in, 15 Aug 2025); Financial Times, 16 Aug 2025, 'Russian forces control about "
-  "70% of Donetsk' (via dnaindia.com, 17 Aug 2025); web sources outside the facts dataset "
-  "(the White House map of 18 Aug, 76%, is dated after this position)")
+  "70% of Donetsk' (via dnaindia.com, 17 Aug 2025); not in the facts (the White House map, "
+  "76%, is of 18 Aug)")
 p("UA", "elections", "2025-12-09", 10, 0.03,
   "No vote under martial law; ready for elections within 60-90 days if partners secure it "
   "and a cease-fire covers voting.", "S_el1", "S_el2", acc=(0, 55))
