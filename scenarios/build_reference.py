@@ -764,8 +764,10 @@ def carried_with_the_front(row: D, snapshot: str) -> D:
     from the reading at the position's date to the snapshot's starting line (its status quo),
     ``bound + (start − line)``, never past the actor's ideal nor off the 0–100 scale (the
     engine's own rule for a bound at the front, ``simulate/steps/positions.py``
-    ``front_lines``; issue 13, branch fix13d). Both figures are dated at or before the
-    snapshot's ``as_of`` (else a located ``ValueError``). Other rows are returned as they are."""
+    ``front_lines``; issue 13, branch fix13d). Both figures must be dated at or before the
+    snapshot's ``as_of``: a reading of the line dated after it is a located ``ValueError``; a
+    status quo resting on a later figure (which leaves the drift out too, :func:`front_trend`)
+    carries nothing, and the row's assumption says so. Other rows are returned as they are."""
     key = (row["actor"], row["issue"], row["date"])
     if not row.get("at_front") or key not in LINE_FIGURES:
         return row
@@ -774,12 +776,19 @@ def carried_with_the_front(row: D, snapshot: str) -> D:
     sq = status_quo(snapshot, as_of)[row["issue"]]
     start = float(sq["status_quo"])
     start_date = sq.get(FIGURE_DATE) or as_of
-    for what, date in (("the reading of the line", str(line_date)), ("status quo", start_date)):
-        if date > as_of:
-            raise ValueError(
-                f"position {key} in {snapshot}: {what} rests on a figure of {date}, after "
-                f"as_of {as_of} (no look-ahead)"
-            )
+    if str(line_date) > as_of:
+        raise ValueError(
+            f"position {key} in {snapshot}: the reading of the line rests on a figure of "
+            f"{line_date}, after as_of {as_of} (no look-ahead)"
+        )
+    if start_date > as_of:  # as a drift (front_trend): left out, and said, not used
+        note = (
+            f"not carried with the front: the status quo rests on a figure dated {start_date}, "
+            "after as_of (no look-ahead)"
+        )
+        return dict(
+            row, assumption=f"{row['assumption']}; {note}" if row.get("assumption") else note
+        )
     move = start - float(line)
     if move == 0.0:
         return row

@@ -83,9 +83,11 @@ def test_the_shipped_snapshots_agree(tmp_path: Any) -> None:
         assert checked >= 2, snapshot
 
 
-def test_a_start_resting_on_a_later_figure_is_a_located_error(
+def test_a_start_resting_on_a_later_figure_carries_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """A status quo resting on a figure dated after as_of is not used to carry a bound (no
+    look-ahead), as it is not used for a drift; the assumption says so."""
     br = _builder()
     ui = sys.modules["ukraine_issues"]
     bad = dict(ui.STATUS_QUO["ukraine-2025-11"])
@@ -96,5 +98,18 @@ def test_a_start_resting_on_a_later_figure_is_a_located_error(
         for r in sys.modules["ukraine_positions"].POSITIONS
         if (r["actor"], r["issue"], r["date"]) == ("UA", "donetsk", "2025-08-17")
     )
-    with pytest.raises(ValueError, match=r"2026-01-01, after as_of 2025-11-22"):
+    out = br.carried_with_the_front(row, "ukraine-2025-11")
+    assert out["acceptable"] == [0, 70]
+    assert "not carried with the front" in out["assumption"] and "2026-01-01" in out["assumption"]
+
+
+def test_a_reading_of_the_line_after_as_of_is_a_located_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    br = _builder()
+    up = sys.modules["ukraine_positions"]
+    key = ("UA", "donetsk", "2025-08-17")
+    monkeypatch.setitem(up.LINE_FIGURES, key, (70, "2025-12-01"))
+    row = next(r for r in up.POSITIONS if (r["actor"], r["issue"], r["date"]) == key)
+    with pytest.raises(ValueError, match=r"2025-12-01, after as_of 2025-11-22"):
         br.carried_with_the_front(row, "ukraine-2025-11")
