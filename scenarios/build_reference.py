@@ -28,7 +28,14 @@ if str(HERE) not in sys.path:
 
 from ukraine_issues import FIGURE_DATE, FIGURE_OF, ISSUES, status_quo  # noqa: E402
 from ukraine_ledger import LEDGER  # noqa: E402
-from ukraine_positions import POSITIONS, PUBLIC_COMMITMENTS  # noqa: E402
+from ukraine_positions import (  # noqa: E402
+    DONETSK_AUG25_MAP,
+    DONETSK_ZONE,
+    LINE_FIGURES,
+    POSITIONS,
+    PUBLIC_COMMITMENTS,
+    ZK_AUG25,
+)
 from ukraine_tracks import extra_actors, refusals, tracks  # noqa: E402
 
 from detente.scenario import parse_scenario  # noqa: E402
@@ -426,7 +433,7 @@ PROPOSALS: list[D] = [
      **_t(("S_rmem1", "S_rmem2", "S_rmem3", "S_rmem4", "S_rmem5"), "stage periods read from "
           "'30 days' and '100 days'; treaty start assumed")},
     {"id": "plan_28", "name": "US 28-point draft", "proposer": "US", "date": "2025-11-20",
-     "terms": {"crimea": 75, "donetsk": 100, "luhansk": 100, "zaporizhzhia_kherson": 73,
+     "terms": {"crimea": 75, "donetsk": 100, "luhansk": 100, "zaporizhzhia_kherson": ZK_AUG25[0],
                "nato_neutrality": 80, "security_guarantees": 40, "army_size": 40,
                "sanctions": 50, "assets_reparations": 55, "accountability": 95,
                "prisoners": 0, "children": 10, "language_church": 50, "elections": 60,
@@ -456,9 +463,9 @@ PROPOSALS: list[D] = [
      **_t(("S_eucp", "S_eucp2"), "guarantee value assumed from 'robust guarantees'")},
     {"id": "framework_20", "name": "US-Ukraine 20-point framework", "proposer": "UA",
      "date": "2025-12-23",
-     "terms": {"crimea": 50, "donetsk": 88, "nato_neutrality": 50, "security_guarantees": 25,
-               "army_size": 20, "prisoners": 0, "children": 0, "language_church": 40,
-               "elections": 50, "ceasefire_sequencing": 45},
+     "terms": {"crimea": 50, "donetsk": DONETSK_ZONE, "nato_neutrality": 50,
+               "security_guarantees": 25, "army_size": 20, "prisoners": 0, "children": 0,
+               "language_church": 40, "elections": 50, "ceasefire_sequencing": 45},
      "mechanisms": ["us_monitoring", "art5_guarantee", "reassurance_force", "dmz",
                     "ratification", "staged_sanctions"],
      "stages": [
@@ -470,10 +477,20 @@ PROPOSALS: list[D] = [
           "start_period": 9, "issues": ["donetsk", "elections"],
           "mechanisms": ["ratification", "dmz", "reassurance_force"]}],
      "note": "Donetsk zone (demilitarised or 'free economic zone', mutual withdrawal) scored "
-     "half-way between the line (~78) and full withdrawal; explicit NATO ban omitted.",
+     "half-way between the line (76: the White House map of 18 Aug 2025, S_put5000) and full "
+     "withdrawal; explicit NATO ban omitted.",
      **_t(("S_20_1", "S_20_2", "S_20_3", "S_20_4", "S_20_6", "S_20_7"),
           "zone value and stage periods assumed (60-day cease-fire for the referendum)")},
 ]  # fmt: skip
+
+
+PROPOSAL_LINES: dict[tuple[str, str], tuple[float, str]] = {
+    ("plan_28", "zaporizhzhia_kherson"): ZK_AUG25,
+    ("framework_20", "donetsk"): DONETSK_AUG25_MAP,
+}
+"""(proposal, issue) whose term is read from the line of contact ("frozen on the line", a zone
+half-way between the line and full withdrawal) -> (that reading, the date of its figure): dated
+at or before the proposal (no look-ahead; ``tests/scenarios/test_dyn13_line_figures.py``)."""
 
 
 # --------------------------------------------------------------------------------- bundles
@@ -740,6 +757,60 @@ def _same_figure(snapshot: str, issue: str) -> bool:
     return day1 == day0
 
 
+def carried_with_the_front(row: D, snapshot: str) -> D:
+    """A position as written into ``snapshot``: a red line stated at the line of contact
+    (``at_front``, a bound short of the scale's end read from the line, :data:`LINE_FIGURES`)
+    names the line of contact as the snapshot knows it, so its bound is carried with the front
+    from the reading at the position's date to the snapshot's starting line (its status quo),
+    ``bound + (start − line)``, never past the actor's ideal nor off the 0–100 scale (the
+    engine's own rule for a bound at the front, ``simulate/steps/positions.py``
+    ``front_lines``; issue 13, branch fix13d). Both figures must be dated at or before the
+    snapshot's ``as_of``: a reading of the line dated after it is a located ``ValueError``; a
+    status quo resting on a later figure (which leaves the drift out too, :func:`front_trend`)
+    carries nothing, and the row's assumption says so. Other rows are returned as they are."""
+    key = (row["actor"], row["issue"], row["date"])
+    if not row.get("at_front") or key not in LINE_FIGURES:
+        return row
+    as_of = SNAPSHOTS[snapshot]["as_of"]
+    line, line_date = LINE_FIGURES[key]
+    sq = status_quo(snapshot, as_of)[row["issue"]]
+    start = float(sq["status_quo"])
+    start_date = sq.get(FIGURE_DATE) or as_of
+    if str(line_date) > as_of:
+        raise ValueError(
+            f"position {key} in {snapshot}: the reading of the line rests on a figure of "
+            f"{line_date}, after as_of {as_of} (no look-ahead)"
+        )
+    if start_date > as_of:  # as a drift (front_trend): left out, and said, not used
+        note = (
+            f"not carried with the front: the status quo rests on a figure dated {start_date}, "
+            "after as_of (no look-ahead)"
+        )
+        return dict(
+            row, assumption=f"{row['assumption']}; {note}" if row.get("assumption") else note
+        )
+    move = start - float(line)
+    if move == 0.0:
+        return row
+    ideal = float(row["ideal"])
+
+    def carry(bound: float, lower: bool) -> float | int:
+        moved = min(bound + move, ideal) if lower else max(bound + move, ideal)
+        value = round(min(max(moved, 0.0), 100.0), 6)
+        return int(value) if value == int(value) else value
+
+    lo, hi = (float(v) for v in row["acceptable"])
+    new = [carry(lo, True) if lo > 0.0 else row["acceptable"][0],
+           carry(hi, False) if hi < 100.0 else row["acceptable"][1]]  # fmt: skip
+    note = (
+        f"carried with the front to this snapshot's line: {float(line):g} (figure of "
+        f"{line_date}) to {start:g} (its status quo, figure of {start_date})"
+    )
+    out = dict(row, acceptable=new)
+    out["assumption"] = f"{row['assumption']}; {note}" if row.get("assumption") else note
+    return out
+
+
 def build(snapshot: str) -> D:
     """The scenario of one snapshot as plain data (validated by :func:`render`)."""
     spec = SNAPSHOTS[snapshot]
@@ -773,7 +844,7 @@ def build(snapshot: str) -> D:
     body: D = {
         "actors": actors(as_of) + extra_actors(as_of),
         "issues": issues,
-        "positions": [r for r in POSITIONS if r["date"] <= as_of],
+        "positions": [carried_with_the_front(r, snapshot) for r in POSITIONS if r["date"] <= as_of],
         "trust": trust(as_of),
         "ledger": [e for e in LEDGER if e["date"] <= as_of],
         "mechanisms": mechanisms(as_of),

@@ -329,11 +329,12 @@ STATUS_QUO: dict[str, dict[str, Traced]] = {
         "donetsk": _sq(
             66,
             sources=("S_put24_1",),
-            assumption="no per-oblast figure in the facts before Dec 2025 (~18% of Ukraine in "
-            "May 2024, country-wide); the last public per-oblast estimate before this date, 66% "
-            "of Donetsk in January 2025 (europesays.com/it/50188, with Luhansk 99% and ~18% of "
-            "Ukraine; not in the facts dataset), carried forward: Russia's spring 2025 gains "
-            "are not counted (uncertain by about 5 points, mostly upward)",
+            assumption="no per-oblast figure in the facts before Dec 2025 (S_put24_1: ~18% of "
+            "Ukraine, May 2024); the latest independent per-oblast estimate found, 66% of "
+            "Donetsk in Jan 2025 (europesays.com/it/50188, not in the facts), carried forward; "
+            "none independent dated Feb-May 2025 (Russia's claim of over 75%, Rudskoy, Feb 2025, "
+            "not used); ISW data put Ukraine's share below a third on 1 Dec 2024 (AFP, 2 Dec "
+            "2024). Spring 2025 gains not counted (uncertain by about 5 points, mostly upward)",
             figure_date="2025-01-31",
             figure_of="2025-01-31",
         ),

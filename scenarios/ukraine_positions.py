@@ -15,6 +15,12 @@ from typing import Any
 Row = dict[str, Any]
 POSITIONS: list[Row] = []
 
+LINE_FIGURES: dict[tuple[str, str, str], tuple[float, str]] = {}
+"""(actor, issue, date) of a position whose value is a reading of the line of contact at its
+date ("the current line", "freeze the front lines") -> (that reading, the date of the figure it
+rests on). Every figure is dated at or before the position it describes (no look-ahead, issue 13,
+branch dyn13; ``tests/scenarios/test_dyn13_line_figures.py``). The builder does not write it."""
+
 WAR_START = "2022-02-24"
 
 
@@ -29,8 +35,11 @@ def p(
     acc: tuple[float, float] | None = None,
     assume: str | None = None,
     at_front: bool = False,
+    line: tuple[float, str] | None = None,
 ) -> None:
-    """Add one dated position (``at_front``: its red line is the line of contact)."""
+    """Add one dated position (``at_front``: its red line is the line of contact; ``line``: the
+    reading of the line of contact the value rests on and the date of its figure, kept in
+    :data:`LINE_FIGURES`)."""
     row: Row = {
         "actor": actor,
         "issue": issue,
@@ -50,6 +59,46 @@ def p(
     if not sources and not assume:
         raise ValueError(f"position {actor}/{issue}/{date} has neither sources nor assumption")
     POSITIONS.append(row)
+    if line is not None:
+        LINE_FIGURES[(actor, issue, date)] = line
+
+
+# Readings of the line of contact known at a position's date (issue 13, branch dyn13): the value,
+# the date of the figure, and where it comes from (cited in the positions' assumptions).
+DONETSK_JAN25 = (66, "2025-01-31")
+"""66 % of Donetsk in January 2025 (europesays.com/it/50188, with Luhansk 99 % and ~18 % of
+Ukraine; a web estimate not in the facts dataset, which has no per-oblast figure before December
+2025): the status quo of the May 2025 snapshot (``ukraine_issues.py``); ISW's data put Ukraine's
+share below a third on 1 December 2024 (AFP, 2 December 2024), within its uncertainty. The
+latest independent figure found before May 2025: Russia's General Staff claimed over 75 %
+(Rudskoy, February 2025), a partisan claim, not used."""
+_JAN25 = (
+    "the line known at this date: 66% of Donetsk in Jan 2025 (europesays.com/it/50188, a web "
+    "estimate; the facts have no per-oblast figure before Dec 2025; the May 2025 status quo), the "
+    "latest independent per-oblast figure found before it (a Russian claim of over 75%, Rudskoy, "
+    "Feb 2025, not used)"
+)
+DONETSK_AUG25 = (70, "2025-08-16")
+"""About 70 % of Donetsk in mid-August 2025: Zelensky on 12 August, Russia wants Ukraine to leave
+"the remaining 30 % of the Donetsk region that Kyiv still controls" (AP, millenniumpost.in,
+15 August 2025), and the Financial Times on 16 August, "Russian forces control about 70 % of
+Donetsk" (dnaindia.com, 17 August 2025). Web sources outside the facts dataset; the White House
+map of 18 August (76 %, S_put5000) is dated after the position of 17 August."""
+ZK_NOV22 = (75, "2022-11-16")
+"""Zaporizhzhia–Kherson read at about three quarters after Kherson's right bank was retaken
+(the November 2022 snapshot's status quo, carried forward to May 2025 in ``ukraine_issues.py``)."""
+ZK_AUG25 = (73, "2025-08-18")
+"""The White House map of 18 August 2025 (Zaporizhzhia 73 %, Kherson 73 %; S_put5000, which the
+facts give only as an aggregator dated "2025": the map's date is general knowledge): the
+November 2025 snapshot's status quo."""
+DONETSK_AUG25_MAP = (76, "2025-08-18")
+"""The White House map of 18 August 2025 (Donetsk 76 %; S_put5000, which the facts give only as
+an aggregator dated "2025": the map's date is general knowledge): the November 2025 snapshot's
+status quo, the latest per-oblast figure in the facts before the 20-point framework."""
+_AUG25_MAP = "the line (76%: the White House map of 18 Aug 2025, S_put5000)"
+DONETSK_ZONE = round((DONETSK_AUG25_MAP[0] + 100) / 2)
+"""The 20-point framework's Donetsk zone (mutual withdrawal) counted half-way between the line
+and full withdrawal: 88."""
 
 
 def _baseline(actor: str, rationale: str, rows: dict[str, tuple[float, float]]) -> None:
@@ -303,24 +352,30 @@ p("UA", "language_church", "2024-08-24", 0, 0.03,
 p("UA", "ceasefire_sequencing", "2025-03-11", 0, 0.07,
   "Accepts an immediate, extendable 30-day cease-fire if Russia does the same.",
   "S_jed25_1", acc=(0, 55), assume="range: cease-fire at signing also acceptable")
-for _i, _hi in (("donetsk", 72), ("luhansk", 100), ("zaporizhzhia_kherson", 75)):
+for _i, _line, _why in (
+    ("donetsk", DONETSK_JAN25, f"; {_JAN25}"),
+    ("luhansk", None, ""),
+    ("zaporizhzhia_kherson", ZK_NOV22, "; the line read in Nov 2022, carried forward"),
+):
     p("UA", _i, "2025-03-11", 0, 0.11,
       "Accepts an immediate cease-fire on the current line (Jeddah); no recognition.",
-      "S_jed25_1", acc=(0, _hi), at_front=True,
-      assume="a cease-fire on the line implies the line as the temporary limit")
+      "S_jed25_1", acc=(0, _line[0] if _line else 100), at_front=True, line=_line,
+      assume=f"a cease-fire on the line implies the line as the temporary limit{_why}")
 p("UA", "crimea", "2025-04-22", 0, 0.07,
   "Recognising Crimea as Russian is 'outside our Constitution... This will not happen.'",
   "S_lon2", acc=(0, 50))
 p("UA", "donetsk", "2025-06-01", 0, 0.12,
   "Memorandum: no recognition of gains since 2014; the line of contact as the starting "
   "point; territory only after a full cease-fire.", "S_umem1", "S_umem2", at_front=True,
-  acc=(0, 75), assume="range: the current line (~70-75%) is the limit")
+  acc=(0, DONETSK_JAN25[0]), line=DONETSK_JAN25,
+  assume=f"range: the current line is the limit; {_JAN25}")
 p("UA", "luhansk", "2025-06-01", 0, 0.08, "Memorandum: the line of contact as the starting point.",
   "S_umem1", at_front=True, acc=(0, 100),
   assume="Luhansk is almost wholly occupied; the line is accepted")
 p("UA", "zaporizhzhia_kherson", "2025-06-01", 0, 0.11,
-  "Memorandum: the line of contact as the starting point.", "S_umem1", at_front=True, acc=(0, 75),
-  assume="range: the current line is the limit")
+  "Memorandum: the line of contact as the starting point.", "S_umem1", at_front=True,
+  acc=(0, ZK_NOV22[0]), line=ZK_NOV22,
+  assume="range: the current line is the limit (read in Nov 2022, carried forward)")
 p("UA", "nato_neutrality", "2025-06-01", 10, 0.07,
   "Memorandum: no obligation of neutrality; NATO subject to Alliance consensus.",
   "S_umem1", acc=(0, 40))
@@ -340,7 +395,12 @@ p("UA", "accountability", "2025-06-25", 0, 0.05,
   "justice, including Putin'.", "S_trib1", "S_pf2")
 p("UA", "donetsk", "2025-08-17", 0, 0.13,
   "Rejects withdrawing from Donetsk (Sloviansk-Kramatorsk belt); constitution bars ceding land.",
-  "S_ak2", "S_ak4", at_front=True, acc=(0, 78), assume="range: the current line")
+  "S_ak2", "S_ak4", at_front=True, acc=(0, DONETSK_AUG25[0]), line=DONETSK_AUG25,
+  assume="range: the current line as known at this date, about 70% of Donetsk: Zelensky, 12 Aug "
+  "2025, Russia wants Ukraine to leave 'the remaining 30%' it controls (AP via "
+  "millenniumpost.in, 15 Aug 2025); Financial Times, 16 Aug 2025, 'Russian forces control about "
+  "70% of Donetsk' (via dnaindia.com, 17 Aug 2025); not in the facts (the White House map, "
+  "76%, is of 18 Aug)")
 p("UA", "elections", "2025-12-09", 10, 0.03,
   "No vote under martial law; ready for elections within 60-90 days if partners secure it "
   "and a cease-fire covers voting.", "S_el1", "S_el2", acc=(0, 55))
@@ -356,7 +416,8 @@ p("UA", "assets_reparations", "2025-12-18", 0, 0.04,
 p("UA", "donetsk", "2025-12-23", 0, 0.13,
   "20-point framework: freeze at the line; in Donetsk a demilitarised / free economic zone "
   "only with mutual withdrawal, international presence and a referendum.",
-  "S_20_2", "S_20_3", "S_20_4", acc=(0, 88), assume="a mutual-withdrawal zone counted half-way")
+  "S_20_2", "S_20_3", "S_20_4", acc=(0, DONETSK_ZONE), line=DONETSK_AUG25_MAP,
+  assume=f"a mutual-withdrawal zone counted half-way between {_AUG25_MAP} and full withdrawal")
 p("UA", "army_size", "2025-12-23", 0, 0.07, "Accepts an 800,000 peacetime force.",
   "S_20_1", "S_20_4", acc=(0, 20))
 p("UA", "security_guarantees", "2026-01-06", 20, 0.16,
@@ -375,10 +436,13 @@ p("US", "ceasefire_sequencing", "2025-03-11", 0, 0.15,
   "S_jed25_1", "S_jed25_2")
 p("US", "crimea", "2025-04-22", 80, 0.05,
   "(Reported) proposal to recognise Crimea formally as Russian.", "S_lon1")
-p("US", "donetsk", "2025-04-22", 70, 0.08, "(Reported) proposal to freeze the front lines.",
-  "S_lon1", assume="freeze = the line at that date (~70%)")
-p("US", "zaporizhzhia_kherson", "2025-04-22", 73, 0.08,
-  "(Reported) proposal to freeze the front lines.", "S_lon1", assume="freeze = the line")
+p("US", "donetsk", "2025-04-22", DONETSK_JAN25[0], 0.08,
+  "(Reported) proposal to freeze the front lines.", "S_lon1", line=DONETSK_JAN25,
+  assume=f"freeze = {_JAN25}")
+p("US", "zaporizhzhia_kherson", "2025-04-22", ZK_NOV22[0], 0.08,
+  "(Reported) proposal to freeze the front lines.", "S_lon1", line=ZK_NOV22,
+  assume="freeze = the line, read in Nov 2022 and carried forward (no later per-oblast "
+  "figure known at this date)")
 p("US", "ceasefire_sequencing", "2025-08-16", 50, 0.12,
   "After Alaska: go 'directly to a Peace Agreement... not a mere Ceasefire Agreement'.",
   "S_ak2")
@@ -405,14 +469,15 @@ for _i, _v, _note in (
     ("language_church", 50, "EU rules on religious tolerance and linguistic minorities"),
     ("elections", 60, "(reported) elections within 100 days; wording not captured"),
 ):
-    p("US", _i, "2025-11-20", _v, 0.08, f"28-point draft: {_note}.", "S_28_1", "S_28_2", "S_28_4")
+    p("US", _i, "2025-11-20", _v, 0.08, f"28-point draft: {_note}.", "S_28_1", "S_28_2", "S_28_4",
+      line=ZK_AUG25 if _i == "zaporizhzhia_kherson" else None)
 p("US", "ceasefire_sequencing", "2025-11-20", 50, 0.10,
   "28-point draft: immediate cease-fire on signing.", "S_28_10", "S_28_1")
 p("US", "elections", "2025-12-09", 50, 0.06, "Trump: 'time' for Ukraine to hold elections.",
   "S_el1")
-p("US", "donetsk", "2025-12-23", 88, 0.08,
-  "Proposes a 'free economic zone' in Ukrainian-held Donbas.", "S_20_3",
-  assume="zone counted half-way between the line and full withdrawal")
+p("US", "donetsk", "2025-12-23", DONETSK_ZONE, 0.08,
+  "Proposes a 'free economic zone' in Ukrainian-held Donbas.", "S_20_3", line=DONETSK_AUG25_MAP,
+  assume=f"zone counted half-way between {_AUG25_MAP} and full withdrawal")
 p("US", "army_size", "2025-12-23", 20, 0.06, "Accepts 800,000 in the 20-point framework.", "S_20_1")
 p("US", "security_guarantees", "2025-12-28", 30, 0.12,
   "Offers a 15-year guarantee to be voted by Congress; leads cease-fire monitoring.",

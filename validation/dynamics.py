@@ -578,9 +578,12 @@ def render(res: dict[str, Any]) -> str:
         f"{_pct(s['front_evidence_inside_50'])} / {_pct(s['front_evidence_inside_90'])} |",
         f"| front, all issue-pairs incl. the {s['front_flagged']} flagged (not evidence): "
         f"direction right | {_pct(s['front_direction'])} |",
-        f"| front, all: direction right where the front moved | {_pct(s['front_moved'])} |",
-        f"| front, all: inside the simulated 50 % band | {_pct(s['front_inside_50'])} |",
-        f"| front, all: inside the simulated 90 % band | {_pct(s['front_inside_90'])} |",
+        f"| front, all incl. the flagged: direction right where the front moved | "
+        f"{_pct(s['front_moved'])} |",
+        f"| front, all incl. the flagged: inside the simulated 50 % band | "
+        f"{_pct(s['front_inside_50'])} |",
+        f"| front, all incl. the flagged: inside the simulated 90 % band | "
+        f"{_pct(s['front_inside_90'])} |",
         "",
         f"**{s['front_flagged']} of the {s['front_direction']['n']} front checks are not "
         "evidence** (marked † in the pairs' tables, with the reason): their start, or the "
@@ -589,9 +592,12 @@ def render(res: dict[str, Any]) -> str:
         "through, `figure_date` in `validation/data/ukraine_front.yaml`). The snapshots' "
         "starting fronts rest only on figures known at their `as_of` (branch fix12), so they "
         "can differ from the real earlier value; a simulated front's move is measured from "
-        "the simulation's start.",
+        'the simulation\'s start. The four "front, all" rows and the front rows of the '
+        "per-issue table below count the flagged checks with the others (a flagged real "
+        "direction, such as a move read from a later figure, can be wrong); only the "
+        '"evidence only" rows leave them out.',
         "",
-        "## Per issue (all pairs and veto parties)",
+        "## Per issue (all pairs and veto parties; the front rows include the flagged checks)",
         "",
         "| issue | direction right where it moved | direction right, all | inside 50 % | "
         "inside 90 % |",

@@ -60,8 +60,9 @@ def test_a_later_snapshot_describing_an_earlier_front_is_a_located_error(
 
 def test_the_backtest_flags_front_checks_resting_on_a_later_figure() -> None:
     """No simulation: the flags come from the figure dates alone. The truth file's values
-    carried back from DeepState's 1 January 2026 reading make 10 of the 15 checks not evidence;
-    no start is flagged (the snapshots rest on figures known at their as_of)."""
+    carried back from DeepState's 1 January 2026 reading make 10 of the 15 checks not evidence,
+    and its 2022-11 Donetsk value, ISW's mid-December 2022 figure (branch dyn13), two more; no
+    start is flagged (the snapshots rest on figures known at their as_of)."""
     dyn = _dyn()
     flagged, starts = [], 0
     for pair in dyn.load_expectations()["pairs"]:
@@ -70,8 +71,9 @@ def test_the_backtest_flags_front_checks_resting_on_a_later_figure() -> None:
             if pv["lookahead"]:
                 flagged.append((pair["from"][8:], issue))
     assert starts == 0
-    assert len(flagged) == 10
-    assert ("2025-11", "donetsk") in flagged and ("2022-03", "donetsk") not in flagged
+    assert len(flagged) == 12
+    assert ("2025-11", "donetsk") in flagged and ("2022-03", "donetsk") in flagged
+    assert ("2022-11", "donetsk") in flagged
     assert ("2022-11", "luhansk") not in flagged and ("2023-12", "luhansk") not in flagged
 
 
@@ -82,9 +84,10 @@ def test_a_start_resting_on_a_later_figure_is_flagged(monkeypatch: pytest.Monkey
 
     pair = dyn.load_expectations()["pairs"][1]  # 2022-11 -> 2023-12
     bad = dict(ui.STATUS_QUO["ukraine-2022-11"])
-    bad["donetsk"] = dict(bad["donetsk"], figure_date="2026-01-01")
+    # Luhansk: its truth rests on no later figure (Donetsk's does since branch dyn13)
+    bad["luhansk"] = dict(bad["luhansk"], figure_date="2026-01-01")
     monkeypatch.setitem(ui.STATUS_QUO, "ukraine-2022-11", bad)
-    got = dyn.front_provenance(pair)["donetsk"]["lookahead"]
+    got = dyn.front_provenance(pair)["luhansk"]["lookahead"]
     assert got == ["the start rests on a figure of 2026-01-01, after 2022-11-16"]
 
 
