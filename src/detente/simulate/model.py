@@ -524,7 +524,7 @@ def build_model(scenario: Scenario) -> SimModel:
         reservation=reservation,
         floors=floors,
         veto_floors=veto_floors,
-        veto_asks=np.isfinite(veto_floors).any(axis=1),
+        veto_asks=np.asarray(np.isfinite(veto_floors).any(axis=1), dtype=bool),
         status_quo=sq,
         contested=contested,
         direction=direction,
