@@ -12,14 +12,24 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from detente.bargaining.packages import _effective_thresholds
 from detente.bargaining.problem import build_problem
-from detente.scenario import Scenario, ScenarioError, parse_scenario
+from detente.bargaining.war import reservation_from_arrays
+from detente.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from detente.scenario.simulation import SimulationSettings
 from detente.simulate import simulate_block
 from detente.simulate.agenda import bundle_results
 from detente.simulate.model import SimModel, build_model
 
-TEACHING = Path(__file__).resolve().parents[2] / "scenarios" / "teaching.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+TEACHING = ROOT / "scenarios" / "teaching.yaml"
+THIRD_PARTY_CASES = (  # the development cases with a veto party beyond the belligerents
+    "annan_plan_2004",
+    "bishkek_1994",
+    "good_friday_1998",
+    "minsk_i_2014",
+    "sri_lanka_2002",
+)
 PROTOCOLS = ("alternating", "single_text", "multilateral")
 RESERVATION = 0.95
 ONLY_VALLEY = "    veto: true\n    veto_issues: [valley]\n"
@@ -87,9 +97,9 @@ def test_the_parties_asked_are_the_analysis_veto_parties(veto: str) -> None:
 
 
 def test_a_party_needs_its_value_of_no_agreement_on_the_bundle() -> None:
-    """Lakeland's floor: its stated reservation on a deal that stops the fighting; on one that
-    does not, the bundle's static value (the bargaining engine's V + MIN_GAIN), the value the
-    positions step reads for another veto party (steps.positions.no_deal_value)."""
+    """Lakeland's floor: its stated reservation on a deal that stops the fighting (the
+    analysis' reservation, a stated one overriding the war model's V); on one that does not,
+    the bundle's static value (the bargaining engine's V + MIN_GAIN)."""
     m = build_model(_scenario(EVERY_ISSUE, "alternating"))
     lak = m.actor_ids.index("LAK")
     assert m.veto_floors[:, lak].tolist() == [RESERVATION, RESERVATION]
@@ -100,6 +110,44 @@ def test_a_party_needs_its_value_of_no_agreement_on_the_bundle() -> None:
     assert not strip.ceasefire
     assert m.veto_floors[m.bundle_ids.index("strip"), lak] == strip.static_value[lak]
     assert strip.static_value[lak] > RESERVATION  # V + MIN_GAIN, V the stated reservation
+
+
+def test_without_a_stated_reservation_the_floor_is_the_war_value_not_the_status_quo() -> None:
+    """During a war no agreement means the war goes on: a non-fighting veto party's floor on a
+    deal that stops the fighting is its value of no agreement in the analysis (the war model's
+    V, ``reservation_from_arrays``), not its utility of the status quo (fix13v, review rev13)."""
+    sc = _scenario(EVERY_ISSUE, "single_text")
+    actors = [a.model_copy(update={"reservation": None}) if a.id == "LAK" else a for a in sc.actors]
+    sc = sc.model_copy(update={"actors": actors})
+    m, problem = build_model(sc), build_problem(sc)
+    lak = m.actor_ids.index("LAK")
+    v = float(reservation_from_arrays(problem)[problem.index("LAK")])
+    assert m.veto_floors[:, lak].tolist() == [v, v]
+    assert abs(v - float(m.floors[lak])) > 1e-3  # the status quo's utility differs
+
+
+@pytest.mark.parametrize("case", THIRD_PARTY_CASES)
+def test_the_floor_is_the_analysis_value_on_the_development_cases(case: str) -> None:
+    """On every development case with a third veto party, each asked party's floor on each
+    bundle is the value the analysis' zone gives its no agreement (``bundle_zone``'s
+    ``_effective_thresholds`` over the analysis' reservation: V, a stated reservation
+    overriding it, plus MIN_GAIN on a deal that does not stop the fighting), over the
+    bundle's own veto parties (``Agreement.veto_problem``)."""
+    sc = load_scenario(ROOT / "validation" / "cases" / case / "scenario.yaml")
+    m, problem = build_model(sc), build_problem(sc)
+    results = {r.agreement.id: r for r in bundle_results(sc, problem)}
+    asked = 0
+    for b, bid in enumerate(m.bundle_ids):
+        ag = results[bid].agreement
+        narrowed = ag.veto_problem(problem)
+        want = _effective_thresholds(narrowed, ag, reservation_from_arrays(narrowed))
+        for aid, floor in zip(m.actor_ids[2:], m.veto_floors[b, 2:], strict=True):
+            if np.isfinite(floor):
+                asked += 1
+                assert floor == pytest.approx(want[narrowed.index(aid)], abs=1e-12), (bid, aid)
+            else:
+                assert aid not in ag.veto_parties(problem), (bid, aid)
+    assert asked > 0
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
