@@ -117,7 +117,9 @@ def test_without_a_stated_reservation_the_floor_is_the_war_value_not_the_status_
     deal that stops the fighting is its value of no agreement in the analysis (the war model's
     V, ``reservation_from_arrays``), not its utility of the status quo (fix13v, review rev13)."""
     sc = _scenario(EVERY_ISSUE, "single_text")
-    actors = [a.model_copy(update={"reservation": None}) if a.id == "LAK" else a for a in sc.actors]
+    actors = tuple(
+        a.model_copy(update={"reservation": None}) if a.id == "LAK" else a for a in sc.actors
+    )
     sc = sc.model_copy(update={"actors": actors})
     m, problem = build_model(sc), build_problem(sc)
     lak = m.actor_ids.index("LAK")
