@@ -77,7 +77,9 @@ def _mediator_with_a_veto(protocol: str, reservation: float) -> Scenario:
 
 
 def test_multilateral_talks_need_every_veto_party() -> None:
-    """A third veto party changes the talks only under ``multilateral``: Lakeland (utility
+    """A third veto party's public position filters the offers under ``multilateral``
+    (its consent is needed under every protocol: tests/simulate/test_val13_veto_acceptance.py).
+    Lakeland (utility
     1 − |valley − 50| / 50 on its one issue) with reservation 0.9 signs only for a valley
     within 45–55. Under ``alternating`` the belligerents' own terms go up to about 59 at the
     95th percentile (the shipped scenario's); under ``multilateral`` the proposers offer only

@@ -77,9 +77,11 @@ class SimulationSettings(StrictModel):  # finite numbers, strict scalars (scenar
 
     protocol: KnownProtocol = Field(
         default=Protocol.alternating,
-        description="Talks protocol: `alternating` (stacked alternating offers), "
-        "`single_text` (a mediator's single negotiating text, revised from the parties' "
-        "objections) or `multilateral` (alternating offers every veto party must accept).",
+        description="Talks protocol: `alternating` (stacked alternating offers between the "
+        "belligerents), `single_text` (a mediator's single negotiating text, revised from the "
+        "parties' objections) or `multilateral` (alternating offers with the other veto "
+        "parties at the table). Under every protocol an agreement is signed only when its "
+        "veto parties accept it.",
     )
     mediator: str | None = Field(default=None, description="Mediator actor id (single_text).")
     strategies: dict[str, KnownStrategy] = Field(

@@ -122,6 +122,7 @@ class BundleSpec:
     value_slope: FloatArray  # (A,) its change per unit of P(A prevails) (0: cease-fire)
     table: TalkTable  # (R regimes, K, A)
     on_agenda: bool  # not closed by a veto party's linkage
+    veto: BoolArray  # (A,) its veto parties (Agreement.veto_parties) and the belligerents
     zone_open: bool  # the bargaining engine's zone with the stated red lines exists
     horizon: FloatArray  # (2,) each belligerent's concession horizon (concession_horizon)
 
@@ -254,15 +255,16 @@ def build_agenda(
     lo: FloatArray,
     hi: FloatArray,
     settlement: tuple[FloatArray, FloatArray, BoolArray],
-    offer_filter: Callable[[FloatArray], BoolArray],
+    offer_filter: Callable[[FloatArray, BoolArray, FloatArray], BoolArray],
     *,
     n_candidates: int,
     max_grid: int,
 ) -> Agenda:
     """Bundles, move sets and regime red lines (module docstring). ``settlement`` is the
     model's settlement candidates, their utilities and their mask under the stated red lines;
-    ``offer_filter`` maps settlement utilities (K, A) to the candidates proposers may offer
-    (the multilateral protocol's filter; all True otherwise)."""
+    ``offer_filter`` maps a bundle's utilities (K, A), its veto parties (A,) and its static
+    values (A,) to the candidates its talks may table (the protocol's: every one unless its
+    other veto parties see the terms before they are signed, ``SimModel.veto_floors``)."""
     results = bundle_results(scenario, problem)
     agreements: list[Agreement] = [r.agreement for r in results]
     order = sorted(range(len(agreements)), key=lambda j: agreements[j].id != "settlement")
@@ -344,7 +346,6 @@ def build_agenda(
             u = g[:, pidx]
         feas = _feasible(cand, settled, reg_lo[:, vb], reg_hi[:, vb])
         if b == 0:
-            feas &= offer_filter(u)[None, :]
             if box.conflicts:  # as the stated-lines mask: conflicting lines close every package
                 feas[0] = False
             feas[0, : settlement[2].size] &= settlement[2]
@@ -353,6 +354,7 @@ def build_agenda(
         if not ag.ceasefire:
             static = problem.reservation[pidx] + MIN_GAIN
             slope = belief_slope(problem, ag)[pidx]
+        feas &= offer_filter(u, vb, static)[None, :]
         on = not r.linkage_blocked
         if not on:
             feas[:] = False
@@ -379,6 +381,7 @@ def build_agenda(
                 value_slope=slope,
                 table=build_table(np.broadcast_to(u, (n_r, *u.shape)), feas),
                 on_agenda=on,
+                veto=vb,
                 zone_open=bool(r.exists),
                 horizon=horizon,
             )

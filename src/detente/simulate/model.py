@@ -85,6 +85,7 @@ __all__ = [
     "candidate_utilities",
     "capability_r",
     "utility",
+    "veto_floor",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -146,7 +147,10 @@ class SimModel:
     lo: FloatArray  # (A, I) red lines
     hi: FloatArray  # (A, I)
     reservation: FloatArray  # (A,) stated reservation utility, NaN = from the war model
-    floors: FloatArray  # (A,) what a non-belligerent veto actor accepts (A, B entries unused)
+    floors: FloatArray  # (A,) a non-belligerent veto actor's own floor (its red-line moves)
+    veto_floors: FloatArray  # (B, A) what a bundle's other veto parties need (veto_floor: the
+    # analysis' value of no agreement), -inf: not asked
+    veto_asks: BoolArray  # (B,) a bundle asks some veto party beyond the belligerents
     status_quo: FloatArray  # (I,)
     contested: BoolArray  # (I,)
     direction: FloatArray  # (I,) +1 if A winning moves the line up, -1 down, 0 if not contested
@@ -297,6 +301,25 @@ def _candidates(scenario: Scenario, ideal: FloatArray, sal: FloatArray) -> Float
     return cand
 
 
+def veto_floor(no_deal: FloatArray, veto: BoolArray, static: FloatArray) -> FloatArray:
+    """(A,) what each veto party of a bundle beyond the belligerents needs from its terms to
+    accept them, ``-inf`` for the actors not asked: the belligerents (their own acceptance
+    rule) and the parties whose veto does not cover the bundle (``veto``: its veto parties,
+    ``Agreement.veto_parties``, the analysis' one rule). The need is the value the analysis'
+    zone (``bargaining.packages.bundle_zone``) gives the party's no agreement: during a war no
+    agreement means the war goes on, so it is ``no_deal``, the analysis' reservation
+    (``BargainingProblem.reservation``, ``bargaining.war.reservation_from_arrays``: the war
+    model's V, a stated reservation overriding it), for a non-fighting veto party too; for a
+    partial deal that does not stop the fighting the bundle's ``static`` value (the same
+    reservation + ``MIN_GAIN``, as the analysis' thresholds add it). The analysis' thresholds
+    also add what distrust of the counterparts costs; the simulation models distrust in its
+    own dynamics, for the belligerents only, so the floor here is the value of no agreement."""
+    asked = veto.copy()
+    asked[:2] = False
+    out: FloatArray = np.where(asked, np.where(np.isnan(static), no_deal, static), -np.inf)
+    return out
+
+
 def build_model(scenario: Scenario) -> SimModel:
     """Validate what the simulation needs and build its arrays (InputError if lacking)."""
     war = scenario.war
@@ -396,13 +419,19 @@ def build_model(scenario: Scenario) -> SimModel:
     if box.conflicts:
         cand_feasible[:] = False
     protocol = Protocol(settings.protocol)
+    # each actor's value of no agreement as the analysis' zone reads it (veto_floor)
+    no_deal = problem.reservation[[problem.index(a) for a in actor_ids]].astype(np.float64)
 
-    def offer_filter(u: FloatArray) -> BoolArray:
-        # multilateral: proposers offer only packages every other veto party accepts (their
-        # positions are public); acceptance is still checked in the talks
-        if protocol is Protocol.multilateral and n_a > 2:
-            return np.asarray((u[:, 2:] >= floors[2:] - 1e-9).all(axis=1), dtype=bool)
-        return np.ones(u.shape[0], dtype=bool)
+    def offer_filter(u: FloatArray, veto: BoolArray, static: FloatArray) -> BoolArray:
+        # a bundle's other veto parties must accept its terms under every protocol (the talks
+        # check it, protocols._others1); where they see the terms before signature the talks
+        # table only terms they accept (multilateral: positions public; single_text: the
+        # mediator's text clears them); under alternating they ratify what A and B agree
+        floor = veto_floor(no_deal, veto, static)
+        asked = np.isfinite(floor)
+        if protocol is Protocol.alternating or not asked.any():
+            return np.ones(u.shape[0], dtype=bool)
+        return np.asarray((u[:, asked] >= floor[asked] - 1e-9).all(axis=1), dtype=bool)
 
     agenda = build_agenda(
         scenario,
@@ -422,6 +451,7 @@ def build_model(scenario: Scenario) -> SimModel:
     settle = agenda.bundles[0]
     cand, cand_u, table = settle.candidates, settle.utility, settle.table
     cand_feasible = table.feasible[0].copy()
+    veto_floors = np.stack([veto_floor(no_deal, b.veto, b.static_value) for b in agenda.bundles])
 
     start = trust_state(scenario, scenario.meta.as_of)  # the one trust state (trust/state.py)
     pairs = [start.pair_arrays(a_id, b_id), start.pair_arrays(b_id, a_id)]
@@ -501,6 +531,8 @@ def build_model(scenario: Scenario) -> SimModel:
         hi=hi,
         reservation=reservation,
         floors=floors,
+        veto_floors=veto_floors,
+        veto_asks=np.asarray(np.isfinite(veto_floors).any(axis=1), dtype=bool),
         status_quo=sq,
         contested=contested,
         direction=direction,

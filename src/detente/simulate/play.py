@@ -496,6 +496,7 @@ def offer(state: PlayState, terms: dict[str, float]) -> PlayState:
         text=np.full(n, -1, dtype=np.int64),
         pos_u=np.stack([pos_u, pos_u], axis=1),
         prev_pos_u=np.stack([prev_pos_u, prev_pos_u], axis=1),
+        bundle=b,
     )
     inside = _inside_lines(g, x)
     ok = accepts(m, rnd, o, k)

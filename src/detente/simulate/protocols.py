@@ -18,9 +18,15 @@ the other side's concessions), what it refused and what it offered (the screenin
     leaves the largest unmet objection smallest, ties to the Nash product. A side's view of
     the other's position is the most it can get among the packages meeting the other's
     stated objection.
-``multilateral``  Alternating offers in which every veto party with a position must accept:
-    proposers offer only packages every other veto party accepts (their positions are public),
-    and each checks it (utility at least its stated reservation, else that of the status quo).
+``multilateral``  Alternating offers in which the bundle's other veto parties sit at the
+    table: proposers offer only packages they accept (their positions are public).
+
+Under every protocol an agreement on a bundle is signed only when the bundle's veto parties
+beyond the belligerents accept it (``SimModel.veto_floors``: those whose veto covers an issue
+it touches, the analysis' one rule ``Agreement.veto_parties``; each needs its value of no
+agreement on the bundle, :func:`~detente.simulate.model.veto_floor`). Under ``single_text``
+the mediator drafts only texts they accept; under ``alternating`` the belligerents' offers are
+not filtered and the parties ratify what they agree (Putnam 1988).
 
 Acceptance: a party accepts a package ``k`` when it is feasible, worth at least its acceptance
 floor, and its distrust-adjusted value beats fighting, ``τ U + (1 − τ)(V − L) ≥ V``, with ``τ``
@@ -44,7 +50,6 @@ from numpy.typing import NDArray
 
 from detente.core import TOL_UTILITY
 from detente.core.jit import kernel
-from detente.scenario.simulation import Protocol
 from detente.simulate.model import SimModel
 from detente.simulate.strategies import Move, _maximum, _minimum
 from detente.simulate.tables import (
@@ -81,6 +86,7 @@ class Round:
     text: IntArray  # (N,) mediator's text, -1 none yet
     pos_u: FloatArray  # (N, 2) utility to each side of the other's latest position
     prev_pos_u: FloatArray  # (N, 2)
+    bundle: int = 0  # the bundle talked about (whose veto parties accept, SimModel.veto_floors)
 
 
 # Every rule of a round, compiled: per-run rules take and return numbers only (a compiled call
@@ -122,14 +128,16 @@ def _others1(
     k: int,
     at: int,
     n_actors: int,
-    multilateral: bool,
+    asked: bool,
     floors: FloatArray,
 ) -> bool:
-    """Every veto party but the belligerents accepts the candidate at entry ``at`` of the
-    flattened table (row ``row``; -1: none), its utility (:func:`~detente.simulate.tables.
-    _utility_at`) at least its stated reservation (multilateral only; True otherwise)."""
+    """The bundle's veto parties beyond the belligerents accept the candidate at entry ``at``
+    of the flattened table (row ``row``; -1: none), each's utility (:func:`~detente.simulate.
+    tables._utility_at`) at least its ``floors`` entry (the bundle's row of
+    ``SimModel.veto_floors``, -inf for a party not asked); True when none is asked (``asked``
+    False)."""
     ok = True
-    if multilateral:
+    if asked:
         for a in range(2, n_actors):
             floor = floors[a] - TOL_UTILITY
             ok = ok and at >= 0 and _utility_at(utility, lin_dist, lin_w, row, k, at, a) >= floor
@@ -145,7 +153,7 @@ def _others_runs(
     rows: IntArray,
     cand: IntArray,
     n_actors: int,
-    multilateral: bool,
+    asked: bool,
     floors: FloatArray,
     out: BoolArray,
 ) -> None:
@@ -153,7 +161,7 @@ def _others_runs(
     for j in range(rows.shape[0]):
         r = rows[j]
         at = _cell(r, k, cand[j])
-        out[j] = _others1(utility, lin_dist, lin_w, r, k, at, n_actors, multilateral, floors)
+        out[j] = _others1(utility, lin_dist, lin_w, r, k, at, n_actors, asked, floors)
 
 
 @kernel
@@ -412,11 +420,11 @@ def _accepts_all(
     tau: FloatArray,
     loss: FloatArray,
     n_actors: int,
-    multilateral: bool,
+    asked: bool,
     floors: FloatArray,
 ) -> BoolArray:
     out = np.empty(cand.shape[0], dtype=np.bool_)
-    _others_runs(utility, lin_dist, lin_w, k, rows, cand, n_actors, multilateral, floors, out)
+    _others_runs(utility, lin_dist, lin_w, k, rows, cand, n_actors, asked, floors, out)
     for j in range(cand.shape[0]):
         out[j] = _accepts1(
             cand[j], u[j], accept[j], bad_faith[j], value[j], tau[j], loss[j], out[j]
@@ -467,8 +475,8 @@ def accepts(
         _col(r.tau, side),
         _col(r.loss, side),
         len(m.actor_ids),
-        m.protocol is Protocol.multilateral,
-        np.ascontiguousarray(m.floors, dtype=np.float64),
+        bool(m.veto_asks[r.bundle]),
+        np.ascontiguousarray(m.veto_floors[r.bundle], dtype=np.float64),
     )
     return out
 

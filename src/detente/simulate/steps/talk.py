@@ -261,8 +261,8 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             np.ascontiguousarray(s.trend, dtype=np.float64),
             float(st.overture_pressure),
             len(m.actor_ids),
-            m.protocol is Protocol.multilateral,
-            np.ascontiguousarray(m.floors, dtype=np.float64),
+            bool(m.veto_asks[b]),  # the bundle's other veto parties accept (protocols._others1)
+            m.veto_floors[b],
             every,
             np.ascontiguousarray(idx),
             np.ascontiguousarray(real),
@@ -419,7 +419,7 @@ def _round(
     trend: FloatArray,
     threshold: float,
     n_actors: int,
-    multilateral: bool,
+    asked: bool,
     floors: FloatArray,
     every: bool,
     idx: IntArray,
@@ -447,8 +447,8 @@ def _round(
 ) -> None:
     """A round of talks on bundle ``b`` in every run of the block where one is held
     (:func:`on_table`, the cadence or a track, no spoiler's attack): each side's view of the
-    table and its strategy's move, the protocol's round (alternating offers, with every veto
-    party's check if ``multilateral``, or the mediator's ``single_text``), and what it leaves
+    table and its strategy's move, the protocol's round (alternating offers or the mediator's
+    ``single_text``, the bundle's other veto parties' check if ``asked``), and what it leaves
     in the talks' state (the arrays from ``rounds`` on, the new state's, written in place;
     ``first``: the settlement's round, which carries the screening evidence, overtures and
     gestures; ``flags``: :data:`_EVENTS`). ``hints[j, b]``: where the run's searches ended
@@ -663,7 +663,7 @@ def _round(
                 value,
                 tau,
                 n_actors,
-                multilateral,
+                asked,
                 floors,
                 every,
                 idx,
@@ -697,13 +697,11 @@ def _round(
                     standing_by[j, b],
                     u[i, 0],
                     u[i, 1],
-                    _others1(
-                        utility, lin_dist, lin_w, row, k, a_st, n_actors, multilateral, floors
-                    ),
+                    _others1(utility, lin_dist, lin_w, row, k, a_st, n_actors, asked, floors),
                     prop[i, 0],
                     u[i, 2],
                     u[i, 3],
-                    _others1(utility, lin_dist, lin_w, row, k, a0, n_actors, multilateral, floors),
+                    _others1(utility, lin_dist, lin_w, row, k, a0, n_actors, asked, floors),
                     prop[i, 1],
                     u[i, 4],
                     u[i, 5],
@@ -788,7 +786,7 @@ def _text_round(
     value: FloatArray,
     tau: FloatArray,
     n_actors: int,
-    multilateral: bool,
+    asked: bool,
     floors: FloatArray,
     every: bool,
     idx: IntArray,
@@ -859,7 +857,7 @@ def _text_round(
             t,
             _utility_at(utility, lin_dist, lin_w, row, k, at, 0),
             _utility_at(utility, lin_dist, lin_w, row, k, at, 1),
-            _others1(utility, lin_dist, lin_w, row, k, at, n_actors, multilateral, floors),
+            _others1(utility, lin_dist, lin_w, row, k, at, n_actors, asked, floors),
             need[i, 0],
             need[i, 1],
             seen[0],
