@@ -137,7 +137,7 @@ def late() -> tuple[Scenario, dict[tuple[str, str], float]]:
 def test_distance_sweep_one_red_line(late: tuple[Scenario, Any]) -> None:
     s, comp = late
     values = []
-    for hi in np.linspace(78.0, 100.0, 20):  # Ukraine's stated maximum on Donetsk
+    for hi in np.linspace(78.0, 100.0, 20):  # from above Ukraine's stated Donetsk maximum (76)
         values.append(
             _settlement_distance(_with_position(s, "UA", "donetsk", acceptable=(0.0, hi)), comp)
         )
