@@ -1,6 +1,7 @@
 """The repository's scripts that are not part of the package, loaded for the tests: the
-reference snapshots' builder (``scenarios/build_reference.py``) and the dynamics backtest's
-scorer (``validation/dynamics.py``)."""
+reference snapshots' builder (``scenarios/build_reference.py``), the validation scorers
+(``validation/dynamics.py``, ``validation/score.py``) and the NegMAS benchmark's workload
+(``benchmarks/vs_negmas.py``)."""
 
 from __future__ import annotations
 
@@ -46,5 +47,14 @@ def validation_score() -> ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("validation_score", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def vs_negmas() -> ModuleType:
+    """``benchmarks/vs_negmas.py`` (the NegMAS workload's scenarios), executed afresh."""
+    spec = importlib.util.spec_from_file_location("vs_negmas", ROOT / "benchmarks" / "vs_negmas.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

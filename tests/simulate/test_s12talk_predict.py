@@ -4,13 +4,13 @@ position it finds, so the talks are the same with the moves forgotten before eve
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
+from tests import repo_scripts
 
 from detente.simulate import RunInputs
 from detente.simulate.engine import iter_periods
@@ -24,13 +24,7 @@ _ROOT = Path(__file__).resolve().parents[2]
 
 def _benchmark() -> ModuleType:
     """benchmarks/vs_negmas.py (the NegMAS workload's scenarios)."""
-    spec = importlib.util.spec_from_file_location(
-        "vs_negmas", _ROOT / "benchmarks" / "vs_negmas.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return repo_scripts.vs_negmas()
 
 
 @pytest.mark.parametrize("predict", [_predicted, getattr(_predicted, "py_func", _predicted)])

@@ -6,13 +6,13 @@ So the talks are the same with every search hint forgotten before every round.""
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
+from tests import repo_scripts
 
 from detente.core.jit import kernel
 from detente.simulate import RunInputs
@@ -28,13 +28,7 @@ _ROOT = Path(__file__).resolve().parents[2]
 
 def _benchmark() -> ModuleType:
     """benchmarks/vs_negmas.py (the NegMAS workload's scenarios)."""
-    spec = importlib.util.spec_from_file_location(
-        "vs_negmas", _ROOT / "benchmarks" / "vs_negmas.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return repo_scripts.vs_negmas()
 
 
 @pytest.mark.parametrize("look", [_first_look, getattr(_first_look, "py_func", _first_look)])
