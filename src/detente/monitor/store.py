@@ -200,6 +200,18 @@ class EventStore:
         self.con.close()
 
     def _create(self) -> None:
+        """Create the store's tables (or bring an older store's up to date) in ONE transaction:
+        an interrupted first open leaves no store with half its schema (a ``files`` table
+        without its ``status`` column was seen after a SIGINT between two statements)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self._create_tables()
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def _create_tables(self) -> None:
         cols = ", ".join(f'"{c}" {t}' for c, t, _ in NORMALISED_COLUMNS)
         self.con.execute(
             f"CREATE TABLE IF NOT EXISTS events ({cols}, actor1 VARCHAR, actor2 VARCHAR, "
@@ -214,13 +226,15 @@ class EventStore:
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS files (path VARCHAR, sha256 VARCHAR, format VARCHAR, "
             "ingested_at TIMESTAMP, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, "
-            "duplicates_dropped BIGINT)"
+            "duplicates_dropped BIGINT, ingest_id BIGINT, status VARCHAR, error VARCHAR)"
         )
         names = {str(r[1]) for r in self.con.execute("PRAGMA table_info('files')").fetchall()}
-        if "status" not in names:  # stores made before ingests recorded their status
-            self.con.execute("ALTER TABLE files ADD COLUMN ingest_id BIGINT")
-            self.con.execute("ALTER TABLE files ADD COLUMN status VARCHAR")
-            self.con.execute("ALTER TABLE files ADD COLUMN error VARCHAR")
+        # stores made before ingests recorded their status (or an older, half-migrated one)
+        kinds = (("ingest_id", "BIGINT"), ("status", "VARCHAR"), ("error", "VARCHAR"))
+        for column, kind in kinds:
+            if column not in names:
+                self.con.execute(f"ALTER TABLE files ADD COLUMN {column} {kind}")
+        if "status" not in names:
             self.con.execute("UPDATE files SET status = 'complete', ingest_id = rowid + 1")
         self.con.execute("CREATE TABLE IF NOT EXISTS meta (name VARCHAR, value VARCHAR)")
         self._ensure_key_hash()
