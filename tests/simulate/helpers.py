@@ -6,14 +6,17 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from detente.scenario import Scenario, load_scenario, parse_scenario
 
 if TYPE_CHECKING:
+    from detente.simulate.state import RunState
     from detente.simulate.tables import TalkTable
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -198,3 +201,53 @@ def assert_same_table(a: TalkTable, b: TalkTable) -> None:
         assert a.flat_order[side].tobytes() == b.flat_order[side].tobytes()
         assert a.best_for[side].tobytes() == b.best_for[side].tobytes()
     assert a.top.tobytes() == b.top.tobytes()
+
+
+def negmas_talks_with_hints_reset(
+    pairing: str, reset: Callable[[NDArray[np.int64]], None], n: int = 24, periods: int = 40
+) -> Iterator[tuple[RunState, RunState]]:
+    """The NegMAS workload at 1,024 outcomes (``pairing``, per-run weights drawn as NegMAS
+    draws them, seed 3): per period, the state of the talks as run and of the same talks with
+    ``reset`` applied to every run's search hints (``RunState.search_hint``, a copy) before
+    each round."""
+    from dataclasses import replace
+
+    from tests import repo_scripts
+
+    from detente.simulate import RunInputs
+    from detente.simulate.engine import iter_periods
+    from detente.simulate.model import SimModel, build_model
+    from detente.simulate.state import Draws, evolve
+    from detente.simulate.steps import PERIOD_STEPS
+    from detente.simulate.steps.talk import TALK
+
+    bench = repo_scripts.vs_negmas()
+    a, b, reserved = bench.PAIRINGS[pairing]
+    m = build_model(bench.negotiation_scenario(32, a, b, reserved))
+    rng = np.random.default_rng(3)
+    wa, wb = rng.uniform(0.2, 0.8, n), rng.uniform(0.2, 0.8, n)
+    weights = np.stack([np.stack([wa, 1 - wa], 1), np.stack([wb, 1 - wb], 1)], axis=1)
+    inputs = RunInputs(weights=weights)
+
+    def forgetting(model: SimModel, s: RunState, d: Draws) -> RunState:
+        if s.search_hint is not None:
+            hints = s.search_hint.copy()
+            reset(hints)
+            s = evolve(s, search_hint=hints)
+        return TALK.apply(model, s, d)
+
+    steps = tuple(
+        replace(step, apply=forgetting) if step.name == TALK.name else step for step in PERIOD_STEPS
+    )
+    seed = np.random.SeedSequence(4)
+    plain = iter_periods(m, n, seed, periods, inputs=inputs)
+    other = iter_periods(m, n, seed, periods, inputs=inputs, steps=steps)
+    return zip(plain, other, strict=True)
+
+
+def assert_same_talks(x: RunState, y: RunState) -> None:
+    """The talks' state of two runs' blocks is the same, to the bit."""
+    for name in ("rounds", "standing", "standing_by", "signed_terms", "events"):
+        assert np.array_equal(getattr(x, name), getattr(y, name)), name
+    for name in ("prev_demand", "pos_u", "prev_pos_u", "refused_u", "offered_u"):
+        assert getattr(x, name).tobytes() == getattr(y, name).tobytes(), name

@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.core.jit import inline_kernel, kernel
+from detente.core.prefetch import prefetch
 from detente.scenario.simulation import Protocol
 from detente.simulate.agenda import talk_horizons
 from detente.simulate.events import flag
@@ -66,7 +67,6 @@ from detente.simulate.tables import (
     _propose_at,
     _propose_key,
     _utility_at,
-    prefetch,
 )
 from detente.simulate.tables import _find as _find_kernel
 
@@ -354,7 +354,7 @@ def _view1(top: float, value: float, ceiling: float) -> tuple[float, float]:
 
 PREFETCH_FROM = 1024
 """Tables of at least this many candidates per row: the round asks for the lines its
-proposals' first looks read one pass ahead (:func:`~detente.simulate.tables.prefetch`).
+proposals' first looks read one pass ahead (:func:`~detente.core.prefetch.prefetch`).
 Measured on the NegMAS workload (the round replayed, blocks of 8,192 runs, 4,096 at 1,024):
 faster at 1,024 candidates, slower at 100, 256 and 484, where the extra pass costs more than
 the reads it brings forward (see the CHANGELOG, issue 13, branch s13talk)."""
@@ -504,7 +504,7 @@ def _round(
             if not single_text and k >= PREFETCH_FROM:
                 # the lines the proposals' first looks will read (the hints' values and
                 # packages; the line below a moving proposal's, where it moves), asked for
-                # ahead of the moves' pass (tables.prefetch: no value changes, only when the
+                # ahead of the moves' pass (core.prefetch: no value changes, only when the
                 # reads wait)
                 for i in range(lo, hi):
                     j = sel[i]
