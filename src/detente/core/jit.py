@@ -99,14 +99,21 @@ def cache_dir() -> Path | None:
     return _CACHE_DIR
 
 
-class _EngineCacheLocator(caching.UserProvidedCacheLocator):
+# Numba 0.61 names it ``_UserProvidedCacheLocator``; later releases drop the underscore (the
+# class is the same: a source-file-backed locator under ``NUMBA_CACHE_DIR``).
+_UserProvidedCacheLocator: Any = (
+    vars(caching).get("UserProvidedCacheLocator") or vars(caching)["_UserProvidedCacheLocator"]
+)
+
+
+class _EngineCacheLocator(_UserProvidedCacheLocator):  # type: ignore[misc]  # Numba's class
     """Numba cache locator for detente's own modules: :func:`cache_dir`, whatever
     ``NUMBA_CACHE_DIR`` says for other code."""
 
     def __init__(self, py_func: Any, py_file: str) -> None:
         self._py_file = py_file
         self._lineno = py_func.__code__.co_firstlineno
-        sub: str = self.get_suitable_cache_subpath(py_file)  # type: ignore[no-untyped-call]
+        sub: str = self.get_suitable_cache_subpath(py_file)
         assert _CACHE_DIR is not None  # from_function creates no locator otherwise
         self._cache_path = str(_CACHE_DIR / sub)
 
@@ -116,7 +123,7 @@ class _EngineCacheLocator(caching.UserProvidedCacheLocator):
             return None
         # the source-file locator's checks (file exists, cache path writable), skipping the
         # parent's "NUMBA_CACHE_DIR is set" condition
-        parent: Any = super(caching.UserProvidedCacheLocator, cls)
+        parent: Any = super(_UserProvidedCacheLocator, cls)
         return parent.from_function(py_func, py_file)
 
 
