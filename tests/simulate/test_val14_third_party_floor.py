@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.simulate.test_val13_veto_acceptance import EVERY_ISSUE, _scenario
 
 from detente.scenario import load_scenario
 from detente.scenario.simulation import SimulationSettings
@@ -22,7 +23,6 @@ from detente.simulate.reasons import REASONS
 from detente.simulate.state import Draws, RunState, initial_state
 from detente.simulate.steps.positions import no_deal_value
 from detente.simulate.steps.tracks import _start_value
-from tests.simulate.test_val13_veto_acceptance import EVERY_ISSUE, _scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "validation" / "cases"
