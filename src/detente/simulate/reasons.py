@@ -6,7 +6,10 @@ Each run gets one reason (:data:`REASONS`), read off its state after the last pe
 ``red_lines``  no package lies inside every veto party's red lines as they stand in the run
                (stated, or moved by the ``positions`` step): the zone is closed by red lines;
 ``no_zone``    packages lie inside the red lines, but none is worth at least its value of
-               fighting on to both sides (the zone is closed by the values: Fearon 1995);
+               fighting on to both sides, or none is accepted by every veto party beyond them
+               whose consent the settlement needs (the zone is closed by the values: Fearon
+               1995; a third party's value is its floor, ``SimModel.veto_floors``, the
+               analysis' value of no agreement);
 ``distrust``   some package beats fighting for both, but none passes both sides' test of
                distrust, ``τ U + (1 − τ)(V − L) ≥ V`` (:mod:`detente.simulate.protocols`);
 ``talks``      an acceptable package existed, but the talks did not reach it (the strategies'
@@ -14,7 +17,14 @@ Each run gets one reason (:data:`REASONS`), read off its state after the last pe
 
 With ``red_lines`` the issues whose red lines conflict, and the veto parties holding the
 conflicting bounds, are counted; with ``no_zone`` the belligerents that no package the other
-side prefers to fighting satisfies.
+side prefers to fighting satisfies, or the third veto parties whose floor no package inside
+the red lines that the other third parties accept reaches (:func:`third_party_blocks`).
+
+A third party's floor closes the settlement before the belligerents' values are read: under
+``single_text`` and ``multilateral`` the talks' table holds only packages the asked third
+parties accept (an empty table is ``red_lines`` only where red lines conflict), and under
+``alternating``, where the belligerents bargain over every package and the third parties
+ratify, the belligerents' zone is read over the packages those parties accept.
 """
 
 from __future__ import annotations
@@ -27,13 +37,21 @@ from numpy.typing import NDArray
 
 from detente.core import TOL_FEASIBLE, TOL_UTILITY
 from detente.core.jit import kernel
+from detente.scenario.simulation import Protocol
+from detente.simulate.agenda import _feasible
 from detente.simulate.model import SimModel
 from detente.simulate.state import RunState
 from detente.simulate.steps.learn import INTENT
 from detente.simulate.steps.talk import bundle_table
-from detente.simulate.tables import _find, _utility_at
+from detente.simulate.tables import TalkTable, _find, _utility_at
 
-__all__ = ["REASONS", "SettlementReasons", "settlement_reasons"]
+__all__ = [
+    "REASONS",
+    "SettlementReasons",
+    "settlement_reasons",
+    "third_party_blocks",
+    "third_party_holdouts",
+]
 
 REASONS = ("reached", "red_lines", "no_zone", "distrust", "talks")
 """Codes of :attr:`SettlementReasons.reason`, in this order."""
@@ -74,7 +92,15 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
         actor[:, a] |= (conflict & holds).any(axis=1)
     reason[closed] = REASONS.index("red_lines")
 
-    live = ~reached & ~closed
+    # a third veto party's floor: no package inside the red lines that they all accept
+    todo = ~reached & ~conflict.any(axis=1)
+    blocked, accepted = third_party_blocks(m, s, table, rows, todo)
+    filtered = m.protocol is not Protocol.alternating  # the table holds only accepted terms
+    if filtered:
+        blocked &= closed
+    reason[blocked] = REASONS.index("no_zone")
+
+    live = ~reached & ~closed & ~blocked
     idx = np.flatnonzero(live)
     if idx.size:
         tau_all = np.nan_to_num(s.tau, nan=0.0)
@@ -92,29 +118,34 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
         loss_all = np.ascontiguousarray(loss_all, dtype=np.float64)
         # each run's sorted rows narrow the pass to the packages a side's gain admits; runs
         # whose rows are not plainly sorted (a utility NaN, negative or ≥ 1.5) take the
-        # whole pass
+        # whole pass, as do all runs when the table holds terms a third party refuses (the
+        # pass then reads only the accepted ones)
         rest = np.empty(idx.size, dtype=np.int64)
         keys, order = table.flat_sorted, table.flat_order
-        count = _zones_sorted(
-            utility,
-            lin_dist,
-            lin_w,
-            table.size,
-            keys[0],
-            keys[1],
-            order[0],
-            order[1],
-            np.ascontiguousarray(table.n_feasible, dtype=np.int64),
-            rows,
-            idx.astype(np.int64),
-            value,
-            tau_all,
-            loss_all,
-            zone,
-            trusted,
-            best,
-            rest,
-        )
+        if accepted is not None and not filtered:
+            feasible = np.ascontiguousarray(feasible & accepted, dtype=np.bool_)
+            rest[:], count = idx, idx.size
+        else:
+            count = _zones_sorted(
+                utility,
+                lin_dist,
+                lin_w,
+                table.size,
+                keys[0],
+                keys[1],
+                order[0],
+                order[1],
+                np.ascontiguousarray(table.n_feasible, dtype=np.int64),
+                rows,
+                idx.astype(np.int64),
+                value,
+                tau_all,
+                loss_all,
+                zone,
+                trusted,
+                best,
+                rest,
+            )
         _zones(
             utility,
             lin_dist,
@@ -134,7 +165,73 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
         reason[live & ~zone] = REASONS.index("no_zone")
         reason[live & zone & ~trusted] = REASONS.index("distrust")
     reason[reached] = REASONS.index("reached")
+    actor |= third_party_holdouts(m, s, table, rows, reason == REASONS.index("no_zone"))
     return SettlementReasons(reason, issue, actor)
+
+
+def _third_parties(m: SimModel) -> tuple[IntArray, FloatArray]:
+    """The settlement's asked third veto parties (indices into ``actor_ids``) and the floor
+    of each actor (``SimModel.veto_floors[0]``, −∞ where not asked)."""
+    floors = m.veto_floors[0]
+    return np.flatnonzero(np.isfinite(floors)), floors
+
+
+def _inside(m: SimModel, s: RunState, idx: IntArray) -> BoolArray:
+    """(J, K) the settlement's candidates inside every veto party's red lines in the regime of
+    each run of ``idx`` (the agenda's test, before any third party's floor filters them)."""
+    spec, ag = m.agenda.bundles[0], m.agenda
+    regimes, at = np.unique(s.regime[idx], return_inverse=True)
+    lo, hi = ag.lo[regimes][:, spec.veto], ag.hi[regimes][:, spec.veto]
+    out: BoolArray = _feasible(spec.candidates, spec.settled, lo, hi)[at] & spec.on_agenda
+    return out
+
+
+def third_party_blocks(
+    m: SimModel, s: RunState, table: TalkTable, rows: IntArray, todo: BoolArray
+) -> tuple[BoolArray, BoolArray | None]:
+    """Whether the settlement's third veto parties close it, for the runs ``todo``: (N,)
+    ``blocked``, some package lies inside every veto party's red lines in the run's regime
+    but none that every asked third party accepts (its utility, as the talks read it, at
+    least its floor ``SimModel.veto_floors[0]`` less ``TOL_UTILITY``: the talks' rule,
+    ``protocols._others1``); and (R, K) the packages of each row of ``table`` that every
+    asked third party accepts (None when none is asked)."""
+    blocked = np.zeros(s.n, dtype=bool)
+    third, floors = _third_parties(m)
+    if not third.size:
+        return blocked, None
+    ok = table.utility[:, :, third] >= floors[third] - TOL_UTILITY  # (R, K, T)
+    accepted: BoolArray = np.asarray(ok.all(axis=2), dtype=bool)
+    idx = np.flatnonzero(todo)
+    if idx.size:
+        inside = _inside(m, s, idx)
+        blocked[idx] = inside.any(axis=1) & ~(inside & accepted[rows[idx]]).any(axis=1)
+    return blocked, accepted
+
+
+def third_party_holdouts(
+    m: SimModel, s: RunState, table: TalkTable, rows: IntArray, runs: BoolArray
+) -> BoolArray:
+    """(N, A) for the runs ``runs`` (those with no zone), the asked third veto parties whose
+    floor no package reaches among those inside the red lines of the run's regime that every
+    other party accepts: both belligerents (utility at least the value of fighting on, less
+    ``TOL_UTILITY``) and the other asked third parties (at least their floors). The
+    belligerents' rule of ``no_zone`` (a side no package the other side admits satisfies),
+    for a third party; it names the party whose floor closes the zone (a floor above every
+    package inside the red lines, or above every package the belligerents both accept)."""
+    who = np.zeros((s.n, len(m.actor_ids)), dtype=bool)
+    third, floors = _third_parties(m)
+    idx = np.flatnonzero(runs)
+    if not third.size or not idx.size:
+        return who
+    u = table.utility[rows[idx]]  # (J, K, A) as the talks read them
+    gain = u[:, :, :2] - s.value[idx][:, None, :]  # the belligerents' gains over fighting
+    agree = _inside(m, s, idx) & (gain >= -TOL_UTILITY).all(axis=2)
+    ok = u[:, :, third] >= floors[third] - TOL_UTILITY  # (J, K, T)
+    for t, a in enumerate(third):
+        others = agree & np.delete(ok, t, axis=2).all(axis=2)
+        best = np.where(others, u[:, :, a] - floors[a], -np.inf).max(axis=1)
+        who[idx, a] = best < -TOL_UTILITY
+    return who
 
 
 @kernel

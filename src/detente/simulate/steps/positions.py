@@ -96,17 +96,23 @@ def no_deal_value(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
     """(N,) ``actor``'s value of no agreement on bundle ``b``: the bargaining engine's for a
     partial deal that does not stop the fighting (a belligerent's moved by its belief about
     who prevails, :func:`~detente.simulate.steps.talk.bundle_values`), else its value of
-    fighting on (a belligerent) or its acceptance floor (another veto party)."""
+    fighting on (a belligerent). Another veto party's is the floor at which it accepts the
+    bundle's terms, ``SimModel.veto_floors[b]`` (the analysis' value of no agreement,
+    :func:`~detente.simulate.model.veto_floor`: one floor for its acceptance, its red-line
+    moves and its refusals); where its consent on ``b`` is not asked (−∞ there), the bundle's
+    static value, else its floor on the full settlement, which asks every veto party
+    (``BargainingProblem.veto_for``): the war goes on either way."""
     static = float(m.agenda.bundles[b].static_value[actor])
-    if not np.isnan(static):
-        if actor < 2:  # moved by its belief about who prevails, as in the talks
+    if actor < 2:
+        if not np.isnan(static):  # moved by its belief about who prevails, as in the talks
             out0: FloatArray = bundle_values(m, s, b)[0][:, actor]
             return out0
-        return np.full(s.n, static)
-    if actor < 2:
         out: FloatArray = s.value[:, actor]
         return out
-    return np.full(s.n, float(m.floors[actor]))
+    floor = float(m.veto_floors[b, actor])
+    if not np.isfinite(floor):
+        floor = static if not np.isnan(static) else float(m.veto_floors[0, actor])
+    return np.full(s.n, floor)
 
 
 def agreement_gains(m: SimModel, s: RunState) -> FloatArray:

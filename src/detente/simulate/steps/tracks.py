@@ -41,7 +41,7 @@ from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import model_cache
-from detente.simulate.steps.positions import crossing_costs
+from detente.simulate.steps.positions import crossing_costs, no_deal_value
 
 __all__ = ["TRACKS", "lifted", "lifting_costs", "meeting_gain"]
 
@@ -149,14 +149,16 @@ def _pick_tracks(
 def _start_value(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
     """(N,) ``actor``'s value of no agreement on bundle ``b`` at the start of the run: the
     bargaining engine's static value where it has one, else its value of fighting at the start
-    (a belligerent) or its acceptance floor (another veto party)."""
+    (a belligerent); another veto party's is its floor on the bundle, as the ``positions``
+    step reads it (:func:`~detente.simulate.steps.positions.no_deal_value`: the analysis'
+    value of no agreement, ``SimModel.veto_floors``), which does not move during a run."""
+    if actor >= 2:
+        return no_deal_value(m, s, b, actor)
     static = float(m.agenda.bundles[b].static_value[actor])
     if not np.isnan(static):
         return np.full(s.n, static)
-    if actor < 2:
-        out: FloatArray = s.value0[:, actor]
-        return out
-    return np.full(s.n, float(m.floors[actor]))
+    out: FloatArray = s.value0[:, actor]
+    return out
 
 
 @dataclass(frozen=True)
