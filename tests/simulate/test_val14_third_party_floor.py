@@ -13,9 +13,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.simulate.test_val13_veto_acceptance import EVERY_ISSUE, _scenario
+from tests.simulate.test_val13_veto_acceptance import (
+    EVERY_ISSUE,
+    ONLY_VALLEY,
+    RESERVATION,
+    STRIP,
+    _scenario,
+)
 
-from detente.scenario import load_scenario
+from detente.bargaining.bundles import MIN_GAIN, scenario_bundles
+from detente.bargaining.problem import build_problem
+from detente.scenario import Scenario, load_scenario
 from detente.scenario.simulation import SimulationSettings
 from detente.simulate import simulate_block
 from detente.simulate.model import SimModel, build_model
@@ -51,24 +59,52 @@ def _state(m: SimModel, n: int = 4) -> RunState:
     return initial_state(m, np.arange(n, dtype=np.int64), setup)
 
 
+def _analysis_values(sc: Scenario) -> tuple[dict[str, float], dict[str, bool]]:
+    """The analysis' figures: each actor's value of no agreement V
+    (``BargainingProblem.reservation``), and whether each of the scenario's agreements stops
+    the fighting (``bargaining.bundles.scenario_bundles``)."""
+    problem = build_problem(sc)
+    v = dict(zip(problem.actors, problem.reservation.tolist(), strict=True))
+    return v, {ag.id: ag.ceasefire for ag in scenario_bundles(problem, sc)}
+
+
 @pytest.mark.parametrize("case", THIRD_PARTY_CASES)
-def test_a_third_party_s_value_of_no_deal_is_its_veto_floor(case: str) -> None:
-    """On every bundle that asks it, a third party's value of no agreement (red-line moves,
-    refusals) is its acceptance floor; on one that does not ask it (its consent not needed),
-    the bundle's static value where it has one, else its floor on the full settlement (which
-    asks every veto party): the analysis' V either way."""
-    m = _model(case)
+def test_a_third_party_s_value_of_no_deal_is_the_analysis_v(case: str) -> None:
+    """On every bundle, asked or not, a third party's value of no agreement (red-line moves,
+    refusals) is the analysis' V for it, plus the analysis' ``MIN_GAIN`` on a partial deal
+    that does not stop the fighting (the bundle's static value: the analysis' thresholds add
+    it), checked against figures the analysis computes, not the simulation's arrays."""
+    sc = load_scenario(CASES / case / "scenario.yaml")
+    m = build_model(sc)
     s = _state(m)
-    assert len(m.actor_ids) > 2
-    for b, spec in enumerate(m.agenda.bundles):
+    v, stops = _analysis_values(sc)
+    assert len(m.actor_ids) > 2 and set(stops) == set(m.bundle_ids)
+    for b, bid in enumerate(m.bundle_ids):
         for a in range(2, len(m.actor_ids)):
-            floor = m.veto_floors[b, a]
-            if not np.isfinite(floor):
-                static = spec.static_value[a]
-                floor = static if not np.isnan(static) else m.veto_floors[0, a]
-            assert np.isfinite(m.veto_floors[0, a])  # the settlement asks every veto party
-            assert no_deal_value(m, s, b, a).tolist() == [floor] * s.n, (b, a)
-            assert _start_value(m, s, b, a).tolist() == [floor] * s.n, (b, a)
+            want = v[m.actor_ids[a]] + (0.0 if stops[bid] else MIN_GAIN)
+            got = no_deal_value(m, s, b, a)
+            assert got == pytest.approx(np.full(s.n, want), abs=1e-12), (bid, a)
+            assert _start_value(m, s, b, a) == pytest.approx(got, abs=1e-12), (bid, a)
+
+
+@pytest.mark.parametrize("ceasefire", [False, True])
+def test_a_party_not_asked_on_a_partial_bundle(ceasefire: bool) -> None:
+    """teaching.yaml, Lakeland's veto on the valley only (reservation 0.95) and a bundle on
+    the demilitarised strip alone: its consent on the strip is not asked, and its value of no
+    agreement there is the bundle's static value where the strip deal leaves the war on
+    (V + ``MIN_GAIN``), its V (its floor on the full settlement) where it stops it."""
+    bundle = STRIP if ceasefire else STRIP.replace("ceasefire: true", "ceasefire: false")
+    assert bundle.count("ceasefire: ") == 1
+    sc = _scenario(ONLY_VALLEY, "alternating", bundle)
+    m = build_model(sc)
+    s = _state(m)
+    lak, strip = m.actor_ids.index("LAK"), m.bundle_ids.index("strip")
+    v, stops = _analysis_values(sc)
+    assert stops["strip"] is ceasefire and v["LAK"] == RESERVATION
+    assert np.isneginf(m.veto_floors[strip, lak])  # not asked
+    want = RESERVATION + (0.0 if ceasefire else MIN_GAIN)
+    assert no_deal_value(m, s, strip, lak) == pytest.approx(np.full(s.n, want), abs=1e-12)
+    assert _start_value(m, s, strip, lak) == pytest.approx(np.full(s.n, want), abs=1e-12)
 
 
 def test_the_floor_is_the_war_value_not_the_status_quo_s_utility() -> None:
@@ -108,7 +144,7 @@ def _reasons(m: SimModel, periods: int) -> tuple[np.ndarray, np.ndarray]:
     return out.reason, out.blocking_actor
 
 
-@pytest.mark.parametrize("protocol", ["single_text", "alternating"])
+@pytest.mark.parametrize("protocol", ["single_text", "alternating", "multilateral"])
 def test_a_floor_above_every_package_is_no_zone_naming_the_party(protocol: str) -> None:
     """teaching.yaml with Lakeland a veto party needing 0.95 (valley at most 45): in the first
     week (the red lines as stated) packages lie inside every party's red lines but none

@@ -16,15 +16,23 @@ Each run gets one reason (:data:`REASONS`), read off its state after the last pe
                demands, a side's refusal to attend, time).
 
 With ``red_lines`` the issues whose red lines conflict, and the veto parties holding the
-conflicting bounds, are counted; with ``no_zone`` the belligerents that no package the other
-side prefers to fighting satisfies, or the third veto parties whose floor no package inside
-the red lines that the other third parties accept reaches (:func:`third_party_blocks`).
+conflicting bounds, are counted; with ``no_zone`` the parties whose acceptance closes the
+zone, by one rule for the belligerents and the asked third veto parties alike
+(:func:`blocking_parties`): a party is named when no package inside the red lines that every
+other party accepts reaches its need (a belligerent: its value of fighting on; a third
+party: its floor), or, where no package is accepted by all the others, when no package
+inside the red lines reaches its need at all (a party that would accept some package is not
+what closes a zone the others have already closed among themselves).
 
 A third party's floor closes the settlement before the belligerents' values are read: under
 ``single_text`` and ``multilateral`` the talks' table holds only packages the asked third
-parties accept (an empty table is ``red_lines`` only where red lines conflict), and under
-``alternating``, where the belligerents bargain over every package and the third parties
-ratify, the belligerents' zone is read over the packages those parties accept.
+parties accept, and under ``alternating``, where the belligerents bargain over every package
+and the third parties ratify, the belligerents' zone is read over the packages those parties
+accept. An empty table is ``no_zone`` where packages lie inside the red lines but none that
+the asked third parties accept (:func:`third_party_blocks`), else ``red_lines``: the
+conflicting issues and their holders are named where two bounds on an issue conflict, no one
+where none do (the candidates inside each issue's bounds combine into no package inside them
+all, e.g. a linked or settled issue).
 """
 
 from __future__ import annotations
@@ -48,9 +56,9 @@ from detente.simulate.tables import TalkTable, _find, _utility_at
 __all__ = [
     "REASONS",
     "SettlementReasons",
+    "blocking_parties",
     "settlement_reasons",
     "third_party_blocks",
-    "third_party_holdouts",
 ]
 
 REASONS = ("reached", "red_lines", "no_zone", "distrust", "talks")
@@ -160,12 +168,10 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
             trusted,
             best,
         )
-        for side in (0, 1):
-            actor[:, side] |= live & ~zone & (best[:, side] < -TOL_UTILITY)
         reason[live & ~zone] = REASONS.index("no_zone")
         reason[live & zone & ~trusted] = REASONS.index("distrust")
     reason[reached] = REASONS.index("reached")
-    actor |= third_party_holdouts(m, s, table, rows, reason == REASONS.index("no_zone"))
+    actor |= blocking_parties(m, s, table, rows, reason == REASONS.index("no_zone"))
     return SettlementReasons(reason, issue, actor)
 
 
@@ -179,11 +185,19 @@ def _third_parties(m: SimModel) -> tuple[IntArray, FloatArray]:
 def _inside(m: SimModel, s: RunState, idx: IntArray) -> BoolArray:
     """(J, K) the settlement's candidates inside every veto party's red lines in the regime of
     each run of ``idx`` (the agenda's test, before any third party's floor filters them)."""
+    by_regime, at = _inside_regimes(m, s, idx)
+    out: BoolArray = by_regime[at]
+    return out
+
+
+def _inside_regimes(m: SimModel, s: RunState, idx: IntArray) -> tuple[BoolArray, IntArray]:
+    """:func:`_inside` once per regime: (G, K) for the G regimes of the runs ``idx``, and
+    (J,) the regime of each run (an index into the G)."""
     spec, ag = m.agenda.bundles[0], m.agenda
     regimes, at = np.unique(s.regime[idx], return_inverse=True)
     lo, hi = ag.lo[regimes][:, spec.veto], ag.hi[regimes][:, spec.veto]
-    out: BoolArray = _feasible(spec.candidates, spec.settled, lo, hi)[at] & spec.on_agenda
-    return out
+    out: BoolArray = _feasible(spec.candidates, spec.settled, lo, hi) & spec.on_agenda
+    return out, np.asarray(at, dtype=np.int64).reshape(-1)
 
 
 def third_party_blocks(
@@ -208,29 +222,42 @@ def third_party_blocks(
     return blocked, accepted
 
 
-def third_party_holdouts(
+def blocking_parties(
     m: SimModel, s: RunState, table: TalkTable, rows: IntArray, runs: BoolArray
 ) -> BoolArray:
-    """(N, A) for the runs ``runs`` (those with no zone), the asked third veto parties whose
-    floor no package reaches among those inside the red lines of the run's regime that every
-    other party accepts: both belligerents (utility at least the value of fighting on, less
-    ``TOL_UTILITY``) and the other asked third parties (at least their floors). The
-    belligerents' rule of ``no_zone`` (a side no package the other side admits satisfies),
-    for a third party; it names the party whose floor closes the zone (a floor above every
-    package inside the red lines, or above every package the belligerents both accept)."""
+    """(N, A) for the runs ``runs`` (those with no zone), the parties whose acceptance closes
+    the zone: each belligerent and each asked third veto party. Over the packages inside the
+    red lines of the run's regime (:func:`_inside`), a party accepts a package whose utility,
+    as the talks read it, reaches its need (a belligerent: gain over its value of fighting
+    on at least ``−TOL_UTILITY``; a third party: utility at least its floor less
+    ``TOL_UTILITY``, ``protocols._others1``'s rule). It is named when none of the packages
+    that every other party accepts is one it accepts, or, where there are no such packages,
+    when it accepts none at all (the others closed the zone among themselves: a party that
+    would take some package is not named for it). With no third party and no zone, a
+    belligerent is named unless the other accepts nothing and it accepts something.
+    One run at a time, reading its row of the table in place (no (runs, K, A) copy)."""
     who = np.zeros((s.n, len(m.actor_ids)), dtype=bool)
-    third, floors = _third_parties(m)
     idx = np.flatnonzero(runs)
-    if not third.size or not idx.size:
+    if not idx.size:
         return who
-    u = table.utility[rows[idx]]  # (J, K, A) as the talks read them
-    gain = u[:, :, :2] - s.value[idx][:, None, :]  # the belligerents' gains over fighting
-    agree = _inside(m, s, idx) & (gain >= -TOL_UTILITY).all(axis=2)
-    ok = u[:, :, third] >= floors[third] - TOL_UTILITY  # (J, K, T)
-    for t, a in enumerate(third):
-        others = agree & np.delete(ok, t, axis=2).all(axis=2)
-        best = np.where(others, u[:, :, a] - floors[a], -np.inf).max(axis=1)
-        who[idx, a] = best < -TOL_UTILITY
+    third, floors = _third_parties(m)
+    parties = np.concatenate([np.arange(2, dtype=np.int64), third])
+    need = floors[third] - TOL_UTILITY
+    inside, at = _inside_regimes(m, s, idx)
+    where = [np.flatnonzero(row) for row in inside]
+    utility = table.utility
+    for j, run in enumerate(idx):
+        k = where[at[j]]
+        if not k.size:
+            continue
+        u = utility[rows[run]][np.ix_(k, parties)]  # (M, P) as the talks read them
+        ok = np.empty(u.shape, dtype=bool)
+        ok[:, :2] = u[:, :2] - s.value[run] >= -TOL_UTILITY
+        ok[:, 2:] = u[:, 2:] >= need
+        refused = (~ok).sum(axis=1)
+        others = (refused[:, None] - ~ok) == 0  # (M, P) every other party accepts it
+        pool = np.where(others.any(axis=0)[None, :], others, True)
+        who[run, parties] = ~(pool & ok).any(axis=0)
     return who
 
 
