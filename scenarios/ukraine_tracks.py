@@ -94,13 +94,12 @@ TRACKS: list[D] = [
                        ("2025-11-21", "S_28_1"), ("2025-11-21", "S_put1121"),
                        ("2025-12-03", "S_dec2_1"), ("2025-12-24", "S_20_1"),
                        ("2026-01-24", "S_ad1_2")],
-     "assumption": "US-Russia high-level teams on Ukraine from Riyadh (18 Feb 2025, E0401: "
-     "Russia's NATO terms); the US proposal to Ukraine of April 2025 (Crimea recognised, the "
-     "front frozen; E0408, rejected by Zelensky); the 28-point draft (E0424, 20 Nov 2025, with "
-     "Dmitriev's input; Putin: 'could form the basis'), Witkoff-Putin of 2 Dec 2025 and 22 Jan "
-     "2026 (E0427, E0502), the 20-point framework with Ukraine (E0431). Envoys draft, the "
-     "presidents agree with Trump (endorsement: leader_calls); no envoy round on the "
-     "settlement is recorded after the talks were put on hold on 28 Feb 2026 (E0508)"},
+     "assumption": "US-Russia teams on Ukraine from Riyadh (18 Feb 2025, E0401); the US "
+     "proposal to Ukraine of Apr 2025 (Crimea, a frozen front: E0408); the 28-point draft "
+     "(E0424, with Dmitriev's input); Witkoff-Putin of Dec 2025 and Jan 2026 (E0427, E0502); "
+     "the 20-point framework (E0431). Envoys draft, the presidents agree with Trump "
+     "(endorsement: leader_calls); no envoy round on the settlement after the talks were put "
+     "on hold, 28 Feb 2026 (E0508)"},
     {"id": "riyadh_jeddah_technical", "name": "Riyadh and Jeddah technical rounds (US-brokered)",
      "participants": _p("RU:technical", "UA:technical", "US:technical"), "mediator": "US",
      "shuttle": True, "bundles": ["black_sea", "energy", "ceasefire"], "since": "2025-03-11",
