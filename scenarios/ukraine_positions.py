@@ -329,8 +329,11 @@ p("UA", "security_guarantees", "2022-03-29", 20, 0.18,
   assume="upper bound: Kyiv later objected to a Russian veto as guarantor")
 p("UA", "nato_neutrality", "2022-09-30", 0, 0.09,
   "Applies for accelerated NATO membership after the annexation declaration; the 2022 "
-  "neutrality offer lapsed with the Istanbul talks.", acc=(0, 50),
-  assume="Ukraine's NATO application of 30 Sep 2022 is general knowledge, not in facts.yaml")
+  "neutrality offer lapsed with the Istanbul talks.", acc=(0, 25),
+  assume="Ukraine's NATO application of 30 Sep 2022 is general knowledge, not in facts.yaml; "
+  "red line read at the scale's anchor 25 (membership pursued, not offered): an application "
+  "pursues membership, so forgoing the bid (50) is beyond it (was read as 50, above the "
+  "milder 2025 memorandum, E0414)")
 for _i in ("crimea", "donetsk", "luhansk", "zaporizhzhia_kherson"):
     p("UA", _i, "2022-11-15", 0, 0.12 if _i != "crimea" else 0.08,
       "Peace Formula: restore territorial integrity to 1991 borders incl. Crimea; full Russian "
@@ -378,7 +381,10 @@ p("UA", "zaporizhzhia_kherson", "2025-06-01", 0, 0.11,
   assume="range: the current line is the limit (read in Nov 2022, carried forward)")
 p("UA", "nato_neutrality", "2025-06-01", 10, 0.07,
   "Memorandum: no obligation of neutrality; NATO subject to Alliance consensus.",
-  "S_umem1", acc=(0, 40))
+  "S_umem1", acc=(0, 25),
+  assume="red line at the scale's anchor 25, whose words the memorandum uses (membership "
+  "pursued, subject to Alliance consensus; free choice of the Euro-Atlantic path, E0414): "
+  "forgoing the bid (50) is first offered in Berlin, Dec 2025 (E0429); was read as 40")
 p("UA", "security_guarantees", "2025-06-01", 10, 0.15,
   "Memorandum: robust guarantees with international participation; no limits on friendly "
   "foreign troops.", "S_umem1", acc=(0, 45))
