@@ -306,12 +306,12 @@ def _two_issue_rows(
     its weights' ratio ascending (the caller's): with two issues a row's order depends on
     that ratio only, so the previous row's order is nearly this row's (a few dozen of 1,024
     candidates move). Each row's order and sorted utilities are written in the previous
-    row's order (read back from it) and sorted in place by insertion of their full keys
-    (:func:`_insert_rows`: no separate keys to write and unpack); a row where that would
-    move more than ``8 · K`` candidates is sorted outright as keys. The utilities are not
-    written: the table's readers compute each one they read from the same distances and
-    weights (:func:`detente.simulate.tables._utility_at`). Returns the rows sorted
-    outright."""
+    row's order and sorted by insertion of their full keys as they are written
+    (:func:`_gather_sorted`, one pass: no separate keys to write and unpack, nothing read
+    back); a row where that would move more than ``8 · K`` candidates is sorted outright
+    as keys. The utilities are not written: the table's readers compute each one they read
+    from the same distances and weights (:func:`detente.simulate.tables._utility_at`).
+    Returns the rows sorted outright."""
     k = dist.shape[2]
     mask = np.uint64(_KEY_MASK)
     high = ~mask
@@ -330,17 +330,8 @@ def _two_issue_rows(
             own = acc_bits[side]
             at = order[side, row]
             ubits = sorted_bits[side, row]
-            if n_feasible[row] == k:  # every candidate feasible: no test per candidate
-                for j in range(k):
-                    c = before[j]
-                    at[j] = c
-                    ubits[j] = own[c] & _HIGH
-            else:
-                for j in range(k):
-                    c = before[j]
-                    at[j] = c
-                    ubits[j] = own[c] & _HIGH if ok[c] else np.uint64(_KEY_ABOVE)
-            if not _insert_rows(at, ubits, 8 * k):
+            every = n_feasible[row] == k  # every candidate feasible: no test per candidate
+            if not _gather_sorted(before, own, ok, every, at, ubits, 8 * k):
                 for j in range(k):
                     keys[j] = ubits[j] | np.uint64(at[j])
                 keys.sort()
@@ -354,19 +345,36 @@ def _two_issue_rows(
 
 
 @kernel
-def _insert_rows(at: OrderArray, ubits: NDArray[np.uint64], budget: int) -> bool:
-    """Sort a row's order ``at`` and sorted utilities ``ubits`` (bits without the index
-    bits) in place by insertion, in the order of their full keys (``ubits | at``: unique),
-    unless that moves more than ``budget`` candidates (False: then the row is a permutation
-    of what it was, partly sorted)."""
+def _gather_sorted(
+    before: OrderArray,
+    own: NDArray[np.uint64],
+    ok: BoolArray,
+    every: bool,
+    at: OrderArray,
+    ubits: NDArray[np.uint64],
+    budget: int,
+) -> bool:
+    """A row's order ``at`` and sorted utilities ``ubits`` (bits without the index bits,
+    :data:`_KEY_ABOVE` where not ``ok``; ``every``: all are) written in the order ``before``
+    (candidate ``c``'s utility bits ``own[c]``) and sorted by insertion of their full keys
+    (``ubits | at``: unique) as they are written, in one pass: the largest key so far is
+    kept in a register, so a candidate already in place costs one comparison and nothing
+    read back. Unless the insertions move more than ``budget`` candidates (False: then the
+    row is written in full, a permutation of the candidates, partly sorted)."""
+    k = at.shape[0]
+    above = np.uint64(_KEY_ABOVE)
     moved = 0
-    for j in range(1, at.shape[0]):
-        c = at[j]
-        high = ubits[j]
+    last = np.uint64(0)  # the full key at position j - 1 (the largest so far)
+    for j in range(k):
+        c = before[j]
+        high = own[c] & _HIGH if every or ok[c] else above
         x = high | np.uint64(c)
-        if (ubits[j - 1] | np.uint64(at[j - 1])) < x:
+        if j == 0 or last < x:
+            at[j] = c
+            ubits[j] = high
+            last = x
             continue
-        p = j
+        p = j  # x is below the largest so far, which moves up to j and stays the largest
         while p > 0 and (ubits[p - 1] | np.uint64(at[p - 1])) > x:
             ubits[p] = ubits[p - 1]
             at[p] = at[p - 1]
@@ -375,5 +383,24 @@ def _insert_rows(at: OrderArray, ubits: NDArray[np.uint64], budget: int) -> bool
         at[p] = c
         moved += j - p
         if moved > budget:
+            for q in range(j + 1, k):
+                c = before[q]
+                at[q] = c
+                ubits[q] = own[c] & _HIGH if every or ok[c] else above
             return False
     return True
+
+
+_NO_FLAGS = np.zeros(0, dtype=np.bool_)
+
+
+@kernel
+def _insert_rows(at: OrderArray, ubits: NDArray[np.uint64], budget: int) -> bool:
+    """Sort a row's order ``at`` and sorted utilities ``ubits`` (bits without the index
+    bits) in place by insertion, in the order of their full keys (``ubits | at``: unique),
+    unless that moves more than ``budget`` candidates (False: then the row is a permutation
+    of what it was, partly sorted): :func:`_gather_sorted` of the row as it stands."""
+    own = np.empty(at.shape[0], dtype=np.uint64)
+    for j in range(at.shape[0]):
+        own[at[j]] = ubits[j]
+    return _gather_sorted(at.copy(), own, _NO_FLAGS, True, at, ubits, budget)

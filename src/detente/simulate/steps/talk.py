@@ -53,6 +53,7 @@ from detente.simulate.protocols import (
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT
+from detente.simulate.steps.meeting import _meets1, no_talks, talk_bundles
 from detente.simulate.strategies import PEACE_OFFENSIVE, TalkState, _minimum, side_factors
 from detente.simulate.strategies import _move1 as _move1_kernel
 from detente.simulate.tables import (
@@ -206,12 +207,8 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         hints[:, :, 4:] = 0  # no move yet
     else:  # a cache, but the state it came from keeps its own
         hints = copy(hints)
-    for b in range(n_b):
+    for b in talk_bundles(m, s):  # on the agenda (meeting.talk_bundles, on_table)
         spec = m.agenda.bundles[b]
-        # a bundle closed by a linkage, or a partial one with per-run preferences (the
-        # state's own table is the settlement's), is never on the table (on_table)
-        if not spec.on_agenda or (b > 0 and s.weights is not None):
-            continue
         # each side on its own clock on this bundle (agenda.talk_horizons)
         kinds, factors = side_factors(m.strategy_pool, s.period, talk_horizons(spec, st))
         table = bundle_table(m, s, b)
@@ -463,11 +460,7 @@ def _round(
     n = 0
     known0, known1 = False, False  # some run has a threshold (else each gets its best package)
     for j in range(n_all):
-        on = phase[j, b] == 0 and not derailed[j]
-        on = on and (talk_track[j, b] >= 0 if by_track else cadence)
-        if b > 0:  # a settlement in force supersedes the partial bundles
-            on = on and phase[j, 0] == 0
-        if on:
+        if _meets1(phase[j, b], phase[j, 0], derailed[j], talk_track[j, b], by_track, cadence, b):
             sel[n] = j
             n += 1
             known0 = known0 or other_value[j, 0] == other_value[j, 0]
@@ -899,7 +892,13 @@ def _text_round(
             )
 
 
-TALK = Step("talk", _talk, lambda m: (0, 0))
+def _idle(m: SimModel, s: RunState) -> bool:
+    """The round would change nothing (:func:`~detente.simulate.steps.meeting.no_talks`)."""
+    hints = s.search_hint
+    return hints is not None and hints.shape == (*s.phase.shape, SEARCH_HINTS) and no_talks(m, s)
+
+
+TALK = Step("talk", _talk, lambda m: (0, 0), idle=_idle)
 
 
 def talk_state(
