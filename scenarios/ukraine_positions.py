@@ -412,7 +412,7 @@ p("UA", "elections", "2025-12-09", 10, 0.03,
   "and a cease-fire covers voting.", "S_el1", "S_el2", acc=(0, 55))
 p("UA", "nato_neutrality", "2025-12-14", 10, 0.05,
   "Ready to forgo the NATO bid for legally binding Art.-5-like guarantees ('a compromise').",
-  "S_ber1", "S_ber2", acc=(0, 60))
+  "S_ber1", "S_ber2", acc=(0, 50))
 p("UA", "security_guarantees", "2025-12-14", 15, 0.16,
   "Bilateral US Art.-5-like guarantees plus European, Canadian, Japanese ones; legally binding.",
   "S_ber1", "S_ber2", acc=(0, 35))

@@ -75,30 +75,29 @@ TRACKS: list[D] = [
     {"id": "leader_calls", "name": "US shuttle by leaders' calls (Trump-Putin, Trump-Zelensky)",
      "participants": _p("RU:leaders", "UA:leaders", "US:leaders"), "mediator": "US",
      "shuttle": True, "bundles": ["energy", "prisoner_exchange", "ceasefire"],
-     "later_bundles": [("2025-08-15", ["settlement", "framework"], ("S_ak1", "S_ak2", "S_wh1"))],
      "since": "2025-03-18", "cadence": 4, "sources": ["S_call318_1", "S_call318_3"],
      "later_sources": [("2025-12-28", "S_mal1"), ("2026-05-08", "S_may26_1")],
      "assumption": "the energy moratorium and a 175-for-175 exchange were agreed in the "
-     "Trump-Putin call of 18 Mar 2025; the US talks to each side separately. From the "
-     "Anchorage summit (15 Aug 2025, E0418: 'go directly to a Peace Agreement', Putin's "
-     "Donetsk demand) and the White House meeting with Zelensky (18 Aug, E0419: guarantees) "
-     "the presidents' talks with Trump carry the settlement's terms (Mar-a-Lago, 28 Dec 2025, "
-     "E0432; the May 2026 truce 'a step toward settlement', E0511)"},
+     "Trump-Putin call of 18 Mar 2025; the US talks to each side separately. From Anchorage "
+     "(E0418) and the White House meeting (E0419) the presidents discuss a settlement's "
+     "terms with Trump (E0432, E0511), but a treaty would be signed at a meeting of the two "
+     "presidents (E0417), so the calls carry no settlement bundle: the terms are on the "
+     "envoys' track, endorsed by that meeting"},
     {"id": "us_envoys", "name": "US envoys' shuttle on the terms of a settlement (Witkoff, "
      "Kellogg, Rubio, Driscoll)",
      "participants": _p("RU:ministers", "UA:ministers", "US:ministers"), "mediator": "US",
-     "shuttle": True, "bundles": ["settlement", "framework"], "endorsement": "leader_calls",
+     "shuttle": True, "bundles": ["settlement", "framework"], "endorsement": "leaders",
      "since": "2025-02-18", "until": "2026-02-28", "cadence": 4,
      "sources": ["S_riy1", "S_riy2"],
      "later_sources": [("2025-04-22", "S_lon1"), ("2025-04-22", "S_lon2"),
                        ("2025-11-21", "S_28_1"), ("2025-11-21", "S_put1121"),
                        ("2025-12-03", "S_dec2_1"), ("2025-12-24", "S_20_1"),
                        ("2026-01-24", "S_ad1_2")],
-     "assumption": "US-Russia teams on Ukraine from Riyadh (18 Feb 2025, E0401); the US "
-     "proposal to Ukraine of Apr 2025 (Crimea, a frozen front: E0408); the 28-point draft "
-     "(E0424, with Dmitriev's input); Witkoff-Putin of Dec 2025 and Jan 2026 (E0427, E0502); "
-     "the 20-point framework (E0431). Envoys draft, the presidents agree with Trump "
-     "(endorsement: leader_calls); no envoy round on the settlement after the talks were put "
+     "assumption": "US-Russia teams from Riyadh (E0401); the US proposal of Apr 2025 "
+     "(E0408); the 28-point draft (E0424); Witkoff-Putin (E0427, E0502); the 20-point "
+     "framework (E0431). Envoys draft; a treaty would be signed by the two presidents at a "
+     "meeting (endorsement: leaders; E0413, E0417: 'leaders meet only to sign a finished "
+     "treaty'); no envoy round on the settlement after the talks were put "
      "on hold, 28 Feb 2026 (E0508)"},
     {"id": "riyadh_jeddah_technical", "name": "Riyadh and Jeddah technical rounds (US-brokered)",
      "participants": _p("RU:technical", "UA:technical", "US:technical"), "mediator": "US",
@@ -115,21 +114,24 @@ TRACKS: list[D] = [
     {"id": "istanbul_2025", "name": "Istanbul direct talks (Medinsky - Umerov, chaired by Fidan)",
      "participants": _p("RU:ministers", "UA:ministers"), "mediator": "TR", "host": "TR",
      "bundles": ["prisoner_exchange", "humanitarian", "ceasefire"], "since": "2025-05-16",
-     "later_bundles": [("2025-06-02", ["settlement", "framework"], ("S_rmem1", "S_umem1"))],
      "until": "2025-07-23", "cadence": 4, "sources": ["S_i1_1"],
      "later_sources": [("2025-06-02", "S_i2_1"), ("2025-07-23", "S_i3_1")],
      "assumption": "three rounds (16 May, 2 Jun, 23 Jul 2025) that agreed only exchanges of "
      "prisoners and bodies; the second exchanged memoranda on the terms of a settlement "
-     "(E0412-E0414: territory, neutrality, guarantees, army, sanctions)"},
+     "(E0412-E0414: territory, neutrality, guarantees, army, sanctions), which the delegations "
+     "could not sign (a treaty is for the presidents: E0417), so the track carries no "
+     "settlement bundle (endorsement is per track, and its exchanges needed none)"},
     {"id": "trilateral_2026", "name": "US-Russia-Ukraine trilateral rounds (Abu Dhabi, Geneva)",
      "participants": _p("RU:military", "UA:ministers", "US:ministers"), "mediator": "US",
      "host": "AE",
-     "bundles": ["ceasefire", "prisoner_exchange", "energy", "framework", "settlement"],
+     "bundles": ["ceasefire", "prisoner_exchange", "energy", "framework"],
      "since": "2026-01-23", "until": "2026-02-28", "cadence": 2,
      "sources": ["S_ad1_1", "S_ad2_1", "S_gva1", "S_iran1"],
      "assumption": "Abu Dhabi 23-24 Jan and 4-5 Feb, Geneva 17-18 Feb 2026 (Russia led by "
      "the GRU chief, then Medinsky); put on hold from 28 Feb; territory on the table from "
-     "the first round (Russia demands the rest of Donetsk, E0503)"},
+     "the first round (Russia demands the rest of Donetsk, E0503), but no settlement bundle: a "
+     "treaty is for the presidents (E0417), and the rounds were led by the military and "
+     "ministers"},
 ]  # fmt: skip
 
 REFUSALS: list[D] = [
