@@ -86,10 +86,8 @@ def test_tracks_panel_on_the_scenario_page(page: Page, snap: Snap, axe: AxeCheck
     expect(panel.get_by_role("heading", level=2)).to_contain_text("Tracks")
     bundles = page.locator("#track-bundles")
     expect(bundles.locator("tr[data-bundle=prisoner_exchange]")).to_contain_text("open")
-    # the settlement is in reach through the leaders' calls since Anchorage (branch trk14);
-    # the humanitarian bundle has no open track in June 2026
-    expect(bundles.locator("tr[data-bundle=settlement]")).to_contain_text("leaders' calls")
-    expect(bundles.locator("tr[data-bundle=settlement]")).not_to_contain_text("out of reach")
+    # a treaty is signed at the presidents' meeting, which Russia refuses (branch fix14t)
+    expect(bundles.locator("tr[data-bundle=settlement]")).to_contain_text("out of reach")
     expect(bundles.locator("tr[data-bundle=humanitarian]")).to_contain_text("out of reach")
     expect(page.locator("#track-refusals")).to_contain_text("illegitimate")
     panel.get_by_text(re.compile(r"Show all \d+ tracks")).click()

@@ -101,9 +101,11 @@ def test_shipped_scenarios_to_the_bit(name: str) -> None:
     _compare(build_model(scenario), 32, 36, seed=8)
 
 
-def test_block_output_is_the_same_with_and_without_skips() -> None:
-    """The engine's block output (``simulate_block``, in place, with its work memory) as the
-    states compared above give it: the agreements of the NegMAS workload."""
+def test_the_in_place_block_agrees_with_the_copied_states() -> None:
+    """The engine's block output (``simulate_block``, in place, with its work memory) equals
+    what ``iter_periods``' copied states give (both with the default steps, so the talk step
+    may be idle in both; skip against no skip is compared above): the agreements of the
+    NegMAS workload."""
     m, inputs = _negmas(6, "boul-conc", 40)
     out = simulate_block(m, 40, 100, np.random.SeedSequence(2), inputs=inputs)
     states = list(iter_periods(m, 40, np.random.SeedSequence(2), 100, inputs=inputs))
