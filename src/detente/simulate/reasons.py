@@ -235,30 +235,114 @@ def blocking_parties(
     when it accepts none at all (the others closed the zone among themselves: a party that
     would take some package is not named for it). With no third party and no zone, a
     belligerent is named unless the other accepts nothing and it accepts something.
-    One run at a time, reading its row of the table in place (no (runs, K, A) copy)."""
+    A compiled pass over each run's candidates (:func:`_blocking`), reading utilities as the
+    talks do: no (runs, K, A) copy and no table of utilities built for it."""
     who = np.zeros((s.n, len(m.actor_ids)), dtype=bool)
     idx = np.flatnonzero(runs)
     if not idx.size:
         return who
     third, floors = _third_parties(m)
     parties = np.concatenate([np.arange(2, dtype=np.int64), third])
-    need = floors[third] - TOL_UTILITY
+    need = np.ascontiguousarray(floors[third] - TOL_UTILITY, dtype=np.float64)
     inside, at = _inside_regimes(m, s, idx)
-    where = [np.flatnonzero(row) for row in inside]
-    utility = table.utility
-    for j, run in enumerate(idx):
-        k = where[at[j]]
-        if not k.size:
-            continue
-        u = utility[rows[run]][np.ix_(k, parties)]  # (M, P) as the talks read them
-        ok = np.empty(u.shape, dtype=bool)
-        ok[:, :2] = u[:, :2] - s.value[run] >= -TOL_UTILITY
-        ok[:, 2:] = u[:, 2:] >= need
-        refused = (~ok).sum(axis=1)
-        others = (refused[:, None] - ~ok) == 0  # (M, P) every other party accepts it
-        pool = np.where(others.any(axis=0)[None, :], others, True)
-        who[run, parties] = ~(pool & ok).any(axis=0)
+    assert inside.shape[1] == table.size  # the settlement's candidates are the table's
+    lin_dist, lin_w = table.linear_arrays
+    _blocking(
+        np.ascontiguousarray(table.flat_utility, dtype=np.float64),
+        lin_dist,
+        lin_w,
+        np.ascontiguousarray(inside, dtype=np.bool_),
+        np.ascontiguousarray(at, dtype=np.int64),
+        np.ascontiguousarray(rows, dtype=np.int64),
+        idx.astype(np.int64),
+        np.ascontiguousarray(s.value, dtype=np.float64),
+        parties,
+        need,
+        who,
+    )
     return who
+
+
+@kernel
+def _blocking(
+    utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    inside: BoolArray,
+    at: IntArray,
+    rows: IntArray,
+    idx: IntArray,
+    value: FloatArray,
+    parties: IntArray,
+    need: FloatArray,
+    who: BoolArray,
+) -> None:
+    """:func:`blocking_parties`' rule for the runs ``idx`` (run ``idx[j]`` in regime
+    ``at[j]``, its candidates inside the red lines ``inside[at[j]]``), one pass over each
+    run's candidates: party ``p`` (``parties``: the two belligerents, then the asked third
+    parties with needs ``need``) accepts a candidate whose utility
+    (:func:`~detente.simulate.tables._utility_at`) reaches its need; ``who[run, p]`` is set
+    when no candidate every other party accepts is one it accepts, or, if there is no such
+    candidate, when it accepts none. Runs with no candidate inside are left unnamed."""
+    tol = -TOL_UTILITY
+    k = inside.shape[1]
+    n_p = parties.shape[0]
+    ok = np.empty(n_p, dtype=np.bool_)
+    any_ok = np.empty(n_p, dtype=np.bool_)
+    others = np.empty(n_p, dtype=np.bool_)
+    hit = np.empty(n_p, dtype=np.bool_)
+    for j in range(idx.shape[0]):
+        run = idx[j]
+        r = rows[run]
+        g = at[j]
+        if n_p == 2:  # the belligerents alone: three flags decide (one pass, no arrays)
+            v0, v1 = value[run, 0], value[run, 1]
+            seen2, any0, any1, both = False, False, False, False
+            for q in range(k):
+                if not inside[g, q]:
+                    continue
+                seen2 = True
+                o0 = _utility_at(utility, lin_dist, lin_w, r, k, r * k + q, 0) - v0 >= tol
+                o1 = _utility_at(utility, lin_dist, lin_w, r, k, r * k + q, 1) - v1 >= tol
+                any0 = any0 or o0
+                any1 = any1 or o1
+                if o0 and o1:
+                    both = True
+                    break  # each accepts what the other accepts: nobody is named
+            if seen2:
+                # the other party accepts some candidate: named unless one of those is also
+                # its own; the other accepts none: named when it accepts none either
+                who[run, 0] = not both if any1 else not any0
+                who[run, 1] = not both if any0 else not any1
+            continue
+        any_ok[:] = False
+        others[:] = False
+        hit[:] = False
+        seen = False
+        for q in range(k):
+            if not inside[g, q]:
+                continue
+            seen = True
+            refused = 0
+            for p in range(n_p):
+                u = _utility_at(utility, lin_dist, lin_w, r, k, r * k + q, parties[p])
+                if p < 2:
+                    ok[p] = u - value[run, p] >= tol
+                else:
+                    ok[p] = u >= need[p - 2]
+                if ok[p]:
+                    any_ok[p] = True
+                else:
+                    refused += 1
+            for p in range(n_p):
+                if refused - (0 if ok[p] else 1) == 0:
+                    others[p] = True
+                    if ok[p]:
+                        hit[p] = True
+        if not seen:
+            continue
+        for p in range(n_p):
+            who[run, parties[p]] = not hit[p] if others[p] else not any_ok[p]
 
 
 @kernel
