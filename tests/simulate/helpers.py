@@ -251,3 +251,16 @@ def assert_same_talks(x: RunState, y: RunState) -> None:
         assert np.array_equal(getattr(x, name), getattr(y, name)), name
     for name in ("prev_demand", "pos_u", "prev_pos_u", "refused_u", "offered_u"):
         assert getattr(x, name).tobytes() == getattr(y, name).tobytes(), name
+
+
+def under_protocol(sc: Scenario, protocol: str) -> Scenario:
+    """``sc`` (the teaching scenario) simulated under ``protocol``; Lakeland (``LAK``) drafts
+    the single negotiating text."""
+    from detente.scenario.simulation import SimulationSettings
+
+    base = sc.simulation or SimulationSettings()
+    update: dict[str, object] = {"protocol": protocol}
+    if protocol == "single_text":
+        update["mediator"] = "LAK"
+    sim = SimulationSettings.model_validate(base.model_dump() | update)
+    return sc.model_copy(update={"simulation": sim})

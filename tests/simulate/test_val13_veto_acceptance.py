@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.simulate.helpers import under_protocol
 
 from detente.bargaining.packages import _effective_thresholds
 from detente.bargaining.problem import build_problem
 from detente.bargaining.war import reservation_from_arrays
 from detente.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
-from detente.scenario.simulation import SimulationSettings
 from detente.simulate import simulate_block
 from detente.simulate.agenda import bundle_results
 from detente.simulate.model import SimModel, build_model
@@ -51,13 +51,7 @@ def _scenario(veto: str, protocol: str, bundle: str = STRIP) -> Scenario:
     assert old in text
     text = text.replace(old, "{actor: LAK, issue: valley, ideal: 40,")
     text = text.replace("\n# What is at stake", "\n" + bundle + "\n# What is at stake", 1)
-    sc = parse_scenario(text, name="teaching.yaml")
-    base = sc.simulation or SimulationSettings()
-    update: dict[str, object] = {"protocol": protocol}
-    if protocol == "single_text":
-        update["mediator"] = "LAK"
-    sim = SimulationSettings.model_validate(base.model_dump() | update)
-    return sc.model_copy(update={"simulation": sim})
+    return under_protocol(parse_scenario(text, name="teaching.yaml"), protocol)
 
 
 def _signed(m: SimModel, bundle: str) -> tuple[float, np.ndarray]:

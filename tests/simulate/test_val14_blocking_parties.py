@@ -13,11 +13,11 @@ import dataclasses
 
 import numpy as np
 import pytest
+from tests.simulate.helpers import under_protocol
 from tests.simulate.test_val13_veto_acceptance import TEACHING
 
 from detente.core import TOL_UTILITY
 from detente.scenario import Scenario, parse_scenario
-from detente.scenario.simulation import SimulationSettings
 from detente.simulate.model import SimModel, build_model
 from detente.simulate.reasons import REASONS, _inside, settlement_reasons
 from detente.simulate.state import Draws, RunState, initial_state
@@ -37,13 +37,7 @@ def _scenario(floor: float, protocol: str) -> Scenario:
     assert lak in text and old in text
     text = text.replace(lak, lak + f"    veto: true\n    reservation: {floor!r}\n")
     text = text.replace(old, "{actor: LAK, issue: valley, ideal: 40,")
-    sc = parse_scenario(text, name="teaching.yaml")
-    base = sc.simulation or SimulationSettings()
-    update: dict[str, object] = {"protocol": protocol}
-    if protocol == "single_text":
-        update["mediator"] = "LAK"
-    sim = SimulationSettings.model_validate(base.model_dump() | update)
-    return sc.model_copy(update={"simulation": sim})
+    return under_protocol(parse_scenario(text, name="teaching.yaml"), protocol)
 
 
 def _state(m: SimModel, value: float) -> RunState:
