@@ -6,10 +6,8 @@ rows that began on or before its ``as_of`` and states an end date only if it is 
 presidential delegations (Medinsky, a presidential aide; Umerov, defence minister),
 ``military`` for the exchange channel run by the armed forces and intelligence services,
 ``technical`` for the Riyadh/Jeddah working rounds; the US envoys (Witkoff, Rubio) sit at
-``ministers``. A track that took up a bundle after it began (the settlement's terms, first
-discussed on a channel opened for something else) lists it in ``later_bundles`` with the date
-and the facts that show it: a snapshot dated before that carries the track without it. Every
-row cites the facts it comes from; what the facts do not fix is labelled an assumption.
+``ministers``. Every row cites the facts it comes from; what the facts do not fix is labelled
+an assumption.
 """
 
 from __future__ import annotations
@@ -171,14 +169,9 @@ def tracks(as_of: str) -> list[D]:
 
 
 def _dated(row: D, as_of: str) -> D:
-    """``row`` as of ``as_of``: sources dated after it left out, an end date only if passed,
-    bundles it took up later (``later_bundles``: date, bundles, sources) only once dated."""
-    rec = {k: v for k, v in row.items() if k not in ("until", "later_sources", "later_bundles")}
+    """``row`` as of ``as_of``: sources dated after it left out, an end date only if passed."""
+    rec = {k: v for k, v in row.items() if k not in ("until", "later_sources")}
     rec["sources"] = [*row["sources"], *(s for d, s in row.get("later_sources", ()) if d <= as_of)]
-    for day, bundles, srcs in row.get("later_bundles", ()):
-        if day <= as_of:  # a bundle the track took up later, with the facts that show it
-            rec["bundles"] = [*rec["bundles"], *(b for b in bundles if b not in rec["bundles"])]
-            rec["sources"] = [*rec["sources"], *(x for x in srcs if x not in rec["sources"])]
     if not rec["sources"]:
         del rec["sources"]
     if "until" in row and row["until"] <= as_of:
