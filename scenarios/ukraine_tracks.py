@@ -2,7 +2,11 @@
 
 Each row holds a track or refusal once, with the dates it ran or held; a snapshot keeps the
 rows that began on or before its ``as_of`` and states an end date only if it is on or before
-``as_of`` (a later end is not yet known). Participants' levels: ``ministers`` for the
+``as_of`` (a later end is not yet known). A source is dated by the fact of facts.yaml that
+cites it for the row (``later_sources``: cited only from that date); a party that joined a
+track after its first round is dated too (``joins``: left out before that date), and a track
+at which Russia and Ukraine do not both sit settles nothing between them (no bundles).
+Participants' levels: ``ministers`` for the
 presidential delegations (Medinsky, a presidential aide; Umerov, defence minister),
 ``military`` for the exchange channel run by the armed forces and intelligence services,
 ``technical`` for the Riyadh/Jeddah working rounds; the US envoys (Witkoff, Rubio) sit at
@@ -85,22 +89,25 @@ TRACKS: list[D] = [
      "Kellogg, Rubio, Driscoll)",
      "participants": _p("RU:ministers", "UA:ministers", "US:ministers"), "mediator": "US",
      "shuttle": True, "bundles": ["settlement", "framework"], "endorsement": "leaders",
-     "since": "2025-02-18", "until": "2026-02-28", "cadence": 4,
+     "since": "2025-02-18", "cadence": 4,
+     "joins": [("2025-04-23", "UA")],
      "sources": ["S_riy1", "S_riy2"],
      "later_sources": [("2025-04-22", "S_lon1"), ("2025-04-22", "S_lon2"),
-                       ("2025-11-21", "S_28_1"), ("2025-11-21", "S_put1121"),
-                       ("2025-12-03", "S_dec2_1"), ("2025-12-24", "S_20_1"),
-                       ("2026-01-24", "S_ad1_2")],
-     "assumption": "US-Russia teams from Riyadh (E0401); the US proposal of Apr 2025 "
-     "(E0408); the 28-point draft (E0424); Witkoff-Putin (E0427, E0502); the 20-point "
-     "framework (E0431). Envoys draft; a treaty would be signed by the two presidents at a "
+                       ("2025-11-20", "S_28_1"), ("2025-11-20", "S_put1121"),
+                       ("2025-12-02", "S_dec2_1"), ("2025-12-23", "S_20_1"),
+                       ("2026-01-22", "S_ad1_2"), ("2026-05-08", "S_may26_5"),
+                       ("2026-05-08", "S_may26_6")],
+     "assumption": "US-Russia teams from Riyadh (E0401, Ukraine absent); with Ukraine from "
+     "the US proposal of Apr 2025 (E0408); the 28-point draft (E0424); Witkoff-Putin (E0427, "
+     "E0502); the 20-point framework (E0431). Envoys draft; the presidents would sign at a "
      "meeting (endorsement: leaders; E0413, E0417: 'leaders meet only to sign a finished "
-     "treaty'); no envoy round on the settlement after the talks were put "
-     "on hold, 28 Feb 2026 (E0508)"},
+     "treaty'). No end: the trilateral rounds were put on hold (E0508) but US mediation went "
+     "on (E0511, May 2026: Rubio, no 'fruitful outcome' yet; an envoys' visit expected)"},
     {"id": "riyadh_jeddah_technical", "name": "Riyadh and Jeddah technical rounds (US-brokered)",
      "participants": _p("RU:technical", "UA:technical", "US:technical"), "mediator": "US",
      "shuttle": True, "bundles": ["black_sea", "energy", "ceasefire"], "since": "2025-03-11",
-     "sources": ["S_jed25_1", "S_bs1"],
+     "joins": [("2025-03-25", "RU")],
+     "sources": ["S_jed25_1"], "later_sources": [("2025-03-25", "S_bs1")],
      "assumption": "Jeddah (US-Ukraine, 11 Mar) and Riyadh (23-25 Mar 2025, separate US "
      "talks with each side) on a cease-fire, Black Sea shipping and energy"},
     {"id": "uae_exchanges", "name": "Prisoner exchanges mediated by the UAE",
@@ -124,7 +131,9 @@ TRACKS: list[D] = [
      "host": "AE",
      "bundles": ["ceasefire", "prisoner_exchange", "energy", "framework"],
      "since": "2026-01-23", "until": "2026-02-28", "cadence": 2,
-     "sources": ["S_ad1_1", "S_ad2_1", "S_gva1", "S_iran1"],
+     "sources": ["S_ad1_1"],
+     "later_sources": [("2026-02-04", "S_ad2_1"), ("2026-02-17", "S_gva1"),
+                       ("2026-02-28", "S_iran1")],
      "assumption": "Abu Dhabi 23-24 Jan and 4-5 Feb, Geneva 17-18 Feb 2026 (Russia led by "
      "the GRU chief, then Medinsky); put on hold from 28 Feb; territory on the table from "
      "the first round (Russia demands the rest of Donetsk, E0503), but no settlement bundle: a "
@@ -143,7 +152,7 @@ REFUSALS: list[D] = [
     {"id": "ru_legitimacy", "by": "RU", "refuses": "UA", "reason": "legitimacy",
      "text": "Putin does not meet Zelensky, whom he calls illegitimate (term expired 2024); "
      "a meeting only at a 'final stage'", "since": "2025-05-16",
-     "sources": ["S_i1_1"], "later_sources": [("2025-07", "S_leg"), ("2025-12", "S_zez")],
+     "sources": ["S_i1_1"], "later_sources": [("2025-06", "S_leg"), ("2025-11-28", "S_zez")],
      "assumption": "Putin did not attend the Istanbul talks despite Zelensky's invitation "
      "(16 May 2025); the legitimacy reason as he stated it publicly (June and Nov 2025)"},
 ]  # fmt: skip
@@ -169,13 +178,19 @@ def tracks(as_of: str) -> list[D]:
 
 
 def _dated(row: D, as_of: str) -> D:
-    """``row`` as of ``as_of``: sources dated after it left out, an end date only if passed."""
-    rec = {k: v for k, v in row.items() if k not in ("until", "later_sources")}
+    """``row`` as of ``as_of``: sources and parties dated after it left out (a track without
+    both belligerents settles nothing), an end date only if passed."""
+    rec = {k: v for k, v in row.items() if k not in ("until", "later_sources", "joins")}
     rec["sources"] = [*row["sources"], *(s for d, s in row.get("later_sources", ()) if d <= as_of)]
     if not rec["sources"]:
         del rec["sources"]
     if "until" in row and row["until"] <= as_of:
         rec["until"] = row["until"]
+    later = {a for d, a in row.get("joins", ()) if d > as_of}
+    if later:
+        rec["participants"] = [p for p in row["participants"] if p["actor"] not in later]
+        if not {"RU", "UA"} <= {p["actor"] for p in rec["participants"]}:
+            rec["bundles"] = []
     return rec
 
 
