@@ -8,7 +8,7 @@ rules (docs/explanation/simulation-model.md, *Red lines that move*) is measured 
 - **crossing** (loosening): the move sets holding the line (the bargaining engine's cheapest
   package for a closed bundle), the share of runs that held a round of talks on the bundle, in
   which the gain over no agreement exceeded the crossing cost in the first week and at some
-  week, and that crossed it;
+  week (:func:`worth_crossing`), and that crossed it;
 - **hardening** (tightening): the war's rise of the actor's value of fighting
   (``positions.war_rise``, median) and the share of runs in which it tightens the line by more
   than the tolerance;
@@ -71,6 +71,25 @@ def blocked_by(row: dict[str, Any]) -> str:
     return "the hardening or the commitment's pull is under the tolerance"
 
 
+def worth_crossing(m: Any, s: Any, j: int, relief: Any) -> Any:
+    """(N,) the ``positions`` step's crossing test for move set ``j`` on state ``s``: the actor's
+    gain from the package's terms over its value of no agreement on the bundle exceeds its
+    crossing cost (``positions._positions``), in every run, whether or not the bundle is in
+    force or was talked about (the step also asks both; this tool reports them apart).
+
+    The engine does not expose the test as a function: ``_positions`` computes it inline, and
+    the step itself cannot be called for it (it skips the runs whose bundle is in force and
+    states with salience weights, and changes the regime). The tool computes it from the step's
+    own pieces (``no_deal_value``, ``crossing_costs``); exposing it in
+    ``detente/simulate/steps/positions.py`` (a ``worth_crossing(m, s, j, relief)`` that
+    ``_positions`` calls) would let this function go."""
+    from detente.simulate.steps.positions import crossing_costs, no_deal_value
+
+    ms = m.agenda.move_sets[j]
+    u = float(m.agenda.bundles[ms.bundle].utility[ms.point_k, ms.actor])
+    return (u - no_deal_value(m, s, ms.bundle, ms.actor)) > crossing_costs(m, s, j, relief)
+
+
 def diagnose_pair(pair: dict[str, Any], *, runs: int, seed: int) -> list[dict[str, Any]]:
     """One row per red line stated in both snapshots of ``pair`` (an item of
     ``dynamics_expectations.yaml``): the measured conditions and :func:`blocked_by`."""
@@ -78,13 +97,7 @@ def diagnose_pair(pair: dict[str, Any], *, runs: int, seed: int) -> list[dict[st
     from detente.scenario import load_scenario
     from detente.simulate.engine import iter_periods
     from detente.simulate.model import build_model
-    from detente.simulate.steps.positions import (
-        agreement_gains,
-        crossing_costs,
-        no_deal_value,
-        red_lines,
-        war_rise,
-    )
+    from detente.simulate.steps.positions import agreement_gains, red_lines, war_rise
 
     m = build_model(load_scenario(dyn.snapshot_path(pair["from"].removeprefix("ukraine-"))))
     ag = m.agenda
@@ -98,8 +111,7 @@ def diagnose_pair(pair: dict[str, Any], *, runs: int, seed: int) -> list[dict[st
         for j, ms in enumerate(sets):
             if ms.point_k < 0:
                 continue
-            u = float(ag.bundles[ms.bundle].utility[ms.point_k, ms.actor])
-            ok = (u - no_deal_value(m, s, ms.bundle, ms.actor)) > crossing_costs(m, s, j, relief)
+            ok = worth_crossing(m, s, j, relief)
             gain_ever[:, j] |= ok
             if t == 0:
                 gain_first[:, j] = ok

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.repo_scripts import build_reference
 
 from detente.scenario import Scenario, load_scenario
 from detente.scenario.tracks import Track, bundle_tracks, track_status
-from tests.repo_scripts import build_reference
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -91,7 +91,8 @@ def test_every_source_is_cited_from_the_date_of_the_fact_that_cites_it(table: An
             seen += 1
     assert seen >= 40
     # the review's examples: a day after the fact before c15
-    later = dict((s, d) for d, s in next(r for r in rows if r["id"] == "us_envoys")["later_sources"])
+    envoys = next(r for r in rows if r["id"] == "us_envoys")
+    later = {s: d for d, s in envoys["later_sources"]}
     assert later["S_28_1"] == "2025-11-20" and later["S_dec2_1"] == "2025-12-02"
 
 
