@@ -168,13 +168,13 @@ ACTOR_AE: D = {
 
 def tracks(as_of: str) -> list[D]:
     """The tracks begun on or before ``as_of`` (an end date only if already passed)."""
-    out = []
-    for row in TRACKS:
-        if row["since"] > as_of:
-            continue
-        # rows naming AE (the UAE) all begin after it joins (ACTOR_AE["since"])
-        out.append(_dated(row, as_of))
-    return out
+    # rows naming AE (the UAE) all begin after it joins (ACTOR_AE["since"])
+    return _begun(TRACKS, as_of)
+
+
+def _begun(rows: list[D], as_of: str) -> list[D]:
+    """The rows begun on or before ``as_of``, each as of that date (:func:`_dated`)."""
+    return [_dated(row, as_of) for row in rows if row["since"] <= as_of]
 
 
 def _dated(row: D, as_of: str) -> D:
@@ -196,12 +196,7 @@ def _dated(row: D, as_of: str) -> D:
 
 def refusals(as_of: str) -> list[D]:
     """The refusals stated on or before ``as_of`` (lifted only if lifted by then)."""
-    out = []
-    for row in REFUSALS:
-        if row["since"] > as_of:
-            continue
-        out.append(_dated(row, as_of))
-    return out
+    return _begun(REFUSALS, as_of)
 
 
 def extra_actors(as_of: str) -> list[D]:
