@@ -107,7 +107,7 @@ def test_settlement_talks_enter_a_snapshot_only_once_the_facts_date_them(
     Riyadh (18 Feb 2025), never before; a treaty is signed at the presidents' meeting (the
     envoys' endorsement), so while Russia refuses it no open track can sign the settlement;
     no track below the presidents carries the settlement (E0417: 'leaders meet only to sign a
-    finished treaty'). The envoys' shuttle goes on after the trilateral hold of 28 Feb 2026 (c15)."""
+    finished treaty'). The envoys' shuttle goes on after the trilateral hold of 28 Feb 2026."""
 
     def carrying(name: str) -> dict[str, tuple[str, ...]]:
         s = ukraine[name]
