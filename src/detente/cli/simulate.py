@@ -76,6 +76,8 @@ def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
         "mean_agreements_per_run",
     ):
         rows.append({"metric": key, "value": summary[key]})
+        if key == "periods" and summary.get("until") is not None:
+            rows.append({"metric": "until", "value": summary["until"]})
     for actor, cost in summary["mean_cost"].items():
         rows.append({"metric": f"mean_cost.{actor}", "value": cost})
     for actor, name in summary["strategies"].items():
@@ -105,8 +107,6 @@ def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
         else:
             band = ", ".join("–" if v is None else f"{v:.1f}" for v in qs.values())
         rows.append({"metric": f"terms.{issue} (q05..q95)", "value": band})
-    if summary.get("until") is not None:
-        rows.append({"metric": "until", "value": summary["until"]})
     for field, why in (summary.get("not_simulated") or {}).items():
         rows.append({"metric": f"not_simulated.{field}", "value": why})
     return rows
