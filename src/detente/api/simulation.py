@@ -60,7 +60,12 @@ TABLES = (
 
 @dataclass(frozen=True)
 class ParquetSink:
-    """Writes each block's runs as two tidy Parquet tables into ``directory`` (picklable)."""
+    """Writes each block's runs as two tidy Parquet tables into ``directory`` (picklable).
+
+    For runs simulated ``until="settlement"`` the runs table holds ``first_agreement``,
+    ``stopped_at`` (the last period simulated) and the terms (what follows a signature is not
+    simulated: no duration, breakdown, agreements count or costs), and the paths table each
+    run's periods up to ``stopped_at`` only."""
 
     directory: str
 
@@ -73,13 +78,16 @@ class ParquetSink:
         n = o.first_agreement.size
         run = np.arange(n, dtype=np.int64) + index * BLOCK
         cols: dict[str, np.ndarray[Any, Any]] = {
-            "first_agreement": o.first_agreement.astype(np.float64),
-            "agreement_duration": o.duration.astype(np.float64),
-            "broke_down": o.broke.astype(np.float64),
-            "agreements": o.agreements.astype(np.float64),
+            "first_agreement": o.first_agreement.astype(np.float64)
         }
-        for s, aid in enumerate(m.actor_ids[:2]):
-            cols[f"cost.{aid}"] = o.cum_cost[:, s]
+        if o.stopped_at is not None:
+            cols["stopped_at"] = o.stopped_at.astype(np.float64)
+        else:
+            cols["agreement_duration"] = o.duration.astype(np.float64)
+            cols["broke_down"] = o.broke.astype(np.float64)
+            cols["agreements"] = o.agreements.astype(np.float64)
+            for s, aid in enumerate(m.actor_ids[:2]):
+                cols[f"cost.{aid}"] = o.cum_cost[:, s]
         for i, iid in enumerate(m.issue_ids):
             cols[f"terms.{iid}"] = o.terms[:, i]
         names = list(cols)
@@ -93,12 +101,22 @@ class ParquetSink:
         periods = o.events.shape[0]
         pvars = list(o.paths)
         per = np.repeat(np.arange(periods, dtype=np.int32), n)
+        runs_of = np.tile(run, periods)
+        keep = None  # until="settlement": each run's periods up to its stop
+        if o.stopped_at is not None:
+            keep = per <= np.tile(o.stopped_at, periods)
+            per, runs_of = per[keep], runs_of[keep]
         paths_table = pa.table(
             {
-                "run": np.tile(np.tile(run, periods), len(pvars)),
+                "run": np.tile(runs_of, len(pvars)),
                 "period": np.tile(per, len(pvars)),
-                "variable": pa.array(np.repeat(pvars, periods * n)).dictionary_encode(),
-                "value": np.concatenate([o.paths[v].ravel() for v in pvars]),
+                "variable": pa.array(np.repeat(pvars, per.size)).dictionary_encode(),
+                "value": np.concatenate(
+                    [
+                        o.paths[v].ravel() if keep is None else o.paths[v].ravel()[keep]
+                        for v in pvars
+                    ]
+                ),
             }
         )
         # paths first, then runs: a runs file on disk means its block is whole
@@ -117,6 +135,8 @@ class SimulationRun(Result):
     q05..q95), ``agreement_by_period``, ``time_to_agreement``, ``survival``, ``terms``,
     ``agreements`` (one row per bundle: P(agreement) with its interval, median time,
     P(breakdown within a year)) or ``settlement_reasons`` (share of runs per reason).
+    A simulation ``until="settlement"`` has no ``fan`` nor ``survival`` (refused with the
+    reason, :data:`detente.simulate.results.NOT_SIMULATED`).
     """
 
     result: SimulationResult = field(repr=False, kw_only=True)
@@ -197,8 +217,17 @@ def simulate(
     out: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     overwrite: bool = False,
+    until: str = "horizon",
 ) -> SimulationRun:
     """Simulate talks while fighting: agreement odds, timing, terms and durability.
+
+    ``until="settlement"`` stops each run at the end of the period in which it first signs
+    its full settlement (or at the horizon ``periods``): it answers "will they agree, when,
+    on what terms" (P(agreement), its interval, the time to agreement, the terms, the
+    reasons: the default mode's figures for the same seed) without simulating what follows;
+    what it leaves out (breakdown, costs, agreements counted, partial bundles, fan, survival)
+    is null in the summary, with the reason in its ``not_simulated``. The default,
+    ``"horizon"``, simulates every run to the horizon.
 
     ``workers`` > 1 runs a local process pool (or pass any ``concurrent.futures.Executor`` as
     ``executor``); the result is byte-identical for any number of workers. ``out`` streams the
@@ -216,6 +245,10 @@ def simulate(
 
     if workers < 1:
         raise InputError(f"workers must be at least 1, got {workers}")
+    from detente.simulate.engine import UNTIL
+
+    if until not in UNTIL:
+        raise InputError(f"until must be one of {', '.join(map(repr, UNTIL))}, got {until!r}")
     s = as_scenario(scenario)
     digest = scenario_sha256(s)
     inputs = [scenario] if isinstance(scenario, str | Path) else []
@@ -227,7 +260,14 @@ def simulate(
         )
     )
     sink = None if directory is None else ParquetSink(str(directory))
-    request = {"runs": runs, "seed": seed, "periods": periods, "scenario_sha256": digest}
+    request: dict[str, Any] = {
+        "runs": runs,
+        "seed": seed,
+        "periods": periods,
+        "scenario_sha256": digest,
+    }
+    if until != "horizon":
+        request["until"] = until
 
     def run(ex: Executor | None) -> SimulationResult:
         return run_simulation(
@@ -239,6 +279,7 @@ def simulate(
             progress=progress,
             block_sink=sink,
             scenario_hash=digest,
+            until=until,
         )
 
     if directory is not None:

@@ -1,7 +1,7 @@
 """``detente simulate``: Monte Carlo talks while fighting.
 
     detente simulate SCENARIO --runs N --seed S --periods P [--workers W] [--out DIR]
-                     [--format table|json|csv]
+                     [--until horizon|settlement] [--format table|json|csv]
     detente simulate --list-strategies
 
 JSON keys (stable): ``runs``, ``runs_requested``, ``complete``, ``seed``, ``periods``,
@@ -11,6 +11,14 @@ the horizon does not observe that long), ``mean_agreements_per_run``, ``mean_cos
 ``terms`` (issue → q05..q95), ``manifest`` (without its time stamp, so the same seed
 gives the same JSON).
 
+``--until settlement`` stops each run at the end of the period in which it first signs the
+full settlement (or at the horizon): P(agreement), its interval, the median time and the
+terms are those of the default ``--until horizon`` for the same seed; what follows a
+signature is not simulated, so ``p_breakdown_*``, ``mean_agreements_per_run``, ``mean_cost``,
+the partial bundles' figures and the red-line moves' shares are null, the JSON adds
+``until`` and ``not_simulated`` (field → reason) and the table a ``not_simulated.<field>``
+row per field; the manifest's parameters record ``until``.
+
 Exit codes: 0 complete; 1 invalid input or a request beyond the memory/time budget; 2 wrong
 usage (``--runs 0``, ``--seed -1``, ``--periods x``); 130 after Ctrl-C (SIGINT) and 143 after
 SIGTERM, once the finished runs are printed and ``--out`` holds exactly them (``complete:
@@ -19,6 +27,7 @@ false``); no worker process outlives the command.
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -39,7 +48,14 @@ from detente.errors import InputError
 if TYPE_CHECKING:
     from detente.api.simulation import SimulationRun
 
-__all__ = ["register", "simulate_cmd", "summary_records"]
+__all__ = ["Until", "register", "simulate_cmd", "summary_records"]
+
+
+class Until(enum.StrEnum):
+    """How long each run is simulated (``--until``)."""
+
+    horizon = "horizon"
+    settlement = "settlement"
 
 
 def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -60,6 +76,8 @@ def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
         "mean_agreements_per_run",
     ):
         rows.append({"metric": key, "value": summary[key]})
+        if key == "periods" and summary.get("until") is not None:
+            rows.append({"metric": "until", "value": summary["until"]})
     for actor, cost in summary["mean_cost"].items():
         rows.append({"metric": f"mean_cost.{actor}", "value": cost})
     for actor, name in summary["strategies"].items():
@@ -74,7 +92,9 @@ def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "metric": f"red_lines_moved.{moved['actor']}.{moved['bundle']}",
-                "value": f"{lines} (share of runs {moved['share']:.3g})",
+                "value": f"{lines} (share of runs {moved['share']:.3g})"
+                if moved["share"] is not None
+                else f"{lines} (share of runs: not simulated)",
             }
         )
     for rec in summary.get("agreements") or []:
@@ -87,6 +107,8 @@ def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
         else:
             band = ", ".join("–" if v is None else f"{v:.1f}" for v in qs.values())
         rows.append({"metric": f"terms.{issue} (q05..q95)", "value": band})
+    for field, why in (summary.get("not_simulated") or {}).items():
+        rows.append({"metric": f"not_simulated.{field}", "value": why})
     return rows
 
 
@@ -120,6 +142,14 @@ def simulate_cmd(
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.table,
+    until: Annotated[
+        Until,
+        typer.Option(
+            "--until",
+            help="Simulate each run to the horizon (default), or only until it signs the "
+            "settlement: agreement odds, timing and terms, without breakdown, costs or fan.",
+        ),
+    ] = Until.horizon,
     list_strategies: Annotated[
         bool, typer.Option("--list-strategies", help="List strategies and exit.")
     ] = False,
@@ -170,6 +200,7 @@ def simulate_cmd(
                         workers=workers,
                         out=out,
                         overwrite=overwrite,
+                        until=until.value,
                         progress=lambda n, _total: bar.update(tid, completed=n),
                     )
                     done.append(run)

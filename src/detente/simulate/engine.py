@@ -17,6 +17,13 @@ the other steps' numbers unchanged, and one run can be replayed alone (``rows=[j
 drawing the block's numbers and keeping row ``j``, without simulating the other runs
 (:func:`detente.simulate.anatomy_of_run`). Results are byte-identical whatever the chunking
 and the number of workers (the runner merges blocks in order).
+
+``until`` (:data:`UNTIL`): ``"horizon"`` (the default) simulates every run for all the
+periods; ``"settlement"`` stops each run at the end of the period in which its full settlement
+is first signed (or at the horizon), and the block's loop ends once every run of the block has
+stopped. A stopped run is not simulated further: its record after the stop is blanked
+(:class:`BlockOutput`, ``stopped_at``); up to the stop it is byte for byte the default mode's
+(every run of the block is still advanced until the last one stops, with the same draws).
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ from detente.simulate.steps.positions import red_lines
 __all__ = [
     "EVENT_FLAGS",
     "SETUP_STREAM",
+    "UNTIL",
     "BlockOutput",
     "iter_periods",
     "path_variables",
@@ -58,6 +66,16 @@ IntArray = NDArray[np.int64]
 SETUP_STREAM = "setup"
 """Name of the stream of the draws made before the first period."""
 Seed = np.random.SeedSequence | np.random.Generator
+UNTIL = ("horizon", "settlement")
+"""How long a run is simulated: to the horizon (every period), or until its full settlement
+is first signed (the end of that period; the horizon for a run that never signs it)."""
+
+
+def check_until(until: str) -> bool:
+    """True for ``"settlement"``, False for ``"horizon"``; ``ValueError`` otherwise."""
+    if until not in UNTIL:
+        raise ValueError(f"until must be one of {', '.join(map(repr, UNTIL))}, got {until!r}")
+    return until == "settlement"
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,13 @@ class BlockOutput:
     blocking_actor: NDArray[np.bool_] | None = None  # (N, A)
     moved_at: IntArray | None = None  # (N, J) period each red-line move set was crossed, -1
     bundle_track: IntArray | None = None  # (N, B) track of the first agreement, -1 = none
+    # until="settlement" (None: every run simulated to the horizon): (N,) the last period
+    # each run was simulated, its settlement's signature or the horizon. Then the paths are
+    # NaN and the events 0 after it; ``duration`` and ``agreements`` are -1, ``broke`` and
+    # ``bundle_broke`` False, ``bundle_duration`` -1 and ``cum_cost`` NaN (not simulated:
+    # they describe what follows the signature); the other bundles' first agreements (and
+    # their terms, tracks) and the red-line moves are those up to the stop (-1 / NaN after)
+    stopped_at: IntArray | None = None
 
 
 def _seed_sequence(seed: Seed) -> np.random.SeedSequence:
@@ -230,15 +255,18 @@ def iter_periods(
     rows: Sequence[int] | IntArray | None = None,
     inputs: RunInputs | None = None,
     steps: Sequence[Step] = PERIOD_STEPS,
+    until: str = "horizon",
 ) -> Iterator[RunState]:
     """Yield the state of runs ``rows`` (default: all ``n`` runs of the block) after each of
-    ``periods`` periods. ``seed`` is the block's ``SeedSequence`` (or a generator built on
+    ``periods`` periods (``until="settlement"``: only until every one of these runs has
+    signed its full settlement; the runs that signed earlier are advanced with the others,
+    :data:`UNTIL`). ``seed`` is the block's ``SeedSequence`` (or a generator built on
     one); the draws are those of the whole block, so a subset of rows is simulated exactly as
     in the full block. One exception: with per-run ``inputs`` (each run its own table of
     candidates), a subset's tables are built and searched as the subset's, and a search can
     then round its last bit, or break an exact tie between candidates, differently from the
     full block (rare; no shipped command simulates a subset with per-run inputs)."""
-    return _periods(m, n, seed, periods, rows, inputs, steps, None)
+    return _periods(m, n, seed, periods, rows, inputs, steps, None, check_until(until))
 
 
 def _periods(
@@ -250,10 +278,12 @@ def _periods(
     inputs: RunInputs | None,
     steps: Sequence[Step],
     memory: BlockMemory | None,
+    settle: bool = False,
 ) -> Iterator[RunState]:
     """:func:`iter_periods`, with the per-run tables and the draws' buffers taken from the
     block's work ``memory`` if given (then no state may leave the caller: its tables are
-    overwritten by the thread's next block, :mod:`detente.simulate.memory`)."""
+    overwritten by the thread's next block, :mod:`detente.simulate.memory`); ``settle``:
+    the last period yielded is the first after which every run has signed the settlement."""
     ss = _seed_sequence(seed)
     sel = None if rows is None else np.asarray(rows, dtype=np.int64)
     if sel is not None and sel.size and (sel.min() < 0 or sel.max() >= n):
@@ -299,6 +329,40 @@ def _periods(
                 continue
             state = apply(m, state, stream.draw(sel) if fixed is None else fixed)
         yield state
+        if settle and _all_settled(state.first):
+            return
+
+
+@kernel
+def _all_settled(first: IntArray) -> bool:
+    """Every run has signed the full settlement (bundle 0's ``first`` set)."""
+    done = True
+    for i in range(first.shape[0]):
+        if first[i, 0] < 0:
+            done = False
+            break
+    return done
+
+
+@kernel
+def _blank_after(stop: IntArray, paths: NDArray[np.float32], events: NDArray[np.int32]) -> None:
+    """Paths NaN and events 0 after each run's last simulated period ``stop[i]`` (row by row,
+    from the first period past the earliest stop: the runs are the rows' contiguous axis)."""
+    n_v, n_p, n = paths.shape
+    if n == 0:
+        return
+    start = stop.min() + 1
+    nan = np.float32(np.nan)
+    for t in range(start, n_p):
+        ev = events[t]
+        for i in range(n):
+            if t > stop[i]:
+                ev[i] = 0
+        for v in range(n_v):
+            row = paths[v, t]
+            for i in range(n):
+                if t > stop[i]:
+                    row[i] = nan
 
 
 def path_variables(m: SimModel) -> list[str]:
@@ -505,8 +569,10 @@ def simulate_block(
     rows: Sequence[int] | IntArray | None = None,
     inputs: RunInputs | None = None,
     reuse: BlockOutput | None = None,
+    until: str = "horizon",
 ) -> BlockOutput:
-    """Simulate the ``n`` runs of a block (or only ``rows`` of it) for ``periods`` periods.
+    """Simulate the ``n`` runs of a block (or only ``rows`` of it) for ``periods`` periods
+    (``until="settlement"``: each run until it signs its full settlement, :data:`UNTIL`).
 
     The block's work arrays (per-run tables, the draws' buffers) are this thread's
     :class:`~detente.simulate.memory.BlockMemory`, reused by its next block; the output
@@ -514,8 +580,9 @@ def simulate_block(
     caller's that it no longer reads (e.g. the previous block's, once reduced): its paths' and
     events' arrays are written over with this block's when their shapes match (no fresh
     pages for the block's largest output arrays); the caller gives that output up."""
+    settle = check_until(until)
     with block_memory() as memory:
-        return _simulate_block(m, n, periods, rng, rows, inputs, memory, reuse)
+        return _simulate_block(m, n, periods, rng, rows, inputs, memory, reuse, settle)
 
 
 def _simulate_block(
@@ -527,6 +594,7 @@ def _simulate_block(
     inputs: RunInputs | None,
     memory: BlockMemory,
     reuse: BlockOutput | None,
+    settle: bool = False,
 ) -> BlockOutput:
     names = path_variables(m)
     size = n if rows is None else len(rows)
@@ -540,8 +608,10 @@ def _simulate_block(
     last: list[object] = [None] * len(_SOURCES)
     since = np.zeros(len(_SOURCES), dtype=np.int64)  # each source's first row not written
     state: RunState | None = None
-    states = _periods(m, n, rng, periods, rows, inputs, PERIOD_STEPS, memory)
+    states = _periods(m, n, rng, periods, rows, inputs, PERIOD_STEPS, memory, settle)
+    ran = 0  # periods simulated (fewer than ``periods`` once every run has settled)
     for t, state in enumerate(states):
+        ran = t + 1
         lo, hi = red_lines(m, state) if red else (_NO_RED_LINES, _NO_RED_LINES)
         now = (
             state.line,
@@ -564,8 +634,10 @@ def _simulate_block(
         _record(t, same, since, srcs, cols, vs, stacked, events, state.events, *now)
     if state is None:
         raise ValueError("periods must be at least 1")
-    _fill(periods, since, srcs, vs, stacked)
+    _fill(ran, since, srcs, vs, stacked)
     first = state.first[:, 0]
+    if settle:
+        return _settled_output(m, state, stacked, names, events, periods)
     terms = np.where(
         (first >= 0)[:, None], m.candidates[np.maximum(state.first_terms[:, 0], 0)], np.nan
     )
@@ -595,4 +667,54 @@ def _simulate_block(
         blocking_actor=why.blocking_actor,
         moved_at=state.moved_at,
         bundle_track=state.first_track,
+    )
+
+
+def _settled_output(
+    m: SimModel,
+    state: RunState,
+    stacked: NDArray[np.float32],
+    names: list[str],
+    events: NDArray[np.int32],
+    periods: int,
+) -> BlockOutput:
+    """The output of a block simulated until each run's settlement (:data:`UNTIL`): each run
+    kept up to its stop, what follows it blanked (:attr:`BlockOutput.stopped_at`)."""
+    first = state.first[:, 0].copy()
+    stop = np.where(first >= 0, first, periods - 1)
+    _blank_after(stop, stacked, events)
+    cut = state.first > stop[:, None]  # another bundle first signed after the settlement
+    b_first = np.where(cut, -1, state.first)
+    terms = np.where(
+        (first >= 0)[:, None], m.candidates[np.maximum(state.first_terms[:, 0], 0)], np.nan
+    )
+    size = first.size
+    b_terms = np.full((size, len(m.bundle_ids), len(m.issue_ids)), np.nan)
+    b_terms[:, 0] = terms
+    for b in range(1, len(m.bundle_ids)):
+        spec = m.agenda.bundles[b]
+        x = spec.candidates[np.maximum(state.first_terms[:, b], 0)]
+        b_terms[:, b] = np.where((b_first[:, b] >= 0)[:, None] & spec.settled, x, np.nan)
+    why = settlement_reasons(m, state)  # a run still going at the horizon: its state there
+    n_b = len(m.bundle_ids)
+    return BlockOutput(
+        first_agreement=first,
+        terms=terms,
+        duration=np.full(size, -1, dtype=np.int64),
+        broke=np.zeros(size, dtype=bool),
+        agreements=np.full(size, -1, dtype=np.int64),
+        cum_cost=np.full((size, 2), np.nan),
+        paths={v: stacked[k] for k, v in enumerate(names)},
+        events=events,
+        bundle_ids=m.bundle_ids,
+        bundle_first=b_first,
+        bundle_duration=np.full((size, n_b), -1, dtype=np.int64),
+        bundle_broke=np.zeros((size, n_b), dtype=bool),
+        bundle_terms=b_terms,
+        reason=why.reason,
+        blocking_issue=why.blocking_issue,
+        blocking_actor=why.blocking_actor,
+        moved_at=np.where(state.moved_at > stop[:, None], -1, state.moved_at),
+        bundle_track=np.where(cut, -1, state.first_track),
+        stopped_at=stop,
     )

@@ -23,6 +23,7 @@ from detente.simulate.steps.breakdown import signature_trust_sums
 
 __all__ = [
     "BINS",
+    "NOT_SIMULATED",
     "QUANTILES",
     "TERM_BINS",
     "BlockStats",
@@ -127,9 +128,17 @@ class BlockStats:
     sig_trust_sum: NDArray[np.float64] | None = None
     """(B,) sum over first agreements of trust at signature (the durability explanation)."""
     bundle_track: IntArray | None = None  # (B, K) first agreements on each bundle by track
+    until: str = "horizon"
+    """How long the runs were simulated (:data:`detente.simulate.engine.UNTIL`): with
+    ``"settlement"`` only the counts of :data:`NOT_SIMULATED`'s complement are kept (the
+    breakdown curves, paths, costs and agreements counts are zeros, never read)."""
 
     def merge(self, other: BlockStats) -> None:
         """Add ``other`` into this (call in block order: the float sums are order-sensitive)."""
+        if other.until != self.until:
+            raise ValueError(
+                f"cannot merge runs until {other.until!r} into runs until {self.until!r}"
+            )
         self.n += other.n
         self.first_hist += other.first_hist
         self.terms_hist += other.terms_hist
@@ -162,16 +171,23 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         terms_hist[i] = np.bincount(
             _bin(out.terms[agreed, i], 0.0, 100.0, TERM_BINS), minlength=TERM_BINS
         )
+    settled = out.stopped_at is not None  # until="settlement": nothing after a run's stop
     d = out.duration[agreed]
     b = out.broke[agreed]
+    if settled:
+        d, b = d[:0], b[:0]  # durations not simulated (-1): no Kaplan–Meier counts
     km_event = np.bincount(d[b], minlength=periods + 1).astype(np.int64)
     km_censor = np.bincount(d[~b], minlength=periods + 1).astype(np.int64)
     path_hist: dict[str, IntArray] = {}
     for var, (lo, hi) in path_ranges(m, periods).items():
+        if settled:  # paths NaN after each run's stop: no fan
+            break
         idx = _bin(out.paths[var], lo, hi, BINS)  # (P, N)
         flat = (idx + BINS * np.arange(periods)[:, None]).ravel()
         path_hist[var] = np.bincount(flat, minlength=periods * BINS).reshape(periods, BINS)
     in_force = (out.paths["phase"] > 0).sum(axis=1).astype(np.int64)
+    if settled:
+        in_force[:] = 0
     b_first = out.bundle_first if out.bundle_first is not None else out.first_agreement[:, None]
     b_dur = out.bundle_duration if out.bundle_duration is not None else out.duration[:, None]
     b_broke = out.bundle_broke if out.bundle_broke is not None else out.broke[:, None]
@@ -183,6 +199,8 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         ok = b_first[:, j] >= 0
         bundle_first[j] = np.bincount(b_first[ok, j], minlength=periods)
         dj, bj = b_dur[ok, j], b_broke[ok, j]
+        if settled:
+            dj, bj = dj[:0], bj[:0]
         bundle_km_event[j] = np.bincount(dj[bj], minlength=periods + 1)
         bundle_km_censor[j] = np.bincount(dj[~bj], minlength=periods + 1)
     bt_hist = None
@@ -220,8 +238,8 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         km_censor=km_censor,
         in_force=in_force,
         path_hist=path_hist,
-        cost_sum=out.cum_cost.sum(axis=0),
-        agreements=int(out.agreements.sum()),
+        cost_sum=np.zeros(2) if settled else out.cum_cost.sum(axis=0),
+        agreements=0 if settled else int(out.agreements.sum()),
         bundle_first=bundle_first,
         bundle_km_event=bundle_km_event,
         bundle_km_censor=bundle_km_censor,
@@ -231,7 +249,34 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         blocking_actor_counts=actors,
         moved_counts=moved,
         bundle_track=bundle_track,
+        until="settlement" if settled else "horizon",
     )
+
+
+_STOP = "not simulated (until='settlement': each run stops when it signs the settlement)"
+NOT_SIMULATED: dict[str, str] = {
+    "p_breakdown_1y": f"{_STOP}: no agreement is followed after its signature",
+    "p_breakdown_2y": f"{_STOP}: no agreement is followed after its signature",
+    "p_breakdown_5y": f"{_STOP}: no agreement is followed after its signature",
+    "mean_agreements_per_run": (
+        f"{_STOP}; agreements signed after it (partial bundles, a settlement signed again "
+        "after a breakdown) are not counted"
+    ),
+    "mean_cost": f"{_STOP}; the costs of fighting after it (a breakdown's war) are not counted",
+    "settlement_reasons.red_lines_moved.share": (
+        f"{_STOP}; red lines moved after it (talks resumed after a breakdown) are not seen"
+    ),
+    "agreements.p_breakdown_1y": f"{_STOP}: no agreement is followed after its signature",
+    "agreements.<partial bundle>": (
+        f"{_STOP}; a partial bundle first signed after the settlement is not seen, so its "
+        "probability, timing, terms, tracks and durability are not given"
+    ),
+    "survival": f"{_STOP}: no agreement is followed after its signature",
+    "fan": f"{_STOP}; the trajectories after each run's stop are not simulated",
+}
+"""What a simulation ``until="settlement"`` leaves out (null in its summary, refused as a
+table), with the reason; P(agreement), its interval, the time to agreement, the settlement's
+terms, tracks and durability explanation and the reasons' shares equal the default mode's."""
 
 
 @dataclass
@@ -251,6 +296,18 @@ class SimulationResult:
     def runs(self) -> int:
         """Runs finished."""
         return self.stats.n
+
+    @property
+    def until(self) -> str:
+        """How long the runs were simulated: ``"horizon"`` or ``"settlement"``."""
+        return self.stats.until
+
+    def _require_whole(self, what: str) -> None:
+        """Refuse ``what`` (a key of :data:`NOT_SIMULATED`) for runs stopped at settlement."""
+        if self.until == "settlement":
+            from detente.errors import InputError
+
+            raise InputError(f"{what}: {NOT_SIMULATED[what]}; simulate until='horizon' for it")
 
     def agreement_by_period(self) -> list[dict[str, Any]]:
         """P(first agreement by the end of period t) with 95 % Wilson intervals."""
@@ -273,6 +330,7 @@ class SimulationResult:
     def survival(self, bundle: str = "settlement") -> list[dict[str, Any]]:
         """Kaplan–Meier survival of first agreements (on ``bundle``) by periods since
         signature."""
+        self._require_whole("survival")
         j = self.model.bundle_ids.index(bundle)
         event, censor = self.stats.bundle_km_event[j], self.stats.bundle_km_censor[j]
         at_risk = int(event.sum() + censor.sum())
@@ -297,7 +355,10 @@ class SimulationResult:
         return rows
 
     def p_breakdown(self, years: float, bundle: str = "settlement") -> float | None:
-        """KM probability that an agreement breaks down within ``years`` (None if unobserved)."""
+        """KM probability that an agreement breaks down within ``years`` (None if unobserved,
+        or not simulated: ``until="settlement"``)."""
+        if self.until == "settlement":
+            return None
         age = round(years / self.model.period_years)
         surv = self.survival(bundle)
         if age >= len(surv) or (surv[age]["at_risk"] <= 0 and age > 0):
@@ -320,6 +381,13 @@ class SimulationResult:
                 "issues": [self.model.issue_ids[i] for i in np.flatnonzero(spec.settled)],
                 "ceasefire": spec.ceasefire,
                 "on_agenda": spec.on_agenda,
+            }
+            if j and self.until == "settlement":  # a partial bundle signed later is not seen
+                rec |= dict.fromkeys(_PARTIAL_FIELDS)
+                rec["not_simulated"] = NOT_SIMULATED["agreements.<partial bundle>"]
+                out.append(rec)
+                continue
+            rec |= {
                 "p_agreement": k / n if n else None,
                 "p_agreement_ci": list(wilson(k, n)),
                 "median_periods_to_agreement": _median(hist, n),
@@ -391,7 +459,9 @@ class SimulationResult:
                             ms.issues, ms.stated, ms.to, ms.is_min, strict=True
                         )
                     ],
-                    "share": float(moved[j]) / n if moved is not None else None,
+                    "share": float(moved[j]) / n
+                    if moved is not None and self.until != "settlement"
+                    else None,
                 }
                 for j, ms in enumerate(m.agenda.move_sets)
             ],
@@ -403,6 +473,8 @@ class SimulationResult:
         first agreements (or the starting trust when none was reached), the total hazard
         ratio and the model's one-year breakdown (:mod:`detente.simulate.durability`)."""
         j = self.model.bundle_ids.index(bundle)
+        if j:
+            self._require_whole("agreements.<partial bundle>")
         k = int(self.stats.bundle_first[j].sum())
         sums = self.stats.sig_trust_sum
         trust = float(sums[j]) / k if k and sums is not None else None
@@ -430,6 +502,7 @@ class SimulationResult:
 
     def fan(self) -> list[dict[str, Any]]:
         """Tidy quantile bands of every trajectory variable by period (5/25/50/75/95 %)."""
+        self._require_whole("fan")
         rows = []
         ranges = path_ranges(self.model, self.periods)
         for var, hist in self.stats.path_hist.items():
@@ -447,7 +520,8 @@ class SimulationResult:
         n = self.runs
         k = int(self.stats.first_hist.sum())
         median = _median(self.stats.first_hist, n)
-        return {
+        settled = self.until == "settlement"
+        doc = {
             "runs": n,
             "runs_requested": self.runs_requested,
             "complete": self.complete,
@@ -461,9 +535,9 @@ class SimulationResult:
             "p_breakdown_1y": self.p_breakdown(1.0),
             "p_breakdown_2y": self.p_breakdown(2.0),
             "p_breakdown_5y": self.p_breakdown(5.0),
-            "mean_agreements_per_run": self.stats.agreements / n if n else None,
+            "mean_agreements_per_run": self.stats.agreements / n if n and not settled else None,
             "mean_cost": {
-                aid: float(self.stats.cost_sum[s]) / n if n else None
+                aid: float(self.stats.cost_sum[s]) / n if n and not settled else None
                 for s, aid in enumerate(self.model.actor_ids[:2])
             },
             "terms": self.terms(),
@@ -471,6 +545,22 @@ class SimulationResult:
             "agreements": self.agreements(),
             "trust_start": self.trust_start(),
         }
+        if settled:  # said only in this mode: the default summary is unchanged
+            doc["until"] = "settlement"
+            doc["not_simulated"] = dict(NOT_SIMULATED)
+        return doc
+
+
+_PARTIAL_FIELDS = (
+    "p_agreement",
+    "p_agreement_ci",
+    "median_periods_to_agreement",
+    "p_breakdown_1y",
+    "terms",
+    "durability",
+    "by_track",
+)
+"""A partial bundle's fields left null with ``until="settlement"``."""
 
 
 def _quantile_record(counts: NDArray[np.int64]) -> dict[str, float | None]:

@@ -42,7 +42,7 @@ from detente.core.interrupts import signals_held
 from detente.core.limits import require_memory, require_time
 from detente.errors import InputError
 from detente.manifest import build_manifest, scenario_sha256
-from detente.simulate.engine import BlockOutput, simulate_block
+from detente.simulate.engine import UNTIL, BlockOutput, simulate_block
 from detente.simulate.model import SimModel, build_model
 from detente.simulate.results import BlockStats, SimulationResult, block_stats
 
@@ -183,12 +183,15 @@ class _Task:
     blocks: tuple[tuple[int, np.random.SeedSequence, int], ...]  # (index, seed, size)
     periods: int
     sink: BlockSink | None
+    until: str = "horizon"
 
 
 def _run_task(task: _Task) -> list[BlockStats]:
     stats = []
     for index, ss, size in task.blocks:
-        o = simulate_block(task.model, size, task.periods, np.random.default_rng(ss))
+        o = simulate_block(
+            task.model, size, task.periods, np.random.default_rng(ss), until=task.until
+        )
         if task.sink is not None:
             task.sink(index, task.model, o)
         stats.append(block_stats(task.model, o, task.periods))
@@ -206,9 +209,16 @@ def run_simulation(
     progress: Progress | None = None,
     block_sink: BlockSink | None = None,
     scenario_hash: str | None = None,
+    until: str = "horizon",
 ) -> SimulationResult:
     """Simulate ``runs`` runs of ``periods`` periods from the root ``seed``.
 
+    ``until``: ``"horizon"`` (every run for every period) or ``"settlement"`` (each run until
+    the end of the period in which it first signs its full settlement, or the horizon:
+    P(agreement), its interval, the time to agreement and the terms are the default mode's,
+    what follows a signature is not simulated and left out of the result, :data:`detente.
+    simulate.results.NOT_SIMULATED`); recorded in the manifest's parameters when not the
+    default.
     ``executor`` runs the chunks (``None``: in this process); ``chunk_size`` is the number of
     runs per chunk (default: one block at a time in this process, one block per task with an
     executor). A request beyond the memory or time budget is refused first
@@ -224,6 +234,8 @@ def run_simulation(
         raise InputError(f"periods must be at least 1, got {periods}")
     if seed < 0:
         raise InputError(f"seed must be a non-negative integer, got {seed}")
+    if until not in UNTIL:
+        raise InputError(f"until must be one of {', '.join(map(repr, UNTIL))}, got {until!r}")
     model = build_model(scenario)
     workers = 1 if executor is None else _workers_of(executor)
     check_request(model, runs, periods, workers)
@@ -236,7 +248,7 @@ def run_simulation(
                 (b, block_seed(seed, b), min(BLOCK, runs - b * BLOCK))
                 for b in range(c, min(c + per_chunk, n_blocks))
             )
-            yield _Task(model, blocks, periods, block_sink)
+            yield _Task(model, blocks, periods, block_sink, until)
 
     acc = _Accumulator(runs, progress)
     complete = True
@@ -252,17 +264,20 @@ def run_simulation(
             raise
     total = acc.total
     assert total is not None
+    parameters: dict[str, Any] = {
+        "runs": runs,
+        "periods": periods,
+        "block": BLOCK,
+        "strategies": list(model.strategies),
+        "protocol": model.settings.protocol,
+    }
+    if until != "horizon":  # the default's manifest is unchanged
+        parameters["until"] = until
     manifest = build_manifest(
         command="simulate",
         scenario_hash=scenario_hash or scenario_sha256(scenario),
         seed=seed,
-        parameters={
-            "runs": runs,
-            "periods": periods,
-            "block": BLOCK,
-            "strategies": list(model.strategies),
-            "protocol": model.settings.protocol,
-        },
+        parameters=parameters,
     )
     return SimulationResult(
         model=model,
