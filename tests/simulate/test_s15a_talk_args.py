@@ -154,9 +154,7 @@ def test_plan_factors_as_side_factors(scenario: str) -> None:
     assert model_cache(m, TalkPlan) is p
     for b, spec in enumerate(m.agenda.bundles):
         for period in (0, 1, 7, 50, 99, 150):
-            kinds, factors = side_factors(
-                m.strategy_pool, period, talk_horizons(spec, m.settings)
-            )
+            kinds, factors = side_factors(m.strategy_pool, period, talk_horizons(spec, m.settings))
             k2, f2 = talk._side_factors(p.pool, period, *p.horizons[b])
             assert np.array_equal(kinds, k2)
             assert factors.tobytes() == f2.tobytes()
