@@ -38,8 +38,6 @@ from numpy.typing import NDArray
 
 from detente.core.jit import inline_kernel, kernel
 from detente.core.prefetch import prefetch
-from detente.scenario.simulation import Protocol
-from detente.simulate.agenda import talk_horizons
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.protocols import (
@@ -52,9 +50,10 @@ from detente.simulate.protocols import (
 )
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
-from detente.simulate.steps.learn import INTENT
+from detente.simulate.steps.learn import INTENT, model_cache
 from detente.simulate.steps.meeting import _meets1, no_talks, talk_bundles
-from detente.simulate.strategies import PEACE_OFFENSIVE, TalkState, _minimum, side_factors
+from detente.simulate.steps.talk_args import TalkPlan, search_args
+from detente.simulate.strategies import PEACE_OFFENSIVE, TalkState, _minimum, _side_factors
 from detente.simulate.strategies import _move1 as _move1_kernel
 from detente.simulate.tables import (
     FEW_ROWS,
@@ -181,9 +180,9 @@ def on_table(m: SimModel, s: RunState) -> BoolArray:
 
 
 def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
-    st = m.settings
+    p = model_cache(m, TalkPlan)  # the model's constants (talk_args)
     n, n_b = s.phase.shape
-    single_text = m.protocol is Protocol.single_text
+    single_text = p.single_text
     # the single text leaves no standing offer, alternating offers no text: not copied; a
     # state of simulate_block's (RunState.in_place) is updated in place
     copy = _same if s.in_place else _copy
@@ -193,13 +192,19 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
     if not single_text:
         standing, standing_by = copy(s.standing), copy(s.standing_by)
     pos_u, prev_pos_u = copy(s.pos_u), copy(s.prev_pos_u)
-    signed = np.zeros((n, n_b), dtype=bool)
-    signed_terms = np.full((n, n_b), -1, dtype=np.int64)
-    signed_bad = np.zeros((n, n_b, 2), dtype=bool)
-    refused_u = np.full((n, 2), np.nan)  # this round's evidence only
-    offered_u = np.full((n, 2), np.nan)
-    overture = np.zeros((n, 2), dtype=bool)
-    gesture = np.zeros((n, 2), dtype=bool)
+    bundles = talk_bundles(m, s)  # on the agenda (meeting.talk_bundles, on_table)
+    # this period's records: each round writes every run's entries of its bundle (blanks
+    # where it is not held; the settlement's the evidence, overtures, gestures), here no round
+    signed = np.empty((n, n_b), dtype=bool)
+    signed_terms = np.empty((n, n_b), dtype=np.int64)
+    signed_bad = np.empty((n, n_b, 2), dtype=bool)
+    refused_u, offered_u = np.empty((n, 2)), np.empty((n, 2))  # this round's evidence only
+    overture, gesture = np.empty((n, 2), dtype=bool), np.empty((n, 2), dtype=bool)
+    for b in range(n_b) if len(bundles) < n_b else ():
+        if b not in bundles:
+            signed[:, b], signed_terms[:, b], signed_bad[:, b] = False, -1, False
+    if 0 not in bundles:
+        refused_u[...], offered_u[...], overture[...], gesture[...] = np.nan, np.nan, 0, 0
     events = s.events.copy()
     hints = s.search_hint
     if hints is None or hints.shape != (n, n_b, SEARCH_HINTS):
@@ -207,10 +212,10 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         hints[:, :, 4:] = 0  # no move yet
     else:  # a cache, but the state it came from keeps its own
         hints = copy(hints)
-    for b in talk_bundles(m, s):  # on the agenda (meeting.talk_bundles, on_table)
+    for b in bundles:
         spec = m.agenda.bundles[b]
         # each side on its own clock on this bundle (agenda.talk_horizons)
-        kinds, factors = side_factors(m.strategy_pool, s.period, talk_horizons(spec, st))
+        kinds, factors = _side_factors(p.pool, int(s.period), *p.horizons[b])
         table = bundle_table(m, s, b)
         value, other_value = bundle_values(m, s, b)
         value = np.ascontiguousarray(value, dtype=np.float64)
@@ -218,8 +223,8 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
         # every side's search of the most it can get reads the table's best_for (built on
         # first use); with nothing known of the other side's needs, its best package
         base = table.parent or table
-        known = single_text or "_best_for" in vars(base) or not np.isnan(other_value).all()
-        search = table.lookup(n).args(table.best_for if known else None)
+        known = single_text or "_best_for" in vars(base) or not p.nothing_known(other_value)
+        search = search_args(table, n, known)
         # the offset of the searches of some of the runs of a per-run table
         # (TalkTable.slice: a few runs' rows count as few rows, FEW_ROWS)
         per_run = table.row_of is None and table.rows > 1
@@ -234,10 +239,10 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             b == 0,
             single_text,
             np.ascontiguousarray(s.phase, dtype=np.int64),
-            m.tracks is not None,
+            p.by_track,
             # without tracks, every talks_every periods; else a track that can settle the
             # bundle meets this period (steps/tracks.py)
-            s.period % st.talks_every == 0,
+            s.period % p.talks_every == 0,
             np.ascontiguousarray(s.talk_track, dtype=np.int64),
             np.ascontiguousarray(s.derailed, dtype=np.bool_),  # spoilers (steps/spoilers.py)
             s.period,
@@ -248,7 +253,7 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             other_value,
             np.ascontiguousarray(s.tau, dtype=np.float64),
             np.ascontiguousarray(s.trust, dtype=np.float64),
-            m.sucker_loss * 2.0,  # (2,) L = L_side·2(1 − T_intention), per run
+            p.sucker,  # (2,) L = L_side·2(1 − T_intention), per run
             INTENT,
             # no pause to exploit: being cheated returns a side to the war it is fighting
             # anyway (the bargaining engine's rule, bargaining.packages.agreement_state)
@@ -256,9 +261,9 @@ def _talk(m: SimModel, s: RunState, d: Draws) -> RunState:
             np.ascontiguousarray(s.rhat, dtype=np.float64),
             np.ascontiguousarray(s.shift, dtype=np.float64),
             np.ascontiguousarray(s.trend, dtype=np.float64),
-            float(st.overture_pressure),
-            len(m.actor_ids),
-            bool(m.veto_asks[b]),  # the bundle's other veto parties accept (protocols._others1)
+            p.overture_pressure,
+            p.n_actors,
+            p.asks[b],  # the bundle's other veto parties accept (protocols._others1)
             m.veto_floors[b],
             every,
             np.ascontiguousarray(idx),
@@ -446,10 +451,10 @@ def _round(
     (:func:`on_table`, the cadence or a track, no spoiler's attack): each side's view of the
     table and its strategy's move, the protocol's round (alternating offers or the mediator's
     ``single_text``, the bundle's other veto parties' check if ``asked``), and what it leaves
-    in the talks' state (the arrays from ``rounds`` on, the new state's, written in place;
-    ``first``: the settlement's round, which carries the screening evidence, overtures and
-    gestures; ``flags``: :data:`_EVENTS`). ``hints[j, b]``: where the run's searches ended
-    (:data:`SEARCH_HINTS`), read and updated.
+    in the talks' state (the arrays from ``rounds`` on, the new state's, written in place,
+    the period's blanks in runs without a round; ``first``: the settlement's round, which
+    carries the screening evidence, overtures and gestures; ``flags``: :data:`_EVENTS`).
+    ``hints[j, b]``: where the run's searches ended (:data:`SEARCH_HINTS`), read and updated.
 
     Passes over the runs, each issuing independent loads of the runs' tables (in flight
     together): the searches' first looks at their hints, then the searches that moved, the
@@ -465,6 +470,14 @@ def _round(
             n += 1
             known0 = known0 or other_value[j, 0] == other_value[j, 0]
             known1 = known1 or other_value[j, 1] == other_value[j, 1]
+            continue
+        # no round: the period's blanks (the protocol's pass writes a round's entries)
+        signed[j, b], signed_terms[j, b] = False, -1
+        signed_bad[j, b, 0], signed_bad[j, b, 1] = False, False
+        if first:
+            for side in range(2):
+                refused_u[j, side], offered_u[j, side] = np.nan, np.nan
+                overture[j, side], gesture[j, side] = False, False
     if n == 0:
         return
     if n < n_all:
