@@ -8,8 +8,8 @@ agreement signed in a run), its age in whole periods since ``since`` (the Weibul
 :mod:`detente.simulate.durability` reads it: most breakdowns come early, so a deal that has
 already lasted is less likely to break), its terms (the bundle's candidate nearest the stated
 terms), good faith on both sides (no signature is drawn), and its hazard ratio set in the first
-period from the trust at ``as_of`` by the function a signature uses
-(:func:`detente.simulate.steps.implement`). Talks do not meet on a bundle while an agreement
+period from the trust at ``as_of`` by the function a signature uses (:func:`start_ratios`,
+called by the implement step). Talks do not meet on a bundle while an agreement
 on it is in force, so it is never signed again at the start; it can break down (the same
 hazard, conduct and spoilers as any agreement) and the bundle is then negotiated, and may be
 signed, anew.
@@ -38,7 +38,14 @@ if TYPE_CHECKING:
     from detente.scenario.schema import Scenario
     from detente.simulate.agenda import Agenda
 
-__all__ = ["StartDeals", "start_deals", "start_outcomes", "start_record"]
+__all__ = [
+    "StartDeals",
+    "start_arrays",
+    "start_deals",
+    "start_outcomes",
+    "start_ratios",
+    "start_record",
+]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -116,6 +123,35 @@ def start_arrays(
         if staged:  # its terms have taken effect, as a settlement stage writes them
             cols = np.flatnonzero(settled[b])
             arrays["line"][:, cols] = candidates[b][t, cols]
+
+
+def start_ratios(
+    deals: StartDeals,
+    trust: FloatArray,
+    deal_hr: FloatArray,
+    x0: FloatArray,
+    base_failures: FloatArray,
+    mechanism_hr: FloatArray,
+) -> FloatArray:
+    """A copy of ``deal_hr`` (N, B) with the hazard ratios of the agreements in force at the
+    start, set in the first period as a signature sets them
+    (:func:`~detente.simulate.steps.breakdown.signature_log_ratios`): from the runs' expected
+    ``trust`` (N, 2, D) at ``as_of`` (no evidence read as 0.5), no earlier agreement of the
+    run; ``x0``, ``base_failures``, ``mechanism_hr`` per bundle (the implement step's plan)."""
+    from detente.simulate.durability import check_rest_code
+    from detente.simulate.steps.breakdown import signature_log_ratios
+    from detente.trust.behaviour import compliance_array
+
+    n = trust.shape[0]
+    q = compliance_array(np.nan_to_num(trust, nan=0.5), "military")  # (N, 2)
+    out = deal_hr.copy()
+    log_hr = np.empty(n)
+    earlier = np.zeros(n, dtype=np.int64)
+    for b in deals.bundle.tolist():
+        bundle = np.full(n, b, dtype=np.int64)
+        check_rest_code(signature_log_ratios(q, bundle, earlier, x0, base_failures, log_hr))
+        out[:, b] = mechanism_hr[b] * np.exp(log_hr)
+    return out
 
 
 def start_outcomes(

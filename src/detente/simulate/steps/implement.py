@@ -58,6 +58,7 @@ from numpy.typing import NDArray
 from detente.core.jit import inline_kernel, kernel, nan_to_num
 from detente.simulate.durability import check_rest_code, increment_table
 from detente.simulate.events import flag
+from detente.simulate.in_force import start_ratios
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve, replaced
 from detente.simulate.steps import Step
@@ -650,29 +651,11 @@ _NO_REARMAMENT = np.empty((2, 0))
 _NO_H = np.empty((0, 0))
 
 
-def _start_ratios(m: SimModel, p: _Plan, s: RunState) -> RunState:
-    """The hazard ratios of the agreements in force at the start
-    (:mod:`detente.simulate.in_force`), set in the first period as a signature sets them:
-    from the trust at ``as_of`` (the learn step's expected trust, no evidence read as 0.5),
-    no earlier agreement of the run."""
-    deals = m.in_force
-    assert deals is not None
-    n = s.n
-    q = compliance_array(np.nan_to_num(s.trust, nan=0.5), "military")  # (N, 2)
-    deal_hr = s.deal_hr.copy()
-    log_hr = np.empty(n)
-    earlier = np.zeros(n, dtype=np.int64)
-    for b in deals.bundle.tolist():
-        bundle = np.full(n, b, dtype=np.int64)
-        check_rest_code(signature_log_ratios(q, bundle, earlier, p.x0, p.base_failures, log_hr))
-        deal_hr[:, b] = p.mechanism_hr[b] * np.exp(log_hr)
-    return evolve(s, deal_hr=deal_hr)
-
-
 def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     p = _plan(m)
-    if m.in_force is not None and s.period == 0:
-        s = _start_ratios(m, p, s)
+    if m.in_force is not None and s.period == 0:  # agreements in force at as_of
+        hr = start_ratios(m.in_force, s.trust, s.deal_hr, p.x0, p.base_failures, p.mechanism_hr)
+        s = evolve(s, deal_hr=hr)
     n, n_b = s.phase.shape
     events = s.events.copy()
     spoil = s.spoil.copy()  # acts against the talks this period (steps/spoilers.py) kept
