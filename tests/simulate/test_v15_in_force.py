@@ -69,6 +69,7 @@ def test_not_signed_again_in_week_0(snapshot: Scenario) -> None:
     )
     assert rec["in_force_at_start"]["since"] == "2022-07-22"
     assert rec["in_force_at_start"]["terms"] == {"black_sea": 50.0}
+    assert rec["in_force_at_start"]["terms_stated"] == {"black_sea": 50.0}
     assert rec["p_agreement"] < 0.5  # P(signed anew), not a re-signing
     assert rec["in_force_at_start"]["p_ended_1y"] is None  # 8 weeks: a year not observed
     other = next(

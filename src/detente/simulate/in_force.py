@@ -184,11 +184,14 @@ def start_record(
     deals: StartDeals, j: int, counts: IntArray, runs: int, terms: dict[str, float]
 ) -> dict[str, Any]:
     """The ``in_force_at_start`` record of entry ``j`` (``counts``: :func:`start_outcomes`
-    summed over blocks; ``terms``: the candidate's values on the bundle's issues)."""
+    summed over blocks; ``terms``: the values of the candidate the runs use on the bundle's
+    issues, the nearest to ``terms_stated``, the scenario's, which the bundle's candidates
+    need not contain)."""
     return {
         "since": deals.since[j].isoformat(),
         "age_periods": int(deals.age[j]),
         "terms": terms,
+        "terms_stated": dict(deals.stated[j]),
         "p_in_force_at_horizon": int(counts[j, 0]) / runs if runs else None,
         "p_ended_1y": int(counts[j, 1]) / runs if runs else None,
     }
