@@ -109,3 +109,21 @@ def test_an_older_agreement_is_less_likely_to_break() -> None:
     """The Weibull clock runs from ``since``: the hazard falls with age (k < 1)."""
     dh = increment_table(7 / 365.25, 200)
     assert dh[16] < dh[0] and dh[100] < dh[16]
+
+
+def test_stated_terms_are_used_exactly_even_off_the_bundles_grid(snapshot: Scenario) -> None:
+    """Terms the talks' candidates would not hold (37) are added to the bundle's candidates:
+    the runs start with exactly the stated terms."""
+    (a,) = snapshot.agreements_in_force
+    sc = snapshot.model_copy(
+        update={"agreements_in_force": (a.model_copy(update={"terms": {"black_sea": 37}}),)}
+    )
+    base = build_model(snapshot)
+    grid = base.agenda.bundles[base.bundle_ids.index("black_sea")].candidates
+    assert 37.0 not in grid[:, base.issue_ids.index("black_sea")].tolist()
+    m = build_model(sc)
+    b, issue = m.bundle_ids.index("black_sea"), m.issue_ids.index("black_sea")
+    assert m.in_force is not None
+    assert m.agenda.bundles[b].candidates[int(m.in_force.terms[0]), issue] == 37.0
+    first = next(iter(iter_periods(m, 4, np.random.SeedSequence(1), 1)))
+    assert (first.line[:, issue] == 37.0).all()

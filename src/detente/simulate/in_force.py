@@ -6,20 +6,22 @@ at ``meta.as_of``. Every run starts with each of them in force (:func:`start_arr
 written to the line on the bundle's issues, once it is ``settlement_after`` periods old, as an
 agreement signed in a run), its age in whole periods since ``since`` (the Weibull clock of
 :mod:`detente.simulate.durability` reads it: most breakdowns come early, so a deal that has
-already lasted is less likely to break), its terms (the bundle's candidate nearest the stated
-terms), good faith on both sides (no signature is drawn), and its hazard ratio set in the first
-period from the trust at ``as_of`` by the function a signature uses (:func:`start_ratios`,
-called by the implement step). Talks do not meet on a bundle while an agreement
-on it is in force, so it is never signed again at the start; it can break down (the same
-hazard, conduct and spoilers as any agreement) and the bundle is then negotiated, and may be
-signed, anew.
+already lasted is less likely to break), its terms (the stated terms, which the agenda adds to
+the bundle's candidates, :func:`detente.simulate.agenda.build_agenda`; the candidate nearest
+them is taken), good faith on both sides (no signature is drawn), and its hazard ratio set in
+the first period from the trust at ``as_of`` by the function a signature uses
+(:func:`start_ratios`, called by the implement step). Talks do not meet on a bundle while an
+agreement on it is in force, so it is never signed again at the start; it can break down (the
+same hazard, conduct and spoilers as any agreement) and the bundle is then negotiated, and may
+be signed, anew.
 
 It is not a signature of the run: the bundle's first agreement (``first``) stays −1, so its
 ``p_agreement`` counts agreements **signed anew** within the horizon (after a breakdown, or
 after a settlement superseded it and ended). The agreement in force is followed in the
 bundle's ``duration`` / ``broke`` record until it ends (``in_first``), and
 :func:`start_outcomes` reads from them whether it was still in force at the horizon and
-whether it broke down within a year of ``as_of`` (reported as ``in_force_at_start``).
+whether it ended (broke down, or was superseded) within a year of ``as_of`` (reported as
+``in_force_at_start``).
 """
 
 from __future__ import annotations
@@ -185,8 +187,7 @@ def start_record(
 ) -> dict[str, Any]:
     """The ``in_force_at_start`` record of entry ``j`` (``counts``: :func:`start_outcomes`
     summed over blocks; ``terms``: the values of the candidate the runs use on the bundle's
-    issues, the nearest to ``terms_stated``, the scenario's, which the bundle's candidates
-    need not contain)."""
+    issues, the stated ones, ``terms_stated``, which the agenda adds to its candidates)."""
     return {
         "since": deals.since[j].isoformat(),
         "age_periods": int(deals.age[j]),
