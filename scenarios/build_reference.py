@@ -531,6 +531,38 @@ def bundles(as_of: str) -> list[D]:
     return out
 
 
+# ------------------------------------------------------------------- agreements in force
+# Partial agreements running at a snapshot's as_of (branch v15; scenario
+# `agreements_in_force`): runs start with them in force instead of signing them again in week
+# 0. Each row: (took effect, ended (exclusive; the row applies to snapshots dated in
+# [start, end)), the scenario entry). Checked against facts.yaml (commitments C05-C13):
+# - C05 Black Sea Grain Initiative, 2022-07-22 to Russia's exit on 2023-07-17: in force at
+#   2022-11-16 (its first 120-day term ran to 19 Nov; the renewal of 17 Nov is after as_of
+#   and not used).
+# - C07 energy-strike moratorium, 2025-03-18 to ~16-18 April 2025: no snapshot falls inside.
+# - C11 Istanbul exchanges: the 1,000-for-1,000 agreed 16 May 2025 was completed 23-25 May,
+#   before the 2025-05-26 snapshot (a completed exchange, not an agreement running); the
+#   23 July tranche's completion is not confirmed and no exchange followed until Feb 2026, so
+#   nothing shows it running at 2025-11-22 (v15_expectations.md).
+# - C13 the 9-11 May 2026 cease-fire expired before 2026-06-23; of its swap only 205-for-205
+#   (15 May) is documented.
+IN_FORCE: list[tuple[str, str, D]] = [
+    ("2022-07-22", "2023-07-17",
+     {"bundle": "black_sea", "since": "2022-07-22", "terms": {"black_sea": 50},
+      "note": "Black Sea Grain Initiative (with the UN-Russia memorandum on Russian food and "
+              "fertiliser exports): safe passage from three ports, inspections in Turkey; its "
+              "120-day term ran to 19 November 2022 (facts C05)",
+      **_t(("S_grain1", "S_grain2"),
+           "terms 50: the issue's anchor for the corridor from three ports with joint "
+           "inspections")}),
+]  # fmt: skip
+
+
+def agreements_in_force(as_of: str) -> list[D]:
+    """The partial agreements running at ``as_of`` (scenario ``agreements_in_force``)."""
+    return [entry for start, end, entry in IN_FORCE if start <= as_of < end]
+
+
 # -------------------------------------------------------------------------------- linkages
 # Russia's condition on a cease-fire (issue 13, branch lnk9): "then immediate ceasefire and
 # talks" only after Ukraine's withdrawal from the four regions and its renunciation of NATO
@@ -850,6 +882,7 @@ def build(snapshot: str) -> D:
         "mechanisms": mechanisms(as_of),
         "proposals": [pr for pr in PROPOSALS if pr["date"] <= as_of],
         "bundles": bundles(as_of),
+        **({"agreements_in_force": running} if (running := agreements_in_force(as_of)) else {}),
         "payments": payments(as_of),
         **({"linkages": linkages(as_of)} if linkages(as_of) else {}),
         "war": war(as_of),

@@ -466,9 +466,9 @@ _LATER: dict[str, list[tuple[str, Traced]]] = {
             _sq(
                 100,
                 sources=("S_grain1", "S_grain2"),
-                assumption="the Grain Initiative runs in 120-day terms (first expiring 19 Nov "
-                "2022, renewed 17 Nov): without renewal the ports close again, so the state "
-                "without agreement is the blockade",
+                assumption="the Grain Initiative runs in 120-day terms (the first expiring 19 "
+                "Nov 2022): without renewal the ports close again, so the state without "
+                "agreement is the blockade (the initiative itself: agreements_in_force)",
             ),
         ),
         (

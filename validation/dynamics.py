@@ -376,7 +376,13 @@ def run_pair(pair: dict[str, Any], *, runs: int, seed: int) -> dict[str, Any]:
             | {"start": pv["start"], "lookahead": pv["lookahead"], "evidence": not pv["lookahead"]}
         )
     agreements = [
-        {"bundle": a["bundle"], "p_agreement": a["p_agreement"]} for a in s.get("agreements", [])
+        {"bundle": a["bundle"], "p_agreement": a["p_agreement"]}
+        | (
+            {"in_force_at_start": a["in_force_at_start"]["p_in_force_at_horizon"]}
+            if "in_force_at_start" in a
+            else {}
+        )
+        for a in s.get("agreements", [])
     ]
     return {
         "from": pair["from"],
@@ -635,6 +641,12 @@ def render(res: dict[str, Any]) -> str:
     for p in res["pairs"]:
         ags = ", ".join(
             f"{a['bundle']} {a['p_agreement']:.3f}"
+            + (
+                f" signed anew (in force at the start; still in force at the window's end "
+                f"{a['in_force_at_start']:.3f})"
+                if a.get("in_force_at_start") is not None
+                else ""
+            )
             for a in p["agreements"]
             if a["p_agreement"] is not None
         )

@@ -31,6 +31,7 @@ from detente.scenario.base import (
     _Traced,
 )
 from detente.scenario.dynamics import Front, Shock, ShockKind
+from detente.scenario.in_force import AgreementInForce
 from detente.scenario.ledger import (
     Assessment,
     ClaimEntry,
@@ -61,6 +62,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Actor",
     "ActorKind",
+    "AgreementInForce",
     "Anchor",
     "Assessment",
     "Bundle",
@@ -881,6 +883,11 @@ class Scenario(_Model):
     proposals: tuple[Proposal, ...] = Field(default=(), description="Named packages.")
     bundles: tuple[Bundle, ...] = Field(
         default=(), description="Partial agreements that can be struck (default: by category)."
+    )
+    agreements_in_force: tuple[AgreementInForce, ...] = Field(
+        default=(),
+        description="Agreements on partial bundles in force at `meta.as_of` (runs start with "
+        "them in force: they can break down, they are not signed again).",
     )
     payments: tuple[Payment, ...] = Field(
         default=(), description="Transfers a package may include (not on the issue scales)."

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from detente.errors import InputError
 from detente.scenario.base import _Traced
 from detente.scenario.dynamics import front_moves
+from detente.scenario.in_force import check_in_force
 from detente.scenario.schema import (
     ActorKind,
     ClaimEntry,
@@ -332,7 +333,9 @@ def check_sources(s: Scenario) -> list[Finding]:
 
 
 def check_deals(s: Scenario) -> list[Finding]:
-    """Bundles, deferrals and payments name known issues, actors and payments."""
+    """Bundles, deferrals and payments name known issues, actors and payments; agreements in
+    force at ``as_of`` name a declared partial bundle, a date not after it and its terms
+    (:func:`detente.scenario.in_force.check_in_force`)."""
     out: list[Finding] = []
     issues = {i.id for i in s.issues}
     actors = {a.id for a in s.actors}
@@ -380,6 +383,7 @@ def check_deals(s: Scenario) -> list[Finding]:
         if p.payer == p.payee:
             out.append(Finding(("payments", k), "payer and payee are the same actor"))
     out += _check_linkages(s, issues, actors)
+    out += [Finding(path, msg) for path, msg in check_in_force(s)]
     for k, pr in enumerate(s.proposals):
         deferrals(("proposals", k, "deferrals"), pr.deferrals, set(pr.terms))
         for j, pid in enumerate(pr.payments):

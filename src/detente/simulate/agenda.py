@@ -80,6 +80,7 @@ from detente.bargaining.utility import loss_arrays, utility_arrays
 from detente.bargaining.war import war_value
 from detente.bargaining.zone import ZoneLP
 from detente.errors import InputError
+from detente.scenario.in_force import in_force_terms
 from detente.scenario.schema import Scenario
 from detente.scenario.simulation import SimulationSettings
 from detente.scenario.validate import SIMULATION_MAXIMA
@@ -244,6 +245,22 @@ def _feasible(cand: FloatArray, settled: BoolArray, lo: FloatArray, hi: FloatArr
     return out
 
 
+def _in_force_points(
+    scenario: Scenario, issues: list[str], sq: FloatArray
+) -> dict[str, FloatArray]:
+    """Bundle id → the terms of the agreement on it in force at ``as_of`` (scenario
+    ``agreements_in_force``) as a package (I,): the stated terms on its issues, the status quo
+    elsewhere: added to the bundle's candidates, so that the runs start with exactly those
+    terms (:mod:`detente.simulate.in_force` takes the candidate nearest them)."""
+    out: dict[str, FloatArray] = {}
+    for a in scenario.agreements_in_force:
+        point = sq.astype(np.float64).copy()
+        for issue, value in in_force_terms(scenario, a).items():
+            point[issues.index(issue)] = value
+        out[a.bundle] = point
+    return out
+
+
 def build_agenda(
     scenario: Scenario,
     problem: BargainingProblem,
@@ -272,6 +289,7 @@ def build_agenda(
     sq = problem.status_quo
     pidx = np.array([problem.index(a) for a in actor_ids])
     box = ZoneLP(problem)
+    in_force = _in_force_points(scenario, list(problem.issues), sq)
 
     # move sets from the cheapest packages of closed bundles
     move_sets: list[MoveSet] = []
@@ -317,6 +335,8 @@ def build_agenda(
         ag = r.agreement
         settled = ag.settled
         extra = [x for x in (points[b],) if x is not None]
+        if ag.id in in_force:  # the terms of an agreement in force at as_of are a candidate
+            extra.append(in_force[ag.id])
         # the bundle's veto parties (an issue-specific veto only on bundles settling its issues)
         own = r.veto if r.veto.size else problem.veto
         vb = own[pidx] | (np.arange(pidx.size) < 2)

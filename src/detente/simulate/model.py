@@ -68,6 +68,7 @@ from detente.scenario.simulation import Protocol, SimulationSettings
 from detente.scenario.validate import require_negotiation
 from detente.simulate.agenda import Agenda, build_agenda
 from detente.simulate.durability_covariates import DealDurability, deal_durability, spoiler_factions
+from detente.simulate.in_force import StartDeals, start_deals
 from detente.simulate.memory import BlockMemory
 from detente.simulate.tables import TalkTable, build_table, linear_tables
 from detente.simulate.tracks import TrackTable, track_table
@@ -219,6 +220,7 @@ class SimModel:
     shock_balance: FloatArray  # (S,) change of A's chance of winning a battle
     settings: SimulationSettings
     tracks: TrackTable | None = None  # when each track meets and what it settles (issue 18)
+    in_force: StartDeals | None = None  # agreements in force at as_of (simulate.in_force)
 
     @property
     def n_types(self) -> int:
@@ -595,6 +597,7 @@ def build_model(scenario: Scenario) -> SimModel:
             scenario, tuple(b.id for b in agenda.bundles), settings.talks_every, period_days
         ),
         red_line_paths=tuple(rl_paths),
+        in_force=start_deals(scenario, agenda, period_days),
         settings=settings,
         shock_ids=sh.ids,
         shock_kind=sh.kind,

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.simulate.engine import BlockOutput
+from detente.simulate.in_force import start_outcomes, start_record
 from detente.simulate.model import SimModel
 from detente.simulate.reasons import REASONS
 from detente.simulate.steps.breakdown import signature_trust_sums
@@ -101,6 +102,7 @@ _OPTIONAL_COUNTS = (
     "blocking_actor_counts",
     "moved_counts",
     "bundle_track",
+    "start_counts",
 )
 
 
@@ -132,6 +134,8 @@ class BlockStats:
     """How long the runs were simulated (:data:`detente.simulate.engine.UNTIL`): with
     ``"settlement"`` only the counts of :data:`NOT_SIMULATED`'s complement are kept (the
     breakdown curves, paths, costs and agreements counts are zeros, never read)."""
+
+    start_counts: IntArray | None = None  # (J, 2) agreements in force at the start (in_force)
 
     def merge(self, other: BlockStats) -> None:
         """Add ``other`` into this (call in block order: the float sums are order-sensitive)."""
@@ -229,7 +233,12 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         for j in range(n_b):
             ok = (b_first[:, j] >= 0) & (out.bundle_track[:, j] >= 0)
             bundle_track[j] = np.bincount(out.bundle_track[ok, j], minlength=k)
+    start = None
+    if m.in_force is not None:
+        year = round(1.0 / m.period_years)
+        start = start_outcomes(m.in_force, b_first, b_dur, b_broke, periods, year)
     return BlockStats(
+        start_counts=start,
         sig_trust_sum=signature_trust_sums(m, out.paths, b_first),
         n=n,
         first_hist=first_hist,
@@ -398,8 +407,27 @@ class SimulationResult:
             }
             if j == 0:
                 rec["reasons"] = self.settlement_reasons()
+            self._in_force_at_start(j, rec)
             out.append(rec)
         return out
+
+    def _in_force_at_start(self, j: int, rec: dict[str, Any]) -> None:
+        """Add ``in_force_at_start`` to bundle ``j``'s record when an agreement on it was in
+        force at ``as_of`` (:mod:`detente.simulate.in_force`; its ``p_agreement`` is then
+        P(signed anew within the horizon))."""
+        deals, counts = self.model.in_force, self.stats.start_counts
+        k = -1 if deals is None else deals.of(j)
+        if deals is None or counts is None or k < 0:
+            return
+        spec = self.model.agenda.bundles[j]
+        t = int(deals.terms[k])
+        terms = {
+            self.model.issue_ids[i]: float(spec.candidates[t, i])
+            for i in np.flatnonzero(spec.settled)
+        }
+        rec["in_force_at_start"] = start_record(deals, k, counts, self.runs, terms)
+        if self.periods < round(1.0 / self.model.period_years):
+            rec["in_force_at_start"]["p_ended_1y"] = None
 
     def _by_track(self, j: int) -> dict[str, float]:
         """Track id → share of runs whose first agreement on bundle ``j`` came through it

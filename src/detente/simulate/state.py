@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from detente.core.jit import kernel
 from detente.simulate.beliefs import balance_prior, believed_r, front_balance, prior_r
+from detente.simulate.in_force import start_arrays
 from detente.simulate.memory import BlockMemory
 from detente.simulate.model import SimModel, candidate_table, capability_r, utility
 from detente.simulate.tables import TalkTable, value_of
@@ -379,6 +380,24 @@ def initial_state(
         t_b = m.agenda.bundles[b].table
         pos[:, b] = np.where(t_b.n_feasible[0] > 0, _start_pos(t_b), np.nan)
     no2 = np.zeros((n, 2), dtype=bool)
+    deals = {
+        "phase": np.zeros((n, n_b), dtype=np.int64),
+        "age": np.zeros((n, n_b), dtype=np.int64),
+        "terms": np.full((n, n_b), -1, dtype=np.int64),
+        "in_first": np.zeros((n, n_b), dtype=bool),
+        "duration": np.zeros((n, n_b), dtype=np.int64),
+        "deal_hr": np.ones((n, n_b)),
+        "line": line,
+    }
+    if m.in_force is not None:  # agreements in force at as_of (detente.simulate.in_force)
+        bundles = m.agenda.bundles
+        start_arrays(
+            m.in_force,
+            tuple(m.candidates if b == 0 else spec.candidates for b, spec in enumerate(bundles)),
+            tuple(spec.settled for spec in bundles),
+            m.settlement_after,
+            deals,
+        )
     pool = m.strategy_pool
     w_bel = m.weights[None, :2] if weights is None else weights[:, :2]
     u_victory = np.stack(
@@ -393,7 +412,7 @@ def initial_state(
         own_type=own_type.astype(np.int64),
         drift=drift,
         beta0=beta0,
-        line=line,
+        line=deals["line"],
         level=level,
         level0=level.copy(),
         shift=np.zeros((n, 2)),
@@ -427,12 +446,12 @@ def initial_state(
         moved_at=np.full((n, n_j), -1, dtype=np.int64),
         superseded=np.zeros((n, n_b), dtype=bool),
         stops_fighting=stops,
-        phase=np.zeros((n, n_b), dtype=np.int64),
-        age=np.zeros((n, n_b), dtype=np.int64),
-        terms=np.full((n, n_b), -1, dtype=np.int64),
+        phase=deals["phase"],
+        age=deals["age"],
+        terms=deals["terms"],
         verified=np.zeros((n, n_b, 2), dtype=np.int64),
         bad_faith=np.zeros((n, n_b, 2), dtype=bool),
-        deal_hr=np.ones((n, n_b)),
+        deal_hr=deals["deal_hr"],
         agreements=np.zeros((n, n_b), dtype=np.int64),
         first=np.full((n, n_b), -1, dtype=np.int64),
         first_terms=np.full((n, n_b), -1, dtype=np.int64),
@@ -441,9 +460,9 @@ def initial_state(
         agreements_seen=np.zeros(n, dtype=np.int64),
         stalls=np.zeros((n, n_m), dtype=np.int64),
         withdrawn=np.zeros((n, n_m), dtype=bool),
-        duration=np.zeros((n, n_b), dtype=np.int64),
+        duration=deals["duration"],
         broke=np.zeros((n, n_b), dtype=bool),
-        in_first=np.zeros((n, n_b), dtype=bool),
+        in_first=deals["in_first"],
         shock_fired=np.zeros((n, n_s), dtype=bool),
         leader_changed=no2,
         fighting=np.ones(n, dtype=bool),

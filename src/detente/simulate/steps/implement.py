@@ -58,6 +58,7 @@ from numpy.typing import NDArray
 from detente.core.jit import inline_kernel, kernel, nan_to_num
 from detente.simulate.durability import check_rest_code, increment_table
 from detente.simulate.events import flag
+from detente.simulate.in_force import start_ratios
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve, replaced
 from detente.simulate.steps import Step
@@ -171,6 +172,7 @@ def _sign(
     first_track: IntArray,
     in_first: BoolArray,
     duration: IntArray,
+    broke: BoolArray,
     superseded: BoolArray,
     agreements: IntArray,
     sig_run: IntArray,
@@ -182,7 +184,8 @@ def _sign(
     signed contains the partial agreements signed with it, and supersedes those in force):
     the state arrays of signing runs written, each new agreement listed (``sig_run``,
     ``sig_bundle``, ``earlier`` agreements the run reached on it, now counted in
-    ``agreements``; ``sig_trust`` the run's expected trust, no evidence read as 0.5). Returns
+    ``agreements``; ``sig_trust`` the run's expected trust, no evidence read as 0.5; a first
+    agreement on a bundle starts its ``duration`` / ``broke`` record afresh). Returns
     the number of new agreements and whether a signing run has one in force from before on
     another bundle. Afterwards the agreements in force from before are those with
     ``phase > 0`` not ``signed`` this period."""
@@ -207,6 +210,10 @@ def _sign(
                 first_terms[r, b] = signed_terms[r, b]
                 first_track[r, b] = talk_track[r, b]
                 in_first[r, b] = True
+                # the record now follows this agreement (one in force at the start, which it
+                # followed until then, has ended: simulate.in_force)
+                duration[r, b] = 0
+                broke[r, b] = False
             sig_run[n_new] = r
             sig_bundle[n_new] = b
             earlier[n_new] = agreements[r, b]
@@ -646,6 +653,9 @@ _NO_H = np.empty((0, 0))
 
 def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     p = _plan(m)
+    if m.in_force is not None and s.period == 0:  # agreements in force at as_of
+        hr = start_ratios(m.in_force, s.trust, s.deal_hr, p.x0, p.base_failures, p.mechanism_hr)
+        s = evolve(s, deal_hr=hr)
     n, n_b = s.phase.shape
     events = s.events.copy()
     spoil = s.spoil.copy()  # acts against the talks this period (steps/spoilers.py) kept
@@ -679,6 +689,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     terms, verified, bad_faith = own(s.terms), own(s.verified), own(s.bad_faith)
     first, first_terms, first_track = own(s.first), own(s.first_terms), own(s.first_track)
     agreements, deal_hr, superseded = own(s.agreements), own(s.deal_hr), own(s.superseded)
+    broke = keep(s.broke)
     n_sig = signers.size * n_b
     sig_run = np.empty(n_sig, dtype=np.int64)
     sig_bundle = np.empty(n_sig, dtype=np.int64)
@@ -703,6 +714,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         first_track,
         in_first,
         duration,
+        broke,
         superseded,
         agreements,
         sig_run,
@@ -730,11 +742,11 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         "first_track": first_track,
         "superseded": superseded,
         "deal_hr": deal_hr,
+        "broke": broke,
         **done,
     }
     if signers.size == k and not more:  # agreements signed, none in force from before
         return evolve(s, **out)
-    broke = keep(s.broke)
     shift = s.shift  # copied on the first rearmament (kept as it is, the fight step reuses β)
     w = _Writes(
         phase,
@@ -756,7 +768,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         flags = (none, none, none, none)
         rearmed = _rearmed_by_run(m, p, shift)
         w = _keep(m, p, s, d, rows, -1, rows, rows, flags, rearmed, deal_hr, verified, w)
-        return evolve(s, broke=broke, line=w.line, **out)
+        return evolve(s, line=w.line, **out)
 
     st = m.settings
     deal_run = np.empty(k * n_b, dtype=np.int64)
@@ -809,7 +821,7 @@ def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
         )
         bundle = np.full(c, b, dtype=np.int64)
         w = _keep(m, p, s, d, rows, c, runs, bundle, flags, rearmed, deal_hr, verified, w)
-    return evolve(s, broke=broke, shift=shift, line=w.line, **out)
+    return evolve(s, shift=shift, line=w.line, **out)
 
 
 _LAST_REARMED: list[tuple[FloatArray, float, float, FloatArray]] = []
