@@ -8,7 +8,7 @@ rules (docs/explanation/simulation-model.md, *Red lines that move*) is measured 
 - **crossing** (loosening): the move sets holding the line (the bargaining engine's cheapest
   package for a closed bundle), the share of runs that held a round of talks on the bundle, in
   which the gain over no agreement exceeded the crossing cost in the first week and at some
-  week (:func:`worth_crossing`), and that crossed it;
+  week (the step's own test, ``positions.worth_crossing``), and that crossed it;
 - **hardening** (tightening): the war's rise of the actor's value of fighting
   (``positions.war_rise``, median) and the share of runs in which it tightens the line by more
   than the tolerance;
@@ -38,6 +38,8 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import dynamics as dyn  # noqa: E402  (validation/dynamics.py, beside this file)
+
+from detente.simulate.steps.positions import worth_crossing  # noqa: E402  (the step's own test)
 
 GROUND = 0.5
 """A condition holds for the pair when it holds in more than this share of runs (the backtest
@@ -69,25 +71,6 @@ def blocked_by(row: dict[str, Any]) -> str:
     if row["war_rise"] <= 0.0 and not row["commit_pulls"]:
         return "the value of fighting does not rise (median war's ΔV ≤ 0)"
     return "the hardening or the commitment's pull is under the tolerance"
-
-
-def worth_crossing(m: Any, s: Any, j: int, relief: Any) -> Any:
-    """(N,) the ``positions`` step's crossing test for move set ``j`` on state ``s``: the actor's
-    gain from the package's terms over its value of no agreement on the bundle exceeds its
-    crossing cost (``positions._positions``), in every run, whether or not the bundle is in
-    force or was talked about (the step also asks both; this tool reports them apart).
-
-    The engine does not expose the test as a function: ``_positions`` computes it inline, and
-    the step itself cannot be called for it (it skips the runs whose bundle is in force and
-    states with salience weights, and changes the regime). The tool computes it from the step's
-    own pieces (``no_deal_value``, ``crossing_costs``); exposing it in
-    ``detente/simulate/steps/positions.py`` (a ``worth_crossing(m, s, j, relief)`` that
-    ``_positions`` calls) would let this function go."""
-    from detente.simulate.steps.positions import crossing_costs, no_deal_value
-
-    ms = m.agenda.move_sets[j]
-    u = float(m.agenda.bundles[ms.bundle].utility[ms.point_k, ms.actor])
-    return (u - no_deal_value(m, s, ms.bundle, ms.actor)) > crossing_costs(m, s, j, relief)
 
 
 def diagnose_pair(pair: dict[str, Any], *, runs: int, seed: int) -> list[dict[str, Any]]:

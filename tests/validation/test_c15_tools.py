@@ -34,8 +34,8 @@ def _tool(name: str) -> ModuleType:
 def test_the_crossing_test_of_dynamics_why_decides_as_the_positions_step(snapshot: str) -> None:
     """On states where every move set's bundle has been talked about and no line was crossed,
     the ``positions`` step crosses exactly the move sets whose bundle is not in force and that
-    :func:`dynamics_why.worth_crossing` finds worth crossing, run by run: the tool's copy of the
-    test cannot drift from the step's (the engine does not expose it as a function)."""
+    :func:`dynamics_why.worth_crossing` finds worth crossing, run by run: the tool reads the
+    step's own test (``positions.worth_crossing``), which the step applies as stated."""
     from detente.scenario import load_scenario
     from detente.simulate.engine import iter_periods
     from detente.simulate.model import build_model
@@ -43,6 +43,9 @@ def test_the_crossing_test_of_dynamics_why_decides_as_the_positions_step(snapsho
     from detente.simulate.steps.positions import POSITIONS, agreement_gains
 
     why = _tool("dynamics_why")
+    from detente.simulate.steps import positions
+
+    assert why.worth_crossing is positions.worth_crossing  # one implementation
     m = build_model(load_scenario(ROOT / "scenarios" / f"ukraine-{snapshot}.yaml"))
     sets = m.agenda.move_sets
     assert sets

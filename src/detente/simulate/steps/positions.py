@@ -86,6 +86,7 @@ __all__ = [
     "no_deal_value",
     "red_lines",
     "war_rise",
+    "worth_crossing",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -145,6 +146,19 @@ def crossing_costs(m: SimModel, s: RunState, j: int, relief: FloatArray) -> Floa
         ms.stated[None, :], ms.base[None, :], w[:, None], g[:, None], lead[:, None]
     )
     out: FloatArray = (kappa * np.abs(ms.to - ms.stated)[None, :] / 100.0).sum(axis=1)
+    return out
+
+
+def worth_crossing(m: SimModel, s: RunState, j: int, relief: FloatArray) -> BoolArray:
+    """(N,) whether crossing the lines of move set ``j`` is worth it in this period: the
+    actor's gain from the package's terms over its value of no agreement on the bundle exceeds
+    the crossing cost (module docstring), in every run (the step also asks that the bundle is
+    not in force and was talked about)."""
+    ms = m.agenda.move_sets[j]
+    u = float(m.agenda.bundles[ms.bundle].utility[ms.point_k, ms.actor])
+    out: BoolArray = (u - no_deal_value(m, s, ms.bundle, ms.actor)) > crossing_costs(
+        m, s, j, relief
+    )
     return out
 
 
@@ -246,9 +260,7 @@ def _positions(m: SimModel, s: RunState, d: Draws) -> RunState:
         todo = (moved_at[:, j] < 0) & (s.phase[:, ms.bundle] == 0) & (s.rounds[:, ms.bundle] > 0)
         if ms.point_k < 0 or not todo.any():
             continue
-        u = float(m.agenda.bundles[ms.bundle].utility[ms.point_k, ms.actor])
-        gain = u - no_deal_value(m, s, ms.bundle, ms.actor)
-        move = todo & (gain > crossing_costs(m, s, j, relief))
+        move = todo & worth_crossing(m, s, j, relief)
         regime = np.where(move, regime | (1 << j), regime)
         moved_at[move, j] = s.period
         moved |= move
