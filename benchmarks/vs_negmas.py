@@ -252,9 +252,11 @@ def main() -> None:
         block = blocks[k * k] = a.block or block_size(k * k)
         for pairing in PAIRINGS:
             reps, full = [], []
-            for r in range(a.repeats):  # the two modes alternated
-                reps.append(run_detente(k, pairing, a.detente_n, 1000 * r + 7, block))
-                full.append(run_detente(k, pairing, a.detente_n, 1000 * r + 7, block, "horizon"))
+            for r in range(a.repeats):  # the two modes alternated, each first in turn
+                order = (reps, full) if r % 2 == 0 else (full, reps)
+                for out in order:
+                    mode = "settlement" if out is reps else "horizon"
+                    out.append(run_detente(k, pairing, a.detente_n, 1000 * r + 7, block, mode))
                 for key in ("agreement_rate", "mean_steps"):  # the same negotiations
                     if reps[-1][key] != full[-1][key]:
                         raise AssertionError(f"{pairing}: the modes' {key} differ")

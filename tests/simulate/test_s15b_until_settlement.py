@@ -63,6 +63,8 @@ def test_agreement_timing_and_terms_equal_the_default_mode(path: Path) -> None:
     for key in NULL:
         assert b[key] is None
     assert s_set["p_breakdown_1y"] is None
+    assert s_set["not_simulated"] == NOT_SIMULATED["agreements.p_breakdown_1y"]  # its reason
+    assert "not_simulated" not in a["agreements"][0]
     assert set(b["mean_cost"].values()) == {None}
     assert b["until"] == "settlement" and b["not_simulated"] == NOT_SIMULATED
     assert "until" not in a and "not_simulated" not in a

@@ -638,15 +638,7 @@ def _simulate_block(
     first = state.first[:, 0]
     if settle:
         return _settled_output(m, state, stacked, names, events, periods)
-    terms = np.where(
-        (first >= 0)[:, None], m.candidates[np.maximum(state.first_terms[:, 0], 0)], np.nan
-    )
-    b_terms = np.full((size, len(m.bundle_ids), len(m.issue_ids)), np.nan)
-    b_terms[:, 0] = terms
-    for b in range(1, len(m.bundle_ids)):
-        spec = m.agenda.bundles[b]
-        x = spec.candidates[np.maximum(state.first_terms[:, b], 0)]
-        b_terms[:, b] = np.where((state.first[:, b] >= 0)[:, None] & spec.settled, x, np.nan)
+    terms, b_terms = _first_terms(m, state, state.first)
     why = settlement_reasons(m, state)
     return BlockOutput(
         first_agreement=first.copy(),
@@ -670,6 +662,22 @@ def _simulate_block(
     )
 
 
+def _first_terms(m: SimModel, state: RunState, b_first: IntArray) -> tuple[FloatArray, FloatArray]:
+    """The terms of each run's first settlement ``(N, I)`` and of its first agreement on each
+    bundle ``(N, B, I)`` (NaN where ``b_first`` has none; a bundle's issues only)."""
+    first = b_first[:, 0]
+    terms: FloatArray = np.where(
+        (first >= 0)[:, None], m.candidates[np.maximum(state.first_terms[:, 0], 0)], np.nan
+    )
+    b_terms: FloatArray = np.full((first.size, len(m.bundle_ids), len(m.issue_ids)), np.nan)
+    b_terms[:, 0] = terms
+    for b in range(1, len(m.bundle_ids)):
+        spec = m.agenda.bundles[b]
+        x = spec.candidates[np.maximum(state.first_terms[:, b], 0)]
+        b_terms[:, b] = np.where((b_first[:, b] >= 0)[:, None] & spec.settled, x, np.nan)
+    return terms, b_terms
+
+
 def _settled_output(
     m: SimModel,
     state: RunState,
@@ -685,16 +693,8 @@ def _settled_output(
     _blank_after(stop, stacked, events)
     cut = state.first > stop[:, None]  # another bundle first signed after the settlement
     b_first = np.where(cut, -1, state.first)
-    terms = np.where(
-        (first >= 0)[:, None], m.candidates[np.maximum(state.first_terms[:, 0], 0)], np.nan
-    )
+    terms, b_terms = _first_terms(m, state, b_first)
     size = first.size
-    b_terms = np.full((size, len(m.bundle_ids), len(m.issue_ids)), np.nan)
-    b_terms[:, 0] = terms
-    for b in range(1, len(m.bundle_ids)):
-        spec = m.agenda.bundles[b]
-        x = spec.candidates[np.maximum(state.first_terms[:, b], 0)]
-        b_terms[:, b] = np.where((b_first[:, b] >= 0)[:, None] & spec.settled, x, np.nan)
     why = settlement_reasons(m, state)  # a run still going at the horizon: its state there
     n_b = len(m.bundle_ids)
     return BlockOutput(

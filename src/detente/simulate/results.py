@@ -407,6 +407,8 @@ class SimulationResult:
             }
             if j == 0:
                 rec["reasons"] = self.settlement_reasons()
+                if self.until == "settlement":  # its null p_breakdown_1y, with the reason
+                    rec["not_simulated"] = NOT_SIMULATED["agreements.p_breakdown_1y"]
             self._in_force_at_start(j, rec)
             out.append(rec)
         return out
