@@ -40,8 +40,10 @@ def analyze_cmd(
     """Reservation values, the zone of agreement with and without distrust, and solutions."""
     with clean_errors():
         from detente.api import analyze
+        from detente.api.common import as_scenario
 
-        result = analyze(scenario, as_of=parse_date(as_of, "--as-of"), seed=seed)
+        sc = as_scenario(scenario)
+        result = analyze(sc, as_of=parse_date(as_of, "--as-of"), seed=seed)
         doc, a = result.to_dict(), result.analysis
         issue_rows = result.records()
         if fmt is OutputFormat.table:  # the table shows solver output to 0.01 scale points
@@ -65,7 +67,20 @@ def analyze_cmd(
             )
         )
         emit(render_records(actor_rows, fmt, title="Actors"))
-        emit(render_records(_bundle_rows(doc), fmt, title="Bundles (partial agreements)"))
+        in_force = {x.bundle: x.since.isoformat() for x in sc.agreements_in_force}
+        emit(
+            render_records(
+                _bundle_rows(doc, in_force),
+                fmt,
+                title="Bundles (partial agreements)"
+                + (
+                    "; in_force_since: in force at the scenario's date (its zone is that of "
+                    "signing it anew once it ends)"
+                    if in_force
+                    else ""
+                ),
+            )
+        )
         stage_rows = doc["stages"]["rows"]
         if stage_rows:
             emit(
@@ -109,7 +124,9 @@ def analyze_cmd(
         )
 
 
-def _bundle_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+def _bundle_rows(doc: dict[str, Any], in_force: dict[str, str]) -> list[dict[str, Any]]:
+    """One row per bundle; with ``in_force`` (bundle id → date of an agreement in force at
+    the scenario's date) an ``in_force_since`` column (the table only: the JSON is unchanged)."""
     return [
         {
             "bundle": b["id"],
@@ -121,6 +138,7 @@ def _bundle_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
             "distance": b["distance"],
             "blocking": [f"{m['actor']}:{m['issue']}" for m in b["blocking"]] or None,
         }
+        | ({"in_force_since": in_force.get(b["id"])} if in_force else {})
         for b in doc["bundles"]
     ]
 

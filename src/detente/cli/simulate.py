@@ -17,7 +17,15 @@ terms are those of the default ``--until horizon`` for the same seed; what follo
 signature is not simulated, so ``p_breakdown_*``, ``mean_agreements_per_run``, ``mean_cost``,
 the partial bundles' figures and the red-line moves' shares are null, the JSON adds
 ``until`` and ``not_simulated`` (field → reason) and the table a ``not_simulated.<field>``
-row per field; the manifest's parameters record ``until``.
+row per field (a field left out shows its reason in the table and CSV, never an empty
+value); the manifest's parameters record ``until``.
+
+A bundle whose agreement is in force at the scenario's date (``agreements_in_force``) has an
+``in_force_at_start`` record in its ``agreements`` entry, and the table and CSV an
+``agreements.<bundle>.in_force_at_start`` row: "in force since <date> (age N weeks):
+P(still in force at the horizon) …, P(ended within a year) …, P(signed anew) …" (its
+``p_agreement`` is P(signed anew within the horizon)), with its figures in
+``agreements.<bundle>.in_force_at_start.<field>`` rows.
 
 Exit codes: 0 complete; 1 invalid input or a request beyond the memory/time budget; 2 wrong
 usage (``--runs 0``, ``--seed -1``, ``--periods x``); 130 after Ctrl-C (SIGINT) and 143 after
@@ -58,10 +66,18 @@ class Until(enum.StrEnum):
     settlement = "settlement"
 
 
-def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
+def summary_records(
+    summary: dict[str, Any], unit: str = "period", in_force_since: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """The summary as (metric, value) rows: the settlement's figures, the reasons runs did
     not settle (shares of runs and red lines moved), each bundle's probability, median periods
-    to agreement and breakdown within a year, then one row per issue's terms quantiles."""
+    to agreement and breakdown within a year (a bundle in force at the start adds its
+    ``in_force_at_start`` label, ``unit`` its age's unit, and its figures), then one row per
+    issue's terms quantiles. With ``until="settlement"`` a field not simulated shows its
+    reason instead of an empty value, and a bundle in force at the start (``in_force_since``:
+    bundle → date, from the scenario, as this mode's summary does not follow it) says so."""
+    from detente.report.base import in_force_text
+
     rows: list[dict[str, Any]] = []
     for key in (
         "runs",
@@ -99,6 +115,16 @@ def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
         )
     for rec in summary.get("agreements") or []:
         key = f"agreements.{rec['bundle']}"
+        label = in_force_text(rec, unit)
+        since = (in_force_since or {}).get(rec["bundle"])
+        if label is None and since is not None and rec.get("not_simulated"):
+            label = f"in force since {since} at the start; {rec['not_simulated']}"
+            rows.append({"metric": f"{key}.in_force_at_start", "value": label})
+        elif label is not None:
+            start = rec["in_force_at_start"]
+            rows.append({"metric": f"{key}.in_force_at_start", "value": label})
+            for field in ("since", "age_periods", "p_in_force_at_horizon", "p_ended_1y"):
+                rows.append({"metric": f"{key}.in_force_at_start.{field}", "value": start[field]})
         for field in ("p_agreement", "median_periods_to_agreement", "p_breakdown_1y"):
             rows.append({"metric": f"{key}.{field}", "value": rec[field]})
     for issue, qs in summary["terms"].items():
@@ -109,7 +135,34 @@ def summary_records(summary: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append({"metric": f"terms.{issue} (q05..q95)", "value": band})
     for field, why in (summary.get("not_simulated") or {}).items():
         rows.append({"metric": f"not_simulated.{field}", "value": why})
-    return rows
+    return _with_reasons(rows, summary)
+
+
+def _with_reasons(rows: list[dict[str, Any]], summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """``rows`` with each empty value that ``until="settlement"`` did not simulate replaced
+    by its reason (the summary's ``not_simulated``; a partial bundle's own)."""
+    why = summary.get("not_simulated")
+    if not why:
+        return rows
+    partial = {
+        f"agreements.{rec['bundle']}.": rec["not_simulated"]
+        for rec in summary.get("agreements") or []
+        if rec.get("not_simulated")
+    }
+    out = []
+    for row in rows:
+        metric = row["metric"]
+        if row["value"] is None:
+            reason = why.get(metric) or why.get(metric.partition(".")[0])
+            if metric.startswith("agreements."):
+                reason = next(
+                    (r for p, r in partial.items() if metric.startswith(p)),
+                    why.get(f"agreements.{metric.rpartition('.')[2]}"),
+                )
+            if reason is not None:
+                row = {"metric": metric, "value": reason}
+        out.append(row)
+    return out
 
 
 def simulate_cmd(
@@ -214,9 +267,15 @@ def simulate_cmd(
             if result.complete:  # the signal came after the run had finished: keep it
                 done_writing()
                 received.clear()
+    from detente.report.base import period_unit
+
     summary = result.summary()
     text = render_records(
-        summary_records(summary),
+        summary_records(
+            summary,
+            period_unit(sc),
+            {a.bundle: a.since.isoformat() for a in sc.agreements_in_force},
+        ),
         fmt,
         title=f"Simulation of {sc.meta.name}",
         document=result.to_dict(),

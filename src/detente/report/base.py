@@ -29,6 +29,8 @@ __all__ = [
     "fmt_interval",
     "fmt_prob",
     "html_table",
+    "in_force_text",
+    "period_unit",
 ]
 
 DATA_DIR = "data"
@@ -199,3 +201,32 @@ def fmt_prob_is(p: float | None) -> str:
     ``< 0.01`` (:func:`fmt_prob`), so that ``f"P {fmt_prob_is(p)}"`` never reads ``P = > 0.99``."""
     text = fmt_prob(p)
     return text if text.startswith(("<", ">")) else f"= {text}"
+
+
+def period_unit(scenario: Scenario) -> str:
+    """The unit of a scenario's simulated periods (its war's ``period``: ``week``), or
+    ``period`` without a war model."""
+    war = scenario.war
+    return "period" if war is None else str(getattr(war.period, "value", war.period))
+
+
+def in_force_text(rec: Mapping[str, Any], unit: str) -> str | None:
+    """How every front door (report, ``detente simulate``'s table and CSV, the workspace)
+    labels a bundle whose agreement was in force at the scenario's date: ``in force since
+    2022-07-22 (age 16 weeks): P(still in force at the horizon) 0.85, P(ended within a year)
+    0.10, P(signed anew) 0.15``, from an ``agreements`` record of a simulation summary with
+    ``in_force_at_start`` (None without one); ``unit``: :func:`period_unit`. Its
+    ``p_agreement`` is P(signed anew within the horizon) (:mod:`detente.simulate.in_force`);
+    a one-year figure the horizon does not reach reads so, never as 0."""
+    start = rec.get("in_force_at_start")
+    if not start:
+        return None
+    age = int(start["age_periods"])
+    ended = start.get("p_ended_1y")
+    return (
+        f"in force since {start['since']} (age {age} {unit if age == 1 else unit + 's'}): "
+        f"P(still in force at the horizon) {fmt_prob(start.get('p_in_force_at_horizon'))}, "
+        "P(ended within a year) "
+        + (fmt_prob(ended) if ended is not None else "not observed (horizon under a year)")
+        + f", P(signed anew) {fmt_prob(rec.get('p_agreement'))}"
+    )

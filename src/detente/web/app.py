@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 import detente
 from detente.core import DEFAULT_SEED, TRUST_DIMENSIONS
 from detente.errors import DetenteError
+from detente.report.base import in_force_text, period_unit
 from detente.scenario import dump_scenario
 from detente.web.charts import (
     bundle_rows,
@@ -134,6 +135,10 @@ def create_app(
         rows = zone_rows(doc, {i.id: i.name for i in s.issues})
         chart = zone_chart(rows, f"Zone of agreement per issue, {s.meta.name}")
         bundles = bundle_rows(doc, {i.id: i.name for i in s.issues})
+        since = {x.bundle: x.since.isoformat() for x in s.agreements_in_force}
+        for b in bundles:  # an agreement in force at as_of: not a deal still to reach
+            if b["bundle_id"] in since:
+                b["in_force_since"] = since[b["bundle_id"]]
         return render(
             request,
             "scenario.html",
@@ -414,6 +419,7 @@ def create_app(
             }
             for a in r.summary().get("agreements") or []:
                 lo, hi = a["p_agreement_ci"]
+                label = in_force_text(a, period_unit(s))
                 rows.append(
                     {
                         "scenario": f"{s.meta.name} ({s.meta.as_of})",
@@ -425,6 +431,7 @@ def create_app(
                         "runs": r.summary()["runs"],
                         "seed": seed,
                     }
+                    | ({"in_force_at_start": label} if label is not None else {})
                 )
         return rows
 
@@ -504,7 +511,11 @@ def create_app(
                     for b in bundle_rows(store.analysis(e, seed).to_dict(), {})
                 }
                 agreements = [
-                    {**a, "name": names.get(a["bundle"], a["bundle"])}
+                    {
+                        **a,
+                        "name": names.get(a["bundle"], a["bundle"]),
+                        "in_force": in_force_text(a, period_unit(scenario)),
+                    }
                     for a in summary.get("agreements") or []
                 ]
                 html = env.get_template("simulate_result.html").render(

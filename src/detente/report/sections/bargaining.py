@@ -347,11 +347,30 @@ _BUNDLE_CAPTION = (
 )
 
 
-def _bundle_rows(a: Analysis, n: Names) -> list[dict[str, Any]]:
+_IN_FORCE_CAPTION = (
+    "; a bundle in force at the scenario's date (agreements_in_force) is not a deal still to "
+    "reach: its zone is that of signing it anew once it ends"
+)
+
+
+def _bundle_rows(
+    a: Analysis, n: Names, in_force: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """One row per bundle; ``in_force`` (bundle id → date, the scenario's
+    ``agreements_in_force``; none: the column is left out) adds whether it is in force."""
     names = dict(n.issues)
     rows = []
     for r in a.bundles:
         ag = r.agreement
+        extra = (
+            {
+                "in force at the scenario's date": f"since {in_force[ag.id]}"
+                if ag.id in in_force
+                else "no"
+            }
+            if in_force
+            else {}
+        )
         rows.append(
             {
                 "bundle": ag.name,
@@ -375,6 +394,7 @@ def _bundle_rows(a: Analysis, n: Names) -> list[dict[str, Any]]:
                 )
                 or None,
             }
+            | extra
         )
     return rows
 
@@ -438,13 +458,16 @@ def build(ctx: ReportContext) -> Section | None:
         }
         for i, x in enumerate(p.actors)
     ]
-    bundle_rows = _bundle_rows(a, n)
+    in_force = {x.bundle: x.since.isoformat() for x in ctx.scenario.agreements_in_force}
+    bundle_rows = _bundle_rows(a, n, in_force)
     data += [
         DataTable("thresholds", "Reservation values and thresholds", actor_rows),
         DataTable("bundles", "Partial agreements (bundles)", bundle_rows),
     ]
     parts.append(html_table(actor_rows, caption="Reservation values and thresholds (utility 0–1)"))
-    parts.append(html_table(bundle_rows, caption=_BUNDLE_CAPTION))
+    parts.append(
+        html_table(bundle_rows, caption=_BUNDLE_CAPTION + (_IN_FORCE_CAPTION if in_force else ""))
+    )
     pair = slice_issues(a)
     if pair is not None:
         k1, k2 = pair

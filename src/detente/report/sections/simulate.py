@@ -24,6 +24,8 @@ from detente.report.base import (
     fmt_prob,
     fmt_prob_is,
     html_table,
+    in_force_text,
+    period_unit,
 )
 
 if TYPE_CHECKING:
@@ -308,7 +310,7 @@ def build(ctx: ReportContext) -> Section | None:
     ctx.cache["simulation"] = result
     names = Names.of(ctx.scenario)
     s = result.summary()
-    unit = _period_unit(ctx)
+    unit = period_unit(ctx.scenario)
     horizon = f"{PERIODS} {unit}s"
     fan = result.fan()
     variables = list(dict.fromkeys(r["variable"] for r in fan))
@@ -328,17 +330,23 @@ def build(ctx: ReportContext) -> Section | None:
         (
             (a["p_agreement"], names.bundle(a["bundle"]))
             for a in agreements[1:]
-            if a["p_agreement"] is not None and a["p_agreement"] >= 0.05
+            if a["p_agreement"] is not None
+            and a["p_agreement"] >= 0.05
+            and "in_force_at_start" not in a
         ),
         key=lambda x: -x[0],
     )
+    in_force = {
+        a["bundle"]: text for a in agreements if (text := in_force_text(a, unit)) is not None
+    }
+    in_force_part = "".join(f"; {names.bundle(b)} {text}" for b, text in in_force.items())
     partial_text = (
         "; partial deals: "
         + ", ".join(f"{b} (P {fmt_prob_is(q)})" for q, b in partial[:4])
         + (f" (+{len(partial) - 4} more)" if len(partial) > 4 else "")
         if partial
         else "; no partial deal in ≥ 5 % of runs"
-    )
+    ) + in_force_part
     headline = (
         f"P({settle} within {horizon}) {fmt_prob_is(p)} (95 % CI {fmt_interval(lo, hi)}) "
         f"over {s['runs']} runs, seed {s['seed']}{partial_text}; strategies: "
@@ -364,6 +372,7 @@ def build(ctx: ReportContext) -> Section | None:
             f"median_{unit}s_to_agreement": a["median_periods_to_agreement"],
             "p_breakdown_1y": a["p_breakdown_1y"],
         }
+        | (_in_force_fields(a) if in_force else {})
         for a in agreements
     ]
     shown_deals = [
@@ -372,6 +381,7 @@ def build(ctx: ReportContext) -> Section | None:
             "P(agreement)": fmt_prob(r["p_agreement"]),
             "95 % interval": fmt_interval(r["ci_low"], r["ci_high"]),
         }
+        | ({"in force at the start": in_force.get(r["bundle"], "no")} if in_force else {})
         for r in deal_rows
     ]
     by_period = result.agreement_by_period()
@@ -386,7 +396,10 @@ def build(ctx: ReportContext) -> Section | None:
         html_table(
             shown_deals,
             caption=f"Probability of each agreement within {horizon} "
-            "(first agreement on the bundle; 95 % Wilson interval)",
+            "(first agreement on the bundle; 95 % Wilson interval)"
+            + (
+                "; a bundle in force at the start: P(signed anew) after it ends" if in_force else ""
+            ),
         ),
     ]
     if p:
@@ -458,9 +471,16 @@ FANS = 8
 ANCHOR = "simulation"
 
 
-def _period_unit(ctx: ReportContext) -> str:
-    war = ctx.scenario.war
-    return "period" if war is None else str(getattr(war.period, "value", war.period))
+def _in_force_fields(a: Mapping[str, Any]) -> dict[str, Any]:
+    """A bundle's ``in_force_at_start`` figures as data-table columns (None when the bundle
+    was not in force at the scenario's date)."""
+    start = a.get("in_force_at_start") or {}
+    return {
+        "in_force_since": start.get("since"),
+        "in_force_age_periods": start.get("age_periods"),
+        "p_in_force_at_horizon": start.get("p_in_force_at_horizon"),
+        "p_ended_1y": start.get("p_ended_1y"),
+    }
 
 
 def _lower_first(text: str) -> str:
