@@ -3,9 +3,9 @@
 A scenario's ``agreements_in_force`` (:mod:`detente.scenario.in_force`) are part of the state
 at ``meta.as_of``. Every run starts with each of them in force (:func:`start_arrays`, called by
 :func:`detente.simulate.state.initial_state`): its stage (the settlement stage, its terms
-written to the line on the bundle's issues, once it is ``settlement_after`` periods old, as an
-agreement signed in a run), its age in whole periods since ``since`` (the Weibull clock of
-:mod:`detente.simulate.durability` reads it: most breakdowns come early, so a deal that has
+written to the line on the bundle's issues, once it is older than ``settlement_after`` periods,
+as an agreement signed in a run), its age in whole periods since ``since`` (the Weibull clock
+of :mod:`detente.simulate.durability` reads it: most breakdowns come early, so a deal that has
 already lasted is less likely to break), its terms (the stated terms, which the agenda adds to
 the bundle's candidates, :func:`detente.simulate.agenda.build_agenda`; the candidate nearest
 them is taken), good faith on both sides (no signature is drawn), and its hazard ratio set in
@@ -17,11 +17,19 @@ be signed, anew.
 
 It is not a signature of the run: the bundle's first agreement (``first``) stays −1, so its
 ``p_agreement`` counts agreements **signed anew** within the horizon (after a breakdown, or
-after a settlement superseded it and ended). The agreement in force is followed in the
-bundle's ``duration`` / ``broke`` record until it ends (``in_first``), and
-:func:`start_outcomes` reads from them whether it was still in force at the horizon and
-whether it ended (broke down, or was superseded) within a year of ``as_of`` (reported as
-``in_force_at_start``).
+after a settlement superseded it and ended), and the runs' ``agreements`` (summary
+``mean_agreements_per_run``) count agreements signed in the run, not it. It does count as
+one agreement reached on its bundle (``RunState.agreements`` starts at 1 there, the tracks'
+``agreements_seen`` with it): a deal signed anew after it ended has one earlier agreement,
+as the durability's earlier-failures covariate reads it
+(:func:`detente.simulate.steps.breakdown.signature_log_ratios`). It is followed in the
+bundle's ``duration`` / ``broke`` record until it ends (``in_first``), and the period it ends
+(broken down, or superseded by a settlement signed) is kept in ``RunState.start_end``
+(:func:`start_ended`, called by the implement step), which a new signature on the bundle
+does not reset; :func:`start_outcomes` reads from it whether it was still in force at the
+horizon and whether it ended within a year of ``as_of``, in periods 0 … 51 of weekly
+periods whatever ended it (reported as ``in_force_at_start``; the figure does not depend on
+a horizon longer than a year).
 """
 
 from __future__ import annotations
