@@ -8,8 +8,9 @@ start with it in force (it can break down and then be negotiated anew; it is nev
 again at the start): :mod:`detente.simulate.in_force`.
 
 The cross-references (a declared partial bundle, not ``settlement``; ``since`` at or before
-``as_of``; terms on exactly the bundle's issues, or a known proposal whose terms cover them)
-are checked with the others by :func:`check_in_force` (called from
+``as_of``; terms on exactly the bundle's issues, or a known proposal whose terms cover them;
+no issue fixed at two values by two of them, which would make the line at the start depend
+on their order) are checked with the others by :func:`check_in_force` (called from
 :func:`detente.scenario.validate.check_references`), every problem with its field path.
 """
 
@@ -82,6 +83,7 @@ def check_in_force(s: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
     declared = {b.id for b in s.bundles if b.id != "settlement"}
     proposals = {p.id: p for p in s.proposals}
     seen: set[str] = set()
+    fixed: dict[str, tuple[int, str, float]] = {}  # issue → (entry, bundle, value) fixing it
     for k, a in enumerate(s.agreements_in_force):
         base: tuple[str | int, ...] = ("agreements_in_force", k)
         if a.bundle == "settlement":
@@ -133,4 +135,16 @@ def check_in_force(s: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
             out.append(
                 (where, f"no term on {', '.join(map(repr, missing))} of bundle {a.bundle!r}")
             )
+        for issue, value in in_force_terms(s, a).items():
+            other = fixed.setdefault(issue, (k, a.bundle, value))
+            if other[2] != value:  # the line at the start would depend on the entries' order
+                out.append(
+                    (
+                        (*where, issue) if a.terms is not None else where,
+                        f"issue {issue!r} is fixed at {value:g} here (bundle {a.bundle!r}) and "
+                        f"at {other[2]:g} by agreements_in_force[{other[0]}] (bundle "
+                        f"{other[1]!r}): two agreements in force cannot fix one issue at "
+                        "different values",
+                    )
+                )
     return out

@@ -114,6 +114,9 @@ class BlockOutput:
     # they describe what follows the signature); the other bundles' first agreements (and
     # their terms, tracks) and the red-line moves are those up to the stop (-1 / NaN after)
     stopped_at: IntArray | None = None
+    # (N, J) the period each agreement in force at the start ended, -1 = not within the
+    # horizon (until="settlement": up to the stop) (simulate.in_force; None: none stated)
+    start_end: IntArray | None = None
 
 
 def _seed_sequence(seed: Seed) -> np.random.SeedSequence:
@@ -645,7 +648,9 @@ def _simulate_block(
         terms=terms,
         duration=state.duration[:, 0].copy(),
         broke=state.broke[:, 0].copy(),
-        agreements=state.agreements.sum(axis=1),
+        # signed in the run: those in force at the start (one each on its bundle in
+        # ``agreements``, for the earlier agreements a deal signed anew has) are not
+        agreements=state.agreements.sum(axis=1) - state.start_end.shape[1],
         cum_cost=state.cum_cost,
         paths=paths,
         events=events,
@@ -659,6 +664,7 @@ def _simulate_block(
         blocking_actor=why.blocking_actor,
         moved_at=state.moved_at,
         bundle_track=state.first_track,
+        start_end=None if m.in_force is None else state.start_end,
     )
 
 
@@ -717,4 +723,9 @@ def _settled_output(
         moved_at=np.where(state.moved_at > stop[:, None], -1, state.moved_at),
         bundle_track=np.where(cut, -1, state.first_track),
         stopped_at=stop,
+        start_end=(
+            None
+            if m.in_force is None
+            else np.where(state.start_end > stop[:, None], -1, state.start_end)
+        ),
     )

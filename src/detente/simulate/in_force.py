@@ -3,9 +3,9 @@
 A scenario's ``agreements_in_force`` (:mod:`detente.scenario.in_force`) are part of the state
 at ``meta.as_of``. Every run starts with each of them in force (:func:`start_arrays`, called by
 :func:`detente.simulate.state.initial_state`): its stage (the settlement stage, its terms
-written to the line on the bundle's issues, once it is ``settlement_after`` periods old, as an
-agreement signed in a run), its age in whole periods since ``since`` (the Weibull clock of
-:mod:`detente.simulate.durability` reads it: most breakdowns come early, so a deal that has
+written to the line on the bundle's issues, once it is older than ``settlement_after`` periods,
+as an agreement signed in a run), its age in whole periods since ``since`` (the Weibull clock
+of :mod:`detente.simulate.durability` reads it: most breakdowns come early, so a deal that has
 already lasted is less likely to break), its terms (the stated terms, which the agenda adds to
 the bundle's candidates, :func:`detente.simulate.agenda.build_agenda`; the candidate nearest
 them is taken), good faith on both sides (no signature is drawn), and its hazard ratio set in
@@ -17,11 +17,19 @@ be signed, anew.
 
 It is not a signature of the run: the bundle's first agreement (``first``) stays −1, so its
 ``p_agreement`` counts agreements **signed anew** within the horizon (after a breakdown, or
-after a settlement superseded it and ended). The agreement in force is followed in the
-bundle's ``duration`` / ``broke`` record until it ends (``in_first``), and
-:func:`start_outcomes` reads from them whether it was still in force at the horizon and
-whether it ended (broke down, or was superseded) within a year of ``as_of`` (reported as
-``in_force_at_start``).
+after a settlement superseded it and ended), and the runs' ``agreements`` (summary
+``mean_agreements_per_run``) count agreements signed in the run, not it. It does count as
+one agreement reached on its bundle (``RunState.agreements`` starts at 1 there, the tracks'
+``agreements_seen`` with it): a deal signed anew after it ended has one earlier agreement,
+as the durability's earlier-failures covariate reads it
+(:func:`detente.simulate.steps.breakdown.signature_log_ratios`). It is followed in the
+bundle's ``duration`` / ``broke`` record until it ends (``in_first``), and the period it ends
+(broken down, or superseded by a settlement signed) is kept in ``RunState.start_end``
+(:func:`start_ended`, called by the implement step), which a new signature on the bundle
+does not reset; :func:`start_outcomes` reads from it whether it was still in force at the
+horizon and whether it ended within a year of ``as_of``, in periods 0 … 51 of weekly
+periods whatever ended it (reported as ``in_force_at_start``; the figure does not depend on
+a horizon longer than a year).
 """
 
 from __future__ import annotations
@@ -44,6 +52,8 @@ __all__ = [
     "StartDeals",
     "start_arrays",
     "start_deals",
+    "start_ended",
+    "start_followed",
     "start_outcomes",
     "start_ratios",
     "start_record",
@@ -112,19 +122,56 @@ def start_arrays(
 ) -> None:
     """Write the agreements in force at the start into a new state's ``arrays`` (``phase``,
     ``age``, ``terms``, ``in_first``, ``duration``, ``deal_hr`` (NaN: set in the first
-    period), ``line``; every run alike). ``candidates`` / ``settled``: each bundle's."""
+    period), ``agreements`` (one on its bundle), ``line``; every run alike). ``candidates`` /
+    ``settled``: each bundle's.
+
+    Its stage follows a signed agreement's convention exactly: the implement step moves an
+    agreement to the settlement stage in the period it begins ``settlement_after`` periods
+    old, after which it is ``settlement_after + 1`` old, so a state holds an agreement of age
+    ``a`` at the settlement stage when ``a > settlement_after`` (one exactly
+    ``settlement_after`` old is staged by the first period's implement step)."""
     for j, b in enumerate(deals.bundle.tolist()):
         age, t = int(deals.age[j]), int(deals.terms[j])
-        staged = age >= settlement_after
+        staged = age > settlement_after
         arrays["phase"][:, b] = 2 if staged else 1
         arrays["age"][:, b] = age
         arrays["terms"][:, b] = t
         arrays["in_first"][:, b] = True
         arrays["duration"][:, b] = age
         arrays["deal_hr"][:, b] = np.nan
+        arrays["agreements"][:, b] = 1  # an earlier agreement for one signed anew on it
         if staged:  # its terms have taken effect, as a settlement stage writes them
             cols = np.flatnonzero(settled[b])
             arrays["line"][:, cols] = candidates[b][t, cols]
+
+
+def start_ended(
+    deals: StartDeals,
+    period: int,
+    before: NDArray[np.bool_],
+    in_first: NDArray[np.bool_],
+    first: IntArray,
+    start_end: IntArray,
+) -> IntArray:
+    """``start_end`` (N, J), or a copy with ``period`` written where an agreement in force at
+    the start ended this period: it was still followed before the implement step
+    (``before``, (N, J): :func:`start_followed` of the state it was given) and is no longer
+    (it broke down, or a settlement signed superseded it)."""
+    ended = before & ~start_followed(deals, in_first, first)
+    if not ended.any():
+        return start_end
+    out = start_end.copy()
+    out[ended] = period
+    return out
+
+
+def start_followed(
+    deals: StartDeals, in_first: NDArray[np.bool_], first: IntArray
+) -> NDArray[np.bool_]:
+    """(N, J) the agreements in force at the start still in force: the bundle's record
+    follows them (``in_first``) and no agreement was signed on it in the run (``first``)."""
+    out: NDArray[np.bool_] = in_first[:, deals.bundle] & (first[:, deals.bundle] < 0)
+    return out
 
 
 def start_ratios(
@@ -156,30 +203,16 @@ def start_ratios(
     return out
 
 
-def start_outcomes(
-    deals: StartDeals,
-    first: IntArray,
-    duration: IntArray,
-    broke: NDArray[np.bool_],
-    periods: int,
-    year: int,
-) -> IntArray:
-    """(J, 2) per agreement in force at the start, over a block's runs (its bundle's
-    ``first``, ``duration``, ``broke`` (N, B) at the horizon of ``periods``): runs in which it
-    was still in force at the horizon, and runs in which it ended (broke down, or was
-    superseded by a settlement) within ``year`` periods of the start. Read from the bundle's
-    record, which follows it while ``first`` is −1: its ``duration`` grows by one each period
-    it is kept (``age + periods`` at the horizon), stops when it ends; a run that signed the
-    bundle anew (``first`` ≥ 0) had it end at or before that period."""
-    out = np.zeros((deals.bundle.size, 2), dtype=np.int64)
-    for j, b in enumerate(deals.bundle.tolist()):
-        start = first[:, b] < 0
-        lasted = duration[:, b] - deals.age[j]
-        held = start & ~broke[:, b] & (lasted >= periods)
-        ended = (start & ~held & (lasted <= year)) | (~start & (first[:, b] < year))
-        out[j, 0] = int(held.sum())
-        out[j, 1] = int(ended.sum())
-    return out
+def start_outcomes(deals: StartDeals, start_end: IntArray, year: int) -> IntArray:
+    """(J, 2) per agreement in force at the start, over a block's runs (``start_end`` (N, J),
+    the period each ended, −1 = never, :attr:`detente.simulate.state.RunState.start_end`):
+    runs in which it was still in force at the horizon, and runs in which it ended (broke
+    down, or was superseded by a settlement) within ``year`` periods of the start, in one of
+    periods 0 … ``year − 1`` (one convention for both ends; a horizon longer than a year
+    does not change it: the period it ended is kept when the bundle is signed anew)."""
+    held = (start_end < 0).sum(axis=0)
+    ended = ((start_end >= 0) & (start_end < year)).sum(axis=0)
+    return np.stack([held, ended], axis=1).astype(np.int64).reshape(deals.bundle.size, 2)
 
 
 def start_record(

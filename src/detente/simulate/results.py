@@ -234,9 +234,8 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
             ok = (b_first[:, j] >= 0) & (out.bundle_track[:, j] >= 0)
             bundle_track[j] = np.bincount(out.bundle_track[ok, j], minlength=k)
     start = None
-    if m.in_force is not None:
-        year = round(1.0 / m.period_years)
-        start = start_outcomes(m.in_force, b_first, b_dur, b_broke, periods, year)
+    if m.in_force is not None and out.start_end is not None:
+        start = start_outcomes(m.in_force, out.start_end, round(1.0 / m.period_years))
     return BlockStats(
         start_counts=start,
         sig_trust_sum=signature_trust_sums(m, out.paths, b_first),

@@ -123,6 +123,9 @@ class RunState:
     shock_fired: BoolArray  # (N, S)
     leader_changed: BoolArray  # (N, 2) a new leader since the start (crossing-cost hook)
     superseded: BoolArray  # (N, B) the first agreement on the bundle ended in a settlement
+    # (N, J) period in which each agreement in force at the start (model.in_force) ended,
+    # broken down or superseded, -1 = still in force (simulate.in_force; J = 0: none stated)
+    start_end: IntArray
     # this period
     events: NDArray[np.int32]  # (N,) event bits (engine.EVENT_FLAGS)
     fighting: BoolArray  # (N,) no cease-fire in force
@@ -388,6 +391,7 @@ def initial_state(
         "duration": np.zeros((n, n_b), dtype=np.int64),
         "deal_hr": np.ones((n, n_b)),
         "line": line,
+        "agreements": np.zeros((n, n_b), dtype=np.int64),
     }
     if m.in_force is not None:  # agreements in force at as_of (detente.simulate.in_force)
         bundles = m.agenda.bundles
@@ -445,6 +449,9 @@ def initial_state(
         regime=np.zeros(n, dtype=np.int64),
         moved_at=np.full((n, n_j), -1, dtype=np.int64),
         superseded=np.zeros((n, n_b), dtype=bool),
+        start_end=np.full(
+            (n, 0 if m.in_force is None else m.in_force.bundle.size), -1, dtype=np.int64
+        ),
         stops_fighting=stops,
         phase=deals["phase"],
         age=deals["age"],
@@ -452,12 +459,12 @@ def initial_state(
         verified=np.zeros((n, n_b, 2), dtype=np.int64),
         bad_faith=np.zeros((n, n_b, 2), dtype=bool),
         deal_hr=deals["deal_hr"],
-        agreements=np.zeros((n, n_b), dtype=np.int64),
+        agreements=deals["agreements"],
         first=np.full((n, n_b), -1, dtype=np.int64),
         first_terms=np.full((n, n_b), -1, dtype=np.int64),
         first_track=np.full((n, n_b), -1, dtype=np.int64),
         talk_track=np.full((n, n_b), -1, dtype=np.int64),
-        agreements_seen=np.zeros(n, dtype=np.int64),
+        agreements_seen=deals["agreements"].sum(axis=1),  # none new at the start
         stalls=np.zeros((n, n_m), dtype=np.int64),
         withdrawn=np.zeros((n, n_m), dtype=bool),
         duration=deals["duration"],

@@ -58,7 +58,7 @@ from numpy.typing import NDArray
 from detente.core.jit import inline_kernel, kernel, nan_to_num
 from detente.simulate.durability import check_rest_code, increment_table
 from detente.simulate.events import flag
-from detente.simulate.in_force import start_ratios
+from detente.simulate.in_force import start_ended, start_followed, start_ratios
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve, replaced
 from detente.simulate.steps import Step
@@ -652,10 +652,21 @@ _NO_H = np.empty((0, 0))
 
 
 def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
-    p = _plan(m)
-    if m.in_force is not None and s.period == 0:  # agreements in force at as_of
-        hr = start_ratios(m.in_force, s.trust, s.deal_hr, p.x0, p.base_failures, p.mechanism_hr)
+    deals = m.in_force
+    if deals is None:
+        return _agreements(m, s, d)
+    if s.period == 0:  # agreements in force at as_of: their hazard ratios
+        p = _plan(m)
+        hr = start_ratios(deals, s.trust, s.deal_hr, p.x0, p.base_failures, p.mechanism_hr)
         s = evolve(s, deal_hr=hr)
+    period, before = s.period, start_followed(deals, s.in_first, s.first)  # a copy
+    s = _agreements(m, s, d)  # (the same state, updated, for simulate_block's)
+    end = start_ended(deals, period, before, s.in_first, s.first, s.start_end)
+    return s if end is s.start_end else evolve(s, start_end=end)
+
+
+def _agreements(m: SimModel, s: RunState, d: Draws) -> RunState:
+    p = _plan(m)
     n, n_b = s.phase.shape
     events = s.events.copy()
     spoil = s.spoil.copy()  # acts against the talks this period (steps/spoilers.py) kept
