@@ -16,6 +16,8 @@ from numpy.typing import NDArray
 from detente.scenario import Scenario, load_scenario, parse_scenario
 
 if TYPE_CHECKING:
+    from detente.simulate import RunInputs
+    from detente.simulate.model import SimModel
     from detente.simulate.state import RunState
     from detente.simulate.tables import TalkTable
 
@@ -203,6 +205,24 @@ def assert_same_table(a: TalkTable, b: TalkTable) -> None:
     assert a.top.tobytes() == b.top.tobytes()
 
 
+def negmas_workload(k: int, pairing: str, n: int, seed: int) -> tuple[SimModel, RunInputs]:
+    """The NegMAS comparison's workload (``benchmarks/vs_negmas.py``): ``k`` options on each of
+    two issues, ``pairing``'s strategies, ``n`` runs' opposed weights drawn from U(0.2, 0.8) as
+    the benchmark draws them (generator seeded with ``seed``)."""
+    from tests import repo_scripts
+
+    from detente.simulate import RunInputs
+    from detente.simulate.model import build_model
+
+    bench = repo_scripts.vs_negmas()
+    a, b, reserved = bench.PAIRINGS[pairing]
+    m = build_model(bench.negotiation_scenario(k, a, b, reserved))
+    rng = np.random.default_rng(seed)
+    wa, wb = rng.uniform(0.2, 0.8, n), rng.uniform(0.2, 0.8, n)
+    weights = np.stack([np.stack([wa, 1 - wa], 1), np.stack([wb, 1 - wb], 1)], axis=1)
+    return m, RunInputs(weights=weights)
+
+
 def negmas_talks_with_hints_reset(
     pairing: str, reset: Callable[[NDArray[np.int64]], None], n: int = 24, periods: int = 40
 ) -> Iterator[tuple[RunState, RunState]]:
@@ -212,22 +232,12 @@ def negmas_talks_with_hints_reset(
     each round."""
     from dataclasses import replace
 
-    from tests import repo_scripts
-
-    from detente.simulate import RunInputs
     from detente.simulate.engine import iter_periods
-    from detente.simulate.model import SimModel, build_model
     from detente.simulate.state import Draws, evolve
     from detente.simulate.steps import PERIOD_STEPS
     from detente.simulate.steps.talk import TALK
 
-    bench = repo_scripts.vs_negmas()
-    a, b, reserved = bench.PAIRINGS[pairing]
-    m = build_model(bench.negotiation_scenario(32, a, b, reserved))
-    rng = np.random.default_rng(3)
-    wa, wb = rng.uniform(0.2, 0.8, n), rng.uniform(0.2, 0.8, n)
-    weights = np.stack([np.stack([wa, 1 - wa], 1), np.stack([wb, 1 - wb], 1)], axis=1)
-    inputs = RunInputs(weights=weights)
+    m, inputs = negmas_workload(32, pairing, n, seed=3)
 
     def forgetting(model: SimModel, s: RunState, d: Draws) -> RunState:
         if s.search_hint is not None:

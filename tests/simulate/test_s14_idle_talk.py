@@ -12,8 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests import repo_scripts
-from tests.simulate.helpers import ROOT, make_scenario
+from tests.simulate.helpers import ROOT, make_scenario, negmas_workload
 
 from detente.scenario import Scenario, load_scenario
 from detente.simulate import RunInputs, simulate_block
@@ -67,13 +66,7 @@ def _compare(
 
 
 def _negmas(k: int, pairing: str, n: int) -> tuple[SimModel, RunInputs]:
-    bench = repo_scripts.vs_negmas()
-    a, b, reserved = bench.PAIRINGS[pairing]
-    m = build_model(bench.negotiation_scenario(k, a, b, reserved))
-    rng = np.random.default_rng(11)
-    wa, wb = rng.uniform(0.2, 0.8, n), rng.uniform(0.2, 0.8, n)
-    weights = np.stack([np.stack([wa, 1 - wa], 1), np.stack([wb, 1 - wb], 1)], axis=1)
-    return m, RunInputs(weights=weights)
+    return negmas_workload(k, pairing, n, seed=11)
 
 
 @pytest.mark.parametrize("pairing", ["boul-conc", "asp-asp", "tough-boul"])

@@ -22,8 +22,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests import repo_scripts
-from tests.simulate.helpers import ROOT, make_scenario
+from tests.simulate.helpers import ROOT, make_scenario, negmas_workload
 
 from detente.scenario import load_scenario
 from detente.simulate import RunInputs
@@ -40,13 +39,7 @@ from detente.simulate.strategies import side_factors
 
 
 def _negmas(k: int, pairing: str, n: int) -> tuple[SimModel, RunInputs]:
-    bench = repo_scripts.vs_negmas()
-    a, b, reserved = bench.PAIRINGS[pairing]
-    m = build_model(bench.negotiation_scenario(k, a, b, reserved))
-    rng = np.random.default_rng(4)
-    wa, wb = rng.uniform(0.2, 0.8, n), rng.uniform(0.2, 0.8, n)
-    weights = np.stack([np.stack([wa, 1 - wa], 1), np.stack([wb, 1 - wb], 1)], axis=1)
-    return m, RunInputs(weights=weights)
+    return negmas_workload(k, pairing, n, seed=4)
 
 
 def _ukraine(weights: bool, n: int) -> tuple[SimModel, RunInputs | None]:
