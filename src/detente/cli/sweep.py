@@ -1,13 +1,16 @@
 """``detente sweep``: which assumptions decide the outcome.
 
     detente sweep FILE [--catalog DIR] [--backend serial|processes|dask] [--workers N]
-                  [--scheduler ADDRESS] [--resume] [--format table|json|csv]
+                  [--scheduler ADDRESS] [--resume] [--until horizon|settlement]
+                  [--format table|json|csv]
 
 JSON keys (stable): ``name``, ``design``, ``points`` (planned), ``completed``, ``inputs``,
 ``outputs``, ``sobol`` (records: ``output``, ``input``, ``S1``, ``S1_conf``, ``ST``,
 ``ST_conf``; empty unless the design is ``sobol``), ``tornado`` (``oat`` designs), ``rules``
 (records: ``output``, ``target``, ``method`` prim|cart, ``rule``, ``coverage``, ``density``,
-``points``), ``prim_trajectory``, ``manifest`` (without time stamps).
+``points``), ``prim_trajectory``, ``manifest`` (without time stamps); with ``until:
+settlement`` (the sweep file's ``simulate`` settings or ``--until``) also ``until`` (in the
+manifest too) and ``not_simulated`` (output name or prefix → why the mode leaves it out).
 """
 
 from __future__ import annotations
@@ -59,6 +62,16 @@ def _records(doc: dict[str, Any]) -> list[dict[str, Any]]:
             "value": f"{doc['completed']}/{doc['points']}",
         }
     ]
+    if doc.get("until") == "settlement":
+        rows.append(
+            {
+                "section": "points",
+                "what": "simulated until",
+                "value": "each run's settlement (not simulated: "
+                + ", ".join(doc["not_simulated"])
+                + ")",
+            }
+        )
     for r in doc["sobol"]:
         rows.append(
             {
@@ -85,6 +98,25 @@ def _records(doc: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _with_until(spec: Any, until: str, file: Path) -> Any:
+    """``spec`` with its simulate command run ``until`` (the ``--until`` option)."""
+    from detente.errors import InputError
+    from detente.simulate.engine import UNTIL
+
+    if until not in UNTIL:
+        raise InputError(f"--until must be one of {', '.join(UNTIL)}, got {until!r}")
+    sim = spec.commands.simulate
+    if sim is None:
+        raise InputError(f"{file}: --until needs a `simulate` command in the sweep file")
+    return spec.model_copy(
+        update={
+            "commands": spec.commands.model_copy(
+                update={"simulate": sim.model_copy(update={"until": until})}
+            )
+        }
+    )
 
 
 def _f(x: float | None) -> str:
@@ -116,6 +148,15 @@ def register(app: typer.Typer) -> None:
             bool | None,
             typer.Option("--progress/--no-progress", help="Progress on stderr (default: tty)."),
         ] = None,
+        until: Annotated[
+            str | None,
+            typer.Option(
+                "--until",
+                help="horizon or settlement: overrides the sweep file's `simulate: {until: …}` "
+                "(settlement: each run stops when it signs its full settlement).",
+                show_default=False,
+            ),
+        ] = None,
         fmt: Annotated[
             OutputFormat, typer.Option("--format", "-f", help="Output format.")
         ] = OutputFormat.table,
@@ -128,6 +169,8 @@ def register(app: typer.Typer) -> None:
             if resume and catalog is None:
                 raise InputError("--resume needs --catalog DIR")
             spec, tree = load_sweep(file)
+            if until is not None:
+                spec = _with_until(spec, until, file)
             show = sys.stderr.isatty() if progress is None else progress
             try:
                 with make_backend(backend, workers=workers, scheduler=scheduler) as be:

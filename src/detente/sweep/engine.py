@@ -42,6 +42,14 @@ class SweepPlan:
     base_values: tuple[Any, ...]
     validation_seconds: float = 0.0  # wall time of the validation pass (incl. worker start-up)
     validation_work_seconds: float = 0.0  # summed time the points' validation took in workers
+    # until: settlement: the outputs it leaves out (name or prefix → reason; empty by default)
+    not_simulated: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def until(self) -> str:
+        """How long each run is simulated (``simulate.until``; ``"horizon"`` by default)."""
+        sim = self.spec.commands.simulate
+        return "horizon" if sim is None else sim.until
 
     @property
     def points(self) -> int:
@@ -91,6 +99,7 @@ class SweepResult:
 
         rules, prim = discovery_records(self)
         spec = self.plan.spec
+        settled = self.plan.until == "settlement"
         return {
             "name": spec.name,
             "design": spec.design.kind,
@@ -119,8 +128,13 @@ class SweepResult:
                 "seed": spec.seed,
                 "random_numbers": spec.random_numbers,
                 "detente": _version(),
-            },
-        }
+            }
+            | ({"until": "settlement"} if settled else {}),
+        } | (  # said only in this mode: the default document is unchanged
+            {"until": "settlement", "not_simulated": dict(self.plan.not_simulated)}
+            if settled
+            else {}
+        )
 
 
 def _version() -> str:
@@ -155,7 +169,12 @@ def plan_sweep(
     """
     from detente.manifest import content_hash
     from detente.scenario import load_scenario
-    from detente.sweep.evaluate import build_scenario, output_names
+    from detente.sweep.evaluate import (
+        build_scenario,
+        not_simulated_outputs,
+        not_simulated_reason,
+        output_names,
+    )
     from detente.sweep.paths import get_value
 
     def err(loc: list[Any], message: str) -> ScenarioError:
@@ -199,6 +218,8 @@ def plan_sweep(
         commands["analyze"] = {}
     if spec.commands.simulate is not None:
         commands["simulate"] = spec.commands.simulate.model_dump()
+        if commands["simulate"]["until"] == "horizon":  # the default: tasks as before
+            del commands["simulate"]["until"]
     tasks = []
     offset = 1 if len(files) > 1 else 0
     for p, vals in enumerate(design.values):
@@ -217,6 +238,15 @@ def plan_sweep(
     if problems:
         raise err(["inputs"], problems[0])
     validation_seconds = time.perf_counter() - t_val
+    left_out = not_simulated_outputs(build_scenario(bases[0], ()), commands)
+    for k, o in enumerate(spec.outputs):
+        why = not_simulated_reason(o, left_out)
+        if why is not None:
+            raise err(
+                ["outputs", k],
+                f"output {o!r} is not given with `simulate: {{until: settlement}}`: {why}; "
+                "remove it from `outputs` or simulate until the horizon",
+            )
     wanted = tuple(spec.outputs)
     known = output_names(build_scenario(bases[0], ()), commands, wanted)
     if any(o not in known for o in wanted):
@@ -227,7 +257,10 @@ def plan_sweep(
     for k, d in enumerate(spec.discovery):
         if d.output not in spec.outputs:
             raise err(["discovery", k, "output"], f"{d.output!r} is not in `outputs`")
-    spec_json = json.dumps(spec.model_dump(mode="json"), sort_keys=True)
+    dumped = spec.model_dump(mode="json")
+    if spec.commands.simulate is not None and spec.commands.simulate.until == "horizon":
+        del dumped["commands"]["simulate"]["until"]  # the default: same hash as before
+    spec_json = json.dumps(dumped, sort_keys=True)
     spec_hash = hashlib.sha256((spec_json + json.dumps(hashes)).encode("utf-8")).hexdigest()
     return SweepPlan(
         spec,
@@ -242,6 +275,7 @@ def plan_sweep(
         tuple(base_values),
         validation_seconds,
         validation_work,
+        left_out,
     )
 
 

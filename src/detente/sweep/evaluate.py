@@ -9,6 +9,7 @@ point's outputs are flat ``name → float | None`` records: booleans become 0/1,
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ __all__ = [
     "PointResult",
     "PointTask",
     "evaluate_point",
+    "not_simulated_outputs",
+    "not_simulated_reason",
     "output_names",
     "validate_points",
 ]
@@ -44,7 +47,8 @@ class PointTask:
     base: int  # index of the base scenario
     changes: tuple[tuple[str, Any], ...]
     seed: int
-    commands: Mapping[str, Any]  # {"analyze": {}, "simulate": {"runs": …, "periods": …}}
+    # {"analyze": {}, "simulate": {"runs": …, "periods": …}} (+ "until": "settlement")
+    commands: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -106,10 +110,15 @@ def _analyze(scenario: Scenario, seed: int) -> dict[str, float | None]:
     } | {f"analyze.slack.{a}": _num(v) for a, v in zone["slack"].items()}
 
 
-def _simulate(scenario: Scenario, seed: int, runs: int, periods: int) -> dict[str, float | None]:
+def _simulate(
+    scenario: Scenario, seed: int, runs: int, periods: int, until: str = "horizon"
+) -> dict[str, float | None]:
     from detente.api import simulate
 
-    summary = simulate(scenario, runs=runs, seed=seed, periods=periods).to_dict()
+    if until == "horizon":  # the default call, unchanged
+        summary = simulate(scenario, runs=runs, seed=seed, periods=periods).to_dict()
+    else:
+        summary = simulate(scenario, runs=runs, seed=seed, periods=periods, until=until).to_dict()
     out: dict[str, float | None] = {}
     for key, value in summary.items():
         if key in {"runs", "runs_requested", "complete", "seed", "periods", "manifest"}:
@@ -125,8 +134,59 @@ def run_commands(scenario: Scenario, seed: int, commands: Mapping[str, Any]) -> 
         out |= _analyze(scenario, seed)
     sim = commands.get("simulate")
     if sim is not None:
-        out |= _simulate(scenario, seed, int(sim["runs"]), int(sim["periods"]))
+        until = str(sim.get("until", "horizon"))
+        out |= _simulate(scenario, seed, int(sim["runs"]), int(sim["periods"]), until)
     return out
+
+
+def not_simulated_outputs(scenario: Scenario, commands: Mapping[str, Any]) -> dict[str, str]:
+    """What the simulate command leaves out for ``scenario``: ``output name or prefix → reason``.
+
+    Empty unless it runs ``until: settlement``; then the keys of
+    :data:`detente.simulate.results.NOT_SIMULATED` as sweep outputs (``simulate.`` + the
+    summary's key; a partial bundle's ``simulate.agreements.<bundle>``), the bundles read from
+    a one-run probe of that mode. See :func:`not_simulated_reason`.
+    """
+    sim = commands.get("simulate")
+    if sim is None or sim.get("until", "horizon") == "horizon":
+        return {}
+    from detente.api import simulate
+    from detente.simulate.results import NOT_SIMULATED
+
+    doc = simulate(scenario, runs=1, seed=0, periods=1, until=str(sim["until"])).to_dict()
+    out = {
+        f"simulate.{k}": reason
+        for k, reason in NOT_SIMULATED.items()
+        if not k.startswith("agreements.") and k not in {"survival", "fan"}
+    }
+    partial = NOT_SIMULATED["agreements.<partial bundle>"]
+    for rec in doc["agreements"]:
+        prefix = f"simulate.agreements.{rec['bundle']}"
+        if rec.get("not_simulated") == partial:
+            out[prefix] = partial
+        else:
+            out[f"{prefix}.p_breakdown_1y"] = NOT_SIMULATED["agreements.p_breakdown_1y"]
+    return out
+
+
+_MOVED = re.compile(
+    r"^simulate\.(settlement_reasons|agreements\.[^.]+\.reasons)\.red_lines_moved\.[^.]+\.share$"
+)
+_STATIC = {"ceasefire", "on_agenda"}  # a partial bundle's fields that do not need the runs
+
+
+def not_simulated_reason(name: str, left_out: Mapping[str, str]) -> str | None:
+    """Why output ``name`` is not simulated (``None``: it is), from
+    :func:`not_simulated_outputs`' table (an exact name, or a prefix of ``name``; a move
+    set's ``…red_lines_moved.<set>.share``, also in a bundle's ``reasons``, as
+    ``simulate.settlement_reasons.red_lines_moved.share``)."""
+    name = _MOVED.sub("simulate.settlement_reasons.red_lines_moved.share", name)
+    for key, reason in left_out.items():
+        if name == key:
+            return reason
+        if name.startswith(key + "."):
+            return None if name[len(key) + 1 :] in _STATIC else reason
+    return None
 
 
 def build_scenario(base: Mapping[str, Any], changes: tuple[tuple[str, Any], ...]) -> Scenario:
@@ -212,7 +272,9 @@ def output_names(
     """
     probe = dict(commands)
     if probe.get("simulate") is not None:
-        probe["simulate"] = {"runs": 1, "periods": 1}
+        probe["simulate"] = {"runs": 1, "periods": 1} | {
+            k: v for k, v in probe["simulate"].items() if k == "until"
+        }
     known: list[str] = []
     if wanted is not None:
         static = {k for k in ANALYZE_OUTPUTS if "<" not in k}

@@ -104,6 +104,13 @@ class Design(_Strict):
 class SimulateCommand(_Strict):
     runs: int = Field(200, ge=1, le=1_000_000)
     periods: int = Field(104, ge=1, le=100_000)
+    until: Literal["horizon", "settlement"] = Field(
+        "horizon",
+        description="horizon: every run to the last period (the default); settlement: each run "
+        "stops when it signs its full settlement (detente.simulate.engine.UNTIL): P(agreement), "
+        "its interval, the time to agreement and the terms as by default; the outputs it does "
+        "not simulate (breakdown, costs, partial bundles) are refused in `outputs`.",
+    )
 
 
 class Commands(_Strict):
