@@ -19,7 +19,7 @@ from detente.bargaining.war import reservation_from_arrays
 from detente.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from detente.simulate import simulate_block
 from detente.simulate.agenda import bundle_results
-from detente.simulate.model import SimModel, build_model
+from detente.simulate.model import SimModel, build_model, utility
 
 ROOT = Path(__file__).resolve().parents[2]
 TEACHING = ROOT / "scenarios" / "teaching.yaml"
@@ -119,7 +119,10 @@ def test_without_a_stated_reservation_the_floor_is_the_war_value_not_the_status_
     lak = m.actor_ids.index("LAK")
     v = float(reservation_from_arrays(problem)[problem.index("LAK")])
     assert m.veto_floors[:, lak].tolist() == [v, v]
-    assert abs(v - float(m.floors[lak])) > 1e-3  # the status quo's utility differs
+    u_sq = utility(
+        m.ideal[lak : lak + 1], m.weights[lak : lak + 1], m.risk[lak : lak + 1], m.status_quo
+    )
+    assert abs(v - float(u_sq[0])) > 1e-3  # the status quo's utility differs
 
 
 @pytest.mark.parametrize("case", THIRD_PARTY_CASES)

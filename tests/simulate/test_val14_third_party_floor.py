@@ -26,7 +26,7 @@ from detente.bargaining.problem import build_problem
 from detente.scenario import Scenario, load_scenario
 from detente.scenario.simulation import SimulationSettings
 from detente.simulate import simulate_block
-from detente.simulate.model import SimModel, build_model
+from detente.simulate.model import SimModel, build_model, utility
 from detente.simulate.reasons import REASONS
 from detente.simulate.state import Draws, RunState, initial_state
 from detente.simulate.steps.positions import no_deal_value
@@ -107,17 +107,27 @@ def test_a_party_not_asked_on_a_partial_bundle(ceasefire: bool) -> None:
     assert _start_value(m, s, strip, lak) == pytest.approx(np.full(s.n, want), abs=1e-12)
 
 
+def _status_quo_floor(m: SimModel, a: int) -> float:
+    """Actor ``a``'s stated reservation, else its utility of the status quo: the floor the
+    engine read before val14 (``SimModel.floors``), for contrast."""
+    if not np.isnan(m.reservation[a]):
+        return float(m.reservation[a])
+    return float(
+        utility(m.ideal[a : a + 1], m.weights[a : a + 1], m.risk[a : a + 1], m.status_quo)[0]
+    )
+
+
 def test_the_floor_is_the_war_value_not_the_status_quo_s_utility() -> None:
     """Bishkek 1994: Nagorno-Karabakh's value of no agreement on the cease-fire and the
     settlement is its V (0.516, the analysis' reservation), not its utility of the status
-    quo (0.730, the old ``SimModel.floors``); Sri Lanka 2002: the President, not asked on the
+    quo (0.730, :func:`_status_quo_floor`); Sri Lanka 2002: the President, not asked on the
     cease-fire (her veto covers autonomy only), weighs it against her V (0.863), not 0.900."""
     m = _model("bishkek_1994")
     s = _state(m)
     nk = m.actor_ids.index("NK")
     for b in range(len(m.bundle_ids)):
         assert no_deal_value(m, s, b, nk)[0] == pytest.approx(0.516, abs=1e-3)
-    assert float(m.floors[nk]) == pytest.approx(0.730, abs=1e-3)
+    assert _status_quo_floor(m, nk) == pytest.approx(0.730, abs=1e-3)
     m = _model("sri_lanka_2002")
     s = _state(m)
     pres = m.actor_ids.index("PRES")
@@ -125,7 +135,7 @@ def test_the_floor_is_the_war_value_not_the_status_quo_s_utility() -> None:
     assert np.isneginf(m.veto_floors[cease, pres])
     assert no_deal_value(m, s, cease, pres)[0] == m.veto_floors[0, pres]
     assert no_deal_value(m, s, cease, pres)[0] == pytest.approx(0.863, abs=1e-3)
-    assert float(m.floors[pres]) == pytest.approx(0.900, abs=1e-3)
+    assert _status_quo_floor(m, pres) == pytest.approx(0.900, abs=1e-3)
 
 
 def test_the_belligerents_values_are_unchanged() -> None:

@@ -148,7 +148,6 @@ class SimModel:
     lo: FloatArray  # (A, I) red lines
     hi: FloatArray  # (A, I)
     reservation: FloatArray  # (A,) stated reservation utility, NaN = from the war model
-    floors: FloatArray  # (A,) a non-belligerent veto actor's own floor (its red-line moves)
     veto_floors: FloatArray  # (B, A) what a bundle's other veto parties need (veto_floor: the
     # analysis' value of no agreement), -inf: not asked
     veto_asks: BoolArray  # (B,) a bundle asks some veto party beyond the belligerents
@@ -372,8 +371,6 @@ def build_model(scenario: Scenario) -> SimModel:
                 rl_paths.append((f"redline.{act.id}.{iid}.max", ai, ii, False))
     risk = np.array([a.risk for a in actors])
     reservation = np.array([np.nan if a.reservation is None else a.reservation for a in actors])
-    u_sq = utility(ideal, weights, risk, sq)
-    floors = np.where(np.isnan(reservation), u_sq, reservation)
 
     victory = np.vstack([ideal[0], ideal[1]]).copy()
     for side, bid in enumerate((a_id, b_id)):
@@ -532,7 +529,6 @@ def build_model(scenario: Scenario) -> SimModel:
         lo=lo,
         hi=hi,
         reservation=reservation,
-        floors=floors,
         veto_floors=veto_floors,
         veto_asks=np.asarray(np.isfinite(veto_floors).any(axis=1), dtype=bool),
         status_quo=sq,
