@@ -144,28 +144,27 @@ def not_simulated_outputs(scenario: Scenario, commands: Mapping[str, Any]) -> di
 
     Empty unless it runs ``until: settlement``; then the keys of
     :data:`detente.simulate.results.NOT_SIMULATED` as sweep outputs (``simulate.`` + the
-    summary's key; a partial bundle's ``simulate.agreements.<bundle>``), the bundles read from
-    a one-run probe of that mode. See :func:`not_simulated_reason`.
+    summary's key; a partial bundle's ``simulate.agreements.<bundle>``), the bundles those of
+    the simulation's model (the settlement first, then the partial bundles). See
+    :func:`not_simulated_reason`.
     """
     sim = commands.get("simulate")
     if sim is None or sim.get("until", "horizon") == "horizon":
         return {}
-    from detente.api import simulate
+    from detente.simulate.model import build_model
     from detente.simulate.results import NOT_SIMULATED
 
-    doc = simulate(scenario, runs=1, seed=0, periods=1, until=str(sim["until"])).to_dict()
     out = {
         f"simulate.{k}": reason
         for k, reason in NOT_SIMULATED.items()
         if not k.startswith("agreements.") and k not in {"survival", "fan"}
     }
-    partial = NOT_SIMULATED["agreements.<partial bundle>"]
-    for rec in doc["agreements"]:
-        prefix = f"simulate.agreements.{rec['bundle']}"
-        if rec.get("not_simulated") == partial:
-            out[prefix] = partial
-        else:
-            out[f"{prefix}.p_breakdown_1y"] = NOT_SIMULATED["agreements.p_breakdown_1y"]
+    settlement, *partial = build_model(scenario).bundle_ids
+    out[f"simulate.agreements.{settlement}.p_breakdown_1y"] = NOT_SIMULATED[
+        "agreements.p_breakdown_1y"
+    ]
+    for bid in partial:
+        out[f"simulate.agreements.{bid}"] = NOT_SIMULATED["agreements.<partial bundle>"]
     return out
 
 
