@@ -12,7 +12,8 @@ from detente.bargaining.utility import utility_arrays
 from detente.scenario import load_scenario
 from detente.simulate import RunInputs, simulate_block
 from detente.simulate.model import build_model
-from detente.simulate.tables import build_table, value_of, values_of
+from detente.simulate.search import value_of, values_of
+from detente.simulate.tables import build_table
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""The talks' hinted search (``tables._hint_code`` then ``tables._find``, and the copy of
+"""The talks' hinted search (``search._hint_code`` then ``search._find``, and the copy of
 ``_find`` compiled into the talk round's loops) finds, from any hint, the first position of
 a sorted row whose value plus the row's offset is not below the key: as a plain reference
 with the same ``keys[base + j] + off < x`` comparisons, and as ``np.searchsorted`` of the
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detente.simulate import tables
+from detente.simulate import search as tables
 from detente.simulate.steps import talk
 
 
@@ -28,7 +28,7 @@ def _hinted(find: object, keys: np.ndarray, base: int, off: float, k: int, x: fl
 
 
 _FINDS = [
-    pytest.param(tables._find, id="tables._find"),
+    pytest.param(tables._find, id="search._find"),
     pytest.param(talk._find, id="talk._find (inlined copy)"),
     pytest.param(getattr(tables._find, "py_func", tables._find), id="python"),
 ]
@@ -97,7 +97,7 @@ def test_nan_key_and_empty_row(find: object) -> None:
 
 
 def test_search_kernel_matches_the_reference_with_hints() -> None:
-    """``tables._search`` over many runs at once (hint pass, then the searches that moved)."""
+    """``search._search`` over many runs at once (hint pass, then the searches that moved)."""
     rng = np.random.default_rng(5)
     k, n_rows, n = 100, 6, 500
     keys = _rows(rng, n_rows, k, ties=True)

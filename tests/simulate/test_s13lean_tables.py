@@ -18,6 +18,7 @@ from detente.simulate import RunInputs, simulate_block
 from detente.simulate import model as model_module
 from detente.simulate.model import build_model, candidate_table
 from detente.simulate.protocols import Round, accepts, mediator_text
+from detente.simulate.search import values_of
 from detente.simulate.strategies import Move
 from detente.simulate.tables import (
     NO_LINEAR,
@@ -25,7 +26,6 @@ from detente.simulate.tables import (
     _utility_at,
     build_table,
     linear_tables,
-    values_of,
 )
 
 _ACCESSORS = [_utility_at, getattr(_utility_at, "py_func", _utility_at)]

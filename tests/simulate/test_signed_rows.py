@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from detente.simulate.row_keys import _HIGH, _KEY_MASK
-from detente.simulate.tables import _search, _sort_signed, build_table
+from detente.simulate.search import _search
+from detente.simulate.tables import _sort_signed, build_table
 
 
 def test_rows_with_negative_utilities_ascend_and_every_hint_finds_the_same_position() -> None:

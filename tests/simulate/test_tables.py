@@ -12,10 +12,11 @@ from detente.core import TOL_UTILITY
 from detente.simulate import RunInputs
 from detente.simulate.engine import iter_periods
 from detente.simulate.model import SimModel, build_model
+from detente.simulate.search import _search, frontier, propose
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import PERIOD_STEPS
 from detente.simulate.steps.talk import SEARCH_HINTS, TALK
-from detente.simulate.tables import _search, build_table, frontier, propose
+from detente.simulate.tables import build_table
 
 
 def test_search_matches_searchsorted_whatever_the_hint() -> None:

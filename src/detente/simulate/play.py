@@ -19,7 +19,7 @@ trainee plays one belligerent (``side``); the other is played by a strategy of t
   own utility of the trainee's position), moves (:meth:`Strategy.move`), and accepts the offer
   when :func:`~detente.simulate.protocols.accepts` says so and the offer lies inside every veto
   party's stated red lines (the simulation's candidate mask); otherwise it counter-proposes the
-  package :func:`~detente.simulate.tables.propose` picks for what it needs
+  package :func:`~detente.simulate.search.propose` picks for what it needs
   (:func:`~detente.simulate.protocols.needs`), and the trainee accepts or rejects the counter;
 - the opponent is simulated as a batch: row 0 is the seeded run; one row per private type of
   the opponent (the 3 × 3 grid of :mod:`detente.simulate.model`) faces the same moves, so the
@@ -63,13 +63,14 @@ from detente.simulate.engine import SETUP_STREAM
 from detente.simulate.model import SimModel, build_model, utility
 from detente.simulate.protocols import Round, accepts, needs
 from detente.simulate.runner import block_seed
+from detente.simulate.search import propose
 from detente.simulate.state import Draws, RunState, begin_period, initial_state
 from detente.simulate.steps.fight import FIGHT, OBSERVE
 from detente.simulate.steps.learn import INTENT, LEARN
 from detente.simulate.steps.shocks import SHOCKS
 from detente.simulate.steps.talk import bundle_values, concession, pressure, talk_state
 from detente.simulate.strategies import Move, Strategy, clock, get_strategy
-from detente.simulate.tables import TalkTable, build_table, propose
+from detente.simulate.tables import TalkTable, build_table
 
 __all__ = [
     "MAX_MOVES",

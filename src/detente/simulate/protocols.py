@@ -51,14 +51,9 @@ from numpy.typing import NDArray
 from detente.core import TOL_UTILITY
 from detente.core.jit import kernel
 from detente.simulate.model import SimModel
+from detente.simulate.search import _cell, value_of
 from detente.simulate.strategies import Move, _maximum, _minimum
-from detente.simulate.tables import (
-    FEW_ROWS,
-    TalkTable,
-    _cell,
-    _utility_at,
-    value_of,
-)
+from detente.simulate.tables import FEW_ROWS, TalkTable, _utility_at
 
 __all__ = ["Round", "accepts", "draft_candidates", "mediator_text", "needs"]
 
@@ -307,7 +302,7 @@ def _alternating1(
 ) -> tuple[bool, int, int, int, float, float, float, float, float, float, float, float]:
     """Stacked alternating offers in one run. In: the standing offer ``st`` made by ``by``
     (its utility to A and B, the other veto parties accept it), what A and B would propose,
-    ``k0``, ``k1`` (:func:`~detente.simulate.tables.propose` of what each :func:`needs`;
+    ``k0``, ``k1`` (:func:`~detente.simulate.search.propose` of what each :func:`needs`;
     their utilities ``u00`` (of A's proposal to A), ``u01`` …), each side's acceptance
     inputs, the utilities to each side of the other's position now and before. Out:
     ``(agreed, terms, standing, standing_by, pos_u A, B, prev_pos_u A, B, refused A, B,
@@ -367,7 +362,7 @@ def _single_text1(
 ) -> tuple[bool, int, bool, float, float, float, float, float, float, float, float]:
     """The mediator's single text ``t`` reviewed in one run (its utilities to A and B, the
     other veto parties accept it; what each side needs and what each sees of the other's
-    stated need, :func:`~detente.simulate.tables.frontier`). Out: ``(agreed, terms,
+    stated need, :func:`~detente.simulate.search.frontier`). Out: ``(agreed, terms,
     redraft, pos_u A, B, prev_pos_u A, B, refused A, B, offered A, B)``."""
     acc0 = held and _accepts1(t, u0, accept0, bad0, value0, tau0, loss0, others)
     acc1 = held and _accepts1(t, u1, accept1, bad1, value1, tau1, loss1, others)

@@ -48,10 +48,11 @@ from detente.core.jit import kernel
 from detente.scenario.simulation import Protocol
 from detente.simulate.agenda import _feasible
 from detente.simulate.model import SimModel
+from detente.simulate.search import _find
 from detente.simulate.state import RunState
 from detente.simulate.steps.learn import INTENT
 from detente.simulate.steps.talk import bundle_table
-from detente.simulate.tables import TalkTable, _find, _utility_at
+from detente.simulate.tables import TalkTable, _utility_at
 
 __all__ = [
     "REASONS",

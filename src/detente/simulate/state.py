@@ -27,7 +27,8 @@ from detente.simulate.beliefs import balance_prior, believed_r, front_balance, p
 from detente.simulate.in_force import start_arrays
 from detente.simulate.memory import BlockMemory
 from detente.simulate.model import SimModel, candidate_table, capability_r, utility
-from detente.simulate.tables import TalkTable, value_of
+from detente.simulate.search import value_of
+from detente.simulate.tables import TalkTable
 
 __all__ = [
     "Draws",
@@ -159,7 +160,7 @@ class RunState:
     fight_of: tuple[tuple[object, ...], FloatArray, FloatArray] | None = None
     # a cache, not model state: where each run's table searches ended in its last round of
     # talks (N, B, talk.SEARCH_HINTS), the next round's starting points; any value gives
-    # the same results (tables._search). None before the first round
+    # the same results (search._search). None before the first round
     search_hint: IntArray | None = None
     # the block's reset *this period* fields (begin_period's :class:`PeriodBlanks`), None
     # when they were made for this state alone: a field that is still its blank holds no

@@ -8,7 +8,7 @@ and record of the other side's concessions, on its own candidates
 (:mod:`detente.simulate.agenda`), each run in its red-line regime.
 Each side's strategy sees (:class:`~detente.simulate.strategies.TalkState`) its value of
 fighting, the most it believes it can get (the best feasible package that leaves the other
-side what it believes the other gets from fighting: :func:`~detente.simulate.tables.frontier`
+side what it believes the other gets from fighting: :func:`~detente.simulate.search.frontier`
 of its expected value of the other's fighting; demands follow beliefs), its best package, its
 last demand, the other side's last concession (the rise of its own utility of the other's
 position, under every protocol) and whether it is under pressure: its believed chance of
@@ -48,17 +48,7 @@ from detente.simulate.protocols import (
     _single_text1,
     draft_candidates,
 )
-from detente.simulate.state import Draws, RunState, evolve
-from detente.simulate.steps import Step
-from detente.simulate.steps.learn import INTENT, model_cache
-from detente.simulate.steps.meeting import _meets1, no_talks, talk_bundles
-from detente.simulate.steps.talk_args import TalkPlan, search_args
-from detente.simulate.strategies import PEACE_OFFENSIVE, TalkState, _minimum, _side_factors
-from detente.simulate.strategies import _move1 as _move1_kernel
-from detente.simulate.tables import (
-    FEW_ROWS,
-    SearchArrays,
-    TalkTable,
+from detente.simulate.search import (
     _cell,
     _clip,
     _frontier_key,
@@ -66,9 +56,16 @@ from detente.simulate.tables import (
     _hint_code,
     _propose_at,
     _propose_key,
-    _utility_at,
 )
-from detente.simulate.tables import _find as _find_kernel
+from detente.simulate.search import _find as _find_kernel
+from detente.simulate.state import Draws, RunState, evolve
+from detente.simulate.steps import Step
+from detente.simulate.steps.learn import INTENT, model_cache
+from detente.simulate.steps.meeting import _meets1, no_talks, talk_bundles
+from detente.simulate.steps.talk_args import TalkPlan, search_args
+from detente.simulate.strategies import PEACE_OFFENSIVE, TalkState, _minimum, _side_factors
+from detente.simulate.strategies import _move1 as _move1_kernel
+from detente.simulate.tables import FEW_ROWS, SearchArrays, TalkTable, _utility_at
 
 __all__ = [
     "PRESSURE_TREND",
@@ -87,7 +84,7 @@ BoolArray = NDArray[np.bool_]
 
 SEARCH_HINTS = 6
 """Searches of a round per run and bundle that start from the run's last position
-(:func:`~detente.simulate.tables._search`; :attr:`RunState.search_hint`): each side's
+(:func:`~detente.simulate.search._search`; :attr:`RunState.search_hint`): each side's
 frontier in its view of the table (0, 1), then each side's search in the protocol (2, 3:
 its proposal, or its view of the other's stated need under the single text); then the last
 move of each side's proposal (4, 5: from its position before to its position, 0 without
@@ -97,7 +94,7 @@ PRESSURE_TREND = 0.5
 """A side is under pressure when the smoothed movement of the front against it exceeds this
 many standard deviations of a period's movement (about one period in ten without drift)."""
 
-# The round's per-run searches and moves (tables._find, strategies._move1: the one
+# The round's per-run searches and moves (search._find, strategies._move1: the one
 # implementation of each), compiled into the loops of _round and _text_round instead of called
 # from them (core.jit.inline_kernel): LLVM inlines the round's other per-run helpers itself,
 # but left these two as calls, six a run and period (measured: see the CHANGELOG, issue 13)
@@ -348,7 +345,7 @@ def _rise(now: float, before: float) -> float:
 def _view1(top: float, value: float, ceiling: float) -> tuple[float, float]:
     """What a side knows of the table in one run (:func:`talk_state`): its best feasible
     utility (``top``; its value of fighting if nothing is feasible) and the most it believes
-    it can get (``ceiling``: :func:`~detente.simulate.tables.frontier` of what it believes the
+    it can get (``ceiling``: :func:`~detente.simulate.search.frontier` of what it believes the
     other gets from fighting, within its value of fighting and its best)."""
     tp = value if top != top else top
     return tp, _clip(ceiling, _minimum(value, tp), tp)
@@ -371,7 +368,7 @@ from the last position, within its line."""
 def _predicted(h: int, move: int, k: int) -> int:
     """Where a proposal's search first looks: its last position ``h`` (-1: none) moved by its
     last move when that was :data:`PREDICT_FROM` or more (any start gives the same position:
-    :func:`~detente.simulate.tables._find`)."""
+    :func:`~detente.simulate.search._find`)."""
     if h >= 0 and (move >= PREDICT_FROM or move <= -PREDICT_FROM):
         return min(max(h + move, 0), k)
     return h
@@ -531,7 +528,7 @@ def _round(
                         if hints[j, b, 5] != 0 and h1 >= 8:
                             prefetch(keys1, at - 8)
             # what each side believes it can get: leaves the other what it believes the other needs
-            # (tables.frontier); first look at the hints
+            # (search.frontier); first look at the hints
             for i in range(lo, hi):
                 j = sel[i]
                 row = rows[j]
@@ -600,7 +597,7 @@ def _round(
                 need1 = need1 or need[i, 1] == need[i, 1]
             if single_text:
                 continue
-            # each side's proposal (tables.propose of what it needs): first looks at the
+            # each side's proposal (search.propose of what it needs): first looks at the
             # hints, with the packages there (the proposals when the hints hold) and the
             # utilities of the standing offer, all independent loads; then the searches that
             # moved and the utilities of both proposals
@@ -760,7 +757,7 @@ def _round(
 
 @kernel
 def _proposal(order: NDArray[np.int16], row: int, k: int, n_feasible: int, pos: int) -> int:
-    """:func:`~detente.simulate.tables.propose`'s package given its search's position."""
+    """:func:`~detente.simulate.search.propose`'s package given its search's position."""
     at = _propose_at(row, k, n_feasible, pos)
     return int(order[at]) if at >= 0 else -1
 
