@@ -3,15 +3,15 @@
     detente serve [--host 127.0.0.1] [--port 8000] [--scenarios DIR] [--store EVENTS.duckdb]
                   [--workers N]
 
-Binds 127.0.0.1 by default (this machine only). Needs the ``web`` extra:
-``pip install "detente[web]"``. The Monitor page shows the event store given with ``--store``
+Binds 127.0.0.1 by default (this machine only). Needs the ``web`` extra (``.venv/bin/pip install
+-e ".[web]"`` from a clone). The Monitor page shows the event store given with ``--store``
 (opened read-only); without one, in a source checkout, the shipped UCDP Ukraine sample ingested
 into a temporary directory the server removes on exit (each worker process ingests its own copy
 the first time its Monitor page is opened). ``--workers N`` serves from N processes (uvicorn
 workers, each listening on the address with its own ``SO_REUSEPORT`` socket, so the kernel
-spreads connections over them): what-if recomputations are CPU-bound, so concurrent analysts
-are served in parallel up to the number of cores. The workers share a temporary directory
-(removed on exit) for uploads and for stopping running simulations; each keeps its own cache.
+spreads connections over them): what-if recomputations are CPU-bound, so concurrent analysts are
+served in parallel up to the number of cores. The workers share a temporary directory (removed
+on exit) for uploads and for stopping running simulations; each keeps its own cache.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ __all__ = [
 
 WEB_MISSING = (
     "the workspace needs the web extra (starlette, jinja2, uvicorn, python-multipart); "
-    'install it with: pip install "detente[web]"'
+    "install it with the pip of detente's environment, from the clone's folder: "
+    '.venv/bin/pip install -e ".[web]" (or pip install "detente[web]" in an activated one)'
 )
 MAX_WORKERS = 4
 """Most worker processes ``--workers`` uses by default (one per core up to this)."""

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from detente.cli.common import (
+    EXIT_USAGE,
     clean_errors,
     done_writing,
     exit_code_of,
@@ -138,12 +139,49 @@ def summary_records(
     return _with_reasons(rows, summary)
 
 
+_YEARS = {"p_breakdown_1y": 1, "p_breakdown_2y": 2, "p_breakdown_5y": 5}
+
+
+def _unestimated(metric: str, p_agreement: Any) -> str | None:
+    """Why a simulated figure has no value (the JSON's ``null``), for the table and CSV:
+    a median time to agreement when fewer than half the runs agree, a breakdown probability
+    when no agreement is followed that long before the horizon (Kaplan–Meier)."""
+    field = metric.rpartition(".")[2]
+    if field == "median_periods_to_agreement":
+        return "not reached: fewer than half the runs agreed within the horizon"
+    if field in _YEARS:
+        if p_agreement == 0:
+            return "not estimated: no run agreed"
+        years = _YEARS[field]
+        return (
+            f"not estimated: no agreement was followed {years} year{'s' if years > 1 else ''} "
+            "after its signature before the horizon (a longer --periods gives the figure)"
+        )
+    return None
+
+
 def _with_reasons(rows: list[dict[str, Any]], summary: dict[str, Any]) -> list[dict[str, Any]]:
     """``rows`` with each empty value that ``until="settlement"`` did not simulate replaced
-    by its reason (the summary's ``not_simulated``; a partial bundle's own)."""
+    by its reason (the summary's ``not_simulated``; a partial bundle's own); in a run to the
+    horizon, an empty median time to agreement or breakdown probability by why it has no
+    value, never a blank cell."""
     why = summary.get("not_simulated")
     if not why:
-        return rows
+        p_of = {
+            f"agreements.{r['bundle']}.": r["p_agreement"] for r in summary.get("agreements") or []
+        }
+        out: list[dict[str, Any]] = []
+        for row in rows:
+            metric = row["metric"]
+            if row["value"] is None:
+                p = next(
+                    (v for k, v in p_of.items() if metric.startswith(k)), summary["p_agreement"]
+                )
+                reason = _unestimated(metric, p)
+                if reason is not None:
+                    row = {"metric": metric, "value": reason}
+            out.append(row)
+        return out
     partial = {
         f"agreements.{rec['bundle']}.": rec["not_simulated"]
         for rec in summary.get("agreements") or []
@@ -220,8 +258,15 @@ def simulate_cmd(
             ]
             emit(render_records(recs, fmt, title="Strategies"))
             return
-        if scenario is None:
-            raise InputError("missing SCENARIO: give a scenario file (YAML)")
+        if scenario is None:  # a usage error, as a missing argument of any other command
+            err_console.print(
+                "error: missing SCENARIO: give a scenario file (YAML), or --list-strategies",
+                markup=False,
+                highlight=False,
+            )
+            raise typer.Exit(EXIT_USAGE)
+        if scenario.is_dir():
+            raise InputError(f"{scenario}: is a directory, not a scenario file")
         if not scenario.is_file():
             raise InputError(f"{scenario}: file not found")
         if out is not None:
