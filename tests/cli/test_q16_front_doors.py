@@ -104,3 +104,21 @@ def test_serve_without_the_web_extra_names_the_clone_install(
     assert r.exit_code == 1
     assert '.venv/bin/pip install -e ".[web]"' in " ".join(r.output.split())
     assert "Traceback" not in r.output
+
+
+BORDER = str(REPO / "tests" / "bargaining" / "fixtures" / "border.yaml")
+
+
+def test_what_it_takes_top_zero_is_a_usage_error_naming_the_option() -> None:
+    r = runner.invoke(app, ["what-it-takes", BORDER, "--top", "0"])
+    assert r.exit_code == 2
+    assert "--top" in r.output and "0 is less than 1" in r.output
+
+
+def test_what_it_takes_prints_compensation_as_actor_and_loss() -> None:
+    r = runner.invoke(
+        app, ["what-it-takes", BORDER, "--top", "2"], env={"COLUMNS": "200"}, catch_exceptions=False
+    )
+    assert r.exit_code == 0, r.output
+    assert "E 0.0923, W 0.4607" in r.output
+    assert "{'" not in r.output  # no Python dictionary in a table cell
