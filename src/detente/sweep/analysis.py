@@ -41,8 +41,10 @@ def require(module: str) -> Any:
         return importlib.import_module(module)
     except ImportError:
         raise InputError(
-            f"sweeps need the optional package {module.split('.')[0]!r}: "
-            "pip install 'detente[sweep]'"
+            f"sweeps need the optional package {module.split('.')[0]!r} (the sweep extra): "
+            "install it with the pip of detente's environment, from the clone's folder: "
+            '.venv/bin/pip install -e ".[sweep]" (or pip install "detente[sweep]" in an '
+            "activated one)"
         ) from None
 
 

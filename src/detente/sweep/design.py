@@ -98,7 +98,10 @@ def make_design(
     d = len(factors)
     base_n = 0
     if kind == "sobol":
-        from SALib.sample import sobol as sobol_sample
+        from detente.sweep.analysis import require
+
+        # the optional `sweep` extra: without it a located message, not a traceback (q16)
+        sobol_sample = require("SALib.sample.sobol")
 
         if samples & (samples - 1):
             raise InputError(
