@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from detente.cli.app import app
@@ -34,3 +35,12 @@ def test_another_commands_manifest_is_named_as_such(tmp_path: Path) -> None:
     text = _report(tmp_path)
     assert "is not a manifest written by `detente report`" in text
     assert (tmp_path / "report.html").read_text(encoding="utf-8") == "mine"
+
+
+def test_the_python_api_refusal_names_its_keyword(tmp_path: Path) -> None:
+    import detente as d
+    from detente.errors import InputError
+
+    (tmp_path / "runs-000000.parquet").write_bytes(b"")
+    with pytest.raises(InputError, match=r"overwrite=True in Python"):
+        d.simulate(TEACHING, runs=5, periods=2, seed=1, out=tmp_path)

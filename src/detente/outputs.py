@@ -156,7 +156,8 @@ def prepare_output_dir(
     if not overwrite:
         raise InputError(
             f"{p}: output folder is not empty ({len(present)} entries); choose a new folder, "
-            "or pass --overwrite to replace an earlier output of this command"
+            "or pass --overwrite (overwrite=True in Python) to replace an earlier output of this "
+            "command"
         )
     pattern = re.compile(owned)
     temp = re.compile(r"^\..+\.tmp$")
