@@ -18,7 +18,7 @@ import numpy as np
 from detente.errors import InputError
 from detente.sweep.spec import Input
 
-__all__ = ["Factor", "Plan", "make_design", "unit_to_values"]
+__all__ = ["Factor", "Plan", "make_design", "oat_ends", "unit_to_values"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,12 @@ def _grid(f: Factor, levels: int) -> list[float]:
         k = len(f.choices)
         return [(j + 0.5) / k for j in range(k)]
     return [j / (levels - 1) for j in range(levels)]
+
+
+def oat_ends(f: Factor) -> list[float]:
+    """Unit positions a one-at-a-time design moves ``f`` to: the two ends of its range, or
+    each of its choices (an end at the base value is the base point itself)."""
+    return _grid(f, 2) if not f.discrete else _grid(f, 0)
 
 
 def _base_unit(f: Factor, base: Any) -> float:
@@ -126,8 +132,7 @@ def make_design(
         )
         rows = [mid]
         for j, f in enumerate(factors):
-            ends = _grid(f, 2) if not f.discrete else _grid(f, 0)
-            for e in ends:
+            for e in oat_ends(f):
                 if abs(e - mid[j]) > 1e-12:
                     r = mid.copy()
                     r[j] = e
