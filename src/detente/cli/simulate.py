@@ -139,32 +139,13 @@ def summary_records(
     return _with_reasons(rows, summary)
 
 
-_YEARS = {"p_breakdown_1y": 1, "p_breakdown_2y": 2, "p_breakdown_5y": 5}
-
-
-def _unestimated(metric: str, p_agreement: Any) -> str | None:
-    """Why a simulated figure has no value (the JSON's ``null``), for the table and CSV:
-    a median time to agreement when fewer than half the runs agree, a breakdown probability
-    when no agreement is followed that long before the horizon (Kaplan–Meier)."""
-    field = metric.rpartition(".")[2]
-    if field == "median_periods_to_agreement":
-        return "not reached: fewer than half the runs agreed within the horizon"
-    if field in _YEARS:
-        if p_agreement == 0:
-            return "not estimated: no run agreed"
-        years = _YEARS[field]
-        return (
-            f"not estimated: no agreement was followed {years} year{'s' if years > 1 else ''} "
-            "after its signature before the horizon (a longer --periods gives the figure)"
-        )
-    return None
-
-
 def _with_reasons(rows: list[dict[str, Any]], summary: dict[str, Any]) -> list[dict[str, Any]]:
     """``rows`` with each empty value that ``until="settlement"`` did not simulate replaced
     by its reason (the summary's ``not_simulated``; a partial bundle's own); in a run to the
     horizon, an empty median time to agreement or breakdown probability by why it has no
     value, never a blank cell."""
+    from detente.report.base import not_estimated_text
+
     why = summary.get("not_simulated")
     if not why:
         p_of = {
@@ -177,7 +158,7 @@ def _with_reasons(rows: list[dict[str, Any]], summary: dict[str, Any]) -> list[d
                 p = next(
                     (v for k, v in p_of.items() if metric.startswith(k)), summary["p_agreement"]
                 )
-                reason = _unestimated(metric, p)
+                reason = not_estimated_text(metric, p)
                 if reason is not None:
                     row = {"metric": metric, "value": reason}
             out.append(row)
