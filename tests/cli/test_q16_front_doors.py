@@ -122,3 +122,35 @@ def test_what_it_takes_prints_compensation_as_actor_and_loss() -> None:
     assert r.exit_code == 0, r.output
     assert "E 0.0923, W 0.4607" in r.output
     assert "{'" not in r.output  # no Python dictionary in a table cell
+
+
+def test_serve_refuses_a_port_in_use_before_announcing_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+
+    import uvicorn
+
+    def never(*_a: object, **_k: object) -> None:
+        raise AssertionError("uvicorn.run called on a port in use")
+
+    monkeypatch.setattr(uvicorn, "run", never)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = str(held.getsockname()[1])
+        for workers in ("1", "2"):
+            r = runner.invoke(app, ["serve", "--port", port, "--workers", workers])
+            assert r.exit_code == 1, r.output
+            text = " ".join(r.output.split())
+            assert f"--port {port}: cannot listen there" in text
+            assert "detente workspace at" not in text and "Traceback" not in text
+
+
+def test_serve_names_a_host_that_does_not_resolve(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *_a, **_k: None)
+    r = runner.invoke(app, ["serve", "--host", "no-such-host.invalid", "--workers", "1"])
+    assert r.exit_code == 1, r.output
+    assert "--host no-such-host.invalid: cannot resolve it" in " ".join(r.output.split())

@@ -38,6 +38,7 @@ __all__ = [
     "WorkerListener",
     "app_from_env",
     "bind_worker_address",
+    "check_address",
     "default_workers",
     "register",
     "serve_cmd",
@@ -56,6 +57,28 @@ MAX_WORKERS = 4
 _ENV_SCENARIOS = "DETENTE_SERVE_SCENARIOS"
 _ENV_SHARED = "DETENTE_SERVE_SHARED"
 _ENV_STORE = "DETENTE_SERVE_STORE"
+
+
+def check_address(host: str, port: int) -> None:
+    """Refuse (InputError, naming ``--host``/``--port``) an address this process cannot
+    listen on: a host name that does not resolve, a port another server holds (even one
+    bound with ``SO_REUSEPORT``, such as another ``detente serve``: a probe without it cannot
+    share the port) or one reserved to the administrator. Without it the command announced
+    the address and then stopped with uvicorn's log line and exit code 3."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as err:
+        raise InputError(f"--host {host}: cannot resolve it ({err})") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            raise InputError(
+                f"--host {host} --port {port}: cannot listen there ({err.strerror or err}); "
+                "another server may hold the port: choose another --port"
+            ) from None
 
 
 def default_workers() -> int:
@@ -226,6 +249,7 @@ def serve_cmd(
 
         events = EventSource(store)
         events.check()  # a located error now rather than on the Monitor page
+        check_address(host, port)  # refused before the address is announced
         n = default_workers() if workers is None else workers
         err_console.print(
             f"detente workspace at http://{host}:{port}/ "
