@@ -20,7 +20,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -156,7 +156,8 @@ def prepare_output_dir(
     if not overwrite:
         raise InputError(
             f"{p}: output folder is not empty ({len(present)} entries); choose a new folder, "
-            "or pass --overwrite to replace an earlier output of this command"
+            "or pass --overwrite (overwrite=True in Python) to replace an earlier output of this "
+            "command"
         )
     pattern = re.compile(owned)
     temp = re.compile(r"^\..+\.tmp$")
@@ -192,11 +193,15 @@ def require_own_files(
     targets = [d / n for n in names]
     for t in targets:
         protect(t, inputs)
-    if d.is_dir() and any(t.exists() for t in targets):
-        _require_manifest_of(d / "manifest.json", command)
+    present = [t.name for t in targets if t.exists()]
+    if d.is_dir() and present:
+        _require_manifest_of(d / "manifest.json", command, present)
 
 
-def _require_manifest_of(path: Path, command: str) -> None:
+def _require_manifest_of(path: Path, command: str, present: Sequence[str] = ()) -> None:
+    """Refuse (InputError) unless ``path`` is a manifest written by ``command``; the message
+    names the files that would be replaced (``present``) and says whether the manifest is
+    missing or another's."""
     import json
 
     try:
@@ -204,10 +209,13 @@ def _require_manifest_of(path: Path, command: str) -> None:
     except (OSError, UnicodeDecodeError, ValueError):
         doc = None
     if not isinstance(doc, dict) or doc.get("command") != command:
-        raise InputError(
-            f"{path}: refusing to overwrite: not a manifest written by `detente {command}`; "
-            "choose a new folder"
-        )
+        shown = ", ".join(present[:5]) + (", …" if len(present) > 5 else "")
+        what = f" {shown}" if shown else ""
+        if not path.exists():
+            why = f"no {path.name} says `detente {command}` wrote them"
+        else:
+            why = f"{path} is not a manifest written by `detente {command}`"
+        raise InputError(f"{path.parent}: refusing to overwrite{what}: {why}; choose a new folder")
 
 
 def _publish(tmp: Path, p: Path, overwrite: bool) -> None:

@@ -13,6 +13,14 @@ from detente.cli.app import app
 from detente.cli.serve import WEB_MISSING
 
 
+@pytest.fixture(autouse=True)
+def _any_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn is faked here, so no port is bound: the address probe (tested in
+    tests/cli/test_q16_front_doors.py) is skipped, as a port in use on the test machine (8000)
+    is not what these tests are about."""
+    monkeypatch.setattr("detente.cli.serve.check_address", lambda host, port: None)
+
+
 def test_serve_binds_localhost_port_8000_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
 

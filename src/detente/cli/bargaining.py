@@ -20,7 +20,7 @@ from typing import Annotated, Any
 import typer
 
 from detente.api.common import parse_date
-from detente.cli.common import clean_errors
+from detente.cli.common import clean_errors, whole_number
 from detente.cli.output import OutputFormat, console, emit, render_records
 from detente.core import DEFAULT_SEED
 
@@ -180,7 +180,9 @@ def what_it_takes_cmd(
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
     as_of: Annotated[str | None, _ASOF] = None,
     seed: Annotated[int, _SEED] = DEFAULT_SEED,
-    top: Annotated[int, typer.Option("--top", help="How many options to list.")] = 5,
+    top: Annotated[
+        int, typer.Option("--top", parser=whole_number(1), help="How many options to list (≥ 1).")
+    ] = 5,
     mechanisms: Annotated[
         str,
         typer.Option(
@@ -234,7 +236,8 @@ def _print_packages(doc: dict[str, Any]) -> None:
             or None,
             "payments": pk["payments"] or None,
             "mechanisms": pk["mechanisms"] or None,
-            "compensation": pk["compensation"] or None,
+            "compensation": [f"{actor} {loss:.4g}" for actor, loss in pk["compensation"].items()]
+            or None,
         }
         for n, pk in enumerate(doc["packages"], start=1)
     ]

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -257,13 +256,25 @@ class DetenteGroup(TyperGroup):
     end: a signal while the command line is parsed is acted on as the command starts, and one
     after the command has finished is ignored."""
 
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command, its one-line help (``detente --help``'s command list) the first
+        paragraph of its docstring on one line: Typer's "rich" markup mode keeps the
+        docstring's line breaks there, which cut sentences at the source's 96 columns."""
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and command.short_help is None and command.help:
+            first = command.help.split("\n\n", 1)[0]
+            command.short_help = " ".join(first.split())
+        return command
+
     def invoke(self, ctx: Any) -> Any:
         try:
             _start_command()
             return super().invoke(ctx)
         except KeyboardInterrupt as err:
             raise _interrupted_exit(err) from None
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            # Typer 0.29 vendors its own click (typer._click): these are the exceptions it
+            # raises; the stand-alone ``click`` package is not a dependency
             raise
         except Exception as err:
             # a library that catches the KeyboardInterrupt and raises its own error instead

@@ -3,15 +3,15 @@
     detente serve [--host 127.0.0.1] [--port 8000] [--scenarios DIR] [--store EVENTS.duckdb]
                   [--workers N]
 
-Binds 127.0.0.1 by default (this machine only). Needs the ``web`` extra:
-``pip install "detente[web]"``. The Monitor page shows the event store given with ``--store``
+Binds 127.0.0.1 by default (this machine only). Needs the ``web`` extra (``.venv/bin/pip install
+-e ".[web]"`` from a clone). The Monitor page shows the event store given with ``--store``
 (opened read-only); without one, in a source checkout, the shipped UCDP Ukraine sample ingested
 into a temporary directory the server removes on exit (each worker process ingests its own copy
 the first time its Monitor page is opened). ``--workers N`` serves from N processes (uvicorn
 workers, each listening on the address with its own ``SO_REUSEPORT`` socket, so the kernel
-spreads connections over them): what-if recomputations are CPU-bound, so concurrent analysts
-are served in parallel up to the number of cores. The workers share a temporary directory
-(removed on exit) for uploads and for stopping running simulations; each keeps its own cache.
+spreads connections over them): what-if recomputations are CPU-bound, so concurrent analysts are
+served in parallel up to the number of cores. The workers share a temporary directory (removed
+on exit) for uploads and for stopping running simulations; each keeps its own cache.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ __all__ = [
     "WorkerListener",
     "app_from_env",
     "bind_worker_address",
+    "check_address",
     "default_workers",
     "register",
     "serve_cmd",
@@ -48,13 +49,36 @@ __all__ = [
 
 WEB_MISSING = (
     "the workspace needs the web extra (starlette, jinja2, uvicorn, python-multipart); "
-    'install it with: pip install "detente[web]"'
+    "install it with the pip of detente's environment, from the clone's folder: "
+    '.venv/bin/pip install -e ".[web]" (or pip install "detente[web]" in an activated one)'
 )
 MAX_WORKERS = 4
 """Most worker processes ``--workers`` uses by default (one per core up to this)."""
 _ENV_SCENARIOS = "DETENTE_SERVE_SCENARIOS"
 _ENV_SHARED = "DETENTE_SERVE_SHARED"
 _ENV_STORE = "DETENTE_SERVE_STORE"
+
+
+def check_address(host: str, port: int) -> None:
+    """Refuse (InputError, naming ``--host``/``--port``) an address this process cannot
+    listen on: a host name that does not resolve, a port another server holds (even one
+    bound with ``SO_REUSEPORT``, such as another ``detente serve``: a probe without it cannot
+    share the port) or one reserved to the administrator. Without it the command announced
+    the address and then stopped with uvicorn's log line and exit code 3."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as err:
+        raise InputError(f"--host {host}: cannot resolve it ({err})") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            raise InputError(
+                f"--host {host} --port {port}: cannot listen there ({err.strerror or err}); "
+                "another server may hold the port: choose another --port"
+            ) from None
 
 
 def default_workers() -> int:
@@ -225,6 +249,7 @@ def serve_cmd(
 
         events = EventSource(store)
         events.check()  # a located error now rather than on the Monitor page
+        check_address(host, port)  # refused before the address is announced
         n = default_workers() if workers is None else workers
         err_console.print(
             f"detente workspace at http://{host}:{port}/ "

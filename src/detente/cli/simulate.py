@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from detente.cli.common import (
+    EXIT_USAGE,
     clean_errors,
     done_writing,
     exit_code_of,
@@ -140,10 +141,28 @@ def summary_records(
 
 def _with_reasons(rows: list[dict[str, Any]], summary: dict[str, Any]) -> list[dict[str, Any]]:
     """``rows`` with each empty value that ``until="settlement"`` did not simulate replaced
-    by its reason (the summary's ``not_simulated``; a partial bundle's own)."""
+    by its reason (the summary's ``not_simulated``; a partial bundle's own); in a run to the
+    horizon, an empty median time to agreement or breakdown probability by why it has no
+    value, never a blank cell."""
+    from detente.report.base import not_estimated_text
+
     why = summary.get("not_simulated")
     if not why:
-        return rows
+        p_of = {
+            f"agreements.{r['bundle']}.": r["p_agreement"] for r in summary.get("agreements") or []
+        }
+        out: list[dict[str, Any]] = []
+        for row in rows:
+            metric = row["metric"]
+            if row["value"] is None:
+                p = next(
+                    (v for k, v in p_of.items() if metric.startswith(k)), summary["p_agreement"]
+                )
+                reason = not_estimated_text(metric, p)
+                if reason is not None:
+                    row = {"metric": metric, "value": reason}
+            out.append(row)
+        return out
     partial = {
         f"agreements.{rec['bundle']}.": rec["not_simulated"]
         for rec in summary.get("agreements") or []
@@ -220,8 +239,15 @@ def simulate_cmd(
             ]
             emit(render_records(recs, fmt, title="Strategies"))
             return
-        if scenario is None:
-            raise InputError("missing SCENARIO: give a scenario file (YAML)")
+        if scenario is None:  # a usage error, as a missing argument of any other command
+            err_console.print(
+                "error: missing SCENARIO: give a scenario file (YAML), or --list-strategies",
+                markup=False,
+                highlight=False,
+            )
+            raise typer.Exit(EXIT_USAGE)
+        if scenario.is_dir():
+            raise InputError(f"{scenario}: is a directory, not a scenario file")
         if not scenario.is_file():
             raise InputError(f"{scenario}: file not found")
         if out is not None:

@@ -30,6 +30,7 @@ __all__ = [
     "fmt_prob",
     "html_table",
     "in_force_text",
+    "not_estimated_text",
     "period_unit",
 ]
 
@@ -208,6 +209,29 @@ def period_unit(scenario: Scenario) -> str:
     ``period`` without a war model."""
     war = scenario.war
     return "period" if war is None else str(getattr(war.period, "value", war.period))
+
+
+_BREAKDOWN_YEARS = {"p_breakdown_1y": 1, "p_breakdown_2y": 2, "p_breakdown_5y": 5}
+
+
+def not_estimated_text(field: str, p_agreement: Any) -> str | None:
+    """Why a simulated figure has no value (the JSON's ``null``), as every front door that
+    prints it says (``detente simulate``'s table and CSV, the report): a median time to
+    agreement when fewer than half the runs agree, a breakdown probability when no run agreed
+    or no agreement was followed that long before the horizon (Kaplan–Meier). ``field`` is
+    the summary's key (or a dotted name ending in it); None for any other field."""
+    field = field.rpartition(".")[2]
+    if field == "median_periods_to_agreement":
+        return "not reached: fewer than half the runs agreed within the horizon"
+    if field in _BREAKDOWN_YEARS:
+        if p_agreement == 0:
+            return "not estimated: no run agreed"
+        years = _BREAKDOWN_YEARS[field]
+        return (
+            f"not estimated: no agreement was followed {years} year{'s' if years > 1 else ''} "
+            "after its signature before the horizon (a longer horizon gives the figure)"
+        )
+    return None
 
 
 def in_force_text(rec: Mapping[str, Any], unit: str) -> str | None:

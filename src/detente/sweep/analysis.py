@@ -41,8 +41,10 @@ def require(module: str) -> Any:
         return importlib.import_module(module)
     except ImportError:
         raise InputError(
-            f"sweeps need the optional package {module.split('.')[0]!r}: "
-            "pip install 'detente[sweep]'"
+            f"sweeps need the optional package {module.split('.')[0]!r} (the sweep extra): "
+            "install it with the pip of detente's environment, from the clone's folder: "
+            '.venv/bin/pip install -e ".[sweep]" (or pip install "detente[sweep]" in an '
+            "activated one)"
         ) from None
 
 
@@ -121,7 +123,12 @@ def sobol_records(result: SweepResult) -> list[dict[str, Any]]:
 
 
 def tornado_records(result: SweepResult) -> list[dict[str, Any]]:
-    """For an ``oat`` design: each input's low/high output against the base point."""
+    """For an ``oat`` design: each input's low/high output over the ends of its range (its
+    choices) against the base point. An end at the snapshot's own value is not run again
+    (:func:`detente.sweep.design.make_design`): the base point's output stands for it, so an
+    input whose range ends at the snapshot's value spans base to other end, not one point."""
+    from detente.sweep.design import oat_ends
+
     plan = result.plan
     if plan.design.kind != "oat" or 0 not in result.outputs:
         return []
@@ -137,7 +144,9 @@ def tornado_records(result: SweepResult) -> list[dict[str, Any]]:
             ]
             if not moved:
                 continue
-            ys = {str(plan.design.values[p][j]): result.outputs[p].get(output) for p in moved}
+            at_base = any(abs(e - base_unit[j]) <= 1e-12 for e in oat_ends(f))
+            ends = sorted([0, *moved] if at_base else moved, key=lambda p: plan.design.unit[p, j])
+            ys = {str(plan.design.values[p][j]): result.outputs[p].get(output) for p in ends}
             finite = [v for v in ys.values() if v is not None]
             lo, hi = (min(finite), max(finite)) if finite else (None, None)
             swing = None

@@ -18,7 +18,7 @@ import numpy as np
 from detente.errors import InputError
 from detente.sweep.spec import Input
 
-__all__ = ["Factor", "Plan", "make_design", "unit_to_values"]
+__all__ = ["Factor", "Plan", "make_design", "oat_ends", "unit_to_values"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,12 @@ def _grid(f: Factor, levels: int) -> list[float]:
     return [j / (levels - 1) for j in range(levels)]
 
 
+def oat_ends(f: Factor) -> list[float]:
+    """Unit positions a one-at-a-time design moves ``f`` to: the two ends of its range, or
+    each of its choices (an end at the base value is the base point itself)."""
+    return _grid(f, 2) if not f.discrete else _grid(f, 0)
+
+
 def _base_unit(f: Factor, base: Any) -> float:
     """The base scenario's value as a unit position (the middle if outside the range)."""
     if f.choices is not None:
@@ -98,7 +104,10 @@ def make_design(
     d = len(factors)
     base_n = 0
     if kind == "sobol":
-        from SALib.sample import sobol as sobol_sample
+        from detente.sweep.analysis import require
+
+        # the optional `sweep` extra: without it a located message, not a traceback (q16)
+        sobol_sample = require("SALib.sample.sobol")
 
         if samples & (samples - 1):
             raise InputError(
@@ -123,8 +132,7 @@ def make_design(
         )
         rows = [mid]
         for j, f in enumerate(factors):
-            ends = _grid(f, 2) if not f.discrete else _grid(f, 0)
-            for e in ends:
+            for e in oat_ends(f):
                 if abs(e - mid[j]) > 1e-12:
                     r = mid.copy()
                     r[j] = e

@@ -25,6 +25,7 @@ from detente.report.base import (
     fmt_prob_is,
     html_table,
     in_force_text,
+    not_estimated_text,
     period_unit,
 )
 
@@ -353,12 +354,18 @@ def build(ctx: ReportContext) -> Section | None:
         + ", ".join(f"{strategy_label(n)} ({names.actor(a)})" for a, n in s["strategies"].items())
         + f"; protocol: {protocol_label(s['protocol'])}."
     )
-    facts = [
-        {"measure": f"median {unit}s to agreement", "value": s["median_periods_to_agreement"]},
-        {"measure": "P(breakdown within 1 year)", "value": s["p_breakdown_1y"]},
-        {"measure": "P(breakdown within 2 years)", "value": s["p_breakdown_2y"]},
-        {"measure": "mean agreements per run", "value": s["mean_agreements_per_run"]},
-    ] + [
+    measures = (
+        (f"median {unit}s to agreement", "median_periods_to_agreement"),
+        ("P(breakdown within 1 year)", "p_breakdown_1y"),
+        ("P(breakdown within 2 years)", "p_breakdown_2y"),
+        ("mean agreements per run", "mean_agreements_per_run"),
+    )
+    # the page says why a figure has none; its CSV leaves the cell empty, as the JSON's null
+    shown_facts = [
+        {"measure": m, "value": not_estimated_text(k, p) if s[k] is None else s[k]}
+        for m, k in measures
+    ]
+    facts = [{"measure": m, "value": s[k]} for m, k in measures] + [
         {"measure": f"mean cost of fighting, {names.actor(a)}", "value": c}
         for a, c in s["mean_cost"].items()
     ]
@@ -392,7 +399,7 @@ def build(ctx: ReportContext) -> Section | None:
     ]
     body = [
         f"<p>{esc(headline)}</p>",
-        html_table(facts, caption="Summary"),
+        html_table(shown_facts + facts[len(measures) :], caption="Summary"),
         html_table(
             shown_deals,
             caption=f"Probability of each agreement within {horizon} "
