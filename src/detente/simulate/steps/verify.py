@@ -263,8 +263,11 @@ def _nothing_seen_going(m: SimModel, s: RunState) -> bool:
     (:func:`~detente.simulate.steps.going1`): a run that signs its settlement this period has
     nothing in force yet, so in a dispute with one bundle the step then waits on the runs
     already stopped only."""
+    acts = set_this_period(s, _ACTS)
+    if not any_true(acts):  # nothing in any run (the common case, one vectorised pass each)
+        return True
     first = np.ascontiguousarray(s.first, dtype=np.int64)
-    for a in set_this_period(s, _ACTS):
+    for a in acts:
         if _seen_going(np.ascontiguousarray(a).reshape(s.n, -1), first, int(s.period)):
             return False
     return True
