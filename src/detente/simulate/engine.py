@@ -24,11 +24,16 @@ is first signed (or at the horizon), and the block's loop ends once every run of
 stopped. A stopped run is not simulated further: its record after the stop is blanked
 (:class:`BlockOutput`, ``stopped_at``); up to the stop it is byte for byte the default mode's
 (every run of the block is still advanced until the last one stops, with the same draws).
+What a stopped run does next is never read, so :func:`simulate_block` skips a step in a period
+when it has nothing to do for the runs still going
+(:attr:`~detente.simulate.steps.Step.idle_going`, e.g. verify once every run with an agreement
+in force has stopped; its stream is moved on as for an idle step); :func:`iter_periods`, whose
+states show every run, does not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -282,11 +287,15 @@ def _periods(
     steps: Sequence[Step],
     memory: BlockMemory | None,
     settle: bool = False,
+    going: bool = False,
 ) -> Iterator[RunState]:
     """:func:`iter_periods`, with the per-run tables and the draws' buffers taken from the
     block's work ``memory`` if given (then no state may leave the caller: its tables are
     overwritten by the thread's next block, :mod:`detente.simulate.memory`); ``settle``:
-    the last period yielded is the first after which every run has signed the settlement."""
+    the last period yielded is the first after which every run has signed the settlement;
+    ``going`` (with ``settle``): the states' runs are read only up to their stop (as
+    :func:`simulate_block` reads them), so a step idle for the runs still going
+    (:attr:`Step.idle_going`) is skipped."""
     ss = _seed_sequence(seed)
     sel = None if rows is None else np.asarray(rows, dtype=np.int64)
     if sel is not None and sel.size and (sel.min() < 0 or sel.max() >= n):
@@ -306,7 +315,7 @@ def _periods(
                 memory,
                 f"{i}.{step.name}",
                 periods,
-                step.idle is not never,
+                step.idle is not never or step.idle_going is not None,
             ),
         )
         for i, step in enumerate(steps)
@@ -316,7 +325,7 @@ def _periods(
     plan = [
         (
             step.apply,
-            None if step.idle is never else step.idle,
+            _idle_test(step, settle and going),
             stream,
             stream.draw(sel) if not (stream.nu or stream.nz) else None,
         )
@@ -334,6 +343,14 @@ def _periods(
         yield state
         if settle and _all_settled(state.first):
             return
+
+
+def _idle_test(step: Step, going: bool) -> Callable[[SimModel, RunState], bool] | None:
+    """The test by which ``step`` is skipped in a period (None: never): its idle test for
+    the runs still going until the settlement when ``going`` and it has one, else its own."""
+    if going and step.idle_going is not None:
+        return step.idle_going
+    return None if step.idle is never else step.idle
 
 
 @kernel
@@ -611,7 +628,9 @@ def _simulate_block(
     last: list[object] = [None] * len(_SOURCES)
     since = np.zeros(len(_SOURCES), dtype=np.int64)  # each source's first row not written
     state: RunState | None = None
-    states = _periods(m, n, rng, periods, rows, inputs, PERIOD_STEPS, memory, settle)
+    # until the settlement each run's record is kept only up to its stop: the steps idle for
+    # the runs still going are skipped (Step.idle_going)
+    states = _periods(m, n, rng, periods, rows, inputs, PERIOD_STEPS, memory, settle, settle)
     ran = 0  # periods simulated (fewer than ``periods`` once every run has settled)
     for t, state in enumerate(states):
         ran = t + 1

@@ -26,6 +26,14 @@ learn), and then its stream is never drawn; or ``idle`` for a state (nothing to 
 for any run of the block, e.g. no agreement signed nor in force), and then the engine skips it
 and advances its stream past the uniforms it would have drawn, so its later periods draw the
 same numbers as if it had run.
+
+Until the settlement (``until="settlement"``, :func:`~detente.simulate.simulate_block`), a run
+stops at the end of the period in which it signs its full settlement: what the block's later
+periods do to it is never read (its record after the stop is blanked, and what the block's
+output keeps of its final state is fixed by then). A step may then also declare itself idle for
+the runs still going (``idle_going``: nothing to do this period for any run that has not
+signed its settlement in an earlier period, :func:`going1`), and the block skips it as above;
+:func:`~detente.simulate.iter_periods`, which yields every run's state, keeps ``idle``.
 """
 
 from __future__ import annotations
@@ -33,10 +41,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from detente.core.jit import kernel
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState
 
-__all__ = ["PERIOD_STEPS", "Step", "never"]
+__all__ = ["PERIOD_STEPS", "Step", "going1", "never"]
 
 
 def never(*_: object) -> bool:
@@ -55,6 +64,17 @@ class Step:
     inert: Callable[[SimModel], bool] = field(default=never)
     # applying it to this state would change nothing (for every run): skipped this period
     idle: Callable[[SimModel, RunState], bool] = field(default=never)
+    # until="settlement" (simulate_block): applying it would change nothing for any run still
+    # going (:func:`going1`): skipped this period (None: idle)
+    idle_going: Callable[[SimModel, RunState], bool] | None = None
+
+
+@kernel
+def going1(first_settlement: int, period: int) -> bool:
+    """A run is still going in ``period`` until the settlement: it has not signed its
+    settlement (``first_settlement``, the period of its first agreement on it, -1: none) or
+    signed it in this very period (it stops at the period's end)."""
+    return first_settlement < 0 or first_settlement >= period
 
 
 def _period_steps() -> tuple[Step, ...]:

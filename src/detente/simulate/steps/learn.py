@@ -18,10 +18,10 @@ from typing import TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import ndtr
 
 from detente.core import TOL_UTILITY, TRUST_DIMENSIONS
 from detente.core.jit import kernel, nan_to_num
+from detente.core.special import ndtr1
 from detente.simulate.beliefs import (
     balance_update,
     block_sum,
@@ -235,7 +235,7 @@ def _same(a: float, b: float) -> bool:
 
 @kernel
 def _finish(
-    phi: FloatArray,
+    z: FloatArray,
     at: IntArray,
     before: FloatArray,
     rhat: FloatArray,
@@ -249,13 +249,17 @@ def _finish(
     trust: FloatArray,
     tau: FloatArray,
 ) -> None:
-    """Each side's believed chance (when ``believe``: ``phi[at]``, or as ``before`` where
+    """Each side's believed chance (when ``believe``: ``Φ(z[at])``, SciPy's ``ndtr`` of
+    each distinct ``z`` once (:func:`~detente.core.special.ndtr1`), or as ``before`` where
     ``at`` is −1, into ``rhat``) and (when ``trust_due``) the expected trust of the evidence
     ``tr``, ``ts`` (N, 2, D) and each side's belief ``τ`` that the other delivers, into
     ``trust`` (N, 2, D) and ``tau`` (N, 2); ``base`` (2, D). (Simple loops, one per
     result: the compiler makes them tight.)"""
     n = at.shape[0]
     if believe:
+        phi = np.empty(z.shape[0])
+        for k in range(z.shape[0]):
+            phi[k] = ndtr1(z[k])
         for i in range(n):
             for side in range(2):
                 k = at[i, side]
@@ -360,7 +364,7 @@ def _learn(m: SimModel, s: RunState, d: Draws) -> RunState:
         tr, ts, trust, tau = s.tr, s.ts, s.trust, s.tau
     if n_z or trust_due:
         _finish(
-            ndtr(z[:n_z]),
+            z[:n_z],
             at,
             before,
             rhat,

@@ -49,7 +49,7 @@ from detente.scenario.ledger import EventType
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, any_true, evolve, set_this_period
-from detente.simulate.steps import Step
+from detente.simulate.steps import Step, going1
 from detente.simulate.steps.learn import model_cache
 from detente.trust.events import BROKEN_MILITARY, CHEAP_TALK, EVENT_EFFECTS, INTENT, KEPT
 from detente.trust.kernels import active_acts, apply_observed_acts_into, fold_observed_acts
@@ -258,6 +258,35 @@ def _nothing_seen(m: SimModel, s: RunState) -> bool:
 _ACTS = ("implementing", "defect", "spoil", "stalled", "gesture", "overture")
 
 
-VERIFY = Step("verify", _verify, lambda m: (6, 0), idle=_nothing_seen)
+def _nothing_seen_going(m: SimModel, s: RunState) -> bool:
+    """:func:`_nothing_seen` for the runs still going until the settlement
+    (:func:`~detente.simulate.steps.going1`): a run that signs its settlement this period has
+    nothing in force yet, so in a dispute with one bundle the step then waits on the runs
+    already stopped only."""
+    acts = set_this_period(s, _ACTS)
+    if not any_true(acts):  # nothing in any run (the common case, one vectorised pass each)
+        return True
+    first = np.ascontiguousarray(s.first, dtype=np.int64)
+    for a in acts:
+        if _seen_going(np.ascontiguousarray(a).reshape(s.n, -1), first, int(s.period)):
+            return False
+    return True
+
+
+@kernel
+def _seen_going(act: NDArray[np.bool_], first: NDArray[np.int64], period: int) -> bool:
+    """Some run still going (``first[:, 0]``, :func:`~detente.simulate.steps.going1`) has an
+    entry of ``act`` (N, C) set."""
+    for i in range(act.shape[0]):
+        if going1(first[i, 0], period):
+            for c in range(act.shape[1]):
+                if act[i, c]:
+                    return True
+    return False
+
+
+VERIFY = Step(
+    "verify", _verify, lambda m: (6, 0), idle=_nothing_seen, idle_going=_nothing_seen_going
+)
 # without support lines the step changes nothing (it draws nothing): never run
 SUPPORT = Step("support", _support, lambda m: (0, 0), inert=lambda m: not m.support_owner.size)
