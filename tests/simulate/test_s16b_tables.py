@@ -144,6 +144,11 @@ def test_any_visiting_order_gives_the_same_rows(visit: str) -> None:
     assert np.array_equal(n_feasible, np.full(n, k))
 
 
+def _flags(k: int) -> np.ndarray:
+    """The insertion's work space, holding garbage (it is written before it is read)."""
+    return np.full((k + 7) // 8 * 8, 7, dtype=np.uint8)
+
+
 def _keys(rng: np.random.Generator, k: int) -> np.ndarray:
     """Unique full keys: utilities' bits (exact ties and near ties) above the index."""
     u = rng.random(k)
@@ -152,8 +157,8 @@ def _keys(rng: np.random.Generator, k: int) -> np.ndarray:
     return (u.view(np.uint64) & _HIGH) | np.arange(k, dtype=np.uint64)
 
 
-@pytest.mark.parametrize("k", [1, 2, 9, 100, 1024])
-@pytest.mark.parametrize("written", ["sorted", "near", "shuffled"])
+@pytest.mark.parametrize("k", [1, 2, 7, 8, 9, 16, 17, 100, 1024])
+@pytest.mark.parametrize("written", ["sorted", "near", "runs", "reversed", "shuffled"])
 def test_insertion_carries_each_keys_distances(k: int, written: str) -> None:
     rng = np.random.default_rng(k + len(written))
     want = np.sort(_keys(rng, k))
@@ -162,10 +167,15 @@ def test_insertion_carries_each_keys_distances(k: int, written: str) -> None:
         for _ in range(max(1, k // 40)):
             i, j = rng.integers(0, k, 2)
             keys[[i, j]] = keys[[j, i]]
+    elif written == "runs":  # sorted stretches in reverse order: insertions cascade
+        cut = np.sort(rng.choice(np.arange(1, k), min(3, k - 1), replace=False))
+        keys = np.concatenate(np.split(want, cut)[::-1])
+    elif written == "reversed":
+        keys = keys[::-1].copy()
     elif written == "shuffled":
         keys = rng.permutation(keys)
     near = np.stack([(keys & _MASK).astype(np.float64), -(keys & _MASK).astype(np.float64)])
-    assert row_keys._insert_keys(keys, near, k * k)
+    assert row_keys._insert_keys(keys, near, _flags(k), k * k)
     assert keys.tobytes() == want.tobytes()
     assert np.array_equal(near[0], (keys & _MASK).astype(np.float64))
     assert np.array_equal(near[1], -(keys & _MASK).astype(np.float64))
@@ -176,7 +186,7 @@ def test_past_its_budget_the_keys_stay_a_permutation_with_their_distances() -> N
     keys = rng.permutation(_keys(rng, 500))
     want = np.sort(keys)
     near = np.stack([(keys & _MASK).astype(np.float64)] * 2)
-    assert not row_keys._insert_keys(keys, near, 10)
+    assert not row_keys._insert_keys(keys, near, _flags(500), 10)
     assert np.array_equal(np.sort(keys), want)
     assert np.array_equal(near[0], (keys & _MASK).astype(np.float64))
     assert np.array_equal(near[1], near[0])

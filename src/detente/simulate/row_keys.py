@@ -321,6 +321,7 @@ def _two_issue_rows(
     d0, d1 = near[0], near[1]
     u = np.empty(k)
     u_bits = u.view(np.uint64)
+    flags = np.empty((k + 7) // 8 * 8, dtype=np.uint8)  # the insertions' marks
     outright = 0
     for side in range(2):
         for j in range(k):  # the first row is written in index order
@@ -340,7 +341,7 @@ def _two_issue_rows(
                 for j in range(k):
                     if not ok[keys[j] & mask]:
                         keys[j] = above | (keys[j] & mask)
-            if not _insert_keys(keys, near, 8 * k):
+            if not _insert_keys(keys, near, flags, 8 * k):
                 keys.sort()
                 for j in range(k):
                     c = np.int64(keys[j] & mask)
@@ -356,32 +357,56 @@ def _two_issue_rows(
 
 
 @inline_kernel
-def _insert_keys(keys: NDArray[np.uint64], near: FloatArray, budget: int) -> bool:
+def _insert_keys(
+    keys: NDArray[np.uint64], near: FloatArray, flags: NDArray[np.uint8], budget: int
+) -> bool:
     """Sort unique ``keys`` in place by insertion, each key's column of ``near`` (2, K)
     moved with it, unless that moves more than ``budget`` keys (False: then ``keys`` is a
-    permutation of what it was, partly sorted, ``near`` still beside it). A key above the
-    one before it costs one comparison (no running maximum: the sorted prefix ends with
-    it)."""
+    permutation of what it was, partly sorted, ``near`` still beside it). ``flags``: work
+    space of at least ``K`` bytes rounded up to a multiple of 8.
+    A first pass marks each key below the one before it (without a branch: it vectorises);
+    the insertions then start only at marked keys, skipping eight unmarked ones at a time.
+    After an insertion at ``j`` the sorted prefix ends with the largest key so far, not
+    with ``keys[j]`` as marked, so the keys after it are compared one by one until one is
+    in place: its successors' marks are then exact again (neither it nor they have moved).
+    """
     k = keys.shape[0]
     d0, d1 = near[0], near[1]
-    moved = 0
+    words = flags[: (k + 7) // 8 * 8].view(np.uint64)
+    for j in range(k, words.shape[0] * 8):
+        flags[j] = 0
+    if k:
+        flags[0] = 0
     for j in range(1, k):
-        x = keys[j]
-        if x > keys[j - 1]:
+        flags[j] = np.uint8(keys[j] < keys[j - 1])
+    moved = 0
+    j = 1
+    while j < k:
+        if (j & 7) == 0 and words[j >> 3] == 0:
+            j += 8
             continue
-        a, b = d0[j], d1[j]
-        p = j
-        while p > 0 and keys[p - 1] > x:
-            keys[p] = keys[p - 1]
-            d0[p] = d0[p - 1]
-            d1[p] = d1[p - 1]
-            p -= 1
-        keys[p] = x
-        d0[p] = a
-        d1[p] = b
-        moved += j - p
-        if moved > budget:
-            return False
+        if flags[j] == 0:
+            j += 1
+            continue
+        while j < k:  # marked: insert, then each next key until one is in place
+            x = keys[j]
+            if x > keys[j - 1]:
+                break
+            a, b = d0[j], d1[j]
+            p = j
+            while p > 0 and keys[p - 1] > x:
+                keys[p] = keys[p - 1]
+                d0[p] = d0[p - 1]
+                d1[p] = d1[p - 1]
+                p -= 1
+            keys[p] = x
+            d0[p] = a
+            d1[p] = b
+            moved += j - p
+            if moved > budget:
+                return False
+            j += 1
+        j += 1
     return True
 
 
@@ -395,7 +420,7 @@ def _insert_rows(at: OrderArray, ubits: NDArray[np.uint64], budget: int) -> bool
     keys = np.empty(k, dtype=np.uint64)
     for j in range(k):
         keys[j] = ubits[j] | np.uint64(at[j])
-    done = _insert_keys(keys, np.empty((2, k)), budget)
+    done = _insert_keys(keys, np.empty((2, k)), np.empty((k + 7) // 8 * 8, np.uint8), budget)
     for j in range(k):
         at[j] = np.int16(keys[j] & np.uint64(_KEY_MASK))
         ubits[j] = keys[j] & _HIGH
