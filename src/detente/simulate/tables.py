@@ -76,12 +76,13 @@ _SORT_CELLS = 2**15
 """Per-run tables are packed, sorted and unpacked a cache-sized chunk of keys at a time."""
 _INSERTION_FROM = 160
 """Per-run rows over two issues of at least this many candidates are sorted by insertion
-(:func:`_two_issue_table`), smaller ones as 32-bit keys: measured (branch s16b, the rows'
-utilities computed in the previous row's order, :func:`row_keys._two_issue_rows`; the whole
-:func:`linear_tables`, the NegMAS workload's weights, thread CPU time, old and new alternated
-12 times, median µs a run, insertion against 32-bit keys) 3.24 against 4.32 at 1,024
-candidates (4,096 runs), 2.17 against 2.70 at 484, 1.20 against 1.31 at 256, 1.04 against
-1.10 at 196, 1.10 against 1.15 at 169, 0.77 against 0.65 at 100 (8,192 runs)."""
+(:func:`_two_issue_table`), smaller ones as 32-bit keys: measured (branch s16b, rows computed
+in the previous row's order and their insertions started at marked keys,
+:func:`row_keys._two_issue_rows`; the whole :func:`linear_tables` on the NegMAS workload's
+weights, thread CPU time, core 0, the two builds alternated 12 times, load average 5.5,
+median µs a run, insertion against 32-bit keys) 3.21 against 4.74 at 1,024 candidates (4,096
+runs), 1.80 against 2.50 at 484, 1.16 against 1.34 at 256, 0.94 against 1.03 at 169, 0.91
+against 0.95 at 144, 0.86 against 0.70 at 100 (8,192 runs)."""
 FEW_ROWS = 64
 """Tables with at most this many rows (red-line regimes) are searched in their sorted
 utilities as they are; larger ones (per run) with ``2·row`` added to both sides of every
