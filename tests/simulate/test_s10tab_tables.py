@@ -46,7 +46,6 @@ def _two_issue_rows(
         n_feasible,
         order,
         sorted_u.view(np.uint64),
-        np.empty((2, k)),
     )
     table = TalkTable(
         np.zeros((0, k, n_a)),  # no utilities stored: computed from the linear form
@@ -108,7 +107,6 @@ def test_neighbouring_ratios_sort_by_insertion_alone() -> None:
         np.empty(n, dtype=np.int64),
         order,
         sorted_bits,
-        np.empty((2, cand.shape[0])),
     )
     assert 2 <= outright <= n // 25
     u = utility_arrays(ideal, weights[:, None], np.ones(2), cand[None])

@@ -48,6 +48,7 @@ from detente.core.jit import kernel
 from detente.scenario.simulation import Protocol
 from detente.simulate.agenda import _feasible
 from detente.simulate.model import SimModel
+from detente.simulate.row_keys import _linear_utility
 from detente.simulate.search import _find
 from detente.simulate.state import RunState
 from detente.simulate.steps.learn import INTENT
@@ -284,10 +285,21 @@ def _blocking(
     parties with needs ``need``) accepts a candidate whose utility
     (:func:`~detente.simulate.tables._utility_at`) reaches its need; ``who[run, p]`` is set
     when no candidate every other party accepts is one it accepts, or, if there is no such
-    candidate, when it accepts none. Runs with no candidate inside are left unnamed."""
+    candidate, when it accepts none. Runs with no candidate inside are left unnamed.
+    With the belligerents alone, four counts over every candidate decide (inside, accepted
+    by each, by both), without a branch: the pass vectorises, and a table of the linear
+    form's utilities are computed from its contiguous distances
+    (:func:`~detente.simulate.row_keys._linear_utility`, what ``_utility_at`` computes)
+    instead of one call per utility (measured, branch s16b: asp-nozopa at 1,024 outcomes,
+    every run without a zone, the whole reasons 4.2 → 1.8-2.4 µs a run)."""
     tol = -TOL_UTILITY
     k = inside.shape[1]
     n_p = parties.shape[0]
+    linear = lin_dist.shape[0] > 0
+    if linear:  # each belligerent's distances issue by issue, contiguous in the candidate
+        d00, d01, d10, d11 = lin_dist[0, 0], lin_dist[0, 1], lin_dist[1, 0], lin_dist[1, 1]
+    else:
+        d00 = d01 = d10 = d11 = np.empty(0)
     ok = np.empty(n_p, dtype=np.bool_)
     any_ok = np.empty(n_p, dtype=np.bool_)
     others = np.empty(n_p, dtype=np.bool_)
@@ -296,20 +308,36 @@ def _blocking(
         run = idx[j]
         r = rows[run]
         g = at[j]
-        if n_p == 2:  # the belligerents alone: three flags decide (one pass, no arrays)
+        if n_p == 2:  # the belligerents alone: four flags decide (one pass, no arrays)
             v0, v1 = value[run, 0], value[run, 1]
-            seen2, any0, any1, both = False, False, False, False
-            for q in range(k):
-                if not inside[g, q]:
-                    continue
-                seen2 = True
-                o0 = _utility_at(utility, lin_dist, lin_w, r, k, r * k + q, 0) - v0 >= tol
-                o1 = _utility_at(utility, lin_dist, lin_w, r, k, r * k + q, 1) - v1 >= tol
-                any0 = any0 or o0
-                any1 = any1 or o1
-                if o0 and o1:
-                    both = True
-                    break  # each accepts what the other accepts: nobody is named
+            # counted over every candidate without a branch (the pass vectorises); stopping
+            # at the first candidate both accept would name nobody either
+            zero = np.int64(0)
+            n_in, n0, n1, n01 = zero, zero, zero, zero
+            if linear:
+                w00, w01 = lin_w[r, 0, 0], lin_w[r, 0, 1]
+                w10, w11 = lin_w[r, 1, 0], lin_w[r, 1, 1]
+                ins = inside[g]
+                for q in range(k):
+                    i = np.int64(ins[q])
+                    u0 = _linear_utility(d00[q], d01[q], w00, w01)
+                    u1 = _linear_utility(d10[q], d11[q], w10, w11)
+                    o0 = np.int64(u0 - v0 >= tol)
+                    o1 = np.int64(u1 - v1 >= tol)
+                    n_in += i
+                    n0 += i & o0
+                    n1 += i & o1
+                    n01 += i & o0 & o1
+            else:
+                for q in range(k):
+                    i = np.int64(inside[g, q])
+                    o0 = np.int64(utility[r * k + q, 0] - v0 >= tol)
+                    o1 = np.int64(utility[r * k + q, 1] - v1 >= tol)
+                    n_in += i
+                    n0 += i & o0
+                    n1 += i & o1
+                    n01 += i & o0 & o1
+            seen2, any0, any1, both = n_in > 0, n0 > 0, n1 > 0, n01 > 0
             if seen2:
                 # the other party accepts some candidate: named unless one of those is also
                 # its own; the other accepts none: named when it accepts none either

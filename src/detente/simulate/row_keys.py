@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.utility import _UTILITY, _row_losses
-from detente.core.jit import kernel
+from detente.bargaining.utility import _UTILITY, _clip01, _row_losses
+from detente.core.jit import inline_kernel, kernel
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -294,104 +294,120 @@ def _two_issue_rows(
     n_feasible: IntArray,
     order: OrderArray,
     sorted_bits: NDArray[np.uint64],
-    acc: FloatArray,
 ) -> int:
-    """Per-run rows of two-issue utilities sorted by insertion from a neighbour's order.
+    """Per-run rows of two-issue utilities, each sorted by insertion from the row before.
 
     Side ``a``'s utilities ``1 − clip(Σ_k dist[a, k, q] · weights[row, a, k])``
-    (:func:`_row_losses` into ``acc[a]``, ``acc`` (2, K)) give its order and sorted utilities
-    (their bits without the index bits, :data:`_KEY_ABOVE` if infeasible): the order of the
-    full 64-bit keys (:func:`_key`: utility bits, index), the order every other way of
-    building a row gives. ``runs`` (2, N): each side's rows in the order they are visited,
-    its weights' ratio ascending (the caller's): with two issues a row's order depends on
-    that ratio only, so the previous row's order is nearly this row's (a few dozen of 1,024
-    candidates move). Each row's order and sorted utilities are written in the previous
-    row's order and sorted by insertion of their full keys as they are written
-    (:func:`_gather_sorted`, one pass: no separate keys to write and unpack, nothing read
-    back); a row where that would move more than ``8 · K`` candidates is sorted outright
-    as keys. The utilities are not written: the table's readers compute each one they read
+    (:func:`_row_losses`' arithmetic) give its order and sorted utilities (their bits
+    without the index bits, :data:`_KEY_ABOVE` if infeasible): the order of the full 64-bit
+    keys (:func:`_key`: utility bits, index), the order every other way of building a row
+    gives. ``runs`` (2, N): each side's rows in the order they are visited, its weights'
+    ratio ascending (the caller's): with two issues a row's order depends on that ratio
+    only, so the previous row's order is nearly this row's (a few dozen of 1,024 candidates
+    move). Each side keeps its candidates' full keys (``keys``) and their two distances
+    (``near``) in the previous row's sorted order: a row's utilities are computed in that
+    order in one pass over contiguous distances (:func:`_row_losses` of ``near``: no
+    gather), packed above the candidates' indices, and sorted by insertion with the
+    distances carried along (:func:`_insert_keys`); its order and sorted utilities are then
+    unpacked. A row where the insertions would move more than ``8 · K`` candidates is sorted
+    outright. The utilities are not written: the table's readers compute each one they read
     from the same distances and weights (:func:`detente.simulate.tables._utility_at`).
     Returns the rows sorted outright."""
     k = dist.shape[2]
     mask = np.uint64(_KEY_MASK)
-    high = ~mask
-    keys = np.empty(k, dtype=np.uint64)  # a row sorted outright (rare)
-    first = np.arange(k).astype(np.int16)  # the order the first row is written in
-    acc_bits = acc.view(np.uint64)
+    above = np.uint64(_KEY_ABOVE)
+    keys = np.empty(k, dtype=np.uint64)  # full keys in the previous row's order
+    near = np.empty((2, k))  # their candidates' distances, issue by issue, in that order
+    d0, d1 = near[0], near[1]
+    u = np.empty(k)
+    u_bits = u.view(np.uint64)
+    flags = np.empty((k + 7) // 8 * 8, dtype=np.uint8)  # the insertions' marks
     outright = 0
     for side in range(2):
-        before = first  # the previous row's order
+        for j in range(k):  # the first row is written in index order
+            keys[j] = np.uint64(j)
+            d0[j] = dist[side, 0, j]
+            d1[j] = dist[side, 1, j]
         for t in range(runs.shape[1]):
             row = runs[side, t]
             ok = feasible[row]
             if side == 0:
                 n_feasible[row] = _count(ok)
-            _row_losses(dist[side], weights[row, side], _UTILITY, acc[side])
-            own = acc_bits[side]
-            at = order[side, row]
-            ubits = sorted_bits[side, row]
-            every = n_feasible[row] == k  # every candidate feasible: no test per candidate
-            if not _gather_sorted(before, own, ok, every, at, ubits, 8 * k):
+            w0, w1 = weights[row, side, 0], weights[row, side, 1]
+            for j in range(k):  # one pass over contiguous distances: vectorised
+                u[j] = _linear_utility(d0[j], d1[j], w0, w1)
+                keys[j] = (u_bits[j] & _HIGH) | (keys[j] & mask)
+            if n_feasible[row] < k:  # infeasible candidates: above every utility
                 for j in range(k):
-                    keys[j] = ubits[j] | np.uint64(at[j])
+                    if not ok[keys[j] & mask]:
+                        keys[j] = above | (keys[j] & mask)
+            if not _insert_keys(keys, near, flags, 8 * k):
                 keys.sort()
                 for j in range(k):
-                    key = keys[j]
-                    at[j] = np.int16(key & mask)
-                    ubits[j] = key & high
+                    c = np.int64(keys[j] & mask)
+                    d0[j] = dist[side, 0, c]
+                    d1[j] = dist[side, 1, c]
                 outright += 1
-            before = at
+            at = order[side, row]
+            ubits = sorted_bits[side, row]
+            for j in range(k):
+                at[j] = np.int16(keys[j] & mask)
+                ubits[j] = keys[j] & _HIGH
     return outright
 
 
-@kernel
-def _gather_sorted(
-    before: OrderArray,
-    own: NDArray[np.uint64],
-    ok: BoolArray,
-    every: bool,
-    at: OrderArray,
-    ubits: NDArray[np.uint64],
-    budget: int,
+@inline_kernel
+def _insert_keys(
+    keys: NDArray[np.uint64], near: FloatArray, flags: NDArray[np.uint8], budget: int
 ) -> bool:
-    """A row's order ``at`` and sorted utilities ``ubits`` (bits without the index bits,
-    :data:`_KEY_ABOVE` where not ``ok``; ``every``: all are) written in the order ``before``
-    (candidate ``c``'s utility bits ``own[c]``) and sorted by insertion of their full keys
-    (``ubits | at``: unique) as they are written, in one pass: the largest key so far is
-    kept in a register, so a candidate already in place costs one comparison and nothing
-    read back. Unless the insertions move more than ``budget`` candidates (False: then the
-    row is written in full, a permutation of the candidates, partly sorted)."""
-    k = at.shape[0]
-    above = np.uint64(_KEY_ABOVE)
+    """Sort unique ``keys`` in place by insertion, each key's column of ``near`` (2, K)
+    moved with it, unless that moves more than ``budget`` keys (False: then ``keys`` is a
+    permutation of what it was, partly sorted, ``near`` still beside it). ``flags``: work
+    space of at least ``K`` bytes rounded up to a multiple of 8.
+    A first pass marks each key below the one before it (without a branch: it vectorises);
+    the insertions then start only at marked keys, skipping eight unmarked ones at a time.
+    After an insertion at ``j`` the sorted prefix ends with the largest key so far, not
+    with ``keys[j]`` as marked, so the keys after it are compared one by one until one is
+    in place: its successors' marks are then exact again (neither it nor they have moved).
+    """
+    k = keys.shape[0]
+    d0, d1 = near[0], near[1]
+    words = flags[: (k + 7) // 8 * 8].view(np.uint64)
+    for j in range(k, words.shape[0] * 8):
+        flags[j] = 0
+    if k:
+        flags[0] = 0
+    for j in range(1, k):
+        flags[j] = np.uint8(keys[j] < keys[j - 1])
     moved = 0
-    last = np.uint64(0)  # the full key at position j - 1 (the largest so far)
-    for j in range(k):
-        c = before[j]
-        high = own[c] & _HIGH if every or ok[c] else above
-        x = high | np.uint64(c)
-        if j == 0 or last < x:
-            at[j] = c
-            ubits[j] = high
-            last = x
+    j = 1
+    while j < k:
+        if (j & 7) == 0 and words[j >> 3] == 0:
+            j += 8
             continue
-        p = j  # x is below the largest so far, which moves up to j and stays the largest
-        while p > 0 and (ubits[p - 1] | np.uint64(at[p - 1])) > x:
-            ubits[p] = ubits[p - 1]
-            at[p] = at[p - 1]
-            p -= 1
-        ubits[p] = high
-        at[p] = c
-        moved += j - p
-        if moved > budget:
-            for q in range(j + 1, k):
-                c = before[q]
-                at[q] = c
-                ubits[q] = own[c] & _HIGH if every or ok[c] else above
-            return False
+        if flags[j] == 0:
+            j += 1
+            continue
+        while j < k:  # marked: insert, then each next key until one is in place
+            x = keys[j]
+            if x > keys[j - 1]:
+                break
+            a, b = d0[j], d1[j]
+            p = j
+            while p > 0 and keys[p - 1] > x:
+                keys[p] = keys[p - 1]
+                d0[p] = d0[p - 1]
+                d1[p] = d1[p - 1]
+                p -= 1
+            keys[p] = x
+            d0[p] = a
+            d1[p] = b
+            moved += j - p
+            if moved > budget:
+                return False
+            j += 1
+        j += 1
     return True
-
-
-_NO_FLAGS = np.zeros(0, dtype=np.bool_)
 
 
 @kernel
@@ -399,8 +415,25 @@ def _insert_rows(at: OrderArray, ubits: NDArray[np.uint64], budget: int) -> bool
     """Sort a row's order ``at`` and sorted utilities ``ubits`` (bits without the index
     bits) in place by insertion, in the order of their full keys (``ubits | at``: unique),
     unless that moves more than ``budget`` candidates (False: then the row is a permutation
-    of what it was, partly sorted): :func:`_gather_sorted` of the row as it stands."""
-    own = np.empty(at.shape[0], dtype=np.uint64)
-    for j in range(at.shape[0]):
-        own[at[j]] = ubits[j]
-    return _gather_sorted(at.copy(), own, _NO_FLAGS, True, at, ubits, budget)
+    of what it was, partly sorted): :func:`_insert_keys` of the row's full keys."""
+    k = at.shape[0]
+    keys = np.empty(k, dtype=np.uint64)
+    for j in range(k):
+        keys[j] = ubits[j] | np.uint64(at[j])
+    done = _insert_keys(keys, np.empty((2, k)), np.empty((k + 7) // 8 * 8, np.uint8), budget)
+    for j in range(k):
+        at[j] = np.int16(keys[j] & np.uint64(_KEY_MASK))
+        ubits[j] = keys[j] & _HIGH
+    return done
+
+
+@inline_kernel
+def _linear_utility(d0: float, d1: float, w0: float, w1: float) -> float:
+    """A candidate's two-issue linear utility ``1 − clip(d₀·w₀ + d₁·w₁)`` from its two
+    distances and the actor's two weights: :func:`_row_losses`' arithmetic and clip, bit for
+    bit (products summed issue by issue in order, no fused multiply-add). The one way a
+    table of the linear form computes a utility: its build (:func:`_two_issue_rows`) and
+    every reader (:func:`detente.simulate.tables._utility_at`)."""
+    x = d0 * w0
+    x = x + d1 * w1
+    return 1.0 - _clip01(x)

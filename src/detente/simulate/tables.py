@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.utility import _clip01, distances
+from detente.bargaining.utility import distances
 from detente.core.jit import kernel
 from detente.simulate.memory import BlockMemory
 from detente.simulate.row_keys import (
@@ -45,6 +45,7 @@ from detente.simulate.row_keys import (
     _HIGH,
     _INDEX_BITS,
     _KEY_MASK,
+    _linear_utility,
     _pack_keys,
     _pack_keys32,
     _sort_as_floats,
@@ -73,12 +74,15 @@ _LOWEST = -0.25
 """Search keys are clipped to [−0.25, 1.4] so that a key stays inside its own row's range."""
 _SORT_CELLS = 2**15
 """Per-run tables are packed, sorted and unpacked a cache-sized chunk of keys at a time."""
-_INSERTION_FROM = 512
+_INSERTION_FROM = 160
 """Per-run rows over two issues of at least this many candidates are sorted by insertion
-(:func:`_two_issue_table`), smaller ones as 32-bit keys: measured (4,096 runs, CPU time, the
-NegMAS workload's weights, load average 13) 10.1-10.8 against 13.1-14.3 µs a run at 1,024
-candidates, 5.7 against 5.7 at 484, 4.0 against 3.2 at 256 and 1.8-2.0 against 1.1-1.3 at 100
-(8,192 runs)."""
+(:func:`_two_issue_table`), smaller ones as 32-bit keys: measured (branch s16b, rows computed
+in the previous row's order and their insertions started at marked keys,
+:func:`row_keys._two_issue_rows`; the whole :func:`linear_tables` on the NegMAS workload's
+weights, thread CPU time, core 0, the two builds alternated 12 times, load average 5.5,
+median µs a run, insertion against 32-bit keys) 3.21 against 4.74 at 1,024 candidates (4,096
+runs), 1.80 against 2.50 at 484, 1.16 against 1.34 at 256, 0.94 against 1.03 at 169, 0.91
+against 0.95 at 144, 0.86 against 0.70 at 100 (8,192 runs)."""
 FEW_ROWS = 64
 """Tables with at most this many rows (red-line regimes) are searched in their sorted
 utilities as they are; larger ones (per run) with ``2·row`` added to both sides of every
@@ -523,8 +527,7 @@ def _two_issue_table(
     with np.errstate(all="ignore"):  # the visiting order only: any weights, NaN included
         share = w[:, :2, 0] / (w[:, :2, 0] + w[:, :2, 1])
     runs = np.ascontiguousarray(np.argsort(share.T, axis=1, kind="stable"), dtype=np.int64)
-    acc = np.empty((2, k))
-    _two_issue_rows(dist, w, feas, runs, n_feasible, order, sorted_u.view(np.uint64), acc)
+    _two_issue_rows(dist, w, feas, runs, n_feasible, order, sorted_u.view(np.uint64))
     stored = np.zeros((0, k, n_a))
     return _side_major_table(stored, feas, order, sorted_u, n_feasible, memory, (dist, w))
 
@@ -659,18 +662,18 @@ def _utility_at(
     ``row``; NaN for none, -1): the one way every reader of a table's utilities reads one.
     For a table of the linear form (``lin_dist`` (A, 2, K), ``lin_w`` (R, A, 2):
     :attr:`TalkTable.linear_arrays`) computed as the build computes its rows,
-    ``1 − clip(d₀·w₀ + d₁·w₁)`` (:func:`detente.bargaining.utility._row_losses`' arithmetic
-    and clip, bit for bit: two distances shared by every run, in cache, and the run's two
-    weights, instead of a cache miss in a stored row); else read from the stored ``utility``
-    (R·K, A) (``lin_dist`` empty: :data:`NO_LINEAR`)."""
+    ``1 − clip(d₀·w₀ + d₁·w₁)`` (:func:`~detente.simulate.row_keys._linear_utility`:
+    :func:`detente.bargaining.utility._row_losses`' arithmetic and clip, bit for bit: two
+    distances shared by every run, in cache, and the run's two weights, instead of a cache
+    miss in a stored row); else read from the stored ``utility`` (R·K, A) (``lin_dist``
+    empty: :data:`NO_LINEAR`)."""
     if at < 0:
         return np.nan
     if lin_dist.shape[0] == 0:
         return float(utility[at, a])
     q = at - row * k
-    x = lin_dist[a, 0, q] * lin_w[row, a, 0]
-    x = x + lin_dist[a, 1, q] * lin_w[row, a, 1]
-    return 1.0 - _clip01(x)
+    d0, d1 = lin_dist[a, 0, q], lin_dist[a, 1, q]
+    return _linear_utility(d0, d1, lin_w[row, a, 0], lin_w[row, a, 1])
 
 
 @kernel
