@@ -245,10 +245,9 @@ def simulate(
 
     if workers < 1:
         raise InputError(f"workers must be at least 1, got {workers}")
-    from detente.simulate.engine import UNTIL
+    from detente.simulate.engine import check_until
 
-    if until not in UNTIL:
-        raise InputError(f"until must be one of {', '.join(map(repr, UNTIL))}, got {until!r}")
+    check_until(until, InputError)
     s = as_scenario(scenario)
     digest = scenario_sha256(s)
     inputs = [scenario] if isinstance(scenario, str | Path) else []

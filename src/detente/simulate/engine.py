@@ -76,10 +76,11 @@ UNTIL = ("horizon", "settlement")
 is first signed (the end of that period; the horizon for a run that never signs it)."""
 
 
-def check_until(until: str) -> bool:
-    """True for ``"settlement"``, False for ``"horizon"``; ``ValueError`` otherwise."""
+def check_until(until: str, error: type[Exception] = ValueError) -> bool:
+    """True for ``"settlement"``, False for ``"horizon"``; ``error`` (``ValueError`` by
+    default; the front doors pass :class:`detente.errors.InputError`) otherwise."""
     if until not in UNTIL:
-        raise ValueError(f"until must be one of {', '.join(map(repr, UNTIL))}, got {until!r}")
+        raise error(f"until must be one of {', '.join(map(repr, UNTIL))}, got {until!r}")
     return until == "settlement"
 
 

@@ -42,7 +42,7 @@ from detente.core.interrupts import signals_held
 from detente.core.limits import require_memory, require_time
 from detente.errors import InputError
 from detente.manifest import build_manifest, scenario_sha256
-from detente.simulate.engine import UNTIL, BlockOutput, simulate_block
+from detente.simulate.engine import BlockOutput, check_until, simulate_block
 from detente.simulate.model import SimModel, build_model
 from detente.simulate.results import BlockStats, SimulationResult, block_stats
 
@@ -234,8 +234,7 @@ def run_simulation(
         raise InputError(f"periods must be at least 1, got {periods}")
     if seed < 0:
         raise InputError(f"seed must be a non-negative integer, got {seed}")
-    if until not in UNTIL:
-        raise InputError(f"until must be one of {', '.join(map(repr, UNTIL))}, got {until!r}")
+    check_until(until, InputError)
     model = build_model(scenario)
     workers = 1 if executor is None else _workers_of(executor)
     check_request(model, runs, periods, workers)
