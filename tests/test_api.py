@@ -147,3 +147,19 @@ def test_cli_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
     )
     assert bad.exit_code == 2 and "refusing to overwrite" in bad.output
     assert scen.read_bytes() == TEACHING.read_bytes()
+
+
+def test_help_on_a_front_door_shows_its_signature_and_docstring() -> None:
+    """``help(detente.simulate)`` and ``inspect.signature`` show the front door (its
+    parameters and docstring), not only the engine package's docstring."""
+    import inspect
+    import pydoc
+
+    import detente
+    from detente.api import simulate as entry
+
+    assert inspect.signature(detente.simulate) == inspect.signature(entry)
+    text = pydoc.render_doc(detente.simulate, renderer=pydoc.plaintext)
+    assert "until: 'str' = 'horizon'" in text
+    assert (inspect.getdoc(entry) or "").splitlines()[0] in text
+    assert "The package detente.simulate" in text

@@ -23,6 +23,7 @@ both subpackages (the engines) and front-door entries: calling ``detente.simulat
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 import types
 from typing import Any
@@ -68,14 +69,29 @@ _DUAL = {
 
 
 class _FrontDoorModule(types.ModuleType):
-    """A subpackage that is also a front-door entry: callable, with the front door's names
-    reachable as attributes when the engine has no attribute of that name."""
+    # A subpackage that is also a front-door entry: callable, with the front door's names
+    # reachable as attributes when the engine has no attribute of that name. ``help()`` and
+    # ``inspect.signature`` show the front door's signature and docstring first, then the
+    # subpackage's own docstring.
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def _entry(self) -> Any:
         short = self.__name__[8:]
         module = "detente.api.monitor" if short == "monitor" else "detente.api"
-        entry = getattr(importlib.import_module(module), _DUAL[short])
-        return entry(*args, **kwargs)
+        return getattr(importlib.import_module(module), _DUAL[short])
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._entry()(*args, **kwargs)
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        return inspect.signature(self._entry())
+
+    @property
+    def __doc__(self) -> str:  # type: ignore[override]
+        entry = self._entry()
+        own = self.__dict__.get("__doc__") or ""
+        call = f"{self.__name__}{inspect.signature(entry)}"
+        return f"{call}\n\n{inspect.getdoc(entry) or ''}\n\nThe package {self.__name__}:\n\n{own}"
 
     def __getattr__(self, name: str) -> Any:
         short = self.__name__[8:]
