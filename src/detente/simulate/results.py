@@ -21,6 +21,12 @@ from detente.simulate.in_force import start_outcomes, start_record
 from detente.simulate.model import SimModel
 from detente.simulate.reasons import REASONS
 from detente.simulate.steps.breakdown import signature_trust_sums
+from detente.simulate.terms import (
+    bundle_term_record,
+    lapse_incidence,
+    start_lapses,
+    start_term_record,
+)
 
 __all__ = [
     "BINS",
@@ -103,6 +109,8 @@ _OPTIONAL_COUNTS = (
     "moved_counts",
     "bundle_track",
     "start_counts",
+    "bundle_km_lapse",
+    "start_lapse_counts",
 )
 
 
@@ -136,6 +144,11 @@ class BlockStats:
     breakdown curves, paths, costs and agreements counts are zeros, never read)."""
 
     start_counts: IntArray | None = None  # (J, 2) agreements in force at the start (in_force)
+    # fixed terms (simulate.terms; None: no term stated): (B, P + 1) first agreements that
+    # lapsed at a term's end after d periods (counted in ``bundle_km_censor`` too); (J,) the
+    # agreements in force at the start that ended by a lapse within a year
+    bundle_km_lapse: IntArray | None = None
+    start_lapse_counts: IntArray | None = None
 
     def merge(self, other: BlockStats) -> None:
         """Add ``other`` into this (call in block order: the float sums are order-sensitive)."""
@@ -233,9 +246,17 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         for j in range(n_b):
             ok = (b_first[:, j] >= 0) & (out.bundle_track[:, j] >= 0)
             bundle_track[j] = np.bincount(out.bundle_track[ok, j], minlength=k)
-    start = None
+    start = start_lapse = km_lapse = None
+    year = round(1.0 / m.period_years)
     if m.in_force is not None and out.start_end is not None:
-        start = start_outcomes(m.in_force, out.start_end, round(1.0 / m.period_years))
+        start = start_outcomes(m.in_force, out.start_end, year)
+        if out.start_lapsed is not None:
+            start_lapse = start_lapses(out.start_lapsed, out.start_end, year)
+    if out.bundle_lapsed is not None and not settled:
+        km_lapse = np.zeros((n_b, periods + 1), np.int64)
+        for j in range(n_b):
+            ok = (b_first[:, j] >= 0) & out.bundle_lapsed[:, j]
+            km_lapse[j] = np.bincount(b_dur[ok, j], minlength=periods + 1)
     return BlockStats(
         start_counts=start,
         sig_trust_sum=signature_trust_sums(m, out.paths, b_first),
@@ -258,6 +279,8 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         moved_counts=moved,
         bundle_track=bundle_track,
         until="settlement" if settled else "horizon",
+        bundle_km_lapse=km_lapse,
+        start_lapse_counts=start_lapse,
     )
 
 
@@ -409,6 +432,7 @@ class SimulationResult:
                 if self.until == "settlement":  # its null p_breakdown_1y, with the reason
                     rec["not_simulated"] = NOT_SIMULATED["agreements.p_breakdown_1y"]
             self._in_force_at_start(j, rec)
+            self._term(j, rec)
             out.append(rec)
         return out
 
@@ -427,8 +451,33 @@ class SimulationResult:
             for i in np.flatnonzero(spec.settled)
         }
         rec["in_force_at_start"] = start_record(deals, k, counts, self.runs, terms)
+        lapses = self.stats.start_lapse_counts
+        if self.model.terms is not None and self.model.terms.start_spec[k] is not None:
+            rec["in_force_at_start"] |= start_term_record(
+                self.model.terms, k, None if lapses is None else int(lapses[k]), self.runs
+            )
         if self.periods < round(1.0 / self.model.period_years):
             rec["in_force_at_start"]["p_ended_1y"] = None
+            if "p_lapsed_1y" in rec["in_force_at_start"]:
+                rec["in_force_at_start"]["p_lapsed_1y"] = None
+
+    def _term(self, j: int, rec: dict[str, Any]) -> None:
+        """Add ``term`` to bundle ``j``'s record when agreements on it have a fixed term
+        (:mod:`detente.simulate.terms`): the term, and ``p_lapsed_1y``, the cumulative
+        incidence of a lapse at a term's end within a year of signature (first agreements;
+        ``p_breakdown_1y`` counts a lapse as a censoring)."""
+        terms = self.model.terms
+        if terms is None or terms.spec[j] is None:
+            return
+        km = self.stats.bundle_km_lapse
+        p = None
+        if km is not None and self.until != "settlement":
+            year = round(1.0 / self.model.period_years)
+            if self.periods >= year:
+                p = lapse_incidence(
+                    self.stats.bundle_km_event[j], self.stats.bundle_km_censor[j], km[j], year
+                )
+        rec["term"] = bundle_term_record(terms, j) | {"p_lapsed_1y": p}
 
     def _by_track(self, j: int) -> dict[str, float]:
         """Track id → share of runs whose first agreement on bundle ``j`` came through it

@@ -29,6 +29,7 @@ from detente.simulate.memory import BlockMemory
 from detente.simulate.model import SimModel, candidate_table, capability_r, utility
 from detente.simulate.search import value_of
 from detente.simulate.tables import TalkTable
+from detente.simulate.terms import TermState, initial_terms
 
 __all__ = [
     "Draws",
@@ -166,6 +167,9 @@ class RunState:
     # when they were made for this state alone: a field that is still its blank holds no
     # event (:func:`set_this_period`)
     blanks: PeriodBlanks | None = None
+    # fixed terms of agreements: when each current term ends, renewals' periods, lapses
+    # (simulate.terms, steps.expiry); None when the scenario states no term
+    term: TermState | None = None
     # the state of a block simulate_block runs (True): no caller ever sees it, and the state a
     # step is given is dropped once the step returns, so the talk step updates the arrays of
     # the talks' record (rounds, demands, standing offers, positions, search hints), and the
@@ -477,6 +481,11 @@ def initial_state(
         refused_u=nan2,
         offered_u=nan2,
         in_place=memory is not None,
+        term=initial_terms(
+            m.terms,
+            np.zeros(0, dtype=np.int64) if m.in_force is None else m.in_force.bundle,
+            n,
+        ),
         **_period_fields(n, n_b),
     )
     return state

@@ -69,6 +69,7 @@ from detente.simulate.steps.breakdown import (
     relief_of,
     signature_log_ratios,
 )
+from detente.simulate.steps.expiry import expire, new_terms
 from detente.simulate.steps.signing import busy as _busy
 from detente.simulate.steps.signing import deals_from_before as _deals
 from detente.simulate.steps.signing import gather as _gather
@@ -492,14 +493,21 @@ _NO_H = np.empty((0, 0))
 
 def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     deals = m.in_force
-    if deals is None:
+    if deals is None and s.term is None:
         return _agreements(m, s, d)
-    if s.period == 0:  # agreements in force at as_of: their hazard ratios
+    if deals is not None and s.period == 0:  # agreements in force at as_of: hazard ratios
         p = _plan(m)
         hr = start_ratios(deals, s.trust, s.deal_hr, p.x0, p.base_failures, p.mechanism_hr)
         s = evolve(s, deal_hr=hr)
-    period, before = s.period, start_followed(deals, s.in_first, s.first)  # a copy
+    period, signed = s.period, s.signed
+    before = None if deals is None else start_followed(deals, s.in_first, s.first)  # a copy
+    if s.term is not None:  # fixed terms (steps.expiry): a term's end decided first
+        s = expire(m, s)
     s = _agreements(m, s, d)  # (the same state, updated, for simulate_block's)
+    if s.term is not None:  # the terms of the agreements signed this period start
+        s = new_terms(m, s, signed)
+    if deals is None or before is None:
+        return s
     end = start_ended(deals, period, before, s.in_first, s.first, s.start_end)
     return s if end is s.start_end else evolve(s, start_end=end)
 
@@ -572,6 +580,8 @@ def _agreements(m: SimModel, s: RunState, d: Draws) -> RunState:
         earlier,
         sig_trust,
     )
+    if n_new and s.term is not None:  # a lapse is not an earlier failure (steps.expiry)
+        earlier[:n_new] -= s.term.lapses[sig_run[:n_new], sig_bundle[:n_new]]
     if n_new:  # each new agreement's hazard ratio (but the spoilers'), from trust at signature
         q = compliance_array(sig_trust[:n_new], "military")  # (E, 2)
         log_hr = np.empty(n_new)
