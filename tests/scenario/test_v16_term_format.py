@@ -25,9 +25,8 @@ def _text(bundle_extra: str = "", entry: str | None = None) -> str:
 
 
 def _entry(extra: str) -> str:
-    return "  - {bundle: trade_deal, since: 2024-03-01, terms: {trade: 60}, sources: [S1]%s}\n" % (
-        extra
-    )
+    head = "  - {bundle: trade_deal, since: 2024-03-01, terms: {trade: 60}, sources: [S1]"
+    return head + extra + "}\n"
 
 
 def _problems(text: str) -> list[str]:
@@ -40,9 +39,7 @@ def test_a_bundle_term_and_an_in_force_term_load() -> None:
     s = parse_scenario(
         _text(
             ", term: {days: 30, sources: [S1]}",
-            _entry(
-                ", term: {days: 120, renewal_days: 60, sources: [S1]}, renewals: [2024-05-01]"
-            ),
+            _entry(", term: {days: 120, renewal_days: 60, sources: [S1]}, renewals: [2024-05-01]"),
         ),
         name="case.yaml",
         strict=True,

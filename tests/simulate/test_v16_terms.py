@@ -144,10 +144,8 @@ def test_a_bundle_term_lapses_and_is_not_an_earlier_failure(
         return real(q, bundle, e, *rest)
 
     monkeypatch.setattr(impl, "signature_log_ratios", spy)
-    last = None
-    for last in iter_periods(m, 64, np.random.SeedSequence(3), 20):
-        pass
-    assert last is not None and last.term is not None
+    *_, last = iter_periods(m, 64, np.random.SeedSequence(3), 20)
+    assert last.term is not None
     lapses = last.term.lapses[:, b]
     assert lapses.sum() >= 64  # every run's first moratorium at least
     assert len(earlier) > 64  # signed anew after it lapsed

@@ -341,8 +341,8 @@ def build(ctx: ReportContext) -> Section | None:
         a["bundle"]: text for a in agreements if (text := in_force_text(a, unit)) is not None
     }
     in_force_part = "".join(f"; {names.bundle(b)} {text}" for b, text in in_force.items())
-    terms = {a["bundle"]: text for a in agreements if (text := term_text(a, unit)) is not None}
-    has_term = bool(terms) or any(
+    fixed = {a["bundle"]: text for a in agreements if (text := term_text(a, unit)) is not None}
+    has_term = bool(fixed) or any(
         "term_ends" in (a.get("in_force_at_start") or {}) for a in agreements
     )
     partial_text = (
@@ -388,7 +388,7 @@ def build(ctx: ReportContext) -> Section | None:
             "95 % interval": fmt_interval(r["ci_low"], r["ci_high"]),
         }
         | ({"in force at the start": in_force.get(r["bundle"], "no")} if in_force else {})
-        | ({"fixed term": terms.get(r["bundle"], "none")} if terms else {})
+        | ({"fixed term": fixed.get(r["bundle"], "none")} if fixed else {})
         for r in deal_rows
     ]
     by_period = result.agreement_by_period()
