@@ -22,7 +22,11 @@ implementation). Each period of an agreement in force:
   capacity) and brings it down with the spoilers' share of the covariate hazard.
 
 A defection (deliberate or by chance) or an escalating spoiler ends the agreement: fighting
-resumes and talks may start again.
+resumes and talks may start again. An agreement made for a fixed term reaches its term's end
+first, in the period that contains it: renewed by its veto parties or lapsed, not broken
+(:mod:`detente.simulate.steps.expiry`); the terms of the agreements signed this period start
+after the signature (:func:`detente.simulate.steps.expiry.new_terms`). The signature kernels
+are in :mod:`detente.simulate.steps.signing`.
 
 Every bundle's agreement (:mod:`detente.simulate.agenda`) runs through this machinery on its
 own: its own signature, stage, conduct, hazard and spoilers (its own random numbers: columns
