@@ -19,7 +19,7 @@ from detente.simulate.model import build_model
 from detente.simulate.state import replaced
 from detente.simulate.steps import expiry
 from detente.simulate.steps import implement as impl
-from detente.simulate.terms import lapse_incidence
+from detente.simulate.terms import competing_incidence
 
 ROOT = Path(__file__).resolve().parents[2]
 UKRAINE_2022_11 = ROOT / "scenarios" / "ukraine-2022-11.yaml"
@@ -179,6 +179,8 @@ def test_lapse_incidence_is_a_competing_risk() -> None:
     event = np.array([0, 1, 0])
     censor = np.array([0, 1, 1])
     lapse = np.array([0, 1, 0])
-    assert lapse_incidence(event, censor, lapse, 2) == pytest.approx(1 / 3)
-    assert lapse_incidence(event, censor, lapse, 0) == 0.0
-    assert lapse_incidence(np.zeros(3, int), np.zeros(3, int), np.zeros(3, int), 2) is None
+    assert competing_incidence(event, censor, lapse, 2) == pytest.approx((1 / 3, 1 / 3))
+    assert competing_incidence(event, censor, lapse, 0) == (0.0, 0.0)
+    assert isinstance(
+        competing_incidence(np.zeros(3, int), np.zeros(3, int), np.zeros(3, int), 2), str
+    )

@@ -247,7 +247,12 @@ def _term_end_text(start: Mapping[str, Any]) -> str:
     return (
         f"; its term ends {start['term_ends']} ({_renewal_words(start.get('term') or {})}): "
         "P(lapsed, not renewed, within a year) "
-        + (fmt_prob(lapsed) if lapsed is not None else "not observed (horizon under a year)")
+        + (
+            fmt_prob(lapsed)
+            if lapsed is not None
+            else "not observed: "
+            + str((start.get("why_null") or {}).get("p_lapsed_1y", "horizon under a year"))
+        )
     )
 
 
@@ -255,7 +260,8 @@ def term_text(rec: Mapping[str, Any], unit: str) -> str | None:
     """How every front door labels a bundle whose agreements are made for a fixed term:
     ``term 30 days (4 weeks), renewed by consent: P(lapsed at a term's end within a year)
     0.00`` (None without a term; :mod:`detente.simulate.terms`). A lapse is not a breakdown:
-    ``p_breakdown_1y`` counts it as a censoring."""
+    with a term, ``p_breakdown_1y`` is the breakdown's cumulative incidence with a lapse
+    competing. A null figure shows its reason (``term.why_null``)."""
     term = rec.get("term")
     if not term:
         return None
@@ -264,5 +270,9 @@ def term_text(rec: Mapping[str, Any], unit: str) -> str | None:
     return (
         f"term {term['days']} days ({n} {unit if n == 1 else unit + 's'}), "
         f"{_renewal_words(term)}: P(lapsed at a term's end within a year) "
-        + (fmt_prob(lapsed) if lapsed is not None else "not observed")
+        + (
+            fmt_prob(lapsed)
+            if lapsed is not None
+            else "not observed: " + str((term.get("why_null") or {}).get("p_lapsed_1y"))
+        )
     )

@@ -7,9 +7,11 @@ end only by breaking down: at its term's end it **lapses** unless it is **renewe
 states how long the text says it runs (``days``), whether it can be renewed (``renewal``:
 ``by_consent``, every veto party must accept keeping it at that date, the model's own
 acceptance rule, :mod:`detente.simulate.terms`; or ``none``, it ends at its term) and for how
-long a renewal runs (``renewal_days``, default the same term). A text that renews
-"automatically unless a party objects" is the same decision under the acceptance rule (any
-veto party can end it at that date by objecting) and is stated ``by_consent``.
+long a renewal runs (``renewal_days``, default the same term). Days become periods by one
+rule, :func:`days_to_periods` (to the nearest period; a term is at least one period). A
+text that renews "automatically unless a party objects" is the same decision under the
+acceptance rule (any veto party can end it at that date by objecting) and is stated
+``by_consent``.
 
 On a bundle, the term applies to every agreement signed on it in a run. On an agreement in
 force at ``meta.as_of`` it also says when its current term ends (``term_ends``, default one
@@ -18,8 +20,9 @@ documentary, checked). Why terms are chosen (Koremenos 2005; Koremenos, Lipson &
 and how the engine decides at a term's end: ``docs/explanation/durability.md``.
 
 The cross-references (no term on the full settlement; ``term_ends`` at or after ``as_of`` and
-after ``since``; renewals within ``[since, as_of]``; ``term_ends`` / ``renewals`` only with a
-term) are checked by :func:`check_terms` (called from
+after ``since``, and within one term of ``since`` when it cannot be renewed; renewals within
+``[since, as_of]``, each date once; ``term_ends`` / ``renewals`` only with a term; no
+``renewal_days`` with ``renewal: none``) are checked by :func:`check_terms` (called from
 :func:`detente.scenario.validate.check_deals`), each with its field path.
 """
 
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     from detente.scenario.in_force import AgreementInForce
     from detente.scenario.schema import Scenario
 
-__all__ = ["Term", "check_terms", "term_end_date", "term_periods"]
+__all__ = ["Term", "check_terms", "days_to_periods", "term_end_date", "term_periods"]
 
 Renewal = Literal["by_consent", "none"]
 
@@ -60,9 +63,17 @@ class Term(_Traced):
     )
 
 
+def days_to_periods(days: float, period_days: float) -> int:
+    """The one rule by which a term's days become periods: ``round(days / period_days)``
+    (to the nearest period boundary, Python's ``round``: a half rounds to even). Used for a
+    term's length (:func:`term_periods`) and for the days from ``as_of`` to an agreement in
+    force's ``term_ends`` (:func:`detente.simulate.terms.model_terms`)."""
+    return round(days / period_days)
+
+
 def term_periods(days: int, period_days: float) -> int:
-    """Whole periods of ``days`` (at least one): ``max(1, round(days / period_days))``."""
-    return max(1, round(days / period_days))
+    """Whole periods of ``days`` (at least one): ``max(1, days_to_periods(days, period_days))``."""
+    return max(1, days_to_periods(days, period_days))
 
 
 def term_end_date(a: AgreementInForce) -> dt.date | None:
@@ -86,6 +97,8 @@ def check_terms(s: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
                     "the full settlement has no term (a term belongs to a partial agreement)",
                 )
             )
+        if b.term is not None:
+            out.extend(_term_problems(b.term, ("bundles", k, "term")))
     as_of = s.meta.as_of
     for k, a in enumerate(s.agreements_in_force):
         base: tuple[str | int, ...] = ("agreements_in_force", k)
@@ -95,11 +108,14 @@ def check_terms(s: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
             if a.renewals:
                 out.append(((*base, "renewals"), "renewals are given without a term"))
             continue
+        out.extend(_term_problems(a.term, (*base, "term")))
         if a.term.renewal == "none" and a.renewals:
             out.append(
                 ((*base, "renewals"), "renewals are given for a term that cannot be renewed")
             )
         for j, d in enumerate(a.renewals):
+            if d in a.renewals[:j]:
+                out.append(((*base, "renewals", j), f"renewal {d} is listed twice"))
             if not a.since <= d <= as_of:
                 out.append(
                     (
@@ -108,6 +124,15 @@ def check_terms(s: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
                     )
                 )
         end = term_end_date(a)
+        one_term = a.since + dt.timedelta(days=a.term.days)
+        if a.term.renewal == "none" and end is not None and end > one_term:
+            out.append(
+                (
+                    (*base, "term_ends"),
+                    f"term_ends {end} is beyond one term ({a.term.days} days after since "
+                    f"{a.since}: {one_term}) of a term that cannot be renewed",
+                )
+            )
         if end is not None and end <= a.since:
             out.append(((*base, "term_ends"), f"term_ends {end} is not after since {a.since}"))
         elif end is not None and end < as_of:
@@ -120,3 +145,15 @@ def check_terms(s: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
                 )
             )
     return out
+
+
+def _term_problems(t: Term, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+    """A term that contradicts itself: a renewal's length for a term that cannot be renewed."""
+    if t.renewal == "none" and t.renewal_days is not None:
+        return [
+            (
+                (*path, "renewal_days"),
+                "renewal_days is given for a term that cannot be renewed (renewal: none)",
+            )
+        ]
+    return []

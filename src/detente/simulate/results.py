@@ -23,7 +23,7 @@ from detente.simulate.reasons import REASONS
 from detente.simulate.steps.breakdown import signature_trust_sums
 from detente.simulate.terms import (
     bundle_term_record,
-    lapse_incidence,
+    competing_incidence,
     start_lapses,
     start_term_record,
 )
@@ -399,8 +399,9 @@ class SimulationResult:
     def agreements(self) -> list[dict[str, Any]]:
         """One record per bundle the talks can settle: P(agreement within the horizon) with
         its 95 % Wilson interval, median periods to agreement (None if under half agree), the
-        Kaplan–Meier probability of breakdown within a year and ``by_track`` (through which
-        track the agreements came)."""
+        probability of breakdown within a year (Kaplan–Meier; for a bundle with a fixed term
+        the cumulative incidence with a lapse competing, :meth:`_term`) and ``by_track``
+        (through which track the agreements came)."""
         n = self.runs
         out = []
         for j, bid in enumerate(self.model.bundle_ids):
@@ -416,6 +417,7 @@ class SimulationResult:
             if j and self.until == "settlement":  # a partial bundle signed later is not seen
                 rec |= dict.fromkeys(_PARTIAL_FIELDS)
                 rec["not_simulated"] = NOT_SIMULATED["agreements.<partial bundle>"]
+                self._term(j, rec)
                 out.append(rec)
                 continue
             rec |= {
@@ -456,28 +458,51 @@ class SimulationResult:
             rec["in_force_at_start"] |= start_term_record(
                 self.model.terms, k, None if lapses is None else int(lapses[k]), self.runs
             )
-        if self.periods < round(1.0 / self.model.period_years):
-            rec["in_force_at_start"]["p_ended_1y"] = None
-            if "p_lapsed_1y" in rec["in_force_at_start"]:
-                rec["in_force_at_start"]["p_lapsed_1y"] = None
+        year = round(1.0 / self.model.period_years)
+        start = rec["in_force_at_start"]
+        if self.periods < year:
+            start["p_ended_1y"] = None
+            if "p_lapsed_1y" in start:
+                start["p_lapsed_1y"] = None
+                why = f"the horizon ({self.periods} periods) is shorter than a year ({year})"
+                start["why_null"] = {"p_ended_1y": why, "p_lapsed_1y": why}
 
     def _term(self, j: int, rec: dict[str, Any]) -> None:
         """Add ``term`` to bundle ``j``'s record when agreements on it have a fixed term
         (:mod:`detente.simulate.terms`): the term, and ``p_lapsed_1y``, the cumulative
-        incidence of a lapse at a term's end within a year of signature (first agreements;
-        ``p_breakdown_1y`` counts a lapse as a censoring)."""
+        incidence of a lapse at a term's end within a year of signature (first agreements).
+        For such a bundle ``p_breakdown_1y`` is the breakdown's cumulative incidence with a
+        lapse competing, computed the same way (Kalbfleisch & Prentice 1980), so the two sum
+        to at most 1 (a bundle without a term keeps the Kaplan–Meier value, where nothing
+        competes). A null of either has its reason in ``term.why_null``."""
         terms = self.model.terms
         if terms is None or terms.spec[j] is None:
             return
         km = self.stats.bundle_km_lapse
-        p = None
-        if km is not None and self.until != "settlement":
-            year = round(1.0 / self.model.period_years)
-            if self.periods >= year:
-                p = lapse_incidence(
-                    self.stats.bundle_km_event[j], self.stats.bundle_km_censor[j], km[j], year
-                )
-        rec["term"] = bundle_term_record(terms, j) | {"p_lapsed_1y": p}
+        year = round(1.0 / self.model.period_years)
+        why = None
+        figures: tuple[float, float] | str
+        if self.until == "settlement":
+            figures = rec.get("not_simulated") or NOT_SIMULATED["agreements.p_breakdown_1y"]
+        elif km is None:  # pragma: no cover - a term always keeps the lapse record
+            figures = "the runs kept no record of lapses"
+        elif self.periods < year:
+            figures = f"the horizon ({self.periods} periods) is shorter than a year ({year})"
+        else:
+            figures = competing_incidence(
+                self.stats.bundle_km_event[j], self.stats.bundle_km_censor[j], km[j], year
+            )
+        if isinstance(figures, str):
+            why = {"p_lapsed_1y": figures}
+            if "p_breakdown_1y" in rec:
+                rec["p_breakdown_1y"] = None
+                why["p_breakdown_1y"] = figures
+            lapsed = None
+        else:
+            rec["p_breakdown_1y"], lapsed = figures
+        rec["term"] = bundle_term_record(terms, j) | {"p_lapsed_1y": lapsed}
+        if why is not None:
+            rec["term"]["why_null"] = why
 
     def _by_track(self, j: int) -> dict[str, float]:
         """Track id → share of runs whose first agreement on bundle ``j`` came through it

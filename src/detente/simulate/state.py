@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.core.jit import kernel
+from detente.errors import InputError
 from detente.simulate.beliefs import balance_prior, believed_r, front_balance, prior_r
 from detente.simulate.in_force import start_arrays
 from detente.simulate.memory import BlockMemory
@@ -62,7 +63,10 @@ class Draws:
 class RunInputs:
     """Optional per-run inputs for a block: preference weights (N, A, I) per run, for
     ensembles over preferences (e.g. the NegMAS workload draws each negotiation's issue
-    weights). Rows are the block's runs."""
+    weights). Rows are the block's runs. The talks then take up only the settlement
+    (:func:`detente.simulate.steps.meeting.talk_bundles`); an agreement in force at the start
+    whose term can be renewed is refused with them (its renewal would read the bundle's
+    shared utilities, not the run's: :func:`initial_state`)."""
 
     weights: FloatArray | None = None
 
@@ -325,6 +329,21 @@ def ceasefire_mask(state: RunState) -> BoolArray:
     return out
 
 
+def _refuse_renewals(m: SimModel) -> None:
+    """Per-run preference weights with an agreement in force at the start whose term can be
+    renewed: refused (located), since the renewal decision
+    (:func:`detente.simulate.steps.expiry.keeps_renewing`) reads the bundle's shared table."""
+    t = m.terms
+    if t is None:
+        return
+    for k in np.flatnonzero((t.start_end >= 0) & (t.start_renew > 0)).tolist():
+        raise InputError(
+            f"agreements_in_force[{k}].term: RunInputs.weights (per-run preference weights) "
+            "cannot be combined with an agreement in force whose term can be renewed: its "
+            "renewal would read the bundle's shared utilities, not the run's"
+        )
+
+
 def initial_state(
     m: SimModel,
     rows: IntArray,
@@ -343,6 +362,7 @@ def initial_state(
     weights = None
     stops = np.array([b.ceasefire for b in m.agenda.bundles], dtype=bool)
     if inputs is not None and inputs.weights is not None:
+        _refuse_renewals(m)
         given = np.asarray(inputs.weights, dtype=np.float64)
         if given.ndim != 3 or given.shape[1:] != m.ideal.shape:
             raise ValueError(

@@ -10,10 +10,11 @@ current term of each (run, bundle) agreement ends, the periods a renewal runs, t
 
 The decision at a term's end is the implement step's (:mod:`detente.simulate.steps.expiry`):
 renewed on the same terms if every veto party accepts keeping it, else it lapses (ends,
-without a violation). :func:`lapse_counts` reads from the record what the results report:
-the share of first agreements on a bundle that lapsed within a year (a cumulative incidence,
-the breakdown's Kaplan–Meier treating a lapse as a censoring) and, per agreement in force at
-the start, the runs in which it ended by a lapse within a year of ``as_of``.
+without a violation). What the results report is read from the record by
+:func:`competing_incidence` (first agreements on a bundle: the cumulative incidences of a
+breakdown and of a lapse within a year of signature, each competing with the other, so they
+sum to at most 1) and :func:`start_lapses` (per agreement in force at the start, the runs in
+which it ended by a lapse within a year of ``as_of``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.scenario.term import Term, term_end_date, term_periods
+from detente.scenario.term import Term, days_to_periods, term_end_date, term_periods
 
 if TYPE_CHECKING:
     from detente.scenario.schema import Scenario
@@ -34,8 +35,8 @@ __all__ = [
     "TermState",
     "TermTable",
     "bundle_term_record",
+    "competing_incidence",
     "initial_terms",
-    "lapse_incidence",
     "model_terms",
     "start_lapses",
     "start_term_record",
@@ -54,6 +55,7 @@ class TermTable:
     spec: tuple[Term | None, ...]  # (B,) each bundle's term as stated
     start_end: IntArray  # (J,) period whose step decides the current term's end, -1 = none
     start_renew: IntArray  # (J,) periods a renewal runs, 0 = it cannot be renewed
+    start_periods: IntArray  # (J,) periods of its term as stated, 0 = no term
     start_spec: tuple[Term | None, ...]  # (J,)
     start_term_ends: tuple[dt.date | None, ...]  # (J,) when the current term ends
     start_renewals: tuple[tuple[dt.date, ...], ...]  # (J,)
@@ -82,7 +84,8 @@ def model_terms(
 ) -> TermTable | None:
     """The scenario's terms (None: it states none). Days become whole periods (at least
     one, :func:`detente.scenario.term.term_periods`); an agreement in force reaches its
-    current term's end in the period that contains ``term_ends``."""
+    current term's end in period ``days_to_periods(term_ends − as_of)`` (the same rounding,
+    :func:`detente.scenario.term.days_to_periods`)."""
     by_id = {b.id: b.term for b in scenario.bundles}
     spec = tuple(by_id.get(b) for b in bundle_ids)
     deals = scenario.agreements_in_force
@@ -97,7 +100,7 @@ def model_terms(
             start_end.append(-1)
             start_renew.append(0)
             continue
-        start_end.append(int((end - as_of).days // period_days))
+        start_end.append(days_to_periods((end - as_of).days, period_days))
         start_renew.append(_renew_periods(a.term, period_days))
     return TermTable(
         periods=np.array(
@@ -109,6 +112,10 @@ def model_terms(
         spec=spec,
         start_end=np.array(start_end, dtype=np.int64),
         start_renew=np.array(start_renew, dtype=np.int64),
+        start_periods=np.array(
+            [0 if a.term is None else term_periods(a.term.days, period_days) for a in deals],
+            dtype=np.int64,
+        ),
         start_spec=tuple(a.term for a in deals),
         start_term_ends=tuple(ends),
         start_renewals=tuple(a.renewals for a in deals),
@@ -136,25 +143,35 @@ def initial_terms(table: TermTable | None, start_bundles: IntArray, n: int) -> T
     )
 
 
-def lapse_incidence(event: IntArray, censor: IntArray, lapse: IntArray, age: int) -> float | None:
-    """Cumulative incidence of a lapse within ``age`` periods of signature (Kalbfleisch &
-    Prentice 1980, competing risks): ``Σ_{d ≤ age} S(d−) · l_d / n_d``, with ``S`` the
-    Kaplan–Meier survival from every end (breakdown or lapse), ``n_d`` those at risk at age
-    ``d``, ``l_d`` the lapses at ``d``. ``event`` / ``censor``: the breakdown's
-    Kaplan–Meier counts by age (a lapse counted in ``censor``); ``lapse``: the lapses by age
-    (None: no agreement followed)."""
+def competing_incidence(
+    event: IntArray, censor: IntArray, lapse: IntArray, age: int
+) -> tuple[float, float] | str:
+    """Cumulative incidences of a breakdown and of a lapse within ``age`` periods of
+    signature, the two competing (Kalbfleisch & Prentice 1980): ``Σ_{d ≤ age} S(d−) · x_d /
+    n_d`` for ``x`` the breakdowns or the lapses at age ``d``, with ``S`` the Kaplan–Meier
+    survival from either end and ``n_d`` those at risk; their sum is ``1 − S(age) ≤ 1``.
+    ``event`` / ``censor``: the breakdown's Kaplan–Meier counts by age (a lapse counted in
+    ``censor``); ``lapse``: the lapses by age. A string says why there is no figure: no
+    agreement was followed, or every one still in force was censored (the horizon, a
+    settlement that superseded it) before ``age``."""
     at_risk = int(event.sum() + censor.sum())
     if at_risk <= 0:
-        return None
-    s, out = 1.0, 0.0
+        return "no agreement on the bundle was signed and followed in any run"
+    s, brk, lap = 1.0, 0.0, 0.0
     for d in range(min(age, event.size - 1) + 1):
         if at_risk <= 0:
+            if s > 0.0:
+                return (
+                    "every agreement still in force was censored (the horizon, or a "
+                    "settlement that superseded it) before it was a year old"
+                )
             break
         e, lp = int(event[d]), int(lapse[d])
-        out += s * lp / at_risk
+        brk += s * e / at_risk
+        lap += s * lp / at_risk
         s *= 1.0 - (e + lp) / at_risk
-        at_risk -= int(event[d]) + int(censor[d])
-    return out
+        at_risk -= e + int(censor[d])
+    return brk, lap
 
 
 def start_lapses(start_lapsed: BoolArray, start_end: IntArray, year: int) -> IntArray:
@@ -194,6 +211,7 @@ def start_term_record(table: TermTable, j: int, lapses: int | None, runs: int) -
     return {
         "term": {
             "days": t.days,
+            "periods": int(table.start_periods[j]),
             "renewal": t.renewal,
             "renewal_periods": int(table.start_renew[j]) if t.renewal != "none" else None,
         },

@@ -38,12 +38,23 @@ from detente.simulate.steps.talk import bundle_values
 from detente.simulate.steps.talk_args import TalkPlan
 from detente.simulate.terms import TermState
 
-__all__ = ["LAPSE", "expire", "keeps_renewing", "new_terms"]
+__all__ = ["LAPSE", "expire", "keeps_renewing", "new_terms", "sucker_fear"]
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 LAPSE = flag("lapse")
+
+
+def sucker_fear(m: SimModel, s: RunState, ceasefire: bool) -> NDArray[np.float64]:
+    """(N, 2) the sucker's loss each side fears on a bundle: ``L·2`` (the talks' factor,
+    :attr:`detente.simulate.steps.talk_args.TalkPlan.sucker`) times its distrust of the
+    other's intention, for a cease-fire (Kydd 2005); 0 for any other deal. The vectorised
+    form of the talks' kernel (``steps.talk``); :mod:`detente.simulate.play` uses it too."""
+    if not ceasefire:
+        return np.zeros((s.trust.shape[0], 2))
+    out: NDArray[np.float64] = model_cache(m, TalkPlan).sucker * (1.0 - s.trust[:, :, INTENT])
+    return out
 
 
 def keeps_renewing(m: SimModel, s: RunState, b: int, due: BoolArray) -> BoolArray:
@@ -56,15 +67,11 @@ def keeps_renewing(m: SimModel, s: RunState, b: int, due: BoolArray) -> BoolArra
     value, _ = bundle_values(m, s, b)
     runs = table.lookup(cand.shape[0])
     lin_dist, lin_w = table.linear_arrays
-    sucker = model_cache(m, TalkPlan).sucker
+    fear = sucker_fear(m, s, spec.ceasefire)
     out = due.copy()
     for side in (0, 1):
         v = np.ascontiguousarray(value[:, side], dtype=np.float64)
-        loss = (
-            sucker[side] * (1.0 - s.trust[:, side, INTENT])
-            if spec.ceasefire
-            else np.zeros(cand.shape[0])
-        )
+        loss = fear[:, side]
         out &= _accepts_all(
             runs.utility,
             lin_dist,
