@@ -52,13 +52,16 @@ def test_breakdown_and_lapse_are_competing_incidences(renewal: str) -> None:
     (by consent, the net Kaplan–Meier risk beside a cumulative incidence) and a null
     ``p_breakdown_1y`` without a reason (not renewable: nobody at risk at a year)."""
     sc = _with_term(load_scenario(GEORGIA), "ceasefire", Term(days=60, renewal=renewal))
-    rec = _record(run_simulation(sc, 64, 0, 104).summary(), "ceasefire")
+    r = run_simulation(sc, 64, 0, 104)
+    rec = _record(r.summary(), "ceasefire")
     assert rec["p_agreement"] > 0.3
     brk, lapsed = rec["p_breakdown_1y"], rec["term"]["p_lapsed_1y"]
     assert brk is not None and lapsed is not None
     assert lapsed > 0.0
     assert brk + lapsed <= 1.0 + 1e-12
     assert "why_null" not in rec["term"]
+    net = r.p_breakdown(1.0, "ceasefire")  # the net risk (lapses censored), v16's figure
+    assert net is None if renewal == "none" else brk < net
 
 
 def test_without_a_term_p_breakdown_is_the_kaplan_meier_value() -> None:
