@@ -140,7 +140,8 @@ def test_a_bundle_term_lapses_and_is_not_an_earlier_failure(
     real = impl.signature_log_ratios
 
     def spy(q: Any, bundle: Any, e: Any, *rest: Any) -> int:
-        earlier.extend(int(x) for x, y in zip(e, bundle, strict=True) if int(y) == b)
+        n = len(q)  # the signatures of this period: the buffers beyond them are scratch
+        earlier.extend(int(x) for x, y in zip(e[:n], bundle[:n], strict=True) if int(y) == b)
         return real(q, bundle, e, *rest)
 
     monkeypatch.setattr(impl, "signature_log_ratios", spy)
@@ -169,6 +170,10 @@ def test_energy_renewed_by_consent_is_unchanged(energy: Scenario) -> None:
         "renewal": "by_consent",
         "renewal_periods": 4,
         "p_lapsed_1y": None,  # a 40-week horizon does not observe a year
+        "why_null": {
+            "p_breakdown_1y": "the horizon (40 periods) is shorter than a year (52)",
+            "p_lapsed_1y": "the horizon (40 periods) is shorter than a year (52)",
+        },
     }
     assert "term" not in _record(without.summary(), "energy")
 
