@@ -508,11 +508,13 @@ def bundles(as_of: str) -> list[D]:
         {"id": "black_sea", "name": "Black Sea shipping (grain corridor)",
          "issues": ["black_sea"], "ceasefire": False,
          **_t(("S_grain1",) if as_of >= "2022-07-22" else (),
-              "the 2022 initiative and the 2025 Riyadh arrangement")},
+              "the 2022 initiative and the 2025 Riyadh arrangement"),
+         **({"term": GRAIN_BUNDLE_TERM} if GRAIN_FROM <= as_of < GRAIN_UNTIL else {})},
         {"id": "energy", "name": "Moratorium on strikes on energy infrastructure",
          "issues": ["energy_strikes"], "ceasefire": False,
          **_t(("S_call318_1",) if as_of >= "2025-03-18" else (),
-              "the March 2025 moratorium; a partial halt, not a cease-fire")},
+              "the March 2025 moratorium; a partial halt, not a cease-fire"),
+         **({"term": ENERGY_TERM} if as_of >= ENERGY_TERM_FROM else {})},
         {"id": "nuclear_safety", "name": "Zaporizhzhia nuclear plant",
          "issues": ["znpp"], "ceasefire": False,
          **_t(("S_burg4",) if as_of >= "2024-06-16" else (),
@@ -529,6 +531,45 @@ def bundles(as_of: str) -> list[D]:
          **_t(("S_ist1", "S_ist2"), "the Istanbul framework of March 2022")},
     ]  # fmt: skip
     return out
+
+
+# ------------------------------------------------------------------------- fixed terms
+# Terms the partial agreements were made for (branch v16; scenario `bundles[].term`,
+# `agreements_in_force[].term`), from facts.yaml: the energy moratorium of 18 March 2025 was
+# agreed "for 30 days" (C07, E0404 (Trump-Putin call), E0406: "30 days expired (counted from
+# 18 Mar) ... not renewed"); stated on the `energy` bundle from that date (no look-ahead:
+# the snapshots before it carry the bundle without a term). Renewal by the veto parties'
+# consent: the facts record no renewal clause (Zelensky's proposal to extend the Easter truce
+# to 30 days and the moratorium's non-renewal, E0406-E0407, are decisions at the end).
+ENERGY_TERM_FROM = "2025-03-18"
+ENERGY_TERM: D = {
+    "days": 30, "renewal": "by_consent",
+    **_t(("S_call318_1", "S_en1", "S_en3"),
+         "renewal by consent: the facts state no renewal clause; a renewal for another 30 days; "
+         "a moratorium signed anew in a run is assumed to run 30 days like that of 18 March"),
+}  # fmt: skip
+# The Black Sea Grain Initiative: "initial 120 days; extended in Nov 2022 (120 days), Mar
+# 2023 (60 days, by Russia), May 2023 (60 days)" (E0105, C05; S_grain1, S_grain2). At the
+# 2022-11-16 snapshot its first term (22 July + 120 days) ends on 19 November 2022; the
+# renewal of 17 November is after as_of and not used, nor are the later 60-day renewals.
+GRAIN_TERM: D = {
+    "days": 120, "renewal": "by_consent", "renewal_days": 120,
+    **_t(("S_grain1", "S_grain2"),
+         "a renewal for the term just served (120 days); the 60-day renewals of March and "
+         "May 2023 are after the snapshots that carry the initiative"),
+}  # fmt: skip
+# The same term on the `black_sea` bundle (fx16v) at the snapshots dated while the initiative
+# ran (22 July 2022 to 17 July 2023: 2022-11-16 only), so that a corridor signed anew in a run
+# is not open-ended. Not at 2023-12 and later: the initiative's last renewals ran 60 days
+# (E0105) and the 2025 Riyadh arrangement states no term (E0404-E0406, never in force), so
+# the facts do not give one term for a corridor signed then.
+GRAIN_FROM, GRAIN_UNTIL = "2022-07-22", "2023-07-17"
+GRAIN_BUNDLE_TERM: D = {
+    "days": 120, "renewal": "by_consent", "renewal_days": 120,
+    **_t(("S_grain1", "S_grain2"),
+         "a corridor signed anew in a run is assumed to be the initiative on its first term "
+         "(120 days, renewed by consent for 120 days, E0105)"),
+}  # fmt: skip
 
 
 # ------------------------------------------------------------------- agreements in force
@@ -549,6 +590,7 @@ def bundles(as_of: str) -> list[D]:
 IN_FORCE: list[tuple[str, str, D]] = [
     ("2022-07-22", "2023-07-17",
      {"bundle": "black_sea", "since": "2022-07-22", "terms": {"black_sea": 50},
+      "term": GRAIN_TERM, "term_ends": "2022-11-19",
       "note": "Black Sea Grain Initiative (with the UN-Russia memorandum on Russian food and "
               "fertiliser exports): safe passage from three ports, inspections in Turkey; its "
               "120-day term ran to 19 November 2022 (facts C05)",

@@ -162,7 +162,13 @@ observation("O_grain_end", "2023-07-17", "UN Joint Coordination Centre", "RU",
             "S_grain4", verification="monitor_verified",
             indicator="grain_shipped_mt_per_month", value=1.3, baseline=4.2,
             refers_to=["C05_grain_RU"], assessment="partly_kept")
-event("E_grain_end", "2023-07-17", "agreement_ended",
+# A fixed-term agreement not renewed at its term's end: the May 2023 renewal ran 60 days from
+# 18 May, to 17 July 2023, the day Russia ended its participation (facts E0105, E0203, C05).
+# `agreement_lapsed`, not `agreement_ended` (fx16v: no broken commitment, no earlier failure;
+# docs/explanation/trust-model.md, "Non-renewal"). facts.yaml tags E0203 "violation" too;
+# the obstruction it alleges is the monitors' "partly kept" O_grain_end above, and Russia's
+# withdrawal of navigation guarantees (a threat) is not encoded as an act of its own.
+event("E_grain_end", "2023-07-17", "agreement_lapsed",
       "Russia ends participation in the grain deal: 'the part concerning Russia has not been "
       "implemented'.", "S_grain1", "S_grain3", by="RU", against="UA", magnitude=0.6,
       verification="independently_verified", refers_to=["C05_grain_RU"])

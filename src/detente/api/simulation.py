@@ -187,10 +187,15 @@ class SimulationRun(Result):
         return pd.DataFrame.from_records(self.records(table))
 
     def to_arrow(self, table: str = "fan") -> Any:
-        """One tidy table as an Arrow table (see the class docstring)."""
+        """One tidy table as an Arrow table (see the class docstring). Its columns are the
+        union of every row's keys, in the order they first appear (a key only some rows have,
+        e.g. an agreements row's ``term`` or ``in_force_at_start``, is null in the others;
+        nested records become structs of the union of their fields)."""
         import pyarrow as pa
 
-        return pa.Table.from_pylist(self.records(table))
+        rows = self.records(table)
+        keys = list(dict.fromkeys(k for row in rows for k in row))
+        return pa.Table.from_pydict({k: [row.get(k) for row in rows] for k in keys})
 
     def chart(self, variable: str | None = None) -> Any:
         """P(agreement by period) with its 95 % band; with ``variable`` (e.g. ``line.donetsk``,

@@ -27,6 +27,20 @@ P(still in force at the horizon) …, P(ended within a year) …, P(signed anew)
 ``p_agreement`` is P(signed anew within the horizon)), with its figures in
 ``agreements.<bundle>.in_force_at_start.<field>`` rows.
 
+A bundle whose agreements are made for a fixed term (``bundles[].term``) has a ``term``
+record in its ``agreements`` entry (``days``, ``periods``, ``renewal``, ``renewal_periods``,
+``p_lapsed_1y``: the probability that a first agreement on it lapsed at a term's end, not
+renewed, within a year of its signature; the bundle's ``p_breakdown_1y`` is then the
+breakdown's cumulative incidence with a lapse competing, so the two sum to at most 1;
+``why_null``: the reason for each null, shown in the table and CSV in place of the null),
+and the table and CSV ``agreements.<bundle>.term`` ("term 30 days (4 weeks), renewed by
+consent: P(lapsed at a term's end within a year) …") and
+``agreements.<bundle>.term.p_lapsed_1y`` rows. An agreement in force at the start with a term
+adds ``term``, ``term_ends``, ``term_ends_period``, ``renewals`` and ``p_lapsed_1y`` (ended by
+a lapse within a year of the scenario's date) to ``in_force_at_start``, its label "its term
+ends <date> (renewed by consent): P(lapsed, not renewed, within a year) …" and its
+``term_ends`` and ``p_lapsed_1y`` rows.
+
 Exit codes: 0 complete; 1 invalid input or a request beyond the memory/time budget; 2 wrong
 usage (``--runs 0``, ``--seed -1``, ``--periods x``); 130 after Ctrl-C (SIGINT) and 143 after
 SIGTERM, once the finished runs are printed and ``--out`` holds exactly them (``complete:
@@ -77,7 +91,7 @@ def summary_records(
     issue's terms quantiles. With ``until="settlement"`` a field not simulated shows its
     reason instead of an empty value, and a bundle in force at the start (``in_force_since``:
     bundle → date, from the scenario, as this mode's summary does not follow it) says so."""
-    from detente.report.base import in_force_text
+    from detente.report.base import in_force_text, term_text
 
     rows: list[dict[str, Any]] = []
     for key in (
@@ -126,8 +140,25 @@ def summary_records(
             rows.append({"metric": f"{key}.in_force_at_start", "value": label})
             for field in ("since", "age_periods", "p_in_force_at_horizon", "p_ended_1y"):
                 rows.append({"metric": f"{key}.in_force_at_start.{field}", "value": start[field]})
+            for field in ("term_ends", "p_lapsed_1y"):  # an agreement in force with a term
+                if field in start:
+                    rows.append(
+                        {"metric": f"{key}.in_force_at_start.{field}", "value": start[field]}
+                    )
+        why = (rec.get("term") or {}).get("why_null") or {}  # a term's nulls, with reasons
         for field in ("p_agreement", "median_periods_to_agreement", "p_breakdown_1y"):
-            rows.append({"metric": f"{key}.{field}", "value": rec[field]})
+            value = rec[field]
+            rows.append({"metric": f"{key}.{field}", "value": why.get(field, value)})
+        term = term_text(rec, unit)
+        if term is not None:  # agreements made for a fixed term (simulate.terms)
+            lapsed = rec["term"]["p_lapsed_1y"]
+            rows.append({"metric": f"{key}.term", "value": term})
+            rows.append(
+                {
+                    "metric": f"{key}.term.p_lapsed_1y",
+                    "value": why.get("p_lapsed_1y") if lapsed is None else lapsed,
+                }
+            )
     for issue, qs in summary["terms"].items():
         if all(v is None for v in qs.values()):
             band = "no run agreed"

@@ -32,6 +32,7 @@ __all__ = [
     "in_force_text",
     "not_estimated_text",
     "period_unit",
+    "term_text",
 ]
 
 DATA_DIR = "data"
@@ -252,5 +253,50 @@ def in_force_text(rec: Mapping[str, Any], unit: str) -> str | None:
         f"P(still in force at the horizon) {fmt_prob(start.get('p_in_force_at_horizon'))}, "
         "P(ended within a year) "
         + (fmt_prob(ended) if ended is not None else "not observed (horizon under a year)")
+        + _term_end_text(start)
         + f", P(signed anew) {fmt_prob(rec.get('p_agreement'))}"
+    )
+
+
+def _renewal_words(term: Mapping[str, Any]) -> str:
+    return "renewed by consent" if term.get("renewal") == "by_consent" else "not renewable"
+
+
+def _term_end_text(start: Mapping[str, Any]) -> str:
+    """``; its term ends 2022-11-19 (renewed by consent): P(lapsed within a year) 0.00`` for
+    an agreement in force with a term (:mod:`detente.simulate.terms`), else nothing."""
+    if "term_ends" not in start:
+        return ""
+    lapsed = start.get("p_lapsed_1y")
+    return (
+        f"; its term ends {start['term_ends']} ({_renewal_words(start.get('term') or {})}): "
+        "P(lapsed, not renewed, within a year) "
+        + (
+            fmt_prob(lapsed)
+            if lapsed is not None
+            else "not observed: "
+            + str((start.get("why_null") or {}).get("p_lapsed_1y", "horizon under a year"))
+        )
+    )
+
+
+def term_text(rec: Mapping[str, Any], unit: str) -> str | None:
+    """How every front door labels a bundle whose agreements are made for a fixed term:
+    ``term 30 days (4 weeks), renewed by consent: P(lapsed at a term's end within a year)
+    0.00`` (None without a term; :mod:`detente.simulate.terms`). A lapse is not a breakdown:
+    with a term, ``p_breakdown_1y`` is the breakdown's cumulative incidence with a lapse
+    competing. A null figure shows its reason (``term.why_null``)."""
+    term = rec.get("term")
+    if not term:
+        return None
+    n = int(term["periods"])
+    lapsed = term.get("p_lapsed_1y")
+    return (
+        f"term {term['days']} days ({n} {unit if n == 1 else unit + 's'}), "
+        f"{_renewal_words(term)}: P(lapsed at a term's end within a year) "
+        + (
+            fmt_prob(lapsed)
+            if lapsed is not None
+            else "not observed: " + str((term.get("why_null") or {}).get("p_lapsed_1y"))
+        )
     )

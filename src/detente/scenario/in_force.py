@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field, model_validator
 
 from detente.scenario.base import Id, ScalePoint, _Traced
+from detente.scenario.term import Term
 
 if TYPE_CHECKING:
     from detente.scenario.schema import Scenario
@@ -49,6 +50,21 @@ class AgreementInForce(_Traced):
         default=None,
         description="A proposal whose terms it is (its terms on the bundle's issues); "
         "instead of `terms`.",
+    )
+    term: Term | None = Field(
+        default=None,
+        description="Its term, if it was made for a stated time (it lapses at the term's end "
+        "unless renewed; unset: open-ended).",
+    )
+    term_ends: dt.date | None = Field(
+        default=None,
+        description="When its current term ends (at or after `meta.as_of`; default one term "
+        "after `since`); only with `term`.",
+    )
+    renewals: tuple[dt.date, ...] = Field(
+        default=(),
+        description="Dates it was renewed before `meta.as_of` (between `since` and `as_of`); "
+        "only with `term`.",
     )
     note: str | None = Field(default=None, description="What the agreement is, in words.")
 

@@ -135,7 +135,11 @@ class ObservationEntry(_Entry):
 
 
 class EventType(enum.StrEnum):
-    """What kind of event happened."""
+    """What kind of event happened. ``agreement_ended``: an agreement broken off or
+    abandoned before its end (a broken commitment, an earlier failure for the durability's
+    prior-failures covariate); ``agreement_lapsed``: an agreement made for a fixed term that
+    ended at its term's end because a party did not renew it (not a broken commitment, not
+    an earlier failure, no act evidence for trust: docs/explanation/trust-model.md)."""
 
     talks = "talks"
     summit = "summit"
@@ -145,6 +149,7 @@ class EventType(enum.StrEnum):
     atrocity = "atrocity"
     agreement_signed = "agreement_signed"
     agreement_ended = "agreement_ended"
+    agreement_lapsed = "agreement_lapsed"
     offensive = "offensive"
     aid = "aid"
     sanctions = "sanctions"

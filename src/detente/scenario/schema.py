@@ -45,6 +45,7 @@ from detente.scenario.ledger import (
     Verification,
 )
 from detente.scenario.simulation import SimulationSettings
+from detente.scenario.term import Term
 from detente.scenario.tracks import (
     Level,
     Leverage,
@@ -710,6 +711,11 @@ class Bundle(_Traced):
         "scenario's political, territorial, legal and economic issues it settles (the full "
         "settlement 1); for a bundle that does not stop the fighting, or a scenario with no "
         "such issue, 0.6, the reference (Fortna's whole sample).",
+    )
+    term: Term | None = Field(
+        default=None,
+        description="A term every agreement on it is made for (it lapses at the term's end "
+        "unless renewed, scenario.term); unset: open-ended.",
     )
     note: str | None = Field(default=None, description="What the bundle stands for.")
 

@@ -33,6 +33,7 @@ from detente.scenario.schema import (
     ObservationEntry,
     Scenario,
 )
+from detente.scenario.term import check_terms
 from detente.scenario.tracks import bundle_ids
 
 __all__ = [
@@ -384,6 +385,7 @@ def check_deals(s: Scenario) -> list[Finding]:
             out.append(Finding(("payments", k), "payer and payee are the same actor"))
     out += _check_linkages(s, issues, actors)
     out += [Finding(path, msg) for path, msg in check_in_force(s)]
+    out += [Finding(path, msg) for path, msg in check_terms(s)]
     for k, pr in enumerate(s.proposals):
         deferrals(("proposals", k, "deferrals"), pr.deferrals, set(pr.terms))
         for j, pid in enumerate(pr.payments):

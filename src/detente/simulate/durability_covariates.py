@@ -316,7 +316,9 @@ def scenario_covariates(
       control 0;
     - guarantor: the attached ``guarantee`` with the largest leverage × the belligerents'
       mean compliance for the guarantor (leverage read as capability; no constraint field);
-    - ``prior_failures``: ``agreement_ended`` events among the belligerents up to ``as_of``;
+    - ``prior_failures``: ``agreement_ended`` events among the belligerents up to ``as_of``
+      (an ``agreement_lapsed`` one, a fixed-term agreement not renewed, is no failure: Fortna
+      2004 counts cease-fires that broke down in renewed fighting);
     - ``mechanism_hr``: the stated hazard ratios of the other attached mechanisms (peacekeepers,
       monitors with a detection power and guarantees enter through their covariates, not
       twice);

@@ -123,6 +123,10 @@ class BlockOutput:
     # (N, J) the period each agreement in force at the start ended, -1 = not within the
     # horizon (until="settlement": up to the stop) (simulate.in_force; None: none stated)
     start_end: IntArray | None = None
+    # fixed terms (simulate.terms; None: no term stated): (N, B) the bundle's first
+    # agreement ended by a lapse at a term's end, (N, J) the agreement in force at the start did
+    bundle_lapsed: NDArray[np.bool_] | None = None
+    start_lapsed: NDArray[np.bool_] | None = None
 
 
 def _seed_sequence(seed: Seed) -> np.random.SeedSequence:
@@ -685,6 +689,8 @@ def _simulate_block(
         moved_at=state.moved_at,
         bundle_track=state.first_track,
         start_end=None if m.in_force is None else state.start_end,
+        bundle_lapsed=None if state.term is None else state.term.lapsed,
+        start_lapsed=None if state.term is None else state.term.start_lapsed,
     )
 
 

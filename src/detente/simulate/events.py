@@ -26,6 +26,7 @@ EVENT_FLAGS: dict[str, int] = {
     "talks_derailed": 262144,
     "bad_faith_detected": 524288,
     "refusal_lifted": 1048576,
+    "lapse": 2097152,
 }
 """Bits of the per-period event code of a run. ``defection_detected``: a deliberate or chance
 defection by a party that the other side observed (the evidence the trust step uses).
@@ -35,7 +36,9 @@ party crossed one of its stated red lines (:mod:`detente.simulate.agenda`);
 ``talks_derailed``: a spoiler faction's attack called off a round of talks;
 ``bad_faith_detected``: a side saw the other rearm under an agreement it signed in bad faith;
 ``refusal_lifted``: a refusal to meet holding at the start was lifted and a track it closed
-holds its first round on a bundle only it could settle (:mod:`detente.simulate.steps.tracks`)."""
+holds its first round on a bundle only it could settle (:mod:`detente.simulate.steps.tracks`);
+``lapse``: an agreement reached the end of its term and was not renewed (not a violation:
+:mod:`detente.simulate.steps.expiry`)."""
 
 
 def flag(name: str) -> int:

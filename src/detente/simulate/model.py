@@ -71,6 +71,7 @@ from detente.simulate.durability_covariates import DealDurability, deal_durabili
 from detente.simulate.in_force import StartDeals, start_deals
 from detente.simulate.memory import BlockMemory
 from detente.simulate.tables import TalkTable, build_table, linear_tables
+from detente.simulate.terms import TermTable, model_terms
 from detente.simulate.tracks import TrackTable, track_table
 from detente.trust.opinion import DEFAULT_PRIOR_WEIGHT
 from detente.trust.state import TrustState, trust_state
@@ -220,6 +221,7 @@ class SimModel:
     settings: SimulationSettings
     tracks: TrackTable | None = None  # when each track meets and what it settles (issue 18)
     in_force: StartDeals | None = None  # agreements in force at as_of (simulate.in_force)
+    terms: TermTable | None = None  # fixed terms of agreements (simulate.terms; None: none)
 
     @property
     def n_types(self) -> int:
@@ -594,6 +596,7 @@ def build_model(scenario: Scenario) -> SimModel:
         ),
         red_line_paths=tuple(rl_paths),
         in_force=start_deals(scenario, agenda, period_days),
+        terms=model_terms(scenario, tuple(b.id for b in agenda.bundles), period_days),
         settings=settings,
         shock_ids=sh.ids,
         shock_kind=sh.kind,

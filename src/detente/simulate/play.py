@@ -65,8 +65,9 @@ from detente.simulate.protocols import Round, accepts, needs
 from detente.simulate.runner import block_seed
 from detente.simulate.search import propose
 from detente.simulate.state import Draws, RunState, begin_period, initial_state
+from detente.simulate.steps.expiry import sucker_fear
 from detente.simulate.steps.fight import FIGHT, OBSERVE
-from detente.simulate.steps.learn import INTENT, LEARN
+from detente.simulate.steps.learn import LEARN
 from detente.simulate.steps.shocks import SHOCKS
 from detente.simulate.steps.talk import bundle_values, concession, pressure, talk_state
 from detente.simulate.strategies import Move, Strategy, clock, get_strategy
@@ -481,9 +482,7 @@ def offer(state: PlayState, terms: dict[str, float]) -> PlayState:
     mv = g.strategy.move(ts)
     mine = _plain(np.full(n, u_x[h]))
     moves_ = (mine, mv) if h == 0 else (mv, mine)
-    loss = m.sucker_loss * 2.0 * (1.0 - s.trust[:, :, INTENT])
-    if not m.agenda.bundles[b].ceasefire:
-        loss = np.zeros_like(loss)
+    loss = sucker_fear(m, s, m.agenda.bundles[b].ceasefire)
     k = np.full(n, k_off, dtype=np.int64)
     rnd = Round(
         table=table,

@@ -21,6 +21,12 @@ from detente.simulate.in_force import start_outcomes, start_record
 from detente.simulate.model import SimModel
 from detente.simulate.reasons import REASONS
 from detente.simulate.steps.breakdown import signature_trust_sums
+from detente.simulate.terms import (
+    bundle_term_record,
+    competing_incidence,
+    start_lapses,
+    start_term_record,
+)
 
 __all__ = [
     "BINS",
@@ -103,6 +109,8 @@ _OPTIONAL_COUNTS = (
     "moved_counts",
     "bundle_track",
     "start_counts",
+    "bundle_km_lapse",
+    "start_lapse_counts",
 )
 
 
@@ -136,6 +144,11 @@ class BlockStats:
     breakdown curves, paths, costs and agreements counts are zeros, never read)."""
 
     start_counts: IntArray | None = None  # (J, 2) agreements in force at the start (in_force)
+    # fixed terms (simulate.terms; None: no term stated): (B, P + 1) first agreements that
+    # lapsed at a term's end after d periods (counted in ``bundle_km_censor`` too); (J,) the
+    # agreements in force at the start that ended by a lapse within a year
+    bundle_km_lapse: IntArray | None = None
+    start_lapse_counts: IntArray | None = None
 
     def merge(self, other: BlockStats) -> None:
         """Add ``other`` into this (call in block order: the float sums are order-sensitive)."""
@@ -233,9 +246,17 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         for j in range(n_b):
             ok = (b_first[:, j] >= 0) & (out.bundle_track[:, j] >= 0)
             bundle_track[j] = np.bincount(out.bundle_track[ok, j], minlength=k)
-    start = None
+    start = start_lapse = km_lapse = None
+    year = round(1.0 / m.period_years)
     if m.in_force is not None and out.start_end is not None:
-        start = start_outcomes(m.in_force, out.start_end, round(1.0 / m.period_years))
+        start = start_outcomes(m.in_force, out.start_end, year)
+        if out.start_lapsed is not None:
+            start_lapse = start_lapses(out.start_lapsed, out.start_end, year)
+    if out.bundle_lapsed is not None and not settled:
+        km_lapse = np.zeros((n_b, periods + 1), np.int64)
+        for j in range(n_b):
+            ok = (b_first[:, j] >= 0) & out.bundle_lapsed[:, j]
+            km_lapse[j] = np.bincount(b_dur[ok, j], minlength=periods + 1)
     return BlockStats(
         start_counts=start,
         sig_trust_sum=signature_trust_sums(m, out.paths, b_first),
@@ -258,6 +279,8 @@ def block_stats(m: SimModel, out: BlockOutput, periods: int) -> BlockStats:
         moved_counts=moved,
         bundle_track=bundle_track,
         until="settlement" if settled else "horizon",
+        bundle_km_lapse=km_lapse,
+        start_lapse_counts=start_lapse,
     )
 
 
@@ -376,8 +399,9 @@ class SimulationResult:
     def agreements(self) -> list[dict[str, Any]]:
         """One record per bundle the talks can settle: P(agreement within the horizon) with
         its 95 % Wilson interval, median periods to agreement (None if under half agree), the
-        Kaplan–Meier probability of breakdown within a year and ``by_track`` (through which
-        track the agreements came)."""
+        probability of breakdown within a year (Kaplan–Meier; for a bundle with a fixed term
+        the cumulative incidence with a lapse competing, :meth:`_term`) and ``by_track``
+        (through which track the agreements came)."""
         n = self.runs
         out = []
         for j, bid in enumerate(self.model.bundle_ids):
@@ -393,6 +417,7 @@ class SimulationResult:
             if j and self.until == "settlement":  # a partial bundle signed later is not seen
                 rec |= dict.fromkeys(_PARTIAL_FIELDS)
                 rec["not_simulated"] = NOT_SIMULATED["agreements.<partial bundle>"]
+                self._term(j, rec)
                 out.append(rec)
                 continue
             rec |= {
@@ -409,6 +434,7 @@ class SimulationResult:
                 if self.until == "settlement":  # its null p_breakdown_1y, with the reason
                     rec["not_simulated"] = NOT_SIMULATED["agreements.p_breakdown_1y"]
             self._in_force_at_start(j, rec)
+            self._term(j, rec)
             out.append(rec)
         return out
 
@@ -427,8 +453,56 @@ class SimulationResult:
             for i in np.flatnonzero(spec.settled)
         }
         rec["in_force_at_start"] = start_record(deals, k, counts, self.runs, terms)
-        if self.periods < round(1.0 / self.model.period_years):
-            rec["in_force_at_start"]["p_ended_1y"] = None
+        lapses = self.stats.start_lapse_counts
+        if self.model.terms is not None and self.model.terms.start_spec[k] is not None:
+            rec["in_force_at_start"] |= start_term_record(
+                self.model.terms, k, None if lapses is None else int(lapses[k]), self.runs
+            )
+        year = round(1.0 / self.model.period_years)
+        start = rec["in_force_at_start"]
+        if self.periods < year:
+            start["p_ended_1y"] = None
+            if "p_lapsed_1y" in start:
+                start["p_lapsed_1y"] = None
+                why = f"the horizon ({self.periods} periods) is shorter than a year ({year})"
+                start["why_null"] = {"p_ended_1y": why, "p_lapsed_1y": why}
+
+    def _term(self, j: int, rec: dict[str, Any]) -> None:
+        """Add ``term`` to bundle ``j``'s record when agreements on it have a fixed term
+        (:mod:`detente.simulate.terms`): the term, and ``p_lapsed_1y``, the cumulative
+        incidence of a lapse at a term's end within a year of signature (first agreements).
+        For such a bundle ``p_breakdown_1y`` is the breakdown's cumulative incidence with a
+        lapse competing, computed the same way (Kalbfleisch & Prentice 1980), so the two sum
+        to at most 1 (a bundle without a term keeps the Kaplan–Meier value, where nothing
+        competes). A null of either has its reason in ``term.why_null``."""
+        terms = self.model.terms
+        if terms is None or terms.spec[j] is None:
+            return
+        km = self.stats.bundle_km_lapse
+        year = round(1.0 / self.model.period_years)
+        why = None
+        figures: tuple[float, float] | str
+        if self.until == "settlement":
+            figures = rec.get("not_simulated") or NOT_SIMULATED["agreements.p_breakdown_1y"]
+        elif km is None:  # pragma: no cover - a term always keeps the lapse record
+            figures = "the runs kept no record of lapses"
+        elif self.periods < year:
+            figures = f"the horizon ({self.periods} periods) is shorter than a year ({year})"
+        else:
+            figures = competing_incidence(
+                self.stats.bundle_km_event[j], self.stats.bundle_km_censor[j], km[j], year
+            )
+        if isinstance(figures, str):
+            why = {"p_lapsed_1y": figures}
+            if "p_breakdown_1y" in rec:
+                rec["p_breakdown_1y"] = None
+                why["p_breakdown_1y"] = figures
+            lapsed = None
+        else:
+            rec["p_breakdown_1y"], lapsed = figures
+        rec["term"] = bundle_term_record(terms, j) | {"p_lapsed_1y": lapsed}
+        if why is not None:
+            rec["term"]["why_null"] = why
 
     def _by_track(self, j: int) -> dict[str, float]:
         """Track id → share of runs whose first agreement on bundle ``j`` came through it

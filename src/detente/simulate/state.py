@@ -23,12 +23,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.core.jit import kernel
+from detente.errors import InputError
 from detente.simulate.beliefs import balance_prior, believed_r, front_balance, prior_r
 from detente.simulate.in_force import start_arrays
 from detente.simulate.memory import BlockMemory
 from detente.simulate.model import SimModel, candidate_table, capability_r, utility
 from detente.simulate.search import value_of
 from detente.simulate.tables import TalkTable
+from detente.simulate.terms import TermState, initial_terms
 
 __all__ = [
     "Draws",
@@ -61,7 +63,10 @@ class Draws:
 class RunInputs:
     """Optional per-run inputs for a block: preference weights (N, A, I) per run, for
     ensembles over preferences (e.g. the NegMAS workload draws each negotiation's issue
-    weights). Rows are the block's runs."""
+    weights). Rows are the block's runs. The talks then take up only the settlement
+    (:func:`detente.simulate.steps.meeting.talk_bundles`); an agreement in force at the start
+    whose term can be renewed is refused with them (its renewal would read the bundle's
+    shared utilities, not the run's: :func:`initial_state`)."""
 
     weights: FloatArray | None = None
 
@@ -166,6 +171,9 @@ class RunState:
     # when they were made for this state alone: a field that is still its blank holds no
     # event (:func:`set_this_period`)
     blanks: PeriodBlanks | None = None
+    # fixed terms of agreements: when each current term ends, renewals' periods, lapses
+    # (simulate.terms, steps.expiry); None when the scenario states no term
+    term: TermState | None = None
     # the state of a block simulate_block runs (True): no caller ever sees it, and the state a
     # step is given is dropped once the step returns, so the talk step updates the arrays of
     # the talks' record (rounds, demands, standing offers, positions, search hints), and the
@@ -321,6 +329,21 @@ def ceasefire_mask(state: RunState) -> BoolArray:
     return out
 
 
+def _refuse_renewals(m: SimModel) -> None:
+    """Per-run preference weights with an agreement in force at the start whose term can be
+    renewed: refused (located), since the renewal decision
+    (:func:`detente.simulate.steps.expiry.keeps_renewing`) reads the bundle's shared table."""
+    t = m.terms
+    if t is None:
+        return
+    for k in np.flatnonzero((t.start_end >= 0) & (t.start_renew > 0)).tolist():
+        raise InputError(
+            f"agreements_in_force[{k}].term: RunInputs.weights (per-run preference weights) "
+            "cannot be combined with an agreement in force whose term can be renewed: its "
+            "renewal would read the bundle's shared utilities, not the run's"
+        )
+
+
 def initial_state(
     m: SimModel,
     rows: IntArray,
@@ -339,6 +362,7 @@ def initial_state(
     weights = None
     stops = np.array([b.ceasefire for b in m.agenda.bundles], dtype=bool)
     if inputs is not None and inputs.weights is not None:
+        _refuse_renewals(m)
         given = np.asarray(inputs.weights, dtype=np.float64)
         if given.ndim != 3 or given.shape[1:] != m.ideal.shape:
             raise ValueError(
@@ -477,6 +501,11 @@ def initial_state(
         refused_u=nan2,
         offered_u=nan2,
         in_place=memory is not None,
+        term=initial_terms(
+            m.terms,
+            np.zeros(0, dtype=np.int64) if m.in_force is None else m.in_force.bundle,
+            n,
+        ),
         **_period_fields(n, n_b),
     )
     return state

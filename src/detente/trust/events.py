@@ -108,7 +108,8 @@ EVENT_EFFECTS: dict[EventType, tuple[_V, bool]] = {
 }
 """Event type → (signed relevance per dimension, counts-by-its-cost). Acts of the `by` actor,
 or of every participant (`actors`) when there is no `by`. Unlisted types (talks, aid,
-sanctions, statement) carry no act evidence."""
+sanctions, statement, agreement_lapsed) carry no act evidence: an agreement not renewed at
+its term's end broke no commitment (docs/explanation/trust-model.md, "Non-renewal")."""
 
 CONTACT_WEIGHT: dict[EventType, float] = {
     EventType.talks: 0.5,

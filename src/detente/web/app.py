@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 import detente
 from detente.core import DEFAULT_SEED, TRUST_DIMENSIONS
 from detente.errors import DetenteError
-from detente.report.base import in_force_text, period_unit
+from detente.report.base import in_force_text, period_unit, term_text
 from detente.scenario import dump_scenario
 from detente.web.charts import (
     bundle_rows,
@@ -432,6 +432,11 @@ def create_app(
                         "seed": seed,
                     }
                     | ({"in_force_at_start": label} if label is not None else {})
+                    | (
+                        {"fixed_term": term}
+                        if (term := term_text(a, period_unit(s))) is not None
+                        else {}
+                    )
                 )
         return rows
 
@@ -515,6 +520,7 @@ def create_app(
                         **a,
                         "name": names.get(a["bundle"], a["bundle"]),
                         "in_force": in_force_text(a, period_unit(scenario)),
+                        "fixed_term": term_text(a, period_unit(scenario)),
                     }
                     for a in summary.get("agreements") or []
                 ]

@@ -27,6 +27,7 @@ from detente.report.base import (
     in_force_text,
     not_estimated_text,
     period_unit,
+    term_text,
 )
 
 if TYPE_CHECKING:
@@ -341,6 +342,10 @@ def build(ctx: ReportContext) -> Section | None:
         a["bundle"]: text for a in agreements if (text := in_force_text(a, unit)) is not None
     }
     in_force_part = "".join(f"; {names.bundle(b)} {text}" for b, text in in_force.items())
+    fixed = {a["bundle"]: text for a in agreements if (text := term_text(a, unit)) is not None}
+    has_term = bool(fixed) or any(
+        "term_ends" in (a.get("in_force_at_start") or {}) for a in agreements
+    )
     partial_text = (
         "; partial deals: "
         + ", ".join(f"{b} (P {fmt_prob_is(q)})" for q, b in partial[:4])
@@ -380,6 +385,7 @@ def build(ctx: ReportContext) -> Section | None:
             "p_breakdown_1y": a["p_breakdown_1y"],
         }
         | (_in_force_fields(a) if in_force else {})
+        | (_term_fields(a) if has_term else {})
         for a in agreements
     ]
     shown_deals = [
@@ -389,6 +395,7 @@ def build(ctx: ReportContext) -> Section | None:
             "95 % interval": fmt_interval(r["ci_low"], r["ci_high"]),
         }
         | ({"in force at the start": in_force.get(r["bundle"], "no")} if in_force else {})
+        | ({"fixed term": fixed.get(r["bundle"], "none")} if fixed else {})
         for r in deal_rows
     ]
     by_period = result.agreement_by_period()
@@ -487,6 +494,21 @@ def _in_force_fields(a: Mapping[str, Any]) -> dict[str, Any]:
         "in_force_age_periods": start.get("age_periods"),
         "p_in_force_at_horizon": start.get("p_in_force_at_horizon"),
         "p_ended_1y": start.get("p_ended_1y"),
+    }
+
+
+def _term_fields(a: Mapping[str, Any]) -> dict[str, Any]:
+    """A bundle's fixed term and P(lapsed at a term's end within a year) as data-table
+    columns (None without a term, :mod:`detente.simulate.terms`); with the term of an
+    agreement in force at the start, when it ends and P(it lapsed within a year)."""
+    term = a.get("term") or {}
+    start = a.get("in_force_at_start") or {}
+    return {
+        "term_days": term.get("days"),
+        "term_renewal": term.get("renewal"),
+        "p_lapsed_1y": term.get("p_lapsed_1y"),
+        "in_force_term_ends": start.get("term_ends"),
+        "in_force_p_lapsed_1y": start.get("p_lapsed_1y"),
     }
 
 

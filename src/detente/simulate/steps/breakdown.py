@@ -6,7 +6,8 @@ At signature each new agreement gets its hazard ratio from the deal's covariates
 sides' military compliance probabilities for each other,
 :func:`detente.trust.behaviour.compliance_array` of the expected trust the sides hold at that
 moment, no evidence read as 0.5) and the run's **earlier failed agreements** (the scenario's
-``agreement_ended`` events plus the agreements that already broke down in the run).
+``agreement_ended`` events, not ``agreement_lapsed`` ones, plus the agreements that already
+broke down in the run).
 
 Each period of an agreement in force, with ``ΔH`` the Fortna baseline's cumulative hazard over
 the period (:func:`detente.simulate.durability.hazard_increments`, looked up by age), the

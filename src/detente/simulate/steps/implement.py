@@ -22,7 +22,11 @@ implementation). Each period of an agreement in force:
   capacity) and brings it down with the spoilers' share of the covariate hazard.
 
 A defection (deliberate or by chance) or an escalating spoiler ends the agreement: fighting
-resumes and talks may start again.
+resumes and talks may start again. An agreement made for a fixed term reaches its term's end
+first, in the period that contains it: renewed by its veto parties or lapsed, not broken
+(:mod:`detente.simulate.steps.expiry`); the terms of the agreements signed this period start
+after the signature (:func:`detente.simulate.steps.expiry.new_terms`). The signature kernels
+are in :mod:`detente.simulate.steps.signing`.
 
 Every bundle's agreement (:mod:`detente.simulate.agenda`) runs through this machinery on its
 own: its own signature, stage, conduct, hazard and spoilers (its own random numbers: columns
@@ -55,7 +59,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.core.jit import inline_kernel, kernel, nan_to_num
+from detente.core.jit import inline_kernel, kernel
 from detente.simulate.durability import check_rest_code, increment_table
 from detente.simulate.events import flag
 from detente.simulate.in_force import start_ended, start_followed, start_ratios
@@ -69,6 +73,12 @@ from detente.simulate.steps.breakdown import (
     relief_of,
     signature_log_ratios,
 )
+from detente.simulate.steps.expiry import expire, new_terms
+from detente.simulate.steps.signing import busy as _busy
+from detente.simulate.steps.signing import deals_from_before as _deals
+from detente.simulate.steps.signing import gather as _gather
+from detente.simulate.steps.signing import sign as _sign
+from detente.simulate.steps.signing import store_ratios as _store_ratios
 from detente.simulate.steps.talk import pressure
 from detente.simulate.strategies import Conduct, DealState, get_strategy, keeps_agreements
 from detente.trust.behaviour import compliance_array
@@ -108,41 +118,6 @@ def select_conduct(m: SimModel, strategy: IntArray, d: DealState) -> Conduct:
 
 
 @kernel
-def _gather(
-    signed: BoolArray,
-    phase: IntArray,
-    spoil: BoolArray,
-    events: NDArray[np.int32],
-    bits: int,
-    rows: IntArray,
-    signers: IntArray,
-) -> tuple[int, int]:
-    """The runs with an agreement signed this period or in force (into ``rows``, (N,)), and
-    the positions among them of those that signed (into ``signers``, (N,)); returns how
-    many of each. A spoiler act against the talks (``spoil``) is recorded in ``events``
-    (``bits``) of every run. (The caller's arrays are filled: a kernel returning arrays
-    costs about a microsecond each to hand them back.)"""
-    n, n_b = phase.shape
-    k = 0
-    n_signed = 0
-    for r in range(n):
-        if spoil[r, 0] or spoil[r, 1]:
-            events[r] |= bits
-        sign = False
-        active = False
-        for b in range(n_b):
-            sign |= signed[r, b]
-            active |= phase[r, b] > 0
-        if sign:
-            signers[n_signed] = k
-            n_signed += 1
-        if sign or active:
-            rows[k] = r
-            k += 1
-    return k, n_signed
-
-
-@kernel
 def _tenths(shift: float, permitted: float) -> float:
     """Rearmament beyond the permitted shift in tenths, ``max(shift − permitted, 0) / 0.1``
     (the power of the rearmament factor ``rearm_hazard^tenths``)."""
@@ -150,124 +125,6 @@ def _tenths(shift: float, permitted: float) -> float:
     if x < 0.0:
         return 0.0
     return x / 0.1 if x != 0.0 else x
-
-
-@kernel
-def _sign(
-    rows: IntArray,
-    signers: IntArray,
-    signed: BoolArray,
-    signed_terms: IntArray,
-    signed_bad_faith: BoolArray,
-    talk_track: IntArray,
-    period: int,
-    trust: FloatArray,
-    phase: IntArray,
-    age: IntArray,
-    terms: IntArray,
-    verified: IntArray,
-    bad_faith: BoolArray,
-    first: IntArray,
-    first_terms: IntArray,
-    first_track: IntArray,
-    in_first: BoolArray,
-    duration: IntArray,
-    broke: BoolArray,
-    superseded: BoolArray,
-    agreements: IntArray,
-    sig_run: IntArray,
-    sig_bundle: IntArray,
-    earlier: IntArray,
-    sig_trust: FloatArray,
-) -> tuple[int, bool]:
-    """Signature of the agreements signed this period by runs ``rows[signers]`` (a settlement
-    signed contains the partial agreements signed with it, and supersedes those in force):
-    the state arrays of signing runs written, each new agreement listed (``sig_run``,
-    ``sig_bundle``, ``earlier`` agreements the run reached on it, now counted in
-    ``agreements``; ``sig_trust`` the run's expected trust, no evidence read as 0.5; a first
-    agreement on a bundle starts its ``duration`` / ``broke`` record afresh). Returns
-    the number of new agreements and whether a signing run has one in force from before on
-    another bundle. Afterwards the agreements in force from before are those with
-    ``phase > 0`` not ``signed`` this period."""
-    n_b = phase.shape[1]
-    n_new = 0
-    more = False
-    for i in signers:
-        r = rows[i]
-        settles = signed[r, 0]
-        for b in range(n_b):
-            if not signed[r, b] or (b > 0 and settles):
-                continue
-            phase[r, b] = 1
-            age[r, b] = 0
-            terms[r, b] = signed_terms[r, b]
-            verified[r, b, 0] = 0
-            verified[r, b, 1] = 0
-            bad_faith[r, b, 0] = signed_bad_faith[r, b, 0]
-            bad_faith[r, b, 1] = signed_bad_faith[r, b, 1]
-            if first[r, b] < 0:
-                first[r, b] = period
-                first_terms[r, b] = signed_terms[r, b]
-                first_track[r, b] = talk_track[r, b]
-                in_first[r, b] = True
-                # the record now follows this agreement (one in force at the start, which it
-                # followed until then, has ended: simulate.in_force)
-                duration[r, b] = 0
-                broke[r, b] = False
-            sig_run[n_new] = r
-            sig_bundle[n_new] = b
-            earlier[n_new] = agreements[r, b]
-            agreements[r, b] += 1
-            for side in range(2):
-                for dim in range(trust.shape[2]):
-                    sig_trust[n_new, side, dim] = nan_to_num(trust[r, side, dim], 0.5)
-            n_new += 1
-        if settles:  # a settlement signed supersedes the partial agreements in force
-            for b in range(1, n_b):
-                if phase[r, b] > 0:
-                    if in_first[r, b]:
-                        duration[r, b] = age[r, b]
-                        superseded[r, b] = True
-                    in_first[r, b] = False
-                    phase[r, b] = 0
-        for b in range(n_b):
-            more |= phase[r, b] > 0 and not signed[r, b]
-    return n_new, more
-
-
-@kernel
-def _deals(
-    rows: IntArray,
-    signed: BoolArray,
-    phase: IntArray,
-    deal_run: IntArray,
-    deal_pos: IntArray,
-    count: IntArray,
-) -> None:
-    """The agreements in force from before (after :func:`_sign`), bundle by bundle and run by
-    run: their runs (``deal_run``) and positions in ``rows`` (``deal_pos``); ``count`` per
-    bundle."""
-    n = 0
-    for b in range(phase.shape[1]):
-        c = 0
-        for i in range(rows.shape[0]):
-            r = rows[i]
-            if phase[r, b] > 0 and not signed[r, b]:
-                deal_run[n] = r
-                deal_pos[n] = i
-                n += 1
-                c += 1
-        count[b] = c
-
-
-@kernel
-def _store_ratios(
-    deal_hr: FloatArray, run: IntArray, bundle: IntArray, mechanism_hr: FloatArray, e: FloatArray
-) -> None:
-    """The new agreements' hazard ratios, ``mechanism_hr · exp(log HR)`` (``e`` the ``exp``)."""
-    for j in range(e.shape[0]):
-        b = bundle[j]
-        deal_hr[run[j], b] = mechanism_hr[b] * e[j]
 
 
 @kernel
@@ -562,19 +419,6 @@ def _dissatisfaction(utility: float) -> float:
     return x
 
 
-@kernel
-def _busy(signed: BoolArray, phase: IntArray, spoil: BoolArray) -> bool:
-    """An agreement signed this period or in force, or a spoiler act against the talks, in
-    some run."""
-    for r in range(phase.shape[0]):
-        for b in range(phase.shape[1]):
-            if signed[r, b] or phase[r, b] != 0:
-                return True
-        if spoil[r, 0] or spoil[r, 1]:
-            return True
-    return False
-
-
 _BITS = np.array(
     [_SETTLEMENT, _SPOILER, _VIOLATION, _BREAKDOWN, _PARTIAL_BREAKDOWN, _STALLING], dtype=np.int64
 )
@@ -653,14 +497,21 @@ _NO_H = np.empty((0, 0))
 
 def _implement(m: SimModel, s: RunState, d: Draws) -> RunState:
     deals = m.in_force
-    if deals is None:
+    if deals is None and s.term is None:
         return _agreements(m, s, d)
-    if s.period == 0:  # agreements in force at as_of: their hazard ratios
+    if deals is not None and s.period == 0:  # agreements in force at as_of: hazard ratios
         p = _plan(m)
         hr = start_ratios(deals, s.trust, s.deal_hr, p.x0, p.base_failures, p.mechanism_hr)
         s = evolve(s, deal_hr=hr)
-    period, before = s.period, start_followed(deals, s.in_first, s.first)  # a copy
+    period, signed = s.period, s.signed
+    before = None if deals is None else start_followed(deals, s.in_first, s.first)  # a copy
+    if s.term is not None:  # fixed terms (steps.expiry): a term's end decided first
+        s = expire(m, s)
     s = _agreements(m, s, d)  # (the same state, updated, for simulate_block's)
+    if s.term is not None:  # the terms of the agreements signed this period start
+        s = new_terms(m, s, signed)
+    if deals is None or before is None:
+        return s
     end = start_ended(deals, period, before, s.in_first, s.first, s.start_end)
     return s if end is s.start_end else evolve(s, start_end=end)
 
@@ -733,6 +584,8 @@ def _agreements(m: SimModel, s: RunState, d: Draws) -> RunState:
         earlier,
         sig_trust,
     )
+    if n_new and s.term is not None:  # a lapse is not an earlier failure (steps.expiry)
+        earlier[:n_new] -= s.term.lapses[sig_run[:n_new], sig_bundle[:n_new]]
     if n_new:  # each new agreement's hazard ratio (but the spoilers'), from trust at signature
         q = compliance_array(sig_trust[:n_new], "military")  # (E, 2)
         log_hr = np.empty(n_new)

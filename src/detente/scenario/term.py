@@ -1,0 +1,159 @@
+"""Fixed-term agreements (``bundles[].term``, ``agreements_in_force[].term``; branch v16).
+
+Many partial agreements are made for a stated time: the Black Sea Grain Initiative for 120
+days, renewed three times and then not renewed; a 30-day moratorium on strikes on energy
+infrastructure that expired; truces announced with their end. Such an agreement does not
+end only by breaking down: at its term's end it **lapses** unless it is **renewed**. A term
+states how long the text says it runs (``days``), whether it can be renewed (``renewal``:
+``by_consent``, every veto party must accept keeping it at that date, the model's own
+acceptance rule, :mod:`detente.simulate.terms`; or ``none``, it ends at its term) and for how
+long a renewal runs (``renewal_days``, default the same term). Days become periods by one
+rule, :func:`days_to_periods` (to the nearest period; a term is at least one period). A
+text that renews "automatically unless a party objects" is the same decision under the
+acceptance rule (any veto party can end it at that date by objecting) and is stated
+``by_consent``.
+
+On a bundle, the term applies to every agreement signed on it in a run. On an agreement in
+force at ``meta.as_of`` it also says when its current term ends (``term_ends``, default one
+term after ``since``) and which renewals happened before ``as_of`` (``renewals``, dated;
+documentary, checked). Why terms are chosen (Koremenos 2005; Koremenos, Lipson & Snidal 2001)
+and how the engine decides at a term's end: ``docs/explanation/durability.md``.
+
+The cross-references (no term on the full settlement; ``term_ends`` at or after ``as_of`` and
+after ``since``, and within one term of ``since`` when it cannot be renewed; renewals within
+``[since, as_of]``, each date once; ``term_ends`` / ``renewals`` only with a term; no
+``renewal_days`` with ``renewal: none``) are checked by :func:`check_terms` (called from
+:func:`detente.scenario.validate.check_deals`), each with its field path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from detente.scenario.base import _Traced
+
+if TYPE_CHECKING:
+    from detente.scenario.in_force import AgreementInForce
+    from detente.scenario.schema import Scenario
+
+__all__ = ["Term", "check_terms", "days_to_periods", "term_end_date", "term_periods"]
+
+Renewal = Literal["by_consent", "none"]
+
+
+class Term(_Traced):
+    """How long an agreement runs before it lapses unless renewed, as its text states."""
+
+    days: int = Field(ge=1, le=36_500, description="The term its text states, in days.")
+    renewal: Renewal = Field(
+        default="by_consent",
+        description="`by_consent`: at the term's end it is renewed on the same terms only if "
+        "every veto party accepts keeping it then (each compares the deal with its value of "
+        "ending it, the talks' acceptance rule; a text renewed 'automatically unless a party "
+        "objects' is the same decision); `none`: it ends at its term.",
+    )
+    renewal_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=36_500,
+        description="How long a renewal runs, in days (default: `days`).",
+    )
+
+
+def days_to_periods(days: float, period_days: float) -> int:
+    """The one rule by which a term's days become periods: ``round(days / period_days)``
+    (to the nearest period boundary, Python's ``round``: a half rounds to even). Used for a
+    term's length (:func:`term_periods`) and for the days from ``as_of`` to an agreement in
+    force's ``term_ends`` (:func:`detente.simulate.terms.model_terms`)."""
+    return round(days / period_days)
+
+
+def term_periods(days: int, period_days: float) -> int:
+    """Whole periods of ``days`` (at least one): ``max(1, days_to_periods(days, period_days))``."""
+    return max(1, days_to_periods(days, period_days))
+
+
+def term_end_date(a: AgreementInForce) -> dt.date | None:
+    """When the current term of agreement in force ``a`` ends: ``term_ends`` if stated, else
+    one term after ``since`` (None: no term)."""
+    if a.term is None:
+        return None
+    if a.term_ends is not None:
+        return a.term_ends
+    return a.since + dt.timedelta(days=a.term.days)
+
+
+def check_terms(s: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every problem of the scenario's terms as (field path, message)."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for k, b in enumerate(s.bundles):
+        if b.term is not None and b.id == "settlement":
+            out.append(
+                (
+                    ("bundles", k, "term"),
+                    "the full settlement has no term (a term belongs to a partial agreement)",
+                )
+            )
+        if b.term is not None:
+            out.extend(_term_problems(b.term, ("bundles", k, "term")))
+    as_of = s.meta.as_of
+    for k, a in enumerate(s.agreements_in_force):
+        base: tuple[str | int, ...] = ("agreements_in_force", k)
+        if a.term is None:
+            if a.term_ends is not None:
+                out.append(((*base, "term_ends"), "term_ends is given without a term"))
+            if a.renewals:
+                out.append(((*base, "renewals"), "renewals are given without a term"))
+            continue
+        out.extend(_term_problems(a.term, (*base, "term")))
+        if a.term.renewal == "none" and a.renewals:
+            out.append(
+                ((*base, "renewals"), "renewals are given for a term that cannot be renewed")
+            )
+        for j, d in enumerate(a.renewals):
+            if d in a.renewals[:j]:
+                out.append(((*base, "renewals", j), f"renewal {d} is listed twice"))
+            if not a.since <= d <= as_of:
+                out.append(
+                    (
+                        (*base, "renewals", j),
+                        f"renewal {d} is not between since {a.since} and meta.as_of {as_of}",
+                    )
+                )
+        end = term_end_date(a)
+        one_term = a.since + dt.timedelta(days=a.term.days)
+        if a.term.renewal == "none" and end is not None and end > one_term:
+            out.append(
+                (
+                    (*base, "term_ends"),
+                    f"term_ends {end} is beyond one term ({a.term.days} days after since "
+                    f"{a.since}: {one_term}) of a term that cannot be renewed",
+                )
+            )
+        if end is not None and end <= a.since:
+            out.append(((*base, "term_ends"), f"term_ends {end} is not after since {a.since}"))
+        elif end is not None and end < as_of:
+            where = "term_ends" if a.term_ends is not None else "term"
+            out.append(
+                (
+                    (*base, where),
+                    f"its current term ends {end}, before meta.as_of {as_of}: state term_ends "
+                    "(the end of the term running at as_of, after the renewals)",
+                )
+            )
+    return out
+
+
+def _term_problems(t: Term, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+    """A term that contradicts itself: a renewal's length for a term that cannot be renewed."""
+    if t.renewal == "none" and t.renewal_days is not None:
+        return [
+            (
+                (*path, "renewal_days"),
+                "renewal_days is given for a term that cannot be renewed (renewal: none)",
+            )
+        ]
+    return []

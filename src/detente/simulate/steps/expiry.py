@@ -1,0 +1,155 @@
+"""The end of an agreement's term: renewed by the veto parties, or lapsed (branch v16).
+
+Called by the implement step at the start of each period in which some run has an agreement
+in force whose current term ends (:mod:`detente.simulate.terms`; scenarios with no term never
+get here). In each such run the agreement is **renewed** on the same terms when every veto
+party accepts keeping it, by the talks' own acceptance rule at that moment
+(:func:`detente.simulate.protocols._accepts_all`): each belligerent's utility of the terms at
+least its value of ending it now, the bargaining model's outside option on that bundle
+(:func:`detente.simulate.steps.talk.bundle_values`: for a deal that stops the fighting the
+value of fighting on, else the value of no agreement moved by its belief about who prevails;
+Fearon 1995), for a cease-fire with the trust condition on the sucker's loss (Kydd 2005), and
+every other veto party's utility at least its veto floor. A renewal re-strikes the bargain at
+a date fixed in advance (Koremenos 2005) and continues the same agreement: its age on the
+Weibull clock and its hazard ratio run on; its term's end moves by a renewal's periods.
+
+Otherwise it **lapses**: it ends (``phase`` 0, a cease-fire's front unfreezes, the bundle
+returns to the table) without a violation, defection or breakdown: no event the trust step
+reads (the event bit ``lapse`` records it), a censoring at its age in the breakdown's
+Kaplan–Meier record (``duration`` its age, ``broke`` False), and not an earlier failure when
+the bundle is signed anew (``TermState.lapses``, subtracted from the earlier agreements the
+durability's prior-failures covariate counts). An agreement whose term cannot be renewed
+(``renewal: none``) lapses at its term. No random number is drawn: where every run renews,
+the runs are those of the same scenario without a term.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.simulate.events import flag
+from detente.simulate.model import SimModel
+from detente.simulate.protocols import _accepts_all
+from detente.simulate.search import values_of
+from detente.simulate.state import RunState, evolve
+from detente.simulate.steps.learn import INTENT, model_cache
+from detente.simulate.steps.talk import bundle_values
+from detente.simulate.steps.talk_args import TalkPlan
+from detente.simulate.terms import TermState
+
+__all__ = ["LAPSE", "expire", "keeps_renewing", "new_terms", "sucker_fear"]
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+LAPSE = flag("lapse")
+
+
+def sucker_fear(m: SimModel, s: RunState, ceasefire: bool) -> NDArray[np.float64]:
+    """(N, 2) the sucker's loss each side fears on a bundle: ``L·2`` (the talks' factor,
+    :attr:`detente.simulate.steps.talk_args.TalkPlan.sucker`) times its distrust of the
+    other's intention, for a cease-fire (Kydd 2005); 0 for any other deal. The vectorised
+    form of the talks' kernel (``steps.talk``); :mod:`detente.simulate.play` uses it too."""
+    if not ceasefire:
+        return np.zeros((s.trust.shape[0], 2))
+    out: NDArray[np.float64] = model_cache(m, TalkPlan).sucker * (1.0 - s.trust[:, :, INTENT])
+    return out
+
+
+def keeps_renewing(m: SimModel, s: RunState, b: int, due: BoolArray) -> BoolArray:
+    """(N,) the runs of ``due`` in which every veto party accepts keeping the agreement on
+    bundle ``b`` on its terms (module docstring)."""
+    spec = m.agenda.bundles[b]
+    table = spec.table.with_rows(s.regime)
+    cand = np.ascontiguousarray(np.where(due, s.terms[:, b], -1), dtype=np.int64)
+    u = values_of(table, cand)  # (N, A)
+    value, _ = bundle_values(m, s, b)
+    runs = table.lookup(cand.shape[0])
+    lin_dist, lin_w = table.linear_arrays
+    fear = sucker_fear(m, s, spec.ceasefire)
+    out = due.copy()
+    for side in (0, 1):
+        v = np.ascontiguousarray(value[:, side], dtype=np.float64)
+        loss = fear[:, side]
+        out &= _accepts_all(
+            runs.utility,
+            lin_dist,
+            lin_w,
+            runs.size,
+            runs.rows,
+            cand,
+            np.ascontiguousarray(u[:, side], dtype=np.float64),
+            v,  # the threshold: its value of ending it now
+            np.ascontiguousarray(s.bad_faith[:, b, side], dtype=np.bool_),
+            v,
+            np.ascontiguousarray(s.tau[:, side], dtype=np.float64),
+            np.ascontiguousarray(loss, dtype=np.float64),
+            len(m.actor_ids),
+            bool(m.veto_asks[b]),
+            np.ascontiguousarray(m.veto_floors[b], dtype=np.float64),
+        )
+    return out
+
+
+def expire(m: SimModel, s: RunState) -> RunState:
+    """The state with the agreements whose current term ends this period renewed or lapsed
+    (the same state when none does)."""
+    ts = s.term
+    if ts is None:
+        return s
+    due = (s.phase > 0) & (ts.end == s.period)
+    due[:, 1:] &= ~s.signed[:, :1]  # a settlement signed now supersedes them (implement)
+    if not due.any():
+        return s
+    renewed = np.zeros_like(due)
+    for b in np.flatnonzero(due.any(axis=0)).tolist():
+        can = due[:, b] & (ts.renew[:, b] > 0)
+        if can.any():
+            renewed[:, b] = keeps_renewing(m, s, b, can)
+    end = np.where(renewed, ts.end + ts.renew, ts.end)
+    lapse = due & ~renewed
+    if not lapse.any():
+        return evolve(s, term=TermState(end, ts.renew, ts.lapses, ts.lapsed, ts.start_lapsed))
+    runs = np.flatnonzero(lapse.any(axis=1))
+    start_lapsed = ts.start_lapsed
+    deals = m.in_force
+    if deals is not None:  # an agreement in force at the start, still followed, lapses
+        col = lapse[:, deals.bundle] & s.in_first[:, deals.bundle] & (s.first[:, deals.bundle] < 0)
+        start_lapsed = ts.start_lapsed | col
+    first = s.in_first & lapse  # the bundle's record follows it: it ends, not broken
+    phase = s.phase.copy()
+    phase[lapse] = 0
+    duration = np.where(first, s.age, s.duration)
+    events = s.events.copy()
+    events[runs] |= LAPSE
+    term = TermState(
+        end=np.where(lapse, -1, end),
+        renew=ts.renew,
+        lapses=ts.lapses + lapse,
+        lapsed=ts.lapsed | (first & (s.first >= 0)),
+        start_lapsed=start_lapsed,
+    )
+    return evolve(
+        s,
+        phase=phase,
+        in_first=s.in_first & ~lapse,
+        duration=duration,
+        events=events,
+        term=term,
+    )
+
+
+def new_terms(m: SimModel, s: RunState, signed: BoolArray) -> RunState:
+    """The state with the terms of the agreements signed this period (``signed``: the runs'
+    signatures, (N, B)) starting: each ends ``periods`` of its bundle's term later."""
+    ts, table = s.term, m.terms
+    if ts is None or table is None:
+        return s
+    new = signed & (s.phase > 0) & (s.age == 0)
+    if not new.any():
+        return s
+    periods = table.periods[None, :]
+    end = np.where(new, np.where(periods > 0, s.period + periods, -1), ts.end)
+    renew = np.where(new, table.renew[None, :], ts.renew)
+    return evolve(s, term=TermState(end, renew, ts.lapses, ts.lapsed, ts.start_lapsed))
