@@ -8,11 +8,14 @@ be the same float, on the whole real line, its tails, ±0, ±inf, subnormals and
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from numpy.typing import NDArray
 from scipy.special import ndtr
 
+from detente.core import special
 from detente.core.jit import kernel
 from detente.core.special import ndtr1
+from detente.errors import DetenteError
 
 
 @kernel
@@ -38,6 +41,14 @@ def test_compiled_ndtr_is_scipys_bit_for_bit() -> None:
     assert got.tobytes() == want.tobytes()
 
 
-def test_interpreted_ndtr_is_scipys() -> None:
-    for v in (-3.0, -0.25, 0.0, 0.7071, 2.5):
-        assert ndtr1(v) == float(ndtr(v))
+def test_the_export_is_checked_before_it_is_called() -> None:
+    """The kernel calls SciPy's C function only if the capsule names the double ``ndtr``
+    signature; a missing export or another signature is a clean error naming SciPy's
+    version, not a crash or a wrong call (review rev16s)."""
+    assert special._capsule_signature(special._MODULE, special._NAME) in special._SIGNATURES
+    assert special._capsule_signature(special._MODULE, "__pyx_fuse_9ndtr") is None
+    special._check_export(special._SIGNATURES[0], "x")  # the one SciPy exports: no error
+    with pytest.raises(DetenteError, match=r"SciPy 9\.9's .* does not export it"):
+        special._check_export(None, "9.9")
+    with pytest.raises(DetenteError, match="exports 'double complex"):
+        special._check_export(b"double complex (double complex, int)", "9.9")

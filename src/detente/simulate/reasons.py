@@ -287,8 +287,8 @@ def _blocking(
     when no candidate every other party accepts is one it accepts, or, if there is no such
     candidate, when it accepts none. Runs with no candidate inside are left unnamed.
     With the belligerents alone, four counts over every candidate decide (inside, accepted
-    by each, by both), without a branch: the pass vectorises, and a table of the linear
-    form's utilities are computed from its contiguous distances
+    by each, by both), without a branch: the pass vectorises, and for a table of the linear
+    form the utilities are computed from its contiguous distances
     (:func:`~detente.simulate.row_keys._linear_utility`, what ``_utility_at`` computes)
     instead of one call per utility (measured, branch s16b: asp-nozopa at 1,024 outcomes,
     every run without a zone, the whole reasons 4.2 → 1.8-2.4 µs a run)."""
