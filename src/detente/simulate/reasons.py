@@ -51,8 +51,9 @@ from detente.simulate.model import SimModel
 from detente.simulate.row_keys import _linear_utility
 from detente.simulate.search import _find
 from detente.simulate.state import RunState
-from detente.simulate.steps.learn import INTENT
+from detente.simulate.steps.learn import INTENT, model_cache
 from detente.simulate.steps.talk import bundle_table
+from detente.simulate.steps.talk_args import TalkPlan
 from detente.simulate.tables import TalkTable, _utility_at
 
 __all__ = [
@@ -114,7 +115,10 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
     idx = np.flatnonzero(live)
     if idx.size:
         tau_all = np.nan_to_num(s.tau, nan=0.0)
-        loss_all = m.sucker_loss * 2.0 * (1.0 - np.nan_to_num(s.trust[:, :, INTENT], nan=0.5))
+        # L·2 as the talks hold it (TalkPlan.sucker), times the distrust of the other's intention
+        loss_all = model_cache(m, TalkPlan).sucker * (
+            1.0 - np.nan_to_num(s.trust[:, :, INTENT], nan=0.5)
+        )
         zone = np.zeros(n, dtype=bool)
         trusted = np.zeros(n, dtype=bool)
         best = np.full((n, 2), -np.inf)
