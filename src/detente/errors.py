@@ -7,7 +7,7 @@ unknown actor id, an impossible option). The CLI prints ``str(error)`` and exits
 
 from __future__ import annotations
 
-__all__ = ["DetenteError", "InputError", "OutputClashError"]
+__all__ = ["DetenteError", "InputError", "OptionValueError", "OutputClashError"]
 
 
 class DetenteError(Exception):
@@ -25,3 +25,22 @@ class OutputClashError(InputError):
     inode): a mistake on the command line, so the exit code is 2, like a usage error."""
 
     exit_code: int = 2
+
+
+class OptionValueError(InputError):
+    """An option's value that this input cannot take (an ``as_of`` date after the scenario's own
+    date): a mistake on the command line like a value of the wrong type, so the exit code is 2
+    and the CLI reports it as a usage error naming ``option`` (e.g. ``--as-of``). ``str()`` is
+    the whole located message (the Python keyword and the option); ``detail`` is the part after
+    them."""
+
+    exit_code: int = 2
+
+    def __init__(self, keyword: str, option: str, detail: str) -> None:
+        super().__init__(f"{keyword} ({option}): {detail}")
+        self.keyword = keyword
+        self.option = option
+        self.detail = detail
+
+    def __reduce__(self) -> tuple[type[OptionValueError], tuple[str, str, str]]:
+        return (type(self), (self.keyword, self.option, self.detail))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from detente.api.common import as_scenario, parse_date
+from detente.api.common import as_scenario, check_as_of, parse_date
 from detente.api.results import Result, altair_chart
 from detente.core import DEFAULT_SEED
 from detente.errors import InputError
@@ -40,7 +40,8 @@ def _analysis(
     if seed < 0:
         raise InputError(f"seed must be a non-negative integer, got {seed}")
     s = as_scenario(scenario)
-    a = run(s, as_of=parse_date(as_of, "as_of"), seed=seed, packages=packages)
+    when = check_as_of(parse_date(as_of, "as_of"), s, scenario)
+    a = run(s, as_of=when, seed=seed, packages=packages)
     return a, scenario_sha256(s)
 
 
@@ -125,7 +126,9 @@ def analyze(
 ) -> AnalysisResult:
     """Reservation values, the zone of agreement with and without distrust, and solutions.
 
-    ``as_of`` uses the positions current at that date; ``seed`` drives the zone-volume estimate.
+    ``as_of`` uses the positions current at that date (on or before the scenario's own date;
+    a later one is an :class:`~detente.errors.OptionValueError`); ``seed`` drives the
+    zone-volume estimate.
     ``packages=False`` skips the search for the cheapest package opening each closed bundle
     (most of the time of a large scenario): each closed bundle's ``distance`` and
     ``cheapest_package`` are then None, its ``blocking`` empty and its ``search.method``

@@ -1,17 +1,21 @@
-"""What every front-door function shares: scenarios from a path or an object, dates from text."""
+"""What every front-door function shares: scenarios from a path or an object, dates from text,
+and the one rule for an ``as_of`` date (never after the scenario's own date)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from detente.errors import InputError
+from detente.errors import InputError, OptionValueError
 
 if TYPE_CHECKING:
     from detente.scenario.schema import Scenario
 
-__all__ = ["as_scenario", "parse_date"]
+__all__ = ["as_scenario", "check_as_of", "parse_date"]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def as_scenario(scenario: Scenario | str | Path) -> Scenario:
@@ -26,11 +30,35 @@ def as_scenario(scenario: Scenario | str | Path) -> Scenario:
 def parse_date(value: dt.date | str | None, name: str = "date") -> dt.date | None:
     """``value`` as a date: a ``datetime.date``, text ``YYYY-MM-DD``, or ``None``.
 
-    The one date parser of the front doors; ``name`` (e.g. ``--as-of``) locates the error.
+    The one date parser of the front doors (the CLI's date options use it too); ``name``
+    (e.g. ``as_of``) locates the error. Only ``YYYY-MM-DD`` is accepted (not the other forms
+    Python's ``date.fromisoformat`` reads, such as ``20240201``), and the day must exist:
+    ``2024-02-30`` is refused with the reason.
     """
     if value is None or isinstance(value, dt.date):
         return value
+    text = value.strip() if isinstance(value, str) else value
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+        raise InputError(f"{name}: expected YYYY-MM-DD, got {value!r}")
     try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name}: expected YYYY-MM-DD, got {value!r}") from None
+        return dt.date.fromisoformat(text)
+    except ValueError as err:  # the form is right, the day does not exist
+        raise InputError(f"{name}: expected YYYY-MM-DD, got {value!r} ({err})") from None
+
+
+def check_as_of(when: dt.date | None, scenario: Scenario, source: object = None) -> dt.date | None:
+    """``when``, refused (:class:`OptionValueError`, exit 2, naming ``as_of`` and ``--as-of``)
+    if it is after the scenario's own date ``meta.as_of``: a scenario records nothing later
+    (its validation refuses later entries), so a later date could only repeat the scenario's
+    date or extrapolate (trust forgetting, say) silently. ``source`` (a path) locates the
+    scenario in the message."""
+    if when is None or when <= scenario.meta.as_of:
+        return when
+    own = scenario.meta.as_of
+    where = f" of {source}" if isinstance(source, str | Path) else ""
+    raise OptionValueError(
+        "as_of",
+        "--as-of",
+        f"{when} is after the scenario's own date {own} (meta.as_of{where}); the scenario "
+        f"records nothing later, so give a date on or before {own}",
+    )

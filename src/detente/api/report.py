@@ -65,13 +65,15 @@ def report(
     events_db: str | Path | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     trust_window: int = TRUST_WINDOW_YEARS,
+    overwrite: bool = False,
 ) -> ReportResult:
     """Build the report of every section (overview, bargaining, forecasts, simulation, trust,
     and say/do with ``events_db``); with ``out``, write ``report.html``, ``manifest.json`` and
     the data bundle (``data/``: one CSV per chart or table and ``report-data.json``;
     ``report-data.zip``: all of it) into that directory. ``progress(done, total, section)``
     is called as sections start. ``trust_window``: years (1 to 100) of the trust chart, up to
-    the scenario's date."""
+    the scenario's date. An earlier report in ``out`` is replaced only with ``overwrite=True``
+    (``--overwrite``); a folder holding files a report did not write is always refused."""
     from detente.report.build import (
         build_report,
         check_report_dir,
@@ -82,7 +84,8 @@ def report(
     check_trust_window(trust_window)
     inputs = [p for p in (scenario, events_db) if isinstance(p, str | Path)]
     if out is not None:
-        check_report_dir(Path(out), inputs)  # before the work, so a refusal wastes none
+        # before the work, so a refusal wastes none
+        check_report_dir(Path(out), inputs, overwrite=overwrite)
     s = as_scenario(scenario)
     cache: dict[str, Any] = {}
     if events_db is not None:
@@ -101,5 +104,5 @@ def report(
         extra_cache=cache,
         progress=progress,
     )
-    path = None if out is None else write_report(rep, Path(out), inputs)
+    path = None if out is None else write_report(rep, Path(out), inputs, overwrite=overwrite)
     return ReportResult(rep, path)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from detente.api.common import as_scenario, parse_date
+from detente.api.common import as_scenario, check_as_of, parse_date
 from detente.api.results import Result
 from detente.errors import InputError
 from detente.manifest import build_manifest, json_ready, scenario_sha256
@@ -101,8 +101,9 @@ def replay_trust(
     snapshot: bool = False,
     all_pairs: bool = False,
 ) -> TrustReplay:
-    """Replay the scenario's ledger up to ``as_of`` (default: the scenario's date) with the
-    update ``rule`` (``evidence`` or ``bayes``), optionally for one truster and/or trustee.
+    """Replay the scenario's ledger up to ``as_of`` (default, and latest: the scenario's date;
+    a later one is an :class:`~detente.errors.OptionValueError`) with the update ``rule``
+    (``evidence`` or ``bayes``), optionally for one truster and/or trustee.
 
     Only known pairs are listed (a trust prior in the scenario, or a pair moved by a ledger
     entry; :func:`detente.trust.replay.known_pairs`) unless ``all_pairs``; asking for one
@@ -114,9 +115,7 @@ def replay_trust(
     from detente.trust.replay import known_pairs
 
     s = as_scenario(scenario)
-    when = parse_date(as_of, "as_of")
-    if when is not None and when > s.meta.as_of:
-        raise InputError(f"as_of {when} is after the scenario's meta.as_of {s.meta.as_of}")
+    when = check_as_of(parse_date(as_of, "as_of"), s, scenario)
     hist = replay(s, rule=rule, truster=truster, trustee=trustee, as_of=when)
     rows = hist.snapshot() if snapshot else list(hist.records())
     if not all_pairs:

@@ -14,36 +14,41 @@ docs/explanation/bargaining-model.md; JSON keys in docs/reference/cli.md.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from detente.api.common import parse_date
-from detente.cli.common import clean_errors, whole_number
+from detente.cli.common import clean_errors, date_value, whole_number
 from detente.cli.output import OutputFormat, console, emit, render_records
 from detente.core import DEFAULT_SEED
 
 __all__ = ["register"]
 
 _FORMAT = typer.Option("--format", "-f", help="Output format.")
-_ASOF = typer.Option("--as-of", help="Use positions current at this date (YYYY-MM-DD).")
+_ASOF = typer.Option(
+    "--as-of",
+    parser=date_value,
+    help="Use positions current at this date (YYYY-MM-DD; at most the scenario's own date).",
+)
 _SEED = typer.Option("--seed", min=0, help="Seed of the zone-volume estimate.")
 
 
 def analyze_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
-    as_of: Annotated[str | None, _ASOF] = None,
+    as_of: Annotated[dt.date | None, _ASOF] = None,
     seed: Annotated[int, _SEED] = DEFAULT_SEED,
 ) -> None:
     """Reservation values, the zone of agreement with and without distrust, and solutions."""
     with clean_errors():
         from detente.api import analyze
-        from detente.api.common import as_scenario
+        from detente.api.common import as_scenario, check_as_of
 
         sc = as_scenario(scenario)
-        result = analyze(sc, as_of=parse_date(as_of, "--as-of"), seed=seed)
+        check_as_of(as_of, sc, scenario)  # here, where the message can name the file
+        result = analyze(sc, as_of=as_of, seed=seed)
         doc, a = result.to_dict(), result.analysis
         issue_rows = result.records()
         if fmt is OutputFormat.table:  # the table shows solver output to 0.01 scale points
@@ -146,14 +151,14 @@ def _bundle_rows(doc: dict[str, Any], in_force: dict[str, str]) -> list[dict[str
 def proposals_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
-    as_of: Annotated[str | None, _ASOF] = None,
+    as_of: Annotated[dt.date | None, _ASOF] = None,
     seed: Annotated[int, _SEED] = DEFAULT_SEED,
 ) -> None:
     """Scorecard of each named proposal for each actor (with and without distrust)."""
     with clean_errors():
         from detente.api import score_proposals
 
-        result = score_proposals(scenario, as_of=parse_date(as_of, "--as-of"), seed=seed)
+        result = score_proposals(scenario, as_of=as_of, seed=seed)
         doc, records = result.to_dict(), result.records()
         if not records and fmt is OutputFormat.table:
             console.print("The scenario names no proposals.", markup=False, highlight=False)
@@ -178,7 +183,7 @@ def proposals_cmd(
 def what_it_takes_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
-    as_of: Annotated[str | None, _ASOF] = None,
+    as_of: Annotated[dt.date | None, _ASOF] = None,
     seed: Annotated[int, _SEED] = DEFAULT_SEED,
     top: Annotated[
         int, typer.Option("--top", parser=whole_number(1), help="How many options to list (≥ 1).")
@@ -198,9 +203,7 @@ def what_it_takes_cmd(
         from detente.api import what_it_takes
 
         mech_ids = tuple(m.strip() for m in mechanisms.split(",") if m.strip())
-        w = what_it_takes(
-            scenario, as_of=parse_date(as_of, "--as-of"), seed=seed, top=top, mechanisms=mech_ids
-        )
+        w = what_it_takes(scenario, as_of=as_of, seed=seed, top=top, mechanisms=mech_ids)
         doc, a = w.to_dict(), w.analysis
         table = w.records()
         records = [

@@ -11,6 +11,7 @@ a late signal is noted and ignored: it can no longer stop anything."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import signal
@@ -25,13 +26,14 @@ import typer
 from typer.core import TyperGroup
 
 from detente.cli.output import err_console
-from detente.errors import DetenteError
+from detente.errors import DetenteError, InputError, OptionValueError
 
 __all__ = [
     "DefaultCommandGroup",
     "DetenteGroup",
     "Interrupted",
     "clean_errors",
+    "date_value",
     "default_group",
     "done_writing",
     "exit_code_of",
@@ -75,6 +77,25 @@ def whole_number(minimum: int) -> Callable[[Any], int]:
 
     parse.__name__ = "INTEGER"
     return parse
+
+
+def date_value(value: Any) -> dt.date:
+    """Parser of a date option (``--as-of``, ``--start`` …): ``YYYY-MM-DD`` and a day that
+    exists (:func:`detente.api.common.parse_date`, the one date parser); anything else, such as
+    ``2024-02-30``, is a usage error (exit 2) naming the option, like every bad option value."""
+    if isinstance(value, dt.date):
+        return value
+    from detente.api.common import parse_date
+
+    try:
+        when = parse_date(str(value), "date")
+    except InputError as err:
+        raise typer.BadParameter(str(err).removeprefix("date: ")) from None
+    assert when is not None
+    return when
+
+
+date_value.__name__ = "DATE"
 
 
 class Interrupted(KeyboardInterrupt):
@@ -259,12 +280,25 @@ class DetenteGroup(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         """The command, its one-line help (``detente --help``'s command list) the first
         paragraph of its docstring on one line: Typer's "rich" markup mode keeps the
-        docstring's line breaks there, which cut sentences at the source's 96 columns."""
+        docstring's line breaks there, which cut sentences at the source's 96 columns. Its
+        help pages (and its subcommands') are tidied (:mod:`detente.cli.helptext`)."""
+        from detente.cli.helptext import tidy_command
+
         command = super().get_command(ctx, cmd_name)
         if command is not None and command.short_help is None and command.help:
             first = command.help.split("\n\n", 1)[0]
             command.short_help = " ".join(first.split())
-        return command
+        return tidy_command(command, ctx)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        """The root's own options (``--help``) shown without a type (:mod:`.helptext`)."""
+        from detente.cli.helptext import metavar_of
+
+        params: list[Any] = super().get_params(ctx)
+        for param in params:
+            if param.param_type_name == "option":
+                param.metavar = metavar_of(param)
+        return params
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -292,15 +326,28 @@ class DetenteGroup(TyperGroup):
                     signal.signal(sig, signal.SIG_IGN)
 
 
+def click_context() -> Any:
+    """The running command's context (for a usage error's "Usage:" line), or None."""
+    from typer._click.globals import get_current_context
+
+    return get_current_context(silent=True)
+
+
 @contextmanager
 def clean_errors() -> Iterator[None]:
-    """Turn input errors into ``error: message`` on stderr and the error's exit code.
+    """Turn input errors into ``error: message`` on stderr and the error's exit code; an
+    :class:`OptionValueError` (an option's value this input cannot take, such as ``--as-of``
+    after the scenario's date) becomes a usage error naming the option (exit 2), the way the
+    parser reports a value of the wrong type.
 
     Only :class:`DetenteError` (bad input) and :class:`OSError` (a path that cannot be read or
     written) are caught: a bug still shows its traceback in tests.
     """
     try:
         yield
+    except OptionValueError as err:  # a value this input cannot take: a usage error (exit 2)
+        ctx = click_context()
+        raise typer.BadParameter(err.detail, ctx=ctx, param_hint=f"'{err.option}'") from None
     except DetenteError as err:
         err_console.print(f"error: {err}", markup=False, highlight=False)
         raise typer.Exit(err.exit_code) from None

@@ -14,13 +14,13 @@ its options, calls :mod:`detente.api.monitor` and renders the result.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from detente.api.common import parse_date
-from detente.cli.common import clean_errors
+from detente.cli.common import clean_errors, date_value
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 
 __all__ = ["flags_cmd", "ingest_cmd", "measures_cmd", "register", "verify_cmd"]
@@ -163,8 +163,12 @@ def measures_cmd(
     window: Annotated[str, typer.Option(help="day, week, month, quarter or year.")] = "week",
     actor: Annotated[str | None, typer.Option(help="Keep dyads with this actor.")] = None,
     region: Annotated[str | None, typer.Option(help="Keep this region.")] = None,
-    start: Annotated[str | None, typer.Option(help="From (YYYY-MM-DD).")] = None,
-    end: Annotated[str | None, typer.Option(help="Before (YYYY-MM-DD).")] = None,
+    start: Annotated[
+        dt.date | None, typer.Option(parser=date_value, help="From (YYYY-MM-DD).")
+    ] = None,
+    end: Annotated[
+        dt.date | None, typer.Option(parser=date_value, help="Before (YYYY-MM-DD).")
+    ] = None,
     manifest: ManifestOut = None,
     overwrite: Overwrite = False,
     fmt: Fmt = OutputFormat.table,
@@ -179,8 +183,8 @@ def measures_cmd(
             window=window,
             actor=actor,
             region=region,
-            start=parse_date(start, "--start"),
-            end=parse_date(end, "--end"),
+            start=start,
+            end=end,
         )
         _print_store_warnings(db)
         _write_manifest(manifest, result.manifest, overwrite)
@@ -200,11 +204,16 @@ def flags_cmd(
         Path | None, typer.Argument(help="Scenario whose ledger claims are flagged.")
     ] = None,
     actor: Annotated[str | None, typer.Option(help="Claimant (ad-hoc claim).")] = None,
-    date: Annotated[str | None, typer.Option(help="Claim start (YYYY-MM-DD).")] = None,
+    date: Annotated[
+        dt.date | None, typer.Option(parser=date_value, help="Claim start (YYYY-MM-DD).")
+    ] = None,
     region: Annotated[str | None, typer.Option(help="Claimed region.")] = None,
     direction: Annotated[str, typer.Option(help="cease, decrease or maintain.")] = "cease",
     size: Annotated[float | None, typer.Option(help="Promised fall (decrease).")] = None,
-    deadline: Annotated[str | None, typer.Option(help="Last day judged.")] = None,
+    deadline: Annotated[
+        dt.date | None,
+        typer.Option(parser=date_value, help="Last day judged (YYYY-MM-DD)."),
+    ] = None,
     counterpart: Annotated[str | None, typer.Option(help="The other party.")] = None,
     manifest: ManifestOut = None,
     overwrite: Overwrite = False,
@@ -219,11 +228,11 @@ def flags_cmd(
             db,
             scenario,
             actor=actor,
-            date=parse_date(date, "--date"),
+            date=date,
             region=region,
             direction=direction,
             size=size,
-            deadline=parse_date(deadline, "--deadline"),
+            deadline=deadline,
             counterpart=counterpart,
         )
         _print_store_warnings(db)

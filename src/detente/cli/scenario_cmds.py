@@ -24,6 +24,10 @@ FormatOpt = Annotated[
 
 
 _SEED = typer.Option(min=0, help="Seed for the stochastic sections.")
+_OVERWRITE = typer.Option(
+    "--overwrite",
+    help="Replace an earlier report in --out (its files only; other files are never touched).",
+)
 
 
 def builtin_scenario(name: str = DEMO_SCENARIO) -> Path:
@@ -129,6 +133,7 @@ def _make_report(
     quick: bool,
     events_db: Path | None = None,
     trust_window: int = TRUST_WINDOW_YEARS,
+    overwrite: bool = False,
 ) -> tuple[Path, Any]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -138,7 +143,7 @@ def _make_report(
     from detente.report.sections import SECTION_MODULES
 
     inputs = [scenario_path, *([events_db] if events_db is not None else [])]
-    check_report_dir(out, inputs)
+    check_report_dir(out, inputs, overwrite=overwrite)
 
     bar = Progress(
         TextColumn("report: {task.description}"),
@@ -165,6 +170,7 @@ def _make_report(
             events_db=events_db,
             progress=step,
             trust_window=trust_window,
+            overwrite=overwrite,
         )
     assert result.path is not None
     return result.path, result.report
@@ -202,11 +208,14 @@ def report(
             help="Years of trust history charted, up to the scenario's date.",
         ),
     ] = TRUST_WINDOW_YEARS,
+    overwrite: Annotated[bool, _OVERWRITE] = False,
 ) -> None:
     """Write a self-contained HTML report (no CDN, charts embedded) with its data bundle (a
     CSV per chart or table, one JSON, a zip of both) and print the report's path."""
     with clean_errors():
-        path, _ = _make_report(scenario, out, seed, runs, quick, events_db, trust_window)
+        path, _ = _make_report(
+            scenario, out, seed, runs, quick, events_db, trust_window, overwrite=overwrite
+        )
     emit(str(path))
 
 
@@ -218,6 +227,7 @@ def demo(
         int, typer.Option(min=0, help="Seed for the stochastic sections.")
     ] = DEFAULT_SEED,
     runs: Annotated[int, typer.Option(min=1, help="Monte Carlo runs.")] = 2000,
+    overwrite: Annotated[bool, _OVERWRITE] = False,
 ) -> None:
     """Analyse the built-in Russia–Ukraine scenario (latest snapshot) and write the report
     with its data bundle."""
@@ -225,7 +235,7 @@ def demo(
 
     with clean_errors():
         path = builtin_scenario()
-        html_path, rep = _make_report(path, out, seed, runs, quick=False)
+        html_path, rep = _make_report(path, out, seed, runs, quick=False, overwrite=overwrite)
     emit(f"Scenario: {path.name} ({rep.manifest['scenario_sha256'][:12]}), seed {seed}")
     for sec in rep.sections:
         if sec.summary:

@@ -19,15 +19,15 @@ uncertainty, expected, reading, cause`` (``--snapshot`` adds ``r`` and ``s``).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from detente.api.common import parse_date
-from detente.cli.common import clean_errors, default_group
+from detente.cli.common import clean_errors, date_value, default_group
 from detente.cli.output import OutputFormat, emit, err_console, render_records
-from detente.errors import InputError
+from detente.errors import InputError, OptionValueError
 
 if TYPE_CHECKING:
     pass
@@ -45,7 +45,11 @@ trust_app = typer.Typer(
 )
 
 _FORMAT = typer.Option("--format", "-f", help="Output format.")
-_ASOF = typer.Option("--as-of", help="Replay up to this date (YYYY-MM-DD); default meta.as_of.")
+_ASOF = typer.Option(
+    "--as-of",
+    parser=date_value,
+    help="Replay up to this date (YYYY-MM-DD); default and latest: the scenario's own date.",
+)
 _RULE = typer.Option("--rule", help="Update rule: evidence or bayes.")
 _SCEN = typer.Argument(help="Scenario file (YAML).")
 
@@ -55,7 +59,7 @@ def show_cmd(
     scenario: Annotated[Path, _SCEN],
     truster: Annotated[str | None, typer.Option("--truster", help="Only this truster.")] = None,
     trustee: Annotated[str | None, typer.Option("--trustee", help="Only this trustee.")] = None,
-    as_of: Annotated[str | None, _ASOF] = None,
+    as_of: Annotated[dt.date | None, _ASOF] = None,
     rule: Annotated[str, _RULE] = "evidence",
     snapshot: Annotated[
         bool, typer.Option("--snapshot", help="Only the state at the end date.")
@@ -93,11 +97,13 @@ def show_cmd(
                 scenario,
                 truster=truster,
                 trustee=trustee,
-                as_of=parse_date(as_of, "--as-of"),
+                as_of=as_of,
                 rule=rule,
                 snapshot=snapshot,
                 all_pairs=all_pairs,
             )
+        except OptionValueError:
+            raise  # a usage error naming the option (clean_errors), located already
         except InputError as e:
             raise InputError(f"{scenario}: {e}") from None
         records = result.records()
@@ -137,7 +143,7 @@ def explain_cmd(
             help="capacity, peaceful_intention, integrity or predictability.",
         ),
     ],
-    as_of: Annotated[str | None, _ASOF] = None,
+    as_of: Annotated[dt.date | None, _ASOF] = None,
     rule: Annotated[str, _RULE] = "evidence",
     top: Annotated[int, typer.Option("--top", help="How many entries to list.")] = 10,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
@@ -146,7 +152,7 @@ def explain_cmd(
     with clean_errors():
         from detente.api import replay_trust
 
-        replayed = replay_trust(scenario, as_of=parse_date(as_of, "--as-of"), rule=rule)
+        replayed = replay_trust(scenario, as_of=as_of, rule=rule)
         rows = replayed.explain(truster, trustee, dimension, top=top).records()
         cols = ["rank", "date", "cause", "contribution", "note"]
         title = None
@@ -167,14 +173,14 @@ def explain_cmd(
 @trust_app.command("resolutions")
 def resolutions_cmd(
     scenario: Annotated[Path, _SCEN],
-    as_of: Annotated[str | None, _ASOF] = None,
+    as_of: Annotated[dt.date | None, _ASOF] = None,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
 ) -> None:
     """How each due commitment (and claim with terms) resolved, and what decided it."""
     with clean_errors():
         from detente.api import replay_trust
 
-        replayed = replay_trust(scenario, as_of=parse_date(as_of, "--as-of"))
+        replayed = replay_trust(scenario, as_of=as_of)
         rows = replayed.resolutions().records()
         emit(render_records(rows, fmt, title="Ledger resolutions"))
 

@@ -169,11 +169,15 @@ REPORT_FILES = ("report.html", "manifest.json", ZIP_NAME)
 _DATA_FILE = re.compile(r"[a-z0-9][a-z0-9-]*\.(csv|json)|\..+\.tmp")
 
 
-def check_report_dir(out_dir: Path | str, inputs: Iterable[Path | str] = ()) -> Path:
+def check_report_dir(
+    out_dir: Path | str, inputs: Iterable[Path | str] = (), *, overwrite: bool = False
+) -> Path:
     """Refuse (InputError; an input: OutputClashError, exit 2) a report folder that holds
     files ``detente report`` did not write: its report files, or a ``data/`` folder, may
-    exist only beside a manifest of ``detente report`` (an earlier report, which is then
-    replaced), ``data/`` may hold only bundle files, and no input may be among them."""
+    exist only beside a manifest of ``detente report`` (an earlier report), ``data/`` may hold
+    only bundle files, and no input may be among them. An earlier report is replaced only with
+    ``overwrite`` (``--overwrite``); without it the refusal names its files, as every command
+    refuses an existing output file."""
     from detente.outputs import protect_folder, require_own_files
 
     d = Path(out_dir)
@@ -198,17 +202,29 @@ def check_report_dir(out_dir: Path | str, inputs: Iterable[Path | str] = ()) -> 
             )
         names += [f"{DATA_DIR}/{e.name}" for e in sorted(data.iterdir())]
     require_own_files(d, names, "report", inputs)
+    present = [n for n in REPORT_FILES if (d / n).is_symlink() or (d / n).exists()]
+    if data.is_dir():
+        present.append(f"{DATA_DIR}/")
+    if present and not overwrite:
+        raise InputError(
+            f"{d} (--out): holds an earlier report ({', '.join(present)}); detente replaces it "
+            "only with --overwrite (overwrite=True in Python), or choose a new folder"
+        )
     return d
 
 
-def write_report(report: Report, out_dir: Path, inputs: Iterable[Path | str] = ()) -> Path:
+def write_report(
+    report: Report, out_dir: Path, inputs: Iterable[Path | str] = (), *, overwrite: bool = False
+) -> Path:
     """Write ``report.html``, ``manifest.json`` and the data bundle (``data/``,
-    ``report-data.zip``) into ``out_dir``; return the HTML path. An earlier report in the
-    folder is replaced (its bundle files that this one lacks are removed); a folder holding
-    anything else is refused (:func:`check_report_dir`)."""
+    ``report-data.zip``) into ``out_dir``; return the HTML path. Each file is written whole
+    (a temporary file renamed into place) and the set is written with signals held, so a
+    stopped command leaves the earlier report or the new one, never a mix. An earlier report in
+    the folder is replaced only with ``overwrite`` (its bundle files that this one lacks are
+    removed); a folder holding anything else is refused (:func:`check_report_dir`)."""
     from detente.outputs import ensure_dir, signals_held, write_bytes, write_json, write_text
 
-    check_report_dir(out_dir, inputs)
+    check_report_dir(out_dir, inputs, overwrite=overwrite)
     ensure_dir(out_dir)
     data = out_dir / DATA_DIR
     with signals_held():  # never a new report next to an earlier run's manifest or data
@@ -218,9 +234,9 @@ def write_report(report: Report, out_dir: Path, inputs: Iterable[Path | str] = (
             if old not in keep:
                 old.unlink(missing_ok=True)
         for rel, blob in report.files.items():
-            write_bytes(out_dir / rel, blob)
-        path = write_text(out_dir / "report.html", report.html)
-        write_json(out_dir / "manifest.json", report.manifest)
+            write_bytes(out_dir / rel, blob, overwrite=overwrite)
+        path = write_text(out_dir / "report.html", report.html, overwrite=overwrite)
+        write_json(out_dir / "manifest.json", report.manifest, overwrite=overwrite)
     return path
 
 
