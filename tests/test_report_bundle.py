@@ -141,14 +141,14 @@ def test_a_rerun_replaces_its_own_bundle_and_refuses_foreign_files(tmp_path: Pat
     first = {p.name: p.read_bytes() for p in (out / "data").iterdir()}
     stale = out / "data" / "gone-section.csv"
     stale.write_text("a\n1\n", encoding="utf-8")
-    r = runner.invoke(app, args)
+    r = runner.invoke(app, [*args, "--overwrite"])  # an earlier report: only with --overwrite
     assert r.exit_code == 0, r.output
     assert not stale.exists()  # an earlier report's file that this one lacks is removed
     # same inputs and seed: the same bundle, byte for byte
     assert {p.name: p.read_bytes() for p in (out / "data").iterdir()} == first
     mine = out / "data" / "notes.txt"
     mine.write_text("mine", encoding="utf-8")
-    r = runner.invoke(app, args)
+    r = runner.invoke(app, [*args, "--overwrite"])
     assert r.exit_code == 1 and "refusing to overwrite" in r.output, r.output
     assert mine.read_text(encoding="utf-8") == "mine"
     mine.unlink()

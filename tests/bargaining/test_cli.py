@@ -112,7 +112,7 @@ def test_errors_are_clean() -> None:
     assert res.exit_code == 1
     assert "Traceback" not in res.output
     res = runner.invoke(app, ["analyze", str(FIXTURE), "--as-of", "2025-13-01"])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # an impossible date: a usage error naming the option (q17)
     assert "--as-of" in res.output
     res = runner.invoke(app, ["what-it-takes", str(FIXTURE), "--top", "0"])
     assert res.exit_code == 2  # a count option out of range: a usage error (q16)
