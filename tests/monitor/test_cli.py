@@ -134,7 +134,8 @@ def test_flags_json_keys(app: typer.Typer, ucdp_db: Path, tmp_path: Path) -> Non
     assert p["claim"]["deadline"] == "2015-02-18" and p["deescalation_params"]["min_fall"] == 0.5
     assert p["store"]["events"] == 3077
     res = runner.invoke(app, ["monitor", "flags", "--db", str(ucdp_db), "--date", "x"])
-    assert res.exit_code == 1 and "expected YYYY-MM-DD" in res.output
+    # a bad date is a usage error naming the option, like every bad option value (q17)
+    assert res.exit_code == 2 and "expected YYYY-MM-DD" in res.output and "--date" in res.output
 
 
 def test_measures_csv(app: typer.Typer, ucdp_db: Path, tmp_path: Path) -> None:
