@@ -54,6 +54,7 @@ from detente.simulate.state import (
     initial_state,
 )
 from detente.simulate.steps import PERIOD_STEPS, Step, never
+from detente.simulate.steps.learn import model_cache
 from detente.simulate.steps.positions import red_lines
 
 __all__ = [
@@ -309,48 +310,50 @@ def _periods(
     setup = _draw(named_rng(ss, SETUP_STREAM), n, (2, len(m.issue_ids)), sel)
     state = initial_state(m, idx, setup, inputs, memory)
     # a step inert for the model never runs and its stream is never drawn (no other step reads
-    # it); an idle one is skipped for the period, its stream moved on as if it had drawn
-    streams = [
-        (
-            step,
-            _Stream(
-                named_rng(ss, step.name),
-                n,
-                step.widths(m),
-                memory,
-                f"{i}.{step.name}",
-                periods,
-                step.idle is not never or step.idle_going is not None,
-            ),
+    # it); an idle one is skipped for the period, its stream moved on as if it had drawn.
+    # Per step that runs: its function, its idle test (None: never idle), its stream (None:
+    # it draws nothing, so no generator is made for it) and the draws of a step drawing
+    # nothing (the same empty arrays every period; None for the others)
+    plan: list[tuple[Callable[..., RunState], _IdleTest | None, _Stream | None, Draws | None]]
+    plan = []
+    for i, step in enumerate(steps):
+        if step.inert(m):
+            continue
+        idle = _idle_test(step, settle and going)
+        widths = step.widths(m)
+        if not (widths[0] or widths[1]):
+            plan.append(
+                (step.apply, idle, None, Draws(np.empty((idx.size, 0)), np.empty((idx.size, 0))))
+            )
+            continue
+        drawn = _Stream(
+            named_rng(ss, step.name),
+            n,
+            widths,
+            memory,
+            f"{i}.{step.name}",
+            periods,
+            step.idle is not never or step.idle_going is not None,
         )
-        for i, step in enumerate(steps)
-    ]
-    # per step: its function, its idle test (None: never idle), its stream and, for a step
-    # drawing nothing, the (empty) draws it is given every period
-    plan = [
-        (
-            step.apply,
-            _idle_test(step, settle and going),
-            stream,
-            stream.draw(sel) if not (stream.nu or stream.nz) else None,
-        )
-        for step, stream in streams
-        if not step.inert(m)
-    ]
+        plan.append((step.apply, idle, drawn, None))
     blanks = PeriodBlanks(state.n, state.phase.shape[1])
     for t in range(periods):
         state = begin_period(state, t, blanks)
         for apply, idle, stream, fixed in plan:
             if idle is not None and idle(m, state):
-                stream.skip()
+                if stream is not None:
+                    stream.skip()
                 continue
-            state = apply(m, state, stream.draw(sel) if fixed is None else fixed)
+            state = apply(m, state, fixed if stream is None else stream.draw(sel))
         yield state
         if settle and _all_settled(state.first):
             return
 
 
-def _idle_test(step: Step, going: bool) -> Callable[[SimModel, RunState], bool] | None:
+_IdleTest = Callable[[SimModel, RunState], bool]
+
+
+def _idle_test(step: Step, going: bool) -> _IdleTest | None:
     """The test by which ``step`` is skipped in a period (None: never): its idle test for
     the runs still going until the settlement when ``going`` and it has one, else its own."""
     if going and step.idle_going is not None:
@@ -367,27 +370,6 @@ def _all_settled(first: IntArray) -> bool:
             done = False
             break
     return done
-
-
-@kernel
-def _blank_after(stop: IntArray, paths: NDArray[np.float32], events: NDArray[np.int32]) -> None:
-    """Paths NaN and events 0 after each run's last simulated period ``stop[i]`` (row by row,
-    from the first period past the earliest stop: the runs are the rows' contiguous axis)."""
-    n_v, n_p, n = paths.shape
-    if n == 0:
-        return
-    start = stop.min() + 1
-    nan = np.float32(np.nan)
-    for t in range(start, n_p):
-        ev = events[t]
-        for i in range(n):
-            if t > stop[i]:
-                ev[i] = 0
-        for v in range(n_v):
-            row = paths[v, t]
-            for i in range(n):
-                if t > stop[i]:
-                    row[i] = nan
 
 
 def path_variables(m: SimModel) -> list[str]:
@@ -460,6 +442,14 @@ def _record_plan(m: SimModel) -> tuple[IntArray, IntArray, IntArray]:
     )
 
 
+def _paths_plan(m: SimModel) -> tuple[list[str], tuple[IntArray, IntArray, IntArray], bool]:
+    """A model's path variables, where :func:`_record` reads them from, and whether any is a
+    red line (made once per model: :func:`~detente.simulate.steps.learn.model_cache`; the
+    arrays are only read)."""
+    srcs, cols, vs = _record_plan(m)
+    return path_variables(m), (srcs, cols, vs), bool(np.isin(srcs, (7, 8)).any())
+
+
 @kernel
 def _record(
     t: int,
@@ -470,6 +460,8 @@ def _record(
     vs: IntArray,
     out: NDArray[np.float32],
     events_out: NDArray[np.int32],
+    first: IntArray,
+    settle: bool,
     events: NDArray[np.int32],
     line: FloatArray,
     rhat: FloatArray,
@@ -487,15 +479,21 @@ def _record(
     period's ``events``. A source whose bit is set in ``same`` is the very array of period
     ``t - 1``: its variables' rows are left unwritten, to be copied from the last row written
     (``since[k] - 1`` for source ``k``) once the source changes (here) or the block ends
-    (:func:`_fill`); ``since`` is updated."""
+    (:func:`_fill`); ``since`` is updated. ``settle`` (until the settlement): a run that
+    signed its settlement before ``t`` (``first[:, 0]``) has stopped, its entries are NaN and
+    its events 0 (:func:`_stopped`), the record written once."""
     n = events.shape[0]
-    for i in range(n):
-        events_out[t, i] = events[i]
+    if settle and t > 0:
+        for i in range(n):
+            events_out[t, i] = 0 if _stopped(first[i, 0], t) else events[i]
+    else:
+        for i in range(n):
+            events_out[t, i] = events[i]
     for j in range(srcs.shape[0]):
         v, k, c = vs[j], srcs[j], cols[j]
         if t > 0 and (same >> k) & 1:
             continue
-        _fill_row(out, v, since[k], t)
+        _fill_row(out, v, since[k], t, first, settle)
         row = out[v, t]
         if k == 6:
             for i in range(n):
@@ -516,25 +514,65 @@ def _record(
             _column(cum_cost, c, row)
         else:
             _column(level, c, row)
+        if settle and t > 0:
+            _blank_stopped(row, first, t)
     for k in range(since.shape[0]):
         if t == 0 or not (same >> k) & 1:
             since[k] = t + 1
 
 
 @kernel
-def _fill_row(out: NDArray[np.float32], v: int, start: int, stop: int) -> None:
-    """Rows ``start`` to ``stop - 1`` of variable ``v`` copied from row ``start - 1``."""
+def _stopped(first_settlement: int, t: int) -> bool:
+    """A run that signed its settlement in period ``first_settlement`` (-1: none) has stopped
+    by period ``t``: it is not recorded there (its entries NaN, its events 0)."""
+    return 0 <= first_settlement < t
+
+
+@kernel
+def _blank_stopped(row: NDArray[np.float32], first: IntArray, t: int) -> None:
+    """The entries of period ``t``'s ``row`` of the runs stopped by then, NaN."""
+    nan = np.float32(np.nan)
+    for i in range(row.shape[0]):
+        if _stopped(first[i, 0], t):
+            row[i] = nan
+
+
+@kernel
+def _fill_row(
+    out: NDArray[np.float32], v: int, start: int, stop: int, first: IntArray, settle: bool
+) -> None:
+    """Rows ``start`` to ``stop - 1`` of variable ``v`` copied from row ``start - 1``
+    (``settle``: NaN for the runs stopped by then, :func:`_stopped`)."""
     for t in range(start, stop):
         out[v, t] = out[v, start - 1]
+        if settle:
+            _blank_stopped(out[v, t], first, t)
 
 
 @kernel
 def _fill(
-    periods: int, since: IntArray, srcs: IntArray, vs: IntArray, out: NDArray[np.float32]
+    periods: int,
+    since: IntArray,
+    srcs: IntArray,
+    vs: IntArray,
+    out: NDArray[np.float32],
+    first: IntArray,
+    settle: bool,
 ) -> None:
     """The rows :func:`_record` left unwritten at the end of the block, to ``periods``."""
     for j in range(srcs.shape[0]):
-        _fill_row(out, vs[j], since[srcs[j]], periods)
+        _fill_row(out, vs[j], since[srcs[j]], periods, first, settle)
+
+
+@kernel
+def _blank_rest(ran: int, paths: NDArray[np.float32], events: NDArray[np.int32]) -> None:
+    """The periods from ``ran`` on, which no run reached (every one had stopped): paths NaN,
+    events 0."""
+    nan = np.float32(np.nan)
+    for t in range(ran, events.shape[0]):
+        events[t] = 0
+        for v in range(paths.shape[0]):
+            paths[v, t] = nan
 
 
 @kernel
@@ -621,15 +659,13 @@ def _simulate_block(
     reuse: BlockOutput | None,
     settle: bool = False,
 ) -> BlockOutput:
-    names = path_variables(m)
+    names, (srcs, cols, vs), red = model_cache(m, _paths_plan)
     size = n if rows is None else len(rows)
     # every variable's path is a (P, N) row of one array, written a period at a time by one
     # compiled pass over the state's source arrays (float64 to float32: the cast NumPy does);
     # every entry of it and of the events is written (np.empty's contents are never read)
     stacked, events = _given_arrays(reuse, names, periods, size)
     paths = {v: stacked[k] for k, v in enumerate(names)}
-    srcs, cols, vs = _record_plan(m)
-    red = bool(np.isin(srcs, (7, 8)).any())
     last: list[object] = [None] * len(_SOURCES)
     since = np.zeros(len(_SOURCES), dtype=np.int64)  # each source's first row not written
     state: RunState | None = None
@@ -658,10 +694,12 @@ def _simulate_block(
         last[:] = now
         # the state's arrays as the steps made them (contiguous, of the state's dtypes; a
         # view would only make Numba compile the kernel once more, for its layout)
-        _record(t, same, since, srcs, cols, vs, stacked, events, state.events, *now)
+        first = state.first  # the runs stopped by period t (settle), as the steps made it
+        _record(t, same, since, srcs, cols, vs, stacked, events, first, settle, state.events, *now)
     if state is None:
         raise ValueError("periods must be at least 1")
-    _fill(ran, since, srcs, vs, stacked)
+    _fill(ran, since, srcs, vs, stacked, state.first, settle)
+    _blank_rest(ran, stacked, events)  # (settle: the block ended before its last period)
     first = state.first[:, 0]
     if settle:
         return _settled_output(m, state, stacked, names, events, periods)
@@ -721,8 +759,7 @@ def _settled_output(
     """The output of a block simulated until each run's settlement (:data:`UNTIL`): each run
     kept up to its stop, what follows it blanked (:attr:`BlockOutput.stopped_at`)."""
     first = state.first[:, 0].copy()
-    stop = np.where(first >= 0, first, periods - 1)
-    _blank_after(stop, stacked, events)
+    stop = np.where(first >= 0, first, periods - 1)  # the record after it is blanked (_record)
     cut = state.first > stop[:, None]  # another bundle first signed after the settlement
     b_first = np.where(cut, -1, state.first)
     terms, b_terms = _first_terms(m, state, b_first)
