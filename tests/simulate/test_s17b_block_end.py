@@ -1,8 +1,8 @@
 """The block's fixed cost cut byte for byte (branch s17b).
 
-- until the settlement, the record blanks a stopped run's entries as it writes them (no
-  second pass over the paths): every run's record up to its stop is the default mode's, NaN
-  and 0 after it, and every entry of a reused output is written (none left from before);
+- until the settlement, every run's record up to its stop is the default mode's, NaN and 0
+  after it, and every entry of a reused output is written (none left from before; the
+  record's copies of unchanged rows are explicit loops now);
 - verify's test for the runs still going is one branch-free pass per act: it says what the
   run-by-run test with an early exit says;
 - the settlement's reasons when every run of the block signed it: what the full passes give
