@@ -263,8 +263,11 @@ def _nothing_seen_going(m: SimModel, s: RunState) -> bool:
     (:func:`~detente.simulate.steps.going1`): a run that signs its settlement this period has
     nothing in force yet, so in a dispute with one bundle the step then waits on the runs
     already stopped only."""
+    acts = set_this_period(s, _ACTS)
+    if not any_true(acts):  # nothing in any run (the common case, one vectorised pass each)
+        return True
     first = np.ascontiguousarray(s.first, dtype=np.int64)
-    for a in set_this_period(s, _ACTS):  # one vectorised pass over each act set this period
+    for a in acts:  # then one vectorised pass over each act, for the runs still going
         flat = np.ascontiguousarray(a).view(np.uint8).reshape(-1)
         if _seen_going(flat, first, int(s.period)):
             return False
