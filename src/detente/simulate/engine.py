@@ -54,6 +54,7 @@ from detente.simulate.state import (
     initial_state,
 )
 from detente.simulate.steps import PERIOD_STEPS, Step, never
+from detente.simulate.steps.learn import model_cache
 from detente.simulate.steps.positions import red_lines
 
 __all__ = [
@@ -309,48 +310,50 @@ def _periods(
     setup = _draw(named_rng(ss, SETUP_STREAM), n, (2, len(m.issue_ids)), sel)
     state = initial_state(m, idx, setup, inputs, memory)
     # a step inert for the model never runs and its stream is never drawn (no other step reads
-    # it); an idle one is skipped for the period, its stream moved on as if it had drawn
-    streams = [
-        (
-            step,
-            _Stream(
-                named_rng(ss, step.name),
-                n,
-                step.widths(m),
-                memory,
-                f"{i}.{step.name}",
-                periods,
-                step.idle is not never or step.idle_going is not None,
-            ),
+    # it); an idle one is skipped for the period, its stream moved on as if it had drawn.
+    # Per step that runs: its function, its idle test (None: never idle), its stream (None:
+    # it draws nothing, so no generator is made for it) and the draws of a step drawing
+    # nothing (the same empty arrays every period; None for the others)
+    plan: list[tuple[Callable[..., RunState], _IdleTest | None, _Stream | None, Draws | None]]
+    plan = []
+    for i, step in enumerate(steps):
+        if step.inert(m):
+            continue
+        idle = _idle_test(step, settle and going)
+        widths = step.widths(m)
+        if not (widths[0] or widths[1]):
+            plan.append(
+                (step.apply, idle, None, Draws(np.empty((idx.size, 0)), np.empty((idx.size, 0))))
+            )
+            continue
+        drawn = _Stream(
+            named_rng(ss, step.name),
+            n,
+            widths,
+            memory,
+            f"{i}.{step.name}",
+            periods,
+            step.idle is not never or step.idle_going is not None,
         )
-        for i, step in enumerate(steps)
-    ]
-    # per step: its function, its idle test (None: never idle), its stream and, for a step
-    # drawing nothing, the (empty) draws it is given every period
-    plan = [
-        (
-            step.apply,
-            _idle_test(step, settle and going),
-            stream,
-            stream.draw(sel) if not (stream.nu or stream.nz) else None,
-        )
-        for step, stream in streams
-        if not step.inert(m)
-    ]
+        plan.append((step.apply, idle, drawn, None))
     blanks = PeriodBlanks(state.n, state.phase.shape[1])
     for t in range(periods):
         state = begin_period(state, t, blanks)
         for apply, idle, stream, fixed in plan:
             if idle is not None and idle(m, state):
-                stream.skip()
+                if stream is not None:
+                    stream.skip()
                 continue
-            state = apply(m, state, stream.draw(sel) if fixed is None else fixed)
+            state = apply(m, state, fixed if stream is None else stream.draw(sel))
         yield state
         if settle and _all_settled(state.first):
             return
 
 
-def _idle_test(step: Step, going: bool) -> Callable[[SimModel, RunState], bool] | None:
+_IdleTest = Callable[[SimModel, RunState], bool]
+
+
+def _idle_test(step: Step, going: bool) -> _IdleTest | None:
     """The test by which ``step`` is skipped in a period (None: never): its idle test for
     the runs still going until the settlement when ``going`` and it has one, else its own."""
     if going and step.idle_going is not None:
@@ -460,6 +463,14 @@ def _record_plan(m: SimModel) -> tuple[IntArray, IntArray, IntArray]:
     )
 
 
+def _paths_plan(m: SimModel) -> tuple[list[str], tuple[IntArray, IntArray, IntArray], bool]:
+    """A model's path variables, where :func:`_record` reads them from, and whether any is a
+    red line (made once per model: :func:`~detente.simulate.steps.learn.model_cache`; the
+    arrays are only read)."""
+    srcs, cols, vs = _record_plan(m)
+    return path_variables(m), (srcs, cols, vs), bool(np.isin(srcs, (7, 8)).any())
+
+
 @kernel
 def _record(
     t: int,
@@ -523,9 +534,13 @@ def _record(
 
 @kernel
 def _fill_row(out: NDArray[np.float32], v: int, start: int, stop: int) -> None:
-    """Rows ``start`` to ``stop - 1`` of variable ``v`` copied from row ``start - 1``."""
+    """Rows ``start`` to ``stop - 1`` of variable ``v`` copied from row ``start - 1`` (an
+    explicit loop: Numba's slice assignment, which guards against overlap, took ~25 % more)."""
+    src = out[v, start - 1]
     for t in range(start, stop):
-        out[v, t] = out[v, start - 1]
+        row = out[v, t]
+        for i in range(row.shape[0]):
+            row[i] = src[i]
 
 
 @kernel
@@ -621,15 +636,13 @@ def _simulate_block(
     reuse: BlockOutput | None,
     settle: bool = False,
 ) -> BlockOutput:
-    names = path_variables(m)
+    names, (srcs, cols, vs), red = model_cache(m, _paths_plan)
     size = n if rows is None else len(rows)
     # every variable's path is a (P, N) row of one array, written a period at a time by one
     # compiled pass over the state's source arrays (float64 to float32: the cast NumPy does);
     # every entry of it and of the events is written (np.empty's contents are never read)
     stacked, events = _given_arrays(reuse, names, periods, size)
     paths = {v: stacked[k] for k, v in enumerate(names)}
-    srcs, cols, vs = _record_plan(m)
-    red = bool(np.isin(srcs, (7, 8)).any())
     last: list[object] = [None] * len(_SOURCES)
     since = np.zeros(len(_SOURCES), dtype=np.int64)  # each source's first row not written
     state: RunState | None = None

@@ -88,6 +88,9 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
     issue = np.zeros((n, n_i), dtype=bool)
     actor = np.zeros((n, n_a), dtype=bool)
     reached = s.first[:, 0] >= 0
+    if reached.all():  # every run signed: the passes below would name no reason nor party
+        reason[:] = REASONS.index("reached")
+        return SettlementReasons(reason, issue, actor)
     table = bundle_table(m, s, 0)
     rows = table.run_rows(n)
     closed = (table.n_feasible[rows] == 0) & ~reached

@@ -73,8 +73,9 @@ class Step:
 def going1(first_settlement: int, period: int) -> bool:
     """A run is still going in ``period`` until the settlement: it has not signed its
     settlement (``first_settlement``, the period of its first agreement on it, -1: none) or
-    signed it in this very period (it stops at the period's end)."""
-    return first_settlement < 0 or first_settlement >= period
+    signed it in this very period (it stops at the period's end). Without a branch (``|``: a
+    loop over runs that calls it can be vectorised)."""
+    return (first_settlement < 0) | (first_settlement >= period)
 
 
 def _period_steps() -> tuple[Step, ...]:
