@@ -22,6 +22,7 @@ from detente.scenario import load_scenario
 from detente.simulate import iter_periods
 from detente.simulate.beliefs import signal_seen, signal_z
 from detente.simulate.model import build_model, capability_r
+from detente.simulate.state import replaced
 from detente.simulate.steps import fight
 
 from .helpers import FIXTURES, ROOT
@@ -119,3 +120,25 @@ def test_true_r_and_paid_cost_as_the_numpy_forms(path: object) -> None:
         other = s.level + 1.0
         assert fight.relief(m, other) is not fight.relief(m, s.level)
         assert fight._phi0(s.beta0.copy()) is not fight._phi0(s.beta0)
+
+
+def test_observe_keeps_the_log_of_the_others_costs_for_its_arrays() -> None:
+    """The observation's log of the other's cost is kept for the private types and cost
+    multipliers last asked: the same arrays give the kept array, new ones (a shock replaces
+    the multipliers) a fresh computation, with NumPy's log of the same products."""
+    m = build_model(load_scenario(ROOT / "scenarios" / "ukraine-2026-06.yaml"))
+    for s in iter_periods(m, 64, np.random.default_rng(4), 6):
+        got = fight._log_others_costs(m, s)
+        assert fight._log_others_costs(m, s) is got
+        other = np.empty((s.n, 2))
+        for side in (0, 1):
+            o = 1 - side
+            other[:, side] = m.type_cost[s.own_type[:, o]] * s.cost_mult[:, o] * m.cost[o]
+        with np.errstate(divide="ignore"):
+            assert _bits(got) == _bits(np.log(other))
+        doubled = s.cost_mult * 2.0
+        fresh = fight._log_others_costs(m, replaced(s, cost_mult=doubled))
+        assert fresh is not got
+        with np.errstate(divide="ignore"):
+            other2 = np.log(m.type_cost[s.own_type[:, ::-1]] * doubled[:, ::-1] * m.cost[::-1])
+        assert _bits(fresh) == _bits(other2)

@@ -357,14 +357,34 @@ def _sightings(
             out[i, side] = x + noise * z[i, side] if seen else np.nan
 
 
-def _observe(m: SimModel, s: RunState, d: Draws) -> RunState:
+# the last (model, private types, cost multipliers) and the log of the other's cost they give
+# (:func:`_log_others_costs`)
+_last_log_other: tuple[SimModel, NDArray[np.int64], FloatArray, FloatArray] | None = None
+
+
+def _log_others_costs(m: SimModel, s: RunState) -> FloatArray:
+    """The log of the other side's material cost as each side looks at it (N, 2): it depends
+    on the private types and the cost multipliers alone, which change only when a shock
+    replaces them, so it is kept for the arrays last asked (a state's arrays are never
+    written)."""
+    global _last_log_other
+    last = _last_log_other
+    if last is not None and last[0] is m and last[1] is s.own_type and last[2] is s.cost_mult:
+        return last[3]
     c = np.ascontiguousarray
     other = np.empty((s.n, 2))  # (N, 2) the other side's material cost
     _others_costs(
         c(m.type_cost, np.float64), c(s.own_type, np.int64), c(s.cost_mult), c(m.cost), other
     )
     with np.errstate(divide="ignore"):
-        log_other = np.log(other)  # what side s looks at: the other's cost
+        log_other: FloatArray = np.log(other)  # what side s looks at: the other's cost
+    _last_log_other = (m, s.own_type, s.cost_mult, log_other)
+    return log_other
+
+
+def _observe(m: SimModel, s: RunState, d: Draws) -> RunState:
+    c = np.ascontiguousarray
+    log_other = _log_others_costs(m, s)
     signal = np.empty((s.n, 2))
     _sightings(log_other, c(d.z), c(s.fighting), float(m.settings.cost_signal_noise), signal)
     return evolve(s, cost_signal=signal)
