@@ -59,6 +59,7 @@ __all__ = [
     "predictive_z",
     "prior_r",
     "refusal_weight",
+    "signal_seen",
     "signal_z",
     "stake_utilities",
     "stated_fronts",
@@ -288,6 +289,19 @@ def signal_z(signal: float, log_cost: float, noise: float) -> float:
     """Standardised gap between an observed log cost and a type's: NaN if nothing was seen."""
     out: float = (signal - log_cost) / noise
     return out
+
+
+@kernel
+def signal_seen(signal: float, log_cost: float, noise: float) -> bool:
+    """Whether :func:`signal_z` is a number (not NaN), without its division: an IEEE
+    quotient ``d / noise`` is NaN exactly when ``d`` or ``noise`` is NaN, both are zero, or
+    both are infinite (``d = signal − log_cost``)."""
+    d = signal - log_cost
+    if np.isnan(d) or np.isnan(noise):
+        return False
+    if d == 0.0 and noise == 0.0:
+        return False
+    return not (np.isinf(d) and np.isinf(noise))
 
 
 @kernel

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr
 
+from detente.bargaining.utility import _clip01
 from detente.core.jit import kernel
 from detente.simulate.beliefs import true_beta
 from detente.simulate.events import flag
@@ -40,27 +41,109 @@ PRESSURE_SMOOTHING = 0.25
 
 
 def relief(m: SimModel, level: FloatArray) -> FloatArray:
-    """Allies' cost relief of A and B at support ``level``: (N, 2)."""
+    """Allies' cost relief of A and B at support ``level``: (N, 2). Kept for the last model
+    and support levels asked (a state's arrays are never written: the fight and the learn
+    step of a period, which see the same levels, compute it once); not to be written."""
+    last = _last_relief
+    if last is not None and last[0] is m and last[1] is level:
+        return last[2]
     out = np.zeros((level.shape[0], 2))
     if m.support_owner.size:
         add = level * m.support_relief
         for side in (0, 1):
             out[:, side] = add[:, m.support_owner == side].sum(axis=1)
+    _keep_relief(m, level, out)
+    return out
+
+
+# the last (model, support levels, relief) computed (:func:`relief`)
+_last_relief: tuple[SimModel, FloatArray, FloatArray] | None = None
+
+
+def _keep_relief(m: SimModel, level: FloatArray, out: FloatArray) -> None:
+    global _last_relief
+    _last_relief = (m, level, out)
+
+
+# the last true balances and their ``Φ`` (:func:`true_r`): a run's ``β₀`` never changes
+_last_phi0: tuple[FloatArray, FloatArray] | None = None
+
+
+def _phi0(beta0: FloatArray) -> FloatArray:
+    """``ndtr(beta0)``, kept for the last ``beta0`` array asked."""
+    global _last_phi0
+    last = _last_phi0
+    if last is not None and last[0] is beta0:
+        return last[1]
+    out: FloatArray = np.ascontiguousarray(ndtr(beta0), dtype=np.float64)
+    _last_phi0 = (beta0, out)
     return out
 
 
 def true_r(m: SimModel, s: RunState) -> FloatArray:
-    """A's true chance of winning a battle this period: (N,)."""
-    r = ndtr(s.beta0) + capability_r(m, s.level) - m.r_start
-    out: FloatArray = np.clip(r + s.shift[:, 0] - s.shift[:, 1] + s.balance_shift, 0.0, 1.0)
+    """A's true chance of winning a battle this period: (N,), ``Φ(β₀) + r_cap(level) −
+    r_cap(level₀) + shift_A − shift_B + Δ_shock`` clipped to [0, 1] (one compiled pass after
+    ``Φ(β₀)`` and ``r_cap``, which are NumPy's and SciPy's)."""
+    c = np.ascontiguousarray
+    out = np.empty(s.n)
+    _chance(
+        _phi0(s.beta0),
+        c(capability_r(m, s.level), np.float64),
+        float(m.r_start),
+        c(s.shift, np.float64),
+        c(s.balance_shift, np.float64),
+        out,
+    )
     return out
+
+
+@kernel
+def _chance(
+    phi0: FloatArray,
+    cap: FloatArray,
+    r_start: float,
+    shift: FloatArray,
+    balance_shift: FloatArray,
+    out: FloatArray,
+) -> None:
+    """``clip(phi0 + cap − r_start + shift_A − shift_B + balance_shift, 0, 1)`` into ``out``,
+    added in that order and clipped as ``np.clip`` does (NaN kept)."""
+    for i in range(out.shape[0]):
+        r = phi0[i] + cap[i] - r_start
+        out[i] = _clip01(r + shift[i, 0] - shift[i, 1] + balance_shift[i])
 
 
 def paid_cost(m: SimModel, s: RunState) -> FloatArray:
-    """Each side's cost of fighting this period, utility units: (N, 2)."""
-    q = m.type_cost[s.own_type]
-    out: FloatArray = np.maximum(m.cost * q * s.cost_mult - relief(m, s.level), 0.0)
-    return out
+    """Each side's cost of fighting this period, utility units: (N, 2), ``max(c · q · m −
+    relief, 0)`` (the products and difference in one compiled pass, NumPy's maximum)."""
+    c = np.ascontiguousarray
+    out = np.empty((s.n, 2))
+    _gross_cost(
+        c(m.cost, np.float64),
+        c(m.type_cost, np.float64),
+        c(s.own_type, np.int64),
+        c(s.cost_mult, np.float64),
+        c(relief(m, s.level), np.float64),
+        out,
+    )
+    return np.maximum(out, 0.0, out=out)
+
+
+@kernel
+def _gross_cost(
+    cost: FloatArray,
+    type_cost: FloatArray,
+    own_type: NDArray[np.int64],
+    cost_mult: FloatArray,
+    relief: FloatArray,
+    out: FloatArray,
+) -> None:
+    """``cost · type_cost[own_type] · cost_mult − relief`` (N, 2) into ``out``, multiplied in
+    that order."""
+    for i in range(out.shape[0]):
+        for side in range(2):
+            q = type_cost[own_type[i, side]]
+            out[i, side] = cost[side] * q * cost_mult[i, side] - relief[i, side]
 
 
 @kernel
@@ -274,14 +357,34 @@ def _sightings(
             out[i, side] = x + noise * z[i, side] if seen else np.nan
 
 
-def _observe(m: SimModel, s: RunState, d: Draws) -> RunState:
+# the last (model, private types, cost multipliers) and the log of the other's cost they give
+# (:func:`_log_others_costs`)
+_last_log_other: tuple[SimModel, NDArray[np.int64], FloatArray, FloatArray] | None = None
+
+
+def _log_others_costs(m: SimModel, s: RunState) -> FloatArray:
+    """The log of the other side's material cost as each side looks at it (N, 2): it depends
+    on the private types and the cost multipliers alone, which change only when a shock
+    replaces them, so it is kept for the arrays last asked (a state's arrays are never
+    written)."""
+    global _last_log_other
+    last = _last_log_other
+    if last is not None and last[0] is m and last[1] is s.own_type and last[2] is s.cost_mult:
+        return last[3]
     c = np.ascontiguousarray
     other = np.empty((s.n, 2))  # (N, 2) the other side's material cost
     _others_costs(
         c(m.type_cost, np.float64), c(s.own_type, np.int64), c(s.cost_mult), c(m.cost), other
     )
     with np.errstate(divide="ignore"):
-        log_other = np.log(other)  # what side s looks at: the other's cost
+        log_other: FloatArray = np.log(other)  # what side s looks at: the other's cost
+    _last_log_other = (m, s.own_type, s.cost_mult, log_other)
+    return log_other
+
+
+def _observe(m: SimModel, s: RunState, d: Draws) -> RunState:
+    c = np.ascontiguousarray
+    log_other = _log_others_costs(m, s)
     signal = np.empty((s.n, 2))
     _sightings(log_other, c(d.z), c(s.fighting), float(m.settings.cost_signal_noise), signal)
     return evolve(s, cost_signal=signal)

@@ -31,6 +31,7 @@ from detente.simulate.beliefs import (
     offer_weight,
     predictive_scale,
     refusal_weight,
+    signal_seen,
     signal_z,
     stake_utilities,
 )
@@ -164,7 +165,7 @@ def _type_posterior(
                 refused, offered, sig = refused_u[i, o], offered_u[i, o], signal[i, side]
                 for t in range(n_t):
                     tv = type_values[i, side, t]
-                    seen = not np.isnan(signal_z(sig, log_cost[i, side, t], noise))
+                    seen = signal_seen(sig, log_cost[i, side, t], noise)
                     lik = signal_lik[i, side, t] if seen else 1.0
                     lik = lik * refusal_weight(refused, tv, eps, tol)
                     lik = lik * offer_weight(offered, tv, eps, tol)
