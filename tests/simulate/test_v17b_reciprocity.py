@@ -62,7 +62,7 @@ def test_the_floor_is_generous_tit_for_tat_generosity() -> None:
     t, r, p, s = 5.0, 3.0, 1.0, 0.0
     g = min(1.0 - (t - r) / (r - s), (r - p) / (t - p))
     assert g == pytest.approx(1.0 / 3.0)
-    assert expiry.RECIPROCITY_FLOOR == pytest.approx(1.0 - g)
+    assert pytest.approx(1.0 - g) == expiry.RECIPROCITY_FLOOR
 
 
 def test_the_shipped_snapshot_reads_ukraines_account_and_no_russian_one(grain: Scenario) -> None:
@@ -79,7 +79,8 @@ def test_the_shipped_snapshot_reads_ukraines_account_and_no_russian_one(grain: S
 
 
 @pytest.mark.parametrize(
-    ("verdict", "renewed"), [(None, True), ("kept", True), ("partly_kept", False), ("broken", False)]
+    ("verdict", "renewed"),
+    [(None, True), ("kept", True), ("partly_kept", False), ("broken", False)],
 )
 def test_russias_account_of_the_memorandum_decides_week_0(
     grain: Scenario, verdict: str | None, renewed: bool
@@ -160,7 +161,9 @@ def test_located_errors(grain: Scenario) -> None:
     bundles = []
     for bd in grain.bundles:
         if bd.term is not None:
-            part = DealPart(by="RU", to="UA", what="x", accounts=(Account(date=a.since, verdict="kept"),))
+            part = DealPart(
+                by="RU", to="UA", what="x", accounts=(Account(date=a.since, verdict="kept"),)
+            )
             bd = bd.model_copy(update={"term": bd.term.model_copy(update={"parts": (part,)})})
         bundles.append(bd)
     found = dict(check_terms(grain.model_copy(update={"bundles": tuple(bundles)})))

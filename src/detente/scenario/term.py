@@ -220,9 +220,7 @@ def _part_problems(
     for j, part in enumerate(t.parts):
         where = (*path, "parts", j)
         if part.to not in actors:
-            out.append(
-                ((*where, "to"), f"unknown actor id {part.to!r}; expected one of: {actors}")
-            )
+            out.append(((*where, "to"), f"unknown actor id {part.to!r}; expected one of: {actors}"))
         if part.by == part.to:
             out.append(((*where, "by"), f"a part owed by {part.by!r} to itself"))
         if part.accounts and since is None:

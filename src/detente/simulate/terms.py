@@ -274,9 +274,7 @@ def start_term_record(
         "term_ends_period": int(table.start_end[j]),
         "renewals": [d.isoformat() for d in table.start_renewals[j]],
         "p_lapsed_1y": None if lapses is None or not runs else lapses / runs,
-        "received_at_start": {
-            side: _share(table, j, k) for k, side in enumerate(sides) if k < 2
-        },
+        "received_at_start": {side: _share(table, j, k) for k, side in enumerate(sides) if k < 2},
     }
 
 
