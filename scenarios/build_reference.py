@@ -552,8 +552,30 @@ ENERGY_TERM: D = {
 # 2023 (60 days, by Russia), May 2023 (60 days)" (E0105, C05; S_grain1, S_grain2). At the
 # 2022-11-16 snapshot its first term (22 July + 120 days) ends on 19 November 2022; the
 # renewal of 17 November is after as_of and not used, nor are the later 60-day renewals.
+# The deal's parts (branch v17b, `term.parts`: what each side owes and received; the renewal
+# reads the receivers' accounts at as_of, docs/explanation/durability.md). Russia owes safe
+# passage (Ukraine's account: the UN Joint Coordination Centre's 4.2 Mt of October 2022,
+# ledger O_grain_oct22); the UN owes Russia the memorandum on Russian food and fertiliser
+# exports (C05: "parallel facilitation of Russian agri exports"), of which facts.yaml has no
+# account dated before the 2022-11-16 snapshot: Russia's "the part concerning Russia has not
+# been implemented" (Rosselkhozbank/SWIFT, insurance) is of 17 July 2023 (E0203, C05), after it.
+GRAIN_PARTS: list[D] = [
+    {"by": "RU", "to": "UA",
+     "what": "safe passage for grain ships from three Ukrainian ports, inspections in Turkey",
+     "accounts": [{"date": "2022-10-31", "verdict": "kept",
+                   "note": "UN JCC: 4.2 Mt shipped in October 2022 (ledger O_grain_oct22)",
+                   **_t(("S_grain1", "S_grain4"),
+                        "the monitors' monthly figure read as what Ukraine received; "
+                        "month-end date for the October volume")}],
+     **_t(("S_grain1", "S_grain2"), None)},
+    {"by": "UN", "to": "RU",
+     "what": "UN-Russia memorandum: facilitation of Russian food and fertiliser exports",
+     **_t(("S_grain1", "S_grain2"),
+          "no account of its implementation dated before 16 November 2022 in the facts "
+          "(Russia's complaint that ended the deal is of 17 July 2023, E0203)")},
+]  # fmt: skip
 GRAIN_TERM: D = {
-    "days": 120, "renewal": "by_consent", "renewal_days": 120,
+    "days": 120, "renewal": "by_consent", "renewal_days": 120, "parts": GRAIN_PARTS,
     **_t(("S_grain1", "S_grain2"),
          "a renewal for the term just served (120 days); the 60-day renewals of March and "
          "May 2023 are after the snapshots that carry the initiative"),

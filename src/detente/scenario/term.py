@@ -11,7 +11,11 @@ long a renewal runs (``renewal_days``, default the same term). Days become perio
 rule, :func:`days_to_periods` (to the nearest period; a term is at least one period). A
 text that renews "automatically unless a party objects" is the same decision under the
 acceptance rule (any veto party can end it at that date by objecting) and is stated
-``by_consent``.
+``by_consent``. A term may list the deal's **parts** (:class:`DealPart`, branch v17b): who
+owes each part, who receives it, and, on an agreement in force, the receiver's dated
+**accounts** of what it received; at a term's end a belligerent renews only if it received
+enough of what it is owed (specific reciprocity, Keohane 1986; the rule:
+:mod:`detente.simulate.steps.expiry`).
 
 On a bundle, the term applies to every agreement signed on it in a run. On an agreement in
 force at ``meta.as_of`` it also says when its current term ends (``term_ends``, default one
@@ -33,15 +37,52 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from detente.scenario.base import _Traced
+from detente.scenario.base import Id, _Traced
 
 if TYPE_CHECKING:
     from detente.scenario.in_force import AgreementInForce
     from detente.scenario.schema import Scenario
 
-__all__ = ["Term", "check_terms", "days_to_periods", "term_end_date", "term_periods"]
+__all__ = [
+    "Account",
+    "DealPart",
+    "Term",
+    "check_terms",
+    "days_to_periods",
+    "term_end_date",
+    "term_periods",
+]
 
 Renewal = Literal["by_consent", "none"]
+Delivered = Literal["kept", "partly_kept", "broken"]
+
+
+class Account(_Traced):
+    """The receiver's account, on a date, of what it received of a part of a deal."""
+
+    date: dt.date = Field(description="When the account was given (at or before meta.as_of).")
+    verdict: Delivered = Field(
+        description="What the receiver says it received of the part: `kept` (all of it), "
+        "`partly_kept`, `broken` (none); scored 1, 0.5, 0 as the ledger's verdicts."
+    )
+    note: str | None = Field(default=None, max_length=500, description="What was said.")
+
+
+class DealPart(_Traced):
+    """One party's part of a deal: what it owes, and to whom (branch v17b)."""
+
+    by: Id = Field(
+        description="Who owes the part: an actor, or a party the scenario does not model "
+        "(e.g. `UN` for the UN-Russia memorandum of the grain deal)."
+    )
+    to: Id = Field(description="The actor that receives it (its renewal reads the accounts).")
+    what: str = Field(max_length=300, description="What the part is, as the text states it.")
+    accounts: tuple[Account, ...] = Field(
+        default=(),
+        description="The receiver's dated accounts of what it received, oldest first; only on "
+        "an agreement in force (an agreement signed in a run has none before it is signed); the "
+        "latest at or before meta.as_of is read.",
+    )
 
 
 class Term(_Traced):
@@ -60,6 +101,12 @@ class Term(_Traced):
         ge=1,
         le=36_500,
         description="How long a renewal runs, in days (default: `days`).",
+    )
+    parts: tuple[DealPart, ...] = Field(
+        default=(),
+        description="The deal's parts: who owes what to whom, with the receivers' accounts "
+        "(renewal by consent reads what each belligerent received; none: the acceptance rule "
+        "alone).",
     )
 
 
@@ -99,6 +146,7 @@ def check_terms(s: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
             )
         if b.term is not None:
             out.extend(_term_problems(b.term, ("bundles", k, "term")))
+            out.extend(_part_problems(s, b.term, ("bundles", k, "term"), None))
     as_of = s.meta.as_of
     for k, a in enumerate(s.agreements_in_force):
         base: tuple[str | int, ...] = ("agreements_in_force", k)
@@ -109,6 +157,7 @@ def check_terms(s: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
                 out.append(((*base, "renewals"), "renewals are given without a term"))
             continue
         out.extend(_term_problems(a.term, (*base, "term")))
+        out.extend(_part_problems(s, a.term, (*base, "term"), a.since))
         if a.term.renewal == "none" and a.renewals:
             out.append(
                 ((*base, "renewals"), "renewals are given for a term that cannot be renewed")
@@ -157,3 +206,41 @@ def _term_problems(t: Term, path: tuple[str | int, ...]) -> list[tuple[tuple[str
             )
         ]
     return []
+
+
+def _part_problems(
+    s: Scenario, t: Term, path: tuple[str | int, ...], since: dt.date | None
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """A part received by no actor, owed to its own debtor, or with accounts out of place:
+    on a bundle's term (``since`` None: an agreement signed in a run has no account before it
+    is signed), or dated outside ``[since, meta.as_of]`` (no look-ahead) or out of order."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    actors = sorted(a.id for a in s.actors)
+    as_of = s.meta.as_of
+    for j, part in enumerate(t.parts):
+        where = (*path, "parts", j)
+        if part.to not in actors:
+            out.append(((*where, "to"), f"unknown actor id {part.to!r}; expected one of: {actors}"))
+        if part.by == part.to:
+            out.append(((*where, "by"), f"a part owed by {part.by!r} to itself"))
+        if part.accounts and since is None:
+            out.append(
+                (
+                    (*where, "accounts"),
+                    "accounts are given on a bundle's term: an agreement signed in a run has "
+                    "no account before it is signed (state them on agreements_in_force)",
+                )
+            )
+            continue
+        for i, acc in enumerate(part.accounts):
+            if since is not None and not since <= acc.date <= as_of:
+                out.append(
+                    (
+                        (*where, "accounts", i, "date"),
+                        f"account dated {acc.date} is not between since {since} and "
+                        f"meta.as_of {as_of}",
+                    )
+                )
+            if i and acc.date < part.accounts[i - 1].date:
+                out.append(((*where, "accounts", i, "date"), "accounts are not oldest first"))
+    return out

@@ -456,7 +456,11 @@ class SimulationResult:
         lapses = self.stats.start_lapse_counts
         if self.model.terms is not None and self.model.terms.start_spec[k] is not None:
             rec["in_force_at_start"] |= start_term_record(
-                self.model.terms, k, None if lapses is None else int(lapses[k]), self.runs
+                self.model.terms,
+                k,
+                None if lapses is None else int(lapses[k]),
+                self.runs,
+                self.model.actor_ids[:2],
             )
         year = round(1.0 / self.model.period_years)
         start = rec["in_force_at_start"]

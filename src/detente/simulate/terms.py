@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.scenario.term import Term, days_to_periods, term_end_date, term_periods
+from detente.trust.resolution import SCORES
 
 if TYPE_CHECKING:
     from detente.scenario.schema import Scenario
@@ -38,12 +39,14 @@ __all__ = [
     "competing_incidence",
     "initial_terms",
     "model_terms",
+    "received",
     "start_lapses",
     "start_term_record",
 ]
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,14 @@ class TermTable:
     start_spec: tuple[Term | None, ...]  # (J,)
     start_term_ends: tuple[dt.date | None, ...]  # (J,) when the current term ends
     start_renewals: tuple[tuple[dt.date, ...], ...]  # (J,)
+    # what each belligerent received of the parts owed to it (branch v17b, :func:`received`):
+    # (J, 2) sum of the scores and count of the scored parts owed by others than the other
+    # belligerent, and of those owed by the other belligerent (its accounts at ``as_of``)
+    start_third: FloatArray
+    start_third_n: IntArray
+    start_other: FloatArray
+    start_other_n: IntArray
+    start_other_all: IntArray  # (J, 2) parts owed by the other belligerent, scored or not
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,9 @@ def model_terms(
     if all(t is None for t in spec) and all(a.term is None for a in deals):
         return None
     as_of = scenario.meta.as_of
+    war = scenario.war
+    sides = tuple(war.belligerents) if war is not None else ()
+    scored = [received(a.term, sides) for a in deals]
     start_end, start_renew, ends = [], [], []
     for a in deals:
         end = term_end_date(a)
@@ -119,7 +133,44 @@ def model_terms(
         start_spec=tuple(a.term for a in deals),
         start_term_ends=tuple(ends),
         start_renewals=tuple(a.renewals for a in deals),
+        start_third=np.array([r[0] for r in scored], dtype=np.float64).reshape(-1, 2),
+        start_third_n=np.array([r[1] for r in scored], dtype=np.int64).reshape(-1, 2),
+        start_other=np.array([r[2] for r in scored], dtype=np.float64).reshape(-1, 2),
+        start_other_n=np.array([r[3] for r in scored], dtype=np.int64).reshape(-1, 2),
+        start_other_all=np.array([r[4] for r in scored], dtype=np.int64).reshape(-1, 2),
     )
+
+
+Scored = tuple[list[float], list[int], list[float], list[int], list[int]]
+
+
+def received(t: Term | None, sides: tuple[str, ...]) -> Scored:
+    """What each belligerent of ``sides`` (two, in the model's order) received of the parts of
+    term ``t`` owed to it, by its latest account (the accounts are dated at or before
+    ``as_of``, checked): per side the sum of the scores (:data:`detente.trust.resolution.SCORES`:
+    kept 1, partly kept 0.5, broken 0) and the count of the scored parts owed by others than
+    the other belligerent (a third party's, e.g. the UN-Russia memorandum of the grain deal),
+    then the same for the parts owed by the other belligerent, and the count of those
+    parts with or without an account. A part without an account is not scored."""
+    third, third_n, other, other_n, other_all = [0.0, 0.0], [0, 0], [0.0, 0.0], [0, 0], [0, 0]
+    if t is None or len(sides) != 2:
+        return third, third_n, other, other_n, other_all
+    for part in t.parts:
+        if part.to not in sides:
+            continue
+        side = sides.index(part.to)
+        if part.by == sides[1 - side]:
+            other_all[side] += 1
+        if not part.accounts:
+            continue
+        score = SCORES[part.accounts[-1].verdict]  # the latest (oldest first, checked)
+        if part.by == sides[1 - side]:
+            other[side] += score
+            other_n[side] += 1
+        else:
+            third[side] += score
+            third_n[side] += 1
+    return third, third_n, other, other_n, other_all
 
 
 def initial_terms(table: TermTable | None, start_bundles: IntArray, n: int) -> TermState | None:
@@ -199,12 +250,16 @@ def bundle_term_record(table: TermTable, b: int) -> dict[str, Any]:
     return _term_fields(t, int(table.periods[b]), int(table.renew[b]))
 
 
-def start_term_record(table: TermTable, j: int, lapses: int | None, runs: int) -> dict[str, Any]:
+def start_term_record(
+    table: TermTable, j: int, lapses: int | None, runs: int, sides: tuple[str, ...]
+) -> dict[str, Any]:
     """What ``in_force_at_start`` gains for agreement in force ``j`` with a term: the term
     (days, renewal, a renewal's periods), when its current term ends (``term_ends``, the date;
     ``term_ends_period``, the period whose step decides it), the renewals before ``as_of``,
-    and ``p_lapsed_1y`` (``lapses``: runs in which it ended by a lapse within a year of
-    ``as_of``; None: not followed)."""
+    ``p_lapsed_1y`` (``lapses``: runs in which it ended by a lapse within a year of
+    ``as_of``; None: not followed), and ``received_at_start``: per belligerent of ``sides``
+    its received share of the parts owed to it by the accounts at ``as_of`` (None: none
+    scored; branch v17b)."""
     t = table.start_spec[j]
     assert t is not None
     end = table.start_term_ends[j]
@@ -219,4 +274,13 @@ def start_term_record(table: TermTable, j: int, lapses: int | None, runs: int) -
         "term_ends_period": int(table.start_end[j]),
         "renewals": [d.isoformat() for d in table.start_renewals[j]],
         "p_lapsed_1y": None if lapses is None or not runs else lapses / runs,
+        "received_at_start": {side: _share(table, j, k) for k, side in enumerate(sides) if k < 2},
     }
+
+
+def _share(table: TermTable, j: int, side: int) -> float | None:
+    """The received share at ``as_of`` (:func:`received`; None: no part owed to it scored)."""
+    n = int(table.start_third_n[j, side] + table.start_other_n[j, side])
+    if not n:
+        return None
+    return float(table.start_third[j, side] + table.start_other[j, side]) / n

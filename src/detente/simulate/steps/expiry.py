@@ -13,6 +13,24 @@ every other veto party's utility at least its veto floor. A renewal re-strikes t
 a date fixed in advance (Koremenos 2005) and continues the same agreement: its age on the
 Weibull clock and its hazard ratio run on; its term's end moves by a renewal's periods.
 
+**Specific reciprocity** (branch v17b). The bargain is re-struck on the deal *as delivered*:
+each belligerent also requires that it received enough of what the deal owes it, "exchanges
+of roughly equivalent values in which the actions of each party are contingent on the prior
+actions of the others" (Keohane 1986, "Reciprocity in international relations", *IO* 40(1));
+renewal is the re-contracting date at which that contingency is exercised (Koremenos 2005).
+Its **received share** ρ is the mean, over the parts of the deal owed to it
+(:class:`detente.scenario.term.DealPart`), of what it received: a part's latest account at
+``as_of`` (kept 1, partly kept 0.5, broken 0; :func:`detente.simulate.terms.received`), and a
+part owed by the other belligerent counts as kept once the agreement has been in force for a
+period of the run (its last move: a defection ends the agreement, ``steps.implement``); parts
+with no account are left out, and with none scored there is no condition (tit-for-tat opens
+by cooperating, Axelrod 1984). It renews only if ``ρ ≥ 1 − g`` (:data:`RECIPROCITY_FLOOR`),
+with ``g = 1/3`` the generosity of generous tit-for-tat for Axelrod's payoffs (Nowak &
+Sigmund 1992, *Nature* 355: ``min(1 − (T−R)/(R−S), (R−P)/(T−P))`` for T, R, P, S = 5, 3, 1,
+0), read as the share of a shortfall a party forgives: an assumption. Only an agreement in
+force at the start carries accounts (an agreement signed in a run has none before it is
+signed), so for every other agreement the rule is the acceptance rule alone.
+
 Otherwise it **lapses**: it ends (``phase`` 0, a cease-fire's front unfreezes, the bundle
 returns to the table) without a violation, defection or breakdown: no event the trust step
 reads (the event bit ``lapse`` records it), a censoring at its age in the breakdown's
@@ -38,12 +56,45 @@ from detente.simulate.steps.talk import bundle_values
 from detente.simulate.steps.talk_args import TalkPlan
 from detente.simulate.terms import TermState
 
-__all__ = ["LAPSE", "expire", "keeps_renewing", "new_terms", "sucker_fear"]
+__all__ = [
+    "LAPSE",
+    "RECIPROCITY_FLOOR",
+    "expire",
+    "keeps_renewing",
+    "new_terms",
+    "received_share",
+    "sucker_fear",
+]
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 LAPSE = flag("lapse")
+RECIPROCITY_FLOOR = 1.0 - 1.0 / 3.0
+"""Least received share with which a belligerent renews: ``1 − g``, ``g = 1/3`` generous
+tit-for-tat's generosity (Nowak & Sigmund 1992) read as a share (module docstring)."""
+
+
+def received_share(m: SimModel, s: RunState, b: int) -> NDArray[np.float64]:
+    """(N, 2) each belligerent's received share of the agreement in force on bundle ``b``
+    (module docstring); NaN where no part owed to it is scored (no condition), and for every
+    run whose agreement on ``b`` is not the one in force at the start."""
+    out = np.full((s.n, 2), np.nan)
+    deals, table = m.in_force, m.terms
+    if deals is None or table is None:
+        return out
+    j = deals.of(b)
+    if j < 0:
+        return out
+    start = s.in_first[:, b] & (s.first[:, b] < 0)  # still the agreement in force at as_of
+    ran = s.period > 0  # kept through the periods since as_of: the other's part delivered
+    for side in (0, 1):
+        other = table.start_other_all[j, side] if ran else table.start_other_n[j, side]
+        got = table.start_other_all[j, side] if ran else table.start_other[j, side]
+        n = int(table.start_third_n[j, side] + other)
+        if n:
+            out[start, side] = (table.start_third[j, side] + got) / n
+    return out
 
 
 def sucker_fear(m: SimModel, s: RunState, ceasefire: bool) -> NDArray[np.float64]:
@@ -59,7 +110,8 @@ def sucker_fear(m: SimModel, s: RunState, ceasefire: bool) -> NDArray[np.float64
 
 def keeps_renewing(m: SimModel, s: RunState, b: int, due: BoolArray) -> BoolArray:
     """(N,) the runs of ``due`` in which every veto party accepts keeping the agreement on
-    bundle ``b`` on its terms (module docstring)."""
+    bundle ``b`` on its terms and every belligerent received enough of it (module
+    docstring)."""
     spec = m.agenda.bundles[b]
     table = spec.table.with_rows(s.regime)
     cand = np.ascontiguousarray(np.where(due, s.terms[:, b], -1), dtype=np.int64)
@@ -89,6 +141,8 @@ def keeps_renewing(m: SimModel, s: RunState, b: int, due: BoolArray) -> BoolArra
             bool(m.veto_asks[b]),
             np.ascontiguousarray(m.veto_floors[b], dtype=np.float64),
         )
+    rho = received_share(m, s, b)
+    out &= ~(rho < RECIPROCITY_FLOOR).any(axis=1)  # NaN: no condition
     return out
 
 
