@@ -453,14 +453,18 @@ def test_an_interrupt_while_waiting_for_block_0_never_counts_block_1_in_its_plac
     """The flake's first cause: block 1 finished before block 0, and an interrupt while the
     engine waited for block 0 took block 0 off the queue and lost it, so the "finished prefix"
     merged block 1 in its place (1,024 runs counted that were not blocks 0..0, and block 0's
-    files were missing). Here block 0 finishes half a second after the interrupt: the result
-    must hold exactly blocks 0 and 1, equal to an uninterrupted run of 2,048 runs."""
+    files were missing). Here block 0 starts only when the interrupt is raised (an event, not
+    a timer: under load, block 1 alone could outlast a timer, and then no interrupt came) and
+    finishes half a second later: the result must hold exactly blocks 0 and 1, equal to an
+    uninterrupted run of 2,048 runs."""
     import threading
     from concurrent.futures import Executor, Future
     from typing import Any
 
     from detente.scenario import load_scenario
     from detente.simulate import runner
+
+    released = threading.Event()
 
     class Fake(Executor):
         _max_workers = 2
@@ -469,15 +473,24 @@ def test_an_interrupt_while_waiting_for_block_0_never_counts_block_1_in_its_plac
             f: Future[Any] = Future()
             f.set_running_or_notify_cancel()
             if args[0].blocks[0][0] == 0:  # block 0 is slow: it ends after the interrupt
-                threading.Timer(0.5, lambda: f.set_result(fn(*args))).start()
+
+                def late() -> None:
+                    released.wait(60)
+                    released.clear()
+                    threading.Timer(0.5, lambda: f.set_result(fn(*args))).start()
+
+                threading.Thread(target=late, daemon=True).start()
             else:
                 f.set_result(fn(*args))
             return f
 
     real = runner._result
+    raised: list[bool] = []
 
     def interrupted(f: Future[Any]) -> Any:
         if not f.done():
+            raised.append(True)
+            released.set()
             raise KeyboardInterrupt
         return real(f)
 
@@ -486,6 +499,7 @@ def test_an_interrupt_while_waiting_for_block_0_never_counts_block_1_in_its_plac
     cut = runner.run_simulation(sc, 2048, 7, PERIODS, executor=Fake())
     monkeypatch.setattr(runner, "_result", real)
     full = runner.run_simulation(sc, 2048, 7, PERIODS)
+    assert raised, "the engine never waited for block 0, so no interrupt was raised"
     assert not cut.complete and cut.stats.n == 2048
     a, b = cut.summary(), full.summary()
     a.pop("complete"), b.pop("complete")
