@@ -139,11 +139,17 @@ def test_a_rerun_replaces_its_own_bundle_and_refuses_foreign_files(tmp_path: Pat
     args = ["report", str(TWO_SIDES), "--quick", "--runs", "20", "--out", str(out)]
     assert runner.invoke(app, args).exit_code == 0
     first = {p.name: p.read_bytes() for p in (out / "data").iterdir()}
+    # an earlier report's file that this one lacks: listed in that report's manifest
     stale = out / "data" / "gone-section.csv"
     stale.write_text("a\n1\n", encoding="utf-8")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"].append({"path": "data/gone-section.csv", "bytes": 4, "sha256": "0" * 64})
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    killed = out / "data" / ".gone-section.csv.k3x_9a2b.tmp"  # a killed write's leftover
+    killed.write_text("a\n", encoding="utf-8")
     r = runner.invoke(app, [*args, "--overwrite"])  # an earlier report: only with --overwrite
     assert r.exit_code == 0, r.output
-    assert not stale.exists()  # an earlier report's file that this one lacks is removed
+    assert not stale.exists() and not killed.exists()  # removed: the earlier report's own
     # same inputs and seed: the same bundle, byte for byte
     assert {p.name: p.read_bytes() for p in (out / "data").iterdir()} == first
     mine = out / "data" / "notes.txt"
@@ -157,6 +163,23 @@ def test_a_rerun_replaces_its_own_bundle_and_refuses_foreign_files(tmp_path: Pat
     r = runner.invoke(app, ["report", str(scen), "--quick", "--out", str(out)])
     assert r.exit_code == 2 and "refusing" in r.output, r.output
     assert scen.read_text(encoding="utf-8") == '{"x": 1}'
+
+
+@pytest.mark.parametrize("name", ["my-notes.csv", "summary.json", ".draft.tmp"])
+def test_overwrite_never_removes_a_bundle_like_file_the_earlier_report_did_not_list(
+    tmp_path: Path, name: str
+) -> None:
+    """rev17's finding: ``--overwrite`` removed any file in ``data/`` whose name looked like a
+    bundle file (or any ``.…tmp``), a user's included; only the files the earlier report's
+    manifest lists are its own."""
+    out = tmp_path / "r"
+    args = ["report", str(TWO_SIDES), "--quick", "--runs", "20", "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    mine = out / "data" / name
+    mine.write_text("mine", encoding="utf-8")
+    r = runner.invoke(app, [*args, "--overwrite"])
+    assert r.exit_code == 1 and "refusing to overwrite" in r.output and name in r.output, r.output
+    assert mine.read_text(encoding="utf-8") == "mine"
 
 
 def test_the_trust_window_is_an_option(tmp_path: Path) -> None:

@@ -33,8 +33,15 @@ def parse_date(value: dt.date | str | None, name: str = "date") -> dt.date | Non
     The one date parser of the front doors (the CLI's date options use it too); ``name``
     (e.g. ``as_of``) locates the error. Only ``YYYY-MM-DD`` is accepted (not the other forms
     Python's ``date.fromisoformat`` reads, such as ``20240201``), and the day must exist:
-    ``2024-02-30`` is refused with the reason.
+    ``2024-02-30`` is refused with the reason. A ``datetime.datetime`` (a subclass of
+    ``date`` that does not compare with one) is refused too, with the hint to pass its
+    ``.date()``.
     """
+    if isinstance(value, dt.datetime):
+        raise InputError(
+            f"{name}: expected a date (YYYY-MM-DD or datetime.date), got the datetime "
+            f"{value.isoformat()}; pass its .date()"
+        )
     if value is None or isinstance(value, dt.date):
         return value
     text = value.strip() if isinstance(value, str) else value

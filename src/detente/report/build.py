@@ -166,7 +166,30 @@ def build_report(
 
 REPORT_FILES = ("report.html", "manifest.json", ZIP_NAME)
 """The files a report writes in its folder, besides the ``data/`` folder."""
-_DATA_FILE = re.compile(r"[a-z0-9][a-z0-9-]*\.(csv|json)|\..+\.tmp")
+_TEMP_OF_DATA_FILE = re.compile(r"\.[a-z0-9][a-z0-9-]*\.(csv|json)\.[A-Za-z0-9_]+\.tmp")
+"""A temporary file detente's own writer leaves beside a bundle file it was writing when the
+process was killed (``outputs.write_bytes``: ``.<name>.<random>.tmp``)."""
+
+
+def _earlier_bundle(out_dir: Path) -> set[str]:
+    """The bundle files (``data/…``) an earlier report in ``out_dir`` lists in its
+    ``manifest.json`` (``files[].path``); empty when there is none or it is not readable."""
+    try:
+        doc = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return set()
+    records = doc.get("files") if isinstance(doc, dict) else None
+    if not isinstance(records, list):
+        return set()
+    return {r["path"] for r in records if isinstance(r, dict) and isinstance(r.get("path"), str)}
+
+
+def _own_data_entry(entry: Path, listed: set[str]) -> bool:
+    """``entry`` (in ``data/``) was written by the earlier report: a file its manifest lists,
+    or the temporary file of a bundle file left by a killed write."""
+    if entry.is_symlink() or not entry.is_file():
+        return False
+    return f"{DATA_DIR}/{entry.name}" in listed or bool(_TEMP_OF_DATA_FILE.fullmatch(entry.name))
 
 
 def check_report_dir(
@@ -175,7 +198,8 @@ def check_report_dir(
     """Refuse (InputError; an input: OutputClashError, exit 2) a report folder that holds
     files ``detente report`` did not write: its report files, or a ``data/`` folder, may
     exist only beside a manifest of ``detente report`` (an earlier report), ``data/`` may hold
-    only bundle files, and no input may be among them. An earlier report is replaced only with
+    only the bundle files that manifest lists (and temporary files of bundle files a killed
+    write left), and no input may be among them. An earlier report is replaced only with
     ``overwrite`` (``--overwrite``); without it the refusal names its files, as every command
     refuses an existing output file."""
     from detente.outputs import protect_folder, require_own_files
@@ -189,11 +213,8 @@ def check_report_dir(
         if data.is_symlink() or not data.is_dir():
             raise InputError(f"{data}: refusing to overwrite: not a folder of a detente report")
         protect_folder(data, inputs)
-        foreign = [
-            e.name
-            for e in sorted(data.iterdir())
-            if not (e.is_file() and _DATA_FILE.fullmatch(e.name))
-        ]
+        listed = _earlier_bundle(d)
+        foreign = [e.name for e in sorted(data.iterdir()) if not _own_data_entry(e, listed)]
         if foreign:
             shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
             raise InputError(
