@@ -343,7 +343,7 @@ def render(rows: list[dict[str, Any]]) -> str:
             if k not in ("case", "expectation", "kind", "status", "detail", "reservations")
         }
         for key, value in body.items():
-            lines.append(f"- {key}: `{json.dumps(value, default=str)}`")
+            lines.append(f"- {key}: `{json.dumps(value, default=str, ensure_ascii=False)}`")
         for res in row.get("reservations", []):
             terms = ", ".join(f"{k} {v}" for k, v in res.items() if k != "actor")
             lines.append(f"- V of {res['actor']}: {terms}")
