@@ -172,17 +172,22 @@ def _need(check: dict[str, Any], *fields: str) -> None:
         raise CheckError(f"missing field(s) {', '.join(missing)}")
 
 
-def _outcome_inside(m: CaseModel, spec: Any, check: dict[str, Any]) -> tuple[str, str]:
+def outcome_values(m: CaseModel, spec: Any, check: dict[str, Any]) -> dict[str, Any] | str:
+    """The figures an ``outcome_in_zone`` check reads: the recorded outcome (settled issues;
+    the others at the status quo), each actor's value of it (``v``, with the priced crossings
+    ``extra`` when ``red_lines: priced``), the bundle's thresholds and veto parties, and the
+    points by which each actor's stated red lines are crossed (``over``); or a note saying why
+    the check is not yet scorable."""
     from detente.bargaining.bundles import settled_loss, value_model
 
     r = m.result(spec, distrust=check.get("distrust", True))
     if r is None:
-        return "not_yet_scorable", f"bundle {spec!r} not declared"
+        return f"bundle {spec!r} not declared"
     p, ag = m.problem, r.agreement
     outcome = {i.id: i.outcome for i in m.scenario.issues}
     missing = [iid for k, iid in enumerate(p.issues) if ag.settled[k] and outcome[iid] is None]
     if missing:
-        return "not_yet_scorable", f"no recorded outcome for {', '.join(missing)}"
+        return f"no recorded outcome for {', '.join(missing)}"
     x = np.array([outcome[i] if outcome[i] is not None else np.nan for i in p.issues], float)
     x = np.where(ag.settled, x, p.status_quo)
     over = np.maximum(p.lo - x, 0) + np.maximum(x - p.hi, 0)
@@ -191,8 +196,17 @@ def _outcome_inside(m: CaseModel, spec: Any, check: dict[str, Any]) -> tuple[str
     extra = (p.crossing * over / 100.0).sum(axis=1) if priced else np.zeros(p.n_actors)
     v = value_model(p, ag).value(settled_loss(p, ag, x) + extra)
     veto = r.veto if r.veto.size else p.veto  # the bundle's veto parties (issue-specific vetoes)
-    ok_u = bool(np.all(v[veto] >= r.thresholds[veto] - 1e-9))
-    ok_r = priced or bool(np.all(over[veto] <= 1e-9))
+    return {"x": x, "over": over, "priced": priced, "extra": extra, "v": v,
+            "thresholds": r.thresholds, "veto": veto}  # fmt: skip
+
+
+def _outcome_inside(m: CaseModel, spec: Any, check: dict[str, Any]) -> tuple[str, str]:
+    f = outcome_values(m, spec, check)
+    if isinstance(f, str):
+        return "not_yet_scorable", f
+    veto = f["veto"]
+    ok_u = bool(np.all(f["v"][veto] >= f["thresholds"][veto] - 1e-9))
+    ok_r = f["priced"] or bool(np.all(f["over"][veto] <= 1e-9))
     inside = ok_u and ok_r
     return ("pass" if inside == check["inside"] else "miss"), f"outcome inside: {inside}"
 
