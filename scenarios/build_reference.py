@@ -188,29 +188,6 @@ def actors(as_of: str) -> list[D]:
     ]  # fmt: skip
 
 
-# ---------------------------------------------------------------------------------- shocks
-def shocks(as_of: str) -> list[D]:
-    """Scheduled changes known at ``as_of`` (branch v18b): the US aid pledged in March 2022,
-    reaching the full flow the builder states from June 2022 (``us_level`` above). The sides
-    count a scheduled shift of power in their values of fighting (simulation-model.md,
-    "Shifts of power known in advance"). Later snapshots state the level of their date."""
-    if as_of >= "2022-06":
-        return []
-    return [
-        {"id": "us_aid_full_flow", "kind": "support_change",
-         "name": "US military aid pledged in March 2022 reaches its full flow",
-         "actor": "UA", "date": "2022-06-01", "support": "us_military_aid", "level": 1.0,
-         **_t(("S_usaid1", "S_usaid2"),
-              "pledged at as_of: $350m (26 Feb), $200m (12 Mar) and $800m (16 Mar) drawn "
-              "from the $13.6bn Ukraine appropriation signed on 15 Mar 2022, '$1 billion in "
-              "the last week alone', 'more will be coming as we source additional stocks' "
-              "(Biden, 16 Mar); level 1.0 and the date are the builder's 2022 full flow "
-              "(us_level's era of 2022-06), an assumption, not a dated delivery; the EU's "
-              "doubling of the European Peace Facility to EUR1bn (23 Mar) shows no ramp to "
-              "the line's full level (~EUR20bn/yr): not scheduled")},
-    ]  # fmt: skip
-
-
 # ----------------------------------------------------------------------------------- trust
 def _et(expected: float, confidence: float) -> D:
     return {"expected": expected, "confidence": confidence}
@@ -976,7 +953,6 @@ def build(snapshot: str) -> D:
         "simulation": simulation(as_of),
         "tracks": tracks(as_of),
         "refusals": refusals(as_of),
-        **({"shocks": scheduled} if (scheduled := shocks(as_of)) else {}),
     }
     committed = [c for c in PUBLIC_COMMITMENTS if c["date"] <= as_of]
     if committed:

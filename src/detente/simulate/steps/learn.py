@@ -19,7 +19,6 @@ from typing import TypeVar, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.problem import discounted_periods
 from detente.core import TOL_UTILITY, TRUST_DIMENSIONS
 from detente.core.jit import kernel, nan_to_num
 from detente.core.special import ndtr1
@@ -36,13 +35,13 @@ from detente.simulate.beliefs import (
     signal_z,
     stake_utilities,
 )
-from detente.simulate.model import TRUST_PRIOR_WEIGHT, SimModel, capability_r
+from detente.simulate.model import TRUST_PRIOR_WEIGHT, SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.fight import relief
 from detente.trust.kernels import expected_trust
 
-__all__ = ["CAP", "INTEG", "INTENT", "LEARN", "PRED", "anticipated_shift", "model_cache"]
+__all__ = ["CAP", "INTEG", "INTENT", "LEARN", "PRED", "model_cache"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -416,62 +415,6 @@ def _set_first(value0: FloatArray, value: FloatArray) -> FloatArray:
     return value0 if kept else out
 
 
-def _remaining(delta: FloatArray, k: int, horizon: int) -> FloatArray:
-    """(2,) ``Σ_{t=k}^{H−1} δ^t`` per side: the discounted length of the horizon's periods
-    from ``k`` periods ahead on (0 from the horizon on)."""
-    if k >= horizon:
-        return np.zeros(2)
-    out: FloatArray = delta**k * discounted_periods(delta, horizon - k)
-    return out
-
-
-def anticipated_shift(
-    m: SimModel, period: int, level: FloatArray
-) -> tuple[FloatArray, FloatArray] | None:
-    """The shifts of power the scenario schedules and that have not happened yet, as each
-    belligerent counts them in its value of fighting on (branch v18b): ``(dr, drelief)``,
-    each (N, 2), the change of the chance that A wins a battle and of the side's allied cost
-    relief, averaged over the war's horizon with the side's discount; None when nothing is
-    scheduled after ``period``.
-
-    A shock with a ``date`` (a patron's ``support_change``, an ``outside_event``'s
-    ``balance``) is public and known at ``meta.as_of``: a side that expects to grow stronger
-    counts the power it expects, not only today's (Fearon 1995, pp. 401-409, commitment
-    problems from shifting power; Powell 2006, "War as a Commitment Problem", IO 60(1)). From
-    each scheduled period on, the chance and the relief are those of the support levels and
-    balance set by then (the fight step's ``capability_r`` and ``relief``, from the levels
-    the run holds now); period ``t`` ahead weighs ``δ^t / Σ_{u<H} δ^u`` (exact for the
-    piecewise constant path the shocks make). Shocks drawn by a hazard, and scheduled changes
-    of resolve, costs, leaders or strategies, are not shifts of power known in advance: not
-    counted. Once a shock has happened the anticipation ends; the battles teach the sides
-    the new balance (the learning rule)."""
-    sched = (m.shock_period > period) & ((m.shock_support >= 0) | (m.shock_balance != 0.0))
-    if not sched.any():
-        return None
-    delta = np.asarray(m.discount, dtype=np.float64)
-    horizon = int(m.horizon)
-    total = _remaining(delta, 0, horizon)
-    r_now = capability_r(m, level)
-    rel_now = relief(m, level)
-    lev = level.copy()
-    bal = 0.0
-    dr = np.zeros((level.shape[0], 2))
-    drel = np.zeros((level.shape[0], 2))
-    due = sorted({int(x) for x in m.shock_period[sched]})
-    for i, at in enumerate(due):
-        lev = lev.copy()  # a new array each time: ``relief`` keeps the last one it was given
-        for j in np.flatnonzero(sched & (m.shock_period == at)):
-            if m.shock_support[j] >= 0:
-                lev[:, int(m.shock_support[j])] = m.shock_level[j]
-            bal += float(m.shock_balance[j])
-        k0 = at - period
-        k1 = due[i + 1] - period if i + 1 < len(due) else horizon
-        w = (_remaining(delta, k0, horizon) - _remaining(delta, k1, horizon)) / total
-        dr += w[None, :] * (capability_r(m, lev) - r_now + bal)[:, None]
-        drel += w[None, :] * (relief(m, lev) - rel_now)
-    return dr, drel
-
-
 def _values(
     m: SimModel, p: _Plan, s: RunState, rhat: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -481,11 +424,6 @@ def _values(
     _, _, u_line = stake_utilities(m, s.line, s.weights, s.u_victory)
     c = np.ascontiguousarray
     value, tv = np.empty((n, 2)), np.empty((n, 2, m.n_types))  # tv: (N, observer, T)
-    rel = relief(m, s.level)
-    shift = anticipated_shift(m, s.period, s.level)
-    if shift is not None:  # scheduled shifts of power still to come (v18b)
-        rhat = np.clip(rhat + shift[0], 0.0, 1.0)
-        rel = rel + shift[1]
     _war_values(
         rhat,
         c(s.u_victory[:, 0], np.float64),
@@ -500,7 +438,7 @@ def _values(
         c(s.own_type, np.int64),
         c(s.cost_mult, np.float64),
         c(s.resolve_mult, np.float64),
-        c(rel, np.float64),
+        c(relief(m, s.level), np.float64),
         value,
         tv,
     )
