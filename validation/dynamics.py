@@ -754,6 +754,18 @@ def render(res: dict[str, Any]) -> str:
         "the US channels of 2025 carrying the settlement (the US proposals of April 2025, "
         "Anchorage, the 28-point draft) get 7 / 18 but 37 / 47 unchanged and a settlement in "
         "73-77 % of runs where history had none (a move set's lines cross all at once).",
+        "- The 2022-03 pair settles in 65 % of runs (history: none), always on one package "
+        "(Russia's terms on every issue Ukraine states no line on, worth 0.25 to Ukraine "
+        "against its value of fighting of 0.10-0.17: a capability prior that has Russia win "
+        "52 % of battles and a horizon cost of 0.39; `validation/settlement_why.py`). The US "
+        "aid pledged in March 2022 (before the snapshot) as a scheduled rise of the US line to "
+        "its full level in June 2022, counted in advance in both sides' values of fighting "
+        "(a shift of power known in advance: Fearon 1995; Powell 2006), was measured and not "
+        "adopted (helper v18b, `validation/v18b_expectations.md`, expectations committed "
+        "before the runs): settlement 0.651 → 0.401 by November, moved red lines 5 / 17 and "
+        "unchanged 42 / 48 as before, but the Luhansk front (right because settled runs hand "
+        "Russia Luhansk) turns unchanged; the pledge as a shock not counted in advance (a "
+        "sensitivity, not predicted) gives 0.479, 7 / 17 and 41 / 48.",
         "- The pairs overlap in nothing but the model: each starts from the shipped earlier "
         "snapshot, so what happened between the snapshots (offensives, elections, new "
         "mediators) enters only through the model's own dynamics and the shocks the earlier "

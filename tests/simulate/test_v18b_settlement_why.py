@@ -1,0 +1,49 @@
+"""validation/settlement_why.py: why the March 2022 snapshot's runs sign the settlement (helper
+v18b, validation/v18b_expectations.md)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import detente
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOT = ROOT / "scenarios" / "ukraine-2022-03.yaml"
+
+
+def _why() -> ModuleType:
+    name = "validation_settlement_why"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "validation" / "settlement_why.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_signers_take_terms_worth_their_value_of_fighting() -> None:
+    """A run signs only terms each belligerent values at least at its value of fighting (the
+    value the talks of that period weighed), and the cumulative share signed is the
+    simulation's own P(agreement) over the same runs, seed and periods."""
+    why = _why()
+    runs, seed, weeks = 150, 11, 9
+    out = why.diagnose(SNAPSHOT, runs=runs, seed=seed, weeks=weeks)
+    assert out["rows"], "some run signs within 9 weeks (week 4 is the main wave)"
+    for row in out["rows"]:
+        assert (row["min_margin"] >= -1e-9).all(), row
+        assert row["track"] == "leaders"
+    cumulative = [r["cumulative"] for r in out["rows"]]
+    assert cumulative == sorted(cumulative)
+    p = detente.simulate(SNAPSHOT, runs=runs, periods=weeks, seed=seed).to_dict()["p_agreement"]
+    assert abs(cumulative[-1] - p) < 1e-12
+
+
+def test_render_names_the_break_even_belief() -> None:
+    why = _why()
+    text = why.render(why.diagnose(SNAPSHOT, runs=40, seed=3, weeks=5))
+    assert "break-even r̂" in text and "Terms first signed" in text
