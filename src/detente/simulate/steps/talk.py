@@ -44,10 +44,10 @@ from detente.simulate.protocols import (
     _alternating1,
     _draft1,
     _needs1,
-    _others1,
     _single_text1,
     draft_candidates,
 )
+from detente.simulate.protocols import _others1 as _others1_kernel
 from detente.simulate.search import (
     _cell,
     _clip,
@@ -94,10 +94,13 @@ PRESSURE_TREND = 0.5
 """A side is under pressure when the smoothed movement of the front against it exceeds this
 many standard deviations of a period's movement (about one period in ten without drift)."""
 
-# The round's per-run searches and moves (search._find, strategies._move1: the one
-# implementation of each), compiled into the loops of _round and _text_round instead of called
-# from them (core.jit.inline_kernel): LLVM inlines the round's other per-run helpers itself,
-# but left these two as calls, six a run and period (measured: see the CHANGELOG, issue 13)
+# The round's per-run searches, moves and veto check (search._find, strategies._move1,
+# protocols._others1: the one implementation of each), compiled into the loops of _round and
+# _text_round instead of called from them (core.jit.inline_kernel): LLVM inlines the round's
+# other per-run helpers itself, but left these as calls, eight a run and period. _others1's
+# two calls a run (each passing ~45 words: four arrays' data, shapes and strides) cost more
+# than the protocol's round itself: inlined, the round at 1,024 outcomes takes ~20 % less
+# (measured: docs/benchmarks.md, the eighteenth session)
 _K = TypeVar("_K", bound=Callable[..., Any])
 
 
@@ -109,6 +112,7 @@ def _py_func(f: _K) -> _K:
 
 _find = inline_kernel(_py_func(_find_kernel))
 _move1 = inline_kernel(_py_func(_move1_kernel))
+_others1 = inline_kernel(_py_func(_others1_kernel))
 
 _CHUNK = 256
 """Runs a round of talks takes through all its passes at a time (:func:`_round`)."""
