@@ -90,6 +90,24 @@ class Round:
 
 
 @kernel
+def _fear1(sucker: float, trust_intent: float) -> float:
+    """The sucker's loss a side fears in one run (the module's ``L``): ``sucker``, its
+    ``L_i · 2`` (:attr:`detente.simulate.steps.talk_args.TalkPlan.sucker`), times its distrust
+    of the other's intention ``1 − T_intention`` (Kydd 2005). The one implementation: the talk
+    round calls it per run, :func:`detente.simulate.steps.expiry.sucker_fear` over runs."""
+    return sucker * (1.0 - trust_intent)
+
+
+@kernel
+def _fears(sucker: FloatArray, trust: FloatArray, intent: int, out: FloatArray) -> None:
+    """``out[j, side]``: :func:`_fear1` of run ``j``'s side (``trust`` (N, 2, D), ``intent``
+    its intention dimension)."""
+    for j in range(out.shape[0]):
+        for side in range(2):
+            out[j, side] = _fear1(sucker[side], trust[j, side, intent])
+
+
+@kernel
 def _needs1(demand: float, bad_faith: bool, value: float, tau: float, loss: float) -> float:
     """:func:`needs` of one run."""
     t = _maximum(tau, 1e-9)

@@ -48,7 +48,7 @@ from numpy.typing import NDArray
 
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
-from detente.simulate.protocols import _accepts_all
+from detente.simulate.protocols import _accepts_all, _fears
 from detente.simulate.search import values_of
 from detente.simulate.state import RunState, evolve
 from detente.simulate.steps.learn import INTENT, model_cache
@@ -100,11 +100,14 @@ def received_share(m: SimModel, s: RunState, b: int) -> NDArray[np.float64]:
 def sucker_fear(m: SimModel, s: RunState, ceasefire: bool) -> NDArray[np.float64]:
     """(N, 2) the sucker's loss each side fears on a bundle: ``L·2`` (the talks' factor,
     :attr:`detente.simulate.steps.talk_args.TalkPlan.sucker`) times its distrust of the
-    other's intention, for a cease-fire (Kydd 2005); 0 for any other deal. The vectorised
-    form of the talks' kernel (``steps.talk``); :mod:`detente.simulate.play` uses it too."""
+    other's intention, for a cease-fire (Kydd 2005); 0 for any other deal. Each run's is
+    :func:`~detente.simulate.protocols._fear1`, as in the talks' round (``steps.talk``);
+    :mod:`detente.simulate.play` uses it too."""
     if not ceasefire:
         return np.zeros((s.trust.shape[0], 2))
-    out: NDArray[np.float64] = model_cache(m, TalkPlan).sucker * (1.0 - s.trust[:, :, INTENT])
+    out: NDArray[np.float64] = np.empty((s.trust.shape[0], 2))
+    sucker = np.ascontiguousarray(model_cache(m, TalkPlan).sucker, dtype=np.float64)
+    _fears(sucker, np.ascontiguousarray(s.trust, dtype=np.float64), INTENT, out)
     return out
 
 

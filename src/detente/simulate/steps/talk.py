@@ -30,24 +30,16 @@ the talks, records and event bits in place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.core.jit import inline_kernel, kernel
+from detente.core.jit import kernel
 from detente.core.prefetch import prefetch
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
-from detente.simulate.protocols import (
-    _alternating1,
-    _draft1,
-    _needs1,
-    _others1,
-    _single_text1,
-    draft_candidates,
-)
+from detente.simulate.protocols import _alternating1, _fear1, _needs1, draft_candidates
 from detente.simulate.search import (
     _cell,
     _clip,
@@ -57,14 +49,14 @@ from detente.simulate.search import (
     _propose_at,
     _propose_key,
 )
-from detente.simulate.search import _find as _find_kernel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT, model_cache
 from detente.simulate.steps.meeting import _meets1, no_talks, talk_bundles
 from detente.simulate.steps.talk_args import TalkPlan, search_args
+from detente.simulate.steps.talk_inline import _find, _move1, _others1
+from detente.simulate.steps.text_round import _text_round
 from detente.simulate.strategies import PEACE_OFFENSIVE, TalkState, _minimum, _side_factors
-from detente.simulate.strategies import _move1 as _move1_kernel
 from detente.simulate.tables import FEW_ROWS, SearchArrays, TalkTable, _utility_at
 
 __all__ = [
@@ -93,22 +85,6 @@ one), from which the next proposal's search starts when it was long (:func:`_pre
 PRESSURE_TREND = 0.5
 """A side is under pressure when the smoothed movement of the front against it exceeds this
 many standard deviations of a period's movement (about one period in ten without drift)."""
-
-# The round's per-run searches and moves (search._find, strategies._move1: the one
-# implementation of each), compiled into the loops of _round and _text_round instead of called
-# from them (core.jit.inline_kernel): LLVM inlines the round's other per-run helpers itself,
-# but left these two as calls, six a run and period (measured: see the CHANGELOG, issue 13)
-_K = TypeVar("_K", bound=Callable[..., Any])
-
-
-def _py_func(f: _K) -> _K:
-    """The Python function under a compiled kernel (Numba's ``py_func``; ``f`` itself when
-    compilation is off), typed as ``f`` so that mypy checks the inlined copies' call sites."""
-    return cast(_K, getattr(f, "py_func", f))
-
-
-_find = inline_kernel(_py_func(_find_kernel))
-_move1 = inline_kernel(_py_func(_move1_kernel))
 
 _CHUNK = 256
 """Runs a round of talks takes through all its passes at a time (:func:`_round`)."""
@@ -586,7 +562,7 @@ def _round(
                     )
                     # the sucker's loss it fears: L·2 (``sucker``, the analysis' rule per side,
                     # model.py) times its distrust of intentions
-                    fear = sucker[side] * (1.0 - trust[j, side, intent]) if use_loss else 0.0
+                    fear = _fear1(sucker[side], trust[j, side, intent]) if use_loss else 0.0
                     demand[i, side], accept[i, side], overtures[i, side] = dm, ac, o
                     gestures[i, side], bad[i, side] = g, bf
                     attend = attend and at
@@ -760,146 +736,6 @@ def _proposal(order: NDArray[np.int16], row: int, k: int, n_feasible: int, pos: 
     """:func:`~detente.simulate.search.propose`'s package given its search's position."""
     at = _propose_at(row, k, n_feasible, pos)
     return int(order[at]) if at >= 0 else -1
-
-
-@kernel
-def _text_round(
-    utility: FloatArray,
-    lin_dist: FloatArray,
-    lin_w: FloatArray,
-    keys0: FloatArray,
-    keys1: FloatArray,
-    best0: FloatArray,
-    best1: FloatArray,
-    n_feasible: IntArray,
-    top: FloatArray,
-    k: int,
-    offset: bool,
-    rows: IntArray,
-    sel: IntArray,
-    n: int,
-    b: int,
-    need0: bool,
-    need1: bool,
-    held: BoolArray,
-    need: FloatArray,
-    accept: FloatArray,
-    bad: BoolArray,
-    loss: FloatArray,
-    value: FloatArray,
-    tau: FloatArray,
-    n_actors: int,
-    asked: bool,
-    floors: FloatArray,
-    every: bool,
-    idx: IntArray,
-    real: BoolArray,
-    feasible: BoolArray,
-    text: IntArray,
-    pos_u: FloatArray,
-    prev_pos_u: FloatArray,
-    hints: IntArray,
-    code: IntArray,
-    x: FloatArray,
-    found: FloatArray,
-    out: IntArray,
-) -> None:
-    """The mediator's single text reviewed in the round's runs ``sel[:n]`` of
-    :func:`_round` (the mediator drafts from :func:`draft_candidates`; ``text``, ``pos_u``,
-    ``prev_pos_u`` updated in place; ``hints[j, b, 2 + side]``: where the search of the
-    side's view of the other's stated need ended). Out, for :func:`_round`'s record:
-    ``out[i] = (agreed, terms)``, ``found[i]``: what each refused, ``x[i, :2]``: what each
-    offered (NaN where nothing)."""
-    nan = np.nan
-    for i in range(n):
-        j = sel[i]
-        row = rows[j]
-        t = text[j, b]
-        if held[i] and t < 0:  # the first draft: nobody has objected yet
-            t = _draft1(
-                utility,
-                lin_dist,
-                lin_w,
-                k,
-                row,
-                nan,
-                nan,
-                value[j, 0],
-                value[j, 1],
-                every,
-                idx,
-                real,
-                feasible,
-            )
-        text[j, b] = t
-        # what each side sees of the other's stated need: the first looks
-        off = 2.0 * row if offset else 0.0
-        for side in range(2):
-            if need0 if side == 1 else need1:
-                xs = _frontier_key(need[i, 1 - side], row, offset)
-                x[i, 2 + side] = xs
-                keys = keys1 if side == 0 else keys0
-                code[i, 2 + side] = _hint_code(keys, row * k, off, k, xs, hints[j, b, 2 + side])
-    for i in range(n):
-        j = sel[i]
-        row = rows[j]
-        off = 2.0 * row if offset else 0.0
-        seen = np.empty(2)
-        for side in range(2):
-            if need0 if side == 1 else need1:
-                keys = keys1 if side == 0 else keys0
-                c = _find(keys, row * k, off, k, x[i, 2 + side], code[i, 2 + side])
-                hints[j, b, 2 + side] = c
-                seen[side] = (best0 if side == 0 else best1)[row * (k + 1) + min(c, k)]
-            else:  # nothing known of the other's needs: its best package
-                seen[side] = top[row, side] if n_feasible[row] > 0 else -np.inf
-        t = text[j, b]
-        at = _cell(row, k, t)
-        res = _single_text1(
-            held[i],
-            t,
-            _utility_at(utility, lin_dist, lin_w, row, k, at, 0),
-            _utility_at(utility, lin_dist, lin_w, row, k, at, 1),
-            _others1(utility, lin_dist, lin_w, row, k, at, n_actors, asked, floors),
-            need[i, 0],
-            need[i, 1],
-            seen[0],
-            seen[1],
-            accept[i, 0],
-            bad[i, 0],
-            value[j, 0],
-            tau[j, 0],
-            loss[i, 0],
-            accept[i, 1],
-            bad[i, 1],
-            value[j, 1],
-            tau[j, 1],
-            loss[i, 1],
-            pos_u[j, b, 0],
-            pos_u[j, b, 1],
-            prev_pos_u[j, b, 0],
-            prev_pos_u[j, b, 1],
-        )
-        out[i, 0], out[i, 1] = 1 if res[0] else 0, res[1]
-        pos_u[j, b, 0], pos_u[j, b, 1] = res[3], res[4]
-        prev_pos_u[j, b, 0], prev_pos_u[j, b, 1] = res[5], res[6]
-        found[i, 0], found[i, 1], x[i, 0], x[i, 1] = res[7], res[8], res[9], res[10]
-        if res[2]:  # the mediator redrafts where the text was objected to
-            text[j, b] = _draft1(
-                utility,
-                lin_dist,
-                lin_w,
-                k,
-                row,
-                need[i, 0],
-                need[i, 1],
-                value[j, 0],
-                value[j, 1],
-                every,
-                idx,
-                real,
-                feasible,
-            )
 
 
 def _idle(m: SimModel, s: RunState) -> bool:
