@@ -36,10 +36,13 @@ breakdown's cumulative incidence with a lapse competing, so the two sum to at mo
 and the table and CSV ``agreements.<bundle>.term`` ("term 30 days (4 weeks), renewed by
 consent: P(lapsed at a term's end within a year) …") and
 ``agreements.<bundle>.term.p_lapsed_1y`` rows. An agreement in force at the start with a term
-adds ``term``, ``term_ends``, ``term_ends_period``, ``renewals`` and ``p_lapsed_1y`` (ended by
-a lapse within a year of the scenario's date) to ``in_force_at_start``, its label "its term
-ends <date> (renewed by consent): P(lapsed, not renewed, within a year) …" and its
-``term_ends`` and ``p_lapsed_1y`` rows.
+adds ``term``, ``term_ends``, ``term_ends_period``, ``renewals``, ``p_lapsed_1y`` (ended by
+a lapse within a year of the scenario's date) and ``received_at_start`` (each belligerent's
+received share of the deal's parts owed to it, by the receivers' accounts at the scenario's
+date; null: none scored, no condition at renewal) to ``in_force_at_start``, its label "its
+term ends <date> (renewed by consent): P(lapsed, not renewed, within a year) …; received at
+the start RU none scored, UA 1.00" and its ``term_ends``, ``p_lapsed_1y`` and
+``received_at_start.<belligerent>`` rows ("none scored" for a null).
 
 Exit codes: 0 complete; 1 invalid input or a request beyond the memory/time budget; 2 wrong
 usage (``--runs 0``, ``--seed -1``, ``--periods x``); 130 after Ctrl-C (SIGINT) and 143 after
@@ -91,7 +94,7 @@ def summary_records(
     issue's terms quantiles. With ``until="settlement"`` a field not simulated shows its
     reason instead of an empty value, and a bundle in force at the start (``in_force_since``:
     bundle → date, from the scenario, as this mode's summary does not follow it) says so."""
-    from detente.report.base import in_force_text, term_text
+    from detente.report.base import NOT_SCORED, in_force_text, term_text
 
     rows: list[dict[str, Any]] = []
     for key in (
@@ -145,6 +148,13 @@ def summary_records(
                     rows.append(
                         {"metric": f"{key}.in_force_at_start.{field}", "value": start[field]}
                     )
+            for side, share in (start.get("received_at_start") or {}).items():
+                rows.append(
+                    {
+                        "metric": f"{key}.in_force_at_start.received_at_start.{side}",
+                        "value": NOT_SCORED if share is None else share,
+                    }
+                )
         why = (rec.get("term") or {}).get("why_null") or {}  # a term's nulls, with reasons
         for field in ("p_agreement", "median_periods_to_agreement", "p_breakdown_1y"):
             value = rec[field]

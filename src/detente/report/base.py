@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DATA_DIR",
     "MAX_TRUST_WINDOW",
+    "NOT_SCORED",
     "TABLE_ROWS",
     "TRUST_WINDOW_YEARS",
     "DataTable",
@@ -32,6 +33,7 @@ __all__ = [
     "in_force_text",
     "not_estimated_text",
     "period_unit",
+    "received_words",
     "term_text",
 ]
 
@@ -263,11 +265,13 @@ def _renewal_words(term: Mapping[str, Any]) -> str:
 
 
 def _term_end_text(start: Mapping[str, Any]) -> str:
-    """``; its term ends 2022-11-19 (renewed by consent): P(lapsed within a year) 0.00`` for
-    an agreement in force with a term (:mod:`detente.simulate.terms`), else nothing."""
+    """``; its term ends 2022-11-19 (renewed by consent): P(lapsed within a year) 0.00;
+    received at the start RU none scored, UA 1.00`` for an agreement in force with a term
+    (:mod:`detente.simulate.terms`), else nothing."""
     if "term_ends" not in start:
         return ""
     lapsed = start.get("p_lapsed_1y")
+    got = received_words(start)
     return (
         f"; its term ends {start['term_ends']} ({_renewal_words(start.get('term') or {})}): "
         "P(lapsed, not renewed, within a year) "
@@ -277,6 +281,25 @@ def _term_end_text(start: Mapping[str, Any]) -> str:
             else "not observed: "
             + str((start.get("why_null") or {}).get("p_lapsed_1y", "horizon under a year"))
         )
+        + ("" if got is None else f"; received at the start {got}")
+    )
+
+
+NOT_SCORED = "none scored"
+"""What a belligerent's ``received_at_start`` null reads as: no part owed to it has an
+account at the scenario's date (no condition at renewal; :mod:`detente.simulate.terms`)."""
+
+
+def received_words(start: Mapping[str, Any]) -> str | None:
+    """``RU none scored, UA 1.00``: each belligerent's received share of the parts of an
+    agreement in force owed to it, by the accounts at the scenario's date
+    (``in_force_at_start.received_at_start``, :func:`detente.simulate.terms.start_share`;
+    None without one)."""
+    got = start.get("received_at_start")
+    if not got:
+        return None
+    return ", ".join(
+        f"{side} {NOT_SCORED if share is None else f'{share:.2f}'}" for side, share in got.items()
     )
 
 

@@ -12,9 +12,9 @@ rule, :func:`days_to_periods` (to the nearest period; a term is at least one per
 text that renews "automatically unless a party objects" is the same decision under the
 acceptance rule (any veto party can end it at that date by objecting) and is stated
 ``by_consent``. A term may list the deal's **parts** (:class:`DealPart`, branch v17b): who
-owes each part, who receives it, and, on an agreement in force, the receiver's dated
-**accounts** of what it received; at a term's end a belligerent renews only if it received
-enough of what it is owed (specific reciprocity, Keohane 1986; the rule:
+owes each part, which belligerent receives it, and, on an agreement in force, the receiver's
+dated **accounts** of what it received; at a term's end a belligerent renews only if it
+received enough of what it is owed (specific reciprocity, Keohane 1986; the rule:
 :mod:`detente.simulate.steps.expiry`).
 
 On a bundle, the term applies to every agreement signed on it in a run. On an agreement in
@@ -26,8 +26,10 @@ and how the engine decides at a term's end: ``docs/explanation/durability.md``.
 The cross-references (no term on the full settlement; ``term_ends`` at or after ``as_of`` and
 after ``since``, and within one term of ``since`` when it cannot be renewed; renewals within
 ``[since, as_of]``, each date once; ``term_ends`` / ``renewals`` only with a term; no
-``renewal_days`` with ``renewal: none``) are checked by :func:`check_terms` (called from
-:func:`detente.scenario.validate.check_deals`), each with its field path.
+``renewal_days`` with ``renewal: none``; a part received by one of ``war.belligerents``, its
+accounts only on an agreement in force, within ``[since, as_of]``, oldest first) are checked
+by :func:`check_terms` (called from :func:`detente.scenario.validate.check_deals`), each with
+its field path.
 """
 
 from __future__ import annotations
@@ -75,7 +77,11 @@ class DealPart(_Traced):
         description="Who owes the part: an actor, or a party the scenario does not model "
         "(e.g. `UN` for the UN-Russia memorandum of the grain deal)."
     )
-    to: Id = Field(description="The actor that receives it (its renewal reads the accounts).")
+    to: Id = Field(
+        description="The belligerent (one of war.belligerents) that receives it: its renewal "
+        "reads the accounts. A part received by a third party, a faction or a third veto party "
+        "is refused (only the two sides' renewal reads what it received)."
+    )
     what: str = Field(max_length=300, description="What the part is, as the text states it.")
     accounts: tuple[Account, ...] = Field(
         default=(),
@@ -211,16 +217,32 @@ def _term_problems(t: Term, path: tuple[str | int, ...]) -> list[tuple[tuple[str
 def _part_problems(
     s: Scenario, t: Term, path: tuple[str | int, ...], since: dt.date | None
 ) -> list[tuple[tuple[str | int, ...], str]]:
-    """A part received by no actor, owed to its own debtor, or with accounts out of place:
-    on a bundle's term (``since`` None: an agreement signed in a run has no account before it
-    is signed), or dated outside ``[since, meta.as_of]`` (no look-ahead) or out of order."""
+    """A part received by no actor or by an actor that is not a belligerent, owed to its own
+    debtor, or with accounts out of place: on a bundle's term (``since`` None: an agreement
+    signed in a run has no account before it is signed), or dated outside
+    ``[since, meta.as_of]`` (no look-ahead) or out of order.
+
+    Only a belligerent's renewal reads what it received (the rule is the two sides' exchange,
+    :mod:`detente.simulate.steps.expiry`), so a part received by a third party, a faction or
+    a third veto party would be silently ignored: it is refused (fx17)."""
     out: list[tuple[tuple[str | int, ...], str]] = []
     actors = sorted(a.id for a in s.actors)
+    sides = list(s.war.belligerents) if s.war is not None else []
     as_of = s.meta.as_of
     for j, part in enumerate(t.parts):
         where = (*path, "parts", j)
         if part.to not in actors:
             out.append(((*where, "to"), f"unknown actor id {part.to!r}; expected one of: {actors}"))
+        elif part.to not in sides:
+            known = ", ".join(sides) if sides else "none: the scenario states no war"
+            out.append(
+                (
+                    (*where, "to"),
+                    f"{part.to!r} is not one of war.belligerents ({known}): only a "
+                    "belligerent's renewal reads what it received (a part received by a "
+                    "third party is not modelled)",
+                )
+            )
         if part.by == part.to:
             out.append(((*where, "by"), f"a part owed by {part.by!r} to itself"))
         if part.accounts and since is None:

@@ -40,7 +40,9 @@ __all__ = [
     "initial_terms",
     "model_terms",
     "received",
+    "share",
     "start_lapses",
+    "start_share",
     "start_term_record",
 ]
 
@@ -274,13 +276,29 @@ def start_term_record(
         "term_ends_period": int(table.start_end[j]),
         "renewals": [d.isoformat() for d in table.start_renewals[j]],
         "p_lapsed_1y": None if lapses is None or not runs else lapses / runs,
-        "received_at_start": {side: _share(table, j, k) for k, side in enumerate(sides) if k < 2},
+        "received_at_start": {
+            side: start_share(table, j, k) for k, side in enumerate(sides) if k < 2
+        },
     }
 
 
-def _share(table: TermTable, j: int, side: int) -> float | None:
-    """The received share at ``as_of`` (:func:`received`; None: no part owed to it scored)."""
-    n = int(table.start_third_n[j, side] + table.start_other_n[j, side])
-    if not n:
-        return None
-    return float(table.start_third[j, side] + table.start_other[j, side]) / n
+def share(score: float, n: int) -> float | None:
+    """A received share: the mean score ``score / n`` of ``n`` scored parts (None: none
+    scored, no condition). The one formula of the share (branch v17b; fx17)."""
+    return score / n if n else None
+
+
+def start_share(table: TermTable, j: int, side: int, ran: bool = False) -> float | None:
+    """Belligerent ``side``'s received share of agreement in force ``j``
+    (:func:`received`): the mean score of the scored parts owed to it, by the accounts at
+    ``as_of``; with ``ran`` (the agreement has been in force for a period of the run) every
+    part owed by the other belligerent counts as kept, with or without an account
+    (:mod:`detente.simulate.steps.expiry`). None: no part owed to it scored. Read by the
+    in-force record (``received_at_start``) and by the renewal."""
+    if ran:
+        other, other_n = float(table.start_other_all[j, side]), int(table.start_other_all[j, side])
+    else:
+        other, other_n = float(table.start_other[j, side]), int(table.start_other_n[j, side])
+    return share(
+        float(table.start_third[j, side]) + other, int(table.start_third_n[j, side]) + other_n
+    )

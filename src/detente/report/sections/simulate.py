@@ -500,7 +500,10 @@ def _in_force_fields(a: Mapping[str, Any]) -> dict[str, Any]:
 def _term_fields(a: Mapping[str, Any]) -> dict[str, Any]:
     """A bundle's fixed term and P(lapsed at a term's end within a year) as data-table
     columns (None without a term, :mod:`detente.simulate.terms`); with the term of an
-    agreement in force at the start, when it ends and P(it lapsed within a year)."""
+    agreement in force at the start, when it ends, P(it lapsed within a year) and what each
+    belligerent received of it by the accounts at the start (``RU none scored, UA 1.00``)."""
+    from detente.report.base import received_words
+
     term = a.get("term") or {}
     start = a.get("in_force_at_start") or {}
     return {
@@ -509,6 +512,7 @@ def _term_fields(a: Mapping[str, Any]) -> dict[str, Any]:
         "p_lapsed_1y": term.get("p_lapsed_1y"),
         "in_force_term_ends": start.get("term_ends"),
         "in_force_p_lapsed_1y": start.get("p_lapsed_1y"),
+        "in_force_received_at_start": received_words(start),
     }
 
 

@@ -14,22 +14,28 @@ a date fixed in advance (Koremenos 2005) and continues the same agreement: its a
 Weibull clock and its hazard ratio run on; its term's end moves by a renewal's periods.
 
 **Specific reciprocity** (branch v17b). The bargain is re-struck on the deal *as delivered*:
-each belligerent also requires that it received enough of what the deal owes it, "exchanges
-of roughly equivalent values in which the actions of each party are contingent on the prior
-actions of the others" (Keohane 1986, "Reciprocity in international relations", *IO* 40(1));
-renewal is the re-contracting date at which that contingency is exercised (Koremenos 2005).
-Its **received share** ρ is the mean, over the parts of the deal owed to it
-(:class:`detente.scenario.term.DealPart`), of what it received: a part's latest account at
-``as_of`` (kept 1, partly kept 0.5, broken 0; :func:`detente.simulate.terms.received`), and a
-part owed by the other belligerent counts as kept once the agreement has been in force for a
-period of the run (its last move: a defection ends the agreement, ``steps.implement``); parts
-with no account are left out, and with none scored there is no condition (tit-for-tat opens
-by cooperating, Axelrod 1984). It renews only if ``ρ ≥ 1 − g`` (:data:`RECIPROCITY_FLOOR`),
-with ``g = 1/3`` the generosity of generous tit-for-tat for Axelrod's payoffs (Nowak &
-Sigmund 1992, *Nature* 355: ``min(1 − (T−R)/(R−S), (R−P)/(T−P))`` for T, R, P, S = 5, 3, 1,
-0), read as the share of a shortfall a party forgives: an assumption. Only an agreement in
-force at the start carries accounts (an agreement signed in a run has none before it is
-signed), so for every other agreement the rule is the acceptance rule alone.
+each belligerent also requires that it received enough of what the deal owes it. Keohane
+(1986, "Reciprocity in international relations", *IO* 40(1)) defines reciprocity in general
+as "exchanges of roughly equivalent values in which the actions of each party are contingent
+on the prior actions of the others", and *specific* reciprocity as situations in which
+"specified partners exchange items of equivalent value in a strictly delimited sequence": a
+fixed-term deal between the two sides is such a sequence, and renewal is the re-contracting
+date at which the contingency is exercised (Koremenos 2005). Its **received share** ρ is the
+mean, over the parts of the deal owed to it (:class:`detente.scenario.term.DealPart`, received
+by a belligerent, checked), of what it received: a part's latest account at ``as_of`` (kept
+1, partly kept 0.5, broken 0; :func:`detente.simulate.terms.received`), and a part owed by the
+other belligerent counts as kept once the agreement has been in force for a period of the run
+(its last move: a defection ends the agreement, ``steps.implement``); parts with no account
+are left out, and with none scored there is no condition (tit-for-tat opens by cooperating,
+Axelrod 1984); one function computes it (:func:`detente.simulate.terms.start_share`, which
+the in-force record's ``received_at_start`` reads too). It renews only if ``ρ ≥ 1 − g = 2/3``
+(:data:`RECIPROCITY_FLOOR`), with ``g = 1/3`` the generosity of generous tit-for-tat for
+Axelrod's payoffs (Nowak & Sigmund 1992, *Nature* 355: ``min(1 − (T−R)/(R−S), (R−P)/(T−P))``
+for T, R, P, S = 5, 3, 1, 0). In Nowak & Sigmund g is the probability of cooperating after the
+other's defection, not a threshold on a delivered share: reading it as the share of a
+shortfall a party forgives is an assumption, not calibrated on interstate deals. Only an
+agreement in force at the start carries accounts (an agreement signed in a run has none
+before it is signed), so for every other agreement the rule is the acceptance rule alone.
 
 Otherwise it **lapses**: it ends (``phase`` 0, a cease-fire's front unfreezes, the bundle
 returns to the table) without a violation, defection or breakdown: no event the trust step
@@ -47,6 +53,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.simulate.events import flag
+from detente.simulate.in_force import start_followed
 from detente.simulate.model import SimModel
 from detente.simulate.protocols import _accepts_all, _fears
 from detente.simulate.search import values_of
@@ -54,7 +61,7 @@ from detente.simulate.state import RunState, evolve
 from detente.simulate.steps.learn import INTENT, model_cache
 from detente.simulate.steps.talk import bundle_values
 from detente.simulate.steps.talk_args import TalkPlan
-from detente.simulate.terms import TermState
+from detente.simulate.terms import TermState, start_share
 
 __all__ = [
     "LAPSE",
@@ -70,9 +77,12 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 LAPSE = flag("lapse")
-RECIPROCITY_FLOOR = 1.0 - 1.0 / 3.0
-"""Least received share with which a belligerent renews: ``1 − g``, ``g = 1/3`` generous
-tit-for-tat's generosity (Nowak & Sigmund 1992) read as a share (module docstring)."""
+RECIPROCITY_FLOOR = 2.0 / 3.0
+"""Least received share with which a belligerent renews: ``1 − g = 2/3``, ``g = 1/3`` generous
+tit-for-tat's generosity (Nowak & Sigmund 1992) read as a share (module docstring). Written
+``2.0 / 3.0``, the float every share of exactly 2/3 is (its scores are sums of halves, exact,
+and a division is correctly rounded), so such a share renews; ``1.0 - 1.0 / 3.0`` is one ulp
+above it (fx17)."""
 
 
 def received_share(m: SimModel, s: RunState, b: int) -> NDArray[np.float64]:
@@ -86,14 +96,12 @@ def received_share(m: SimModel, s: RunState, b: int) -> NDArray[np.float64]:
     j = deals.of(b)
     if j < 0:
         return out
-    start = s.in_first[:, b] & (s.first[:, b] < 0)  # still the agreement in force at as_of
+    start = start_followed(deals, s.in_first, s.first)[:, j]  # still the one in force at as_of
     ran = s.period > 0  # kept through the periods since as_of: the other's part delivered
     for side in (0, 1):
-        other = table.start_other_all[j, side] if ran else table.start_other_n[j, side]
-        got = table.start_other_all[j, side] if ran else table.start_other[j, side]
-        n = int(table.start_third_n[j, side] + other)
-        if n:
-            out[start, side] = (table.start_third[j, side] + got) / n
+        rho = start_share(table, j, side, ran)
+        if rho is not None:
+            out[start, side] = rho
     return out
 
 
