@@ -39,7 +39,10 @@ consent: P(lapsed at a term's end within a year) …") and
 adds ``term``, ``term_ends``, ``term_ends_period``, ``renewals`` and ``p_lapsed_1y`` (ended by
 a lapse within a year of the scenario's date) to ``in_force_at_start``, its label "its term
 ends <date> (renewed by consent): P(lapsed, not renewed, within a year) …" and its
-``term_ends`` and ``p_lapsed_1y`` rows.
+``term_ends`` and ``p_lapsed_1y`` rows; a term with parts (``term.parts``) adds
+``received_at_start`` (each belligerent's received share ρ from the accounts at the
+scenario's date, null when none is scored) and the row
+``agreements.<bundle>.in_force_at_start.received_at_start`` ("RU none scored; UA 1").
 
 Exit codes: 0 complete; 1 invalid input or a request beyond the memory/time budget; 2 wrong
 usage (``--runs 0``, ``--seed -1``, ``--periods x``); 130 after Ctrl-C (SIGINT) and 143 after
@@ -145,6 +148,17 @@ def summary_records(
                     rows.append(
                         {"metric": f"{key}.in_force_at_start.{field}", "value": start[field]}
                     )
+            received = start.get("received_at_start")  # a term with parts (accounts read)
+            if received:
+                rows.append(
+                    {
+                        "metric": f"{key}.in_force_at_start.received_at_start",
+                        "value": "; ".join(
+                            f"{actor} {'none scored' if share is None else f'{share:g}'}"
+                            for actor, share in received.items()
+                        ),
+                    }
+                )
         why = (rec.get("term") or {}).get("why_null") or {}  # a term's nulls, with reasons
         for field in ("p_agreement", "median_periods_to_agreement", "p_breakdown_1y"):
             value = rec[field]
