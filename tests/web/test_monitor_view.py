@@ -134,7 +134,7 @@ def test_monitor_region_and_window_options(shipped: TestClient) -> None:
         ("window=fortnight", "window must be one of"),
         ("window=day", "choose a longer window or a shorter span"),
         ("dyad=XX|YY", "no events of this pair"),
-        ("from=2015-13-01", "is not a date"),
+        ("from=2015-13-01", "from: expected YYYY-MM-DD, got '2015-13-01'"),
         ("from=2016-01-01&to=2015-01-01", "starts (2016-01-01) after it ends"),
         ("region=" + "x" * 61, "at most 60 printable characters"),
         ("region=Don%0Abas", "printable characters"),

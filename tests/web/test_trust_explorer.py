@@ -42,8 +42,8 @@ def test_trust_download_is_the_charted_series(client: TestClient) -> None:
 
 def test_trust_window_and_bad_input(client: TestClient) -> None:
     assert client.get("/scenario/teaching/trust?truster=NOR&trustee=XX").status_code == 404
-    html = client.get("/scenario/teaching/trust?from=yesterday").text
-    assert "is not a date" in html
+    bad = client.get("/scenario/teaching/trust?from=yesterday")  # q18: a 400, as the CLI
+    assert bad.status_code == 400 and "from: expected YYYY-MM-DD" in bad.text
     html = client.get("/scenario/teaching/trust?from=2024-06-30&to=2024-06-01").text
     assert "showing it reversed" in html
 

@@ -13,7 +13,7 @@ from detente.errors import InputError, OptionValueError
 if TYPE_CHECKING:
     from detente.scenario.schema import Scenario
 
-__all__ = ["as_scenario", "check_as_of", "parse_date"]
+__all__ = ["after_own_date", "as_scenario", "check_as_of", "parse_date"]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -59,13 +59,22 @@ def check_as_of(when: dt.date | None, scenario: Scenario, source: object = None)
     (its validation refuses later entries), so a later date could only repeat the scenario's
     date or extrapolate (trust forgetting, say) silently. ``source`` (a path) locates the
     scenario in the message."""
-    if when is None or when <= scenario.meta.as_of:
+    if when is None:
         return when
-    own = scenario.meta.as_of
+    problem = after_own_date(when, scenario.meta.as_of, source)
+    if problem is None:
+        return when
+    raise OptionValueError("as_of", "--as-of", problem)
+
+
+def after_own_date(when: dt.date, own: dt.date, source: object = None) -> str | None:
+    """Why ``when`` cannot be read against a scenario dated ``own`` (``meta.as_of``): ``None``
+    when it is on or before ``own``, else the reason :func:`check_as_of` gives (the one
+    wording, used by the workspace for its date parameters too)."""
+    if when <= own:
+        return None
     where = f" of {source}" if isinstance(source, str | Path) else ""
-    raise OptionValueError(
-        "as_of",
-        "--as-of",
+    return (
         f"{when} is after the scenario's own date {own} (meta.as_of{where}); the scenario "
-        f"records nothing later, so give a date on or before {own}",
+        f"records nothing later, so give a date on or before {own}"
     )

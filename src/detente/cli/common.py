@@ -292,9 +292,11 @@ class DetenteGroup(TyperGroup):
 
     def get_params(self, ctx: Any) -> list[Any]:
         """The root's own options (``--help``) shown without a type (:mod:`.helptext`)."""
-        from detente.cli.helptext import metavar_of
+        from detente.cli.helptext import hook_problems, metavar_of
 
         params: list[Any] = super().get_params(ctx)
+        if hook_problems():  # a Typer whose hooks differ: its own help (cli/helptext.py)
+            return params
         for param in params:
             if param.param_type_name == "option":
                 param.metavar = metavar_of(param)

@@ -9,18 +9,69 @@ click uses: nothing for a flag; ``TEXT``, ``INTEGER``, ``NUMBER``, ``PATH``, ``D
 kept. Arguments are named in capitals in the usage line (``SCENARIO``, ``[SCENARIO]`` when
 optional, ``FILES...``) and in the arguments panel, without a type beside them. Only how help
 is shown changes: names, parsing and error codes stay as they are.
+
+The arguments' display relies on private hooks of Typer 0.29's ``TyperArgument``
+(:data:`HOOKS`: ``_rich_display_name``, ``_usage_display_name``, ``display_type_rich``, the
+property ``display_name_raw``) and on the ``type_descriptor`` Typer gives each parameter.
+``pyproject.toml`` pins Typer to the tested minor (:data:`TESTED_TYPER`). Before tidying
+anything, :func:`hook_problems` checks that each hook exists with the signature overridden
+here: under a Typer whose hooks moved or changed, nothing is tidied and ``--help`` is Typer's
+own rendering (type labels and all), never an error; ``tests/cli/test_q18_typer_hooks.py``
+then fails naming the Typer version, and the pin and this module are updated together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
+import inspect
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from typer.core import TyperArgument
+from typer.core import TyperArgument, TyperOption
 
-__all__ = ["metavar_of", "tidy_command"]
+__all__ = ["HOOKS", "TESTED_TYPER", "hook_problems", "metavar_of", "tidy_command"]
+
+TESTED_TYPER = "0.29"
+"""The Typer minor whose private hooks this module overrides (``pyproject.toml``'s pin)."""
+
+HOOKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("_rich_display_name", ("self",)),
+    ("_usage_display_name", ("self",)),
+    ("display_type_rich", ("self", "ctx")),
+)
+"""``TyperArgument`` methods overridden by :class:`_Argument`, with their parameters."""
+
+
+@functools.cache
+def hook_problems() -> tuple[str, ...]:
+    """What differs, in the installed Typer, from the hooks this module overrides (empty when
+    they are all there as in Typer :data:`TESTED_TYPER`); each problem names Typer's version."""
+    found = version("typer")
+    problems: list[str] = []
+    for name, expected in HOOKS:
+        hook = getattr(TyperArgument, name, None)
+        if not callable(hook):
+            problems.append(f"Typer {found}: TyperArgument.{name} is missing")
+            continue
+        try:
+            params = tuple(inspect.signature(hook).parameters)
+        except (TypeError, ValueError):
+            params = ()
+        if params != expected:
+            problems.append(
+                f"Typer {found}: TyperArgument.{name}({', '.join(params)}) is not "
+                f"({', '.join(expected)}), the signature cli/helptext.py overrides"
+            )
+    if not isinstance(getattr(TyperArgument, "display_name_raw", None), property):
+        problems.append(f"Typer {found}: TyperArgument.display_name_raw is not a property")
+    for cls in (TyperArgument, TyperOption):
+        if "type_descriptor" not in inspect.signature(cls.__init__).parameters:
+            problems.append(f"Typer {found}: {cls.__name__} has no type_descriptor")
+    return tuple(problems)
+
 
 _WORDS: dict[Any, str] = {
     str: "TEXT",
@@ -65,8 +116,9 @@ def tidy_command(command: Any, ctx: Any) -> Any:
     """Give ``command`` (and, for a group, every subcommand) clean help; return it.
 
     Idempotent: a command is tidied once. ``ctx`` (the parent's context) builds the command's
-    ``--help`` option, which click creates on first use."""
-    if command is None or getattr(command, "_detente_tidy", False):
+    ``--help`` option, which click creates on first use. Under a Typer whose hooks differ
+    (:func:`hook_problems`) ``command`` is returned as it is: Typer's own help."""
+    if command is None or getattr(command, "_detente_tidy", False) or hook_problems():
         return command
     for param in command.get_params(ctx):
         if param.param_type_name == "option":

@@ -586,9 +586,25 @@ def _message(err: Mapping[str, Any], loc: Sequence[Any]) -> str:
     text = str(err["msg"])
     if text.startswith("Value error, "):
         text = text[len("Value error, ") :]
-    if kind.startswith("union_tag") or kind in {"model_type", "dict_type", "tuple_type"}:
+    if kind in {"tuple_type", "list_type"}:  # YAML's words, not Python's (q18)
+        return f"expected a list (lines '- item', or [a, b]), got {_kind_of(value)}"
+    if kind in {"model_type", "dict_type"}:
+        return f"expected a mapping of fields (lines 'field: value'), got {_kind_of(value)}"
+    if kind.startswith("union_tag"):
         return f"{text}"
     return f"{text} (got {shown}){_closest_choice(err, value)}"
+
+
+def _kind_of(value: Any) -> str:
+    """What a YAML value is, in YAML's words, with the value when it is a scalar."""
+    if value is None:
+        return "nothing (null or an empty value)"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    shown = repr(value)
+    return f"{shown[:57]}..." if len(shown) > 60 else shown
 
 
 def _closest_choice(err: Mapping[str, Any], value: Any) -> str:

@@ -7,7 +7,6 @@ the only mutating request is the upload, which stores the parsed scenario under 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import functools
 import json
 import secrets
@@ -24,6 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import detente
+from detente.api.common import parse_date
 from detente.core import DEFAULT_SEED, TRUST_DIMENSIONS
 from detente.errors import DetenteError
 from detente.report.base import in_force_text, period_unit, term_text
@@ -580,7 +580,8 @@ def create_app(
                 raise HTTPException(404, "No trust is recorded for this pair")
             truster, trustee = default
         dates = sorted(str(r["date"]) for r in records) or [s.meta.as_of.isoformat()]
-        first = dt.date.fromisoformat(dates[0])
+        first = parse_date(dates[0], "date")
+        assert first is not None
         start, end, problems = parse_window(q, first, s.meta.as_of)
         rows = trust_series(records, truster, trustee, start, end)
         moves = []

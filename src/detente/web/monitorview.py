@@ -254,13 +254,16 @@ class MonitorQuery:
 
 
 def _date(params: Mapping[str, str], key: str, default: dt.date) -> dt.date:
-    raw = params.get(key) or ""
-    if not raw:
-        return default
+    """The date in ``key`` by the CLI's rules (``YYYY-MM-DD``, a day that exists), or
+    ``default``; ValueError with the located message otherwise. The event store's dates are
+    not a scenario's, so no ``meta.as_of`` bounds them (as ``detente monitor``'s dates)."""
+    from detente.web.dates import query_date
+
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValueError(f"{key}: {raw[:40]!r} is not a date (YYYY-MM-DD)") from None
+        day = query_date(params, key)
+    except InputError as err:
+        raise ValueError(str(err)) from None
+    return default if day is None else day
 
 
 _SPAN = {"day": 1, "week": 7, "month": 30.44, "quarter": 91.3, "year": 365.25}

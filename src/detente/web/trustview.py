@@ -27,24 +27,17 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 def parse_window(
     params: Mapping[str, str], first: dt.date, last: dt.date
 ) -> tuple[dt.date, dt.date, list[str]]:
-    """The window ``from``–``to`` (ISO dates) from query parameters, defaulting to the last
-    :data:`WINDOW_YEARS` years up to ``last``; problems for bad dates (then the default)."""
+    """The window ``from``–``to`` from query parameters, defaulting to the last
+    :data:`WINDOW_YEARS` years up to ``last`` (the scenario's own date). A date is read by the
+    CLI's rules (:func:`detente.web.dates.query_date`): only ``YYYY-MM-DD``, a day that exists,
+    on or before ``last``; anything else raises :class:`detente.errors.InputError` naming the
+    parameter (a 400 page with the message). A window given backwards is shown reversed, with
+    that said in the problems returned."""
+    from detente.web.dates import query_date
+
     problems: list[str] = []
-    start = max(first, _years_before(last, WINDOW_YEARS))
-    end = last
-    for key in ("from", "to"):
-        raw = params.get(key)
-        if not raw:
-            continue
-        try:
-            day = dt.date.fromisoformat(raw)
-        except ValueError:
-            problems.append(f"{key}: {raw!r} is not a date (YYYY-MM-DD)")
-            continue
-        if key == "from":
-            start = day
-        else:
-            end = day
+    start = query_date(params, "from", last) or max(first, _years_before(last, WINDOW_YEARS))
+    end = query_date(params, "to", last) or last
     if start > end:
         problems.append(f"the window starts ({start}) after it ends ({end}): showing it reversed")
         start, end = end, start
