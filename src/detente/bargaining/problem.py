@@ -17,11 +17,6 @@ Conventions (see docs/explanation/bargaining-model.md):
 - ``war_cost`` is each actor's total discounted cost of fighting until the war is decided:
   ``max(0, cost_of_fighting − Σ support.cost_relief·level) · Σ_{t<H} δ^t``; with H = 1 this is
   exactly the per-period cost (Fearon's ``c``).
-- ``cumulative_cost`` W is the cost of fighting *felt* at the date (ripeness,
-  :mod:`detente.bargaining.redlines`): the net cost per period paid since ``War.started``, each
-  past period weighted by the actor's own δ as the future ones are in ``war_cost``,
-  ``c · Σ_{t<T} δ^t`` for T periods since the start, bounded by ``c / (1 − δ)`` (Zartman 2000:
-  the hurting stalemate is a present perception, of recent pain).
 """
 
 from __future__ import annotations
@@ -41,9 +36,8 @@ __all__ = ["BargainingProblem", "FloatArray", "build_problem", "discounted_perio
 FloatArray = NDArray[np.float64]
 
 
-def discounted_periods(delta: float | FloatArray, periods: float) -> FloatArray:
-    """Σ_{t=0}^{periods−1} δ^t (elementwise), the discounted length of ``periods`` periods
-    (``(1 − δ^T) / (1 − δ)``, T when δ = 1; a fractional T is read by the same formula)."""
+def discounted_periods(delta: float | FloatArray, periods: int) -> FloatArray:
+    """Σ_{t=0}^{periods−1} δ^t (elementwise), the discounted length of ``periods`` periods."""
     d = np.asarray(delta, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         geo = (1.0 - d**periods) / (1.0 - d)
@@ -84,7 +78,7 @@ class BargainingProblem:
     has_war: bool = False
     excluded: tuple[str, ...] = ()
     crossing_base: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (m, n)
-    cumulative_cost: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) felt, W
+    cumulative_cost: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) since start
     leader_change: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (m, n) 0/1
     cost_per_period: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,)
     veto_issues: NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
@@ -275,7 +269,7 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
     if war is not None and war.started is not None:
         limit = as_of or scenario.meta.as_of
         elapsed = max(0.0, (limit - war.started).days / war.period.days)
-        cumulative = cost_pp * discounted_periods(disc, elapsed)
+        cumulative = cost_pp * elapsed
 
     p_a, stalemate = 0.5, 0.0
     victory = np.vstack([sq, sq])
