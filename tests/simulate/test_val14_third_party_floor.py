@@ -44,8 +44,10 @@ THIRD_PARTY_CASES = (  # development cases with a veto party beyond the belliger
 NO_ZONE = REASONS.index("no_zone")
 
 
-def _model(case: str, protocol: str | None = None) -> SimModel:
+def _model(case: str, protocol: str | None = None, *, started: bool = True) -> SimModel:
     sc = load_scenario(CASES / case / "scenario.yaml")
+    if not started and sc.war is not None:
+        sc = sc.model_copy(update={"war": sc.war.model_copy(update={"started": None})})
     if protocol is not None:
         base = sc.simulation or SimulationSettings()
         sim = SimulationSettings.model_validate(base.model_dump() | {"protocol": protocol})
@@ -173,8 +175,11 @@ def test_a_third_party_holding_out_is_named_on_sri_lanka() -> None:
     President ratifies): after two years the runs that have not signed the settlement have
     no package that both sides prefer to fighting and that the President accepts (her floor,
     V = 0.863, is the top of what any package gives her). They are ``no_zone`` with the
-    President named; before val14 they were ``talks``."""
-    m = _model("sri_lanka_2002", "alternating")
+    President named; before val14 they were ``talks``. The case is read without its start
+    date (v18c set ``War.started`` 1983-07-23: with the ripeness it brings, one run in 64 still
+    has a package the President accepts at the horizon and ends ``talks``), so the test keeps
+    checking the naming rule, not ripeness."""
+    m = _model("sri_lanka_2002", "alternating", started=False)
     pres = m.actor_ids.index("PRES")
     reason, actor = _reasons(m, 104)
     no_zone = reason == NO_ZONE
