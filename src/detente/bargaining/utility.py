@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from detente.bargaining.problem import FloatArray
-from detente.core.jit import kernel
+from detente.core.jit import inline_kernel, kernel
 
 if TYPE_CHECKING:
     from detente.bargaining.problem import BargainingProblem
@@ -141,9 +141,9 @@ def _weighted_losses(dist: FloatArray, weights: FloatArray, what: int, out: Floa
             else:
                 for k in range(n_i):
                     for q in range(n_q):
-                        x = dist[dp, a, k, q if whole_dq else 0]
-                        x = x * weights[wp, q if whole_wq else 0, a, k]
-                        acc[q] = x if k == 0 else acc[q] + x
+                        d = dist[dp, a, k, q if whole_dq else 0]
+                        w = weights[wp, q if whole_wq else 0, a, k]
+                        acc[q] = d * w if k == 0 else _weigh(acc[q], d, w)
                 _finish(acc, what)
             for q in range(n_q):
                 out[p, q, a] = acc[q]
@@ -165,19 +165,40 @@ def _row_losses(dist: FloatArray, w: FloatArray, what: int, acc: FloatArray) -> 
                 acc[q] = dist[0, q] * wk
         else:
             for q in range(n_q):
-                acc[q] = acc[q] + dist[k, q] * wk
+                acc[q] = _weigh(acc[q], dist[k, q], wk)
     _finish(acc[:n_q], what)
 
 
 @kernel
 def _finish(acc: FloatArray, what: int) -> None:
     """Per ``what``: the loss as it is, clipped to [0, 1] as ``np.clip`` does (NaN kept), or
-    ``1 −`` that."""
+    ``1 −`` that (:func:`_finish1` of every entry)."""
     if what == _LOSS:
         return
     for q in range(acc.shape[0]):
-        c = _clip01(acc[q])
-        acc[q] = 1.0 - c if what == _UTILITY else c
+        acc[q] = _finish1(acc[q], what)
+
+
+@inline_kernel
+def _weigh(acc: float, d: float, w: float) -> float:
+    """``acc + d · w``: the next issue's weighted distance added to a loss summed issue by
+    issue in order (the product rounded, then the sum: no fused multiply-add, fastmath off).
+    The one step of every loss sum of the compiled paths (:func:`_row_losses`,
+    :func:`_weighted_losses`, :func:`detente.simulate.row_keys._linear_utility`)."""
+    return acc + d * w
+
+
+@inline_kernel
+def _finish1(x: float, what: int) -> float:
+    """One loss ``x`` per ``what``: as it is (``_LOSS``), clipped to [0, 1] as ``np.clip``
+    does (NaN kept, ``_CLIPPED``), or the utility ``1 −`` that (``_UTILITY``). The one form of
+    a risk-neutral utility from its loss in compiled code: :func:`_finish` over a row, and
+    :func:`detente.simulate.row_keys._linear_utility` (a per-run table's two-issue utility,
+    which every reader of those tables computes)."""
+    if what == _LOSS:
+        return x
+    c = _clip01(x)
+    return 1.0 - c if what == _UTILITY else c
 
 
 @kernel

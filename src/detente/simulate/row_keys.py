@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.utility import _UTILITY, _clip01, _row_losses
+from detente.bargaining.utility import _UTILITY, _finish1, _row_losses, _weigh
 from detente.core.jit import inline_kernel, kernel
 
 FloatArray = NDArray[np.float64]
@@ -431,9 +431,9 @@ def _insert_rows(at: OrderArray, ubits: NDArray[np.uint64], budget: int) -> bool
 def _linear_utility(d0: float, d1: float, w0: float, w1: float) -> float:
     """A candidate's two-issue linear utility ``1 − clip(d₀·w₀ + d₁·w₁)`` from its two
     distances and the actor's two weights: :func:`_row_losses`' arithmetic and clip, bit for
-    bit (products summed issue by issue in order, no fused multiply-add). The one way a
-    table of the linear form computes a utility: its build (:func:`_two_issue_rows`) and
-    every reader (:func:`detente.simulate.tables._utility_at`)."""
-    x = d0 * w0
-    x = x + d1 * w1
-    return 1.0 - _clip01(x)
+    bit, by the same scalar kernels (products summed issue by issue in order,
+    :func:`~detente.bargaining.utility._weigh`, then
+    :func:`~detente.bargaining.utility._finish1`). The one way a table of the linear form
+    computes a utility: its build (:func:`_two_issue_rows`) and every reader
+    (:func:`detente.simulate.tables._utility_at`)."""
+    return _finish1(_weigh(d0 * w0, d1, w1), _UTILITY)
