@@ -30,6 +30,7 @@ from detente.errors import InputError, OutputClashError
 from detente.manifest import to_json
 
 __all__ = [
+    "MARKER",
     "atomic_path",
     "check_output_file",
     "ensure_dir",
@@ -142,7 +143,10 @@ def prepare_output_dir(
     temporary file of :func:`write_bytes`, and those are removed first, so the folder never
     mixes an earlier run's files with the new one's. Files detente did not write, subfolders
     and ``inputs`` of the command are never removed: their presence is an error. With
-    ``command``, a ``manifest.json`` in the folder must be a detente manifest of that command.
+    ``command``, a folder that holds files is cleared only when ``command`` wrote it: its
+    ``manifest.json`` is a manifest of that command, or, with no manifest, its
+    ``incomplete.json`` marker names that command (a killed run); a file named like the
+    command's own beside neither is the user's, and the folder is refused.
     """
     p = Path(path)
     protect_folder(p, inputs)
@@ -160,11 +164,14 @@ def prepare_output_dir(
             "command"
         )
     pattern = re.compile(owned)
-    temp = re.compile(r"^\..+\.tmp$")
+    # the temporary file of one of the owned names (write_bytes: ``.<name>.<random>.tmp``)
+    temp = re.compile(rf"\.(?:{owned})\.[A-Za-z0-9_]+\.tmp")
     foreign = [
         e.name
         for e in present
-        if not e.is_file() or not (pattern.fullmatch(e.name) or temp.fullmatch(e.name))
+        if e.is_symlink()
+        or not e.is_file()
+        or not (pattern.fullmatch(e.name) or temp.fullmatch(e.name))
     ]
     if foreign:
         shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
@@ -172,8 +179,8 @@ def prepare_output_dir(
             f"{p}: refusing to overwrite: the folder holds entries this command did not write "
             f"({shown}); choose a new folder"
         )
-    if command is not None and (p / "manifest.json").is_file():
-        _require_manifest_of(p / "manifest.json", command)
+    if command is not None:
+        _require_written_by(p, command, [e.name for e in present])
     for e in present:
         try:
             e.unlink()
@@ -196,6 +203,28 @@ def require_own_files(
     present = [t.name for t in targets if t.exists()]
     if d.is_dir() and present:
         _require_manifest_of(d / "manifest.json", command, present)
+
+
+MARKER = "incomplete.json"
+"""The marker a command writing a folder leaves while it runs or after it was interrupted (its
+``command`` field names the command); a killed run leaves it without a manifest."""
+
+
+def _require_written_by(directory: Path, command: str, present: Sequence[str]) -> None:
+    """Refuse (InputError) to clear ``directory`` unless ``command`` wrote it: its
+    ``manifest.json`` is a manifest of ``command`` (a finished or interrupted run) or, without
+    a manifest, its ``incomplete.json`` marker names ``command`` (a run that was killed).
+    Files named like the command's own, beside no such record, are the user's."""
+    import json
+
+    if not (directory / "manifest.json").exists() and (directory / MARKER).is_file():
+        try:
+            doc = json.loads((directory / MARKER).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            doc = None
+        if isinstance(doc, dict) and doc.get("command") == command:
+            return
+    _require_manifest_of(directory / "manifest.json", command, present)
 
 
 def _require_manifest_of(path: Path, command: str, present: Sequence[str] = ()) -> None:

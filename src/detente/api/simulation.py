@@ -32,6 +32,7 @@ from detente.api.results import Result, altair_chart, without_time
 from detente.core import DEFAULT_SEED
 from detente.errors import InputError
 from detente.manifest import json_ready, scenario_sha256
+from detente.outputs import MARKER
 
 if TYPE_CHECKING:
     from detente.scenario.schema import Scenario
@@ -44,8 +45,8 @@ __all__ = ["ParquetSink", "SimulationRun", "simulate"]
 OUTPUT_FILES = r"(runs|paths)-\d{6}\.parquet|manifest\.json|summary\.json|incomplete\.json"
 """Names of the files ``simulate(out=...)`` writes (a regular expression)."""
 
-MARKER = "incomplete.json"
-"""Present while a simulation writes its folder, and after an interrupted one."""
+# MARKER (``incomplete.json``, from :mod:`detente.outputs`): present while a simulation writes
+# its folder, and after an interrupted one.
 
 TABLES = (
     "fan",

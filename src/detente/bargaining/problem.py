@@ -234,7 +234,9 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
         if pos.crossing_cost is not None:
             kbase[i, k] = float(pos.crossing_cost)
         since = by_id0[aid].leader_since
-        if since is not None and pos.date is not None and pos.date < since:
+        # relieved only once the leader is in office at the analysis date (no look-ahead)
+        in_office = since is not None and since <= (as_of or scenario.meta.as_of)
+        if in_office and pos.date is not None and since is not None and pos.date < since:
             leader[i, k] = 1.0
     totals = sal.sum(axis=1, keepdims=True)
     # An actor whose saliences are all zero cares about its issues equally.

@@ -300,9 +300,9 @@ class Actor(_Traced):
     support: tuple[Support, ...] = Field(default=(), description="Allies' support received.")
     leader_since: dt.date | None = Field(
         default=None,
-        description="When the current leader took office, if after red lines were stated: "
-        "red lines stated before this date are cheaper to cross (a new leader is less bound "
-        "by a predecessor's words).",
+        description="When the current leader took office (at or before meta.as_of), if after "
+        "red lines were stated: red lines stated before this date are cheaper to cross (a new "
+        "leader is less bound by a predecessor's words).",
     )
 
     @model_validator(mode="after")
@@ -840,8 +840,8 @@ class War(_Traced):
     )
     started: dt.date | None = Field(
         default=None,
-        description="When the fighting began: the cost of fighting accumulated since then "
-        "lowers the cost of crossing stated red lines (ripeness).",
+        description="When the fighting began (at or before meta.as_of): the cost of fighting "
+        "accumulated since then lowers the cost of crossing stated red lines (ripeness).",
     )
     victory_terms: dict[Id, dict[Id, ScalePoint]] = Field(
         default_factory=dict,

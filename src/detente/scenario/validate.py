@@ -45,6 +45,7 @@ __all__ = [
     "check_deals",
     "check_linkage_veto",
     "check_negotiation",
+    "check_past_dates",
     "check_references",
     "check_sources",
     "check_traceability",
@@ -312,7 +313,39 @@ def check_references(s: Scenario, *, sources: bool = True) -> list[Finding]:
         for d in sorted(dupes):
             add((name,), f"duplicate shock id {d!r}")
 
-    return out + (check_sources(s) if sources else []) + check_deals(s) + check_tracks(s)
+    return (
+        out
+        + (check_sources(s) if sources else [])
+        + check_deals(s)
+        + check_tracks(s)
+        + check_past_dates(s)
+    )
+
+
+def check_past_dates(s: Scenario) -> list[Finding]:
+    """Dates that describe the past at ``meta.as_of`` are not after it: ``war.started`` (the
+    fighting so far) and each actor's ``leader_since`` (the leader in office). A later date
+    would be look-ahead: a war not yet begun, a leader not yet in office."""
+    out: list[Finding] = []
+    as_of = s.meta.as_of
+    if s.war is not None and s.war.started is not None and s.war.started > as_of:
+        out.append(
+            Finding(
+                ("war", "started"),
+                f"{s.war.started} is after meta.as_of {as_of}: the war described at as_of "
+                "began at or before it",
+            )
+        )
+    for i, a in enumerate(s.actors):
+        if a.leader_since is not None and a.leader_since > as_of:
+            out.append(
+                Finding(
+                    ("actors", i, "leader_since"),
+                    f"{a.leader_since} is after meta.as_of {as_of}: the leader in office at "
+                    "as_of took office at or before it",
+                )
+            )
+    return out
 
 
 def check_sources(s: Scenario) -> list[Finding]:
