@@ -17,6 +17,11 @@ Conventions (see docs/explanation/bargaining-model.md):
 - ``war_cost`` is each actor's total discounted cost of fighting until the war is decided:
   ``max(0, cost_of_fighting − Σ support.cost_relief·level) · Σ_{t<H} δ^t``; with H = 1 this is
   exactly the per-period cost (Fearon's ``c``).
+- ``cumulative_cost`` W is the cost of fighting *felt* at the date (ripeness,
+  :mod:`detente.bargaining.redlines`): the net cost per period paid since ``War.started``, each
+  past period weighted by the actor's own δ as the future ones are in ``war_cost``,
+  :func:`felt_cost` ``= c · Σ_{t<T} δ^t`` for T periods since the start, bounded by
+  ``c / (1 − δ)`` (Zartman 2000: the hurting stalemate is a present perception, of recent pain).
 """
 
 from __future__ import annotations
@@ -31,17 +36,48 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
-__all__ = ["BargainingProblem", "FloatArray", "build_problem", "discounted_periods"]
+__all__ = [
+    "BargainingProblem",
+    "FloatArray",
+    "build_problem",
+    "discounted_periods",
+    "felt_cost",
+]
 
 FloatArray = NDArray[np.float64]
 
 
-def discounted_periods(delta: float | FloatArray, periods: int) -> FloatArray:
-    """Σ_{t=0}^{periods−1} δ^t (elementwise), the discounted length of ``periods`` periods."""
+def discounted_periods(delta: float | FloatArray, periods: float | FloatArray) -> FloatArray:
+    """Σ_{t=0}^{periods−1} δ^t (elementwise), the discounted length of ``periods`` periods
+    (``(1 − δ^T) / (1 − δ)``, T when δ = 1; a fractional T is read by the same formula)."""
     d = np.asarray(delta, dtype=float)
+    t = np.asarray(periods, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        geo = (1.0 - d**periods) / (1.0 - d)
-    return np.where(np.isclose(d, 1.0), float(periods), geo)
+        geo = (1.0 - d**t) / (1.0 - d)
+    out: FloatArray = np.where(np.isclose(d, 1.0), t, geo)
+    return out
+
+
+def felt_cost(
+    prior: float | FloatArray,
+    paid: float | FloatArray,
+    periods: float | FloatArray,
+    delta: float | FloatArray,
+) -> FloatArray:
+    """The cost of fighting felt now, W (utility units; ripeness, :mod:`~detente.bargaining.
+    redlines`): the ``prior`` felt cost, ``periods`` periods old, weighted ``δ^periods``, plus the
+    costs ``paid`` since then spread evenly over those periods, each weighted by ``δ^age``:
+    ``δ^T · prior + (paid / T) · Σ_{k<T} δ^k``. Exact when the cost per period is constant
+    (the analysis: no prior, ``c · T`` paid over the T periods since ``War.started``, which gives
+    ``c · (1 − δ^T) / (1 − δ)``, never above ``c / (1 − δ)``); with T = 0, ``prior + paid``.
+    Elementwise (numpy broadcasting); negative inputs read as 0."""
+    w0 = np.maximum(np.asarray(prior, dtype=float), 0.0)
+    dw = np.maximum(np.nan_to_num(np.asarray(paid, dtype=float)), 0.0)
+    t = np.maximum(np.asarray(periods, dtype=float), 0.0)
+    d = np.asarray(delta, dtype=float)
+    spread = discounted_periods(d, t) / np.where(t > 0.0, t, 1.0)
+    out: FloatArray = np.where(t > 0.0, d**t * w0 + dw * spread, w0 + dw)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +114,7 @@ class BargainingProblem:
     has_war: bool = False
     excluded: tuple[str, ...] = ()
     crossing_base: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (m, n)
-    cumulative_cost: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) since start
+    cumulative_cost: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) felt, W
     leader_change: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (m, n) 0/1
     cost_per_period: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,)
     veto_issues: NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
@@ -269,7 +305,7 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
     if war is not None and war.started is not None:
         limit = as_of or scenario.meta.as_of
         elapsed = max(0.0, (limit - war.started).days / war.period.days)
-        cumulative = cost_pp * elapsed
+        cumulative = felt_cost(0.0, cost_pp * elapsed, elapsed, disc)
 
     p_a, stalemate = 0.5, 0.0
     victory = np.vstack([sq, sq])
