@@ -42,6 +42,7 @@ __all__ = [
     "build_problem",
     "discounted_periods",
     "felt_cost",
+    "predecessor_lines",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -233,6 +234,31 @@ class BargainingProblem:
         return replace(self, reservation=np.asarray(reservation, dtype=float))
 
 
+def predecessor_lines(
+    scenario: Scenario,
+    actors: tuple[str, ...],
+    issues: tuple[str, ...],
+    as_of: dt.date | None = None,
+) -> FloatArray:
+    """(m, n) 1 where ``actors[i]``'s position on ``issues[k]`` current at ``as_of`` (default
+    ``meta.as_of``) was stated before its ``Actor.leader_since``, else 0: the red lines a new
+    leader inherited from a predecessor, which bind it less (audience costs bind the leader who
+    made the commitment: Fearon 1994; Tomz 2007; :data:`~detente.bargaining.redlines.
+    LEADER_RELIEF`). The one mask of the analysis (``BargainingProblem.leader_change``) and
+    the simulation (``simulate.agenda.MoveSet.lead``)."""
+    out = np.zeros((len(actors), len(issues)))
+    row = {a: i for i, a in enumerate(actors)}
+    col = {iid: k for k, iid in enumerate(issues)}
+    since_of = {a.id: a.leader_since for a in scenario.actors}
+    for (aid, iid), pos in scenario.current_positions(as_of).items():
+        since = since_of.get(aid)
+        if aid not in row or iid not in col or since is None or pos.date is None:
+            continue
+        if pos.date < since:
+            out[row[aid], col[iid]] = 1.0
+    return out
+
+
 def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> BargainingProblem:
     """Turn a scenario (positions current at ``as_of``, default ``meta.as_of``) into arrays.
 
@@ -257,8 +283,7 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
     from detente.bargaining.redlines import DEFAULT_CROSSING_COST
 
     kbase = np.full((m, n), DEFAULT_CROSSING_COST)
-    leader = np.zeros((m, n))
-    by_id0 = {a.id: a for a in scenario.actors}
+    leader = predecessor_lines(scenario, actors, issues, as_of)
     for (aid, iid), pos in current.items():
         if aid not in actors or iid not in col:
             continue
@@ -269,9 +294,6 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
             lo[i, k], hi[i, k] = float(pos.acceptable[0]), float(pos.acceptable[1])
         if pos.crossing_cost is not None:
             kbase[i, k] = float(pos.crossing_cost)
-        since = by_id0[aid].leader_since
-        if since is not None and pos.date is not None and pos.date < since:
-            leader[i, k] = 1.0
     totals = sal.sum(axis=1, keepdims=True)
     # An actor whose saliences are all zero cares about its issues equally.
     has_pos = np.zeros((m, n), dtype=bool)

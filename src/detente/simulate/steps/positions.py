@@ -6,7 +6,10 @@ cover at home (Putnam 1988) and with a change of leader:
 :func:`detente.bargaining.redlines.crossing_cost`, the bargaining engine's function, evaluated
 per run on the run's cumulative costs of fighting (those paid before the scenario's date plus
 those paid in the run), the gains of the partial agreements in force (utility units, over the
-value of no agreement on each) and ``RunState.leader_changed`` (set by the ``shocks`` step).
+value of no agreement on each) and a change of leader: a line stated before its actor's
+``leader_since`` (``MoveSet.lead``, the analysis' mask
+:func:`detente.bargaining.problem.predecessor_lines`) or any line once the ``shocks`` step
+has brought a new leader in the run (``RunState.leader_changed``).
 
 The deals beyond the stated lines are the bargaining engine's cheapest packages
 (:mod:`detente.simulate.agenda`, one *move set* per bundle and actor). In each period, for each
@@ -136,15 +139,15 @@ def crossing_costs(m: SimModel, s: RunState, j: int, relief: FloatArray) -> Floa
     ms = m.agenda.move_sets[j]
     a = ms.actor
     w = np.full(s.n, float(m.agenda.cumulative0[a]))
-    lead = np.zeros(s.n)
+    # a line stated before the actor's leader took over (the analysis' mask), or any line once
+    # a new leader came in the run (the ``shocks`` step)
+    lead = np.broadcast_to(ms.lead[None, :], (s.n, ms.lead.size))
     g = np.zeros(s.n)
     if a < 2:
         w = w + s.cum_cost[:, a]
-        lead = s.leader_changed[:, a].astype(np.float64)
+        lead = np.maximum(lead, s.leader_changed[:, a].astype(np.float64)[:, None])
         g = relief[:, a]
-    kappa = crossing_cost(
-        ms.stated[None, :], ms.base[None, :], w[:, None], g[:, None], lead[:, None]
-    )
+    kappa = crossing_cost(ms.stated[None, :], ms.base[None, :], w[:, None], g[:, None], lead)
     out: FloatArray = (kappa * np.abs(ms.to - ms.stated)[None, :] / 100.0).sum(axis=1)
     return out
 
