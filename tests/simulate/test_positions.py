@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from detente.bargaining.problem import felt_cost
 from detente.bargaining.redlines import crossing_cost
 from detente.scenario import load_scenario
 from detente.simulate.engine import iter_periods, path_variables
@@ -50,11 +51,10 @@ def test_the_crossing_cost_is_the_bargaining_engines_and_falls_with_costs_and_a_
     ms = m.agenda.move_sets[0]
     relief = np.zeros((4, 2))
     base = crossing_costs(m, s, 0, relief)
-    kappa = crossing_cost(
-        ms.stated,
-        ms.base,
-        m.agenda.cumulative0[ms.actor] + (s.cum_cost[0, ms.actor] if ms.actor < 2 else 0.0),
-    )
+    w = m.agenda.cumulative0[ms.actor]
+    if ms.actor < 2:  # v19a: the run's costs felt by the analysis' formula (felt_cost)
+        w = felt_cost(w, s.cum_cost[0, ms.actor], s.period + 1, m.discount[ms.actor])
+    kappa = crossing_cost(ms.stated, ms.base, w)
     assert np.allclose(base[0], (kappa * np.abs(ms.to - ms.stated) / 100.0).sum())
     if ms.actor < 2:
         costly = evolve(s, cum_cost=s.cum_cost + 1.0)

@@ -17,6 +17,11 @@ Conventions (see docs/explanation/bargaining-model.md):
 - ``war_cost`` is each actor's total discounted cost of fighting until the war is decided:
   ``max(0, cost_of_fighting − Σ support.cost_relief·level) · Σ_{t<H} δ^t``; with H = 1 this is
   exactly the per-period cost (Fearon's ``c``).
+- ``cumulative_cost`` W is the cost of fighting *felt* at the date (ripeness,
+  :mod:`detente.bargaining.redlines`): the net cost per period paid since ``War.started``, each
+  past period weighted by the actor's own δ as the future ones are in ``war_cost``,
+  :func:`felt_cost` ``= c · Σ_{t<T} δ^t`` for T periods since the start, bounded by
+  ``c / (1 − δ)`` (Zartman 2000: the hurting stalemate is a present perception, of recent pain).
 """
 
 from __future__ import annotations
@@ -31,17 +36,49 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
-__all__ = ["BargainingProblem", "FloatArray", "build_problem", "discounted_periods"]
+__all__ = [
+    "BargainingProblem",
+    "FloatArray",
+    "build_problem",
+    "discounted_periods",
+    "felt_cost",
+    "predecessor_lines",
+]
 
 FloatArray = NDArray[np.float64]
 
 
-def discounted_periods(delta: float | FloatArray, periods: int) -> FloatArray:
-    """Σ_{t=0}^{periods−1} δ^t (elementwise), the discounted length of ``periods`` periods."""
+def discounted_periods(delta: float | FloatArray, periods: float | FloatArray) -> FloatArray:
+    """Σ_{t=0}^{periods−1} δ^t (elementwise), the discounted length of ``periods`` periods
+    (``(1 − δ^T) / (1 − δ)``, T when δ = 1; a fractional T is read by the same formula)."""
     d = np.asarray(delta, dtype=float)
+    t = np.asarray(periods, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        geo = (1.0 - d**periods) / (1.0 - d)
-    return np.where(np.isclose(d, 1.0), float(periods), geo)
+        geo = (1.0 - d**t) / (1.0 - d)
+    out: FloatArray = np.where(np.isclose(d, 1.0), t, geo)
+    return out
+
+
+def felt_cost(
+    prior: float | FloatArray,
+    paid: float | FloatArray,
+    periods: float | FloatArray,
+    delta: float | FloatArray,
+) -> FloatArray:
+    """The cost of fighting felt now, W (utility units; ripeness, :mod:`~detente.bargaining.
+    redlines`): the ``prior`` felt cost, ``periods`` periods old, weighted ``δ^periods``, plus the
+    costs ``paid`` since then spread evenly over those periods, each weighted by ``δ^age``:
+    ``δ^T · prior + (paid / T) · Σ_{k<T} δ^k``. Exact when the cost per period is constant
+    (the analysis: no prior, ``c · T`` paid over the T periods since ``War.started``, which gives
+    ``c · (1 − δ^T) / (1 − δ)``, never above ``c / (1 − δ)``); with T = 0, ``prior + paid``.
+    Elementwise (numpy broadcasting); negative inputs read as 0."""
+    w0 = np.maximum(np.asarray(prior, dtype=float), 0.0)
+    dw = np.maximum(np.nan_to_num(np.asarray(paid, dtype=float)), 0.0)
+    t = np.maximum(np.asarray(periods, dtype=float), 0.0)
+    d = np.asarray(delta, dtype=float)
+    spread = discounted_periods(d, t) / np.where(t > 0.0, t, 1.0)
+    out: FloatArray = np.where(t > 0.0, d**t * w0 + dw * spread, w0 + dw)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +115,7 @@ class BargainingProblem:
     has_war: bool = False
     excluded: tuple[str, ...] = ()
     crossing_base: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (m, n)
-    cumulative_cost: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) since start
+    cumulative_cost: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) felt, W
     leader_change: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (m, n) 0/1
     cost_per_period: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,)
     veto_issues: NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
@@ -197,6 +234,34 @@ class BargainingProblem:
         return replace(self, reservation=np.asarray(reservation, dtype=float))
 
 
+def predecessor_lines(
+    scenario: Scenario,
+    actors: tuple[str, ...],
+    issues: tuple[str, ...],
+    as_of: dt.date | None = None,
+) -> FloatArray:
+    """(m, n) 1 where ``actors[i]``'s position on ``issues[k]`` current at ``as_of`` (default
+    ``meta.as_of``) was stated before its ``Actor.leader_since`` (itself at or before that
+    date: the leader in office), else 0: the red lines a new
+    leader inherited from a predecessor, which bind it less (audience costs bind the leader who
+    made the commitment: Fearon 1994; Tomz 2007; :data:`~detente.bargaining.redlines.
+    LEADER_RELIEF`). The one mask of the analysis (``BargainingProblem.leader_change``) and
+    the simulation (``simulate.agenda.MoveSet.lead``)."""
+    out = np.zeros((len(actors), len(issues)))
+    row = {a: i for i, a in enumerate(actors)}
+    col = {iid: k for k, iid in enumerate(issues)}
+    since_of = {a.id: a.leader_since for a in scenario.actors}
+    limit = as_of or scenario.meta.as_of
+    for (aid, iid), pos in scenario.current_positions(as_of).items():
+        since = since_of.get(aid)
+        if aid not in row or iid not in col or since is None or pos.date is None:
+            continue
+        # relieved only once the leader is in office at the date (no look-ahead: fx19)
+        if pos.date < since <= limit:
+            out[row[aid], col[iid]] = 1.0
+    return out
+
+
 def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> BargainingProblem:
     """Turn a scenario (positions current at ``as_of``, default ``meta.as_of``) into arrays.
 
@@ -221,8 +286,7 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
     from detente.bargaining.redlines import DEFAULT_CROSSING_COST
 
     kbase = np.full((m, n), DEFAULT_CROSSING_COST)
-    leader = np.zeros((m, n))
-    by_id0 = {a.id: a for a in scenario.actors}
+    leader = predecessor_lines(scenario, actors, issues, as_of)
     for (aid, iid), pos in current.items():
         if aid not in actors or iid not in col:
             continue
@@ -233,11 +297,6 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
             lo[i, k], hi[i, k] = float(pos.acceptable[0]), float(pos.acceptable[1])
         if pos.crossing_cost is not None:
             kbase[i, k] = float(pos.crossing_cost)
-        since = by_id0[aid].leader_since
-        # relieved only once the leader is in office at the analysis date (no look-ahead)
-        in_office = since is not None and since <= (as_of or scenario.meta.as_of)
-        if in_office and pos.date is not None and since is not None and pos.date < since:
-            leader[i, k] = 1.0
     totals = sal.sum(axis=1, keepdims=True)
     # An actor whose saliences are all zero cares about its issues equally.
     has_pos = np.zeros((m, n), dtype=bool)
@@ -271,7 +330,7 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
     if war is not None and war.started is not None:
         limit = as_of or scenario.meta.as_of
         elapsed = max(0.0, (limit - war.started).days / war.period.days)
-        cumulative = cost_pp * elapsed
+        cumulative = felt_cost(0.0, cost_pp * elapsed, elapsed, disc)
 
     p_a, stalemate = 0.5, 0.0
     victory = np.vstack([sq, sq])

@@ -7,8 +7,19 @@ any r, so every zone question stays a linear program). ``κ`` per actor and issu
 :func:`crossing_cost` of:
 
 - the base cost: ``Position.crossing_cost`` or :data:`DEFAULT_CROSSING_COST` (an assumption);
-- the cumulative cost of fighting W (utility units, since ``War.started``): a mutually hurting
-  stalemate makes concessions easier to sell (Zartman's ripeness), factor ``1/(1 + W/W½)``;
+- the cost of fighting felt at the date W (utility units, since ``War.started``): a mutually
+  hurting stalemate makes concessions easier to sell (Zartman's ripeness), factor
+  ``1/(1 + W/W½)``. The stalemate that ripens is a *present* perception, pain felt now and
+  expected to continue, "optimally associated with an impending, past or recently avoided
+  catastrophe" (Zartman 2000; 2001), so W weights each past period by the actor's own discount
+  factor δ, as the model weights the future costs of fighting
+  (:func:`~detente.bargaining.problem.felt_cost`): ``W = c · (1 − δ^T) / (1 − δ)`` after T
+  periods at cost c, bounded by ``c / (1 − δ)`` however long the war (the same function adds a
+  simulated run's own costs). Sunk costs are no reason to concede (Fearon 1995), and where they
+  act they harden a side (entrapment: Brockner & Rubin 1985; Mitchell 1995), which
+  :func:`committed_bounds` models; the relief therefore stays bounded (an undiscounted sum,
+  measured in ``validation/v18c_expectations.md`` and ``validation/v19a_expectations.md``, cut
+  FARC's crossing costs twelvefold after 48 years);
 - payments received and guarantees in force G (utility units) give a leader cover at home
   (Putnam 1988; Sebenius 1983), factor ``1/(1 + G/G½)``;
 - a change of leader since the red line was stated, factor ``1 − LEADER_RELIEF``.
@@ -79,7 +90,8 @@ the whole scale costs a fifth of the gap between the actor's best and worst sett
 order of the approval penalty Tomz (2007) measured for backing down from a public threat)."""
 
 RIPENESS_HALF = 1.0
-"""Cumulative cost of fighting (utility units) at which crossing costs halve (assumption)."""
+"""Felt cost of fighting W (utility units; module docstring) at which crossing costs halve
+(assumption)."""
 
 RELIEF_HALF = 0.1
 """Payments and guarantee gains (utility units) at which crossing costs halve (assumption)."""

@@ -140,6 +140,9 @@ class MoveSet:
     is_min: BoolArray  # (M,) the bound is a minimum (else a maximum)
     base: FloatArray  # (M,) base crossing cost κ₀ of each line
     point_k: int  # candidate index of the package's point in the bundle
+    # (M,) 1: the line was stated before the actor's leader took over (the analysis' mask,
+    # ``BargainingProblem.leader_change``: :func:`~detente.bargaining.problem.predecessor_lines`)
+    lead: FloatArray = dataclasses.field(default_factory=lambda: np.zeros(0))
 
 
 @dataclass(frozen=True, eq=False)
@@ -314,6 +317,7 @@ def build_agenda(
                     is_min=np.array([m.bound == "min" for m in mv]),
                     base=problem.crossing_base[pidx[ai], ks].astype(np.float64),
                     point_k=-1,
+                    lead=problem.leader_change[pidx[ai], ks].astype(np.float64),
                 )
             )
     n_r = 2 ** len(move_sets)
@@ -560,7 +564,7 @@ def belief_slope(problem: BargainingProblem, ag: Agreement) -> FloatArray:
 
 
 def _with_point(ms: MoveSet, k: int) -> MoveSet:
-    return MoveSet(ms.bundle, ms.actor, ms.issues, ms.stated, ms.to, ms.is_min, ms.base, k)
+    return MoveSet(ms.bundle, ms.actor, ms.issues, ms.stated, ms.to, ms.is_min, ms.base, k, ms.lead)
 
 
 def settled_loss_many(problem: BargainingProblem, ag: Agreement, x: FloatArray) -> FloatArray:

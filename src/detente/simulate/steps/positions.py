@@ -4,9 +4,13 @@ A stated red line is a commitment with a cost of crossing (Fearon 1994; Tomz 200
 cost falls as the war's costs mount (Zartman's ripeness), as agreements in force give a leader
 cover at home (Putnam 1988) and with a change of leader:
 :func:`detente.bargaining.redlines.crossing_cost`, the bargaining engine's function, evaluated
-per run on the run's cumulative costs of fighting (those paid before the scenario's date plus
-those paid in the run), the gains of the partial agreements in force (utility units, over the
-value of no agreement on each) and ``RunState.leader_changed`` (set by the ``shocks`` step).
+per run on the run's cost of fighting felt now (:func:`run_felt_cost`: the felt cost at the
+scenario's date and the costs paid in the run, each period weighted by the actor's δ, the
+analysis' formula :func:`detente.bargaining.problem.felt_cost`), the gains of the partial
+agreements in force (utility units, over the value of no agreement on each) and a change of
+leader: a line stated before its actor's ``leader_since`` (``MoveSet.lead``, the analysis'
+mask :func:`detente.bargaining.problem.predecessor_lines`) or any line once the ``shocks``
+step has brought a new leader in the run (``RunState.leader_changed``).
 
 The deals beyond the stated lines are the bargaining engine's cheapest packages
 (:mod:`detente.simulate.agenda`, one *move set* per bundle and actor). In each period, for each
@@ -64,6 +68,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.bargaining.problem import felt_cost
 from detente.bargaining.redlines import (
     committed_bounds,
     crossing_cost,
@@ -85,6 +90,7 @@ __all__ = [
     "front_lines",
     "no_deal_value",
     "red_lines",
+    "run_felt_cost",
     "war_rise",
     "worth_crossing",
 ]
@@ -131,20 +137,36 @@ def agreement_gains(m: SimModel, s: RunState) -> FloatArray:
     return out
 
 
+def run_felt_cost(m: SimModel, s: RunState, side: int) -> FloatArray:
+    """(N,) belligerent ``side``'s cost of fighting felt now (ripeness's W,
+    :func:`detente.bargaining.problem.felt_cost`, the analysis' one formula): the felt cost at
+    the scenario's date (``Agenda.cumulative0``) aged by the periods of the run so far (the
+    ``fight`` step has paid this period's costs before this step: ``period + 1``) plus the
+    costs paid in the run (``RunState.cum_cost``), each weighted by the actor's δ as the
+    analysis weights the costs before the date. The run keeps the sum of its costs, not their
+    dates, so they are spread evenly over its periods (exact for a constant cost per period)."""
+    return felt_cost(
+        float(m.agenda.cumulative0[side]),
+        s.cum_cost[:, side],
+        float(s.period + 1),
+        float(m.discount[side]),
+    )
+
+
 def crossing_costs(m: SimModel, s: RunState, j: int, relief: FloatArray) -> FloatArray:
     """(N,) the cost to the actor of move set ``j`` of crossing its lines in this period."""
     ms = m.agenda.move_sets[j]
     a = ms.actor
     w = np.full(s.n, float(m.agenda.cumulative0[a]))
-    lead = np.zeros(s.n)
+    # a line stated before the actor's leader took over (the analysis' mask), or any line once
+    # a new leader came in the run (the ``shocks`` step)
+    lead = np.broadcast_to(ms.lead[None, :], (s.n, ms.lead.size))
     g = np.zeros(s.n)
     if a < 2:
-        w = w + s.cum_cost[:, a]
-        lead = s.leader_changed[:, a].astype(np.float64)
+        w = run_felt_cost(m, s, a)
+        lead = np.maximum(lead, s.leader_changed[:, a].astype(np.float64)[:, None])
         g = relief[:, a]
-    kappa = crossing_cost(
-        ms.stated[None, :], ms.base[None, :], w[:, None], g[:, None], lead[:, None]
-    )
+    kappa = crossing_cost(ms.stated[None, :], ms.base[None, :], w[:, None], g[:, None], lead)
     out: FloatArray = (kappa * np.abs(ms.to - ms.stated)[None, :] / 100.0).sum(axis=1)
     return out
 
