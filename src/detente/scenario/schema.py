@@ -841,7 +841,8 @@ class War(_Traced):
     started: dt.date | None = Field(
         default=None,
         description="When the fighting began (at or before meta.as_of): the cost of fighting "
-        "accumulated since then lowers the cost of crossing stated red lines (ripeness).",
+        "felt since then (discounted, bounded: bargaining.problem.felt_cost) lowers the cost "
+        "of crossing stated red lines (ripeness).",
     )
     victory_terms: dict[Id, dict[Id, ScalePoint]] = Field(
         default_factory=dict,
