@@ -79,7 +79,7 @@ def war_terms(problem: Any, actor: str) -> dict[str, Any]:
     λ, p_A, p_B, s, U(x_A), U(x_B), the lottery, the cost C and the V they give; ``stated``
     is the stated reservation (None: the war model's V is the reservation)."""
     from detente.bargaining.utility import utility
-    from detente.bargaining.war import flow_share, gross_war_value
+    from detente.bargaining.war import flow_share, gross_war_value, war_value
 
     i = problem.index(actor)
     u_sq = float(utility(problem, problem.status_quo)[i])
@@ -106,7 +106,8 @@ def war_terms(problem: Any, actor: str) -> dict[str, Any]:
         u_win_b=float(u[1]),
         lottery=lottery,
         cost=cost,
-        v_model=lam * u_sq + (1.0 - lam) * lottery - cost,
+        # the engine's own V (its terms above are shown, not recombined: one formula)
+        v_model=float(war_value(problem)[i]),
     )
     return out
 
