@@ -34,11 +34,15 @@ def _p(*pairs: str) -> list[D]:
 TRACKS: list[D] = [
     {"id": "leaders", "name": "Presidents Putin and Zelensky (a leaders' meeting)",
      "participants": _p("RU:leaders", "UA:leaders"), "bundles": ALL_BUNDLES,
-     "since": "2022-02-28", "sources": [],
-     "later_sources": [("2025-05-16", "S_i1_1"), ("2026-06-15", "S_jun26_4")],
-     "assumption": "the level at which a settlement would be signed; the presidents have not "
-     "met since the invasion (Ukraine asked for a leaders' meeting in Istanbul, May 2025, and "
-     "at the G7 in June 2026)"},
+     "since": "2022-02-28", "signature_only": True, "sources": [],
+     "later_sources": [("2022-03-29", "S_ist1"), ("2022-03-29", "S_ist2"),
+                       ("2025-05-16", "S_i1_1"), ("2025-06", "S_leg"),
+                       ("2025-07-23", "S_i3_1"), ("2026-06-15", "S_jun26_4")],
+     "assumption": "the presidents have not met since the invasion (Ukraine asked for a "
+     "meeting in May 2025 and June 2026); a summit that only signs: the delegations draft the "
+     "treaty for the presidents to sign (Istanbul, 29 Mar 2022, endorsement of istanbul_2022); "
+     "Putin would meet Zelensky only at a 'final stage' (June 2025); Medinsky: 'leaders meet "
+     "only to sign a finished treaty' (E0417). It signs only what the tracks it endorses agree"},
     {"id": "military_exchanges", "name": "Exchanges between the military and intelligence "
      "services (Ukraine's Coordination Headquarters)",
      "participants": _p("RU:military", "UA:military"), "bundles": ["prisoner_exchange"],

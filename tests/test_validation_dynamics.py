@@ -105,11 +105,12 @@ def test_hardening_in_the_first_pair_moves_ukraines_lines_and_not_russias() -> N
     the 2022-03 snapshot Ukraine's value of fighting rises in the runs that fight on (the
     opening optimism is learnt away), so its stated maxima harden there (the lower tail), never
     loosen. Russia's minima stay as stated in the median and harden only in the upper tail
-    (runs whose front, or a settlement's terms on the issues the front moves, went its way):
-    the settlement reached in about 65 % of the runs writes terms that raise Russia's value of
-    fighting, and until branch dyn8 (issue 13) that rise hardened its lines in the median
-    (50 -> 53.8), though a deal's terms in force are not news about the war
-    (``positions.war_rise``; validation/dyn8_expectations.md)."""
+    (runs whose front went its way): the settlement reached in about 65 % of the runs until
+    branch v19b (the presidents' track now only signs, and no run settles) wrote terms that
+    raise Russia's value of fighting, and until branch dyn8 (issue 13) that rise hardened its
+    lines in the median (50 -> 53.8), though a deal's terms in force are not news about the
+    war (``positions.war_rise``; validation/dyn8_expectations.md). Without the settlements
+    Russia's upper tail is thinner (q95 53.0 -> 50.5 in the 2,000-run backtest: v19b)."""
     dyn = _dyn()
     pair = dyn.load_expectations()["pairs"][0]
     res = dyn.run_pair(pair, runs=300, seed=dyn._default_seed())
@@ -121,4 +122,4 @@ def test_hardening_in_the_first_pair_moves_ukraines_lines_and_not_russias() -> N
     for issue, stated in (("donetsk", 50.0), ("luhansk", 50.0)):
         r = rows[("RU", issue, "min")]
         assert abs(r["sim_median"] - stated) < dyn.TOLERANCE  # was 53.8: the deal's terms
-        assert r["sim_q05"] >= stated - dyn.BIN_SLACK and r["sim_q95"] > stated + 1.0
+        assert r["sim_q05"] >= stated - dyn.BIN_SLACK and r["sim_q95"] > stated

@@ -12,8 +12,17 @@ belligerent, the belief at which its value of fighting would equal the terms (th
 ``r̂``; the lottery is linear in ``r̂``). Week 0's war lottery is decomposed for both sides.
 Nothing is written; the figures are those quoted in ``validation/v18b_expectations.md``.
 
+With ``--tracks`` (helper v19b) it reports instead, per bundle, the share of runs whose first
+agreement on it came through each track (``by_track`` of ``detente.simulate``, the public
+API, at the given runs, seed and weeks), and for each declared track whether it can meet in
+the model at all (``TrackTable.stop``: 0 for a track closed at ``as_of`` that no lifted
+refusal opens, or that settles nothing by itself, such as a summit that only signs): the
+diagnosis of ``validation/v19b_expectations.md`` (which tracks carry which bundles, and
+whether a track that history says never met meets in the model).
+
     .venv/bin/python validation/settlement_why.py                       # ukraine-2022-03, 33 weeks
     .venv/bin/python validation/settlement_why.py --scenario scenarios/ukraine-2022-11.yaml
+    .venv/bin/python validation/settlement_why.py --tracks --weeks 104  # who carries what
 """
 
 from __future__ import annotations
@@ -106,6 +115,47 @@ def diagnose(
             "start": st}  # fmt: skip
 
 
+def carriers(
+    path: Path, *, runs: int = RUNS, seed: int = SEED, weeks: int = WEEKS
+) -> dict[str, Any]:
+    """Per bundle, ``p_agreement`` and the share of runs whose first agreement on it came
+    through each track (``by_track``); per track, whether it can meet in the model."""
+    import detente
+    from detente.scenario import load_scenario
+    from detente.simulate.model import build_model
+
+    m = build_model(load_scenario(path))
+    meets: dict[str, bool] = {}
+    if m.tracks is not None:  # stop: the first period a track no longer meets (0: never)
+        meets = {t: bool(stop > 0) for t, stop in zip(m.tracks.ids, m.tracks.stop, strict=True)}
+    doc = detente.simulate(path, runs=runs, seed=seed, periods=weeks).to_dict()
+    bundles = [
+        {"bundle": a["bundle"], "p_agreement": a["p_agreement"],
+         "by_track": {k: v for k, v in (a.get("by_track") or {}).items() if v}}
+        for a in doc["agreements"]
+    ]  # fmt: skip
+    return {"runs": runs, "weeks": weeks, "meets": meets, "bundles": bundles}
+
+
+def render_carriers(out: dict[str, Any]) -> str:
+    """:func:`carriers` as markdown."""
+    lines = [
+        f"Runs {out['runs']}, {out['weeks']} weeks. Tracks that can meet in some run (where a "
+        "refusal closes one, once it is lifted): "
+        + (", ".join(t for t, ok in out["meets"].items() if ok) or "(implicit track)")
+        + "; cannot: "
+        + (", ".join(t for t, ok in out["meets"].items() if not ok) or "none")
+        + ".",
+        "",
+        "| bundle | P(agreement) | first agreement through (share of runs) |",
+        "|---|---|---|",
+    ]
+    for b in out["bundles"]:
+        via = ", ".join(f"{k} {v:.4f}" for k, v in b["by_track"].items()) or "–"
+        lines.append(f"| {b['bundle']} | {b['p_agreement']:.4f} | {via} |")
+    return "\n".join(lines)
+
+
 def render(out: dict[str, Any]) -> str:
     """The diagnosis as markdown."""
     a, b = out["actors"]
@@ -142,8 +192,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--weeks", type=int, default=WEEKS)
+    parser.add_argument("--tracks", action="store_true", help="which tracks carry what")
     args = parser.parse_args(argv)
-    print(render(diagnose(args.scenario, runs=args.runs, seed=args.seed, weeks=args.weeks)))
+    kw = {"runs": args.runs, "seed": args.seed, "weeks": args.weeks}
+    if args.tracks:
+        print(render_carriers(carriers(args.scenario, **kw)))
+    else:
+        print(render(diagnose(args.scenario, **kw)))
     return 0
 
 

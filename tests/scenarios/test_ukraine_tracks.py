@@ -68,25 +68,27 @@ def test_may_2025_prisoners_through_the_military_track_while_leaders_are_closed(
     assert "settlement" in envoys.bundles
 
 
-def test_removing_the_refusal_reopens_what_only_the_leaders_can_settle(
+def test_removing_the_refusal_reopens_what_the_leaders_sign(
     ukraine: dict[str, Scenario],
 ) -> None:
     s = ukraine["ukraine-2025-05"]
     before = bundle_tracks(s)
-    closed = {b for b, (able, _) in before.items() if not able}
     lifted = s.model_copy(update={"refusals": ()})
     after = bundle_tracks(lifted)
-    for b in closed:
-        assert "leaders" in after[b][0], b
-    assert after["nuclear_safety"][0] == ("leaders",)
-    # with the presidents' meeting open, the envoys' drafts can be signed too
-    assert set(after["settlement"][0]) == {"leaders", "us_envoys"}
-    # the other channels are unchanged; the leaders' track is added to each, and the tracks
-    # the leaders endorse (the envoys') to the bundles they carry
+    # the presidents' meeting only signs (branch v19b: E0417, 'leaders meet only to sign a
+    # finished treaty'): open, it carries no talks itself, and a bundle only it lists stays
+    # without a track
+    assert next(t for t in s.tracks if t.id == "leaders").signature_only
+    assert after["nuclear_safety"][0] == ()
+    assert {c.track: c.reason for c in after["nuclear_safety"][1]} == {"leaders": "signature_only"}
+    # with the presidents' meeting open, the envoys' drafts can be signed
+    assert after["settlement"][0] == ("us_envoys",)
+    # the other channels are unchanged; the tracks the leaders endorse (the envoys') are added
+    # to the bundles they carry
     envoys = next(t for t in s.tracks if t.id == "us_envoys")
     for b, (able, _) in before.items():
         endorsed = {"us_envoys"} if b in envoys.bundles else set()
-        assert set(after[b][0]) == {*able, "leaders", *endorsed}, b
+        assert set(after[b][0]) == {*able, *endorsed}, b
 
 
 def test_analyze_reports_the_tracks_per_bundle(ukraine: dict[str, Scenario]) -> None:

@@ -25,7 +25,9 @@ from detente.simulate.results import NOT_SIMULATED
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = [
     ROOT / "scenarios" / "teaching.yaml",
-    ROOT / "scenarios" / "ukraine-2022-03.yaml",
+    # tracks and a refusal lifted in runs (the 2022-03 snapshot, here until branch v19b, signs
+    # the settlement in no run since its presidents' track only signs)
+    ROOT / "validation" / "cases" / "mozambique_rome_1992" / "scenario.yaml",
     ROOT / "validation" / "cases" / "aceh_2005" / "scenario.yaml",
     ROOT / "validation" / "cases" / "dayton_1995" / "scenario.yaml",
     ROOT / "validation" / "cases" / "oslo_1993" / "scenario.yaml",

@@ -127,6 +127,13 @@ class Track(_Traced):
         default=None,
         description="Track whose endorsement its agreements need (e.g. the leaders').",
     )
+    signature_only: bool = Field(
+        default=False,
+        description="A summit that only signs: the track meets only to sign the texts agreed "
+        "ad referendum on the tracks that name it as their `endorsement` (the delegations "
+        "draft, the leaders sign). It carries no talks of its own, so it settles no bundle "
+        "by itself; it stays the endorsing track those tracks' agreements need.",
+    )
     since: dt.date | None = Field(default=None, description="First meeting (unset: open).")
     until: dt.date | None = Field(
         default=None, description="Last meeting, if the track has ended (unset: running)."
@@ -149,6 +156,8 @@ class Track(_Traced):
             raise ValueError("a track cannot need its own endorsement")
         if self.shuttle and self.mediator is None:
             raise ValueError("shuttle talks need a `mediator` who carries the messages")
+        if self.signature_only and unofficial:
+            raise ValueError("an unofficial track signs nothing (`signature_only`)")
         return self
 
     def levels_of(self, actor: str, parents: dict[str, str | None]) -> set[Level]:
@@ -315,7 +324,8 @@ class TrackStatus:
     """Ids of the refusals that close it."""
     reason: str | None
     """Why it is closed: `refused`, `not_started`, `ended`, `mediator_withdrew` (or, in
-    :func:`bundle_tracks`, `endorsement_closed`: the track that must endorse is closed)."""
+    :func:`bundle_tracks`, `endorsement_closed`: the track that must endorse is closed; or
+    `signature_only`: an open summit that only signs what the tracks it endorses agree)."""
 
 
 def track_status(s: Scenario, track: Track, date: dt.date | None = None) -> TrackStatus:
@@ -354,7 +364,10 @@ def bundle_tracks(
 ) -> dict[str, tuple[tuple[str, ...], tuple[TrackStatus, ...]]]:
     """Bundle id → (ids of the open tracks that can settle it, the statuses of the closed
     tracks that could), on ``date`` (default ``meta.as_of``). A track's agreements that need
-    endorsement count only if the endorsing track is open too."""
+    endorsement count only if the endorsing track is open too. A ``signature_only`` track
+    (a summit that only signs the texts of the tracks it endorses) settles nothing by
+    itself: it is never one of the tracks that can settle a bundle (its status on a bundle
+    it lists: ``signature_only``), and it still endorses."""
     tracks = effective_tracks(s)
     status = {t.id: track_status(s, t, date) for t in tracks}
 
@@ -368,15 +381,17 @@ def bundle_tracks(
         parent = next((x for x in tracks if x.id == t.endorsement), None)
         return parent is not None and usable(parent, seen | {t.id})
 
+    def why_not(t: Track) -> TrackStatus:
+        if not status[t.id].open:
+            return status[t.id]
+        if not usable(t):
+            return TrackStatus(t.id, False, (), "endorsement_closed")
+        return TrackStatus(t.id, False, (), "signature_only")
+
     out: dict[str, tuple[tuple[str, ...], tuple[TrackStatus, ...]]] = {}
     for bid in bundle_ids(s):
         able = [t for t in tracks if bid in t.bundles]
-        closed = tuple(
-            status[t.id]
-            if not status[t.id].open
-            else TrackStatus(t.id, False, (), "endorsement_closed")
-            for t in able
-            if not usable(t)
-        )
-        out[bid] = (tuple(t.id for t in able if usable(t)), closed)
+        carry = [t for t in able if usable(t) and not t.signature_only]
+        closed = tuple(why_not(t) for t in able if t not in carry)
+        out[bid] = (tuple(t.id for t in carry), closed)
     return out

@@ -487,6 +487,14 @@ def check_tracks(s: Scenario) -> list[Finding]:
                     break
                 seen.add(cur)
                 cur = next((x.endorsement for x in s.tracks if x.id == cur), None)
+        if tr.signature_only and not any(x.endorsement == tr.id for x in s.tracks):
+            out.append(
+                Finding(
+                    (*base, "signature_only"),
+                    f"track {tr.id!r} only signs the texts of the tracks that name it as "
+                    "their `endorsement`, and no track does: it would sign nothing",
+                )
+            )
         dated((*base, "since"), tr.since)
         dated((*base, "until"), tr.until)
         if tr.track_two is not None:

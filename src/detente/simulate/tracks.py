@@ -6,11 +6,12 @@ endorsing track open: :func:`~detente.scenario.tracks.bundle_tracks`), its media
 withdrawn by then (a scheduled ``withdrawal.date`` becomes a period; a mediator with
 ``after_stalled_rounds: n`` leaves a run after ``n`` consecutive rounds of its tracks without an
 agreement), and ``t`` falls on its cadence (``cadence``, default ``simulation.talks_every``).
-Which of the tracks that meet in a period carries the talks on a bundle is drawn by the
-``tracks`` step
-(:mod:`detente.simulate.steps.tracks`). A scenario without tracks has the one implicit track
-that meets every ``talks_every`` periods and settles everything: the engine then behaves
-exactly as before tracks existed.
+A summit that only signs (``signature_only``) carries no talks: it settles no bundle by itself
+and never meets here; the tracks it endorses carry the talks on their bundles while it is
+open. Which of the tracks that meet in a period carries the talks on a bundle is drawn by the
+``tracks`` step (:mod:`detente.simulate.steps.tracks`). A scenario without tracks has the one
+implicit track that meets every ``talks_every`` periods and settles everything: the engine
+then behaves exactly as before tracks existed.
 
 A refusal holding at ``as_of`` can be **lifted during a run** (docs/explanation/tracks.md,
 "Lifting a refusal"): the table keeps, for every subset of the (at most
