@@ -223,6 +223,10 @@ def flags(
     if direction not in DIRECTIONS:
         raise InputError(f"direction must be cease, decrease or maintain; got {direction!r}")
     until = parse_date(deadline, "deadline")
+    if size is not None:
+        from detente.api.numbers import SIZE, real
+
+        size = real(size, SIZE)
     s = None if scenario is None else as_scenario(scenario)
     with connect(db, read_only=True) as store:
         found = []

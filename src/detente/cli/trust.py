@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from detente.cli.common import clean_errors, date_value, default_group
+from detente.api.numbers import TOP
+from detente.cli.common import clean_errors, date_value, default_group, number
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 from detente.errors import InputError, OptionValueError
 
@@ -145,7 +146,9 @@ def explain_cmd(
     ],
     as_of: Annotated[dt.date | None, _ASOF] = None,
     rule: Annotated[str, _RULE] = "evidence",
-    top: Annotated[int, typer.Option("--top", help="How many entries to list.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", parser=number(TOP), help="How many entries to list.")
+    ] = 10,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
 ) -> None:
     """The ledger entries that moved one trust value most, with their contributions."""
