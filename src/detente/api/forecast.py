@@ -50,6 +50,8 @@ def load_issues(
             digests.append(scenario_sha256(item))
             continue
         path = Path(item)
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, not a scenario file or long CSV")
         if not path.is_file():
             raise InputError(f"{path}: file not found")
         if path.suffix.lower() == ".csv":

@@ -172,6 +172,8 @@ def register(app: typer.Typer) -> None:
 
             if resume and catalog is None:
                 raise InputError("--resume needs --catalog DIR")
+            if file.is_dir():
+                raise InputError(f"{file}: is a directory, not a sweep file")
             spec, tree = load_sweep(file)
             if until is not None:
                 spec = _with_until(spec, until, file)

@@ -110,8 +110,7 @@ def show_cmd(
         records = result.records()
         cols = None if fmt is OutputFormat.json else _table_columns(fmt, snapshot)
         title = "Trust at the end date" if snapshot else "Trust trajectories"
-        emit(render_records(records, fmt, title=title, columns=cols))
-        if chart is not None:
+        if chart is not None:  # first: a chart that cannot be written prints no results
             from detente.outputs import write_bytes
             from detente.report.charts import to_png, to_svg
 
@@ -119,6 +118,8 @@ def show_cmd(
             svg = chart.suffix.lower() == ".svg"
             data = to_svg(figure).encode("utf-8") if svg else to_png(figure)
             write_bytes(chart, data, overwrite=overwrite)
+        emit(render_records(records, fmt, title=title, columns=cols))
+        if chart is not None:
             err_console.print(f"chart written to {chart}", markup=False, highlight=False)
 
 
