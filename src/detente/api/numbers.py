@@ -52,8 +52,11 @@ __all__ = [
     "SIZE",
     "TOP",
     "TRUST_WINDOW",
+    "WEB_RUNS",
     "WORKERS",
     "Kind",
+    "parse",
+    "query",
     "real",
     "whole",
 ]
@@ -139,6 +142,8 @@ BOOTSTRAP = Kind("bootstrap", "--bootstrap", 1, MAX_BOOTSTRAP)
 TRUST_WINDOW = Kind("trust_window", "--trust-window", 1, MAX_TRUST_WINDOW)
 PORT = Kind("port", "--port", 1, 65_535)
 SIZE = Kind("size", "--size", 0.0, 1.0, integer=False)
+WEB_RUNS = Kind("runs", "runs", 1, 5_000)
+"""The workspace's ``?runs=``: at most 5,000 (a page answers within a minute)."""
 
 KINDS: tuple[Kind, ...] = (
     RUNS,
@@ -210,6 +215,16 @@ def real(value: Any, kind: Kind) -> float:
     if d < Decimal(kind.minimum) or d > Decimal(kind.maximum):
         raise kind.error(value, "is out of range")
     return float(d)
+
+
+def query(value: Any, kind: Kind) -> int | float:
+    """``value`` (a URL query parameter of the workspace) parsed as ``kind`` says; a bad value
+    raises ``ValueError`` with the message after the option (the web answers 400 with it, as
+    ``kind.keyword: …``)."""
+    try:
+        return parse(value, kind)
+    except OptionValueError as err:
+        raise ValueError(f"{kind.keyword}: {err.detail}") from None
 
 
 def parse(value: Any, kind: Kind) -> int | float:
