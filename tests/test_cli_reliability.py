@@ -128,7 +128,7 @@ def test_huge_runs_refused_with_a_time_estimate() -> None:
 
 
 def test_huge_periods_refused_with_a_memory_estimate() -> None:
-    r = runner.invoke(app, ["simulate", SCEN, "--periods", "1e4"])
+    r = runner.invoke(app, ["simulate", SCEN, "--periods", "1e4", "--workers", "8"])
     assert r.exit_code == 1, r.output
     assert "would need about" in r.output and "GiB" in r.output
     assert "DETENTE_MEMORY_BUDGET" in r.output
