@@ -7,9 +7,12 @@ and its range. A bad value raises :class:`~detente.errors.OptionValueError` (an
 :class:`~detente.errors.InputError`, exit code 2) whose message names the keyword and the
 option, quotes the value and says what is accepted, e.g.::
 
-    runs (--runs): '1.5' is not a whole number; expected a whole number from 1 to 1_000_000
+    runs (--runs): '1.5' is not a whole number; expected a whole number from 1 to
+    1_000_000_000 (e.g. 2000, 2_000 or 2e3)
 
-The CLI shows the part after the option as click's "Invalid value for '--runs': …".
+The CLI shows the part after the option as click's "Invalid value for '--runs': …" (a usage
+error, exit 2), and the workspace as a 400 (:func:`query`). The same parser everywhere means
+the same spellings are accepted and refused by every command, function and page.
 
 Accepted spellings of a whole number (a value a user reasonably types, on the command line or
 in Python):
