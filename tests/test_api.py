@@ -113,7 +113,7 @@ def test_report_front_door(teaching: d.Scenario, tmp_path: Path) -> None:
 def test_bad_input_is_located(teaching: d.Scenario) -> None:
     with pytest.raises(InputError, match="as_of: expected YYYY-MM-DD"):
         d.analyze(teaching, as_of="2024-13-01")
-    with pytest.raises(InputError, match="top must be at least 1"):
+    with pytest.raises(InputError, match=r"top \(--top\): 0 is out of range"):
         d.what_it_takes(teaching, top=0)
 
 

@@ -92,15 +92,15 @@ def test_empty_existing_folder_is_fine(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--runs", "0"], "Invalid value for '--runs': 0 is less than 1"),
-        (["--runs", "-5"], "Invalid value for '--runs': -5 is less than 1"),
-        (["--runs", "many"], "Invalid value for '--runs': 'many' is not a whole number"),
+        (["--runs", "0"], "Invalid value for '--runs': '0' is out of range"),
+        (["--runs", "-5"], "Invalid value for '--runs': '-5' is out of range"),
+        (["--runs", "many"], "Invalid value for '--runs': 'many' is not a number"),
         (["--runs", "1.5"], "Invalid value for '--runs': '1.5' is not a whole number"),
-        (["--runs", "1e400"], "Invalid value for '--runs': '1e400' is not a finite number"),
-        (["--seed", "-1"], "Invalid value for '--seed': -1 is less than 0"),
-        (["--periods", "0"], "Invalid value for '--periods': 0 is less than 1"),
-        (["--periods", "x"], "Invalid value for '--periods': 'x' is not a whole number"),
-        (["--workers", "0"], "Invalid value for '--workers': 0 is less than 1"),
+        (["--runs", "1e400"], "Invalid value for '--runs': '1e400' is out of range"),
+        (["--seed", "-1"], "Invalid value for '--seed': '-1' is out of range"),
+        (["--periods", "0"], "Invalid value for '--periods': '0' is out of range"),
+        (["--periods", "x"], "Invalid value for '--periods': 'x' is not a number"),
+        (["--workers", "0"], "Invalid value for '--workers': '0' is out of range"),
     ],
 )
 def test_bad_counts_are_usage_errors(args: list[str], message: str) -> None:
@@ -121,16 +121,16 @@ def test_counts_accept_scientific_and_underscored_whole_numbers() -> None:
 
 
 def test_huge_runs_refused_with_a_time_estimate() -> None:
-    r = runner.invoke(app, ["simulate", SCEN, "--runs", "1e12"])
+    r = runner.invoke(app, ["simulate", SCEN, "--runs", "1e9"])
     assert r.exit_code == 1, r.output
-    assert "1,000,000,000,000 runs" in r.output and "would take about" in r.output
+    assert "1,000,000,000 runs" in r.output and "would take about" in r.output
     assert "DETENTE_TIME_BUDGET" in r.output
 
 
 def test_huge_periods_refused_with_a_memory_estimate() -> None:
-    r = runner.invoke(app, ["simulate", SCEN, "--periods", "1e9"])
+    r = runner.invoke(app, ["simulate", SCEN, "--periods", "1e4", "--workers", "8"])
     assert r.exit_code == 1, r.output
-    assert "would need about" in r.output and "TiB" in r.output
+    assert "would need about" in r.output and "GiB" in r.output
     assert "DETENTE_MEMORY_BUDGET" in r.output
 
 

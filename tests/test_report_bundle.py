@@ -196,9 +196,16 @@ def test_the_trust_window_is_an_option(tmp_path: Path) -> None:
         assert r.exit_code == 2 and "--trust-window" in r.output, r.output
     r = runner.invoke(app, ["report", str(TWO_SIDES), "--trust-window", "two"])
     assert r.exit_code == 2 and "--trust-window" in r.output
-    for value in (0, 2.5, True, "3"):
+    for value in (0, 2.5, True, "3.5", "two"):
         with pytest.raises(InputError, match="trust_window"):
             report(TWO_SIDES, quick=True, runs=10, trust_window=value)  # type: ignore[arg-type]
+    # the one parser of numbers (q19): Python takes the spellings the command line takes
+    assert (
+        report(TWO_SIDES, quick=True, runs=10, trust_window="2").manifest["parameters"][
+            "trust_window"
+        ]
+        == 2
+    )
 
 
 def test_the_progress_total_is_known_before_the_first_frame(

@@ -112,7 +112,7 @@ BORDER = str(REPO / "tests" / "bargaining" / "fixtures" / "border.yaml")
 def test_what_it_takes_top_zero_is_a_usage_error_naming_the_option() -> None:
     r = runner.invoke(app, ["what-it-takes", BORDER, "--top", "0"])
     assert r.exit_code == 2
-    assert "--top" in r.output and "0 is less than 1" in r.output
+    assert "--top" in r.output and "'0' is out of range" in r.output
 
 
 def test_what_it_takes_prints_compensation_as_actor_and_loss() -> None:

@@ -413,10 +413,11 @@ def command_line_cases(tally: Tally, tmp: Path) -> None:
 
             tally.run(COMMAND_LINE, f"simulate {option} {value!r}", case)
     for args, expect in (
-        (["--runs", "1e12"], "would take about"),
-        (["--runs", "1e9", "--periods", "1e4"], "would "),
-        (["--periods", "1e9"], "would need about"),
-        (["--periods", "5e7", "--workers", "2"], "would need about"),
+        # inside the parser's ranges (runs <= 1e9, periods <= 1e4: detente.api.numbers)
+        (["--runs", "1e9"], "would take about"),
+        (["--runs", "1e8", "--periods", "1e4"], "would "),
+        (["--periods", "1e4", "--workers", "8"], "would need about"),
+        (["--periods", "5e3", "--workers", "16"], "would need about"),
     ):
 
         def case(args: tuple[str, ...] | list[str] = args, expect: str = expect) -> None:

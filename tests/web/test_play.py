@@ -87,7 +87,7 @@ def test_downloads_are_the_transcript(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("seed=abc", "seed must be a non-negative integer"),
+        ("seed=abc", "seed: &#39;abc&#39; is not a number"),
         ("strategy=nope", "strategy: unknown strategy"),
         ("side=LAK", "side: &#39;LAK&#39; is not a belligerent"),
         ("bundle=nope", "bundle: unknown bundle &#39;nope&#39;"),

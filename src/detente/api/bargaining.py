@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from detente.api.common import as_scenario, check_as_of, parse_date
+from detente.api.numbers import SEED, TOP, whole
 from detente.api.results import Result, altair_chart
 from detente.core import DEFAULT_SEED
-from detente.errors import InputError
 from detente.manifest import build_manifest, json_ready, scenario_sha256
 
 if TYPE_CHECKING:
@@ -37,8 +37,7 @@ def _analysis(
 ) -> tuple[Analysis, str]:
     from detente.bargaining.analysis import analyze as run
 
-    if seed < 0:
-        raise InputError(f"seed must be a non-negative integer, got {seed}")
+    seed = whole(seed, SEED)
     s = as_scenario(scenario)
     when = check_as_of(parse_date(as_of, "as_of"), s, scenario)
     a = run(s, as_of=when, seed=seed, packages=packages)
@@ -247,8 +246,7 @@ def what_it_takes(
         what_it_takes_document,
     )
 
-    if top < 1:
-        raise InputError(f"top must be at least 1, got {top}")
+    top = whole(top, TOP)
     mech_ids = tuple(mechanisms)
     a, digest = _analysis(scenario, as_of, seed)
     w = run_what_it_takes(a, top=top, seed=seed)

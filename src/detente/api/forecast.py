@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from detente.api.numbers import BOOTSTRAP, FOLDS, RUNS, SEED, whole
 from detente.api.results import Result, altair_chart
 from detente.core import DEFAULT_SEED
 from detente.errors import InputError
@@ -49,6 +50,8 @@ def load_issues(
             digests.append(scenario_sha256(item))
             continue
         path = Path(item)
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, not a scenario file or long CSV")
         if not path.is_file():
             raise InputError(f"{path}: file not found")
         if path.suffix.lower() == ".csv":
@@ -107,14 +110,12 @@ def forecast(
     from detente.forecast.base import default_forecast_model, get_model
     from detente.forecast.uncertainty import forecast_bands
 
-    if runs < 1:
-        raise InputError(f"runs must be at least 1, got {runs}")
-    if seed < 0:
-        raise InputError(f"seed must be a non-negative integer, got {seed}")
+    runs, seed = whole(runs, RUNS), whole(seed, SEED)
     issues, digest = load_issues(source, capabilities)
     model = model or default_forecast_model(issues)
     forecaster = get_model(model)
     usable = [i for i in issues if i.n_actors >= 1]
+    _require_band_memory(runs, usable)
     if forecaster.tunable:
         import numpy as np
 
@@ -164,6 +165,18 @@ class BacktestScores(Result):
         ]
 
 
+def _require_band_memory(runs: int, issues: Sequence[IssueData]) -> None:
+    """Refuse, before any work, ``runs`` whose draws would not fit the memory budget
+    (``DETENTE_MEMORY_BUDGET``): per run and actor of the widest issue, three drawn inputs
+    (positions, saliences, capabilities) and about two temporaries of the truncated-normal
+    draw, plus the lottery and the value of each run (float64)."""
+    from detente.core.limits import require_memory
+
+    widest = max((i.n_actors for i in issues), default=0)
+    need = float(runs) * (5 * widest + 2) * 8
+    require_memory(need, f"forecast bands over {runs:,} runs", "lower --runs")
+
+
 def backtest(
     sources: Scenario | str | Path | Sequence[Scenario | str | Path],
     *,
@@ -179,8 +192,8 @@ def backtest(
     from detente.forecast.backtest import run_backtest
     from detente.forecast.base import default_models
 
-    if bootstrap < 1:
-        raise InputError(f"bootstrap must be at least 1, got {bootstrap}")
+    folds, seed = whole(folds, FOLDS), whole(seed, SEED)
+    bootstrap = whole(bootstrap, BOOTSTRAP)
     issues, digest = load_issues(sources, capabilities)
     names = list(models) if models else default_models(issues)
     result = run_backtest(issues, names, folds=folds, seed=seed, bootstrap=bootstrap)

@@ -46,6 +46,11 @@ def connect(path: str | Path, *, read_only: bool = False) -> EventStore:
     manager, for queries of your own."""
     from detente.monitor.store import EventStore
 
+    if Path(path).is_dir():
+        raise InputError(
+            f"{path}: is a directory, not a DuckDB event store; --db must name a store made by "
+            "`detente monitor ingest` or a new file path"
+        )
     return EventStore(path, read_only=read_only)
 
 
@@ -122,6 +127,11 @@ def ingest(
     from detente.monitor.mapping import default_mapping, load_mapping
 
     paths = [files] if isinstance(files, str | Path) else list(files)
+    for f in paths:  # before the store is opened: a bad path never leaves a new, empty store
+        if Path(f).is_dir():
+            raise InputError(f"{f}: is a directory, not an event file")
+        if not Path(f).is_file():
+            raise InputError(f"{f}: no such file")
     amap = load_mapping(Path(mapping)) if mapping else default_mapping()
     reports = []
     with connect(db) as store:
@@ -223,6 +233,10 @@ def flags(
     if direction not in DIRECTIONS:
         raise InputError(f"direction must be cease, decrease or maintain; got {direction!r}")
     until = parse_date(deadline, "deadline")
+    if size is not None:
+        from detente.api.numbers import SIZE, real
+
+        size = real(size, SIZE)
     s = None if scenario is None else as_scenario(scenario)
     with connect(db, read_only=True) as store:
         found = []

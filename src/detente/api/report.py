@@ -74,6 +74,7 @@ def report(
     is called as sections start. ``trust_window``: years (1 to 100) of the trust chart, up to
     the scenario's date. An earlier report in ``out`` is replaced only with ``overwrite=True``
     (``--overwrite``); a folder holding files a report did not write is always refused."""
+    from detente.api.numbers import RUNS, SEED, whole
     from detente.report.build import (
         build_report,
         check_report_dir,
@@ -81,7 +82,8 @@ def report(
         write_report,
     )
 
-    check_trust_window(trust_window)
+    trust_window = check_trust_window(trust_window)
+    seed, runs = whole(seed, SEED), whole(runs, RUNS)
     inputs = [p for p in (scenario, events_db) if isinstance(p, str | Path)]
     if out is not None:
         # before the work, so a refusal wastes none

@@ -245,12 +245,13 @@ def simulate(
     with ``overwrite=True``, which first removes all its files (so the folder never holds more
     blocks than its summary counts). A folder holding anything else is refused.
     """
+    from detente.api.numbers import PERIODS, RUNS, SEED, WORKERS, whole
     from detente.outputs import prepare_output_dir, signals_held
     from detente.simulate import run_simulation
     from detente.simulate.runner import LocalPool
 
-    if workers < 1:
-        raise InputError(f"workers must be at least 1, got {workers}")
+    runs, seed = whole(runs, RUNS), whole(seed, SEED)
+    periods, workers = whole(periods, PERIODS), whole(workers, WORKERS)
     from detente.simulate.engine import check_until
 
     check_until(until, InputError)

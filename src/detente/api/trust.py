@@ -44,6 +44,9 @@ class TrustReplay(Result):
         self, truster: str, trustee: str, dimension: str, *, top: int = 10
     ) -> TrustExplanation:
         """The ledger entries that moved one trust value most (``detente trust explain``)."""
+        from detente.api.numbers import TOP, whole
+
+        top = whole(top, TOP)
         rows = self.history.explain(truster, trustee, dimension, top=top)
         m = dict(self.manifest)
         m["parameters"] = m["parameters"] | {

@@ -20,7 +20,8 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import clean_errors, date_value, whole_number
+from detente.api.numbers import SEED, TOP
+from detente.cli.common import clean_errors, date_value, number
 from detente.cli.output import OutputFormat, console, emit, render_records
 from detente.core import DEFAULT_SEED
 
@@ -32,7 +33,7 @@ _ASOF = typer.Option(
     parser=date_value,
     help="Use positions current at this date (YYYY-MM-DD; at most the scenario's own date).",
 )
-_SEED = typer.Option("--seed", min=0, help="Seed of the zone-volume estimate.")
+_SEED = typer.Option("--seed", parser=number(SEED), help="Seed of the zone-volume estimate.")
 
 
 def analyze_cmd(
@@ -186,7 +187,7 @@ def what_it_takes_cmd(
     as_of: Annotated[dt.date | None, _ASOF] = None,
     seed: Annotated[int, _SEED] = DEFAULT_SEED,
     top: Annotated[
-        int, typer.Option("--top", parser=whole_number(1), help="How many options to list (≥ 1).")
+        int, typer.Option("--top", parser=number(TOP), help="How many options to list.")
     ] = 5,
     mechanisms: Annotated[
         str,

@@ -1,4 +1,4 @@
-"""Pieces every command group shares: clean input errors, whole-number options, signals that
+"""Pieces every command group shares: clean input errors, numeric and date options, signals that
 stop a command cleanly, and groups with a default command.
 
 Signals: :func:`install_signal_handlers` (called by the ``detente`` entry point before a command
@@ -12,7 +12,6 @@ a late signal is noted and ignored: it can no longer stop anything."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import signal
 import sys
@@ -20,13 +19,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import typer
 from typer.core import TyperGroup
 
 from detente.cli.output import err_console
 from detente.errors import DetenteError, InputError, OptionValueError
+
+if TYPE_CHECKING:
+    from detente.api.numbers import Kind
 
 __all__ = [
     "DefaultCommandGroup",
@@ -38,9 +40,9 @@ __all__ = [
     "done_writing",
     "exit_code_of",
     "install_signal_handlers",
+    "number",
     "progress_enabled",
     "stop_on_signals",
-    "whole_number",
 ]
 
 EXIT_INPUT = 1
@@ -49,34 +51,23 @@ EXIT_USAGE = 2
 """Exit code of wrong usage caught by the parser (click's own code)."""
 
 
-def whole_number(minimum: int) -> Callable[[Any], int]:
-    """Parser of a count option (``--runs``, ``--seed`` …): a whole number at least
-    ``minimum``, written ``2000``, ``2_000`` or ``2e3``; anything else is a usage error (exit
-    2) naming the option."""
+def number(kind: Kind) -> Callable[[Any], int | float]:
+    """Parser of a numeric option (``--runs``, ``--seed``, ``--size`` …): the one parser of
+    :mod:`detente.api.numbers`, which the Python API uses too (the same accepted and refused
+    spellings: ``2000``, ``2_000``, ``2e3``; not ``1.5`` runs, ``nan``, ``inf``, ``1e30``).
+    A bad value is a usage error (exit 2) naming the option, quoting the value and saying
+    what is accepted."""
+    from detente.api.numbers import parse
 
-    def parse(value: Any) -> int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            n = value
-        else:
-            text = str(value).strip().replace("_", "")
-            try:
-                n = int(text)
-            except ValueError:
-                try:
-                    f = float(text)
-                except ValueError:
-                    raise typer.BadParameter(f"{value!r} is not a whole number") from None
-                if not math.isfinite(f):
-                    raise typer.BadParameter(f"{value!r} is not a finite number") from None
-                if f != math.floor(f):
-                    raise typer.BadParameter(f"{value!r} is not a whole number") from None
-                n = int(f)
-        if n < minimum:
-            raise typer.BadParameter(f"{n} is less than {minimum}")
-        return n
+    def parse_option(value: Any) -> int | float:
+        try:
+            return parse(value, kind)
+        except OptionValueError as err:
+            raise typer.BadParameter(err.detail) from None
 
-    parse.__name__ = "INTEGER"
-    return parse
+    parse_option.__name__ = "INTEGER" if kind.integer else "FLOAT"
+    parse_option.kind = kind  # type: ignore[attr-defined]  # its range in --help (helptext)
+    return parse_option
 
 
 def date_value(value: Any) -> dt.date:

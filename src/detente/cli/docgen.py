@@ -38,6 +38,10 @@ def _params(cmd: Any) -> list[str]:
         elif getattr(p, "param_type_name", "") == "option" and not p.hidden:
             names = ", ".join(f"`{o}`" for o in (*p.opts, *p.secondary_opts))
             kind = "flag" if getattr(p, "is_flag", False) else "option"
+            info = getattr(getattr(p, "type_descriptor", None), "parameter_info", None)
+            number = getattr(getattr(info, "parser", None), "kind", None)
+            if number is not None:  # a numeric option: its range (detente.api.numbers)
+                helptext = f"{helptext} `{number.span()}`".strip()
             rows.append(f"| {names} | {kind} | {_default(p.default)} | {helptext} |")
     return rows
 

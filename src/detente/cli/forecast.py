@@ -22,7 +22,8 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import clean_errors, default_group
+from detente.api.numbers import BOOTSTRAP, FOLDS, RUNS, SEED
+from detente.cli.common import clean_errors, default_group, number
 from detente.cli.output import OutputFormat, console, emit, render_records
 from detente.core import DEFAULT_SEED
 
@@ -41,7 +42,7 @@ forecast_app = typer.Typer(
 )
 
 _FORMAT = typer.Option("--format", "-f", help="Output format.")
-_SEED = typer.Option("--seed", min=0, help="Root seed of the run.")
+_SEED = typer.Option("--seed", parser=number(SEED), help="Root seed of the run.")
 _CAPS = typer.Option(
     "--capabilities",
     help="Capabilities for issues without a capability column: a CSV (actor,capability"
@@ -61,7 +62,7 @@ def run_cmd(
         ),
     ] = None,
     runs: Annotated[
-        int, typer.Option("--runs", min=1, help="Monte Carlo runs for the bands.")
+        int, typer.Option("--runs", parser=number(RUNS), help="Monte Carlo runs for the bands.")
     ] = 1000,
     seed: Annotated[int, _SEED] = DEFAULT_SEED,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
@@ -95,10 +96,17 @@ def backtest_cmd(
         list[str] | None,
         typer.Option("--model", "-m", help="Model(s) to score (repeat); default: all."),
     ] = None,
-    folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 5,
+    folds: Annotated[
+        int, typer.Option("--folds", parser=number(FOLDS), help="Cross-validation folds.")
+    ] = 5,
     seed: Annotated[int, _SEED] = DEFAULT_SEED,
     bootstrap: Annotated[
-        int, typer.Option("--bootstrap", help="Bootstrap resamples for the MAE interval.")
+        int,
+        typer.Option(
+            "--bootstrap",
+            parser=number(BOOTSTRAP),
+            help="Bootstrap resamples for the MAE interval.",
+        ),
     ] = 2000,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
     residuals: Annotated[

@@ -123,6 +123,10 @@ def tidy_command(command: Any, ctx: Any) -> Any:
     for param in command.get_params(ctx):
         if param.param_type_name == "option":
             param.metavar = metavar_of(param)
+            info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
+            kind = getattr(getattr(info, "parser", None), "kind", None)
+            if kind is not None:  # a numeric option (cli.common.number): its range, as click's
+                param.metavar = f"{param.metavar} [{kind.span()}]"
         elif isinstance(param, TyperArgument):
             if param.metavar is None:
                 param.metavar = str(param.name).upper()

@@ -20,7 +20,8 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import clean_errors, date_value
+from detente.api.numbers import SIZE
+from detente.cli.common import clean_errors, date_value, number
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 
 __all__ = ["flags_cmd", "ingest_cmd", "measures_cmd", "register", "verify_cmd"]
@@ -209,7 +210,9 @@ def flags_cmd(
     ] = None,
     region: Annotated[str | None, typer.Option(help="Claimed region.")] = None,
     direction: Annotated[str, typer.Option(help="cease, decrease or maintain.")] = "cease",
-    size: Annotated[float | None, typer.Option(help="Promised fall (decrease).")] = None,
+    size: Annotated[
+        float | None, typer.Option(parser=number(SIZE), help="Promised fall (decrease), a share.")
+    ] = None,
     deadline: Annotated[
         dt.date | None,
         typer.Option(parser=date_value, help="Last day judged (YYYY-MM-DD)."),

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import clean_errors
+from detente.api.numbers import RUNS, SEED, TRUST_WINDOW
+from detente.cli.common import clean_errors, number
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 from detente.core import DEFAULT_SEED
 from detente.errors import DetenteError
-from detente.report.base import MAX_TRUST_WINDOW, TRUST_WINDOW_YEARS
+from detente.report.base import TRUST_WINDOW_YEARS
 
 __all__ = ["builtin_scenario", "register"]
 
@@ -23,7 +24,7 @@ FormatOpt = Annotated[
 ]
 
 
-_SEED = typer.Option(min=0, help="Seed for the stochastic sections.")
+_SEED = typer.Option(parser=number(SEED), help="Seed for the stochastic sections.")
 _OVERWRITE = typer.Option(
     "--overwrite",
     help="Replace an earlier report in --out (its files only; other files are never touched).",
@@ -188,10 +189,10 @@ def report(
         ),
     ] = Path("detente-report"),
     seed: Annotated[
-        int, typer.Option(min=0, help="Seed for the stochastic sections.")
+        int, typer.Option(parser=number(SEED), help="Seed for the stochastic sections.")
     ] = DEFAULT_SEED,
     runs: Annotated[
-        int, typer.Option(min=1, help="Monte Carlo runs for stochastic sections.")
+        int, typer.Option(parser=number(RUNS), help="Monte Carlo runs for stochastic sections.")
     ] = 2000,
     quick: Annotated[bool, typer.Option(help="Smaller stochastic sections.")] = False,
     events_db: Annotated[
@@ -202,8 +203,7 @@ def report(
         int,
         typer.Option(
             "--trust-window",
-            min=1,
-            max=MAX_TRUST_WINDOW,
+            parser=number(TRUST_WINDOW),
             metavar="YEARS",
             help="Years of trust history charted, up to the scenario's date.",
         ),
@@ -224,9 +224,9 @@ def demo(
         "detente-demo"
     ),
     seed: Annotated[
-        int, typer.Option(min=0, help="Seed for the stochastic sections.")
+        int, typer.Option(parser=number(SEED), help="Seed for the stochastic sections.")
     ] = DEFAULT_SEED,
-    runs: Annotated[int, typer.Option(min=1, help="Monte Carlo runs.")] = 2000,
+    runs: Annotated[int, typer.Option(parser=number(RUNS), help="Monte Carlo runs.")] = 2000,
     overwrite: Annotated[bool, _OVERWRITE] = False,
 ) -> None:
     """Analyse the built-in Russia–Ukraine scenario (latest snapshot) and write the report

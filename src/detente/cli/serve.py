@@ -28,7 +28,8 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import clean_errors
+from detente.api.numbers import PORT, WORKERS
+from detente.cli.common import clean_errors, number
 from detente.cli.output import err_console
 from detente.errors import InputError
 
@@ -207,7 +208,7 @@ def serve_cmd(
     host: Annotated[
         str, typer.Option("--host", help="Address to bind; 127.0.0.1 serves this machine only.")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    port: Annotated[int, typer.Option("--port", parser=number(PORT), help="TCP port.")] = 8000,
     scenarios: Annotated[
         Path | None,
         typer.Option(
@@ -227,8 +228,7 @@ def serve_cmd(
         int | None,
         typer.Option(
             "--workers",
-            min=1,
-            max=64,
+            parser=number(WORKERS),
             help=f"Worker processes (default: one per CPU core, at most {MAX_WORKERS}).",
             show_default=False,
         ),

@@ -58,14 +58,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from detente.api.numbers import PERIODS, RUNS, SEED, WORKERS
 from detente.cli.common import (
     EXIT_USAGE,
     clean_errors,
     done_writing,
     exit_code_of,
+    number,
     progress_enabled,
     stop_on_signals,
-    whole_number,
 )
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 from detente.core import DEFAULT_SEED
@@ -230,16 +231,16 @@ def simulate_cmd(
         Path | None, typer.Argument(help="Scenario file (YAML).", show_default=False)
     ] = None,
     runs: Annotated[
-        int, typer.Option("--runs", parser=whole_number(1), help="Monte Carlo runs (≥ 1).")
+        int, typer.Option("--runs", parser=number(RUNS), help="Monte Carlo runs.")
     ] = 2000,
     seed: Annotated[
-        int, typer.Option("--seed", parser=whole_number(0), help="Root seed (≥ 0).")
+        int, typer.Option("--seed", parser=number(SEED), help="Root seed.")
     ] = DEFAULT_SEED,
     periods: Annotated[
-        int, typer.Option("--periods", parser=whole_number(1), help="Periods per run (≥ 1).")
+        int, typer.Option("--periods", parser=number(PERIODS), help="Periods per run.")
     ] = 104,
     workers: Annotated[
-        int, typer.Option("--workers", parser=whole_number(1), help="Local processes (≥ 1).")
+        int, typer.Option("--workers", parser=number(WORKERS), help="Local processes.")
     ] = 1,
     out: Annotated[
         Path | None,

@@ -22,7 +22,8 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import Interrupted, clean_errors
+from detente.api.numbers import WORKERS
+from detente.cli.common import Interrupted, clean_errors, number
 from detente.cli.output import OutputFormat, err_console, render_records
 
 __all__ = ["register"]
@@ -136,7 +137,10 @@ def register(app: typer.Typer) -> None:
         backend: Annotated[
             str, typer.Option("--backend", help="serial, processes or dask.")
         ] = "serial",
-        workers: Annotated[int, typer.Option("--workers", help="Processes / Dask workers.")] = 2,
+        workers: Annotated[
+            int,
+            typer.Option("--workers", parser=number(WORKERS), help="Processes / Dask workers."),
+        ] = 2,
         scheduler: Annotated[
             str | None,
             typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786)."),
@@ -168,6 +172,8 @@ def register(app: typer.Typer) -> None:
 
             if resume and catalog is None:
                 raise InputError("--resume needs --catalog DIR")
+            if file.is_dir():
+                raise InputError(f"{file}: is a directory, not a sweep file")
             spec, tree = load_sweep(file)
             if until is not None:
                 spec = _with_until(spec, until, file)

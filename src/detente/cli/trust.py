@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from detente.cli.common import clean_errors, date_value, default_group
+from detente.api.numbers import TOP
+from detente.cli.common import clean_errors, date_value, default_group, number
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 from detente.errors import InputError, OptionValueError
 
@@ -109,8 +110,7 @@ def show_cmd(
         records = result.records()
         cols = None if fmt is OutputFormat.json else _table_columns(fmt, snapshot)
         title = "Trust at the end date" if snapshot else "Trust trajectories"
-        emit(render_records(records, fmt, title=title, columns=cols))
-        if chart is not None:
+        if chart is not None:  # first: a chart that cannot be written prints no results
             from detente.outputs import write_bytes
             from detente.report.charts import to_png, to_svg
 
@@ -118,6 +118,8 @@ def show_cmd(
             svg = chart.suffix.lower() == ".svg"
             data = to_svg(figure).encode("utf-8") if svg else to_png(figure)
             write_bytes(chart, data, overwrite=overwrite)
+        emit(render_records(records, fmt, title=title, columns=cols))
+        if chart is not None:
             err_console.print(f"chart written to {chart}", markup=False, highlight=False)
 
 
@@ -145,7 +147,9 @@ def explain_cmd(
     ],
     as_of: Annotated[dt.date | None, _ASOF] = None,
     rule: Annotated[str, _RULE] = "evidence",
-    top: Annotated[int, typer.Option("--top", help="How many entries to list.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", parser=number(TOP), help="How many entries to list.")
+    ] = 10,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
 ) -> None:
     """The ledger entries that moved one trust value most, with their contributions."""

@@ -19,7 +19,6 @@ from detente.errors import DetenteError, InputError
 from detente.manifest import build_manifest
 from detente.report.base import (
     DATA_DIR,
-    MAX_TRUST_WINDOW,
     TRUST_WINDOW_YEARS,
     ReportContext,
     Section,
@@ -83,13 +82,9 @@ class Report:
 def check_trust_window(years: object) -> int:
     """``years`` as the trust chart's window (a whole number of years, 1 to
     :data:`MAX_TRUST_WINDOW`); InputError naming the option otherwise."""
-    if isinstance(years, bool) or not isinstance(years, int):
-        raise InputError(f"trust_window (--trust-window): {years!r} is not a whole number of years")
-    if not 1 <= years <= MAX_TRUST_WINDOW:
-        raise InputError(
-            f"trust_window (--trust-window): {years} years is outside 1 to {MAX_TRUST_WINDOW}"
-        )
-    return years
+    from detente.api.numbers import TRUST_WINDOW, whole
+
+    return whole(years, TRUST_WINDOW)
 
 
 def build_report(

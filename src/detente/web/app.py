@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 import detente
 from detente.api.common import parse_date
+from detente.api.numbers import WEB_RUNS
 from detente.core import DEFAULT_SEED, TRUST_DIMENSIONS
 from detente.errors import DetenteError
 from detente.report.base import in_force_text, period_unit, term_text
@@ -59,7 +60,7 @@ __all__ = ["MAX_RUNS", "MAX_UPLOAD_BYTES", "create_app"]
 
 MAX_UPLOAD_BYTES = 1_000_000
 """Largest scenario upload accepted (bytes); the shipped scenarios are under 200 kB."""
-MAX_RUNS = 5000
+MAX_RUNS = int(WEB_RUNS.maximum)
 """Most simulation runs one request may ask for."""
 MAX_COMPARE = 8
 MAX_COMPARE_RUNS = 1000
@@ -118,10 +119,12 @@ def create_app(
             raise HTTPException(422, str(err)) from None
 
     def seed_of(request: Request) -> int:
-        raw = request.query_params.get("seed", str(DEFAULT_SEED))
-        if not raw.isdigit() or len(raw) > 12:
-            raise HTTPException(400, "seed must be a non-negative integer")
-        return int(raw)
+        from detente.api.numbers import SEED, query
+
+        try:
+            return int(query(request.query_params.get("seed", str(DEFAULT_SEED)), SEED))
+        except ValueError as err:
+            raise HTTPException(400, str(err)) from None
 
     async def home(request: Request) -> Response:
         return render(request, "home.html", scenarios=store.listing())
@@ -622,10 +625,12 @@ def create_app(
         return download(ctx["rows"], request.path_params["fmt"], stem)
 
     def _runs(request: Request) -> int:
-        raw = request.query_params.get("runs", "200")
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_RUNS:
-            raise HTTPException(400, f"runs must be a whole number from 1 to {MAX_RUNS}")
-        return int(raw)
+        from detente.api.numbers import WEB_RUNS, query
+
+        try:
+            return int(query(request.query_params.get("runs", "200"), WEB_RUNS))
+        except ValueError as err:
+            raise HTTPException(400, str(err)) from None
 
     async def not_found(request: Request, exc: Exception) -> Response:
         code = exc.status_code if isinstance(exc, HTTPException) else 500

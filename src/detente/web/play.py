@@ -125,9 +125,12 @@ def play_chart(state: PlayState, title: str) -> dict[str, Any]:
 
 def _params(request: Request) -> dict[str, Any]:
     q = request.query_params
-    raw_seed = q.get("seed", str(DEFAULT_SEED))
-    if not raw_seed.isdigit() or len(raw_seed) > 12:
-        raise HTTPException(400, "seed must be a non-negative integer")
+    from detente.api.numbers import SEED, query
+
+    try:
+        seed = int(query(q.get("seed", str(DEFAULT_SEED)), SEED))
+    except ValueError as err:
+        raise HTTPException(400, str(err)) from None
     strategy = q.get("strategy", "linear")
     if strategy not in STRATEGIES:
         raise HTTPException(
@@ -140,7 +143,7 @@ def _params(request: Request) -> dict[str, Any]:
         "side": q.get("side") or None,
         "strategy": strategy,
         "bundle": q.get("bundle", "settlement"),
-        "seed": int(raw_seed),
+        "seed": seed,
         "moves": moves,
     }
 
