@@ -54,7 +54,7 @@ def diagnose(
     """Per signing period of the settlement, the medians described in the module docstring,
     and the decomposition of week 0's values (``start``)."""
     from detente.scenario import load_scenario
-    from detente.simulate.beliefs import stake_utilities
+    from detente.simulate.beliefs import lottery, stake_utilities
     from detente.simulate.engine import iter_periods
     from detente.simulate.model import build_model
     from detente.simulate.runner import BLOCK, block_seed
@@ -71,7 +71,8 @@ def diagnose(
         for t, s in enumerate(iter_periods(m, size, block_seed(seed, b), weeks)):
             uva, uvb, uline = stake_utilities(m, s.line, s.weights, s.u_victory)
             uva, uvb = (np.broadcast_to(x, s.rhat.shape) for x in (uva, uvb))
-            lot = (1 - s_) * (s.rhat * uva + (1 - s.rhat) * uvb) + s_ * uline
+            # the engine's war lottery (one formula), element by element
+            lot = np.vectorize(lottery, otypes=[float])(s_, s.rhat, uva, uvb, uline)
             if t == 0:
                 start.append({"rhat": s.rhat, "u_a_wins": uva, "u_b_wins": uvb, "u_line": uline,
                               "lottery": lot, "value": s.value})  # fmt: skip
