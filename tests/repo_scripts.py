@@ -1,6 +1,7 @@
 """The repository's scripts that are not part of the package, loaded for the tests: the
 reference snapshots' builder (``scenarios/build_reference.py``), the validation scorers
-(``validation/dynamics.py``, ``validation/score.py``) and the NegMAS benchmark's workload
+(``validation/dynamics.py``, ``validation/score.py``, the diagnostic tools through
+:func:`validation_script`) and the NegMAS benchmark's workload
 (``benchmarks/vs_negmas.py``)."""
 
 from __future__ import annotations
@@ -24,18 +25,23 @@ def build_reference() -> Any:
     return br
 
 
-def validation_dynamics() -> ModuleType:
-    """``validation/dynamics.py``, loaded once per session as ``validation_dynamics``."""
-    name = "validation_dynamics"
+def validation_script(stem: str) -> ModuleType:
+    """``validation/<stem>.py``, loaded once per session as ``validation_<stem>``."""
+    name = f"validation_{stem}"
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "validation" / "dynamics.py")
+    spec = importlib.util.spec_from_file_location(name, ROOT / "validation" / f"{stem}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def validation_dynamics() -> ModuleType:
+    """``validation/dynamics.py``, loaded once per session as ``validation_dynamics``."""
+    return validation_script("dynamics")
 
 
 def validation_score() -> ModuleType:

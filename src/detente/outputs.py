@@ -210,34 +210,34 @@ MARKER = "incomplete.json"
 ``command`` field names the command); a killed run leaves it without a manifest."""
 
 
+def _written_by(path: Path) -> object:
+    """The ``command`` field of the JSON record ``path`` (a manifest or the marker); None when
+    it is missing, unreadable or not such a record."""
+    import json
+
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return doc.get("command") if isinstance(doc, dict) else None
+
+
 def _require_written_by(directory: Path, command: str, present: Sequence[str]) -> None:
     """Refuse (InputError) to clear ``directory`` unless ``command`` wrote it: its
     ``manifest.json`` is a manifest of ``command`` (a finished or interrupted run) or, without
     a manifest, its ``incomplete.json`` marker names ``command`` (a run that was killed).
     Files named like the command's own, beside no such record, are the user's."""
-    import json
-
-    if not (directory / "manifest.json").exists() and (directory / MARKER).is_file():
-        try:
-            doc = json.loads((directory / MARKER).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
-            doc = None
-        if isinstance(doc, dict) and doc.get("command") == command:
-            return
-    _require_manifest_of(directory / "manifest.json", command, present)
+    manifest = directory / "manifest.json"
+    if not manifest.exists() and _written_by(directory / MARKER) == command:
+        return
+    _require_manifest_of(manifest, command, present)
 
 
 def _require_manifest_of(path: Path, command: str, present: Sequence[str] = ()) -> None:
     """Refuse (InputError) unless ``path`` is a manifest written by ``command``; the message
     names the files that would be replaced (``present``) and says whether the manifest is
     missing or another's."""
-    import json
-
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        doc = None
-    if not isinstance(doc, dict) or doc.get("command") != command:
+    if _written_by(path) != command:
         shown = ", ".join(present[:5]) + (", …" if len(present) > 5 else "")
         what = f" {shown}" if shown else ""
         if not path.exists():

@@ -7,14 +7,12 @@ through that track (week 4: about 29 % of runs)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from tests.repo_scripts import validation_script
 from tests.scenario.test_tracks import load_tracks_fixture
 
 from detente.scenario import ScenarioError, load_scenario, parse_scenario
@@ -87,18 +85,6 @@ def test_an_unofficial_channel_cannot_be_a_signing_summit() -> None:
     assert any("an unofficial track signs nothing" in p for p in problems), problems
 
 
-def _why() -> ModuleType:
-    name = "validation_settlement_why"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "validation" / "settlement_why.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_march_2022_presidents_only_sign_and_no_run_settles() -> None:
     """The shipped March 2022 snapshot: the presidents' track only signs (sourced), it never
     meets in the model, and no run signs the settlement in the first 6 weeks (the base: the
@@ -107,12 +93,12 @@ def test_march_2022_presidents_only_sign_and_no_run_settles() -> None:
     s = load_scenario(MARCH_2022)
     leaders = next(t for t in s.tracks if t.id == "leaders")
     assert leaders.signature_only and {"S_ist1", "S_ist2"} <= set(leaders.sources)
-    out = _why().carriers(MARCH_2022, runs=48, seed=5, weeks=6)
+    out = validation_script("settlement_why").carriers(MARCH_2022, runs=48, seed=5, weeks=6)
     assert out["meets"]["leaders"] is False
     assert out["meets"]["istanbul_2022"] is True
     rec = {b["bundle"]: b for b in out["bundles"]}
     assert rec["settlement"]["p_agreement"] == 0.0
     assert rec["prisoner_exchange"]["p_agreement"] > 0.0
     assert "leaders" not in rec["prisoner_exchange"]["by_track"]
-    text = _why().render_carriers(out)
+    text = validation_script("settlement_why").render_carriers(out)
     assert "| settlement | 0.0000 | – |" in text

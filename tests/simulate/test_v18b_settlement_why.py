@@ -3,12 +3,10 @@ v18b, validation/v18b_expectations.md)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from tests.repo_scripts import validation_script
 
 import detente
 
@@ -27,23 +25,11 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _why() -> ModuleType:
-    name = "validation_settlement_why"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "validation" / "settlement_why.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_signers_take_terms_worth_their_value_of_fighting(snapshot: Path) -> None:
     """A run signs only terms each belligerent values at least at its value of fighting (the
     value the talks of that period weighed), and the cumulative share signed is the
     simulation's own P(agreement) over the same runs, seed and periods."""
-    why = _why()
+    why = validation_script("settlement_why")
     runs, seed, weeks = 150, 11, 9
     out = why.diagnose(snapshot, runs=runs, seed=seed, weeks=weeks)
     assert out["rows"], "some run signs within 9 weeks (week 4 is the main wave)"
@@ -57,6 +43,6 @@ def test_signers_take_terms_worth_their_value_of_fighting(snapshot: Path) -> Non
 
 
 def test_render_names_the_break_even_belief(snapshot: Path) -> None:
-    why = _why()
+    why = validation_script("settlement_why")
     text = why.render(why.diagnose(snapshot, runs=40, seed=3, weeks=5))
     assert "break-even r̂" in text and "Terms first signed" in text

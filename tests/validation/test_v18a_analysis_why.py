@@ -5,37 +5,21 @@ rule that an agreement binds only what it puts in place."""
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pytest
+from tests.repo_scripts import validation_script
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "validation" / "cases"
 
 
-def _tool() -> ModuleType:
-    """``validation/analysis_why.py``, loaded once (it loads ``score.py`` from beside it)."""
-    key = "validation_analysis_why"
-    if key in sys.modules:
-        return sys.modules[key]
-    spec = importlib.util.spec_from_file_location(key, ROOT / "validation" / "analysis_why.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[key] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def every_check() -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = _tool().explain_cases(everything=True)
+    rows: list[dict[str, Any]] = validation_script("analysis_why").explain_cases(everything=True)
     return rows
 
 
@@ -48,7 +32,7 @@ def test_reservation_terms_add_up_to_the_engines_value(case: str) -> None:
     problem = build_problem(load_scenario(CASES / case / "scenario.yaml"))
     engine = war_value(problem)
     for i, actor in enumerate(problem.actors):
-        t = _tool().war_terms(problem, actor)
+        t = validation_script("analysis_why").war_terms(problem, actor)
         assert t["v_model"] == pytest.approx(float(engine[i]), abs=1e-12)
         lottery = t["p_a"] * t["u_win_a"] + t["p_b"] * t["u_win_b"] + t["stalemate"] * t["u_sq"]
         assert t["lottery"] == pytest.approx(lottery, abs=1e-12)
@@ -57,7 +41,7 @@ def test_reservation_terms_add_up_to_the_engines_value(case: str) -> None:
 
 
 def test_every_analysis_check_is_explained(every_check: list[dict[str, Any]]) -> None:
-    score = _tool()._score()
+    score = validation_script("analysis_why")._score()
     n = 0
     for case_dir in sorted(p for p in CASES.iterdir() if (p / "case.yaml").exists()):
         case = score._yaml(case_dir / "case.yaml")
@@ -72,7 +56,7 @@ def test_the_printed_figures_decide_the_verdict(every_check: list[dict[str, Any]
     actor's margin is ≥ 0 with no red line crossed and no linkage broken; an outcome is inside
     iff no veto party falls short (and, with stated lines, none is crossed); a zone's stated
     or priced existence is what the check compares."""
-    tool, seen = _tool(), set()
+    tool, seen = validation_script("analysis_why"), set()
     score = tool._score()
     for row in every_check:
         kind = row["kind"]
@@ -122,7 +106,7 @@ def test_the_printed_figures_decide_the_verdict(every_check: list[dict[str, Any]
 def test_red_line_report_states_what_the_proposal_puts_in_place() -> None:
     from detente.scenario import load_scenario
 
-    tool = _tool()
+    tool = validation_script("analysis_why")
     score = tool._score()
     iraq = score.CaseModel(load_scenario(CASES / "iran_iraq_1988" / "scenario.yaml"))
     check = {
