@@ -10,11 +10,11 @@ evaluated on each week's state, per refusal:
   its median on the last week's state;
 - **gain**: :func:`~detente.simulate.steps.tracks.meeting_gain` on each bundle the refusal
   keeps closed (``TrackTable.opens``), on the first week's state (median and largest run);
-- **lifted**: the share of runs in which :func:`~detente.simulate.steps.tracks.lifted` sets
-  the refusal's bit on some week's state (the decision the step takes at the start of the
-  next week), the median week of the first lift and the costs of fighting the refusing actor
-  had paid in the run by then, and the share of runs whose events record a round on a table
-  the refusal had closed (``refusal_lifted``);
+- **lifted**: the share of runs in which the ``tracks`` step lifted the refusal (the period
+  it recorded in ``RunState.lifted_at``: a lift is kept for the rest of the run), the median
+  week of the lift (counted from 1: the run's first period is week 1) and the costs of fighting the refusing actor had paid in the run by the end
+  of that week, and the share of runs whose events record a round on a table the refusal had
+  closed (``refusal_lifted``);
 - **costs a week**: the refusing actor's median cost of fighting paid per week in the run.
 
 The Ukraine snapshots are run over the dynamics backtest's windows (``validation/dynamics.py``:
@@ -71,7 +71,7 @@ def diagnose(
     from detente.simulate.model import build_model
     from detente.simulate.state import replaced
     from detente.simulate.steps.learn import model_cache
-    from detente.simulate.steps.tracks import _lift_plan, lifted, lifting_costs, meeting_gain
+    from detente.simulate.steps.tracks import _lift_plan, lifting_costs, meeting_gain
 
     m = build_model(scenario if isinstance(scenario, Scenario) else load_scenario(scenario))
     tt = m.tracks
@@ -87,18 +87,18 @@ def diagnose(
         first = s if first is None else first
         last = s
         events |= s.events
-        if t == periods - 1:
-            break  # the decision on the last week's state is the next week's
-        mask = lifted(m, s)
+        # the lifts the tracks step recorded this week (RunState.lifted_at: kept for the run)
+        new = s.lifted_at == t
+        first_lift[new] = t + 1  # weeks counted from 1: period t is the run's week t + 1
         for ref in plan:
-            new = ((mask >> ref.bit) & 1).astype(bool) & (first_lift[:, ref.bit] < 0)
-            first_lift[new, ref.bit] = t + 1
             if ref.actor < 2:
-                paid[new, ref.bit] = s.cum_cost[new, ref.actor]
+                hit = new[:, ref.bit]
+                paid[hit, ref.bit] = s.cum_cost[hit, ref.actor]
     if first is None or last is None:
         raise ValueError(f"{label}: no period simulated")
-    at_as_of = replaced(
+    at_as_of = replaced(  # period -1: the felt cost of fighting at the date, not aged
         first,
+        period=-1,
         cum_cost=np.zeros_like(first.cum_cost),
         leader_changed=np.zeros_like(first.leader_changed),
     )

@@ -129,26 +129,33 @@ def test_a_refusal_too_costly_to_lift_means_no_agreement() -> None:
 
 def test_a_refusal_is_lifted_once_meeting_is_worth_its_cost() -> None:
     """A refusal is priced like a red line (docs/explanation/tracks.md, "Lifting a refusal"):
-    runs lift it as the costs of fighting mount, a lifted refusal is never restored, the talks
-    it had closed then agree in some runs (never before the lift), and the first round on the
-    track it closed is recorded as ``refusal_lifted``. Before the rule nothing could lift a
-    refusal without an end date: no run agreed."""
+    runs lift it as the costs of fighting mount; the lift is an event kept in the run state
+    with its period (``RunState.lifted_at``, set by the ``tracks`` step in the period it
+    decides it, never undone nor re-dated: a leader who met cannot un-meet, branch v20a), and
+    the mask :func:`lifted` returns always holds it; the talks it had closed then agree in some
+    runs (never before the lift), and the first round on the track it closed is recorded as
+    ``refusal_lifted`` (never before the lift). Before the rule nothing could lift a refusal
+    without an end date: no run agreed. (Before v20a the mask was recomputed every period, so
+    "never restored" held only while W rose: the felt W, which discounts older costs, broke it.)"""
     m = build_model(_refusing())
     assert m.tracks is not None and m.tracks.refusal_ids == ("r",)
-    shares, prev, lifted_at = [], None, np.full(RUNS, -1)
-    seen = np.zeros(RUNS, dtype=bool)
+    shares, prev = [], np.full(RUNS, -1)
+    seen_at = np.full(RUNS, -1)
     for t, state in enumerate(iter_periods(m, RUNS, np.random.SeedSequence(1), PERIODS)):
+        at = state.lifted_at[:, 0]
+        assert np.array_equal(at[prev >= 0], prev[prev >= 0])  # never restored nor re-dated
+        assert ((at == prev) | (at == t)).all()  # a new lift carries this period
         mask = lifted(m, state)
-        if prev is not None:
-            assert not (prev & ~mask).any()  # never restored
-        lifted_at = np.where((lifted_at < 0) & (mask > 0), t, lifted_at)
-        agreed = state.agreements.sum(axis=1) > 0
-        assert not (agreed & (mask == 0)).any()  # agreement only through the lifted refusal
-        seen |= (state.events & flag("refusal_lifted")) != 0
-        shares.append(float((mask > 0).mean()))
-        prev = mask
+        assert not ((at >= 0) & (mask == 0)).any()  # the kept lift is in the mask
+        first = state.first.max(axis=1)  # the period of the first agreement, -1 = none
+        assert not ((first >= 0) & ((at < 0) | (first < at))).any()  # agreement after the lift
+        now = (state.events & flag("refusal_lifted")) != 0
+        assert not (now & ((at < 0) | (at > t))).any()  # the reopened round after the lift
+        seen_at = np.where((seen_at < 0) & now, t, seen_at)
+        shares.append(float((at >= 0).mean()))
+        prev = at
     assert 0.0 < shares[0] < shares[-1] < 1.0, shares  # lifted as the costs mount, not by all
-    assert seen.any() and not (seen & (lifted_at < 0)).any()
+    assert (seen_at >= 0).any()
     doc = run_simulation(_refusing(), runs=RUNS, seed=1, periods=PERIODS).summary()
     assert doc["p_agreement"] > 0.0
     assert doc["agreements"][0]["by_track"] == {"talks": doc["p_agreement"]}

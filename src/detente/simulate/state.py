@@ -157,6 +157,9 @@ class RunState:
     agreements_seen: IntArray  # (N,) agreements reached up to the last tracks step
     stalls: IntArray  # (N, M) consecutive stalled rounds of each rule-bound mediator's tracks
     withdrawn: BoolArray  # (N, M) the mediator has walked away (after_stalled_rounds)
+    # (N, R) period in which each liftable refusal (TrackTable.refusal_ids) was lifted, -1 =
+    # it holds; a lift is kept for the rest of the run (steps.tracks)
+    lifted_at: IntArray
     # the evidence (tr, ts) that ``trust`` and ``tau`` were last computed from (the learn step
     # recomputes them only when a step has replaced it); None before the first learn step
     trust_of: tuple[FloatArray, FloatArray] | None = None
@@ -358,6 +361,7 @@ def initial_state(
     n = rows.shape[0]
     n_b, n_s = len(m.bundle_ids), m.shock_ids.__len__()
     n_m = 0 if m.tracks is None else len(m.tracks.stall_limit)
+    n_r = 0 if m.tracks is None else len(m.tracks.refusal_ids)
     n_j = len(m.agenda.move_sets)
     weights = None
     stops = np.array([b.ceasefire for b in m.agenda.bundles], dtype=bool)
@@ -492,6 +496,7 @@ def initial_state(
         agreements_seen=deals["agreements"].sum(axis=1),  # none new at the start
         stalls=np.zeros((n, n_m), dtype=np.int64),
         withdrawn=np.zeros((n, n_m), dtype=bool),
+        lifted_at=np.full((n, n_r), -1, dtype=np.int64),
         duration=deals["duration"],
         broke=np.zeros((n, n_b), dtype=bool),
         in_first=deals["in_first"],

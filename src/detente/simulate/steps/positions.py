@@ -20,7 +20,11 @@ to the package's values) when its gain from the package's terms over its value o
 on the bundle (its value of fighting under its beliefs, for a deal that stops the fighting)
 exceeds the crossing cost ``Σ κ · points / 100``. The run's regime gains the move set's bit,
 the talks then search the candidates feasible under the moved lines, and the event
-``red_line_moved`` is recorded. A moved line is not restored.
+``red_line_moved`` is recorded. A moved line is not restored: the crossing is kept in the
+state (the regime's bit, ``RunState.moved_at``), so a felt cost that falls later in the run
+(older costs discounted, :func:`run_felt_cost`) never un-crosses it; a public concession, like
+a meeting with an adversary one refused to recognise, is not taken back cheaply (Fearon 1994;
+Tomz 2007).
 
 Red lines are crossed **at the table**: a stated position is a commitment tactic (Schelling
 1960), and conceding it publicly where nobody negotiates the bundle pays the audience cost
@@ -90,6 +94,7 @@ __all__ = [
     "front_lines",
     "no_deal_value",
     "red_lines",
+    "ripeness_w",
     "run_felt_cost",
     "war_rise",
     "worth_crossing",
@@ -153,17 +158,27 @@ def run_felt_cost(m: SimModel, s: RunState, side: int) -> FloatArray:
     )
 
 
+def ripeness_w(m: SimModel, s: RunState, actor: int) -> FloatArray:
+    """(N,) ripeness's W of ``actor`` in this period, the one the simulation prices every
+    public commitment with (a red line's crossing, :func:`crossing_costs`; a refusal's lift,
+    :func:`detente.simulate.steps.tracks.lifting_costs`): a belligerent's cost of fighting felt
+    now (:func:`run_felt_cost`), another veto party's felt cost at the scenario's date
+    (``Agenda.cumulative0``: it pays no cost in the run)."""
+    if actor < 2:
+        return run_felt_cost(m, s, actor)
+    return np.full(s.n, float(m.agenda.cumulative0[actor]))
+
+
 def crossing_costs(m: SimModel, s: RunState, j: int, relief: FloatArray) -> FloatArray:
     """(N,) the cost to the actor of move set ``j`` of crossing its lines in this period."""
     ms = m.agenda.move_sets[j]
     a = ms.actor
-    w = np.full(s.n, float(m.agenda.cumulative0[a]))
+    w = ripeness_w(m, s, a)
     # a line stated before the actor's leader took over (the analysis' mask), or any line once
     # a new leader came in the run (the ``shocks`` step)
     lead = np.broadcast_to(ms.lead[None, :], (s.n, ms.lead.size))
     g = np.zeros(s.n)
     if a < 2:
-        w = run_felt_cost(m, s, a)
         lead = np.maximum(lead, s.leader_changed[:, a].astype(np.float64)[:, None])
         g = relief[:, a]
     kappa = crossing_cost(ms.stated[None, :], ms.base[None, :], w[:, None], g[:, None], lead)

@@ -13,17 +13,24 @@ A **refusal** holding at the start (``TrackTable.refusal_ids``) is lifted in a r
 has become worth its cost to the refusing actor (:func:`lifted`, docs/explanation/tracks.md
 "Lifting a refusal"): a refusal is a public commitment priced by the red lines' crossing cost
 (:func:`detente.bargaining.redlines.crossing_cost`: Fearon 1994; Tomz 2007), which falls as the
-costs of fighting mount (Zartman's ripeness) and with a new leader. It is one commitment:
-meeting puts on the table everything the tracks it closes alone could settle, so lifting it
-costs the whole scale on every issue of the bundles it keeps closed (:func:`lifting_costs`),
-and is worth it when the actor's gain from the best of those bundles (its Nash-point gain inside
-the stated lines, or its own cheapest package beyond them net of that crossing, as the
-``positions`` step weighs it) exceeds that cost. Known flaw: the cost grows with the number of
-issues the closed bundles are cut into (docs/explanation/tracks.md; the invariant form measured
-in validation/ref8_expectations.md lifts refusals far too early). Both sides of
-the comparison move only with the costs paid and a change of leader, so a lifted refusal stays
-lifted. The tracks it closed then meet, and the event ``refusal_lifted`` marks the period of
-the first round of talks on a bundle it had kept closed.
+costs of fighting felt mount (Zartman's ripeness, W by the one formula of the red lines,
+:func:`~detente.simulate.steps.positions.ripeness_w`) and with a new leader. It is one
+commitment: meeting puts on the table everything the tracks it closes alone could settle, so
+lifting it costs the whole scale on every issue of the bundles it keeps closed
+(:func:`lifting_costs`), and is worth it when the actor's gain from the best of those bundles
+(its Nash-point gain inside the stated lines, or its own cheapest package beyond them net of
+that crossing, as the ``positions`` step weighs it) exceeds that cost. Known flaw: the cost
+grows with the number of issues the closed bundles are cut into (docs/explanation/tracks.md;
+the invariant form measured in validation/ref8_expectations.md lifts refusals far too early).
+
+A lift is an **event kept in the run state** (``RunState.lifted_at``, the period of the lift):
+once a leader has met the adversary it refused to recognise, the recognition is public and
+cannot be taken back cheaply (audience costs, Fearon 1994; Tomz 2007), so a lifted refusal
+stays lifted for the rest of the run even when its price rises again (the felt cost of
+fighting discounts older costs, so it can fall as the run ages). The scenario format has no
+way to re-impose a refusal during a run. The tracks it closed then meet, and the event
+``refusal_lifted`` marks the period of the first round of talks on a bundle it had kept
+closed.
 """
 
 from __future__ import annotations
@@ -41,9 +48,9 @@ from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import model_cache
-from detente.simulate.steps.positions import crossing_costs, no_deal_value
+from detente.simulate.steps.positions import crossing_costs, no_deal_value, ripeness_w
 
-__all__ = ["TRACKS", "lifted", "lifting_costs", "meeting_gain"]
+__all__ = ["TRACKS", "kept_lifts", "lifted", "lifting_costs", "meeting_gain"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -251,8 +258,10 @@ def lifting_costs(m: SimModel, s: RunState) -> FloatArray:
     """(N, R) what lifting each refusal (``TrackTable.refusal_ids``) costs its actor now: the
     whole-scale crossing cost (:func:`detente.bargaining.redlines.crossing_cost` of its own
     crossing bases) summed over every issue of the bundles it keeps closed, relieved by its
-    costs of fighting (before the scenario's date and in the run) and by a new leader; ``inf``
-    for a refusal no run can lift (its actor is not a party to the talks, or it keeps nothing
+    cost of fighting felt now (ripeness's W of the red lines,
+    :func:`~detente.simulate.steps.positions.ripeness_w`: the felt cost at the scenario's date
+    aged and the costs paid in the run, each discounted) and by a new leader; ``inf`` for a
+    refusal no run can lift (its actor is not a party to the talks, or it keeps nothing
     closed)."""
     tt = m.tracks
     n_r = len(tt.refusal_ids) if tt is not None else 0
@@ -262,10 +271,9 @@ def lifting_costs(m: SimModel, s: RunState) -> FloatArray:
     assert tt.refusal_lead is not None
     for ref in model_cache(m, _lift_plan).refusals:
         a = ref.actor
-        w = np.full(s.n, float(m.agenda.cumulative0[a]))
+        w = ripeness_w(m, s, a)
         lead = np.full(s.n, float(tt.refusal_lead[ref.bit]))
         if a < 2:
-            w = w + s.cum_cost[:, a]
             lead = np.maximum(lead, s.leader_changed[:, a].astype(np.float64))
         base = ref.base
         kappa = crossing_cost(
@@ -275,15 +283,23 @@ def lifting_costs(m: SimModel, s: RunState) -> FloatArray:
     return out
 
 
+def kept_lifts(s: RunState) -> IntArray:
+    """(N,) bit mask of the refusals already lifted in each run (``RunState.lifted_at``)."""
+    bits = np.int64(1) << np.arange(s.lifted_at.shape[1], dtype=np.int64)
+    out: IntArray = np.where(s.lifted_at >= 0, bits[None, :], 0).sum(axis=1, dtype=np.int64)
+    return out
+
+
 def lifted(m: SimModel, s: RunState) -> IntArray:
     """(N,) bit mask of the refusals (``TrackTable.refusal_ids``) lifted in each run: those
-    whose actor gains more from meeting on the best bundle it keeps closed
-    (:func:`meeting_gain`) than lifting the refusal costs it now (:func:`lifting_costs`;
-    module docstring)."""
+    already lifted in it (``RunState.lifted_at``: a lift is kept), and those whose actor gains
+    more from meeting on the best bundle it keeps closed (:func:`meeting_gain`) than lifting
+    the refusal costs it now (:func:`lifting_costs`; module docstring)."""
     mask = np.zeros(s.n, dtype=np.int64)
     plan = model_cache(m, _lift_plan)
     if m.tracks is None or not plan.refusals:
         return mask
+    mask = kept_lifts(s)
     cost = lifting_costs(m, s)
     for ref in plan.refusals:
         gain = np.max([meeting_gain(m, s, b, ref.actor) for b in ref.closed], axis=0)
@@ -325,12 +341,23 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
     )
     if not liftable or not mask.any():
         return evolve(s, talk_track=pick, agreements_seen=total, stalls=stalls, withdrawn=withdrawn)
+    lifted_at = s.lifted_at
+    bits = np.int64(1) << np.arange(lifted_at.shape[1], dtype=np.int64)
+    new = ((mask[:, None] & bits[None, :]) != 0) & (lifted_at < 0)
+    if new.any():  # recorded with its period, kept for the rest of the run
+        lifted_at = np.where(new, np.int64(s.period), lifted_at)
     # the first round on a bundle a refusal kept closed, through a track closed at the start
     k = np.maximum(pick, 0)
     reopened = (pick >= 0) & (s.rounds == 0) & ~tt.settles[k, np.arange(n_b)[None, :]]
     ev = s.events | np.where(reopened.any(axis=1), flag("refusal_lifted"), 0).astype(np.int32)
     return evolve(
-        s, talk_track=pick, agreements_seen=total, stalls=stalls, withdrawn=withdrawn, events=ev
+        s,
+        talk_track=pick,
+        agreements_seen=total,
+        stalls=stalls,
+        withdrawn=withdrawn,
+        lifted_at=lifted_at,
+        events=ev,
     )
 
 
