@@ -6,15 +6,15 @@ For each scenario with a refusal the simulation can lift, its runs are simulated
 evaluated on each week's state, per refusal:
 
 - **cost at as_of**: :func:`~detente.simulate.steps.tracks.lifting_costs` with no cost paid in
-  the run and no new leader (the refusal's price on the scenario's date); **cost at the end**:
-  its median on the last week's state;
+  the run, no new leader and the felt cost of fighting not aged (the refusal's price on the
+  scenario's date); **cost at the end**: its median on the last week's state;
 - **gain**: :func:`~detente.simulate.steps.tracks.meeting_gain` on each bundle the refusal
   keeps closed (``TrackTable.opens``), on the first week's state (median and largest run);
 - **lifted**: the share of runs in which the ``tracks`` step lifted the refusal (the period
   it recorded in ``RunState.lifted_at``: a lift is kept for the rest of the run), the median
-  week of the lift (counted from 1: the run's first period is week 1) and the costs of fighting the refusing actor had paid in the run by the end
-  of that week, and the share of runs whose events record a round on a table the refusal had
-  closed (``refusal_lifted``);
+  week of the lift (counted from 1: the run's first period is week 1) and the costs of
+  fighting the refusing actor had paid in the run by the end of that week, and the share of
+  runs whose events record a round on a table the refusal had closed (``refusal_lifted``);
 - **costs a week**: the refusing actor's median cost of fighting paid per week in the run.
 
 The Ukraine snapshots are run over the dynamics backtest's windows (``validation/dynamics.py``:
