@@ -1,6 +1,7 @@
-"""The start date's own source (`War.started_sources`, helper v20b, validation/v20b_expectations.md):
-a war block's `sources` support its numbers; the date the fighting began cites the source it is
-read from. Optional (older scenarios load unchanged), checked like every `sources` list."""
+"""The start date's own source (`War.started_sources`, helper v20b,
+validation/v20b_expectations.md): a war block's `sources` support its numbers; the date the
+fighting began cites the source it is read from. Optional (older scenarios load unchanged),
+checked like every `sources` list."""
 
 from __future__ import annotations
 

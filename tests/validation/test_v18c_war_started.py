@@ -60,6 +60,7 @@ def test_started_as_recorded_sourced_and_no_lookahead(case: str) -> None:
         assert not p.cumulative_cost.any()
         return
     assert sc.war.started <= sc.meta.as_of
+    assert source is not None
     # the date's own source, a real entry of the case's source table
     assert sc.war.started_sources == (source,)
     entry = sc.meta.sources[source]
