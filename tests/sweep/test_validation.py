@@ -6,7 +6,7 @@ import pytest
 
 from detente.scenario.load import ScenarioError
 from detente.sweep import SerialBackend, load_sweep, plan_sweep
-from detente.sweep.evaluate import PointTask, _flatten, point_problem
+from detente.sweep.evaluate import PointTask, _flatten, _may_change_sources, point_problem
 from detente.sweep.spec import Design, Input
 
 from .helpers import HERE, SMALL
@@ -28,6 +28,13 @@ def test_a_swept_source_id_is_checked_against_meta_sources() -> None:
     """Points changing a `sources` field get the (otherwise skipped) source-id walk."""
     with pytest.raises(ScenarioError, match="unknown source id 'S_nowhere'"):
         _plan_with([{"path": "issues.valley.sources[0]", "choices": ["S_brief", "S_nowhere"]}])
+
+
+def test_a_field_s_own_sources_count_as_sources() -> None:
+    """`War.started_sources` (v20b) is walked like `sources` when a point changes it."""
+    assert _may_change_sources((("war.started_sources[0]", "S_x"),))
+    assert _may_change_sources((("issues.valley.sources[0]", "S_x"),))
+    assert not _may_change_sources((("war.stalemate", 0.5),))
 
 
 def test_a_swept_value_that_contradicts_the_model_is_refused() -> None:

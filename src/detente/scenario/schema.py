@@ -26,6 +26,7 @@ from detente.scenario.base import (
     MAX_PERIODS,
     Id,
     ScalePoint,
+    SourceIds,
     Unit,
     _Model,
     _Traced,
@@ -844,6 +845,11 @@ class War(_Traced):
         "felt since then (discounted, bounded: bargaining.problem.felt_cost) lowers the cost "
         "of crossing stated red lines (ripeness).",
     )
+    started_sources: SourceIds = Field(
+        default=(),
+        description="Ids of entries in meta.sources the start date (`started`) is read from "
+        "(the block's `sources` support its other numbers); only with `started`.",
+    )
     victory_terms: dict[Id, dict[Id, ScalePoint]] = Field(
         default_factory=dict,
         description="Belligerent id → issue id → value it would impose if it prevailed.",
@@ -862,6 +868,8 @@ class War(_Traced):
             raise ValueError("the two belligerents must differ")
         if self.p is not None and self.p + self.stalemate > 1.0 + 1e-9:
             raise ValueError(f"p + stalemate = {self.p + self.stalemate} exceeds 1")
+        if self.started_sources and self.started is None:
+            raise ValueError("started_sources cite the source of `started`, which is not set")
         return self
 
 

@@ -15,6 +15,7 @@ bargains (``analyze``, ``simulate``, …) calls first, so they refuse the same s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -353,13 +354,18 @@ def check_sources(s: Scenario) -> list[Finding]:
     source_ids = set(s.meta.sources)
     out: list[Finding] = []
     for path, obj in _walk(s, ()):
-        refs = getattr(obj, "sources", ())
-        if isinstance(obj, BaseModel) and isinstance(refs, tuple):
+        if not isinstance(obj, BaseModel):
+            continue
+        # `sources`, and a field's own sources (`War.started_sources`)
+        for name in _source_fields(type(obj)):
+            refs = getattr(obj, name, ())
+            if not isinstance(refs, tuple):
+                continue
             for j, ref in enumerate(refs):
                 if ref not in source_ids:
                     out.append(
                         Finding(
-                            (*path, "sources", j),
+                            (*path, name, j),
                             f"unknown source id {ref!r} (not in meta.sources)",
                         )
                     )
@@ -593,6 +599,12 @@ def check_traceability(s: Scenario) -> list[Finding]:
         for path, obj in _walk(s, ())
         if isinstance(obj, _Traced) and not obj.sources and not obj.assumption
     ]
+
+
+@functools.cache
+def _source_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``cls`` that cite sources: ``sources``, then any ``<field>_sources``."""
+    return ("sources", *(f for f in cls.model_fields if f.endswith("_sources")))
 
 
 def _walk(obj: object, path: Path) -> Iterator[tuple[Path, object]]:

@@ -210,16 +210,17 @@ def evaluate_point(bases: tuple[Mapping[str, Any], ...], task: PointTask) -> Poi
 def _may_change_sources(changes: tuple[tuple[str, Any], ...]) -> bool:
     """Whether a change can alter which source ids the scenario cites or defines.
 
-    Only a change at a path through a ``sources`` field (or ``meta``), or one that puts a whole
-    container in place, can: scalar values elsewhere leave every ``sources`` tuple as in the
-    base scenario, which loaded without findings.
+    Only a change at a path through a ``sources`` field (or a field's own ``<field>_sources``,
+    or ``meta``), or one that puts a whole container in place, can: scalar values elsewhere
+    leave every cited source id as in the base scenario, which loaded without findings.
     """
     from detente.sweep.paths import split_path
 
-    return any(
-        isinstance(v, Mapping | list | tuple) or {"sources", "meta"} & set(map(str, split_path(p)))
-        for p, v in changes
-    )
+    def through_sources(path: str) -> bool:
+        parts = [str(x) for x in split_path(path)]
+        return any(x in ("sources", "meta") or x.endswith("_sources") for x in parts)
+
+    return any(isinstance(v, Mapping | list | tuple) or through_sources(p) for p, v in changes)
 
 
 def point_problem(base: Mapping[str, Any], task: PointTask) -> str | None:
