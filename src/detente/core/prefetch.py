@@ -1,10 +1,16 @@
-"""A cache-line prefetch for compiled kernels: ``prefetch(a, i)`` asks the processor to start
-loading the line of ``a[i]`` so that a later read waits less. It changes no value, only when a
-read waits; run interpreted (``NUMBA_DISABLE_JIT=1``) it does nothing. Used by the talk round
-(:mod:`detente.simulate.steps.talk`) on large per-run tables."""
+"""Cache hints for compiled kernels: ``prefetch(a, i)`` asks the processor to start loading
+the line of ``a[i]`` so that a later read waits less; ``store_streaming(a, i, v)`` stores ``v``
+into ``a[i]`` past the caches (a non-temporal store), for a large array written once and read
+much later, and ``store_fence()`` orders such stores before every later store (once after
+them, before the kernel returns). None changes a value, only when a read or write waits; run
+interpreted (``NUMBA_DISABLE_JIT=1``) the hints do nothing and ``store_streaming`` is
+``a[i] = v``. ``prefetch`` is used by the talk round (:mod:`detente.simulate.steps.talk`) on
+large per-run tables, ``store_streaming`` by the build of the per-run tables of two-issue
+utilities (:func:`detente.simulate.row_keys._two_issue_rows`)."""
 
 from __future__ import annotations
 
+import platform
 from typing import Any
 
 from numba import types
@@ -13,7 +19,7 @@ from numba.core.cgutils import ir  # type: ignore[attr-defined]  # llvmlite's, a
 from numba.extending import intrinsic, overload
 from numpy.typing import NDArray
 
-__all__ = ["prefetch"]
+__all__ = ["prefetch", "store_fence", "store_streaming"]
 
 
 def prefetch(a: NDArray[Any], i: int) -> None:
@@ -50,5 +56,84 @@ def _prefetch(typingctx: Any, arr: Any, i: Any) -> Any:
 def _prefetch_overload(a: Any, i: Any) -> Any:
     def impl(a: Any, i: Any) -> None:  # pragma: no cover - compiled only
         _prefetch(a, i)  # type: ignore[call-arg]  # the typing context is Numba's
+
+    return impl
+
+
+def store_streaming(a: NDArray[Any], i: int, v: Any) -> None:
+    """``a[i] = v`` (``a`` one-dimensional, ``0 <= i < a.size``, ``v`` cast to its dtype as
+    an assignment casts it), stored past the caches where the processor can (LLVM's
+    ``!nontemporal`` store: ``movnti`` / ``movntdq`` on x86-64): the stored bits are those
+    of the assignment; the line is not brought into the cache to be written, and is not
+    kept there after. For a large array written in full and read much later (after more
+    than a cache's worth of other data), whose lines would be read from memory only to be
+    overwritten. A kernel that stores this way calls :func:`store_fence` before it
+    returns."""
+    a[i] = v
+
+
+def store_fence() -> None:
+    """Make every earlier store of this thread, non-temporal ones included, visible before
+    any later one (``sfence`` on x86-64, LLVM's ``fence seq_cst`` elsewhere): called once,
+    after a kernel's :func:`store_streaming` stores, before it returns (the thread itself
+    reads its own stores in any case; the fence is for any other reader). Interpreted:
+    nothing."""
+
+
+@intrinsic
+def _store_streaming(typingctx: Any, arr: Any, i: Any, v: Any) -> Any:
+    """A store of ``v`` (cast to the array's dtype) to ``arr[i]`` marked ``!nontemporal``."""
+    sig = types.void(arr, i, v)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(  # type: ignore[no-untyped-call]
+            context, builder, aryty, ary, [args[1]], wraparound=False
+        )
+        value = context.cast(builder, args[2], signature.args[2], aryty.dtype)
+        store = builder.store(value, ptr)
+        store.set_metadata("nontemporal", builder.module.add_metadata([ir.IntType(32)(1)]))
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+_X86 = platform.machine().lower() in ("x86_64", "amd64")
+"""x86-64: the fence is ``sfence`` (LLVM may lower a ``fence seq_cst`` to a locked
+instruction, which need not order non-temporal stores)."""
+
+
+@intrinsic
+def _store_fence(typingctx: Any) -> Any:
+    """``sfence`` on x86-64 (``llvm.x86.sse.sfence``), else ``fence seq_cst``."""
+    sig = types.void()
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        if _X86:
+            fnty = ir.FunctionType(ir.VoidType(), [])
+            fn = cgutils.get_or_insert_function(  # type: ignore[no-untyped-call]
+                builder.module, fnty, "llvm.x86.sse.sfence"
+            )
+            builder.call(fn, [])
+        else:
+            builder.fence("seq_cst")
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@overload(store_streaming, inline="always")
+def _store_streaming_overload(a: Any, i: Any, v: Any) -> Any:
+    def impl(a: Any, i: Any, v: Any) -> None:  # pragma: no cover - compiled only
+        _store_streaming(a, i, v)  # type: ignore[call-arg]  # the typing context is Numba's
+
+    return impl
+
+
+@overload(store_fence, inline="always")
+def _store_fence_overload() -> Any:
+    def impl() -> None:  # pragma: no cover - compiled only
+        _store_fence()  # type: ignore[call-arg]
 
     return impl

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from detente.bargaining.utility import _UTILITY, _finish1, _row_losses, _weigh
 from detente.core.jit import inline_kernel, kernel
+from detente.core.prefetch import store_fence, store_streaming
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -312,7 +313,14 @@ def _two_issue_rows(
     unpacked. A row where the insertions would move more than ``8 · K`` candidates is sorted
     outright. The utilities are not written: the table's readers compute each one they read
     from the same distances and weights (:func:`detente.simulate.tables._utility_at`).
-    Returns the rows sorted outright."""
+    The sorted utilities (8 of the 10 bytes a candidate's row entry takes) are written past
+    the caches (:func:`~detente.core.prefetch.store_streaming`: the same bits): a block's
+    tables (~80 MB at 4,096 runs of 1,024 candidates) do not fit in a core's cache, and
+    written through it each line is first read from memory; measured (branch sp20,
+    2026-12-03, thread CPU, core 0, the NegMAS workload's 1,024-outcome blocks of 4,096
+    runs): this call 4.5-5.0 → 3.6-4.1 µs a run, ``initial_state`` 5.4-6.3 → 4.0-4.5, while
+    the talks' reads of the tables cost the same (docs/benchmarks.md, "The twentieth
+    session"). Returns the rows sorted outright."""
     k = dist.shape[2]
     mask = np.uint64(_KEY_MASK)
     above = np.uint64(_KEY_ABOVE)
@@ -352,7 +360,8 @@ def _two_issue_rows(
             ubits = sorted_bits[side, row]
             for j in range(k):
                 at[j] = np.int16(keys[j] & mask)
-                ubits[j] = keys[j] & _HIGH
+                store_streaming(ubits, j, keys[j] & _HIGH)
+    store_fence()
     return outright
 
 
