@@ -73,7 +73,9 @@ def report(
     ``report-data.zip``: all of it) into that directory. ``progress(done, total, section)``
     is called as sections start. ``trust_window``: years (1 to 100) of the trust chart, up to
     the scenario's date. An earlier report in ``out`` is replaced only with ``overwrite=True``
-    (``--overwrite``); a folder holding files a report did not write is always refused."""
+    (``--overwrite``), and only while its files are as it wrote them (the SHA-256 its
+    ``manifest.json`` records: an edited one is refused, nothing removed); a folder holding
+    files a report did not write is always refused."""
     from detente.api.numbers import RUNS, SEED, whole
     from detente.report.build import (
         build_report,
