@@ -238,11 +238,12 @@ def check_report_dir(
     replaced or removed must still be as that report wrote it: its SHA-256 is the one its
     manifest records (``files[]`` for the bundle, ``page`` for ``report.html``); an edited
     file (or a page an older detente did not record) is refused, naming it."""
-    from detente.outputs import protect_folder, require_own_files
+    from detente.outputs import protect, protect_folder, require_own_files
 
     d = Path(out_dir)
+    protect(d, inputs, "--out")  # an input named as the folder: a usage error, exit 2
     if d.exists() and not d.is_dir():
-        raise InputError(f"{d}: exists and is not a directory")
+        raise InputError(f"{d} (--out): exists and is not a directory")
     data = d / DATA_DIR
     names = list(REPORT_FILES)
     if data.is_symlink() or data.exists():
