@@ -143,7 +143,8 @@ def test_a_rerun_replaces_its_own_bundle_and_refuses_foreign_files(tmp_path: Pat
     stale = out / "data" / "gone-section.csv"
     stale.write_text("a\n1\n", encoding="utf-8")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    manifest["files"].append({"path": "data/gone-section.csv", "bytes": 4, "sha256": "0" * 64})
+    digest = hashlib.sha256(b"a\n1\n").hexdigest()  # as written (q20: an edited one is kept)
+    manifest["files"].append({"path": "data/gone-section.csv", "bytes": 4, "sha256": digest})
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     killed = out / "data" / ".gone-section.csv.k3x_9a2b.tmp"  # a killed write's leftover
     killed.write_text("a\n", encoding="utf-8")

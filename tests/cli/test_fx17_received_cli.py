@@ -40,7 +40,11 @@ def test_received_at_start_in_json_csv_and_labels() -> None:
     assert "; received at the start RU none scored, UA 1.00, P(signed anew) " in rows[KEY]
     assert received_words(rec["in_force_at_start"]) == "RU none scored, UA 1.00"
     assert "; received at the start RU none scored, UA 1.00" in str(in_force_text(rec, "week"))
-    assert _term_fields(rec)["in_force_received_at_start"] == "RU none scored, UA 1.00"
+    # the report's data table: one number per belligerent (q20), the words on the page only
+    fields = _term_fields(rec, ["RU", "UA"])
+    assert fields["in_force_received_at_start_RU"] is None
+    assert fields["in_force_received_at_start_UA"] == 1.0
     energy = next(a for a in doc["agreements"] if a["bundle"] == "energy")
-    assert _term_fields(energy)["in_force_received_at_start"] is None
+    got = _term_fields(energy, ["RU", "UA"])
+    assert got["in_force_received_at_start_RU"] is got["in_force_received_at_start_UA"] is None
     assert not any(k.startswith("agreements.energy.in_force_at_start") for k in rows)

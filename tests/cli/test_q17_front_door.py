@@ -180,6 +180,7 @@ def test_report_refuses_its_earlier_report_without_overwrite(tmp_path: Path) -> 
     out = tmp_path / "r"
     args = ["report", TEACHING, "--quick", "--runs", "20", "--out", str(out)]
     assert _run(args).exit_code == 0
+    page = (out / "report.html").read_bytes()
     (out / "report.html").write_text("<p>read and annotated</p>", encoding="utf-8")
     before = _snapshot(out)
     r = _run([*args, "--seed", "7"])
@@ -189,6 +190,11 @@ def test_report_refuses_its_earlier_report_without_overwrite(tmp_path: Path) -> 
     assert f"{out} (--out): holds an earlier report (report.html, manifest.json" in text, text
     assert "only with --overwrite" in text
     assert _snapshot(out) == before
+    # q20: nor with --overwrite while the page is not as the earlier report wrote it
+    r = _run([*args, "--seed", "7", "--overwrite"])
+    assert r.exit_code == 1 and "report.html: refusing to overwrite" in _flat(r.output), r.output
+    assert _snapshot(out) == before
+    (out / "report.html").write_bytes(page)
     r = _run([*args, "--seed", "7", "--overwrite"])
     assert r.exit_code == 0, r.output
     assert (out / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from detente.api.common import as_scenario
 from detente.core import DEFAULT_SEED
-from detente.errors import DetenteError
+from detente.errors import InputError
 from detente.manifest import scenario_sha256
 from detente.report.base import TRUST_WINDOW_YEARS
 
@@ -55,6 +55,30 @@ class ReportResult:
         return self.report.html
 
 
+def _event_store(path: Path) -> Path:
+    """``path`` if it is an event store ``detente monitor ingest`` made (opened read-only once,
+    before the work); otherwise InputError naming it and the option: a file that is not a
+    store is never skipped quietly with the say/do section."""
+    from detente.monitor.store import EventStore
+
+    if path.is_dir():
+        raise InputError(f"{path} (--events-db): is a directory, not a DuckDB event store")
+    if path.exists() and not path.is_file():
+        raise InputError(f"{path} (--events-db): not a regular file; the event store is a file")
+    if not path.is_file():
+        raise InputError(
+            f"{path} (--events-db): no such event store (create it with `detente monitor ingest`)"
+        )
+    try:
+        EventStore(path, read_only=True).close()
+    except InputError as err:
+        # the store's words, without their --db advice (a report's store must exist)
+        why = str(err).removeprefix(f"{path}: ").split("; --db", 1)[0]
+        advice = "" if "monitor ingest" in why else "; make one with `detente monitor ingest`"
+        raise InputError(f"{path} (--events-db): {why}{advice}") from None
+    return path
+
+
 def report(
     scenario: Scenario | str | Path,
     *,
@@ -73,7 +97,9 @@ def report(
     ``report-data.zip``: all of it) into that directory. ``progress(done, total, section)``
     is called as sections start. ``trust_window``: years (1 to 100) of the trust chart, up to
     the scenario's date. An earlier report in ``out`` is replaced only with ``overwrite=True``
-    (``--overwrite``); a folder holding files a report did not write is always refused."""
+    (``--overwrite``), and only while its files are as it wrote them (the SHA-256 its
+    ``manifest.json`` records: an edited one is refused, nothing removed); a folder holding
+    files a report did not write is always refused."""
     from detente.api.numbers import RUNS, SEED, whole
     from detente.report.build import (
         build_report,
@@ -91,11 +117,7 @@ def report(
     s = as_scenario(scenario)
     cache: dict[str, Any] = {}
     if events_db is not None:
-        if not Path(events_db).is_file():
-            raise DetenteError(
-                f"{events_db}: no such event store (create it with `detente monitor ingest`)"
-            )
-        cache["monitor_db"] = Path(events_db)
+        cache["monitor_db"] = _event_store(Path(events_db))
     rep = build_report(
         s,
         scenario_hash=scenario_sha256(s),

@@ -27,7 +27,8 @@ FormatOpt = Annotated[
 _SEED = typer.Option(parser=number(SEED), help="Seed for the stochastic sections.")
 _OVERWRITE = typer.Option(
     "--overwrite",
-    help="Replace an earlier report in --out (its files only; other files are never touched).",
+    help="Replace an earlier report in --out (its files only, and only those still as it wrote "
+    "them: an edited one is refused; other files are never touched).",
 )
 
 

@@ -65,6 +65,7 @@ __all__ = [
     "MAX_DAILY_COUNT",
     "MAX_FATALITIES",
     "REGION_ALIASES",
+    "STORE_TABLES",
     "EventStore",
     "IngestReport",
     "region_condition",
@@ -161,6 +162,10 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+STORE_TABLES = ("events", "mentions", "files", "meta", "cameo")
+"""The tables of an event store (:meth:`EventStore._create_tables`)."""
+
+
 class EventStore:
     """A DuckDB file holding normalised events; use as a context manager."""
 
@@ -186,6 +191,23 @@ class EventStore:
             self.con.execute("SET memory_limit = ?", [memory_limit])
         if not read_only:
             self._create()
+        else:
+            self._require_tables()
+
+    def _require_tables(self) -> None:
+        """A store opened read-only must have the tables ``detente monitor ingest`` makes: any
+        other DuckDB database is refused here, not met later as a missing table."""
+        have = {
+            str(r[0])
+            for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+        missing = [t for t in STORE_TABLES if t not in have]
+        if missing:
+            self.con.close()
+            raise InputError(
+                f"{self.path}: a DuckDB database but not an event store made by `detente monitor "
+                f"ingest` (missing table(s): {', '.join(missing)})"
+            )
 
     def __enter__(self) -> EventStore:
         return self

@@ -30,6 +30,7 @@ from detente.report.sections import SECTION_MODULES
 from detente.scenario import Scenario
 
 __all__ = [
+    "PAGE_NAME",
     "REPORT_FILES",
     "Report",
     "build_report",
@@ -150,8 +151,12 @@ def build_report(
         command="report", scenario_hash=scenario_hash, seed=seed, parameters=parameters
     )
     manifest["files"] = file_records(files)
+    html = _page(scenario, sections, skipped, manifest)
+    # recorded after the page is made (the page cannot hold its own hash): the footer's copy
+    # of the manifest lacks it; manifest.json has it, for a later --overwrite to check
+    manifest["page"] = file_records({PAGE_NAME: html.encode("utf-8")})[0]
     return Report(
-        html=_page(scenario, sections, skipped, manifest),
+        html=html,
         sections=tuple(sections),
         skipped=tuple(skipped),
         manifest=manifest,
@@ -159,24 +164,57 @@ def build_report(
     )
 
 
-REPORT_FILES = ("report.html", "manifest.json", ZIP_NAME)
+PAGE_NAME = "report.html"
+REPORT_FILES = (PAGE_NAME, "manifest.json", ZIP_NAME)
 """The files a report writes in its folder, besides the ``data/`` folder."""
 _TEMP_OF_DATA_FILE = re.compile(r"\.[a-z0-9][a-z0-9-]*\.(csv|json)\.[A-Za-z0-9_]+\.tmp")
 """A temporary file detente's own writer leaves beside a bundle file it was writing when the
 process was killed (``outputs.write_bytes``: ``.<name>.<random>.tmp``)."""
 
 
-def _earlier_bundle(out_dir: Path) -> set[str]:
-    """The bundle files (``data/…``) an earlier report in ``out_dir`` lists in its
-    ``manifest.json`` (``files[].path``); empty when there is none or it is not readable."""
+def _earlier_records(out_dir: Path) -> dict[str, object]:
+    """The files an earlier report in ``out_dir`` records in its ``manifest.json``, path ->
+    SHA-256 (None when the record has none): the bundle (``files[]``: ``data/…`` and the zip)
+    and the page (``page``; an older detente recorded none); empty without a readable manifest."""
     try:
         doc = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
-        return set()
-    records = doc.get("files") if isinstance(doc, dict) else None
-    if not isinstance(records, list):
-        return set()
-    return {r["path"] for r in records if isinstance(r, dict) and isinstance(r.get("path"), str)}
+        return {}
+    if not isinstance(doc, dict):
+        return {}
+    records = doc.get("files")
+    records = [*records] if isinstance(records, list) else []
+    records.append(doc.get("page"))
+    return {
+        r["path"]: r.get("sha256")
+        for r in records
+        if isinstance(r, dict) and isinstance(r.get("path"), str)
+    }
+
+
+def _earlier_bundle(out_dir: Path) -> set[str]:
+    """The bundle files (``data/…``) an earlier report in ``out_dir`` lists in its
+    ``manifest.json`` (``files[].path``); empty when there is none or it is not readable."""
+    return {p for p in _earlier_records(out_dir) if p.startswith(f"{DATA_DIR}/")}
+
+
+def _changed_since_written(out_dir: Path, names: Iterable[str]) -> list[str]:
+    """Those of ``names`` (relative to ``out_dir``, present there) whose bytes are not what the
+    earlier report's manifest records: edited since, or not recorded with a SHA-256 (an older
+    detente did not record the page's)."""
+    from detente.manifest import content_hash
+
+    records = _earlier_records(out_dir)
+    changed = []
+    for name in names:
+        try:
+            actual: str | None = content_hash((out_dir / name).read_bytes())
+        except OSError:
+            actual = None
+        recorded = records.get(name)
+        if not isinstance(recorded, str) or actual != recorded:
+            changed.append(name)
+    return changed
 
 
 def _own_data_entry(entry: Path, listed: set[str]) -> bool:
@@ -196,12 +234,16 @@ def check_report_dir(
     only the bundle files that manifest lists (and temporary files of bundle files a killed
     write left), and no input may be among them. An earlier report is replaced only with
     ``overwrite`` (``--overwrite``); without it the refusal names its files, as every command
-    refuses an existing output file."""
-    from detente.outputs import protect_folder, require_own_files
+    refuses an existing output file. Even with it, a file of the earlier report that would be
+    replaced or removed must still be as that report wrote it: its SHA-256 is the one its
+    manifest records (``files[]`` for the bundle, ``page`` for ``report.html``); an edited
+    file (or a page an older detente did not record) is refused, naming it."""
+    from detente.outputs import protect, protect_folder, require_own_files
 
     d = Path(out_dir)
+    protect(d, inputs, "--out")  # an input named as the folder: a usage error, exit 2
     if d.exists() and not d.is_dir():
-        raise InputError(f"{d}: exists and is not a directory")
+        raise InputError(f"{d} (--out): exists and is not a directory")
     data = d / DATA_DIR
     names = list(REPORT_FILES)
     if data.is_symlink() or data.exists():
@@ -226,6 +268,25 @@ def check_report_dir(
             f"{d} (--out): holds an earlier report ({', '.join(present)}); detente replaces it "
             "only with --overwrite (overwrite=True in Python), or choose a new folder"
         )
+    # what --overwrite would replace or remove: only files still as the earlier report wrote
+    # them (a killed write's temporary files aside)
+    replaced = [
+        n
+        for n in names
+        if n != "manifest.json"
+        and not _TEMP_OF_DATA_FILE.fullmatch(n.removeprefix(f"{DATA_DIR}/"))
+        and ((d / n).is_symlink() or (d / n).exists())
+    ]
+    changed = _changed_since_written(d, replaced)
+    if changed:
+        shown = ", ".join(changed[:5]) + (", …" if len(changed) > 5 else "")
+        verb, pronoun = ("is", "it") if len(changed) == 1 else ("are", "them")
+        raise InputError(
+            f"{d / changed[0]}: refusing to overwrite: the earlier report's {shown} {verb} not "
+            f"as it wrote {pronoun} (the bytes differ from the SHA-256 that "
+            f"{d / 'manifest.json'} records, or it records none); move {pronoun} away or choose "
+            "a new folder (nothing was removed)"
+        )
     return d
 
 
@@ -237,7 +298,8 @@ def write_report(
     (a temporary file renamed into place) and the set is written with signals held, so a
     stopped command leaves the earlier report or the new one, never a mix. An earlier report in
     the folder is replaced only with ``overwrite`` (its bundle files that this one lacks are
-    removed); a folder holding anything else is refused (:func:`check_report_dir`)."""
+    removed), and only while its files are as it wrote them; a folder holding anything else is
+    refused (:func:`check_report_dir`)."""
     from detente.outputs import ensure_dir, signals_held, write_bytes, write_json, write_text
 
     check_report_dir(out_dir, inputs, overwrite=overwrite)

@@ -9,7 +9,7 @@ Meier), the distribution of terms per issue, and the anatomy of one seeded run.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from detente.labels import Names, humanize, protocol_label, strategy_label
@@ -385,7 +385,7 @@ def build(ctx: ReportContext) -> Section | None:
             "p_breakdown_1y": a["p_breakdown_1y"],
         }
         | (_in_force_fields(a) if in_force else {})
-        | (_term_fields(a) if has_term else {})
+        | (_term_fields(a, list(s["mean_cost"])) if has_term else {})
         for a in agreements
     ]
     shown_deals = [
@@ -497,13 +497,14 @@ def _in_force_fields(a: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _term_fields(a: Mapping[str, Any]) -> dict[str, Any]:
+def _term_fields(a: Mapping[str, Any], belligerents: Sequence[str]) -> dict[str, Any]:
     """A bundle's fixed term and P(lapsed at a term's end within a year) as data-table
     columns (None without a term, :mod:`detente.simulate.terms`); with the term of an
     agreement in force at the start, when it ends, P(it lapsed within a year) and what each
-    belligerent received of it by the accounts at the start (``RU none scored, UA 1.00``)."""
-    from detente.report.base import received_words
-
+    belligerent received of it by the accounts at the start, one number column per
+    belligerent (``in_force_received_at_start_RU``: the share 0 to 1; empty, as the JSON's
+    null, when no part owed to it is scored or without such an agreement). The page says it
+    in words (:func:`detente.report.base.received_words`: ``RU none scored, UA 1.00``)."""
     term = a.get("term") or {}
     start = a.get("in_force_at_start") or {}
     return {
@@ -512,7 +513,9 @@ def _term_fields(a: Mapping[str, Any]) -> dict[str, Any]:
         "p_lapsed_1y": term.get("p_lapsed_1y"),
         "in_force_term_ends": start.get("term_ends"),
         "in_force_p_lapsed_1y": start.get("p_lapsed_1y"),
-        "in_force_received_at_start": received_words(start),
+    } | {
+        f"in_force_received_at_start_{side}": (start.get("received_at_start") or {}).get(side)
+        for side in belligerents
     }
 
 
