@@ -112,7 +112,7 @@ def test_costs_paid_in_the_run_pull_the_committed_line_and_no_other() -> None:
     paid = np.array([0.0, 0.1, 0.5, 1.0, 4.0])
     s = evolve(s, cum_cost=np.stack([paid, np.zeros(5)], axis=1), value=s.value0)
     lo, hi = red_lines(m, s)
-    share = entrapment_share(m.agenda.cumulative0[a], paid)
+    share = entrapment_share(m.agenda.paid0[a], paid)
     assert np.allclose(lo[:, a, land], 30.0 + 60.0 * share)
     assert np.allclose(hi[:, b, land], 70.0)  # B paid nothing: its line stays as stated
     assert np.allclose(hi[:, a, land], 100.0) and np.allclose(lo[:, b, land], 0.0)
@@ -126,7 +126,7 @@ def test_the_tighter_of_hardening_and_the_commitment_pull_is_reported() -> None:
     cost = np.array([[1.0, 0.0], [0.0, 0.0]])  # run 0 paid a lot, run 1 nothing
     value = s.value0 + np.array([[0.01, 0.0], [0.2, 0.0]])  # run 1's value of fighting rose
     lo, _ = red_lines(m, evolve(s, cum_cost=cost, value=value))
-    pulled = 30.0 + 60.0 * float(entrapment_share(m.agenda.cumulative0[a], 1.0))
+    pulled = 30.0 + 60.0 * float(entrapment_share(m.agenda.paid0[a], 1.0))
     assert np.isclose(lo[0, a, land], max(pulled, 31.0))
     assert np.isclose(lo[1, a, land], 50.0)
 
@@ -138,7 +138,7 @@ def test_a_committed_line_tightens_over_a_run_deterministically() -> None:
     a_min = o.paths["redline.A.land.min"]
     assert float(np.median(a_min[-1])) > 30.0 + 2.5
     # never looser than the pull of the costs paid so far (hardening may add, then fall back)
-    w0 = m.agenda.cumulative0[m.actor_ids.index("A")]
+    w0 = m.agenda.paid0[m.actor_ids.index("A")]
     floor = 30.0 + 60.0 * entrapment_share(w0, o.paths["cost.A"].astype(np.float64))
     assert (a_min >= floor - 1e-3).all()
     assert (a_min >= 30.0).all() and (a_min <= 90.0).all()

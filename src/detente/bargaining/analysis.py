@@ -441,6 +441,8 @@ def analysis_document(a: Analysis) -> dict[str, Any]:
                 for i, x in enumerate(p.actors)
                 if p.veto[i]
             },
+            # the name predates v19a: the cost *felt* at the date (ripeness's W, discounted),
+            # not the sum paid (BargainingProblem.paid_cost); kept, an interface
             "cumulative_cost_of_fighting": {
                 x: _r(p.cumulative_cost[i]) for i, x in enumerate(p.actors) if p.veto[i]
             },

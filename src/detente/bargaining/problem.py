@@ -22,6 +22,9 @@ Conventions (see docs/explanation/bargaining-model.md):
   past period weighted by the actor's own δ as the future ones are in ``war_cost``,
   :func:`felt_cost` ``= c · Σ_{t<T} δ^t`` for T periods since the start, bounded by
   ``c / (1 − δ)`` (Zartman 2000: the hurting stalemate is a present perception, of recent pain).
+- ``paid_cost`` P is the sum of those costs *paid* since ``War.started``, undiscounted, ``c · T``:
+  the sunk investment entrapment reads (:func:`~detente.bargaining.redlines.entrapment_share`;
+  Brockner & Rubin 1985), a deliberate asymmetry with the felt W of every relief.
 """
 
 from __future__ import annotations
@@ -49,13 +52,17 @@ FloatArray = NDArray[np.float64]
 
 
 def discounted_periods(delta: float | FloatArray, periods: float | FloatArray) -> FloatArray:
-    """Σ_{t=0}^{periods−1} δ^t (elementwise), the discounted length of ``periods`` periods
-    (``(1 − δ^T) / (1 − δ)``, T when δ = 1; a fractional T is read by the same formula)."""
+    """Σ_{t=0}^{periods−1} δ^t (elementwise), the discounted length of ``periods`` periods:
+    ``(1 − δ^T) / (1 − δ)``, T when δ = 1. A fraction T < 1 of the first period is weighted 1
+    (``min(T, ·)``: the discounted length never exceeds the periods, so a felt cost never
+    exceeds the cost paid; for T ≥ 1 the geometric sum is at most T). The sum is computed as
+    ``−expm1(T · log1p(δ − 1)) / (1 − δ)``, accurate however close δ is to 1 and continuous
+    as δ → 1 (no tolerance that reads a δ near 1 as 1)."""
     d = np.asarray(delta, dtype=float)
-    t = np.asarray(periods, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        geo = (1.0 - d**t) / (1.0 - d)
-    out: FloatArray = np.where(np.isclose(d, 1.0), t, geo)
+    t = np.maximum(np.asarray(periods, dtype=float), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        geo = -np.expm1(t * np.log1p(d - 1.0)) / (1.0 - d)
+    out: FloatArray = np.where(d == 1.0, t, np.where(t > 0.0, np.minimum(t, geo), 0.0))
     return out
 
 
@@ -70,7 +77,9 @@ def felt_cost(
     costs ``paid`` since then spread evenly over those periods, each weighted by ``δ^age``:
     ``δ^T · prior + (paid / T) · Σ_{k<T} δ^k``. Exact when the cost per period is constant
     (the analysis: no prior, ``c · T`` paid over the T periods since ``War.started``, which gives
-    ``c · (1 − δ^T) / (1 − δ)``, never above ``c / (1 − δ)``); with T = 0, ``prior + paid``.
+    ``c · (1 − δ^T) / (1 − δ)``, never above ``c / (1 − δ)`` nor above ``c · T``: a fraction
+    T < 1 of a period is felt in full, :func:`discounted_periods`); with T = 0,
+    ``prior + paid``.
     Elementwise (numpy broadcasting); negative inputs read as 0."""
     w0 = np.maximum(np.asarray(prior, dtype=float), 0.0)
     dw = np.maximum(np.nan_to_num(np.asarray(paid, dtype=float)), 0.0)
@@ -116,6 +125,7 @@ class BargainingProblem:
     excluded: tuple[str, ...] = ()
     crossing_base: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (m, n)
     cumulative_cost: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) felt, W
+    paid_cost: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,) paid, undiscounted
     leader_change: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (m, n) 0/1
     cost_per_period: FloatArray = field(default_factory=lambda: np.zeros(0))  # (m,)
     veto_issues: NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
@@ -145,6 +155,8 @@ class BargainingProblem:
             defaults["crossing_base"] = np.full((m, n), DEFAULT_CROSSING_COST)
         if self.cumulative_cost.shape != (m,):
             defaults["cumulative_cost"] = np.zeros(m)
+        if self.paid_cost.shape != (m,):
+            defaults["paid_cost"] = np.zeros(m)
         if self.leader_change.shape != (m, n):
             defaults["leader_change"] = np.zeros((m, n))
         if self.cost_per_period.shape != (m,):
@@ -327,10 +339,12 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
     horizon = war.horizon_periods if war is not None else 1
     war_cost = cost_pp * discounted_periods(disc, horizon)
     cumulative = np.zeros(m)
+    paid = np.zeros(m)
     if war is not None and war.started is not None:
         limit = as_of or scenario.meta.as_of
         elapsed = max(0.0, (limit - war.started).days / war.period.days)
-        cumulative = felt_cost(0.0, cost_pp * elapsed, elapsed, disc)
+        paid = cost_pp * elapsed
+        cumulative = felt_cost(0.0, paid, elapsed, disc)
 
     p_a, stalemate = 0.5, 0.0
     victory = np.vstack([sq, sq])
@@ -385,6 +399,7 @@ def build_problem(scenario: Scenario, *, as_of: dt.date | None = None) -> Bargai
         excluded=excluded,
         crossing_base=kbase,
         cumulative_cost=cumulative,
+        paid_cost=paid,
         leader_change=leader,
         cost_per_period=cost_pp,
         veto_issues=np.array(

@@ -43,13 +43,18 @@ A red line short of a **public commitment** in law (an annexation law, a constit
 a referendum: ``Scenario.public_commitments``) is pulled toward the committed point as the costs
 of fighting mount (:func:`committed_bounds`): war aims rise with the sacrifices made (Iklé 1971;
 entrapment, Brockner & Rubin 1985; Staw 1976), and what binds the leader is what he publicly
-committed them to (audience costs: Fearon 1994; Tomz 2007; Boettcher & Cobb 2009). The share of
-the gap closed once costs have risen from W0 (at the scenario's date) to W0 + ΔW is
-:func:`entrapment_share`, ``1 − r(W0 + ΔW) / r(W0) = ΔW / (ΔW + RIPENESS_HALF + W0)`` with
-``r(W) = 1 / (1 + W / RIPENESS_HALF)`` the ripeness factor of :func:`crossing_cost`: the costs
-that make an uncommitted concession cheaper to sell at home bind the leader to a committed one.
-No parameter beyond ``RIPENESS_HALF``. A rational belligerent ignores sunk costs (Fearon 1995),
-so uncommitted lines are not pulled; a bound never moves past the actor's ideal.
+committed them to (audience costs: Fearon 1994; Tomz 2007; Boettcher & Cobb 2009). Entrapment
+reads the costs **paid**, undiscounted: the investment to be justified is sunk and does not
+fade (Brockner & Rubin 1985; Staw 1976; Teger 1980, *Too Much Invested to Quit*; the casualties
+of "don't let them die in vain" are all of them), whereas the relief of :func:`crossing_cost`
+reads the cost *felt* now (ripeness, above). The asymmetry is deliberate
+(``validation/v20c_expectations.md``). The share of the gap closed once the sum paid has risen
+from P0 (paid before the scenario's date) to P0 + ΔP is :func:`entrapment_share`,
+``1 − r(P0 + ΔP) / r(P0) = ΔP / (ΔP + RIPENESS_HALF + P0)`` with ``r(W) = 1 / (1 + W /
+RIPENESS_HALF)`` the ripeness factor's form, applied to the sums paid (not the ripeness
+factor's own fall, which reads the felt W): the more has been sunk already, the less each new
+cost adds. No parameter beyond ``RIPENESS_HALF``. A rational belligerent ignores sunk costs
+(Fearon 1995), so uncommitted lines are not pulled; a bound never moves past the actor's ideal.
 """
 
 from __future__ import annotations
@@ -172,11 +177,12 @@ def hardened_bounds(
     return tighten(lo_a, hi_a, x, pts, up, down)
 
 
-def entrapment_share(cumulative0: ArrayLike, paid: ArrayLike) -> FloatArray:
+def entrapment_share(paid0: ArrayLike, paid: ArrayLike) -> FloatArray:
     """Share of the gap between a red line and a public commitment closed once the costs of
-    fighting have risen by ``paid`` (ΔW ≥ 0) from ``cumulative0`` (W0 ≥ 0), utility units:
-    ``ΔW / (ΔW + RIPENESS_HALF + W0)`` (module docstring); 0 with nothing paid, below 1."""
-    w0 = np.maximum(np.asarray(cumulative0, dtype=float), 0.0)
+    fighting paid have risen by ``paid`` (ΔP ≥ 0) from ``paid0`` (P0 ≥ 0, paid before the
+    scenario's date), utility units, both undiscounted sums (sunk costs; module docstring):
+    ``ΔP / (ΔP + RIPENESS_HALF + P0)``; 0 with nothing paid, below 1."""
+    w0 = np.maximum(np.asarray(paid0, dtype=float), 0.0)
     dw = np.maximum(np.nan_to_num(np.asarray(paid, dtype=float)), 0.0)
     out: FloatArray = dw / (dw + RIPENESS_HALF + w0)
     return out

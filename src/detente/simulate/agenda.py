@@ -45,7 +45,7 @@ and the point beyond them. Each (bundle, actor) pair with crossings in that pack
 period, after a round of talks on the bundle (:mod:`detente.simulate.steps.positions`: red lines
 are crossed at the table), in which its gain from that deal, ``g(point) − V`` (its value of no
 agreement on the bundle), exceeds the crossing cost ``Σ κ · points / 100``, with
-:func:`~detente.bargaining.redlines.crossing_cost` of its cumulative costs of fighting, the
+:func:`~detente.bargaining.redlines.crossing_cost` of its cost of fighting felt now, the
 gains of partial agreements in force (cover at home, Putnam 1988) and a change of leader. A
 moved line stays moved (the commitment is spent). Each run's set of moved move sets is its
 *regime*; candidates' feasibility is tabulated once per regime (``2^V`` rows, V ≤
@@ -153,7 +153,8 @@ class Agenda:
     move_sets: tuple[MoveSet, ...]
     lo: FloatArray  # (R, A, I) red lines in each regime
     hi: FloatArray  # (R, A, I)
-    cumulative0: FloatArray  # (A,) costs of fighting paid before the scenario's date
+    cumulative0: FloatArray  # (A,) cost of fighting felt at the scenario's date (ripeness's W)
+    paid0: FloatArray  # (A,) costs of fighting paid before the date, undiscounted (entrapment)
     harden_lo: BoolArray  # (R, 2, I) belligerents' minima that can harden in each regime
     harden_hi: BoolArray  # (R, 2, I) and maxima (stated, not crossed, room to the ideal)
     commit_lo: FloatArray  # (2, I) belligerents' committed minima beyond the stated (NaN: none)
@@ -432,6 +433,7 @@ def build_agenda(
         reg_lo,
         reg_hi,
         cum0,
+        problem.paid_cost[pidx].astype(np.float64),
         h_lo,
         h_hi,
         c_lo,

@@ -57,8 +57,10 @@ A belligerent's lines not crossed that stop short of a **public commitment** in 
 (``Scenario.public_commitments``: an annexation law, a constitutional clause) are pulled toward
 it as the run's costs of fighting mount (entrapment and audience costs: Iklé 1971; Brockner &
 Rubin 1985; Fearon 1994), by the share
-:func:`detente.bargaining.redlines.entrapment_share` of the gap; the line reported is the tighter
-of the hardened and the pulled one.
+:func:`detente.bargaining.redlines.entrapment_share` of the gap, of the costs *paid*: the sum
+paid before the date (``Agenda.paid0``) and in the run (``RunState.cum_cost``), undiscounted
+(sunk costs bind; the reliefs read the felt W, :func:`ripeness_w`); the line reported is the
+tighter of the hardened and the pulled one.
 
 A bound stated **at the line of contact** (``Position.at_front``: "a cease-fire on the current
 line") names the line, not a number: while stated and not crossed it moves with the front on
@@ -236,8 +238,9 @@ def red_lines(m: SimModel, s: RunState) -> tuple[FloatArray, FloatArray]:
     belligerents' lines not crossed hardened by the war's rise of their value of fighting since
     the start (:func:`war_rise`; module docstring;
     :func:`detente.bargaining.redlines.hardened_bounds`) or pulled toward their public
-    commitments by the costs paid since the start
-    (:func:`detente.bargaining.redlines.committed_bounds`), whichever is tighter."""
+    commitments by the costs paid in the run, against those paid before the date
+    (``Agenda.paid0``, undiscounted; :func:`detente.bargaining.redlines.entrapment_share`,
+    :func:`detente.bargaining.redlines.committed_bounds`), whichever is tighter."""
     ag = m.agenda
     lo, hi = ag.lo[s.regime], ag.hi[s.regime]  # fancy indexing: new arrays
     if ag.front_lo is not None and ag.front_hi is not None:
@@ -250,7 +253,8 @@ def red_lines(m: SimModel, s: RunState) -> tuple[FloatArray, FloatArray]:
     stated_lo, stated_hi = lo[:, :2], hi[:, :2]
     new_lo, new_hi = tighten(stated_lo, stated_hi, m.ideal[None, :2], pts[:, :, None], up, down)
     if committed:
-        share = entrapment_share(ag.cumulative0[None, :2], s.cum_cost)  # (N, 2)
+        # the sum paid, not the felt W: sunk costs are what entrapment reads (module docstring)
+        share = entrapment_share(ag.paid0[None, :2], s.cum_cost)  # (N, 2)
         c_lo, c_hi = committed_bounds(
             stated_lo,
             stated_hi,
