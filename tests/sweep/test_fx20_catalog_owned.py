@@ -91,6 +91,15 @@ def test_resume_continues_a_catalog_killed_before_its_duckdb_file(tmp_path: Path
     assert (cat / DB).exists() and not (cat / ".catalog.duckdb.4242.tmp").exists()
 
 
+def test_without_resume_a_killed_catalog_is_refused_as_a_catalog(tmp_path: Path) -> None:
+    cat = tmp_path / "c"
+    (cat / POINTS).mkdir(parents=True)
+    (cat / ".catalog.duckdb.4242.tmp").write_bytes(b"half a duckdb file")
+    with pytest.raises(InputError, match="a catalog is already there; pass --resume"):
+        run_sweep(tiny_plan(), cat)
+    assert (cat / ".catalog.duckdb.4242.tmp").exists()
+
+
 def test_resume_of_an_empty_or_new_folder_starts_a_catalog(tmp_path: Path) -> None:
     plan = tiny_plan()
     (tmp_path / "empty").mkdir()

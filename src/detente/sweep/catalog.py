@@ -122,13 +122,13 @@ class Catalog:
         if self.root.exists() and not self.root.is_dir():
             raise InputError(f"{self.root}: exists and is not a directory")
         if self.root.exists() and any(self.root.iterdir()):
-            if db.exists() and not resume:
+            if not _holds_catalog(self.root):  # with --resume too: nothing of it is ours
+                raise InputError(f"{self.root}: directory is not empty and holds no catalog")
+            if not resume:
                 raise InputError(
                     f"{self.root}: a catalog is already there; pass --resume to continue it, "
                     "or choose a new --catalog directory"
                 )
-            if not _holds_catalog(self.root):
-                raise InputError(f"{self.root}: directory is not empty and holds no catalog")
         (self.root / POINTS).mkdir(parents=True, exist_ok=True)
         # only the catalog's own temporary names (a killed writer's); never a user's file
         for stale in (self.root / POINTS).iterdir():
