@@ -40,6 +40,7 @@ __all__ = [
     "require_own_files",
     "signals_held",
     "spreadsheet_safe",
+    "temporary_names",
     "write_bytes",
     "write_json",
     "write_parquet",
@@ -164,8 +165,7 @@ def prepare_output_dir(
             "command"
         )
     pattern = re.compile(owned)
-    # the temporary file of one of the owned names (write_bytes: ``.<name>.<random>.tmp``)
-    temp = re.compile(rf"\.(?:{owned})\.[A-Za-z0-9_]+\.tmp")
+    temp = re.compile(temporary_names(owned))
     foreign = [
         e.name
         for e in present
@@ -181,12 +181,21 @@ def prepare_output_dir(
         )
     if command is not None:
         _require_written_by(p, command, [e.name for e in present])
-    for e in present:
+    # the records that prove the command wrote the folder (the marker, then the manifest) go
+    # last, so a clear stopped half-way leaves a folder the command can still clear
+    last = {MARKER: 1, "manifest.json": 2}
+    for e in sorted(present, key=lambda e: (last.get(e.name, 0), e.name)):
         try:
             e.unlink()
         except OSError as err:
             raise InputError(f"{e}: cannot remove ({err.strerror})") from None
     return p
+
+
+def temporary_names(owned: str) -> str:
+    """A regular expression for the temporary files :func:`write_bytes` makes while it writes
+    one of the names matched by ``owned`` (``.<name>.<random>.tmp``)."""
+    return rf"\.(?:{owned})\.[A-Za-z0-9_]+\.tmp"
 
 
 def require_own_files(

@@ -209,7 +209,7 @@ def test_bad_move_lists_name_the_move() -> None:
         parse_moves("o:1,2~o:3", 2)
     with pytest.raises(InputError, match="move 1 'x'"):
         parse_moves("x", 2)
-    with pytest.raises(InputError, match="move 1: values must be numbers"):
+    with pytest.raises(InputError, match="move 1, value 1: could not convert"):
         parse_moves("o:a,b", 2)
     s = start(TEACHING)
     with pytest.raises(InputError, match="no counter-offer to answer"):

@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.bargaining.problem import build_problem, predecessor_lines
+from detente.bargaining.problem import build_problem, felt_cost, predecessor_lines
 from detente.bargaining.redlines import LEADER_RELIEF, crossing_cost
 from detente.scenario import load_scenario
 from detente.simulate.engine import iter_periods
 from detente.simulate.model import build_model
 from detente.simulate.state import evolve
-from detente.simulate.steps.positions import crossing_costs
+from detente.simulate.steps.positions import crossing_costs, run_felt_cost
 
 CASES = Path(__file__).resolve().parents[2] / "validation" / "cases"
 
@@ -41,10 +41,16 @@ def test_a_predecessors_line_costs_less_to_cross_in_the_run() -> None:
     m = build_model(sc)
     j = next(i for i, ms in enumerate(m.agenda.move_sets) if m.actor_ids[ms.actor] == "AR")
     ms = m.agenda.move_sets[j]
-    s = next(iter_periods(m, 4, np.random.SeedSequence(0), 1))
+    # a year into the run (rev19 finding 7: at period 0 and W0 = 0, felt and paid W agree)
+    *_, s = iter_periods(m, 4, np.random.SeedSequence(0), 52)
+    assert s.period == 51
     relief = np.zeros((4, 2))
     cost = crossing_costs(m, s, j, relief)
-    w = m.agenda.cumulative0[ms.actor] + s.cum_cost[:, ms.actor]
+    # the engine's felt W: the analysis' felt_cost of the costs paid so far, aged by the periods
+    w = run_felt_cost(m, s, ms.actor)
+    w0, paid = m.agenda.cumulative0[ms.actor], s.cum_cost[:, ms.actor]
+    assert w == pytest.approx(felt_cost(w0, paid, s.period + 1.0, m.discount[ms.actor]))
+    assert np.all(w < 0.95 * (w0 + paid))  # the felt form differs from the paid sum here
     pts = np.abs(ms.to - ms.stated) / 100.0
     for r in range(4):
         same = crossing_cost(ms.stated, ms.base, w[r]) * pts
@@ -57,5 +63,5 @@ def test_a_predecessors_line_costs_less_to_cross_in_the_run() -> None:
     # a new leader in the run relieves every line; the islands line is not relieved twice
     led = evolve(s, leader_changed=np.ones((4, 2), dtype=bool))
     assert crossing_costs(m, led, j, relief) == pytest.approx(
-        (crossing_cost(ms.stated, ms.base, w[0], 0.0, 1.0) * pts).sum()
+        [(crossing_cost(ms.stated, ms.base, w[r], 0.0, 1.0) * pts).sum() for r in range(4)]
     )

@@ -95,7 +95,7 @@ def test_whatif_closes_the_zone_and_rejects_invalid_edits(client: TestClient) ->
     assert "Nothing changed yet" in r.text
     r = client.get("/scenario/teaching/whatif?p0.lo=abc&cost.NOR=9e99")
     assert "is not a number" in r.text
-    assert "is outside" in r.text
+    assert "is out of range" in r.text
 
 
 def test_whatif_scenario_downloads_as_yaml_that_loads(client: TestClient) -> None:

@@ -92,13 +92,13 @@ def test_downloads_are_the_transcript(client: TestClient) -> None:
         ("side=LAK", "side: &#39;LAK&#39; is not a belligerent"),
         ("bundle=nope", "bundle: unknown bundle &#39;nope&#39;"),
         ("moves=o:1,2,3", "moves: move 1: an offer lists 2 value(s)"),
-        ("moves=o:50,20~o:150,20", "move 2: terms: issue &#39;valley&#39;: 150.0 is outside"),
+        ("moves=o:50,20~o:150,20", "move 2, value 1: &#39;150&#39; is out of range"),
         ("moves=zz", "move 1 &#39;zz&#39;"),
         ("act=dance", "act must be offer, accept or reject"),
         ("act=accept", "no counter-offer to answer"),
         ("act=offer&x.valley=50", "x.demilitarisation: missing a value"),
-        ("act=offer&x.valley=abc&x.demilitarisation=1", "x.valley: expected a number"),
-        ("act=offer&x.valley=500&x.demilitarisation=1", "500.0 is outside the 0..100 scale"),
+        ("act=offer&x.valley=abc&x.demilitarisation=1", "x.valley: &#39;abc&#39; is not a"),
+        ("act=offer&x.valley=500&x.demilitarisation=1", "x.valley: &#39;500&#39; is out of"),
     ],
 )
 def test_bad_parameters_are_400_with_the_located_message(

@@ -289,15 +289,15 @@ def test_downloaded_scenario_loads_from_a_file(rich_client: TestClient, tmp_path
     ("query", "message"),
     [
         ("p0.cx=abc", "is not a number"),
-        ("p0.cx=2.5", "is outside"),
-        ("p0.cx=-0.1", "is outside"),
-        ("aid.SUD.lak_aid=1.5", "is outside"),
-        ("aid.SUD.lak_aid=nan", "is outside"),
-        ("pay.rebuild.amount=inf", "is outside"),
+        ("p0.cx=2.5", "is out of range"),
+        ("p0.cx=-0.1", "is out of range"),
+        ("aid.SUD.lak_aid=1.5", "is out of range"),
+        ("aid.SUD.lak_aid=nan", "is not a finite number"),
+        ("pay.rebuild.amount=inf", "is not a finite number"),
         ("pay.rebuild=maybe", "is not on or off"),
         ("mech.monitors=0", "is not on or off"),
-        ("mech.monitors.hazard_ratio=0", "is outside"),
-        ("mech.monitors.detection=2", "is outside"),
+        ("mech.monitors.hazard_ratio=0", "is out of range"),
+        ("mech.monitors.detection=2", "is out of range"),
     ],
 )
 def test_invalid_values_are_listed_not_applied(

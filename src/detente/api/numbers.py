@@ -29,7 +29,12 @@ nothing, and overflow such as ``1e30`` runs, refused before any work starts), he
 other literal forms (``0x10``), non-ASCII digits, and anything else. A real number accepts the
 same text forms without the whole-number rule, and ``int``/``float`` objects; NaN and
 infinities are refused. Large exponents are compared with the range as exact decimals, never
-expanded, so ``1e999999999`` is refused at once.
+expanded, so ``1e999999999`` is refused at once; a non-zero value with an exponent too negative
+for a decimal (``1.5e-99999999999999999999``) stays non-zero, so it is not a whole number. A
+real number is never ``-0.0`` (``-0`` gives ``0.0``).
+
+The workspace reads its other numbers here too: the what-if sliders (:func:`in_range`, each
+slider's range) and the trainer's offers and ``moves=`` (:data:`ISSUE_VALUE`).
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from detente.report.base import MAX_TRUST_WINDOW
 __all__ = [
     "BOOTSTRAP",
     "FOLDS",
+    "ISSUE_VALUE",
     "KINDS",
     "PERIODS",
     "PORT",
@@ -58,6 +64,7 @@ __all__ = [
     "WEB_RUNS",
     "WORKERS",
     "Kind",
+    "in_range",
     "parse",
     "query",
     "real",
@@ -147,6 +154,16 @@ PORT = Kind("port", "--port", 1, 65_535)
 SIZE = Kind("size", "--size", 0.0, 1.0, integer=False)
 WEB_RUNS = Kind("runs", "runs", 1, 5_000)
 """The workspace's ``?runs=``: at most 5,000 (a page answers within a minute)."""
+ISSUE_VALUE = Kind("value", "value", 0.0, 100.0, integer=False)
+"""A value on an issue's 0..100 scale (the trainer's offers and its permalink's ``moves=``);
+:func:`in_range` gives the kind of a field with its own range (the what-if sliders)."""
+
+
+def in_range(name: str, minimum: float, maximum: float) -> Kind:
+    """The real-number kind of the field ``name`` (a workspace query parameter), from
+    ``minimum`` to ``maximum``."""
+    return Kind(name, name, minimum, maximum, integer=False)
+
 
 KINDS: tuple[Kind, ...] = (
     RUNS,
@@ -161,6 +178,11 @@ KINDS: tuple[Kind, ...] = (
     SIZE,
 )
 """Every numeric argument of the front doors (the CLI reference and the tests list them)."""
+
+
+_TINY = "1E-1000000"
+"""A non-zero value below every float (``float`` gives 0): what a non-zero significand with
+an exponent beyond Decimal's own negative limit stands for."""
 
 
 def _beyond(positive: bool) -> Decimal:
@@ -192,8 +214,10 @@ def _as_decimal(value: Any, kind: Kind) -> Decimal:
             return Decimal(text)
         except InvalidOperation:  # an exponent beyond Decimal's own: far out of any range
             mantissa, _, exponent = text.lower().partition("e")
-            if exponent.startswith("-") or not mantissa.strip("+-0."):
+            if not mantissa.strip("+-0."):
                 return Decimal(0)
+            if exponent.startswith("-"):  # a tiny non-zero value: not a whole number
+                return Decimal(("-" if mantissa.startswith("-") else "") + _TINY)
             return _beyond(not mantissa.startswith("-"))
     raise kind.error(value, "is not a number")
 
@@ -217,7 +241,7 @@ def real(value: Any, kind: Kind) -> float:
     d = _as_decimal(value, kind)
     if d < Decimal(kind.minimum) or d > Decimal(kind.maximum):
         raise kind.error(value, "is out of range")
-    return float(d)
+    return float(d) + 0.0  # '-0' (and a negative value below every float) is +0.0
 
 
 def query(value: Any, kind: Kind) -> int | float:

@@ -37,8 +37,13 @@ class CheckResult(Result):
 
 
 def check(files: str | Path | Sequence[str | Path], *, strict: bool = False) -> CheckResult:
-    """Validate scenario files: located problems (file, line, column, field path, message)."""
+    """Validate scenario files: located problems (file, line, column, field path, message).
+    A valid file may be followed by notes (records with ``valid`` true and a message starting
+    ``note:``, such as a bundle only signature-only tracks list): facts the author may not
+    intend, never errors, not even with ``strict``."""
     from detente.scenario import ScenarioError, load_scenario
+    from detente.scenario.load import locate_findings
+    from detente.scenario.validate import track_notes
 
     paths = [files] if isinstance(files, str | Path) else list(files)
     records: list[dict[str, Any]] = []
@@ -71,6 +76,19 @@ def check(files: str | Path | Sequence[str | Path], *, strict: bool = False) -> 
                 f"{len(s.ledger)} ledger entries)",
             }
         )
+        notes = track_notes(s)  # never errors, not even with strict
+        if notes:
+            records += [
+                {
+                    "file": str(path),
+                    "valid": True,
+                    "line": p.line,
+                    "column": p.column,
+                    "path": p.path,
+                    "message": p.message,
+                }
+                for p in locate_findings(path, notes).problems
+            ]
     manifest = build_manifest(command="check", parameters={"strict": strict})
     return CheckResult(json_ready(records), manifest, errors=tuple(errors))
 

@@ -370,13 +370,15 @@ def _mark(directory: Path, request: dict[str, Any], status: str, note: str) -> N
 
 
 def _keep_blocks(directory: Path, kept: int) -> None:
-    """Remove block files of index ``kept`` and above, and temporary files of the writer."""
+    """Remove block files of index ``kept`` and above, and the temporary files of simulate's
+    own names (:func:`detente.outputs.write_bytes`'s; no other file)."""
     import re
 
+    from detente.outputs import temporary_names
+
     block = re.compile(r"(runs|paths)-(\d{6})\.parquet")
+    temp = re.compile(temporary_names(OUTPUT_FILES))
     for entry in directory.iterdir():
         m = block.fullmatch(entry.name)
-        if (m is not None and int(m.group(2)) >= kept) or (
-            entry.name.startswith(".") and entry.name.endswith(".tmp")
-        ):
+        if (m is not None and int(m.group(2)) >= kept) or temp.fullmatch(entry.name):
             entry.unlink(missing_ok=True)

@@ -55,7 +55,8 @@ def check(
     ] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Validate scenario files. Exit 0 if all are valid, 1 if any is not."""
+    """Validate scenario files. Exit 0 if all are valid, 1 if any is not (notes, such as a
+    bundle no track can settle, are listed under a valid file and never fail it)."""
     from detente.api import check as run_check
 
     result = run_check(files, strict=strict)
@@ -63,7 +64,9 @@ def check(
         for text in result.errors:
             err_console.print(text, markup=False, highlight=False)
         for r in result.records():
-            if r["valid"]:
+            if r["valid"] and r["line"] is not None:  # a note, located as a problem is
+                emit(f"{r['file']}:{r['line']}:{r['column']}: {r['path']}: {r['message']}")
+            elif r["valid"]:
                 emit(f"{r['file']}: {r['message']}")
     else:
         emit(render_records(result.records(), fmt, document=result.to_dict()))

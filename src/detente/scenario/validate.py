@@ -52,6 +52,7 @@ __all__ = [
     "check_traceability",
     "check_tracks",
     "require_negotiation",
+    "track_notes",
 ]
 
 Path = tuple[str | int, ...]
@@ -518,6 +519,47 @@ def check_tracks(s: Scenario) -> list[Finding]:
             actor(("mediators", k, "leverage", j, "on"), lv.on)
             if lv.on == m.actor:
                 out.append(Finding(("mediators", k, "leverage", j, "on"), "presses itself"))
+    return out
+
+
+def track_notes(s: Scenario) -> list[Finding]:
+    """Notes on the tracks: facts an author may not intend, never errors (not even in strict
+    mode; ``detente check`` lists them under a valid file). A bundle that only
+    ``signature_only`` tracks list can never settle: such a track signs the texts its drafting
+    tracks agreed and carries no talks of its own. A ``signature_only`` track whose endorsers
+    (the tracks naming it as their ``endorsement``) carry no talks either, each being
+    ``signature_only`` itself or listing no bundle, has nothing to sign."""
+    out: list[Finding] = []
+    unsettled: list[tuple[int, int, str, str]] = []
+    for b in bundle_ids(s):
+        listing = [(k, t.bundles.index(b)) for k, t in enumerate(s.tracks) if b in t.bundles]
+        if listing and all(s.tracks[k].signature_only for k, _ in listing):
+            names = ", ".join(repr(s.tracks[i].id) for i, _ in listing)
+            unsettled.append((*listing[0], b, names))
+    for k, j, b, names in sorted(unsettled):  # in the order of the file
+        out.append(
+            Finding(
+                ("tracks", k, "bundles", j),
+                f"note: bundle {b!r} is listed only by signature-only tracks ({names}), which "
+                "carry no talks: no track negotiates it, so it can never settle",
+            )
+        )
+    for k, tr in enumerate(s.tracks):
+        endorsers = [x for x in s.tracks if x.endorsement == tr.id and x.id != tr.id]
+        if (
+            tr.signature_only
+            and endorsers
+            and all(x.signature_only or not x.bundles for x in endorsers)
+        ):
+            names = ", ".join(repr(x.id) for x in endorsers)
+            out.append(
+                Finding(
+                    ("tracks", k, "signature_only"),
+                    f"note: track {tr.id!r} signs only the texts of {names}, and none of them "
+                    "carries talks (each is signature-only or lists no bundle): it has nothing "
+                    "to sign",
+                )
+            )
     return out
 
 

@@ -42,6 +42,7 @@ list of a permalink (``o:40,60~r~o:45,60~a``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -245,8 +246,14 @@ def _num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else repr(float(v))
 
 
-def parse_moves(text: str, n_issues: int) -> tuple[PlayMove, ...]:
-    """Parse :func:`encode_moves` text (InputError naming the bad move otherwise)."""
+def parse_moves(
+    text: str, n_issues: int, *, number: Callable[[str], float] = float
+) -> tuple[PlayMove, ...]:
+    """Parse :func:`encode_moves` text (InputError naming the bad move otherwise). Each value
+    is read by ``number``, which raises ``ValueError`` saying what is wrong with it: a front
+    door passes its numeric parser (the workspace: :mod:`detente.api.numbers`, so a
+    permalink's ``moves=`` takes the spellings of every other number), the engine takes
+    Python's ``float`` (what :func:`encode_moves` writes)."""
     text = text.strip()
     if not text:
         return ()
@@ -266,11 +273,13 @@ def parse_moves(text: str, n_issues: int) -> tuple[PlayMove, ...]:
                 f"moves: move {j}: an offer lists {n_issues} value(s), one per issue of the "
                 f"bundle; got {len(vals)}"
             )
-        try:
-            terms = tuple(float(v) for v in vals)
-        except ValueError:
-            raise InputError(f"moves: move {j}: values must be numbers") from None
-        out.append(PlayMove("offer", terms))
+        terms = []
+        for i, v in enumerate(vals, start=1):
+            try:
+                terms.append(float(number(v)))
+            except ValueError as err:
+                raise InputError(f"moves: move {j}, value {i}: {err}") from None
+        out.append(PlayMove("offer", tuple(terms)))
     return tuple(out)
 
 

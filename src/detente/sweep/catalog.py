@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -45,6 +46,42 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def _point_file(root: Path, point: int) -> Path:
     return root / POINTS / f"p{point:07d}.parquet"
+
+
+# the names the catalog writes (atomic_write_bytes: ``.<name>.<pid>.tmp``; _create: the
+# DuckDB file under a temporary name, with its write-ahead log; _set_aside: ``.corrupt-N``)
+_POINT = re.compile(r"p\d{7}\.parquet")
+_POINT_TMP = re.compile(r"\.p\d{7}\.parquet\.\d+\.tmp")
+_ROOT_TMP = re.compile(r"\.(?:catalog\.duckdb\.\d+\.tmp(?:\.wal)?|results\.parquet\.\d+\.tmp)")
+_SET_ASIDE = re.compile(r"catalog\.duckdb\.corrupt-\d+(?:\.wal)?")
+
+
+def _holds_catalog(root: Path) -> bool:
+    """Whether the non-empty directory ``root`` is a catalog of ``detente sweep``: its DuckDB
+    file is there, or (a sweep killed before its DuckDB file first appeared, or after an
+    unreadable one was set aside) it holds nothing but the catalog's own names, with a
+    ``results.parquet`` only beside a set-aside DuckDB file (a results file alone is not
+    evidence of a catalog)."""
+    if (root / DB).is_file():
+        return True
+    names = {e.name for e in root.iterdir()}
+    set_aside = any(_SET_ASIDE.fullmatch(n) for n in names)
+    for e in root.iterdir():
+        n = e.name
+        if e.is_symlink():
+            return False
+        if n == POINTS:
+            if not e.is_dir() or not all(
+                (_POINT.fullmatch(f.name) or _POINT_TMP.fullmatch(f.name)) and f.is_file()
+                for f in e.iterdir()
+            ):
+                return False
+        elif n == RESULTS:
+            if not set_aside:
+                return False
+        elif not (_ROOT_TMP.fullmatch(n) or _SET_ASIDE.fullmatch(n) or n == DB + ".wal"):
+            return False
+    return True
 
 
 _SCHEMA = """
@@ -82,18 +119,24 @@ class Catalog:
         import duckdb
 
         db = self.root / DB
-        if self.root.exists() and any(self.root.iterdir()) and not resume:
-            if db.exists():
+        if self.root.exists() and not self.root.is_dir():
+            raise InputError(f"{self.root}: exists and is not a directory")
+        if self.root.exists() and any(self.root.iterdir()):
+            if not _holds_catalog(self.root):  # with --resume too: nothing of it is ours
+                raise InputError(f"{self.root}: directory is not empty and holds no catalog")
+            if not resume:
                 raise InputError(
                     f"{self.root}: a catalog is already there; pass --resume to continue it, "
                     "or choose a new --catalog directory"
                 )
-            raise InputError(f"{self.root}: directory is not empty and holds no catalog")
         (self.root / POINTS).mkdir(parents=True, exist_ok=True)
-        for stale in (self.root / POINTS).glob(".*.tmp"):
-            stale.unlink()
-        for stale in self.root.glob(".*.tmp*"):
-            stale.unlink()
+        # only the catalog's own temporary names (a killed writer's); never a user's file
+        for stale in (self.root / POINTS).iterdir():
+            if _POINT_TMP.fullmatch(stale.name) and stale.is_file():
+                stale.unlink()
+        for stale in self.root.iterdir():
+            if _ROOT_TMP.fullmatch(stale.name) and stale.is_file():
+                stale.unlink()
         if db.exists():
             try:
                 self._con = duckdb.connect(str(db))

@@ -20,8 +20,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from detente.api.numbers import ISSUE_VALUE, in_range, query, real
 from detente.core import DEFAULT_SEED
-from detente.errors import DetenteError
+from detente.errors import DetenteError, OptionValueError
 from detente.scenario.load import ScenarioError
 from detente.simulate.play import PlayState, offer, parse_moves, replay, respond, start
 from detente.simulate.strategies import STRATEGIES
@@ -161,6 +162,14 @@ def _canonical(sid: str, state: PlayState) -> str:
     return f"/scenario/{sid}/play?{urlencode(query, safe=':,~')}"
 
 
+def _issue_value(text: str) -> float:
+    """A value of ``moves=`` read by the one numeric parser (ValueError saying what is wrong)."""
+    try:
+        return real(text, ISSUE_VALUE)
+    except OptionValueError as err:
+        raise ValueError(err.detail) from None
+
+
 def play_routes(store: ScenarioStore, render: Render, download: Download) -> list[Route]:
     """The trainer mode's routes (registered by :func:`detente.web.app.create_app`)."""
 
@@ -185,7 +194,8 @@ def play_routes(store: ScenarioStore, render: Render, download: Download) -> lis
                     seed=p["seed"],
                 ),
             )
-            return replay(fresh, parse_moves(p["moves"], len(fresh.game.issues)))
+            moves = parse_moves(p["moves"], len(fresh.game.issues), number=_issue_value)
+            return replay(fresh, moves)
         except DetenteError as err:
             raise HTTPException(400, str(err)) from None
 
@@ -199,10 +209,10 @@ def play_routes(store: ScenarioStore, render: Render, download: Download) -> lis
                     raw = q.get(f"x.{iid}")
                     if raw is None:
                         raise HTTPException(400, f"x.{iid}: missing a value for this issue")
-                    try:
-                        terms[iid] = float(raw)
-                    except ValueError:
-                        raise HTTPException(400, f"x.{iid}: expected a number") from None
+                    try:  # the one numeric parser, on the issue's 0..100 scale
+                        terms[iid] = float(query(raw, in_range(f"x.{iid}", 0.0, 100.0)))
+                    except ValueError as err:
+                        raise HTTPException(400, str(err)) from None
                 return offer(state, terms)
             if what in ("accept", "reject"):
                 return respond(state, what == "accept")

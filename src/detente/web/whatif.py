@@ -25,13 +25,13 @@ line excluding the actor's own ideal point) is reported, not applied.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import ValidationError
 
+from detente.api.numbers import in_range, query
 from detente.scenario import Scenario
 from detente.scenario.validate import check_contradictions, check_references
 
@@ -284,8 +284,9 @@ def toggles(s: Scenario) -> list[Toggle]:
 def apply_edits(s: Scenario, params: Mapping[str, str]) -> tuple[Scenario, list[Change], list[str]]:
     """The edited scenario, the values that changed, and problems (bad values, invalid edits).
 
-    Unknown keys are ignored; numbers must be finite and inside the slider's range, switches
-    ``on`` or ``off``. A number of a mechanism or payment switched off is not applied.
+    Unknown keys are ignored; numbers are read by the one numeric parser
+    (:mod:`detente.api.numbers`: the CLI's spellings) and must be inside the slider's range,
+    switches ``on`` or ``off``. A number of a mechanism or payment switched off is not applied.
     """
     by_key = {k.key: k for k in knobs(s)}
     switches = {t.key: t for t in toggles(s)}
@@ -305,13 +306,10 @@ def apply_edits(s: Scenario, params: Mapping[str, str]) -> tuple[Scenario, list[
         knob = by_key.get(key)
         if knob is None:
             continue
-        try:
-            v = float(raw)
-        except ValueError:
-            problems.append(f"{knob.label}: {raw[:40]!r} is not a number")
-            continue
-        if not math.isfinite(v) or not knob.low <= v <= knob.high:
-            problems.append(f"{knob.label}: {raw[:40]} is outside [{knob.low}, {knob.high}]")
+        try:  # the one numeric parser, with the slider's range
+            v = float(query(raw, in_range(knob.label, knob.low, knob.high)))
+        except ValueError as err:
+            problems.append(str(err))
             continue
         if v != knob.value:
             new[key] = v
