@@ -80,3 +80,15 @@ def test_the_cli_refuses_a_seed_with_a_huge_negative_exponent() -> None:
     )  # fmt: skip
     text = re.sub(r"[\s│]+", " ", out.stderr)  # the usage error's box, unwrapped
     assert out.returncode == 2 and "is not a whole number" in text, out.stderr
+
+
+def test_a_slider_takes_its_own_bounds_as_written() -> None:
+    """A bound such as 0.01 is compared as the decimal 0.01, not the binary float above it."""
+    from detente.api.numbers import in_range
+
+    kind = in_range("hazard ratio", 0.01, 3.52)
+    assert real("0.01", kind) == 0.01 and real("3.52", kind) == 3.52
+    assert real(0.01, kind) == 0.01 and real(3.52, kind) == 3.52
+    for text in ["0.0099999", "3.5200001"]:
+        with pytest.raises(OptionValueError, match="is out of range"):
+            real(text, kind)

@@ -185,6 +185,12 @@ _TINY = "1E-1000000"
 an exponent beyond Decimal's own negative limit stands for."""
 
 
+def _bound(x: float) -> Decimal:
+    """A range's bound as the decimal it is written as: ``0.01`` is ``Decimal('0.01')``, not
+    the binary float's ``0.01000000000000000020…`` (which would refuse the text ``0.01``)."""
+    return Decimal(x) if isinstance(x, int) or float(x).is_integer() else Decimal(repr(x))
+
+
 def _beyond(positive: bool) -> Decimal:
     """A value beyond every range, on the side of its sign."""
     return Decimal("Infinity") if positive else Decimal("-Infinity")
@@ -229,7 +235,7 @@ def whole(value: Any, kind: Kind) -> int:
     d = _as_decimal(value, kind)
     if d.is_finite() and d != d.to_integral_value():
         raise kind.error(value, "is not a whole number")
-    if d < Decimal(kind.minimum) or d > Decimal(kind.maximum):
+    if d < _bound(kind.minimum) or d > _bound(kind.maximum):
         raise kind.error(value, "is out of range")
     return int(d)
 
@@ -239,7 +245,11 @@ def real(value: Any, kind: Kind) -> float:
     :class:`~detente.errors.OptionValueError` naming ``kind``'s keyword and option
     otherwise."""
     d = _as_decimal(value, kind)
-    if d < Decimal(kind.minimum) or d > Decimal(kind.maximum):
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        lo, hi = Decimal(kind.minimum), Decimal(kind.maximum)  # a float against the floats
+    else:
+        lo, hi = _bound(kind.minimum), _bound(kind.maximum)  # text against the bounds as written
+    if d < lo or d > hi:
         raise kind.error(value, "is out of range")
     return float(d) + 0.0  # '-0' (and a negative value below every float) is +0.0
 
