@@ -147,7 +147,11 @@ def prepare_output_dir(
     ``command``, a folder that holds files is cleared only when ``command`` wrote it: its
     ``manifest.json`` is a manifest of that command, or, with no manifest, its
     ``incomplete.json`` marker names that command (a killed run); a file named like the
-    command's own beside neither is the user's, and the folder is refused.
+    command's own beside neither is the user's, and the folder is refused. When that manifest
+    records the files' SHA-256 (``files[]``: path, bytes, sha256), every file to be removed
+    (the manifest and the marker aside) must still have the recorded bytes: a file edited
+    since, or one the manifest does not list, is refused, naming it, and nothing is removed. A
+    manifest without ``files`` (written by an older detente) is not checked.
     """
     p = Path(path)
     protect_folder(p, inputs)
@@ -181,6 +185,7 @@ def prepare_output_dir(
         )
     if command is not None:
         _require_written_by(p, command, [e.name for e in present])
+        _require_unchanged(p, [e.name for e in present if not temp.fullmatch(e.name)])
     # the records that prove the command wrote the folder (the marker, then the manifest) go
     # last, so a clear stopped half-way leaves a folder the command can still clear
     last = {MARKER: 1, "manifest.json": 2}
@@ -240,6 +245,50 @@ def _require_written_by(directory: Path, command: str, present: Sequence[str]) -
     if not manifest.exists() and _written_by(directory / MARKER) == command:
         return
     _require_manifest_of(manifest, command, present)
+
+
+def _require_unchanged(directory: Path, present: Sequence[str]) -> None:
+    """Refuse (InputError) to clear ``directory`` when its ``manifest.json`` records the
+    files' SHA-256 (``files[]``) and one of ``present`` (the manifest and the marker aside) is
+    not recorded or its bytes differ from the record. A manifest without ``files`` (an older
+    detente's) or no manifest (a killed run's files were never recorded) is not checked."""
+    import json
+
+    from detente.manifest import content_hash
+
+    manifest = directory / "manifest.json"
+    try:
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return
+    records = doc.get("files") if isinstance(doc, dict) else None
+    if not isinstance(records, list):
+        return
+    recorded = {
+        r["path"]: r.get("sha256")
+        for r in records
+        if isinstance(r, dict) and isinstance(r.get("path"), str)
+    }
+    changed = []
+    for name in present:
+        if name in ("manifest.json", MARKER):
+            continue
+        try:
+            actual: str | None = content_hash((directory / name).read_bytes())
+        except OSError:
+            actual = None
+        want = recorded.get(name)
+        if not isinstance(want, str) or actual != want:
+            changed.append(name)
+    if changed:
+        shown = ", ".join(changed[:5]) + (", …" if len(changed) > 5 else "")
+        verb, pronoun = ("is", "it") if len(changed) == 1 else ("are", "them")
+        raise InputError(
+            f"{directory / changed[0]}: refusing to overwrite: the earlier output's {shown} "
+            f"{verb} not as it was written (the bytes differ from the SHA-256 that {manifest} "
+            f"records, or it records none); move {pronoun} away or choose a new folder "
+            "(nothing was removed)"
+        )
 
 
 def _require_manifest_of(path: Path, command: str, present: Sequence[str] = ()) -> None:

@@ -19,6 +19,7 @@ never leave it between two of these states; one arriving after the run completed
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ __all__ = ["ParquetSink", "SimulationRun", "simulate"]
 
 OUTPUT_FILES = r"(runs|paths)-\d{6}\.parquet|manifest\.json|summary\.json|incomplete\.json"
 """Names of the files ``simulate(out=...)`` writes (a regular expression)."""
+_BLOCK = re.compile(r"(runs|paths)-(\d{6})\.parquet")
+"""A block file of ``simulate(out=...)`` (group 2: its index)."""
 
 # MARKER (``incomplete.json``, from :mod:`detente.outputs`): present while a simulation writes
 # its folder, and after an interrupted one.
@@ -243,7 +246,10 @@ def simulate(
 
     ``out`` must be a new or empty folder; an existing output of ``simulate`` is replaced only
     with ``overwrite=True``, which first removes all its files (so the folder never holds more
-    blocks than its summary counts). A folder holding anything else is refused.
+    blocks than its summary counts). A folder holding anything else is refused. The folder's
+    ``manifest.json`` records each file's bytes and SHA-256 (``files``), and ``overwrite``
+    refuses, removing nothing, when a file is not as the earlier run wrote it (edited, or not
+    listed); a folder written by an older detente (no ``files``) is replaced unchecked.
     """
     from detente.api.numbers import PERIODS, RUNS, SEED, WORKERS, whole
     from detente.outputs import prepare_output_dir, signals_held
@@ -338,14 +344,23 @@ def _finish(
     counted blocks, write the manifest and the summary, and remove the marker (a complete
     run: a signal ``held`` meanwhile came too late to stop it and is dropped) or mark the
     folder interrupted. Idempotent. Returns the summary."""
-    from detente.outputs import write_json
+    from detente.manifest import content_hash, to_json
+    from detente.outputs import write_bytes, write_json
     from detente.simulate import BLOCK
 
     summary = result.summary()
     kept = -(-result.stats.n // BLOCK)
     _keep_blocks(directory, kept)
-    write_json(directory / "manifest.json", result.manifest)
-    write_json(directory / "summary.json", summary)
+    # the folder's manifest records each file's bytes and SHA-256, so a later --overwrite
+    # removes only files still as this run wrote them (detente.outputs.prepare_output_dir)
+    written = {"summary.json": (to_json(summary) + "\n").encode("utf-8")}
+    blocks = sorted(e.name for e in directory.iterdir() if _BLOCK.fullmatch(e.name))
+    files = {name: (directory / name).read_bytes() for name in blocks} | written
+    records = [
+        {"path": n, "bytes": len(b), "sha256": content_hash(b)} for n, b in sorted(files.items())
+    ]
+    write_json(directory / "manifest.json", result.manifest | {"files": records})
+    write_bytes(directory / "summary.json", written["summary.json"])
     if result.complete:
         (directory / MARKER).unlink(missing_ok=True)
         held.clear()  # the run was complete before the signal: nothing to stop
@@ -376,7 +391,7 @@ def _keep_blocks(directory: Path, kept: int) -> None:
 
     from detente.outputs import temporary_names
 
-    block = re.compile(r"(runs|paths)-(\d{6})\.parquet")
+    block = _BLOCK
     temp = re.compile(temporary_names(OUTPUT_FILES))
     for entry in directory.iterdir():
         m = block.fullmatch(entry.name)

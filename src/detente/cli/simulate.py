@@ -250,7 +250,10 @@ def simulate_cmd(
         bool,
         typer.Option(
             "--overwrite",
-            help="Replace an earlier simulation's output in --out (its files are removed first).",
+            help=(
+                "Replace an earlier simulation's output in --out (its files are removed first; "
+                "one edited since it was written is refused)."
+            ),
         ),
     ] = False,
     fmt: Annotated[

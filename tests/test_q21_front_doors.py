@@ -1,0 +1,83 @@
+"""q21: front-door fixes noticed by q20.
+
+1. ``simulate --out DIR --overwrite`` removed an earlier output's files without checking their
+   bytes; its manifest now records each file's SHA-256 and an edited file is refused (nothing
+   removed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import detente
+from detente.cli.app import app
+from detente.errors import InputError
+from detente.manifest import content_hash
+
+TEACHING = Path(__file__).parents[1] / "scenarios" / "teaching.yaml"
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    r = CliRunner().invoke(app, list(args))
+    return r.exit_code, r.output
+
+
+# 1. simulate --overwrite checks the earlier output's bytes
+
+
+def test_simulate_manifest_records_each_files_sha256(tmp_path: Path) -> None:
+    out = tmp_path / "sim"
+    detente.simulate(TEACHING, runs=8, periods=4, out=out)
+    doc = json.loads((out / "manifest.json").read_text())
+    listed = {r["path"]: r for r in doc["files"]}
+    on_disk = {p.name for p in out.iterdir()} - {"manifest.json"}
+    assert set(listed) == on_disk and "summary.json" in listed
+    for name, r in listed.items():
+        data = (out / name).read_bytes()
+        assert r == {"path": name, "bytes": len(data), "sha256": content_hash(data)}
+    # an untouched earlier output is replaced
+    detente.simulate(TEACHING, runs=8, periods=4, out=out, overwrite=True)
+
+
+@pytest.mark.parametrize("name", ["summary.json", "runs-000000.parquet"])
+def test_simulate_overwrite_refuses_an_edited_file_and_removes_nothing(
+    tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / "sim"
+    detente.simulate(TEACHING, runs=8, periods=4, out=out)
+    with (out / name).open("ab") as fh:
+        fh.write(b" ")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(InputError, match=rf"{name}.*refusing to overwrite.*nothing was removed"):
+        detente.simulate(TEACHING, runs=8, periods=4, out=out, overwrite=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    code, text = _cli(
+        "simulate", str(TEACHING), "--runs", "8", "--periods", "4", "--out", str(out),
+        "--overwrite",
+    )  # fmt: skip
+    assert code == 1 and "refusing to overwrite" in text, text
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_simulate_overwrite_refuses_a_file_the_manifest_does_not_list(tmp_path: Path) -> None:
+    out = tmp_path / "sim"
+    detente.simulate(TEACHING, runs=8, periods=4, out=out)
+    (out / "runs-000009.parquet").write_bytes(b"not ours")
+    with pytest.raises(InputError, match=r"runs-000009\.parquet"):
+        detente.simulate(TEACHING, runs=8, periods=4, out=out, overwrite=True)
+    assert (out / "runs-000009.parquet").read_bytes() == b"not ours"
+
+
+def test_an_older_simulate_folder_without_records_is_replaced_as_before(tmp_path: Path) -> None:
+    out = tmp_path / "sim"
+    detente.simulate(TEACHING, runs=8, periods=4, out=out)
+    doc = json.loads((out / "manifest.json").read_text())
+    del doc["files"]
+    (out / "manifest.json").write_text(json.dumps(doc))
+    (out / "summary.json").write_text("{}")
+    run = detente.simulate(TEACHING, runs=8, periods=4, out=out, overwrite=True)
+    assert run.out == out and "files" in json.loads((out / "manifest.json").read_text())
