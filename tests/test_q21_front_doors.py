@@ -3,6 +3,8 @@
 1. ``simulate --out DIR --overwrite`` removed an earlier output's files without checking their
    bytes; its manifest now records each file's SHA-256 and an edited file is refused (nothing
    removed).
+3. A scenario file whose top level is not a mapping was reported as ``got CommentedSeq`` (a
+   ruamel type); it now says ``got a list`` (or the scalar itself).
 """
 
 from __future__ import annotations
@@ -81,3 +83,23 @@ def test_an_older_simulate_folder_without_records_is_replaced_as_before(tmp_path
     (out / "summary.json").write_text("{}")
     run = detente.simulate(TEACHING, runs=8, periods=4, out=out, overwrite=True)
     assert run.out == out and "files" in json.loads((out / "manifest.json").read_text())
+
+
+# 3. the loader's top-level message says what the file holds in YAML's words
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("- a\n- b\n", "a list"), ("just words\n", "'just words'")]
+)
+def test_a_top_level_that_is_not_a_mapping_is_named_in_yamls_words(
+    tmp_path: Path, text: str, kind: str
+) -> None:
+    from detente.scenario import ScenarioError, load_scenario
+
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    message = str(caught.value)
+    assert f"expected a mapping at the top level, got {kind}" in message, message
+    assert "Commented" not in message and "str" not in message.rpartition("got")[2]

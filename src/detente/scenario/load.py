@@ -156,9 +156,16 @@ def parse_scenario(data: bytes | str, *, name: str = "<string>", strict: bool = 
         raise ScenarioError([Problem(name, 0, 0, "", "file is empty (no YAML content)")])
     if not isinstance(tree, Mapping):
         line, col = _pos(tree)
-        kind = type(tree).__name__ if tree is not None else "nothing"
         raise ScenarioError(
-            [Problem(name, line, col, "", f"expected a mapping at the top level, got {kind}")]
+            [
+                Problem(
+                    name,
+                    line,
+                    col,
+                    "",
+                    f"expected a mapping at the top level, got {_kind_of(tree)}",
+                )
+            ]
         )
     version = tree.get("schema_version")
     if version is None:
