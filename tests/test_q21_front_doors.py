@@ -5,6 +5,8 @@
    removed).
 3. A scenario file whose top level is not a mapping was reported as ``got CommentedSeq`` (a
    ruamel type); it now says ``got a list`` (or the scalar itself).
+4. ``what-it-takes --mechanisms nope`` exited 1 while a bad ``--as-of`` exits 2: an option's
+   value the scenario cannot take is a usage error (exit 2) naming the option.
 """
 
 from __future__ import annotations
@@ -103,3 +105,20 @@ def test_a_top_level_that_is_not_a_mapping_is_named_in_yamls_words(
     message = str(caught.value)
     assert f"expected a mapping at the top level, got {kind}" in message, message
     assert "Commented" not in message and "str" not in message.rpartition("got")[2]
+
+
+# 4. an unknown --mechanisms id is a usage error (exit 2), like a late --as-of
+
+
+def test_an_unknown_mechanism_id_exits_2_naming_the_option() -> None:
+    from detente.errors import OptionValueError
+
+    r = CliRunner().invoke(app, ["what-it-takes", str(TEACHING), "--mechanisms", "nope"])
+    assert r.exit_code == 2, r.output
+    assert "--mechanisms" in r.output and "unknown mechanism id(s) nope" in r.output
+    assert "monitors" in r.output  # the scenario's ids
+    late = CliRunner().invoke(app, ["what-it-takes", str(TEACHING), "--as-of", "2099-01-01"])
+    assert late.exit_code == r.exit_code == 2
+    with pytest.raises(OptionValueError, match=r"mechanisms \(--mechanisms\): unknown") as e:
+        detente.what_it_takes(TEACHING, mechanisms=["nope"])
+    assert isinstance(e.value, InputError) and e.value.exit_code == 2

@@ -104,7 +104,8 @@ def test_what_it_takes_red_line_relaxation(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "Red lines must move" in res.stdout and "If only W conceded" in res.stdout
     res = runner.invoke(app, ["what-it-takes", str(path), "--mechanisms", "nope"])
-    assert res.exit_code == 1 and "unknown mechanism" in res.output
+    # a value the scenario cannot take is a usage error (exit 2), like a late --as-of (q21)
+    assert res.exit_code == 2 and "unknown mechanism" in res.output
 
 
 def test_errors_are_clean() -> None:

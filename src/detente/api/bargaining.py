@@ -239,6 +239,8 @@ def what_it_takes(
 ) -> WhatItTakesResult:
     """The ``top`` cheapest sets of the scenario's mechanisms that open the zone under
     distrust, and the smallest red-line concessions that would (with ``mechanisms`` in force).
+    A mechanism id the scenario does not have is an :class:`~detente.errors.OptionValueError`
+    (the CLI's exit 2, naming ``--mechanisms``).
     """
     from detente.bargaining.analysis import (
         run_red_line_relaxation,

@@ -60,7 +60,7 @@ from detente.bargaining.utility import utility
 from detente.bargaining.whatittakes import WhatItTakes, what_it_takes
 from detente.bargaining.zone import Zone, ZoneLP, compute_zone, contains
 from detente.core import DEFAULT_SEED
-from detente.errors import InputError
+from detente.errors import InputError, OptionValueError
 from detente.scenario.validate import require_negotiation
 
 if TYPE_CHECKING:
@@ -331,8 +331,12 @@ def run_red_line_relaxation(
     unknown = [m for m in mechanisms if m not in analysis.effects]
     if unknown:
         known = ", ".join(analysis.effects) or "none"
-        raise InputError(
-            f"--mechanisms: unknown mechanism id(s) {', '.join(unknown)} (scenario has: {known})"
+        # a value this scenario cannot take: a usage error naming the option (exit 2), as an
+        # --as-of after the scenario's date is
+        raise OptionValueError(
+            "mechanisms",
+            "--mechanisms",
+            f"unknown mechanism id(s) {', '.join(unknown)} (scenario has: {known})",
         )
     p = analysis.problem
     rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(4)[3])
