@@ -20,7 +20,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,11 +32,13 @@ from detente.manifest import to_json
 __all__ = [
     "MARKER",
     "atomic_path",
+    "changed_since_recorded",
     "check_output_file",
     "ensure_dir",
     "prepare_output_dir",
     "protect",
     "protect_folder",
+    "refuse_changed",
     "require_own_files",
     "signals_held",
     "spreadsheet_safe",
@@ -247,14 +249,50 @@ def _require_written_by(directory: Path, command: str, present: Sequence[str]) -
     _require_manifest_of(manifest, command, present)
 
 
+def changed_since_recorded(
+    directory: Path, names: Iterable[str], recorded: Mapping[str, object]
+) -> list[str]:
+    """Those of ``names`` (relative to ``directory``) whose bytes are not the SHA-256 that
+    ``recorded`` (name → hash, as a manifest records it) gives: edited since, unreadable, or
+    not recorded with a hash."""
+    from detente.manifest import content_hash
+
+    changed = []
+    for name in names:
+        try:
+            actual: str | None = content_hash((directory / name).read_bytes())
+        except OSError:
+            actual = None
+        want = recorded.get(name)
+        if not isinstance(want, str) or actual != want:
+            changed.append(name)
+    return changed
+
+
+def refuse_changed(
+    directory: Path, changed: Sequence[str], manifest: Path, whose: str, as_written: str
+) -> None:
+    """Refuse (InputError, naming the first file) to replace or remove the ``changed`` files of
+    an earlier output (``whose``: e.g. "the earlier report's"; ``as_written``: how the sentence
+    ends, given the pronoun, e.g. ``"it was written"``); nothing is removed."""
+    if not changed:
+        return
+    shown = ", ".join(changed[:5]) + (", …" if len(changed) > 5 else "")
+    verb, pronoun = ("is", "it") if len(changed) == 1 else ("are", "them")
+    raise InputError(
+        f"{directory / changed[0]}: refusing to overwrite: {whose} {shown} {verb} not as "
+        f"{as_written.format(pronoun=pronoun)} (the bytes differ from the SHA-256 that "
+        f"{manifest} records, or it records none); move {pronoun} away or choose a new folder "
+        "(nothing was removed)"
+    )
+
+
 def _require_unchanged(directory: Path, present: Sequence[str]) -> None:
     """Refuse (InputError) to clear ``directory`` when its ``manifest.json`` records the
     files' SHA-256 (``files[]``) and one of ``present`` (the manifest and the marker aside) is
     not recorded or its bytes differ from the record. A manifest without ``files`` (an older
     detente's) or no manifest (a killed run's files were never recorded) is not checked."""
     import json
-
-    from detente.manifest import content_hash
 
     manifest = directory / "manifest.json"
     try:
@@ -269,26 +307,9 @@ def _require_unchanged(directory: Path, present: Sequence[str]) -> None:
         for r in records
         if isinstance(r, dict) and isinstance(r.get("path"), str)
     }
-    changed = []
-    for name in present:
-        if name in ("manifest.json", MARKER):
-            continue
-        try:
-            actual: str | None = content_hash((directory / name).read_bytes())
-        except OSError:
-            actual = None
-        want = recorded.get(name)
-        if not isinstance(want, str) or actual != want:
-            changed.append(name)
-    if changed:
-        shown = ", ".join(changed[:5]) + (", …" if len(changed) > 5 else "")
-        verb, pronoun = ("is", "it") if len(changed) == 1 else ("are", "them")
-        raise InputError(
-            f"{directory / changed[0]}: refusing to overwrite: the earlier output's {shown} "
-            f"{verb} not as it was written (the bytes differ from the SHA-256 that {manifest} "
-            f"records, or it records none); move {pronoun} away or choose a new folder "
-            "(nothing was removed)"
-        )
+    names = [n for n in present if n not in ("manifest.json", MARKER)]
+    changed = changed_since_recorded(directory, names, recorded)
+    refuse_changed(directory, changed, manifest, "the earlier output's", "it was written")
 
 
 def _require_manifest_of(path: Path, command: str, present: Sequence[str] = ()) -> None:

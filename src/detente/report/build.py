@@ -198,25 +198,6 @@ def _earlier_bundle(out_dir: Path) -> set[str]:
     return {p for p in _earlier_records(out_dir) if p.startswith(f"{DATA_DIR}/")}
 
 
-def _changed_since_written(out_dir: Path, names: Iterable[str]) -> list[str]:
-    """Those of ``names`` (relative to ``out_dir``, present there) whose bytes are not what the
-    earlier report's manifest records: edited since, or not recorded with a SHA-256 (an older
-    detente did not record the page's)."""
-    from detente.manifest import content_hash
-
-    records = _earlier_records(out_dir)
-    changed = []
-    for name in names:
-        try:
-            actual: str | None = content_hash((out_dir / name).read_bytes())
-        except OSError:
-            actual = None
-        recorded = records.get(name)
-        if not isinstance(recorded, str) or actual != recorded:
-            changed.append(name)
-    return changed
-
-
 def _own_data_entry(entry: Path, listed: set[str]) -> bool:
     """``entry`` (in ``data/``) was written by the earlier report: a file its manifest lists,
     or the temporary file of a bundle file left by a killed write."""
@@ -238,7 +219,13 @@ def check_report_dir(
     replaced or removed must still be as that report wrote it: its SHA-256 is the one its
     manifest records (``files[]`` for the bundle, ``page`` for ``report.html``); an edited
     file (or a page an older detente did not record) is refused, naming it."""
-    from detente.outputs import protect, protect_folder, require_own_files
+    from detente.outputs import (
+        changed_since_recorded,
+        protect,
+        protect_folder,
+        refuse_changed,
+        require_own_files,
+    )
 
     d = Path(out_dir)
     protect(d, inputs, "--out")  # an input named as the folder: a usage error, exit 2
@@ -277,16 +264,8 @@ def check_report_dir(
         and not _TEMP_OF_DATA_FILE.fullmatch(n.removeprefix(f"{DATA_DIR}/"))
         and ((d / n).is_symlink() or (d / n).exists())
     ]
-    changed = _changed_since_written(d, replaced)
-    if changed:
-        shown = ", ".join(changed[:5]) + (", …" if len(changed) > 5 else "")
-        verb, pronoun = ("is", "it") if len(changed) == 1 else ("are", "them")
-        raise InputError(
-            f"{d / changed[0]}: refusing to overwrite: the earlier report's {shown} {verb} not "
-            f"as it wrote {pronoun} (the bytes differ from the SHA-256 that "
-            f"{d / 'manifest.json'} records, or it records none); move {pronoun} away or choose "
-            "a new folder (nothing was removed)"
-        )
+    changed = changed_since_recorded(d, replaced, _earlier_records(d))
+    refuse_changed(d, changed, d / "manifest.json", "the earlier report's", "it wrote {pronoun}")
     return d
 
 
