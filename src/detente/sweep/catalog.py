@@ -64,9 +64,9 @@ def _holds_catalog(root: Path) -> bool:
     evidence of a catalog)."""
     if (root / DB).is_file():
         return True
-    names = {e.name for e in root.iterdir()}
-    set_aside = any(_SET_ASIDE.fullmatch(n) for n in names)
-    for e in root.iterdir():
+    entries = list(root.iterdir())
+    set_aside = any(_SET_ASIDE.fullmatch(e.name) for e in entries)
+    for e in entries:
         n = e.name
         if e.is_symlink():
             return False
