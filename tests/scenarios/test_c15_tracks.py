@@ -25,6 +25,12 @@ FACT_OF: dict[str, tuple[str, str]] = {
     "S_ist5": ("E0101", "2022-02-28"),
     "S_ist1": ("E0103", "2022-03-29"),
     "S_ist2": ("E0103", "2022-03-29"),
+    # Arakhamia's interview of Nov 2023 (E0103 contested; RU nato_neutrality position) and
+    # Russia's 2026 summary of the draft (RU territory position): dated by their publication
+    # (branch v21b), not by the 2022 facts citing them, which would be look-ahead
+    "S_ist6": ("Arakhamia's interview, published", "2023-11"),
+    "S_socb": ("Arakhamia's interview, published", "2023-11"),
+    "S_ist4": ("Russia's summary of the Istanbul draft, published", "2026-06-23"),
     "S_grain1": ("E0105", "2022-07-22"),
     "S_grain2": ("E0105", "2022-07-22"),
     "S_pf1": ("E0108", "2022-11-15"),
@@ -44,10 +50,12 @@ FACT_OF: dict[str, tuple[str, str]] = {
     "S_leg": ("RU elections position", "2025-06"),
     "S_i3_1": ("E0417", "2025-07-23"),
     "S_28_1": ("E0424", "2025-11-20"),
+    "S_28_2": ("E0424", "2025-11-20"),
     "S_put1121": ("E0424", "2025-11-20"),
     "S_zez": ("RU elections position", "2025-11-28"),
     "S_dec2_1": ("E0427", "2025-12-02"),
     "S_20_1": ("E0431", "2025-12-23"),
+    "S_20_5": ("E0431", "2025-12-23"),
     "S_mal1": ("E0432", "2025-12-28"),
     "S_ad1_2": ("E0502", "2026-01-22"),
     "S_ad1_1": ("E0503", "2026-01-23"),
