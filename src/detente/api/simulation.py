@@ -344,6 +344,8 @@ def _finish(
     counted blocks, write the manifest and the summary, and remove the marker (a complete
     run: a signal ``held`` meanwhile came too late to stop it and is dropped) or mark the
     folder interrupted. Idempotent. Returns the summary."""
+    import hashlib
+
     from detente.manifest import content_hash, to_json
     from detente.outputs import write_bytes, write_json
     from detente.simulate import BLOCK
@@ -355,10 +357,12 @@ def _finish(
     # removes only files still as this run wrote them (detente.outputs.prepare_output_dir)
     written = {"summary.json": (to_json(summary) + "\n").encode("utf-8")}
     blocks = sorted(e.name for e in directory.iterdir() if _BLOCK.fullmatch(e.name))
-    files = {name: (directory / name).read_bytes() for name in blocks} | written
-    records = [
-        {"path": n, "bytes": len(b), "sha256": content_hash(b)} for n, b in sorted(files.items())
-    ]
+    hashed = {n: (len(b), content_hash(b)) for n, b in written.items()}
+    for name in blocks:  # file by file, in chunks: memory does not grow with runs or periods
+        with (directory / name).open("rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            hashed[name] = (fh.tell(), digest)
+    records = [{"path": n, "bytes": b, "sha256": h} for n, (b, h) in sorted(hashed.items())]
     write_json(directory / "manifest.json", result.manifest | {"files": records})
     write_bytes(directory / "summary.json", written["summary.json"])
     if result.complete:

@@ -61,14 +61,17 @@ def _prefetch_overload(a: Any, i: Any) -> Any:
 
 
 def store_streaming(a: NDArray[Any], i: int, v: Any) -> None:
-    """``a[i] = v`` (``a`` one-dimensional, ``0 <= i < a.size``, ``v`` cast to its dtype as
-    an assignment casts it), stored past the caches where the processor can (LLVM's
-    ``!nontemporal`` store: ``movnti`` / ``movntdq`` on x86-64): the stored bits are those
-    of the assignment; the line is not brought into the cache to be written, and is not
-    kept there after. For a large array written in full and read much later (after more
-    than a cache's worth of other data), whose lines would be read from memory only to be
-    overwritten. A kernel that stores this way calls :func:`store_fence` before it
-    returns."""
+    """``a[i] = v``, with a hint to store it past the caches: ``a`` a writable one-dimensional
+    array of booleans or numbers, ``i`` an integer with ``0 <= i < a.size`` (compiled, no
+    negative index and no bounds check), ``v`` a value the assignment casts to ``a``'s dtype
+    (compiled, any other ``a``, ``i`` or ``v`` is a typing error). The stored bits are those
+    of the assignment. Compiled, the store is LLVM's ``!nontemporal`` store: on x86-64 that is
+    ``movnti`` (the line is not brought into the cache to be written, and not kept there
+    after) for 32- and 64-bit integer dtypes only; floats, booleans, 8- and 16-bit integers
+    and complex numbers get an ordinary store there. For a large array written in full and
+    read much later (after more than a cache's worth of other data), whose lines would be
+    read from memory only to be overwritten. A kernel that stores this way calls
+    :func:`store_fence` before it returns."""
     a[i] = v
 
 
@@ -82,7 +85,24 @@ def store_fence() -> None:
 
 @intrinsic
 def _store_streaming(typingctx: Any, arr: Any, i: Any, v: Any) -> Any:
-    """A store of ``v`` (cast to the array's dtype) to ``arr[i]`` marked ``!nontemporal``."""
+    """A store of ``v`` (cast to the array's dtype) to ``arr[i]`` marked ``!nontemporal``;
+    typed for a writable one-dimensional array of booleans or numbers, an integer index and
+    a value setitem would cast to the dtype (otherwise a ``TypingError`` naming the reason)."""
+    from numba.core.errors import TypingError
+
+    why = None
+    if not isinstance(arr, types.Array) or arr.ndim != 1:
+        why = f"needs a one-dimensional array, got {arr}"
+    elif not arr.mutable:
+        why = f"cannot write a read-only array ({arr})"
+    elif not isinstance(arr.dtype, types.Boolean | types.Number):
+        why = f"needs an array of booleans or numbers, got {arr.dtype}"
+    elif not isinstance(i, types.Integer):
+        why = f"needs an integer index, got {i}"
+    elif typingctx.can_convert(v, arr.dtype) is None:
+        why = f"cannot store {v} into an array of {arr.dtype}"
+    if why is not None:
+        raise TypingError(f"store_streaming: {why}")
     sig = types.void(arr, i, v)
 
     def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
@@ -92,7 +112,8 @@ def _store_streaming(typingctx: Any, arr: Any, i: Any, v: Any) -> Any:
             context, builder, aryty, ary, [args[1]], wraparound=False
         )
         value = context.cast(builder, args[2], signature.args[2], aryty.dtype)
-        store = builder.store(value, ptr)
+        value = context.get_value_as_data(builder, aryty.dtype, value)  # a boolean: a byte
+        store = builder.store(value, ptr, align=None if aryty.aligned else 1)
         store.set_metadata("nontemporal", builder.module.add_metadata([ir.IntType(32)(1)]))
         return context.get_dummy_value()
 

@@ -18,7 +18,7 @@ import datetime as dt
 import enum
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from detente.scenario.base import (
     MAX_CAPABILITY,
@@ -868,9 +868,16 @@ class War(_Traced):
             raise ValueError("the two belligerents must differ")
         if self.p is not None and self.p + self.stalemate > 1.0 + 1e-9:
             raise ValueError(f"p + stalemate = {self.p + self.stalemate} exceeds 1")
-        if self.started_sources and self.started is None:
-            raise ValueError("started_sources cite the source of `started`, which is not set")
         return self
+
+    @field_validator("started_sources")
+    @classmethod
+    def _started_is_set(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        """A source for the start date needs the date (located at this field; a `started`
+        that failed its own check is reported there, not twice)."""
+        if value and "started" in info.data and info.data["started"] is None:
+            raise ValueError("started_sources cite the source of `started`, which is not set")
+        return value
 
 
 # ----------------------------------------------------------------------------------- scenario

@@ -10,7 +10,8 @@ The point files are the truth: a point is finished exactly when its file exists,
 file appears by an atomic rename. The DuckDB rows (status, timings) are an index brought up to
 date from the files whenever a sweep is resumed, so a ``kill -9`` at any moment (even inside a
 DuckDB commit) loses nothing and counts nothing twice. A catalog file that DuckDB cannot open
-is moved aside and rebuilt from the point files.
+is moved aside and rebuilt from the point files; a database DuckDB opens without the ``sweep``
+table is not a catalog, and is refused untouched.
 """
 
 from __future__ import annotations
@@ -84,6 +85,29 @@ def _holds_catalog(root: Path) -> bool:
     return True
 
 
+def _foreign_database(db: Path) -> bool:
+    """Whether ``db`` is a database DuckDB opens (read-only: nothing is written) that has no
+    ``sweep`` table: not a catalog (a user's own file). A file DuckDB cannot open is not
+    (a damaged catalog: resuming sets it aside and rebuilds it from the point files)."""
+    import duckdb
+
+    if not db.is_file():
+        return False
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        found = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'sweep'"
+        ).fetchone()
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return found is not None and found[0] == 0
+
+
 _SCHEMA = """
 CREATE TABLE sweep (
     spec_sha256 VARCHAR, name VARCHAR, spec_json VARCHAR, planned INTEGER,
@@ -124,6 +148,12 @@ class Catalog:
         if self.root.exists() and any(self.root.iterdir()):
             if not _holds_catalog(self.root):  # with --resume too: nothing of it is ours
                 raise InputError(f"{self.root}: directory is not empty and holds no catalog")
+            if _foreign_database(db):  # with --resume too: a user's database is never moved
+                raise InputError(
+                    f"{db}: a DuckDB database without the catalog's `sweep` table, not a "
+                    "catalog of detente sweep; it is left as it is: choose a new --catalog "
+                    "directory"
+                )
             if not resume:
                 raise InputError(
                     f"{self.root}: a catalog is already there; pass --resume to continue it, "
