@@ -23,7 +23,7 @@ from typing import Annotated, Any
 import typer
 
 from detente.api.numbers import WORKERS
-from detente.cli.common import Interrupted, clean_errors, number
+from detente.cli.common import Interrupted, clean_errors, number, path_value
 from detente.cli.output import OutputFormat, err_console, render_records
 
 __all__ = ["register"]
@@ -129,10 +129,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command("sweep")
     def sweep(
-        file: Annotated[Path, typer.Argument(help="Sweep file (YAML).", show_default=False)],
+        file: Annotated[
+            Path, typer.Argument(parser=path_value, help="Sweep file (YAML).", show_default=False)
+        ],
         catalog: Annotated[
             Path | None,
-            typer.Option("--catalog", help="Run catalog directory (DuckDB + Parquet)."),
+            typer.Option(
+                "--catalog", parser=path_value, help="Run catalog directory (DuckDB + Parquet)."
+            ),
         ] = None,
         backend: Annotated[
             str, typer.Option("--backend", help="serial, processes or dask.")

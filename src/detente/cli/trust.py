@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from detente.api.numbers import TOP
-from detente.cli.common import clean_errors, date_value, default_group, number
+from detente.cli.common import clean_errors, date_value, default_group, number, path_value
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 from detente.errors import InputError, OptionValueError
 
@@ -52,7 +52,7 @@ _ASOF = typer.Option(
     help="Replay up to this date (YYYY-MM-DD); default and latest: the scenario's own date.",
 )
 _RULE = typer.Option("--rule", help="Update rule: evidence or bayes.")
-_SCEN = typer.Argument(help="Scenario file (YAML).")
+_SCEN = typer.Argument(parser=path_value, help="Scenario file (YAML).")
 
 
 @trust_app.command("show")
@@ -67,7 +67,10 @@ def show_cmd(
     ] = False,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
     chart: Annotated[
-        Path | None, typer.Option("--chart", help="Also write a trajectory chart (.svg/.png).")
+        Path | None,
+        typer.Option(
+            "--chart", parser=path_value, help="Also write a trajectory chart (.svg/.png)."
+        ),
     ] = None,
     all_pairs: Annotated[
         bool,
