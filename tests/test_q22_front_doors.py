@@ -274,3 +274,33 @@ def test_until_settlement_says_why_the_median_time_has_no_value() -> None:
         assert rows[key]["value"] == ""
         assert rows[key]["note"].startswith("not reached: fewer than half the runs agreed"), key
     assert rows["agreements.settlement.p_breakdown_1y"]["note"].startswith("not simulated")
+
+
+# 5. a newcomer's errors: exit codes as the CLI reference gives them, each path named once
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", str(TEACHING), "--part", "nope"],
+        ["trust", str(TEACHING), "--chart", "trust.pdf"],  # was exit 1 (tests/trust/test_cli)
+        ["sweep", str(ROOT / "sweeps" / "quick.yaml"), "--until", "forever"],
+    ],
+    ids=["show --part", "trust --chart", "sweep --until"],
+)
+def test_a_value_the_option_cannot_take_is_a_usage_error(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert f"Invalid value for '{args[-2]}'" in res.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_trust_names_a_missing_scenario_once(app: typer.Typer, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    res = runner.invoke(app, ["trust", str(missing)])
+    assert res.exit_code == 1
+    assert f"error: 1 problem in {missing}" in res.output
+    assert res.output.count(str(missing)) == 2  # the heading and the located problem

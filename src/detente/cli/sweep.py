@@ -103,11 +103,13 @@ def _records(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _with_until(spec: Any, until: str, file: Path) -> Any:
     """``spec`` with its simulate command run ``until`` (the ``--until`` option)."""
-    from detente.errors import InputError
+    from detente.errors import InputError, OptionValueError
     from detente.simulate.engine import UNTIL
 
-    if until not in UNTIL:
-        raise InputError(f"--until must be one of {', '.join(UNTIL)}, got {until!r}")
+    if until not in UNTIL:  # a usage error naming the option (exit 2), as a bad --runs
+        raise OptionValueError(
+            "until", "--until", f"must be one of {', '.join(UNTIL)}, got {until!r}"
+        )
     sim = spec.commands.simulate
     if sim is None:
         raise InputError(f"{file}: --until needs a `simulate` command in the sweep file")

@@ -91,7 +91,10 @@ def show_cmd(
         from detente.api import replay_trust
 
         if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
-            raise InputError(f"--chart must end in .svg or .png, got {chart.name!r}")
+            # a value the option cannot take: a usage error naming it (exit 2)
+            raise OptionValueError(
+                "chart", "--chart", f"must end in .svg or .png, got {chart.name!r}"
+            )
         if chart is not None:
             from detente.outputs import check_output_file
 
@@ -108,8 +111,8 @@ def show_cmd(
             )
         except OptionValueError:
             raise  # a usage error naming the option (clean_errors), located already
-        except InputError as e:
-            raise InputError(f"{scenario}: {e}") from None
+        except InputError as e:  # located: the scenario named once
+            raise (e if str(scenario) in str(e) else InputError(f"{scenario}: {e}")) from None
         records = result.records()
         cols = None if fmt is OutputFormat.json else _table_columns(fmt, snapshot)
         title = "Trust at the end date" if snapshot else "Trust trajectories"
