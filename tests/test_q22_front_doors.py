@@ -114,11 +114,29 @@ def test_dot_still_names_the_current_folder(
     assert res.exit_code == 1 and "is a folder" in res.output
 
 
-def test_the_api_refuses_an_empty_db() -> None:
+def test_the_api_refuses_an_empty_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's front door as the command line: an empty text path is an OptionValueError
+    (exit 2 on the command line) naming the keyword and the option, before any work."""
+    import detente
     from detente.api.monitor import connect
+    from detente.errors import OptionValueError
 
-    with pytest.raises(OutputClashError, match="empty path"):
-        connect("")
+    monkeypatch.chdir(tmp_path)
+    calls = [
+        (lambda: connect(""), "db (--db)"),
+        (lambda: detente.report(TEACHING, out=""), "out (--out)"),
+        (lambda: detente.report(TEACHING, events_db=""), "events_db (--events-db)"),
+        (lambda: detente.simulate(TEACHING, runs=4, periods=2, out=""), "out (--out)"),
+        (
+            lambda: detente.monitor.open_store(tmp_path / "s.duckdb").ingest(EVENTS, parquet=""),
+            "parquet",
+        ),
+    ]
+    for call, where in calls:
+        with pytest.raises(OptionValueError, match="an empty path names no file or folder") as e:
+            call()
+        assert str(e.value).startswith(where)
+    assert list(tmp_path.iterdir()) == []
 
 
 # 2. monitor ingest --db on a DuckDB database detente did not make

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from detente.api.common import as_scenario, parse_date
+from detente.api.common import as_scenario, not_empty, parse_date
 from detente.api.results import Result
 from detente.errors import InputError, OutputClashError
 from detente.manifest import build_manifest, json_ready, scenario_sha256
@@ -49,8 +49,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> EventStore:
     own is refused, unchanged, rather than given detente's tables."""
     from detente.monitor.store import EventStore
 
-    if path == "":
-        raise OutputClashError("--db: an empty path names no file; give the event store's path")
+    not_empty(path, "db", "--db")
     if Path(path).is_dir():
         raise InputError(
             f"{path}: is a directory, not a DuckDB event store; --db must name a store made by "
@@ -191,6 +190,8 @@ def ingest(
     events to that Parquet file."""
     from detente.monitor.mapping import default_mapping, load_mapping
 
+    not_empty(mapping, "mapping", "--mapping")
+    not_empty(parquet, "parquet", "--parquet")
     paths = [files] if isinstance(files, str | Path) else list(files)
     for f in paths:  # before the store is opened: a bad path never leaves a new, empty store
         if Path(f).is_dir():
