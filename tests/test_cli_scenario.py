@@ -67,7 +67,7 @@ def test_show_formats() -> None:
     ] == [90]
     csv_out = runner.invoke(app, ["show", str(FIXTURE), "--part", "issues", "--format", "csv"])
     assert csv_out.stdout.splitlines()[0].startswith("id,name,status_quo")
-    assert runner.invoke(app, ["show", str(FIXTURE), "--part", "nope"]).exit_code == 1
+    assert runner.invoke(app, ["show", str(FIXTURE), "--part", "nope"]).exit_code == 2
     assert runner.invoke(app, ["show", str(FIXTURE), "--format", "csv"]).exit_code == 1
 
 

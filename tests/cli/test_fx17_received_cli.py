@@ -34,7 +34,10 @@ def test_received_at_start_in_json_csv_and_labels() -> None:
     doc = json.loads(_run(*args, "-f", "json"))
     rec = next(a for a in doc["agreements"] if a["bundle"] == "black_sea")
     assert rec["in_force_at_start"]["received_at_start"] == {"RU": None, "UA": 1.0}
-    rows = {r["metric"]: r["value"] for r in csv.DictReader(io.StringIO(_run(*args, "-f", "csv")))}
+    rows = {
+        r["metric"]: r["value"] or r["note"]
+        for r in csv.DictReader(io.StringIO(_run(*args, "-f", "csv")))
+    }
     assert rows[f"{KEY}.received_at_start.RU"] == "none scored"
     assert float(rows[f"{KEY}.received_at_start.UA"]) == 1.0
     assert "; received at the start RU none scored, UA 1.00, P(signed anew) " in rows[KEY]

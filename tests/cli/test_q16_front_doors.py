@@ -73,7 +73,9 @@ def test_simulate_on_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
 def _csv(*args: str) -> dict[str, str]:
     r = runner.invoke(app, ["simulate", TEACHING, *args, "-f", "csv"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
-    return {row["metric"]: row["value"] for row in csv.DictReader(io.StringIO(r.output))}
+    return {
+        row["metric"]: row["value"] or row["note"] for row in csv.DictReader(io.StringIO(r.output))
+    }
 
 
 @pytest.mark.parametrize(

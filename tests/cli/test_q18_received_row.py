@@ -26,7 +26,7 @@ def _simulate(path: Path, fmt: str) -> str:
 
 def test_the_csv_says_what_each_side_received_at_the_start() -> None:
     out = _simulate(SNAPSHOT, "csv")  # one row per belligerent (fx17's rows, kept at the merge)
-    assert f"{ROW}.RU,none scored\n" in out and f"{ROW}.UA,1.0\n" in out
+    assert f"{ROW}.RU,,none scored\n" in out and f"{ROW}.UA,1.0,\n" in out
     doc = json.loads(_simulate(SNAPSHOT, "json"))
     (deal,) = [a for a in doc["agreements"] if a["bundle"] == "black_sea"]
     assert deal["in_force_at_start"]["received_at_start"] == {"RU": None, "UA": 1.0}
@@ -42,8 +42,8 @@ def test_a_broken_account_shows_as_a_share_of_zero(tmp_path: Path) -> None:
     edited = tmp_path / "broken.yaml"
     edited.write_text(text.replace(part, part + account), encoding="utf-8")
     out = _simulate(edited, "csv")
-    assert f"{ROW}.RU,0.0\n" in out and f"{ROW}.UA,1.0\n" in out
-    assert "agreements.black_sea.in_force_at_start.p_lapsed_1y,1.0\n" in out
+    assert f"{ROW}.RU,0.0,\n" in out and f"{ROW}.UA,1.0,\n" in out
+    assert "agreements.black_sea.in_force_at_start.p_lapsed_1y,1.0,\n" in out
 
 
 def test_an_agreement_in_force_without_parts_has_no_such_row() -> None:

@@ -73,7 +73,6 @@ def test_chart_is_written(app: typer.Typer, tmp_path: Path) -> None:
         (["trust", SCEN, "--truster", "XX"], "unknown truster 'XX'"),
         (["trust", "nofile.yaml"], "no such file"),
         (["trust", SCEN, "--rule", "magic"], "unknown trust rule"),
-        (["trust", SCEN, "--chart", "x.pdf"], ".svg or .png"),
         (["trust", "explain", SCEN, "--truster", "UA", "--trustee", "RU", "--dimension", "love"],
          "unknown dimension"),
     ],

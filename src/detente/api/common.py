@@ -13,7 +13,7 @@ from detente.errors import InputError, OptionValueError
 if TYPE_CHECKING:
     from detente.scenario.schema import Scenario
 
-__all__ = ["after_own_date", "as_scenario", "check_as_of", "parse_date"]
+__all__ = ["after_own_date", "as_scenario", "check_as_of", "not_empty", "parse_date"]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -65,6 +65,14 @@ def check_as_of(when: dt.date | None, scenario: Scenario, source: object = None)
     if problem is None:
         return when
     raise OptionValueError("as_of", "--as-of", problem)
+
+
+def not_empty(path: str | Path | None, keyword: str, option: str) -> None:
+    """Refuse (:class:`OptionValueError`, exit 2) an empty path given as text: ``Path("")``
+    is the current folder, so ``out=""`` would write there (the command line's parser refuses
+    it the same way, :func:`detente.cli.common.path_value`)."""
+    if isinstance(path, str) and path == "":
+        raise OptionValueError(keyword, option, "an empty path names no file or folder; give one")
 
 
 def after_own_date(when: dt.date, own: dt.date, source: object = None) -> str | None:

@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from detente.api.common import as_scenario, parse_date
+from detente.api.common import as_scenario, not_empty, parse_date
 from detente.api.results import Result
-from detente.errors import InputError
+from detente.errors import InputError, OutputClashError
 from detente.manifest import build_manifest, json_ready, scenario_sha256
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ __all__ = [
     "ingest",
     "measures",
     "open_store",
+    "require_event_store",
     "store_state",
     "verify",
 ]
@@ -43,15 +44,78 @@ DIRECTIONS = ("cease", "decrease", "maintain")
 
 def connect(path: str | Path, *, read_only: bool = False) -> EventStore:
     """The engine's DuckDB event store at ``path`` (created unless ``read_only``); a context
-    manager, for queries of your own."""
+    manager, for queries of your own. Opened for writing, ``path`` must be a new file or an
+    event store detente made (:func:`require_event_store`): a DuckDB database of the user's
+    own is refused, unchanged, rather than given detente's tables."""
     from detente.monitor.store import EventStore
 
+    not_empty(path, "db", "--db")
     if Path(path).is_dir():
         raise InputError(
             f"{path}: is a directory, not a DuckDB event store; --db must name a store made by "
             "`detente monitor ingest` or a new file path"
         )
+    if not read_only:
+        require_event_store(Path(path))
     return EventStore(path, read_only=read_only)
+
+
+_LEGACY_FILES_COLUMNS = frozenset(
+    {"path", "sha256", "format", "ingested_at", "rows_read", "rows_loaded", "rows_rejected"}
+)
+"""Columns of the ``files`` table of every event store, including those made before the
+``meta`` table existed."""
+
+
+def require_event_store(path: Path) -> None:
+    """Refuse (:class:`OutputClashError`, exit 2) to write an event store into ``path`` when it
+    is a DuckDB database that detente did not make, leaving the file byte-identical (it is
+    only read, read-only). Accepted: no file yet; a DuckDB database with no table (a store
+    whose first opening was stopped); a store with detente's ``meta`` table holding its
+    ``key_hash_probe`` row; a store made before ``meta`` existed (an ``events`` table and a
+    ``files`` table with the ingest record's columns). A file that is not a DuckDB database,
+    or cannot be opened, is left to :class:`~detente.monitor.store.EventStore`, which refuses
+    it with its own message."""
+    import duckdb
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        with path.open("rb") as fh:
+            if fh.read(16)[8:12] != b"DUCK":
+                return  # not a DuckDB file: EventStore names what it is
+        con = duckdb.connect(str(path), read_only=True)
+    except (OSError, duckdb.Error):
+        return  # EventStore reports it (locked, unreadable, another version …)
+    tables: dict[str, str] = {}
+    try:
+        tables = {
+            str(name): str(kind)
+            for name, kind in con.execute(
+                "SELECT table_name, table_type FROM information_schema.tables "
+                "WHERE table_catalog = current_database()"
+            ).fetchall()
+        }
+        if not tables:
+            return
+        if "meta" in tables:
+            row = con.execute("SELECT count(*) FROM meta WHERE name = 'key_hash_probe'").fetchone()
+            if row is not None and row[0] > 0:
+                return
+        elif "events" in tables and "files" in tables:
+            columns = {str(r[1]) for r in con.execute("PRAGMA table_info('files')").fetchall()}
+            if columns >= _LEGACY_FILES_COLUMNS:
+                return
+    except duckdb.Error:
+        pass  # e.g. a meta table of other columns: not detente's
+    finally:
+        con.close()
+    shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+    raise OutputClashError(
+        f"{path} (--db): a DuckDB database that `detente monitor ingest` did not make (it holds "
+        f"{shown}); refusing to add the event store's tables to it (the file was not changed); "
+        "give a new file name or an event store detente made"
+    )
 
 
 @dataclass(frozen=True)
@@ -126,6 +190,8 @@ def ingest(
     events to that Parquet file."""
     from detente.monitor.mapping import default_mapping, load_mapping
 
+    not_empty(mapping, "mapping", "--mapping")
+    not_empty(parquet, "parquet", "--parquet")
     paths = [files] if isinstance(files, str | Path) else list(files)
     for f in paths:  # before the store is opened: a bad path never leaves a new, empty store
         if Path(f).is_dir():

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from detente.api.common import as_scenario
+from detente.api.common import as_scenario, not_empty
 from detente.core import DEFAULT_SEED
 from detente.errors import InputError
 from detente.manifest import scenario_sha256
@@ -108,6 +108,8 @@ def report(
         write_report,
     )
 
+    not_empty(out, "out", "--out")
+    not_empty(events_db, "events_db", "--events-db")
     trust_window = check_trust_window(trust_window)
     seed, runs = whole(seed, SEED), whole(runs, RUNS)
     inputs = [p for p in (scenario, events_db) if isinstance(p, str | Path)]

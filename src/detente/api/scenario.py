@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from detente.api.common import as_scenario
 from detente.api.results import Result
-from detente.errors import InputError
+from detente.errors import InputError, OptionValueError
 from detente.manifest import build_manifest, json_ready, scenario_sha256
 
 if TYPE_CHECKING:
@@ -118,7 +118,8 @@ def describe(scenario: Scenario | str | Path, *, part: str | None = None) -> Sce
     from detente.scenario import describe as d
 
     if part is not None and part not in PARTS:
-        raise InputError(f"--part must be one of {', '.join(PARTS)}; got {part!r}")
+        # a value the option cannot take: a usage error naming it (exit 2 on the command line)
+        raise OptionValueError("part", "--part", f"must be one of {', '.join(PARTS)}; got {part!r}")
     s = as_scenario(scenario)
     makers = {
         "actors": d.actor_rows,

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from detente.api.common import as_scenario
+from detente.api.common import as_scenario, not_empty
 from detente.api.results import Result, altair_chart, without_time
 from detente.core import DEFAULT_SEED
 from detente.errors import InputError
@@ -256,6 +256,7 @@ def simulate(
     from detente.simulate import run_simulation
     from detente.simulate.runner import LocalPool
 
+    not_empty(out, "out", "--out")
     runs, seed = whole(runs, RUNS), whole(seed, SEED)
     periods, workers = whole(periods, PERIODS), whole(workers, WORKERS)
     from detente.simulate.engine import check_until

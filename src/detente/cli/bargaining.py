@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import typer
 
 from detente.api.numbers import SEED, TOP
-from detente.cli.common import clean_errors, date_value, number
+from detente.cli.common import clean_errors, date_value, number, path_value
 from detente.cli.output import OutputFormat, console, emit, render_records
 from detente.core import DEFAULT_SEED
 
@@ -37,7 +37,7 @@ _SEED = typer.Option("--seed", parser=number(SEED), help="Seed of the zone-volum
 
 
 def analyze_cmd(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    scenario: Annotated[Path, typer.Argument(parser=path_value, help="Scenario file (YAML).")],
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
     as_of: Annotated[dt.date | None, _ASOF] = None,
     seed: Annotated[int, _SEED] = DEFAULT_SEED,
@@ -150,7 +150,7 @@ def _bundle_rows(doc: dict[str, Any], in_force: dict[str, str]) -> list[dict[str
 
 
 def proposals_cmd(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    scenario: Annotated[Path, typer.Argument(parser=path_value, help="Scenario file (YAML).")],
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
     as_of: Annotated[dt.date | None, _ASOF] = None,
     seed: Annotated[int, _SEED] = DEFAULT_SEED,
@@ -182,7 +182,7 @@ def proposals_cmd(
 
 
 def what_it_takes_cmd(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    scenario: Annotated[Path, typer.Argument(parser=path_value, help="Scenario file (YAML).")],
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
     as_of: Annotated[dt.date | None, _ASOF] = None,
     seed: Annotated[int, _SEED] = DEFAULT_SEED,

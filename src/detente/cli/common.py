@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import typer
@@ -41,6 +42,7 @@ __all__ = [
     "exit_code_of",
     "install_signal_handlers",
     "number",
+    "path_value",
     "progress_enabled",
     "stop_on_signals",
 ]
@@ -68,6 +70,23 @@ def number(kind: Kind) -> Callable[[Any], int | float]:
     parse_option.__name__ = "INTEGER" if kind.integer else "FLOAT"
     parse_option.kind = kind  # type: ignore[attr-defined]  # its range in --help (helptext)
     return parse_option
+
+
+def path_value(value: Any) -> Path:
+    """Parser of every path option and argument (``--out``, ``--db``, ``--manifest``, a
+    scenario file …): an empty value is a usage error (exit 2) naming the option, never the
+    current folder (which ``Path("")`` would silently become: ``--out "$DIR"`` with ``DIR``
+    unset would write into the folder the command runs in). ``.`` names the current folder
+    explicitly and is taken as written."""
+    if isinstance(value, Path):
+        return value
+    text = os.fsdecode(value) if isinstance(value, bytes) else str(value)
+    if text == "":
+        raise typer.BadParameter("an empty path names no file or folder; give one")
+    return Path(text)
+
+
+path_value.__name__ = "PATH"
 
 
 def date_value(value: Any) -> dt.date:

@@ -23,7 +23,7 @@ from typing import Annotated, Any
 import typer
 
 from detente.api.numbers import BOOTSTRAP, FOLDS, RUNS, SEED
-from detente.cli.common import clean_errors, default_group, number
+from detente.cli.common import clean_errors, default_group, number, path_value
 from detente.cli.output import OutputFormat, console, emit, render_records
 from detente.core import DEFAULT_SEED
 
@@ -52,7 +52,9 @@ _CAPS = typer.Option(
 
 @forecast_app.command("run")
 def run_cmd(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML) or long CSV.")],
+    scenario: Annotated[
+        Path, typer.Argument(parser=path_value, help="Scenario file (YAML) or long CSV.")
+    ],
     model: Annotated[
         str | None,
         typer.Option(
@@ -90,7 +92,8 @@ def run_cmd(
 @forecast_app.command("backtest")
 def backtest_cmd(
     files: Annotated[
-        list[Path], typer.Argument(help="Long CSV(s) and/or scenario files with outcomes.")
+        list[Path],
+        typer.Argument(parser=path_value, help="Long CSV(s) and/or scenario files with outcomes."),
     ],
     model: Annotated[
         list[str] | None,
@@ -110,7 +113,10 @@ def backtest_cmd(
     ] = 2000,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
     residuals: Annotated[
-        Path | None, typer.Option("--residuals", help="Write per-issue residuals to this CSV.")
+        Path | None,
+        typer.Option(
+            "--residuals", parser=path_value, help="Write per-issue residuals to this CSV."
+        ),
     ] = None,
     capabilities: Annotated[str | None, _CAPS] = None,
     overwrite: Annotated[

@@ -21,16 +21,20 @@ from typing import Annotated, Any
 import typer
 
 from detente.api.numbers import SIZE
-from detente.cli.common import clean_errors, date_value, number
+from detente.cli.common import clean_errors, date_value, number, path_value
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 
 __all__ = ["flags_cmd", "ingest_cmd", "measures_cmd", "register", "verify_cmd"]
 
 Fmt = Annotated[OutputFormat, typer.Option("--format", help="Output: table, json or csv.")]
-Db = Annotated[Path, typer.Option("--db", help="DuckDB event store file.")]
+Db = Annotated[Path, typer.Option("--db", parser=path_value, help="DuckDB event store file.")]
 ManifestOut = Annotated[
     Path | None,
-    typer.Option("--manifest", help="Also write the run's manifest (JSON) to this new file."),
+    typer.Option(
+        "--manifest",
+        parser=path_value,
+        help="Also write the run's manifest (JSON) to this new file.",
+    ),
 ]
 Overwrite = Annotated[
     bool,
@@ -113,7 +117,9 @@ def _flag_table(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def ingest_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Event files (plain or .zip).")],
+    files: Annotated[
+        list[Path], typer.Argument(parser=path_value, help="Event files (plain or .zip).")
+    ],
     db: Db,
     input_format: Annotated[
         str | None,
@@ -123,10 +129,12 @@ def ingest_cmd(
         ),
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option("--mapping", help="CSV 'key,actor' actor mapping.")
+        Path | None,
+        typer.Option("--mapping", parser=path_value, help="CSV 'key,actor' actor mapping."),
     ] = None,
     parquet: Annotated[
-        Path | None, typer.Option("--parquet", help="Also export all events to Parquet.")
+        Path | None,
+        typer.Option("--parquet", parser=path_value, help="Also export all events to Parquet."),
     ] = None,
     manifest: ManifestOut = None,
     overwrite: Overwrite = False,
@@ -202,7 +210,8 @@ def measures_cmd(
 def flags_cmd(
     db: Db,
     scenario: Annotated[
-        Path | None, typer.Argument(help="Scenario whose ledger claims are flagged.")
+        Path | None,
+        typer.Argument(parser=path_value, help="Scenario whose ledger claims are flagged."),
     ] = None,
     actor: Annotated[str | None, typer.Option(help="Claimant (ad-hoc claim).")] = None,
     date: Annotated[
@@ -248,10 +257,13 @@ def flags_cmd(
 
 
 def verify_cmd(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    scenario: Annotated[Path, typer.Argument(parser=path_value, help="Scenario file (YAML).")],
     db: Db,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write observations (.yaml or .json), a new file.")
+        Path | None,
+        typer.Option(
+            "--out", parser=path_value, help="Write observations (.yaml or .json), a new file."
+        ),
     ] = None,
     overwrite: Overwrite = False,
     fmt: Fmt = OutputFormat.table,

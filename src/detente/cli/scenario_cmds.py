@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from detente.api.numbers import RUNS, SEED, TRUST_WINDOW
-from detente.cli.common import clean_errors, number
+from detente.cli.common import clean_errors, number, path_value
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 from detente.core import DEFAULT_SEED
 from detente.errors import DetenteError
@@ -46,7 +46,9 @@ def builtin_scenario(name: str = DEMO_SCENARIO) -> Path:
 
 
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Scenario files (YAML or JSON).")],
+    files: Annotated[
+        list[Path], typer.Argument(parser=path_value, help="Scenario files (YAML or JSON).")
+    ],
     strict: Annotated[
         bool,
         typer.Option(
@@ -75,7 +77,8 @@ def check(
 
 def schema(
     out: Annotated[
-        Path | None, typer.Option(help="Write to this new file instead of stdout.")
+        Path | None,
+        typer.Option(parser=path_value, help="Write to this new file instead of stdout."),
     ] = None,
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace the --out file if it exists.")
@@ -104,7 +107,7 @@ _SHOW_PARTS = ("actors", "issues", "positions", "trust", "proposals", "ledger")
 
 
 def show(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file.")],
+    scenario: Annotated[Path, typer.Argument(parser=path_value, help="Scenario file.")],
     part: Annotated[
         str | None,
         typer.Option(help=f"Show one part only: {', '.join(_SHOW_PARTS)}."),
@@ -182,12 +185,13 @@ def _make_report(
 
 
 def report(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file.")],
+    scenario: Annotated[Path, typer.Argument(parser=path_value, help="Scenario file.")],
     out: Annotated[
         Path,
         typer.Option(
             "--out",
             "-o",
+            parser=path_value,
             help="Directory for report.html, manifest.json and the data bundle (data/, "
             "report-data.zip).",
         ),
@@ -201,7 +205,10 @@ def report(
     quick: Annotated[bool, typer.Option(help="Smaller stochastic sections.")] = False,
     events_db: Annotated[
         Path | None,
-        typer.Option(help="Event store (from `detente monitor ingest`) for the say/do section."),
+        typer.Option(
+            parser=path_value,
+            help="Event store (from `detente monitor ingest`) for the say/do section.",
+        ),
     ] = None,
     trust_window: Annotated[
         int,
@@ -224,9 +231,9 @@ def report(
 
 
 def demo(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the report.")] = Path(
-        "detente-demo"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", parser=path_value, help="Directory for the report.")
+    ] = Path("detente-demo"),
     seed: Annotated[
         int, typer.Option(parser=number(SEED), help="Seed for the stochastic sections.")
     ] = DEFAULT_SEED,

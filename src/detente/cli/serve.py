@@ -29,7 +29,7 @@ from typing import Annotated, Any
 import typer
 
 from detente.api.numbers import PORT, WORKERS
-from detente.cli.common import clean_errors, number
+from detente.cli.common import clean_errors, number, path_value
 from detente.cli.output import err_console
 from detente.errors import InputError
 
@@ -213,6 +213,7 @@ def serve_cmd(
         Path | None,
         typer.Option(
             "--scenarios",
+            parser=path_value,
             help="Directory of scenario files to serve (default: the shipped scenarios).",
         ),
     ] = None,
@@ -220,6 +221,7 @@ def serve_cmd(
         Path | None,
         typer.Option(
             "--store",
+            parser=path_value,
             help="Event store for the Monitor page, made by `detente monitor ingest` (opened "
             "read-only; default: the shipped UCDP Ukraine sample, in a source checkout).",
         ),

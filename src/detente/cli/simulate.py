@@ -44,6 +44,10 @@ term ends <date> (renewed by consent): P(lapsed, not renewed, within a year) …
 the start RU none scored, UA 1.00" and its ``term_ends``, ``p_lapsed_1y`` and
 ``received_at_start.<belligerent>`` rows ("none scored" for a null).
 
+CSV (``--format csv``): the table's rows in the columns ``metric,value,note``: ``value`` is a
+number or empty, never text; the text a table cell shows instead of a number (a reason, a
+label, a name, a date) is the ``note`` (:func:`csv_records`).
+
 Exit codes: 0 complete; 1 invalid input or a request beyond the memory/time budget; 2 wrong
 usage (``--runs 0``, ``--seed -1``, ``--periods x``); 130 after Ctrl-C (SIGINT) and 143 after
 SIGTERM, once the finished runs are printed and ``--out`` holds exactly them (``complete:
@@ -65,6 +69,7 @@ from detente.cli.common import (
     done_writing,
     exit_code_of,
     number,
+    path_value,
     progress_enabled,
     stop_on_signals,
 )
@@ -75,7 +80,7 @@ from detente.errors import InputError
 if TYPE_CHECKING:
     from detente.api.simulation import SimulationRun
 
-__all__ = ["Until", "register", "simulate_cmd", "summary_records"]
+__all__ = ["Until", "csv_records", "register", "simulate_cmd", "summary_records"]
 
 
 class Until(enum.StrEnum):
@@ -142,13 +147,19 @@ def summary_records(
         elif label is not None:
             start = rec["in_force_at_start"]
             rows.append({"metric": f"{key}.in_force_at_start", "value": label})
+            # a year the horizon does not reach reads as the label says, never as a blank
+            unseen = {
+                "p_ended_1y": "not observed (horizon under a year)",
+                "p_lapsed_1y": "not observed: "
+                + str((start.get("why_null") or {}).get("p_lapsed_1y", "horizon under a year")),
+            }
             for field in ("since", "age_periods", "p_in_force_at_horizon", "p_ended_1y"):
-                rows.append({"metric": f"{key}.in_force_at_start.{field}", "value": start[field]})
+                value = start[field] if start[field] is not None else unseen.get(field)
+                rows.append({"metric": f"{key}.in_force_at_start.{field}", "value": value})
             for field in ("term_ends", "p_lapsed_1y"):  # an agreement in force with a term
                 if field in start:
-                    rows.append(
-                        {"metric": f"{key}.in_force_at_start.{field}", "value": start[field]}
-                    )
+                    value = start[field] if start[field] is not None else unseen.get(field)
+                    rows.append({"metric": f"{key}.in_force_at_start.{field}", "value": value})
             for side, share in (start.get("received_at_start") or {}).items():
                 rows.append(
                     {
@@ -181,6 +192,68 @@ def summary_records(
     return _with_reasons(rows, summary)
 
 
+CSV_COLUMNS = ("metric", "value", "note")
+"""The columns of ``simulate --format csv``: ``value`` holds a number or nothing, ``note`` the
+text (why a figure has no value, a label, a strategy's name, a date)."""
+
+_TERMS_BAND = " (q05..q95)"
+
+
+def csv_records(rows: list[dict[str, Any]], summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """``rows`` (:func:`summary_records`, the table's) for a spreadsheet: ``value`` is a number
+    or empty, never text, and the text a row carries (the reason a figure has none, a label, a
+    name, a date) is in ``note``. The two rows whose table cell holds several numbers are
+    split into one number per row: ``p_agreement_ci`` into ``p_agreement_ci.low`` and
+    ``.high``, ``terms.<issue> (q05..q95)`` into ``terms.<issue>.q05`` … ``.q95`` (each
+    empty, noted "no run agreed", when no run agreed). A ``red_lines_moved.<actor>.<bundle>``
+    row has the share of runs as its value and the lines moved as its note."""
+    moved = {
+        f"red_lines_moved.{m['actor']}.{m['bundle']}": m
+        for m in (summary.get("settlement_reasons") or {}).get("red_lines_moved") or []
+    }
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        metric, value = row["metric"], row["value"]
+        if metric in moved:  # the share of runs is the number; the lines moved, the note
+            m = moved[metric]
+            lines = "; ".join(
+                f"{ln['issue']} {ln['bound']} {ln['stated']:g} → {ln['to']:g}" for ln in m["lines"]
+            )
+            note = lines if m["share"] is not None else f"{lines} (share of runs: not simulated)"
+            out.append({"metric": metric, "value": m["share"], "note": note})
+        elif metric == "p_agreement_ci" and isinstance(value, list | tuple) and len(value) == 2:
+            out += [
+                _csv_row(f"{metric}.{end}", v)
+                for end, v in zip(("low", "high"), value, strict=True)
+            ]
+        elif metric.startswith("terms.") and metric.endswith(_TERMS_BAND):
+            issue = metric[len("terms.") : -len(_TERMS_BAND)]
+            quantiles = summary["terms"][issue]
+            none = all(v is None for v in quantiles.values())
+            for q, v in quantiles.items():
+                rec = _csv_row(f"terms.{issue}.{q}", v)
+                if none:
+                    rec["note"] = "no run agreed"
+                out.append(rec)
+        else:
+            out.append(_csv_row(metric, value))
+    return out
+
+
+def _csv_row(metric: str, value: Any) -> dict[str, Any]:
+    """One CSV row: a finite number in ``value``; anything else as text in ``note``."""
+    import math
+
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = value if math.isfinite(value) else None
+        return {"metric": metric, "value": number, "note": ""}
+    if value is None:
+        return {"metric": metric, "value": None, "note": ""}
+    if isinstance(value, list | tuple):
+        value = ";".join(str(v) for v in value)
+    return {"metric": metric, "value": None, "note": str(value)}
+
+
 def _with_reasons(rows: list[dict[str, Any]], summary: dict[str, Any]) -> list[dict[str, Any]]:
     """``rows`` with each empty value that ``until="settlement"`` did not simulate replaced
     by its reason (the summary's ``not_simulated``; a partial bundle's own); in a run to the
@@ -205,21 +278,28 @@ def _with_reasons(rows: list[dict[str, Any]], summary: dict[str, Any]) -> list[d
                     row = {"metric": metric, "value": reason}
             out.append(row)
         return out
-    partial = {
-        f"agreements.{rec['bundle']}.": rec["not_simulated"]
-        for rec in summary.get("agreements") or []
-        if rec.get("not_simulated")
-    }
+    bundles = {f"agreements.{rec['bundle']}.": rec for rec in summary.get("agreements") or []}
     out = []
     for row in rows:
         metric = row["metric"]
         if row["value"] is None:
             reason = why.get(metric) or why.get(metric.partition(".")[0])
+            p = summary["p_agreement"]
             if metric.startswith("agreements."):
-                reason = next(
-                    (r for p, r in partial.items() if metric.startswith(p)),
-                    why.get(f"agreements.{metric.rpartition('.')[2]}"),
+                none: dict[str, Any] = {}
+                prefix, rec = next(
+                    ((k, r) for k, r in bundles.items() if metric.startswith(k)), ("", none)
                 )
+                field = metric[len(prefix) :] if prefix else metric.rpartition(".")[2]
+                p = rec.get("p_agreement")
+                if rec.get("not_simulated") and p is None:  # a partial bundle: none of it
+                    reason = rec["not_simulated"]
+                elif f"agreements.{field}" in why:  # a field this mode does not follow
+                    reason = rec.get("not_simulated") or why[f"agreements.{field}"]
+                else:  # simulated, with no value (e.g. a median time not reached)
+                    reason = None
+            if reason is None:
+                reason = not_estimated_text(metric, p)
             if reason is not None:
                 row = {"metric": metric, "value": reason}
         out.append(row)
@@ -228,7 +308,8 @@ def _with_reasons(rows: list[dict[str, Any]], summary: dict[str, Any]) -> list[d
 
 def simulate_cmd(
     scenario: Annotated[
-        Path | None, typer.Argument(help="Scenario file (YAML).", show_default=False)
+        Path | None,
+        typer.Argument(parser=path_value, help="Scenario file (YAML).", show_default=False),
     ] = None,
     runs: Annotated[
         int, typer.Option("--runs", parser=number(RUNS), help="Monte Carlo runs.")
@@ -244,7 +325,9 @@ def simulate_cmd(
     ] = 1,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Directory for Parquet tables + manifest.json."),
+        typer.Option(
+            "--out", parser=path_value, help="Directory for Parquet tables + manifest.json."
+        ),
     ] = None,
     overwrite: Annotated[
         bool,
@@ -341,16 +424,15 @@ def simulate_cmd(
     from detente.report.base import period_unit
 
     summary = result.summary()
-    text = render_records(
-        summary_records(
-            summary,
-            period_unit(sc),
-            {a.bundle: a.since.isoformat() for a in sc.agreements_in_force},
-        ),
-        fmt,
-        title=f"Simulation of {sc.meta.name}",
-        document=result.to_dict(),
+    rows = summary_records(
+        summary, period_unit(sc), {a.bundle: a.since.isoformat() for a in sc.agreements_in_force}
     )
+    if fmt is OutputFormat.csv:  # a number or nothing in `value`, the text in `note`
+        text = render_records(csv_records(rows, summary), fmt, columns=CSV_COLUMNS)
+    else:
+        text = render_records(
+            rows, fmt, title=f"Simulation of {sc.meta.name}", document=result.to_dict()
+        )
     emit(text)
     if not result.complete:
         where = f"; {out} holds exactly these runs" if out is not None else ""

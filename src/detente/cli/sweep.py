@@ -23,7 +23,7 @@ from typing import Annotated, Any
 import typer
 
 from detente.api.numbers import WORKERS
-from detente.cli.common import Interrupted, clean_errors, number
+from detente.cli.common import Interrupted, clean_errors, number, path_value
 from detente.cli.output import OutputFormat, err_console, render_records
 
 __all__ = ["register"]
@@ -103,11 +103,13 @@ def _records(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _with_until(spec: Any, until: str, file: Path) -> Any:
     """``spec`` with its simulate command run ``until`` (the ``--until`` option)."""
-    from detente.errors import InputError
+    from detente.errors import InputError, OptionValueError
     from detente.simulate.engine import UNTIL
 
-    if until not in UNTIL:
-        raise InputError(f"--until must be one of {', '.join(UNTIL)}, got {until!r}")
+    if until not in UNTIL:  # a usage error naming the option (exit 2), as a bad --runs
+        raise OptionValueError(
+            "until", "--until", f"must be one of {', '.join(UNTIL)}, got {until!r}"
+        )
     sim = spec.commands.simulate
     if sim is None:
         raise InputError(f"{file}: --until needs a `simulate` command in the sweep file")
@@ -129,10 +131,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command("sweep")
     def sweep(
-        file: Annotated[Path, typer.Argument(help="Sweep file (YAML).", show_default=False)],
+        file: Annotated[
+            Path, typer.Argument(parser=path_value, help="Sweep file (YAML).", show_default=False)
+        ],
         catalog: Annotated[
             Path | None,
-            typer.Option("--catalog", help="Run catalog directory (DuckDB + Parquet)."),
+            typer.Option(
+                "--catalog", parser=path_value, help="Run catalog directory (DuckDB + Parquet)."
+            ),
         ] = None,
         backend: Annotated[
             str, typer.Option("--backend", help="serial, processes or dask.")

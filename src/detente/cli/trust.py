@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from detente.api.numbers import TOP
-from detente.cli.common import clean_errors, date_value, default_group, number
+from detente.cli.common import clean_errors, date_value, default_group, number, path_value
 from detente.cli.output import OutputFormat, emit, err_console, render_records
 from detente.errors import InputError, OptionValueError
 
@@ -52,7 +52,7 @@ _ASOF = typer.Option(
     help="Replay up to this date (YYYY-MM-DD); default and latest: the scenario's own date.",
 )
 _RULE = typer.Option("--rule", help="Update rule: evidence or bayes.")
-_SCEN = typer.Argument(help="Scenario file (YAML).")
+_SCEN = typer.Argument(parser=path_value, help="Scenario file (YAML).")
 
 
 @trust_app.command("show")
@@ -67,7 +67,10 @@ def show_cmd(
     ] = False,
     fmt: Annotated[OutputFormat, _FORMAT] = OutputFormat.table,
     chart: Annotated[
-        Path | None, typer.Option("--chart", help="Also write a trajectory chart (.svg/.png).")
+        Path | None,
+        typer.Option(
+            "--chart", parser=path_value, help="Also write a trajectory chart (.svg/.png)."
+        ),
     ] = None,
     all_pairs: Annotated[
         bool,
@@ -88,7 +91,10 @@ def show_cmd(
         from detente.api import replay_trust
 
         if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
-            raise InputError(f"--chart must end in .svg or .png, got {chart.name!r}")
+            # a value the option cannot take: a usage error naming it (exit 2)
+            raise OptionValueError(
+                "chart", "--chart", f"must end in .svg or .png, got {chart.name!r}"
+            )
         if chart is not None:
             from detente.outputs import check_output_file
 
@@ -105,8 +111,8 @@ def show_cmd(
             )
         except OptionValueError:
             raise  # a usage error naming the option (clean_errors), located already
-        except InputError as e:
-            raise InputError(f"{scenario}: {e}") from None
+        except InputError as e:  # located: the scenario named once
+            raise (e if str(scenario) in str(e) else InputError(f"{scenario}: {e}")) from None
         records = result.records()
         cols = None if fmt is OutputFormat.json else _table_columns(fmt, snapshot)
         title = "Trust at the end date" if snapshot else "Trust trajectories"
