@@ -208,21 +208,6 @@ for path in ("scenarios/ukraine-2026-06.yaml", "scenarios/teaching.yaml",
 for path in ("scenarios/ukraine-2025-11.yaml", "scenarios/ukraine-2022-03.yaml",
              "tests/simulate/fixtures/two_sides.yaml"):
     d.simulate(d.load_scenario(root / path), runs=40, periods=104, seed=1)
-# the until-settlement kernels (a run that stops once it signs); and a sweep's points (the
-# quick tornado, small), whose moved red lines give bundles a value below zero: the 64-bit
-# sort keys (row_keys._key, _pack_keys, _unpack_keys) and the reasons' (_zones, _zones_sorted,
-# _zone_in) other overloads
-for path in ("scenarios/ukraine-2026-06.yaml", "scenarios/teaching.yaml",
-             "tests/simulate/fixtures/two_sides.yaml"):
-    d.simulate(d.load_scenario(root / path), runs=40, periods=8, seed=1, until="settlement")
-from detente.sweep.engine import plan_sweep, run_sweep
-from detente.sweep.spec import parse_sweep
-
-text = (root / "sweeps/quick.yaml").read_text(encoding="utf-8")
-small = text.replace("simulate: {runs: 50, periods: 52}", "simulate: {runs: 20, periods: 8}")
-assert small != text, "sweeps/quick.yaml's simulate command changed: update the warm-up"
-spec, tree = parse_sweep(small, name="quick.yaml")
-run_sweep(plan_sweep(spec, base_dir=root / "sweeps", tree=tree))
 from detente.simulate.play import offer, respond, start
 
 state = start(d.load_scenario(root / "scenarios/teaching.yaml"), side="NOR",
