@@ -52,6 +52,7 @@ from detente.simulate.state import (
     RunInputs,
     RunState,
     begin_period,
+    evolve,
     initial_state,
 )
 from detente.simulate.steps import PERIOD_STEPS, Step, never
@@ -313,6 +314,8 @@ def _periods(
     idx = np.arange(n, dtype=np.int64) if sel is None else sel
     setup = _draw(named_rng(ss, SETUP_STREAM), n, (2, len(m.issue_ids)), sel)
     state = initial_state(m, idx, setup, inputs, memory)
+    if settle and going:  # the states' runs are read only up to their stop (RunState)
+        state = evolve(state, going_only=True)
     # a step inert for the model never runs and its stream is never drawn (no other step reads
     # it); an idle one is skipped for the period, its stream moved on as if it had drawn.
     # Per step that runs: its function, its idle test (None: never idle), its stream (None:
