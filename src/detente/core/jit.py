@@ -30,6 +30,8 @@ Nothing is written beside the installed package.
 
 Results stay a function of (inputs, seed): a kernel draws no random numbers (its uniforms and
 normals are drawn by the step from its named stream and passed in) and loops over runs in order.
+The one kernel that makes numbers, :mod:`detente.core.normals`, fills a stream's buffer with
+the very normals NumPy's ``Generator.standard_normal`` would, from the stream's generator.
 """
 
 from __future__ import annotations

@@ -180,7 +180,10 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
         reason[live & ~zone] = REASONS.index("no_zone")
         reason[live & zone & ~trusted] = REASONS.index("distrust")
     reason[reached] = REASONS.index("reached")
-    actor |= blocking_parties(m, s, table, rows, reason == REASONS.index("no_zone"))
+    # a no_zone run with no third party asked: no package of the table's feasible ones is
+    # accepted by both belligerents (the zone pass above)
+    no_zone = reason == REASONS.index("no_zone")
+    actor |= blocking_parties(m, s, table, rows, no_zone, zone_free=True)
     return SettlementReasons(reason, issue, actor)
 
 
@@ -232,7 +235,13 @@ def third_party_blocks(
 
 
 def blocking_parties(
-    m: SimModel, s: RunState, table: TalkTable, rows: IntArray, runs: BoolArray
+    m: SimModel,
+    s: RunState,
+    table: TalkTable,
+    rows: IntArray,
+    runs: BoolArray,
+    *,
+    zone_free: bool = False,
 ) -> BoolArray:
     """(N, A) for the runs ``runs`` (those with no zone), the parties whose acceptance closes
     the zone: each belligerent and each asked third veto party. Over the packages inside the
@@ -245,7 +254,12 @@ def blocking_parties(
     would take some package is not named for it). With no third party and no zone, a
     belligerent is named unless the other accepts nothing and it accepts something.
     A compiled pass over each run's candidates (:func:`_blocking`), reading utilities as the
-    talks do: no (runs, K, A) copy and no table of utilities built for it."""
+    talks do: no (runs, K, A) copy and no table of utilities built for it. ``zone_free``
+    (with no third party asked): the caller knows that no package of each run's feasible
+    ones in ``table`` is accepted by both belligerents (:func:`settlement_reasons`' no_zone
+    runs); a run whose packages inside the red lines are its feasible ones is then named
+    by :func:`_blocking_pair` (the same names, reading a package or two a side where a
+    side's best package accepts), the others by :func:`_blocking`."""
     who = np.zeros((s.n, len(m.actor_ids)), dtype=bool)
     idx = np.flatnonzero(runs)
     if not idx.size:
@@ -256,20 +270,121 @@ def blocking_parties(
     inside, at = _inside_regimes(m, s, idx)
     assert inside.shape[1] == table.size  # the settlement's candidates are the table's
     lin_dist, lin_w = table.linear_arrays
-    _blocking(
-        np.ascontiguousarray(table.flat_utility, dtype=np.float64),
-        lin_dist,
-        lin_w,
-        np.ascontiguousarray(inside, dtype=np.bool_),
-        np.ascontiguousarray(at, dtype=np.int64),
-        np.ascontiguousarray(rows, dtype=np.int64),
-        idx.astype(np.int64),
-        np.ascontiguousarray(s.value, dtype=np.float64),
-        parties,
-        need,
-        who,
-    )
+    utility = np.ascontiguousarray(table.flat_utility, dtype=np.float64)
+    inside = np.ascontiguousarray(inside, dtype=np.bool_)
+    at = np.ascontiguousarray(at, dtype=np.int64)
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    idx = idx.astype(np.int64)
+    value = np.ascontiguousarray(s.value, dtype=np.float64)
+    if zone_free and not third.size:
+        order0, order1 = table.flat_order
+        left = np.empty(idx.size, dtype=np.int64)
+        count = _blocking_pair(
+            utility,
+            lin_dist,
+            lin_w,
+            inside,
+            np.ascontiguousarray(table.feasible, dtype=np.bool_),
+            order0,
+            order1,
+            np.ascontiguousarray(table.n_feasible, dtype=np.int64),
+            at,
+            rows,
+            idx,
+            value,
+            who,
+            left,
+        )
+        if not count:
+            return who
+        keep = np.flatnonzero(np.isin(idx, left[:count]))
+        idx, at = idx[keep], at[keep]
+    _blocking(utility, lin_dist, lin_w, inside, at, rows, idx, value, parties, need, who)
     return who
+
+
+@kernel
+def _accepts_any(
+    utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    inside: BoolArray,
+    g: int,
+    r: int,
+    k: int,
+    side: int,
+    v: float,
+    hint: int,
+) -> bool:
+    """Some package inside (``inside[g]``) has a gain to ``side`` over ``v`` of at least
+    ``−TOL_UTILITY`` (its utility :func:`~detente.simulate.tables._utility_at` of row ``r``):
+    package ``hint`` (its best, by the table's order) first, then in index order to the first
+    one found."""
+    tol = -TOL_UTILITY
+    here = 0 <= hint < k and inside[g, hint]
+    if here and _utility_at(utility, lin_dist, lin_w, r, k, r * k + hint, side) - v >= tol:
+        return True
+    for q in range(k):
+        if inside[g, q] and _utility_at(utility, lin_dist, lin_w, r, k, r * k + q, side) - v >= tol:
+            return True
+    return False
+
+
+@kernel
+def _blocking_pair(
+    utility: FloatArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    inside: BoolArray,
+    feasible: BoolArray,
+    order0: NDArray[np.int16],
+    order1: NDArray[np.int16],
+    n_feasible: IntArray,
+    at: IntArray,
+    rows: IntArray,
+    idx: IntArray,
+    value: FloatArray,
+    who: BoolArray,
+    left: IntArray,
+) -> int:
+    """:func:`_blocking`'s names for the belligerents alone, for runs ``idx`` none of whose
+    feasible packages (``feasible`` of the run's row) both accept: for a run whose packages
+    inside the red lines (``inside[at[j]]``) are exactly its feasible ones, no package inside
+    is accepted by both, so each side is named unless the other accepts none and it accepts
+    some (:func:`_blocking`'s flags with ``both`` False), and whether a side accepts some
+    package is read off its best package by the table's order (``order0``/``order1`` at the
+    row's last feasible position, :attr:`~detente.simulate.tables.TalkTable.flat_order`),
+    else by a pass to the first one it accepts (:func:`_accepts_any`; the order is only a
+    hint: any order reads the same). The other runs are listed in ``left`` (returns how
+    many) for :func:`_blocking`."""
+    k = inside.shape[1]
+    count = 0
+    for j in range(idx.shape[0]):
+        run = idx[j]
+        r = rows[run]
+        g = at[j]
+        n_in = np.int64(0)
+        differ = np.int64(0)
+        for q in range(k):  # one pass without a branch (it vectorises)
+            i = np.int64(inside[g, q])
+            n_in += i
+            differ += i ^ np.int64(feasible[r, q])
+        if differ:
+            left[count] = run
+            count += 1
+            continue
+        if n_in == 0:  # nothing inside: nobody named (as _blocking)
+            continue
+        last = r * k + max(n_feasible[r] - 1, 0)
+        any0 = _accepts_any(
+            utility, lin_dist, lin_w, inside, g, r, k, 0, value[run, 0], int(order0[last])
+        )
+        any1 = _accepts_any(
+            utility, lin_dist, lin_w, inside, g, r, k, 1, value[run, 1], int(order1[last])
+        )
+        who[run, 0] = True if any1 else not any0
+        who[run, 1] = True if any0 else not any1
+    return count
 
 
 @kernel

@@ -188,6 +188,12 @@ class RunState:
     # False for iter_periods' states (each yielded state is kept as it was,
     # tests/simulate/test_yielded_states.py)
     in_place: bool = False
+    # the state of a block simulate_block runs until the settlement (True): a run is read
+    # only up to the end of the period in which it signs its settlement (engine.UNTIL), so a
+    # step may leave the runs that stopped in an earlier period as they are
+    # (:func:`~detente.simulate.steps.going1`: the implement step keeps, breaks and ages only
+    # the agreements of the runs still going); False for every state a caller sees
+    going_only: bool = False
 
     @property
     def n(self) -> int:

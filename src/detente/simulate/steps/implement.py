@@ -65,7 +65,7 @@ from detente.simulate.events import flag
 from detente.simulate.in_force import start_ended, start_followed, start_ratios
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve, replaced
-from detente.simulate.steps import Step
+from detente.simulate.steps import Step, going1
 from detente.simulate.steps.breakdown import (
     agreement_exponents,
     exceeds,
@@ -523,6 +523,8 @@ def _agreements(m: SimModel, s: RunState, d: Draws) -> RunState:
     spoil = s.spoil.copy()  # acts against the talks this period (steps/spoilers.py) kept
     rows, signers = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     k, n_signers = _gather(s.signed, s.phase, s.spoil, events, _SPOILER | _VIOLATION, rows, signers)
+    if s.going_only and k:  # the runs stopped at their settlement are left as they are
+        k, n_signers = _going_rows(rows, k, signers, n_signers, s.first, s.period)
     rows, signers = rows[:k], signers[:n_signers]
     defect = np.zeros((n, 2), dtype=bool)
     deliberate = np.zeros((n, 2), dtype=bool)
@@ -833,9 +835,66 @@ def _idle(m: SimModel, s: RunState) -> bool:
     return not _busy(s.signed, s.phase, s.spoil)
 
 
+def _idle_going(m: SimModel, s: RunState) -> bool:
+    """:func:`_idle` for the runs still going until the settlement
+    (:func:`~detente.simulate.steps.going1`): once runs have signed their settlement, their
+    agreements in force keep the step busy in every later period, but they are read no
+    more."""
+    return not _busy_going(s.signed, s.phase, s.spoil, s.first, int(s.period))
+
+
+@kernel
+def _busy_going(
+    signed: BoolArray, phase: IntArray, spoil: BoolArray, first: IntArray, period: int
+) -> bool:
+    """:func:`~detente.simulate.steps.signing.busy` of the runs still going (``first[:,
+    0]``, :func:`~detente.simulate.steps.going1`): an OR over every run without a branch or
+    an early exit (the compiler vectorises it; this runs every period)."""
+    n, n_b = phase.shape
+    acc = False
+    if n_b == 1:
+        for r in range(n):
+            row = signed[r, 0] | (phase[r, 0] != 0) | spoil[r, 0] | spoil[r, 1]
+            acc |= going1(first[r, 0], period) & row
+        return acc
+    for r in range(n):
+        row = spoil[r, 0] | spoil[r, 1]
+        for b in range(n_b):
+            row |= signed[r, b] | (phase[r, b] != 0)
+        acc |= going1(first[r, 0], period) & row
+    return acc
+
+
+@kernel
+def _going_rows(
+    rows: IntArray, k: int, signers: IntArray, n_signers: int, first: IntArray, period: int
+) -> tuple[int, int]:
+    """The first ``k`` of ``rows`` (runs) and ``n_signers`` of ``signers`` (positions in
+    ``rows``, ascending) kept, in place, for the runs still going (``first[:, 0]``,
+    :func:`~detente.simulate.steps.going1`), the signers' positions renumbered; returns how
+    many of each are left."""
+    kept = 0
+    s_in = 0
+    s_out = 0
+    for i in range(k):
+        signer = s_in < n_signers and signers[s_in] == i
+        if signer:
+            s_in += 1
+        r = rows[i]
+        if not going1(first[r, 0], period):
+            continue
+        rows[kept] = r
+        if signer:
+            signers[s_out] = kept
+            s_out += 1
+        kept += 1
+    return kept, s_out
+
+
 IMPLEMENT = Step(
     "implement",
     _implement,
     lambda m: (len(m.bundle_ids) * (2 + 2 * m.faction_control.size), 0),
     idle=_idle,
+    idle_going=_idle_going,
 )
