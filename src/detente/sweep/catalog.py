@@ -85,6 +85,19 @@ def _holds_catalog(root: Path) -> bool:
     return True
 
 
+def _refuse_in_use(db: Path, err: Exception) -> None:
+    """Raise if DuckDB could not open ``db`` because another process holds its lock (a sweep
+    still writing this catalog): such a file is live, not damaged, and is never set aside, nor
+    are its writer's temporary files removed."""
+    import duckdb
+
+    if isinstance(err, duckdb.IOException) and "lock" in str(err).lower():
+        raise InputError(
+            f"{db}: in use by another process (a sweep still writing this catalog?); nothing "
+            "was changed: wait for it to finish, or choose a new --catalog directory"
+        ) from None
+
+
 def _foreign_database(db: Path) -> bool:
     """Whether ``db`` is a database DuckDB opens (read-only: nothing is written) that has no
     ``sweep`` table: not a catalog (a user's own file). A file DuckDB cannot open is not
@@ -95,7 +108,8 @@ def _foreign_database(db: Path) -> bool:
         return False
     try:
         con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error:
+    except duckdb.Error as err:
+        _refuse_in_use(db, err)
         return False
     try:
         found = con.execute(
@@ -171,8 +185,9 @@ class Catalog:
             try:
                 self._con = duckdb.connect(str(db))
                 found = self._con.execute("SELECT spec_sha256 FROM sweep").fetchall()
-            except duckdb.Error:
+            except duckdb.Error as err:
                 self._close()
+                _refuse_in_use(db, err)
                 self._set_aside(db)
                 found = None
             if found is not None and (len(found) != 1 or found[0][0] != spec_sha256):
