@@ -322,6 +322,7 @@ def _two_issue_rows(
     the talks' reads of the tables cost the same (docs/benchmarks.md, "The twentieth
     session"). Returns the rows sorted outright."""
     k = dist.shape[2]
+    store = sorted_bits.shape[2] == k  # else (2, N, 0): the order alone
     mask = np.uint64(_KEY_MASK)
     above = np.uint64(_KEY_ABOVE)
     keys = np.empty(k, dtype=np.uint64)  # full keys in the previous row's order
@@ -357,11 +358,14 @@ def _two_issue_rows(
                     d1[j] = dist[side, 1, c]
                 outright += 1
             at = order[side, row]
-            ubits = sorted_bits[side, row]
             for j in range(k):
                 at[j] = np.int16(keys[j] & mask)
-                store_streaming(ubits, j, keys[j] & _HIGH)
-    store_fence()
+            if store:
+                ubits = sorted_bits[side, row]
+                for j in range(k):
+                    store_streaming(ubits, j, keys[j] & _HIGH)
+    if store:
+        store_fence()
     return outright
 
 
