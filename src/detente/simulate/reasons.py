@@ -450,8 +450,8 @@ def _zones_sorted(
     lin_dist: FloatArray,
     lin_w: FloatArray,
     k: int,
-    keys0: FloatArray,
-    keys1: FloatArray,
+    keys0: FloatArray | None,
+    keys1: FloatArray | None,
     order0: NDArray[np.int16],
     order1: NDArray[np.int16],
     n_feasible: IntArray,
@@ -625,7 +625,7 @@ def _bound(v: float, tol: float) -> float:
 
 @kernel
 def _first_at_least(
-    keys: FloatArray,
+    keys: FloatArray | None,
     order: NDArray[np.int16],
     lin_dist: FloatArray,
     lin_w: FloatArray,

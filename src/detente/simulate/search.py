@@ -42,7 +42,7 @@ IntArray = NDArray[np.int64]
 
 @kernel
 def _hint_at(
-    keys: FloatArray,
+    keys: FloatArray | None,
     order: OrderArray,
     lin_dist: FloatArray,
     lin_w: FloatArray,
@@ -73,7 +73,7 @@ def _hint_at(
 
 @kernel
 def _find_at(
-    keys: FloatArray,
+    keys: FloatArray | None,
     order: OrderArray,
     lin_dist: FloatArray,
     lin_w: FloatArray,
@@ -173,7 +173,7 @@ def _search_at(
     when the position has not moved, against ⌈log₂ k⌉ + 1)."""
     n = x.shape[0]
     keys, order, dist, w, side = src
-    computed = keys.shape[0] == 0  # the order alone: the feasible counts are read
+    computed = keys is None  # the order alone: the feasible counts are read
     for j in range(n):
         r = rows[j]
         off = 2.0 * r if offset else 0.0

@@ -196,12 +196,13 @@ class TalkTable:
         return out.transpose(1, 0, 2)
 
     @property
-    def search_keys(self) -> tuple[FloatArray, FloatArray]:
+    def search_keys(self) -> tuple[FloatArray, FloatArray] | tuple[None, None]:
         """Per side, the stored rows the searches read (:attr:`flat_sorted`), or for a table
-        of the order alone none (empty): :func:`_sorted_at` then computes each value it
-        reads from :attr:`flat_order` and :attr:`linear_arrays`."""
+        of the order alone None: :func:`_sorted_at` then computes each value it reads from
+        :attr:`flat_order` and :attr:`linear_arrays` (None, not an empty array: the kernels
+        are compiled for either form apart, and a stored table's reads are what they were)."""
         base = self.parent or self
-        return (_NONE, _NONE) if base.order_only else base.flat_sorted
+        return (None, None) if base.order_only else base.flat_sorted
 
     def sources(self) -> tuple[SortedSource, SortedSource]:
         """Per side, what :func:`_sorted_at` reads that side's sorted utilities from
@@ -398,9 +399,9 @@ class RunLookup:
     rows: IntArray  # (N,) each run's row
     size: int  # K
     offset: bool  # per-run rows: keys are compared with 2·row added to both sides (FEW_ROWS)
-    # per side, TalkTable.flat_sorted (R·K,); empty for a table of the order alone
+    # per side, TalkTable.flat_sorted (R·K,); None for a table of the order alone
     # (TalkTable.order_only: the searches compute each value they read, _sorted_at)
-    keys: tuple[FloatArray, FloatArray]
+    keys: tuple[FloatArray, FloatArray] | tuple[None, None]
     order: tuple[OrderArray, OrderArray]  # per side, TalkTable.flat_order (R·K,)
     utility: FloatArray  # (R·K, A) TalkTable.flat_utility ((0, A): the linear form's)
     n_feasible: IntArray  # (R,)
@@ -412,8 +413,10 @@ class RunLookup:
         given (built on first use: a search that knows nothing of the other side's needs
         does not read it; empty otherwise)."""
         b0, b1 = (_NONE, _NONE) if best_for is None else best_for
+        k0, k1 = self.keys
         return SearchArrays(
-            *self.keys,
+            k0,
+            k1,
             *self.order,
             b0.reshape(-1),
             b1.reshape(-1),
@@ -431,8 +434,8 @@ class SearchArrays(NamedTuple):
     """A table's arrays as the compiled searches read them (:meth:`RunLookup.args`): one
     argument instead of twelve (Numba passes a named tuple of arrays as it is)."""
 
-    keys0: FloatArray  # per side, TalkTable.flat_sorted (R·K,); empty: TalkTable.order_only
-    keys1: FloatArray
+    keys0: FloatArray | None  # per side, TalkTable.flat_sorted (R·K,); None: order_only
+    keys1: FloatArray | None
     order0: OrderArray  # per side, TalkTable.flat_order (R·K,)
     order1: OrderArray
     best0: FloatArray  # per side, TalkTable.best_for flattened, or empty (not read)
@@ -447,9 +450,9 @@ class SearchArrays(NamedTuple):
     lin_w: FloatArray  # and per-run weights (R, A, 2); empty for a table without one
 
 
-SortedSource = tuple[FloatArray, OrderArray, FloatArray, FloatArray, int]
+SortedSource = tuple[FloatArray | None, OrderArray, FloatArray, FloatArray, int]
 """Where one side's sorted utilities are read (:func:`_sorted_at`): its stored rows
-(flattened, ``row·K + j``; empty for a table of the order alone), its order (flattened), the
+(flattened, ``row·K + j``; None for a table of the order alone), its order (flattened), the
 linear form's distances and weights (:attr:`TalkTable.linear_arrays`) and the side."""
 
 
@@ -763,7 +766,7 @@ def _utility_at(
 
 @kernel
 def _sorted_at(
-    keys: FloatArray,
+    keys: FloatArray | None,
     order: OrderArray,
     lin_dist: FloatArray,
     lin_w: FloatArray,
@@ -775,7 +778,7 @@ def _sorted_at(
 ) -> float:
     """Position ``j`` of side ``side``'s sorted row ``row`` (entries from ``base``; ``nf`` of
     them feasible): the stored value (``keys``), or for a table of the order alone (``keys``
-    empty,
+    None,
     :attr:`TalkTable.order_only`) the utility of the order's candidate there computed from
     the linear form as the build computes it (:func:`_linear_utility`) and truncated as the
     build truncates it (its index bits cleared, :data:`_HIGH`), 1.5 past the feasible ones
@@ -783,7 +786,7 @@ def _sorted_at(
     [+0, 1], so its feasible ones come first): the stored table's value, bit for bit. The
     one way the searches read a sorted row (its arrays passed one by one: a tuple of arrays
     unpacked in a compiled loop counts references at every read)."""
-    if keys.shape[0] != 0:
+    if keys is not None:  # a stored table (compiled apart: the test is the argument's type)
         return float(keys[base + j])
     if j >= nf:
         return _ABOVE

@@ -341,6 +341,19 @@ from the last position, within its line."""
 
 
 @kernel
+def _prefetch_keys(keys: FloatArray | None, at: int, below: bool) -> None:
+    """The stored sorted utilities' line of entry ``at`` (and with ``below`` the line before
+    it, where a moving proposal moves) asked for ahead (:func:`~detente.core.prefetch.
+    prefetch`); nothing for a table of the order alone (``keys`` None: its values are
+    computed from the order's line and the linear form, :func:`~detente.simulate.tables.
+    _sorted_at`)."""
+    if keys is not None:
+        prefetch(keys, at)
+        if below:
+            prefetch(keys, at - 8)
+
+
+@kernel
 def _predicted(h: int, move: int, k: int) -> int:
     """Where a proposal's search first looks: its last position ``h`` (-1: none) moved by its
     last move when that was :data:`PREDICT_FROM` or more (any start gives the same position:
@@ -437,7 +450,6 @@ def _round(
     )
     # each side's sorted utilities: stored (keys0, keys1), or for a table of the order alone
     # computed from it where read (tables._sorted_at)
-    stored = keys0.shape[0] != 0
     n_all = phase.shape[0]
     sel = np.empty(n_all, dtype=np.int64)
     n = 0
@@ -498,18 +510,12 @@ def _round(
                     h1 = _first_look(hints[j, b, 3], hints[j, b, 5], k, nf)
                     if h0 >= 0 and k > 0:
                         at = row * k + min(h0, k - 1)
+                        _prefetch_keys(keys0, at, hints[j, b, 4] != 0 and h0 >= 8)
                         prefetch(order0, at)
-                        if stored:
-                            prefetch(keys0, at)
-                            if hints[j, b, 4] != 0 and h0 >= 8:
-                                prefetch(keys0, at - 8)
                     if h1 >= 0 and k > 0:
                         at = row * k + min(h1, k - 1)
+                        _prefetch_keys(keys1, at, hints[j, b, 5] != 0 and h1 >= 8)
                         prefetch(order1, at)
-                        if stored:
-                            prefetch(keys1, at)
-                            if hints[j, b, 5] != 0 and h1 >= 8:
-                                prefetch(keys1, at - 8)
             # what each side believes it can get: leaves the other what it believes the other needs
             # (search.frontier); first look at the hints
             for i in range(lo, hi):
