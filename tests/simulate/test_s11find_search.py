@@ -27,9 +27,19 @@ def _hinted(find: object, keys: np.ndarray, base: int, off: float, k: int, x: fl
     return int(find(keys, base, off, k, x, code))  # type: ignore[operator]
 
 
+def _talk_find(keys: np.ndarray, base: int, off: float, k: int, x: float, code: int) -> int:
+    """The round's inlined copy of ``search._find_at`` over stored rows (sp21a: the searches
+    read a row through ``tables._sorted_at``; stored rows as before)."""
+    return int(
+        talk._find_at(
+            keys, tables._NO_ORDER, tables._NO_DIST, tables._NO_W, 0, 0, base, off, k, 0, x, code
+        )
+    )
+
+
 _FINDS = [
     pytest.param(tables._find, id="search._find"),
-    pytest.param(talk._find, id="talk._find (inlined copy)"),
+    pytest.param(_talk_find, id="talk._find_at (inlined copy)"),
     pytest.param(getattr(tables._find, "py_func", tables._find), id="python"),
 ]
 

@@ -80,7 +80,8 @@ def test_inlined_others_check_is_the_called_kernels(linear: bool) -> None:
 def test_one_implementation_of_each_inlined_kernel() -> None:
     assert talk_inline._others1.py_func is protocols._others1.py_func
     assert talk._others1 is talk_inline._others1
-    assert talk._find is talk_inline._find and talk._move1 is talk_inline._move1
-    assert text_round._find is talk_inline._find and text_round._others1 is talk_inline._others1
+    assert talk._find_at is talk_inline._find_at and talk._move1 is talk_inline._move1
+    assert text_round._find_at is talk_inline._find_at
+    assert text_round._others1 is talk_inline._others1
     assert talk._text_round is text_round._text_round
     assert talk._fear1 is protocols._fear1

@@ -49,12 +49,12 @@ from detente.scenario.simulation import Protocol
 from detente.simulate.agenda import _feasible
 from detente.simulate.model import SimModel
 from detente.simulate.row_keys import _linear_utility
-from detente.simulate.search import _find
+from detente.simulate.search import _find_at
 from detente.simulate.state import RunState
 from detente.simulate.steps.learn import INTENT, model_cache
 from detente.simulate.steps.talk import bundle_table
 from detente.simulate.steps.talk_args import TalkPlan
-from detente.simulate.tables import TalkTable, _utility_at
+from detente.simulate.tables import TalkTable, _sorted_at, _utility_at
 
 __all__ = [
     "REASONS",
@@ -138,7 +138,7 @@ def settlement_reasons(m: SimModel, s: RunState) -> SettlementReasons:
         # whole pass, as do all runs when the table holds terms a third party refuses (the
         # pass then reads only the accepted ones)
         rest = np.empty(idx.size, dtype=np.int64)
-        keys, order = table.flat_sorted, table.flat_order
+        keys, order = table.search_keys, table.flat_order
         if accepted is not None and not filtered:
             feasible = np.ascontiguousarray(feasible & accepted, dtype=np.bool_)
             rest[:], count = idx, idx.size
@@ -565,8 +565,8 @@ def _zones_sorted(
     lin_dist: FloatArray,
     lin_w: FloatArray,
     k: int,
-    keys0: FloatArray,
-    keys1: FloatArray,
+    keys0: FloatArray | None,
+    keys1: FloatArray | None,
     order0: NDArray[np.int16],
     order1: NDArray[np.int16],
     n_feasible: IntArray,
@@ -581,9 +581,10 @@ def _zones_sorted(
     rest: IntArray,
 ) -> int:
     """:func:`_zones` of the live runs ``idx`` read off each side's sorted row of the table
-    (``keys``, ``order``: :attr:`~detente.simulate.tables.TalkTable.flat_sorted` and
-    ``flat_order``): the packages whose gain to side 1 is admitted (``g1 ≥ −tol``) lie at or
-    above a bisected position of side 1's row, those admitted by side 0 in side 0's row, so
+    (``keys``, ``order``: :attr:`~detente.simulate.tables.TalkTable.search_keys` and
+    ``flat_order``, read by :func:`~detente.simulate.tables._sorted_at`): the packages
+    whose gain to side 1 is admitted (``g1 ≥ −tol``) lie at or above a bisected position of
+    side 1's row, those admitted by side 0 in side 0's row, so
     the pass reads only those (the talks' sorted values are the utilities, or their 41
     leading bits: the bisection's bound is lowered by 10⁻⁹·(2 + |value|), far more than that
     or a rounding moves it, and every package read is tested as in :func:`_zones`). The
@@ -612,12 +613,22 @@ def _zones_sorted(
         base = r * k
         v0, v1 = value[j, 0], value[j, 1]
         plain = nf >= _SORTED_FROM
-        plain = plain and _plain(keys0[base + nf - 1]) and _plain(keys1[base + nf - 1])
+        if plain:
+            plain = _plain(_sorted_at(keys0, order0, lin_dist, lin_w, 0, r, base, nf, nf - 1))
+            plain = plain and _plain(
+                _sorted_at(keys1, order1, lin_dist, lin_w, 1, r, base, nf, nf - 1)
+            )
         # gathered through the order, a package read costs several read in index order: a
         # side's admitted packages are looked for among its top quarter only
         top = nf - 1 - nf // _GATHERED
-        p0 = _first_at_least(keys0, base, top, nf, _bound(v0, tol)) if plain else 0
-        p1 = _first_at_least(keys1, base, top, nf, _bound(v1, tol)) if plain else 0
+        p0, p1 = 0, 0
+        if plain:
+            p0 = _first_at_least(
+                keys0, order0, lin_dist, lin_w, 0, r, base, top, nf, _bound(v0, tol)
+            )
+            p1 = _first_at_least(
+                keys1, order1, lin_dist, lin_w, 1, r, base, top, nf, _bound(v1, tol)
+            )
         t0, t1 = tau[j, 0], tau[j, 1]
         fear0, fear1 = (1.0 - t0) * loss[j, 0], (1.0 - t1) * loss[j, 1]
         if plain and abs(v0) < np.inf and abs(v1) < np.inf:
@@ -728,15 +739,29 @@ def _bound(v: float, tol: float) -> float:
 
 
 @kernel
-def _first_at_least(keys: FloatArray, base: int, below: int, nf: int, x: float) -> int:
+def _first_at_least(
+    keys: FloatArray | None,
+    order: NDArray[np.int16],
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    side: int,
+    r: int,
+    base: int,
+    below: int,
+    nf: int,
+    x: float,
+) -> int:
     """The first of the row's ``nf`` feasible positions whose value is at least ``x``
     (``nf`` if none, or if ``x`` is NaN), if it lies above position ``below`` (a bisection
-    of the positions above it); else at most ``below`` (0, without searching)."""
+    of the positions above it); else at most ``below`` (0, without searching). The row is
+    side ``side``'s row ``r`` from entry ``base``, read as the talks read it
+    (:func:`~detente.simulate.tables._sorted_at`: stored, or computed from the order)."""
     if x != x:
         return nf
-    if below >= 0 and keys[base + below] >= x:
+    if below >= 0 and _sorted_at(keys, order, lin_dist, lin_w, side, r, base, nf, below) >= x:
         return 0
-    return _find(keys, base, 0.0, nf, x, -1)  # the talks' bisection (no hint)
+    # the talks' bisection (no hint)
+    return _find_at(keys, order, lin_dist, lin_w, side, r, base, 0.0, nf, nf, x, -1)
 
 
 @kernel

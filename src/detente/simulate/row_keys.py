@@ -320,8 +320,13 @@ def _two_issue_rows(
     2026-12-03, thread CPU, core 0, the NegMAS workload's 1,024-outcome blocks of 4,096
     runs): this call 4.5-5.0 → 3.6-4.1 µs a run, ``initial_state`` 5.4-6.3 → 4.0-4.5, while
     the talks' reads of the tables cost the same (docs/benchmarks.md, "The twentieth
-    session"). Returns the rows sorted outright."""
+    session"). With ``sorted_bits`` of width 0 ((2, N, 0): a table of the order alone,
+    :attr:`detente.simulate.tables.TalkTable.order_only`) only the order is written: its
+    readers compute each sorted utility from it (:func:`detente.simulate.tables._sorted_at`;
+    branch sp21a, docs/benchmarks.md "The twenty-first session"). Returns the rows sorted
+    outright."""
     k = dist.shape[2]
+    store = sorted_bits.shape[2] == k  # else (2, N, 0): the order alone
     mask = np.uint64(_KEY_MASK)
     above = np.uint64(_KEY_ABOVE)
     keys = np.empty(k, dtype=np.uint64)  # full keys in the previous row's order
@@ -357,11 +362,14 @@ def _two_issue_rows(
                     d1[j] = dist[side, 1, c]
                 outright += 1
             at = order[side, row]
-            ubits = sorted_bits[side, row]
             for j in range(k):
                 at[j] = np.int16(keys[j] & mask)
-                store_streaming(ubits, j, keys[j] & _HIGH)
-    store_fence()
+            if store:
+                ubits = sorted_bits[side, row]
+                for j in range(k):
+                    store_streaming(ubits, j, keys[j] & _HIGH)
+    if store:
+        store_fence()
     return outright
 
 

@@ -20,7 +20,15 @@ from numpy.typing import NDArray
 
 from detente.core import TOL_UTILITY
 from detente.core.jit import kernel
-from detente.simulate.tables import _LOWEST, OrderArray, SearchArrays, TalkTable, _utility_at
+from detente.simulate.tables import (
+    _LOWEST,
+    OrderArray,
+    SearchArrays,
+    SortedSource,
+    TalkTable,
+    _sorted_at,
+    _utility_at,
+)
 
 __all__ = ["frontier", "propose", "value_of", "values_of"]
 
@@ -33,37 +41,69 @@ IntArray = NDArray[np.int64]
 
 
 @kernel
-def _hint_code(keys: FloatArray, base: int, off: float, k: int, x: float, h: int) -> int:
-    """The first look of :func:`_search` for one run (row at ``base``, ``off`` added to its
-    values): ``h`` when the hint's bracket holds ``x`` (the value before it is below ``x``
-    and its own is not), else the miss encoded below -1 (``-2 - h``; -1: no hint); 0 in an
-    empty row."""
+def _hint_at(
+    keys: FloatArray | None,
+    order: OrderArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    side: int,
+    row: int,
+    base: int,
+    off: float,
+    k: int,
+    nf: int,
+    x: float,
+    h: int,
+) -> int:
+    """The first look of :func:`_search` for one run (side ``side``'s sorted row ``row`` from
+    entry ``base``, :func:`~detente.simulate.tables._sorted_at` of ``keys``, ``order`` and
+    the linear form; ``nf`` of them feasible; ``off`` added to its values): ``h`` when the
+    hint's bracket holds ``x`` (the value before it is below ``x`` and its own is not), else
+    the miss encoded below -1 (``-2 - h``; -1: no hint); 0 in an empty row."""
     if k == 0:
         return 0
     if h < 0:  # no hint
         return -1
     h = min(h, k)
-    below = keys[base + max(h - 1, 0)] + off < x
-    at = keys[base + min(h, k - 1)] + off < x
+    below = _sorted_at(keys, order, lin_dist, lin_w, side, row, base, nf, max(h - 1, 0)) + off < x
+    at = _sorted_at(keys, order, lin_dist, lin_w, side, row, base, nf, min(h, k - 1)) + off < x
     hit = (h == 0 or below) and (h == k or not at)
     return h if hit else -2 - h  # a miss keeps its hint, encoded below -1
 
 
 @kernel
-def _find(keys: FloatArray, base: int, off: float, k: int, x: float, code: int) -> int:
-    """The position of :func:`_search` for one run, from :func:`_hint_code`'s ``code``: as
-    it is if the hint was hit, else galloping from the hint (1, 2, 4 … away) to a bracket
-    and bisecting it (a plain bisection without a hint)."""
+def _find_at(
+    keys: FloatArray | None,
+    order: OrderArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    side: int,
+    row: int,
+    base: int,
+    off: float,
+    k: int,
+    nf: int,
+    x: float,
+    code: int,
+) -> int:
+    """The position of :func:`_search` for one run, from :func:`_hint_at`'s ``code`` (the
+    same row): as it is if the hint was hit, else galloping from the hint (1, 2, 4 … away)
+    to a bracket and bisecting it (a plain bisection without a hint)."""
     if code >= 0:
         return code
     lo, hi = 0, k  # the position is in [lo, hi]: values before lo are below x
     if code < -1:
         h = -2 - code
         step = 1
-        if h < k and keys[base + h] + off < x:  # above the hint: gallop up
+        if (
+            h < k and _sorted_at(keys, order, lin_dist, lin_w, side, row, base, nf, h) + off < x
+        ):  # above the hint: gallop up
             lo = h + 1
             while h + step < k:
-                if keys[base + h + step] + off < x:
+                if (
+                    _sorted_at(keys, order, lin_dist, lin_w, side, row, base, nf, h + step) + off
+                    < x
+                ):
                     lo = h + step + 1
                     step *= 2
                 else:
@@ -72,44 +112,87 @@ def _find(keys: FloatArray, base: int, off: float, k: int, x: float, code: int) 
         else:  # at or below the hint: gallop down
             hi = h
             while h - step >= 0:
-                if keys[base + h - step] + off < x:
+                if (
+                    _sorted_at(keys, order, lin_dist, lin_w, side, row, base, nf, h - step) + off
+                    < x
+                ):
                     lo = h - step + 1
                     break
                 hi = h - step
                 step *= 2
     while lo < hi:
         mid = (lo + hi) >> 1
-        if keys[base + mid] + off < x:
+        if _sorted_at(keys, order, lin_dist, lin_w, side, row, base, nf, mid) + off < x:
             lo = mid + 1
         else:
             hi = mid
     return lo
 
 
+_NO_ORDER = np.zeros(0, dtype=np.int16)
+_NO_DIST = np.zeros((0, 2, 0))
+_NO_W = np.zeros((0, 0, 2))
+_NF_NONE = np.zeros(0, dtype=np.int64)
+"""A stored table's rows need no feasible counts: :func:`_search` reads none."""
+
+
 @kernel
-def _search(
-    keys: FloatArray, k: int, rows: IntArray, offset: bool, x: FloatArray, pos: IntArray
+def _hint_code(keys: FloatArray, base: int, off: float, k: int, x: float, h: int) -> int:
+    """:func:`_hint_at` in stored rows ``keys`` (entries from ``base``)."""
+    return _hint_at(keys, _NO_ORDER, _NO_DIST, _NO_W, 0, 0, base, off, k, 0, x, h)
+
+
+@kernel
+def _find(keys: FloatArray, base: int, off: float, k: int, x: float, code: int) -> int:
+    """:func:`_find_at` in stored rows ``keys`` (entries from ``base``)."""
+    return _find_at(keys, _NO_ORDER, _NO_DIST, _NO_W, 0, 0, base, off, k, 0, x, code)
+
+
+@kernel
+def _search_at(
+    src: SortedSource,
+    n_feasible: IntArray,
+    k: int,
+    rows: IntArray,
+    offset: bool,
+    x: FloatArray,
+    pos: IntArray,
 ) -> None:
-    """``pos[j]``: the position in row ``rows[j]`` of ``keys`` (rows of ``k`` ascending
-    values, one after the other) of the first value ≥ ``x[j]`` (``k`` if none), as
+    """``pos[j]``: the position in row ``rows[j]`` of a side's sorted utilities (rows of
+    ``k`` ascending values, :func:`~detente.simulate.tables._sorted_at` of ``src``;
+    ``n_feasible`` per row) of the first value ≥ ``x[j]`` (``k`` if none), as
     ``np.searchsorted(row, x[j], side="left")``; with ``offset``, each value compared is
     the row's value plus ``2·rows[j]`` (``x`` includes it: :data:`FEW_ROWS`).
 
     On entry ``pos[j]`` is a hint: where an earlier search of the run found its position
-    (-1: none). A first pass checks every run's hint (:func:`_hint_code`: independent
+    (-1: none). A first pass checks every run's hint (:func:`_hint_at`: independent
     loads, in flight together); where the position has moved, the search gallops from the
-    hint to a bracket and bisects it (:func:`_find`). The result is the first position at
+    hint to a bracket and bisects it (:func:`_find_at`). The result is the first position at
     or above ``x[j]`` whatever the hint (the rows ascend: :func:`build_table` sorts negative
     utilities by value, :func:`_sort_signed`): the hint only changes how many values are read (two
     when the position has not moved, against ⌈log₂ k⌉ + 1)."""
     n = x.shape[0]
+    keys, order, dist, w, side = src
+    computed = keys is None  # the order alone: the feasible counts are read
     for j in range(n):
-        off = 2.0 * rows[j] if offset else 0.0
-        pos[j] = _hint_code(keys, rows[j] * k, off, k, x[j], pos[j])
+        r = rows[j]
+        off = 2.0 * r if offset else 0.0
+        nf = n_feasible[r] if computed else 0
+        pos[j] = _hint_at(keys, order, dist, w, side, r, r * k, off, k, nf, x[j], pos[j])
     for j in range(n):
         if pos[j] < 0:
-            off = 2.0 * rows[j] if offset else 0.0
-            pos[j] = _find(keys, rows[j] * k, off, k, x[j], pos[j])
+            r = rows[j]
+            off = 2.0 * r if offset else 0.0
+            nf = n_feasible[r] if computed else 0
+            pos[j] = _find_at(keys, order, dist, w, side, r, r * k, off, k, nf, x[j], pos[j])
+
+
+@kernel
+def _search(
+    keys: FloatArray, k: int, rows: IntArray, offset: bool, x: FloatArray, pos: IntArray
+) -> None:
+    """:func:`_search_at` in stored rows ``keys`` (``row·k + j``)."""
+    _search_at((keys, _NO_ORDER, _NO_DIST, _NO_W, 0), _NF_NONE, k, rows, offset, x, pos)
 
 
 @kernel
@@ -153,7 +236,7 @@ def _frontier_key(other_needs: float, row: int, offset: bool) -> float:
 
 @kernel
 def _propose_runs(
-    keys: FloatArray,
+    src: SortedSource,
     order: OrderArray,
     n_feasible: IntArray,
     k: int,
@@ -164,11 +247,11 @@ def _propose_runs(
     pos: IntArray,
     out: IntArray,
 ) -> None:
-    """``out[j]``: :func:`propose` of ``demand[j]`` (``keys``, ``order``: the proposer's;
+    """``out[j]``: :func:`propose` of ``demand[j]`` (``src``, ``order``: the proposer's;
     ``x``: a work array; ``pos``: the search's hints in, its positions out, :func:`_search`)."""
     for j in range(rows.shape[0]):
         x[j] = _propose_key(demand[j], rows[j], offset)
-    _search(keys, k, rows, offset, x, pos)
+    _search_at(src, n_feasible, k, rows, offset, x, pos)
     for j in range(rows.shape[0]):
         at = _propose_at(rows[j], k, n_feasible[rows[j]], pos[j])
         out[j] = order[at] if at >= 0 else -1
@@ -176,7 +259,7 @@ def _propose_runs(
 
 @kernel
 def _frontier_runs(
-    keys_other: FloatArray,
+    src_other: SortedSource,
     best_for: FloatArray,
     n_feasible: IntArray,
     top: FloatArray,
@@ -189,7 +272,7 @@ def _frontier_runs(
     pos: IntArray,
     out: FloatArray,
 ) -> None:
-    """``out[j]``: :func:`frontier` of ``other_needs[j]`` for ``me`` (``keys_other``: the
+    """``out[j]``: :func:`frontier` of ``other_needs[j]`` for ``me`` (``src_other``: the
     other's sorted utilities, ``best_for``: ``me``'s; ``x``: a work array; ``pos``: the
     search's hints in, its positions out, :func:`_search`, unchanged if no run's threshold
     is known)."""
@@ -198,7 +281,7 @@ def _frontier_runs(
         known = known or other_needs[j] == other_needs[j]
         x[j] = _frontier_key(other_needs[j], rows[j], offset)
     if known:
-        _search(keys_other, k, rows, offset, x, pos)
+        _search_at(src_other, n_feasible, k, rows, offset, x, pos)
     for j in range(rows.shape[0]):
         r = rows[j]
         if known:
@@ -213,12 +296,12 @@ def _propose_all(
     side: int,
     demand: FloatArray,
 ) -> IntArray:
-    keys0, keys1, order0, order1, _, _, _, n_feasible, _, k, offset, rows = tab
+    keys0, keys1, order0, order1, _, _, _, n_feasible, _, k, offset, rows, dist, w = tab
     n = rows.shape[0]
     out = np.empty(n, dtype=np.int64)
-    keys, order = (keys0, order0) if side == 0 else (keys1, order1)
+    src = (keys0, order0, dist, w, 0) if side == 0 else (keys1, order1, dist, w, 1)
     _propose_runs(
-        keys, order, n_feasible, k, offset, rows, demand, np.empty(n), np.full(n, -1), out
+        src, src[1], n_feasible, k, offset, rows, demand, np.empty(n), np.full(n, -1), out
     )
     return out
 
@@ -229,12 +312,13 @@ def _frontier_all(
     me: int,
     other_needs: FloatArray,
 ) -> FloatArray:
-    keys0, keys1, _, _, best0, best1, _, n_feasible, top, k, offset, rows = tab
+    keys0, keys1, order0, order1, best0, best1, _, n_feasible, top, k, offset, rows, dist, w = tab
     n = rows.shape[0]
     out = np.empty(n)
-    keys_other, best_for = (keys1, best0) if me == 0 else (keys0, best1)
+    src_other = (keys1, order1, dist, w, 1) if me == 0 else (keys0, order0, dist, w, 0)
+    best_for = best0 if me == 0 else best1
     _frontier_runs(
-        keys_other,
+        src_other,
         best_for,
         n_feasible,
         top,

@@ -102,14 +102,20 @@ class TalkTable:
     A table of two-issue linear utilities (:func:`linear_tables`) stores no utilities: every
     reader computes the one it reads from the table's linear form (:func:`_utility_at`, the
     build's own arithmetic, bit for bit), and :attr:`utility` computes the whole array only
-    for a reader that asks for it."""
+    for a reader that asks for it. A table of the order alone (:attr:`order_only`, the
+    two-issue tables of :func:`_two_issue_table`) stores no sorted utilities either: the
+    searches compute each one they read (:func:`_sorted_at`), and :attr:`sorted_u` the
+    whole array for a reader that asks for it."""
 
     # (R, K, A) every actor's utility of every candidate; (0, K, A) for a table of the
     # linear form (``linear``), whose utilities are computed where they are read
     stored_utility: FloatArray
     feasible: BoolArray  # (R, K) candidates that may be offered
     order: OrderArray  # (R, 2, K) each belligerent's feasible candidates, ascending utility
-    sorted_u: FloatArray  # (R, 2, K) utilities in that order (infeasible: _ABOVE, at the end)
+    # (R, 2, K) utilities in that order (infeasible: _ABOVE, at the end); (R, 2, 0) for a
+    # table of the order alone (:attr:`order_only`), whose sorted utilities are computed
+    # where they are read (:func:`_sorted_at`)
+    stored_sorted: FloatArray
     n_feasible: IntArray  # (R,)
     row_of: IntArray | None = None  # (N,) each run's row (regime tables); None: shared or per run
     parent: TalkTable | None = None  # the table this is a view of (shares its row tables)
@@ -159,14 +165,65 @@ class TalkTable:
     @cached_property
     def _top(self) -> FloatArray:
         last = np.maximum(self.n_feasible - 1, 0)
-        out = self.sorted_u[np.arange(self.rows), :, last]
+        if self.order_only:  # the last feasible position's utility, computed (_sorted_at)
+            out = np.empty((self.rows, 2))
+            _last_sorted(self.sources(), self.n_feasible, self.size, out)
+        else:
+            out = self.sorted_u[np.arange(self.rows), :, last]
         out = np.where((self.n_feasible > 0)[:, None], out, np.nan)
         return np.asarray(out, dtype=np.float64)
 
     @property
+    def order_only(self) -> bool:
+        """The table stores its order but not its sorted utilities (a table of two-issue
+        linear utilities, :func:`_two_issue_table`): every reader computes the sorted utility
+        it reads from the order's candidate and the linear form (:func:`_sorted_at`, the
+        build's own arithmetic and truncation, bit for bit)."""
+        base = self.parent or self
+        return base.stored_sorted.shape[2] == 0 and base.size > 0
+
+    @property
+    def sorted_u(self) -> FloatArray:
+        """(R, 2, K) each side's utilities in its order (infeasible: 1.5, at the end): the
+        stored array, or for a table of the order alone (:attr:`order_only`) the array
+        computed from it on first use (what :func:`_sorted_at` reads, bit for bit; the
+        searches compute the single values they read instead)."""
+        return (self.parent or self)._sorted_u
+
+    @cached_property
+    def _sorted_u(self) -> FloatArray:
+        if not self.order_only:
+            return self.stored_sorted
+        out = np.empty((2, self.rows, self.size))
+        _all_sorted(self.sources(), self.n_feasible, out)
+        return out.transpose(1, 0, 2)
+
+    @property
+    def search_keys(self) -> tuple[FloatArray, FloatArray] | tuple[None, None]:
+        """Per side, the stored rows the searches read (:attr:`flat_sorted`), or for a table
+        of the order alone None: :func:`_sorted_at` then computes each value it reads from
+        :attr:`flat_order` and :attr:`linear_arrays` (None, not an empty array: the kernels
+        are compiled for either form apart, and a stored table's reads are what they were)."""
+        base = self.parent or self
+        return (None, None) if base.order_only else base.flat_sorted
+
+    def sources(self) -> tuple[SortedSource, SortedSource]:
+        """Per side, what :func:`_sorted_at` reads that side's sorted utilities from
+        (:attr:`search_keys`, :attr:`flat_order`, :attr:`linear_arrays`, the side)."""
+        base = self.parent or self
+        keys = base.search_keys
+        dist, w = base.linear_arrays
+        order = base.flat_order
+        return (
+            (keys[0], order[0], dist, w, 0),
+            (keys[1], order[1], dist, w, 1),
+        )
+
+    @property
     def flat_sorted(self) -> tuple[FloatArray, FloatArray]:
-        """Per side, ``sorted_u`` flattened: entry ``row·K + j`` (the rows the searches read;
-        a view of a table built by :func:`build_table`)."""
+        """Per side, ``sorted_u`` flattened: entry ``row·K + j`` (a view of a table built by
+        :func:`build_table`; computed for a table of the order alone, whose searches read
+        :meth:`sources` instead)."""
         return (self.parent or self)._flat_sorted
 
     @cached_property
@@ -231,7 +288,7 @@ class TalkTable:
             self.stored_utility,
             self.feasible,
             self.order,
-            self.sorted_u,
+            self.stored_sorted,
             self.n_feasible,
             row_of,
             self.parent or self,
@@ -318,11 +375,12 @@ class TalkTable:
             np.ascontiguousarray(rows, dtype=np.int64),
             self.size,
             offset,
-            self.flat_sorted,
+            self.search_keys,
             self.flat_order,
             np.ascontiguousarray(self.flat_utility),
             np.ascontiguousarray(self.n_feasible, dtype=np.int64),
             np.ascontiguousarray(self.top),
+            self.linear_arrays,
         )
 
     def slice(self, rows: IntArray) -> TalkTable:
@@ -344,19 +402,24 @@ class RunLookup:
     rows: IntArray  # (N,) each run's row
     size: int  # K
     offset: bool  # per-run rows: keys are compared with 2·row added to both sides (FEW_ROWS)
-    keys: tuple[FloatArray, FloatArray]  # per side, TalkTable.flat_sorted (R·K,)
+    # per side, TalkTable.flat_sorted (R·K,); None for a table of the order alone
+    # (TalkTable.order_only: the searches compute each value they read, _sorted_at)
+    keys: tuple[FloatArray, FloatArray] | tuple[None, None]
     order: tuple[OrderArray, OrderArray]  # per side, TalkTable.flat_order (R·K,)
     utility: FloatArray  # (R·K, A) TalkTable.flat_utility ((0, A): the linear form's)
     n_feasible: IntArray  # (R,)
     top: FloatArray  # (R, 2) TalkTable.top
+    linear: tuple[FloatArray, FloatArray]  # TalkTable.linear_arrays
 
     def args(self, best_for: tuple[FloatArray, FloatArray] | None = None) -> SearchArrays:
         """The search kernels' table argument, with the table's :attr:`TalkTable.best_for` if
         given (built on first use: a search that knows nothing of the other side's needs
         does not read it; empty otherwise)."""
         b0, b1 = (_NONE, _NONE) if best_for is None else best_for
+        k0, k1 = self.keys
         return SearchArrays(
-            *self.keys,
+            k0,
+            k1,
             *self.order,
             b0.reshape(-1),
             b1.reshape(-1),
@@ -366,6 +429,7 @@ class RunLookup:
             self.size,
             self.offset,
             self.rows,
+            *self.linear,
         )
 
 
@@ -373,8 +437,8 @@ class SearchArrays(NamedTuple):
     """A table's arrays as the compiled searches read them (:meth:`RunLookup.args`): one
     argument instead of twelve (Numba passes a named tuple of arrays as it is)."""
 
-    keys0: FloatArray  # per side, TalkTable.flat_sorted (R·K,)
-    keys1: FloatArray
+    keys0: FloatArray | None  # per side, TalkTable.flat_sorted (R·K,); None: order_only
+    keys1: FloatArray | None
     order0: OrderArray  # per side, TalkTable.flat_order (R·K,)
     order1: OrderArray
     best0: FloatArray  # per side, TalkTable.best_for flattened, or empty (not read)
@@ -385,6 +449,14 @@ class SearchArrays(NamedTuple):
     k: int  # K
     offset: bool  # per-run rows: keys compared with 2·row added to both sides
     rows: IntArray  # (N,) each run's row
+    lin_dist: FloatArray  # TalkTable.linear_arrays: the linear form's distances (A, 2, K)
+    lin_w: FloatArray  # and per-run weights (R, A, 2); empty for a table without one
+
+
+SortedSource = tuple[FloatArray | None, OrderArray, FloatArray, FloatArray, int]
+"""Where one side's sorted utilities are read (:func:`_sorted_at`): its stored rows
+(flattened, ``row·K + j``; None for a table of the order alone), its order (flattened), the
+linear form's distances and weights (:attr:`TalkTable.linear_arrays`) and the side."""
 
 
 _NONE = np.zeros(0)
@@ -518,11 +590,17 @@ def _two_issue_table(
     visited in the order of its first issue's share of its weights, so that each row is
     sorted by insertion from the order of the row before it. The table stores no
     utilities: its readers compute them from its linear form (``dist``, ``w``:
-    :func:`_utility_at`)."""
+    :func:`_utility_at`); where every utility is a float in [+0, 1] (:func:`_plain_linear`)
+    it stores its order alone, not its sorted utilities (:attr:`TalkTable.order_only`,
+    :func:`_sorted_at`; measured, branch sp21a: a block of the NegMAS workload at 1,024
+    outcomes 13-24 % cheaper, docs/benchmarks.md "The twenty-first session")."""
     n, k = feas.shape
     n_a = dist.shape[0]
     order: OrderArray = _empty(memory, "table.order", (2, n, k), np.int16)
-    sorted_u: FloatArray = _empty(memory, "table.sorted_u", (2, n, k), np.float64)
+    if _plain_linear(dist, w):  # the order alone: sorted utilities computed where read
+        sorted_u: FloatArray = np.empty((2, n, 0))
+    else:
+        sorted_u = _empty(memory, "table.sorted_u", (2, n, k), np.float64)
     n_feasible: IntArray = _empty(memory, "table.n_feasible", (n,), np.int64)
     with np.errstate(all="ignore"):  # the visiting order only: any weights, NaN included
         share = w[:, :2, 0] / (w[:, :2, 0] + w[:, :2, 1])
@@ -530,6 +608,22 @@ def _two_issue_table(
     _two_issue_rows(dist, w, feas, runs, n_feasible, order, sorted_u.view(np.uint64))
     stored = np.zeros((0, k, n_a))
     return _side_major_table(stored, feas, order, sorted_u, n_feasible, memory, (dist, w))
+
+
+_PLAIN_BOUND = 1e150
+"""Distances and weights below this in magnitude: no product or sum of two of them
+overflows."""
+
+
+def _plain_linear(dist: FloatArray, w: FloatArray) -> bool:
+    """Every two-issue utility of these distances and weights is a float in [+0, 1] (no
+    NaN: finite inputs whose products and sums cannot overflow; the clip does the rest), so
+    that a row's feasible candidates sort first and its table may store the order alone
+    (:attr:`TalkTable.order_only`, :func:`_sorted_at`)."""
+    for a in (dist, w):
+        if a.size and not (np.isfinite(a).all() and float(np.abs(a).max()) < _PLAIN_BOUND):
+            return False
+    return True
 
 
 def _side_major_table(
@@ -674,6 +768,69 @@ def _utility_at(
     q = at - row * k
     d0, d1 = lin_dist[a, 0, q], lin_dist[a, 1, q]
     return _linear_utility(d0, d1, lin_w[row, a, 0], lin_w[row, a, 1])
+
+
+@kernel
+def _sorted_at(
+    keys: FloatArray | None,
+    order: OrderArray,
+    lin_dist: FloatArray,
+    lin_w: FloatArray,
+    side: int,
+    row: int,
+    base: int,
+    nf: int,
+    j: int,
+) -> float:
+    """Position ``j`` of side ``side``'s sorted row ``row`` (entries from ``base``; ``nf`` of
+    them feasible): the stored value (``keys``), or for a table of the order alone (``keys``
+    None,
+    :attr:`TalkTable.order_only`) the utility of the order's candidate there computed from
+    the linear form as the build computes it (:func:`_linear_utility`) and truncated as the
+    build truncates it (its index bits cleared, :data:`_HIGH`), 1.5 past the feasible ones
+    (:data:`_ABOVE`; a table is of the order alone only if every utility is a float in
+    [+0, 1], so its feasible ones come first): the stored table's value, bit for bit. The
+    one way the searches read a sorted row (its arrays passed one by one: a tuple of arrays
+    unpacked in a compiled loop counts references at every read)."""
+    if keys is not None:  # a stored table (compiled apart: the test is the argument's type)
+        return float(keys[base + j])
+    if j >= nf:
+        return _ABOVE
+    c = np.int64(order[base + j])
+    u = _linear_utility(
+        lin_dist[side, 0, c], lin_dist[side, 1, c], lin_w[row, side, 0], lin_w[row, side, 1]
+    )
+    return np.uint64(np.float64(u).view(np.uint64) & _HIGH).view(np.float64)
+
+
+@kernel
+def _last_sorted(
+    sources: tuple[SortedSource, SortedSource], n_feasible: IntArray, k: int, out: FloatArray
+) -> None:
+    """``out[row, side]``: each side's utility at its row's last feasible position (at 0
+    where none is feasible), :func:`_sorted_at`."""
+    keys0, order0, dist, w, _ = sources[0]
+    keys1, order1, _, _, _ = sources[1]
+    for row in range(out.shape[0]):
+        nf = n_feasible[row]
+        last = max(nf - 1, 0)
+        out[row, 0] = _sorted_at(keys0, order0, dist, w, 0, row, row * k, nf, last)
+        out[row, 1] = _sorted_at(keys1, order1, dist, w, 1, row, row * k, nf, last)
+
+
+@kernel
+def _all_sorted(
+    sources: tuple[SortedSource, SortedSource], n_feasible: IntArray, out: FloatArray
+) -> None:
+    """``out[side, row, j]``: every sorted utility (:func:`_sorted_at`), side-major."""
+    keys0, order0, dist, w, _ = sources[0]
+    keys1, order1, _, _, _ = sources[1]
+    k = out.shape[2]
+    for row in range(out.shape[1]):
+        nf = n_feasible[row]
+        for j in range(k):
+            out[0, row, j] = _sorted_at(keys0, order0, dist, w, 0, row, row * k, nf, j)
+            out[1, row, j] = _sorted_at(keys1, order1, dist, w, 1, row, row * k, nf, j)
 
 
 @kernel

@@ -45,7 +45,7 @@ from detente.simulate.search import (
     _clip,
     _frontier_key,
     _frontier_runs,
-    _hint_code,
+    _hint_at,
     _propose_at,
     _propose_key,
 )
@@ -54,7 +54,7 @@ from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT, model_cache
 from detente.simulate.steps.meeting import _meets1, no_talks, talk_bundles
 from detente.simulate.steps.talk_args import TalkPlan, search_args
-from detente.simulate.steps.talk_inline import _find, _move1, _others1
+from detente.simulate.steps.talk_inline import _find_at, _move1, _others1
 from detente.simulate.steps.text_round import _text_round
 from detente.simulate.strategies import PEACE_OFFENSIVE, TalkState, _minimum, _side_factors
 from detente.simulate.tables import FEW_ROWS, SearchArrays, TalkTable, _utility_at
@@ -341,10 +341,23 @@ from the last position, within its line."""
 
 
 @kernel
+def _prefetch_keys(keys: FloatArray | None, at: int, below: bool) -> None:
+    """The stored sorted utilities' line of entry ``at`` (and with ``below`` the line before
+    it, where a moving proposal moves) asked for ahead (:func:`~detente.core.prefetch.
+    prefetch`); nothing for a table of the order alone (``keys`` None: its values are
+    computed from the order's line and the linear form, :func:`~detente.simulate.tables.
+    _sorted_at`)."""
+    if keys is not None:
+        prefetch(keys, at)
+        if below:
+            prefetch(keys, at - 8)
+
+
+@kernel
 def _predicted(h: int, move: int, k: int) -> int:
     """Where a proposal's search first looks: its last position ``h`` (-1: none) moved by its
     last move when that was :data:`PREDICT_FROM` or more (any start gives the same position:
-    :func:`~detente.simulate.search._find`)."""
+    :func:`~detente.simulate.search._find_at`)."""
     if h >= 0 and (move >= PREDICT_FROM or move <= -PREDICT_FROM):
         return min(max(h + move, 0), k)
     return h
@@ -432,7 +445,11 @@ def _round(
     Passes over the runs, each issuing independent loads of the runs' tables (in flight
     together): the searches' first looks at their hints, then the searches that moved, the
     moves, the proposals and the protocol."""
-    keys0, keys1, order0, order1, best0, best1, utility, n_feasible, top, k, offset, rows = tab
+    keys0, keys1, order0, order1, best0, best1, utility, n_feasible, top, k, offset, rows, _, _ = (
+        tab
+    )
+    # each side's sorted utilities: stored (keys0, keys1), or for a table of the order alone
+    # computed from it where read (tables._sorted_at)
     n_all = phase.shape[0]
     sel = np.empty(n_all, dtype=np.int64)
     n = 0
@@ -493,30 +510,33 @@ def _round(
                     h1 = _first_look(hints[j, b, 3], hints[j, b, 5], k, nf)
                     if h0 >= 0 and k > 0:
                         at = row * k + min(h0, k - 1)
-                        prefetch(keys0, at)
+                        _prefetch_keys(keys0, at, hints[j, b, 4] != 0 and h0 >= 8)
                         prefetch(order0, at)
-                        if hints[j, b, 4] != 0 and h0 >= 8:
-                            prefetch(keys0, at - 8)
                     if h1 >= 0 and k > 0:
                         at = row * k + min(h1, k - 1)
-                        prefetch(keys1, at)
+                        _prefetch_keys(keys1, at, hints[j, b, 5] != 0 and h1 >= 8)
                         prefetch(order1, at)
-                        if hints[j, b, 5] != 0 and h1 >= 8:
-                            prefetch(keys1, at - 8)
             # what each side believes it can get: leaves the other what it believes the other needs
             # (search.frontier); first look at the hints
             for i in range(lo, hi):
                 j = sel[i]
                 row = rows[j]
                 off = 2.0 * row if offset else 0.0
+                nf = n_feasible[row]
                 if known0:
                     x[i, 0] = _frontier_key(other_value[j, 0], row, offset)
-                    code[i, 0] = _hint_code(keys1, row * k, off, k, x[i, 0], hints[j, b, 0])
+                    h = hints[j, b, 0]
+                    code[i, 0] = _hint_at(
+                        keys1, order1, lin_dist, lin_w, 1, row, row * k, off, k, nf, x[i, 0], h
+                    )
                     if code[i, 0] >= 0:
                         found[i, 0] = best0[row * kp1 + min(code[i, 0], k)]
                 if known1:
                     x[i, 1] = _frontier_key(other_value[j, 1], row, offset)
-                    code[i, 1] = _hint_code(keys0, row * k, off, k, x[i, 1], hints[j, b, 1])
+                    h = hints[j, b, 1]
+                    code[i, 1] = _hint_at(
+                        keys0, order0, lin_dist, lin_w, 0, row, row * k, off, k, nf, x[i, 1], h
+                    )
                     if code[i, 1] >= 0:
                         found[i, 1] = best1[row * kp1 + min(code[i, 1], k)]
             # each side's move and what it would sign for; the proposals' first looks
@@ -525,14 +545,41 @@ def _round(
                 row = rows[j]
                 base = row * k
                 off = 2.0 * row if offset else 0.0
+                nf = n_feasible[row]
                 if known0:
-                    c = _find(keys1, base, off, k, x[i, 0], code[i, 0])
+                    c = _find_at(
+                        keys1,
+                        order1,
+                        lin_dist,
+                        lin_w,
+                        1,
+                        row,
+                        base,
+                        off,
+                        k,
+                        nf,
+                        x[i, 0],
+                        code[i, 0],
+                    )
                     hints[j, b, 0] = c
                     ceil0 = found[i, 0] if code[i, 0] >= 0 else best0[row * kp1 + min(c, k)]
                 else:  # nothing known of the other's needs: its best package
                     ceil0 = top[row, 0] if n_feasible[row] > 0 else -np.inf
                 if known1:
-                    c = _find(keys0, base, off, k, x[i, 1], code[i, 1])
+                    c = _find_at(
+                        keys0,
+                        order0,
+                        lin_dist,
+                        lin_w,
+                        0,
+                        row,
+                        base,
+                        off,
+                        k,
+                        nf,
+                        x[i, 1],
+                        code[i, 1],
+                    )
                     hints[j, b, 1] = c
                     ceil1 = found[i, 1] if code[i, 1] >= 0 else best1[row * kp1 + min(c, k)]
                 else:
@@ -591,22 +638,31 @@ def _round(
                 at_ = _cell(row, k, standing[j, b])
                 u[i, 0] = _utility_at(utility, lin_dist, lin_w, row, k, at_, 0)
                 u[i, 1] = _utility_at(utility, lin_dist, lin_w, row, k, at_, 1)
-                code[i, 2] = _hint_code(keys0, row * k, off, k, x[i, 2], h0)
-                code[i, 3] = _hint_code(keys1, row * k, off, k, x[i, 3], h1)
+                code[i, 2] = _hint_at(
+                    keys0, order0, lin_dist, lin_w, 0, row, row * k, off, k, nf, x[i, 2], h0
+                )
+                code[i, 3] = _hint_at(
+                    keys1, order1, lin_dist, lin_w, 1, row, row * k, off, k, nf, x[i, 3], h1
+                )
             for i in range(lo, hi):
                 j = sel[i]
                 row = rows[j]
                 off = 2.0 * row if offset else 0.0
+                nf = n_feasible[row]
                 c = code[i, 2]
                 if c < 0:
-                    c = _find(keys0, row * k, off, k, x[i, 2], c)
-                    prop[i, 0] = _proposal(order0, row, k, n_feasible[row], c)
+                    c = _find_at(
+                        keys0, order0, lin_dist, lin_w, 0, row, row * k, off, k, nf, x[i, 2], c
+                    )
+                    prop[i, 0] = _proposal(order0, row, k, nf, c)
                 hints[j, b, 4] = _moved(hints[j, b, 2], c)
                 hints[j, b, 2] = c
                 c = code[i, 3]
                 if c < 0:
-                    c = _find(keys1, row * k, off, k, x[i, 3], c)
-                    prop[i, 1] = _proposal(order1, row, k, n_feasible[row], c)
+                    c = _find_at(
+                        keys1, order1, lin_dist, lin_w, 1, row, row * k, off, k, nf, x[i, 3], c
+                    )
+                    prop[i, 1] = _proposal(order1, row, k, nf, c)
                 hints[j, b, 5] = _moved(hints[j, b, 3], c)
                 hints[j, b, 3] = c
                 at_ = _cell(row, k, prop[i, 0])
@@ -622,6 +678,8 @@ def _round(
                 lin_w,
                 keys0,
                 keys1,
+                order0,
+                order1,
                 best0,
                 best1,
                 n_feasible,
@@ -792,11 +850,11 @@ def _views(
     value: FloatArray,
     other_value: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
-    keys0, keys1, _, _, best0, best1, _, n_feasible, top, k, offset, rows = tab
+    keys0, keys1, order0, order1, best0, best1, _, n_feasible, top, k, offset, rows, dist, w = tab
     n = rows.shape[0]
     ceiling = np.empty(n)
     _frontier_runs(
-        keys1 if side == 0 else keys0,
+        (keys1, order1, dist, w, 1) if side == 0 else (keys0, order0, dist, w, 0),
         best0 if side == 0 else best1,
         n_feasible,
         top,

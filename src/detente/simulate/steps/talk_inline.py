@@ -2,7 +2,7 @@
 
 The round of talks (:func:`detente.simulate.steps.talk._round`, and the single text's round,
 :func:`detente.simulate.steps.text_round._text_round`) calls a few per-run kernels of other
-modules many times a run and period: the searches (:func:`detente.simulate.search._find`), the
+modules many times a run and period: the searches (:func:`detente.simulate.search._find_at`), the
 strategies' moves (:func:`detente.simulate.strategies._move1`) and the other veto parties'
 check (:func:`detente.simulate.protocols._others1`). LLVM inlines the round's other per-run
 helpers itself, but leaves these as calls, eight a run and period; a compiled call passes
@@ -24,7 +24,7 @@ from typing import Any, TypeVar, cast
 
 from detente.core.jit import inline_kernel
 from detente.simulate.protocols import _others1 as _others1_kernel
-from detente.simulate.search import _find as _find_kernel
+from detente.simulate.search import _find_at as _find_kernel
 from detente.simulate.strategies import _move1 as _move1_kernel
 
 __all__: list[str] = []
@@ -38,6 +38,6 @@ def _py_func(f: _K) -> _K:
     return cast(_K, getattr(f, "py_func", f))
 
 
-_find = inline_kernel(_py_func(_find_kernel))
+_find_at = inline_kernel(_py_func(_find_kernel))
 _move1 = inline_kernel(_py_func(_move1_kernel))
 _others1 = inline_kernel(_py_func(_others1_kernel))

@@ -19,9 +19,9 @@ from numpy.typing import NDArray
 
 from detente.core.jit import kernel
 from detente.simulate.protocols import _draft1, _single_text1
-from detente.simulate.search import _cell, _frontier_key, _hint_code
-from detente.simulate.steps.talk_inline import _find, _others1
-from detente.simulate.tables import _utility_at
+from detente.simulate.search import _cell, _frontier_key, _hint_at
+from detente.simulate.steps.talk_inline import _find_at, _others1
+from detente.simulate.tables import OrderArray, _utility_at
 
 __all__: list[str] = []
 
@@ -35,8 +35,10 @@ def _text_round(
     utility: FloatArray,
     lin_dist: FloatArray,
     lin_w: FloatArray,
-    keys0: FloatArray,
-    keys1: FloatArray,
+    keys0: FloatArray | None,
+    keys1: FloatArray | None,
+    order0: OrderArray,
+    order1: OrderArray,
     best0: FloatArray,
     best1: FloatArray,
     n_feasible: IntArray,
@@ -103,21 +105,29 @@ def _text_round(
         text[j, b] = t
         # what each side sees of the other's stated need: the first looks
         off = 2.0 * row if offset else 0.0
+        nf = n_feasible[row]
         for side in range(2):
             if need0 if side == 1 else need1:
                 xs = _frontier_key(need[i, 1 - side], row, offset)
                 x[i, 2 + side] = xs
-                keys = keys1 if side == 0 else keys0
-                code[i, 2 + side] = _hint_code(keys, row * k, off, k, xs, hints[j, b, 2 + side])
+                keys, order = (keys1, order1) if side == 0 else (keys0, order0)
+                h = hints[j, b, 2 + side]
+                code[i, 2 + side] = _hint_at(
+                    keys, order, lin_dist, lin_w, 1 - side, row, row * k, off, k, nf, xs, h
+                )
     for i in range(n):
         j = sel[i]
         row = rows[j]
         off = 2.0 * row if offset else 0.0
+        nf = n_feasible[row]
         seen = np.empty(2)
         for side in range(2):
             if need0 if side == 1 else need1:
-                keys = keys1 if side == 0 else keys0
-                c = _find(keys, row * k, off, k, x[i, 2 + side], code[i, 2 + side])
+                keys, order = (keys1, order1) if side == 0 else (keys0, order0)
+                xs, cs = x[i, 2 + side], code[i, 2 + side]
+                c = _find_at(
+                    keys, order, lin_dist, lin_w, 1 - side, row, row * k, off, k, nf, xs, cs
+                )
                 hints[j, b, 2 + side] = c
                 seen[side] = (best0 if side == 0 else best1)[row * (k + 1) + min(c, k)]
             else:  # nothing known of the other's needs: its best package
