@@ -67,12 +67,22 @@ def check_as_of(when: dt.date | None, scenario: Scenario, source: object = None)
     raise OptionValueError("as_of", "--as-of", problem)
 
 
+EMPTY_PATH = "an empty path names no file or folder; give one"
+"""Why an empty path is refused, by the Python API (:func:`not_empty`) and the command line
+(:func:`detente.cli.common.path_value`) alike."""
+
+
+def is_empty_path(path: object) -> bool:
+    """Whether ``path`` is an empty path given as text (``str`` or ``bytes``): ``Path("")`` is
+    the current folder, so ``out=""`` would silently write there."""
+    return isinstance(path, (str, bytes)) and len(path) == 0
+
+
 def not_empty(path: str | Path | None, keyword: str, option: str) -> None:
-    """Refuse (:class:`OptionValueError`, exit 2) an empty path given as text: ``Path("")``
-    is the current folder, so ``out=""`` would write there (the command line's parser refuses
-    it the same way, :func:`detente.cli.common.path_value`)."""
-    if isinstance(path, str) and path == "":
-        raise OptionValueError(keyword, option, "an empty path names no file or folder; give one")
+    """Refuse (:class:`OptionValueError`, exit 2) an empty path given as text
+    (:func:`is_empty_path`); the command line's parser refuses it the same way."""
+    if is_empty_path(path):
+        raise OptionValueError(keyword, option, EMPTY_PATH)
 
 
 def after_own_date(when: dt.date, own: dt.date, source: object = None) -> str | None:

@@ -78,12 +78,13 @@ def path_value(value: Any) -> Path:
     current folder (which ``Path("")`` would silently become: ``--out "$DIR"`` with ``DIR``
     unset would write into the folder the command runs in). ``.`` names the current folder
     explicitly and is taken as written."""
+    from detente.api.common import EMPTY_PATH, is_empty_path
+
     if isinstance(value, Path):
         return value
-    text = os.fsdecode(value) if isinstance(value, bytes) else str(value)
-    if text == "":
-        raise typer.BadParameter("an empty path names no file or folder; give one")
-    return Path(text)
+    if is_empty_path(value):
+        raise typer.BadParameter(EMPTY_PATH)
+    return Path(os.fsdecode(value) if isinstance(value, bytes) else str(value))
 
 
 path_value.__name__ = "PATH"
