@@ -91,7 +91,10 @@ def _refuse_in_use(db: Path, err: Exception) -> None:
     are its writer's temporary files removed."""
     import duckdb
 
-    if isinstance(err, duckdb.IOException) and "lock" in str(err).lower():
+    text = str(err).lower()  # DuckDB's words: 'Could not set lock on file …: Conflicting lock'
+    if isinstance(err, duckdb.IOException) and (
+        "could not set lock" in text or "conflicting lock" in text
+    ):
         raise InputError(
             f"{db}: in use by another process (a sweep still writing this catalog?); nothing "
             "was changed: wait for it to finish, or choose a new --catalog directory"
