@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import math
+import os
 import platform
 from collections.abc import Mapping
 from importlib import metadata
@@ -31,6 +32,14 @@ def content_hash(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
+
+
+def file_hash(path: str | os.PathLike[str]) -> tuple[int, str]:
+    """``(size in bytes, SHA-256 hex digest)`` of the file at ``path``, read in chunks (memory
+    does not grow with the file): :func:`content_hash` of its bytes."""
+    with open(path, "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        return fh.tell(), digest
 
 
 def scenario_sha256(scenario: Scenario) -> str:

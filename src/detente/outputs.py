@@ -255,12 +255,12 @@ def changed_since_recorded(
     """Those of ``names`` (relative to ``directory``) whose bytes are not the SHA-256 that
     ``recorded`` (name → hash, as a manifest records it) gives: edited since, unreadable, or
     not recorded with a hash."""
-    from detente.manifest import content_hash
+    from detente.manifest import file_hash
 
     changed = []
     for name in names:
         try:
-            actual: str | None = content_hash((directory / name).read_bytes())
+            actual: str | None = file_hash(directory / name)[1]
         except OSError:
             actual = None
         want = recorded.get(name)

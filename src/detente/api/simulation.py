@@ -345,9 +345,8 @@ def _finish(
     counted blocks, write the manifest and the summary, and remove the marker (a complete
     run: a signal ``held`` meanwhile came too late to stop it and is dropped) or mark the
     folder interrupted. Idempotent. Returns the summary."""
-    import hashlib
 
-    from detente.manifest import content_hash, to_json
+    from detente.manifest import content_hash, file_hash, to_json
     from detente.outputs import write_bytes, write_json
     from detente.simulate import BLOCK
 
@@ -360,9 +359,7 @@ def _finish(
     blocks = sorted(e.name for e in directory.iterdir() if _BLOCK.fullmatch(e.name))
     hashed = {n: (len(b), content_hash(b)) for n, b in written.items()}
     for name in blocks:  # file by file, in chunks: memory does not grow with runs or periods
-        with (directory / name).open("rb") as fh:
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()
-            hashed[name] = (fh.tell(), digest)
+        hashed[name] = file_hash(directory / name)
     records = [{"path": n, "bytes": b, "sha256": h} for n, (b, h) in sorted(hashed.items())]
     write_json(directory / "manifest.json", result.manifest | {"files": records})
     write_bytes(directory / "summary.json", written["summary.json"])

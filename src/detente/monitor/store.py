@@ -37,7 +37,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as _dt
-import hashlib
 import stat
 import time
 import zipfile
@@ -55,6 +54,7 @@ import pyarrow as pa
 from detente.core.interrupts import signals_held
 from detente.core.limits import EARLIEST_DATE, LATEST_DATE
 from detente.errors import InputError
+from detente.manifest import file_hash
 from detente.monitor import acled, counts, gdelt, icews, ucdp
 from detente.monitor.formats import FORMATS, detect_format, open_binary
 from detente.monitor.mapping import ActorMapping, default_mapping
@@ -155,11 +155,7 @@ def region_condition(region: str | None, alias: str = "") -> tuple[str, list[str
 
 
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return file_hash(path)[1]
 
 
 STORE_TABLES = ("events", "mentions", "files", "meta", "cameo")
