@@ -765,9 +765,15 @@ def _utility_at(
         return np.nan
     if lin_dist.shape[0] == 0:
         return float(utility[at, a])
-    q = at - row * k
-    d0, d1 = lin_dist[a, 0, q], lin_dist[a, 1, q]
-    return _linear_utility(d0, d1, lin_w[row, a, 0], lin_w[row, a, 1])
+    return _linear_at(lin_dist, lin_w, row, a, at - row * k)
+
+
+@kernel
+def _linear_at(lin_dist: FloatArray, lin_w: FloatArray, row: int, a: int, q: int) -> float:
+    """Actor ``a``'s utility of candidate ``q`` of row ``row`` of a table of the linear form
+    (:func:`_linear_utility` of its two distances and the row's two weights): the one reading
+    of the linear form, for :func:`_utility_at` and :func:`_sorted_at`."""
+    return _linear_utility(lin_dist[a, 0, q], lin_dist[a, 1, q], lin_w[row, a, 0], lin_w[row, a, 1])
 
 
 @kernel
@@ -796,10 +802,7 @@ def _sorted_at(
         return float(keys[base + j])
     if j >= nf:
         return _ABOVE
-    c = np.int64(order[base + j])
-    u = _linear_utility(
-        lin_dist[side, 0, c], lin_dist[side, 1, c], lin_w[row, side, 0], lin_w[row, side, 1]
-    )
+    u = _linear_at(lin_dist, lin_w, row, side, np.int64(order[base + j]))
     return np.uint64(np.float64(u).view(np.uint64) & _HIGH).view(np.float64)
 
 
