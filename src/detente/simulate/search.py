@@ -237,7 +237,6 @@ def _frontier_key(other_needs: float, row: int, offset: bool) -> float:
 @kernel
 def _propose_runs(
     src: SortedSource,
-    order: OrderArray,
     n_feasible: IntArray,
     k: int,
     offset: bool,
@@ -247,8 +246,10 @@ def _propose_runs(
     pos: IntArray,
     out: IntArray,
 ) -> None:
-    """``out[j]``: :func:`propose` of ``demand[j]`` (``src``, ``order``: the proposer's;
-    ``x``: a work array; ``pos``: the search's hints in, its positions out, :func:`_search`)."""
+    """``out[j]``: :func:`propose` of ``demand[j]`` (``src``: the proposer's sorted row, its
+    order ``src[1]``; ``x``: a work array; ``pos``: the search's hints in, its positions out,
+    :func:`_search`)."""
+    order = src[1]
     for j in range(rows.shape[0]):
         x[j] = _propose_key(demand[j], rows[j], offset)
     _search_at(src, n_feasible, k, rows, offset, x, pos)
@@ -300,9 +301,7 @@ def _propose_all(
     n = rows.shape[0]
     out = np.empty(n, dtype=np.int64)
     src = (keys0, order0, dist, w, 0) if side == 0 else (keys1, order1, dist, w, 1)
-    _propose_runs(
-        src, src[1], n_feasible, k, offset, rows, demand, np.empty(n), np.full(n, -1), out
-    )
+    _propose_runs(src, n_feasible, k, offset, rows, demand, np.empty(n), np.full(n, -1), out)
     return out
 
 
