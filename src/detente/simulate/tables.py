@@ -802,7 +802,7 @@ def _sorted_at(
         return float(keys[base + j])
     if j >= nf:
         return _ABOVE
-    u = _linear_at(lin_dist, lin_w, row, side, np.int64(order[base + j]))
+    u = _linear_at(lin_dist, lin_w, row, side, int(order[base + j]))
     return np.uint64(np.float64(u).view(np.uint64) & _HIGH).view(np.float64)
 
 
