@@ -304,6 +304,15 @@ def blocking_parties(
 
 
 @kernel
+def _named(accepts: bool | np.bool_, other_accepts: bool | np.bool_, both: bool | np.bool_) -> bool:
+    """Whether a belligerent is named as blocking: where the other accepts some package
+    inside, unless one of those is also its own (``both``); where the other accepts none,
+    when it accepts none either. The one rule of :func:`_blocking` and :func:`_blocking_pair`
+    (which has no package both accept: ``both`` False)."""
+    return bool(not both if other_accepts else not accepts)
+
+
+@kernel
 def _accepts_any(
     utility: FloatArray,
     lin_dist: FloatArray,
@@ -382,8 +391,8 @@ def _blocking_pair(
         any1 = _accepts_any(
             utility, lin_dist, lin_w, inside, g, r, k, 1, value[run, 1], int(order1[last])
         )
-        who[run, 0] = True if any1 else not any0
-        who[run, 1] = True if any0 else not any1
+        who[run, 0] = _named(any0, any1, False)  # a no-zone run: no package both accept
+        who[run, 1] = _named(any1, any0, False)
     return count
 
 
@@ -463,8 +472,8 @@ def _blocking(
             if seen2:
                 # the other party accepts some candidate: named unless one of those is also
                 # its own; the other accepts none: named when it accepts none either
-                who[run, 0] = not both if any1 else not any0
-                who[run, 1] = not both if any0 else not any1
+                who[run, 0] = _named(any0, any1, both)
+                who[run, 1] = _named(any1, any0, both)
             continue
         any_ok[:] = False
         others[:] = False
