@@ -17,13 +17,19 @@ breakdown the ``breakdown_1y`` checks score:
 - **spoilers**: each spoiler faction (:func:`~detente.simulate.durability_covariates.
   spoiler_factions`: strength × (1 − control)) and, on each issue where it states a red line
   (its latest ``acceptable`` dated at or before ``as_of``), whether the runs' terms cross it
-  (``all``, ``some`` or ``none`` of the 5–95 % range) and whether the signed terms do.
+  (``all``, ``some`` or ``none`` of the 5–95 % range) and whether the signed terms do;
+- **without** (helper v22b): for each factor ≠ 1, the pooled figure if that factor were 1 in
+  every bundle that carries it (:func:`without_factor` on each bundle's b, pooled by the
+  scorer's rule): proportional-hazards arithmetic on the measured figures, not a rerun (the
+  runs' timing and trust at signature are held), so it sizes a candidate before any change
+  (e.g. Arusha's pooled figure without UNAMIR's factor).
 
 Nothing is written; the engine and the scenarios are read as they are.
 
     .venv/bin/python validation/durability_why.py                  # the brief's cases, markdown
     .venv/bin/python validation/durability_why.py aceh_2005 --json # one case, JSON
     .venv/bin/python validation/durability_why.py --runs 200       # quicker, fewer runs
+    .venv/bin/python validation/durability_why.py --all            # every breakdown_1y case
 """
 
 from __future__ import annotations
@@ -69,6 +75,22 @@ def needed_factor(b: float, op: str, value: float) -> dict[str, Any] | None:
         return None
     f = math.log(1.0 - value) / math.log(1.0 - b)
     return {"op": "<=" if op in ("<", "<=") else ">=", "factor": f}
+
+
+def without_factor(b: float, factor: float) -> float:
+    """A one-year breakdown ``b`` with one hazard-ratio factor removed: under proportional
+    hazards ``1 − b = exp(−HR·H₀)``, so dividing HR by ``factor`` gives
+    ``1 − (1 − b)^(1/factor)``."""
+    if not (0.0 <= b <= 1.0) or not factor > 0.0:
+        raise ValueError(f"need 0 <= b <= 1 and factor > 0, got b={b}, factor={factor}")
+    if b == 1.0:
+        return 1.0
+    return 1.0 - float((1.0 - b) ** (1.0 / factor))
+
+
+def breakdown_cases() -> list[str]:
+    """Every development case with a ``breakdown_1y`` check, in name order."""
+    return sorted(p.parent.name for p in CASES_DIR.glob("*/case.yaml") if _checks(p.parent.name))
 
 
 def crossed(lo: float, hi: float, low_q: float, high_q: float) -> str:
@@ -155,11 +177,7 @@ def decompose(case: str, *, runs: int | None = None, periods: int | None = None)
         if not rec.get("p_agreement"):
             continue
         dur = rec.get("durability") or {}
-        factors = {
-            c["covariate"]: c["hazard_ratio"]
-            for c in dur.get("covariates", [])
-            if abs(c["hazard_ratio"] - 1.0) > 1e-9
-        }
+        factors = _factors_of(rec)
         bundles.append(
             {
                 "bundle": rec["bundle"],
@@ -195,6 +213,21 @@ def decompose(case: str, *, runs: int | None = None, periods: int | None = None)
         for a in scenario.actors
         if a.veto and a.kind.value != "faction" and red_lines(scenario, a.id)
     ]
+    without = {}
+    for name in sorted({k for b in bundles for k in b["factors"]}):
+        recs = [
+            {
+                **rec,
+                "p_breakdown_1y": (
+                    without_factor(rec["p_breakdown_1y"], fac[name])
+                    if rec.get("p_breakdown_1y") is not None and name in fac
+                    else rec.get("p_breakdown_1y")
+                ),
+            }
+            for rec in records
+            for fac in [_factors_of(rec)]
+        ]
+        without[name] = simscore.pooled_breakdown({"agreements": recs})
     checks = []
     for c in _checks(case):
         b = pooled
@@ -217,6 +250,17 @@ def decompose(case: str, *, runs: int | None = None, periods: int | None = None)
         "spoilers": spoilers,
         "sides": sides,
         "checks": checks,
+        "without": without,
+    }
+
+
+def _factors_of(rec: dict[str, Any]) -> dict[str, float]:
+    """A summary record's covariate factors ≠ 1 (its ``durability`` record)."""
+    dur = rec.get("durability") or {}
+    return {
+        c["covariate"]: c["hazard_ratio"]
+        for c in dur.get("covariates", [])
+        if abs(c["hazard_ratio"] - 1.0) > 1e-9
     }
 
 
@@ -262,6 +306,9 @@ def markdown(rows: list[dict[str, Any]]) -> str:
             )
         for s in r["sides"]:
             out.append(f"- veto party `{s['actor']}`: {_line_text(s['red_lines'])}")
+        if r.get("without"):
+            wo = ", ".join(f"{k} {_fmt(v)}" for k, v in r["without"].items())
+            out.append(f"- pooled without one factor (arithmetic, not a rerun): {wo}")
         out.append("")
     return "\n".join(out)
 
@@ -271,8 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("cases", nargs="*", help="case ids (default: the brief's family)")
     ap.add_argument("--runs", type=int, default=None, help="runs (default: the pool's)")
     ap.add_argument("--json", action="store_true", help="JSON instead of markdown")
+    ap.add_argument(
+        "--all", action="store_true", help="every case with a breakdown_1y check (v22b)"
+    )
     args = ap.parse_args(argv)
-    rows = [decompose(c, runs=args.runs) for c in (args.cases or CASES)]
+    chosen = breakdown_cases() if args.all else (args.cases or CASES)
+    rows = [decompose(c, runs=args.runs) for c in chosen]
     print(json.dumps(rows, indent=1) if args.json else markdown(rows))
     return 0
 
