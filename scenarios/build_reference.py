@@ -29,6 +29,9 @@ if str(HERE) not in sys.path:
 from ukraine_issues import FIGURE_DATE, FIGURE_OF, ISSUES, status_quo  # noqa: E402
 from ukraine_ledger import LEDGER  # noqa: E402
 from ukraine_positions import (  # noqa: E402
+    ACCEPTANCE,
+    CONSTITUTION,
+    CONSTITUTION_ISSUES,
     DONETSK_AUG25_MAP,
     DONETSK_ZONE,
     LINE_FIGURES,
@@ -907,6 +910,42 @@ def carried_with_the_front(row: D, snapshot: str) -> D:
     return out
 
 
+def _published(table: D, sid: str, as_of: str) -> bool:
+    """Whether source ``sid`` of ``table`` was published by ``as_of`` (its date, to the
+    precision given)."""
+    date = table[sid].get("date")
+    return date is None or date <= as_of[: len(date)]
+
+
+def ratification_commitments(as_of: str, status_quo: dict[str, float]) -> list[D]:
+    """Ukraine's Constitution on its territory (``ukraine_positions.CONSTITUTION``) as one public
+    commitment per territorial issue at this snapshot's status quo, citing only the sources
+    published by ``as_of`` (no look-ahead) and the acceptance shares measured and published by
+    then."""
+    if CONSTITUTION["date"] > as_of:
+        return []
+    table = _sources()
+    out = []
+    for issue in CONSTITUTION_ISSUES:
+        row = dict(CONSTITUTION, issue=issue, level=status_quo[issue])
+        row["sources"] = [sid for sid in CONSTITUTION["sources"] if _published(table, sid, as_of)]
+        if not row["sources"]:
+            del row["sources"]
+        shares = ACCEPTANCE["crimea" if issue == "crimea" else "control"]
+        known = [
+            dict(a, sources=list(a["sources"]))  # copies: no YAML anchors between issues
+            for a in shares
+            if a["date"] <= as_of and all(_published(table, sid, as_of) for sid in a["sources"])
+        ]
+        if known:
+            row["acceptance"] = known
+        out.append(
+            {k: row[k] for k in ("actor", "issue", "level", "date", "act", "ratification")}
+            | {k: row[k] for k in ("acceptance", "sources", "assumption") if k in row}
+        )
+    return out
+
+
 def build(snapshot: str) -> D:
     """The scenario of one snapshot as plain data (validated by :func:`render`)."""
     spec = SNAPSHOTS[snapshot]
@@ -955,6 +994,7 @@ def build(snapshot: str) -> D:
         "refusals": refusals(as_of),
     }
     committed = [c for c in PUBLIC_COMMITMENTS if c["date"] <= as_of]
+    committed += ratification_commitments(as_of, {i["id"]: i["status_quo"] for i in issues})
     if committed:
         body["public_commitments"] = committed
     cited: set[str] = set()

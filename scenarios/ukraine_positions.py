@@ -642,3 +642,75 @@ PUBLIC_COMMITMENTS: list[Row] = [
         "assumption": "level 0: the scale's special-tribunal anchor",
     },
 ]
+
+
+# Public commitments that name a ratification (``ratification``): Ukraine's Constitution puts a
+# change of its territory to an all-Ukrainian referendum. The facts attest the clause from 2025
+# only (E0408: recognising Crimea "is outside our Constitution", S_lon2; the 2025-08-17 position:
+# the constitution bars ceding territory, S_ak2, S_ak4; E0431: a Donetsk zone "subject to a
+# referendum", S_20_2); the date is the Constitution's adoption (28 June 1996, not in the
+# facts). The builder writes one commitment per territorial issue into every snapshot, at that
+# snapshot's status quo (the line of contact: a settlement past it hands over territory Ukraine
+# holds; on Crimea, 50: past it the annexation is recognised), citing only the sources published
+# by its as_of, and the acceptance shares measured and published by then (the facts' indicator
+# ``public_opinion_ukraine_kiis``; share = accept / (accept + reject), those with a view). The
+# simulation crosses Ukraine's line past that level only for a package the shares put inside the
+# win-set (above 1/2) (docs/explanation/simulation-model.md, "Red lines that move").
+CONSTITUTION_ISSUES = ("crimea", "donetsk", "luhansk", "zaporizhzhia_kherson")
+CONSTITUTION: Row = {
+    "actor": "UA",
+    "date": "1996-06-28",
+    "act": "Constitution of Ukraine: the territory is changed only by an all-Ukrainian "
+    "referendum (Zelensky: recognising Crimea 'is outside our Constitution', facts E0408; "
+    "ceding territory barred, 2025-08-17; a Donetsk zone put to a referendum, E0431)",
+    "ratification": "all-Ukrainian referendum",
+    "sources": ["S_lon2", "S_ak2", "S_ak4", "S_20_2"],
+    "assumption": "date: the Constitution's adoption, 28 June 1996 (not in the facts, which "
+    "attest the clause from 2025); level: the snapshot's status quo (the line of contact; "
+    "Crimea 50, no recognition): a settlement past it cedes territory Ukraine holds or "
+    "recognises the annexation",
+}
+
+
+def _share(date: str, accept: float, reject: float | None, note: str, *src: str) -> Row:
+    row: Row = {"date": date, "accept": accept}
+    if reject is not None:
+        row["reject"] = reject
+    return row | {"note": note, "sources": list(src)}
+
+
+# KIIS, facts ``public_opinion_ukraine_kiis``: the generic question (ready for territorial
+# concessions) until the framing experiment of May-June 2025, then the framing that matches the
+# crossing (handing over areas Ukraine holds; official recognition). Dated at the end of the
+# fieldwork (the month's end where the facts give only the month).
+_GENERIC = [
+    _share("2023-05-31", 0.10, None, "KIIS May 2023: 10% ready for territorial concessions",
+           "S_kiis10"),
+    _share("2023-12-31", 0.19, None, "KIIS end-2023: 19% ready for territorial concessions",
+           "S_kiis10"),
+    _share("2024-02-29", 0.26, None, "KIIS Feb 2024: 26% ready for territorial concessions",
+           "S_kiis10"),
+    _share("2024-05-31", 0.32, 0.55, "KIIS May 2024: 32% ready for territorial concessions, "
+           "55% against any", "S_kiis1", "S_kiis10"),
+    _share("2024-12-31", 0.38, 0.51, "KIIS Dec 2024: 38% ready, 51% against", "S_kiis2"),
+    _share("2025-03-04", 0.39, 0.50, "KIIS 14 Feb-4 Mar 2025: 39% ready, 50% against, 11% "
+           "undecided", "S_kiis2"),
+]  # fmt: skip
+ACCEPTANCE: dict[str, list[Row]] = {
+    "control": [
+        *_GENERIC,
+        _share("2025-06-03", 0.15, 0.78, "KIIS 15 May-3 Jun 2025, framing experiment: handing "
+               "over areas Ukraine controls 15% accept, 78% reject", "S_kiis3", "S_kiis4"),
+        _share("2025-12-29", 0.17, 0.75, "KIIS Nov-Dec 2025: the 'Russian plan' (withdrawal "
+               "from Donbas, army caps, no guarantees) 17% accept, 75% reject", "S_kiis5",
+               "S_kiis6", "S_kiis7"),
+    ],
+    "crimea": [
+        *_GENERIC,
+        _share("2025-06-03", 0.24, 0.68, "KIIS 15 May-3 Jun 2025, framing experiment: official "
+               "recognition of occupied territory as Russian 24% accept, 68% reject", "S_kiis3",
+               "S_kiis4"),
+        _share("2025-12-29", 0.33, 0.53, "KIIS 26 Nov-29 Dec 2025: 33% open to some "
+               "territorial losses, 53% categorically against", "S_kiis5"),
+    ],
+}  # fmt: skip

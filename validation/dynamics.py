@@ -720,7 +720,13 @@ def render(res: dict[str, Any]) -> str:
         "could be signed without that meeting (trk14's first reading), Ukraine crossed nearly "
         "all its lines at the first round and most runs from the 2025 snapshots reached the "
         "settlement that history did not reach (`validation/trk14_expectations.md`, "
-        "`validation/fix14t_expectations.md`).",
+        "`validation/fix14t_expectations.md`). From the 2025-05 snapshot on, that package is "
+        "also outside Ukraine's domestic win-set (branch v22a: its Constitution puts a change "
+        "of territory to a referendum, and the facts' KIIS shares accepting such a settlement "
+        "are below one half), so Ukraine does not cross its settlement lines even where the "
+        "settlement is drafted: on a scratch merge with branch v21a, which lets the envoys "
+        "draft under Russia's refusal to sign, the settlement fell from 0.65-0.79 to 0 and "
+        "this backtest returned to the figures above (`validation/v22a_expectations.md`).",
         "- Why each missed line stays put, measured condition by condition (helper dyn14, "
         "`validation/dyn14_expectations.md`; `validation/dynamics_why.py` prints the table): "
         "on costs alone Ukraine would cross the lines of its five missed loosenings in the "

@@ -8,7 +8,9 @@ rules (docs/explanation/simulation-model.md, *Red lines that move*) is measured 
 - **crossing** (loosening): the move sets holding the line (the bargaining engine's cheapest
   package for a closed bundle), the share of runs that held a round of talks on the bundle, in
   which the gain over no agreement exceeded the crossing cost in the first week and at some
-  week (the step's own test, ``positions.worth_crossing``), and that crossed it;
+  week (the step's own test, ``positions.worth_crossing``), and that crossed it; a move set
+  outside the ratifiers' win-set (``MoveSet.ratified``, branch v22a) is marked "not ratified"
+  and never crossed;
 - **hardening** (tightening): the war's rise of the actor's value of fighting
   (``positions.war_rise``, median) and the share of runs in which it tightens the line by more
   than the tolerance;
@@ -61,6 +63,8 @@ def blocked_by(row: dict[str, Any]) -> str:
         best = max(row["move_sets"], key=lambda x: (x["crossed"], x["table"], x["gain_ever"]))
         if best["table"] <= GROUND:
             return f"no round of talks on the {best['bundle']} bundle"
+        if not best.get("ratified", True):
+            return "outside the ratifiers' win-set (a ratification they reject; branch v22a)"
         if best["gain_ever"] <= GROUND:
             return "the crossing cost stays above the gain"
         return "crossed in too few runs"
@@ -124,6 +128,7 @@ def diagnose_pair(pair: dict[str, Any], *, runs: int, seed: int) -> list[dict[st
                     "gain_first": float(gain_first[:, j].mean()),
                     "gain_ever": float(gain_ever[:, j].mean()),
                     "crossed": float((s.moved_at[:, j] >= 0).mean()),
+                    "ratified": bool(ms.ratified),
                 }
             )
         commit = None
@@ -170,6 +175,7 @@ def render(results: dict[str, list[dict[str, Any]]], *, moved_only: bool) -> str
             sets = "; ".join(
                 f"{x['bundle']} → {x['to']:.0f}: {x['table']:.0%} / {x['gain_first']:.0%}, "
                 f"{x['gain_ever']:.0%} / {x['crossed']:.0%}"
+                + ("" if x.get("ratified", True) else " (not ratified)")
                 for x in r["move_sets"]
             )
             wr = "–" if r["war_rise"] is None else f"{r['war_rise']:+.3f} ({r['harden_share']:.0%})"

@@ -167,14 +167,16 @@ def test_bad_public_commitments_get_located_errors() -> None:
 
 def test_the_ukraine_snapshots_commit_russia_to_the_annexed_oblasts_from_november_2022() -> None:
     """The annexation law of 30 September 2022 (facts E0106) is in every snapshot after it,
-    targeting Russia's territorial minima; the March 2022 snapshot states no commitment."""
+    targeting Russia's territorial minima; the March 2022 snapshot states no commitment
+    to a point (only Ukraine's Constitution, a ratification that pulls nothing: branch v22a)."""
     from pathlib import Path
 
     from detente.scenario import load_scenario
 
     root = Path(__file__).resolve().parents[2] / "scenarios"
     early = load_scenario(root / "ukraine-2022-03.yaml")
-    assert not early.public_commitments
+    assert not [c for c in early.public_commitments if c.ratification is None]
+    assert np.isnan(build_model(early).agenda.commit_hi).all()
     m = build_model(load_scenario(root / "ukraine-2023-12.yaml"))
     ru = m.actor_ids.index("RU")
     for issue in ("donetsk", "luhansk", "zaporizhzhia_kherson"):

@@ -57,6 +57,9 @@ def test_a_line_whose_median_moved_the_real_way_is_right() -> None:
         ([_set(0.0, 0.9)], "no round of talks on the settlement bundle"),
         ([_set(0.9, 0.1)], "the crossing cost stays above the gain"),
         ([_set(0.9, 0.9, 0.2)], "crossed in too few runs"),
+        # branch v22a: a package outside the ratifiers' win-set, talked about and worth it
+        ([_set(0.9, 0.9) | {"ratified": False}], "outside the ratifiers' win-set"),
+        ([_set(0.0, 0.9) | {"ratified": False}], "no round of talks on the settlement bundle"),
     ],
 )
 def test_a_loosening_is_blocked_by_the_first_crossing_condition_that_fails(

@@ -55,6 +55,20 @@ RIPENESS_HALF)`` the ripeness factor's form, applied to the sums paid (not the r
 factor's own fall, which reads the felt W): the more has been sunk already, the less each new
 cost adds. No parameter beyond ``RIPENESS_HALF``. A rational belligerent ignores sunk costs
 (Fearon 1995), so uncommitted lines are not pulled; a bound never moves past the actor's ideal.
+
+A public commitment that names a **ratification** (a referendum, a constitutional amendment:
+``PublicCommitment.ratification``) commits to a procedure, not a point, and is not a target of
+the pull above. It bounds the crossing instead (:func:`ratified`): an agreement must fall inside
+each side's domestic *win-set*, the agreements that would win the majority of the constituents
+whose ratification is required when voted up or down (Putnam 1988, the two-level game); a
+ratification requirement shrinks the win-set (and is a source of bargaining power: the
+Schelling conjecture, Schelling 1960; Putnam 1988). A package that takes a line past such a
+commitment's level (a maximum above it, a minimum below it) needs ratification, and is in the
+win-set only when the ratifiers' measured acceptance (the share accepting among those with a
+view, ``Acceptance.share``) exceeds the majority the ratification needs; where no share is
+known, the actor's own evaluation stands in for the ratifiers' (the unitary-actor reading of
+the rest of the model) and only the crossing cost is weighed. No parameter: the majority is the
+ratification rule's, stated with the commitment.
 """
 
 from __future__ import annotations
@@ -86,6 +100,7 @@ __all__ = [
     "entrapment_share",
     "hardened_bounds",
     "hardening_points",
+    "ratified",
     "tighten",
 ]
 
@@ -229,6 +244,32 @@ def crossing_cost(
     k = k / (1.0 + w / RIPENESS_HALF) / (1.0 + g / RELIEF_HALF) * (1.0 - LEADER_RELIEF * lead)
     out: FloatArray = np.where(np.isnan(s), 0.0, np.maximum(k, 0.0))
     return out
+
+
+def ratified(
+    to: ArrayLike,
+    is_min: ArrayLike,
+    level: ArrayLike,
+    share: ArrayLike,
+    majority: ArrayLike = 0.5,
+) -> bool:
+    """Whether a package is inside the actor's domestic win-set (module docstring).
+
+    One entry per red line the package crosses (all arrays broadcast, shape (M,)): ``to`` the
+    value the package puts the line at, ``is_min`` whether the line is a minimum (crossed
+    downward) or a maximum (crossed upward), ``level`` the level of the ratification
+    commitment on the issue (NaN: none), ``share`` the ratifiers' acceptance share (NaN:
+    unknown) and ``majority`` the share a ratification needs. A line needs ratification when
+    ``to`` lies past ``level`` in the crossing's direction (by more than 1e-9); the package is
+    in the win-set when every line that needs it has an unknown share or a share above its
+    majority. True for an empty package."""
+    t = np.asarray(to, dtype=float)
+    lv = np.asarray(level, dtype=float)
+    sh = np.asarray(share, dtype=float)
+    past = np.where(np.asarray(is_min, dtype=bool), t < lv - 1e-9, t > lv + 1e-9)
+    needs = ~np.isnan(lv) & past  # NaN comparisons are False: no commitment, no ratification
+    passes = np.isnan(sh) | (sh > np.asarray(majority, dtype=float))
+    return bool(np.all(~needs | passes))
 
 
 @dataclass(frozen=True)

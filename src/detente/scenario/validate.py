@@ -188,6 +188,26 @@ def check_references(s: Scenario, *, sources: bool = True) -> list[Finding]:
             )
         seen_pc.add((c.actor, c.issue, c.date))
         not_after(("public_commitments", k, "date"), c.date)
+        if c.acceptance and c.ratification is None:
+            add(
+                ("public_commitments", k, "acceptance"),
+                "acceptance shares without a `ratification`: whose acceptance would they "
+                "measure? Name who must ratify a settlement past the level",
+            )
+        if c.majority != 0.5 and c.ratification is None:
+            add(
+                ("public_commitments", k, "majority"),
+                f"a majority of {c.majority:g} without a `ratification`: name who must ratify",
+            )
+        seen_acc: set[dt.date] = set()
+        for j, acc in enumerate(c.acceptance):
+            if acc.date in seen_acc:
+                add(
+                    ("public_commitments", k, "acceptance", j, "date"),
+                    f"second acceptance share dated {acc.date}",
+                )
+            seen_acc.add(acc.date)
+            not_after(("public_commitments", k, "acceptance", j, "date"), acc.date)
     sums: dict[str, float] = {}
     for (actor, _), p in s.current_positions().items():
         sums[actor] = sums.get(actor, 0.0) + p.salience

@@ -75,7 +75,7 @@ from detente.bargaining.distrust import base_state, mechanism_effects, scenario_
 from detente.bargaining.linkage import LinkageRule
 from detente.bargaining.packages import BundleResult, PaymentItem, bundle_zone
 from detente.bargaining.problem import BargainingProblem
-from detente.bargaining.redlines import can_harden
+from detente.bargaining.redlines import can_harden, ratified
 from detente.bargaining.utility import loss_arrays, utility_arrays
 from detente.bargaining.war import war_value
 from detente.bargaining.zone import ZoneLP
@@ -143,6 +143,9 @@ class MoveSet:
     # (M,) 1: the line was stated before the actor's leader took over (the analysis' mask,
     # ``BargainingProblem.leader_change``: :func:`~detente.bargaining.problem.predecessor_lines`)
     lead: FloatArray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    # False: the package needs a ratification its ratifiers reject (outside the actor's
+    # domestic win-set, :func:`ratification_gate`); the ``positions`` step never crosses it
+    ratified: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -319,6 +322,13 @@ def build_agenda(
                     base=problem.crossing_base[pidx[ai], ks].astype(np.float64),
                     point_k=-1,
                     lead=problem.leader_change[pidx[ai], ks].astype(np.float64),
+                    ratified=ratification_gate(
+                        scenario,
+                        aid,
+                        [problem.issues[k] for k in ks],
+                        np.array([m.to for m in mv]),
+                        np.array([m.bound == "min" for m in mv]),
+                    ),
                 )
             )
     n_r = 2 ** len(move_sets)
@@ -530,8 +540,8 @@ def commitment_targets(
     shape = (len(belligerents), len(issues))
     t_lo, t_hi = np.full(shape, np.nan), np.full(shape, np.nan)
     for (aid, iid), c in scenario.current_commitments().items():
-        if aid not in belligerents or iid not in issues:
-            continue
+        if aid not in belligerents or iid not in issues or c.ratification is not None:
+            continue  # a ratification is a procedure, not a point: no pull
         a, k = belligerents.index(aid), list(issues).index(iid)
         x, level = float(ideal[a, k]), float(c.level)
         if 0.0 < lo[a, k] < min(level, x):
@@ -539,6 +549,35 @@ def commitment_targets(
         if max(level, x) < hi[a, k] < 100.0:
             t_hi[a, k] = max(level, x)
     return t_lo, t_hi
+
+
+def ratification_gate(
+    scenario: Scenario,
+    actor: str,
+    issues: list[str],
+    to: FloatArray,
+    is_min: BoolArray,
+) -> bool:
+    """Whether the package that crosses ``actor``'s red lines on ``issues`` (to the values
+    ``to``; ``is_min``: the line is a minimum) is inside its domestic win-set
+    (:func:`detente.bargaining.redlines.ratified`): a line taken past the level of a public
+    commitment that names a ``ratification`` needs the ratifiers' acceptance, the latest share
+    dated on or before ``as_of`` above the commitment's majority; an unknown share does not
+    block. True without such a commitment."""
+    current = scenario.current_commitments()
+    as_of = scenario.meta.as_of
+    level = np.full(len(issues), np.nan)
+    share = np.full(len(issues), np.nan)
+    majority = np.full(len(issues), 0.5)
+    for n, iid in enumerate(issues):
+        c = current.get((actor, iid))
+        if c is None or c.ratification is None:
+            continue
+        level[n], majority[n] = float(c.level), float(c.majority)
+        known = c.acceptance_share(as_of)
+        if known is not None:
+            share[n] = known
+    return ratified(to, is_min, level, share, majority)
 
 
 def belief_slope(problem: BargainingProblem, ag: Agreement) -> FloatArray:
@@ -566,7 +605,7 @@ def belief_slope(problem: BargainingProblem, ag: Agreement) -> FloatArray:
 
 
 def _with_point(ms: MoveSet, k: int) -> MoveSet:
-    return MoveSet(ms.bundle, ms.actor, ms.issues, ms.stated, ms.to, ms.is_min, ms.base, k, ms.lead)
+    return dataclasses.replace(ms, point_k=k)
 
 
 def settled_loss_many(problem: BargainingProblem, ag: Agreement, x: FloatArray) -> FloatArray:

@@ -26,6 +26,15 @@ state (the regime's bit, ``RunState.moved_at``), so a felt cost that falls later
 a meeting with an adversary one refused to recognise, is not taken back cheaply (Fearon 1994;
 Tomz 2007).
 
+A move set that takes a line past a public commitment naming a **ratification** (a referendum
+on territory, a constitutional amendment: ``PublicCommitment.ratification``) is crossed only if
+its package is inside the actor's domestic win-set (Putnam 1988): the ratifiers' measured
+acceptance above the majority the ratification needs (``MoveSet.ratified``,
+:func:`detente.bargaining.redlines.ratified`); outside it, the crossing is never weighed, as
+a leader does not concede at the table what the ratifiers would reject (a ratification
+requirement shrinks the win-set and binds the negotiator: Schelling 1960; Putnam 1988). Where the
+scenario gives no acceptance share the crossing-cost rule decides alone. No parameter.
+
 Red lines are crossed **at the table**: a stated position is a commitment tactic (Schelling
 1960), and conceding it publicly where nobody negotiates the bundle pays the audience cost
 (Fearon 1994) and buys nothing; ripeness needs a hurting stalemate *and* a perceived way out,
@@ -299,7 +308,8 @@ def _positions(m: SimModel, s: RunState, d: Draws) -> RunState:
     for j, ms in enumerate(sets):
         # crossed only at the table: after a round of talks on the bundle (module docstring)
         todo = (moved_at[:, j] < 0) & (s.phase[:, ms.bundle] == 0) & (s.rounds[:, ms.bundle] > 0)
-        if ms.point_k < 0 or not todo.any():
+        # outside the actor's domestic win-set (a ratification its ratifiers reject): never
+        if ms.point_k < 0 or not ms.ratified or not todo.any():
             continue
         move = todo & worth_crossing(m, s, j, relief)
         regime = np.where(move, regime | (1 << j), regime)
