@@ -577,7 +577,9 @@ def linear_tables(
             dist, w[lo:hi], feas[lo:hi], rows(lo, hi), keys, n_feasible, acc, acc_bits
         )
 
-    return _per_run_table(stored, feas, pack, memory, rows, linear)
+    # two issues, every utility a float in [+0, 1]: the order alone (_sorted_at)
+    alone = two and _plain_linear(dist, w)
+    return _per_run_table(stored, feas, pack, memory, rows, linear, alone)
 
 
 def _two_issue_table(
@@ -665,6 +667,7 @@ def _per_run_table(
     memory: BlockMemory | None,
     rows: Callable[[int, int], FloatArray],
     linear: tuple[FloatArray, FloatArray] | None = None,
+    order_only: bool = False,
 ) -> TalkTable:
     """Per-run rows (R > 1): ``pack(lo, hi, keys, n_feasible)`` packs rows ``lo…hi`` into
     32-bit ``keys`` (2 · rows, K), side-major (:func:`_pack_row32`: a prefix of the utility
@@ -678,11 +681,16 @@ def _per_run_table(
     of the unique packed keys, the utility's float64 bits with the index in the low bits.
     ``rows(lo, hi)``: the utilities (hi − lo, K, A) of rows ``lo…hi`` once packed (the
     table's stored ``utility``, or a chunk's for a table of the linear form ``linear``,
-    which stores none)."""
+    which stores none). With ``order_only`` (a table of the linear form whose utilities
+    are all floats in [+0, 1], :func:`_plain_linear`) the sorted utilities are not
+    written: the table stores its order alone (:attr:`TalkTable.order_only`)."""
     r, k = feas.shape
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
     order: OrderArray = _empty(memory, "table.order", (2, r, k), np.int16)
-    sorted_u: FloatArray = _empty(memory, "table.sorted_u", (2, r, k), np.float64)
+    if order_only:  # the order alone: sorted utilities computed where read (_sorted_at)
+        sorted_u: FloatArray = np.empty((2, r, 0))
+    else:
+        sorted_u = _empty(memory, "table.sorted_u", (2, r, k), np.float64)
     n_feasible: IntArray = _empty(memory, "table.n_feasible", (r,), np.int64)
     step = _chunk_rows(k)  # rows packed, sorted, unpacked in cache
     keys = _empty(memory, "table.keys32", (2 * min(step, r) * k,), np.uint32)
