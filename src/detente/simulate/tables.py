@@ -166,8 +166,9 @@ class TalkTable:
     def _top(self) -> FloatArray:
         last = np.maximum(self.n_feasible - 1, 0)
         if self.order_only:  # the last feasible position's utility, computed (_sorted_at)
-            out = np.empty((self.rows, 2))
-            _last_sorted(self.sources(), self.n_feasible, self.size, out)
+            at_last = np.empty((2, self.rows, 1))
+            _sorted_rows(self.sources(), self.n_feasible, self.size, True, at_last)
+            out = at_last[:, :, 0].T
         else:
             out = self.sorted_u[np.arange(self.rows), :, last]
         out = np.where((self.n_feasible > 0)[:, None], out, np.nan)
@@ -195,7 +196,7 @@ class TalkTable:
         if not self.order_only:
             return self.stored_sorted
         out = np.empty((2, self.rows, self.size))
-        _all_sorted(self.sources(), self.n_feasible, out)
+        _sorted_rows(self.sources(), self.n_feasible, self.size, False, out)
         return out.transpose(1, 0, 2)
 
     @property
@@ -815,33 +816,25 @@ def _sorted_at(
 
 
 @kernel
-def _last_sorted(
-    sources: tuple[SortedSource, SortedSource], n_feasible: IntArray, k: int, out: FloatArray
+def _sorted_rows(
+    sources: tuple[SortedSource, SortedSource],
+    n_feasible: IntArray,
+    k: int,
+    last: bool,
+    out: FloatArray,
 ) -> None:
-    """``out[row, side]``: each side's utility at its row's last feasible position (at 0
-    where none is feasible), :func:`_sorted_at`."""
+    """``out[side, row, i]``: each side's sorted utilities (:func:`_sorted_at`), side-major:
+    every position (``out`` (2, R, K)), or with ``last`` the row's last feasible position's
+    alone (``out`` (2, R, 1); position 0 where none is feasible)."""
     keys0, order0, dist, w, _ = sources[0]
     keys1, order1, _, _, _ = sources[1]
-    for row in range(out.shape[0]):
-        nf = n_feasible[row]
-        last = max(nf - 1, 0)
-        out[row, 0] = _sorted_at(keys0, order0, dist, w, 0, row, row * k, nf, last)
-        out[row, 1] = _sorted_at(keys1, order1, dist, w, 1, row, row * k, nf, last)
-
-
-@kernel
-def _all_sorted(
-    sources: tuple[SortedSource, SortedSource], n_feasible: IntArray, out: FloatArray
-) -> None:
-    """``out[side, row, j]``: every sorted utility (:func:`_sorted_at`), side-major."""
-    keys0, order0, dist, w, _ = sources[0]
-    keys1, order1, _, _, _ = sources[1]
-    k = out.shape[2]
     for row in range(out.shape[1]):
         nf = n_feasible[row]
-        for j in range(k):
-            out[0, row, j] = _sorted_at(keys0, order0, dist, w, 0, row, row * k, nf, j)
-            out[1, row, j] = _sorted_at(keys1, order1, dist, w, 1, row, row * k, nf, j)
+        first = max(nf - 1, 0) if last else 0
+        for i in range(out.shape[2]):
+            j = first + i
+            out[0, row, i] = _sorted_at(keys0, order0, dist, w, 0, row, row * k, nf, j)
+            out[1, row, i] = _sorted_at(keys1, order1, dist, w, 1, row, row * k, nf, j)
 
 
 @kernel
