@@ -1,9 +1,9 @@
-"""The talks' hinted search (``search._hint_at`` then ``search._find_at`` over stored rows, and
-the copy of ``_find_at`` compiled into the talk round's loops) finds, from any hint, the first position of
-a sorted row whose value plus the row's offset is not below the key: as a plain reference
-with the same ``keys[base + j] + off < x`` comparisons, and as ``np.searchsorted`` of the
-offset row. Random rows, ties, hits and misses, hints at both ends and past them, k = 1 and
-an empty row."""
+"""The talks' hinted search (``search._hint_at`` then ``search._find_at`` over stored rows,
+and the copy of ``_find_at`` compiled into the talk round's loops) finds, from any hint, the
+first position of a sorted row whose value plus the row's offset is not below the key: as a
+plain reference with the same ``keys[base + j] + off < x`` comparisons, and as
+``np.searchsorted`` of the offset row. Random rows, ties, hits and misses, hints at both
+ends and past them, k = 1 and an empty row."""
 
 from __future__ import annotations
 

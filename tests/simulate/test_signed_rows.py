@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from tests.simulate.helpers import NO_COUNTS, stored_source
 
 from detente.simulate.row_keys import _HIGH, _KEY_MASK

@@ -194,7 +194,9 @@ def _unpack_keys32(
     group of equal prefixes (utilities within about 2^-16 of each other, or equal: rare and
     short) is then put in the order of the full keys (utility bits, index) by insertion, in
     rows that have one. The result is the order of the full keys: the prefix never
-    decreases as they increase."""
+    decreases as they increase. With ``sorted_bits`` of width 0 ((2, R, 0): a table of the
+    order alone, :attr:`detente.simulate.tables.TalkTable.order_only`) only the order is
+    written, each row's bits kept in a scratch row while its groups are ordered."""
     mask = np.uint32(_KEY_MASK)
     shift = np.uint32(_INDEX_BITS)
     rows = keys.shape[0] // 2

@@ -102,8 +102,9 @@ class TalkTable:
     A table of two-issue linear utilities (:func:`linear_tables`) stores no utilities: every
     reader computes the one it reads from the table's linear form (:func:`_utility_at`, the
     build's own arithmetic, bit for bit), and :attr:`utility` computes the whole array only
-    for a reader that asks for it. A table of the order alone (:attr:`order_only`, the
-    two-issue tables of :func:`_two_issue_table`) stores no sorted utilities either: the
+    for a reader that asks for it. A table of the order alone (:attr:`order_only`: the
+    per-run two-issue tables of :func:`linear_tables` whose utilities are all floats in
+    [+0, 1], :func:`_plain_linear`) stores no sorted utilities either: the
     searches compute each one they read (:func:`_sorted_at`), and :attr:`sorted_u` the
     whole array for a reader that asks for it."""
 
@@ -176,8 +177,10 @@ class TalkTable:
 
     @property
     def order_only(self) -> bool:
-        """The table stores its order but not its sorted utilities (a table of two-issue
-        linear utilities, :func:`_two_issue_table`): every reader computes the sorted utility
+        """The table stores its order but not its sorted utilities (per-run two-issue linear
+        utilities, :func:`linear_tables`, all floats in [+0, 1]: :func:`_two_issue_table` at
+        ≥ :data:`_INSERTION_FROM` candidates, 32-bit keys below; branches sp21a, sp22c):
+        every reader computes the sorted utility
         it reads from the order's candidate and the linear form (:func:`_sorted_at`, the
         build's own arithmetic and truncation, bit for bit)."""
         base = self.parent or self
@@ -530,7 +533,11 @@ def linear_tables(
     row then depends on its weights' ratio only) and at least :data:`_INSERTION_FROM`
     candidates, each side's rows are visited in the order of that ratio and sorted by
     insertion from the row before (:func:`_two_issue_table`): no sort keys, no NumPy sort,
-    one compiled call.
+    one compiled call. Either way, with two issues and every utility a float in [+0, 1]
+    (:func:`_plain_linear`) the table stores its order alone (:attr:`TalkTable.order_only`;
+    below :data:`_INSERTION_FROM` candidates measured, branch sp22c: a block of the NegMAS
+    workload at 100 outcomes 9-17 % cheaper, docs/benchmarks.md "The twenty-second
+    session").
 
     ``ideal`` (A, I), ``weights`` (N, A, I) per run, ``candidates`` (K, I), ``feasible``
     (N, K) or broadcasting to it; A ≥ 2 (the belligerents first), N ≥ 2; ``memory``: the
