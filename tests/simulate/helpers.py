@@ -191,6 +191,27 @@ def make_scenario(
 
 TABLE_FIELDS = ("utility", "feasible", "order", "sorted_u", "n_feasible")
 
+NO_ORDER = np.zeros(0, dtype=np.int16)
+NO_DIST = np.zeros((0, 2, 0))
+NO_W = np.zeros((0, 0, 2))
+NO_COUNTS = np.zeros(0, dtype=np.int64)
+"""What the search kernels (``search._hint_at``, ``_find_at``, ``_search_at``) are given
+besides stored rows: no order, no linear form, no feasible counts (a stored row's values are
+read as they are, ``tables._sorted_at``)."""
+
+
+def stored_row(
+    keys: NDArray[np.float64], base: int, off: float, k: int, x: float
+) -> tuple[Any, ...]:
+    """``search._hint_at`` / ``_find_at``'s arguments up to the key, for stored rows ``keys``
+    (entries from ``base``, ``off`` added to each value): append the hint or the code."""
+    return (keys, NO_ORDER, NO_DIST, NO_W, 0, 0, base, off, k, 0, x)
+
+
+def stored_source(keys: NDArray[np.float64]) -> tuple[Any, ...]:
+    """``search._search_at``'s source of one side's stored rows ``keys`` (``row·k + j``)."""
+    return (keys, NO_ORDER, NO_DIST, NO_W, 0)
+
 
 def assert_same_table(a: TalkTable, b: TalkTable) -> None:
     """Two talk tables are byte for byte the same: their stored fields and every derived one."""

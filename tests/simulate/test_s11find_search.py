@@ -1,16 +1,17 @@
-"""The talks' hinted search (``search._hint_code`` then ``search._find``, and the copy of
-``_find`` compiled into the talk round's loops) finds, from any hint, the first position of
-a sorted row whose value plus the row's offset is not below the key: as a plain reference
-with the same ``keys[base + j] + off < x`` comparisons, and as ``np.searchsorted`` of the
-offset row. Random rows, ties, hits and misses, hints at both ends and past them, k = 1 and
-an empty row."""
+"""The talks' hinted search (``search._hint_at`` then ``search._find_at`` over stored rows,
+and the copy of ``_find_at`` compiled into the talk round's loops) finds, from any hint, the
+first position of a sorted row whose value plus the row's offset is not below the key: as a
+plain reference with the same ``keys[base + j] + off < x`` comparisons, and as
+``np.searchsorted`` of the offset row. Random rows, ties, hits and misses, hints at both
+ends and past them, k = 1 and an empty row."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.simulate.helpers import NO_COUNTS, stored_row, stored_source
 
-from detente.simulate import search as tables
+from detente.simulate import search
 from detente.simulate.steps import talk
 
 
@@ -23,24 +24,14 @@ def _reference(keys: np.ndarray, base: int, off: float, k: int, x: float) -> int
 
 
 def _hinted(find: object, keys: np.ndarray, base: int, off: float, k: int, x: float, h: int) -> int:
-    code = tables._hint_code(keys, base, off, k, x, h)
-    return int(find(keys, base, off, k, x, code))  # type: ignore[operator]
-
-
-def _talk_find(keys: np.ndarray, base: int, off: float, k: int, x: float, code: int) -> int:
-    """The round's inlined copy of ``search._find_at`` over stored rows (sp21a: the searches
-    read a row through ``tables._sorted_at``; stored rows as before)."""
-    return int(
-        talk._find_at(
-            keys, tables._NO_ORDER, tables._NO_DIST, tables._NO_W, 0, 0, base, off, k, 0, x, code
-        )
-    )
+    code = search._hint_at(*stored_row(keys, base, off, k, x), h)
+    return int(find(*stored_row(keys, base, off, k, x), code))  # type: ignore[operator]
 
 
 _FINDS = [
-    pytest.param(tables._find, id="search._find"),
-    pytest.param(_talk_find, id="talk._find_at (inlined copy)"),
-    pytest.param(getattr(tables._find, "py_func", tables._find), id="python"),
+    pytest.param(search._find_at, id="search._find_at"),
+    pytest.param(talk._find_at, id="talk._find_at (inlined copy)"),
+    pytest.param(getattr(search._find_at, "py_func", search._find_at), id="python"),
 ]
 
 
@@ -107,7 +98,7 @@ def test_nan_key_and_empty_row(find: object) -> None:
 
 
 def test_search_kernel_matches_the_reference_with_hints() -> None:
-    """``search._search`` over many runs at once (hint pass, then the searches that moved)."""
+    """``search._search_at`` over many runs at once (hint pass, then the searches that moved)."""
     rng = np.random.default_rng(5)
     k, n_rows, n = 100, 6, 500
     keys = _rows(rng, n_rows, k, ties=True)
@@ -116,7 +107,7 @@ def test_search_kernel_matches_the_reference_with_hints() -> None:
         off = 2.0 * rows if offset else np.zeros(n)
         x = rng.uniform(-0.1, 1.1, n) + off
         pos = rng.integers(-1, k + 1, n).astype(np.int64)
-        tables._search(keys, k, rows, offset, x, pos)
+        search._search_at(stored_source(keys), NO_COUNTS, k, rows, offset, x, pos)
         want = [
             _reference(keys, int(r) * k, float(o), k, float(v))
             for r, o, v in zip(rows, off, x, strict=True)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.simulate.helpers import NO_COUNTS, stored_source
 
 from detente.simulate.row_keys import _HIGH, _KEY_MASK
-from detente.simulate.search import _search
+from detente.simulate.search import _search_at
 from detente.simulate.tables import _sort_signed, build_table
 
 
@@ -27,7 +28,7 @@ def test_rows_with_negative_utilities_ascend_and_every_hint_finds_the_same_posit
     found = set()
     for hint in (-1, 0, 5, 12, 19):
         pos = np.full(2, hint, dtype=np.int64)
-        _search(keys, k, lookup.rows, lookup.offset, x, pos)
+        _search_at(stored_source(keys), NO_COUNTS, k, lookup.rows, lookup.offset, x, pos)
         found.add(tuple(pos.tolist()))
     assert found == {(9, 9)}  # the first of the 20 values >= 0.1
 

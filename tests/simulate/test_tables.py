@@ -6,13 +6,13 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from tests.simulate.helpers import fixture_scenario
+from tests.simulate.helpers import NO_COUNTS, fixture_scenario, stored_source
 
 from detente.core import TOL_UTILITY
 from detente.simulate import RunInputs
 from detente.simulate.engine import iter_periods
 from detente.simulate.model import SimModel, build_model
-from detente.simulate.search import _search, frontier, propose
+from detente.simulate.search import _search_at, frontier, propose
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import PERIOD_STEPS
 from detente.simulate.steps.talk import SEARCH_HINTS, TALK
@@ -30,6 +30,7 @@ def test_search_matches_searchsorted_whatever_the_hint() -> None:
         rows_sorted += rng.choice([0.0, 3e-13], (n, k))  # lost in some rows' offset sums
         rows_sorted.sort(axis=1)
         flat = (rows_sorted + 2.0 * np.arange(n)[:, None]).ravel()
+        flat0 = np.ascontiguousarray(rows_sorted.ravel())
         for _ in range(10):
             rows = rng.integers(0, n, n)
             x = rng.integers(-2, 8, n) / 4.0 + rng.choice([0.0, 1e-17, -1e-12, 3e-13], n)
@@ -51,10 +52,10 @@ def test_search_matches_searchsorted_whatever_the_hint() -> None:
                 np.full(n, -7),
             ):
                 got = np.ascontiguousarray(hint, dtype=np.int64).copy()
-                _search(rows_sorted.ravel(), k, rows, True, key, got)
+                _search_at(stored_source(flat0), NO_COUNTS, k, rows, True, key, got)
                 assert np.array_equal(got, expected)
                 got = np.ascontiguousarray(hint, dtype=np.int64).copy()
-                _search(rows_sorted.ravel(), k, rows, False, x, got)
+                _search_at(stored_source(flat0), NO_COUNTS, k, rows, False, x, got)
                 assert np.array_equal(got, plain)
 
 

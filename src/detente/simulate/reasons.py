@@ -602,7 +602,9 @@ def _zones_sorted(
     0's (read only where there is no zone, and only as ``best < −tol``: the order in which
     equal gains come does not matter). A run whose row is not plainly sorted (its last
     feasible position's value outside [+0, 1.5): a utility NaN, negative or ≥ 1.5, or
-    infeasible packages before feasible ones), with fewer than :data:`_SORTED_FROM`
+    infeasible packages before feasible ones; a table of the order alone is plainly sorted
+    by its build, :func:`~detente.simulate.tables._plain_linear`, and is not read for it),
+    with fewer than :data:`_SORTED_FROM`
     feasible packages, or whose admitted packages are more than
     1/:data:`_GATHERED` of its feasible ones (read through the order, a package costs
     several read in index order), is left for :func:`_zones`: returns how many such runs
@@ -622,7 +624,7 @@ def _zones_sorted(
         base = r * k
         v0, v1 = value[j, 0], value[j, 1]
         plain = nf >= _SORTED_FROM
-        if plain:
+        if plain and keys0 is not None:  # the order alone: plainly sorted (_plain_linear)
             plain = _plain(_sorted_at(keys0, order0, lin_dist, lin_w, 0, r, base, nf, nf - 1))
             plain = plain and _plain(
                 _sorted_at(keys1, order1, lin_dist, lin_w, 1, r, base, nf, nf - 1)

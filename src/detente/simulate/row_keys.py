@@ -194,17 +194,21 @@ def _unpack_keys32(
     group of equal prefixes (utilities within about 2^-16 of each other, or equal: rare and
     short) is then put in the order of the full keys (utility bits, index) by insertion, in
     rows that have one. The result is the order of the full keys: the prefix never
-    decreases as they increase."""
+    decreases as they increase. With ``sorted_bits`` of width 0 ((2, R, 0): a table of the
+    order alone, :attr:`detente.simulate.tables.TalkTable.order_only`) only the order is
+    written, each row's bits kept in a scratch row while its groups are ordered."""
     mask = np.uint32(_KEY_MASK)
     shift = np.uint32(_INDEX_BITS)
     rows = keys.shape[0] // 2
     k = keys.shape[1]
+    store = sorted_bits.shape[2] == k  # else (2, R, 0): the order alone
+    scratch = np.empty(0 if store else k, dtype=np.uint64)  # a row's bits, in cache
     for side in range(2):
         for i in range(rows):
             row = lo + i
             line = keys[side * rows + i]
             at = order[side, row]
-            ubits = sorted_bits[side, row]
+            ubits = sorted_bits[side, row] if store else scratch
             n_f = min(max(n_feasible[row], 0), k)
             ties = 0
             previous = np.uint32(0xFFFFFFFF)  # above every key's prefix (< 2^20)
@@ -273,17 +277,20 @@ def _unpack_keys(
 ) -> None:
     """Rows ``lo…`` of each side's order (the sorted keys' index bits) and sorted utilities
     (``sorted_bits``: their float64 bits, the rest of the key: the utility truncated by at
-    most 2^-40); ``keys`` (2 · rows, K), side-major."""
+    most 2^-40); ``keys`` (2 · rows, K), side-major. With ``sorted_bits`` of width 0
+    ((2, R, 0): a table of the order alone) only the order is written."""
     mask = np.uint64(_KEY_MASK)
     high = ~mask
     rows = keys.shape[0] // 2
+    store = sorted_bits.shape[2] == keys.shape[1]
     for side in range(2):
         for i in range(rows):
             row = lo + i
             for j in range(keys.shape[1]):
                 key = keys[side * rows + i, j]
                 order[side, row, j] = np.int16(key & mask)
-                sorted_bits[side, row, j] = key & high
+                if store:
+                    sorted_bits[side, row, j] = key & high
 
 
 @kernel

@@ -55,7 +55,7 @@ def _hint_at(
     x: float,
     h: int,
 ) -> int:
-    """The first look of :func:`_search` for one run (side ``side``'s sorted row ``row`` from
+    """The first look of :func:`_search_at` for one run (side ``side``'s sorted row ``row`` from
     entry ``base``, :func:`~detente.simulate.tables._sorted_at` of ``keys``, ``order`` and
     the linear form; ``nf`` of them feasible; ``off`` added to its values): ``h`` when the
     hint's bracket holds ``x`` (the value before it is below ``x`` and its own is not), else
@@ -86,7 +86,7 @@ def _find_at(
     x: float,
     code: int,
 ) -> int:
-    """The position of :func:`_search` for one run, from :func:`_hint_at`'s ``code`` (the
+    """The position of :func:`_search_at` for one run, from :func:`_hint_at`'s ``code`` (the
     same row): as it is if the hint was hit, else galloping from the hint (1, 2, 4 … away)
     to a bracket and bisecting it (a plain bisection without a hint)."""
     if code >= 0:
@@ -129,25 +129,6 @@ def _find_at(
     return lo
 
 
-_NO_ORDER = np.zeros(0, dtype=np.int16)
-_NO_DIST = np.zeros((0, 2, 0))
-_NO_W = np.zeros((0, 0, 2))
-_NF_NONE = np.zeros(0, dtype=np.int64)
-"""A stored table's rows need no feasible counts: :func:`_search` reads none."""
-
-
-@kernel
-def _hint_code(keys: FloatArray, base: int, off: float, k: int, x: float, h: int) -> int:
-    """:func:`_hint_at` in stored rows ``keys`` (entries from ``base``)."""
-    return _hint_at(keys, _NO_ORDER, _NO_DIST, _NO_W, 0, 0, base, off, k, 0, x, h)
-
-
-@kernel
-def _find(keys: FloatArray, base: int, off: float, k: int, x: float, code: int) -> int:
-    """:func:`_find_at` in stored rows ``keys`` (entries from ``base``)."""
-    return _find_at(keys, _NO_ORDER, _NO_DIST, _NO_W, 0, 0, base, off, k, 0, x, code)
-
-
 @kernel
 def _search_at(
     src: SortedSource,
@@ -185,14 +166,6 @@ def _search_at(
             off = 2.0 * r if offset else 0.0
             nf = n_feasible[r] if computed else 0
             pos[j] = _find_at(keys, order, dist, w, side, r, r * k, off, k, nf, x[j], pos[j])
-
-
-@kernel
-def _search(
-    keys: FloatArray, k: int, rows: IntArray, offset: bool, x: FloatArray, pos: IntArray
-) -> None:
-    """:func:`_search_at` in stored rows ``keys`` (``row·k + j``)."""
-    _search_at((keys, _NO_ORDER, _NO_DIST, _NO_W, 0), _NF_NONE, k, rows, offset, x, pos)
 
 
 @kernel
@@ -248,7 +221,7 @@ def _propose_runs(
 ) -> None:
     """``out[j]``: :func:`propose` of ``demand[j]`` (``src``: the proposer's sorted row, its
     order ``src[1]``; ``x``: a work array; ``pos``: the search's hints in, its positions out,
-    :func:`_search`)."""
+    :func:`_search_at`)."""
     order = src[1]
     for j in range(rows.shape[0]):
         x[j] = _propose_key(demand[j], rows[j], offset)
@@ -275,7 +248,7 @@ def _frontier_runs(
 ) -> None:
     """``out[j]``: :func:`frontier` of ``other_needs[j]`` for ``me`` (``src_other``: the
     other's sorted utilities, ``best_for``: ``me``'s; ``x``: a work array; ``pos``: the
-    search's hints in, its positions out, :func:`_search`, unchanged if no run's threshold
+    search's hints in, its positions out, :func:`_search_at`, unchanged if no run's threshold
     is known)."""
     known = False  # some run has a threshold (else each gets its best package)
     for j in range(rows.shape[0]):

@@ -102,8 +102,9 @@ class TalkTable:
     A table of two-issue linear utilities (:func:`linear_tables`) stores no utilities: every
     reader computes the one it reads from the table's linear form (:func:`_utility_at`, the
     build's own arithmetic, bit for bit), and :attr:`utility` computes the whole array only
-    for a reader that asks for it. A table of the order alone (:attr:`order_only`, the
-    two-issue tables of :func:`_two_issue_table`) stores no sorted utilities either: the
+    for a reader that asks for it. A table of the order alone (:attr:`order_only`: the
+    per-run two-issue tables of :func:`linear_tables` whose utilities are all floats in
+    [+0, 1], :func:`_plain_linear`) stores no sorted utilities either: the
     searches compute each one they read (:func:`_sorted_at`), and :attr:`sorted_u` the
     whole array for a reader that asks for it."""
 
@@ -166,8 +167,9 @@ class TalkTable:
     def _top(self) -> FloatArray:
         last = np.maximum(self.n_feasible - 1, 0)
         if self.order_only:  # the last feasible position's utility, computed (_sorted_at)
-            out = np.empty((self.rows, 2))
-            _last_sorted(self.sources(), self.n_feasible, self.size, out)
+            at_last = np.empty((2, self.rows, 1))
+            _sorted_rows(self.sources(), self.n_feasible, self.size, True, at_last)
+            out = at_last[:, :, 0].T
         else:
             out = self.sorted_u[np.arange(self.rows), :, last]
         out = np.where((self.n_feasible > 0)[:, None], out, np.nan)
@@ -175,8 +177,10 @@ class TalkTable:
 
     @property
     def order_only(self) -> bool:
-        """The table stores its order but not its sorted utilities (a table of two-issue
-        linear utilities, :func:`_two_issue_table`): every reader computes the sorted utility
+        """The table stores its order but not its sorted utilities (per-run two-issue linear
+        utilities, :func:`linear_tables`, all floats in [+0, 1]: :func:`_two_issue_table` at
+        ≥ :data:`_INSERTION_FROM` candidates, 32-bit keys below; branches sp21a, sp22c):
+        every reader computes the sorted utility
         it reads from the order's candidate and the linear form (:func:`_sorted_at`, the
         build's own arithmetic and truncation, bit for bit)."""
         base = self.parent or self
@@ -195,7 +199,7 @@ class TalkTable:
         if not self.order_only:
             return self.stored_sorted
         out = np.empty((2, self.rows, self.size))
-        _all_sorted(self.sources(), self.n_feasible, out)
+        _sorted_rows(self.sources(), self.n_feasible, self.size, False, out)
         return out.transpose(1, 0, 2)
 
     @property
@@ -529,7 +533,11 @@ def linear_tables(
     row then depends on its weights' ratio only) and at least :data:`_INSERTION_FROM`
     candidates, each side's rows are visited in the order of that ratio and sorted by
     insertion from the row before (:func:`_two_issue_table`): no sort keys, no NumPy sort,
-    one compiled call.
+    one compiled call. Either way, with two issues and every utility a float in [+0, 1]
+    (:func:`_plain_linear`) the table stores its order alone (:attr:`TalkTable.order_only`;
+    below :data:`_INSERTION_FROM` candidates measured, branch sp22c: a block of the NegMAS
+    workload at 100 outcomes 9-17 % cheaper, docs/benchmarks.md "The twenty-second
+    session").
 
     ``ideal`` (A, I), ``weights`` (N, A, I) per run, ``candidates`` (K, I), ``feasible``
     (N, K) or broadcasting to it; A ≥ 2 (the belligerents first), N ≥ 2; ``memory``: the
@@ -577,7 +585,9 @@ def linear_tables(
             dist, w[lo:hi], feas[lo:hi], rows(lo, hi), keys, n_feasible, acc, acc_bits
         )
 
-    return _per_run_table(stored, feas, pack, memory, rows, linear)
+    # two issues, every utility a float in [+0, 1]: the order alone (_sorted_at)
+    alone = two and _plain_linear(dist, w)
+    return _per_run_table(stored, feas, pack, memory, rows, linear, alone)
 
 
 def _two_issue_table(
@@ -665,6 +675,7 @@ def _per_run_table(
     memory: BlockMemory | None,
     rows: Callable[[int, int], FloatArray],
     linear: tuple[FloatArray, FloatArray] | None = None,
+    order_only: bool = False,
 ) -> TalkTable:
     """Per-run rows (R > 1): ``pack(lo, hi, keys, n_feasible)`` packs rows ``lo…hi`` into
     32-bit ``keys`` (2 · rows, K), side-major (:func:`_pack_row32`: a prefix of the utility
@@ -678,11 +689,16 @@ def _per_run_table(
     of the unique packed keys, the utility's float64 bits with the index in the low bits.
     ``rows(lo, hi)``: the utilities (hi − lo, K, A) of rows ``lo…hi`` once packed (the
     table's stored ``utility``, or a chunk's for a table of the linear form ``linear``,
-    which stores none)."""
+    which stores none). With ``order_only`` (a table of the linear form whose utilities
+    are all floats in [+0, 1], :func:`_plain_linear`) the sorted utilities are not
+    written: the table stores its order alone (:attr:`TalkTable.order_only`)."""
     r, k = feas.shape
     # (R, 2, K) views of side-major arrays: each side's rows are one contiguous block
     order: OrderArray = _empty(memory, "table.order", (2, r, k), np.int16)
-    sorted_u: FloatArray = _empty(memory, "table.sorted_u", (2, r, k), np.float64)
+    if order_only:  # the order alone: sorted utilities computed where read (_sorted_at)
+        sorted_u: FloatArray = np.empty((2, r, 0))
+    else:
+        sorted_u = _empty(memory, "table.sorted_u", (2, r, k), np.float64)
     n_feasible: IntArray = _empty(memory, "table.n_feasible", (r,), np.int64)
     step = _chunk_rows(k)  # rows packed, sorted, unpacked in cache
     keys = _empty(memory, "table.keys32", (2 * min(step, r) * k,), np.uint32)
@@ -807,33 +823,25 @@ def _sorted_at(
 
 
 @kernel
-def _last_sorted(
-    sources: tuple[SortedSource, SortedSource], n_feasible: IntArray, k: int, out: FloatArray
+def _sorted_rows(
+    sources: tuple[SortedSource, SortedSource],
+    n_feasible: IntArray,
+    k: int,
+    last: bool,
+    out: FloatArray,
 ) -> None:
-    """``out[row, side]``: each side's utility at its row's last feasible position (at 0
-    where none is feasible), :func:`_sorted_at`."""
+    """``out[side, row, i]``: each side's sorted utilities (:func:`_sorted_at`), side-major:
+    every position (``out`` (2, R, K)), or with ``last`` the row's last feasible position's
+    alone (``out`` (2, R, 1); position 0 where none is feasible)."""
     keys0, order0, dist, w, _ = sources[0]
     keys1, order1, _, _, _ = sources[1]
-    for row in range(out.shape[0]):
-        nf = n_feasible[row]
-        last = max(nf - 1, 0)
-        out[row, 0] = _sorted_at(keys0, order0, dist, w, 0, row, row * k, nf, last)
-        out[row, 1] = _sorted_at(keys1, order1, dist, w, 1, row, row * k, nf, last)
-
-
-@kernel
-def _all_sorted(
-    sources: tuple[SortedSource, SortedSource], n_feasible: IntArray, out: FloatArray
-) -> None:
-    """``out[side, row, j]``: every sorted utility (:func:`_sorted_at`), side-major."""
-    keys0, order0, dist, w, _ = sources[0]
-    keys1, order1, _, _, _ = sources[1]
-    k = out.shape[2]
     for row in range(out.shape[1]):
         nf = n_feasible[row]
-        for j in range(k):
-            out[0, row, j] = _sorted_at(keys0, order0, dist, w, 0, row, row * k, nf, j)
-            out[1, row, j] = _sorted_at(keys1, order1, dist, w, 1, row, row * k, nf, j)
+        first = max(nf - 1, 0) if last else 0
+        for i in range(out.shape[2]):
+            j = first + i
+            out[0, row, i] = _sorted_at(keys0, order0, dist, w, 0, row, row * k, nf, j)
+            out[1, row, i] = _sorted_at(keys1, order1, dist, w, 1, row, row * k, nf, j)
 
 
 @kernel
