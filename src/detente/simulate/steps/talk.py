@@ -328,11 +328,21 @@ def _view1(top: float, value: float, ceiling: float) -> tuple[float, float]:
 
 
 PREFETCH_FROM = 1024
-"""Tables of at least this many candidates per row: the round asks for the lines its
-proposals' first looks read one pass ahead (:func:`~detente.core.prefetch.prefetch`).
-Measured on the NegMAS workload (the round replayed, blocks of 8,192 runs, 4,096 at 1,024):
-faster at 1,024 candidates, slower at 100, 256 and 484, where the extra pass costs more than
-the reads it brings forward (see the CHANGELOG, issue 13, branch s13talk)."""
+"""Tables of at least this many candidates per row, or of at least :data:`PREFETCH_CELLS`
+cells: the round asks for the lines its proposals' first looks read one pass ahead
+(:func:`~detente.core.prefetch.prefetch`). Measured on the NegMAS workload (the round
+replayed, blocks of 8,192 runs, 4,096 at 1,024): faster at 1,024 candidates (branch s13talk);
+at 100, 256 and 484 it was then slower, but no longer on the round as it now stands (branch
+sp22a: see :data:`PREFETCH_CELLS`)."""
+
+PREFETCH_CELLS = 2**17
+"""Tables of at least this many cells (rows × candidates; a block's per-run tables) also
+have their first looks' lines asked for ahead, whatever their candidates per row: their rows
+no longer stay in the caches from one round to the next. Measured (issue 13, branch sp22a,
+the NegMAS workload at 100 outcomes, the round in the engine, alternated with the kernel
+without the pass): 8,192 runs a block (819,200 cells) 9.4 → 7.7 µs a run, 4,096 runs 7.9 →
+7.1, 2,048 runs 7.6 → 7.3, 1,024 runs (102,400 cells, in the caches) 6.75 → 6.70; a shared
+table (a scenario's regimes, a few rows) stays below it."""
 
 PREDICT_FROM = 8
 """A proposal's search starts where its last move would take it (:func:`_predicted`) when
@@ -351,6 +361,13 @@ def _prefetch_keys(keys: FloatArray | None, at: int, below: bool) -> None:
         prefetch(keys, at)
         if below:
             prefetch(keys, at - 8)
+
+
+@kernel
+def _prefetches(k: int, n_rows: int) -> bool:
+    """The round asks for its first looks' lines ahead on a table of ``n_rows`` rows of ``k``
+    candidates (:data:`PREFETCH_FROM`, :data:`PREFETCH_CELLS`)."""
+    return k >= PREFETCH_FROM or n_rows * k >= PREFETCH_CELLS
 
 
 @kernel
@@ -473,6 +490,7 @@ def _round(
     if n < n_all:
         offset = offset_some
     kp1 = k + 1
+    prefetching = _prefetches(k, n_feasible.shape[0])
     # pressure is read by the strategies that act on it only (strategies._move1)
     pressed = False
     for p in range(kinds.shape[0]):
@@ -497,7 +515,7 @@ def _round(
     for chunk in range(n_chunks + (1 if single_text else 0)):
         lo, hi = chunk * _CHUNK, min((chunk + 1) * _CHUNK, n)
         if chunk < n_chunks:
-            if not single_text and k >= PREFETCH_FROM:
+            if not single_text and prefetching:
                 # the lines the proposals' first looks will read (the hints' values and
                 # packages; the line below a moving proposal's, where it moves), asked for
                 # ahead of the moves' pass (core.prefetch: no value changes, only when the
