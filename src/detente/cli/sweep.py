@@ -173,11 +173,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Sweep assumptions: Sobol indices, tornado and the rules that decide the outcome."""
         with clean_errors():
-            from detente.errors import InputError
+            from detente.errors import InputError, OptionValueError
             from detente.sweep import load_sweep, make_backend, plan_sweep, run_sweep
+            from detente.sweep.backends import check_backend
 
-            if resume and catalog is None:
-                raise InputError("--resume needs --catalog DIR")
+            if resume and catalog is None:  # a usage error naming the option (exit 2)
+                raise OptionValueError(
+                    "resume",
+                    "--resume",
+                    "needs --catalog DIR (the catalog of the sweep to continue)",
+                )
+            check_backend(backend, scheduler)  # before the sweep file is read
             if file.is_dir():
                 raise InputError(f"{file}: is a directory, not a sweep file")
             spec, tree = load_sweep(file)
