@@ -79,38 +79,24 @@ def require_event_store(path: Path) -> None:
     it with its own message."""
     import duckdb
 
-    if not path.is_file() or path.stat().st_size == 0:
-        return
+    from detente.api.duckdb_files import duckdb_tables
+
     try:
-        with path.open("rb") as fh:
-            if fh.read(16)[8:12] != b"DUCK":
-                return  # not a DuckDB file: EventStore names what it is
-        con = duckdb.connect(str(path), read_only=True)
+        found = duckdb_tables(path, matching={"meta": "name = 'key_hash_probe'"})
     except (OSError, duckdb.Error):
         return  # EventStore reports it (locked, unreadable, another version …)
-    tables: dict[str, str] = {}
-    try:
-        tables = {
-            str(name): str(kind)
-            for name, kind in con.execute(
-                "SELECT table_name, table_type FROM information_schema.tables "
-                "WHERE table_catalog = current_database()"
-            ).fetchall()
-        }
-        if not tables:
+    if not found:
+        return  # not a DuckDB file (EventStore names what it is), or one with no table
+    if "meta" in found:
+        if found["meta"].matching:
             return
-        if "meta" in tables:
-            row = con.execute("SELECT count(*) FROM meta WHERE name = 'key_hash_probe'").fetchone()
-            if row is not None and row[0] > 0:
-                return
-        elif "events" in tables and "files" in tables:
-            columns = {str(r[1]) for r in con.execute("PRAGMA table_info('files')").fetchall()}
-            if columns >= _LEGACY_FILES_COLUMNS:
-                return
-    except duckdb.Error:
-        pass  # e.g. a meta table of other columns: not detente's
-    finally:
-        con.close()
+    elif (
+        "events" in found
+        and "files" in found
+        and (set(found["files"].columns) >= _LEGACY_FILES_COLUMNS)
+    ):
+        return
+    tables = list(found)
     shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
     raise OutputClashError(
         f"{path} (--db): a DuckDB database that `detente monitor ingest` did not make (it holds "
