@@ -154,10 +154,12 @@ def replay_trust(
     if not all_pairs:
         known = known_pairs(s, when)
         if truster is not None and trustee is not None and (truster, trustee) not in known:
+            where = f" of {scenario}" if isinstance(scenario, str | Path) else ""
             raise OptionValueError(  # a usage error naming the option (exit 2)
                 "trustee",
                 "--trustee",
-                f"no trust prior or ledger entry concerns {truster}'s trust in {trustee}; "
+                f"no trust prior or ledger entry{where} concerns {truster}'s trust in "
+                f"{trustee}; "
                 "known pairs: "
                 + (", ".join(f"{a}→{b}" for a, b in sorted(known)) or "none")
                 + " (all_pairs / --all-pairs lists the default prior of every pair)",
