@@ -32,6 +32,35 @@ settings.register_profile("dev", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def _cache_test_kernels_by_the_engines_sources() -> None:
+    """Cache the kernels the tests compile (``detente.core.jit.kernel`` in a test module) in
+    detente's own cache directory, named by the engines' sources (:func:`detente.core.jit.
+    cache_dir`), not beside the test file. Numba's default keys a cached kernel on its own
+    file alone, so a test kernel calling detente's kernels could load machine code built
+    against an older ``detente.core`` (noticed by fx21): now any change to the engines starts
+    a fresh cache, and a change to the test file is seen by Numba's own stamp of that file."""
+    from numba.core import caching
+
+    from detente.core import jit
+
+    tests = Path(__file__).resolve().parent
+    engine_locator: Any = jit._EngineCacheLocator
+
+    class TestKernelLocator(engine_locator):  # type: ignore[misc, valid-type]
+        @classmethod
+        def from_function(cls, py_func: Any, py_file: str) -> Any:
+            if jit.cache_dir() is None or not Path(py_file).resolve().is_relative_to(tests):
+                return None
+            parent: Any = super(jit._UserProvidedCacheLocator, cls)  # as the engine's locator
+            return parent.from_function(py_func, py_file)
+
+    if not any(c.__name__ == "TestKernelLocator" for c in caching.CacheImpl._locator_classes):
+        caching.CacheImpl._locator_classes.insert(0, TestKernelLocator)
+
+
+_cache_test_kernels_by_the_engines_sources()
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO

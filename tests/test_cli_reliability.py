@@ -214,7 +214,7 @@ def test_trust_lists_only_known_pairs() -> None:
 
 def test_trust_unknown_pair_is_a_located_error() -> None:
     r = runner.invoke(app, ["trust", KYIV, "--truster", "UA", "--trustee", "US"])
-    assert r.exit_code == 1, r.output
+    assert r.exit_code == 2, r.output  # a usage error naming --trustee (q23; was 1)
     assert "kyiv_small.yaml" in r.output and "UA's trust in US" in r.output
     assert "known pairs:" in r.output and "UA→RU" in r.output
 

@@ -157,7 +157,7 @@ def render(rows: list[dict[str, Any]]) -> str:
 def with_empty_issues(data: dict[str, Any], n: int) -> dict[str, Any]:
     """A scenario document with ``n`` more issues nobody holds a position on (zero salience
     and no red line for every party; in every bundle that lists all the issues implicitly)."""
-    out = json.loads(json.dumps(data, default=str))
+    out: dict[str, Any] = json.loads(json.dumps(data, default=str))
     sources = out["issues"][0].get("sources", [])
     for j in range(n):
         out["issues"].append(
@@ -172,7 +172,7 @@ def flaw(*, seed: int) -> str:
     """The known flaw's figures: P(settlement) with 0, 1 and 2 issues nobody cares about."""
     from ruamel.yaml import YAML
 
-    import detente
+    from detente.api import simulate  # to mypy, ``detente.simulate`` is the engine package
     from detente.scenario import parse_scenario
 
     yaml = YAML(typ="safe")
@@ -193,7 +193,7 @@ def flaw(*, seed: int) -> str:
         for n in (0, 1, 2):
             doc = json.dumps(with_empty_issues(data, n), default=str)
             s = parse_scenario(doc, name=f"{label}+{n}.json")
-            summ = detente.simulate(s, runs=runs, seed=sd, periods=weeks).summary()
+            summ = simulate(s, runs=runs, seed=sd, periods=weeks).summary()
             settle = next(x for x in summ["agreements"] if x["bundle"] == "settlement")
             med = settle["median_periods_to_agreement"]
             out.append(

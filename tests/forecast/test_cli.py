@@ -68,7 +68,6 @@ def test_backtest_table_says_what_was_fit_in_folds(app: typer.Typer) -> None:
     ("args", "message"),
     [
         (["forecast", "missing.csv"], "missing.csv: file not found"),
-        (["forecast", FIXTURE, "--model", "oracle"], "unknown forecast model 'oracle'"),
         (["forecast", "backtest", FIXTURE, "--folds", "9"], "need at least 9"),
     ],
 )
@@ -77,6 +76,14 @@ def test_input_errors_are_messages(app: typer.Typer, args: list[str], message: s
     assert res.exit_code == 1
     assert message in res.output
     assert "Traceback" not in res.output
+
+
+def test_an_unknown_model_is_a_usage_error(app: typer.Typer) -> None:
+    """q23: exit 2 naming --model and listing the models (was exit 1)."""
+    res = runner.invoke(app, ["forecast", FIXTURE, "--model", "oracle"], env={"COLUMNS": "400"})
+    assert res.exit_code == 2
+    assert "Invalid value for '--model'" in res.output
+    assert "unknown forecast model 'oracle'" in res.output
 
 
 def test_bad_csv_row_is_located(app: typer.Typer, tmp_path: Path) -> None:

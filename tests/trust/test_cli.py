@@ -70,11 +70,7 @@ def test_chart_is_written(app: typer.Typer, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["trust", SCEN, "--truster", "XX"], "unknown truster 'XX'"),
         (["trust", "nofile.yaml"], "no such file"),
-        (["trust", SCEN, "--rule", "magic"], "unknown trust rule"),
-        (["trust", "explain", SCEN, "--truster", "UA", "--trustee", "RU", "--dimension", "love"],
-         "unknown dimension"),
     ],
 )  # fmt: skip
 def test_bad_input_is_a_message_not_a_traceback(
@@ -83,6 +79,25 @@ def test_bad_input_is_a_message_not_a_traceback(
     res = runner.invoke(app, args)
     assert res.exit_code == 1
     assert message in res.output
+    assert "Traceback" not in res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["trust", SCEN, "--truster", "XX"], "unknown truster 'XX'"),
+        (["trust", SCEN, "--rule", "magic"], "unknown trust rule"),
+        (["trust", "explain", SCEN, "--truster", "UA", "--trustee", "RU", "--dimension", "love"],
+         "unknown trust dimension"),
+    ],
+)  # fmt: skip
+def test_a_bad_option_value_is_a_usage_error(
+    app: typer.Typer, args: list[str], message: str
+) -> None:
+    """A name the option does not take: exit 2 naming the option (q23; was exit 1)."""
+    res = runner.invoke(app, args, env={"COLUMNS": "400"})
+    assert res.exit_code == 2
+    assert message in res.output and f"'{args[-2]}'" in res.output
     assert "Traceback" not in res.output
 
 

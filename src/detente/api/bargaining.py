@@ -203,30 +203,31 @@ class WhatItTakesResult(Result):
     title = "What would it take"
 
     def records(self) -> list[dict[str, Any]]:
-        """One row per mechanism set (kind ``mechanism_set``), then one per red-line move
-        (kind ``red_line_move``): the table of ``detente what-it-takes --format csv``."""
+        """The table of ``detente what-it-takes --format csv``, every number in a column of
+        its own: one row per mechanism set and issue (kind ``mechanism_set``: ``rank``,
+        ``mechanisms``, a list, empty when none is needed, ``total_cost``, ``issue``, the zone
+        on the issue ``zone_low`` .. ``zone_high``, and its Nash point ``nash``), then one per
+        red-line move (kind ``red_line_move``: ``actor``, ``issue``, ``bound``, ``from``,
+        ``to``, ``points``, ``cost``)."""
         rows: list[dict[str, Any]] = []
         for rank, o in enumerate(self.document["options"], start=1):
-            z = o["zone"]
-            rows.append(
-                {
-                    "kind": "mechanism_set",
-                    "rank": rank,
-                    "mechanisms": o["mechanisms"] or ["(none needed)"],
-                    "total_cost": o["total_cost"],
-                    "zone": "; ".join(f"{k} {_fmt_range(v)}" for k, v in z["issues"].items()),
-                    "nash": None
-                    if o["nash"] is None
-                    else "; ".join(f"{k} {v:.1f}" for k, v in o["nash"].items()),
-                }
-            )
+            nash = o["nash"] or {}
+            for issue, span in o["zone"]["issues"].items():
+                rows.append(
+                    {
+                        "kind": "mechanism_set",
+                        "rank": rank,
+                        "mechanisms": list(o["mechanisms"]),
+                        "total_cost": o["total_cost"],
+                        "issue": issue,
+                        "zone_low": None if span is None else span[0],
+                        "zone_high": None if span is None else span[1],
+                        "nash": nash.get(issue),
+                    }
+                )
         relax = self.document.get("red_line_relaxation") or {}
         rows += [{"kind": "red_line_move", **mv} for mv in relax.get("moves", [])]
         return rows
-
-
-def _fmt_range(r: list[float] | None) -> str:
-    return "empty" if r is None else f"{r[0]:.1f}–{r[1]:.1f}"
 
 
 def what_it_takes(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,14 @@ from detente.errors import InputError, OptionValueError
 if TYPE_CHECKING:
     from detente.scenario.schema import Scenario
 
-__all__ = ["after_own_date", "as_scenario", "check_as_of", "not_empty", "parse_date"]
+__all__ = [
+    "after_own_date",
+    "as_scenario",
+    "check_as_of",
+    "not_empty",
+    "one_of",
+    "parse_date",
+]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -83,6 +91,27 @@ def not_empty(path: str | Path | None, keyword: str, option: str) -> None:
     (:func:`is_empty_path`); the command line's parser refuses it the same way."""
     if is_empty_path(path):
         raise OptionValueError(keyword, option, EMPTY_PATH)
+
+
+def one_of(
+    value: object,
+    allowed: Sequence[str],
+    keyword: str,
+    option: str,
+    what: str,
+    among: str = "one of",
+) -> None:
+    """Refuse (:class:`OptionValueError`, exit 2) a ``value`` that is not one of ``allowed``:
+    a name the option cannot take (``--rule magic``, ``--truster XX``, ``--model nope``) is a
+    usage error naming the option and listing what it takes, as a value of the wrong type is,
+    and is refused before any work. ``what`` names the kind of value (``trust rule``),
+    ``among`` the list (``one of the scenario's actors``)."""
+    if not isinstance(value, str) or value not in allowed:
+        raise OptionValueError(
+            keyword,
+            option,
+            f"unknown {what} {value!r}; expected {among}: {', '.join(allowed) or 'none'}",
+        )
 
 
 def after_own_date(when: dt.date, own: dt.date, source: object = None) -> str | None:

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from detente.api.common import one_of
 from detente.api.numbers import BOOTSTRAP, FOLDS, RUNS, SEED, whole
 from detente.api.results import Result, altair_chart
 from detente.core import DEFAULT_SEED
-from detente.errors import InputError
+from detente.errors import InputError, OptionValueError
 from detente.manifest import build_manifest, content_hash, json_ready, scenario_sha256
 
 if TYPE_CHECKING:
@@ -31,11 +32,15 @@ def load_issues(
     inputs: the hash of their hashes).
 
     ``capabilities`` (a named source or an actor-table CSV) fills issues without a capability
-    column (:func:`detente.forecast.capabilities.apply_capabilities`).
+    column (:func:`detente.forecast.capabilities.apply_capabilities`); a value that is neither
+    (not a ``.csv`` file name) is an :class:`~detente.errors.OptionValueError` naming
+    ``--capabilities``.
     """
     from detente.forecast.csvio import read_long_csv_text
     from detente.forecast.scenario_adapter import issues_from_scenario
     from detente.scenario import load_scenario
+
+    _check_capabilities(capabilities)
 
     items = (
         [sources]
@@ -77,6 +82,33 @@ def load_issues(
     return issues, digest
 
 
+def _check_capabilities(capabilities: str | Path | None) -> None:
+    """Refuse, before any work, a ``capabilities`` value that is neither a named source nor a
+    ``.csv`` file name (a usage error naming ``--capabilities``, exit 2; a ``.csv`` that
+    cannot be read is an input error, exit 1)."""
+    from detente.forecast.capabilities import NAMED_SOURCES
+
+    if capabilities is None or isinstance(capabilities, Path):
+        return
+    if capabilities in NAMED_SOURCES or Path(capabilities).suffix.lower() == ".csv":
+        return
+    raise OptionValueError(
+        "capabilities",
+        "--capabilities",
+        f"unknown capability source {capabilities!r}; expected a CSV file "
+        f"(actor,capability[,issue_id]) or one of: {', '.join(NAMED_SOURCES)}",
+    )
+
+
+def _check_models(names: Sequence[str]) -> None:
+    """Refuse, before any work, a model name that is not a forecast model (a usage error
+    naming ``--model``, exit 2, listing the models)."""
+    from detente.forecast.base import MODEL_FACTORIES
+
+    for name in names:
+        one_of(name, list(MODEL_FACTORIES), "model", "--model", "forecast model")
+
+
 @dataclass(frozen=True)
 class Forecasts(Result):
     """Per-issue point forecasts with 50 % and 90 % bands (``detente forecast``)."""
@@ -106,11 +138,14 @@ def forecast(
     """Per-issue forecasts of ``model`` with bands over input uncertainty (``runs`` Monte Carlo
     draws). The default model is ``front`` for scenarios and ``compromise`` for long CSVs. A
     tunable model is first fitted on the input's issues that have an outcome. ``capabilities``
-    (a CSV ``actor,capability[,issue_id]`` or a named source) fills missing capabilities."""
+    (a CSV ``actor,capability[,issue_id]`` or a named source) fills missing capabilities. An
+    unknown ``model`` is an :class:`~detente.errors.OptionValueError` naming ``--model``."""
     from detente.forecast.base import default_forecast_model, get_model
     from detente.forecast.uncertainty import forecast_bands
 
     runs, seed = whole(runs, RUNS), whole(seed, SEED)
+    if model is not None:
+        _check_models([model])
     issues, digest = load_issues(source, capabilities)
     model = model or default_forecast_model(issues)
     forecaster = get_model(model)
@@ -188,12 +223,14 @@ def backtest(
 ) -> BacktestScores:
     """Out-of-fold MAE, RMSE, median AE and hit rates of ``models`` on the issues with known
     outcomes, and a paired bootstrap of each against compromise. The default models are every
-    model that applies to the inputs (scenario-only models when a scenario is among them)."""
+    model that applies to the inputs (scenario-only models when a scenario is among them); an
+    unknown name is an :class:`~detente.errors.OptionValueError` naming ``--model``."""
     from detente.forecast.backtest import run_backtest
     from detente.forecast.base import default_models
 
     folds, seed = whole(folds, FOLDS), whole(seed, SEED)
     bootstrap = whole(bootstrap, BOOTSTRAP)
+    _check_models(models or [])
     issues, digest = load_issues(sources, capabilities)
     names = list(models) if models else default_models(issues)
     result = run_backtest(issues, names, folds=folds, seed=seed, bootstrap=bootstrap)

@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from detente.api.common import as_scenario, not_empty, parse_date
+from detente.api.common import as_scenario, not_empty, one_of, parse_date
 from detente.api.results import Result
-from detente.errors import InputError, OutputClashError
+from detente.errors import InputError, OptionValueError, OutputClashError
 from detente.manifest import build_manifest, json_ready, scenario_sha256
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ __all__ = [
     "Measures",
     "Monitor",
     "Observations",
+    "check_observations_path",
     "connect",
     "flags",
     "ingest",
@@ -78,38 +79,24 @@ def require_event_store(path: Path) -> None:
     it with its own message."""
     import duckdb
 
-    if not path.is_file() or path.stat().st_size == 0:
-        return
+    from detente.api.duckdb_files import duckdb_tables
+
     try:
-        with path.open("rb") as fh:
-            if fh.read(16)[8:12] != b"DUCK":
-                return  # not a DuckDB file: EventStore names what it is
-        con = duckdb.connect(str(path), read_only=True)
+        found = duckdb_tables(path, matching={"meta": "name = 'key_hash_probe'"})
     except (OSError, duckdb.Error):
         return  # EventStore reports it (locked, unreadable, another version …)
-    tables: dict[str, str] = {}
-    try:
-        tables = {
-            str(name): str(kind)
-            for name, kind in con.execute(
-                "SELECT table_name, table_type FROM information_schema.tables "
-                "WHERE table_catalog = current_database()"
-            ).fetchall()
-        }
-        if not tables:
+    if not found:
+        return  # not a DuckDB file (EventStore names what it is), or one with no table
+    if "meta" in found:
+        if found["meta"].matching:
             return
-        if "meta" in tables:
-            row = con.execute("SELECT count(*) FROM meta WHERE name = 'key_hash_probe'").fetchone()
-            if row is not None and row[0] > 0:
-                return
-        elif "events" in tables and "files" in tables:
-            columns = {str(r[1]) for r in con.execute("PRAGMA table_info('files')").fetchall()}
-            if columns >= _LEGACY_FILES_COLUMNS:
-                return
-    except duckdb.Error:
-        pass  # e.g. a meta table of other columns: not detente's
-    finally:
-        con.close()
+    elif (
+        "events" in found
+        and "files" in found
+        and (set(found["files"].columns) >= _LEGACY_FILES_COLUMNS)
+    ):
+        return
+    tables = list(found)
     shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
     raise OutputClashError(
         f"{path} (--db): a DuckDB database that `detente monitor ingest` did not make (it holds "
@@ -187,9 +174,14 @@ def ingest(
 ) -> Ingested:
     """Stream event files into the store at ``db``; every row is loaded, rejected or a
     duplicate. ``mapping`` is a CSV ``key,actor`` actor mapping; ``parquet`` also exports all
-    events to that Parquet file."""
+    events to that Parquet file. An ``input_format`` that is not one of
+    :data:`detente.monitor.formats.FORMATS` is an :class:`~detente.errors.OptionValueError`
+    naming ``--input-format``, raised before the store is opened."""
+    from detente.monitor.formats import FORMATS
     from detente.monitor.mapping import default_mapping, load_mapping
 
+    if input_format is not None:
+        one_of(input_format, list(FORMATS), "input_format", "--input-format", "input format")
     not_empty(mapping, "mapping", "--mapping")
     not_empty(parquet, "parquet", "--parquet")
     paths = [files] if isinstance(files, str | Path) else list(files)
@@ -244,9 +236,12 @@ def measures(
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
 ) -> Measures:
-    """Counts, Goldstein sums, fatalities and the say/do gap per dyad, region and window."""
-    from detente.monitor.measures import dyad_measures
+    """Counts, Goldstein sums, fatalities and the say/do gap per dyad, region and window
+    (``window`` one of :data:`detente.monitor.measures.WINDOWS`; another is an
+    :class:`~detente.errors.OptionValueError` naming ``--window``)."""
+    from detente.monitor.measures import WINDOWS, dyad_measures
 
+    one_of(window, WINDOWS, "window", "--window", "window")
     d0, d1 = parse_date(start, "start"), parse_date(end, "end")
     with connect(db, read_only=True) as store:
         recs = dyad_measures(store, window=window, actor=actor, region=region, start=d0, end=d1)
@@ -291,13 +286,17 @@ def flags(
     from detente.monitor.flags import DeescalationParams, flag_claim
     from detente.monitor.verify import verify_scenario
 
+    # what is missing or cannot be taken is a usage error naming the option (exit 2)
     if scenario is None and actor is None and date is None:
-        raise InputError("give a scenario or an ad-hoc claim (actor and date)")
+        raise OptionValueError(
+            "actor", "--actor", "give a scenario or an ad-hoc claim (--actor and --date)"
+        )
     start = parse_date(date, "date")
-    if (actor is not None or start is not None) and (actor is None or start is None):
-        raise InputError("an ad-hoc claim needs both an actor and a date")
-    if direction not in DIRECTIONS:
-        raise InputError(f"direction must be cease, decrease or maintain; got {direction!r}")
+    if actor is None and start is not None:
+        raise OptionValueError("actor", "--actor", "an ad-hoc claim (--date) needs an actor too")
+    if actor is not None and start is None:
+        raise OptionValueError("date", "--date", "an ad-hoc claim (--actor) needs a date too")
+    one_of(direction, DIRECTIONS, "direction", "--direction", "direction")
     until = parse_date(deadline, "deadline")
     if size is not None:
         from detente.api.numbers import SIZE, real
@@ -355,14 +354,16 @@ class Observations(_Records):
     title = "Observations"
 
     def write(self, path: str | Path) -> Path:
-        """Write ``{ledger: [...]}`` as YAML (manifest in a comment) or JSON (with a
-        ``manifest`` key), ready to paste into a scenario's ledger."""
+        """Write ``{ledger: [...]}`` as YAML (``.yaml`` or ``.yml``; manifest in a comment) or
+        JSON (``.json``, with a ``manifest`` key), ready to paste into a scenario's ledger;
+        another ending is an :class:`~detente.errors.OptionValueError` naming ``--out``."""
         import io
 
         from ruamel.yaml import YAML
 
         from detente.outputs import write_json, write_text
 
+        check_observations_path(path)
         out = Path(path)
         if out.suffix.lower() == ".json":
             return write_json(out, {"ledger": self.document, "manifest": self.manifest})
@@ -372,6 +373,20 @@ class Observations(_Records):
         yaml.dump({"ledger": self.to_dict()}, buf)
         head = "".join(f"# {k}: {v}\n" for k, v in self.manifest.items() if k != "parameters")
         return write_text(out, "# written by detente monitor verify\n" + head + buf.getvalue())
+
+
+OBSERVATION_SUFFIXES = (".yaml", ".yml", ".json")
+"""The endings of an observations file (:meth:`Observations.write`)."""
+
+
+def check_observations_path(path: str | Path) -> None:
+    """Refuse (:class:`OptionValueError`, a usage error naming ``--out``) an observations file
+    whose name does not end in one of :data:`OBSERVATION_SUFFIXES` (it would have been written
+    as YAML whatever its ending)."""
+    not_empty(path, "path", "--out")
+    name = Path(path).name
+    if Path(path).suffix.lower() not in OBSERVATION_SUFFIXES:
+        raise OptionValueError("path", "--out", f"must end in .yaml, .yml or .json, got {name!r}")
 
 
 def verify(scenario: Scenario | str | Path, db: str | Path) -> Observations:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from detente.api.common import as_scenario, check_as_of, parse_date
+from detente.api.common import as_scenario, check_as_of, one_of, parse_date
 from detente.api.results import Result
-from detente.errors import InputError
+from detente.errors import OptionValueError
 from detente.manifest import build_manifest, json_ready, scenario_sha256
 
 if TYPE_CHECKING:
@@ -43,10 +44,18 @@ class TrustReplay(Result):
     def explain(
         self, truster: str, trustee: str, dimension: str, *, top: int = 10
     ) -> TrustExplanation:
-        """The ledger entries that moved one trust value most (``detente trust explain``)."""
+        """The ledger entries that moved one trust value most (``detente trust explain``).
+
+        An id that is not one of the scenario's actors, the same actor twice, or a dimension
+        that is not one of :data:`detente.core.TRUST_DIMENSIONS` is an
+        :class:`~detente.errors.OptionValueError` naming the option (exit 2 on the command
+        line)."""
         from detente.api.numbers import TOP, whole
+        from detente.core.dimensions import TRUST_DIMENSIONS
 
         top = whole(top, TOP)
+        _check_pair(truster, trustee, self.history.actors, both=True)
+        one_of(dimension, TRUST_DIMENSIONS, "dimension", "--dimension", "trust dimension")
         rows = self.history.explain(truster, trustee, dimension, top=top)
         m = dict(self.manifest)
         m["parameters"] = m["parameters"] | {
@@ -71,6 +80,21 @@ class TrustReplay(Result):
         names = {a.id: a.name for a in self.scenario.actors}
         return trajectory_chart(
             [*records, *ends], title=f"Trust: {self.scenario.meta.name}", names=names
+        )
+
+
+def _check_pair(
+    truster: str | None, trustee: str | None, actors: Sequence[str], *, both: bool
+) -> None:
+    """Refuse (:class:`OptionValueError`) a truster or trustee that is not one of ``actors``
+    (the scenario's ids, listed in the message); with ``both`` (one trust value) also the same
+    actor twice."""
+    for keyword, who in (("truster", truster), ("trustee", trustee)):
+        if who is not None or both:
+            one_of(who, actors, keyword, f"--{keyword}", keyword, "one of the scenario's actors")
+    if both and truster == trustee:
+        raise OptionValueError(
+            "trustee", "--trustee", f"must differ from the truster; got {trustee!r} for both"
         )
 
 
@@ -106,29 +130,39 @@ def replay_trust(
 ) -> TrustReplay:
     """Replay the scenario's ledger up to ``as_of`` (default, and latest: the scenario's date;
     a later one is an :class:`~detente.errors.OptionValueError`) with the update ``rule``
-    (``evidence`` or ``bayes``), optionally for one truster and/or trustee.
+    (``evidence`` or ``bayes``), optionally for one truster and/or trustee. An unknown rule, or
+    a truster or trustee that is not one of the scenario's actors, is an
+    :class:`~detente.errors.OptionValueError` naming the option (exit 2 on the command line).
 
     Only known pairs are listed (a trust prior in the scenario, or a pair moved by a ledger
     entry; :func:`detente.trust.replay.known_pairs`) unless ``all_pairs``; asking for one
-    pair that is not known is an :class:`InputError` naming the known pairs.
+    pair that is not known is an :class:`~detente.errors.OptionValueError` naming the known
+    pairs.
 
     The model is in docs/explanation/trust-model.md.
     """
     from detente.trust import replay
     from detente.trust.replay import known_pairs
+    from detente.trust.rules import RULES
 
+    one_of(rule, sorted(RULES), "rule", "--rule", "trust rule")
     s = as_scenario(scenario)
     when = check_as_of(parse_date(as_of, "as_of"), s, scenario)
+    _check_pair(truster, trustee, [a.id for a in s.actors], both=False)
     hist = replay(s, rule=rule, truster=truster, trustee=trustee, as_of=when)
     rows = hist.snapshot() if snapshot else list(hist.records())
     if not all_pairs:
         known = known_pairs(s, when)
         if truster is not None and trustee is not None and (truster, trustee) not in known:
-            raise InputError(
-                f"no trust prior or ledger entry concerns {truster}'s trust in {trustee}; "
+            where = f" of {scenario}" if isinstance(scenario, str | Path) else ""
+            raise OptionValueError(  # a usage error naming the option (exit 2)
+                "trustee",
+                "--trustee",
+                f"no trust prior or ledger entry{where} concerns {truster}'s trust in "
+                f"{trustee}; "
                 "known pairs: "
                 + (", ".join(f"{a}→{b}" for a, b in sorted(known)) or "none")
-                + " (all_pairs / --all-pairs lists the default prior of every pair)"
+                + " (all_pairs / --all-pairs lists the default prior of every pair)",
             )
         rows = [r for r in rows if (r["truster"], r["trustee"]) in known]
     manifest = build_manifest(

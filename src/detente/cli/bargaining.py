@@ -206,19 +206,14 @@ def what_it_takes_cmd(
         mech_ids = tuple(m.strip() for m in mechanisms.split(",") if m.strip())
         w = what_it_takes(scenario, as_of=as_of, seed=seed, top=top, mechanisms=mech_ids)
         doc, a = w.to_dict(), w.analysis
-        table = w.records()
-        records = [
-            {k: v for k, v in r.items() if k != "kind"}
-            for r in table
-            if r["kind"] == "mechanism_set"
-        ]
         title = f"What would it take ({w.method} search, {w.sets_examined} sets)"
         if fmt is OutputFormat.csv:
-            emit(render_records(table, fmt, columns=_CSV_COLUMNS))
+            emit(render_records(w.records(), fmt, columns=_CSV_COLUMNS))
             return
         if fmt is not OutputFormat.table:
-            emit(render_records(records, fmt, title=title, document=doc))
+            emit(render_records([], fmt, title=title, document=doc))
             return
+        records = _set_rows(doc)
         if records:
             emit(render_records(records, fmt, title=title))
         else:
@@ -229,6 +224,26 @@ def what_it_takes_cmd(
             )
         _print_relaxation(doc, mech_ids)
         _print_packages(doc)
+
+
+def _set_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """One table row per mechanism set, its zone and Nash point summed up per issue."""
+
+    def span(r: list[float] | None) -> str:
+        return "empty" if r is None else f"{r[0]:.1f}–{r[1]:.1f}"
+
+    return [
+        {
+            "rank": rank,
+            "mechanisms": o["mechanisms"] or ["(none needed)"],
+            "total_cost": o["total_cost"],
+            "zone": "; ".join(f"{k} {span(v)}" for k, v in o["zone"]["issues"].items()),
+            "nash": None
+            if o["nash"] is None
+            else "; ".join(f"{k} {v:.1f}" for k, v in o["nash"].items()),
+        }
+        for rank, o in enumerate(doc["options"], start=1)
+    ]
 
 
 def _print_packages(doc: dict[str, Any]) -> None:
@@ -261,10 +276,11 @@ _CSV_COLUMNS = (
     "rank",
     "mechanisms",
     "total_cost",
-    "zone",
+    "issue",
+    "zone_low",
+    "zone_high",
     "nash",
     "actor",
-    "issue",
     "bound",
     "from",
     "to",

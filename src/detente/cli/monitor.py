@@ -270,8 +270,10 @@ def verify_cmd(
 ) -> None:
     """Resolve ledger claims against the store; write observation entries for trust."""
     with clean_errors():
-        from detente.api.monitor import verify
+        from detente.api.monitor import check_observations_path, verify
 
+        if out is not None:  # a usage error naming --out (exit 2), before any work
+            check_observations_path(out)
         _check_outputs({"--out": out}, [scenario, db], overwrite)
         result = verify(scenario, db)
         _print_store_warnings(db)

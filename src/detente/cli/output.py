@@ -119,8 +119,13 @@ def render_records(
 
 
 def _csv_cell(value: Any) -> Any:
+    """One CSV cell: a list joined with ``;``, a mapping as ``key=value`` pairs joined with
+    ``;`` (never Python's ``{'key': value}``), a date as ``YYYY-MM-DD``, a missing or
+    non-finite number empty."""
     if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
+        return ";".join(str(_csv_cell(v)) for v in value)
+    if isinstance(value, Mapping):
+        return ";".join(f"{k}={_csv_cell(v)}" for k, v in value.items())
     if isinstance(value, float) and not math.isfinite(value):
         return ""
     if isinstance(value, _dt.date):

@@ -101,6 +101,45 @@ def _records(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+CSV_COLUMNS = ("section", "output", "input", "statistic", "value", "note")
+"""Columns of ``detente sweep --format csv``: one number per row in ``value`` (or empty, the
+reason in ``note``)."""
+
+
+def _csv_records(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The CSV's rows (:data:`CSV_COLUMNS`): the table's figures one per row, text in
+    ``note``."""
+    rows: list[dict[str, Any]] = [
+        {"section": "points", "statistic": "planned", "value": doc["points"]},
+        {"section": "points", "statistic": "completed", "value": doc["completed"]},
+    ]
+    if doc.get("until") == "settlement":
+        rows.append(
+            {
+                "section": "points",
+                "statistic": "until",
+                "note": "each run's settlement (not simulated: "
+                + "; ".join(doc["not_simulated"])
+                + ")",
+            }
+        )
+    for section, stats in (
+        ("sobol", ("S1", "S1_conf", "ST", "ST_conf")),
+        ("tornado", ("low", "high", "base")),
+    ):
+        for r in doc[section]:
+            where = {"section": section, "output": r["output"], "input": r["input"]}
+            rows += [{**where, "statistic": k, "value": r[k]} for k in stats]
+    for r in doc["rules"]:
+        where = {
+            "section": f"rule ({r['method']})",
+            "output": r["output"],
+            "note": f"{r['target']} when {r['rule']}",
+        }
+        rows += [{**where, "statistic": k, "value": r[k]} for k in ("coverage", "density")]
+    return rows
+
+
 def _with_until(spec: Any, until: str, file: Path) -> Any:
     """``spec`` with its simulate command run ``until`` (the ``--until`` option)."""
     from detente.errors import InputError, OptionValueError
@@ -173,11 +212,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Sweep assumptions: Sobol indices, tornado and the rules that decide the outcome."""
         with clean_errors():
-            from detente.errors import InputError
+            from detente.errors import InputError, OptionValueError
             from detente.sweep import load_sweep, make_backend, plan_sweep, run_sweep
+            from detente.sweep.backends import check_backend
 
-            if resume and catalog is None:
-                raise InputError("--resume needs --catalog DIR")
+            if resume and catalog is None:  # a usage error naming the option (exit 2)
+                raise OptionValueError(
+                    "resume",
+                    "--resume",
+                    "needs --catalog DIR (the catalog of the sweep to continue)",
+                )
+            check_backend(backend, scheduler)  # before the sweep file is read
             if file.is_dir():
                 raise InputError(f"{file}: is a directory, not a sweep file")
             spec, tree = load_sweep(file)
@@ -203,5 +248,8 @@ def register(app: typer.Typer) -> None:
                 code = 128 + (err.signum if isinstance(err, Interrupted) else 2)
                 raise typer.Exit(code) from None
             doc = result.to_dict()
-        text = render_records(_records(doc), fmt, title=f"Sweep {spec.name}", document=doc)
+        if fmt is OutputFormat.csv:  # one number per row (CSV_COLUMNS)
+            text = render_records(_csv_records(doc), fmt, columns=CSV_COLUMNS)
+        else:
+            text = render_records(_records(doc), fmt, title=f"Sweep {spec.name}", document=doc)
         typer.echo(text.rstrip("\n"))

@@ -22,9 +22,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from types import TracebackType
 from typing import Any
 
-from detente.errors import InputError
+from detente.errors import InputError, OptionValueError
 
-__all__ = ["Backend", "DaskBackend", "ProcessBackend", "SerialBackend", "make_backend"]
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "DaskBackend",
+    "ProcessBackend",
+    "SerialBackend",
+    "check_backend",
+    "make_backend",
+]
 
 Task = Any
 Fn = Callable[[Any, Task], Any]
@@ -178,14 +186,34 @@ class DaskBackend(Backend):
             self._cluster = None
 
 
-def make_backend(name: str, *, workers: int = 2, scheduler: str | None = None) -> Backend:
-    """The backend called ``name`` (serial, processes, dask)."""
+BACKENDS = ("serial", "processes", "dask")
+"""The names :func:`make_backend` takes."""
+
+
+def check_backend(name: str, scheduler: str | None = None) -> None:
+    """Refuse (:class:`~detente.errors.OptionValueError`, a usage error naming the option, exit
+    2 on the command line) a backend name that is not one of :data:`BACKENDS`, or a
+    ``scheduler`` with a backend other than dask."""
+    if name not in BACKENDS:
+        raise OptionValueError(
+            "backend",
+            "--backend",
+            f"unknown backend {name!r}; expected one of: {', '.join(BACKENDS)}",
+        )
     if scheduler is not None and name != "dask":
-        raise InputError("--scheduler needs --backend dask")
+        raise OptionValueError(
+            "scheduler", "--scheduler", f"needs --backend dask (the backend is {name!r})"
+        )
+
+
+def make_backend(name: str, *, workers: int = 2, scheduler: str | None = None) -> Backend:
+    """The backend called ``name`` (serial, processes, dask); :func:`check_backend` refuses
+    another name, or a ``scheduler`` without dask."""
+    check_backend(name, scheduler)
     if name == "serial":
         return SerialBackend()
     if name == "processes":
         return ProcessBackend(workers)
     if name == "dask":
         return DaskBackend(scheduler, workers)
-    raise InputError(f"unknown backend {name!r}; choose serial, processes or dask")
+    raise AssertionError(name)  # pragma: no cover - every name of BACKENDS is handled above

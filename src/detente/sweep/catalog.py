@@ -107,22 +107,14 @@ def _foreign_database(db: Path) -> bool:
     (a damaged catalog: resuming sets it aside and rebuilds it from the point files)."""
     import duckdb
 
-    if not db.is_file():
-        return False
+    from detente.api.duckdb_files import duckdb_tables
+
     try:
-        con = duckdb.connect(str(db), read_only=True)
+        tables = duckdb_tables(db)
     except duckdb.Error as err:
         _refuse_in_use(db, err)
         return False
-    try:
-        found = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'sweep'"
-        ).fetchone()
-    except duckdb.Error:
-        return False
-    finally:
-        con.close()
-    return found is not None and found[0] == 0
+    return tables is not None and "sweep" not in tables
 
 
 _SCHEMA = """
