@@ -63,7 +63,8 @@ def _prefetch_overload(a: Any, i: Any) -> Any:
 def store_streaming(a: NDArray[Any], i: int, v: Any) -> None:
     """``a[i] = v``, with a hint to store it past the caches: ``a`` a writable one-dimensional
     array of booleans or numbers, ``i`` an integer with ``0 <= i < a.size`` (compiled, no
-    negative index and no bounds check), ``v`` a value the assignment casts to ``a``'s dtype
+    negative index; checked, an IndexError, only where Numba checks ``a[i]``: with
+    ``NUMBA_BOUNDSCHECK=1`` or ``njit(boundscheck=True)``), ``v`` a value the assignment casts to ``a``'s dtype
     (compiled, any other ``a``, ``i`` or ``v`` is a typing error). The stored bits are those
     of the assignment. Compiled, the store is LLVM's ``!nontemporal`` store: on x86-64 that is
     ``movnti`` (the line is not brought into the cache to be written, and not kept there
@@ -109,7 +110,15 @@ def _store_streaming(typingctx: Any, arr: Any, i: Any, v: Any) -> Any:
         aryty = signature.args[0]
         ary = context.make_array(aryty)(context, builder, args[0])
         ptr = cgutils.get_item_pointer(  # type: ignore[no-untyped-call]
-            context, builder, aryty, ary, [args[1]], wraparound=False
+            context,
+            builder,
+            aryty,
+            ary,
+            [args[1]],
+            wraparound=False,
+            # Numba's bounds check, as for a[i] = v: compiled in only when asked for
+            # (NUMBA_BOUNDSCHECK=1 or njit(boundscheck=True)), so no cost otherwise
+            boundscheck=context.enable_boundscheck,
         )
         value = context.cast(builder, args[2], signature.args[2], aryty.dtype)
         value = context.get_value_as_data(builder, aryty.dtype, value)  # a boolean: a byte
