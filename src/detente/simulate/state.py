@@ -253,12 +253,15 @@ class PeriodBlanks:
     """The reset *this period* fields of a block's runs, made once and shared by every period
     (no step writes a state's arrays: each writes its own copies), and the ``fighting`` mask
     of the last ``phase`` it was computed from (``phase`` arrays are replaced, never
-    modified, when an agreement starts or ends)."""
+    modified, when an agreement starts or ends); and the tracks step's picks of a model with
+    one track (by whether it meets: the model's pick row and the (N, B) array made from it,
+    the same in every period, never written, :mod:`detente.simulate.steps.tracks`)."""
 
     def __init__(self, n: int, b: int) -> None:
         self.fields = _period_fields(n, b)
         self.phase: IntArray | None = None
         self.fighting: BoolArray | None = None
+        self.picks: dict[bool, tuple[IntArray, IntArray]] = {}
 
 
 def begin_period(state: RunState, period: int, blanks: PeriodBlanks | None = None) -> RunState:

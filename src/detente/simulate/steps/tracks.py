@@ -307,11 +307,86 @@ def lifted(m: SimModel, s: RunState) -> IntArray:
     return mask
 
 
+def _one_track(m: SimModel) -> IntArray | None:
+    """(B,) the pick on each bundle when the model's tracks are one track, bound by no
+    stalling rule and closed by no refusal (the implicit track of a scenario without
+    ``tracks:``, e.g.): the track (0) where it can settle the bundle, -1 where it cannot, in
+    every run of every period it meets (and -1 everywhere in a period it does not); None
+    for any other model. A fact of the model: :func:`_pick_tracks` then draws nothing
+    and counts no stalled round, and its pick is the same for every run."""
+    tt = m.tracks
+    if tt is None or len(tt.ids) != 1 or tt.stall_limit.size or tt.refusal_ids:
+        return None
+    out: IntArray = np.where(tt.settles[0], 0, -1).astype(np.int64)
+    return out
+
+
+def _fixed_pick(s: RunState, row: IntArray, meets: bool) -> IntArray:
+    """(N, B) ``row`` in every run (``meets``; else -1 everywhere): the block's array of the
+    last period with the same meeting and the same ``row`` (the model's, :func:`_one_track`;
+    kept on the block's :class:`PeriodBlanks`: no step writes a state's ``talk_track``, and
+    the yielded states of :func:`iter_periods` may share it as they share every array a step
+    leaves unchanged), else a new one."""
+    blanks = s.blanks
+    kept = None if blanks is None else blanks.picks.get(meets)
+    if kept is not None and kept[0] is row and kept[1].shape == (s.n, row.size):
+        return kept[1]
+    pick = np.empty((s.n, row.size), dtype=np.int64)
+    pick[:] = row if meets else -1
+    if blanks is not None:
+        blanks.picks[meets] = (row, pick)
+    return pick
+
+
+@kernel
+def _totals(agreements: IntArray) -> IntArray:
+    """(N,) the agreements reached in each run (``agreements`` (N, B), C-contiguous, summed
+    over bundles; as :func:`_pick_tracks` counts them)."""
+    n, n_b = agreements.shape
+    total = np.empty(n, dtype=np.int64)
+    flat = agreements.ravel()
+    if n_b == 1:  # one bundle: a copy (the compiler vectorises it)
+        for i in range(n):
+            total[i] = flat[i]
+        return total
+    for i in range(n):
+        tot = 0
+        for b in range(n_b):
+            tot += flat[i * n_b + b]
+        total[i] = tot
+    return total
+
+
+def _idle_going(m: SimModel, s: RunState) -> bool:
+    """Until the settlement (:attr:`~detente.simulate.steps.Step.idle_going`): the step would
+    change nothing for the runs still going when the model has one track bound by no rule
+    (:func:`_one_track`) and one bundle, and the state's ``talk_track`` is already the
+    block's pick for whether the track meets this period (:func:`_fixed_pick`, made by this
+    step in an earlier period): the pick is the same, and a run still going has signed no
+    agreement on the one bundle (it would have signed its settlement and stopped), so its
+    count of agreements is the one ``agreements_seen`` holds since the start."""
+    if s.blanks is None or len(m.bundle_ids) != 1:
+        return False
+    tt = m.tracks
+    row = model_cache(m, _one_track)
+    if tt is None or row is None:
+        return False
+    meets = bool(s.period < tt.stop[0] and s.period % tt.cadence[0] == 0)
+    kept = s.blanks.picks.get(meets)
+    return kept is not None and kept[0] is row and s.talk_track is kept[1]
+
+
 def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
     tt = m.tracks
     n_b = len(m.bundle_ids)
     if tt is None:
         return evolve(s, talk_track=np.full((s.n, n_b), -1, dtype=np.int64))
+    one = model_cache(m, _one_track)
+    if one is not None:  # the pick of every run made once (the same values as the kernel's)
+        meets = bool(s.period < tt.stop[0] and s.period % tt.cadence[0] == 0)
+        return evolve(
+            s, talk_track=_fixed_pick(s, one, meets), agreements_seen=_totals(s.agreements)
+        )
     stalls, withdrawn = s.stalls, s.withdrawn
     if tt.stall_limit.size:
         stalls, withdrawn = stalls.copy(), withdrawn.copy()
@@ -375,4 +450,4 @@ def _widths(m: SimModel) -> tuple[int, int]:
     return (len(m.bundle_ids) if m.tracks is not None and len(m.tracks.ids) > 1 else 0, 0)
 
 
-TRACKS = Step("tracks", _tracks, _widths)
+TRACKS = Step("tracks", _tracks, _widths, idle_going=_idle_going)
