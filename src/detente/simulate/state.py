@@ -168,7 +168,7 @@ class RunState:
     fight_of: tuple[tuple[object, ...], FloatArray, FloatArray] | None = None
     # a cache, not model state: where each run's table searches ended in its last round of
     # talks (N, B, talk.SEARCH_HINTS), the next round's starting points; any value gives
-    # the same results (search._search). None before the first round
+    # the same results (search._search_at). None before the first round
     search_hint: IntArray | None = None
     # the block's reset *this period* fields (begin_period's :class:`PeriodBlanks`), None
     # when they were made for this state alone: a field that is still its blank holds no

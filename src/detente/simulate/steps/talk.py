@@ -76,7 +76,7 @@ BoolArray = NDArray[np.bool_]
 
 SEARCH_HINTS = 6
 """Searches of a round per run and bundle that start from the run's last position
-(:func:`~detente.simulate.search._search`; :attr:`RunState.search_hint`): each side's
+(:func:`~detente.simulate.search._search_at`; :attr:`RunState.search_hint`): each side's
 frontier in its view of the table (0, 1), then each side's search in the protocol (2, 3:
 its proposal, or its view of the other's stated need under the single text); then the last
 move of each side's proposal (4, 5: from its position before to its position, 0 without
