@@ -64,13 +64,13 @@ def store_streaming(a: NDArray[Any], i: int, v: Any) -> None:
     """``a[i] = v``, with a hint to store it past the caches: ``a`` a writable one-dimensional
     array of booleans or numbers, ``i`` an integer with ``0 <= i < a.size`` (compiled, no
     negative index; checked, an IndexError, only where Numba checks ``a[i]``: with
-    ``NUMBA_BOUNDSCHECK=1`` or ``njit(boundscheck=True)``), ``v`` a value the assignment casts to ``a``'s dtype
-    (compiled, any other ``a``, ``i`` or ``v`` is a typing error). The stored bits are those
-    of the assignment. Compiled, the store is LLVM's ``!nontemporal`` store: on x86-64 that is
-    ``movnti`` (the line is not brought into the cache to be written, and not kept there
-    after) for 32- and 64-bit integer dtypes only; floats, booleans, 8- and 16-bit integers
-    and complex numbers get an ordinary store there. For a large array written in full and
-    read much later (after more than a cache's worth of other data), whose lines would be
+    ``NUMBA_BOUNDSCHECK=1`` or ``njit(boundscheck=True)``), ``v`` a value the assignment casts
+    to ``a``'s dtype (compiled, any other ``a``, ``i`` or ``v`` is a typing error). The stored
+    bits are those of the assignment. Compiled, the store is LLVM's ``!nontemporal`` store: on
+    x86-64 that is ``movnti`` (the line is not brought into the cache to be written, and not
+    kept there after) for 32- and 64-bit integer dtypes only; floats, booleans, 8- and 16-bit
+    integers and complex numbers get an ordinary store there. For a large array written in full
+    and read much later (after more than a cache's worth of other data), whose lines would be
     read from memory only to be overwritten. A kernel that stores this way calls
     :func:`store_fence` before it returns."""
     a[i] = v
