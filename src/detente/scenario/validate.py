@@ -208,6 +208,15 @@ def check_references(s: Scenario, *, sources: bool = True) -> list[Finding]:
                 )
             seen_acc.add(acc.date)
             not_after(("public_commitments", k, "acceptance", j, "date"), acc.date)
+            for n_ref, ref in enumerate(acc.sources):
+                src = s.meta.sources.get(ref)
+                published = src.date if src is not None else None
+                if published and _earliest(published) > as_of:
+                    add(
+                        ("public_commitments", k, "acceptance", j, "sources", n_ref),
+                        f"source {ref!r} is dated {published} (published after meta.as_of "
+                        f"{as_of}): a share the scenario's date could not know",
+                    )
     sums: dict[str, float] = {}
     for (actor, _), p in s.current_positions().items():
         sums[actor] = sums.get(actor, 0.0) + p.salience
@@ -882,3 +891,9 @@ def _fmt(path: Path) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
     return out
+
+
+def _earliest(date: str) -> dt.date:
+    """The first day a source's publication date (YYYY, YYYY-MM or YYYY-MM-DD) can mean."""
+    parts = [int(p) for p in date.split("-")]
+    return dt.date(parts[0], *[*parts[1:], 1, 1][:2])

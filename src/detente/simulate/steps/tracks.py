@@ -240,15 +240,16 @@ def meeting_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
     candidates inside every veto party's stated red lines (the product of the belligerents'
     gains over their values of no agreement, 0 when none gains both), or, if larger, the gain
     of its own cheapest package beyond its stated lines net of their crossing cost in this
-    period (its move set, as the ``positions`` step weighs it)."""
+    period (its move set, as the ``positions`` step weighs it: none where the move set needs a
+    ratification its ratifiers' share does not clear)."""
     spec = m.agenda.bundles[b]
     u = spec.utility  # (K, A)
     own = _start_value(m, s, b, actor)
     gain = _nash_gain(m, s, b, actor)
     no_relief = np.zeros((s.n, 2))
     for j, ms in enumerate(m.agenda.move_sets):
-        if ms.bundle != b or ms.actor != actor or ms.point_k < 0:
-            continue
+        if ms.bundle != b or ms.actor != actor or ms.point_k < 0 or not ms.ratified:
+            continue  # an unratified move set is never crossed (positions): no gain to count
         net = float(u[ms.point_k, actor]) - own - crossing_costs(m, s, j, no_relief)
         gain = np.maximum(gain, np.nan_to_num(net))
     return gain
