@@ -154,6 +154,10 @@ class DaskBackend(Backend):
                 self._client = Client(scheduler, timeout="10s")
             except OSError as exc:
                 raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+            except ValueError as exc:  # not an address Dask reads (e.g. an unknown scheme)
+                raise OptionValueError(
+                    "scheduler", "--scheduler", f"not a Dask scheduler address: {exc}"
+                ) from None
 
     def run(self, fn: Fn, shared: Any, tasks: Iterable[Task]) -> Iterator[Any]:
         import importlib
