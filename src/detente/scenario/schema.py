@@ -447,7 +447,8 @@ class Position(_Traced):
 class Acceptance(_Traced):
     """The ratifiers' view, as a survey measured it, of a settlement that goes past a public
     commitment's level (e.g. a poll on ceding territory): the share accepting and the share
-    rejecting (Putnam 1988: the domestic win-set)."""
+    rejecting (Putnam 1988: the domestic win-set). Its ``sources`` must be published by
+    ``meta.as_of`` (a share the scenario's date could not know is a located error)."""
 
     date: dt.date = Field(
         description="When the view was measured (the end of the fieldwork; latest ≤ as_of applies)."
