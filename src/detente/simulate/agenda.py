@@ -147,6 +147,13 @@ class MoveSet:
     # domestic win-set, :func:`ratification_gate`); the ``positions`` step never crosses it
     ratified: bool = True
 
+    @property
+    def crossable(self) -> bool:
+        """Whether the ``positions`` step can ever cross this move set: its package's point
+        is among the bundle's candidates and the package is inside the actor's domestic
+        win-set (``ratified``). The steps that weigh a crossing read this one predicate."""
+        return self.point_k >= 0 and self.ratified
+
 
 @dataclass(frozen=True, eq=False)
 class Agenda:

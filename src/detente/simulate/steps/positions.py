@@ -308,8 +308,8 @@ def _positions(m: SimModel, s: RunState, d: Draws) -> RunState:
     for j, ms in enumerate(sets):
         # crossed only at the table: after a round of talks on the bundle (module docstring)
         todo = (moved_at[:, j] < 0) & (s.phase[:, ms.bundle] == 0) & (s.rounds[:, ms.bundle] > 0)
-        # outside the actor's domestic win-set (a ratification its ratifiers reject): never
-        if ms.point_k < 0 or not ms.ratified or not todo.any():
+        # no package, or outside the actor's domestic win-set (MoveSet.crossable): never
+        if not ms.crossable or not todo.any():
             continue
         move = todo & worth_crossing(m, s, j, relief)
         regime = np.where(move, regime | (1 << j), regime)

@@ -49,6 +49,7 @@ from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import model_cache
 from detente.simulate.steps.positions import crossing_costs, no_deal_value, ripeness_w
+from detente.simulate.tracks import TrackTable
 
 __all__ = ["TRACKS", "kept_lifts", "lifted", "lifting_costs", "meeting_gain"]
 
@@ -248,8 +249,8 @@ def meeting_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
     gain = _nash_gain(m, s, b, actor)
     no_relief = np.zeros((s.n, 2))
     for j, ms in enumerate(m.agenda.move_sets):
-        if ms.bundle != b or ms.actor != actor or ms.point_k < 0 or not ms.ratified:
-            continue  # an unratified move set is never crossed (positions): no gain to count
+        if ms.bundle != b or ms.actor != actor or not ms.crossable:
+            continue  # a move set positions never crosses: no gain to count
         net = float(u[ms.point_k, actor]) - own - crossing_costs(m, s, j, no_relief)
         gain = np.maximum(gain, np.nan_to_num(net))
     return gain
@@ -322,6 +323,12 @@ def _one_track(m: SimModel) -> IntArray | None:
     return out
 
 
+def _one_meets(tt: TrackTable, period: int) -> bool:
+    """Whether the one track of a model :func:`_one_track` accepts meets in ``period`` (the
+    kernel's rule for track 0: before its stop, on its cadence)."""
+    return bool(period < tt.stop[0] and period % tt.cadence[0] == 0)
+
+
 def _fixed_pick(s: RunState, row: IntArray, meets: bool) -> IntArray:
     """(N, B) ``row`` in every run (``meets``; else -1 everywhere): the block's array of the
     last period with the same meeting and the same ``row`` (the model's, :func:`_one_track`;
@@ -372,8 +379,7 @@ def _idle_going(m: SimModel, s: RunState) -> bool:
     row = model_cache(m, _one_track)
     if tt is None or row is None:
         return False
-    meets = bool(s.period < tt.stop[0] and s.period % tt.cadence[0] == 0)
-    kept = s.blanks.picks.get(meets)
+    kept = s.blanks.picks.get(_one_meets(tt, s.period))
     return kept is not None and kept[0] is row and s.talk_track is kept[1]
 
 
@@ -384,9 +390,10 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
         return evolve(s, talk_track=np.full((s.n, n_b), -1, dtype=np.int64))
     one = model_cache(m, _one_track)
     if one is not None:  # the pick of every run made once (the same values as the kernel's)
-        meets = bool(s.period < tt.stop[0] and s.period % tt.cadence[0] == 0)
         return evolve(
-            s, talk_track=_fixed_pick(s, one, meets), agreements_seen=_totals(s.agreements)
+            s,
+            talk_track=_fixed_pick(s, one, _one_meets(tt, s.period)),
+            agreements_seen=_totals(s.agreements),
         )
     stalls, withdrawn = s.stalls, s.withdrawn
     if tt.stall_limit.size:
