@@ -30,6 +30,8 @@ from detente.simulate.state import Draws, PeriodBlanks, begin_period
 from detente.simulate.steps import PERIOD_STEPS, going1
 from detente.simulate.steps import tracks as tracks_step
 
+from .test_s16a_idle_going import _assert_same  # every output byte for byte
+
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted(
     (ROOT / "validation" / "cases").glob("*/scenario.yaml")
@@ -39,24 +41,6 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted(
 def _kernel_only(m: SimModel) -> None:
     """No model has one track (the step's kernel path for every model)."""
     return None
-
-
-def _outputs(out: BlockOutput) -> dict[str, Any]:
-    got = {f.name: getattr(out, f.name) for f in dataclasses.fields(out) if f.name != "paths"}
-    got.update({f"path:{k}": v for k, v in out.paths.items()})
-    return got
-
-
-def _assert_same(a: BlockOutput, b: BlockOutput) -> None:
-    fa, fb = _outputs(a), _outputs(b)
-    assert fa.keys() == fb.keys()
-    for key, x in fa.items():
-        y = fb[key]
-        if isinstance(x, np.ndarray):
-            assert x.dtype == y.dtype and x.shape == y.shape, key
-            assert x.tobytes() == y.tobytes(), key
-        else:
-            assert x == y, key
 
 
 def _both(

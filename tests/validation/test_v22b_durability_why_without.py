@@ -4,26 +4,9 @@ measured bundles and the scorer's pooling; and ``--all``, every case with a brea
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _tool() -> ModuleType:
-    key = "validation_durability_why"
-    if key in sys.modules:
-        return sys.modules[key]
-    spec = importlib.util.spec_from_file_location(key, ROOT / "validation" / "durability_why.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[key] = module
-    spec.loader.exec_module(module)
-    return module
+from .test_v17a_durability_why import _tool  # the tool, loaded once
 
 
 def test_without_factor_inverts_a_proportional_hazard() -> None:
