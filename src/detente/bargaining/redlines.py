@@ -69,10 +69,26 @@ view, ``Acceptance.share``) exceeds the majority the ratification needs; where n
 known, the actor's own evaluation stands in for the ratifiers' (the unitary-actor reading of
 the rest of the model) and only the crossing cost is weighed. No parameter: the majority is the
 ratification rule's, stated with the commitment.
+
+The ratifiers' share **moves with the war** inside a simulated run (:func:`acceptance_shift`):
+public support for a war falls with the logarithm of its cumulative casualties, by about 15
+percentage points each time they rise tenfold (Mueller 1973, *War, Presidents and Public
+Opinion*, Korea and Vietnam; the log form is the baseline Gartner & Segura 1998 test against),
+so readiness to concede what the war is fought to keep rises by as much:
+``share = share₀ + ACCEPTANCE_PER_LOG_COST · ln(P / P0)``, P the ratifying actor's costs of
+fighting paid (undiscounted, the sum entrapment reads: its cumulative casualties up to a
+factor) and P0 those paid before the share was measured. A package's distance to the win-set
+is :func:`ratification_margin`; the simulation adds the run's shift to it each period. The
+cited form reads cumulative costs only: a run going the ratifiers' way raises the share less,
+never lowers it (expectations of success, Gelpi, Feaver & Reifler 2009, are a different model,
+not used). Checked out of sample against the KIIS series in ``validation/v23b_kiis.py``
+(``validation/v23b_expectations.md``): the published slope follows the direction of the
+2023-2025 rise and about a fifth of its size.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -87,12 +103,14 @@ if TYPE_CHECKING:
     from detente.bargaining.problem import BargainingProblem
 
 __all__ = [
+    "ACCEPTANCE_PER_LOG_COST",
     "DEFAULT_CROSSING_COST",
     "HARDENING_PASS_THROUGH",
     "LEADER_RELIEF",
     "RELIEF_HALF",
     "RIPENESS_HALF",
     "Crossing",
+    "acceptance_shift",
     "can_harden",
     "committed_bounds",
     "crossing_cost",
@@ -100,6 +118,7 @@ __all__ = [
     "entrapment_share",
     "hardened_bounds",
     "hardening_points",
+    "ratification_margin",
     "ratified",
     "tighten",
 ]
@@ -115,6 +134,12 @@ RIPENESS_HALF = 1.0
 
 RELIEF_HALF = 0.1
 """Payments and guarantee gains (utility units) at which crossing costs halve (assumption)."""
+
+ACCEPTANCE_PER_LOG_COST = 0.15 / math.log(10.0)
+"""Rise of the ratifiers' acceptance share per unit of ln of the costs of fighting paid
+(≈ 0.0651): 15 percentage points per tenfold rise of cumulative casualties, the fall of
+support for the wars in Korea and Vietnam that Mueller (1973) measured (module docstring). The
+published figure, not fitted to any case."""
 
 LEADER_RELIEF = 0.5
 """Share of the crossing cost a new leader escapes for a predecessor's red lines (assumption)."""
@@ -270,6 +295,44 @@ def ratified(
     needs = ~np.isnan(lv) & past  # NaN comparisons are False: no commitment, no ratification
     passes = np.isnan(sh) | (sh > np.asarray(majority, dtype=float))
     return bool(np.all(~needs | passes))
+
+
+def ratification_margin(
+    to: ArrayLike,
+    is_min: ArrayLike,
+    level: ArrayLike,
+    share: ArrayLike,
+    majority: ArrayLike = 0.5,
+) -> float:
+    """How far the package is inside the actor's domestic win-set (:func:`ratified`'s
+    arguments): the least ``share − majority`` over the lines that need ratification and
+    whose share is known; ``inf`` when none does (the package needs no ratification or its
+    ratifiers' view is unknown). The package is in the win-set when the margin is positive,
+    exactly when :func:`ratified` says so; a shift of every share by Δ (the same ratifiers,
+    :func:`acceptance_shift`) moves the margin by Δ."""
+    t = np.asarray(to, dtype=float)
+    lv = np.asarray(level, dtype=float)
+    sh = np.asarray(share, dtype=float)
+    past = np.where(np.asarray(is_min, dtype=bool), t < lv - 1e-9, t > lv + 1e-9)
+    gated = ~np.isnan(lv) & past & ~np.isnan(sh)
+    gap = np.broadcast_to(sh - np.asarray(majority, dtype=float), gated.shape)
+    return float(gap[gated].min()) if gated.any() else math.inf
+
+
+def acceptance_shift(paid0: ArrayLike, paid: ArrayLike) -> FloatArray:
+    """Rise of the ratifiers' acceptance share once the costs of fighting paid have risen by
+    ``paid`` (ΔP, utility units) from ``paid0`` (P0 > 0, paid before the share was measured),
+    both undiscounted sums: ``ACCEPTANCE_PER_LOG_COST · ln((P0 + ΔP) / P0)`` (Mueller 1973;
+    module docstring). 0 with nothing paid in the run; where nothing was paid before (P0 ≤ 0)
+    the log has no base and the share does not move (0). A net cost below zero in the run
+    (reliefs larger than the costs) lowers it; the sum paid is kept above a thousandth of P0
+    (the log stays finite). Vectorised (broadcasting)."""
+    p0 = np.asarray(paid0, dtype=float)
+    dp = np.nan_to_num(np.asarray(paid, dtype=float))
+    base = np.where(p0 > 0.0, p0, 1.0)
+    ratio = np.maximum(base + dp, 1e-3 * base) / base
+    out: FloatArray = np.where(p0 > 0.0, ACCEPTANCE_PER_LOG_COST * np.log(ratio), 0.0)
+    return out
 
 
 @dataclass(frozen=True)

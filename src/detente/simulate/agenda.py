@@ -75,7 +75,7 @@ from detente.bargaining.distrust import base_state, mechanism_effects, scenario_
 from detente.bargaining.linkage import LinkageRule
 from detente.bargaining.packages import BundleResult, PaymentItem, bundle_zone
 from detente.bargaining.problem import BargainingProblem
-from detente.bargaining.redlines import can_harden, ratified
+from detente.bargaining.redlines import can_harden, ratification_margin, ratified
 from detente.bargaining.utility import loss_arrays, utility_arrays
 from detente.bargaining.war import war_value
 from detente.bargaining.zone import ZoneLP
@@ -143,15 +143,23 @@ class MoveSet:
     # (M,) 1: the line was stated before the actor's leader took over (the analysis' mask,
     # ``BargainingProblem.leader_change``: :func:`~detente.bargaining.problem.predecessor_lines`)
     lead: FloatArray = dataclasses.field(default_factory=lambda: np.zeros(0))
-    # False: the package needs a ratification its ratifiers reject (outside the actor's
-    # domestic win-set, :func:`ratification_gate`); the ``positions`` step never crosses it
+    # False: the package needs a ratification its ratifiers reject at the scenario's date
+    # (outside the actor's domestic win-set, :func:`ratification_gate`)
     ratified: bool = True
+    # the package's distance to the win-set at the scenario's date (least share − majority
+    # over its lines that need ratification with a known share; inf: none,
+    # :func:`~detente.bargaining.redlines.ratification_margin`): the ``positions`` step adds
+    # the run's shift of the ratifiers' share to it (:func:`detente.simulate.steps.positions.
+    # in_win_set`)
+    margin: float = math.inf
 
     @property
     def crossable(self) -> bool:
-        """Whether the ``positions`` step can ever cross this move set: its package's point
-        is among the bundle's candidates and the package is inside the actor's domestic
-        win-set (``ratified``). The steps that weigh a crossing read this one predicate."""
+        """Whether the ``positions`` step can cross this move set at the scenario's date: its
+        package's point is among the bundle's candidates and the package is inside the
+        actor's domestic win-set (``ratified``). One outside it is crossed later in a run only
+        once the run's moved share clears the majority
+        (:func:`detente.simulate.steps.positions.in_win_set`)."""
         return self.point_k >= 0 and self.ratified
 
 
@@ -330,6 +338,13 @@ def build_agenda(
                     point_k=-1,
                     lead=problem.leader_change[pidx[ai], ks].astype(np.float64),
                     ratified=ratification_gate(
+                        scenario,
+                        aid,
+                        [problem.issues[k] for k in ks],
+                        np.array([m.to for m in mv]),
+                        np.array([m.bound == "min" for m in mv]),
+                    ),
+                    margin=ratification_gap(
                         scenario,
                         aid,
                         [problem.issues[k] for k in ks],
@@ -571,6 +586,29 @@ def ratification_gate(
     commitment that names a ``ratification`` needs the ratifiers' acceptance, the latest share
     dated on or before ``as_of`` above the commitment's majority; an unknown share does not
     block. True without such a commitment."""
+    level, share, majority = _ratification_terms(scenario, actor, issues)
+    return ratified(to, is_min, level, share, majority)
+
+
+def ratification_gap(
+    scenario: Scenario,
+    actor: str,
+    issues: list[str],
+    to: FloatArray,
+    is_min: BoolArray,
+) -> float:
+    """:func:`ratification_gate`'s package's margin to the win-set at ``as_of``
+    (:func:`detente.bargaining.redlines.ratification_margin`: positive inside it, ``inf``
+    where no line needs a ratification with a known share)."""
+    level, share, majority = _ratification_terms(scenario, actor, issues)
+    return ratification_margin(to, is_min, level, share, majority)
+
+
+def _ratification_terms(
+    scenario: Scenario, actor: str, issues: list[str]
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(M,) each issue's ratification level (NaN: no such commitment), the ratifiers' share by
+    ``as_of`` (NaN: unknown) and the majority needed."""
     current = scenario.current_commitments()
     as_of = scenario.meta.as_of
     level = np.full(len(issues), np.nan)
@@ -584,7 +622,7 @@ def ratification_gate(
         known = c.acceptance_share(as_of)
         if known is not None:
             share[n] = known
-    return ratified(to, is_min, level, share, majority)
+    return level, share, majority
 
 
 def belief_slope(problem: BargainingProblem, ag: Agreement) -> FloatArray:

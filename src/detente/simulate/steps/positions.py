@@ -33,7 +33,14 @@ acceptance above the majority the ratification needs (``MoveSet.ratified``,
 :func:`detente.bargaining.redlines.ratified`); outside it, the crossing is never weighed, as
 a leader does not concede at the table what the ratifiers would reject (a ratification
 requirement shrinks the win-set and binds the negotiator: Schelling 1960; Putnam 1988). Where the
-scenario gives no acceptance share the crossing-cost rule decides alone. No parameter.
+scenario gives no acceptance share the crossing-cost rule decides alone. The ratifiers' share
+moves with the run's war (:func:`in_win_set`): a belligerent's ratifiers accept more as the
+costs it has paid mount, by :func:`detente.bargaining.redlines.acceptance_shift` of its costs
+paid before the date (``Agenda.paid0``) and in the run (``RunState.cum_cost``), the log of
+cumulative casualties of Mueller (1973), one published slope; the gate is read every period
+in every run, so a package outside the win-set at the scenario's date can enter it as the run's
+costs mount. A third party's ratifiers, and any whose actor paid nothing before the date, keep
+the measured share.
 
 Red lines are crossed **at the table**: a stated position is a commitment tactic (Schelling
 1960), and conceding it publicly where nobody negotiates the bundle pays the audience cost
@@ -85,6 +92,7 @@ from numpy.typing import NDArray
 
 from detente.bargaining.problem import felt_cost
 from detente.bargaining.redlines import (
+    acceptance_shift,
     committed_bounds,
     crossing_cost,
     entrapment_share,
@@ -103,6 +111,8 @@ __all__ = [
     "agreement_gains",
     "crossing_costs",
     "front_lines",
+    "in_win_set",
+    "moving_gate",
     "no_deal_value",
     "red_lines",
     "ripeness_w",
@@ -210,6 +220,36 @@ def worth_crossing(m: SimModel, s: RunState, j: int, relief: FloatArray) -> Bool
     return out
 
 
+def moving_gate(m: SimModel, j: int) -> bool:
+    """Whether move set ``j``'s ratification gate moves during a run: its package is outside
+    the win-set at the scenario's date (``MoveSet.ratified`` False, with a known share), its
+    actor is a belligerent (it pays costs in the run) and it paid costs before the date (the
+    base of :func:`detente.bargaining.redlines.acceptance_shift`)."""
+    ms = m.agenda.move_sets[j]
+    return (
+        ms.point_k >= 0
+        and not ms.ratified
+        and np.isfinite(ms.margin)
+        and ms.actor < 2
+        and float(m.agenda.paid0[ms.actor]) > 0.0
+    )
+
+
+def in_win_set(m: SimModel, s: RunState, j: int) -> BoolArray:
+    """(N,) whether move set ``j``'s package is inside its actor's domestic win-set in this
+    period of each run: its margin at the scenario's date (``MoveSet.margin``) plus the rise of
+    the ratifiers' share with the costs the actor has paid in the run
+    (:func:`detente.bargaining.redlines.acceptance_shift` of ``Agenda.paid0`` and
+    ``RunState.cum_cost``; module docstring) is positive. The measured share alone where the
+    gate does not move (:func:`moving_gate`)."""
+    ms = m.agenda.move_sets[j]
+    if not moving_gate(m, j):
+        return np.full(s.n, ms.ratified)
+    a = ms.actor
+    out: BoolArray = ms.margin + acceptance_shift(m.agenda.paid0[a], s.cum_cost[:, a]) > 0.0
+    return out
+
+
 def war_rise(m: SimModel, s: RunState) -> FloatArray:
     """(N, 2) each belligerent's rise of its value of fighting since the start, net of the
     part the terms of agreements in force bring: ``ΔV − s · (U(line) − U(line'))``, ``line'``
@@ -308,8 +348,13 @@ def _positions(m: SimModel, s: RunState, d: Draws) -> RunState:
     for j, ms in enumerate(sets):
         # crossed only at the table: after a round of talks on the bundle (module docstring)
         todo = (moved_at[:, j] < 0) & (s.phase[:, ms.bundle] == 0) & (s.rounds[:, ms.bundle] > 0)
-        # no package, or outside the actor's domestic win-set (MoveSet.crossable): never
-        if not ms.crossable or not todo.any():
+        # no package, or outside the actor's domestic win-set (MoveSet.crossable): never,
+        # unless the ratifiers' share moves with the run's costs (in_win_set)
+        if not ms.crossable:
+            if not moving_gate(m, j):
+                continue
+            todo &= in_win_set(m, s, j)
+        if not todo.any():
             continue
         move = todo & worth_crossing(m, s, j, relief)
         regime = np.where(move, regime | (1 << j), regime)
