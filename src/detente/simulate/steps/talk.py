@@ -54,7 +54,7 @@ from detente.simulate.steps import Step
 from detente.simulate.steps.learn import INTENT, model_cache
 from detente.simulate.steps.meeting import _meets1, no_talks, talk_bundles
 from detente.simulate.steps.talk_args import TalkPlan, search_args
-from detente.simulate.steps.talk_inline import _find_at, _move1, _others1
+from detente.simulate.steps.talk_inline import _find_at, _find_from, _look_at, _move1, _others1
 from detente.simulate.steps.text_round import _text_round
 from detente.simulate.strategies import PEACE_OFFENSIVE, TalkState, _minimum, _side_factors
 from detente.simulate.tables import FEW_ROWS, SearchArrays, TalkTable, _utility_at
@@ -656,10 +656,10 @@ def _round(
                 at_ = _cell(row, k, standing[j, b])
                 u[i, 0] = _utility_at(utility, lin_dist, lin_w, row, k, at_, 0)
                 u[i, 1] = _utility_at(utility, lin_dist, lin_w, row, k, at_, 1)
-                code[i, 2] = _hint_at(
+                code[i, 2] = _look_at(
                     keys0, order0, lin_dist, lin_w, 0, row, row * k, off, k, nf, x[i, 2], h0
                 )
-                code[i, 3] = _hint_at(
+                code[i, 3] = _look_at(
                     keys1, order1, lin_dist, lin_w, 1, row, row * k, off, k, nf, x[i, 3], h1
                 )
             for i in range(lo, hi):
@@ -669,7 +669,7 @@ def _round(
                 nf = n_feasible[row]
                 c = code[i, 2]
                 if c < 0:
-                    c = _find_at(
+                    c = _find_from(
                         keys0, order0, lin_dist, lin_w, 0, row, row * k, off, k, nf, x[i, 2], c
                     )
                     prop[i, 0] = _proposal(order0, row, k, nf, c)
@@ -677,7 +677,7 @@ def _round(
                 hints[j, b, 2] = c
                 c = code[i, 3]
                 if c < 0:
-                    c = _find_at(
+                    c = _find_from(
                         keys1, order1, lin_dist, lin_w, 1, row, row * k, off, k, nf, x[i, 3], c
                     )
                     prop[i, 1] = _proposal(order1, row, k, nf, c)
