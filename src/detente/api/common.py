@@ -18,6 +18,7 @@ __all__ = [
     "after_own_date",
     "as_scenario",
     "check_as_of",
+    "check_ending",
     "not_empty",
     "one_of",
     "parse_date",
@@ -91,6 +92,20 @@ def not_empty(path: str | Path | None, keyword: str, option: str) -> None:
     (:func:`is_empty_path`); the command line's parser refuses it the same way."""
     if is_empty_path(path):
         raise OptionValueError(keyword, option, EMPTY_PATH)
+
+
+def check_ending(path: str | Path, endings: Sequence[str], keyword: str, option: str) -> None:
+    """Refuse (:class:`OptionValueError`, exit 2, naming ``option``) an output file whose name
+    does not end in one of ``endings`` (lower case, with the dot; compared case-blind): the
+    file would be written in the option's format whatever its name says (``--out
+    observations.txt`` written as YAML, ``--parquet events.txt`` as Parquet). The one check of
+    every output option with a fixed format (``monitor verify --out``, ``monitor ingest
+    --parquet``, ``trust --chart``)."""
+    not_empty(path, keyword, option)
+    name = Path(path).name
+    if Path(path).suffix.lower() not in endings:
+        listed = ", ".join(endings[:-1]) + (" or " if len(endings) > 1 else "") + endings[-1]
+        raise OptionValueError(keyword, option, f"must end in {listed}, got {name!r}")
 
 
 def one_of(

@@ -134,7 +134,11 @@ def ingest_cmd(
     ] = None,
     parquet: Annotated[
         Path | None,
-        typer.Option("--parquet", parser=path_value, help="Also export all events to Parquet."),
+        typer.Option(
+            "--parquet",
+            parser=path_value,
+            help="Also export all events to this Parquet file (.parquet or .pq), a new file.",
+        ),
     ] = None,
     manifest: ManifestOut = None,
     overwrite: Overwrite = False,
@@ -142,8 +146,11 @@ def ingest_cmd(
 ) -> None:
     """Stream event files into the store; every row is loaded, rejected or a duplicate."""
     with clean_errors():
-        from detente.api.monitor import ingest
+        from detente.api.common import check_ending
+        from detente.api.monitor import PARQUET_SUFFIXES, ingest
 
+        if parquet is not None:  # a usage error naming --parquet (exit 2), before any work
+            check_ending(parquet, PARQUET_SUFFIXES, "parquet", "--parquet")
         _check_outputs(
             {"--parquet": parquet, "--manifest": manifest}, [*files, db, mapping], overwrite
         )
