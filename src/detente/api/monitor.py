@@ -329,6 +329,7 @@ def flags(
     if size is not None:
         from detente.api.numbers import SIZE, real
 
+        size = real(size, SIZE)  # a bad number first, as the parser reports it
         if direction != "decrease":  # a cease or maintain term's target is fixed
             raise OptionValueError(
                 "size",
@@ -337,7 +338,6 @@ def flags(
                 f"own fixed target (cease: a fall of {ClaimParams().cease_fall:.0%}; maintain: "
                 "no rise): drop --size or give --direction decrease",
             )
-        size = real(size, SIZE)
     s = None if scenario is None else as_scenario(scenario)
     with connect(db, read_only=True) as store:
         found = []
