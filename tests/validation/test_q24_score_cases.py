@@ -70,3 +70,20 @@ def test_the_dev_set_spelled_relative_keeps_its_orderings(
     rel = _json(capsys, "--cases", "validation/cases")
     assert "(orderings)" in {s["case"] for s in rel["scores"]}
     assert rel["scores"] == _json(capsys)["scores"]
+
+
+def test_us_cuba_records_its_leaders_as_the_scenario_states_them() -> None:
+    """Item 5: case.yaml records the leader changes the scenario encodes (v22c), with sources
+    listed in the case."""
+    from detente.scenario import load_scenario
+
+    case = YAML(typ="safe").load((CASES / "us_cuba_2014" / "case.yaml").read_text())
+    pending = case["pending_format"]
+    assert "leader_changes: US, CU" in pending["encoded"]
+    scenario = load_scenario(CASES / "us_cuba_2014" / "scenario.yaml")
+    since = {a.id: a.leader_since for a in scenario.actors if a.leader_since is not None}
+    recorded = {x["actor"]: x["leader_since"] for x in pending["leader_changes"]}
+    assert recorded == {k: v.isoformat() for k, v in since.items()}
+    listed = {s["id"] for s in case["sources"]}
+    for x in pending["leader_changes"]:
+        assert x["sources"] and set(x["sources"]) <= listed
