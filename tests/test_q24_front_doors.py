@@ -4,9 +4,12 @@ On main ``f60b0d0``: ``monitor flags --deadline`` before ``--date`` exited 1 aft
 store; ``monitor flags SCENARIO --deadline D`` (a claim's term without the ad-hoc claim) was
 ignored; ``monitor measures --start`` after ``--end`` exited 0 with an empty result; ``--size``
 was ignored with ``--direction cease``; ``monitor ingest --parquet p.txt`` wrote Parquet into a
-``.txt`` file; ``serve --host ""`` exited 1. Each is now a usage error (exit 2) naming the
-option, raised before any store is opened or file created (the ``--db`` given below does not
-exist: opening it would have been an exit 1 "no such store" or a new, empty store).
+``.txt`` file; ``serve --host ""`` exited 1; (item 6, a pass of bad values over every option)
+``monitor measures --actor ""`` dropped the filter and reported every actor, and an empty
+``--region`` or ``--counterpart`` of ``flags`` matched nothing. Each is now a usage error
+(exit 2) naming the option, raised before any store is opened or file created (the ``--db``
+given below does not exist: opening it would have been an exit 1 "no such store" or a new,
+empty store).
 """
 
 from __future__ import annotations
@@ -45,6 +48,12 @@ CASES: list[tuple[list[str], str, list[str]]] = [
     (["measures", "--start", "2020-03-01", "--end", "2020-03-01"], "--end", ["is not after"]),
     (["ingest", EVENTS, "--parquet", "p.txt"], "--parquet",
      ["must end in .parquet or .pq", "'p.txt'"]),
+    # item 6: an empty name was dropped as no filter (measures: every actor) or matched nothing
+    (["measures", "--actor", ""], "--actor", ["empty; give a name"]),
+    (["measures", "--region", " "], "--region", ["empty; give a name"]),
+    (["flags", "--actor", "", "--date", "2020-03-01"], "--actor", ["empty; give a name"]),
+    (["flags", *CLAIM, "--region", ""], "--region", ["empty; give a name"]),
+    (["flags", *CLAIM, "--counterpart", ""], "--counterpart", ["empty; give a name"]),
 ]  # fmt: skip
 
 
@@ -58,7 +67,7 @@ def _check_usage_error(res: Any, option: str, words: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "option", "words"), CASES, ids=[" ".join(a[:1] + a[-2:]) for a, _, _ in CASES]
+    ("args", "option", "words"), CASES, ids=[" ".join(a[:1] + a[-2:]) or "?" for a, _, _ in CASES]
 )
 def test_a_monitor_usage_error_before_any_store(
     app: typer.Typer,
@@ -111,6 +120,7 @@ def test_what_the_options_take_still_works(store: str, tmp_path: Path) -> None:
     flags(store, **claim, direction="decrease", size=0.5, deadline="2020-04-01")
     flags(store, TEACHING)
     measures(store, start="2020-01-01", end="2020-01-02")
+    assert measures(store, region="*").records() == measures(store).records()  # "*": everywhere
     out = tmp_path / "events.PARQUET"  # the ending's case does not matter
     ingest(EVENTS, tmp_path / "e.duckdb", input_format="gdelt2", parquet=out)
     assert out.stat().st_size > 0

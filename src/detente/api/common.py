@@ -19,6 +19,7 @@ __all__ = [
     "as_scenario",
     "check_as_of",
     "check_ending",
+    "not_blank",
     "not_empty",
     "one_of",
     "parse_date",
@@ -106,6 +107,14 @@ def check_ending(path: str | Path, endings: Sequence[str], keyword: str, option:
     if Path(path).suffix.lower() not in endings:
         listed = ", ".join(endings[:-1]) + (" or " if len(endings) > 1 else "") + endings[-1]
         raise OptionValueError(keyword, option, f"must end in {listed}, got {name!r}")
+
+
+def not_blank(value: str | None, keyword: str, option: str) -> None:
+    """Refuse (:class:`OptionValueError`, exit 2) a name given as empty or blank text (``--actor
+    ""``, often an unset shell variable): it was dropped as no filter at all, or matched
+    nothing, silently. ``None`` (the option not given) passes."""
+    if value is not None and not value.strip():
+        raise OptionValueError(keyword, option, "empty; give a name, or leave the option out")
 
 
 def one_of(

@@ -14,7 +14,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from detente.api.common import as_scenario, check_ending, not_empty, one_of, parse_date
+from detente.api.common import (
+    as_scenario,
+    check_ending,
+    not_blank,
+    not_empty,
+    one_of,
+    parse_date,
+)
 from detente.api.results import Result
 from detente.errors import InputError, OptionValueError, OutputClashError
 from detente.manifest import build_manifest, json_ready, scenario_sha256
@@ -245,6 +252,8 @@ def measures(
     from detente.monitor.measures import WINDOWS, dyad_measures
 
     one_of(window, WINDOWS, "window", "--window", "window")
+    not_blank(actor, "actor", "--actor")
+    not_blank(region, "region", "--region")
     d0, d1 = parse_date(start, "start"), parse_date(end, "end")
     if d0 is not None and d1 is not None and d1 <= d0:  # an empty period, not an empty result
         raise OptionValueError(
@@ -304,6 +313,8 @@ def flags(
     from detente.monitor.verify import verify_scenario
 
     # what is missing or cannot be taken is a usage error naming the option (exit 2)
+    for keyword, name in (("actor", actor), ("region", region), ("counterpart", counterpart)):
+        not_blank(name, keyword, f"--{keyword}")
     if scenario is None and actor is None and date is None:
         raise OptionValueError(
             "actor", "--actor", "give a scenario or an ad-hoc claim (--actor and --date)"
