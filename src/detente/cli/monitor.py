@@ -149,11 +149,11 @@ def ingest_cmd(
         from detente.api.common import check_ending
         from detente.api.monitor import PARQUET_SUFFIXES, ingest
 
-        if parquet is not None:  # a usage error naming --parquet (exit 2), before any work
-            check_ending(parquet, PARQUET_SUFFIXES, "parquet", "--parquet")
-        _check_outputs(
+        _check_outputs(  # first: an output pointed at an input is refused as such
             {"--parquet": parquet, "--manifest": manifest}, [*files, db, mapping], overwrite
         )
+        if parquet is not None:  # a usage error naming --parquet (exit 2), before any work
+            check_ending(parquet, PARQUET_SUFFIXES, "parquet", "--parquet")
         result = ingest(files, db, input_format=input_format, mapping=mapping, parquet=parquet)
         _print_store_warnings(db)
         for line in result.lines:
