@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import io
 import itertools
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,7 +190,7 @@ def expectations_yaml(doc: dict[str, Any]) -> str:
     y = YAML(typ="safe", pure=True)
     y.default_flow_style = False
     y.width = 4096
-    y.sort_base_mapping_type_on_output = False
+    y.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # ruamel: None-typed
     buf = io.StringIO()
     y.dump(doc, buf)
     head = (
@@ -303,7 +305,11 @@ def front_provenance(pair: dict[str, Any]) -> dict[str, dict[str, Any]]:
     that end is held to its own date."""
     if str(SCENARIOS) not in sys.path:
         sys.path.insert(0, str(SCENARIOS))
-    from ukraine_issues import FIGURE_DATE, status_quo
+    # scenarios/ is not on mypy's path: the module is imported by name (the same sys.modules
+    # entry as `from ukraine_issues import ...`), its two names typed here
+    issues = importlib.import_module("ukraine_issues")
+    FIGURE_DATE: str = issues.FIGURE_DATE
+    status_quo: Callable[[str, str], dict[str, Any]] = issues.status_quo
 
     a, b = pair["from"].removeprefix("ukraine-"), pair["to"].removeprefix("ukraine-")
     day_a, day_b = str(pair["from_date"]), str(pair["to_date"])

@@ -18,6 +18,8 @@ __all__ = [
     "after_own_date",
     "as_scenario",
     "check_as_of",
+    "check_ending",
+    "not_blank",
     "not_empty",
     "one_of",
     "parse_date",
@@ -91,6 +93,28 @@ def not_empty(path: str | Path | None, keyword: str, option: str) -> None:
     (:func:`is_empty_path`); the command line's parser refuses it the same way."""
     if is_empty_path(path):
         raise OptionValueError(keyword, option, EMPTY_PATH)
+
+
+def check_ending(path: str | Path, endings: Sequence[str], keyword: str, option: str) -> None:
+    """Refuse (:class:`OptionValueError`, exit 2, naming ``option``) an output file whose name
+    does not end in one of ``endings`` (lower case, with the dot; compared case-blind): the
+    file would be written in the option's format whatever its name says (``--out
+    observations.txt`` written as YAML, ``--parquet events.txt`` as Parquet). The one check of
+    every output option with a fixed format (``monitor verify --out``, ``monitor ingest
+    --parquet``, ``trust --chart``)."""
+    not_empty(path, keyword, option)
+    name = Path(path).name
+    if Path(path).suffix.lower() not in endings:
+        listed = ", ".join(endings[:-1]) + (" or " if len(endings) > 1 else "") + endings[-1]
+        raise OptionValueError(keyword, option, f"must end in {listed}, got {name!r}")
+
+
+def not_blank(value: str | None, keyword: str, option: str) -> None:
+    """Refuse (:class:`OptionValueError`, exit 2) a name given as empty or blank text (``--actor
+    ""``, often an unset shell variable): it was dropped as no filter at all, or matched
+    nothing, silently. ``None`` (the option not given) passes."""
+    if value is not None and not value.strip():
+        raise OptionValueError(keyword, option, "empty; give a name, or leave the option out")
 
 
 def one_of(

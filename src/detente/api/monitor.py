@@ -14,7 +14,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from detente.api.common import as_scenario, not_empty, one_of, parse_date
+from detente.api.common import (
+    as_scenario,
+    check_ending,
+    not_blank,
+    not_empty,
+    one_of,
+    parse_date,
+)
 from detente.api.results import Result
 from detente.errors import InputError, OptionValueError, OutputClashError
 from detente.manifest import build_manifest, json_ready, scenario_sha256
@@ -183,7 +190,8 @@ def ingest(
     if input_format is not None:
         one_of(input_format, list(FORMATS), "input_format", "--input-format", "input format")
     not_empty(mapping, "mapping", "--mapping")
-    not_empty(parquet, "parquet", "--parquet")
+    if parquet is not None:  # a usage error naming --parquet, before the store is opened
+        check_ending(parquet, PARQUET_SUFFIXES, "parquet", "--parquet")
     paths = [files] if isinstance(files, str | Path) else list(files)
     for f in paths:  # before the store is opened: a bad path never leaves a new, empty store
         if Path(f).is_dir():
@@ -238,11 +246,22 @@ def measures(
 ) -> Measures:
     """Counts, Goldstein sums, fatalities and the say/do gap per dyad, region and window
     (``window`` one of :data:`detente.monitor.measures.WINDOWS`; another is an
-    :class:`~detente.errors.OptionValueError` naming ``--window``)."""
+    :class:`~detente.errors.OptionValueError` naming ``--window``). ``start`` is the first day
+    counted, ``end`` the first day left out: an ``end`` on or before ``start`` is an
+    :class:`~detente.errors.OptionValueError` naming ``--end`` (it was an empty result)."""
     from detente.monitor.measures import WINDOWS, dyad_measures
 
     one_of(window, WINDOWS, "window", "--window", "window")
+    not_blank(actor, "actor", "--actor")
+    not_blank(region, "region", "--region")
     d0, d1 = parse_date(start, "start"), parse_date(end, "end")
+    if d0 is not None and d1 is not None and d1 <= d0:  # an empty period, not an empty result
+        raise OptionValueError(
+            "end",
+            "--end",
+            f"{d1.isoformat()} is not after --start {d0.isoformat()} (--end is the first day "
+            "left out)",
+        )
     with connect(db, read_only=True) as store:
         recs = dyad_measures(store, window=window, actor=actor, region=region, start=d0, end=d1)
         state = store_state(store)
@@ -281,12 +300,21 @@ def flags(
     counterpart: str | None = None,
 ) -> Flags:
     """Flags for the scenario's ledger claims and/or one ad-hoc claim (``actor`` from
-    ``date``, ``direction`` cease, decrease or maintain, in ``region``, until ``deadline``)."""
+    ``date``, ``direction`` cease, decrease or maintain, in ``region``, until ``deadline``).
+
+    Refused before the store is opened, as an :class:`~detente.errors.OptionValueError` naming
+    the option (exit 2 on the command line): a claim's term (``region``, ``size``,
+    ``deadline``, ``counterpart``) without the ad-hoc claim (``actor`` and ``date``), a
+    ``deadline`` before ``date``, and a ``size`` with a ``direction`` other than ``decrease``
+    (a cease or maintain term is judged against its own fixed target, so the size would be
+    ignored)."""
     from detente.monitor.claims import Claim, ClaimParams
     from detente.monitor.flags import DeescalationParams, flag_claim
     from detente.monitor.verify import verify_scenario
 
     # what is missing or cannot be taken is a usage error naming the option (exit 2)
+    for keyword, name in (("actor", actor), ("region", region), ("counterpart", counterpart)):
+        not_blank(name, keyword, f"--{keyword}")
     if scenario is None and actor is None and date is None:
         raise OptionValueError(
             "actor", "--actor", "give a scenario or an ad-hoc claim (--actor and --date)"
@@ -298,10 +326,29 @@ def flags(
         raise OptionValueError("date", "--date", "an ad-hoc claim (--actor) needs a date too")
     one_of(direction, DIRECTIONS, "direction", "--direction", "direction")
     until = parse_date(deadline, "deadline")
+    if start is None:  # the claim's terms without the claim: refused, not ignored
+        for keyword, value in (("region", region), ("size", size), ("deadline", until),
+                               ("counterpart", counterpart)):  # fmt: skip
+            if value is not None:
+                raise OptionValueError(
+                    keyword, f"--{keyword}", "a term of an ad-hoc claim: give --actor and --date"
+                )
+    if until is not None and start is not None and until < start:
+        raise OptionValueError(
+            "deadline", "--deadline", f"{until.isoformat()} is before --date {start.isoformat()}"
+        )
     if size is not None:
         from detente.api.numbers import SIZE, real
 
-        size = real(size, SIZE)
+        size = real(size, SIZE)  # a bad number first, as the parser reports it
+        if direction != "decrease":  # a cease or maintain term's target is fixed
+            raise OptionValueError(
+                "size",
+                "--size",
+                f"the promised fall of a decrease; --direction {direction} judges against its "
+                f"own fixed target (cease: a fall of {ClaimParams().cease_fall:.0%}; maintain: "
+                "no rise): drop --size or give --direction decrease",
+            )
     s = None if scenario is None else as_scenario(scenario)
     with connect(db, read_only=True) as store:
         found = []
@@ -378,15 +425,15 @@ class Observations(_Records):
 OBSERVATION_SUFFIXES = (".yaml", ".yml", ".json")
 """The endings of an observations file (:meth:`Observations.write`)."""
 
+PARQUET_SUFFIXES = (".parquet", ".pq")
+"""The endings of the Parquet export of :func:`ingest` (``--parquet``)."""
+
 
 def check_observations_path(path: str | Path) -> None:
     """Refuse (:class:`OptionValueError`, a usage error naming ``--out``) an observations file
     whose name does not end in one of :data:`OBSERVATION_SUFFIXES` (it would have been written
     as YAML whatever its ending)."""
-    not_empty(path, "path", "--out")
-    name = Path(path).name
-    if Path(path).suffix.lower() not in OBSERVATION_SUFFIXES:
-        raise OptionValueError("path", "--out", f"must end in .yaml, .yml or .json, got {name!r}")
+    check_ending(path, OBSERVATION_SUFFIXES, "path", "--out")
 
 
 def verify(scenario: Scenario | str | Path, db: str | Path) -> Observations:

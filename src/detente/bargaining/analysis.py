@@ -52,6 +52,7 @@ from detente.bargaining.proposals import (
     proposal_terms,
     score_proposal,
 )
+from detente.bargaining.ratification import Ratification, move_ratification, ratifications
 from detente.bargaining.relax import Relaxation, concession_groups, relax_red_lines
 from detente.bargaining.solutions import Solution, compromise_point, nash_point, solve_all
 from detente.bargaining.stages import PlanRow, PlanStage, compare_staging
@@ -109,6 +110,10 @@ class Analysis:
     """Who can settle each bundle at ``as_of`` (issue 18: tracks and refusals)."""
     packages: bool = field(default=True)
     """Were closed bundles' cheapest packages searched (False: zone only, distances None)?"""
+    ratifications: Mapping[tuple[str, str], Ratification] = field(default_factory=dict)
+    """(actor, issue) → a public commitment naming a ratification current at ``as_of``, with
+    the latest acceptance share (:mod:`detente.bargaining.ratification`): the reports say which
+    red-line move needs the ratifiers' acceptance. No figure reads it."""
 
 
 def _check(problem: BargainingProblem) -> None:
@@ -272,6 +277,7 @@ def analyze(
         cache=cache,
         tracks=track_view(scenario, as_of),
         packages=packages,
+        ratifications=ratifications(scenario, as_of),
     )
 
 
@@ -430,7 +436,7 @@ def analysis_document(a: Analysis) -> dict[str, Any]:
         "deal_compliance": {x: _r(_q(a, i)) for i, x in enumerate(p.actors) if p.veto[i]},
         "zone": zone_document(p, a.zone),
         "zone_without_distrust": zone_document(p, a.zone_without_distrust),
-        "bundles": [_with_tracks(a, bundle_document(p, r)) for r in a.bundles],
+        "bundles": [_with_tracks(a, bundle_document(p, r, a.ratifications)) for r in a.bundles],
         "tracks": [] if a.tracks is None else a.tracks.tracks,
         "refusals": [] if a.tracks is None else a.tracks.refusals,
         "mediators": [] if a.tracks is None else a.tracks.mediators,
@@ -518,7 +524,15 @@ def _with_tracks(a: Analysis, doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-def _move_doc(mv: Any) -> dict[str, Any]:
+_NO_RATIFICATION: Mapping[tuple[str, str], Ratification] = {}
+
+
+def _move_doc(
+    mv: Any, rat: Mapping[tuple[str, str], Ratification] = _NO_RATIFICATION
+) -> dict[str, Any]:
+    """A red-line move as plain data; ``ratification``: what a move past a commitment naming
+    a ratification needs (:func:`~detente.bargaining.ratification.move_ratification`; None
+    where none applies)."""
     return {
         "actor": mv.actor,
         "issue": mv.issue,
@@ -528,6 +542,7 @@ def _move_doc(mv: Any) -> dict[str, Any]:
         "points": _r(mv.points),
         "cost": _r(mv.cost),
         "price": _r(mv.price),
+        "ratification": move_ratification(rat, mv.actor, mv.issue, mv.bound, mv.to),
     }
 
 
@@ -543,8 +558,12 @@ def _linkage_doc(b: LinkageBreach) -> dict[str, Any]:
     }
 
 
-def package_document(p: BargainingProblem, pk: Package) -> dict[str, Any]:
-    """A priced package as plain data."""
+def package_document(
+    p: BargainingProblem,
+    pk: Package,
+    rat: Mapping[tuple[str, str], Ratification] = _NO_RATIFICATION,
+) -> dict[str, Any]:
+    """A priced package as plain data (``rat``: :attr:`Analysis.ratifications`)."""
     return {
         "price": _r(pk.price),
         "price_parts": {
@@ -553,7 +572,7 @@ def package_document(p: BargainingProblem, pk: Package) -> dict[str, Any]:
             "mechanisms": _r(pk.price_mechanisms),
             "compensation": _r(pk.price_compensation),
         },
-        "red_lines": [_move_doc(mv) for mv in pk.moves],
+        "red_lines": [_move_doc(mv, rat) for mv in pk.moves],
         "payments": list(pk.payments),
         "mechanisms": list(pk.mechanisms),
         "compensation": {a: _r(v) for a, v in pk.compensation.items()},
@@ -563,8 +582,13 @@ def package_document(p: BargainingProblem, pk: Package) -> dict[str, Any]:
     }
 
 
-def bundle_document(p: BargainingProblem, r: BundleResult) -> dict[str, Any]:
-    """A bundle's zone, distance and cheapest package as plain data."""
+def bundle_document(
+    p: BargainingProblem,
+    r: BundleResult,
+    rat: Mapping[tuple[str, str], Ratification] = _NO_RATIFICATION,
+) -> dict[str, Any]:
+    """A bundle's zone, distance and cheapest package as plain data (``rat``:
+    :attr:`Analysis.ratifications`)."""
     ag = r.agreement
     settled = [iid for k, iid in enumerate(p.issues) if ag.settled[k]]
     veto = r.veto if r.veto.size else p.veto
@@ -577,7 +601,9 @@ def bundle_document(p: BargainingProblem, r: BundleResult) -> dict[str, Any]:
         "zone_exists": bool(r.exists),
         "distance": None if r.distance is None else _r(r.distance),
         "distance_note": r.distance_note,
-        "blocking": [*(_linkage_doc(b) for b in r.linkages), *(_move_doc(mv) for mv in r.blocking)],
+        "blocking": [
+            *(_linkage_doc(b) for b in r.linkages), *(_move_doc(mv, rat) for mv in r.blocking)
+        ],
         "linkage_blocked": r.linkage_blocked,
         "red_line_conflicts": list(r.conflicts),
         "deferral_red_lines": list(r.deferral_breaks),
@@ -603,7 +629,7 @@ def bundle_document(p: BargainingProblem, r: BundleResult) -> dict[str, Any]:
             "exists": bool(r.priced_exists),
             "radius": None if not np.isfinite(r.priced_radius) else _r(r.priced_radius),
         },
-        "cheapest_package": None if not r.packages else package_document(p, r.packages[0]),
+        "cheapest_package": None if not r.packages else package_document(p, r.packages[0], rat),
         "search": {"method": r.method, "lps": r.lps},
         "sources": list(ag.sources),
         "assumption": ag.assumption,
@@ -683,8 +709,13 @@ def proposals_document(a: Analysis) -> dict[str, Any]:
     }
 
 
-def relaxation_document(p: BargainingProblem, r: Relaxation | None) -> dict[str, Any] | None:
-    """A red-line relaxation as plain data (None when red lines alone cannot open the zone)."""
+def relaxation_document(
+    p: BargainingProblem,
+    r: Relaxation | None,
+    rat: Mapping[tuple[str, str], Ratification] = _NO_RATIFICATION,
+) -> dict[str, Any] | None:
+    """A red-line relaxation as plain data (None when red lines alone cannot open the zone;
+    ``rat``: :attr:`Analysis.ratifications`, for each move's ``ratification``)."""
     if r is None:
         return None
     return {
@@ -701,6 +732,7 @@ def relaxation_document(p: BargainingProblem, r: Relaxation | None) -> dict[str,
                 "to": _r(mv.end),
                 "points": _r(mv.points),
                 "cost": _r(mv.cost),
+                "ratification": move_ratification(rat, mv.actor, mv.issue, mv.bound, mv.end),
             }
             for mv in r.moves
         ],
@@ -717,7 +749,8 @@ def what_it_takes_document(
     """The ``detente what-it-takes`` JSON document (without the manifest)."""
     p = a.problem
     doc = _wit_document(a, w)
-    doc["packages"] = [package_document(p, pk) for pk in bundle_packages(a, "settlement")]
+    rat = a.ratifications
+    doc["packages"] = [package_document(p, pk, rat) for pk in bundle_packages(a, "settlement")]
     doc["bundles"] = [
         {
             "id": r.agreement.id,
@@ -728,7 +761,7 @@ def what_it_takes_document(
         for r in a.bundles
     ]
     if relax is not None:
-        main = relaxation_document(p, relax.relaxation)
+        main = relaxation_document(p, relax.relaxation, rat)
         if main is not None:
             main["mechanisms"] = list(relax.mechanisms)
             nd = relax.without_distrust
@@ -737,7 +770,9 @@ def what_it_takes_document(
             )
         doc["red_line_relaxation"] = main
         doc["one_sided"] = {
-            g: None if r is None else {"actors": list(members), **(relaxation_document(p, r) or {})}
+            g: None
+            if r is None
+            else {"actors": list(members), **(relaxation_document(p, r, rat) or {})}
             for g, (members, r) in relax.one_sided.items()
         }
     return doc

@@ -15,6 +15,7 @@ docs/explanation/bargaining-model.md; JSON keys in docs/reference/cli.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -86,6 +87,11 @@ def analyze_cmd(
                     else ""
                 ),
             )
+        )
+        _print_ratifications(
+            (b["id"], m)
+            for b in doc["bundles"]
+            for m in [*b["blocking"], *((b["cheapest_package"] or {}).get("red_lines") or [])]
         )
         stage_rows = doc["stages"]["rows"]
         if stage_rows:
@@ -224,6 +230,47 @@ def what_it_takes_cmd(
             )
         _print_relaxation(doc, mech_ids)
         _print_packages(doc)
+        relax = doc["red_line_relaxation"] or {}
+        _print_ratifications(
+            [("packages", m) for pk in doc["packages"] for m in pk["red_lines"]]
+            + [("relaxation", m) for m in relax.get("moves") or []]
+            + [
+                (f"only {g}", m)
+                for g, r in doc["one_sided"].items()
+                for m in (r or {}).get("moves") or []
+            ]
+        )
+
+
+def _ratification_cell(rec: dict[str, Any] | None) -> str | None:
+    """A move's ``ratification`` in a table cell: None, or whether the ratifiers' latest share
+    clears the majority (the sentence is printed below the table)."""
+    if not rec:
+        return None
+    if rec["ratified"] is None:
+        return "needed (no share)"
+    return f"{'accepted' if rec['ratified'] else 'rejected'} ({rec['share']:.2f})"
+
+
+def _print_ratifications(moves: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """One line per (actor, issue) whose reported move (``(where, move record)``) goes past a
+    public commitment naming a ratification: who must ratify, the latest acceptance share and
+    whether it clears the majority, and where the move is reported."""
+    from detente.bargaining.ratification import ratification_note
+
+    found: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
+    for where, m in moves:
+        rec = m.get("ratification")
+        if rec:
+            _, places = found.setdefault((m["actor"], m["issue"]), (rec, []))
+            if where not in places:
+                places.append(where)
+    for (actor, issue), (rec, places) in found.items():
+        console.print(
+            f"Ratification: {ratification_note(actor, issue, rec)} ({', '.join(places)}).",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _set_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -251,7 +298,11 @@ def _print_packages(doc: dict[str, Any]) -> None:
         {
             "rank": n,
             "price": pk["price"],
-            "red_lines": [f"{m['actor']}:{m['issue']} {m['points']:g}" for m in pk["red_lines"]]
+            "red_lines": [
+                f"{m['actor']}:{m['issue']} {m['points']:g}"
+                + (" (ratification)" if m.get("ratification") else "")
+                for m in pk["red_lines"]
+            ]
             or None,
             "payments": pk["payments"] or None,
             "mechanisms": pk["mechanisms"] or None,
@@ -304,7 +355,7 @@ def _print_relaxation(doc: dict[str, Any], mech_ids: tuple[str, ...]) -> None:
         return
     emit(
         render_records(
-            main["moves"],
+            [{**m, "ratification": _ratification_cell(m["ratification"])} for m in main["moves"]],
             OutputFormat.table,
             title=f"Smallest red-line concessions opening the zone under distrust ({given})",
         )

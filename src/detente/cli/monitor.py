@@ -134,7 +134,11 @@ def ingest_cmd(
     ] = None,
     parquet: Annotated[
         Path | None,
-        typer.Option("--parquet", parser=path_value, help="Also export all events to Parquet."),
+        typer.Option(
+            "--parquet",
+            parser=path_value,
+            help="Also export all events to this Parquet file (.parquet or .pq), a new file.",
+        ),
     ] = None,
     manifest: ManifestOut = None,
     overwrite: Overwrite = False,
@@ -142,11 +146,14 @@ def ingest_cmd(
 ) -> None:
     """Stream event files into the store; every row is loaded, rejected or a duplicate."""
     with clean_errors():
-        from detente.api.monitor import ingest
+        from detente.api.common import check_ending
+        from detente.api.monitor import PARQUET_SUFFIXES, ingest
 
-        _check_outputs(
+        _check_outputs(  # first: an output pointed at an input is refused as such
             {"--parquet": parquet, "--manifest": manifest}, [*files, db, mapping], overwrite
         )
+        if parquet is not None:  # a usage error naming --parquet (exit 2), before any work
+            check_ending(parquet, PARQUET_SUFFIXES, "parquet", "--parquet")
         result = ingest(files, db, input_format=input_format, mapping=mapping, parquet=parquet)
         _print_store_warnings(db)
         for line in result.lines:

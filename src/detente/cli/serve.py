@@ -31,7 +31,7 @@ import typer
 from detente.api.numbers import PORT, WORKERS
 from detente.cli.common import clean_errors, number, path_value
 from detente.cli.output import err_console
-from detente.errors import InputError
+from detente.errors import InputError, OptionValueError
 
 __all__ = [
     "MAX_WORKERS",
@@ -61,11 +61,17 @@ _ENV_STORE = "DETENTE_SERVE_STORE"
 
 
 def check_address(host: str, port: int) -> None:
-    """Refuse (InputError, naming ``--host``/``--port``) an address this process cannot
-    listen on: a host name that does not resolve, a port another server holds (even one
-    bound with ``SO_REUSEPORT``, such as another ``detente serve``: a probe without it cannot
+    """Refuse an address this process cannot listen on: an empty host is a usage error
+    (:class:`~detente.errors.OptionValueError` naming ``--host``, exit 2); a host name that
+    does not resolve (the name server may be down: exit 1) or a port another server holds
+    (:class:`~detente.errors.InputError` naming ``--host``/``--port``; even one bound with
+    ``SO_REUSEPORT``, such as another ``detente serve``: a probe without it cannot
     share the port) or one reserved to the administrator. Without it the command announced
     the address and then stopped with uvicorn's log line and exit code 3."""
+    if not host.strip():  # getaddrinfo reads "" as no host at all: a name is needed
+        raise OptionValueError(
+            "host", "--host", "empty; give an address (127.0.0.1 serves this machine only)"
+        )
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError) as err:
@@ -239,6 +245,7 @@ def serve_cmd(
     """Serve the workspace (scenarios, compare, what-if, simulation, monitor, trainer) at
     http://HOST:PORT/."""
     with clean_errors():
+        check_address(host, port)  # first: refused before any store is opened or announced
         if scenarios is not None and not scenarios.is_dir():
             raise InputError(f"{scenarios}: not a directory of scenarios")
         try:
@@ -251,7 +258,6 @@ def serve_cmd(
 
         events = EventSource(store)
         events.check()  # a located error now rather than on the Monitor page
-        check_address(host, port)  # refused before the address is announced
         n = default_workers() if workers is None else workers
         err_console.print(
             f"detente workspace at http://{host}:{port}/ "

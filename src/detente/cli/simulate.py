@@ -126,9 +126,7 @@ def summary_records(
     for cause, share in (reasons.get("shares") or {}).items():
         rows.append({"metric": f"settlement_reasons.{cause}", "value": share})
     for moved in reasons.get("red_lines_moved") or []:
-        lines = "; ".join(
-            f"{ln['issue']} {ln['bound']} {ln['stated']:g} → {ln['to']:g}" for ln in moved["lines"]
-        )
+        lines = _moved_lines(moved)
         rows.append(
             {
                 "metric": f"red_lines_moved.{moved['actor']}.{moved['bundle']}",
@@ -199,6 +197,31 @@ text (why a figure has no value, a label, a strategy's name, a date)."""
 _TERMS_BAND = " (q05..q95)"
 
 
+def _moved_lines(moved: dict[str, Any]) -> str:
+    """A move set's lines as text (``issue bound stated → to``); a line past a public
+    commitment naming a ratification says who must ratify and whether the ratifiers' latest
+    share clears the majority, and a move set outside the win-set says the runs never cross
+    it (``ratified`` false)."""
+
+    def line(ln: dict[str, Any]) -> str:
+        text = f"{ln['issue']} {ln['bound']} {ln['stated']:g} → {ln['to']:g}"
+        rec = ln.get("ratification")
+        if not rec:
+            return text
+        if rec["share"] is None:
+            return f"{text} (needs {rec['by']}; no acceptance measured)"
+        verdict = "above" if rec["ratified"] else "not above"
+        return (
+            f"{text} (needs {rec['by']}; acceptance {rec['share']:.2f} {verdict} "
+            f"{rec['majority']:g})"
+        )
+
+    text = "; ".join(line(ln) for ln in moved["lines"])
+    if moved.get("ratified") is False:
+        text += "; outside the ratifiers' win-set: never crossed"
+    return text
+
+
 def csv_records(rows: list[dict[str, Any]], summary: dict[str, Any]) -> list[dict[str, Any]]:
     """``rows`` (:func:`summary_records`, the table's) for a spreadsheet: ``value`` is a number
     or empty, never text, and the text a row carries (the reason a figure has none, a label, a
@@ -216,9 +239,7 @@ def csv_records(rows: list[dict[str, Any]], summary: dict[str, Any]) -> list[dic
         metric, value = row["metric"], row["value"]
         if metric in moved:  # the share of runs is the number; the lines moved, the note
             m = moved[metric]
-            lines = "; ".join(
-                f"{ln['issue']} {ln['bound']} {ln['stated']:g} → {ln['to']:g}" for ln in m["lines"]
-            )
+            lines = _moved_lines(m)
             note = lines if m["share"] is not None else f"{lines} (share of runs: not simulated)"
             out.append({"metric": metric, "value": m["share"], "note": note})
         elif metric == "p_agreement_ci" and isinstance(value, list | tuple) and len(value) == 2:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from detente.api.common import check_ending
 from detente.api.numbers import TOP
 from detente.cli.common import clean_errors, date_value, default_group, number, path_value
 from detente.cli.output import OutputFormat, emit, err_console, render_records
@@ -90,11 +91,8 @@ def show_cmd(
     with clean_errors():
         from detente.api import replay_trust
 
-        if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
-            # a value the option cannot take: a usage error naming it (exit 2)
-            raise OptionValueError(
-                "chart", "--chart", f"must end in .svg or .png, got {chart.name!r}"
-            )
+        if chart is not None:  # a value the option cannot take: a usage error (exit 2)
+            check_ending(chart, (".svg", ".png"), "chart", "--chart")
         if chart is not None:
             from detente.outputs import check_output_file
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.bargaining.ratification import move_ratification, ratifications
 from detente.simulate.engine import BlockOutput
 from detente.simulate.in_force import start_outcomes, start_record
 from detente.simulate.model import SimModel
@@ -532,13 +533,18 @@ class SimulationResult:
         """Why the settlement was or was not reached (:mod:`detente.simulate.reasons`): the
         share of runs per reason at the horizon, the share of runs in which each issue's red
         lines conflicted and each actor blocked, and the share of runs in which each red-line
-        move set of the agenda was crossed."""
+        move set of the agenda was crossed. A move set's ``ratified`` is False when it takes a
+        line past a public commitment naming a ratification whose ratifiers' latest share
+        (dated by ``as_of``) does not clear the majority: the runs never cross it
+        (``MoveSet.ratified``); each line's ``ratification`` says what it needs
+        (:func:`detente.bargaining.ratification.move_ratification`; None where nothing)."""
         n = max(self.runs, 1)
         st, m = self.stats, self.model
         rc = st.reason_counts if st.reason_counts is not None else np.zeros(len(REASONS))
         issues = st.blocking_issue_counts
         actors = st.blocking_actor_counts
         moved = st.moved_counts
+        rat = ratifications(m.trust_start.scenario) if m.agenda.move_sets else {}
         return {
             "shares": {r: float(rc[i]) / n for i, r in enumerate(REASONS)},
             "blocking_issues": {
@@ -561,11 +567,19 @@ class SimulationResult:
                             "bound": "min" if is_min else "max",
                             "stated": float(a),
                             "to": float(b),
+                            "ratification": move_ratification(
+                                rat,
+                                m.actor_ids[ms.actor],
+                                m.issue_ids[int(k)],
+                                "min" if is_min else "max",
+                                float(b),
+                            ),
                         }
                         for k, a, b, is_min in zip(
                             ms.issues, ms.stated, ms.to, ms.is_min, strict=True
                         )
                     ],
+                    "ratified": bool(ms.ratified),
                     "share": float(moved[j]) / n
                     if moved is not None and self.until != "settlement"
                     else None,

@@ -336,8 +336,26 @@ def _relaxation_html(a: Analysis, relax: RelaxationReport, n: Names) -> str:
             f"{r.points:.0f} points in total ({_by_actor(r, n)}; salience-weighted {r.total:.2f}); "
             f"{one}. Minimised: points × the conceding party's salience of the issue.",
         )
+        + _ratification_html(a, n, [(m.actor, m.issue, m.bound, m.end) for m in r.moves])
         + f"<p class='data'>{data_link(ANCHOR, 'red-lines')}</p>"
     )
+
+
+def _ratification_html(a: Analysis, n: Names, moves: list[tuple[str, str, str, float]]) -> str:
+    """A paragraph naming each reported red-line move (actor, issue, bound, to) that goes past
+    a public commitment naming a ratification: who must ratify, the latest acceptance share
+    and whether it clears the majority (:mod:`detente.bargaining.ratification`); empty when
+    none does."""
+    from detente.bargaining.ratification import move_ratification, ratification_note
+
+    notes: dict[tuple[str, str], str] = {}
+    for actor, issue, bound, to in moves:
+        rec = move_ratification(a.ratifications, actor, issue, bound, to)
+        if rec is not None and (actor, issue) not in notes:
+            notes[(actor, issue)] = ratification_note(n.actor(actor), n.issue(issue), rec)
+    if not notes:
+        return ""
+    return "<p>Ratification: " + esc("; ".join(notes.values())) + ".</p>"
 
 
 _BUNDLE_CAPTION = (
@@ -467,6 +485,11 @@ def build(ctx: ReportContext) -> Section | None:
     parts.append(html_table(actor_rows, caption="Reservation values and thresholds (utility 0–1)"))
     parts.append(
         html_table(bundle_rows, caption=_BUNDLE_CAPTION + (_IN_FORCE_CAPTION if in_force else ""))
+    )
+    parts.append(
+        _ratification_html(
+            a, n, [(m.actor, m.issue, m.bound, m.to) for r in a.bundles for m in r.blocking]
+        )
     )
     pair = slice_issues(a)
     if pair is not None:
