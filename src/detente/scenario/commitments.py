@@ -78,7 +78,8 @@ class PublicCommitment(_Traced):
         "e.g. 'all-Ukrainian referendum'. Set: the commitment is a procedure, not a point (it "
         "does not pull the red lines), and in simulations the actor crosses its red line on "
         "the issue past `level` only for a package the ratifiers accept: the latest "
-        "`acceptance` share above `majority`; without a share the actor's own evaluation "
+        "`acceptance` share by `as_of`, moved in each run by the war costs the actor pays "
+        "(Mueller 1973), above `majority`; without a share the actor's own evaluation "
         "stands in (docs/explanation/simulation-model.md, 'Red lines that move').",
     )
     majority: float = Field(

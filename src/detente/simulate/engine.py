@@ -599,7 +599,7 @@ def _record(
     period's ``events``. A source whose bit is set in ``same`` is the very array of period
     ``t - 1``: its variables' rows are left unwritten, to be copied from the last row written
     (``since[k] - 1`` for source ``k``) once the source changes (here) or the block ends
-    (:func:`_fill`); ``since`` is updated."""
+    (:func:`_fill`; until the settlement :func:`_close_settled`); ``since`` is updated."""
     n = events.shape[0]
     for i in range(n):
         events_out[t, i] = events[i]
