@@ -57,6 +57,20 @@ def _bundle_renewal(sc: Scenario, bundle: str, renewal: str | None) -> Scenario:
     return sc.model_copy(update={"bundles": tuple(out)})
 
 
+def _no_settlement_drafts(sc: Scenario) -> Scenario:
+    """``sc`` with the US envoys drafting no settlement nor framework: since branch v21a they
+    draft for the presidents' summit Russia refuses only to sign at, and a settlement signed
+    supersedes the partial agreements (here the energy moratorium whose lapses are measured)."""
+    drop = {"settlement", "framework"}
+    tracks = tuple(
+        t.model_copy(update={"bundles": tuple(b for b in t.bundles if b not in drop)})
+        if t.id == "us_envoys"
+        else t
+        for t in sc.tracks
+    )
+    return sc.model_copy(update={"tracks": tracks})
+
+
 def _record(summary: dict[str, Any], bundle: str) -> dict[str, Any]:
     return next(a for a in summary["agreements"] if a["bundle"] == bundle)
 
@@ -133,7 +147,7 @@ def test_a_bundle_term_lapses_and_is_not_an_earlier_failure(
 ) -> None:
     """The energy moratorium (30 days, 4 weeks) made not renewable: signed in week 2, it lapses
     in week 6 unless it broke first; signed anew, a lapse is not counted as a failure."""
-    sc = _bundle_renewal(energy, "energy", "none")
+    sc = _no_settlement_drafts(_bundle_renewal(energy, "energy", "none"))
     m = build_model(sc)
     b = m.bundle_ids.index("energy")
     assert m.terms is not None and int(m.terms.periods[b]) == 4
