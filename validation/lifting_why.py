@@ -17,6 +17,15 @@ evaluated on each week's state, per refusal:
   runs whose events record a round on a table the refusal had closed (``refusal_lifted``);
 - **costs a week**: the refusing actor's median cost of fighting paid per week in the run.
 
+A **refusal to sign** (branch v21a: it closes only a summit that signs; the tracks that draft
+for it negotiate, and the refuser weighs each text they agree) is not priced by that rule; its
+rows are in a second table (:func:`diagnose_signing`): the runs in which a drafting track
+agreed a text that needed the signature, the refuser's gain from the first such text and the
+signature's price then (:func:`~detente.simulate.steps.tracks.text_gain`,
+:func:`~detente.simulate.steps.tracks.signing_price`, medians), the share of runs that signed
+(``RunState.lifted_at``) and the median week, the texts weighed per run and the share of runs
+with a text withheld (``signature_withheld``).
+
 The Ukraine snapshots are run over the dynamics backtest's windows (``validation/dynamics.py``:
 its runs, seed and weeks; 2026-06, the last snapshot, over 104 weeks); the development cases
 with a refusal over the weeks the development set simulates them for (``validation/
@@ -131,6 +140,109 @@ def diagnose(
     return rows
 
 
+def diagnose_signing(
+    label: str, scenario: Any, *, runs: int, seed: int, periods: int
+) -> list[dict[str, Any]]:
+    """One row per refusal to sign of ``scenario`` (a path or a Scenario) with a drafted
+    bundle: the signature step's own functions on the texts it weighs (module docstring)."""
+    import dataclasses
+
+    from detente.scenario import Scenario, load_scenario
+    from detente.simulate.engine import iter_periods
+    from detente.simulate.events import flag
+    from detente.simulate.model import build_model
+    from detente.simulate.steps import PERIOD_STEPS
+    from detente.simulate.steps.tracks import (
+        _refuser,
+        kept_lifts,
+        signing_price,
+        text_gain,
+    )
+
+    m = build_model(scenario if isinstance(scenario, Scenario) else load_scenario(scenario))
+    tt = m.tracks
+    if tt is None or not tt.sign_bits or tt.sign_needs is None or tt.needs_sign is None:
+        return []
+    refs = [r for r in range(len(tt.refusal_ids)) if tt.signs is not None and tt.signs[r]]
+    refs = [r for r in refs if tt.needs_sign[r].any()]
+    if not refs:
+        return []
+    n_r = len(tt.refusal_ids)
+    needs_of = tt.sign_needs  # (K,) the refusals to sign each track's texts need
+    first_gain = np.full((runs, n_r), np.nan)
+    first_price = np.full((runs, n_r), np.nan)
+    weighed = np.zeros((runs, n_r), dtype=np.int64)
+
+    def weigh(model: Any, s: Any, d: Any) -> Any:
+        track = s.talk_track
+        need = np.where(s.signed & (track >= 0), needs_of[np.maximum(track, 0)], 0)
+        need &= ~kept_lifts(s)[:, None]
+        for r in refs:
+            a = _refuser(model, r)
+            for b in range(need.shape[1]):
+                hit = (need[:, b] >> r) & 1 == 1
+                if not hit.any():
+                    continue
+                g, p = text_gain(model, s, b, a), signing_price(model, s, r, b)
+                new = hit & np.isnan(first_gain[:, r])
+                first_gain[new, r], first_price[new, r] = g[new], p[new]
+                weighed[hit, r] += 1
+        return sign.apply(model, s, d)
+
+    sign = next(x for x in PERIOD_STEPS if x.name == "signature")
+    steps = tuple(dataclasses.replace(x, apply=weigh) if x is sign else x for x in PERIOD_STEPS)
+    lift = np.full((runs, n_r), -1)
+    withheld = np.zeros(runs, dtype=bool)
+    for t, s in enumerate(
+        iter_periods(m, runs, np.random.SeedSequence(seed), periods, steps=steps)
+    ):
+        lift[s.lifted_at == t] = t + 1
+        withheld |= (s.events & flag("signature_withheld")) != 0
+    rows = []
+    for r in refs:
+        texts = ~np.isnan(first_gain[:, r])
+        signed = lift[:, r] > 0
+        rows.append(
+            {
+                "scenario": label,
+                "weeks": periods,
+                "refusal": tt.refusal_ids[r],
+                "actor": m.actor_ids[_refuser(m, r)],
+                "bundles": [m.bundle_ids[b] for b in np.flatnonzero(tt.needs_sign[r])],
+                "texts": float(texts.mean()),
+                "gain": float(np.median(first_gain[texts, r])) if texts.any() else None,
+                "price": float(np.median(first_price[texts, r])) if texts.any() else None,
+                "weighed": float(np.median(weighed[texts, r])) if texts.any() else None,
+                "signed": float(signed.mean()),
+                "sign_week": float(np.median(lift[signed, r])) if signed.any() else None,
+                "withheld": float(withheld.mean()),
+            }
+        )
+    return rows
+
+
+def render_signing(rows: list[dict[str, Any]]) -> str:
+    """A markdown table, one row per refusal to sign."""
+    out = [
+        "| scenario (weeks) | refusal to sign (actor) | drafted bundles | runs with a text | "
+        "first text: gain / price (medians) | texts weighed per run (median) | runs signed "
+        "(median week) | runs with a text withheld |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        gp = "–" if r["gain"] is None else f"{r['gain']:.3f} / {r['price']:.3f}"
+        wd = "–" if r["weighed"] is None else f"{r['weighed']:.0f}"
+        signed = f"{r['signed']:.1%}"
+        if r["sign_week"] is not None:
+            signed += f" (week {r['sign_week']:.0f})"
+        out.append(
+            f"| {r['scenario']} ({r['weeks']}) | {r['refusal']} ({r['actor']}) | "
+            f"{', '.join(r['bundles'])} | {r['texts']:.1%} | {gp} | {wd} | {signed} | "
+            f"{r['withheld']:.1%} |"
+        )
+    return "\n".join(out) + "\n"
+
+
 def render(rows: list[dict[str, Any]]) -> str:
     """A markdown table, one row per refusal."""
     out = [
@@ -217,18 +329,24 @@ def main(argv: list[str]) -> int:
         sys.stdout.write(flaw(seed=seed))
         return 0
     rows: list[dict[str, Any]] = []
+    signing: list[dict[str, Any]] = []
     windows = [(p["from"], int(p["weeks"])) for p in dyn.load_expectations()["pairs"]]
     for sid, weeks in [*windows, LAST]:
         path = dyn.snapshot_path(sid.removeprefix("ukraine-"))
-        rows += diagnose(sid, path, runs=args.runs or dyn.RUNS, seed=seed, periods=weeks)
+        kw = {"runs": args.runs or dyn.RUNS, "seed": seed, "periods": weeks}
+        rows += diagnose(sid, path, **kw)
+        signing += diagnose_signing(sid, path, **kw)
     import simscore  # validation/simscore.py, beside this file
 
     for case in CASES:
         path = HERE / "cases" / case / "scenario.yaml"
-        rows += diagnose(
-            case, path, runs=args.runs or simscore.SIM_RUNS, seed=seed, periods=_case_periods(case)
-        )
+        kw = {"runs": args.runs or simscore.SIM_RUNS, "seed": seed, "periods": _case_periods(case)}
+        rows += diagnose(case, path, **kw)
+        signing += diagnose_signing(case, path, **kw)
     sys.stdout.write(render(rows))
+    if signing:
+        sys.stdout.write("\nRefusals to sign (weighed on the drafted texts):\n\n")
+        sys.stdout.write(render_signing(signing))
     return 0
 
 

@@ -3,8 +3,9 @@
 Both belligerents state ``leader_since``, each date cited by a source of the case: Obama's
 inauguration (2009-01-20) and Raúl Castro's assumption of Fidel's duties (2006-07-31; elected
 president 2008-02-24, cited beside it). The US refusal of presidential contact (since 1996) is
-therefore a predecessor's: its lift price is halved (0.80 -> 0.40 at the case's date), still
-above the US gain from the envoys' bundles (0.175), so the refusal holds. The positions are all
+therefore a predecessor's: its price is halved (since branch v23a the price of signing the
+envoys' text, 0.199 -> 0.099, below the US gain 0.137, so the US signs; before, the meeting
+rule's 0.80 -> 0.40, above the gain 0.175). The positions are all
 dated after both dates, so the analysis' predecessor mask stays empty."""
 
 from __future__ import annotations
@@ -73,7 +74,13 @@ def _without_leaders() -> object:
     return parse_scenario(json.dumps(data, default=str), name="us_cuba_no_leaders.json")
 
 
-def test_the_refusal_is_a_predecessors_and_its_price_is_halved_but_still_above_the_gain() -> None:
+def test_the_refusal_is_a_predecessors_and_its_signature_price_is_halved_below_the_gain() -> None:
+    """Since branch v23a (v21a re-landed) the US refusal closes only the presidents' summit,
+    which only signs: a refusal to sign, no longer priced by the meeting rule (its row there
+    is gone) but at the signature of the envoys' first text: half of one whole-scale crossing
+    for the predecessor's refusal (0.199 -> 0.099), below the US gain from that text (0.137),
+    so the US signs it (validation/v23a_expectations.md). Before v23a this test read the
+    meeting rule's price (0.80 -> 0.40, above the gain 0.175: no lift)."""
     from detente.scenario import load_scenario
     from detente.simulate.model import build_model
 
@@ -82,10 +89,15 @@ def test_the_refusal_is_a_predecessors_and_its_price_is_halved_but_still_above_t
     assert tt is not None and tt.refusal_lead is not None
     assert tt.refusal_ids == ("no_presidential_contact",)
     assert list(tt.refusal_lead) == [1.0]
-    (row,) = lw.diagnose("us_cuba_2014", CASE, runs=20, seed=20261122, periods=2)
-    (base,) = lw.diagnose("no leaders", _without_leaders(), runs=20, seed=20261122, periods=2)
-    assert base["cost_as_of"] == pytest.approx(0.80, abs=0.005)
-    assert row["cost_as_of"] == pytest.approx(base["cost_as_of"] / 2)
-    assert row["best"][1] == pytest.approx(0.175, abs=0.0005)
-    assert row["best"][1] < row["cost_as_of"]
-    assert row["lifted"] == 0.0
+    assert tt.signs is not None and bool(tt.signs[0])
+    assert lw.diagnose("us_cuba_2014", CASE, runs=20, seed=20261122, periods=2) == []
+    weeks = 40  # the envoys' first text (normalisation) comes in a median week 33
+    (row,) = lw.diagnose_signing("us_cuba_2014", CASE, runs=20, seed=20261122, periods=weeks)
+    (base,) = lw.diagnose_signing(
+        "no leaders", _without_leaders(), runs=20, seed=20261122, periods=weeks
+    )
+    assert base["price"] == pytest.approx(0.199, abs=0.002)
+    assert row["price"] == pytest.approx(base["price"] / 2, rel=0.01)
+    assert row["gain"] == pytest.approx(0.137, abs=0.002)
+    assert row["price"] < row["gain"] < base["price"]
+    assert row["signed"] == row["texts"] > 0.5 and base["signed"] == 0.0

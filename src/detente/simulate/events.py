@@ -27,6 +27,7 @@ EVENT_FLAGS: dict[str, int] = {
     "bad_faith_detected": 524288,
     "refusal_lifted": 1048576,
     "lapse": 2097152,
+    "signature_withheld": 4194304,
 }
 """Bits of the per-period event code of a run. ``defection_detected``: a deliberate or chance
 defection by a party that the other side observed (the evidence the trust step uses).
@@ -38,7 +39,11 @@ party crossed one of its stated red lines (:mod:`detente.simulate.agenda`);
 ``refusal_lifted``: a refusal to meet holding at the start was lifted and a track it closed
 holds its first round on a bundle only it could settle (:mod:`detente.simulate.steps.tracks`);
 ``lapse``: an agreement reached the end of its term and was not renewed (not a violation:
-:mod:`detente.simulate.steps.expiry`)."""
+:mod:`detente.simulate.steps.expiry`); ``signature_withheld``: a text agreed on a track that
+drafts for a summit a refusal to sign keeps closed was not signed, the refuser's gain from it
+short of the signature's price (it lapses; the drafting goes on:
+:mod:`detente.simulate.steps.tracks`), and ``refusal_lifted`` is then the period a refuser
+signs."""
 
 
 def flag(name: str) -> int:

@@ -21,7 +21,10 @@ that each refusal keeps closed once the others are lifted (``opens``), and what 
 actor needs to price the lift (whether a new leader has taken over since it was stated; the
 crossing bases per issue of every actor with positions, from which the ``tracks`` step takes
 the row of the actor of the talks that weighs the lift). The ``tracks`` step decides, run by
-run, which refusals are lifted.
+run, which refusals are lifted. A refusal that closes only summits that sign is a **refusal to
+sign** (``signs``, branch v21a): the tracks whose endorsement chain reaches such a summit
+(``sign_needs``) still draft (``drafts0``), and the ``signature`` step weighs each text they
+agree (:mod:`detente.simulate.steps.tracks`).
 """
 
 from __future__ import annotations
@@ -77,6 +80,23 @@ class TrackTable:
     refusal_lead: FloatArray | None = None  # (R,) 1: stated before the refuser's leader took over
     crossing_actors: tuple[str, ...] = ()  # (P,) the actors with positions (bargaining problem)
     crossing_base: FloatArray | None = None  # (P, I) their base crossing cost per issue
+    crossing_weight: FloatArray | None = None  # (P, I) their salience weights (rows sum to 1)
+    # refusals to sign (branch v21a): refusal r closes only summits that sign (signature_only)
+    signs: BoolArray | None = None  # (R,) refusal r is a refusal to sign
+    sign_bits: int = 0  # bit mask of the refusals to sign
+    sign_needs: IntArray | None = None  # (K,) bits of the refusals to sign on k's endorsement
+    needs_sign: BoolArray | None = None  # (R, B) bundles drafted at the start that need r lifted
+
+    @property
+    def drafts0(self) -> BoolArray:
+        """(K, B) what each track can carry the talks on at the start: the bundles it can
+        settle (``settles``), and those it drafts for a summit that only signs, closed by a
+        refusal to sign (the drafting goes on; the signature is weighed when a text is agreed:
+        :mod:`detente.simulate.steps.tracks`)."""
+        if self.settles_by is None or not self.sign_bits:
+            return self.settles
+        out: BoolArray = self.settles_by[self.sign_bits]
+        return out
 
     def meets(self, period: int) -> BoolArray:
         """(K,) which tracks meet in ``period``."""
@@ -132,11 +152,37 @@ def track_table(
     ids = tuple(t.id for t in tracks)
     if not n_r:
         return TrackTable(ids, cadence, stop, settles, rule_mediator, limit)
+    # refusals to sign (branch v21a): every track a refusal closes at as_of is a summit that
+    # only signs; the tracks whose agreements need such a summit's signature still draft
+    by_id = {t.id: t for t in tracks}
+    closes = [{t.id for t in tracks if r.id in track_status(scenario, t).refusals} for r in closing]
+    signs = np.array(
+        [bool(c) and all(by_id[x].signature_only for x in c) for c in closes], dtype=bool
+    )
+    sign_bits = int(sum(1 << j for j in range(n_r) if signs[j]))
+    sign_needs = np.zeros(k, dtype=np.int64)
+    for i, t in enumerate(tracks):
+        seen: set[str] = {t.id}
+        hop = by_id.get(t.endorsement) if t.endorsement else None
+        while hop is not None and hop.id not in seen:  # up its chain of endorsements
+            seen.add(hop.id)
+            for j, c in enumerate(closes):
+                if signs[j] and hop.id in c:
+                    sign_needs[i] |= 1 << j
+            hop = by_id.get(hop.endorsement) if hop.endorsement else None
+    draft0 = settles_by[sign_bits]
+    needs_sign = np.zeros((n_r, len(bundle_ids)), dtype=bool)
+    for j in range(n_r):
+        if signs[j]:
+            drafting = (sign_needs & (1 << j)) != 0  # (K,)
+            needs_sign[j] = (draft0 & drafting[:, None]).any(axis=0) & ~settles_by[0].any(axis=0)
     # what refusal j stands in the way of: the bundles closed at the start that some set of
     # lifted refusals including j opens and the same set without j does not (so each party to
     # a mutual refusal weighs the same table, and refusals closing alternative tracks to one
-    # bundle each stand in its way)
-    open_by = np.asarray(settles_by.any(axis=1), dtype=bool)  # (masks, bundles)
+    # bundle each stand in its way), the tracks that draft for a refused signature counted
+    # open (a refusal to sign is weighed at the signature, not lifted by this rule: its row
+    # is empty)
+    open_by = np.asarray(settles_by[np.arange(2**n_r) | sign_bits].any(axis=1), dtype=bool)
     opens = np.zeros((n_r, len(bundle_ids)), dtype=bool)
     for j in range(n_r):
         bit = 1 << j
@@ -172,4 +218,9 @@ def track_table(
         refusal_lead=lead,
         crossing_actors=problem.actors,
         crossing_base=np.array(problem.crossing_base, dtype=np.float64),
+        crossing_weight=np.array(problem.weights, dtype=np.float64),
+        signs=signs,
+        sign_bits=sign_bits,
+        sign_needs=sign_needs,
+        needs_sign=needs_sign,
     )

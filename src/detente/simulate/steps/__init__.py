@@ -10,6 +10,7 @@ A period of a run is the composition, in this order, of
 ``spoil``      spoiler factions attack the talks (and may derail the round);
 ``tracks``     which channel (track) carries the talks on each bundle, if any meets;
 ``talk``       a round of talks under the scenario's protocol (strategies move, offers, texts);
+``signature``  a text drafted for a summit a refusal to sign keeps closed is signed or lapses;
 ``implement``  agreements signed, staged, kept, rearmed under, stalled or broken;
 ``verify``     what each side observes of the other's conduct updates its trust;
 ``support``    allies' support responds to overtures and observed violations.
@@ -86,7 +87,7 @@ def _period_steps() -> tuple[Step, ...]:
     from detente.simulate.steps.shocks import SHOCKS
     from detente.simulate.steps.spoilers import SPOIL
     from detente.simulate.steps.talk import TALK
-    from detente.simulate.steps.tracks import TRACKS
+    from detente.simulate.steps.tracks import SIGNATURE, TRACKS
     from detente.simulate.steps.verify import SUPPORT, VERIFY
 
     return (
@@ -98,6 +99,7 @@ def _period_steps() -> tuple[Step, ...]:
         SPOIL,
         TRACKS,
         TALK,
+        SIGNATURE,
         IMPLEMENT,
         VERIFY,
         SUPPORT,

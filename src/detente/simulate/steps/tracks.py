@@ -31,6 +31,21 @@ fighting discounts older costs, so it can fall as the run ages). The scenario fo
 way to re-impose a refusal during a run. The tracks it closed then meet, and the event
 ``refusal_lifted`` marks the period of the first round of talks on a bundle it had kept
 closed.
+
+A **refusal to sign** (branch v21a: every track it closes at the start is a summit that only
+signs, ``TrackTable.signs``) is not lifted by that rule: a refusal to sign is not a refusal to
+negotiate (Putnam 1988: the negotiators' text agreed ad referendum, then ratified; Zartman and
+Berman 1982). The tracks that draft for the refused summit (``TrackTable.sign_needs``) carry
+the talks as if it were open, and in the period one of them agrees a text the ``signature``
+step (:data:`SIGNATURE`, between ``talk`` and ``implement``; no random draws) weighs THAT text:
+the refuser signs when its gain from the text over its value of no agreement on the bundle now
+(:func:`text_gain`) exceeds the price of one public commitment (:func:`signing_price`: one
+whole-scale crossing at its salience-weighted crossing base over the bundle's issues, ripening
+with its felt cost of fighting and halved for a new leader, as a red line's crossing; Fearon
+1994; Tomz 2007). If it signs, the refusal is lifted and kept (``RunState.lifted_at``, the
+event ``refusal_lifted``) and the agreement enters into force; if not, the text lapses (the
+event ``signature_withheld``): nothing is signed, and the delegations go on drafting, the next
+text weighed again (:func:`withheld_signatures`).
 """
 
 from __future__ import annotations
@@ -42,16 +57,27 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.bargaining.redlines import crossing_cost
-from detente.core.jit import kernel
+from detente.core.jit import inline_kernel, kernel
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import model_cache
 from detente.simulate.steps.positions import crossing_costs, no_deal_value, ripeness_w
+from detente.simulate.steps.talk import bundle_table
 from detente.simulate.tracks import TrackTable
 
-__all__ = ["TRACKS", "kept_lifts", "lifted", "lifting_costs", "meeting_gain"]
+__all__ = [
+    "SIGNATURE",
+    "TRACKS",
+    "kept_lifts",
+    "lifted",
+    "lifting_costs",
+    "meeting_gain",
+    "signing_price",
+    "text_gain",
+    "withheld_signatures",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -89,11 +115,7 @@ def _pick_tracks(
         meets_now[k] = period < stop[k] and period % cadence[k] == 0
     meets = np.empty(n_k, dtype=np.bool_)
     n = agreements.shape[0]
-    for i in range(n):
-        tot = 0
-        for b in range(agreements.shape[1]):
-            tot += agreements[i, b]
-        total[i] = tot
+    _count_agreements(agreements, total)
     if n_m == 0 and settles_by.shape[0] == 1:  # the same tracks meet in every run
         settles = settles_by[0]
         able = np.empty(n_k, dtype=np.int64)
@@ -314,10 +336,16 @@ def _one_track(m: SimModel) -> IntArray | None:
     stalling rule and closed by no refusal (the implicit track of a scenario without
     ``tracks:``, e.g.): the track (0) where it can settle the bundle, -1 where it cannot, in
     every run of every period it meets (and -1 everywhere in a period it does not); None
-    for any other model. A fact of the model: :func:`_pick_tracks` then draws nothing
-    and counts no stalled round, and its pick is the same for every run."""
+    for any other model. Facts of the model, each needed: one track (nothing to draw among);
+    no stalling rule (no run's mediator walks away); no refusal holding at the start, to
+    negotiate (the meeting rule can lift it in some runs) nor to sign (``TrackTable.
+    sign_bits``: its drafting tracks carry the talks and the ``signature`` step lifts it in
+    some runs): then :func:`_pick_tracks` draws nothing and counts no stalled round, and its
+    pick is the same for every run and every period it meets."""
     tt = m.tracks
-    if tt is None or len(tt.ids) != 1 or tt.stall_limit.size or tt.refusal_ids:
+    if tt is None or len(tt.ids) != 1 or tt.stall_limit.size:
+        return None
+    if tt.refusal_ids or tt.sign_bits:  # a refusal to sign is a refusal: never the shortcut
         return None
     out: IntArray = np.where(tt.settles[0], 0, -1).astype(np.int64)
     return out
@@ -334,34 +362,46 @@ def _fixed_pick(s: RunState, row: IntArray, meets: bool) -> IntArray:
     last period with the same meeting and the same ``row`` (the model's, :func:`_one_track`;
     kept on the block's :class:`PeriodBlanks`: no step writes a state's ``talk_track``, and
     the yielded states of :func:`iter_periods` may share it as they share every array a step
-    leaves unchanged), else a new one."""
+    leaves unchanged), else a new one, read-only (review rev22, item 4: a caller writing a
+    yielded state's pick would change every later period sharing it)."""
     blanks = s.blanks
     kept = None if blanks is None else blanks.picks.get(meets)
     if kept is not None and kept[0] is row and kept[1].shape == (s.n, row.size):
         return kept[1]
     pick = np.empty((s.n, row.size), dtype=np.int64)
     pick[:] = row if meets else -1
+    # shared by the periods that follow (and by the states iter_periods yields): read-only,
+    # so a caller writing a yielded state's talk_track cannot change a later period's
+    pick.flags.writeable = False
     if blanks is not None:
         blanks.picks[meets] = (row, pick)
     return pick
 
 
-@kernel
-def _totals(agreements: IntArray) -> IntArray:
-    """(N,) the agreements reached in each run (``agreements`` (N, B), C-contiguous, summed
-    over bundles; as :func:`_pick_tracks` counts them)."""
+@inline_kernel
+def _count_agreements(agreements: IntArray, total: IntArray) -> None:
+    """``total`` (N,): the agreements reached in each run (``agreements`` (N, B), C-contiguous,
+    summed over bundles). The one count of both paths of the step: :func:`_pick_tracks`
+    compiles it into its own code, and :func:`_totals` calls it for a model with one track
+    (review rev22, item 8; inlined: as a called kernel the pass over runs with per-run masks
+    measured 4-7 % slower, inlined it is the former inline loop's time within noise)."""
     n, n_b = agreements.shape
-    total = np.empty(n, dtype=np.int64)
     flat = agreements.ravel()
     if n_b == 1:  # one bundle: a copy (the compiler vectorises it)
         for i in range(n):
             total[i] = flat[i]
-        return total
+        return
     for i in range(n):
         tot = 0
         for b in range(n_b):
             tot += flat[i * n_b + b]
         total[i] = tot
+
+
+def _totals(agreements: IntArray) -> IntArray:
+    """(N,) the agreements reached in each run (:func:`_count_agreements`)."""
+    total = np.empty(agreements.shape[0], dtype=np.int64)
+    _count_agreements(agreements, total)
     return total
 
 
@@ -402,15 +442,19 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
     total = np.empty(s.n, dtype=np.int64)
     if tt.settles_by is not None and tt.refusal_ids:
         settles_by, mask, liftable = tt.settles_by, lifted(m, s), True
+        # the tracks that draft for a summit a refusal to sign keeps closed carry the talks
+        # (the signature is weighed when they agree a text: the ``signature`` step)
+        draft = mask | np.int64(tt.sign_bits) if tt.sign_bits else mask
     else:  # no refusal to lift: the mask of none lifted (no run reopens a bundle)
         settles_by, mask, liftable = tt.settles[None], _none_lifted(s.n), False
+        draft = mask
     # the state's arrays are made contiguous, of these dtypes, by the steps that make them
     _pick_tracks(
         s.period,
         tt.cadence,
         tt.stop,
         settles_by,
-        mask,
+        draft,
         tt.rule_mediator,
         tt.stall_limit,
         d.u,
@@ -431,7 +475,7 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
         lifted_at = np.where(new, np.int64(s.period), lifted_at)
     # the first round on a bundle a refusal kept closed, through a track closed at the start
     k = np.maximum(pick, 0)
-    reopened = (pick >= 0) & (s.rounds == 0) & ~tt.settles[k, np.arange(n_b)[None, :]]
+    reopened = (pick >= 0) & (s.rounds == 0) & ~tt.drafts0[k, np.arange(n_b)[None, :]]
     ev = s.events | np.where(reopened.any(axis=1), flag("refusal_lifted"), 0).astype(np.int32)
     return evolve(
         s,
@@ -442,6 +486,137 @@ def _tracks(m: SimModel, s: RunState, d: Draws) -> RunState:
         lifted_at=lifted_at,
         events=ev,
     )
+
+
+# ------------------------------------------------------------------ refusals to sign (v21a)
+
+
+def _refuser(m: SimModel, r: int) -> int:
+    """The index in the talks of the actor that weighs refusal ``r`` (the refuser, or for a
+    faction its first parent in the talks; -1: none)."""
+    assert m.tracks is not None
+    return next((m.actor_ids.index(x) for x in m.tracks.refuser[r] if x in m.actor_ids), -1)
+
+
+def signing_price(m: SimModel, s: RunState, r: int, b: int) -> FloatArray:
+    """(N,) what signing a text on bundle ``b`` costs the actor of refusal to sign ``r`` in
+    this period: ONE whole-scale crossing of a public commitment
+    (:func:`detente.bargaining.redlines.crossing_cost`) at the actor's crossing base averaged
+    over the bundle's issues with its own salience weights (its stated ``crossing_cost`` per
+    issue, default 0.2), relieved by its cost of fighting felt now (ripeness's W,
+    :func:`~detente.simulate.steps.positions.ripeness_w`) and halved for a new leader (a
+    refusal stated before the actor's ``leader_since``, or a change of leader in the run).
+    A refusal to sign is one commitment, the signature on one text: an issue nobody weighs
+    adds nothing, an issue split in two halves that share its salience counts as it did."""
+    tt = m.tracks
+    assert tt is not None
+    assert tt.crossing_base is not None
+    assert tt.crossing_weight is not None
+    assert tt.refusal_lead is not None
+    a = _refuser(m, r)
+    row = tt.crossing_actors.index(m.actor_ids[a])
+    issues = m.agenda.bundles[b].settled
+    w, base = tt.crossing_weight[row][issues], tt.crossing_base[row][issues]
+    mean = float((w * base).sum() / w.sum()) if w.sum() > 0.0 else float(base.mean())
+    lead = np.full(s.n, float(tt.refusal_lead[r]))
+    if a < 2:
+        lead = np.maximum(lead, s.leader_changed[:, a].astype(np.float64))
+    out: FloatArray = crossing_cost(0.0, mean, ripeness_w(m, s, a), 0.0, lead)
+    return out
+
+
+def text_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
+    """(N,) ``actor``'s gain from the text agreed this period on bundle ``b``
+    (``RunState.signed_terms``), read in the run's own table, over its value of no agreement
+    on the bundle now (:func:`~detente.simulate.steps.positions.no_deal_value`: its value of
+    fighting on for a deal that stops the fighting); NaN where no text was agreed."""
+    table = bundle_table(m, s, b)
+    terms = s.signed_terms[:, b]
+    u = table.utility[table.run_rows(s.n), np.maximum(terms, 0), actor]
+    out: FloatArray = np.where(terms >= 0, u - no_deal_value(m, s, b, actor), np.nan)
+    return out
+
+
+def withheld_signatures(m: SimModel, s: RunState) -> tuple[BoolArray, IntArray]:
+    """Which texts agreed this period are not signed, and which refusals to sign are lifted
+    (module docstring, "refusals to sign"): ``(withheld (N, B), lifts (N,) bit mask)``. A
+    text drafted on a track whose agreements need the signature of a summit a refusal to
+    sign keeps closed (``TrackTable.sign_needs``, not yet lifted in the run) is signed when
+    every such refuser gains more from it (:func:`text_gain`) than signing costs it
+    (:func:`signing_price`); a refusal lifted for one text lifts it for every text of the
+    run that needs it (the summit signs what is finished)."""
+    tt = m.tracks
+    n, n_b = s.signed.shape
+    none = np.zeros((n, n_b), dtype=bool), np.zeros(n, dtype=np.int64)
+    if tt is None or not tt.sign_bits or tt.sign_needs is None:
+        return none
+    track = s.talk_track
+    need = np.where(s.signed & (track >= 0), tt.sign_needs[np.maximum(track, 0)], 0)
+    need &= ~kept_lifts(s)[:, None]
+    if not need.any():
+        return none
+    ok = np.ones((n, n_b), dtype=bool)
+    for r in range(len(tt.refusal_ids)):
+        bit = np.int64(1) << r
+        if not (tt.sign_bits >> r) & 1:
+            continue
+        a = _refuser(m, r)
+        for b in range(n_b):
+            wants = (need[:, b] & bit) != 0
+            if not wants.any():
+                continue
+            signs = text_gain(m, s, b, a) > signing_price(m, s, r, b)
+            ok[:, b] &= ~wants | signs
+    accepted = (need != 0) & ok
+    lifts = np.bitwise_or.reduce(np.where(accepted, need, 0), axis=1).astype(np.int64)
+    withheld = (need & ~lifts[:, None]) != 0
+    return withheld, lifts
+
+
+_AGREED = flag("agreement")
+_PARTIAL = flag("partial_agreement")
+_BAD = flag("bad_faith_signature")
+
+
+def _signature(m: SimModel, s: RunState, d: Draws) -> RunState:
+    withheld, lifts = withheld_signatures(m, s)
+    if not withheld.any() and not lifts.any():
+        return s
+    signed = s.signed & ~withheld
+    terms = np.where(withheld, np.int64(-1), s.signed_terms)
+    bad = s.signed_bad_faith & ~withheld[:, :, None]
+    bits = np.int64(1) << np.arange(s.lifted_at.shape[1], dtype=np.int64)
+    new = ((lifts[:, None] & bits[None, :]) != 0) & (s.lifted_at < 0)
+    lifted_at = np.where(new, np.int64(s.period), s.lifted_at)
+    ev = s.events.astype(np.int64)
+    # the round's agreement bits are the signatures' (talk step): a text not signed has none
+    ev = np.where(withheld[:, 0], ev & ~_AGREED, ev)
+    ev = np.where(withheld[:, 1:].any(axis=1) & ~signed[:, 1:].any(axis=1), ev & ~_PARTIAL, ev)
+    ev = np.where(withheld.any(axis=1) & ~bad.any(axis=(1, 2)), ev & ~_BAD, ev)
+    ev |= np.where(withheld.any(axis=1), flag("signature_withheld"), 0)
+    ev |= np.where(lifts != 0, flag("refusal_lifted"), 0)
+    return evolve(
+        s,
+        signed=signed,
+        signed_terms=terms,
+        signed_bad_faith=bad,
+        lifted_at=lifted_at,
+        events=ev.astype(np.int32),
+    )
+
+
+def _no_text(m: SimModel, s: RunState) -> bool:
+    """No text agreed this period in any run: nothing to sign or withhold."""
+    return not bool(s.signed.any())
+
+
+SIGNATURE = Step(
+    "signature",
+    _signature,
+    lambda m: (0, 0),
+    inert=lambda m: m.tracks is None or not m.tracks.sign_bits,
+    idle=_no_text,
+)
 
 
 @functools.lru_cache(maxsize=8)
