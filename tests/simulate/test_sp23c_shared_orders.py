@@ -18,7 +18,7 @@ import pytest
 from tests.simulate.helpers import negmas_workload
 
 from detente.bargaining.utility import distances
-from detente.simulate import RunInputs, search, simulate_block, tables
+from detente.simulate import RunInputs, row_keys, search, simulate_block, tables
 from detente.simulate.model import build_model
 from detente.simulate.row_keys import _two_issue_rows
 from detente.simulate.tables import linear_tables
@@ -93,13 +93,23 @@ def test_every_row_reads_its_own_order(k1: int, k2: int, kind: str) -> None:
         assert np.unique(base[0]).size < order.shape[1]
 
 
-def test_shared_tables_search_as_the_per_row_orders(monkeypatch: Any) -> None:
+def _no_sharing(mp: Any) -> None:
+    """Tables built as before: no distinct orders (the searches read ``flat_order``)."""
+    mp.setattr(tables, "_side_major_table", _unshared(tables._side_major_table))
+    mp.setattr(tables, "replace", lambda table, **kwargs: table)
+
+
+@pytest.mark.parametrize("side_k", [10, 13, 32])
+@pytest.mark.parametrize("kind", ["negmas", "mixed"])
+def test_shared_tables_search_as_the_per_row_orders(
+    side_k: int, kind: str, monkeypatch: Any
+) -> None:
     rng = np.random.default_rng(4)
-    cand = _grid(32, 32)
-    ideal, weights, feas = _inputs(rng, 200, cand, "negmas")
+    cand = _grid(side_k, side_k)
+    ideal, weights, feas = _inputs(rng, 200, cand, kind)
     new = linear_tables(ideal, weights, cand, feas)
     with monkeypatch.context() as mp:
-        mp.setattr(tables, "_side_major_table", _unshared(tables._side_major_table))
+        _no_sharing(mp)
         old = linear_tables(ideal, weights, cand, feas)
     assert new.shared is not None and old.shared is None
     assert new.order.tobytes() == old.order.tobytes()
@@ -143,23 +153,49 @@ def _hash(out: Any) -> list[bytes]:
     return got
 
 
+def test_share_rows_writes_each_distinct_order_once() -> None:
+    rng = np.random.default_rng(2)
+    n, k = 120, 37
+    distinct = np.stack([rng.permutation(k) for _ in range(9)]).astype(np.int16)
+    order = distinct[rng.integers(0, 9, (2, n))]  # (2, N, K): many repeats
+    runs = np.stack([rng.permutation(n), np.argsort(order[1, :, 0], kind="stable")])
+    runs = np.ascontiguousarray(runs, dtype=np.int64)
+    for f in (row_keys._share_rows, row_keys._share_rows.py_func):
+        lines = np.full((2, n, k), -3, dtype=np.int16)
+        base = np.full((2, n), -1, dtype=np.int64)
+        f(order, runs, lines, base)
+        for side in (0, 1):
+            flat = lines[side].reshape(-1)
+            for row in range(n):
+                assert flat[base[side, row] : base[side, row] + k].tolist() == (
+                    order[side, row].tolist()
+                )
+            seen = order[side, runs[side]]
+            changed = 1 + int((seen[1:] != seen[:-1]).any(axis=1).sum())
+            assert np.unique(base[side]).size == changed
+            assert (lines[side, changed:] == -3).all()  # nothing written past them
+
+
+@pytest.mark.parametrize("k", [10, 32])
 @pytest.mark.parametrize("pairing", ["boul-conc", "asp-asp", "tough-boul"])
 @pytest.mark.parametrize("protocol", ["alternating", "single_text"])
-def test_blocks_equal_with_per_row_orders(pairing: str, protocol: str, monkeypatch: Any) -> None:
-    m, inputs = negmas_workload(32, pairing, 96, 5)
+def test_blocks_equal_with_per_row_orders(
+    k: int, pairing: str, protocol: str, monkeypatch: Any
+) -> None:
+    m, inputs = negmas_workload(k, pairing, 96, 5)
     if protocol == "single_text":
         from tests import repo_scripts
 
         bench = repo_scripts.vs_negmas()
         a, b, reserved = bench.PAIRINGS[pairing]
-        doc = bench.negotiation_scenario(32, a, b, reserved).model_dump(mode="json")
+        doc = bench.negotiation_scenario(k, a, b, reserved).model_dump(mode="json")
         doc["simulation"]["protocol"] = "single_text"
-        m = build_model(type(bench.negotiation_scenario(32, a, b, reserved)).model_validate(doc))
+        m = build_model(type(bench.negotiation_scenario(k, a, b, reserved)).model_validate(doc))
     for until in ("settlement", "horizon"):
         seed = np.random.SeedSequence(9)
         new = simulate_block(m, 96, 60, seed, inputs=RunInputs(weights=inputs.weights), until=until)
         with monkeypatch.context() as mp:
-            mp.setattr(tables, "_side_major_table", _unshared(tables._side_major_table))
+            _no_sharing(mp)
             old = simulate_block(
                 m, 96, 60, seed, inputs=RunInputs(weights=inputs.weights), until=until
             )

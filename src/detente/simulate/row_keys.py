@@ -401,6 +401,34 @@ def _two_issue_rows(
     return outright
 
 
+@kernel
+def _share_rows(order: OrderArray, runs: IntArray, shared: OrderArray, base: IntArray) -> None:
+    """Each side's distinct orders of a table's rows ``order`` (2, N, K), written once each to
+    ``shared[side]`` (rows ``0…``) visiting its rows in the order ``runs[side]``: a row equal
+    to the row visited before it shares that row's entry; ``base[side, row]``: the entry of
+    ``shared[side]`` flattened where row ``row``'s order starts (what
+    :func:`_two_issue_rows` writes with ``shared``, for the tables sorted as keys)."""
+    k = order.shape[2]
+    for side in range(2):
+        slots = 0
+        prev = -1
+        for t in range(runs.shape[1]):
+            row = runs[side, t]
+            line = order[side, row]
+            moved = prev < 0
+            if not moved:
+                last = order[side, prev]
+                for j in range(k):  # no early exit: vectorised
+                    moved |= line[j] != last[j]
+            if moved:
+                out = shared[side, slots]
+                for j in range(k):
+                    out[j] = line[j]
+                slots += 1
+            base[side, row] = (slots - 1) * k
+            prev = row
+
+
 @inline_kernel
 def _insert_keys(
     keys: NDArray[np.uint64], near: FloatArray, flags: NDArray[np.uint8], budget: int

@@ -30,7 +30,7 @@ A table may also hold a few rows shared by groups of runs (``R`` small, e.g. one
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -48,6 +48,7 @@ from detente.simulate.row_keys import (
     _linear_utility,
     _pack_keys,
     _pack_keys32,
+    _share_rows,
     _sort_as_floats,
     _two_issue_rows,
     _unpack_keys,
@@ -628,7 +629,27 @@ def linear_tables(
 
     # two issues, every utility a float in [+0, 1]: the order alone (_sorted_at)
     alone = two and _plain_linear(dist, w)
-    return _per_run_table(stored, feas, pack, memory, rows, linear, alone)
+    table = _per_run_table(stored, feas, pack, memory, rows, linear, alone)
+    if not table.order_only:
+        return table
+    # each side's distinct orders, for the searches (TalkTable.shared): its rows visited in
+    # the order of their weights' ratio, a row equal to the one visited before sharing its
+    # entry (the NegMAS workload at 100 outcomes: 42 distinct orders a side in 8,192 rows)
+    shared = (
+        _empty(memory, "table.shared_order", (2, n, k), np.int16),
+        _empty(memory, "table.order_starts", (2, n), np.int64),
+    )
+    _share_rows(table.order.transpose(1, 0, 2), _by_ratio(w), *shared)
+    return replace(table, shared=shared)
+
+
+def _by_ratio(w: FloatArray) -> IntArray:
+    """(2, N): each side's runs in ascending order of its first issue's share of its two
+    weights (with two issues, a row's order depends on that ratio only; any weights, NaN
+    included: only the visiting order)."""
+    with np.errstate(all="ignore"):
+        share = w[:, :2, 0] / (w[:, :2, 0] + w[:, :2, 1])
+    return np.ascontiguousarray(np.argsort(share.T, axis=1, kind="stable"), dtype=np.int64)
 
 
 def _two_issue_table(
@@ -659,9 +680,7 @@ def _two_issue_table(
     else:
         sorted_u = _empty(memory, "table.sorted_u", (2, n, k), np.float64)
     n_feasible: IntArray = _empty(memory, "table.n_feasible", (n,), np.int64)
-    with np.errstate(all="ignore"):  # the visiting order only: any weights, NaN included
-        share = w[:, :2, 0] / (w[:, :2, 0] + w[:, :2, 1])
-    runs = np.ascontiguousarray(np.argsort(share.T, axis=1, kind="stable"), dtype=np.int64)
+    runs = _by_ratio(w)
     lines, starts = shared or (None, None)
     _two_issue_rows(dist, w, feas, runs, n_feasible, order, sorted_u.view(np.uint64), lines, starts)
     stored = np.zeros((0, k, n_a))
