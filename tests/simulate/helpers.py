@@ -208,9 +208,11 @@ def stored_row(
     return (keys, NO_ORDER, NO_DIST, NO_W, 0, 0, base, off, k, 0, x)
 
 
-def stored_source(keys: NDArray[np.float64]) -> tuple[Any, ...]:
-    """``search._search_at``'s source of one side's stored rows ``keys`` (``row·k + j``)."""
-    return (keys, NO_ORDER, NO_DIST, NO_W, 0)
+def stored_source(keys: NDArray[np.float64], k: int) -> tuple[Any, ...]:
+    """``search._search_at``'s source of one side's stored rows ``keys`` of ``k`` entries
+    each (row ``row`` from ``row·k``)."""
+    starts = np.arange(keys.shape[0] // max(k, 1), dtype=np.int64) * k
+    return (keys, NO_ORDER, NO_DIST, NO_W, 0, starts)
 
 
 def assert_same_table(a: TalkTable, b: TalkTable) -> None:

@@ -107,7 +107,7 @@ def test_search_kernel_matches_the_reference_with_hints() -> None:
         off = 2.0 * rows if offset else np.zeros(n)
         x = rng.uniform(-0.1, 1.1, n) + off
         pos = rng.integers(-1, k + 1, n).astype(np.int64)
-        search._search_at(stored_source(keys), NO_COUNTS, k, rows, offset, x, pos)
+        search._search_at(stored_source(keys, k), NO_COUNTS, k, rows, offset, x, pos)
         want = [
             _reference(keys, int(r) * k, float(o), k, float(v))
             for r, o, v in zip(rows, off, x, strict=True)

@@ -28,7 +28,7 @@ def test_rows_with_negative_utilities_ascend_and_every_hint_finds_the_same_posit
     found = set()
     for hint in (-1, 0, 5, 12, 19):
         pos = np.full(2, hint, dtype=np.int64)
-        _search_at(stored_source(keys), NO_COUNTS, k, lookup.rows, lookup.offset, x, pos)
+        _search_at(stored_source(keys, k), NO_COUNTS, k, lookup.rows, lookup.offset, x, pos)
         found.add(tuple(pos.tolist()))
     assert found == {(9, 9)}  # the first of the 20 values >= 0.1
 

@@ -102,16 +102,16 @@ def _searches(t: tables.TalkTable, rng: np.random.Generator, reps: int) -> list[
         x = rng.uniform(-0.3, 1.6, n) + (2.0 * rows if lk.offset else 0.0)
         hints = rng.integers(-1, k + 3, n)
         for side in (0, 1):
-            keys, order = lk.keys[side], lk.order[side]
+            keys, order, starts = lk.keys[side], lk.order[side], lk.order[2 + side]
             pos = hints.copy()
             search._search_at(
-                (keys, order, dist, w, side), lk.n_feasible, k, rows, lk.offset, x, pos
+                (keys, order, dist, w, side, starts), lk.n_feasible, k, rows, lk.offset, x, pos
             )
             out.append(tuple(pos))
             for j in range(n):
                 off = 2.0 * j if lk.offset else 0.0
                 nf = int(lk.n_feasible[j])
-                args = (keys, order, dist, w, side, j, j * k, off, k, nf, x[j])
+                args = (keys, order, dist, w, side, j, int(starts[j]), off, k, nf, x[j])
                 code = search._hint_at(*args, int(hints[j]))
                 found = (
                     search._find_at(*args, code),

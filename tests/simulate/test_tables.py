@@ -52,10 +52,10 @@ def test_search_matches_searchsorted_whatever_the_hint() -> None:
                 np.full(n, -7),
             ):
                 got = np.ascontiguousarray(hint, dtype=np.int64).copy()
-                _search_at(stored_source(flat0), NO_COUNTS, k, rows, True, key, got)
+                _search_at(stored_source(flat0, k), NO_COUNTS, k, rows, True, key, got)
                 assert np.array_equal(got, expected)
                 got = np.ascontiguousarray(hint, dtype=np.int64).copy()
-                _search_at(stored_source(flat0), NO_COUNTS, k, rows, False, x, got)
+                _search_at(stored_source(flat0, k), NO_COUNTS, k, rows, False, x, got)
                 assert np.array_equal(got, plain)
 
 

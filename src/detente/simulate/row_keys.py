@@ -302,6 +302,8 @@ def _two_issue_rows(
     n_feasible: IntArray,
     order: OrderArray,
     sorted_bits: NDArray[np.uint64],
+    shared: OrderArray | None = None,
+    base: IntArray | None = None,
 ) -> int:
     """Per-run rows of two-issue utilities, each sorted by insertion from the row before.
 
@@ -330,8 +332,16 @@ def _two_issue_rows(
     session"). With ``sorted_bits`` of width 0 ((2, N, 0): a table of the order alone,
     :attr:`detente.simulate.tables.TalkTable.order_only`) only the order is written: its
     readers compute each sorted utility from it (:func:`detente.simulate.tables._sorted_at`;
-    branch sp21a, docs/benchmarks.md "The twenty-first session"). Returns the rows sorted
-    outright."""
+    branch sp21a, docs/benchmarks.md "The twenty-first session"). A row whose keys are
+    already in order in the previous row's order (no key below the one before it) has the
+    previous row's order exactly (the keys are unique): its insertion is skipped. With
+    ``shared`` (2, N, K) and ``base`` (2, N), each side's distinct orders are also written
+    once each, in the order visited, to ``shared[side]`` (rows ``0…``), and ``base[side,
+    row]`` is the entry of ``shared[side]`` flattened where row ``row``'s order starts: a row
+    with the previous row's order shares its entry (the searches read ``shared``: the NegMAS
+    workload at 1,024 outcomes has ~460 distinct orders a side in a block of 4,096 runs,
+    1.8 MB instead of 16; branch sp23c, docs/benchmarks.md "The twenty-third session").
+    Returns the rows sorted outright."""
     k = dist.shape[2]
     store = sorted_bits.shape[2] == k  # else (2, N, 0): the order alone
     mask = np.uint64(_KEY_MASK)
@@ -348,6 +358,7 @@ def _two_issue_rows(
             keys[j] = np.uint64(j)
             d0[j] = dist[side, 0, j]
             d1[j] = dist[side, 1, j]
+        slots = 0  # distinct orders written to shared[side]
         for t in range(runs.shape[1]):
             row = runs[side, t]
             ok = feasible[row]
@@ -361,7 +372,10 @@ def _two_issue_rows(
                 for j in range(k):
                     if not ok[keys[j] & mask]:
                         keys[j] = above | (keys[j] & mask)
-            if not _insert_keys(keys, near, flags, 8 * k):
+            down = False  # some key below the one before it: the order moved
+            for j in range(1, k):
+                down |= keys[j] < keys[j - 1]
+            if down and not _insert_keys(keys, near, flags, 8 * k):
                 keys.sort()
                 for j in range(k):
                     c = np.int64(keys[j] & mask)
@@ -371,6 +385,13 @@ def _two_issue_rows(
             at = order[side, row]
             for j in range(k):
                 at[j] = np.int16(keys[j] & mask)
+            if shared is not None and base is not None:
+                if down or t == 0:  # a new order: written once
+                    line = shared[side, slots]
+                    for j in range(k):
+                        line[j] = np.int16(keys[j] & mask)
+                    slots += 1
+                base[side, row] = (slots - 1) * k
             if store:
                 ubits = sorted_bits[side, row]
                 for j in range(k):
@@ -378,6 +399,34 @@ def _two_issue_rows(
     if store:
         store_fence()
     return outright
+
+
+@kernel
+def _share_rows(order: OrderArray, runs: IntArray, shared: OrderArray, base: IntArray) -> None:
+    """Each side's distinct orders of a table's rows ``order`` (2, N, K), written once each to
+    ``shared[side]`` (rows ``0…``) visiting its rows in the order ``runs[side]``: a row equal
+    to the row visited before it shares that row's entry; ``base[side, row]``: the entry of
+    ``shared[side]`` flattened where row ``row``'s order starts (what
+    :func:`_two_issue_rows` writes with ``shared``, for the tables sorted as keys)."""
+    k = order.shape[2]
+    for side in range(2):
+        slots = 0
+        prev = -1
+        for t in range(runs.shape[1]):
+            row = runs[side, t]
+            line = order[side, row]
+            moved = prev < 0
+            if not moved:
+                last = order[side, prev]
+                for j in range(k):  # no early exit: vectorised
+                    moved |= line[j] != last[j]
+            if moved:
+                out = shared[side, slots]
+                for j in range(k):
+                    out[j] = line[j]
+                slots += 1
+            base[side, row] = (slots - 1) * k
+            prev = row
 
 
 @inline_kernel

@@ -153,19 +153,19 @@ def _search_at(
     utilities by value, :func:`_sort_signed`): the hint only changes how many values are read (two
     when the position has not moved, against ⌈log₂ k⌉ + 1)."""
     n = x.shape[0]
-    keys, order, dist, w, side = src
+    keys, order, dist, w, side, at = src
     computed = keys is None  # the order alone: the feasible counts are read
     for j in range(n):
         r = rows[j]
         off = 2.0 * r if offset else 0.0
         nf = n_feasible[r] if computed else 0
-        pos[j] = _hint_at(keys, order, dist, w, side, r, r * k, off, k, nf, x[j], pos[j])
+        pos[j] = _hint_at(keys, order, dist, w, side, r, at[r], off, k, nf, x[j], pos[j])
     for j in range(n):
         if pos[j] < 0:
             r = rows[j]
             off = 2.0 * r if offset else 0.0
             nf = n_feasible[r] if computed else 0
-            pos[j] = _find_at(keys, order, dist, w, side, r, r * k, off, k, nf, x[j], pos[j])
+            pos[j] = _find_at(keys, order, dist, w, side, r, at[r], off, k, nf, x[j], pos[j])
 
 
 @kernel
@@ -191,12 +191,12 @@ def _propose_key(demand: float, row: int, offset: bool) -> float:
 
 
 @kernel
-def _propose_at(row: int, k: int, n_feasible: int, pos: int) -> int:
-    """Entry of ``order`` holding :func:`propose`'s package, given the search's position
-    ``pos`` (-1: nothing is feasible)."""
+def _propose_at(start: int, n_feasible: int, pos: int) -> int:
+    """Entry of ``order`` holding :func:`propose`'s package, given the row's first entry
+    ``start`` and the search's position ``pos`` (-1: nothing is feasible)."""
     if n_feasible <= 0:
         return -1
-    return row * k + max(min(pos, n_feasible - 1), 0)
+    return start + max(min(pos, n_feasible - 1), 0)
 
 
 @kernel
@@ -222,12 +222,12 @@ def _propose_runs(
     """``out[j]``: :func:`propose` of ``demand[j]`` (``src``: the proposer's sorted row, its
     order ``src[1]``; ``x``: a work array; ``pos``: the search's hints in, its positions out,
     :func:`_search_at`)."""
-    order = src[1]
+    order, starts = src[1], src[5]
     for j in range(rows.shape[0]):
         x[j] = _propose_key(demand[j], rows[j], offset)
     _search_at(src, n_feasible, k, rows, offset, x, pos)
     for j in range(rows.shape[0]):
-        at = _propose_at(rows[j], k, n_feasible[rows[j]], pos[j])
+        at = _propose_at(starts[rows[j]], n_feasible[rows[j]], pos[j])
         out[j] = order[at] if at >= 0 else -1
 
 
@@ -270,10 +270,10 @@ def _propose_all(
     side: int,
     demand: FloatArray,
 ) -> IntArray:
-    keys0, keys1, order0, order1, _, _, _, n_feasible, _, k, offset, rows, dist, w = tab
+    keys0, keys1, order0, order1, _, _, _, n_feasible, _, k, offset, rows, dist, w, at0, at1 = tab
     n = rows.shape[0]
     out = np.empty(n, dtype=np.int64)
-    src = (keys0, order0, dist, w, 0) if side == 0 else (keys1, order1, dist, w, 1)
+    src = (keys0, order0, dist, w, 0, at0) if side == 0 else (keys1, order1, dist, w, 1, at1)
     _propose_runs(src, n_feasible, k, offset, rows, demand, np.empty(n), np.full(n, -1), out)
     return out
 
@@ -284,10 +284,11 @@ def _frontier_all(
     me: int,
     other_needs: FloatArray,
 ) -> FloatArray:
-    keys0, keys1, order0, order1, best0, best1, _, n_feasible, top, k, offset, rows, dist, w = tab
+    keys0, keys1, order0, order1, best0, best1, _, n_feasible, top, k, offset, rows = tab[:12]
+    dist, w, at0, at1 = tab[12:]
     n = rows.shape[0]
     out = np.empty(n)
-    src_other = (keys1, order1, dist, w, 1) if me == 0 else (keys0, order0, dist, w, 0)
+    src_other = (keys1, order1, dist, w, 1, at1) if me == 0 else (keys0, order0, dist, w, 0, at0)
     best_for = best0 if me == 0 else best1
     _frontier_runs(
         src_other,

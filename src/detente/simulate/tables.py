@@ -30,7 +30,7 @@ A table may also hold a few rows shared by groups of runs (``R`` small, e.g. one
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -48,6 +48,7 @@ from detente.simulate.row_keys import (
     _linear_utility,
     _pack_keys,
     _pack_keys32,
+    _share_rows,
     _sort_as_floats,
     _two_issue_rows,
     _unpack_keys,
@@ -128,6 +129,11 @@ class TalkTable:
     # (``1 − clip(d₀·w₀ + d₁·w₁)``, _row_losses' arithmetic, :func:`_utility_at`) wherever
     # they are read; None otherwise
     linear: tuple[FloatArray, FloatArray] | None = None
+    # a table of the order alone's distinct orders (:func:`_two_issue_table`): per side, its
+    # distinct rows (2, R, K; the first few of each side written) and each row's entry in
+    # them flattened (2, R), what the searches read (:attr:`search_order`); None: the
+    # searches read :attr:`flat_order`
+    shared: tuple[OrderArray, IntArray] | None = None
 
     @property
     def rows(self) -> int:
@@ -218,10 +224,37 @@ class TalkTable:
         keys = base.search_keys
         dist, w = base.linear_arrays
         order = base.flat_order
+        at = base.row_starts
         return (
-            (keys[0], order[0], dist, w, 0),
-            (keys[1], order[1], dist, w, 1),
+            (keys[0], order[0], dist, w, 0, at),
+            (keys[1], order[1], dist, w, 1, at),
         )
+
+    @property
+    def row_starts(self) -> IntArray:
+        """(R,) each row's first entry in :attr:`flat_order` and :attr:`flat_sorted`:
+        ``row·K``."""
+        return (self.parent or self)._row_starts
+
+    @cached_property
+    def _row_starts(self) -> IntArray:
+        return np.arange(self.rows, dtype=np.int64) * self.size
+
+    @property
+    def search_order(self) -> tuple[OrderArray, OrderArray, IntArray, IntArray]:
+        """Per side, the order the searches read and each row's first entry in it: the
+        table's distinct orders (:attr:`shared`, rows with the same order sharing their
+        entries) or :attr:`flat_order` (``row·K``, :attr:`row_starts`); the same values at
+        every row and position either way."""
+        return (self.parent or self)._search_order
+
+    @cached_property
+    def _search_order(self) -> tuple[OrderArray, OrderArray, IntArray, IntArray]:
+        if self.shared is None:
+            order, at = self.flat_order, self.row_starts
+            return order[0], order[1], at, at
+        lines, starts = self.shared
+        return lines[0].reshape(-1), lines[1].reshape(-1), starts[0], starts[1]
 
     @property
     def flat_sorted(self) -> tuple[FloatArray, FloatArray]:
@@ -380,7 +413,7 @@ class TalkTable:
             self.size,
             offset,
             self.search_keys,
-            self.flat_order,
+            self.search_order,
             np.ascontiguousarray(self.flat_utility),
             np.ascontiguousarray(self.n_feasible, dtype=np.int64),
             np.ascontiguousarray(self.top),
@@ -409,7 +442,8 @@ class RunLookup:
     # per side, TalkTable.flat_sorted (R·K,); None for a table of the order alone
     # (TalkTable.order_only: the searches compute each value they read, _sorted_at)
     keys: tuple[FloatArray, FloatArray] | tuple[None, None]
-    order: tuple[OrderArray, OrderArray]  # per side, TalkTable.flat_order (R·K,)
+    # per side, TalkTable.search_order: the order and each row's first entry in it (R,)
+    order: tuple[OrderArray, OrderArray, IntArray, IntArray]
     utility: FloatArray  # (R·K, A) TalkTable.flat_utility ((0, A): the linear form's)
     n_feasible: IntArray  # (R,)
     top: FloatArray  # (R, 2) TalkTable.top
@@ -421,10 +455,12 @@ class RunLookup:
         does not read it; empty otherwise)."""
         b0, b1 = (_NONE, _NONE) if best_for is None else best_for
         k0, k1 = self.keys
+        order0, order1, at0, at1 = self.order
         return SearchArrays(
             k0,
             k1,
-            *self.order,
+            order0,
+            order1,
             b0.reshape(-1),
             b1.reshape(-1),
             self.utility,
@@ -434,6 +470,8 @@ class RunLookup:
             self.offset,
             self.rows,
             *self.linear,
+            at0,
+            at1,
         )
 
 
@@ -443,7 +481,7 @@ class SearchArrays(NamedTuple):
 
     keys0: FloatArray | None  # per side, TalkTable.flat_sorted (R·K,); None: order_only
     keys1: FloatArray | None
-    order0: OrderArray  # per side, TalkTable.flat_order (R·K,)
+    order0: OrderArray  # per side, TalkTable.search_order's order (from at0[row], at1[row])
     order1: OrderArray
     best0: FloatArray  # per side, TalkTable.best_for flattened, or empty (not read)
     best1: FloatArray
@@ -455,12 +493,16 @@ class SearchArrays(NamedTuple):
     rows: IntArray  # (N,) each run's row
     lin_dist: FloatArray  # TalkTable.linear_arrays: the linear form's distances (A, 2, K)
     lin_w: FloatArray  # and per-run weights (R, A, 2); empty for a table without one
+    at0: IntArray  # per side, each row's first entry in order0, order1 (and keys0, keys1)
+    at1: IntArray
 
 
-SortedSource = tuple[FloatArray | None, OrderArray, FloatArray, FloatArray, int]
+SortedSource = tuple[FloatArray | None, OrderArray, FloatArray, FloatArray, int, IntArray]
 """Where one side's sorted utilities are read (:func:`_sorted_at`): its stored rows
 (flattened, ``row·K + j``; None for a table of the order alone), its order (flattened), the
-linear form's distances and weights (:attr:`TalkTable.linear_arrays`) and the side."""
+linear form's distances and weights (:attr:`TalkTable.linear_arrays`), the side and each
+row's first entry in the order (``row·K`` unless the table shares its orders,
+:attr:`TalkTable.search_order`; a stored table's are ``row·K``)."""
 
 
 _NONE = np.zeros(0)
@@ -587,7 +629,27 @@ def linear_tables(
 
     # two issues, every utility a float in [+0, 1]: the order alone (_sorted_at)
     alone = two and _plain_linear(dist, w)
-    return _per_run_table(stored, feas, pack, memory, rows, linear, alone)
+    table = _per_run_table(stored, feas, pack, memory, rows, linear, alone)
+    if not table.order_only:
+        return table
+    # each side's distinct orders, for the searches (TalkTable.shared): its rows visited in
+    # the order of their weights' ratio, a row equal to the one visited before sharing its
+    # entry (the NegMAS workload at 100 outcomes: 42 distinct orders a side in 8,192 rows)
+    shared = (
+        _empty(memory, "table.shared_order", (2, n, k), np.int16),
+        _empty(memory, "table.order_starts", (2, n), np.int64),
+    )
+    _share_rows(table.order.transpose(1, 0, 2), _by_ratio(w), *shared)
+    return replace(table, shared=shared)
+
+
+def _by_ratio(w: FloatArray) -> IntArray:
+    """(2, N): each side's runs in ascending order of its first issue's share of its two
+    weights (with two issues, a row's order depends on that ratio only; any weights, NaN
+    included: only the visiting order)."""
+    with np.errstate(all="ignore"):
+        share = w[:, :2, 0] / (w[:, :2, 0] + w[:, :2, 1])
+    return np.ascontiguousarray(np.argsort(share.T, axis=1, kind="stable"), dtype=np.int64)
 
 
 def _two_issue_table(
@@ -607,17 +669,22 @@ def _two_issue_table(
     n, k = feas.shape
     n_a = dist.shape[0]
     order: OrderArray = _empty(memory, "table.order", (2, n, k), np.int16)
+    shared: tuple[OrderArray, IntArray] | None = None
     if _plain_linear(dist, w):  # the order alone: sorted utilities computed where read
         sorted_u: FloatArray = np.empty((2, n, 0))
+        # each side's distinct orders, for the searches (TalkTable.shared)
+        shared = (
+            _empty(memory, "table.shared_order", (2, n, k), np.int16),
+            _empty(memory, "table.order_starts", (2, n), np.int64),
+        )
     else:
         sorted_u = _empty(memory, "table.sorted_u", (2, n, k), np.float64)
     n_feasible: IntArray = _empty(memory, "table.n_feasible", (n,), np.int64)
-    with np.errstate(all="ignore"):  # the visiting order only: any weights, NaN included
-        share = w[:, :2, 0] / (w[:, :2, 0] + w[:, :2, 1])
-    runs = np.ascontiguousarray(np.argsort(share.T, axis=1, kind="stable"), dtype=np.int64)
-    _two_issue_rows(dist, w, feas, runs, n_feasible, order, sorted_u.view(np.uint64))
+    runs = _by_ratio(w)
+    lines, starts = shared or (None, None)
+    _two_issue_rows(dist, w, feas, runs, n_feasible, order, sorted_u.view(np.uint64), lines, starts)
     stored = np.zeros((0, k, n_a))
-    return _side_major_table(stored, feas, order, sorted_u, n_feasible, memory, (dist, w))
+    return _side_major_table(stored, feas, order, sorted_u, n_feasible, memory, (dist, w), shared)
 
 
 _PLAIN_BOUND = 1e150
@@ -644,6 +711,7 @@ def _side_major_table(
     n_feasible: IntArray,
     memory: BlockMemory | None,
     linear: tuple[FloatArray, FloatArray] | None = None,
+    shared: tuple[OrderArray, IntArray] | None = None,
 ) -> TalkTable:
     """The table of per-run rows built side-major (``order`` and ``sorted_u`` (2, R, K): each
     side's rows one contiguous block), seen run-major (R, 2, K) as the searches index it."""
@@ -655,6 +723,7 @@ def _side_major_table(
         n_feasible,
         memory=memory,
         linear=linear,
+        shared=shared,
     )
 
 
@@ -833,15 +902,15 @@ def _sorted_rows(
     """``out[side, row, i]``: each side's sorted utilities (:func:`_sorted_at`), side-major:
     every position (``out`` (2, R, K)), or with ``last`` the row's last feasible position's
     alone (``out`` (2, R, 1); position 0 where none is feasible)."""
-    keys0, order0, dist, w, _ = sources[0]
-    keys1, order1, _, _, _ = sources[1]
+    keys0, order0, dist, w, _, at0 = sources[0]
+    keys1, order1, _, _, _, at1 = sources[1]
     for row in range(out.shape[1]):
         nf = n_feasible[row]
         first = max(nf - 1, 0) if last else 0
         for i in range(out.shape[2]):
             j = first + i
-            out[0, row, i] = _sorted_at(keys0, order0, dist, w, 0, row, row * k, nf, j)
-            out[1, row, i] = _sorted_at(keys1, order1, dist, w, 1, row, row * k, nf, j)
+            out[0, row, i] = _sorted_at(keys0, order0, dist, w, 0, row, at0[row], nf, j)
+            out[1, row, i] = _sorted_at(keys1, order1, dist, w, 1, row, at1[row], nf, j)
 
 
 @kernel

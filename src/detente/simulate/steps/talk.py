@@ -462,9 +462,9 @@ def _round(
     Passes over the runs, each issuing independent loads of the runs' tables (in flight
     together): the searches' first looks at their hints, then the searches that moved, the
     moves, the proposals and the protocol."""
-    keys0, keys1, order0, order1, best0, best1, utility, n_feasible, top, k, offset, rows, _, _ = (
-        tab
-    )
+    keys0, keys1, order0, order1, best0, best1, utility, n_feasible, top, k, offset, rows = tab[:12]
+    # each row's first entry in each side's order (TalkTable.search_order)
+    at0, at1 = tab[14], tab[15]
     # each side's sorted utilities: stored (keys0, keys1), or for a table of the order alone
     # computed from it where read (tables._sorted_at)
     n_all = phase.shape[0]
@@ -527,11 +527,11 @@ def _round(
                     h0 = _first_look(hints[j, b, 2], hints[j, b, 4], k, nf)
                     h1 = _first_look(hints[j, b, 3], hints[j, b, 5], k, nf)
                     if h0 >= 0 and k > 0:
-                        at = row * k + min(h0, k - 1)
+                        at = at0[row] + min(h0, k - 1)
                         _prefetch_keys(keys0, at, hints[j, b, 4] != 0 and h0 >= 8)
                         prefetch(order0, at)
                     if h1 >= 0 and k > 0:
-                        at = row * k + min(h1, k - 1)
+                        at = at1[row] + min(h1, k - 1)
                         _prefetch_keys(keys1, at, hints[j, b, 5] != 0 and h1 >= 8)
                         prefetch(order1, at)
             # what each side believes it can get: leaves the other what it believes the other needs
@@ -545,7 +545,7 @@ def _round(
                     x[i, 0] = _frontier_key(other_value[j, 0], row, offset)
                     h = hints[j, b, 0]
                     code[i, 0] = _hint_at(
-                        keys1, order1, lin_dist, lin_w, 1, row, row * k, off, k, nf, x[i, 0], h
+                        keys1, order1, lin_dist, lin_w, 1, row, at1[row], off, k, nf, x[i, 0], h
                     )
                     if code[i, 0] >= 0:
                         found[i, 0] = best0[row * kp1 + min(code[i, 0], k)]
@@ -553,7 +553,7 @@ def _round(
                     x[i, 1] = _frontier_key(other_value[j, 1], row, offset)
                     h = hints[j, b, 1]
                     code[i, 1] = _hint_at(
-                        keys0, order0, lin_dist, lin_w, 0, row, row * k, off, k, nf, x[i, 1], h
+                        keys0, order0, lin_dist, lin_w, 0, row, at0[row], off, k, nf, x[i, 1], h
                     )
                     if code[i, 1] >= 0:
                         found[i, 1] = best1[row * kp1 + min(code[i, 1], k)]
@@ -561,7 +561,6 @@ def _round(
             for i in range(lo, hi):
                 j = sel[i]
                 row = rows[j]
-                base = row * k
                 off = 2.0 * row if offset else 0.0
                 nf = n_feasible[row]
                 if known0:
@@ -572,7 +571,7 @@ def _round(
                         lin_w,
                         1,
                         row,
-                        base,
+                        at1[row],
                         off,
                         k,
                         nf,
@@ -591,7 +590,7 @@ def _round(
                         lin_w,
                         0,
                         row,
-                        base,
+                        at0[row],
                         off,
                         k,
                         nf,
@@ -651,16 +650,16 @@ def _round(
                 h1 = _first_look(hints[j, b, 3], hints[j, b, 5], k, nf)
                 x[i, 2] = _propose_key(need[i, 0], row, offset)
                 x[i, 3] = _propose_key(need[i, 1], row, offset)
-                prop[i, 0] = _proposal(order0, row, k, nf, h0) if h0 >= 0 else -1
-                prop[i, 1] = _proposal(order1, row, k, nf, h1) if h1 >= 0 else -1
+                prop[i, 0] = _proposal(order0, at0[row], nf, h0) if h0 >= 0 else -1
+                prop[i, 1] = _proposal(order1, at1[row], nf, h1) if h1 >= 0 else -1
                 at_ = _cell(row, k, standing[j, b])
                 u[i, 0] = _utility_at(utility, lin_dist, lin_w, row, k, at_, 0)
                 u[i, 1] = _utility_at(utility, lin_dist, lin_w, row, k, at_, 1)
                 code[i, 2] = _look_at(
-                    keys0, order0, lin_dist, lin_w, 0, row, row * k, off, k, nf, x[i, 2], h0
+                    keys0, order0, lin_dist, lin_w, 0, row, at0[row], off, k, nf, x[i, 2], h0
                 )
                 code[i, 3] = _look_at(
-                    keys1, order1, lin_dist, lin_w, 1, row, row * k, off, k, nf, x[i, 3], h1
+                    keys1, order1, lin_dist, lin_w, 1, row, at1[row], off, k, nf, x[i, 3], h1
                 )
             for i in range(lo, hi):
                 j = sel[i]
@@ -670,17 +669,17 @@ def _round(
                 c = code[i, 2]
                 if c < 0:
                     c = _find_from(
-                        keys0, order0, lin_dist, lin_w, 0, row, row * k, off, k, nf, x[i, 2], c
+                        keys0, order0, lin_dist, lin_w, 0, row, at0[row], off, k, nf, x[i, 2], c
                     )
-                    prop[i, 0] = _proposal(order0, row, k, nf, c)
+                    prop[i, 0] = _proposal(order0, at0[row], nf, c)
                 hints[j, b, 4] = _moved(hints[j, b, 2], c)
                 hints[j, b, 2] = c
                 c = code[i, 3]
                 if c < 0:
                     c = _find_from(
-                        keys1, order1, lin_dist, lin_w, 1, row, row * k, off, k, nf, x[i, 3], c
+                        keys1, order1, lin_dist, lin_w, 1, row, at1[row], off, k, nf, x[i, 3], c
                     )
-                    prop[i, 1] = _proposal(order1, row, k, nf, c)
+                    prop[i, 1] = _proposal(order1, at1[row], nf, c)
                 hints[j, b, 5] = _moved(hints[j, b, 3], c)
                 hints[j, b, 3] = c
                 at_ = _cell(row, k, prop[i, 0])
@@ -698,6 +697,8 @@ def _round(
                 keys1,
                 order0,
                 order1,
+                at0,
+                at1,
                 best0,
                 best1,
                 n_feasible,
@@ -808,9 +809,10 @@ def _round(
 
 
 @kernel
-def _proposal(order: NDArray[np.int16], row: int, k: int, n_feasible: int, pos: int) -> int:
-    """:func:`~detente.simulate.search.propose`'s package given its search's position."""
-    at = _propose_at(row, k, n_feasible, pos)
+def _proposal(order: NDArray[np.int16], start: int, n_feasible: int, pos: int) -> int:
+    """:func:`~detente.simulate.search.propose`'s package given its search's position (the
+    row's first entry in ``order``: ``start``)."""
+    at = _propose_at(start, n_feasible, pos)
     return int(order[at]) if at >= 0 else -1
 
 
@@ -868,11 +870,12 @@ def _views(
     value: FloatArray,
     other_value: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
-    keys0, keys1, order0, order1, best0, best1, _, n_feasible, top, k, offset, rows, dist, w = tab
+    keys0, keys1, order0, order1, best0, best1, _, n_feasible, top, k, offset, rows = tab[:12]
+    dist, w, at0, at1 = tab[12:]
     n = rows.shape[0]
     ceiling = np.empty(n)
     _frontier_runs(
-        (keys1, order1, dist, w, 1) if side == 0 else (keys0, order0, dist, w, 0),
+        (keys1, order1, dist, w, 1, at1) if side == 0 else (keys0, order0, dist, w, 0, at0),
         best0 if side == 0 else best1,
         n_feasible,
         top,

@@ -39,6 +39,8 @@ def _text_round(
     keys1: FloatArray | None,
     order0: OrderArray,
     order1: OrderArray,
+    at0: IntArray,
+    at1: IntArray,
     best0: FloatArray,
     best1: FloatArray,
     n_feasible: IntArray,
@@ -111,9 +113,10 @@ def _text_round(
                 xs = _frontier_key(need[i, 1 - side], row, offset)
                 x[i, 2 + side] = xs
                 keys, order = (keys1, order1) if side == 0 else (keys0, order0)
+                start = at1[row] if side == 0 else at0[row]
                 h = hints[j, b, 2 + side]
                 code[i, 2 + side] = _hint_at(
-                    keys, order, lin_dist, lin_w, 1 - side, row, row * k, off, k, nf, xs, h
+                    keys, order, lin_dist, lin_w, 1 - side, row, start, off, k, nf, xs, h
                 )
     for i in range(n):
         j = sel[i]
@@ -124,10 +127,9 @@ def _text_round(
         for side in range(2):
             if need0 if side == 1 else need1:
                 keys, order = (keys1, order1) if side == 0 else (keys0, order0)
+                start = at1[row] if side == 0 else at0[row]
                 xs, cs = x[i, 2 + side], code[i, 2 + side]
-                c = _find_at(
-                    keys, order, lin_dist, lin_w, 1 - side, row, row * k, off, k, nf, xs, cs
-                )
+                c = _find_at(keys, order, lin_dist, lin_w, 1 - side, row, start, off, k, nf, xs, cs)
                 hints[j, b, 2 + side] = c
                 seen[side] = (best0 if side == 0 else best1)[row * (k + 1) + min(c, k)]
             else:  # nothing known of the other's needs: its best package
