@@ -157,3 +157,22 @@ def test_no_moving_gate_without_shares_or_for_the_ukraine_snapshots_reach() -> N
         gated = [j for j in range(len(m.agenda.move_sets)) if moving_gate(m, j)]
         assert [m.agenda.bundles[m.agenda.move_sets[j].bundle].id for j in gated] == ["settlement"]
         assert m.agenda.move_sets[gated[0]].margin == pytest.approx(gap, abs=1e-4)
+
+
+def test_the_tracks_meeting_gain_reads_the_runs_moved_share() -> None:
+    """The tracks step counts a gated move set's gain in the runs whose costs lift the share
+    past the majority, as the ``positions`` step would cross it there (one rule for both)."""
+    from detente.simulate.steps.tracks import _nash_gain, meeting_gain
+
+    m = build_model(_near())
+    ms = m.agenda.move_sets[0]
+    s = next(iter_periods(m, 8, np.random.SeedSequence(0), 1))
+    cum = np.zeros((8, 2))
+    cum[:4, ms.actor] = 5.0
+    st = evolve(s, cum_cost=cum)
+    inside = in_win_set(m, st, 0)
+    assert inside.tolist() == [True] * 4 + [False] * 4
+    gain = meeting_gain(m, st, ms.bundle, ms.actor)
+    nash = _nash_gain(m, st, ms.bundle, ms.actor)
+    assert np.array_equal(gain[4:], nash[4:])  # outside the win-set: the Nash gain alone
+    assert (gain[:4] > nash[:4]).all()  # inside: its package beyond the lines counts

@@ -63,7 +63,13 @@ from detente.simulate.model import SimModel
 from detente.simulate.state import Draws, RunState, evolve
 from detente.simulate.steps import Step
 from detente.simulate.steps.learn import model_cache
-from detente.simulate.steps.positions import crossing_costs, no_deal_value, ripeness_w
+from detente.simulate.steps.positions import (
+    crossing_costs,
+    in_win_set,
+    moving_gate,
+    no_deal_value,
+    ripeness_w,
+)
 from detente.simulate.steps.talk import bundle_table
 from detente.simulate.tracks import TrackTable
 
@@ -263,18 +269,24 @@ def meeting_gain(m: SimModel, s: RunState, b: int, actor: int) -> FloatArray:
     candidates inside every veto party's stated red lines (the product of the belligerents'
     gains over their values of no agreement, 0 when none gains both), or, if larger, the gain
     of its own cheapest package beyond its stated lines net of their crossing cost in this
-    period (its move set, as the ``positions`` step weighs it: none where the move set needs a
-    ratification its ratifiers' share does not clear)."""
+    period (its move set, as the ``positions`` step weighs it: none in a run where the move set
+    needs a ratification its ratifiers' share, moved by the run's costs, does not clear:
+    :func:`~detente.simulate.steps.positions.in_win_set`)."""
     spec = m.agenda.bundles[b]
     u = spec.utility  # (K, A)
     own = _start_value(m, s, b, actor)
     gain = _nash_gain(m, s, b, actor)
     no_relief = np.zeros((s.n, 2))
     for j, ms in enumerate(m.agenda.move_sets):
-        if ms.bundle != b or ms.actor != actor or not ms.crossable:
+        if ms.bundle != b or ms.actor != actor:
+            continue
+        gated = not ms.crossable and moving_gate(m, j)  # the run's share may clear it
+        if not ms.crossable and not gated:
             continue  # a move set positions never crosses: no gain to count
-        net = float(u[ms.point_k, actor]) - own - crossing_costs(m, s, j, no_relief)
-        gain = np.maximum(gain, np.nan_to_num(net))
+        net = np.nan_to_num(float(u[ms.point_k, actor]) - own - crossing_costs(m, s, j, no_relief))
+        if gated:
+            net = np.where(in_win_set(m, s, j), net, 0.0)
+        gain = np.maximum(gain, net)
     return gain
 
 
