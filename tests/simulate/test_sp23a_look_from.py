@@ -48,7 +48,8 @@ def test_the_positions_of_the_searches(k1: int, k2: int, kind: str, monkeypatch:
                     near = pos + int(rng.integers(-40, 41)) if rep % 2 else pos
                     for h in (-1, 0, k, k + 2, int(rng.integers(0, k + 1)), near, pos + 1):
                         h = max(h, -1)
-                        args = (keys, order, dist, w, side, j, j * k, off, k, nf, float(x[j]))
+                        start = int(lk.order[2 + side][j])  # the row's order entry (shared, sp23c)
+                        args = (keys, order, dist, w, side, j, start, off, k, nf, float(x[j]))
                         old = search._hint_at(*args, h)
                         new = talk_inline._look_at(*args, h)
                         assert new == _py(talk_inline._look_at)(*args, h)
