@@ -147,3 +147,21 @@ def test_trust_chart_keeps_its_ending_check(app: typer.Typer, tmp_path: Path) ->
         app, ["trust", TEACHING, "--chart", str(tmp_path / "c.txt")], env={"COLUMNS": "400"}
     )
     _check_usage_error(res, "--chart", ["must end in .svg or .png", "'c.txt'"])
+
+
+def test_serve_names_a_scenarios_option_that_is_no_directory(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review rev23 finding 6: ``--scenarios FILE`` exited 1 without naming the option."""
+    import uvicorn
+
+    def must_not_run(*_a: Any, **_k: Any) -> None:
+        raise AssertionError("reached")
+
+    monkeypatch.setattr(uvicorn, "run", must_not_run)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("not a folder\n")
+    res = runner.invoke(
+        app, ["serve", "--scenarios", str(plain), "--port", "18766"], env={"COLUMNS": "400"}
+    )
+    _check_usage_error(res, "--scenarios", ["not a directory"])

@@ -475,9 +475,13 @@ def _cases_option(parser: argparse.ArgumentParser, value: Path) -> tuple[Path, s
     (comma-separated): the folder to score and the cases kept (None: all). Anything else is a
     usage error (exit 2): it was read as a folder that does not exist and scored as no case at
     all, an empty result (``--cases us_cuba_2014 --json`` printed no score)."""
+    if str(value) in ("", "."):
+        parser.error("--cases: empty; give a folder of cases or case names")
     if value.is_dir():
         if (value / "case.yaml").is_file():  # one case's own folder
             return value.parent, {value.name}
+        if not any(value.glob("*/case.yaml")):  # scored as no case: an empty result
+            parser.error(f"--cases {value}: a folder holding no case (no */case.yaml)")
         return value, None
     names = [n.strip() for n in str(value).split(",") if n.strip()]
     dev = HERE / "cases"

@@ -176,3 +176,19 @@ def test_the_tracks_meeting_gain_reads_the_runs_moved_share() -> None:
     nash = _nash_gain(m, st, ms.bundle, ms.actor)
     assert np.array_equal(gain[4:], nash[4:])  # outside the win-set: the Nash gain alone
     assert (gain[:4] > nash[:4]).all()  # inside: its package beyond the lines counts
+
+
+def test_the_report_says_a_gated_move_set_can_still_be_crossed() -> None:
+    """Review rev23 finding 2: ``red_lines_moved`` said "never crossed" of a move set outside
+    the win-set at the date that most runs cross once their costs lift the share."""
+    from detente.cli.simulate import _moved_lines
+
+    rec = run_simulation(_near(), 200, 3, 60).settlement_reasons()["red_lines_moved"][0]
+    assert rec["ratified"] is False and rec["share_moves"] is True
+    text = _moved_lines(rec)
+    assert "crossed only where the run's war costs lift the share" in text
+    assert "never crossed" not in text
+    fixed = _scenario(_commit(60.0, _share(0.48, 0.52)))  # nothing paid before: fixed share
+    rec = run_simulation(fixed, 50, 3, 20).settlement_reasons()["red_lines_moved"][0]
+    assert rec["ratified"] is False and rec["share_moves"] is False
+    assert _moved_lines(rec).endswith("outside the ratifiers' win-set: never crossed")

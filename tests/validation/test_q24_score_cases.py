@@ -47,6 +47,8 @@ def test_a_case_name_scores_that_case(capsys: pytest.CaptureFixture[str]) -> Non
     [
         (["--cases", "no_such_case", "--json"], ["--cases no_such_case", "no_such_case unknown"]),
         (["--cases", "us_cuba_2014,nope", "--json"], ["nope unknown"]),
+        (["--cases", "", "--json"], ["--cases: empty"]),  # review rev23 finding 8
+        (["--cases", "docs", "--json"], ["a folder holding no case"]),
         (["--cases", "us_cuba_2014"], ["use --json with --cases"]),
         (["--cases", "us_cuba_2014", "--check"], ["use --json with --cases"]),
         (["--check", "--simulate"], ["--check never simulates"]),

@@ -77,7 +77,8 @@ Opinion*, Korea and Vietnam; the log form is the baseline Gartner & Segura 1998 
 so readiness to concede what the war is fought to keep rises by as much:
 ``share = share₀ + ACCEPTANCE_PER_LOG_COST · ln(P / P0)``, P the ratifying actor's costs of
 fighting paid (undiscounted, the sum entrapment reads: its cumulative casualties up to a
-factor) and P0 those paid before the share was measured. A package's distance to the win-set
+factor) and P0 those paid before the scenario's date (``as_of``; the measured share is the
+latest by then, taken as the share at that date). A package's distance to the win-set
 is :func:`ratification_margin`; the simulation adds the run's shift to it each period. The
 cited form reads cumulative costs only: a run going the ratifiers' way raises the share less,
 never lowers it (expectations of success, Gelpi, Feaver & Reifler 2009, are a different model,
@@ -321,7 +322,7 @@ def ratification_margin(
 
 def acceptance_shift(paid0: ArrayLike, paid: ArrayLike) -> FloatArray:
     """Rise of the ratifiers' acceptance share once the costs of fighting paid have risen by
-    ``paid`` (ΔP, utility units) from ``paid0`` (P0 > 0, paid before the share was measured),
+    ``paid`` (ΔP, utility units) from ``paid0`` (P0 > 0, paid before the scenario's date),
     both undiscounted sums: ``ACCEPTANCE_PER_LOG_COST · ln((P0 + ΔP) / P0)`` (Mueller 1973;
     module docstring). 0 with nothing paid in the run; where nothing was paid before (P0 ≤ 0)
     the log has no base and the share does not move (0). A net cost below zero in the run

@@ -247,7 +247,7 @@ def serve_cmd(
     with clean_errors():
         check_address(host, port)  # first: refused before any store is opened or announced
         if scenarios is not None and not scenarios.is_dir():
-            raise InputError(f"{scenarios}: not a directory of scenarios")
+            raise OptionValueError("scenarios", "--scenarios", f"{scenarios}: not a directory")
         try:
             import uvicorn
 

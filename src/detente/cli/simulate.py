@@ -200,8 +200,9 @@ _TERMS_BAND = " (q05..q95)"
 def _moved_lines(moved: dict[str, Any]) -> str:
     """A move set's lines as text (``issue bound stated → to``); a line past a public
     commitment naming a ratification says who must ratify and whether the ratifiers' latest
-    share clears the majority, and a move set outside the win-set says the runs never cross
-    it (``ratified`` false)."""
+    share clears the majority, and a move set outside the win-set at the date says whether the
+    runs can still cross it (``ratified`` false: only where their costs lift the share past
+    the majority when ``share_moves``, else never)."""
 
     def line(ln: dict[str, Any]) -> str:
         text = f"{ln['issue']} {ln['bound']} {ln['stated']:g} → {ln['to']:g}"
@@ -218,7 +219,12 @@ def _moved_lines(moved: dict[str, Any]) -> str:
 
     text = "; ".join(line(ln) for ln in moved["lines"])
     if moved.get("ratified") is False:
-        text += "; outside the ratifiers' win-set: never crossed"
+        text += (
+            "; outside the ratifiers' win-set at the date: crossed only where the run's war "
+            "costs lift the share past the majority"
+            if moved.get("share_moves")
+            else "; outside the ratifiers' win-set: never crossed"
+        )
     return text
 
 

@@ -22,6 +22,7 @@ from detente.simulate.in_force import start_outcomes, start_record
 from detente.simulate.model import SimModel
 from detente.simulate.reasons import REASONS
 from detente.simulate.steps.breakdown import signature_trust_sums
+from detente.simulate.steps.positions import moving_gate
 from detente.simulate.terms import (
     bundle_term_record,
     competing_incidence,
@@ -535,8 +536,10 @@ class SimulationResult:
         lines conflicted and each actor blocked, and the share of runs in which each red-line
         move set of the agenda was crossed. A move set's ``ratified`` is False when it takes a
         line past a public commitment naming a ratification whose ratifiers' latest share
-        (dated by ``as_of``) does not clear the majority: the runs never cross it
-        (``MoveSet.ratified``); each line's ``ratification`` says what it needs
+        (dated by ``as_of``) does not clear the majority (``MoveSet.ratified``): the runs cross
+        it only where their costs lift the share past the majority, when ``share_moves`` is
+        True (:func:`~detente.simulate.steps.positions.moving_gate`), never when it is False;
+        each line's ``ratification`` says what it needs
         (:func:`detente.bargaining.ratification.move_ratification`; None where nothing)."""
         n = max(self.runs, 1)
         st, m = self.stats, self.model
@@ -580,6 +583,7 @@ class SimulationResult:
                         )
                     ],
                     "ratified": bool(ms.ratified),
+                    "share_moves": moving_gate(m, j),
                     "share": float(moved[j]) / n
                     if moved is not None and self.until != "settlement"
                     else None,
