@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from detente.bargaining.redlines import ratified
+from detente.bargaining.redlines import past_level, ratified
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -41,8 +41,8 @@ class Ratification:
 
     def needed(self, to: float, is_min: bool) -> bool:
         """Whether a line moved to ``to`` lies past ``level`` (a minimum below it, a maximum
-        above it; the tolerance of :func:`~detente.bargaining.redlines.ratified`)."""
-        return to < self.level - 1e-9 if is_min else to > self.level + 1e-9
+        above it: :func:`~detente.bargaining.redlines.past_level`)."""
+        return bool(past_level(to, is_min, self.level))
 
     def record(self, to: float, is_min: bool) -> dict[str, Any] | None:
         """The ``ratification`` field of a reported move to ``to``: None when the move stays

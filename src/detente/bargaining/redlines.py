@@ -119,6 +119,7 @@ __all__ = [
     "entrapment_share",
     "hardened_bounds",
     "hardening_points",
+    "past_level",
     "ratification_margin",
     "ratified",
     "tighten",
@@ -288,14 +289,18 @@ def ratified(
     unknown) and ``majority`` the share a ratification needs. A line needs ratification when
     ``to`` lies past ``level`` in the crossing's direction (by more than 1e-9); the package is
     in the win-set when every line that needs it has an unknown share or a share above its
-    majority. True for an empty package."""
+    majority (:func:`ratification_margin` positive). True for an empty package."""
+    return ratification_margin(to, is_min, level, share, majority) > 0.0
+
+
+def past_level(to: ArrayLike, is_min: ArrayLike, level: ArrayLike) -> BoolArray:
+    """Whether a line moved to ``to`` lies past a ratification commitment's ``level`` in the
+    crossing's direction (a minimum below it, a maximum above it, by more than 1e-9); False
+    where ``level`` is NaN (no commitment: NaN comparisons are False). Broadcasts."""
     t = np.asarray(to, dtype=float)
     lv = np.asarray(level, dtype=float)
-    sh = np.asarray(share, dtype=float)
-    past = np.where(np.asarray(is_min, dtype=bool), t < lv - 1e-9, t > lv + 1e-9)
-    needs = ~np.isnan(lv) & past  # NaN comparisons are False: no commitment, no ratification
-    passes = np.isnan(sh) | (sh > np.asarray(majority, dtype=float))
-    return bool(np.all(~needs | passes))
+    out: BoolArray = np.where(np.asarray(is_min, dtype=bool), t < lv - 1e-9, t > lv + 1e-9)
+    return out
 
 
 def ratification_margin(
@@ -311,11 +316,8 @@ def ratification_margin(
     ratifiers' view is unknown). The package is in the win-set when the margin is positive,
     exactly when :func:`ratified` says so; a shift of every share by Δ (the same ratifiers,
     :func:`acceptance_shift`) moves the margin by Δ."""
-    t = np.asarray(to, dtype=float)
-    lv = np.asarray(level, dtype=float)
     sh = np.asarray(share, dtype=float)
-    past = np.where(np.asarray(is_min, dtype=bool), t < lv - 1e-9, t > lv + 1e-9)
-    gated = ~np.isnan(lv) & past & ~np.isnan(sh)
+    gated = past_level(to, is_min, level) & ~np.isnan(sh)
     gap = np.broadcast_to(sh - np.asarray(majority, dtype=float), gated.shape)
     return float(gap[gated].min()) if gated.any() else math.inf
 
