@@ -49,12 +49,11 @@ REFUSAL = {"id": "r", "by": "NOR", "refuses": "SUD", "reason": "legitimacy",
            "since": "2024-06-01", "assumption": "test"}  # fmt: skip
 
 
-def _teaching_refusal(empty: int = 0, split: str | None = None) -> Scenario:
-    """The teaching scenario with Norland refusing to meet Sudmark's leaders (the only track is
-    closed at the start), plus ``empty`` issues nobody holds a position on, and with issue
-    ``split`` cut into two identical halves that share every party's salience on it."""
+def teaching_data(empty: int = 0, split: str | None = None) -> dict[str, Any]:
+    """The teaching scenario's document plus ``empty`` issues nobody holds a position on, and
+    with issue ``split`` cut into two identical halves that share every party's salience on
+    it (also read by ``test_v21a_refusal_to_sign``)."""
     data: dict[str, Any] = YAML(typ="safe").load(TEACHING.read_text(encoding="utf-8"))
-    data["refusals"] = [REFUSAL]
     for j in range(empty):
         data["issues"].append(
             {"id": f"empty_{j}", "name": f"An issue nobody cares about ({j})",
@@ -87,6 +86,14 @@ def _teaching_refusal(empty: int = 0, split: str | None = None) -> Scenario:
             if split in prop["terms"]:
                 value = prop["terms"].pop(split)
                 prop["terms"].update({f"{split}_a": value, f"{split}_b": value})
+    return data
+
+
+def _teaching_refusal(empty: int = 0, split: str | None = None) -> Scenario:
+    """The teaching scenario with Norland refusing to meet Sudmark's leaders (the only track is
+    closed at the start), ``empty`` and ``split`` as in :func:`teaching_data`."""
+    data = teaching_data(empty, split)
+    data["refusals"] = [REFUSAL]
     return parse_scenario(json.dumps(data, default=str), name="teaching+refusal.json")
 
 

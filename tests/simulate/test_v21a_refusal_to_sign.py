@@ -17,13 +17,9 @@ of the settlement.
 
 from __future__ import annotations
 
-import copy
 import json
-from pathlib import Path
-from typing import Any
 
 import numpy as np
-from ruamel.yaml import YAML
 
 from detente.scenario import Scenario, parse_scenario
 from detente.simulate import run_simulation
@@ -37,7 +33,8 @@ from detente.simulate.steps.tracks import (
     withheld_signatures,
 )
 
-TEACHING = Path(__file__).resolve().parents[2] / "scenarios" / "teaching.yaml"
+from .test_tracks_invariance import teaching_data
+
 RUNS = 96
 PERIODS = 40
 TRACKS = [
@@ -59,43 +56,11 @@ def _signing(
     """The teaching scenario with the two tracks and Norland's refusal (above); ``crossing_cost``
     Norland's on every issue; ``empty`` issues nobody holds a position on; issue ``split`` cut
     into two identical halves sharing every party's salience on it."""
-    data: dict[str, Any] = YAML(typ="safe").load(TEACHING.read_text(encoding="utf-8"))
+    data = teaching_data(empty, split)
     if crossing_cost is not None:
         for pos in data["positions"]:
             if pos["actor"] == "NOR":
                 pos["crossing_cost"] = crossing_cost
-    for j in range(empty):
-        data["issues"].append(
-            {"id": f"empty_{j}", "name": f"An issue nobody cares about ({j})",
-             "anchors": [{"value": 0, "label": "one end"}, {"value": 100, "label": "the other"}],
-             "status_quo": 50, "sources": ["S_brief"]}
-        )  # fmt: skip
-    if split is not None:
-        issues = []
-        for issue in data["issues"]:
-            if issue["id"] != split:
-                issues.append(issue)
-                continue
-            for half in ("a", "b"):
-                twin = copy.deepcopy(issue)
-                twin["id"] = f"{split}_{half}"
-                issues.append(twin)
-        data["issues"] = issues
-        positions = []
-        for pos in data["positions"]:
-            if pos["issue"] != split:
-                positions.append(pos)
-                continue
-            for half in ("a", "b"):
-                twin = copy.deepcopy(pos)
-                twin["issue"] = f"{split}_{half}"
-                twin["salience"] = pos["salience"] / 2.0
-                positions.append(twin)
-        data["positions"] = positions
-        for prop in data["proposals"]:
-            if split in prop["terms"]:
-                value = prop["terms"].pop(split)
-                prop["terms"].update({f"{split}_a": value, f"{split}_b": value})
     data["tracks"] = TRACKS
     data["refusals"] = [REFUSAL]
     return parse_scenario(json.dumps(data, default=str), name="teaching+signing.json")
