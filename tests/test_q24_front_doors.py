@@ -165,3 +165,24 @@ def test_serve_names_a_scenarios_option_that_is_no_directory(
         app, ["serve", "--scenarios", str(plain), "--port", "18766"], env={"COLUMNS": "400"}
     )
     _check_usage_error(res, "--scenarios", ["not a directory"])
+
+
+def test_serve_names_its_own_store_option(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review rev23 finding 7: ``serve --store TEXTFILE`` said "--db must name a store"."""
+    import uvicorn
+
+    def must_not_run(*_a: Any, **_k: Any) -> None:
+        raise AssertionError("reached")
+
+    monkeypatch.setattr(uvicorn, "run", must_not_run)
+    plain = tmp_path / "events.csv"
+    plain.write_text("a,b\n1,2\n")
+    res = runner.invoke(
+        app, ["serve", "--store", str(plain), "--port", "18768"], env={"COLUMNS": "400"}
+    )
+    text = " ".join(res.output.replace("│", " ").split())
+    assert res.exit_code != 0 and "--store must name a store" in text, text
+    assert "--db" not in text and "Traceback" not in res.output
+    assert plain.read_text() == "a,b\n1,2\n"  # never written

@@ -256,6 +256,10 @@ def serve_cmd(
             raise InputError(WEB_MISSING) from None
         from detente.web.monitorview import EventSource
 
+        if store is not None:  # named as this command's option, not monitor's --db
+            from detente.monitor.store import check_store_file
+
+            check_store_file(store, "--store")
         events = EventSource(store)
         events.check()  # a located error now rather than on the Monitor page
         n = default_workers() if workers is None else workers

@@ -68,6 +68,7 @@ __all__ = [
     "STORE_TABLES",
     "EventStore",
     "IngestReport",
+    "check_store_file",
     "region_condition",
 ]
 
@@ -176,7 +177,7 @@ class EventStore:
         self.path = Path(path)
         if read_only and not self.path.is_file():
             raise InputError(f"{self.path}: no such event store (run `detente monitor ingest`)")
-        _check_store_file(self.path)
+        check_store_file(self.path)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
@@ -695,9 +696,10 @@ class EventStore:
         return bool(self._one("SELECT count(fatalities_best) > 0 FROM events")[0])
 
 
-def _check_store_file(path: Path) -> None:
-    """``--db`` must be a DuckDB database or a new path: never another file DuckDB would read
-    as a view (Parquet, CSV, JSON) and silently not write to."""
+def check_store_file(path: Path, option: str = "--db") -> None:
+    """The event store's option (``--db``; ``serve``'s ``--store``) must name a DuckDB
+    database or a new path: never another file DuckDB would read as a view (Parquet, CSV,
+    JSON) and silently not write to."""
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -727,7 +729,7 @@ def _check_store_file(path: Path) -> None:
         else "not a DuckDB database"
     )
     raise InputError(
-        f"{path}: is {kind}, not a DuckDB event store; --db must name a store made by "
+        f"{path}: is {kind}, not a DuckDB event store; {option} must name a store made by "
         "`detente monitor ingest` or a new path (nothing was written)"
     )
 
