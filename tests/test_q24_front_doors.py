@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import typer
+from tests.test_q23_front_doors import _check_usage_error
 from typer.testing import CliRunner
 
 from detente.errors import InputError, OptionValueError
@@ -55,15 +56,6 @@ CASES: list[tuple[list[str], str, list[str]]] = [
     (["flags", *CLAIM, "--region", ""], "--region", ["empty; give a name"]),
     (["flags", *CLAIM, "--counterpart", ""], "--counterpart", ["empty; give a name"]),
 ]  # fmt: skip
-
-
-def _check_usage_error(res: Any, option: str, words: list[str]) -> None:
-    assert res.exit_code == 2, res.output
-    text = " ".join(res.output.replace("│", " ").split())  # the box's lines joined
-    assert f"Invalid value for '{option}'" in text, text
-    for word in words:
-        assert word in text, (word, text)
-    assert "Traceback" not in res.output
 
 
 @pytest.mark.parametrize(
