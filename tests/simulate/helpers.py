@@ -197,7 +197,7 @@ NO_W = np.zeros((0, 0, 2))
 NO_COUNTS = np.zeros(0, dtype=np.int64)
 """What the search kernels (``search._hint_at``, ``_find_at``, ``_search_at``) are given
 besides stored rows: no order, no linear form, no feasible counts (a stored row's values are
-read as they are, ``tables._sorted_at``)."""
+read as they are, ``cells._sorted_at``)."""
 
 
 def stored_row(

@@ -1,6 +1,6 @@
 """Per-run tables of two-issue linear utilities store no utilities (branch s13lean): every
 reader computes the utility it reads from the table's linear form through one accessor
-(``tables._utility_at``), bit for bit what the stored array held; tables of any other form
+(``cells._utility_at``), bit for bit what the stored array held; tables of any other form
 keep their array, read through the same accessor."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from detente.bargaining.utility import utility_arrays
 from detente.scenario import Scenario
 from detente.simulate import RunInputs, simulate_block
 from detente.simulate import model as model_module
+from detente.simulate.cells import _utility_at
 from detente.simulate.model import build_model, candidate_table
 from detente.simulate.protocols import Round, accepts, mediator_text
 from detente.simulate.search import values_of
@@ -23,7 +24,6 @@ from detente.simulate.strategies import Move
 from detente.simulate.tables import (
     NO_LINEAR,
     TalkTable,
-    _utility_at,
     build_table,
     linear_tables,
 )

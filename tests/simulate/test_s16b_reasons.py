@@ -12,8 +12,9 @@ import pytest
 from tests.simulate.test_perf14_blocking import _reference
 
 from detente.bargaining.utility import distances
+from detente.simulate.cells import _linear_utilities
 from detente.simulate.reasons import TOL_UTILITY, _blocking
-from detente.simulate.tables import NO_LINEAR, _linear_utilities
+from detente.simulate.tables import NO_LINEAR
 
 
 @pytest.mark.parametrize(("k1", "k2"), [(1, 1), (3, 5), (10, 10), (17, 23), (32, 32)])

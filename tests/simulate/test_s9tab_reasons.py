@@ -12,7 +12,7 @@ from detente.simulate.tables import TalkTable, build_table
 
 
 def _utilities(t: TalkTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A table's utilities as the zone passes read them (tables._utility_at)."""
+    """A table's utilities as the zone passes read them (cells._utility_at)."""
     return (np.ascontiguousarray(t.flat_utility), *t.linear_arrays)
 
 

@@ -1,6 +1,6 @@
 """Per-run two-issue tables that store their order alone (branch sp21a:
 ``tables.TalkTable.order_only``): every sorted utility a search reads is computed from the
-order's candidate and the linear form (``tables._sorted_at``: the build's arithmetic and
+order's candidate and the linear form (``cells._sorted_at``: the build's arithmetic and
 truncation). The same bits as the stored table the build wrote before (the same rows with
 ``tables._plain_linear`` forced off) for every position of every row, the same ``top``, the
 same positions from every search kernel (stored and computed, compiled and interpreted, any
@@ -16,7 +16,7 @@ import pytest
 from tests.simulate.helpers import assert_same_table, negmas_workload
 
 from detente.bargaining.utility import distances
-from detente.simulate import search, simulate_block, tables
+from detente.simulate import cells, search, simulate_block, tables
 from detente.simulate.steps import talk
 from detente.simulate.tables import linear_tables
 
@@ -78,7 +78,7 @@ def test_sorted_at_compiled_and_interpreted(monkeypatch: Any) -> None:
     ideal, weights, cand, feas = _inputs(rng, 12, 32, 32, 2, "mixed")
     new, old = _both(monkeypatch, ideal, weights, cand, feas)
     k = new.size
-    py = getattr(tables._sorted_at, "py_func", tables._sorted_at)
+    py = getattr(cells._sorted_at, "py_func", cells._sorted_at)
     dist, w = new.linear_arrays
     for side in (0, 1):
         order, want = new.flat_order[side], old.flat_sorted[side]
@@ -86,7 +86,7 @@ def test_sorted_at_compiled_and_interpreted(monkeypatch: Any) -> None:
             nf = int(new.n_feasible[row])
             for j in rng.integers(0, k, 60):
                 args = (None, order, dist, w, side, row, row * k, nf, int(j))
-                got = np.float64(tables._sorted_at(*args))
+                got = np.float64(cells._sorted_at(*args))
                 assert got.tobytes() == want[row * k + j].tobytes()
                 assert np.float64(py(*args)).tobytes() == want[row * k + j].tobytes()
 

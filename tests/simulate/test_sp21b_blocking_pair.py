@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from detente.bargaining.utility import distances
+from detente.simulate.cells import _linear_utilities
 from detente.simulate.reasons import TOL_UTILITY, _blocking, _blocking_pair
-from detente.simulate.tables import NO_LINEAR, _linear_utilities
+from detente.simulate.tables import NO_LINEAR
 
 
 def _case(k1: int, k2: int, seed: int) -> dict[str, np.ndarray]:

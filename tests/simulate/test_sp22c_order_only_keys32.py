@@ -1,6 +1,6 @@
 """Per-run two-issue tables below 160 candidates (sorted as 32-bit keys, e.g. the NegMAS
 workload at 100 outcomes) that store their order alone (branch sp22c): the rows computed by
-``tables._sorted_at`` are the stored rows of the same tables (``tables._plain_linear``
+``cells._sorted_at`` are the stored rows of the same tables (``tables._plain_linear``
 forced off) bit for bit, ties between equal prefixes included; every search kernel finds the
 same positions in either form; through the engine the same outputs on the NegMAS workload."""
 

@@ -205,7 +205,7 @@ def _finish1(x: float, what: int) -> float:
 def _clip01(v: float) -> float:
     """``np.clip(v, 0, 1)``: max(v, 0) then min(·, 1) as NumPy compares; NaN kept (the one
     clip of a loss, :func:`_finish`, which the per-run tables' utilities computed where read
-    also apply, :func:`detente.simulate.tables._utility_at`)."""
+    also apply, :func:`detente.simulate.cells._utility_at`)."""
     c = v if v > 0.0 else 0.0
     c = c if c < 1.0 else 1.0
     return v if v != v else c

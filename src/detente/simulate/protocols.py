@@ -50,10 +50,11 @@ from numpy.typing import NDArray
 
 from detente.core import TOL_UTILITY
 from detente.core.jit import kernel
+from detente.simulate.cells import _utility_at
 from detente.simulate.model import SimModel
 from detente.simulate.search import _cell, value_of
 from detente.simulate.strategies import Move, _maximum, _minimum
-from detente.simulate.tables import FEW_ROWS, TalkTable, _utility_at
+from detente.simulate.tables import FEW_ROWS, TalkTable
 
 __all__ = ["Round", "accepts", "draft_candidates", "mediator_text", "needs"]
 
@@ -146,7 +147,7 @@ def _others1(
 ) -> bool:
     """The bundle's veto parties beyond the belligerents accept the candidate at entry ``at``
     of the flattened table (row ``row``; -1: none), each's utility (:func:`~detente.simulate.
-    tables._utility_at`) at least its ``floors`` entry (the bundle's row of
+    cells._utility_at`) at least its ``floors`` entry (the bundle's row of
     ``SimModel.veto_floors``, -inf for a party not asked); True when none is asked (``asked``
     False)."""
     ok = True
@@ -208,7 +209,7 @@ def _draft1(
 ) -> int:
     """:func:`mediator_text` of one run in row ``row`` (the row's candidates: every one if
     ``every``, the feasible ones eligible, else the row's ``idx`` where ``real``:
-    :func:`draft_candidates`; their utilities: :func:`~detente.simulate.tables._utility_at`
+    :func:`draft_candidates`; their utilities: :func:`~detente.simulate.cells._utility_at`
     of ``utility``, ``lin_dist``, ``lin_w``)."""
     n_c = k if every else idx.shape[1]
     if n_c == 0:

@@ -47,6 +47,7 @@ from detente.core import TOL_FEASIBLE, TOL_UTILITY
 from detente.core.jit import kernel
 from detente.scenario.simulation import Protocol
 from detente.simulate.agenda import _feasible
+from detente.simulate.cells import _sorted_at, _utility_at
 from detente.simulate.model import SimModel
 from detente.simulate.row_keys import _linear_utility
 from detente.simulate.search import _find_at
@@ -54,7 +55,7 @@ from detente.simulate.state import RunState
 from detente.simulate.steps.learn import INTENT, model_cache
 from detente.simulate.steps.talk import bundle_table
 from detente.simulate.steps.talk_args import TalkPlan
-from detente.simulate.tables import TalkTable, _sorted_at, _utility_at
+from detente.simulate.tables import TalkTable
 
 __all__ = [
     "REASONS",
@@ -326,7 +327,7 @@ def _accepts_any(
     hint: int,
 ) -> bool:
     """Some package inside (``inside[g]``) has a gain to ``side`` over ``v`` of at least
-    ``−TOL_UTILITY`` (its utility :func:`~detente.simulate.tables._utility_at` of row ``r``):
+    ``−TOL_UTILITY`` (its utility :func:`~detente.simulate.cells._utility_at` of row ``r``):
     package ``hint`` (its best, by the table's order) first, then in index order to the first
     one found."""
     tol = -TOL_UTILITY
@@ -414,7 +415,7 @@ def _blocking(
     ``at[j]``, its candidates inside the red lines ``inside[at[j]]``), one pass over each
     run's candidates: party ``p`` (``parties``: the two belligerents, then the asked third
     parties with needs ``need``) accepts a candidate whose utility
-    (:func:`~detente.simulate.tables._utility_at`) reaches its need; ``who[run, p]`` is set
+    (:func:`~detente.simulate.cells._utility_at`) reaches its need; ``who[run, p]`` is set
     when no candidate every other party accepts is one it accepts, or, if there is no such
     candidate, when it accepts none. Runs with no candidate inside are left unnamed.
     With the belligerents alone, four counts over every candidate decide (inside, accepted
@@ -521,7 +522,7 @@ def _zones(
     best: FloatArray,
 ) -> None:
     """For each live run ``j`` in ``idx`` (its table row ``rows[j]``), over its feasible
-    candidates (utilities: :func:`~detente.simulate.tables._utility_at` of ``utility``
+    candidates (utilities: :func:`~detente.simulate.cells._utility_at` of ``utility``
     (R·K, A), ``lin_dist``, ``lin_w``), each side's gain over fighting ``g = U − value``:
     ``zone[j]``, some candidate has both gains ≥ −tol; ``trusted[j]``, one of those also
     passes both sides' test of distrust ``τ·g − (1 − τ)·L ≥ −tol``; ``best[j, side]``, the
@@ -591,7 +592,7 @@ def _zones_sorted(
 ) -> int:
     """:func:`_zones` of the live runs ``idx`` read off each side's sorted row of the table
     (``keys``, ``order``: :attr:`~detente.simulate.tables.TalkTable.search_keys` and
-    ``flat_order``, read by :func:`~detente.simulate.tables._sorted_at`): the packages
+    ``flat_order``, read by :func:`~detente.simulate.cells._sorted_at`): the packages
     whose gain to side 1 is admitted (``g1 ≥ −tol``) lie at or above a bisected position of
     side 1's row, those admitted by side 0 in side 0's row, so
     the pass reads only those (the talks' sorted values are the utilities, or their 41
@@ -766,7 +767,7 @@ def _first_at_least(
     (``nf`` if none, or if ``x`` is NaN), if it lies above position ``below`` (a bisection
     of the positions above it); else at most ``below`` (0, without searching). The row is
     side ``side``'s row ``r`` from entry ``base``, read as the talks read it
-    (:func:`~detente.simulate.tables._sorted_at`: stored, or computed from the order)."""
+    (:func:`~detente.simulate.cells._sorted_at`: stored, or computed from the order)."""
     if x != x:
         return nf
     if below >= 0 and _sorted_at(keys, order, lin_dist, lin_w, side, r, base, nf, below) >= x:

@@ -321,7 +321,7 @@ def _two_issue_rows(
     distances carried along (:func:`_insert_keys`); its order and sorted utilities are then
     unpacked. A row where the insertions would move more than ``8 · K`` candidates is sorted
     outright. The utilities are not written: the table's readers compute each one they read
-    from the same distances and weights (:func:`detente.simulate.tables._utility_at`).
+    from the same distances and weights (:func:`detente.simulate.cells._utility_at`).
     The sorted utilities (8 of the 10 bytes a candidate's row entry takes) are written past
     the caches (:func:`~detente.core.prefetch.store_streaming`: the same bits): a block's
     tables (~80 MB at 4,096 runs of 1,024 candidates) do not fit in a core's cache, and
@@ -331,7 +331,7 @@ def _two_issue_rows(
     the talks' reads of the tables cost the same (docs/benchmarks.md, "The twentieth
     session"). With ``sorted_bits`` of width 0 ((2, N, 0): a table of the order alone,
     :attr:`detente.simulate.tables.TalkTable.order_only`) only the order is written: its
-    readers compute each sorted utility from it (:func:`detente.simulate.tables._sorted_at`;
+    readers compute each sorted utility from it (:func:`detente.simulate.cells._sorted_at`;
     branch sp21a, docs/benchmarks.md "The twenty-first session"). A row whose keys are
     already in order in the previous row's order (no key below the one before it) has the
     previous row's order exactly (the keys are unique): its insertion is skipped. With
@@ -508,5 +508,5 @@ def _linear_utility(d0: float, d1: float, w0: float, w1: float) -> float:
     :func:`~detente.bargaining.utility._weigh`, then
     :func:`~detente.bargaining.utility._finish1`). The one way a table of the linear form
     computes a utility: its build (:func:`_two_issue_rows`) and every reader
-    (:func:`detente.simulate.tables._utility_at`)."""
+    (:func:`detente.simulate.cells._utility_at`)."""
     return _finish1(_weigh(d0 * w0, d1, w1), _UTILITY)

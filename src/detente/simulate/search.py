@@ -20,15 +20,8 @@ from numpy.typing import NDArray
 
 from detente.core import TOL_UTILITY
 from detente.core.jit import kernel
-from detente.simulate.tables import (
-    _LOWEST,
-    OrderArray,
-    SearchArrays,
-    SortedSource,
-    TalkTable,
-    _sorted_at,
-    _utility_at,
-)
+from detente.simulate.cells import OrderArray, SortedSource, _sorted_at, _utility_at
+from detente.simulate.tables import _LOWEST, SearchArrays, TalkTable
 
 __all__ = ["frontier", "propose", "value_of", "values_of"]
 
@@ -56,7 +49,7 @@ def _hint_at(
     h: int,
 ) -> int:
     """The first look of :func:`_search_at` for one run (side ``side``'s sorted row ``row`` from
-    entry ``base``, :func:`~detente.simulate.tables._sorted_at` of ``keys``, ``order`` and
+    entry ``base``, :func:`~detente.simulate.cells._sorted_at` of ``keys``, ``order`` and
     the linear form; ``nf`` of them feasible; ``off`` added to its values): ``h`` when the
     hint's bracket holds ``x`` (the value before it is below ``x`` and its own is not), else
     the miss encoded below -1 (``-2 - h``; -1: no hint); 0 in an empty row."""
@@ -140,7 +133,7 @@ def _search_at(
     pos: IntArray,
 ) -> None:
     """``pos[j]``: the position in row ``rows[j]`` of a side's sorted utilities (rows of
-    ``k`` ascending values, :func:`~detente.simulate.tables._sorted_at` of ``src``;
+    ``k`` ascending values, :func:`~detente.simulate.cells._sorted_at` of ``src``;
     ``n_feasible`` per row) of the first value ≥ ``x[j]`` (``k`` if none), as
     ``np.searchsorted(row, x[j], side="left")``; with ``offset``, each value compared is
     the row's value plus ``2·rows[j]`` (``x`` includes it: :data:`FEW_ROWS`).

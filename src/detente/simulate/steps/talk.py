@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 
 from detente.core.jit import kernel
 from detente.core.prefetch import prefetch
+from detente.simulate.cells import _utility_at
 from detente.simulate.events import flag
 from detente.simulate.model import SimModel
 from detente.simulate.protocols import _alternating1, _fear1, _needs1, draft_candidates
@@ -57,7 +58,7 @@ from detente.simulate.steps.talk_args import TalkPlan, search_args
 from detente.simulate.steps.talk_inline import _find_at, _find_from, _look_at, _move1, _others1
 from detente.simulate.steps.text_round import _text_round
 from detente.simulate.strategies import PEACE_OFFENSIVE, TalkState, _minimum, _side_factors
-from detente.simulate.tables import FEW_ROWS, SearchArrays, TalkTable, _utility_at
+from detente.simulate.tables import FEW_ROWS, SearchArrays, TalkTable
 
 __all__ = [
     "PRESSURE_TREND",
@@ -466,7 +467,7 @@ def _round(
     # each row's first entry in each side's order (TalkTable.search_order)
     at0, at1 = tab[14], tab[15]
     # each side's sorted utilities: stored (keys0, keys1), or for a table of the order alone
-    # computed from it where read (tables._sorted_at)
+    # computed from it where read (cells._sorted_at)
     n_all = phase.shape[0]
     sel = np.empty(n_all, dtype=np.int64)
     n = 0

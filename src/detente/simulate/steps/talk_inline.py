@@ -36,10 +36,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.core.jit import inline_kernel
+from detente.simulate.cells import OrderArray, _sorted_at
 from detente.simulate.protocols import _others1 as _others1_kernel
 from detente.simulate.search import _find_at as _find_kernel
 from detente.simulate.strategies import _move1 as _move1_kernel
-from detente.simulate.tables import OrderArray, _sorted_at
 
 FloatArray = NDArray[np.float64]
 

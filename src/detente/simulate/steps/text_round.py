@@ -18,10 +18,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.core.jit import kernel
+from detente.simulate.cells import OrderArray, _utility_at
 from detente.simulate.protocols import _draft1, _single_text1
 from detente.simulate.search import _cell, _frontier_key, _hint_at
 from detente.simulate.steps.talk_inline import _find_at, _others1
-from detente.simulate.tables import OrderArray, _utility_at
 
 __all__: list[str] = []
 
